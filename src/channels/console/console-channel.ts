@@ -1,0 +1,70 @@
+/**
+ * The console channel: one citizen chatting in a terminal (interactive), or a script feeding one
+ * citizen line per input line (not a terminal). Options are shown as numbered text.
+ */
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { renderNumberedOptions, type Channel, type InboundMessage, type OutboundMessage, type SendResult } from "../channel.ts";
+
+export interface ConsoleChannelOptions {
+  input: Readable;
+  output: Writable;
+  /** A terminal: show a prompt and mark the bot's lines. */
+  interactive: boolean;
+  /** The citizen's address on this channel; one console is one citizen. */
+  address?: string;
+  nowMs: () => number;
+}
+
+export function createConsoleChannel(options: ConsoleChannelOptions): Channel & { closed: Promise<void> } {
+  const address = options.address ?? "console-citizen";
+  const sessionId = randomUUID().slice(0, 8);
+  let sent = 0;
+  let lineNumber = 0;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  const rl = createInterface({ input: options.input, terminal: options.interactive, crlfDelay: Infinity });
+  const prompt = () => {
+    if (options.interactive) options.output.write("> ");
+  };
+
+  return {
+    id: "console",
+    capabilities: { nativeOptions: false, maxTextLength: 100_000, ratePerSecond: Infinity, ratePerChatPerSecond: 0 },
+    closed,
+
+    async start(onInbound) {
+      prompt();
+      void (async () => {
+        for await (const line of rl) {
+          lineNumber++;
+          const message: InboundMessage = {
+            channel: "console",
+            channelMessageId: `${sessionId}:${lineNumber}`,
+            address,
+            chatKind: "private",
+            text: line,
+            receivedAtMs: options.nowMs(),
+          };
+          await onInbound(message);
+        }
+        resolveClosed();
+      })();
+    },
+
+    async send(message: OutboundMessage): Promise<SendResult> {
+      if (message.address !== address) return { ok: false, kind: "permanent", reason: "unknown console address", unreachable: true };
+      const body = renderNumberedOptions(message.text, message.options);
+      const text = options.interactive ? `\n${body.replace(/^/gm, "  ")}\n\n` : `${body}\n\n`;
+      options.output.write(text);
+      prompt();
+      sent++;
+      return { ok: true, channelMessageId: `${sessionId}:out:${sent}` };
+    },
+
+    async stop() {
+      rl.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Environment variables, validated with zod. A bad value becomes a ConfigError that names the
+ * variable, what was expected and how to fix it; entry points print it without a stack trace.
+ */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+/** Repository root (two levels above this file). */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const PROFILES_DIR = join(PROJECT_ROOT, "src/config/profiles");
+
+const flag = z
+  .enum(["0", "1", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const envSchema = z.object({
+  RINDE_DB: z.string().min(1).default("./data/rinde.db"),
+  RINDE_PROFILE: z.string().min(1).default("default"),
+  RINDE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RINDE_DB_SYNC: z.enum(["normal", "full"]).default("normal"),
+  RINDE_CONSOLE: z.enum(["auto", "on", "off"]).default("auto"),
+  RINDE_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "a token from @BotFather, like 123456:ABC-DEF...")
+    .optional(),
+  TELEGRAM_API_ROOT: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters A-Z, a-z, 0-9, _ or -").optional(),
+  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  WHATSAPP_ENABLED: flag.default(false),
+  WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 573001234567").optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+const hints: Record<string, string> = {
+  RINDE_DB: "Set it to a file path, e.g. RINDE_DB=./data/rinde.db",
+  RINDE_PROFILE: "Use a profile name (default, bucaramanga, pasto, ibague, cartagena) or a YAML path",
+  RINDE_LOG_LEVEL: "Use one of fatal, error, warn, info, debug, trace, silent",
+  TELEGRAM_BOT_TOKEN: "Copy the token @BotFather gave you, or unset the variable to disable Telegram",
+  WHATSAPP_ENABLED: "Use 1 to enable WhatsApp or 0 to disable it",
+};
+
+/** Parses `source` (normally process.env). Empty strings count as unset. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    const hint = hints[name] ? ` ${hints[name]}.` : "";
+    return `  ${name}: ${issue.message}.${hint}`;
+  });
+  throw new ConfigError("env_invalid", `Invalid environment variable:\n${lines.join("\n")}`);
+}
+
+/** Resolves RINDE_PROFILE: a bare name is looked up in src/config/profiles/, anything else is a path. */
+export function resolveProfilePath(value: string): string {
+  if (/^[a-z0-9_-]+$/.test(value)) {
+    const candidate = join(PROFILES_DIR, `${value}.yaml`);
+    if (existsSync(candidate)) return candidate;
+    throw new ConfigError("profile_unknown", `RINDE_PROFILE: no profile named '${value}' in ${PROFILES_DIR}. Use a name listed there or a YAML path.`);
+  }
+  return isAbsolute(value) ? value : resolve(process.cwd(), value);
+}

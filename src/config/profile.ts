@@ -1,0 +1,187 @@
+/**
+ * Municipality profile: who the alcaldía is, its offices, request types with their legal terms,
+ * districts and the data-treatment notice. Loaded from YAML and validated whole with zod, so a typo
+ * in a profile stops start-up with `file › path: problem` instead of misrouting a petition.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { ConfigError, formatZodIssues } from "./errors.ts";
+
+/** The reference office taxonomy keys (../shared/routing/offices.yaml); profiles map onto them. */
+export const OFFICE_CATEGORIES = [
+  "atencion_ciudadano",
+  "planeacion",
+  "hacienda",
+  "salud",
+  "educacion",
+  "movilidad",
+  "infraestructura",
+  "gobierno",
+  "desarrollo_social",
+  "ambiente",
+  "cultura",
+  "contratacion",
+  "vivienda",
+  "desarrollo_economico",
+] as const;
+export type OfficeCategory = (typeof OFFICE_CATEGORIES)[number];
+
+/** Request types and their default terms in business days (Ley 1755 de 2015, art. 14; Ley 1757 de 2015). */
+export const REQUEST_TYPES = ["general", "information", "consultation", "dialogue"] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+export const DEFAULT_TERMS_BUSINESS_DAYS: Record<RequestType, number> = {
+  general: 15,
+  information: 10,
+  consultation: 30,
+  dialogue: 15,
+};
+
+const key = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "use lowercase letters, digits, '-' or '_'");
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM, 24-hour clock");
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD");
+
+const officeSchema = z
+  .object({
+    key,
+    category: z.enum(OFFICE_CATEGORIES),
+    name: z.string().min(3),
+    head: z.string().min(3).describe("title (and name, if public) of the office head"),
+    description: z.string().min(10),
+    keywords: z.array(z.string().min(2)).default([]),
+    examples: z.array(z.string().min(5)).default([]),
+  })
+  .strict();
+
+const requestTypeSchema = z
+  .object({
+    key: z.enum(REQUEST_TYPES),
+    termBusinessDays: z.number().int().min(1).max(90),
+  })
+  .strict();
+
+const districtSchema = z
+  .object({
+    key,
+    name: z.string().min(2),
+    kind: z.enum(["comuna", "corregimiento", "vereda", "localidad", "zona"]),
+  })
+  .strict();
+
+const dataNoticeSchema = z
+  .object({
+    version: z.string().min(1),
+    controller: z.string().min(3).describe("entity responsible for the treatment, with NIT"),
+    address: z.string().min(3),
+    email: z.string().email(),
+    phone: z.string().min(5),
+    policyUrl: z.string().url(),
+  })
+  .strict();
+
+export const profileSchema = z
+  .object({
+    id: key,
+    name: z.string().min(3),
+    municipality: z.string().min(2),
+    department: z.string().min(2),
+    timezone: z.string().default("America/Bogota"),
+    officeHours: z.object({ start: clockTime, end: clockTime }).strict().default({ start: "08:00", end: "17:00" }),
+    quietHours: z.object({ start: clockTime, end: clockTime }).strict().default({ start: "21:00", end: "07:00" }),
+    dueSoonBusinessDays: z.number().int().min(0).max(30).default(3),
+    nonWorkingDays: z.array(isoDate).default([]),
+    routing: z
+      .object({
+        confirmThreshold: z.number().min(0).max(1).default(0.5),
+        fallbackOffice: key.optional(),
+      })
+      .strict()
+      .default({ confirmThreshold: 0.5 }),
+    offices: z.array(officeSchema).min(1),
+    requestTypes: z.array(requestTypeSchema).default([]),
+    districts: z.array(districtSchema).default([]),
+    dataNotice: dataNoticeSchema,
+  })
+  .strict()
+  .superRefine((profile, ctx) => {
+    const seen = new Set<string>();
+    profile.offices.forEach((office, i) => {
+      if (seen.has(office.key)) {
+        ctx.addIssue({ code: "custom", path: ["offices", i, "key"], message: `duplicate office key '${office.key}'` });
+      }
+      seen.add(office.key);
+    });
+    const fallback = profile.routing.fallbackOffice;
+    if (fallback && !seen.has(fallback)) {
+      ctx.addIssue({ code: "custom", path: ["routing", "fallbackOffice"], message: `unknown office '${fallback}'` });
+    }
+    const districtKeys = new Set<string>();
+    profile.districts.forEach((d, i) => {
+      if (districtKeys.has(d.key)) {
+        ctx.addIssue({ code: "custom", path: ["districts", i, "key"], message: `duplicate district key '${d.key}'` });
+      }
+      districtKeys.add(d.key);
+    });
+    const typeKeys = new Set<string>();
+    profile.requestTypes.forEach((t, i) => {
+      if (typeKeys.has(t.key)) {
+        ctx.addIssue({ code: "custom", path: ["requestTypes", i, "key"], message: `duplicate request type '${t.key}'` });
+      }
+      typeKeys.add(t.key);
+    });
+    if (!isValidTimeZone(profile.timezone)) {
+      ctx.addIssue({ code: "custom", path: ["timezone"], message: `unknown IANA time zone '${profile.timezone}'` });
+    }
+  });
+
+type ParsedProfile = z.infer<typeof profileSchema>;
+export type Office = ParsedProfile["offices"][number];
+export type District = ParsedProfile["districts"][number];
+
+/** A validated profile with every request type present (defaults filled in from DESIGN.md). */
+export type Profile = Omit<ParsedProfile, "requestTypes"> & {
+  requestTypes: Record<RequestType, { termBusinessDays: number }>;
+  /** Absolute path of the YAML file it came from, for messages. */
+  source: string;
+};
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Validates an already-parsed YAML document. Throws ConfigError naming `source › path: problem`. */
+export function parseProfile(doc: unknown, source: string): Profile {
+  const result = profileSchema.safeParse(doc);
+  if (!result.success) {
+    throw new ConfigError("profile_invalid", `Invalid municipality profile:\n${formatZodIssues(source, result.error)}`);
+  }
+  const requestTypes = Object.fromEntries(
+    REQUEST_TYPES.map((t) => [
+      t,
+      { termBusinessDays: result.data.requestTypes.find((r) => r.key === t)?.termBusinessDays ?? DEFAULT_TERMS_BUSINESS_DAYS[t] },
+    ]),
+  ) as Profile["requestTypes"];
+  return { ...result.data, requestTypes, source };
+}
+
+/** Reads and validates a profile file. */
+export function loadProfile(path: string): Profile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new ConfigError("profile_missing", `Cannot read municipality profile '${path}'. Check RINDE_PROFILE.`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError("profile_yaml", `${path}: not valid YAML: ${(error as Error).message}`);
+  }
+  return parseProfile(doc, path);
+}

@@ -1,0 +1,33 @@
+/**
+ * Who may do what. Checked in domain services (DESIGN.md invariant 8), never in adapters or flows.
+ */
+
+export type Role = "official" | "head" | "communications" | "internal_control" | "admin";
+
+/** The party acting on a question: the CLI operator (server access), an official, or the system. */
+export type Actor =
+  | { kind: "cli" }
+  | { kind: "system" }
+  | { kind: "official"; officialId: number; officeKey: string | null; role: Role; active: boolean };
+
+export type QuestionAction = "answer" | "reassign" | "request_info" | "view";
+
+/** Whether `actor` may take `action` on a question assigned to `officeKey`. */
+export function canActOnQuestion(actor: Actor, action: QuestionAction, officeKey: string): boolean {
+  switch (actor.kind) {
+    case "cli":
+    case "system":
+      return true;
+    case "official":
+      if (!actor.active) return false;
+      if (actor.role === "admin") return true;
+      if (actor.role === "internal_control") return action === "view";
+      if (actor.role === "communications") return false;
+      return actor.officeKey === officeKey;
+  }
+}
+
+/** How an actor is written in a question's history. */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === "official" ? `official:${actor.officialId}` : actor.kind;
+}

@@ -1,0 +1,51 @@
+import { FIRST_HOLIDAY_YEAR, getHolidaysForYear, LAST_HOLIDAY_YEAR } from "colombian-holidays";
+import { CalendarError } from "./errors.ts";
+import type { LocalDate } from "./local-date.ts";
+
+/** A Colombian national holiday as observed (after any Ley Emiliani move to Monday). */
+export interface NationalHoliday {
+  date: LocalDate;
+  /** Official Spanish name; two holidays on one date are joined with " / " (e.g. 2025-06-30). */
+  name: string;
+}
+
+/**
+ * The national holidays come from `colombian-holidays` (Ley 51 de 1983 moves and Easter offsets
+ * included). test/core/calendar.test.ts checks every holiday of 2024–2030 against a list written
+ * out by hand from the law, so a wrong package release fails the build instead of a due date.
+ */
+const holidaysByYear = new Map<number, ReadonlyMap<LocalDate, string>>();
+
+/**
+ * Observed national holidays of `year`, keyed by date, one entry per date. Cached per year.
+ * @throws CalendarError `calendar.year_out_of_range` outside the package's supported years.
+ */
+export function nationalHolidaysOf(year: number): ReadonlyMap<LocalDate, string> {
+  let holidays = holidaysByYear.get(year);
+  if (!holidays) {
+    holidays = loadNationalHolidays(year);
+    holidaysByYear.set(year, holidays);
+  }
+  return holidays;
+}
+
+function loadNationalHolidays(year: number): ReadonlyMap<LocalDate, string> {
+  if (!Number.isInteger(year) || year < FIRST_HOLIDAY_YEAR || year > LAST_HOLIDAY_YEAR) {
+    throw new CalendarError(
+      "calendar.year_out_of_range",
+      `No holiday data for year ${year}: supported years are ${FIRST_HOLIDAY_YEAR}–${LAST_HOLIDAY_YEAR}.`,
+    );
+  }
+  const byDate = new Map<LocalDate, string>();
+  // Sorted by celebrationDate by the package; re-sorted below anyway so the order is ours to promise.
+  for (const holiday of getHolidaysForYear(year)) {
+    const previous = byDate.get(holiday.celebrationDate);
+    byDate.set(holiday.celebrationDate, previous ? `${previous} / ${holiday.name.es}` : holiday.name.es);
+  }
+  return new Map([...byDate].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Observed national holidays of `year`, sorted by date. */
+export function listNationalHolidays(year: number): NationalHoliday[] {
+  return [...nationalHolidaysOf(year)].map(([date, name]) => ({ date, name }));
+}

@@ -1,0 +1,37 @@
+/** Offices (dependencias), kept in step with the municipality profile at start-up. */
+import { eq, notInArray } from "drizzle-orm";
+import type { Office } from "../../config/profile.ts";
+import type { Db } from "../client.ts";
+import { offices } from "../schema.ts";
+
+export type OfficeRow = typeof offices.$inferSelect;
+
+export function createOfficesRepo(db: Db) {
+  return {
+    /**
+     * Inserts or updates the profile's offices and deactivates offices the profile no longer has
+     * (they stay, because questions reference them). Channel bindings are kept.
+     */
+    syncFromProfile(profileOffices: readonly Office[], nowMs: number): void {
+      for (const o of profileOffices) {
+        const values = { category: o.category, name: o.name, head: o.head, description: o.description, active: true, updatedAtMs: nowMs };
+        db.insert(offices).values({ key: o.key, ...values }).onConflictDoUpdate({ target: offices.key, set: values }).run();
+      }
+      db.update(offices)
+        .set({ active: false, updatedAtMs: nowMs })
+        .where(notInArray(offices.key, profileOffices.map((o) => o.key)))
+        .run();
+    },
+    list(): OfficeRow[] {
+      return db.select().from(offices).orderBy(offices.name).all();
+    },
+    get(key: string): OfficeRow | undefined {
+      return db.select().from(offices).where(eq(offices.key, key)).get();
+    },
+    bind(key: string, binding: { telegramChatId?: string | null; whatsappJid?: string | null }, nowMs: number): void {
+      db.update(offices).set({ ...binding, updatedAtMs: nowMs }).where(eq(offices.key, key)).run();
+    },
+  };
+}
+
+export type OfficesRepo = ReturnType<typeof createOfficesRepo>;

@@ -1,0 +1,79 @@
+/** Questions (peticiones), their radicado counter and their append-only history. */
+import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { questionEvents, questions, referenceCounters } from "../schema.ts";
+
+export type QuestionRow = typeof questions.$inferSelect;
+export type QuestionStatus = QuestionRow["status"];
+export type QuestionEventRow = typeof questionEvents.$inferSelect;
+export type NewQuestion = Omit<typeof questions.$inferInsert, "id">;
+
+export interface QuestionFilter {
+  officeKey?: string;
+  status?: QuestionStatus;
+  /** Open or info-requested questions whose due date is before this date. */
+  overdueBefore?: string;
+  citizenId?: number;
+  limit?: number;
+}
+
+export function createQuestionsRepo(db: Db) {
+  const bumpCounter = db
+    .insert(referenceCounters)
+    .values({ year: sql.placeholder("year"), lastSeq: 1 })
+    .onConflictDoUpdate({ target: referenceCounters.year, set: { lastSeq: sql`${referenceCounters.lastSeq} + 1` } })
+    .returning({ seq: referenceCounters.lastSeq })
+    .prepare();
+  const insertEvent = db
+    .insert(questionEvents)
+    .values({ questionId: sql.placeholder("questionId"), kind: sql.placeholder("kind"), actor: sql.placeholder("actor"), atMs: sql.placeholder("at"), data: sql.placeholder("data") })
+    .prepare();
+
+  return {
+    /** Next sequence number of the year; call inside the filing transaction. */
+    nextSequence(year: number): number {
+      return bumpCounter.get({ year })!.seq;
+    },
+    insert(row: NewQuestion): QuestionRow {
+      return db.insert(questions).values(row).returning().get();
+    },
+    addEvent(questionId: number, kind: string, actor: string, atMs: number, data: Record<string, unknown> = {}): void {
+      insertEvent.run({ questionId, kind, actor, at: atMs, data: JSON.stringify(data) });
+    },
+    update(id: number, changes: Partial<NewQuestion>): void {
+      db.update(questions).set(changes).where(eq(questions.id, id)).run();
+    },
+    byReference(reference: string): QuestionRow | undefined {
+      return db.select().from(questions).where(eq(questions.reference, reference)).get();
+    },
+    byId(id: number): QuestionRow | undefined {
+      return db.select().from(questions).where(eq(questions.id, id)).get();
+    },
+    list(filter: QuestionFilter = {}): QuestionRow[] {
+      const conditions: SQL[] = [];
+      if (filter.officeKey) conditions.push(eq(questions.officeKey, filter.officeKey));
+      if (filter.status) conditions.push(eq(questions.status, filter.status));
+      if (filter.citizenId !== undefined) conditions.push(eq(questions.citizenId, filter.citizenId));
+      if (filter.overdueBefore) {
+        conditions.push(inArray(questions.status, ["open"]), lt(questions.dueDate, filter.overdueBefore));
+      }
+      const query = db.select().from(questions).where(and(...conditions)).orderBy(desc(questions.id));
+      return filter.limit ? query.limit(filter.limit).all() : query.all();
+    },
+    history(questionId: number): QuestionEventRow[] {
+      return db.select().from(questionEvents).where(eq(questionEvents.questionId, questionId)).orderBy(questionEvents.id).all();
+    },
+    /** The latest event of a kind (e.g. the pending info request). */
+    lastEvent(questionId: number, kind: string): QuestionEventRow | undefined {
+      return db
+        .select()
+        .from(questionEvents)
+        .where(and(eq(questionEvents.questionId, questionId), eq(questionEvents.kind, kind)))
+        .orderBy(desc(questionEvents.id))
+        .limit(1)
+        .get();
+    },
+  };
+}
+
+export type QuestionsRepo = ReturnType<typeof createQuestionsRepo>;

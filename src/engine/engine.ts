@@ -1,0 +1,188 @@
+/**
+ * The flow interpreter: a pure step `(state, event) → { state, outputs, action? }`.
+ * It never touches the database or a channel. When it reaches an action step it stops and names
+ * the action; the runtime runs it and feeds the result back with `resume`.
+ */
+import type { ActionStep, InputStep, MenuStep, Step } from "./flow-schema.ts";
+import { parseRef, type CompiledFlow, type FlowSet } from "./flow-validate.ts";
+import { matchOption, normalizeForMatch } from "./match.ts";
+
+/** A citizen's position. `stepId === IDLE` means no step is waiting for an answer. */
+export interface ConversationState {
+  flowId: string;
+  stepId: string;
+  flowVersion: number;
+  data: Record<string, unknown>;
+}
+
+export const IDLE = "_idle";
+
+export interface EngineOutput {
+  text: string;
+  /** Option labels in order; the citizen may answer with the number, the label or a close match. */
+  options?: string[];
+}
+
+export interface Turn {
+  state: ConversationState;
+  outputs: EngineOutput[];
+  /** Set when the state stopped at an action step: run it, then call `resume`. */
+  action?: string;
+}
+
+/** Turns a locale key plus variables into text, in the citizen's current language. */
+export type Render = (key: string, vars: Record<string, unknown>) => string;
+
+export interface MenuOption {
+  value: string;
+  label: string;
+}
+
+/** Upper bound on steps run for one event: a guard against a loop the validator missed. */
+const MAX_TRANSITIONS = 64;
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: "unknown_step" | "too_many_transitions" | "not_at_action" | "bad_options",
+    message: string,
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+export function createEngine(flowSet: FlowSet) {
+  const commandWords = new Map<string, string>();
+
+  function stepOf(flowId: string, stepId: string): { flow: CompiledFlow; step: Step } {
+    const flow = flowSet.flows.get(flowId);
+    const step = flow?.steps.get(stepId);
+    if (!flow || !step) throw new EngineError("unknown_step", `Unknown step '${flowId}.${stepId}'`);
+    return { flow, step };
+  }
+
+  /** Moves to `ref` and runs steps until one waits for input or names an action. */
+  function enter(ref: string, from: ConversationState, render: Render, outputs: EngineOutput[], budget = MAX_TRANSITIONS): Turn {
+    const { flowId, stepId } = parseRef(ref, from.flowId);
+    const { flow, step } = stepOf(flowId, stepId);
+    const state: ConversationState = { flowId, stepId, flowVersion: flow.version, data: from.data };
+    if (budget <= 0) throw new EngineError("too_many_transitions", `More than ${MAX_TRANSITIONS} steps without input at '${flowId}.${stepId}'`);
+    switch (step.type) {
+      case "message":
+        outputs.push({ text: render(step.text, state.data) });
+        if (step.next) return enter(step.next, state, render, outputs, budget - 1);
+        return { state: { ...state, stepId: IDLE }, outputs };
+      case "input":
+        outputs.push({ text: render(step.text, state.data) });
+        return { state, outputs };
+      case "menu":
+        outputs.push({ text: render(step.text, state.data), options: menuOptions(step, state, render).map((o) => o.label) });
+        return { state, outputs };
+      case "action":
+        return { state, outputs, action: step.action };
+    }
+  }
+
+  function menuOptions(step: MenuStep, state: ConversationState, render: Render): MenuOption[] {
+    if (step.options) return step.options.map((o, i) => ({ value: o.value ?? String(i + 1), label: render(o.label, state.data) }));
+    const raw = state.data[step.optionsFrom!];
+    if (!Array.isArray(raw)) throw new EngineError("bad_options", `Variable '${step.optionsFrom}' holds no options at '${state.flowId}.${state.stepId}'`);
+    return raw as MenuOption[];
+  }
+
+  function onMenu(step: MenuStep, state: ConversationState, text: string, render: Render): Turn {
+    const options = menuOptions(step, state, render);
+    const index = matchOption(text, options.map((o) => o.label));
+    const outputs: EngineOutput[] = [];
+    if (index === undefined) {
+      if (step.fallback) {
+        return enter(step.fallback.next, { ...state, data: { ...state.data, [step.fallback.save]: text } }, render, outputs);
+      }
+      outputs.push({ text: render(step.invalid ?? "engine.not_understood", state.data), options: options.map((o) => o.label) });
+      return { state, outputs };
+    }
+    const chosen = options[index]!;
+    const data = step.save ? { ...state.data, [step.save]: chosen.value } : state.data;
+    const next = step.options ? step.options[index]!.next : step.next!;
+    return enter(next, { ...state, data }, render, outputs);
+  }
+
+  function onInput(step: InputStep, state: ConversationState, text: string, render: Render): Turn {
+    if (!isValidInput(step, text)) return { state, outputs: [{ text: render(step.invalid, state.data) }] };
+    return enter(step.next, { ...state, data: { ...state.data, [step.save]: text } }, render, []);
+  }
+
+  return {
+    /** Where a citizen without a conversation starts, and where idle input goes. */
+    entry: flowSet.commands.entry,
+    idle: flowSet.commands.idle,
+
+    /** Starts at `ref` (`flow.step`), keeping `data`. */
+    start(ref: string, data: Record<string, unknown>, render: Render): Turn {
+      return enter(ref, { flowId: "", stepId: IDLE, flowVersion: 0, data }, render, []);
+    },
+
+    /** The global command a text triggers, if it is exactly one of the command words. */
+    commandFor(text: string, wordsOf: (key: string) => string[]): string | undefined {
+      const normalized = normalizeForMatch(text.replace(/^\//, ""));
+      if (!normalized || normalized.length > 20) return undefined;
+      for (const cmd of flowSet.commands.commands) {
+        const cacheKey = `${cmd.id}:${normalized}`;
+        let hit = commandWords.get(cacheKey);
+        if (hit === undefined) {
+          hit = wordsOf(cmd.words).some((w) => normalizeForMatch(w.replace(/^\//, "")) === normalized) ? cmd.next : "";
+          if (commandWords.size < 10_000) commandWords.set(cacheKey, hit);
+        }
+        if (hit) return hit;
+      }
+      return undefined;
+    },
+
+    /** Handles the citizen's text at the current step (idle input goes to the `idle` step). */
+    input(state: ConversationState, text: string, render: Render): Turn {
+      let current = state;
+      if (state.stepId === IDLE || !flowSet.flows.get(state.flowId)?.steps.has(state.stepId)) {
+        const idle = parseRef(flowSet.commands.idle, "");
+        current = { ...state, flowId: idle.flowId, stepId: idle.stepId };
+      }
+      const { step } = stepOf(current.flowId, current.stepId);
+      switch (step.type) {
+        case "menu":
+          return onMenu(step, current, text, render);
+        case "input":
+          return onInput(step, current, text, render);
+        default:
+          // A state saved at a message or action step (e.g. a crash between steps): run it again.
+          return enter(`${current.flowId}.${current.stepId}`, current, render, []);
+      }
+    },
+
+    /** Continues after the action named by the last turn returned `result`, merging `data`. */
+    resume(state: ConversationState, result: string, data: Record<string, unknown>, render: Render): Turn {
+      const { step } = stepOf(state.flowId, state.stepId);
+      if (step.type !== "action") throw new EngineError("not_at_action", `'${state.flowId}.${state.stepId}' is not an action step`);
+      const next = (step as ActionStep).on[result] ?? step.on.default;
+      if (!next) throw new EngineError("unknown_step", `Action '${step.action}' returned unhandled result '${result}'`);
+      return enter(next, { ...state, data: { ...state.data, ...data } }, render, []);
+    },
+
+    /** Whether the step a state is at exists in the loaded flows (false after a flow was edited). */
+    isKnown(state: ConversationState): boolean {
+      return state.stepId === IDLE || (flowSet.flows.get(state.flowId)?.steps.has(state.stepId) ?? false);
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+
+const REFERENCE_PATTERN = /^RC-\d{4}-\d{6}$/i;
+
+function isValidInput(step: InputStep, text: string): boolean {
+  const { minLength, maxLength, pattern } = step.validate;
+  const length = [...text].length;
+  if (minLength !== undefined && length < minLength) return false;
+  if (maxLength !== undefined && length > maxLength) return false;
+  if (pattern === "reference" && !REFERENCE_PATTERN.test(text.trim())) return false;
+  if (pattern === "digits" && !/^\d+$/.test(text.trim())) return false;
+  return true;
+}

@@ -1,0 +1,130 @@
+/**
+ * Composition root: `npm start` (configured channels, plus the console chat in a terminal) and
+ * `npm run chat` (the console chat only). Every piece is wired here once.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { pathToFileURL } from "node:url";
+import type { Channel, InboundMessage } from "./channels/channel.ts";
+import { createConsoleChannel } from "./channels/console/console-channel.ts";
+import { ConfigError } from "./config/errors.ts";
+import { loadEnv } from "./config/env.ts";
+import { systemClock } from "./config/system-clock.ts";
+import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
+import { createLogger } from "./logger.ts";
+import { createRuntime, type Runtime } from "./runtime.ts";
+import { DEFAULT_LOCALE } from "./i18n/index.ts";
+
+export interface Bot {
+  runtime: Runtime;
+  dispatcher: Dispatcher;
+  /** Handles one inbound message end to end; resolves once its replies were handed to the dispatcher. */
+  onInbound(message: InboundMessage): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Wires channels to the runtime: inbound → handler → outbox → dispatcher → channels. */
+export function createBot(runtime: Runtime, channels: readonly Channel[], options: { pollIntervalMs?: number; workerId?: string } = {}): Bot {
+  const { app, handler, logger } = runtime;
+  const dispatcher = createDispatcher({
+    repos: app.repos,
+    channels,
+    clock: app.clock,
+    logger,
+    workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`,
+    pollIntervalMs: options.pollIntervalMs ?? runtime.env.RINDE_DISPATCH_INTERVAL_MS,
+  });
+
+  async function onInbound(message: InboundMessage): Promise<void> {
+    try {
+      const result = handler.handle(message);
+      if (result.status === "duplicate") logger.debug({ channel: message.channel, channelMessageId: message.channelMessageId }, "inbound.duplicate");
+    } catch (error) {
+      // The message's transaction rolled back: nothing was stored. Tell the citizen, once.
+      logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code }, channel: message.channel }, "inbound.failed");
+      app.repos.outbox.enqueue(
+        { idempotencyKey: `error:${message.channel}:${message.channelMessageId}`, channel: message.channel, address: message.address, payload: { text: app.translator.t(DEFAULT_LOCALE, "engine.error") } },
+        app.clock.nowMs(),
+      );
+    }
+    await dispatcher.tick();
+  }
+
+  return {
+    runtime,
+    dispatcher,
+    onInbound,
+    async start() {
+      dispatcher.start();
+      for (const channel of channels) await channel.start(onInbound);
+      logger.info({ channels: channels.map((c) => c.id), profile: app.profile.id }, "bot.started");
+    },
+    async stop() {
+      for (const channel of channels) await channel.stop();
+      await dispatcher.stop();
+      logger.info("bot.stopped");
+    },
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const env = loadEnv();
+  const consoleOnly = argv.includes("--console");
+  const wantConsole = consoleOnly || env.RINDE_CONSOLE === "on" || (env.RINDE_CONSOLE === "auto" && process.stdin.isTTY === true);
+  const interactive = wantConsole && process.stdin.isTTY === true;
+  // In a terminal chat, info logs would interleave with the conversation: default to warnings.
+  const explicitLevel = process.env.RINDE_LOG_LEVEL;
+  const logger = createLogger(explicitLevel ? env.RINDE_LOG_LEVEL : interactive ? "warn" : env.RINDE_LOG_LEVEL);
+  const runtime = createRuntime({ env, clock: systemClock, logger });
+
+  const channels: Channel[] = [];
+  const consoleChannel = wantConsole
+    ? createConsoleChannel({ input: process.stdin, output: process.stdout, interactive, nowMs: () => systemClock.nowMs() })
+    : undefined;
+  if (consoleChannel) channels.push(consoleChannel);
+  if (!consoleOnly) channels.push(...(await optionalChannels(runtime)));
+  if (channels.length === 0) {
+    throw new ConfigError(
+      "no_channels",
+      "No channel to run: stdin is not a terminal and no chat channel is configured. Set TELEGRAM_BOT_TOKEN or WHATSAPP_ENABLED=1, set RINDE_CONSOLE=on, or use `npm run chat`.",
+    );
+  }
+
+  const bot = createBot(runtime, channels);
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await bot.stop();
+    runtime.close();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  if (interactive) process.stdout.write(`Rinde — ${runtime.app.profile.name}. Escriba "hola" para empezar (Ctrl+C para salir).\n`);
+  await bot.start();
+  if (consoleChannel && (consoleOnly || !process.stdin.isTTY || channels.length === 1)) {
+    await consoleChannel.closed;
+    await bot.dispatcher.tick();
+    await shutdown(0);
+  }
+}
+
+/** Channels enabled by configuration (Telegram, WhatsApp), loaded only when configured. */
+async function optionalChannels(runtime: Runtime): Promise<Channel[]> {
+  void runtime;
+  return [];
+}
+
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntryPoint) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`Rinde stopped on an unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * The actions flows may call, by name. Each declares the results it returns, so the flow validator
+ * can check that every result is handled. Actions run inside the inbound message's transaction.
+ */
+import type { RequestType } from "../config/profile.ts";
+import { REQUEST_TYPES } from "../config/profile.ts";
+import type { CitizenContext } from "../db/repositories/citizens.ts";
+import type { MenuOption } from "../engine/engine.ts";
+import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { recordConsent, eraseCitizen } from "./consent.ts";
+import { fileQuestion, findOwnQuestion, provideInfo } from "./questions.ts";
+
+export interface ActionContext {
+  app: AppContext;
+  citizen: CitizenContext;
+  channel: string;
+  address: string;
+  data: Readonly<Record<string, unknown>>;
+}
+
+export interface ActionOutcome {
+  result: string;
+  /** Variables merged into the conversation; `null` removes one. */
+  data?: Record<string, unknown>;
+  /** Drop every variable before merging `data`. */
+  clearData?: boolean;
+  /** The citizen's data was erased: do not save the conversation again. */
+  erased?: boolean;
+}
+
+export interface ActionDefinition {
+  results: readonly string[];
+  run(ctx: ActionContext): ActionOutcome;
+}
+
+const ALL_TOPICS = "_all";
+const MIN_QUESTION_LENGTH = 12;
+
+const str = (value: unknown): string => (typeof value === "string" ? value : "");
+
+function officeOptions(app: AppContext, keys: readonly string[]): MenuOption[] {
+  return keys.map((key) => ({ value: key, label: officeName(app, key) }));
+}
+
+function allOfficeOptions(app: AppContext): MenuOption[] {
+  const keys = app.profile.offices.map((o) => o.key).sort((a, b) => officeName(app, a).localeCompare(officeName(app, b), "es"));
+  return officeOptions(app, keys);
+}
+
+const consentActions: Record<string, ActionDefinition> = {
+  "consent.check": {
+    results: ["granted", "missing"],
+    run: ({ citizen }) =>
+      citizen.consent === "granted"
+        ? { result: "granted" }
+        : // Nothing personal before consent (DESIGN.md invariant 4): drop any text already typed.
+          { result: "missing", data: { questionText: null, afterConsent: "ask" } },
+  },
+  "consent.grant": {
+    results: ["granted"],
+    run: (ctx) => {
+      recordConsent(ctx.app, ctx.citizen, "granted", ctx.channel);
+      return { result: "granted" };
+    },
+  },
+  "consent.refuse": {
+    results: ["refused"],
+    run: (ctx) => {
+      recordConsent(ctx.app, ctx.citizen, "refused", ctx.channel);
+      return { result: "refused", clearData: true };
+    },
+  },
+  "consent.revoke": {
+    results: ["revoked", "not_granted"],
+    run: (ctx) => {
+      if (ctx.citizen.consent !== "granted") return { result: "not_granted" };
+      recordConsent(ctx.app, ctx.citizen, "revoked", ctx.channel);
+      return { result: "revoked", clearData: true };
+    },
+  },
+  "consent.resume": {
+    results: ["ask", "menu"],
+    run: ({ data }) => ({ result: data.afterConsent === "ask" ? "ask" : "menu", data: { afterConsent: null } }),
+  },
+  "citizen.set_language": {
+    results: ["changed"],
+    run: ({ app, citizen, data }) => {
+      const locale = str(data.language);
+      if (app.translator.supports(locale)) {
+        app.repos.citizens.setLocale(citizen.citizenId, locale);
+        citizen.locale = locale;
+      }
+      return { result: "changed", data: { language: null } };
+    },
+  },
+  "citizen.delete_data": {
+    results: ["deleted"],
+    run: ({ app, citizen }) => {
+      eraseCitizen(app, citizen.citizenId);
+      return { result: "deleted", clearData: true, erased: true };
+    },
+  },
+  "conversation.reset": {
+    results: ["done"],
+    run: () => ({ result: "done", clearData: true }),
+  },
+};
+
+const askActions: Record<string, ActionDefinition> = {
+  "question.check_text": {
+    results: ["ok", "too_short"],
+    run: ({ data }) => (str(data.questionText).trim().length >= MIN_QUESTION_LENGTH ? { result: "ok" } : { result: "too_short", data: { questionText: null } }),
+  },
+  "question.route": {
+    results: ["confident", "unsure"],
+    run: ({ app, citizen, data }) => {
+      const candidates = app.router.route(str(data.questionText), 3);
+      const top = candidates[0];
+      const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey)), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
+      const shared = { topicOptions, allTopicOptions: allOfficeOptions(app) };
+      if (top && top.score >= app.profile.routing.confirmThreshold) {
+        return { result: "confident", data: { ...shared, officeKey: top.officeKey, officeName: officeName(app, top.officeKey), routeScore: top.score } };
+      }
+      return { result: "unsure", data: { ...shared, officeKey: null, routeScore: top?.score ?? 0 } };
+    },
+  },
+  "question.pick_topic": {
+    results: ["picked", "show_all"],
+    run: ({ app, data }) => {
+      const choice = str(data.topicChoice);
+      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all" };
+      return { result: "picked", data: { officeKey: choice, officeName: officeName(app, choice), topicChoice: null } };
+    },
+  },
+  "question.file": {
+    results: ["filed", "missing_consent"],
+    run: ({ app, citizen, channel, data }) => {
+      const requestType = (REQUEST_TYPES as readonly string[]).includes(str(data.requestType)) ? (str(data.requestType) as RequestType) : "general";
+      const outcome = fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType });
+      if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask" } };
+      return {
+        result: "filed",
+        clearData: true,
+        data: { reference: outcome.question.reference, officeName: officeName(app, outcome.question.officeKey), dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) },
+      };
+    },
+  },
+};
+
+const followActions: Record<string, ActionDefinition> = {
+  "question.status": {
+    results: ["found", "not_found", "malformed"],
+    run: ({ app, citizen, data }) => {
+      const found = findOwnQuestion(app, citizen.citizenId, str(data.referenceInput));
+      if (found.kind === "malformed") return { result: "malformed", data: { referenceInput: null } };
+      if (found.kind === "not_found") return { result: "not_found", data: { reference: found.reference, referenceInput: null } };
+      const q = found.question;
+      return {
+        result: "found",
+        data: {
+          referenceInput: null,
+          reference: q.reference,
+          officeName: officeName(app, q.officeKey),
+          statusText: app.translator.t(citizen.locale, `question_status.${q.status}`),
+          dueDateText: dueDateText(q.dueDate, citizen.locale),
+        },
+      };
+    },
+  },
+  "question.list_mine": {
+    results: ["some", "none"],
+    run: ({ app, citizen }) => {
+      const mine = app.repos.questions.list({ citizenId: citizen.citizenId, limit: 10 });
+      if (mine.length === 0) return { result: "none" };
+      const list = mine
+        .map((q) =>
+          render(app, citizen.locale, "mine.item", {
+            reference: q.reference,
+            officeName: officeName(app, q.officeKey),
+            statusText: app.translator.t(citizen.locale, `question_status.${q.status}`),
+          }),
+        )
+        .join("\n");
+      return { result: "some", data: { list } };
+    },
+  },
+  "question.list_info_requested": {
+    results: ["one", "many", "none"],
+    run: ({ app, citizen }) => {
+      const pending = app.repos.questions.list({ citizenId: citizen.citizenId, status: "info_requested" });
+      if (pending.length === 0) return { result: "none" };
+      if (pending.length > 1) return { result: "many", data: { infoOptions: pending.map((q) => ({ value: q.reference, label: `${q.reference} — ${officeName(app, q.officeKey)}` })) } };
+      return { result: "one", data: infoRequestVars(app, pending[0]!.id, pending[0]!.reference) };
+    },
+  },
+  "question.select_info_request": {
+    results: ["selected", "not_found"],
+    run: ({ app, citizen, data }) => {
+      const q = app.repos.questions.byReference(str(data.infoReference));
+      if (!q || q.citizenId !== citizen.citizenId || q.status !== "info_requested") return { result: "not_found" };
+      return { result: "selected", data: infoRequestVars(app, q.id, q.reference) };
+    },
+  },
+  "question.provide_info": {
+    results: ["provided", "not_found"],
+    run: ({ app, citizen, data }) => {
+      const outcome = provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
+      if (!outcome.ok) return { result: "not_found", clearData: true };
+      return { result: "provided", clearData: true, data: { dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
+    },
+  },
+};
+
+function infoRequestVars(app: AppContext, questionId: number, reference: string): Record<string, unknown> {
+  const request = app.repos.questions.lastEvent(questionId, "info_requested");
+  const parsed = request ? (JSON.parse(request.data) as { request?: string }) : {};
+  return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
+}
+
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions };
+
+/** Action name → results, for the flow validator. */
+export const ACTION_RESULTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(ACTIONS).map(([name, def]) => [name, def.results]),
+);

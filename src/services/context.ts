@@ -1,0 +1,71 @@
+/** What domain services need, wired once by the composition root (src/main.ts, the CLI, tests). */
+import type { Profile, RequestType } from "../config/profile.ts";
+import type { Clock } from "../core/clock.ts";
+import { createBusinessCalendar, formatLongDate, type BusinessCalendar } from "../core/calendar/index.ts";
+import type { Router } from "../core/routing/index.ts";
+import { createRouter } from "../core/routing/index.ts";
+import type { Db } from "../db/client.ts";
+import { createRepos, type Repos } from "../db/repositories/index.ts";
+import { DEFAULT_LOCALE, type Translator } from "../i18n/index.ts";
+
+export interface AppContext {
+  db: Db;
+  repos: Repos;
+  clock: Clock;
+  profile: Profile;
+  translator: Translator;
+  calendar: BusinessCalendar;
+  router: Router;
+  /** Variables every text may use: the entity's name, the notice fields, the legal terms. */
+  textGlobals: Record<string, unknown>;
+}
+
+export function createAppContext(input: { db: Db; clock: Clock; profile: Profile; translator: Translator }): AppContext {
+  const { db, clock, profile, translator } = input;
+  const repos = createRepos(db);
+  repos.offices.syncFromProfile(profile.offices, clock.nowMs());
+  return {
+    db,
+    repos,
+    clock,
+    profile,
+    translator,
+    calendar: createBusinessCalendar({ localNonWorkingDays: profile.nonWorkingDays }),
+    router: createRouter({ offices: profile.offices }),
+    textGlobals: textGlobalsOf(profile),
+  };
+}
+
+function textGlobalsOf(profile: Profile): Record<string, unknown> {
+  const terms = profile.requestTypes;
+  return {
+    entity: profile.name,
+    municipality: profile.municipality,
+    controller: profile.dataNotice.controller,
+    address: profile.dataNotice.address,
+    email: profile.dataNotice.email,
+    phone: profile.dataNotice.phone,
+    policyUrl: profile.dataNotice.policyUrl,
+    noticeVersion: profile.dataNotice.version,
+    termGeneral: terms.general.termBusinessDays,
+    termInformation: terms.information.termBusinessDays,
+    termConsultation: terms.consultation.termBusinessDays,
+  };
+}
+
+/** Renders a locale key with the global variables, in `locale`. */
+export function render(app: AppContext, locale: string, key: string, vars: Record<string, unknown> = {}): string {
+  return app.translator.t(locale, key, { ...app.textGlobals, ...vars });
+}
+
+export function officeName(app: AppContext, officeKey: string): string {
+  return app.profile.offices.find((o) => o.key === officeKey)?.name ?? app.repos.offices.get(officeKey)?.name ?? officeKey;
+}
+
+export function dueDateText(date: string, locale: string): string {
+  return formatLongDate(date, locale === "en" ? "en" : "es");
+}
+
+export function requestTypeText(app: AppContext, type: RequestType, locale = DEFAULT_LOCALE): string {
+  return app.translator.t(locale, `request_type.${type}`);
+}

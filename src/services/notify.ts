@@ -1,0 +1,27 @@
+/** Queuing messages to a citizen through the outbox, in their language, on the channel they used. */
+import type { QuestionRow } from "../db/repositories/questions.ts";
+import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+
+/**
+ * Queues `textKey` for the citizen who filed `question`, with the question's radicado, office and
+ * due date available to the text. Does nothing for a citizen who deleted their data or cannot be
+ * reached. `idempotencyKey` names the logical message: the same key is never sent twice.
+ */
+export function notifyCitizen(app: AppContext, question: QuestionRow, idempotencyKey: string, textKey: string, vars: Record<string, unknown>): boolean {
+  const citizen = app.repos.citizens.get(question.citizenId);
+  if (!citizen || citizen.deletedAtMs !== null) return false;
+  const identities = app.repos.citizens.identities(question.citizenId).filter((i) => i.unreachableAtMs === null);
+  const identity = identities.find((i) => i.channel === question.channel) ?? identities[0];
+  if (!identity) return false;
+  const text = render(app, citizen.locale, textKey, {
+    reference: question.reference,
+    officeName: officeName(app, question.officeKey),
+    dueDateText: dueDateText(question.dueDate, citizen.locale),
+    ...vars,
+  });
+  app.repos.outbox.enqueue(
+    { idempotencyKey, channel: identity.channel, address: identity.address, citizenId: citizen.id, payload: { text } },
+    app.clock.nowMs(),
+  );
+  return true;
+}

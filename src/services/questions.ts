@@ -1,0 +1,221 @@
+/**
+ * The question lifecycle (Ley 1755 de 2015): filing with a radicado and a legal due date, answer,
+ * reassignment (the term does not restart), requests for more information (art. 17: the term
+ * restarts in full when the citizen answers). Every change is one transaction that also queues the
+ * notifications in the outbox, so nothing is announced that is not stored.
+ */
+import type { RequestType } from "../config/profile.ts";
+import { actorLabel, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
+import { computeDueDate, toLocalDate, type DueDateExplanation } from "../core/calendar/index.ts";
+import { formatReference, parseReference } from "../core/reference.ts";
+import { inTransaction } from "../db/client.ts";
+import type { QuestionRow } from "../db/repositories/questions.ts";
+import { DEFAULT_LOCALE } from "../i18n/index.ts";
+import { dueDateText, officeName, render, requestTypeText, type AppContext } from "./context.ts";
+import { notifyCitizen } from "./notify.ts";
+
+export const MAX_ANSWER_LENGTH = 20_000;
+/** Art. 17 Ley 1755 de 2015: the request to complete a petition is made within 10 days of filing. */
+export const INFO_REQUEST_WINDOW_BUSINESS_DAYS = 10;
+
+export type QuestionError =
+  | "question_not_found"
+  | "not_allowed"
+  | "already_closed"
+  | "empty_text"
+  | "text_too_long"
+  | "unknown_office"
+  | "same_office"
+  | "reason_required"
+  | "info_request_too_late"
+  | "missing_consent";
+
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: QuestionError };
+
+export interface FileInput {
+  citizenId: number;
+  channel: string;
+  text: string;
+  officeKey: string;
+  requestType: RequestType;
+}
+
+/** Files a question. Call inside the caller's transaction (the inbound handler's). */
+export function fileQuestion(app: AppContext, input: FileInput): Outcome<{ question: QuestionRow; due: DueDateExplanation }> {
+  const { repos, clock, profile } = app;
+  const citizen = repos.citizens.get(input.citizenId);
+  if (citizen?.consent !== "granted") return { ok: false, error: "missing_consent" };
+  const office = repos.offices.get(input.officeKey);
+  if (!office?.active) return { ok: false, error: "unknown_office" };
+  const nowMs = clock.nowMs();
+  const termBusinessDays = profile.requestTypes[input.requestType].termBusinessDays;
+  const due = dueDateFrom(app, nowMs, termBusinessDays);
+  const year = Number(toLocalDate(new Date(nowMs), profile.timezone).slice(0, 4));
+  const question = repos.questions.insert({
+    reference: formatReference(year, repos.questions.nextSequence(year)),
+    citizenId: input.citizenId,
+    officeKey: office.key,
+    requestType: input.requestType,
+    status: "open",
+    text: input.text,
+    channel: input.channel,
+    filedAtMs: nowMs,
+    termBusinessDays,
+    dueDate: due.dueDate,
+    updatedAtMs: nowMs,
+  });
+  repos.questions.addEvent(question.id, "filed", "citizen", nowMs, { officeKey: office.key, requestType: input.requestType, dueDate: due.dueDate });
+  notifyOffice(app, question, "filed");
+  return { ok: true, question, due };
+}
+
+export function dueDateFrom(app: AppContext, fromMs: number, termBusinessDays: number): DueDateExplanation {
+  return computeDueDate({
+    filedAt: new Date(fromMs),
+    termBusinessDays,
+    timeZone: app.profile.timezone,
+    officeHoursEnd: app.profile.officeHours.end,
+    calendar: app.calendar,
+  });
+}
+
+/** Queues the new-question notice for the office's reachable officials and bound group chats. */
+function notifyOffice(app: AppContext, question: QuestionRow, occasion: string): void {
+  const { repos, clock } = app;
+  const office = repos.offices.get(question.officeKey);
+  const text = render(app, DEFAULT_LOCALE, "notify.official_new_question", {
+    reference: question.reference,
+    officeName: officeName(app, question.officeKey),
+    requestTypeText: requestTypeText(app, question.requestType),
+    dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE),
+    text: question.text,
+  });
+  const key = `q:${question.id}:${occasion}:${question.officeKey}`;
+  const targets: { channel: string; address: string; id: string }[] = [];
+  if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
+  if (office?.whatsappJid) targets.push({ channel: "whatsapp", address: office.whatsappJid, id: "group-wa" });
+  for (const official of repos.officials.reachable(question.officeKey)) {
+    targets.push({ channel: official.channel!, address: official.address!, id: `official-${official.id}` });
+  }
+  for (const target of targets) {
+    repos.outbox.enqueue({ idempotencyKey: `${key}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, clock.nowMs());
+  }
+}
+
+/** Loads a question an actor wants to act on, checking the radicado and the actor's rights. */
+function loadForAction(app: AppContext, actor: Actor, reference: string, action: QuestionAction): Outcome<{ question: QuestionRow }> {
+  const canonical = parseReference(reference);
+  const question = canonical ? app.repos.questions.byReference(canonical) : undefined;
+  if (!question) return { ok: false, error: "question_not_found" };
+  if (!canActOnQuestion(actor, action, question.officeKey)) return { ok: false, error: "not_allowed" };
+  if (action !== "view" && (question.status === "answered" || question.status === "withdrawn")) return { ok: false, error: "already_closed" };
+  return { ok: true, question };
+}
+
+function checkText(text: string, max: number): QuestionError | undefined {
+  if (!text.trim()) return "empty_text";
+  if (text.length > max) return "text_too_long";
+  return undefined;
+}
+
+/** An official (or the CLI operator) answers; the citizen receives the answer with its radicado. */
+export function answerQuestion(app: AppContext, actor: Actor, reference: string, answer: string): Outcome<{ question: QuestionRow }> {
+  const textError = checkText(answer, MAX_ANSWER_LENGTH);
+  if (textError) return { ok: false, error: textError };
+  return inTransaction(app.db, () => {
+    const loaded = loadForAction(app, actor, reference, "answer");
+    if (!loaded.ok) return loaded;
+    const { question } = loaded;
+    const nowMs = app.clock.nowMs();
+    const answeredBy = actor.kind === "official" ? actor.officialId : null;
+    app.repos.questions.update(question.id, { status: "answered", answerText: answer.trim(), answeredAtMs: nowMs, answeredBy, updatedAtMs: nowMs });
+    app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, { onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate });
+    notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() });
+    return { ok: true, question: app.repos.questions.byId(question.id)! };
+  });
+}
+
+/** Moves a question to another office with a reason. The legal term does not restart. */
+export function reassignQuestion(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string): Outcome<{ question: QuestionRow }> {
+  if (!reason.trim()) return { ok: false, error: "reason_required" };
+  return inTransaction(app.db, () => {
+    const loaded = loadForAction(app, actor, reference, "reassign");
+    if (!loaded.ok) return loaded;
+    const { question } = loaded;
+    const target = app.repos.offices.get(toOfficeKey);
+    if (!target?.active) return { ok: false, error: "unknown_office" };
+    if (target.key === question.officeKey) return { ok: false, error: "same_office" };
+    const nowMs = app.clock.nowMs();
+    app.repos.questions.update(question.id, { officeKey: target.key, updatedAtMs: nowMs });
+    app.repos.questions.addEvent(question.id, "reassigned", actorLabel(actor), nowMs, { from: question.officeKey, to: target.key, reason: reason.trim() });
+    const updated = app.repos.questions.byId(question.id)!;
+    const occasion = `reassigned-${app.repos.questions.history(question.id).length}`;
+    notifyOffice(app, updated, occasion);
+    notifyCitizen(app, updated, `q:${question.id}:${occasion}`, "notify.reassigned", {});
+    app.router.learn({ text: question.text, officeKey: target.key });
+    return { ok: true, question: updated };
+  });
+}
+
+/** Asks the citizen to complete the petition; the term stops until they answer. */
+export function requestInfo(app: AppContext, actor: Actor, reference: string, request: string): Outcome<{ question: QuestionRow }> {
+  const textError = checkText(request, 2000);
+  if (textError) return { ok: false, error: textError };
+  return inTransaction(app.db, () => {
+    const loaded = loadForAction(app, actor, reference, "request_info");
+    if (!loaded.ok) return loaded;
+    const { question } = loaded;
+    const nowMs = app.clock.nowMs();
+    const today = toLocalDate(new Date(nowMs), app.profile.timezone);
+    const filedOn = toLocalDate(new Date(question.filedAtMs), app.profile.timezone);
+    if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS) return { ok: false, error: "info_request_too_late" };
+    app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
+    app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, { request: request.trim() });
+    const count = app.repos.questions.history(question.id).length;
+    notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() });
+    return { ok: true, question: app.repos.questions.byId(question.id)! };
+  });
+}
+
+/**
+ * The citizen sends the requested information: the question reopens and the term restarts in
+ * full from today (Ley 1755 de 2015, art. 17). Call inside the caller's transaction.
+ */
+export function provideInfo(app: AppContext, citizenId: number, reference: string, text: string): Outcome<{ question: QuestionRow; due: DueDateExplanation }> {
+  const question = app.repos.questions.byReference(reference);
+  if (!question || question.citizenId !== citizenId || question.status !== "info_requested") return { ok: false, error: "question_not_found" };
+  const nowMs = app.clock.nowMs();
+  const due = dueDateFrom(app, nowMs, question.termBusinessDays);
+  app.repos.questions.update(question.id, { status: "open", dueDate: due.dueDate, updatedAtMs: nowMs });
+  app.repos.questions.addEvent(question.id, "info_provided", "citizen", nowMs, { text, dueDate: due.dueDate });
+  const updated = app.repos.questions.byId(question.id)!;
+  const noticeText = render(app, DEFAULT_LOCALE, "notify.official_info_received", {
+    reference: question.reference,
+    text,
+    dueDateText: dueDateText(due.dueDate, DEFAULT_LOCALE),
+  });
+  const count = app.repos.questions.history(question.id).length;
+  for (const official of app.repos.officials.reachable(question.officeKey)) {
+    app.repos.outbox.enqueue(
+      { idempotencyKey: `q:${question.id}:info-provided-${count}:official-${official.id}`, channel: official.channel!, address: official.address!, payload: { text: noticeText } },
+      nowMs,
+    );
+  }
+  return { ok: true, question: updated, due };
+}
+
+/** A citizen's own question by radicado as typed. Other citizens' radicados are "not found". */
+export function findOwnQuestion(app: AppContext, citizenId: number, input: string): { kind: "malformed" } | { kind: "not_found"; reference: string } | { kind: "found"; question: QuestionRow } {
+  const reference = parseReference(input);
+  if (!reference) return { kind: "malformed" };
+  const question = app.repos.questions.byReference(reference);
+  if (!question || question.citizenId !== citizenId) return { kind: "not_found", reference };
+  return { kind: "found", question };
+}
+
+/** CLI and reports: a question with its history, for an authorized actor. */
+export function showQuestion(app: AppContext, actor: Actor, reference: string) {
+  const loaded = loadForAction(app, actor, reference, "view");
+  if (!loaded.ok) return loaded;
+  return { ok: true as const, question: loaded.question, history: app.repos.questions.history(loaded.question.id) };
+}
