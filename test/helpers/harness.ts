@@ -1,0 +1,106 @@
+/**
+ * Test harness: a real SQLite file in a temp dir with the real migrations, the real flows and
+ * locales, an injected clock and an in-memory channel. `reopen()` simulates a restart.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { InboundMessage, OutboundMessage } from "../../src/channels/channel.ts";
+import { loadEnv } from "../../src/config/env.ts";
+import { createManualClock } from "../../src/core/clock.ts";
+import { createBot, type Bot } from "../../src/main.ts";
+import { createRuntime, type Runtime } from "../../src/runtime.ts";
+import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
+
+/** 2026-03-02 10:00 Bogotá (15:00 UTC), a Monday and a business day. */
+export const MONDAY_10AM_BOGOTA_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
+
+export interface Harness {
+  dir: string;
+  dbPath: string;
+  clock: ReturnType<typeof createManualClock>;
+  runtime: Runtime;
+  bot: Bot;
+  channel: MemoryChannel;
+  /** Sends a citizen's text as a new message (unique id unless given) and waits for the replies. */
+  say(address: string, text: string, extra?: Partial<InboundMessage>): Promise<OutboundMessage[]>;
+  /** The last text sent to an address. */
+  last(address: string): string;
+  /** Closes the database and opens it again with fresh runtime objects (a restart). */
+  reopen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: { profile?: string; startMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), "rinde-test-"));
+  const dbPath = join(dir, "rinde.db");
+  const clock = createManualClock(options.startMs ?? MONDAY_10AM_BOGOTA_MS);
+  const env = loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: options.profile ?? "default", ...options.env });
+  let counter = 0;
+
+  const build = async () => {
+    const runtime = createRuntime({ env, clock });
+    const channel = createMemoryChannel();
+    const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: `test-${counter}` });
+    await bot.start();
+    return { runtime, channel, bot };
+  };
+  let parts = await build();
+
+  const harness: Harness = {
+    dir,
+    dbPath,
+    clock,
+    get runtime() {
+      return parts.runtime;
+    },
+    get bot() {
+      return parts.bot;
+    },
+    get channel() {
+      return parts.channel;
+    },
+    async say(address, text, extra = {}) {
+      const before = parts.channel.sent.length;
+      counter++;
+      await parts.bot.onInbound({
+        channel: "memory",
+        channelMessageId: `msg-${counter}`,
+        address,
+        chatKind: "private",
+        text,
+        receivedAtMs: clock.nowMs(),
+        ...extra,
+      });
+      return parts.channel.sent.slice(before).filter((m) => m.address === address);
+    },
+    last(address) {
+      return parts.channel.to(address).at(-1)?.text ?? "";
+    },
+    async reopen() {
+      await parts.bot.stop();
+      parts.runtime.close();
+      parts = await build();
+    },
+    async close() {
+      await parts.bot.stop();
+      parts.runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Consents and files one question; returns its radicado. */
+export async function fileQuestion(h: Harness, address: string, text = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses"): Promise<string> {
+  await h.say(address, "hola");
+  await h.say(address, "1");
+  await h.say(address, text);
+  const confirm = h.last(address);
+  if (confirm.includes("¿Es correcto?")) await h.say(address, "1");
+  else await h.say(address, "1");
+  const receipt = (await h.say(address, "1")).at(-1)?.text ?? "";
+  const reference = /RC-\d{4}-\d{6}/.exec(receipt)?.[0];
+  if (!reference) throw new Error(`No radicado in: ${receipt}`);
+  return reference;
+}
