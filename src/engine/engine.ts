@@ -95,7 +95,8 @@ export function createEngine(flowSet: FlowSet) {
     const index = matchOption(text, options.map((o) => o.label));
     const outputs: EngineOutput[] = [];
     if (index === undefined) {
-      if (step.fallback) {
+      // A number that names no option is a wrong choice, not free text.
+      if (step.fallback && !/^\s*\d{1,3}\s*$/.test(text)) {
         return enter(step.fallback.next, { ...state, data: { ...state.data, [step.fallback.save]: text } }, render, outputs);
       }
       outputs.push({ text: render(step.invalid ?? "engine.not_understood", state.data), options: options.map((o) => o.label) });

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+
+const ANA = "ana";
+
+describe("consent, privacy and restarts", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("keeps a refusal as proof, files nothing, and still gives general information", async () => {
+    await h.say(ANA, "hola");
+    const refused = await h.say(ANA, "no autorizo");
+    expect(refused.at(-1)?.text).toContain("No guardaremos sus datos");
+    const db = h.runtime.db.$client;
+    expect(db.prepare("select decision, notice_version, channel from consents").all()).toEqual([{ decision: "refused", notice_version: "2026-01", channel: "memory" }]);
+    await h.say(ANA, "menu");
+    const info = await h.say(ANA, "5");
+    expect(info.at(-1)?.text).toContain("rendición de cuentas");
+    // Asking without consent leads back to the notice, and the typed question is not kept.
+    await h.say(ANA, "menu");
+    const ask = await h.say(ANA, "Necesito saber por qué no han recogido la basura en mi barrio");
+    expect(ask.at(-1)?.text).toContain("¿Nos autoriza");
+    expect(db.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
+    expect((db.prepare("select data from conversations").get() as { data: string }).data).not.toContain("basura");
+    // Granting afterwards goes straight to the question prompt.
+    const granted = await h.say(ANA, "1");
+    expect(granted.at(-1)?.text).toContain("Escriba su pregunta");
+    expect(db.prepare("select decision from consents order by id").all()).toEqual([{ decision: "refused" }, { decision: "granted" }]);
+  });
+
+  it("revokes consent with a record, and blocks new questions afterwards", async () => {
+    await fileQuestion(h, ANA);
+    await h.say(ANA, "privacidad");
+    await h.say(ANA, "2");
+    const revoked = await h.say(ANA, "1");
+    expect(revoked.at(-1)?.text).toContain("Retiramos su autorización");
+    const db = h.runtime.db.$client;
+    expect((db.prepare("select decision from consents order by id").all() as { decision: string }[]).map((r) => r.decision)).toEqual(["granted", "revoked"]);
+    await h.say(ANA, "menu");
+    const ask = await h.say(ANA, "1");
+    expect(ask.at(-1)?.text).toContain("¿Nos autoriza");
+  });
+
+  it("deletes the citizen's data but keeps the question anonymized as the legal record", async () => {
+    const ref = await fileQuestion(h, ANA);
+    await h.say(ANA, "privacidad");
+    await h.say(ANA, "3");
+    const deleted = await h.say(ANA, "1");
+    expect(deleted.at(-1)?.text).toContain("Borramos sus datos");
+    const db = h.runtime.db.$client;
+    expect(db.prepare("select count(*) n from channel_identities").get()).toEqual({ n: 0 });
+    expect(db.prepare("select count(*) n from conversations").get()).toEqual({ n: 0 });
+    const q = db.prepare("select reference, text, status from questions").get() as { reference: string; text: string };
+    expect(q.reference).toBe(ref);
+    expect(q.text).not.toContain("hueco");
+    expect(db.prepare("select count(*) n from consents").get()).toEqual({ n: 1 });
+    // Writing again starts from scratch, as a new citizen.
+    const again = await h.say(ANA, "hola");
+    expect(again.at(-1)?.text).toContain("¿Nos autoriza");
+    expect(db.prepare("select count(*) n from citizens").get()).toEqual({ n: 2 });
+  });
+
+  it("processes a duplicate inbound message once", async () => {
+    await h.say(ANA, "hola", { channelMessageId: "dup-1" });
+    const sent = h.channel.sent.length;
+    const again = await h.say(ANA, "hola", { channelMessageId: "dup-1" });
+    expect(again).toEqual([]);
+    expect(h.channel.sent.length).toBe(sent);
+    expect(h.runtime.db.$client.prepare("select count(*) n from inbound_messages").get()).toEqual({ n: 1 });
+  });
+
+  it("resumes a conversation after a restart in the middle of asking", async () => {
+    await h.say(ANA, "hola");
+    await h.say(ANA, "1");
+    await h.say(ANA, "Los semáforos de la avenida principal llevan una semana apagados y hay accidentes");
+    expect(h.last(ANA)).toContain("¿Es correcto?");
+    await h.reopen();
+    await h.say(ANA, "1");
+    const receipt = await h.say(ANA, "1");
+    expect(receipt.at(-1)?.text).toMatch(/RC-2026-000001/);
+  });
+
+  it("delivers replies queued before a crash after the restart, exactly once", async () => {
+    await h.say(ANA, "hola");
+    h.channel.failNext({ ok: false, kind: "retry", retryAfterMs: 60_000, reason: "network down" });
+    await h.say(ANA, "1"); // the reply fails and waits
+    const pending = h.runtime.db.$client.prepare("select count(*) n from outbox where status = 'pending'").get();
+    expect(pending).toEqual({ n: 1 });
+    await h.reopen();
+    h.clock.advanceMs(120_000);
+    await h.bot.dispatcher.tick();
+    await h.bot.dispatcher.tick();
+    expect(h.channel.to(ANA).filter((m) => m.text.includes("Guardamos su autorización"))).toHaveLength(1);
+  });
+
+  it("switches language and keeps it", async () => {
+    await h.say(ANA, "hola");
+    await h.say(ANA, "1");
+    await h.say(ANA, "idioma");
+    const changed = await h.say(ANA, "English");
+    expect(changed.at(-1)?.text).toContain("we will write to you in English");
+    const menu = await h.say(ANA, "menu");
+    expect(menu.at(-1)?.options?.[0]).toBe("Ask a question or make a request");
+    await h.reopen();
+    const help = await h.say(ANA, "help");
+    expect(help.at(-1)?.text).toContain("You can type at any time");
+  });
+
+  it("takes the citizen's language from the channel on first contact", async () => {
+    const [notice] = await h.say("john", "hi", { languageHint: "en-US" });
+    expect(notice?.text).toContain("Do you authorize");
+  });
+});
+
+describe("bad input", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+    await h.say(ANA, "hola");
+    await h.say(ANA, "1");
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const state = () => h.runtime.db.$client.prepare("select flow_id, step_id, data from conversations").get();
+
+  it("answers empty, whitespace and control-character messages politely without moving", async () => {
+    const before = state();
+    for (const text of ["", "   \n\t ", "\u0000\u0007\u200b"]) {
+      const [reply] = await h.say(ANA, text);
+      expect(reply?.text).toContain("llegó vacío");
+    }
+    expect(state()).toEqual(before);
+  });
+
+  it("refuses messages over the limit without storing them", async () => {
+    const huge = "a".repeat(50_000);
+    const [reply] = await h.say(ANA, huge);
+    expect(reply?.text).toContain("muy largo");
+    expect(JSON.stringify(state())).not.toContain("aaaa");
+  });
+
+  it("says what it accepts when it gets media without text", async () => {
+    const [reply] = await h.say(ANA, "", { text: undefined, media: { kind: "sticker", fileRef: "x" } });
+    expect(reply?.text).toContain("solo puedo leer mensajes de texto");
+  });
+
+  it("explains unknown commands and garbage menu answers", async () => {
+    const [unknown] = await h.say(ANA, "/borrartodo");
+    expect(unknown?.text).toContain("No conozco el comando");
+    await h.say(ANA, "menu");
+    const [garbage] = await h.say(ANA, "99");
+    expect(garbage?.text).toContain("No entendí");
+    expect(garbage?.options?.length).toBe(7);
+  });
+
+  it("stores SQL- and markup-looking text literally and harmlessly", async () => {
+    const evil = "'); DROP TABLE questions; -- <b>hola</b> [link](http://x.co) *negrita* calle";
+    await h.say(ANA, "1");
+    await h.say(ANA, evil);
+    await h.say(ANA, "1");
+    await h.say(ANA, "1");
+    const row = h.runtime.db.$client.prepare("select text from questions").get() as { text: string };
+    expect(row.text).toBe(evil);
+  });
+
+  it("recognizes commands in any case, with accents or a slash", async () => {
+    for (const word of ["MENÚ", "/menu", "Menu", "inicio"]) {
+      const [reply] = await h.say(ANA, word);
+      expect(reply?.text).toContain("¿Qué quiere hacer?");
+    }
+  });
+
+  it("accepts option words and close matches as well as numbers", async () => {
+    await h.say(ANA, "menu");
+    const [status] = await h.say(ANA, "consultar el estdo de mi pregunta");
+    expect(status?.text).toContain("Escriba el número de radicado");
+    await h.say(ANA, "cancelar");
+    const [mine] = await h.say(ANA, "ver mis preguntas");
+    expect(mine?.text).toContain("Todavía no tiene preguntas");
+  });
+});
