@@ -1,0 +1,102 @@
+/**
+ * The console channel end to end, as real processes: `npm run chat` fed by a script, a running bot
+ * that delivers what the CLI writes, and configuration errors that exit without a stack trace.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/config/env.ts";
+
+const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
+const MAIN = join(PROJECT_ROOT, "src/main.ts");
+const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
+
+describe("console chat and CLI", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "rinde-console-"));
+    env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn", RINDE_DISPATCH_INTERVAL_MS: "50" };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = (...args: string[]) => spawnSync(TSX, [CLI, ...args], { env, encoding: "utf8", timeout: 30_000 });
+
+  it("runs a scripted conversation on a SQLite file and ends cleanly at end of input", () => {
+    const script = ["hola", "1", "El parque de mi barrio no tiene alumbrado y es peligroso de noche", "1", "1", "menu", "3"].join("\n");
+    const run = spawnSync(TSX, [MAIN, "--console"], { env, input: `${script}\n`, encoding: "utf8", timeout: 60_000 });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("¿Nos autoriza");
+    expect(run.stdout).toMatch(/Número de radicado: RC-\d{4}-000001/);
+    expect(run.stdout).toContain("Sus preguntas:");
+    // Replies come out in order: the receipt before the list of questions.
+    expect(run.stdout.indexOf("Número de radicado")).toBeLessThan(run.stdout.indexOf("Sus preguntas:"));
+    const list = cli("questions", "list", "--json");
+    expect(list.status).toBe(0);
+    const rows = JSON.parse(list.stdout) as { reference: string; status: string; deadline: string }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "open", deadline: "on_time" });
+  });
+
+  it("delivers an answer written by the CLI to the running console chat without a restart", async () => {
+    const bot = spawn(TSX, [MAIN, "--console"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    bot.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const waitFor = async (pattern: RegExp, timeoutMs = 20_000) => {
+      const start = Date.now();
+      while (!pattern.test(out)) {
+        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}; got:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return pattern.exec(out)!;
+    };
+    try {
+      for (const line of ["hola", "1", "Necesito información sobre los subsidios de vivienda para mi familia", "1", "1"]) bot.stdin.write(`${line}\n`);
+      const reference = (await waitFor(/RC-\d{4}-\d{6}/))[0];
+      const answer = cli("questions", "answer", reference, "--text", "Puede inscribirse en la convocatoria que abre el 1 de abril.");
+      expect(answer.status, answer.stderr).toBe(0);
+      await waitFor(/Puede inscribirse en la convocatoria/);
+      expect(out).toContain(`Respuesta a su pregunta ${reference}`);
+    } finally {
+      bot.stdin.end();
+      await new Promise((resolve) => bot.on("exit", resolve));
+    }
+    expect(bot.exitCode).toBe(0);
+  });
+
+  it("reports CLI errors in one line with a non-zero exit", () => {
+    const missing = cli("questions", "answer", "RC-2026-999999", "--text", "x");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe("rinde: no question with that radicado");
+    const unknown = cli("frobnicate");
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
+    const badRole = cli("officials", "add", "--name", "Ana", "--role", "boss");
+    expect(badRole.stderr).toContain("--role must be one of");
+  });
+
+  it("manages officials and offices from the CLI", () => {
+    expect(cli("officials", "add", "--name", "Ana Pérez", "--office", "salud", "--role", "head").status).toBe(0);
+    const list = JSON.parse(cli("officials", "list", "--json").stdout) as { name: string; role: string; officeKey: string }[];
+    expect(list).toEqual([expect.objectContaining({ name: "Ana Pérez", role: "head", officeKey: "salud" })]);
+    expect(cli("officials", "remove", "1").status).toBe(0);
+    expect(JSON.parse(cli("officials", "list", "--json").stdout)).toEqual([]);
+    const offices = JSON.parse(cli("offices", "list", "--json").stdout) as { key: string }[];
+    expect(offices.map((o) => o.key)).toContain("planeacion");
+    expect(cli("offices", "bind", "salud", "--telegram-chat", "-100123").status).toBe(0);
+    expect(cli("offices", "bind", "salud", "--telegram-chat", "abc").status).toBe(1);
+  });
+
+  it("exits with a clear message, and no stack trace, on a bad environment variable", () => {
+    const run = spawnSync(TSX, [MAIN, "--console"], { env: { ...env, RINDE_LOG_LEVEL: "loud" }, input: "", encoding: "utf8", timeout: 30_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("RINDE_LOG_LEVEL");
+    expect(run.stderr).toContain("Use one of fatal, error, warn, info");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const badProfile = spawnSync(TSX, [MAIN, "--console"], { env: { ...env, RINDE_PROFILE: "atlantis" }, input: "", encoding: "utf8", timeout: 30_000 });
+    expect(badProfile.status).toBe(2);
+    expect(badProfile.stderr).toContain("no profile named 'atlantis'");
+  });
+});
