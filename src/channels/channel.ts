@@ -30,6 +30,8 @@ export interface InboundMessage {
   startPayload?: string;
   /** The channel message id this message replies to or quotes. */
   replyToChannelMessageId?: string;
+  /** The id to quote when replying to this message in a group (Telegram message_id), if any. */
+  channelMessageIdForReply?: string;
   /** The sender's language as reported by the channel (e.g. "es", "en-US"). */
   languageHint?: string;
   receivedAtMs: number;

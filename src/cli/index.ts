@@ -16,6 +16,7 @@ const USAGE = `Usage: rinde <command> [options]
   offices list [--json]
   offices bind <office> --telegram-chat <chat id>
   officials add --name <name> --role official|head|communications|internal_control|admin [--office <key>] [--channel telegram|whatsapp --address <id>]
+  officials invite --office <key> --role official|head|communications [--name <name>] [--ttl-hours 48]
   officials list [--office <key>] [--json]
   officials remove <id>
   questions list [--office <key>] [--status open|info_requested|answered|withdrawn] [--overdue] [--json]

@@ -164,6 +164,8 @@ export const outbox = sqliteTable(
     lastError: text("last_error"),
     /** The channel's id for the sent message (to edit it later, or match replies to it). */
     channelMessageId: text("channel_message_id"),
+    /** The question a notice is about, so an official's reply to it can be matched. */
+    questionId: integer("question_id").references(() => questions.id),
     createdAtMs: integer("created_at_ms").notNull(),
     sentAtMs: integer("sent_at_ms"),
   },
@@ -174,3 +176,16 @@ export const outbox = sqliteTable(
     index("outbox_chat").on(t.channel, t.address, t.status),
   ],
 );
+
+/** One-time codes officials send to the bot (`/vincular CODE`) to link their chat account. */
+export const officialInvites = sqliteTable("official_invites", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  code: text("code").notNull().unique(),
+  officeKey: text("office_key").references(() => offices.key),
+  role: text("role", { enum: ["official", "head", "communications", "internal_control", "admin"] }).notNull(),
+  name: text("name").notNull(),
+  createdAtMs: integer("created_at_ms").notNull(),
+  expiresAtMs: integer("expires_at_ms").notNull(),
+  usedAtMs: integer("used_at_ms"),
+  usedByOfficialId: integer("used_by_official_id").references(() => officials.id),
+});

@@ -21,10 +21,24 @@ export interface Translator {
   supports(locale: string): boolean;
 }
 
+/**
+ * Reads `locales/<lang>/*.json`. Each file owns its top-level sections (translation.json the core
+ * ones, telegram.json the Telegram ones, ...); a section defined by two files is an error.
+ */
 export function loadLocaleResources(dir = join(PROJECT_ROOT, "locales")): Record<Locale, Record<string, unknown>> {
   const resources: Record<Locale, Record<string, unknown>> = {};
   for (const locale of readdirSync(dir).sort()) {
-    resources[locale] = JSON.parse(readFileSync(join(dir, locale, "translation.json"), "utf8")) as Record<string, unknown>;
+    const merged: Record<string, unknown> = {};
+    const owner: Record<string, string> = {};
+    for (const file of readdirSync(join(dir, locale)).filter((f) => f.endsWith(".json")).sort()) {
+      const sections = JSON.parse(readFileSync(join(dir, locale, file), "utf8")) as Record<string, unknown>;
+      for (const [section, value] of Object.entries(sections)) {
+        if (owner[section]) throw new Error(`locales/${locale}: section '${section}' is defined in both ${owner[section]} and ${file}`);
+        owner[section] = file;
+        merged[section] = value;
+      }
+    }
+    resources[locale] = merged;
   }
   return resources;
 }

@@ -10,13 +10,18 @@ import { IDLE, type ConversationState, type Engine, type EngineOutput, type Turn
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { ACTIONS, type ActionContext } from "./actions.ts";
 import { render, type AppContext } from "./context.ts";
+import { classifySender, handleStaffMessage } from "./staff.ts";
 
 /** Longest citizen message accepted, in characters (Telegram's own limit is 4096). */
 export const MAX_INBOUND_LENGTH = 4000;
 /** Guard against a flow that calls actions forever. */
 const MAX_ACTIONS_PER_MESSAGE = 16;
 
-export type HandleResult = { status: "duplicate" } | { status: "handled"; citizenId: number; outboxIds: number[] };
+export type HandleResult =
+  | { status: "duplicate" }
+  | { status: "ignored" }
+  | { status: "staff"; outboxIds: number[] }
+  | { status: "handled"; citizenId: number; outboxIds: number[] };
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -78,6 +83,15 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
       const nowMs = clock.nowMs();
       const inboundId = repos.inbound.record(message.channel, message.channelMessageId, nowMs);
       if (inboundId === undefined) return { status: "duplicate" };
+      const sender = classifySender(app, message);
+      if (sender.kind === "ignore") return { status: "ignored" };
+      if (sender.kind === "staff") {
+        const replies = handleStaffMessage(app, message, sender);
+        const outboxIds = replies.flatMap((text, i) =>
+          repos.outbox.enqueue({ idempotencyKey: `in:${inboundId}:${i}`, channel: message.channel, address: message.address, payload: { text, replyToChannelMessageId: message.channelMessageIdForReply } }, nowMs) ?? [],
+        );
+        return { status: "staff", outboxIds };
+      }
       const citizen = repos.citizens.findContext(message.channel, message.address) ?? repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
       const state = stateOf(citizen);
       const turn = runActions(firstTurn(citizen, state, message), citizen, message);

@@ -98,7 +98,7 @@ function notifyOffice(app: AppContext, question: QuestionRow, occasion: string):
     targets.push({ channel: official.channel!, address: official.address!, id: `official-${official.id}` });
   }
   for (const target of targets) {
-    repos.outbox.enqueue({ idempotencyKey: `${key}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, clock.nowMs());
+    repos.outbox.enqueue({ idempotencyKey: `${key}:${target.id}`, channel: target.channel, address: target.address, payload: { text }, questionId: question.id }, clock.nowMs());
   }
 }
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { InboundMessage, OutboundMessage } from "../../src/channels/channel.ts";
+import type { ChannelId, InboundMessage, OutboundMessage } from "../../src/channels/channel.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, type Bot } from "../../src/main.ts";
@@ -31,7 +31,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { profile?: string; startMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function createHarness(options: { profile?: string; startMs?: number; env?: Record<string, string>; channelId?: ChannelId } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-test-"));
   const dbPath = join(dir, "rinde.db");
   const clock = createManualClock(options.startMs ?? MONDAY_10AM_BOGOTA_MS);
@@ -40,7 +40,7 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
 
   const build = async () => {
     const runtime = createRuntime({ env, clock });
-    const channel = createMemoryChannel();
+    const channel = createMemoryChannel({ id: options.channelId ?? "memory" });
     const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: `test-${counter}` });
     await bot.start();
     return { runtime, channel, bot };
@@ -64,7 +64,7 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
       const before = parts.channel.sent.length;
       counter++;
       await parts.bot.onInbound({
-        channel: "memory",
+        channel: options.channelId ?? "memory",
         channelMessageId: `msg-${counter}`,
         address,
         chatKind: "private",

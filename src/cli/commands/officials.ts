@@ -1,5 +1,6 @@
 import type { Runtime } from "../../runtime.ts";
 import type { OfficialRole } from "../../db/repositories/officials.ts";
+import { createInvite } from "../../services/staff.ts";
 import { parse, required } from "../args.ts";
 import { CliError, printJson, table } from "../output.ts";
 
@@ -24,6 +25,19 @@ export function runOfficials(runtime: Runtime, args: string[]): void {
       process.stdout.write(`Official ${official.id} added (${role}${office ? ` of ${office}` : ""}).\n`);
       return;
     }
+    case "invite": {
+      const { values } = parse(rest, { name: { type: "string" }, office: { type: "string" }, role: { type: "string" }, "ttl-hours": { type: "string" } });
+      const role = required(values.role, "--role") as OfficialRole;
+      if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(", ")}`);
+      const office = values.office ?? null;
+      if (office && !repos.offices.get(office)) throw new CliError(`unknown office '${office}'. See 'rinde offices list'.`);
+      if (!office && (role === "official" || role === "head")) throw new CliError(`--office is required for role '${role}'`);
+      const ttlHours = Number(values["ttl-hours"] ?? "48");
+      if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 24 * 30) throw new CliError("--ttl-hours must be a number of hours between 1 and 720");
+      const invite = createInvite(runtime.app, { name: values.name ?? role, officeKey: office, role, ttlMs: ttlHours * 3_600_000 });
+      process.stdout.write(`Code: ${invite.code}\nExpires: ${new Date(invite.expiresAtMs).toISOString()}\nThe official sends "/vincular ${invite.code}" to the bot in a private chat.\n`);
+      return;
+    }
     case "list": {
       const { values } = parse(rest, { office: { type: "string" }, json: { type: "boolean" } });
       const officials = repos.officials.list({ officeKey: values.office });
@@ -39,6 +53,6 @@ export function runOfficials(runtime: Runtime, args: string[]): void {
       return;
     }
     default:
-      throw new CliError(`unknown 'officials' command '${sub ?? ""}'. Use: officials add | list | remove`);
+      throw new CliError(`unknown 'officials' command '${sub ?? ""}'. Use: officials add | invite | list | remove`);
   }
 }

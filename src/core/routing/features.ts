@@ -14,28 +14,21 @@ export interface TextFeatures {
   readonly terms: readonly Term[];
 }
 
-const CHAR_NGRAM_SIZES = [3, 4] as const;
-
-/** Character n-grams of `<word>`, appended to `out` (duplicates are skipped by the caller's set). */
-export function charNgrams(surface: string, out: Set<string>): void {
-  const padded = `<${surface}>`;
-  for (const size of CHAR_NGRAM_SIZES) {
-    for (let i = 0; i + size <= padded.length; i++) out.add(padded.slice(i, i + size));
-  }
-}
-
-/** Extracts the deduplicated features of a raw message. */
-export function extractFeatures(text: string): TextFeatures {
+/**
+ * Extracts the deduplicated features of a raw message. `repair` may replace a content word before
+ * its features are taken (the router uses it to fix typos against its vocabulary).
+ */
+export function extractFeatures(text: string, repair?: (term: Term) => Term): TextFeatures {
   const words = new Set<string>();
   const bigrams = new Set<string>();
   const chars = new Set<string>();
-  const content = terms(text);
+  const content = repair === undefined ? terms(text) : terms(text).map(repair);
   let previous: string | undefined;
   for (const term of content) {
     words.add(term.stem);
     if (previous !== undefined && previous !== term.stem) bigrams.add(`${previous}_${term.stem}`);
     previous = term.stem;
-    charNgrams(term.surface, chars);
+    for (const gram of term.grams) chars.add(gram);
   }
   return { words: [...words], bigrams: [...bigrams], chars: [...chars], terms: content };
 }

@@ -73,7 +73,9 @@ const FOLD_RULES: readonly (readonly [RegExp, string])[] = [
   [/h/g, ""],
   [/g(?=[ei])/g, "j"],
   [/gu(?=[ei])/g, "g"],
-  [/([a-z])\1+/g, "$1"],
+  [/n(?=[pb])/g, "m"],
+  // "rr" stays: "caro" and "carro", "pero" and "perro" are different words.
+  [/([a-qs-z])\1+/g, "$1"],
   [/\u0001/g, "ch"],
 ];
 
@@ -84,10 +86,26 @@ export function fold(word: string): string {
   return out;
 }
 
-/** One content word of a message: its folded stem (for word features) and folded surface form. */
+/**
+ * One content word of a message: its folded stem (for word features), folded surface form, and
+ * the character n-grams of the surface form (for typo-tolerant features).
+ */
 export interface Term {
   readonly stem: string;
   readonly surface: string;
+  readonly grams: readonly string[];
+}
+
+const CHAR_NGRAM_SIZES = [3, 4] as const;
+
+/** Distinct character n-grams of `<surface>`. */
+export function charNgrams(surface: string): string[] {
+  const padded = `<${surface}>`;
+  const grams = new Set<string>();
+  for (const size of CHAR_NGRAM_SIZES) {
+    for (let i = 0; i + size <= padded.length; i++) grams.add(padded.slice(i, i + size));
+  }
+  return [...grams];
 }
 
 /** True for words that carry no routing signal. */
@@ -103,7 +121,8 @@ const TERM_MEMO_MAX_ENTRIES = 50_000;
 function termOf(word: string): Term {
   let term = termMemo.get(word);
   if (term === undefined) {
-    term = { stem: fold(stem(word)), surface: fold(word) };
+    const surface = fold(word);
+    term = { stem: fold(stem(word)), surface, grams: charNgrams(surface) };
     if (termMemo.size >= TERM_MEMO_MAX_ENTRIES) termMemo.clear();
     termMemo.set(word, term);
   }

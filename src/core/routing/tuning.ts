@@ -20,6 +20,8 @@ export interface RouterTuning {
   logisticRate: number;
   logisticL2: number;
   logisticEpochs: number;
+  /** Cap on a document's weight in the logistic model's SGD (large steps destabilize it). */
+  logisticMaxSampleWeight: number;
   /** Gradient steps taken on a learned correction. */
   learnedSteps: number;
   /** Confidence shrinks towards uniform by evidenceBase^(known content words). */
@@ -48,6 +50,7 @@ export const DEFAULT_TUNING: RouterTuning = {
   logisticRate: 2,
   logisticL2: 0.003,
   logisticEpochs: 15,
+  logisticMaxSampleWeight: 2,
   learnedSteps: 5,
   evidenceBase: 0.35,
   neutralWeight: 2,

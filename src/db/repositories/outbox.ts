@@ -2,7 +2,9 @@
  * The durable outbox. Rows are written in the same transaction as the state change they announce;
  * dispatchers claim due rows atomically (a claim expires, so a crashed dispatcher's rows are
  * reclaimed) and record the outcome. Per chat, a row is only claimed once every earlier row of that
- * chat is settled, so a chat's messages never overtake each other.
+ * chat is settled, so a chat's messages never overtake each other. Consequence: rows are enqueued
+ * when they are due (the scheduler enqueues reminders at their time); a row dated in the future
+ * would hold back every later row of its chat.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
@@ -22,6 +24,7 @@ export interface NewOutboxRow {
   priority?: 0 | 1;
   payload: OutboxPayload;
   notBeforeMs?: number;
+  questionId?: number | null;
 }
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -37,6 +40,7 @@ export function createOutboxRepo(db: Db) {
       priority: sql.placeholder("priority"),
       payload: sql.placeholder("payload"),
       notBeforeMs: sql.placeholder("notBefore"),
+      questionId: sql.placeholder("questionId"),
       createdAtMs: sql.placeholder("now"),
     })
     .onConflictDoNothing()
@@ -54,6 +58,7 @@ export function createOutboxRepo(db: Db) {
         priority: row.priority ?? 0,
         payload: JSON.stringify(row.payload),
         notBefore: row.notBeforeMs ?? nowMs,
+        questionId: row.questionId ?? null,
         now: nowMs,
       })?.id;
     },
@@ -130,7 +135,7 @@ export function createOutboxRepo(db: Db) {
     nextDueMs(channels: readonly string[]): number | undefined {
       if (channels.length === 0) return undefined;
       const row = db
-        .select({ at: sql<number | null>`min(max(${outbox.notBeforeMs}, coalesce(${outbox.claimedUntilMs}, 0)))` })
+        .select({ at: sql<number | null>`min(max(${outbox.notBeforeMs}, coalesce(${outbox.claimedUntilMs} + 1, 0)))` })
         .from(outbox)
         .where(and(eq(outbox.status, "pending"), inArray(outbox.channel, [...channels])))
         .get();

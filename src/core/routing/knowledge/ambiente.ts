@@ -4,6 +4,14 @@ import type { CategoryKnowledge } from "./types.ts";
 export const ambiente: CategoryKnowledge = {
   category: "ambiente",
   keywords: [
+    "car", "corporacion autonoma regional", "licencia ambiental", "permiso de vertimientos",
+    "concesion de aguas", "tenencia responsable de mascotas", "mascotas", "chip",
+    "centro de bienestar animal", "coso", "ley 1774", "palomas", "abejas", "avispas", "enjambre",
+    "arboles frutales", "vivero", "plantulas", "semillas nativas", "sequia", "calor", "incendio forestal",
+    "escombrera", "llantas", "plastico", "icopor", "punto limpio", "ecopunto", "residuos electronicos",
+    "raee", "pgirs", "ruta selectiva", "recicladores de oficio", "separacion en la fuente", "compost",
+    "fauna", "flora", "paramo", "cuenca", "microcuenca", "acuifero", "nacimientos", "ruido ambiental", "olor",
+    "peste",
     "ambiente", "medio ambiente", "ambiental", "arbol", "arboles", "poda", "podar", "tala", "talar",
     "arbol caido", "ramas", "raices", "zonas verdes", "zona verde", "jardines", "siembra de arboles",
     "reforestacion", "humedal", "humedales", "bosque", "quebrada", "quebradas", "rio", "rios", "caño",
@@ -97,5 +105,10 @@ export const ambiente: CategoryKnowledge = {
     "A tree is about to fall on my house, who can prune it?",
     "There are many stray dogs in the park and some are injured",
     "A factory is dumping waste into the river",
+    "hay un enjambre de abejas en el techo de la casa",
+    "donde llevo las llantas viejas y los electrodomesticos dañados",
+    "quien da el permiso para cortar un arbol en mi finca",
+    "estan secando el humedal para hacer potreros",
+    "queremos crear un punto de reciclaje en la vereda",
   ],
 };

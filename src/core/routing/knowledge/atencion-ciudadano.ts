@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const atencionCiudadano: CategoryKnowledge = {
   category: "atencion_ciudadano",
   keywords: [
+    "sede electronica", "ventanilla virtual", "notificacion", "notificaciones", "oficio", "carta al alcalde",
+    "audiencia con el alcalde", "cita con el alcalde", "despacho del alcalde", "atencion presencial",
+    "atencion virtual", "fila", "filas", "turnos", "recepcion de documentos", "gestion documental",
+    "respuesta de fondo", "traslado por competencia", "recurso de reposicion", "control interno",
+    "corrupcion", "denunciar a un funcionario", "servidor publico", "talento humano", "practicas",
+    "pasantias", "trabajar en la alcaldia", "convocatoria de empleo publico", "cnsc", "funcionarios",
+    "directorio", "extension", "conmutador",
     "hablar con una persona", "hablar con un asesor", "asesor", "operador", "humano", "robot", "bot", "chatbot", "automatico", "contestador",
     "horario de atencion", "horarios", "hora abren", "a que hora cierran", "atienden los sabados",
     "pqrsd", "pqrs", "pqr", "queja", "reclamo", "sugerencia", "felicitacion", "denuncia",
@@ -101,5 +108,11 @@ export const atencionCiudadano: CategoryKnowledge = {
     "hay alguna persona que me conteste o todo es automatico?",
     "What are the opening hours of the city hall?",
     "I filed a complaint two weeks ago and nobody has answered, where can I check it?",
+    "El formulario de PQRS de la pagina web no deja adjuntar archivos",
+    "a que correo envio la hoja de vida para trabajar de planta en la alcaldia?",
+    "Me notificaron una respuesta por correo pero el archivo no abre",
+    "quiero denunciar un acto de corrupcion de un funcionario, es confidencial?",
+    "hay practicas o pasantias para estudiantes universitarios en la alcaldia?",
+    "cual es la extension de la oficina de correspondencia en el conmutador",
   ],
 };

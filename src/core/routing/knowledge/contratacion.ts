@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const contratacion: CategoryKnowledge = {
   category: "contratacion",
   keywords: [
+    "acciones populares", "accion de cumplimiento", "accion de grupo", "conciliacion extrajudicial",
+    "defensa judicial", "procesos judiciales", "fallo", "sentencia", "decretos", "decreto", "resoluciones",
+    "actos administrativos", "gaceta municipal", "normatividad", "acuerdos municipales",
+    "abogado de la alcaldia", "pago a proveedores", "facturas de proveedores", "orden de compra",
+    "tienda virtual del estado", "acuerdo marco", "registro de proponentes", "rup",
+    "experiencia del contratista", "uniones temporales", "consorcio", "consorcios", "pliego definitivo",
+    "audiencia de adjudicacion", "observaciones al pliego", "matriz de riesgos",
     "contratacion", "contratacion publica", "contrato", "contratos", "contratista", "contratistas",
     "licitacion", "licitaciones", "licitacion publica", "proceso de seleccion", "procesos de contratacion",
     "pliego de condiciones", "pliegos", "proponente", "propuesta", "oferta", "adjudicacion", "adjudicaron",
@@ -94,5 +101,10 @@ export const contratacion: CategoryKnowledge = {
     "How can my company become a supplier of the municipality?",
     "Where are the public procurement processes published?",
     "Who is the contractor of the new park and how much is the contract?",
+    "la alcaldia cumplio el fallo de la accion popular?",
+    "donde consulto los decretos que firma el alcalde",
+    "el consorcio que gano la licitacion tiene sanciones anteriores",
+    "como se conforma una union temporal para participar en un proceso",
+    "la alcaldia compro por acuerdo marco o por licitacion los uniformes?",
   ],
 };

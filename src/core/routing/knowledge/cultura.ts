@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const cultura: CategoryKnowledge = {
   category: "cultura",
   keywords: [
+    "espectaculo publico", "procultura", "consejo de cultura", "vigias del patrimonio", "banda marcial",
+    "semana cultural", "reinado", "desfile", "comparsa", "comparsas", "tejo", "juegos tradicionales",
+    "ajedrez", "intercolegiados", "juegos supérate", "ciclopaseo", "cometas", "novenas", "alumbrado navideno",
+    "navidad", "hostal", "hostales", "registro nacional de turismo", "rnt", "mirador", "termales", "cascada",
+    "rutas turisticas", "guia de turismo", "agenda", "talleres artisticos", "formacion artistica",
+    "musica andina", "chirimia", "vallenato", "hip hop", "rap", "break dance", "skate", "escuela de futbol",
+    "club deportivo", "liga deportiva", "inder", "indeportes", "juegos comunales",
     "cultura", "cultural", "casa de la cultura", "teatro", "teatros", "biblioteca", "bibliotecas",
     "sala de lectura", "salas de lectura", "libros", "lectura", "escritura", "club de lectura",
     "festival", "festivales", "fiestas del pueblo", "feria", "ferias y fiestas", "carnaval",
@@ -98,5 +105,10 @@ export const cultura: CategoryKnowledge = {
     "What time does the public library open on weekends?",
     "Are there free soccer schools for children?",
     "Where can tourists get information about places to visit?",
+    "cuando son las novenas navideñas en el parque principal",
+    "queremos organizar un torneo de tejo en el barrio",
+    "como registro mi hostal en el registro nacional de turismo",
+    "hay talleres artisticos gratuitos para jovenes en vacaciones?",
+    "los juegos intercolegiados cuando empiezan",
   ],
 };

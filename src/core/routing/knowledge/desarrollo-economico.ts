@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const desarrolloEconomico: CategoryKnowledge = {
   category: "desarrollo_economico",
   keywords: [
+    "economia campesina", "credito agropecuario", "finagro", "banco agrario", "seguro agricola",
+    "distrito de riego", "riego", "reservorio", "apicultura", "porcicultura", "avicultura", "aftosa", "ica",
+    "registro de predio pecuario", "fondo rotatorio", "gota a gota", "bancarizacion", "tiendas de barrio",
+    "matricula mercantil", "renovar camara de comercio", "zona franca", "inversionistas", "empleo verde",
+    "teletrabajo", "servicio publico de empleo", "agencia de empleo", "mano de obra local",
+    "central de abastos", "plaza de abastos", "trapiche", "panela", "leche", "lecheria", "acopio",
+    "centro de acopio", "cadena productiva", "agroindustria", "valor agregado", "cacaoteros", "cafeteros",
     "intermediarios", "comercializacion", "comercializar", "vender la cosecha", "precio justo", "compradores",
     "empleo", "empleos", "trabajo", "trabajar", "desempleado", "desempleo", "vacantes", "oferta laboral",
     "bolsa de empleo", "hoja de vida", "feria de empleo", "ferias de empleo", "agencia de empleo",
@@ -99,5 +106,10 @@ export const desarrolloEconomico: CategoryKnowledge = {
     "Where is the farmers market and how can I sell my products there?",
     "los campesinos no tenemos a quien venderle la produccion sin que los revendedores se queden con la ganancia",
     "queremos que nos conecten con compradores directos para las frutas de la vereda",
+    "necesitamos un centro de acopio para la leche de la vereda",
+    "hay credito con el banco agrario para sembrar cafe con apoyo de la alcaldia?",
+    "como evito caer en el gota a gota, hay creditos para tenderos?",
+    "queremos montar un trapiche comunitario para la panela",
+    "hay apoyo para proyectos de apicultura?",
   ],
 };

@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const desarrolloSocial: CategoryKnowledge = {
   category: "desarrollo_social",
   keywords: [
+    "jovenes en accion", "renta joven", "devolucion del iva", "icbf", "bienestar familiar", "hogar sustituto",
+    "trabajo infantil", "ninos en la calle", "mendicidad", "pospenados", "reincorporacion", "rrom", "gitanos",
+    "etnias", "comunidades negras", "palenqueros", "raizales", "cabildo", "resguardo",
+    "adultos mayores abandonados", "canasta basica", "bono alimentario", "cocina comunitaria",
+    "ollas comunitarias", "madres gestantes", "lactantes", "de cero a siempre", "ludoteca",
+    "centro de desarrollo infantil", "cuidadoras", "personas mayores", "vejez", "envejecimiento",
+    "diversidad", "orientacion sexual", "identidad de genero", "igualdad", "vulnerabilidad", "focalizacion",
     "adulto mayor", "adultos mayores", "tercera edad", "abuelos", "abuelitos", "colombia mayor",
     "subsidio del adulto mayor", "bono del adulto mayor", "centro vida", "centros vida",
     "centro dia", "hogar geriatrico", "ancianato", "primera infancia", "cdi", "hogar comunitario",
@@ -99,5 +106,10 @@ export const desarrolloSocial: CategoryKnowledge = {
     "Are there programs for elderly people without a pension?",
     "There is a homeless man sleeping in the park, who can help him?",
     "I am a victim of the armed conflict, where do I register for help?",
+    "cuando pagan jovenes en accion este ciclo",
+    "hay programa de devolucion del iva para familias pobres?",
+    "vi niños trabajando en la plaza de noche, a quien aviso",
+    "soy pospenado y necesito apoyo para reintegrarme",
+    "hay ludoteca o espacio para los niños pequeños en el barrio?",
   ],
 };

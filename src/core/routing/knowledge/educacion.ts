@@ -4,6 +4,15 @@ import type { CategoryKnowledge } from "./types.ts";
 export const educacion: CategoryKnowledge = {
   category: "educacion",
   keywords: [
+    "fomag", "nomina docente", "escalafon docente", "concurso docente", "docente provisional",
+    "plazas docentes", "rectores", "manual de convivencia", "comite de convivencia escolar",
+    "gobierno escolar", "personero estudiantil", "servicio social estudiantil",
+    "jornada escolar complementaria", "internado", "residencia escolar", "etnoeducacion", "modelos flexibles",
+    "aceleracion del aprendizaje", "clei", "generacion e", "ser pilo paga", "prueba saber 11", "boletin",
+    "notas", "calificaciones", "repitencia", "desercion", "matricula en linea", "institucion educativa",
+    "sede rural", "escuela nueva", "manipuladoras", "operador del pae", "raciones", "minuta",
+    "complemento alimentario", "ruta escolar rural", "estudiantes con discapacidad", "docente de apoyo",
+    "orientador escolar",
     "colegio", "colegios", "escuela", "institucion educativa", "sede educativa", "cupo", "cupos",
     "cupo escolar", "matricula", "matriculas", "inscripciones escolares", "traslado de colegio",
     "pae", "alimentacion escolar", "refrigerio", "refrigerios", "restaurante escolar", "almuerzo escolar",
@@ -97,5 +106,11 @@ export const educacion: CategoryKnowledge = {
     "The school meals are arriving spoiled, the children get sick",
     "la comida del programa de alimentacion escolar llega en mal estado y el operador no responde",
     "Are there scholarships for university students from low income families?",
+    "a los docentes no nos han pagado la prima, quien responde en la secretaria",
+    "el operador del pae cambio la minuta y ahora dan menos comida",
+    "como se elige al personero estudiantil del colegio",
+    "hay internado para los muchachos de las veredas lejanas?",
+    "mi hija necesita docente de apoyo por su discapacidad y el colegio no tiene",
+    "cuando abren el concurso para docentes en el municipio",
   ],
 };

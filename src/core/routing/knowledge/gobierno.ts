@@ -4,6 +4,14 @@ import type { CategoryKnowledge } from "./types.ts";
 export const gobierno: CategoryKnowledge = {
   category: "gobierno",
   keywords: [
+    "gestion del riesgo", "emergencias", "damnificados", "defensa civil", "cruz roja", "bomberos", "incendio",
+    "inundacion", "avalancha", "derechos humanos", "lideres sociales", "amenazas", "desmovilizados",
+    "cementerio", "rifas", "juegos de azar", "perros peligrosos", "perro de raza peligrosa",
+    "pesas y medidas", "proteccion al consumidor", "precios", "especulacion", "cultos", "iglesias",
+    "libertad religiosa", "eventos masivos", "permiso de evento", "aglomeraciones", "desalojo",
+    "restitucion de inmueble", "arrendatario", "arrendador", "servidumbre", "medidas correctivas",
+    "multa de convivencia", "comparendo de policia", "comparendo de convivencia", "ppt", "migracion colombia",
+    "consejo de seguridad", "alarma comunitaria",
     "seguridad", "inseguridad", "policia", "policias", "tombos", "tombo", "cai", "cuadrante",
     "patrullaje", "robo", "robos", "robaron", "atraco", "atracos", "ladrones", "raponeros", "hurto",
     "extorsion", "vacuna de los grupos", "pandillas", "combos", "banda", "olla", "microtrafico",
@@ -100,5 +108,11 @@ export const gobierno: CategoryKnowledge = {
     "My neighbors play loud music every night, who do I report them to?",
     "There have been many robberies in the neighborhood, we need more police",
     "How do I report domestic violence?",
+    "me pusieron una multa del codigo de convivencia por tomar en el parque, como la pago",
+    "el dueño del apartamento me quiere sacar sin preaviso, a que inspeccion voy",
+    "se inundaron varias casas, como reportamos la emergencia a gestion del riesgo",
+    "un lider social del barrio esta amenazado, que proteccion le dan",
+    "como pido permiso para una rifa o bingo para recoger fondos",
+    "el vecino tiene un pitbull suelto sin bozal",
   ],
 };

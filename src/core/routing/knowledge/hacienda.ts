@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const hacienda: CategoryKnowledge = {
   category: "hacienda",
   keywords: [
+    "impuesto de alumbrado", "impuesto de vehiculos", "delineacion urbana", "impuesto de espectaculos",
+    "deguello de ganado", "sobretasa a la gasolina", "publicidad exterior impuesto", "liquidacion oficial",
+    "emplazamiento", "sancion tributaria", "fiscalizacion", "estatuto tributario", "tributario", "tributos",
+    "contribuyente", "contribuyentes", "declaracion privada", "beneficio tributario", "alivio tributario",
+    "amnistia", "recibo de pago", "factura de impuesto", "pagos", "pague", "tesorero",
+    "cuenta bancaria del municipio", "transferencias", "sgp", "sistema general de participaciones",
+    "regalias recibidas", "superavit", "deficit", "vigencias futuras",
     "impuesto predial", "predial", "factura del predial", "recibo del predial", "pagar predial",
     "descuento por pronto pago", "intereses de mora", "mora", "deuda", "industria y comercio",
     "ica", "impuesto de industria y comercio", "rit", "registro de industria y comercio",
@@ -96,5 +103,10 @@ export const hacienda: CategoryKnowledge = {
     "How can I pay my property tax online?",
     "I need a tax clearance certificate to sell my apartment",
     "Is there a discount if I pay the whole year in advance?",
+    "me llego un emplazamiento por no declarar industria y comercio, que hago",
+    "el recibo de alumbrado publico viene cobrado aparte, es un impuesto municipal?",
+    "cuanto recibe el municipio del sistema general de participaciones",
+    "aprobaron vigencias futuras para la obra, de cuanto es el compromiso",
+    "soy contribuyente y quiero saber si hay alivio tributario por la emergencia",
   ],
 };

@@ -4,6 +4,14 @@ import type { CategoryKnowledge } from "./types.ts";
 export const infraestructura: CategoryKnowledge = {
   category: "infraestructura",
   keywords: [
+    "concreto", "adoquin", "adoquinado", "rehabilitacion de vias", "mantenimiento vial", "vias terciarias",
+    "placa huella", "puente vehicular", "puente colgante", "pontones", "canalizacion",
+    "canalizar la quebrada", "obras de mitigacion", "gaviones", "salon comunal obra",
+    "parque infantil construccion", "escenario deportivo construccion", "sendero peatonal", "senderos",
+    "hundimiento", "socavon", "grieta", "grietas", "tuberia rota", "alcantarillado", "colector",
+    "aguas lluvias", "pavimento roto", "malla vial", "infraestructura vial", "obra inconclusa",
+    "elefante blanco", "entrega de obra", "inauguracion", "maquinaria amarilla", "banco de maquinaria",
+    "alumbrado navideno", "postes", "lamparas led",
     "hueco", "huecos", "bache", "baches", "crater", "via destapada", "via dañada", "carretera",
     "pavimentacion", "pavimentar", "pavimento", "asfalto", "reparcheo", "parcheo", "placa huella",
     "via terciaria", "camino veredal", "trocha", "anden", "andenes", "acera", "sardinel", "bordillo",
@@ -97,5 +105,10 @@ export const infraestructura: CategoryKnowledge = {
     "There is a big pothole on my street, who repairs the roads?",
     "The streetlights on our block have been off for weeks",
     "When will they finish the bridge construction works?",
+    "la obra del salon comunal quedo inconclusa, es un elefante blanco",
+    "necesitamos que canalicen la quebrada porque se desborda sobre la via",
+    "el adoquinado de la calle del centro esta suelto",
+    "hay un socavon que se esta comiendo la carretera",
+    "cuando mandan la maquinaria amarilla a la vereda",
   ],
 };

@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const movilidad: CategoryKnowledge = {
   category: "movilidad",
   keywords: [
+    "licencia de transito", "certificado de tradicion", "cambio de color", "traslado de cuenta",
+    "duplicado de placa", "blindaje", "cea", "escuela de conduccion", "crc", "examen de aptitud",
+    "patineta electrica", "scooter", "bicicletas", "transporte informal", "piratas", "moto raton",
+    "terminal de transporte", "tarjeta de operacion", "cupo de taxi", "chiva", "campero", "jeep", "paradero",
+    "paraderos", "demarcacion vial", "señales", "senales", "seguridad vial", "plan de movilidad",
+    "velocidad maxima", "retenes", "operativos", "comparendo de transito", "infraccion de transito",
+    "auto de transito", "audiencia de transito", "inspector de transito",
     "prescripcion de comparendos", "prescripcion de multas de transito", "comparendo prescrito", "multas viejas", "acuerdo de pago de multas",
     "transito", "movilidad", "comparendo", "comparendos", "multa", "multas", "fotomulta",
     "fotomultas", "camara de velocidad", "simit", "curso pedagogico", "descuento del comparendo",
@@ -100,5 +107,11 @@ export const movilidad: CategoryKnowledge = {
     "quiero solicitar que me declaren prescrito un comparendo viejo de transito",
     "donde encuentro parqueaderos publicos o zonas de parqueo autorizadas en el centro",
     "Which days do I have pico y placa restrictions?",
+    "que necesito para circular en patineta electrica por la ciudad",
+    "los carros piratas recogen pasajeros frente a la terminal de transporte",
+    "quiero hacer el traslado de cuenta de mi carro a este municipio",
+    "cuando me dan la audiencia para impugnar la multa de transito",
+    "necesito el certificado de tradicion del vehiculo para venderlo",
+    "los jeeps que van a las veredas van con gente colgada",
   ],
 };

@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const planeacion: CategoryKnowledge = {
   category: "planeacion",
   keywords: [
+    "control urbano", "construccion sin licencia", "publicidad exterior visual", "vallas",
+    "avisos publicitarios", "permiso de valla", "regalias", "ocad", "proyectos de inversion",
+    "ficha catastral", "linea base", "ods", "objetivos de desarrollo sostenible", "observatorio",
+    "caracterizacion", "sisbenizado", "sisbenizar", "puntaje", "clasificacion sisben", "grupo a", "grupo b",
+    "grupo d", "visita del sisben", "demarcacion", "alineamiento", "retiro de construccion",
+    "zonas de proteccion", "suelo de expansion", "suelo urbano", "perimetro urbano",
+    "esquema de ordenamiento", "eot", "pbot",
     "plan de desarrollo", "metas del plan", "avance del plan", "cumplimiento de metas",
     "pot", "plan de ordenamiento territorial", "ordenamiento", "uso del suelo", "uso de suelo",
     "certificado de uso del suelo", "zona residencial", "zona comercial", "estrato", "estratificacion",
@@ -98,5 +105,11 @@ export const planeacion: CategoryKnowledge = {
     "How do I apply for the SISBEN survey? I just moved here",
     "Do I need a permit to add a second floor to my house?",
     "Where can I see the progress of the municipal development plan?",
+    "quiero poner una valla publicitaria en mi lote, necesito permiso?",
+    "en que grupo del sisben quede y que beneficios me da",
+    "quien controla las construcciones que se hacen sin licencia en el barrio",
+    "cuales proyectos se van a financiar con regalias este año",
+    "mi predio quedo por fuera del perimetro urbano en el nuevo esquema de ordenamiento",
+    "necesito la ficha del sisben actualizada porque cambio mi situacion laboral",
   ],
 };

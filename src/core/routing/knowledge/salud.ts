@@ -4,6 +4,14 @@ import type { CategoryKnowledge } from "./types.ts";
 export const salud: CategoryKnowledge = {
   category: "salud",
   keywords: [
+    "ips", "supersalud", "superintendencia de salud", "copago", "cuota moderadora", "medicina general",
+    "enfermeria", "laboratorio", "examenes", "rayos x", "ecografia", "resonancia", "quimioterapia",
+    "dialisis", "insulina", "cancer", "vih", "hepatitis", "salud sexual", "salud oral", "pai",
+    "programa ampliado de inmunizaciones", "sarampion", "rabia", "mordedura", "accidente ofidico",
+    "saneamiento ambiental", "inspeccion de alimentos", "expendio de carne", "matadero", "agua potable",
+    "calidad del agua", "piscinas", "bioseguridad", "licencia sanitaria", "eps-s", "regimen contributivo",
+    "sisben y salud", "hospital local", "centro medico", "promotor de salud", "brigada de salud",
+    "salud comunitaria", "plan de intervenciones colectivas",
     "salud", "hospital", "puesto de salud", "centro de salud", "clinica", "ese", "urgencias",
     "ambulancia", "medico", "medicos", "cita medica", "especialista", "medicamentos", "droga",
     "drogueria", "formula medica", "autorizacion", "autorizar", "eps", "eps subsidiada",
@@ -96,5 +104,10 @@ export const salud: CategoryKnowledge = {
     "Where can my children get vaccinated for free?",
     "The health center in my area has no doctor, who can help?",
     "There are lots of mosquitoes and a neighbor has dengue",
+    "en el hospital no hay especialista de pediatria y mi niña esta enferma",
+    "la eps me cobra cuota moderadora siendo del sisben grupo a",
+    "quien inspecciona la calidad del agua de la piscina publica",
+    "el expendio de carne de la esquina tiene la carne al sol",
+    "necesito que me remitan a un hospital de mayor nivel",
   ],
 };

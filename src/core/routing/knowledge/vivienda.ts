@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const vivienda: CategoryKnowledge = {
   category: "vivienda",
   keywords: [
+    "mi casa ya", "casa digna vida digna", "fondo nacional del ahorro", "fna", "leasing habitacional",
+    "arriendo con opcion de compra", "subsidio de arrendamiento", "vivienda gratuita",
+    "vivienda para victimas", "fachadas", "cubiertas", "unidades sanitarias", "conexiones intradomiciliarias",
+    "cesion a titulo gratuito", "bienes fiscales", "saneamiento predial", "urbanizacion ilegal",
+    "loteo ilegal", "urbanizador pirata", "plan de vivienda", "viviendas nuevas", "torres", "apartamentos",
+    "cuota mensual", "ahorro programado", "postulantes", "hogares beneficiarios", "vivienda digna", "ranchos",
+    "tugurios", "zona de alto riesgo no mitigable",
     "vivienda", "viviendas", "vivienda de interes social", "vis", "vip", "vivienda de interes prioritario",
     "casa propia", "casa", "apartamento", "proyecto de vivienda", "proyectos de vivienda",
     "subsidio de vivienda", "subsidios de vivienda", "mi casa ya", "cajas de compensacion",
@@ -94,5 +101,10 @@ export const vivienda: CategoryKnowledge = {
     "Our house is in a high risk zone, will the city relocate us?",
     "How do I apply for the home improvement program?",
     "me dijeron que como victima tenia derecho a una casa y sigo esperando la entrega",
+    "cuando abren postulaciones a casa digna vida digna",
+    "tengo ahorro programado en el fondo nacional del ahorro, puedo sumar subsidio municipal?",
+    "el programa de mejoramiento incluye la unidad sanitaria?",
+    "la alcaldia cede a titulo gratuito los predios fiscales ocupados con vivienda?",
+    "vivimos en tugurios a la orilla de la carrilera",
   ],
 };

@@ -1,0 +1,145 @@
+/**
+ * Officials working from chats: an office's group chat (bound to the office) or their private chat
+ * with the bot (after linking with a one-time code). Channel-neutral: Telegram and WhatsApp adapters
+ * only translate buttons and quotes into these messages. Authorization is checked by the question
+ * services; a sender who is not a registered official of the office gets a polite refusal.
+ */
+import { randomInt } from "node:crypto";
+import type { InboundMessage } from "../channels/channel.ts";
+import type { Actor, Role } from "../core/authorization.ts";
+import { toLocalDate } from "../core/calendar/index.ts";
+import { deadlineState } from "../core/deadlines.ts";
+import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts";
+import type { OfficialRow } from "../db/repositories/officials.ts";
+import { DEFAULT_LOCALE } from "../i18n/index.ts";
+import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { answerQuestion, reassignQuestion, requestInfo, type QuestionError } from "./questions.ts";
+
+export type Sender =
+  | { kind: "citizen" }
+  | { kind: "ignore" }
+  | { kind: "staff"; official: OfficialRow | undefined; groupOfficeKey: string | undefined };
+
+/** Who wrote: a citizen, an official (in a bound group or in private), or a group to ignore. */
+export function classifySender(app: AppContext, message: InboundMessage): Sender {
+  const { repos } = app;
+  if (message.chatKind === "group") {
+    const office = repos.offices.list().find((o) => (message.channel === "whatsapp" ? o.whatsappJid : o.telegramChatId) === message.address);
+    const official = message.senderId ? repos.officials.findByAddress(message.channel, message.senderId) : undefined;
+    if (office) return { kind: "staff", official, groupOfficeKey: office.key };
+    // An unbound group only hears the bind command.
+    const parsed = parseStaffCommand(message.text ?? "");
+    return parsed.ok && parsed.command.kind === "bind_group" ? { kind: "staff", official, groupOfficeKey: undefined } : { kind: "ignore" };
+  }
+  const official = repos.officials.findByAddress(message.channel, message.address);
+  if (official) return { kind: "staff", official, groupOfficeKey: undefined };
+  const parsed = parseStaffCommand(message.text ?? "");
+  return parsed.ok && parsed.command.kind === "link" ? { kind: "staff", official: undefined, groupOfficeKey: undefined } : { kind: "citizen" };
+}
+
+function actorOf(official: OfficialRow): Actor {
+  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role as Role, active: official.active };
+}
+
+const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
+
+/** Handles an official's message; returns the replies for the chat it came from (possibly none). */
+export function handleStaffMessage(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): string[] {
+  const text = (message.text ?? "").trim();
+  const parsed = parseStaffCommand(text);
+  if (parsed.ok && parsed.command.kind === "link") return [linkOfficial(app, message, parsed.command.code)];
+  const repliedQuestion = message.replyToChannelMessageId ? app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId)?.questionId : undefined;
+  if (!parsed.ok && parsed.error === "usage") return [t(app, `staff.usage.${parsed.command}`)];
+  if (!parsed.ok && !repliedQuestion) {
+    // Officials talking among themselves in the group: stay quiet. In private: show the commands.
+    return message.chatKind === "group" ? [] : [t(app, "staff.help")];
+  }
+  if (!sender.official) return [t(app, "staff.not_official")];
+  if (!parsed.ok) {
+    const question = app.repos.questions.byId(repliedQuestion!)!;
+    return [answerReply(app, answerQuestion(app, actorOf(sender.official), question.reference, text), question.reference)];
+  }
+  return [runCommand(app, parsed.command, sender.official, sender.groupOfficeKey, message)];
+}
+
+function runCommand(app: AppContext, command: StaffCommand, official: OfficialRow, groupOfficeKey: string | undefined, message: InboundMessage): string {
+  const actor = actorOf(official);
+  switch (command.kind) {
+    case "answer":
+      return answerReply(app, answerQuestion(app, actor, command.reference, command.text), command.reference);
+    case "reassign": {
+      const result = reassignQuestion(app, actor, command.reference, command.officeKey, command.reason);
+      return result.ok ? t(app, "staff.reassigned", { reference: command.reference, officeName: officeName(app, command.officeKey) }) : errorText(app, result.error);
+    }
+    case "request_info": {
+      const result = requestInfo(app, actor, command.reference, command.text);
+      return result.ok ? t(app, "staff.info_requested", { reference: command.reference }) : errorText(app, result.error);
+    }
+    case "pending":
+      return pendingList(app, groupOfficeKey ?? official.officeKey);
+    case "bind_group":
+      return bindGroup(app, official, command.officeKey, message);
+    case "help":
+    case "link":
+      return t(app, "staff.help");
+  }
+}
+
+function answerReply(app: AppContext, result: ReturnType<typeof answerQuestion>, reference: string): string {
+  return result.ok ? t(app, "staff.answered", { reference }) : errorText(app, result.error);
+}
+
+function errorText(app: AppContext, error: QuestionError): string {
+  return t(app, `staff.errors.${error}`);
+}
+
+function pendingList(app: AppContext, officeKey: string | null): string {
+  if (!officeKey) return t(app, "staff.no_office");
+  const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
+  const open = app.repos.questions
+    .list({ officeKey })
+    .filter((q) => q.status === "open" || q.status === "info_requested")
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+    .slice(0, 20);
+  if (open.length === 0) return t(app, "staff.pending_none", { officeName: officeName(app, officeKey) });
+  const lines = open.map((q) => {
+    const state = deadlineState({ status: q.status, dueDate: q.dueDate, today, dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar });
+    return t(app, "staff.pending_item", { reference: q.reference, dueDateText: dueDateText(q.dueDate, DEFAULT_LOCALE), stateText: t(app, `staff.deadline.${state}`) });
+  });
+  return `${t(app, "staff.pending_title", { officeName: officeName(app, officeKey) })}\n${lines.join("\n")}`;
+}
+
+function bindGroup(app: AppContext, official: OfficialRow, officeKey: string, message: InboundMessage): string {
+  if (message.chatKind !== "group") return t(app, "staff.bind_only_group");
+  const office = app.repos.offices.get(officeKey);
+  if (!office?.active) return t(app, "staff.errors.unknown_office");
+  const allowed = official.active && (official.role === "admin" || (official.role === "head" && official.officeKey === officeKey));
+  if (!allowed) return t(app, "staff.bind_not_head");
+  const binding = message.channel === "whatsapp" ? { whatsappJid: message.address } : { telegramChatId: message.address };
+  app.repos.offices.bind(officeKey, binding, app.clock.nowMs());
+  return t(app, "staff.bound", { officeName: office.name });
+}
+
+/** Alphabet without look-alikes (0/O, 1/I/L) so codes can be read aloud or retyped. */
+const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/** Creates a one-time link code for an official; `ttlMs` from now. */
+export function createInvite(app: AppContext, input: { name: string; officeKey: string | null; role: Role; ttlMs: number }): { code: string; expiresAtMs: number } {
+  const code = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
+  const nowMs = app.clock.nowMs();
+  const expiresAtMs = nowMs + input.ttlMs;
+  app.repos.invites.add({ code, officeKey: input.officeKey, role: input.role, name: input.name, createdAtMs: nowMs, expiresAtMs });
+  return { code, expiresAtMs };
+}
+
+/** `/vincular CODE` in a private chat: links this chat account to a new official, once. */
+function linkOfficial(app: AppContext, message: InboundMessage, code: string): string {
+  if (message.chatKind !== "private") return t(app, "staff.link_private_only");
+  const nowMs = app.clock.nowMs();
+  const invite = app.repos.invites.findUnused(code);
+  if (!invite || invite.expiresAtMs <= nowMs) return t(app, "staff.link_invalid");
+  if (app.repos.officials.findByAddress(message.channel, message.address)) return t(app, "staff.link_already");
+  const official = app.repos.officials.add({ name: invite.name, officeKey: invite.officeKey, role: invite.role, channel: message.channel, address: message.address }, nowMs);
+  app.repos.invites.markUsed(invite.id, official.id, nowMs);
+  return t(app, "staff.linked", { name: invite.name, roleText: t(app, `staff.roles.${invite.role}`), officeName: invite.officeKey ? officeName(app, invite.officeKey) : "—" });
+}
