@@ -50,7 +50,12 @@ function readSet(path: string): LabelledMessage[] {
     .map((line, i) => ({ line: line.trim(), lineNumber: i + 1 }))
     .filter(({ line }) => line.length > 0)
     .map(({ line, lineNumber }) => {
-      const row = JSON.parse(line) as Partial<LabelledMessage>;
+      let row: Partial<LabelledMessage>;
+      try {
+        row = JSON.parse(line) as Partial<LabelledMessage>;
+      } catch {
+        throw new Error(`${path}:${lineNumber}: not valid JSON.`);
+      }
       if (typeof row.text !== "string" || typeof row.office !== "string") {
         throw new Error(`${path}:${lineNumber}: each line needs string "text" and "office".`);
       }
@@ -59,7 +64,11 @@ function readSet(path: string): LabelledMessage[] {
 }
 
 const pct = (x: number): string => (Number.isNaN(x) ? "   -  " : `${(x * 100).toFixed(1).padStart(5)}%`);
-const short = (category: string): string => category.replace(/_/g, "").slice(0, 5);
+/** Column label: "desarrollo_social" → "dessoc", "planeacion" → "planea". */
+const short = (category: string): string => {
+  const parts = category.split("_");
+  return parts.length === 1 ? category.slice(0, 6) : parts.map((part) => part.slice(0, 3)).join("").slice(0, 6);
+};
 
 function report(result: RoutingEvaluation, options: Options): string {
   const lines = [
@@ -73,8 +82,8 @@ function report(result: RoutingEvaluation, options: Options): string {
     ...result.perCategory.map((m) => `${m.category.padEnd(22)} ${pct(m.precision)}   ${pct(m.recall)}  ${String(m.support).padStart(5)}`),
     "",
     "confusion matrix (rows: expected, columns: predicted)",
-    `${"".padEnd(22)}${result.categories.map((c) => short(c).padStart(6)).join("")}`,
-    ...result.categories.map((c, i) => `${c.padEnd(22)}${(result.confusion[i] ?? []).map((n) => String(n || ".").padStart(6)).join("")}`),
+    `${"".padEnd(22)}${result.categories.map((c) => short(c).padStart(7)).join("")}`,
+    ...result.categories.map((c, i) => `${c.padEnd(22)}${(result.confusion[i] ?? []).map((n) => String(n || ".").padStart(7)).join("")}`),
   ];
   if (options.showMisses) {
     lines.push("", "misses (id expected → predicted score)");

@@ -18,12 +18,21 @@ export interface AppContext {
   router: Router;
   /** Variables every text may use: the entity's name, the notice fields, the legal terms. */
   textGlobals: Record<string, unknown>;
+  /**
+   * Teaches the router the reassignments recorded since the last call, including those made by
+   * another process (the CLI), so corrections apply without a restart. Cheap: one indexed query.
+   */
+  learnNewCorrections(): void;
 }
 
 export function createAppContext(input: { db: Db; clock: Clock; profile: Profile; translator: Translator }): AppContext {
   const { db, clock, profile, translator } = input;
   const repos = createRepos(db);
   repos.offices.syncFromProfile(profile.offices, clock.nowMs());
+  const officeKeys = new Set(profile.offices.map((o) => o.key));
+  const corrections = repos.questions.reassignmentsSince(0).filter((c) => officeKeys.has(c.officeKey));
+  let lastEventId = corrections.at(-1)?.eventId ?? 0;
+  const router = createRouter({ offices: profile.offices, learned: corrections });
   return {
     db,
     repos,
@@ -31,8 +40,14 @@ export function createAppContext(input: { db: Db; clock: Clock; profile: Profile
     profile,
     translator,
     calendar: createBusinessCalendar({ localNonWorkingDays: profile.nonWorkingDays }),
-    router: createRouter({ offices: profile.offices }),
+    router,
     textGlobals: textGlobalsOf(profile),
+    learnNewCorrections() {
+      for (const correction of repos.questions.reassignmentsSince(lastEventId)) {
+        lastEventId = correction.eventId;
+        if (officeKeys.has(correction.officeKey)) router.learn(correction);
+      }
+    },
   };
 }
 

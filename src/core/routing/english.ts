@@ -18,9 +18,11 @@ const MARKERS: ReadonlySet<string> = new Set(
 /** English words without routing signal, dropped from English messages. */
 const STOPWORDS: ReadonlySet<string> = new Set([
   ...MARKERS,
-  ..."a an me he has hey be on at by in so up down out off over under around also no yes ok okay sir madam regards good morning afternoon evening day days one two again still already almost really huge big small little lot lots many much more most other another new old since ago year years month week today yesterday who s t d ll ve re m don doesn didn isn aren wasn won can cant cannot like just said say says told way thing things people person guy guys hey kind sort while".split(
-    " ",
-  ),
+  ...`a an me he has hey be on at by in so up down out off over under around also no yes ok okay sir
+  madam regards good morning afternoon evening day days one two again still already almost really
+  huge big small little lot lots many much more most other another new old since ago year years month
+  week today yesterday s t d ll ve re m don doesn didn isn aren wasn won cant cannot like said say
+  says told way thing things people person guy guys kind sort while`.split(/\s+/),
 ]);
 
 /** Domain words, English → Spanish (normalized: lowercase, no accents). */
@@ -37,7 +39,8 @@ const LEXICON: ReadonlyMap<string, string> = new Map(
     employee: "funcionario", official: "funcionario", rude: "grosero", hall: "alcaldia",
     // planning
     build: "construir", building: "construccion", construction: "construccion", permit: "licencia",
-    zoning: "uso del suelo", land: "suelo", plot: "lote", lot: "lote", farm: "finca", protected: "protegida", development: "desarrollo", plan: "plan", stratum: "estrato",
+    zoning: "usosuelo", land: "suelo", plot: "lote", lot: "lote", farm: "finca",
+    protected: "protegida", development: "desarrollo", plan: "plan", stratum: "estrato",
     strata: "estrato", socioeconomic: "estrato", census: "censo", survey: "encuesta",
     statistics: "estadisticas", report: "informe", participatory: "participativo", floor: "piso",
     floors: "pisos", extension: "ampliacion",
@@ -46,7 +49,7 @@ const LEXICON: ReadonlyMap<string, string> = new Map(
     invoice: "factura", debt: "deuda", owe: "deuda", discount: "descuento", interest: "intereses",
     property: "predio", owner: "propietario", finances: "finanzas",
     financial: "financiera", revenue: "ingresos", spending: "gastos", budget: "presupuesto",
-    clearance: "paz y salvo", certificate: "certificado", apartment: "apartamento",
+    clearance: "pazysalvo", certificate: "certificado", apartment: "apartamento",
     // health
     health: "salud", hospital: "hospital", clinic: "clinica", doctor: "medico", nurse: "enfermera",
     vaccine: "vacuna", vaccination: "vacunacion", vaccinated: "vacunacion", shot: "vacuna",
@@ -56,7 +59,8 @@ const LEXICON: ReadonlyMap<string, string> = new Map(
     fumigation: "fumigacion", rat: "ratas", rats: "ratas", poisoning: "intoxicacion",
     restaurant: "restaurante", dirty: "sucio", hygiene: "higiene", mental: "salud mental",
     pregnant: "embarazo", surgery: "cirugia", treatment: "tratamiento", patient: "paciente",
-    specialist: "especialista", fever: "fiebre",
+    specialist: "especialista", fever: "fiebre", sting: "picadura", stung: "picadura",
+    bite: "mordedura", bitten: "mordedura", scorpion: "alacran", snake: "serpiente",
     // education
     school: "colegio", schools: "colegios", student: "estudiante", students: "estudiantes",
     teacher: "profesor", teachers: "profesores", classroom: "salon", class: "clases",
@@ -79,7 +83,7 @@ const LEXICON: ReadonlyMap<string, string> = new Map(
     lamp: "luminaria", light: "luz", lights: "luz", drain: "drenaje", drainage: "drenaje",
     sewer: "alcantarillado", flooding: "inundacion", flood: "inundacion", works: "obras",
     paving: "pavimentacion", pave: "pavimentar", paved: "pavimentar", asphalt: "asfalto",
-    bike: "ciclorruta", bikeway: "ciclorruta", repair: "arreglar",
+    bike: "bicicleta", bikes: "bicicletas", bikeway: "ciclorruta", cycleway: "ciclorruta", repair: "arreglar",
     fix: "arreglar", fixes: "arreglar",
     // government and security
     police: "policia", security: "seguridad", safety: "seguridad", crime: "delincuencia",
@@ -90,16 +94,16 @@ const LEXICON: ReadonlyMap<string, string> = new Map(
     domestic: "intrafamiliar", custody: "custodia", drugs: "droga", gang: "pandillas",
     extortion: "extorsion", threat: "amenaza", threatened: "amenaza", nightclub: "discoteca",
     // social development
-    elderly: "adulto mayor", senior: "adulto mayor", seniors: "adultos mayores", pension: "pension",
+    elderly: "adultomayor", senior: "adultomayor", seniors: "adultomayor", pension: "pension",
     disability: "discapacidad", disabled: "discapacidad", wheelchair: "silla de ruedas",
-    homeless: "habitante de calle", victim: "victima", victims: "victimas", displaced: "desplazado",
+    homeless: "habitantecalle", victim: "victima", victims: "victimas", displaced: "desplazado",
     women: "mujeres", woman: "mujer", youth: "jovenes", daycare: "jardin infantil",
     subsidy: "subsidio", migrant: "migrantes", migrants: "migrantes", venezuelan: "venezolanos",
     lgbt: "lgbti", poverty: "pobreza", poor: "pobreza",
     // environment
     tree: "arbol", trees: "arboles", prune: "poda", pruning: "poda", river: "rio", stream: "quebrada",
     creek: "quebrada", pollution: "contaminacion", polluted: "contaminacion", smell: "olores",
-    smells: "olores", stink: "olores", sewage: "aguas negras", fish: "peces", dog: "perro",
+    smells: "olores", stink: "olores", sewage: "aguasnegras", fish: "peces", dog: "perro",
     dogs: "perros", cat: "gato", cats: "gatos", stray: "callejeros", animal: "animal",
     animals: "animales", garbage: "basura", trash: "basura", waste: "residuos", recycling: "reciclaje",
     burning: "quemas", smoke: "humo", environment: "ambiente", environmental: "ambiental",
@@ -110,7 +114,9 @@ const LEXICON: ReadonlyMap<string, string> = new Map(
     dance: "danza", sports: "deportes", sport: "deporte", soccer: "futbol", football: "futbol",
     court: "cancha", stadium: "estadio", pool: "piscina", swimming: "natacion", gym: "gimnasio",
     tournament: "torneo", tourism: "turismo", tourist: "turistas", tourists: "turistas",
-    museum: "museo", hiking: "senderismo", book: "libros", books: "libros",
+    museum: "museo", hiking: "senderismo", book: "libros", books: "libros", tour: "turismo",
+    tours: "turismo", guided: "guia turistico", sightseeing: "turismo", attractions: "sitios turisticos",
+    visit: "visitar", visiting: "visitar", hotel: "hoteles", hostel: "hostal",
     // procurement and legal
     tender: "licitacion", tenders: "licitaciones", bid: "licitacion", bidding: "licitacion",
     procurement: "contratacion", contract: "contrato", contracts: "contratos",
@@ -122,7 +128,7 @@ const LEXICON: ReadonlyMap<string, string> = new Map(
     deed: "escrituras", title: "titulacion", settlement: "asentamiento",
     // economic development
     job: "empleo", jobs: "empleo", work: "trabajo", employment: "empleo", unemployed: "desempleado",
-    hiring: "vacantes", resume: "hoja de vida", business: "negocio", businesses: "negocios",
+    hiring: "vacantes", resume: "hojavida", business: "negocio", businesses: "negocios",
     entrepreneur: "emprendedor", startup: "emprendimiento", shop: "negocio", store: "tienda",
     coffee: "cafe", loan: "prestamo", credit: "credito", training: "capacitacion",
     course: "cursos", courses: "cursos", farmer: "campesino", farmers: "campesinos",

@@ -25,7 +25,7 @@ export interface RoutingEvaluation {
   top1Accuracy: number;
   top3Accuracy: number;
   perCategory: CategoryMetrics[];
-  /** Row and column order of `confusion`: labelled categories first, then any other predicted. */
+  /** Row and column order of `confusion`: the offices' categories, then any other labelled one. */
   categories: string[];
   /** confusion[actual][predicted] = count of messages. */
   confusion: number[][];
@@ -41,7 +41,7 @@ const mean = (xs: number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce
 /** Routes every message and compares by category. */
 export function evaluateRouting(router: Router, offices: readonly RoutableOffice[], set: readonly LabelledMessage[]): RoutingEvaluation {
   const categoryOf = new Map(offices.map((o) => [o.key, o.category]));
-  const categories = [...new Set([...set.map((m) => m.office), ...offices.map((o) => o.category)])];
+  const categories = [...new Set([...offices.map((o) => o.category), ...set.map((m) => m.office)])];
   const index = new Map(categories.map((c, i) => [c, i]));
   const confusion = categories.map(() => categories.map(() => 0));
   const misses: RoutingEvaluation["misses"] = [];

@@ -36,7 +36,12 @@ function trainOffices(model: TextModel, offices: readonly RoutableOffice[], tuni
  * Built-in knowledge of a category goes to the profile offices mapped onto it, shared equally when
  * there are several; a category with no office in the profile is left out.
  */
-function trainKnowledge(model: TextModel, offices: readonly RoutableOffice[], base: readonly CategoryKnowledge[], tuning: RouterTuning): void {
+function trainKnowledge(
+  model: TextModel,
+  offices: readonly RoutableOffice[],
+  base: readonly CategoryKnowledge[],
+  tuning: RouterTuning,
+): void {
   for (const knowledge of base) {
     const targets = offices.flatMap((office, i) => (office.category === knowledge.category ? [i] : []));
     if (targets.length === 0) continue;
@@ -94,7 +99,8 @@ export function createRouter(input: {
     learn(example: TrainingExample): void {
       const classIndex = indexByKey.get(example.officeKey);
       if (classIndex === undefined) {
-        throw new RoutingError("unknown_office", `Cannot learn towards unknown office '${example.officeKey}'; use a key of the profile's offices.`);
+        const hint = "use the key of one of the profile's offices";
+        throw new RoutingError("unknown_office", `Cannot learn towards unknown office '${example.officeKey}': ${hint}.`);
       }
       absorb(example, classIndex);
     },

@@ -4,39 +4,8 @@
  * citizens mix up (b/v, s/c/z, ll/y, silent h, qu/k) meet on one form.
  */
 import { looksEnglish, translateWord } from "./english.ts";
+import { PHRASES, SLANG, STOPWORDS } from "./lexicon.ts";
 import { normalizeText } from "./normalize.ts";
-
-/**
- * Function words, greetings, courtesy and generic request verbs: they say nothing about which
- * office should answer, and formal letters are full of them ("de conformidad con el artículo 23").
- */
-const STOPWORDS: ReadonlySet<string> = new Set(
-  `a al algo alguien alguna algunas alguno algunos ante antes aqui asi aun aunque bajo bien cada
-  casi como con contra cual cuales cualquier cuando cuanto cuantos cuanta cuantas de del desde
-  donde dos durante e el ella ellas ellos en entre era eramos eran eres es esa esas ese eso esos
-  esta estaba estamos estan estar estas este esto estos estoy fue fueron fui ha habia han has hasta
-  hay he hemos la las le les lo los mas me mi mis mismo mucho muchos muy nada ni no nos nosotros
-  nuestra nuestro nuestros nuestras o os otra otras otro otros para pero poco por porque pues que
-  quien quienes se sea ser si sido sin sobre sois solo somos son soy su sus tal tambien tampoco tan
-  tanto te tenemos tener tengo tiene tienen ti toda todas todo todos tu tus u un una unas uno unos
-  usted ustedes va vamos van vez y ya yo hace hacen hacer hizo puedo puede pueden podria podrian
-  quiero quisiera queria quisieramos queremos necesito necesitamos necesita saber sabe se favor
-  hola buenas buenos buen dia dias tardes noches gracias agradezco agradeceria agradecemos
-  cordial cordialmente saludo saludos atentamente respetuosamente senor senora senores senoras
-  senorita doctor doctora don dona alcaldia alcalde municipio municipal secretaria secretario
-  conformidad articulo constitucion politica colombia nacional numeral inciso literal ley decreto
-  mediante presente escrito comedidamente amablemente manera forma respuesta responder pronta
-  pregunta preguntar consulta consultar ayuda ayudar ayudenme ayudeme colaboracion porfavor ok
-  okay vale listo bueno entonces osea ahi alla aca ese eh ah oiga oigan mire vea disculpe disculpa
-  perdon buenassss buena tardecitas dar dan den dio digan diga decir dice dicen informar
-  indicar indiquen indique orientar orienten oriente sera seria estaria hubo haya hayan cosa cosas
-  ahora hoy ayer manana semana mes ano anos meses tiempo rato dias comunidad ciudadano
-  ciudadana persona personas gente mio mia mios mias
-  solicito solicitamos solicitar solicitud peticionario suscrito suscrita identificado
-  identificada cedula ciudadania expedida numero calle carrera avenida barrio manzana`
-    .split(/\s+/)
-    .filter((w) => w.length > 0),
-);
 
 /** Suffixes tried longest first; a stem keeps at least `MIN_STEM_LENGTH` letters. */
 const SUFFIXES: readonly string[] = [
@@ -108,11 +77,18 @@ export function charNgrams(surface: string): string[] {
   return [...grams];
 }
 
-/** True for words that carry no routing signal. */
+const DIGITS_ONLY = /^\d+$/;
+
+/** True for words that carry no routing signal: stopwords, single letters, bare numbers. */
 export function isStopword(word: string): boolean {
   return word.length < 2 || STOPWORDS.has(word) || DIGITS_ONLY.test(word);
 }
-const DIGITS_ONLY = /^\d+$/;
+
+const PHRASE_PATTERN = new RegExp(`\\b(?:${[...PHRASES.keys()].join("|")})\\b`, "g");
+
+function joinPhrases(normalized: string): string {
+  return normalized.replace(PHRASE_PATTERN, (phrase) => PHRASES.get(phrase) ?? phrase);
+}
 
 /** Memo of word → term: folding runs a dozen regular expressions, and vocabulary repeats a lot. */
 const termMemo = new Map<string, Term>();
@@ -129,12 +105,16 @@ function termOf(word: string): Term {
   return term;
 }
 
-/** Content terms of a raw message, in order. */
+/**
+ * Content terms of a raw message, in order: normalized, fixed expressions joined, slang replaced,
+ * English translated word by word when the message reads as English, stopwords dropped.
+ */
 export function terms(text: string): Term[] {
   const out: Term[] = [];
-  const words = normalizeText(text).split(" ");
+  const words = joinPhrases(normalizeText(text)).split(" ");
   const english = looksEnglish(words);
-  for (const word of words) {
+  for (const raw of words) {
+    const word = SLANG.get(raw) ?? raw;
     if (!english) {
       if (!isStopword(word)) out.push(termOf(word));
       continue;

@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const ambiente: CategoryKnowledge = {
   category: "ambiente",
   keywords: [
+    "guayacan", "ceiba", "saman", "eucalipto", "pino", "mango", "palma", "almendro", "caucho", "guadua",
+    "urapan", "arbol nativo", "tumbaron", "tumbar", "cortaron", "cortar arbol", "talaron", "motosierra",
+    "espuma", "quimicos", "aceite en el rio", "mancha", "mortandad de peces", "residuos toxicos",
+    "olor a quimico", "gato atrapado", "perro atrapado", "animal herido", "animal atropellado",
+    "rescate animal", "veterinaria", "albergue", "fundacion animalista", "proteccion animal",
+    "recoleccion de reciclaje", "dias de reciclaje", "ruta de reciclaje", "separar la basura", "bolsa blanca",
+    "bolsa negra", "bolsa verde", "compostera", "lombricultura",
     "car", "corporacion autonoma regional", "licencia ambiental", "permiso de vertimientos",
     "concesion de aguas", "tenencia responsable de mascotas", "mascotas", "chip",
     "centro de bienestar animal", "coso", "ley 1774", "palomas", "abejas", "avispas", "enjambre",
@@ -110,5 +117,10 @@ export const ambiente: CategoryKnowledge = {
     "quien da el permiso para cortar un arbol en mi finca",
     "estan secando el humedal para hacer potreros",
     "queremos crear un punto de reciclaje en la vereda",
+    "tumbaron una ceiba centenaria para hacer un parqueadero",
+    "hay una mancha de aceite en el rio y los peces se estan muriendo",
+    "necesito que rescaten un perro herido que quedo atrapado en un caño",
+    "que dia pasa la ruta de reciclaje y en que bolsa va cada cosa",
+    "con motosierra estan cortando los urapanes del separador",
   ],
 };

@@ -4,6 +4,12 @@ import type { CategoryKnowledge } from "./types.ts";
 export const atencionCiudadano: CategoryKnowledge = {
   category: "atencion_ciudadano",
   keywords: [
+    "abierto", "abren hoy", "trabajan el festivo", "dias habiles", "horario de diciembre",
+    "puente festivo horario", "lunes festivo", "jornada laboral", "hora de almuerzo", "sala de espera",
+    "esperando turno", "llamar a alguien", "numero de contacto", "pbx", "correo certificado", "mensajeria",
+    "constancia de recibido", "sello de recibido", "acuse de recibo", "formulario", "formato", "plantilla",
+    "guia de tramites", "carta de servicios", "oficina mas cercana", "sede del corregimiento",
+    "casa de gobierno", "centro administrativo", "cam",
     "sede electronica", "ventanilla virtual", "notificacion", "notificaciones", "oficio", "carta al alcalde",
     "audiencia con el alcalde", "cita con el alcalde", "despacho del alcalde", "atencion presencial",
     "atencion virtual", "fila", "filas", "turnos", "recepcion de documentos", "gestion documental",
@@ -114,5 +120,10 @@ export const atencionCiudadano: CategoryKnowledge = {
     "quiero denunciar un acto de corrupcion de un funcionario, es confidencial?",
     "hay practicas o pasantias para estudiantes universitarios en la alcaldia?",
     "cual es la extension de la oficina de correspondencia en el conmutador",
+    "la alcaldia trabaja el lunes festivo o esta cerrada?",
+    "cuanto me toca esperar para que me atiendan en la sala",
+    "me dan el numero del pbx para llamar a la alcaldia",
+    "donde me dan el sello de recibido de una carta",
+    "hay oficina de la alcaldia en la zona rural para no bajar al pueblo?",
   ],
 };

@@ -4,6 +4,14 @@ import type { CategoryKnowledge } from "./types.ts";
 export const desarrolloEconomico: CategoryKnowledge = {
   category: "desarrollo_economico",
   keywords: [
+    "negocios por internet", "comercio electronico", "vender por redes", "marketing digital", "caficultor",
+    "caficultores", "broca", "roya", "plagas del cultivo", "perdida de cosecha", "invierno cosecha",
+    "sequia cultivos", "insumos agricolas", "agroquimicos", "fumigadora", "tecnico agricola",
+    "extension rural", "asistencia agropecuaria", "pescadores", "pesca artesanal", "pescado", "galeria",
+    "puesto en la galeria", "local comercial municipal", "feria de emprendimiento", "vitrina",
+    "muestra empresarial", "productos locales", "marca local", "contratar personas mayores",
+    "discriminacion por edad empleo", "mayores de 40", "sin experiencia", "practica laboral",
+    "empleo juvenil", "vacante", "convocatoria laboral", "trabajo formal", "informalidad",
     "economia campesina", "credito agropecuario", "finagro", "banco agrario", "seguro agricola",
     "distrito de riego", "riego", "reservorio", "apicultura", "porcicultura", "avicultura", "aftosa", "ica",
     "registro de predio pecuario", "fondo rotatorio", "gota a gota", "bancarizacion", "tiendas de barrio",
@@ -111,5 +119,12 @@ export const desarrolloEconomico: CategoryKnowledge = {
     "como evito caer en el gota a gota, hay creditos para tenderos?",
     "queremos montar un trapiche comunitario para la panela",
     "hay apoyo para proyectos de apicultura?",
+    "la roya acabo con el cafe de la finca, hay ayuda para renovar el cultivo?",
+    "soy pescador artesanal y necesito apoyo para comprar redes y motor",
+    "hay cursos de comercio electronico para vender por redes sociales?",
+    "tengo mas de 40 años y no consigo trabajo formal, hay programas?",
+    "soy madre soltera y quiero montar un negocio de comidas, hay capital semilla?",
+    "somos victimas y queremos un proyecto productivo de gallinas, quien nos apoya",
+    "soy persona con discapacidad y busco empleo, hay empresas incluyentes?",
   ],
 };

@@ -4,6 +4,13 @@ import type { CategoryKnowledge } from "./types.ts";
 export const movilidad: CategoryKnowledge = {
   category: "movilidad",
   keywords: [
+    "manejar", "conducir", "manejando", "conduciendo", "pase vencido", "licencia vencida",
+    "licencia de conduccion vencida", "categoria a2", "categoria b1", "categoria c1", "recategorizar",
+    "revision del carro", "chatarrizacion", "desintegracion", "vehiculo abandonado", "carro abandonado",
+    "moto abandonada", "grua se llevo", "prohibido parquear", "prohibido estacionar", "mal estacionado",
+    "infraccion", "agente", "guarda", "cruce", "interseccion", "glorieta trafico", "hora pico",
+    "caos vehicular", "accidentalidad", "siniestros viales", "atropellado", "atropellaron", "volcamiento",
+    "carretera peligrosa velocidad",
     "licencia de transito", "certificado de tradicion", "cambio de color", "traslado de cuenta",
     "duplicado de placa", "blindaje", "cea", "escuela de conduccion", "crc", "examen de aptitud",
     "patineta electrica", "scooter", "bicicletas", "transporte informal", "piratas", "moto raton",
@@ -113,5 +120,9 @@ export const movilidad: CategoryKnowledge = {
     "cuando me dan la audiencia para impugnar la multa de transito",
     "necesito el certificado de tradicion del vehiculo para venderlo",
     "los jeeps que van a las veredas van con gente colgada",
+    "puedo manejar con el pase vencido mientras lo renuevo?",
+    "hay un carro abandonado hace meses en la cuadra",
+    "en el cruce del supermercado hay accidentes cada semana por falta de señales",
+    "cuanto vale recategorizar la licencia para manejar camion",
   ],
 };

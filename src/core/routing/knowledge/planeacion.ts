@@ -111,5 +111,8 @@ export const planeacion: CategoryKnowledge = {
     "cuales proyectos se van a financiar con regalias este año",
     "mi predio quedo por fuera del perimetro urbano en el nuevo esquema de ordenamiento",
     "necesito la ficha del sisben actualizada porque cambio mi situacion laboral",
+    "la obra de la casa de al lado no muestra licencia y ya va en el cuarto piso",
+    "quiero verificar si la construccion del frente tiene licencia aprobada",
+    "el edificio que estan levantando nos tapa la luz y la ventilacion, cumple la norma?",
   ],
 };

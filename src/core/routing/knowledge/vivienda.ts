@@ -106,5 +106,12 @@ export const vivienda: CategoryKnowledge = {
     "el programa de mejoramiento incluye la unidad sanitaria?",
     "la alcaldia cede a titulo gratuito los predios fiscales ocupados con vivienda?",
     "vivimos en tugurios a la orilla de la carrilera",
+    "soy madre cabeza de hogar, pago arriendo y quiero aplicar a una casa propia",
+    "como victima del conflicto, como me postulo a la vivienda gratuita?",
+    "soy adulto mayor y el techo de mi casa se esta cayendo, hay mejoramiento?",
+    "mi hijo usa silla de ruedas y necesitamos adaptar el baño de la casa, hay programa de vivienda?",
+    "somos una familia desplazada viviendo en arriendo, hay subsidio para comprar casa?",
+    "a los jovenes que trabajamos nos ayudan con la cuota inicial del apartamento?",
+    "la alcaldia pone una parte del ahorro para la cuota inicial de vivienda nueva?",
   ],
 };
