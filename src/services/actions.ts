@@ -114,6 +114,7 @@ const askActions: Record<string, ActionDefinition> = {
   "question.route": {
     results: ["confident", "unsure"],
     run: ({ app, citizen, data }) => {
+      app.learnNewCorrections();
       const candidates = app.router.route(str(data.questionText), 3);
       const top = candidates[0];
       const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey)), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];

@@ -152,7 +152,7 @@ export function reassignQuestion(app: AppContext, actor: Actor, reference: strin
     const occasion = `reassigned-${app.repos.questions.history(question.id).length}`;
     notifyOffice(app, updated, occasion);
     notifyCitizen(app, updated, `q:${question.id}:${occasion}`, "notify.reassigned", {});
-    app.router.learn({ text: question.text, officeKey: target.key });
+    app.learnNewCorrections();
     return { ok: true, question: updated };
   });
 }

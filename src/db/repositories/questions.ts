@@ -1,7 +1,7 @@
 /** Questions (peticiones), their radicado counter and their append-only history. */
-import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { questionEvents, questions, referenceCounters } from "../schema.ts";
+import { citizens, questionEvents, questions, referenceCounters } from "../schema.ts";
 
 export type QuestionRow = typeof questions.$inferSelect;
 export type QuestionStatus = QuestionRow["status"];
@@ -59,6 +59,20 @@ export function createQuestionsRepo(db: Db) {
       }
       const query = db.select().from(questions).where(and(...conditions)).orderBy(desc(questions.id));
       return filter.limit ? query.limit(filter.limit).all() : query.all();
+    },
+    /**
+     * Routing corrections learned from reassignments after `afterEventId`: the question's text and
+     * the office it was moved to. Questions of citizens who deleted their data are left out.
+     */
+    reassignmentsSince(afterEventId: number): { eventId: number; text: string; officeKey: string }[] {
+      return db
+        .select({ eventId: questionEvents.id, text: questions.text, officeKey: sql<string>`json_extract(${questionEvents.data}, '$.to')` })
+        .from(questionEvents)
+        .innerJoin(questions, eq(questions.id, questionEvents.questionId))
+        .innerJoin(citizens, eq(citizens.id, questions.citizenId))
+        .where(and(sql`${questionEvents.id} > ${afterEventId}`, eq(questionEvents.kind, "reassigned"), isNull(citizens.deletedAtMs)))
+        .orderBy(questionEvents.id)
+        .all();
     },
     history(questionId: number): QuestionEventRow[] {
       return db.select().from(questionEvents).where(eq(questionEvents.questionId, questionId)).orderBy(questionEvents.id).all();
