@@ -1,0 +1,158 @@
+/**
+ * The durable scheduler: runs jobs stored in the `jobs` table when they fall due, catches up after
+ * downtime (a job whose time passed while no process ran is due at once), and runs each job once,
+ * even with several bot processes on one database:
+ *
+ * 1. A process claims due jobs in one statement (claimedBy/claimedUntilMs); another process skips
+ *    claimed rows until the claim expires (a crashed process's jobs are taken over then).
+ * 2. A job runs in one write transaction that first checks the claim is still ours, then applies the
+ *    handler's effects (outbox rows, question updates, follow-up jobs) and marks the job done. A
+ *    process that stalled past its claim while another took the job over finds the claim gone and
+ *    changes nothing. Effects and "done" commit together or not at all.
+ * 3. Handlers derive outbox idempotency keys from the job's key, so even a replanned copy of a
+ *    logical message is sent once.
+ *
+ * Handlers are synchronous (better-sqlite3 transactions cannot span an await) and only write to
+ * the database; delivery is the dispatcher's job (`onEffects` wakes it).
+ */
+import type { Logger } from "pino";
+import type { Clock } from "../core/clock.ts";
+import { inTransaction, type Db } from "../db/client.ts";
+import type { Repos } from "../db/repositories/index.ts";
+import type { JobRow } from "../db/repositories/jobs.ts";
+import { backoffMs } from "./rate-limit.ts";
+
+/** What a handler decided: done, or run again at `runAtMs` (e.g. outside office hours). */
+export type JobOutcome = { kind: "done" } | { kind: "later"; runAtMs: number };
+
+/**
+ * Runs one job inside the job's transaction. Return `later` to move the job (no attempt is
+ * counted). Throw only for bugs or infrastructure failures: the transaction rolls back and the job
+ * is retried with backoff, then marked `failed` after `maxAttempts`.
+ */
+export type JobHandler = (job: JobRow, nowMs: number) => JobOutcome;
+
+/** How running one claimed job ended. */
+export type JobRunResult = "done" | "deferred" | "lost_claim" | "retry" | "failed";
+
+export interface SchedulerOptions {
+  db: Db;
+  repos: Repos;
+  clock: Clock;
+  logger: Logger;
+  /** Unique per process; claims carry it. */
+  workerId: string;
+  /** Handlers by job kind; only these kinds are claimed (a newer process may know more). */
+  handlers: Readonly<Record<string, JobHandler>>;
+  /** Longest wait between looks for due jobs (jobs planned by other processes, e.g. the CLI). */
+  pollIntervalMs?: number;
+  /** How long a claim holds before another process may take the job over. */
+  claimMs?: number;
+  batchSize?: number;
+  /** Attempts before a failing job is marked `failed`. */
+  maxAttempts?: number;
+  /** Called after a pass that ran jobs (to wake the dispatcher for the outbox rows they wrote). */
+  onEffects?: () => void;
+}
+
+export function createScheduler(options: SchedulerOptions) {
+  const { db, repos, clock, logger, workerId, handlers } = options;
+  const kinds = Object.keys(handlers);
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const claimMs = options.claimMs ?? 60_000;
+  const batchSize = options.batchSize ?? 100;
+  const maxAttempts = options.maxAttempts ?? 8;
+  let running: Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+
+  /** Claims the due jobs this process can run (at most one batch). */
+  function claimDue(): JobRow[] {
+    return repos.jobs.claim({ kinds, workerId, nowMs: clock.nowMs(), claimMs, limit: batchSize });
+  }
+
+  /** Runs one job this process claimed: effects and completion in one transaction. */
+  function runClaimed(job: JobRow): JobRunResult {
+    const handler = handlers[job.kind]!;
+    try {
+      return inTransaction(db, () => {
+        if (!repos.jobs.holdsClaim(job.id, workerId)) return "lost_claim";
+        const nowMs = clock.nowMs();
+        const outcome = handler(job, nowMs);
+        if (outcome.kind === "later") {
+          repos.jobs.reschedule(job.id, workerId, outcome.runAtMs);
+          return "deferred";
+        }
+        repos.jobs.complete(job.id, workerId, nowMs);
+        return "done";
+      });
+    } catch (error) {
+      // Rolled back: none of the job's effects happened. Record the attempt outside that transaction.
+      const message = (error as Error).message;
+      const attempts = job.attempts + 1;
+      const nowMs = clock.nowMs();
+      if (attempts >= maxAttempts) {
+        repos.jobs.markFailed(job.id, workerId, message, nowMs);
+        logger.error({ jobId: job.id, kind: job.kind, attempts, err: { message, code: (error as { code?: string }).code } }, "job.failed");
+        return "failed";
+      }
+      const delayMs = backoffMs(attempts, job.id);
+      repos.jobs.reschedule(job.id, workerId, nowMs + delayMs, { message });
+      logger.warn({ jobId: job.id, kind: job.kind, attempts, delayMs, err: { message } }, "job.retry");
+      return "retry";
+    }
+  }
+
+  /** Claims and runs batches until nothing is due. Resolves to the number of jobs done. */
+  function tick(): Promise<number> {
+    if (running) return running;
+    const pass = async (): Promise<number> => {
+      let done = 0;
+      try {
+        for (;;) {
+          const batch = claimDue();
+          if (batch.length === 0) break;
+          for (const job of batch) if (runClaimed(job) === "done") done++;
+          options.onEffects?.();
+          // Let inbound messages through between batches of a long catch-up.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } catch (error) {
+        logger.error({ err: { message: (error as Error).message } }, "scheduler.pass_failed");
+      }
+      return done;
+    };
+    // Cleared in `finally` (always after this assignment, even when the pass ends synchronously).
+    running = pass().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    const nextDueMs = repos.jobs.nextDueMs(kinds);
+    const untilDueMs = nextDueMs === undefined ? pollIntervalMs : Math.max(0, nextDueMs - clock.nowMs());
+    timer = setTimeout(() => void tick().finally(schedule), Math.min(pollIntervalMs, untilDueMs));
+  }
+
+  return {
+    tick,
+    claimDue,
+    runClaimed,
+    /** Runs what is due now (catch-up after downtime), then keeps polling. */
+    start(): void {
+      stopped = false;
+      void tick().finally(schedule);
+    },
+    /** Waits for the pass in progress and stops polling. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;
