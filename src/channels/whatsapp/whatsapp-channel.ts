@@ -1,0 +1,296 @@
+/**
+ * The WhatsApp channel over a Baileys socket (an unofficial WhatsApp Web client; see README
+ * "WhatsApp" for the risks). It owns the connection lifecycle (pairing, reconnecting with backoff,
+ * re-pairing after a logout), turns `messages.upsert` into InboundMessages and sends text with
+ * numbered options. Pacing is the dispatcher's: `capabilities` carry a slow global rate with jitter.
+ */
+import { DisconnectReason, isPnUser, type AuthenticationState, type WAMessage } from "@whiskeysockets/baileys";
+import type { Logger } from "pino";
+import { renderNumberedOptions, type Channel, type ChannelCapabilities, type InboundMessage, type OutboundMessage, type SendResult } from "../channel.ts";
+import { toInboundMessage } from "./normalize.ts";
+import type { PairingEvent } from "./pairing.ts";
+import { classifySendError, RETRY_DISCONNECTED_MS, RETRY_LOGGED_OUT_MS } from "./send-errors.ts";
+import type { WhatsAppSocket, WhatsAppSocketEvents, WhatsAppSocketFactory } from "./socket.ts";
+
+export type WhatsAppConnectionState = "connecting" | "pairing" | "open" | "reconnecting" | "logged_out" | "stopped";
+
+/** Where the auth state lives (src/db/repositories/whatsapp-auth.ts implements it over the database). */
+export interface WhatsAppAuthStore {
+  /** The stored state, or fresh credentials for a new pairing. */
+  load(): { state: AuthenticationState; saveCreds(): void };
+  /** Deletes the stored credentials and keys. */
+  clear(): void;
+}
+
+/** Timers for reconnecting, injectable so tests fire them by hand. */
+export interface ReconnectTimers {
+  set(callback: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export interface WhatsAppChannelOptions {
+  socketFactory: WhatsAppSocketFactory;
+  auth: WhatsAppAuthStore;
+  nowMs: () => number;
+  logger: Logger;
+  /** Sends per minute over all chats (WHATSAPP_RATE_PER_MINUTE). */
+  ratePerMinute: number;
+  /** Up to this many extra milliseconds, at random, between two sends (WHATSAPP_SEND_JITTER_MS). */
+  sendJitterMs: number;
+  /** The bot's number, digits with country code: pair with a code instead of a QR. */
+  pairingPhone?: string;
+  onPairing?: (event: PairingEvent) => void;
+  /** Connection state changes, for `rinde status`. `detail` never holds personal data. */
+  onState?: (state: WhatsAppConnectionState, detail: string | null) => void;
+  timers?: ReconnectTimers;
+  /** First reconnect delay and cap, doubled per consecutive failure. */
+  reconnectInitialDelayMs?: number;
+  reconnectMaxDelayMs?: number;
+  random?: () => number;
+}
+
+export interface WhatsAppChannel extends Channel {
+  /** Resolves when every inbound message received so far has been handled. */
+  idle(): Promise<void>;
+  readonly state: WhatsAppConnectionState;
+}
+
+/** WhatsApp accepts up to 65,536 characters; stay a little under. */
+const MAX_TEXT_LENGTH = 65_000;
+/** Recent inbound group messages and sent messages kept to quote (after a restart, sends go unquoted). */
+const QUOTE_CACHE_SIZE = 500;
+const defaultTimers: ReconnectTimers = { set: (callback, delayMs) => setTimeout(callback, delayMs), clear: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+
+export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsAppChannel {
+  const { logger, auth: store } = options;
+  const timers = options.timers ?? defaultTimers;
+  const random = options.random ?? Math.random;
+  const initialDelayMs = options.reconnectInitialDelayMs ?? 2_000;
+  const maxDelayMs = options.reconnectMaxDelayMs ?? 5 * 60_000;
+  const capabilities: ChannelCapabilities = {
+    nativeOptions: false,
+    maxTextLength: MAX_TEXT_LENGTH,
+    ratePerSecond: options.ratePerMinute / 60,
+    ratePerChatPerSecond: 0,
+    sendJitterMs: options.sendJitterMs,
+  };
+  let onInbound: ((message: InboundMessage) => Promise<void>) | undefined;
+  let socket: WhatsAppSocket | undefined;
+  let detach: (() => void) | undefined;
+  let state: WhatsAppConnectionState = "stopped";
+  let stopped = true;
+  let failures = 0;
+  let reconnectTimer: unknown;
+  let inboundChain: Promise<void> = Promise.resolve();
+  const quotable = new Map<string, WAMessage>();
+  const sentMessages = new Map<string, WAMessage>();
+  /** Addresses known to be on WhatsApp (they wrote, or were checked), so sends skip the check. */
+  const knownOnWhatsApp = new Set<string>();
+
+  function report(next: WhatsAppConnectionState, detail: string | null = null): void {
+    state = next;
+    options.onState?.(next, detail);
+  }
+
+  function connect(): void {
+    const auth = store.load();
+    const current = options.socketFactory(auth.state);
+    const showPairing = pairingPrompter(current, auth.state);
+    const handlers: { [E in keyof WhatsAppSocketEvents]: (arg: WhatsAppSocketEvents[E]) => void } = {
+      "creds.update": (update) => saveCreds(auth, update),
+      "connection.update": (update) => {
+        if (update.qr) showPairing(update.qr);
+        if (update.connection === "open") {
+          failures = 0;
+          report("open");
+          logger.info("whatsapp.open");
+        }
+        if (update.connection === "close") onClose(current, update.lastDisconnect?.error);
+      },
+      "messages.upsert": ({ messages, type }) => {
+        for (const message of messages) receive(message, type);
+      },
+    };
+    const events = Object.keys(handlers) as (keyof WhatsAppSocketEvents)[];
+    for (const event of events) current.ev.on(event, handlers[event] as never);
+    detach = () => {
+      for (const event of events) current.ev.off(event, handlers[event] as never);
+    };
+    socket = current;
+    if (state !== "reconnecting") report("connecting");
+  }
+
+  function saveCreds(auth: ReturnType<WhatsAppAuthStore["load"]>, update: WhatsAppSocketEvents["creds.update"]): void {
+    Object.assign(auth.state.creds, update);
+    try {
+      auth.saveCreds();
+    } catch (error) {
+      // Baileys' emitter is the boundary here; the next creds.update writes the whole creds again.
+      logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "whatsapp.creds_save_failed");
+    }
+  }
+
+  /** Shows each new QR, or (with a phone number configured and not yet paired) asks once for a pairing code. */
+  function pairingPrompter(current: WhatsAppSocket, auth: AuthenticationState): (qr: string) => void {
+    let codeRequested = false;
+    return (qr) => {
+      if (state !== "pairing") report("pairing");
+      if (options.pairingPhone === undefined || auth.creds.me) {
+        options.onPairing?.({ kind: "qr", qr });
+        return;
+      }
+      if (codeRequested) return;
+      codeRequested = true;
+      current.requestPairingCode(options.pairingPhone).then(
+        (code) => options.onPairing?.({ kind: "code", code }),
+        (error: unknown) => logger.error({ err: { message: (error as Error).message } }, "whatsapp.pairing_code_failed"),
+      );
+    };
+  }
+
+  function onClose(closed: WhatsAppSocket, error: Error | undefined): void {
+    if (closed !== socket) return;
+    detach?.();
+    socket = undefined;
+    if (stopped) return;
+    const code = (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+    if (code === DisconnectReason.loggedOut) {
+      // Unlinked from the phone (or the session was rejected): the stored keys are useless now. If
+      // the delete fails, the next connection is refused as logged out again and retries it.
+      try {
+        store.clear();
+      } catch (error) {
+        logger.error({ err: { message: (error as Error).message } }, "whatsapp.session_clear_failed");
+      }
+      quotable.clear();
+      sentMessages.clear();
+      report("logged_out", "logged out: pair again");
+      logger.warn("whatsapp.logged_out");
+      options.onPairing?.({ kind: "logged_out" });
+    }
+    // WhatsApp asks for a restart right after pairing: reconnect at once, it is not a failure.
+    const delayMs = code === DisconnectReason.restartRequired ? 0 : backoffDelayMs(failures++);
+    if (code !== DisconnectReason.loggedOut) report("reconnecting", `closed (${code ?? "no code"}); retry in ${delayMs} ms`);
+    logger.info({ code, delayMs }, "whatsapp.closed");
+    reconnectTimer = timers.set(() => {
+      reconnectTimer = undefined;
+      if (!stopped) connect();
+    }, delayMs);
+  }
+
+  /** Exponential backoff with ±20 % jitter, so many bots restarting together do not reconnect in step. */
+  function backoffDelayMs(failure: number): number {
+    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(failure, 20));
+    return Math.round(base * (0.8 + 0.4 * random()));
+  }
+
+  function receive(message: WAMessage, type: WhatsAppSocketEvents["messages.upsert"]["type"]): void {
+    const inbound = toInboundMessage(message, type, options.nowMs());
+    if (!inbound || !onInbound) return;
+    if (inbound.chatKind === "group") remember(message);
+    else knownOnWhatsApp.add(inbound.address);
+    const deliver = onInbound;
+    inboundChain = inboundChain
+      .then(() => deliver(inbound))
+      .catch((error: unknown) => logger.error({ err: { message: (error as Error).message }, channel: "whatsapp" }, "whatsapp.inbound_failed"));
+  }
+
+  function remember(message: WAMessage, cache = quotable): void {
+    cache.set(message.key.id!, message);
+    if (cache.size > QUOTE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+
+  /**
+   * What to send for `message`. WhatsApp has no lasting edits (15 minutes at most), so an edit is a
+   * new message: when the original is still known and the new text extends it (a notice closed with
+   * a status line), only the addition is sent, quoting the original.
+   */
+  function outgoing(message: OutboundMessage): { text: string; quoted?: WAMessage } {
+    const text = renderNumberedOptions(message.text, message.options);
+    const original = message.editChannelMessageId ? sentMessages.get(message.editChannelMessageId) : undefined;
+    const originalText = original?.message?.conversation ?? original?.message?.extendedTextMessage?.text;
+    if (original && originalText && text.startsWith(originalText) && text.length > originalText.length) {
+      return { text: text.slice(originalText.length).trim(), quoted: original };
+    }
+    const quoted = message.replyToChannelMessageId ? quotable.get(message.replyToChannelMessageId) : undefined;
+    return quoted ? { text, quoted } : { text };
+  }
+
+  /** Sends to a phone-number JID only after WhatsApp confirms it has an account (checked once per address). */
+  async function checkOnWhatsApp(current: WhatsAppSocket, address: string): Promise<SendResult | undefined> {
+    if (!isPnUser(address) || knownOnWhatsApp.has(address)) return undefined;
+    const found = await current.onWhatsApp(address);
+    if (found && !found.some((r) => r.exists)) return { ok: false, kind: "permanent", reason: "whatsapp: not on WhatsApp", unreachable: true };
+    knownOnWhatsApp.add(address);
+    return undefined;
+  }
+
+  /**
+   * Sends text with numbered options. WhatsApp has no reliable buttons, so `buttons` are dropped (the
+   * text stands alone) and `forceReply` is ignored; `media` is not sent (a WhatsApp file reference
+   * does not exist), only its caption text.
+   */
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    const current = socket;
+    if (!current || state !== "open") {
+      const loggedOut = state === "logged_out" || state === "pairing";
+      return { ok: false, kind: "retry", retryAfterMs: loggedOut ? RETRY_LOGGED_OUT_MS : RETRY_DISCONNECTED_MS, reason: `whatsapp: not connected (${state})` };
+    }
+    try {
+      const unreachable = await checkOnWhatsApp(current, message.address);
+      if (unreachable) return unreachable;
+      const { text, quoted } = outgoing(message);
+      let firstId: string | undefined;
+      for (const [i, chunk] of splitText(text, MAX_TEXT_LENGTH).entries()) {
+        const sent = await current.sendMessage(message.address, { text: chunk }, i === 0 && quoted ? { quoted } : undefined);
+        if (sent?.key.id) remember(sent, sentMessages);
+        firstId ??= sent?.key.id ?? undefined;
+      }
+      // The first part carries the radicado: an official's quote of it is matched to the question.
+      return { ok: true, channelMessageId: firstId };
+    } catch (error) {
+      return classifySendError(error);
+    }
+  }
+
+  return {
+    id: "whatsapp",
+    capabilities,
+    get state() {
+      return state;
+    },
+    async start(handler) {
+      onInbound = handler;
+      stopped = false;
+      connect();
+    },
+    send,
+    idle: () => inboundChain,
+    async stop() {
+      stopped = true;
+      if (reconnectTimer !== undefined) timers.clear(reconnectTimer);
+      reconnectTimer = undefined;
+      const current = socket;
+      detach?.();
+      socket = undefined;
+      await current?.end(undefined);
+      await inboundChain;
+      report("stopped");
+    },
+  };
+}
+
+/** Splits text into parts of at most `max` characters, at a paragraph or line break when possible. */
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    const cut = Math.max(window.lastIndexOf("\n\n"), window.lastIndexOf("\n"));
+    const at = cut > max / 2 ? cut : max;
+    parts.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  parts.push(rest);
+  return parts;
+}
