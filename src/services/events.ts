@@ -1,0 +1,250 @@
+/**
+ * Dialogue events (espacios de diálogo): communications staff create, edit and cancel them; citizens
+ * list them, answer whether they will come (RSVP) and get a calendar file. A change or cancellation
+ * is announced to those who said yes, and reminders a day and an hour before are planned as jobs.
+ * Every change is one transaction with its notices and jobs. Errors are values.
+ */
+import { randomUUID } from "node:crypto";
+import { actorLabel, type Actor } from "../core/authorization.ts";
+import { formatLongDate } from "../core/calendar/index.ts";
+import { canManageEvents, eventWhen, renderIcs, validateEventDraft, type EventDraft, type EventError } from "../core/events.ts";
+import { inTransaction } from "../db/client.ts";
+import type { CitizenContext } from "../db/repositories/citizens.ts";
+import type { EventRecord, RsvpAnswer } from "../db/repositories/events.ts";
+import type { OutboxPayload } from "../db/repositories/outbox.ts";
+import { createSystemAnnouncement } from "./announcements.ts";
+import { officeName, render, type AppContext } from "./context.ts";
+import { planEventReminders } from "./event-jobs.ts";
+import { restartEventQuestionTerms } from "./event-questions.ts";
+import { districtsOf, topicsOf } from "./subscriptions.ts";
+
+export type EventServiceError =
+  | { code: "not_allowed" }
+  | { code: "event_not_found" }
+  | { code: "event_closed" }
+  | { code: "invalid"; errors: EventError[] }
+  | { code: "missing_consent" };
+
+export type EventOutcome<T> = ({ ok: true } & T) | { ok: false; error: EventServiceError };
+
+export type EventInput = EventDraft;
+/** Fields staff may change; districts and topics replace the old lists when given. */
+export type EventChanges = Partial<EventDraft>;
+
+/** Fields whose change citizens who said yes must hear about. */
+const NOTIFIED_FIELDS = ["startsAtMs", "endsAtMs", "place", "virtualUrl"] as const;
+
+function rulesOf(app: AppContext, nowMs: number) {
+  return {
+    nowMs,
+    districtKeys: districtsOf(app).map((d) => d.key),
+    topicKeys: topicsOf(app).map((t) => t.key),
+    officeKeys: app.profile.offices.map((o) => o.key),
+  };
+}
+
+function normalized(draft: EventDraft): EventDraft {
+  const text = (v: string | null) => (v && v.trim() ? v.trim() : null);
+  return {
+    ...draft,
+    title: draft.title.trim(),
+    description: draft.description.trim(),
+    place: text(draft.place),
+    virtualUrl: text(draft.virtualUrl),
+    districts: [...new Set(draft.districts)],
+    topics: [...new Set(draft.topics.length ? draft.topics : draft.officeKey ? [draft.officeKey] : [])],
+  };
+}
+
+/** Creates an event and plans its reminders. */
+export function createEvent(app: AppContext, actor: Actor, input: EventInput): EventOutcome<{ event: EventRecord }> {
+  if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
+  const nowMs = app.clock.nowMs();
+  const draft = normalized(input);
+  const errors = validateEventDraft(draft, rulesOf(app, nowMs));
+  if (errors.length) return { ok: false, error: { code: "invalid", errors } };
+  return inTransaction(app.db, () => {
+    const event = app.repos.events.insert(
+      {
+        kind: draft.kind as EventRecord["kind"],
+        title: draft.title,
+        description: draft.description,
+        startsAtMs: draft.startsAtMs,
+        endsAtMs: draft.endsAtMs,
+        place: draft.place,
+        virtualUrl: draft.virtualUrl,
+        officeKey: draft.officeKey,
+        status: "scheduled",
+        createdBy: actorLabel(actor),
+        createdAtMs: nowMs,
+        updatedAtMs: nowMs,
+      },
+      draft.districts,
+      draft.topics,
+    );
+    planEventReminders(app, event, nowMs);
+    return { ok: true, event };
+  });
+}
+
+function loadOpenEvent(app: AppContext, actor: Actor, eventId: number): EventOutcome<{ event: EventRecord }> {
+  if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
+  const event = app.repos.events.get(eventId);
+  if (!event) return { ok: false, error: { code: "event_not_found" } };
+  if (event.status === "cancelled" || event.status === "held" || event.endsAtMs <= app.clock.nowMs()) return { ok: false, error: { code: "event_closed" } };
+  return { ok: true, event };
+}
+
+/**
+ * Edits an event. A change of time, place or link marks it `changed`, tells those who said yes
+ * (with an updated calendar file), moves the reminders and the legal term of its questions.
+ */
+export function updateEvent(app: AppContext, actor: Actor, eventId: number, changes: EventChanges): EventOutcome<{ event: EventRecord; notified: boolean }> {
+  return inTransaction(app.db, () => {
+    const loaded = loadOpenEvent(app, actor, eventId);
+    if (!loaded.ok) return loaded;
+    const before = loaded.event;
+    const nowMs = app.clock.nowMs();
+    const draft = normalized({ ...draftOf(before), ...changes });
+    const timeChanged = draft.startsAtMs !== before.startsAtMs || draft.endsAtMs !== before.endsAtMs;
+    // An event already under way keeps its start; anything else about it is checked as new.
+    const errors = validateEventDraft(draft, rulesOf(app, timeChanged ? nowMs : Math.min(nowMs, before.startsAtMs - 1)));
+    if (errors.length) return { ok: false, error: { code: "invalid", errors } };
+    const notified = NOTIFIED_FIELDS.some((f) => draft[f] !== before[f]);
+    app.repos.events.update(
+      eventId,
+      {
+        kind: draft.kind as EventRecord["kind"],
+        title: draft.title,
+        description: draft.description,
+        startsAtMs: draft.startsAtMs,
+        endsAtMs: draft.endsAtMs,
+        place: draft.place,
+        virtualUrl: draft.virtualUrl,
+        officeKey: draft.officeKey,
+        status: notified ? "changed" : before.status,
+        updatedAtMs: nowMs,
+      },
+      { districts: draft.districts, topics: draft.topics },
+    );
+    const event = app.repos.events.get(eventId)!;
+    if (notified) createSystemAnnouncement(app, { purpose: "event_changed", eventId, segment: { kind: "rsvps", eventId, answer: "yes" } });
+    if (timeChanged) {
+      planEventReminders(app, event, nowMs);
+      restartEventQuestionTerms(app, event, event.endsAtMs);
+    }
+    return { ok: true, event, notified };
+  });
+}
+
+/** Cancels an event: those who said yes are told; its questions are answered in writing, the term counted from now. */
+export function cancelEvent(app: AppContext, actor: Actor, eventId: number): EventOutcome<{ event: EventRecord }> {
+  return inTransaction(app.db, () => {
+    const loaded = loadOpenEvent(app, actor, eventId);
+    if (!loaded.ok) return loaded;
+    const nowMs = app.clock.nowMs();
+    app.repos.events.update(eventId, { status: "cancelled", updatedAtMs: nowMs });
+    createSystemAnnouncement(app, { purpose: "event_cancelled", eventId, segment: { kind: "rsvps", eventId, answer: "yes" } });
+    const event = app.repos.events.get(eventId)!;
+    restartEventQuestionTerms(app, event, nowMs);
+    return { ok: true, event };
+  });
+}
+
+export function draftOf(event: EventRecord): EventDraft {
+  return {
+    kind: event.kind,
+    title: event.title,
+    description: event.description,
+    startsAtMs: event.startsAtMs,
+    endsAtMs: event.endsAtMs,
+    place: event.place,
+    virtualUrl: event.virtualUrl,
+    officeKey: event.officeKey,
+    districts: event.districts,
+    topics: event.topics,
+  };
+}
+
+/** Whether citizens can still answer, ask or get the calendar file for an event. */
+export function isUpcoming(event: EventRecord, nowMs: number): boolean {
+  return (event.status === "scheduled" || event.status === "changed") && event.endsAtMs > nowMs;
+}
+
+/**
+ * Records a citizen's answer. A "yes" also queues the calendar file; reminders go to whoever
+ * said yes when they run. Call inside the caller's transaction (the inbound handler's).
+ */
+export function rsvp(app: AppContext, citizen: CitizenContext, channel: string, address: string, eventId: number, answer: RsvpAnswer): EventOutcome<{ event: EventRecord }> {
+  if (citizen.consent !== "granted") return { ok: false, error: { code: "missing_consent" } };
+  const event = app.repos.events.get(eventId);
+  if (!event) return { ok: false, error: { code: "event_not_found" } };
+  const nowMs = app.clock.nowMs();
+  if (!isUpcoming(event, nowMs)) return { ok: false, error: { code: "event_closed" } };
+  app.repos.events.setRsvp(eventId, citizen.citizenId, answer, nowMs);
+  if (answer === "yes") sendIcs(app, citizen, channel, address, event);
+  return { ok: true, event };
+}
+
+/** Queues the event's calendar file to the citizen's chat (a reply: priority 0). */
+export function sendIcs(app: AppContext, citizen: CitizenContext, channel: string, address: string, event: EventRecord): void {
+  const payload: OutboxPayload = { text: render(app, citizen.locale, "events.ics_caption", { title: event.title }), document: icsDocument(app, event) };
+  // One transaction per inbound message: any unique key is safe; a random one lets the citizen ask twice.
+  app.repos.outbox.enqueue({ idempotencyKey: `ics:${event.id}:${citizen.citizenId}:${randomUUID()}`, channel, address, citizenId: citizen.citizenId, payload }, app.clock.nowMs());
+}
+
+/** The event's .ics with a SEQUENCE that grows with each announced change, so calendars update it. */
+export function icsDocument(app: AppContext, event: EventRecord): NonNullable<OutboxPayload["document"]> {
+  const sequence = app.repos.announcements.countForEvent(event.id, ["event_changed", "event_cancelled"]);
+  const content = renderIcs({
+    uid: `event-${event.id}@${app.profile.id}.rinde`,
+    title: event.title,
+    description: event.description,
+    startsAtMs: event.startsAtMs,
+    endsAtMs: event.endsAtMs,
+    place: event.place,
+    virtualUrl: event.virtualUrl,
+    organizer: { name: app.profile.name, email: app.profile.dataNotice.email },
+    sequence,
+    cancelled: event.status === "cancelled",
+    nowMs: app.clock.nowMs(),
+  });
+  return { fileName: `evento-${event.id}.ics`, mimeType: "text/calendar", content };
+}
+
+/** "martes 10 de marzo de 2026, de 9:00 a. m. a 11:00 a. m." in the citizen's language. */
+export function whenText(app: AppContext, event: Pick<EventRecord, "startsAtMs" | "endsAtMs">, locale: string): string {
+  const lang = locale === "en" ? "en" : "es";
+  const when = eventWhen(event.startsAtMs, event.endsAtMs, app.profile.timezone, lang);
+  const date = formatLongDate(when.date, lang);
+  if (when.endDate) return render(app, locale, "events.when_days", { date, start: when.startTime, endDate: formatLongDate(when.endDate, lang), end: when.endTime });
+  return render(app, locale, "events.when", { date, start: when.startTime, end: when.endTime });
+}
+
+/** What an event card shows (an event, or a draft in the wizard). */
+export type CardFields = Pick<EventRecord, "kind" | "title" | "description" | "startsAtMs" | "endsAtMs" | "place" | "virtualUrl" | "officeKey" | "districts">;
+
+/** The event as citizens read it: kind, title, when, where (place and/or link), districts, description. */
+export function eventCard(app: AppContext, event: CardFields, locale: string): string {
+  const lines = [
+    render(app, locale, "events.card_title", { kindText: render(app, locale, `event_kinds.${event.kind}`), title: event.title }),
+    render(app, locale, "events.card_when", { when: whenText(app, event, locale) }),
+  ];
+  if (event.place) lines.push(render(app, locale, "events.card_place", { place: event.place }));
+  if (event.virtualUrl) lines.push(render(app, locale, "events.card_link", { url: event.virtualUrl }));
+  if (event.districts.length) lines.push(render(app, locale, "events.card_districts", { districts: districtNames(app, event.districts) }));
+  if (event.officeKey) lines.push(render(app, locale, "events.card_office", { officeName: officeName(app, event.officeKey) }));
+  if (event.description) lines.push("", event.description);
+  return lines.join("\n");
+}
+
+export function districtNames(app: AppContext, keys: readonly string[]): string {
+  return keys.map((k) => districtsOf(app).find((d) => d.key === k)?.name ?? k).join(", ");
+}
+
+/** One line per event for menus: "Audiencia pública — 10 mar., 9:00 a. m.". */
+export function eventOptionLabel(app: AppContext, event: EventRecord, locale: string): string {
+  const lang = locale === "en" ? "en" : "es";
+  const when = eventWhen(event.startsAtMs, event.endsAtMs, app.profile.timezone, lang);
+  return render(app, locale, "events.option_label", { title: event.title, date: formatLongDate(when.date, lang), start: when.startTime });
+}

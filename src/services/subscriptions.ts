@@ -1,0 +1,78 @@
+/**
+ * Citizens' subscriptions to announcements (topics, districts, or everything) and the stop words.
+ * Subscribing needs consent (it is personal data: what interests them, where they live);
+ * a stop word (SALIR, BAJA, STOP, CANCELAR) ends every subscription, turns their "yes" to coming
+ * events into "no" (no reminders) and withdraws announcements still queued for them.
+ */
+import type { District } from "../config/profile.ts";
+import type { CitizenContext } from "../db/repositories/citizens.ts";
+import type { Subscription } from "../db/repositories/subscriptions.ts";
+import type { AppContext } from "./context.ts";
+
+export interface Topic {
+  key: string;
+  name: string;
+}
+
+/** The profile's topics, or its offices when it lists none. */
+export function topicsOf(app: AppContext): Topic[] {
+  if (app.profile.topics.length) return app.profile.topics;
+  return app.profile.offices.map((o) => ({ key: o.key, name: o.name }));
+}
+
+export function districtsOf(app: AppContext): District[] {
+  return app.profile.districts;
+}
+
+export type SubscriptionError = "missing_consent" | "unknown_topic" | "unknown_district";
+
+/** Adds a subscription; `added` is false when the citizen already had it. */
+export function subscribe(app: AppContext, citizen: Pick<CitizenContext, "citizenId" | "consent">, subscription: Subscription): { ok: true; added: boolean } | { ok: false; error: SubscriptionError } {
+  if (citizen.consent !== "granted") return { ok: false, error: "missing_consent" };
+  if (subscription.kind === "topic" && !topicsOf(app).some((t) => t.key === subscription.key)) return { ok: false, error: "unknown_topic" };
+  if (subscription.kind === "district" && !districtsOf(app).some((d) => d.key === subscription.key)) return { ok: false, error: "unknown_district" };
+  const key = subscription.kind === "all" ? "" : subscription.key;
+  return { ok: true, added: app.repos.subscriptions.add(citizen.citizenId, { kind: subscription.kind, key }, app.clock.nowMs()) };
+}
+
+export interface StopResult {
+  subscriptions: number;
+  rsvps: number;
+  withdrawn: number;
+}
+
+/**
+ * Stops every announcement to a citizen: subscriptions, "yes" answers to events not yet ended, and
+ * bulk messages still queued for their chat. Call inside the caller's transaction.
+ */
+export function stopAnnouncements(app: AppContext, citizenId: number, chat: { channel: string; address: string }): StopResult {
+  const nowMs = app.clock.nowMs();
+  return {
+    subscriptions: app.repos.subscriptions.removeAll(citizenId),
+    rsvps: app.repos.events.withdrawUpcomingRsvps(citizenId, nowMs, nowMs),
+    withdrawn: app.repos.outbox.withdrawPendingBulk(chat, "stop word", nowMs),
+  };
+}
+
+/** The citizen's subscriptions in words, one per line, in their language. */
+export function subscriptionNames(app: AppContext, subscriptions: readonly Subscription[], allLabel: string): string[] {
+  return subscriptions.map((s) => {
+    if (s.kind === "all") return allLabel;
+    if (s.kind === "topic") return topicsOf(app).find((t) => t.key === s.key)?.name ?? s.key;
+    return districtsOf(app).find((d) => d.key === s.key)?.name ?? s.key;
+  });
+}
+
+/**
+ * Forgets what the citizen told us about events and announcements (consent revoked, data erased):
+ * subscriptions and RSVPs are deleted and queued announcements to their chats withdrawn. Call
+ * before their channel identities are erased.
+ */
+export function forgetEventData(app: AppContext, citizenId: number): void {
+  const nowMs = app.clock.nowMs();
+  for (const identity of app.repos.citizens.identities(citizenId)) {
+    app.repos.outbox.withdrawPendingBulk({ channel: identity.channel, address: identity.address }, "consent withdrawn", nowMs);
+  }
+  app.repos.subscriptions.removeAll(citizenId);
+  app.repos.events.deleteRsvpsOf(citizenId);
+}

@@ -1,0 +1,60 @@
+/** Shared pieces of the event and announcement tests: Bogotá times, citizens, events, subscriptions. */
+import { renderNumberedOptions } from "../../src/channels/channel.ts";
+import type { Subscription } from "../../src/db/repositories/subscriptions.ts";
+import type { EventRecord } from "../../src/db/repositories/events.ts";
+import { createEvent, type EventInput } from "../../src/services/events.ts";
+import type { Harness } from "../helpers/harness.ts";
+
+/** An instant given as a Bogotá wall-clock time (UTC−5, no daylight saving). */
+export const bogota = (date: string, time = "08:00") => Date.parse(`${date}T${time}:00-05:00`);
+
+/** A citizen who said hello and accepted the data notice (now at the main menu). */
+export async function consentingCitizen(h: Harness, address: string): Promise<number> {
+  await h.say(address, "hola");
+  await h.say(address, "1");
+  return h.runtime.app.repos.citizens.findContext("memory", address)!.citizenId;
+}
+
+/** A public hearing on 2026-03-10 09:00–11:00 in comuna-1, office planeacion, unless overridden. */
+export function makeEvent(h: Harness, overrides: Partial<EventInput> = {}): EventRecord {
+  const outcome = createEvent(h.runtime.app, { kind: "cli" }, {
+    kind: "public_hearing",
+    title: "Audiencia pública de rendición de cuentas 2026",
+    description: "Informe de gestión del primer año del plan de desarrollo.",
+    startsAtMs: bogota("2026-03-10", "09:00"),
+    endsAtMs: bogota("2026-03-10", "11:00"),
+    place: "Coliseo Municipal, carrera 5 # 10-20",
+    virtualUrl: "https://facebook.com/alcaldia/live",
+    officeKey: "planeacion",
+    districts: ["comuna-1"],
+    topics: [],
+    ...overrides,
+  });
+  if (!outcome.ok) throw new Error(`event refused: ${JSON.stringify(outcome.error)}`);
+  return outcome.event;
+}
+
+export function subscribeDirect(h: Harness, citizenId: number, subscription: Subscription): void {
+  h.runtime.app.repos.subscriptions.add(citizenId, subscription, h.clock.nowMs());
+}
+
+/** Texts sent to an address (in this process since the last restart) that contain `fragment`. */
+export function textsTo(h: Harness, address: string, fragment: string): string[] {
+  return h.channel
+    .to(address)
+    .map((m) => m.text)
+    .filter((t) => t.includes(fragment));
+}
+
+/** Moves the clock to a Bogotá time, runs the due jobs and delivers what they queued. */
+export async function runAt(h: Harness, date: string, time: string): Promise<void> {
+  h.clock.setMs(bogota(date, time));
+  await h.bot.scheduler.tick();
+  await h.bot.dispatcher.tick();
+}
+
+/** The last message to an address as a citizen without buttons reads it (options numbered under the text). */
+export function lastShown(h: Harness, address: string): string {
+  const last = h.channel.to(address).at(-1);
+  return last ? renderNumberedOptions(last.text, last.options) : "";
+}
