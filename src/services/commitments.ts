@@ -1,0 +1,196 @@
+/**
+ * The commitments registry: recording what was promised in a dialogue space, posting progress
+ * (only the responsible office), cancelling with a reason, and citizens following them. Every
+ * change is one transaction with its history entry and the notices to followers, so nothing is
+ * announced that is not stored. Errors are values that map to `commitments.errors.<error>`.
+ */
+import { actorLabel, type Actor } from "../core/authorization.ts";
+import { toLocalDate, type LocalDate } from "../core/calendar/index.ts";
+import {
+  applyCancel,
+  applyProgress,
+  buildReport,
+  type Report,
+  canActOnCommitment,
+  checkDueDate,
+  checkEvidenceUrl,
+  checkText,
+  type CommitmentAction,
+  type CommitmentError,
+} from "../core/commitments.ts";
+import { inTransaction } from "../db/client.ts";
+import { commitmentsRepoFor, type CommitmentRow, type CommitmentsRepo, type CommitmentUpdateRow } from "../db/repositories/commitments.ts";
+import type { AppContext } from "./context.ts";
+import { announce } from "./commitment-notices.ts";
+
+export type CommitmentOutcome<T> = ({ ok: true } & T) | { ok: false; error: CommitmentError };
+
+export interface RecordInput {
+  text: string;
+  officeKey: string;
+  dueDate: string;
+  districtKey?: string | null;
+  eventId?: number | null;
+}
+
+export function commitmentsOf(app: AppContext): CommitmentsRepo {
+  return commitmentsRepoFor(app.db);
+}
+
+export function todayOf(app: AppContext, nowMs = app.clock.nowMs()): LocalDate {
+  return toLocalDate(new Date(nowMs), app.profile.timezone);
+}
+
+/**
+ * Checks what a new commitment refers to: its text, an active office, a profile district, an
+ * existing event, and a due date on or after `madeOn`. Shared by the chat, the CLI and the import.
+ */
+export function checkRecordInput(app: AppContext, input: RecordInput, madeOn: LocalDate): CommitmentError | undefined {
+  const textError = checkText(input.text);
+  if (textError) return textError;
+  if (!app.repos.offices.get(input.officeKey)?.active) return "unknown_office";
+  if (input.districtKey && !app.profile.districts.some((d) => d.key === input.districtKey)) return "unknown_district";
+  if (input.eventId != null && !commitmentsOf(app).event(input.eventId)) return "unknown_event";
+  return checkDueDate(input.dueDate, madeOn);
+}
+
+/**
+ * Records a commitment (communications, the office's head, admin, the CLI operator). Citizens who
+ * RSVP'd "yes" to its event follow it from now on and are told so once.
+ */
+export function recordCommitment(app: AppContext, actor: Actor, input: RecordInput): CommitmentOutcome<{ commitment: CommitmentRow }> {
+  if (!canActOnCommitment(actor, "record", input.officeKey)) return { ok: false, error: "not_allowed" };
+  return inTransaction(app.db, () => {
+    const nowMs = app.clock.nowMs();
+    const error = checkRecordInput(app, input, todayOf(app, nowMs));
+    if (error) return { ok: false, error };
+    const repo = commitmentsOf(app);
+    const commitment = repo.insert({
+      number: repo.nextNumber(),
+      text: input.text.trim(),
+      officeKey: input.officeKey,
+      districtKey: input.districtKey || null,
+      eventId: input.eventId ?? null,
+      dueDate: input.dueDate,
+      status: "pending",
+      progress: 0,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    });
+    repo.addUpdate({ commitmentId: commitment.id, kind: "created", status: "pending", percent: 0, actor: actorLabel(actor), atMs: nowMs });
+    followFromEvent(app, [commitment], nowMs);
+    return { ok: true, commitment };
+  });
+}
+
+/** Makes the RSVP'd attendees of each commitment's event follow it, with one welcome per event. */
+export function followFromEvent(app: AppContext, commitments: readonly CommitmentRow[], nowMs: number): void {
+  const repo = commitmentsOf(app);
+  const byEvent = new Map<number, { commitmentIds: number[]; citizenIds: Set<number> }>();
+  for (const c of commitments) {
+    if (c.eventId === null) continue;
+    const batch = byEvent.get(c.eventId) ?? { commitmentIds: [], citizenIds: new Set<number>() };
+    batch.commitmentIds.push(c.id);
+    for (const citizenId of repo.followFromEvent(c.id, c.eventId, nowMs)) batch.citizenIds.add(citizenId);
+    byEvent.set(c.eventId, batch);
+  }
+  for (const [eventId, batch] of byEvent) {
+    if (batch.citizenIds.size > 0) announce(app, { kind: "welcome", eventId, commitmentIds: batch.commitmentIds, citizenIds: [...batch.citizenIds] }, nowMs);
+  }
+}
+
+/** Loads a commitment by its public number and checks the actor's right. */
+function loadForAction(app: AppContext, actor: Actor, number: number, action: CommitmentAction): CommitmentOutcome<{ commitment: CommitmentRow }> {
+  const commitment = commitmentsOf(app).byNumber(number);
+  if (!commitment) return { ok: false, error: "commitment_not_found" };
+  if (!canActOnCommitment(actor, action, commitment.officeKey)) return { ok: false, error: "not_allowed" };
+  return { ok: true, commitment };
+}
+
+export interface ProgressInput {
+  percent: number;
+  note: string;
+  evidenceUrl?: string | null;
+}
+
+/**
+ * The responsible office reports progress: percentage (0–100, never lower than before), a note and
+ * optionally an evidence link. 100 % completes the commitment. Followers are told.
+ */
+export function postProgress(app: AppContext, actor: Actor, number: number, input: ProgressInput): CommitmentOutcome<{ commitment: CommitmentRow; update: CommitmentUpdateRow }> {
+  const evidenceUrl = input.evidenceUrl?.trim() || null;
+  if (evidenceUrl) {
+    const urlError = checkEvidenceUrl(evidenceUrl);
+    if (urlError) return { ok: false, error: urlError };
+  }
+  return inTransaction(app.db, () => {
+    const loaded = loadForAction(app, actor, number, "progress");
+    if (!loaded.ok) return loaded;
+    const { commitment } = loaded;
+    const next = applyProgress(commitment, input.percent, input.note);
+    if (!next.ok) return next;
+    const nowMs = app.clock.nowMs();
+    return { ok: true, ...change(app, actor, commitment, { kind: "progress", status: next.status, percent: next.progress, note: input.note.trim(), evidenceUrl }, nowMs) };
+  });
+}
+
+/** Cancels an open commitment with a reason that followers are told. */
+export function cancelCommitment(app: AppContext, actor: Actor, number: number, reason: string): CommitmentOutcome<{ commitment: CommitmentRow; update: CommitmentUpdateRow }> {
+  return inTransaction(app.db, () => {
+    const loaded = loadForAction(app, actor, number, "cancel");
+    if (!loaded.ok) return loaded;
+    const { commitment } = loaded;
+    const next = applyCancel(commitment, reason);
+    if (!next.ok) return next;
+    return { ok: true, ...change(app, actor, commitment, { kind: "cancelled", status: "cancelled", percent: next.progress, note: reason.trim(), evidenceUrl: null }, app.clock.nowMs()) };
+  });
+}
+
+interface Change {
+  kind: "progress" | "overdue" | "cancelled";
+  status: CommitmentRow["status"];
+  percent: number;
+  note: string | null;
+  evidenceUrl: string | null;
+}
+
+/** Applies a change: the row, its history entry and the notice to followers. Inside a transaction. */
+export function change(app: AppContext, actor: Actor, commitment: CommitmentRow, next: Change, nowMs: number): { commitment: CommitmentRow; update: CommitmentUpdateRow } {
+  const repo = commitmentsOf(app);
+  const doneAtMs = next.status === "done" && commitment.status !== "done" ? nowMs : commitment.doneAtMs;
+  repo.update(commitment.id, { status: next.status, progress: next.percent, doneAtMs, updatedAtMs: nowMs, ...(next.kind === "cancelled" ? { statusReason: next.note } : {}) });
+  const update = repo.addUpdate({ commitmentId: commitment.id, ...next, actor: actorLabel(actor), atMs: nowMs });
+  announce(app, { kind: "update", updateId: update.id }, nowMs);
+  return { commitment: repo.byId(commitment.id)!, update };
+}
+
+/** A commitment with its history (public: commitments are the entity's record). */
+export function showCommitment(app: AppContext, number: number): CommitmentOutcome<{ commitment: CommitmentRow; history: CommitmentUpdateRow[] }> {
+  const commitment = commitmentsOf(app).byNumber(number);
+  if (!commitment) return { ok: false, error: "commitment_not_found" };
+  return { ok: true, commitment, history: commitmentsOf(app).history(commitment.id) };
+}
+
+/** A citizen follows a commitment (needs consent: following keeps their chat id for notices). */
+export function followCommitment(app: AppContext, citizenId: number, number: number): CommitmentOutcome<{ commitment: CommitmentRow }> | { ok: false; error: "missing_consent" } {
+  if (app.repos.citizens.get(citizenId)?.consent !== "granted") return { ok: false, error: "missing_consent" };
+  const commitment = commitmentsOf(app).byNumber(number);
+  if (!commitment) return { ok: false, error: "commitment_not_found" };
+  commitmentsOf(app).follow(commitment.id, citizenId, app.clock.nowMs());
+  return { ok: true, commitment };
+}
+
+export function unfollowCommitment(app: AppContext, citizenId: number, number: number): CommitmentOutcome<{ commitment: CommitmentRow }> {
+  const commitment = commitmentsOf(app).byNumber(number);
+  if (!commitment) return { ok: false, error: "commitment_not_found" };
+  commitmentsOf(app).unfollow(commitment.id, citizenId, app.clock.nowMs());
+  return { ok: true, commitment };
+}
+
+/** The state of all commitments today, for `rinde commitments report`. */
+export function commitmentReport(app: AppContext, nowMs = app.clock.nowMs()): Report {
+  const items = commitmentsOf(app)
+    .list()
+    .map((c) => ({ number: c.number, officeKey: c.officeKey, status: c.status, dueDate: c.dueDate, progress: c.progress, doneOn: c.doneAtMs === null ? null : todayOf(app, c.doneAtMs) }));
+  return buildReport(items, todayOf(app, nowMs));
+}

@@ -1,0 +1,233 @@
+/**
+ * Commitments in and out of CSV and the report: the minutes of a hearing imported all or nothing
+ * (bad rows reported by line), an export that imports into another database and exports
+ * identically, the report's figures from known data, and the `rinde commitments` CLI as a process.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "csv-stringify/sync";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/config/env.ts";
+import { quietHoursEndMs } from "../../src/core/commitments.ts";
+import { CSV_COLUMNS, exportRecords, importCommitments, readCommitmentsCsv } from "../../src/services/commitment-csv.ts";
+import { cancelCommitment, commitmentReport, followCommitment, postProgress } from "../../src/services/commitments.ts";
+import { createHarness, type Harness } from "../helpers/harness.ts";
+import { addEvent, addOfficial, bogota, citizenWithConsent, CLI, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
+
+const exportCsv = (h: Harness) => stringify(exportRecords(h.runtime.app), { header: true, columns: [...CSV_COLUMNS] });
+
+function importText(h: Harness, text: string, actor = CLI) {
+  const read = readCommitmentsCsv(text);
+  return importCommitments(h.runtime.app, actor, read.records, read.problems);
+}
+
+const MINUTES = `compromiso,dependencia,fecha_limite,comuna,evento
+"Construir el andén de la calle 5
+entre carreras 3 y 4",Secretaría de Infraestructura,30/06/2026,Comuna 1 Centro,1
+Jornada de vacunación en San Isidro,salud,2026-04-15,san-isidro,1
+`;
+
+describe("importing minutes from CSV", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("imports a hearing's minutes with Spanish headers, office names and Colombian dates; attendees follow them", async () => {
+    const ana = await citizenWithConsent(h, "ana");
+    addEvent(h, "Audiencia pública 2026", [{ citizenId: ana, answer: "yes" }]);
+    const outcome = importText(h, MINUTES);
+    expect(outcome.ok).toBe(true);
+    const [first, second] = repoOf(h).list().sort((a, b) => a.number - b.number);
+    expect(first).toMatchObject({ number: 1, text: "Construir el andén de la calle 5\nentre carreras 3 y 4", officeKey: "infraestructura", dueDate: "2026-06-30", districtKey: "comuna-1", eventId: 1, status: "pending" });
+    expect(second).toMatchObject({ number: 2, officeKey: "salud", dueDate: "2026-04-15", districtKey: "san-isidro" });
+    expect(repoOf(h).isFollowing(first!.id, ana)).toBe(true);
+    await h.bot.dispatcher.tick();
+    expect(textsTo(h, "ana", "Audiencia pública 2026")).toEqual([expect.stringContaining("hizo 2 compromiso(s): número(s) 1, 2")]);
+  });
+
+  it("reports every bad row with its line number and stores nothing", () => {
+    record(h, { text: "Un compromiso que ya existe" }); // number 1
+    const csv = [
+      "number,text,office,due_date,district,status,progress,status_reason",
+      "1,Número repetido con la base,salud,2026-06-30,,,,",
+      ",Fecha pasada,salud,2026-01-10,,,,",
+      ",Oficina inexistente,bomberos,2026-06-30,,,,",
+      ",Avance fuera de rango,salud,2026-06-30,,in_progress,140,",
+      ",Cancelado sin motivo,salud,2026-06-30,,cancelled,,",
+      ",Comuna desconocida,salud,2026-06-30,comuna-99,,,",
+      ",Fecha imposible,salud,31/02/2026,,,,",
+      ",Fila corta,salud",
+      ",Una fila buena,salud,2026-06-30,,,,",
+      "9,Número dos veces,salud,2026-06-30,,,,",
+      "9,Número dos veces otra vez,salud,2026-06-30,,,,",
+    ].join("\n");
+    const outcome = importText(h, csv);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      "2: number 1 already exists",
+      "3: due_date is before the day the commitment was made",
+      "4: unknown office 'bomberos'",
+      "5: progress '140' must be a whole number from 0 to 100",
+      "6: status_reason is required for a cancelled commitment",
+      "7: unknown district 'comuna-99'",
+      "8: due_date is not a valid date (use YYYY-MM-DD or DD/MM/YYYY)",
+      "9: expected 8 fields, found 3",
+      "12: number 9 repeats line 11",
+    ]);
+    expect(repoOf(h).count()).toBe(1);
+  });
+
+  it("refuses unknown or missing columns, and rows of another office for an office head", () => {
+    const header = importText(h, "texto,oficina,color\nAlgo,salud,rojo\n");
+    expect(!header.ok && header.problems).toEqual([
+      { line: 1, message: "unknown column 'color' (expected: number, text, office, due_date, district, event_id, status, progress, status_reason, made_at, updates)" },
+      { line: 1, message: "missing column 'due_date'" },
+    ]);
+    const head = addOfficial(h, "jefa", "head", "salud");
+    const foreign = importText(h, "text,office,due_date\nVacunar,salud,2026-06-30\nPavimentar,infraestructura,2026-06-30\n", head);
+    expect(!foreign.ok && foreign.problems).toEqual([{ line: 3, message: "not allowed to record commitments of office 'infraestructura'" }]);
+    expect(repoOf(h).count()).toBe(0);
+  });
+});
+
+describe("export and import round trip", () => {
+  let a: Harness;
+  let b: Harness;
+  beforeEach(async () => {
+    a = await createHarness();
+    b = await createHarness();
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it("exports, imports into another database and exports the same file, history included", async () => {
+    for (const h of [a, b]) addEvent(h, "Audiencia pública 2026", []);
+    const jefe = addOfficial(a, "jefe", "head", "infraestructura");
+    record(a, { text: 'Texto con "comillas", comas y\nsalto de línea', eventId: 1, districtKey: "comuna-2" });
+    record(a, { text: "Vacunar en las veredas", officeKey: "salud", dueDate: "2026-03-20" });
+    record(a, { text: "Cancelado", officeKey: "cultura" });
+    a.clock.advanceMs(3_600_000);
+    postProgress(a.runtime.app, jefe, 1, { percent: 30, note: "Diseños listos", evidenceUrl: "https://villaesperanza.gov.co/d.pdf" });
+    postProgress(a.runtime.app, CLI, 2, { percent: 100, note: "Vacunación hecha" });
+    cancelCommitment(a.runtime.app, CLI, 3, "Sin presupuesto");
+    await runAt(a, "2026-07-01", "09:00"); // commitment 1 becomes overdue
+
+    const first = exportCsv(a);
+    b.clock.setMs(a.clock.nowMs());
+    const outcome = importText(b, first);
+    expect(outcome.ok).toBe(true);
+    const second = exportCsv(b);
+    expect(second).toBe(first);
+    expect(repoOf(b).byNumber(1)).toMatchObject({ status: "overdue", progress: 30, eventId: 1, districtKey: "comuna-2" });
+    expect(repoOf(b).byNumber(2)?.doneAtMs).toBe(repoOf(a).byNumber(2)?.doneAtMs);
+    expect(commitmentReport(b.runtime.app)).toEqual(commitmentReport(a.runtime.app));
+    // Importing the same file again is refused whole: the numbers exist.
+    const again = importText(b, first);
+    expect(!again.ok && again.problems.map((p) => p.message)).toEqual(["number 1 already exists", "number 2 already exists", "number 3 already exists"]);
+  });
+});
+
+describe("the report", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("counts by status and office, computes the share done on time and lists the overdue ones", async () => {
+    const app = h.runtime.app;
+    record(h, { text: "A tiempo", officeKey: "salud", dueDate: "2026-03-10" }); // 1: done on time
+    record(h, { text: "Tarde", officeKey: "salud", dueDate: "2026-03-04" }); // 2: done late
+    record(h, { text: "Vencido", officeKey: "infraestructura", dueDate: "2026-03-05" }); // 3: overdue at 40 %
+    record(h, { text: "En curso", officeKey: "infraestructura", dueDate: "2026-12-01" }); // 4: in progress
+    record(h, { text: "Pendiente", officeKey: "infraestructura", dueDate: "2026-12-01" }); // 5: pending
+    record(h, { text: "Cancelado", officeKey: "cultura", dueDate: "2026-12-01" }); // 6: cancelled
+    postProgress(app, CLI, 1, { percent: 100, note: "Listo" });
+    postProgress(app, CLI, 3, { percent: 40, note: "Va" });
+    postProgress(app, CLI, 4, { percent: 10, note: "Inicia" });
+    cancelCommitment(app, CLI, 6, "Duplicado");
+    h.clock.setMs(bogota("2026-03-09", "11:00"));
+    postProgress(app, CLI, 2, { percent: 100, note: "Listo, tarde" });
+    await runAt(h, "2026-03-10", "09:00");
+
+    const report = commitmentReport(app);
+    expect(report.today).toBe("2026-03-10");
+    expect(report.byStatus).toEqual({ pending: 1, in_progress: 1, done: 2, overdue: 1, cancelled: 1 });
+    expect([report.dueSoFar, report.doneOnTime]).toEqual([3, 1]);
+    expect(report.shareDoneOnTime).toBeCloseTo(1 / 3);
+    expect(report.byOffice.map((o) => ({ office: o.officeKey, total: o.total, done: o.byStatus.done, overdue: o.byStatus.overdue, onTime: o.doneOnTime, due: o.dueSoFar }))).toEqual([
+      { office: "cultura", total: 1, done: 0, overdue: 0, onTime: 0, due: 0 },
+      { office: "infraestructura", total: 3, done: 0, overdue: 1, onTime: 0, due: 1 },
+      { office: "salud", total: 2, done: 2, overdue: 0, onTime: 1, due: 2 },
+    ]);
+    expect(report.overdue.map((o) => [o.number, o.officeKey, o.dueDate, o.daysOverdue, o.progress])).toEqual([[3, "infraestructura", "2026-03-05", 5, 40]]);
+  });
+});
+
+describe("rinde commitments (CLI process)", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
+  const cli = (...args: string[]) =>
+    spawnSync(TSX, [join(PROJECT_ROOT, "src/cli/index.ts"), "commitments", ...args], {
+      env: { ...process.env, RINDE_DB: h.dbPath, RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+
+  it("adds, reports progress, refuses bad input with one line, imports, exports and reports", async () => {
+    const ana = await citizenWithConsent(h, "ana");
+    const add = cli("add", "--office", "salud", "--due", "2099-06-30", "--text", "Abrir el puesto de salud los sábados");
+    expect(add.status, add.stderr).toBe(0);
+    expect(add.stdout).toContain("commitment 1 recorded for salud, due 2099-06-30");
+    followCommitment(h.runtime.app, ana, 1);
+    expect(cli("progress", "1", "--percent", "150", "--note", "x").stderr.trim()).toBe("rinde: progress must be a whole number from 0 to 100");
+    const jefe = h.runtime.app.repos.officials.add({ name: "Jefe", officeKey: "ambiente", role: "head" }, h.clock.nowMs());
+    expect(cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id)).stderr.trim()).toMatch(/^rinde: that official may not do this: only the responsible office reports progress/);
+    const ok = cli("progress", "1", "--percent", "50", "--note", "Se contrató el personal");
+    expect(ok.stdout).toContain("commitment 1 at 50% (in_progress); 1 follower(s) will be told.");
+    // The running bot delivers what the CLI queued. The CLI ran on the real clock: if that was in
+    // quiet hours, the notice waits for them to end.
+    const now = Date.now();
+    h.clock.setMs(quietHoursEndMs(now, h.runtime.app.profile.quietHours, h.runtime.app.profile.timezone) ?? now);
+    await h.bot.scheduler.tick();
+    await h.bot.dispatcher.tick();
+    expect(textsTo(h, "ana", "Se contrató el personal")).toHaveLength(1);
+
+    const minutes = join(h.dir, "acta.csv");
+    writeFileSync(minutes, "text,office,due_date\nBuena,cultura,2099-01-01\nMala fecha,cultura,ayer\n");
+    const bad = cli("import", minutes);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`${minutes}:3: due_date is not a valid date`);
+    expect(bad.stderr).toContain("1 problem(s)");
+    writeFileSync(minutes, "text,office,due_date\nBuena,cultura,2099-01-01\n");
+    expect(cli("import", minutes).stdout).toBe("1 commitment(s) imported: 2\n");
+
+    const out = join(h.dir, "export.csv");
+    expect(cli("export", "--out", out).status).toBe(0);
+    expect(readFileSync(out, "utf8").split("\n")[0]).toBe(CSV_COLUMNS.join(","));
+    const report = cli("report");
+    expect(report.stdout).toMatch(/Commitments on \d{4}-\d{2}-\d{2}: 2\n/);
+    expect(report.stdout).toContain("By status: pending 1, in_progress 1, done 0, overdue 0, cancelled 0");
+    const csv = cli("report", "--csv").stdout.trim().split("\n");
+    expect(csv[0]).toBe("office,office_name,total,pending,in_progress,done,overdue,cancelled,due_so_far,done_on_time,share_done_on_time");
+    expect(csv.at(-1)).toBe("TOTAL,,2,1,1,0,0,0,0,0,");
+    expect(cli("report", "--csv", "--overdue").stdout.trim()).toBe("number,office,due_date,days_overdue,progress,text");
+  }, 120_000);
+});
