@@ -1,0 +1,66 @@
+/**
+ * The chat side of a survey: which survey a conversation is answering (still open?), recording
+ * each answer, finishing, and "no más encuestas". Called by the survey.* actions inside the
+ * inbound message's transaction. One response per invitation, one invitation per citizen and
+ * run: a citizen cannot answer one run twice.
+ */
+import type { SurveyDefinition } from "../core/surveys/index.ts";
+import type { SurveyInvitationRow, SurveyRunRow } from "../db/repositories/surveys.ts";
+import { officeName, type AppContext } from "./context.ts";
+import { definitionOf, surveysRepo } from "./survey-store.ts";
+
+/** Where the survey conversation starts (flows/survey.yaml). */
+export const SURVEY_FLOW = "survey";
+export const SURVEY_START = "survey.start";
+
+export interface ActiveSurvey {
+  run: SurveyRunRow;
+  invitation: SurveyInvitationRow;
+  definition: SurveyDefinition;
+}
+
+/** The survey a citizen is answering, if it is still theirs, delivered, and open at `nowMs`. */
+export function activeSurvey(app: AppContext, citizenId: number, invitationId: unknown, nowMs: number): ActiveSurvey | undefined {
+  if (typeof invitationId !== "number") return undefined;
+  const repo = surveysRepo(app);
+  const invitation = repo.invitationById(invitationId);
+  if (!invitation || invitation.citizenId !== citizenId || invitation.status !== "delivered") return undefined;
+  const run = repo.runById(invitation.runId);
+  if (!run || run.closedAtMs !== null || nowMs >= run.expiresAtMs) return undefined;
+  return { run, invitation, definition: definitionOf(run) };
+}
+
+function responseId(app: AppContext, active: ActiveSurvey, nowMs: number): number {
+  const repo = surveysRepo(app);
+  return repo.responseOfInvitation(active.invitation.id)?.id ?? repo.createResponse({ runId: active.run.id, invitationId: active.invitation.id, source: "chat" }, nowMs);
+}
+
+/** Records one answer (`null` = skipped). A question answered before keeps its first answer. */
+export function recordAnswer(app: AppContext, active: ActiveSurvey, questionId: string, value: string | null, nowMs: number): void {
+  surveysRepo(app).addAnswer(responseId(app, active, nowMs), questionId, value, nowMs);
+}
+
+/** The last question was answered: the response is complete and the invitation closed. */
+export function completeSurvey(app: AppContext, active: ActiveSurvey, nowMs: number): void {
+  const repo = surveysRepo(app);
+  repo.completeResponse(responseId(app, active, nowMs), nowMs);
+  repo.setInvitationStatus(active.invitation.id, ["delivered"], { status: "completed", finishedAtMs: nowMs });
+}
+
+/** "No más encuestas": no further invitations; this one and any waiting are cancelled. */
+export function optOutOfSurveys(app: AppContext, citizenId: number, nowMs: number): void {
+  const repo = surveysRepo(app);
+  repo.optOut(citizenId, nowMs);
+  for (const invitation of repo.invitationsOfCitizen(citizenId)) {
+    repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "opted_out", finishedAtMs: nowMs });
+  }
+}
+
+/** Variables the survey's intro may use: what it is about. */
+export function introVars(app: AppContext, run: SurveyRunRow): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  if (run.questionId !== null) vars.reference = app.repos.questions.byId(run.questionId)?.reference ?? "";
+  if (run.officeKey !== null) vars.officeName = officeName(app, run.officeKey);
+  if (run.eventId !== null) vars.eventTitle = surveysRepo(app).eventById(run.eventId)?.title ?? "";
+  return vars;
+}

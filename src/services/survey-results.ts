@@ -1,0 +1,78 @@
+/**
+ * Survey results for staff: per run, per survey, per office (answer surveys, event surveys) and
+ * per event (chat and paper together), one block per survey; and the offices' satisfaction from
+ * the answer surveys, for `rinde questions report`. Runs of one survey are added up question by
+ * question, with the questions of its most recent run.
+ */
+import { aggregateResponses, type SurveyDefinition, type SurveyResults } from "../core/surveys/index.ts";
+import type { RunFilter, SurveyRunRow } from "../db/repositories/surveys.ts";
+import { officeName, type AppContext } from "./context.ts";
+import { definitionOf, surveysRepo } from "./survey-store.ts";
+
+export interface ResultsFilter {
+  runId?: number;
+  surveyId?: string;
+  officeKey?: string;
+  eventId?: number;
+  trigger?: SurveyRunRow["trigger"];
+}
+
+export interface SurveyResultBlock {
+  surveyId: string;
+  definition: SurveyDefinition;
+  runIds: number[];
+  results: SurveyResults;
+}
+
+export function surveyResults(app: AppContext, filter: ResultsFilter): SurveyResultBlock[] {
+  const repo = surveysRepo(app);
+  const runFilter: RunFilter = { surveyId: filter.surveyId, officeKey: filter.officeKey, eventId: filter.eventId, trigger: filter.trigger, ...(filter.runId !== undefined ? { runIds: [filter.runId] } : {}) };
+  const bySurvey = new Map<string, SurveyRunRow[]>();
+  for (const run of repo.listRuns(runFilter)) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
+  return [...bySurvey.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([surveyId, runs]) => {
+      // listRuns is newest first: the newest run's questions label the block.
+      const definition = definitionOf(runs[0]!);
+      const runIds = runs.map((r) => r.id);
+      const results = aggregateResponses(definition.questions, repo.tally(runIds), repo.responses(runIds));
+      return { surveyId, definition, runIds, results };
+    });
+}
+
+export interface SurveyHeadline {
+  surveyId: string;
+  responses: number;
+  /** Mean of the survey's first 1–5 question, if it has one. */
+  mean?: number | null;
+  /** Share of "yes" in the survey's first yes/no question, if it has one. */
+  yesShare?: number | null;
+}
+
+export interface OfficeSatisfaction {
+  officeKey: string;
+  officeName: string;
+  answered: number;
+  surveys: SurveyHeadline[];
+}
+
+/** Headline of a block: responses, and the first scale mean or the first yes/no share. */
+export function headline(block: SurveyResultBlock): SurveyHeadline {
+  const scale = block.results.questions.find((q) => q.type === "scale");
+  const yesNo = block.results.questions.find((q) => q.type === "yes_no");
+  const h: SurveyHeadline = { surveyId: block.surveyId, responses: block.results.responses };
+  if (scale) h.mean = scale.mean ?? null;
+  else if (yesNo) h.yesShare = yesNo.answered ? (yesNo.distribution?.find((d) => d.value === "yes")?.share ?? 0) : null;
+  return h;
+}
+
+/** Per office: questions answered, and what citizens said about the answers. */
+export function officeSatisfaction(app: AppContext, officeKey?: string): OfficeSatisfaction[] {
+  const offices = app.profile.offices.filter((o) => !officeKey || o.key === officeKey);
+  return offices.map((office) => ({
+    officeKey: office.key,
+    officeName: officeName(app, office.key),
+    answered: app.repos.questions.list({ officeKey: office.key, status: "answered" }).length,
+    surveys: surveyResults(app, { officeKey: office.key, trigger: "question_answered" }).map(headline),
+  }));
+}

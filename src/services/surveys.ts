@@ -1,0 +1,317 @@
+/**
+ * Survey runs: making a run for a trigger (a question answered, an event ended) or an ad hoc
+ * segment, inviting citizens (one invitation per citizen per run; no consent, deleted or opted
+ * out: none), delivering each survey only when the citizen is idle and outside quiet hours, and
+ * closing the run when it expires. Delivery and expiry are durable jobs (src/delivery/scheduler.ts)
+ * whose handlers are below; each runs in the job's transaction and is idempotent by key.
+ */
+import { actorLabel, type Actor } from "../core/authorization.ts";
+import {
+  canSendSurveys,
+  deliveryDecision,
+  durationMs,
+  formatSegment,
+  idleFromMs,
+  parseSegment,
+  quietUntilMs,
+  type Segment,
+  type SurveyDefinition,
+  type SurveySet,
+  type TriggerKind,
+} from "../core/surveys/index.ts";
+import { inTransaction } from "../db/client.ts";
+import type { JobRow } from "../db/repositories/jobs.ts";
+import type { SurveyRunRow } from "../db/repositories/surveys.ts";
+import type { JobHandler, JobOutcome } from "../delivery/scheduler.ts";
+import { IDLE, type Engine } from "../engine/engine.ts";
+import type { AppContext } from "./context.ts";
+import { startFlowFor } from "./start-flow.ts";
+import { SURVEY_FLOW, SURVEY_START } from "./survey-conversation.ts";
+import { SURVEY_JOB_KINDS } from "./survey-jobs.ts";
+import { definitionOf, surveysRepo } from "./survey-store.ts";
+
+/** What survey services need: the app, the engine (to start the survey conversation), the definitions. */
+export interface SurveyDeps {
+  app: AppContext;
+  engine: Engine;
+  surveys: SurveySet;
+}
+
+/** At the main menu, a survey waits this long after the last turn: the citizen may be about to type. */
+export const SETTLE_MS = 2 * 60_000;
+/** A survey waiting for a busy citizen looks again at least this often. */
+export const RECHECK_MS = 5 * 60_000;
+/** How often ended events are looked for. */
+export const EVENT_SWEEP_INTERVAL_MS = 15 * 60_000;
+
+const DONE: JobOutcome = { kind: "done" };
+
+export type SurveyError = "unknown_survey" | "bad_segment" | "unknown_office" | "unknown_event" | "unknown_district" | "not_allowed";
+
+export interface RunInput {
+  trigger: SurveyRunRow["trigger"];
+  triggerKey?: string;
+  questionId?: number;
+  eventId?: number;
+  officeKey?: string | null;
+  segment?: string;
+  label?: string;
+  /** When delivery may start. */
+  deliverAfterMs: number;
+  createdBy: string;
+}
+
+export function surveysWithTrigger(surveys: SurveySet, kind: TriggerKind): SurveyDefinition[] {
+  return [...surveys.values()].filter((s) => s.trigger.kind === kind);
+}
+
+/**
+ * Makes a run (a triggered run already made for the same occurrence is returned as is) and plans
+ * its expiry. Call inside a transaction.
+ */
+export function createRun(app: AppContext, definition: SurveyDefinition, input: RunInput, nowMs: number): SurveyRunRow {
+  const repo = surveysRepo(app);
+  const existing = input.triggerKey ? repo.runByTriggerKey(input.triggerKey) : undefined;
+  if (existing) return existing;
+  const run = repo.insertRun({
+    surveyId: definition.id,
+    surveyVersion: definition.version,
+    definition: JSON.stringify(definition),
+    trigger: input.trigger,
+    triggerKey: input.triggerKey ?? null,
+    questionId: input.questionId ?? null,
+    eventId: input.eventId ?? null,
+    officeKey: input.officeKey ?? null,
+    segment: input.segment ?? null,
+    label: input.label ?? null,
+    deliverAfterMs: input.deliverAfterMs,
+    expiresAtMs: input.deliverAfterMs + durationMs(definition.expiresAfter),
+    createdBy: input.createdBy,
+    createdAtMs: nowMs,
+  });
+  if (input.trigger !== "paper") {
+    app.repos.jobs.plan({ key: `survey:expire:r${run.id}`, kind: SURVEY_JOB_KINDS.expire, runAtMs: run.expiresAtMs, payload: { runId: run.id } }, nowMs);
+  }
+  return run;
+}
+
+/**
+ * Invites the citizens who may be asked now (consent, not deleted, not opted out, reachable) and
+ * plans each delivery. A citizen already invited to the run is skipped. Returns how many were invited.
+ */
+export function inviteCitizens(app: AppContext, run: SurveyRunRow, citizenIds: readonly number[], nowMs: number): number {
+  const repo = surveysRepo(app);
+  const askable = citizenIds.filter((id) => repo.eligibility(id).ok);
+  const created = repo.invite(run.id, askable, nowMs);
+  for (const invitation of created) {
+    app.repos.jobs.plan({ key: `survey:deliver:i${invitation.id}`, kind: SURVEY_JOB_KINDS.deliver, runAtMs: Math.max(run.deliverAfterMs, nowMs), payload: { invitationId: invitation.id } }, nowMs);
+  }
+  return created.length;
+}
+
+/** After an answer: one run per answer survey (clarity now-ish, "resolved" days later) for its citizen. */
+export function startAnswerSurveys(deps: SurveyDeps, questionId: number, nowMs: number): number {
+  const { app } = deps;
+  const question = app.repos.questions.byId(questionId);
+  if (!question || question.status !== "answered" || question.answeredAtMs === null) return 0;
+  let invited = 0;
+  for (const definition of surveysWithTrigger(deps.surveys, "question_answered")) {
+    if (definition.trigger.kind !== "question_answered") continue;
+    const run = createRun(
+      app,
+      definition,
+      {
+        trigger: "question_answered",
+        triggerKey: `${definition.id}:q${question.id}`,
+        questionId: question.id,
+        officeKey: question.officeKey,
+        deliverAfterMs: question.answeredAtMs + durationMs(definition.trigger.after),
+        createdBy: "system",
+      },
+      nowMs,
+    );
+    invited += inviteCitizens(app, run, [question.citizenId], nowMs);
+  }
+  return invited;
+}
+
+/** After an event: its survey to those who said they would come. Once per event and survey. */
+export function startEventSurvey(app: AppContext, definition: SurveyDefinition, eventId: number, nowMs: number): SurveyRunRow | undefined {
+  const repo = surveysRepo(app);
+  const event = repo.eventById(eventId);
+  if (!event || event.status === "cancelled" || definition.trigger.kind !== "event_ended") return undefined;
+  const triggerKey = `${definition.id}:e${event.id}`;
+  if (repo.runByTriggerKey(triggerKey)) return undefined;
+  const run = createRun(
+    app,
+    definition,
+    { trigger: "event_ended", triggerKey, eventId: event.id, officeKey: event.officeKey, deliverAfterMs: event.endsAtMs + durationMs(definition.trigger.after), createdBy: "system" },
+    nowMs,
+  );
+  inviteCitizens(app, run, repo.segmentCitizens({ kind: "event", eventId: event.id }), nowMs);
+  return run;
+}
+
+/** Starts the surveys of events whose survey time (end + delay) has come and not yet expired. */
+export function sweepEndedEvents(deps: SurveyDeps, nowMs: number): number {
+  let started = 0;
+  for (const definition of surveysWithTrigger(deps.surveys, "event_ended")) {
+    if (definition.trigger.kind !== "event_ended") continue;
+    const afterMs = durationMs(definition.trigger.after);
+    const events = surveysRepo(deps.app).eventsEndedBetween(nowMs - afterMs - durationMs(definition.expiresAfter), nowMs - afterMs);
+    for (const event of events) if (startEventSurvey(deps.app, definition, event.id, nowMs)) started++;
+  }
+  return started;
+}
+
+/** Checks a segment against the profile and the database. */
+export function checkSegment(app: AppContext, spec: string): { ok: true; segment: Segment } | { ok: false; error: SurveyError; detail: string } {
+  const parsed = parseSegment(spec);
+  if (!parsed.ok) return { ok: false, error: "bad_segment", detail: parsed.error };
+  const { segment } = parsed;
+  if (segment.kind === "office" && !app.repos.offices.get(segment.officeKey)) return { ok: false, error: "unknown_office", detail: segment.officeKey };
+  if (segment.kind === "event" && !surveysRepo(app).eventById(segment.eventId)) return { ok: false, error: "unknown_event", detail: String(segment.eventId) };
+  if (segment.kind === "districts") {
+    const unknown = segment.keys.find((k) => !app.profile.districts.some((d) => d.key === k));
+    if (unknown) return { ok: false, error: "unknown_district", detail: unknown };
+  }
+  return { ok: true, segment };
+}
+
+/** An ad hoc consultation (e.g. "which topics should the next hearing cover") to a segment. */
+export function sendSurvey(
+  deps: Pick<SurveyDeps, "app" | "surveys">,
+  input: { surveyId: string; segment: string; label?: string; officeKey?: string; actor: Actor },
+): { ok: true; run: SurveyRunRow; invited: number } | { ok: false; error: SurveyError; detail: string } {
+  const { app } = deps;
+  const definition = deps.surveys.get(input.surveyId);
+  if (!definition) return { ok: false, error: "unknown_survey", detail: input.surveyId };
+  const checked = checkSegment(app, input.segment);
+  if (!checked.ok) return checked;
+  if (input.officeKey && !app.repos.offices.get(input.officeKey)) return { ok: false, error: "unknown_office", detail: input.officeKey };
+  const { segment } = checked;
+  const eventId = segment.kind === "event" ? segment.eventId : undefined;
+  const officeKey = input.officeKey ?? (segment.kind === "office" ? segment.officeKey : eventId !== undefined ? surveysRepo(app).eventById(eventId)?.officeKey : undefined);
+  if (!canSendSurveys(input.actor, officeKey)) return { ok: false, error: "not_allowed", detail: actorLabel(input.actor) };
+  return inTransaction(app.db, () => {
+    const nowMs = app.clock.nowMs();
+    const run = createRun(app, definition, { trigger: "segment", segment: formatSegment(segment), eventId, officeKey, label: input.label, deliverAfterMs: nowMs, createdBy: actorLabel(input.actor) }, nowMs);
+    const invited = inviteCitizens(app, run, surveysRepo(app).segmentCitizens(segment), nowMs);
+    return { ok: true as const, run, invited };
+  });
+}
+
+/**
+ * Delivers one invitation when its citizen is idle: the survey conversation takes over their
+ * chat. Waits (job `later`) while the citizen is busy or in quiet hours; expires it after the run
+ * closes; cancels it when the citizen may no longer be asked.
+ */
+export function deliverInvitation(deps: SurveyDeps, invitationId: number, nowMs: number): JobOutcome {
+  const { app, engine } = deps;
+  const repo = surveysRepo(app);
+  const invitation = repo.invitationById(invitationId);
+  if (!invitation || invitation.status !== "pending") return DONE;
+  const run = repo.runById(invitation.runId)!;
+  const eligibility = repo.eligibility(invitation.citizenId);
+  if (!eligibility.ok) {
+    repo.setInvitationStatus(invitation.id, ["pending"], { status: "cancelled", cancelReason: eligibility.reason, finishedAtMs: nowMs });
+    return DONE;
+  }
+  const conversation = repo.conversationOf(invitation.citizenId);
+  const decision = deliveryDecision({
+    nowMs,
+    expiresAtMs: run.closedAtMs ?? run.expiresAtMs,
+    quietUntilMs: quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone),
+    idleFromMs: idleFromMs(conversation, { idleSteps: [IDLE, engine.idle], settleMs: SETTLE_MS, idleAfterMs: durationMs(definitionOf(run).idleAfter) }),
+    recheckMs: RECHECK_MS,
+  });
+  if (decision.kind === "expire") {
+    repo.setInvitationStatus(invitation.id, ["pending"], { status: "expired", finishedAtMs: nowMs });
+    return DONE;
+  }
+  if (decision.kind === "wait") return { kind: "later", runAtMs: decision.untilMs };
+  repo.setInvitationStatus(invitation.id, ["pending"], { status: "delivered", deliveredAtMs: nowMs });
+  const preferred = run.questionId !== null ? app.repos.questions.byId(run.questionId)?.channel : undefined;
+  const started = startFlowFor(app, engine, invitation.citizenId, {
+    ref: SURVEY_START,
+    data: { surveyInvitationId: invitation.id },
+    idempotencyKey: `survey:i${invitation.id}:start`,
+    priority: run.trigger === "segment" ? 1 : 0,
+    ...(preferred ? { channel: preferred } : {}),
+  });
+  if (!started.ok) repo.setInvitationStatus(invitation.id, ["delivered"], { status: "cancelled", cancelReason: "unreachable", deliveredAtMs: null, finishedAtMs: nowMs });
+  else repo.setInvitationStatus(invitation.id, ["delivered"], { channel: started.channel });
+  return DONE;
+}
+
+/**
+ * Closes a run: invitations not yet answered expire, and a conversation still waiting on this
+ * survey goes back to idle silently (the citizen's next message is handled as usual). Answers
+ * already given stay. Idempotent.
+ */
+export function expireRun(app: AppContext, runId: number, nowMs: number): void {
+  const repo = surveysRepo(app);
+  const run = repo.runById(runId);
+  if (!run) return;
+  for (const invitation of repo.invitationsOfRun(runId, ["pending", "delivered"])) {
+    repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "expired", finishedAtMs: nowMs });
+    if (invitation.status !== "delivered") continue;
+    const conversation = repo.conversationOf(invitation.citizenId);
+    if (conversation?.flowId !== SURVEY_FLOW || conversation.stepId === IDLE) continue;
+    const data = JSON.parse(conversation.data) as { surveyInvitationId?: unknown };
+    if (data.surveyInvitationId !== invitation.id) continue;
+    app.repos.citizens.saveConversation(invitation.citizenId, { flowId: SURVEY_FLOW, stepId: IDLE, flowVersion: 1, data: "{}" }, nowMs);
+  }
+  repo.closeRun(runId, nowMs);
+}
+
+/** Plans the look for ended events at `atMs` (one job per interval slot; planning twice is a no-op). */
+function planEventSweep(app: AppContext, atMs: number, nowMs: number): void {
+  const slot = Math.floor(atMs / EVENT_SWEEP_INTERVAL_MS);
+  app.repos.jobs.plan({ key: `survey:event-sweep:${slot}`, kind: SURVEY_JOB_KINDS.eventSweep, runAtMs: atMs }, nowMs);
+}
+
+/** At start-up: the look for ended events is planned (it then plans itself). */
+export function prepareSurveys(deps: SurveyDeps): void {
+  if (surveysWithTrigger(deps.surveys, "event_ended").length === 0) return;
+  const nowMs = deps.app.clock.nowMs();
+  inTransaction(deps.app.db, () => planEventSweep(deps.app, nowMs, nowMs));
+}
+
+const payloadOf = <T>(job: JobRow): T => JSON.parse(job.payload) as T;
+
+/** The scheduler's handlers for survey jobs. */
+export function surveyJobHandlers(deps: SurveyDeps): Record<string, JobHandler> {
+  return {
+    [SURVEY_JOB_KINDS.questionAnswered]: (job, nowMs) => {
+      startAnswerSurveys(deps, payloadOf<{ questionId: number }>(job).questionId, nowMs);
+      return DONE;
+    },
+    [SURVEY_JOB_KINDS.deliver]: (job, nowMs) => deliverInvitation(deps, payloadOf<{ invitationId: number }>(job).invitationId, nowMs),
+    [SURVEY_JOB_KINDS.expire]: (job, nowMs) => {
+      expireRun(deps.app, payloadOf<{ runId: number }>(job).runId, nowMs);
+      return DONE;
+    },
+    [SURVEY_JOB_KINDS.eventSweep]: (_job, nowMs) => {
+      sweepEndedEvents(deps, nowMs);
+      planEventSweep(deps.app, nowMs + EVENT_SWEEP_INTERVAL_MS, nowMs);
+      return DONE;
+    },
+  };
+}
+
+/**
+ * Erases what a citizen wrote in surveys (Ley 1581 de 2012): free-text answers are deleted and
+ * waiting invitations cancelled. Scale, yes/no and choice answers stay as anonymous counts.
+ */
+export function eraseSurveyData(app: AppContext, citizenId: number, nowMs: number): void {
+  const repo = surveysRepo(app);
+  const textKeys = new Map<number, string[]>();
+  for (const invitation of repo.invitationsOfCitizen(citizenId)) {
+    repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "deleted", finishedAtMs: nowMs });
+    if (textKeys.has(invitation.runId)) continue;
+    const run = repo.runById(invitation.runId)!;
+    textKeys.set(run.id, definitionOf(run).questions.filter((q) => q.type === "text").map((q) => q.id));
+  }
+  repo.deleteAnswersOfCitizen(citizenId, textKeys);
+}
