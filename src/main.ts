@@ -7,17 +7,27 @@ import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
 import type { Channel, InboundMessage } from "./channels/channel.ts";
 import { createConsoleChannel } from "./channels/console/console-channel.ts";
+import type { TelegramChannel, TelegramChannelOptions } from "./channels/telegram/telegram-channel.ts";
+import type { WhatsAppChannel, WhatsAppChannelOptions } from "./channels/whatsapp/whatsapp-channel.ts";
 import { ConfigError } from "./config/errors.ts";
 import { loadEnv } from "./config/env.ts";
 import { systemClock } from "./config/system-clock.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
+import { createScheduler, type Scheduler } from "./delivery/scheduler.ts";
 import { createLogger } from "./logger.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
+import { isQuietTime } from "./core/events.ts";
+import { commitmentJobHandlers, ensureCommitmentJobs } from "./services/commitment-jobs.ts";
+import { deadlineJobHandlers, prepareDeadlines } from "./services/deadlines.ts";
+import { eventJobHandlers } from "./services/event-jobs.ts";
+import { prepareSurveys, surveyJobHandlers } from "./services/surveys.ts";
 import { DEFAULT_LOCALE } from "./i18n/index.ts";
 
 export interface Bot {
   runtime: Runtime;
   dispatcher: Dispatcher;
+  /** Runs the durable jobs (reminders, escalations, digests, withdrawals) when they fall due. */
+  scheduler: Scheduler;
   /** Handles one inbound message end to end; resolves once its replies were handed to the dispatcher. */
   onInbound(message: InboundMessage): Promise<void>;
   start(): Promise<void>;
@@ -25,15 +35,29 @@ export interface Bot {
 }
 
 /** Wires channels to the runtime: inbound → handler → outbox → dispatcher → channels. */
-export function createBot(runtime: Runtime, channels: readonly Channel[], options: { pollIntervalMs?: number; workerId?: string } = {}): Bot {
+export function createBot(runtime: Runtime, channels: readonly Channel[], options: { pollIntervalMs?: number; workerId?: string; schedulerIntervalMs?: number; claimMs?: number } = {}): Bot {
   const { app, handler, logger } = runtime;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`;
   const dispatcher = createDispatcher({
     repos: app.repos,
     channels,
     clock: app.clock,
     logger,
-    workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`,
+    workerId,
     pollIntervalMs: options.pollIntervalMs ?? runtime.env.RINDE_DISPATCH_INTERVAL_MS,
+    claimMs: options.claimMs,
+    // Announcements wait for the morning: no bulk message during the profile's quiet hours.
+    holdBulk: (nowMs) => isQuietTime(nowMs, app.profile.quietHours, app.profile.timezone),
+  });
+  const scheduler = createScheduler({
+    db: app.db,
+    repos: app.repos,
+    clock: app.clock,
+    logger,
+    workerId,
+    handlers: { ...deadlineJobHandlers(app), ...surveyJobHandlers(runtime), ...eventJobHandlers(app), ...commitmentJobHandlers(app) },
+    pollIntervalMs: options.schedulerIntervalMs,
+    onEffects: () => dispatcher.wake(),
   });
 
   async function onInbound(message: InboundMessage): Promise<void> {
@@ -54,14 +78,22 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
   return {
     runtime,
     dispatcher,
+    scheduler,
     onInbound,
     async start() {
       dispatcher.start();
+      // Before the first job runs: due dates follow a changed calendar, every office has its digest.
+      const deadlines = prepareDeadlines(app);
+      prepareSurveys(runtime);
+      ensureCommitmentJobs(app);
+      if (deadlines.recomputed) logger.info({ changed: deadlines.changed }, "deadlines.recomputed");
+      scheduler.start();
       for (const channel of channels) await channel.start(onInbound);
       logger.info({ channels: channels.map((c) => c.id), profile: app.profile.id }, "bot.started");
     },
     async stop() {
       for (const channel of channels) await channel.stop();
+      await scheduler.stop();
       await dispatcher.stop();
       logger.info("bot.stopped");
     },
@@ -113,8 +145,53 @@ async function main(argv: string[]): Promise<void> {
 
 /** Channels enabled by configuration (Telegram, WhatsApp), loaded only when configured. */
 async function optionalChannels(runtime: Runtime): Promise<Channel[]> {
-  void runtime;
-  return [];
+  const channels: Channel[] = [];
+  if (runtime.env.TELEGRAM_BOT_TOKEN) channels.push(await createTelegram(runtime));
+  if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
+  return channels;
+}
+
+/**
+ * The Telegram channel from TELEGRAM_* variables (long polling, or a webhook when
+ * TELEGRAM_WEBHOOK_URL is set). telegraf is loaded only when Telegram is enabled. Tests pass
+ * `apiRoot` (a fake Bot API), short retry delays and webhook options.
+ */
+export async function createTelegram(runtime: Runtime, overrides: Partial<TelegramChannelOptions> = {}): Promise<TelegramChannel> {
+  const { createTelegramChannel, telegramOptionsFromEnv } = await import("./channels/telegram/telegram-channel.ts");
+  const { env, app, logger } = runtime;
+  const base = telegramOptionsFromEnv(env, { translator: app.translator, logger, nowMs: () => app.clock.nowMs() });
+  if (!base) throw new ConfigError("telegram_token_missing", "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and set the token it gives you.");
+  return createTelegramChannel({ ...base, ...overrides });
+}
+
+/**
+ * The WhatsApp channel over this runtime's database: auth state in `whatsapp_auth`, connection
+ * state in `channel_state` (for `rinde status`), pairing shown on stdout. Baileys is loaded only
+ * when WhatsApp is enabled. Tests pass a fake `socketFactory` (and timers).
+ */
+export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsAppChannelOptions> = {}): Promise<WhatsAppChannel> {
+  const [{ createWhatsAppChannel }, { createBaileysSocketFactory }, { createTerminalPairingPrinter }, { createWhatsAppAuthRepo }, { createChannelStateRepo }] = await Promise.all([
+    import("./channels/whatsapp/whatsapp-channel.ts"),
+    import("./channels/whatsapp/socket.ts"),
+    import("./channels/whatsapp/pairing.ts"),
+    import("./db/repositories/whatsapp-auth.ts"),
+    import("./db/repositories/channel-state.ts"),
+  ]);
+  const { env, db, app, logger } = runtime;
+  const nowMs = () => app.clock.nowMs();
+  const states = createChannelStateRepo(db);
+  return createWhatsAppChannel({
+    socketFactory: overrides.socketFactory ?? createBaileysSocketFactory({ logger }),
+    auth: createWhatsAppAuthRepo(db, { nowMs }),
+    nowMs,
+    logger,
+    ratePerMinute: env.WHATSAPP_RATE_PER_MINUTE,
+    sendJitterMs: env.WHATSAPP_SEND_JITTER_MS,
+    pairingPhone: env.WHATSAPP_PHONE,
+    onPairing: createTerminalPairingPrinter({ output: process.stdout, t: (key, vars) => app.translator.t(DEFAULT_LOCALE, key, vars) }),
+    onState: (state, detail) => states.set("whatsapp", state, detail, nowMs()),
+    ...overrides,
+  });
 }
 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -17,6 +17,8 @@ import { silentLogger } from "./logger.ts";
 import { ACTION_RESULTS } from "./services/actions.ts";
 import { createAppContext, type AppContext } from "./services/context.ts";
 import { createInboundHandler, type InboundHandler } from "./services/inbound.ts";
+import type { SurveySet } from "./core/surveys/index.ts";
+import { loadSurveySet } from "./services/survey-definitions.ts";
 
 export const FLOWS_DIR = join(PROJECT_ROOT, "flows");
 
@@ -25,6 +27,8 @@ export interface Runtime {
   db: Db;
   app: AppContext;
   engine: Engine;
+  /** Survey definitions (flows/surveys/*.yaml), validated with the flows. */
+  surveys: SurveySet;
   handler: InboundHandler;
   logger: Logger;
   close(): void;
@@ -47,6 +51,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const env = options.env ?? loadEnv();
   const translator = options.translator ?? createTranslator();
   const flows = loadFlows(translator, options.flowsDir);
+  const surveys = loadSurveySet(join(options.flowsDir ?? FLOWS_DIR, "surveys"), { locales: translator.locales, hasKey: (locale, key) => translator.hasKey(locale, key) });
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
   const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
   const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator });
@@ -56,6 +61,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     db,
     app,
     engine,
+    surveys,
     handler: createInboundHandler(app, engine),
     logger: options.logger ?? silentLogger,
     close: () => db.$client.close(),

@@ -34,15 +34,61 @@ export interface InboundMessage {
   channelMessageIdForReply?: string;
   /** The sender's language as reported by the channel (e.g. "es", "en-US"). */
   languageHint?: string;
+  /** A button the user pressed under one of our messages (e.g. a Telegram inline keyboard). */
+  button?: InboundButton;
   receivedAtMs: number;
+}
+
+/**
+ * A pressed button. For an option button `text` carries the option's number ("2"), so the engine
+ * reads it like typed input; the service first checks that the button belongs to the menu the
+ * conversation is waiting on (an older message's button is stale and changes nothing).
+ */
+export interface InboundButton {
+  /** The channel message id of the message that carried the button. */
+  onChannelMessageId: string;
+  /** 0-based index of the chosen option, for option buttons. */
+  optionIndex?: number;
+  /** The `action` of an action button (see OutboundButton). */
+  action?: string;
 }
 
 export interface OutboundMessage {
   address: string;
+  /** Plain text, never markup: adapters send it without any parse mode. */
   text: string;
   /** Option labels; the adapter shows them natively or as numbered text. */
   options?: string[];
   replyToChannelMessageId?: string;
+  /** Action buttons (officials' notices). Channels without buttons drop them: the text must make sense alone. */
+  buttons?: OutboundButton[];
+  /** Ask the recipient to answer by replying to this message (Telegram force_reply); ignored where unsupported. */
+  forceReply?: boolean;
+  /** Replace the text (and buttons) of a message sent before; channels that cannot edit send `text` as a new message. */
+  editChannelMessageId?: string;
+  /** One file to send, with `text` as its caption. `fileRef` is the channel's own reference (a Telegram file_id). */
+  media?: OutboundMedia;
+  /** A small file made by the bot (an event's calendar .ics), sent with `text` as its caption; channels without files send `text` alone. */
+  document?: OutboundDocument;
+}
+
+export interface OutboundDocument {
+  fileName: string;
+  mimeType: string;
+  /** The file's content as UTF-8 text (calendar files are text). */
+  content: string;
+}
+
+export interface OutboundButton {
+  label: string;
+  /** Opaque to the adapter and handed back in InboundButton.action; at most 60 bytes (Telegram's callback_data is 64). */
+  action: string;
+}
+
+export interface OutboundMedia {
+  kind: "photo" | "document";
+  fileRef: string;
+  fileName?: string;
 }
 
 export type SendResult =
@@ -58,6 +104,11 @@ export interface ChannelCapabilities {
   /** Sends per second over all chats, and per chat. */
   ratePerSecond: number;
   ratePerChatPerSecond: number;
+  /** Sends per minute to one group chat (Telegram: 20), for addresses `isGroupAddress` accepts. */
+  ratePerGroupPerMinute?: number;
+  isGroupAddress?: (address: string) => boolean;
+  /** Up to this many extra milliseconds, at random, between two sends (WhatsApp: an even pace looks like a bot). */
+  sendJitterMs?: number;
 }
 
 export interface Channel {
@@ -74,4 +125,20 @@ export interface Channel {
 export function renderNumberedOptions(text: string, options: readonly string[] | undefined): string {
   if (!options?.length) return text;
   return `${text}\n\n${options.map((label, i) => `${i + 1}. ${label}`).join("\n")}`;
+}
+
+const WORD_JOINER = "\u2060";
+
+/**
+ * Text one person wrote, shown to others (a citizen's question in an office group): chat apps turn
+ * `/commands`, `@mentions`, `#tags` and URLs in plain text into live entities, so a citizen could
+ * plant a clickable `/vincular_grupo` or a link in the officials' chat. An invisible word joiner
+ * after the trigger character keeps the text readable and inert. Adapters send no parse mode, so
+ * no other formatting can be injected.
+ */
+export function inertUserText(text: string): string {
+  return text
+    .replace(/(^|[^\p{L}\p{N}_])([/@#$])(?=[\p{L}\p{N}_])/gu, `$1$2${WORD_JOINER}`)
+    .replace(/:\/\//g, `:${WORD_JOINER}//`)
+    .replace(/([\p{L}\p{N}])\.(?=[\p{L}]{2,})/gu, `$1${WORD_JOINER}.`);
 }

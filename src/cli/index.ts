@@ -5,16 +5,21 @@
  */
 import { ConfigError } from "../config/errors.ts";
 import { createRuntime, type Runtime } from "../runtime.ts";
+import { runAnnouncements } from "./commands/announcements.ts";
+import { runCalendar } from "./commands/calendar.ts";
+import { runCommitments } from "./commands/commitments.ts";
+import { runEvents } from "./commands/events.ts";
 import { runOffices } from "./commands/offices.ts";
 import { runOfficials } from "./commands/officials.ts";
 import { runQuestions } from "./commands/questions.ts";
 import { runStatus } from "./commands/status.ts";
+import { runSurveys } from "./commands/surveys.ts";
 import { CliError } from "./output.ts";
 
 const USAGE = `Usage: rinde <command> [options]
 
   offices list [--json]
-  offices bind <office> --telegram-chat <chat id>
+  offices bind <office> (--telegram-chat <chat id> | --whatsapp-group <jid@g.us>)
   officials add --name <name> --role official|head|communications|internal_control|admin [--office <key>] [--channel telegram|whatsapp --address <id>]
   officials invite --office <key> --role official|head|communications [--name <name>] [--ttl-hours 48]
   officials list [--office <key>] [--json]
@@ -24,18 +29,55 @@ const USAGE = `Usage: rinde <command> [options]
   questions answer <radicado> --text <answer> [--as <official id>]
   questions reassign <radicado> --to <office> --reason <reason> [--as <official id>]
   questions request-info <radicado> --text <what is missing> [--as <official id>]
+  questions extend <radicado> --until <YYYY-MM-DD> --reason <reason> [--as <official id>]
   questions export [--out <file.csv>] [--office <key>] [--status <status>]
+  questions report [--office <key>] [--json]                 (answered questions and citizens' satisfaction with the answers)
+  commitments add --office <key> --due <YYYY-MM-DD> --text <text> [--district <key>] [--event <id>] [--as <official id>]
+  commitments progress <number> --percent <0-100> --note <text> [--evidence <url>] [--as <official id>]
+  commitments cancel <number> --reason <reason> [--as <official id>]
+  commitments list [--office <key>] [--status pending|in_progress|done|overdue|cancelled] [--district <key>] [--event <id>] [--json]
+  commitments show <number> [--json]
+  commitments import <file.csv> [--as <official id>]        (all or nothing; problems listed by line)
+  commitments export [--out <file.csv>] [--office <key>] [--status <status>]
+  commitments report [--json] [--csv [--overdue]] [--out <file.csv>]
+  calendar add-business-days <YYYY-MM-DD> <N> [--json]
+  calendar holidays <year> [--json]
   status [--json]
+  events list [--all] [--json]
+  events show <id> [--json]
+  events create --kind public_hearing|territorial_dialogue|thematic_dialogue|transparency_fair|mayor_live|site_visit|commitments_meeting|other
+                --title <text> --date <YYYY-MM-DD> --start <HH:MM> --end <HH:MM> [--place <text>] [--link <https://…>]
+                [--description <text>] [--districts a,b] [--topics a,b] [--office <key>] [--as <official id>] [--json]
+  events edit <id> [any of the create options]               (time, place or link changes notify those who said yes)
+  events cancel <id> [--as <official id>]                     (notifies those who said yes)
+  events questions <id> [--json]
+  events mark-answered <id> <radicado>… [--summary <text>] [--as <official id>]   (after the event; the rest stay open, 15 business days)
+  events held <id> [--as <official id>]
+  events report <id> [--out <file.csv>] [--json]             (questions with their answers, for publication)
+  announcements send (--event <id> [--text <note>] | --text <message>) (--everyone | --topics a,b --districts x,y | --rsvps <event id> [--rsvps-any])
+                [--at "YYYY-MM-DD HH:MM"] [--yes] [--watch | --no-watch] [--as <official id>] [--json]
+  announcements status <id> [--watch] [--json]
+  announcements list [--json]
+  announcements cancel <id> [--as <official id>]
+  surveys list [--runs] [--survey <id>] [--json]
+  surveys send <survey> --segment everyone|topic:<key>|district:<key>|event:<id>|office:<key>|channel:<id> [--label <text>] [--office <key>] [--as <official id>]
+  surveys import <run id|survey> <file.csv> [--event <id>] [--office <key>] [--label <text>] [--as <official id>]
+  surveys results --run <id>|--survey <id>|--office <key>|--event <id> [--csv <out.csv>] [--locale es|en] [--json]
 
 Environment: RINDE_DB (database file), RINDE_PROFILE (municipality profile).`;
 
 type Command = (runtime: Runtime, args: string[]) => Promise<void> | void;
 
 const COMMANDS: Record<string, Command> = {
+  announcements: runAnnouncements,
+  calendar: runCalendar,
+  commitments: runCommitments,
+  events: runEvents,
   offices: runOffices,
   officials: runOfficials,
   questions: runQuestions,
   status: runStatus,
+  surveys: runSurveys,
 };
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -33,6 +33,9 @@ const envSchema = z.object({
   TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   WHATSAPP_ENABLED: flag.default(false),
   WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 573001234567").optional(),
+  // Safe sending on an unofficial client: slow, uneven pace (README "WhatsApp").
+  WHATSAPP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(120).default(12),
+  WHATSAPP_SEND_JITTER_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -43,6 +46,8 @@ const hints: Record<string, string> = {
   RINDE_LOG_LEVEL: "Use one of fatal, error, warn, info, debug, trace, silent",
   TELEGRAM_BOT_TOKEN: "Copy the token @BotFather gave you, or unset the variable to disable Telegram",
   WHATSAPP_ENABLED: "Use 1 to enable WhatsApp or 0 to disable it",
+  WHATSAPP_RATE_PER_MINUTE: "Use a whole number of messages per minute from 1 to 120 (default 12; keep it low)",
+  WHATSAPP_SEND_JITTER_MS: "Use milliseconds from 0 to 60000 (default 3000)",
 };
 
 /** Parses `source` (normally process.env). Empty strings count as unset. */

@@ -89,6 +89,17 @@ export const profileSchema = z
     officeHours: z.object({ start: clockTime, end: clockTime }).strict().default({ start: "08:00", end: "17:00" }),
     quietHours: z.object({ start: clockTime, end: clockTime }).strict().default({ start: "21:00", end: "07:00" }),
     dueSoonBusinessDays: z.number().int().min(0).max(30).default(3),
+    /**
+     * Deadline alerts to officials (src/services/deadlines.ts): reminders N business days before the
+     * due date (0 = on the due day), sent at office opening, and the time of the daily digest.
+     */
+    reminders: z
+      .object({
+        businessDaysBefore: z.array(z.number().int().min(0).max(30)).max(10).default([5, 2, 0]),
+        digestTime: clockTime.default("08:00"),
+      })
+      .strict()
+      .default({ businessDaysBefore: [5, 2, 0], digestTime: "08:00" }),
     nonWorkingDays: z.array(isoDate).default([]),
     routing: z
       .object({
@@ -100,6 +111,11 @@ export const profileSchema = z
     offices: z.array(officeSchema).min(1),
     requestTypes: z.array(requestTypeSchema).default([]),
     districts: z.array(districtSchema).default([]),
+    /**
+     * Topics citizens subscribe to and events are tagged with (src/services/subscriptions.ts).
+     * When empty, the offices are the topics (each office's key and name).
+     */
+    topics: z.array(z.object({ key, name: z.string().min(2) }).strict()).default([]),
     dataNotice: dataNoticeSchema,
   })
   .strict()

@@ -3,15 +3,19 @@
  * (who may do what) live in the services. Spanish and English words, with or without "/", and
  * Telegram's "/command@BotName" form.
  */
+import { COMMITMENT_COMMAND_WORDS, parseCommitmentCommandArgs, type CommitmentStaffCommand } from "./commitment-commands.ts";
 
 export type StaffCommand =
   | { kind: "answer"; reference: string; text: string }
   | { kind: "reassign"; reference: string; officeKey: string; reason: string }
   | { kind: "request_info"; reference: string; text: string }
+  /** Extension (prórroga): a new due date `YYYY-MM-DD` and the reason told to the citizen. */
+  | { kind: "extend"; reference: string; date: string; reason: string }
   | { kind: "pending" }
   | { kind: "help" }
   | { kind: "link"; code: string }
-  | { kind: "bind_group"; officeKey: string };
+  | { kind: "bind_group"; officeKey: string }
+  | CommitmentStaffCommand;
 
 export type StaffParse = { ok: true; command: StaffCommand } | { ok: false; error: "not_a_command" | "usage"; command?: StaffCommand["kind"] };
 
@@ -19,10 +23,12 @@ const WORDS: Record<StaffCommand["kind"], readonly string[]> = {
   answer: ["responder", "respuesta", "answer"],
   reassign: ["reasignar", "reassign"],
   request_info: ["info", "pedirinfo", "pedir_info", "masinfo", "requestinfo", "request_info"],
+  extend: ["prorroga", "prórroga", "prorrogar", "extend", "extension"],
   pending: ["pendientes", "pending"],
   help: ["ayuda", "help", "start"],
   link: ["vincular", "link"],
   bind_group: ["vincular_grupo", "vinculargrupo", "bind_group", "bindgroup"],
+  ...COMMITMENT_COMMAND_WORDS,
 };
 
 const KIND_BY_WORD = new Map(Object.entries(WORDS).flatMap(([kind, words]) => words.map((w) => [w, kind as StaffCommand["kind"]])));
@@ -31,7 +37,7 @@ const REFERENCE = /^RC-\d{4}-\d{1,6}$/i;
 /** Parses a staff command; `not_a_command` for ordinary text, `usage` when arguments are missing. */
 export function parseStaffCommand(text: string): StaffParse {
   const trimmed = text.trim();
-  const match = /^\/?([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(trimmed);
+  const match = /^\/?([a-zñáéíóú_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(trimmed);
   const kind = match ? KIND_BY_WORD.get(match[1]!.toLowerCase()) : undefined;
   if (!match || !kind) return { ok: false, error: "not_a_command" };
   // Without a slash, only the multi-word forms count: "responder RC-2026-000001 ...".
@@ -48,6 +54,19 @@ export function parseStaffCommand(text: string): StaffParse {
       const reason = others.join(" ").trim();
       return REFERENCE.test(first) && second && reason ? { ok: true, command: { kind, reference: first.toUpperCase(), officeKey: second.toLowerCase(), reason } } : usage;
     }
+    case "extend": {
+      const reason = others.join(" ").trim();
+      return REFERENCE.test(first) && /^\d{4}-\d{2}-\d{2}$/.test(second) && reason ? { ok: true, command: { kind, reference: first.toUpperCase(), date: second, reason } } : usage;
+    }
+    case "commitment_add":
+    case "commitment_progress":
+    case "commitment_cancel":
+    case "commitment_list": {
+      // Only with the slash: "compromiso" and "avance" are ordinary words in an office's group chat.
+      if (!trimmed.startsWith("/")) return { ok: false, error: "not_a_command" };
+      const command = parseCommitmentCommandArgs(kind, rest);
+      return command ? { ok: true, command } : usage;
+    }
     case "link":
       return first ? { ok: true, command: { kind, code: first.toUpperCase() } } : usage;
     case "bind_group":
@@ -56,4 +75,33 @@ export function parseStaffCommand(text: string): StaffParse {
     case "help":
       return { ok: true, command: { kind } };
   }
+}
+
+/**
+ * What an action button under a question notice asks for. Channel-neutral: the adapter hands the
+ * string back untouched (InboundButton.action), so it stays short (Telegram allows 64 bytes).
+ */
+export type StaffButtonAction =
+  | { kind: "answer" | "request_info" | "reassign" | "extend"; questionId: number }
+  | { kind: "reassign_to"; questionId: number; officeKey: string };
+
+/** Longest action string a button may carry, in bytes. */
+export const MAX_BUTTON_ACTION_BYTES = 60;
+
+const ACTION_PREFIX: Record<StaffButtonAction["kind"], string> = { answer: "qa", request_info: "qi", reassign: "qr", reassign_to: "qo", extend: "qe" };
+const ACTION_KIND = new Map(Object.entries(ACTION_PREFIX).map(([kind, prefix]) => [prefix, kind as StaffButtonAction["kind"]]));
+
+export function formatStaffButtonAction(action: StaffButtonAction): string {
+  const base = `${ACTION_PREFIX[action.kind]}:${action.questionId}`;
+  return action.kind === "reassign_to" ? `${base}:${action.officeKey}` : base;
+}
+
+/** The action a button carries, or undefined for anything else (an old or foreign button). */
+export function parseStaffButtonAction(data: string): StaffButtonAction | undefined {
+  const match = /^(q[a-z]):(\d{1,12})(?::([a-z0-9][a-z0-9_-]*))?$/.exec(data);
+  const kind = match ? ACTION_KIND.get(match[1]!) : undefined;
+  if (!match || !kind) return undefined;
+  const questionId = Number(match[2]);
+  if (kind === "reassign_to") return match[3] ? { kind, questionId, officeKey: match[3] } : undefined;
+  return match[3] ? undefined : { kind, questionId };
 }

@@ -3,7 +3,7 @@
  * time zone are `YYYY-MM-DD` text. Nothing here is SQLite-only beyond the column builders, so the
  * planned PostgreSQL deployment maps table by table.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const citizens = sqliteTable("citizens", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -113,15 +113,26 @@ export const questions = sqliteTable(
     filedAtMs: integer("filed_at_ms").notNull(),
     termBusinessDays: integer("term_business_days").notNull(),
     dueDate: text("due_date").notNull(),
+    /**
+     * The instant the current legal term started: the filing, or the citizen's answer to an info
+     * request (Ley 1755 de 2015, art. 17). Null on rows filed before it existed: then filedAtMs.
+     */
+    termStartedAtMs: integer("term_started_at_ms"),
+    /** The new date set by an extension (prórroga, art. 14 parágrafo); dueDate follows it. */
+    extendedTo: text("extended_to"),
     answerText: text("answer_text"),
     answeredAtMs: integer("answered_at_ms"),
     answeredBy: integer("answered_by").references(() => officials.id),
     updatedAtMs: integer("updated_at_ms").notNull(),
+    /** The dialogue event the question was sent for (requestType "dialogue"); null otherwise. */
+    eventId: integer("event_id").references((): AnySQLiteColumn => events.id),
   },
   (t) => [
     uniqueIndex("questions_reference").on(t.reference),
+    index("questions_event").on(t.eventId),
     index("questions_citizen").on(t.citizenId),
-    index("questions_office_status").on(t.officeKey, t.status),
+    // Office + status + due date: the per-office digest and `/pendientes` read due dates in order.
+    index("questions_office_status_due").on(t.officeKey, t.status, t.dueDate),
     index("questions_status_due").on(t.status, t.dueDate),
   ],
 );
@@ -188,4 +199,381 @@ export const officialInvites = sqliteTable("official_invites", {
   expiresAtMs: integer("expires_at_ms").notNull(),
   usedAtMs: integer("used_at_ms"),
   usedByOfficialId: integer("used_by_official_id").references(() => officials.id),
+});
+
+/**
+ * WhatsApp (Baileys) auth state, kept in the database rather than loose files (DESIGN.md): the
+ * credentials (`category` = "creds", `id` = "") and the Signal keys (`category` = the key type, e.g.
+ * "pre-key", "session"). `value` is JSON written with Baileys' BufferJSON replacer, so binary keys
+ * survive as base64. `session` names the paired number, so one database could hold several.
+ */
+export const whatsappAuth = sqliteTable(
+  "whatsapp_auth",
+  {
+    session: text("session").notNull(),
+    category: text("category").notNull(),
+    id: text("id").notNull(),
+    value: text("value").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.session, t.category, t.id] })],
+);
+
+/** Each chat channel's connection state as its adapter last reported it, for `rinde status` (another process). */
+export const channelState = sqliteTable("channel_state", {
+  channel: text("channel").primaryKey(),
+  /** e.g. connecting, pairing, open, reconnecting, logged_out, stopped. */
+  state: text("state").notNull(),
+  /** A short operator-facing detail (close code, next retry); never personal data. */
+  detail: text("detail"),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
+
+/**
+ * Durable scheduled work (src/delivery/scheduler.ts): reminders, escalations, digests,
+ * withdrawals. `key` names the logical job, so planning the same job twice is a no-op; a claim
+ * expires, so a crashed process's jobs are taken over; a job is marked done in the same
+ * transaction as its effects, so it runs once.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull(),
+    kind: text("kind").notNull(),
+    /** JSON arguments of the handler. Never personal data. */
+    payload: text("payload").notNull().default("{}"),
+    status: text("status", { enum: ["pending", "done", "cancelled", "failed"] }).notNull().default("pending"),
+    runAtMs: integer("run_at_ms").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    claimedBy: text("claimed_by"),
+    claimedUntilMs: integer("claimed_until_ms"),
+    lastError: text("last_error"),
+    /** The question a job is about, so a state change can cancel its pending jobs. */
+    questionId: integer("question_id").references(() => questions.id),
+    createdAtMs: integer("created_at_ms").notNull(),
+    finishedAtMs: integer("finished_at_ms"),
+  },
+  (t) => [
+    uniqueIndex("jobs_key").on(t.key),
+    index("jobs_due").on(t.status, t.runAtMs),
+    index("jobs_question").on(t.questionId, t.status),
+  ],
+);
+
+/** Small named values the system keeps between runs (e.g. the calendar fingerprint). */
+export const appState = sqliteTable("app_state", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
+
+/**
+ * Files a citizen attached to a question: the channel's own file reference (a Telegram file_id),
+ * never the bytes. Shown to the office with the question; deleted when the citizen erases their data.
+ */
+export const questionAttachments = sqliteTable(
+  "question_attachments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    questionId: integer("question_id").notNull().references(() => questions.id),
+    channel: text("channel").notNull(),
+    kind: text("kind", { enum: ["photo", "document"] }).notNull(),
+    fileRef: text("file_ref").notNull(),
+    mimeType: text("mime_type"),
+    fileName: text("file_name"),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [index("question_attachments_question").on(t.questionId)],
+);
+
+/**
+ * Dialogue spaces (Ley 1757 de 2015): audiencias públicas, diálogos territoriales, ferias de
+ * transparencia, "Hable con el Alcalde", recorridos a obras, encuentros de seguimiento. Times are UTC
+ * epoch ms; they are shown in the profile's time zone. Districts and topics live in their own tables
+ * so segments and listings are plain joins.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", {
+      enum: ["public_hearing", "territorial_dialogue", "thematic_dialogue", "transparency_fair", "mayor_live", "site_visit", "commitments_meeting", "other"],
+    }).notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    startsAtMs: integer("starts_at_ms").notNull(),
+    endsAtMs: integer("ends_at_ms").notNull(),
+    place: text("place"),
+    virtualUrl: text("virtual_url"),
+    officeKey: text("office_key").references(() => offices.key),
+    status: text("status", { enum: ["scheduled", "changed", "cancelled", "held"] }).notNull().default("scheduled"),
+    /** `official:<id>`, `cli` or `system`. */
+    createdBy: text("created_by").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [index("events_status_starts").on(t.status, t.startsAtMs)],
+);
+
+/** The districts (profile keys) an event is for; none = the whole municipality. */
+export const eventDistricts = sqliteTable(
+  "event_districts",
+  {
+    eventId: integer("event_id").notNull().references(() => events.id),
+    districtKey: text("district_key").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.districtKey] }), index("event_districts_district").on(t.districtKey)],
+);
+
+/** The topics (profile topic keys) an event is about. */
+export const eventTopics = sqliteTable(
+  "event_topics",
+  {
+    eventId: integer("event_id").notNull().references(() => events.id),
+    topicKey: text("topic_key").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.topicKey] }), index("event_topics_topic").on(t.topicKey)],
+);
+
+/** A citizen's answer to "will you come?"; the latest answer wins (one row per event and citizen). */
+export const eventRsvps = sqliteTable(
+  "event_rsvps",
+  {
+    eventId: integer("event_id").notNull().references(() => events.id),
+    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    answer: text("answer", { enum: ["yes", "no"] }).notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.citizenId] }), index("event_rsvps_citizen").on(t.citizenId)],
+);
+
+/**
+ * A citizen's subscription to announcements: `kind` = "all" (key ""), "topic" or "district". Stop
+ * words and "unsubscribe" delete the rows; consent is checked separately at send time.
+ */
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    kind: text("kind", { enum: ["all", "topic", "district"] }).notNull(),
+    key: text("key").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.citizenId, t.kind, t.key] }), index("subscriptions_kind_key").on(t.kind, t.key)],
+);
+
+/**
+ * A bulk message to a segment. `segment` is JSON ({ kind: "everyone" } | { kind: "topics", keys } |
+ * { kind: "districts", keys } | { kind: "rsvps", eventId, answer }). When released (at once, or by
+ * the scheduler at `scheduledAtMs`) one outbox row per recipient is written in one transaction, keyed
+ * `ann:<id>:<citizenId>`: those rows are the per-recipient delivery record (pending, sent, failed,
+ * unreachable), so a crash or a second process never sends it twice.
+ */
+export const announcements = sqliteTable(
+  "announcements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    eventId: integer("event_id").references(() => events.id),
+    /** What the message says: `event` (the event's card), `text`, `event_changed`, `event_cancelled`, `reminder_day`, `reminder_hour`. */
+    purpose: text("purpose").notNull().default("text"),
+    /** Free text from staff, sent as written to every language. */
+    text: text("text"),
+    segment: text("segment").notNull(),
+    status: text("status", { enum: ["scheduled", "released", "cancelled"] }).notNull().default("scheduled"),
+    scheduledAtMs: integer("scheduled_at_ms").notNull(),
+    /** How many outbox rows the release wrote. */
+    recipientCount: integer("recipient_count"),
+    createdBy: text("created_by").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    releasedAtMs: integer("released_at_ms"),
+  },
+  (t) => [index("announcements_status").on(t.status, t.scheduledAtMs), index("announcements_event").on(t.eventId)],
+);
+
+/**
+ * A linked official's position in a staff chat flow (the communications event wizard): the same
+ * `{ flowId, stepId, flowVersion, data }` shape as citizens' conversations, keyed by official.
+ */
+export const staffConversations = sqliteTable("staff_conversations", {
+  officialId: integer("official_id").primaryKey().references(() => officials.id),
+  flowId: text("flow_id").notNull(),
+  stepId: text("step_id").notNull(),
+  flowVersion: integer("flow_version").notNull(),
+  data: text("data").notNull().default("{}"),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
+
+/**
+ * Commitments made in dialogue spaces (Ley 1757 de 2015; MURC): what the entity promised, the
+ * office responsible, the due date and where it stands. `number` is the public identifier citizens
+ * and officials type ("compromiso 12"); it survives a CSV export and import. Rules in
+ * src/core/commitments.ts.
+ */
+export const commitments = sqliteTable(
+  "commitments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    number: integer("number").notNull(),
+    text: text("text").notNull(),
+    officeKey: text("office_key").notNull().references(() => offices.key),
+    /** Profile district key, when the commitment is about one comuna/corregimiento. */
+    districtKey: text("district_key"),
+    /** The dialogue space where it was made, if recorded. */
+    eventId: integer("event_id").references(() => events.id),
+    /** `YYYY-MM-DD` in the profile's zone. */
+    dueDate: text("due_date").notNull(),
+    status: text("status", { enum: ["pending", "in_progress", "done", "overdue", "cancelled"] }).notNull().default("pending"),
+    /** 0–100. */
+    progress: integer("progress").notNull().default(0),
+    /** Why it was cancelled. */
+    statusReason: text("status_reason"),
+    doneAtMs: integer("done_at_ms"),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [
+    uniqueIndex("commitments_number").on(t.number),
+    index("commitments_status_due").on(t.status, t.dueDate),
+    index("commitments_office_status").on(t.officeKey, t.status),
+    index("commitments_event").on(t.eventId),
+    index("commitments_district").on(t.districtKey),
+  ],
+);
+
+/**
+ * Append-only history of a commitment: `created`, `progress` (percentage, note, optional evidence
+ * link), `overdue`, `cancelled` (note = the reason). `status` and `percent` are the values after
+ * the entry; `actor` is `official:<id>`, `cli` or `system`.
+ */
+export const commitmentUpdates = sqliteTable(
+  "commitment_updates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commitmentId: integer("commitment_id").notNull().references(() => commitments.id),
+    kind: text("kind", { enum: ["created", "progress", "overdue", "cancelled"] }).notNull(),
+    status: text("status", { enum: ["pending", "in_progress", "done", "overdue", "cancelled"] }).notNull(),
+    percent: integer("percent").notNull(),
+    note: text("note"),
+    evidenceUrl: text("evidence_url"),
+    actor: text("actor").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [index("commitment_updates_commitment").on(t.commitmentId)],
+);
+
+/**
+ * Citizens who follow a commitment: by choice (`citizen`) or because they RSVP'd the event where it
+ * was made (`event`). Unfollowing keeps the row with `unfollowedAtMs`, so an automatic follow never
+ * comes back. Consent and deletion are checked at send time.
+ */
+export const commitmentFollowers = sqliteTable(
+  "commitment_followers",
+  {
+    commitmentId: integer("commitment_id").notNull().references(() => commitments.id),
+    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    source: text("source", { enum: ["citizen", "event"] }).notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    unfollowedAtMs: integer("unfollowed_at_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.commitmentId, t.citizenId] }), index("commitment_followers_citizen").on(t.citizenId)],
+);
+
+/**
+ * One sending of a survey (src/services/surveys.ts): to the citizen of one answered question, to
+ * those who said they would come to one event, to an ad hoc segment, or a batch of paper forms.
+ * `definition` is the survey's YAML as it was when the run started (JSON), so answers and results
+ * keep their meaning when the file is edited later.
+ */
+export const surveyRuns = sqliteTable(
+  "survey_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    surveyId: text("survey_id").notNull(),
+    surveyVersion: integer("survey_version").notNull(),
+    definition: text("definition").notNull(),
+    trigger: text("trigger", { enum: ["question_answered", "event_ended", "segment", "paper"] }).notNull(),
+    /** Names the occurrence that started a triggered run (`answer_clarity:q12`): replayed triggers make no second run. */
+    triggerKey: text("trigger_key"),
+    questionId: integer("question_id").references(() => questions.id),
+    eventId: integer("event_id").references(() => events.id),
+    /** The office the results count for (the office that answered; the event's office). */
+    officeKey: text("office_key").references(() => offices.key),
+    /** Canonical segment of an ad hoc run (`district:comuna-1`). */
+    segment: text("segment"),
+    /** Staff's description (e.g. "Audiencia pública 2026, formularios en papel"). */
+    label: text("label"),
+    deliverAfterMs: integer("deliver_after_ms").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+    closedAtMs: integer("closed_at_ms"),
+    /** `system`, `cli` or `official:<id>`. */
+    createdBy: text("created_by").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [
+    uniqueIndex("survey_runs_trigger_key").on(t.triggerKey),
+    index("survey_runs_survey").on(t.surveyId),
+    index("survey_runs_office").on(t.officeKey),
+    index("survey_runs_event").on(t.eventId),
+  ],
+);
+
+/** One citizen asked in one run: at most one per citizen and run (the one-response rule). */
+export const surveyInvitations = sqliteTable(
+  "survey_invitations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id").notNull().references(() => surveyRuns.id),
+    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    /** pending (waiting for the citizen to be idle), delivered (in their chat), completed, expired, cancelled. */
+    status: text("status", { enum: ["pending", "delivered", "completed", "expired", "cancelled"] }).notNull().default("pending"),
+    /** Why it was cancelled: no_consent, deleted, opted_out, unreachable. */
+    cancelReason: text("cancel_reason"),
+    /** The channel the survey was delivered on. */
+    channel: text("channel"),
+    createdAtMs: integer("created_at_ms").notNull(),
+    deliveredAtMs: integer("delivered_at_ms"),
+    finishedAtMs: integer("finished_at_ms"),
+  },
+  (t) => [uniqueIndex("survey_invitations_run_citizen").on(t.runId, t.citizenId), index("survey_invitations_citizen").on(t.citizenId, t.status)],
+);
+
+/** A filled survey: from chat (one per invitation) or from a paper form (one per CSV row). */
+export const surveyResponses = sqliteTable(
+  "survey_responses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id").notNull().references(() => surveyRuns.id),
+    invitationId: integer("invitation_id").references(() => surveyInvitations.id),
+    source: text("source", { enum: ["chat", "paper"] }).notNull(),
+    /** Paper: `<file sha-256 prefix>:<line>`, so the same file is never imported twice. */
+    sourceRef: text("source_ref"),
+    createdAtMs: integer("created_at_ms").notNull(),
+    completedAtMs: integer("completed_at_ms"),
+  },
+  (t) => [
+    uniqueIndex("survey_responses_invitation").on(t.invitationId),
+    uniqueIndex("survey_responses_source").on(t.runId, t.sourceRef),
+    index("survey_responses_run").on(t.runId),
+  ],
+);
+
+/** One answer of a response; `value` null = skipped. Question ids are the definition's. */
+export const surveyAnswers = sqliteTable(
+  "survey_answers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    responseId: integer("response_id").notNull().references(() => surveyResponses.id),
+    questionKey: text("question_key").notNull(),
+    value: text("value"),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [uniqueIndex("survey_answers_response_question").on(t.responseId, t.questionKey)],
+);
+
+/** Citizens who said "no más encuestas": they get no survey invitations. */
+export const surveyOptOuts = sqliteTable("survey_opt_outs", {
+  citizenId: integer("citizen_id").primaryKey().references(() => citizens.id),
+  atMs: integer("at_ms").notNull(),
 });

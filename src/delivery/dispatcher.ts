@@ -25,7 +25,14 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** Attempts before a retryable failure becomes permanent. */
   maxAttempts?: number;
+  /**
+   * True while bulk rows (priority 1, announcements) must wait, e.g. the profile's quiet hours:
+   * only replies are claimed then, and bulk resumes by itself when it turns false.
+   */
+  holdBulk?: (nowMs: number) => boolean;
 }
+
+const MIN_PASS_GAP_MS = 5;
 
 export function createDispatcher(options: DispatcherOptions) {
   const { repos, clock, logger, workerId } = options;
@@ -39,6 +46,10 @@ export function createDispatcher(options: DispatcherOptions) {
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
+
+  function maxPriorityAt(nowMs: number): 0 | undefined {
+    return options.holdBulk?.(nowMs) ? 0 : undefined;
+  }
 
   async function deliver(row: OutboxRow): Promise<boolean> {
     const channel = channels.get(row.channel)!;
@@ -76,11 +87,21 @@ export function createDispatcher(options: DispatcherOptions) {
     logger.info({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, delayMs }, "outbox.retry");
   }
 
-  /** One pass: claims a batch and sends it. Resolves to the number of rows sent. */
+  /**
+   * One pass: per channel, claims at most as many rows as its global rate limit lets through now
+   * (none while the window is full, so a 100,000-row broadcast is not claimed and released over
+   * and over) and sends them. Resolves to the number of rows sent.
+   */
   async function pass(): Promise<number> {
-    const rows = repos.outbox.claim({ channels: channelIds, workerId, nowMs: clock.nowMs(), claimMs, limit: batchSize });
+    const nowMs = clock.nowMs();
+    const maxPriority = maxPriorityAt(nowMs);
     let sent = 0;
-    for (const row of rows) if (await deliver(row)) sent++;
+    for (const channelId of channelIds) {
+      const free = limiters.get(channelId)!.freeSlots();
+      if (free <= 0) continue;
+      const rows = repos.outbox.claim({ channels: [channelId], workerId, nowMs, claimMs, limit: Math.min(batchSize, free), maxPriority });
+      for (const row of rows) if (await deliver(row)) sent++;
+    }
     return sent;
   }
 
@@ -108,9 +129,16 @@ export function createDispatcher(options: DispatcherOptions) {
   function schedule(): void {
     if (stopped) return;
     clearTimeout(timer);
-    const nextDueMs = repos.outbox.nextDueMs(channelIds);
-    const untilDueMs = nextDueMs === undefined ? pollIntervalMs : Math.max(0, nextDueMs - clock.nowMs());
-    timer = setTimeout(() => void tick().finally(schedule), Math.min(pollIntervalMs, untilDueMs));
+    const nowMs = clock.nowMs();
+    // The next row a channel can send: due, and its global rate limit open again (a full window
+    // waits for its first free slot instead of polling).
+    let untilDueMs = pollIntervalMs;
+    for (const channelId of channelIds) {
+      const nextDueMs = repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs));
+      if (nextDueMs !== undefined) untilDueMs = Math.min(untilDueMs, Math.max(0, nextDueMs - nowMs, limiters.get(channelId)!.globalWaitMs()));
+    }
+    // At least a few ms between passes: a row due "now" that cannot be claimed yet must not spin the CPU.
+    timer = setTimeout(() => void tick().finally(schedule), Math.max(MIN_PASS_GAP_MS, untilDueMs));
   }
 
   return {

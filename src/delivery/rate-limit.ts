@@ -1,7 +1,8 @@
 /**
  * Send-rate limits on an injected clock: at most `ratePerSecond` sends in any sliding 1-second
  * window over all chats of a channel (a token bucket would let a burst of almost 2× through in the
- * first second), and a minimum interval per chat. Written here (not a package) because the common
+ * first second), a minimum interval per chat, and optionally at most N sends per sliding minute to
+ * a group chat (Telegram's 20 per minute per group). Written here (not a package) because the common
  * limiters read Date.now() themselves, and delivery must be testable on a fake clock.
  */
 import type { Clock } from "../core/clock.ts";
@@ -11,11 +12,17 @@ export interface RateLimits {
   ratePerSecond: number;
   /** Sends per second to one chat; 0 for no per-chat limit. */
   ratePerChatPerSecond: number;
+  /** Sends in any sliding minute to one group chat (Telegram: 20); needs `isGroupAddress`. */
+  ratePerGroupPerMinute?: number;
+  isGroupAddress?: (chat: string) => boolean;
+  /** Up to this many extra milliseconds, drawn from `random`, added after each send before the next global slot. */
+  sendJitterMs?: number;
 }
 
 const WINDOW_MS = 1000;
+const GROUP_WINDOW_MS = 60_000;
 
-export function createRateLimiter(limits: RateLimits, clock: Clock) {
+export function createRateLimiter(limits: RateLimits, clock: Clock, random: () => number = Math.random) {
   if (!(limits.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be > 0 (got ${limits.ratePerSecond})`);
   const globalLimited = Number.isFinite(limits.ratePerSecond);
   // Ring of the last `capacity` send times: a send is allowed when the oldest is a window old.
@@ -25,12 +32,46 @@ export function createRateLimiter(limits: RateLimits, clock: Clock) {
   let head = 0;
   const perChatIntervalMs = limits.ratePerChatPerSecond > 0 ? 1000 / limits.ratePerChatPerSecond : 0;
   const lastSentByChat = new Map<string, number>();
+  const groupCapacity = limits.ratePerGroupPerMinute && limits.isGroupAddress ? Math.max(1, Math.floor(limits.ratePerGroupPerMinute)) : 0;
+  // Per group, the times of its last `groupCapacity` sends, oldest first.
+  const sentByGroup = new Map<string, number[]>();
+
+  function groupWaitMs(chat: string, nowMs: number): number {
+    if (groupCapacity === 0 || !limits.isGroupAddress!(chat)) return 0;
+    const times = sentByGroup.get(chat);
+    if (!times || times.length < groupCapacity) return 0;
+    return Math.max(0, times[0]! + GROUP_WINDOW_MS - nowMs);
+  }
+
+  function recordGroupSend(chat: string, nowMs: number): void {
+    if (groupCapacity === 0 || !limits.isGroupAddress!(chat)) return;
+    const times = sentByGroup.get(chat) ?? [];
+    times.push(nowMs);
+    if (times.length > groupCapacity) times.shift();
+    sentByGroup.set(chat, times);
+  }
 
   function pruneOlderThan(limitMs: number): void {
     for (const [chat, at] of lastSentByChat) if (at < limitMs) lastSentByChat.delete(chat);
   }
 
   return {
+    /**
+     * How many sends the global limit lets through now, before any waits (Infinity without a global
+     * limit). The dispatcher claims no more rows than this, so a full window costs no claims.
+     */
+    freeSlots(): number {
+      if (!globalLimited) return Infinity;
+      const nowMs = clock.nowMs();
+      let free = 0;
+      while (free < capacity && ring[(head + free) % capacity]! + windowMs <= nowMs) free++;
+      return free;
+    },
+    /** Milliseconds until the global limit lets the next send through (0 when it would now). */
+    globalWaitMs(): number {
+      if (!globalLimited) return 0;
+      return Math.max(0, Math.ceil(ring[head]! + windowMs - clock.nowMs()));
+    },
     /** 0 if a message to `chat` may go now (and takes the slot), else how long to wait, in ms. */
     take(chat: string): number {
       const nowMs = clock.nowMs();
@@ -38,12 +79,15 @@ export function createRateLimiter(limits: RateLimits, clock: Clock) {
         const chatWaitMs = perChatIntervalMs - (nowMs - (lastSentByChat.get(chat) ?? -Infinity));
         if (chatWaitMs > 0) return Math.ceil(chatWaitMs);
       }
+      const groupWait = groupWaitMs(chat, nowMs);
+      if (groupWait > 0) return Math.ceil(groupWait);
       if (globalLimited) {
         const globalWaitMs = ring[head]! + windowMs - nowMs;
         if (globalWaitMs > 0) return Math.ceil(globalWaitMs);
-        ring[head] = nowMs;
+        ring[head] = nowMs + (limits.sendJitterMs ? Math.floor(random() * limits.sendJitterMs) : 0);
         head = (head + 1) % capacity;
       }
+      recordGroupSend(chat, nowMs);
       if (perChatIntervalMs > 0) {
         lastSentByChat.set(chat, nowMs);
         if (lastSentByChat.size > 50_000) pruneOlderThan(nowMs - perChatIntervalMs);

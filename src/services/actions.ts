@@ -8,7 +8,11 @@ import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { MenuOption } from "../engine/engine.ts";
 import { dueDateText, officeName, render, type AppContext } from "./context.ts";
 import { recordConsent, eraseCitizen } from "./consent.ts";
-import { fileQuestion, findOwnQuestion, provideInfo } from "./questions.ts";
+import { attachmentsFromData, fileQuestion, findOwnQuestion, provideInfo } from "./questions.ts";
+import { surveyActions } from "./actions/surveys.ts";
+import { commitmentActions } from "./actions/commitments.ts";
+import { eventActions } from "./actions/events.ts";
+import { eventWizardActions } from "./actions/event-wizard.ts";
 
 export interface ActionContext {
   app: AppContext;
@@ -137,7 +141,7 @@ const askActions: Record<string, ActionDefinition> = {
     results: ["filed", "missing_consent"],
     run: ({ app, citizen, channel, data }) => {
       const requestType = (REQUEST_TYPES as readonly string[]).includes(str(data.requestType)) ? (str(data.requestType) as RequestType) : "general";
-      const outcome = fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType });
+      const outcome = fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType, attachments: attachmentsFromData(data.attachments) });
       if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask" } };
       return {
         result: "filed",
@@ -218,9 +222,10 @@ function infoRequestVars(app: AppContext, questionId: number, reference: string)
   return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
 }
 
-export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions };
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions };
 
 /** Action name → results, for the flow validator. */
 export const ACTION_RESULTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.entries(ACTIONS).map(([name, def]) => [name, def.results]),
+  // The staff event wizard's actions run in officials' chats (src/services/event-wizard.ts), not here.
+  [...Object.entries(ACTIONS), ...Object.entries(eventWizardActions)].map(([name, def]) => [name, def.results]),
 );

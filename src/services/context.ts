@@ -15,7 +15,8 @@ export interface AppContext {
   profile: Profile;
   translator: Translator;
   calendar: BusinessCalendar;
-  router: Router;
+  /** The routing model, built on first use with the corrections learned so far. */
+  readonly router: Router;
   /** Variables every text may use: the entity's name, the notice fields, the legal terms. */
   textGlobals: Record<string, unknown>;
   /**
@@ -30,9 +31,15 @@ export function createAppContext(input: { db: Db; clock: Clock; profile: Profile
   const repos = createRepos(db);
   repos.offices.syncFromProfile(profile.offices, clock.nowMs());
   const officeKeys = new Set(profile.offices.map((o) => o.key));
-  const corrections = repos.questions.reassignmentsSince(0).filter((c) => officeKeys.has(c.officeKey));
-  let lastEventId = corrections.at(-1)?.eventId ?? 0;
-  const router = createRouter({ offices: profile.offices, learned: corrections });
+  // Built on first use (about half a second): the CLI rarely routes, the bot does at its first question.
+  let router: Router | undefined;
+  let lastEventId = 0;
+  const learnNewCorrections = () => {
+    for (const correction of repos.questions.reassignmentsSince(lastEventId)) {
+      lastEventId = correction.eventId;
+      if (officeKeys.has(correction.officeKey)) router!.learn(correction);
+    }
+  };
   return {
     db,
     repos,
@@ -40,13 +47,17 @@ export function createAppContext(input: { db: Db; clock: Clock; profile: Profile
     profile,
     translator,
     calendar: createBusinessCalendar({ localNonWorkingDays: profile.nonWorkingDays }),
-    router,
+    get router(): Router {
+      if (!router) {
+        const corrections = repos.questions.reassignmentsSince(0);
+        lastEventId = corrections.at(-1)?.eventId ?? 0;
+        router = createRouter({ offices: profile.offices, learned: corrections.filter((c) => officeKeys.has(c.officeKey)) });
+      }
+      return router;
+    },
     textGlobals: textGlobalsOf(profile),
     learnNewCorrections() {
-      for (const correction of repos.questions.reassignmentsSince(lastEventId)) {
-        lastEventId = correction.eventId;
-        if (officeKeys.has(correction.officeKey)) router.learn(correction);
-      }
+      if (router) learnNewCorrections();
     },
   };
 }

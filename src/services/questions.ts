@@ -4,6 +4,7 @@
  * restarts in full when the citizen answers). Every change is one transaction that also queues the
  * notifications in the outbox, so nothing is announced that is not stored.
  */
+import { inertUserText } from "../channels/channel.ts";
 import type { RequestType } from "../config/profile.ts";
 import { actorLabel, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
 import { computeDueDate, toLocalDate, type DueDateExplanation } from "../core/calendar/index.ts";
@@ -11,8 +12,11 @@ import { formatReference, parseReference } from "../core/reference.ts";
 import { inTransaction } from "../db/client.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { dueDateText, officeName, render, requestTypeText, type AppContext } from "./context.ts";
+import { dueDateText, render, type AppContext } from "./context.ts";
+import { cancelDeadlineJobs, DEADLINE_JOB_KINDS, planNextAlert, planWithdrawal, replanAlerts } from "./deadline-jobs.ts";
 import { notifyCitizen } from "./notify.ts";
+import { planAnswerSurveys } from "./survey-jobs.ts";
+import { closeNotices, closingLine, noticePayloads } from "./office-notices.ts";
 
 export const MAX_ANSWER_LENGTH = 20_000;
 /** Art. 17 Ley 1755 de 2015: the request to complete a petition is made within 10 days of filing. */
@@ -38,6 +42,31 @@ export interface FileInput {
   text: string;
   officeKey: string;
   requestType: RequestType;
+  /** Photos and documents the citizen attached (channel file references), kept on the question. */
+  attachments?: readonly QuestionAttachmentInput[];
+  /** The dialogue event the question is for (issue 6). */
+  eventId?: number;
+  /**
+   * When the legal term starts, if not at filing: a question sent ahead of a dialogue event is
+   * answered there or, if not, in writing within the term counted from the event (Ley 1757 de 2015).
+   */
+  termFromMs?: number;
+}
+
+export interface QuestionAttachmentInput {
+  kind: "photo" | "document";
+  fileRef: string;
+  mimeType?: string;
+  fileName?: string;
+}
+
+/** The attachments a conversation collected (its `attachments` variable), validated. */
+export function attachmentsFromData(value: unknown): QuestionAttachmentInput[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (a): a is QuestionAttachmentInput =>
+      typeof a === "object" && a !== null && (a.kind === "photo" || a.kind === "document") && typeof a.fileRef === "string" && a.fileRef.length > 0,
+  );
 }
 
 /** Files a question. Call inside the caller's transaction (the inbound handler's). */
@@ -49,7 +78,8 @@ export function fileQuestion(app: AppContext, input: FileInput): Outcome<{ quest
   if (!office?.active) return { ok: false, error: "unknown_office" };
   const nowMs = clock.nowMs();
   const termBusinessDays = profile.requestTypes[input.requestType].termBusinessDays;
-  const due = dueDateFrom(app, nowMs, termBusinessDays);
+  const termFromMs = Math.max(nowMs, input.termFromMs ?? nowMs);
+  const due = dueDateFrom(app, termFromMs, termBusinessDays);
   const year = Number(toLocalDate(new Date(nowMs), profile.timezone).slice(0, 4));
   const question = repos.questions.insert({
     reference: formatReference(year, repos.questions.nextSequence(year)),
@@ -62,9 +92,13 @@ export function fileQuestion(app: AppContext, input: FileInput): Outcome<{ quest
     filedAtMs: nowMs,
     termBusinessDays,
     dueDate: due.dueDate,
+    termStartedAtMs: termFromMs,
     updatedAtMs: nowMs,
+    eventId: input.eventId ?? null,
   });
   repos.questions.addEvent(question.id, "filed", "citizen", nowMs, { officeKey: office.key, requestType: input.requestType, dueDate: due.dueDate });
+  planNextAlert(app, question, nowMs);
+  repos.attachments.add(question.id, (input.attachments ?? []).map((a) => ({ ...a, channel: input.channel })), nowMs);
   notifyOffice(app, question, "filed");
   return { ok: true, question, due };
 }
@@ -79,17 +113,13 @@ export function dueDateFrom(app: AppContext, fromMs: number, termBusinessDays: n
   });
 }
 
-/** Queues the new-question notice for the office's reachable officials and bound group chats. */
+/**
+ * Queues the new-question notice (with action buttons and the attached files) for the office's
+ * bound group chats and reachable officials.
+ */
 function notifyOffice(app: AppContext, question: QuestionRow, occasion: string): void {
   const { repos, clock } = app;
   const office = repos.offices.get(question.officeKey);
-  const text = render(app, DEFAULT_LOCALE, "notify.official_new_question", {
-    reference: question.reference,
-    officeName: officeName(app, question.officeKey),
-    requestTypeText: requestTypeText(app, question.requestType),
-    dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE),
-    text: question.text,
-  });
   const key = `q:${question.id}:${occasion}:${question.officeKey}`;
   const targets: { channel: string; address: string; id: string }[] = [];
   if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
@@ -98,7 +128,10 @@ function notifyOffice(app: AppContext, question: QuestionRow, occasion: string):
     targets.push({ channel: official.channel!, address: official.address!, id: `official-${official.id}` });
   }
   for (const target of targets) {
-    repos.outbox.enqueue({ idempotencyKey: `${key}:${target.id}`, channel: target.channel, address: target.address, payload: { text }, questionId: question.id }, clock.nowMs());
+    noticePayloads(app, question, target.channel).forEach((payload, i) => {
+      const idempotencyKey = i === 0 ? `${key}:${target.id}` : `${key}:${target.id}:file-${i}`;
+      repos.outbox.enqueue({ idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id }, clock.nowMs());
+    });
   }
 }
 
@@ -131,6 +164,9 @@ export function answerQuestion(app: AppContext, actor: Actor, reference: string,
     app.repos.questions.update(question.id, { status: "answered", answerText: answer.trim(), answeredAtMs: nowMs, answeredBy, updatedAtMs: nowMs });
     app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, { onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate });
     notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() });
+    cancelDeadlineJobs(app, question.id, nowMs);
+    planAnswerSurveys(app, question.id, nowMs);
+    closeNotices(app, question.id, closingLine(app, { kind: "answered" }, answeredBy));
     return { ok: true, question: app.repos.questions.byId(question.id)! };
   });
 }
@@ -150,6 +186,8 @@ export function reassignQuestion(app: AppContext, actor: Actor, reference: strin
     app.repos.questions.addEvent(question.id, "reassigned", actorLabel(actor), nowMs, { from: question.officeKey, to: target.key, reason: reason.trim() });
     const updated = app.repos.questions.byId(question.id)!;
     const occasion = `reassigned-${app.repos.questions.history(question.id).length}`;
+    // The old office's notices close before the new office's are queued (those are not sent yet).
+    closeNotices(app, question.id, closingLine(app, { kind: "reassigned", toOfficeKey: target.key }, actor.kind === "official" ? actor.officialId : null));
     notifyOffice(app, updated, occasion);
     notifyCitizen(app, updated, `q:${question.id}:${occasion}`, "notify.reassigned", {});
     app.learnNewCorrections();
@@ -171,6 +209,9 @@ export function requestInfo(app: AppContext, actor: Actor, reference: string, re
     if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS) return { ok: false, error: "info_request_too_late" };
     app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
     app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, { request: request.trim() });
+    // The term stops: no reminders while paused; a month without an answer withdraws the petition.
+    cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
+    planWithdrawal(app, question.id, app.repos.questions.lastEvent(question.id, "info_requested")!.id, nowMs);
     const count = app.repos.questions.history(question.id).length;
     notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() });
     return { ok: true, question: app.repos.questions.byId(question.id)! };
@@ -186,12 +227,15 @@ export function provideInfo(app: AppContext, citizenId: number, reference: strin
   if (!question || question.citizenId !== citizenId || question.status !== "info_requested") return { ok: false, error: "question_not_found" };
   const nowMs = app.clock.nowMs();
   const due = dueDateFrom(app, nowMs, question.termBusinessDays);
-  app.repos.questions.update(question.id, { status: "open", dueDate: due.dueDate, updatedAtMs: nowMs });
+  // A new full term: any extension of the old one no longer applies.
+  app.repos.questions.update(question.id, { status: "open", dueDate: due.dueDate, termStartedAtMs: nowMs, extendedTo: null, updatedAtMs: nowMs });
   app.repos.questions.addEvent(question.id, "info_provided", "citizen", nowMs, { text, dueDate: due.dueDate });
+  cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.withdrawal]);
+  replanAlerts(app, { id: question.id, dueDate: due.dueDate }, nowMs);
   const updated = app.repos.questions.byId(question.id)!;
   const noticeText = render(app, DEFAULT_LOCALE, "notify.official_info_received", {
     reference: question.reference,
-    text,
+    text: inertUserText(text),
     dueDateText: dueDateText(due.dueDate, DEFAULT_LOCALE),
   });
   const count = app.repos.questions.history(question.id).length;

@@ -11,9 +11,13 @@ import { toLocalDate } from "../core/calendar/index.ts";
 import { deadlineState } from "../core/deadlines.ts";
 import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts";
 import type { OfficialRow } from "../db/repositories/officials.ts";
+import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { extendQuestion, extensionReplyText } from "./extension.ts";
+import { commitmentStaffReply } from "./commitment-staff.ts";
 import { answerQuestion, reassignQuestion, requestInfo, type QuestionError } from "./questions.ts";
+import { commandForReply, handleStaffButton, type StaffReply } from "./staff-buttons.ts";
 
 export type Sender =
   | { kind: "citizen" }
@@ -43,21 +47,29 @@ function actorOf(official: OfficialRow): Actor {
 
 const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
 
-/** Handles an official's message; returns the replies for the chat it came from (possibly none). */
-export function handleStaffMessage(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): string[] {
+/** Handles an official's message or button; returns the replies for the chat it came from (possibly none). */
+export function handleStaffMessage(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): StaffReply[] {
+  if (message.button) return handleStaffButton(app, message, sender.official);
+  return staffTextReplies(app, message, sender).map((text) => ({ text }));
+}
+
+function staffTextReplies(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): string[] {
   const text = (message.text ?? "").trim();
   const parsed = parseStaffCommand(text);
   if (parsed.ok && parsed.command.kind === "link") return [linkOfficial(app, message, parsed.command.code)];
-  const repliedQuestion = message.replyToChannelMessageId ? app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId)?.questionId : undefined;
-  if (!parsed.ok && parsed.error === "usage") return [t(app, `staff.usage.${parsed.command}`)];
+  // A reply to a question notice answers it; a reply to a prompt does what the prompt asked.
+  const replied = message.replyToChannelMessageId ? app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId) : undefined;
+  const repliedQuestion = replied?.questionId ?? undefined;
+  if (!parsed.ok && parsed.error === "usage") return [t(app, parsed.command === "extend" ? "deadlines.staff.usage" : parsed.command?.startsWith("commitment_") ? `commitments.staff.usage.${parsed.command}` : `staff.usage.${parsed.command}`)];
   if (!parsed.ok && !repliedQuestion) {
     // Officials talking among themselves in the group: stay quiet. In private: show the commands.
-    return message.chatKind === "group" ? [] : [t(app, "staff.help")];
+    return message.chatKind === "group" ? [] : [`${t(app, "staff.help")}\n${t(app, "deadlines.staff.help_line")}\n${t(app, "commitments.staff.help_line")}`];
   }
   if (!sender.official) return [t(app, "staff.not_official")];
   if (!parsed.ok) {
     const question = app.repos.questions.byId(repliedQuestion!)!;
-    return [answerReply(app, answerQuestion(app, actorOf(sender.official), question.reference, text), question.reference)];
+    const prompt = (JSON.parse(replied!.payload) as OutboxPayload).staffPrompt;
+    return [runCommand(app, commandForReply(prompt, question.reference, text), sender.official, sender.groupOfficeKey, message)];
   }
   return [runCommand(app, parsed.command, sender.official, sender.groupOfficeKey, message)];
 }
@@ -75,13 +87,20 @@ function runCommand(app: AppContext, command: StaffCommand, official: OfficialRo
       const result = requestInfo(app, actor, command.reference, command.text);
       return result.ok ? t(app, "staff.info_requested", { reference: command.reference }) : errorText(app, result.error);
     }
+    case "extend":
+      return extensionReplyText(app, extendQuestion(app, actor, command.reference, command.date, command.reason), command.reference);
     case "pending":
       return pendingList(app, groupOfficeKey ?? official.officeKey);
     case "bind_group":
       return bindGroup(app, official, command.officeKey, message);
+    case "commitment_add":
+    case "commitment_progress":
+    case "commitment_cancel":
+    case "commitment_list":
+      return commitmentStaffReply(app, actor, command, groupOfficeKey ?? official.officeKey);
     case "help":
     case "link":
-      return t(app, "staff.help");
+      return `${t(app, "staff.help")}\n${t(app, "deadlines.staff.help_line")}\n${t(app, "commitments.staff.help_line")}`;
   }
 }
 

@@ -384,12 +384,16 @@ describe("order and priority", () => {
     expect(texts(channel)).toEqual(["reply-1", "bulk-1", "bulk-2", "bulk-3"]);
   });
 
-  it("priority does not reorder messages to the same chat", async () => {
+  it("a reply is not held back by a bulk row to the same chat; each priority keeps its order", async () => {
+    // Issue 6: replies always go before announcements, even when the citizen's own announcement
+    // row is still queued far back in a broadcast.
     const { repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 1, ratePerChatPerSecond: 0 } });
     enqueue(repos, "bulk-1", "chat-a", { priority: 1 });
+    enqueue(repos, "bulk-2", "chat-a", { priority: 1 });
     enqueue(repos, "reply-1", "chat-a", { priority: 0 });
-    await run(dispatcher, 30, 100);
-    expect(texts(channel)).toEqual(["bulk-1", "reply-1"]);
+    enqueue(repos, "reply-2", "chat-a", { priority: 0 });
+    await run(dispatcher, 50, 100);
+    expect(texts(channel)).toEqual(["reply-1", "reply-2", "bulk-1", "bulk-2"]);
   });
 });
 

@@ -19,7 +19,7 @@ describe("consent, privacy and restarts", () => {
     const db = h.runtime.db.$client;
     expect(db.prepare("select decision, notice_version, channel from consents").all()).toEqual([{ decision: "refused", notice_version: "2026-01", channel: "memory" }]);
     await h.say(ANA, "menu");
-    const info = await h.say(ANA, "5");
+    const info = await h.say(ANA, "Información sobre la rendición de cuentas");
     expect(info.at(-1)?.text).toContain("rendición de cuentas");
     // Asking without consent leads back to the notice, and the typed question is not kept.
     await h.say(ANA, "menu");
@@ -157,7 +157,7 @@ describe("bad input", () => {
     await h.say(ANA, "menu");
     const [garbage] = await h.say(ANA, "99");
     expect(garbage?.text).toContain("No entendí");
-    expect(garbage?.options?.length).toBe(7);
+    expect(garbage?.options?.length).toBe(9);
   });
 
   it("stores SQL- and markup-looking text literally and harmlessly", async () => {

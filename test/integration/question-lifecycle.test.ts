@@ -85,7 +85,7 @@ describe("question lifecycle", () => {
     await h.say(ANA, "no sé cuál es");
     expect(h.last(ANA)).toContain("no parece un número de radicado");
     await h.say(ANA, "menu");
-    await h.say(ANA, "3"); // my questions
+    await h.say(ANA, "ver mis preguntas");
     expect(h.last(ANA)).toContain(anas);
     expect(h.last(ANA)).not.toContain("RC-2026-000002");
   });
@@ -118,7 +118,7 @@ describe("question lifecycle", () => {
     expect(h.runtime.app.repos.questions.byReference(ref)?.status).toBe("info_requested");
     h.clock.advanceMs(7 * 86_400_000); // Monday 9 March
     await h.say(ANA, "menu");
-    const prompt = await h.say(ANA, "4");
+    const prompt = await h.say(ANA, "enviar información que me pidieron");
     expect(prompt.at(-1)?.text).toContain("¿En qué dirección exacta está el hueco?");
     const done = await h.say(ANA, "Calle 12 con carrera 8, frente a la tienda");
     expect(done.at(-1)?.text).toContain("vuelve a empezar");

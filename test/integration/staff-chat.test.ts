@@ -51,7 +51,7 @@ describe("officials in chats", () => {
 
     // The head answers by replying to the notice; the citizen receives it.
     const answered = await inGroup("jefa", "La cuadrilla repara el hueco este jueves.", noticeRow.id);
-    expect(answered[0]?.text).toContain(`respuesta a ${ref} quedó registrada`);
+    expect(answered.find((m) => !m.editChannelMessageId)?.text).toContain(`respuesta a ${ref} quedó registrada`);
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain("La cuadrilla repara el hueco este jueves.");
   });
@@ -61,9 +61,10 @@ describe("officials in chats", () => {
     await inGroup("jefa", "/vincular_grupo infraestructura");
     await linkOfficial("otro", "salud");
     const ref = await fileQuestion(h, ANA);
-    expect((await inGroup("otro", `/responder ${ref} no es de ustedes`))[0]?.text).toContain("no puede actuar");
+    expect((await inGroup("otro", `/responder ${ref} no es de ustedes`)).find((m) => !m.editChannelMessageId)?.text).toContain("no puede actuar");
     expect((await h.say("otro", `/responder@RindeBot ${ref} tampoco`))[0]?.text).toContain("no puede actuar");
-    expect((await h.say("jefa", `/reasignar ${ref} ambiente es de la quebrada`))[0]?.text).toContain("pasó a Secretaría de Ambiente");
+    const reassigned = await h.say("jefa", `/reasignar ${ref} ambiente es de la quebrada`);
+    expect(reassigned.map((m) => m.text).join("\n")).toContain("pasó a Secretaría de Ambiente");
     expect((await h.say("jefa", "/pendientes"))[0]?.text).toContain("no tiene preguntas pendientes");
     expect((await h.say("jefa", "/responder"))[0]?.text).toContain("/responder RC-2026-000123");
     expect((await h.say("jefa", "hola"))[0]?.text).toContain("Comandos para funcionarios");

@@ -55,7 +55,9 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
 
     async send(message: OutboundMessage): Promise<SendResult> {
       if (message.address !== address) return { ok: false, kind: "permanent", reason: "unknown console address", unreachable: true };
-      const body = renderNumberedOptions(message.text, message.options);
+      // A terminal cannot receive a file: name it under the caption.
+      const caption = message.document ? `${message.text}\n📎 ${message.document.fileName}` : message.text;
+      const body = renderNumberedOptions(caption, message.options);
       const text = options.interactive ? `\n${body.replace(/^/gm, "  ")}\n\n` : `${body}\n\n`;
       options.output.write(text);
       prompt();

@@ -9,6 +9,8 @@ import { officeName } from "../../services/context.ts";
 import { answerQuestion, reassignQuestion, requestInfo, showQuestion, type QuestionError } from "../../services/questions.ts";
 import { parse, required } from "../args.ts";
 import { CliError, printJson, table } from "../output.ts";
+import { dueDateExplanation, dueDateLines, runExtend } from "./deadlines.ts";
+import { runQuestionsReport } from "./surveys.ts";
 
 const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn"];
 
@@ -70,8 +72,10 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     if (!result.ok) throw new CliError(ERRORS[result.error]);
     const [row] = rowsWithDeadline(runtime, [result.question]);
     const history = result.history.map((e) => ({ at: new Date(e.atMs).toISOString(), kind: e.kind, actor: e.actor, data: JSON.parse(e.data) as unknown }));
-    if (values.json) return printJson({ ...row, history });
+    const explanation = dueDateExplanation(runtime, result.question, result.history);
+    if (values.json) return printJson({ ...row, dueDateExplanation: explanation, history });
     const lines = Object.entries(row!).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`);
+    lines.push("", ...dueDateLines(runtime, explanation));
     lines.push("", "history:", ...history.map((h) => `  ${h.at}  ${h.kind.padEnd(14)} ${h.actor.padEnd(12)} ${JSON.stringify(h.data)}`));
     process.stdout.write(`${lines.join("\n")}\n`);
   },
@@ -93,6 +97,8 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     if (!result.ok) throw new CliError(ERRORS[result.error]);
     process.stdout.write(`${result.question.reference}: the citizen was asked for more information; the term is paused.\n`);
   },
+  extend: (runtime, args) => runExtend(runtime, args, actorFrom),
+  report: runQuestionsReport,
   export(runtime, args) {
     const { values } = parse(args, { out: { type: "string" }, office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } });
     const rows = rowsWithDeadline(runtime, runtime.app.repos.questions.list(listFilter(runtime, values)));

@@ -1,22 +1,36 @@
 import type { Db } from "../client.ts";
+import { createAnnouncementsRepo } from "./announcements.ts";
+import { createAppStateRepo } from "./app-state.ts";
+import { createAttachmentsRepo } from "./attachments.ts";
 import { createCitizensRepo } from "./citizens.ts";
+import { createEventsRepo } from "./events.ts";
 import { createInboundRepo } from "./inbound.ts";
 import { createInvitesRepo } from "./invites.ts";
+import { createJobsRepo } from "./jobs.ts";
 import { createOfficesRepo } from "./offices.ts";
 import { createOfficialsRepo } from "./officials.ts";
 import { createOutboxRepo } from "./outbox.ts";
 import { createQuestionsRepo } from "./questions.ts";
+import { createStaffConversationsRepo } from "./staff-conversations.ts";
+import { createSubscriptionsRepo } from "./subscriptions.ts";
 
 /** Every repository over one database handle. */
 export function createRepos(db: Db) {
   return {
+    announcements: createAnnouncementsRepo(db),
+    appState: createAppStateRepo(db),
+    attachments: createAttachmentsRepo(db),
     citizens: createCitizensRepo(db),
+    events: createEventsRepo(db),
     inbound: createInboundRepo(db),
     invites: createInvitesRepo(db),
+    jobs: createJobsRepo(db),
     offices: createOfficesRepo(db),
     officials: createOfficialsRepo(db),
     outbox: createOutboxRepo(db),
     questions: createQuestionsRepo(db),
+    staffConversations: createStaffConversationsRepo(db),
+    subscriptions: createSubscriptionsRepo(db),
   };
 }
 

@@ -2,11 +2,13 @@
  * The durable outbox. Rows are written in the same transaction as the state change they announce;
  * dispatchers claim due rows atomically (a claim expires, so a crashed dispatcher's rows are
  * reclaimed) and record the outcome. Per chat, a row is only claimed once every earlier row of that
- * chat is settled, so a chat's messages never overtake each other. Consequence: rows are enqueued
+ * chat with the same or a more urgent priority is settled, so a chat's messages never overtake each
+ * other, except that a reply (priority 0) is never held back by a bulk announcement (priority 1)
+ * still waiting its turn (issue 6: replies always go before bulk). Consequence: rows are enqueued
  * when they are due (the scheduler enqueues reminders at their time); a row dated in the future
- * would hold back every later row of its chat.
+ * would hold back every later row of its chat and priority.
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { outbox } from "../schema.ts";
 
@@ -14,6 +16,15 @@ export interface OutboxPayload {
   text: string;
   options?: string[];
   replyToChannelMessageId?: string;
+  /** Action buttons, forced reply, edit of an earlier message, one file: see OutboundMessage. */
+  buttons?: { label: string; action: string }[];
+  forceReply?: boolean;
+  editChannelMessageId?: string;
+  media?: { kind: "photo" | "document"; fileRef: string; fileName?: string };
+  /** A file made by the bot (an event's .ics), see OutboundMessage.document. */
+  document?: { fileName: string; mimeType: string; content: string };
+  /** What an official's reply to this message does (a prompt sent after a notice's button). */
+  staffPrompt?: { kind: "answer" | "request_info" | "reassign" | "extend"; officeKey?: string };
 }
 
 export interface NewOutboxRow {
@@ -28,6 +39,12 @@ export interface NewOutboxRow {
 }
 
 export type OutboxRow = typeof outbox.$inferSelect;
+
+/** Keys starting with `prefix`, as a range the unique key index serves (portable, unlike LIKE). */
+function keyPrefixRange(prefix: string) {
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return and(gte(outbox.idempotencyKey, prefix), lt(outbox.idempotencyKey, upper));
+}
 
 export function createOutboxRepo(db: Db) {
   const insert = db
@@ -65,9 +82,10 @@ export function createOutboxRepo(db: Db) {
 
     /**
      * Claims up to `limit` due rows of the given channels for `workerId` until `claimMs` from now,
-     * replies before bulk, oldest first, at most one row per chat.
+     * replies before bulk, earliest due first, at most one row per chat. Claim one channel at a time
+     * (as the dispatcher does) so the index serves the order.
      */
-    claim(input: { channels: readonly string[]; workerId: string; nowMs: number; claimMs: number; limit: number }): OutboxRow[] {
+    claim(input: { channels: readonly string[]; workerId: string; nowMs: number; claimMs: number; limit: number; maxPriority?: 0 | 1 }): OutboxRow[] {
       if (input.channels.length === 0) return [];
       const { nowMs } = input;
       const due = db
@@ -77,12 +95,16 @@ export function createOutboxRepo(db: Db) {
           and(
             eq(outbox.status, "pending"),
             inArray(outbox.channel, [...input.channels]),
+            input.maxPriority === undefined ? undefined : lte(outbox.priority, input.maxPriority),
             sql`${outbox.notBeforeMs} <= ${nowMs}`,
             sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`,
-            sql`not exists (select 1 from ${outbox} as earlier where earlier.channel = ${outbox.channel} and earlier.address = ${outbox.address} and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
+            sql`not exists (select 1 from ${outbox} as earlier where earlier.channel = ${outbox.channel} and earlier.address = ${outbox.address} and earlier.status = 'pending' and earlier.id < ${outbox.id} and earlier.priority <= ${outbox.priority})`,
           ),
         )
-        .orderBy(asc(outbox.priority), asc(outbox.id))
+        // In the order of the index outbox_due (status, channel, priority, not_before_ms): a claim reads
+        // the first due rows instead of sorting a whole broadcast (0.5 ms instead of 300 ms with
+        // 100,000 queued). Rows due at the same instant keep id order.
+        .orderBy(asc(outbox.priority), asc(outbox.notBeforeMs), asc(outbox.id))
         .limit(input.limit);
       return db
         .update(outbox)
@@ -131,19 +153,70 @@ export function createOutboxRepo(db: Db) {
         .all();
     },
 
-    /** The earliest time any pending row of these channels becomes due, if any. */
-    nextDueMs(channels: readonly string[]): number | undefined {
-      if (channels.length === 0) return undefined;
-      const row = db
-        .select({ at: sql<number | null>`min(max(${outbox.notBeforeMs}, coalesce(${outbox.claimedUntilMs} + 1, 0)))` })
-        .from(outbox)
-        .where(and(eq(outbox.status, "pending"), inArray(outbox.channel, [...channels])))
-        .get();
-      return row?.at ?? undefined;
+    /**
+     * The earliest time an unclaimed pending row of these channels (and at most this priority)
+     * becomes due, if any: one ordered index lookup per channel and priority, however long the
+     * queue. Rows under another dispatcher's claim are not counted; the dispatcher's polling picks
+     * them up when a claim expires.
+     */
+    nextDueMs(channels: readonly string[], maxPriority?: 0 | 1): number | undefined {
+      let earliest: number | undefined;
+      for (const channel of channels) {
+        for (const priority of maxPriority === 0 ? [0] : [0, 1]) {
+          const row = db
+            .select({ at: outbox.notBeforeMs })
+            .from(outbox)
+            .where(and(eq(outbox.status, "pending"), eq(outbox.channel, channel), eq(outbox.priority, priority), sql`${outbox.claimedUntilMs} is null`))
+            .orderBy(asc(outbox.notBeforeMs))
+            .limit(1)
+            .get();
+          if (row && (earliest === undefined || row.at < earliest)) earliest = row.at;
+        }
+      }
+      return earliest;
     },
 
     findById(id: number): OutboxRow | undefined {
       return db.select().from(outbox).where(eq(outbox.id, id)).get();
+    },
+
+    /** Sent rows about a question that carry a channel message id (notices to edit later), oldest first. */
+    sentForQuestion(questionId: number): OutboxRow[] {
+      return db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.questionId, questionId), eq(outbox.status, "sent"), sql`${outbox.channelMessageId} is not null`))
+        .orderBy(asc(outbox.id))
+        .all();
+    },
+
+    /**
+     * Delivery figures of the rows whose key starts with `prefix` (an announcement's `ann:<id>:`),
+     * read through the unique key index as a range.
+     */
+    countByKeyPrefix(prefix: string): { pending: number; sent: number; failed: number; unreachable: number } {
+      const rows = db
+        .select({ status: outbox.status, count: sql<number>`count(*)` })
+        .from(outbox)
+        .where(keyPrefixRange(prefix))
+        .groupBy(outbox.status)
+        .all();
+      const count = (status: OutboxRow["status"]) => rows.find((r) => r.status === status)?.count ?? 0;
+      return { pending: count("pending"), sent: count("sent"), failed: count("failed"), unreachable: count("unreachable") };
+    },
+
+    /**
+     * Withdraws pending bulk rows no dispatcher holds: those of one chat (a citizen who wrote a stop
+     * word) or those whose key starts with `keyPrefix` (a cancelled announcement). They become
+     * `failed` with `reason`, so figures still add up. Returns how many.
+     */
+    withdrawPendingBulk(target: { channel: string; address: string } | { keyPrefix: string }, reason: string, nowMs: number): number {
+      const scope = "keyPrefix" in target ? keyPrefixRange(target.keyPrefix) : and(eq(outbox.channel, target.channel), eq(outbox.address, target.address));
+      return db
+        .update(outbox)
+        .set({ status: "failed", lastError: reason })
+        .where(and(scope, eq(outbox.status, "pending"), eq(outbox.priority, 1), sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
+        .run().changes;
     },
 
     findByChannelMessage(channel: string, channelMessageId: string): OutboxRow | undefined {

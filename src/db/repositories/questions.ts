@@ -1,5 +1,5 @@
 /** Questions (peticiones), their radicado counter and their append-only history. */
-import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { citizens, questionEvents, questions, referenceCounters } from "../schema.ts";
 
@@ -59,6 +59,28 @@ export function createQuestionsRepo(db: Db) {
       }
       const query = db.select().from(questions).where(and(...conditions)).orderBy(desc(questions.id));
       return filter.limit ? query.limit(filter.limit).all() : query.all();
+    },
+    /** Open questions of an office due on or before `throughDate`, earliest first (index questions_office_status_due). */
+    dueThrough(officeKey: string, throughDate: string, limit: number): QuestionRow[] {
+      return db
+        .select()
+        .from(questions)
+        .where(and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)))
+        .orderBy(asc(questions.dueDate), asc(questions.id))
+        .limit(limit)
+        .all();
+    },
+    /** Open questions of an office already overdue (due before `today`) and due in [today, throughDate]. */
+    countDue(officeKey: string, today: string, throughDate: string): { overdue: number; dueSoon: number } {
+      const row = db
+        .select({
+          overdue: sql<number>`coalesce(sum(case when ${questions.dueDate} < ${today} then 1 else 0 end), 0)`,
+          dueSoon: sql<number>`coalesce(sum(case when ${questions.dueDate} >= ${today} then 1 else 0 end), 0)`,
+        })
+        .from(questions)
+        .where(and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)))
+        .get();
+      return { overdue: row?.overdue ?? 0, dueSoon: row?.dueSoon ?? 0 };
     },
     /**
      * Routing corrections learned from reassignments after `afterEventId`: the question's text and

@@ -1,0 +1,291 @@
+/**
+ * Actions of the communications staff's event wizard (flows/event_wizard.yaml), run by
+ * src/services/event-wizard.ts for a linked official. Each typed answer is checked at once with the
+ * same pure rules the services apply when saving (src/core/events.ts), and refusals say why.
+ */
+import type { Actor, Role } from "../../core/authorization.ts";
+import { clockTimeToSeconds } from "../../core/calendar/index.ts";
+import { EVENT_KINDS, eventInstants, formatClock, isHttpUrl, parseDateInput, parseTimeInput, timeErrors, type EventError, type Segment } from "../../core/events.ts";
+import type { OfficialRow } from "../../db/repositories/officials.ts";
+import type { MenuOption } from "../../engine/engine.ts";
+import { DEFAULT_LOCALE } from "../../i18n/index.ts";
+import type { ActionOutcome } from "../actions.ts";
+import { announcementProgress, createAnnouncement, previewAnnouncement, type AnnouncementError } from "../announcements.ts";
+import { render, type AppContext } from "../context.ts";
+import { planProgressReports, progressBar } from "../event-jobs.ts";
+import { cancelEvent, createEvent, eventCard, eventOptionLabel, isUpcoming, updateEvent, whenText, type EventChanges, type EventServiceError } from "../events.ts";
+import { districtsOf } from "../subscriptions.ts";
+
+export interface StaffActionContext {
+  app: AppContext;
+  official: OfficialRow;
+  /** The official's private chat (where progress reports go). */
+  chat: { channel: string; address: string };
+  data: Readonly<Record<string, unknown>>;
+}
+
+export interface StaffActionDefinition {
+  results: readonly string[];
+  run(ctx: StaffActionContext): ActionOutcome;
+}
+
+const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
+const str = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
+const num = (value: unknown): number => (typeof value === "number" ? value : /^\d{1,15}$/.test(str(value)) ? Number(value) : Number.NaN);
+/** "-" (or nothing) means "none" for optional answers. */
+const optional = (value: unknown): string | null => (str(value) === "-" || str(value) === "" ? null : str(value));
+
+export function actorOf(official: OfficialRow): Actor {
+  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role as Role, active: official.active };
+}
+
+/** One line per reason, in staff language. */
+export function eventErrorsText(app: AppContext, errors: readonly EventError[]): string {
+  return errors.map((e) => `• ${t(app, `event_wizard.errors.${e.code}`, { key: e.key ?? "" })}`).join("\n");
+}
+
+function serviceErrorText(app: AppContext, error: EventServiceError | AnnouncementError): string {
+  if (error.code === "invalid") return eventErrorsText(app, error.errors);
+  return `• ${t(app, `event_wizard.errors.${error.code}`, { key: "key" in error ? error.key : "" })}`;
+}
+
+const refused = (reason: string): ActionOutcome => ({ result: "refused", data: { reason } });
+
+function timeOf(app: AppContext, data: Readonly<Record<string, unknown>>): { ok: true; startsAtMs: number; endsAtMs: number } | { ok: false; reason: string } {
+  const date = parseDateInput(str(data.dateInput));
+  if (!date) return { ok: false, reason: `• ${t(app, "event_wizard.errors.bad_date")}` };
+  const start = parseTimeInput(str(data.startInput));
+  const end = parseTimeInput(str(data.endInput));
+  if (!start || !end) return { ok: false, reason: `• ${t(app, "event_wizard.errors.bad_time")}` };
+  const { startsAtMs, endsAtMs } = eventInstants(date, start, end, app.profile.timezone);
+  const errors = timeErrors(startsAtMs, endsAtMs, app.clock.nowMs());
+  return errors.length ? { ok: false, reason: eventErrorsText(app, errors) } : { ok: true, startsAtMs, endsAtMs };
+}
+
+/** "1, 3", district keys or names; "0", "-" or "todas" for the whole municipality. */
+function districtsFrom(app: AppContext, input: string): { ok: true; keys: string[] } | { ok: false; unknown: string } {
+  const districts = districtsOf(app);
+  const normalized = input.toLowerCase().trim();
+  if (["0", "-", "todas", "todos", "all", "ninguna"].includes(normalized)) return { ok: true, keys: [] };
+  const keys: string[] = [];
+  for (const part of normalized.split(/[,;\s]+/).filter(Boolean)) {
+    const byNumber = /^\d+$/.test(part) ? districts[Number(part) - 1] : undefined;
+    const found = byNumber ?? districts.find((d) => d.key === part || d.name.toLowerCase() === part);
+    if (!found) return { ok: false, unknown: part };
+    keys.push(found.key);
+  }
+  return { ok: true, keys: [...new Set(keys)] };
+}
+
+function draftCard(app: AppContext, data: Readonly<Record<string, unknown>>): string {
+  return eventCard(
+    app,
+    {
+      kind: str(data.kind) as (typeof EVENT_KINDS)[number],
+      title: str(data.title),
+      description: optional(data.description) ?? "",
+      startsAtMs: num(data.startsAtMs),
+      endsAtMs: num(data.endsAtMs),
+      place: optional(data.place),
+      virtualUrl: optional(data.virtualUrl),
+      officeKey: optional(data.officeKey),
+      districts: Array.isArray(data.districts) ? (data.districts as string[]) : [],
+    },
+    DEFAULT_LOCALE,
+  );
+}
+
+const create: Record<string, StaffActionDefinition> = {
+  "wizard.start_draft": {
+    results: ["ready"],
+    run: ({ app }) => ({ result: "ready", clearData: true, data: { kindOptions: EVENT_KINDS.map((k): MenuOption => ({ value: k, label: t(app, `event_kinds.${k}`) })) } }),
+  },
+  "wizard.check_time": {
+    results: ["ok", "refused"],
+    run: ({ app, data }) => {
+      const time = timeOf(app, data);
+      return time.ok ? { result: "ok", data: { startsAtMs: time.startsAtMs, endsAtMs: time.endsAtMs } } : refused(time.reason);
+    },
+  },
+  "wizard.check_where": {
+    results: ["ok", "refused"],
+    run: ({ app, data }) => {
+      const place = optional(data.placeInput);
+      const virtualUrl = optional(data.linkInput);
+      if (!place && !virtualUrl) return refused(eventErrorsText(app, [{ code: "place_or_link_required" }]));
+      if (virtualUrl && !isHttpUrl(virtualUrl)) return refused(eventErrorsText(app, [{ code: "invalid_url" }]));
+      const districtList = districtsOf(app).map((d, i) => `${i + 1}. ${d.name}`).join("\n");
+      return { result: "ok", data: { place, virtualUrl, districtList } };
+    },
+  },
+  "wizard.check_districts": {
+    results: ["ok", "refused"],
+    run: ({ app, data }) => {
+      const parsed = districtsFrom(app, str(data.districtsInput));
+      if (!parsed.ok) return refused(eventErrorsText(app, [{ code: "unknown_district", key: parsed.unknown }]));
+      const officeOptions = app.profile.offices.map((o): MenuOption => ({ value: o.key, label: o.name }));
+      return { result: "ok", data: { districts: parsed.keys, officeOptions } };
+    },
+  },
+  "wizard.summary": {
+    results: ["ready"],
+    run: ({ app, data }) => ({ result: "ready", data: { summary: draftCard(app, data), officeOptions: null, kindOptions: null } }),
+  },
+  "wizard.create": {
+    results: ["created", "refused"],
+    run: ({ app, official, data }) => {
+      const outcome = createEvent(app, actorOf(official), {
+        kind: str(data.kind),
+        title: str(data.title),
+        description: optional(data.description) ?? "",
+        startsAtMs: num(data.startsAtMs),
+        endsAtMs: num(data.endsAtMs),
+        place: optional(data.place),
+        virtualUrl: optional(data.virtualUrl),
+        officeKey: optional(data.officeKey),
+        districts: Array.isArray(data.districts) ? (data.districts as string[]) : [],
+        topics: [],
+      });
+      if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
+      return { result: "created", clearData: true, data: { eventId: String(outcome.event.id), title: outcome.event.title } };
+    },
+  },
+};
+
+function eventOfData(app: AppContext, data: Readonly<Record<string, unknown>>) {
+  const event = app.repos.events.get(num(data.eventId));
+  return event && isUpcoming(event, app.clock.nowMs()) ? event : undefined;
+}
+
+function changesFrom(app: AppContext, data: Readonly<Record<string, unknown>>): { ok: true; changes: EventChanges } | { ok: false; reason: string } {
+  const value = str(data.valueInput);
+  switch (str(data.editField)) {
+    case "time": {
+      const time = timeOf(app, data);
+      return time.ok ? { ok: true, changes: { startsAtMs: time.startsAtMs, endsAtMs: time.endsAtMs } } : time;
+    }
+    case "place":
+      return { ok: true, changes: { place: optional(value) } };
+    case "link":
+      return { ok: true, changes: { virtualUrl: optional(value) } };
+    case "title":
+      return { ok: true, changes: { title: value } };
+    default:
+      return { ok: true, changes: { description: optional(value) ?? "" } };
+  }
+}
+
+const manage: Record<string, StaffActionDefinition> = {
+  "wizard.event_options": {
+    results: ["some", "none"],
+    run: ({ app }) => {
+      const events = app.repos.events.upcoming({ afterMs: app.clock.nowMs(), limit: 12 });
+      if (events.length === 0) return { result: "none" };
+      return { result: "some", data: { eventOptions: events.map((e): MenuOption => ({ value: String(e.id), label: `#${e.id} ${eventOptionLabel(app, e, DEFAULT_LOCALE)}` })) } };
+    },
+  },
+  "wizard.describe_event": {
+    results: ["found", "not_found"],
+    run: ({ app, data }) => {
+      const event = eventOfData(app, data);
+      if (!event) return { result: "not_found" };
+      return { result: "found", data: { summary: eventCard(app, event, DEFAULT_LOCALE), yesCount: app.repos.events.rsvpCounts(event.id).yes, eventOptions: null } };
+    },
+  },
+  "wizard.update": {
+    results: ["updated", "refused"],
+    run: ({ app, official, data }) => {
+      const changes = changesFrom(app, data);
+      if (!changes.ok) return refused(changes.reason);
+      const outcome = updateEvent(app, actorOf(official), num(data.eventId), changes.changes);
+      if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
+      const yes = app.repos.events.rsvpCounts(outcome.event.id).yes;
+      const notice = outcome.notified ? t(app, "event_wizard.notified", { count: yes }) : "";
+      return { result: "updated", data: { summary: eventCard(app, outcome.event, DEFAULT_LOCALE), notice, valueInput: null, dateInput: null, startInput: null, endInput: null } };
+    },
+  },
+  "wizard.cancel": {
+    results: ["cancelled", "refused"],
+    run: ({ app, official, data }) => {
+      const outcome = cancelEvent(app, actorOf(official), num(data.eventId));
+      if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
+      return { result: "cancelled", clearData: true, data: { title: outcome.event.title, count: app.repos.events.rsvpCounts(outcome.event.id).yes } };
+    },
+  },
+};
+
+/** The segment an option names, for an event: its interested subscribers, every subscriber, or its RSVPs. */
+function segmentFor(app: AppContext, eventId: number, choice: string): Segment | undefined {
+  const event = app.repos.events.get(eventId);
+  if (!event) return undefined;
+  if (choice === "everyone") return { kind: "everyone" };
+  if (choice === "rsvps") return { kind: "rsvps", eventId, answer: "yes" };
+  if (event.topics.length === 0 && event.districts.length === 0) return { kind: "everyone" };
+  return { kind: "interests", topics: event.topics, districts: event.districts };
+}
+
+/** `2026-03-10 08:00` or `10/03/2026 8 am` in the profile's zone. */
+function scheduleFrom(app: AppContext, input: string): number | undefined {
+  const match = /^(\S+)\s+(.+)$/.exec(input.trim());
+  const date = match ? parseDateInput(match[1]!) : undefined;
+  const time = match ? parseTimeInput(match[2]!) : undefined;
+  return date && time ? eventInstants(date, time, time, app.profile.timezone).startsAtMs : undefined;
+}
+
+const announce: Record<string, StaffActionDefinition> = {
+  "wizard.preview": {
+    results: ["some", "none", "refused"],
+    run: ({ app, official, data }) => {
+      const eventId = num(data.eventId);
+      const segment = segmentFor(app, eventId, str(data.segmentChoice));
+      if (!segment) return refused(`• ${t(app, "event_wizard.errors.event_not_found")}`);
+      const outcome = previewAnnouncement(app, actorOf(official), { segment, eventId });
+      if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
+      const quiet = app.profile.quietHours;
+      const quietStart = formatClock(clockTimeToSeconds(quiet.start), "es");
+      const quietEnd = formatClock(clockTimeToSeconds(quiet.end), "es");
+      return { result: outcome.recipients > 0 ? "some" : "none", data: { count: outcome.recipients, quietStart, quietEnd, eventOptions: null } };
+    },
+  },
+  "wizard.announce": {
+    results: ["sent", "scheduled", "refused"],
+    run: ({ app, official, chat, data }) => {
+      const eventId = num(data.eventId);
+      const segment = segmentFor(app, eventId, str(data.segmentChoice));
+      const scheduleInput = str(data.scheduleInput);
+      const scheduledAtMs = scheduleInput ? scheduleFrom(app, scheduleInput) : undefined;
+      if (scheduleInput && scheduledAtMs === undefined) return { ...refused(`• ${t(app, "event_wizard.errors.bad_schedule")}`), clearData: true };
+      if (!segment) return { ...refused(`• ${t(app, "event_wizard.errors.event_not_found")}`), clearData: true };
+      const outcome = createAnnouncement(app, actorOf(official), { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
+      if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
+      const id = outcome.announcement.id;
+      planProgressReports(app, id, chat, app.clock.nowMs());
+      if (outcome.announcement.status === "scheduled") return { result: "scheduled", clearData: true, data: { id, count: outcome.recipients, when: whenText(app, { startsAtMs: outcome.announcement.scheduledAtMs, endsAtMs: outcome.announcement.scheduledAtMs }, DEFAULT_LOCALE) } };
+      return { result: "sent", clearData: true, data: { id, count: outcome.recipients } };
+    },
+  },
+  "wizard.announcement_options": {
+    results: ["some", "none"],
+    run: ({ app }) => {
+      const recent = app.repos.announcements.list({ limit: 10 }).filter((a) => a.createdBy !== "system");
+      if (recent.length === 0) return { result: "none" };
+      const label = (a: (typeof recent)[number]) => {
+        const event = a.eventId !== null ? app.repos.events.get(a.eventId) : undefined;
+        return `#${a.id} ${event ? event.title : (a.text ?? "").slice(0, 40)} (${t(app, `event_wizard.announcement_status.${a.status}`)})`;
+      };
+      return { result: "some", data: { announcementOptions: recent.map((a): MenuOption => ({ value: String(a.id), label: label(a) })) } };
+    },
+  },
+  "wizard.progress": {
+    results: ["found", "not_found"],
+    run: ({ app, data }) => {
+      const id = num(data.announcementId);
+      if (!app.repos.announcements.get(id)) return { result: "not_found" };
+      const progress = announcementProgress(app, id);
+      return { result: "found", clearData: true, data: { id, bar: progressBar(progress), ...progress } };
+    },
+  },
+};
+
+/** Every wizard action, by name (validated with the flows: see ACTION_RESULTS). */
+export const eventWizardActions: Record<string, StaffActionDefinition> = { ...create, ...manage, ...announce };
