@@ -1,0 +1,219 @@
+/**
+ * `npm run bench`: Rinde's inbound throughput and latency against the raw-SQLite floor, at 1,000 and
+ * 10,000 citizens, then the outbox drain rate and (when test/bench/routing.ts exists) the router.
+ *
+ *   npm run bench                         # 1,000 and 10,000 citizens
+ *   npm run bench -- --citizens=500,2000  # other sizes
+ *   npm run bench -- --no-dispatch        # skip the outbox drain
+ *
+ * Targets (issue): Rinde ≥ 0.5 of the floor, p99 ≤ 5 ms, throughput not falling as citizens grow.
+ * Misses are reported, not fatal; a failed correctness check (a reply or question missing) is.
+ */
+import { cpus, loadavg, totalmem, platform, release } from "node:os";
+import { BenchCheckError, benchConversation, warmUp, type ConversationResult } from "./conversation.ts";
+import { benchFloor, type FloorResult } from "./floor.ts";
+
+const TARGET_FRACTION = 0.5;
+const TARGET_P99_MS = 5;
+/** Seconds into the run after which the floor is no longer run a second time. */
+const AFTER_FLOOR_CUTOFF_S = 110;
+
+function argValue(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+const sizes = (argValue("citizens") ?? "1000,10000")
+  .split(",")
+  .map((s) => Number(s.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const withDispatch = !process.argv.includes("--no-dispatch");
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (n: number) => n.toFixed(3);
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = process.hrtime.bigint();
+  const cpu = cpus();
+  console.log("Rinde bench");
+  console.log(`  machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${platform()} ${release()}`);
+  console.log(`  node ${process.version}, better-sqlite3 on a temp file (WAL, synchronous=NORMAL), one transaction per message`);
+  console.log(`  load average before the run: ${loadavg().map((l) => l.toFixed(2)).join(", ")} (other work on this machine skews wall-clock figures; CPU µs/msg is steadier)`);
+  console.log(`  conversation per citizen: "hola" → consent "1" → question → "1" confirm office → "1" request type → radicado`);
+  console.log("");
+
+  const warmStart = process.hrtime.bigint();
+  const shape = await warmUp(300);
+  benchFloor({ citizens: 300, shape });
+  console.log(`warm-up: 1,500 messages through Rinde and the floor on throwaway databases (${fmt(Number(process.hrtime.bigint() - warmStart) / 1e6)} ms)`);
+  console.log(
+    `row shape per step (avg bytes, reply payload / conversation data): ${shape.map((s, i) => `${i + 1}: ${fmt(s.payloadBytes)}/${fmt(s.dataBytes)}`).join(", ")}`,
+  );
+  console.log("");
+
+  const results: { rinde: ConversationResult; floor: FloorResult }[] = [];
+  for (const citizens of sizes) {
+    // The floor runs right before and right after Rinde and the two are pooled, so drift in the
+    // machine's load or disk during the Rinde run affects both sides alike.
+    // On a machine so busy that the run is already long, the second floor run is skipped (the
+    // whole bench should stay within about three minutes).
+    const before = benchFloor({ citizens, shape });
+    const rinde = await benchConversation({ citizens, dispatch: withDispatch });
+    const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+    const after = elapsedS < AFTER_FLOOR_CUTOFF_S ? benchFloor({ citizens, shape }) : undefined;
+    const floor = after ? poolFloor(before, after) : before;
+    results.push({ rinde, floor });
+    const fraction = rinde.messagesPerSecond / floor.messagesPerSecond;
+    const floorRuns = after ? `${fmt(before.messagesPerSecond)} / ${fmt(after.messagesPerSecond)} msg/s before / after` : `${fmt(before.messagesPerSecond)} msg/s (before only: the run is long, the after run was skipped)`;
+    console.log(
+      `  ${fmt(citizens)} citizens: Rinde ${fmt(rinde.messagesPerSecond)} msg/s (p99 ${ms(rinde.p99Ms)} ms), floor ${floorRuns} → ${fraction.toFixed(2)} of the floor; ${fmt(rinde.questionsFiled)} questions filed, every reply checked`,
+    );
+  }
+  console.log("");
+
+  console.log("Inbound (handler: dedup + citizen + engine + actions + conversation + outbox, one transaction per message)");
+  console.log(
+    table(
+      ["citizens", "messages", "Rinde msg/s", "p50 ms", "p99 ms", "max ms", "floor msg/s", "floor p50", "floor p99", "fraction", "peak RSS MB"],
+      results.map(({ rinde, floor }) => [
+        fmt(rinde.citizens),
+        fmt(rinde.messages),
+        fmt(rinde.messagesPerSecond),
+        ms(rinde.p50Ms),
+        ms(rinde.p99Ms),
+        ms(rinde.maxMs),
+        fmt(floor.messagesPerSecond),
+        ms(floor.p50Ms),
+        ms(floor.p99Ms),
+        (rinde.messagesPerSecond / floor.messagesPerSecond).toFixed(2),
+        fmt(rinde.peakRssMb, 1),
+      ]),
+    ),
+  );
+  console.log("");
+  console.log("CPU per message (user + system, all threads) and GC");
+  console.log(
+    table(
+      ["citizens", "Rinde CPU µs/msg", "floor CPU µs/msg", "CPU fraction", "Rinde GC ms", "GC % of loop", "preemptions/s Rinde / floor"],
+      results.map(({ rinde, floor }) => [
+        fmt(rinde.citizens),
+        fmt(rinde.cpuMicrosPerMessage),
+        fmt(floor.cpuMicrosPerMessage),
+        (floor.cpuMicrosPerMessage / rinde.cpuMicrosPerMessage).toFixed(2),
+        fmt(rinde.gcMs),
+        `${((100 * rinde.gcMs) / 1000 / rinde.seconds).toFixed(1)} %`,
+        `${fmt(rinde.involuntaryContextSwitches / rinde.seconds)} / ${fmt(floor.involuntaryContextSwitches / floor.seconds)}`,
+      ]),
+    ),
+  );
+  console.log("");
+  const STEP_NAMES = ['1 "hola" → notice', '2 "1" → consent', "3 question → route", '4 "1" → confirm', '5 "1" → file'];
+  console.log("Rinde latency per conversation step (ms)");
+  console.log(
+    table(
+      ["step", ...results.flatMap(({ rinde }) => [`${fmt(rinde.citizens)}: mean`, "p50", "p99"])],
+      STEP_NAMES.map((name, i) => [name, ...results.flatMap(({ rinde }) => [ms(rinde.perStep[i]!.meanMs), ms(rinde.perStep[i]!.p50Ms), ms(rinde.perStep[i]!.p99Ms)])]),
+    ),
+  );
+  console.log("");
+
+  if (withDispatch) {
+    console.log("Outbox drain (real dispatcher, in-memory channel, default batch of 100; drained after each round, so the backlog is one reply per citizen)");
+    console.log(
+      table(
+        ["citizens", "rows", "seconds", "rows/s", "peak RSS MB"],
+        results.map(({ rinde }) => [fmt(rinde.citizens), fmt(rinde.dispatch.rows), rinde.dispatch.seconds.toFixed(2), fmt(rinde.dispatch.rowsPerSecond), fmt(rinde.dispatch.peakRssMb, 1)]),
+      ),
+    );
+    console.log("");
+  }
+
+  await routingFigures();
+
+  console.log("Targets");
+  for (const { rinde, floor } of results) {
+    const fraction = rinde.messagesPerSecond / floor.messagesPerSecond;
+    const verdict = (ok: boolean) => (ok ? "ok  " : "MISS");
+    console.log(`  ${verdict(fraction >= TARGET_FRACTION)} ${fmt(rinde.citizens)} citizens: ${fraction.toFixed(2)} of the floor (target ≥ ${TARGET_FRACTION})`);
+    console.log(`  ${verdict(rinde.p99Ms <= TARGET_P99_MS)} ${fmt(rinde.citizens)} citizens: p99 ${ms(rinde.p99Ms)} ms (target ≤ ${TARGET_P99_MS} ms)`);
+  }
+  if (results.length >= 2) {
+    const first = results[0]!.rinde;
+    const last = results[results.length - 1]!.rinde;
+    const ratio = last.messagesPerSecond / first.messagesPerSecond;
+    // Within 10 % counts as "not falling": run-to-run noise on a shared 2-core machine is about that.
+    console.log(
+      `  ${ratio >= 0.9 ? "ok  " : "MISS"} throughput at ${fmt(last.citizens)} vs ${fmt(first.citizens)} citizens: ${ratio.toFixed(2)}× (target: not falling, ≥ 0.90× allowing for noise)`,
+    );
+    // The same question in CPU time, which other load on the machine disturbs much less.
+    const cpuRatio = first.cpuMicrosPerMessage / last.cpuMicrosPerMessage;
+    console.log(
+      `  ${cpuRatio >= 0.9 ? "ok  " : "MISS"} CPU per message at ${fmt(last.citizens)} vs ${fmt(first.citizens)} citizens: ${fmt(last.cpuMicrosPerMessage)} vs ${fmt(first.cpuMicrosPerMessage)} µs (${cpuRatio.toFixed(2)}× the throughput by CPU time)`,
+    );
+  }
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log("");
+  console.log(`process peak RSS ${fmt(maxRssMb, 1)} MB; total bench time ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+}
+
+/** Two floor runs of the same size as one: messages over total time, p50/p99 averaged, the larger max. */
+function poolFloor(a: FloorResult, b: FloorResult): FloorResult {
+  const messages = a.messages + b.messages;
+  const seconds = a.seconds + b.seconds;
+  return {
+    citizens: a.citizens,
+    messages: a.messages,
+    seconds,
+    messagesPerSecond: messages / seconds,
+    cpuMicrosPerMessage: (a.cpuMicrosPerMessage + b.cpuMicrosPerMessage) / 2,
+    involuntaryContextSwitches: a.involuntaryContextSwitches + b.involuntaryContextSwitches,
+    p50Ms: (a.p50Ms + b.p50Ms) / 2,
+    p99Ms: (a.p99Ms + b.p99Ms) / 2,
+    maxMs: Math.max(a.maxMs, b.maxMs),
+  };
+}
+
+/** The router's own figures, from test/bench/routing.ts when that file exists. */
+async function routingFigures(): Promise<void> {
+  const modulePath = "./routing.ts";
+  let mod: { benchRouting?: () => Promise<Record<string, unknown>> };
+  try {
+    mod = (await import(modulePath)) as typeof mod;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_MODULE_NOT_FOUND") console.log("Routing: test/bench/routing.ts not present, skipped");
+    else console.log(`Routing: could not load test/bench/routing.ts (${(error as Error).message.split("\n")[0]})`);
+    console.log("");
+    return;
+  }
+  if (typeof mod.benchRouting !== "function") {
+    console.log("Routing: test/bench/routing.ts does not export benchRouting(), skipped\n");
+    return;
+  }
+  try {
+    const figures = await mod.benchRouting();
+    console.log("Routing (test/bench/routing.ts)");
+    for (const [key, value] of Object.entries(figures)) {
+      const shown = typeof value === "number" ? (Number.isInteger(value) ? fmt(value) : fmt(value, value < 10 ? 3 : 1)) : JSON.stringify(value);
+      console.log(`  ${key}: ${shown}`);
+    }
+  } catch (error) {
+    console.log(`Routing: benchRouting() failed: ${(error as Error).message}`);
+  }
+  console.log("");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof BenchCheckError) process.stderr.write(`\nbench check failed: ${error.message}\n`);
+    else process.stderr.write(`\nbench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
