@@ -150,7 +150,8 @@ export const questionEvents = sqliteTable(
     /** JSON details (office keys, reason, ...). Never the citizen's personal data. */
     data: text("data").notNull().default("{}"),
   },
-  (t) => [index("question_events_question").on(t.questionId)],
+  // (kind, id): the router picks up new reassignments with `kind = 'reassigned' and id > ?`.
+  (t) => [index("question_events_question").on(t.questionId), index("question_events_kind").on(t.kind, t.id)],
 );
 
 export const outbox = sqliteTable(

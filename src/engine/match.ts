@@ -29,14 +29,15 @@ export function matchOption(text: string, labels: readonly string[]): number | u
   const asNumber = number !== undefined ? Number(number) : NUMBER_WORDS[input];
   if (asNumber !== undefined) return asNumber >= 1 && asNumber <= labels.length ? asNumber - 1 : undefined;
 
-  const normalized = labels.map(normalizeForMatch);
+  const normalized = labels.map(normalizedLabel);
   const exact = normalized.indexOf(input);
   if (exact !== -1) return exact;
   if (input.length >= 2) {
     const prefixed = uniqueIndex(normalized, (label) => label.startsWith(input) || label.split(" ").includes(input));
     if (prefixed !== undefined) return prefixed;
   }
-  if (input.length < 4) return undefined;
+  // Too short to be a typo of a label, or far longer than any label (a free-text question).
+  if (input.length < 4 || normalized.every((label) => input.length > label.length + 8)) return undefined;
   const tolerance = Math.max(1, Math.floor(input.length / 5));
   let best: number | undefined;
   let bestDistance = Infinity;
@@ -50,6 +51,18 @@ export function matchOption(text: string, labels: readonly string[]): number | u
     } else if (d === bestDistance) tie = true;
   });
   return bestDistance <= tolerance && !tie ? best : undefined;
+}
+
+const labelCache = new Map<string, string>();
+
+/** Labels repeat on every menu answer: normalize each once. */
+function normalizedLabel(label: string): string {
+  let value = labelCache.get(label);
+  if (value === undefined) {
+    value = normalizeForMatch(label);
+    if (labelCache.size < 5000) labelCache.set(label, value);
+  }
+  return value;
 }
 
 function uniqueIndex(labels: readonly string[], predicate: (label: string) => boolean): number | undefined {

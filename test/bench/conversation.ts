@@ -136,7 +136,15 @@ export async function benchConversation(options: ConversationOptions): Promise<C
   const tag = options.tag ?? `r${citizens}`;
   const dir = mkdtempSync(join(tmpdir(), "rinde-bench-"));
   const clock = createManualClock(START_MS);
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+  let runtime: ReturnType<typeof createRuntime>;
+  try {
+    runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  // As the bot does at start (createBot → start): the routing model is built before the first message.
+  void runtime.app.router;
   try {
     const sqlite = runtime.db.$client;
     const messages = citizens * CONVERSATION_STEPS;
@@ -206,6 +214,9 @@ export async function benchConversation(options: ConversationOptions): Promise<C
           // Sampling RSS is outside the per-message timing (but inside the round's wall time: ~µs per 1,024 messages).
           peakRss = Math.max(peakRss, rssMb());
           clock.advanceMs(1);
+          // The bot checkpoints on a timer between messages (src/db/client.ts startCheckpoints); this
+          // synchronous loop never yields to timers, so it does the same here, outside message timing.
+          runtime.db.$client.pragma("wal_checkpoint(PASSIVE)");
         }
       }
       seconds += Number(process.hrtime.bigint() - roundStart) / 1e9;

@@ -5,6 +5,8 @@
  *   npm run bench                         # 1,000 and 10,000 citizens
  *   npm run bench -- --citizens=500,2000  # other sizes
  *   npm run bench -- --no-dispatch        # skip the outbox drain
+ *   npm run bench -- --no-routing         # skip the router's figures
+ *   npm run bench -- --with=deadlines     # also the other benches here (deadlines, broadcast, telegram, all)
  *
  * Targets (issue): Rinde ≥ 0.5 of the floor, p99 ≤ 5 ms, throughput not falling as citizens grow.
  * Misses are reported, not fatal; a failed correctness check (a reply or question missing) is.
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
     console.log("");
   }
 
-  await routingFigures();
+  await extraBenches();
 
   console.log("Targets");
   for (const { rinde, floor } of results) {
@@ -179,34 +181,52 @@ function poolFloor(a: FloorResult, b: FloorResult): FloorResult {
   };
 }
 
-/** The router's own figures, from test/bench/routing.ts when that file exists. */
-async function routingFigures(): Promise<void> {
-  const modulePath = "./routing.ts";
-  let mod: { benchRouting?: () => Promise<Record<string, unknown>> };
-  try {
-    mod = (await import(modulePath)) as typeof mod;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "ERR_MODULE_NOT_FOUND") console.log("Routing: test/bench/routing.ts not present, skipped");
-    else console.log(`Routing: could not load test/bench/routing.ts (${(error as Error).message.split("\n")[0]})`);
-    console.log("");
-    return;
-  }
-  if (typeof mod.benchRouting !== "function") {
-    console.log("Routing: test/bench/routing.ts does not export benchRouting(), skipped\n");
-    return;
-  }
-  try {
-    const figures = await mod.benchRouting();
-    console.log("Routing (test/bench/routing.ts)");
-    for (const [key, value] of Object.entries(figures)) {
-      const shown = typeof value === "number" ? (Number.isInteger(value) ? fmt(value) : fmt(value, value < 10 ? 3 : 1)) : JSON.stringify(value);
-      console.log(`  ${key}: ${shown}`);
+/**
+ * Other benches in this folder, each owned by its own file and loaded only if present, so this
+ * bench still runs without them. Routing runs by default; the heavier ones are opt-in
+ * (`--with=deadlines,broadcast,telegram` or `--with=all`) to keep the default run near three minutes.
+ */
+const EXTRA_BENCHES = [
+  { name: "routing", file: "./routing.ts", fn: "benchRouting", byDefault: true },
+  { name: "deadlines", file: "./deadlines.ts", fn: "benchDeadlineSweep", byDefault: false },
+  { name: "broadcast", file: "./broadcast.ts", fn: "benchBroadcast", byDefault: false },
+  { name: "telegram", file: "./telegram.ts", fn: "benchTelegram", byDefault: false },
+] as const;
+
+async function extraBenches(): Promise<void> {
+  const wanted = new Set((argValue("with") ?? "").split(",").map((w) => w.trim()).filter(Boolean));
+  for (const extra of EXTRA_BENCHES) {
+    const selected = wanted.has("all") || wanted.has(extra.name) || (extra.byDefault && !process.argv.includes(`--no-${extra.name}`));
+    if (!selected) continue;
+    const label = `test/bench/${extra.file.slice(2)}`;
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(extra.file)) as Record<string, unknown>;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      console.log(code === "ERR_MODULE_NOT_FOUND" ? `${extra.name}: ${label} not present, skipped\n` : `${extra.name}: could not load ${label} (${(error as Error).message.split("\n")[0]})\n`);
+      continue;
     }
-  } catch (error) {
-    console.log(`Routing: benchRouting() failed: ${(error as Error).message}`);
+    const run = mod[extra.fn];
+    if (typeof run !== "function") {
+      console.log(`${extra.name}: ${label} does not export ${extra.fn}(), skipped\n`);
+      continue;
+    }
+    try {
+      const figures = (await (run as () => Promise<Record<string, unknown>>)()) ?? {};
+      console.log(`${extra.name[0]!.toUpperCase()}${extra.name.slice(1)} (${label})`);
+      for (const [key, value] of Object.entries(figures)) console.log(`  ${key}: ${showValue(value)}`);
+    } catch (error) {
+      console.log(`${extra.name}: ${extra.fn}() failed: ${(error as Error).message}`);
+    }
+    console.log("");
   }
-  console.log("");
+}
+
+function showValue(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? fmt(value) : fmt(value, Math.abs(value) < 10 ? 3 : 1);
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
 main().then(

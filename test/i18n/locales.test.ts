@@ -44,3 +44,35 @@ describe("locales", () => {
     expect(t.wordsInAllLocales("commands.menu")).toEqual(expect.arrayContaining(["menú", "menu", "home"]));
   });
 });
+
+describe("compiled templates", () => {
+  it("render every text exactly as i18next does, with, without and with missing variables", async () => {
+    const { default: i18next } = await import("i18next");
+    const reference = i18next.createInstance();
+    await reference.init({
+      initAsync: false,
+      lng: "es",
+      fallbackLng: "es",
+      resources: Object.fromEntries(locales.map((l) => [l, { translation: resources[l]! }])),
+      interpolation: { escapeValue: false },
+    });
+    const t = createTranslator(resources);
+    for (const locale of locales) {
+      for (const [key, text] of flat[locale]!) {
+        const names = variables(text);
+        const full = Object.fromEntries(names.map((n, i) => [n, i % 2 ? i : `<${n}>`]));
+        const partial = Object.fromEntries(names.slice(1).map((n) => [n, null]));
+        for (const vars of [full, partial, {}]) {
+          expect(t.t(locale, key, vars), `${locale}:${key}`).toBe(reference.getFixedT(locale)(key, vars));
+        }
+      }
+    }
+  });
+
+  it("takes variables from the defaults when the call lacks them", () => {
+    const t = createTranslator(resources);
+    expect(t.t("es", "ask.greet", {}, { entity: "Alcaldía de Prueba" })).toBe("¡Hola! Soy el asistente de la Alcaldía de Prueba.");
+    expect(t.t("es", "ask.greet", { entity: "X" }, { entity: "Y" })).toContain("de la X.");
+    expect(t.t("es", "no.such.key")).toBe("no.such.key");
+  });
+});

@@ -71,6 +71,23 @@ export function createCitizensRepo(db: Db) {
     })
     .prepare();
 
+  const byId = db.select().from(citizens).where(eq(citizens.id, sql.placeholder("id"))).prepare();
+  const insertConsent = db
+    .insert(consents)
+    .values({
+      citizenId: sql.placeholder("citizenId"),
+      decision: sql.placeholder("decision"),
+      noticeVersion: sql.placeholder("noticeVersion"),
+      channel: sql.placeholder("channel"),
+      decidedAtMs: sql.placeholder("now"),
+    })
+    .prepare();
+  const setConsent = db
+    .update(citizens)
+    .set({ consent: sql.placeholder("decision") as unknown as "granted" })
+    .where(eq(citizens.id, sql.placeholder("citizenId")))
+    .prepare();
+
   return {
     findContext(channel: string, address: string): CitizenContext | undefined {
       return findContext.get({ channel, address }) as CitizenContext | undefined;
@@ -92,10 +109,8 @@ export function createCitizensRepo(db: Db) {
 
     /** Records a consent decision as proof and updates the current state. */
     recordConsent(input: { citizenId: number; decision: "granted" | "refused" | "revoked"; noticeVersion: string; channel: string; nowMs: number }): void {
-      db.insert(consents)
-        .values({ citizenId: input.citizenId, decision: input.decision, noticeVersion: input.noticeVersion, channel: input.channel, decidedAtMs: input.nowMs })
-        .run();
-      db.update(citizens).set({ consent: input.decision }).where(eq(citizens.id, input.citizenId)).run();
+      insertConsent.run({ citizenId: input.citizenId, decision: input.decision, noticeVersion: input.noticeVersion, channel: input.channel, now: input.nowMs });
+      setConsent.run({ citizenId: input.citizenId, decision: input.decision });
     },
 
     consentHistory(citizenId: number) {
@@ -108,7 +123,7 @@ export function createCitizensRepo(db: Db) {
     },
 
     get(citizenId: number) {
-      return db.select().from(citizens).where(eq(citizens.id, citizenId)).get();
+      return byId.get({ id: citizenId });
     },
 
     markUnreachable(channel: string, address: string, nowMs: number): void {

@@ -1,5 +1,5 @@
 /** Offices (dependencias), kept in step with the municipality profile at start-up. */
-import { eq, notInArray } from "drizzle-orm";
+import { eq, notInArray, sql } from "drizzle-orm";
 import type { Office } from "../../config/profile.ts";
 import type { Db } from "../client.ts";
 import { offices } from "../schema.ts";
@@ -7,6 +7,7 @@ import { offices } from "../schema.ts";
 export type OfficeRow = typeof offices.$inferSelect;
 
 export function createOfficesRepo(db: Db) {
+  const byKey = db.select().from(offices).where(eq(offices.key, sql.placeholder("key"))).prepare();
   return {
     /**
      * Inserts or updates the profile's offices and deactivates offices the profile no longer has
@@ -26,7 +27,7 @@ export function createOfficesRepo(db: Db) {
       return db.select().from(offices).orderBy(offices.name).all();
     },
     get(key: string): OfficeRow | undefined {
-      return db.select().from(offices).where(eq(offices.key, key)).get();
+      return byKey.get({ key });
     },
     bind(key: string, binding: { telegramChatId?: string | null; whatsappJid?: string | null }, nowMs: number): void {
       db.update(offices).set({ ...binding, updatedAtMs: nowMs }).where(eq(offices.key, key)).run();

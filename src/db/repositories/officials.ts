@@ -1,5 +1,5 @@
 /** Officials (funcionarios) with their role, office and optional chat identity. */
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { officials } from "../schema.ts";
 
@@ -7,6 +7,17 @@ export type OfficialRow = typeof officials.$inferSelect;
 export type OfficialRole = OfficialRow["role"];
 
 export function createOfficialsRepo(db: Db) {
+  // Asked for every inbound message (is the sender an official?): prepared once.
+  const byAddress = db
+    .select()
+    .from(officials)
+    .where(and(eq(officials.channel, sql.placeholder("channel")), eq(officials.address, sql.placeholder("address")), eq(officials.active, true)))
+    .prepare();
+  const reachableIn = db
+    .select()
+    .from(officials)
+    .where(and(eq(officials.officeKey, sql.placeholder("officeKey")), eq(officials.active, true), isNotNull(officials.channel), isNotNull(officials.address)))
+    .prepare();
   return {
     add(input: { name: string; officeKey: string | null; role: OfficialRole; channel?: string | null; address?: string | null }, nowMs: number): OfficialRow {
       return db
@@ -25,19 +36,11 @@ export function createOfficialsRepo(db: Db) {
       return db.select().from(officials).where(eq(officials.id, id)).get();
     },
     findByAddress(channel: string, address: string): OfficialRow | undefined {
-      return db
-        .select()
-        .from(officials)
-        .where(and(eq(officials.channel, channel), eq(officials.address, address), eq(officials.active, true)))
-        .get();
+      return byAddress.get({ channel, address });
     },
     /** Active officials of an office who can be reached on a chat channel. */
     reachable(officeKey: string): OfficialRow[] {
-      return db
-        .select()
-        .from(officials)
-        .where(and(eq(officials.officeKey, officeKey), eq(officials.active, true), isNotNull(officials.channel), isNotNull(officials.address)))
-        .all();
+      return reachableIn.all({ officeKey });
     },
     remove(id: number, nowMs: number): boolean {
       return db.update(officials).set({ active: false, removedAtMs: nowMs }).where(and(eq(officials.id, id), eq(officials.active, true))).run().changes > 0;

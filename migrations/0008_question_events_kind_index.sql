@@ -1,0 +1,1 @@
+CREATE INDEX `question_events_kind` ON `question_events` (`kind`,`id`);
