@@ -68,7 +68,11 @@ export interface OutboundMessage {
   editChannelMessageId?: string;
   /** One file to send, with `text` as its caption. `fileRef` is the channel's own reference (a Telegram file_id). */
   media?: OutboundMedia;
-  /** A small file made by the bot (an event's calendar .ics), sent with `text` as its caption; channels without files send `text` alone. */
+  /**
+   * A small file made by the bot (an event's calendar .ics), sent with `text` as its caption, or
+   * right after `text` when the text is too long for a caption (the returned id is then the text's);
+   * channels without files send `text` alone.
+   */
   document?: OutboundDocument;
 }
 

@@ -17,6 +17,8 @@ export interface SentWhatsAppMessage {
   id: string;
   /** When it was sent, on the test's clock. */
   atMs: number;
+  /** What the adapter passed to sendMessage (a `document` message: the file, mimetype, fileName, caption). */
+  content: AnyMessageContent;
 }
 
 /** An error shaped like Baileys' Boom errors (`output.statusCode`). */
@@ -81,10 +83,12 @@ export function createFakeSocketFactory(options: { nowMs: () => number; pairingC
         const failure = failures.shift();
         if (failure) throw failure;
         if (socket.ended) throw boomLike("Connection Closed", DisconnectReason.connectionClosed);
-        const text = "text" in content && typeof content.text === "string" ? content.text : "";
+        // `text` is a text message's body, or a file's caption.
+        const body = "text" in content ? content.text : "caption" in content ? content.caption : undefined;
+        const text = typeof body === "string" ? body : "";
         const id = `3EB0FAKE${String(++sendCounter).padStart(6, "0")}`;
         const quotedId = sendOptions?.quoted?.key.id ?? undefined;
-        const record: SentWhatsAppMessage = { jid, text, id, atMs: options.nowMs(), ...(quotedId ? { quotedId } : {}) };
+        const record: SentWhatsAppMessage = { jid, text, id, atMs: options.nowMs(), content, ...(quotedId ? { quotedId } : {}) };
         socket.sent.push(record);
         return { key: { remoteJid: jid, fromMe: true, id }, message: { conversation: text } };
       },

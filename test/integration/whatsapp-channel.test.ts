@@ -203,6 +203,41 @@ describe("WhatsApp channel: citizens", () => {
     expect(noCaption).toHaveLength(1);
     expect(noCaption[0]?.text).not.toMatch(/^\d+\. /m);
   });
+
+  it("says plainly that a file was not kept: a caption still counts as the question, an uncaptioned file asks for words", async () => {
+    const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
+    w.fake.current.open();
+    await text(w, CITIZEN, "hola");
+    await text(w, CITIZEN, "1");
+
+    // A photo with the question as caption: the notice, then the question goes on as typed text.
+    const [captioned] = await say(w, { chat: CITIZEN, image: { caption: QUESTION } });
+    expect(captioned?.text).toMatch(/^Por WhatsApp todavía no podemos recibir archivos, así que el que envió no quedó guardado\./);
+    let menu = captioned!.text;
+    if (!menu.includes("Ver todos los temas")) menu = await text(w, CITIZEN, optionNumber(menu, "elegir otro"));
+    menu = await text(w, CITIZEN, optionNumber(menu, "Ver todos los temas"));
+    await text(w, CITIZEN, optionNumber(menu, "Secretaría de Infraestructura"));
+    expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
+    expect(w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({ text: QUESTION, channel: "whatsapp" });
+    expect(w.runtime.db.$client.prepare("select count(*) n from question_attachments").get()).toEqual({ n: 0 });
+
+    // A document without caption: the position does not move, the citizen is asked to write instead.
+    const position = () => {
+      const citizen = w.runtime.app.repos.citizens.findContext("whatsapp", CITIZEN)!;
+      return [citizen.flowId, citizen.stepId, citizen.data];
+    };
+    await text(w, CITIZEN, "estado");
+    const waiting = position();
+    const before = w.fake.sent().length;
+    w.fake.current.receive({ key: { remoteJid: CITIZEN, fromMe: false, id: "DOC00001" }, message: { documentMessage: { fileName: "derecho-de-peticion.pdf", mimetype: "application/pdf" } }, messageTimestamp: 1_772_463_600 });
+    await drain(w);
+    expect(w.fake.sent().slice(before).map((m) => m.text)).toEqual([
+      "Por WhatsApp todavía no podemos recibir fotos, documentos, audios, ubicaciones ni otros archivos. Describa su pregunta con palabras, por favor.",
+    ]);
+    expect(position()).toEqual(waiting);
+    // No reply ever promised to receive files (those texts are Telegram's).
+    for (const message of w.fake.sent()) expect(message.text).not.toMatch(/Puedo recibir|Recibí su archivo|Puede enviar fotos/);
+  });
 });
 
 describe("WhatsApp channel: officials", () => {

@@ -33,7 +33,10 @@ describe("WhatsApp message normalization", () => {
     });
     const quoted = toInboundMessage(incoming({ chat: GROUP, sender: "1122@lid", alt: PN, text: "Ya quedó", quotedId: "3EB0NOTICE" }), "notify", 5);
     expect(quoted).toMatchObject({ address: GROUP, chatKind: "group", senderId: PN, text: "Ya quedó", replyToChannelMessageId: "3EB0NOTICE" });
-    expect(toInboundMessage(incoming({ chat: PN, image: { caption: "mire el hueco" } }), "notify", 5)).toMatchObject({ text: "mire el hueco", media: undefined });
+    // The caption is the text; the media is still reported (without a file reference) so the citizen can be told it was not kept.
+    const captioned = toInboundMessage(incoming({ chat: PN, image: { caption: "mire el hueco" } }), "notify", 5);
+    expect(captioned).toMatchObject({ text: "mire el hueco", media: { kind: "photo", mimeType: "image/jpeg" } });
+    expect(captioned?.media).not.toHaveProperty("fileRef");
     expect(toInboundMessage(incoming({ chat: PN, image: {} }), "notify", 5)).toMatchObject({ text: undefined, media: { kind: "photo", mimeType: "image/jpeg" } });
   });
 

@@ -1,7 +1,8 @@
 /**
  * OutboundMessage → Bot API calls: text (split at 4096 characters, keyboard or forced reply on the
- * last part), one photo or document by file reference with the text as caption, or an edit of an
- * earlier message. Failures are classified, never thrown (send-errors.ts).
+ * last part), one photo or document by file reference with the text as caption, a file made by the
+ * bot (an event's .ics) uploaded as a document, or an edit of an earlier message. Failures are
+ * classified, never thrown (send-errors.ts).
  */
 import type { Telegram } from "telegraf";
 import type { OutboundMessage, SendResult } from "../channel.ts";
@@ -12,6 +13,8 @@ import { classifySendError, isNotModified } from "./send-errors.ts";
 export function createSender(telegram: Telegram): (message: OutboundMessage) => Promise<SendResult> {
   // Parts of a long text already sent, so a retry after a failure halfway does not repeat them.
   const partial = new Map<string, { sent: number; lastMessageId: number }>();
+  // Texts sent ahead of a file that then failed (key → the text's message id): a retry sends only the file.
+  const sentBeforeFile = new Map<string, string>();
 
   async function sendText(message: OutboundMessage, chatId: number | string): Promise<SendResult> {
     const parts = splitText(message.text, MAX_TEXT_LENGTH);
@@ -50,6 +53,41 @@ export function createSender(telegram: Telegram): (message: OutboundMessage) => 
     return { ok: true, channelMessageId: channelMessageId(message.address, sent.message_id) };
   }
 
+  /**
+   * Uploads `document` (the bytes, not a file reference). The text is its caption when it fits in
+   * 1,024 characters; otherwise the text goes first (split as usual, with the keyboard) and the file
+   * right after it, and the text's last message is the one returned (it carries the keyboard, and
+   * an edit can replace its text). Telegram reads the file's type from its name, so the name keeps
+   * its extension (telegraf sends no content type per upload).
+   */
+  async function sendDocument(message: OutboundMessage, chatId: number | string): Promise<SendResult> {
+    const document = message.document!;
+    const file = { source: Buffer.from(document.content, "utf8"), filename: uploadFileName(document.fileName) };
+    if (message.text.length <= MAX_CAPTION_LENGTH) {
+      const replyTo = messageIdIn(message.address, message.replyToChannelMessageId);
+      const markup = replyMarkup(message);
+      const sent = await telegram.sendDocument(chatId, file, {
+        ...(message.text.trim() ? { caption: message.text } : {}),
+        ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+        ...(markup ? { reply_markup: markup } : {}),
+      });
+      return { ok: true, channelMessageId: channelMessageId(message.address, sent.message_id) };
+    }
+    const key = `${message.address}\u0000${document.fileName}\u0000${message.text}`;
+    let textId = sentBeforeFile.get(key);
+    if (textId === undefined) {
+      const text = await sendText(message, chatId);
+      textId = text.ok ? text.channelMessageId : undefined;
+      if (textId !== undefined) {
+        if (sentBeforeFile.size > 1_000) sentBeforeFile.clear();
+        sentBeforeFile.set(key, textId);
+      }
+    }
+    await telegram.sendDocument(chatId, file);
+    sentBeforeFile.delete(key);
+    return { ok: true, channelMessageId: textId };
+  }
+
   async function edit(message: OutboundMessage, chatId: number | string): Promise<SendResult> {
     const messageId = messageIdIn(message.address, message.editChannelMessageId);
     if (messageId === undefined) return { ok: false, kind: "permanent", reason: "edit target is not a message of this chat", unreachable: false };
@@ -70,9 +108,16 @@ export function createSender(telegram: Telegram): (message: OutboundMessage) => 
     try {
       if (message.editChannelMessageId) return await edit(message, chatId);
       if (message.media) return await sendMedia(message, chatId);
+      if (message.document) return await sendDocument(message, chatId);
       return await sendText(message, chatId);
     } catch (error) {
       return classifySendError(error);
     }
   };
+}
+
+/** A file name safe inside a multipart header (telegraf does not escape it); the extension stays. */
+function uploadFileName(name: string): string {
+  const safe = name.replace(/["\\/\u0000-\u001f]/g, "_").slice(-120);
+  return safe || "file";
 }

@@ -74,9 +74,9 @@ export function toInboundMessage(message: WAMessage, upsertType: MessageUpsertTy
     channel: "whatsapp" as const,
     channelMessageId: key.id,
     text: read.text,
-    // A captioned photo counts as its caption: WhatsApp files are not passed on to offices (there is
-    // no file reference another chat could reuse), so only an uncaptioned file reports its media.
-    media: read.text ? undefined : read.media,
+    // The media is reported even with a caption, without a file reference (WhatsApp has none another
+    // chat could reuse): the citizen is then told the file was not kept (src/services/inbound.ts).
+    media: read.media,
     replyToChannelMessageId: read.quotedId,
     channelMessageIdForReply: key.id,
     receivedAtMs,

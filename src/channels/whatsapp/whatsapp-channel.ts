@@ -2,7 +2,8 @@
  * The WhatsApp channel over a Baileys socket (an unofficial WhatsApp Web client; see README
  * "WhatsApp" for the risks). It owns the connection lifecycle (pairing, reconnecting with backoff,
  * re-pairing after a logout), turns `messages.upsert` into InboundMessages and sends text with
- * numbered options. Pacing is the dispatcher's: `capabilities` carry a slow global rate with jitter.
+ * numbered options, and the bot's own files (an event's .ics) as documents. Pacing is the
+ * dispatcher's: `capabilities` carry a slow global rate with jitter.
  */
 import { DisconnectReason, isPnUser, type AuthenticationState, type WAMessage } from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
@@ -57,6 +58,8 @@ export interface WhatsAppChannel extends Channel {
 
 /** WhatsApp accepts up to 65,536 characters; stay a little under. */
 const MAX_TEXT_LENGTH = 65_000;
+/** Longest caption sent under a file (WhatsApp's Business API limit; WhatsApp Web shows longer ones folded). */
+export const MAX_CAPTION_LENGTH = 1_024;
 /** Recent inbound group messages and sent messages kept to quote (after a restart, sends go unquoted). */
 const QUOTE_CACHE_SIZE = 500;
 const defaultTimers: ReconnectTimers = { set: (callback, delayMs) => setTimeout(callback, delayMs), clear: (handle) => clearTimeout(handle as NodeJS.Timeout) };
@@ -84,6 +87,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   let inboundChain: Promise<void> = Promise.resolve();
   const quotable = new Map<string, WAMessage>();
   const sentMessages = new Map<string, WAMessage>();
+  /** Texts sent ahead of a file that then failed (key → the text's first id): a retry sends only the file. */
+  const sentBeforeFile = new Map<string, string | undefined>();
   /** Addresses known to be on WhatsApp (they wrote, or were checked), so sends skip the check. */
   const knownOnWhatsApp = new Set<string>();
 
@@ -225,10 +230,44 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     return undefined;
   }
 
+  /** Sends text in parts; returns the first part's id (it carries the radicado an official quotes). */
+  async function sendText(current: WhatsAppSocket, address: string, text: string, quoted: WAMessage | undefined): Promise<string | undefined> {
+    let firstId: string | undefined;
+    for (const [i, chunk] of splitText(text, MAX_TEXT_LENGTH).entries()) {
+      const sent = await current.sendMessage(address, { text: chunk }, i === 0 && quoted ? { quoted } : undefined);
+      if (sent?.key.id) remember(sent, sentMessages);
+      firstId ??= sent?.key.id ?? undefined;
+    }
+    return firstId;
+  }
+
   /**
-   * Sends text with numbered options. WhatsApp has no reliable buttons, so `buttons` are dropped (the
-   * text stands alone) and `forceReply` is ignored; `media` is not sent (a WhatsApp file reference
-   * does not exist), only its caption text.
+   * Sends a file made by the bot as a WhatsApp document, with the text as its caption when it fits
+   * (MAX_CAPTION_LENGTH); a longer text goes first and the file right after it. The id returned is
+   * the first message's, as for text. A text already sent before a failed file is not sent again.
+   */
+  async function sendDocument(current: WhatsAppSocket, message: OutboundMessage, text: string, quoted: WAMessage | undefined): Promise<string | undefined> {
+    const { fileName, mimeType, content } = message.document!;
+    const file = { document: Buffer.from(content, "utf8"), mimetype: mimeType, fileName };
+    if (text.length <= MAX_CAPTION_LENGTH) {
+      const sent = await current.sendMessage(message.address, { ...file, ...(text.trim() ? { caption: text } : {}) }, quoted ? { quoted } : undefined);
+      if (sent?.key.id) remember(sent, sentMessages);
+      return sent?.key.id ?? undefined;
+    }
+    const key = `${message.address}\u0000${fileName}\u0000${text}`;
+    const textId = sentBeforeFile.has(key) ? sentBeforeFile.get(key) : await sendText(current, message.address, text, quoted);
+    sentBeforeFile.set(key, textId);
+    if (sentBeforeFile.size > QUOTE_CACHE_SIZE) sentBeforeFile.delete(sentBeforeFile.keys().next().value!);
+    await current.sendMessage(message.address, file);
+    sentBeforeFile.delete(key);
+    return textId;
+  }
+
+  /**
+   * Sends text with numbered options, and a file made by the bot (`document`) as a WhatsApp
+   * document. WhatsApp has no reliable buttons, so `buttons` are dropped (the text stands alone) and
+   * `forceReply` is ignored; `media` is not sent (a WhatsApp file reference does not exist), only
+   * its caption text.
    */
   async function send(message: OutboundMessage): Promise<SendResult> {
     const current = socket;
@@ -240,14 +279,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       const unreachable = await checkOnWhatsApp(current, message.address);
       if (unreachable) return unreachable;
       const { text, quoted } = outgoing(message);
-      let firstId: string | undefined;
-      for (const [i, chunk] of splitText(text, MAX_TEXT_LENGTH).entries()) {
-        const sent = await current.sendMessage(message.address, { text: chunk }, i === 0 && quoted ? { quoted } : undefined);
-        if (sent?.key.id) remember(sent, sentMessages);
-        firstId ??= sent?.key.id ?? undefined;
-      }
-      // The first part carries the radicado: an official's quote of it is matched to the question.
-      return { ok: true, channelMessageId: firstId };
+      const id = message.document ? await sendDocument(current, message, text, quoted) : await sendText(current, message.address, text, quoted);
+      return { ok: true, channelMessageId: id };
     } catch (error) {
       return classifySendError(error);
     }

@@ -1,0 +1,95 @@
+/**
+ * `rinde status` as a real process over a SQLite file another process wrote: the pending outbox
+ * by priority (replies before bulk, with the oldest due time) and the scheduler's jobs by kind and
+ * status (with the next run of pending ones), as text and with --json.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
+import { createManualClock } from "../../src/core/clock.ts";
+import { createRuntime } from "../../src/runtime.ts";
+
+const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
+const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
+const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
+const HOUR_MS = 3_600_000;
+
+interface StatusJson {
+  outbox: { channel: string; status: string; count: number }[];
+  outboxPending: { channel: string; priority: number; kind: string; count: number; oldestDue: string }[];
+  jobs: { kind: string; status: string; count: number; nextRun: string | null }[];
+  connections: unknown[];
+}
+
+describe("rinde status", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "rinde-status-"));
+    env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = (...args: string[]) => spawnSync(TSX, [CLI, ...args], { env, encoding: "utf8", timeout: 30_000 });
+
+  /** What a running bot leaves behind: replies and a bulk sending waiting, jobs pending, done and failed. */
+  function seed(): void {
+    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
+    const { outbox, jobs } = runtime.app.repos;
+    outbox.enqueue({ idempotencyKey: "r1", channel: "telegram", address: "42", payload: { text: "respuesta" } }, NOW_MS - HOUR_MS);
+    outbox.enqueue({ idempotencyKey: "r2", channel: "telegram", address: "43", payload: { text: "respuesta" } }, NOW_MS);
+    for (let i = 0; i < 3; i++) outbox.enqueue({ idempotencyKey: `b${i}`, channel: "telegram", address: String(50 + i), priority: 1, payload: { text: "anuncio" } }, NOW_MS + i);
+    outbox.enqueue({ idempotencyKey: "w1", channel: "whatsapp", address: "573001112233@s.whatsapp.net", priority: 1, payload: { text: "anuncio" } }, NOW_MS);
+    const [sent] = outbox.claim({ channels: ["whatsapp"], workerId: "w", nowMs: NOW_MS, claimMs: 60_000, limit: 1 });
+    outbox.markSent(sent!.id, "w", "3EB0", NOW_MS);
+
+    jobs.plan({ key: "a1", kind: "deadline.alert", runAtMs: NOW_MS + 2 * HOUR_MS }, NOW_MS);
+    jobs.plan({ key: "a2", kind: "deadline.alert", runAtMs: NOW_MS + 5 * HOUR_MS }, NOW_MS);
+    jobs.plan({ key: "s1", kind: "survey.question_answered", runAtMs: NOW_MS }, NOW_MS);
+    jobs.plan({ key: "s2", kind: "survey.question_answered", runAtMs: NOW_MS }, NOW_MS);
+    const claimed = jobs.claim({ kinds: ["survey.question_answered"], workerId: "w", nowMs: NOW_MS, claimMs: 60_000, limit: 2 });
+    jobs.complete(claimed[0]!.id, "w", NOW_MS);
+    jobs.markFailed(claimed[1]!.id, "w", "boom", NOW_MS);
+    runtime.close();
+  }
+
+  it("--json lists the pending outbox per channel and priority and the jobs by kind and status", () => {
+    seed();
+    const run = cli("status", "--json");
+    expect(run.status, run.stderr).toBe(0);
+    const status = JSON.parse(run.stdout) as StatusJson;
+    expect(status.outboxPending).toEqual([
+      { channel: "telegram", priority: 0, kind: "replies", count: 2, oldestDue: new Date(NOW_MS - HOUR_MS).toISOString() },
+      { channel: "telegram", priority: 1, kind: "bulk", count: 3, oldestDue: new Date(NOW_MS).toISOString() },
+    ]);
+    expect(status.outbox).toEqual(expect.arrayContaining([{ channel: "whatsapp", status: "sent", count: 1 }, { channel: "telegram", status: "pending", count: 5 }]));
+    expect(status.jobs).toEqual(
+      expect.arrayContaining([
+        { kind: "deadline.alert", status: "pending", count: 2, nextRun: new Date(NOW_MS + 2 * HOUR_MS).toISOString() },
+        { kind: "survey.question_answered", status: "done", count: 1, nextRun: null },
+        { kind: "survey.question_answered", status: "failed", count: 1, nextRun: null },
+      ]),
+    );
+    expect(status.jobs).toHaveLength(3);
+    expect(status.connections).toEqual([]);
+  });
+
+  it("prints the same as tables, and says (none) on an empty database", () => {
+    const empty = cli("status");
+    expect(empty.status, empty.stderr).toBe(0);
+    expect(empty.stdout).toMatch(/outbox pending by priority:\n\(none\)/);
+    expect(empty.stdout).toMatch(/jobs:\n\(none\)/);
+
+    seed();
+    const run = cli("status");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/outbox pending by priority:\nchannel\s+priority\s+count\s+oldestDue\n[- ]+\ntelegram\s+0 \(replies\)\s+2\s+2026-03-02T14:00:00\.000Z\ntelegram\s+1 \(bulk\)\s+3\s+2026-03-02T15:00:00\.000Z\n/);
+    expect(run.stdout).toMatch(/jobs:\nkind\s+status\s+count\s+nextRun\n[- ]+\n/);
+    expect(run.stdout).toMatch(/\ndeadline\.alert\s+pending\s+2\s+2026-03-02T17:00:00\.000Z\n/);
+    expect(run.stdout).toMatch(/\nsurvey\.question_answered\s+done\s+1\n/);
+    expect(run.stdout).toMatch(/connections:\n\(none\)/);
+  });
+});
