@@ -12,6 +12,7 @@ import type { WhatsAppChannel, WhatsAppChannelOptions } from "./channels/whatsap
 import { ConfigError } from "./config/errors.ts";
 import { loadEnv } from "./config/env.ts";
 import { systemClock } from "./config/system-clock.ts";
+import { startCheckpoints } from "./db/client.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
 import { createScheduler, type Scheduler } from "./delivery/scheduler.ts";
 import { createLogger } from "./logger.ts";
@@ -75,12 +76,16 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     await dispatcher.tick();
   }
 
+  let stopCheckpoints = () => {};
   return {
     runtime,
     dispatcher,
     scheduler,
     onInbound,
     async start() {
+      stopCheckpoints = startCheckpoints(runtime.db);
+      // Build the routing model now (about half a second) rather than on the first citizen's question.
+      void app.router;
       dispatcher.start();
       // Before the first job runs: due dates follow a changed calendar, every office has its digest.
       const deadlines = prepareDeadlines(app);
@@ -95,6 +100,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
       for (const channel of channels) await channel.stop();
       await scheduler.stop();
       await dispatcher.stop();
+      stopCheckpoints();
       logger.info("bot.stopped");
     },
   };
@@ -134,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
-  if (interactive) process.stdout.write(`Rinde — ${runtime.app.profile.name}. Escriba "hola" para empezar (Ctrl+C para salir).\n`);
+  if (interactive) process.stdout.write(`${runtime.app.translator.t(DEFAULT_LOCALE, "console.welcome", { entity: runtime.app.profile.name })}\n`);
   await bot.start();
   if (consoleChannel && (consoleOnly || !process.stdin.isTTY || channels.length === 1)) {
     await consoleChannel.closed;

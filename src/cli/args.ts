@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CliError } from "./output.ts";
 
@@ -15,6 +16,15 @@ export function parse<T extends OptionSpec>(args: string[], options: T) {
 export function required(value: string | boolean | undefined, flag: string): string {
   if (typeof value !== "string" || !value.trim()) throw new CliError(`missing ${flag}`);
   return value;
+}
+
+/** The text of a file named on the command line (UTF-8); a one-line CliError when it cannot be read. */
+export function readInputFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new CliError(`cannot read '${path}'`);
+  }
 }
 
 /** `--telegram-chat -100123` → `--telegram-chat=-100123`: group chat ids are negative numbers. */

@@ -10,6 +10,11 @@ export type Actor =
   | { kind: "system" }
   | { kind: "official"; officialId: number; officeKey: string | null; role: Role; active: boolean };
 
+/** The actor an official's record acts as (its office, role and whether it is still active). */
+export function officialActor(official: { id: number; officeKey: string | null; role: Role; active: boolean }): Actor {
+  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role, active: official.active };
+}
+
 export type QuestionAction = "answer" | "reassign" | "request_info" | "view";
 
 /** Whether `actor` may take `action` on a question assigned to `officeKey`. */

@@ -9,8 +9,7 @@
  * the citizens who follow it. `done` and `cancelled` are final.
  */
 import { canActOnQuestion, type Actor } from "./authorization.ts";
-import { addCalendarDays, clockTimeToSeconds, isLocalDate, toWallClock, type LocalDate } from "./calendar/index.ts";
-import { localTimeToMs } from "./deadline-schedule.ts";
+import { isLocalDate, type LocalDate } from "./calendar/index.ts";
 
 export const COMMITMENT_STATUSES = ["pending", "in_progress", "done", "overdue", "cancelled"] as const;
 export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
@@ -251,21 +250,4 @@ export function nextMonth(month: string): string {
 export function previousMonth(month: string): string {
   const [year, m] = month.split("-").map(Number) as [number, number];
   return m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, "0")}`;
-}
-
-// ── quiet hours ────────────────────────────────────────────────────────────────────────────────
-
-/**
- * When `nowMs` falls in the profile's quiet hours (`start`–`end`, local, may wrap midnight), the
- * instant they end; otherwise undefined. Citizens are not messaged about commitments at night.
- */
-export function quietHoursEndMs(nowMs: number, quiet: { start: string; end: string }, timeZone: string): number | undefined {
-  const start = clockTimeToSeconds(quiet.start);
-  const end = clockTimeToSeconds(quiet.end);
-  if (start === end) return undefined;
-  const wall = toWallClock(new Date(nowMs), timeZone);
-  const s = wall.secondsOfDay;
-  if (start < end) return s >= start && s < end ? localTimeToMs(wall.date, quiet.end, timeZone) : undefined;
-  if (s >= start) return localTimeToMs(addCalendarDays(wall.date, 1), quiet.end, timeZone);
-  return s < end ? localTimeToMs(wall.date, quiet.end, timeZone) : undefined;
 }

@@ -5,9 +5,10 @@
  * calendar file (.ics). No clock, no I/O: instants and the time zone are parameters.
  */
 import { createEvent, type EventAttributes } from "ics";
-import { addCalendarDays, clockTimeToSeconds, isLocalDate, toWallClock, type LocalDate } from "./calendar/index.ts";
+import { isLocalDate, toWallClock, type LocalDate } from "./calendar/index.ts";
 import type { Actor } from "./authorization.ts";
 import { localTimeToMs } from "./deadline-schedule.ts";
+import { quietUntilMs, type QuietHours } from "./quiet-hours.ts";
 
 /** The dialogue spaces the municipalities' plans run (../shared/seeds). */
 export const EVENT_KINDS = [
@@ -183,28 +184,12 @@ export function formatClock(secondsOfDay: number, locale: "es" | "en"): string {
   return `${hour12}:${String(minute).padStart(2, "0")} ${suffix}`;
 }
 
-export interface QuietHours {
-  /** `HH:MM`, 24 h: when quiet starts (e.g. 21:00). */
-  start: string;
-  /** `HH:MM`: when it ends (e.g. 07:00); may be earlier than `start` (it spans midnight). */
-  end: string;
-}
+/** Whether bulk messages must wait at `nowMs` (the dispatcher holds announcements then). */
+export { isQuietTime, type QuietHours } from "./quiet-hours.ts";
 
-/** Whether bulk messages must wait at `nowMs`: inside [start, end) on the zone's wall clock. */
-export function isQuietTime(nowMs: number, quiet: QuietHours, timeZone: string): boolean {
-  const seconds = toWallClock(new Date(nowMs), timeZone).secondsOfDay;
-  const start = clockTimeToSeconds(quiet.start);
-  const end = clockTimeToSeconds(quiet.end);
-  if (start === end) return false;
-  return start < end ? seconds >= start && seconds < end : seconds >= start || seconds < end;
-}
-
-/** The instant quiet hours in force at `nowMs` end (`nowMs` itself when it is not quiet). */
+/** The instant bulk sending may resume: when the quiet hours in force end, or `nowMs` itself. */
 export function quietHoursEndMs(nowMs: number, quiet: QuietHours, timeZone: string): number {
-  if (!isQuietTime(nowMs, quiet, timeZone)) return nowMs;
-  const wall = toWallClock(new Date(nowMs), timeZone);
-  const endToday = localTimeToMs(wall.date, quiet.end, timeZone);
-  return endToday > nowMs ? endToday : localTimeToMs(addCalendarDays(wall.date, 1), quiet.end, timeZone);
+  return quietUntilMs(nowMs, quiet, timeZone) ?? nowMs;
 }
 
 /** The words that stop announcements (SALIR, BAJA, STOP, CANCELAR), any case, with or without accents. */
@@ -241,15 +226,9 @@ export function validateSegment(segment: Segment, rules: Pick<EventRules, "distr
   return undefined;
 }
 
-export interface IcsInput {
+export interface IcsInput extends Pick<EventDraft, "title" | "description" | "startsAtMs" | "endsAtMs" | "place" | "virtualUrl"> {
   /** Stable across edits, so calendars update the entry instead of adding another. */
   uid: string;
-  title: string;
-  description: string;
-  startsAtMs: number;
-  endsAtMs: number;
-  place: string | null;
-  virtualUrl: string | null;
   /** The entity and its contact address (the data notice's e-mail). */
   organizer: { name: string; email: string };
   /** Increases with each change (RFC 5545 SEQUENCE). */

@@ -9,6 +9,7 @@ import type { Channel, SendResult } from "../channels/channel.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Repos } from "../db/repositories/index.ts";
 import type { OutboxPayload, OutboxRow } from "../db/repositories/outbox.ts";
+import { createPollLoop } from "./poll-loop.ts";
 import { backoffMs, createRateLimiter } from "./rate-limit.ts";
 
 export interface DispatcherOptions {
@@ -43,9 +44,6 @@ export function createDispatcher(options: DispatcherOptions) {
   const claimMs = options.claimMs ?? 60_000;
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 10;
-  let running: Promise<number> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
 
   function maxPriorityAt(nowMs: number): 0 | undefined {
     return options.holdBulk?.(nowMs) ? 0 : undefined;
@@ -105,59 +103,44 @@ export function createDispatcher(options: DispatcherOptions) {
     return sent;
   }
 
-  /** Runs passes until a pass sends nothing. Never runs two at once. */
-  function tick(): Promise<number> {
-    if (running) return running;
-    running = (async () => {
-      let total = 0;
-      try {
-        for (;;) {
-          const sent = await pass();
-          total += sent;
-          if (sent === 0) break;
-        }
-      } catch (error) {
-        logger.error({ err: error }, "dispatcher.pass_failed");
-      } finally {
-        running = undefined;
+  /** Runs passes until a pass sends nothing. */
+  async function passes(): Promise<number> {
+    let total = 0;
+    try {
+      for (;;) {
+        const sent = await pass();
+        total += sent;
+        if (sent === 0) break;
       }
-      return total;
-    })();
-    return running;
+    } catch (error) {
+      logger.error({ err: error }, "dispatcher.pass_failed");
+    }
+    return total;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    clearTimeout(timer);
+  /** Until the next row a channel can send: due, and its global rate limit open again. */
+  function nextDelayMs(): number {
     const nowMs = clock.nowMs();
-    // The next row a channel can send: due, and its global rate limit open again (a full window
-    // waits for its first free slot instead of polling).
+    // A full window waits for its first free slot instead of polling.
     let untilDueMs = pollIntervalMs;
     for (const channelId of channelIds) {
       const nextDueMs = repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs));
       if (nextDueMs !== undefined) untilDueMs = Math.min(untilDueMs, Math.max(0, nextDueMs - nowMs, limiters.get(channelId)!.globalWaitMs()));
     }
     // At least a few ms between passes: a row due "now" that cannot be claimed yet must not spin the CPU.
-    timer = setTimeout(() => void tick().finally(schedule), Math.max(MIN_PASS_GAP_MS, untilDueMs));
+    return Math.max(MIN_PASS_GAP_MS, untilDueMs);
   }
 
+  const loop = createPollLoop(passes, nextDelayMs);
   return {
-    tick,
+    /** Runs passes until one sends nothing (never two at once); resolves to the rows sent. */
+    tick: loop.tick,
     /** Sends what is due now, then keeps polling. */
-    start(): void {
-      stopped = false;
-      void tick().finally(schedule);
-    },
+    start: loop.start,
     /** Something was just queued: send it now rather than at the next poll. */
-    wake(): void {
-      if (!stopped) void tick().finally(schedule);
-    },
+    wake: loop.wake,
     /** Waits for the pass in progress and stops polling. Claimed rows not sent stay claimed until they expire. */
-    async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
+    stop: loop.stop,
   };
 }
 

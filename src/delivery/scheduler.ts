@@ -20,6 +20,7 @@ import type { Clock } from "../core/clock.ts";
 import { inTransaction, type Db } from "../db/client.ts";
 import type { Repos } from "../db/repositories/index.ts";
 import type { JobRow } from "../db/repositories/jobs.ts";
+import { createPollLoop } from "./poll-loop.ts";
 import { backoffMs } from "./rate-limit.ts";
 
 /** What a handler decided: done, or run again at `runAtMs` (e.g. outside office hours). */
@@ -62,9 +63,6 @@ export function createScheduler(options: SchedulerOptions) {
   const claimMs = options.claimMs ?? 60_000;
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 8;
-  let running: Promise<number> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
 
   /** Claims the due jobs this process can run (at most one batch). */
   function claimDue(): JobRow[] {
@@ -104,54 +102,40 @@ export function createScheduler(options: SchedulerOptions) {
   }
 
   /** Claims and runs batches until nothing is due. Resolves to the number of jobs done. */
-  function tick(): Promise<number> {
-    if (running) return running;
-    const pass = async (): Promise<number> => {
-      let done = 0;
-      try {
-        for (;;) {
-          const batch = claimDue();
-          if (batch.length === 0) break;
-          for (const job of batch) if (runClaimed(job) === "done") done++;
-          options.onEffects?.();
-          // Let inbound messages through between batches of a long catch-up.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      } catch (error) {
-        logger.error({ err: { message: (error as Error).message } }, "scheduler.pass_failed");
+  async function pass(): Promise<number> {
+    let done = 0;
+    try {
+      for (;;) {
+        const batch = claimDue();
+        if (batch.length === 0) break;
+        for (const job of batch) if (runClaimed(job) === "done") done++;
+        options.onEffects?.();
+        // Let inbound messages through between batches of a long catch-up.
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      return done;
-    };
-    // Cleared in `finally` (always after this assignment, even when the pass ends synchronously).
-    running = pass().finally(() => {
-      running = undefined;
-    });
-    return running;
+    } catch (error) {
+      logger.error({ err: { message: (error as Error).message } }, "scheduler.pass_failed");
+    }
+    return done;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    clearTimeout(timer);
+  /** Until the next due job, at most the poll interval (jobs planned by other processes). */
+  function nextDelayMs(): number {
     const nextDueMs = repos.jobs.nextDueMs(kinds);
     const untilDueMs = nextDueMs === undefined ? pollIntervalMs : Math.max(0, nextDueMs - clock.nowMs());
-    timer = setTimeout(() => void tick().finally(schedule), Math.min(pollIntervalMs, untilDueMs));
+    return Math.min(pollIntervalMs, untilDueMs);
   }
 
+  const loop = createPollLoop(pass, nextDelayMs);
   return {
-    tick,
+    /** Claims and runs batches until nothing is due (never two passes at once); resolves to the jobs done. */
+    tick: loop.tick,
     claimDue,
     runClaimed,
     /** Runs what is due now (catch-up after downtime), then keeps polling. */
-    start(): void {
-      stopped = false;
-      void tick().finally(schedule);
-    },
+    start: loop.start,
     /** Waits for the pass in progress and stops polling. */
-    async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
+    stop: loop.stop,
   };
 }
 

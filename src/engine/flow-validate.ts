@@ -74,6 +74,33 @@ export function validateFlowSet(
   commands: { file: string; value: CommandsFile },
   ctx: ValidationContext,
 ): { ok: true; flowSet: FlowSet } | { ok: false; problems: string[] } {
+  const { flows, problems } = compileFlows(sources);
+  const resolves = (ref: string, fromFlow: string) => {
+    const { flowId, stepId } = parseRef(ref, fromFlow);
+    return flows.get(flowId)?.steps.has(stepId) ?? false;
+  };
+  const keyProblems = (where: string, key: string) => ctx.locales.filter((locale) => !ctx.hasKey(locale, key)).map((locale) => `${where}: locale key '${key}' missing in '${locale}'`);
+
+  for (const flow of flows.values()) {
+    for (const step of flow.steps.values()) {
+      const where = `${flow.file} › ${flow.id} › ${step.id}`;
+      for (const { field, ref } of stepRefs(step)) {
+        if (!resolves(ref, flow.id)) problems.push(`${where} › ${field}: unknown step '${ref}'`);
+      }
+      for (const { field, key } of stepTextKeys(step)) problems.push(...keyProblems(`${where} › ${field}`, key));
+      problems.push(...checkStepShape(step, where, ctx));
+    }
+  }
+  problems.push(...checkCommands(commands, resolves, keyProblems));
+
+  if (problems.length === 0) {
+    problems.push(...findUnreachable(flows, commands.value), ...findLoopsWithoutInput(flows));
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, flowSet: { flows, commands: commands.value } };
+}
+
+/** Indexes flows and their steps by id; duplicate ids and unknown start steps are problems. */
+function compileFlows(sources: readonly FlowSource[]): { flows: Map<string, CompiledFlow>; problems: string[] } {
   const problems: string[] = [];
   const flows = new Map<string, CompiledFlow>();
   for (const { file, flow } of sources) {
@@ -90,28 +117,16 @@ export function validateFlowSet(
     if (!steps.has(flow.start)) problems.push(`${file} › ${flow.id} › start: unknown step '${flow.start}'`);
     flows.set(flow.id, { id: flow.id, version: flow.version, start: flow.start, file, steps });
   }
+  return { flows, problems };
+}
 
-  const resolves = (ref: string, fromFlow: string) => {
-    const { flowId, stepId } = parseRef(ref, fromFlow);
-    return flows.get(flowId)?.steps.has(stepId) ?? false;
-  };
-  const checkKey = (where: string, key: string) => {
-    for (const locale of ctx.locales) {
-      if (!ctx.hasKey(locale, key)) problems.push(`${where}: locale key '${key}' missing in '${locale}'`);
-    }
-  };
-
-  for (const flow of flows.values()) {
-    for (const step of flow.steps.values()) {
-      const where = `${flow.file} › ${flow.id} › ${step.id}`;
-      for (const { field, ref } of stepRefs(step)) {
-        if (!resolves(ref, flow.id)) problems.push(`${where} › ${field}: unknown step '${ref}'`);
-      }
-      for (const { field, key } of stepTextKeys(step)) checkKey(`${where} › ${field}`, key);
-      problems.push(...checkStepShape(step, where, ctx));
-    }
-  }
-
+/** The commands file: entry and idle steps exist, command ids are unique, targets and words exist. */
+function checkCommands(
+  commands: { file: string; value: CommandsFile },
+  resolves: (ref: string, fromFlow: string) => boolean,
+  keyProblems: (where: string, key: string) => string[],
+): string[] {
+  const problems: string[] = [];
   const cmdFile = commands.file;
   for (const [field, ref] of [
     ["entry", commands.value.entry],
@@ -124,13 +139,9 @@ export function validateFlowSet(
     if (commandIds.has(cmd.id)) problems.push(`${cmdFile} › commands › ${cmd.id}: duplicate command id`);
     commandIds.add(cmd.id);
     if (!cmd.next.includes(".") || !resolves(cmd.next, "")) problems.push(`${cmdFile} › commands › ${cmd.id} › next: unknown step '${cmd.next}' (use 'flow.step')`);
-    checkKey(`${cmdFile} › commands › ${cmd.id} › words`, cmd.words);
+    problems.push(...keyProblems(`${cmdFile} › commands › ${cmd.id} › words`, cmd.words));
   }
-
-  if (problems.length === 0) {
-    problems.push(...findUnreachable(flows, commands.value), ...findLoopsWithoutInput(flows));
-  }
-  return problems.length ? { ok: false, problems } : { ok: true, flowSet: { flows, commands: commands.value } };
+  return problems;
 }
 
 function checkStepShape(step: Step, where: string, ctx: ValidationContext): string[] {

@@ -122,7 +122,9 @@ const askActions: Record<string, ActionDefinition> = {
       const candidates = app.router.route(str(data.questionText), 3);
       const top = candidates[0];
       const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey)), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
-      const shared = { topicOptions, allTopicOptions: allOfficeOptions(app) };
+      // The full office list is only built if the citizen asks for it (pick_topic): it is most of
+      // the conversation's saved data otherwise, rewritten on every message.
+      const shared = { topicOptions };
       if (top && top.score >= app.profile.routing.confirmThreshold) {
         return { result: "confident", data: { ...shared, officeKey: top.officeKey, officeName: officeName(app, top.officeKey), routeScore: top.score } };
       }
@@ -133,8 +135,8 @@ const askActions: Record<string, ActionDefinition> = {
     results: ["picked", "show_all"],
     run: ({ app, data }) => {
       const choice = str(data.topicChoice);
-      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all" };
-      return { result: "picked", data: { officeKey: choice, officeName: officeName(app, choice), topicChoice: null } };
+      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all", data: { allTopicOptions: allOfficeOptions(app) } };
+      return { result: "picked", data: { officeKey: choice, officeName: officeName(app, choice), topicChoice: null, topicOptions: null, allTopicOptions: null } };
     },
   },
   "question.file": {

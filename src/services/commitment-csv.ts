@@ -23,7 +23,7 @@ import { inTransaction } from "../db/client.ts";
 import type { CommitmentFilter, CommitmentRow, CommitmentUpdateRow, NewCommitmentUpdate } from "../db/repositories/commitments.ts";
 import { normalizeForMatch } from "../engine/match.ts";
 import type { AppContext } from "./context.ts";
-import { checkRecordInput, commitmentsOf, followFromEvent } from "./commitments.ts";
+import { checkRecordInput, followFromEvent } from "./commitments.ts";
 
 /** Export columns, in order. Import requires `text`, `office`, `due_date`; the rest are optional. */
 export const CSV_COLUMNS = ["number", "text", "office", "due_date", "district", "event_id", "status", "progress", "status_reason", "made_at", "updates"] as const;
@@ -264,7 +264,7 @@ function consistency(row: ValidRow): string[] {
 export function importCommitments(app: AppContext, actor: Actor, records: readonly CsvRecord[], readProblems: readonly ImportProblem[] = []): ImportOutcome {
   return inTransaction(app.db, () => {
     const nowMs = app.clock.nowMs();
-    const repo = commitmentsOf(app);
+    const repo = app.repos.commitments;
     const problems: ImportProblem[] = [...readProblems];
     const rows: ValidRow[] = [];
     const seen = new Map<number, number>();
@@ -288,7 +288,7 @@ export function importCommitments(app: AppContext, actor: Actor, records: readon
 }
 
 function insertRow(app: AppContext, actor: Actor, row: ValidRow, number: number, nowMs: number): CommitmentRow {
-  const repo = commitmentsOf(app);
+  const repo = app.repos.commitments;
   const history: Omit<NewCommitmentUpdate, "commitmentId">[] = row.history
     ? row.history.map((e) => ({ kind: e.kind, status: e.status, percent: e.percent, note: e.note ?? null, evidenceUrl: e.evidence ?? null, actor: e.by, atMs: Date.parse(e.at) }))
     : [{ kind: "created", status: row.status, percent: row.progress, note: row.statusReason, evidenceUrl: null, actor: actorLabel(actor), atMs: nowMs }];
@@ -313,7 +313,7 @@ function insertRow(app: AppContext, actor: Actor, row: ValidRow, number: number,
 
 /** Export rows, in column order, for csv-stringify. */
 export function exportRecords(app: AppContext, filter: CommitmentFilter = {}): Record<Column, string>[] {
-  const repo = commitmentsOf(app);
+  const repo = app.repos.commitments;
   const histories = repo.allHistory();
   return repo
     .list(filter)

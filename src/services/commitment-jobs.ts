@@ -19,8 +19,8 @@ import {
   nextMonth,
   OPEN_COMMITMENT_STATUSES,
   previousMonth,
-  quietHoursEndMs,
 } from "../core/commitments.ts";
+import { quietUntilMs } from "../core/quiet-hours.ts";
 import { alertStages, isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, reachedStage } from "../core/deadline-schedule.ts";
 import { inTransaction } from "../db/client.ts";
 import type { CommitmentRow } from "../db/repositories/commitments.ts";
@@ -28,7 +28,7 @@ import type { JobHandler, JobOutcome } from "../delivery/scheduler.ts";
 import { dueDateText, render, type AppContext } from "./context.ts";
 import { officeHoursOf } from "./deadline-jobs.ts";
 import { COMMITMENT_JOB_KINDS, deliverNotice, notifyOffice, quote, sendToCitizen, statusText, type CommitmentNotice, type DigestPayload } from "./commitment-notices.ts";
-import { change, commitmentsOf, todayOf } from "./commitments.ts";
+import { change, todayOf } from "./commitments.ts";
 
 const DONE: JobOutcome = { kind: "done" };
 /** Commitments listed by name in a digest; the rest are counted. */
@@ -47,7 +47,7 @@ export function runCommitmentSweep(app: AppContext, nowMs: number): { flagged: n
     const hours = officeHoursOf(app);
     let flagged = 0;
     let reminded = 0;
-    for (const commitment of commitmentsOf(app).list({ statuses: OPEN_COMMITMENT_STATUSES })) {
+    for (const commitment of app.repos.commitments.list({ statuses: OPEN_COMMITMENT_STATUSES })) {
       if (isNewlyOverdue(commitment, today)) {
         const { commitment: updated } = change(app, { kind: "system" }, commitment, { kind: "overdue", status: "overdue", percent: commitment.progress, note: null, evidenceUrl: null }, nowMs);
         notifyOffice(app, updated, `cm:c${commitment.id}:${commitment.dueDate}:overdue`, "overdue", {}, nowMs);
@@ -129,7 +129,7 @@ export function digestText(app: AppContext, locale: string, month: string, items
  */
 export function sendMonthlyDigests(app: AppContext, nowMs: number, month = monthOf(todayOf(app, nowMs))): number {
   return inTransaction(app.db, () => {
-    const repo = commitmentsOf(app);
+    const repo = app.repos.commitments;
     for (const c of repo.openWithEvent()) repo.followFromEvent(c.id, c.eventId!, nowMs);
     const recentSinceMs = localTimeToMs(`${previousMonth(month)}-01`, "00:00", app.profile.timezone);
     let queued = 0;
@@ -146,7 +146,7 @@ const runDigestJob: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
   const { month } = JSON.parse(job.payload) as DigestPayload;
   // A digest of a month already gone (the bot was down) is stale: skip it, the next one follows.
   if (monthOf(todayOf(app, nowMs)) === month) {
-    const quietEnd = quietHoursEndMs(nowMs, app.profile.quietHours, app.profile.timezone);
+    const quietEnd = quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone);
     if (quietEnd !== undefined) return { kind: "later", runAtMs: quietEnd };
     sendMonthlyDigests(app, nowMs, month);
   }
@@ -155,7 +155,7 @@ const runDigestJob: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
 };
 
 const runNotifyJob: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
-  const quietEnd = quietHoursEndMs(nowMs, app.profile.quietHours, app.profile.timezone);
+  const quietEnd = quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone);
   if (quietEnd !== undefined) return { kind: "later", runAtMs: quietEnd };
   deliverNotice(app, JSON.parse(job.payload) as CommitmentNotice, nowMs);
   return DONE;

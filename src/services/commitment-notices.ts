@@ -7,11 +7,12 @@
  * by a `commitment.notify` job when they end. Outbox keys name the update and the citizen, so a
  * retried job or a replanned notice is sent once.
  */
-import { quietHoursEndMs } from "../core/commitments.ts";
+import { quietUntilMs } from "../core/quiet-hours.ts";
 import { formatLongDate, toLocalDate } from "../core/calendar/index.ts";
-import { commitmentsRepoFor, type CommitmentRow, type CommitmentUpdateRow } from "../db/repositories/commitments.ts";
+import type { CommitmentRow, CommitmentUpdateRow } from "../db/repositories/commitments.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { officeTargets, sendToTargets } from "./office-targets.ts";
 
 export const COMMITMENT_JOB_KINDS = {
   /** Daily, at office opening on business days: overdue flags and reminders. Payload {@link SweepPayload}. */
@@ -47,7 +48,7 @@ export function statusText(app: AppContext, locale: string, status: string): str
 }
 
 export function eventLabel(app: AppContext, locale: string, eventId: number): string | undefined {
-  const event = commitmentsRepoFor(app.db).event(eventId);
+  const event = app.repos.commitments.event(eventId);
   if (!event) return undefined;
   const date = toLocalDate(new Date(event.startsAtMs), app.profile.timezone);
   return render(app, locale, "commitments.event_label", { title: event.title, dateText: formatLongDate(date, locale === "en" ? "en" : "es") });
@@ -68,7 +69,7 @@ function noticeKey(notice: CommitmentNotice): string {
 
 /** Delivers a notice now, or plans it for the end of quiet hours. Call inside the change's transaction. */
 export function announce(app: AppContext, notice: CommitmentNotice, nowMs: number): void {
-  const quietEnd = quietHoursEndMs(nowMs, app.profile.quietHours, app.profile.timezone);
+  const quietEnd = quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone);
   if (quietEnd === undefined) {
     deliverNotice(app, notice, nowMs);
     return;
@@ -82,7 +83,7 @@ export function deliverNotice(app: AppContext, notice: CommitmentNotice, nowMs: 
 }
 
 function deliverUpdate(app: AppContext, updateId: number, nowMs: number): number {
-  const repo = commitmentsRepoFor(app.db);
+  const repo = app.repos.commitments;
   const update = repo.updateById(updateId);
   const commitment = update ? repo.byId(update.commitmentId) : undefined;
   if (!update || !commitment || update.kind === "created") return 0;
@@ -112,7 +113,7 @@ export function updateText(app: AppContext, locale: string, commitment: Commitme
 }
 
 function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kind: "welcome" }>, nowMs: number): number {
-  const repo = commitmentsRepoFor(app.db);
+  const repo = app.repos.commitments;
   const commitments = notice.commitmentIds.map((id) => repo.byId(id)).filter((c): c is CommitmentRow => c !== undefined);
   if (commitments.length === 0) return 0;
   const wanted = new Set(notice.citizenIds);
@@ -132,23 +133,6 @@ function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kin
 
 // ── the responsible office ─────────────────────────────────────────────────────────────────────
 
-interface Target {
-  channel: string;
-  address: string;
-  id: string;
-}
-
-/** The office's bound group chats and its reachable officials. */
-function officeTargets(app: AppContext, officeKey: string): Target[] {
-  const office = app.repos.offices.get(officeKey);
-  const targets: Target[] = [];
-  if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
-  if (office?.whatsappJid) targets.push({ channel: "whatsapp", address: office.whatsappJid, id: "group-wa" });
-  for (const o of app.repos.officials.reachable(officeKey)) targets.push({ channel: o.channel!, address: o.address!, id: `official-${o.id}` });
-  const seen = new Set<string>();
-  return targets.filter((t) => !seen.has(`${t.channel}\u0000${t.address}`) && seen.add(`${t.channel}\u0000${t.address}`));
-}
-
 /** Queues an office message (`commitments.office.<kind>`) keyed `<keyPrefix>:<target>`; returns how many were queued. */
 export function notifyOffice(app: AppContext, commitment: CommitmentRow, keyPrefix: string, kind: "reminder" | "overdue", vars: Record<string, unknown>, nowMs: number): number {
   const text = render(app, DEFAULT_LOCALE, `commitments.office.${kind}`, {
@@ -159,9 +143,5 @@ export function notifyOffice(app: AppContext, commitment: CommitmentRow, keyPref
     percent: commitment.progress,
     ...vars,
   });
-  let queued = 0;
-  for (const target of officeTargets(app, commitment.officeKey)) {
-    if (app.repos.outbox.enqueue({ idempotencyKey: `${keyPrefix}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, nowMs) !== undefined) queued++;
-  }
-  return queued;
+  return sendToTargets(app, officeTargets(app, commitment.officeKey), keyPrefix, text, nowMs);
 }

@@ -9,7 +9,7 @@ import { OPEN_COMMITMENT_STATUSES, type CommitmentError } from "../core/commitme
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, render, type AppContext } from "./context.ts";
 import { quote, statusText } from "./commitment-notices.ts";
-import { cancelCommitment, commitmentsOf, postProgress, recordCommitment } from "./commitments.ts";
+import { cancelCommitment, postProgress, recordCommitment } from "./commitments.ts";
 
 /** Open commitments listed by `/compromisos`. */
 const LIST_MAX_ITEMS = 20;
@@ -34,18 +34,18 @@ export function commitmentStaffReply(app: AppContext, actor: Actor, command: Com
       const c = result.commitment;
       const recorded = t(app, "commitments.staff.recorded", { number: c.number, officeName: officeName(app, c.officeKey), dueDateText: dueDateText(c.dueDate, DEFAULT_LOCALE) });
       if (c.eventId === null) return recorded;
-      return `${recorded} ${t(app, "commitments.staff.recorded_event_followers", { followers: commitmentsOf(app).recipients(c.id).length })}`;
+      return `${recorded} ${t(app, "commitments.staff.recorded_event_followers", { followers: app.repos.commitments.recipients(c.id).length })}`;
     }
     case "commitment_progress": {
       const result = postProgress(app, actor, command.number, { percent: command.percent, note: command.note, evidenceUrl: command.evidenceUrl ?? null });
       if (!result.ok) return commitmentErrorText(app, result.error);
       const c = result.commitment;
-      return t(app, "commitments.staff.progress_posted", { number: c.number, percent: c.progress, statusText: statusText(app, DEFAULT_LOCALE, c.status), followers: commitmentsOf(app).recipients(c.id).length });
+      return t(app, "commitments.staff.progress_posted", { number: c.number, percent: c.progress, statusText: statusText(app, DEFAULT_LOCALE, c.status), followers: app.repos.commitments.recipients(c.id).length });
     }
     case "commitment_cancel": {
       const result = cancelCommitment(app, actor, command.number, command.reason);
       if (!result.ok) return commitmentErrorText(app, result.error);
-      return t(app, "commitments.staff.cancelled", { number: result.commitment.number, followers: commitmentsOf(app).recipients(result.commitment.id).length });
+      return t(app, "commitments.staff.cancelled", { number: result.commitment.number, followers: app.repos.commitments.recipients(result.commitment.id).length });
     }
     case "commitment_list":
       return openList(app, officeKey);
@@ -54,7 +54,7 @@ export function commitmentStaffReply(app: AppContext, actor: Actor, command: Com
 
 function openList(app: AppContext, officeKey: string | null): string {
   if (!officeKey) return t(app, "commitments.staff.no_office");
-  const open = commitmentsOf(app).list({ officeKey, statuses: OPEN_COMMITMENT_STATUSES }, { limit: LIST_MAX_ITEMS, offset: 0 });
+  const open = app.repos.commitments.list({ officeKey, statuses: OPEN_COMMITMENT_STATUSES }, { limit: LIST_MAX_ITEMS, offset: 0 });
   if (open.length === 0) return t(app, "commitments.staff.list_none", { officeName: officeName(app, officeKey) });
   const lines = open.map((c) =>
     t(app, "commitments.staff.list_item", { number: c.number, text: quote(c.text, 80), percent: c.progress, statusText: statusText(app, DEFAULT_LOCALE, c.status), dueDateText: dueDateText(c.dueDate, DEFAULT_LOCALE) }),

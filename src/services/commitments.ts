@@ -19,7 +19,7 @@ import {
   type CommitmentError,
 } from "../core/commitments.ts";
 import { inTransaction } from "../db/client.ts";
-import { commitmentsRepoFor, type CommitmentRow, type CommitmentsRepo, type CommitmentUpdateRow } from "../db/repositories/commitments.ts";
+import type { CommitmentRow, CommitmentUpdateRow } from "../db/repositories/commitments.ts";
 import type { AppContext } from "./context.ts";
 import { announce } from "./commitment-notices.ts";
 
@@ -31,10 +31,6 @@ export interface RecordInput {
   dueDate: string;
   districtKey?: string | null;
   eventId?: number | null;
-}
-
-export function commitmentsOf(app: AppContext): CommitmentsRepo {
-  return commitmentsRepoFor(app.db);
 }
 
 export function todayOf(app: AppContext, nowMs = app.clock.nowMs()): LocalDate {
@@ -50,7 +46,7 @@ export function checkRecordInput(app: AppContext, input: RecordInput, madeOn: Lo
   if (textError) return textError;
   if (!app.repos.offices.get(input.officeKey)?.active) return "unknown_office";
   if (input.districtKey && !app.profile.districts.some((d) => d.key === input.districtKey)) return "unknown_district";
-  if (input.eventId != null && !commitmentsOf(app).event(input.eventId)) return "unknown_event";
+  if (input.eventId != null && !app.repos.commitments.event(input.eventId)) return "unknown_event";
   return checkDueDate(input.dueDate, madeOn);
 }
 
@@ -64,7 +60,7 @@ export function recordCommitment(app: AppContext, actor: Actor, input: RecordInp
     const nowMs = app.clock.nowMs();
     const error = checkRecordInput(app, input, todayOf(app, nowMs));
     if (error) return { ok: false, error };
-    const repo = commitmentsOf(app);
+    const repo = app.repos.commitments;
     const commitment = repo.insert({
       number: repo.nextNumber(),
       text: input.text.trim(),
@@ -85,7 +81,7 @@ export function recordCommitment(app: AppContext, actor: Actor, input: RecordInp
 
 /** Makes the RSVP'd attendees of each commitment's event follow it, with one welcome per event. */
 export function followFromEvent(app: AppContext, commitments: readonly CommitmentRow[], nowMs: number): void {
-  const repo = commitmentsOf(app);
+  const repo = app.repos.commitments;
   const byEvent = new Map<number, { commitmentIds: number[]; citizenIds: Set<number> }>();
   for (const c of commitments) {
     if (c.eventId === null) continue;
@@ -101,7 +97,7 @@ export function followFromEvent(app: AppContext, commitments: readonly Commitmen
 
 /** Loads a commitment by its public number and checks the actor's right. */
 function loadForAction(app: AppContext, actor: Actor, number: number, action: CommitmentAction): CommitmentOutcome<{ commitment: CommitmentRow }> {
-  const commitment = commitmentsOf(app).byNumber(number);
+  const commitment = app.repos.commitments.byNumber(number);
   if (!commitment) return { ok: false, error: "commitment_not_found" };
   if (!canActOnCommitment(actor, action, commitment.officeKey)) return { ok: false, error: "not_allowed" };
   return { ok: true, commitment };
@@ -156,7 +152,7 @@ interface Change {
 
 /** Applies a change: the row, its history entry and the notice to followers. Inside a transaction. */
 export function change(app: AppContext, actor: Actor, commitment: CommitmentRow, next: Change, nowMs: number): { commitment: CommitmentRow; update: CommitmentUpdateRow } {
-  const repo = commitmentsOf(app);
+  const repo = app.repos.commitments;
   const doneAtMs = next.status === "done" && commitment.status !== "done" ? nowMs : commitment.doneAtMs;
   repo.update(commitment.id, { status: next.status, progress: next.percent, doneAtMs, updatedAtMs: nowMs, ...(next.kind === "cancelled" ? { statusReason: next.note } : {}) });
   const update = repo.addUpdate({ commitmentId: commitment.id, ...next, actor: actorLabel(actor), atMs: nowMs });
@@ -166,30 +162,30 @@ export function change(app: AppContext, actor: Actor, commitment: CommitmentRow,
 
 /** A commitment with its history (public: commitments are the entity's record). */
 export function showCommitment(app: AppContext, number: number): CommitmentOutcome<{ commitment: CommitmentRow; history: CommitmentUpdateRow[] }> {
-  const commitment = commitmentsOf(app).byNumber(number);
+  const commitment = app.repos.commitments.byNumber(number);
   if (!commitment) return { ok: false, error: "commitment_not_found" };
-  return { ok: true, commitment, history: commitmentsOf(app).history(commitment.id) };
+  return { ok: true, commitment, history: app.repos.commitments.history(commitment.id) };
 }
 
 /** A citizen follows a commitment (needs consent: following keeps their chat id for notices). */
 export function followCommitment(app: AppContext, citizenId: number, number: number): CommitmentOutcome<{ commitment: CommitmentRow }> | { ok: false; error: "missing_consent" } {
   if (app.repos.citizens.get(citizenId)?.consent !== "granted") return { ok: false, error: "missing_consent" };
-  const commitment = commitmentsOf(app).byNumber(number);
+  const commitment = app.repos.commitments.byNumber(number);
   if (!commitment) return { ok: false, error: "commitment_not_found" };
-  commitmentsOf(app).follow(commitment.id, citizenId, app.clock.nowMs());
+  app.repos.commitments.follow(commitment.id, citizenId, app.clock.nowMs());
   return { ok: true, commitment };
 }
 
 export function unfollowCommitment(app: AppContext, citizenId: number, number: number): CommitmentOutcome<{ commitment: CommitmentRow }> {
-  const commitment = commitmentsOf(app).byNumber(number);
+  const commitment = app.repos.commitments.byNumber(number);
   if (!commitment) return { ok: false, error: "commitment_not_found" };
-  commitmentsOf(app).unfollow(commitment.id, citizenId, app.clock.nowMs());
+  app.repos.commitments.unfollow(commitment.id, citizenId, app.clock.nowMs());
   return { ok: true, commitment };
 }
 
 /** The state of all commitments today, for `rinde commitments report`. */
 export function commitmentReport(app: AppContext, nowMs = app.clock.nowMs()): Report {
-  const items = commitmentsOf(app)
+  const items = app.repos.commitments
     .list()
     .map((c) => ({ number: c.number, officeKey: c.officeKey, status: c.status, dueDate: c.dueDate, progress: c.progress, doneOn: c.doneAtMs === null ? null : todayOf(app, c.doneAtMs) }));
   return buildReport(items, todayOf(app, nowMs));

@@ -81,7 +81,7 @@ function textGlobalsOf(profile: Profile): Record<string, unknown> {
 
 /** Renders a locale key with the global variables, in `locale`. */
 export function render(app: AppContext, locale: string, key: string, vars: Record<string, unknown> = {}): string {
-  return app.translator.t(locale, key, { ...app.textGlobals, ...vars });
+  return app.translator.t(locale, key, vars, app.textGlobals);
 }
 
 export function officeName(app: AppContext, officeKey: string): string {

@@ -29,57 +29,23 @@ import {
 } from "./deadline-jobs.ts";
 import { dueDateFrom } from "./questions.ts";
 import { notifyCitizen } from "./notify.ts";
+import { officeTargets, sendToTargets, uniqueTargets, type NoticeTarget } from "./office-targets.ts";
 
 const DONE: JobOutcome = { kind: "done" };
 /** Questions listed by name in a digest; the rest are counted. */
 const DIGEST_MAX_ITEMS = 10;
 const CALENDAR_FINGERPRINT_KEY = "calendar.fingerprint";
 
-/** A chat that hears about an office's deadlines. `id` makes the message's idempotency key. */
-interface Target {
-  channel: string;
-  address: string;
-  id: string;
-}
-
 function today(app: AppContext, nowMs: number): LocalDate {
   return toLocalDate(new Date(nowMs), app.profile.timezone);
 }
 
-function dedupe(targets: Target[]): Target[] {
-  const seen = new Set<string>();
-  return targets.filter((t) => !seen.has(`${t.channel}\u0000${t.address}`) && seen.add(`${t.channel}\u0000${t.address}`));
-}
-
-/** The office's bound group chats and its reachable officials (every role). */
-function officeTargets(app: AppContext, officeKey: string): Target[] {
-  const office = app.repos.offices.get(officeKey);
-  const targets: Target[] = [];
-  if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
-  if (office?.whatsappJid) targets.push({ channel: "whatsapp", address: office.whatsappJid, id: "group-wa" });
-  for (const o of app.repos.officials.reachable(officeKey)) targets.push({ channel: o.channel!, address: o.address!, id: `official-${o.id}` });
-  return dedupe(targets);
-}
-
 /** Escalation: the office's heads and internal control (control interno), in their private chats. */
-function escalationTargets(app: AppContext, officeKey: string): Target[] {
+function escalationTargets(app: AppContext, officeKey: string): NoticeTarget[] {
   const officials = app.repos.officials
     .list()
     .filter((o) => o.channel && o.address && ((o.role === "head" && o.officeKey === officeKey) || o.role === "internal_control"));
-  return dedupe(officials.map((o) => ({ channel: o.channel!, address: o.address!, id: `official-${o.id}` })));
-}
-
-/**
- * Queues `text` to each target, keyed `<keyPrefix>:<target>` (the job's key: sent once). The rows
- * carry no question id on purpose: a reply to a reminder must not be taken as the answer.
- */
-function send(app: AppContext, targets: Target[], keyPrefix: string, text: string, nowMs: number): number {
-  let queued = 0;
-  for (const target of targets) {
-    const id = app.repos.outbox.enqueue({ idempotencyKey: `${keyPrefix}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, nowMs);
-    if (id !== undefined) queued++;
-  }
-  return queued;
+  return uniqueTargets(officials.map((o) => ({ channel: o.channel!, address: o.address!, id: `official-${o.id}` })));
 }
 
 // ── reminders and escalations ──────────────────────────────────────────────────────────────────
@@ -93,11 +59,11 @@ function reminderText(app: AppContext, question: QuestionRow, nowMs: number): st
 function sendAlert(app: AppContext, question: QuestionRow, stage: AlertStage, nowMs: number): void {
   const key = alertKey(question.id, question.dueDate, stage.id);
   if (stage.kind === "reminder") {
-    send(app, officeTargets(app, question.officeKey), key, reminderText(app, question, nowMs), nowMs);
+    sendToTargets(app, officeTargets(app, question.officeKey), key, reminderText(app, question, nowMs), nowMs);
     return;
   }
   const text = render(app, DEFAULT_LOCALE, "deadlines.escalation", { reference: question.reference, officeName: officeName(app, question.officeKey), dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE) });
-  const notified = send(app, escalationTargets(app, question.officeKey), key, text, nowMs);
+  const notified = sendToTargets(app, escalationTargets(app, question.officeKey), key, text, nowMs);
   app.repos.questions.addEvent(question.id, "escalated", "system", nowMs, { dueDate: question.dueDate, notified });
 }
 
@@ -167,7 +133,7 @@ const runDigest: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
   // A digest of a past day (the bot was down then) is stale: not sent; the next one is planned.
   if (isToday) {
     const text = digestText(app, officeKey, date);
-    if (text) send(app, officeTargets(app, officeKey), `deadline:digest:${officeKey}:${date}`, text, nowMs);
+    if (text) sendToTargets(app, officeTargets(app, officeKey), `deadline:digest:${officeKey}:${date}`, text, nowMs);
   }
   planDigest(app, officeKey, nextDigestDate(app, nowMs, date), nowMs);
   return DONE;

@@ -4,7 +4,8 @@
  *   announcement at any point of any conversation. CANCELAR is also the "cancel what I am doing"
  *   command: when the citizen receives no announcements it keeps only that meaning; when they do,
  *   it stops them and cancels too, and the reply says both.
- * - `evento 12` opens event 12 (the shortcut each announcement gives); `eventos` the event list.
+ * - `evento 12` opens event 12 (the shortcut each announcement gives). `eventos` (the event list)
+ *   is a global command in flows/commands.yaml.
  */
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import { stopWordOf } from "../core/events.ts";
@@ -13,7 +14,6 @@ import type { AppContext } from "./context.ts";
 import { stopAnnouncements } from "./subscriptions.ts";
 
 const EVENT_SHORTCUT = /^\/?(?:evento|event)\s*#?\s*(\d{1,9})$/i;
-const EVENTS_WORD = /^\/?(?:eventos|events|audiencias)$/i;
 
 /**
  * The turn for a shortcut, or undefined to let the flow handle the text. Runs inside the inbound
@@ -44,6 +44,5 @@ export function eventShortcutTurn(
   }
   const shortcut = EVENT_SHORTCUT.exec(text);
   if (shortcut) return engine.start("events.show", { eventId: shortcut[1] }, r);
-  if (EVENTS_WORD.test(text)) return engine.start("events.start", {}, r);
   return undefined;
 }

@@ -56,6 +56,20 @@ function normalized(draft: EventDraft): EventDraft {
   };
 }
 
+/** The event's own columns from a validated draft (districts and topics are stored apart). */
+function columnsOf(draft: EventDraft) {
+  return {
+    kind: draft.kind as EventRecord["kind"],
+    title: draft.title,
+    description: draft.description,
+    startsAtMs: draft.startsAtMs,
+    endsAtMs: draft.endsAtMs,
+    place: draft.place,
+    virtualUrl: draft.virtualUrl,
+    officeKey: draft.officeKey,
+  };
+}
+
 /** Creates an event and plans its reminders. */
 export function createEvent(app: AppContext, actor: Actor, input: EventInput): EventOutcome<{ event: EventRecord }> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
@@ -65,20 +79,7 @@ export function createEvent(app: AppContext, actor: Actor, input: EventInput): E
   if (errors.length) return { ok: false, error: { code: "invalid", errors } };
   return inTransaction(app.db, () => {
     const event = app.repos.events.insert(
-      {
-        kind: draft.kind as EventRecord["kind"],
-        title: draft.title,
-        description: draft.description,
-        startsAtMs: draft.startsAtMs,
-        endsAtMs: draft.endsAtMs,
-        place: draft.place,
-        virtualUrl: draft.virtualUrl,
-        officeKey: draft.officeKey,
-        status: "scheduled",
-        createdBy: actorLabel(actor),
-        createdAtMs: nowMs,
-        updatedAtMs: nowMs,
-      },
+      { ...columnsOf(draft), status: "scheduled", createdBy: actorLabel(actor), createdAtMs: nowMs, updatedAtMs: nowMs },
       draft.districts,
       draft.topics,
     );
@@ -113,18 +114,7 @@ export function updateEvent(app: AppContext, actor: Actor, eventId: number, chan
     const notified = NOTIFIED_FIELDS.some((f) => draft[f] !== before[f]);
     app.repos.events.update(
       eventId,
-      {
-        kind: draft.kind as EventRecord["kind"],
-        title: draft.title,
-        description: draft.description,
-        startsAtMs: draft.startsAtMs,
-        endsAtMs: draft.endsAtMs,
-        place: draft.place,
-        virtualUrl: draft.virtualUrl,
-        officeKey: draft.officeKey,
-        status: notified ? "changed" : before.status,
-        updatedAtMs: nowMs,
-      },
+      { ...columnsOf(draft), status: notified ? "changed" : before.status, updatedAtMs: nowMs },
       { districts: draft.districts, topics: draft.topics },
     );
     const event = app.repos.events.get(eventId)!;

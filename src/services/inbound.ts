@@ -7,7 +7,7 @@ import type { InboundMedia, InboundMessage } from "../channels/channel.ts";
 import { inTransaction } from "../db/client.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
-import { IDLE, type ConversationState, type Engine, type EngineOutput, type Render, type Turn } from "../engine/engine.ts";
+import { IDLE, type ConversationState, type Engine, type Render, type Turn } from "../engine/engine.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { ACTIONS, type ActionContext } from "./actions.ts";
 import { render, type AppContext } from "./context.ts";
@@ -16,11 +16,10 @@ import type { StaffReply } from "./staff-buttons.ts";
 import { eventShortcutTurn } from "./event-inbound.ts";
 import { handleEventWizard } from "./event-wizard.ts";
 import { classifySender, handleStaffMessage } from "./staff.ts";
+import { commitCitizenTurn, MENU_OUTBOX_KEY, runActions, sanitizeText } from "./turn.ts";
 
 /** Longest citizen message accepted, in characters (Telegram's own limit is 4096). */
 export const MAX_INBOUND_LENGTH = 4000;
-/** Guard against a flow that calls actions forever. */
-const MAX_ACTIONS_PER_MESSAGE = 16;
 
 export type HandleResult =
   | { status: "duplicate" }
@@ -28,37 +27,12 @@ export type HandleResult =
   | { status: "staff"; outboxIds: number[] }
   | { status: "handled"; citizenId: number; outboxIds: number[] };
 
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** NFC-normalized text without control or bidi-override characters, trimmed. */
-export function sanitizeText(text: string): string {
-  return text.normalize("NFC").replace(CONTROL_CHARS, "").replace(/\r\n?/g, "\n").trim();
-}
-
 export function createInboundHandler(app: AppContext, engine: Engine) {
   const { repos, clock, translator, db } = app;
   const commandWords = (key: string) => translator.wordsInAllLocales(key);
 
   function renderFor(citizen: CitizenContext) {
     return (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, key, vars);
-  }
-
-  function runActions(turn: Turn, citizen: CitizenContext, message: InboundMessage): Turn & { erased: boolean } {
-    let current = turn;
-    const outputs = [...turn.outputs];
-    let erased = false;
-    for (let i = 0; current.action; i++) {
-      if (i >= MAX_ACTIONS_PER_MESSAGE) throw new Error(`More than ${MAX_ACTIONS_PER_MESSAGE} actions for one message at ${current.state.flowId}.${current.state.stepId}`);
-      const definition = ACTIONS[current.action]!;
-      const ctx: ActionContext = { app, citizen, channel: message.channel, address: message.address, data: current.state.data };
-      const outcome = definition.run(ctx);
-      erased ||= outcome.erased === true;
-      const base = outcome.clearData ? {} : current.state.data;
-      const data = mergeData(base, outcome.data);
-      current = engine.resume({ ...current.state, data: {} }, outcome.result, data, renderFor(citizen));
-      outputs.push(...current.outputs);
-    }
-    return { ...current, outputs, erased };
   }
 
   /**
@@ -71,6 +45,7 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     if (message.button && !isCurrentMenu(message, state)) return stay(state, r("chat.stale_button", {}));
     let current = state;
     const text = sanitizeText(message.text ?? "");
+    if (message.media && UNKEPT_FILE_NOTICES[message.channel]) return unkeptFileTurn(citizen, state, message, text, r);
     if (message.media) {
       const attached = attach(message.channel, citizen, state, message.media, r);
       if (!attached.ok) return stay(state, attached.text);
@@ -100,6 +75,18 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
       return { ...restarted, outputs: [{ text: r("engine.restarted", {}) }, ...restarted.outputs] };
     }
     return engine.input(state, text, r);
+  }
+
+  /**
+   * A file on a channel whose files cannot be kept (UNKEPT_FILE_NOTICES): the citizen is told so
+   * plainly, and a caption is still read as their text, after that notice, so they need not type it
+   * again. The office never sees the file, and the citizen knows it.
+   */
+  function unkeptFileTurn(citizen: CitizenContext, state: ConversationState, message: InboundMessage, text: string, r: Render): Turn {
+    const notices = UNKEPT_FILE_NOTICES[message.channel]!;
+    if (!text) return stay(state, r(notices.withoutText, {}));
+    const turn = firstTurn(citizen, state, { ...message, media: undefined });
+    return { ...turn, outputs: [{ text: r(notices.withText, {}) }, ...turn.outputs] };
   }
 
   /**
@@ -152,25 +139,11 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
       }
       const citizen = repos.citizens.findContext(message.channel, message.address) ?? repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
       const state = stateOf(citizen);
-      const turn = runActions(firstTurn(citizen, state, message), citizen, message);
-      const reply = enqueueReplies(message, turn.erased ? null : citizen.citizenId, inboundId, turn.outputs, nowMs);
-      if (!turn.erased) {
-        const data = conversationData(state, turn.state, reply);
-        repos.citizens.saveConversation(citizen.citizenId, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(data) }, nowMs);
-      }
-      return { status: "handled", citizenId: citizen.citizenId, outboxIds: reply ? [reply.outboxId] : [] };
+      const where = { channel: message.channel, address: message.address };
+      const turn = runActions<ActionContext>(engine, firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen));
+      const outboxId = commitCitizenTurn(app, citizen.citizenId, state, turn, { idempotencyKey: `in:${inboundId}`, ...where }, nowMs);
+      return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
     });
-  }
-
-  /** Queues the turn's reply; says whether it carries options (a menu buttons may answer). */
-  function enqueueReplies(message: InboundMessage, citizenId: number | null, inboundId: number, outputs: EngineOutput[], nowMs: number): QueuedReply | undefined {
-    const merged = mergeOutputs(outputs);
-    if (!merged) return undefined;
-    const id = repos.outbox.enqueue(
-      { idempotencyKey: `in:${inboundId}`, channel: message.channel, address: message.address, citizenId, payload: merged },
-      nowMs,
-    );
-    return id === undefined ? undefined : { outboxId: id, hasOptions: merged.options !== undefined };
   }
 
   function localeFromHint(hint: string | undefined): string {
@@ -183,8 +156,6 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
 
 export type InboundHandler = ReturnType<typeof createInboundHandler>;
 
-/** Conversation variable holding the outbox id of the menu the conversation waits on (for buttons). */
-export const MENU_OUTBOX_KEY = "_menuOutboxId";
 /** Where files are accepted: the ask flow, whose prompt step takes the question's text. */
 const ASK_FLOW = "ask";
 const ASK_PROMPT_STEP = "prompt";
@@ -193,13 +164,17 @@ const ASK_PROMPT_STEP = "prompt";
  * file_id). Elsewhere files are not kept, and the reply says that only text is read.
  */
 const CHANNELS_KEEPING_FILES: ReadonlySet<string> = new Set(["telegram"]);
+/**
+ * Channels that deliver files but give no reference another chat could reuse (WhatsApp media are
+ * encrypted per message and expire), and what the citizen is told: with a caption, that the file was
+ * not kept but the text was read; without, to describe it in words. Other channels without files
+ * answer `engine.media_unsupported`.
+ */
+const UNKEPT_FILE_NOTICES: Readonly<Record<string, { withText: string; withoutText: string }>> = {
+  whatsapp: { withText: "whatsapp_files.not_kept", withoutText: "whatsapp_files.not_received" },
+};
 /** Most files one question may carry. */
 export const MAX_ATTACHMENTS = 10;
-
-interface QueuedReply {
-  outboxId: number;
-  hasOptions: boolean;
-}
 
 function stay(state: ConversationState, text: string): Turn {
   return { state, outputs: [{ text }] };
@@ -207,18 +182,6 @@ function stay(state: ConversationState, text: string): Turn {
 
 function isAttachable(media: InboundMedia): media is InboundMedia & { kind: "photo" | "document"; fileRef: string } {
   return (media.kind === "photo" || media.kind === "document") && typeof media.fileRef === "string" && media.fileRef.length > 0;
-}
-
-/**
- * The variables to save: none when idle; a new menu records its outbox row (so only its buttons
- * count); a reply that leaves the step forgets the old menu, one that stays keeps it.
- */
-function conversationData(before: ConversationState | undefined, after: ConversationState, reply: QueuedReply | undefined): Record<string, unknown> {
-  if (after.stepId === IDLE) return {};
-  const data = { ...after.data };
-  if (reply?.hasOptions) data[MENU_OUTBOX_KEY] = reply.outboxId;
-  else if (before?.flowId !== after.flowId || before.stepId !== after.stepId) delete data[MENU_OUTBOX_KEY];
-  return data;
 }
 
 function staffPayload(reply: StaffReply, message: InboundMessage): OutboxPayload {
@@ -235,22 +198,4 @@ function staffPayload(reply: StaffReply, message: InboundMessage): OutboxPayload
 function stateOf(citizen: CitizenContext): ConversationState | undefined {
   if (citizen.flowId === null || citizen.stepId === null) return undefined;
   return { flowId: citizen.flowId, stepId: citizen.stepId, flowVersion: citizen.flowVersion ?? 0, data: JSON.parse(citizen.data ?? "{}") as Record<string, unknown> };
-}
-
-function mergeData(base: Record<string, unknown>, changes: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!changes) return base;
-  const result = { ...base };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null || value === undefined) delete result[key];
-    else result[key] = value;
-  }
-  return result;
-}
-
-/** One turn's outputs become one message (fewer sends under per-chat limits); options come last. */
-export function mergeOutputs(outputs: readonly EngineOutput[]): { text: string; options?: string[] } | undefined {
-  if (outputs.length === 0) return undefined;
-  const text = outputs.map((o) => o.text).join("\n\n");
-  const options = outputs.at(-1)?.options;
-  return options ? { text, options } : { text };
 }

@@ -17,6 +17,7 @@ import { cancelDeadlineJobs, DEADLINE_JOB_KINDS, planNextAlert, planWithdrawal, 
 import { notifyCitizen } from "./notify.ts";
 import { planAnswerSurveys } from "./survey-jobs.ts";
 import { closeNotices, closingLine, noticePayloads } from "./office-notices.ts";
+import { officeTargets } from "./office-targets.ts";
 
 export const MAX_ANSWER_LENGTH = 20_000;
 /** Art. 17 Ley 1755 de 2015: the request to complete a petition is made within 10 days of filing. */
@@ -119,15 +120,8 @@ export function dueDateFrom(app: AppContext, fromMs: number, termBusinessDays: n
  */
 function notifyOffice(app: AppContext, question: QuestionRow, occasion: string): void {
   const { repos, clock } = app;
-  const office = repos.offices.get(question.officeKey);
   const key = `q:${question.id}:${occasion}:${question.officeKey}`;
-  const targets: { channel: string; address: string; id: string }[] = [];
-  if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
-  if (office?.whatsappJid) targets.push({ channel: "whatsapp", address: office.whatsappJid, id: "group-wa" });
-  for (const official of repos.officials.reachable(question.officeKey)) {
-    targets.push({ channel: official.channel!, address: official.address!, id: `official-${official.id}` });
-  }
-  for (const target of targets) {
+  for (const target of officeTargets(app, question.officeKey)) {
     noticePayloads(app, question, target.channel).forEach((payload, i) => {
       const idempotencyKey = i === 0 ? `${key}:${target.id}` : `${key}:${target.id}:file-${i}`;
       repos.outbox.enqueue({ idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id }, clock.nowMs());

@@ -5,7 +5,7 @@
  * question get a prompt (the same rule the question services apply when the reply arrives).
  */
 import type { InboundMessage } from "../channels/channel.ts";
-import { canActOnQuestion, type Actor, type QuestionAction, type Role } from "../core/authorization.ts";
+import { canActOnQuestion, officialActor, type QuestionAction } from "../core/authorization.ts";
 import { formatStaffButtonAction, parseStaffButtonAction, type StaffCommand } from "../core/staff-commands.ts";
 import type { OfficialRow } from "../db/repositories/officials.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
@@ -32,10 +32,6 @@ const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => 
 
 // An extension is decided by whoever may answer (src/services/extension.ts).
 const PERMISSION: Record<string, QuestionAction> = { answer: "answer", request_info: "request_info", reassign: "reassign", reassign_to: "reassign", extend: "answer" };
-
-function officialActor(official: OfficialRow): Actor {
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role as Role, active: official.active };
-}
 
 /** A button pressed under a notice (or under the office chooser). Changes nothing by itself. */
 export function handleStaffButton(app: AppContext, message: InboundMessage, official: OfficialRow | undefined): StaffReply[] {

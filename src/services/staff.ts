@@ -6,7 +6,7 @@
  */
 import { randomInt } from "node:crypto";
 import type { InboundMessage } from "../channels/channel.ts";
-import type { Actor, Role } from "../core/authorization.ts";
+import { officialActor, type Role } from "../core/authorization.ts";
 import { toLocalDate } from "../core/calendar/index.ts";
 import { deadlineState } from "../core/deadlines.ts";
 import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts";
@@ -41,10 +41,6 @@ export function classifySender(app: AppContext, message: InboundMessage): Sender
   return parsed.ok && parsed.command.kind === "link" ? { kind: "staff", official: undefined, groupOfficeKey: undefined } : { kind: "citizen" };
 }
 
-function actorOf(official: OfficialRow): Actor {
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role as Role, active: official.active };
-}
-
 const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
 
 /** Handles an official's message or button; returns the replies for the chat it came from (possibly none). */
@@ -75,7 +71,7 @@ function staffTextReplies(app: AppContext, message: InboundMessage, sender: Extr
 }
 
 function runCommand(app: AppContext, command: StaffCommand, official: OfficialRow, groupOfficeKey: string | undefined, message: InboundMessage): string {
-  const actor = actorOf(official);
+  const actor = officialActor(official);
   switch (command.kind) {
     case "answer":
       return answerReply(app, answerQuestion(app, actor, command.reference, command.text), command.reference);

@@ -4,15 +4,10 @@
  * reaches, save the citizen's position, queue the reply in the outbox — without an inbound
  * message. Channel-neutral. Call inside the caller's transaction (a scheduled job's).
  */
-import { IDLE, type ConversationState, type Engine, type Turn } from "../engine/engine.ts";
-import { ACTIONS } from "./actions.ts";
+import type { ConversationState, Engine } from "../engine/engine.ts";
+import { ACTIONS, type ActionContext } from "./actions.ts";
 import { render, type AppContext } from "./context.ts";
-import { mergeOutputs } from "./inbound.ts";
-
-/** Same guard as the inbound handler's: a flow that calls actions forever is a bug. */
-const MAX_ACTIONS = 16;
-/** The inbound handler's variable for the outbox row of the menu waiting for an answer (buttons). */
-const MENU_OUTBOX_KEY = "_menuOutboxId";
+import { commitCitizenTurn, runActions } from "./turn.ts";
 
 export interface StartFlowInput {
   /** `flow.step` to start at. */
@@ -38,36 +33,9 @@ export function startFlowFor(app: AppContext, engine: Engine, citizenId: number,
   const citizen = repos.citizens.findContext(identity.channel, identity.address)!;
   const renderFor = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, key, vars);
 
-  let turn: Turn = engine.start(input.ref, input.data ?? {}, renderFor);
-  const outputs = [...turn.outputs];
-  let erased = false;
-  for (let i = 0; turn.action; i++) {
-    if (i >= MAX_ACTIONS) throw new Error(`More than ${MAX_ACTIONS} actions starting ${input.ref}`);
-    const outcome = ACTIONS[turn.action]!.run({ app, citizen, channel: identity.channel, address: identity.address, data: turn.state.data });
-    erased ||= outcome.erased === true;
-    const data = mergeData(outcome.clearData ? {} : turn.state.data, outcome.data);
-    turn = engine.resume({ ...turn.state, data: {} }, outcome.result, data, renderFor);
-    outputs.push(...turn.outputs);
-  }
-
-  const nowMs = clock.nowMs();
-  const payload = mergeOutputs(outputs);
-  const outboxId = payload
-    ? repos.outbox.enqueue({ idempotencyKey: input.idempotencyKey, channel: identity.channel, address: identity.address, citizenId: erased ? null : citizenId, priority: input.priority ?? 0, payload }, nowMs)
-    : undefined;
-  if (!erased) {
-    const data = turn.state.stepId === IDLE ? {} : { ...turn.state.data, ...(payload?.options && outboxId !== undefined ? { [MENU_OUTBOX_KEY]: outboxId } : {}) };
-    repos.citizens.saveConversation(citizenId, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(data) }, nowMs);
-  }
+  const where = { channel: identity.channel, address: identity.address };
+  const turn = runActions<ActionContext>(engine, engine.start(input.ref, input.data ?? {}, renderFor), ACTIONS, { app, citizen, ...where }, renderFor);
+  const delivery = { idempotencyKey: input.idempotencyKey, priority: input.priority ?? 0, ...where };
+  const outboxId = commitCitizenTurn(app, citizenId, undefined, turn, delivery, clock.nowMs());
   return { ok: true, channel: identity.channel, outboxId, state: turn.state };
-}
-
-function mergeData(base: Record<string, unknown>, changes: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!changes) return base;
-  const result = { ...base };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null || value === undefined) delete result[key];
-    else result[key] = value;
-  }
-  return result;
 }

@@ -4,10 +4,9 @@
  * inbound message's transaction. One response per invitation, one invitation per citizen and
  * run: a citizen cannot answer one run twice.
  */
-import type { SurveyDefinition } from "../core/surveys/index.ts";
+import { definitionOf, type SurveyDefinition } from "../core/surveys/index.ts";
 import type { SurveyInvitationRow, SurveyRunRow } from "../db/repositories/surveys.ts";
 import { officeName, type AppContext } from "./context.ts";
-import { definitionOf, surveysRepo } from "./survey-store.ts";
 
 /** Where the survey conversation starts (flows/survey.yaml). */
 export const SURVEY_FLOW = "survey";
@@ -22,7 +21,7 @@ export interface ActiveSurvey {
 /** The survey a citizen is answering, if it is still theirs, delivered, and open at `nowMs`. */
 export function activeSurvey(app: AppContext, citizenId: number, invitationId: unknown, nowMs: number): ActiveSurvey | undefined {
   if (typeof invitationId !== "number") return undefined;
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const invitation = repo.invitationById(invitationId);
   if (!invitation || invitation.citizenId !== citizenId || invitation.status !== "delivered") return undefined;
   const run = repo.runById(invitation.runId);
@@ -31,25 +30,25 @@ export function activeSurvey(app: AppContext, citizenId: number, invitationId: u
 }
 
 function responseId(app: AppContext, active: ActiveSurvey, nowMs: number): number {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   return repo.responseOfInvitation(active.invitation.id)?.id ?? repo.createResponse({ runId: active.run.id, invitationId: active.invitation.id, source: "chat" }, nowMs);
 }
 
 /** Records one answer (`null` = skipped). A question answered before keeps its first answer. */
 export function recordAnswer(app: AppContext, active: ActiveSurvey, questionId: string, value: string | null, nowMs: number): void {
-  surveysRepo(app).addAnswer(responseId(app, active, nowMs), questionId, value, nowMs);
+  app.repos.surveys.addAnswer(responseId(app, active, nowMs), questionId, value, nowMs);
 }
 
 /** The last question was answered: the response is complete and the invitation closed. */
 export function completeSurvey(app: AppContext, active: ActiveSurvey, nowMs: number): void {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   repo.completeResponse(responseId(app, active, nowMs), nowMs);
   repo.setInvitationStatus(active.invitation.id, ["delivered"], { status: "completed", finishedAtMs: nowMs });
 }
 
 /** "No más encuestas": no further invitations; this one and any waiting are cancelled. */
 export function optOutOfSurveys(app: AppContext, citizenId: number, nowMs: number): void {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   repo.optOut(citizenId, nowMs);
   for (const invitation of repo.invitationsOfCitizen(citizenId)) {
     repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "opted_out", finishedAtMs: nowMs });
@@ -61,6 +60,6 @@ export function introVars(app: AppContext, run: SurveyRunRow): Record<string, un
   const vars: Record<string, unknown> = {};
   if (run.questionId !== null) vars.reference = app.repos.questions.byId(run.questionId)?.reference ?? "";
   if (run.officeKey !== null) vars.officeName = officeName(app, run.officeKey);
-  if (run.eventId !== null) vars.eventTitle = surveysRepo(app).eventById(run.eventId)?.title ?? "";
+  if (run.eventId !== null) vars.eventTitle = app.repos.surveys.eventById(run.eventId)?.title ?? "";
   return vars;
 }

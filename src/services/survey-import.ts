@@ -6,12 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { actorLabel, type Actor } from "../core/authorization.ts";
-import { canSendSurveys, parsePaperCsv, type PaperProblem, type SurveyDefinition, type SurveySet } from "../core/surveys/index.ts";
+import { canSendSurveys, definitionOf, parsePaperCsv, type PaperProblem, type SurveyDefinition, type SurveySet } from "../core/surveys/index.ts";
 import { inTransaction } from "../db/client.ts";
 import type { SurveyRunRow } from "../db/repositories/surveys.ts";
 import type { AppContext } from "./context.ts";
 import { answerWords, optionLabelsAllLocales } from "./survey-definitions.ts";
-import { definitionOf, surveysRepo } from "./survey-store.ts";
 import { createRun } from "./surveys.ts";
 
 export type ImportTarget = { runId: number } | { surveyId: string; eventId?: number; officeKey?: string; label?: string };
@@ -25,7 +24,7 @@ export type ImportOutcome =
 /** Imports a CSV of paper forms as `actor` (who may send surveys for the run's office). */
 export function importPaperResponses(deps: { app: AppContext; surveys: SurveySet }, actor: Actor, target: ImportTarget, csvText: string): ImportOutcome {
   const { app } = deps;
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   let definition: SurveyDefinition;
   let existingRun: SurveyRunRow | undefined;
   if ("runId" in target) {

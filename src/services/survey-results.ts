@@ -4,10 +4,9 @@
  * the answer surveys, for `rinde questions report`. Runs of one survey are added up question by
  * question, with the questions of its most recent run.
  */
-import { aggregateResponses, type SurveyDefinition, type SurveyResults } from "../core/surveys/index.ts";
+import { aggregateResponses, definitionOf, type SurveyDefinition, type SurveyResults } from "../core/surveys/index.ts";
 import type { RunFilter, SurveyRunRow } from "../db/repositories/surveys.ts";
 import { officeName, type AppContext } from "./context.ts";
-import { definitionOf, surveysRepo } from "./survey-store.ts";
 
 export interface ResultsFilter {
   runId?: number;
@@ -25,7 +24,7 @@ export interface SurveyResultBlock {
 }
 
 export function surveyResults(app: AppContext, filter: ResultsFilter): SurveyResultBlock[] {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const runFilter: RunFilter = { surveyId: filter.surveyId, officeKey: filter.officeKey, eventId: filter.eventId, trigger: filter.trigger, ...(filter.runId !== undefined ? { runIds: [filter.runId] } : {}) };
   const bySurvey = new Map<string, SurveyRunRow[]>();
   for (const run of repo.listRuns(runFilter)) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);

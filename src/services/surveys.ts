@@ -8,17 +8,18 @@
 import { actorLabel, type Actor } from "../core/authorization.ts";
 import {
   canSendSurveys,
+  definitionOf,
   deliveryDecision,
   durationMs,
   formatSegment,
   idleFromMs,
   parseSegment,
-  quietUntilMs,
   type Segment,
   type SurveyDefinition,
   type SurveySet,
   type TriggerKind,
 } from "../core/surveys/index.ts";
+import { quietUntilMs } from "../core/quiet-hours.ts";
 import { inTransaction } from "../db/client.ts";
 import type { JobRow } from "../db/repositories/jobs.ts";
 import type { SurveyRunRow } from "../db/repositories/surveys.ts";
@@ -28,7 +29,6 @@ import type { AppContext } from "./context.ts";
 import { startFlowFor } from "./start-flow.ts";
 import { SURVEY_FLOW, SURVEY_START } from "./survey-conversation.ts";
 import { SURVEY_JOB_KINDS } from "./survey-jobs.ts";
-import { definitionOf, surveysRepo } from "./survey-store.ts";
 
 /** What survey services need: the app, the engine (to start the survey conversation), the definitions. */
 export interface SurveyDeps {
@@ -70,7 +70,7 @@ export function surveysWithTrigger(surveys: SurveySet, kind: TriggerKind): Surve
  * its expiry. Call inside a transaction.
  */
 export function createRun(app: AppContext, definition: SurveyDefinition, input: RunInput, nowMs: number): SurveyRunRow {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const existing = input.triggerKey ? repo.runByTriggerKey(input.triggerKey) : undefined;
   if (existing) return existing;
   const run = repo.insertRun({
@@ -100,7 +100,7 @@ export function createRun(app: AppContext, definition: SurveyDefinition, input: 
  * plans each delivery. A citizen already invited to the run is skipped. Returns how many were invited.
  */
 export function inviteCitizens(app: AppContext, run: SurveyRunRow, citizenIds: readonly number[], nowMs: number): number {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const askable = citizenIds.filter((id) => repo.eligibility(id).ok);
   const created = repo.invite(run.id, askable, nowMs);
   for (const invitation of created) {
@@ -137,7 +137,7 @@ export function startAnswerSurveys(deps: SurveyDeps, questionId: number, nowMs: 
 
 /** After an event: its survey to those who said they would come. Once per event and survey. */
 export function startEventSurvey(app: AppContext, definition: SurveyDefinition, eventId: number, nowMs: number): SurveyRunRow | undefined {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const event = repo.eventById(eventId);
   if (!event || event.status === "cancelled" || definition.trigger.kind !== "event_ended") return undefined;
   const triggerKey = `${definition.id}:e${event.id}`;
@@ -158,7 +158,7 @@ export function sweepEndedEvents(deps: SurveyDeps, nowMs: number): number {
   for (const definition of surveysWithTrigger(deps.surveys, "event_ended")) {
     if (definition.trigger.kind !== "event_ended") continue;
     const afterMs = durationMs(definition.trigger.after);
-    const events = surveysRepo(deps.app).eventsEndedBetween(nowMs - afterMs - durationMs(definition.expiresAfter), nowMs - afterMs);
+    const events = deps.app.repos.surveys.eventsEndedBetween(nowMs - afterMs - durationMs(definition.expiresAfter), nowMs - afterMs);
     for (const event of events) if (startEventSurvey(deps.app, definition, event.id, nowMs)) started++;
   }
   return started;
@@ -170,7 +170,7 @@ export function checkSegment(app: AppContext, spec: string): { ok: true; segment
   if (!parsed.ok) return { ok: false, error: "bad_segment", detail: parsed.error };
   const { segment } = parsed;
   if (segment.kind === "office" && !app.repos.offices.get(segment.officeKey)) return { ok: false, error: "unknown_office", detail: segment.officeKey };
-  if (segment.kind === "event" && !surveysRepo(app).eventById(segment.eventId)) return { ok: false, error: "unknown_event", detail: String(segment.eventId) };
+  if (segment.kind === "event" && !app.repos.surveys.eventById(segment.eventId)) return { ok: false, error: "unknown_event", detail: String(segment.eventId) };
   if (segment.kind === "districts") {
     const unknown = segment.keys.find((k) => !app.profile.districts.some((d) => d.key === k));
     if (unknown) return { ok: false, error: "unknown_district", detail: unknown };
@@ -191,12 +191,12 @@ export function sendSurvey(
   if (input.officeKey && !app.repos.offices.get(input.officeKey)) return { ok: false, error: "unknown_office", detail: input.officeKey };
   const { segment } = checked;
   const eventId = segment.kind === "event" ? segment.eventId : undefined;
-  const officeKey = input.officeKey ?? (segment.kind === "office" ? segment.officeKey : eventId !== undefined ? surveysRepo(app).eventById(eventId)?.officeKey : undefined);
+  const officeKey = input.officeKey ?? (segment.kind === "office" ? segment.officeKey : eventId !== undefined ? app.repos.surveys.eventById(eventId)?.officeKey : undefined);
   if (!canSendSurveys(input.actor, officeKey)) return { ok: false, error: "not_allowed", detail: actorLabel(input.actor) };
   return inTransaction(app.db, () => {
     const nowMs = app.clock.nowMs();
     const run = createRun(app, definition, { trigger: "segment", segment: formatSegment(segment), eventId, officeKey, label: input.label, deliverAfterMs: nowMs, createdBy: actorLabel(input.actor) }, nowMs);
-    const invited = inviteCitizens(app, run, surveysRepo(app).segmentCitizens(segment), nowMs);
+    const invited = inviteCitizens(app, run, app.repos.surveys.segmentCitizens(segment), nowMs);
     return { ok: true as const, run, invited };
   });
 }
@@ -208,7 +208,7 @@ export function sendSurvey(
  */
 export function deliverInvitation(deps: SurveyDeps, invitationId: number, nowMs: number): JobOutcome {
   const { app, engine } = deps;
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const invitation = repo.invitationById(invitationId);
   if (!invitation || invitation.status !== "pending") return DONE;
   const run = repo.runById(invitation.runId)!;
@@ -250,7 +250,7 @@ export function deliverInvitation(deps: SurveyDeps, invitationId: number, nowMs:
  * already given stay. Idempotent.
  */
 export function expireRun(app: AppContext, runId: number, nowMs: number): void {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const run = repo.runById(runId);
   if (!run) return;
   for (const invitation of repo.invitationsOfRun(runId, ["pending", "delivered"])) {
@@ -305,7 +305,7 @@ export function surveyJobHandlers(deps: SurveyDeps): Record<string, JobHandler> 
  * waiting invitations cancelled. Scale, yes/no and choice answers stay as anonymous counts.
  */
 export function eraseSurveyData(app: AppContext, citizenId: number, nowMs: number): void {
-  const repo = surveysRepo(app);
+  const repo = app.repos.surveys;
   const textKeys = new Map<number, string[]>();
   for (const invitation of repo.invitationsOfCitizen(citizenId)) {
     repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "deleted", finishedAtMs: nowMs });

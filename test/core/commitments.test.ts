@@ -12,9 +12,9 @@ import {
   nextMonth,
   pageOf,
   previousMonth,
-  quietHoursEndMs,
   type ReportInput,
 } from "../../src/core/commitments.ts";
+import { quietUntilMs } from "../../src/core/quiet-hours.ts";
 import { parseCommitmentCommandArgs, parseDateInput } from "../../src/core/commitment-commands.ts";
 import { parseStaffCommand } from "../../src/core/staff-commands.ts";
 
@@ -148,9 +148,9 @@ describe("helpers", () => {
     expect(previousMonth("2026-01")).toBe("2025-12");
     const quiet = { start: "21:00", end: "07:00" };
     // 22:00 Bogotá (03:00 UTC next day) → 07:00 Bogotá the next day (12:00 UTC).
-    expect(quietHoursEndMs(Date.UTC(2026, 2, 3, 3, 0), quiet, "America/Bogota")).toBe(Date.UTC(2026, 2, 3, 12, 0));
-    expect(quietHoursEndMs(Date.UTC(2026, 2, 3, 10, 0), quiet, "America/Bogota")).toBe(Date.UTC(2026, 2, 3, 12, 0));
-    expect(quietHoursEndMs(Date.UTC(2026, 2, 3, 15, 0), quiet, "America/Bogota")).toBeUndefined();
+    expect(quietUntilMs(Date.UTC(2026, 2, 3, 3, 0), quiet, "America/Bogota")).toBe(Date.UTC(2026, 2, 3, 12, 0));
+    expect(quietUntilMs(Date.UTC(2026, 2, 3, 10, 0), quiet, "America/Bogota")).toBe(Date.UTC(2026, 2, 3, 12, 0));
+    expect(quietUntilMs(Date.UTC(2026, 2, 3, 15, 0), quiet, "America/Bogota")).toBeUndefined();
   });
 });
 

@@ -7,12 +7,12 @@ import {
   interpretAnswer,
   isOptOut,
   parseSegment,
-  quietUntilMs,
   validateSurveySet,
   type AnswerWords,
   type SurveyQuestion,
   type SurveyValidationContext,
 } from "../../src/core/surveys/index.ts";
+import { quietUntilMs } from "../../src/core/quiet-hours.ts";
 import { canSendSurveys } from "../../src/core/surveys/authorization.ts";
 import { createTranslator } from "../../src/i18n/index.ts";
 import { FLOWS_DIR } from "../../src/runtime.ts";

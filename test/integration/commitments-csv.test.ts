@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
-import { quietHoursEndMs } from "../../src/core/commitments.ts";
+import { quietUntilMs } from "../../src/core/quiet-hours.ts";
 import { CSV_COLUMNS, exportRecords, importCommitments, readCommitmentsCsv } from "../../src/services/commitment-csv.ts";
 import { cancelCommitment, commitmentReport, followCommitment, postProgress } from "../../src/services/commitments.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
@@ -205,7 +205,7 @@ describe("rinde commitments (CLI process)", () => {
     // The running bot delivers what the CLI queued. The CLI ran on the real clock: if that was in
     // quiet hours, the notice waits for them to end.
     const now = Date.now();
-    h.clock.setMs(quietHoursEndMs(now, h.runtime.app.profile.quietHours, h.runtime.app.profile.timezone) ?? now);
+    h.clock.setMs(quietUntilMs(now, h.runtime.app.profile.quietHours, h.runtime.app.profile.timezone) ?? now);
     await h.bot.scheduler.tick();
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Se contrató el personal")).toHaveLength(1);

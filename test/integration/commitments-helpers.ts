@@ -1,13 +1,11 @@
 /** Shared pieces of the commitments tests: citizens with consent, events with RSVPs, officials, notices. */
 import type { Actor } from "../../src/core/authorization.ts";
-import { commitmentsRepoFor } from "../../src/db/repositories/commitments.ts";
 import type { OfficialRole } from "../../src/db/repositories/officials.ts";
 import { eventRsvps, events } from "../../src/db/schema.ts";
 import { recordCommitment, type RecordInput } from "../../src/services/commitments.ts";
 import type { Harness } from "../helpers/harness.ts";
 
-/** An instant given as a Bogotá wall-clock time (UTC−5, no daylight saving). */
-export const bogota = (date: string, time = "08:00") => Date.parse(`${date}T${time}:00-05:00`);
+export { bogota, outboxKeys, runAt, textsTo } from "../helpers/scenario.ts";
 
 export const CLI: Actor = { kind: "cli" };
 
@@ -46,25 +44,4 @@ export function record(h: Harness, input: Partial<RecordInput> & { text: string 
   return result.commitment;
 }
 
-export const repoOf = (h: Harness) => commitmentsRepoFor(h.runtime.db);
-
-/** Texts sent to an address (since the last restart) containing `fragment`. */
-export function textsTo(h: Harness, address: string, fragment: string): string[] {
-  return h.channel
-    .to(address)
-    .map((m) => m.text)
-    .filter((t) => t.includes(fragment));
-}
-
-/** Outbox rows ever queued whose idempotency key starts with `prefix`. */
-export function outboxKeys(h: Harness, prefix: string): string[] {
-  const rows = h.runtime.db.$client.prepare("select idempotency_key k from outbox where idempotency_key like ? order by id").all(`${prefix}%`) as { k: string }[];
-  return rows.map((r) => r.k);
-}
-
-/** Moves the clock to a Bogotá time, runs the due jobs and delivers what they queued. */
-export async function runAt(h: Harness, date: string, time = "08:00"): Promise<void> {
-  h.clock.setMs(bogota(date, time));
-  await h.bot.scheduler.tick();
-  await h.bot.dispatcher.tick();
-}
+export const repoOf = (h: Harness) => h.runtime.app.repos.commitments;

@@ -4,9 +4,9 @@ import type { Subscription } from "../../src/db/repositories/subscriptions.ts";
 import type { EventRecord } from "../../src/db/repositories/events.ts";
 import { createEvent, type EventInput } from "../../src/services/events.ts";
 import type { Harness } from "../helpers/harness.ts";
+import { bogota } from "../helpers/scenario.ts";
 
-/** An instant given as a Bogotá wall-clock time (UTC−5, no daylight saving). */
-export const bogota = (date: string, time = "08:00") => Date.parse(`${date}T${time}:00-05:00`);
+export { bogota, runAt, textsTo } from "../helpers/scenario.ts";
 
 /** A citizen who said hello and accepted the data notice (now at the main menu). */
 export async function consentingCitizen(h: Harness, address: string): Promise<number> {
@@ -36,21 +36,6 @@ export function makeEvent(h: Harness, overrides: Partial<EventInput> = {}): Even
 
 export function subscribeDirect(h: Harness, citizenId: number, subscription: Subscription): void {
   h.runtime.app.repos.subscriptions.add(citizenId, subscription, h.clock.nowMs());
-}
-
-/** Texts sent to an address (in this process since the last restart) that contain `fragment`. */
-export function textsTo(h: Harness, address: string, fragment: string): string[] {
-  return h.channel
-    .to(address)
-    .map((m) => m.text)
-    .filter((t) => t.includes(fragment));
-}
-
-/** Moves the clock to a Bogotá time, runs the due jobs and delivers what they queued. */
-export async function runAt(h: Harness, date: string, time: string): Promise<void> {
-  h.clock.setMs(bogota(date, time));
-  await h.bot.scheduler.tick();
-  await h.bot.dispatcher.tick();
 }
 
 /** The last message to an address as a citizen without buttons reads it (options numbered under the text). */

@@ -6,8 +6,7 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
-/** An instant given as a Bogotá wall-clock time (UTC−5, no daylight saving). */
-export const bogota = (date: string, time = "08:00") => Date.parse(`${date}T${time}:00-05:00`);
+export { bogota } from "../helpers/scenario.ts";
 
 /** Runs the due jobs and delivers what they queued. */
 export async function runJobs(h: Harness): Promise<void> {

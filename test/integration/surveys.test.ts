@@ -9,7 +9,6 @@ import { createBot } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { answerQuestion } from "../../src/services/questions.ts";
 import { inviteCitizens, eraseSurveyData, sendSurvey, startAnswerSurveys } from "../../src/services/surveys.ts";
-import { surveysRepo } from "../../src/services/survey-store.ts";
 import { createMemoryChannel } from "../fakes/memory-channel.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import {
@@ -207,7 +206,7 @@ describe("the one-response rule and who gets none", () => {
     await h.say(ANA, "El puente peatonal de la 30");
     expect(responseAnswers(h)).toEqual([{ topic: "movilidad", details: "El puente peatonal de la 30" }]);
     // Restarting the same invitation's conversation records nothing more.
-    const repo = surveysRepo(h.runtime.app);
+    const repo = h.runtime.app.repos.surveys;
     const invitation = repo.invitationsOfRun(run!.id)[0]!;
     h.runtime.app.repos.citizens.saveConversation(ana, { flowId: "survey", stepId: "ask_choice", flowVersion: 1, data: JSON.stringify({ surveyInvitationId: invitation.id, surveyIndex: 0, surveyOptions: [{ value: "salud", label: "Salud" }] }) }, h.clock.nowMs());
     await h.say(ANA, "1");

@@ -8,9 +8,10 @@ import { createInterface } from "node:readline/promises";
 import { parseDateInput, parseTimeInput, eventInstants, type Segment } from "../../core/events.ts";
 import type { Runtime } from "../../runtime.ts";
 import { announcementProgress, cancelAnnouncement, createAnnouncement, previewAnnouncement, type AnnouncementError, type AnnouncementInput, type Progress } from "../../services/announcements.ts";
+import { actorFrom } from "../actor.ts";
 import { parse, required } from "../args.ts";
 import { CliError, printJson, table } from "../output.ts";
-import { actorFrom, eventId } from "./events.ts";
+import { eventId } from "./events.ts";
 
 const ERRORS: Record<AnnouncementError["code"], string> = {
   not_allowed: "that official may not send announcements (only communications staff and admins)",

@@ -4,24 +4,17 @@
  * (counts by status and office, share done on time, the overdue list). English, like the rest of
  * the CLI; `--as <official id>` applies that official's permissions.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
-import type { Actor } from "../../core/authorization.ts";
 import { COMMITMENT_STATUSES, type CommitmentError, type CommitmentStatus, type Report } from "../../core/commitments.ts";
 import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/commitments.ts";
 import type { Runtime } from "../../runtime.ts";
 import { COMMITMENT_ERROR_TEXT, CSV_COLUMNS, exportRecords, importCommitments, readCommitmentsCsv } from "../../services/commitment-csv.ts";
-import { cancelCommitment, commitmentReport, commitmentsOf, postProgress, recordCommitment, showCommitment } from "../../services/commitments.ts";
+import { cancelCommitment, commitmentReport, postProgress, recordCommitment, showCommitment } from "../../services/commitments.ts";
 import { officeName } from "../../services/context.ts";
-import { parse, required } from "../args.ts";
+import { actorFrom } from "../actor.ts";
+import { parse, readInputFile, required } from "../args.ts";
 import { CliError, printJson, table } from "../output.ts";
-
-function actorFrom(runtime: Runtime, as: string | undefined): Actor {
-  if (as === undefined) return { kind: "cli" };
-  const official = runtime.app.repos.officials.get(Number(as));
-  if (!official) throw new CliError(`no official with id '${as}'`);
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role, active: official.active };
-}
 
 function fail(error: CommitmentError): never {
   throw new CliError(COMMITMENT_ERROR_TEXT[error]);
@@ -76,7 +69,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     });
     if (!result.ok) fail(result.error);
     const c = result.commitment;
-    process.stdout.write(`commitment ${c.number} recorded for ${c.officeKey}, due ${c.dueDate}; ${commitmentsOf(runtime.app).recipients(c.id).length} follower(s).\n`);
+    process.stdout.write(`commitment ${c.number} recorded for ${c.officeKey}, due ${c.dueDate}; ${runtime.app.repos.commitments.recipients(c.id).length} follower(s).\n`);
   },
   progress(runtime, args) {
     const { values, positionals } = parse(args, { percent: { type: "string" }, note: { type: "string" }, evidence: { type: "string" }, as: { type: "string" } });
@@ -84,7 +77,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const result = postProgress(runtime.app, actorFrom(runtime, values.as), numberArg(positionals[0]), { percent, note: required(values.note, "--note"), evidenceUrl: values.evidence ?? null });
     if (!result.ok) fail(result.error);
     const c = result.commitment;
-    process.stdout.write(`commitment ${c.number} at ${c.progress}% (${c.status}); ${commitmentsOf(runtime.app).recipients(c.id).length} follower(s) will be told.\n`);
+    process.stdout.write(`commitment ${c.number} at ${c.progress}% (${c.status}); ${runtime.app.repos.commitments.recipients(c.id).length} follower(s) will be told.\n`);
   },
   cancel(runtime, args) {
     const { values, positionals } = parse(args, { reason: { type: "string" }, as: { type: "string" } });
@@ -94,7 +87,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   },
   list(runtime, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } });
-    const rows = commitmentsOf(runtime.app).list(filterFrom(runtime, values)).map(rowOf);
+    const rows = runtime.app.repos.commitments.list(filterFrom(runtime, values)).map(rowOf);
     if (values.json) return printJson(rows);
     process.stdout.write(`${table(rows, ["number", "office", "status", "progress", "dueDate", "text"])}\n`);
   },
@@ -103,7 +96,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const result = showCommitment(runtime.app, numberArg(positionals[0]));
     if (!result.ok) fail(result.error);
     const history = result.history.map((u) => ({ at: new Date(u.atMs).toISOString(), kind: u.kind, status: u.status, percent: u.percent, note: u.note ?? "", evidence: u.evidenceUrl ?? "", actor: u.actor }));
-    const row = { ...rowOf(result.commitment), officeName: officeName(runtime.app, result.commitment.officeKey), statusReason: result.commitment.statusReason ?? "", followers: commitmentsOf(runtime.app).recipients(result.commitment.id).length };
+    const row = { ...rowOf(result.commitment), officeName: officeName(runtime.app, result.commitment.officeKey), statusReason: result.commitment.statusReason ?? "", followers: runtime.app.repos.commitments.recipients(result.commitment.id).length };
     if (values.json) return printJson({ ...row, history });
     const lines = Object.entries(row).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`);
     lines.push("", "history:", ...history.map((h) => `  ${h.at}  ${h.kind.padEnd(9)} ${h.status.padEnd(11)} ${String(h.percent).padStart(3)}%  ${h.actor.padEnd(12)} ${h.note}${h.evidence ? ` <${h.evidence}>` : ""}`));
@@ -112,12 +105,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   import(runtime, args) {
     const { values, positionals } = parse(args, { as: { type: "string" } });
     const file = required(positionals[0], "<file.csv>");
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      throw new CliError(`cannot read '${file}'`);
-    }
+    const text = readInputFile(file);
     const read = readCommitmentsCsv(text);
     const outcome = importCommitments(runtime.app, actorFrom(runtime, values.as), read.records, read.problems);
     if (!outcome.ok) {
@@ -167,7 +155,7 @@ function reportText(runtime: Runtime, report: Report): string {
 }
 
 function overdueRows(runtime: Runtime, report: Report) {
-  const repo = commitmentsOf(runtime.app);
+  const repo = runtime.app.repos.commitments;
   return report.overdue.map((c) => ({ number: c.number, office: c.officeKey, due_date: c.dueDate, days_overdue: c.daysOverdue, progress: c.progress, text: repo.byNumber(c.number)?.text ?? "" }));
 }
 

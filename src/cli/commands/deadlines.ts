@@ -2,17 +2,17 @@
  * Deadline commands of `rinde questions`: `extend` (prórroga) and the due-date explanation that
  * `show` prints. English, like the rest of the CLI.
  */
-import type { Actor } from "../../core/authorization.ts";
 import { toWallClock } from "../../core/calendar/index.ts";
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
 import type { Runtime } from "../../runtime.ts";
 import { dueDateStory, type DueDateStory } from "../../services/due-date-story.ts";
 import { extendQuestion, extensionErrorLine } from "../../services/extension.ts";
+import { actorFrom } from "../actor.ts";
 import { parse, required } from "../args.ts";
 import { CliError } from "../output.ts";
 
 /** `rinde questions extend <radicado> --until <YYYY-MM-DD> --reason <text> [--as <official id>]` */
-export function runExtend(runtime: Runtime, args: string[], actorFrom: (runtime: Runtime, as: string | undefined) => Actor): void {
+export function runExtend(runtime: Runtime, args: string[]): void {
   const { values, positionals } = parse(args, { until: { type: "string" }, reason: { type: "string" }, as: { type: "string" } });
   const outcome = extendQuestion(runtime.app, actorFrom(runtime, values.as), required(positionals[0], "<radicado>"), required(values.until, "--until"), values.reason ?? "");
   if (!outcome.ok) throw new CliError(extensionErrorLine(outcome));

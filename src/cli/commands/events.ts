@@ -5,7 +5,6 @@
  */
 import { writeFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
-import type { Actor } from "../../core/authorization.ts";
 import { toWallClock } from "../../core/calendar/index.ts";
 import { EVENT_KINDS, eventInstants, parseDateInput, parseTimeInput, type EventError } from "../../core/events.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
@@ -14,15 +13,9 @@ import type { Runtime } from "../../runtime.ts";
 import { eventErrorsText } from "../../services/actions/event-wizard.ts";
 import { eventQuestionReport, markAnsweredAtEvent, markEventHeld, type EventQuestionError } from "../../services/event-questions.ts";
 import { cancelEvent, createEvent, draftOf, eventCard, updateEvent, type EventChanges, type EventServiceError } from "../../services/events.ts";
+import { actorFrom } from "../actor.ts";
 import { parse, required } from "../args.ts";
 import { CliError, printJson, table } from "../output.ts";
-
-export function actorFrom(runtime: Runtime, as: string | undefined): Actor {
-  if (as === undefined) return { kind: "cli" };
-  const official = runtime.app.repos.officials.get(Number(as));
-  if (!official) throw new CliError(`no official with id '${as}'`);
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role, active: official.active };
-}
 
 const SERVICE_ERRORS: Record<Exclude<EventServiceError["code"], "invalid">, string> = {
   not_allowed: "that official may not manage events (only communications staff and admins)",

@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
-import type { Actor } from "../../core/authorization.ts";
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { deadlineState } from "../../core/deadlines.ts";
 import type { QuestionRow, QuestionStatus } from "../../db/repositories/questions.ts";
 import type { Runtime } from "../../runtime.ts";
 import { officeName } from "../../services/context.ts";
 import { answerQuestion, reassignQuestion, requestInfo, showQuestion, type QuestionError } from "../../services/questions.ts";
+import { actorFrom } from "../actor.ts";
 import { parse, required } from "../args.ts";
 import { CliError, printJson, table } from "../output.ts";
 import { dueDateExplanation, dueDateLines, runExtend } from "./deadlines.ts";
@@ -26,13 +26,6 @@ const ERRORS: Record<QuestionError, string> = {
   info_request_too_late: "more than 10 business days have passed since filing: Ley 1755 de 2015, art. 17 allows asking to complete a petition only within 10 days",
   missing_consent: "the citizen has not given consent",
 };
-
-function actorFrom(runtime: Runtime, as: string | undefined): Actor {
-  if (as === undefined) return { kind: "cli" };
-  const official = runtime.app.repos.officials.get(Number(as));
-  if (!official) throw new CliError(`no official with id '${as}'`);
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role, active: official.active };
-}
 
 function rowsWithDeadline(runtime: Runtime, questions: QuestionRow[]) {
   const { app } = runtime;
@@ -97,7 +90,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     if (!result.ok) throw new CliError(ERRORS[result.error]);
     process.stdout.write(`${result.question.reference}: the citizen was asked for more information; the term is paused.\n`);
   },
-  extend: (runtime, args) => runExtend(runtime, args, actorFrom),
+  extend: runExtend,
   report: runQuestionsReport,
   export(runtime, args) {
     const { values } = parse(args, { out: { type: "string" }, office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } });

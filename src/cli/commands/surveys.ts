@@ -3,17 +3,16 @@
  * hearing, and results with text bar charts (or CSV). `rinde questions report` (office
  * satisfaction from the answer surveys) is printed from here too.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
-import type { Actor } from "../../core/authorization.ts";
 import { SEGMENT_SYNTAX, type QuestionResult } from "../../core/surveys/index.ts";
 import type { Runtime } from "../../runtime.ts";
 import { optionLabelKeys } from "../../services/survey-definitions.ts";
 import { importPaperResponses, type ImportTarget } from "../../services/survey-import.ts";
 import { officeSatisfaction, surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/survey-results.ts";
-import { surveysRepo } from "../../services/survey-store.ts";
 import { sendSurvey, type SurveyError } from "../../services/surveys.ts";
-import { parse, required } from "../args.ts";
+import { actorFrom } from "../actor.ts";
+import { parse, readInputFile, required } from "../args.ts";
 import { CliError, printJson, table } from "../output.ts";
 
 const BAR_WIDTH = 30;
@@ -29,13 +28,6 @@ const ERRORS: Record<SurveyError | "unknown_run" | "already_imported", string> =
   already_imported: "this file was already imported",
 };
 
-function actorFrom(runtime: Runtime, as: string | undefined): Actor {
-  if (as === undefined) return { kind: "cli" };
-  const official = runtime.app.repos.officials.get(Number(as));
-  if (!official) throw new CliError(`no official with id '${as}'`);
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role, active: official.active };
-}
-
 const percent = (share: number | null | undefined) => (share === null || share === undefined ? "–" : `${Math.round(share * 100)}%`);
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
@@ -47,7 +39,7 @@ function localeOf(runtime: Runtime, value: string | undefined): string {
 
 function list(runtime: Runtime, args: string[]): void {
   const { values } = parse(args, { runs: { type: "boolean" }, survey: { type: "string" }, json: { type: "boolean" } });
-  const repo = surveysRepo(runtime.app);
+  const repo = runtime.app.repos.surveys;
   if (values.runs) {
     const rows = repo.listRuns({ surveyId: values.survey }).map((run) => {
       const tally = repo.tally([run.id]);
@@ -87,12 +79,7 @@ function importCsv(runtime: Runtime, args: string[]): void {
   const { values, positionals } = parse(args, { event: { type: "string" }, office: { type: "string" }, label: { type: "string" }, as: { type: "string" } });
   const which = required(positionals[0], "<run|survey>");
   const file = required(positionals[1], "<file.csv>");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new CliError(`cannot read '${file}'`);
-  }
+  const text = readInputFile(file);
   const target: ImportTarget = /^\d+$/.test(which)
     ? { runId: Number(which) }
     : { surveyId: which, ...(values.event ? { eventId: Number(values.event) } : {}), ...(values.office ? { officeKey: values.office } : {}), ...(values.label ? { label: values.label } : {}) };
@@ -184,7 +171,7 @@ function results(runtime: Runtime, args: string[]): void {
   const { values } = parse(args, { run: { type: "string" }, survey: { type: "string" }, office: { type: "string" }, event: { type: "string" }, csv: { type: "string" }, locale: { type: "string" }, json: { type: "boolean" } });
   const filter = resultsFilter(values);
   if (filter.officeKey && !runtime.app.repos.offices.get(filter.officeKey)) throw new CliError(ERRORS.unknown_office);
-  if (filter.runId !== undefined && !surveysRepo(runtime.app).runById(filter.runId)) throw new CliError(ERRORS.unknown_run);
+  if (filter.runId !== undefined && !runtime.app.repos.surveys.runById(filter.runId)) throw new CliError(ERRORS.unknown_run);
   const locale = localeOf(runtime, values.locale);
   const blocks = surveyResults(runtime.app, filter);
   if (values.json) return printJson(blocks.map((b) => ({ survey: b.surveyId, version: b.definition.version, runs: b.runIds, ...b.results })));

@@ -9,7 +9,7 @@ import { createNaiveBayes, type NaiveBayes } from "./naive-bayes.ts";
 import { createSpeller, type Speller } from "./speller.ts";
 import type { Term } from "./tokens.ts";
 import type { RouterTuning } from "./tuning.ts";
-import { CHAR, WORD, createVocabulary, encode, type Vocabulary } from "./vocabulary.ts";
+import { CHAR, WORD, createVocabulary, encode } from "./vocabulary.ts";
 
 /** A labelled document, encoded once, ready to be counted for one or more offices. */
 export interface EncodedDocument {

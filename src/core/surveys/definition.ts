@@ -94,3 +94,8 @@ export const surveyDefinitionSchema = z
 export type SurveyDefinition = z.infer<typeof surveyDefinitionSchema>;
 export type SurveyQuestion = z.infer<typeof surveyQuestionSchema>;
 export type QuestionType = SurveyQuestion["type"];
+
+/** The definition snapshot stored on a survey run as JSON (validated when the run was made). */
+export function definitionOf(run: { definition: string }): SurveyDefinition {
+  return surveyDefinitionSchema.parse(JSON.parse(run.definition));
+}

@@ -3,8 +3,6 @@
  * citizen is idle), never in the profile's quiet hours, never after the run expired. Pure: the
  * conversation, the clock reading and the rules are parameters.
  */
-import { addCalendarDays, clockTimeToSeconds, toWallClock } from "../calendar/index.ts";
-import { localTimeToMs } from "../deadline-schedule.ts";
 
 export interface ConversationSnapshot {
   flowId: string;
@@ -26,22 +24,6 @@ export function idleFromMs(conversation: ConversationSnapshot | undefined, rule:
   if (!conversation) return 0;
   const atIdleStep = rule.idleSteps.includes(conversation.stepId) || rule.idleSteps.includes(`${conversation.flowId}.${conversation.stepId}`);
   return conversation.updatedAtMs + (atIdleStep ? rule.settleMs : rule.idleAfterMs);
-}
-
-/**
- * The instant quiet hours end, when `nowMs` falls in them; undefined otherwise. Quiet hours may
- * span midnight (21:00–07:00); equal start and end mean none.
- */
-export function quietUntilMs(nowMs: number, quiet: { start: string; end: string }, timeZone: string): number | undefined {
-  const start = clockTimeToSeconds(quiet.start);
-  const end = clockTimeToSeconds(quiet.end);
-  if (start === end) return undefined;
-  const wall = toWallClock(new Date(nowMs), timeZone);
-  const s = wall.secondsOfDay;
-  const inQuiet = start < end ? s >= start && s < end : s >= start || s < end;
-  if (!inQuiet) return undefined;
-  const endDate = start > end && s >= start ? addCalendarDays(wall.date, 1) : wall.date;
-  return localTimeToMs(endDate, quiet.end, timeZone);
 }
 
 export type DeliveryDecision = { kind: "deliver" } | { kind: "wait"; untilMs: number } | { kind: "expire" };

@@ -178,18 +178,3 @@ export function createCommitmentsRepo(db: Db) {
 }
 
 export type CommitmentsRepo = ReturnType<typeof createCommitmentsRepo>;
-
-const reposByDb = new WeakMap<Db, CommitmentsRepo>();
-
-/**
- * The commitments repository of a database handle, created once per handle (its statements are
- * reused). Kept apart from createRepos so the commitments feature stays in its own files.
- */
-export function commitmentsRepoFor(db: Db): CommitmentsRepo {
-  let repo = reposByDb.get(db);
-  if (!repo) {
-    repo = createCommitmentsRepo(db);
-    reposByDb.set(db, repo);
-  }
-  return repo;
-}

@@ -3,6 +3,7 @@ import { createAnnouncementsRepo } from "./announcements.ts";
 import { createAppStateRepo } from "./app-state.ts";
 import { createAttachmentsRepo } from "./attachments.ts";
 import { createCitizensRepo } from "./citizens.ts";
+import { createCommitmentsRepo } from "./commitments.ts";
 import { createEventsRepo } from "./events.ts";
 import { createInboundRepo } from "./inbound.ts";
 import { createInvitesRepo } from "./invites.ts";
@@ -13,6 +14,7 @@ import { createOutboxRepo } from "./outbox.ts";
 import { createQuestionsRepo } from "./questions.ts";
 import { createStaffConversationsRepo } from "./staff-conversations.ts";
 import { createSubscriptionsRepo } from "./subscriptions.ts";
+import { createSurveysRepo } from "./surveys.ts";
 
 /** Every repository over one database handle. */
 export function createRepos(db: Db) {
@@ -21,6 +23,7 @@ export function createRepos(db: Db) {
     appState: createAppStateRepo(db),
     attachments: createAttachmentsRepo(db),
     citizens: createCitizensRepo(db),
+    commitments: createCommitmentsRepo(db),
     events: createEventsRepo(db),
     inbound: createInboundRepo(db),
     invites: createInvitesRepo(db),
@@ -31,6 +34,7 @@ export function createRepos(db: Db) {
     questions: createQuestionsRepo(db),
     staffConversations: createStaffConversationsRepo(db),
     subscriptions: createSubscriptionsRepo(db),
+    surveys: createSurveysRepo(db),
   };
 }
 

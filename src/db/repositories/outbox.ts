@@ -153,6 +153,17 @@ export function createOutboxRepo(db: Db) {
         .all();
     },
 
+    /** Pending rows by channel and priority, with the earliest one's due time, for `rinde status`. */
+    pendingByPriority(): { channel: string; priority: number; count: number; oldestDueMs: number }[] {
+      return db
+        .select({ channel: outbox.channel, priority: outbox.priority, count: sql<number>`count(*)`, oldestDueMs: sql<number>`min(${outbox.notBeforeMs})` })
+        .from(outbox)
+        .where(eq(outbox.status, "pending"))
+        .groupBy(outbox.channel, outbox.priority)
+        .orderBy(asc(outbox.channel), asc(outbox.priority))
+        .all();
+    },
+
     /**
      * The earliest time an unclaimed pending row of these channels (and at most this priority)
      * becomes due, if any: one ordered index lookup per channel and priority, however long the

@@ -17,7 +17,40 @@ export interface QuestionFilter {
   limit?: number;
 }
 
+export type NewQuestionFiling = Pick<
+  NewQuestion,
+  "reference" | "citizenId" | "officeKey" | "requestType" | "status" | "text" | "channel" | "filedAtMs" | "termBusinessDays" | "dueDate" | "termStartedAtMs" | "updatedAtMs" | "eventId"
+>;
+
 export function createQuestionsRepo(db: Db) {
+  // Prepared once: drizzle's query building and SQLite's compile cost more than the insert itself.
+  const insertFiling = db
+    .insert(questions)
+    .values({
+      reference: sql.placeholder("reference"),
+      citizenId: sql.placeholder("citizenId"),
+      officeKey: sql.placeholder("officeKey"),
+      requestType: sql.placeholder("requestType"),
+      status: sql.placeholder("status"),
+      text: sql.placeholder("text"),
+      channel: sql.placeholder("channel"),
+      filedAtMs: sql.placeholder("filedAtMs"),
+      termBusinessDays: sql.placeholder("termBusinessDays"),
+      dueDate: sql.placeholder("dueDate"),
+      termStartedAtMs: sql.placeholder("termStartedAtMs"),
+      updatedAtMs: sql.placeholder("updatedAtMs"),
+      eventId: sql.placeholder("eventId"),
+    })
+    .returning()
+    .prepare();
+  const reassignments = db
+    .select({ eventId: questionEvents.id, text: questions.text, officeKey: sql<string>`json_extract(${questionEvents.data}, '$.to')` })
+    .from(questionEvents)
+    .innerJoin(questions, eq(questions.id, questionEvents.questionId))
+    .innerJoin(citizens, eq(citizens.id, questions.citizenId))
+    .where(and(sql`${questionEvents.id} > ${sql.placeholder("after")}`, eq(questionEvents.kind, "reassigned"), isNull(citizens.deletedAtMs)))
+    .orderBy(questionEvents.id)
+    .prepare();
   const bumpCounter = db
     .insert(referenceCounters)
     .values({ year: sql.placeholder("year"), lastSeq: 1 })
@@ -34,8 +67,9 @@ export function createQuestionsRepo(db: Db) {
     nextSequence(year: number): number {
       return bumpCounter.get({ year })!.seq;
     },
-    insert(row: NewQuestion): QuestionRow {
-      return db.insert(questions).values(row).returning().get();
+    /** Files a new question (the columns a filing sets; answers and extensions come later). */
+    insert(row: NewQuestionFiling): QuestionRow {
+      return insertFiling.get({ ...row, eventId: row.eventId ?? null });
     },
     addEvent(questionId: number, kind: string, actor: string, atMs: number, data: Record<string, unknown> = {}): void {
       insertEvent.run({ questionId, kind, actor, at: atMs, data: JSON.stringify(data) });
@@ -87,14 +121,7 @@ export function createQuestionsRepo(db: Db) {
      * the office it was moved to. Questions of citizens who deleted their data are left out.
      */
     reassignmentsSince(afterEventId: number): { eventId: number; text: string; officeKey: string }[] {
-      return db
-        .select({ eventId: questionEvents.id, text: questions.text, officeKey: sql<string>`json_extract(${questionEvents.data}, '$.to')` })
-        .from(questionEvents)
-        .innerJoin(questions, eq(questions.id, questionEvents.questionId))
-        .innerJoin(citizens, eq(citizens.id, questions.citizenId))
-        .where(and(sql`${questionEvents.id} > ${afterEventId}`, eq(questionEvents.kind, "reassigned"), isNull(citizens.deletedAtMs)))
-        .orderBy(questionEvents.id)
-        .all();
+      return reassignments.all({ after: afterEventId });
     },
     history(questionId: number): QuestionEventRow[] {
       return db.select().from(questionEvents).where(eq(questionEvents.questionId, questionId)).orderBy(questionEvents.id).all();

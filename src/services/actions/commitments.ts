@@ -11,7 +11,7 @@ import type { MenuOption } from "../../engine/engine.ts";
 import type { ActionContext, ActionDefinition, ActionOutcome } from "../actions.ts";
 import { dueDateText, officeName, render } from "../context.ts";
 import { eventLabel, quote, statusText } from "../commitment-notices.ts";
-import { commitmentsOf, followCommitment, unfollowCommitment } from "../commitments.ts";
+import { followCommitment, unfollowCommitment } from "../commitments.ts";
 
 type FilterKind = "district" | "event" | "office" | "followed";
 
@@ -50,7 +50,7 @@ function filterName(ctx: ActionContext, kind: FilterKind, value: string): string
 
 /** Page `page` of the current filter: its menu options and header variables. */
 function pageData(ctx: ActionContext, page: number): ActionOutcome {
-  const repo = commitmentsOf(ctx.app);
+  const repo = ctx.app.repos.commitments;
   const filter = filterOf(ctx);
   const total = repo.count(filter);
   if (total === 0) return { result: "none" };
@@ -85,7 +85,7 @@ function detailData(ctx: ActionContext, c: CommitmentRow): Record<string, unknow
   if (c.eventId !== null) lines.push(r(ctx, "commitments.detail_event", { name: eventLabel(app, locale, c.eventId) ?? "" }));
   if (c.districtKey) lines.push(r(ctx, "commitments.detail_district", { name: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? c.districtKey }));
   if (c.status === "cancelled" && c.statusReason) lines.push(r(ctx, "commitments.detail_reason", { reason: c.statusReason }));
-  const progress = commitmentsOf(app)
+  const progress = app.repos.commitments
     .history(c.id)
     .filter((u) => u.kind === "progress")
     .slice(-DETAIL_UPDATES)
@@ -95,7 +95,7 @@ function detailData(ctx: ActionContext, c: CommitmentRow): Record<string, unknow
       const evidence = u.evidenceUrl ? r(ctx, "commitments.detail_evidence", { url: u.evidenceUrl }) : "";
       return r(ctx, "commitments.detail_update", { dateText: date, percent: u.percent, note: u.note ?? "", evidence });
     });
-  const following = commitmentsOf(app).isFollowing(c.id, citizen.citizenId);
+  const following = app.repos.commitments.isFollowing(c.id, citizen.citizenId);
   const detailText = r(ctx, "commitments.detail", {
     number: c.number,
     text: c.text,
@@ -117,7 +117,7 @@ function detailData(ctx: ActionContext, c: CommitmentRow): Record<string, unknow
 
 export const commitmentActions: Record<string, ActionDefinition> = {
   "commitment.district_options": chooseFrom("district", (ctx) => {
-    const repo = commitmentsOf(ctx.app);
+    const repo = ctx.app.repos.commitments;
     return ctx.app.profile.districts.flatMap((d) => {
       const total = repo.count({ districtKey: d.key });
       return total > 0 ? [{ value: d.key, label: withCount(ctx, d.name, total) }] : [];
@@ -125,13 +125,13 @@ export const commitmentActions: Record<string, ActionDefinition> = {
   }),
   // The ten most recent dialogue spaces with commitments: older ones are found by district or office.
   "commitment.event_options": chooseFrom("event", (ctx) =>
-    commitmentsOf(ctx.app)
+    ctx.app.repos.commitments
       .countsByEvent()
       .slice(0, 10)
       .map((e) => ({ value: String(e.eventId), label: withCount(ctx, eventLabel(ctx.app, ctx.citizen.locale, e.eventId) ?? e.title, e.count) })),
   ),
   "commitment.office_options": chooseFrom("office", (ctx) =>
-    commitmentsOf(ctx.app)
+    ctx.app.repos.commitments
       .countsByOffice()
       .map((o) => ({ value: o.key, label: withCount(ctx, officeName(ctx.app, o.key), o.count) }))
       .sort((a, b) => a.label.localeCompare(b.label, "es")),
@@ -166,7 +166,7 @@ export const commitmentActions: Record<string, ActionDefinition> = {
         const next = pageData(ctx, Number(ctx.data.page ?? 1) + 1);
         return next.result === "some" ? { result: "more", data: next.data } : { result: "back" };
       }
-      const commitment = commitmentsOf(ctx.app).byNumber(Number(choice));
+      const commitment = ctx.app.repos.commitments.byNumber(Number(choice));
       if (!commitment) return { result: "gone", data: { pageChoice: null } };
       return { result: "show", data: { ...detailData(ctx, commitment), pageChoice: null } };
     },

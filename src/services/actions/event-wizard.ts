@@ -3,9 +3,9 @@
  * src/services/event-wizard.ts for a linked official. Each typed answer is checked at once with the
  * same pure rules the services apply when saving (src/core/events.ts), and refusals say why.
  */
-import type { Actor, Role } from "../../core/authorization.ts";
+import { officialActor } from "../../core/authorization.ts";
 import { clockTimeToSeconds } from "../../core/calendar/index.ts";
-import { EVENT_KINDS, eventInstants, formatClock, isHttpUrl, parseDateInput, parseTimeInput, timeErrors, type EventError, type Segment } from "../../core/events.ts";
+import { EVENT_KINDS, eventInstants, type EventKind, formatClock, isHttpUrl, parseDateInput, parseTimeInput, timeErrors, type EventError, type Segment } from "../../core/events.ts";
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { MenuOption } from "../../engine/engine.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
@@ -34,10 +34,6 @@ const str = (value: unknown): string => (typeof value === "string" ? value.trim(
 const num = (value: unknown): number => (typeof value === "number" ? value : /^\d{1,15}$/.test(str(value)) ? Number(value) : Number.NaN);
 /** "-" (or nothing) means "none" for optional answers. */
 const optional = (value: unknown): string | null => (str(value) === "-" || str(value) === "" ? null : str(value));
-
-export function actorOf(official: OfficialRow): Actor {
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role as Role, active: official.active };
-}
 
 /** One line per reason, in staff language. */
 export function eventErrorsText(app: AppContext, errors: readonly EventError[]): string {
@@ -77,22 +73,20 @@ function districtsFrom(app: AppContext, input: string): { ok: true; keys: string
   return { ok: true, keys: [...new Set(keys)] };
 }
 
-function draftCard(app: AppContext, data: Readonly<Record<string, unknown>>): string {
-  return eventCard(
-    app,
-    {
-      kind: str(data.kind) as (typeof EVENT_KINDS)[number],
-      title: str(data.title),
-      description: optional(data.description) ?? "",
-      startsAtMs: num(data.startsAtMs),
-      endsAtMs: num(data.endsAtMs),
-      place: optional(data.place),
-      virtualUrl: optional(data.virtualUrl),
-      officeKey: optional(data.officeKey),
-      districts: Array.isArray(data.districts) ? (data.districts as string[]) : [],
-    },
-    DEFAULT_LOCALE,
-  );
+/** The event the wizard's answers describe (the wizard does not ask for topics). */
+function draftFromData(data: Readonly<Record<string, unknown>>) {
+  return {
+    kind: str(data.kind) as EventKind,
+    title: str(data.title),
+    description: optional(data.description) ?? "",
+    startsAtMs: num(data.startsAtMs),
+    endsAtMs: num(data.endsAtMs),
+    place: optional(data.place),
+    virtualUrl: optional(data.virtualUrl),
+    officeKey: optional(data.officeKey),
+    districts: Array.isArray(data.districts) ? (data.districts as string[]) : [],
+    topics: [] as string[],
+  };
 }
 
 const create: Record<string, StaffActionDefinition> = {
@@ -129,23 +123,12 @@ const create: Record<string, StaffActionDefinition> = {
   },
   "wizard.summary": {
     results: ["ready"],
-    run: ({ app, data }) => ({ result: "ready", data: { summary: draftCard(app, data), officeOptions: null, kindOptions: null } }),
+    run: ({ app, data }) => ({ result: "ready", data: { summary: eventCard(app, draftFromData(data), DEFAULT_LOCALE), officeOptions: null, kindOptions: null } }),
   },
   "wizard.create": {
     results: ["created", "refused"],
     run: ({ app, official, data }) => {
-      const outcome = createEvent(app, actorOf(official), {
-        kind: str(data.kind),
-        title: str(data.title),
-        description: optional(data.description) ?? "",
-        startsAtMs: num(data.startsAtMs),
-        endsAtMs: num(data.endsAtMs),
-        place: optional(data.place),
-        virtualUrl: optional(data.virtualUrl),
-        officeKey: optional(data.officeKey),
-        districts: Array.isArray(data.districts) ? (data.districts as string[]) : [],
-        topics: [],
-      });
+      const outcome = createEvent(app, officialActor(official), draftFromData(data));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       return { result: "created", clearData: true, data: { eventId: String(outcome.event.id), title: outcome.event.title } };
     },
@@ -197,7 +180,7 @@ const manage: Record<string, StaffActionDefinition> = {
     run: ({ app, official, data }) => {
       const changes = changesFrom(app, data);
       if (!changes.ok) return refused(changes.reason);
-      const outcome = updateEvent(app, actorOf(official), num(data.eventId), changes.changes);
+      const outcome = updateEvent(app, officialActor(official), num(data.eventId), changes.changes);
       if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
       const yes = app.repos.events.rsvpCounts(outcome.event.id).yes;
       const notice = outcome.notified ? t(app, "event_wizard.notified", { count: yes }) : "";
@@ -207,7 +190,7 @@ const manage: Record<string, StaffActionDefinition> = {
   "wizard.cancel": {
     results: ["cancelled", "refused"],
     run: ({ app, official, data }) => {
-      const outcome = cancelEvent(app, actorOf(official), num(data.eventId));
+      const outcome = cancelEvent(app, officialActor(official), num(data.eventId));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       return { result: "cancelled", clearData: true, data: { title: outcome.event.title, count: app.repos.events.rsvpCounts(outcome.event.id).yes } };
     },
@@ -239,7 +222,7 @@ const announce: Record<string, StaffActionDefinition> = {
       const eventId = num(data.eventId);
       const segment = segmentFor(app, eventId, str(data.segmentChoice));
       if (!segment) return refused(`• ${t(app, "event_wizard.errors.event_not_found")}`);
-      const outcome = previewAnnouncement(app, actorOf(official), { segment, eventId });
+      const outcome = previewAnnouncement(app, officialActor(official), { segment, eventId });
       if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
       const quiet = app.profile.quietHours;
       const quietStart = formatClock(clockTimeToSeconds(quiet.start), "es");
@@ -256,7 +239,7 @@ const announce: Record<string, StaffActionDefinition> = {
       const scheduledAtMs = scheduleInput ? scheduleFrom(app, scheduleInput) : undefined;
       if (scheduleInput && scheduledAtMs === undefined) return { ...refused(`• ${t(app, "event_wizard.errors.bad_schedule")}`), clearData: true };
       if (!segment) return { ...refused(`• ${t(app, "event_wizard.errors.event_not_found")}`), clearData: true };
-      const outcome = createAnnouncement(app, actorOf(official), { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
+      const outcome = createAnnouncement(app, officialActor(official), { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       const id = outcome.announcement.id;
       planProgressReports(app, id, chat, app.clock.nowMs());

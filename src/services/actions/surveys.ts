@@ -2,6 +2,7 @@
  * The actions of the survey conversation (flows/survey.yaml): `survey.next` prepares the next
  * question of the run's definition (prompt and options in the citizen's language) or finishes;
  * `survey.record` reads and stores the answer. Both re-check that the survey is still open.
+ * `survey.opt_out` is "no más encuestas" typed outside a survey (a global command).
  */
 import { interpretAnswer, isOptOut, optionValues, SKIP_VALUE, type SurveyQuestion } from "../../core/surveys/index.ts";
 import type { MenuOption } from "../../engine/engine.ts";
@@ -73,6 +74,15 @@ export const surveyActions: Record<string, ActionDefinition> = {
       if (answer.kind === "invalid") return { result: answer.problem === "not_an_option" ? "invalid" : answer.problem, data: { surveyAnswer: null } };
       recordAnswer(app, active, question.id, answer.kind === "skip" ? null : answer.value, nowMs);
       return { result: "recorded", data: { surveyIndex: index + 1, surveyAnswer: null } };
+    },
+  },
+  /** "No más encuestas" typed anywhere (flows/survey_opt_out.yaml); `already` when said before. */
+  "survey.opt_out": {
+    results: ["opted_out", "already"],
+    run: ({ app, citizen }) => {
+      if (app.repos.surveys.isOptedOut(citizen.citizenId)) return { result: "already", clearData: true };
+      optOutOfSurveys(app, citizen.citizenId, app.clock.nowMs());
+      return { result: "opted_out", clearData: true };
     },
   },
 };

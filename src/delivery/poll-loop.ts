@@ -1,0 +1,56 @@
+/**
+ * The loop the dispatcher and the scheduler share: `tick()` runs one round of work, never two at
+ * once (a second call while one runs gets the same promise); after `start()` each round is
+ * followed by a timer set to `nextDelayMs()` and then another round, until `stop()`.
+ */
+export interface PollLoop {
+  /** Runs a round now (or joins the one in progress); resolves to what the round returned. */
+  tick(): Promise<number>;
+  /** Runs a round now, then keeps polling. */
+  start(): void;
+  /** Runs a round now if started (new work was queued), then keeps polling. */
+  wake(): void;
+  /** Waits for the round in progress and stops polling. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `round` must not reject (it logs its own failures); `nextDelayMs` is read after each round, so it
+ * may look at what is due next.
+ */
+export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => number): PollLoop {
+  let running: Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+
+  function tick(): Promise<number> {
+    if (running) return running;
+    // Cleared in `finally` (always after this assignment, even when the round ends synchronously).
+    running = round().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void tick().finally(schedule), nextDelayMs());
+  }
+
+  return {
+    tick,
+    start(): void {
+      stopped = false;
+      void tick().finally(schedule);
+    },
+    wake(): void {
+      if (!stopped) void tick().finally(schedule);
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
