@@ -24,9 +24,12 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
   let lineNumber = 0;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-  const rl = createInterface({ input: options.input, terminal: options.interactive, crlfDelay: Infinity });
+  // In a terminal readline echoes what the citizen types (raw mode turns the terminal's own echo off).
+  const rl = options.interactive
+    ? createInterface({ input: options.input, output: options.output, terminal: true, prompt: "> ", crlfDelay: Infinity })
+    : createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
   const prompt = () => {
-    if (options.interactive) options.output.write("> ");
+    if (options.interactive) rl.prompt(true);
   };
 
   return {
