@@ -68,11 +68,16 @@ export function closingLine(app: AppContext, input: { kind: "answered" } | { kin
  */
 export function closeNotices(app: AppContext, questionId: number, line: string): void {
   const nowMs = app.clock.nowMs();
+  const question = app.repos.questions.byId(questionId);
+  if (!question) return;
   for (const row of app.repos.outbox.sentForQuestion(questionId)) {
     const payload = JSON.parse(row.payload) as OutboxPayload;
     if (!payload.buttons?.length || payload.editChannelMessageId || !row.channelMessageId) continue;
+    // Rebuilt from the question as it is now, never copied from the old message: the citizen may
+    // have erased their data since (Ley 1581 de 2012), and the old text must not be sent again.
+    const text = `${noticePayloads(app, question, row.channel)[0]!.text}\n\n${line}`;
     app.repos.outbox.enqueue(
-      { idempotencyKey: `q:${questionId}:notice-closed:${row.id}`, channel: row.channel, address: row.address, payload: { text: `${payload.text}\n\n${line}`, editChannelMessageId: row.channelMessageId }, questionId },
+      { idempotencyKey: `q:${questionId}:notice-closed:${row.id}`, channel: row.channel, address: row.address, payload: { text, editChannelMessageId: row.channelMessageId }, questionId },
       nowMs,
     );
   }

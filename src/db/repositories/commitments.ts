@@ -124,6 +124,10 @@ export function createCommitmentsRepo(db: Db) {
           .run().changes > 0
       );
     },
+    /** Deletes every follow of a citizen (the citizen erased their data). */
+    deleteFollowersOf(citizenId: number): number {
+      return db.delete(commitmentFollowers).where(eq(commitmentFollowers.citizenId, citizenId)).run().changes;
+    },
     isFollowing(commitmentId: number, citizenId: number): boolean {
       const row = db
         .select({ id: commitmentFollowers.citizenId })
