@@ -30,7 +30,7 @@ const USAGE = `Usage: rinde <command> [options]
   questions reassign <radicado> --to <office> --reason <reason> [--as <official id>]
   questions request-info <radicado> --text <what is missing> [--as <official id>]
   questions extend <radicado> --until <YYYY-MM-DD> --reason <reason> [--as <official id>]
-  questions export [--out <file.csv>] [--office <key>] [--status <status>]
+  questions export [--out <file.csv> [--force]] [--office <key>] [--status <status>]
   questions report [--office <key>] [--json]                 (answered questions and citizens' satisfaction with the answers)
   commitments add --office <key> --due <YYYY-MM-DD> --text <text> [--district <key>] [--event <id>] [--as <official id>]
   commitments progress <number> --percent <0-100> --note <text> [--evidence <url>] [--as <official id>]
@@ -38,8 +38,8 @@ const USAGE = `Usage: rinde <command> [options]
   commitments list [--office <key>] [--status pending|in_progress|done|overdue|cancelled] [--district <key>] [--event <id>] [--json]
   commitments show <number> [--json]
   commitments import <file.csv> [--as <official id>]        (all or nothing; problems listed by line)
-  commitments export [--out <file.csv>] [--office <key>] [--status <status>]
-  commitments report [--json] [--csv [--overdue]] [--out <file.csv>]
+  commitments export [--out <file.csv> [--force]] [--office <key>] [--status <status>]
+  commitments report [--json] [--csv [--overdue]] [--out <file.csv> [--force]]
   calendar add-business-days <YYYY-MM-DD> <N> [--json]
   calendar holidays <year> [--json]
   status [--json]
@@ -53,7 +53,7 @@ const USAGE = `Usage: rinde <command> [options]
   events questions <id> [--json]
   events mark-answered <id> <radicado>… [--summary <text>] [--as <official id>]   (after the event; the rest stay open, 15 business days)
   events held <id> [--as <official id>]
-  events report <id> [--out <file.csv>] [--json]             (questions with their answers, for publication)
+  events report <id> [--out <file.csv> [--force]] [--json] (questions with their answers, for publication)
   announcements send (--event <id> [--text <note>] | --text <message>) (--everyone | --topics a,b --districts x,y | --rsvps <event id> [--rsvps-any])
                 [--at "YYYY-MM-DD HH:MM"] [--yes] [--watch | --no-watch] [--as <official id>] [--json]
   announcements status <id> [--watch] [--json]
@@ -62,8 +62,9 @@ const USAGE = `Usage: rinde <command> [options]
   surveys list [--runs] [--survey <id>] [--json]
   surveys send <survey> --segment everyone|topic:<key>|district:<key>|event:<id>|office:<key>|channel:<id> [--label <text>] [--office <key>] [--as <official id>]
   surveys import <run id|survey> <file.csv> [--event <id>] [--office <key>] [--label <text>] [--as <official id>]
-  surveys results --run <id>|--survey <id>|--office <key>|--event <id> [--csv <out.csv>] [--locale es|en] [--json]
+  surveys results --run <id>|--survey <id>|--office <key>|--event <id> [--csv <out.csv> [--force]] [--locale es|en] [--json]
 
+Export files are created with mode 0600 and never replace an existing file unless --force is given.
 Environment: RINDE_DB (database file), RINDE_PROFILE (municipality profile).`;
 
 type Command = (runtime: Runtime, args: string[]) => Promise<void> | void;

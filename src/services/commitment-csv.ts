@@ -10,6 +10,7 @@
 import { parse } from "csv-parse/sync";
 import { actorLabel, type Actor } from "../core/authorization.ts";
 import { toLocalDate } from "../core/calendar/index.ts";
+import { unescapeFormulaCell } from "../core/csv-cells.ts";
 import {
   canActOnCommitment,
   checkEvidenceUrl,
@@ -126,7 +127,8 @@ interface ParsedLine {
 /**
  * Reads a CSV file's text into records keyed by column, each with the line where it starts. The
  * first line is the header (English or Spanish names); empty lines are skipped. Problems (bad
- * quoting, unknown columns, a wrong number of fields) come back with their line numbers.
+ * quoting, unknown columns, a wrong number of fields) come back with their line numbers. The
+ * formula escape exports add (`'=…`, see src/core/csv-cells.ts) is removed, so exports round-trip.
  */
 export function readCommitmentsCsv(text: string): { records: CsvRecord[]; problems: ImportProblem[] } {
   let lines: ParsedLine[];
@@ -151,7 +153,7 @@ export function readCommitmentsCsv(text: string): { records: CsvRecord[]; proble
       problems.push({ line, message: `expected ${names.length} fields, found ${row.record.length}` });
       continue;
     }
-    records.push({ line, values: Object.fromEntries(names.map((name, i) => [name, row.record[i]!.trim()])) });
+    records.push({ line, values: Object.fromEntries(names.map((name, i) => [name, unescapeFormulaCell(row.record[i]!.trim())])) });
   }
   return { records, problems };
 }

@@ -4,10 +4,10 @@
  * identically, the report's figures from known data, and the `rinde commitments` CLI as a process.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "csv-stringify/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { toCsv } from "../../src/cli/csv.ts";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
 import { quietUntilMs } from "../../src/core/quiet-hours.ts";
 import { CSV_COLUMNS, exportRecords, importCommitments, readCommitmentsCsv } from "../../src/services/commitment-csv.ts";
@@ -15,7 +15,7 @@ import { cancelCommitment, commitmentReport, followCommitment, postProgress } fr
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addEvent, addOfficial, bogota, citizenWithConsent, CLI, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
 
-const exportCsv = (h: Harness) => stringify(exportRecords(h.runtime.app), { header: true, columns: [...CSV_COLUMNS] });
+const exportCsv = (h: Harness) => toCsv(exportRecords(h.runtime.app), CSV_COLUMNS);
 
 function importText(h: Harness, text: string, actor = CLI) {
   const read = readCommitmentsCsv(text);
@@ -133,6 +133,23 @@ describe("export and import round trip", () => {
     const again = importText(b, first);
     expect(!again.ok && again.problems.map((p) => p.message)).toEqual(["number 1 already exists", "number 2 already exists", "number 3 already exists"]);
   });
+
+  it("escapes texts a spreadsheet would run as formulas, and imports them back unchanged", () => {
+    const texts = ["=HYPERLINK(\"http://x.example\",\"ver\")", "+57 pavimentar", "-Arreglar el parque", "@alcaldía revisar", "'=ya con comilla", "Texto normal"];
+    for (const text of texts) record(a, { text });
+    const first = exportCsv(a);
+    const cells = readCommitmentsCsv(first).records.map((r) => r.values.text);
+    expect(cells).toEqual(texts);
+    // In the file itself, no cell starts with a formula character.
+    expect(first).not.toMatch(/(^|,|")[=+\-@]/m);
+    expect(first).toContain(`"'=HYPERLINK(`);
+    expect(first).toContain(",'+57 pavimentar,");
+    expect(first).toContain(",''=ya con comilla,");
+    b.clock.setMs(a.clock.nowMs());
+    expect(importText(b, first).ok).toBe(true);
+    expect(repoOf(b).list().sort((x, y) => x.number - y.number).map((c) => c.text)).toEqual(texts);
+    expect(exportCsv(b)).toBe(first);
+  });
 });
 
 describe("the report", () => {
@@ -222,6 +239,13 @@ describe("rinde commitments (CLI process)", () => {
     const out = join(h.dir, "export.csv");
     expect(cli("export", "--out", out).status).toBe(0);
     expect(readFileSync(out, "utf8").split("\n")[0]).toBe(CSV_COLUMNS.join(","));
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const again = cli("export", "--out", out);
+    expect([again.status, again.stderr.trim()]).toEqual([1, `rinde: file exists: ${out} (use --force to overwrite)`]);
+    chmodSync(out, 0o644);
+    expect(cli("export", "--out", out, "--force").status).toBe(0);
+    expect(readFileSync(out, "utf8").split("\n")[0]).toBe(CSV_COLUMNS.join(","));
+    expect(statSync(out).mode & 0o777).toBe(0o600);
     const report = cli("report");
     expect(report.stdout).toMatch(/Commitments on \d{4}-\d{2}-\d{2}: 2\n/);
     expect(report.stdout).toContain("By status: pending 1, in_progress 1, done 0, overdue 0, cancelled 0");

@@ -5,6 +5,7 @@
  */
 import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AnyMessageContent, type AuthenticationState, type BaileysEventMap, type MiscMessageGenerationOptions, type WAMessage } from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
+import { createBaileysLogger } from "./baileys-logger.ts";
 
 /** The Baileys events the adapter listens to, typed as Baileys types them. */
 export type WhatsAppSocketEvents = Pick<BaileysEventMap, "connection.update" | "creds.update" | "messages.upsert">;
@@ -35,11 +36,12 @@ export type WhatsAppSocketFactory = (auth: AuthenticationState) => WhatsAppSocke
  * The real socket. No full history sync and no online presence: the bot reads only new messages
  * (history arrives as `append` upserts, which the adapter ignores) and should not look like a person
  * sitting at WhatsApp Web. The default small history sync stays on: Baileys 7 needs it for the
- * LID ↔ phone-number mappings. Baileys' own logs go to `logger`, at warn or quieter.
+ * LID ↔ phone-number mappings. Baileys' own logs go to `logger`, at warn or quieter, through
+ * {@link createBaileysLogger}, which drops the JIDs and message keys Baileys attaches.
  */
 export function createBaileysSocketFactory(options: { logger: Logger; waWebSocketUrl?: string }): WhatsAppSocketFactory {
   const level = options.logger.levelVal > 40 ? options.logger.level : "warn";
-  const logger = options.logger.child({ module: "baileys" }, { level });
+  const logger = createBaileysLogger(options.logger.child({ module: "baileys" }, { level }));
   return (auth) =>
     makeWASocket({
       auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, logger) },

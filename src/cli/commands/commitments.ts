@@ -4,8 +4,6 @@
  * (counts by status and office, share done on time, the overdue list). English, like the rest of
  * the CLI; `--as <official id>` applies that official's permissions.
  */
-import { writeFileSync } from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import { COMMITMENT_STATUSES, type CommitmentError, type CommitmentStatus, type Report } from "../../core/commitments.ts";
 import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/commitments.ts";
 import type { Runtime } from "../../runtime.ts";
@@ -14,6 +12,7 @@ import { cancelCommitment, commitmentReport, postProgress, recordCommitment, sho
 import { officeName } from "../../services/context.ts";
 import { actorFrom } from "../actor.ts";
 import { parse, readInputFile, required } from "../args.ts";
+import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 
 function fail(error: CommitmentError): never {
@@ -49,9 +48,9 @@ function rowOf(c: CommitmentRow) {
   return { number: c.number, office: c.officeKey, status: c.status, progress: c.progress, dueDate: c.dueDate, district: c.districtKey ?? "", event: c.eventId ?? "", text: c.text };
 }
 
-function write(out: string | undefined, content: string, what: string): void {
+function write(out: string | undefined, force: boolean | undefined, content: string, what: string): void {
   if (!out) return void process.stdout.write(content);
-  writeFileSync(out, content);
+  writeExport(out, content, force);
   process.stdout.write(`${what} written to ${out}\n`);
 }
 
@@ -116,15 +115,15 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     process.stdout.write(`${numbers.length} commitment(s) imported: ${numbers.join(", ")}\n`);
   },
   export(runtime, args) {
-    const { values } = parse(args, { ...FILTER_OPTIONS, out: { type: "string" } });
+    const { values } = parse(args, { ...FILTER_OPTIONS, out: { type: "string" }, force: { type: "boolean" } });
     const rows = exportRecords(runtime.app, filterFrom(runtime, values));
-    write(values.out, stringify(rows, { header: true, columns: [...CSV_COLUMNS] }), `${rows.length} commitment(s)`);
+    write(values.out, values.force, toCsv(rows, CSV_COLUMNS), `${rows.length} commitment(s)`);
   },
   report(runtime, args) {
-    const { values } = parse(args, { json: { type: "boolean" }, csv: { type: "boolean" }, overdue: { type: "boolean" }, out: { type: "string" } });
+    const { values } = parse(args, { json: { type: "boolean" }, csv: { type: "boolean" }, overdue: { type: "boolean" }, out: { type: "string" }, force: { type: "boolean" } });
     const report = commitmentReport(runtime.app);
     if (values.json) return printJson(report);
-    if (values.csv) return write(values.out, values.overdue ? overdueCsv(runtime, report) : officesCsv(runtime, report), values.overdue ? "overdue list" : "report");
+    if (values.csv) return write(values.out, values.force, values.overdue ? overdueCsv(runtime, report) : officesCsv(runtime, report), values.overdue ? "overdue list" : "report");
     process.stdout.write(`${reportText(runtime, report)}\n`);
   },
 };
@@ -170,11 +169,11 @@ function officesCsv(runtime: Runtime, report: Report): string {
     share_done_on_time: f.shareDoneOnTime === null ? "" : f.shareDoneOnTime.toFixed(4),
   });
   const rows = [...report.byOffice.map((o) => row(o.officeKey, officeName(runtime.app, o.officeKey), o)), row("TOTAL", "", report)];
-  return stringify(rows, { header: true, columns: ["office", "office_name", "total", ...COMMITMENT_STATUSES, "due_so_far", "done_on_time", "share_done_on_time"] });
+  return toCsv(rows, ["office", "office_name", "total", ...COMMITMENT_STATUSES, "due_so_far", "done_on_time", "share_done_on_time"]);
 }
 
 function overdueCsv(runtime: Runtime, report: Report): string {
-  return stringify(overdueRows(runtime, report), { header: true, columns: ["number", "office", "due_date", "days_overdue", "progress", "text"] });
+  return toCsv(overdueRows(runtime, report), ["number", "office", "due_date", "days_overdue", "progress", "text"]);
 }
 
 export function runCommitments(runtime: Runtime, args: string[]): void {

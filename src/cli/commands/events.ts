@@ -3,8 +3,6 @@
  * cancel (the same rules as the chat wizard), list, and after the event record which questions were
  * answered there and publish the questions with their answers.
  */
-import { writeFileSync } from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import { toWallClock } from "../../core/calendar/index.ts";
 import { EVENT_KINDS, eventInstants, parseDateInput, parseTimeInput, type EventError } from "../../core/events.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
@@ -15,6 +13,7 @@ import { eventQuestionReport, markAnsweredAtEvent, markEventHeld, type EventQues
 import { cancelEvent, createEvent, draftOf, eventCard, updateEvent, type EventChanges, type EventServiceError } from "../../services/events.ts";
 import { actorFrom } from "../actor.ts";
 import { parse, required } from "../args.ts";
+import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 
 const SERVICE_ERRORS: Record<Exclude<EventServiceError["code"], "invalid">, string> = {
@@ -195,14 +194,14 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     process.stdout.write(`${open.length} questions of this event stay open, to be answered in writing by their due dates.\n`);
   },
   report(runtime, args) {
-    const { values, positionals } = parse(args, { out: { type: "string" }, json: { type: "boolean" } });
+    const { values, positionals } = parse(args, { out: { type: "string" }, force: { type: "boolean" }, json: { type: "boolean" } });
     const id = eventId(positionals[0]);
     if (!runtime.app.repos.events.get(id)) throw new CliError(SERVICE_ERRORS.event_not_found);
     const rows = eventQuestionReport(runtime.app, id);
     if (values.json) return printJson(rows);
-    const csv = stringify(rows, { header: true, columns: ["reference", "officeKey", "filedAt", "question", "status", "answeredIn", "answer", "answeredAt", "dueDate", "onTime"] });
+    const csv = toCsv(rows, ["reference", "officeKey", "filedAt", "question", "status", "answeredIn", "answer", "answeredAt", "dueDate", "onTime"]);
     if (!values.out) return void process.stdout.write(csv);
-    writeFileSync(values.out, csv);
+    writeExport(values.out, csv, values.force);
     process.stdout.write(`${rows.length} questions with their answers written to ${values.out}\n`);
   },
 };

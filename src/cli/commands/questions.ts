@@ -1,5 +1,3 @@
-import { writeFileSync } from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { deadlineState } from "../../core/deadlines.ts";
 import type { QuestionRow, QuestionStatus } from "../../db/repositories/questions.ts";
@@ -8,6 +6,7 @@ import { officeName } from "../../services/context.ts";
 import { answerQuestion, reassignQuestion, requestInfo, showQuestion, type QuestionError } from "../../services/questions.ts";
 import { actorFrom } from "../actor.ts";
 import { parse, required } from "../args.ts";
+import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 import { dueDateExplanation, dueDateLines, runExtend } from "./deadlines.ts";
 import { runQuestionsReport } from "./surveys.ts";
@@ -93,11 +92,11 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   extend: runExtend,
   report: runQuestionsReport,
   export(runtime, args) {
-    const { values } = parse(args, { out: { type: "string" }, office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } });
+    const { values } = parse(args, { out: { type: "string" }, force: { type: "boolean" }, office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } });
     const rows = rowsWithDeadline(runtime, runtime.app.repos.questions.list(listFilter(runtime, values)));
-    const csv = stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { reference: "" }) });
+    const csv = toCsv(rows, Object.keys(rows[0] ?? { reference: "" }));
     if (values.out) {
-      writeFileSync(values.out, csv);
+      writeExport(values.out, csv, values.force);
       process.stdout.write(`${rows.length} questions written to ${values.out}\n`);
     } else process.stdout.write(csv);
   },

@@ -3,8 +3,6 @@
  * hearing, and results with text bar charts (or CSV). `rinde questions report` (office
  * satisfaction from the answer surveys) is printed from here too.
  */
-import { writeFileSync } from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import { SEGMENT_SYNTAX, type QuestionResult } from "../../core/surveys/index.ts";
 import type { Runtime } from "../../runtime.ts";
 import { optionLabelKeys } from "../../services/survey-definitions.ts";
@@ -13,6 +11,7 @@ import { officeSatisfaction, surveyResults, type ResultsFilter, type SurveyResul
 import { sendSurvey, type SurveyError } from "../../services/surveys.ts";
 import { actorFrom } from "../actor.ts";
 import { parse, readInputFile, required } from "../args.ts";
+import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 
 const BAR_WIDTH = 30;
@@ -168,7 +167,7 @@ function csvRows(runtime: Runtime, blocks: SurveyResultBlock[], locale: string):
 const CSV_COLUMNS = ["survey", "runs", "invited", "delivered", "responses", "paper_responses", "response_rate", "question", "question_text", "type", "answered", "skipped", "mean", "value", "label", "count", "share"];
 
 function results(runtime: Runtime, args: string[]): void {
-  const { values } = parse(args, { run: { type: "string" }, survey: { type: "string" }, office: { type: "string" }, event: { type: "string" }, csv: { type: "string" }, locale: { type: "string" }, json: { type: "boolean" } });
+  const { values } = parse(args, { run: { type: "string" }, survey: { type: "string" }, office: { type: "string" }, event: { type: "string" }, csv: { type: "string" }, force: { type: "boolean" }, locale: { type: "string" }, json: { type: "boolean" } });
   const filter = resultsFilter(values);
   if (filter.officeKey && !runtime.app.repos.offices.get(filter.officeKey)) throw new CliError(ERRORS.unknown_office);
   if (filter.runId !== undefined && !runtime.app.repos.surveys.runById(filter.runId)) throw new CliError(ERRORS.unknown_run);
@@ -177,7 +176,7 @@ function results(runtime: Runtime, args: string[]): void {
   if (values.json) return printJson(blocks.map((b) => ({ survey: b.surveyId, version: b.definition.version, runs: b.runIds, ...b.results })));
   if (values.csv) {
     const rows = csvRows(runtime, blocks, locale);
-    writeFileSync(values.csv, stringify(rows, { header: true, columns: CSV_COLUMNS }));
+    writeExport(values.csv, toCsv(rows, CSV_COLUMNS), values.force);
     process.stdout.write(`${rows.length} result rows written to ${values.csv}\n`);
     return;
   }
