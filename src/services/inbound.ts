@@ -16,6 +16,7 @@ import type { StaffReply } from "./staff-buttons.ts";
 import { eventShortcutTurn } from "./event-inbound.ts";
 import { handleEventWizard } from "./event-wizard.ts";
 import { classifySender, handleStaffMessage } from "./staff.ts";
+import { reclaimUnseenSurvey } from "./surveys.ts";
 import { commitCitizenTurn, MENU_OUTBOX_KEY, runActions, sanitizeText } from "./turn.ts";
 
 /** Longest citizen message accepted, in characters (Telegram's own limit is 4096). */
@@ -138,7 +139,8 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
         return { status: "staff", outboxIds };
       }
       const citizen = repos.citizens.findContext(message.channel, message.address) ?? repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
-      const state = stateOf(citizen);
+      // A survey whose question has not reached the citizen yet does not read this message as an answer.
+      const state = reclaimUnseenSurvey(app, citizen.citizenId, stateOf(citizen), nowMs);
       const where = { channel: message.channel, address: message.address };
       const turn = runActions<ActionContext>(engine, firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen));
       const outboxId = commitCitizenTurn(app, citizen.citizenId, state, turn, { idempotencyKey: `in:${inboundId}`, ...where }, nowMs);

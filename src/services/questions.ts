@@ -233,9 +233,10 @@ export function provideInfo(app: AppContext, citizenId: number, reference: strin
     dueDateText: dueDateText(due.dueDate, DEFAULT_LOCALE),
   });
   const count = app.repos.questions.history(question.id).length;
-  for (const official of app.repos.officials.reachable(question.officeKey)) {
+  // Like the new-question notice: the office's groups and its officials; a reply to it answers the question.
+  for (const target of officeTargets(app, question.officeKey)) {
     app.repos.outbox.enqueue(
-      { idempotencyKey: `q:${question.id}:info-provided-${count}:official-${official.id}`, channel: official.channel!, address: official.address!, payload: { text: noticeText } },
+      { idempotencyKey: `q:${question.id}:info-provided-${count}:${target.id}`, channel: target.channel, address: target.address, payload: { text: noticeText }, questionId: question.id },
       nowMs,
     );
   }

@@ -24,7 +24,7 @@ import { inTransaction } from "../db/client.ts";
 import type { JobRow } from "../db/repositories/jobs.ts";
 import type { SurveyRunRow } from "../db/repositories/surveys.ts";
 import type { JobHandler, JobOutcome } from "../delivery/scheduler.ts";
-import { IDLE, type Engine } from "../engine/engine.ts";
+import { IDLE, type ConversationState, type Engine } from "../engine/engine.ts";
 import type { AppContext } from "./context.ts";
 import { startFlowFor } from "./start-flow.ts";
 import { SURVEY_FLOW, SURVEY_START } from "./survey-conversation.ts";
@@ -232,16 +232,47 @@ export function deliverInvitation(deps: SurveyDeps, invitationId: number, nowMs:
   if (decision.kind === "wait") return { kind: "later", runAtMs: decision.untilMs };
   repo.setInvitationStatus(invitation.id, ["pending"], { status: "delivered", deliveredAtMs: nowMs });
   const preferred = run.questionId !== null ? app.repos.questions.byId(run.questionId)?.channel : undefined;
+  // A first message withdrawn before it was sent (see reclaimUnseenSurvey) is sent again under a new key.
+  const startKey = surveyStartKey(invitation.id);
+  const withdrawn = app.repos.outbox.latestByKeyPrefix(startKey);
   const started = startFlowFor(app, engine, invitation.citizenId, {
     ref: SURVEY_START,
     data: { surveyInvitationId: invitation.id },
-    idempotencyKey: `survey:i${invitation.id}:start`,
+    idempotencyKey: withdrawn ? `${startKey}:o${withdrawn.id}` : startKey,
     priority: run.trigger === "segment" ? 1 : 0,
     ...(preferred ? { channel: preferred } : {}),
   });
   if (!started.ok) repo.setInvitationStatus(invitation.id, ["delivered"], { status: "cancelled", cancelReason: "unreachable", deliveredAtMs: null, finishedAtMs: nowMs });
   else repo.setInvitationStatus(invitation.id, ["delivered"], { channel: started.channel });
   return DONE;
+}
+
+/** The idempotency key (and key prefix, when sent again) of a survey's first message. */
+const surveyStartKey = (invitationId: number) => `survey:i${invitationId}:start`;
+
+/**
+ * A citizen writes while the survey that took over their chat has not reached them: its first
+ * message still waits in the outbox (a segment's survey is bulk, priority 1, and waits behind
+ * announcements or a channel's backlog, while the citizen's own replies go first) or was never
+ * sent. What they wrote is not an answer to a question they have not seen: the waiting message is
+ * withdrawn, the invitation goes back to pending (delivered again at the next idle moment outside
+ * quiet hours), and the message is handled from the menu, as if the survey had not started.
+ * Returns the position to handle the message from (`state` itself when nothing changes). A first
+ * message being sent right now counts as seen. Call inside the inbound message's transaction.
+ */
+export function reclaimUnseenSurvey(app: AppContext, citizenId: number, state: ConversationState | undefined, nowMs: number): ConversationState | undefined {
+  if (state?.flowId !== SURVEY_FLOW || state.stepId === IDLE) return state;
+  const invitationId = state.data.surveyInvitationId;
+  if (typeof invitationId !== "number") return state;
+  const repo = app.repos.surveys;
+  const invitation = repo.invitationById(invitationId);
+  if (!invitation || invitation.citizenId !== citizenId || invitation.status !== "delivered") return state;
+  const first = app.repos.outbox.latestByKeyPrefix(surveyStartKey(invitation.id));
+  if (!first || first.status === "sent") return state;
+  if (first.status === "pending" && !app.repos.outbox.withdrawPending(first.id, "survey_superseded", nowMs)) return state;
+  repo.setInvitationStatus(invitation.id, ["delivered"], { status: "pending", deliveredAtMs: null });
+  app.repos.jobs.plan({ key: `survey:deliver:i${invitation.id}:o${first.id}`, kind: SURVEY_JOB_KINDS.deliver, runAtMs: nowMs, payload: { invitationId: invitation.id } }, nowMs);
+  return { flowId: SURVEY_FLOW, stepId: IDLE, flowVersion: 1, data: {} };
 }
 
 /**
