@@ -97,7 +97,18 @@ export interface OutboundMedia {
 
 export type SendResult =
   | { ok: true; channelMessageId?: string }
-  | { ok: false; kind: "retry"; retryAfterMs: number; reason: string }
+  | {
+      ok: false;
+      kind: "retry";
+      retryAfterMs: number;
+      reason: string;
+      /**
+       * Set when the channel refused for sending too fast (flood control), not for this message:
+       * "chat" throttles only this chat, "channel" every send of the channel, which the dispatcher
+       * then pauses for `retryAfterMs`. Either way the retry is not counted as a failed attempt.
+       */
+      scope?: "chat" | "channel";
+    }
   | { ok: false; kind: "permanent"; reason: string; unreachable: boolean };
 
 export interface ChannelCapabilities {

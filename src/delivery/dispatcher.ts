@@ -1,7 +1,8 @@
 /**
  * Delivers outbox rows through the channels this process runs: claims due rows atomically, keeps
- * each chat's order, respects each channel's rate limits, retries with backoff, records permanent
- * failures and unreachable citizens. Rows written by another process (the CLI) are picked up by
+ * each chat's order, respects each channel's rate limits, retries with backoff, pauses a channel
+ * whose flood control says so (without counting that as an attempt), records permanent failures
+ * and unreachable citizens. Rows written by another process (the CLI) are picked up by
  * polling; rows written here are sent at once through `wake()`.
  */
 import type { Logger } from "pino";
@@ -34,6 +35,8 @@ export interface DispatcherOptions {
 }
 
 const MIN_PASS_GAP_MS = 5;
+/** The shortest wait after a rate-limit refusal that named no time, so it cannot spin. */
+const MIN_RATE_LIMIT_WAIT_MS = 1000;
 
 export function createDispatcher(options: DispatcherOptions) {
   const { repos, clock, logger, workerId } = options;
@@ -71,6 +74,16 @@ export function createDispatcher(options: DispatcherOptions) {
     const nowMs = clock.nowMs();
     if (result.ok) {
       repos.outbox.markSent(row.id, workerId, result.channelMessageId, nowMs);
+      return;
+    }
+    if (result.kind === "retry" && result.scope !== undefined) {
+      // Flood control: the channel asked us to slow down, nothing is wrong with the row. Waiting is
+      // the whole remedy, so it does not count toward maxAttempts (a long flood must not fail rows),
+      // and a channel-wide limit stops every send of the channel, not only this chat's.
+      const delayMs = Math.max(MIN_RATE_LIMIT_WAIT_MS, result.retryAfterMs);
+      if (result.scope === "channel") limiters.get(row.channel)!.pauseUntil(nowMs + delayMs);
+      repos.outbox.markRetry(row.id, workerId, nowMs + delayMs, result.reason, { countAttempt: false });
+      logger.warn({ outboxId: row.id, channel: row.channel, scope: result.scope, delayMs }, "outbox.rate_limited");
       return;
     }
     if (result.kind === "permanent" || row.attempts + 1 >= maxAttempts) {

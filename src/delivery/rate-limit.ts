@@ -2,7 +2,8 @@
  * Send-rate limits on an injected clock: at most `ratePerSecond` sends in any sliding 1-second
  * window over all chats of a channel (a token bucket would let a burst of almost 2× through in the
  * first second), a minimum interval per chat, and optionally at most N sends per sliding minute to
- * a group chat (Telegram's 20 per minute per group). Written here (not a package) because the common
+ * a group chat (Telegram's 20 per minute per group), and a pause of the whole channel when its flood
+ * control asks for one (`pauseUntil`). Written here (not a package) because the common
  * limiters read Date.now() themselves, and delivery must be testable on a fake clock.
  */
 import type { Clock } from "../core/clock.ts";
@@ -35,6 +36,12 @@ export function createRateLimiter(limits: RateLimits, clock: Clock, random: () =
   const groupCapacity = limits.ratePerGroupPerMinute && limits.isGroupAddress ? Math.max(1, Math.floor(limits.ratePerGroupPerMinute)) : 0;
   // Per group, the times of its last `groupCapacity` sends, oldest first.
   const sentByGroup = new Map<string, number[]>();
+  // No send at all before this instant (the channel's flood control asked us to stop).
+  let pausedUntilMs = -Infinity;
+
+  function pauseWaitMs(nowMs: number): number {
+    return Math.max(0, Math.ceil(pausedUntilMs - nowMs));
+  }
 
   function groupWaitMs(chat: string, nowMs: number): number {
     if (groupCapacity === 0 || !limits.isGroupAddress!(chat)) return 0;
@@ -61,20 +68,31 @@ export function createRateLimiter(limits: RateLimits, clock: Clock, random: () =
      * limit). The dispatcher claims no more rows than this, so a full window costs no claims.
      */
     freeSlots(): number {
-      if (!globalLimited) return Infinity;
       const nowMs = clock.nowMs();
+      if (pauseWaitMs(nowMs) > 0) return 0;
+      if (!globalLimited) return Infinity;
       let free = 0;
       while (free < capacity && ring[(head + free) % capacity]! + windowMs <= nowMs) free++;
       return free;
     },
     /** Milliseconds until the global limit lets the next send through (0 when it would now). */
     globalWaitMs(): number {
-      if (!globalLimited) return 0;
-      return Math.max(0, Math.ceil(ring[head]! + windowMs - clock.nowMs()));
+      const nowMs = clock.nowMs();
+      if (!globalLimited) return pauseWaitMs(nowMs);
+      return Math.max(pauseWaitMs(nowMs), Math.ceil(ring[head]! + windowMs - nowMs));
+    },
+    /**
+     * Lets nothing through before `untilMs` (the channel said it is flooded and when to resume);
+     * an earlier pause than one already set changes nothing.
+     */
+    pauseUntil(untilMs: number): void {
+      pausedUntilMs = Math.max(pausedUntilMs, untilMs);
     },
     /** 0 if a message to `chat` may go now (and takes the slot), else how long to wait, in ms. */
     take(chat: string): number {
       const nowMs = clock.nowMs();
+      const pauseWait = pauseWaitMs(nowMs);
+      if (pauseWait > 0) return pauseWait;
       if (perChatIntervalMs > 0) {
         const chatWaitMs = perChatIntervalMs - (nowMs - (lastSentByChat.get(chat) ?? -Infinity));
         if (chatWaitMs > 0) return Math.ceil(chatWaitMs);

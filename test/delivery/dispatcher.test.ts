@@ -80,6 +80,11 @@ function retry(retryAfterMs: number, reason = "429 Too Many Requests"): Exclude<
   return { ok: false, kind: "retry", retryAfterMs, reason };
 }
 
+/** The channel's flood control (Telegram's 429), for one chat or the whole channel. */
+function rateLimited(retryAfterMs: number, scope: "chat" | "channel"): Exclude<SendResult, { ok: true }> {
+  return { ok: false, kind: "retry", retryAfterMs, reason: "429 Too Many Requests", scope };
+}
+
 /** Ticks, then advances the clock, `steps` times. */
 async function run(dispatcher: Dispatcher, steps: number, stepMs: number): Promise<void> {
   for (let i = 0; i < steps; i++) {
@@ -251,6 +256,62 @@ describe("retries", () => {
     clock.advanceMs(24 * 60 * 60_000);
     expect(await dispatcher.tick()).toBe(0);
     expect(channel.sent).toHaveLength(0);
+  });
+
+  it("a channel-wide rate limit (429) pauses every chat of the channel until retryAfter, and is no attempt", async () => {
+    const { db, repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 30 } });
+    const a = enqueue(repos, "A1", "chat-a");
+    enqueue(repos, "B1", "chat-b");
+    enqueue(repos, "C1", "chat-c");
+    channel.failNext(rateLimited(5000, "channel"));
+
+    expect(await dispatcher.tick()).toBe(0);
+    expect(channel.sent).toHaveLength(0);
+    expect(row(repos, a)).toMatchObject({ status: "pending", attempts: 0, lastError: "429 Too Many Requests", notBeforeMs: T0 + 5000, claimedBy: null });
+    // The rows claimed with it were given back for when the pause ends, at no attempt.
+    expect(allRows(db).map((r) => [r.idempotencyKey, r.attempts, r.notBeforeMs])).toEqual([
+      ["A1", 0, T0 + 5000],
+      ["B1", 0, T0 + 5000],
+      ["C1", 0, T0 + 5000],
+    ]);
+
+    // A row queued during the pause, to another chat, waits too.
+    clock.advanceMs(1000);
+    enqueue(repos, "D1", "chat-d");
+    expect(await dispatcher.tick()).toBe(0);
+    clock.setMs(T0 + 4999);
+    expect(await dispatcher.tick()).toBe(0);
+    expect(channel.sent).toHaveLength(0);
+
+    clock.setMs(T0 + 5000);
+    expect(await dispatcher.tick()).toBe(4);
+    expect(texts(channel).sort()).toEqual(["A1", "B1", "C1", "D1"]);
+    expect(allRows(db).every((r) => r.status === "sent" && r.attempts === 1 && r.sentAtMs! >= T0 + 5000)).toBe(true);
+  });
+
+  it("a chat-scoped rate limit delays only that chat", async () => {
+    const { repos, channel, dispatcher } = setup();
+    const a = enqueue(repos, "A1", "chat-a");
+    enqueue(repos, "B1", "chat-b");
+    channel.failNext(rateLimited(3000, "chat"));
+    expect(await dispatcher.tick()).toBe(1);
+    expect(texts(channel)).toEqual(["B1"]);
+    expect(row(repos, a)).toMatchObject({ status: "pending", attempts: 0, notBeforeMs: T0 + 3000 });
+  });
+
+  it("rate-limit retries beyond maxAttempts do not fail the row", async () => {
+    const { repos, channel, dispatcher } = setup({ dispatcher: { maxAttempts: 3 } });
+    const id = enqueue(repos, "r-1", "chat-1");
+    for (let i = 0; i < 8; i++) channel.failNext(rateLimited(2000, i % 2 === 0 ? "channel" : "chat"));
+    for (let i = 0; i < 8; i++) {
+      expect(await dispatcher.tick()).toBe(0);
+      const current = row(repos, id);
+      expect(current).toMatchObject({ status: "pending", attempts: 0 });
+      expect(current.notBeforeMs).toBe(clock.nowMs() + 2000);
+      clock.setMs(current.notBeforeMs);
+    }
+    expect(await dispatcher.tick()).toBe(1);
+    expect(row(repos, id)).toMatchObject({ status: "sent", attempts: 1 });
   });
 
   it("an adapter that rejects or throws is a retryable failure, not a crash", async () => {

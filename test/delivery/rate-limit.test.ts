@@ -74,6 +74,26 @@ describe("createRateLimiter: sliding window over all chats", () => {
   });
 });
 
+describe("createRateLimiter: pause (flood control)", () => {
+  it("lets nothing through until the pause ends, with or without a global limit", () => {
+    for (const ratePerSecond of [30, Infinity]) {
+      const clock = createManualClock(T0);
+      const limiter = createRateLimiter({ ratePerSecond, ratePerChatPerSecond: 0 }, clock);
+      limiter.pauseUntil(T0 + 5000);
+      limiter.pauseUntil(T0 + 1000); // an earlier pause does not shorten it
+      expect(limiter.freeSlots()).toBe(0);
+      expect(limiter.globalWaitMs()).toBe(5000);
+      expect(limiter.take("chat-1")).toBe(5000);
+      clock.advanceMs(4999);
+      expect(limiter.take("chat-2")).toBe(1);
+      clock.advanceMs(1);
+      expect(limiter.freeSlots()).toBeGreaterThan(0);
+      expect(limiter.globalWaitMs()).toBe(0);
+      expect(limiter.take("chat-1")).toBe(0);
+    }
+  });
+});
+
 describe("createRateLimiter: minimum interval per chat", () => {
   it("one message per second to the same chat, others unaffected", () => {
     const clock = createManualClock(T0);

@@ -24,7 +24,7 @@ function classifyTelegramError(error: TelegramError): SendResult {
   const reason = `${code} ${error.description}`.slice(0, 300);
   if (code === 429) {
     const retryAfterSeconds = error.parameters?.retry_after ?? 1;
-    return { ok: false, kind: "retry", retryAfterMs: retryAfterSeconds * 1000, reason };
+    return { ok: false, kind: "retry", retryAfterMs: retryAfterSeconds * 1000, reason, scope: "channel" };
   }
   if (code >= 500) return { ok: false, kind: "retry", retryAfterMs: 0, reason };
   if (code === 403) return { ok: false, kind: "permanent", reason, unreachable: true };

@@ -59,23 +59,31 @@ export function createJobsRepo(db: Db) {
     claim(input: { kinds: readonly string[]; workerId: string; nowMs: number; claimMs: number; limit: number }): JobRow[] {
       if (input.kinds.length === 0) return [];
       const { nowMs } = input;
+      // A job is claimable while pending, due and not under a live claim. `{ recheck }` is the form
+      // for the outer UPDATE (see below): `status || ''` is the same test, written as an expression so
+      // SQLite keeps looking rows up by the subquery's ids instead of scanning the status index.
+      const claimable = ({ recheck }: { recheck: boolean }) =>
+        and(
+          recheck ? sql`(${jobs.status} || '') = 'pending'` : eq(jobs.status, "pending"),
+          sql`${jobs.runAtMs} <= ${nowMs}`,
+          sql`(${jobs.claimedUntilMs} is null or ${jobs.claimedUntilMs} < ${nowMs})`,
+        );
       const due = db
         .select({ id: jobs.id })
         .from(jobs)
-        .where(
-          and(
-            eq(jobs.status, "pending"),
-            sql`${jobs.runAtMs} <= ${nowMs}`,
-            inArray(jobs.kind, [...input.kinds]),
-            sql`(${jobs.claimedUntilMs} is null or ${jobs.claimedUntilMs} < ${nowMs})`,
-          ),
-        )
+        .where(and(claimable({ recheck: false }), inArray(jobs.kind, [...input.kinds])))
         .orderBy(asc(jobs.runAtMs), asc(jobs.id))
         .limit(input.limit);
+      // The outer WHERE repeats the claimability test: on PostgreSQL (READ COMMITTED) two processes'
+      // subqueries may pick the same ids, and the second UPDATE, once the first commits, re-evaluates
+      // only its own WHERE on the updated row ("the second updater … will re-evaluate its search
+      // condition to see if the updated version of the row still matches", PostgreSQL manual,
+      // 13.2.1), so a job claimed meanwhile is skipped. SQLite (one writer at a time) plans it as
+      // before: rowid lookups from the id list, the subquery served by jobs_due.
       return db
         .update(jobs)
         .set({ claimedBy: input.workerId, claimedUntilMs: nowMs + input.claimMs })
-        .where(inArray(jobs.id, due))
+        .where(and(inArray(jobs.id, due), claimable({ recheck: true })))
         .returning()
         .all()
         .sort((a, b) => a.runAtMs - b.runAtMs || a.id - b.id);

@@ -8,7 +8,7 @@
  * when they are due (the scheduler enqueues reminders at their time); a row dated in the future
  * would hold back every later row of its chat and priority.
  */
-import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { outbox } from "../schema.ts";
 
@@ -88,16 +88,23 @@ export function createOutboxRepo(db: Db) {
     claim(input: { channels: readonly string[]; workerId: string; nowMs: number; claimMs: number; limit: number; maxPriority?: 0 | 1 }): OutboxRow[] {
       if (input.channels.length === 0) return [];
       const { nowMs } = input;
+      // A row is claimable while pending, due and not under a live claim. `{ recheck }` is the form
+      // for the outer UPDATE (see below): `status || ''` is the same test, written as an expression so
+      // SQLite keeps looking rows up by the subquery's ids instead of scanning the status index.
+      const claimable = ({ recheck }: { recheck: boolean }) =>
+        and(
+          recheck ? sql`(${outbox.status} || '') = 'pending'` : eq(outbox.status, "pending"),
+          sql`${outbox.notBeforeMs} <= ${nowMs}`,
+          sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`,
+        );
       const due = db
         .select({ id: outbox.id })
         .from(outbox)
         .where(
           and(
-            eq(outbox.status, "pending"),
+            claimable({ recheck: false }),
             inArray(outbox.channel, [...input.channels]),
             input.maxPriority === undefined ? undefined : lte(outbox.priority, input.maxPriority),
-            sql`${outbox.notBeforeMs} <= ${nowMs}`,
-            sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`,
             sql`not exists (select 1 from ${outbox} as earlier where earlier.channel = ${outbox.channel} and earlier.address = ${outbox.address} and earlier.status = 'pending' and earlier.id < ${outbox.id} and earlier.priority <= ${outbox.priority})`,
           ),
         )
@@ -106,10 +113,18 @@ export function createOutboxRepo(db: Db) {
         // 100,000 queued). Rows due at the same instant keep id order.
         .orderBy(asc(outbox.priority), asc(outbox.notBeforeMs), asc(outbox.id))
         .limit(input.limit);
+      // The outer WHERE repeats the claimability test. SQLite runs the statement alone (one writer),
+      // but on PostgreSQL (READ COMMITTED) the subquery reads a snapshot: two processes may pick the
+      // same ids, and the second UPDATE, after waiting for the first one's row lock, re-evaluates only
+      // its WHERE on the updated row version ("the second updater … will re-evaluate its search
+      // condition to see if the updated version of the row still matches", PostgreSQL manual,
+      // 13.2.1 Read Committed Isolation Level). With the conditions here, a row claimed meanwhile
+      // is skipped instead of claimed twice. On SQLite the plan is unchanged: rowid lookups from the
+      // subquery's id list, the subquery served by outbox_due.
       return db
         .update(outbox)
         .set({ claimedBy: input.workerId, claimedUntilMs: nowMs + input.claimMs })
-        .where(inArray(outbox.id, due))
+        .where(and(inArray(outbox.id, due), claimable({ recheck: true })))
         .returning()
         .all()
         .sort((a, b) => a.priority - b.priority || a.id - b.id);
@@ -122,9 +137,10 @@ export function createOutboxRepo(db: Db) {
         .run();
     },
 
-    markRetry(id: number, workerId: string, notBeforeMs: number, error: string): void {
+    /** Gives a row back to retry at `notBeforeMs`; a rate-limit refusal passes `countAttempt: false`. */
+    markRetry(id: number, workerId: string, notBeforeMs: number, error: string, options: { countAttempt?: boolean } = {}): void {
       db.update(outbox)
-        .set({ notBeforeMs, lastError: error, attempts: sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+        .set({ notBeforeMs, lastError: error, attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
     },
@@ -191,6 +207,25 @@ export function createOutboxRepo(db: Db) {
       return db.select().from(outbox).where(eq(outbox.id, id)).get();
     },
 
+    /** The newest row whose key starts with `prefix` (a survey's first message, maybe re-sent). */
+    latestByKeyPrefix(prefix: string): OutboxRow | undefined {
+      return db.select().from(outbox).where(keyPrefixRange(prefix)).orderBy(desc(outbox.id)).limit(1).get();
+    },
+
+    /**
+     * Withdraws one pending row no dispatcher holds (it becomes `failed` with `reason`). Returns
+     * false when it is no longer pending or is being sent right now.
+     */
+    withdrawPending(id: number, reason: string, nowMs: number): boolean {
+      return (
+        db
+          .update(outbox)
+          .set({ status: "failed", lastError: reason })
+          .where(and(eq(outbox.id, id), eq(outbox.status, "pending"), sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
+          .run().changes > 0
+      );
+    },
+
     /** Sent rows about a question that carry a channel message id (notices to edit later), oldest first. */
     sentForQuestion(questionId: number): OutboxRow[] {
       return db
@@ -228,6 +263,37 @@ export function createOutboxRepo(db: Db) {
         .set({ status: "failed", lastError: reason })
         .where(and(scope, eq(outbox.status, "pending"), eq(outbox.priority, 1), sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
         .run().changes;
+    },
+
+    /**
+     * Rows an erasure must scrub (Ley 1581 de 2012): those for the citizen (by id, or sent to one of
+     * their addresses) and those about their questions (by question id, or keyed `q:<id>:`).
+     */
+    forErasure(target: { citizenId: number; addresses: readonly { channel: string; address: string }[]; questionIds: readonly number[] }): OutboxRow[] {
+      const scopes = [
+        eq(outbox.citizenId, target.citizenId),
+        ...target.addresses.map((a) => and(eq(outbox.channel, a.channel), eq(outbox.address, a.address))),
+        ...(target.questionIds.length > 0 ? [inArray(outbox.questionId, [...target.questionIds])] : []),
+        ...target.questionIds.map((id) => keyPrefixRange(`q:${id}:`)),
+      ];
+      return db.select().from(outbox).where(or(...scopes)).orderBy(asc(outbox.id)).all();
+    },
+
+    /**
+     * Overwrites a row's payload after an erasure; a new address also drops the channel's message id
+     * (a Telegram id names the chat). With `withdraw`, a row not yet
+     * sent becomes `failed` ("erased") and loses any claim, so a dispatcher never sends or marks it.
+     */
+    scrub(id: number, change: { payload: OutboxPayload; address?: string; withdraw: boolean }): void {
+      db.update(outbox)
+        .set({ payload: JSON.stringify(change.payload), ...(change.address === undefined ? {} : { address: change.address, channelMessageId: null }) })
+        .where(eq(outbox.id, id))
+        .run();
+      if (!change.withdraw) return;
+      db.update(outbox)
+        .set({ status: "failed", lastError: "erased", claimedBy: null, claimedUntilMs: null })
+        .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
+        .run();
     },
 
     findByChannelMessage(channel: string, channelMessageId: string): OutboxRow | undefined {
