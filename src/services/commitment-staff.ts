@@ -7,14 +7,14 @@ import type { Actor } from "../core/authorization.ts";
 import type { CommitmentStaffCommand } from "../core/commitment-commands.ts";
 import { OPEN_COMMITMENT_STATUSES, type CommitmentError } from "../core/commitments.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { dueDateText, officeName, type AppContext, staffText } from "./context.ts";
 import { quote, statusText } from "./commitment-notices.ts";
 import { cancelCommitment, postProgress, recordCommitment } from "./commitments.ts";
 
 /** Open commitments listed by `/compromisos`. */
 const LIST_MAX_ITEMS = 20;
 
-const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
+const t = staffText;
 
 export function commitmentErrorText(app: AppContext, error: CommitmentError | "missing_consent"): string {
   return t(app, `commitments.errors.${error}`);

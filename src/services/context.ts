@@ -84,6 +84,11 @@ export function render(app: AppContext, locale: string, key: string, vars: Recor
   return app.translator.t(locale, key, vars, app.textGlobals);
 }
 
+/** A text for officials (staff chats, office notices): in the default language, with the globals. */
+export function staffText(app: AppContext, key: string, vars: Record<string, unknown> = {}): string {
+  return render(app, DEFAULT_LOCALE, key, vars);
+}
+
 export function officeName(app: AppContext, officeKey: string): string {
   return app.profile.offices.find((o) => o.key === officeKey)?.name ?? app.repos.offices.get(officeKey)?.name ?? officeKey;
 }

@@ -187,13 +187,8 @@ export function sendIcs(app: AppContext, citizen: CitizenContext, channel: strin
 export function icsDocument(app: AppContext, event: EventRecord): NonNullable<OutboxPayload["document"]> {
   const sequence = app.repos.announcements.countForEvent(event.id, ["event_changed", "event_cancelled"]);
   const content = renderIcs({
+    ...draftOf(event),
     uid: `event-${event.id}@${app.profile.id}.rinde`,
-    title: event.title,
-    description: event.description,
-    startsAtMs: event.startsAtMs,
-    endsAtMs: event.endsAtMs,
-    place: event.place,
-    virtualUrl: event.virtualUrl,
     organizer: { name: app.profile.name, email: app.profile.dataNotice.email },
     sequence,
     cancelled: event.status === "cancelled",

@@ -10,9 +10,9 @@ import { toLocalDate } from "../core/calendar/index.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { dueDateText, officeName, render, requestTypeText, type AppContext } from "./context.ts";
+import { dueDateText, officeName, requestTypeText, type AppContext, staffText } from "./context.ts";
 
-const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
+const t = staffText;
 
 /**
  * Action buttons under a notice: answer, ask for information, reassign, extend the term (prórroga).

@@ -11,7 +11,7 @@ import type { OfficialRow } from "../db/repositories/officials.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { dueDateText, officeName, type AppContext, staffText } from "./context.ts";
 import { extensionLimitOf } from "./extension.ts";
 import { fitsButton } from "./office-notices.ts";
 
@@ -28,7 +28,7 @@ export interface StaffReply {
   replyToChannelMessageId?: string;
 }
 
-const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
+const t = staffText;
 
 // An extension is decided by whoever may answer (src/services/extension.ts).
 const PERMISSION: Record<string, QuestionAction> = { answer: "answer", request_info: "request_info", reassign: "reassign", reassign_to: "reassign", extend: "answer" };

@@ -13,7 +13,7 @@ import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts"
 import type { OfficialRow } from "../db/repositories/officials.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { dueDateText, officeName, type AppContext, staffText } from "./context.ts";
 import { extendQuestion, extensionReplyText } from "./extension.ts";
 import { commitmentStaffReply } from "./commitment-staff.ts";
 import { answerQuestion, reassignQuestion, requestInfo, type QuestionError } from "./questions.ts";
@@ -41,7 +41,7 @@ export function classifySender(app: AppContext, message: InboundMessage): Sender
   return parsed.ok && parsed.command.kind === "link" ? { kind: "staff", official: undefined, groupOfficeKey: undefined } : { kind: "citizen" };
 }
 
-const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
+const t = staffText;
 
 /** Handles an official's message or button; returns the replies for the chat it came from (possibly none). */
 export function handleStaffMessage(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): StaffReply[] {

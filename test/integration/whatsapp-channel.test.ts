@@ -21,6 +21,7 @@ import { createBot, createWhatsApp, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { boomLike, createFakeSocketFactory, incoming, type FakeSocketFactory, type IncomingInput, type SentWhatsAppMessage } from "../fakes/baileys-socket.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
+import { captureStdout } from "../helpers/scenario.ts";
 
 const CITIZEN = "573001112233@s.whatsapp.net";
 const HEAD = "573005550001@s.whatsapp.net";
@@ -437,18 +438,3 @@ describe("WhatsApp channel: sending safely", () => {
     expect(w.fake.sent().some((m) => m.jid === nowhere)).toBe(false);
   });
 });
-
-function captureStdout(run: () => void): string {
-  const original = process.stdout.write.bind(process.stdout);
-  let output = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    output += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    run();
-  } finally {
-    process.stdout.write = original;
-  }
-  return output;
-}

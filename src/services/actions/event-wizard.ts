@@ -11,7 +11,7 @@ import type { MenuOption } from "../../engine/engine.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import type { ActionOutcome } from "../actions.ts";
 import { announcementProgress, createAnnouncement, previewAnnouncement, type AnnouncementError } from "../announcements.ts";
-import { render, type AppContext } from "../context.ts";
+import { type AppContext, staffText } from "../context.ts";
 import { planProgressReports, progressBar } from "../event-jobs.ts";
 import { cancelEvent, createEvent, eventCard, eventOptionLabel, isUpcoming, updateEvent, whenText, type EventChanges, type EventServiceError } from "../events.ts";
 import { districtsOf } from "../subscriptions.ts";
@@ -29,7 +29,7 @@ export interface StaffActionDefinition {
   run(ctx: StaffActionContext): ActionOutcome;
 }
 
-const t = (app: AppContext, key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
+const t = staffText;
 const str = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
 const num = (value: unknown): number => (typeof value === "number" ? value : /^\d{1,15}$/.test(str(value)) ? Number(value) : Number.NaN);
 /** "-" (or nothing) means "none" for optional answers. */
