@@ -21,6 +21,7 @@ import { isQuietTime } from "./core/events.ts";
 import { commitmentJobHandlers, ensureCommitmentJobs } from "./services/commitment-jobs.ts";
 import { deadlineJobHandlers, prepareDeadlines } from "./services/deadlines.ts";
 import { eventJobHandlers } from "./services/event-jobs.ts";
+import { ensurePlanJobs, planJobHandlers } from "./services/plan/jobs.ts";
 import { prepareSurveys, surveyJobHandlers } from "./services/surveys.ts";
 import { DEFAULT_LOCALE } from "./i18n/index.ts";
 
@@ -56,7 +57,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     clock: app.clock,
     logger,
     workerId,
-    handlers: { ...deadlineJobHandlers(app), ...surveyJobHandlers(runtime), ...eventJobHandlers(app), ...commitmentJobHandlers(app) },
+    handlers: { ...deadlineJobHandlers(app), ...surveyJobHandlers(runtime), ...eventJobHandlers(app), ...commitmentJobHandlers(app), ...planJobHandlers(app) },
     pollIntervalMs: options.schedulerIntervalMs,
     onEffects: () => dispatcher.wake(),
   });
@@ -91,6 +92,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
       const deadlines = prepareDeadlines(app);
       prepareSurveys(runtime);
       ensureCommitmentJobs(app);
+      ensurePlanJobs(app);
       if (deadlines.recomputed) logger.info({ changed: deadlines.changed }, "deadlines.recomputed");
       scheduler.start();
       for (const channel of channels) await channel.start(onInbound);

@@ -11,6 +11,7 @@ import { runCommitments } from "./commands/commitments.ts";
 import { runEvents } from "./commands/events.ts";
 import { runOffices } from "./commands/offices.ts";
 import { runOfficials } from "./commands/officials.ts";
+import { runPlan } from "./commands/plan.ts";
 import { runQuestions } from "./commands/questions.ts";
 import { runStatus } from "./commands/status.ts";
 import { runSurveys } from "./commands/surveys.ts";
@@ -63,6 +64,7 @@ const USAGE = `Usage: rinde <command> [options]
   surveys send <survey> --segment everyone|topic:<key>|district:<key>|event:<id>|office:<key>|channel:<id> [--label <text>] [--office <key>] [--as <official id>]
   surveys import <run id|survey> <file.csv> [--event <id>] [--office <key>] [--label <text>] [--as <official id>]
   surveys results --run <id>|--survey <id>|--office <key>|--event <id> [--csv <out.csv> [--force]] [--locale es|en] [--json]
+  plan load|import|status|show|progress|publish-answers|report …   (accountability plan; "rinde plan help" for the options)
 
 Export files are created with mode 0600 and never replace an existing file unless --force is given.
 Environment: RINDE_DB (database file), RINDE_PROFILE (municipality profile).`;
@@ -76,6 +78,7 @@ const COMMANDS: Record<string, Command> = {
   events: runEvents,
   offices: runOffices,
   officials: runOfficials,
+  plan: runPlan,
   questions: runQuestions,
   status: runStatus,
   surveys: runSurveys,

@@ -117,6 +117,11 @@ export const profileSchema = z
      */
     topics: z.array(z.object({ key, name: z.string().min(2) }).strict()).default([]),
     dataNotice: dataNoticeSchema,
+    /**
+     * Who leads the accountability plan (src/services/plan/): an office (its group chats and
+     * officials) or one official by id. Gets the monthly digest of the plan; may load it.
+     */
+    planLeader: z.union([z.object({ office: key }).strict(), z.object({ official: z.number().int().positive() }).strict()]).optional(),
   })
   .strict()
   .superRefine((profile, ctx) => {
@@ -127,6 +132,9 @@ export const profileSchema = z
       }
       seen.add(office.key);
     });
+    if (profile.planLeader && "office" in profile.planLeader && !seen.has(profile.planLeader.office)) {
+      ctx.addIssue({ code: "custom", path: ["planLeader", "office"], message: `unknown office '${profile.planLeader.office}'` });
+    }
     const fallback = profile.routing.fallbackOffice;
     if (fallback && !seen.has(fallback)) {
       ctx.addIssue({ code: "custom", path: ["routing", "fallbackOffice"], message: `unknown office '${fallback}'` });

@@ -3,7 +3,8 @@
  * time zone are `YYYY-MM-DD` text. Nothing here is SQLite-only beyond the column builders, so the
  * planned PostgreSQL deployment maps table by table.
  */
-import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { PlanDefinition } from "../core/plan/definition.ts";
 
 export const citizens = sqliteTable("citizens", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -578,3 +579,61 @@ export const surveyOptOuts = sqliteTable("survey_opt_outs", {
   citizenId: integer("citizen_id").primaryKey().references(() => citizens.id),
   atMs: integer("at_ms").notNull(),
 });
+
+/**
+ * The accountability plan of a year (src/services/plan/): the validated definition as loaded from
+ * `plans/<profile>-<year>.yaml`. Loading again replaces the definition; the manual progress
+ * (`plan_progress`) stays, keyed by activity id.
+ */
+export const plans = sqliteTable("plans", {
+  year: integer("year").primaryKey(),
+  profileId: text("profile_id").notNull(),
+  definition: text("definition", { mode: "json" }).$type<PlanDefinition>().notNull(),
+  /** The file it was loaded from, and the SHA-256 of its text (to tell whether it changed). */
+  sourceFile: text("source_file").notNull(),
+  sha256: text("sha256").notNull(),
+  /** `official:<id>`, `cli`. */
+  loadedBy: text("loaded_by").notNull(),
+  loadedAtMs: integer("loaded_at_ms").notNull(),
+});
+
+/**
+ * Append-only progress the responsible office reports for an activity Rinde cannot measure: the
+ * value reached so far (not an increment), the evidence link, who and when. The latest entry is
+ * the current value.
+ */
+export const planProgress = sqliteTable(
+  "plan_progress",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    year: integer("year").notNull(),
+    activityId: text("activity_id").notNull(),
+    value: real("value").notNull(),
+    evidenceUrl: text("evidence_url").notNull(),
+    note: text("note"),
+    actor: text("actor").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [index("plan_progress_activity").on(t.year, t.activityId, t.id)],
+);
+
+/**
+ * A published report of the answers to the questions of a dialogue space (Ley 1757 de 2015: answers
+ * are published; Pasto 2022 asks for at least 3): where it was published and what it covered when
+ * published. Append-only; counted by the plan's `answer_reports` indicator.
+ */
+export const answerReports = sqliteTable(
+  "answer_reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    eventId: integer("event_id")
+      .notNull()
+      .references(() => events.id),
+    url: text("url").notNull(),
+    questions: integer("questions").notNull(),
+    answered: integer("answered").notNull(),
+    actor: text("actor").notNull(),
+    publishedAtMs: integer("published_at_ms").notNull(),
+  },
+  (t) => [index("answer_reports_published").on(t.publishedAtMs), index("answer_reports_event").on(t.eventId)],
+);

@@ -11,6 +11,7 @@ import { createJobsRepo } from "./jobs.ts";
 import { createOfficesRepo } from "./offices.ts";
 import { createOfficialsRepo } from "./officials.ts";
 import { createOutboxRepo } from "./outbox.ts";
+import { createPlanRepo } from "./plan.ts";
 import { createQuestionsRepo } from "./questions.ts";
 import { createStaffConversationsRepo } from "./staff-conversations.ts";
 import { createSubscriptionsRepo } from "./subscriptions.ts";
@@ -31,6 +32,7 @@ export function createRepos(db: Db) {
     offices: createOfficesRepo(db),
     officials: createOfficialsRepo(db),
     outbox: createOutboxRepo(db),
+    plan: createPlanRepo(db),
     questions: createQuestionsRepo(db),
     staffConversations: createStaffConversationsRepo(db),
     subscriptions: createSubscriptionsRepo(db),

@@ -1,0 +1,209 @@
+/**
+ * The seeds' spreadsheet layout → a plan: one row per activity with the columns subcomponente,
+ * actividad, producto, meta, responsable, fecha inicio, fecha final (headers matched without case
+ * or accents), `,` or `;` separated, UTF-8 with or without BOM — what a planning office exports
+ * from Excel. Blank subcomponent cells continue the previous one (merged cells). Every activity
+ * gets `indicator: manual`; staff then declare what Rinde measures in the YAML. Pure: the
+ * profile's offices are a parameter. All problems are reported, by line, and nothing is returned
+ * when there is one.
+ */
+import { parse } from "csv-parse/sync";
+import { isLocalDate, type LocalDate } from "../calendar/index.ts";
+import type { PlanActivity, PlanComponent, PlanComponentKind, PlanDefinition } from "./definition.ts";
+
+export interface CsvProblem {
+  line: number;
+  message: string;
+}
+
+export interface ImportOptions {
+  profileId: string;
+  offices: readonly { key: string; name: string }[];
+  /** The plan's year; inferred from the dates when absent. */
+  year?: number;
+  title?: string;
+  source?: string;
+  /** Office for responsible parties that name no office ("Equipo líder del proceso"); a problem otherwise. */
+  defaultOffice?: string;
+}
+
+const COLUMNS = {
+  subcomponent: ["subcomponente", "subcomponente / proceso", "subcomponente/proceso", "componente"],
+  activity: ["actividad", "actividades"],
+  product: ["producto"],
+  goal: ["meta", "meta de producto", "meta de producto - indicador", "meta o producto"],
+  responsible: ["responsable"],
+  start: ["fecha inicio", "fecha de inicio", "inicio"],
+  end: ["fecha final", "fecha fin", "fecha de finalizacion", "fecha programada", "final"],
+} as const;
+type Column = keyof typeof COLUMNS;
+
+export function normalizeText(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/** `;` when the header line has more `;` than `,` (Excel in Spanish), else `,`. */
+export function detectDelimiter(text: string): ";" | "," {
+  const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ";" : ",";
+}
+
+function componentKind(name: string): PlanComponentKind | undefined {
+  const n = normalizeText(name);
+  if (/evaluaci|retroaliment|seguimiento/.test(n)) return "evaluation";
+  if (/informaci/.test(n)) return "information";
+  if (/dialogo/.test(n)) return "dialogue";
+  if (/responsabilidad|incentivo/.test(n)) return "responsibility";
+  return undefined;
+}
+
+/** The goal's number and unit: "Al menos 50 encuestas" → 50; "100% líderes" → 100 percent; "15.000 ejemplares" → 15000. */
+export function parseGoal(text: string): { value: number; unit: "count" | "percent" } | undefined {
+  const match = /(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)\s*(%)?/.exec(text);
+  if (!match) return undefined;
+  const value = Number(match[1]!.replace(/\./g, "").replace(",", "."));
+  if (!(value > 0)) return undefined;
+  return { value, unit: match[2] ? "percent" : "count" };
+}
+
+/** Every date in a cell: dd/mm/yyyy, d/m/yy or yyyy-mm-dd. Undefined when something else is there. */
+export function parseDates(cell: string): LocalDate[] | undefined {
+  const dates: LocalDate[] = [];
+  const rest = cell.replace(/(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})\b|(\d{4})-(\d{2})-(\d{2})/g, (all, d, m, y, iy, im, id) => {
+    const date = d ? `${y.length === 2 ? `20${y}` : y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}` : `${iy}-${im}-${id}`;
+    dates.push(date);
+    return " ";
+  });
+  if (rest.trim() !== "" || dates.some((d) => !isLocalDate(d))) return undefined;
+  return dates;
+}
+
+const STOP_WORDS = new Set(["de", "del", "la", "las", "el", "los", "y", "e", "para", "municipal", "municipio"]);
+const tokens = (text: string) => normalizeText(text).replace(/[()]/g, " ").split(/[^a-z0-9]+/).filter((t) => t && !STOP_WORDS.has(t));
+
+/** The office a responsible party names: by key, by name, or by all its words (acronyms included), if exactly one matches. */
+export function matchOffice(part: string, offices: readonly { key: string; name: string }[]): string | undefined {
+  const wanted = normalizeText(part);
+  const exact = offices.find((o) => o.key === wanted || normalizeText(o.name) === wanted);
+  if (exact) return exact.key;
+  const words = tokens(part);
+  if (words.length === 0) return undefined;
+  const candidates = offices.filter((o) => {
+    const have = new Set([...tokens(o.name), o.key]);
+    return words.every((w) => have.has(w));
+  });
+  return candidates.length === 1 ? candidates[0]!.key : undefined;
+}
+
+function headerIndex(header: readonly string[]): { index: Partial<Record<Column, number>>; missing: Column[] } {
+  const index: Partial<Record<Column, number>> = {};
+  header.forEach((cell, i) => {
+    const name = normalizeText(cell);
+    for (const [column, names] of Object.entries(COLUMNS) as [Column, readonly string[]][]) {
+      if (index[column] === undefined && names.includes(name)) index[column] = i;
+    }
+  });
+  const missing = (Object.keys(COLUMNS) as Column[]).filter((c) => index[c] === undefined && c !== "start");
+  return { index, missing };
+}
+
+interface RowDraft {
+  line: number;
+  component: string;
+  activity: PlanActivity;
+}
+
+function readRow(cells: readonly string[], at: Partial<Record<Column, number>>, line: number, options: ImportOptions, problems: CsvProblem[]): Omit<RowDraft, "component"> | undefined {
+  const cell = (c: Column) => (at[c] === undefined ? "" : (cells[at[c]!] ?? "").trim());
+  const before = problems.length;
+  const problem = (message: string) => problems.push({ line, message });
+  const activityText = cell("activity");
+  const idMatch = /^(\d+(?:\.\d+)*)\.?\s+(.*)$/s.exec(activityText);
+  const goal = parseGoal(cell("goal"));
+  if (!goal) problem(`meta: no number in '${cell("goal")}'`);
+  const offices: string[] = [];
+  const unmatched: string[] = [];
+  for (const part of cell("responsible").split(/[/\n;]+/).map((p) => p.trim()).filter(Boolean)) {
+    const key = matchOffice(part, options.offices);
+    if (key) offices.includes(key) || offices.push(key);
+    else unmatched.push(part);
+  }
+  if (unmatched.length && !options.defaultOffice) problem(`responsable: no office matches '${unmatched.join("', '")}' (use the profile's office names or --default-office)`);
+  if (unmatched.length && options.defaultOffice && !offices.includes(options.defaultOffice)) offices.push(options.defaultOffice);
+  if (offices.length === 0 && !unmatched.length) problem("responsable: empty");
+  const starts = parseDates(cell("start"));
+  const ends = parseDates(cell("end"));
+  if (!starts) problem(`fecha inicio: '${cell("start")}' is not a date (dd/mm/aaaa)`);
+  if (!ends || ends.length === 0) problem(`fecha final: '${cell("end")}' is not a date (dd/mm/aaaa)`);
+  if (activityText.length < 3) problem("actividad: empty");
+  if (problems.length > before) return undefined;
+  const year = options.year ?? Number(ends![0]!.slice(0, 4));
+  const periods = ends!.map((end, i) => ({ start: starts![i] ?? starts![0] ?? `${year}-01-01`, end }));
+  return {
+    line,
+    activity: {
+      id: idMatch?.[1] ?? "",
+      activity: (idMatch?.[2] ?? activityText).trim(),
+      product: cell("product") || (idMatch?.[2] ?? activityText).trim(),
+      goal: { text: cell("goal"), value: goal!.value, unit: goal!.unit },
+      offices,
+      ...(unmatched.length ? { responsibleText: cell("responsible").replace(/\s+/g, " ") } : {}),
+      periods,
+      indicator: { type: "manual" },
+    },
+  };
+}
+
+/** Reads the CSV; `{ plan }` when every row is good, else every problem by line. */
+export function importPlanCsv(text: string, options: ImportOptions): { ok: true; plan: PlanDefinition } | { ok: false; problems: CsvProblem[] } {
+  const delimiter = detectDelimiter(text);
+  let records: string[][];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ""), { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true });
+  } catch (error) {
+    return { ok: false, problems: [{ line: (error as { lines?: number }).lines ?? 1, message: `not a valid CSV: ${(error as Error).message}` }] };
+  }
+  const { index, missing } = headerIndex(records[0] ?? []);
+  if (missing.length) {
+    const other = delimiter === ";" ? "," : ";";
+    return { ok: false, problems: [{ line: 1, message: `missing column(s): ${missing.join(", ")} (separator read as '${delimiter}'; check the header or the '${other}' separator)` }] };
+  }
+  const problems: CsvProblem[] = [];
+  const rows: RowDraft[] = [];
+  let component = "";
+  records.slice(1).forEach((cells, i) => {
+    const line = i + 2;
+    if (cells.every((c) => !c.trim())) return;
+    component = (cells[index.subcomponent!] ?? "").trim() || component;
+    if (!component) problems.push({ line, message: "subcomponente: empty and no previous one to continue" });
+    else if (!componentKind(component)) problems.push({ line, message: `subcomponente: '${component}' is none of información, diálogo, responsabilidad/incentivos, evaluación` });
+    const row = readRow(cells, index, line, options, problems);
+    if (row) rows.push({ ...row, component });
+  });
+  if (rows.length === 0 && problems.length === 0) problems.push({ line: 2, message: "no activities" });
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, plan: assemble(rows, options) };
+}
+
+function assemble(rows: readonly RowDraft[], options: ImportOptions): PlanDefinition {
+  const components: PlanComponent[] = [];
+  for (const row of rows) {
+    let component = components.find((c) => c.name === row.component);
+    if (!component) {
+      const kind = componentKind(row.component)!;
+      const sameKind = components.filter((c) => c.kind === kind).length;
+      component = { key: sameKind ? `${kind}-${sameKind + 1}` : kind, kind, name: row.component, activities: [] };
+      components.push(component);
+    }
+    const id = row.activity.id || `${components.indexOf(component) + 1}.${component.activities.length + 1}`;
+    component.activities.push({ ...row.activity, id });
+  }
+  const year = options.year ?? Number(rows[0]!.activity.periods[0]!.end.slice(0, 4));
+  return {
+    profile: options.profileId,
+    year,
+    title: options.title ?? `Estrategia de rendición de cuentas ${year}`,
+    ...(options.source ? { source: options.source } : {}),
+    components,
+  };
+}

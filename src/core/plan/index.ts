@@ -1,0 +1,3 @@
+export * from "./authorization.ts";
+export * from "./definition.ts";
+export * from "./status.ts";
