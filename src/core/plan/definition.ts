@@ -70,7 +70,7 @@ export function isLevelIndicator(indicator: Indicator): boolean {
 const goalSchema = z
   .object({
     /** The meta as the plan writes it ("Mínimo 29 espacios de diálogo realizados"). */
-    text: z.string().min(1),
+    text: z.union([z.string().min(1), z.number().transform(String)]),
     value: z.number().positive(),
     unit: z.enum(["count", "percent"]).default("count"),
   })

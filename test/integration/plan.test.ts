@@ -1,0 +1,282 @@
+/**
+ * The accountability plan against a seeded year (test/integration/plan-helpers.ts): both shipped
+ * plans load; every measured indicator equals the figure counted by hand; states follow the
+ * injected clock; the evaluation report's figures; malformed plans are refused with
+ * `file › path: problem`.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/errors.ts";
+import { planReport, planStatus, type ActivityStatus } from "../../src/services/plan/index.ts";
+import { BUCARAMANGA_PLAN, bogota, createPlanWorld, loadPlanFile, MISSING_CORREGIMIENTOS, PASTO_PLAN, seedPastoYear, type PlanWorld } from "./plan-helpers.ts";
+
+function activity(world: PlanWorld, id: string, date?: string, time = "12:00"): ActivityStatus {
+  const nowMs = date ? bogota(date, time) : world.clock.nowMs();
+  const outcome = planStatus(world.runtime.app, 2022, nowMs);
+  if (!outcome.ok) throw new Error(outcome.error);
+  return outcome.status.activities.find((a) => a.id === id)!;
+}
+
+describe("the shipped plans", () => {
+  let world: PlanWorld | undefined;
+  afterEach(() => world?.close());
+
+  it("loads Pasto 2022: 23 activities in three components, mapped to the profile's offices", () => {
+    world = createPlanWorld("pasto", "2022-01-03");
+    const outcome = loadPlanFile(world.runtime, PASTO_PLAN);
+    expect(outcome.activities).toBe(23);
+    expect(outcome.plan.components.map((c) => [c.kind, c.activities.length])).toEqual([["information", 11], ["dialogue", 8], ["responsibility", 4]]);
+    const territorial = outcome.plan.components[1]!.activities[1]!;
+    expect(territorial.indicator).toEqual({ type: "events", kinds: ["territorial_dialogue"], distinctDistricts: { comuna: 12, corregimiento: 17 } });
+    expect(outcome.plan.components[0]!.activities[5]!.offices).toEqual(["bienestar_social", "juventud", "mosig", "gobierno"]);
+  });
+
+  it("loads Bucaramanga 2019 with its four subcomponents, including the evaluation", () => {
+    world = createPlanWorld("bucaramanga", "2019-01-02");
+    const outcome = loadPlanFile(world.runtime, BUCARAMANGA_PLAN);
+    expect(outcome.activities).toBe(21);
+    expect(outcome.plan.components.map((c) => c.kind)).toEqual(["information", "dialogue", "responsibility", "evaluation"]);
+    expect(loadPlanFile(world.runtime, BUCARAMANGA_PLAN).replaced).toBe(true);
+  });
+
+  it("refuses a plan for another profile", () => {
+    world = createPlanWorld("bucaramanga", "2022-01-03");
+    expect(() => loadPlanFile(world!.runtime, PASTO_PLAN)).toThrow(/pasto-2022\.yaml › profile: the plan is for 'pasto' but the running profile is 'bucaramanga'/);
+  });
+});
+
+describe("a malformed plan file", () => {
+  let world: PlanWorld;
+  beforeAll(() => {
+    world = createPlanWorld("pasto", "2022-01-03");
+  });
+  afterAll(() => world.close());
+
+  function problemsOf(yaml: string): string[] {
+    const file = join(world.dir, "bad.yaml");
+    writeFileSync(file, yaml);
+    try {
+      loadPlanFile(world.runtime, file);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message.split("\n").slice(1).map((l) => l.trim().replace(`${file} › `, ""));
+    }
+    throw new Error("the plan was accepted");
+  }
+
+  const activity = (extra: string) => `
+profile: pasto
+year: 2022
+title: Plan de prueba
+components:
+  - key: dialogo
+    kind: dialogue
+    name: Diálogo
+    activities:
+      - id: "1"
+        activity: Realizar audiencias
+        product: Audiencias realizadas
+        goal: { text: 2 audiencias, value: 2 }
+        periods: [{ start: 2022-03-01, end: 2022-06-30 }]
+${extra}`;
+
+  it("names the file, the path and the problem for each mistake, all at once", () => {
+    const problems = problemsOf(`${activity(`        offices: [hacienda_x]
+        indicator: { type: events, kinds: [public_hearing], ofices: [opgi] }`)}
+      - id: "1"
+        activity: Medir respuestas a tiempo
+        product: Respuestas a tiempo
+        goal: { text: 90 %, value: 90 }
+        offices: [opgi]
+        periods: [{ start: 2022-07-31, end: 2022-02-30 }]
+        indicator: { type: answered_on_time }
+`);
+    expect(problems).toEqual([
+      "components › 0 › activities › 0 › indicator: Unrecognized key: \"ofices\"",
+      "components › 0 › activities › 1 › periods › 0 › end: use a real date as YYYY-MM-DD",
+    ]);
+  });
+
+  it("checks references against the profile once the shape is right", () => {
+    const problems = problemsOf(`${activity(`        offices: [hacienda_x]
+        indicator: { type: events, kinds: [territorial_dialogue], distinctDistricts: { comuna: 14 } }`)}
+      - id: "1"
+        activity: Medir respuestas a tiempo
+        product: Respuestas a tiempo
+        goal: { text: 90 %, value: 90 }
+        offices: [opgi]
+        periods: [{ start: 2022-07-31, end: 2022-02-28 }]
+        indicator: { type: answered_on_time }
+      - id: "3"
+        activity: Encuestas
+        product: Encuestas
+        goal: { text: 50 encuestas, value: 50 }
+        offices: [opgi]
+        periods: [{ start: 2021-01-01, end: 2021-02-28 }]
+        indicator: { type: survey_responses, surveys: [encuesta_x] }
+`);
+    expect(problems).toEqual([
+      "components › 0 › activities › 0 › offices › 0: unknown office 'hacienda_x' (see the profile's offices)",
+      "components › 0 › activities › 0 › indicator › distinctDistricts › comuna: asks for 14 comuna(s) but the profile lists 12",
+      "components › 0 › activities › 1 › id: duplicate activity id '1'",
+      "components › 0 › activities › 1 › periods › 0: starts (2022-07-31) after it ends (2022-02-28)",
+      "components › 0 › activities › 1 › indicator › type: 'answered_on_time' measures a share: give the goal with unit: percent",
+      "components › 0 › activities › 2 › periods › 0: falls outside the plan's year 2022",
+      "components › 0 › activities › 2 › indicator › surveys › 0: unknown survey 'encuesta_x' (see flows/surveys)",
+    ]);
+  });
+
+  it("says when the file is not YAML", () => {
+    const file = join(world.dir, "broken.yaml");
+    writeFileSync(file, "profile: pasto\n  year: [2022\n");
+    expect(() => loadPlanFile(world.runtime, file)).toThrow(new RegExp(`${file}: not valid YAML`));
+  });
+});
+
+describe("Pasto 2022 measured against a seeded year", () => {
+  let world: PlanWorld;
+  beforeAll(() => {
+    world = createPlanWorld("pasto", "2022-01-03");
+    loadPlanFile(world.runtime, PASTO_PLAN);
+    seedPastoYear(world);
+  });
+  afterAll(() => world.close());
+
+  it("counts every measured indicator as counted by hand (on 31 Dec 2022)", () => {
+    const figures = Object.fromEntries(["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "3.1", "3.2", "3.3", "3.4", "1.7", "1.1"].map((id) => {
+      const a = activity(world, id);
+      return [id, { value: a.value, byEnd: a.valueByEnd, state: a.state, onTime: a.onTime }];
+    }));
+    expect(figures).toEqual({
+      // 20 thematic dialogues in the window, plus the one of 22 Dec (after the end date); not March's nor the cancelled one.
+      "2.1": { value: 21, byEnd: 20, state: "done", onTime: true },
+      // Distinct districts: 12 comunas + 15 corregimientos (comuna 1 twice and the one with no district add nothing).
+      "2.2": { value: 27, byEnd: 27, state: "late", onTime: null },
+      "2.3": { value: 2, byEnd: 2, state: "done", onTime: true },
+      "2.4": { value: 1, byEnd: 1, state: "done", onTime: true },
+      "2.5": { value: 0, byEnd: 0, state: "late", onTime: null },
+      // Tránsito's hearing on 28 Dec, after its end date (20 Dec): done, late.
+      "2.6": { value: 1, byEnd: 0, state: "done", onTime: false },
+      "2.7": { value: 1, byEnd: 1, state: "done", onTime: true },
+      // 30 finished chat responses + 25 paper forms (counted on the hearing's day, 18 Nov, though imported on 27 Dec).
+      "3.1": { value: 55, byEnd: 55, state: "done", onTime: true },
+      // 80 questions filed from August; the 10 of June are before the window (1 Jul).
+      "3.2": { value: 80, byEnd: 80, state: "late", onTime: null },
+      // 30 + 10 + 30 answered from 1 Jul.
+      "3.3": { value: 70, byEnd: 70, state: "late", onTime: null },
+      // Reports of 3 events (August's published twice).
+      "3.4": { value: 3, byEnd: 3, state: "done", onTime: true },
+      "1.7": { value: 15000, byEnd: 15000, state: "done", onTime: true },
+      "1.1": { value: null, byEnd: null, state: "late", onTime: null },
+    });
+    const territorial = activity(world, "2.2");
+    expect(territorial.districts).toEqual([
+      { kind: "comuna", required: 12, reachedByEnd: 12, reachedNow: 12, missing: [] },
+      { kind: "corregimiento", required: 17, reachedByEnd: 15, reachedNow: 15, missing: MISSING_CORREGIMIENTOS },
+    ]);
+    expect(activity(world, "1.7").evidence.map((e) => (e.kind === "progress" ? [e.date, e.value, e.url] : e.kind))).toEqual([
+      ["2022-08-01", 7500, "https://www.pasto.gov.co/periodico/julio.pdf"],
+      ["2022-11-30", 15000, "https://www.pasto.gov.co/periodico/noviembre.pdf"],
+    ]);
+    const status = planStatus(world.runtime.app, 2022);
+    expect(status.ok && status.status.byState).toEqual({ on_track: 0, at_risk: 1, done: 8, late: 14 });
+  });
+
+  it("follows the clock: not started, on track, at risk, done; late after the end date, done late", () => {
+    const thematic = (date: string) => {
+      const a = activity(world, "2.1", date);
+      return { state: a.state, started: a.started, value: a.value, expected: a.expected };
+    };
+    expect(thematic("2022-03-31")).toEqual({ state: "on_track", started: false, value: 0, expected: 0 });
+    // 15 Jul: 6 held; 103 of 261 days elapsed → 20 × 103/261 = 7.9 expected, slack 2: on track.
+    expect(thematic("2022-07-15")).toEqual({ state: "on_track", started: true, value: 6, expected: 7.9 });
+    // 31 Aug: 9 held; 150 of 261 days → 11.5 expected; 9 < 11.5 − 2: at risk.
+    expect(thematic("2022-08-31")).toEqual({ state: "at_risk", started: true, value: 9, expected: 11.5 });
+    expect(thematic("2022-11-25")).toMatchObject({ state: "done", value: 20 });
+    // Salud's hearing never happened: at risk in the last 15 days, late after 20 Dec.
+    expect(activity(world, "2.5", "2022-11-30").state).toBe("on_track");
+    expect(activity(world, "2.5", "2022-12-10").state).toBe("at_risk");
+    expect(activity(world, "2.5", "2022-12-21").state).toBe("late");
+    expect(activity(world, "2.6", "2022-12-21")).toMatchObject({ state: "late", onTime: null });
+    expect(activity(world, "2.6", "2022-12-29")).toMatchObject({ state: "done", onTime: false });
+  });
+
+  it("measures the other indicators of a plan (shares, commitments, all questions, survey filters)", () => {
+    const file = join(world.dir, "pasto-2022-extra.yaml");
+    const item = (id: string, goal: string, period: [string, string], indicator: string) => `      - id: "${id}"
+        activity: Actividad ${id}
+        product: Producto ${id}
+        goal: ${goal}
+        offices: [opgi]
+        periods: [{ start: ${period[0]}, end: ${period[1]} }]
+        indicator: ${indicator}
+`;
+    writeFileSync(
+      file,
+      `profile: pasto
+year: 2022
+title: Indicadores de prueba
+components:
+  - key: responsabilidad
+    kind: responsibility
+    name: Responsabilidad
+    activities:
+${item("A", "{ text: 90 %, value: 90, unit: percent }", ["2022-01-01", "2022-12-31"], "{ type: answered_on_time }")}${item("B", "{ text: 2, value: 2 }", ["2022-01-01", "2022-12-31"], "{ type: commitments_reported }")}${item("C", "{ text: 100 %, value: 100, unit: percent }", ["2022-01-01", "2022-06-30"], "{ type: commitments_reported, measure: share }")}${item("D", "{ text: 10, value: 10 }", ["2022-06-01", "2022-06-30"], "{ type: questions_answered, scope: all }")}${item("E", "{ text: 1, value: 1 }", ["2022-01-01", "2022-12-31"], "{ type: event_questions, offices: [salud] }")}${item("F", "{ text: 10, value: 10 }", ["2022-08-01", "2022-08-31"], "{ type: survey_responses, surveys: [answer_clarity] }")}${item("G", "{ text: 100, value: 100 }", ["2022-08-01", "2022-12-31"], "{ type: survey_responses }")}${item("H", "{ text: 4, value: 4 }", ["2022-01-01", "2022-12-31"], "{ type: events, kinds: [mayor_live] }")}`,
+    );
+    loadPlanFile(world.runtime, file);
+    try {
+      const got = Object.fromEntries(["A", "B", "C", "D", "E", "F", "G", "H"].map((id) => [id, [activity(world, id).valueByEnd, activity(world, id).state]]));
+      // Counted after the end date too, for work done late: 80 answers since 1 June.
+      expect(activity(world, "D").value).toBe(80);
+      expect(got).toEqual({
+        // 70 of the 90 event questions answered by their due date (10 late, 10 never answered).
+        A: [77.8, "at_risk"],
+        // C1 (May, June) and C2 (July) had progress posted; C4 was cancelled.
+        B: [2, "done"],
+        // By 30 Jun: C1 reported, of C1, C2, C3 (C4 cancelled) → 33.3 %.
+        C: [33.3, "late"],
+        // By its end date (30 Jun): the 10 June answers.
+        D: [10, "done"],
+        E: [0, "at_risk"],
+        F: [10, "done"],
+        // 30 chat + 25 paper + 10 answer surveys; unfinished ones do not count.
+        G: [65, "at_risk"],
+        H: [0, "at_risk"],
+      });
+    } finally {
+      loadPlanFile(world.runtime, PASTO_PLAN);
+    }
+  });
+
+  it("builds the evaluation report with the year's figures", () => {
+    const outcome = planReport(world.runtime.app, 2022);
+    if (!outcome.ok) throw new Error(outcome.error);
+    const r = outcome.report;
+    expect(r.totals).toEqual({ activities: 23, byState: { on_track: 0, at_risk: 1, done: 8, late: 14 }, doneOnTime: 7, doneLate: 1 });
+    expect(r.components.map((c) => [c.key, c.byState.done, c.activities.length])).toEqual([["informacion", 1, 11], ["dialogo", 5, 8], ["responsabilidad", 2, 4]]);
+    // 22 thematic (20 + March + 22 Dec), 29 territorial (12 + 15 + comuna 1 again + no district), 5 hearings.
+    expect(r.spaces.held).toBe(56);
+    expect(r.spaces.byKind).toEqual([{ kind: "public_hearing", held: 5 }, { kind: "territorial_dialogue", held: 29 }, { kind: "thematic_dialogue", held: 22 }]);
+    expect(r.spaces.municipalityWide).toBe(28);
+    expect(r.spaces.rsvpYes).toBe(3);
+    const byDistrict = Object.fromEntries(r.spaces.byDistrict.map((d) => [d.key, d.held]));
+    expect(byDistrict["comuna-1"]).toBe(2);
+    expect(byDistrict["comuna-12"]).toBe(1);
+    expect(byDistrict["genoy"]).toBe(1);
+    expect(MISSING_CORREGIMIENTOS.map((k) => byDistrict[k])).toEqual([0, 0]);
+    expect(r.groups.filter((g) => g.events > 0)).toEqual([
+      { key: "opgi", name: "Oficina de Planeación de Gestión Institucional (OPGI)", events: 1, rsvpYes: 3 },
+      { key: "educacion", name: "Secretaría de Educación Municipal", events: 10, rsvpYes: 0 },
+      { key: "salud", name: "Secretaría de Salud Municipal", events: 10, rsvpYes: 0 },
+    ]);
+    expect(r.questions).toEqual({ received: 90, answered: 80, onTimeShare: 77.8, cameDue: 90, answeredOnTime: 70 });
+    // C1 done on time; C2 and C3 past due and open; C4 cancelled.
+    expect(r.commitments).toEqual({ total: 4, byStatus: { pending: 1, in_progress: 1, done: 1, overdue: 0, cancelled: 1 }, dueSoFar: 3, doneOnTime: 1, shareDoneOnTime: 1 / 3, withProgress: 2 });
+    // event_satisfaction: (20×5 + 10×4 + 25×3) / 55 answers = 3.91, over 60 responses (5 unfinished).
+    expect(r.satisfaction).toEqual([
+      { surveyId: "answer_clarity", responses: 10, mean: null },
+      { surveyId: "event_satisfaction", responses: 60, mean: 3.91 },
+    ]);
+  });
+});
