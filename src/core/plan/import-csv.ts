@@ -166,7 +166,7 @@ export function importPlanCsv(text: string, options: ImportOptions): { ok: true;
   const { index, missing } = headerIndex(records[0] ?? []);
   if (missing.length) {
     const other = delimiter === ";" ? "," : ";";
-    return { ok: false, problems: [{ line: 1, message: `missing column(s): ${missing.join(", ")} (separator read as '${delimiter}'; check the header or the '${other}' separator)` }] };
+    return { ok: false, problems: [{ line: 1, message: `missing column(s): ${missing.map((c) => COLUMNS[c][0]).join(", ")} (separator read as '${delimiter}'; check the header or the '${other}' separator)` }] };
   }
   const problems: CsvProblem[] = [];
   const rows: RowDraft[] = [];

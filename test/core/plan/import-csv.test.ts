@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { detectDelimiter, importPlanCsv, matchOffice, parseDates, parseGoal } from "../../../src/core/plan/import-csv.ts";
+
+const OFFICES = [
+  { key: "opgi", name: "Oficina de Planeación de Gestión Institucional (OPGI)" },
+  { key: "educacion", name: "Secretaría de Educación Municipal" },
+  { key: "transito", name: "Secretaría de Tránsito y Transporte Municipal" },
+  { key: "juventud", name: "Dirección Administrativa de Juventud" },
+  { key: "mosig", name: "Secretaría de las Mujeres, Orientaciones Sexuales e Identidades de Género (MOSIG)" },
+  { key: "comunicaciones", name: "Oficina de Comunicación Social" },
+];
+
+describe("reading the seeds' table", () => {
+  it("reads goals as the plans write them", () => {
+    expect(parseGoal("Al menos 50 encuestas aplicadas.")).toEqual({ value: 50, unit: "count" });
+    expect(parseGoal("100% líderes de área capacitados.")).toEqual({ value: 100, unit: "percent" });
+    expect(parseGoal("15.000 ejemplares elaborados y distribuidos.")).toEqual({ value: 15000, unit: "count" });
+    expect(parseGoal("Mínimo 29 espacios de diálogo realizados")).toEqual({ value: 29, unit: "count" });
+    expect(parseGoal("Estrategia mejorada")).toBeUndefined();
+  });
+
+  it("reads dates as dd/mm/aaaa, d/m/aa or ISO, several per cell", () => {
+    expect(parseDates("01/05/2022 01/10/2022")).toEqual(["2022-05-01", "2022-10-01"]);
+    expect(parseDates("8/11/19")).toEqual(["2019-11-08"]);
+    expect(parseDates("2022-02-28")).toEqual(["2022-02-28"]);
+    expect(parseDates("")).toEqual([]);
+    expect(parseDates("Permanente")).toBeUndefined();
+    expect(parseDates("31/02/2022")).toBeUndefined();
+  });
+
+  it("matches responsible offices by name, acronym or all their words, only when one matches", () => {
+    expect(matchOffice("OPGI", OFFICES)).toBe("opgi");
+    expect(matchOffice("Secretaría MOSIG", OFFICES)).toBe("mosig");
+    expect(matchOffice("Dirección de Juventud", OFFICES)).toBe("juventud");
+    expect(matchOffice("secretaria de educacion municipal", OFFICES)).toBe("educacion");
+    expect(matchOffice("Secretaría", OFFICES)).toBeUndefined();
+    expect(matchOffice("Equipo líder del proceso de rendición de cuentas", OFFICES)).toBeUndefined();
+  });
+
+  it("detects the separator from the header", () => {
+    expect(detectDelimiter("\uFEFFsubcomponente;actividad;producto;meta\n")).toBe(";");
+    expect(detectDelimiter("subcomponente,actividad,producto,meta\n")).toBe(",");
+  });
+
+  const HEADER = "Subcomponente / Proceso;Actividades;Producto;Meta;Responsable;Fecha Inicio;Fecha Final";
+
+  it("imports a `;` file with BOM, continuing blank subcomponent cells and keeping several periods", () => {
+    const csv = `\uFEFF${HEADER}
+Subcomponente 1. Información de calidad y en lenguaje comprensible;1.7 Elaborar y distribuir el periódico institucional;Ejemplares distribuidos;15.000 ejemplares;Oficina de Comunicación Social;01/07/2022 01/11/2022;01/08/2022 01/12/2022
+;1.9 Publicar el cronograma de las jornadas;Cronograma publicado;1 cronograma publicado.;OPGI;01/02/2022;28/02/2022
+Subcomponente 2. Diálogo de doble vía con la ciudadanía;2.7 Realizar una audiencia de grupos poblacionales;Audiencia realizada;1 audiencia;Dirección de Juventud / Secretaría MOSIG;01/09/2022;20/12/2022
+`;
+    const result = importPlanCsv(csv, { profileId: "pasto", offices: OFFICES });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.plan.year).toBe(2022);
+    expect(result.plan.components.map((c) => [c.key, c.kind, c.activities.map((a) => a.id)])).toEqual([
+      ["information", "information", ["1.7", "1.9"]],
+      ["dialogue", "dialogue", ["2.7"]],
+    ]);
+    expect(result.plan.components[0]!.activities[0]).toEqual({
+      id: "1.7",
+      activity: "Elaborar y distribuir el periódico institucional",
+      product: "Ejemplares distribuidos",
+      goal: { text: "15.000 ejemplares", value: 15000, unit: "count" },
+      offices: ["comunicaciones"],
+      periods: [{ start: "2022-07-01", end: "2022-08-01" }, { start: "2022-11-01", end: "2022-12-01" }],
+      indicator: { type: "manual" },
+    });
+    expect(result.plan.components[1]!.activities[0]!.offices).toEqual(["juventud", "mosig"]);
+  });
+
+  it("lists every problem by line and imports nothing", () => {
+    const csv = `subcomponente,actividad,producto,meta,responsable,fecha inicio,fecha final
+Otra cosa,1.1 Algo,Producto,1 cosa,OPGI,01/02/2022,04/03/2022
+Subcomponente 3. Responsabilidad,3.1 Encuestas,Encuestas,muchas,Equipo líder,01/07/2022,Permanente
+`;
+    const result = importPlanCsv(csv, { profileId: "pasto", offices: OFFICES });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { line: 2, message: "subcomponente: 'Otra cosa' is none of información, diálogo, responsabilidad/incentivos, evaluación" },
+        { line: 3, message: "meta: no number in 'muchas'" },
+        { line: 3, message: "responsable: no office matches 'Equipo líder' (use the profile's office names or --default-office)" },
+        { line: 3, message: "fecha final: 'Permanente' is not a date (dd/mm/aaaa)" },
+      ],
+    });
+    const fixed = importPlanCsv(csv.replace("Otra cosa", "Información").replace("muchas", "50").replace("Permanente", "20/12/2022"), { profileId: "pasto", offices: OFFICES, defaultOffice: "opgi" });
+    expect(fixed.ok && fixed.plan.components[1]!.activities[0]).toMatchObject({ offices: ["opgi"], responsibleText: "Equipo líder" });
+  });
+
+  it("names the separator when the header does not match", () => {
+    const result = importPlanCsv("subcomponente;actividad;producto\n", { profileId: "pasto", offices: OFFICES });
+    expect(result).toEqual({ ok: false, problems: [{ line: 1, message: "missing column(s): meta, responsable, fecha final (separator read as ';'; check the header or the ',' separator)" }] });
+  });
+});
