@@ -20,11 +20,13 @@ import { parse, readInputFile, required } from "../args.ts";
 import { writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 
-type T = (key: string, vars?: Record<string, unknown>) => string;
+type T = ((key: string, vars?: Record<string, unknown>) => string) & { number(value: number): string };
 
 function translatorOf(runtime: Runtime, lang: string | undefined): T {
   const locale = lang ?? process.env.RINDE_LANG ?? "es";
-  return (key, vars = {}) => runtime.app.translator.t(locale, `plan.${key}`, vars, runtime.app.textGlobals);
+  const format = new Intl.NumberFormat(locale === "en" ? "en-US" : "es-CO", { maximumFractionDigits: 1 });
+  const t = (key: string, vars: Record<string, unknown> = {}) => runtime.app.translator.t(locale, `plan.${key}`, vars, runtime.app.textGlobals);
+  return Object.assign(t, { number: (value: number) => format.format(value) });
 }
 
 const LANG = { lang: { type: "string" } } as const;
@@ -47,9 +49,9 @@ function yearArg(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function percentText(value: number | null, unit: string): string {
+function percentText(t: T, value: number | null, unit: string): string {
   if (value === null) return "—";
-  return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit === "percent" ? "%" : ""}`;
+  return `${t.number(value)}${unit === "percent" ? "%" : ""}`;
 }
 
 function evidenceText(t: T, e: Evidence): string {
@@ -57,7 +59,7 @@ function evidenceText(t: T, e: Evidence): string {
     case "event":
       return `#${e.eventId} ${e.date} ${e.title}${e.districts.length ? ` [${e.districts.join(", ")}]` : ""}`;
     case "progress":
-      return `${e.date} ${e.value} ${e.url}`;
+      return `${e.date} ${t.number(e.value)} ${e.url}`;
     case "answer_report":
       return `#${e.eventId} ${e.date} ${e.url}`;
     case "count":
@@ -76,9 +78,9 @@ function activityRow(runtime: Runtime, t: T, a: ActivityStatus) {
   return {
     [t("cli.col.id")]: a.id,
     [t("cli.col.state")]: stateText(t, a),
-    [t("cli.col.achieved")]: [percentText(a.value, unit), ...districts].join("; "),
-    [t("cli.col.goal")]: percentText(a.goal.value, unit),
-    [t("cli.col.expected")]: a.state === "on_track" || a.state === "at_risk" ? percentText(a.expected, unit) : "",
+    [t("cli.col.achieved")]: [percentText(t, a.value, unit), ...districts].join("; "),
+    [t("cli.col.goal")]: percentText(t, a.goal.value, unit),
+    [t("cli.col.expected")]: a.state === "on_track" || a.state === "at_risk" ? percentText(t, a.expected, unit) : "",
     [t("cli.col.end")]: a.end,
     [t("cli.col.indicator")]: t(`indicator.${a.indicator}`),
     [t("cli.col.offices")]: a.offices.map((o) => officeName(runtime.app, o)).join(", "),
@@ -155,7 +157,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const outcome = recordPlanProgress(runtime.app, actorFrom(runtime, values.as), { year, activityId, value, evidenceUrl: required(values.evidence, "--evidence"), note: values.note ?? null });
     if (!outcome.ok) fail(t, outcome.error);
     const goal = runtime.app.repos.plan.get(year)!.definition.components.flatMap((c) => c.activities).find((a) => a.id === activityId)!.goal;
-    process.stdout.write(`${t("cli.progress", { id: activityId, value, goal: percentText(goal.value, goal.unit), previous: outcome.previous ?? "—", actor: outcome.entry.actor, url: outcome.entry.evidenceUrl })}\n`);
+    process.stdout.write(`${t("cli.progress", { id: activityId, value: percentText(t, value, goal.unit), goal: percentText(t, goal.value, goal.unit), previous: percentText(t, outcome.previous, goal.unit), actor: outcome.entry.actor, url: outcome.entry.evidenceUrl })}\n`);
   },
   "publish-answers"(runtime, args) {
     const { values, positionals } = parse(args, { url: { type: "string" }, as: { type: "string" }, ...LANG });
