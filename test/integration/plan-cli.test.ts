@@ -33,7 +33,15 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     expect(run("import", csv, "--out", out)).toContain(`2 actividades leídas de ${csv}; plan escrito en ${out}.`);
     expect(readFileSync(out, "utf8")).toContain("indicator:\n          type: manual");
     expect(run("load", out)).toBe(`Plan 2022 cargado desde ${out}: 2 actividades.\n`);
-    expect(() => run("import", csv, "--out", out)).toThrow(/file exists/);
+    expect(() => run("import", csv, "--out", out)).toThrow(/ya existe/);
+  });
+
+  it("loads a plan only as admin, the plan leader's head (profile planLeader: opgi) or the server operator", () => {
+    expect(() => run("load", PASTO_PLAN, "--as", official("head", "salud"))).toThrow("No tiene permiso");
+    expect(() => run("load", PASTO_PLAN, "--as", official("official", "opgi"))).toThrow("No tiene permiso");
+    expect(run("load", PASTO_PLAN, "--as", official("head", "opgi"))).toContain("Plan 2022 cargado");
+    expect(run("load", PASTO_PLAN, "--as", official("admin", null))).toContain("Reemplazó el plan 2022 anterior");
+    expect(world.runtime.app.repos.plan.get(2022)?.loadedBy).toMatch(/^official:\d+$/);
   });
 
   it("refuses a CSV with problems, listing them by line", () => {
@@ -61,7 +69,7 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     world.at("2022-07-20");
     expect(run("progress", "1.7", "--value", "9000", "--evidence", url, "--note", "Segunda tanda", "--as", admin)).toContain("9.000 de 15.000 (antes 7.500)");
     expect(() => run("progress", "1.7", "--value", "9000", "--evidence", "periodico.pdf")).toThrow("La evidencia debe ser un enlace web completo");
-    expect(() => run("progress", "1.7", "--value", "-3", "--evidence", url)).toThrow("--value must be a number");
+    expect(() => run("progress", "1.7", "--value", "-3", "--evidence", url)).toThrow("--value debe ser un número");
     expect(() => run("progress", "1.2", "--value", "120", "--evidence", url)).toThrow("hasta 100 si la meta es un porcentaje");
     expect(() => run("progress", "2.1", "--value", "3", "--evidence", url)).toThrow("Esta actividad la mide Rinde");
     expect(() => run("progress", "9.9", "--value", "3", "--evidence", url)).toThrow("No existe esa actividad");

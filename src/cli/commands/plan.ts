@@ -36,16 +36,16 @@ function fail(t: T, error: PlanError): never {
 }
 
 /** A whole or decimal number as staff type it: `12`, `12.5`, `12,5`, `15.000` (thousands). */
-export function parseNumber(text: string, flag: string): number {
+export function parseNumber(t: T, text: string, flag: string): number {
   const value = text.trim();
   if (/^\d{1,3}(\.\d{3})+$/.test(value)) return Number(value.replace(/\./g, ""));
   if (/^\d+([.,]\d+)?$/.test(value)) return Number(value.replace(",", "."));
-  throw new CliError(`${flag} must be a number (e.g. 12 or 12,5), not '${text}'`);
+  throw new CliError(t("cli.errors.number", { flag, value: text }));
 }
 
-function yearArg(value: string | undefined): number | undefined {
+function yearArg(t: T, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}$/.test(value)) throw new CliError(`--year must be a year like 2026, not '${value}'`);
+  if (!/^\d{4}$/.test(value)) throw new CliError(t("cli.errors.year", { value }));
   return Number(value);
 }
 
@@ -63,7 +63,7 @@ function evidenceText(t: T, e: Evidence): string {
     case "answer_report":
       return `#${e.eventId} ${e.date} ${e.url}`;
     case "count":
-      return `${e.what}: ${e.value}`;
+      return `${t(`evidence.${e.what}`)}: ${t.number(e.value)}`;
   }
   return t("cli.none");
 }
@@ -106,13 +106,13 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const { values, positionals } = parse(args, { year: { type: "string" }, title: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, "default-office": { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
     const file = required(positionals[0], "<file.csv>");
-    const outcome = importPlanFromCsv(runtime.app, readInputFile(file), { source: file, surveyIds: runtime.surveys.keys(), year: yearArg(values.year), title: values.title, defaultOffice: values["default-office"] });
+    const outcome = importPlanFromCsv(runtime.app, readInputFile(file), { source: file, surveyIds: runtime.surveys.keys(), year: yearArg(t, values.year), title: values.title, defaultOffice: values["default-office"] });
     if (!outcome.ok) {
       for (const p of outcome.problems) process.stderr.write(p.line > 0 ? `${file}:${p.line}: ${p.message}\n` : `${p.message}\n`);
       throw new CliError(t("cli.import_failed", { count: outcome.problems.length, file }));
     }
     const out = values.out ?? join(PROJECT_ROOT, "plans", `${runtime.app.profile.id}-${outcome.plan.year}.yaml`);
-    if (existsSync(out) && !values.force) throw new CliError(`file exists: ${out} (use --force to overwrite)`);
+    if (existsSync(out) && !values.force) throw new CliError(t("cli.errors.file_exists", { path: out }));
     writeExport(out, outcome.yaml, values.force);
     const count = outcome.plan.components.reduce((n, c) => n + c.activities.length, 0);
     process.stdout.write(`${t("cli.imported", { count, file, out })}\n`);
@@ -120,8 +120,8 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   status(runtime, args) {
     const { values } = parse(args, { year: { type: "string" }, office: { type: "string" }, state: { type: "string" }, json: { type: "boolean" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
-    if (values.state && !(ACTIVITY_STATES as readonly string[]).includes(values.state)) throw new CliError(`--state must be one of ${ACTIVITY_STATES.join(", ")}`);
-    const outcome = planStatus(runtime.app, yearArg(values.year));
+    if (values.state && !(ACTIVITY_STATES as readonly string[]).includes(values.state)) throw new CliError(t("cli.errors.state", { states: ACTIVITY_STATES.join(", ") }));
+    const outcome = planStatus(runtime.app, yearArg(t, values.year));
     if (!outcome.ok) fail(t, outcome.error);
     const status = outcome.status;
     const activities = status.activities.filter((a) => (!values.office || a.offices.includes(values.office)) && (!values.state || a.state === (values.state as ActivityState)));
@@ -137,7 +137,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   show(runtime, args) {
     const { values, positionals } = parse(args, { year: { type: "string" }, json: { type: "boolean" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
-    const outcome = planStatus(runtime.app, yearArg(values.year));
+    const outcome = planStatus(runtime.app, yearArg(t, values.year));
     if (!outcome.ok) fail(t, outcome.error);
     const activity = outcome.status.activities.find((a) => a.id === required(positionals[0], "<activity>"));
     if (!activity) fail(t, "activity_not_found");
@@ -151,9 +151,9 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   progress(runtime, args) {
     const { values, positionals } = parse(args, { value: { type: "string" }, evidence: { type: "string" }, note: { type: "string" }, year: { type: "string" }, as: { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
-    const year = yearArg(values.year) ?? planYearNow(runtime);
+    const year = yearArg(t, values.year) ?? planYearNow(runtime);
     const activityId = required(positionals[0], "<activity>");
-    const value = parseNumber(required(values.value, "--value"), "--value");
+    const value = parseNumber(t, required(values.value, "--value"), "--value");
     const outcome = recordPlanProgress(runtime.app, actorFrom(runtime, values.as), { year, activityId, value, evidenceUrl: required(values.evidence, "--evidence"), note: values.note ?? null });
     if (!outcome.ok) fail(t, outcome.error);
     const goal = runtime.app.repos.plan.get(year)!.definition.components.flatMap((c) => c.activities).find((a) => a.id === activityId)!.goal;
@@ -163,7 +163,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const { values, positionals } = parse(args, { url: { type: "string" }, as: { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
     const eventId = Number(required(positionals[0], "<event id>"));
-    if (!Number.isInteger(eventId) || eventId <= 0) throw new CliError(`'${positionals[0]}' is not an event id`);
+    if (!Number.isInteger(eventId) || eventId <= 0) throw new CliError(t("cli.errors.event_id", { value: positionals[0] }));
     const outcome = publishAnswerReport(runtime.app, actorFrom(runtime, values.as), eventId, required(values.url, "--url"));
     if (!outcome.ok) fail(t, outcome.error);
     const r = outcome.report;
@@ -172,7 +172,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   report(runtime, args) {
     const { values } = parse(args, { year: { type: "string" }, csv: { type: "boolean" }, json: { type: "boolean" }, out: { type: "string" }, force: { type: "boolean" }, separator: { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
-    const outcome = planReport(runtime.app, yearArg(values.year) ?? planYearNow(runtime));
+    const outcome = planReport(runtime.app, yearArg(t, values.year) ?? planYearNow(runtime));
     if (!outcome.ok) fail(t, outcome.error);
     const report = outcome.report;
     if (values.json) return write(values.out, values.force, `${JSON.stringify(report, null, 2)}\n`);
@@ -245,6 +245,6 @@ export function runPlan(runtime: Runtime, args: string[]): void {
   const [sub, ...rest] = args;
   if (!sub || sub === "help" || sub === "--help" || sub === "-h") return void process.stdout.write(`${translatorOf(runtime, undefined)("cli.usage")}\n`);
   const command = subcommands[sub];
-  if (!command) throw new CliError(`unknown 'plan' command '${sub ?? ""}'. Use: ${Object.keys(subcommands).join(" | ")}`);
+  if (!command) throw new CliError(translatorOf(runtime, undefined)("cli.errors.unknown_command", { sub, commands: Object.keys(subcommands).join(" | ") }));
   command(runtime, rest);
 }
