@@ -20,13 +20,13 @@ import { parse, readInputFile, required } from "../args.ts";
 import { writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 
-type T = ((key: string, vars?: Record<string, unknown>) => string) & { number(value: number): string };
+type T = ((key: string, vars?: Record<string, unknown>) => string) & { number(value: number): string; date(value: string): string };
 
 function translatorOf(runtime: Runtime, lang: string | undefined): T {
   const locale = lang ?? process.env.RINDE_LANG ?? "es";
   const format = new Intl.NumberFormat(locale === "en" ? "en-US" : "es-CO", { maximumFractionDigits: 1 });
   const t = (key: string, vars: Record<string, unknown> = {}) => runtime.app.translator.t(locale, `plan.${key}`, vars, runtime.app.textGlobals);
-  return Object.assign(t, { number: (value: number) => format.format(value) });
+  return Object.assign(t, { number: (value: number) => format.format(value), date: (value: string) => formatLongDate(value, locale === "en" ? "en" : "es") });
 }
 
 const LANG = { lang: { type: "string" } } as const;
@@ -127,7 +127,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const activities = status.activities.filter((a) => (!values.office || a.offices.includes(values.office)) && (!values.state || a.state === (values.state as ActivityState)));
     if (values.json) return printJson({ ...status, activities });
     const lines = [
-      t("cli.status_title", { title: status.title, todayText: formatLongDate(status.today, "es") }),
+      t("cli.status_title", { title: status.title, todayText: t.date(status.today) }),
       t("cli.status_counts", { total: status.activities.length, ...status.byState }),
       "",
       table(activities.map((a) => activityRow(runtime, t, a)), STATUS_COLUMNS.map((c) => t(`cli.col.${c}`))),
@@ -142,9 +142,14 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const activity = outcome.status.activities.find((a) => a.id === required(positionals[0], "<activity>"));
     if (!activity) fail(t, "activity_not_found");
     if (values.json) return printJson(activity);
-    const row = activityRow(runtime, t, activity);
-    const lines = Object.entries(row).map(([k, v]) => `${k.padEnd(14)} ${String(v)}`);
-    lines.push(`${t("cli.col.goal").padEnd(14)} ${activity.goal.text}`, "", `${t("cli.col.evidence")}:`);
+    const row = { ...activityRow(runtime, t, activity), [t("cli.col.goal_text")]: activity.goal.text };
+    const width = Math.max(...Object.keys(row).map((k) => k.length));
+    const lines = Object.entries(row).map(([k, v]) => `${k.padEnd(width)}  ${String(v)}`);
+    for (const d of activity.districts.filter((x) => x.missing.length)) {
+      const names = d.missing.map((key) => runtime.app.profile.districts.find((x) => x.key === key)?.name ?? key).join(", ");
+      lines.push(t("cli.missing_districts", { kind: t(`district_kind.${d.kind}`), names }));
+    }
+    lines.push("", `${t("cli.col.evidence")}:`);
     lines.push(...(activity.evidence.length ? activity.evidence.map((e) => `  ${evidenceText(t, e)}`) : [`  ${t("cli.no_history")}`]));
     process.stdout.write(`${lines.join("\n")}\n`);
   },
@@ -222,7 +227,7 @@ export function reportCsv(runtime: Runtime, t: T, report: PlanReport, delimiter:
 const share = (value: number | null) => (value === null ? "—" : `${Math.round(value * 10) / 10}%`);
 
 function reportText(runtime: Runtime, t: T, r: PlanReport): string {
-  const lines = [t("cli.report_title", { year: r.year, title: r.title, todayText: formatLongDate(r.today, "es") }), t("cli.report_totals", { total: r.totals.activities, ...r.totals.byState, doneOnTime: r.totals.doneOnTime, doneLate: r.totals.doneLate })];
+  const lines = [t("cli.report_title", { year: r.year, title: r.title, todayText: t.date(r.today) }), t("cli.report_totals", { total: r.totals.activities, ...r.totals.byState, doneOnTime: r.totals.doneOnTime, doneLate: r.totals.doneLate })];
   const col = (c: string) => t(`cli.col.${c}`);
   for (const c of r.components) {
     lines.push("", `${t(`component.${c.kind}`)}: ${t("cli.report_component", { name: c.name, done: c.byState.done, total: c.activities.length })}`);
