@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors.ts";
-import { planReport, planStatus, type ActivityStatus } from "../../src/services/plan/index.ts";
+import { planReport, planStatus, publicPlanReport, type ActivityStatus } from "../../src/services/plan/index.ts";
 import { BUCARAMANGA_PLAN, bogota, createPlanWorld, loadPlanFile, MISSING_CORREGIMIENTOS, PASTO_PLAN, seedPastoYear, type PlanWorld } from "./plan-helpers.ts";
 
 function activity(world: PlanWorld, id: string, date?: string, time = "12:00"): ActivityStatus {
@@ -277,6 +277,14 @@ ${item("A", "{ text: 90 %, value: 90, unit: percent }", ["2022-01-01", "2022-12-
     expect(r.satisfaction).toEqual([
       { surveyId: "answer_clarity", responses: 10, mean: null },
       { surveyId: "event_satisfaction", responses: 60, mean: 3.91 },
+    ]);
+    // The public version keeps the evidence links but not who recorded them.
+    expect(JSON.stringify(r)).toContain('"actor":"cli"');
+    const published = publicPlanReport(r);
+    expect(JSON.stringify(published)).not.toContain('"actor"');
+    expect(published.components[0]!.activities[6]!.evidence).toEqual([
+      { kind: "progress", value: 7500, url: "https://www.pasto.gov.co/periodico/julio.pdf", date: "2022-08-01" },
+      { kind: "progress", value: 15000, url: "https://www.pasto.gov.co/periodico/noviembre.pdf", date: "2022-11-30" },
     ]);
   });
 });

@@ -3,5 +3,5 @@ export { importPlanFromCsv } from "./import.ts";
 export { ensurePlanJobs, planJobHandlers, PLAN_JOB_KINDS, remindActivity, sendPlanDigest } from "./jobs.ts";
 export { parsePlan, planContextOf, readPlanFile, storePlan } from "./load.ts";
 export { publishAnswerReport, recordPlanProgress, type PlanError } from "./progress.ts";
-export { planReport, type PlanReport } from "./report.ts";
+export { planReport, publicPlanReport, type PlanReport } from "./report.ts";
 export { planStatus, type ActivityStatus, type PlanStatus } from "./status.ts";

@@ -22,7 +22,8 @@ import type { AppContext } from "../context.ts";
 /** Proof behind a figure: the spaces counted, the links an office gave, the reports published. */
 export type Evidence =
   | { kind: "event"; eventId: number; title: string; date: LocalDate; eventKind: string; districts: string[] }
-  | { kind: "progress"; value: number; url: string; note: string | null; actor: string; date: LocalDate }
+  /** `actor` and `note` are for staff; {@link publicPlanReport} leaves them out. */
+  | { kind: "progress"; value: number; url: string; date: LocalDate; note?: string | null; actor?: string }
   | { kind: "answer_report"; eventId: number; url: string; date: LocalDate }
   | { kind: "count"; what: string; value: number };
 

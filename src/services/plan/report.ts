@@ -13,7 +13,7 @@ import type { Window } from "../../db/repositories/plan.ts";
 import type { AppContext } from "../context.ts";
 import { headline, type SurveyHeadline } from "../survey-results.ts";
 import { topicsOf } from "../subscriptions.ts";
-import { dayStartMs, onTimeShare } from "./measure.ts";
+import { dayStartMs, onTimeShare, type Evidence } from "./measure.ts";
 import { countByState, planStatus, type ActivityStatus } from "./status.ts";
 
 export interface ComponentReport {
@@ -130,3 +130,12 @@ export function planReport(app: AppContext, year: number, nowMs = app.clock.nowM
 }
 
 
+
+/**
+ * The report as a public page may show it: the same figures and links, without who recorded each
+ * manual progress entry or their notes (staff identifiers and internal remarks).
+ */
+export function publicPlanReport(report: PlanReport): PlanReport {
+  const clean = (e: Evidence): Evidence => (e.kind === "progress" ? { kind: "progress", value: e.value, url: e.url, date: e.date } : e);
+  return { ...report, components: report.components.map((c) => ({ ...c, activities: c.activities.map((a) => ({ ...a, evidence: a.evidence.map(clean) })) })) };
+}
