@@ -67,6 +67,29 @@ describe("plan reminders", () => {
   });
 });
 
+describe("a plan loaded late", () => {
+  it("reminds at once of activities whose reminder day passed, and never of those already ended", async () => {
+    const h = await createHarness({ profile: "pasto", startMs: bogota("2022-12-12", "10:00") });
+    try {
+      addOfficial(h, "func-salud", "official", "salud");
+      addOfficial(h, "func-com", "official", "comunicaciones");
+      loadPlanFile(h.runtime, PASTO_PLAN);
+      await runAt(h, "2022-12-12", "10:00");
+      expect(textsTo(h, "func-salud", "la actividad 2.5 «")).toEqual([expect.stringContaining("Quedan 6 día(s) hábil(es).")]);
+      // 1.7 (the newspaper) ended on 1 Dec: no reminder; 1.8 (social media) ends Saturday 31 Dec:
+      // 10 business days before is Monday 19 Dec.
+      expect(textsTo(h, "func-com", "la actividad 1.7 «")).toEqual([]);
+      await runAt(h, "2022-12-16", "08:00");
+      expect(textsTo(h, "func-com", "la actividad 1.8 «")).toEqual([]);
+      await runAt(h, "2022-12-19", "08:00");
+      expect(textsTo(h, "func-com", "la actividad 1.8 «")).toHaveLength(1);
+      expect(textsTo(h, "func-salud", "la actividad 2.5 «")).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("the plan leader's monthly digest", () => {
   let h: Harness;
   afterEach(async () => {
