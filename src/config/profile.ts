@@ -85,6 +85,13 @@ export const profileSchema = z
     name: z.string().min(3),
     municipality: z.string().min(2),
     department: z.string().min(2),
+    /** The municipality's DIVIPOLA code (DANE, 5 digits), carried by every open-data row. */
+    divipola: z.string().regex(/^\d{5}$/, "use the 5-digit DANE DIVIPOLA code, e.g. 68001"),
+    /** Public pages (issue 15): percentages only from this many cases; below it, "pocos casos". */
+    transparency: z
+      .object({ minCount: z.number().int().min(1).max(1000).default(10) })
+      .strict()
+      .default({ minCount: 10 }),
     timezone: z.string().default("America/Bogota"),
     officeHours: z.object({ start: clockTime, end: clockTime }).strict().default({ start: "08:00", end: "17:00" }),
     quietHours: z.object({ start: clockTime, end: clockTime }).strict().default({ start: "21:00", end: "07:00" }),

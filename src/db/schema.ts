@@ -127,9 +127,18 @@ export const questions = sqliteTable(
     updatedAtMs: integer("updated_at_ms").notNull(),
     /** The dialogue event the question was sent for (requestType "dialogue"); null otherwise. */
     eventId: integer("event_id").references((): AnySQLiteColumn => events.id),
+    /**
+     * Whether the answer is published on the public pages (issue 15): null = the default by type
+     * (on for dialogue-space questions, Ley 1757 de 2015; off for ordinary petitions).
+     */
+    publishAnswer: integer("publish_answer", { mode: "boolean" }),
+    /** The office's edited summary of the question, the only question text ever published. */
+    publishedSummary: text("published_summary"),
   },
   (t) => [
     uniqueIndex("questions_reference").on(t.reference),
+    // Public figures (src/services/transparency/answers.ts) read only this index, never the rows.
+    index("questions_public_stats").on(t.filedAtMs, t.officeKey, t.status, t.dueDate, t.answeredAtMs, t.termStartedAtMs, t.extendedTo),
     index("questions_event").on(t.eventId),
     index("questions_citizen").on(t.citizenId),
     // Office + status + due date: the per-office digest and `/pendientes` read due dates in order.
@@ -308,6 +317,9 @@ export const events = sqliteTable(
     endsAtMs: integer("ends_at_ms").notNull(),
     place: text("place"),
     virtualUrl: text("virtual_url"),
+    /** After the event: links to its minutes (acta) and recording, shown on the public pages. */
+    minutesUrl: text("minutes_url"),
+    recordingUrl: text("recording_url"),
     officeKey: text("office_key").references(() => offices.key),
     status: text("status", { enum: ["scheduled", "changed", "cancelled", "held"] }).notNull().default("scheduled"),
     /** `official:<id>`, `cli` or `system`. */
@@ -636,4 +648,31 @@ export const answerReports = sqliteTable(
     publishedAtMs: integer("published_at_ms").notNull(),
   },
   (t) => [index("answer_reports_published").on(t.publishedAtMs), index("answer_reports_event").on(t.eventId)],
+
+/** Surveys whose aggregated results are shown on the public pages (issue 15); absent = not published. */
+export const surveyPublications = sqliteTable("survey_publications", {
+  surveyId: text("survey_id").primaryKey(),
+  publishedAtMs: integer("published_at_ms").notNull(),
+  /** `official:<id>` or `cli`. */
+  publishedBy: text("published_by").notNull(),
+});
+
+/**
+ * Append-only record of what staff changed on the public pages (issue 15): event minutes and
+ * recording links, survey publication. Question publication goes to `question_events` instead.
+ */
+export const publicationLog = sqliteTable(
+  "publication_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** `event` or `survey`. */
+    subjectKind: text("subject_kind").notNull(),
+    subjectId: text("subject_id").notNull(),
+    /** JSON of the fields before and after the change. */
+    before: text("before").notNull(),
+    after: text("after").notNull(),
+    actor: text("actor").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [index("publication_log_subject").on(t.subjectKind, t.subjectId)],
 );

@@ -16,6 +16,7 @@ import { createQuestionsRepo } from "./questions.ts";
 import { createStaffConversationsRepo } from "./staff-conversations.ts";
 import { createSubscriptionsRepo } from "./subscriptions.ts";
 import { createSurveysRepo } from "./surveys.ts";
+import { createTransparencyRepo } from "./transparency.ts";
 
 /** Every repository over one database handle. */
 export function createRepos(db: Db) {
@@ -37,6 +38,7 @@ export function createRepos(db: Db) {
     staffConversations: createStaffConversationsRepo(db),
     subscriptions: createSubscriptionsRepo(db),
     surveys: createSurveysRepo(db),
+    transparency: createTransparencyRepo(db),
   };
 }
 

@@ -1,0 +1,153 @@
+/**
+ * Reads and writes behind the public pages and open data (issue 15). The figures read only
+ * indexed columns (the covering index `questions_public_stats`); nothing here selects a
+ * citizen's text or identity: published text is the office's summary and answer, and only when
+ * the question is publishable.
+ */
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, max, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { commitments, commitmentUpdates, events, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
+
+/** The columns of a question the public figures need (no text, no citizen). */
+export interface QuestionStatRow {
+  id: number;
+  officeKey: string;
+  status: "open" | "info_requested" | "answered" | "withdrawn";
+  filedAtMs: number;
+  dueDate: string;
+  answeredAtMs: number | null;
+  termStartedAtMs: number | null;
+  extendedTo: string | null;
+}
+
+/** A dialogue-space question as the public may see it: only what the office published. */
+export interface PublicDialogueQuestion {
+  id: number;
+  reference: string;
+  eventId: number;
+  officeKey: string;
+  status: QuestionStatRow["status"];
+  filedAtMs: number;
+  dueDate: string;
+  answeredAtMs: number | null;
+  /** The office's summary of the question, or null (the citizen's own text is never read here). */
+  summary: string | null;
+  /** The answer, only when the office marked it publishable (dialogue questions: unless unmarked). */
+  answer: string | null;
+  answeredAtEvent: boolean;
+}
+
+/** Whether a question's answer is published: the office's choice, else on for dialogue questions only. */
+export const publishedAnswerSql = sql<number>`coalesce(${questions.publishAnswer}, ${questions.requestType} = 'dialogue')`;
+
+export function createTransparencyRepo(db: Db) {
+  const statColumns = {
+    id: questions.id,
+    officeKey: questions.officeKey,
+    status: questions.status,
+    filedAtMs: questions.filedAtMs,
+    dueDate: questions.dueDate,
+    answeredAtMs: questions.answeredAtMs,
+    termStartedAtMs: questions.termStartedAtMs,
+    extendedTo: questions.extendedTo,
+  };
+  const statRows = db
+    .select(statColumns)
+    .from(questions)
+    .where(and(gte(questions.filedAtMs, sql.placeholder("from")), lt(questions.filedAtMs, sql.placeholder("to"))))
+    .prepare();
+  const version = db
+    .select({
+      q: sql<number>`(select coalesce(max(${questionEvents.id}), 0) from ${questionEvents})`,
+      c: sql<number>`(select coalesce(max(${commitmentUpdates.id}), 0) from ${commitmentUpdates})`,
+      p: sql<number>`(select coalesce(max(${publicationLog.id}), 0) from ${publicationLog})`,
+      r: sql<number>`(select coalesce(max(${surveyResponses.id}), 0) from ${surveyResponses})`,
+      e: sql<number>`(select coalesce(max(${events.updatedAtMs}), 0) from ${events})`,
+      k: sql<number>`(select coalesce(max(${commitments.updatedAtMs}), 0) from ${commitments})`,
+    })
+    .from(sql`(select 1)`)
+    .prepare();
+
+  return {
+    /**
+     * A string that changes whenever anything public may have changed: the last question history
+     * entry, commitment update, publication change, survey response, event or commitment edit.
+     * Each part is a max over a primary key or a small table, so it costs microseconds.
+     */
+    dataVersion(): string {
+      const v = version.get()!;
+      return `${v.q}.${v.c}.${v.p}.${v.r}.${v.e}.${v.k}`;
+    },
+    /** Questions filed in [fromMs, toMs), the stat columns only (covering index `questions_public_stats`). */
+    statRows(fromMs: number, toMs: number): QuestionStatRow[] {
+      return statRows.all({ from: fromMs, to: toMs });
+    },
+    /** The first filing instant, to list the periods that have data. */
+    firstFiledAtMs(): number | null {
+      return db.select({ at: sql<number | null>`min(${questions.filedAtMs})` }).from(questions).get()?.at ?? null;
+    },
+    /** Ids of questions filed in [fromMs, toMs) that were moved to another office at least once. */
+    reassignedIds(fromMs: number, toMs: number): Set<number> {
+      const rows = db
+        .selectDistinct({ id: questionEvents.questionId })
+        .from(questionEvents)
+        .innerJoin(questions, eq(questions.id, questionEvents.questionId))
+        .where(and(eq(questionEvents.kind, "reassigned"), gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs)))
+        .all();
+      return new Set(rows.map((r) => r.id));
+    },
+    /** The dialogue questions of events (index questions_event), with only their publishable parts. */
+    dialogueQuestions(eventIds: readonly number[]): PublicDialogueQuestion[] {
+      if (eventIds.length === 0) return [];
+      const rows = db
+        .select({
+          id: questions.id,
+          reference: questions.reference,
+          eventId: sql<number>`${questions.eventId}`,
+          officeKey: questions.officeKey,
+          status: questions.status,
+          filedAtMs: questions.filedAtMs,
+          dueDate: questions.dueDate,
+          answeredAtMs: questions.answeredAtMs,
+          summary: questions.publishedSummary,
+          answer: sql<string | null>`case when ${publishedAnswerSql} then ${questions.answerText} end`,
+          answeredAtEvent: sql<number>`exists (select 1 from ${questionEvents} qe where qe.question_id = ${questions.id} and qe.kind = 'answered_at_event')`,
+        })
+        .from(questions)
+        .where(and(inArray(questions.eventId, [...eventIds]), isNotNull(questions.eventId)))
+        .orderBy(asc(questions.eventId), asc(questions.id))
+        .all();
+      return rows.map((r) => ({ ...r, answeredAtEvent: Boolean(r.answeredAtEvent) }));
+    },
+    /** Per event: questions received and answered (index questions_event). */
+    questionCountsByEvent(): Map<number, { received: number; answered: number }> {
+      const rows = db
+        .select({ eventId: sql<number>`${questions.eventId}`, received: sql<number>`count(*)`, answered: sql<number>`sum(${questions.status} = 'answered')` })
+        .from(questions)
+        .where(isNotNull(questions.eventId))
+        .groupBy(questions.eventId)
+        .all();
+      return new Map(rows.map((r) => [r.eventId, { received: r.received, answered: r.answered }]));
+    },
+    /** Survey ids whose results are public. */
+    publishedSurveys(): { surveyId: string; publishedAtMs: number }[] {
+      return db.select({ surveyId: surveyPublications.surveyId, publishedAtMs: surveyPublications.publishedAtMs }).from(surveyPublications).orderBy(desc(surveyPublications.publishedAtMs)).all();
+    },
+    setSurveyPublished(surveyId: string, published: boolean, actor: string, nowMs: number): void {
+      if (published) db.insert(surveyPublications).values({ surveyId, publishedAtMs: nowMs, publishedBy: actor }).onConflictDoNothing().run();
+      else db.delete(surveyPublications).where(eq(surveyPublications.surveyId, surveyId)).run();
+    },
+    logChange(entry: { subjectKind: "event" | "survey"; subjectId: string; before: unknown; after: unknown; actor: string; atMs: number }): void {
+      db.insert(publicationLog).values({ ...entry, before: JSON.stringify(entry.before), after: JSON.stringify(entry.after) }).run();
+    },
+    changes(subjectKind: "event" | "survey", subjectId: string) {
+      return db.select().from(publicationLog).where(and(eq(publicationLog.subjectKind, subjectKind), eq(publicationLog.subjectId, subjectId))).orderBy(asc(publicationLog.id)).all();
+    },
+    /** The last commitment update id (for the cache); exposed for tests. */
+    lastCommitmentUpdateId(): number {
+      return db.select({ id: max(commitmentUpdates.id) }).from(commitmentUpdates).get()?.id ?? 0;
+    },
+  };
+}
+
+export type TransparencyRepo = ReturnType<typeof createTransparencyRepo>;

@@ -1,0 +1,98 @@
+/**
+ * What staff publish on the public pages (issue 15), each change recorded with who, when, before
+ * and after: whether a question's answer is published and the office's edited summary of the
+ * question (in the question's append-only history), an event's minutes and recording links, and
+ * whether a survey's aggregated results are public (in `publication_log`).
+ *
+ * Ley 1757 de 2015: answers to dialogue-space questions are published (default on); ordinary
+ * petitions are the citizen's, so their answer is published only when the office decides to
+ * (default off). The citizen's own text is never published: only the office's summary.
+ */
+import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorization.ts";
+import { canManageEvents, canReviewEventQuestions, isHttpUrl } from "../../core/events.ts";
+import { canSendSurveys } from "../../core/surveys/index.ts";
+import { parseReference } from "../../core/reference.ts";
+import { inTransaction } from "../../db/client.ts";
+import type { QuestionRow } from "../../db/repositories/questions.ts";
+import type { EventRecord } from "../../db/repositories/events.ts";
+import type { AppContext } from "../context.ts";
+
+export const MAX_SUMMARY_LENGTH = 1000;
+export const MAX_LINK_LENGTH = 500;
+/** The history entry a publication change writes on a question. */
+export const PUBLICATION_EVENT = "publication_changed";
+
+export type PublicationError = "question_not_found" | "event_not_found" | "survey_not_found" | "not_allowed" | "summary_too_long" | "invalid_url" | "nothing_to_change";
+export type PublicationOutcome<T> = ({ ok: true } & T) | { ok: false; error: PublicationError };
+
+/** Whether the question's answer is published, given the office's choice (null = default by type). */
+export function isAnswerPublished(question: Pick<QuestionRow, "publishAnswer" | "requestType">): boolean {
+  return question.publishAnswer ?? question.requestType === "dialogue";
+}
+
+export interface QuestionPublicationChange {
+  /** true/false sets the office's choice; null goes back to the default by type; undefined leaves it. */
+  publishAnswer?: boolean | null;
+  /** The edited summary (empty string removes it); undefined leaves it. */
+  summary?: string;
+}
+
+/** The office (or an admin, or the CLI operator) sets what of a question is published. */
+export function setQuestionPublication(app: AppContext, actor: Actor, reference: string, change: QuestionPublicationChange): PublicationOutcome<{ question: QuestionRow }> {
+  const summary = change.summary === undefined ? undefined : change.summary.trim() || null;
+  if (summary && summary.length > MAX_SUMMARY_LENGTH) return { ok: false, error: "summary_too_long" };
+  return inTransaction(app.db, () => {
+    const canonical = parseReference(reference);
+    const question = canonical ? app.repos.questions.byReference(canonical) : undefined;
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
+    const before = { publishAnswer: question.publishAnswer, summary: question.publishedSummary };
+    const after = { publishAnswer: change.publishAnswer === undefined ? before.publishAnswer : change.publishAnswer, summary: summary === undefined ? before.summary : summary };
+    if (after.publishAnswer === before.publishAnswer && after.summary === before.summary) return { ok: false, error: "nothing_to_change" };
+    const nowMs = app.clock.nowMs();
+    app.repos.questions.update(question.id, { publishAnswer: after.publishAnswer, publishedSummary: after.summary, updatedAtMs: nowMs });
+    // The summary is the office's own text, written for publication: it may go in the history.
+    app.repos.questions.addEvent(question.id, PUBLICATION_EVENT, actorLabel(actor), nowMs, { before, after });
+    return { ok: true, question: app.repos.questions.byId(question.id)! };
+  });
+}
+
+export interface EventLinksChange {
+  /** A link (empty string removes it); undefined leaves it. */
+  minutesUrl?: string;
+  recordingUrl?: string;
+}
+
+/** Event managers and the event's office record the minutes (acta) and recording links after an event. */
+export function setEventLinks(app: AppContext, actor: Actor, eventId: number, change: EventLinksChange): PublicationOutcome<{ event: EventRecord }> {
+  const clean = (url: string | undefined) => (url === undefined ? undefined : url.trim() || null);
+  const minutesUrl = clean(change.minutesUrl);
+  const recordingUrl = clean(change.recordingUrl);
+  for (const url of [minutesUrl, recordingUrl]) if (url && (url.length > MAX_LINK_LENGTH || !isHttpUrl(url))) return { ok: false, error: "invalid_url" };
+  return inTransaction(app.db, () => {
+    const event = app.repos.events.get(eventId);
+    if (!event) return { ok: false, error: "event_not_found" };
+    if (!canReviewEventQuestions(actor, event.officeKey) && !canManageEvents(actor)) return { ok: false, error: "not_allowed" };
+    const before = { minutesUrl: event.minutesUrl, recordingUrl: event.recordingUrl };
+    const after = { minutesUrl: minutesUrl === undefined ? before.minutesUrl : minutesUrl, recordingUrl: recordingUrl === undefined ? before.recordingUrl : recordingUrl };
+    if (after.minutesUrl === before.minutesUrl && after.recordingUrl === before.recordingUrl) return { ok: false, error: "nothing_to_change" };
+    const nowMs = app.clock.nowMs();
+    app.repos.events.update(eventId, { ...after, updatedAtMs: nowMs });
+    app.repos.transparency.logChange({ subjectKind: "event", subjectId: String(eventId), before, after, actor: actorLabel(actor), atMs: nowMs });
+    return { ok: true, event: app.repos.events.get(eventId)! };
+  });
+}
+
+/** Publishes (or withdraws) a survey's aggregated results. Staff who manage surveys decide. */
+export function setSurveyPublished(app: AppContext, actor: Actor, surveyId: string, published: boolean): PublicationOutcome<{ surveyId: string; published: boolean }> {
+  if (!canSendSurveys(actor)) return { ok: false, error: "not_allowed" };
+  return inTransaction(app.db, () => {
+    if (app.repos.surveys.listRuns({ surveyId }).length === 0) return { ok: false, error: "survey_not_found" };
+    const before = app.repos.transparency.publishedSurveys().some((s) => s.surveyId === surveyId);
+    if (before === published) return { ok: false, error: "nothing_to_change" };
+    const nowMs = app.clock.nowMs();
+    app.repos.transparency.setSurveyPublished(surveyId, published, actorLabel(actor), nowMs);
+    app.repos.transparency.logChange({ subjectKind: "survey", subjectId: surveyId, before: { published: before }, after: { published }, actor: actorLabel(actor), atMs: nowMs });
+    return { ok: true, surveyId, published };
+  });
+}
