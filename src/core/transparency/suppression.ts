@@ -6,9 +6,13 @@
  *
  * The rule, per row and per column with a visible total: if any cell in the line is suppressed,
  * the suppressed cells of the line must be at least two and add up to at least the threshold;
- * otherwise the smallest visible cell (non-zero first) is suppressed too, and the check repeats
- * over all lines until nothing changes. Zero cells count nobody and are shown, unless chosen as a
- * complement. Pure.
+ * otherwise the smallest visible non-zero cell is suppressed too, and the check repeats over all
+ * lines until nothing changes. Zero cells count nobody and are always shown. A line whose only
+ * people are in one small cell (e.g. a row total under 5) cannot be protected by cells: callers
+ * pool such rows (src/services/transparency/surveys.ts). Pure.
+ *
+ * A table whose last row is the column sums of the others (everyone, under the segments) is
+ * protected the same way: each column line then holds the segments and their sum.
  */
 
 /** Threshold of the issue: any cell under 5 people is suppressed. */
@@ -63,11 +67,11 @@ function protectLine(line: readonly [number, number][], counts: readonly (readon
   if (suppressed.length === 0) return false;
   const sum = suppressed.reduce((s, [r, c]) => s + counts[r]![c]!, 0);
   if (suppressed.length >= 2 && sum >= minCell) return false;
-  const candidates = line.filter(([r, c]) => !hidden[r]![c]);
-  if (candidates.length === 0) return false;
   const value = ([r, c]: [number, number]) => counts[r]![c]!;
-  // Non-zero cells first (a hidden zero protects only as long as nobody knows it is zero), then the smallest.
-  candidates.sort((a, b) => Number(value(a) === 0) - Number(value(b) === 0) || value(a) - value(b));
+  // Zeros are never hidden: a zero counts nobody, and hiding one starts a cascade through its other line.
+  const candidates = line.filter((cell) => !hidden[cell[0]]![cell[1]] && value(cell) > 0);
+  if (candidates.length === 0) return false;
+  candidates.sort((a, b) => value(a) - value(b));
   const [r, c] = candidates[0]!;
   hidden[r]![c] = true;
   return true;

@@ -24,10 +24,11 @@ export interface PublicSurveyQuestion {
   textKey: string;
   /** Option values, with their locale label keys (null = generic scale or yes/no label). */
   options: { value: string; labelKey: string | null }[];
-  overall: SuppressedTable;
+  /** Everyone: a count per option (null = suppressed) and the number who answered. */
+  overall: { cells: (number | null)[]; total: number };
   /** Row keys of `bySegment` (district keys, then OTHER_SEGMENT), empty when no district has 20 responses. */
   segments: string[];
-  bySegment: SuppressedTable | null;
+  bySegment: { cells: (number | null)[][]; rowTotals: number[] } | null;
 }
 
 export interface PublicSurvey {
@@ -88,7 +89,19 @@ export function publicSurveys(app: AppContext): PublicSurvey[] {
           overall[0]![col]!++;
           if (segments.length) matrix[segments.indexOf(segmentOf(r.runId))]![col]!++;
         }
-        return { id: q.id, type: q.type, textKey: q.text, options, overall: suppressTable(overall), segments, bySegment: segments.length ? suppressTable(matrix) : null };
+        // One table: the segments' rows and the everyone row (their column sums), so a cell hidden in
+        // one can never be worked out from the other.
+        const table: SuppressedTable = suppressTable(segments.length ? [...matrix, overall[0]!] : overall);
+        const last = table.cells.length - 1;
+        return {
+          id: q.id,
+          type: q.type,
+          textKey: q.text,
+          options,
+          overall: { cells: table.cells[last]!, total: table.rowTotals[last]! },
+          segments,
+          bySegment: segments.length ? { cells: table.cells.slice(0, last), rowTotals: table.rowTotals.slice(0, last) } : null,
+        };
       });
     return [{ surveyId, definition, publishedAtMs, responses: responses.length, segmentResponses, questions }];
   });

@@ -1,0 +1,41 @@
+/**
+ * The public calendar feeds (issue 15): every dialogue event, or those of one district (events
+ * for the whole municipality are in every district's feed), as one iCalendar file (RFC 5545) that
+ * calendar apps can subscribe to. UIDs match the .ics the bot sends, so an event added from the
+ * chat and from the feed is one entry.
+ */
+import { createEvents, type EventAttributes } from "ics";
+import type { EventRecord } from "../../db/repositories/events.ts";
+import type { AppContext } from "../context.ts";
+import type { PublicData } from "./public-data.ts";
+
+function attributes(app: AppContext, event: EventRecord): EventAttributes {
+  const location = [event.place, event.virtualUrl].filter(Boolean).join(" — ");
+  return {
+    uid: `event-${event.id}@${app.profile.id}.rinde`,
+    title: event.title,
+    description: [event.description, event.virtualUrl, event.minutesUrl, event.recordingUrl].filter(Boolean).join("\n\n"),
+    start: event.startsAtMs,
+    startInputType: "utc",
+    startOutputType: "utc",
+    end: event.endsAtMs,
+    endInputType: "utc",
+    endOutputType: "utc",
+    ...(location ? { location } : {}),
+    ...(event.virtualUrl ? { url: event.virtualUrl } : {}),
+    organizer: { name: app.profile.name, email: app.profile.dataNotice.email },
+    status: event.status === "cancelled" ? "CANCELLED" : "CONFIRMED",
+    productId: "rinde/events",
+  };
+}
+
+/** All events, or a district's; cancelled ones stay in with STATUS:CANCELLED so subscribed calendars drop them. */
+export function eventsIcs(app: AppContext, data: PublicData, districtKey?: string): string {
+  const { upcoming, past } = data.events();
+  const events = [...upcoming, ...past]
+    .filter((e) => !districtKey || e.districts.length === 0 || e.districts.includes(districtKey))
+    .sort((a, b) => a.startsAtMs - b.startsAtMs || a.id - b.id);
+  const { error, value } = createEvents(events.map((e) => attributes(app, e)), { productId: "rinde/events", method: "PUBLISH", calName: app.profile.name });
+  if (error) throw new Error(`ics rejected the feed: ${error.message}`);
+  return value || ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:rinde/events", "METHOD:PUBLISH", "END:VCALENDAR", ""].join("\r\n");
+}

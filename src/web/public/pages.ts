@@ -1,0 +1,259 @@
+/**
+ * The public pages' view models, rendered with eta (autoEscape on: every value is escaped unless
+ * a template says `<%~`, used only for the SVG that src/core/transparency/trend-chart.ts escapes).
+ */
+import type { Eta } from "eta";
+import { formatLongDate, toLocalDate } from "../../core/calendar/index.ts";
+import { COMMITMENT_STATUSES, type CommitmentStatus } from "../../core/commitments.ts";
+import { eventWhen } from "../../core/events.ts";
+import type { PublicShare } from "../../core/transparency/stats.ts";
+import { trendChartSvg } from "../../core/transparency/trend-chart.ts";
+import type { CommitmentFilter } from "../../db/repositories/commitments.ts";
+import type { EventRecord } from "../../db/repositories/events.ts";
+import { officeName, type AppContext } from "../../services/context.ts";
+import { DATASET_NAMES } from "../../services/transparency/open-data.ts";
+import { monthlySeries, type PublicData } from "../../services/transparency/public-data.ts";
+import { OTHER_SEGMENT, publicSurveys } from "../../services/transparency/surveys.ts";
+
+type Lang = "es" | "en";
+export interface PageResult {
+  html: string;
+  status: number;
+}
+
+export const PAGE_SIZE = { commitments: 40, dialogueEvents: 10, dialogueQuestions: 15 } as const;
+
+const NAV = [
+  { path: "/respuestas", key: "publico.nav.answers" },
+  { path: "/preguntas", key: "publico.nav.dialogue" },
+  { path: "/eventos", key: "publico.nav.events" },
+  { path: "/compromisos", key: "publico.nav.commitments" },
+  { path: "/encuestas", key: "publico.nav.surveys" },
+  { path: "/datos", key: "publico.nav.open_data" },
+];
+
+/** `path?query` keeping the language; empty values are left out. */
+export function href(path: string, lang: Lang, params: Record<string, string | number | undefined> = {}): string {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") query.set(k, String(v));
+  if (lang === "en") query.set("lang", "en");
+  const q = query.toString();
+  return q ? `${path}?${q}` : path;
+}
+
+function positiveInt(value: string | undefined): number | undefined {
+  return value && /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
+export function createPages(app: AppContext, data: PublicData, eta: Eta) {
+  const zone = app.profile.timezone;
+  const helpers = (lang: Lang) => {
+    const t = (key: string, vars: Record<string, unknown> = {}) => app.translator.t(lang, key, vars, { entity: app.profile.name, municipality: app.profile.municipality });
+    const num = (n: number) => n.toLocaleString(lang === "en" ? "en-US" : "es-CO");
+    const pct = (n: number) => `${n.toLocaleString(lang === "en" ? "en-US" : "es-CO", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+    return {
+      lang,
+      t,
+      num,
+      pct,
+      href: (path: string, params?: Record<string, string | number | undefined>) => href(path, lang, params),
+      share: (s: PublicShare) => (s.kind === "few" ? t("publico.few_cases") : pct(s.percent)),
+      interval: (s: PublicShare) => (s.kind === "few" ? "" : t("publico.interval", { low: pct(s.low), high: pct(s.high) })),
+      date: (localDate: string) => formatLongDate(localDate, lang),
+      dateOfMs: (ms: number) => formatLongDate(toLocalDate(new Date(ms), zone), lang),
+      when: (e: EventRecord) => {
+        const w = eventWhen(e.startsAtMs, e.endsAtMs, zone, lang);
+        return t("publico.events.when", { date: formatLongDate(w.date, lang), start: w.startTime, end: w.endTime });
+      },
+      officeName: (key: string) => officeName(app, key),
+      districtName: (key: string) => app.profile.districts.find((d) => d.key === key)?.name ?? key,
+      monthName: (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === "en" ? "en-US" : "es-CO", { month: "long", year: "numeric", timeZone: "UTC" }),
+    };
+  };
+
+  function render(view: string, lang: Lang, path: string, title: string, model: Record<string, unknown>, status = 200): PageResult {
+    const h = helpers(lang);
+    const query = new URLSearchParams(path.split("?")[1] ?? "");
+    query.delete("lang");
+    const bare = path.split("?")[0]!;
+    const other = lang === "en" ? "es" : "en";
+    const switchHref = href(bare, other, Object.fromEntries(query));
+    const html = eta.render(view, {
+      ...h,
+      ...model,
+      title,
+      site: app.profile.name,
+      divipola: app.profile.divipola,
+      nav: NAV.map((n) => ({ href: h.href(n.path), label: h.t(n.key), current: bare === n.path || bare.startsWith(`${n.path}/`) })),
+      switchHref,
+      switchLabel: h.t("publico.switch_language"),
+      switchLang: other,
+    });
+    return { html, status };
+  }
+
+  const notFound = (lang: Lang) => render("not-found", lang, "/", helpers(lang).t("publico.not_found.title"), {}, 404);
+
+  function trendSvg(lang: Lang, months: string[], officeKey: string | undefined, id: string): string {
+    const h = helpers(lang);
+    const stats = data.answerStats();
+    const series = monthlySeries(stats, months, officeKey);
+    const points = series.map(({ month, figures }) => {
+      const share = data.officeRow(officeKey ?? "", figures).onTime;
+      return { month, received: figures.received, onTimePercent: share.kind === "share" ? share.percent : null };
+    });
+    return trendChartSvg(points, { title: h.t("publico.answers.trend_title"), description: h.t("publico.answers.trend_description"), monthLabel: (m) => h.monthName(m).slice(0, 3) }, id);
+  }
+
+  return {
+    notFound,
+
+    home(lang: Lang): PageResult {
+      const h = helpers(lang);
+      const year = data.today().slice(0, 4);
+      const { total } = data.officeRows(year);
+      const { upcoming } = data.events();
+      const commitments = data.commitments({});
+      const stats = data.answerStats();
+      return render("home", lang, "/", h.t("publico.home.title"), {
+        year,
+        total,
+        upcoming: upcoming.slice(0, 3),
+        commitmentCount: commitments.length,
+        commitmentsDone: commitments.filter((c) => c.status === "done").length,
+        commitmentsOverdue: commitments.filter((c) => data.isOverdue(c)).length,
+        computedAt: new Date(stats.computedAtMs).toISOString(),
+      });
+    },
+
+    answers(lang: Lang, period: string | undefined): PageResult {
+      const h = helpers(lang);
+      const years = data.years();
+      const chosen = period && years.includes(period) ? period : years[0]!;
+      const { rows, total } = data.officeRows(chosen);
+      const months = data.lastMonths();
+      return render("answers", lang, href("/respuestas", lang, { periodo: period }), h.t("publico.answers.title"), {
+        years,
+        period: chosen,
+        rows,
+        total,
+        minCount: app.profile.transparency.minCount,
+        trend: trendSvg(lang, months, undefined, "trend-all"),
+        stats: data.answerStats(),
+      });
+    },
+
+    officeAnswers(lang: Lang, officeKey: string): PageResult {
+      const h = helpers(lang);
+      if (!app.profile.offices.some((o) => o.key === officeKey)) return notFound(lang);
+      const months = data.lastMonths();
+      const series = monthlySeries(data.answerStats(), months, officeKey).map(({ month, figures }) => ({ month, row: data.officeRow(officeKey, figures) }));
+      return render("office-answers", lang, `/respuestas/${officeKey}`, h.t("publico.answers.office_title", { office: h.officeName(officeKey) }), {
+        officeKey,
+        series: series.reverse(),
+        minCount: app.profile.transparency.minCount,
+        trend: trendSvg(lang, months, officeKey, "trend-office"),
+        stats: data.answerStats(),
+      });
+    },
+
+    dialogue(lang: Lang, query: { evento?: string; pagina?: string }): PageResult {
+      const h = helpers(lang);
+      const { upcoming, past } = data.events();
+      const all = [...past, ...upcoming];
+      const eventId = positiveInt(query.evento);
+      const page = Math.max(1, positiveInt(query.pagina) ?? 1);
+      const path = href("/preguntas", lang, { evento: query.evento, pagina: query.pagina });
+      if (eventId !== undefined) {
+        const event = all.find((e) => e.id === eventId);
+        if (!event) return notFound(lang);
+        const questions = data.dialogueQuestions([eventId]);
+        const pages = Math.max(1, Math.ceil(questions.length / PAGE_SIZE.dialogueQuestions));
+        const shown = questions.slice((page - 1) * PAGE_SIZE.dialogueQuestions, page * PAGE_SIZE.dialogueQuestions);
+        return render("dialogue-event", lang, path, h.t("publico.dialogue.event_title", { title: event.title }), { event, questions: shown, total: questions.length, page, pages });
+      }
+      const counts = app.repos.transparency.questionCountsByEvent();
+      const withQuestions = all.filter((e) => counts.has(e.id));
+      const pages = Math.max(1, Math.ceil(withQuestions.length / PAGE_SIZE.dialogueEvents));
+      const shown = withQuestions.slice((page - 1) * PAGE_SIZE.dialogueEvents, page * PAGE_SIZE.dialogueEvents);
+      return render("dialogue", lang, path, h.t("publico.dialogue.title"), { events: shown, counts, page, pages });
+    },
+
+    events(lang: Lang): PageResult {
+      const h = helpers(lang);
+      const { upcoming, past } = data.events();
+      return render("events", lang, "/eventos", h.t("publico.events.title"), { upcoming, past: past.slice(0, 30), districts: app.profile.districts });
+    },
+
+    event(lang: Lang, id: string): PageResult {
+      const h = helpers(lang);
+      const eventId = positiveInt(id);
+      const event = eventId !== undefined ? app.repos.events.get(eventId) : undefined;
+      if (!event) return notFound(lang);
+      const nowMs = app.clock.nowMs();
+      const questions = data.dialogueQuestions([event.id]);
+      const commitments = data.commitments({ eventId: event.id });
+      return render("event", lang, `/eventos/${event.id}`, event.title, {
+        event,
+        ended: event.endsAtMs <= nowMs || event.status === "held",
+        questions: questions.slice(0, PAGE_SIZE.dialogueQuestions),
+        questionTotal: questions.length,
+        commitments,
+        isOverdue: data.isOverdue,
+      });
+    },
+
+    commitments(lang: Lang, query: Record<string, string | undefined>): PageResult {
+      const h = helpers(lang);
+      const filter: CommitmentFilter = {};
+      if (query.dependencia && app.profile.offices.some((o) => o.key === query.dependencia)) filter.officeKey = query.dependencia;
+      if (query.comuna && app.profile.districts.some((d) => d.key === query.comuna)) filter.districtKey = query.comuna;
+      const eventId = positiveInt(query.evento);
+      if (eventId !== undefined) filter.eventId = eventId;
+      const status = COMMITMENT_STATUSES.includes(query.estado as CommitmentStatus) ? (query.estado as CommitmentStatus) : undefined;
+      if (status && status !== "overdue") filter.statuses = [status];
+      let items = data.commitments(filter);
+      // "Vencido" includes open commitments past their date that the daily job has not marked yet.
+      if (status === "overdue") items = items.filter((c) => data.isOverdue(c));
+      const page = Math.max(1, positiveInt(query.pagina) ?? 1);
+      const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE.commitments));
+      const params = { dependencia: filter.officeKey, comuna: filter.districtKey, evento: filter.eventId, estado: status };
+      return render("commitments", lang, href("/compromisos", lang, { ...params, pagina: query.pagina }), h.t("publico.commitments.title"), {
+        items: items.slice((page - 1) * PAGE_SIZE.commitments, page * PAGE_SIZE.commitments),
+        total: items.length,
+        page,
+        pages,
+        params,
+        offices: app.profile.offices,
+        districts: app.profile.districts,
+        events: app.repos.commitments.countsByEvent(),
+        statuses: COMMITMENT_STATUSES,
+        isOverdue: data.isOverdue,
+      });
+    },
+
+    commitment(lang: Lang, number: string): PageResult {
+      const n = positiveInt(number);
+      const c = n !== undefined ? app.repos.commitments.byNumber(n) : undefined;
+      if (!c) return notFound(lang);
+      const h = helpers(lang);
+      const event = c.eventId !== null ? app.repos.events.get(c.eventId) : undefined;
+      return render("commitment", lang, `/compromisos/${c.number}`, h.t("publico.commitments.item_title", { number: c.number }), {
+        c,
+        event,
+        overdue: data.isOverdue(c),
+        history: data.commitmentHistory(c.id),
+      });
+    },
+
+    surveys(lang: Lang): PageResult {
+      const h = helpers(lang);
+      return render("surveys", lang, "/encuestas", h.t("publico.surveys.title"), { surveys: publicSurveys(app), other: OTHER_SEGMENT });
+    },
+
+    openData(lang: Lang): PageResult {
+      const h = helpers(lang);
+      return render("open-data", lang, "/datos", h.t("publico.open_data.title"), { datasets: DATASET_NAMES, districts: app.profile.districts });
+    },
+  };
+}

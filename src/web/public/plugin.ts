@@ -1,0 +1,120 @@
+/**
+ * The public transparency pages and open data (issue 15), as a Fastify plugin: no login, no
+ * JavaScript, no third-party anything, every page under 100 KB, Spanish first (`?lang=en` for
+ * English). Handlers only parse input, ask src/services/transparency for data and render eta
+ * templates; they hold no SQL and no rules.
+ *
+ * Caching: each rendered page is kept in memory with its ETag, keyed by URL and the data version
+ * (a max over primary keys: microseconds) and the current minute (events move from upcoming to
+ * past as time passes). Responses carry `Cache-Control: public, max-age=60` and an ETag; a
+ * matching `If-None-Match` gets 304.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Eta } from "eta";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../../services/context.ts";
+import { createPublicData, type PublicData } from "../../services/transparency/public-data.ts";
+import { buildDataset, datasetCsv, datasetJson, dictionaryOf, DATASET_NAMES, type DatasetName } from "../../services/transparency/open-data.ts";
+import { eventsIcs } from "../../services/transparency/events-feed.ts";
+import { createPages, type PageResult } from "./pages.ts";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const PUBLIC_CSS = readFileSync(join(HERE, "publico.css"), "utf8");
+const CACHE_LIMIT = 500;
+export const CACHE_CONTROL = "public, max-age=60";
+
+export interface PublicSiteDeps {
+  /** The domain context: repositories, profile, clock, translator. */
+  app: AppContext;
+  /** Least time between recomputations of the answer figures (default 60 s). */
+  refreshMs?: number;
+}
+
+type Lang = "es" | "en";
+export function langOf(query: unknown): Lang {
+  return (query as { lang?: string } | undefined)?.lang === "en" ? "en" : "es";
+}
+
+interface Cached {
+  version: string;
+  body: string;
+  etag: string;
+  type: string;
+  status: number;
+  disposition?: string;
+}
+
+/** Registers the public routes on `fastify` (encapsulated: its hooks touch only these routes). */
+export async function registerPublicSite(fastify: FastifyInstance, deps: PublicSiteDeps): Promise<void> {
+  const { app } = deps;
+  const data: PublicData = createPublicData(app, { refreshMs: deps.refreshMs });
+  const eta = new Eta({ views: join(HERE, "views"), autoEscape: true, cache: true, autoTrim: [false, "nl"] });
+  const pages = createPages(app, data, eta);
+  const cache = new Map<string, Cached>();
+
+  /** Serves from the cache when the data has not changed, else renders and caches. */
+  function serve(request: FastifyRequest, reply: FastifyReply, render: () => Omit<Cached, "version" | "etag">) {
+    const version = `${data.version()}:${Math.floor(app.clock.nowMs() / 60_000)}`;
+    let entry = cache.get(request.url);
+    if (!entry || entry.version !== version) {
+      const rendered = render();
+      entry = { ...rendered, version, etag: `"${createHash("sha1").update(rendered.body).digest("base64url")}"` };
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+      cache.set(request.url, entry);
+    }
+    reply.header("cache-control", CACHE_CONTROL).header("etag", entry.etag).header("x-content-type-options", "nosniff");
+    if (entry.disposition) reply.header("content-disposition", entry.disposition);
+    if (entry.status === 200 && request.headers["if-none-match"] === entry.etag) return reply.code(304).send();
+    return reply.code(entry.status).type(entry.type).send(entry.body);
+  }
+
+  const html = (page: PageResult) => ({ body: page.html, type: "text/html; charset=utf-8", status: page.status });
+  const page = (build: (lang: Lang, request: FastifyRequest) => PageResult) => (request: FastifyRequest, reply: FastifyReply) =>
+    serve(request, reply, () => html(build(langOf(request.query), request)));
+
+  await fastify.register(async (site) => {
+    site.get("/", page((lang) => pages.home(lang)));
+    site.get("/respuestas", page((lang, r) => pages.answers(lang, (r.query as { periodo?: string }).periodo)));
+    site.get("/respuestas/:office", page((lang, r) => pages.officeAnswers(lang, (r.params as { office: string }).office)));
+    site.get("/preguntas", page((lang, r) => pages.dialogue(lang, (r.query as { evento?: string; pagina?: string }))));
+    site.get("/eventos", page((lang) => pages.events(lang)));
+    site.get("/eventos/:id", page((lang, r) => pages.event(lang, (r.params as { id: string }).id)));
+    site.get("/compromisos", page((lang, r) => pages.commitments(lang, r.query as Record<string, string | undefined>)));
+    site.get("/compromisos/:number", page((lang, r) => pages.commitment(lang, (r.params as { number: string }).number)));
+    site.get("/encuestas", page((lang) => pages.surveys(lang)));
+    site.get("/datos", page((lang) => pages.openData(lang)));
+
+    site.get("/static/publico.css", (request, reply) => serve(request, reply, () => ({ body: PUBLIC_CSS, type: "text/css; charset=utf-8", status: 200 })));
+
+    site.get("/calendario/eventos.ics", (request, reply) =>
+      serve(request, reply, () => ({ body: eventsIcs(app, data), type: "text/calendar; charset=utf-8", status: 200, disposition: 'inline; filename="eventos.ics"' })),
+    );
+    site.get("/calendario/comuna/:district", (request, reply) => {
+      const key = (request.params as { district: string }).district.replace(/\.ics$/, "");
+      if (!app.profile.districts.some((d) => d.key === key)) return serve(request, reply, () => html(pages.notFound(langOf(request.query))));
+      return serve(request, reply, () => ({ body: eventsIcs(app, data, key), type: "text/calendar; charset=utf-8", status: 200, disposition: `inline; filename="eventos-${key}.ics"` }));
+    });
+
+    site.get("/datos/:file", (request, reply) => {
+      const file = (request.params as { file: string }).file;
+      const match = /^([a-z_]+?)(_diccionario)?\.(csv|json)$/.exec(file);
+      const name = match?.[1] as DatasetName | undefined;
+      if (!match || !name || !DATASET_NAMES.includes(name)) return serve(request, reply, () => html(pages.notFound(langOf(request.query))));
+      const lang = langOf(request.query);
+      const t = (key: string) => app.translator.t(lang, key);
+      return serve(request, reply, () => {
+        const dataset = match[2] ? dictionaryOf(name, t) : buildDataset(app, data, name, t);
+        const csv = match[3] === "csv";
+        return {
+          body: csv ? datasetCsv(dataset) : datasetJson(dataset),
+          type: csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+          status: 200,
+          disposition: `inline; filename="${file}"`,
+        };
+      });
+    });
+  });
+}

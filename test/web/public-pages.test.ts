@@ -1,0 +1,94 @@
+/**
+ * Issue 15, "done when": every public page and every dataset rendered from a seeded database, and
+ * none of the citizens' addresses (phones, chat ids) or question texts appear anywhere, except
+ * the summary an office published.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATASET_NAMES } from "../../src/services/transparency/open-data.ts";
+import { PUBLISHED_SUMMARY, seedPublicData, type Seeded } from "./public-seed.ts";
+
+let s: Seeded;
+beforeAll(async () => {
+  s = await seedPublicData();
+}, 60_000);
+afterAll(async () => {
+  await s.server.close();
+  await s.h.close();
+});
+
+const PAGES = ["/", "/respuestas", "/respuestas/infraestructura", "/preguntas", "/preguntas?evento=1", "/eventos", "/eventos/1", "/eventos/2", "/compromisos", "/compromisos/1", "/compromisos?estado=overdue", "/encuestas", "/datos"];
+const FILES = [...DATASET_NAMES.flatMap((n) => [`/datos/${n}.csv`, `/datos/${n}.json`, `/datos/${n}_diccionario.csv`, `/datos/${n}_diccionario.json`]), "/calendario/eventos.ics", "/calendario/comuna/comuna-1.ics"];
+
+async function get(url: string) {
+  const res = await s.server.inject({ method: "GET", url });
+  expect(res.statusCode, url).toBe(200);
+  return res;
+}
+
+describe("public pages and open data", () => {
+  it("render every page and file, in Spanish and English, with no personal data", async () => {
+    let all = "";
+    for (const url of [...PAGES, ...FILES]) {
+      for (const lang of ["", "en"]) {
+        const full = lang ? `${url}${url.includes("?") ? "&" : "?"}lang=en` : url;
+        const res = await get(full);
+        expect(res.body.length, full).toBeLessThan(100_000);
+        all += `\n${res.body}`;
+      }
+    }
+    for (const secret of s.secrets) expect(all.includes(secret), `leaked: ${secret}`).toBe(false);
+    expect(all).toContain(PUBLISHED_SUMMARY);
+    expect(all).toContain(s.references.dialoguePublished);
+    // A published dialogue answer shows; an ordinary petition's answer does not (default off).
+    expect(all).toContain("Las obras del parque terminan en junio de 2026.");
+    expect(all).not.toContain("Programamos el arreglo de la vía");
+  });
+
+  it("shows the answer figures with few cases and the legal categories", async () => {
+    const page = (await get("/respuestas?periodo=2026")).body;
+    expect(page).toContain("pocos casos");
+    expect(page).toMatch(/<svg class="trend"[^>]*role="img"/);
+    const csv = (await get("/datos/pqrsd_oportunidad_por_dependencia.csv")).body.split("\r\n");
+    expect(csv[0]).toBe(
+      "codigo_divipola,municipio,periodo,codigo_dependencia,dependencia,recibidas,respondidas,respondidas_a_tiempo,respondidas_fuera_de_termino,vencidas_sin_respuesta,en_tramite,desistidas,con_prorroga,trasladadas,mediana_dias_habiles_respuesta,porcentaje_a_tiempo,porcentaje_a_tiempo_ic95_inferior,porcentaje_a_tiempo_ic95_superior,fecha_corte",
+    );
+    const rows = Object.fromEntries(csv.slice(1).filter(Boolean).map((line) => [line.split(",")[3], line.split(",")]));
+    // office → [received, answered, on time, late, overdue, in progress, withdrawn, extended, transferred]
+    const figures = (office: string) => rows[office]!.slice(5, 14).map(Number);
+    expect(figures("infraestructura")).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(figures("hacienda")).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0]);
+    expect(figures("desarrollo_social")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0]);
+    expect(figures("ambiente")).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0]);
+    expect(figures("educacion")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(rows.infraestructura![0]).toBe("00000");
+    expect(rows.infraestructura![15]).toBe(""); // one case: no percentage
+  });
+
+  it("suppresses small survey cells and publishes no comments", async () => {
+    const json = JSON.parse((await get("/datos/encuestas_resultados.json")).body) as Record<string, unknown>[];
+    const comuna1 = json.filter((r) => r.segmento === "comuna-1");
+    expect(comuna1.find((r) => r.opcion === "5")).toMatchObject({ respuestas: 14, suprimido: false });
+    expect(comuna1.find((r) => r.opcion === "2")).toMatchObject({ respuestas: null, suprimido: true });
+    // 4 people answered "2" in comuna-1: hidden, and the next smallest cell of the row (6 said "4") with it.
+    expect(comuna1.find((r) => r.opcion === "4")).toMatchObject({ respuestas: null, suprimido: true });
+    expect(json.some((r) => r.pregunta === "comment")).toBe(false);
+    const other = json.filter((r) => r.segmento === "otras");
+    expect(other.find((r) => r.opcion === "1")).toMatchObject({ suprimido: true });
+    expect(json.every((r) => r.codigo_divipola === "00000")).toBe(true);
+  });
+
+  it("serves ETag and Cache-Control, and 304 on a matching If-None-Match", async () => {
+    const first = await get("/compromisos");
+    expect(first.headers["cache-control"]).toBe("public, max-age=60");
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"/);
+    const again = await s.server.inject({ method: "GET", url: "/compromisos", headers: { "if-none-match": etag } });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it("answers 404 for unknown things", async () => {
+    for (const url of ["/eventos/999", "/compromisos/999", "/respuestas/nada", "/datos/nada.csv", "/calendario/comuna/nada.ics"]) {
+      expect((await s.server.inject({ method: "GET", url })).statusCode, url).toBe(404);
+    }
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * A database with everything the public pages show (issue 15): citizens who wrote from chat
+ * (addresses that look like phone numbers and chat ids), questions answered on time and late,
+ * overdue, extended, transferred, dialogue-space questions with and without a published summary,
+ * events (upcoming and past with minutes), commitments with progress and evidence, and survey
+ * responses in one district (enough for a segment) and a few in another.
+ */
+import Fastify, { type FastifyInstance } from "fastify";
+import { answerQuestion, fileQuestion, reassignQuestion } from "../../src/services/questions.ts";
+import { extendQuestion } from "../../src/services/extension.ts";
+import { recordCommitment, postProgress } from "../../src/services/commitments.ts";
+import { createEvent } from "../../src/services/events.ts";
+import { setEventLinks, setQuestionPublication, setSurveyPublished } from "../../src/services/transparency/publication.ts";
+import { registerPublicSite } from "../../src/web/public/plugin.ts";
+import { createHarness, type Harness } from "../helpers/harness.ts";
+import { bogota } from "../helpers/scenario.ts";
+import { seedCitizens } from "../helpers/seed-citizens.ts";
+
+export const CLI = { kind: "cli" } as const;
+export const PUBLISHED_SUMMARY = "¿Cuándo terminan las obras del parque central?";
+
+export interface Seeded {
+  h: Harness;
+  server: FastifyInstance;
+  /** Everything personal the public output must never contain. */
+  secrets: string[];
+  references: Record<string, string>;
+}
+
+export async function seedPublicData(): Promise<Seeded> {
+  const h = await createHarness();
+  const app = h.runtime.app;
+  const day = 86_400_000;
+  const people = [
+    { address: "573001234567", text: "Soy Marta Liliana Rojas, cédula 1098765432, y el hueco frente a mi casa en la calle 45 sigue sin arreglar" },
+    { address: "573009876543", text: "Me llamo Jorge Enrique Pabón, vivo en la carrera 12 número 8-20 y pido copia del contrato de alumbrado" },
+    { address: "91827364", text: "Quiero saber por qué Rosa Elvira Cárdenas no recibió el subsidio de adulto mayor este mes" },
+    { address: "55544433", text: "Denuncio que el vecino Pedro Antonio Gómez bota basura en la quebrada La Iglesia todas las noches" },
+    { address: "573152223344", text: "Mi hijo Samuel Arango no tiene cupo en el colegio Santa Inés y necesito ayuda urgente" },
+  ];
+  const citizenIds: number[] = [];
+  for (const p of people) {
+    await h.say(p.address, "hola");
+    await h.say(p.address, "1");
+    citizenIds.push(app.repos.citizens.findContext("memory", p.address)!.citizenId);
+  }
+  const file = (i: number, officeKey: string, requestType: "general" | "information" | "dialogue" = "general", eventId?: number) => {
+    const filed = fileQuestion(app, { citizenId: citizenIds[i]!, channel: "memory", text: people[i]!.text, officeKey, requestType, eventId });
+    if (!filed.ok) throw new Error(filed.error);
+    return filed.question.reference;
+  };
+  const ok = <T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> => {
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return r as Extract<T, { ok: true }>;
+  };
+
+  // An event held on 2026-03-10 and one upcoming in May.
+  const held = ok(createEvent(app, CLI, { kind: "public_hearing", title: "Audiencia pública 2026", description: "Informe de gestión.", startsAtMs: bogota("2026-03-10", "09:00"), endsAtMs: bogota("2026-03-10", "11:00"), place: "Coliseo Municipal", virtualUrl: null, officeKey: "planeacion", districts: ["comuna-1"], topics: [] })).event;
+  ok(createEvent(app, CLI, { kind: "territorial_dialogue", title: "Diálogo en la Comuna 2", description: "", startsAtMs: bogota("2026-05-20", "15:00"), endsAtMs: bogota("2026-05-20", "17:00"), place: "Salón comunal El Progreso", virtualUrl: "https://example.org/envivo", officeKey: null, districts: ["comuna-2"], topics: [] }));
+
+  const references: Record<string, string> = {
+    onTime: file(0, "infraestructura"),
+    late: file(1, "hacienda", "information"),
+    overdue: file(2, "desarrollo_social"),
+    extended: file(3, "ambiente"),
+    transferred: file(4, "salud"),
+    dialoguePublished: file(0, "planeacion", "dialogue", held.id),
+    dialogueBare: file(1, "planeacion", "dialogue", held.id),
+  };
+  ok(answerQuestion(app, CLI, references.onTime!, "Programamos el arreglo de la vía para la próxima semana."));
+  ok(reassignQuestion(app, CLI, references.transferred!, "educacion", "Le corresponde a Educación"));
+  ok(extendQuestion(app, CLI, references.extended!, "2026-04-15", "Necesitamos una visita técnica"));
+  ok(setQuestionPublication(app, CLI, references.dialoguePublished!, { summary: PUBLISHED_SUMMARY }));
+
+  h.clock.advanceMs(10 * day); // 2026-03-12: after the hearing
+  ok(setEventLinks(app, CLI, held.id, { minutesUrl: "https://example.org/acta-2026.pdf", recordingUrl: "https://example.org/video" }));
+  ok(answerQuestion(app, CLI, references.dialoguePublished!, "Las obras del parque terminan en junio de 2026."));
+  const commitment = ok(recordCommitment(app, CLI, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Terminar el parque central", eventId: held.id, districtKey: "comuna-1" })).commitment;
+  ok(postProgress(app, CLI, commitment.number, { percent: 40, note: "Obra civil avanzada", evidenceUrl: "https://example.org/fotos-parque" }));
+  ok(recordCommitment(app, CLI, { officeKey: "movilidad", dueDate: "2026-03-20", text: "Señalizar el cruce escolar de la calle 8" }));
+
+  h.clock.advanceMs(40 * day); // 2026-04-21: the information request is late, the general ones overdue
+  ok(answerQuestion(app, CLI, references.late!, "Adjuntamos copia del contrato de alumbrado público."));
+
+  // Survey responses: 24 in comuna-1 (shown as a segment), 3 in comuna-3 (pooled).
+  const definition = h.runtime.surveys.get("answer_clarity")!;
+  const nowMs = h.clock.nowMs();
+  const respondents = seedCitizens(h.runtime.db, { count: 27, channel: "memory", prefix: "3104445", nowMs });
+  const runFor = (segment: string) =>
+    app.repos.surveys.insertRun({ surveyId: "answer_clarity", surveyVersion: 1, definition: JSON.stringify(definition), trigger: "segment", segment, deliverAfterMs: nowMs, expiresAtMs: nowMs + day, createdBy: "cli", createdAtMs: nowMs });
+  const runs = [runFor("district:comuna-1"), runFor("district:comuna-3")];
+  respondents.forEach((citizenId, i) => {
+    const run = i < 24 ? runs[0]! : runs[1]!;
+    const [invitation] = app.repos.surveys.invite(run.id, [citizenId], nowMs);
+    const response = app.repos.surveys.createResponse({ runId: run.id, invitationId: invitation!.id, source: "chat", completedAtMs: nowMs }, nowMs);
+    app.repos.surveys.addAnswer(response, "clear", i < 24 ? (i < 14 ? "5" : i < 20 ? "4" : "2") : "1", nowMs);
+    app.repos.surveys.addAnswer(response, "comment", `Comentario privado de la persona ${i}`, nowMs);
+  });
+  ok(setSurveyPublished(app, CLI, "answer_clarity", true));
+
+  const server = Fastify();
+  await registerPublicSite(server, { app });
+  await server.ready();
+  const secrets = [
+    ...people.flatMap((p) => [p.address, p.text]),
+    ...Array.from({ length: 27 }, (_, i) => `3104445${i}`).filter((a) => a.length >= 8),
+    ...people.map((p) => p.text.split(" ").slice(0, 5).join(" ")),
+    "Comentario privado",
+    ...citizenIds.map((id) => `citizen:${id}`),
+  ];
+  return { h, server, secrets, references };
+}
