@@ -12,6 +12,7 @@ import { runEvents } from "./commands/events.ts";
 import { runOffices } from "./commands/offices.ts";
 import { runOfficials } from "./commands/officials.ts";
 import { runPlan } from "./commands/plan.ts";
+import { runOpenData } from "./commands/publication.ts";
 import { runQuestions } from "./commands/questions.ts";
 import { runStatus } from "./commands/status.ts";
 import { runSurveys } from "./commands/surveys.ts";
@@ -33,6 +34,7 @@ const USAGE = `Usage: rinde <command> [options]
   questions extend <radicado> --until <YYYY-MM-DD> --reason <reason> [--as <official id>]
   questions export [--out <file.csv> [--force]] [--office <key>] [--status <status>]
   questions report [--office <key>] [--json]                 (answered questions and citizens' satisfaction with the answers)
+  questions publish <radicado> [--summary <text>] [--answer | --no-answer | --default-answer] [--as <official id>]   (public pages; dialogue answers are published by default)
   commitments add --office <key> --due <YYYY-MM-DD> --text <text> [--district <key>] [--event <id>] [--as <official id>]
   commitments progress <number> --percent <0-100> --note <text> [--evidence <url>] [--as <official id>]
   commitments cancel <number> --reason <reason> [--as <official id>]
@@ -54,6 +56,7 @@ const USAGE = `Usage: rinde <command> [options]
   events questions <id> [--json]
   events mark-answered <id> <radicado>… [--summary <text>] [--as <official id>]   (after the event; the rest stay open, 15 business days)
   events held <id> [--as <official id>]
+  events minutes <id> [--url <minutes link>] [--recording <link>] [--as <official id>]   (shown on the public event page)
   events report <id> [--out <file.csv> [--force]] [--json] (questions with their answers, for publication)
   announcements send (--event <id> [--text <note>] | --text <message>) (--everyone | --topics a,b --districts x,y | --rsvps <event id> [--rsvps-any])
                 [--at "YYYY-MM-DD HH:MM"] [--yes] [--watch | --no-watch] [--as <official id>] [--json]
@@ -63,6 +66,8 @@ const USAGE = `Usage: rinde <command> [options]
   surveys list [--runs] [--survey <id>] [--json]
   surveys send <survey> --segment everyone|topic:<key>|district:<key>|event:<id>|office:<key>|channel:<id> [--label <text>] [--office <key>] [--as <official id>]
   surveys import <run id|survey> <file.csv> [--event <id>] [--office <key>] [--label <text>] [--as <official id>]
+  surveys publish <survey> [--withdraw] [--as <official id>]   (aggregated results on the public pages, small counts withheld)
+  opendata export --out <dir> [--force] [--lang es|en]      (datos.gov.co files: five datasets and their dictionaries, CSV and JSON)
   surveys results --run <id>|--survey <id>|--office <key>|--event <id> [--csv <out.csv> [--force]] [--locale es|en] [--json]
   plan load|import|status|show|progress|publish-answers|report …   (accountability plan; "rinde plan help" for the options)
 
@@ -78,6 +83,7 @@ const COMMANDS: Record<string, Command> = {
   events: runEvents,
   offices: runOffices,
   officials: runOfficials,
+  opendata: runOpenData,
   plan: runPlan,
   questions: runQuestions,
   status: runStatus,

@@ -15,6 +15,7 @@ import { actorFrom } from "../actor.ts";
 import { parse, required } from "../args.ts";
 import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
+import { runEventMinutes } from "./publication.ts";
 
 const SERVICE_ERRORS: Record<Exclude<EventServiceError["code"], "invalid">, string> = {
   not_allowed: "that official may not manage events (only communications staff and admins)",
@@ -110,6 +111,7 @@ function printEvent(runtime: Runtime, event: EventRecord, json: boolean | undefi
 }
 
 const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = {
+  minutes: runEventMinutes,
   list(runtime, args) {
     const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } });
     const events = runtime.app.repos.events.list(values.all ? {} : { fromMs: runtime.app.clock.nowMs() });

@@ -9,6 +9,7 @@ import { parse, required } from "../args.ts";
 import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 import { dueDateExplanation, dueDateLines, runExtend } from "./deadlines.ts";
+import { runQuestionPublish } from "./publication.ts";
 import { runQuestionsReport } from "./surveys.ts";
 
 const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn"];
@@ -91,6 +92,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
   },
   extend: runExtend,
   report: runQuestionsReport,
+  publish: runQuestionPublish,
   export(runtime, args) {
     const { values } = parse(args, { out: { type: "string" }, force: { type: "boolean" }, office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } });
     const rows = rowsWithDeadline(runtime, runtime.app.repos.questions.list(listFilter(runtime, values)));

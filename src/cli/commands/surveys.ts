@@ -13,6 +13,7 @@ import { actorFrom } from "../actor.ts";
 import { parse, readInputFile, required } from "../args.ts";
 import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
+import { runSurveyPublish } from "./publication.ts";
 
 const BAR_WIDTH = 30;
 
@@ -183,7 +184,7 @@ function results(runtime: Runtime, args: string[]): void {
   process.stdout.write(blocks.length ? `${blocks.map((b) => blockText(runtime, b, locale)).join("\n\n")}\n` : "No survey runs match.\n");
 }
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = { list, send, import: importCsv, results };
+const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = { list, send, import: importCsv, results, publish: runSurveyPublish };
 
 export function runSurveys(runtime: Runtime, args: string[]): void {
   const [sub, ...rest] = args;

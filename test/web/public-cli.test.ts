@@ -1,0 +1,46 @@
+/** The staff commands of issue 15: publish a question's summary, an event's minutes, a survey; export open data. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runEventMinutes, runOpenData, runQuestionPublish } from "../../src/cli/commands/publication.ts";
+import { PUBLICATION_EVENT } from "../../src/services/transparency/publication.ts";
+import { captureOutput } from "../integration/surveys-helpers.ts";
+import { seedPublicData, type Seeded } from "./public-seed.ts";
+
+let s: Seeded;
+beforeAll(async () => {
+  s = await seedPublicData();
+}, 60_000);
+afterAll(async () => {
+  await s.server.close();
+  await s.h.close();
+});
+
+describe("rinde publication commands", () => {
+  it("publishes an ordinary answer with a summary and records who changed what", () => {
+    const ref = s.references.onTime!;
+    const out = captureOutput(() => runQuestionPublish(s.h.runtime, [ref, "--summary", "Arreglo de una vía", "--answer"]));
+    expect(out.error).toBeUndefined();
+    expect(out.stdout).toContain("answer published");
+    const q = s.h.runtime.app.repos.questions.byReference(ref)!;
+    const entry = s.h.runtime.app.repos.questions.lastEvent(q.id, PUBLICATION_EVENT)!;
+    expect(JSON.parse(entry.data)).toEqual({ before: { publishAnswer: null, summary: null }, after: { publishAnswer: true, summary: "Arreglo de una vía" } });
+    expect(entry.actor).toBe("cli");
+    expect(captureOutput(() => runQuestionPublish(s.h.runtime, [ref, "--answer"])).error?.message).toMatch(/nothing to change/);
+  });
+
+  it("refuses a minutes link that is not http(s)", () => {
+    expect(captureOutput(() => runEventMinutes(s.h.runtime, ["1", "--url", "javascript:alert(1)"])).error?.message).toMatch(/http/);
+  });
+
+  it("exports the five datasets and dictionaries, with the same keys in CSV and JSON", () => {
+    const dir = join(s.h.dir, "datos");
+    const out = captureOutput(() => runOpenData(s.h.runtime, ["export", "--out", dir]));
+    expect(out.error).toBeUndefined();
+    expect(readdirSync(dir)).toHaveLength(20);
+    const csv = readFileSync(join(dir, "compromisos_rendicion_cuentas.csv"), "utf8");
+    const json = JSON.parse(readFileSync(join(dir, "compromisos_rendicion_cuentas.json"), "utf8")) as Record<string, unknown>[];
+    expect(csv.split("\r\n")[0]).toBe(Object.keys(json[0]!).join(","));
+    expect(json.find((r) => r.numero_compromiso === 1)).toMatchObject({ codigo_divipola: "00000", porcentaje_avance: 40, ultima_evidencia: "https://example.org/fotos-parque" });
+  });
+});
