@@ -54,7 +54,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const surveys = loadSurveySet(join(options.flowsDir ?? FLOWS_DIR, "surveys"), { locales: translator.locales, hasKey: (locale, key) => translator.hasKey(locale, key) });
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
   const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
-  const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator });
+  const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL });
   const engine = createEngine(flows);
   return {
     env,

@@ -23,6 +23,8 @@ const envSchema = z.object({
   RINDE_DB_SYNC: z.enum(["normal", "full"]).default("normal"),
   RINDE_CONSOLE: z.enum(["auto", "on", "off"]).default("auto"),
   RINDE_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Where the public transparency pages are served (issue 15); chat messages link to them when set. */
+  RINDE_PUBLIC_URL: z.string().url().regex(/^https?:\/\//, "an http(s) address").optional(),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "a token from @BotFather, like 123456:ABC-DEF...")
@@ -45,6 +47,7 @@ const hints: Record<string, string> = {
   RINDE_PROFILE: "Use a profile name (default, bucaramanga, pasto, ibague, cartagena) or a YAML path",
   RINDE_LOG_LEVEL: "Use one of fatal, error, warn, info, debug, trace, silent",
   TELEGRAM_BOT_TOKEN: "Copy the token @BotFather gave you, or unset the variable to disable Telegram",
+  RINDE_PUBLIC_URL: "Use the public pages' address, e.g. https://rinde.example.gov.co, or unset it",
   WHATSAPP_ENABLED: "Use 1 to enable WhatsApp or 0 to disable it",
   WHATSAPP_RATE_PER_MINUTE: "Use a whole number of messages per minute from 1 to 120 (default 12; keep it low)",
   WHATSAPP_SEND_JITTER_MS: "Use milliseconds from 0 to 60000 (default 3000)",

@@ -12,6 +12,7 @@ import { formatLongDate, toLocalDate } from "../core/calendar/index.ts";
 import type { CommitmentRow, CommitmentUpdateRow } from "../db/repositories/commitments.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { publicLinkLine } from "./transparency/links.ts";
 import { officeTargets, sendToTargets } from "./office-targets.ts";
 
 export const COMMITMENT_JOB_KINDS = {
@@ -109,7 +110,7 @@ export function updateText(app: AppContext, locale: string, commitment: Commitme
     evidenceLine,
     dueDateText: dueDateText(commitment.dueDate, locale),
   });
-  return `${body}\n\n${render(app, locale, "commitments.notify.footer")}`;
+  return `${body}\n\n${render(app, locale, "commitments.notify.footer")}${publicLinkLine(app, locale, "commitment", `/compromisos/${commitment.number}`)}`;
 }
 
 function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kind: "welcome" }>, nowMs: number): number {
@@ -125,7 +126,7 @@ function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kin
       eventName: eventLabel(app, r.locale, notice.eventId) ?? "",
       total: commitments.length,
       numbers,
-    });
+    }) + publicLinkLine(app, r.locale, "event", `/eventos/${notice.eventId}`);
     if (sendToCitizen(app, r.citizenId, `cm:welcome:c${commitments[0]!.id}:cit${r.citizenId}`, text, nowMs)) reached++;
   }
   return reached;

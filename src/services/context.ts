@@ -19,6 +19,8 @@ export interface AppContext {
   readonly router: Router;
   /** Variables every text may use: the entity's name, the notice fields, the legal terms. */
   textGlobals: Record<string, unknown>;
+  /** The public pages' base address without a trailing slash (RINDE_PUBLIC_URL), or null: then chats carry no links. */
+  publicUrl: string | null;
   /**
    * Teaches the router the reassignments recorded since the last call, including those made by
    * another process (the CLI), so corrections apply without a restart. Cheap: one indexed query.
@@ -26,7 +28,7 @@ export interface AppContext {
   learnNewCorrections(): void;
 }
 
-export function createAppContext(input: { db: Db; clock: Clock; profile: Profile; translator: Translator }): AppContext {
+export function createAppContext(input: { db: Db; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string }): AppContext {
   const { db, clock, profile, translator } = input;
   const repos = createRepos(db);
   repos.offices.syncFromProfile(profile.offices, clock.nowMs());
@@ -56,6 +58,7 @@ export function createAppContext(input: { db: Db; clock: Clock; profile: Profile
       return router;
     },
     textGlobals: textGlobalsOf(profile),
+    publicUrl: input.publicUrl ? input.publicUrl.replace(/\/+$/, "") : null,
     learnNewCorrections() {
       if (router) learnNewCorrections();
     },

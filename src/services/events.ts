@@ -14,6 +14,7 @@ import type { EventRecord, RsvpAnswer } from "../db/repositories/events.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { createSystemAnnouncement } from "./announcements.ts";
 import { officeName, render, type AppContext } from "./context.ts";
+import { publicPageUrl } from "./transparency/links.ts";
 import { planEventReminders } from "./event-jobs.ts";
 import { restartEventQuestionTerms } from "./event-questions.ts";
 import { districtsOf, topicsOf } from "./subscriptions.ts";
@@ -220,6 +221,9 @@ export function eventCard(app: AppContext, event: CardFields, locale: string): s
   if (event.districts.length) lines.push(render(app, locale, "events.card_districts", { districts: districtNames(app, event.districts) }));
   if (event.officeKey) lines.push(render(app, locale, "events.card_office", { officeName: officeName(app, event.officeKey) }));
   if (event.description) lines.push("", event.description);
+  // A saved event (not a wizard draft) links to its public page when RINDE_PUBLIC_URL is set.
+  const url = "id" in event && typeof event.id === "number" ? publicPageUrl(app, `/eventos/${event.id}`, locale) : null;
+  if (url) lines.push("", render(app, locale, "publico.chat.event", { url }));
   return lines.join("\n");
 }
 

@@ -83,7 +83,8 @@ describe("flow validation", () => {
     edit("info.yaml", "type: message", "type: mesage");
     const message = problems();
     expect(message).toMatch(/help\.yaml › steps › 0.*(txt|text)/);
-    expect(message).toMatch(/info\.yaml › steps › 0 › type/);
+    // info.yaml: step 0 is the public-site link action (issue 15), step 1 the message.
+    expect(message).toMatch(/info\.yaml › steps › 1 › type/);
   });
 
   it("rejects loops that never wait for the citizen", () => {

@@ -10,6 +10,7 @@ import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/comm
 import type { MenuOption } from "../../engine/engine.ts";
 import type { ActionContext, ActionDefinition, ActionOutcome } from "../actions.ts";
 import { dueDateText, officeName, render } from "../context.ts";
+import { publicPageUrl } from "../transparency/links.ts";
 import { eventLabel, quote, statusText } from "../commitment-notices.ts";
 import { followCommitment, unfollowCommitment } from "../commitments.ts";
 
@@ -85,6 +86,8 @@ function detailData(ctx: ActionContext, c: CommitmentRow): Record<string, unknow
   if (c.eventId !== null) lines.push(r(ctx, "commitments.detail_event", { name: eventLabel(app, locale, c.eventId) ?? "" }));
   if (c.districtKey) lines.push(r(ctx, "commitments.detail_district", { name: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? c.districtKey }));
   if (c.status === "cancelled" && c.statusReason) lines.push(r(ctx, "commitments.detail_reason", { reason: c.statusReason }));
+  const url = publicPageUrl(app, `/compromisos/${c.number}`, locale);
+  if (url) lines.push(r(ctx, "publico.chat.commitment", { url }));
   const progress = app.repos.commitments
     .history(c.id)
     .filter((u) => u.kind === "progress")
