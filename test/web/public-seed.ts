@@ -27,7 +27,8 @@ export interface Seeded {
   references: Record<string, string>;
 }
 
-export async function seedPublicData(): Promise<Seeded> {
+/** `setup` runs on the bare Fastify instance before the plugin (e.g. the real server's CSP header). */
+export async function seedPublicData(setup?: (server: FastifyInstance) => void): Promise<Seeded> {
   const h = await createHarness();
   const app = h.runtime.app;
   const day = 86_400_000;
@@ -99,6 +100,7 @@ export async function seedPublicData(): Promise<Seeded> {
   ok(setSurveyPublished(app, CLI, "answer_clarity", true));
 
   const server = Fastify();
+  setup?.(server);
   await registerPublicSite(server, { app });
   await server.ready();
   const secrets = [
