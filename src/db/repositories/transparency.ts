@@ -4,7 +4,7 @@
  * citizen's text or identity: published text is the office's summary and answer, and only when
  * the question is publishable.
  */
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { commitments, commitmentUpdates, events, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
 
@@ -143,9 +143,28 @@ export function createTransparencyRepo(db: Db) {
     changes(subjectKind: "event" | "survey", subjectId: string) {
       return db.select().from(publicationLog).where(and(eq(publicationLog.subjectKind, subjectKind), eq(publicationLog.subjectId, subjectId))).orderBy(asc(publicationLog.id)).all();
     },
-    /** The last commitment update id (for the cache); exposed for tests. */
-    lastCommitmentUpdateId(): number {
-      return db.select({ id: max(commitmentUpdates.id) }).from(commitmentUpdates).get()?.id ?? 0;
+    /** The last question history entry: every change to a question appends one (DESIGN.md invariant 7). */
+    lastQuestionEventId(): number {
+      return db.select({ id: max(questionEvents.id) }).from(questionEvents).get()?.id ?? 0;
+    },
+    /** Filing instants of the questions changed after history entry `afterId`, up to `throughId` (primary key range). */
+    filedAtOfChangedSince(afterId: number, throughId: number): number[] {
+      return db
+        .selectDistinct({ at: questions.filedAtMs })
+        .from(questionEvents)
+        .innerJoin(questions, eq(questions.id, questionEvents.questionId))
+        .where(and(gt(questionEvents.id, afterId), lte(questionEvents.id, throughId)))
+        .all()
+        .map((r) => r.at);
+    },
+    /** Filing instants of open questions whose due date is in [from, to): they became overdue (index questions_status_due). */
+    filedAtOfOpenDueBetween(from: string, to: string): number[] {
+      return db
+        .selectDistinct({ at: questions.filedAtMs })
+        .from(questions)
+        .where(and(eq(questions.status, "open"), gte(questions.dueDate, from), lt(questions.dueDate, to)))
+        .all()
+        .map((r) => r.at);
     },
   };
 }

@@ -3,10 +3,13 @@
  * answer figures, dialogue questions with their published parts, events, commitments and
  * published surveys. Nothing here reads a citizen's identity or text.
  *
- * Caching: the answer figures cost one pass over the covering index, so they are kept in memory
- * and recomputed only when the data version changes (a max over primary keys, microseconds) or the
- * local date changes (overdue depends on it), and at most once per `refreshMs` (pages say when
- * the figures were computed). Everything else is a handful of indexed reads.
+ * Maintained aggregates: the answer figures are computed once (one pass over the covering index
+ * `questions_public_stats`) and kept in memory per filing month. Afterwards only the months that
+ * changed are recomputed: those of the questions with new history entries (every change to a
+ * question appends one, DESIGN.md invariant 7; found by primary-key range) and, when the local date
+ * turns, those of open questions that just became overdue (index questions_status_due). A month is
+ * a few thousand rows even at a million questions. At most one update per `refreshMs`.
+ * Everything else is a handful of indexed reads.
  */
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { OPEN_COMMITMENT_STATUSES, type CommitmentStatus } from "../../core/commitments.ts";
@@ -50,23 +53,44 @@ export interface PublicDataOptions {
   refreshMs?: number;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A window of filing instants that holds the whole local month `YYYY-MM` (two days of margin on
+ * each side cover any zone's offset); callers keep only the month they asked for.
+ */
+function monthWindow(month: string): { fromMs: number; toMs: number } {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return { fromMs: Date.UTC(y, m - 1, 1) - 2 * DAY_MS, toMs: Date.UTC(y, m, 1) + 2 * DAY_MS };
+}
+
 export function createPublicData(app: AppContext, options: PublicDataOptions = {}): PublicData {
   const refreshMs = options.refreshMs ?? 60_000;
-  let cached: { key: string; atMs: number; stats: AnswerStats & { computedAtMs: number } } | undefined;
+  let cached: { lastEventId: number; atMs: number; stats: AnswerStats & { computedAtMs: number } } | undefined;
   const today = () => toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const minCount = app.profile.transparency.minCount;
 
   const answerStats = () => {
     const nowMs = app.clock.nowMs();
-    const key = `${app.repos.transparency.dataVersion()}@${today()}`;
-    const fresh = cached && (cached.key === key || (nowMs - cached.atMs < refreshMs && cached.stats.today === today()));
-    if (!fresh) {
+    const lastEventId = app.repos.transparency.lastQuestionEventId();
+    const date = today();
+    if (!cached) {
       const first = app.repos.transparency.firstFiledAtMs() ?? nowMs;
-      // Whole months from the first filing's month (a day early: any zone's local month start is after it).
-      const from = Date.UTC(new Date(first).getUTCFullYear(), new Date(first).getUTCMonth(), 1) - 86_400_000;
-      cached = { key, atMs: nowMs, stats: { ...computeAnswerStats(app, from, nowMs + 1), computedAtMs: nowMs } };
+      cached = { lastEventId, atMs: nowMs, stats: { ...computeAnswerStats(app, monthWindow(toLocalDate(new Date(first), app.profile.timezone).slice(0, 7)).fromMs, nowMs + DAY_MS), computedAtMs: nowMs } };
+    } else if ((lastEventId !== cached.lastEventId || date !== cached.stats.today) && (nowMs - cached.atMs >= refreshMs || date !== cached.stats.today)) {
+      const touched = app.repos.transparency.filedAtOfChangedSince(cached.lastEventId, lastEventId);
+      if (date !== cached.stats.today) touched.push(...app.repos.transparency.filedAtOfOpenDueBetween(cached.stats.today, date));
+      const months = new Set(touched.map((ms) => toLocalDate(new Date(ms), app.profile.timezone).slice(0, 7)));
+      const byMonth = new Map(cached.stats.byMonth);
+      for (const month of months) {
+        const { fromMs, toMs } = monthWindow(month);
+        const fresh = computeAnswerStats(app, fromMs, toMs).byMonth.get(month);
+        if (fresh) byMonth.set(month, fresh);
+        else byMonth.delete(month);
+      }
+      cached = { lastEventId, atMs: nowMs, stats: { today: date, byMonth, computedAtMs: nowMs } };
     }
-    return cached!.stats;
+    return cached.stats;
   };
 
   const officeRow = (officeKey: string, figures: AnswerFigures): OfficeRow => ({
