@@ -76,6 +76,10 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
     serve(request, reply, () => html(build(langOf(request.query), request)));
 
   await fastify.register(async (site) => {
+    // The one full pass over the answer figures happens before the server takes requests.
+    site.addHook("onReady", async () => {
+      data.answerStats();
+    });
     site.get("/", page((lang) => pages.home(lang)));
     site.get("/respuestas", page((lang, r) => pages.answers(lang, (r.query as { periodo?: string }).periodo)));
     site.get("/respuestas/:office", page((lang, r) => pages.officeAnswers(lang, (r.params as { office: string }).office)));
