@@ -648,6 +648,7 @@ export const answerReports = sqliteTable(
     publishedAtMs: integer("published_at_ms").notNull(),
   },
   (t) => [index("answer_reports_published").on(t.publishedAtMs), index("answer_reports_event").on(t.eventId)],
+);
 
 /** Surveys whose aggregated results are shown on the public pages (issue 15); absent = not published. */
 export const surveyPublications = sqliteTable("survey_publications", {
