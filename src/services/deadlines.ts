@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { toLocalDate, type LocalDate } from "../core/calendar/index.ts";
+import { holidayLawCitations, NATIONAL_CALENDAR_VERSION } from "../core/calendar/holiday-laws.ts";
 import { isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, reachedStage, type AlertStage } from "../core/deadline-schedule.ts";
 import { inTransaction } from "../db/client.ts";
 import type { JobRow } from "../db/repositories/jobs.ts";
@@ -35,6 +36,8 @@ const DONE: JobOutcome = { kind: "done" };
 /** Questions listed by name in a digest; the rest are counted. */
 const DIGEST_MAX_ITEMS = 10;
 const CALENDAR_FINGERPRINT_KEY = "calendar.fingerprint";
+/** The holiday laws (citations, JSON array) in force at the last start: a new one is named to citizens. */
+const CALENDAR_LAWS_KEY = "calendar.laws";
 
 function today(app: AppContext, nowMs: number): LocalDate {
   return toLocalDate(new Date(nowMs), app.profile.timezone);
@@ -196,16 +199,23 @@ export function calendarFingerprint(app: AppContext, nowMs: number): string {
     }
   }
   const { timezone, officeHours, nonWorkingDays } = app.profile;
-  const doc = JSON.stringify({ timezone, officeHoursEnd: officeHours.end, local: [...nonWorkingDays].sort(), national });
+  const doc = JSON.stringify({ timezone, officeHoursEnd: officeHours.end, local: [...nonWorkingDays].sort(), national, version: NATIONAL_CALENDAR_VERSION });
   return createHash("sha256").update(doc).digest("hex").slice(0, 32);
+}
+
+/** Why due dates are being recomputed: the laws new since the last start, if any (else a profile change). */
+export interface CalendarChange {
+  newLaws: readonly string[];
 }
 
 /**
  * Recomputes the due date of every open question; a changed one gets a history event, new alerts
- * and, when the date moved later, a notice to the citizen. Paused questions get their due date when
- * the term restarts. Also plans the jobs of questions filed before jobs existed. Idempotent.
+ * and, when the date moved later, a notice to the citizen naming the cause (a new holiday law, or
+ * the entity's new non-working day). Paused questions get their due date when the term restarts.
+ * Also plans the jobs of questions filed before jobs existed. Idempotent.
  */
-export function recomputeDueDates(app: AppContext, nowMs: number): { checked: number; changed: number } {
+export function recomputeDueDates(app: AppContext, nowMs: number, change: CalendarChange = { newLaws: [] }): { checked: number; changed: number } {
+  const law = change.newLaws.join(", ");
   let changed = 0;
   const open = app.repos.questions.list({ status: "open" });
   for (const question of open) {
@@ -216,9 +226,10 @@ export function recomputeDueDates(app: AppContext, nowMs: number): { checked: nu
     }
     changed++;
     app.repos.questions.update(question.id, { dueDate, ...(question.extendedTo ? { extendedTo: dueDate } : {}), updatedAtMs: nowMs });
-    app.repos.questions.addEvent(question.id, "due_date_recomputed", "system", nowMs, { from: question.dueDate, to: dueDate, reason: "calendar_changed" });
+    app.repos.questions.addEvent(question.id, "due_date_recomputed", "system", nowMs, { from: question.dueDate, to: dueDate, reason: "calendar_changed", ...(law ? { law, calendarVersion: NATIONAL_CALENDAR_VERSION } : {}) });
     const updated = app.repos.questions.byId(question.id)!;
-    if (dueDate > question.dueDate) notifyCitizen(app, updated, `q:${question.id}:recomputed:${dueDate}`, "deadlines.notify.recomputed", { previousDueDateText: dueDateText(question.dueDate, localeOf(app, question)) });
+    const textKey = law ? "deadlines.notify.recomputed_law" : "deadlines.notify.recomputed";
+    if (dueDate > question.dueDate) notifyCitizen(app, updated, `q:${question.id}:recomputed:${dueDate}`, textKey, { law, previousDueDateText: dueDateText(question.dueDate, localeOf(app, question)) });
     replanAlerts(app, updated, nowMs);
   }
   for (const question of app.repos.questions.list({ status: "info_requested" })) {
@@ -231,17 +242,21 @@ export function recomputeDueDates(app: AppContext, nowMs: number): { checked: nu
 /**
  * Start-up work of the bot, in one transaction so a second process starting at the same time waits
  * and then finds it done: recompute due dates if the calendar changed since the last start (a
- * profile added a local non-working day), and plan every office's next digest.
+ * profile added a local non-working day, or an upgrade brought a holiday law: NATIONAL_CALENDAR_VERSION),
+ * and plan every office's next digest.
  */
 export function prepareDeadlines(app: AppContext): { recomputed: boolean; changed: number } {
   return inTransaction(app.db, () => {
     const nowMs = app.clock.nowMs();
     const fingerprint = calendarFingerprint(app, nowMs);
     let result = { recomputed: false, changed: 0 };
+    const laws = holidayLawCitations();
     if (app.repos.appState.get(CALENDAR_FINGERPRINT_KEY) !== fingerprint) {
-      result = { recomputed: true, changed: recomputeDueDates(app, nowMs).changed };
+      const known = new Set(JSON.parse(app.repos.appState.get(CALENDAR_LAWS_KEY) ?? "[]") as string[]);
+      result = { recomputed: true, changed: recomputeDueDates(app, nowMs, { newLaws: laws.filter((l) => !known.has(l)) }).changed };
       app.repos.appState.set(CALENDAR_FINGERPRINT_KEY, fingerprint, nowMs);
     }
+    app.repos.appState.set(CALENDAR_LAWS_KEY, JSON.stringify(laws), nowMs);
     ensureDigests(app, nowMs);
     return result;
   });

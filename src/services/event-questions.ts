@@ -14,8 +14,9 @@ import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { EventRecord } from "../db/repositories/events.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { render, type AppContext } from "./context.ts";
+import { dueDateText, render, type AppContext } from "./context.ts";
 import { replanAlerts } from "./deadline-jobs.ts";
+import { notifyCitizen } from "./notify.ts";
 import { isUpcoming, whenText } from "./events.ts";
 import { answerQuestion, dueDateFrom, fileQuestion, type QuestionError } from "./questions.ts";
 
@@ -35,7 +36,8 @@ export function fileEventQuestion(app: AppContext, citizen: CitizenContext, chan
 
 /**
  * Moves the legal term of an event's open questions to start at `fromMs` (the event was moved, or
- * cancelled: then from the cancellation). Records the move in each question's history.
+ * cancelled: then from the cancellation). Records the move in each question's history and tells
+ * the citizen the new answer date (issue 18.1: a date that moves is never moved silently).
  */
 export function restartEventQuestionTerms(app: AppContext, event: EventRecord, fromMs: number): number {
   const nowMs = app.clock.nowMs();
@@ -48,6 +50,9 @@ export function restartEventQuestionTerms(app: AppContext, event: EventRecord, f
     app.repos.questions.update(q.id, { dueDate: due.dueDate, termStartedAtMs: startMs, updatedAtMs: nowMs });
     app.repos.questions.addEvent(q.id, "term_moved", "system", nowMs, { eventId: event.id, eventStatus: event.status, from: q.dueDate, to: due.dueDate });
     replanAlerts(app, { id: q.id, dueDate: due.dueDate }, nowMs);
+    const locale = app.repos.citizens.get(q.citizenId)?.locale ?? DEFAULT_LOCALE;
+    const textKey = event.status === "cancelled" ? "citizen_flow.event_term.cancelled" : "citizen_flow.event_term.moved";
+    notifyCitizen(app, { ...q, dueDate: due.dueDate }, `q:${q.id}:term_moved:${nowMs}:${due.dueDate}`, textKey, { title: event.title, previousDueDateText: dueDateText(q.dueDate, locale) });
     moved++;
   }
   return moved;

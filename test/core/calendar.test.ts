@@ -1,6 +1,9 @@
 import { getHolidaysForYear, isHoliday } from "colombian-holidays";
 import { describe, expect, it } from "vitest";
+import { applyHolidayLaws, HOLIDAY_LAWS, type HolidayLaw, NATIONAL_CALENDAR_VERSION } from "../../src/core/calendar/holiday-laws.ts";
 import {
+  addCalendarDays,
+  weekdayOf,
   CalendarError,
   computeDueDate,
   createBusinessCalendar,
@@ -14,12 +17,14 @@ import {
 // fixed dates; Ley 51 de 1983 (Ley Emiliani) days moved to the next Monday unless already one;
 // Easter-based days (Holy Thursday −3, Good Friday −2 from Easter Sunday; Ascensión +43,
 // Corpus Christi +64, Sagrado Corazón +71, all Mondays). 2025-06-30 and 2030-07-01 carry two.
+// Ley 2578 de 2026 adds Nuestra Señora del Rosario de Chiquinquirá (9 July, Ley Emiliani) from 2026.
 // ---------------------------------------------------------------------------------------------
 
-type HolidayRule =
+type HolidayRule = (
   | { kind: "fixed"; monthDay: string }
   | { kind: "emiliani"; monthDay: string }
-  | { kind: "easter"; offsetDays: number };
+  | { kind: "easter"; offsetDays: number }
+) & { sinceYear?: number; law?: string };
 
 const RULES: Record<string, HolidayRule> = {
   "Año Nuevo": { kind: "fixed", monthDay: "01-01" },
@@ -40,7 +45,11 @@ const RULES: Record<string, HolidayRule> = {
   "Independencia de Cartagena": { kind: "emiliani", monthDay: "11-11" },
   "Inmaculada Concepción": { kind: "fixed", monthDay: "12-08" },
   Navidad: { kind: "fixed", monthDay: "12-25" },
+  "Nuestra Señora del Rosario de Chiquinquirá": { kind: "emiliani", monthDay: "07-09", sinceYear: 2026, law: "Ley 2578 de 2026" },
 };
+
+/** Holidays that laws newer than the colombian-holidays package created (it does not list them). */
+const NEWER_THAN_PACKAGE = new Set(Object.entries(RULES).filter(([, rule]) => rule.law !== undefined).map(([name]) => name));
 
 const EASTER_SUNDAY: Record<number, LocalDate> = {
   2024: "2024-03-31",
@@ -104,6 +113,7 @@ const OFFICIAL_HOLIDAYS: Record<number, [LocalDate, string][]> = {
     ["2026-06-08", "Corpus Christi"],
     ["2026-06-15", "Sagrado Corazón"],
     ["2026-06-29", "San Pedro y San Pablo"],
+    ["2026-07-13", "Nuestra Señora del Rosario de Chiquinquirá"],
     ["2026-07-20", "Día de la Independencia"],
     ["2026-08-07", "Batalla de Boyacá"],
     ["2026-08-17", "Asunción de la Virgen"],
@@ -124,6 +134,7 @@ const OFFICIAL_HOLIDAYS: Record<number, [LocalDate, string][]> = {
     ["2027-05-31", "Corpus Christi"],
     ["2027-06-07", "Sagrado Corazón"],
     ["2027-07-05", "San Pedro y San Pablo"],
+    ["2027-07-12", "Nuestra Señora del Rosario de Chiquinquirá"],
     ["2027-07-20", "Día de la Independencia"],
     ["2027-08-07", "Batalla de Boyacá"],
     ["2027-08-16", "Asunción de la Virgen"],
@@ -144,6 +155,7 @@ const OFFICIAL_HOLIDAYS: Record<number, [LocalDate, string][]> = {
     ["2028-06-19", "Corpus Christi"],
     ["2028-06-26", "Sagrado Corazón"],
     ["2028-07-03", "San Pedro y San Pablo"],
+    ["2028-07-10", "Nuestra Señora del Rosario de Chiquinquirá"],
     ["2028-07-20", "Día de la Independencia"],
     ["2028-08-07", "Batalla de Boyacá"],
     ["2028-08-21", "Asunción de la Virgen"],
@@ -164,6 +176,7 @@ const OFFICIAL_HOLIDAYS: Record<number, [LocalDate, string][]> = {
     ["2029-06-04", "Corpus Christi"],
     ["2029-06-11", "Sagrado Corazón"],
     ["2029-07-02", "San Pedro y San Pablo"],
+    ["2029-07-09", "Nuestra Señora del Rosario de Chiquinquirá"],
     ["2029-07-20", "Día de la Independencia"],
     ["2029-08-07", "Batalla de Boyacá"],
     ["2029-08-20", "Asunción de la Virgen"],
@@ -184,6 +197,7 @@ const OFFICIAL_HOLIDAYS: Record<number, [LocalDate, string][]> = {
     ["2030-06-24", "Corpus Christi"],
     ["2030-07-01", "Sagrado Corazón"],
     ["2030-07-01", "San Pedro y San Pablo"],
+    ["2030-07-15", "Nuestra Señora del Rosario de Chiquinquirá"],
     ["2030-07-20", "Día de la Independencia"],
     ["2030-08-07", "Batalla de Boyacá"],
     ["2030-08-19", "Asunción de la Virgen"],
@@ -215,8 +229,9 @@ describe("official holiday list 2024–2030 (self-check of the literal list agai
   for (const year of YEARS) {
     it(`${year}: every entry follows its rule`, () => {
       const entries = OFFICIAL_HOLIDAYS[year] ?? [];
-      expect(entries).toHaveLength(18);
-      expect(new Set(entries.map(([, name]) => name))).toEqual(new Set(Object.keys(RULES)));
+      const inForce = Object.entries(RULES).filter(([, rule]) => (rule.sinceYear ?? 0) <= year).map(([name]) => name);
+      expect(entries).toHaveLength(inForce.length);
+      expect(new Set(entries.map(([, name]) => name))).toEqual(new Set(inForce));
       for (const [date, name] of entries) {
         const rule = RULES[name];
         expect(rule, name).toBeDefined();
@@ -242,7 +257,8 @@ describe("official holiday list 2024–2030 (self-check of the literal list agai
 describe("colombian-holidays package against the official list", () => {
   for (const year of YEARS) {
     it(`${year}: the same holidays, in both directions`, () => {
-      const official = OFFICIAL_HOLIDAYS[year] ?? [];
+      // The package predates Ley 2578 de 2026: it is checked on the holidays it knows of.
+      const official = (OFFICIAL_HOLIDAYS[year] ?? []).filter(([, name]) => !NEWER_THAN_PACKAGE.has(name));
       const packageDates = getHolidaysForYear(year).map((holiday) => holiday.celebrationDate);
       expect([...packageDates].sort()).toEqual(official.map(([date]) => date).sort());
       for (const [date, name] of official) expect(isHoliday(utcMidnight(date)), `${date} ${name}`).toBe(true);
@@ -282,6 +298,12 @@ describe("createBusinessCalendar", () => {
     expect(calendar.addBusinessDays("2025-12-05", 1)).toBe("2025-12-09");
     expect(calendar.addBusinessDays("2025-12-19", 15)).toBe("2026-01-14");
     expect(calendar.addBusinessDays("2026-03-31", 2)).toBe("2026-04-06");
+  });
+
+  it("counts Ley 2578 de 2026's holiday (issue 18.1: a term across it ends a day later)", () => {
+    expect(calendar.addBusinessDays("2026-06-26", 15)).toBe("2026-07-22");
+    for (const date of ["2026-07-13", "2027-07-12", "2030-07-15"]) expect(calendar.isBusinessDay(date), date).toBe(false);
+    expect(calendar.isBusinessDay("2025-07-14")).toBe(true); // not before the law's first year
   });
 
   it("adds 0 days: the date itself if a business day, else the next one", () => {
@@ -488,5 +510,27 @@ describe("formatLongDate", () => {
   it("never shifts the day at a year boundary", () => {
     expect(formatLongDate("2026-01-01", "es")).toBe("jueves 1 de enero de 2026");
     expect(formatLongDate("2025-12-31", "en")).toBe("Wednesday, December 31, 2025");
+  });
+});
+
+describe("holiday laws newer than the package (one line per law)", () => {
+  const base = [
+    { date: "2031-03-24", name: "San José" },
+    { date: "2031-12-25", name: "Navidad" },
+  ];
+  const apply = (laws: HolidayLaw[], year = 2031) => applyHolidayLaws(year, base, weekdayOf, addCalendarDays, laws);
+
+  it("adds, moves and abolishes a holiday from the law's first year on, citing the law", () => {
+    const added = apply([{ law: "Ley X de 2030", fromYear: 2031, name: "Nuevo", rule: { kind: "fixed", monthDay: "05-05" } }]);
+    expect(added).toContainEqual({ date: "2031-05-05", name: "Nuevo", law: "Ley X de 2030" });
+    expect(apply([{ law: "Ley X de 2030", fromYear: 2032, name: "Nuevo", rule: { kind: "fixed", monthDay: "05-05" } }])).toEqual(base);
+    const moved = apply([{ law: "Ley Y", fromYear: 2031, name: "San José", replaces: "San José", rule: { kind: "emiliani", monthDay: "04-02" } }]);
+    expect(moved.filter((h) => h.name === "San José")).toEqual([{ date: "2031-04-07", name: "San José", law: "Ley Y" }]);
+    expect(apply([{ law: "Ley Z", fromYear: 2031, removes: "Navidad" }])).toEqual([base[0]]);
+  });
+
+  it("cites Ley 2578 de 2026 and versions the calendar by its laws", () => {
+    expect(HOLIDAY_LAWS.map((l) => l.law)).toContain("Ley 2578 de 2026");
+    expect(NATIONAL_CALENDAR_VERSION).toMatch(/^laws-\d+-[0-9a-f]{8}$/);
   });
 });

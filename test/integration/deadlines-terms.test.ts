@@ -204,11 +204,14 @@ describe("rinde calendar (as a process)", () => {
     const added = cli("calendar", "add-business-days", "2025-12-19", "15");
     expect(added.status, added.stderr).toBe(0);
     expect(added.stdout).toBe("2026-01-14\n");
+    // Issue 18.1: across Ley 2578 de 2026's holiday (Monday 13 July) the term ends a day later.
+    expect(cli("calendar", "add-business-days", "2026-06-26", "15").stdout).toBe("2026-07-22\n");
     const holidays = cli("calendar", "holidays", "2026", "--json");
     const rows = JSON.parse(holidays.stdout) as { date: string; name: string }[];
     expect(rows.map((r) => r.date)).toContain("2026-04-03");
     expect(rows.find((r) => r.date === "2026-03-23")?.name).toBe("San José");
-    expect(rows).toHaveLength(18);
+    expect(rows.find((r) => r.date === "2026-07-13")?.name).toBe("Nuestra Señora del Rosario de Chiquinquirá");
+    expect(rows).toHaveLength(19);
     const bad = cli("calendar", "add-business-days", "2026-02-30", "3");
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toBe("rinde: '2026-02-30' is not a date: use YYYY-MM-DD, e.g. 2026-03-02");

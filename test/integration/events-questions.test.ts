@@ -106,11 +106,16 @@ describe("questions for an event", () => {
     const moved = h.runtime.app.repos.questions.byReference(reference)!;
     expect(moved.dueDate).toBe(dueDateFrom(h.runtime.app, bogota("2026-03-17", "11:00"), 15).dueDate);
     expect(h.runtime.app.repos.questions.lastEvent(moved.id, "term_moved")).toBeDefined();
+    // Issue 18.1: the citizen hears of the new answer date.
+    await h.bot.dispatcher.tick();
+    expect(textsTo(h, "ana", "cambió de fecha").at(-1)).toContain(`su pregunta ${reference}`);
+    expect(h.last("ana")).toMatch(/a más tardar el \S+ \d+ de \S+ de 2026 \(antes era el/);
 
     h.clock.setMs(bogota("2026-03-04", "10:00"));
     expect(cancelEvent(h.runtime.app, { kind: "cli" }, event.id).ok).toBe(true);
     expect(h.runtime.app.repos.questions.byReference(reference)!.dueDate).toBe(dueDateFrom(h.runtime.app, bogota("2026-03-04", "10:00"), 15).dueDate);
     await h.bot.dispatcher.tick();
+    expect(textsTo(h, "ana", "se canceló").at(-1)).toContain(`Su pregunta ${reference}`);
   });
 });
 

@@ -1,6 +1,7 @@
 import { FIRST_HOLIDAY_YEAR, getHolidaysForYear, LAST_HOLIDAY_YEAR } from "colombian-holidays";
 import { CalendarError } from "./errors.ts";
-import type { LocalDate } from "./local-date.ts";
+import { applyHolidayLaws } from "./holiday-laws.ts";
+import { addCalendarDays, type LocalDate, weekdayOf } from "./local-date.ts";
 
 /** A Colombian national holiday as observed (after any Ley Emiliani move to Monday). */
 export interface NationalHoliday {
@@ -11,8 +12,9 @@ export interface NationalHoliday {
 
 /**
  * The national holidays come from `colombian-holidays` (Ley 51 de 1983 moves and Easter offsets
- * included). test/core/calendar.test.ts checks every holiday of 2024–2030 against a list written
- * out by hand from the law, so a wrong package release fails the build instead of a due date.
+ * included), changed by the newer laws of `holiday-laws.ts` (Ley 2578 de 2026, ...).
+ * test/core/calendar.test.ts checks every holiday of 2024–2030 against a list written out by hand
+ * from the law, so a wrong package release or a missing law fails the build instead of a due date.
  */
 const holidaysByYear = new Map<number, ReadonlyMap<LocalDate, string>>();
 
@@ -37,10 +39,12 @@ function loadNationalHolidays(year: number): ReadonlyMap<LocalDate, string> {
     );
   }
   const byDate = new Map<LocalDate, string>();
-  // Sorted by celebrationDate by the package; re-sorted below anyway so the order is ours to promise.
-  for (const holiday of getHolidaysForYear(year)) {
-    const previous = byDate.get(holiday.celebrationDate);
-    byDate.set(holiday.celebrationDate, previous ? `${previous} / ${holiday.name.es}` : holiday.name.es);
+  const fromPackage = getHolidaysForYear(year).map((h) => ({ date: h.celebrationDate, name: h.name.es }));
+  // Sorted by date below (stable: the package's order, then the laws', on a shared date).
+  const observed = applyHolidayLaws(year, fromPackage, weekdayOf, addCalendarDays).sort((a, b) => a.date.localeCompare(b.date));
+  for (const holiday of observed) {
+    const previous = byDate.get(holiday.date);
+    byDate.set(holiday.date, previous ? `${previous} / ${holiday.name}` : holiday.name);
   }
   return new Map([...byDate].sort(([a], [b]) => a.localeCompare(b)));
 }
