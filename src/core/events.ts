@@ -192,8 +192,11 @@ export function quietHoursEndMs(nowMs: number, quiet: QuietHours, timeZone: stri
   return quietUntilMs(nowMs, quiet, timeZone) ?? nowMs;
 }
 
-/** The words that stop announcements (SALIR, BAJA, STOP, CANCELAR), any case, with or without accents. */
-export const STOP_WORDS = ["salir", "baja", "stop", "cancelar"] as const;
+/**
+ * The words that stop announcements (SALIR, BAJA, STOP), any case, with or without accents.
+ * CANCELAR is not one: it cancels the step in progress and nothing else (issue 18.2).
+ */
+export const STOP_WORDS = ["salir", "baja", "stop"] as const;
 
 /** The stop word `text` is (alone, ignoring case, accents, spaces and punctuation), if any. */
 export function stopWordOf(text: string): (typeof STOP_WORDS)[number] | undefined {

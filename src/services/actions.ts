@@ -12,6 +12,7 @@ import { attachmentsFromData, fileQuestion, findOwnQuestion, provideInfo } from 
 import { surveyActions } from "./actions/surveys.ts";
 import { commitmentActions } from "./actions/commitments.ts";
 import { eventActions } from "./actions/events.ts";
+import { unsubscribeActions } from "./actions/unsubscribe.ts";
 import { eventWizardActions } from "./actions/event-wizard.ts";
 import { publicSiteActions } from "./actions/public-site.ts";
 
@@ -225,7 +226,7 @@ function infoRequestVars(app: AppContext, questionId: number, reference: string)
   return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
 }
 
-export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...publicSiteActions };
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...publicSiteActions };
 
 /** Action name → results, for the flow validator. */
 export const ACTION_RESULTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(

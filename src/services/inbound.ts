@@ -61,7 +61,7 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
       return { ...turn, outputs: [{ text: r("chat.unknown_link", {}) }, ...turn.outputs] };
     }
     // Stop words and event shortcuts work at any point of any conversation (issue 6).
-    const shortcut = text ? eventShortcutTurn(app, engine, citizen, current, text, message, r, commandWords) : undefined;
+    const shortcut = text ? eventShortcutTurn(engine, text, r) : undefined;
     return shortcut ?? textTurn(current, text, r);
   }
 

@@ -1,8 +1,9 @@
 /**
  * Citizens' subscriptions to announcements (topics, districts, or everything) and the stop words.
  * Subscribing needs consent (it is personal data: what interests them, where they live);
- * a stop word (SALIR, BAJA, STOP, CANCELAR) ends every subscription, turns their "yes" to coming
- * events into "no" (no reminders) and withdraws announcements still queued for them.
+ * a stop word (SALIR, BAJA, STOP; flows/unsubscribe.yaml) ends every subscription and followed
+ * commitment and withdraws announcements still queued for them; their "yes" to coming events is
+ * dropped only once they confirm. CANCELAR only cancels the step in progress.
  */
 import type { District } from "../config/profile.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
@@ -37,21 +38,31 @@ export function subscribe(app: AppContext, citizen: Pick<CitizenContext, "citize
 
 export interface StopResult {
   subscriptions: number;
-  rsvps: number;
+  /** Commitments the citizen stopped following. */
+  commitments: number;
   withdrawn: number;
 }
 
 /**
- * Stops every announcement to a citizen: subscriptions, "yes" answers to events not yet ended, and
- * bulk messages still queued for their chat. Call inside the caller's transaction.
+ * Stops every notice the citizen did not ask for case by case (SALIR, BAJA, STOP; issue 18.2):
+ * topic, district and "everything" subscriptions, followed commitments, and bulk messages still
+ * queued for their chat. Their "yes" to coming events is NOT touched: that is the citizen's own
+ * appointment and is only dropped when they confirm it ({@link dropAttendance}). Answers to their
+ * own questions keep coming. Call inside the caller's transaction.
  */
 export function stopAnnouncements(app: AppContext, citizenId: number, chat: { channel: string; address: string }): StopResult {
   const nowMs = app.clock.nowMs();
   return {
     subscriptions: app.repos.subscriptions.removeAll(citizenId),
-    rsvps: app.repos.events.withdrawUpcomingRsvps(citizenId, nowMs, nowMs),
+    commitments: app.repos.commitments.unfollowAll(citizenId, nowMs),
     withdrawn: app.repos.outbox.withdrawPendingBulk(chat, "stop word", nowMs),
   };
+}
+
+/** Turns the citizen's "yes" to events not yet ended into "no" (no more reminders); returns how many. */
+export function dropAttendance(app: AppContext, citizenId: number): number {
+  const nowMs = app.clock.nowMs();
+  return app.repos.events.withdrawUpcomingRsvps(citizenId, nowMs, nowMs);
 }
 
 /** The citizen's subscriptions in words, one per line, in their language. */

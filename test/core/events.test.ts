@@ -118,10 +118,10 @@ describe("quiet hours", () => {
 });
 
 describe("stop words", () => {
-  it.each(["SALIR", "salir", "Salír", "BAJA", "bája", "Stop", "STOP!", " cancelar ", "CANCELÁR", "¡Baja!"])("'%s' is a stop word", (text) => {
+  it.each(["SALIR", "salir", "Salír", "BAJA", "bája", "Stop", "STOP!", "¡Baja!"])("'%s' is a stop word", (text) => {
     expect(stopWordOf(text)).toBeDefined();
   });
-  it.each(["salir del tramite", "quiero salir", "bajar", "stopp", "cancelado", "hola"])("'%s' is not", (text) => {
+  it.each(["salir del tramite", "quiero salir", "bajar", "stopp", "cancelado", "hola", "cancelar", "CANCELÁR"])("'%s' is not", (text) => {
     expect(stopWordOf(text)).toBeUndefined();
   });
 });

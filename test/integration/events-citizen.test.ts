@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAnnouncement } from "../../src/services/announcements.ts";
 import { cancelEvent, updateEvent } from "../../src/services/events.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
+import { record } from "./commitments-helpers.ts";
 import { bogota, consentingCitizen, lastShown, makeEvent, runAt, subscribeDirect, textsTo } from "./events-helpers.ts";
 
 let h: Harness;
@@ -177,33 +178,65 @@ describe("subscriptions and stop words", () => {
     expect(textsTo(h, "dora", "Audiencia pública")).toEqual([]);
   });
 
-  it.each(["SALIR", "salír", "Baja", "stop", "  STOP! "])("'%s' stops every announcement at any step", async (word) => {
+  it.each(["SALIR", "salír", "Baja", "stop", "  STOP! "])("'%s' stops notices at once and asks before dropping the citizen's RSVP", async (word) => {
     const event = makeEvent(h);
     const ana = await consentingCitizen(h, "ana");
     subscribeDirect(h, ana, { kind: "all", key: "" });
     await rsvpYes("ana", event.id);
     await h.say("ana", "1"); // in the middle of asking a question
-    const reply = (await h.say("ana", word)).at(-1)!.text;
-    expect(reply).toContain("ya no recibirá avisos ni recordatorios");
+    const [reply] = await h.say("ana", word);
+    expect(reply!.text).toContain("ya no le enviaremos:\n• los avisos que pidió: Todos los eventos y avisos");
+    expect(reply!.text).toContain("Usted dijo que asistirá a:\n• Audiencia pública");
+    expect(reply!.options).toEqual(["Mantener mi asistencia", "Cancelar mi asistencia"]);
     expect(h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
+    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes"); // not before the citizen confirms
+    expect((await h.say("ana", "2")).at(-1)!.text).toContain("cancelamos su asistencia (1)");
     expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("no");
     await runAt(h, "2026-03-09", "09:00");
     expect(textsTo(h, "ana", "Recordatorio")).toEqual([]);
   });
 
-  it("CANCELAR stops announcements when there are some, and otherwise only cancels", async () => {
-    await consentingCitizen(h, "beto");
-    await h.say("beto", "1");
-    expect((await h.say("beto", "cancelar")).at(-1)!.text).toContain("cancelamos lo que estaba haciendo");
-    expect(h.last("beto")).not.toContain("avisos");
+  it("SALIR keeps the RSVP when the citizen chooses to, and its reminders still come", async () => {
+    const event = makeEvent(h);
+    const ana = await consentingCitizen(h, "ana");
+    await rsvpYes("ana", event.id);
+    const [reply] = await h.say("ana", "salir");
+    expect(reply!.text).toContain("Usted no tenía avisos activos de temas, comunas ni compromisos.");
+    expect((await h.say("ana", "mantener")).at(-1)!.text).toContain("mantenemos su asistencia");
+    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes");
+    await runAt(h, "2026-03-09", "09:00");
+    expect(textsTo(h, "ana", "Recordatorio")).toHaveLength(1);
+  });
 
+  it("CANCELAR only cancels the step: subscriptions, RSVPs and followed commitments stay (issue 18.2)", async () => {
+    const event = makeEvent(h);
     const ana = await consentingCitizen(h, "ana");
     subscribeDirect(h, ana, { kind: "topic", key: "salud" });
+    await rsvpYes("ana", event.id);
+    const commitment = record(h, { text: "Pavimentar la calle 10" });
+    h.runtime.app.repos.commitments.follow(commitment.id, ana, h.clock.nowMs());
+    await h.say("ana", "menu");
     await h.say("ana", "1");
-    const text = (await h.say("ana", "Cancelár")).map((m) => m.text).join("\n");
-    expect(text).toContain("ya no recibirá avisos");
-    expect(text).toContain("cancelamos lo que estaba haciendo");
-    expect(h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
+    for (const word of ["cancelar", "Cancelár", "CANCEL"]) {
+      const text = (await h.say("ana", word)).map((m) => m.text).join("\n");
+      expect(text).toContain("cancelamos lo que estaba haciendo");
+      expect(text).not.toContain("avisos");
+    }
+    expect(h.runtime.app.repos.subscriptions.list(ana)).toHaveLength(1);
+    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes");
+    expect(h.runtime.app.repos.commitments.isFollowing(commitment.id, ana)).toBe(true);
+  });
+
+  it("SALIR also stops followed commitments and says so (no more 'no tiene avisos activos' while they keep coming)", async () => {
+    const ana = await consentingCitizen(h, "ana");
+    const commitment = record(h, { text: "Pavimentar la calle 10" });
+    h.runtime.app.repos.commitments.follow(commitment.id, ana, h.clock.nowMs());
+    const [reply] = await h.say("ana", "salir");
+    expect(reply!.text).toContain("• novedades de los compromisos que seguía (1)");
+    expect(reply!.text).toContain("Seguirá recibiendo las respuestas a sus preguntas");
+    expect(h.runtime.app.repos.commitments.isFollowing(commitment.id, ana)).toBe(false);
+    const [again] = await h.say("ana", "baja");
+    expect(again!.text).toContain("Usted no tenía avisos activos");
   });
 
   it("deleting one's data forgets subscriptions and RSVPs and withdraws queued announcements", async () => {

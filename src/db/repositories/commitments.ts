@@ -124,6 +124,14 @@ export function createCommitmentsRepo(db: Db) {
           .run().changes > 0
       );
     },
+    /** Ends every follow of a citizen (a stop word); returns how many were active. */
+    unfollowAll(citizenId: number, nowMs: number): number {
+      return db
+        .update(commitmentFollowers)
+        .set({ unfollowedAtMs: nowMs })
+        .where(and(eq(commitmentFollowers.citizenId, citizenId), isNull(commitmentFollowers.unfollowedAtMs)))
+        .run().changes;
+    },
     /** Deletes every follow of a citizen (the citizen erased their data). */
     deleteFollowersOf(citizenId: number): number {
       return db.delete(commitmentFollowers).where(eq(commitmentFollowers.citizenId, citizenId)).run().changes;

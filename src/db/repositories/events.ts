@@ -125,7 +125,24 @@ export function createEventsRepo(db: Db) {
       return { yes: rows.find((r) => r.answer === "yes")?.count ?? 0, no: rows.find((r) => r.answer === "no")?.count ?? 0 };
     },
 
-    /** Turns a citizen's "yes" answers for events that have not ended into "no" (a stop word). */
+    /** Events not cancelled, ending after `afterMs`, that the citizen said "yes" to, soonest first. */
+    attendingOf(citizenId: number, afterMs: number): EventRecord[] {
+      const rows = db
+        .select()
+        .from(events)
+        .where(
+          and(
+            inArray(events.status, ["scheduled", "changed"]),
+            gt(events.endsAtMs, afterMs),
+            sql`${events.id} in (select ${eventRsvps.eventId} from ${eventRsvps} where ${eventRsvps.citizenId} = ${citizenId} and ${eventRsvps.answer} = 'yes')`,
+          ),
+        )
+        .orderBy(asc(events.startsAtMs), asc(events.id))
+        .all();
+      return withTags(rows);
+    },
+
+    /** Turns a citizen's "yes" answers for events that have not ended into "no" (they chose to drop them). */
     withdrawUpcomingRsvps(citizenId: number, afterMs: number, nowMs: number): number {
       return db
         .update(eventRsvps)

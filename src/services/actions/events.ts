@@ -7,7 +7,7 @@ import type { ActionDefinition, ActionOutcome } from "../actions.ts";
 import { dueDateText, officeName, render } from "../context.ts";
 import { fileEventQuestion } from "../event-questions.ts";
 import { eventCard, eventOptionLabel, isUpcoming, rsvp, sendIcs } from "../events.ts";
-import { districtsOf, stopAnnouncements, subscribe, subscriptionNames, topicsOf } from "../subscriptions.ts";
+import { districtsOf, subscribe, subscriptionNames, topicsOf } from "../subscriptions.ts";
 
 /** Events offered in one list. */
 const MAX_LISTED = 10;
@@ -120,13 +120,6 @@ const subscriptionActions: Record<string, ActionDefinition> = {
       const [kind, key] = str(data.subscriptionChoice).split(":");
       if ((kind !== "topic" && kind !== "district") || !key) return { result: "unknown", data: { subscriptionChoice: null } };
       return added(subscribe(app, citizen, { kind, key }));
-    },
-  },
-  "subscription.stop": {
-    results: ["stopped", "nothing"],
-    run: ({ app, citizen, channel, address }) => {
-      const stopped = stopAnnouncements(app, citizen.citizenId, { channel, address });
-      return { result: stopped.subscriptions + stopped.rsvps + stopped.withdrawn > 0 ? "stopped" : "nothing", clearData: true };
     },
   },
 };
