@@ -8,6 +8,7 @@
  * be posted, and 100 % makes it `done`, late); `cancelled` at any open point, with a reason told to
  * the citizens who follow it. `done` and `cancelled` are final.
  */
+import { isLongerThan, textLength } from "./text-length.ts";
 import { canActOnQuestion, type Actor } from "./authorization.ts";
 import { isLocalDate, type LocalDate } from "./calendar/index.ts";
 
@@ -76,7 +77,7 @@ export function isOpen(status: CommitmentStatus): boolean {
 
 /** Checks a commitment's text: trimmed, not empty, not too long. */
 export function checkText(text: string): CommitmentError | undefined {
-  const length = [...text.trim()].length;
+  const length = textLength(text.trim());
   if (length < MIN_COMMITMENT_TEXT_LENGTH) return "empty_text";
   if (length > MAX_COMMITMENT_TEXT_LENGTH) return "text_too_long";
   return undefined;
@@ -126,7 +127,7 @@ export function applyProgress(current: ProgressState, percent: number, note: str
 }
 
 export function checkNote(note: string): CommitmentError | undefined {
-  const length = [...note.trim()].length;
+  const length = textLength(note.trim());
   if (length === 0) return "note_required";
   return length > MAX_NOTE_LENGTH ? "note_too_long" : undefined;
 }
@@ -135,7 +136,7 @@ export function checkNote(note: string): CommitmentError | undefined {
 export function applyCancel(current: ProgressState, reason: string): Transition {
   if (!isOpen(current.status)) return { ok: false, error: "already_closed" };
   if (!reason.trim()) return { ok: false, error: "reason_required" };
-  if ([...reason.trim()].length > MAX_NOTE_LENGTH) return { ok: false, error: "note_too_long" };
+  if (isLongerThan(reason.trim(), MAX_NOTE_LENGTH)) return { ok: false, error: "note_too_long" };
   return { ok: true, status: "cancelled", progress: current.progress };
 }
 

@@ -4,6 +4,7 @@
  * as staff write them, quiet hours for bulk messages, the stop words, announcement segments and the
  * calendar file (.ics). No clock, no I/O: instants and the time zone are parameters.
  */
+import { isLongerThan } from "./text-length.ts";
 import { createEvent, type EventAttributes } from "ics";
 import { isLocalDate, toWallClock, type LocalDate } from "./calendar/index.ts";
 import type { Actor } from "./authorization.ts";
@@ -85,9 +86,9 @@ export function validateEventDraft(draft: EventDraft, rules: EventRules): EventE
   if (!(EVENT_KINDS as readonly string[]).includes(draft.kind)) errors.push({ code: "unknown_kind", key: draft.kind });
   const title = draft.title.trim();
   if (!title) errors.push({ code: "title_required" });
-  else if ([...title].length > MAX_TITLE_LENGTH) errors.push({ code: "title_too_long" });
-  if ([...draft.description].length > MAX_DESCRIPTION_LENGTH) errors.push({ code: "description_too_long" });
-  if (draft.place && [...draft.place].length > MAX_PLACE_LENGTH) errors.push({ code: "place_too_long" });
+  else if (isLongerThan(title, MAX_TITLE_LENGTH)) errors.push({ code: "title_too_long" });
+  if (isLongerThan(draft.description, MAX_DESCRIPTION_LENGTH)) errors.push({ code: "description_too_long" });
+  if (draft.place && isLongerThan(draft.place, MAX_PLACE_LENGTH)) errors.push({ code: "place_too_long" });
   errors.push(...timeErrors(draft.startsAtMs, draft.endsAtMs, rules.nowMs));
   if (!draft.place?.trim() && !draft.virtualUrl?.trim()) errors.push({ code: "place_or_link_required" });
   if (draft.virtualUrl?.trim() && !isHttpUrl(draft.virtualUrl.trim())) errors.push({ code: "invalid_url" });

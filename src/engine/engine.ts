@@ -6,6 +6,7 @@
 import type { ActionStep, InputStep, MenuStep, Step } from "./flow-schema.ts";
 import { parseRef, type CompiledFlow, type FlowSet } from "./flow-validate.ts";
 import { matchOption, normalizeForMatch } from "./match.ts";
+import { textLength } from "../core/text-length.ts";
 
 /** A citizen's position. `stepId === IDLE` means no step is waiting for an answer. */
 export interface ConversationState {
@@ -109,7 +110,9 @@ export function createEngine(flowSet: FlowSet) {
   }
 
   function onInput(step: InputStep, state: ConversationState, text: string, render: Render): Turn {
-    if (!isValidInput(step, text)) return { state, outputs: [{ text: render(step.invalid, state.data) }] };
+    // The invalid text may state the step's limits ({{minLength}}, {{maxLength}}) and the length sent.
+    const limits = { minLength: step.validate.minLength, maxLength: step.validate.maxLength, length: textLength(text) };
+    if (!isValidInput(step, text)) return { state, outputs: [{ text: render(step.invalid, { ...state.data, ...limits }) }] };
     return enter(step.next, { ...state, data: { ...state.data, [step.save]: text } }, render, []);
   }
 
@@ -180,7 +183,7 @@ const REFERENCE_PATTERN = /^RC-\d{4}-\d{6}$/i;
 
 function isValidInput(step: InputStep, text: string): boolean {
   const { minLength, maxLength, pattern } = step.validate;
-  const length = [...text].length;
+  const length = textLength(text);
   if (minLength !== undefined && length < minLength) return false;
   if (maxLength !== undefined && length > maxLength) return false;
   if (pattern === "reference" && !REFERENCE_PATTERN.test(text.trim())) return false;

@@ -2,6 +2,7 @@
  * The actions flows may call, by name. Each declares the results it returns, so the flow validator
  * can check that every result is handled. Actions run inside the inbound message's transaction.
  */
+import { textLength } from "../core/text-length.ts";
 import type { RequestType } from "../config/profile.ts";
 import { REQUEST_TYPES } from "../config/profile.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
@@ -13,6 +14,7 @@ import { surveyActions } from "./actions/surveys.ts";
 import { commitmentActions } from "./actions/commitments.ts";
 import { eventActions } from "./actions/events.ts";
 import { unsubscribeActions } from "./actions/unsubscribe.ts";
+import { infoReplyActions } from "./actions/info-reply.ts";
 import { eventWizardActions } from "./actions/event-wizard.ts";
 import { publicSiteActions } from "./actions/public-site.ts";
 
@@ -115,7 +117,7 @@ const consentActions: Record<string, ActionDefinition> = {
 const askActions: Record<string, ActionDefinition> = {
   "question.check_text": {
     results: ["ok", "too_short"],
-    run: ({ data }) => (str(data.questionText).trim().length >= MIN_QUESTION_LENGTH ? { result: "ok" } : { result: "too_short", data: { questionText: null } }),
+    run: ({ data }) => (textLength(str(data.questionText).trim()) >= MIN_QUESTION_LENGTH ? { result: "ok" } : { result: "too_short", data: { questionText: null } }),
   },
   "question.route": {
     results: ["confident", "unsure"],
@@ -226,7 +228,7 @@ function infoRequestVars(app: AppContext, questionId: number, reference: string)
   return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
 }
 
-export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...publicSiteActions };
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...infoReplyActions, ...publicSiteActions };
 
 /** Action name → results, for the flow validator. */
 export const ACTION_RESULTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(

@@ -5,6 +5,7 @@
  * it twice. Only citizens with consent and a reachable chat are counted or reached, every message
  * ends with how to stop receiving them, and the dispatcher holds bulk rows during quiet hours.
  */
+import { isLongerThan } from "../core/text-length.ts";
 import { actorLabel, type Actor } from "../core/authorization.ts";
 import { canManageEvents, validateSegment, type Segment, type SegmentError } from "../core/events.ts";
 import { inTransaction } from "../db/client.ts";
@@ -54,7 +55,7 @@ export interface Progress {
 function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): AnnouncementError | undefined {
   const text = input.text?.trim() ?? "";
   if (input.eventId === undefined && !text) return { code: "text_required" };
-  if (text.length > MAX_ANNOUNCEMENT_LENGTH) return { code: "text_too_long" };
+  if (isLongerThan(text, MAX_ANNOUNCEMENT_LENGTH)) return { code: "text_too_long" };
   if (input.scheduledAtMs !== undefined && input.scheduledAtMs < nowMs) return { code: "scheduled_in_past" };
   const segmentError = validateSegment(input.segment, { districtKeys: districtsOf(app).map((d) => d.key), topicKeys: topicsOf(app).map((t) => t.key) });
   if (segmentError) return segmentError;

@@ -7,6 +7,7 @@
  * by a `commitment.notify` job when they end. Outbox keys name the update and the citizen, so a
  * retried job or a replanned notice is sent once.
  */
+import { truncateText } from "../core/text-length.ts";
 import { quietUntilMs } from "../core/quiet-hours.ts";
 import { formatLongDate, toLocalDate } from "../core/calendar/index.ts";
 import type { CommitmentRow, CommitmentUpdateRow } from "../db/repositories/commitments.ts";
@@ -40,8 +41,7 @@ export type CommitmentNotice =
 const QUOTE_LENGTH = 160;
 
 export function quote(text: string, max = QUOTE_LENGTH): string {
-  const chars = [...text.replace(/\s+/g, " ").trim()];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
+  return truncateText(text.replace(/\s+/g, " ").trim(), max);
 }
 
 export function statusText(app: AppContext, locale: string, status: string): string {

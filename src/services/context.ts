@@ -1,4 +1,5 @@
 /** What domain services need, wired once by the composition root (src/main.ts, the CLI, tests). */
+import { MAX_CITIZEN_TEXT_LENGTH } from "../core/text-length.ts";
 import type { Profile, RequestType } from "../config/profile.ts";
 import type { Clock } from "../core/clock.ts";
 import { createBusinessCalendar, formatLongDate, type BusinessCalendar } from "../core/calendar/index.ts";
@@ -79,6 +80,7 @@ function textGlobalsOf(profile: Profile): Record<string, unknown> {
     termGeneral: terms.general.termBusinessDays,
     termInformation: terms.information.termBusinessDays,
     termConsultation: terms.consultation.termBusinessDays,
+    maxTextLength: MAX_CITIZEN_TEXT_LENGTH,
   };
 }
 

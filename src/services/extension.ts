@@ -3,6 +3,7 @@
  * official of the office, before the term ends, sets a new date no later than twice the initial
  * term and gives the reason; the citizen is told both, in their language, through the outbox.
  */
+import { isLongerThan } from "../core/text-length.ts";
 import { actorLabel, canActOnQuestion, type Actor } from "../core/authorization.ts";
 import { toLocalDate, type LocalDate } from "../core/calendar/index.ts";
 import { checkExtension, EXTENSION_RULE, extensionLimitDate, type ExtensionRefusal } from "../core/extension.ts";
@@ -36,7 +37,7 @@ export function extensionLimitOf(app: AppContext, question: QuestionRow): LocalD
  * the question may extend it (its office's officials and head, an admin, the CLI operator).
  */
 export function extendQuestion(app: AppContext, actor: Actor, reference: string, newDate: string, reason: string): ExtendOutcome {
-  if (reason.length > MAX_EXTENSION_REASON_LENGTH) return { ok: false, error: "text_too_long" };
+  if (isLongerThan(reason, MAX_EXTENSION_REASON_LENGTH)) return { ok: false, error: "text_too_long" };
   return inTransaction(app.db, (): ExtendOutcome => {
     const canonical = parseReference(reference);
     const question = canonical ? app.repos.questions.byReference(canonical) : undefined;

@@ -4,6 +4,7 @@
  * Nothing is acknowledged that is not on disk: replies are outbox rows of the same transaction.
  */
 import type { InboundMedia, InboundMessage } from "../channels/channel.ts";
+import { isLongerThan, MAX_CITIZEN_TEXT_LENGTH, textLength } from "../core/text-length.ts";
 import { inTransaction } from "../db/client.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
@@ -14,13 +15,12 @@ import { render, type AppContext } from "./context.ts";
 import { attachmentsFromData } from "./questions.ts";
 import type { StaffReply } from "./staff-buttons.ts";
 import { eventShortcutTurn } from "./event-inbound.ts";
+import { infoReplyTurn } from "./info-reply.ts";
 import { handleEventWizard } from "./event-wizard.ts";
 import { classifySender, handleStaffMessage } from "./staff.ts";
 import { reclaimUnseenSurvey } from "./surveys.ts";
 import { commitCitizenTurn, MENU_OUTBOX_KEY, runActions, sanitizeText } from "./turn.ts";
 
-/** Longest citizen message accepted, in characters (Telegram's own limit is 4096). */
-export const MAX_INBOUND_LENGTH = 4000;
 
 export type HandleResult =
   | { status: "duplicate" }
@@ -62,12 +62,16 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     }
     // Stop words and event shortcuts work at any point of any conversation (issue 6).
     const shortcut = text ? eventShortcutTurn(engine, text, r) : undefined;
-    return shortcut ?? textTurn(current, text, r);
+    if (shortcut) return shortcut;
+    // A reply to an office's information request is that information (issue 18.3), unless it is a command.
+    const infoReply = text && isFreeText(text) && !engine.commandFor(text, commandWords) ? infoReplyTurn(app, engine, citizen, message, text, r) : undefined;
+    return infoReply ?? textTurn(current, text, r);
   }
 
   function textTurn(state: ConversationState, text: string, r: Render): Turn {
     if (!text) return stay(state, r("engine.empty", {}));
-    if (text.length > MAX_INBOUND_LENGTH) return stay(state, r("engine.too_long", { length: text.length, max: MAX_INBOUND_LENGTH }));
+    // One rule for every citizen text, counted as a person sees it (issues 18.5 and 19.7).
+    if (isLongerThan(text, MAX_CITIZEN_TEXT_LENGTH)) return stay(state, r("engine.too_long", { length: textLength(text), max: MAX_CITIZEN_TEXT_LENGTH }));
     const command = engine.commandFor(text, commandWords);
     if (command) return engine.start(command, state.data, r);
     if (/^\/\S+$/.test(text)) return stay(state, r("engine.unknown_command", { command: text.slice(0, 32) }));
@@ -177,6 +181,11 @@ const UNKEPT_FILE_NOTICES: Readonly<Record<string, { withText: string; withoutTe
 };
 /** Most files one question may carry. */
 export const MAX_ATTACHMENTS = 10;
+
+/** Text the flow may take as free text: within the length rule (longer texts get engine.too_long). */
+function isFreeText(text: string): boolean {
+  return !isLongerThan(text, MAX_CITIZEN_TEXT_LENGTH);
+}
 
 function stay(state: ConversationState, text: string): Turn {
   return { state, outputs: [{ text }] };

@@ -4,6 +4,7 @@
  * restarts in full when the citizen answers). Every change is one transaction that also queues the
  * notifications in the outbox, so nothing is announced that is not stored.
  */
+import { isLongerThan } from "../core/text-length.ts";
 import { inertUserText } from "../channels/channel.ts";
 import type { RequestType } from "../config/profile.ts";
 import { actorLabel, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
@@ -141,7 +142,7 @@ function loadForAction(app: AppContext, actor: Actor, reference: string, action:
 
 function checkText(text: string, max: number): QuestionError | undefined {
   if (!text.trim()) return "empty_text";
-  if (text.length > max) return "text_too_long";
+  if (isLongerThan(text, max)) return "text_too_long";
   return undefined;
 }
 

@@ -14,9 +14,11 @@ export const MENU_OUTBOX_KEY = "_menuOutboxId";
 /** Guard against a flow that calls actions forever. */
 const MAX_ACTIONS_PER_TURN = 16;
 
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Zero-width joiner and non-joiner (U+200C, U+200D) stay: they build emoji such as 👨‍👩‍👧 and join letters
+// in some scripts; dropping them would change what the person wrote and how long it is (issue 19.7).
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** NFC-normalized text without control or bidi-override characters, trimmed. */
+/** NFC-normalized text without control, zero-width-space or bidi-override characters, trimmed. */
 export function sanitizeText(text: string): string {
   return text.normalize("NFC").replace(CONTROL_CHARS, "").replace(/\r\n?/g, "\n").trim();
 }

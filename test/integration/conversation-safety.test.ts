@@ -142,7 +142,7 @@ describe("bad input", () => {
   it("refuses messages over the limit without storing them", async () => {
     const huge = "a".repeat(50_000);
     const [reply] = await h.say(ANA, huge);
-    expect(reply?.text).toContain("muy largo");
+    expect(reply?.text).toContain("Su mensaje tiene 50000 caracteres y el máximo es 3000");
     expect(JSON.stringify(state())).not.toContain("aaaa");
   });
 

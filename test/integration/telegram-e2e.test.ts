@@ -214,4 +214,20 @@ describe("Telegram: citizens and office groups", () => {
     for (const part of parts) expect(String(part.params.text).length).toBeLessThanOrEqual(4096);
     expect(String(parts[1]!.params.text).startsWith("La secretaría")).toBe(true);
   });
+
+  it("a citizen's reply to the office's information request is that information, attached at once (issue 18.3)", async () => {
+    h = await createTelegramHarness();
+    const reference = await h.fileQuestion(ANA);
+    const { requestInfo } = await import("../../src/services/questions.ts");
+    expect(requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección exacta está el hueco?").ok).toBe(true);
+    const request = await h.sent(ANA, "¿En qué dirección exacta está el hueco?");
+    const requestMessage = h.fake.sentMessages(ANA).find((m) => "text" in m && m.text.includes("¿En qué dirección exacta")) as Message.TextMessage;
+    expect(String(request.params.text)).toContain("responda a este mensaje");
+
+    const done = await h.push(h.fake.privateText(ANA, "Calle 12 con carrera 8", { replyToMessageId: requestMessage.message_id }), { chatId: ANA });
+    expect(done?.params.text).toContain(`Agregamos su información a la pregunta ${reference}`);
+    const question = h.runtime.app.repos.questions.byReference(reference)!;
+    expect(question.status).toBe("open");
+    expect(h.runtime.app.repos.questions.history(question.id).map((e) => e.kind)).toEqual(["filed", "info_requested", "info_provided"]);
+  });
 });

@@ -3,6 +3,7 @@
  * stored: "1".."5" for a scale, "yes"/"no", the option id of a choice, the trimmed text of a free
  * answer, or a skip. Pure: the words and labels of every language come from the caller.
  */
+import { isLongerThan } from "../text-length.ts";
 import { MAX_TEXT_LENGTH, SCALE_VALUES, type SurveyQuestion } from "./definition.ts";
 
 /** The value a chat menu saves for "skip this question". */
@@ -56,7 +57,7 @@ export function interpretAnswer(question: SurveyQuestion, raw: string, words: An
     return question.optional ? { kind: "skip" } : { kind: "invalid", problem: "required" };
   }
   if (question.type === "text") {
-    return [...text].length > Math.min(question.maxLength, MAX_TEXT_LENGTH) ? { kind: "invalid", problem: "too_long" } : { kind: "value", value: text };
+    return isLongerThan(text, Math.min(question.maxLength, MAX_TEXT_LENGTH)) ? { kind: "invalid", problem: "too_long" } : { kind: "value", value: text };
   }
   const values = optionValues(question);
   if (values.includes(text)) return { kind: "value", value: text };

@@ -1,0 +1,67 @@
+/**
+ * Answering an office's request for more information without hunting for a menu option (issue
+ * 18.3; Ley 1755 de 2015, art. 17). Free text at the menu, from a citizen with questions waiting
+ * for information, is offered as that information: one tap attaches it and restarts the term;
+ * the same menu says which question when several wait, and offers the way out (it is a new
+ * question, or nothing). A Telegram reply to the request itself names the question: it is attached
+ * at once (src/services/info-reply.ts).
+ */
+import type { MenuOption } from "../../engine/engine.ts";
+import type { ActionDefinition } from "../actions.ts";
+import { dueDateText, officeName, render, type AppContext } from "../context.ts";
+import { provideInfo } from "../questions.ts";
+import type { QuestionRow } from "../../db/repositories/questions.ts";
+
+const NEW_QUESTION = "_new";
+const CANCEL = "_cancel";
+
+const str = (value: unknown): string => (typeof value === "string" ? value : "");
+
+/** What the office asked, as recorded in the question's history. */
+export function infoRequestText(app: AppContext, questionId: number): string {
+  const request = app.repos.questions.lastEvent(questionId, "info_requested");
+  const parsed = request ? (JSON.parse(request.data) as { request?: string }) : {};
+  return parsed.request ?? "";
+}
+
+function pendingOf(app: AppContext, citizenId: number): QuestionRow[] {
+  return app.repos.questions.list({ citizenId, status: "info_requested" });
+}
+
+export const infoReplyActions: Record<string, ActionDefinition> = {
+  "info_reply.pending": {
+    results: ["none", "pending"],
+    run: ({ app, citizen }) => {
+      const pending = pendingOf(app, citizen.citizenId);
+      if (pending.length === 0) return { result: "none" };
+      const t = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, `citizen_flow.info_reply.${key}`, vars);
+      const requests = pending.map((q) => t("request_line", { reference: q.reference, officeName: officeName(app, q.officeKey), request: infoRequestText(app, q.id) })).join("\n");
+      const options: MenuOption[] = [
+        ...pending.map((q) => ({ value: q.reference, label: t(pending.length === 1 ? "option_send" : "option_send_to", { reference: q.reference, officeName: officeName(app, q.officeKey) }) })),
+        { value: NEW_QUESTION, label: t("option_new_question", {}) },
+        { value: CANCEL, label: t("option_cancel", {}) },
+      ];
+      return { result: "pending", data: { infoRequests: requests, infoReplyOptions: options, infoReplyIntro: t(pending.length === 1 ? "intro_one" : "intro_many", {}) } };
+    },
+  },
+  "info_reply.choose": {
+    results: ["provided", "new_question", "cancelled", "not_found"],
+    run: ({ app, citizen, data }) => {
+      const choice = str(data.infoReplyChoice);
+      const cleared = { infoReplyChoice: null, infoReplyOptions: null, infoRequests: null, infoReplyIntro: null };
+      if (choice === NEW_QUESTION) return { result: "new_question", data: cleared };
+      if (choice === CANCEL) return { result: "cancelled", clearData: true };
+      const outcome = provideInfo(app, citizen.citizenId, choice, str(data.questionText));
+      if (!outcome.ok) return { result: "not_found", clearData: true };
+      return { result: "provided", clearData: true, data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
+    },
+  },
+  "info_reply.provide": {
+    results: ["provided", "not_found"],
+    run: ({ app, citizen, data }) => {
+      const outcome = provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
+      if (!outcome.ok) return { result: "not_found", clearData: true };
+      return { result: "provided", clearData: true, data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
+    },
+  },
+};

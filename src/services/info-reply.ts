@@ -1,0 +1,28 @@
+/**
+ * A citizen's reply (Telegram "reply", a WhatsApp quote) to an office's request for more
+ * information names the question: the text is that information, attached at once and the term
+ * restarted (issue 18.3; Ley 1755 de 2015, art. 17). Free text without a reply goes through the
+ * menu's confirmation instead (flows/info_reply.yaml).
+ */
+import type { InboundMessage } from "../channels/channel.ts";
+import type { CitizenContext } from "../db/repositories/citizens.ts";
+import type { Engine, Render, Turn } from "../engine/engine.ts";
+import type { AppContext } from "./context.ts";
+
+/** Idempotency keys of info-request notices: `q:<questionId>:info-request-<n>` (src/services/questions.ts). */
+const INFO_REQUEST_KEY = /^q:(\d+):info-request-\d+$/;
+
+/** The question whose information request `message` replies to, if it still waits for this citizen. */
+export function repliedInfoRequest(app: AppContext, citizen: CitizenContext, message: InboundMessage): string | undefined {
+  if (!message.replyToChannelMessageId || citizen.consent !== "granted") return undefined;
+  const row = app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId);
+  const questionId = row && row.citizenId === citizen.citizenId ? INFO_REQUEST_KEY.exec(row.idempotencyKey)?.[1] : undefined;
+  const question = questionId ? app.repos.questions.byId(Number(questionId)) : undefined;
+  return question?.status === "info_requested" && question.citizenId === citizen.citizenId ? question.reference : undefined;
+}
+
+/** The turn attaching `text` to the replied-to question, or undefined when the message is no such reply. */
+export function infoReplyTurn(app: AppContext, engine: Engine, citizen: CitizenContext, message: InboundMessage, text: string, r: Render): Turn | undefined {
+  const reference = repliedInfoRequest(app, citizen, message);
+  return reference ? engine.start("info_reply.direct", { infoReference: reference, infoText: text }, r) : undefined;
+}

@@ -1,0 +1,94 @@
+/**
+ * Issue 18.3: when an office asked the citizen for more information, the citizen's next free text
+ * (or a reply to the request message) is that information. One tap sends it and restarts the term
+ * (Ley 1755 de 2015, art. 17); with several requests the citizen says which; the way out ("it is a
+ * new question", "send nothing") is always on the same menu. A reply to the request names the
+ * question: attached at once.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { requestInfo } from "../../src/services/questions.ts";
+import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+import { outboxKeys } from "../helpers/scenario.ts";
+
+const ANA = "ana";
+const ADDRESS = "Calle 12 con carrera 8, frente a la tienda";
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const question = (ref: string) => h.runtime.app.repos.questions.byReference(ref)!;
+const kinds = (ref: string) => h.runtime.app.repos.questions.history(question(ref).id).map((e) => e.kind);
+
+async function asked(ref: string, request: string): Promise<void> {
+  expect(requestInfo(h.runtime.app, { kind: "cli" }, ref, request).ok).toBe(true);
+  await h.bot.dispatcher.tick();
+}
+
+describe("answering an information request", () => {
+  it("takes the next free text as the information: one tap attaches it and restarts the term", async () => {
+    const ref = await fileQuestion(h, ANA);
+    await asked(ref, "¿En qué dirección exacta está el hueco?");
+    expect(h.last(ANA)).toContain("responda a este mensaje o escríbala aquí");
+    h.clock.advanceMs(7 * 86_400_000); // Monday 9 March
+
+    const [offer] = await h.say(ANA, ADDRESS);
+    expect(offer!.text).toContain(`• ${ref} (Secretaría de Infraestructura): «¿En qué dirección exacta está el hueco?»`);
+    expect(offer!.text).toContain("¿Su mensaje es esa información?");
+    expect(offer!.options).toEqual([`Sí, enviarla para ${ref}`, "No, es una pregunta nueva", "No enviar nada"]);
+    const [done] = await h.say(ANA, "1");
+    expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
+    expect(done!.text).toContain("le responderemos a más tardar el martes 31 de marzo de 2026");
+    expect(question(ref)).toMatchObject({ status: "open", dueDate: "2026-03-31" });
+    expect(kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
+    const provided = h.runtime.app.repos.questions.lastEvent(question(ref).id, "info_provided")!;
+    expect(JSON.parse(provided.data)).toMatchObject({ text: ADDRESS });
+  });
+
+  it("gives a way out: the text can be a new question instead, or nothing at all", async () => {
+    const ref = await fileQuestion(h, ANA);
+    await asked(ref, "¿En qué dirección exacta está el hueco?");
+    await h.say(ANA, "Quiero saber cuándo abren las inscripciones para los cursos de música de la casa de la cultura");
+    const [routed] = await h.say(ANA, "2");
+    expect(routed!.text).toMatch(/Creemos que su pregunta es para|¿De qué tema es su pregunta\?/);
+    expect(question(ref).status).toBe("info_requested");
+
+    await h.say(ANA, "menu");
+    await h.say(ANA, "Todavía estoy averiguando la dirección exacta del hueco");
+    const [nothing] = await h.say(ANA, "no enviar nada");
+    expect(nothing!.text).toContain("cancelamos lo que estaba haciendo");
+    expect(question(ref).status).toBe("info_requested");
+    expect(kinds(ref)).toEqual(["filed", "info_requested"]);
+  });
+
+  it("with several requests, asks which question the information is for", async () => {
+    const first = await fileQuestion(h, ANA);
+    const second = await fileQuestion(h, ANA, "Necesito copia del contrato de alumbrado público del barrio El Prado firmado en 2025");
+    await asked(first, "¿En qué dirección exacta está el hueco?");
+    await asked(second, "¿Qué número tiene el contrato?");
+    const [offer] = await h.say(ANA, "El contrato es el número 245 de 2025");
+    expect(offer!.text).toContain("Varias dependencias le pidieron más información");
+    expect(offer!.text).toContain("«¿Qué número tiene el contrato?»");
+    expect(offer!.options).toHaveLength(4);
+    const pick = offer!.options!.findIndex((o) => o.includes(second)) + 1;
+    await h.say(ANA, String(pick));
+    expect(question(second).status).toBe("open");
+    expect(question(first).status).toBe("info_requested");
+  });
+
+  it("a reply to the request message is attached at once; a greeting is still a greeting", async () => {
+    const ref = await fileQuestion(h, ANA);
+    await asked(ref, "¿En qué dirección exacta está el hueco?");
+    const [greeting] = await h.say(ANA, "hola");
+    expect(greeting!.text).not.toContain("¿Su mensaje es esa información?");
+
+    const [key] = outboxKeys(h, `q:${question(ref).id}:info-request-`);
+    const row = h.runtime.db.$client.prepare("select channel_message_id id from outbox where idempotency_key = ?").get(key) as { id: string };
+    const [done] = await h.say(ANA, ADDRESS, { replyToChannelMessageId: row.id });
+    expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
+    expect(kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
+  });
+});
