@@ -5,7 +5,7 @@
  */
 import type { ActionStep, InputStep, MenuStep, Step } from "./flow-schema.ts";
 import { parseRef, type CompiledFlow, type FlowSet } from "./flow-validate.ts";
-import { matchOption, normalizeForMatch } from "./match.ts";
+import { matchOption, normalizeForMatch, saysPhrase } from "./match.ts";
 import { textLength } from "../core/text-length.ts";
 
 /** A citizen's position. `stepId === IDLE` means no step is waiting for an answer. */
@@ -91,9 +91,19 @@ export function createEngine(flowSet: FlowSet) {
     return raw as MenuOption[];
   }
 
+  /** The option of a menu step `text` chooses, if any (number, label, or close match). */
+  function chooseOption(step: MenuStep, state: ConversationState, text: string, render: Render): number | undefined {
+    const options = menuOptions(step, state, render);
+    const words = (i: number) => {
+      const key = step.options?.[i]?.words;
+      return key ? render(key, state.data).split(",").map((w) => w.trim()).filter(Boolean) : undefined;
+    };
+    return matchOption(text, options.map((o, i) => ({ label: o.label, words: words(i) })));
+  }
+
   function onMenu(step: MenuStep, state: ConversationState, text: string, render: Render): Turn {
     const options = menuOptions(step, state, render);
-    const index = matchOption(text, options.map((o) => o.label));
+    const index = chooseOption(step, state, text, render);
     const outputs: EngineOutput[] = [];
     if (index === undefined) {
       // A number that names no option is a wrong choice, not free text.
@@ -126,8 +136,17 @@ export function createEngine(flowSet: FlowSet) {
       return enter(ref, { flowId: "", stepId: IDLE, flowVersion: 0, data }, render, []);
     },
 
-    /** The global command a text triggers, if it is exactly one of the command words. */
-    commandFor(text: string, wordsOf: (key: string) => string[]): string | undefined {
+    /**
+     * The global command a text triggers: exactly one of the command words, or with `fuzzy` the
+     * words of one command despite typos ("ayda", "consultar estdo"; see match.ts `saysPhrase`).
+     */
+    commandFor(text: string, wordsOf: (key: string) => string[], options: { fuzzy?: boolean } = {}): string | undefined {
+      if (options.fuzzy) {
+        const typed = text.replace(/^\//, "");
+        if (typed.length > 40) return undefined;
+        const hits = new Set(flowSet.commands.commands.filter((cmd) => saysPhrase(typed, wordsOf(cmd.words))).map((cmd) => cmd.next));
+        return hits.size === 1 ? [...hits][0] : undefined;
+      }
       const normalized = normalizeForMatch(text.replace(/^\//, ""));
       if (!normalized || normalized.length > 20) return undefined;
       for (const cmd of flowSet.commands.commands) {
@@ -168,6 +187,21 @@ export function createEngine(flowSet: FlowSet) {
       const next = (step as ActionStep).on[result] ?? step.on.default;
       if (!next) throw new EngineError("unknown_step", `Action '${step.action}' returned unhandled result '${result}'`);
       return enter(next, { ...state, data: { ...state.data, ...data } }, render, []);
+    },
+
+    /** Whether `text` chooses an option of the menu the state waits on (idle: the idle menu). */
+    choosesOption(state: ConversationState, text: string, render: Render): boolean {
+      const at = state.stepId === IDLE || !flowSet.flows.get(state.flowId)?.steps.has(state.stepId) ? parseRef(flowSet.commands.idle, "") : state;
+      const step = flowSet.flows.get(at.flowId)?.steps.get(at.stepId);
+      return step?.type === "menu" && chooseOption(step, { ...state, flowId: at.flowId, stepId: at.stepId }, text, render) !== undefined;
+    },
+
+    /** The option index `text` chooses at the menu step `ref` (`flow.step`), or undefined (free text or no match). */
+    optionAt(ref: string, text: string, render: Render): number | undefined {
+      const { flowId, stepId } = parseRef(ref, "");
+      const { flow, step } = stepOf(flowId, stepId);
+      if (step.type !== "menu") throw new EngineError("unknown_step", `'${ref}' is not a menu step`);
+      return chooseOption(step, { flowId, stepId, flowVersion: flow.version, data: {} }, text, render);
     },
 
     /** Whether the step a state is at exists in the loaded flows (false after a flow was edited). */

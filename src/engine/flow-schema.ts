@@ -19,6 +19,8 @@ const option = z
     next: stepRefSchema,
     /** Stored in `save` when chosen; defaults to the option's position (1-based). */
     value: z.string().optional(),
+    /** Locale key of other ways to say this option (comma-separated phrases), matched like the label. */
+    words: textKey.optional(),
   })
   .strict();
 

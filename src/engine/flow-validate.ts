@@ -64,7 +64,12 @@ function stepTextKeys(step: Step): { field: string; key: string }[] {
   if (step.type === "action") return [];
   const keys = [{ field: "text", key: step.text }];
   if ((step.type === "menu" || step.type === "input") && step.invalid) keys.push({ field: "invalid", key: step.invalid });
-  if (step.type === "menu") (step.options ?? []).forEach((o, i) => keys.push({ field: `options.${i}.label`, key: o.label }));
+  if (step.type === "menu") {
+    (step.options ?? []).forEach((o, i) => {
+      keys.push({ field: `options.${i}.label`, key: o.label });
+      if (o.words) keys.push({ field: `options.${i}.words`, key: o.words });
+    });
+  }
   return keys;
 }
 

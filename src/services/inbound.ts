@@ -79,6 +79,9 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
       const restarted = engine.start(engine.idle, {}, r);
       return { ...restarted, outputs: [{ text: r("engine.restarted", {}) }, ...restarted.outputs] };
     }
+    // A typo of a global word ("ayda", "idiona"), unless the menu waiting for an answer understands the text.
+    const nearCommand = engine.commandFor(text, commandWords, { fuzzy: true });
+    if (nearCommand && !engine.choosesOption(state, text, r)) return engine.start(nearCommand, state.data, r);
     return engine.input(state, text, r);
   }
 
