@@ -1,11 +1,16 @@
+/**
+ * `actorFrom(runtime, as)` for commands written against a Runtime (plan, publication). New
+ * commands use src/cli/domain-args.ts's `actorFrom(cli, as)`; both parse `--as` strictly.
+ */
 import { officialActor, type Actor } from "../core/authorization.ts";
 import type { Runtime } from "../runtime.ts";
+import { idArg } from "./args.ts";
 import { CliError } from "./output.ts";
 
-/** Who a CLI command acts as: the server operator, or with `--as <id>` that official (with their permissions). */
 export function actorFrom(runtime: Runtime, as: string | undefined): Actor {
   if (as === undefined) return { kind: "cli" };
-  const official = runtime.app.repos.officials.get(Number(as));
-  if (!official) throw new CliError(`no official with id '${as}'`);
+  const id = idArg(as, "--as");
+  const official = runtime.app.repos.officials.get(id);
+  if (!official) throw new CliError("errors.no_official", { id });
   return officialActor(official);
 }

@@ -1,28 +1,81 @@
 /**
- * CSV exports from the CLI: one place that escapes spreadsheet formulas and writes files safely.
- * Exports carry personal data (citizens' questions and answers), so files are created readable by
- * their owner only and an existing file is never replaced unless the operator says `--force`.
+ * CSV exports from the CLI, for Excel in Colombia first: UTF-8 with a byte-order mark (so Excel
+ * shows tildes and eñes), `;` between fields (Excel with the es-CO locale splits on it; `--separator ,`
+ * for open data), dates and times on the profile's wall clock, and headers in the operator's language.
+ * Cells a spreadsheet would run as formulas are escaped. Exports carry personal data (citizens'
+ * questions and answers), so files are created readable by their owner only and an existing file
+ * is never replaced unless the operator says `--force`.
  */
 import { chmodSync, writeFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
+import { toWallClock } from "../core/calendar/index.ts";
 import { escapeFormulaCell } from "../core/csv-cells.ts";
+import type { CsvSeparator } from "../core/csv-separator.ts";
+import { formatClockTime } from "../core/local-time.ts";
+import { keyArg } from "./args.ts";
+import type { Cli } from "./context.ts";
 import { CliError } from "./output.ts";
 
+const BOM = "\uFEFF";
+
+/** Options every export takes. */
+export const EXPORT_OPTIONS = { out: { type: "string" }, force: { type: "boolean" }, separator: { type: "string" } } as const;
+
+/** A decimal number as the chosen separator's spreadsheets read it: `0,75` with `;`, `0.75` with `,`. */
+export function csvDecimal(value: number, digits: number, values: { separator?: string }): string {
+  const text = value.toFixed(digits);
+  return separatorArg(values.separator) === ";" ? text.replace(".", ",") : text;
+}
+
+/** `--separator`: `;` by default, `,` for open data. */
+export function separatorArg(value: string | undefined): CsvSeparator {
+  return value === undefined ? ";" : (keyArg(value, [";", ","], "--separator") as CsvSeparator);
+}
+
 /**
- * Rows as CSV with a header, in `columns` order. String cells that a spreadsheet would run as a
- * formula get a leading `'` (see {@link escapeFormulaCell}); numbers are written as numbers.
+ * Rows as CSV text with a header line of `headers` (in `columns` order), without the BOM. String
+ * cells that a spreadsheet would run as a formula get a leading `'`; numbers are written as numbers.
  */
-export function toCsv(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+export function toCsv(rows: readonly Record<string, unknown>[], columns: readonly string[], options: { separator?: CsvSeparator; headers?: readonly string[] } = {}): string {
+  const headers = options.headers ?? columns;
   return stringify(rows as Record<string, unknown>[], {
     header: true,
-    columns: [...columns],
+    delimiter: options.separator ?? ",",
+    columns: columns.map((key, i) => ({ key, header: headers[i]! })),
     cast: { string: (value) => escapeFormulaCell(value) },
   });
 }
 
+/** A local date-time cell: `2026-12-10 14:00` in the profile's zone (Excel reads it as a date-time). */
+export function csvDateTime(cli: Cli, ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "";
+  const zone = cli.runtime.app.profile.timezone;
+  return `${toWallClock(new Date(ms), zone).date} ${formatClockTime(ms, zone)}`;
+}
+
+/**
+ * Writes an export: to `--out` (mode 0600, never replacing a file without `--force`) or to stdout,
+ * with the BOM and the chosen separator, headers from `cli.csv.<file>.<column>`. `what` is the
+ * locale key of the line printed after writing a file (`{{count}}`, `{{path}}`).
+ */
+export function writeCsvExport(
+  cli: Cli,
+  values: { out?: string; force?: boolean; separator?: string },
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  file: string,
+  what: string,
+): void {
+  const separator = separatorArg(values.separator);
+  const text = BOM + toCsv(rows, columns, { separator, headers: columns.map((c) => cli.t(`csv.${file}.${c}`)) });
+  if (!values.out) return void cli.io.stdout.write(text);
+  writeExport(values.out, text, values.force);
+  cli.out(cli.t(what, { count: rows.length, path: values.out }));
+}
+
 /**
  * Writes an export with mode 0600. Without `force`, an existing file is left alone and a one-line
- * CliError says so; with it, the file is replaced and its mode set to 0600 too.
+ * error says so; with it, the file is replaced and its mode set to 0600 too.
  */
 export function writeExport(path: string, data: string, force: boolean | undefined): void {
   try {
@@ -30,7 +83,7 @@ export function writeExport(path: string, data: string, force: boolean | undefin
     if (force) chmodSync(path, 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw new CliError(`file exists: ${path} (use --force to overwrite)`);
-    throw new CliError(`cannot write '${path}': ${code ?? (error as Error).message}`);
+    if (code === "EEXIST") throw new CliError("errors.file_exists", { path });
+    throw new CliError("errors.cannot_write", { path, code: code ?? (error as Error).message });
   }
 }

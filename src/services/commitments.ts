@@ -42,12 +42,19 @@ export function todayOf(app: AppContext, nowMs = app.clock.nowMs()): LocalDate {
  * existing event, and a due date on or after `madeOn`. Shared by the chat, the CLI and the import.
  */
 export function checkRecordInput(app: AppContext, input: RecordInput, madeOn: LocalDate): CommitmentError | undefined {
-  const textError = checkText(input.text);
-  if (textError) return textError;
-  if (!app.repos.offices.get(input.officeKey)?.active) return "unknown_office";
-  if (input.districtKey && !app.profile.districts.some((d) => d.key === input.districtKey)) return "unknown_district";
-  if (input.eventId != null && !app.repos.commitments.event(input.eventId)) return "unknown_event";
-  return checkDueDate(input.dueDate, madeOn);
+  return checkRecordInputAll(app, input, madeOn)[0];
+}
+
+/** Every problem of {@link checkRecordInput}, not only the first (an import reports them all per line). */
+export function checkRecordInputAll(app: AppContext, input: RecordInput, madeOn: LocalDate): CommitmentError[] {
+  const errors = [
+    checkText(input.text),
+    app.repos.offices.get(input.officeKey)?.active ? undefined : "unknown_office",
+    input.districtKey && !app.profile.districts.some((d) => d.key === input.districtKey) ? "unknown_district" : undefined,
+    input.eventId != null && !app.repos.commitments.event(input.eventId) ? "unknown_event" : undefined,
+    checkDueDate(input.dueDate, madeOn),
+  ];
+  return errors.filter((e): e is CommitmentError => e !== undefined);
 }
 
 /**

@@ -1,174 +1,207 @@
 /**
  * `rinde announcements …`: announce an event or a text to a segment (everyone subscribed, topics,
- * districts, an event's RSVPs). Shows how many citizens it reaches and asks before sending
- * (`--yes` for scripts); `--at` schedules it. The running bot delivers it; `--watch` (default in a
- * terminal) shows a live bar of queued, sent, failed and unreachable until nothing is left queued.
+ * districts, an event's RSVPs). Before asking to confirm (`--yes` for scripts) it shows what staff
+ * need to see: the full text citizens will get, the event, the segment and how many it reaches,
+ * and, in quiet hours, from when it will go out. An announcement that reaches nobody is refused.
+ * `--at` schedules it. The running bot delivers it; `--watch` (default in a terminal) shows a live
+ * bar of queued, sent, failed and unreachable until nothing is left queued.
  */
-import { createInterface } from "node:readline/promises";
-import { parseDateInput, parseTimeInput, eventInstants, type Segment } from "../../core/events.ts";
-import type { Runtime } from "../../runtime.ts";
-import { announcementProgress, cancelAnnouncement, createAnnouncement, previewAnnouncement, type AnnouncementError, type AnnouncementInput, type Progress } from "../../services/announcements.ts";
-import { actorFrom } from "../actor.ts";
-import { parse, required } from "../args.ts";
-import { CliError, printJson, table } from "../output.ts";
+import { eventInstants, parseDateInput, parseTimeInput, type Segment } from "../../core/events.ts";
+import { formatClockTime } from "../../core/local-time.ts";
+import { quietUntilMs } from "../../core/quiet-hours.ts";
+import type { AnnouncementRow } from "../../db/repositories/announcements.ts";
+import { DEFAULT_LOCALE } from "../../i18n/index.ts";
+import {
+  announcementPayload,
+  announcementProgress,
+  cancelAnnouncement,
+  createAnnouncement,
+  previewAnnouncement,
+  type AnnouncementError,
+  type AnnouncementInput,
+  type Progress,
+} from "../../services/announcements.ts";
+import { districtsOf, topicsOf } from "../../services/subscriptions.ts";
+import { idArg, parse } from "../args.ts";
+import type { Cli } from "../context.ts";
+import { actorFrom, districtList, topicList } from "../domain-args.ts";
+import { CliError } from "../output.ts";
+import type { Subcommand } from "../run.ts";
 import { eventId } from "./events.ts";
 
-const ERRORS: Record<AnnouncementError["code"], string> = {
-  not_allowed: "that official may not send announcements (only communications staff and admins)",
-  event_not_found: "no event with that id; see 'rinde events list'",
-  event_closed: "the event has ended or was cancelled",
-  text_required: "give --event <id> or --text <message>",
-  text_too_long: "the text is too long (2000 characters at most)",
-  scheduled_in_past: "--at is in the past",
-  announcement_not_found: "no announcement with that id",
-  already_finished: "the announcement was already cancelled",
-  bad_segment: "give at least one topic or district",
-  unknown_district: "unknown district",
-  unknown_topic: "unknown topic",
-};
-
-function errorOf(error: AnnouncementError): CliError {
-  return new CliError("key" in error ? `${ERRORS[error.code]} '${error.key}'` : ERRORS[error.code]);
+function errorOf(cli: Cli, error: AnnouncementError): CliError {
+  return new CliError("errors.text", { text: cli.tr(`event_wizard.errors.${error.code}`, { key: "key" in error ? error.key : "" }) });
 }
 
-const csv = (value: string) => value.split(",").map((v) => v.trim()).filter(Boolean);
-
-function segmentFrom(values: { everyone?: boolean; topics?: string; districts?: string; rsvps?: string; "rsvps-any"?: boolean }): Segment {
+function segmentFrom(cli: Cli, values: { everyone?: boolean; topics?: string; districts?: string; rsvps?: string; "rsvps-any"?: boolean }): Segment {
   const chosen = [values.everyone, values.topics !== undefined || values.districts !== undefined, values.rsvps !== undefined].filter(Boolean).length;
-  if (chosen !== 1) throw new CliError("choose one segment: --everyone, --topics a,b and/or --districts x,y, or --rsvps <event id>");
+  if (chosen !== 1) throw new CliError("announcements.choose_segment");
   if (values.everyone) return { kind: "everyone" };
   if (values.rsvps !== undefined) return { kind: "rsvps", eventId: eventId(values.rsvps), answer: values["rsvps-any"] ? "any" : "yes" };
-  return { kind: "interests", topics: csv(values.topics ?? ""), districts: csv(values.districts ?? "") };
+  return { kind: "interests", topics: values.topics ? topicList(cli, values.topics) : [], districts: values.districts ? districtList(cli, values.districts) : [] };
+}
+
+/** The segment in words: "temas: Salud; comunas: Comuna 1 Centro". */
+export function segmentText(cli: Cli, segment: Segment): string {
+  const { app } = cli.runtime;
+  if (segment.kind === "everyone") return cli.t("announcements.segment_everyone");
+  if (segment.kind === "rsvps") {
+    const title = app.repos.events.get(segment.eventId)?.title ?? "";
+    return cli.t(segment.answer === "yes" ? "announcements.segment_rsvps_yes" : "announcements.segment_rsvps_any", { id: segment.eventId, title });
+  }
+  const names = (keys: string[], list: { key: string; name: string }[]) => keys.map((k) => list.find((x) => x.key === k)?.name ?? k).join(", ");
+  const parts = [];
+  if (segment.topics.length) parts.push(cli.t("announcements.segment_topics", { names: names(segment.topics, topicsOf(app)) }));
+  if (segment.districts.length) parts.push(cli.t("announcements.segment_districts", { names: names(segment.districts, districtsOf(app)) }));
+  return parts.join("; ");
 }
 
 /** `YYYY-MM-DD HH:MM` in the profile's zone. */
-function scheduledAt(runtime: Runtime, at: string | undefined): number | undefined {
+function scheduledAt(cli: Cli, at: string | undefined): number | undefined {
   if (at === undefined) return undefined;
   const [datePart, ...timeParts] = at.trim().split(/\s+/);
   const date = parseDateInput(datePart ?? "");
   const time = parseTimeInput(timeParts.join(" "));
-  if (!date || !time) throw new CliError(`--at must be 'YYYY-MM-DD HH:MM' (Bogotá time), got '${at}'`);
-  return eventInstants(date, time, time, runtime.app.profile.timezone).startsAtMs;
+  if (!date || !time) throw new CliError("announcements.bad_at", { value: at, zone: cli.runtime.app.profile.timezone });
+  return eventInstants(date, time, time, cli.runtime.app.profile.timezone).startsAtMs;
 }
 
-/** `[████████░░░░] 62% queued 380 · sent 600 · failed 12 · unreachable 8 / 1000`. */
-export function progressLine(p: Progress, width = 30): string {
+/** `[████████░░░░] 62 %  en cola 380 · enviados 600 · fallidos 12 · inalcanzables 8 / 1000`. */
+export function progressLine(cli: Cli, p: Progress, width = 30): string {
   const settled = p.total - p.queued;
   const ratio = p.total === 0 ? 1 : settled / p.total;
   const filled = Math.round(ratio * width);
-  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  queued ${p.queued} · sent ${p.sent} · failed ${p.failed} · unreachable ${p.unreachable} / ${p.total}`;
+  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)} %  ${cli.t("announcements.progress", { ...p })}`;
 }
 
 /** Redraws the bar until nothing is queued (or Ctrl+C: delivery goes on in the bot). */
-async function watch(runtime: Runtime, id: number, intervalMs = 500): Promise<void> {
-  const tty = process.stdout.isTTY === true;
+async function watch(cli: Cli, id: number, intervalMs = 500): Promise<void> {
+  const tty = cli.io.stdout.isTTY === true;
   let last = "";
   let interrupted = false;
   const onInterrupt = () => (interrupted = true);
   process.once("SIGINT", onInterrupt);
   try {
     for (;;) {
-      const progress = announcementProgress(runtime.app, id);
-      const line = progressLine(progress);
-      if (line !== last) process.stdout.write(tty ? `\r${line}` : `${line}\n`);
+      const line = progressLine(cli, announcementProgress(cli.runtime.app, id));
+      if (line !== last) cli.io.stdout.write(tty ? `\r${line}` : `${line}\n`);
       last = line;
-      if (progress.queued === 0 || interrupted) break;
+      if (announcementProgress(cli.runtime.app, id).queued === 0 || interrupted) break;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   } finally {
     process.removeListener("SIGINT", onInterrupt);
   }
-  process.stdout.write(tty ? "\n" : "");
-  if (interrupted) process.stdout.write("Stopped watching; the running bot keeps delivering. See 'rinde announcements status <id>'.\n");
+  if (tty) cli.io.stdout.write("\n");
+  if (interrupted) cli.out(cli.t("announcements.stopped_watching"));
 }
 
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new CliError("not a terminal: add --yes to confirm the announcement");
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^(y|yes|s|si|sí)$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
+/** What citizens will read (Spanish, the default language; English-speaking citizens get it in English). */
+function previewText(cli: Cli, input: AnnouncementInput): string {
+  const row = { id: 0, eventId: input.eventId ?? null, purpose: input.eventId !== undefined ? "event" : "text", text: input.text?.trim() || null } as AnnouncementRow;
+  return announcementPayload(cli.runtime.app, row, DEFAULT_LOCALE).text ?? "";
 }
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => Promise<void> | void> = {
-  async send(runtime, args) {
-    const { values } = parse(args, {
-      event: { type: "string" },
-      text: { type: "string" },
-      everyone: { type: "boolean" },
-      topics: { type: "string" },
-      districts: { type: "string" },
-      rsvps: { type: "string" },
-      "rsvps-any": { type: "boolean" },
-      at: { type: "string" },
-      yes: { type: "boolean" },
-      watch: { type: "boolean" },
-      "no-watch": { type: "boolean" },
-      as: { type: "string" },
-      json: { type: "boolean" },
-    });
-    const input: AnnouncementInput = { segment: segmentFrom(values) };
+/** "Se enviará desde las 7:00 del jue 11 dic 2026" when `atMs` falls in quiet hours. */
+function quietNote(cli: Cli, atMs: number): string | undefined {
+  const { quietHours, timezone } = cli.runtime.app.profile;
+  const until = quietUntilMs(atMs, quietHours, timezone);
+  if (until === undefined) return undefined;
+  return cli.t("announcements.quiet", { start: quietHours.start, end: quietHours.end, time: formatClockTime(until, timezone).replace(/^0/, ""), day: cli.day(cli.iso(until).slice(0, 10)) });
+}
+
+export const announcementCommands: Record<string, Subcommand> = {
+  async send(cli, args) {
+    const { values } = parse(
+      args,
+      {
+        event: { type: "string" },
+        text: { type: "string" },
+        everyone: { type: "boolean" },
+        topics: { type: "string" },
+        districts: { type: "string" },
+        rsvps: { type: "string" },
+        "rsvps-any": { type: "boolean" },
+        at: { type: "string" },
+        yes: { type: "boolean" },
+        watch: { type: "boolean" },
+        "no-watch": { type: "boolean" },
+        as: { type: "string" },
+        json: { type: "boolean" },
+      },
+      0,
+    );
+    const { app } = cli.runtime;
+    const input: AnnouncementInput = { segment: segmentFrom(cli, values) };
     if (values.event !== undefined) input.eventId = eventId(values.event);
     if (values.text !== undefined) input.text = values.text;
-    const at = scheduledAt(runtime, values.at);
+    const at = scheduledAt(cli, values.at);
     if (at !== undefined) input.scheduledAtMs = at;
-    const actor = actorFrom(runtime, values.as);
-    const preview = previewAnnouncement(runtime.app, actor, input);
-    if (!preview.ok) throw errorOf(preview.error);
-    const when = values.at ? ` at ${values.at} (${runtime.app.profile.timezone})` : " now";
-    if (!values.json) process.stdout.write(`This announcement reaches ${preview.recipients} citizens (consent given, subscribed or RSVP'd, reachable chat).\n`);
-    if (!values.yes && !(await confirm(`Send it${when}? [y/N] `))) throw new CliError("not sent");
-    const created = createAnnouncement(runtime.app, actor, input);
-    if (!created.ok) throw errorOf(created.error);
-    const { announcement, recipients } = created;
-    if (values.json) return printJson({ id: announcement.id, status: announcement.status, recipients, scheduledAt: new Date(announcement.scheduledAtMs).toISOString() });
-    if (announcement.status === "scheduled") {
-      process.stdout.write(`Announcement #${announcement.id} scheduled${when}; the running bot releases it then.\n`);
-      return;
+    const actor = actorFrom(cli, values.as);
+    const preview = previewAnnouncement(app, actor, input);
+    if (!preview.ok) throw errorOf(cli, preview.error);
+    if (preview.recipients === 0) throw new CliError("announcements.no_recipients", { segment: segmentText(cli, input.segment) });
+    const sendAtMs = at ?? app.clock.nowMs();
+    const quiet = quietNote(cli, sendAtMs);
+    if (!values.json) {
+      const event = input.eventId !== undefined ? app.repos.events.get(input.eventId) : undefined;
+      const lines = [cli.t("announcements.preview_title"), "", previewText(cli, input), "", "—".repeat(40)];
+      if (event) lines.push(cli.t("announcements.preview_event", { id: event.id, title: event.title, when: cli.when(event.startsAtMs) }));
+      lines.push(cli.t("announcements.preview_segment", { segment: segmentText(cli, input.segment) }));
+      lines.push(cli.t("announcements.preview_recipients", { count: preview.recipients }));
+      lines.push(cli.t("announcements.preview_when", { when: at === undefined ? cli.t("announcements.now") : cli.when(at) }));
+      if (quiet) lines.push(quiet);
+      cli.out(lines.join("\n"));
     }
-    process.stdout.write(`Announcement #${announcement.id} queued for ${recipients} citizens; the running bot delivers it (never during quiet hours ${runtime.app.profile.quietHours.start}–${runtime.app.profile.quietHours.end}).\n`);
-    const shouldWatch = values.watch === true || (values["no-watch"] !== true && process.stdout.isTTY === true);
-    if (shouldWatch) await watch(runtime, announcement.id);
+    if (!values.yes && !(await cli.confirm(cli.t("announcements.confirm")))) throw new CliError("announcements.not_sent");
+    const created = createAnnouncement(app, actor, input);
+    if (!created.ok) throw errorOf(cli, created.error);
+    const { announcement, recipients } = created;
+    if (values.json) return cli.json({ id: announcement.id, status: announcement.status, recipients, scheduledAt: cli.iso(announcement.scheduledAtMs), quietUntil: cli.isoOrNull(quietUntilMs(sendAtMs, app.profile.quietHours, app.profile.timezone)) });
+    if (announcement.status === "scheduled") return cli.out(cli.t("announcements.scheduled", { id: announcement.id, when: cli.when(announcement.scheduledAtMs) }));
+    cli.out(cli.t("announcements.queued", { id: announcement.id, count: recipients }));
+    const shouldWatch = values.watch === true || (values["no-watch"] !== true && cli.io.stdout.isTTY === true);
+    if (shouldWatch) await watch(cli, announcement.id);
   },
-  async status(runtime, args) {
-    const { values, positionals } = parse(args, { watch: { type: "boolean" }, json: { type: "boolean" } });
-    const id = Number(required(positionals[0], "<announcement id>"));
-    const announcement = runtime.app.repos.announcements.get(id);
-    if (!announcement) throw new CliError(ERRORS.announcement_not_found);
-    const progress = announcementProgress(runtime.app, id);
-    if (values.json) return printJson({ id, status: announcement.status, ...progress });
-    process.stdout.write(`Announcement #${id} (${announcement.status})\n`);
-    if (values.watch) return watch(runtime, id);
-    process.stdout.write(`${progressLine(progress)}\n`);
+  async status(cli, args) {
+    const { values, positionals } = parse(args, { watch: { type: "boolean" }, json: { type: "boolean" } }, 1);
+    const id = idArg(positionals[0], "<id anuncio>");
+    const announcement = cli.runtime.app.repos.announcements.get(id);
+    if (!announcement) throw errorOf(cli, { code: "announcement_not_found" });
+    const progress = announcementProgress(cli.runtime.app, id);
+    if (values.json) return cli.json({ id, status: announcement.status, ...progress });
+    cli.out(cli.t("announcements.status_title", { id, status: cli.t(`announcement_status.${announcement.status}`) }));
+    if (values.watch) return watch(cli, id);
+    cli.out(progressLine(cli, progress));
   },
-  list(runtime, args) {
-    const { values } = parse(args, { json: { type: "boolean" } });
-    const rows = runtime.app.repos.announcements.list({ limit: 100 }).map((a) => ({
+  list(cli, args) {
+    const { values } = parse(args, { json: { type: "boolean" } }, 0);
+    const { app } = cli.runtime;
+    const rows = app.repos.announcements.list({ limit: 100 }).map((a) => {
+      const event = a.eventId !== null ? app.repos.events.get(a.eventId) : undefined;
+      return { a, event, progress: announcementProgress(app, a.id), segment: JSON.parse(a.segment) as Segment };
+    });
+    if (values.json) {
+      return cli.json(rows.map(({ a, event, progress, segment }) => ({ id: a.id, purpose: a.purpose, event: a.eventId, eventTitle: event?.title ?? null, text: a.text, segment, status: a.status, scheduledAt: cli.iso(a.scheduledAtMs), recipients: a.recipientCount, ...progress, createdBy: a.createdBy })));
+    }
+    const table = rows.map(({ a, event, progress, segment }) => ({
       id: a.id,
-      purpose: a.purpose,
-      event: a.eventId ?? "",
-      status: a.status,
-      scheduledAt: new Date(a.scheduledAtMs).toISOString(),
-      recipients: a.recipientCount ?? "",
-      ...announcementProgress(runtime.app, a.id),
-      createdBy: a.createdBy,
+      scheduledAt: cli.when(a.scheduledAtMs),
+      status: cli.t(`announcement_status.${a.status}`),
+      purpose: cli.t(`announcement_purposes.${a.purpose}`),
+      title: event ? `#${event.id} ${event.title}` : "",
+      text: a.text ?? "",
+      segment: segmentText(cli, segment),
+      total: progress.total,
+      sent: progress.sent,
+      failed: progress.failed,
     }));
-    if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["id", "purpose", "event", "status", "scheduledAt", "total", "queued", "sent", "failed", "unreachable"])}\n`);
+    cli.out(cli.table(table, ["id", "scheduledAt", "status", "purpose", "title", "text", "segment", "total", "sent", "failed"]));
   },
-  cancel(runtime, args) {
-    const { values, positionals } = parse(args, { as: { type: "string" } });
-    const outcome = cancelAnnouncement(runtime.app, actorFrom(runtime, values.as), Number(required(positionals[0], "<announcement id>")));
-    if (!outcome.ok) throw errorOf(outcome.error);
-    process.stdout.write(`Cancelled; ${outcome.withdrawn} queued messages withdrawn.\n`);
+  cancel(cli, args) {
+    const { values, positionals } = parse(args, { as: { type: "string" } }, 1);
+    const outcome = cancelAnnouncement(cli.runtime.app, actorFrom(cli, values.as), idArg(positionals[0], "<id anuncio>"));
+    if (!outcome.ok) throw errorOf(cli, outcome.error);
+    cli.out(cli.t("announcements.cancelled", { count: outcome.withdrawn }));
   },
 };
-
-export async function runAnnouncements(runtime: Runtime, args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  const command = sub ? subcommands[sub] : undefined;
-  if (!command) throw new CliError(`unknown 'announcements' command '${sub ?? ""}'. Use: ${Object.keys(subcommands).join(" | ")}`);
-  await command(runtime, rest);
-}

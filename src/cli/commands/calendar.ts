@@ -2,51 +2,44 @@
  * `rinde calendar`: the business-day calendar of the profile in force (national holidays plus the
  * profile's local non-working days).
  *
- *   rinde calendar add-business-days 2026-03-02 15     → 2026-03-23 (counting from the day after)
+ *   rinde calendar add-business-days 2026-03-02 15     → 2026-03-24 (counting from the day after)
  *   rinde calendar holidays 2026 [--json]
  */
-import { CalendarError, formatLongDate, isLocalDate } from "../../core/calendar/index.ts";
-import type { Runtime } from "../../runtime.ts";
-import { parse, required } from "../args.ts";
-import { CliError, printJson, table } from "../output.ts";
+import { CalendarError, SUPPORTED_YEARS } from "../../core/calendar/index.ts";
+import { dateArg, parse, wholeNumberArg } from "../args.ts";
+import { CliError } from "../output.ts";
+import type { Subcommand } from "../run.ts";
 
-/** Calendar errors (year outside the holiday data, malformed date) as one-line CLI errors. */
+/** The longest count that makes sense for a legal term (twice the 30-day consultation term, with margin). */
+const MAX_BUSINESS_DAYS = 365;
+
+/** A date outside the calendar's years, as a one-line error. */
 function calendarCall<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof CalendarError) throw new CliError(error.message);
+    if (error instanceof CalendarError && error.code === "calendar.year_out_of_range") throw new CliError("calendar.out_of_range", SUPPORTED_YEARS);
     throw error;
   }
 }
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = {
-  "add-business-days"(runtime, args) {
-    const { values, positionals } = parse(args, { json: { type: "boolean" } });
-    const from = required(positionals[0], "<YYYY-MM-DD>");
-    const count = required(positionals[1], "<N>");
-    if (!isLocalDate(from)) throw new CliError(`'${from}' is not a date: use YYYY-MM-DD, e.g. 2026-03-02`);
-    if (!/^\d{1,4}$/.test(count)) throw new CliError(`'${count}' is not a number of business days: use a whole number ≥ 0`);
-    const { calendar } = runtime.app;
-    const date = calendarCall(() => calendar.addBusinessDays(from, Number(count)));
-    if (!values.json) return void process.stdout.write(`${date}\n`);
+export const calendarCommands: Record<string, Subcommand> = {
+  "add-business-days"(cli, args) {
+    const { values, positionals } = parse(args, { json: { type: "boolean" } }, 2);
+    const from = dateArg(positionals[0], "<AAAA-MM-DD>");
+    const count = wholeNumberArg(positionals[1], "<N>", 0, MAX_BUSINESS_DAYS);
+    const { calendar } = cli.runtime.app;
+    const date = calendarCall(() => calendar.addBusinessDays(from, count));
+    if (!values.json) return cli.out(cli.t("calendar.added", { date, dateText: cli.day(date), from, count }));
     const skipped = calendarCall(() => calendar.nonBusinessDaysBetween(from, date));
-    printJson({ from, businessDays: Number(count), date, dateText: formatLongDate(date, "es"), skipped });
+    cli.json({ from, businessDays: count, date, dateText: cli.day(date), skipped });
   },
-  holidays(runtime, args) {
-    const { values, positionals } = parse(args, { json: { type: "boolean" } });
-    const yearText = required(positionals[0], "<year>");
-    if (!/^\d{4}$/.test(yearText)) throw new CliError(`'${yearText}' is not a year: use four digits, e.g. 2026`);
-    const holidays = calendarCall(() => runtime.app.calendar.holidays(Number(yearText)));
-    const rows = holidays.map((h) => ({ date: h.date, day: formatLongDate(h.date, "es"), name: h.name, kind: h.kind }));
-    if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["date", "day", "name", "kind"])}\n`);
+  holidays(cli, args) {
+    const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
+    const year = wholeNumberArg(positionals[0], "<año>", SUPPORTED_YEARS.first, SUPPORTED_YEARS.last);
+    const holidays = calendarCall(() => cli.runtime.app.calendar.holidays(year));
+    if (values.json) return cli.json(holidays);
+    const rows = holidays.map((h) => ({ date: h.date, day: cli.day(h.date), name: h.name, kind: cli.t(`holiday_kinds.${h.kind}`) }));
+    cli.out(cli.table(rows, ["date", "day", "name", "kind"]));
   },
 };
-
-export function runCalendar(runtime: Runtime, args: string[]): void {
-  const [sub, ...rest] = args;
-  const command = sub ? subcommands[sub] : undefined;
-  if (!command) throw new CliError(`unknown 'calendar' command '${sub ?? ""}'. Use: ${Object.keys(subcommands).join(" | ")}`);
-  command(runtime, rest);
-}

@@ -1,164 +1,191 @@
 /**
  * `rinde commitments …`: the registry of commitments made in dialogue spaces — record, report
- * progress, cancel, list, show, import the minutes of a hearing from CSV, export, and the report
- * (counts by status and office, share done on time, the overdue list). English, like the rest of
- * the CLI; `--as <official id>` applies that official's permissions.
+ * progress, cancel, list, show, import the minutes of a hearing (CSV with `;` or `,`), export the
+ * registry and, as its own file, the progress history, and the report (counts by status and office,
+ * share done on time, the overdue list). `--as <official id>` applies that official's permissions.
  */
 import { COMMITMENT_STATUSES, type CommitmentError, type CommitmentStatus, type Report } from "../../core/commitments.ts";
+import { parseCommitmentNumber } from "../../core/commitment-commands.ts";
 import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/commitments.ts";
-import type { Runtime } from "../../runtime.ts";
-import { COMMITMENT_ERROR_TEXT, CSV_COLUMNS, exportRecords, importCommitments, readCommitmentsCsv } from "../../services/commitment-csv.ts";
+import { CSV_COLUMNS, exportHistory, exportRecords, HISTORY_COLUMNS, importCommitments, readCommitmentsCsv, readHistoryCsv, type ImportProblem } from "../../services/commitment-csv.ts";
 import { cancelCommitment, commitmentReport, postProgress, recordCommitment, showCommitment } from "../../services/commitments.ts";
 import { officeName } from "../../services/context.ts";
-import { actorFrom } from "../actor.ts";
-import { parse, readInputFile, required } from "../args.ts";
-import { toCsv, writeExport } from "../csv.ts";
-import { CliError, printJson, table } from "../output.ts";
+import { dateArg, keyArg, optionalId, parse, readInputFile, required, wholeNumberArg } from "../args.ts";
+import type { Cli } from "../context.ts";
+import { csvDecimal, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
+import { actorFrom, officeArg, optionalDistrict, optionalOffice } from "../domain-args.ts";
+import { CliError } from "../output.ts";
+import type { Subcommand } from "../run.ts";
 
-function fail(error: CommitmentError): never {
-  throw new CliError(COMMITMENT_ERROR_TEXT[error]);
+function fail(cli: Cli, error: CommitmentError): never {
+  throw new CliError("errors.text", { text: cli.tr(`commitments.errors.${error}`) });
 }
 
+/** The commitment number as typed: `12`, `#12`, `C-12`. */
 function numberArg(value: string | undefined): number {
-  const number = Number(required(value, "<number>").replace(/^#/, ""));
-  if (!Number.isInteger(number) || number <= 0) throw new CliError(`'${value}' is not a commitment number`);
+  const number = parseCommitmentNumber(required(value, "<número>"));
+  if (number === undefined || number < 1) throw new CliError("commitments.bad_number", { value });
   return number;
 }
 
-function intArg(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new CliError(`${flag} must be a whole number`);
-  return n;
+function filterFrom(cli: Cli, values: { office?: string; status?: string; district?: string; event?: string }): CommitmentFilter {
+  const officeKey = optionalOffice(cli, values.office);
+  const status = values.status === undefined ? undefined : (keyArg(values.status, COMMITMENT_STATUSES, "--status") as CommitmentStatus);
+  const districtKey = optionalDistrict(cli, values.district);
+  const eventId = optionalId(values.event, "--event");
+  return { ...(officeKey ? { officeKey } : {}), ...(status ? { statuses: [status] } : {}), ...(districtKey ? { districtKey } : {}), ...(eventId !== undefined ? { eventId } : {}) };
 }
 
-function filterFrom(runtime: Runtime, values: { office?: string; status?: string; district?: string; event?: string }): CommitmentFilter {
-  if (values.status && !(COMMITMENT_STATUSES as readonly string[]).includes(values.status)) throw new CliError(`--status must be one of ${COMMITMENT_STATUSES.join(", ")}`);
-  if (values.office && !runtime.app.repos.offices.get(values.office)) throw new CliError(`unknown office '${values.office}'`);
-  const eventId = intArg(values.event, "--event");
-  return {
-    ...(values.office ? { officeKey: values.office } : {}),
-    ...(values.status ? { statuses: [values.status as CommitmentStatus] } : {}),
-    ...(values.district ? { districtKey: values.district } : {}),
-    ...(eventId !== undefined ? { eventId } : {}),
-  };
+const statusText = (cli: Cli, status: string) => cli.tr(`commitments.status.${status}`);
+
+function rowOf(cli: Cli, c: CommitmentRow) {
+  return { number: c.number, office: c.officeKey, status: statusText(cli, c.status), progress: `${c.progress} %`, dueDate: cli.day(c.dueDate), district: c.districtKey ?? "", event: c.eventId ?? "", text: c.text };
 }
 
-function rowOf(c: CommitmentRow) {
-  return { number: c.number, office: c.officeKey, status: c.status, progress: c.progress, dueDate: c.dueDate, district: c.districtKey ?? "", event: c.eventId ?? "", text: c.text };
-}
+const jsonOf = (cli: Cli, c: CommitmentRow) => ({ number: c.number, office: c.officeKey, status: c.status, progress: c.progress, dueDate: c.dueDate, district: c.districtKey, event: c.eventId, text: c.text, madeAt: cli.iso(c.createdAtMs) });
 
-function write(out: string | undefined, force: boolean | undefined, content: string, what: string): void {
-  if (!out) return void process.stdout.write(content);
-  writeExport(out, content, force);
-  process.stdout.write(`${what} written to ${out}\n`);
+/** Import problems, one line each: `archivo.csv:4: …`, in the operator's language. */
+function problemLines(cli: Cli, file: string, problems: readonly ImportProblem[]): string[] {
+  return problems.map((p) => {
+    const text = cli.tr(p.key, p.vars);
+    const suggestion = p.vars?.suggestion ? ` ${cli.t("did_you_mean", { suggestion: p.vars.suggestion })}` : "";
+    return `${file}:${p.line}: ${text}${suggestion}`;
+  });
 }
 
 const FILTER_OPTIONS = { office: { type: "string" }, status: { type: "string" }, district: { type: "string" }, event: { type: "string" } } as const;
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = {
-  add(runtime, args) {
-    const { values } = parse(args, { office: { type: "string" }, due: { type: "string" }, text: { type: "string" }, district: { type: "string" }, event: { type: "string" }, as: { type: "string" } });
-    const result = recordCommitment(runtime.app, actorFrom(runtime, values.as), {
-      officeKey: required(values.office, "--office"),
-      dueDate: required(values.due, "--due"),
+export const commitmentCommands: Record<string, Subcommand> = {
+  add(cli, args) {
+    const { values } = parse(args, { office: { type: "string" }, due: { type: "string" }, text: { type: "string" }, district: { type: "string" }, event: { type: "string" }, as: { type: "string" } }, 0);
+    const result = recordCommitment(cli.runtime.app, actorFrom(cli, values.as), {
+      officeKey: officeArg(cli, values.office),
+      dueDate: dateArg(values.due, "--due"),
       text: required(values.text, "--text"),
-      districtKey: values.district ?? null,
-      eventId: intArg(values.event, "--event") ?? null,
+      districtKey: optionalDistrict(cli, values.district) ?? null,
+      eventId: optionalId(values.event, "--event") ?? null,
     });
-    if (!result.ok) fail(result.error);
+    if (!result.ok) fail(cli, result.error);
     const c = result.commitment;
-    process.stdout.write(`commitment ${c.number} recorded for ${c.officeKey}, due ${c.dueDate}; ${runtime.app.repos.commitments.recipients(c.id).length} follower(s).\n`);
+    cli.out(cli.t("commitments.recorded", { number: c.number, office: officeName(cli.runtime.app, c.officeKey), dueDate: cli.day(c.dueDate), followers: cli.runtime.app.repos.commitments.recipients(c.id).length }));
   },
-  progress(runtime, args) {
-    const { values, positionals } = parse(args, { percent: { type: "string" }, note: { type: "string" }, evidence: { type: "string" }, as: { type: "string" } });
-    const percent = Number(required(values.percent, "--percent").replace("%", ""));
-    const result = postProgress(runtime.app, actorFrom(runtime, values.as), numberArg(positionals[0]), { percent, note: required(values.note, "--note"), evidenceUrl: values.evidence ?? null });
-    if (!result.ok) fail(result.error);
+  progress(cli, args) {
+    const { values, positionals } = parse(args, { percent: { type: "string" }, note: { type: "string" }, evidence: { type: "string" }, as: { type: "string" } }, 1);
+    const number = numberArg(positionals[0]);
+    const percent = wholeNumberArg(required(values.percent, "--percent").replace(/%$/, ""), "--percent", 0, 100);
+    const result = postProgress(cli.runtime.app, actorFrom(cli, values.as), number, { percent, note: required(values.note, "--note"), evidenceUrl: values.evidence ?? null });
+    if (!result.ok) fail(cli, result.error);
     const c = result.commitment;
-    process.stdout.write(`commitment ${c.number} at ${c.progress}% (${c.status}); ${runtime.app.repos.commitments.recipients(c.id).length} follower(s) will be told.\n`);
+    cli.out(cli.t("commitments.progressed", { number: c.number, percent: c.progress, status: statusText(cli, c.status), followers: cli.runtime.app.repos.commitments.recipients(c.id).length }));
   },
-  cancel(runtime, args) {
-    const { values, positionals } = parse(args, { reason: { type: "string" }, as: { type: "string" } });
-    const result = cancelCommitment(runtime.app, actorFrom(runtime, values.as), numberArg(positionals[0]), values.reason ?? "");
-    if (!result.ok) fail(result.error);
-    process.stdout.write(`commitment ${result.commitment.number} cancelled; its followers will be told the reason.\n`);
+  cancel(cli, args) {
+    const { values, positionals } = parse(args, { reason: { type: "string" }, as: { type: "string" } }, 1);
+    const result = cancelCommitment(cli.runtime.app, actorFrom(cli, values.as), numberArg(positionals[0]), required(values.reason, "--reason"));
+    if (!result.ok) fail(cli, result.error);
+    cli.out(cli.t("commitments.cancelled", { number: result.commitment.number }));
   },
-  list(runtime, args) {
-    const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } });
-    const rows = runtime.app.repos.commitments.list(filterFrom(runtime, values)).map(rowOf);
-    if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["number", "office", "status", "progress", "dueDate", "text"])}\n`);
+  list(cli, args) {
+    const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } }, 0);
+    const commitments = cli.runtime.app.repos.commitments.list(filterFrom(cli, values));
+    if (values.json) return cli.json(commitments.map((c) => jsonOf(cli, c)));
+    cli.out(cli.table(commitments.map((c) => rowOf(cli, c)), ["number", "office", "status", "progress", "dueDate", "text"]));
   },
-  show(runtime, args) {
-    const { values, positionals } = parse(args, { json: { type: "boolean" } });
-    const result = showCommitment(runtime.app, numberArg(positionals[0]));
-    if (!result.ok) fail(result.error);
-    const history = result.history.map((u) => ({ at: new Date(u.atMs).toISOString(), kind: u.kind, status: u.status, percent: u.percent, note: u.note ?? "", evidence: u.evidenceUrl ?? "", actor: u.actor }));
-    const row = { ...rowOf(result.commitment), officeName: officeName(runtime.app, result.commitment.officeKey), statusReason: result.commitment.statusReason ?? "", followers: runtime.app.repos.commitments.recipients(result.commitment.id).length };
-    if (values.json) return printJson({ ...row, history });
-    const lines = Object.entries(row).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`);
-    lines.push("", "history:", ...history.map((h) => `  ${h.at}  ${h.kind.padEnd(9)} ${h.status.padEnd(11)} ${String(h.percent).padStart(3)}%  ${h.actor.padEnd(12)} ${h.note}${h.evidence ? ` <${h.evidence}>` : ""}`));
-    process.stdout.write(`${lines.join("\n")}\n`);
+  show(cli, args) {
+    const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
+    const result = showCommitment(cli.runtime.app, numberArg(positionals[0]));
+    if (!result.ok) fail(cli, result.error);
+    const c = result.commitment;
+    const followers = cli.runtime.app.repos.commitments.recipients(c.id).length;
+    if (values.json) {
+      const history = result.history.map((u) => ({ at: cli.iso(u.atMs), kind: u.kind, status: u.status, percent: u.percent, note: u.note, evidence: u.evidenceUrl, actor: u.actor }));
+      return cli.json({ ...jsonOf(cli, c), officeName: officeName(cli.runtime.app, c.officeKey), statusReason: c.statusReason, followers, history });
+    }
+    const fields: [string, unknown][] = [
+      ["number", c.number],
+      ["officeName", officeName(cli.runtime.app, c.officeKey)],
+      ["status", statusText(cli, c.status)],
+      ["progress", `${c.progress} %`],
+      ["dueDate", cli.day(c.dueDate)],
+      ["district", c.districtKey ?? ""],
+      ["event", c.eventId ?? ""],
+      ["statusReason", c.statusReason ?? ""],
+      ["followers", followers],
+      ["text", c.text],
+    ];
+    const width = Math.max(...fields.map(([k]) => cli.t(`columns.${k}`).length));
+    const lines = fields.filter(([, v]) => v !== "").map(([k, v]) => `${cli.t(`columns.${k}`).padEnd(width)}  ${String(v)}`);
+    lines.push("", cli.t("commitments.history"));
+    for (const u of result.history) {
+      const evidence = u.evidenceUrl ? ` <${u.evidenceUrl}>` : "";
+      lines.push(`  ${cli.when(u.atMs)}  ${cli.t(`update_kinds.${u.kind}`)} — ${statusText(cli, u.status)} ${u.percent} % — ${u.actor}${u.note ? ` — ${u.note}` : ""}${evidence}`);
+    }
+    cli.out(lines.join("\n"));
   },
-  import(runtime, args) {
-    const { values, positionals } = parse(args, { as: { type: "string" } });
-    const file = required(positionals[0], "<file.csv>");
-    const text = readInputFile(file);
-    const read = readCommitmentsCsv(text);
-    const outcome = importCommitments(runtime.app, actorFrom(runtime, values.as), read.records, read.problems);
-    if (!outcome.ok) {
-      for (const p of outcome.problems) process.stderr.write(`${file}:${p.line}: ${p.message}\n`);
-      throw new CliError(`${outcome.problems.length} problem(s) in ${file}; nothing was imported`);
+  import(cli, args) {
+    const { values, positionals } = parse(args, { history: { type: "string" }, as: { type: "string" } }, 1);
+    const file = required(positionals[0], "<archivo.csv>");
+    const read = readCommitmentsCsv(readInputFile(file));
+    const history = values.history === undefined ? undefined : readHistoryCsv(readInputFile(values.history), cli.runtime.app.profile.timezone);
+    const outcome = importCommitments(cli.runtime.app, actorFrom(cli, values.as), read.records, read.problems, history?.histories);
+    const historyProblems = history ? problemLines(cli, values.history!, history.problems) : [];
+    if (!outcome.ok || historyProblems.length) {
+      const lines = [...problemLines(cli, file, outcome.ok ? [] : outcome.problems), ...historyProblems];
+      throw new CliError("commitments.import_failed", { count: lines.length, file }, lines);
     }
     const numbers = outcome.created.map((c) => c.number);
-    process.stdout.write(`${numbers.length} commitment(s) imported: ${numbers.join(", ")}\n`);
+    cli.out(cli.t("commitments.imported", { count: numbers.length, numbers: numbers.join(", ") }));
   },
-  export(runtime, args) {
-    const { values } = parse(args, { ...FILTER_OPTIONS, out: { type: "string" }, force: { type: "boolean" } });
-    const rows = exportRecords(runtime.app, filterFrom(runtime, values));
-    write(values.out, values.force, toCsv(rows, CSV_COLUMNS), `${rows.length} commitment(s)`);
+  export(cli, args) {
+    const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS, history: { type: "boolean" } }, 0);
+    const filter = filterFrom(cli, values);
+    if (values.history) {
+      const rows = exportHistory(cli.runtime.app, filter).map((r) => ({ ...r, kind: cli.t(`update_kinds.${r.kind}`), status: statusText(cli, r.status) }));
+      return writeCsvExport(cli, values, rows, HISTORY_COLUMNS, "commitment_history", "commitments.history_exported");
+    }
+    const rows = exportRecords(cli.runtime.app, filter).map((r) => ({ ...r, status: statusText(cli, r.status) }));
+    writeCsvExport(cli, values, rows, CSV_COLUMNS, "commitments", "commitments.exported");
   },
-  report(runtime, args) {
-    const { values } = parse(args, { json: { type: "boolean" }, csv: { type: "boolean" }, overdue: { type: "boolean" }, out: { type: "string" }, force: { type: "boolean" } });
-    const report = commitmentReport(runtime.app);
-    if (values.json) return printJson(report);
-    if (values.csv) return write(values.out, values.force, values.overdue ? overdueCsv(runtime, report) : officesCsv(runtime, report), values.overdue ? "overdue list" : "report");
-    process.stdout.write(`${reportText(runtime, report)}\n`);
+  report(cli, args) {
+    const { values } = parse(args, { json: { type: "boolean" }, csv: { type: "boolean" }, overdue: { type: "boolean" }, ...EXPORT_OPTIONS }, 0);
+    const report = commitmentReport(cli.runtime.app);
+    if (values.json) return cli.json(report);
+    if (values.csv && values.overdue) return writeCsvExport(cli, values, overdueRows(cli, report), OVERDUE_COLUMNS, "commitments_overdue", "commitments.report_exported");
+    if (values.csv) return writeCsvExport(cli, values, officeRows(cli, report, values), [...OFFICE_COLUMNS], "commitments_report", "commitments.report_exported");
+    cli.out(reportText(cli, report));
   },
 };
-subcommands.update = subcommands.progress!;
+commitmentCommands.update = commitmentCommands.progress!;
 
-function share(figures: { doneOnTime: number; dueSoFar: number; shareDoneOnTime: number | null }): string {
-  return figures.shareDoneOnTime === null ? "—" : `${Math.round(figures.shareDoneOnTime * 100)}%`;
+const share = (f: { shareDoneOnTime: number | null }) => (f.shareDoneOnTime === null ? "—" : `${Math.round(f.shareDoneOnTime * 100)} %`);
+
+function reportText(cli: Cli, report: Report): string {
+  const { app } = cli.runtime;
+  const counts = COMMITMENT_STATUSES.map((s) => `${statusText(cli, s)} ${report.byStatus[s]}`).join(", ");
+  const byOffice = report.byOffice.map((o) => ({ office: o.officeKey, name: officeName(app, o.officeKey), total: o.total, ...o.byStatus, onTime: `${o.doneOnTime}/${o.dueSoFar} (${share(o)})` }));
+  const statusColumns = COMMITMENT_STATUSES.map((s) => `status_${s}`);
+  const rows = byOffice.map((r) => ({ ...r, ...Object.fromEntries(COMMITMENT_STATUSES.map((s) => [`status_${s}`, r[s]])) }));
+  return [
+    cli.t("commitments.report_title", { date: cli.day(report.today), total: report.total }),
+    cli.t("commitments.report_by_status", { counts }),
+    cli.t("commitments.report_on_time", { done: report.doneOnTime, due: report.dueSoFar, share: share(report) }),
+    "",
+    cli.t("commitments.report_by_office"),
+    cli.table(rows, ["office", "name", "total", ...statusColumns, "onTime"]),
+    "",
+    cli.t("commitments.report_overdue", { count: report.overdue.length }),
+    cli.table(overdueRows(cli, report).map((r) => ({ ...r, due_date: cli.day(r.due_date) })), OVERDUE_COLUMNS),
+  ].join("\n");
 }
 
-function reportText(runtime: Runtime, report: Report): string {
-  const { app } = runtime;
-  const counts = COMMITMENT_STATUSES.map((s) => `${s} ${report.byStatus[s]}`).join(", ");
-  const lines = [
-    `Commitments on ${report.today}: ${report.total}`,
-    `By status: ${counts}`,
-    `Done on time: ${report.doneOnTime} of ${report.dueSoFar} that came due (${share(report)}) — done by the due date, over those done or past their due date; cancelled ones excluded`,
-    "",
-    "By office:",
-    table(
-      report.byOffice.map((o) => ({ office: o.officeKey, name: officeName(app, o.officeKey), total: o.total, ...o.byStatus, onTime: `${o.doneOnTime}/${o.dueSoFar} (${share(o)})` })),
-      ["office", "name", "total", ...COMMITMENT_STATUSES, "onTime"],
-    ),
-    "",
-    `Overdue (${report.overdue.length}):`,
-    table(overdueRows(runtime, report), ["number", "office", "due_date", "days_overdue", "progress", "text"]),
-  ];
-  return lines.join("\n");
-}
+const OVERDUE_COLUMNS = ["number", "office", "due_date", "days_overdue", "progress", "text"];
+const OFFICE_COLUMNS = ["office", "office_name", "total", ...COMMITMENT_STATUSES, "due_so_far", "done_on_time", "share_done_on_time"] as const;
 
-function overdueRows(runtime: Runtime, report: Report) {
-  const repo = runtime.app.repos.commitments;
+function overdueRows(cli: Cli, report: Report) {
+  const repo = cli.runtime.app.repos.commitments;
   return report.overdue.map((c) => ({ number: c.number, office: c.officeKey, due_date: c.dueDate, days_overdue: c.daysOverdue, progress: c.progress, text: repo.byNumber(c.number)?.text ?? "" }));
 }
 
-function officesCsv(runtime: Runtime, report: Report): string {
+function officeRows(cli: Cli, report: Report, values: { separator?: string }) {
   const row = (office: string, name: string, f: Report["byOffice"][number] | Report) => ({
     office,
     office_name: name,
@@ -166,19 +193,7 @@ function officesCsv(runtime: Runtime, report: Report): string {
     ...f.byStatus,
     due_so_far: f.dueSoFar,
     done_on_time: f.doneOnTime,
-    share_done_on_time: f.shareDoneOnTime === null ? "" : f.shareDoneOnTime.toFixed(4),
+    share_done_on_time: f.shareDoneOnTime === null ? "" : csvDecimal(f.shareDoneOnTime, 4, values),
   });
-  const rows = [...report.byOffice.map((o) => row(o.officeKey, officeName(runtime.app, o.officeKey), o)), row("TOTAL", "", report)];
-  return toCsv(rows, ["office", "office_name", "total", ...COMMITMENT_STATUSES, "due_so_far", "done_on_time", "share_done_on_time"]);
-}
-
-function overdueCsv(runtime: Runtime, report: Report): string {
-  return toCsv(overdueRows(runtime, report), ["number", "office", "due_date", "days_overdue", "progress", "text"]);
-}
-
-export function runCommitments(runtime: Runtime, args: string[]): void {
-  const [sub, ...rest] = args;
-  const command = sub ? subcommands[sub] : undefined;
-  if (!command) throw new CliError(`unknown 'commitments' command '${sub ?? ""}'. Use: ${Object.keys(subcommands).join(" | ")}`);
-  command(runtime, rest);
+  return [...report.byOffice.map((o) => row(o.officeKey, officeName(cli.runtime.app, o.officeKey), o)), row(cli.t("total"), "", report)];
 }

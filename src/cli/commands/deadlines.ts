@@ -1,64 +1,75 @@
 /**
- * Deadline commands of `rinde questions`: `extend` (prórroga) and the due-date explanation that
- * `show` prints. English, like the rest of the CLI.
+ * Deadline commands of `rinde questions`: `extend` (prórroga, Ley 1755 de 2015, art. 14) and the
+ * due-date explanation that `show` prints, in the operator's language and the profile's time zone.
  */
-import { toWallClock } from "../../core/calendar/index.ts";
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
-import type { Runtime } from "../../runtime.ts";
 import { dueDateStory, type DueDateStory } from "../../services/due-date-story.ts";
-import { extendQuestion, extensionErrorLine } from "../../services/extension.ts";
-import { actorFrom } from "../actor.ts";
-import { parse, required } from "../args.ts";
+import { extendQuestion } from "../../services/extension.ts";
+import { dateArg, parse, required } from "../args.ts";
+import type { Cli } from "../context.ts";
+import { actorFrom } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 
 /** `rinde questions extend <radicado> --until <YYYY-MM-DD> --reason <text> [--as <official id>]` */
-export function runExtend(runtime: Runtime, args: string[]): void {
-  const { values, positionals } = parse(args, { until: { type: "string" }, reason: { type: "string" }, as: { type: "string" } });
-  const outcome = extendQuestion(runtime.app, actorFrom(runtime, values.as), required(positionals[0], "<radicado>"), required(values.until, "--until"), values.reason ?? "");
-  if (!outcome.ok) throw new CliError(extensionErrorLine(outcome));
-  process.stdout.write(`${outcome.question.reference} extended to ${outcome.question.dueDate} (limit ${outcome.limitDate}); the citizen will be told the reason and the new date.\n`);
+export function runExtend(cli: Cli, args: string[]): void {
+  const { values, positionals } = parse(args, { until: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);
+  const reference = required(positionals[0], "<radicado>");
+  const until = dateArg(values.until, "--until");
+  const outcome = extendQuestion(cli.runtime.app, actorFrom(cli, values.as), reference, until, required(values.reason, "--reason"));
+  if (!outcome.ok) {
+    const shared = ["question_not_found", "not_allowed", "already_closed", "text_too_long"].includes(outcome.error);
+    const text = cli.tr(shared ? `staff.errors.${outcome.error}` : `deadlines.errors.${outcome.error}`, {
+      reference,
+      dueDateText: outcome.dueDate ? cli.day(outcome.dueDate) : "",
+      limitDateText: outcome.limitDate ? cli.day(outcome.limitDate) : "",
+    });
+    throw new CliError("errors.text", { text });
+  }
+  cli.out(cli.t("questions.extended", { reference: outcome.question.reference, dueDate: cli.day(outcome.question.dueDate), limit: cli.day(outcome.limitDate) }));
 }
 
-/** The explanation of a question's due date, as data for `show --json`. */
-export function dueDateExplanation(runtime: Runtime, question: QuestionRow, history: readonly QuestionEventRow[]): DueDateStory {
-  return dueDateStory(runtime.app, question, history);
+const ms = (iso: string) => Date.parse(iso);
+
+/** The story for `show --json`, its instants with the zone's offset. */
+export function storyJson(cli: Cli, story: DueDateStory) {
+  const at = (iso: string | null) => (iso === null ? null : cli.iso(ms(iso)));
+  return {
+    ...story,
+    term: { ...story.term, filedAt: at(story.term.filedAt) },
+    restartedAt: at(story.restartedAt),
+    pauses: story.pauses.map((p) => ({ ...p, from: at(p.from), until: at(p.until) })),
+    extension: story.extension && { ...story.extension, at: at(story.extension.at) },
+    recomputations: story.recomputations.map((r) => ({ ...r, at: at(r.at) })),
+  };
 }
 
-function clockText(iso: string, timeZone: string): string {
-  const wall = toWallClock(new Date(iso), timeZone);
-  const hh = String(Math.floor(wall.secondsOfDay / 3600)).padStart(2, "0");
-  const mm = String(Math.floor((wall.secondsOfDay % 3600) / 60)).padStart(2, "0");
-  return `${wall.date} ${hh}:${mm} ${timeZone}`;
-}
-
-/** The explanation as lines for `show`: filing, first counted day, days skipped, pauses, extension. */
-export function dueDateLines(runtime: Runtime, story: DueDateStory): string[] {
-  const { timezone, officeHours } = runtime.app.profile;
+/** How the due date came to be, as lines: filing, first counted day, days skipped, pauses, extension. */
+export function dueDateLines(cli: Cli, question: QuestionRow, history: readonly QuestionEventRow[]): { story: DueDateStory; lines: string[] } {
+  const story = dueDateStory(cli.runtime.app, question, history);
+  const { officeHours } = cli.runtime.app.profile;
   const { term } = story;
-  const label = (name: string) => `  ${name.padEnd(18)} `;
-  const lines = ["due date explained:"];
-  lines.push(`${label(story.restartedAt ? "term restarted" : "filed")}${clockText(term.filedAt, timezone)}`);
-  const countsAs =
-    term.effectiveFilingDate === term.filedOn
-      ? `${term.effectiveFilingDate} (a business day, before office hours end at ${officeHours.end})`
-      : `${term.effectiveFilingDate} (received on a non-business day or after ${officeHours.end}: the next business day)`;
-  lines.push(`${label("counts as received")}${countsAs}`);
-  lines.push(`${label("first counted day")}${term.firstCountedDay}`);
-  lines.push(`${label("term")}${term.termBusinessDays} business days`);
-  const skipped = term.skipped.map((d) => (d.name ? `${d.date} ${d.reason} (${d.name})` : `${d.date} ${d.reason}`));
-  lines.push(`${label("not counted")}${skipped.length ? skipped.join(", ") : "none"}`);
-  lines.push(`${label("end of term")}${term.dueDate}`);
+  const labels = ["filed", "restarted", "counts_as", "first_day", "term", "not_counted", "end_of_term", "paused", "extension", "limit", "recomputed", "due_date"];
+  const width = Math.max(...labels.map((l) => cli.t(`due.${l}`).length));
+  const line = (label: string, text: string) => `  ${cli.t(`due.${label}`).padEnd(width)}  ${text}`;
+  const when = (iso: string) => cli.when(ms(iso));
+  const lines = [cli.t("due.title")];
+  lines.push(line(story.restartedAt ? "restarted" : "filed", when(term.filedAt)));
+  const sameDay = term.effectiveFilingDate === term.filedOn;
+  lines.push(line("counts_as", cli.t(sameDay ? "due.counts_same_day" : "due.counts_next_day", { date: cli.day(term.effectiveFilingDate), end: officeHours.end })));
+  lines.push(line("first_day", cli.day(term.firstCountedDay)));
+  lines.push(line("term", cli.t("due.business_days", { count: term.termBusinessDays })));
+  const skipped = term.skipped.map((d) => `${cli.day(d.date)} (${d.name ?? cli.t(`skip_reasons.${d.reason}`)})`);
+  lines.push(line("not_counted", skipped.length ? skipped.join(", ") : cli.t("none_plain")));
+  lines.push(line("end_of_term", cli.day(term.dueDate)));
   for (const pause of story.pauses) {
-    const until = pause.until ? clockText(pause.until, timezone) : "now";
-    const outcome = { resumed: "the citizen answered: the term restarted in full (Ley 1755 de 2015, art. 17)", withdrawn: "no answer within a month: withdrawn (art. 17)", waiting: "waiting for the citizen: the term is stopped" }[pause.outcome];
-    lines.push(`${label("paused")}${clockText(pause.from, timezone)} → ${until}; ${outcome}`);
+    lines.push(line("paused", cli.t(`due.pause_${pause.outcome}`, { from: when(pause.from), until: pause.until ? when(pause.until) : "" })));
   }
   if (story.extension) {
     const e = story.extension;
-    lines.push(`${label("extension")}${e.from} → ${e.to} by ${e.actor} on ${clockText(e.at, timezone)}; reason: ${e.reason}`);
+    lines.push(line("extension", cli.t("due.extension_text", { from: cli.day(e.from), to: cli.day(e.to), actor: e.actor, at: when(e.at), reason: e.reason })));
   }
-  lines.push(`${label("extension limit")}${story.extensionLimit} (twice the term, Ley 1755 de 2015, art. 14, parágrafo)`);
-  for (const r of story.recomputations) lines.push(`${label("recomputed")}${r.from} → ${r.to} on ${clockText(r.at, timezone)} (the calendar changed)`);
-  lines.push(`${label("due date")}${story.dueDate}`);
-  return lines;
+  lines.push(line("limit", cli.t("due.limit_text", { date: cli.day(story.extensionLimit) })));
+  for (const r of story.recomputations) lines.push(line("recomputed", cli.t("due.recomputed_text", { from: cli.day(r.from), to: cli.day(r.to), at: when(r.at) })));
+  lines.push(line("due_date", cli.day(story.dueDate)));
+  return { story, lines };
 }

@@ -5,49 +5,34 @@
  */
 import { toWallClock } from "../../core/calendar/index.ts";
 import { EVENT_KINDS, eventInstants, parseDateInput, parseTimeInput, type EventError } from "../../core/events.ts";
+import { formatClockTime } from "../../core/local-time.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
-import { DEFAULT_LOCALE } from "../../i18n/index.ts";
-import type { Runtime } from "../../runtime.ts";
-import { eventErrorsText } from "../../services/actions/event-wizard.ts";
 import { eventQuestionReport, markAnsweredAtEvent, markEventHeld, type EventQuestionError } from "../../services/event-questions.ts";
 import { cancelEvent, createEvent, draftOf, eventCard, updateEvent, type EventChanges, type EventServiceError } from "../../services/events.ts";
-import { actorFrom } from "../actor.ts";
-import { parse, required } from "../args.ts";
-import { toCsv, writeExport } from "../csv.ts";
-import { CliError, printJson, table } from "../output.ts";
+import { idArg, keyArg, parse, required } from "../args.ts";
+import type { Cli } from "../context.ts";
+import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
+import { actorFrom, districtList, optionalOffice, topicList } from "../domain-args.ts";
+import { CliError } from "../output.ts";
+import type { Subcommand } from "../run.ts";
 import { runEventMinutes } from "./publication.ts";
 
-const SERVICE_ERRORS: Record<Exclude<EventServiceError["code"], "invalid">, string> = {
-  not_allowed: "that official may not manage events (only communications staff and admins)",
-  event_not_found: "no event with that id; see 'rinde events list'",
-  event_closed: "the event has ended, was cancelled or was held",
-  missing_consent: "the citizen has not given consent",
-};
-
-export function serviceError(runtime: Runtime, error: EventServiceError): CliError {
-  if (error.code !== "invalid") return new CliError(SERVICE_ERRORS[error.code]);
-  // The same reasons the chat wizard gives, one per line.
-  return new CliError(`the event was refused:\n${eventErrorsText(runtime.app, error.errors as EventError[])}`);
+/** A refusal of the events service, in the chat wizard's words (one reason per line). */
+export function serviceError(cli: Cli, error: EventServiceError): CliError {
+  if (error.code !== "invalid") return new CliError("errors.text", { text: cli.tr(`event_wizard.errors.${error.code}`, { key: "" }) });
+  const reasons = (error.errors as EventError[]).map((e) => `• ${cli.tr(`event_wizard.errors.${e.code}`, { key: e.key ?? "" })}`);
+  return new CliError("events.refused", {}, reasons);
 }
 
-const QUESTION_ERRORS: Partial<Record<EventQuestionError, string>> = {
-  event_not_found: "no event with that id",
-  event_closed: "the event was cancelled",
-  event_not_started: "the event has not started yet",
-  not_allowed: "that official may not review this event's questions",
-  not_for_event: "that question was not sent for this event",
-  question_not_found: "no question with that radicado",
-  already_closed: "the question is already answered or closed",
-};
+function questionError(cli: Cli, error: EventQuestionError, reference?: string): CliError {
+  const key = cli.has(`cli.events.errors.${error}`) ? `cli.events.errors.${error}` : `staff.errors.${error}`;
+  const text = cli.tr(key);
+  return new CliError("errors.text", { text: reference ? `${reference}: ${text}` : text });
+}
 
 export function eventId(value: string | undefined): number {
-  const id = Number(required(value, "<event id>"));
-  if (!Number.isInteger(id) || id <= 0) throw new CliError(`'${value}' is not an event id`);
-  return id;
+  return idArg(value, "<id evento>");
 }
-
-const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(",").map((v) => v.trim()).filter(Boolean);
 
 const EVENT_OPTIONS = {
   kind: { type: "string" },
@@ -68,32 +53,26 @@ const EVENT_OPTIONS = {
 type EventValues = Partial<Record<Exclude<keyof typeof EVENT_OPTIONS, "json">, string>>;
 
 /** `--date`, `--start`, `--end` as instants; each defaults to the event's current value when editing. */
-function timesFrom(runtime: Runtime, values: EventValues, current?: EventRecord): { startsAtMs: number; endsAtMs: number } | undefined {
+function timesFrom(cli: Cli, values: EventValues, current?: EventRecord): { startsAtMs: number; endsAtMs: number } | undefined {
   if (!values.date && !values.start && !values.end) return undefined;
-  const zone = runtime.app.profile.timezone;
-  const wall = (ms: number) => {
-    const w = toWallClock(new Date(ms), zone);
-    return [w.date, `${String(Math.floor(w.secondsOfDay / 3600)).padStart(2, "0")}:${String(Math.floor((w.secondsOfDay % 3600) / 60)).padStart(2, "0")}`];
-  };
-  const [curDate, curStart] = current ? wall(current.startsAtMs) : [];
-  const [, curEnd] = current ? wall(current.endsAtMs) : [];
-  const date = parseDateInput(values.date ?? curDate ?? "");
-  if (!date) throw new CliError("--date must be YYYY-MM-DD (or DD/MM/YYYY)");
-  const start = parseTimeInput(values.start ?? curStart ?? "");
-  const end = parseTimeInput(values.end ?? curEnd ?? "");
-  if (!start || !end) throw new CliError("--start and --end must be times like 09:00 or 2:30pm");
+  const zone = cli.runtime.app.profile.timezone;
+  const date = parseDateInput(values.date ?? (current ? toWallClock(new Date(current.startsAtMs), zone).date : ""));
+  if (!date) throw new CliError("events.bad_date", { value: values.date });
+  const start = parseTimeInput(values.start ?? (current ? formatClockTime(current.startsAtMs, zone) : ""));
+  const end = parseTimeInput(values.end ?? (current ? formatClockTime(current.endsAtMs, zone) : ""));
+  if (!start || !end) throw new CliError("events.bad_time", { value: !start ? values.start : values.end });
   return eventInstants(date, start, end, zone);
 }
 
-function row(runtime: Runtime, e: EventRecord) {
-  const counts = runtime.app.repos.events.rsvpCounts(e.id);
+function data(cli: Cli, e: EventRecord) {
+  const counts = cli.runtime.app.repos.events.rsvpCounts(e.id);
   return {
     id: e.id,
     kind: e.kind,
     title: e.title,
     status: e.status,
-    startsAt: new Date(e.startsAtMs).toISOString(),
-    endsAt: new Date(e.endsAtMs).toISOString(),
+    startsAt: cli.iso(e.startsAtMs),
+    endsAt: cli.iso(e.endsAtMs),
     place: e.place ?? "",
     link: e.virtualUrl ?? "",
     office: e.officeKey ?? "",
@@ -101,116 +80,128 @@ function row(runtime: Runtime, e: EventRecord) {
     topics: e.topics.join(","),
     rsvpYes: counts.yes,
     rsvpNo: counts.no,
-    questions: runtime.app.repos.events.questions(e.id).length,
+    questions: cli.runtime.app.repos.events.questions(e.id).length,
   };
 }
 
-function printEvent(runtime: Runtime, event: EventRecord, json: boolean | undefined, verb: string): void {
-  if (json) return printJson(row(runtime, event));
-  process.stdout.write(`Event #${event.id} ${verb}.\n\n${eventCard(runtime.app, event, DEFAULT_LOCALE)}\n`);
+function printEvent(cli: Cli, event: EventRecord, json: boolean | undefined, done: string, vars: Record<string, unknown> = {}): void {
+  if (json) return cli.json(data(cli, event));
+  cli.out(`${cli.t(done, { id: event.id, status: cli.t(`event_status.${event.status}`), ...vars })}\n\n${eventCard(cli.runtime.app, event, cli.lang)}`);
 }
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = {
-  minutes: runEventMinutes,
-  list(runtime, args) {
-    const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } });
-    const events = runtime.app.repos.events.list(values.all ? {} : { fromMs: runtime.app.clock.nowMs() });
-    const rows = events.map((e) => row(runtime, e));
-    if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["id", "kind", "status", "startsAt", "title", "districts", "rsvpYes", "questions"])}\n`);
+const kindArg = (value: string | undefined) => keyArg(value, EVENT_KINDS, "--kind");
+
+export const eventCommands: Record<string, Subcommand> = {
+  minutes: (cli, args) => runEventMinutes(cli.runtime, args),
+  list(cli, args) {
+    const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } }, 0);
+    const events = cli.runtime.app.repos.events.list(values.all ? {} : { fromMs: cli.runtime.app.clock.nowMs() });
+    if (values.json) return cli.json(events.map((e) => data(cli, e)));
+    const rows = events.map((e) => ({ ...data(cli, e), kind: cli.tr(`event_kinds.${e.kind}`), status: cli.t(`event_status.${e.status}`), startsAt: cli.when(e.startsAtMs) }));
+    cli.out(cli.table(rows, ["id", "startsAt", "title", "kind", "status", "districts", "rsvpYes", "questions"]));
   },
-  show(runtime, args) {
-    const { values, positionals } = parse(args, { json: { type: "boolean" } });
-    const event = runtime.app.repos.events.get(eventId(positionals[0]));
-    if (!event) throw new CliError(SERVICE_ERRORS.event_not_found);
-    printEvent(runtime, event, values.json, `(${event.status})`);
+  show(cli, args) {
+    const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
+    const event = cli.runtime.app.repos.events.get(eventId(positionals[0]));
+    if (!event) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
+    printEvent(cli, event, values.json, "events.shown");
   },
-  create(runtime, args) {
-    const { values } = parse(args, EVENT_OPTIONS);
-    const kind = required(values.kind, `--kind (${EVENT_KINDS.join("|")})`);
-    const times = timesFrom(runtime, { ...values, date: required(values.date, "--date"), start: required(values.start, "--start"), end: required(values.end, "--end") })!;
-    const outcome = createEvent(runtime.app, actorFrom(runtime, values.as), {
+  create(cli, args) {
+    const { values } = parse(args, EVENT_OPTIONS, 0);
+    const kind = kindArg(values.kind);
+    const times = timesFrom(cli, { ...values, date: required(values.date, "--date"), start: required(values.start, "--start"), end: required(values.end, "--end") })!;
+    const outcome = createEvent(cli.runtime.app, actorFrom(cli, values.as), {
       kind,
       title: required(values.title, "--title"),
       description: values.description ?? "",
       ...times,
       place: values.place ?? null,
       virtualUrl: values.link ?? null,
-      officeKey: values.office ?? null,
-      districts: list(values.districts) ?? [],
-      topics: list(values.topics) ?? [],
+      officeKey: optionalOffice(cli, values.office) ?? null,
+      districts: values.districts === undefined ? [] : districtList(cli, values.districts),
+      topics: values.topics === undefined ? [] : topicList(cli, values.topics),
     });
-    if (!outcome.ok) throw serviceError(runtime, outcome.error);
-    printEvent(runtime, outcome.event, values.json, "created");
+    if (!outcome.ok) throw serviceError(cli, outcome.error);
+    printEvent(cli, outcome.event, values.json, "events.created");
   },
-  edit(runtime, args) {
-    const { values, positionals } = parse(args, EVENT_OPTIONS);
+  edit(cli, args) {
+    const { values, positionals } = parse(args, EVENT_OPTIONS, 1);
     const id = eventId(positionals[0]);
-    const current = runtime.app.repos.events.get(id);
-    if (!current) throw new CliError(SERVICE_ERRORS.event_not_found);
-    const changes: EventChanges = { ...timesFrom(runtime, values, current) };
-    if (values.kind !== undefined) changes.kind = values.kind;
+    const current = cli.runtime.app.repos.events.get(id);
+    if (!current) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
+    const changes: EventChanges = { ...timesFrom(cli, values, current) };
+    if (values.kind !== undefined) changes.kind = kindArg(values.kind);
     if (values.title !== undefined) changes.title = values.title;
     if (values.description !== undefined) changes.description = values.description;
     if (values.place !== undefined) changes.place = values.place || null;
     if (values.link !== undefined) changes.virtualUrl = values.link || null;
-    if (values.office !== undefined) changes.officeKey = values.office || null;
-    if (values.districts !== undefined) changes.districts = list(values.districts)!;
-    if (values.topics !== undefined) changes.topics = list(values.topics)!;
-    if (Object.keys(changes).length === 0) throw new CliError("nothing to change: give --date/--start/--end, --place, --link, --title, --description, --districts, --topics, --office or --kind");
-    const outcome = updateEvent(runtime.app, actorFrom(runtime, values.as), id, { ...draftOf(current), ...changes });
-    if (!outcome.ok) throw serviceError(runtime, outcome.error);
-    const yes = runtime.app.repos.events.rsvpCounts(id).yes;
-    printEvent(runtime, outcome.event, values.json, outcome.notified ? `updated; ${yes} citizens who said they will attend get a notice` : "updated");
+    if (values.office !== undefined) changes.officeKey = values.office ? optionalOffice(cli, values.office)! : null;
+    if (values.districts !== undefined) changes.districts = districtList(cli, values.districts);
+    if (values.topics !== undefined) changes.topics = topicList(cli, values.topics);
+    if (Object.keys(changes).length === 0) throw new CliError("events.nothing_to_change");
+    const outcome = updateEvent(cli.runtime.app, actorFrom(cli, values.as), id, { ...draftOf(current), ...changes });
+    if (!outcome.ok) throw serviceError(cli, outcome.error);
+    const yes = cli.runtime.app.repos.events.rsvpCounts(id).yes;
+    printEvent(cli, outcome.event, values.json, outcome.notified ? "events.updated_notified" : "events.updated", { count: yes });
   },
-  cancel(runtime, args) {
-    const { values, positionals } = parse(args, { as: { type: "string" }, json: { type: "boolean" } });
-    const outcome = cancelEvent(runtime.app, actorFrom(runtime, values.as), eventId(positionals[0]));
-    if (!outcome.ok) throw serviceError(runtime, outcome.error);
-    const yes = runtime.app.repos.events.rsvpCounts(outcome.event.id).yes;
-    printEvent(runtime, outcome.event, values.json, `cancelled; ${yes} citizens who said they will attend get a notice`);
+  cancel(cli, args) {
+    const { values, positionals } = parse(args, { as: { type: "string" }, json: { type: "boolean" } }, 1);
+    const outcome = cancelEvent(cli.runtime.app, actorFrom(cli, values.as), eventId(positionals[0]));
+    if (!outcome.ok) throw serviceError(cli, outcome.error);
+    const yes = cli.runtime.app.repos.events.rsvpCounts(outcome.event.id).yes;
+    printEvent(cli, outcome.event, values.json, "events.cancelled", { count: yes });
   },
-  held(runtime, args) {
-    const { values, positionals } = parse(args, { as: { type: "string" } });
-    const outcome = markEventHeld(runtime.app, actorFrom(runtime, values.as), eventId(positionals[0]));
-    if (!outcome.ok) throw new CliError(QUESTION_ERRORS[outcome.error] ?? outcome.error);
-    process.stdout.write(`Event #${outcome.event.id} marked as held.\n`);
+  held(cli, args) {
+    const { values, positionals } = parse(args, { as: { type: "string" } }, 1);
+    const outcome = markEventHeld(cli.runtime.app, actorFrom(cli, values.as), eventId(positionals[0]));
+    if (!outcome.ok) throw questionError(cli, outcome.error);
+    cli.out(cli.t("events.held", { id: outcome.event.id }));
   },
-  questions(runtime, args) {
-    const { values, positionals } = parse(args, { json: { type: "boolean" } });
-    const rows = eventQuestionReport(runtime.app, eventId(positionals[0]));
-    if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["reference", "status", "answeredIn", "dueDate", "question"])}\n`);
+  questions(cli, args) {
+    const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
+    const rows = reportRows(cli, eventId(positionals[0]));
+    if (values.json) return cli.json(rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })));
+    cli.out(cli.table(rows.map((r) => ({ ...r.words, dueDate: cli.day(r.codes.dueDate) })), ["reference", "status", "answeredIn", "dueDate", "question"]));
   },
-  "mark-answered"(runtime, args) {
+  "mark-answered"(cli, args) {
     const { values, positionals } = parse(args, { summary: { type: "string" }, as: { type: "string" } });
     const id = eventId(positionals[0]);
     const references = positionals.slice(1);
-    if (references.length === 0) throw new CliError("give the radicados answered at the event: rinde events mark-answered <event id> <radicado>…");
+    if (references.length === 0) throw new CliError("events.references_required");
+    const actor = actorFrom(cli, values.as);
     for (const reference of references) {
-      const outcome = markAnsweredAtEvent(runtime.app, actorFrom(runtime, values.as), id, reference, values.summary);
-      if (!outcome.ok) throw new CliError(`${reference}: ${QUESTION_ERRORS[outcome.error] ?? outcome.error}`);
-      process.stdout.write(`${outcome.question.reference} answered at the event; the citizen is told.\n`);
+      const outcome = markAnsweredAtEvent(cli.runtime.app, actor, id, reference, values.summary);
+      if (!outcome.ok) throw questionError(cli, outcome.error, reference);
+      cli.out(cli.t("events.marked", { reference: outcome.question.reference }));
     }
-    const open = eventQuestionReport(runtime.app, id).filter((q) => q.status === "open" || q.status === "info_requested");
-    process.stdout.write(`${open.length} questions of this event stay open, to be answered in writing by their due dates.\n`);
+    const open = eventQuestionReport(cli.runtime.app, id).filter((q) => q.status === "open" || q.status === "info_requested");
+    cli.out(cli.t("events.still_open", { count: open.length }));
   },
-  report(runtime, args) {
-    const { values, positionals } = parse(args, { out: { type: "string" }, force: { type: "boolean" }, json: { type: "boolean" } });
+  report(cli, args) {
+    const { values, positionals } = parse(args, { ...EXPORT_OPTIONS, json: { type: "boolean" } }, 1);
     const id = eventId(positionals[0]);
-    if (!runtime.app.repos.events.get(id)) throw new CliError(SERVICE_ERRORS.event_not_found);
-    const rows = eventQuestionReport(runtime.app, id);
-    if (values.json) return printJson(rows);
-    const csv = toCsv(rows, ["reference", "officeKey", "filedAt", "question", "status", "answeredIn", "answer", "answeredAt", "dueDate", "onTime"]);
-    if (!values.out) return void process.stdout.write(csv);
-    writeExport(values.out, csv, values.force);
-    process.stdout.write(`${rows.length} questions with their answers written to ${values.out}\n`);
+    if (!cli.runtime.app.repos.events.get(id)) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
+    const rows = reportRows(cli, id);
+    if (values.json) return cli.json(rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })));
+    const csvRows = rows.map((r) => ({ ...r.words, filedAt: csvDateTime(cli, r.filedAtMs), answeredAt: csvDateTime(cli, r.answeredAtMs), dueDate: r.codes.dueDate }));
+    writeCsvExport(cli, values, csvRows, REPORT_COLUMNS, "event_report", "events.report_written");
   },
 };
 
-export function runEvents(runtime: Runtime, args: string[]): void {
-  const [sub, ...rest] = args;
-  const command = sub ? subcommands[sub] : undefined;
-  if (!command) throw new CliError(`unknown 'events' command '${sub ?? ""}'. Use: ${Object.keys(subcommands).join(" | ")}`);
-  command(runtime, rest);
+const REPORT_COLUMNS = ["reference", "officeKey", "filedAt", "question", "status", "answeredIn", "answer", "answeredAt", "dueDate", "onTime"];
+
+/** The event's questions as codes (for JSON) and in words (for tables and CSV). */
+function reportRows(cli: Cli, id: number) {
+  return eventQuestionReport(cli.runtime.app, id).map((q) => {
+    const { filedAt, answeredAt, ...codes } = q;
+    const filedAtMs = Date.parse(filedAt);
+    const answeredAtMs = answeredAt ? Date.parse(answeredAt) : null;
+    const words = {
+      ...codes,
+      status: cli.t(`question_status.${q.status}`),
+      answeredIn: q.answeredIn ? cli.t(`answered_in.${q.answeredIn}`) : "",
+      onTime: q.onTime === null ? "" : cli.t(q.onTime ? "yes" : "no"),
+    };
+    return { codes, words, filedAtMs, answeredAtMs };
+  });
 }

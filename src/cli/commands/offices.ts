@@ -1,33 +1,42 @@
-import type { Runtime } from "../../runtime.ts";
-import { parse, required } from "../args.ts";
-import { CliError, printJson, table } from "../output.ts";
+/**
+ * `rinde offices`: the keys staff type (`--office salud`) and the chats where each office gets
+ * its notices. Binding checks what it can offline: a Telegram group's id is negative (a positive id
+ * is a person or a bot), a WhatsApp group's JID ends in `@g.us`.
+ */
+import type { Subcommand } from "../run.ts";
+import { parse } from "../args.ts";
+import { officeArg } from "../domain-args.ts";
+import { CliError } from "../output.ts";
 
-export function runOffices(runtime: Runtime, args: string[]): void {
-  const [sub, ...rest] = args;
-  const { repos, clock } = runtime.app;
-  if (sub === "list") {
-    const { values } = parse(rest, { json: { type: "boolean" } });
-    const offices = repos.offices.list();
-    if (values.json) return printJson(offices);
-    process.stdout.write(`${table(offices.filter((o) => o.active), ["key", "category", "name", "telegramChatId", "whatsappJid"])}\n`);
-    return;
-  }
-  if (sub === "bind") {
-    const { values, positionals } = parse(rest, { "telegram-chat": { type: "string" }, "whatsapp-group": { type: "string" } });
-    const key = required(positionals[0], "<office>");
-    if (!repos.offices.get(key)) throw new CliError(`unknown office '${key}'. See 'rinde offices list'.`);
+const TELEGRAM_GROUP = /^-\d{5,15}$/;
+const WHATSAPP_GROUP = /^[0-9]+(?:-[0-9]+)?@g\.us$/;
+
+export const officeCommands: Record<string, Subcommand> = {
+  list(cli, args) {
+    const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } }, 0);
+    const offices = cli.runtime.app.repos.offices.list().filter((o) => values.all || o.active);
+    if (values.json) return cli.json(offices.map((o) => ({ key: o.key, name: o.name, category: o.category, active: o.active, telegramChatId: o.telegramChatId, whatsappJid: o.whatsappJid })));
+    const rows = offices.map((o) => ({
+      key: o.key,
+      name: o.name,
+      telegram: o.telegramChatId ?? cli.t("offices.unbound"),
+      whatsapp: o.whatsappJid ?? cli.t("offices.unbound"),
+      active: o.active ? cli.t("yes") : cli.t("no"),
+    }));
+    cli.out(cli.table(rows, values.all ? ["key", "name", "telegram", "whatsapp", "active"] : ["key", "name", "telegram", "whatsapp"]));
+    cli.out(cli.t("offices.list_hint"));
+  },
+  bind(cli, args) {
+    const { values, positionals } = parse(args, { "telegram-chat": { type: "string" }, "whatsapp-group": { type: "string" } }, 1);
+    const key = officeArg(cli, positionals[0], "<dependencia>");
+    const chat = values["telegram-chat"];
     const group = values["whatsapp-group"];
-    if (group !== undefined) {
-      if (!/^[0-9-]+@g\.us$/.test(group)) throw new CliError(`--whatsapp-group must be a WhatsApp group JID like 120363012345678901@g.us (a head can also write "vincular_grupo ${key}" in the group)`);
-      repos.offices.bind(key, { whatsappJid: group }, clock.nowMs());
-      process.stdout.write(`Office ${key} bound to WhatsApp group ${group}.\n`);
-      if (values["telegram-chat"] === undefined) return;
-    }
-    const chat = required(values["telegram-chat"], "--telegram-chat <chat id> or --whatsapp-group <group jid>");
-    if (!/^-?\d+$/.test(chat)) throw new CliError(`--telegram-chat must be a numeric Telegram chat id (groups are negative, e.g. -1001234567890)`);
-    repos.offices.bind(key, { telegramChatId: chat }, clock.nowMs());
-    process.stdout.write(`Office ${key} bound to Telegram chat ${chat}.\n`);
-    return;
-  }
-  throw new CliError(`unknown 'offices' command '${sub ?? ""}'. Use: offices list | offices bind`);
-}
+    if (chat === undefined && group === undefined) throw new CliError("offices.bind_what");
+    if (chat !== undefined && !TELEGRAM_GROUP.test(chat)) throw new CliError(/^\d+$/.test(chat) ? "offices.telegram_not_group" : "offices.telegram_bad", { value: chat, key });
+    if (group !== undefined && !WHATSAPP_GROUP.test(group)) throw new CliError("offices.whatsapp_bad", { value: group, key });
+    const { repos, clock } = cli.runtime.app;
+    repos.offices.bind(key, { ...(chat !== undefined ? { telegramChatId: chat } : {}), ...(group !== undefined ? { whatsappJid: group } : {}) }, clock.nowMs());
+    if (chat !== undefined) cli.out(cli.t("offices.bound_telegram", { key, chat }));
+    if (group !== undefined) cli.out(cli.t("offices.bound_whatsapp", { key, group }));
+  },
+};

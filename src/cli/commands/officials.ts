@@ -1,60 +1,57 @@
-import type { Runtime } from "../../runtime.ts";
+/** `rinde officials`: the staff directory — add, invite (a one-time /vincular code), list, remove. */
 import type { OfficialRole } from "../../db/repositories/officials.ts";
 import { createInvite } from "../../services/staff.ts";
-import { parse, required } from "../args.ts";
-import { CliError, printJson, table } from "../output.ts";
+import { idArg, keyArg, parse, required, wholeNumberArg } from "../args.ts";
+import type { Cli } from "../context.ts";
+import { optionalOffice } from "../domain-args.ts";
+import { CliError } from "../output.ts";
+import type { Subcommand } from "../run.ts";
 
 const ROLES: readonly OfficialRole[] = ["official", "head", "communications", "internal_control", "admin"];
+/** Roles a code may carry: admins and internal control are added by the operator, not invited. */
+const INVITE_ROLES: readonly OfficialRole[] = ["official", "head", "communications"];
 const CHANNELS = ["telegram", "whatsapp"];
+/** `--ttl-hours`: one hour to thirty days. */
+const TTL_HOURS = { min: 1, max: 720, default: "48" };
 
-/** `--role` and `--office`, checked: a known role, an existing office, required for officials and heads. */
-function roleAndOffice(runtime: Runtime, values: { role?: string; office?: string }): { role: OfficialRole; office: string | null } {
-  const role = required(values.role, "--role") as OfficialRole;
-  if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(", ")}`);
-  const office = values.office ?? null;
-  if (office && !runtime.app.repos.offices.get(office)) throw new CliError(`unknown office '${office}'. See 'rinde offices list'.`);
-  if (!office && (role === "official" || role === "head")) throw new CliError(`--office is required for role '${role}'`);
+/** `--role` and `--office`, checked: a known role, an active office, required for officials and heads. */
+function roleAndOffice(cli: Cli, values: { role?: string; office?: string }, roles: readonly OfficialRole[]): { role: OfficialRole; office: string | null } {
+  const role = keyArg(values.role, roles, "--role") as OfficialRole;
+  const office = optionalOffice(cli, values.office) ?? null;
+  if (!office && (role === "official" || role === "head")) throw new CliError("officials.office_required", { role: cli.tr(`staff.roles.${role}`) });
   return { role, office };
 }
 
-export function runOfficials(runtime: Runtime, args: string[]): void {
-  const [sub, ...rest] = args;
-  const { repos, clock } = runtime.app;
-  switch (sub) {
-    case "add": {
-      const { values } = parse(rest, { name: { type: "string" }, office: { type: "string" }, role: { type: "string" }, channel: { type: "string" }, address: { type: "string" } });
-      const name = required(values.name, "--name");
-      const { role, office } = roleAndOffice(runtime, values);
-      if (Boolean(values.channel) !== Boolean(values.address)) throw new CliError("--channel and --address go together");
-      if (values.channel && !CHANNELS.includes(values.channel)) throw new CliError(`--channel must be one of ${CHANNELS.join(", ")}`);
-      const official = repos.officials.add({ name, officeKey: office, role, channel: values.channel ?? null, address: values.address ?? null }, clock.nowMs());
-      process.stdout.write(`Official ${official.id} added (${role}${office ? ` of ${office}` : ""}).\n`);
-      return;
-    }
-    case "invite": {
-      const { values } = parse(rest, { name: { type: "string" }, office: { type: "string" }, role: { type: "string" }, "ttl-hours": { type: "string" } });
-      const { role, office } = roleAndOffice(runtime, values);
-      const ttlHours = Number(values["ttl-hours"] ?? "48");
-      if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 24 * 30) throw new CliError("--ttl-hours must be a number of hours between 1 and 720");
-      const invite = createInvite(runtime.app, { name: values.name ?? role, officeKey: office, role, ttlMs: ttlHours * 3_600_000 });
-      process.stdout.write(`Code: ${invite.code}\nExpires: ${new Date(invite.expiresAtMs).toISOString()}\nThe official sends "/vincular ${invite.code}" to the bot in a private chat.\n`);
-      return;
-    }
-    case "list": {
-      const { values } = parse(rest, { office: { type: "string" }, json: { type: "boolean" } });
-      const officials = repos.officials.list({ officeKey: values.office });
-      if (values.json) return printJson(officials);
-      process.stdout.write(`${table(officials, ["id", "name", "role", "officeKey", "channel", "address"])}\n`);
-      return;
-    }
-    case "remove": {
-      const { positionals } = parse(rest, {});
-      const id = Number(required(positionals[0], "<id>"));
-      if (!Number.isInteger(id) || !repos.officials.remove(id, clock.nowMs())) throw new CliError(`no active official with id '${positionals[0]}'`);
-      process.stdout.write(`Official ${id} removed.\n`);
-      return;
-    }
-    default:
-      throw new CliError(`unknown 'officials' command '${sub ?? ""}'. Use: officials add | invite | list | remove`);
-  }
-}
+export const officialCommands: Record<string, Subcommand> = {
+  add(cli, args) {
+    const { values } = parse(args, { name: { type: "string" }, office: { type: "string" }, role: { type: "string" }, channel: { type: "string" }, address: { type: "string" } }, 0);
+    const name = required(values.name, "--name").trim();
+    const { role, office } = roleAndOffice(cli, values, ROLES);
+    if ((values.channel === undefined) !== (values.address === undefined)) throw new CliError("officials.channel_and_address");
+    const channel = values.channel === undefined ? null : keyArg(values.channel, CHANNELS, "--channel");
+    const { repos, clock } = cli.runtime.app;
+    const official = repos.officials.add({ name, officeKey: office, role, channel, address: values.address ?? null }, clock.nowMs());
+    cli.out(cli.t(office ? "officials.added_office" : "officials.added", { id: official.id, name, role: cli.tr(`staff.roles.${role}`), office }));
+  },
+  invite(cli, args) {
+    const { values } = parse(args, { name: { type: "string" }, office: { type: "string" }, role: { type: "string" }, "ttl-hours": { type: "string" } }, 0);
+    const { role, office } = roleAndOffice(cli, values, INVITE_ROLES);
+    const ttlHours = wholeNumberArg(values["ttl-hours"] ?? TTL_HOURS.default, "--ttl-hours", TTL_HOURS.min, TTL_HOURS.max);
+    const invite = createInvite(cli.runtime.app, { name: values.name ?? cli.tr(`staff.roles.${role}`), officeKey: office, role, ttlMs: ttlHours * 3_600_000 });
+    cli.out(cli.t("officials.invite", { code: invite.code, expires: cli.when(invite.expiresAtMs) }));
+  },
+  list(cli, args) {
+    const { values } = parse(args, { office: { type: "string" }, json: { type: "boolean" } }, 0);
+    const officials = cli.runtime.app.repos.officials.list({ officeKey: optionalOffice(cli, values.office) });
+    if (values.json) return cli.json(officials.map((o) => ({ id: o.id, name: o.name, role: o.role, officeKey: o.officeKey, channel: o.channel, address: o.address, active: o.active, createdAt: cli.iso(o.createdAtMs) })));
+    const rows = officials.map((o) => ({ id: o.id, name: o.name, role: cli.tr(`staff.roles.${o.role}`), office: o.officeKey ?? "", channel: o.channel ?? "", address: o.address ?? "" }));
+    cli.out(cli.table(rows, ["id", "name", "role", "office", "channel", "address"]));
+  },
+  remove(cli, args) {
+    const { positionals } = parse(args, {}, 1);
+    const id = idArg(positionals[0], "<id>");
+    const { repos, clock } = cli.runtime.app;
+    if (!repos.officials.remove(id, clock.nowMs())) throw new CliError("errors.no_official", { id });
+    cli.out(cli.t("officials.removed", { id }));
+  },
+};

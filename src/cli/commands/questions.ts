@@ -1,112 +1,140 @@
+/**
+ * `rinde questions`: citizens' questions for officials — list, show (with the history and the due
+ * date explained), answer, reassign, ask the citizen for more information, extend, export.
+ * `--as <official id>` applies that official's permissions.
+ */
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { deadlineState } from "../../core/deadlines.ts";
 import type { QuestionRow, QuestionStatus } from "../../db/repositories/questions.ts";
-import type { Runtime } from "../../runtime.ts";
 import { officeName } from "../../services/context.ts";
 import { answerQuestion, reassignQuestion, requestInfo, showQuestion, type QuestionError } from "../../services/questions.ts";
-import { actorFrom } from "../actor.ts";
-import { parse, required } from "../args.ts";
-import { toCsv, writeExport } from "../csv.ts";
-import { CliError, printJson, table } from "../output.ts";
-import { dueDateExplanation, dueDateLines, runExtend } from "./deadlines.ts";
+import { keyArg, parse, required } from "../args.ts";
+import type { Cli } from "../context.ts";
+import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
+import { actorFrom, officeArg, optionalOffice } from "../domain-args.ts";
+import { CliError } from "../output.ts";
+import type { Subcommand } from "../run.ts";
+import { dueDateLines, runExtend, storyJson } from "./deadlines.ts";
 import { runQuestionPublish } from "./publication.ts";
 import { runQuestionsReport } from "./surveys.ts";
 
 const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn"];
 
-const ERRORS: Record<QuestionError, string> = {
-  question_not_found: "no question with that radicado",
-  not_allowed: "that official may not act on this question (it belongs to another office, or the role does not allow it)",
-  already_closed: "the question is already answered or closed",
-  empty_text: "the text is empty",
-  text_too_long: "the text is too long",
-  unknown_office: "unknown or inactive office; see 'rinde offices list'",
-  same_office: "the question is already assigned to that office",
-  reason_required: "a reason is required (--reason)",
-  info_request_too_late: "more than 10 business days have passed since filing: Ley 1755 de 2015, art. 17 allows asking to complete a petition only within 10 days",
-  missing_consent: "the citizen has not given consent",
-};
+function fail(cli: Cli, error: QuestionError): never {
+  throw new CliError("errors.text", { text: cli.tr(`staff.errors.${error}`) });
+}
 
-function rowsWithDeadline(runtime: Runtime, questions: QuestionRow[]) {
-  const { app } = runtime;
-  const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
-  return questions.map((q) => ({
+function today(cli: Cli): string {
+  const { app } = cli.runtime;
+  return toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
+}
+
+/** A question as data: codes for `--json`, the deadline state computed today. */
+function questionData(cli: Cli, q: QuestionRow) {
+  const { app } = cli.runtime;
+  return {
     reference: q.reference,
     office: q.officeKey,
     officeName: officeName(app, q.officeKey),
     requestType: q.requestType,
     status: q.status,
-    deadline: deadlineState({ status: q.status, dueDate: q.dueDate, today, dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
-    filedAt: new Date(q.filedAtMs).toISOString(),
+    deadline: deadlineState({ status: q.status, dueDate: q.dueDate, today: today(cli), dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
+    filedAtMs: q.filedAtMs,
     dueDate: q.dueDate,
-    answeredAt: q.answeredAtMs ? new Date(q.answeredAtMs).toISOString() : "",
+    answeredAtMs: q.answeredAtMs,
     text: q.text,
     answer: q.answerText ?? "",
-  }));
+  };
 }
 
-function listFilter(runtime: Runtime, values: { office?: string; status?: string; overdue?: boolean }) {
-  if (values.status && !STATUSES.includes(values.status as QuestionStatus)) throw new CliError(`--status must be one of ${STATUSES.join(", ")}`);
-  if (values.office && !runtime.app.repos.offices.get(values.office)) throw new CliError(`unknown office '${values.office}'`);
-  const today = toLocalDate(new Date(runtime.app.clock.nowMs()), runtime.app.profile.timezone);
-  return { officeKey: values.office, status: values.status as QuestionStatus | undefined, overdueBefore: values.overdue ? today : undefined };
+type QuestionData = ReturnType<typeof questionData>;
+
+const asJson = (cli: Cli, { filedAtMs, answeredAtMs, ...q }: QuestionData) => ({ ...q, filedAt: cli.iso(filedAtMs), answeredAt: cli.isoOrNull(answeredAtMs) });
+
+/** The same in words: statuses and states translated, dates on the profile's wall clock. */
+function asText(cli: Cli, q: QuestionData) {
+  return {
+    ...q,
+    status: cli.t(`question_status.${q.status}`),
+    deadline: cli.t(`deadline_states.${q.deadline}`),
+    requestType: cli.t(`request_types.${q.requestType}`),
+    filedAt: cli.when(q.filedAtMs),
+    dueDate: cli.day(q.dueDate),
+    answeredAt: q.answeredAtMs === null ? "" : cli.when(q.answeredAtMs),
+  };
 }
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = {
-  list(runtime, args) {
-    const { values } = parse(args, { office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" }, json: { type: "boolean" } });
-    const rows = rowsWithDeadline(runtime, runtime.app.repos.questions.list(listFilter(runtime, values)));
-    if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["reference", "office", "status", "deadline", "dueDate", "text"])}\n`);
+function listFilter(cli: Cli, values: { office?: string; status?: string; overdue?: boolean }) {
+  return {
+    officeKey: optionalOffice(cli, values.office),
+    status: values.status === undefined ? undefined : (keyArg(values.status, STATUSES, "--status") as QuestionStatus),
+    overdueBefore: values.overdue ? today(cli) : undefined,
+  };
+}
+
+/** A history entry's details as `name: value` pairs in words, not JSON. */
+function historyDetails(cli: Cli, data: Record<string, unknown>): string {
+  return Object.entries(data)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${cli.t(`history_fields.${k}`)}: ${typeof v === "boolean" ? cli.t(v ? "yes" : "no") : String(v)}`)
+    .join("; ");
+}
+
+const FILTER_OPTIONS = { office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } } as const;
+const EXPORT_COLUMNS = ["reference", "office", "officeName", "requestType", "status", "deadline", "filedAt", "dueDate", "answeredAt", "text", "answer"];
+
+export const questionCommands: Record<string, Subcommand> = {
+  list(cli, args) {
+    const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } }, 0);
+    const rows = cli.runtime.app.repos.questions.list(listFilter(cli, values)).map((q) => questionData(cli, q));
+    if (values.json) return cli.json(rows.map((q) => asJson(cli, q)));
+    cli.out(cli.table(rows.map((q) => asText(cli, q)), ["reference", "office", "status", "deadline", "dueDate", "text"]));
   },
-  show(runtime, args) {
-    const { values, positionals } = parse(args, { json: { type: "boolean" }, as: { type: "string" } });
-    const result = showQuestion(runtime.app, actorFrom(runtime, values.as), required(positionals[0], "<radicado>"));
-    if (!result.ok) throw new CliError(ERRORS[result.error]);
-    const [row] = rowsWithDeadline(runtime, [result.question]);
-    const history = result.history.map((e) => ({ at: new Date(e.atMs).toISOString(), kind: e.kind, actor: e.actor, data: JSON.parse(e.data) as unknown }));
-    const explanation = dueDateExplanation(runtime, result.question, result.history);
-    if (values.json) return printJson({ ...row, dueDateExplanation: explanation, history });
-    const lines = Object.entries(row!).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`);
-    lines.push("", ...dueDateLines(runtime, explanation));
-    lines.push("", "history:", ...history.map((h) => `  ${h.at}  ${h.kind.padEnd(14)} ${h.actor.padEnd(12)} ${JSON.stringify(h.data)}`));
-    process.stdout.write(`${lines.join("\n")}\n`);
+  show(cli, args) {
+    const { values, positionals } = parse(args, { json: { type: "boolean" }, as: { type: "string" } }, 1);
+    const result = showQuestion(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"));
+    if (!result.ok) fail(cli, result.error);
+    const data = questionData(cli, result.question);
+    const history = result.history.map((e) => ({ atMs: e.atMs, kind: e.kind, actor: e.actor, data: JSON.parse(e.data) as Record<string, unknown> }));
+    const { story, lines } = dueDateLines(cli, result.question, result.history);
+    if (values.json) return cli.json({ ...asJson(cli, data), dueDateExplanation: storyJson(cli, story), history: history.map(({ atMs, ...h }) => ({ at: cli.iso(atMs), ...h })) });
+    const text = asText(cli, data);
+    const fields = ["reference", "officeName", "requestType", "status", "deadline", "filedAt", "dueDate", "answeredAt", "text", "answer"] as const;
+    const width = Math.max(...fields.map((f) => cli.t(`columns.${f}`).length));
+    const out = fields.filter((f) => text[f] !== "").map((f) => `${cli.t(`columns.${f}`).padEnd(width)}  ${text[f]}`);
+    out.push("", ...lines, "", cli.t("questions.history"));
+    for (const h of history) out.push(`  ${cli.when(h.atMs)}  ${cli.t(`history_kinds.${h.kind}`)} — ${h.actor}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`);
+    cli.out(out.join("\n"));
   },
-  answer(runtime, args) {
-    const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } });
-    const result = answerQuestion(runtime.app, actorFrom(runtime, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
-    if (!result.ok) throw new CliError(ERRORS[result.error]);
-    process.stdout.write(`${result.question.reference} answered; the citizen will receive the answer.\n`);
+  answer(cli, args) {
+    const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
+    const result = answerQuestion(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    if (!result.ok) fail(cli, result.error);
+    cli.out(cli.t("questions.answered", { reference: result.question.reference }));
   },
-  reassign(runtime, args) {
-    const { values, positionals } = parse(args, { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } });
-    const result = reassignQuestion(runtime.app, actorFrom(runtime, values.as), required(positionals[0], "<radicado>"), required(values.to, "--to"), values.reason ?? "");
-    if (!result.ok) throw new CliError(ERRORS[result.error]);
-    process.stdout.write(`${result.question.reference} reassigned to ${result.question.officeKey}; due date unchanged (${result.question.dueDate}).\n`);
+  reassign(cli, args) {
+    const { values, positionals } = parse(args, { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);
+    const reference = required(positionals[0], "<radicado>");
+    const to = officeArg(cli, values.to, "--to");
+    const result = reassignQuestion(cli.runtime.app, actorFrom(cli, values.as), reference, to, required(values.reason, "--reason"));
+    if (!result.ok) fail(cli, result.error);
+    cli.out(cli.t("questions.reassigned", { reference: result.question.reference, office: officeName(cli.runtime.app, to), dueDate: cli.day(result.question.dueDate) }));
   },
-  "request-info"(runtime, args) {
-    const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } });
-    const result = requestInfo(runtime.app, actorFrom(runtime, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
-    if (!result.ok) throw new CliError(ERRORS[result.error]);
-    process.stdout.write(`${result.question.reference}: the citizen was asked for more information; the term is paused.\n`);
+  "request-info"(cli, args) {
+    const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
+    const result = requestInfo(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    if (!result.ok) fail(cli, result.error);
+    cli.out(cli.t("questions.info_requested", { reference: result.question.reference }));
   },
   extend: runExtend,
   report: runQuestionsReport,
-  publish: runQuestionPublish,
-  export(runtime, args) {
-    const { values } = parse(args, { out: { type: "string" }, force: { type: "boolean" }, office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } });
-    const rows = rowsWithDeadline(runtime, runtime.app.repos.questions.list(listFilter(runtime, values)));
-    const csv = toCsv(rows, Object.keys(rows[0] ?? { reference: "" }));
-    if (values.out) {
-      writeExport(values.out, csv, values.force);
-      process.stdout.write(`${rows.length} questions written to ${values.out}\n`);
-    } else process.stdout.write(csv);
+  publish: (cli, args) => runQuestionPublish(cli.runtime, args),
+  export(cli, args) {
+    const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS }, 0);
+    const rows = cli.runtime.app.repos.questions.list(listFilter(cli, values)).map((q) => {
+      const data = questionData(cli, q);
+      return { ...asText(cli, data), filedAt: csvDateTime(cli, data.filedAtMs), answeredAt: csvDateTime(cli, data.answeredAtMs), dueDate: data.dueDate };
+    });
+    writeCsvExport(cli, values, rows, EXPORT_COLUMNS, "questions", "questions.exported");
   },
 };
-
-export function runQuestions(runtime: Runtime, args: string[]): void {
-  const [sub, ...rest] = args;
-  const command = sub ? subcommands[sub] : undefined;
-  if (!command) throw new CliError(`unknown 'questions' command '${sub ?? ""}'. Use: ${Object.keys(subcommands).join(" | ")}`);
-  command(runtime, rest);
-}

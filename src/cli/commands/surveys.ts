@@ -3,119 +3,120 @@
  * hearing, and results with text bar charts (or CSV). `rinde questions report` (office
  * satisfaction from the answer surveys) is printed from here too.
  */
-import { SEGMENT_SYNTAX, type QuestionResult } from "../../core/surveys/index.ts";
-import type { Runtime } from "../../runtime.ts";
+import { SEGMENT_SYNTAX, type PaperProblem, type QuestionResult } from "../../core/surveys/index.ts";
 import { optionLabelKeys } from "../../services/survey-definitions.ts";
 import { importPaperResponses, type ImportTarget } from "../../services/survey-import.ts";
 import { officeSatisfaction, surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/survey-results.ts";
 import { sendSurvey, type SurveyError } from "../../services/surveys.ts";
-import { actorFrom } from "../actor.ts";
-import { parse, readInputFile, required } from "../args.ts";
-import { toCsv, writeExport } from "../csv.ts";
-import { CliError, printJson, table } from "../output.ts";
+import { idArg, keyArg, optionalId, parse, readInputFile, required } from "../args.ts";
+import type { Cli } from "../context.ts";
+import { csvDecimal, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
+import { actorFrom, optionalOffice } from "../domain-args.ts";
+import { CliError, table } from "../output.ts";
+import type { Subcommand } from "../run.ts";
 import { runSurveyPublish } from "./publication.ts";
 
 const BAR_WIDTH = 30;
 
-const ERRORS: Record<SurveyError | "unknown_run" | "already_imported", string> = {
-  unknown_survey: "unknown survey; see 'rinde surveys list'",
-  bad_segment: `bad --segment; use ${SEGMENT_SYNTAX}`,
-  unknown_office: "unknown office; see 'rinde offices list'",
-  unknown_event: "unknown event",
-  unknown_district: "unknown district; see the municipality profile",
-  not_allowed: "that official may not send surveys (admin, communications, or the head of the office concerned)",
-  unknown_run: "unknown run; see 'rinde surveys list --runs'",
-  already_imported: "this file was already imported",
-};
+type SurveyCliError = SurveyError | "unknown_run" | "already_imported";
 
-const percent = (share: number | null | undefined) => (share === null || share === undefined ? "–" : `${Math.round(share * 100)}%`);
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-
-function localeOf(runtime: Runtime, value: string | undefined): string {
-  const locale = value ?? "es";
-  if (!runtime.app.translator.supports(locale)) throw new CliError(`--locale must be one of ${runtime.app.translator.locales.join(", ")}`);
-  return locale;
+function surveyError(cli: Cli, error: SurveyCliError, detail: string | number = ""): CliError {
+  return new CliError(`surveys.errors.${error}`, { detail, syntax: SEGMENT_SYNTAX });
 }
 
-function list(runtime: Runtime, args: string[]): void {
-  const { values } = parse(args, { runs: { type: "boolean" }, survey: { type: "string" }, json: { type: "boolean" } });
-  const repo = runtime.app.repos.surveys;
+const percent = (share: number | null | undefined) => (share === null || share === undefined ? "–" : `${Math.round(share * 100)} %`);
+
+function list(cli: Cli, args: string[]): void {
+  const { values } = parse(args, { runs: { type: "boolean" }, survey: { type: "string" }, json: { type: "boolean" } }, 0);
+  const { app } = cli.runtime;
+  const repo = app.repos.surveys;
   if (values.runs) {
-    const rows = repo.listRuns({ surveyId: values.survey }).map((run) => {
+    const runs = repo.listRuns({ surveyId: values.survey }).map((run) => {
       const tally = repo.tally([run.id]);
-      const subject = run.questionId !== null ? `question ${runtime.app.repos.questions.byId(run.questionId)?.reference ?? run.questionId}` : run.eventId !== null ? `event ${run.eventId}` : (run.segment ?? run.label ?? "");
-      return { run: run.id, survey: run.surveyId, trigger: run.trigger, subject, office: run.officeKey ?? "", created: iso(run.createdAtMs), closes: iso(run.expiresAtMs), status: run.closedAtMs === null ? "open" : "closed", invited: tally.invited, delivered: tally.delivered, responses: repo.responses([run.id]).length };
+      const question = run.questionId !== null ? app.repos.questions.byId(run.questionId)?.reference : undefined;
+      return { run, tally, responses: repo.responses([run.id]).length, question };
     });
-    if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["run", "survey", "trigger", "subject", "office", "created", "closes", "status", "invited", "delivered", "responses"])}\n`);
-    return;
+    if (values.json) {
+      return cli.json(runs.map(({ run, tally, responses, question }) => ({ run: run.id, survey: run.surveyId, trigger: run.trigger, question: question ?? null, event: run.eventId, segment: run.segment, label: run.label, office: run.officeKey, created: cli.iso(run.createdAtMs), closes: cli.iso(run.expiresAtMs), status: run.closedAtMs === null ? "open" : "closed", invited: tally.invited, delivered: tally.delivered, responses })));
+    }
+    const rows = runs.map(({ run, tally, responses, question }) => ({
+      run: run.id,
+      survey: run.surveyId,
+      trigger: cli.t(`survey_triggers.${run.trigger}`),
+      subject: question ? cli.t("surveys.subject_question", { reference: question }) : run.eventId !== null ? cli.t("surveys.subject_event", { id: run.eventId }) : (run.segment ?? run.label ?? ""),
+      office: run.officeKey ?? "",
+      created: cli.when(run.createdAtMs),
+      closes: cli.when(run.expiresAtMs),
+      status: cli.t(run.closedAtMs === null ? "surveys.open" : "surveys.closed"),
+      invited: tally.invited,
+      delivered: tally.delivered,
+      responses,
+    }));
+    return cli.out(cli.table(rows, ["run", "survey", "trigger", "subject", "office", "created", "closes", "status", "invited", "delivered", "responses"]));
   }
-  const rows = [...runtime.surveys.values()].map((s) => {
+  const rows = [...cli.runtime.surveys.values()].map((s) => {
     const runIds = repo.listRuns({ surveyId: s.id }).map((r) => r.id);
-    return { survey: s.id, version: s.version, title: runtime.app.translator.t("es", s.title), trigger: s.trigger.kind, questions: s.questions.length, runs: runIds.length, responses: repo.responses(runIds).length };
+    return { survey: s.id, version: s.version, title: cli.tr(s.title), trigger: s.trigger.kind, questions: s.questions.length, runs: runIds.length, responses: repo.responses(runIds).length };
   });
-  if (values.json) return printJson(rows);
-  process.stdout.write(`${table(rows, ["survey", "version", "title", "trigger", "questions", "runs", "responses"])}\n`);
+  if (values.json) return cli.json(rows);
+  cli.out(cli.table(rows.map((r) => ({ ...r, trigger: cli.t(`survey_triggers.${r.trigger}`) })), ["survey", "version", "title", "trigger", "questions", "runs", "responses"]));
 }
 
-function send(runtime: Runtime, args: string[]): void {
-  const { values, positionals } = parse(args, { segment: { type: "string" }, label: { type: "string" }, office: { type: "string" }, as: { type: "string" } });
-  const result = sendSurvey(runtime, {
-    surveyId: required(positionals[0], "<survey>"),
+function send(cli: Cli, args: string[]): void {
+  const { values, positionals } = parse(args, { segment: { type: "string" }, label: { type: "string" }, office: { type: "string" }, as: { type: "string" } }, 1);
+  const officeKey = optionalOffice(cli, values.office);
+  const result = sendSurvey(cli.runtime, {
+    surveyId: required(positionals[0], "<encuesta>"),
     segment: required(values.segment, "--segment"),
-    actor: actorFrom(runtime, values.as),
+    actor: actorFrom(cli, values.as),
     ...(values.label ? { label: values.label } : {}),
-    ...(values.office ? { officeKey: values.office } : {}),
+    ...(officeKey ? { officeKey } : {}),
   });
-  if (!result.ok) throw new CliError(`${ERRORS[result.error]} (${result.detail})`);
-  const { quietHours } = runtime.app.profile;
-  process.stdout.write(
-    `Run #${result.run.id} (${result.run.surveyId} to ${result.run.segment}): ${result.invited} citizens invited.\n` +
-      `The running bot sends it to each one when they are not in the middle of a conversation, outside quiet hours (${quietHours.start}–${quietHours.end}); it closes ${iso(result.run.expiresAtMs)} UTC.\n`,
-  );
+  if (!result.ok) throw surveyError(cli, result.error, result.detail);
+  const { quietHours } = cli.runtime.app.profile;
+  cli.out(cli.t("surveys.sent", { run: result.run.id, survey: result.run.surveyId, segment: result.run.segment, count: result.invited, start: quietHours.start, end: quietHours.end, closes: cli.when(result.run.expiresAtMs) }));
 }
 
-function importCsv(runtime: Runtime, args: string[]): void {
-  const { values, positionals } = parse(args, { event: { type: "string" }, office: { type: "string" }, label: { type: "string" }, as: { type: "string" } });
-  const which = required(positionals[0], "<run|survey>");
-  const file = required(positionals[1], "<file.csv>");
+function problemLines(cli: Cli, file: string, problems: readonly PaperProblem[]): string[] {
+  return problems.map((p) => `${file}:${p.line}: ${cli.tr(p.key, p.vars)}`);
+}
+
+function importCsv(cli: Cli, args: string[]): void {
+  const { values, positionals } = parse(args, { event: { type: "string" }, office: { type: "string" }, label: { type: "string" }, as: { type: "string" } }, 2);
+  const which = required(positionals[0], "<corrida|encuesta>");
+  const file = required(positionals[1], "<archivo.csv>");
   const text = readInputFile(file);
+  const eventId = optionalId(values.event, "--event");
+  const officeKey = optionalOffice(cli, values.office);
   const target: ImportTarget = /^\d+$/.test(which)
-    ? { runId: Number(which) }
-    : { surveyId: which, ...(values.event ? { eventId: Number(values.event) } : {}), ...(values.office ? { officeKey: values.office } : {}), ...(values.label ? { label: values.label } : {}) };
-  const result = importPaperResponses(runtime, actorFrom(runtime, values.as), target, text);
-  if (result.ok) {
-    process.stdout.write(`${result.imported} paper responses imported into run #${result.run.id} (${result.run.surveyId}).\n`);
-    return;
-  }
-  if (result.error === "invalid_rows") {
-    for (const p of result.problems) process.stderr.write(`${file}:${p.line}: ${p.message}\n`);
-    throw new CliError(`${result.problems.length} problem(s) in ${file}; nothing was imported. Fix the lines above and import the file again.`);
-  }
-  if (result.error === "already_imported") throw new CliError(`${ERRORS.already_imported} (run #${result.runId}); nothing was imported`);
-  throw new CliError(`${ERRORS[result.error]} (${result.detail})`);
+    ? { runId: idArg(which, "<corrida>") }
+    : { surveyId: which, ...(eventId !== undefined ? { eventId } : {}), ...(officeKey ? { officeKey } : {}), ...(values.label ? { label: values.label } : {}) };
+  const result = importPaperResponses(cli.runtime, actorFrom(cli, values.as), target, text);
+  if (result.ok) return cli.out(cli.t("surveys.imported", { count: result.imported, run: result.run.id, survey: result.run.surveyId }));
+  if (result.error === "invalid_rows") throw new CliError("surveys.import_failed", { count: result.problems.length, file }, problemLines(cli, file, result.problems));
+  if (result.error === "already_imported") throw surveyError(cli, "already_imported", result.runId);
+  throw surveyError(cli, result.error, result.detail);
 }
 
-function resultsFilter(values: { run?: string; survey?: string; office?: string; event?: string }): ResultsFilter {
+function resultsFilter(cli: Cli, values: { run?: string; survey?: string; office?: string; event?: string }): ResultsFilter {
   const given = [values.run, values.survey, values.office, values.event].filter((v) => v !== undefined);
-  if (given.length === 0) throw new CliError("say what to show: --run <id>, --survey <id>, --office <key> or --event <id>");
-  const number = (v: string, flag: string) => {
-    if (!/^\d+$/.test(v)) throw new CliError(`${flag} takes a number`);
-    return Number(v);
-  };
+  if (given.length === 0) throw new CliError("surveys.results_what");
+  const runId = optionalId(values.run, "--run");
+  const eventId = optionalId(values.event, "--event");
+  const officeKey = optionalOffice(cli, values.office);
   return {
-    ...(values.run !== undefined ? { runId: number(values.run, "--run") } : {}),
+    ...(runId !== undefined ? { runId } : {}),
     ...(values.survey !== undefined ? { surveyId: values.survey } : {}),
-    ...(values.office !== undefined ? { officeKey: values.office } : {}),
-    ...(values.event !== undefined ? { eventId: number(values.event, "--event") } : {}),
+    ...(officeKey !== undefined ? { officeKey } : {}),
+    ...(eventId !== undefined ? { eventId } : {}),
   };
 }
 
 /** Labels of a question's values, in `locale`. */
-function valueLabels(runtime: Runtime, block: SurveyResultBlock, q: QuestionResult, locale: string): Map<string, string> {
+function valueLabels(cli: Cli, block: SurveyResultBlock, q: QuestionResult, locale: string): Map<string, string> {
   const question = block.definition.questions.find((x) => x.id === q.id)!;
   const keys = optionLabelKeys(question);
-  const label = (value: string, key: string | undefined) => (key ? runtime.app.translator.t(locale, key) : value);
+  const label = (value: string, key: string | undefined) => (key ? cli.runtime.app.translator.t(locale, key) : value);
   return new Map((q.distribution ?? []).map((d, i) => [d.value, q.type === "scale" ? `${d.value} ${label(d.value, keys[i])}` : label(d.value, keys[i])]));
 }
 
@@ -124,41 +125,42 @@ function bar(share: number): string {
   return `${"█".repeat(filled)}${" ".repeat(BAR_WIDTH - filled)}`;
 }
 
-function blockText(runtime: Runtime, block: SurveyResultBlock, locale: string): string {
-  const t = (key: string) => runtime.app.translator.t(locale, key);
+function blockText(cli: Cli, block: SurveyResultBlock, locale: string): string {
+  const t = (key: string) => cli.runtime.app.translator.t(locale, key);
   const r = block.results;
   const lines = [
     `${block.surveyId} (v${block.definition.version}) — ${t(block.definition.title)}`,
-    `runs: ${block.runIds.map((id) => `#${id}`).join(", ")}`,
-    `invited ${r.invited} · delivered ${r.delivered} · responses ${r.responses} (chat ${r.chatResponses}, paper ${r.paperResponses}) · completed ${r.completed} · response rate ${percent(r.responseRate)}`,
+    cli.t("surveys.runs", { runs: block.runIds.map((id) => `#${id}`).join(", ") }),
+    cli.t("surveys.figures", { ...r, rate: percent(r.responseRate) }),
   ];
   block.results.questions.forEach((q, i) => {
-    const mean = q.type === "scale" ? ` · mean ${q.mean === null || q.mean === undefined ? "–" : q.mean.toFixed(2)}/5` : "";
-    lines.push("", `${i + 1}. ${t(q.text)}  [${q.type}]  answers ${q.answered} · skipped ${q.skipped}${mean}`);
+    const mean = q.type === "scale" ? cli.t("surveys.mean", { mean: q.mean === null || q.mean === undefined ? "–" : q.mean.toFixed(2).replace(".", cli.lang === "es" ? "," : ".") }) : "";
+    lines.push("", `${i + 1}. ${t(q.text)}  [${cli.t(`question_types.${q.type}`)}]  ${cli.t("surveys.answers", { answered: q.answered, skipped: q.skipped })}${mean}`);
     if (q.comments) {
-      if (q.comments.length === 0) lines.push("   (no comments)");
+      if (q.comments.length === 0) lines.push(`   ${cli.t("surveys.no_comments")}`);
       for (const comment of q.comments) lines.push(`   – ${comment.replace(/\s+/g, " ")}`);
       return;
     }
-    const labels = valueLabels(runtime, block, q, locale);
+    const labels = valueLabels(cli, block, q, locale);
     const width = Math.min(36, Math.max(...[...labels.values()].map((l) => l.length)));
     for (const d of q.distribution ?? []) {
       const label = (labels.get(d.value) ?? d.value).slice(0, width).padEnd(width);
-      lines.push(`   ${label} |${bar(d.share)}| ${String(d.count).padStart(4)} ${percent(d.share).padStart(4)}`);
+      lines.push(`   ${label} |${bar(d.share)}| ${String(d.count).padStart(4)} ${percent(d.share).padStart(5)}`);
     }
   });
   return lines.join("\n");
 }
 
-function csvRows(runtime: Runtime, blocks: SurveyResultBlock[], locale: string): Record<string, unknown>[] {
+function csvRows(cli: Cli, blocks: SurveyResultBlock[], locale: string, values: { separator?: string }): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
+  const decimal = (n: number | null | undefined) => (n === null || n === undefined ? "" : csvDecimal(n, 4, values));
   for (const block of blocks) {
     const r = block.results;
-    const common = { survey: block.surveyId, runs: block.runIds.join(" "), invited: r.invited, delivered: r.delivered, responses: r.responses, paper_responses: r.paperResponses, response_rate: r.responseRate ?? "" };
+    const common = { survey: block.surveyId, runs: block.runIds.join(" "), invited: r.invited, delivered: r.delivered, responses: r.responses, paper_responses: r.paperResponses, response_rate: decimal(r.responseRate) };
     for (const q of r.questions) {
-      const base = { ...common, question: q.id, question_text: runtime.app.translator.t(locale, q.text), type: q.type, answered: q.answered, skipped: q.skipped, mean: q.mean ?? "" };
-      const labels = valueLabels(runtime, block, q, locale);
-      for (const d of q.distribution ?? []) rows.push({ ...base, value: d.value, label: labels.get(d.value) ?? d.value, count: d.count, share: d.share });
+      const base = { ...common, question: q.id, question_text: cli.runtime.app.translator.t(locale, q.text), type: cli.t(`question_types.${q.type}`), answered: q.answered, skipped: q.skipped, mean: decimal(q.mean) };
+      const labels = valueLabels(cli, block, q, locale);
+      for (const d of q.distribution ?? []) rows.push({ ...base, value: d.value, label: labels.get(d.value) ?? d.value, count: d.count, share: decimal(d.share) });
       for (const comment of q.comments ?? []) rows.push({ ...base, value: "", label: comment, count: 1, share: "" });
     }
   }
@@ -167,39 +169,26 @@ function csvRows(runtime: Runtime, blocks: SurveyResultBlock[], locale: string):
 
 const CSV_COLUMNS = ["survey", "runs", "invited", "delivered", "responses", "paper_responses", "response_rate", "question", "question_text", "type", "answered", "skipped", "mean", "value", "label", "count", "share"];
 
-function results(runtime: Runtime, args: string[]): void {
-  const { values } = parse(args, { run: { type: "string" }, survey: { type: "string" }, office: { type: "string" }, event: { type: "string" }, csv: { type: "string" }, force: { type: "boolean" }, locale: { type: "string" }, json: { type: "boolean" } });
-  const filter = resultsFilter(values);
-  if (filter.officeKey && !runtime.app.repos.offices.get(filter.officeKey)) throw new CliError(ERRORS.unknown_office);
-  if (filter.runId !== undefined && !runtime.app.repos.surveys.runById(filter.runId)) throw new CliError(ERRORS.unknown_run);
-  const locale = localeOf(runtime, values.locale);
-  const blocks = surveyResults(runtime.app, filter);
-  if (values.json) return printJson(blocks.map((b) => ({ survey: b.surveyId, version: b.definition.version, runs: b.runIds, ...b.results })));
-  if (values.csv) {
-    const rows = csvRows(runtime, blocks, locale);
-    writeExport(values.csv, toCsv(rows, CSV_COLUMNS), values.force);
-    process.stdout.write(`${rows.length} result rows written to ${values.csv}\n`);
-    return;
-  }
-  process.stdout.write(blocks.length ? `${blocks.map((b) => blockText(runtime, b, locale)).join("\n\n")}\n` : "No survey runs match.\n");
+function results(cli: Cli, args: string[]): void {
+  const { values } = parse(args, { run: { type: "string" }, survey: { type: "string" }, office: { type: "string" }, event: { type: "string" }, csv: { type: "string" }, force: { type: "boolean" }, separator: { type: "string" }, locale: { type: "string" }, json: { type: "boolean" } }, 0);
+  const filter = resultsFilter(cli, values);
+  if (filter.runId !== undefined && !cli.runtime.app.repos.surveys.runById(filter.runId)) throw surveyError(cli, "unknown_run", filter.runId);
+  const locale = values.locale === undefined ? cli.lang : keyArg(values.locale, cli.runtime.app.translator.locales, "--locale");
+  const blocks = surveyResults(cli.runtime.app, filter);
+  if (values.json) return cli.json(blocks.map((b) => ({ survey: b.surveyId, version: b.definition.version, runs: b.runIds, ...b.results })));
+  if (values.csv) return writeCsvExport(cli, { out: values.csv, force: values.force, separator: values.separator }, csvRows(cli, blocks, locale, values), CSV_COLUMNS, "survey_results", "surveys.results_written");
+  cli.out(blocks.length ? blocks.map((b) => blockText(cli, b, locale)).join("\n\n") : cli.t("surveys.no_runs"));
 }
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = { list, send, import: importCsv, results, publish: runSurveyPublish };
-
-export function runSurveys(runtime: Runtime, args: string[]): void {
-  const [sub, ...rest] = args;
-  const command = sub ? subcommands[sub] : undefined;
-  if (!command) throw new CliError(`unknown 'surveys' command '${sub ?? ""}'. Use: ${Object.keys(subcommands).join(" | ")}`);
-  command(runtime, rest);
-}
+export const surveyCommands: Record<string, Subcommand> = { list, send, import: importCsv, results, publish: (cli, args) => runSurveyPublish(cli.runtime, args) };
 
 /** `rinde questions report`: per office, answered questions and what citizens said about the answers. */
-export function runQuestionsReport(runtime: Runtime, args: string[]): void {
+export function runQuestionsReport(cli: Cli, args: string[]): void {
   const { values } = parse(args, { office: { type: "string" }, json: { type: "boolean" } });
-  if (values.office && !runtime.app.repos.offices.get(values.office)) throw new CliError(ERRORS.unknown_office);
-  const report = officeSatisfaction(runtime.app, values.office);
-  if (values.json) return printJson(report);
-  const surveyIds = [...runtime.surveys.values()].filter((s) => s.trigger.kind === "question_answered").map((s) => s.id);
+  const officeKey = optionalOffice(cli, values.office);
+  const report = officeSatisfaction(cli.runtime.app, officeKey);
+  if (values.json) return cli.json(report);
+  const surveyIds = [...cli.runtime.surveys.values()].filter((s) => s.trigger.kind === "question_answered").map((s) => s.id);
   const rows = report.map((office) => {
     const row: Record<string, unknown> = { office: office.officeKey, name: office.officeName, answered: office.answered };
     for (const id of surveyIds) {
@@ -208,5 +197,6 @@ export function runQuestionsReport(runtime: Runtime, args: string[]): void {
     }
     return row;
   });
-  process.stdout.write(`${table(rows, ["office", "name", "answered", ...surveyIds])}\n`);
+  const headers = ["office", "name", "answered", ...surveyIds];
+  cli.out(table(rows, headers, headers, cli.t("none")));
 }

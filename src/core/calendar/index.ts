@@ -26,4 +26,4 @@ export {
   weekdayOf,
   type Weekday,
 } from "./local-date.ts";
-export { listNationalHolidays, type NationalHoliday } from "./national-holidays.ts";
+export { listNationalHolidays, type NationalHoliday, SUPPORTED_YEARS } from "./national-holidays.ts";

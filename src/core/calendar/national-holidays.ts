@@ -19,6 +19,13 @@ export interface NationalHoliday {
 const holidaysByYear = new Map<number, ReadonlyMap<LocalDate, string>>();
 
 /**
+ * Years the legal calendar answers for. The package computes 1583–4099 with today's rules, but the
+ * holidays moved to Monday exist only since Ley 51 de 1983 (in force from 1984), and a year far
+ * ahead is a typo rather than a term: outside this range the calendar refuses instead of guessing.
+ */
+export const SUPPORTED_YEARS = { first: Math.max(1984, FIRST_HOLIDAY_YEAR), last: Math.min(2100, LAST_HOLIDAY_YEAR) } as const;
+
+/**
  * Observed national holidays of `year`, keyed by date, one entry per date. Cached per year.
  * @throws CalendarError `calendar.year_out_of_range` outside the package's supported years.
  */
@@ -32,10 +39,10 @@ export function nationalHolidaysOf(year: number): ReadonlyMap<LocalDate, string>
 }
 
 function loadNationalHolidays(year: number): ReadonlyMap<LocalDate, string> {
-  if (!Number.isInteger(year) || year < FIRST_HOLIDAY_YEAR || year > LAST_HOLIDAY_YEAR) {
+  if (!Number.isInteger(year) || year < SUPPORTED_YEARS.first || year > SUPPORTED_YEARS.last) {
     throw new CalendarError(
       "calendar.year_out_of_range",
-      `No holiday data for year ${year}: supported years are ${FIRST_HOLIDAY_YEAR}–${LAST_HOLIDAY_YEAR}.`,
+      `No holiday data for year ${year}: supported years are ${SUPPORTED_YEARS.first}–${SUPPORTED_YEARS.last}.`,
     );
   }
   const byDate = new Map<LocalDate, string>();

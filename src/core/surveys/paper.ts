@@ -4,6 +4,7 @@
  * its line (1 = the header) so the file can be fixed and imported again.
  */
 import { parse } from "csv-parse/sync";
+import { detectSeparator, otherSeparator, type CsvSeparator } from "../csv-separator.ts";
 import { interpretAnswer, type AnswerProblem, type AnswerWords } from "./answers.ts";
 import type { SurveyQuestion } from "./definition.ts";
 
@@ -14,10 +15,14 @@ export interface PaperRow {
   answers: Record<string, string | null>;
 }
 
+/** A problem of a line: a locale key (`cli.import.*`) and its variables, rendered by the caller. */
 export interface PaperProblem {
   line: number;
-  message: string;
+  key: string;
+  vars?: Record<string, unknown>;
 }
+
+const problem = (line: number, code: string, vars?: Record<string, unknown>): PaperProblem => ({ line, key: `cli.import.${code}`, ...(vars ? { vars } : {}) });
 
 export type PaperParseResult = { ok: true; rows: PaperRow[] } | { ok: false; problems: PaperProblem[] };
 
@@ -36,31 +41,26 @@ function startLine(r: RawRecord): number {
   return r.info.lines - (body.match(/\n/g)?.length ?? 0);
 }
 
-function readRecords(text: string): { ok: true; records: RawRecord[] } | { ok: false; problem: PaperProblem } {
+function readRecords(text: string): { ok: true; records: RawRecord[]; separator: CsvSeparator } | { ok: false; problem: PaperProblem } {
   const normalized = text.replace(/\r\n?/g, "\n");
-  const firstLine = normalized.replace(/^\uFEFF/, "").split("\n", 1)[0] ?? "";
-  // Spreadsheets in Colombia often save with ';'; the header decides, so a comment with ';' stays one cell.
-  const delimiter = firstLine.includes(";") && !firstLine.includes(",") ? ";" : ",";
+  // Spreadsheets in Colombia often save with ';'; the header decides, so a comment with the other one stays one cell.
+  const detected = detectSeparator(normalized);
+  if (!detected.ok) return { ok: false, problem: problem(1, "wrong_separator", { found: detected.found }) };
   try {
-    const records = parse(normalized, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, raw: true }) as unknown as RawRecord[];
-    return { ok: true, records };
+    const records = parse(normalized, { bom: true, delimiter: detected.separator, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, raw: true }) as unknown as RawRecord[];
+    return { ok: true, records, separator: detected.separator };
   } catch (error) {
     const e = error as { message: string; lines?: number };
-    return { ok: false, problem: { line: e.lines ?? 1, message: `not valid CSV: ${e.message}` } };
+    return { ok: false, problem: problem(e.lines ?? 1, "not_csv", { detail: e.message.split("\n")[0] }) };
   }
 }
 
-const PROBLEM_TEXT: Record<AnswerProblem, (q: SurveyQuestion, value: string) => string> = {
-  required: (q) => `column '${q.id}': an answer is required (the question is not optional)`,
-  not_an_option: (q, value) => `column '${q.id}': '${value}' is not ${allowed(q)}`,
-  too_long: (q) => `column '${q.id}': longer than ${q.type === "text" ? q.maxLength : 0} characters`,
-};
-
-function allowed(q: SurveyQuestion): string {
-  if (q.type === "scale") return "a number from 1 to 5";
-  if (q.type === "yes_no") return "yes/no (sí/no, 1/0)";
-  if (q.type === "choice") return `one of: ${q.options.map((o, i) => `${o.id} (${i + 1})`).join(", ")}`;
-  return "valid";
+function answerProblem(line: number, kind: AnswerProblem, q: SurveyQuestion, value: string): PaperProblem {
+  if (kind === "required") return problem(line, "answer_required", { column: q.id });
+  if (kind === "too_long") return problem(line, "answer_too_long", { column: q.id, max: q.type === "text" ? q.maxLength : 0 });
+  if (q.type === "scale") return problem(line, "answer_not_scale", { column: q.id, value });
+  if (q.type === "yes_no") return problem(line, "answer_not_yes_no", { column: q.id, value });
+  return problem(line, "answer_not_choice", { column: q.id, value, options: q.type === "choice" ? q.options.map((o, i) => `${o.id} (${i + 1})`).join(", ") : "" });
 }
 
 /**
@@ -71,28 +71,30 @@ export function parsePaperCsv(text: string, questions: readonly SurveyQuestion[]
   const read = readRecords(text);
   if (!read.ok) return { ok: false, problems: [read.problem] };
   const [header, ...rows] = read.records;
-  if (!header) return { ok: false, problems: [{ line: 1, message: "the file is empty; the first line must name the question columns" }] };
+  if (!header) return { ok: false, problems: [problem(1, "empty_survey_file")] };
   const problems: PaperProblem[] = [];
   const byId = new Map(questions.map((q) => [q.id, q]));
   const columns = header.record.map((c) => c.trim().toLowerCase());
   columns.forEach((c, i) => {
-    if (!byId.has(c)) problems.push({ line: 1, message: `unknown column '${c}'; the questions are: ${[...byId.keys()].join(", ")}` });
-    else if (columns.indexOf(c) !== i) problems.push({ line: 1, message: `column '${c}' appears twice` });
+    if (!byId.has(c)) problems.push(problem(1, "unknown_survey_column", { name: c, list: [...byId.keys()].join(", ") }));
+    else if (columns.indexOf(c) !== i) problems.push(problem(1, "repeated_column", { name: c }));
   });
-  for (const q of questions) if (!q.optional && !columns.includes(q.id)) problems.push({ line: 1, message: `missing column '${q.id}' (the question is not optional)` });
+  for (const q of questions) if (!q.optional && !columns.includes(q.id)) problems.push(problem(1, "missing_survey_column", { name: q.id }));
   if (problems.length) return { ok: false, problems };
-  if (rows.length === 0) return { ok: false, problems: [{ line: 2, message: "no responses: add one row per respondent under the header" }] };
-  if (rows.length > MAX_PAPER_ROWS) return { ok: false, problems: [{ line: MAX_PAPER_ROWS + 2, message: `more than ${MAX_PAPER_ROWS} rows; split the file` }] };
+  if (rows.length === 0) return { ok: false, problems: [problem(2, "no_responses")] };
+  if (rows.length > MAX_PAPER_ROWS) return { ok: false, problems: [problem(MAX_PAPER_ROWS + 2, "too_many_rows", { max: MAX_PAPER_ROWS })] };
   const labels = new Map(questions.map((q) => [q.id, labelsOf(q)]));
   const parsed: PaperRow[] = [];
   for (const row of rows) {
     const line = startLine(row);
     if (row.record.length !== columns.length) {
-      problems.push({ line, message: `expected ${columns.length} columns, found ${row.record.length} (a comment with a comma needs "quotes")` });
+      const other = otherSeparator(read.separator);
+      const code = row.raw.includes(other) && row.record.length < columns.length ? "field_count_separator" : "field_count_quotes";
+      problems.push(problem(line, code, { expected: columns.length, found: row.record.length, separator: read.separator, other }));
       continue;
     }
     if (row.record.every((cell) => !cell.trim())) {
-      problems.push({ line, message: "the row has no answers (delete it)" });
+      problems.push(problem(line, "empty_row"));
       continue;
     }
     const answers: Record<string, string | null> = {};
@@ -100,7 +102,7 @@ export function parsePaperCsv(text: string, questions: readonly SurveyQuestion[]
       const question = byId.get(column)!;
       const cell = row.record[i]!;
       const result = interpretAnswer(question, cell, words, labels.get(column));
-      if (result.kind === "invalid") problems.push({ line, message: PROBLEM_TEXT[result.problem](question, cell) });
+      if (result.kind === "invalid") problems.push(answerProblem(line, result.problem, question, cell));
       else answers[column] = result.kind === "skip" ? null : result.value;
     });
     parsed.push({ line, answers });

@@ -1,0 +1,43 @@
+/**
+ * Arguments that name things of the municipality (offices, districts, topics) or an official:
+ * checked against the profile and the database, a near miss refused with the closest key.
+ */
+import { officialActor, type Actor } from "../core/authorization.ts";
+import { districtsOf, topicsOf } from "../services/subscriptions.ts";
+import { idArg, keyArg, keyListArg } from "./args.ts";
+import type { Cli } from "./context.ts";
+import { CliError } from "./output.ts";
+
+export const officeKeys = (cli: Cli): string[] =>
+  cli.runtime.app.repos.offices
+    .list()
+    .filter((o) => o.active)
+    .map((o) => o.key);
+
+/** An active office's key (`--office salud`). */
+export function officeArg(cli: Cli, value: string | undefined, what = "--office"): string {
+  return keyArg(value, officeKeys(cli), what);
+}
+
+export function optionalOffice(cli: Cli, value: string | undefined, what = "--office"): string | undefined {
+  return value === undefined ? undefined : officeArg(cli, value, what);
+}
+
+export const districtKeys = (cli: Cli): string[] => districtsOf(cli.runtime.app).map((d) => d.key);
+export const topicKeys = (cli: Cli): string[] => topicsOf(cli.runtime.app).map((t) => t.key);
+
+export function optionalDistrict(cli: Cli, value: string | undefined, what = "--district"): string | undefined {
+  return value === undefined ? undefined : keyArg(value, districtKeys(cli), what);
+}
+
+export const districtList = (cli: Cli, value: string, what = "--districts") => keyListArg(value, districtKeys(cli), what);
+export const topicList = (cli: Cli, value: string, what = "--topics") => keyListArg(value, topicKeys(cli), what);
+
+/** Who a command acts as: the server operator, or with `--as <id>` that official (with their permissions). */
+export function actorFrom(cli: Cli, as: string | undefined): Actor {
+  if (as === undefined) return { kind: "cli" };
+  const id = idArg(as, "--as");
+  const official = cli.runtime.app.repos.officials.get(id);
+  if (!official) throw new CliError("errors.no_official", { id });
+  return officialActor(official);
+}

@@ -1,0 +1,178 @@
+/**
+ * `rinde` — the command line of officials, heads, communications and internal control. Spanish by
+ * default (`--lang en` or `RINDE_LANG=en` for English); every text comes from `locales/*\/cli.json`.
+ * Works on the same database as the running bot (RINDE_DB); the bot delivers what the CLI queues.
+ *
+ * One boundary: expected failures print one line (`rinde: …`) and exit 1; a bad environment exits
+ * 2; anything unexpected prints one line without a stack trace (RINDE_DEBUG=1 shows it) and exits 1.
+ * A database that does not exist is created only by `npm start` or `rinde db init`: a typo in
+ * RINDE_DB must not silently start an empty institution.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigError } from "../config/errors.ts";
+import { loadEnv } from "../config/env.ts";
+import type { Clock } from "../core/clock.ts";
+import { closestKey } from "../core/strict-parse.ts";
+import { openDb } from "../db/client.ts";
+import { createTranslator, type Translator } from "../i18n/index.ts";
+import { createRuntime, type Runtime } from "../runtime.ts";
+import { HelpRequested } from "./args.ts";
+import { announcementCommands } from "./commands/announcements.ts";
+import { calendarCommands } from "./commands/calendar.ts";
+import { commitmentCommands } from "./commands/commitments.ts";
+import { districtCommands, topicCommands } from "./commands/districts.ts";
+import { eventCommands } from "./commands/events.ts";
+import { officeCommands } from "./commands/offices.ts";
+import { officialCommands } from "./commands/officials.ts";
+import { runPlan } from "./commands/plan.ts";
+import { runOpenData } from "./commands/publication.ts";
+import { questionCommands } from "./commands/questions.ts";
+import { runStatus } from "./commands/status.ts";
+import { surveyCommands } from "./commands/surveys.ts";
+import { createCli, type Cli, type CliIo, type CliLang } from "./context.ts";
+import { CliError } from "./output.ts";
+
+export type Subcommand = (cli: Cli, args: string[]) => Promise<void> | void;
+
+/** Commands with subcommands; `status` and `db` are handled apart. */
+const COMMANDS: Record<string, Record<string, Subcommand>> = {
+  offices: officeCommands,
+  districts: districtCommands,
+  topics: topicCommands,
+  officials: officialCommands,
+  questions: questionCommands,
+  commitments: commitmentCommands,
+  calendar: calendarCommands,
+  events: eventCommands,
+  announcements: announcementCommands,
+  surveys: surveyCommands,
+};
+/**
+ * Commands written against a Runtime that read their own `--lang` (issue 15's open data, issue 16's
+ * plan): the language chosen for the CLI is passed on to them.
+ */
+const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => void> = { plan: runPlan, opendata: runOpenData };
+const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), "status", "db"];
+
+export interface RunOptions {
+  /** Environment variables (RINDE_DB, RINDE_PROFILE, RINDE_LANG, RINDE_DEBUG); process.env by default. */
+  env?: Record<string, string | undefined>;
+  io?: CliIo;
+  clock?: Clock;
+  translator?: Translator;
+}
+
+/** Runs one `rinde` invocation; returns the exit code (0 done, 1 refused or failed, 2 bad environment). */
+export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const io = options.io ?? { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  const translator = options.translator ?? createTranslator();
+  const { lang, args, langError } = languageOf(argv, env.RINDE_LANG);
+  const t = (key: string, vars?: Record<string, unknown>) => translator.t(lang, `cli.${key}`, vars);
+  try {
+    if (langError) throw new CliError("errors.unknown_lang", { value: langError });
+    await dispatch(args, { env, io, translator, lang, langGiven: Boolean(env.RINDE_LANG) || args.length !== argv.length, clock: options.clock });
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      for (const line of error.details) io.stderr.write(`${line}\n`);
+      io.stderr.write(`rinde: ${errorLine(t, error)}\n`);
+      return 1;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`rinde: ${error.message}\n`);
+      return 2;
+    }
+    const detail = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message.split("\n")[0]}` : String(error);
+    io.stderr.write(`rinde: ${t("errors.unexpected", { detail })}\n`);
+    if (env.RINDE_DEBUG === "1" && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+/** The error's text, with "¿Quiso decir …?" when it carries a suggestion. */
+function errorLine(t: (key: string, vars?: Record<string, unknown>) => string, error: CliError): string {
+  const vars = { ...error.vars, what: error.vars.what ?? "" };
+  const text = t(error.key, vars);
+  return error.vars.suggestion ? `${text} ${t("did_you_mean", { suggestion: error.vars.suggestion })}` : text;
+}
+
+/** `--lang en` anywhere before `--`, else RINDE_LANG, else Spanish. */
+function languageOf(argv: readonly string[], fromEnv: string | undefined): { lang: CliLang; args: string[]; langError?: string } {
+  const args = [...argv];
+  let value = fromEnv || "es";
+  const end = args.indexOf("--");
+  for (let i = 0; i < (end === -1 ? args.length : end); i++) {
+    const inline = /^--lang=(.*)$/.exec(args[i]!);
+    if (inline || args[i] === "--lang") {
+      value = inline ? inline[1]! : (args[i + 1] ?? "");
+      args.splice(i, inline ? 1 : 2);
+      break;
+    }
+  }
+  if (value === "es" || value === "en") return { lang: value, args };
+  return { lang: "es", args, langError: value };
+}
+
+interface DispatchContext {
+  env: Record<string, string | undefined>;
+  io: CliIo;
+  translator: Translator;
+  lang: CliLang;
+  /** Whether `--lang` or RINDE_LANG chose the language (passed on to commands that read their own). */
+  langGiven: boolean;
+  clock: Clock | undefined;
+}
+
+async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
+  const t = (key: string, vars?: Record<string, unknown>) => ctx.translator.t(ctx.lang, `cli.${key}`, vars);
+  const print = (text: string) => void ctx.io.stdout.write(`${text.trimEnd()}\n`);
+  const [name, ...rest] = args;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" ? rest[0] : undefined;
+    if (topic === undefined) return print(t("help.overview"));
+    if (!COMMAND_NAMES.includes(topic)) throw unknownCommand(topic);
+    return print(t(`help.${topic}`));
+  }
+  if (!COMMAND_NAMES.includes(name)) throw unknownCommand(name);
+  const subcommands = COMMANDS[name];
+  const [sub, ...subArgs] = rest;
+  const ownCommand = RUNTIME_COMMANDS[name];
+  if (!ownCommand && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
+  const env = loadEnv(ctx.env);
+  const dbPath = env.RINDE_DB === ":memory:" ? env.RINDE_DB : resolve(env.RINDE_DB);
+  if (name === "db") return initDb(dbPath, rest, print, t);
+  let run: (cli: Cli) => Promise<void> | void;
+  if (ownCommand) {
+    run = (cli) => ownCommand(cli.runtime, ctx.langGiven ? [...rest, "--lang", ctx.lang] : rest);
+  } else if (subcommands) {
+    const command = subcommands[sub!];
+    if (!command) throw new CliError("errors.unknown_subcommand", { command: name, value: sub, suggestion: closestKey(sub!, Object.keys(subcommands)), list: Object.keys(subcommands).join(", ") });
+    run = (cli) => command(cli, subArgs);
+  } else run = (cli) => runStatus(cli, rest);
+  if (dbPath !== ":memory:" && !existsSync(dbPath)) throw new CliError("errors.db_missing", { path: dbPath });
+  const runtime = createRuntime({ env: { ...env, RINDE_DB: dbPath }, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}) });
+  try {
+    await run(createCli(runtime, ctx.translator, ctx.lang, ctx.io));
+  } catch (error) {
+    if (error instanceof HelpRequested) return print(t(`help.${name}`));
+    throw error;
+  } finally {
+    runtime.close();
+  }
+}
+
+function unknownCommand(name: string): CliError {
+  return new CliError("errors.unknown_command", { value: name, suggestion: closestKey(name, COMMAND_NAMES) });
+}
+
+/** `rinde db init`: creates the database (and its folder) and applies the migrations. */
+function initDb(path: string, args: string[], print: (text: string) => void, t: (key: string, vars?: Record<string, unknown>) => string): void {
+  const [sub, ...extra] = args;
+  if (sub !== "init") throw new CliError("errors.unknown_subcommand", { command: "db", value: sub ?? "", suggestion: sub ? closestKey(sub, ["init"]) : undefined, list: "init" });
+  if (extra.length) throw new CliError("errors.extra_argument", { value: extra[0] });
+  const existed = path !== ":memory:" && existsSync(path);
+  openDb(path).$client.close();
+  print(t(existed ? "db.up_to_date" : "db.created", { path }));
+}
