@@ -41,3 +41,13 @@ export function actorFrom(cli: Cli, as: string | undefined): Actor {
   if (!official) throw new CliError("errors.no_official", { id });
   return officialActor(official);
 }
+
+/** Who did something, as stored (`official:4`, `citizen`, `cli`, `system`), in words: "Ana Pérez (funcionario 4)". */
+export function actorText(cli: Cli, label: string): string {
+  const official = /^official:(\d+)$/.exec(label);
+  if (official) {
+    const row = cli.runtime.app.repos.officials.get(Number(official[1]));
+    return cli.t("actors.official", { id: official[1], name: row?.name ?? "" });
+  }
+  return cli.has(`cli.actors.${label}`) ? cli.t(`actors.${label}`) : label;
+}

@@ -84,11 +84,18 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
       io.stderr.write(`rinde: ${error.message}\n`);
       return 2;
     }
-    const detail = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message.split("\n")[0]}` : String(error);
-    io.stderr.write(`rinde: ${t("errors.unexpected", { detail })}\n`);
+    io.stderr.write(`rinde: ${t("errors.unexpected", { detail: unexpectedDetail(error) })}\n`);
     if (env.RINDE_DEBUG === "1" && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return 1;
   }
+}
+
+/** `CODE: first line of the message` of an unexpected error (never the stack). */
+function unexpectedDetail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code ?? error.name;
+  const message = error.message.split("\n")[0]!;
+  return message.startsWith(code) ? message : `${code}: ${message}`;
 }
 
 /** The error's text, with "¿Quiso decir …?" when it carries a suggestion. */

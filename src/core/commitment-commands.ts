@@ -3,6 +3,7 @@
  * (`/compromiso`, `/avance`, `/cancelar_compromiso`, `/compromisos`) that src/core/staff-commands.ts
  * recognizes. Pure parsing; the rules are in ./commitments.ts and the services.
  */
+import { parseId } from "./strict-parse.ts";
 
 /**
  * A date as officials write it: `2026-06-30`, or the Colombian `30/06/2026` (also with `-`).
@@ -16,10 +17,10 @@ export function parseDateInput(text: string): string | undefined {
   return `${match[3]}-${match[2]!.padStart(2, "0")}-${match[1]!.padStart(2, "0")}`;
 }
 
-/** The commitment number as typed: `12`, `#12`, `C-12`. */
+/** The commitment number as typed: `12`, `#12`, `C-12` (digits only after the prefix, ≥ 1; see ./strict-parse.ts). */
 export function parseCommitmentNumber(text: string): number | undefined {
-  const match = /^(?:#|c-?)?(\d{1,9})$/i.exec(text.trim());
-  return match ? Number(match[1]) : undefined;
+  const parsed = parseId(text.trim().replace(/^(?:#|c-?)/i, ""));
+  return parsed.ok && parsed.value <= 999_999_999 ? parsed.value : undefined;
 }
 
 /** Commitment commands officials write in chat (parsed by src/core/staff-commands.ts). */

@@ -10,7 +10,6 @@ import { eventInstants, parseDateInput, parseTimeInput, type Segment } from "../
 import { formatClockTime } from "../../core/local-time.ts";
 import { quietUntilMs } from "../../core/quiet-hours.ts";
 import type { AnnouncementRow } from "../../db/repositories/announcements.ts";
-import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import {
   announcementPayload,
   announcementProgress,
@@ -96,10 +95,10 @@ async function watch(cli: Cli, id: number, intervalMs = 500): Promise<void> {
   if (interrupted) cli.out(cli.t("announcements.stopped_watching"));
 }
 
-/** What citizens will read (Spanish, the default language; English-speaking citizens get it in English). */
+/** What citizens will read, in the operator's language (each citizen gets it in their own). */
 function previewText(cli: Cli, input: AnnouncementInput): string {
   const row = { id: 0, eventId: input.eventId ?? null, purpose: input.eventId !== undefined ? "event" : "text", text: input.text?.trim() || null } as AnnouncementRow;
-  return announcementPayload(cli.runtime.app, row, DEFAULT_LOCALE).text ?? "";
+  return announcementPayload(cli.runtime.app, row, cli.lang).text ?? "";
 }
 
 /** "Se enviará desde las 7:00 del jue 11 dic 2026" when `atMs` falls in quiet hours. */

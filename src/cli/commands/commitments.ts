@@ -13,7 +13,7 @@ import { officeName } from "../../services/context.ts";
 import { dateArg, keyArg, optionalId, parse, readInputFile, required, wholeNumberArg } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { csvDecimal, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
-import { actorFrom, officeArg, optionalDistrict, optionalOffice } from "../domain-args.ts";
+import { actorFrom, actorText, officeArg, optionalDistrict, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 
@@ -117,7 +117,7 @@ export const commitmentCommands: Record<string, Subcommand> = {
     lines.push("", cli.t("commitments.history"));
     for (const u of result.history) {
       const evidence = u.evidenceUrl ? ` <${u.evidenceUrl}>` : "";
-      lines.push(`  ${cli.when(u.atMs)}  ${cli.t(`update_kinds.${u.kind}`)} — ${statusText(cli, u.status)} ${u.percent} % — ${u.actor}${u.note ? ` — ${u.note}` : ""}${evidence}`);
+      lines.push(`  ${cli.when(u.atMs)}  ${cli.t(`update_kinds.${u.kind}`)} — ${statusText(cli, u.status)} ${u.percent} % — ${actorText(cli, u.actor)}${u.note ? ` — ${u.note}` : ""}${evidence}`);
     }
     cli.out(lines.join("\n"));
   },

@@ -7,7 +7,7 @@ import { dueDateStory, type DueDateStory } from "../../services/due-date-story.t
 import { extendQuestion } from "../../services/extension.ts";
 import { dateArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
-import { actorFrom } from "../domain-args.ts";
+import { actorFrom, actorText } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 
 /** `rinde questions extend <radicado> --until <YYYY-MM-DD> --reason <text> [--as <official id>]` */
@@ -66,7 +66,7 @@ export function dueDateLines(cli: Cli, question: QuestionRow, history: readonly 
   }
   if (story.extension) {
     const e = story.extension;
-    lines.push(line("extension", cli.t("due.extension_text", { from: cli.day(e.from), to: cli.day(e.to), actor: e.actor, at: when(e.at), reason: e.reason })));
+    lines.push(line("extension", cli.t("due.extension_text", { from: cli.day(e.from), to: cli.day(e.to), actor: actorText(cli, e.actor), at: when(e.at), reason: e.reason })));
   }
   lines.push(line("limit", cli.t("due.limit_text", { date: cli.day(story.extensionLimit) })));
   for (const r of story.recomputations) lines.push(line("recomputed", cli.t("due.recomputed_text", { from: cli.day(r.from), to: cli.day(r.to), at: when(r.at) })));

@@ -3,7 +3,7 @@
  * date explained), answer, reassign, ask the citizen for more information, extend, export.
  * `--as <official id>` applies that official's permissions.
  */
-import { toLocalDate } from "../../core/calendar/index.ts";
+import { isLocalDate, toLocalDate } from "../../core/calendar/index.ts";
 import { deadlineState } from "../../core/deadlines.ts";
 import type { QuestionRow, QuestionStatus } from "../../db/repositories/questions.ts";
 import { officeName } from "../../services/context.ts";
@@ -11,7 +11,7 @@ import { answerQuestion, reassignQuestion, requestInfo, showQuestion, type Quest
 import { keyArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
-import { actorFrom, officeArg, optionalOffice } from "../domain-args.ts";
+import { actorFrom, actorText, officeArg, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 import { dueDateLines, runExtend, storyJson } from "./deadlines.ts";
@@ -74,9 +74,15 @@ function listFilter(cli: Cli, values: { office?: string; status?: string; overdu
 
 /** A history entry's details as `name: value` pairs in words, not JSON. */
 function historyDetails(cli: Cli, data: Record<string, unknown>): string {
+  const value = (k: string, v: unknown): string => {
+    if (typeof v === "boolean") return cli.t(v ? "yes" : "no");
+    if (k === "requestType") return cli.t(`request_types.${String(v)}`);
+    if (typeof v === "string" && isLocalDate(v)) return cli.day(v);
+    return String(v);
+  };
   return Object.entries(data)
     .filter(([, v]) => v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${cli.t(`history_fields.${k}`)}: ${typeof v === "boolean" ? cli.t(v ? "yes" : "no") : String(v)}`)
+    .map(([k, v]) => `${cli.has(`cli.history_fields.${k}`) ? cli.t(`history_fields.${k}`) : k}: ${value(k, v)}`)
     .join("; ");
 }
 
@@ -103,7 +109,7 @@ export const questionCommands: Record<string, Subcommand> = {
     const width = Math.max(...fields.map((f) => cli.t(`columns.${f}`).length));
     const out = fields.filter((f) => text[f] !== "").map((f) => `${cli.t(`columns.${f}`).padEnd(width)}  ${text[f]}`);
     out.push("", ...lines, "", cli.t("questions.history"));
-    for (const h of history) out.push(`  ${cli.when(h.atMs)}  ${cli.t(`history_kinds.${h.kind}`)} — ${h.actor}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`);
+    for (const h of history) out.push(`  ${cli.when(h.atMs)}  ${cli.has(`cli.history_kinds.${h.kind}`) ? cli.t(`history_kinds.${h.kind}`) : h.kind} — ${actorText(cli, h.actor)}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`);
     cli.out(out.join("\n"));
   },
   answer(cli, args) {
