@@ -92,7 +92,7 @@ const STATUS_WORDS: Record<string, CommitmentStatus> = {
 };
 
 const UPDATE_KINDS = ["created", "progress", "overdue", "cancelled"] as const;
-const KIND_WORDS: Record<string, CommitmentUpdateRow["kind"]> = { registrado: "created", registro: "created", avance: "progress", vencido: "overdue", cancelado: "cancelled" };
+const KIND_WORDS: Record<string, CommitmentUpdateRow["kind"]> = { registrado: "created", registro: "created", recorded: "created", avance: "progress", vencido: "overdue", cancelado: "cancelled", canceled: "cancelled" };
 
 export interface CsvRecord {
   /** Line of the file where the record starts (1 = the header). */

@@ -126,12 +126,10 @@ export const commitmentCommands: Record<string, Subcommand> = {
     const file = required(positionals[0], "<archivo.csv>");
     const read = readCommitmentsCsv(readInputFile(file));
     const history = values.history === undefined ? undefined : readHistoryCsv(readInputFile(values.history), cli.runtime.app.profile.timezone);
+    // A bad history file stops the import before anything is stored, like a bad registry row.
+    if (history?.problems.length) throw new CliError("commitments.import_failed", { count: history.problems.length, file: values.history }, problemLines(cli, values.history!, history.problems));
     const outcome = importCommitments(cli.runtime.app, actorFrom(cli, values.as), read.records, read.problems, history?.histories);
-    const historyProblems = history ? problemLines(cli, values.history!, history.problems) : [];
-    if (!outcome.ok || historyProblems.length) {
-      const lines = [...problemLines(cli, file, outcome.ok ? [] : outcome.problems), ...historyProblems];
-      throw new CliError("commitments.import_failed", { count: lines.length, file }, lines);
-    }
+    if (!outcome.ok) throw new CliError("commitments.import_failed", { count: outcome.problems.length, file }, problemLines(cli, file, outcome.problems));
     const numbers = outcome.created.map((c) => c.number);
     cli.out(cli.t("commitments.imported", { count: numbers.length, numbers: numbers.join(", ") }));
   },
