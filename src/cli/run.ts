@@ -36,7 +36,7 @@ import { CliError } from "./output.ts";
 export type Subcommand = (cli: Cli, args: string[]) => Promise<void> | void;
 
 /** Commands with subcommands; `status` and `db` are handled apart. */
-const COMMANDS: Record<string, Record<string, Subcommand>> = {
+export const COMMANDS: Record<string, Record<string, Subcommand>> = {
   offices: officeCommands,
   districts: districtCommands,
   topics: topicCommands,
@@ -99,7 +99,7 @@ function unexpectedDetail(error: unknown): string {
 }
 
 /** The error's text, with "¿Quiso decir …?" when it carries a suggestion. */
-function errorLine(t: (key: string, vars?: Record<string, unknown>) => string, error: CliError): string {
+export function errorLine(t: (key: string, vars?: Record<string, unknown>) => string, error: CliError): string {
   const vars = { ...error.vars, what: error.vars.what ?? "" };
   const text = t(error.key, vars);
   return error.vars.suggestion ? `${text} ${t("did_you_mean", { suggestion: error.vars.suggestion })}` : text;

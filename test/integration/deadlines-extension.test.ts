@@ -4,12 +4,12 @@
  * reason and the new date, refusals quoting the rule, and reminders following the new date.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runQuestions } from "../../src/cli/commands/questions.ts";
+import { runOn } from "../helpers/cli.ts";
 import type { Actor } from "../../src/core/authorization.ts";
 import { extendQuestion, extensionErrorLine, type ExtendOutcome } from "../../src/services/extension.ts";
 import { requestInfo } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
-import { addOfficial, bogota, captureStdout, runAt, textsTo } from "./deadlines-helpers.ts";
+import { addOfficial, bogota, runAt, textsTo } from "./deadlines-helpers.ts";
 
 const ANA = "ana";
 const REASON = "Esperamos el concepto técnico de la interventoría";
@@ -92,15 +92,15 @@ describe("extension (prórroga)", () => {
     expect(reply?.text).toContain("el plazo venció el martes 24 de marzo de 2026");
     expect(reply?.text).toContain("«antes del vencimiento del término»");
     // The CLI says the same, in one line, and changes nothing.
-    expect(() => captureStdout(() => runQuestions(h.runtime, ["extend", late, "--until", "2026-04-10", "--reason", REASON]))).toThrow(/the term ended on 2026-03-24.*antes del vencimiento del término/);
+    expect(runOn(h.runtime, ["questions", "extend", late, "--until", "2026-04-10", "--reason", REASON]).error).toMatch(/el plazo venció el mar 24 mar 2026.*antes del vencimiento del término/);
     expect(h.runtime.app.repos.questions.byReference(late)?.dueDate).toBe("2026-03-24");
   });
 
   it("moves the reminders to the new date", async () => {
     const ref = await fileQuestion(h, ANA);
     h.clock.setMs(bogota("2026-03-05", "10:00"));
-    const out = captureStdout(() => runQuestions(h.runtime, ["extend", ref, "--until", "2026-04-10", "--reason", REASON, "--as", String((func as { officialId: number }).officialId)]));
-    expect(out).toBe(`${ref} extended to 2026-04-10 (limit 2026-04-16); the citizen will be told the reason and the new date.\n`);
+    const out = runOn(h.runtime, ["questions", "extend", ref, "--until", "2026-04-10", "--reason", REASON, "--as", String((func as { officialId: number }).officialId)]).stdout;
+    expect(out).toBe(`${ref} prorrogada hasta el vie 10 abr 2026 (límite jue 16 abr 2026); se le contará al ciudadano el motivo y la nueva fecha.\n`);
     await runAt(h, "2026-03-16");
     await runAt(h, "2026-03-24");
     expect(textsTo(h, "func", "Recordatorio")).toEqual([]);

@@ -3,17 +3,16 @@
  * at the service level, each deadline state as lists show it, the incomplete-petition pause and
  * withdrawal, the recomputation after a calendar change, and the explanation `questions show` gives.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runQuestions } from "../../src/cli/commands/questions.ts";
-import { PROFILES_DIR, PROJECT_ROOT } from "../../src/config/env.ts";
+import { runOn, runRinde } from "../helpers/cli.ts";
+import { PROFILES_DIR } from "../../src/config/env.ts";
 import { extendQuestion } from "../../src/services/extension.ts";
 import { answerQuestion, requestInfo } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
-import { addOfficial, bogota, captureStdout, outboxKeys, runAt, textsTo } from "./deadlines-helpers.ts";
+import { addOfficial, bogota, outboxKeys, runAt, textsTo } from "./deadlines-helpers.ts";
 
 const ANA = "ana";
 let h: Harness | undefined;
@@ -50,7 +49,7 @@ describe("deadline states", () => {
     const ref = await fileQuestion(h, ANA); // due 24 March
     const paused = await fileQuestion(h, "beto");
     const stateOf = (r: string) => {
-      const rows = JSON.parse(captureStdout(() => runQuestions(h!.runtime, ["list", "--json"]))) as { reference: string; deadline: string }[];
+      const rows = JSON.parse(runOn(h!.runtime, ["questions", "list", "--json"]).stdout) as { reference: string; deadline: string }[];
       return rows.find((row) => row.reference === r)?.deadline;
     };
     expect(stateOf(ref)).toBe("on_time");
@@ -62,7 +61,7 @@ describe("deadline states", () => {
     expect(stateOf(ref)).toBe("due_soon");
     h.clock.setMs(bogota("2026-03-25", "00:01"));
     expect(stateOf(ref)).toBe("overdue");
-    expect(captureStdout(() => runQuestions(h!.runtime, ["export"]))).toMatch(new RegExp(`${ref},infraestructura,.*,open,overdue,`));
+    expect(runOn(h!.runtime, ["questions", "export"]).stdout).toMatch(new RegExp(`${ref};infraestructura;.*;abierta;vencida;`));
     h.clock.setMs(bogota("2026-03-03", "10:00"));
     expect(requestInfo(h.runtime.app, { kind: "cli" }, paused, "¿En qué dirección?").ok).toBe(true);
     h.clock.setMs(bogota("2026-03-30", "10:00"));
@@ -175,45 +174,46 @@ describe("rinde questions show", () => {
     expect(question(ref).dueDate).toBe("2026-03-31");
     h.clock.setMs(bogota("2026-03-12", "10:00"));
     expect(extendQuestion(h.runtime.app, { kind: "cli" }, ref, "2026-04-14", "Visita técnica").ok).toBe(true);
-    const text = captureStdout(() => runQuestions(h!.runtime, ["show", ref])).replace(/ {2,}/g, " ");
-    expect(text).toContain("due date explained:");
-    expect(text).toContain("term restarted 2026-03-09 10:00 America/Bogota");
-    expect(text).toContain("counts as received 2026-03-09 (a business day, before office hours end at 17:00)");
-    expect(text).toContain("first counted day 2026-03-10");
-    expect(text).toContain("term 15 business days");
-    expect(text).toContain("not counted 2026-03-14 saturday, 2026-03-15 sunday, 2026-03-21 saturday, 2026-03-22 sunday, 2026-03-23 holiday (San José), 2026-03-28 saturday, 2026-03-29 sunday");
-    expect(text).toContain("end of term 2026-03-31");
-    expect(text).toContain("paused 2026-03-02 11:00 America/Bogota → 2026-03-09 10:00 America/Bogota; the citizen answered: the term restarted in full");
-    expect(text).toContain("extension 2026-03-31 → 2026-04-14 by cli on 2026-03-12 10:00 America/Bogota; reason: Visita técnica");
-    expect(text).toContain("extension limit 2026-04-23 (twice the term");
-    expect(text).toContain("due date 2026-04-14");
-    const json = JSON.parse(captureStdout(() => runQuestions(h!.runtime, ["show", ref, "--json"]))) as { dueDateExplanation: { term: { firstCountedDay: string }; pauses: unknown[] } };
+    const text = runOn(h!.runtime, ["questions", "show", ref]).stdout.replace(/ {2,}/g, " ");
+    expect(text).toContain("Fecha límite explicada:");
+    expect(text).toContain("término reiniciado lun 9 mar 2026 10:00");
+    expect(text).toContain("cuenta como recibida lun 9 mar 2026 (día hábil, antes del cierre de las 17:00)");
+    expect(text).toContain("primer día contado mar 10 mar 2026");
+    expect(text).toContain("término 15 días hábiles");
+    expect(text).toContain("no se cuentan sáb 14 mar 2026 (sábado), dom 15 mar 2026 (domingo), sáb 21 mar 2026 (sábado), dom 22 mar 2026 (domingo), lun 23 mar 2026 (San José), sáb 28 mar 2026 (sábado), dom 29 mar 2026 (domingo)");
+    expect(text).toContain("fin del término mar 31 mar 2026");
+    expect(text).toContain("en pausa lun 2 mar 2026 11:00 → lun 9 mar 2026 10:00; el ciudadano respondió: el término volvió a empezar completo");
+    expect(text).toContain("prórroga mar 31 mar 2026 → mar 14 abr 2026, por operador (CLI) el jue 12 mar 2026 10:00; motivo: Visita técnica");
+    expect(text).toContain("límite de prórroga jue 23 abr 2026 (el doble del término");
+    expect(text).toContain("fecha límite mar 14 abr 2026");
+    const json = JSON.parse(runOn(h!.runtime, ["questions", "show", ref, "--json"]).stdout) as { dueDateExplanation: { term: { firstCountedDay: string }; pauses: unknown[] } };
     expect(json.dueDateExplanation.term.firstCountedDay).toBe("2026-03-10");
     expect(json.dueDateExplanation.pauses).toHaveLength(1);
   });
 });
 
-describe("rinde calendar (as a process)", () => {
+describe("rinde calendar", () => {
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("adds business days and lists a year's holidays", () => {
+  it("adds business days and lists a year's holidays", async () => {
     dir = mkdtempSync(join(tmpdir(), "rinde-cli-"));
-    const env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
-    const cli = (...args: string[]) => spawnSync(join(PROJECT_ROOT, "node_modules/.bin/tsx"), [join(PROJECT_ROOT, "src/cli/index.ts"), ...args], { env, encoding: "utf8", timeout: 30_000 });
-    const added = cli("calendar", "add-business-days", "2025-12-19", "15");
+    const env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
+    const cli = (...args: string[]) => runRinde(args, env);
+    await cli("db", "init");
+    const added = await cli("calendar", "add-business-days", "2025-12-19", "15");
     expect(added.status, added.stderr).toBe(0);
-    expect(added.stdout).toBe("2026-01-14\n");
+    expect(added.stdout).toBe("2026-01-14 (mié 14 ene 2026)\n");
     // Issue 18.1: across Ley 2578 de 2026's holiday (Monday 13 July) the term ends a day later.
-    expect(cli("calendar", "add-business-days", "2026-06-26", "15").stdout).toBe("2026-07-22\n");
-    const holidays = cli("calendar", "holidays", "2026", "--json");
+    expect((await cli("calendar", "add-business-days", "2026-06-26", "15")).stdout).toBe("2026-07-22 (mié 22 jul 2026)\n");
+    const holidays = await cli("calendar", "holidays", "2026", "--json");
     const rows = JSON.parse(holidays.stdout) as { date: string; name: string }[];
     expect(rows.map((r) => r.date)).toContain("2026-04-03");
     expect(rows.find((r) => r.date === "2026-03-23")?.name).toBe("San José");
     expect(rows.find((r) => r.date === "2026-07-13")?.name).toBe("Nuestra Señora del Rosario de Chiquinquirá");
     expect(rows).toHaveLength(19);
-    const bad = cli("calendar", "add-business-days", "2026-02-30", "3");
+    const bad = await cli("calendar", "add-business-days", "2026-02-30", "3");
     expect(bad.status).toBe(1);
-    expect(bad.stderr.trim()).toBe("rinde: '2026-02-30' is not a date: use YYYY-MM-DD, e.g. 2026-03-02");
-  }, 60_000);
+    expect(bad.stderr.trim()).toBe("rinde: <AAAA-MM-DD> debe ser una fecha que exista, escrita AAAA-MM-DD (por ejemplo 2026-03-02); recibí «2026-02-30».");
+  });
 });
