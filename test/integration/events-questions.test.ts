@@ -7,12 +7,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runEvents } from "../../src/cli/commands/events.ts";
-import { CliError } from "../../src/cli/output.ts";
+import { runOn } from "../helpers/cli.ts";
 import { answerQuestion, dueDateFrom } from "../../src/services/questions.ts";
 import { cancelEvent, updateEvent } from "../../src/services/events.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
-import { captureStdout } from "./deadlines-helpers.ts";
 import { bogota, consentingCitizen, makeEvent, textsTo } from "./events-helpers.ts";
 
 let h: Harness;
@@ -32,7 +30,11 @@ async function askForEvent(address: string, eventId: number, text: string): Prom
   return reference;
 }
 
-const cli = (...args: string[]) => captureStdout(() => runEvents(h.runtime, args));
+const cli = (...args: string[]) => {
+  const run = runOn(h.runtime, ["events", ...args]);
+  if (run.status !== 0) throw new Error(run.stderr);
+  return run.stdout;
+};
 
 describe("questions for an event", () => {
   it("files each as a dialogue question for the event's office, due 15 business days after the event", async () => {
@@ -68,13 +70,12 @@ describe("questions for an event", () => {
     const pending = await askForEvent("beto", event.id, "¿Qué pasó con el contrato del alumbrado público?");
 
     // Not before the event.
-    expect(() => cli("mark-answered", String(event.id), answeredThere)).toThrow(CliError);
-    expect(() => cli("mark-answered", String(event.id), answeredThere)).toThrow("has not started");
+    expect(() => cli("mark-answered", String(event.id), answeredThere)).toThrow("El evento aún no ha empezado.");
 
     h.clock.setMs(bogota("2026-03-10", "11:30"));
     const out = cli("mark-answered", String(event.id), answeredThere, "--summary", "El parque se arregla en abril con recursos del presupuesto participativo.");
-    expect(out).toContain(`${answeredThere} answered at the event`);
-    expect(out).toContain("1 questions of this event stay open");
+    expect(out).toContain(`${answeredThere} respondida en el evento`);
+    expect(out).toContain("1 pregunta(s) de este evento siguen abiertas");
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "El parque se arregla en abril")).toHaveLength(1);
     expect(h.runtime.app.repos.events.get(event.id)!.status).toBe("held");
@@ -92,9 +93,9 @@ describe("questions for an event", () => {
       expect.objectContaining({ reference: pending, status: "answered", answeredIn: "written", answer: "El contrato se liquidó y se abrirá una nueva licitación en mayo.", dueDate: "2026-04-01", onTime: true }),
     ]);
     const file = join(h.dir, "preguntas-evento.csv");
-    expect(cli("report", String(event.id), "--out", file)).toContain("2 questions with their answers written");
+    expect(cli("report", String(event.id), "--out", file)).toContain("2 pregunta(s) con sus respuestas guardadas");
     const csv = readFileSync(file, "utf8");
-    expect(csv.split("\n")[0]).toBe("reference,officeKey,filedAt,question,status,answeredIn,answer,answeredAt,dueDate,onTime");
+    expect(csv.split("\n")[0]).toBe("\uFEFFRadicado;Dependencia;Radicada;Pregunta;Estado;Respondida;Respuesta;Fecha de respuesta;Fecha límite;A tiempo");
     expect(csv).toContain("presupuesto participativo");
   });
 
@@ -122,7 +123,7 @@ describe("questions for an event", () => {
 describe("events CLI", () => {
   it("creates, refuses with reasons, lists and edits", () => {
     const out = cli("create", "--kind", "transparency_fair", "--title", "Feria de la transparencia", "--date", "2026-03-21", "--start", "8:00", "--end", "16:00", "--place", "Parque principal", "--districts", "comuna-1,comuna-2", "--office", "atencion_ciudadano");
-    expect(out).toContain("Event #1 created.");
+    expect(out).toContain("Evento #1 creado.");
     expect(out).toContain("sábado 21 de marzo de 2026, de 8:00 a. m. a 4:00 p. m.");
     expect(() => cli("create", "--kind", "site_visit", "--title", "Recorrido", "--date", "2026-02-01", "--start", "10:00", "--end", "9:00", "--districts", "comuna-77")).toThrow(
       /La fecha y hora de inicio ya pasaron[\s\S]*La hora de fin debe ser después[\s\S]*Falta el lugar o el enlace[\s\S]*«comuna-77»/,

@@ -12,7 +12,7 @@ import { cancelEvent, createEvent, draftOf, eventCard, updateEvent, type EventCh
 import { idArg, keyArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
-import { actorFrom, districtList, optionalOffice, topicList } from "../domain-args.ts";
+import { actorFrom, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 import { runEventMinutes } from "./publication.ts";
@@ -89,6 +89,15 @@ function printEvent(cli: Cli, event: EventRecord, json: boolean | undefined, don
   cli.out(`${cli.t(done, { id: event.id, status: cli.t(`event_status.${event.status}`), ...vars })}\n\n${eventCard(cli.runtime.app, event, cli.lang)}`);
 }
 
+/** `a,b` as a list; districts and topics are checked by the events service with every other reason at once. */
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined
+    ? undefined
+    : value
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean);
+
 const kindArg = (value: string | undefined) => keyArg(value, EVENT_KINDS, "--kind");
 
 export const eventCommands: Record<string, Subcommand> = {
@@ -118,8 +127,8 @@ export const eventCommands: Record<string, Subcommand> = {
       place: values.place ?? null,
       virtualUrl: values.link ?? null,
       officeKey: optionalOffice(cli, values.office) ?? null,
-      districts: values.districts === undefined ? [] : districtList(cli, values.districts),
-      topics: values.topics === undefined ? [] : topicList(cli, values.topics),
+      districts: list(values.districts) ?? [],
+      topics: list(values.topics) ?? [],
     });
     if (!outcome.ok) throw serviceError(cli, outcome.error);
     printEvent(cli, outcome.event, values.json, "events.created");
@@ -136,8 +145,8 @@ export const eventCommands: Record<string, Subcommand> = {
     if (values.place !== undefined) changes.place = values.place || null;
     if (values.link !== undefined) changes.virtualUrl = values.link || null;
     if (values.office !== undefined) changes.officeKey = values.office ? optionalOffice(cli, values.office)! : null;
-    if (values.districts !== undefined) changes.districts = districtList(cli, values.districts);
-    if (values.topics !== undefined) changes.topics = topicList(cli, values.topics);
+    if (values.districts !== undefined) changes.districts = list(values.districts)!;
+    if (values.topics !== undefined) changes.topics = list(values.topics)!;
     if (Object.keys(changes).length === 0) throw new CliError("events.nothing_to_change");
     const outcome = updateEvent(cli.runtime.app, actorFrom(cli, values.as), id, { ...draftOf(current), ...changes });
     if (!outcome.ok) throw serviceError(cli, outcome.error);
