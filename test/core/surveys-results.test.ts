@@ -107,28 +107,32 @@ describe("paper survey CSV", () => {
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
     expect(problems.map((p) => p.line)).toEqual([3, 4, 5, 5, 6, 8, 9]);
-    expect(problems[0]!.message).toBe("column 'overall': '7' is not a number from 1 to 5");
-    expect(problems[1]!.message).toBe("column 'overall': an answer is required (the question is not optional)");
-    expect(problems[2]!.message).toMatch(/column 'answered': 'quizás' is not yes\/no/);
-    expect(problems[3]!.message).toMatch(/column 'heard': 'tv' is not one of: chat \(1\), radio \(2\), other \(3\)/);
-    expect(problems[4]!.message).toBe("column 'improve': longer than 40 characters");
-    expect(problems[5]!.message).toMatch(/expected 4 columns, found 2/);
-    expect(problems[6]!.message).toMatch(/no answers/);
+    expect(problems[0]).toEqual({ line: 3, key: "cli.import.answer_not_scale", vars: { column: "overall", value: "7" } });
+    expect(problems[1]).toEqual({ line: 4, key: "cli.import.answer_required", vars: { column: "overall" } });
+    expect(problems[2]).toMatchObject({ line: 5, key: "cli.import.answer_not_yes_no", vars: { column: "answered", value: "quizás" } });
+    expect(problems[3]).toMatchObject({ line: 5, key: "cli.import.answer_not_choice", vars: { column: "heard", value: "tv", options: "chat (1), radio (2), other (3)" } });
+    expect(problems[4]).toEqual({ line: 6, key: "cli.import.answer_too_long", vars: { column: "improve", max: 40 } });
+    expect(problems[5]).toMatchObject({ line: 8, key: "cli.import.field_count_quotes", vars: { expected: 4, found: 2 } });
+    expect(problems[6]).toEqual({ line: 9, key: "cli.import.empty_row" });
   });
 
   it("checks the header: unknown, repeated and missing required columns", () => {
     const result = parsePaperCsv("overall,overall,color\n5,5,red\n", questions, words, labelsOf);
     expect(result.ok ? [] : result.problems).toEqual([
-      { line: 1, message: "column 'overall' appears twice" },
-      { line: 1, message: "unknown column 'color'; the questions are: overall, answered, heard, improve" },
-      { line: 1, message: "missing column 'answered' (the question is not optional)" },
+      { line: 1, key: "cli.import.repeated_column", vars: { name: "overall" } },
+      { line: 1, key: "cli.import.unknown_survey_column", vars: { name: "color", list: "overall, answered, heard, improve" } },
+      { line: 1, key: "cli.import.missing_survey_column", vars: { name: "answered" } },
     ]);
   });
 
   it("explains an empty file, a header alone and broken quoting", () => {
     expect(parsePaperCsv("", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 1 }] });
-    expect(parsePaperCsv("overall,answered\n", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 2, message: expect.stringMatching(/no responses/) }] });
+    // Excel in Colombia saves with ';': read the same; a row split by the other separator says so.
+    expect(parsePaperCsv("overall;answered\n5;sí\n", questions, words, labelsOf)).toMatchObject({ ok: true, rows: [{ line: 2, answers: { overall: "5", answered: "yes" } }] });
+    expect(parsePaperCsv("overall;answered\n5,sí\n", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 2, key: "cli.import.field_count_separator", vars: { separator: ";", other: "," } }] });
+    expect(parsePaperCsv("overall|answered\n5|sí\n", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 1, key: "cli.import.wrong_separator", vars: { found: "|" } }] });
+    expect(parsePaperCsv("overall,answered\n", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 2, key: "cli.import.no_responses" }] });
     const broken = parsePaperCsv('overall,answered\n5,"yes\n', questions, words, labelsOf);
-    expect(broken).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/not valid CSV/) }] });
+    expect(broken).toMatchObject({ ok: false, problems: [{ key: "cli.import.not_csv" }] });
   });
 });

@@ -6,11 +6,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runQuestions } from "../../src/cli/commands/questions.ts";
-import { runSurveys } from "../../src/cli/commands/surveys.ts";
+import { runOn } from "../helpers/cli.ts";
 import { answerQuestion } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
-import { addEvent, advance, captureOutput, consentedCitizen, HOUR_MS, invitations, MINUTE_MS, responseAnswers, runJobs, runs } from "./surveys-helpers.ts";
+import { addEvent, advance, consentedCitizen, HOUR_MS, invitations, MINUTE_MS, responseAnswers, runJobs, runs } from "./surveys-helpers.ts";
 
 let h: Harness;
 beforeEach(async () => {
@@ -20,35 +19,36 @@ afterEach(async () => {
   await h.close();
 });
 
-const surveys = (...args: string[]) => captureOutput(() => runSurveys(h.runtime, args));
+/** `rinde surveys …` on the harness's database, in English (the Spanish texts are covered by test/cli/). */
+const surveys = (...args: string[]) => runOn(h.runtime, ["surveys", ...args], "en");
 
 describe("rinde surveys list and send", () => {
   it("lists the definitions, sends a consultation to a segment and lists the run", async () => {
     const listed = surveys("list");
     for (const id of ["answer_clarity", "answer_resolved", "event_satisfaction", "topics_consultation"]) expect(listed.stdout).toContain(id);
-    expect(listed.stdout).toMatch(/topics_consultation\s+1\s+Consulta de temas para la audiencia pública\s+ad_hoc\s+2\s+0\s+0/);
+    expect(listed.stdout).toMatch(/topics_consultation\s+1\s+Topics for the public hearing\s+on demand\s+2\s+0\s+0/);
 
     await consentedCitizen(h, "ana");
     await consentedCitizen(h, "beto");
     const sent = surveys("send", "topics_consultation", "--segment", "everyone", "--label", "Audiencia 2026");
     expect(sent.error).toBeUndefined();
-    expect(sent.stdout).toMatch(/^Run #1 \(topics_consultation to everyone\): 2 citizens invited\./);
+    expect(sent.stdout).toMatch(/^Run #1 \(topics_consultation to everyone\): 2 citizen\(s\) invited\./);
     expect(sent.stdout).toContain("outside quiet hours (21:00–07:00)");
     const runsOut = JSON.parse(surveys("list", "--runs", "--json").stdout) as { run: number; trigger: string; subject: string; invited: number }[];
-    expect(runsOut).toMatchObject([{ run: 1, trigger: "segment", subject: "everyone", invited: 2 }]);
+    expect(runsOut).toMatchObject([{ run: 1, trigger: "segment", segment: "everyone", invited: 2 }]);
   });
 
   it("explains bad arguments and refuses officials without the right", () => {
-    expect(surveys("send", "nope", "--segment", "everyone").error?.message).toMatch(/unknown survey/);
-    expect(surveys("send", "topics_consultation", "--segment", "barrio:x").error?.message).toMatch(/bad --segment; use everyone \|/);
-    expect(surveys("send", "topics_consultation", "--segment", "office:nope").error?.message).toMatch(/unknown office/);
-    expect(surveys("send", "topics_consultation").error?.message).toBe("missing --segment");
+    expect(surveys("send", "nope", "--segment", "everyone").error).toMatch(/There is no survey 'nope'/);
+    expect(surveys("send", "topics_consultation", "--segment", "barrio:x").error).toMatch(/Invalid segment \(.*\)\. Use: everyone \|/);
+    expect(surveys("send", "topics_consultation", "--segment", "office:nope").error).toMatch(/There is no office/);
+    expect(surveys("send", "topics_consultation").error).toBe("--segment is missing.");
     const official = h.runtime.app.repos.officials.add({ name: "Func", officeKey: "salud", role: "official", channel: null, address: null }, h.clock.nowMs());
-    expect(surveys("send", "topics_consultation", "--segment", "everyone", "--as", String(official.id)).error?.message).toMatch(/may not send surveys/);
+    expect(surveys("send", "topics_consultation", "--segment", "everyone", "--as", String(official.id)).error).toMatch(/may not send surveys/);
     const head = h.runtime.app.repos.officials.add({ name: "Jefa", officeKey: "salud", role: "head", channel: null, address: null }, h.clock.nowMs());
     expect(surveys("send", "topics_consultation", "--segment", "office:salud", "--as", String(head.id)).error).toBeUndefined();
-    expect(surveys("results").error?.message).toMatch(/say what to show/);
-    expect(surveys("frobnicate").error?.message).toMatch(/unknown 'surveys' command/);
+    expect(surveys("results").error).toMatch(/Say what to show/);
+    expect(() => surveys("frobnicate")).toThrow();
   });
 });
 
@@ -66,14 +66,14 @@ describe("results", () => {
     // dani does not answer
     expect(responseAnswers(h)).toHaveLength(3);
 
-    const out = surveys("results", "--run", "1").stdout;
+    const out = surveys("results", "--locale", "es", "--run", "1").stdout;
     expect(out).toContain("topics_consultation (v1) — Consulta de temas para la audiencia pública");
-    expect(out).toContain("invited 4 · delivered 4 · responses 3 (chat 3, paper 0) · completed 3 · response rate 75%");
+    expect(out).toContain("invited 4 · delivered 4 · responses 3 (chat 3, paper 0) · completed 3 · response rate 75 %");
     expect(out).toContain("1. ¿Qué tema le interesa más?  [choice]  answers 3 · skipped 0");
     const bar = (n: number) => "█".repeat(n);
-    expect(out).toMatch(new RegExp(`Salud\\s+\\|${bar(20)} {10}\\|\\s+2\\s+67%`));
-    expect(out).toMatch(new RegExp(`Obras y vías\\s+\\|${bar(10)} {20}\\|\\s+1\\s+33%`));
-    expect(out).toMatch(/Educación\s+\| {30}\|\s+0\s+0%/);
+    expect(out).toMatch(new RegExp(`Salud\\s+\\|${bar(20)} {10}\\|\\s+2\\s+67 %`));
+    expect(out).toMatch(new RegExp(`Obras y vías\\s+\\|${bar(10)} {20}\\|\\s+1\\s+33 %`));
+    expect(out).toMatch(/Educación\s+\| {30}\|\s+0\s+0 %/);
     expect(out).toContain("2. ¿Hay algo concreto de ese tema que quiera que expliquemos?  [text]  answers 2 · skipped 1");
     expect(out).toContain("   – Más médicos en el puesto de salud\n   – La vía al corregimiento");
 
@@ -81,13 +81,13 @@ describe("results", () => {
     expect(english).toMatch(/Health\s+\|█+/);
 
     const file = join(h.dir, "results.csv");
-    expect(surveys("results", "--run", "1", "--csv", file).stdout).toMatch(/^\d+ result rows written/);
-    const csv = readFileSync(file, "utf8").trim().split("\n");
-    expect(csv[0]).toBe("survey,runs,invited,delivered,responses,paper_responses,response_rate,question,question_text,type,answered,skipped,mean,value,label,count,share");
-    expect(csv).toContain("topics_consultation,1,4,4,3,0,0.75,topic,¿Qué tema le interesa más?,choice,3,0,,salud,Salud,2,0.6667");
-    expect(csv.some((line) => line.endsWith(",,Más médicos en el puesto de salud,1,"))).toBe(true);
+    expect(surveys("results", "--locale", "es", "--run", "1", "--csv", file).stdout).toMatch(/^\d+ result row\(s\) written/);
+    const csv = readFileSync(file, "utf8").slice(1).trim().split("\n");
+    expect(csv[0]).toBe("Survey;Runs;Invited;Delivered;Responses;Paper responses;Response rate;Question id;Question;Type;Answered;Skipped;Mean;Value;Option;Count;Share");
+    expect(csv).toContain("topics_consultation;1;4;4;3;0;0,7500;topic;¿Qué tema le interesa más?;choice;3;0;;salud;Salud;2;0,6667");
+    expect(csv.some((line) => line.endsWith(";;Más médicos en el puesto de salud;1;"))).toBe(true);
 
-    const json = JSON.parse(surveys("results", "--run", "1", "--json").stdout) as { responseRate: number }[];
+    const json = JSON.parse(surveys("results", "--locale", "es", "--run", "1", "--json").stdout) as { responseRate: number }[];
     expect(json[0]!.responseRate).toBe(0.75);
   });
 
@@ -102,12 +102,12 @@ describe("results", () => {
     };
     await answer("ana", "5");
     await answer("beto", "2");
-    const report = captureOutput(() => runQuestions(h.runtime, ["report"])).stdout;
+    const report = runOn(h.runtime, ["questions", "report"]).stdout;
     expect(report).toMatch(/infraestructura\s+.+\s+2\s+3\.5\/5 \(n=2\)\s+–/);
     expect(report).toMatch(/salud\s+.+\s+0\s+–\s+–/);
-    const json = JSON.parse(captureOutput(() => runQuestions(h.runtime, ["report", "--office", "infraestructura", "--json"])).stdout) as { answered: number; surveys: { surveyId: string; mean?: number; responses: number }[] }[];
+    const json = JSON.parse(runOn(h.runtime, ["questions", "report", "--office", "infraestructura", "--json"]).stdout) as { answered: number; surveys: { surveyId: string; mean?: number; responses: number }[] }[];
     expect(json).toEqual([{ officeKey: "infraestructura", officeName: expect.any(String), answered: 2, surveys: [{ surveyId: "answer_clarity", responses: 2, mean: 3.5 }, { surveyId: "answer_resolved", responses: 0, yesShare: null }] }]);
-    const byOffice = surveys("results", "--office", "infraestructura").stdout;
+    const byOffice = surveys("results", "--locale", "es", "--office", "infraestructura").stdout;
     expect(byOffice).toContain("answer_clarity (v1)");
     expect(byOffice).toContain("invited 2 · delivered 2 · responses 2");
   });
@@ -127,46 +127,46 @@ describe("paper surveys", () => {
     const bad = join(h.dir, "bad.csv");
     writeFileSync(bad, BAD);
     const failed = surveys("import", "event_satisfaction", bad, "--event", String(event));
-    expect(failed.error?.message).toBe(`4 problem(s) in ${bad}; nothing was imported. Fix the lines above and import the file again.`);
-    expect(failed.stderr.split("\n").filter(Boolean)).toEqual([
-      `${bad}:3: column 'overall': '6' is not a number from 1 to 5`,
-      `${bad}:4: column 'information': an answer is required (the question is not optional)`,
-      `${bad}:5: column 'answered': 'tal vez' is not yes/no (sí/no, 1/0)`,
-      `${bad}:5: column 'heard_from': 'tv' is not one of: chat (1), social_media (2), radio_tv (3), community (4), other (5)`,
+    expect(failed.error).toBe(`4 problem(s) in ${bad}; nothing was imported. Fix the lines above and import the file again.`);
+    expect(failed.stderr.split("\n").filter(Boolean).slice(0, -1)).toEqual([
+      `${bad}:3: Column 'overall': '6' is not a number from 1 to 5.`,
+      `${bad}:4: Column 'information': an answer is required (the question is not optional).`,
+      `${bad}:5: Column 'answered': 'tal vez' is not yes or no (sí/no, 1/0).`,
+      `${bad}:5: Column 'heard_from': 'tv' is not one of the options: chat (1), social_media (2), radio_tv (3), community (4), other (5).`,
     ]);
     expect(runs(h)).toHaveLength(1);
     expect(responseAnswers(h)).toHaveLength(1);
 
     const good = join(h.dir, "good.csv");
     writeFileSync(good, GOOD);
-    expect(surveys("import", "event_satisfaction", good, "--event", String(event)).stdout).toBe("3 paper responses imported into run #2 (event_satisfaction).\n");
+    expect(surveys("import", "event_satisfaction", good, "--event", String(event)).stdout).toBe("3 paper response(s) imported into run #2 (event_satisfaction).\n");
     expect(runs(h)[1]).toMatchObject({ trigger: "paper", eventId: event, officeKey: "planeacion" });
     expect(responseAnswers(h).slice(1)).toEqual([
       { overall: "5", information: "4", answered: "yes", heard_from: "radio_tv", improve: null },
       { overall: "4", information: "4", answered: "no", heard_from: null, improve: "Más sillas, y sonido" },
       { overall: "3", information: "2", answered: "yes", heard_from: "chat", improve: null },
     ]);
-    expect(surveys("import", "1", good).error?.message).toBe("this file was already imported (run #2); nothing was imported");
+    expect(surveys("import", "1", good).error).toBe("This file was already imported (run #2); nothing was imported.");
     expect(responseAnswers(h)).toHaveLength(4);
 
-    const out = surveys("results", "--event", String(event)).stdout;
+    const out = surveys("results", "--locale", "es", "--event", String(event)).stdout;
     expect(out).toContain("runs: #2, #1");
-    expect(out).toContain("invited 1 · delivered 1 · responses 4 (chat 1, paper 3) · completed 4 · response rate 100%");
+    expect(out).toContain("invited 1 · delivered 1 · responses 4 (chat 1, paper 3) · completed 4 · response rate 100 %");
     expect(out).toContain("1. En general, ¿cómo califica el espacio?  [scale]  answers 4 · skipped 0 · mean 4.25/5");
-    expect(out).toContain("3. ¿Le respondieron sus preguntas o inquietudes?  [yes_no]  answers 4 · skipped 0");
+    expect(out).toContain("3. ¿Le respondieron sus preguntas o inquietudes?  [yes/no]  answers 4 · skipped 0");
   });
 
   it("imports into an existing run by number, and explains unknown targets", () => {
     const file = join(h.dir, "good.csv");
     writeFileSync(file, GOOD);
-    expect(surveys("import", "7", file).error?.message).toMatch(/unknown run/);
-    expect(surveys("import", "nope", file).error?.message).toMatch(/unknown survey/);
-    expect(surveys("import", "event_satisfaction", file, "--event", "99").error?.message).toMatch(/unknown event/);
-    expect(surveys("import", "event_satisfaction", join(h.dir, "missing.csv")).error?.message).toMatch(/cannot read/);
-    expect(surveys("import", "event_satisfaction", file, "--label", "Feria, formularios").stdout).toMatch(/3 paper responses imported into run #1/);
+    expect(surveys("import", "7", file).error).toMatch(/There is no run 7/);
+    expect(surveys("import", "nope", file).error).toMatch(/There is no survey 'nope'/);
+    expect(surveys("import", "event_satisfaction", file, "--event", "99").error).toMatch(/There is no event 99/);
+    expect(surveys("import", "event_satisfaction", join(h.dir, "missing.csv")).error).toMatch(/Cannot read the file/);
+    expect(surveys("import", "event_satisfaction", file, "--label", "Feria, formularios").stdout).toMatch(/3 paper response\(s\) imported into run #1/);
     const second = join(h.dir, "second-batch.csv");
     writeFileSync(second, "overall,information,answered\n5,5,no\n2,3,no\n");
-    expect(surveys("import", "1", second).stdout).toBe("2 paper responses imported into run #1 (event_satisfaction).\n");
+    expect(surveys("import", "1", second).stdout).toBe("2 paper response(s) imported into run #1 (event_satisfaction).\n");
     expect(responseAnswers(h)).toHaveLength(5);
   });
 });
