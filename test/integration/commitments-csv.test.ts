@@ -3,23 +3,29 @@
  * (bad rows reported by line), an export that imports into another database and exports
  * identically, the report's figures from known data, and the `rinde commitments` CLI as a process.
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toCsv } from "../../src/cli/csv.ts";
-import { PROJECT_ROOT } from "../../src/config/env.ts";
 import { quietUntilMs } from "../../src/core/quiet-hours.ts";
-import { CSV_COLUMNS, exportRecords, importCommitments, readCommitmentsCsv } from "../../src/services/commitment-csv.ts";
+import { CSV_COLUMNS, exportHistory, exportRecords, HISTORY_COLUMNS, importCommitments, readCommitmentsCsv, readHistoryCsv, type ImportProblem } from "../../src/services/commitment-csv.ts";
 import { cancelCommitment, commitmentReport, followCommitment, postProgress } from "../../src/services/commitments.ts";
+import { runRinde } from "../helpers/cli.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addEvent, addOfficial, bogota, citizenWithConsent, CLI, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
 
 const exportCsv = (h: Harness) => toCsv(exportRecords(h.runtime.app), CSV_COLUMNS);
+const exportHistoryCsv = (h: Harness) => toCsv(exportHistory(h.runtime.app), HISTORY_COLUMNS);
 
-function importText(h: Harness, text: string, actor = CLI) {
+function importText(h: Harness, text: string, actor = CLI, history?: string) {
   const read = readCommitmentsCsv(text);
-  return importCommitments(h.runtime.app, actor, read.records, read.problems);
+  const histories = history === undefined ? undefined : readHistoryCsv(history, h.runtime.app.profile.timezone).histories;
+  return importCommitments(h.runtime.app, actor, read.records, read.problems, histories);
+}
+
+/** Import problems as the CLI prints them in Spanish: `line: text`. */
+function problemTexts(h: Harness, problems: readonly ImportProblem[]): string[] {
+  return problems.map((p) => `${p.line}: ${h.runtime.app.translator.t("es", p.key, p.vars)}`);
 }
 
 const MINUTES = `compromiso,dependencia,fecha_limite,comuna,evento
@@ -69,29 +75,29 @@ describe("importing minutes from CSV", () => {
     const outcome = importText(h, csv);
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
-      "2: number 1 already exists",
-      "3: due_date is before the day the commitment was made",
-      "4: unknown office 'bomberos'",
-      "5: progress '140' must be a whole number from 0 to 100",
-      "6: status_reason is required for a cancelled commitment",
-      "7: unknown district 'comuna-99'",
-      "8: due_date is not a valid date (use YYYY-MM-DD or DD/MM/YYYY)",
-      "9: expected 8 fields, found 3",
-      "12: number 9 repeats line 11",
+    expect(problemTexts(h, outcome.problems)).toEqual([
+      "2: El número 1 ya existe.",
+      "3: La fecha límite ya pasó. Un compromiso nuevo necesita una fecha de hoy en adelante.",
+      "4: No existe la dependencia «bomberos».",
+      "5: El avance «140» debe ser un número entero de 0 a 100.",
+      "6: Un compromiso cancelado necesita el motivo (columna motivo).",
+      "7: No existe la comuna o corregimiento «comuna-99».",
+      "8: La fecha no es válida. Escríbala como AAAA-MM-DD, por ejemplo 2026-06-30.",
+      "9: Se esperaban 8 campos y hay 3.",
+      "12: El número 9 repite el de la línea 11.",
     ]);
     expect(repoOf(h).count()).toBe(1);
   });
 
   it("refuses unknown or missing columns, and rows of another office for an office head", () => {
     const header = importText(h, "texto,oficina,color\nAlgo,salud,rojo\n");
-    expect(!header.ok && header.problems).toEqual([
-      { line: 1, message: "unknown column 'color' (expected: number, text, office, due_date, district, event_id, status, progress, status_reason, made_at, updates)" },
-      { line: 1, message: "missing column 'due_date'" },
+    expect(!header.ok && problemTexts(h, header.problems)).toEqual([
+      "1: Columna desconocida «color» (se esperan: number, text, office, due_date, district, event_id, status, progress, status_reason, made_at, updates).",
+      "1: Falta la columna «due_date».",
     ]);
     const head = addOfficial(h, "jefa", "head", "salud");
     const foreign = importText(h, "text,office,due_date\nVacunar,salud,2026-06-30\nPavimentar,infraestructura,2026-06-30\n", head);
-    expect(!foreign.ok && foreign.problems).toEqual([{ line: 3, message: "not allowed to record commitments of office 'infraestructura'" }]);
+    expect(!foreign.ok && problemTexts(h, foreign.problems)).toEqual(["3: No puede registrar compromisos de la dependencia «infraestructura»."]);
     expect(repoOf(h).count()).toBe(0);
   });
 });
@@ -108,7 +114,7 @@ describe("export and import round trip", () => {
     await b.close();
   });
 
-  it("exports, imports into another database and exports the same file, history included", async () => {
+  it("exports, imports into another database and exports the same files, history included", async () => {
     for (const h of [a, b]) addEvent(h, "Audiencia pública 2026", []);
     const jefe = addOfficial(a, "jefe", "head", "infraestructura");
     record(a, { text: 'Texto con "comillas", comas y\nsalto de línea', eventId: 1, districtKey: "comuna-2" });
@@ -121,17 +127,19 @@ describe("export and import round trip", () => {
     await runAt(a, "2026-07-01", "09:00"); // commitment 1 becomes overdue
 
     const first = exportCsv(a);
+    const history = exportHistoryCsv(a);
+    expect(first + history).not.toMatch(/[{[]"/); // no JSON in any cell
     b.clock.setMs(a.clock.nowMs());
-    const outcome = importText(b, first);
+    const outcome = importText(b, first, CLI, history);
     expect(outcome.ok).toBe(true);
-    const second = exportCsv(b);
-    expect(second).toBe(first);
+    expect(exportCsv(b)).toBe(first);
+    expect(exportHistoryCsv(b)).toBe(history);
     expect(repoOf(b).byNumber(1)).toMatchObject({ status: "overdue", progress: 30, eventId: 1, districtKey: "comuna-2" });
     expect(repoOf(b).byNumber(2)?.doneAtMs).toBe(repoOf(a).byNumber(2)?.doneAtMs);
     expect(commitmentReport(b.runtime.app)).toEqual(commitmentReport(a.runtime.app));
     // Importing the same file again is refused whole: the numbers exist.
     const again = importText(b, first);
-    expect(!again.ok && again.problems.map((p) => p.message)).toEqual(["number 1 already exists", "number 2 already exists", "number 3 already exists"]);
+    expect(!again.ok && problemTexts(b, again.problems)).toEqual(["2: El número 1 ya existe.", "4: El número 2 ya existe.", "5: El número 3 ya existe."]);
   });
 
   it("escapes texts a spreadsheet would run as formulas, and imports them back unchanged", () => {
@@ -191,7 +199,7 @@ describe("the report", () => {
   });
 });
 
-describe("rinde commitments (CLI process)", () => {
+describe("rinde commitments (CLI)", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness();
@@ -200,28 +208,21 @@ describe("rinde commitments (CLI process)", () => {
     await h.close();
   });
 
-  const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-  const cli = (...args: string[]) =>
-    spawnSync(TSX, [join(PROJECT_ROOT, "src/cli/index.ts"), "commitments", ...args], {
-      env: { ...process.env, RINDE_DB: h.dbPath, RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+  const cli = (...args: string[]) => runRinde(["commitments", ...args], { RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }, { clock: h.clock });
 
   it("adds, reports progress, refuses bad input with one line, imports, exports and reports", async () => {
     const ana = await citizenWithConsent(h, "ana");
-    const add = cli("add", "--office", "salud", "--due", "2099-06-30", "--text", "Abrir el puesto de salud los sábados");
+    const add = await cli("add", "--office", "salud", "--due", "2099-06-30", "--text", "Abrir el puesto de salud los sábados");
     expect(add.status, add.stderr).toBe(0);
-    expect(add.stdout).toContain("commitment 1 recorded for salud, due 2099-06-30");
+    expect(add.stdout).toContain("Compromiso 1 registrado para Secretaría de Salud, fecha límite mar 30 jun 2099");
     followCommitment(h.runtime.app, ana, 1);
-    expect(cli("progress", "1", "--percent", "150", "--note", "x").stderr.trim()).toBe("rinde: progress must be a whole number from 0 to 100");
+    expect((await cli("progress", "1", "--percent", "150", "--note", "x")).stderr.trim()).toBe("rinde: --percent debe estar entre 0 y 100; recibí «150».");
     const jefe = h.runtime.app.repos.officials.add({ name: "Jefe", officeKey: "ambiente", role: "head" }, h.clock.nowMs());
-    expect(cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id)).stderr.trim()).toMatch(/^rinde: that official may not do this: only the responsible office reports progress/);
-    const ok = cli("progress", "1", "--percent", "50", "--note", "Se contrató el personal");
-    expect(ok.stdout).toContain("commitment 1 at 50% (in_progress); 1 follower(s) will be told.");
-    // The running bot delivers what the CLI queued. The CLI ran on the real clock: if that was in
-    // quiet hours, the notice waits for them to end.
-    const now = Date.now();
+    expect((await cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id))).stderr.trim()).toMatch(/^rinde: Lo siento, usted no puede hacer esto con ese compromiso/);
+    const ok = await cli("progress", "1", "--percent", "50", "--note", "Se contrató el personal");
+    expect(ok.stdout).toContain("Compromiso 1 en 50 % (en ejecución); se avisa a 1 seguidor(es).");
+    // The running bot delivers what the CLI queued (after quiet hours, if the clock is in them).
+    const now = h.clock.nowMs();
     h.clock.setMs(quietUntilMs(now, h.runtime.app.profile.quietHours, h.runtime.app.profile.timezone) ?? now);
     await h.bot.scheduler.tick();
     await h.bot.dispatcher.tick();
@@ -229,29 +230,30 @@ describe("rinde commitments (CLI process)", () => {
 
     const minutes = join(h.dir, "acta.csv");
     writeFileSync(minutes, "text,office,due_date\nBuena,cultura,2099-01-01\nMala fecha,cultura,ayer\n");
-    const bad = cli("import", minutes);
+    const bad = await cli("import", minutes);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain(`${minutes}:3: due_date is not a valid date`);
-    expect(bad.stderr).toContain("1 problem(s)");
+    expect(bad.stderr).toContain(`${minutes}:3: La fecha no es válida.`);
+    expect(bad.stderr).toContain("1 problema(s)");
     writeFileSync(minutes, "text,office,due_date\nBuena,cultura,2099-01-01\n");
-    expect(cli("import", minutes).stdout).toBe("1 commitment(s) imported: 2\n");
+    expect((await cli("import", minutes)).stdout).toBe("1 compromiso(s) importado(s): 2.\n");
 
+    const header = "\uFEFFNúmero;Compromiso;Dependencia;Fecha límite;Comuna;Evento;Estado;Avance;Motivo;Fecha de registro";
     const out = join(h.dir, "export.csv");
-    expect(cli("export", "--out", out).status).toBe(0);
-    expect(readFileSync(out, "utf8").split("\n")[0]).toBe(CSV_COLUMNS.join(","));
+    expect((await cli("export", "--out", out)).status).toBe(0);
+    expect(readFileSync(out, "utf8").split("\n")[0]).toBe(header);
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const again = cli("export", "--out", out);
-    expect([again.status, again.stderr.trim()]).toEqual([1, `rinde: file exists: ${out} (use --force to overwrite)`]);
+    const again = await cli("export", "--out", out);
+    expect([again.status, again.stderr.trim()]).toEqual([1, `rinde: El archivo ${out} ya existe; agregue --force para reemplazarlo.`]);
     chmodSync(out, 0o644);
-    expect(cli("export", "--out", out, "--force").status).toBe(0);
-    expect(readFileSync(out, "utf8").split("\n")[0]).toBe(CSV_COLUMNS.join(","));
+    expect((await cli("export", "--out", out, "--force")).status).toBe(0);
+    expect(readFileSync(out, "utf8").split("\n")[0]).toBe(header);
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const report = cli("report");
-    expect(report.stdout).toMatch(/Commitments on \d{4}-\d{2}-\d{2}: 2\n/);
-    expect(report.stdout).toContain("By status: pending 1, in_progress 1, done 0, overdue 0, cancelled 0");
-    const csv = cli("report", "--csv").stdout.trim().split("\n");
-    expect(csv[0]).toBe("office,office_name,total,pending,in_progress,done,overdue,cancelled,due_so_far,done_on_time,share_done_on_time");
-    expect(csv.at(-1)).toBe("TOTAL,,2,1,1,0,0,0,0,0,");
-    expect(cli("report", "--csv", "--overdue").stdout.trim()).toBe("number,office,due_date,days_overdue,progress,text");
-  }, 120_000);
+    const report = await cli("report");
+    expect(report.stdout).toMatch(/^Compromisos al \S+ \d+ \S+ \d{4}: 2\n/);
+    expect(report.stdout).toContain("Por estado: sin iniciar 1, en ejecución 1, cumplido 0, vencido 0, cancelado 0");
+    const csv = (await cli("report", "--csv")).stdout.slice(1).trim().split("\n");
+    expect(csv[0]).toBe("Clave dependencia;Dependencia;Total;Sin iniciar;En ejecución;Cumplidos;Vencidos;Cancelados;Ya vencían;Cumplidos a tiempo;Proporción a tiempo");
+    expect(csv.at(-1)).toBe("TOTAL;;2;1;1;0;0;0;0;0;");
+    expect((await cli("report", "--csv", "--overdue", "--separator", ",")).stdout).toBe("\uFEFFNúmero,Dependencia,Fecha límite,Días vencido,Avance,Compromiso\n");
+  });
 });

@@ -11,8 +11,7 @@ import { DisconnectReason } from "@whiskeysockets/baileys";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PairingEvent } from "../../src/channels/whatsapp/pairing.ts";
 import type { ReconnectTimers, WhatsAppChannel } from "../../src/channels/whatsapp/whatsapp-channel.ts";
-import { runStatus } from "../../src/cli/commands/status.ts";
-import { runOffices } from "../../src/cli/commands/offices.ts";
+import { runOn } from "../helpers/cli.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createChannelStateRepo } from "../../src/db/repositories/channel-state.ts";
@@ -21,7 +20,6 @@ import { createBot, createWhatsApp, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { boomLike, createFakeSocketFactory, incoming, type FakeSocketFactory, type IncomingInput, type SentWhatsAppMessage } from "../fakes/baileys-socket.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
-import { captureStdout } from "../helpers/scenario.ts";
 
 const CITIZEN = "573001112233@s.whatsapp.net";
 const HEAD = "573005550001@s.whatsapp.net";
@@ -245,7 +243,7 @@ describe("WhatsApp channel: officials", () => {
   it("posts new questions to the bound group and takes an answer quoted from a registered official only", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
-    runOffices(w.runtime, ["bind", "infraestructura", "--whatsapp-group", GROUP]);
+    expect(runOn(w.runtime, ["offices", "bind", "infraestructura", "--whatsapp-group", GROUP]).error).toBeUndefined();
     expect(w.runtime.app.repos.offices.get("infraestructura")?.whatsappJid).toBe(GROUP);
     addOfficial(w, HEAD, "infraestructura", "head");
 
@@ -407,10 +405,10 @@ describe("WhatsApp channel: connection", () => {
   it("shows the connection state in `rinde status`", async () => {
     const w = await start();
     w.fake.current.open();
-    const output = captureStdout(() => runStatus(w.runtime, ["--json"]));
+    const output = runOn(w.runtime, ["status", "--json"]).stdout;
     const summary = JSON.parse(output) as { connections: { channel: string; state: string }[] };
     expect(summary.connections).toEqual([expect.objectContaining({ channel: "whatsapp", state: "open" })]);
-    expect(captureStdout(() => runStatus(w.runtime, []))).toMatch(/connections:\n.*\n.*\nwhatsapp\s+open/);
+    expect(runOn(w.runtime, ["status"]).stdout).toMatch(/conexiones:\n.*\n.*\nwhatsapp\s+conectado/);
     await w.bot.stop();
     expect(stateOf(w)?.state).toBe("stopped");
     expect(w.fake.current.ended).toBe(true);
