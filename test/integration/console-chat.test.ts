@@ -3,11 +3,12 @@
  * that delivers what the CLI writes, and configuration errors that exit without a stack trace.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
+import { runRinde } from "../helpers/cli.ts";
 
 const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
 const MAIN = join(PROJECT_ROOT, "src/main.ts");
@@ -66,27 +67,33 @@ describe("console chat and CLI", () => {
     expect(bot.exitCode).toBe(0);
   });
 
-  it("reports CLI errors in one line with a non-zero exit", () => {
-    const missing = cli("questions", "answer", "RC-2026-999999", "--text", "x");
+  /** The CLI in-process on the same database (the executable itself is exercised above). */
+  const rinde = async (...args: string[]) => {
+    if (!existsSync(env.RINDE_DB!)) await runRinde(["db", "init"], { RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" });
+    return runRinde(args, { RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" });
+  };
+
+  it("reports CLI errors in one line with a non-zero exit", async () => {
+    const missing = await rinde("questions", "answer", "RC-2026-999999", "--text", "x");
     expect(missing.status).toBe(1);
-    expect(missing.stderr.trim()).toBe("rinde: no question with that radicado");
-    const unknown = cli("frobnicate");
+    expect(missing.stderr.trim()).toBe("rinde: No existe una pregunta con ese radicado.");
+    const unknown = await rinde("frobnicate");
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
-    const badRole = cli("officials", "add", "--name", "Ana", "--role", "boss");
-    expect(badRole.stderr).toContain("--role must be one of");
+    const badRole = await rinde("officials", "add", "--name", "Ana", "--role", "boss");
+    expect(badRole.stderr).toBe("rinde: --role: «boss» no existe.\n");
   });
 
-  it("manages officials and offices from the CLI", () => {
-    expect(cli("officials", "add", "--name", "Ana Pérez", "--office", "salud", "--role", "head").status).toBe(0);
-    const list = JSON.parse(cli("officials", "list", "--json").stdout) as { name: string; role: string; officeKey: string }[];
+  it("manages officials and offices from the CLI", async () => {
+    expect((await rinde("officials", "add", "--name", "Ana Pérez", "--office", "salud", "--role", "head")).stdout).toBe("Funcionario 1 registrado: Ana Pérez, jefe de dependencia de Secretaría de Salud.\n");
+    const list = JSON.parse((await rinde("officials", "list", "--json")).stdout) as { name: string; role: string; officeKey: string }[];
     expect(list).toEqual([expect.objectContaining({ name: "Ana Pérez", role: "head", officeKey: "salud" })]);
-    expect(cli("officials", "remove", "1").status).toBe(0);
-    expect(JSON.parse(cli("officials", "list", "--json").stdout)).toEqual([]);
-    const offices = JSON.parse(cli("offices", "list", "--json").stdout) as { key: string }[];
+    expect((await rinde("officials", "remove", "1")).status).toBe(0);
+    expect(JSON.parse((await rinde("officials", "list", "--json")).stdout)).toEqual([]);
+    const offices = JSON.parse((await rinde("offices", "list", "--json")).stdout) as { key: string }[];
     expect(offices.map((o) => o.key)).toContain("planeacion");
-    expect(cli("offices", "bind", "salud", "--telegram-chat", "-100123").status).toBe(0);
-    expect(cli("offices", "bind", "salud", "--telegram-chat", "abc").status).toBe(1);
+    expect((await rinde("offices", "bind", "salud", "--telegram-chat", "-100123")).status).toBe(0);
+    expect((await rinde("offices", "bind", "salud", "--telegram-chat", "abc")).status).toBe(1);
   });
 
   it("exits with a clear message, and no stack trace, on a bad environment variable", () => {

@@ -1,5 +1,6 @@
 /**
- * `rinde status` as a real process over a SQLite file another process wrote: the pending outbox
+ * `rinde status` as a real process (the executable, not the in-process runner of test/cli/) over a
+ * SQLite file another process wrote: the pending outbox
  * by priority (replies before bulk, with the oldest due time) and the scheduler's jobs by kind and
  * status (with the next run of pending ones), as text and with --json.
  */
@@ -62,13 +63,13 @@ describe("rinde status", () => {
     expect(run.status, run.stderr).toBe(0);
     const status = JSON.parse(run.stdout) as StatusJson;
     expect(status.outboxPending).toEqual([
-      { channel: "telegram", priority: 0, kind: "replies", count: 2, oldestDue: new Date(NOW_MS - HOUR_MS).toISOString() },
-      { channel: "telegram", priority: 1, kind: "bulk", count: 3, oldestDue: new Date(NOW_MS).toISOString() },
+      { channel: "telegram", priority: 0, kind: "replies", count: 2, oldestDue: "2026-03-02T09:00:00-05:00" },
+      { channel: "telegram", priority: 1, kind: "bulk", count: 3, oldestDue: "2026-03-02T10:00:00-05:00" },
     ]);
     expect(status.outbox).toEqual(expect.arrayContaining([{ channel: "whatsapp", status: "sent", count: 1 }, { channel: "telegram", status: "pending", count: 5 }]));
     expect(status.jobs).toEqual(
       expect.arrayContaining([
-        { kind: "deadline.alert", status: "pending", count: 2, nextRun: new Date(NOW_MS + 2 * HOUR_MS).toISOString() },
+        { kind: "deadline.alert", status: "pending", count: 2, nextRun: "2026-03-02T12:00:00-05:00" },
         { kind: "survey.question_answered", status: "done", count: 1, nextRun: null },
         { kind: "survey.question_answered", status: "failed", count: 1, nextRun: null },
       ]),
@@ -77,19 +78,26 @@ describe("rinde status", () => {
     expect(status.connections).toEqual([]);
   });
 
-  it("prints the same as tables, and says (none) on an empty database", () => {
+  it("prints the same as tables in Spanish with local times, says (ninguno) on an empty database, and refuses a missing one", () => {
+    const missing = cli("status");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`rinde: No existe la base de datos ${env.RINDE_DB}. Revise RINDE_DB, o créela con \`rinde db init\` (o \`npm start\`).\n`);
+    expect(cli("db", "init").status).toBe(0);
     const empty = cli("status");
     expect(empty.status, empty.stderr).toBe(0);
-    expect(empty.stdout).toMatch(/outbox pending by priority:\n\(none\)/);
-    expect(empty.stdout).toMatch(/jobs:\n\(none\)/);
+    expect(empty.stdout).toContain(`base de datos  ${env.RINDE_DB}\n`);
+    expect(empty.stdout).toMatch(/mensajes por enviar, por prioridad:\n\(ninguno\)/);
+    expect(empty.stdout).toMatch(/trabajos programados:\n\(ninguno\)/);
 
     seed();
     const run = cli("status");
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/outbox pending by priority:\nchannel\s+priority\s+count\s+oldestDue\n[- ]+\ntelegram\s+0 \(replies\)\s+2\s+2026-03-02T14:00:00\.000Z\ntelegram\s+1 \(bulk\)\s+3\s+2026-03-02T15:00:00\.000Z\n/);
-    expect(run.stdout).toMatch(/jobs:\nkind\s+status\s+count\s+nextRun\n[- ]+\n/);
-    expect(run.stdout).toMatch(/\ndeadline\.alert\s+pending\s+2\s+2026-03-02T17:00:00\.000Z\n/);
-    expect(run.stdout).toMatch(/\nsurvey\.question_answered\s+done\s+1\n/);
-    expect(run.stdout).toMatch(/connections:\n\(none\)/);
+    expect(run.stdout).toMatch(/mensajes por enviar, por prioridad:\ncanal\s+prioridad\s+cantidad\s+el más antiguo\n[- ]+\ntelegram\s+0 \(respuestas\)\s+2\s+lun 2 mar 2026 09:00\ntelegram\s+1 \(masivos\)\s+3\s+lun 2 mar 2026 10:00\n/);
+    expect(run.stdout).toMatch(/trabajos programados:\ntipo\s+estado\s+cantidad\s+próxima ejecución\n[- ]+\n/);
+    expect(run.stdout).toMatch(/\ndeadline\.alert\s+pendiente\s+2\s+lun 2 mar 2026 12:00\n/);
+    expect(run.stdout).toMatch(/\nsurvey\.question_answered\s+hecho\s+1\n/);
+    expect(run.stdout).toMatch(/conexiones:\n\(ninguno\)/);
+    const english = cli("status", "--lang", "en");
+    expect(english.stdout).toMatch(/\ndeadline\.alert\s+pending\s+2\s+Mon 2 Mar 2026 12:00\n/);
   });
 });

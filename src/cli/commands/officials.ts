@@ -1,5 +1,6 @@
 /** `rinde officials`: the staff directory — add, invite (a one-time /vincular code), list, remove. */
 import type { OfficialRole } from "../../db/repositories/officials.ts";
+import { officeName } from "../../services/context.ts";
 import { createInvite } from "../../services/staff.ts";
 import { idArg, keyArg, parse, required, wholeNumberArg } from "../args.ts";
 import type { Cli } from "../context.ts";
@@ -31,7 +32,7 @@ export const officialCommands: Record<string, Subcommand> = {
     const channel = values.channel === undefined ? null : keyArg(values.channel, CHANNELS, "--channel");
     const { repos, clock } = cli.runtime.app;
     const official = repos.officials.add({ name, officeKey: office, role, channel, address: values.address ?? null }, clock.nowMs());
-    cli.out(cli.t(office ? "officials.added_office" : "officials.added", { id: official.id, name, role: cli.tr(`staff.roles.${role}`), office }));
+    cli.out(cli.t(office ? "officials.added_office" : "officials.added", { id: official.id, name, role: cli.tr(`staff.roles.${role}`), office: office ? officeName(cli.runtime.app, office) : "" }));
   },
   invite(cli, args) {
     const { values } = parse(args, { name: { type: "string" }, office: { type: "string" }, role: { type: "string" }, "ttl-hours": { type: "string" } }, 0);
