@@ -202,9 +202,9 @@ export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsA
   });
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isEntryPoint) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
+/** The process entry (`npm start`, `npm run chat`): runs the bot and turns a failure into an exit code. */
+export function runMain(argv: string[]): Promise<void> {
+  return main(argv).catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
@@ -213,3 +213,7 @@ if (isEntryPoint) {
     process.exit(1);
   });
 }
+
+// `tsx src/main.ts` during development; the built entry is src/start.ts.
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntryPoint) void runMain(process.argv.slice(2));

@@ -106,15 +106,11 @@ export async function runCli(argv: string[]): Promise<void> {
   }
 }
 
-runCli(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof CliError || error instanceof ConfigError) {
-    process.stderr.write(`rinde: ${error.message}\n`);
-    process.exit(error instanceof ConfigError ? 2 : 1);
-  }
+/** What the user sees when a command fails, and the exit code (2 for configuration, 1 otherwise). */
+export function describeCliError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CliError || error instanceof ConfigError) return { message: `rinde: ${error.message}\n`, exitCode: error instanceof ConfigError ? 2 : 1 };
   if (error instanceof Error && error.name === "TypeError" && /parseArgs|ERR_PARSE_ARGS/.test(`${(error as { code?: string }).code}`)) {
-    process.stderr.write(`rinde: ${error.message}\n`);
-    process.exit(1);
+    return { message: `rinde: ${error.message}\n`, exitCode: 1 };
   }
-  process.stderr.write(`rinde: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+  return { message: `rinde: unexpected error: ${(error as Error).stack ?? String(error)}\n`, exitCode: 1 };
+}

@@ -8,8 +8,20 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
 
-/** Repository root (two levels above this file). */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/**
+ * Repository root: the nearest folder above this module that holds Rinde's package.json. Found by
+ * walking up rather than a fixed "../..", because this module runs both from `src/config/` (tsx,
+ * tests) and from the bundle in `dist/` (`npm start`, `rinde`), and the assets (flows/, locales/,
+ * migrations/, profiles) stay in the repository in both cases.
+ */
+export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "migrations"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`Rinde's folder (package.json with migrations/) not found above ${start}`);
+  }
+}
 export const PROFILES_DIR = join(PROJECT_ROOT, "src/config/profiles");
 
 const flag = z
