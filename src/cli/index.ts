@@ -4,7 +4,7 @@
  * Errors print one line and exit non-zero.
  */
 import { ConfigError } from "../config/errors.ts";
-import { createRuntime, type Runtime } from "../runtime.ts";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime.ts";
 import { runAnnouncements } from "./commands/announcements.ts";
 import { runCalendar } from "./commands/calendar.ts";
 import { runCommitments } from "./commands/commitments.ts";
@@ -33,7 +33,8 @@ const USAGE = `Usage: rinde <command> [options]
   questions request-info <radicado> --text <what is missing> [--as <official id>]
   questions extend <radicado> --until <YYYY-MM-DD> --reason <reason> [--as <official id>]
   questions export [--out <file.csv> [--force]] [--office <key>] [--status <status>]
-  questions report [--office <key>] [--json]                 (answered questions and citizens' satisfaction with the answers)
+  questions report [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--office <key>] [--json | --csv [--out <file.csv> [--force]]] [--figure <figure>]
+                                                              (management report per office; --help says what each figure counts)
   questions publish <radicado> [--summary <text>] [--answer | --no-answer | --default-answer] [--as <official id>]   (public pages; dialogue answers are published by default)
   commitments add --office <key> --due <YYYY-MM-DD> --text <text> [--district <key>] [--event <id>] [--as <official id>]
   commitments progress <number> --percent <0-100> --note <text> [--evidence <url>] [--as <official id>]
@@ -90,7 +91,11 @@ const COMMANDS: Record<string, Command> = {
   surveys: runSurveys,
 };
 
-export async function runCli(argv: string[]): Promise<void> {
+/**
+ * Runs one command. `options` reach the runtime: tests pass an environment and a clock to run the
+ * CLI in-process (test/helpers/cli.ts) instead of paying a Node process per command.
+ */
+export async function runCli(argv: string[], options: RuntimeOptions = {}): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(`${USAGE}\n`);
@@ -98,7 +103,7 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   const command = COMMANDS[name];
   if (!command) throw new CliError(`unknown command '${name}'. Run 'rinde help' for the list.`);
-  const runtime = createRuntime();
+  const runtime = createRuntime(options);
   try {
     await command(runtime, rest);
   } finally {

@@ -144,6 +144,8 @@ export const questions = sqliteTable(
     // Office + status + due date: the per-office digest and `/pendientes` read due dates in order.
     index("questions_office_status_due").on(t.officeKey, t.status, t.dueDate),
     index("questions_status_due").on(t.status, t.dueDate),
+    // Filing instant: the management report reads one period's questions (`rinde questions report`).
+    index("questions_filed").on(t.filedAtMs),
   ],
 );
 
@@ -530,6 +532,8 @@ export const surveyRuns = sqliteTable(
     index("survey_runs_survey").on(t.surveyId),
     index("survey_runs_office").on(t.officeKey),
     index("survey_runs_event").on(t.eventId),
+    // The answer surveys of a question (management report's satisfaction).
+    index("survey_runs_question").on(t.questionId),
   ],
 );
 

@@ -10,7 +10,7 @@ import { toCsv, writeExport } from "../csv.ts";
 import { CliError, printJson, table } from "../output.ts";
 import { dueDateExplanation, dueDateLines, runExtend } from "./deadlines.ts";
 import { runQuestionPublish } from "./publication.ts";
-import { runQuestionsReport } from "./surveys.ts";
+import { runQuestionsReport } from "./questions-report.ts";
 
 const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn"];
 

@@ -7,7 +7,7 @@ import { SEGMENT_SYNTAX, type QuestionResult } from "../../core/surveys/index.ts
 import type { Runtime } from "../../runtime.ts";
 import { optionLabelKeys } from "../../services/survey-definitions.ts";
 import { importPaperResponses, type ImportTarget } from "../../services/survey-import.ts";
-import { officeSatisfaction, surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/survey-results.ts";
+import { surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/survey-results.ts";
 import { sendSurvey, type SurveyError } from "../../services/surveys.ts";
 import { actorFrom } from "../actor.ts";
 import { parse, readInputFile, required } from "../args.ts";
@@ -193,20 +193,3 @@ export function runSurveys(runtime: Runtime, args: string[]): void {
   command(runtime, rest);
 }
 
-/** `rinde questions report`: per office, answered questions and what citizens said about the answers. */
-export function runQuestionsReport(runtime: Runtime, args: string[]): void {
-  const { values } = parse(args, { office: { type: "string" }, json: { type: "boolean" } });
-  if (values.office && !runtime.app.repos.offices.get(values.office)) throw new CliError(ERRORS.unknown_office);
-  const report = officeSatisfaction(runtime.app, values.office);
-  if (values.json) return printJson(report);
-  const surveyIds = [...runtime.surveys.values()].filter((s) => s.trigger.kind === "question_answered").map((s) => s.id);
-  const rows = report.map((office) => {
-    const row: Record<string, unknown> = { office: office.officeKey, name: office.officeName, answered: office.answered };
-    for (const id of surveyIds) {
-      const h = office.surveys.find((s) => s.surveyId === id);
-      row[id] = !h || h.responses === 0 ? "–" : h.mean !== undefined ? `${h.mean?.toFixed(1) ?? "–"}/5 (n=${h.responses})` : `${percent(h.yesShare)} yes (n=${h.responses})`;
-    }
-    return row;
-  });
-  process.stdout.write(`${table(rows, ["office", "name", "answered", ...surveyIds])}\n`);
-}

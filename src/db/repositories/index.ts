@@ -13,6 +13,7 @@ import { createOfficialsRepo } from "./officials.ts";
 import { createOutboxRepo } from "./outbox.ts";
 import { createPlanRepo } from "./plan.ts";
 import { createQuestionsRepo } from "./questions.ts";
+import { createQuestionsReportRepo } from "./questions-report.ts";
 import { createStaffConversationsRepo } from "./staff-conversations.ts";
 import { createSubscriptionsRepo } from "./subscriptions.ts";
 import { createSurveysRepo } from "./surveys.ts";
@@ -35,6 +36,7 @@ export function createRepos(db: Db) {
     outbox: createOutboxRepo(db),
     plan: createPlanRepo(db),
     questions: createQuestionsRepo(db),
+    questionsReport: createQuestionsReportRepo(db),
     staffConversations: createStaffConversationsRepo(db),
     subscriptions: createSubscriptionsRepo(db),
     surveys: createSurveysRepo(db),
