@@ -37,6 +37,10 @@ export async function runCliInProcess(args: readonly string[], options: InProces
     }) as typeof process.stdout.write;
   process.stdout.write = capture("stdout");
   process.stderr.write = capture("stderr");
+  // As under a test runner's pipes: no terminal, so nothing prompts or redraws.
+  const tty = { stdin: Object.getOwnPropertyDescriptor(process.stdin, "isTTY"), stdout: Object.getOwnPropertyDescriptor(process.stdout, "isTTY") };
+  Object.defineProperty(process.stdin, "isTTY", { value: false, configurable: true });
+  Object.defineProperty(process.stdout, "isTTY", { value: false, configurable: true });
   let status = 0;
   try {
     await runCli([...args], { env: loadEnv(options.env), clock: options.clock });
@@ -47,6 +51,11 @@ export async function runCliInProcess(args: readonly string[], options: InProces
   } finally {
     process.stdout.write = original.stdout;
     process.stderr.write = original.stderr;
+    for (const [name, descriptor] of Object.entries(tty)) {
+      const stream = name === "stdin" ? process.stdin : process.stdout;
+      if (descriptor) Object.defineProperty(stream, "isTTY", descriptor);
+      else delete (stream as { isTTY?: boolean }).isTTY;
+    }
   }
   return { ...out, status };
 }

@@ -1,19 +1,18 @@
 /**
  * Commitments in and out of CSV and the report: the minutes of a hearing imported all or nothing
  * (bad rows reported by line), an export that imports into another database and exports
- * identically, the report's figures from known data, and the `rinde commitments` CLI as a process.
+ * identically, the report's figures from known data, and the `rinde commitments` CLI (its entry, in-process).
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toCsv } from "../../src/cli/csv.ts";
-import { PROJECT_ROOT } from "../../src/config/env.ts";
 import { quietUntilMs } from "../../src/core/quiet-hours.ts";
 import { CSV_COLUMNS, exportRecords, importCommitments, readCommitmentsCsv } from "../../src/services/commitment-csv.ts";
 import { cancelCommitment, commitmentReport, followCommitment, postProgress } from "../../src/services/commitments.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addEvent, addOfficial, bogota, citizenWithConsent, CLI, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 
 const exportCsv = (h: Harness) => toCsv(exportRecords(h.runtime.app), CSV_COLUMNS);
 
@@ -191,7 +190,7 @@ describe("the report", () => {
   });
 });
 
-describe("rinde commitments (CLI process)", () => {
+describe("rinde commitments (CLI)", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness();
@@ -200,24 +199,18 @@ describe("rinde commitments (CLI process)", () => {
     await h.close();
   });
 
-  const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-  const cli = (...args: string[]) =>
-    spawnSync(TSX, [join(PROJECT_ROOT, "src/cli/index.ts"), "commitments", ...args], {
-      env: { ...process.env, RINDE_DB: h.dbPath, RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+  const cli = (...args: string[]) => runCliInProcess(["commitments", ...args], { env: { RINDE_DB: h.dbPath, RINDE_PROFILE: "default" } });
 
   it("adds, reports progress, refuses bad input with one line, imports, exports and reports", async () => {
     const ana = await citizenWithConsent(h, "ana");
-    const add = cli("add", "--office", "salud", "--due", "2099-06-30", "--text", "Abrir el puesto de salud los sábados");
+    const add = await cli("add", "--office", "salud", "--due", "2099-06-30", "--text", "Abrir el puesto de salud los sábados");
     expect(add.status, add.stderr).toBe(0);
     expect(add.stdout).toContain("commitment 1 recorded for salud, due 2099-06-30");
     followCommitment(h.runtime.app, ana, 1);
-    expect(cli("progress", "1", "--percent", "150", "--note", "x").stderr.trim()).toBe("rinde: progress must be a whole number from 0 to 100");
+    expect((await cli("progress", "1", "--percent", "150", "--note", "x")).stderr.trim()).toBe("rinde: progress must be a whole number from 0 to 100");
     const jefe = h.runtime.app.repos.officials.add({ name: "Jefe", officeKey: "ambiente", role: "head" }, h.clock.nowMs());
-    expect(cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id)).stderr.trim()).toMatch(/^rinde: that official may not do this: only the responsible office reports progress/);
-    const ok = cli("progress", "1", "--percent", "50", "--note", "Se contrató el personal");
+    expect((await cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id))).stderr.trim()).toMatch(/^rinde: that official may not do this: only the responsible office reports progress/);
+    const ok = await cli("progress", "1", "--percent", "50", "--note", "Se contrató el personal");
     expect(ok.stdout).toContain("commitment 1 at 50% (in_progress); 1 follower(s) will be told.");
     // The running bot delivers what the CLI queued. The CLI ran on the real clock: if that was in
     // quiet hours, the notice waits for them to end.
@@ -229,29 +222,29 @@ describe("rinde commitments (CLI process)", () => {
 
     const minutes = join(h.dir, "acta.csv");
     writeFileSync(minutes, "text,office,due_date\nBuena,cultura,2099-01-01\nMala fecha,cultura,ayer\n");
-    const bad = cli("import", minutes);
+    const bad = await cli("import", minutes);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain(`${minutes}:3: due_date is not a valid date`);
     expect(bad.stderr).toContain("1 problem(s)");
     writeFileSync(minutes, "text,office,due_date\nBuena,cultura,2099-01-01\n");
-    expect(cli("import", minutes).stdout).toBe("1 commitment(s) imported: 2\n");
+    expect((await cli("import", minutes)).stdout).toBe("1 commitment(s) imported: 2\n");
 
     const out = join(h.dir, "export.csv");
-    expect(cli("export", "--out", out).status).toBe(0);
+    expect((await cli("export", "--out", out)).status).toBe(0);
     expect(readFileSync(out, "utf8").split("\n")[0]).toBe(CSV_COLUMNS.join(","));
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const again = cli("export", "--out", out);
+    const again = await cli("export", "--out", out);
     expect([again.status, again.stderr.trim()]).toEqual([1, `rinde: file exists: ${out} (use --force to overwrite)`]);
     chmodSync(out, 0o644);
-    expect(cli("export", "--out", out, "--force").status).toBe(0);
+    expect((await cli("export", "--out", out, "--force")).status).toBe(0);
     expect(readFileSync(out, "utf8").split("\n")[0]).toBe(CSV_COLUMNS.join(","));
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const report = cli("report");
+    const report = await cli("report");
     expect(report.stdout).toMatch(/Commitments on \d{4}-\d{2}-\d{2}: 2\n/);
     expect(report.stdout).toContain("By status: pending 1, in_progress 1, done 0, overdue 0, cancelled 0");
-    const csv = cli("report", "--csv").stdout.trim().split("\n");
+    const csv = (await cli("report", "--csv")).stdout.trim().split("\n");
     expect(csv[0]).toBe("office,office_name,total,pending,in_progress,done,overdue,cancelled,due_so_far,done_on_time,share_done_on_time");
     expect(csv.at(-1)).toBe("TOTAL,,2,1,1,0,0,0,0,0,");
-    expect(cli("report", "--csv", "--overdue").stdout.trim()).toBe("number,office,due_date,days_overdue,progress,text");
+    expect((await cli("report", "--csv", "--overdue")).stdout.trim()).toBe("number,office,due_date,days_overdue,progress,text");
   }, 120_000);
 });

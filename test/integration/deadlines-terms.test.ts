@@ -3,17 +3,17 @@
  * at the service level, each deadline state as lists show it, the incomplete-petition pause and
  * withdrawal, the recomputation after a calendar change, and the explanation `questions show` gives.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runQuestions } from "../../src/cli/commands/questions.ts";
-import { PROFILES_DIR, PROJECT_ROOT } from "../../src/config/env.ts";
+import { PROFILES_DIR } from "../../src/config/env.ts";
 import { extendQuestion } from "../../src/services/extension.ts";
 import { answerQuestion, requestInfo } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { addOfficial, bogota, captureStdout, outboxKeys, runAt, textsTo } from "./deadlines-helpers.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 
 const ANA = "ana";
 let h: Harness | undefined;
@@ -197,22 +197,22 @@ describe("rinde calendar (as a process)", () => {
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("adds business days and lists a year's holidays", () => {
+  it("adds business days and lists a year's holidays", async () => {
     dir = mkdtempSync(join(tmpdir(), "rinde-cli-"));
-    const env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
-    const cli = (...args: string[]) => spawnSync(join(PROJECT_ROOT, "node_modules/.bin/tsx"), [join(PROJECT_ROOT, "src/cli/index.ts"), ...args], { env, encoding: "utf8", timeout: 30_000 });
-    const added = cli("calendar", "add-business-days", "2025-12-19", "15");
+    const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" } });
+    const added = await cli("calendar", "add-business-days", "2025-12-19", "15");
     expect(added.status, added.stderr).toBe(0);
     expect(added.stdout).toBe("2026-01-14\n");
     // Issue 18.1: across Ley 2578 de 2026's holiday (Monday 13 July) the term ends a day later.
-    expect(cli("calendar", "add-business-days", "2026-06-26", "15").stdout).toBe("2026-07-22\n");
-    const holidays = cli("calendar", "holidays", "2026", "--json");
+    expect((await cli("calendar", "add-business-days", "2026-06-26", "15")).stdout).toBe("2026-07-22
+");
+    const holidays = await cli("calendar", "holidays", "2026", "--json");
     const rows = JSON.parse(holidays.stdout) as { date: string; name: string }[];
     expect(rows.map((r) => r.date)).toContain("2026-04-03");
     expect(rows.find((r) => r.date === "2026-03-23")?.name).toBe("San José");
     expect(rows.find((r) => r.date === "2026-07-13")?.name).toBe("Nuestra Señora del Rosario de Chiquinquirá");
     expect(rows).toHaveLength(19);
-    const bad = cli("calendar", "add-business-days", "2026-02-30", "3");
+    const bad = await cli("calendar", "add-business-days", "2026-02-30", "3");
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toBe("rinde: '2026-02-30' is not a date: use YYYY-MM-DD, e.g. 2026-03-02");
   }, 60_000);

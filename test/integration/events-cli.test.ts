@@ -1,19 +1,17 @@
 /**
- * `rinde events` and `rinde announcements` as real processes: refusals exit 1 with the reasons,
+ * `rinde events` and `rinde announcements` through the CLI entry (in-process): refusals exit 1 with the reasons,
  * an announcement shows its count and needs confirmation (`--yes` outside a terminal), can be
  * scheduled with `--at`, and the figures are readable as JSON.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/config/env.ts";
 import { createRuntime } from "../../src/runtime.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 
-const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -23,16 +21,16 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => spawnSync(TSX, [CLI, ...args], { env, encoding: "utf8", timeout: 30_000 });
+const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: env.RINDE_DB!, RINDE_PROFILE: "default" } });
 
 describe("events and announcements CLI", () => {
-  it("creates an event, refuses a bad one, and announces with a count and a confirmation", { timeout: 120_000 }, () => {
+  it("creates an event, refuses a bad one, and announces with a count and a confirmation", { timeout: 120_000 }, async () => {
     const nextYear = new Date().getUTCFullYear() + 1;
-    const created = cli("events", "create", "--kind", "mayor_live", "--title", "Hable con el Alcalde", "--date", `${nextYear}-02-10`, "--start", "18:00", "--end", "19:00", "--link", "https://facebook.com/alcaldia/live", "--json");
+    const created = await cli("events", "create", "--kind", "mayor_live", "--title", "Hable con el Alcalde", "--date", `${nextYear}-02-10`, "--start", "18:00", "--end", "19:00", "--link", "https://facebook.com/alcaldia/live", "--json");
     expect(created.status, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ id: 1, kind: "mayor_live", status: "scheduled" });
 
-    const refused = cli("events", "create", "--kind", "mayor_live", "--title", "Mal", "--date", "2020-01-01", "--start", "10:00", "--end", "9:00", "--link", "https://x.co");
+    const refused = await cli("events", "create", "--kind", "mayor_live", "--title", "Mal", "--date", "2020-01-01", "--start", "10:00", "--end", "9:00", "--link", "https://x.co");
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("La fecha y hora de inicio ya pasaron");
     expect(refused.stderr).toContain("La hora de fin debe ser después de la hora de inicio");
@@ -42,29 +40,29 @@ describe("events and announcements CLI", () => {
     seedCitizens(runtime.db, { count: 3, channel: "memory", prefix: "d", nowMs: Date.now(), subscription: { kind: "district", key: "comuna-2" } });
     runtime.close();
 
-    const unconfirmed = cli("announcements", "send", "--event", "1", "--topics", "salud");
+    const unconfirmed = await cli("announcements", "send", "--event", "1", "--topics", "salud");
     expect(unconfirmed.status).toBe(1);
     expect(unconfirmed.stdout).toContain("This announcement reaches 7 citizens");
     expect(unconfirmed.stderr).toContain("add --yes");
 
-    const sent = cli("announcements", "send", "--event", "1", "--topics", "salud", "--districts", "comuna-2", "--yes", "--no-watch");
+    const sent = await cli("announcements", "send", "--event", "1", "--topics", "salud", "--districts", "comuna-2", "--yes", "--no-watch");
     expect(sent.status, sent.stderr).toBe(0);
     expect(sent.stdout).toContain("reaches 10 citizens");
     expect(sent.stdout).toContain("Announcement #1 queued for 10 citizens");
 
-    const scheduled = cli("announcements", "send", "--text", "Corte de agua mañana", "--everyone", "--at", `${nextYear}-01-15 08:00`, "--yes", "--json");
+    const scheduled = await cli("announcements", "send", "--text", "Corte de agua mañana", "--everyone", "--at", `${nextYear}-01-15 08:00`, "--yes", "--json");
     expect(scheduled.status, scheduled.stderr).toBe(0);
     expect(JSON.parse(scheduled.stdout)).toMatchObject({ id: 2, status: "scheduled", recipients: 10, scheduledAt: `${nextYear}-01-15T13:00:00.000Z` });
 
-    const status = cli("announcements", "status", "1", "--json");
+    const status = await cli("announcements", "status", "1", "--json");
     expect(JSON.parse(status.stdout)).toEqual({ id: 1, status: "released", total: 10, queued: 10, sent: 0, failed: 0, unreachable: 0 });
-    const bar = cli("announcements", "status", "1");
+    const bar = await cli("announcements", "status", "1");
     expect(bar.stdout).toContain("queued 10 · sent 0 · failed 0 · unreachable 0 / 10");
 
-    const wrongSegment = cli("announcements", "send", "--text", "x", "--districts", "comuna-99", "--yes");
+    const wrongSegment = await cli("announcements", "send", "--text", "x", "--districts", "comuna-99", "--yes");
     expect(wrongSegment.status).toBe(1);
     expect(wrongSegment.stderr).toContain("unknown district 'comuna-99'");
-    const cancel = cli("announcements", "cancel", "1");
+    const cancel = await cli("announcements", "cancel", "1");
     expect(cancel.stdout).toContain("10 queued messages withdrawn");
   });
 });

@@ -1,19 +1,17 @@
 /**
- * `rinde status` as a real process over a SQLite file another process wrote: the pending outbox
+ * `rinde status` over a SQLite file another runtime wrote (the CLI entry in-process): the pending outbox
  * by priority (replies before bulk, with the oldest due time) and the scheduler's jobs by kind and
  * status (with the next run of pending ones), as text and with --json.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime } from "../../src/runtime.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 
-const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
 const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
 const HOUR_MS = 3_600_000;
 
@@ -33,7 +31,7 @@ describe("rinde status", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) => spawnSync(TSX, [CLI, ...args], { env, encoding: "utf8", timeout: 30_000 });
+  const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: env.RINDE_DB!, RINDE_PROFILE: "default" } });
 
   /** What a running bot leaves behind: replies and a bulk sending waiting, jobs pending, done and failed. */
   function seed(): void {
@@ -56,9 +54,9 @@ describe("rinde status", () => {
     runtime.close();
   }
 
-  it("--json lists the pending outbox per channel and priority and the jobs by kind and status", () => {
+  it("--json lists the pending outbox per channel and priority and the jobs by kind and status", async () => {
     seed();
-    const run = cli("status", "--json");
+    const run = await cli("status", "--json");
     expect(run.status, run.stderr).toBe(0);
     const status = JSON.parse(run.stdout) as StatusJson;
     expect(status.outboxPending).toEqual([
@@ -77,14 +75,14 @@ describe("rinde status", () => {
     expect(status.connections).toEqual([]);
   });
 
-  it("prints the same as tables, and says (none) on an empty database", () => {
-    const empty = cli("status");
+  it("prints the same as tables, and says (none) on an empty database", async () => {
+    const empty = await cli("status");
     expect(empty.status, empty.stderr).toBe(0);
     expect(empty.stdout).toMatch(/outbox pending by priority:\n\(none\)/);
     expect(empty.stdout).toMatch(/jobs:\n\(none\)/);
 
     seed();
-    const run = cli("status");
+    const run = await cli("status");
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/outbox pending by priority:\nchannel\s+priority\s+count\s+oldestDue\n[- ]+\ntelegram\s+0 \(replies\)\s+2\s+2026-03-02T14:00:00\.000Z\ntelegram\s+1 \(bulk\)\s+3\s+2026-03-02T15:00:00\.000Z\n/);
     expect(run.stdout).toMatch(/jobs:\nkind\s+status\s+count\s+nextRun\n[- ]+\n/);
