@@ -15,7 +15,7 @@ import type { FlowSet } from "./engine/flow-validate.ts";
 import { createTranslator, type Translator } from "./i18n/index.ts";
 import { silentLogger } from "./logger.ts";
 import { ACTION_RESULTS } from "./services/actions.ts";
-import { createAppContext, type AppContext } from "./services/context.ts";
+import { createAppContext, type AppContext, type RouterFactory } from "./services/context.ts";
 import { createInboundHandler, type InboundHandler } from "./services/inbound.ts";
 import type { SurveySet } from "./core/surveys/index.ts";
 import { loadSurveySet } from "./services/survey-definitions.ts";
@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   translator?: Translator;
   flowsDir?: string;
+  /** How the routing model is built (default: createRouter). Tests share one trained model per process. */
+  routerFactory?: RouterFactory;
 }
 
 /** Loads and validates the flows against the actions and every locale. */
@@ -58,7 +60,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const translator = options.translator ?? createTranslator();
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
   const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
-  const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL });
+  const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, routerFactory: options.routerFactory });
   const flowsDir = options.flowsDir ?? FLOWS_DIR;
   let engine: Engine | undefined;
   let surveys: SurveySet | undefined;

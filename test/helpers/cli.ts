@@ -7,6 +7,7 @@
 import { describeCliError, runCli } from "../../src/cli/index.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import type { Clock } from "../../src/core/clock.ts";
+import { sharedRouterFactory } from "./shared-router.ts";
 
 export interface CliResult {
   stdout: string;
@@ -43,7 +44,7 @@ export async function runCliInProcess(args: readonly string[], options: InProces
   Object.defineProperty(process.stdout, "isTTY", { value: false, configurable: true });
   let status = 0;
   try {
-    await runCli([...args], { env: loadEnv(options.env), clock: options.clock });
+    await runCli([...args], { env: loadEnv(options.env), clock: options.clock, routerFactory: sharedRouterFactory });
   } catch (error) {
     const described = describeCliError(error);
     out.stderr += described.message;

@@ -22,6 +22,7 @@ import { extendQuestion } from "../../src/services/extension.ts";
 import { answerQuestion, fileQuestion, reassignQuestion, requestInfo } from "../../src/services/questions.ts";
 import { bindCli, type CliResult } from "../helpers/cli.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 /** 10:00 in Bogotá (UTC−5) on a local date. */
 const at = (date: string) => Date.parse(`${date}T15:00:00Z`);
@@ -83,7 +84,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "rinde-report-"));
   const env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
   const clock = createManualClock(at("2026-02-20"));
-  runtime = createRuntime({ env: loadEnv(env), clock });
+  runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv(env), clock });
   seed(runtime, clock);
   cli = bindCli({ env, clock });
 });

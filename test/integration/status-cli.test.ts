@@ -11,6 +11,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { runCliInProcess } from "../helpers/cli.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
 const HOUR_MS = 3_600_000;
@@ -35,7 +36,7 @@ describe("rinde status", () => {
 
   /** What a running bot leaves behind: replies and a bulk sending waiting, jobs pending, done and failed. */
   function seed(): void {
-    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
+    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
     const { outbox, jobs } = runtime.app.repos;
     outbox.enqueue({ idempotencyKey: "r1", channel: "telegram", address: "42", payload: { text: "respuesta" } }, NOW_MS - HOUR_MS);
     outbox.enqueue({ idempotencyKey: "r2", channel: "telegram", address: "43", payload: { text: "respuesta" } }, NOW_MS);
