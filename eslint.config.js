@@ -22,6 +22,6 @@ export default tseslint.config(
   },
   {
     files: ["**/*.mjs", "**/*.js"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", performance: "readonly", URL: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", performance: "readonly", URL: "readonly", setInterval: "readonly", clearInterval: "readonly" } },
   },
 );
