@@ -144,8 +144,6 @@ export const questions = sqliteTable(
     // Office + status + due date: the per-office digest and `/pendientes` read due dates in order.
     index("questions_office_status_due").on(t.officeKey, t.status, t.dueDate),
     index("questions_status_due").on(t.status, t.dueDate),
-    // Filing instant: the management report reads one period's questions (`rinde questions report`).
-    index("questions_filed").on(t.filedAtMs),
   ],
 );
 

@@ -1,7 +1,7 @@
 /**
  * Rows for the management report (src/core/questions-report.ts): the questions filed in a time
  * range with their reassignments and the answers to their answer surveys. Three queries, each
- * driven by the range on `questions_filed` (filed_at_ms), so the cost follows the questions of the
+ * driven by the range on filed_at_ms (index `questions_public_stats`, which starts with it), so the cost follows the questions of the
  * period, not the size of the database or the number of offices.
  */
 import { and, eq, gte, isNotNull, lt } from "drizzle-orm";
