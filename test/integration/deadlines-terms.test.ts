@@ -204,8 +204,7 @@ describe("rinde calendar (as a process)", () => {
     expect(added.status, added.stderr).toBe(0);
     expect(added.stdout).toBe("2026-01-14\n");
     // Issue 18.1: across Ley 2578 de 2026's holiday (Monday 13 July) the term ends a day later.
-    expect((await cli("calendar", "add-business-days", "2026-06-26", "15")).stdout).toBe("2026-07-22
-");
+    expect((await cli("calendar", "add-business-days", "2026-06-26", "15")).stdout).toBe("2026-07-22\n");
     const holidays = await cli("calendar", "holidays", "2026", "--json");
     const rows = JSON.parse(holidays.stdout) as { date: string; name: string }[];
     expect(rows.map((r) => r.date)).toContain("2026-04-03");
