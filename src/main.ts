@@ -124,18 +124,21 @@ async function main(argv: string[]): Promise<void> {
     : undefined;
   if (consoleChannel) channels.push(consoleChannel);
   if (!consoleOnly) channels.push(...(await optionalChannels(runtime)));
-  if (channels.length === 0) {
+  const withWeb = !consoleOnly && env.RINDE_WEB === "on";
+  if (channels.length === 0 && !withWeb) {
     throw new ConfigError(
       "no_channels",
-      "No channel to run: stdin is not a terminal and no chat channel is configured. Set TELEGRAM_BOT_TOKEN or WHATSAPP_ENABLED=1, set RINDE_CONSOLE=on, or use `npm run chat`.",
+      "No channel to run: stdin is not a terminal and no chat channel is configured. Set TELEGRAM_BOT_TOKEN or WHATSAPP_ENABLED=1, set RINDE_CONSOLE=on, RINDE_WEB=on, or use `npm run chat`.",
     );
   }
 
   const bot = createBot(runtime, channels);
+  let web: WebServer | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await web?.close();
     await bot.stop();
     runtime.close();
     process.exit(code);
@@ -144,11 +147,39 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => void shutdown(0));
   if (interactive) process.stdout.write(`${runtime.app.translator.t(DEFAULT_LOCALE, "console.welcome", { entity: runtime.app.profile.name })}\n`);
   await bot.start();
+  if (withWeb) web = await startWeb(runtime, bot);
   if (consoleChannel && (consoleOnly || !process.stdin.isTTY || channels.length === 1)) {
     await consoleChannel.closed;
     await bot.dispatcher.tick();
     await shutdown(0);
   }
+}
+
+type WebServer = Awaited<ReturnType<typeof import("./web/server.ts").createWebServer>>;
+
+/**
+ * The back-office (issue 14) on RINDE_WEB_HOST:RINDE_WEB_PORT, sharing this process's services:
+ * what staff do on the web is delivered by this bot's dispatcher at once. On a database with no
+ * administrator, prints a one-time setup link for the first one.
+ */
+export async function startWeb(runtime: Runtime, bot: Bot): Promise<WebServer> {
+  const [{ createWebServer }, { setupLinkIfNoAdmin }] = await Promise.all([import("./web/server.ts"), import("./services/backoffice/auth.ts")]);
+  const { env, app, logger } = runtime;
+  const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
+  const server = await createWebServer({ app, logger, publicUrl: env.RINDE_PUBLIC_URL, listenUrl, onEffects: () => bot.dispatcher.wake() });
+  // ── Public transparency pages (issue 15) ──────────────────────────────────────────────
+  // The coordinator connects them here: `await server.register((f) => registerPublicSite(f, { app }))`
+  // from src/web/public/ (not part of the back-office slice).
+  // ──────────────────────────────────────────────────────────────────────────────────────
+  await server.listen({ host: env.RINDE_WEB_HOST, port: env.RINDE_WEB_PORT });
+  const base = env.RINDE_PUBLIC_URL ?? listenUrl;
+  logger.info({ url: `${base}/admin` }, "web.started");
+  const setup = setupLinkIfNoAdmin(app);
+  if (setup) {
+    // A secret: printed to the operator's terminal, never to the logs.
+    process.stdout.write(`No administrator yet. Create the first one within 24 hours at:\n  ${base}/admin/configurar/${setup.token}\n`);
+  }
+  return server;
 }
 
 /** Channels enabled by configuration (Telegram, WhatsApp), loaded only when configured. */

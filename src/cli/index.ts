@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../config/errors.ts";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime.ts";
+import { runAdmin } from "./commands/admin.ts";
 import { runAnnouncements } from "./commands/announcements.ts";
 import { runCalendar } from "./commands/calendar.ts";
 import { runCommitments } from "./commands/commitments.ts";
@@ -20,6 +21,7 @@ import { CliError } from "./output.ts";
 
 const USAGE = `Usage: rinde <command> [options]
 
+  admin create                                              (one-time link to create a back-office administrator)
   offices list [--json]
   offices bind <office> (--telegram-chat <chat id> | --whatsapp-group <jid@g.us>)
   officials add --name <name> --role official|head|communications|internal_control|admin [--office <key>] [--channel telegram|whatsapp --address <id>]
@@ -78,6 +80,7 @@ Environment: RINDE_DB (database file), RINDE_PROFILE (municipality profile).`;
 type Command = (runtime: Runtime, args: string[]) => Promise<void> | void;
 
 const COMMANDS: Record<string, Command> = {
+  admin: runAdmin,
   announcements: runAnnouncements,
   calendar: runCalendar,
   commitments: runCommitments,

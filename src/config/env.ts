@@ -46,6 +46,17 @@ const envSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters A-Z, a-z, 0-9, _ or -").optional(),
   TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   WHATSAPP_ENABLED: flag.default(false),
+  // Back-office (issue 14): served by `npm start` on RINDE_WEB_HOST:RINDE_WEB_PORT; RINDE_WEB=off disables it.
+  RINDE_WEB: z.enum(["on", "off"]).default("on"),
+  RINDE_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  RINDE_WEB_HOST: z.string().min(1).default("127.0.0.1"),
+  /** The address people use (behind a reverse proxy with TLS): links in chats and e-mails, Secure cookies. */
+  RINDE_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), "an http:// or https:// address")
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
   WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 573001234567").optional(),
   // Safe sending on an unofficial client: slow, uneven pace (README "WhatsApp").
   WHATSAPP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(120).default(12),
@@ -61,6 +72,10 @@ const hints: Record<string, string> = {
   TELEGRAM_BOT_TOKEN: "Copy the token @BotFather gave you, or unset the variable to disable Telegram",
   RINDE_PUBLIC_URL: "Use the public pages' address, e.g. https://rinde.example.gov.co, or unset it",
   WHATSAPP_ENABLED: "Use 1 to enable WhatsApp or 0 to disable it",
+  RINDE_WEB: "Use on (default) to serve the back-office with npm start, or off",
+  RINDE_WEB_PORT: "Use a TCP port from 0 to 65535 (default 3000)",
+  RINDE_WEB_HOST: "Use the address to listen on, e.g. 127.0.0.1 (default) or 0.0.0.0 behind a firewall",
+  RINDE_PUBLIC_URL: "Use the public address of the back-office, e.g. https://rinde.alcaldia.gov.co",
   WHATSAPP_RATE_PER_MINUTE: "Use a whole number of messages per minute from 1 to 120 (default 12; keep it low)",
   WHATSAPP_SEND_JITTER_MS: "Use milliseconds from 0 to 60000 (default 3000)",
 };

@@ -1,4 +1,5 @@
 /** Writes the back-office audit log (issue 14): every staff action and every sign-in attempt. */
+import { canReadAudit, type Actor } from "../../core/authorization.ts";
 import type { AppContext } from "../context.ts";
 
 export interface AuditEntry {
@@ -24,4 +25,14 @@ export function audit(app: AppContext, entry: AuditEntry): void {
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** The audit log for internal control and admins, newest first, paged by id. */
+export function auditLog(app: AppContext, actor: Actor, filter: { beforeId?: number; action?: string }) {
+  if (!canReadAudit(actor)) return { ok: false as const, error: "not_allowed" as const };
+  const rows = app.repos.staffAudit.page({ ...filter, limit: AUDIT_PAGE_SIZE + 1 });
+  const entries = rows.slice(0, AUDIT_PAGE_SIZE);
+  return { ok: true as const, entries, nextBeforeId: rows.length > AUDIT_PAGE_SIZE ? entries.at(-1)!.id : null };
 }
