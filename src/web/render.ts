@@ -48,7 +48,11 @@ export function sendPage(
 
 export function renderView(request: FastifyRequest, reply: FastifyReply, context: PageContext, view: string, data: Record<string, unknown>): string {
   const locale = localeOf(request);
-  const t = (key: string, vars: Record<string, unknown> = {}) => context.translator.t(locale, `web.${key}`, { entity: context.entityName, ...vars });
+  // Plurals: Spanish and English have "one" and "other"; the compiled translator renders plain keys only.
+  const t = (key: string, vars: Record<string, unknown> = {}) => {
+    const plural = typeof vars.count === "number" ? `${key}_${vars.count === 1 ? "one" : "other"}` : key;
+    return context.translator.t(locale, `web.${plural}`, { entity: context.entityName, ...vars });
+  };
   let csrf: string | undefined;
   const helpers = {
     t,

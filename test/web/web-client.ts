@@ -38,7 +38,8 @@ export function createWebClient(server: FastifyInstance): WebClient {
       const body = new URLSearchParams({ _csrf: fields._csrf ?? client.csrf(), ...fields }).toString();
       const response = await server.inject({ method: "POST", url, payload: body, headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded", ...headers } });
       remember(response);
-      if (response.headers["content-type"]?.toString().startsWith("text/html")) client.lastHtml = response.body;
+      // An htmx fragment does not replace the page the client is on.
+      if (!headers["hx-request"] && response.headers["content-type"]?.toString().startsWith("text/html")) client.lastHtml = response.body;
       return response;
     },
     csrf() {
