@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebServer } from "../../src/web/server.ts";
 import { createTelegramHarness, type TelegramHarness } from "../integration/telegram-harness.ts";
-import { launchBrowser, screenshots, seriousViolations } from "./browser.ts";
+import { freePort, launchBrowser, screenshots, seriousViolations } from "./browser.ts";
 
 const CITIZEN = 4242;
 const OFFICIAL = 777;
@@ -32,14 +32,11 @@ describe("back-office in Chromium", () => {
     await tg.linkOfficial(OFFICIAL, officeKey, "head", "Beatriz Jefe");
     const official = tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL))!;
     tg.runtime.app.repos.staffAuth.setAccount(official.id, { email: "beatriz@alcaldia.gov.co" });
-    server = await createWebServer({ app: tg.runtime.app, onEffects: () => tg.bot.dispatcher.wake(), cacheViews: true });
-    await server.listen({ host: "127.0.0.1", port: 0 });
-    const address = server.addresses()[0]!;
-    base = `http://127.0.0.1:${address.port}`;
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
     // The links the bot sends point at this server.
-    await server.close();
     server = await createWebServer({ app: tg.runtime.app, onEffects: () => tg.bot.dispatcher.wake(), listenUrl: base });
-    await server.listen({ host: "127.0.0.1", port: address.port });
+    await server.listen({ host: "127.0.0.1", port });
     browser = await launchBrowser();
     page = await browser.newPage({ locale: "es-CO" });
     page.on("console", (message) => {
@@ -97,7 +94,7 @@ describe("back-office in Chromium", () => {
     await page.locator("#extend-error").waitFor();
     expect(await page.locator("#extend-error").textContent()).toContain("no puede ser posterior al");
     // The focus lands on the refused field.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("extend-date");
+    expect(await page.evaluate("document.activeElement?.id")).toBe("extend-date");
     expect(tg.runtime.app.repos.questions.byReference(second)!.extendedTo).toBeNull();
   });
 

@@ -8,7 +8,6 @@ import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorizati
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { deadlineState, type DeadlineState } from "../../core/deadlines.ts";
 import { parseReference } from "../../core/reference.ts";
-import { inTransaction } from "../../db/client.ts";
 import type { AttachmentRow } from "../../db/repositories/attachments.ts";
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
@@ -16,7 +15,7 @@ import { dueDateText, officeName, render, type AppContext } from "../context.ts"
 import { dueDateStory, type DueDateStory } from "../due-date-story.ts";
 import { extendQuestion, type ExtendError } from "../extension.ts";
 import { answerQuestion, MAX_ANSWER_LENGTH, reassignQuestion, requestInfo, type QuestionError } from "../questions.ts";
-import { audit } from "./audit.ts";
+import { runFormAction, type FormContext, type FormOutcome, type WorkResult } from "./form-action.ts";
 import { businessDaysLeft } from "./inbox.ts";
 
 export const MAX_NOTE_LENGTH = 4000;
@@ -117,35 +116,11 @@ export function answerPreview(app: AppContext, actor: Actor, referenceInput: str
 }
 
 export type ActionError = QuestionError | ExtendError | "unknown_official";
-export type ActionOutcome = { ok: true; duplicate: boolean; redirectTo: string } | { ok: false; error: ActionError; limitDate?: string; dueDate?: string };
+export type ActionOutcome = FormOutcome<ActionError>;
+export type { FormContext };
 
-export interface FormContext {
-  /** The idempotency key rendered in the form. */
-  key: string;
-  /** Where the browser goes after the action (the question page). */
-  redirectTo: string;
-}
-
-type Work = () => { ok: true; before?: Record<string, unknown>; after?: Record<string, unknown> } | { ok: false; error: ActionError; limitDate?: string; dueDate?: string };
-
-/**
- * Runs one back-office action on a question: once per form key, audited (done or refused), in one
- * transaction with the change itself.
- */
-function runAction(app: AppContext, actor: Actor, action: string, reference: string, form: FormContext, work: Work): ActionOutcome {
-  const officialId = actor.kind === "official" ? actor.officialId : null;
-  return inTransaction(app.db, (): ActionOutcome => {
-    const seen = app.repos.staffAudit.form(form.key);
-    if (seen) return { ok: true, duplicate: true, redirectTo: seen.redirectTo };
-    const result = work();
-    if (!result.ok) {
-      audit(app, { officialId, action, subject: reference, outcome: "refused", after: { error: result.error } });
-      return result;
-    }
-    if (officialId !== null) app.repos.staffAudit.claimForm({ key: form.key, officialId, action, redirectTo: form.redirectTo, atMs: app.clock.nowMs() });
-    audit(app, { officialId, action, subject: reference, outcome: "ok", before: result.before ?? null, after: result.after ?? null });
-    return { ok: true, duplicate: false, redirectTo: form.redirectTo };
-  });
+function runAction(app: AppContext, actor: Actor, action: string, reference: string, form: FormContext, work: () => WorkResult<ActionError>): ActionOutcome {
+  return runFormAction(app, actor, action, reference, form, work);
 }
 
 const stateOf = (q: QuestionRow) => ({ status: q.status, officeKey: q.officeKey, dueDate: q.dueDate, assignedTo: q.assignedTo });
