@@ -25,7 +25,9 @@ import { createViews, type PageContext } from "./render.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerInboxRoutes } from "./routes/inbox.ts";
 import { registerQuestionRoutes } from "./routes/question.ts";
+import { registerAdministrationRoutes } from "./routes/administration.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
+import { registerDeadlineRoutes } from "./routes/deadlines.ts";
 import { registerSessionHook } from "./session.ts";
 
 export interface WebServerOptions {
@@ -116,6 +118,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerInboxRoutes(admin, deps);
       registerQuestionRoutes(admin, deps);
       registerAuditRoutes(admin, deps);
+      registerDeadlineRoutes(admin, deps);
+      registerAdministrationRoutes(admin, deps);
     },
     { prefix: "/admin" },
   );

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { questions } from "../schema.ts";
+import { questionEvents, questions } from "../schema.ts";
 
 export const INBOX_VIEWS = ["new", "mine", "due_soon", "overdue", "extended", "waiting", "answered", "all"] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
@@ -130,6 +130,49 @@ export function createInboxRepo(db: Db) {
         .where(eq(questions.officeKey, officeKey))
         .get();
       return row ?? { new: 0, mine: 0, due_soon: 0, overdue: 0, extended: 0, waiting: 0, answered: 0 };
+    },
+    /**
+     * Per office: open questions overdue (and how many of those were escalated to the head), due
+     * in [today, dueSoonThrough], and waiting for the citizen. Reads the (status, due_date) index.
+     */
+    deadlineSummary(today: string, dueSoonThrough: string): { officeKey: string; overdue: number; escalated: number; dueSoon: number; waiting: number }[] {
+      const escalated = sql`exists (select 1 from ${questionEvents} where ${questionEvents.questionId} = ${questions.id} and ${questionEvents.kind} = 'escalated')`;
+      return db
+        .select({
+          officeKey: questions.officeKey,
+          overdue: sql<number>`sum(case when ${questions.status} = 'open' and ${questions.dueDate} < ${today} then 1 else 0 end)`,
+          escalated: sql<number>`sum(case when ${questions.status} = 'open' and ${questions.dueDate} < ${today} and ${escalated} then 1 else 0 end)`,
+          dueSoon: sql<number>`sum(case when ${questions.status} = 'open' and ${questions.dueDate} >= ${today} then 1 else 0 end)`,
+          waiting: sql<number>`sum(case when ${questions.status} = 'info_requested' then 1 else 0 end)`,
+        })
+        .from(questions)
+        .where(or(and(eq(questions.status, "open"), lte(questions.dueDate, dueSoonThrough)), eq(questions.status, "info_requested")))
+        .groupBy(questions.officeKey)
+        .all();
+    },
+    /** The most overdue open questions of the given offices, oldest due date first, with whether each was escalated. */
+    mostOverdue(officeKeys: readonly string[], today: string, limit: number): (InboxRow & { escalated: number })[] {
+      if (officeKeys.length === 0) return [];
+      return db
+        .select({
+          id: questions.id,
+          reference: questions.reference,
+          officeKey: questions.officeKey,
+          requestType: questions.requestType,
+          status: questions.status,
+          channel: questions.channel,
+          filedAtMs: questions.filedAtMs,
+          dueDate: questions.dueDate,
+          extendedTo: questions.extendedTo,
+          assignedTo: questions.assignedTo,
+          excerpt: sql<string>`substr(${questions.text}, 1, 120)`,
+          escalated: sql<number>`exists (select 1 from ${questionEvents} where ${questionEvents.questionId} = ${questions.id} and ${questionEvents.kind} = 'escalated')`,
+        })
+        .from(questions)
+        .where(and(eq(questions.status, "open"), lt(questions.dueDate, today), inArray(questions.officeKey, [...officeKeys])))
+        .orderBy(asc(questions.dueDate), asc(questions.id))
+        .limit(limit)
+        .all();
     },
     assign(questionId: number, officialId: number | null, nowMs: number): void {
       db.update(questions).set({ assignedTo: officialId, updatedAtMs: nowMs }).where(eq(questions.id, questionId)).run();

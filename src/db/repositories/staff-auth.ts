@@ -3,9 +3,9 @@
  * hashes; officials' sign-in fields (e-mail, password hash, password required). No rules here:
  * expiry and single use are decided by src/services/backoffice/auth.ts.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { officials, staffLoginTokens, staffSessions } from "../schema.ts";
+import { officialInvites, officials, staffLoginTokens, staffSessions } from "../schema.ts";
 
 export type StaffSessionRow = typeof staffSessions.$inferSelect;
 export type StaffLoginTokenRow = typeof staffLoginTokens.$inferSelect;
@@ -47,6 +47,15 @@ export function createStaffAuthRepo(db: Db) {
     /** The active official with this sign-in e-mail (stored lower-case). */
     officialByEmail(email: string) {
       return db.select().from(officials).where(and(eq(officials.email, email), eq(officials.active, true))).get();
+    },
+    /** Chat-link invitations not used yet and not expired, for the administration page. */
+    pendingInvites(nowMs: number) {
+      return db
+        .select()
+        .from(officialInvites)
+        .where(and(isNull(officialInvites.usedAtMs), gt(officialInvites.expiresAtMs, nowMs)))
+        .orderBy(asc(officialInvites.id))
+        .all();
     },
     hasActiveAdmin(): boolean {
       return db.select({ id: officials.id }).from(officials).where(and(eq(officials.role, "admin"), eq(officials.active, true))).limit(1).get() !== undefined;

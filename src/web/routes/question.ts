@@ -28,6 +28,8 @@ const forms = {
 } as const;
 type FormName = keyof typeof forms;
 
+/** History kinds with a text in locales (web.timeline); others are shown by their code. */
+const TIMELINE_KINDS = ["filed", "reassigned", "info_requested", "info_provided", "extended", "answered", "note", "assigned", "escalated", "withdrawn", "due_date_recomputed", "term_moved", "answered_at_event"];
 const FLASHES = new Set(["responder", "reasignar", "pedir-informacion", "prorrogar", "nota", "asignar", "duplicado"]);
 
 export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): void {
@@ -38,7 +40,7 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
     const staff = staffOf(request);
     const result = await questionDetail(app, staff.actor, reference);
     if (!result.ok) return sendPage(request, reply, deps, "error", { title: "errors.title", message: `errors.${result.error}` }, result.error === "not_allowed" ? 403 : 404);
-    return sendPage(request, reply, deps, "question", { title: "question.title", d: result.detail, form: extra.form, error: extra.error, values: extra.values ?? {}, limitDate: extra.limitDate, flash: extra.flash }, status);
+    return sendPage(request, reply, deps, "question", { title: "question.title", timelineKinds: TIMELINE_KINDS, d: result.detail, form: extra.form, error: extra.error, values: extra.values ?? {}, limitDate: extra.limitDate, flash: extra.flash }, status);
   };
 
   admin.get<{ Params: { ref: string }; Querystring: { hecho?: string } }>("/preguntas/:ref", async (request, reply) => {
