@@ -26,7 +26,9 @@ import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerInboxRoutes } from "./routes/inbox.ts";
 import { registerQuestionRoutes } from "./routes/question.ts";
 import { registerAdministrationRoutes } from "./routes/administration.ts";
+import { registerAnnouncementRoutes } from "./routes/announcements.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
+import { registerCommitmentRoutes } from "./routes/commitments.ts";
 import { registerDeadlineRoutes } from "./routes/deadlines.ts";
 import { registerSessionHook } from "./session.ts";
 
@@ -120,6 +122,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerAuditRoutes(admin, deps);
       registerDeadlineRoutes(admin, deps);
       registerAdministrationRoutes(admin, deps);
+      registerAnnouncementRoutes(admin, deps);
+      registerCommitmentRoutes(admin, deps);
     },
     { prefix: "/admin" },
   );

@@ -51,6 +51,8 @@ export function registerInboxRoutes(admin: FastifyInstance, deps: WebDeps): void
       filedTo: q.hasta,
       after: q.despues,
     });
+    // Communications works on events and announcements, not on an office's questions.
+    if (!result.ok && staff.official.role === "communications") return reply.redirect("/admin/anuncios", 303);
     if (!result.ok) return sendPage(request, reply, deps, "error", { title: "errors.title", message: `errors.${result.error}` }, result.error === "not_allowed" ? 403 : 404);
     if (result.kind === "question") return reply.redirect(`/admin/preguntas/${result.reference}`, 303);
     const filters = { oficina: result.officeKey, q: q.q ?? "", tipo: q.tipo ?? "", canal: q.canal ?? "", desde: q.desde ?? "", hasta: q.hasta ?? "" };
