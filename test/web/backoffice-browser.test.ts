@@ -7,12 +7,15 @@
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followCommitment, recordCommitment } from "../../src/services/commitments.ts";
 import { createWebServer } from "../../src/web/server.ts";
+import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { createTelegramHarness, type TelegramHarness } from "../integration/telegram-harness.ts";
 import { freePort, launchBrowser, screenshots, seriousViolations } from "./browser.ts";
 
 const CITIZEN = 4242;
 const OFFICIAL = 777;
+const COMMUNICATIONS = 888;
 
 describe("back-office in Chromium", () => {
   let tg: TelegramHarness;
@@ -107,6 +110,57 @@ describe("back-office in Chromium", () => {
     await page.getByRole("button", { name: "Reasignar", exact: true }).click();
     await page.waitForURL(/hecho=reasignar/);
     expect(tg.runtime.app.repos.questions.byReference(second)!.officeKey).toBe(target.key);
+  });
+
+  it("posts commitment progress that reaches a follower on Telegram", async () => {
+    const officeKey = tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL))!.officeKey!;
+    const recorded = recordCommitment(tg.runtime.app, { kind: "cli" }, { officeKey, dueDate: "2026-06-30", text: "Pavimentar la calle 10 del barrio El Prado" });
+    if (!recorded.ok) throw new Error(recorded.error);
+    const citizen = tg.runtime.app.repos.citizens.findContext("telegram", String(CITIZEN))!;
+    expect(followCommitment(tg.runtime.app, citizen.citizenId, recorded.commitment.number).ok).toBe(true);
+    await page.goto(`${base}/admin/compromisos`);
+    await expectAccessible("compromisos");
+    await page.getByRole("link", { name: `Abrir el compromiso ${recorded.commitment.number}` }).click();
+    await page.getByLabel("Porcentaje de avance").fill("40");
+    await page.getByLabel("Qué se hizo").fill("Se firmó el contrato de la obra");
+    const mark = tg.mark();
+    await page.getByRole("button", { name: "Publicar avance" }).click();
+    await page.getByText("Avance publicado").waitFor();
+    await tg.sent(CITIZEN, "Se firmó el contrato de la obra", { since: mark });
+  });
+
+  it("sends an announcement after the confirmation and shows its delivery progress", async () => {
+    await tg.linkOfficial(COMMUNICATIONS, "infraestructura", "official", "Carla Comunicaciones");
+    const carla = tg.runtime.app.repos.officials.findByAddress("telegram", String(COMMUNICATIONS))!;
+    tg.runtime.app.repos.staffAuth.setAccount(carla.id, { email: "carla@alcaldia.gov.co", role: "communications", officeKey: null });
+    seedCitizens(tg.runtime.db, { count: 4, channel: "telegram", prefix: "5000", nowMs: tg.clock.nowMs() });
+    const context = await browser.newContext({ locale: "es-CO" });
+    const other = await context.newPage();
+    await other.goto(`${base}/admin/ingresar`);
+    const mark = tg.mark();
+    await other.getByLabel("Correo institucional").first().fill("carla@alcaldia.gov.co");
+    await other.getByRole("button", { name: "Enviar enlace de acceso" }).click();
+    const message = await tg.sent(COMMUNICATIONS, "/admin/acceso/", { since: mark });
+    await other.goto(/http:\/\/\S+\/admin\/acceso\/\S+/.exec(String(message.params.text))![0]);
+    await other.getByRole("button", { name: "Entrar" }).click();
+    await other.getByRole("heading", { level: 1, name: "Anuncios" }).waitFor();
+    const previous = page;
+    page = other;
+    await expectAccessible("anuncios");
+    await other.getByLabel("Mensaje").fill("Feria de servicios este sábado en el parque principal");
+    await other.getByRole("button", { name: "Ver a cuántos llega y el texto" }).click();
+    await other.getByText("llegará a").waitFor();
+    await expectAccessible("anuncio-confirmar");
+    await other.getByRole("button", { name: /Enviar a \d+ personas/ }).click();
+    await other.getByRole("heading", { level: 1, name: /Entrega del anuncio/ }).waitFor();
+    // The progress block polls (htmx) until nothing is queued; the figures end at every recipient sent.
+    const total = Number(tg.runtime.db.$client.prepare("select count(*) n from outbox where idempotency_key like 'ann:%'").pluck().get());
+    expect(total).toBeGreaterThanOrEqual(4);
+    await tg.advance(1_100);
+    await other.locator("#p-sent", { hasText: String(total) }).waitFor({ timeout: 20_000 });
+    await expectAccessible("anuncio-progreso");
+    page = previous;
+    await context.close();
   });
 
   it("offers the account page and the English switch, and no page broke the CSP", async () => {
