@@ -187,6 +187,11 @@ async function optionalChannels(runtime: Runtime): Promise<Channel[]> {
   const channels: Channel[] = [];
   if (runtime.env.TELEGRAM_BOT_TOKEN) channels.push(await createTelegram(runtime));
   if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
+  if (runtime.env.RINDE_SMTP_URL) {
+    const { createEmailChannel } = await import("./channels/email/email-channel.ts");
+    channels.push(createEmailChannel({ smtpUrl: runtime.env.RINDE_SMTP_URL, from: runtime.env.RINDE_SMTP_FROM }));
+    runtime.app.emailNotices = true;
+  }
   return channels;
 }
 

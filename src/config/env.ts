@@ -48,6 +48,9 @@ const envSchema = z.object({
   WHATSAPP_ENABLED: flag.default(false),
   // Back-office (issue 14): served by `npm start` on RINDE_WEB_HOST:RINDE_WEB_PORT; RINDE_WEB=off disables it.
   RINDE_WEB: z.enum(["on", "off"]).default("on"),
+  /** Staff e-mail notices (issue 14): smtp://user:pass@host:port or smtps://…; unset: no e-mail. */
+  RINDE_SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, "an smtp:// or smtps:// address").optional(),
+  RINDE_SMTP_FROM: z.string().min(3).default("Rinde <rinde@localhost>"),
   RINDE_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   RINDE_WEB_HOST: z.string().min(1).default("127.0.0.1"),
   /** The address people use (behind a reverse proxy with TLS): links in chats and e-mails, Secure cookies. */
@@ -72,6 +75,7 @@ const hints: Record<string, string> = {
   TELEGRAM_BOT_TOKEN: "Copy the token @BotFather gave you, or unset the variable to disable Telegram",
   RINDE_PUBLIC_URL: "Use the public pages' address, e.g. https://rinde.example.gov.co, or unset it",
   WHATSAPP_ENABLED: "Use 1 to enable WhatsApp or 0 to disable it",
+  RINDE_SMTP_URL: "Use smtp://user:password@host:587 or smtps://user:password@host:465, or unset it to send no e-mail",
   RINDE_WEB: "Use on (default) to serve the back-office with npm start, or off",
   RINDE_WEB_PORT: "Use a TCP port from 0 to 65535 (default 3000)",
   RINDE_WEB_HOST: "Use the address to listen on, e.g. 127.0.0.1 (default) or 0.0.0.0 behind a firewall",

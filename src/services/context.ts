@@ -27,6 +27,11 @@ export interface AppContext {
    * another process (the CLI), so corrections apply without a restart. Cheap: one indexed query.
    */
   learnNewCorrections(): void;
+  /**
+   * Officials with an e-mail also get the office's notices by e-mail (issue 14). Set by the
+   * composition root when an SMTP server is configured (RINDE_SMTP_URL); off otherwise.
+   */
+  emailNotices?: boolean;
 }
 
 /** Builds the routing model; tests pass one that shares the trained model between runtimes. */
