@@ -76,6 +76,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     // Behind a reverse proxy (RINDE_PUBLIC_URL set) the client's address comes from X-Forwarded-For.
     trustProxy: options.publicUrl !== undefined,
     bodyLimit: 256 * 1024,
+    // Request logs would carry one-time link tokens and search words (personal data): off.
+    disableRequestLogging: true,
   });
   await server.register(helmet, {
     contentSecurityPolicy: {
