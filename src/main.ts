@@ -166,13 +166,14 @@ export async function startWeb(runtime: Runtime, bot: Bot): Promise<WebServer> {
   const [{ createWebServer }, { setupLinkIfNoAdmin }] = await Promise.all([import("./web/server.ts"), import("./services/backoffice/auth.ts")]);
   const { env, app, logger } = runtime;
   const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
-  const server = await createWebServer({ app, logger, publicUrl: env.RINDE_PUBLIC_URL, listenUrl, onEffects: () => bot.dispatcher.wake() });
+  const publicUrl = env.RINDE_PUBLIC_URL?.replace(/\/+$/, "");
+  const server = await createWebServer({ app, logger, publicUrl, listenUrl, onEffects: () => bot.dispatcher.wake() });
   // ── Public transparency pages (issue 15) ──────────────────────────────────────────────
   // The coordinator connects them here: `await server.register((f) => registerPublicSite(f, { app }))`
   // from src/web/public/ (not part of the back-office slice).
   // ──────────────────────────────────────────────────────────────────────────────────────
   await server.listen({ host: env.RINDE_WEB_HOST, port: env.RINDE_WEB_PORT });
-  const base = env.RINDE_PUBLIC_URL ?? listenUrl;
+  const base = publicUrl ?? listenUrl;
   logger.info({ url: `${base}/admin` }, "web.started");
   const setup = setupLinkIfNoAdmin(app);
   if (setup) {

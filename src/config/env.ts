@@ -53,13 +53,6 @@ const envSchema = z.object({
   RINDE_SMTP_FROM: z.string().min(3).default("Rinde <rinde@localhost>"),
   RINDE_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   RINDE_WEB_HOST: z.string().min(1).default("127.0.0.1"),
-  /** The address people use (behind a reverse proxy with TLS): links in chats and e-mails, Secure cookies. */
-  RINDE_PUBLIC_URL: z
-    .string()
-    .url()
-    .refine((v) => /^https?:\/\//.test(v), "an http:// or https:// address")
-    .transform((v) => v.replace(/\/+$/, ""))
-    .optional(),
   WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 573001234567").optional(),
   // Safe sending on an unofficial client: slow, uneven pace (README "WhatsApp").
   WHATSAPP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(120).default(12),
@@ -73,13 +66,12 @@ const hints: Record<string, string> = {
   RINDE_PROFILE: "Use a profile name (default, bucaramanga, pasto, ibague, cartagena) or a YAML path",
   RINDE_LOG_LEVEL: "Use one of fatal, error, warn, info, debug, trace, silent",
   TELEGRAM_BOT_TOKEN: "Copy the token @BotFather gave you, or unset the variable to disable Telegram",
-  RINDE_PUBLIC_URL: "Use the public pages' address, e.g. https://rinde.example.gov.co, or unset it",
+  RINDE_PUBLIC_URL: "Use the public address (public pages and back-office, behind TLS), e.g. https://rinde.example.gov.co, or unset it",
   WHATSAPP_ENABLED: "Use 1 to enable WhatsApp or 0 to disable it",
   RINDE_SMTP_URL: "Use smtp://user:password@host:587 or smtps://user:password@host:465, or unset it to send no e-mail",
   RINDE_WEB: "Use on (default) to serve the back-office with npm start, or off",
   RINDE_WEB_PORT: "Use a TCP port from 0 to 65535 (default 3000)",
   RINDE_WEB_HOST: "Use the address to listen on, e.g. 127.0.0.1 (default) or 0.0.0.0 behind a firewall",
-  RINDE_PUBLIC_URL: "Use the public address of the back-office, e.g. https://rinde.alcaldia.gov.co",
   WHATSAPP_RATE_PER_MINUTE: "Use a whole number of messages per minute from 1 to 120 (default 12; keep it low)",
   WHATSAPP_SEND_JITTER_MS: "Use milliseconds from 0 to 60000 (default 3000)",
 };
