@@ -168,17 +168,13 @@ export async function startWeb(runtime: Runtime, bot: Bot): Promise<WebServer> {
   const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
   const publicUrl = env.RINDE_PUBLIC_URL?.replace(/\/+$/, "");
   const server = await createWebServer({ app, logger, publicUrl, listenUrl, onEffects: () => bot.dispatcher.wake() });
-  // ── Public transparency pages (issue 15) ──────────────────────────────────────────────
-  // The coordinator connects them here: `await server.register((f) => registerPublicSite(f, { app }))`
-  // from src/web/public/ (not part of the back-office slice).
-  // ──────────────────────────────────────────────────────────────────────────────────────
   await server.listen({ host: env.RINDE_WEB_HOST, port: env.RINDE_WEB_PORT });
   const base = publicUrl ?? listenUrl;
   logger.info({ url: `${base}/admin` }, "web.started");
   const setup = setupLinkIfNoAdmin(app);
   if (setup) {
     // A secret: printed to the operator's terminal, never to the logs.
-    process.stdout.write(`No administrator yet. Create the first one within 24 hours at:\n  ${base}/admin/configurar/${setup.token}\n`);
+    process.stdout.write(app.translator.t(DEFAULT_LOCALE, "web.setup_link_printed", { url: `${base}/admin/configurar/${setup.token}` }));
   }
   return server;
 }

@@ -4,15 +4,16 @@
  * language, the signed-in official, the CSRF token and a fresh form idempotency key per form.
  */
 import { randomBytes } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../config/env.ts";
 import { Eta } from "eta";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { OfficialRow } from "../db/repositories/officials.ts";
 import type { Translator } from "../i18n/index.ts";
 import { formatDateTime, formatLocalDate } from "./format.ts";
 
-const VIEWS = join(dirname(fileURLToPath(import.meta.url)), "views");
+// From the repository root, so the same path works from src/ (tsx) and from the dist/ bundle.
+const VIEWS = join(PROJECT_ROOT, "src/web/views");
 export const WEB_LOCALES = ["es", "en"] as const;
 export type WebLocale = (typeof WEB_LOCALES)[number];
 

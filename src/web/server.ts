@@ -10,8 +10,8 @@
  */
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../config/env.ts";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
@@ -31,6 +31,7 @@ import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerCommitmentRoutes } from "./routes/commitments.ts";
 import { registerDeadlineRoutes } from "./routes/deadlines.ts";
 import { registerSessionHook } from "./session.ts";
+import { registerPublicSite } from "./public/plugin.ts";
 
 export interface WebServerOptions {
   app: AppContext;
@@ -54,7 +55,8 @@ export interface WebDeps extends PageContext {
   onEffects: () => void;
 }
 
-const ASSETS = join(dirname(fileURLToPath(import.meta.url)), "assets");
+// From the repository root, so the same path works from src/ (tsx) and from the dist/ bundle.
+const ASSETS = join(PROJECT_ROOT, "src/web/assets");
 const require = createRequire(import.meta.url);
 
 /** The secret that signs the CSRF cookie: kept in the database, created once. */
@@ -129,6 +131,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     },
     { prefix: "/admin" },
   );
+  // The public transparency pages and open data (issue 15) at `/`, under the same CSP.
+  await server.register((site) => registerPublicSite(site, { app }));
   return server;
 }
 
