@@ -1,9 +1,14 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: a single worker on the 2-core machines
+    // this runs on, which left a core idle while tests waited on SQLite, timers and child processes.
+    maxWorkers: Math.max(2, availableParallelism()),
+    minWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 20_000,
   },

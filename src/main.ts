@@ -124,18 +124,21 @@ async function main(argv: string[]): Promise<void> {
     : undefined;
   if (consoleChannel) channels.push(consoleChannel);
   if (!consoleOnly) channels.push(...(await optionalChannels(runtime)));
-  if (channels.length === 0) {
+  const withWeb = !consoleOnly && env.RINDE_WEB === "on";
+  if (channels.length === 0 && !withWeb) {
     throw new ConfigError(
       "no_channels",
-      "No channel to run: stdin is not a terminal and no chat channel is configured. Set TELEGRAM_BOT_TOKEN or WHATSAPP_ENABLED=1, set RINDE_CONSOLE=on, or use `npm run chat`.",
+      "No channel to run: stdin is not a terminal and no chat channel is configured. Set TELEGRAM_BOT_TOKEN or WHATSAPP_ENABLED=1, set RINDE_CONSOLE=on, RINDE_WEB=on, or use `npm run chat`.",
     );
   }
 
   const bot = createBot(runtime, channels);
+  let web: WebServer | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await web?.close();
     await bot.stop();
     runtime.close();
     process.exit(code);
@@ -144,6 +147,7 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => void shutdown(0));
   if (interactive) process.stdout.write(`${runtime.app.translator.t(DEFAULT_LOCALE, "console.welcome", { entity: runtime.app.profile.name })}\n`);
   await bot.start();
+  if (withWeb) web = await startWeb(runtime, bot);
   if (consoleChannel && (consoleOnly || !process.stdin.isTTY || channels.length === 1)) {
     await consoleChannel.closed;
     await bot.dispatcher.tick();
@@ -151,11 +155,40 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+type WebServer = Awaited<ReturnType<typeof import("./web/server.ts").createWebServer>>;
+
+/**
+ * The back-office (issue 14) on RINDE_WEB_HOST:RINDE_WEB_PORT, sharing this process's services:
+ * what staff do on the web is delivered by this bot's dispatcher at once. On a database with no
+ * administrator, prints a one-time setup link for the first one.
+ */
+export async function startWeb(runtime: Runtime, bot: Bot): Promise<WebServer> {
+  const [{ createWebServer }, { setupLinkIfNoAdmin }] = await Promise.all([import("./web/server.ts"), import("./services/backoffice/auth.ts")]);
+  const { env, app, logger } = runtime;
+  const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
+  const publicUrl = env.RINDE_PUBLIC_URL?.replace(/\/+$/, "");
+  const server = await createWebServer({ app, logger, publicUrl, listenUrl, onEffects: () => bot.dispatcher.wake() });
+  await server.listen({ host: env.RINDE_WEB_HOST, port: env.RINDE_WEB_PORT });
+  const base = publicUrl ?? listenUrl;
+  logger.info({ url: `${base}/admin` }, "web.started");
+  const setup = setupLinkIfNoAdmin(app);
+  if (setup) {
+    // A secret: printed to the operator's terminal, never to the logs.
+    process.stdout.write(app.translator.t(DEFAULT_LOCALE, "web.setup_link_printed", { url: `${base}/admin/configurar/${setup.token}` }));
+  }
+  return server;
+}
+
 /** Channels enabled by configuration (Telegram, WhatsApp), loaded only when configured. */
 async function optionalChannels(runtime: Runtime): Promise<Channel[]> {
   const channels: Channel[] = [];
   if (runtime.env.TELEGRAM_BOT_TOKEN) channels.push(await createTelegram(runtime));
   if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
+  if (runtime.env.RINDE_SMTP_URL) {
+    const { createEmailChannel } = await import("./channels/email/email-channel.ts");
+    channels.push(createEmailChannel({ smtpUrl: runtime.env.RINDE_SMTP_URL, from: runtime.env.RINDE_SMTP_FROM }));
+    runtime.app.emailNotices = true;
+  }
   return channels;
 }
 
@@ -202,9 +235,9 @@ export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsA
   });
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isEntryPoint) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
+/** The process entry (`npm start`, `npm run chat`): runs the bot and turns a failure into an exit code. */
+export function runMain(argv: string[]): Promise<void> {
+  return main(argv).catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
@@ -213,3 +246,7 @@ if (isEntryPoint) {
     process.exit(1);
   });
 }
+
+// `tsx src/main.ts` during development; the built entry is src/start.ts.
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntryPoint) void runMain(process.argv.slice(2));

@@ -15,7 +15,7 @@ import type { FlowSet } from "./engine/flow-validate.ts";
 import { createTranslator, type Translator } from "./i18n/index.ts";
 import { silentLogger } from "./logger.ts";
 import { ACTION_RESULTS } from "./services/actions.ts";
-import { createAppContext, type AppContext } from "./services/context.ts";
+import { createAppContext, type AppContext, type RouterFactory } from "./services/context.ts";
 import { createInboundHandler, type InboundHandler } from "./services/inbound.ts";
 import type { SurveySet } from "./core/surveys/index.ts";
 import { loadSurveySet } from "./services/survey-definitions.ts";
@@ -26,10 +26,11 @@ export interface Runtime {
   env: Env;
   db: Db;
   app: AppContext;
-  engine: Engine;
-  /** Survey definitions (flows/surveys/*.yaml), validated with the flows. */
-  surveys: SurveySet;
-  handler: InboundHandler;
+  /** The flow engine over flows/*.yaml, loaded and validated on first use. */
+  readonly engine: Engine;
+  /** Survey definitions (flows/surveys/*.yaml), loaded and validated on first use. */
+  readonly surveys: SurveySet;
+  readonly handler: InboundHandler;
   logger: Logger;
   close(): void;
 }
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   translator?: Translator;
   flowsDir?: string;
+  /** How the routing model is built (default: createRouter). Tests share one trained model per process. */
+  routerFactory?: RouterFactory;
 }
 
 /** Loads and validates the flows against the actions and every locale. */
@@ -47,22 +50,34 @@ export function loadFlows(translator: Translator, dir = FLOWS_DIR): FlowSet {
   return loadFlowSet(dir, { actions: ACTION_RESULTS, locales: translator.locales, hasKey: (locale, key) => translator.hasKey(locale, key) });
 }
 
+/**
+ * Builds the runtime. Flows, survey definitions, the engine and the inbound handler are loaded on
+ * first use (and validated then, whole): the bot uses them at once, most CLI commands never, and
+ * reading them was a third of a CLI command's start-up. The database and profile are opened now.
+ */
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const env = options.env ?? loadEnv();
   const translator = options.translator ?? createTranslator();
-  const flows = loadFlows(translator, options.flowsDir);
-  const surveys = loadSurveySet(join(options.flowsDir ?? FLOWS_DIR, "surveys"), { locales: translator.locales, hasKey: (locale, key) => translator.hasKey(locale, key) });
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
   const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
-  const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL });
-  const engine = createEngine(flows);
+  const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, routerFactory: options.routerFactory });
+  const flowsDir = options.flowsDir ?? FLOWS_DIR;
+  let engine: Engine | undefined;
+  let surveys: SurveySet | undefined;
+  let handler: InboundHandler | undefined;
   return {
     env,
     db,
     app,
-    engine,
-    surveys,
-    handler: createInboundHandler(app, engine),
+    get engine() {
+      return (engine ??= createEngine(loadFlows(translator, flowsDir)));
+    },
+    get surveys() {
+      return (surveys ??= loadSurveySet(join(flowsDir, "surveys"), { locales: translator.locales, hasKey: (locale, key) => translator.hasKey(locale, key) }));
+    },
+    get handler() {
+      return (handler ??= createInboundHandler(app, this.engine));
+    },
     logger: options.logger ?? silentLogger,
     close: () => db.$client.close(),
   };

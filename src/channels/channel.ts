@@ -3,7 +3,7 @@
  * OutboundMessage into the channel's API call; it holds no business rules, no SQL, no retries.
  */
 
-export type ChannelId = "console" | "telegram" | "whatsapp" | "memory";
+export type ChannelId = "console" | "telegram" | "whatsapp" | "memory" | "email";
 
 export type MediaKind = "photo" | "document" | "sticker" | "voice" | "audio" | "video" | "location" | "contact" | "other";
 

@@ -1,7 +1,7 @@
 /**
- * The `rinde` executable's entry: runs src/cli/run.ts with the process's arguments, environment
- * and streams, and exits with its code.
+ * `rinde` — the command line of officials, heads, communications and internal control. The runner
+ * lives in src/cli/run.ts (`runCli(argv, {env, io, clock, translator})`); the process entry that
+ * esbuild bundles into dist/rinde.mjs is src/cli/entry.ts. Re-exported here for importers of the
+ * former entry.
  */
-import { runCli } from "./run.ts";
-
-process.exitCode = await runCli(process.argv.slice(2));
+export { COMMANDS, errorLine, runCli, type RunOptions } from "./run.ts";

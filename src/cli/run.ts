@@ -16,8 +16,9 @@ import type { Clock } from "../core/clock.ts";
 import { closestKey } from "../core/strict-parse.ts";
 import { openDb } from "../db/client.ts";
 import { createTranslator, type Translator } from "../i18n/index.ts";
-import { createRuntime, type Runtime } from "../runtime.ts";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime.ts";
 import { HelpRequested } from "./args.ts";
+import { runAdmin } from "./commands/admin.ts";
 import { announcementCommands } from "./commands/announcements.ts";
 import { calendarCommands } from "./commands/calendar.ts";
 import { commitmentCommands } from "./commands/commitments.ts";
@@ -53,7 +54,11 @@ export const COMMANDS: Record<string, Record<string, Subcommand>> = {
  * plan): the language chosen for the CLI is passed on to them.
  */
 const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => void> = { plan: runPlan, opendata: runOpenData };
-const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), "status", "db"];
+/** Commands written against the CLI context that handle their own subcommands and help (issue 14's `admin`). */
+const CLI_COMMANDS: Record<string, Subcommand> = { admin: runAdmin };
+/** Subcommands that print their own `--help` (the management report explains each figure). */
+const OWN_HELP = new Set(["questions report"]);
+const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), ...Object.keys(CLI_COMMANDS), "status", "db"];
 
 export interface RunOptions {
   /** Environment variables (RINDE_DB, RINDE_PROFILE, RINDE_LANG, RINDE_DEBUG); process.env by default. */
@@ -61,6 +66,8 @@ export interface RunOptions {
   io?: CliIo;
   clock?: Clock;
   translator?: Translator;
+  /** How the routing model is built; tests share one trained model per process. */
+  routerFactory?: RuntimeOptions["routerFactory"];
 }
 
 /** Runs one `rinde` invocation; returns the exit code (0 done, 1 refused or failed, 2 bad environment). */
@@ -72,12 +79,12 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
   const t = (key: string, vars?: Record<string, unknown>) => translator.t(lang, `cli.${key}`, vars);
   try {
     if (langError) throw new CliError("errors.unknown_lang", { value: langError });
-    await dispatch(args, { env, io, translator, lang, langGiven: Boolean(env.RINDE_LANG) || args.length !== argv.length, clock: options.clock });
+    await dispatch(args, { env, io, translator, lang, langGiven: Boolean(env.RINDE_LANG) || args.length !== argv.length, clock: options.clock, routerFactory: options.routerFactory });
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
       for (const line of error.details) io.stderr.write(`${line}\n`);
-      io.stderr.write(`rinde: ${errorLine(t, error)}\n`);
+      io.stderr.write(`rinde: ${errorLine(t, error, (key) => translator.hasKey(lang, `cli.${key}`))}\n`);
       return 1;
     }
     if (error instanceof ConfigError) {
@@ -98,8 +105,12 @@ function unexpectedDetail(error: unknown): string {
   return message.startsWith(code) ? message : `${code}: ${message}`;
 }
 
-/** The error's text, with "¿Quiso decir …?" when it carries a suggestion. */
-export function errorLine(t: (key: string, vars?: Record<string, unknown>) => string, error: CliError): string {
+/**
+ * The error's text, with "¿Quiso decir …?" when it carries a suggestion. A key that is no `cli.`
+ * text (commands that translate their own texts, e.g. `plan`) is printed as it is.
+ */
+export function errorLine(t: (key: string, vars?: Record<string, unknown>) => string, error: CliError, isKey: (key: string) => boolean = () => true): string {
+  if (!isKey(error.key)) return error.key;
   const vars = { ...error.vars, what: error.vars.what ?? "" };
   const text = t(error.key, vars);
   return error.vars.suggestion ? `${text} ${t("did_you_mean", { suggestion: error.vars.suggestion })}` : text;
@@ -130,6 +141,7 @@ interface DispatchContext {
   /** Whether `--lang` or RINDE_LANG chose the language (passed on to commands that read their own). */
   langGiven: boolean;
   clock: Clock | undefined;
+  routerFactory: RuntimeOptions["routerFactory"];
 }
 
 async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
@@ -146,20 +158,24 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   const subcommands = COMMANDS[name];
   const [sub, ...subArgs] = rest;
   const ownCommand = RUNTIME_COMMANDS[name];
-  if (!ownCommand && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
+  const cliCommand = CLI_COMMANDS[name];
+  const ownHelp = Boolean(cliCommand) || OWN_HELP.has(`${name} ${sub}`);
+  if (!ownCommand && !ownHelp && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
   const env = loadEnv(ctx.env);
   const dbPath = env.RINDE_DB === ":memory:" ? env.RINDE_DB : resolve(env.RINDE_DB);
   if (name === "db") return initDb(dbPath, rest, print, t);
   let run: (cli: Cli) => Promise<void> | void;
   if (ownCommand) {
     run = (cli) => ownCommand(cli.runtime, ctx.langGiven ? [...rest, "--lang", ctx.lang] : rest);
+  } else if (cliCommand) {
+    run = (cli) => cliCommand(cli, rest);
   } else if (subcommands) {
     const command = subcommands[sub!];
     if (!command) throw new CliError("errors.unknown_subcommand", { command: name, value: sub, suggestion: closestKey(sub!, Object.keys(subcommands)), list: Object.keys(subcommands).join(", ") });
     run = (cli) => command(cli, subArgs);
   } else run = (cli) => runStatus(cli, rest);
   if (dbPath !== ":memory:" && !existsSync(dbPath)) throw new CliError("errors.db_missing", { path: dbPath });
-  const runtime = createRuntime({ env: { ...env, RINDE_DB: dbPath }, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}) });
+  const runtime = createRuntime({ env: { ...env, RINDE_DB: dbPath }, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}), ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}) });
   try {
     await run(createCli(runtime, ctx.translator, ctx.lang, ctx.io));
   } catch (error) {

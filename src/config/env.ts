@@ -8,8 +8,20 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
 
-/** Repository root (two levels above this file). */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/**
+ * Repository root: the nearest folder above this module that holds Rinde's package.json. Found by
+ * walking up rather than a fixed "../..", because this module runs both from `src/config/` (tsx,
+ * tests) and from the bundle in `dist/` (`npm start`, `rinde`), and the assets (flows/, locales/,
+ * migrations/, profiles) stay in the repository in both cases.
+ */
+export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "migrations"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`Rinde's folder (package.json with migrations/) not found above ${start}`);
+  }
+}
 export const PROFILES_DIR = join(PROJECT_ROOT, "src/config/profiles");
 
 const flag = z
@@ -34,6 +46,13 @@ const envSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters A-Z, a-z, 0-9, _ or -").optional(),
   TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
   WHATSAPP_ENABLED: flag.default(false),
+  // Back-office (issue 14): served by `npm start` on RINDE_WEB_HOST:RINDE_WEB_PORT; RINDE_WEB=off disables it.
+  RINDE_WEB: z.enum(["on", "off"]).default("on"),
+  /** Staff e-mail notices (issue 14): smtp://user:pass@host:port or smtps://…; unset: no e-mail. */
+  RINDE_SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, "an smtp:// or smtps:// address").optional(),
+  RINDE_SMTP_FROM: z.string().min(3).default("Rinde <rinde@localhost>"),
+  RINDE_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  RINDE_WEB_HOST: z.string().min(1).default("127.0.0.1"),
   WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 573001234567").optional(),
   // Safe sending on an unofficial client: slow, uneven pace (README "WhatsApp").
   WHATSAPP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(120).default(12),
@@ -47,8 +66,12 @@ const hints: Record<string, string> = {
   RINDE_PROFILE: "Use a profile name (default, bucaramanga, pasto, ibague, cartagena) or a YAML path",
   RINDE_LOG_LEVEL: "Use one of fatal, error, warn, info, debug, trace, silent",
   TELEGRAM_BOT_TOKEN: "Copy the token @BotFather gave you, or unset the variable to disable Telegram",
-  RINDE_PUBLIC_URL: "Use the public pages' address, e.g. https://rinde.example.gov.co, or unset it",
+  RINDE_PUBLIC_URL: "Use the public address (public pages and back-office, behind TLS), e.g. https://rinde.example.gov.co, or unset it",
   WHATSAPP_ENABLED: "Use 1 to enable WhatsApp or 0 to disable it",
+  RINDE_SMTP_URL: "Use smtp://user:password@host:587 or smtps://user:password@host:465, or unset it to send no e-mail",
+  RINDE_WEB: "Use on (default) to serve the back-office with npm start, or off",
+  RINDE_WEB_PORT: "Use a TCP port from 0 to 65535 (default 3000)",
+  RINDE_WEB_HOST: "Use the address to listen on, e.g. 127.0.0.1 (default) or 0.0.0.0 behind a firewall",
   WHATSAPP_RATE_PER_MINUTE: "Use a whole number of messages per minute from 1 to 120 (default 12; keep it low)",
   WHATSAPP_SEND_JITTER_MS: "Use milliseconds from 0 to 60000 (default 3000)",
 };

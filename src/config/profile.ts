@@ -4,7 +4,7 @@
  * in a profile stops start-up with `file › path: problem` instead of misrouting a petition.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parseYamlCached } from "./yaml.ts";
 import { z } from "zod";
 import { ConfigError, formatZodIssues } from "./errors.ts";
 
@@ -210,7 +210,7 @@ export function loadProfile(path: string): Profile {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYamlCached(text);
   } catch (error) {
     throw new ConfigError("profile_yaml", `${path}: not valid YAML: ${(error as Error).message}`);
   }

@@ -15,7 +15,8 @@ export function officialActor(official: { id: number; officeKey: string | null; 
   return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role, active: official.active };
 }
 
-export type QuestionAction = "answer" | "reassign" | "request_info" | "view";
+/** `note`: an internal note (never sent to the citizen); `assign`: to an official of the office. */
+export type QuestionAction = "answer" | "reassign" | "request_info" | "view" | "note" | "assign";
 
 /** Whether `actor` may take `action` on a question assigned to `officeKey`. */
 export function canActOnQuestion(actor: Actor, action: QuestionAction, officeKey: string): boolean {
@@ -35,4 +36,26 @@ export function canActOnQuestion(actor: Actor, action: QuestionAction, officeKey
 /** How an actor is written in a question's history. */
 export function actorLabel(actor: Actor): string {
   return actor.kind === "official" ? `official:${actor.officialId}` : actor.kind;
+}
+
+/**
+ * Whether `actor` may see an office's back-office inbox: the office's own officials and head,
+ * internal control and admins (every office). Communications works on events, not questions.
+ */
+export function canViewOffice(actor: Actor, officeKey: string): boolean {
+  if (actor.kind !== "official") return true;
+  if (!actor.active) return false;
+  if (actor.role === "admin" || actor.role === "internal_control") return true;
+  if (actor.role === "communications") return false;
+  return actor.officeKey === officeKey;
+}
+
+/** The back-office audit log: internal control and admins (issue 14). */
+export function canReadAudit(actor: Actor): boolean {
+  return actor.kind !== "official" || (actor.active && (actor.role === "admin" || actor.role === "internal_control"));
+}
+
+/** Offices, officials, roles and sign-in rules: admins only. */
+export function canManageStaff(actor: Actor): boolean {
+  return actor.kind !== "official" || (actor.active && actor.role === "admin");
 }

@@ -89,8 +89,14 @@ export const officials = sqliteTable(
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAtMs: integer("created_at_ms").notNull(),
     removedAtMs: integer("removed_at_ms"),
+    /** Web back-office sign-in name (issue 14); lower-case e-mail address. Null: chat sign-in only. */
+    email: text("email"),
+    /** scrypt hash (`scrypt$N$r$p$salt$hash`, base64url) of the back-office password, if one was set. */
+    passwordHash: text("password_hash"),
+    /** Set by an admin: sign-in needs the password, a chat link alone is not enough. */
+    passwordRequired: integer("password_required", { mode: "boolean" }).notNull().default(false),
   },
-  (t) => [index("officials_office").on(t.officeKey), index("officials_channel_address").on(t.channel, t.address)],
+  (t) => [index("officials_office").on(t.officeKey), index("officials_channel_address").on(t.channel, t.address), uniqueIndex("officials_email").on(t.email)],
 );
 
 /** Last radicado sequence per year; incremented inside the filing transaction. */
@@ -134,9 +140,12 @@ export const questions = sqliteTable(
     publishAnswer: integer("publish_answer", { mode: "boolean" }),
     /** The office's edited summary of the question, the only question text ever published. */
     publishedSummary: text("published_summary"),
+    /** The official of the office working on it (back-office "asignadas a mí"); null: not assigned. */
+    assignedTo: integer("assigned_to").references((): AnySQLiteColumn => officials.id),
   },
   (t) => [
     uniqueIndex("questions_reference").on(t.reference),
+    index("questions_assigned_status_due").on(t.assignedTo, t.status, t.dueDate),
     // Public figures (src/services/transparency/answers.ts) read only this index, never the rows.
     index("questions_public_stats").on(t.filedAtMs, t.officeKey, t.status, t.dueDate, t.answeredAtMs, t.termStartedAtMs, t.extendedTo),
     index("questions_event").on(t.eventId),
@@ -530,6 +539,8 @@ export const surveyRuns = sqliteTable(
     index("survey_runs_survey").on(t.surveyId),
     index("survey_runs_office").on(t.officeKey),
     index("survey_runs_event").on(t.eventId),
+    // The answer surveys of a question (management report's satisfaction).
+    index("survey_runs_question").on(t.questionId),
   ],
 );
 
@@ -677,3 +688,67 @@ export const publicationLog = sqliteTable(
   },
   (t) => [index("publication_log_subject").on(t.subjectKind, t.subjectId)],
 );
+
+/**
+ * Back-office sessions (issue 14). Only the SHA-256 of the session id is stored, so a copy of the
+ * database cannot be used to sign in. Idle and absolute limits are checked on every request.
+ */
+export const staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    officialId: integer("official_id").notNull().references(() => officials.id),
+    createdAtMs: integer("created_at_ms").notNull(),
+    lastSeenAtMs: integer("last_seen_at_ms").notNull(),
+    /** createdAtMs + the absolute lifetime (12 h): no activity extends it. */
+    expiresAtMs: integer("expires_at_ms").notNull(),
+    revokedAtMs: integer("revoked_at_ms"),
+  },
+  (t) => [index("staff_sessions_official").on(t.officialId)],
+);
+
+/** One-time back-office links: sign-in (10 min) and first-administrator setup. Stored hashed, used once. */
+export const staffLoginTokens = sqliteTable(
+  "staff_login_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tokenHash: text("token_hash").notNull(),
+    purpose: text("purpose", { enum: ["login", "setup"] }).notNull(),
+    /** The official signing in; null for a setup link (the administrator does not exist yet). */
+    officialId: integer("official_id").references(() => officials.id),
+    createdAtMs: integer("created_at_ms").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+    usedAtMs: integer("used_at_ms"),
+  },
+  (t) => [uniqueIndex("staff_login_tokens_hash").on(t.tokenHash)],
+);
+
+/**
+ * Append-only audit log of the back-office: who (official, or null for an unknown visitor), what
+ * (`action`, e.g. `question.answer`, `auth.sign_in_failed`), on what (`subject`), when, and the
+ * state before → after as JSON. Never the citizen's personal data beyond what the action names.
+ */
+export const staffAudit = sqliteTable(
+  "staff_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    atMs: integer("at_ms").notNull(),
+    officialId: integer("official_id").references(() => officials.id),
+    action: text("action").notNull(),
+    subject: text("subject"),
+    outcome: text("outcome", { enum: ["ok", "refused", "failed"] }).notNull(),
+    before: text("before", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    after: text("after", { mode: "json" }).$type<Record<string, unknown> | null>(),
+  },
+  (t) => [index("staff_audit_official").on(t.officialId, t.id), index("staff_audit_action").on(t.action, t.id)],
+);
+
+/** Form submissions already acted on (idempotency key per rendered form): a double submit acts once. */
+export const staffFormSubmissions = sqliteTable("staff_form_submissions", {
+  key: text("key").primaryKey(),
+  officialId: integer("official_id").notNull().references(() => officials.id),
+  action: text("action").notNull(),
+  /** Where the first submit led, so the second lands on the same page. */
+  redirectTo: text("redirect_to").notNull(),
+  atMs: integer("at_ms").notNull(),
+});

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYamlCached } from "../config/yaml.ts";
 import { ConfigError, formatZodIssues } from "../config/errors.ts";
 import { commandsSchema, flowSchema, type CommandsFile } from "./flow-schema.ts";
 import { validateFlowSet, type FlowSet, type FlowSource, type ValidationContext } from "./flow-validate.ts";
@@ -14,7 +14,7 @@ export const COMMANDS_FILE = "commands.yaml";
 
 function readYaml(path: string, problems: string[]): unknown {
   try {
-    return parseYaml(readFileSync(path, "utf8"));
+    return parseYamlCached(readFileSync(path, "utf8"));
   } catch (error) {
     problems.push(`${basename(path)}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     return undefined;

@@ -27,10 +27,19 @@ export interface AppContext {
    * another process (the CLI), so corrections apply without a restart. Cheap: one indexed query.
    */
   learnNewCorrections(): void;
+  /**
+   * Officials with an e-mail also get the office's notices by e-mail (issue 14). Set by the
+   * composition root when an SMTP server is configured (RINDE_SMTP_URL); off otherwise.
+   */
+  emailNotices?: boolean;
 }
 
-export function createAppContext(input: { db: Db; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string }): AppContext {
+/** Builds the routing model; tests pass one that shares the trained model between runtimes. */
+export type RouterFactory = typeof createRouter;
+
+export function createAppContext(input: { db: Db; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string; routerFactory?: RouterFactory }): AppContext {
   const { db, clock, profile, translator } = input;
+  const buildRouter = input.routerFactory ?? createRouter;
   const repos = createRepos(db);
   repos.offices.syncFromProfile(profile.offices, clock.nowMs());
   const officeKeys = new Set(profile.offices.map((o) => o.key));
@@ -54,7 +63,7 @@ export function createAppContext(input: { db: Db; clock: Clock; profile: Profile
       if (!router) {
         const corrections = repos.questions.reassignmentsSince(0);
         lastEventId = corrections.at(-1)?.eventId ?? 0;
-        router = createRouter({ offices: profile.offices, learned: corrections.filter((c) => officeKeys.has(c.officeKey)) });
+        router = buildRouter({ offices: profile.offices, learned: corrections.filter((c) => officeKeys.has(c.officeKey)) });
       }
       return router;
     },

@@ -1,6 +1,6 @@
 /**
- * The chats that hear about an office's work: its bound group chats (Telegram, WhatsApp) and the
- * private chats of its reachable officials; and queueing one text to each. Shared by question
+ * The chats that hear about an office's work: its bound group chats (Telegram, WhatsApp), the
+ * private chats of its reachable officials and, with SMTP configured, their e-mail; and queueing one text to each. Shared by question
  * notices, deadline alerts and commitment reminders.
  */
 import type { AppContext } from "./context.ts";
@@ -25,6 +25,10 @@ export function officeTargets(app: AppContext, officeKey: string): NoticeTarget[
   if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
   if (office?.whatsappJid) targets.push({ channel: "whatsapp", address: office.whatsappJid, id: "group-wa" });
   for (const o of app.repos.officials.reachable(officeKey)) targets.push({ channel: o.channel!, address: o.address!, id: `official-${o.id}` });
+  // Officials without a group chat are no longer blind: their e-mail too, when SMTP is configured.
+  if (app.emailNotices) {
+    for (const o of app.repos.officials.list({ officeKey })) if (o.email) targets.push({ channel: "email", address: o.email, id: `official-${o.id}-email` });
+  }
   return uniqueTargets(targets);
 }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYamlCached } from "../config/yaml.ts";
 import { ConfigError } from "../config/errors.ts";
 import { SCALE_VALUES, validateSurveySet, type AnswerWords, type SurveyQuestion, type SurveySet, type SurveySource, type SurveyValidationContext } from "../core/surveys/index.ts";
 import type { Translator } from "../i18n/index.ts";
@@ -16,7 +16,7 @@ export function loadSurveySet(dir: string, ctx: SurveyValidationContext): Survey
   const sources: SurveySource[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
     try {
-      sources.push({ file, doc: parseYaml(readFileSync(join(dir, file), "utf8")) });
+      sources.push({ file, doc: parseYamlCached(readFileSync(join(dir, file), "utf8")) });
     } catch (error) {
       problems.push(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     }

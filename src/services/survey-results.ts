@@ -1,12 +1,12 @@
 /**
  * Survey results for staff: per run, per survey, per office (answer surveys, event surveys) and
- * per event (chat and paper together), one block per survey; and the offices' satisfaction from
- * the answer surveys, for `rinde questions report`. Runs of one survey are added up question by
+ * per event (chat and paper together), one block per survey (the offices' satisfaction in
+ * `rinde questions report` is computed in src/core/questions-report.ts). Runs of one survey are added up question by
  * question, with the questions of its most recent run.
  */
 import { aggregateResponses, definitionOf, type SurveyDefinition, type SurveyResults } from "../core/surveys/index.ts";
 import type { RunFilter, SurveyRunRow } from "../db/repositories/surveys.ts";
-import { officeName, type AppContext } from "./context.ts";
+import type { AppContext } from "./context.ts";
 
 export interface ResultsFilter {
   runId?: number;
@@ -48,13 +48,6 @@ export interface SurveyHeadline {
   yesShare?: number | null;
 }
 
-export interface OfficeSatisfaction {
-  officeKey: string;
-  officeName: string;
-  answered: number;
-  surveys: SurveyHeadline[];
-}
-
 /** Headline of a block: responses, and the first scale mean or the first yes/no share. */
 export function headline(block: SurveyResultBlock): SurveyHeadline {
   const scale = block.results.questions.find((q) => q.type === "scale");
@@ -63,15 +56,4 @@ export function headline(block: SurveyResultBlock): SurveyHeadline {
   if (scale) h.mean = scale.mean ?? null;
   else if (yesNo) h.yesShare = yesNo.answered ? (yesNo.distribution?.find((d) => d.value === "yes")?.share ?? 0) : null;
   return h;
-}
-
-/** Per office: questions answered, and what citizens said about the answers. */
-export function officeSatisfaction(app: AppContext, officeKey?: string): OfficeSatisfaction[] {
-  const offices = app.profile.offices.filter((o) => !officeKey || o.key === officeKey);
-  return offices.map((office) => ({
-    officeKey: office.key,
-    officeName: officeName(app, office.key),
-    answered: app.repos.questions.list({ officeKey: office.key, status: "answered" }).length,
-    surveys: surveyResults(app, { officeKey: office.key, trigger: "question_answered" }).map(headline),
-  }));
 }

@@ -6,7 +6,7 @@
  *   npm run bench -- --citizens=500,2000  # other sizes
  *   npm run bench -- --no-dispatch        # skip the outbox drain
  *   npm run bench -- --no-routing         # skip the router's figures
- *   npm run bench -- --no-deadlines       # skip one of the other benches (deadlines, broadcast, telegram)
+ *   npm run bench -- --no-deadlines       # skip one of the other benches (startup, deadlines, broadcast, telegram)
  *
  * Targets (issue): Rinde ≥ 0.5 of the floor, p99 ≤ 5 ms, throughput not falling as citizens grow.
  * Misses are reported, not fatal; a failed correctness check (a reply or question missing) is.
@@ -183,10 +183,11 @@ function poolFloor(a: FloorResult, b: FloorResult): FloorResult {
 
 /**
  * Other benches in this folder, each owned by its own file and loaded only if present, so this
- * bench still runs without them. All run by default (about 90 s in all on a quiet machine);
+ * bench still runs without them. All run by default (about 2 minutes in all on a quiet machine);
  * `--no-<name>` skips one.
  */
 const EXTRA_BENCHES = [
+  { name: "startup", file: "./startup.ts", fn: "benchStartup", byDefault: true },
   { name: "routing", file: "./routing.ts", fn: "benchRouting", byDefault: true },
   { name: "deadlines", file: "./deadlines.ts", fn: "benchDeadlineSweep", byDefault: true },
   { name: "broadcast", file: "./broadcast.ts", fn: "benchBroadcast", byDefault: true },

@@ -91,6 +91,8 @@ describe("a broken profile", () => {
   const tempDir = mkdtempSync(join(tmpdir(), "rinde-profiles-"));
   afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
+  // A YAML document the tests break on purpose, at any depth.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Doc = Record<string, any>;
   const baseDoc = (): Doc => parseYaml(readFileSync(join(PROFILES_DIR, "default.yaml"), "utf8")) as Doc;
 

@@ -101,7 +101,7 @@ export function createFakeSocketFactory(options: { nowMs: () => number; pairingC
       },
       async logout() {
         socket.loggedOut = true;
-        socket.end(boomLike("Intentional Logout", DisconnectReason.loggedOut));
+        void socket.end(boomLike("Intentional Logout", DisconnectReason.loggedOut));
       },
       end(error: Error | undefined) {
         if (socket.ended) return;

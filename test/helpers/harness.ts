@@ -11,6 +11,7 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
+import { sharedRouterFactory } from "./shared-router.ts";
 
 /** 2026-03-02 10:00 Bogotá (15:00 UTC), a Monday and a business day. */
 export const MONDAY_10AM_BOGOTA_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
@@ -39,7 +40,7 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
   let counter = 0;
 
   const build = async () => {
-    const runtime = createRuntime({ env, clock });
+    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env, clock });
     const channel = createMemoryChannel({ id: options.channelId ?? "memory" });
     const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: `test-${counter}` });
     await bot.start();

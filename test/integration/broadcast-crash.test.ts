@@ -15,6 +15,7 @@ import { createRuntime } from "../../src/runtime.ts";
 import { announcementProgress, createAnnouncement } from "../../src/services/announcements.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
 const CHILD = join(PROJECT_ROOT, "test/integration/broadcast-child.ts");
@@ -35,7 +36,7 @@ afterEach(() => {
 
 /** The database with `count` subscribers and an announcement to all of them (now, or at `atMs`). */
 function prepare(count: number, atMs?: number): number {
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
   try {
     seedCitizens(runtime.db, { count, channel: "memory", nowMs: BASE_MS });
     const created = createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes 10 de marzo.", segment: { kind: "everyone" }, ...(atMs ? { scheduledAtMs: atMs } : {}) });
@@ -95,7 +96,7 @@ describe("broadcast crash safety (real processes)", () => {
     expect(counts.size).toBe(recipients);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
       expect(announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients, failed: 0, unreachable: 0 });
     } finally {
@@ -114,7 +115,7 @@ describe("broadcast crash safety (real processes)", () => {
     expect(counts.size).toBe(recipients);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
       expect(runtime.db.$client.prepare("select count(*) n from outbox").get()).toEqual({ n: recipients });
       expect(runtime.db.$client.prepare("select status, count(*) n from jobs where kind = 'announcement.release' group by status").all()).toEqual([{ status: "done", n: 1 }]);

@@ -1,7 +1,7 @@
 /**
  * Commitments in and out of CSV and the report: the minutes of a hearing imported all or nothing
  * (bad rows reported by line), an export that imports into another database and exports
- * identically, the report's figures from known data, and the `rinde commitments` CLI as a process.
+ * identically, the report's figures from known data, and the `rinde commitments` CLI (its entry, in-process).
  */
 import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

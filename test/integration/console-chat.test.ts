@@ -1,6 +1,9 @@
 /**
- * The console channel end to end, as real processes: `npm run chat` fed by a script, a running bot
- * that delivers what the CLI writes, and configuration errors that exit without a stack trace.
+ * The console channel end to end, as real processes of the built entry (bin/start.mjs, what
+ * `npm start` and `npm run chat` run): a scripted chat, a running bot that delivers what the CLI
+ * writes from another process, and configuration errors that exit without a stack trace. The
+ * CLI commands themselves run in-process (test/helpers/cli.ts); bin/rinde.mjs is run as a process
+ * once, for its exit code.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -8,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
-import { runRinde } from "../helpers/cli.ts";
+import { runCliInProcess, runRinde } from "../helpers/cli.ts";
 
-const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-const MAIN = join(PROJECT_ROOT, "src/main.ts");
-const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
+const START = join(PROJECT_ROOT, "bin/start.mjs");
+const RINDE = join(PROJECT_ROOT, "bin/rinde.mjs");
+const NODE = process.execPath;
 
 describe("console chat and CLI", () => {
   let dir: string;
@@ -23,18 +26,18 @@ describe("console chat and CLI", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) => spawnSync(TSX, [CLI, ...args], { env, encoding: "utf8", timeout: 30_000 });
+  const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: env.RINDE_DB!, RINDE_PROFILE: "default" } });
 
-  it("runs a scripted conversation on a SQLite file and ends cleanly at end of input", () => {
+  it("runs a scripted conversation on a SQLite file and ends cleanly at end of input", async () => {
     const script = ["hola", "1", "El parque de mi barrio no tiene alumbrado y es peligroso de noche", "1", "1", "menu", "3"].join("\n");
-    const run = spawnSync(TSX, [MAIN, "--console"], { env, input: `${script}\n`, encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(NODE, [START, "--console"], { env, input: `${script}\n`, encoding: "utf8", timeout: 60_000 });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("¿Nos autoriza");
     expect(run.stdout).toMatch(/Número de radicado: RC-\d{4}-000001/);
     expect(run.stdout).toContain("Sus preguntas:");
     // Replies come out in order: the receipt before the list of questions.
     expect(run.stdout.indexOf("Número de radicado")).toBeLessThan(run.stdout.indexOf("Sus preguntas:"));
-    const list = cli("questions", "list", "--json");
+    const list = await cli("questions", "list", "--json");
     expect(list.status).toBe(0);
     const rows = JSON.parse(list.stdout) as { reference: string; status: string; deadline: string }[];
     expect(rows).toHaveLength(1);
@@ -42,7 +45,7 @@ describe("console chat and CLI", () => {
   });
 
   it("delivers an answer written by the CLI to the running console chat without a restart", async () => {
-    const bot = spawn(TSX, [MAIN, "--console"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const bot = spawn(NODE, [START, "--console"], { env, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     bot.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     const waitFor = async (pattern: RegExp, timeoutMs = 20_000) => {
@@ -56,7 +59,7 @@ describe("console chat and CLI", () => {
     try {
       for (const line of ["hola", "1", "Necesito información sobre los subsidios de vivienda para mi familia", "1", "1"]) bot.stdin.write(`${line}\n`);
       const reference = (await waitFor(/RC-\d{4}-\d{6}/))[0];
-      const answer = cli("questions", "answer", reference, "--text", "Puede inscribirse en la convocatoria que abre el 1 de abril.");
+      const answer = await cli("questions", "answer", reference, "--text", "Puede inscribirse en la convocatoria que abre el 1 de abril.");
       expect(answer.status, answer.stderr).toBe(0);
       await waitFor(/Puede inscribirse en la convocatoria/);
       expect(out).toContain(`Respuesta a su pregunta ${reference}`);
@@ -67,7 +70,7 @@ describe("console chat and CLI", () => {
     expect(bot.exitCode).toBe(0);
   });
 
-  /** The CLI in-process on the same database (the executable itself is exercised above). */
+  /** The CLI in-process on a database it creates first, as `rinde db init` would. */
   const rinde = async (...args: string[]) => {
     if (!existsSync(env.RINDE_DB!)) await runRinde(["db", "init"], { RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" });
     return runRinde(args, { RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" });
@@ -82,6 +85,9 @@ describe("console chat and CLI", () => {
     expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
     const badRole = await rinde("officials", "add", "--name", "Ana", "--role", "boss");
     expect(badRole.stderr).toBe("rinde: --role: «boss» no existe.\n");
+    // The same failure seen by a shell: the `rinde` executable exits 1 with the one line.
+    const shell = spawnSync(NODE, [RINDE, "questions", "answer", "RC-2026-999999", "--text", "x"], { env, encoding: "utf8", timeout: 30_000 });
+    expect([shell.status, shell.stderr.trim()]).toEqual([1, "rinde: No existe una pregunta con ese radicado."]);
   });
 
   it("manages officials and offices from the CLI", async () => {
@@ -97,12 +103,12 @@ describe("console chat and CLI", () => {
   });
 
   it("exits with a clear message, and no stack trace, on a bad environment variable", () => {
-    const run = spawnSync(TSX, [MAIN, "--console"], { env: { ...env, RINDE_LOG_LEVEL: "loud" }, input: "", encoding: "utf8", timeout: 30_000 });
+    const run = spawnSync(NODE, [START, "--console"], { env: { ...env, RINDE_LOG_LEVEL: "loud" }, input: "", encoding: "utf8", timeout: 30_000 });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("RINDE_LOG_LEVEL");
     expect(run.stderr).toContain("Use one of fatal, error, warn, info");
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    const badProfile = spawnSync(TSX, [MAIN, "--console"], { env: { ...env, RINDE_PROFILE: "atlantis" }, input: "", encoding: "utf8", timeout: 30_000 });
+    const badProfile = spawnSync(NODE, [START, "--console"], { env: { ...env, RINDE_PROFILE: "atlantis" }, input: "", encoding: "utf8", timeout: 30_000 });
     expect(badProfile.status).toBe(2);
     expect(badProfile.stderr).toContain("no profile named 'atlantis'");
   });

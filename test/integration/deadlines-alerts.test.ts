@@ -12,6 +12,7 @@ import { deadlineJobHandlers } from "../../src/services/deadlines.ts";
 import { answerQuestion, reassignQuestion } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { addOfficial, addStaff, bogota, outboxKeys, runAt, textsTo } from "./deadlines-helpers.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 const ANA = "ana";
 const REMINDER = "Recordatorio";
@@ -143,7 +144,7 @@ describe("two schedulers on one database", () => {
   beforeEach(async () => {
     h = await createHarness();
     addStaff(h);
-    other = createRuntime({ env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    other = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
     otherScheduler = createScheduler({ db: other.db, repos: other.app.repos, clock: h.clock, logger: silentLogger, workerId: "other-process", handlers: deadlineJobHandlers(other.app) });
   });
   afterEach(async () => {

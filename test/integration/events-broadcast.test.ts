@@ -16,6 +16,7 @@ import { announcementProgress, createAnnouncement, previewAnnouncement } from ".
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 let dir: string;
 const clock = createManualClock(bogota("2026-03-02", "10:00"));
@@ -35,7 +36,7 @@ afterEach(async () => {
 
 /** A bot process on the shared database with a memory channel (rate limits as given). */
 async function startBot(capabilities: Partial<ChannelCapabilities> = {}, workerId = "w1"): Promise<{ runtime: Runtime; bot: Bot; channel: MemoryChannel }> {
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
   const channel = createMemoryChannel({ capabilities });
   // Long poll intervals: the test drives every pass itself.
   const bot = createBot(runtime, [channel], { pollIntervalMs: 60_000, schedulerIntervalMs: 60_000, workerId });

@@ -11,6 +11,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { runRinde } from "../helpers/cli.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 let dir: string;
 let env: Record<string, string>;
@@ -35,7 +36,7 @@ describe("events and announcements CLI", () => {
     expect(refused.stderr).toContain("La fecha y hora de inicio ya pasaron");
     expect(refused.stderr).toContain("La hora de fin debe ser después de la hora de inicio");
 
-    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }) });
+    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }) });
     seedCitizens(runtime.db, { count: 7, channel: "memory", nowMs: Date.now(), subscription: { kind: "topic", key: "salud" } });
     seedCitizens(runtime.db, { count: 3, channel: "memory", prefix: "d", nowMs: Date.now(), subscription: { kind: "district", key: "comuna-2" } });
     runtime.close();

@@ -15,6 +15,7 @@ import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { cancelCommitment, postProgress, recordCommitment } from "../../src/services/commitments.ts";
 import { planContextOf, publishAnswerReport, readPlanFile, recordPlanProgress, storePlan } from "../../src/services/plan/index.ts";
 import { bogota } from "../helpers/scenario.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 export { bogota };
 export const CLI: Actor = { kind: "cli" };
@@ -34,7 +35,7 @@ export interface PlanWorld {
 export function createPlanWorld(profile: string, start: string): PlanWorld {
   const dir = mkdtempSync(join(tmpdir(), "rinde-plan-"));
   const clock = createManualClock(bogota(start, "10:00"));
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: profile }), clock });
+  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: profile }), clock });
   return {
     dir,
     clock,

@@ -3,6 +3,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { reassignQuestion } from "../../src/services/questions.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 const TEXT = "Quiero saber qué pasa con el kiosco vive digital del parque lineal, lleva meses cerrado";
 
@@ -43,7 +44,7 @@ describe("routing dialogue and learning", () => {
     const reference = /RC-\d{4}-\d{6}/.exec(receipt.at(-1)!.text)![0];
 
     // The CLI is another process on the same database file.
-    const cli = createRuntime({ env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    const cli = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
     expect(reassignQuestion(cli.app, { kind: "cli" }, reference, target, "Los kioscos son del programa de cultura digital").ok).toBe(true);
     cli.close();
 

@@ -1,20 +1,18 @@
 /**
- * `rinde status` as a real process (the executable, not the in-process runner of test/cli/) over a
- * SQLite file another process wrote: the pending outbox
+ * `rinde status` over a SQLite file another runtime wrote (the CLI runner in-process): the pending outbox
  * by priority (replies before bulk, with the oldest due time) and the scheduler's jobs by kind and
  * status (with the next run of pending ones), as text and with --json.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime } from "../../src/runtime.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
-const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
 const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
 const HOUR_MS = 3_600_000;
 
@@ -34,11 +32,11 @@ describe("rinde status", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) => spawnSync(TSX, [CLI, ...args], { env, encoding: "utf8", timeout: 30_000 });
+  const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: env.RINDE_DB!, RINDE_PROFILE: "default" } });
 
   /** What a running bot leaves behind: replies and a bulk sending waiting, jobs pending, done and failed. */
   function seed(): void {
-    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
+    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
     const { outbox, jobs } = runtime.app.repos;
     outbox.enqueue({ idempotencyKey: "r1", channel: "telegram", address: "42", payload: { text: "respuesta" } }, NOW_MS - HOUR_MS);
     outbox.enqueue({ idempotencyKey: "r2", channel: "telegram", address: "43", payload: { text: "respuesta" } }, NOW_MS);
@@ -57,9 +55,9 @@ describe("rinde status", () => {
     runtime.close();
   }
 
-  it("--json lists the pending outbox per channel and priority and the jobs by kind and status", () => {
+  it("--json lists the pending outbox per channel and priority and the jobs by kind and status", async () => {
     seed();
-    const run = cli("status", "--json");
+    const run = await cli("status", "--json");
     expect(run.status, run.stderr).toBe(0);
     const status = JSON.parse(run.stdout) as StatusJson;
     expect(status.outboxPending).toEqual([
@@ -78,26 +76,26 @@ describe("rinde status", () => {
     expect(status.connections).toEqual([]);
   });
 
-  it("prints the same as tables in Spanish with local times, says (ninguno) on an empty database, and refuses a missing one", () => {
-    const missing = cli("status");
+  it("prints the same as tables in Spanish with local times, says (ninguno) on an empty database, and refuses a missing one", async () => {
+    const missing = await cli("status");
     expect(missing.status).toBe(1);
     expect(missing.stderr).toBe(`rinde: No existe la base de datos ${env.RINDE_DB}. Revise RINDE_DB, o créela con \`rinde db init\` (o \`npm start\`).\n`);
-    expect(cli("db", "init").status).toBe(0);
-    const empty = cli("status");
+    expect((await cli("db", "init")).status).toBe(0);
+    const empty = await cli("status");
     expect(empty.status, empty.stderr).toBe(0);
     expect(empty.stdout).toContain(`base de datos  ${env.RINDE_DB}\n`);
     expect(empty.stdout).toMatch(/mensajes por enviar, por prioridad:\n\(ninguno\)/);
     expect(empty.stdout).toMatch(/trabajos programados:\n\(ninguno\)/);
 
     seed();
-    const run = cli("status");
+    const run = await cli("status");
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/mensajes por enviar, por prioridad:\ncanal\s+prioridad\s+cantidad\s+el más antiguo\n[- ]+\ntelegram\s+0 \(respuestas\)\s+2\s+lun 2 mar 2026 09:00\ntelegram\s+1 \(masivos\)\s+3\s+lun 2 mar 2026 10:00\n/);
     expect(run.stdout).toMatch(/trabajos programados:\ntipo\s+estado\s+cantidad\s+próxima ejecución\n[- ]+\n/);
     expect(run.stdout).toMatch(/\ndeadline\.alert\s+pendiente\s+2\s+lun 2 mar 2026 12:00\n/);
     expect(run.stdout).toMatch(/\nsurvey\.question_answered\s+hecho\s+1\n/);
     expect(run.stdout).toMatch(/conexiones:\n\(ninguno\)/);
-    const english = cli("status", "--lang", "en");
+    const english = await cli("status", "--lang", "en");
     expect(english.stdout).toMatch(/\ndeadline\.alert\s+pending\s+2\s+Mon 2 Mar 2026 12:00\n/);
   });
 });

@@ -26,6 +26,7 @@ import {
   runJobs,
   runs,
 } from "./surveys-helpers.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 const ANA = "ana";
 const BETO = "beto";
@@ -342,7 +343,7 @@ describe("two processes on one database", () => {
     for (const address of addresses) await consentedCitizen(h, address);
     await h.bot.scheduler.stop();
     expect(sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } })).toMatchObject({ ok: true, invited: 6 });
-    const other = createRuntime({ env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    const other = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
     const otherBot = createBot(other, [createMemoryChannel()], { workerId: "other-process" });
     try {
       h.clock.advanceMs(3 * MINUTE_MS);

@@ -18,6 +18,7 @@ import { createRuntime } from "../../src/runtime.ts";
 import { createFakeTelegramApi } from "../fakes/telegram-bot-api.ts";
 import { createTelegramHarness, type TelegramHarness } from "./telegram-harness.ts";
 import { inboundKey } from "../../src/db/repositories/inbound.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 const ANA = 1001;
 const BETO = 1002;
@@ -141,7 +142,7 @@ describe("Telegram start-up", () => {
   it("a token Telegram rejects is a clear configuration error", async () => {
     const fake = await createFakeTelegramApi();
     const dir = mkdtempSync(join(tmpdir(), "rinde-tg-"));
-    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_API_ROOT: fake.apiRoot }) });
+    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_API_ROOT: fake.apiRoot }) });
     try {
       const channel = await createTelegram(runtime);
       await expect(channel.start(async () => undefined)).rejects.toThrow(/Telegram rejected TELEGRAM_BOT_TOKEN \(401 Unauthorized\)/);

@@ -20,6 +20,7 @@ import { createBot, createWhatsApp, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { boomLike, createFakeSocketFactory, incoming, type FakeSocketFactory, type IncomingInput, type SentWhatsAppMessage } from "../fakes/baileys-socket.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
 const CITIZEN = "573001112233@s.whatsapp.net";
 const HEAD = "573005550001@s.whatsapp.net";
@@ -70,7 +71,7 @@ function manualTimers() {
 async function start(env: Record<string, string> = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-wa-"));
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }), clock });
+  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }), clock });
   const fake = createFakeSocketFactory({ nowMs: () => clock.nowMs() });
   const timers = manualTimers();
   const pairing: PairingEvent[] = [];

@@ -16,7 +16,7 @@ import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 import { dueDateLines, runExtend, storyJson } from "./deadlines.ts";
 import { runQuestionPublish } from "./publication.ts";
-import { runQuestionsReport } from "./surveys.ts";
+import { runQuestionsReport } from "./questions-report.ts";
 
 const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn"];
 

@@ -6,7 +6,7 @@
 import { SEGMENT_SYNTAX, type PaperProblem, type QuestionResult } from "../../core/surveys/index.ts";
 import { optionLabelKeys } from "../../services/survey-definitions.ts";
 import { importPaperResponses, type ImportTarget } from "../../services/survey-import.ts";
-import { officeSatisfaction, surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/survey-results.ts";
+import { surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/survey-results.ts";
 import { sendSurvey, type SurveyError } from "../../services/surveys.ts";
 import { idArg, keyArg, optionalId, parse, readInputFile, required } from "../args.ts";
 import type { Cli } from "../context.ts";
@@ -182,21 +182,3 @@ function results(cli: Cli, args: string[]): void {
 
 export const surveyCommands: Record<string, Subcommand> = { list, send, import: importCsv, results, publish: (cli, args) => runSurveyPublish(cli.runtime, args) };
 
-/** `rinde questions report`: per office, answered questions and what citizens said about the answers. */
-export function runQuestionsReport(cli: Cli, args: string[]): void {
-  const { values } = parse(args, { office: { type: "string" }, json: { type: "boolean" } });
-  const officeKey = optionalOffice(cli, values.office);
-  const report = officeSatisfaction(cli.runtime.app, officeKey);
-  if (values.json) return cli.json(report);
-  const surveyIds = [...cli.runtime.surveys.values()].filter((s) => s.trigger.kind === "question_answered").map((s) => s.id);
-  const rows = report.map((office) => {
-    const row: Record<string, unknown> = { office: office.officeKey, name: office.officeName, answered: office.answered };
-    for (const id of surveyIds) {
-      const h = office.surveys.find((s) => s.surveyId === id);
-      row[id] = !h || h.responses === 0 ? "–" : h.mean !== undefined ? `${h.mean?.toFixed(1) ?? "–"}/5 (n=${h.responses})` : `${percent(h.yesShare)} yes (n=${h.responses})`;
-    }
-    return row;
-  });
-  const headers = ["office", "name", "answered", ...surveyIds];
-  cli.out(table(rows, headers, headers, cli.t("none")));
-}

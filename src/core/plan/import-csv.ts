@@ -125,8 +125,8 @@ function readRow(cells: readonly string[], at: Partial<Record<Column, number>>, 
   const unmatched: string[] = [];
   for (const part of cell("responsible").split(/[/\n;]+/).map((p) => p.trim()).filter(Boolean)) {
     const key = matchOffice(part, options.offices);
-    if (key) offices.includes(key) || offices.push(key);
-    else unmatched.push(part);
+    if (!key) unmatched.push(part);
+    else if (!offices.includes(key)) offices.push(key);
   }
   if (unmatched.length && !options.defaultOffice) problem(`responsable: no office matches '${unmatched.join("', '")}' (use the profile's office names or --default-office)`);
   if (unmatched.length && options.defaultOffice && !offices.includes(options.defaultOffice)) offices.push(options.defaultOffice);

@@ -6,6 +6,7 @@ import { createCitizensRepo } from "./citizens.ts";
 import { createCommitmentsRepo } from "./commitments.ts";
 import { createEventsRepo } from "./events.ts";
 import { createInboundRepo } from "./inbound.ts";
+import { createInboxRepo } from "./inbox.ts";
 import { createInvitesRepo } from "./invites.ts";
 import { createJobsRepo } from "./jobs.ts";
 import { createOfficesRepo } from "./offices.ts";
@@ -13,6 +14,9 @@ import { createOfficialsRepo } from "./officials.ts";
 import { createOutboxRepo } from "./outbox.ts";
 import { createPlanRepo } from "./plan.ts";
 import { createQuestionsRepo } from "./questions.ts";
+import { createQuestionsReportRepo } from "./questions-report.ts";
+import { createStaffAuditRepo } from "./staff-audit.ts";
+import { createStaffAuthRepo } from "./staff-auth.ts";
 import { createStaffConversationsRepo } from "./staff-conversations.ts";
 import { createSubscriptionsRepo } from "./subscriptions.ts";
 import { createSurveysRepo } from "./surveys.ts";
@@ -28,6 +32,7 @@ export function createRepos(db: Db) {
     commitments: createCommitmentsRepo(db),
     events: createEventsRepo(db),
     inbound: createInboundRepo(db),
+    inbox: createInboxRepo(db),
     invites: createInvitesRepo(db),
     jobs: createJobsRepo(db),
     offices: createOfficesRepo(db),
@@ -35,6 +40,9 @@ export function createRepos(db: Db) {
     outbox: createOutboxRepo(db),
     plan: createPlanRepo(db),
     questions: createQuestionsRepo(db),
+    questionsReport: createQuestionsReportRepo(db),
+    staffAudit: createStaffAuditRepo(db),
+    staffAuth: createStaffAuthRepo(db),
     staffConversations: createStaffConversationsRepo(db),
     subscriptions: createSubscriptionsRepo(db),
     surveys: createSurveysRepo(db),

@@ -4,7 +4,6 @@
  * (events, survey responses, questions, commitment updates). Windows are `[fromMs, toMs)` UTC.
  */
 import { and, asc, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
-import type { PlanDefinition } from "../../core/plan/definition.ts";
 import type { Db } from "../client.ts";
 import { answerReports, commitments, commitmentUpdates, eventDistricts, eventRsvps, events, eventTopics, planProgress, plans, questions, surveyResponses, surveyRuns } from "../schema.ts";
 

@@ -2,12 +2,17 @@
  * `rinde plan import FILE.csv`: the seeds' spreadsheet layout turned into a plan YAML for review
  * (every activity `manual` until staff declare what Rinde measures), checked like a loaded plan.
  */
-import { stringify } from "yaml";
+import { createRequire } from "node:module";
 import { ConfigError } from "../../config/errors.ts";
 import { importPlanCsv, type CsvProblem } from "../../core/plan/import-csv.ts";
 import type { PlanDefinition } from "../../core/plan/index.ts";
 import type { AppContext } from "../context.ts";
 import { parsePlan, planContextOf } from "./load.ts";
+
+// `yaml` is loaded only by this command, not by every start of the bot and the CLI.
+function stringify(value: unknown, options: { lineWidth: number }): string {
+  return (createRequire(import.meta.url)("yaml") as typeof import("yaml")).stringify(value, options);
+}
 
 export type CsvImportOutcome = { ok: true; plan: PlanDefinition; yaml: string } | { ok: false; problems: CsvProblem[] };
 

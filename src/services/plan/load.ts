@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parseYamlCached } from "../../config/yaml.ts";
 import { ConfigError, formatZodIssues } from "../../config/errors.ts";
 import { actorLabel, type Actor } from "../../core/authorization.ts";
 import { canActOnPlan, checkPlan, planSchema, type PlanContext, type PlanDefinition } from "../../core/plan/index.ts";
@@ -43,7 +43,7 @@ export function readPlanFile(path: string, context: PlanContext): { plan: PlanDe
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYamlCached(text);
   } catch (error) {
     throw new ConfigError("plan_yaml", `${path}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }

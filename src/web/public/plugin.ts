@@ -11,8 +11,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../config/env.ts";
 import { Eta } from "eta";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../services/context.ts";
@@ -21,7 +21,8 @@ import { buildDataset, datasetCsv, datasetJson, dictionaryOf, DATASET_NAMES, typ
 import { eventsIcs } from "../../services/transparency/events-feed.ts";
 import { createPages, type PageResult } from "./pages.ts";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+// From the repository root, so the same path works from src/ (tsx) and from the dist/ bundle.
+const HERE = join(PROJECT_ROOT, "src/web/public");
 export const PUBLIC_CSS = readFileSync(join(HERE, "publico.css"), "utf8");
 const CACHE_LIMIT = 500;
 export const CACHE_CONTROL = "public, max-age=60";

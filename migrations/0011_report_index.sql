@@ -1,0 +1,1 @@
+CREATE INDEX `survey_runs_question` ON `survey_runs` (`question_id`);

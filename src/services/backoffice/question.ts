@@ -1,0 +1,195 @@
+/**
+ * The question page of the back-office (issue 14): what an official needs to act (text, files,
+ * timeline with who and when, due-date explanation, the extension limit) and the actions, each
+ * through the same services as the chat and the CLI. A web action is one transaction that also
+ * writes the audit log and the form's idempotency key, so a double submit acts once.
+ */
+import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorization.ts";
+import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
+import { deadlineState, type DeadlineState } from "../../core/deadlines.ts";
+import { parseReference } from "../../core/reference.ts";
+import type { AttachmentRow } from "../../db/repositories/attachments.ts";
+import type { OfficialRow } from "../../db/repositories/officials.ts";
+import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
+import { dueDateText, officeName, render, type AppContext } from "../context.ts";
+import { dueDateStory, type DueDateStory } from "../due-date-story.ts";
+import { extendQuestion, type ExtendError } from "../extension.ts";
+import { answerQuestion, MAX_ANSWER_LENGTH, reassignQuestion, requestInfo, type QuestionError } from "../questions.ts";
+import { runFormAction, type FormContext, type FormOutcome, type WorkResult } from "./form-action.ts";
+import { businessDaysLeft } from "./inbox.ts";
+
+export const MAX_NOTE_LENGTH = 4000;
+
+export interface TimelineEntry {
+  id: number;
+  kind: string;
+  atMs: number;
+  /** `citizen`, `system`, `cli` or the official's name. */
+  who: string;
+  whoKind: "citizen" | "system" | "cli" | "official";
+  data: Record<string, unknown>;
+}
+
+export interface QuestionDetail {
+  question: QuestionRow;
+  officeName: string;
+  attachments: AttachmentRow[];
+  timeline: TimelineEntry[];
+  story: DueDateStory;
+  deadline: DeadlineState;
+  businessDaysLeft: number;
+  today: LocalDate;
+  assignee: OfficialRow | undefined;
+  /** Officials of the question's office (for "assign to"). */
+  colleagues: OfficialRow[];
+  offices: { key: string; name: string }[];
+  /** What the viewer may do here. */
+  may: { act: boolean; note: boolean };
+  citizenLocale: string;
+}
+
+export type DetailOutcome = { ok: true; detail: QuestionDetail } | { ok: false; error: "question_not_found" | "not_allowed" };
+
+function timelineOf(app: AppContext, history: readonly QuestionEventRow[]): TimelineEntry[] {
+  const names = new Map<number, string>();
+  return history.map((event) => {
+    const official = /^official:(\d+)$/.exec(event.actor);
+    let who = event.actor;
+    let whoKind: TimelineEntry["whoKind"] = event.actor === "citizen" ? "citizen" : event.actor === "cli" ? "cli" : "system";
+    if (official) {
+      const id = Number(official[1]);
+      if (!names.has(id)) names.set(id, app.repos.officials.get(id)?.name ?? `#${id}`);
+      who = names.get(id)!;
+      whoKind = "official";
+    }
+    return { id: event.id, kind: event.kind, atMs: event.atMs, who, whoKind, data: JSON.parse(event.data) as Record<string, unknown> };
+  });
+}
+
+export function questionDetail(app: AppContext, actor: Actor, referenceInput: string): DetailOutcome {
+  const reference = parseReference(referenceInput);
+  const question = reference ? app.repos.questions.byReference(reference) : undefined;
+  if (!question) return { ok: false, error: "question_not_found" };
+  if (!canActOnQuestion(actor, "view", question.officeKey)) return { ok: false, error: "not_allowed" };
+  const history = app.repos.questions.history(question.id);
+  const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
+  const closed = question.status === "answered" || question.status === "withdrawn";
+  return {
+    ok: true,
+    detail: {
+      question,
+      officeName: officeName(app, question.officeKey),
+      attachments: app.repos.attachments.forQuestion(question.id),
+      timeline: timelineOf(app, history),
+      story: dueDateStory(app, question, history),
+      deadline: deadlineState({ status: question.status, dueDate: question.dueDate, today, dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
+      businessDaysLeft: businessDaysLeft(app, today, question.dueDate),
+      today,
+      assignee: question.assignedTo ? app.repos.officials.get(question.assignedTo) : undefined,
+      colleagues: app.repos.officials.list({ officeKey: question.officeKey }).filter((o) => o.role === "official" || o.role === "head"),
+      offices: app.repos.offices
+        .list()
+        .filter((o) => o.active && o.key !== question.officeKey)
+        .map((o) => ({ key: o.key, name: o.name })),
+      may: { act: !closed && canActOnQuestion(actor, "answer", question.officeKey), note: canActOnQuestion(actor, "note", question.officeKey) },
+      citizenLocale: app.repos.citizens.get(question.citizenId)?.locale ?? "es",
+    },
+  };
+}
+
+/** Exactly what the citizen will receive if this answer is sent (their language, their radicado). */
+export function answerPreview(app: AppContext, actor: Actor, referenceInput: string, answer: string): { ok: true; text: string } | { ok: false; error: QuestionError } {
+  const detail = questionDetail(app, actor, referenceInput);
+  if (!detail.ok) return detail;
+  const { question, citizenLocale } = detail.detail;
+  if (!answer.trim()) return { ok: false, error: "empty_text" };
+  if (answer.length > MAX_ANSWER_LENGTH) return { ok: false, error: "text_too_long" };
+  return {
+    ok: true,
+    text: render(app, citizenLocale, "notify.answer", {
+      reference: question.reference,
+      officeName: officeName(app, question.officeKey),
+      dueDateText: dueDateText(question.dueDate, citizenLocale),
+      answer: answer.trim(),
+    }),
+  };
+}
+
+export type ActionError = QuestionError | ExtendError | "unknown_official";
+export type ActionOutcome = FormOutcome<ActionError>;
+export type { FormContext };
+
+function runAction(app: AppContext, actor: Actor, action: string, reference: string, form: FormContext, work: () => WorkResult<ActionError>): ActionOutcome {
+  return runFormAction(app, actor, action, reference, form, work);
+}
+
+const stateOf = (q: QuestionRow) => ({ status: q.status, officeKey: q.officeKey, dueDate: q.dueDate, assignedTo: q.assignedTo });
+
+function current(app: AppContext, reference: string): QuestionRow | undefined {
+  const canonical = parseReference(reference);
+  return canonical ? app.repos.questions.byReference(canonical) : undefined;
+}
+
+export function webAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): ActionOutcome {
+  return runAction(app, actor, "question.answer", reference, form, () => {
+    const before = current(app, reference);
+    const result = answerQuestion(app, actor, reference, text);
+    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), answerLength: text.trim().length } } : result;
+  });
+}
+
+export function webReassign(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string, form: FormContext): ActionOutcome {
+  return runAction(app, actor, "question.reassign", reference, form, () => {
+    const before = current(app, reference);
+    const result = reassignQuestion(app, actor, reference, toOfficeKey, reason);
+    if (result.ok) app.repos.inbox.assign(result.question.id, null, app.clock.nowMs());
+    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim() } } : result;
+  });
+}
+
+export function webRequestInfo(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): ActionOutcome {
+  return runAction(app, actor, "question.request_info", reference, form, () => {
+    const before = current(app, reference);
+    const result = requestInfo(app, actor, reference, text);
+    return result.ok ? { ok: true, before: before && stateOf(before), after: stateOf(result.question) } : result;
+  });
+}
+
+export function webExtend(app: AppContext, actor: Actor, reference: string, date: string, reason: string, form: FormContext): ActionOutcome {
+  return runAction(app, actor, "question.extend", reference, form, () => {
+    const before = current(app, reference);
+    const result = extendQuestion(app, actor, reference, date, reason);
+    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim(), limit: result.limitDate } } : result;
+  });
+}
+
+/** An internal note: kept in the question's history, never sent to the citizen. */
+export function webNote(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): ActionOutcome {
+  return runAction(app, actor, "question.note", reference, form, () => {
+    const question = current(app, reference);
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "note", question.officeKey)) return { ok: false, error: "not_allowed" };
+    if (!text.trim()) return { ok: false, error: "empty_text" };
+    if (text.length > MAX_NOTE_LENGTH) return { ok: false, error: "text_too_long" };
+    app.repos.questions.addEvent(question.id, "note", actorLabel(actor), app.clock.nowMs(), { text: text.trim() });
+    return { ok: true, after: { noteLength: text.trim().length } };
+  });
+}
+
+/** Assigns the question to an active official (or head) of its office; `null` unassigns. */
+export function webAssign(app: AppContext, actor: Actor, reference: string, officialId: number | null, form: FormContext): ActionOutcome {
+  return runAction(app, actor, "question.assign", reference, form, () => {
+    const question = current(app, reference);
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
+    if (question.status === "answered" || question.status === "withdrawn") return { ok: false, error: "already_closed" };
+    if (officialId !== null) {
+      const assignee = app.repos.officials.get(officialId);
+      if (!assignee?.active || assignee.officeKey !== question.officeKey) return { ok: false, error: "unknown_official" };
+    }
+    const nowMs = app.clock.nowMs();
+    app.repos.inbox.assign(question.id, officialId, nowMs);
+    app.repos.questions.addEvent(question.id, "assigned", actorLabel(actor), nowMs, { to: officialId });
+    return { ok: true, before: { assignedTo: question.assignedTo }, after: { assignedTo: officialId } };
+  });
+}

@@ -1,0 +1,83 @@
+/** Pregunta: one question, its timeline and the actions on it. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import {
+  answerPreview,
+  questionDetail,
+  webAnswer,
+  webAssign,
+  webExtend,
+  webNote,
+  webReassign,
+  webRequestInfo,
+  type ActionOutcome,
+} from "../../services/backoffice/question.ts";
+import { renderView, sendPage } from "../render.ts";
+import type { WebDeps } from "../server.ts";
+import { staffOf } from "../session.ts";
+
+const key = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+const text = (max: number) => z.string().max(max * 2);
+const forms = {
+  responder: z.object({ _idem: key, texto: text(20_000) }),
+  reasignar: z.object({ _idem: key, oficina: z.string().max(64), motivo: text(2000) }),
+  "pedir-informacion": z.object({ _idem: key, texto: text(2000) }),
+  prorrogar: z.object({ _idem: key, fecha: z.string().max(10), motivo: text(2000) }),
+  nota: z.object({ _idem: key, texto: text(4000) }),
+  asignar: z.object({ _idem: key, funcionario: z.string().regex(/^(\d{1,9})?$/) }),
+} as const;
+type FormName = keyof typeof forms;
+
+/** History kinds with a text in locales (web.timeline); others are shown by their code. */
+const TIMELINE_KINDS = ["filed", "reassigned", "info_requested", "info_provided", "extended", "answered", "note", "assigned", "escalated", "withdrawn", "due_date_recomputed", "term_moved", "answered_at_event"];
+const FLASHES = new Set(["responder", "reasignar", "pedir-informacion", "prorrogar", "nota", "asignar", "duplicado"]);
+
+export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): void {
+  const { app } = deps;
+  const csrf = { preHandler: admin.csrfProtection };
+
+  const page = async (request: FastifyRequest, reply: FastifyReply, reference: string, extra: { form?: FormName; error?: string; values?: Record<string, string>; limitDate?: string; flash?: string } = {}, status = 200) => {
+    const staff = staffOf(request);
+    const result = await questionDetail(app, staff.actor, reference);
+    if (!result.ok) return sendPage(request, reply, deps, "error", { title: "errors.title", message: `errors.${result.error}` }, result.error === "not_allowed" ? 403 : 404);
+    return sendPage(request, reply, deps, "question", { title: "question.title", timelineKinds: TIMELINE_KINDS, d: result.detail, form: extra.form, error: extra.error, values: extra.values ?? {}, limitDate: extra.limitDate, flash: extra.flash }, status);
+  };
+
+  admin.get<{ Params: { ref: string }; Querystring: { hecho?: string } }>("/preguntas/:ref", async (request, reply) => {
+    const flash = request.query.hecho && FLASHES.has(request.query.hecho) ? request.query.hecho : undefined;
+    return page(request, reply, request.params.ref, { flash });
+  });
+
+  admin.post<{ Params: { ref: string } }>("/preguntas/:ref/vista-previa", csrf, async (request, reply) => {
+    const staff = staffOf(request);
+    const body = z.object({ texto: text(20_000) }).safeParse(request.body);
+    const result = body.success ? await answerPreview(app, staff.actor, request.params.ref, body.data.texto) : ({ ok: false, error: "text_too_long" } as const);
+    const html = renderView(request, reply, deps, "partials/preview", { result });
+    return reply.type("text/html; charset=utf-8").send(html);
+  });
+
+  const action = <F extends FormName>(name: F, run: (request: FastifyRequest, reference: string, form: z.infer<(typeof forms)[F]>, ctx: { key: string; redirectTo: string }) => ActionOutcome | Promise<ActionOutcome>) => {
+    admin.post<{ Params: { ref: string } }>(`/preguntas/:ref/${name}`, csrf, async (request, reply) => {
+      const reference = request.params.ref;
+      const values = Object.fromEntries(Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+      const parsed = forms[name].safeParse(request.body);
+      if (!parsed.success) return page(request, reply, reference, { form: name, error: "invalid_form", values }, 422);
+      const redirectTo = `/admin/preguntas/${encodeURIComponent(reference)}`;
+      const outcome = await run(request, reference, parsed.data as z.infer<(typeof forms)[F]>, { key: parsed.data._idem, redirectTo });
+      if (outcome.ok) {
+        if (!outcome.duplicate) deps.onEffects();
+        return reply.redirect(`${outcome.redirectTo}?hecho=${outcome.duplicate ? "duplicado" : name}`, 303);
+      }
+      const status = outcome.error === "not_allowed" ? 403 : outcome.error === "question_not_found" ? 404 : 422;
+      return page(request, reply, reference, { form: name, error: outcome.error, values, limitDate: outcome.limitDate }, status);
+    });
+  };
+
+  const actor = (request: FastifyRequest) => staffOf(request).actor;
+  action("responder", (r, ref, f, ctx) => webAnswer(app, actor(r), ref, f.texto, ctx));
+  action("reasignar", (r, ref, f, ctx) => webReassign(app, actor(r), ref, f.oficina, f.motivo, ctx));
+  action("pedir-informacion", (r, ref, f, ctx) => webRequestInfo(app, actor(r), ref, f.texto, ctx));
+  action("prorrogar", (r, ref, f, ctx) => webExtend(app, actor(r), ref, f.fecha, f.motivo, ctx));
+  action("nota", (r, ref, f, ctx) => webNote(app, actor(r), ref, f.texto, ctx));
+  action("asignar", (r, ref, f, ctx) => webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx));
+}

@@ -1,0 +1,221 @@
+/**
+ * `rinde questions report` on a seeded database: questions filed, answered on time and late,
+ * extended, overdue, reassigned, waiting for the citizen, before and after the period, with answer
+ * surveys; every figure checked against values computed by hand below, then the drill-down, the
+ * CSV and the JSON. Through the real services and the CLI entry (in-process), on a real SQLite file.
+ *
+ * Calendar used for the hand computations (Colombia, 2026): Monday 23 March (San José) and
+ * Thursday–Friday 2–3 April (Holy Week) are holidays. A general petition filed Monday 2 March has
+ * 15 business days: 3–6 (4), 9–13 (9), 16–20 (14), 24 (15) → due 2026-03-24.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadEnv } from "../../src/config/env.ts";
+import { createManualClock } from "../../src/core/clock.ts";
+import { buildQuestionsReport, median, percentile, questionState, type ReportQuestion } from "../../src/core/questions-report.ts";
+import { createBusinessCalendar } from "../../src/core/calendar/index.ts";
+import { inTransaction } from "../../src/db/client.ts";
+import { createRuntime, type Runtime } from "../../src/runtime.ts";
+import { extendQuestion } from "../../src/services/extension.ts";
+import { answerQuestion, fileQuestion, reassignQuestion, requestInfo } from "../../src/services/questions.ts";
+import { bindCli, type CliResult } from "../helpers/cli.ts";
+import { seedCitizens } from "../helpers/seed-citizens.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
+
+/** 10:00 in Bogotá (UTC−5) on a local date. */
+const at = (date: string) => Date.parse(`${date}T15:00:00Z`);
+const CLI = { from: "--from", to: "--to" };
+
+let dir: string;
+let runtime: Runtime;
+let cli: (...args: string[]) => Promise<CliResult>;
+const ref: Record<string, string> = {};
+
+function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
+  const app = rt.app;
+  const citizens = seedCitizens(rt.db, { count: 10, channel: "memory", nowMs: at("2026-02-20") });
+  let next = 0;
+  const file = (name: string, date: string, officeKey: string) => {
+    clock.setMs(at(date));
+    const result = inTransaction(rt.db, () => fileQuestion(app, { citizenId: citizens[next++]!, channel: "memory", text: `Pregunta ${name}`, officeKey, requestType: "general" }));
+    if (!result.ok) throw new Error(result.error);
+    ref[name] = result.question.reference;
+  };
+  const on = (date: string, work: () => { ok: boolean }) => {
+    clock.setMs(at(date));
+    const result = inTransaction(rt.db, work);
+    if (!result.ok) throw new Error(JSON.stringify(result));
+  };
+  const cliActor = { kind: "cli" } as const;
+  file("before", "2026-02-27", "salud");
+  for (const name of ["onTime", "late", "extended", "overdue", "moved", "waiting"]) file(name, "2026-03-02", "salud");
+  on("2026-03-03", () => reassignQuestion(app, cliActor, ref.moved!, "infraestructura", "Es de vías"));
+  on("2026-03-03", () => requestInfo(app, cliActor, ref.waiting!, "¿En qué barrio?"));
+  on("2026-03-04", () => answerQuestion(app, cliActor, ref.onTime!, "Respuesta"));
+  on("2026-03-05", () => answerQuestion(app, cliActor, ref.moved!, "Respuesta"));
+  file("withinTerm", "2026-03-20", "infraestructura");
+  on("2026-03-20", () => extendQuestion(app, cliActor, ref.extended!, "2026-04-10", "Falta una visita técnica"));
+  on("2026-03-25", () => answerQuestion(app, cliActor, ref.late!, "Respuesta"));
+  on("2026-03-30", () => answerQuestion(app, cliActor, ref.extended!, "Respuesta"));
+  file("after", "2026-04-01", "salud");
+  // Answer surveys: clarity 4 and 2 from the salud questions, one "yes" on resolved; one on a
+  // question outside the period, which must not count.
+  const sqlite = rt.db.$client;
+  const idOf = (name: string) => (sqlite.prepare("select id from questions where reference = ?").get(ref[name]) as { id: number }).id;
+  const answerSurvey = (surveyId: string, question: string, key: string, value: string) => {
+    const definition = JSON.stringify(rt.surveys.get(surveyId));
+    const run = sqlite
+      .prepare("insert into survey_runs (survey_id, survey_version, definition, trigger, question_id, office_key, deliver_after_ms, expires_at_ms, created_by, created_at_ms) values (?, 1, ?, 'question_answered', ?, 'salud', 0, 0, 'system', 0)")
+      .run(surveyId, definition, idOf(question)).lastInsertRowid;
+    const response = sqlite.prepare("insert into survey_responses (run_id, source, created_at_ms) values (?, 'chat', 0)").run(run).lastInsertRowid;
+    sqlite.prepare("insert into survey_answers (response_id, question_key, value, created_at_ms) values (?, ?, ?, 0)").run(response, key, value);
+    sqlite.prepare("insert into survey_answers (response_id, question_key, value, created_at_ms) values (?, 'comment', 'Gracias', 0)").run(response);
+  };
+  answerSurvey("answer_clarity", "onTime", "clear", "4");
+  answerSurvey("answer_clarity", "late", "clear", "2");
+  answerSurvey("answer_resolved", "onTime", "resolved", "yes");
+  answerSurvey("answer_clarity", "before", "clear", "1");
+  clock.setMs(at("2026-04-06"));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "rinde-report-"));
+  const env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
+  const clock = createManualClock(at("2026-02-20"));
+  runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv(env), clock });
+  seed(runtime, clock);
+  cli = bindCli({ env, clock });
+});
+afterAll(() => {
+  runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const MARCH = [CLI.from, "2026-03-01", CLI.to, "2026-03-31"];
+
+describe("rinde questions report", () => {
+  it("gives the hand-computed figures per office and in total", async () => {
+    const result = await cli("questions", "report", ...MARCH, "--json");
+    expect(result.stderr).toBe("");
+    const report = JSON.parse(result.stdout) as { from: string; to: string; asOf: string; offices: Record<string, unknown>[]; total: Record<string, unknown> };
+    expect([report.from, report.to, report.asOf]).toEqual(["2026-03-01", "2026-03-31", "2026-04-06"]);
+    const salud = report.offices.find((o) => o.officeKey === "salud");
+    // salud keeps onTime (answered 03-04, 2 business days), late (03-25 > 03-24, 16 days),
+    // extended (due 04-10 after the extension, answered 03-30, 19 days), overdue, waiting; moved left.
+    expect(salud).toMatchObject({
+      received: 5,
+      answeredOnTime: 2,
+      answeredLate: 1,
+      openWithinTerm: 0,
+      overdue: 1,
+      waitingForCitizen: 1,
+      withdrawn: 0,
+      extended: 1,
+      transferred: 1,
+      onTimeRate: 0.5, // 2 ÷ (3 answered + 1 overdue)
+      medianBusinessDaysToAnswer: 16, // 2, 16, 19
+      p90BusinessDaysToAnswer: 19, // rank ⌈0.9 × 3⌉ = 3
+      satisfaction: [
+        { surveyId: "answer_clarity", responses: 2, mean: 3, yesShare: null },
+        { surveyId: "answer_resolved", responses: 1, mean: null, yesShare: 1 },
+      ],
+    });
+    // infraestructura: moved (answered 03-05, 3 days) and withinTerm (filed 03-20, due 04-15).
+    expect(report.offices.find((o) => o.officeKey === "infraestructura")).toMatchObject({
+      received: 2,
+      answeredOnTime: 1,
+      openWithinTerm: 1,
+      overdue: 0,
+      transferred: 0,
+      onTimeRate: 1,
+      medianBusinessDaysToAnswer: 3,
+      p90BusinessDaysToAnswer: 3,
+      satisfaction: [],
+    });
+    expect(report.offices.find((o) => o.officeKey === "educacion")).toMatchObject({ received: 0, onTimeRate: null, medianBusinessDaysToAnswer: null });
+    expect(report.total).toMatchObject({
+      received: 7,
+      answeredOnTime: 3,
+      answeredLate: 1,
+      openWithinTerm: 1,
+      overdue: 1,
+      waitingForCitizen: 1,
+      withdrawn: 0,
+      extended: 1,
+      transferred: 1,
+      onTimeRate: 0.6, // 3 ÷ (4 + 1)
+      medianBusinessDaysToAnswer: 9.5, // 2, 3, 16, 19
+      p90BusinessDaysToAnswer: 19,
+    });
+  });
+
+  it("drills down from a figure to its radicados", async () => {
+    const refs = async (office: string, figure: string) =>
+      (JSON.parse((await cli("questions", "report", ...MARCH, "--office", office, "--figure", figure, "--json")).stdout) as { reference: string }[]).map((r) => r.reference);
+    expect(await refs("salud", "overdue")).toEqual([ref.overdue]);
+    expect(await refs("salud", "transferred")).toEqual([ref.moved]);
+    expect(await refs("salud", "answeredOnTime")).toEqual([ref.onTime, ref.extended]);
+    expect(await refs("infraestructura", "received")).toEqual([ref.moved, ref.withinTerm]);
+    expect(await refs("*", "received")).toHaveLength(7);
+    const text = await cli("questions", "report", ...MARCH, "--office", "salud", "--figure", "waitingForCitizen");
+    expect(text.stdout).toContain("Esperando al ciudadano · Secretaría de Salud");
+    expect(text.stdout).toContain(ref.waiting);
+  });
+
+  it("prints a table with the total and says where the definitions are; --help gives them", async () => {
+    const result = await cli("questions", "report", ...MARCH);
+    expect(result.stdout).toContain("Informe de peticiones: radicadas del 2026-03-01 al 2026-03-31, estado al 2026-04-06");
+    expect(result.stdout).toMatch(/\nTotal\s+7\s+3\s+1\s+1\s+1\s+1\s+0\s+1\s+1\s+60\s+9\.5\s+19\s+answer_clarity: 3\.0\/5 \(n=2\); answer_resolved: 100 % sí \(n=1\)/);
+    expect(result.stdout).toContain("rinde questions report --help");
+    const help = await cli("questions", "report", "--help");
+    for (const words of ["fecha de radicación", "ya incluye la prórroga", "art. 21", "percentil 90", "Respondidas a tiempo ÷ (respondidas + vencidas)"]) expect(help.stdout).toContain(words);
+  });
+
+  it("writes the CSV (one row per office and the total) and refuses bad input with a clear line", async () => {
+    const out = join(dir, "informe.csv");
+    expect((await cli("questions", "report", ...MARCH, "--csv", "--out", out)).stdout).toContain(out);
+    const lines = readFileSync(out, "utf8").trim().split(/\r?\n/);
+    expect(lines[0]).toContain("Dependencia");
+    expect(lines).toHaveLength(1 + runtime.app.profile.offices.length + 1);
+    expect(lines.at(-1)).toMatch(/^\W*Total\W/);
+    expect(await cli("questions", "report", "--from", "2026-04-01", "--to", "2026-03-01")).toMatchObject({ status: 1, stderr: "rinde: --from debe ser igual o anterior a --to\n" });
+    expect(await cli("questions", "report", "--from", "marzo")).toMatchObject({ status: 1 });
+    expect(await cli("questions", "report", "--office", "nada")).toMatchObject({ status: 1 });
+    expect((await cli("questions", "report", "--figure", "everything", "--office", "salud")).stderr).toContain("received, answeredOnTime");
+  });
+
+  it("defaults to this month up to today", async () => {
+    const report = JSON.parse((await cli("questions", "report", "--json")).stdout) as { from: string; to: string; total: { received: number } };
+    expect(report).toMatchObject({ from: "2026-04-01", to: "2026-04-06", total: { received: 1 } });
+  });
+});
+
+describe("report rules", () => {
+  const calendar = createBusinessCalendar();
+  const q = (over: Partial<ReportQuestion>): ReportQuestion => ({ id: 1, reference: "RC-2026-000001", officeKey: "salud", status: "open", filedAtMs: at("2026-03-02"), dueDate: "2026-03-24", answeredAtMs: null, extendedTo: null, ...over });
+
+  it("counts an answer on the due date as on time and the next day as late, in local time", () => {
+    // 23:30 in Bogotá on the due date is already the next day in UTC.
+    expect(questionState(q({ status: "answered", answeredAtMs: Date.parse("2026-03-25T04:30:00Z") }), "2026-04-06", "America/Bogota")).toBe("answered_on_time");
+    expect(questionState(q({ status: "answered", answeredAtMs: Date.parse("2026-03-25T05:30:00Z") }), "2026-04-06", "America/Bogota")).toBe("answered_late");
+    expect(questionState(q({}), "2026-03-24", "America/Bogota")).toBe("open_within_term");
+    expect(questionState(q({}), "2026-03-25", "America/Bogota")).toBe("overdue");
+  });
+
+  it("puts a question in the period by its local filing date", () => {
+    const lateEvening = q({ filedAtMs: Date.parse("2026-04-01T03:00:00Z") }); // 31 March, 22:00 in Bogotá
+    const input = { from: "2026-03-01", to: "2026-03-31", asOf: "2026-04-06", timeZone: "America/Bogota", calendar, offices: [{ key: "salud", name: "Salud" }], transfers: [], surveyAnswers: [] };
+    expect(buildQuestionsReport({ ...input, questions: [lateEvening] }).total.received).toBe(1);
+    expect(buildQuestionsReport({ ...input, questions: [q({ filedAtMs: Date.parse("2026-04-01T05:00:00Z") })] }).total.received).toBe(0);
+  });
+
+  it("computes the median and the nearest-rank 90th percentile", () => {
+    expect([median([]), percentile([], 90)]).toEqual([null, null]);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90)).toBe(10);
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * The back-office in a real headless Chromium against the real bot on the fake Telegram Bot API:
+ * an official signs in with the link the bot sends to their Telegram chat, answers a question (the
+ * citizen receives it on Telegram), reassigns another, and is refused an extension beyond the
+ * legal limit. Every page passes axe-core with no serious violation and fits a 360 px screen.
+ */
+import type { FastifyInstance } from "fastify";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followCommitment, recordCommitment } from "../../src/services/commitments.ts";
+import { createWebServer } from "../../src/web/server.ts";
+import { seedCitizens } from "../helpers/seed-citizens.ts";
+import { createTelegramHarness, type TelegramHarness } from "../integration/telegram-harness.ts";
+import { freePort, launchBrowser, screenshots, seriousViolations } from "./browser.ts";
+
+const CITIZEN = 4242;
+const OFFICIAL = 777;
+const COMMUNICATIONS = 888;
+
+describe("back-office in Chromium", () => {
+  let tg: TelegramHarness;
+  let server: FastifyInstance;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let first: string;
+  let second: string;
+  const cspErrors: string[] = [];
+
+  beforeAll(async () => {
+    tg = await createTelegramHarness();
+    first = await tg.fileQuestion(CITIZEN);
+    second = await tg.fileQuestion(CITIZEN, "Solicito que reparen el alumbrado público del parque del barrio La Esperanza");
+    const officeKey = tg.runtime.app.repos.questions.byReference(first)!.officeKey;
+    await tg.linkOfficial(OFFICIAL, officeKey, "head", "Beatriz Jefe");
+    const official = tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL))!;
+    tg.runtime.app.repos.staffAuth.setAccount(official.id, { email: "beatriz@alcaldia.gov.co" });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    // The links the bot sends point at this server.
+    server = await createWebServer({ app: tg.runtime.app, onEffects: () => tg.bot.dispatcher.wake(), listenUrl: base });
+    await server.listen({ host: "127.0.0.1", port });
+    browser = await launchBrowser();
+    page = await browser.newPage({ locale: "es-CO" });
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspErrors.push(message.text());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await tg?.close();
+  });
+
+  const expectAccessible = async (name: string) => {
+    expect(await seriousViolations(page), name).toEqual([]);
+    await screenshots(page, name);
+  };
+
+  it("signs in with the link received in the Telegram chat", async () => {
+    await page.goto(`${base}/admin/ingresar`);
+    await expectAccessible("ingresar");
+    const mark = tg.mark();
+    await page.getByLabel("Correo institucional").first().fill("beatriz@alcaldia.gov.co");
+    await page.getByRole("button", { name: "Enviar enlace de acceso" }).click();
+    await page.getByText("le enviamos un enlace de acceso").waitFor();
+    const message = await tg.sent(OFFICIAL, "/admin/acceso/", { since: mark });
+    const link = /http:\/\/\S+\/admin\/acceso\/\S+/.exec(String(message.params.text))![0];
+    await page.goto(link);
+    await page.getByRole("button", { name: "Entrar" }).click();
+    await page.getByRole("heading", { level: 1, name: /Bandeja/ }).waitFor();
+    expect(await page.getByRole("link", { name: first }).count()).toBe(1);
+    await expectAccessible("bandeja");
+  });
+
+  it("answers a question and the citizen receives the answer on Telegram", async () => {
+    await page.getByRole("link", { name: first }).click();
+    await page.getByRole("heading", { level: 1, name: first }).waitFor();
+    await expectAccessible("pregunta");
+    await page.getByLabel("Respuesta para el ciudadano").fill("La cuadrilla reparará el hueco el 10 de marzo.");
+    await page.getByRole("button", { name: "Vista previa" }).click();
+    await page.getByText("Así la recibirá el ciudadano").waitFor();
+    expect(await page.locator("#answer-preview").textContent()).toContain(first);
+    const mark = tg.mark();
+    await page.getByRole("button", { name: "Enviar respuesta" }).click();
+    await page.getByText("Respuesta enviada al ciudadano.").waitFor();
+    await tg.sent(CITIZEN, "La cuadrilla reparará el hueco el 10 de marzo.", { since: mark });
+  });
+
+  it("refuses an extension beyond the legal limit, beside the field", async () => {
+    await page.goto(`${base}/admin/preguntas/${second}`);
+    await page.locator("#extend summary").click();
+    await page.getByLabel("Nueva fecha de vencimiento").fill("2026-07-31");
+    await page.locator("#extend-reason").fill("Se necesita una visita técnica");
+    await page.getByRole("button", { name: "Prorrogar" }).click();
+    await page.locator("#extend-error").waitFor();
+    expect(await page.locator("#extend-error").textContent()).toContain("no puede ser posterior al");
+    // The focus lands on the refused field.
+    expect(await page.evaluate("document.activeElement?.id")).toBe("extend-date");
+    expect(tg.runtime.app.repos.questions.byReference(second)!.extendedTo).toBeNull();
+  });
+
+  it("reassigns a question with a reason", async () => {
+    await page.goto(`${base}/admin/preguntas/${second}`);
+    await page.locator("#reassign summary").click();
+    const target = tg.runtime.app.profile.offices.find((o) => o.key !== tg.runtime.app.repos.questions.byReference(second)!.officeKey)!;
+    await page.getByLabel("Dependencia de destino").selectOption(target.key);
+    await page.locator("#reassign-reason").fill("Le corresponde a otra secretaría");
+    await page.getByRole("button", { name: "Reasignar", exact: true }).click();
+    await page.waitForURL(/hecho=reasignar/);
+    expect(tg.runtime.app.repos.questions.byReference(second)!.officeKey).toBe(target.key);
+  });
+
+  it("posts commitment progress that reaches a follower on Telegram", async () => {
+    const officeKey = tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL))!.officeKey!;
+    const recorded = recordCommitment(tg.runtime.app, { kind: "cli" }, { officeKey, dueDate: "2026-06-30", text: "Pavimentar la calle 10 del barrio El Prado" });
+    if (!recorded.ok) throw new Error(recorded.error);
+    const citizen = tg.runtime.app.repos.citizens.findContext("telegram", String(CITIZEN))!;
+    expect(followCommitment(tg.runtime.app, citizen.citizenId, recorded.commitment.number).ok).toBe(true);
+    await page.goto(`${base}/admin/compromisos`);
+    await expectAccessible("compromisos");
+    await page.getByRole("link", { name: `Abrir el compromiso ${recorded.commitment.number}` }).click();
+    await page.getByLabel("Porcentaje de avance").fill("40");
+    await page.getByLabel("Qué se hizo").fill("Se firmó el contrato de la obra");
+    const mark = tg.mark();
+    await page.getByRole("button", { name: "Publicar avance" }).click();
+    await page.getByText("Avance publicado").waitFor();
+    await tg.sent(CITIZEN, "Se firmó el contrato de la obra", { since: mark });
+  });
+
+  it("sends an announcement after the confirmation and shows its delivery progress", async () => {
+    await tg.linkOfficial(COMMUNICATIONS, "infraestructura", "official", "Carla Comunicaciones");
+    const carla = tg.runtime.app.repos.officials.findByAddress("telegram", String(COMMUNICATIONS))!;
+    tg.runtime.app.repos.staffAuth.setAccount(carla.id, { email: "carla@alcaldia.gov.co", role: "communications", officeKey: null });
+    seedCitizens(tg.runtime.db, { count: 4, channel: "telegram", prefix: "5000", nowMs: tg.clock.nowMs() });
+    const context = await browser.newContext({ locale: "es-CO" });
+    const other = await context.newPage();
+    await other.goto(`${base}/admin/ingresar`);
+    const mark = tg.mark();
+    await other.getByLabel("Correo institucional").first().fill("carla@alcaldia.gov.co");
+    await other.getByRole("button", { name: "Enviar enlace de acceso" }).click();
+    const message = await tg.sent(COMMUNICATIONS, "/admin/acceso/", { since: mark });
+    await other.goto(/http:\/\/\S+\/admin\/acceso\/\S+/.exec(String(message.params.text))![0]);
+    await other.getByRole("button", { name: "Entrar" }).click();
+    await other.getByRole("heading", { level: 1, name: "Anuncios" }).waitFor();
+    const previous = page;
+    page = other;
+    await expectAccessible("anuncios");
+    await other.getByLabel("Mensaje").fill("Feria de servicios este sábado en el parque principal");
+    await other.getByRole("button", { name: "Ver a cuántos llega y el texto" }).click();
+    await other.getByText("llegará a").waitFor();
+    await expectAccessible("anuncio-confirmar");
+    await other.getByRole("button", { name: /Enviar a \d+ personas/ }).click();
+    await other.getByRole("heading", { level: 1, name: /Entrega del anuncio/ }).waitFor();
+    // The progress block polls (htmx) until nothing is queued; the figures end at every recipient sent.
+    const total = Number(tg.runtime.db.$client.prepare("select count(*) n from outbox where idempotency_key like 'ann:%'").pluck().get());
+    expect(total).toBeGreaterThanOrEqual(4);
+    await tg.advance(1_100);
+    await other.locator("#p-sent", { hasText: String(total) }).waitFor({ timeout: 20_000 });
+    await expectAccessible("anuncio-progreso");
+    page = previous;
+    await context.close();
+  });
+
+  it("offers the account page and the English switch, and no page broke the CSP", async () => {
+    await page.goto(`${base}/admin/cuenta`);
+    await expectAccessible("cuenta");
+    await page.getByRole("link", { name: "English" }).click();
+    await page.getByRole("heading", { level: 1, name: "My account" }).waitFor();
+    expect(cspErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+/** Staff e-mail notices through the outbox, delivered over SMTP to an in-process server. */
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SMTPServer } from "smtp-server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { classifySmtpError, createEmailChannel } from "../../src/channels/email/email-channel.ts";
+import { loadEnv } from "../../src/config/env.ts";
+import { createManualClock } from "../../src/core/clock.ts";
+import { inTransaction } from "../../src/db/client.ts";
+import { createBot, type Bot } from "../../src/main.ts";
+import { createRuntime, type Runtime } from "../../src/runtime.ts";
+import { fileQuestion } from "../../src/services/questions.ts";
+import { createMemoryChannel } from "../fakes/memory-channel.ts";
+import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
+import { seedCitizens } from "../helpers/seed-citizens.ts";
+
+interface Mail {
+  to: string[];
+  body: string;
+}
+
+describe("staff e-mail notices", () => {
+  let dir: string;
+  let smtp: SMTPServer;
+  let mails: Mail[];
+  let runtime: Runtime;
+  let bot: Bot;
+  beforeEach(async () => {
+    mails = [];
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), body: Buffer.concat(chunks).toString("utf8") });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    const port = (smtp.server.address() as AddressInfo).port;
+    dir = mkdtempSync(join(tmpdir(), "rinde-mail-"));
+    const env = loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_SMTP_URL: `smtp://127.0.0.1:${port}` });
+    runtime = createRuntime({ env, clock: createManualClock(MONDAY_10AM_BOGOTA_MS) });
+    runtime.app.emailNotices = true;
+    const email = createEmailChannel({ smtpUrl: env.RINDE_SMTP_URL!, from: "Rinde <rinde@alcaldia.gov.co>" });
+    bot = createBot(runtime, [createMemoryChannel(), email], { pollIntervalMs: 5, workerId: "mail-test" });
+    await bot.start();
+  });
+  afterEach(async () => {
+    await bot.stop();
+    runtime.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("e-mails a new question to the office's officials who have an e-mail, once", async () => {
+    const { app } = runtime;
+    const official = app.repos.officials.add({ name: "Sin Grupo", officeKey: "salud", role: "official" }, app.clock.nowMs());
+    app.repos.staffAuth.setAccount(official.id, { email: "singrupo@alcaldia.gov.co" });
+    const [citizenId] = seedCitizens(runtime.db, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
+    const filed = inTransaction(runtime.db, () => fileQuestion(app, { citizenId: citizenId!, channel: "memory", text: "¿Cuándo abren la vacunación en el centro de salud?", officeKey: "salud", requestType: "general" }));
+    if (!filed.ok) throw new Error(filed.error);
+    for (let i = 0; i < 50 && mails.length === 0; i++) {
+      await bot.dispatcher.tick();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(["singrupo@alcaldia.gov.co"]);
+    expect(mails[0]!.body).toContain(filed.question.reference);
+    const row = runtime.db.$client.prepare("select status from outbox where channel = 'email'").get();
+    expect(row).toEqual({ status: "sent" });
+  });
+
+  it("retries on SMTP 4xx and network errors, gives up on 5xx (550: unreachable)", () => {
+    expect(classifySmtpError({ responseCode: 421 })).toMatchObject({ kind: "retry" });
+    expect(classifySmtpError({ code: "ECONNECTION" })).toMatchObject({ kind: "retry", scope: "channel" });
+    expect(classifySmtpError({ responseCode: 550 })).toMatchObject({ kind: "permanent", unreachable: true });
+    expect(classifySmtpError({ responseCode: 554 })).toMatchObject({ kind: "permanent", unreachable: false });
+  });
+});
