@@ -18,7 +18,7 @@ import { openDb } from "../db/client.ts";
 import { createTranslator, type Translator } from "../i18n/index.ts";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime.ts";
 import { HelpRequested } from "./args.ts";
-import { runAdmin } from "./commands/admin.ts";
+import { adminCommands } from "./commands/admin.ts";
 import { announcementCommands } from "./commands/announcements.ts";
 import { calendarCommands } from "./commands/calendar.ts";
 import { commitmentCommands } from "./commands/commitments.ts";
@@ -48,17 +48,16 @@ export const COMMANDS: Record<string, Record<string, Subcommand>> = {
   events: eventCommands,
   announcements: announcementCommands,
   surveys: surveyCommands,
+  admin: adminCommands,
 };
 /**
  * Commands written against a Runtime that read their own `--lang` (issue 15's open data, issue 16's
  * plan): the language chosen for the CLI is passed on to them.
  */
 const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => void> = { plan: runPlan, opendata: runOpenData };
-/** Commands written against the CLI context that handle their own subcommands and help (issue 14's `admin`). */
-const CLI_COMMANDS: Record<string, Subcommand> = { admin: runAdmin };
 /** Subcommands that print their own `--help` (the management report explains each figure). */
 const OWN_HELP = new Set(["questions report"]);
-const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), ...Object.keys(CLI_COMMANDS), "status", "db"];
+const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), "status", "db"];
 
 export interface RunOptions {
   /** Environment variables (RINDE_DB, RINDE_PROFILE, RINDE_LANG, RINDE_DEBUG); process.env by default. */
@@ -158,8 +157,7 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   const subcommands = COMMANDS[name];
   const [sub, ...subArgs] = rest;
   const ownCommand = RUNTIME_COMMANDS[name];
-  const cliCommand = CLI_COMMANDS[name];
-  const ownHelp = Boolean(cliCommand) || OWN_HELP.has(`${name} ${sub}`);
+  const ownHelp = OWN_HELP.has(`${name} ${sub}`);
   if (!ownCommand && !ownHelp && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
   const env = loadEnv(ctx.env);
   const dbPath = env.RINDE_DB === ":memory:" ? env.RINDE_DB : resolve(env.RINDE_DB);
@@ -167,8 +165,6 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   let run: (cli: Cli) => Promise<void> | void;
   if (ownCommand) {
     run = (cli) => ownCommand(cli.runtime, ctx.langGiven ? [...rest, "--lang", ctx.lang] : rest);
-  } else if (cliCommand) {
-    run = (cli) => cliCommand(cli, rest);
   } else if (subcommands) {
     const command = subcommands[sub!];
     if (!command) throw new CliError("errors.unknown_subcommand", { command: name, value: sub, suggestion: closestKey(sub!, Object.keys(subcommands)), list: Object.keys(subcommands).join(", ") });

@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(world.dir, { recursive: true, force: true }));
 
-const COMMANDS = ["offices", "districts", "topics", "officials", "questions", "commitments", "calendar", "status", "events", "announcements", "surveys", "db"];
+const COMMANDS = ["offices", "districts", "topics", "officials", "questions", "commitments", "calendar", "status", "events", "announcements", "surveys", "admin", "db"];
 
 describe("help", () => {
   it("`rinde <command> --help` and `rinde help <command>` show that command's usage with an example, without a database", async () => {
@@ -34,6 +34,26 @@ describe("help", () => {
     expect((await world.rinde("questions")).stdout).toContain("rinde questions — ");
     expect((await world.rinde()).stdout).toMatch(/^Uso: rinde <comando>/);
     expect(existsSync(world.dbPath)).toBe(false);
+  });
+});
+
+describe("commands from main's other slices under this runner", () => {
+  it("`rinde admin create` prints the one-time setup link in the chosen language; plan and the report get the language", async () => {
+    seed(world);
+    const es = await world.rinde("admin", "create");
+    expect(es.status, es.stderr).toBe(0);
+    expect(es.stdout).toMatch(/^Abra este enlace para crear una persona administradora \(un solo uso, hasta \S+ \d+ \S+ \d{4} \d{2}:\d{2}\):\n {2}http:\/\/\S+\/admin\/configurar\/\S+\n$/);
+    const en = await world.rinde("admin", "create", "--lang", "en");
+    expect(en.stdout).toMatch(/^Open this link to create an administrator \(one use, until /);
+    expect((await world.rinde("admin", "crate")).stderr).toMatch(/^rinde: .*¿Quiso decir `create`\?\n$/);
+    const report = await world.rinde("questions", "report", "--help");
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stdout).not.toBe((await world.rinde("questions", "--help")).stdout);
+    const planEs = await world.rinde("plan", "status", "--year", "x");
+    const planEn = await world.rinde("plan", "status", "--year", "x", "--lang", "en");
+    expect(planEs.status).toBe(1);
+    expect(planEs.stderr).not.toBe(planEn.stderr);
+    expect(planEs.stderr).not.toMatch(/^rinde: cli\./);
   });
 });
 
