@@ -27,7 +27,7 @@ import { eventCommands } from "./commands/events.ts";
 import { officeCommands } from "./commands/offices.ts";
 import { officialCommands } from "./commands/officials.ts";
 import { runPlan } from "./commands/plan.ts";
-import { runOpenData } from "./commands/publication.ts";
+import { openDataCommands } from "./commands/publication.ts";
 import { questionCommands } from "./commands/questions.ts";
 import { runStatus } from "./commands/status.ts";
 import { surveyCommands } from "./commands/surveys.ts";
@@ -49,12 +49,12 @@ export const COMMANDS: Record<string, Record<string, Subcommand>> = {
   announcements: announcementCommands,
   surveys: surveyCommands,
   admin: adminCommands,
+  opendata: openDataCommands,
 };
 /**
- * Commands written against a Runtime that read their own `--lang` (issue 15's open data, issue 16's
- * plan): the language chosen for the CLI is passed on to them.
+ * Commands written against a Runtime that read their own `--lang` (issue 16's plan): the language chosen for the CLI is passed on to them.
  */
-const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => void> = { plan: runPlan, opendata: runOpenData };
+const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => void> = { plan: runPlan };
 /** Subcommands that print their own `--help` (the management report explains each figure). */
 const OWN_HELP = new Set(["questions report"]);
 const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), "status", "db"];

@@ -2,9 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEventMinutes, runOpenData, runQuestionPublish } from "../../src/cli/commands/publication.ts";
 import { PUBLICATION_EVENT } from "../../src/services/transparency/publication.ts";
-import { captureOutput } from "../integration/surveys-helpers.ts";
+import { runOn } from "../helpers/cli.ts";
 import { seedPublicData, type Seeded } from "./public-seed.ts";
 
 let s: Seeded;
@@ -19,24 +18,27 @@ afterAll(async () => {
 describe("rinde publication commands", () => {
   it("publishes an ordinary answer with a summary and records who changed what", () => {
     const ref = s.references.onTime!;
-    const out = captureOutput(() => runQuestionPublish(s.h.runtime, [ref, "--summary", "Arreglo de una vía", "--answer"]));
+    const out = runOn(s.h.runtime, ["questions", "publish", ref, "--summary", "Arreglo de una vía", "--answer"]);
     expect(out.error).toBeUndefined();
-    expect(out.stdout).toContain("answer published");
+    expect(out.stdout).toBe(`${ref}: respuesta publicada; resumen publicado.\n`);
     const q = s.h.runtime.app.repos.questions.byReference(ref)!;
     const entry = s.h.runtime.app.repos.questions.lastEvent(q.id, PUBLICATION_EVENT)!;
     expect(JSON.parse(entry.data)).toEqual({ before: { publishAnswer: null, summary: null }, after: { publishAnswer: true, summary: "Arreglo de una vía" } });
     expect(entry.actor).toBe("cli");
-    expect(captureOutput(() => runQuestionPublish(s.h.runtime, [ref, "--answer"])).error?.message).toMatch(/nothing to change/);
+    expect(runOn(s.h.runtime, ["questions", "publish", ref, "--answer"]).error).toBe("No hay nada que cambiar: ya está así.");
+    expect(runOn(s.h.runtime, ["questions", "publish", ref, "--answer"], "en").error).toBe("Nothing to change: it is already like that.");
   });
 
   it("refuses a minutes link that is not http(s)", () => {
-    expect(captureOutput(() => runEventMinutes(s.h.runtime, ["1", "--url", "javascript:alert(1)"])).error?.message).toMatch(/http/);
+    expect(runOn(s.h.runtime, ["events", "minutes", "1", "--url", "javascript:alert(1)"]).error).toBe("El enlace debe empezar por http:// o https://.");
   });
 
   it("exports the five datasets and dictionaries, with the same keys in CSV and JSON", () => {
     const dir = join(s.h.dir, "datos");
-    const out = captureOutput(() => runOpenData(s.h.runtime, ["export", "--out", dir]));
+    const out = runOn(s.h.runtime, ["opendata", "export", "--out", dir]);
     expect(out.error).toBeUndefined();
+    expect(out.stdout).toMatch(/^compromisos_rendicion_cuentas: \d+ fila\(s\)$/m);
+    expect(out.stdout).toMatch(/^20 archivos escritos en .* en \d+ ms\.$/m);
     expect(readdirSync(dir)).toHaveLength(20);
     const csv = readFileSync(join(dir, "compromisos_rendicion_cuentas.csv"), "utf8");
     const json = JSON.parse(readFileSync(join(dir, "compromisos_rendicion_cuentas.json"), "utf8")) as Record<string, unknown>[];

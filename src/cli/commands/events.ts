@@ -101,7 +101,7 @@ const list = (value: string | undefined): string[] | undefined =>
 const kindArg = (value: string | undefined) => keyArg(value, EVENT_KINDS, "--kind");
 
 export const eventCommands: Record<string, Subcommand> = {
-  minutes: (cli, args) => runEventMinutes(cli.runtime, args),
+  minutes: runEventMinutes,
   list(cli, args) {
     const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } }, 0);
     const events = cli.runtime.app.repos.events.list(values.all ? {} : { fromMs: cli.runtime.app.clock.nowMs() });

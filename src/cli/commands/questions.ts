@@ -134,7 +134,7 @@ export const questionCommands: Record<string, Subcommand> = {
   },
   extend: runExtend,
   report: runQuestionsReport,
-  publish: (cli, args) => runQuestionPublish(cli.runtime, args),
+  publish: runQuestionPublish,
   export(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS }, 0);
     const rows = cli.runtime.app.repos.questions.list(listFilter(cli, values)).map((q) => {

@@ -180,5 +180,5 @@ function results(cli: Cli, args: string[]): void {
   cli.out(blocks.length ? blocks.map((b) => blockText(cli, b, locale)).join("\n\n") : cli.t("surveys.no_runs"));
 }
 
-export const surveyCommands: Record<string, Subcommand> = { list, send, import: importCsv, results, publish: (cli, args) => runSurveyPublish(cli.runtime, args) };
+export const surveyCommands: Record<string, Subcommand> = { list, send, import: importCsv, results, publish: runSurveyPublish };
 
