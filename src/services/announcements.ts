@@ -50,6 +50,8 @@ export interface Progress {
   sent: number;
   failed: number;
   unreachable: number;
+  /** Attempted, outcome unknown (the process died mid-send, the connection dropped): not sent again. */
+  uncertain: number;
 }
 
 function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): AnnouncementError | undefined {
@@ -163,10 +165,17 @@ export function announcementPayload(app: AppContext, announcement: AnnouncementR
   return { text: parts.join("\n\n"), ...(withFile && event ? { document: icsDocument(app, event) } : {}) };
 }
 
-/** Delivery figures: queued (not yet sent), sent, failed, unreachable. */
+/** Delivery figures: queued (not yet sent), sent, failed, unreachable, uncertain (maybe delivered, never repeated). */
 export function announcementProgress(app: AppContext, announcementId: number): Progress {
   const counts = app.repos.outbox.countByKeyPrefix(announcementKeyPrefix(announcementId));
-  return { total: counts.pending + counts.sent + counts.failed + counts.unreachable, queued: counts.pending, sent: counts.sent, failed: counts.failed, unreachable: counts.unreachable };
+  return {
+    total: counts.pending + counts.sent + counts.failed + counts.unreachable + counts.uncertain,
+    queued: counts.pending,
+    sent: counts.sent,
+    failed: counts.failed,
+    unreachable: counts.unreachable,
+    uncertain: counts.uncertain,
+  };
 }
 
 /** Stops an announcement: a scheduled one is never released; a released one sends nothing more. */

@@ -146,13 +146,25 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
         return { status: "staff", outboxIds };
       }
       const citizen = repos.citizens.findContext(message.channel, message.address) ?? repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
+      if (citizen.unreachableAtMs !== null) welcomeBack(message, nowMs);
       // A survey whose question has not reached the citizen yet does not read this message as an answer.
       const state = reclaimUnseenSurvey(app, citizen.citizenId, stateOf(citizen), nowMs);
       const where = { channel: message.channel, address: message.address };
       const turn = runActions<ActionContext>(engine, firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen));
       const outboxId = commitCitizenTurn(app, citizen.citizenId, state, turn, { idempotencyKey: `in:${inboundId}`, ...where }, nowMs);
+      if (!turn.erased) repos.inbound.attach(inboundId, citizen.citizenId);
       return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
     });
+  }
+
+  /**
+   * A citizen whose chat was unreachable (they had blocked the bot) writes again: the chat is
+   * reachable, and what has legal weight and never arrived (an answer, an information request, an
+   * extension notice) is queued again, ahead of the reply to this message (issue 19).
+   */
+  function welcomeBack(message: InboundMessage, nowMs: number): void {
+    repos.citizens.markReachable(message.channel, message.address);
+    repos.outbox.redeliverLegal(message.channel, message.address, nowMs);
   }
 
   function localeFromHint(hint: string | undefined): string {

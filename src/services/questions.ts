@@ -158,7 +158,7 @@ export function answerQuestion(app: AppContext, actor: Actor, reference: string,
     const answeredBy = actor.kind === "official" ? actor.officialId : null;
     app.repos.questions.update(question.id, { status: "answered", answerText: answer.trim(), answeredAtMs: nowMs, answeredBy, updatedAtMs: nowMs });
     app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, { onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate });
-    notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() });
+    notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() }, { legal: true });
     cancelDeadlineJobs(app, question.id, nowMs);
     planAnswerSurveys(app, question.id, nowMs);
     closeNotices(app, question.id, closingLine(app, { kind: "answered" }, answeredBy));
@@ -208,7 +208,7 @@ export function requestInfo(app: AppContext, actor: Actor, reference: string, re
     cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
     planWithdrawal(app, question.id, app.repos.questions.lastEvent(question.id, "info_requested")!.id, nowMs);
     const count = app.repos.questions.history(question.id).length;
-    notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() });
+    notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() }, { legal: true });
     return { ok: true, question: app.repos.questions.byId(question.id)! };
   });
 }
@@ -257,5 +257,8 @@ export function findOwnQuestion(app: AppContext, citizenId: number, input: strin
 export function showQuestion(app: AppContext, actor: Actor, reference: string) {
   const loaded = loadForAction(app, actor, reference, "view");
   if (!loaded.ok) return loaded;
-  return { ok: true as const, question: loaded.question, history: app.repos.questions.history(loaded.question.id) };
+  // Messages with legal weight the citizen never got (their chat is unreachable): staff see "no
+  // entregado" until the citizen writes again and they are delivered (issue 19).
+  const undeliveredToCitizen = app.repos.outbox.undeliveredLegalForQuestion(loaded.question.id).length;
+  return { ok: true as const, question: loaded.question, history: app.repos.questions.history(loaded.question.id), undeliveredToCitizen };
 }

@@ -240,6 +240,8 @@ export function deliverInvitation(deps: SurveyDeps, invitationId: number, nowMs:
     data: { surveyInvitationId: invitation.id },
     idempotencyKey: withdrawn ? `${startKey}:o${withdrawn.id}` : startKey,
     priority: run.trigger === "segment" ? 1 : 0,
+    // A survey is never repeated when its send's outcome is unknown (issue 19).
+    guarantee: "at_most_once",
     ...(preferred ? { channel: preferred } : {}),
   });
   if (!started.ok) repo.setInvitationStatus(invitation.id, ["delivered"], { status: "cancelled", cancelReason: "unreachable", deliveredAtMs: null, finishedAtMs: nowMs });

@@ -98,7 +98,7 @@ describe("broadcast crash safety (real processes)", () => {
 
     const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
-      expect(announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients, failed: 0, unreachable: 0 });
+      expect(announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients, failed: 0, unreachable: 0, uncertain: 0 });
     } finally {
       runtime.close();
     }

@@ -56,7 +56,7 @@ export function progressLine(p: Progress, width = 30): string {
   const settled = p.total - p.queued;
   const ratio = p.total === 0 ? 1 : settled / p.total;
   const filled = Math.round(ratio * width);
-  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  queued ${p.queued} · sent ${p.sent} · failed ${p.failed} · unreachable ${p.unreachable} / ${p.total}`;
+  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  queued ${p.queued} · sent ${p.sent} · failed ${p.failed} · unreachable ${p.unreachable} · uncertain ${p.uncertain} / ${p.total}`;
 }
 
 /** Redraws the bar until nothing is queued (or Ctrl+C: delivery goes on in the bot). */
@@ -156,7 +156,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => Promise<
       createdBy: a.createdBy,
     }));
     if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["id", "purpose", "event", "status", "scheduledAt", "total", "queued", "sent", "failed", "unreachable"])}\n`);
+    process.stdout.write(`${table(rows, ["id", "purpose", "event", "status", "scheduledAt", "total", "queued", "sent", "failed", "unreachable", "uncertain"])}\n`);
   },
   cancel(runtime, args) {
     const { values, positionals } = parse(args, { as: { type: "string" } });

@@ -66,8 +66,9 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const [row] = rowsWithDeadline(runtime, [result.question]);
     const history = result.history.map((e) => ({ at: new Date(e.atMs).toISOString(), kind: e.kind, actor: e.actor, data: JSON.parse(e.data) as unknown }));
     const explanation = dueDateExplanation(runtime, result.question, result.history);
-    if (values.json) return printJson({ ...row, dueDateExplanation: explanation, history });
-    const lines = Object.entries(row!).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`);
+    const delivery = result.undeliveredToCitizen > 0 ? `no entregado (${result.undeliveredToCitizen}): the citizen's chat is unreachable; sent again when they write` : "ok";
+    if (values.json) return printJson({ ...row, delivery, dueDateExplanation: explanation, history });
+    const lines = Object.entries({ ...row!, delivery }).map(([k, v]) => `${k.padEnd(12)} ${String(v)}`);
     lines.push("", ...dueDateLines(runtime, explanation));
     lines.push("", "history:", ...history.map((h) => `  ${h.at}  ${h.kind.padEnd(14)} ${h.actor.padEnd(12)} ${JSON.stringify(h.data)}`));
     process.stdout.write(`${lines.join("\n")}\n`);
