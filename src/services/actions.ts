@@ -42,7 +42,21 @@ export interface ActionDefinition {
 }
 
 const ALL_TOPICS = "_all";
-const MIN_QUESTION_LENGTH = 12;
+/** Shortest free text taken as a question (shorter is a greeting). */
+export const MIN_QUESTION_LENGTH = 12;
+/** Longest question text, as flows/ask.yaml's prompt validates it. */
+export const MAX_QUESTION_LENGTH = 3000;
+/**
+ * Conversation variable holding a question typed before consent. It lives only while the consent
+ * flow runs (src/services/inbound.ts drops it anywhere else) and is gone on refusal.
+ */
+export const PRE_CONSENT_TEXT = "preConsentText";
+const PREVIEW_LENGTH = 200;
+
+/** The start of a citizen's text, to quote back to them. */
+function preview(text: string): string {
+  return text.length <= PREVIEW_LENGTH ? text : `${text.slice(0, PREVIEW_LENGTH - 1).trimEnd()}…`;
+}
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
 
@@ -58,11 +72,13 @@ function allOfficeOptions(app: AppContext): MenuOption[] {
 const consentActions: Record<string, ActionDefinition> = {
   "consent.check": {
     results: ["granted", "missing"],
-    run: ({ citizen }) =>
+    run: ({ citizen, data }) =>
       citizen.consent === "granted"
         ? { result: "granted" }
-        : // Nothing personal before consent (DESIGN.md invariant 4): drop any text already typed.
-          { result: "missing", data: { questionText: null, afterConsent: "ask" } },
+        : // Nothing personal before consent (DESIGN.md invariant 4): a question already typed waits in
+          // the conversation only, while the consent flow runs (see keepPreConsentText), to be offered
+          // for filing once the citizen consents (issue 18, point 4).
+          { result: "missing", data: { questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null, afterConsent: "ask" } },
   },
   "consent.grant": {
     results: ["granted"],
@@ -87,8 +103,12 @@ const consentActions: Record<string, ActionDefinition> = {
     },
   },
   "consent.resume": {
-    results: ["ask", "menu"],
-    run: ({ data }) => ({ result: data.afterConsent === "ask" ? "ask" : "menu", data: { afterConsent: null } }),
+    results: ["ask", "offer", "menu"],
+    run: ({ data }) => {
+      const typed = str(data[PRE_CONSENT_TEXT]);
+      if (typed) return { result: "offer", data: { afterConsent: null, [PRE_CONSENT_TEXT]: null, questionText: typed, questionPreview: preview(typed) } };
+      return { result: data.afterConsent === "ask" ? "ask" : "menu", data: { afterConsent: null } };
+    },
   },
   "citizen.set_language": {
     results: ["changed"],
@@ -148,7 +168,7 @@ const askActions: Record<string, ActionDefinition> = {
     run: ({ app, citizen, channel, data }) => {
       const requestType = (REQUEST_TYPES as readonly string[]).includes(str(data.requestType)) ? (str(data.requestType) as RequestType) : "general";
       const outcome = fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType, attachments: attachmentsFromData(data.attachments) });
-      if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask" } };
+      if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask", questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null } };
       return {
         result: "filed",
         clearData: true,
