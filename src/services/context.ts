@@ -75,7 +75,7 @@ export function createAppContext(input: { db: Db; clock: Clock; profile: Profile
   };
 }
 
-function textGlobalsOf(profile: Profile): Record<string, unknown> {
+export function textGlobalsOf(profile: Profile): Record<string, unknown> {
   const terms = profile.requestTypes;
   return {
     entity: profile.name,

@@ -24,6 +24,7 @@ const ERRORS: Record<SurveyError | "unknown_run" | "already_imported", string> =
   unknown_event: "unknown event",
   unknown_district: "unknown district; see the municipality profile",
   not_allowed: "that official may not send surveys (admin, communications, or the head of the office concerned)",
+  cannot_render: "this survey's texts need details a segment does not give (answer surveys go by themselves to each citizen whose question was answered; event surveys need --segment event:<id>)",
   unknown_run: "unknown run; see 'rinde surveys list --runs'",
   already_imported: "this file was already imported",
 };
