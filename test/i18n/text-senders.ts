@@ -9,7 +9,7 @@
 export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "announce.event_actions": ["eventId"],
   "announce.event_cancelled": ["title", "when"],
-  "announce.event_changed": ["title"],
+  "announce.event_changed": ["changes", "title"],
   "announce.progress_done": ["bar", "failed", "id", "sent", "total", "unreachable"],
   "announce.progress_update": ["bar", "failed", "id", "queued", "sent", "total", "unreachable"],
   "announce.reminder_day": ["title"],
@@ -143,4 +143,5 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "surveys.flow.text_hint_optional": ["max"],
   "surveys.flow.too_long": ["surveyMax"],
   "whatsapp.pairing.code": ["code"],
+  "event_change.line": ["field", "from", "to"],
 };
