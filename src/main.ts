@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Channel, InboundMessage } from "./channels/channel.ts";
 import { createConsoleChannel } from "./channels/console/console-channel.ts";
@@ -116,6 +117,11 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
   };
 }
 
+/** Where the console chat writes the files it "sends" (an event's .ics): beside the database. */
+export function consoleFilesDir(dbPath: string): string {
+  return join(dirname(dbPath), "console-files");
+}
+
 async function main(argv: string[]): Promise<void> {
   const env = loadEnv();
   const consoleOnly = argv.includes("--console");
@@ -128,7 +134,7 @@ async function main(argv: string[]): Promise<void> {
 
   const channels: Channel[] = [];
   const consoleChannel = wantConsole
-    ? createConsoleChannel({ input: process.stdin, output: process.stdout, interactive, nowMs: () => systemClock.nowMs() })
+    ? createConsoleChannel({ input: process.stdin, output: process.stdout, interactive, nowMs: () => systemClock.nowMs(), filesDir: consoleFilesDir(env.RINDE_DB) })
     : undefined;
   if (consoleChannel) channels.push(consoleChannel);
   if (!consoleOnly) channels.push(...(await optionalChannels(runtime)));
