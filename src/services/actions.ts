@@ -7,7 +7,7 @@ import type { RequestType } from "../config/profile.ts";
 import { REQUEST_TYPES } from "../config/profile.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { MenuOption } from "../engine/engine.ts";
-import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { dueDateText, officeName, officeSubject, render, type AppContext } from "./context.ts";
 import { recordConsent, eraseCitizen } from "./consent.ts";
 import { attachmentsFromData, fileQuestion, findOwnQuestion, provideInfo } from "./questions.ts";
 import { surveyActions } from "./actions/surveys.ts";
@@ -17,6 +17,7 @@ import { unsubscribeActions } from "./actions/unsubscribe.ts";
 import { infoReplyActions } from "./actions/info-reply.ts";
 import { eventWizardActions } from "./actions/event-wizard.ts";
 import { publicSiteActions } from "./actions/public-site.ts";
+import { newcomerActions } from "./actions/newcomer.ts";
 
 export interface ActionContext {
   app: AppContext;
@@ -60,13 +61,14 @@ function preview(text: string): string {
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
 
-function officeOptions(app: AppContext, keys: readonly string[]): MenuOption[] {
-  return keys.map((key) => ({ value: key, label: officeName(app, key) }));
+/** Topics for the citizen: each office as the subject it deals with, not its name (issue 18, point 12). */
+function officeOptions(app: AppContext, keys: readonly string[], locale: string): MenuOption[] {
+  return keys.map((key) => ({ value: key, label: officeSubject(app, key, locale) }));
 }
 
-function allOfficeOptions(app: AppContext): MenuOption[] {
-  const keys = app.profile.offices.map((o) => o.key).sort((a, b) => officeName(app, a).localeCompare(officeName(app, b), "es"));
-  return officeOptions(app, keys);
+function allOfficeOptions(app: AppContext, locale: string): MenuOption[] {
+  const keys = app.profile.offices.map((o) => o.key).sort((a, b) => officeSubject(app, a, locale).localeCompare(officeSubject(app, b, locale), locale));
+  return officeOptions(app, keys, locale);
 }
 
 const consentActions: Record<string, ActionDefinition> = {
@@ -145,21 +147,21 @@ const askActions: Record<string, ActionDefinition> = {
       app.learnNewCorrections();
       const candidates = app.router.route(str(data.questionText), 3);
       const top = candidates[0];
-      const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey)), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
+      const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey), citizen.locale), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
       // The full office list is only built if the citizen asks for it (pick_topic): it is most of
       // the conversation's saved data otherwise, rewritten on every message.
       const shared = { topicOptions };
       if (top && top.score >= app.profile.routing.confirmThreshold) {
-        return { result: "confident", data: { ...shared, officeKey: top.officeKey, officeName: officeName(app, top.officeKey), routeScore: top.score } };
+        return { result: "confident", data: { ...shared, officeKey: top.officeKey, officeName: officeName(app, top.officeKey), subject: officeSubject(app, top.officeKey, citizen.locale), routeScore: top.score } };
       }
       return { result: "unsure", data: { ...shared, officeKey: null, routeScore: top?.score ?? 0 } };
     },
   },
   "question.pick_topic": {
     results: ["picked", "show_all"],
-    run: ({ app, data }) => {
+    run: ({ app, citizen, data }) => {
       const choice = str(data.topicChoice);
-      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all", data: { allTopicOptions: allOfficeOptions(app) } };
+      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all", data: { allTopicOptions: allOfficeOptions(app, citizen.locale) } };
       return { result: "picked", data: { officeKey: choice, officeName: officeName(app, choice), topicChoice: null, topicOptions: null, allTopicOptions: null } };
     },
   },
@@ -248,7 +250,7 @@ function infoRequestVars(app: AppContext, questionId: number, reference: string)
   return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
 }
 
-export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...infoReplyActions, ...publicSiteActions };
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...infoReplyActions, ...publicSiteActions, ...newcomerActions };
 
 /** Action name → results, for the flow validator. */
 export const ACTION_RESULTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(

@@ -107,6 +107,16 @@ export function officeName(app: AppContext, officeKey: string): string {
   return app.profile.offices.find((o) => o.key === officeKey)?.name ?? app.repos.offices.get(officeKey)?.name ?? officeKey;
 }
 
+/**
+ * What an office deals with, in the citizen's words ("vías y obras", "contratos y licitaciones"):
+ * the topic citizens choose from, while the question is routed to the office (issue 18, point 12).
+ * From `subjects.<office key>` in locales/; an office without one shows its name.
+ */
+export function officeSubject(app: AppContext, officeKey: string, locale: string): string {
+  const key = `subjects.${officeKey}`;
+  return app.translator.hasKey(locale, key) || app.translator.hasKey(DEFAULT_LOCALE, key) ? app.translator.t(locale, key) : officeName(app, officeKey);
+}
+
 export function dueDateText(date: string, locale: string): string {
   return formatLongDate(date, locale === "en" ? "en" : "es");
 }

@@ -80,6 +80,7 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
       text.length >= MIN_QUESTION_LENGTH &&
       text.length <= MAX_QUESTION_LENGTH &&
       !text.startsWith("/") &&
+      !isGreeting(text) &&
       engine.commandFor(text, commandWords) === undefined;
     if (!isQuestion) return engine.start(engine.entry, {}, r);
     const turn = engine.start(engine.entry, { [PRE_CONSENT_TEXT]: text }, r);
@@ -218,6 +219,15 @@ export const MAX_ATTACHMENTS = 10;
 /** Text the flow may take as free text: within the length rule (longer texts get engine.too_long). */
 function isFreeText(text: string): boolean {
   return !isLongerThan(text, MAX_CITIZEN_TEXT_LENGTH);
+}
+
+/** Words of a greeting, not of a question ("Buenas tardes, ¿cómo está?"). */
+const GREETING_WORDS = new Set(["hola", "buenas", "buenos", "buen", "dia", "dias", "tarde", "tardes", "noche", "noches", "como", "esta", "estan", "que", "tal", "saludos", "gracias", "senor", "senora", "senores", "hello", "hi", "good", "morning", "afternoon", "evening", "how", "are", "you"]);
+
+/** Whether a text says little more than hello: fewer than three words that are not greeting words. */
+function isGreeting(text: string): boolean {
+  const words = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return words.filter((w) => !GREETING_WORDS.has(w)).length < 3;
 }
 
 /** The flow during which a question typed before consent may wait (flows/consent.yaml). */

@@ -29,6 +29,7 @@ const PROFILES = readdirSync(PROFILES_DIR).filter((f) => f.endsWith(".yaml")).ma
 
 /** A value of the right kind for each variable name senders use. */
 const SAMPLES: Record<string, unknown> = {
+  accountabilityLines: "• Una audiencia pública cada año.",
   answer: "Programamos la reparación para el 10 de marzo.",
   bar: "██████░░░░ 60%",
   card: "Audiencia pública 2026\nCuándo: martes 10 de marzo",
@@ -59,6 +60,7 @@ const SAMPLES: Record<string, unknown> = {
   followText: "Le avisaremos.",
   followers: 7,
   from: "Coliseo Municipal",
+  hearings: "Una audiencia pública cada año.",
   id: 5,
   index: 2,
   infoReference: "RC-2026-000123",
@@ -74,6 +76,7 @@ const SAMPLES: Record<string, unknown> = {
   monthText: "marzo de 2026",
   n: 1,
   name: "Ana Pérez",
+  nextEvents: "• Audiencia pública 2026 — martes 10 de marzo, 9:00 a. m.",
   note: "Se contrató la obra.",
   notice: "Aviso",
   number: 2,
@@ -90,6 +93,8 @@ const SAMPLES: Record<string, unknown> = {
   quietStart: "21:00",
   reason: "Falta una visita técnica.",
   reference: "RC-2026-000123",
+  reportsUrl: "https://www.alcaldia.gov.co/transparencia",
+  reportsWhere: "la página web, sección Transparencia",
   request: "¿En qué dirección?",
   requestTypeText: "petición general",
   rest: 3,
@@ -99,6 +104,7 @@ const SAMPLES: Record<string, unknown> = {
   start: "09:00",
   stateText: "en curso",
   statusText: "en trámite",
+  subject: "vías y obras",
   summary: "3 cumplidos",
   surveyMax: 500,
   surveyPrompt: "Pregunta 1 de 2. ¿Fue clara?",

@@ -14,7 +14,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "announce.progress_update": ["bar", "failed", "id", "queued", "sent", "total", "unreachable"],
   "announce.reminder_day": ["title"],
   "announce.reminder_hour": ["title"],
-  "ask.confirm_office": ["officeName"],
+  "ask.confirm_office": ["officeName", "subject"],
   "ask.receipt": ["dueDateText", "officeName", "reference"],
   "attachments.added": ["count"],
   "attachments.received": ["count"],
@@ -144,4 +144,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "surveys.flow.too_long": ["surveyMax"],
   "whatsapp.pairing.code": ["code"],
   "event_change.line": ["field", "from", "to"],
+  "info.about": ["accountabilityLines", "nextEvents"],
+  "newcomer.info.hearings": ["hearings"],
+  "newcomer.info.reports": ["reportsUrl", "reportsWhere"],
 };

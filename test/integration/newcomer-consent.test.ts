@@ -99,3 +99,18 @@ describe("a new citizen's first steps", () => {
     expect(notice!.text.length).toBeLessThan(420);
   });
 });
+
+describe("what counts as a question on first contact", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it.each(["Buenas tardes", "Hola, buenos días, ¿cómo está?", "hello, good morning"])("'%s' is a greeting, not a question to offer", async (text) => {
+    const [notice] = await h.say("ana", text);
+    expect(notice?.text).not.toContain("Leímos su mensaje");
+  });
+});

@@ -62,7 +62,7 @@ describe("question lifecycle", () => {
     const all = await h.say(ANA, String(options.length)); // all topics
     const allOptions = all.at(-1)?.options ?? [];
     expect(allOptions.length).toBe(h.runtime.app.profile.offices.length);
-    const hacienda = allOptions.findIndex((o) => o.includes("Hacienda"));
+    const hacienda = allOptions.findIndex((o) => o.includes("impuestos")); // Hacienda, by its subject
     await h.say(ANA, String(hacienda + 1));
     const receipt = await h.say(ANA, "2"); // information: 10 business days
     expect(receipt.at(-1)?.text).toMatch(/RC-2026-\d{6}/);

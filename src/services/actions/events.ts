@@ -7,7 +7,7 @@ import type { ActionDefinition, ActionOutcome } from "../actions.ts";
 import { dueDateText, officeName, render } from "../context.ts";
 import { fileEventQuestion } from "../event-questions.ts";
 import { eventCard, eventOptionLabel, isUpcoming, rsvp, sendIcs } from "../events.ts";
-import { districtsOf, subscribe, subscriptionNames, topicsOf } from "../subscriptions.ts";
+import { districtsOf, subscribe, subscriptionNames, topicLabel, topicsOf } from "../subscriptions.ts";
 
 /** Events offered in one list. */
 const MAX_LISTED = 10;
@@ -26,7 +26,7 @@ const browse: Record<string, ActionDefinition> = {
   },
   "event.topic_options": {
     results: ["some"],
-    run: ({ app }) => ({ result: "some", data: { topicOptions: topicsOf(app).map((t): MenuOption => ({ value: t.key, label: t.name })) } }),
+    run: ({ app, citizen }) => ({ result: "some", data: { topicOptions: topicsOf(app).map((t): MenuOption => ({ value: t.key, label: topicLabel(app, t, citizen.locale) })) } }),
   },
   "event.list": {
     results: ["some", "none"],
@@ -104,7 +104,7 @@ const subscriptionActions: Record<string, ActionDefinition> = {
   },
   "subscription.topic_options": {
     results: ["some"],
-    run: ({ app }) => ({ result: "some", data: { subscriptionOptions: topicsOf(app).map((t): MenuOption => ({ value: `topic:${t.key}`, label: t.name })) } }),
+    run: ({ app, citizen }) => ({ result: "some", data: { subscriptionOptions: topicsOf(app).map((t): MenuOption => ({ value: `topic:${t.key}`, label: topicLabel(app, t, citizen.locale) })) } }),
   },
   "subscription.district_options": {
     results: ["some", "none"],
