@@ -9,6 +9,7 @@ import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { MenuOption } from "../engine/engine.ts";
 import { dueDateText, officeName, officeSubject, render, type AppContext } from "./context.ts";
 import { recordConsent, eraseCitizen } from "./consent.ts";
+import { noticeErasureToOffices, stillOpen } from "./erased-questions.ts";
 import { attachmentsFromData, fileQuestion, findOwnQuestion, provideInfo } from "./questions.ts";
 import { surveyActions } from "./actions/surveys.ts";
 import { commitmentActions } from "./actions/commitments.ts";
@@ -126,7 +127,10 @@ const consentActions: Record<string, ActionDefinition> = {
   "citizen.delete_data": {
     results: ["deleted"],
     run: ({ app, citizen }) => {
+      const open = stillOpen(app.repos.questions.list({ citizenId: citizen.citizenId }));
       eraseCitizen(app, citizen.citizenId);
+      // Their open petitions still have to be answered; their offices learn it cannot be by chat.
+      noticeErasureToOffices(app, open, app.clock.nowMs());
       return { result: "deleted", clearData: true, erased: true };
     },
   },

@@ -5,6 +5,7 @@
  * notifications in the outbox, so nothing is announced that is not stored.
  */
 import { isLongerThan } from "../core/text-length.ts";
+import { citizenErased } from "./erased-questions.ts";
 import { inertUserText } from "../channels/channel.ts";
 import type { RequestType } from "../config/profile.ts";
 import { actorLabel, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
@@ -34,7 +35,8 @@ export type QuestionError =
   | "same_office"
   | "reason_required"
   | "info_request_too_late"
-  | "missing_consent";
+  | "missing_consent"
+  | "citizen_erased";
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: QuestionError };
 
@@ -202,6 +204,8 @@ export function requestInfo(app: AppContext, actor: Actor, reference: string, re
     const today = toLocalDate(new Date(nowMs), app.profile.timezone);
     const filedOn = toLocalDate(new Date(question.filedAtMs), app.profile.timezone);
     if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS) return { ok: false, error: "info_request_too_late" };
+    // No one could answer the request: the citizen erased their data (issue 18, point 10).
+    if (citizenErased(app, question)) return { ok: false, error: "citizen_erased" };
     app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
     app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, { request: request.trim() });
     // The term stops: no reminders while paused; a month without an answer withdraws the petition.

@@ -4,6 +4,7 @@
  * only translate buttons and quotes into these messages. Authorization is checked by the question
  * services; a sender who is not a registered official of the office gets a polite refusal.
  */
+import { citizenErased } from "./erased-questions.ts";
 import { randomInt } from "node:crypto";
 import type { InboundMessage } from "../channels/channel.ts";
 import { canBindGroup, officialActor, type Role } from "../core/authorization.ts";
@@ -110,7 +111,9 @@ function runCommand(app: AppContext, command: StaffCommand, official: OfficialRo
 }
 
 function answerReply(app: AppContext, result: ReturnType<typeof answerQuestion>, reference: string): string {
-  return result.ok ? t(app, "staff.answered", { reference }) : errorText(app, result.error);
+  if (!result.ok) return errorText(app, result.error);
+  // An erased citizen gets nothing: say the answer is on record, not that it will reach them.
+  return t(app, citizenErased(app, result.question) ? "erased_citizen.answered" : "staff.answered", { reference });
 }
 
 function errorText(app: AppContext, error: QuestionError): string {

@@ -147,4 +147,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "info.about": ["accountabilityLines", "nextEvents"],
   "newcomer.info.hearings": ["hearings"],
   "newcomer.info.reports": ["reportsUrl", "reportsWhere"],
+  "erased_citizen.answered": ["reference"],
+  "erased_citizen.answer_prompt": ["name", "reference"],
+  "erased_citizen.office_notice": ["dueDateText", "reference"],
 };

@@ -1,3 +1,4 @@
+import { citizenErased } from "../../services/erased-questions.ts";
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { deadlineState } from "../../core/deadlines.ts";
 import type { QuestionRow, QuestionStatus } from "../../db/repositories/questions.ts";
@@ -25,6 +26,7 @@ const ERRORS: Record<QuestionError, string> = {
   reason_required: "a reason is required (--reason)",
   info_request_too_late: "more than 10 business days have passed since filing: Ley 1755 de 2015, art. 17 allows asking to complete a petition only within 10 days",
   missing_consent: "the citizen has not given consent",
+  citizen_erased: "the citizen erased their data: no one can receive the request; answer with what the petition says",
 };
 
 function rowsWithDeadline(runtime: Runtime, questions: QuestionRow[]) {
@@ -40,6 +42,8 @@ function rowsWithDeadline(runtime: Runtime, questions: QuestionRow[]) {
     filedAt: new Date(q.filedAtMs).toISOString(),
     dueDate: q.dueDate,
     answeredAt: q.answeredAtMs ? new Date(q.answeredAtMs).toISOString() : "",
+    // "erased": the citizen erased their data; the answer is recorded but cannot be delivered.
+    contact: citizenErased(app, q) ? "erased" : "chat",
     text: q.text,
     answer: q.answerText ?? "",
   }));
@@ -57,7 +61,7 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const { values } = parse(args, { office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" }, json: { type: "boolean" } });
     const rows = rowsWithDeadline(runtime, runtime.app.repos.questions.list(listFilter(runtime, values)));
     if (values.json) return printJson(rows);
-    process.stdout.write(`${table(rows, ["reference", "office", "status", "deadline", "dueDate", "text"])}\n`);
+    process.stdout.write(`${table(rows, ["reference", "office", "status", "deadline", "dueDate", "contact", "text"])}\n`);
   },
   show(runtime, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" }, as: { type: "string" } });
@@ -77,7 +81,10 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } });
     const result = answerQuestion(runtime.app, actorFrom(runtime, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
     if (!result.ok) throw new CliError(ERRORS[result.error]);
-    process.stdout.write(`${result.question.reference} answered; the citizen will receive the answer.\n`);
+    const delivery = citizenErased(runtime.app, result.question)
+      ? "the citizen erased their data, so the answer is on record but cannot be delivered by chat"
+      : "the citizen will receive the answer";
+    process.stdout.write(`${result.question.reference} answered; ${delivery}.\n`);
   },
   reassign(runtime, args) {
     const { values, positionals } = parse(args, { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } });
