@@ -65,6 +65,8 @@ const districtSchema = z
     key,
     name: z.string().min(2),
     kind: z.enum(["comuna", "corregimiento", "vereda", "localidad", "zona"]),
+    /** Barrios and veredas inside it, so citizens who know only those find their district. */
+    places: z.array(z.string().min(2)).default([]),
   })
   .strict();
 

@@ -150,4 +150,8 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "erased_citizen.answered": ["reference"],
   "erased_citizen.answer_prompt": ["name", "reference"],
   "erased_citizen.office_notice": ["dueDateText", "reference"],
+  "newcomer.places.found": ["districtName", "placeName"],
+  "newcomer.places.choose": ["placeText"],
+  "newcomer.places.option": ["districtName", "placeName"],
+  "newcomer.places.unknown": ["placeText"],
 };

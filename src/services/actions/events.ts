@@ -2,6 +2,7 @@
  * Citizen actions for events (flows/events.yaml) and subscriptions (flows/subscriptions.yaml).
  * They run inside the inbound message's transaction; the rules live in the services they call.
  */
+import { findDistrictsByPlace, type PlaceMatch } from "../../core/places.ts";
 import type { MenuOption } from "../../engine/engine.ts";
 import type { ActionDefinition, ActionOutcome } from "../actions.ts";
 import { dueDateText, officeName, render } from "../context.ts";
@@ -112,6 +113,21 @@ const subscriptionActions: Record<string, ActionDefinition> = {
       const districts = districtsOf(app);
       if (districts.length === 0) return { result: "none" };
       return { result: "some", data: { subscriptionOptions: districts.map((d): MenuOption => ({ value: `district:${d.key}`, label: d.name })) } };
+    },
+  },
+  "subscription.district_by_place": {
+    results: ["one", "many", "none"],
+    run: ({ app, citizen, data }) => {
+      const matches = findDistrictsByPlace(districtsOf(app), str(data.placeText));
+      const nameOf = (key: string) => districtsOf(app).find((d) => d.key === key)?.name ?? key;
+      const cleared = { subscriptionOptions: null };
+      if (matches.length === 0) return { result: "none", data: cleared };
+      if (matches.length === 1) {
+        const [match] = matches as [PlaceMatch];
+        return { result: "one", data: { ...cleared, placeText: null, subscriptionChoice: `district:${match.districtKey}`, placeName: match.place, districtName: nameOf(match.districtKey) } };
+      }
+      const placeOptions = matches.map((m): MenuOption => ({ value: `district:${m.districtKey}`, label: render(app, citizen.locale, "newcomer.places.option", { placeName: m.place, districtName: nameOf(m.districtKey) }) }));
+      return { result: "many", data: { ...cleared, placeOptions } };
     },
   },
   "subscription.add": {
