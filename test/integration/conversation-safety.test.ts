@@ -109,7 +109,7 @@ describe("consent, privacy and restarts", () => {
     expect(menu.at(-1)?.options?.[0]).toBe("Ask a question or make a request");
     await h.reopen();
     const help = await h.say(ANA, "help");
-    expect(help.at(-1)?.text).toContain("You can type at any time");
+    expect(help.at(-1)?.text).toContain("You can type these words at any time");
   });
 
   it("takes the citizen's language from the channel on first contact", async () => {
