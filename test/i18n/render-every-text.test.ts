@@ -30,6 +30,19 @@ const PROFILES = readdirSync(PROFILES_DIR).filter((f) => f.endsWith(".yaml")).ma
 /** A value of the right kind for each variable name senders use. */
 const SAMPLES: Record<string, unknown> = {
   // Texts of other features (the plan, the public pages); plain samples of the right kind.
+  asOf: "muestra de asOf",
+  attendingEvents: "muestra de attendingEvents",
+  figure: "muestra de figure",
+  figures: "muestra de figures",
+  infoReplyIntro: "muestra de infoReplyIntro",
+  infoRequests: "muestra de infoRequests",
+  law: "muestra de law",
+  lines: "muestra de lines",
+  maxTextLength: 10,
+  mean: "muestra de mean",
+  minLength: 10,
+  stopSummary: "muestra de stopSummary",
+  survey: "muestra de survey",
   activities: 3,
   activity: "muestra de activity",
   actor: "muestra de actor",

@@ -37,8 +37,8 @@ describe("finding the district from a barrio", () => {
   it("tolerates typos and missing accents", async () => {
     h = await createHarness({ profile: "bucaramanga" });
     await toDistrictChoice("ana");
-    const [reply] = await h.say("ana", "Provensa");
-    expect(reply?.text).toContain("Provenza queda en Comuna 10 Provenza.");
+    const [reply] = await h.say("ana", "campo hermozo");
+    expect(reply?.text).toContain("Campo Hermoso queda en Comuna 4 Occidental.");
   });
 
   it("says so when the barrio is unknown and shows the list again", async () => {
