@@ -182,10 +182,22 @@ const SAMPLES: Record<string, unknown> = {
   to: "Teatro Municipal",
   total: 12,
   unreachable: 1,
+  uncertain: 0,
   updatesText: "Avance: 50 %",
   url: "https://alcaldia.gov.co/en-vivo",
   when: "martes 10 de marzo de 2026, de 09:00 a 11:00",
   yesCount: 8,
+  // The back-office (issue 14).
+  channel: "Telegram",
+  due: "martes 24 de marzo de 2026",
+  effective: "lunes 2 de marzo de 2026",
+  filed: "domingo 1 de marzo de 2026, 18:30",
+  first: "martes 3 de marzo de 2026",
+  holidays: "lunes 23 de marzo (San José)",
+  limit: "martes 14 de abril de 2026",
+  minutes: 10,
+  previousOfficeName: "Secretaría de Gobierno",
+  today: "martes 10 de marzo de 2026",
 };
 
 const BROKEN = /\{\{|\bundefined\b|\bNaN\b/;
