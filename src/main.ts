@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Channel, InboundMessage } from "./channels/channel.ts";
 import { createConsoleChannel } from "./channels/console/console-channel.ts";
@@ -15,6 +16,7 @@ import { systemClock } from "./config/system-clock.ts";
 import { startCheckpoints } from "./db/client.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
 import { createScheduler, type Scheduler } from "./delivery/scheduler.ts";
+import { createWorkerLease } from "./delivery/worker-lease.ts";
 import { createLogger } from "./logger.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { isQuietTime } from "./core/events.ts";
@@ -37,9 +39,11 @@ export interface Bot {
 }
 
 /** Wires channels to the runtime: inbound → handler → outbox → dispatcher → channels. */
-export function createBot(runtime: Runtime, channels: readonly Channel[], options: { pollIntervalMs?: number; workerId?: string; schedulerIntervalMs?: number; claimMs?: number } = {}): Bot {
+export function createBot(runtime: Runtime, channels: readonly Channel[], options: { pollIntervalMs?: number; workerId?: string; schedulerIntervalMs?: number; claimMs?: number; warmRouting?: boolean } = {}): Bot {
   const { app, handler, logger } = runtime;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`;
+  // One lease for the process: its claims on outbox rows and jobs live while it does (issue 19).
+  const lease = createWorkerLease({ repos: app.repos, clock: app.clock, logger, workerId, ...(options.claimMs ? { leaseMs: options.claimMs } : {}) });
   const dispatcher = createDispatcher({
     repos: app.repos,
     channels,
@@ -47,7 +51,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     logger,
     workerId,
     pollIntervalMs: options.pollIntervalMs ?? runtime.env.RINDE_DISPATCH_INTERVAL_MS,
-    claimMs: options.claimMs,
+    lease,
     // Announcements wait for the morning: no bulk message during the profile's quiet hours.
     holdBulk: (nowMs) => isQuietTime(nowMs, app.profile.quietHours, app.profile.timezone),
   });
@@ -59,13 +63,16 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     workerId,
     handlers: { ...deadlineJobHandlers(app), ...surveyJobHandlers(runtime), ...eventJobHandlers(app), ...commitmentJobHandlers(app), ...planJobHandlers(app) },
     pollIntervalMs: options.schedulerIntervalMs,
+    lease,
     onEffects: () => dispatcher.wake(),
   });
 
   async function onInbound(message: InboundMessage): Promise<void> {
     try {
       const result = handler.handle(message);
-      if (result.status === "duplicate") logger.debug({ channel: message.channel, channelMessageId: message.channelMessageId }, "inbound.duplicate");
+      // Only the channel: a channel message id names the chat (a Telegram id embeds the user id), and
+      // no identifier of a citizen goes to the logs at any level (issue 19).
+      if (result.status === "duplicate") logger.debug({ channel: message.channel }, "inbound.duplicate");
     } catch (error) {
       // The message's transaction rolled back: nothing was stored. Tell the citizen, once.
       logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code }, channel: message.channel }, "inbound.failed");
@@ -86,7 +93,8 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     async start() {
       stopCheckpoints = startCheckpoints(runtime.db);
       // Build the routing model now (about half a second) rather than on the first citizen's question.
-      void app.router;
+      if (options.warmRouting !== false) void app.router;
+      lease.start();
       dispatcher.start();
       // Before the first job runs: due dates follow a changed calendar, every office has its digest.
       const deadlines = prepareDeadlines(app);
@@ -102,10 +110,16 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
       for (const channel of channels) await channel.stop();
       await scheduler.stop();
       await dispatcher.stop();
+      lease.stop();
       stopCheckpoints();
       logger.info("bot.stopped");
     },
   };
+}
+
+/** Where the console chat writes the files it "sends" (an event's .ics): beside the database. */
+export function consoleFilesDir(dbPath: string): string {
+  return join(dirname(dbPath), "console-files");
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -120,7 +134,7 @@ async function main(argv: string[]): Promise<void> {
 
   const channels: Channel[] = [];
   const consoleChannel = wantConsole
-    ? createConsoleChannel({ input: process.stdin, output: process.stdout, interactive, nowMs: () => systemClock.nowMs() })
+    ? createConsoleChannel({ input: process.stdin, output: process.stdout, interactive, nowMs: () => systemClock.nowMs(), filesDir: consoleFilesDir(env.RINDE_DB) })
     : undefined;
   if (consoleChannel) channels.push(consoleChannel);
   if (!consoleOnly) channels.push(...(await optionalChannels(runtime)));

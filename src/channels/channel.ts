@@ -108,6 +108,13 @@ export type SendResult =
        * then pauses for `retryAfterMs`. Either way the retry is not counted as a failed attempt.
        */
       scope?: "chat" | "channel";
+      /**
+       * Set when the request may have reached the channel although no answer came back (the
+       * connection dropped after the request was written, a timeout): sending again may deliver
+       * twice. The dispatcher then repeats only messages that must arrive (replies, answers,
+       * legal notices), never bulk ones (issue 19).
+       */
+      ambiguous?: boolean;
     }
   | { ok: false; kind: "permanent"; reason: string; unreachable: boolean };
 

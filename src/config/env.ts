@@ -45,6 +45,8 @@ const envSchema = z.object({
   TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters A-Z, a-z, 0-9, _ or -").optional(),
   TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+  // Loopback by default: the TLS reverse proxy in front reaches it, nothing else (issue 19).
+  TELEGRAM_WEBHOOK_HOST: z.string().min(1).default("127.0.0.1"),
   WHATSAPP_ENABLED: flag.default(false),
   // Back-office (issue 14): served by `npm start` on RINDE_WEB_HOST:RINDE_WEB_PORT; RINDE_WEB=off disables it.
   RINDE_WEB: z.enum(["on", "off"]).default("on"),
@@ -72,6 +74,7 @@ const hints: Record<string, string> = {
   RINDE_WEB: "Use on (default) to serve the back-office with npm start, or off",
   RINDE_WEB_PORT: "Use a TCP port from 0 to 65535 (default 3000)",
   RINDE_WEB_HOST: "Use the address to listen on, e.g. 127.0.0.1 (default) or 0.0.0.0 behind a firewall",
+  TELEGRAM_WEBHOOK_HOST: "Use the address the webhook server listens on: 127.0.0.1 (default, proxy on this machine) or 0.0.0.0 (proxy elsewhere)",
   WHATSAPP_RATE_PER_MINUTE: "Use a whole number of messages per minute from 1 to 120 (default 12; keep it low)",
   WHATSAPP_SEND_JITTER_MS: "Use milliseconds from 0 to 60000 (default 3000)",
 };

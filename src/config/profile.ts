@@ -65,6 +65,8 @@ const districtSchema = z
     key,
     name: z.string().min(2),
     kind: z.enum(["comuna", "corregimiento", "vereda", "localidad", "zona"]),
+    /** Barrios and veredas inside it, so citizens who know only those find their district. */
+    places: z.array(z.string().min(2)).default([]),
   })
   .strict();
 
@@ -129,6 +131,18 @@ export const profileSchema = z
      * officials) or one official by id. Gets the monthly digest of the plan; may load it.
      */
     planLeader: z.union([z.object({ office: key }).strict(), z.object({ official: z.number().int().positive() }).strict()]).optional(),
+    /**
+     * What rendición de cuentas looks like here, for citizens (menu "Información sobre la rendición
+     * de cuentas"): when hearings happen and where the management reports are published.
+     */
+    accountability: z
+      .object({
+        hearings: z.string().min(10).describe("when and how public hearings happen, one sentence"),
+        reportsWhere: z.string().min(3).describe("where reports are published, e.g. 'la página web, sección Transparencia'"),
+        reportsUrl: z.string().url(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((profile, ctx) => {

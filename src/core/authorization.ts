@@ -59,3 +59,16 @@ export function canReadAudit(actor: Actor): boolean {
 export function canManageStaff(actor: Actor): boolean {
   return actor.kind !== "official" || (actor.active && actor.role === "admin");
 }
+
+/**
+ * Whether `actor` may bind a group chat to `officeKey`, given the office the group is bound to now
+ * (if any). Heads bind groups to their own office; a group another office already uses carries that
+ * office's citizens' questions, so only an admin may move it (issue 19).
+ */
+export function canBindGroup(actor: Actor, officeKey: string, currentOfficeKey: string | undefined): "allowed" | "not_head" | "owned_by_other" {
+  if (actor.kind === "cli" || actor.kind === "system") return "allowed";
+  if (!actor.active) return "not_head";
+  if (actor.role === "admin") return "allowed";
+  if (actor.role !== "head" || actor.officeKey !== officeKey) return "not_head";
+  return currentOfficeKey !== undefined && currentOfficeKey !== officeKey ? "owned_by_other" : "allowed";
+}

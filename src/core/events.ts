@@ -287,3 +287,23 @@ export function canReviewEventQuestions(actor: Actor, eventOfficeKey: string | n
   if (canManageEvents(actor)) return true;
   return actor.kind === "official" && actor.active && (actor.role === "head" || actor.role === "official") && actor.officeKey !== null && actor.officeKey === eventOfficeKey;
 }
+
+/**
+ * Whether an event's title already names its kind: it contains the kind's text, or starts with the
+ * kind's first two words ("Audiencia pública 2026" for "Audiencia pública de rendición de
+ * cuentas"). Ignores case, accents and punctuation.
+ */
+export function titleSaysKind(title: string, kindText: string): boolean {
+  const plain = (text: string) =>
+    text
+      .normalize("NFD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim();
+  const t = plain(title);
+  const k = plain(kindText);
+  if (!k) return false;
+  const lead = k.split(" ").slice(0, 2).join(" ");
+  return t.includes(k) || t === lead || t.startsWith(`${lead} `);
+}

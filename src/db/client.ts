@@ -2,7 +2,8 @@
  * Opens the database: creates the folder, sets the pragmas (WAL, foreign keys, busy timeout) and
  * applies the drizzle-kit migrations in `migrations/`. Bot, CLI and tests all open it here.
  */
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -27,13 +28,65 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
   sqlite.pragma("foreign_keys = ON");
+  // Deleted and overwritten content is zeroed in the file, so erased personal data does not stay
+  // behind as raw bytes (Ley 1581 de 2012; issue 19). PostgreSQL has no equivalent per row: there,
+  // VACUUM after an erasure and encrypted storage play this part.
+  sqlite.pragma("secure_delete = ON");
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // Checkpoints run from startCheckpoints() between messages; the automatic one (inside whichever
   // commit crosses the threshold, with two fsyncs) is only a safety net for processes without it.
   sqlite.pragma(`wal_autocheckpoint = ${options.walAutoCheckpointPages ?? 10_000}`);
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: join(PROJECT_ROOT, "migrations") });
+  secrets.set(sqlite, path === ":memory:" ? randomBytes(32) : loadSecret(`${path}.key`));
   return db;
+}
+
+const secrets = new WeakMap<Database.Database, Buffer>();
+
+/**
+ * The installation's secret for keyed hashes (inbound message ids): 32 random bytes in a file next to
+ * the database (`<db>.key`, mode 0600), created on first open. Kept out of the database file so a copy
+ * of the database alone cannot re-identify hashed ids by hashing guesses. Back it up with the database;
+ * losing it only means a message redelivered across the loss could be handled twice.
+ */
+function loadSecret(file: string): Buffer {
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  return Buffer.from(readFileSync(file, "utf8").trim(), "hex");
+}
+
+/** The installation secret of an open database (see loadSecret). */
+export function installationSecret(db: Db): Buffer {
+  const secret = secrets.get(db.$client);
+  if (!secret) throw new Error("installationSecret: open the database with openDb()");
+  return secret;
+}
+
+const truncateRequested = new WeakSet<Database.Database>();
+
+/**
+ * Asks the next checkpoint to empty the WAL file (TRUNCATE), after an erasure: the WAL keeps old
+ * page images, with the erased data, until it is overwritten or truncated.
+ */
+export function requestWalTruncate(db: Db): void {
+  truncateRequested.add(db.$client);
+}
+
+/** One checkpoint: TRUNCATE when requested (kept requested while readers hold it back), else PASSIVE. */
+export function checkpoint(db: Db): void {
+  const sqlite = db.$client;
+  if (!truncateRequested.has(sqlite)) {
+    sqlite.pragma("wal_checkpoint(PASSIVE)");
+    return;
+  }
+  const [result] = sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+  if (result?.busy === 0) truncateRequested.delete(sqlite);
 }
 
 /**
@@ -59,7 +112,7 @@ const runners = new WeakMap<Database.Database, Database.Transaction<(fn: () => u
 export function startCheckpoints(db: Db, intervalMs = 1000): () => void {
   const timer = setInterval(() => {
     try {
-      db.$client.pragma("wal_checkpoint(PASSIVE)");
+      checkpoint(db);
     } catch {
       // Busy or closing: the next tick (or the automatic checkpoint) catches up.
     }

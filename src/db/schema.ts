@@ -3,6 +3,7 @@
  * time zone are `YYYY-MM-DD` text. Nothing here is SQLite-only beyond the column builders, so the
  * planned PostgreSQL deployment maps table by table.
  */
+import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { PlanDefinition } from "../core/plan/definition.ts";
 
@@ -61,8 +62,13 @@ export const inboundMessages = sqliteTable(
     channel: text("channel").notNull(),
     channelMessageId: text("channel_message_id").notNull(),
     receivedAtMs: integer("received_at_ms").notNull(),
+    /**
+     * The citizen who wrote it, so an erasure can drop their rows beyond the deduplication window;
+     * cleared by the erasure for the rows it keeps.
+     */
+    citizenId: integer("citizen_id").references(() => citizens.id),
   },
-  (t) => [uniqueIndex("inbound_messages_channel_message").on(t.channel, t.channelMessageId)],
+  (t) => [uniqueIndex("inbound_messages_channel_message").on(t.channel, t.channelMessageId), index("inbound_messages_citizen").on(t.citizenId)],
 );
 
 export const offices = sqliteTable("offices", {
@@ -76,6 +82,27 @@ export const offices = sqliteTable("offices", {
   whatsappJid: text("whatsapp_jid"),
   updatedAtMs: integer("updated_at_ms").notNull(),
 });
+
+/**
+ * Append-only history of an office's configuration changes made from chats (binding a group, an
+ * administrator moving a group from another office): who, what, when, before → after. Shaped like
+ * the staff audit log (`audit_log`, being added separately) so its rows can move there as they are.
+ */
+export const officeEvents = sqliteTable(
+  "office_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    officeKey: text("office_key").notNull().references(() => offices.key),
+    /** `group_bound`, `group_moved_in`, `group_moved_out`. */
+    kind: text("kind").notNull(),
+    /** `official:<id>`, `cli` or `system`. */
+    actor: text("actor").notNull(),
+    atMs: integer("at_ms").notNull(),
+    /** JSON: { channel, chat, before, after }. A group chat's id, never a citizen's. */
+    data: text("data").notNull().default("{}"),
+  },
+  (t) => [index("office_events_office").on(t.officeKey, t.id)],
+);
 
 export const officials = sqliteTable(
   "officials",
@@ -186,12 +213,41 @@ export const outbox = sqliteTable(
     priority: integer("priority").notNull().default(0),
     /** JSON OutboundMessage body: text, options, reply/edit references. */
     payload: text("payload").notNull(),
-    status: text("status", { enum: ["pending", "sent", "failed", "unreachable"] }).notNull().default("pending"),
+    /**
+     * `uncertain`: a send of an at-most-once row was attempted but its outcome is unknown (the
+     * process died mid-send, or the connection dropped after the request): it is not repeated.
+     */
+    status: text("status", { enum: ["pending", "sent", "failed", "unreachable", "uncertain"] }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     notBeforeMs: integer("not_before_ms").notNull(),
-    /** A dispatcher's claim on the row; expired claims are reclaimed after a crash. */
+    /**
+     * A dispatcher's claim on the row: its worker id and lease, renewed while the worker lives
+     * (src/delivery/worker-lease.ts); a lapsed lease, or a worker known dead, frees the row.
+     */
     claimedBy: text("claimed_by"),
     claimedUntilMs: integer("claimed_until_ms"),
+    /**
+     * Set just before the channel is called, cleared with the outcome: a row found with it set and
+     * its claim lapsed was being sent when its process died, and may or may not have arrived.
+     */
+    attemptStartedAtMs: integer("attempt_started_at_ms"),
+    /**
+     * What to do when a send's outcome is unknown (issue 19): `at_least_once` sends again (replies,
+     * answers, legal notices: a citizen must get them, a duplicate is the lesser harm);
+     * `at_most_once` does not (announcements, reminders, surveys: a duplicate to thousands is the
+     * greater harm) and the row becomes `uncertain`.
+     */
+    guarantee: text("guarantee", { enum: ["at_least_once", "at_most_once"] }).notNull().default("at_least_once"),
+    /**
+     * A message with legal weight for the citizen (an answer, an information request, an extension
+     * notice, Ley 1755 de 2015): if their chat was unreachable, it is delivered again when they write.
+     */
+    legal: integer("legal", { mode: "boolean" }).notNull().default(false),
+    /**
+     * Once sent, the row forgets where it went (address and channel message id): the confirmation
+     * of a data erasure must reach the citizen, then leave no trace of them (Ley 1581 de 2012).
+     */
+    forgetAddressWhenSent: integer("forget_address_when_sent", { mode: "boolean" }).notNull().default(false),
     lastError: text("last_error"),
     /** The channel's id for the sent message (to edit it later, or match replies to it). */
     channelMessageId: text("channel_message_id"),
@@ -205,8 +261,24 @@ export const outbox = sqliteTable(
     index("outbox_due").on(t.status, t.channel, t.priority, t.notBeforeMs),
     index("outbox_channel_message").on(t.channel, t.channelMessageId),
     index("outbox_chat").on(t.channel, t.address, t.status),
+    // The few rows under a claim: lease renewal and takeover read them by worker.
+    index("outbox_claimed").on(t.claimedBy).where(sql`claimed_by is not null`),
   ],
 );
+
+/**
+ * Processes that deliver and run jobs (dispatcher and scheduler of one bot process): a lease renewed
+ * while the process lives. Claims on outbox rows and jobs name the worker; a worker whose lease
+ * lapsed, or which the same machine knows to be dead (its pid is gone), no longer holds anything.
+ */
+export const deliveryWorkers = sqliteTable("delivery_workers", {
+  id: text("id").primaryKey(),
+  /** The machine: host name and kernel boot id, so a pid is only compared on the same boot. */
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  leaseUntilMs: integer("lease_until_ms").notNull(),
+  startedAtMs: integer("started_at_ms").notNull(),
+});
 
 /** One-time codes officials send to the bot (`/vincular CODE`) to link their chat account. */
 export const officialInvites = sqliteTable("official_invites", {
@@ -277,6 +349,7 @@ export const jobs = sqliteTable(
   (t) => [
     uniqueIndex("jobs_key").on(t.key),
     index("jobs_due").on(t.status, t.runAtMs),
+    index("jobs_claimed").on(t.claimedBy).where(sql`claimed_by is not null`),
     index("jobs_question").on(t.questionId, t.status),
   ],
 );

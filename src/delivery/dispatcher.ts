@@ -4,6 +4,13 @@
  * whose flood control says so (without counting that as an attempt), records permanent failures
  * and unreachable citizens. Rows written by another process (the CLI) are picked up by
  * polling; rows written here are sent at once through `wake()`.
+ *
+ * The window between "sent" at the channel and "sent" in the database is explicit (issue 19): each
+ * attempt is recorded before the channel is called. When the outcome is unknown (the process died
+ * mid-send, found later by the attempt mark; or the connection dropped after the request), the
+ * row's guarantee decides: `at_least_once` rows (replies, answers, legal notices) are sent again,
+ * `at_most_once` rows (announcements, reminders, surveys) become `uncertain` and are not.
+ * Rows for a chat already known unreachable are settled without calling the channel.
  */
 import type { Logger } from "pino";
 import type { Channel, SendResult } from "../channels/channel.ts";
@@ -12,6 +19,7 @@ import type { Repos } from "../db/repositories/index.ts";
 import type { OutboxPayload, OutboxRow } from "../db/repositories/outbox.ts";
 import { createPollLoop } from "./poll-loop.ts";
 import { backoffMs, createRateLimiter } from "./rate-limit.ts";
+import { createWorkerLease, type WorkerLease } from "./worker-lease.ts";
 
 export interface DispatcherOptions {
   repos: Repos;
@@ -22,8 +30,17 @@ export interface DispatcherOptions {
   workerId: string;
   /** How often to look for rows written by other processes. */
   pollIntervalMs?: number;
-  /** How long a claim holds before another dispatcher may take the row (after a crash). */
+  /**
+   * The worker lease claims are taken under (shared with the scheduler in a bot process); without
+   * one the dispatcher keeps its own, `claimMs` long, started and stopped with it.
+   */
+  lease?: WorkerLease;
+  /** Length of the dispatcher's own lease (without `lease`): how long claims last unrenewed. Default 10 s. */
   claimMs?: number;
+  /** Longest wait for one send before its outcome counts as unknown. Real time. Default 60 s. */
+  sendTimeoutMs?: number;
+  /** Longest round of passes `tick()` waits for, in real time. Default 500 ms. */
+  maxRoundMs?: number;
   batchSize?: number;
   /** Attempts before a retryable failure becomes permanent. */
   maxAttempts?: number;
@@ -44,7 +61,10 @@ export function createDispatcher(options: DispatcherOptions) {
   const limiters = new Map(options.channels.map((c) => [c.id as string, createRateLimiter(c.capabilities, clock)]));
   const channelIds = [...channels.keys()];
   const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const claimMs = options.claimMs ?? 60_000;
+  const ownLease = options.lease === undefined;
+  const lease = options.lease ?? createWorkerLease({ repos, clock, logger, workerId, leaseMs: options.claimMs ?? 10_000 });
+  const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
+  const maxRoundMs = options.maxRoundMs ?? 500;
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 10;
 
@@ -53,27 +73,58 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   async function deliver(row: OutboxRow): Promise<boolean> {
+    if (row.attemptStartedAtMs !== null) {
+      // A send of this row started under a claim that lapsed: its process died mid-send.
+      if (row.guarantee === "at_most_once") {
+        repos.outbox.markUncertain(row.id, workerId, "interrupted: the process stopped during the send");
+        logger.warn({ outboxId: row.id, channel: row.channel }, "outbox.uncertain");
+        return false;
+      }
+      logger.info({ outboxId: row.id, channel: row.channel }, "outbox.resend_interrupted");
+    }
+    if (repos.citizens.isUnreachable(row.channel, row.address)) {
+      repos.outbox.markFailed(row.id, workerId, "unreachable", "chat unreachable: not attempted", { countAttempt: false });
+      repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", clock.nowMs());
+      return false;
+    }
     const channel = channels.get(row.channel)!;
     const waitMs = limiters.get(row.channel)!.take(row.address);
     if (waitMs > 0) {
       repos.outbox.release(row.id, workerId, clock.nowMs() + waitMs);
       return false;
     }
+    if (!repos.outbox.markAttempt(row.id, workerId, clock.nowMs())) return false;
     const payload = JSON.parse(row.payload) as OutboxPayload;
-    let result: SendResult;
-    try {
-      result = await channel.send({ address: row.address, ...payload });
-    } catch (error) {
-      result = { ok: false, kind: "retry", retryAfterMs: 0, reason: `adapter threw: ${(error as Error).message}` };
-    }
+    const result = await sendBounded(channel, { address: row.address, ...payload });
     record(row, result);
     return result.ok;
+  }
+
+  /** The channel's send, bounded by sendTimeoutMs; a throw or a timeout is an unknown outcome. */
+  async function sendBounded(channel: Channel, message: Parameters<Channel["send"]>[0]): Promise<SendResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<SendResult>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, kind: "retry", retryAfterMs: 0, reason: `no answer within ${sendTimeoutMs} ms`, ambiguous: true }), sendTimeoutMs);
+    });
+    try {
+      return await Promise.race([channel.send(message), timeout]);
+    } catch (error) {
+      return { ok: false, kind: "retry", retryAfterMs: 0, reason: `adapter threw: ${(error as Error).message}`, ambiguous: true };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   function record(row: OutboxRow, result: SendResult): void {
     const nowMs = clock.nowMs();
     if (result.ok) {
       repos.outbox.markSent(row.id, workerId, result.channelMessageId, nowMs);
+      return;
+    }
+    if (result.kind === "retry" && result.ambiguous && row.guarantee === "at_most_once") {
+      // The message may have arrived: a bulk message is not repeated (issue 19).
+      repos.outbox.markUncertain(row.id, workerId, result.reason);
+      logger.warn({ outboxId: row.id, channel: row.channel }, "outbox.uncertain");
       return;
     }
     if (result.kind === "retry" && result.scope !== undefined) {
@@ -89,7 +140,10 @@ export function createDispatcher(options: DispatcherOptions) {
     if (result.kind === "permanent" || row.attempts + 1 >= maxAttempts) {
       const unreachable = result.kind === "permanent" && result.unreachable;
       repos.outbox.markFailed(row.id, workerId, unreachable ? "unreachable" : "failed", result.reason);
-      if (unreachable) repos.citizens.markUnreachable(row.channel, row.address, nowMs);
+      if (unreachable) {
+        repos.citizens.markUnreachable(row.channel, row.address, nowMs);
+        repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", nowMs);
+      }
       logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason: result.reason }, "outbox.failed");
       return;
     }
@@ -101,29 +155,41 @@ export function createDispatcher(options: DispatcherOptions) {
   /**
    * One pass: per channel, claims at most as many rows as its global rate limit lets through now
    * (none while the window is full, so a 100,000-row broadcast is not claimed and released over
-   * and over) and sends them. Resolves to the number of rows sent.
+   * and over) and sends them. Resolves to the rows sent and the replies (priority 0) among those claimed.
    */
-  async function pass(): Promise<number> {
+  async function pass(): Promise<{ sent: number; replies: number }> {
     const nowMs = clock.nowMs();
     const maxPriority = maxPriorityAt(nowMs);
     let sent = 0;
+    let replies = 0;
     for (const channelId of channelIds) {
       const free = limiters.get(channelId)!.freeSlots();
       if (free <= 0) continue;
-      const rows = repos.outbox.claim({ channels: [channelId], workerId, nowMs, claimMs, limit: Math.min(batchSize, free), maxPriority });
-      for (const row of rows) if (await deliver(row)) sent++;
+      const rows = repos.outbox.claim({ channels: [channelId], workerId, nowMs, claimMs: lease.untilMs() - nowMs, limit: Math.min(batchSize, free), maxPriority });
+      for (const row of rows) {
+        if (row.priority === 0) replies++;
+        if (await deliver(row)) sent++;
+      }
     }
-    return sent;
+    return { sent, replies };
   }
 
-  /** Runs passes until a pass sends nothing. */
+  /**
+   * Runs passes until a pass sends nothing, or, past maxRoundMs of real time, until a pass carries
+   * no reply: during a long broadcast every pass sends something, and a caller awaiting `tick()`
+   * (an inbound message's handler, which the Telegram poller awaits before fetching more updates)
+   * must not wait for the whole broadcast. The poll loop starts the next round a few milliseconds later.
+   */
   async function passes(): Promise<number> {
     let total = 0;
+    const roundStartedAt = Date.now();
     try {
       for (;;) {
-        const sent = await pass();
+        const { sent, replies } = await pass();
         total += sent;
-        if (sent === 0) break;
+        // A round ends when nothing was sent, or past maxRoundMs once a pass carried only bulk
+        // rows: a reply queued meanwhile is always claimed (replies first) before the round ends.
+        if (sent === 0 || (replies === 0 && Date.now() - roundStartedAt >= maxRoundMs)) break;
       }
     } catch (error) {
       logger.error({ err: error }, "dispatcher.pass_failed");
@@ -137,7 +203,7 @@ export function createDispatcher(options: DispatcherOptions) {
     // A full window waits for its first free slot instead of polling.
     let untilDueMs = pollIntervalMs;
     for (const channelId of channelIds) {
-      const nextDueMs = repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs));
+      const nextDueMs = repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs), nowMs);
       if (nextDueMs !== undefined) untilDueMs = Math.min(untilDueMs, Math.max(0, nextDueMs - nowMs, limiters.get(channelId)!.globalWaitMs()));
     }
     // At least a few ms between passes: a row due "now" that cannot be claimed yet must not spin the CPU.
@@ -148,12 +214,18 @@ export function createDispatcher(options: DispatcherOptions) {
   return {
     /** Runs passes until one sends nothing (never two at once); resolves to the rows sent. */
     tick: loop.tick,
-    /** Sends what is due now, then keeps polling. */
-    start: loop.start,
+    /** Starts the lease (when the dispatcher owns it), sends what is due now, then keeps polling. */
+    start(): void {
+      if (ownLease) lease.start();
+      loop.start();
+    },
     /** Something was just queued: send it now rather than at the next poll. */
     wake: loop.wake,
-    /** Waits for the pass in progress and stops polling. Claimed rows not sent stay claimed until they expire. */
-    stop: loop.stop,
+    /** Waits for the pass in progress and stops polling; its own lease gives back unsent claims. */
+    async stop(): Promise<void> {
+      await loop.stop();
+      if (ownLease) lease.stop();
+    },
   };
 }
 

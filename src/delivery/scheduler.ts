@@ -4,7 +4,9 @@
  * even with several bot processes on one database:
  *
  * 1. A process claims due jobs in one statement (claimedBy/claimedUntilMs); another process skips
- *    claimed rows until the claim expires (a crashed process's jobs are taken over then).
+ *    claimed rows until the claim lapses. Under a worker lease (src/delivery/worker-lease.ts) the
+ *    claim lasts as long as the lease: a crashed process's jobs are taken over within seconds, at
+ *    once by a process restarted on the same machine.
  * 2. A job runs in one write transaction that first checks the claim is still ours, then applies the
  *    handler's effects (outbox rows, question updates, follow-up jobs) and marks the job done. A
  *    process that stalled past its claim while another took the job over finds the claim gone and
@@ -22,6 +24,7 @@ import type { Repos } from "../db/repositories/index.ts";
 import type { JobRow } from "../db/repositories/jobs.ts";
 import { createPollLoop } from "./poll-loop.ts";
 import { backoffMs } from "./rate-limit.ts";
+import type { WorkerLease } from "./worker-lease.ts";
 
 /** What a handler decided: done, or run again at `runAtMs` (e.g. outside office hours). */
 export type JobOutcome = { kind: "done" } | { kind: "later"; runAtMs: number };
@@ -47,8 +50,10 @@ export interface SchedulerOptions {
   handlers: Readonly<Record<string, JobHandler>>;
   /** Longest wait between looks for due jobs (jobs planned by other processes, e.g. the CLI). */
   pollIntervalMs?: number;
-  /** How long a claim holds before another process may take the job over. */
+  /** How long a claim holds before another process may take the job over (without `lease`). */
   claimMs?: number;
+  /** The worker lease claims are taken under (a bot process shares one with its dispatcher). */
+  lease?: WorkerLease;
   batchSize?: number;
   /** Attempts before a failing job is marked `failed`. */
   maxAttempts?: number;
@@ -66,7 +71,8 @@ export function createScheduler(options: SchedulerOptions) {
 
   /** Claims the due jobs this process can run (at most one batch). */
   function claimDue(): JobRow[] {
-    return repos.jobs.claim({ kinds, workerId, nowMs: clock.nowMs(), claimMs, limit: batchSize });
+    const nowMs = clock.nowMs();
+    return repos.jobs.claim({ kinds, workerId, nowMs, claimMs: options.lease ? options.lease.untilMs() - nowMs : claimMs, limit: batchSize });
   }
 
   /** Runs one job this process claimed: effects and completion in one transaction. */

@@ -7,8 +7,9 @@ import type { RequestType } from "../config/profile.ts";
 import { REQUEST_TYPES } from "../config/profile.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { MenuOption } from "../engine/engine.ts";
-import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { dueDateText, officeName, officeSubject, render, type AppContext } from "./context.ts";
 import { recordConsent, eraseCitizen } from "./consent.ts";
+import { noticeErasureToOffices, stillOpen } from "./erased-questions.ts";
 import { attachmentsFromData, fileQuestion, findOwnQuestion, provideInfo } from "./questions.ts";
 import { surveyActions } from "./actions/surveys.ts";
 import { commitmentActions } from "./actions/commitments.ts";
@@ -17,6 +18,7 @@ import { unsubscribeActions } from "./actions/unsubscribe.ts";
 import { infoReplyActions } from "./actions/info-reply.ts";
 import { eventWizardActions } from "./actions/event-wizard.ts";
 import { publicSiteActions } from "./actions/public-site.ts";
+import { newcomerActions } from "./actions/newcomer.ts";
 
 export interface ActionContext {
   app: AppContext;
@@ -42,27 +44,44 @@ export interface ActionDefinition {
 }
 
 const ALL_TOPICS = "_all";
-const MIN_QUESTION_LENGTH = 12;
+/** Shortest free text taken as a question (shorter is a greeting). */
+export const MIN_QUESTION_LENGTH = 12;
+/** Longest question text, as flows/ask.yaml's prompt validates it. */
+export const MAX_QUESTION_LENGTH = 3000;
+/**
+ * Conversation variable holding a question typed before consent. It lives only while the consent
+ * flow runs (src/services/inbound.ts drops it anywhere else) and is gone on refusal.
+ */
+export const PRE_CONSENT_TEXT = "preConsentText";
+const PREVIEW_LENGTH = 200;
+
+/** The start of a citizen's text, to quote back to them. */
+function preview(text: string): string {
+  return text.length <= PREVIEW_LENGTH ? text : `${text.slice(0, PREVIEW_LENGTH - 1).trimEnd()}…`;
+}
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
 
-function officeOptions(app: AppContext, keys: readonly string[]): MenuOption[] {
-  return keys.map((key) => ({ value: key, label: officeName(app, key) }));
+/** Topics for the citizen: each office as the subject it deals with, not its name (issue 18, point 12). */
+function officeOptions(app: AppContext, keys: readonly string[], locale: string): MenuOption[] {
+  return keys.map((key) => ({ value: key, label: officeSubject(app, key, locale) }));
 }
 
-function allOfficeOptions(app: AppContext): MenuOption[] {
-  const keys = app.profile.offices.map((o) => o.key).sort((a, b) => officeName(app, a).localeCompare(officeName(app, b), "es"));
-  return officeOptions(app, keys);
+function allOfficeOptions(app: AppContext, locale: string): MenuOption[] {
+  const keys = app.profile.offices.map((o) => o.key).sort((a, b) => officeSubject(app, a, locale).localeCompare(officeSubject(app, b, locale), locale));
+  return officeOptions(app, keys, locale);
 }
 
 const consentActions: Record<string, ActionDefinition> = {
   "consent.check": {
     results: ["granted", "missing"],
-    run: ({ citizen }) =>
+    run: ({ citizen, data }) =>
       citizen.consent === "granted"
         ? { result: "granted" }
-        : // Nothing personal before consent (DESIGN.md invariant 4): drop any text already typed.
-          { result: "missing", data: { questionText: null, afterConsent: "ask" } },
+        : // Nothing personal before consent (DESIGN.md invariant 4): a question already typed waits in
+          // the conversation only, while the consent flow runs (see keepPreConsentText), to be offered
+          // for filing once the citizen consents (issue 18, point 4).
+          { result: "missing", data: { questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null, afterConsent: "ask" } },
   },
   "consent.grant": {
     results: ["granted"],
@@ -87,8 +106,12 @@ const consentActions: Record<string, ActionDefinition> = {
     },
   },
   "consent.resume": {
-    results: ["ask", "menu"],
-    run: ({ data }) => ({ result: data.afterConsent === "ask" ? "ask" : "menu", data: { afterConsent: null } }),
+    results: ["ask", "offer", "menu"],
+    run: ({ data }) => {
+      const typed = str(data[PRE_CONSENT_TEXT]);
+      if (typed) return { result: "offer", data: { afterConsent: null, [PRE_CONSENT_TEXT]: null, questionText: typed, questionPreview: preview(typed) } };
+      return { result: data.afterConsent === "ask" ? "ask" : "menu", data: { afterConsent: null } };
+    },
   },
   "citizen.set_language": {
     results: ["changed"],
@@ -104,7 +127,10 @@ const consentActions: Record<string, ActionDefinition> = {
   "citizen.delete_data": {
     results: ["deleted"],
     run: ({ app, citizen }) => {
+      const open = stillOpen(app.repos.questions.list({ citizenId: citizen.citizenId }));
       eraseCitizen(app, citizen.citizenId);
+      // Their open petitions still have to be answered; their offices learn it cannot be by chat.
+      noticeErasureToOffices(app, open, app.clock.nowMs());
       return { result: "deleted", clearData: true, erased: true };
     },
   },
@@ -125,21 +151,21 @@ const askActions: Record<string, ActionDefinition> = {
       app.learnNewCorrections();
       const candidates = app.router.route(str(data.questionText), 3);
       const top = candidates[0];
-      const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey)), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
+      const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey), citizen.locale), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
       // The full office list is only built if the citizen asks for it (pick_topic): it is most of
       // the conversation's saved data otherwise, rewritten on every message.
       const shared = { topicOptions };
       if (top && top.score >= app.profile.routing.confirmThreshold) {
-        return { result: "confident", data: { ...shared, officeKey: top.officeKey, officeName: officeName(app, top.officeKey), routeScore: top.score } };
+        return { result: "confident", data: { ...shared, officeKey: top.officeKey, officeName: officeName(app, top.officeKey), subject: officeSubject(app, top.officeKey, citizen.locale), routeScore: top.score } };
       }
       return { result: "unsure", data: { ...shared, officeKey: null, routeScore: top?.score ?? 0 } };
     },
   },
   "question.pick_topic": {
     results: ["picked", "show_all"],
-    run: ({ app, data }) => {
+    run: ({ app, citizen, data }) => {
       const choice = str(data.topicChoice);
-      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all", data: { allTopicOptions: allOfficeOptions(app) } };
+      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all", data: { allTopicOptions: allOfficeOptions(app, citizen.locale) } };
       return { result: "picked", data: { officeKey: choice, officeName: officeName(app, choice), topicChoice: null, topicOptions: null, allTopicOptions: null } };
     },
   },
@@ -148,7 +174,7 @@ const askActions: Record<string, ActionDefinition> = {
     run: ({ app, citizen, channel, data }) => {
       const requestType = (REQUEST_TYPES as readonly string[]).includes(str(data.requestType)) ? (str(data.requestType) as RequestType) : "general";
       const outcome = fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType, attachments: attachmentsFromData(data.attachments) });
-      if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask" } };
+      if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask", questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null } };
       return {
         result: "filed",
         clearData: true,
@@ -228,7 +254,7 @@ function infoRequestVars(app: AppContext, questionId: number, reference: string)
   return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
 }
 
-export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...infoReplyActions, ...publicSiteActions };
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...infoReplyActions, ...publicSiteActions, ...newcomerActions };
 
 /** Action name → results, for the flow validator. */
 export const ACTION_RESULTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(

@@ -14,7 +14,7 @@ import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { render, type AppContext } from "./context.ts";
 import { EVENT_JOB_KINDS } from "./event-jobs.ts";
-import { eventCard, icsDocument, whenText } from "./events.ts";
+import { eventCard, eventChangeLines, icsDocument, whenText, type ChangedFields } from "./events.ts";
 import { districtsOf, topicsOf } from "./subscriptions.ts";
 
 export const MAX_ANNOUNCEMENT_LENGTH = 2000;
@@ -50,6 +50,8 @@ export interface Progress {
   sent: number;
   failed: number;
   unreachable: number;
+  /** Attempted, outcome unknown (the process died mid-send, the connection dropped): not sent again. */
+  uncertain: number;
 }
 
 function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): AnnouncementError | undefined {
@@ -107,7 +109,7 @@ export function createAnnouncement(app: AppContext, actor: Actor, input: Announc
 }
 
 /** A notice the system sends about an event (change, cancellation, reminder), released at once. Call inside a transaction. */
-export function createSystemAnnouncement(app: AppContext, input: { purpose: AnnouncementPurpose; eventId: number; segment: Segment }): number {
+export function createSystemAnnouncement(app: AppContext, input: { purpose: AnnouncementPurpose; eventId: number; segment: Segment; changedFrom?: ChangedFields }): number {
   const nowMs = app.clock.nowMs();
   const announcement = app.repos.announcements.insert({
     eventId: input.eventId,
@@ -119,7 +121,7 @@ export function createSystemAnnouncement(app: AppContext, input: { purpose: Anno
     createdBy: "system",
     createdAtMs: nowMs,
   });
-  return releaseAnnouncement(app, announcement.id, nowMs);
+  return releaseAnnouncement(app, announcement.id, nowMs, input.changedFrom);
 }
 
 /**
@@ -127,17 +129,17 @@ export function createSystemAnnouncement(app: AppContext, input: { purpose: Anno
  * (another process, a replayed job) writes nothing. Returns the number of rows written. Call
  * inside a transaction.
  */
-export function releaseAnnouncement(app: AppContext, announcementId: number, nowMs: number): number {
+export function releaseAnnouncement(app: AppContext, announcementId: number, nowMs: number, changedFrom?: ChangedFields): number {
   const announcement = app.repos.announcements.get(announcementId);
   if (!announcement || announcement.status !== "scheduled") return 0;
-  const payloadByLocale = Object.fromEntries(app.translator.locales.map((locale) => [locale, JSON.stringify(announcementPayload(app, announcement, locale))]));
+  const payloadByLocale = Object.fromEntries(app.translator.locales.map((locale) => [locale, JSON.stringify(announcementPayload(app, announcement, locale, changedFrom))]));
   const written = app.repos.announcements.release({ announcementId, segment: JSON.parse(announcement.segment) as Segment, payloadByLocale, defaultLocale: DEFAULT_LOCALE, nowMs });
   app.repos.announcements.markReleased(announcementId, written, nowMs);
   return written;
 }
 
 /** The message in one language: the body for its purpose, then how to stop receiving announcements. */
-export function announcementPayload(app: AppContext, announcement: AnnouncementRow, locale: string): OutboxPayload {
+export function announcementPayload(app: AppContext, announcement: AnnouncementRow, locale: string, changedFrom?: ChangedFields): OutboxPayload {
   const event = announcement.eventId !== null ? app.repos.events.get(announcement.eventId) : undefined;
   const parts: string[] = [];
   switch (announcement.purpose) {
@@ -146,7 +148,8 @@ export function announcementPayload(app: AppContext, announcement: AnnouncementR
       parts.push(eventCard(app, event!, locale), render(app, locale, "announce.event_actions", { eventId: event!.id }));
       break;
     case "event_changed":
-      parts.push(render(app, locale, "announce.event_changed", { title: event!.title }), eventCard(app, event!, locale));
+      // What changed, old → new, before the card as it now stands (issue 18, point 7).
+      parts.push(render(app, locale, "announce.event_changed", { title: event!.title, changes: changedFrom ? eventChangeLines(app, changedFrom, event!, locale).join("\n") : "" }), eventCard(app, event!, locale));
       break;
     case "event_cancelled":
       parts.push(render(app, locale, "announce.event_cancelled", { title: event!.title, when: whenText(app, event!, locale) }));
@@ -163,10 +166,17 @@ export function announcementPayload(app: AppContext, announcement: AnnouncementR
   return { text: parts.join("\n\n"), ...(withFile && event ? { document: icsDocument(app, event) } : {}) };
 }
 
-/** Delivery figures: queued (not yet sent), sent, failed, unreachable. */
+/** Delivery figures: queued (not yet sent), sent, failed, unreachable, uncertain (maybe delivered, never repeated). */
 export function announcementProgress(app: AppContext, announcementId: number): Progress {
   const counts = app.repos.outbox.countByKeyPrefix(announcementKeyPrefix(announcementId));
-  return { total: counts.pending + counts.sent + counts.failed + counts.unreachable, queued: counts.pending, sent: counts.sent, failed: counts.failed, unreachable: counts.unreachable };
+  return {
+    total: counts.pending + counts.sent + counts.failed + counts.unreachable + counts.uncertain,
+    queued: counts.pending,
+    sent: counts.sent,
+    failed: counts.failed,
+    unreachable: counts.unreachable,
+    uncertain: counts.uncertain,
+  };
 }
 
 /** Stops an announcement: a scheduled one is never released; a released one sends nothing more. */

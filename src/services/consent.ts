@@ -3,6 +3,8 @@
  * the notice version and the channel. Deleting data anonymizes; the legal record stays.
  */
 import { inertUserText } from "../channels/channel.ts";
+import { requestWalTruncate } from "../db/client.ts";
+import { DEDUP_WINDOW_MS } from "../db/repositories/inbound.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { OutboxPayload, OutboxRow } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
@@ -24,7 +26,16 @@ export function recordConsent(app: AppContext, citizen: CitizenContext, decision
   if (decision === "revoked") forgetEventData(app, citizen.citizenId);
 }
 
-/** Erases the citizen's personal data; their questions remain with a placeholder text. */
+/**
+ * Erases the citizen's personal data; their questions remain with a placeholder text.
+ *
+ * What stays, and why: the question (reference, office, dates, history) and the official's answer
+ * are the entity's record of a derecho de petición (Ley 1755 de 2015) and public documents it must
+ * keep under its retention tables (Ley 594 de 2000, art. 11 and 24); deletion does not apply where
+ * a legal duty to keep the data exists (Ley 1581 de 2012, art. 8 e and 15; Decreto 1377 de 2013,
+ * art. 9 and 11). So the answer text stays, but every literal trace of the citizen in it (their
+ * chat address or phone, their own words) is replaced by the placeholder. The privacy texts say so.
+ */
 export function eraseCitizen(app: AppContext, citizenId: number): void {
   forgetEventData(app, citizenId);
   const placeholder = app.translator.t(DEFAULT_LOCALE, "privacy.erased_placeholder");
@@ -32,14 +43,32 @@ export function eraseCitizen(app: AppContext, citizenId: number): void {
   const addresses = app.repos.citizens.identities(citizenId).map((i) => ({ channel: i.channel, address: i.address }));
   const own = app.repos.questions.list({ citizenId });
   const writtenTexts = own.flatMap((q) => [q.text, ...app.repos.questions.history(q.id).map((e) => eventText(e.data))]).filter((t): t is string => !!t?.trim());
+  redactAnswers(app, own, [...addresses.map((a) => a.address), ...addresses.map((a) => a.address.replace(/@.*$/, "")), ...writtenTexts], placeholder);
   app.repos.citizens.erasePersonalData(citizenId, placeholder, app.clock.nowMs());
+  // Inbound log: rows beyond the deduplication window go; newer ones lose the tie to the citizen.
+  app.repos.inbound.forgetCitizen(citizenId, app.clock.nowMs() - DEDUP_WINDOW_MS);
   // Photos and documents they attached are personal data too (Ley 1581 de 2012).
   app.repos.attachments.deleteForCitizen(citizenId);
   app.repos.commitments.deleteFollowersOf(citizenId);
   scrubOutbox(app, { citizenId, addresses, questionIds: own.map((q) => q.id) }, writtenTexts, placeholder);
   // Free-text survey comments too; numeric answers stay, anonymous, in the aggregates.
   eraseSurveyData(app, citizenId, app.clock.nowMs());
+  // The WAL file still holds the old pages: empty it at the next checkpoint.
+  requestWalTruncate(app.db);
 }
+
+/** The official's answers keep their text, without the citizen's identifiers or words (see eraseCitizen). */
+function redactAnswers(app: AppContext, questions: readonly { id: number; answerText: string | null }[], traces: readonly string[], placeholder: string): void {
+  const needles = [...new Set(traces.map((t) => t.trim()).filter((t) => t.length >= 6))].sort((a, b) => b.length - a.length);
+  for (const question of questions) {
+    if (!question.answerText) continue;
+    const redacted = needles.reduce((text, needle) => text.split(needle).join(placeholder), question.answerText);
+    if (redacted !== question.answerText) app.repos.questions.update(question.id, { answerText: redacted, updatedAtMs: app.clock.nowMs() });
+  }
+}
+
+/** Channels whose sent messages can be edited afterwards (a notice in an office group is rewritten). */
+const CHANNELS_EDITING_MESSAGES: ReadonlySet<string> = new Set(["telegram"]);
 
 function eventText(data: string | null): string | undefined {
   try {
@@ -78,5 +107,20 @@ function scrubOutbox(app: AppContext, target: { citizenId: number; addresses: { 
     }
     // A file message without its file says nothing: it is not sent.
     app.repos.outbox.scrub(row.id, { payload: { ...rest, text }, withdraw: media !== undefined || document !== undefined });
+    // Already delivered to an office chat: the chat still shows the citizen's words; rewrite it there.
+    if (row.status === "sent" && row.channelMessageId && text !== payload.text && CHANNELS_EDITING_MESSAGES.has(row.channel)) {
+      const target = payload.editChannelMessageId ?? row.channelMessageId;
+      const open = question !== undefined && (question.status === "open" || question.status === "info_requested") && !payload.editChannelMessageId;
+      app.repos.outbox.enqueue(
+        {
+          idempotencyKey: `erased:${row.id}`,
+          channel: row.channel,
+          address: row.address,
+          payload: { text, editChannelMessageId: target, ...(open && rest.buttons ? { buttons: rest.buttons } : {}) },
+          questionId: row.questionId,
+        },
+        app.clock.nowMs(),
+      );
+    }
   }
 }

@@ -75,7 +75,7 @@ export function createAppContext(input: { db: Db; clock: Clock; profile: Profile
   };
 }
 
-function textGlobalsOf(profile: Profile): Record<string, unknown> {
+export function textGlobalsOf(profile: Profile): Record<string, unknown> {
   const terms = profile.requestTypes;
   return {
     entity: profile.name,
@@ -105,6 +105,16 @@ export function staffText(app: AppContext, key: string, vars: Record<string, unk
 
 export function officeName(app: AppContext, officeKey: string): string {
   return app.profile.offices.find((o) => o.key === officeKey)?.name ?? app.repos.offices.get(officeKey)?.name ?? officeKey;
+}
+
+/**
+ * What an office deals with, in the citizen's words ("vías y obras", "contratos y licitaciones"):
+ * the topic citizens choose from, while the question is routed to the office (issue 18, point 12).
+ * From `subjects.<office key>` in locales/; an office without one shows its name.
+ */
+export function officeSubject(app: AppContext, officeKey: string, locale: string): string {
+  const key = `subjects.${officeKey}`;
+  return app.translator.hasKey(locale, key) || app.translator.hasKey(DEFAULT_LOCALE, key) ? app.translator.t(locale, key) : officeName(app, officeKey);
 }
 
 export function dueDateText(date: string, locale: string): string {

@@ -154,7 +154,7 @@ const runWithdrawal: (app: AppContext) => JobHandler = (app) => (job: JobRow, no
   app.repos.questions.update(question.id, { status: "withdrawn", updatedAtMs: nowMs });
   app.repos.questions.addEvent(question.id, "withdrawn", "system", nowMs, { rule: "Ley 1755 de 2015, art. 17", lastDay: payload.lastDay });
   cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
-  notifyCitizen(app, question, `q:${question.id}:withdrawn:e${payload.requestEventId}`, "deadlines.notify.withdrawn", { lastDayText: dueDateText(payload.lastDay, localeOf(app, question)) });
+  notifyCitizen(app, question, `q:${question.id}:withdrawn:e${payload.requestEventId}`, "deadlines.notify.withdrawn", { lastDayText: dueDateText(payload.lastDay, localeOf(app, question)) }, { legal: true });
   return DONE;
 };
 

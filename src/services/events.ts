@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { actorLabel, type Actor } from "../core/authorization.ts";
 import { formatLongDate } from "../core/calendar/index.ts";
-import { canManageEvents, eventWhen, renderIcs, validateEventDraft, type EventDraft, type EventError } from "../core/events.ts";
+import { canManageEvents, eventWhen, renderIcs, titleSaysKind, validateEventDraft, type EventDraft, type EventError } from "../core/events.ts";
 import { inTransaction } from "../db/client.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { EventRecord, RsvpAnswer } from "../db/repositories/events.ts";
@@ -119,7 +119,7 @@ export function updateEvent(app: AppContext, actor: Actor, eventId: number, chan
       { districts: draft.districts, topics: draft.topics },
     );
     const event = app.repos.events.get(eventId)!;
-    if (notified) createSystemAnnouncement(app, { purpose: "event_changed", eventId, segment: { kind: "rsvps", eventId, answer: "yes" } });
+    if (notified) createSystemAnnouncement(app, { purpose: "event_changed", eventId, segment: { kind: "rsvps", eventId, answer: "yes" }, changedFrom: before });
     if (timeChanged) {
       planEventReminders(app, event, nowMs);
       restartEventQuestionTerms(app, event, event.endsAtMs);
@@ -213,7 +213,7 @@ export type CardFields = Pick<EventRecord, "kind" | "title" | "description" | "s
 /** The event as citizens read it: kind, title, when, where (place and/or link), districts, description. */
 export function eventCard(app: AppContext, event: CardFields, locale: string): string {
   const lines = [
-    render(app, locale, "events.card_title", { kindText: render(app, locale, `event_kinds.${event.kind}`), title: event.title }),
+    cardTitle(app, event, locale),
     render(app, locale, "events.card_when", { when: whenText(app, event, locale) }),
   ];
   if (event.place) lines.push(render(app, locale, "events.card_place", { place: event.place }));
@@ -225,6 +225,39 @@ export function eventCard(app: AppContext, event: CardFields, locale: string): s
   const url = "id" in event && typeof event.id === "number" ? publicPageUrl(app, `/eventos/${event.id}`, locale) : null;
   if (url) lines.push("", render(app, locale, "publico.chat.event", { url }));
   return lines.join("\n");
+}
+
+/**
+ * "Diálogo territorial: Barrio Norte", or the title alone when it already says the kind
+ * ("Audiencia pública de rendición de cuentas 2026" is not preceded by "Audiencia pública…:").
+ */
+function cardTitle(app: AppContext, event: Pick<EventRecord, "kind" | "title">, locale: string): string {
+  const kindText = render(app, locale, `event_kinds.${event.kind}`);
+  if (titleSaysKind(event.title, kindText)) return event.title;
+  return render(app, locale, "events.card_title", { kindText, title: event.title });
+}
+
+/** The fields a change notice compares, as the citizen reads them. */
+export type ChangedFields = Pick<EventRecord, "startsAtMs" | "endsAtMs" | "place" | "virtualUrl">;
+
+/**
+ * One line per thing that changed, old → new: the date, the time, the place, the link (issue 18,
+ * point 7). Empty when nothing a citizen would notice changed.
+ */
+export function eventChangeLines(app: AppContext, before: ChangedFields, after: ChangedFields, locale: string): string[] {
+  const lang = locale === "en" ? "en" : "es";
+  const was = eventWhen(before.startsAtMs, before.endsAtMs, app.profile.timezone, lang);
+  const now = eventWhen(after.startsAtMs, after.endsAtMs, app.profile.timezone, lang);
+  const dateOf = (w: typeof was) => (w.endDate ? `${formatLongDate(w.date, lang)} – ${formatLongDate(w.endDate, lang)}` : formatLongDate(w.date, lang));
+  const timeOf = (w: typeof was) => `${w.startTime} – ${w.endTime}`;
+  const none = render(app, locale, "event_change.none");
+  const lines: string[] = [];
+  const line = (field: string, from: string, to: string) => lines.push(render(app, locale, "event_change.line", { field: render(app, locale, `event_change.${field}`), from, to }));
+  if (dateOf(was) !== dateOf(now)) line("date", dateOf(was), dateOf(now));
+  if (timeOf(was) !== timeOf(now)) line("time", timeOf(was), timeOf(now));
+  if ((before.place ?? "") !== (after.place ?? "")) line("place", before.place || none, after.place || none);
+  if ((before.virtualUrl ?? "") !== (after.virtualUrl ?? "")) line("link", before.virtualUrl || none, after.virtualUrl || none);
+  return lines;
 }
 
 export function districtNames(app: AppContext, keys: readonly string[]): string {

@@ -62,7 +62,7 @@ export function extendQuestion(app: AppContext, actor: Actor, reference: string,
     app.repos.questions.update(question.id, { dueDate: to, extendedTo: to, updatedAtMs: nowMs });
     app.repos.questions.addEvent(question.id, "extended", actorLabel(actor), nowMs, { from: question.dueDate, to, reason: reason.trim(), limit: limitDate });
     const updated = app.repos.questions.byId(question.id)!;
-    notifyCitizen(app, updated, `q:${question.id}:extended:${to}`, "deadlines.notify.extended", { reason: reason.trim() });
+    notifyCitizen(app, updated, `q:${question.id}:extended:${to}`, "deadlines.notify.extended", { reason: reason.trim() }, { legal: true });
     replanAlerts(app, updated, nowMs);
     return { ok: true, question: updated, limitDate };
   });

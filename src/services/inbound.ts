@@ -10,7 +10,7 @@ import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { IDLE, type ConversationState, type Engine, type Render, type Turn } from "../engine/engine.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { ACTIONS, type ActionContext } from "./actions.ts";
+import { ACTIONS, MAX_QUESTION_LENGTH, MIN_QUESTION_LENGTH, PRE_CONSENT_TEXT, type ActionContext } from "./actions.ts";
 import { render, type AppContext } from "./context.ts";
 import { attachmentsFromData } from "./questions.ts";
 import type { StaffReply } from "./staff-buttons.ts";
@@ -42,7 +42,7 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    */
   function firstTurn(citizen: CitizenContext, state: ConversationState | undefined, message: InboundMessage): Turn {
     const r = renderFor(citizen);
-    if (!state) return engine.start(engine.entry, {}, r);
+    if (!state) return firstContactTurn(message, r);
     if (message.button && !isCurrentMenu(message, state)) return stay(state, r("chat.stale_button", {}));
     let current = state;
     const text = sanitizeText(message.text ?? "");
@@ -66,6 +66,25 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     // A reply to an office's information request is that information (issue 18.3), unless it is a command.
     const infoReply = text && isFreeText(text) && !engine.commandFor(text, commandWords) ? infoReplyTurn(app, engine, citizen, message, text, r) : undefined;
     return infoReply ?? textTurn(current, text, r);
+  }
+
+  /**
+   * A new citizen's first message starts the consent flow. When it reads as a question (not a
+   * greeting, a command or a link) it waits in the conversation to be offered for filing once the
+   * citizen consents, instead of being lost (issue 18, point 4); the citizen is told so.
+   */
+  function firstContactTurn(message: InboundMessage, r: Render): Turn {
+    const text = sanitizeText(message.text ?? "");
+    const isQuestion =
+      message.startPayload === undefined &&
+      text.length >= MIN_QUESTION_LENGTH &&
+      text.length <= MAX_QUESTION_LENGTH &&
+      !text.startsWith("/") &&
+      !isGreeting(text) &&
+      engine.commandFor(text, commandWords) === undefined;
+    if (!isQuestion) return engine.start(engine.entry, {}, r);
+    const turn = engine.start(engine.entry, { [PRE_CONSENT_TEXT]: text }, r);
+    return { ...turn, outputs: [{ text: r("newcomer.consent.kept_for_later", {}) }, ...turn.outputs] };
   }
 
   function textTurn(state: ConversationState, text: string, r: Render): Turn {
@@ -146,13 +165,25 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
         return { status: "staff", outboxIds };
       }
       const citizen = repos.citizens.findContext(message.channel, message.address) ?? repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
+      if (citizen.unreachableAtMs !== null) welcomeBack(message, nowMs);
       // A survey whose question has not reached the citizen yet does not read this message as an answer.
       const state = reclaimUnseenSurvey(app, citizen.citizenId, stateOf(citizen), nowMs);
       const where = { channel: message.channel, address: message.address };
-      const turn = runActions<ActionContext>(engine, firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen));
+      const turn = keepPreConsentText(runActions<ActionContext>(engine, firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen)));
       const outboxId = commitCitizenTurn(app, citizen.citizenId, state, turn, { idempotencyKey: `in:${inboundId}`, ...where }, nowMs);
+      if (!turn.erased) repos.inbound.attach(inboundId, citizen.citizenId);
       return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
     });
+  }
+
+  /**
+   * A citizen whose chat was unreachable (they had blocked the bot) writes again: the chat is
+   * reachable, and what has legal weight and never arrived (an answer, an information request, an
+   * extension notice) is queued again, ahead of the reply to this message (issue 19).
+   */
+  function welcomeBack(message: InboundMessage, nowMs: number): void {
+    repos.citizens.markReachable(message.channel, message.address);
+    repos.outbox.redeliverLegal(message.channel, message.address, nowMs);
   }
 
   function localeFromHint(hint: string | undefined): string {
@@ -188,6 +219,28 @@ export const MAX_ATTACHMENTS = 10;
 /** Text the flow may take as free text: within the length rule (longer texts get engine.too_long). */
 function isFreeText(text: string): boolean {
   return !isLongerThan(text, MAX_CITIZEN_TEXT_LENGTH);
+}
+
+/** Words of a greeting, not of a question ("Buenas tardes, ¿cómo está?"). */
+const GREETING_WORDS = new Set(["hola", "buenas", "buenos", "buen", "dia", "dias", "tarde", "tardes", "noche", "noches", "como", "esta", "estan", "que", "tal", "saludos", "gracias", "senor", "senora", "senores", "hello", "hi", "good", "morning", "afternoon", "evening", "how", "are", "you"]);
+
+/** Whether a text says little more than hello: fewer than three words that are not greeting words. */
+function isGreeting(text: string): boolean {
+  const words = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return words.filter((w) => !GREETING_WORDS.has(w)).length < 3;
+}
+
+/** The flow during which a question typed before consent may wait (flows/consent.yaml). */
+const CONSENT_FLOW = "consent";
+
+/**
+ * A question typed before consent is kept only while the citizen is deciding: leaving the consent
+ * flow any other way (a command, MENÚ) forgets it (DESIGN.md invariant 4).
+ */
+function keepPreConsentText<T extends Turn>(turn: T): T {
+  if (turn.state.flowId === CONSENT_FLOW || !(PRE_CONSENT_TEXT in turn.state.data)) return turn;
+  const { [PRE_CONSENT_TEXT]: _dropped, ...data } = turn.state.data;
+  return { ...turn, state: { ...turn.state, data } };
 }
 
 function stay(state: ConversationState, text: string): Turn {

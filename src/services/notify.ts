@@ -5,9 +5,11 @@ import { dueDateText, officeName, render, type AppContext } from "./context.ts";
 /**
  * Queues `textKey` for the citizen who filed `question`, with the question's radicado, office and
  * due date available to the text. Does nothing for a citizen who deleted their data or cannot be
- * reached. `idempotencyKey` names the logical message: the same key is never sent twice.
+ * reached. `idempotencyKey` names the logical message: the same key is never sent twice. `legal`
+ * marks what a citizen must get (an answer, an information request, an extension, a withdrawal,
+ * Ley 1755 de 2015): if their chat is unreachable, it is delivered again when they write.
  */
-export function notifyCitizen(app: AppContext, question: QuestionRow, idempotencyKey: string, textKey: string, vars: Record<string, unknown>): boolean {
+export function notifyCitizen(app: AppContext, question: QuestionRow, idempotencyKey: string, textKey: string, vars: Record<string, unknown>, options: { legal?: boolean } = {}): boolean {
   const citizen = app.repos.citizens.get(question.citizenId);
   if (!citizen || citizen.deletedAtMs !== null) return false;
   const identities = app.repos.citizens.identities(question.citizenId).filter((i) => i.unreachableAtMs === null);
@@ -20,7 +22,7 @@ export function notifyCitizen(app: AppContext, question: QuestionRow, idempotenc
     ...vars,
   });
   app.repos.outbox.enqueue(
-    { idempotencyKey, channel: identity.channel, address: identity.address, citizenId: citizen.id, payload: { text } },
+    { idempotencyKey, channel: identity.channel, address: identity.address, citizenId: citizen.id, payload: { text }, questionId: question.id, legal: options.legal === true },
     app.clock.nowMs(),
   );
   return true;

@@ -4,6 +4,7 @@
  * one message per attached file, and the edit that closes a notice once the question is answered
  * or moved. Everything goes through the outbox; adapters without buttons or edits degrade.
  */
+import { citizenErased } from "./erased-questions.ts";
 import { inertUserText } from "../channels/channel.ts";
 import { formatStaffButtonAction, MAX_BUTTON_ACTION_BYTES } from "../core/staff-commands.ts";
 import { toLocalDate } from "../core/calendar/index.ts";
@@ -41,6 +42,7 @@ export function noticePayloads(app: AppContext, question: QuestionRow, channel: 
     text: inertUserText(question.text),
   });
   if (attachments.length > 0) text += `\n\n${t(app, "staff_buttons.attachments_line", { count: attachments.length })}`;
+  if (citizenErased(app, question)) text += `\n\n${t(app, "erased_citizen.notice_line")}`;
   const files = attachments.filter((a) => a.channel === channel);
   return [
     { text, buttons: noticeButtons(app, question.id) },

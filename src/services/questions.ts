@@ -5,6 +5,7 @@
  * notifications in the outbox, so nothing is announced that is not stored.
  */
 import { isLongerThan } from "../core/text-length.ts";
+import { citizenErased } from "./erased-questions.ts";
 import { inertUserText } from "../channels/channel.ts";
 import type { RequestType } from "../config/profile.ts";
 import { actorLabel, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
@@ -34,7 +35,8 @@ export type QuestionError =
   | "same_office"
   | "reason_required"
   | "info_request_too_late"
-  | "missing_consent";
+  | "missing_consent"
+  | "citizen_erased";
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: QuestionError };
 
@@ -158,7 +160,7 @@ export function answerQuestion(app: AppContext, actor: Actor, reference: string,
     const answeredBy = actor.kind === "official" ? actor.officialId : null;
     app.repos.questions.update(question.id, { status: "answered", answerText: answer.trim(), answeredAtMs: nowMs, answeredBy, updatedAtMs: nowMs });
     app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, { onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate });
-    notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() });
+    notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() }, { legal: true });
     cancelDeadlineJobs(app, question.id, nowMs);
     planAnswerSurveys(app, question.id, nowMs);
     closeNotices(app, question.id, closingLine(app, { kind: "answered" }, answeredBy));
@@ -202,13 +204,15 @@ export function requestInfo(app: AppContext, actor: Actor, reference: string, re
     const today = toLocalDate(new Date(nowMs), app.profile.timezone);
     const filedOn = toLocalDate(new Date(question.filedAtMs), app.profile.timezone);
     if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS) return { ok: false, error: "info_request_too_late" };
+    // No one could answer the request: the citizen erased their data (issue 18, point 10).
+    if (citizenErased(app, question)) return { ok: false, error: "citizen_erased" };
     app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
     app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, { request: request.trim() });
     // The term stops: no reminders while paused; a month without an answer withdraws the petition.
     cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
     planWithdrawal(app, question.id, app.repos.questions.lastEvent(question.id, "info_requested")!.id, nowMs);
     const count = app.repos.questions.history(question.id).length;
-    notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() });
+    notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() }, { legal: true });
     return { ok: true, question: app.repos.questions.byId(question.id)! };
   });
 }
@@ -257,5 +261,8 @@ export function findOwnQuestion(app: AppContext, citizenId: number, input: strin
 export function showQuestion(app: AppContext, actor: Actor, reference: string) {
   const loaded = loadForAction(app, actor, reference, "view");
   if (!loaded.ok) return loaded;
-  return { ok: true as const, question: loaded.question, history: app.repos.questions.history(loaded.question.id) };
+  // Messages with legal weight the citizen never got (their chat is unreachable): staff see "no
+  // entregado" until the citizen writes again and they are delivered (issue 19).
+  const undeliveredToCitizen = app.repos.outbox.undeliveredLegalForQuestion(loaded.question.id).length;
+  return { ok: true as const, question: loaded.question, history: app.repos.questions.history(loaded.question.id), undeliveredToCitizen };
 }

@@ -5,6 +5,7 @@
  * question get a prompt (the same rule the question services apply when the reply arrives).
  */
 import type { InboundMessage } from "../channels/channel.ts";
+import { citizenErased } from "./erased-questions.ts";
 import { canActOnQuestion, officialActor, type QuestionAction } from "../core/authorization.ts";
 import { formatStaffButtonAction, parseStaffButtonAction, type StaffCommand } from "../core/staff-commands.ts";
 import type { OfficialRow } from "../db/repositories/officials.ts";
@@ -46,7 +47,7 @@ export function handleStaffButton(app: AppContext, message: InboundMessage, offi
   const vars = { reference: question.reference, name: official.name };
   switch (action.kind) {
     case "answer":
-      return [prompt(question, t(app, "staff_buttons.answer_prompt", vars), { kind: "answer" }, quote)];
+      return [prompt(question, t(app, citizenErased(app, question) ? "erased_citizen.answer_prompt" : "staff_buttons.answer_prompt", vars), { kind: "answer" }, quote)];
     case "request_info":
       return [prompt(question, t(app, "staff_buttons.request_info_prompt", vars), { kind: "request_info" }, quote)];
     case "reassign":

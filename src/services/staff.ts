@@ -4,9 +4,10 @@
  * only translate buttons and quotes into these messages. Authorization is checked by the question
  * services; a sender who is not a registered official of the office gets a polite refusal.
  */
+import { citizenErased } from "./erased-questions.ts";
 import { randomInt } from "node:crypto";
 import type { InboundMessage } from "../channels/channel.ts";
-import { officialActor, type Role } from "../core/authorization.ts";
+import { canBindGroup, officialActor, type Role } from "../core/authorization.ts";
 import { toLocalDate } from "../core/calendar/index.ts";
 import { deadlineState } from "../core/deadlines.ts";
 import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts";
@@ -56,17 +57,26 @@ function staffTextReplies(app: AppContext, message: InboundMessage, sender: Extr
   // A reply to a question notice answers it; a reply to a prompt does what the prompt asked.
   const replied = message.replyToChannelMessageId ? app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId) : undefined;
   const repliedQuestion = replied?.questionId ?? undefined;
+  // A reply to a question notice (or to its prompt) is the answer unless it starts with "/": an
+  // answer that begins "Respuesta …", "Info …" or "Ayuda …" is an answer, not a command (issue 19).
+  if (repliedQuestion !== undefined && !text.startsWith("/")) {
+    if (!sender.official) return [t(app, "staff.not_official")];
+    const question = app.repos.questions.byId(repliedQuestion)!;
+    const prompt = (JSON.parse(replied!.payload) as OutboxPayload).staffPrompt;
+    return [runCommand(app, commandForReply(prompt, question.reference, text), sender.official, sender.groupOfficeKey, message)];
+  }
+  if (!parsed.ok && parsed.error === "not_a_command" && repliedQuestion !== undefined) {
+    // "/something" in reply to a notice that is no command: say so, never drop the text silently.
+    const reference = app.repos.questions.byId(repliedQuestion)!.reference;
+    return [t(app, "staff.reply_unknown_command", { command: text.split(/\s+/)[0]!.slice(0, 32), reference })];
+  }
   if (!parsed.ok && parsed.error === "usage") return [t(app, parsed.command === "extend" ? "deadlines.staff.usage" : parsed.command?.startsWith("commitment_") ? `commitments.staff.usage.${parsed.command}` : `staff.usage.${parsed.command}`)];
   if (!parsed.ok && !repliedQuestion) {
     // Officials talking among themselves in the group: stay quiet. In private: show the commands.
     return message.chatKind === "group" ? [] : [`${t(app, "staff.help")}\n${t(app, "deadlines.staff.help_line")}\n${t(app, "commitments.staff.help_line")}`];
   }
   if (!sender.official) return [t(app, "staff.not_official")];
-  if (!parsed.ok) {
-    const question = app.repos.questions.byId(repliedQuestion!)!;
-    const prompt = (JSON.parse(replied!.payload) as OutboxPayload).staffPrompt;
-    return [runCommand(app, commandForReply(prompt, question.reference, text), sender.official, sender.groupOfficeKey, message)];
-  }
+  if (!parsed.ok) return [t(app, "staff.help")];
   return [runCommand(app, parsed.command, sender.official, sender.groupOfficeKey, message)];
 }
 
@@ -101,7 +111,9 @@ function runCommand(app: AppContext, command: StaffCommand, official: OfficialRo
 }
 
 function answerReply(app: AppContext, result: ReturnType<typeof answerQuestion>, reference: string): string {
-  return result.ok ? t(app, "staff.answered", { reference }) : errorText(app, result.error);
+  if (!result.ok) return errorText(app, result.error);
+  // An erased citizen gets nothing: say the answer is on record, not that it will reach them.
+  return t(app, citizenErased(app, result.question) ? "erased_citizen.answered" : "staff.answered", { reference });
 }
 
 function errorText(app: AppContext, error: QuestionError): string {
@@ -124,14 +136,35 @@ function pendingList(app: AppContext, officeKey: string | null): string {
   return `${t(app, "staff.pending_title", { officeName: officeName(app, officeKey) })}\n${lines.join("\n")}`;
 }
 
+/**
+ * `/vincular_grupo <office>` in a group: the head of that office (or an admin) binds the group.
+ * A group bound to another office is that office's channel for citizens' questions: only an admin
+ * may move it (issue 19), and the move is recorded in both offices' history.
+ */
 function bindGroup(app: AppContext, official: OfficialRow, officeKey: string, message: InboundMessage): string {
   if (message.chatKind !== "group") return t(app, "staff.bind_only_group");
   const office = app.repos.offices.get(officeKey);
   if (!office?.active) return t(app, "staff.errors.unknown_office");
-  const allowed = official.active && (official.role === "admin" || (official.role === "head" && official.officeKey === officeKey));
-  if (!allowed) return t(app, "staff.bind_not_head");
+  const current = app.repos.offices.boundTo(message.channel, message.address);
+  const decision = canBindGroup(officialActor(official), officeKey, current?.key);
+  if (decision === "not_head") return t(app, "staff.bind_not_head");
+  if (decision === "owned_by_other") return t(app, "staff.bind_other_office", { officeName: current!.name });
+  if (current?.key === officeKey) return t(app, "staff.bound", { officeName: office.name });
+  const nowMs = app.clock.nowMs();
   const binding = message.channel === "whatsapp" ? { whatsappJid: message.address } : { telegramChatId: message.address };
-  app.repos.offices.bind(officeKey, binding, app.clock.nowMs());
+  const actor = `official:${official.id}`;
+  const data = { channel: message.channel, chat: message.address, before: current?.key ?? null, after: officeKey };
+  if (current) {
+    // A move: the group leaves its office (which stops sending notices there), then joins this one.
+    app.repos.offices.bind(current.key, message.channel === "whatsapp" ? { whatsappJid: null } : { telegramChatId: null }, nowMs);
+  }
+  app.repos.offices.bind(officeKey, binding, nowMs);
+  if (current) {
+    app.repos.offices.addEvent(current.key, "group_moved_out", actor, nowMs, data);
+    app.repos.offices.addEvent(officeKey, "group_moved_in", actor, nowMs, data);
+    return t(app, "staff.bound_moved", { officeName: office.name, previousOfficeName: current.name });
+  }
+  app.repos.offices.addEvent(officeKey, "group_bound", actor, nowMs, data);
   return t(app, "staff.bound", { officeName: office.name });
 }
 

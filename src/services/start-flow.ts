@@ -17,6 +17,8 @@ export interface StartFlowInput {
   idempotencyKey: string;
   /** 0 = a message to one person (default), 1 = part of a bulk sending. */
   priority?: 0 | 1;
+  /** When the send's outcome is unknown: a survey is not repeated (`at_most_once`). */
+  guarantee?: "at_least_once" | "at_most_once";
   /** The channel to prefer when the citizen has several. */
   channel?: string;
 }
@@ -35,7 +37,7 @@ export function startFlowFor(app: AppContext, engine: Engine, citizenId: number,
 
   const where = { channel: identity.channel, address: identity.address };
   const turn = runActions<ActionContext>(engine, engine.start(input.ref, input.data ?? {}, renderFor), ACTIONS, { app, citizen, ...where }, renderFor);
-  const delivery = { idempotencyKey: input.idempotencyKey, priority: input.priority ?? 0, ...where };
+  const delivery = { idempotencyKey: input.idempotencyKey, priority: input.priority ?? 0, ...(input.guarantee ? { guarantee: input.guarantee } : {}), ...where };
   const outboxId = commitCitizenTurn(app, citizenId, undefined, turn, delivery, clock.nowMs());
   return { ok: true, channel: identity.channel, outboxId, state: turn.state };
 }

@@ -8,7 +8,7 @@
 import type { District } from "../config/profile.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { Subscription } from "../db/repositories/subscriptions.ts";
-import type { AppContext } from "./context.ts";
+import { officeSubject, type AppContext } from "./context.ts";
 
 export interface Topic {
   key: string;
@@ -19,6 +19,11 @@ export interface Topic {
 export function topicsOf(app: AppContext): Topic[] {
   if (app.profile.topics.length) return app.profile.topics;
   return app.profile.offices.map((o) => ({ key: o.key, name: o.name }));
+}
+
+/** A topic as the citizen reads it: the profile's topic name, or an office's subject when offices are the topics. */
+export function topicLabel(app: AppContext, topic: Topic, locale: string): string {
+  return app.profile.topics.length ? topic.name : officeSubject(app, topic.key, locale);
 }
 
 export function districtsOf(app: AppContext): District[] {

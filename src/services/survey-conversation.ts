@@ -6,7 +6,8 @@
  */
 import { definitionOf, type SurveyDefinition } from "../core/surveys/index.ts";
 import type { SurveyInvitationRow, SurveyRunRow } from "../db/repositories/surveys.ts";
-import { officeName, type AppContext } from "./context.ts";
+import { officeName, render, type AppContext } from "./context.ts";
+import { optionLabelKeys } from "./survey-definitions.ts";
 
 /** Where the survey conversation starts (flows/survey.yaml). */
 export const SURVEY_FLOW = "survey";
@@ -56,10 +57,33 @@ export function optOutOfSurveys(app: AppContext, citizenId: number, nowMs: numbe
 }
 
 /** Variables the survey's intro may use: what it is about. */
-export function introVars(app: AppContext, run: SurveyRunRow): Record<string, unknown> {
+export function introVars(app: AppContext, run: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): Record<string, unknown> {
   const vars: Record<string, unknown> = {};
   if (run.questionId !== null) vars.reference = app.repos.questions.byId(run.questionId)?.reference ?? "";
   if (run.officeKey !== null) vars.officeName = officeName(app, run.officeKey);
   if (run.eventId !== null) vars.eventTitle = app.repos.surveys.eventById(run.eventId)?.title ?? "";
   return vars;
 }
+
+/** Every locale key of a survey the citizen reads: title, intro, questions and option labels. */
+export function surveyTextKeys(definition: SurveyDefinition): string[] {
+  return [definition.title, definition.intro, ...definition.questions.flatMap((q) => [q.text, ...optionLabelKeys(q)])];
+}
+
+/**
+ * The variables of the survey's texts that a run about `subject` cannot fill, in any language: an
+ * answer survey sent to a segment has no {{reference}} (issue 18, point 9). Empty when every text
+ * renders whole. Uses the same variables as the survey conversation (introVars, count, title).
+ */
+export function unfilledSurveyVariables(app: AppContext, definition: SurveyDefinition, subject: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): string[] {
+  const vars = { ...introVars(app, subject), count: definition.questions.length, title: definition.title };
+  const missing = new Set<string>();
+  for (const locale of app.translator.locales) {
+    for (const key of surveyTextKeys(definition)) {
+      for (const match of render(app, locale, key, vars).matchAll(LEFTOVER_PLACEHOLDER)) missing.add(match[1]!);
+    }
+  }
+  return [...missing].sort();
+}
+
+const LEFTOVER_PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)/g;

@@ -27,7 +27,7 @@ import type { JobHandler, JobOutcome } from "../delivery/scheduler.ts";
 import { IDLE, type ConversationState, type Engine } from "../engine/engine.ts";
 import type { AppContext } from "./context.ts";
 import { startFlowFor } from "./start-flow.ts";
-import { SURVEY_FLOW, SURVEY_START } from "./survey-conversation.ts";
+import { SURVEY_FLOW, SURVEY_START, unfilledSurveyVariables } from "./survey-conversation.ts";
 import { SURVEY_JOB_KINDS } from "./survey-jobs.ts";
 
 /** What survey services need: the app, the engine (to start the survey conversation), the definitions. */
@@ -46,7 +46,7 @@ export const EVENT_SWEEP_INTERVAL_MS = 15 * 60_000;
 
 const DONE: JobOutcome = { kind: "done" };
 
-export type SurveyError = "unknown_survey" | "bad_segment" | "unknown_office" | "unknown_event" | "unknown_district" | "not_allowed";
+export type SurveyError = "unknown_survey" | "bad_segment" | "unknown_office" | "unknown_event" | "unknown_district" | "not_allowed" | "cannot_render";
 
 export interface RunInput {
   trigger: SurveyRunRow["trigger"];
@@ -193,6 +193,10 @@ export function sendSurvey(
   const eventId = segment.kind === "event" ? segment.eventId : undefined;
   const officeKey = input.officeKey ?? (segment.kind === "office" ? segment.officeKey : eventId !== undefined ? app.repos.surveys.eventById(eventId)?.officeKey : undefined);
   if (!canSendSurveys(input.actor, officeKey)) return { ok: false, error: "not_allowed", detail: actorLabel(input.actor) };
+  // A survey about one answered question (its radicado, its office) means nothing to a segment:
+  // refuse whatever its texts cannot say whole, instead of sending raw {{placeholders}}.
+  const unfilled = unfilledSurveyVariables(app, definition, { questionId: null, officeKey: officeKey ?? null, eventId: eventId ?? null });
+  if (unfilled.length > 0) return { ok: false, error: "cannot_render", detail: `${definition.id} (trigger ${definition.trigger.kind}) needs ${unfilled.join(", ")}` };
   return inTransaction(app.db, () => {
     const nowMs = app.clock.nowMs();
     const run = createRun(app, definition, { trigger: "segment", segment: formatSegment(segment), eventId, officeKey, label: input.label, deliverAfterMs: nowMs, createdBy: actorLabel(input.actor) }, nowMs);
@@ -240,6 +244,8 @@ export function deliverInvitation(deps: SurveyDeps, invitationId: number, nowMs:
     data: { surveyInvitationId: invitation.id },
     idempotencyKey: withdrawn ? `${startKey}:o${withdrawn.id}` : startKey,
     priority: run.trigger === "segment" ? 1 : 0,
+    // A survey is never repeated when its send's outcome is unknown (issue 19).
+    guarantee: "at_most_once",
     ...(preferred ? { channel: preferred } : {}),
   });
   if (!started.ok) repo.setInvitationStatus(invitation.id, ["delivered"], { status: "cancelled", cancelReason: "unreachable", deliveredAtMs: null, finishedAtMs: nowMs });

@@ -85,6 +85,8 @@ export interface TurnDelivery {
   address: string;
   /** 0 = a message to one person (default), 1 = part of a bulk sending. */
   priority?: 0 | 1;
+  /** When the send's outcome is unknown: see NewOutboxRow.guarantee. */
+  guarantee?: "at_least_once" | "at_most_once";
 }
 
 /**
@@ -95,7 +97,8 @@ export interface TurnDelivery {
  */
 export function commitCitizenTurn(app: AppContext, citizenId: number, before: ConversationState | undefined, turn: Turn & { erased: boolean }, delivery: TurnDelivery, nowMs: number): number | undefined {
   const payload: OutboxPayload | undefined = mergeOutputs(turn.outputs);
-  const outboxId = payload ? app.repos.outbox.enqueue({ ...delivery, citizenId: turn.erased ? null : citizenId, payload }, nowMs) : undefined;
+  // After an erasure the confirmation still reaches the citizen, then forgets where it went.
+  const outboxId = payload ? app.repos.outbox.enqueue({ ...delivery, citizenId: turn.erased ? null : citizenId, payload, forgetAddressWhenSent: turn.erased }, nowMs) : undefined;
   if (!turn.erased) {
     const data = conversationData(before, turn.state, outboxId !== undefined && payload?.options !== undefined ? outboxId : undefined);
     app.repos.citizens.saveConversation(citizenId, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(data) }, nowMs);

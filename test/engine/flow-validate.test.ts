@@ -83,8 +83,9 @@ describe("flow validation", () => {
     edit("info.yaml", "type: message", "type: mesage");
     const message = problems();
     expect(message).toMatch(/help\.yaml › steps › 0.*(txt|text)/);
-    // info.yaml: step 0 is the public-site link action (issue 15), step 1 the message.
-    expect(message).toMatch(/info\.yaml › steps › 1 › type/);
+    // info.yaml: steps 0 and 1 are actions (the public-site link, issue 15; the municipality's
+    // accountability facts, issue 18), step 2 the message.
+    expect(message).toMatch(/info\.yaml › steps › 2 › type/);
   });
 
   it("rejects loops that never wait for the citizen", () => {

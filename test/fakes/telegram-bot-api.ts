@@ -84,6 +84,8 @@ export interface FaultSpec {
   times?: number;
   /** Destroy the socket instead of answering (the client sees a network error). */
   dropConnection?: boolean;
+  /** Perform the call (the message is delivered), then destroy the socket instead of answering. */
+  dropAfterDelivery?: boolean;
 }
 
 export interface OutageSpec {
@@ -557,13 +559,14 @@ class FaultInjector {
   }
 
   /** The reply replacing the real answer when an outage or a queued fault applies to this call. */
-  take(method: string, params: Record<string, unknown>): Reply | undefined {
+  take(method: string, params: Record<string, unknown>): Reply | { kind: "deliver_then_drop" } | undefined {
     if (this.outageActive()) return this.outageReply();
     const index = this.faults.findIndex((f) => (f.method === "*" || f.method === method.toLowerCase()) && (f.chatId === undefined || String(f.chatId) === String(params.chat_id)));
     const fault = this.faults[index];
     if (!fault) return undefined;
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
     if (fault.dropConnection) return { kind: "drop" };
+    if (fault.dropAfterDelivery) return { kind: "deliver_then_drop" };
     const retryAfter = fault.errorCode === 429 ? (fault.retryAfterSeconds ?? 1) : undefined;
     const description = fault.description ?? (retryAfter === undefined ? STATUS_TEXT[fault.errorCode] ?? "Error" : `Too Many Requests: retry after ${retryAfter}`);
     return { kind: "error", error: new ApiError(fault.errorCode, description, retryAfter) };
@@ -967,7 +970,8 @@ async function handleApiRequest(parts: Parts, req: IncomingMessage, res: ServerR
     return;
   }
   const call = log.record(method, parsed.params, parsed.files, parsed.encoding);
-  let reply = faults.take(method, parsed.params);
+  const fault = faults.take(method, parsed.params);
+  let reply: Reply | undefined = fault?.kind === "deliver_then_drop" ? undefined : fault;
   if (!reply && sameMethod(method, "getUpdates")) {
     log.notify(call); // visible while the long poll is pending
     if (world.webhook) reply = { kind: "error", error: new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first") };
@@ -975,6 +979,11 @@ async function handleApiRequest(parts: Parts, req: IncomingMessage, res: ServerR
       if (e instanceof ApiError) return { kind: "error" as const, error: e };
       throw e;
     });
+  }
+  if (fault?.kind === "deliver_then_drop") {
+    // Telegram did it; the answer is lost on the way back.
+    runMethod(methods, method, parsed.params, parsed.files);
+    reply = { kind: "drop" };
   }
   reply ??= runMethod(methods, method, parsed.params, parsed.files);
   call.outcome = toOutcome(reply);

@@ -1,7 +1,7 @@
 /**
  * Crash safety of broadcasts with real processes (test/integration/broadcast-child.ts runs the real
  * bot): a bot killed with SIGKILL in the middle of a broadcast and started again delivers to every
- * remaining recipient exactly once; two bot processes on one database release a scheduled
+ * remaining recipient once, and the send that was in flight counts as uncertain (issue 19); two bot processes on one database release a scheduled
  * announcement once and never send it to anyone twice.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -17,7 +17,6 @@ import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
 
-const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
 const CHILD = join(PROJECT_ROOT, "test/integration/broadcast-child.ts");
 const BASE_MS = bogota("2026-03-03", "10:00");
 
@@ -50,7 +49,8 @@ function prepare(count: number, atMs?: number): number {
 function startChild(name: string, extra: Record<string, string> = {}): { child: ChildProcess; out: string; exited: Promise<number | null> } {
   const out = join(dir, `${name}.out`);
   const env = { ...process.env, RINDE_DB: dbPath, RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn", BROADCAST_OUT: out, BROADCAST_BASE_MS: String(BASE_MS), BROADCAST_WORKER: name, BROADCAST_RATE: "2000", BROADCAST_CLAIM_MS: "1500", ...extra };
-  const child = spawn(TSX, [CHILD], { env, stdio: ["ignore", "ignore", "pipe"] });
+  // node with tsx's loader, not the tsx wrapper: SIGKILL must reach the bot's own process.
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD], { env, cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   children.push(child);
@@ -78,7 +78,7 @@ function countsByAddress(addresses: string[]): Map<string, number> {
 }
 
 describe("broadcast crash safety (real processes)", () => {
-  it("a bot killed with SIGKILL mid-broadcast, started again, delivers every remaining recipient exactly once", { timeout: 90_000 }, async () => {
+  it("a bot killed with SIGKILL mid-broadcast, started again, delivers every remaining recipient once; the send in flight is uncertain, not repeated", { timeout: 90_000 }, async () => {
     const recipients = 300;
     const id = prepare(recipients);
     const first = startChild("first", { BROADCAST_STALL_AFTER: "120" });
@@ -91,14 +91,15 @@ describe("broadcast crash safety (real processes)", () => {
     const second = startChild("second");
     expect(await second.exited).toBe(0);
     const after = lines(second.out);
-    expect(after).toHaveLength(recipients - 120);
+    // The row whose send hung when the process died may or may not have arrived: not sent again.
+    expect(after).toHaveLength(recipients - 121);
     const counts = countsByAddress([...before, ...after]);
-    expect(counts.size).toBe(recipients);
+    expect(counts.size).toBe(recipients - 1);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
     const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
-      expect(announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients, failed: 0, unreachable: 0 });
+      expect(announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients - 1, failed: 0, unreachable: 0, uncertain: 1 });
     } finally {
       runtime.close();
     }

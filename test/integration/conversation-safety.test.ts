@@ -21,15 +21,16 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "menu");
     const info = await h.say(ANA, "Información sobre la rendición de cuentas");
     expect(info.at(-1)?.text).toContain("rendición de cuentas");
-    // Asking without consent leads back to the notice, and the typed question is not kept.
+    // Asking without consent leads back to the notice; the typed question is not filed and waits
+    // only in the conversation while the citizen decides (issue 18, point 4).
     await h.say(ANA, "menu");
     const ask = await h.say(ANA, "Necesito saber por qué no han recogido la basura en mi barrio");
     expect(ask.at(-1)?.text).toContain("¿Nos autoriza");
     expect(db.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
-    expect((db.prepare("select data from conversations").get() as { data: string }).data).not.toContain("basura");
-    // Granting afterwards goes straight to the question prompt.
+    // Granting afterwards offers to file what was typed.
     const granted = await h.say(ANA, "1");
-    expect(granted.at(-1)?.text).toContain("Escriba su pregunta");
+    expect(granted.at(-1)?.text).toContain("¿Quiere que registremos lo que escribió?");
+    expect(granted.at(-1)?.text).toContain("la basura en mi barrio");
     expect(db.prepare("select decision from consents order by id").all()).toEqual([{ decision: "refused" }, { decision: "granted" }]);
   });
 
@@ -108,7 +109,7 @@ describe("consent, privacy and restarts", () => {
     expect(menu.at(-1)?.options?.[0]).toBe("Ask a question or make a request");
     await h.reopen();
     const help = await h.say(ANA, "help");
-    expect(help.at(-1)?.text).toContain("You can type at any time");
+    expect(help.at(-1)?.text).toContain("You can type these words at any time");
   });
 
   it("takes the citizen's language from the channel on first contact", async () => {

@@ -91,7 +91,7 @@ describe("incomplete petitions (Ley 1755 de 2015, art. 17)", () => {
     expect(question(ref).status).toBe("withdrawn");
     expect(kinds(ref)).toEqual(["filed", "info_requested", "withdrawn"]);
     expect(h.last(ANA)).toContain(`Cerramos su pregunta ${ref}`);
-    expect(h.last(ANA)).toContain("El plazo terminó el lunes 6 de abril de 2026 (Ley 1755 de 2015, artículo 17)");
+    expect(h.last(ANA)).toContain("El plazo terminó el lunes 6 de abril de 2026, y la ley da la petición por desistida");
     await h.reopen();
     await runAt(h, "2026-04-08");
     expect(h.channel.to(ANA)).toEqual([]);

@@ -4,6 +4,7 @@
  * (consent proof stays, and holds neither), and answering their question later sends only the
  * placeholder, never the erased text.
  */
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { followCommitment } from "../../src/services/commitments.ts";
 import { answerQuestion } from "../../src/services/questions.ts";
@@ -58,10 +59,18 @@ describe("erasure of a citizen's data", () => {
     expect(rowsContaining(db, NAME)).toEqual([]);
     expect(rowsContaining(db, "52.123.456")).toEqual([]);
     expect(rowsContaining(db, "calle 10 está dañado")).toEqual([]);
-    // The only trace of the address is the confirmation of the erasure, which has to reach them.
-    const withAddress = rowsContaining(db, PHONE);
-    expect(withAddress).toHaveLength(1);
-    expect(withAddress[0]).toMatch(/^outbox: .*Borramos sus datos/);
+    // The confirmation of the erasure reached them, and then forgot where it went (issue 19).
+    expect(h.last(ADDRESS)).toContain("Borramos sus datos");
+    expect(rowsContaining(db, PHONE)).toEqual([]);
+    // The group's notice, already delivered, is rewritten there with the placeholder.
+    const edits = (db.prepare("select payload from outbox where address = ? and idempotency_key like 'erased:%'").all(GROUP) as { payload: string }[]).map((r) => JSON.parse(r.payload) as { text: string; editChannelMessageId?: string });
+    expect(edits.length).toBeGreaterThan(0);
+    for (const edit of edits) {
+      expect(edit.editChannelMessageId).toBe(`${GROUP}:55`);
+      expect(edit.text).toContain("[Texto eliminado a solicitud del ciudadano]");
+    }
+    // The inbound log keeps keyed hashes only, none tied to the citizen.
+    expect(db.prepare("select count(*) n from inbound_messages where citizen_id is not null").get()).toEqual({ n: 0 });
     expect(db.prepare("select count(*) n from commitment_followers").get()).toEqual({ n: 0 });
     expect((db.prepare("select count(*) n from consents where citizen_id = ?").get(citizenId) as { n: number }).n).toBeGreaterThan(0); // the proof stays
     // The group's notice stays in the group, with the placeholder instead of the citizen's words.
@@ -80,5 +89,34 @@ describe("erasure of a citizen's data", () => {
       expect(row.address).not.toContain(PHONE);
     }
     expect(rowsContaining(db, NAME)).toEqual([]);
+
+    // And the raw bytes: neither the database file nor its WAL holds the citizen's words or number.
+    await waitForWalTruncated(h);
+    for (const needle of [NAME, "52.123.456", "calle 10 está dañado", PHONE]) {
+      for (const file of [h.dbPath, `${h.dbPath}-wal`]) expect(rawContains(file, needle), `${needle} in ${file}`).toBe(false);
+    }
+  });
+
+  it("the official's answer stays as the entity's record, without the citizen's number or words", async () => {
+    const app = h.runtime.app;
+    const reference = await fileQuestion(h, ADDRESS, WORDS);
+    expect(answerQuestion(app, { kind: "cli" }, reference, `Sra. Zoraida: al número ${PHONE} le confirmamos la reparación.`).ok).toBe(true);
+    await h.say(ADDRESS, "privacidad");
+    await h.say(ADDRESS, "3");
+    await h.say(ADDRESS, "1");
+    const answer = app.repos.questions.byReference(reference)!.answerText!;
+    expect(answer).toContain("le confirmamos la reparación");
+    expect(answer).not.toContain(PHONE);
   });
 });
+
+/** Whether the file's raw bytes contain `needle` (UTF-8). */
+function rawContains(file: string, needle: string): boolean {
+  return existsSync(file) && readFileSync(file).includes(Buffer.from(needle, "utf8"));
+}
+
+/** The bot's checkpoint empties the WAL after an erasure (within a few of its 1-second ticks). */
+async function waitForWalTruncated(h: Harness): Promise<void> {
+  const wal = `${h.dbPath}-wal`;
+  for (let i = 0; i < 100 && existsSync(wal) && statSync(wal).size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+}

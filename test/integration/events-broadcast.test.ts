@@ -104,7 +104,7 @@ describe("scheduled sending", () => {
     expect(a.channel.sent.length + b.channel.sent.length).toBe(20);
     const addresses = [...a.channel.sent, ...b.channel.sent].map((m) => m.address);
     expect(new Set(addresses).size).toBe(20);
-    expect(announcementProgress(a.runtime.app, created.ok ? created.announcement.id : 0)).toEqual({ total: 20, queued: 0, sent: 20, failed: 0, unreachable: 0 });
+    expect(announcementProgress(a.runtime.app, created.ok ? created.announcement.id : 0)).toEqual({ total: 20, queued: 0, sent: 20, failed: 0, unreachable: 0, uncertain: 0 });
   });
 });
 

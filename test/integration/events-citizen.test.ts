@@ -168,7 +168,7 @@ describe("subscriptions and stop words", () => {
     const sent = createAnnouncement(h.runtime.app, { kind: "cli" }, { eventId: event.id, segment: { kind: "interests", topics: [], districts: ["comuna-1"] } });
     expect(sent.ok && sent.recipients).toBe(2);
     await h.bot.dispatcher.tick();
-    const card = textsTo(h, "ana", "Audiencia pública de rendición de cuentas:")[0]!;
+    const card = textsTo(h, "ana", "Audiencia pública de rendición de cuentas 2026")[0]!;
     expect(card).toContain("martes 10 de marzo de 2026, de 9:00 a. m. a 11:00 a. m.");
     expect(card).toContain("Dónde: Coliseo Municipal");
     expect(card).toContain(`escriba EVENTO ${event.id}`);

@@ -66,7 +66,8 @@ describe("event wizard", () => {
     reply = await staff("3");
     expect(reply).toContain("¿Qué dependencia es responsable?");
     reply = await staff("Secretaría de Planeación");
-    expect(reply).toContain("Diálogo territorial: Diálogo territorial Comuna 3");
+    expect(reply).toContain("Diálogo territorial Comuna 3"); // the kind is not repeated (issue 18, point 7)
+    expect(reply).not.toContain("Diálogo territorial: Diálogo territorial");
     expect(reply).toContain("sábado 14 de marzo de 2026, de 3:00 p. m. a 5:00 p. m.");
     expect(reply).toContain("Para: Comuna 3 Los Almendros");
     reply = await staff("1");

@@ -18,10 +18,12 @@ describe("question lifecycle", () => {
   it("shows the data notice on first contact and files nothing before consent", async () => {
     const [notice] = await h.say(ANA, "Buenas, quiero quejarme por el alumbrado público de mi cuadra");
     expect(notice?.text).toContain("¿Nos autoriza");
-    expect(notice?.options).toEqual(["Sí, autorizo", "No autorizo"]);
+    expect(notice?.options).toEqual(["Sí, autorizo", "No autorizo", "Leer el aviso completo"]);
     const db = h.runtime.db.$client;
     expect(db.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
-    // The first message's text is not kept anywhere (nothing personal before consent).
+    // The first message's text waits only in the conversation, to be offered after consent
+    // (issue 18, point 4; test/integration/newcomer-consent.test.ts); refusing forgets it.
+    await h.say(ANA, "2");
     const conversation = db.prepare("select data from conversations").get() as { data: string };
     expect(conversation.data).not.toContain("alumbrado");
   });
@@ -60,7 +62,7 @@ describe("question lifecycle", () => {
     const all = await h.say(ANA, String(options.length)); // all topics
     const allOptions = all.at(-1)?.options ?? [];
     expect(allOptions.length).toBe(h.runtime.app.profile.offices.length);
-    const hacienda = allOptions.findIndex((o) => o.includes("Hacienda"));
+    const hacienda = allOptions.findIndex((o) => o.includes("impuestos")); // Hacienda, by its subject
     await h.say(ANA, String(hacienda + 1));
     const receipt = await h.say(ANA, "2"); // information: 10 business days
     expect(receipt.at(-1)?.text).toMatch(/RC-2026-\d{6}/);

@@ -31,7 +31,7 @@ describe("routing dialogue and learning", () => {
 
   it("proposes the office when confident and asks the citizen to confirm", async () => {
     const reply = await proposal("ana", "Me pusieron un comparendo por pico y placa y quiero saber cómo pagarlo");
-    expect(reply.text).toContain("Creemos que su pregunta es para: Secretaría de Tránsito");
+    expect(reply.text).toContain("Creemos que su pregunta es sobre: tránsito, multas y transporte.\nLa atiende: Secretaría de Tránsito");
     expect(reply.options).toEqual(["Sí, es correcto", "No, elegir otro tema", "Cancelar"]);
   });
 

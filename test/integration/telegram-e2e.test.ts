@@ -39,7 +39,7 @@ describe("Telegram: citizens and office groups", () => {
     const notice = await h.say(ANA, "/start");
     expect(notice.params).toMatchObject({ chat_id: ANA, link_preview_options: { is_disabled: true } });
     expect(notice.params).not.toHaveProperty("parse_mode");
-    expect(keyboardOf(h.lastMessage(ANA)).map((b) => b.callback_data)).toEqual(["o:0", "o:1"]);
+    expect(keyboardOf(h.lastMessage(ANA)).map((b) => b.callback_data)).toEqual(["o:0", "o:1", "o:2"]);
     await h.say(ANA, "/menu"); // typed commands still work
 
     const reference = await h.fileQuestion(ANA);

@@ -19,6 +19,7 @@ import { createFakeTelegramApi } from "../fakes/telegram-bot-api.ts";
 import { createTelegramHarness, type TelegramHarness } from "./telegram-harness.ts";
 import { inboundKey } from "../../src/db/repositories/inbound.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { installationSecret } from "../../src/db/client.ts";
 
 const ANA = 1001;
 const BETO = 1002;
@@ -91,7 +92,8 @@ describe("Telegram updates and polling", () => {
     const seen = h.runtime.db.$client.prepare("select channel_message_id as messageId from inbound_messages where channel = 'telegram' order by inbound_messages.id").all() as { messageId: string }[];
     expect(texts(h, ANA)).toHaveLength(2);
     // The log keeps hashed ids (no chat id survives a data deletion): one row each.
-    expect(seen.map((r) => r.messageId)).toEqual([inboundKey(`${ANA}:${first.message.message_id}`), inboundKey(`cb:${press.callback_query.id}`), expect.any(String)]);
+    const secret = installationSecret(h.runtime.db);
+    expect(seen.map((r) => r.messageId)).toEqual([inboundKey(`${ANA}:${first.message.message_id}`, secret), inboundKey(`cb:${press.callback_query.id}`, secret), expect.any(String)]);
     expect(seen.every((r) => !r.messageId.includes(String(ANA)))).toBe(true);
   });
 

@@ -114,13 +114,13 @@ function optionNumber(menu: string, label: string): string {
 }
 
 /** Consents, asks, and picks the office through the numbered menus; returns the radicado. */
-async function fileQuestion(w: World, chat: string, officeName = "Secretaría de Infraestructura"): Promise<string> {
+async function fileQuestion(w: World, chat: string, subject = "vías y obras"): Promise<string> {
   await text(w, chat, "hola");
   await text(w, chat, "1");
   let menu = await text(w, chat, QUESTION);
   if (menu.includes("Ver todos los temas") === false) menu = await text(w, chat, optionNumber(menu, "elegir otro"));
   menu = await text(w, chat, optionNumber(menu, "Ver todos los temas"));
-  await text(w, chat, optionNumber(menu, officeName));
+  await text(w, chat, optionNumber(menu, subject));
   const receipt = await text(w, chat, "1");
   const reference = /RC-\d{4}-\d{6}/.exec(receipt)?.[0];
   if (!reference) throw new Error(`No radicado in: ${receipt}`);
@@ -139,13 +139,13 @@ describe("WhatsApp channel: citizens", () => {
 
     const notice = await text(w, CITIZEN, "Buenas tardes");
     expect(notice).toContain("¿Nos autoriza");
-    expect(notice).toMatch(/\n1\. Sí, autorizo\n2\. No autorizo$/);
+    expect(notice).toMatch(/\n1\. Sí, autorizo\n2\. No autorizo\n3\. Leer el aviso completo$/);
     // The words of an option work as well as its number.
     expect(await text(w, CITIZEN, "sí, autorizo")).toMatch(/\n1\. Hacer una pregunta o petición\n2\. /);
     let menu = await text(w, CITIZEN, QUESTION);
     if (!menu.includes("Ver todos los temas")) menu = await text(w, CITIZEN, optionNumber(menu, "elegir otro"));
     menu = await text(w, CITIZEN, optionNumber(menu, "Ver todos los temas"));
-    const types = await text(w, CITIZEN, optionNumber(menu, "Secretaría de Infraestructura"));
+    const types = await text(w, CITIZEN, optionNumber(menu, "vías y obras"));
     expect(types).toMatch(/^1\. /m);
     const receipt = await text(w, CITIZEN, "1");
     expect(receipt).toContain("Número de radicado: RC-2026-000001");
@@ -216,7 +216,7 @@ describe("WhatsApp channel: citizens", () => {
     let menu = captioned!.text;
     if (!menu.includes("Ver todos los temas")) menu = await text(w, CITIZEN, optionNumber(menu, "elegir otro"));
     menu = await text(w, CITIZEN, optionNumber(menu, "Ver todos los temas"));
-    await text(w, CITIZEN, optionNumber(menu, "Secretaría de Infraestructura"));
+    await text(w, CITIZEN, optionNumber(menu, "vías y obras"));
     expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
     expect(w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({ text: QUESTION, channel: "whatsapp" });
     expect(w.runtime.db.$client.prepare("select count(*) n from question_attachments").get()).toEqual({ n: 0 });

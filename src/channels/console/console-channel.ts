@@ -3,9 +3,11 @@
  * citizen line per input line (not a terminal). Options are shown as numbered text.
  */
 import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { renderNumberedOptions, type Channel, type InboundMessage, type OutboundMessage, type SendResult } from "../channel.ts";
+import { renderNumberedOptions, type Channel, type InboundMessage, type OutboundDocument, type OutboundMessage, type SendResult } from "../channel.ts";
 
 export interface ConsoleChannelOptions {
   input: Readable;
@@ -15,6 +17,11 @@ export interface ConsoleChannelOptions {
   /** The citizen's address on this channel; one console is one citizen. */
   address?: string;
   nowMs: () => number;
+  /**
+   * Folder where files sent to the citizen (an event's .ics) are written, since a terminal cannot
+   * receive one; the message names the written path. Without it the file's text is printed.
+   */
+  filesDir?: string;
 }
 
 export function createConsoleChannel(options: ConsoleChannelOptions): Channel & { closed: Promise<void> } {
@@ -58,8 +65,8 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
 
     async send(message: OutboundMessage): Promise<SendResult> {
       if (message.address !== address) return { ok: false, kind: "permanent", reason: "unknown console address", unreachable: true };
-      // A terminal cannot receive a file: name it under the caption.
-      const caption = message.document ? `${message.text}\n📎 ${message.document.fileName}` : message.text;
+      // A terminal cannot receive a file: write it where the citizen can open it, and say where.
+      const caption = message.document ? `${message.text}\n${fileLine(message.document, options.filesDir)}` : message.text;
       const body = renderNumberedOptions(caption, message.options);
       const text = options.interactive ? `\n${body.replace(/^/gm, "  ")}\n\n` : `${body}\n\n`;
       options.output.write(text);
@@ -72,4 +79,24 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
       rl.close();
     },
   };
+}
+
+/**
+ * "📎 evento-1.ics → /abs/path/evento-1.ics" once the file is written to `filesDir`; without a
+ * folder, or when it cannot be written, the file's own text follows its name (calendar files are
+ * text), so the citizen still sees what Telegram and WhatsApp would deliver.
+ */
+function fileLine(document: OutboundDocument, filesDir: string | undefined): string {
+  const name = basename(document.fileName).replace(/[^\w.-]+/g, "_") || "archivo";
+  if (filesDir) {
+    try {
+      mkdirSync(filesDir, { recursive: true });
+      const path = resolve(join(filesDir, name));
+      writeFileSync(path, document.content, "utf8");
+      return `📎 ${name} → ${path}`;
+    } catch {
+      // Fall through: show the content instead of naming a file that is not there.
+    }
+  }
+  return `📎 ${name}\n${document.content.trimEnd()}`;
 }

@@ -10,13 +10,24 @@ import type { SendResult } from "../channel.ts";
 
 const UNREACHABLE_400 = /chat not found|user not found|PEER_ID_INVALID|bot was kicked|not a member|have no rights to send|not enough rights to send|CHAT_WRITE_FORBIDDEN|chat_admin_required/i;
 
+/**
+ * Network errors that prove the request never reached Telegram (no connection was made): sending
+ * again cannot duplicate. Any other network failure (ECONNRESET and "socket hang up" after the
+ * request was written, timeouts) is ambiguous: Telegram may have delivered the message.
+ */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "ERR_INVALID_URL"]);
+
 export function classifySendError(error: unknown): SendResult {
   if (error instanceof TelegramError) return classifyTelegramError(error);
   const name = (error as { name?: string } | null)?.name ?? "";
   const code = (error as { code?: string } | null)?.code;
   // node-fetch reports connection failures as FetchError (ECONNREFUSED, ECONNRESET, timeouts…).
-  const reason = name === "FetchError" ? `network error${code ? ` (${code})` : ""}` : `unexpected error: ${name || typeof error}`;
-  return { ok: false, kind: "retry", retryAfterMs: 0, reason };
+  if (name === "FetchError") {
+    const ambiguous = !(code && NOT_SENT_CODES.has(code));
+    return { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error${code ? ` (${code})` : ""}${ambiguous ? ", outcome unknown" : ""}`, ambiguous };
+  }
+  // A failure we cannot place may have happened after the request left: treat it as ambiguous.
+  return { ok: false, kind: "retry", retryAfterMs: 0, reason: `unexpected error: ${name || typeof error}`, ambiguous: true };
 }
 
 function classifyTelegramError(error: TelegramError): SendResult {

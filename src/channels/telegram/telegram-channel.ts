@@ -281,6 +281,7 @@ export function telegramOptionsFromEnv(env: Env, deps: { translator: Translator;
             // Without a configured secret, a random one per start: Telegram gets it with setWebhook.
             secretToken: env.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(32).toString("hex"),
             port: env.TELEGRAM_WEBHOOK_PORT,
+            host: env.TELEGRAM_WEBHOOK_HOST,
           },
         }
       : {}),

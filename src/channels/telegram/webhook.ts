@@ -12,7 +12,11 @@ export interface WebhookOptions {
   url: string;
   /** Shared secret Telegram sends back in every delivery; 1-256 of A-Z a-z 0-9 _ -. */
   secretToken: string;
-  /** Local port and host the server listens on (behind the TLS proxy). Port 0 = any free port. */
+  /**
+   * Local port and host the server listens on, behind the TLS reverse proxy. Port 0 = any free
+   * port. The host defaults to 127.0.0.1: only the proxy on this machine reaches the server; set
+   * TELEGRAM_WEBHOOK_HOST (e.g. 0.0.0.0) when the proxy runs elsewhere (issue 19).
+   */
   port: number;
   host?: string;
 }
@@ -42,8 +46,13 @@ export function webhookPath(url: URL): string {
   return `${url.pathname}${url.search}`;
 }
 
+/** Where the webhook server listens by default: loopback, for a reverse proxy on the same machine. */
+export const DEFAULT_WEBHOOK_HOST = "127.0.0.1";
+
 export interface WebhookServer {
   readonly port: number;
+  /** The address the server is bound to. */
+  readonly host: string;
   close(): Promise<void>;
 }
 
@@ -69,10 +78,11 @@ export async function startWebhookServer(
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(new ConfigError("telegram_webhook_port", `TELEGRAM_WEBHOOK_PORT: cannot listen on port ${options.port} (${error.code ?? error.message}). Choose a free port.`)),
     );
-    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+    server.listen(options.port, options.host ?? DEFAULT_WEBHOOK_HOST, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
+    host: (server.address() as AddressInfo).address,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

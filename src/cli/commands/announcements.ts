@@ -193,9 +193,12 @@ export const announcementCommands: Record<string, Subcommand> = {
       segment: segmentText(cli, segment),
       total: progress.total,
       sent: progress.sent,
+      queued: progress.queued,
       failed: progress.failed,
+      unreachable: progress.unreachable,
+      uncertain: progress.uncertain,
     }));
-    cli.out(cli.table(table, ["id", "scheduledAt", "status", "purpose", "title", "text", "segment", "total", "sent", "failed"]));
+    cli.out(cli.table(table, ["id", "scheduledAt", "status", "purpose", "title", "text", "segment", "total", "queued", "sent", "failed", "unreachable", "uncertain"]));
   },
   cancel(cli, args) {
     const { values, positionals } = parse(args, { as: { type: "string" } }, 1);

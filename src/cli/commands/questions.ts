@@ -7,6 +7,7 @@ import { isLocalDate, toLocalDate } from "../../core/calendar/index.ts";
 import { deadlineState } from "../../core/deadlines.ts";
 import type { QuestionRow, QuestionStatus } from "../../db/repositories/questions.ts";
 import { officeName } from "../../services/context.ts";
+import { citizenErased } from "../../services/erased-questions.ts";
 import { answerQuestion, reassignQuestion, requestInfo, showQuestion, type QuestionError } from "../../services/questions.ts";
 import { keyArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
@@ -42,6 +43,8 @@ function questionData(cli: Cli, q: QuestionRow) {
     filedAtMs: q.filedAtMs,
     dueDate: q.dueDate,
     answeredAtMs: q.answeredAtMs,
+    /** "erased": the citizen erased their data; the answer is recorded but cannot be delivered. */
+    contact: citizenErased(app, q) ? ("erased" as const) : ("chat" as const),
     text: q.text,
     answer: q.answerText ?? "",
   };
@@ -58,6 +61,7 @@ function asText(cli: Cli, q: QuestionData) {
     status: cli.t(`question_status.${q.status}`),
     deadline: cli.t(`deadline_states.${q.deadline}`),
     requestType: cli.t(`request_types.${q.requestType}`),
+    contact: cli.t(`contacts.${q.contact}`),
     filedAt: cli.when(q.filedAtMs),
     dueDate: cli.day(q.dueDate),
     answeredAt: q.answeredAtMs === null ? "" : cli.when(q.answeredAtMs),
@@ -94,7 +98,7 @@ export const questionCommands: Record<string, Subcommand> = {
     const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } }, 0);
     const rows = cli.runtime.app.repos.questions.list(listFilter(cli, values)).map((q) => questionData(cli, q));
     if (values.json) return cli.json(rows.map((q) => asJson(cli, q)));
-    cli.out(cli.table(rows.map((q) => asText(cli, q)), ["reference", "office", "status", "deadline", "dueDate", "text"]));
+    cli.out(cli.table(rows.map((q) => asText(cli, q)), ["reference", "office", "status", "deadline", "dueDate", "contact", "text"]));
   },
   show(cli, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" }, as: { type: "string" } }, 1);
@@ -103,11 +107,13 @@ export const questionCommands: Record<string, Subcommand> = {
     const data = questionData(cli, result.question);
     const history = result.history.map((e) => ({ atMs: e.atMs, kind: e.kind, actor: e.actor, data: JSON.parse(e.data) as Record<string, unknown> }));
     const { story, lines } = dueDateLines(cli, result.question, result.history);
-    if (values.json) return cli.json({ ...asJson(cli, data), dueDateExplanation: storyJson(cli, story), history: history.map(({ atMs, ...h }) => ({ at: cli.iso(atMs), ...h })) });
+    const undelivered = result.undeliveredToCitizen;
+    if (values.json) return cli.json({ ...asJson(cli, data), delivery: undelivered > 0 ? { undelivered } : "ok", dueDateExplanation: storyJson(cli, story), history: history.map(({ atMs, ...h }) => ({ at: cli.iso(atMs), ...h })) });
     const text = asText(cli, data);
-    const fields = ["reference", "officeName", "requestType", "status", "deadline", "filedAt", "dueDate", "answeredAt", "text", "answer"] as const;
+    const shown = { ...text, delivery: cli.t(undelivered > 0 ? "questions.delivery_undelivered" : "questions.delivery_ok", { count: undelivered }) };
+    const fields = ["reference", "officeName", "requestType", "status", "deadline", "contact", "filedAt", "dueDate", "answeredAt", "delivery", "text", "answer"] as const;
     const width = Math.max(...fields.map((f) => cli.t(`columns.${f}`).length));
-    const out = fields.filter((f) => text[f] !== "").map((f) => `${cli.t(`columns.${f}`).padEnd(width)}  ${text[f]}`);
+    const out = fields.filter((f) => shown[f] !== "").map((f) => `${cli.t(`columns.${f}`).padEnd(width)}  ${shown[f]}`);
     out.push("", ...lines, "", cli.t("questions.history"));
     for (const h of history) out.push(`  ${cli.when(h.atMs)}  ${cli.has(`cli.history_kinds.${h.kind}`) ? cli.t(`history_kinds.${h.kind}`) : h.kind} — ${actorText(cli, h.actor)}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`);
     cli.out(out.join("\n"));
@@ -116,7 +122,7 @@ export const questionCommands: Record<string, Subcommand> = {
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
     const result = answerQuestion(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
     if (!result.ok) fail(cli, result.error);
-    cli.out(cli.t("questions.answered", { reference: result.question.reference }));
+    cli.out(cli.t(citizenErased(cli.runtime.app, result.question) ? "questions.answered_erased" : "questions.answered", { reference: result.question.reference }));
   },
   reassign(cli, args) {
     const { values, positionals } = parse(args, { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);

@@ -137,7 +137,8 @@ export function createAnnouncementsRepo(db: Db) {
     },
 
     /**
-     * Writes one bulk (priority 1) outbox row per recipient in one statement; rows already there
+     * Writes one bulk (priority 1, at most once: never repeated when a send's outcome is unknown)
+     * outbox row per recipient in one statement; rows already there
      * (same key) are left alone. Returns how many rows were written. Call inside a transaction.
      */
     release(input: ReleaseInput): number {
@@ -148,8 +149,8 @@ export function createAnnouncementsRepo(db: Db) {
       const payload = cases.length ? sql`case ${citizens.locale} ${sql.join(cases, sql` `)} else ${fallback} end` : sql`${fallback}`;
       const prefix = announcementKeyPrefix(input.announcementId);
       const result = db.run(sql`
-        insert into ${outbox} (idempotency_key, channel, address, citizen_id, priority, payload, status, attempts, not_before_ms, created_at_ms)
-        select ${prefix} || ${citizens.id}, ${channelIdentities.channel}, ${channelIdentities.address}, ${citizens.id}, 1, ${payload}, 'pending', 0, ${input.nowMs}, ${input.nowMs}
+        insert into ${outbox} (idempotency_key, channel, address, citizen_id, priority, guarantee, payload, status, attempts, not_before_ms, created_at_ms)
+        select ${prefix} || ${citizens.id}, ${channelIdentities.channel}, ${channelIdentities.address}, ${citizens.id}, 1, 'at_most_once', ${payload}, 'pending', 0, ${input.nowMs}, ${input.nowMs}
         from ${citizens} inner join ${channelIdentities} on ${channelIdentities.citizenId} = ${citizens.id}
         where ${reachableCitizens()} and ${segmentCondition(input.segment)}
         on conflict (idempotency_key) do nothing`);

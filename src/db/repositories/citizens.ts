@@ -12,6 +12,8 @@ export interface CitizenContext {
   locale: string;
   consent: ConsentState;
   deletedAtMs: number | null;
+  /** When the channel reported this chat unreachable (the citizen blocked the bot); null when reachable. */
+  unreachableAtMs: number | null;
   flowId: string | null;
   stepId: string | null;
   flowVersion: number | null;
@@ -26,6 +28,7 @@ export function createCitizensRepo(db: Db) {
       locale: citizens.locale,
       consent: citizens.consent,
       deletedAtMs: citizens.deletedAtMs,
+      unreachableAtMs: channelIdentities.unreachableAtMs,
       flowId: conversations.flowId,
       stepId: conversations.stepId,
       flowVersion: conversations.flowVersion,
@@ -88,6 +91,12 @@ export function createCitizensRepo(db: Db) {
     .where(eq(citizens.id, sql.placeholder("citizenId")))
     .prepare();
 
+  const unreachable = db
+    .select({ id: channelIdentities.id })
+    .from(channelIdentities)
+    .where(and(eq(channelIdentities.channel, sql.placeholder("channel")), eq(channelIdentities.address, sql.placeholder("address")), sql`${channelIdentities.unreachableAtMs} is not null`))
+    .prepare();
+
   return {
     findContext(channel: string, address: string): CitizenContext | undefined {
       return findContext.get({ channel, address }) as CitizenContext | undefined;
@@ -96,7 +105,7 @@ export function createCitizensRepo(db: Db) {
     create(channel: string, address: string, locale: string, nowMs: number): CitizenContext {
       const { id: citizenId } = insertCitizen.get({ locale, now: nowMs })!;
       const { id: identityId } = insertIdentity.get({ citizenId, channel, address, now: nowMs })!;
-      return { citizenId, identityId, locale, consent: "none", deletedAtMs: null, flowId: null, stepId: null, flowVersion: null, data: null };
+      return { citizenId, identityId, locale, consent: "none", deletedAtMs: null, unreachableAtMs: null, flowId: null, stepId: null, flowVersion: null, data: null };
     },
 
     saveConversation(citizenId: number, state: { flowId: string; stepId: string; flowVersion: number; data: string }, nowMs: number): void {
@@ -124,6 +133,22 @@ export function createCitizensRepo(db: Db) {
 
     get(citizenId: number) {
       return byId.get({ id: citizenId });
+    },
+
+    /** Whether this chat is a citizen's that the channel reported unreachable (blocked, deleted). */
+    isUnreachable(channel: string, address: string): boolean {
+      return unreachable.get({ channel, address }) !== undefined;
+    },
+
+    /** The citizen wrote from this chat again: reachable. Returns true when it was marked unreachable. */
+    markReachable(channel: string, address: string): boolean {
+      return (
+        db
+          .update(channelIdentities)
+          .set({ unreachableAtMs: null })
+          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.address, address), sql`${channelIdentities.unreachableAtMs} is not null`))
+          .run().changes > 0
+      );
     },
 
     markUnreachable(channel: string, address: string, nowMs: number): void {

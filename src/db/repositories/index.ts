@@ -21,6 +21,7 @@ import { createStaffConversationsRepo } from "./staff-conversations.ts";
 import { createSubscriptionsRepo } from "./subscriptions.ts";
 import { createSurveysRepo } from "./surveys.ts";
 import { createTransparencyRepo } from "./transparency.ts";
+import { createWorkersRepo } from "./workers.ts";
 
 /** Every repository over one database handle. */
 export function createRepos(db: Db) {
@@ -47,6 +48,7 @@ export function createRepos(db: Db) {
     subscriptions: createSubscriptionsRepo(db),
     surveys: createSurveysRepo(db),
     transparency: createTransparencyRepo(db),
+    workers: createWorkersRepo(db),
   };
 }
 

@@ -1,8 +1,8 @@
 /** Offices (dependencias), kept in step with the municipality profile at start-up. */
-import { eq, notInArray, sql } from "drizzle-orm";
+import { asc, eq, notInArray, sql } from "drizzle-orm";
 import type { Office } from "../../config/profile.ts";
 import type { Db } from "../client.ts";
-import { offices } from "../schema.ts";
+import { officeEvents, offices } from "../schema.ts";
 
 export type OfficeRow = typeof offices.$inferSelect;
 
@@ -31,6 +31,18 @@ export function createOfficesRepo(db: Db) {
     },
     bind(key: string, binding: { telegramChatId?: string | null; whatsappJid?: string | null }, nowMs: number): void {
       db.update(offices).set({ ...binding, updatedAtMs: nowMs }).where(eq(offices.key, key)).run();
+    },
+    /** The first office (by key) a group chat is bound to, if any. */
+    boundTo(channel: string, chat: string): OfficeRow | undefined {
+      const column = channel === "whatsapp" ? offices.whatsappJid : offices.telegramChatId;
+      return db.select().from(offices).where(eq(column, chat)).orderBy(asc(offices.key)).get();
+    },
+    /** Appends to the office's history (see officeEvents). */
+    addEvent(officeKey: string, kind: string, actor: string, nowMs: number, data: Record<string, unknown>): void {
+      db.insert(officeEvents).values({ officeKey, kind, actor, atMs: nowMs, data: JSON.stringify(data) }).run();
+    },
+    history(officeKey: string) {
+      return db.select().from(officeEvents).where(eq(officeEvents.officeKey, officeKey)).orderBy(asc(officeEvents.id)).all();
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The durable outbox. Rows are written in the same transaction as the state change they announce;
- * dispatchers claim due rows atomically (a claim expires, so a crashed dispatcher's rows are
- * reclaimed) and record the outcome. Per chat, a row is only claimed once every earlier row of that
+ * dispatchers claim due rows atomically under their worker's lease (renewed while the worker lives,
+ * taken over when it dies: src/delivery/worker-lease.ts), mark each attempt before calling the
+ * channel, and record the outcome. A row found with an attempt mark and a lapsed claim was being
+ * sent when its process died: its `guarantee` decides whether it is sent again or left `uncertain`. Per chat, a row is only claimed once every earlier row of that
  * chat with the same or a more urgent priority is settled, so a chat's messages never overtake each
  * other, except that a reply (priority 0) is never held back by a bulk announcement (priority 1)
  * still waiting its turn (issue 6: replies always go before bulk). Consequence: rows are enqueued
@@ -36,6 +38,15 @@ export interface NewOutboxRow {
   payload: OutboxPayload;
   notBeforeMs?: number;
   questionId?: number | null;
+  /**
+   * When a send's outcome is unknown: `at_least_once` sends again, `at_most_once` does not (the row
+   * becomes `uncertain`). Default: at most once for bulk (priority 1), at least once otherwise.
+   */
+  guarantee?: "at_least_once" | "at_most_once";
+  /** Legal weight (answer, information request, extension): delivered again when an unreachable citizen writes. */
+  legal?: boolean;
+  /** Once sent, drop the address and the channel's message id (the confirmation of an erasure). */
+  forgetAddressWhenSent?: boolean;
 }
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -58,6 +69,9 @@ export function createOutboxRepo(db: Db) {
       payload: sql.placeholder("payload"),
       notBeforeMs: sql.placeholder("notBefore"),
       questionId: sql.placeholder("questionId"),
+      guarantee: sql.placeholder("guarantee"),
+      legal: sql.placeholder("legal"),
+      forgetAddressWhenSent: sql.placeholder("forget"),
       createdAtMs: sql.placeholder("now"),
     })
     .onConflictDoNothing()
@@ -76,6 +90,9 @@ export function createOutboxRepo(db: Db) {
         payload: JSON.stringify(row.payload),
         notBefore: row.notBeforeMs ?? nowMs,
         questionId: row.questionId ?? null,
+        guarantee: row.guarantee ?? (row.priority === 1 ? "at_most_once" : "at_least_once"),
+        legal: row.legal ? 1 : 0,
+        forget: row.forgetAddressWhenSent ? 1 : 0,
         now: nowMs,
       })?.id;
     },
@@ -130,9 +147,38 @@ export function createOutboxRepo(db: Db) {
         .sort((a, b) => a.priority - b.priority || a.id - b.id);
     },
 
+    /**
+     * Records that a send is about to start (before the channel is called), so a process that dies
+     * mid-send leaves a visible mark: the next claimer applies the row's guarantee. False when the
+     * claim is no longer ours (taken over): then the row must not be sent.
+     */
+    markAttempt(id: number, workerId: string, nowMs: number): boolean {
+      return db.update(outbox).set({ attemptStartedAtMs: nowMs }).where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"))).run().changes > 0;
+    },
+
     markSent(id: number, workerId: string, channelMessageId: string | undefined, nowMs: number): void {
       db.update(outbox)
-        .set({ status: "sent", sentAtMs: nowMs, channelMessageId: channelMessageId ?? null, attempts: sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+        .set({
+          status: "sent",
+          sentAtMs: nowMs,
+          channelMessageId: sql`case when ${outbox.forgetAddressWhenSent} then null else ${channelMessageId ?? null} end`,
+          address: sql`case when ${outbox.forgetAddressWhenSent} then '' else ${outbox.address} end`,
+          attempts: sql`${outbox.attempts} + 1`,
+          claimedBy: null,
+          claimedUntilMs: null,
+          attemptStartedAtMs: null,
+        })
+        .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
+        .run();
+    },
+
+    /**
+     * An at-most-once row whose send may or may not have arrived (the process died mid-send, the
+     * connection dropped after the request): never sent again, counted as uncertain.
+     */
+    markUncertain(id: number, workerId: string, reason: string): void {
+      db.update(outbox)
+        .set({ status: "uncertain", lastError: reason, attempts: sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
     },
@@ -140,7 +186,7 @@ export function createOutboxRepo(db: Db) {
     /** Gives a row back to retry at `notBeforeMs`; a rate-limit refusal passes `countAttempt: false`. */
     markRetry(id: number, workerId: string, notBeforeMs: number, error: string, options: { countAttempt?: boolean } = {}): void {
       db.update(outbox)
-        .set({ notBeforeMs, lastError: error, attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+        .set({ notBeforeMs, lastError: error, attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
     },
@@ -148,16 +194,54 @@ export function createOutboxRepo(db: Db) {
     /** Gives a claimed row back without counting an attempt (e.g. a rate limit slot was not free). */
     release(id: number, workerId: string, notBeforeMs: number): void {
       db.update(outbox)
-        .set({ notBeforeMs, claimedBy: null, claimedUntilMs: null })
+        .set({ notBeforeMs, claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
     },
 
-    markFailed(id: number, workerId: string, status: "failed" | "unreachable", error: string): void {
+    /** A permanent failure; `countAttempt: false` when the channel was not even tried (a chat known unreachable). */
+    markFailed(id: number, workerId: string, status: "failed" | "unreachable", error: string, options: { countAttempt?: boolean } = {}): void {
       db.update(outbox)
-        .set({ status, lastError: error, attempts: sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+        .set({ status, lastError: error, attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
+    },
+
+    /**
+     * A chat turned out unreachable (the citizen blocked the bot): its other pending rows that no
+     * live claim holds and no send has touched become `unreachable` without being tried. Returns how many.
+     */
+    settleUnreachableChat(channel: string, address: string, reason: string, nowMs: number): number {
+      return db
+        .update(outbox)
+        .set({ status: "unreachable", lastError: reason, claimedBy: null, claimedUntilMs: null })
+        .where(
+          and(
+            eq(outbox.channel, channel),
+            eq(outbox.address, address),
+            eq(outbox.status, "pending"),
+            sql`${outbox.attemptStartedAtMs} is null`,
+            sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`,
+          ),
+        )
+        .run().changes;
+    },
+
+    /**
+     * The citizen of an unreachable chat wrote again: what has legal weight and never arrived (an
+     * answer, an information request, an extension notice) is queued again, in its order. Returns how many.
+     */
+    redeliverLegal(channel: string, address: string, nowMs: number): number {
+      return db
+        .update(outbox)
+        .set({ status: "pending", attempts: 0, notBeforeMs: nowMs, lastError: null })
+        .where(and(eq(outbox.channel, channel), eq(outbox.address, address), eq(outbox.status, "unreachable"), eq(outbox.legal, true)))
+        .run().changes;
+    },
+
+    /** Legal rows about a question that could not be delivered (the citizen's chat is unreachable). */
+    undeliveredLegalForQuestion(questionId: number): OutboxRow[] {
+      return db.select().from(outbox).where(and(eq(outbox.questionId, questionId), eq(outbox.legal, true), eq(outbox.status, "unreachable"))).orderBy(asc(outbox.id)).all();
     },
 
     /** Counts by channel and status, for `rinde status`. */
@@ -183,17 +267,16 @@ export function createOutboxRepo(db: Db) {
     /**
      * The earliest time an unclaimed pending row of these channels (and at most this priority)
      * becomes due, if any: one ordered index lookup per channel and priority, however long the
-     * queue. Rows under another dispatcher's claim are not counted; the dispatcher's polling picks
-     * them up when a claim expires.
+     * queue. Rows under a live claim are not counted; lapsed claims (a dead worker's) are.
      */
-    nextDueMs(channels: readonly string[], maxPriority?: 0 | 1): number | undefined {
+    nextDueMs(channels: readonly string[], maxPriority?: 0 | 1, nowMs = 0): number | undefined {
       let earliest: number | undefined;
       for (const channel of channels) {
         for (const priority of maxPriority === 0 ? [0] : [0, 1]) {
           const row = db
             .select({ at: outbox.notBeforeMs })
             .from(outbox)
-            .where(and(eq(outbox.status, "pending"), eq(outbox.channel, channel), eq(outbox.priority, priority), sql`${outbox.claimedUntilMs} is null`))
+            .where(and(eq(outbox.status, "pending"), eq(outbox.channel, channel), eq(outbox.priority, priority), sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
             .orderBy(asc(outbox.notBeforeMs))
             .limit(1)
             .get();
@@ -221,7 +304,7 @@ export function createOutboxRepo(db: Db) {
         db
           .update(outbox)
           .set({ status: "failed", lastError: reason })
-          .where(and(eq(outbox.id, id), eq(outbox.status, "pending"), sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
+          .where(and(eq(outbox.id, id), eq(outbox.status, "pending"), sql`${outbox.attemptStartedAtMs} is null`, sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
           .run().changes > 0
       );
     },
@@ -240,7 +323,7 @@ export function createOutboxRepo(db: Db) {
      * Delivery figures of the rows whose key starts with `prefix` (an announcement's `ann:<id>:`),
      * read through the unique key index as a range.
      */
-    countByKeyPrefix(prefix: string): { pending: number; sent: number; failed: number; unreachable: number } {
+    countByKeyPrefix(prefix: string): { pending: number; sent: number; failed: number; unreachable: number; uncertain: number } {
       const rows = db
         .select({ status: outbox.status, count: sql<number>`count(*)` })
         .from(outbox)
@@ -248,7 +331,7 @@ export function createOutboxRepo(db: Db) {
         .groupBy(outbox.status)
         .all();
       const count = (status: OutboxRow["status"]) => rows.find((r) => r.status === status)?.count ?? 0;
-      return { pending: count("pending"), sent: count("sent"), failed: count("failed"), unreachable: count("unreachable") };
+      return { pending: count("pending"), sent: count("sent"), failed: count("failed"), unreachable: count("unreachable"), uncertain: count("uncertain") };
     },
 
     /**
@@ -261,7 +344,7 @@ export function createOutboxRepo(db: Db) {
       return db
         .update(outbox)
         .set({ status: "failed", lastError: reason })
-        .where(and(scope, eq(outbox.status, "pending"), eq(outbox.priority, 1), sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
+        .where(and(scope, eq(outbox.status, "pending"), eq(outbox.priority, 1), sql`${outbox.attemptStartedAtMs} is null`, sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
         .run().changes;
     },
 
@@ -291,7 +374,7 @@ export function createOutboxRepo(db: Db) {
         .run();
       if (!change.withdraw) return;
       db.update(outbox)
-        .set({ status: "failed", lastError: "erased", claimedBy: null, claimedUntilMs: null })
+        .set({ status: "failed", lastError: "erased", claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
         .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
         .run();
     },

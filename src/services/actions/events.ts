@@ -2,12 +2,13 @@
  * Citizen actions for events (flows/events.yaml) and subscriptions (flows/subscriptions.yaml).
  * They run inside the inbound message's transaction; the rules live in the services they call.
  */
+import { findDistrictsByPlace, type PlaceMatch } from "../../core/places.ts";
 import type { MenuOption } from "../../engine/engine.ts";
 import type { ActionDefinition, ActionOutcome } from "../actions.ts";
 import { dueDateText, officeName, render } from "../context.ts";
 import { fileEventQuestion } from "../event-questions.ts";
 import { eventCard, eventOptionLabel, isUpcoming, rsvp, sendIcs } from "../events.ts";
-import { districtsOf, subscribe, subscriptionNames, topicsOf } from "../subscriptions.ts";
+import { districtsOf, subscribe, subscriptionNames, topicLabel, topicsOf } from "../subscriptions.ts";
 
 /** Events offered in one list. */
 const MAX_LISTED = 10;
@@ -26,7 +27,7 @@ const browse: Record<string, ActionDefinition> = {
   },
   "event.topic_options": {
     results: ["some"],
-    run: ({ app }) => ({ result: "some", data: { topicOptions: topicsOf(app).map((t): MenuOption => ({ value: t.key, label: t.name })) } }),
+    run: ({ app, citizen }) => ({ result: "some", data: { topicOptions: topicsOf(app).map((t): MenuOption => ({ value: t.key, label: topicLabel(app, t, citizen.locale) })) } }),
   },
   "event.list": {
     results: ["some", "none"],
@@ -104,7 +105,7 @@ const subscriptionActions: Record<string, ActionDefinition> = {
   },
   "subscription.topic_options": {
     results: ["some"],
-    run: ({ app }) => ({ result: "some", data: { subscriptionOptions: topicsOf(app).map((t): MenuOption => ({ value: `topic:${t.key}`, label: t.name })) } }),
+    run: ({ app, citizen }) => ({ result: "some", data: { subscriptionOptions: topicsOf(app).map((t): MenuOption => ({ value: `topic:${t.key}`, label: topicLabel(app, t, citizen.locale) })) } }),
   },
   "subscription.district_options": {
     results: ["some", "none"],
@@ -112,6 +113,21 @@ const subscriptionActions: Record<string, ActionDefinition> = {
       const districts = districtsOf(app);
       if (districts.length === 0) return { result: "none" };
       return { result: "some", data: { subscriptionOptions: districts.map((d): MenuOption => ({ value: `district:${d.key}`, label: d.name })) } };
+    },
+  },
+  "subscription.district_by_place": {
+    results: ["one", "many", "none"],
+    run: ({ app, citizen, data }) => {
+      const matches = findDistrictsByPlace(districtsOf(app), str(data.placeText));
+      const nameOf = (key: string) => districtsOf(app).find((d) => d.key === key)?.name ?? key;
+      const cleared = { subscriptionOptions: null };
+      if (matches.length === 0) return { result: "none", data: cleared };
+      if (matches.length === 1) {
+        const [match] = matches as [PlaceMatch];
+        return { result: "one", data: { ...cleared, placeText: null, subscriptionChoice: `district:${match.districtKey}`, placeName: match.place, districtName: nameOf(match.districtKey) } };
+      }
+      const placeOptions = matches.map((m): MenuOption => ({ value: `district:${m.districtKey}`, label: render(app, citizen.locale, "newcomer.places.option", { placeName: m.place, districtName: nameOf(m.districtKey) }) }));
+      return { result: "many", data: { ...cleared, placeOptions } };
     },
   },
   "subscription.add": {
