@@ -154,7 +154,7 @@ describe("announcements show what staff need before they act", () => {
   it("shows the full text, the event, the segment and the count, and needs a confirmation", async () => {
     const run = await world.rinde("announcements", "send", "--event", "1", "--text", "¡Los esperamos!", "--topics", "salud");
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain("¡Los esperamos!\n\nAudiencia pública de rendición de cuentas: Audiencia pública de rendición de cuentas 2026\n");
+    expect(run.stdout).toContain("¡Los esperamos!\n\nAudiencia pública de rendición de cuentas 2026\n");
     expect(run.stdout).toContain("Para confirmar su asistencia, enviar una pregunta o recibir el archivo de calendario, escriba EVENTO 1.");
     expect(run.stdout).toContain("Evento:        #1 Audiencia pública de rendición de cuentas 2026 (mar 10 mar 2026 09:00)\n");
     expect(run.stdout).toContain("Segmento:      temas: Secretaría de Salud\n");
