@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from "../../src/config/env.ts";
 
 const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
 const MAIN = join(PROJECT_ROOT, "src/main.ts");
-const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
+const CLI = join(PROJECT_ROOT, "src/cli/entry.ts");
 const ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
 
 describe("files on the console", () => {
@@ -58,6 +58,8 @@ describe("files on the console", () => {
   it("npm run chat writes the .ics of an event the citizen will attend beside the database", () => {
     const env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
     const nextYear = new Date().getUTCFullYear() + 1;
+    // The CLI never creates a database by itself (a typo in RINDE_DB must not start an empty one).
+    expect(spawnSync(TSX, [CLI, "db", "init"], { env, encoding: "utf8", timeout: 60_000 }).status).toBe(0);
     const created = spawnSync(TSX, [CLI, "events", "create", "--kind", "public_hearing", "--title", "Audiencia pública 2027", "--date", `${nextYear}-02-10`, "--start", "09:00", "--end", "11:00", "--place", "Teatro Municipal"], { env, encoding: "utf8", timeout: 60_000 });
     expect(created.status, created.stderr).toBe(0);
     const run = spawnSync(TSX, [MAIN, "--console"], { env, input: "hola\n1\nevento 1\n1\n", encoding: "utf8", timeout: 60_000 });
