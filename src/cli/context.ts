@@ -1,6 +1,6 @@
 /**
  * What every command receives: the runtime (database, services), the operator's language, the
- * output streams, and the formatters for local dates and times. Built by src/cli/index.ts; tests
+ * output streams, and the formatters for local dates and times. Built by src/cli/run.ts; tests
  * build it in-process with captured streams and an injected environment and clock.
  */
 import { createInterface } from "node:readline/promises";
