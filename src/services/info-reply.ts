@@ -1,8 +1,8 @@
 /**
  * A citizen's reply (Telegram "reply", a WhatsApp quote) to an office's request for more
  * information names the question: the text is that information, attached at once and the term
- * restarted (issue 18.3; Ley 1755 de 2015, art. 17). Free text without a reply goes through the
- * menu's confirmation instead (flows/info_reply.yaml).
+ * restarted (issue 18.3; Ley 1755 de 2015, art. 17). Free text without a reply is attached at
+ * once too when one question waits, else the citizen says which (flows/info_reply.yaml).
  */
 import type { InboundMessage } from "../channels/channel.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";

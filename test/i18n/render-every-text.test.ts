@@ -79,7 +79,6 @@ const SAMPLES: Record<string, unknown> = {
   attendingEvents: "muestra de attendingEvents",
   figure: "muestra de figure",
   figures: "muestra de figures",
-  infoReplyIntro: "muestra de infoReplyIntro",
   infoRequests: "muestra de infoRequests",
   law: "muestra de law",
   lines: "muestra de lines",

@@ -115,7 +115,7 @@ describe("event wizard", () => {
     // And on request.
     await staff("/evento", "5");
     const progress = await staff("1");
-    expect(progress).toContain("Enviados: 2 · Fallidos: 0 · Sin contacto: 0 (de 2)");
+    expect(progress).toContain("Enviados: 2 · Fallidos: 0 · Sin contacto: 0 · Sin confirmar: 0 (de 2)");
   });
 
   it("edits the time (telling those who said yes) and cancels an event", async () => {

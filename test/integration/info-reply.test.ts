@@ -1,9 +1,9 @@
 /**
  * Issue 18.3: when an office asked the citizen for more information, the citizen's next free text
- * (or a reply to the request message) is that information. One tap sends it and restarts the term
- * (Ley 1755 de 2015, art. 17); with several requests the citizen says which; the way out ("it is a
- * new question", "send nothing") is always on the same menu. A reply to the request names the
- * question: attached at once.
+ * (or a reply to the request message) is that information. With one question waiting it is attached
+ * at once and the term restarts (Ley 1755 de 2015, art. 17); the confirmation says how to ask a new
+ * question instead. With several requests the citizen says which, or that it is a new question, or
+ * nothing. A reply to the request names the question: attached at once.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requestInfo } from "../../src/services/questions.ts";
@@ -29,39 +29,46 @@ async function asked(ref: string, request: string): Promise<void> {
 }
 
 describe("answering an information request", () => {
-  it("takes the next free text as the information: one tap attaches it and restarts the term", async () => {
+  it("takes the next free text as the information: attached at once, the term restarted, no menu to find", async () => {
     const ref = await fileQuestion(h, ANA);
     await asked(ref, "¿En qué dirección exacta está el hueco?");
     expect(h.last(ANA)).toContain("responda a este mensaje o escríbala aquí");
     h.clock.advanceMs(7 * 86_400_000); // Monday 9 March
 
-    const [offer] = await h.say(ANA, ADDRESS);
-    expect(offer!.text).toContain(`• ${ref} (Secretaría de Infraestructura): «¿En qué dirección exacta está el hueco?»`);
-    expect(offer!.text).toContain("¿Su mensaje es esa información?");
-    expect(offer!.options).toEqual([`Sí, enviarla para ${ref}`, "No, es una pregunta nueva", "No enviar nada"]);
-    const [done] = await h.say(ANA, "1");
+    const [done] = await h.say(ANA, ADDRESS);
     expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
     expect(done!.text).toContain("le responderemos a más tardar el martes 31 de marzo de 2026");
+    expect(done!.text).toContain("Si su mensaje era una pregunta nueva, escriba NUEVA PREGUNTA.");
+    expect(done!.options ?? []).toEqual([]);
     expect(question(ref)).toMatchObject({ status: "open", dueDate: "2026-03-31" });
     expect(kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
     const provided = h.runtime.app.repos.questions.lastEvent(question(ref).id, "info_provided")!;
     expect(JSON.parse(provided.data)).toMatchObject({ text: ADDRESS });
   });
 
-  it("gives a way out: the text can be a new question instead, or nothing at all", async () => {
+  it("the way out named in the confirmation starts a new question; with several requests the menu offers it, or nothing", async () => {
     const ref = await fileQuestion(h, ANA);
     await asked(ref, "¿En qué dirección exacta está el hueco?");
-    await h.say(ANA, "Quiero saber cuándo abren las inscripciones para los cursos de música de la casa de la cultura");
-    const [routed] = await h.say(ANA, "2");
-    expect(routed!.text).toMatch(/Creemos que su pregunta es para|¿De qué tema es su pregunta\?/);
-    expect(question(ref).status).toBe("info_requested");
+    await h.say(ANA, ADDRESS);
+    const [prompt] = await h.say(ANA, "NUEVA PREGUNTA");
+    expect(prompt!.text).toContain("Escriba su pregunta o petición en un solo mensaje");
 
     await h.say(ANA, "menu");
-    await h.say(ANA, "Todavía estoy averiguando la dirección exacta del hueco");
+    const second = await fileQuestion(h, ANA, "Necesito copia del contrato de alumbrado público del barrio El Prado firmado en 2025");
+    const third = await fileQuestion(h, ANA, "Quiero saber por qué no han recogido las basuras en el barrio Centro esta semana");
+    await asked(second, "¿Qué número tiene el contrato?");
+    await asked(third, "¿En qué calle están las basuras?");
+    await h.say(ANA, "Quiero saber cuándo abren las inscripciones para los cursos de música de la casa de la cultura");
+    const [routed] = await h.say(ANA, "3");
+    expect(routed!.text).toMatch(/Creemos que su pregunta es (para|sobre)|¿De qué tema es su pregunta\?/);
+    expect(question(second).status).toBe("info_requested");
+
+    await h.say(ANA, "menu");
+    await h.say(ANA, "Todavía estoy averiguando el número del contrato");
     const [nothing] = await h.say(ANA, "no enviar nada");
     expect(nothing!.text).toContain("cancelamos lo que estaba haciendo");
-    expect(question(ref).status).toBe("info_requested");
-    expect(kinds(ref)).toEqual(["filed", "info_requested"]);
+    expect([question(second).status, question(third).status]).toEqual(["info_requested", "info_requested"]);
+    expect(kinds(second)).toEqual(["filed", "info_requested"]);
   });
 
   it("with several requests, asks which question the information is for", async () => {
@@ -89,6 +96,7 @@ describe("answering an information request", () => {
     const row = h.runtime.db.$client.prepare("select channel_message_id id from outbox where idempotency_key = ?").get(key) as { id: string };
     const [done] = await h.say(ANA, ADDRESS, { replyToChannelMessageId: row.id });
     expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
+    expect(done!.text).not.toContain("NUEVA PREGUNTA");
     expect(kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
   });
 });

@@ -215,7 +215,7 @@ describe("Telegram: citizens and office groups", () => {
     expect(String(parts[1]!.params.text).startsWith("La secretaría")).toBe(true);
   });
 
-  it("a citizen's reply to the office's information request is that information, attached at once (issue 18.3)", async () => {
+  it("a citizen's reply to the office's information request, or plain text, is that information, attached at once (issue 18.3)", async () => {
     h = await createTelegramHarness();
     const reference = await h.fileQuestion(ANA);
     const { requestInfo } = await import("../../src/services/questions.ts");
@@ -229,5 +229,13 @@ describe("Telegram: citizens and office groups", () => {
     const question = h.runtime.app.repos.questions.byReference(reference)!;
     expect(question.status).toBe("open");
     expect(h.runtime.app.repos.questions.history(question.id).map((e) => e.kind)).toEqual(["filed", "info_requested", "info_provided"]);
+
+    // Plain free text, without a reply, is the information too: attached at once, with the way out.
+    expect(requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿Cerca de qué número de casa?").ok).toBe(true);
+    await h.sent(ANA, "¿Cerca de qué número de casa?");
+    const plain = await h.push(h.fake.privateText(ANA, "Frente a la casa 8-45"), { chatId: ANA });
+    expect(plain?.params.text).toContain(`Agregamos su información a la pregunta ${reference}`);
+    expect(plain?.params.text).toContain("escriba NUEVA PREGUNTA");
+    expect(h.runtime.app.repos.questions.byReference(reference)?.status).toBe("open");
   });
 });

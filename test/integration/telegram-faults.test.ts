@@ -53,12 +53,12 @@ describe("Telegram send failures through the dispatcher", () => {
     expect(h.fake.sentMessages(ANA)).toHaveLength(1);
 
     await h.sent(ANA, "¿Qué quiere hacer?");
-    await h.sent(ANA, "Puede escribir en cualquier momento");
+    await h.sent(ANA, "Puede escribir estas palabras en cualquier momento");
     const sent = texts(h, ANA);
     expect(sent).toHaveLength(3);
     expect(sent[0]).toContain("¿Nos autoriza");
     expect(sent[1]).toContain("Gracias. Guardamos su autorización");
-    expect(sent[2]).toContain("Puede escribir en cualquier momento");
+    expect(sent[2]).toContain("Puede escribir estas palabras en cualquier momento");
     expect(outboxRows(h, ANA).map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
   });
 

@@ -1,10 +1,10 @@
 /**
  * Answering an office's request for more information without hunting for a menu option (issue
- * 18.3; Ley 1755 de 2015, art. 17). Free text at the menu, from a citizen with questions waiting
- * for information, is offered as that information: one tap attaches it and restarts the term;
- * the same menu says which question when several wait, and offers the way out (it is a new
- * question, or nothing). A Telegram reply to the request itself names the question: it is attached
- * at once (src/services/info-reply.ts).
+ * 18.3; Ley 1755 de 2015, art. 17). Free text at the menu, from a citizen with exactly one question
+ * waiting for information, IS that information: attached at once, the term restarted, and the
+ * confirmation names the way out (it was a new question: NUEVA PREGUNTA). With several questions
+ * waiting, a menu asks which one, or whether it is a new question, or nothing. A Telegram reply to
+ * the request itself names the question: attached at once too (src/services/info-reply.ts).
  */
 import type { MenuOption } from "../../engine/engine.ts";
 import type { ActionDefinition } from "../actions.ts";
@@ -30,25 +30,26 @@ function pendingOf(app: AppContext, citizenId: number): QuestionRow[] {
 
 export const infoReplyActions: Record<string, ActionDefinition> = {
   "info_reply.pending": {
-    results: ["none", "pending"],
-    run: ({ app, citizen }) => {
+    results: ["none", "one", "many"],
+    run: ({ app, citizen, data }) => {
       const pending = pendingOf(app, citizen.citizenId);
       if (pending.length === 0) return { result: "none" };
+      if (pending.length === 1) return { result: "one", data: { infoReference: pending[0]!.reference, infoText: str(data.questionText) } };
       const t = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, `citizen_flow.info_reply.${key}`, vars);
       const requests = pending.map((q) => t("request_line", { reference: q.reference, officeName: officeName(app, q.officeKey), request: infoRequestText(app, q.id) })).join("\n");
       const options: MenuOption[] = [
-        ...pending.map((q) => ({ value: q.reference, label: t(pending.length === 1 ? "option_send" : "option_send_to", { reference: q.reference, officeName: officeName(app, q.officeKey) }) })),
+        ...pending.map((q) => ({ value: q.reference, label: t("option_send_to", { reference: q.reference, officeName: officeName(app, q.officeKey) }) })),
         { value: NEW_QUESTION, label: t("option_new_question", {}) },
         { value: CANCEL, label: t("option_cancel", {}) },
       ];
-      return { result: "pending", data: { infoRequests: requests, infoReplyOptions: options, infoReplyIntro: t(pending.length === 1 ? "intro_one" : "intro_many", {}) } };
+      return { result: "many", data: { infoRequests: requests, infoReplyOptions: options } };
     },
   },
   "info_reply.choose": {
     results: ["provided", "new_question", "cancelled", "not_found"],
     run: ({ app, citizen, data }) => {
       const choice = str(data.infoReplyChoice);
-      const cleared = { infoReplyChoice: null, infoReplyOptions: null, infoRequests: null, infoReplyIntro: null };
+      const cleared = { infoReplyChoice: null, infoReplyOptions: null, infoRequests: null };
       if (choice === NEW_QUESTION) return { result: "new_question", data: cleared };
       if (choice === CANCEL) return { result: "cancelled", clearData: true };
       const outcome = provideInfo(app, citizen.citizenId, choice, str(data.questionText));
