@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from "../../src/config/env.ts";
 
 const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
 const MAIN = join(PROJECT_ROOT, "src/main.ts");
-const CLI = join(PROJECT_ROOT, "src/cli/index.ts");
+const CLI = join(PROJECT_ROOT, "src/cli/entry.ts");
 const ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
 
 describe("files on the console", () => {
