@@ -59,6 +59,6 @@ describe("sub-menus say where the citizen is", () => {
     expect(position("ana")).toBe("language.choose");
     await h.say("ana", "menu");
     const [question] = await h.say("ana", "el estado de las canchas del barrio es terrible");
-    expect(question!.text).toMatch(/Creemos que su pregunta es para|¿De qué tema es su pregunta\?/);
+    expect(question!.text).toMatch(/Creemos que su pregunta es (para|sobre)|¿De qué tema es su pregunta\?/);
   });
 });
