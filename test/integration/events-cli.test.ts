@@ -56,9 +56,9 @@ describe("events and announcements CLI", () => {
     expect(JSON.parse(scheduled.stdout)).toMatchObject({ id: 2, status: "scheduled", recipients: 10, scheduledAt: `${nextYear}-01-15T13:00:00.000Z` });
 
     const status = await cli("announcements", "status", "1", "--json");
-    expect(JSON.parse(status.stdout)).toEqual({ id: 1, status: "released", total: 10, queued: 10, sent: 0, failed: 0, unreachable: 0 });
+    expect(JSON.parse(status.stdout)).toEqual({ id: 1, status: "released", total: 10, queued: 10, sent: 0, failed: 0, unreachable: 0, uncertain: 0 });
     const bar = await cli("announcements", "status", "1");
-    expect(bar.stdout).toContain("queued 10 · sent 0 · failed 0 · unreachable 0 / 10");
+    expect(bar.stdout).toContain("queued 10 · sent 0 · failed 0 · unreachable 0 · uncertain 0 / 10");
 
     const wrongSegment = await cli("announcements", "send", "--text", "x", "--districts", "comuna-99", "--yes");
     expect(wrongSegment.status).toBe(1);
