@@ -137,7 +137,7 @@ describe("telegram send failures", () => {
     expect(classifySendError(telegramError(429, "Too Many Requests: retry after 7", { retry_after: 7 }))).toMatchObject({ ok: false, kind: "retry", retryAfterMs: 7000 });
     expect(classifySendError(telegramError(502, "Bad Gateway"))).toMatchObject({ kind: "retry", retryAfterMs: 0 });
     const fetchError = Object.assign(new Error("request to http://x failed"), { name: "FetchError", code: "ECONNRESET" });
-    expect(classifySendError(fetchError)).toMatchObject({ kind: "retry", reason: "network error (ECONNRESET)" });
+    expect(classifySendError(fetchError)).toMatchObject({ kind: "retry", reason: "network error (ECONNRESET), outcome unknown", ambiguous: true });
   });
 
   it("403 and unknown chats → permanent and unreachable; other 400 → permanent only", () => {
