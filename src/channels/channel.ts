@@ -74,6 +74,29 @@ export interface OutboundMessage {
    * channels without files send `text` alone.
    */
   document?: OutboundDocument;
+  /**
+   * Send this approved template instead of the free text (WhatsApp Cloud outside its 24-hour
+   * customer-service window; src/delivery/whatsapp-window.ts decides). Channels without templates ignore it.
+   */
+  template?: OutboundTemplate;
+}
+
+export interface OutboundTemplate {
+  /** The template's name as approved in Meta's WhatsApp Manager. */
+  name: string;
+  /** Its language code there (e.g. "es"). */
+  language: string;
+  /** The body's {{1}}, {{2}}… in order, already flattened to one line each. */
+  parameters: string[];
+}
+
+/** The outbox row a message comes from (the dispatcher passes it), for delivery policies that depend on what it is. */
+export interface MessageOrigin {
+  outboxId: number;
+  idempotencyKey: string;
+  priority: number;
+  citizenId: number | null;
+  questionId: number | null;
 }
 
 export interface OutboundDocument {
@@ -96,7 +119,12 @@ export interface OutboundMedia {
 }
 
 export type SendResult =
-  | { ok: true; channelMessageId?: string }
+  | {
+      ok: true;
+      channelMessageId?: string;
+      /** The approved template the message went out as, when it was one (recorded on the outbox row). */
+      template?: string;
+    }
   | {
       ok: false;
       kind: "retry";
@@ -116,7 +144,14 @@ export type SendResult =
        */
       ambiguous?: boolean;
     }
-  | { ok: false; kind: "permanent"; reason: string; unreachable: boolean };
+  | {
+      ok: false;
+      kind: "permanent";
+      reason: string;
+      unreachable: boolean;
+      /** A stable code a delivery policy may react to: "window_closed" (WhatsApp Cloud 131047, send the template). */
+      code?: "window_closed";
+    };
 
 export interface ChannelCapabilities {
   /** Options rendered as buttons (true) or as numbered text (false). */
@@ -138,8 +173,8 @@ export interface Channel {
   readonly capabilities: ChannelCapabilities;
   /** Connects and starts delivering inbound messages to `onInbound`, awaiting each. */
   start(onInbound: (message: InboundMessage) => Promise<void>): Promise<void>;
-  /** Sends one message. Never throws for channel errors: it classifies them. */
-  send(message: OutboundMessage): Promise<SendResult>;
+  /** Sends one message. Never throws for channel errors: it classifies them. `origin` is the outbox row it comes from. */
+  send(message: OutboundMessage, origin?: MessageOrigin): Promise<SendResult>;
   stop(): Promise<void>;
 }
 

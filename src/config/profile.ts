@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { parseYamlCached } from "./yaml.ts";
 import { z } from "zod";
 import { ConfigError, formatZodIssues } from "./errors.ts";
+import { whatsappTemplatesSchema } from "./whatsapp-templates.ts";
 
 /** The reference office taxonomy keys (../shared/routing/offices.yaml); profiles map onto them. */
 export const OFFICE_CATEGORIES = [
@@ -143,6 +144,8 @@ export const profileSchema = z
       })
       .strict()
       .optional(),
+    /** WhatsApp Cloud templates for messages outside the 24-hour window (src/config/whatsapp-templates.ts). */
+    whatsappTemplates: whatsappTemplatesSchema,
   })
   .strict()
   .superRefine((profile, ctx) => {

@@ -255,6 +255,13 @@ export const outbox = sqliteTable(
     questionId: integer("question_id").references(() => questions.id),
     createdAtMs: integer("created_at_ms").notNull(),
     sentAtMs: integer("sent_at_ms"),
+    /** The approved template the message went out as (WhatsApp Cloud, outside the 24-hour window); null for free-form. */
+    template: text("template"),
+    /** What the channel last reported about the sent message (WhatsApp Cloud status webhooks); never goes backwards. */
+    deliveryStatus: text("delivery_status", { enum: ["sent", "delivered", "read", "failed"] }),
+    deliveryStatusAtMs: integer("delivery_status_at_ms"),
+    /** The channel's error code for a `failed` delivery status (e.g. "131026"), to explain it to staff. */
+    deliveryError: text("delivery_error"),
   },
   (t) => [
     uniqueIndex("outbox_idempotency_key").on(t.idempotencyKey),
@@ -320,6 +327,21 @@ export const channelState = sqliteTable("channel_state", {
   detail: text("detail"),
   updatedAtMs: integer("updated_at_ms").notNull(),
 });
+
+/**
+ * When each chat last wrote to us, per channel (WhatsApp Cloud allows free-form messages only within
+ * 24 hours of it). The address is stored hashed, like the inbound log: only equality is needed, and
+ * nothing here must outlive a data deletion.
+ */
+export const channelWindows = sqliteTable(
+  "channel_windows",
+  {
+    channel: text("channel").notNull(),
+    addressKey: text("address_key").notNull(),
+    lastInboundAtMs: integer("last_inbound_at_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.addressKey] })],
+);
 
 /**
  * Durable scheduled work (src/delivery/scheduler.ts): reminders, escalations, digests,

@@ -13,7 +13,7 @@
  * Rows for a chat already known unreachable are settled without calling the channel.
  */
 import type { Logger } from "pino";
-import type { Channel, SendResult } from "../channels/channel.ts";
+import type { Channel, MessageOrigin, SendResult } from "../channels/channel.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Repos } from "../db/repositories/index.ts";
 import type { OutboxPayload, OutboxRow } from "../db/repositories/outbox.ts";
@@ -95,19 +95,19 @@ export function createDispatcher(options: DispatcherOptions) {
     }
     if (!repos.outbox.markAttempt(row.id, workerId, clock.nowMs())) return false;
     const payload = JSON.parse(row.payload) as OutboxPayload;
-    const result = await sendBounded(channel, { address: row.address, ...payload });
+    const result = await sendBounded(channel, { address: row.address, ...payload }, originOf(row));
     record(row, result);
     return result.ok;
   }
 
   /** The channel's send, bounded by sendTimeoutMs; a throw or a timeout is an unknown outcome. */
-  async function sendBounded(channel: Channel, message: Parameters<Channel["send"]>[0]): Promise<SendResult> {
+  async function sendBounded(channel: Channel, message: Parameters<Channel["send"]>[0], origin: MessageOrigin): Promise<SendResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<SendResult>((resolve) => {
       timer = setTimeout(() => resolve({ ok: false, kind: "retry", retryAfterMs: 0, reason: `no answer within ${sendTimeoutMs} ms`, ambiguous: true }), sendTimeoutMs);
     });
     try {
-      return await Promise.race([channel.send(message), timeout]);
+      return await Promise.race([channel.send(message, origin), timeout]);
     } catch (error) {
       return { ok: false, kind: "retry", retryAfterMs: 0, reason: `adapter threw: ${(error as Error).message}`, ambiguous: true };
     } finally {
@@ -119,6 +119,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const nowMs = clock.nowMs();
     if (result.ok) {
       repos.outbox.markSent(row.id, workerId, result.channelMessageId, nowMs);
+      if (result.template !== undefined) repos.outbox.recordTemplate(row.id, result.template);
       return;
     }
     if (result.kind === "retry" && result.ambiguous && row.guarantee === "at_most_once") {
@@ -230,3 +231,7 @@ export function createDispatcher(options: DispatcherOptions) {
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+function originOf(row: OutboxRow): MessageOrigin {
+  return { outboxId: row.id, idempotencyKey: row.idempotencyKey, priority: row.priority, citizenId: row.citizenId, questionId: row.questionId };
+}

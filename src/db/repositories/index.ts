@@ -2,6 +2,7 @@ import type { Db } from "../client.ts";
 import { createAnnouncementsRepo } from "./announcements.ts";
 import { createAppStateRepo } from "./app-state.ts";
 import { createAttachmentsRepo } from "./attachments.ts";
+import { createChannelWindowsRepo } from "./channel-windows.ts";
 import { createCitizensRepo } from "./citizens.ts";
 import { createCommitmentsRepo } from "./commitments.ts";
 import { createEventsRepo } from "./events.ts";
@@ -29,6 +30,7 @@ export function createRepos(db: Db) {
     announcements: createAnnouncementsRepo(db),
     appState: createAppStateRepo(db),
     attachments: createAttachmentsRepo(db),
+    channelWindows: createChannelWindowsRepo(db),
     citizens: createCitizensRepo(db),
     commitments: createCommitmentsRepo(db),
     events: createEventsRepo(db),

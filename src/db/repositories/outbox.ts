@@ -51,6 +51,26 @@ export interface NewOutboxRow {
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
+export type DeliveryStatus = "sent" | "delivered" | "read" | "failed";
+/** Later statuses win; a failure after delivery (rare) still shows, a read message stays read. */
+const DELIVERY_RANK: Record<DeliveryStatus, number> = { sent: 1, delivered: 2, failed: 3, read: 4 };
+
+/** One message about a question and what became of it (see `deliveriesForQuestion`). */
+export interface QuestionDelivery {
+  outboxId: number;
+  /** The idempotency key: names what the message was (`q:7:answer`, `q:7:new:official-3`). */
+  key: string;
+  channel: string;
+  status: OutboxRow["status"];
+  createdAtMs: number;
+  sentAtMs: number | null;
+  template: string | null;
+  deliveryStatus: DeliveryStatus | null;
+  deliveryStatusAtMs: number | null;
+  deliveryError: string | null;
+  lastError: string | null;
+}
+
 /** Keys starting with `prefix`, as a range the unique key index serves (portable, unlike LIKE). */
 function keyPrefixRange(prefix: string) {
   const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
@@ -377,6 +397,56 @@ export function createOutboxRepo(db: Db) {
         .set({ status: "failed", lastError: "erased", claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
         .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
         .run();
+    },
+
+    /** Records the approved template a sent row went out as (WhatsApp Cloud outside the 24-hour window). */
+    recordTemplate(id: number, template: string): void {
+      db.update(outbox).set({ template }).where(eq(outbox.id, id)).run();
+    },
+
+    /**
+     * Records what the channel reported about a sent message (a WhatsApp Cloud status webhook).
+     * Statuses arrive out of order, so one never goes backwards (read after delivered after sent);
+     * `failed` replaces anything but `read`. Returns false when no row carries that message id.
+     */
+    recordDeliveryStatus(channel: string, channelMessageId: string, update: { status: DeliveryStatus; atMs: number; errorCode?: string }): boolean {
+      const row = db
+        .select({ id: outbox.id, status: outbox.deliveryStatus })
+        .from(outbox)
+        .where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId)))
+        .get();
+      if (!row) return false;
+      if (row.status !== null && DELIVERY_RANK[row.status] >= DELIVERY_RANK[update.status]) return true;
+      db.update(outbox)
+        .set({ deliveryStatus: update.status, deliveryStatusAtMs: update.atMs, deliveryError: update.status === "failed" ? (update.errorCode ?? null) : null })
+        .where(eq(outbox.id, row.id))
+        .run();
+      return true;
+    },
+
+    /**
+     * Every message about a question (rows with its id, or keyed `q:<id>:`), oldest first, with what
+     * the channel reported about each: for the question's timeline in the back-office.
+     */
+    deliveriesForQuestion(questionId: number): QuestionDelivery[] {
+      return db
+        .select({
+          outboxId: outbox.id,
+          key: outbox.idempotencyKey,
+          channel: outbox.channel,
+          status: outbox.status,
+          createdAtMs: outbox.createdAtMs,
+          sentAtMs: outbox.sentAtMs,
+          template: outbox.template,
+          deliveryStatus: outbox.deliveryStatus,
+          deliveryStatusAtMs: outbox.deliveryStatusAtMs,
+          deliveryError: outbox.deliveryError,
+          lastError: outbox.lastError,
+        })
+        .from(outbox)
+        .where(or(eq(outbox.questionId, questionId), keyPrefixRange(`q:${questionId}:`)))
+        .orderBy(asc(outbox.id))
+        .all();
     },
 
     findByChannelMessage(channel: string, channelMessageId: string): OutboxRow | undefined {
