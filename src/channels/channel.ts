@@ -161,6 +161,8 @@ export interface ChannelCapabilities {
   /** Sends per second over all chats, and per chat. */
   ratePerSecond: number;
   ratePerChatPerSecond: number;
+  /** Sends to one chat let through at once before `ratePerChatPerSecond` applies (WhatsApp Cloud: a short burst, then one per 6 s). */
+  ratePerChatBurst?: number;
   /** Sends per minute to one group chat (Telegram: 20), for addresses `isGroupAddress` accepts. */
   ratePerGroupPerMinute?: number;
   isGroupAddress?: (address: string) => boolean;

@@ -1,7 +1,7 @@
 /**
  * Send-rate limits on an injected clock: at most `ratePerSecond` sends in any sliding 1-second
  * window over all chats of a channel (a token bucket would let a burst of almost 2× through in the
- * first second), a minimum interval per chat, and optionally at most N sends per sliding minute to
+ * first second), a minimum interval per chat (after an optional burst), and optionally at most N sends per sliding minute to
  * a group chat (Telegram's 20 per minute per group), and a pause of the whole channel when its flood
  * control asks for one (`pauseUntil`). Written here (not a package) because the common
  * limiters read Date.now() themselves, and delivery must be testable on a fake clock.
@@ -13,6 +13,8 @@ export interface RateLimits {
   ratePerSecond: number;
   /** Sends per second to one chat; 0 for no per-chat limit. */
   ratePerChatPerSecond: number;
+  /** Sends to one chat let through at once before `ratePerChatPerSecond` applies (WhatsApp Cloud's pair rate); default 1. */
+  ratePerChatBurst?: number;
   /** Sends in any sliding minute to one group chat (Telegram: 20); needs `isGroupAddress`. */
   ratePerGroupPerMinute?: number;
   isGroupAddress?: (chat: string) => boolean;
@@ -32,7 +34,10 @@ export function createRateLimiter(limits: RateLimits, clock: Clock, random: () =
   const ring = new Array<number>(capacity).fill(-Infinity);
   let head = 0;
   const perChatIntervalMs = limits.ratePerChatPerSecond > 0 ? 1000 / limits.ratePerChatPerSecond : 0;
-  const lastSentByChat = new Map<string, number>();
+  const chatBurst = Math.max(1, Math.floor(limits.ratePerChatBurst ?? 1));
+  // Per chat, when its budget is whole again (GCRA's "theoretical arrival time"): with a burst of 1,
+  // the time of the last send plus the interval.
+  const chatFullAtMs = new Map<string, number>();
   const groupCapacity = limits.ratePerGroupPerMinute && limits.isGroupAddress ? Math.max(1, Math.floor(limits.ratePerGroupPerMinute)) : 0;
   // Per group, the times of its last `groupCapacity` sends, oldest first.
   const sentByGroup = new Map<string, number[]>();
@@ -58,8 +63,8 @@ export function createRateLimiter(limits: RateLimits, clock: Clock, random: () =
     sentByGroup.set(chat, times);
   }
 
-  function pruneOlderThan(limitMs: number): void {
-    for (const [chat, at] of lastSentByChat) if (at < limitMs) lastSentByChat.delete(chat);
+  function pruneBefore(nowMs: number): void {
+    for (const [chat, at] of chatFullAtMs) if (at < nowMs) chatFullAtMs.delete(chat);
   }
 
   return {
@@ -94,7 +99,7 @@ export function createRateLimiter(limits: RateLimits, clock: Clock, random: () =
       const pauseWait = pauseWaitMs(nowMs);
       if (pauseWait > 0) return pauseWait;
       if (perChatIntervalMs > 0) {
-        const chatWaitMs = perChatIntervalMs - (nowMs - (lastSentByChat.get(chat) ?? -Infinity));
+        const chatWaitMs = (chatFullAtMs.get(chat) ?? -Infinity) - nowMs - (chatBurst - 1) * perChatIntervalMs;
         if (chatWaitMs > 0) return Math.ceil(chatWaitMs);
       }
       const groupWait = groupWaitMs(chat, nowMs);
@@ -107,8 +112,8 @@ export function createRateLimiter(limits: RateLimits, clock: Clock, random: () =
       }
       recordGroupSend(chat, nowMs);
       if (perChatIntervalMs > 0) {
-        lastSentByChat.set(chat, nowMs);
-        if (lastSentByChat.size > 50_000) pruneOlderThan(nowMs - perChatIntervalMs);
+        chatFullAtMs.set(chat, Math.max(chatFullAtMs.get(chat) ?? -Infinity, nowMs) + perChatIntervalMs);
+        if (chatFullAtMs.size > 50_000) pruneBefore(nowMs);
       }
       return 0;
     },

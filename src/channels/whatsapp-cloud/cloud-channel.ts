@@ -1,0 +1,222 @@
+/**
+ * The WhatsApp channel over Meta's Cloud API (issue 17): sends with plain `fetch` to the Graph API
+ * and receives through the webhook (webhook.ts hands each verified body to `receive`). Thin, as
+ * DESIGN.md asks: the 24-hour window and opt-in rules live in src/delivery/whatsapp-window*.ts,
+ * retries and pacing in the dispatcher. An expired or revoked token is reported once (log and
+ * channel state) and sending pauses, instead of failing every row or crash-looping.
+ */
+import type { Logger } from "pino";
+import type { Channel, ChannelCapabilities, InboundMessage, MessageOrigin, OutboundMessage, SendResult } from "../channel.ts";
+import { parseWebhook, PERSON_SUFFIX, type DeliveryStatusUpdate } from "./normalize.ts";
+import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, renderMessage, type GraphMessage } from "./render.ts";
+import { classifyGraphError, graphErrorOf, isTokenError } from "./send-errors.ts";
+
+export type WhatsAppCloudState = "open" | "token_expired" | "stopped";
+
+export interface WhatsAppCloudOptions {
+  /** https://graph.facebook.com, or a fake in tests (WHATSAPP_GRAPH_URL). */
+  graphUrl: string;
+  /** e.g. "v21.0". */
+  apiVersion: string;
+  phoneNumberId: string;
+  accessToken: string;
+  /** Messages per second for the number (Meta's default throughput is 80). */
+  ratePerSecond: number;
+  /** Sends in a burst to one person before the pair rate (one per 6 s) applies. */
+  pairBurst?: number;
+  logger: Logger;
+  nowMs: () => number;
+  /** The list button's label ("Ver opciones"), from locales. */
+  labels: { listButton: string };
+  onState?: (state: WhatsAppCloudState, detail: string | null) => void;
+  /** A delivery status webhook (sent, delivered, read, failed). */
+  onStatus?: (update: DeliveryStatusUpdate) => void;
+  /** A person wrote at `atMs` (opens their 24-hour window). Called before the message is handled. */
+  onInboundSeen?: (address: string, atMs: number) => void;
+  fetch?: typeof fetch;
+  /** Longest wait for one Graph API call. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+export interface WhatsAppCloudChannel extends Channel {
+  /** Handles one verified webhook body: statuses recorded, messages handed to the bot in order. */
+  receive(body: unknown): Promise<void>;
+  /** Resolves when every webhook body received so far has been handled. */
+  idle(): Promise<void>;
+  readonly state: WhatsAppCloudState;
+}
+
+/** After a token error, sends wait this long before trying the API again (one call, not a loop). */
+export const TOKEN_PAUSE_MS = 10 * 60_000;
+/** Meta's pair rate: one message every 6 seconds to the same person, after a short burst. */
+export const PAIR_INTERVAL_MS = 6_000;
+
+export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): WhatsAppCloudChannel {
+  const { logger } = options;
+  const doFetch = options.fetch ?? fetch;
+  const base = `${options.graphUrl.replace(/\/+$/, "")}/${options.apiVersion}/${options.phoneNumberId}`;
+  const capabilities: ChannelCapabilities = {
+    nativeOptions: true,
+    maxTextLength: MAX_TEXT_LENGTH,
+    ratePerSecond: options.ratePerSecond,
+    ratePerChatPerSecond: 1000 / PAIR_INTERVAL_MS,
+    ratePerChatBurst: options.pairBurst ?? 6,
+  };
+  let onInbound: ((message: InboundMessage) => Promise<void>) | undefined;
+  let state: WhatsAppCloudState = "stopped";
+  let chain: Promise<void> = Promise.resolve();
+  /** Texts sent ahead of a file that then failed (outbox id → the text's id): a retry sends only the file. */
+  const sentBeforeFile = new Map<number, string | undefined>();
+
+  function report(next: WhatsAppCloudState, detail: string | null): void {
+    if (next === state) return;
+    state = next;
+    options.onState?.(next, detail);
+  }
+
+  type CallResult = { ok: true; body: Record<string, unknown> } | { ok: false; result: Exclude<SendResult, { ok: true }> };
+
+  async function call(path: string, init: { json?: unknown; form?: FormData }): Promise<CallResult> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${options.accessToken}`, ...(init.json !== undefined ? { "content-type": "application/json" } : {}) },
+        body: init.json !== undefined ? JSON.stringify(init.json) : init.form,
+        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${(error as Error).name})` } };
+    }
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.ok) {
+      if (state !== "open") report("open", null);
+      return { ok: true, body };
+    }
+    const error = graphErrorOf(response.status, body);
+    if (isTokenError(error)) return { ok: false, result: tokenFailure(error.code) };
+    return { ok: false, result: classifyGraphError(error) };
+  }
+
+  function tokenFailure(code: number | undefined): Exclude<SendResult, { ok: true }> {
+    if (state !== "token_expired") {
+      // Once: every later failure while paused is the same fault.
+      logger.error(
+        { code, phoneNumberId: options.phoneNumberId },
+        "whatsapp_cloud.token_invalid: the access token expired or was revoked. Create a permanent system-user token (README, WhatsApp Cloud API) and restart; sending is paused until then",
+      );
+      report("token_expired", `token expired or revoked (${code ?? 401}); sending paused`);
+    }
+    return { ok: false, kind: "retry", retryAfterMs: TOKEN_PAUSE_MS, reason: "whatsapp token expired or revoked", scope: "channel" };
+  }
+
+  async function sendOne(to: string, body: GraphMessage): Promise<{ ok: true; id: string | undefined } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+    const answer = await call("/messages", { json: { messaging_product: "whatsapp", recipient_type: "individual", to, ...body } });
+    if (!answer.ok) return answer;
+    const id = (answer.body.messages as { id?: string }[] | undefined)?.[0]?.id;
+    return { ok: true, id };
+  }
+
+  async function sendParts(to: string, parts: readonly GraphMessage[]): Promise<SendResult> {
+    let firstId: string | undefined;
+    for (const part of parts) {
+      const sent = await sendOne(to, part);
+      if (!sent.ok) return sent.result;
+      firstId ??= sent.id;
+    }
+    return { ok: true, ...(firstId ? { channelMessageId: firstId } : {}) };
+  }
+
+  async function uploadDocument(document: NonNullable<OutboundMessage["document"]>): Promise<{ ok: true; id: string } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+    const form = new FormData();
+    form.set("messaging_product", "whatsapp");
+    form.set("type", document.mimeType);
+    form.set("file", new Blob([document.content], { type: document.mimeType }), document.fileName);
+    const answer = await call("/media", { form });
+    if (!answer.ok) return answer;
+    const id = answer.body.id;
+    if (typeof id !== "string") return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: "whatsapp media upload returned no id" } };
+    return { ok: true, id };
+  }
+
+  async function sendDocument(to: string, message: OutboundMessage, origin: MessageOrigin | undefined): Promise<SendResult> {
+    const document = message.document!;
+    const captioned = [...message.text].length <= MAX_CAPTION_LENGTH;
+    let textId: string | undefined;
+    if (!captioned) {
+      if (origin && sentBeforeFile.has(origin.outboxId)) textId = sentBeforeFile.get(origin.outboxId);
+      else {
+        const text = await sendParts(to, renderMessage({ address: message.address, text: message.text }, options.labels));
+        if (!text.ok) return text;
+        textId = text.channelMessageId;
+        if (origin) sentBeforeFile.set(origin.outboxId, textId);
+      }
+    }
+    const uploaded = await uploadDocument(document);
+    if (!uploaded.ok) return uploaded.result;
+    const file = await sendOne(to, { type: "document", document: { id: uploaded.id, filename: document.fileName, ...(captioned && message.text ? { caption: message.text } : {}) } });
+    if (!file.ok) return file.result;
+    if (origin) sentBeforeFile.delete(origin.outboxId);
+    const id = textId ?? file.id;
+    return { ok: true, ...(id ? { channelMessageId: id } : {}) };
+  }
+
+  async function sendMedia(to: string, message: OutboundMessage): Promise<SendResult> {
+    const media = message.media!;
+    const caption = [...message.text].length <= MAX_CAPTION_LENGTH ? message.text : undefined;
+    const type = media.kind === "photo" ? "image" : "document";
+    const file = { id: media.fileRef, ...(caption ? { caption } : {}), ...(type === "document" && media.fileName ? { filename: media.fileName } : {}) };
+    const sent = await sendParts(to, [{ type, [type]: file }]);
+    if (!sent.ok || caption !== undefined || !message.text) return sent;
+    return sendParts(to, renderMessage({ address: message.address, text: message.text }, options.labels));
+  }
+
+  async function send(message: OutboundMessage, origin?: MessageOrigin): Promise<SendResult> {
+    const to = recipientOf(message.address);
+    if (!to) return { ok: false, kind: "permanent", reason: "whatsapp cloud sends only to a person's number (no groups)", unreachable: false };
+    if (message.template) return sendParts(to, renderMessage(message, options.labels));
+    if (message.document) return sendDocument(to, message, origin);
+    if (message.media) return sendMedia(to, message);
+    return sendParts(to, renderMessage(message, options.labels));
+  }
+
+  async function handle(body: unknown): Promise<void> {
+    const content = parseWebhook(body, options.phoneNumberId, options.nowMs());
+    for (const status of content.statuses) options.onStatus?.(status);
+    for (const message of content.messages) {
+      options.onInboundSeen?.(message.address, message.receivedAtMs);
+      await onInbound?.(message);
+    }
+  }
+
+  return {
+    id: "whatsapp",
+    capabilities,
+    get state() {
+      return state;
+    },
+    async start(handler) {
+      onInbound = handler;
+      report("open", null);
+    },
+    send,
+    receive(body) {
+      const run = chain.then(() => handle(body));
+      // The webhook already answered 200: a failure here is logged (no personal data) and the next body goes on.
+      chain = run.catch((error: unknown) => logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "whatsapp_cloud.webhook_failed"));
+      return chain;
+    },
+    idle: () => chain,
+    async stop() {
+      await chain;
+      onInbound = undefined;
+      report("stopped", null);
+    },
+  };
+}
+
+/** The Cloud API's `to`: the digits of a person's JID (or bare digits); undefined for groups and LIDs. */
+export function recipientOf(address: string): string | undefined {
+  const digits = address.endsWith(PERSON_SUFFIX) ? address.slice(0, -PERSON_SUFFIX.length) : address;
+  return /^\d{6,20}$/.test(digits) ? digits : undefined;
+}

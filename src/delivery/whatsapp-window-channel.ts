@@ -1,0 +1,66 @@
+/**
+ * The WhatsApp Cloud channel behind its delivery policy (issue 17): before each send it reads when
+ * the recipient last wrote and whether they opted in (repository reads), lets the pure rules in
+ * whatsapp-window.ts decide free-form or template, and sends the row as its template when Meta
+ * answers 131047 (re-engagement required: the window closed although our record said open).
+ * The adapter only renders and sends what it is given.
+ */
+import type { Logger } from "pino";
+import { renderNumberedOptions, type Channel, type MessageOrigin, type OutboundMessage, type SendResult } from "../channels/channel.ts";
+import type { Profile } from "../config/profile.ts";
+import type { WhatsAppTemplateKind } from "../config/whatsapp-templates.ts";
+import type { Clock } from "../core/clock.ts";
+import type { Repos } from "../db/repositories/index.ts";
+import { decideWhatsAppSend, fillTemplate, templateDecision, templateKindOf, type WindowDecision } from "./whatsapp-window.ts";
+
+export interface WhatsAppWindowDeps {
+  repos: Pick<Repos, "channelWindows" | "citizens" | "subscriptions" | "questions">;
+  profile: Pick<Profile, "name" | "whatsappTemplates">;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Channel {
+  const { repos, profile, clock, logger } = deps;
+
+  function optedIn(citizenId: number | null): boolean {
+    if (citizenId === null) return false;
+    return repos.citizens.get(citizenId)?.consent === "granted" && repos.subscriptions.list(citizenId).length > 0;
+  }
+
+  function referenceOf(origin: MessageOrigin): string {
+    const questionId = origin.questionId ?? Number(/^q:(\d+):/.exec(origin.idempotencyKey)?.[1] ?? NaN);
+    return (Number.isFinite(questionId) ? repos.questions.byId(questionId)?.reference : undefined) ?? "-";
+  }
+
+  async function sendTemplate(message: OutboundMessage, origin: MessageOrigin, decision: Extract<WindowDecision, { mode: "template" }>): Promise<SendResult> {
+    const text = renderNumberedOptions(message.text, message.options);
+    const template = fillTemplate(decision.template, { text, reference: referenceOf(origin), entity: profile.name });
+    const result = await inner.send({ address: message.address, text: message.text, template }, origin);
+    logger.info({ outboxId: origin.outboxId, template: template.name, ok: result.ok }, "whatsapp_cloud.template_send");
+    return result.ok ? { ...result, template: template.name } : result;
+  }
+
+  return {
+    id: inner.id,
+    capabilities: inner.capabilities,
+    start: (onInbound) => inner.start(onInbound),
+    stop: () => inner.stop(),
+    async send(message, origin) {
+      if (!origin) return inner.send(message);
+      const decision = decideWhatsAppSend({
+        nowMs: clock.nowMs(),
+        lastInboundMs: repos.channelWindows.lastInboundMs(inner.id, message.address),
+        origin,
+        templates: profile.whatsappTemplates,
+        optedIn: optedIn(origin.citizenId),
+      });
+      if (decision.mode === "refuse") return { ok: false, kind: "permanent", reason: "not opted in: bulk messages on WhatsApp need a subscription", unreachable: false };
+      if (decision.mode === "template") return sendTemplate(message, origin, decision);
+      const result = await inner.send(message, origin);
+      if (result.ok || result.kind !== "permanent" || result.code !== "window_closed") return result;
+      const kind: WhatsAppTemplateKind = templateKindOf(origin);
+      return sendTemplate(message, origin, templateDecision(kind, profile.whatsappTemplates) as Extract<WindowDecision, { mode: "template" }>);
+    },
+  };
+}
