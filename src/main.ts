@@ -10,6 +10,7 @@ import type { Channel, InboundMessage } from "./channels/channel.ts";
 import { createConsoleChannel } from "./channels/console/console-channel.ts";
 import type { TelegramChannel, TelegramChannelOptions } from "./channels/telegram/telegram-channel.ts";
 import type { WhatsAppChannel, WhatsAppChannelOptions } from "./channels/whatsapp/whatsapp-channel.ts";
+import type { WhatsAppCloudChannel, WhatsAppCloudOptions } from "./channels/whatsapp-cloud/cloud-channel.ts";
 import { ConfigError } from "./config/errors.ts";
 import { loadEnv } from "./config/env.ts";
 import { systemClock } from "./config/system-clock.ts";
@@ -197,13 +198,54 @@ export async function startWeb(runtime: Runtime, bot: Bot): Promise<WebServer> {
 async function optionalChannels(runtime: Runtime): Promise<Channel[]> {
   const channels: Channel[] = [];
   if (runtime.env.TELEGRAM_BOT_TOKEN) channels.push(await createTelegram(runtime));
-  if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
+  if (runtime.env.WHATSAPP_ENABLED && runtime.env.WHATSAPP_MODE === "cloud") channels.push((await createWhatsAppCloud(runtime)).channel);
+  else if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
   if (runtime.env.RINDE_SMTP_URL) {
     const { createEmailChannel } = await import("./channels/email/email-channel.ts");
     channels.push(createEmailChannel({ smtpUrl: runtime.env.RINDE_SMTP_URL, from: runtime.env.RINDE_SMTP_FROM }));
     runtime.app.emailNotices = true;
   }
   return channels;
+}
+
+/**
+ * The WhatsApp Cloud API channel (WHATSAPP_MODE=cloud): `cloud` is the adapter, whose `receive`
+ * the web server's webhook calls (registerWhatsAppCloudWebhook); `channel` is the same adapter
+ * behind the 24-hour-window policy, for the dispatcher. Statuses go to the outbox rows, the last
+ * inbound time to `channel_windows`, the connection state to `channel_state`.
+ */
+export async function createWhatsAppCloud(runtime: Runtime, overrides: Partial<WhatsAppCloudOptions> = {}): Promise<{ channel: Channel; cloud: WhatsAppCloudChannel }> {
+  const [{ createWhatsAppCloudChannel }, { withWhatsAppWindow }, { createChannelStateRepo }] = await Promise.all([
+    import("./channels/whatsapp-cloud/cloud-channel.ts"),
+    import("./delivery/whatsapp-window-channel.ts"),
+    import("./db/repositories/channel-state.ts"),
+  ]);
+  const { env, db, app, logger } = runtime;
+  const { WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_ACCESS_TOKEN: accessToken } = env;
+  const missing = (["WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"] as const).filter((name) => !env[name]);
+  if (!phoneNumberId || !accessToken || missing.length > 0) {
+    throw new ConfigError("whatsapp_cloud_config_missing", `WHATSAPP_MODE=cloud needs ${missing.join(", ")}. README "WhatsApp Cloud API" shows where Meta shows each one.`);
+  }
+  const nowMs = () => app.clock.nowMs();
+  const states = createChannelStateRepo(db);
+  const cloud = createWhatsAppCloudChannel({
+    graphUrl: env.WHATSAPP_GRAPH_URL,
+    apiVersion: env.WHATSAPP_API_VERSION,
+    phoneNumberId,
+    accessToken,
+    ratePerSecond: env.WHATSAPP_CLOUD_RATE_PER_SECOND,
+    logger,
+    nowMs,
+    labels: { listButton: app.translator.t(DEFAULT_LOCALE, "whatsapp_cloud.list_button") },
+    onState: (state, detail) => states.set("whatsapp", state, detail, nowMs()),
+    onStatus: (update) => {
+      const { channelMessageId, status, atMs, errorCode } = update;
+      app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, { status, atMs: atMs || nowMs(), ...(errorCode ? { errorCode } : {}) });
+    },
+    onInboundSeen: (address, atMs) => app.repos.channelWindows.touch("whatsapp", address, atMs),
+    ...overrides,
+  });
+  return { cloud, channel: withWhatsAppWindow(cloud, { repos: app.repos, profile: app.profile, clock: app.clock, logger }) };
 }
 
 /**

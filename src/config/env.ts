@@ -59,6 +59,15 @@ const envSchema = z.object({
   // Safe sending on an unofficial client: slow, uneven pace (README "WhatsApp").
   WHATSAPP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(120).default(12),
   WHATSAPP_SEND_JITTER_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
+  // WhatsApp Cloud API, Meta's official channel (issue 17; README "WhatsApp Cloud API").
+  WHATSAPP_MODE: z.enum(["baileys", "cloud"]).default("baileys"),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{5,30}$/, "the digits of the phone number id Meta shows under WhatsApp → API Setup").optional(),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(20).optional(),
+  WHATSAPP_APP_SECRET: z.string().min(8).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "like v21.0").default("v21.0"),
+  WHATSAPP_GRAPH_URL: z.string().url().default("https://graph.facebook.com"),
+  WHATSAPP_CLOUD_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -77,6 +86,10 @@ const hints: Record<string, string> = {
   TELEGRAM_WEBHOOK_HOST: "Use the address the webhook server listens on: 127.0.0.1 (default, proxy on this machine) or 0.0.0.0 (proxy elsewhere)",
   WHATSAPP_RATE_PER_MINUTE: "Use a whole number of messages per minute from 1 to 120 (default 12; keep it low)",
   WHATSAPP_SEND_JITTER_MS: "Use milliseconds from 0 to 60000 (default 3000)",
+  WHATSAPP_MODE: "Use cloud (Meta's WhatsApp Cloud API) or baileys (the unofficial client)",
+  WHATSAPP_ACCESS_TOKEN: "Use a permanent system-user token from Meta Business Settings (README, WhatsApp Cloud API)",
+  WHATSAPP_APP_SECRET: "Copy it from the Meta app: App settings → Basic → App secret",
+  WHATSAPP_VERIFY_TOKEN: "Choose a random string of at least 8 characters and type the same one in the app's webhook settings",
 };
 
 /** Parses `source` (normally process.env). Empty strings count as unset. */

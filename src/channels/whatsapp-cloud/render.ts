@@ -1,7 +1,7 @@
 /**
  * OutboundMessage → Graph API message bodies (without `messaging_product` and `to`): reply buttons
  * when the options fit (≤ 3, titles ≤ 20 characters), a list when they fit one (≤ 10 rows, titles
- * ≤ 24), numbered text otherwise; action buttons the same way; a template when one is given;
+ * ≤ 24, longer labels cut there and whole in the row's description, ≤ 72), numbered text otherwise; action buttons the same way; a template when one is given;
  * long texts split at 4096 characters. Limits from Meta's Cloud API reference ("Interactive
  * messages", "Text messages").
  */
@@ -15,6 +15,7 @@ export const MAX_BUTTONS = 3;
 export const MAX_BUTTON_TITLE_LENGTH = 20;
 export const MAX_LIST_ROWS = 10;
 export const MAX_ROW_TITLE_LENGTH = 24;
+export const MAX_ROW_DESCRIPTION_LENGTH = 72;
 const MAX_BUTTON_ID_LENGTH = 256;
 
 export type GraphMessage = { type: string; context?: { message_id: string } } & Record<string, unknown>;
@@ -47,8 +48,9 @@ function interactiveFor(message: OutboundMessage, labels: { listButton: string }
     if (options.length <= MAX_BUTTONS && options.every((o) => fits(o, MAX_BUTTON_TITLE_LENGTH))) {
       return { type: "button", body, action: { buttons: options.map((title, i) => ({ type: "reply", reply: { id: optionId(i), title } })) } };
     }
-    if (options.length <= MAX_LIST_ROWS && options.every((o) => fits(o, MAX_ROW_TITLE_LENGTH))) {
-      const rows = options.map((title, i) => ({ id: optionId(i), title }));
+    if (options.length <= MAX_LIST_ROWS && options.every((o) => fits(o, MAX_ROW_DESCRIPTION_LENGTH))) {
+      // A label too long for a row title shows cut in the title and whole in the description.
+      const rows = options.map((label, i) => (length(label) <= MAX_ROW_TITLE_LENGTH ? { id: optionId(i), title: label } : { id: optionId(i), title: shorten(label, MAX_ROW_TITLE_LENGTH), description: label }));
       return { type: "list", body, action: { button: labels.listButton.slice(0, MAX_BUTTON_TITLE_LENGTH), sections: [{ rows }] } };
     }
     return undefined;
@@ -61,3 +63,10 @@ function interactiveFor(message: OutboundMessage, labels: { listButton: string }
 }
 
 const fits = (title: string, max: number) => title.trim().length > 0 && length(title) <= max;
+
+/** `label` cut to `max` characters at a word boundary when it can, with an ellipsis. */
+function shorten(label: string, max: number): string {
+  const chars = [...label].slice(0, max - 1).join("");
+  const space = chars.lastIndexOf(" ");
+  return `${(space > max / 2 ? chars.slice(0, space) : chars).trimEnd()}…`;
+}

@@ -1,0 +1,183 @@
+/**
+ * WhatsApp Cloud API end to end (issue 17): the real adapter against the fake Graph API, signed
+ * webhooks posted to the real plugin, the real runtime on a temp SQLite with an injected clock.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { describeDelivery } from "../../src/delivery/delivery-status.ts";
+import { createInvite } from "../../src/services/staff.ts";
+import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
+import { createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
+
+let h: CloudHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const ANA = "573001112233";
+const ANA_JID = `${ANA}@s.whatsapp.net`;
+const JEFA = "573009998877";
+const QUESTION = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses";
+const HOUR_MS = 3_600_000;
+const interactiveOf = (m: SentMessage | undefined) => (m as { interactive?: Record<string, any> } | undefined)?.interactive;
+const count = (table: string) => (h.runtime.db.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+
+/** Consent by button, "ask" from the list menu, the question, office and type confirmed by buttons. */
+async function fileQuestion(from = ANA): Promise<string> {
+  const notice = (await h.text(from, "hola")).at(-1)!;
+  const menu = (await h.press(from, notice.wamid, "o:0")).at(-1)!;
+  expect(interactiveOf(menu)?.type).toBe("list");
+  const prompt = (await h.press(from, menu.wamid, "o:0", true)).at(-1)!;
+  const confirm = (await h.text(from, QUESTION)).at(-1)!;
+  const kind = (await h.press(from, confirm.wamid, "o:0")).at(-1)!;
+  const receipt = (await h.press(from, kind.wamid, "o:0", interactiveOf(kind)?.type === "list")).at(-1)!;
+  const reference = /RC-\d{4}-\d{6}/.exec(textOf(receipt))?.[0];
+  if (!reference) throw new Error(`no radicado in ${JSON.stringify(receipt)} after ${textOf(prompt)}`);
+  return reference;
+}
+
+async function linkOfficial(from: string): Promise<void> {
+  const { code } = createInvite(h.runtime.app, { name: "Jefa Infra", officeKey: "infraestructura", role: "head", ttlMs: 3_600_000 });
+  const [welcome] = await h.text(from, `/vincular ${code}`);
+  expect(textOf(welcome)).toContain("Bienvenido(a), Jefa Infra");
+}
+
+describe("WhatsApp Cloud webhook", () => {
+  it("answers Meta's verification with the challenge and refuses a wrong verify token", async () => {
+    h = await createCloudHarness();
+    const ok = await fetch(`${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("1158201444");
+    const wrong = await fetch(`${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope-nope&hub.challenge=1158201444`);
+    expect(wrong.status).toBe(403);
+  });
+
+  it("refuses a badly signed or unsigned post with nothing stored and nothing sent", async () => {
+    h = await createCloudHarness();
+    const body = envelope({ messages: [{ from: ANA, id: "wamid.BAD1", timestamp: String(Math.floor(h.clock.nowMs() / 1000)), type: "text", text: { body: "hola" } }] });
+    const raw = JSON.stringify(body);
+    expect((await h.post(body, sign(raw, "another-secret"))).status).toBe(401);
+    expect((await h.post(body, "sha256=00")).status).toBe(401);
+    const unsigned = await fetch(`${h.url}/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
+    expect(unsigned.status).toBe(401);
+    // A body changed after signing is refused too.
+    expect((await h.post({ ...body, extra: 1 }, sign(raw))).status).toBe(401);
+    expect([count("inbound_messages"), count("citizens"), count("channel_windows"), h.fake.requests.length]).toEqual([0, 0, 0, 0]);
+  });
+
+  it("a citizen consents and asks with buttons and lists; a duplicate wamid is handled once", async () => {
+    h = await createCloudHarness();
+    const reference = await fileQuestion();
+    expect(textOf(h.fake.to(ANA).at(-1))).toContain(`Número de radicado: ${reference}`);
+    // Meta redelivers the same message: one inbound row, no second reply.
+    const sentBefore = h.fake.sent.length;
+    const again = envelope({ messages: [{ from: ANA, id: "wamid.DUP", timestamp: String(Math.floor(h.clock.nowMs() / 1000)), type: "text", text: { body: "estado" } }] });
+    expect((await h.post(again)).status).toBe(200);
+    await h.advance(0);
+    const afterFirst = h.fake.sent.length;
+    expect(afterFirst).toBeGreaterThan(sentBefore);
+    await h.post(again);
+    await h.advance(0);
+    expect(h.fake.sent.length).toBe(afterFirst);
+    // Every call carried the token; buttons and lists were used, numbered text nowhere needed.
+    expect(h.fake.requests.every((r) => r.authorization === "Bearer EAAG-test-token-0123456789")).toBe(true);
+    expect(h.fake.to(ANA).map((m) => interactiveOf(m)?.type ?? m.type)).toEqual(expect.arrayContaining(["button", "list"]));
+  });
+});
+
+describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
+  it("the official gets the notice in a private chat and answers by replying; the answer after 25 hours goes as the template", async () => {
+    h = await createCloudHarness();
+    await linkOfficial(JEFA);
+    const reference = await fileQuestion();
+    const notice = h.fake.to(JEFA).find((m) => textOf(m).includes(reference));
+    expect(notice).toBeDefined();
+    const question = h.runtime.app.repos.questions.byReference(reference)!;
+
+    h.clock.advanceMs(25 * HOUR_MS);
+    const before = h.fake.sent.length;
+    await h.text(JEFA, "La cuadrilla repara el hueco el jueves.\nGracias por avisar.", { context: { from: "5760000000", id: notice!.wamid } });
+    const toAna = h.fake.sent.slice(before).filter((m) => m.to === ANA);
+    expect(toAna).toHaveLength(1);
+    expect(toAna[0]).toMatchObject({
+      type: "template",
+      template: {
+        name: "rinde_respuesta",
+        language: { code: "es" },
+        components: [{ type: "body", parameters: [{ type: "text", text: reference }, { type: "text", text: expect.stringContaining("La cuadrilla repara el hueco el jueves. · Gracias por avisar.") }] }],
+      },
+    });
+    expect(h.runtime.app.repos.questions.byId(question.id)?.status).toBe("answered");
+    const answer = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.key === `q:${question.id}:answer`)!;
+    expect(answer).toMatchObject({ status: "sent", template: "rinde_respuesta" });
+    // The official's own confirmation went free-form: she just wrote.
+    expect(h.fake.sent.slice(before).filter((m) => m.to === JEFA).every((m) => m.type !== "template")).toBe(true);
+
+    // Statuses arrive (out of order too) and show on the question's timeline.
+    await h.status(toAna[0]!.wamid, "delivered");
+    await h.status(toAna[0]!.wamid, "read");
+    await h.status(toAna[0]!.wamid, "sent");
+    const read = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.key === `q:${question.id}:answer`)!;
+    expect(read.deliveryStatus).toBe("read");
+    expect(describeDelivery(read).map((l) => h.runtime.app.translator.t("es", l.key, l.vars))).toEqual([
+      "Leído",
+      "Enviado con la plantilla «rinde_respuesta» porque pasaron más de 24 horas desde el último mensaje de la persona",
+    ]);
+    // A failed status carries Meta's code, explained in plain words.
+    const receipt = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.key.includes(":official-"))!;
+    const receiptRow = h.runtime.app.repos.outbox.findById(receipt.outboxId)!;
+    await h.status(receiptRow.channelMessageId!, "failed", 131049);
+    const failed = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.outboxId === receipt.outboxId)!;
+    expect(failed).toMatchObject({ deliveryStatus: "failed", deliveryError: "131049" });
+    expect(h.runtime.app.translator.t("es", describeDelivery(failed)[1]!.key)).toContain("Se puede intentar otro día");
+  });
+
+  it("131047 (re-engagement required) turns the same row into its template", async () => {
+    h = await createCloudHarness();
+    await h.text(ANA, "hola");
+    h.fake.failNext(ERRORS.reengagement, (body) => body.type !== "template");
+    const sent = await h.text(ANA, "hola otra vez");
+    expect(h.fake.refused.map((r) => r.error.code)).toEqual([131047]);
+    expect(sent.map((m) => m.type)).toEqual(["template"]);
+    expect(sent[0]).toMatchObject({ template: { name: "rinde_mensaje" } });
+    const row = h.runtime.db.$client.prepare("select status, template, attempts from outbox order by id desc limit 1").get();
+    expect(row).toEqual({ status: "sent", template: "rinde_mensaje", attempts: 1 });
+  });
+
+  it("130429 and 5xx are retried with backoff and the chat's messages keep their order", async () => {
+    h = await createCloudHarness();
+    await h.text(ANA, "hola");
+    const start = h.fake.sent.length;
+    const { outbox } = h.runtime.app.repos;
+    h.fake.failNext(ERRORS.throughput);
+    h.fake.failNext(ERRORS.serverError);
+    for (const n of [1, 2, 3]) outbox.enqueue({ idempotencyKey: `test:${n}`, channel: "whatsapp", address: ANA_JID, payload: { text: `mensaje ${n}` } }, h.clock.nowMs());
+    await h.bot.dispatcher.tick();
+    for (let i = 0; i < 10 && h.fake.sent.length < start + 3; i++) await h.advance(10_000);
+    expect(h.fake.refused.map((r) => textOf(r.body as SentMessage))).toEqual(["mensaje 1", "mensaje 1"]);
+    expect(h.fake.sent.slice(start).map(textOf)).toEqual(["mensaje 1", "mensaje 2", "mensaje 3"]);
+    // The throughput refusal is flood control, not a failed attempt; the 500 is one.
+    expect(h.runtime.db.$client.prepare("select attempts from outbox where idempotency_key = 'test:1'").get()).toEqual({ attempts: 2 });
+  });
+
+  it("an invalid number becomes unreachable; an expired token pauses sending, reported once", async () => {
+    h = await createCloudHarness();
+    await h.text(ANA, "hola");
+    h.fake.failNext(ERRORS.undeliverable);
+    h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:x", channel: "whatsapp", address: ANA_JID, payload: { text: "x" } }, h.clock.nowMs());
+    await h.advance(0);
+    expect(h.runtime.db.$client.prepare("select status from outbox where idempotency_key = 'test:x'").get()).toEqual({ status: "unreachable" });
+    expect(h.runtime.app.repos.citizens.identities(1)[0]?.unreachableAtMs).not.toBeNull();
+
+    h.fake.failNext(ERRORS.tokenExpired, () => true, 2);
+    const JUAN = "573005550000";
+    await h.text(JUAN, "hola");
+    expect(h.runtime.app.repos.outbox.stats().find((s) => s.status === "pending")?.count).toBe(1);
+    expect(h.runtime.db.$client.prepare("select state from channel_state where channel = 'whatsapp'").get()).toEqual({ state: "token_expired" });
+    await h.advance(11 * 60_000); // the pause ends: one more try, refused again, not logged again
+    expect(h.fake.refused.filter((r) => r.error.code === 190)).toHaveLength(2);
+    expect(h.logs.filter((l) => l.msg.startsWith("whatsapp_cloud.token_invalid"))).toHaveLength(1);
+    await h.advance(11 * 60_000); // a new token works again (here: the fake stops refusing)
+    expect(textOf(h.fake.to(JUAN).at(-1))).toContain("cómo usamos sus datos");
+    expect(h.runtime.db.$client.prepare("select state from channel_state where channel = 'whatsapp'").get()).toEqual({ state: "open" });
+  });
+});
