@@ -21,7 +21,7 @@ export type WindowDecision =
 /** What an outbox row is, read from its idempotency key (the services' naming, see src/services). */
 export function templateKindOf(origin: Pick<MessageOrigin, "idempotencyKey">): WhatsAppTemplateKind {
   const key = origin.idempotencyKey;
-  if (/:official-\d+(:|$)/.test(key) || key.startsWith("deadline:")) return "staff_notice";
+  if (/:official-\d+(:|$)/.test(key) || /^q:\d+:notice-closed:/.test(key) || key.startsWith("deadline:")) return "staff_notice";
   if (/^q:\d+:answer$/.test(key)) return "answer";
   if (key.startsWith("q:")) return "question_update";
   if (key.startsWith("ann:")) return "announcement";

@@ -180,4 +180,25 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(textOf(h.fake.to(JUAN).at(-1))).toContain("cómo usamos sus datos");
     expect(h.runtime.db.$client.prepare("select state from channel_state where channel = 'whatsapp'").get()).toEqual({ state: "open" });
   });
+
+  it("announcements go only to citizens who opted in, as the template once the window has closed", async () => {
+    h = await createCloudHarness();
+    const notice = (await h.text(ANA, "hola")).at(-1)!;
+    await h.press(ANA, notice.wamid, "o:0"); // consent
+    const citizenId = 1;
+    const { outbox, subscriptions } = h.runtime.app.repos;
+    const before = h.fake.sent.length;
+    outbox.enqueue({ idempotencyKey: `ann:1:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública el sábado" } }, h.clock.nowMs());
+    await h.advance(0);
+    expect(h.fake.sent.length).toBe(before);
+    expect(h.runtime.db.$client.prepare("select status, last_error from outbox where idempotency_key = 'ann:1:1'").get()).toEqual({ status: "failed", last_error: expect.stringContaining("not opted in") });
+
+    subscriptions.add(citizenId, { kind: "all", key: "" }, h.clock.nowMs());
+    h.clock.advanceMs(30 * HOUR_MS);
+    outbox.enqueue({ idempotencyKey: `ann:2:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública\nel sábado" } }, h.clock.nowMs());
+    await h.advance(0);
+    expect(h.fake.sent.slice(before)).toEqual([
+      expect.objectContaining({ type: "template", template: expect.objectContaining({ name: "rinde_anuncio", components: [{ type: "body", parameters: [{ type: "text", text: h.runtime.app.profile.name }, { type: "text", text: "Audiencia pública · el sábado" }] }] }) }),
+    ]);
+  });
 });
