@@ -47,6 +47,7 @@ export function eraseCitizen(app: AppContext, citizenId: number): void {
   app.repos.citizens.erasePersonalData(citizenId, placeholder, app.clock.nowMs());
   // Inbound log: rows beyond the deduplication window go; newer ones lose the tie to the citizen.
   app.repos.inbound.forgetCitizen(citizenId, app.clock.nowMs() - DEDUP_WINDOW_MS);
+  for (const a of addresses) app.repos.channelWindows.forget(a.channel, a.address);
   // Photos and documents they attached are personal data too (Ley 1581 de 2012).
   app.repos.attachments.deleteForCitizen(citizenId);
   app.repos.commitments.deleteFollowersOf(citizenId);

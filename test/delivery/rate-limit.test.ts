@@ -215,3 +215,18 @@ describe("createRateLimiter: per-chat limit without a global limit", () => {
     expect(() => createRateLimiter({ ratePerSecond: 0, ratePerChatPerSecond: 0 }, createManualClock(T0))).toThrow(RangeError);
   });
 });
+
+describe("createRateLimiter: per-chat burst (WhatsApp Cloud's pair rate)", () => {
+  it("lets a short burst to one chat through, then one per interval, and refills while idle", () => {
+    const clock = createManualClock(T0);
+    const limiter = createRateLimiter({ ratePerSecond: 80, ratePerChatPerSecond: 1 / 6, ratePerChatBurst: 3 }, clock);
+    expect([limiter.take("ana"), limiter.take("ana"), limiter.take("ana")]).toEqual([0, 0, 0]);
+    expect(limiter.take("ana")).toBe(6000);
+    expect(limiter.take("luis")).toBe(0); // other chats are not held
+    clock.advanceMs(6000);
+    expect(limiter.take("ana")).toBe(0);
+    expect(limiter.take("ana")).toBe(6000);
+    clock.advanceMs(60_000);
+    expect([limiter.take("ana"), limiter.take("ana"), limiter.take("ana"), limiter.take("ana")]).toEqual([0, 0, 0, 6000]);
+  });
+});
