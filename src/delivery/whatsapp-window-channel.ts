@@ -8,10 +8,9 @@
 import type { Logger } from "pino";
 import { renderNumberedOptions, type Channel, type MessageOrigin, type OutboundMessage, type SendResult } from "../channels/channel.ts";
 import type { Profile } from "../config/profile.ts";
-import type { WhatsAppTemplateKind } from "../config/whatsapp-templates.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Repos } from "../db/repositories/index.ts";
-import { decideWhatsAppSend, fillTemplate, templateDecision, templateKindOf, type WindowDecision } from "./whatsapp-window.ts";
+import { decideWhatsAppSend, fillTemplate, templateDecision, templateKindOf, type TemplateDecision } from "./whatsapp-window.ts";
 
 export interface WhatsAppWindowDeps {
   repos: Pick<Repos, "channelWindows" | "citizens" | "subscriptions" | "questions">;
@@ -33,7 +32,7 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
     return (Number.isFinite(questionId) ? repos.questions.byId(questionId)?.reference : undefined) ?? "-";
   }
 
-  async function sendTemplate(message: OutboundMessage, origin: MessageOrigin, decision: Extract<WindowDecision, { mode: "template" }>): Promise<SendResult> {
+  async function sendTemplate(message: OutboundMessage, origin: MessageOrigin, decision: TemplateDecision): Promise<SendResult> {
     const text = renderNumberedOptions(message.text, message.options);
     const template = fillTemplate(decision.template, { text, reference: referenceOf(origin), entity: profile.name });
     const result = await inner.send({ address: message.address, text: message.text, template }, origin);
@@ -59,8 +58,8 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
       if (decision.mode === "template") return sendTemplate(message, origin, decision);
       const result = await inner.send(message, origin);
       if (result.ok || result.kind !== "permanent" || result.code !== "window_closed") return result;
-      const kind: WhatsAppTemplateKind = templateKindOf(origin);
-      return sendTemplate(message, origin, templateDecision(kind, profile.whatsappTemplates) as Extract<WindowDecision, { mode: "template" }>);
+      // 131047: Meta's clock says the window closed (our record missed it): the same row goes as its template.
+      return sendTemplate(message, origin, templateDecision(templateKindOf(origin), profile.whatsappTemplates));
     },
   };
 }

@@ -48,7 +48,9 @@ export function decideWhatsAppSend(input: {
   return templateDecision(kind, input.templates);
 }
 
-export function templateDecision(kind: WhatsAppTemplateKind, templates: Record<WhatsAppTemplateKind, WhatsAppTemplate>): WindowDecision {
+export type TemplateDecision = Extract<WindowDecision, { mode: "template" }>;
+
+export function templateDecision(kind: WhatsAppTemplateKind, templates: Record<WhatsAppTemplateKind, WhatsAppTemplate>): TemplateDecision {
   return { mode: "template", kind, template: templates[kind] };
 }
 
