@@ -118,6 +118,6 @@ function multipartFile(raw: string): { fileName: string | undefined; mimeType: s
   return {
     fileName: /filename="([^"]*)"/.exec(head)?.[1],
     mimeType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1],
-    content: rest.join("\r\n\r\n").replace(/\r\n$/, ""),
+    content: rest.join("\r\n\r\n"),
   };
 }

@@ -201,4 +201,21 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
       expect.objectContaining({ type: "template", template: expect.objectContaining({ name: "rinde_anuncio", components: [{ type: "body", parameters: [{ type: "text", text: h.runtime.app.profile.name }, { type: "text", text: "Audiencia pública · el sábado" }] }] }) }),
     ]);
   });
+
+  it("sends the event's calendar file by media upload, then as a document with its caption", async () => {
+    h = await createCloudHarness();
+    await h.text(ANA, "hola");
+    const before = h.fake.sent.length;
+    const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
+    h.runtime.app.repos.outbox.enqueue(
+      { idempotencyKey: "ics:1:1:x", channel: "whatsapp", address: ANA_JID, payload: { text: "Agréguelo a su calendario", document: { fileName: "audiencia.ics", mimeType: "text/calendar", content: ics } } },
+      h.clock.nowMs(),
+    );
+    await h.advance(0);
+    expect(h.fake.uploads).toEqual([{ id: expect.any(String), fileName: "audiencia.ics", mimeType: "text/calendar", content: ics }]);
+    expect(h.fake.sent.slice(before)).toEqual([expect.objectContaining({ type: "document", document: { id: h.fake.uploads[0]!.id, filename: "audiencia.ics", caption: "Agréguelo a su calendario" } })]);
+    const media = h.fake.requests.find((r) => r.path.endsWith("/media"))!;
+    expect(media.contentType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(media.body).toContain('name="messaging_product"\r\n\r\nwhatsapp');
+  });
 });
