@@ -138,8 +138,12 @@ async function main(argv: string[]): Promise<void> {
     ? createConsoleChannel({ input: process.stdin, output: process.stdout, interactive, nowMs: () => systemClock.nowMs(), filesDir: consoleFilesDir(env.RINDE_DB) })
     : undefined;
   if (consoleChannel) channels.push(consoleChannel);
-  if (!consoleOnly) channels.push(...(await optionalChannels(runtime)));
+  const optional = consoleOnly ? { channels: [] } : await optionalChannels(runtime);
+  channels.push(...optional.channels);
   const withWeb = !consoleOnly && env.RINDE_WEB === "on";
+  if (optional.whatsappCloud && !withWeb) {
+    throw new ConfigError("whatsapp_cloud_needs_web", "WHATSAPP_MODE=cloud receives messages through the web server's webhook (/webhooks/whatsapp): set RINDE_WEB=on.");
+  }
   if (channels.length === 0 && !withWeb) {
     throw new ConfigError(
       "no_channels",
@@ -162,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => void shutdown(0));
   if (interactive) process.stdout.write(`${runtime.app.translator.t(DEFAULT_LOCALE, "console.welcome", { entity: runtime.app.profile.name })}\n`);
   await bot.start();
-  if (withWeb) web = await startWeb(runtime, bot);
+  if (withWeb) web = await startWeb(runtime, bot, optional.whatsappCloud);
   if (consoleChannel && (consoleOnly || !process.stdin.isTTY || channels.length === 1)) {
     await consoleChannel.closed;
     await bot.dispatcher.tick();
@@ -177,12 +181,17 @@ type WebServer = Awaited<ReturnType<typeof import("./web/server.ts").createWebSe
  * what staff do on the web is delivered by this bot's dispatcher at once. On a database with no
  * administrator, prints a one-time setup link for the first one.
  */
-export async function startWeb(runtime: Runtime, bot: Bot): Promise<WebServer> {
+export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: WhatsAppCloudChannel): Promise<WebServer> {
   const [{ createWebServer }, { setupLinkIfNoAdmin }] = await Promise.all([import("./web/server.ts"), import("./services/backoffice/auth.ts")]);
   const { env, app, logger } = runtime;
   const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
   const publicUrl = env.RINDE_PUBLIC_URL?.replace(/\/+$/, "");
   const server = await createWebServer({ app, logger, publicUrl, listenUrl, onEffects: () => bot.dispatcher.wake() });
+  if (whatsappCloud) {
+    // WHATSAPP_MODE=cloud: Meta posts messages and statuses here (issue 17; createWhatsAppCloud checked the secrets).
+    const { registerWhatsAppCloudWebhook } = await import("./channels/whatsapp-cloud/webhook.ts");
+    registerWhatsAppCloudWebhook(server, { receive: whatsappCloud.receive, appSecret: env.WHATSAPP_APP_SECRET!, verifyToken: env.WHATSAPP_VERIFY_TOKEN!, logger });
+  }
   await server.listen({ host: env.RINDE_WEB_HOST, port: env.RINDE_WEB_PORT });
   const base = publicUrl ?? listenUrl;
   logger.info({ url: `${base}/admin` }, "web.started");
@@ -195,17 +204,21 @@ export async function startWeb(runtime: Runtime, bot: Bot): Promise<WebServer> {
 }
 
 /** Channels enabled by configuration (Telegram, WhatsApp), loaded only when configured. */
-async function optionalChannels(runtime: Runtime): Promise<Channel[]> {
+async function optionalChannels(runtime: Runtime): Promise<{ channels: Channel[]; whatsappCloud?: WhatsAppCloudChannel }> {
   const channels: Channel[] = [];
+  let whatsappCloud: WhatsAppCloudChannel | undefined;
   if (runtime.env.TELEGRAM_BOT_TOKEN) channels.push(await createTelegram(runtime));
-  if (runtime.env.WHATSAPP_ENABLED && runtime.env.WHATSAPP_MODE === "cloud") channels.push((await createWhatsAppCloud(runtime)).channel);
-  else if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
+  if (runtime.env.WHATSAPP_ENABLED && runtime.env.WHATSAPP_MODE === "cloud") {
+    const cloud = await createWhatsAppCloud(runtime);
+    channels.push(cloud.channel);
+    whatsappCloud = cloud.cloud;
+  } else if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
   if (runtime.env.RINDE_SMTP_URL) {
     const { createEmailChannel } = await import("./channels/email/email-channel.ts");
     channels.push(createEmailChannel({ smtpUrl: runtime.env.RINDE_SMTP_URL, from: runtime.env.RINDE_SMTP_FROM }));
     runtime.app.emailNotices = true;
   }
-  return channels;
+  return { channels, ...(whatsappCloud ? { whatsappCloud } : {}) };
 }
 
 /**
