@@ -23,6 +23,15 @@ describe("rendering", () => {
     expect(eleven).toEqual([{ type: "text", text: { body: expect.stringContaining("11. Opción 11"), preview_url: false } }]);
   });
 
+  it("shows officials' action buttons as reply buttons or a list, and drops them when they fit neither", () => {
+    const two = renderMessage({ address: "a", text: "Nueva pregunta", buttons: [{ label: "Responder", action: "qa:7" }, { label: "Prórroga", action: "qe:7" }] }, labels);
+    expect(at(two[0]).interactive.action.buttons.map((b: any) => b.reply.id)).toEqual(["a:qa:7", "a:qe:7"]);
+    const four = renderMessage({ address: "a", text: "Nueva pregunta", buttons: ["qa", "qi", "qr", "qe"].map((k) => ({ label: `Acción ${k}`, action: `${k}:7` })) }, labels);
+    expect(at(four[0]).interactive.type).toBe("list");
+    const eleven = renderMessage({ address: "a", text: "Nueva pregunta", buttons: Array.from({ length: 11 }, (_, i) => ({ label: `A${i}`, action: `x:${i}` })) }, labels);
+    expect(eleven).toEqual([{ type: "text", text: { body: "Nueva pregunta", preview_url: false } }]);
+  });
+
   it("falls back to numbered text when the body is too long for an interactive message, and splits at 4096", () => {
     const text = "x ".repeat(3000);
     const parts = renderMessage({ address: "a", text, options: ["Sí", "No"], replyToChannelMessageId: "wamid.1" }, labels);

@@ -92,6 +92,9 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const notice = h.fake.to(JEFA).find((m) => textOf(m).includes(reference));
     expect(notice).toBeDefined();
     const question = h.runtime.app.repos.questions.byReference(reference)!;
+    // Its four action buttons do not fit reply buttons (3 at most): they come as a list.
+    const actions = interactiveOf(notice)?.action.sections[0].rows.map((r: { id: string }) => r.id);
+    expect(actions).toEqual([`a:qa:${question.id}`, `a:qi:${question.id}`, `a:qr:${question.id}`, `a:qe:${question.id}`]);
 
     h.clock.advanceMs(25 * HOUR_MS);
     const before = h.fake.sent.length;

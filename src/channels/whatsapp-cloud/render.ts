@@ -1,9 +1,10 @@
 /**
  * OutboundMessage → Graph API message bodies (without `messaging_product` and `to`): reply buttons
  * when the options fit (≤ 3, titles ≤ 20 characters), a list when they fit one (≤ 10 rows, titles
- * ≤ 24, longer labels cut there and whole in the row's description, ≤ 72), numbered text otherwise; action buttons the same way; a template when one is given;
- * long texts split at 4096 characters. Limits from Meta's Cloud API reference ("Interactive
- * messages", "Text messages").
+ * ≤ 24, longer labels cut there and whole in the row's description, ≤ 72), numbered text
+ * otherwise; officials' action buttons the same way (dropped when they fit neither); a template
+ * when one is given; long texts split at 4096 characters. Limits from Meta's Cloud API reference
+ * ("Interactive messages", "Text messages").
  */
 import { renderNumberedOptions, type OutboundMessage } from "../channel.ts";
 import { splitText } from "../telegram/render.ts";
@@ -42,23 +43,20 @@ export function renderMessage(message: OutboundMessage, labels: { listButton: st
 
 function interactiveFor(message: OutboundMessage, labels: { listButton: string }): Record<string, unknown> | undefined {
   if (length(message.text) > MAX_INTERACTIVE_BODY_LENGTH || !message.text.trim()) return undefined;
+  const choices = message.options?.length
+    ? message.options.map((label, i) => ({ id: optionId(i), label }))
+    : (message.buttons ?? []).map((b) => ({ id: actionId(b.action), label: b.label }));
+  if (choices.length === 0 || choices.some((c) => c.id.length > MAX_BUTTON_ID_LENGTH)) return undefined;
   const body = { text: message.text };
-  const options = message.options ?? [];
-  if (options.length > 0) {
-    if (options.length <= MAX_BUTTONS && options.every((o) => fits(o, MAX_BUTTON_TITLE_LENGTH))) {
-      return { type: "button", body, action: { buttons: options.map((title, i) => ({ type: "reply", reply: { id: optionId(i), title } })) } };
-    }
-    if (options.length <= MAX_LIST_ROWS && options.every((o) => fits(o, MAX_ROW_DESCRIPTION_LENGTH))) {
-      // A label too long for a row title shows cut in the title and whole in the description.
-      const rows = options.map((label, i) => (length(label) <= MAX_ROW_TITLE_LENGTH ? { id: optionId(i), title: label } : { id: optionId(i), title: shorten(label, MAX_ROW_TITLE_LENGTH), description: label }));
-      return { type: "list", body, action: { button: labels.listButton.slice(0, MAX_BUTTON_TITLE_LENGTH), sections: [{ rows }] } };
-    }
-    return undefined;
+  if (choices.length <= MAX_BUTTONS && choices.every((c) => fits(c.label, MAX_BUTTON_TITLE_LENGTH))) {
+    return { type: "button", body, action: { buttons: choices.map((c) => ({ type: "reply", reply: { id: c.id, title: c.label } })) } };
   }
-  const buttons = message.buttons ?? [];
-  if (buttons.length > 0 && buttons.length <= MAX_BUTTONS && buttons.every((b) => fits(b.label, MAX_BUTTON_TITLE_LENGTH) && actionId(b.action).length <= MAX_BUTTON_ID_LENGTH)) {
-    return { type: "button", body, action: { buttons: buttons.map((b) => ({ type: "reply", reply: { id: actionId(b.action), title: b.label } })) } };
+  if (choices.length <= MAX_LIST_ROWS && choices.every((c) => fits(c.label, MAX_ROW_DESCRIPTION_LENGTH))) {
+    // A label too long for a row title shows cut in the title and whole in the description.
+    const rows = choices.map((c) => (length(c.label) <= MAX_ROW_TITLE_LENGTH ? { id: c.id, title: c.label } : { id: c.id, title: shorten(c.label, MAX_ROW_TITLE_LENGTH), description: c.label }));
+    return { type: "list", body, action: { button: labels.listButton.slice(0, MAX_BUTTON_TITLE_LENGTH), sections: [{ rows }] } };
   }
+  // Options become numbered text; action buttons are dropped (the text makes sense alone).
   return undefined;
 }
 
