@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { describeDelivery } from "../../src/delivery/delivery-status.ts";
+import { eraseCitizen } from "../../src/services/consent.ts";
 import { createInvite } from "../../src/services/staff.ts";
 import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
 import { createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
@@ -220,5 +221,19 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const media = h.fake.requests.find((r) => r.path.endsWith("/media"))!;
     expect(media.contentType).toMatch(/^multipart\/form-data; boundary=/);
     expect(media.body).toContain('name="messaging_product"\r\n\r\nwhatsapp');
+  });
+
+  it("keeps when each person last wrote (Meta's timestamp), never going backwards, and forgets it on erasure", async () => {
+    h = await createCloudHarness();
+    const writtenAtMs = Math.floor(h.clock.nowMs() / 1000) * 1000;
+    await h.text(ANA, "hola");
+    const { channelWindows } = h.runtime.app.repos;
+    expect(channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBe(writtenAtMs);
+    channelWindows.touch("whatsapp", ANA_JID, writtenAtMs - HOUR_MS); // a late, older webhook
+    expect(channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBe(writtenAtMs);
+    // The address is not stored in clear.
+    expect(JSON.stringify(h.runtime.db.$client.prepare("select * from channel_windows").all())).not.toContain(ANA);
+    eraseCitizen(h.runtime.app, 1);
+    expect(channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBeUndefined();
   });
 });
