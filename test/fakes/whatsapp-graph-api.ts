@@ -39,6 +39,8 @@ export interface FakeGraphApi {
   /** The next sends matching `when` (all, by default) fail with `error`, in order. */
   failNext(error: InjectedError, when?: (body: Record<string, unknown>) => boolean, times?: number): void;
   to(number: string): SentMessage[];
+  /** Files people "sent" (by media id), which GET /{media-id} and its download URL serve. */
+  media: Map<string, { mimeType: string; bytes: Buffer }>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export const ERRORS = {
 export async function createFakeGraphApi(): Promise<FakeGraphApi> {
   const failures: { error: InjectedError; when: (body: Record<string, unknown>) => boolean }[] = [];
   let counter = 0;
+  let url = "";
   const fake: Omit<FakeGraphApi, "url" | "close"> = {
     requests: [],
     sent: [],
@@ -63,6 +66,7 @@ export async function createFakeGraphApi(): Promise<FakeGraphApi> {
       for (let i = 0; i < times; i++) failures.push({ error, when });
     },
     to: (number) => fake.sent.filter((m) => m.to === number),
+    media: new Map(),
   };
 
   const server: Server = createServer((request, response) => {
@@ -72,6 +76,10 @@ export async function createFakeGraphApi(): Promise<FakeGraphApi> {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(body));
       };
+      if (request.method === "GET") return serveMedia(path, reply, (status, type, bytes) => {
+        response.writeHead(status, { "content-type": type });
+        response.end(bytes);
+      });
       if (request.method !== "POST") return reply(405, { error: { code: 100, message: "Unsupported method" } });
       if (/^\/v\d+\.\d+\/\d+\/media$/.test(path)) {
         fake.requests.push({ path, authorization: request.headers.authorization, contentType: request.headers["content-type"], body: raw });
@@ -93,14 +101,25 @@ export async function createFakeGraphApi(): Promise<FakeGraphApi> {
       return reply(200, { messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
     });
   });
+  /** GET /{version}/{media-id} → its URL; GET /download/{media-id} → its bytes (with the token). */
+  function serveMedia(path: string, reply: (status: number, body: unknown) => void, raw: (status: number, type: string, bytes: Buffer) => void): void {
+    const info = /^\/v\d+\.\d+\/([^/]+)$/.exec(path);
+    const file = /^\/download\/([^/]+)$/.exec(path);
+    const media = fake.media.get(decodeURIComponent((info ?? file)?.[1] ?? ""));
+    if (!media) return reply(404, { error: { code: 100, message: "Unsupported get request" } });
+    if (info) return reply(200, { messaging_product: "whatsapp", url: `${url}/download/${encodeURIComponent(info[1]!)}`, mime_type: media.mimeType, id: info[1] });
+    return raw(200, media.mimeType, media.bytes);
+  }
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}`;
   return {
     ...fake,
     get requests() {
       return fake.requests;
     },
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   } as FakeGraphApi;
 }

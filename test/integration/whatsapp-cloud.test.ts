@@ -236,4 +236,15 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     eraseCitizen(h.runtime.app, 1);
     expect(channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBeUndefined();
   });
+
+  it("passes on a photo a citizen sent (an official's notice) by downloading and uploading it again", async () => {
+    h = await createCloudHarness();
+    await h.text(JEFA, "hola");
+    h.fake.media.set("1234567890", { mimeType: "image/jpeg", bytes: Buffer.from("FOTO-DEL-HUECO") });
+    const before = h.fake.sent.length;
+    h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "q:1:new:infraestructura:official-1:file-1", channel: "whatsapp", address: `${JEFA}@s.whatsapp.net`, payload: { text: "Foto adjunta", media: { kind: "photo", fileRef: "1234567890" } } }, h.clock.nowMs());
+    await h.advance(0);
+    expect(h.fake.uploads).toEqual([{ id: expect.any(String), fileName: "archivo", mimeType: "image/jpeg", content: "FOTO-DEL-HUECO" }]);
+    expect(h.fake.sent.slice(before)).toEqual([expect.objectContaining({ type: "image", image: { id: h.fake.uploads[0]!.id, caption: "Foto adjunta" } })]);
+  });
 });

@@ -161,11 +161,48 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     return { ok: true, ...(id ? { channelMessageId: id } : {}) };
   }
 
+  /** GET on the Graph API (or a media URL it gave) with the token; Meta's error classes on failure. */
+  async function download(url: string): Promise<{ ok: true; response: Response } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+    let response: Response;
+    try {
+      response = await doFetch(url, { headers: { authorization: `Bearer ${options.accessToken}` }, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000) });
+    } catch (error) {
+      return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${(error as Error).name})` } };
+    }
+    if (response.ok) return { ok: true, response };
+    const error = graphErrorOf(response.status, await response.json().catch(() => ({})));
+    return { ok: false, result: isTokenError(error) ? tokenFailure(error.code) : classifyGraphError(error) };
+  }
+
+  /**
+   * A file a person sent us (its media id, kept as the attachment's reference), uploaded again so
+   * it can be sent on: received media ids are for downloading (GET /{media-id} gives a short-lived
+   * URL), not for sending, and expire after 30 days (Meta, "Media" reference).
+   */
+  async function rehost(mediaId: string, fileName: string | undefined): Promise<{ ok: true; id: string } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+    const info = await download(`${options.graphUrl.replace(/\/+$/, "")}/${options.apiVersion}/${encodeURIComponent(mediaId)}`);
+    if (!info.ok) return info;
+    const { url, mime_type: mimeType } = (await info.response.json().catch(() => ({}))) as { url?: string; mime_type?: string };
+    if (!url) return { ok: false, result: { ok: false, kind: "permanent", reason: "whatsapp media has no download url (expired?)", unreachable: false } };
+    const file = await download(url);
+    if (!file.ok) return file;
+    const type = mimeType ?? file.response.headers.get("content-type") ?? "application/octet-stream";
+    const form = new FormData();
+    form.set("messaging_product", "whatsapp");
+    form.set("type", type);
+    form.set("file", new Blob([await file.response.arrayBuffer()], { type }), fileName ?? "archivo");
+    const answer = await call("/media", { form });
+    if (!answer.ok) return answer;
+    return typeof answer.body.id === "string" ? { ok: true, id: answer.body.id } : { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: "whatsapp media upload returned no id" } };
+  }
+
   async function sendMedia(to: string, message: OutboundMessage): Promise<SendResult> {
     const media = message.media!;
     const caption = [...message.text].length <= MAX_CAPTION_LENGTH ? message.text : undefined;
     const type = media.kind === "photo" ? "image" : "document";
-    const file = { id: media.fileRef, ...(caption ? { caption } : {}), ...(type === "document" && media.fileName ? { filename: media.fileName } : {}) };
+    const uploaded = await rehost(media.fileRef, media.fileName);
+    if (!uploaded.ok) return uploaded.result;
+    const file = { id: uploaded.id, ...(caption ? { caption } : {}), ...(type === "document" && media.fileName ? { filename: media.fileName } : {}) };
     const sent = await sendParts(to, [{ type, [type]: file }]);
     if (!sent.ok || caption !== undefined || !message.text) return sent;
     return sendParts(to, renderMessage({ address: message.address, text: message.text }, options.labels));
