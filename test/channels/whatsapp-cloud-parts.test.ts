@@ -6,28 +6,29 @@ import { renderMessage } from "../../src/channels/whatsapp-cloud/render.ts";
 import { classifyGraphError, isTokenError } from "../../src/channels/whatsapp-cloud/send-errors.ts";
 import { isValidSignature } from "../../src/channels/whatsapp-cloud/webhook.ts";
 import { DEFAULT_WHATSAPP_TEMPLATES } from "../../src/config/whatsapp-templates.ts";
+import { bodyOf } from "../fakes/whatsapp-graph-api.ts";
 import { decideWhatsAppSend, templateKindOf, templateParameter, WHATSAPP_WINDOW_MS } from "../../src/delivery/whatsapp-window.ts";
 
 const labels = { listButton: "Ver opciones" };
-const at = (m: unknown) => m as Record<string, any>;
+const at = bodyOf;
 
 describe("rendering", () => {
   it("uses reply buttons up to 3 short titles, a list up to 10 rows, numbered text beyond", () => {
     const buttons = renderMessage({ address: "a", text: "¿Autoriza?", options: ["Sí, autorizo", "No autorizo"] }, labels);
-    expect(at(buttons[0]).interactive.type).toBe("button");
+    expect(at(buttons[0]).interactive?.type).toBe("button");
     const list = renderMessage({ address: "a", text: "Elija", options: ["Uno", "Dos", "Tres", "Cuatro"] }, labels);
     expect(at(list[0]).interactive).toMatchObject({ type: "list", action: { button: "Ver opciones", sections: [{ rows: [{ id: "o:0", title: "Uno" }, {}, {}, { id: "o:3" }] }] } });
     const long = renderMessage({ address: "a", text: "Elija", options: ["Hacer una pregunta o petición", "Ver"] }, labels);
-    expect(at(long[0]).interactive.action.sections[0].rows[0]).toEqual({ id: "o:0", title: "Hacer una pregunta o…", description: "Hacer una pregunta o petición" });
+    expect(at(long[0]).interactive?.action.sections?.[0]?.rows[0]).toEqual({ id: "o:0", title: "Hacer una pregunta o…", description: "Hacer una pregunta o petición" });
     const eleven = renderMessage({ address: "a", text: "Elija", options: Array.from({ length: 11 }, (_, i) => `Opción ${i + 1}`) }, labels);
     expect(eleven).toEqual([{ type: "text", text: { body: expect.stringContaining("11. Opción 11"), preview_url: false } }]);
   });
 
   it("shows officials' action buttons as reply buttons or a list, and drops them when they fit neither", () => {
     const two = renderMessage({ address: "a", text: "Nueva pregunta", buttons: [{ label: "Responder", action: "qa:7" }, { label: "Prórroga", action: "qe:7" }] }, labels);
-    expect(at(two[0]).interactive.action.buttons.map((b: any) => b.reply.id)).toEqual(["a:qa:7", "a:qe:7"]);
+    expect(at(two[0]).interactive?.action.buttons?.map((b) => b.reply.id)).toEqual(["a:qa:7", "a:qe:7"]);
     const four = renderMessage({ address: "a", text: "Nueva pregunta", buttons: ["qa", "qi", "qr", "qe"].map((k) => ({ label: `Acción ${k}`, action: `${k}:7` })) }, labels);
-    expect(at(four[0]).interactive.type).toBe("list");
+    expect(at(four[0]).interactive?.type).toBe("list");
     const eleven = renderMessage({ address: "a", text: "Nueva pregunta", buttons: Array.from({ length: 11 }, (_, i) => ({ label: `A${i}`, action: `x:${i}` })) }, labels);
     expect(eleven).toEqual([{ type: "text", text: { body: "Nueva pregunta", preview_url: false } }]);
   });
@@ -38,7 +39,7 @@ describe("rendering", () => {
     expect(parts).toHaveLength(2);
     expect(parts[0]).toMatchObject({ type: "text", context: { message_id: "wamid.1" } });
     expect(parts[1]).not.toHaveProperty("context");
-    expect(at(parts[1]).text.body).toContain("2. No");
+    expect(at(parts[1]).text?.body).toContain("2. No");
   });
 
   it("renders a template with its parameters", () => {

@@ -140,3 +140,29 @@ function multipartFile(raw: string): { fileName: string | undefined; mimeType: s
     content: rest.join("\r\n\r\n"),
   };
 }
+
+/** The parts of a Graph API message body the tests read. */
+export interface GraphBody {
+  type: string;
+  text?: { body: string };
+  interactive?: {
+    type: string;
+    body: { text: string };
+    action: { buttons?: { reply: { id: string; title: string } }[]; button?: string; sections?: { rows: { id: string; title: string; description?: string }[] }[] };
+  };
+  template?: { name: string; components?: { parameters: { text: string }[] }[] };
+  document?: { caption?: string };
+}
+
+export const bodyOf = (message: unknown): GraphBody => message as GraphBody;
+
+/** The visible text of a sent message, whatever its type. */
+export function textOf(message: SentMessage | GraphBody | undefined): string {
+  if (!message) return "";
+  const m = bodyOf(message);
+  if (m.type === "text") return m.text?.body ?? "";
+  if (m.type === "interactive") return m.interactive?.body.text ?? "";
+  if (m.type === "template") return (m.template?.components?.[0]?.parameters ?? []).map((p) => p.text).join(" | ");
+  if (m.type === "document") return m.document?.caption ?? "";
+  return "";
+}

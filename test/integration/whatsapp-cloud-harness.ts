@@ -128,13 +128,4 @@ export async function createCloudHarness(options: { profile?: string } = {}): Pr
   return harness;
 }
 
-/** The visible text of a sent message, whatever its type. */
-export function textOf(message: SentMessage | undefined): string {
-  if (!message) return "";
-  const m = message as Record<string, any>;
-  if (m.type === "text") return m.text.body;
-  if (m.type === "interactive") return m.interactive.body.text;
-  if (m.type === "template") return (m.template.components?.[0]?.parameters ?? []).map((p: { text: string }) => p.text).join(" | ");
-  if (m.type === "document") return m.document.caption ?? "";
-  return "";
-}
+export { bodyOf, textOf, type GraphBody } from "../fakes/whatsapp-graph-api.ts";

@@ -7,7 +7,7 @@ import { describeDelivery } from "../../src/delivery/delivery-status.ts";
 import { eraseCitizen } from "../../src/services/consent.ts";
 import { createInvite } from "../../src/services/staff.ts";
 import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
-import { createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
+import { bodyOf, createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
 
 let h: CloudHarness;
 afterEach(async () => {
@@ -19,7 +19,7 @@ const ANA_JID = `${ANA}@s.whatsapp.net`;
 const JEFA = "573009998877";
 const QUESTION = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses";
 const HOUR_MS = 3_600_000;
-const interactiveOf = (m: SentMessage | undefined) => (m as { interactive?: Record<string, any> } | undefined)?.interactive;
+const interactiveOf = (m: SentMessage | undefined) => (m ? bodyOf(m).interactive : undefined);
 const count = (table: string) => (h.runtime.db.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
 
 /** Consent by button, "ask" from the list menu, the question, office and type confirmed by buttons. */
@@ -94,7 +94,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(notice).toBeDefined();
     const question = h.runtime.app.repos.questions.byReference(reference)!;
     // Its four action buttons do not fit reply buttons (3 at most): they come as a list.
-    const actions = interactiveOf(notice)?.action.sections[0].rows.map((r: { id: string }) => r.id);
+    const actions = interactiveOf(notice)?.action.sections?.[0]?.rows.map((r) => r.id);
     expect(actions).toEqual([`a:qa:${question.id}`, `a:qi:${question.id}`, `a:qr:${question.id}`, `a:qe:${question.id}`]);
 
     h.clock.advanceMs(25 * HOUR_MS);
@@ -157,7 +157,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     for (const n of [1, 2, 3]) outbox.enqueue({ idempotencyKey: `test:${n}`, channel: "whatsapp", address: ANA_JID, payload: { text: `mensaje ${n}` } }, h.clock.nowMs());
     await h.bot.dispatcher.tick();
     for (let i = 0; i < 10 && h.fake.sent.length < start + 3; i++) await h.advance(10_000);
-    expect(h.fake.refused.map((r) => textOf(r.body as SentMessage))).toEqual(["mensaje 1", "mensaje 1"]);
+    expect(h.fake.refused.map((r) => textOf(bodyOf(r.body)))).toEqual(["mensaje 1", "mensaje 1"]);
     expect(h.fake.sent.slice(start).map(textOf)).toEqual(["mensaje 1", "mensaje 2", "mensaje 3"]);
     // The throughput refusal is flood control, not a failed attempt; the 500 is one.
     expect(h.runtime.db.$client.prepare("select attempts from outbox where idempotency_key = 'test:1'").get()).toEqual({ attempts: 2 });
