@@ -1,6 +1,8 @@
 /** The WhatsApp Cloud adapter's pure parts: rendering, webhook parsing, error classes, signatures, window rules. */
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import pino from "pino";
+import { createWhatsAppCloudChannel } from "../../src/channels/whatsapp-cloud/cloud-channel.ts";
 import { parseWebhook } from "../../src/channels/whatsapp-cloud/normalize.ts";
 import { renderMessage } from "../../src/channels/whatsapp-cloud/render.ts";
 import { classifyGraphError, isTokenError } from "../../src/channels/whatsapp-cloud/send-errors.ts";
@@ -87,6 +89,26 @@ describe("send errors", () => {
     expect(classifyGraphError({ httpStatus: 400, code: 131026 })).toMatchObject({ kind: "permanent", unreachable: true });
     expect(classifyGraphError({ httpStatus: 400, code: 132001 })).toMatchObject({ kind: "permanent", unreachable: false });
     expect([isTokenError({ httpStatus: 401 }), isTokenError({ httpStatus: 400, code: 190 }), isTokenError({ httpStatus: 400, code: 100 })]).toEqual([true, true, false]);
+  });
+});
+
+describe("network failures", () => {
+  it("a refused connection is a plain retry; a reset after the request may have sent it (ambiguous, issue 19)", async () => {
+    const failWith = (code: string) =>
+      createWhatsAppCloudChannel({
+        graphUrl: "http://127.0.0.1:9",
+        apiVersion: "v21.0",
+        phoneNumberId: "111",
+        accessToken: "token-token-token-token",
+        ratePerSecond: 80,
+        logger: pino({ level: "silent" }),
+        nowMs: () => 0,
+        labels,
+        fetch: () => Promise.reject(Object.assign(new TypeError("fetch failed"), { cause: { code } })),
+      });
+    expect(await failWith("ECONNREFUSED").send({ address: "573001112233@s.whatsapp.net", text: "hola" })).toEqual({ ok: false, kind: "retry", retryAfterMs: 0, reason: "network error (ECONNREFUSED)" });
+    expect(await failWith("ECONNRESET").send({ address: "573001112233@s.whatsapp.net", text: "hola" })).toMatchObject({ kind: "retry", ambiguous: true });
+    expect(await failWith("ECONNRESET").send({ address: "120363000000@g.us", text: "hola" })).toMatchObject({ kind: "permanent", unreachable: false });
   });
 });
 

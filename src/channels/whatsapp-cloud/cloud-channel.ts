@@ -86,7 +86,11 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
         signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
       });
     } catch (error) {
-      return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${(error as Error).name})` } };
+      // Refused before anything was written: the message surely did not go. Otherwise (a reset, a
+      // timeout) Meta may have accepted it: the dispatcher then repeats only what must arrive (issue 19).
+      const code = ((error as { cause?: { code?: string } }).cause ?? {}).code;
+      const ambiguous = code !== "ECONNREFUSED" && code !== "ENOTFOUND" && code !== "EAI_AGAIN";
+      return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${code ?? (error as Error).name})`, ...(ambiguous ? { ambiguous } : {}) } };
     }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.ok) {
