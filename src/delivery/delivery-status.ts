@@ -17,7 +17,7 @@ export function describeDelivery(delivery: Pick<QuestionDelivery, "status" | "de
   const lines: DeliveryLine[] = [];
   const state = delivery.deliveryStatus ?? (delivery.status === "sent" ? "sent" : delivery.status === "pending" ? "pending" : delivery.status);
   lines.push({ key: `whatsapp_cloud.delivery.${state}`, vars: {} });
-  if (delivery.template) lines.push({ key: "whatsapp_cloud.delivery.template", vars: { template: delivery.template } });
+  if (delivery.template) lines.push({ key: "whatsapp_cloud.delivery.template", vars: { templateName: delivery.template } });
   const code = delivery.deliveryStatus === "failed" ? delivery.deliveryError : delivery.status === "failed" || delivery.status === "unreachable" ? /whatsapp (\d+)/.exec(delivery.lastError ?? "")?.[1] : undefined;
   if (code) lines.push(EXPLAINED_CODES.has(code) ? { key: `whatsapp_cloud.delivery.error.${code}`, vars: {} } : { key: "whatsapp_cloud.delivery.error.other", vars: { code } });
   return lines;

@@ -76,6 +76,7 @@ const SAMPLES: Record<string, unknown> = {
   zone: "muestra de zone",
   // Texts of other features (the plan, the public pages); plain samples of the right kind.
   asOf: "muestra de asOf",
+  templateName: "rinde_respuesta",
   attendingEvents: "muestra de attendingEvents",
   figure: "muestra de figure",
   figures: "muestra de figures",

@@ -143,6 +143,8 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "surveys.flow.text_hint_optional": ["max"],
   "surveys.flow.too_long": ["surveyMax"],
   "whatsapp.pairing.code": ["code"],
+  "whatsapp_cloud.delivery.error.other": ["code"],
+  "whatsapp_cloud.delivery.template": ["templateName"],
   "event_change.line": ["field", "from", "to"],
   "info.about": ["accountabilityLines", "nextEvents", "publicSiteLine"],
   "newcomer.info.hearings": ["hearings"],

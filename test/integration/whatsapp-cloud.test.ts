@@ -181,7 +181,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(h.fake.refused.filter((r) => r.error.code === 190)).toHaveLength(2);
     expect(h.logs.filter((l) => l.msg.startsWith("whatsapp_cloud.token_invalid"))).toHaveLength(1);
     await h.advance(11 * 60_000); // a new token works again (here: the fake stops refusing)
-    expect(textOf(h.fake.to(JUAN).at(-1))).toContain("cómo usamos sus datos");
+    expect(textOf(h.fake.to(JUAN).at(-1))).toContain("Hola, soy el asistente");
     expect(h.runtime.db.$client.prepare("select state from channel_state where channel = 'whatsapp'").get()).toEqual({ state: "open" });
   });
 
