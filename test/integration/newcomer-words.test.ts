@@ -121,7 +121,7 @@ describe("topics in plain words", () => {
 
 describe("law citations", () => {
   /** Texts officials read (staff chats, CLI, notices to offices): they keep their citations. */
-  const STAFF = [/^staff\./, /^staff_buttons\./, /^event_wizard\./, /^deadlines\.(reminder|escalation|digest|staff|errors)/, /^notify\.official_/, /^announce\.progress_/, /^telegram\.group_commands/, /^whatsapp\./, /^console\./, /^erased_citizen\./, /^report\./, /^web\./, /^web_chat\./];
+  const STAFF = [/^staff\./, /^staff_buttons\./, /^event_wizard\./, /^deadlines\.(reminder|escalation|digest|staff|errors)/, /^notify\.official_/, /^announce\.progress_/, /^telegram\.group_commands/, /^whatsapp\./, /^console\./, /^erased_citizen\./, /^report\./, /^web\./, /^web_chat\./, /^cli\./, /^plan\./];
   /** Where citizens read the law on purpose: the "por qué" detail, the full data notice, the public web pages. */
   const DETAIL = ["newcomer.why", "consent.notice_text", "newcomer.consent.full_notice"];
   const WEB = /^publico\./;
