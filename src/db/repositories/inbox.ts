@@ -95,19 +95,7 @@ export function createInboxRepo(db: Db) {
       }
       const order = descending ? [desc(questions.dueDate), desc(questions.id)] : [asc(questions.dueDate), asc(questions.id)];
       return db
-        .select({
-          id: questions.id,
-          reference: questions.reference,
-          officeKey: questions.officeKey,
-          requestType: questions.requestType,
-          status: questions.status,
-          channel: questions.channel,
-          filedAtMs: questions.filedAtMs,
-          dueDate: questions.dueDate,
-          extendedTo: questions.extendedTo,
-          assignedTo: questions.assignedTo,
-          excerpt: sql<string>`substr(${questions.text}, 1, 160)`,
-        })
+        .select(inboxColumns(160))
         .from(questions)
         .where(and(...conditions))
         .orderBy(...order)
@@ -136,7 +124,7 @@ export function createInboxRepo(db: Db) {
      * in [today, dueSoonThrough], and waiting for the citizen. Reads the (status, due_date) index.
      */
     deadlineSummary(today: string, dueSoonThrough: string): { officeKey: string; overdue: number; escalated: number; dueSoon: number; waiting: number }[] {
-      const escalated = sql`exists (select 1 from ${questionEvents} where ${questionEvents.questionId} = ${questions.id} and ${questionEvents.kind} = 'escalated')`;
+      const escalated = wasEscalated();
       return db
         .select({
           officeKey: questions.officeKey,
@@ -154,20 +142,7 @@ export function createInboxRepo(db: Db) {
     mostOverdue(officeKeys: readonly string[], today: string, limit: number): (InboxRow & { escalated: number })[] {
       if (officeKeys.length === 0) return [];
       return db
-        .select({
-          id: questions.id,
-          reference: questions.reference,
-          officeKey: questions.officeKey,
-          requestType: questions.requestType,
-          status: questions.status,
-          channel: questions.channel,
-          filedAtMs: questions.filedAtMs,
-          dueDate: questions.dueDate,
-          extendedTo: questions.extendedTo,
-          assignedTo: questions.assignedTo,
-          excerpt: sql<string>`substr(${questions.text}, 1, 120)`,
-          escalated: sql<number>`exists (select 1 from ${questionEvents} where ${questionEvents.questionId} = ${questions.id} and ${questionEvents.kind} = 'escalated')`,
-        })
+        .select({ ...inboxColumns(120), escalated: wasEscalated() })
         .from(questions)
         .where(and(eq(questions.status, "open"), lt(questions.dueDate, today), inArray(questions.officeKey, [...officeKeys])))
         .orderBy(asc(questions.dueDate), asc(questions.id))
@@ -181,3 +156,25 @@ export function createInboxRepo(db: Db) {
 }
 
 export type InboxRepo = ReturnType<typeof createInboxRepo>;
+
+/** The columns of an inbox row, with the question's first `excerptLength` characters. */
+function inboxColumns(excerptLength: number) {
+  return {
+    id: questions.id,
+    reference: questions.reference,
+    officeKey: questions.officeKey,
+    requestType: questions.requestType,
+    status: questions.status,
+    channel: questions.channel,
+    filedAtMs: questions.filedAtMs,
+    dueDate: questions.dueDate,
+    extendedTo: questions.extendedTo,
+    assignedTo: questions.assignedTo,
+    excerpt: sql<string>`substr(${questions.text}, 1, ${sql.raw(String(excerptLength))})`,
+  };
+}
+
+/** Whether the question was escalated to the head (an `escalated` entry in its history). */
+function wasEscalated() {
+  return sql<number>`exists (select 1 from ${questionEvents} where ${questionEvents.questionId} = ${questions.id} and ${questionEvents.kind} = 'escalated')`;
+}
