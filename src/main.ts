@@ -57,7 +57,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     holdBulk: (nowMs) => isQuietTime(nowMs, app.profile.quietHours, app.profile.timezone),
   });
   const scheduler = createScheduler({
-    db: app.db,
+    store: app.store,
     repos: app.repos,
     clock: app.clock,
     logger,
@@ -70,17 +70,17 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
 
   async function onInbound(message: InboundMessage): Promise<void> {
     try {
-      const result = handler.handle(message);
+      const result = await handler.handle(message);
       // Only the channel: a channel message id names the chat (a Telegram id embeds the user id), and
       // no identifier of a citizen goes to the logs at any level (issue 19).
       if (result.status === "duplicate") logger.debug({ channel: message.channel }, "inbound.duplicate");
     } catch (error) {
       // The message's transaction rolled back: nothing was stored. Tell the citizen, once.
       logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code }, channel: message.channel }, "inbound.failed");
-      app.repos.outbox.enqueue(
-        { idempotencyKey: `error:${message.channel}:${message.channelMessageId}`, channel: message.channel, address: message.address, payload: { text: app.translator.t(DEFAULT_LOCALE, "engine.error") } },
-        app.clock.nowMs(),
-      );
+      await app.repos.outbox.enqueue(
+                { idempotencyKey: `error:${message.channel}:${message.channelMessageId}`, channel: message.channel, address: message.address, payload: { text: app.translator.t(DEFAULT_LOCALE, "engine.error") } },
+                app.clock.nowMs(),
+              );
     }
     await dispatcher.tick();
   }
@@ -94,14 +94,14 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     async start() {
       stopCheckpoints = startCheckpoints(runtime.db);
       // Build the routing model now (about half a second) rather than on the first citizen's question.
-      if (options.warmRouting !== false) void app.router;
-      lease.start();
-      dispatcher.start();
+      if (options.warmRouting !== false) void app.router();
+      await lease.start();
+      await dispatcher.start();
       // Before the first job runs: due dates follow a changed calendar, every office has its digest.
-      const deadlines = prepareDeadlines(app);
-      prepareSurveys(runtime);
-      ensureCommitmentJobs(app);
-      ensurePlanJobs(app);
+      const deadlines = await prepareDeadlines(app);
+      await prepareSurveys(runtime);
+      await ensureCommitmentJobs(app);
+      await ensurePlanJobs(app);
       if (deadlines.recomputed) logger.info({ changed: deadlines.changed }, "deadlines.recomputed");
       scheduler.start();
       for (const channel of channels) await channel.start(onInbound);
@@ -111,7 +111,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
       for (const channel of channels) await channel.stop();
       await scheduler.stop();
       await dispatcher.stop();
-      lease.stop();
+      await lease.stop();
       stopCheckpoints();
       logger.info("bot.stopped");
     },
@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<void> {
   // In a terminal chat, info logs would interleave with the conversation: default to warnings.
   const explicitLevel = process.env.RINDE_LOG_LEVEL;
   const logger = createLogger(explicitLevel ? env.RINDE_LOG_LEVEL : interactive ? "warn" : env.RINDE_LOG_LEVEL);
-  const runtime = createRuntime({ env, clock: systemClock, logger });
+  const runtime = await createRuntime({ env, clock: systemClock, logger });
 
   const channels: Channel[] = [];
   const consoleChannel = wantConsole
@@ -159,7 +159,7 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     await web?.close();
     await bot.stop();
-    runtime.close();
+    await runtime.close();
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));
@@ -195,7 +195,7 @@ export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: Whats
   await server.listen({ host: env.RINDE_WEB_HOST, port: env.RINDE_WEB_PORT });
   const base = publicUrl ?? listenUrl;
   logger.info({ url: `${base}/admin` }, "web.started");
-  const setup = setupLinkIfNoAdmin(app);
+  const setup = await setupLinkIfNoAdmin(app);
   if (setup) {
     // A secret: printed to the operator's terminal, never to the logs.
     process.stdout.write(app.translator.t(DEFAULT_LOCALE, "web.setup_link_printed", { url: `${base}/admin/configurar/${setup.token}` }));
@@ -228,19 +228,17 @@ async function optionalChannels(runtime: Runtime): Promise<{ channels: Channel[]
  * inbound time to `channel_windows`, the connection state to `channel_state`.
  */
 export async function createWhatsAppCloud(runtime: Runtime, overrides: Partial<WhatsAppCloudOptions> = {}): Promise<{ channel: Channel; cloud: WhatsAppCloudChannel }> {
-  const [{ createWhatsAppCloudChannel }, { withWhatsAppWindow }, { createChannelStateRepo }] = await Promise.all([
-    import("./channels/whatsapp-cloud/cloud-channel.ts"),
-    import("./delivery/whatsapp-window-channel.ts"),
-    import("./db/repositories/channel-state.ts"),
-  ]);
-  const { env, db, app, logger } = runtime;
+  const [{ createWhatsAppCloudChannel }, { withWhatsAppWindow }] = await Promise.all([import("./channels/whatsapp-cloud/cloud-channel.ts"), import("./delivery/whatsapp-window-channel.ts")]);
+  const { env, app, logger } = runtime;
   const { WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_ACCESS_TOKEN: accessToken } = env;
   const missing = (["WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"] as const).filter((name) => !env[name]);
   if (!phoneNumberId || !accessToken || missing.length > 0) {
     throw new ConfigError("whatsapp_cloud_config_missing", `WHATSAPP_MODE=cloud needs ${missing.join(", ")}. README "WhatsApp Cloud API" shows where Meta shows each one.`);
   }
   const nowMs = () => app.clock.nowMs();
-  const states = createChannelStateRepo(db);
+  const recordState = (state: string, detail: string | null) => {
+    app.repos.channelState.set("whatsapp", state, detail, nowMs()).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"));
+  };
   const cloud = createWhatsAppCloudChannel({
     graphUrl: env.WHATSAPP_GRAPH_URL,
     apiVersion: env.WHATSAPP_API_VERSION,
@@ -250,12 +248,12 @@ export async function createWhatsAppCloud(runtime: Runtime, overrides: Partial<W
     logger,
     nowMs,
     labels: { listButton: app.translator.t(DEFAULT_LOCALE, "whatsapp_cloud.list_button") },
-    onState: (state, detail) => states.set("whatsapp", state, detail, nowMs()),
-    onStatus: (update) => {
+    onState: (state, detail) => recordState(state, detail),
+    onStatus: async (update) => {
       const { channelMessageId, status, atMs, errorCode } = update;
-      app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, { status, atMs: atMs || nowMs(), ...(errorCode ? { errorCode } : {}) });
+      await app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, { status, atMs: atMs || nowMs(), ...(errorCode ? { errorCode } : {}) });
     },
-    onInboundSeen: (address, atMs) => app.repos.channelWindows.touch("whatsapp", address, atMs),
+    onInboundSeen: async (address, atMs) => await app.repos.channelWindows.touch("whatsapp", address, atMs),
     ...overrides,
   });
   return { cloud, channel: withWhatsAppWindow(cloud, { repos: app.repos, profile: app.profile, clock: app.clock, logger }) };
@@ -280,16 +278,17 @@ export async function createTelegram(runtime: Runtime, overrides: Partial<Telegr
  * when WhatsApp is enabled. Tests pass a fake `socketFactory` (and timers).
  */
 export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsAppChannelOptions> = {}): Promise<WhatsAppChannel> {
-  const [{ createWhatsAppChannel }, { createBaileysSocketFactory }, { createTerminalPairingPrinter }, { createWhatsAppAuthRepo }, { createChannelStateRepo }] = await Promise.all([
+  const [{ createWhatsAppChannel }, { createBaileysSocketFactory }, { createTerminalPairingPrinter }, { createWhatsAppAuthRepo }] = await Promise.all([
     import("./channels/whatsapp/whatsapp-channel.ts"),
     import("./channels/whatsapp/socket.ts"),
     import("./channels/whatsapp/pairing.ts"),
     import("./db/repositories/whatsapp-auth.ts"),
-    import("./db/repositories/channel-state.ts"),
   ]);
   const { env, db, app, logger } = runtime;
   const nowMs = () => app.clock.nowMs();
-  const states = createChannelStateRepo(db);
+  const recordState = (state: string, detail: string | null) => {
+    app.repos.channelState.set("whatsapp", state, detail, nowMs()).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"));
+  };
   return createWhatsAppChannel({
     socketFactory: overrides.socketFactory ?? createBaileysSocketFactory({ logger }),
     auth: createWhatsAppAuthRepo(db, { nowMs }),
@@ -299,7 +298,7 @@ export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsA
     sendJitterMs: env.WHATSAPP_SEND_JITTER_MS,
     pairingPhone: env.WHATSAPP_PHONE,
     onPairing: createTerminalPairingPrinter({ output: process.stdout, t: (key, vars) => app.translator.t(DEFAULT_LOCALE, key, vars) }),
-    onState: (state, detail) => states.set("whatsapp", state, detail, nowMs()),
+    onState: (state, detail) => recordState(state, detail),
     ...overrides,
   });
 }

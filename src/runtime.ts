@@ -9,6 +9,8 @@ import { loadProfile } from "./config/profile.ts";
 import { systemClock } from "./config/system-clock.ts";
 import type { Clock } from "./core/clock.ts";
 import { openDb, type Db } from "./db/client.ts";
+import type { Store } from "./db/port.ts";
+import { createSqliteStore } from "./db/sqlite/store.ts";
 import { createEngine, type Engine } from "./engine/engine.ts";
 import { loadFlowSet } from "./engine/flow-load.ts";
 import type { FlowSet } from "./engine/flow-validate.ts";
@@ -24,7 +26,10 @@ export const FLOWS_DIR = join(PROJECT_ROOT, "flows");
 
 export interface Runtime {
   env: Env;
+  /** The SQLite handle (SQLite-only upkeep and tools). */
   db: Db;
+  /** The storage ports and transaction boundary every service uses. */
+  store: Store;
   app: AppContext;
   /** The flow engine over flows/*.yaml, loaded and validated on first use. */
   readonly engine: Engine;
@@ -32,7 +37,7 @@ export interface Runtime {
   readonly surveys: SurveySet;
   readonly handler: InboundHandler;
   logger: Logger;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -55,19 +60,21 @@ export function loadFlows(translator: Translator, dir = FLOWS_DIR): FlowSet {
  * first use (and validated then, whole): the bot uses them at once, most CLI commands never, and
  * reading them was a third of a CLI command's start-up. The database and profile are opened now.
  */
-export function createRuntime(options: RuntimeOptions = {}): Runtime {
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? loadEnv();
   const translator = options.translator ?? createTranslator();
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
   const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
-  const app = createAppContext({ db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, routerFactory: options.routerFactory });
+  const store = createSqliteStore(db);
+  const app = await createAppContext({ store, db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, routerFactory: options.routerFactory });
   const flowsDir = options.flowsDir ?? FLOWS_DIR;
   let engine: Engine | undefined;
   let surveys: SurveySet | undefined;
   let handler: InboundHandler | undefined;
-  return {
+  const runtime: Runtime = {
     env,
     db,
+    store,
     app,
     get engine() {
       return (engine ??= createEngine(loadFlows(translator, flowsDir)));
@@ -79,6 +86,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       return (handler ??= createInboundHandler(app, this.engine));
     },
     logger: options.logger ?? silentLogger,
-    close: () => db.$client.close(),
+    close: async () => await store.close(),
   };
+  return runtime;
 }

@@ -7,10 +7,10 @@ import type { Runtime } from "../runtime.ts";
 import { idArg } from "./args.ts";
 import { CliError } from "./output.ts";
 
-export function actorFrom(runtime: Runtime, as: string | undefined): Actor {
+export async function actorFrom(runtime: Runtime, as: string | undefined): Promise<Actor> {
   if (as === undefined) return { kind: "cli" };
   const id = idArg(as, "--as");
-  const official = runtime.app.repos.officials.get(id);
+  const official = await runtime.app.repos.officials.get(id);
   if (!official) throw new CliError("errors.no_official", { id });
   return officialActor(official);
 }

@@ -54,7 +54,7 @@ export const COMMANDS: Record<string, Record<string, Subcommand>> = {
 /**
  * Commands written against a Runtime that read their own `--lang` (issue 16's plan): the language chosen for the CLI is passed on to them.
  */
-const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => void> = { plan: runPlan };
+const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => Promise<void>> = { plan: runPlan };
 /** Subcommands that print their own `--help` (the management report explains each figure). */
 const OWN_HELP = new Set(["questions report"]);
 const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), "status", "db"];
@@ -164,21 +164,21 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   if (name === "db") return initDb(dbPath, rest, print, t);
   let run: (cli: Cli) => Promise<void> | void;
   if (ownCommand) {
-    run = (cli) => ownCommand(cli.runtime, ctx.langGiven ? [...rest, "--lang", ctx.lang] : rest);
+    run = async (cli) => await ownCommand(cli.runtime, ctx.langGiven ? [...rest, "--lang", ctx.lang] : rest);
   } else if (subcommands) {
     const command = subcommands[sub!];
     if (!command) throw new CliError("errors.unknown_subcommand", { command: name, value: sub, suggestion: closestKey(sub!, Object.keys(subcommands)), list: Object.keys(subcommands).join(", ") });
     run = (cli) => command(cli, subArgs);
-  } else run = (cli) => runStatus(cli, rest);
+  } else run = async (cli) => await runStatus(cli, rest);
   if (dbPath !== ":memory:" && !existsSync(dbPath)) throw new CliError("errors.db_missing", { path: dbPath });
-  const runtime = createRuntime({ env: { ...env, RINDE_DB: dbPath }, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}), ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}) });
+  const runtime = await createRuntime({ env: { ...env, RINDE_DB: dbPath }, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}), ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}) });
   try {
     await run(createCli(runtime, ctx.translator, ctx.lang, ctx.io));
   } catch (error) {
     if (error instanceof HelpRequested) return print(t(`help.${name}`));
     throw error;
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }
 

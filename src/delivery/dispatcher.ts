@@ -15,7 +15,7 @@
 import type { Logger } from "pino";
 import type { Channel, MessageOrigin, SendResult } from "../channels/channel.ts";
 import type { Clock } from "../core/clock.ts";
-import type { Repos } from "../db/repositories/index.ts";
+import type { Repos } from "../db/port.ts";
 import type { OutboxPayload, OutboxRow } from "../db/repositories/outbox.ts";
 import { createPollLoop } from "./poll-loop.ts";
 import { backoffMs, createRateLimiter } from "./rate-limit.ts";
@@ -76,27 +76,27 @@ export function createDispatcher(options: DispatcherOptions) {
     if (row.attemptStartedAtMs !== null) {
       // A send of this row started under a claim that lapsed: its process died mid-send.
       if (row.guarantee === "at_most_once") {
-        repos.outbox.markUncertain(row.id, workerId, "interrupted: the process stopped during the send");
+        await repos.outbox.markUncertain(row.id, workerId, "interrupted: the process stopped during the send");
         logger.warn({ outboxId: row.id, channel: row.channel }, "outbox.uncertain");
         return false;
       }
       logger.info({ outboxId: row.id, channel: row.channel }, "outbox.resend_interrupted");
     }
-    if (repos.citizens.isUnreachable(row.channel, row.address)) {
-      repos.outbox.markFailed(row.id, workerId, "unreachable", "chat unreachable: not attempted", { countAttempt: false });
-      repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", clock.nowMs());
+    if (await repos.citizens.isUnreachable(row.channel, row.address)) {
+      await repos.outbox.markFailed(row.id, workerId, "unreachable", "chat unreachable: not attempted", { countAttempt: false });
+      await repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", clock.nowMs());
       return false;
     }
     const channel = channels.get(row.channel)!;
     const waitMs = limiters.get(row.channel)!.take(row.address);
     if (waitMs > 0) {
-      repos.outbox.release(row.id, workerId, clock.nowMs() + waitMs);
+      await repos.outbox.release(row.id, workerId, clock.nowMs() + waitMs);
       return false;
     }
-    if (!repos.outbox.markAttempt(row.id, workerId, clock.nowMs())) return false;
+    if (!await repos.outbox.markAttempt(row.id, workerId, clock.nowMs())) return false;
     const payload = JSON.parse(row.payload) as OutboxPayload;
     const result = await sendBounded(channel, { address: row.address, ...payload }, originOf(row));
-    record(row, result);
+    await record(row, result);
     return result.ok;
   }
 
@@ -115,16 +115,16 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
-  function record(row: OutboxRow, result: SendResult): void {
+  async function record(row: OutboxRow, result: SendResult): Promise<void> {
     const nowMs = clock.nowMs();
     if (result.ok) {
-      repos.outbox.markSent(row.id, workerId, result.channelMessageId, nowMs);
-      if (result.template !== undefined) repos.outbox.recordTemplate(row.id, result.template);
+      await repos.outbox.markSent(row.id, workerId, result.channelMessageId, nowMs);
+      if (result.template !== undefined) await repos.outbox.recordTemplate(row.id, result.template);
       return;
     }
     if (result.kind === "retry" && result.ambiguous && row.guarantee === "at_most_once") {
       // The message may have arrived: a bulk message is not repeated (issue 19).
-      repos.outbox.markUncertain(row.id, workerId, result.reason);
+      await repos.outbox.markUncertain(row.id, workerId, result.reason);
       logger.warn({ outboxId: row.id, channel: row.channel }, "outbox.uncertain");
       return;
     }
@@ -134,22 +134,22 @@ export function createDispatcher(options: DispatcherOptions) {
       // and a channel-wide limit stops every send of the channel, not only this chat's.
       const delayMs = Math.max(MIN_RATE_LIMIT_WAIT_MS, result.retryAfterMs);
       if (result.scope === "channel") limiters.get(row.channel)!.pauseUntil(nowMs + delayMs);
-      repos.outbox.markRetry(row.id, workerId, nowMs + delayMs, result.reason, { countAttempt: false });
+      await repos.outbox.markRetry(row.id, workerId, nowMs + delayMs, result.reason, { countAttempt: false });
       logger.warn({ outboxId: row.id, channel: row.channel, scope: result.scope, delayMs }, "outbox.rate_limited");
       return;
     }
     if (result.kind === "permanent" || row.attempts + 1 >= maxAttempts) {
       const unreachable = result.kind === "permanent" && result.unreachable;
-      repos.outbox.markFailed(row.id, workerId, unreachable ? "unreachable" : "failed", result.reason);
+      await repos.outbox.markFailed(row.id, workerId, unreachable ? "unreachable" : "failed", result.reason);
       if (unreachable) {
-        repos.citizens.markUnreachable(row.channel, row.address, nowMs);
-        repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", nowMs);
+        await repos.citizens.markUnreachable(row.channel, row.address, nowMs);
+        await repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", nowMs);
       }
       logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason: result.reason }, "outbox.failed");
       return;
     }
     const delayMs = Math.max(result.retryAfterMs, backoffMs(row.attempts + 1, row.id));
-    repos.outbox.markRetry(row.id, workerId, nowMs + delayMs, result.reason);
+    await repos.outbox.markRetry(row.id, workerId, nowMs + delayMs, result.reason);
     logger.info({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, delayMs }, "outbox.retry");
   }
 
@@ -166,7 +166,7 @@ export function createDispatcher(options: DispatcherOptions) {
     for (const channelId of channelIds) {
       const free = limiters.get(channelId)!.freeSlots();
       if (free <= 0) continue;
-      const rows = repos.outbox.claim({ channels: [channelId], workerId, nowMs, claimMs: lease.untilMs() - nowMs, limit: Math.min(batchSize, free), maxPriority });
+      const rows = await repos.outbox.claim({ channels: [channelId], workerId, nowMs, claimMs: lease.untilMs() - nowMs, limit: Math.min(batchSize, free), maxPriority });
       for (const row of rows) {
         if (row.priority === 0) replies++;
         if (await deliver(row)) sent++;
@@ -199,12 +199,12 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   /** Until the next row a channel can send: due, and its global rate limit open again. */
-  function nextDelayMs(): number {
+  async function nextDelayMs(): Promise<number> {
     const nowMs = clock.nowMs();
     // A full window waits for its first free slot instead of polling.
     let untilDueMs = pollIntervalMs;
     for (const channelId of channelIds) {
-      const nextDueMs = repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs), nowMs);
+      const nextDueMs = await repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs), nowMs);
       if (nextDueMs !== undefined) untilDueMs = Math.min(untilDueMs, Math.max(0, nextDueMs - nowMs, limiters.get(channelId)!.globalWaitMs()));
     }
     // At least a few ms between passes: a row due "now" that cannot be claimed yet must not spin the CPU.
@@ -216,8 +216,8 @@ export function createDispatcher(options: DispatcherOptions) {
     /** Runs passes until one sends nothing (never two at once); resolves to the rows sent. */
     tick: loop.tick,
     /** Starts the lease (when the dispatcher owns it), sends what is due now, then keeps polling. */
-    start(): void {
-      if (ownLease) lease.start();
+    async start(): Promise<void> {
+      if (ownLease) await lease.start();
       loop.start();
     },
     /** Something was just queued: send it now rather than at the next poll. */
@@ -225,7 +225,7 @@ export function createDispatcher(options: DispatcherOptions) {
     /** Waits for the pass in progress and stops polling; its own lease gives back unsent claims. */
     async stop(): Promise<void> {
       await loop.stop();
-      if (ownLease) lease.stop();
+      if (ownLease) await lease.stop();
     },
   };
 }

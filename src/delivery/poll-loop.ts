@@ -18,7 +18,7 @@ export interface PollLoop {
  * `round` must not reject (it logs its own failures); `nextDelayMs` is read after each round, so it
  * may look at what is due next.
  */
-export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => number): PollLoop {
+export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => Promise<number>): PollLoop {
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
@@ -35,7 +35,13 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
   function schedule(): void {
     if (stopped) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void tick().finally(schedule), nextDelayMs());
+    void nextDelayMs()
+      .catch(() => 1000)
+      .then((delayMs) => {
+        if (stopped) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void tick().finally(schedule), delayMs);
+      });
   }
 
   return {

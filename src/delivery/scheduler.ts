@@ -19,8 +19,7 @@
  */
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.ts";
-import { inTransaction, type Db } from "../db/client.ts";
-import type { Repos } from "../db/repositories/index.ts";
+import type { Repos, Store } from "../db/port.ts";
 import type { JobRow } from "../db/repositories/jobs.ts";
 import { createPollLoop } from "./poll-loop.ts";
 import { backoffMs } from "./rate-limit.ts";
@@ -34,13 +33,13 @@ export type JobOutcome = { kind: "done" } | { kind: "later"; runAtMs: number };
  * counted). Throw only for bugs or infrastructure failures: the transaction rolls back and the job
  * is retried with backoff, then marked `failed` after `maxAttempts`.
  */
-export type JobHandler = (job: JobRow, nowMs: number) => JobOutcome;
+export type JobHandler = (job: JobRow, nowMs: number) => JobOutcome | Promise<JobOutcome>;
 
 /** How running one claimed job ended. */
 export type JobRunResult = "done" | "deferred" | "lost_claim" | "retry" | "failed";
 
 export interface SchedulerOptions {
-  db: Db;
+  store: Store;
   repos: Repos;
   clock: Clock;
   logger: Logger;
@@ -62,7 +61,7 @@ export interface SchedulerOptions {
 }
 
 export function createScheduler(options: SchedulerOptions) {
-  const { db, repos, clock, logger, workerId, handlers } = options;
+  const { store, repos, clock, logger, workerId, handlers } = options;
   const kinds = Object.keys(handlers);
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const claimMs = options.claimMs ?? 60_000;
@@ -70,38 +69,38 @@ export function createScheduler(options: SchedulerOptions) {
   const maxAttempts = options.maxAttempts ?? 8;
 
   /** Claims the due jobs this process can run (at most one batch). */
-  function claimDue(): JobRow[] {
+  async function claimDue(): Promise<JobRow[]> {
     const nowMs = clock.nowMs();
-    return repos.jobs.claim({ kinds, workerId, nowMs, claimMs: options.lease ? options.lease.untilMs() - nowMs : claimMs, limit: batchSize });
+    return await repos.jobs.claim({ kinds, workerId, nowMs, claimMs: options.lease ? options.lease.untilMs() - nowMs : claimMs, limit: batchSize });
   }
 
   /** Runs one job this process claimed: effects and completion in one transaction. */
-  function runClaimed(job: JobRow): JobRunResult {
+  async function runClaimed(job: JobRow): Promise<JobRunResult> {
     const handler = handlers[job.kind]!;
     try {
-      return inTransaction(db, () => {
-        if (!repos.jobs.holdsClaim(job.id, workerId)) return "lost_claim";
-        const nowMs = clock.nowMs();
-        const outcome = handler(job, nowMs);
-        if (outcome.kind === "later") {
-          repos.jobs.reschedule(job.id, workerId, outcome.runAtMs);
-          return "deferred";
-        }
-        repos.jobs.complete(job.id, workerId, nowMs);
-        return "done";
-      });
+      return await store.withTransaction(async () => {
+              if (!await repos.jobs.holdsClaim(job.id, workerId)) return "lost_claim";
+              const nowMs = clock.nowMs();
+              const outcome = await handler(job, nowMs);
+              if (outcome.kind === "later") {
+                await repos.jobs.reschedule(job.id, workerId, outcome.runAtMs);
+                return "deferred";
+              }
+              await repos.jobs.complete(job.id, workerId, nowMs);
+              return "done";
+            });
     } catch (error) {
       // Rolled back: none of the job's effects happened. Record the attempt outside that transaction.
       const message = (error as Error).message;
       const attempts = job.attempts + 1;
       const nowMs = clock.nowMs();
       if (attempts >= maxAttempts) {
-        repos.jobs.markFailed(job.id, workerId, message, nowMs);
+        await repos.jobs.markFailed(job.id, workerId, message, nowMs);
         logger.error({ jobId: job.id, kind: job.kind, attempts, err: { message, code: (error as { code?: string }).code } }, "job.failed");
         return "failed";
       }
       const delayMs = backoffMs(attempts, job.id);
-      repos.jobs.reschedule(job.id, workerId, nowMs + delayMs, { message });
+      await repos.jobs.reschedule(job.id, workerId, nowMs + delayMs, { message });
       logger.warn({ jobId: job.id, kind: job.kind, attempts, delayMs, err: { message } }, "job.retry");
       return "retry";
     }
@@ -112,9 +111,9 @@ export function createScheduler(options: SchedulerOptions) {
     let done = 0;
     try {
       for (;;) {
-        const batch = claimDue();
+        const batch = await claimDue();
         if (batch.length === 0) break;
-        for (const job of batch) if (runClaimed(job) === "done") done++;
+        for (const job of batch) if (await runClaimed(job) === "done") done++;
         options.onEffects?.();
         // Let inbound messages through between batches of a long catch-up.
         await new Promise((resolve) => setImmediate(resolve));
@@ -126,8 +125,8 @@ export function createScheduler(options: SchedulerOptions) {
   }
 
   /** Until the next due job, at most the poll interval (jobs planned by other processes). */
-  function nextDelayMs(): number {
-    const nextDueMs = repos.jobs.nextDueMs(kinds);
+  async function nextDelayMs(): Promise<number> {
+    const nextDueMs = await repos.jobs.nextDueMs(kinds);
     const untilDueMs = nextDueMs === undefined ? pollIntervalMs : Math.max(0, nextDueMs - clock.nowMs());
     return Math.min(pollIntervalMs, untilDueMs);
   }

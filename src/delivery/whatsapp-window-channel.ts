@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { renderNumberedOptions, type Channel, type MessageOrigin, type OutboundMessage, type SendResult } from "../channels/channel.ts";
 import type { Profile } from "../config/profile.ts";
 import type { Clock } from "../core/clock.ts";
-import type { Repos } from "../db/repositories/index.ts";
+import type { Repos } from "../db/port.ts";
 import { decideWhatsAppSend, fillTemplate, templateDecision, templateKindOf, type TemplateDecision } from "./whatsapp-window.ts";
 
 export interface WhatsAppWindowDeps {
@@ -22,19 +22,19 @@ export interface WhatsAppWindowDeps {
 export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Channel {
   const { repos, profile, clock, logger } = deps;
 
-  function optedIn(citizenId: number | null): boolean {
+  async function optedIn(citizenId: number | null): Promise<boolean> {
     if (citizenId === null) return false;
-    return repos.citizens.get(citizenId)?.consent === "granted" && repos.subscriptions.list(citizenId).length > 0;
+    return (await repos.citizens.get(citizenId))?.consent === "granted" && (await repos.subscriptions.list(citizenId)).length > 0;
   }
 
-  function referenceOf(origin: MessageOrigin): string {
+  async function referenceOf(origin: MessageOrigin): Promise<string> {
     const questionId = origin.questionId ?? Number(/^q:(\d+):/.exec(origin.idempotencyKey)?.[1] ?? NaN);
-    return (Number.isFinite(questionId) ? repos.questions.byId(questionId)?.reference : undefined) ?? "-";
+    return (Number.isFinite(questionId) ? (await repos.questions.byId(questionId))?.reference : undefined) ?? "-";
   }
 
   async function sendTemplate(message: OutboundMessage, origin: MessageOrigin, decision: TemplateDecision): Promise<SendResult> {
     const text = renderNumberedOptions(message.text, message.options);
-    const template = fillTemplate(decision.template, { text, reference: referenceOf(origin), entity: profile.name });
+    const template = fillTemplate(decision.template, { text, reference: await referenceOf(origin), entity: profile.name });
     const result = await inner.send({ address: message.address, text: message.text, template }, origin);
     logger.info({ outboxId: origin.outboxId, template: template.name, ok: result.ok }, "whatsapp_cloud.template_send");
     return result.ok ? { ...result, template: template.name } : result;
@@ -49,10 +49,10 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
       if (!origin) return inner.send(message);
       const decision = decideWhatsAppSend({
         nowMs: clock.nowMs(),
-        lastInboundMs: repos.channelWindows.lastInboundMs(inner.id, message.address),
+        lastInboundMs: await repos.channelWindows.lastInboundMs(inner.id, message.address),
         origin,
         templates: profile.whatsappTemplates,
-        optedIn: optedIn(origin.citizenId),
+        optedIn: await optedIn(origin.citizenId),
       });
       if (decision.mode === "refuse") return { ok: false, kind: "permanent", reason: "not opted in: bulk messages on WhatsApp need a subscription", unreachable: false };
       if (decision.mode === "template") return sendTemplate(message, origin, decision);

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.ts";
-import type { Repos } from "../db/repositories/index.ts";
+import type { Repos } from "../db/port.ts";
 
 export interface WorkerLeaseOptions {
   repos: Pick<Repos, "workers">;
@@ -35,11 +35,11 @@ export interface WorkerLease {
   /** The instant claims taken now last until. */
   untilMs(): number;
   /** Registers the worker, takes over dead workers' claims, and starts renewing. Idempotent. */
-  start(): void;
+  start(): Promise<void>;
   /** Renews now and takes over the claims of workers found dead. */
-  renew(): void;
+  renew(): Promise<void>;
   /** Stops renewing and gives back what was claimed and not started. */
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /** The machine's identity: host name and, on Linux, the kernel boot id (pids repeat across boots). */
@@ -80,50 +80,48 @@ export function createWorkerLease(options: WorkerLeaseOptions): WorkerLease {
    * Workers of this machine that cannot be alive: their pid is gone, or it is ours but not one of
    * this process's workers (a previous incarnation with the same pid, as a container's pid 1).
    */
-  function takeOverDead(): void {
-    const dead = repos.workers
-      .onHost(host, workerId)
+  async function takeOverDead(): Promise<void> {
+    const dead = (await repos.workers
+          .onHost(host, workerId))
       .filter((w) => (w.pid === pid ? !liveHere.has(w.id) : !isAlive(w.pid)))
       .map((w) => w.id);
     if (dead.length === 0) return;
-    const freed = repos.workers.expire(dead);
+    const freed = await repos.workers.expire(dead);
     logger.info({ workers: dead.length, rows: freed.rows, jobs: freed.jobs }, "delivery.dead_workers_taken_over");
   }
 
   const lease: WorkerLease = {
     workerId,
     untilMs: () => clock.nowMs() + leaseMs,
-    start() {
+    async start() {
       if (started) return;
       started = true;
       liveHere.add(workerId);
       const nowMs = clock.nowMs();
-      repos.workers.register({ id: workerId, host, pid }, nowMs, nowMs + leaseMs);
-      takeOverDead();
+      await repos.workers.register({ id: workerId, host, pid }, nowMs, nowMs + leaseMs);
+      await takeOverDead();
       timer = setInterval(() => {
-        try {
-          lease.renew();
-        } catch (error) {
+        lease.renew().catch((error: unknown) => {
           // Busy or closing database: the next renewal tries again; claims last leaseMs meanwhile.
           logger.warn({ err: { message: (error as Error).message } }, "delivery.lease_renew_failed");
-        }
+        });
       }, renewEveryMs);
       timer.unref();
     },
-    renew() {
+    async renew() {
       const nowMs = clock.nowMs();
-      repos.workers.renew(workerId, nowMs + leaseMs);
-      takeOverDead();
+      await repos.workers.renew(workerId, nowMs + leaseMs);
+      await takeOverDead();
       // Rows of workers whose lease lapsed long ago (other machines) hold nothing any more.
-      repos.workers.forgetLapsed(nowMs - 60 * leaseMs);
+      await repos.workers.forgetLapsed(nowMs - 60 * leaseMs);
     },
-    stop() {
+    async stop() {
       if (!started) return;
       started = false;
       liveHere.delete(workerId);
       clearInterval(timer);
       try {
-        repos.workers.unregister(workerId);
+        await repos.workers.unregister(workerId);
       } catch {
         // Database closed first: the lease lapses by itself.
       }

@@ -40,7 +40,7 @@ export interface ActionOutcome {
 
 export interface ActionDefinition {
   results: readonly string[];
-  run(ctx: ActionContext): ActionOutcome;
+  run(ctx: ActionContext): ActionOutcome | Promise<ActionOutcome>;
 }
 
 const ALL_TOPICS = "_all";
@@ -85,23 +85,23 @@ const consentActions: Record<string, ActionDefinition> = {
   },
   "consent.grant": {
     results: ["granted"],
-    run: (ctx) => {
-      recordConsent(ctx.app, ctx.citizen, "granted", ctx.channel);
+    run: async (ctx) => {
+      await recordConsent(ctx.app, ctx.citizen, "granted", ctx.channel);
       return { result: "granted" };
     },
   },
   "consent.refuse": {
     results: ["refused"],
-    run: (ctx) => {
-      recordConsent(ctx.app, ctx.citizen, "refused", ctx.channel);
+    run: async (ctx) => {
+      await recordConsent(ctx.app, ctx.citizen, "refused", ctx.channel);
       return { result: "refused", clearData: true };
     },
   },
   "consent.revoke": {
     results: ["revoked", "not_granted"],
-    run: (ctx) => {
+    run: async (ctx) => {
       if (ctx.citizen.consent !== "granted") return { result: "not_granted" };
-      recordConsent(ctx.app, ctx.citizen, "revoked", ctx.channel);
+      await recordConsent(ctx.app, ctx.citizen, "revoked", ctx.channel);
       return { result: "revoked", clearData: true };
     },
   },
@@ -115,10 +115,10 @@ const consentActions: Record<string, ActionDefinition> = {
   },
   "citizen.set_language": {
     results: ["changed"],
-    run: ({ app, citizen, data }) => {
+    run: async ({ app, citizen, data }) => {
       const locale = str(data.language);
       if (app.translator.supports(locale)) {
-        app.repos.citizens.setLocale(citizen.citizenId, locale);
+        await app.repos.citizens.setLocale(citizen.citizenId, locale);
         citizen.locale = locale;
       }
       return { result: "changed", data: { language: null } };
@@ -126,11 +126,11 @@ const consentActions: Record<string, ActionDefinition> = {
   },
   "citizen.delete_data": {
     results: ["deleted"],
-    run: ({ app, citizen }) => {
-      const open = stillOpen(app.repos.questions.list({ citizenId: citizen.citizenId }));
-      eraseCitizen(app, citizen.citizenId);
+    run: async ({ app, citizen }) => {
+      const open = stillOpen(await app.repos.questions.list({ citizenId: citizen.citizenId }));
+      await eraseCitizen(app, citizen.citizenId);
       // Their open petitions still have to be answered; their offices learn it cannot be by chat.
-      noticeErasureToOffices(app, open, app.clock.nowMs());
+      await noticeErasureToOffices(app, open, app.clock.nowMs());
       return { result: "deleted", clearData: true, erased: true };
     },
   },
@@ -147,9 +147,9 @@ const askActions: Record<string, ActionDefinition> = {
   },
   "question.route": {
     results: ["confident", "unsure"],
-    run: ({ app, citizen, data }) => {
-      app.learnNewCorrections();
-      const candidates = app.router.route(str(data.questionText), 3);
+    run: async ({ app, citizen, data }) => {
+      await app.learnNewCorrections();
+      const candidates = (await app.router()).route(str(data.questionText), 3);
       const top = candidates[0];
       const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey), citizen.locale), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
       // The full office list is only built if the citizen asks for it (pick_topic): it is most of
@@ -171,9 +171,9 @@ const askActions: Record<string, ActionDefinition> = {
   },
   "question.file": {
     results: ["filed", "missing_consent"],
-    run: ({ app, citizen, channel, data }) => {
+    run: async ({ app, citizen, channel, data }) => {
       const requestType = (REQUEST_TYPES as readonly string[]).includes(str(data.requestType)) ? (str(data.requestType) as RequestType) : "general";
-      const outcome = fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType, attachments: attachmentsFromData(data.attachments) });
+      const outcome = await fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType, attachments: attachmentsFromData(data.attachments) });
       if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask", questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null } };
       return {
         result: "filed",
@@ -187,8 +187,8 @@ const askActions: Record<string, ActionDefinition> = {
 const followActions: Record<string, ActionDefinition> = {
   "question.status": {
     results: ["found", "not_found", "malformed"],
-    run: ({ app, citizen, data }) => {
-      const found = findOwnQuestion(app, citizen.citizenId, str(data.referenceInput));
+    run: async ({ app, citizen, data }) => {
+      const found = await findOwnQuestion(app, citizen.citizenId, str(data.referenceInput));
       if (found.kind === "malformed") return { result: "malformed", data: { referenceInput: null } };
       if (found.kind === "not_found") return { result: "not_found", data: { reference: found.reference, referenceInput: null } };
       const q = found.question;
@@ -206,8 +206,8 @@ const followActions: Record<string, ActionDefinition> = {
   },
   "question.list_mine": {
     results: ["some", "none"],
-    run: ({ app, citizen }) => {
-      const mine = app.repos.questions.list({ citizenId: citizen.citizenId, limit: 10 });
+    run: async ({ app, citizen }) => {
+      const mine = await app.repos.questions.list({ citizenId: citizen.citizenId, limit: 10 });
       if (mine.length === 0) return { result: "none" };
       const list = mine
         .map((q) =>
@@ -223,33 +223,33 @@ const followActions: Record<string, ActionDefinition> = {
   },
   "question.list_info_requested": {
     results: ["one", "many", "none"],
-    run: ({ app, citizen }) => {
-      const pending = app.repos.questions.list({ citizenId: citizen.citizenId, status: "info_requested" });
+    run: async ({ app, citizen }) => {
+      const pending = await app.repos.questions.list({ citizenId: citizen.citizenId, status: "info_requested" });
       if (pending.length === 0) return { result: "none" };
       if (pending.length > 1) return { result: "many", data: { infoOptions: pending.map((q) => ({ value: q.reference, label: `${q.reference} — ${officeName(app, q.officeKey)}` })) } };
-      return { result: "one", data: infoRequestVars(app, pending[0]!.id, pending[0]!.reference) };
+      return { result: "one", data: await infoRequestVars(app, pending[0]!.id, pending[0]!.reference) };
     },
   },
   "question.select_info_request": {
     results: ["selected", "not_found"],
-    run: ({ app, citizen, data }) => {
-      const q = app.repos.questions.byReference(str(data.infoReference));
+    run: async ({ app, citizen, data }) => {
+      const q = await app.repos.questions.byReference(str(data.infoReference));
       if (!q || q.citizenId !== citizen.citizenId || q.status !== "info_requested") return { result: "not_found" };
-      return { result: "selected", data: infoRequestVars(app, q.id, q.reference) };
+      return { result: "selected", data: await infoRequestVars(app, q.id, q.reference) };
     },
   },
   "question.provide_info": {
     results: ["provided", "not_found"],
-    run: ({ app, citizen, data }) => {
-      const outcome = provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
+    run: async ({ app, citizen, data }) => {
+      const outcome = await provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
       if (!outcome.ok) return { result: "not_found", clearData: true };
       return { result: "provided", clearData: true, data: { dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
     },
   },
 };
 
-function infoRequestVars(app: AppContext, questionId: number, reference: string): Record<string, unknown> {
-  const request = app.repos.questions.lastEvent(questionId, "info_requested");
+async function infoRequestVars(app: AppContext, questionId: number, reference: string): Promise<Record<string, unknown>> {
+  const request = await app.repos.questions.lastEvent(questionId, "info_requested");
   const parsed = request ? (JSON.parse(request.data) as { request?: string }) : {};
   return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
 }

@@ -8,7 +8,6 @@
 import { isLongerThan } from "../core/text-length.ts";
 import { actorLabel, type Actor } from "../core/authorization.ts";
 import { canManageEvents, validateSegment, type Segment, type SegmentError } from "../core/events.ts";
-import { inTransaction } from "../db/client.ts";
 import { announcementKeyPrefix, type AnnouncementRow } from "../db/repositories/announcements.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
@@ -54,7 +53,7 @@ export interface Progress {
   uncertain: number;
 }
 
-function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): AnnouncementError | undefined {
+async function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): Promise<AnnouncementError | undefined> {
   const text = input.text?.trim() ?? "";
   if (input.eventId === undefined && !text) return { code: "text_required" };
   if (isLongerThan(text, MAX_ANNOUNCEMENT_LENGTH)) return { code: "text_too_long" };
@@ -63,7 +62,7 @@ function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): A
   if (segmentError) return segmentError;
   const eventId = input.eventId ?? (input.segment.kind === "rsvps" ? input.segment.eventId : undefined);
   if (eventId !== undefined) {
-    const event = app.repos.events.get(eventId);
+    const event = await app.repos.events.get(eventId);
     if (!event) return { code: "event_not_found" };
     if (input.eventId !== undefined && (event.status === "cancelled" || event.endsAtMs <= nowMs)) return { code: "event_closed" };
   }
@@ -71,57 +70,57 @@ function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): A
 }
 
 /** How many citizens `segment` reaches now (consent, reachable chat), for staff to confirm. */
-export function previewAnnouncement(app: AppContext, actor: Actor, input: AnnouncementInput): AnnouncementOutcome<{ recipients: number }> {
+export async function previewAnnouncement(app: AppContext, actor: Actor, input: AnnouncementInput): Promise<AnnouncementOutcome<{ recipients: number }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
-  const error = checkInput(app, input, app.clock.nowMs());
+  const error = await checkInput(app, input, app.clock.nowMs());
   if (error) return { ok: false, error };
-  return { ok: true, recipients: app.repos.announcements.countRecipients(input.segment) };
+  return { ok: true, recipients: await app.repos.announcements.countRecipients(input.segment) };
 }
 
 /**
  * Creates an announcement and releases it now (in this transaction), or plans its release job.
  * `recipients` is the number of outbox rows written, or for a scheduled one today's count.
  */
-export function createAnnouncement(app: AppContext, actor: Actor, input: AnnouncementInput): AnnouncementOutcome<{ announcement: AnnouncementRow; recipients: number }> {
+export async function createAnnouncement(app: AppContext, actor: Actor, input: AnnouncementInput): Promise<AnnouncementOutcome<{ announcement: AnnouncementRow; recipients: number }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
-  return inTransaction(app.db, () => {
-    const nowMs = app.clock.nowMs();
-    const error = checkInput(app, input, nowMs);
-    if (error) return { ok: false, error };
-    const scheduledAtMs = input.scheduledAtMs ?? nowMs;
-    const announcement = app.repos.announcements.insert({
-      eventId: input.eventId ?? null,
-      purpose: input.eventId !== undefined ? "event" : "text",
-      text: input.text?.trim() || null,
-      segment: JSON.stringify(input.segment),
-      status: "scheduled",
-      scheduledAtMs,
-      createdBy: actorLabel(actor),
-      createdAtMs: nowMs,
+  return await app.store.withTransaction(async () => {
+      const nowMs = app.clock.nowMs();
+      const error = await checkInput(app, input, nowMs);
+      if (error) return { ok: false, error };
+      const scheduledAtMs = input.scheduledAtMs ?? nowMs;
+      const announcement = await app.repos.announcements.insert({
+            eventId: input.eventId ?? null,
+            purpose: input.eventId !== undefined ? "event" : "text",
+            text: input.text?.trim() || null,
+            segment: JSON.stringify(input.segment),
+            status: "scheduled",
+            scheduledAtMs,
+            createdBy: actorLabel(actor),
+            createdAtMs: nowMs,
+          });
+      if (scheduledAtMs > nowMs) {
+        await app.repos.jobs.plan({ key: `ann-release:${announcement.id}`, kind: EVENT_JOB_KINDS.release, runAtMs: scheduledAtMs, payload: { announcementId: announcement.id } }, nowMs);
+        return { ok: true, announcement, recipients: await app.repos.announcements.countRecipients(input.segment) };
+      }
+      const recipients = await releaseAnnouncement(app, announcement.id, nowMs);
+      return { ok: true, announcement: (await app.repos.announcements.get(announcement.id))!, recipients };
     });
-    if (scheduledAtMs > nowMs) {
-      app.repos.jobs.plan({ key: `ann-release:${announcement.id}`, kind: EVENT_JOB_KINDS.release, runAtMs: scheduledAtMs, payload: { announcementId: announcement.id } }, nowMs);
-      return { ok: true, announcement, recipients: app.repos.announcements.countRecipients(input.segment) };
-    }
-    const recipients = releaseAnnouncement(app, announcement.id, nowMs);
-    return { ok: true, announcement: app.repos.announcements.get(announcement.id)!, recipients };
-  });
 }
 
 /** A notice the system sends about an event (change, cancellation, reminder), released at once. Call inside a transaction. */
-export function createSystemAnnouncement(app: AppContext, input: { purpose: AnnouncementPurpose; eventId: number; segment: Segment; changedFrom?: ChangedFields }): number {
+export async function createSystemAnnouncement(app: AppContext, input: { purpose: AnnouncementPurpose; eventId: number; segment: Segment; changedFrom?: ChangedFields }): Promise<number> {
   const nowMs = app.clock.nowMs();
-  const announcement = app.repos.announcements.insert({
-    eventId: input.eventId,
-    purpose: input.purpose,
-    text: null,
-    segment: JSON.stringify(input.segment),
-    status: "scheduled",
-    scheduledAtMs: nowMs,
-    createdBy: "system",
-    createdAtMs: nowMs,
-  });
-  return releaseAnnouncement(app, announcement.id, nowMs, input.changedFrom);
+  const announcement = await app.repos.announcements.insert({
+      eventId: input.eventId,
+      purpose: input.purpose,
+      text: null,
+      segment: JSON.stringify(input.segment),
+      status: "scheduled",
+      scheduledAtMs: nowMs,
+      createdBy: "system",
+      createdAtMs: nowMs,
+    });
+  return await releaseAnnouncement(app, announcement.id, nowMs, input.changedFrom);
 }
 
 /**
@@ -129,18 +128,18 @@ export function createSystemAnnouncement(app: AppContext, input: { purpose: Anno
  * (another process, a replayed job) writes nothing. Returns the number of rows written. Call
  * inside a transaction.
  */
-export function releaseAnnouncement(app: AppContext, announcementId: number, nowMs: number, changedFrom?: ChangedFields): number {
-  const announcement = app.repos.announcements.get(announcementId);
+export async function releaseAnnouncement(app: AppContext, announcementId: number, nowMs: number, changedFrom?: ChangedFields): Promise<number> {
+  const announcement = await app.repos.announcements.get(announcementId);
   if (!announcement || announcement.status !== "scheduled") return 0;
-  const payloadByLocale = Object.fromEntries(app.translator.locales.map((locale) => [locale, JSON.stringify(announcementPayload(app, announcement, locale, changedFrom))]));
-  const written = app.repos.announcements.release({ announcementId, segment: JSON.parse(announcement.segment) as Segment, payloadByLocale, defaultLocale: DEFAULT_LOCALE, nowMs });
-  app.repos.announcements.markReleased(announcementId, written, nowMs);
+  const payloadByLocale = Object.fromEntries((await Promise.all(app.translator.locales.map(async (locale) => [locale, JSON.stringify(await announcementPayload(app, announcement, locale, changedFrom))]))));
+  const written = await app.repos.announcements.release({ announcementId, segment: JSON.parse(announcement.segment) as Segment, payloadByLocale, defaultLocale: DEFAULT_LOCALE, nowMs });
+  await app.repos.announcements.markReleased(announcementId, written, nowMs);
   return written;
 }
 
 /** The message in one language: the body for its purpose, then how to stop receiving announcements. */
-export function announcementPayload(app: AppContext, announcement: AnnouncementRow, locale: string, changedFrom?: ChangedFields): OutboxPayload {
-  const event = announcement.eventId !== null ? app.repos.events.get(announcement.eventId) : undefined;
+export async function announcementPayload(app: AppContext, announcement: AnnouncementRow, locale: string, changedFrom?: ChangedFields): Promise<OutboxPayload> {
+  const event = announcement.eventId !== null ? await app.repos.events.get(announcement.eventId) : undefined;
   const parts: string[] = [];
   switch (announcement.purpose) {
     case "event":
@@ -163,12 +162,12 @@ export function announcementPayload(app: AppContext, announcement: AnnouncementR
   }
   parts.push(render(app, locale, "announce.stop_footer"));
   const withFile = announcement.purpose === "event_changed" || announcement.purpose === "event_cancelled";
-  return { text: parts.join("\n\n"), ...(withFile && event ? { document: icsDocument(app, event) } : {}) };
+  return { text: parts.join("\n\n"), ...(withFile && event ? { document: await icsDocument(app, event) } : {}) };
 }
 
 /** Delivery figures: queued (not yet sent), sent, failed, unreachable, uncertain (maybe delivered, never repeated). */
-export function announcementProgress(app: AppContext, announcementId: number): Progress {
-  const counts = app.repos.outbox.countByKeyPrefix(announcementKeyPrefix(announcementId));
+export async function announcementProgress(app: AppContext, announcementId: number): Promise<Progress> {
+  const counts = await app.repos.outbox.countByKeyPrefix(announcementKeyPrefix(announcementId));
   return {
     total: counts.pending + counts.sent + counts.failed + counts.unreachable + counts.uncertain,
     queued: counts.pending,
@@ -180,13 +179,13 @@ export function announcementProgress(app: AppContext, announcementId: number): P
 }
 
 /** Stops an announcement: a scheduled one is never released; a released one sends nothing more. */
-export function cancelAnnouncement(app: AppContext, actor: Actor, announcementId: number): AnnouncementOutcome<{ withdrawn: number }> {
+export async function cancelAnnouncement(app: AppContext, actor: Actor, announcementId: number): Promise<AnnouncementOutcome<{ withdrawn: number }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
-  return inTransaction(app.db, () => {
-    const announcement = app.repos.announcements.get(announcementId);
-    if (!announcement) return { ok: false, error: { code: "announcement_not_found" } };
-    if (!app.repos.announcements.markCancelled(announcementId)) return { ok: false, error: { code: "already_finished" } };
-    const withdrawn = app.repos.outbox.withdrawPendingBulk({ keyPrefix: announcementKeyPrefix(announcementId) }, "announcement cancelled", app.clock.nowMs());
-    return { ok: true, withdrawn };
-  });
+  return await app.store.withTransaction(async () => {
+      const announcement = await app.repos.announcements.get(announcementId);
+      if (!announcement) return { ok: false, error: { code: "announcement_not_found" } };
+      if (!await app.repos.announcements.markCancelled(announcementId)) return { ok: false, error: { code: "already_finished" } };
+      const withdrawn = await app.repos.outbox.withdrawPendingBulk({ keyPrefix: announcementKeyPrefix(announcementId) }, "announcement cancelled", app.clock.nowMs());
+      return { ok: true, withdrawn };
+    });
 }

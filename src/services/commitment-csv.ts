@@ -26,7 +26,6 @@ import {
 import { parseDateInput } from "../core/commitment-commands.ts";
 import { formatSpreadsheetDateTime, parseDateTime } from "../core/local-time.ts";
 import { closestKey, parseId } from "../core/strict-parse.ts";
-import { inTransaction } from "../db/client.ts";
 import type { CommitmentFilter, CommitmentRow, CommitmentUpdateRow, NewCommitmentUpdate } from "../db/repositories/commitments.ts";
 import { normalizeForMatch } from "../engine/match.ts";
 import type { AppContext } from "./context.ts";
@@ -227,9 +226,9 @@ function parseHistoryRecord(record: CsvRecord, timeZone: string): { number: numb
   return { number: number.value, entry: { atMs: atMs!, kind: kind!, status: status!, percent, by: v.by!, ...(v.note ? { note: v.note } : {}), ...(v.evidence ? { evidence: v.evidence } : {}) } };
 }
 
-function findOffice(app: AppContext, value: string): string | undefined {
+async function findOffice(app: AppContext, value: string): Promise<string | undefined> {
   const wanted = normalizeForMatch(value);
-  return app.repos.offices.list().find((o) => o.key === value.trim().toLowerCase() || normalizeForMatch(o.name) === wanted)?.key;
+  return (await app.repos.offices.list()).find((o) => o.key === value.trim().toLowerCase() || normalizeForMatch(o.name) === wanted)?.key;
 }
 
 function findDistrict(app: AppContext, value: string): string | undefined {
@@ -272,11 +271,11 @@ function parseLegacyUpdates(value: string): HistoryEntry[] | undefined {
 }
 
 /** Checks one record; returns the row or every problem of its line. */
-function checkRecord(app: AppContext, actor: Actor, record: CsvRecord, nowMs: number, history: HistoryEntry[] | undefined): ValidRow | ImportProblem[] {
+async function checkRecord(app: AppContext, actor: Actor, record: CsvRecord, nowMs: number, history: HistoryEntry[] | undefined): Promise<ValidRow | ImportProblem[]> {
   const v = record.values;
   const problems: ImportProblem[] = [];
   const add = (code: string, vars?: Record<string, unknown>) => problems.push(problem(record.line, code, vars));
-  const officeKey = findOffice(app, v.office ?? "");
+  const officeKey = await findOffice(app, v.office ?? "");
   const districtKey = v.district?.trim() ? findDistrict(app, v.district) : null;
   const eventId = v.event_id?.trim() ? parseId(v.event_id) : null;
   const number = v.number?.trim() ? parseId(v.number) : undefined;
@@ -287,7 +286,7 @@ function checkRecord(app: AppContext, actor: Actor, record: CsvRecord, nowMs: nu
   const dueDate = parseDateInput(v.due_date ?? "") ?? (v.due_date ?? "");
   const keys = (list: { key: string }[]) => list.map((x) => x.key);
   if (number !== undefined && !number.ok) add("bad_number", { value: v.number });
-  if (!officeKey) add("unknown_office", { value: v.office ?? "", suggestion: closestKey(v.office ?? "", keys(app.repos.offices.list().filter((o) => o.active))) });
+  if (!officeKey) add("unknown_office", { value: v.office ?? "", suggestion: closestKey(v.office ?? "", keys((await app.repos.offices.list()).filter((o) => o.active))) });
   if (districtKey === undefined) add("unknown_district", { value: v.district, suggestion: closestKey(v.district ?? "", keys(app.profile.districts)) });
   if (eventId && !eventId.ok) add("bad_event_id", { value: v.event_id });
   if (!status) add("unknown_status", { value: v.status, list: COMMITMENT_STATUSES.join(", ") });
@@ -308,7 +307,7 @@ function checkRecord(app: AppContext, actor: Actor, record: CsvRecord, nowMs: nu
   if (number?.ok) row.number = number.value;
   if (officeKey && !canActOnCommitment(actor, "record", officeKey)) add("not_allowed_office", { office: officeKey });
   // Every problem of the line at once (a bad date and a short text are both reported).
-  const checks = checkRecordInputAll(app, { ...row, officeKey: officeKey ?? "", districtKey: districtKey ?? null, eventId: eventId?.ok ? eventId.value : null }, toLocalDate(new Date(row.madeAtMs), app.profile.timezone));
+  const checks = await checkRecordInputAll(app, { ...row, officeKey: officeKey ?? "", districtKey: districtKey ?? null, eventId: eventId?.ok ? eventId.value : null }, toLocalDate(new Date(row.madeAtMs), app.profile.timezone));
   for (const error of checks) {
     const reported = (error === "unknown_office" && !officeKey) || (error === "unknown_district" && districtKey === undefined);
     if (!reported) problems.push({ line: record.line, key: `commitments.errors.${error satisfies CommitmentError}` });
@@ -339,69 +338,69 @@ function consistency(row: ValidRow): string[] {
  * restore each numbered commitment's progress history; rows without one are new minutes: their
  * history starts with a `created` entry by `actor`, and the attendees of their event follow them.
  */
-export function importCommitments(
+export async function importCommitments(
   app: AppContext,
   actor: Actor,
   records: readonly CsvRecord[],
   readProblems: readonly ImportProblem[] = [],
   histories: ReadonlyMap<number, HistoryEntry[]> = new Map(),
-): ImportOutcome {
-  return inTransaction(app.db, () => {
-    const nowMs = app.clock.nowMs();
-    const repo = app.repos.commitments;
-    const problems: ImportProblem[] = [...readProblems];
-    const rows: ValidRow[] = [];
-    const seen = new Map<number, number>();
-    for (const record of records) {
-      const given = parseId(record.values.number?.trim() ?? "");
-      const checked = checkRecord(app, actor, record, nowMs, given.ok ? histories.get(given.value) : undefined);
-      if (Array.isArray(checked)) problems.push(...checked);
-      else rows.push(checked);
-      const number = Array.isArray(checked) ? undefined : checked.number;
-      if (number === undefined) continue;
-      if (seen.has(number)) problems.push(problem(record.line, "number_repeats", { number, line: seen.get(number) }));
-      else if (repo.byNumber(number)) problems.push(problem(record.line, "number_exists", { number }));
-      seen.set(number, record.line);
-    }
-    for (const number of histories.keys()) if (!seen.has(number) && !problems.length) problems.push(problem(1, "history_without_commitment", { number }));
-    if (records.length === 0 && problems.length === 0) problems.push(problem(1, "no_rows"));
-    if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
-    let next = Math.max(repo.nextNumber(), ...[...seen.keys()].map((n) => n + 1));
-    const created = rows.map((row) => insertRow(app, actor, row, row.number ?? next++, nowMs));
-    followFromEvent(app, created.filter((_, i) => !rows[i]!.history), nowMs);
-    return { ok: true, created };
-  });
+): Promise<ImportOutcome> {
+  return await app.store.withTransaction(async () => {
+      const nowMs = app.clock.nowMs();
+      const repo = app.repos.commitments;
+      const problems: ImportProblem[] = [...readProblems];
+      const rows: ValidRow[] = [];
+      const seen = new Map<number, number>();
+      for (const record of records) {
+        const given = parseId(record.values.number?.trim() ?? "");
+        const checked = await checkRecord(app, actor, record, nowMs, given.ok ? histories.get(given.value) : undefined);
+        if (Array.isArray(checked)) problems.push(...checked);
+        else rows.push(checked);
+        const number = Array.isArray(checked) ? undefined : checked.number;
+        if (number === undefined) continue;
+        if (seen.has(number)) problems.push(problem(record.line, "number_repeats", { number, line: seen.get(number) }));
+        else if (await repo.byNumber(number)) problems.push(problem(record.line, "number_exists", { number }));
+        seen.set(number, record.line);
+      }
+      for (const number of histories.keys()) if (!seen.has(number) && !problems.length) problems.push(problem(1, "history_without_commitment", { number }));
+      if (records.length === 0 && problems.length === 0) problems.push(problem(1, "no_rows"));
+      if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
+      let next = Math.max(await repo.nextNumber(), ...[...seen.keys()].map((n) => n + 1));
+      const created = (await Promise.all(rows.map(async (row) => await insertRow(app, actor, row, row.number ?? next++, nowMs))));
+      await followFromEvent(app, created.filter((_, i) => !rows[i]!.history), nowMs);
+      return { ok: true, created };
+    });
 }
 
-function insertRow(app: AppContext, actor: Actor, row: ValidRow, number: number, nowMs: number): CommitmentRow {
+async function insertRow(app: AppContext, actor: Actor, row: ValidRow, number: number, nowMs: number): Promise<CommitmentRow> {
   const repo = app.repos.commitments;
   const history: Omit<NewCommitmentUpdate, "commitmentId">[] = row.history
     ? row.history.map((e) => ({ kind: e.kind, status: e.status, percent: e.percent, note: e.note ?? null, evidenceUrl: e.evidence ?? null, actor: e.by, atMs: e.atMs }))
     : [{ kind: "created", status: row.status, percent: row.progress, note: row.statusReason, evidenceUrl: null, actor: actorLabel(actor), atMs: nowMs }];
   const doneAtMs = history.find((e) => e.status === "done")?.atMs ?? null;
-  const commitment = repo.insert({
-    number,
-    text: row.text,
-    officeKey: row.officeKey,
-    districtKey: row.districtKey,
-    eventId: row.eventId,
-    dueDate: row.dueDate,
-    status: row.status,
-    progress: row.progress,
-    statusReason: row.statusReason,
-    doneAtMs,
-    createdAtMs: row.madeAtMs,
-    updatedAtMs: history.at(-1)!.atMs,
-  });
-  for (const entry of history) repo.addUpdate({ commitmentId: commitment.id, ...entry });
+  const commitment = await repo.insert({
+      number,
+      text: row.text,
+      officeKey: row.officeKey,
+      districtKey: row.districtKey,
+      eventId: row.eventId,
+      dueDate: row.dueDate,
+      status: row.status,
+      progress: row.progress,
+      statusReason: row.statusReason,
+      doneAtMs,
+      createdAtMs: row.madeAtMs,
+      updatedAtMs: history.at(-1)!.atMs,
+    });
+  for (const entry of history) await repo.addUpdate({ commitmentId: commitment.id, ...entry });
   return commitment;
 }
 
 /** Registry rows, in column order, with codes (statuses in English) for the caller to translate. */
-export function exportRecords(app: AppContext, filter: CommitmentFilter = {}): Record<(typeof CSV_COLUMNS)[number], string>[] {
+export async function exportRecords(app: AppContext, filter: CommitmentFilter = {}): Promise<Record<(typeof CSV_COLUMNS)[number], string>[]> {
   const zone = app.profile.timezone;
-  return app.repos.commitments
-    .list(filter)
+  return (await app.repos.commitments
+      .list(filter))
     .sort((a, b) => a.number - b.number)
     .map((c) => ({
       number: String(c.number),
@@ -418,12 +417,12 @@ export function exportRecords(app: AppContext, filter: CommitmentFilter = {}): R
 }
 
 /** History rows of the exported commitments (one per update, in order), for the history file. */
-export function exportHistory(app: AppContext, filter: CommitmentFilter = {}): Record<HistoryColumn, string>[] {
+export async function exportHistory(app: AppContext, filter: CommitmentFilter = {}): Promise<Record<HistoryColumn, string>[]> {
   const zone = app.profile.timezone;
   const repo = app.repos.commitments;
-  const histories = repo.allHistory();
-  return repo
-    .list(filter)
+  const histories = await repo.allHistory();
+  return (await repo
+      .list(filter))
     .sort((a, b) => a.number - b.number)
     .flatMap((c) =>
       (histories.get(c.id) ?? []).map((u) => ({

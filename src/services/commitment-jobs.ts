@@ -22,7 +22,6 @@ import {
 } from "../core/commitments.ts";
 import { quietUntilMs } from "../core/quiet-hours.ts";
 import { alertStages, isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, reachedStage } from "../core/deadline-schedule.ts";
-import { inTransaction } from "../db/client.ts";
 import type { CommitmentRow } from "../db/repositories/commitments.ts";
 import type { JobHandler, JobOutcome } from "../delivery/scheduler.ts";
 import { dueDateText, render, type AppContext } from "./context.ts";
@@ -41,32 +40,32 @@ const DIGEST_MAX_ITEMS = 10;
  * times: a flagged commitment is not flagged again, and reminder messages are keyed by commitment,
  * due date, stage and recipient. Returns what it did.
  */
-export function runCommitmentSweep(app: AppContext, nowMs: number): { flagged: number; reminded: number } {
-  return inTransaction(app.db, () => {
-    const today = todayOf(app, nowMs);
-    const hours = officeHoursOf(app);
-    let flagged = 0;
-    let reminded = 0;
-    for (const commitment of app.repos.commitments.list({ statuses: OPEN_COMMITMENT_STATUSES })) {
-      if (isNewlyOverdue(commitment, today)) {
-        const { commitment: updated } = change(app, { kind: "system" }, commitment, { kind: "overdue", status: "overdue", percent: commitment.progress, note: null, evidenceUrl: null }, nowMs);
-        notifyOffice(app, updated, `cm:c${commitment.id}:${commitment.dueDate}:overdue`, "overdue", {}, nowMs);
-        flagged++;
-        continue;
+export async function runCommitmentSweep(app: AppContext, nowMs: number): Promise<{ flagged: number; reminded: number }> {
+  return await app.store.withTransaction(async () => {
+      const today = todayOf(app, nowMs);
+      const hours = officeHoursOf(app);
+      let flagged = 0;
+      let reminded = 0;
+      for (const commitment of await app.repos.commitments.list({ statuses: OPEN_COMMITMENT_STATUSES })) {
+        if (isNewlyOverdue(commitment, today)) {
+          const { commitment: updated } = await change(app, { kind: "system" }, commitment, { kind: "overdue", status: "overdue", percent: commitment.progress, note: null, evidenceUrl: null }, nowMs);
+          await notifyOffice(app, updated, `cm:c${commitment.id}:${commitment.dueDate}:overdue`, "overdue", {}, nowMs);
+          flagged++;
+          continue;
+        }
+        if (commitment.status === "overdue") continue;
+        const stage = reachedStage(alertStages(commitment.dueDate, COMMITMENT_REMINDER_BUSINESS_DAYS, hours), nowMs);
+        if (stage?.kind !== "reminder") continue;
+        const days = Math.max(0, app.calendar.businessDaysBetween(today, commitment.dueDate));
+        if (await notifyOffice(app, commitment, `cm:c${commitment.id}:${commitment.dueDate}:${stage.id}`, "reminder", { days }, nowMs) > 0) reminded++;
       }
-      if (commitment.status === "overdue") continue;
-      const stage = reachedStage(alertStages(commitment.dueDate, COMMITMENT_REMINDER_BUSINESS_DAYS, hours), nowMs);
-      if (stage?.kind !== "reminder") continue;
-      const days = Math.max(0, app.calendar.businessDaysBetween(today, commitment.dueDate));
-      if (notifyOffice(app, commitment, `cm:c${commitment.id}:${commitment.dueDate}:${stage.id}`, "reminder", { days }, nowMs) > 0) reminded++;
-    }
-    return { flagged, reminded };
-  });
+      return { flagged, reminded };
+    });
 }
 
-function planSweep(app: AppContext, date: LocalDate, nowMs: number): void {
+async function planSweep(app: AppContext, date: LocalDate, nowMs: number): Promise<void> {
   const runAtMs = localTimeToMs(date, app.profile.officeHours.start, app.profile.timezone);
-  app.repos.jobs.plan({ key: `cm:sweep:${date}`, kind: COMMITMENT_JOB_KINDS.sweep, runAtMs, payload: { date } }, nowMs);
+  await app.repos.jobs.plan({ key: `cm:sweep:${date}`, kind: COMMITMENT_JOB_KINDS.sweep, runAtMs, payload: { date } }, nowMs);
 }
 
 /** The day of the next sweep: today while the office is still open (or not yet), else the next business day. */
@@ -76,12 +75,12 @@ function nextSweepDate(app: AppContext, nowMs: number): LocalDate {
   return app.calendar.isBusinessDay(today) && nowMs < closesAtMs ? today : app.calendar.nextBusinessDay(today);
 }
 
-const runSweepJob: (app: AppContext) => JobHandler = (app) => (_job, nowMs) => {
+const runSweepJob: (app: AppContext) => JobHandler = (app) => async (_job, nowMs) => {
   const hours = officeHoursOf(app);
   // Officials hear about deadlines in office hours; after downtime the sweep waits for the opening.
   if (!isWithinOfficeHours(nowMs, hours)) return { kind: "later", runAtMs: nextOfficeOpeningMs(nowMs, hours) };
-  runCommitmentSweep(app, nowMs);
-  planSweep(app, app.calendar.nextBusinessDay(todayOf(app, nowMs)), nowMs);
+  await runCommitmentSweep(app, nowMs);
+  await planSweep(app, app.calendar.nextBusinessDay(todayOf(app, nowMs)), nowMs);
   return DONE;
 };
 
@@ -97,11 +96,11 @@ function digestAtMs(app: AppContext, month: string): number {
 }
 
 /** Plans the first digest still ahead of `nowMs`: this month's, or next month's. */
-function planNextDigest(app: AppContext, nowMs: number): void {
+async function planNextDigest(app: AppContext, nowMs: number): Promise<void> {
   let month = monthOf(todayOf(app, nowMs));
   if (digestAtMs(app, month) <= nowMs) month = nextMonth(month);
   const payload: DigestPayload = { month };
-  app.repos.jobs.plan({ key: `cm:digest:${month}`, kind: COMMITMENT_JOB_KINDS.digest, runAtMs: digestAtMs(app, month), payload: { ...payload } }, nowMs);
+  await app.repos.jobs.plan({ key: `cm:digest:${month}`, kind: COMMITMENT_JOB_KINDS.digest, runAtMs: digestAtMs(app, month), payload: { ...payload } }, nowMs);
 }
 
 function monthName(month: string, locale: string): string {
@@ -127,37 +126,37 @@ export function digestText(app: AppContext, locale: string, month: string, items
  * the open commitments they follow and those closed since the start of the previous month. Keyed
  * by month and citizen: running it twice sends nothing more. Returns how many were queued.
  */
-export function sendMonthlyDigests(app: AppContext, nowMs: number, month = monthOf(todayOf(app, nowMs))): number {
-  return inTransaction(app.db, () => {
-    const repo = app.repos.commitments;
-    for (const c of repo.openWithEvent()) repo.followFromEvent(c.id, c.eventId!, nowMs);
-    const recentSinceMs = localTimeToMs(`${previousMonth(month)}-01`, "00:00", app.profile.timezone);
-    let queued = 0;
-    for (const r of repo.digestRecipients()) {
-      const items = repo.list({ followedBy: r.citizenId }).filter((c) => isOpen(c.status) || c.updatedAtMs >= recentSinceMs);
-      const text = digestText(app, r.locale, month, items);
-      if (text && sendToCitizen(app, r.citizenId, `cm:digest:${month}:cit${r.citizenId}`, text, nowMs)) queued++;
-    }
-    return queued;
-  });
+export async function sendMonthlyDigests(app: AppContext, nowMs: number, month = monthOf(todayOf(app, nowMs))): Promise<number> {
+  return await app.store.withTransaction(async () => {
+      const repo = app.repos.commitments;
+      for (const c of await repo.openWithEvent()) await repo.followFromEvent(c.id, c.eventId!, nowMs);
+      const recentSinceMs = localTimeToMs(`${previousMonth(month)}-01`, "00:00", app.profile.timezone);
+      let queued = 0;
+      for (const r of await repo.digestRecipients()) {
+        const items = (await repo.list({ followedBy: r.citizenId })).filter((c) => isOpen(c.status) || c.updatedAtMs >= recentSinceMs);
+        const text = digestText(app, r.locale, month, items);
+        if (text && await sendToCitizen(app, r.citizenId, `cm:digest:${month}:cit${r.citizenId}`, text, nowMs)) queued++;
+      }
+      return queued;
+    });
 }
 
-const runDigestJob: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
+const runDigestJob: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
   const { month } = JSON.parse(job.payload) as DigestPayload;
   // A digest of a month already gone (the bot was down) is stale: skip it, the next one follows.
   if (monthOf(todayOf(app, nowMs)) === month) {
     const quietEnd = quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone);
     if (quietEnd !== undefined) return { kind: "later", runAtMs: quietEnd };
-    sendMonthlyDigests(app, nowMs, month);
+    await sendMonthlyDigests(app, nowMs, month);
   }
-  planNextDigest(app, Math.max(nowMs, digestAtMs(app, month)));
+  await planNextDigest(app, Math.max(nowMs, digestAtMs(app, month)));
   return DONE;
 };
 
-const runNotifyJob: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
+const runNotifyJob: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
   const quietEnd = quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone);
   if (quietEnd !== undefined) return { kind: "later", runAtMs: quietEnd };
-  deliverNotice(app, JSON.parse(job.payload) as CommitmentNotice, nowMs);
+  await deliverNotice(app, JSON.parse(job.payload) as CommitmentNotice, nowMs);
   return DONE;
 };
 
@@ -171,9 +170,9 @@ export function commitmentJobHandlers(app: AppContext): Record<string, JobHandle
 }
 
 /** Plans the next sweep and the next digest (idempotent; run at start-up). */
-export function ensureCommitmentJobs(app: AppContext, nowMs = app.clock.nowMs()): void {
-  inTransaction(app.db, () => {
-    planSweep(app, nextSweepDate(app, nowMs), nowMs);
-    planNextDigest(app, nowMs);
-  });
+export async function ensureCommitmentJobs(app: AppContext, nowMs = app.clock.nowMs()): Promise<void> {
+  await app.store.withTransaction(async () => {
+        await planSweep(app, nextSweepDate(app, nowMs), nowMs);
+        await planNextDigest(app, nowMs);
+      });
 }

@@ -48,19 +48,19 @@ export function statusText(app: AppContext, locale: string, status: string): str
   return app.translator.t(locale, `commitments.status.${status}`);
 }
 
-export function eventLabel(app: AppContext, locale: string, eventId: number): string | undefined {
-  const event = app.repos.commitments.event(eventId);
+export async function eventLabel(app: AppContext, locale: string, eventId: number): Promise<string | undefined> {
+  const event = await app.repos.commitments.event(eventId);
   if (!event) return undefined;
   const date = toLocalDate(new Date(event.startsAtMs), app.profile.timezone);
   return render(app, locale, "commitments.event_label", { title: event.title, dateText: formatLongDate(date, locale === "en" ? "en" : "es") });
 }
 
 /** Queues `text` to a citizen on their most recent reachable channel; false if there is none. */
-export function sendToCitizen(app: AppContext, citizenId: number, idempotencyKey: string, text: string, nowMs: number): boolean {
-  const identity = app.repos.citizens.identities(citizenId).find((i) => i.unreachableAtMs === null);
+export async function sendToCitizen(app: AppContext, citizenId: number, idempotencyKey: string, text: string, nowMs: number): Promise<boolean> {
+  const identity = (await app.repos.citizens.identities(citizenId)).find((i) => i.unreachableAtMs === null);
   if (!identity) return false;
   // Bulk priority: a fan-out to many followers must not hold back replies to people chatting now.
-  app.repos.outbox.enqueue({ idempotencyKey, channel: identity.channel, address: identity.address, citizenId, priority: 1, payload: { text } }, nowMs);
+  await app.repos.outbox.enqueue({ idempotencyKey, channel: identity.channel, address: identity.address, citizenId, priority: 1, payload: { text } }, nowMs);
   return true;
 }
 
@@ -69,30 +69,30 @@ function noticeKey(notice: CommitmentNotice): string {
 }
 
 /** Delivers a notice now, or plans it for the end of quiet hours. Call inside the change's transaction. */
-export function announce(app: AppContext, notice: CommitmentNotice, nowMs: number): void {
+export async function announce(app: AppContext, notice: CommitmentNotice, nowMs: number): Promise<void> {
   const quietEnd = quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone);
   if (quietEnd === undefined) {
-    deliverNotice(app, notice, nowMs);
+    await deliverNotice(app, notice, nowMs);
     return;
   }
-  app.repos.jobs.plan({ key: noticeKey(notice), kind: COMMITMENT_JOB_KINDS.notify, runAtMs: quietEnd, payload: { ...notice } }, nowMs);
+  await app.repos.jobs.plan({ key: noticeKey(notice), kind: COMMITMENT_JOB_KINDS.notify, runAtMs: quietEnd, payload: { ...notice } }, nowMs);
 }
 
 /** Writes the outbox rows of a notice; returns how many followers it reached. */
-export function deliverNotice(app: AppContext, notice: CommitmentNotice, nowMs: number): number {
-  return notice.kind === "update" ? deliverUpdate(app, notice.updateId, nowMs) : deliverWelcome(app, notice, nowMs);
+export async function deliverNotice(app: AppContext, notice: CommitmentNotice, nowMs: number): Promise<number> {
+  return notice.kind === "update" ? await deliverUpdate(app, notice.updateId, nowMs) : await deliverWelcome(app, notice, nowMs);
 }
 
-function deliverUpdate(app: AppContext, updateId: number, nowMs: number): number {
+async function deliverUpdate(app: AppContext, updateId: number, nowMs: number): Promise<number> {
   const repo = app.repos.commitments;
-  const update = repo.updateById(updateId);
-  const commitment = update ? repo.byId(update.commitmentId) : undefined;
+  const update = await repo.updateById(updateId);
+  const commitment = update ? await repo.byId(update.commitmentId) : undefined;
   if (!update || !commitment || update.kind === "created") return 0;
   // Attendees who answered the RSVP after the commitment was recorded follow it too.
-  if (commitment.eventId !== null) repo.followFromEvent(commitment.id, commitment.eventId, nowMs);
+  if (commitment.eventId !== null) await repo.followFromEvent(commitment.id, commitment.eventId, nowMs);
   let reached = 0;
-  for (const r of repo.recipients(commitment.id)) {
-    if (sendToCitizen(app, r.citizenId, `cm:u${update.id}:cit${r.citizenId}`, updateText(app, r.locale, commitment, update), nowMs)) reached++;
+  for (const r of await repo.recipients(commitment.id)) {
+    if (await sendToCitizen(app, r.citizenId, `cm:u${update.id}:cit${r.citizenId}`, updateText(app, r.locale, commitment, update), nowMs)) reached++;
   }
   return reached;
 }
@@ -113,21 +113,21 @@ export function updateText(app: AppContext, locale: string, commitment: Commitme
   return `${body}\n\n${render(app, locale, "commitments.notify.footer")}${publicLinkLine(app, locale, "commitment", `/compromisos/${commitment.number}`)}`;
 }
 
-function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kind: "welcome" }>, nowMs: number): number {
+async function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kind: "welcome" }>, nowMs: number): Promise<number> {
   const repo = app.repos.commitments;
-  const commitments = notice.commitmentIds.map((id) => repo.byId(id)).filter((c): c is CommitmentRow => c !== undefined);
+  const commitments = (await Promise.all(notice.commitmentIds.map(async (id) => await repo.byId(id)))).filter((c): c is CommitmentRow => c !== undefined);
   if (commitments.length === 0) return 0;
   const wanted = new Set(notice.citizenIds);
   const numbers = commitments.map((c) => c.number).join(", ");
   let reached = 0;
-  for (const r of repo.recipients(commitments[0]!.id)) {
+  for (const r of await repo.recipients(commitments[0]!.id)) {
     if (!wanted.has(r.citizenId)) continue;
     const text = render(app, r.locale, "commitments.notify.welcome", {
-      eventName: eventLabel(app, r.locale, notice.eventId) ?? "",
+      eventName: await eventLabel(app, r.locale, notice.eventId) ?? "",
       total: commitments.length,
       numbers,
     }) + publicLinkLine(app, r.locale, "event", `/eventos/${notice.eventId}`);
-    if (sendToCitizen(app, r.citizenId, `cm:welcome:c${commitments[0]!.id}:cit${r.citizenId}`, text, nowMs)) reached++;
+    if (await sendToCitizen(app, r.citizenId, `cm:welcome:c${commitments[0]!.id}:cit${r.citizenId}`, text, nowMs)) reached++;
   }
   return reached;
 }
@@ -135,7 +135,7 @@ function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kin
 // ── the responsible office ─────────────────────────────────────────────────────────────────────
 
 /** Queues an office message (`commitments.office.<kind>`) keyed `<keyPrefix>:<target>`; returns how many were queued. */
-export function notifyOffice(app: AppContext, commitment: CommitmentRow, keyPrefix: string, kind: "reminder" | "overdue", vars: Record<string, unknown>, nowMs: number): number {
+export async function notifyOffice(app: AppContext, commitment: CommitmentRow, keyPrefix: string, kind: "reminder" | "overdue", vars: Record<string, unknown>, nowMs: number): Promise<number> {
   const text = render(app, DEFAULT_LOCALE, `commitments.office.${kind}`, {
     number: commitment.number,
     text: quote(commitment.text),
@@ -144,5 +144,5 @@ export function notifyOffice(app: AppContext, commitment: CommitmentRow, keyPref
     percent: commitment.progress,
     ...vars,
   });
-  return sendToTargets(app, officeTargets(app, commitment.officeKey), keyPrefix, text, nowMs);
+  return await sendToTargets(app, await officeTargets(app, commitment.officeKey), keyPrefix, text, nowMs);
 }

@@ -6,18 +6,27 @@ import { createBusinessCalendar, formatLongDate, type BusinessCalendar } from ".
 import type { Router } from "../core/routing/index.ts";
 import { createRouter } from "../core/routing/index.ts";
 import type { Db } from "../db/client.ts";
-import { createRepos, type Repos } from "../db/repositories/index.ts";
+import type { Repos, Store } from "../db/port.ts";
 import { DEFAULT_LOCALE, type Translator } from "../i18n/index.ts";
 
 export interface AppContext {
-  db: Db;
+  /** The SQLite handle, for SQLite-only upkeep (WAL truncation after an erasure); null on PostgreSQL. */
+  db: Db | null;
+  /** The storage: ports and the transaction boundary of each use case. */
+  store: Store;
+  /** The store's ports (`store.repos`). */
   repos: Repos;
   clock: Clock;
   profile: Profile;
   translator: Translator;
   calendar: BusinessCalendar;
   /** The routing model, built on first use with the corrections learned so far. */
-  readonly router: Router;
+  router(): Promise<Router>;
+  /**
+   * Every office's name by key, including offices no longer in the profile (kept for their history).
+   * Read once at start: office names change only when the profile is synced, at start.
+   */
+  officeNames: ReadonlyMap<string, string>;
   /** Variables every text may use: the entity's name, the notice fields, the legal terms. */
   textGlobals: Record<string, unknown>;
   /** The public pages' base address without a trailing slash (RINDE_PUBLIC_URL), or null: then chats carry no links. */
@@ -26,7 +35,7 @@ export interface AppContext {
    * Teaches the router the reassignments recorded since the last call, including those made by
    * another process (the CLI), so corrections apply without a restart. Cheap: one indexed query.
    */
-  learnNewCorrections(): void;
+  learnNewCorrections(): Promise<void>;
   /**
    * Officials with an e-mail also get the office's notices by e-mail (issue 14). Set by the
    * composition root when an SMTP server is configured (RINDE_SMTP_URL); off otherwise.
@@ -37,40 +46,43 @@ export interface AppContext {
 /** Builds the routing model; tests pass one that shares the trained model between runtimes. */
 export type RouterFactory = typeof createRouter;
 
-export function createAppContext(input: { db: Db; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string; routerFactory?: RouterFactory }): AppContext {
-  const { db, clock, profile, translator } = input;
+export async function createAppContext(input: { store: Store; db?: Db | null; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string; routerFactory?: RouterFactory }): Promise<AppContext> {
+  const { store, clock, profile, translator } = input;
   const buildRouter = input.routerFactory ?? createRouter;
-  const repos = createRepos(db);
-  repos.offices.syncFromProfile(profile.offices, clock.nowMs());
+  const repos = store.repos;
+  await repos.offices.syncFromProfile(profile.offices, clock.nowMs());
+  const officeNames = new Map((await repos.offices.list()).map((o) => [o.key, o.name] as const));
   const officeKeys = new Set(profile.offices.map((o) => o.key));
   // Built on first use (about half a second): the CLI rarely routes, the bot does at its first question.
   let router: Router | undefined;
   let lastEventId = 0;
-  const learnNewCorrections = () => {
-    for (const correction of repos.questions.reassignmentsSince(lastEventId)) {
+  const learnNewCorrections = async () => {
+    for (const correction of await repos.questions.reassignmentsSince(lastEventId)) {
       lastEventId = correction.eventId;
       if (officeKeys.has(correction.officeKey)) router!.learn(correction);
     }
   };
   return {
-    db,
+    db: input.db ?? null,
+    store,
     repos,
     clock,
     profile,
     translator,
+    officeNames,
     calendar: createBusinessCalendar({ localNonWorkingDays: profile.nonWorkingDays }),
-    get router(): Router {
+    async router(): Promise<Router> {
       if (!router) {
-        const corrections = repos.questions.reassignmentsSince(0);
+        const corrections = await repos.questions.reassignmentsSince(0);
         lastEventId = corrections.at(-1)?.eventId ?? 0;
-        router = buildRouter({ offices: profile.offices, learned: corrections.filter((c) => officeKeys.has(c.officeKey)) });
+        router ??= buildRouter({ offices: profile.offices, learned: corrections.filter((c) => officeKeys.has(c.officeKey)) });
       }
       return router;
     },
     textGlobals: textGlobalsOf(profile),
     publicUrl: input.publicUrl ? input.publicUrl.replace(/\/+$/, "") : null,
-    learnNewCorrections() {
-      if (router) learnNewCorrections();
+    async learnNewCorrections() {
+      if (router) await learnNewCorrections();
     },
   };
 }
@@ -104,7 +116,7 @@ export function staffText(app: AppContext, key: string, vars: Record<string, unk
 }
 
 export function officeName(app: AppContext, officeKey: string): string {
-  return app.profile.offices.find((o) => o.key === officeKey)?.name ?? app.repos.offices.get(officeKey)?.name ?? officeKey;
+  return app.profile.offices.find((o) => o.key === officeKey)?.name ?? app.officeNames.get(officeKey) ?? officeKey;
 }
 
 /**

@@ -64,22 +64,22 @@ export function alertKey(questionId: number, dueDate: string, stageId: string): 
 }
 
 /** Plans the next alert of an open question after `nowMs`, if any is left. Idempotent. */
-export function planNextAlert(app: AppContext, question: Pick<QuestionRow, "id" | "dueDate">, nowMs: number): void {
+export async function planNextAlert(app: AppContext, question: Pick<QuestionRow, "id" | "dueDate">, nowMs: number): Promise<void> {
   const stage = nextStage(alertStagesOf(app, question.dueDate), nowMs);
   if (!stage) return;
   const payload: AlertPayload = { questionId: question.id, dueDate: question.dueDate, stage: stage.id };
-  app.repos.jobs.plan({ key: alertKey(question.id, question.dueDate, stage.id), kind: DEADLINE_JOB_KINDS.alert, runAtMs: stage.atMs, payload: { ...payload }, questionId: question.id }, nowMs);
+  await app.repos.jobs.plan({ key: alertKey(question.id, question.dueDate, stage.id), kind: DEADLINE_JOB_KINDS.alert, runAtMs: stage.atMs, payload: { ...payload }, questionId: question.id }, nowMs);
 }
 
 /** Replaces a question's pending alert after its due date changed (extension, restart, recompute). */
-export function replanAlerts(app: AppContext, question: Pick<QuestionRow, "id" | "dueDate">, nowMs: number): void {
-  app.repos.jobs.cancelForQuestion(question.id, [DEADLINE_JOB_KINDS.alert], nowMs);
-  planNextAlert(app, question, nowMs);
+export async function replanAlerts(app: AppContext, question: Pick<QuestionRow, "id" | "dueDate">, nowMs: number): Promise<void> {
+  await app.repos.jobs.cancelForQuestion(question.id, [DEADLINE_JOB_KINDS.alert], nowMs);
+  await planNextAlert(app, question, nowMs);
 }
 
 /** Cancels a question's pending deadline jobs (answered, paused, withdrawn). */
-export function cancelDeadlineJobs(app: AppContext, questionId: number, nowMs: number, kinds: readonly string[] = [DEADLINE_JOB_KINDS.alert, DEADLINE_JOB_KINDS.withdrawal]): void {
-  app.repos.jobs.cancelForQuestion(questionId, kinds, nowMs);
+export async function cancelDeadlineJobs(app: AppContext, questionId: number, nowMs: number, kinds: readonly string[] = [DEADLINE_JOB_KINDS.alert, DEADLINE_JOB_KINDS.withdrawal]): Promise<void> {
+  await app.repos.jobs.cancelForQuestion(questionId, kinds, nowMs);
 }
 
 /**
@@ -88,10 +88,10 @@ export function cancelDeadlineJobs(app: AppContext, questionId: number, nowMs: n
  * extended to the next business day when that day is not one; the petition is closed at office
  * opening of the day after.
  */
-export function planWithdrawal(app: AppContext, questionId: number, requestEventId: number, requestedAtMs: number): void {
+export async function planWithdrawal(app: AppContext, questionId: number, requestEventId: number, requestedAtMs: number): Promise<void> {
   const requestedOn = toLocalDate(new Date(requestedAtMs), app.profile.timezone);
   const lastDay = monthTermEnd(requestedOn, 1, app.calendar);
   const runAtMs = localTimeToMs(addCalendarDays(lastDay, 1), app.profile.officeHours.start, app.profile.timezone);
   const payload: WithdrawalPayload = { questionId, requestEventId, lastDay };
-  app.repos.jobs.plan({ key: `deadline:withdrawal:q${questionId}:e${requestEventId}`, kind: DEADLINE_JOB_KINDS.withdrawal, runAtMs, payload: { ...payload }, questionId }, requestedAtMs);
+  await app.repos.jobs.plan({ key: `deadline:withdrawal:q${questionId}:e${requestEventId}`, kind: DEADLINE_JOB_KINDS.withdrawal, runAtMs, payload: { ...payload }, questionId }, requestedAtMs);
 }

@@ -9,7 +9,6 @@ import { createHash } from "node:crypto";
 import { toLocalDate, type LocalDate } from "../core/calendar/index.ts";
 import { holidayLawCitations, NATIONAL_CALENDAR_VERSION } from "../core/calendar/holiday-laws.ts";
 import { isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, reachedStage, type AlertStage } from "../core/deadline-schedule.ts";
-import { inTransaction } from "../db/client.ts";
 import type { JobRow } from "../db/repositories/jobs.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import type { JobHandler, JobOutcome } from "../delivery/scheduler.ts";
@@ -44,9 +43,9 @@ function today(app: AppContext, nowMs: number): LocalDate {
 }
 
 /** Escalation: the office's heads and internal control (control interno), in their private chats. */
-function escalationTargets(app: AppContext, officeKey: string): NoticeTarget[] {
-  const officials = app.repos.officials
-    .list()
+async function escalationTargets(app: AppContext, officeKey: string): Promise<NoticeTarget[]> {
+  const officials = (await app.repos.officials
+      .list())
     .filter((o) => o.channel && o.address && ((o.role === "head" && o.officeKey === officeKey) || o.role === "internal_control"));
   return uniqueTargets(officials.map((o) => ({ channel: o.channel!, address: o.address!, id: `official-${o.id}` })));
 }
@@ -59,28 +58,28 @@ function reminderText(app: AppContext, question: QuestionRow, nowMs: number): st
   return render(app, DEFAULT_LOCALE, key, { reference: question.reference, officeName: officeName(app, question.officeKey), dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE), days });
 }
 
-function sendAlert(app: AppContext, question: QuestionRow, stage: AlertStage, nowMs: number): void {
+async function sendAlert(app: AppContext, question: QuestionRow, stage: AlertStage, nowMs: number): Promise<void> {
   const key = alertKey(question.id, question.dueDate, stage.id);
   if (stage.kind === "reminder") {
-    sendToTargets(app, officeTargets(app, question.officeKey), key, reminderText(app, question, nowMs), nowMs);
+    await sendToTargets(app, await officeTargets(app, question.officeKey), key, reminderText(app, question, nowMs), nowMs);
     return;
   }
   const text = render(app, DEFAULT_LOCALE, "deadlines.escalation", { reference: question.reference, officeName: officeName(app, question.officeKey), dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE) });
-  const notified = sendToTargets(app, escalationTargets(app, question.officeKey), key, text, nowMs);
-  app.repos.questions.addEvent(question.id, "escalated", "system", nowMs, { dueDate: question.dueDate, notified });
+  const notified = await sendToTargets(app, await escalationTargets(app, question.officeKey), key, text, nowMs);
+  await app.repos.questions.addEvent(question.id, "escalated", "system", nowMs, { dueDate: question.dueDate, notified });
 }
 
 /** `deadline.alert`: the most urgent stage reached now (one message even after downtime), then the next. */
-const runAlert: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
+const runAlert: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
   const payload = JSON.parse(job.payload) as AlertPayload;
-  const question = app.repos.questions.byId(payload.questionId);
+  const question = await app.repos.questions.byId(payload.questionId);
   // Answered, paused, withdrawn or re-dated since planning: a newer job (if any) took over.
   if (!question || question.status !== "open" || question.dueDate !== payload.dueDate) return DONE;
   const hours = officeHoursOf(app);
   if (!isWithinOfficeHours(nowMs, hours)) return { kind: "later", runAtMs: nextOfficeOpeningMs(nowMs, hours) };
   const stage = reachedStage(alertStagesOf(app, question.dueDate), nowMs);
-  if (stage) sendAlert(app, question, stage, nowMs);
-  planNextAlert(app, question, nowMs);
+  if (stage) await sendAlert(app, question, stage, nowMs);
+  await planNextAlert(app, question, nowMs);
   return DONE;
 };
 
@@ -97,24 +96,24 @@ function nextDigestDate(app: AppContext, nowMs: number, after?: LocalDate): Loca
   return date;
 }
 
-function planDigest(app: AppContext, officeKey: string, date: LocalDate, nowMs: number): void {
+async function planDigest(app: AppContext, officeKey: string, date: LocalDate, nowMs: number): Promise<void> {
   const payload: DigestPayload = { officeKey, date };
   const runAtMs = localTimeToMs(date, app.profile.reminders.digestTime, app.profile.timezone);
-  app.repos.jobs.plan({ key: `deadline:digest:${officeKey}:${date}`, kind: DEADLINE_JOB_KINDS.digest, runAtMs, payload: { ...payload } }, nowMs);
+  await app.repos.jobs.plan({ key: `deadline:digest:${officeKey}:${date}`, kind: DEADLINE_JOB_KINDS.digest, runAtMs, payload: { ...payload } }, nowMs);
 }
 
 /** Plans the next digest of every active office (idempotent; run at start-up). */
-export function ensureDigests(app: AppContext, nowMs: number): void {
-  for (const office of app.repos.offices.list()) if (office.active) planDigest(app, office.key, nextDigestDate(app, nowMs), nowMs);
+export async function ensureDigests(app: AppContext, nowMs: number): Promise<void> {
+  for (const office of await app.repos.offices.list()) if (office.active) await planDigest(app, office.key, nextDigestDate(app, nowMs), nowMs);
 }
 
 /** The digest text for an office on `date`, or undefined when nothing is due soon or overdue. */
-export function digestText(app: AppContext, officeKey: string, date: LocalDate): string | undefined {
+export async function digestText(app: AppContext, officeKey: string, date: LocalDate): Promise<string | undefined> {
   const through = app.calendar.addBusinessDays(date, app.profile.dueSoonBusinessDays);
-  const counts = app.repos.questions.countDue(officeKey, date, through);
+  const counts = await app.repos.questions.countDue(officeKey, date, through);
   if (counts.overdue + counts.dueSoon === 0) return undefined;
   const t = (key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
-  const items = app.repos.questions.dueThrough(officeKey, through, DIGEST_MAX_ITEMS);
+  const items = await app.repos.questions.dueThrough(officeKey, through, DIGEST_MAX_ITEMS);
   const line = (q: QuestionRow) => t(q.dueDate < date ? "deadlines.digest.item_overdue" : "deadlines.digest.item", { reference: q.reference, dueDateText: dueDateText(q.dueDate, DEFAULT_LOCALE) });
   const overdue = items.filter((q) => q.dueDate < date).map(line);
   const soon = items.filter((q) => q.dueDate >= date).map(line);
@@ -127,39 +126,39 @@ export function digestText(app: AppContext, officeKey: string, date: LocalDate):
 }
 
 /** `deadline.digest`: one office's due-soon and overdue questions, once per business day. */
-const runDigest: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
+const runDigest: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
   const { officeKey, date } = JSON.parse(job.payload) as DigestPayload;
-  if (!app.repos.offices.get(officeKey)?.active) return DONE;
+  if (!(await app.repos.offices.get(officeKey))?.active) return DONE;
   const hours = officeHoursOf(app);
   const isToday = date === today(app, nowMs);
   if (isToday && !isWithinOfficeHours(nowMs, hours)) return { kind: "later", runAtMs: nextOfficeOpeningMs(nowMs, hours) };
   // A digest of a past day (the bot was down then) is stale: not sent; the next one is planned.
   if (isToday) {
-    const text = digestText(app, officeKey, date);
-    if (text) sendToTargets(app, officeTargets(app, officeKey), `deadline:digest:${officeKey}:${date}`, text, nowMs);
+    const text = await digestText(app, officeKey, date);
+    if (text) await sendToTargets(app, await officeTargets(app, officeKey), `deadline:digest:${officeKey}:${date}`, text, nowMs);
   }
-  planDigest(app, officeKey, nextDigestDate(app, nowMs, date), nowMs);
+  await planDigest(app, officeKey, nextDigestDate(app, nowMs, date), nowMs);
   return DONE;
 };
 
 // ── incomplete petitions ───────────────────────────────────────────────────────────────────────
 
 /** `question.withdrawal`: a month passed without the requested information (Ley 1755, art. 17). */
-const runWithdrawal: (app: AppContext) => JobHandler = (app) => (job: JobRow, nowMs) => {
+const runWithdrawal: (app: AppContext) => JobHandler = (app) => async (job: JobRow, nowMs) => {
   const payload = JSON.parse(job.payload) as WithdrawalPayload;
-  const question = app.repos.questions.byId(payload.questionId);
+  const question = await app.repos.questions.byId(payload.questionId);
   if (question?.status !== "info_requested") return DONE;
   // Only the request this job was planned for: a later request has its own month.
-  if (app.repos.questions.lastEvent(question.id, "info_requested")?.id !== payload.requestEventId) return DONE;
-  app.repos.questions.update(question.id, { status: "withdrawn", updatedAtMs: nowMs });
-  app.repos.questions.addEvent(question.id, "withdrawn", "system", nowMs, { rule: "Ley 1755 de 2015, art. 17", lastDay: payload.lastDay });
-  cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
-  notifyCitizen(app, question, `q:${question.id}:withdrawn:e${payload.requestEventId}`, "deadlines.notify.withdrawn", { lastDayText: dueDateText(payload.lastDay, localeOf(app, question)) }, { legal: true });
+  if ((await app.repos.questions.lastEvent(question.id, "info_requested"))?.id !== payload.requestEventId) return DONE;
+  await app.repos.questions.update(question.id, { status: "withdrawn", updatedAtMs: nowMs });
+  await app.repos.questions.addEvent(question.id, "withdrawn", "system", nowMs, { rule: "Ley 1755 de 2015, art. 17", lastDay: payload.lastDay });
+  await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
+  await notifyCitizen(app, question, `q:${question.id}:withdrawn:e${payload.requestEventId}`, "deadlines.notify.withdrawn", { lastDayText: dueDateText(payload.lastDay, await localeOf(app, question)) }, { legal: true });
   return DONE;
 };
 
-function localeOf(app: AppContext, question: QuestionRow): string {
-  return app.repos.citizens.get(question.citizenId)?.locale ?? DEFAULT_LOCALE;
+async function localeOf(app: AppContext, question: QuestionRow): Promise<string> {
+  return (await app.repos.citizens.get(question.citizenId))?.locale ?? DEFAULT_LOCALE;
 }
 
 /** The scheduler handlers of this module, by job kind. */
@@ -174,14 +173,14 @@ export function deadlineJobHandlers(app: AppContext): Record<string, JobHandler>
 // ── calendar changes ───────────────────────────────────────────────────────────────────────────
 
 /** The instant the question's current term started (filing, or the citizen's answer to an info request). */
-export function termStartMs(app: AppContext, question: QuestionRow): number {
-  return question.termStartedAtMs ?? app.repos.questions.lastEvent(question.id, "info_provided")?.atMs ?? question.filedAtMs;
+export async function termStartMs(app: AppContext, question: QuestionRow): Promise<number> {
+  return question.termStartedAtMs ?? (await app.repos.questions.lastEvent(question.id, "info_provided"))?.atMs ?? question.filedAtMs;
 }
 
 /** The due date the current calendar gives an open question (an extension keeps its chosen day). */
-export function expectedDueDate(app: AppContext, question: QuestionRow): LocalDate {
+export async function expectedDueDate(app: AppContext, question: QuestionRow): Promise<LocalDate> {
   if (question.extendedTo) return app.calendar.isBusinessDay(question.extendedTo) ? question.extendedTo : app.calendar.nextBusinessDay(question.extendedTo);
-  return dueDateFrom(app, termStartMs(app, question), question.termBusinessDays).dueDate;
+  return dueDateFrom(app, await termStartMs(app, question), question.termBusinessDays).dueDate;
 }
 
 /**
@@ -214,27 +213,27 @@ export interface CalendarChange {
  * the entity's new non-working day). Paused questions get their due date when the term restarts.
  * Also plans the jobs of questions filed before jobs existed. Idempotent.
  */
-export function recomputeDueDates(app: AppContext, nowMs: number, change: CalendarChange = { newLaws: [] }): { checked: number; changed: number } {
+export async function recomputeDueDates(app: AppContext, nowMs: number, change: CalendarChange = { newLaws: [] }): Promise<{ checked: number; changed: number }> {
   const law = change.newLaws.join(", ");
   let changed = 0;
-  const open = app.repos.questions.list({ status: "open" });
+  const open = await app.repos.questions.list({ status: "open" });
   for (const question of open) {
-    const dueDate = expectedDueDate(app, question);
+    const dueDate = await expectedDueDate(app, question);
     if (dueDate === question.dueDate) {
-      planNextAlert(app, question, nowMs);
+      await planNextAlert(app, question, nowMs);
       continue;
     }
     changed++;
-    app.repos.questions.update(question.id, { dueDate, ...(question.extendedTo ? { extendedTo: dueDate } : {}), updatedAtMs: nowMs });
-    app.repos.questions.addEvent(question.id, "due_date_recomputed", "system", nowMs, { from: question.dueDate, to: dueDate, reason: "calendar_changed", ...(law ? { law, calendarVersion: NATIONAL_CALENDAR_VERSION } : {}) });
-    const updated = app.repos.questions.byId(question.id)!;
+    await app.repos.questions.update(question.id, { dueDate, ...(question.extendedTo ? { extendedTo: dueDate } : {}), updatedAtMs: nowMs });
+    await app.repos.questions.addEvent(question.id, "due_date_recomputed", "system", nowMs, { from: question.dueDate, to: dueDate, reason: "calendar_changed", ...(law ? { law, calendarVersion: NATIONAL_CALENDAR_VERSION } : {}) });
+    const updated = (await app.repos.questions.byId(question.id))!;
     const textKey = law ? "deadlines.notify.recomputed_law" : "deadlines.notify.recomputed";
-    if (dueDate > question.dueDate) notifyCitizen(app, updated, `q:${question.id}:recomputed:${dueDate}`, textKey, { law, previousDueDateText: dueDateText(question.dueDate, localeOf(app, question)) });
-    replanAlerts(app, updated, nowMs);
+    if (dueDate > question.dueDate) await notifyCitizen(app, updated, `q:${question.id}:recomputed:${dueDate}`, textKey, { law, previousDueDateText: dueDateText(question.dueDate, await localeOf(app, question)) });
+    await replanAlerts(app, updated, nowMs);
   }
-  for (const question of app.repos.questions.list({ status: "info_requested" })) {
-    const request = app.repos.questions.lastEvent(question.id, "info_requested");
-    if (request) planWithdrawal(app, question.id, request.id, request.atMs);
+  for (const question of await app.repos.questions.list({ status: "info_requested" })) {
+    const request = await app.repos.questions.lastEvent(question.id, "info_requested");
+    if (request) await planWithdrawal(app, question.id, request.id, request.atMs);
   }
   return { checked: open.length, changed };
 }
@@ -245,19 +244,19 @@ export function recomputeDueDates(app: AppContext, nowMs: number, change: Calend
  * profile added a local non-working day, or an upgrade brought a holiday law: NATIONAL_CALENDAR_VERSION),
  * and plan every office's next digest.
  */
-export function prepareDeadlines(app: AppContext): { recomputed: boolean; changed: number } {
-  return inTransaction(app.db, () => {
-    const nowMs = app.clock.nowMs();
-    const fingerprint = calendarFingerprint(app, nowMs);
-    let result = { recomputed: false, changed: 0 };
-    const laws = holidayLawCitations();
-    if (app.repos.appState.get(CALENDAR_FINGERPRINT_KEY) !== fingerprint) {
-      const known = new Set(JSON.parse(app.repos.appState.get(CALENDAR_LAWS_KEY) ?? "[]") as string[]);
-      result = { recomputed: true, changed: recomputeDueDates(app, nowMs, { newLaws: laws.filter((l) => !known.has(l)) }).changed };
-      app.repos.appState.set(CALENDAR_FINGERPRINT_KEY, fingerprint, nowMs);
-    }
-    app.repos.appState.set(CALENDAR_LAWS_KEY, JSON.stringify(laws), nowMs);
-    ensureDigests(app, nowMs);
-    return result;
-  });
+export async function prepareDeadlines(app: AppContext): Promise<{ recomputed: boolean; changed: number }> {
+  return await app.store.withTransaction(async () => {
+      const nowMs = app.clock.nowMs();
+      const fingerprint = calendarFingerprint(app, nowMs);
+      let result = { recomputed: false, changed: 0 };
+      const laws = holidayLawCitations();
+      if (await app.repos.appState.get(CALENDAR_FINGERPRINT_KEY) !== fingerprint) {
+        const known = new Set(JSON.parse(await app.repos.appState.get(CALENDAR_LAWS_KEY) ?? "[]") as string[]);
+        result = { recomputed: true, changed: (await recomputeDueDates(app, nowMs, { newLaws: laws.filter((l) => !known.has(l)) })).changed };
+        await app.repos.appState.set(CALENDAR_FINGERPRINT_KEY, fingerprint, nowMs);
+      }
+      await app.repos.appState.set(CALENDAR_LAWS_KEY, JSON.stringify(laws), nowMs);
+      await ensureDigests(app, nowMs);
+      return result;
+    });
 }

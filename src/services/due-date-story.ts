@@ -47,8 +47,8 @@ function pausesOf(history: readonly QuestionEventRow[]): DueDatePause[] {
   return pauses;
 }
 
-export function dueDateStory(app: AppContext, question: QuestionRow, history: readonly QuestionEventRow[]): DueDateStory {
-  const startMs = termStartMs(app, question);
+export async function dueDateStory(app: AppContext, question: QuestionRow, history: readonly QuestionEventRow[]): Promise<DueDateStory> {
+  const startMs = await termStartMs(app, question);
   // An extension of an earlier term (before the citizen completed the petition) no longer applies.
   const extended = history.filter((e) => e.kind === "extended" && e.atMs >= startMs).at(-1);
   const extendedData = extended ? dataOf(extended) : undefined;
@@ -58,7 +58,7 @@ export function dueDateStory(app: AppContext, question: QuestionRow, history: re
     pauses: pausesOf(history),
     extension: extended && extendedData ? { at: iso(extended.atMs), actor: extended.actor, from: extendedData.from!, to: extendedData.to!, reason: extendedData.reason! } : null,
     recomputations: history.filter((e) => e.kind === "due_date_recomputed").map((e) => ({ at: iso(e.atMs), from: dataOf(e).from!, to: dataOf(e).to! })),
-    extensionLimit: extensionLimitOf(app, question),
+    extensionLimit: await extensionLimitOf(app, question),
     dueDate: question.dueDate,
   };
 }

@@ -13,8 +13,8 @@ import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { officeTargets, sendToTargets } from "./office-targets.ts";
 
 /** Whether the question's citizen erased their data: nothing can be delivered to them any more. */
-export function citizenErased(app: AppContext, question: Pick<QuestionRow, "citizenId">): boolean {
-  const citizen = app.repos.citizens.get(question.citizenId);
+export async function citizenErased(app: AppContext, question: Pick<QuestionRow, "citizenId">): Promise<boolean> {
+  const citizen = await app.repos.citizens.get(question.citizenId);
   return citizen !== undefined && citizen.deletedAtMs !== null;
 }
 
@@ -23,11 +23,11 @@ export function citizenErased(app: AppContext, question: Pick<QuestionRow, "citi
  * that the term still runs but the answer cannot be delivered by chat. Call in the erasure's
  * transaction, after the data is erased (the notice carries no personal data).
  */
-export function noticeErasureToOffices(app: AppContext, openQuestions: readonly QuestionRow[], nowMs: number): void {
+export async function noticeErasureToOffices(app: AppContext, openQuestions: readonly QuestionRow[], nowMs: number): Promise<void> {
   for (const question of openQuestions) {
-    app.repos.questions.addEvent(question.id, "contact_erased", "system", nowMs, {});
+    await app.repos.questions.addEvent(question.id, "contact_erased", "system", nowMs, {});
     const text = staffText(app, "erased_citizen.office_notice", { reference: question.reference, dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE) });
-    sendToTargets(app, officeTargets(app, question.officeKey), `q:${question.id}:contact_erased`, text, nowMs);
+    await sendToTargets(app, await officeTargets(app, question.officeKey), `q:${question.id}:contact_erased`, text, nowMs);
   }
 }
 

@@ -44,38 +44,38 @@ interface ProgressPayload {
 }
 
 /** Plans the day-before and hour-before reminders still ahead. Idempotent for the same start. */
-export function planEventReminders(app: AppContext, event: Pick<EventRecord, "id" | "startsAtMs">, nowMs: number): void {
+export async function planEventReminders(app: AppContext, event: Pick<EventRecord, "id" | "startsAtMs">, nowMs: number): Promise<void> {
   for (const reminder of REMINDERS) {
     const runAtMs = event.startsAtMs - reminder.beforeMs;
     if (runAtMs <= nowMs) continue;
     const payload: ReminderPayload = { eventId: event.id, startsAtMs: event.startsAtMs, stage: reminder.stage };
-    app.repos.jobs.plan({ key: `event-reminder:${event.id}:${event.startsAtMs}:${reminder.stage}`, kind: EVENT_JOB_KINDS.reminder, runAtMs, payload: { ...payload } }, nowMs);
+    await app.repos.jobs.plan({ key: `event-reminder:${event.id}:${event.startsAtMs}:${reminder.stage}`, kind: EVENT_JOB_KINDS.reminder, runAtMs, payload: { ...payload } }, nowMs);
   }
 }
 
 /** Plans the progress reports of an announcement sent from a staff chat. */
-export function planProgressReports(app: AppContext, announcementId: number, chat: { channel: string; address: string }, nowMs: number): void {
+export async function planProgressReports(app: AppContext, announcementId: number, chat: { channel: string; address: string }, nowMs: number): Promise<void> {
   const payload: ProgressPayload = { announcementId, ...chat };
-  app.repos.jobs.plan({ key: `ann-progress:${announcementId}`, kind: EVENT_JOB_KINDS.progress, runAtMs: nowMs + PROGRESS_INTERVAL_MS, payload: { ...payload } }, nowMs);
+  await app.repos.jobs.plan({ key: `ann-progress:${announcementId}`, kind: EVENT_JOB_KINDS.progress, runAtMs: nowMs + PROGRESS_INTERVAL_MS, payload: { ...payload } }, nowMs);
 }
 
 const DONE: JobOutcome = { kind: "done" };
 
-function runReminder(app: AppContext, job: JobRow, nowMs: number): JobOutcome {
+async function runReminder(app: AppContext, job: JobRow, nowMs: number): Promise<JobOutcome> {
   const payload = JSON.parse(job.payload) as ReminderPayload;
-  const event = app.repos.events.get(payload.eventId);
+  const event = await app.repos.events.get(payload.eventId);
   // Moved (a newer reminder exists), cancelled, or already started (after downtime): nothing to say.
   if (!event || event.startsAtMs !== payload.startsAtMs || event.status === "cancelled" || event.status === "held" || nowMs >= event.startsAtMs) return DONE;
   // After downtime the day-before reminder is stale once the hour-before one is due: send only that one.
   if (payload.stage === "day" && nowMs >= event.startsAtMs - HOUR_MS) return DONE;
   const reminder = REMINDERS.find((r) => r.stage === payload.stage)!;
-  createSystemAnnouncement(app, { purpose: reminder.purpose, eventId: event.id, segment: { kind: "rsvps", eventId: event.id, answer: "yes" } });
+  await createSystemAnnouncement(app, { purpose: reminder.purpose, eventId: event.id, segment: { kind: "rsvps", eventId: event.id, answer: "yes" } });
   return DONE;
 }
 
-function runRelease(app: AppContext, job: JobRow, nowMs: number): JobOutcome {
+async function runRelease(app: AppContext, job: JobRow, nowMs: number): Promise<JobOutcome> {
   const { announcementId } = JSON.parse(job.payload) as { announcementId: number };
-  releaseAnnouncement(app, announcementId, nowMs);
+  await releaseAnnouncement(app, announcementId, nowMs);
   return DONE;
 }
 
@@ -87,19 +87,19 @@ function progressText(app: AppContext, announcementId: number, progress: Progres
  * Reports at each quarter of the recipients settled, and once when nothing is left queued. Each
  * report's key names its quarter, so looking again never repeats one.
  */
-function runProgress(app: AppContext, job: JobRow, nowMs: number): JobOutcome {
+async function runProgress(app: AppContext, job: JobRow, nowMs: number): Promise<JobOutcome> {
   const payload = JSON.parse(job.payload) as ProgressPayload;
-  const announcement = app.repos.announcements.get(payload.announcementId);
+  const announcement = await app.repos.announcements.get(payload.announcementId);
   if (!announcement || announcement.status === "cancelled") return DONE;
   if (announcement.status === "scheduled") return { kind: "later", runAtMs: Math.max(nowMs, announcement.scheduledAtMs) + PROGRESS_INTERVAL_MS };
-  const progress = announcementProgress(app, payload.announcementId);
+  const progress = await announcementProgress(app, payload.announcementId);
   // Rows for a channel no bot runs would stay queued: stop reporting after a day.
   if (progress.queued > 0 && nowMs - (announcement.releasedAtMs ?? nowMs) > PROGRESS_MAX_MS) return DONE;
   const final = progress.queued === 0;
   const quarter = progress.total === 0 ? 4 : Math.floor(((progress.total - progress.queued) * 4) / progress.total);
   if (final || quarter > 0) {
     const key = `ann-progress:${payload.announcementId}:${final ? "done" : `q${quarter}`}`;
-    app.repos.outbox.enqueue({ idempotencyKey: key, channel: payload.channel, address: payload.address, payload: { text: progressText(app, payload.announcementId, progress, final) } }, nowMs);
+    await app.repos.outbox.enqueue({ idempotencyKey: key, channel: payload.channel, address: payload.address, payload: { text: progressText(app, payload.announcementId, progress, final) } }, nowMs);
   }
   return final ? DONE : { kind: "later", runAtMs: nowMs + PROGRESS_INTERVAL_MS };
 }
@@ -115,8 +115,8 @@ export function progressBar(progress: Progress, width = 20): string {
 /** The scheduler's handlers for events and announcements (wired in src/main.ts). */
 export function eventJobHandlers(app: AppContext): Record<string, JobHandler> {
   return {
-    [EVENT_JOB_KINDS.release]: (job, nowMs) => runRelease(app, job, nowMs),
-    [EVENT_JOB_KINDS.reminder]: (job, nowMs) => runReminder(app, job, nowMs),
-    [EVENT_JOB_KINDS.progress]: (job, nowMs) => runProgress(app, job, nowMs),
+    [EVENT_JOB_KINDS.release]: async (job, nowMs) => await runRelease(app, job, nowMs),
+    [EVENT_JOB_KINDS.reminder]: async (job, nowMs) => await runReminder(app, job, nowMs),
+    [EVENT_JOB_KINDS.progress]: async (job, nowMs) => await runProgress(app, job, nowMs),
   };
 }

@@ -9,7 +9,6 @@ import { actorLabel, type Actor } from "../core/authorization.ts";
 import { toLocalDate } from "../core/calendar/index.ts";
 import { canReviewEventQuestions } from "../core/events.ts";
 import { parseReference } from "../core/reference.ts";
-import { inTransaction } from "../db/client.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { EventRecord } from "../db/repositories/events.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
@@ -25,12 +24,12 @@ export const ANSWERED_AT_EVENT = "answered_at_event";
 export type EventQuestionError = "event_not_found" | "event_closed" | "event_not_started" | "not_allowed" | "not_for_event" | QuestionError;
 
 /** Files a citizen's question for an upcoming event. Call inside the inbound transaction. */
-export function fileEventQuestion(app: AppContext, citizen: CitizenContext, channel: string, eventId: number, text: string): { ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError } {
-  const event = app.repos.events.get(eventId);
+export async function fileEventQuestion(app: AppContext, citizen: CitizenContext, channel: string, eventId: number, text: string): Promise<{ ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError }> {
+  const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: "event_not_found" };
   if (!isUpcoming(event, app.clock.nowMs())) return { ok: false, error: "event_closed" };
-  const officeKey = event.officeKey ?? app.router.route(text, 1)[0]?.officeKey ?? app.profile.routing.fallbackOffice ?? app.profile.offices[0]!.key;
-  const filed = fileQuestion(app, { citizenId: citizen.citizenId, channel, text, officeKey, requestType: "dialogue", eventId, termFromMs: event.endsAtMs });
+  const officeKey = event.officeKey ?? (await app.router()).route(text, 1)[0]?.officeKey ?? app.profile.routing.fallbackOffice ?? app.profile.offices[0]!.key;
+  const filed = await fileQuestion(app, { citizenId: citizen.citizenId, channel, text, officeKey, requestType: "dialogue", eventId, termFromMs: event.endsAtMs });
   return filed.ok ? { ok: true, question: filed.question } : { ok: false, error: filed.error };
 }
 
@@ -39,27 +38,27 @@ export function fileEventQuestion(app: AppContext, citizen: CitizenContext, chan
  * cancelled: then from the cancellation). Records the move in each question's history and tells
  * the citizen the new answer date (issue 18.1: a date that moves is never moved silently).
  */
-export function restartEventQuestionTerms(app: AppContext, event: EventRecord, fromMs: number): number {
+export async function restartEventQuestionTerms(app: AppContext, event: EventRecord, fromMs: number): Promise<number> {
   const nowMs = app.clock.nowMs();
   let moved = 0;
-  for (const q of app.repos.events.questions(event.id)) {
+  for (const q of await app.repos.events.questions(event.id)) {
     if (q.status !== "open" || q.extendedTo !== null || q.requestType !== "dialogue") continue;
     const startMs = Math.max(nowMs, fromMs);
     const due = dueDateFrom(app, startMs, q.termBusinessDays);
     if (due.dueDate === q.dueDate) continue;
-    app.repos.questions.update(q.id, { dueDate: due.dueDate, termStartedAtMs: startMs, updatedAtMs: nowMs });
-    app.repos.questions.addEvent(q.id, "term_moved", "system", nowMs, { eventId: event.id, eventStatus: event.status, from: q.dueDate, to: due.dueDate });
-    replanAlerts(app, { id: q.id, dueDate: due.dueDate }, nowMs);
-    const locale = app.repos.citizens.get(q.citizenId)?.locale ?? DEFAULT_LOCALE;
+    await app.repos.questions.update(q.id, { dueDate: due.dueDate, termStartedAtMs: startMs, updatedAtMs: nowMs });
+    await app.repos.questions.addEvent(q.id, "term_moved", "system", nowMs, { eventId: event.id, eventStatus: event.status, from: q.dueDate, to: due.dueDate });
+    await replanAlerts(app, { id: q.id, dueDate: due.dueDate }, nowMs);
+    const locale = (await app.repos.citizens.get(q.citizenId))?.locale ?? DEFAULT_LOCALE;
     const textKey = event.status === "cancelled" ? "citizen_flow.event_term.cancelled" : "citizen_flow.event_term.moved";
-    notifyCitizen(app, { ...q, dueDate: due.dueDate }, `q:${q.id}:term_moved:${nowMs}:${due.dueDate}`, textKey, { title: event.title, previousDueDateText: dueDateText(q.dueDate, locale) });
+    await notifyCitizen(app, { ...q, dueDate: due.dueDate }, `q:${q.id}:term_moved:${nowMs}:${due.dueDate}`, textKey, { title: event.title, previousDueDateText: dueDateText(q.dueDate, locale) });
     moved++;
   }
   return moved;
 }
 
-function loadReviewable(app: AppContext, actor: Actor, eventId: number): { ok: true; event: EventRecord } | { ok: false; error: EventQuestionError } {
-  const event = app.repos.events.get(eventId);
+async function loadReviewable(app: AppContext, actor: Actor, eventId: number): Promise<{ ok: true; event: EventRecord } | { ok: false; error: EventQuestionError }> {
+  const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: "event_not_found" };
   if (!canReviewEventQuestions(actor, event.officeKey)) return { ok: false, error: "not_allowed" };
   if (event.status === "cancelled") return { ok: false, error: "event_closed" };
@@ -68,36 +67,36 @@ function loadReviewable(app: AppContext, actor: Actor, eventId: number): { ok: t
 }
 
 /** Marks an event as held (it took place). Idempotent. */
-export function markEventHeld(app: AppContext, actor: Actor, eventId: number): { ok: true; event: EventRecord } | { ok: false; error: EventQuestionError } {
-  return inTransaction(app.db, () => {
-    const loaded = loadReviewable(app, actor, eventId);
-    if (!loaded.ok) return loaded;
-    if (loaded.event.status !== "held") app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
-    return { ok: true, event: app.repos.events.get(eventId)! };
-  });
+export async function markEventHeld(app: AppContext, actor: Actor, eventId: number): Promise<{ ok: true; event: EventRecord } | { ok: false; error: EventQuestionError }> {
+  return await app.store.withTransaction(async () => {
+      const loaded = await loadReviewable(app, actor, eventId);
+      if (!loaded.ok) return loaded;
+      if (loaded.event.status !== "held") await app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
+      return { ok: true, event: (await app.repos.events.get(eventId))! };
+    });
 }
 
 /**
  * Records that a question was answered during the event: the question closes with `summary` (or a
  * standard line naming the event) as its answer, which the citizen receives with the radicado.
  */
-export function markAnsweredAtEvent(app: AppContext, actor: Actor, eventId: number, reference: string, summary?: string): { ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError } {
-  return inTransaction(app.db, () => {
-    const loaded = loadReviewable(app, actor, eventId);
-    if (!loaded.ok) return loaded;
-    const canonical = parseReference(reference);
-    const question = canonical ? app.repos.questions.byReference(canonical) : undefined;
-    if (!question) return { ok: false, error: "question_not_found" };
-    if (question.eventId !== eventId) return { ok: false, error: "not_for_event" };
-    const event = loaded.event;
-    const text = summary?.trim() || render(app, DEFAULT_LOCALE, "events.answered_at_event", { title: event.title, when: whenText(app, event, DEFAULT_LOCALE) });
-    // The reviewer was authorized above; the answer itself is recorded as the system's.
-    const answered = answerQuestion(app, { kind: "system" }, question.reference, text);
-    if (!answered.ok) return answered;
-    app.repos.questions.addEvent(question.id, ANSWERED_AT_EVENT, actorLabel(actor), app.clock.nowMs(), { eventId });
-    if (event.status !== "held") app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
-    return { ok: true, question: answered.question };
-  });
+export async function markAnsweredAtEvent(app: AppContext, actor: Actor, eventId: number, reference: string, summary?: string): Promise<{ ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError }> {
+  return await app.store.withTransaction(async () => {
+      const loaded = await loadReviewable(app, actor, eventId);
+      if (!loaded.ok) return loaded;
+      const canonical = parseReference(reference);
+      const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+      if (!question) return { ok: false, error: "question_not_found" };
+      if (question.eventId !== eventId) return { ok: false, error: "not_for_event" };
+      const event = loaded.event;
+      const text = summary?.trim() || render(app, DEFAULT_LOCALE, "events.answered_at_event", { title: event.title, when: whenText(app, event, DEFAULT_LOCALE) });
+      // The reviewer was authorized above; the answer itself is recorded as the system's.
+      const answered = await answerQuestion(app, { kind: "system" }, question.reference, text);
+      if (!answered.ok) return answered;
+      await app.repos.questions.addEvent(question.id, ANSWERED_AT_EVENT, actorLabel(actor), app.clock.nowMs(), { eventId });
+      if (event.status !== "held") await app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
+      return { ok: true, question: answered.question };
+    });
 }
 
 export type EventQuestionReportRow = {
@@ -115,21 +114,21 @@ export type EventQuestionReportRow = {
 };
 
 /** Every question of an event with its answer, for publication (Ley 1757 de 2015: answers are published). */
-export function eventQuestionReport(app: AppContext, eventId: number): EventQuestionReportRow[] {
-  return app.repos.events.questions(eventId).map((q) => {
-    const atEvent = app.repos.questions.lastEvent(q.id, ANSWERED_AT_EVENT) !== undefined;
-    const answeredOn = q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
-    return {
-      reference: q.reference,
-      officeKey: q.officeKey,
-      filedAt: new Date(q.filedAtMs).toISOString(),
-      question: q.text,
-      status: q.status,
-      answeredIn: q.status === "answered" ? (atEvent ? "event" : "written") : "",
-      answer: q.answerText ?? "",
-      answeredAt: q.answeredAtMs !== null ? new Date(q.answeredAtMs).toISOString() : "",
-      dueDate: q.dueDate,
-      onTime: answeredOn === undefined ? null : atEvent || answeredOn <= q.dueDate,
-    };
-  });
+export async function eventQuestionReport(app: AppContext, eventId: number): Promise<EventQuestionReportRow[]> {
+  return (await Promise.all((await app.repos.events.questions(eventId)).map(async (q) => {
+      const atEvent = await app.repos.questions.lastEvent(q.id, ANSWERED_AT_EVENT) !== undefined;
+      const answeredOn = q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
+      return {
+        reference: q.reference,
+        officeKey: q.officeKey,
+        filedAt: new Date(q.filedAtMs).toISOString(),
+        question: q.text,
+        status: q.status,
+        answeredIn: q.status === "answered" ? (atEvent ? "event" : "written") : "",
+        answer: q.answerText ?? "",
+        answeredAt: q.answeredAtMs !== null ? new Date(q.answeredAtMs).toISOString() : "",
+        dueDate: q.dueDate,
+        onTime: answeredOn === undefined ? null : atEvent || answeredOn <= q.dueDate,
+      };
+    })));
 }

@@ -22,8 +22,8 @@ const WIZARD_START = `${WIZARD_FLOW}.menu`;
 const OPEN_COMMAND = /^\/?(eventos?|events?)$/i;
 const EXIT_WORDS = ["cancelar", "salir", "/cancelar", "/salir", "cancel", "exit"];
 
-function stateOf(app: AppContext, officialId: number): ConversationState | undefined {
-  const row = app.repos.staffConversations.get(officialId);
+async function stateOf(app: AppContext, officialId: number): Promise<ConversationState | undefined> {
+  const row = await app.repos.staffConversations.get(officialId);
   if (!row) return undefined;
   return { flowId: row.flowId, stepId: row.stepId, flowVersion: row.flowVersion, data: JSON.parse(row.data) as Record<string, unknown> };
 }
@@ -33,32 +33,32 @@ function stateOf(app: AppContext, officialId: number): ConversationState | undef
  * message while the wizard waits for an answer). Returns undefined when it does not, so the usual
  * staff handling applies. Runs inside the inbound transaction.
  */
-export function handleEventWizard(app: AppContext, engine: Engine, message: InboundMessage, official: OfficialRow): StaffReply[] | undefined {
+export async function handleEventWizard(app: AppContext, engine: Engine, message: InboundMessage, official: OfficialRow): Promise<StaffReply[] | undefined> {
   if (message.chatKind !== "private" || message.button) return undefined;
   const text = sanitizeText(message.text ?? "");
-  const saved = stateOf(app, official.id);
+  const saved = await stateOf(app, official.id);
   const active = saved !== undefined && saved.stepId !== IDLE && saved.flowId === WIZARD_FLOW && engine.isKnown(saved);
   const opening = OPEN_COMMAND.test(text);
   if (!opening && !active) return undefined;
   const t = (key: string) => render(app, DEFAULT_LOCALE, key);
   if (!canManageEvents(officialActor(official))) {
-    app.repos.staffConversations.clear(official.id);
+    await app.repos.staffConversations.clear(official.id);
     return [{ text: t("event_wizard.not_allowed") }];
   }
   // A staff command (/responder, /pendientes…) leaves the wizard and runs as usual.
   if (!opening && /^\/\S/.test(text) && !EXIT_WORDS.includes(text.toLowerCase())) {
-    app.repos.staffConversations.clear(official.id);
+    await app.repos.staffConversations.clear(official.id);
     return undefined;
   }
   if (!opening && EXIT_WORDS.includes(text.toLowerCase())) {
-    app.repos.staffConversations.clear(official.id);
+    await app.repos.staffConversations.clear(official.id);
     return [{ text: t("event_wizard.bye") }];
   }
   const r = (key: string, vars: Record<string, unknown>) => render(app, DEFAULT_LOCALE, key, vars);
   const first = opening ? engine.start(WIZARD_START, {}, r) : engine.input(saved!, text, r);
-  const turn = runActions<StaffActionContext>(engine, first, eventWizardActions, { app, official, chat: { channel: message.channel, address: message.address } }, r);
-  if (turn.state.stepId === IDLE) app.repos.staffConversations.clear(official.id);
-  else app.repos.staffConversations.save(official.id, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(turn.state.data) }, app.clock.nowMs());
+  const turn = await runActions<StaffActionContext>(engine, first, eventWizardActions, { app, official, chat: { channel: message.channel, address: message.address } }, r);
+  if (turn.state.stepId === IDLE) await app.repos.staffConversations.clear(official.id);
+  else await app.repos.staffConversations.save(official.id, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(turn.state.data) }, app.clock.nowMs());
   const body = turn.outputs.map((o) => o.text).join("\n\n");
   return [{ text: renderNumberedOptions(body, turn.outputs.at(-1)?.options) }];
 }

@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import { actorLabel, type Actor } from "../core/authorization.ts";
 import { formatLongDate } from "../core/calendar/index.ts";
 import { canManageEvents, eventWhen, renderIcs, titleSaysKind, validateEventDraft, type EventDraft, type EventError } from "../core/events.ts";
-import { inTransaction } from "../db/client.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { EventRecord, RsvpAnswer } from "../db/repositories/events.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
@@ -72,26 +71,26 @@ function columnsOf(draft: EventDraft) {
 }
 
 /** Creates an event and plans its reminders. */
-export function createEvent(app: AppContext, actor: Actor, input: EventInput): EventOutcome<{ event: EventRecord }> {
+export async function createEvent(app: AppContext, actor: Actor, input: EventInput): Promise<EventOutcome<{ event: EventRecord }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
   const nowMs = app.clock.nowMs();
   const draft = normalized(input);
   const errors = validateEventDraft(draft, rulesOf(app, nowMs));
   if (errors.length) return { ok: false, error: { code: "invalid", errors } };
-  return inTransaction(app.db, () => {
-    const event = app.repos.events.insert(
-      { ...columnsOf(draft), status: "scheduled", createdBy: actorLabel(actor), createdAtMs: nowMs, updatedAtMs: nowMs },
-      draft.districts,
-      draft.topics,
-    );
-    planEventReminders(app, event, nowMs);
-    return { ok: true, event };
-  });
+  return await app.store.withTransaction(async () => {
+      const event = await app.repos.events.insert(
+            { ...columnsOf(draft), status: "scheduled", createdBy: actorLabel(actor), createdAtMs: nowMs, updatedAtMs: nowMs },
+            draft.districts,
+            draft.topics,
+          );
+      await planEventReminders(app, event, nowMs);
+      return { ok: true, event };
+    });
 }
 
-function loadOpenEvent(app: AppContext, actor: Actor, eventId: number): EventOutcome<{ event: EventRecord }> {
+async function loadOpenEvent(app: AppContext, actor: Actor, eventId: number): Promise<EventOutcome<{ event: EventRecord }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
-  const event = app.repos.events.get(eventId);
+  const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: { code: "event_not_found" } };
   if (event.status === "cancelled" || event.status === "held" || event.endsAtMs <= app.clock.nowMs()) return { ok: false, error: { code: "event_closed" } };
   return { ok: true, event };
@@ -101,45 +100,45 @@ function loadOpenEvent(app: AppContext, actor: Actor, eventId: number): EventOut
  * Edits an event. A change of time, place or link marks it `changed`, tells those who said yes
  * (with an updated calendar file), moves the reminders and the legal term of its questions.
  */
-export function updateEvent(app: AppContext, actor: Actor, eventId: number, changes: EventChanges): EventOutcome<{ event: EventRecord; notified: boolean }> {
-  return inTransaction(app.db, () => {
-    const loaded = loadOpenEvent(app, actor, eventId);
-    if (!loaded.ok) return loaded;
-    const before = loaded.event;
-    const nowMs = app.clock.nowMs();
-    const draft = normalized({ ...draftOf(before), ...changes });
-    const timeChanged = draft.startsAtMs !== before.startsAtMs || draft.endsAtMs !== before.endsAtMs;
-    // An event already under way keeps its start; anything else about it is checked as new.
-    const errors = validateEventDraft(draft, rulesOf(app, timeChanged ? nowMs : Math.min(nowMs, before.startsAtMs - 1)));
-    if (errors.length) return { ok: false, error: { code: "invalid", errors } };
-    const notified = NOTIFIED_FIELDS.some((f) => draft[f] !== before[f]);
-    app.repos.events.update(
-      eventId,
-      { ...columnsOf(draft), status: notified ? "changed" : before.status, updatedAtMs: nowMs },
-      { districts: draft.districts, topics: draft.topics },
-    );
-    const event = app.repos.events.get(eventId)!;
-    if (notified) createSystemAnnouncement(app, { purpose: "event_changed", eventId, segment: { kind: "rsvps", eventId, answer: "yes" }, changedFrom: before });
-    if (timeChanged) {
-      planEventReminders(app, event, nowMs);
-      restartEventQuestionTerms(app, event, event.endsAtMs);
-    }
-    return { ok: true, event, notified };
-  });
+export async function updateEvent(app: AppContext, actor: Actor, eventId: number, changes: EventChanges): Promise<EventOutcome<{ event: EventRecord; notified: boolean }>> {
+  return await app.store.withTransaction(async () => {
+      const loaded = await loadOpenEvent(app, actor, eventId);
+      if (!loaded.ok) return loaded;
+      const before = loaded.event;
+      const nowMs = app.clock.nowMs();
+      const draft = normalized({ ...draftOf(before), ...changes });
+      const timeChanged = draft.startsAtMs !== before.startsAtMs || draft.endsAtMs !== before.endsAtMs;
+      // An event already under way keeps its start; anything else about it is checked as new.
+      const errors = validateEventDraft(draft, rulesOf(app, timeChanged ? nowMs : Math.min(nowMs, before.startsAtMs - 1)));
+      if (errors.length) return { ok: false, error: { code: "invalid", errors } };
+      const notified = NOTIFIED_FIELDS.some((f) => draft[f] !== before[f]);
+      await app.repos.events.update(
+              eventId,
+              { ...columnsOf(draft), status: notified ? "changed" : before.status, updatedAtMs: nowMs },
+              { districts: draft.districts, topics: draft.topics },
+            );
+      const event = (await app.repos.events.get(eventId))!;
+      if (notified) await createSystemAnnouncement(app, { purpose: "event_changed", eventId, segment: { kind: "rsvps", eventId, answer: "yes" }, changedFrom: before });
+      if (timeChanged) {
+        await planEventReminders(app, event, nowMs);
+        await restartEventQuestionTerms(app, event, event.endsAtMs);
+      }
+      return { ok: true, event, notified };
+    });
 }
 
 /** Cancels an event: those who said yes are told; its questions are answered in writing, the term counted from now. */
-export function cancelEvent(app: AppContext, actor: Actor, eventId: number): EventOutcome<{ event: EventRecord }> {
-  return inTransaction(app.db, () => {
-    const loaded = loadOpenEvent(app, actor, eventId);
-    if (!loaded.ok) return loaded;
-    const nowMs = app.clock.nowMs();
-    app.repos.events.update(eventId, { status: "cancelled", updatedAtMs: nowMs });
-    createSystemAnnouncement(app, { purpose: "event_cancelled", eventId, segment: { kind: "rsvps", eventId, answer: "yes" } });
-    const event = app.repos.events.get(eventId)!;
-    restartEventQuestionTerms(app, event, nowMs);
-    return { ok: true, event };
-  });
+export async function cancelEvent(app: AppContext, actor: Actor, eventId: number): Promise<EventOutcome<{ event: EventRecord }>> {
+  return await app.store.withTransaction(async () => {
+      const loaded = await loadOpenEvent(app, actor, eventId);
+      if (!loaded.ok) return loaded;
+      const nowMs = app.clock.nowMs();
+      await app.repos.events.update(eventId, { status: "cancelled", updatedAtMs: nowMs });
+      await createSystemAnnouncement(app, { purpose: "event_cancelled", eventId, segment: { kind: "rsvps", eventId, answer: "yes" } });
+      const event = (await app.repos.events.get(eventId))!;
+      await restartEventQuestionTerms(app, event, nowMs);
+      return { ok: true, event };
+    });
 }
 
 export function draftOf(event: EventRecord): EventDraft {
@@ -166,27 +165,27 @@ export function isUpcoming(event: EventRecord, nowMs: number): boolean {
  * Records a citizen's answer. A "yes" also queues the calendar file; reminders go to whoever
  * said yes when they run. Call inside the caller's transaction (the inbound handler's).
  */
-export function rsvp(app: AppContext, citizen: CitizenContext, channel: string, address: string, eventId: number, answer: RsvpAnswer): EventOutcome<{ event: EventRecord }> {
+export async function rsvp(app: AppContext, citizen: CitizenContext, channel: string, address: string, eventId: number, answer: RsvpAnswer): Promise<EventOutcome<{ event: EventRecord }>> {
   if (citizen.consent !== "granted") return { ok: false, error: { code: "missing_consent" } };
-  const event = app.repos.events.get(eventId);
+  const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: { code: "event_not_found" } };
   const nowMs = app.clock.nowMs();
   if (!isUpcoming(event, nowMs)) return { ok: false, error: { code: "event_closed" } };
-  app.repos.events.setRsvp(eventId, citizen.citizenId, answer, nowMs);
-  if (answer === "yes") sendIcs(app, citizen, channel, address, event);
+  await app.repos.events.setRsvp(eventId, citizen.citizenId, answer, nowMs);
+  if (answer === "yes") await sendIcs(app, citizen, channel, address, event);
   return { ok: true, event };
 }
 
 /** Queues the event's calendar file to the citizen's chat (a reply: priority 0). */
-export function sendIcs(app: AppContext, citizen: CitizenContext, channel: string, address: string, event: EventRecord): void {
-  const payload: OutboxPayload = { text: render(app, citizen.locale, "events.ics_caption", { title: event.title }), document: icsDocument(app, event) };
+export async function sendIcs(app: AppContext, citizen: CitizenContext, channel: string, address: string, event: EventRecord): Promise<void> {
+  const payload: OutboxPayload = { text: render(app, citizen.locale, "events.ics_caption", { title: event.title }), document: await icsDocument(app, event) };
   // One transaction per inbound message: any unique key is safe; a random one lets the citizen ask twice.
-  app.repos.outbox.enqueue({ idempotencyKey: `ics:${event.id}:${citizen.citizenId}:${randomUUID()}`, channel, address, citizenId: citizen.citizenId, payload }, app.clock.nowMs());
+  await app.repos.outbox.enqueue({ idempotencyKey: `ics:${event.id}:${citizen.citizenId}:${randomUUID()}`, channel, address, citizenId: citizen.citizenId, payload }, app.clock.nowMs());
 }
 
 /** The event's .ics with a SEQUENCE that grows with each announced change, so calendars update it. */
-export function icsDocument(app: AppContext, event: EventRecord): NonNullable<OutboxPayload["document"]> {
-  const sequence = app.repos.announcements.countForEvent(event.id, ["event_changed", "event_cancelled"]);
+export async function icsDocument(app: AppContext, event: EventRecord): Promise<NonNullable<OutboxPayload["document"]>> {
+  const sequence = await app.repos.announcements.countForEvent(event.id, ["event_changed", "event_cancelled"]);
   const content = renderIcs({
     ...draftOf(event),
     uid: `event-${event.id}@${app.profile.id}.rinde`,

@@ -8,7 +8,6 @@ import { actorLabel, canActOnQuestion, type Actor } from "../core/authorization.
 import { toLocalDate, type LocalDate } from "../core/calendar/index.ts";
 import { checkExtension, EXTENSION_RULE, extensionLimitDate, type ExtensionRefusal } from "../core/extension.ts";
 import { parseReference } from "../core/reference.ts";
-import { inTransaction } from "../db/client.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, render, type AppContext } from "./context.ts";
@@ -27,8 +26,8 @@ export type ExtendOutcome =
   | { ok: false; error: ExtendError; dueDate?: LocalDate; limitDate?: LocalDate };
 
 /** The latest date an extension of this question may set (twice the initial term of its current term). */
-export function extensionLimitOf(app: AppContext, question: QuestionRow): LocalDate {
-  const initial = dueDateFrom(app, termStartMs(app, question), question.termBusinessDays);
+export async function extensionLimitOf(app: AppContext, question: QuestionRow): Promise<LocalDate> {
+  const initial = dueDateFrom(app, await termStartMs(app, question), question.termBusinessDays);
   return extensionLimitDate(initial.effectiveFilingDate, question.termBusinessDays, app.calendar);
 }
 
@@ -36,36 +35,36 @@ export function extensionLimitOf(app: AppContext, question: QuestionRow): LocalD
  * Extends the term of the question `reference` to `newDate` (`YYYY-MM-DD`). Whoever may answer
  * the question may extend it (its office's officials and head, an admin, the CLI operator).
  */
-export function extendQuestion(app: AppContext, actor: Actor, reference: string, newDate: string, reason: string): ExtendOutcome {
+export async function extendQuestion(app: AppContext, actor: Actor, reference: string, newDate: string, reason: string): Promise<ExtendOutcome> {
   if (isLongerThan(reason, MAX_EXTENSION_REASON_LENGTH)) return { ok: false, error: "text_too_long" };
-  return inTransaction(app.db, (): ExtendOutcome => {
-    const canonical = parseReference(reference);
-    const question = canonical ? app.repos.questions.byReference(canonical) : undefined;
-    if (!question) return { ok: false, error: "question_not_found" };
-    if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (question.status === "answered" || question.status === "withdrawn") return { ok: false, error: "already_closed" };
-    // While the citizen completes the petition the term is stopped; it restarts in full (art. 17).
-    if (question.status === "info_requested") return { ok: false, error: "paused" };
-    const nowMs = app.clock.nowMs();
-    const limitDate = extensionLimitOf(app, question);
-    const check = checkExtension({
-      today: toLocalDate(new Date(nowMs), app.profile.timezone),
-      dueDate: question.dueDate,
-      newDate: newDate.trim(),
-      limitDate,
-      alreadyExtended: question.extendedTo !== null,
-      reason,
-      calendar: app.calendar,
+  return await app.store.withTransaction(async (): Promise<ExtendOutcome> => {
+      const canonical = parseReference(reference);
+      const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+      if (!question) return { ok: false, error: "question_not_found" };
+      if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
+      if (question.status === "answered" || question.status === "withdrawn") return { ok: false, error: "already_closed" };
+      // While the citizen completes the petition the term is stopped; it restarts in full (art. 17).
+      if (question.status === "info_requested") return { ok: false, error: "paused" };
+      const nowMs = app.clock.nowMs();
+      const limitDate = await extensionLimitOf(app, question);
+      const check = checkExtension({
+        today: toLocalDate(new Date(nowMs), app.profile.timezone),
+        dueDate: question.dueDate,
+        newDate: newDate.trim(),
+        limitDate,
+        alreadyExtended: question.extendedTo !== null,
+        reason,
+        calendar: app.calendar,
+      });
+      if (!check.ok) return { ok: false, error: check.error, dueDate: question.dueDate, limitDate };
+      const to = newDate.trim();
+      await app.repos.questions.update(question.id, { dueDate: to, extendedTo: to, updatedAtMs: nowMs });
+      await app.repos.questions.addEvent(question.id, "extended", actorLabel(actor), nowMs, { from: question.dueDate, to, reason: reason.trim(), limit: limitDate });
+      const updated = (await app.repos.questions.byId(question.id))!;
+      await notifyCitizen(app, updated, `q:${question.id}:extended:${to}`, "deadlines.notify.extended", { reason: reason.trim() }, { legal: true });
+      await replanAlerts(app, updated, nowMs);
+      return { ok: true, question: updated, limitDate };
     });
-    if (!check.ok) return { ok: false, error: check.error, dueDate: question.dueDate, limitDate };
-    const to = newDate.trim();
-    app.repos.questions.update(question.id, { dueDate: to, extendedTo: to, updatedAtMs: nowMs });
-    app.repos.questions.addEvent(question.id, "extended", actorLabel(actor), nowMs, { from: question.dueDate, to, reason: reason.trim(), limit: limitDate });
-    const updated = app.repos.questions.byId(question.id)!;
-    notifyCitizen(app, updated, `q:${question.id}:extended:${to}`, "deadlines.notify.extended", { reason: reason.trim() }, { legal: true });
-    replanAlerts(app, updated, nowMs);
-    return { ok: true, question: updated, limitDate };
-  });
 }
 
 /** The reply to an official in a chat, in Spanish (officials' language), quoting the rule on refusal. */

@@ -5,7 +5,6 @@
  */
 import type { InboundMedia, InboundMessage } from "../channels/channel.ts";
 import { isLongerThan, MAX_CITIZEN_TEXT_LENGTH, textLength } from "../core/text-length.ts";
-import { inTransaction } from "../db/client.ts";
 import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { IDLE, type ConversationState, type Engine, type Render, type Turn } from "../engine/engine.ts";
@@ -29,7 +28,7 @@ export type HandleResult =
   | { status: "handled"; citizenId: number; outboxIds: number[] };
 
 export function createInboundHandler(app: AppContext, engine: Engine) {
-  const { repos, clock, translator, db } = app;
+  const { repos, clock, translator, store } = app;
   const commandWords = (key: string) => translator.wordsInAllLocales(key);
 
   function renderFor(citizen: CitizenContext) {
@@ -40,13 +39,13 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    * The turn for a message, before actions: a stale button, a file, a deep link, a bad-input
    * reply, a command, or the flow's next step.
    */
-  function firstTurn(citizen: CitizenContext, state: ConversationState | undefined, message: InboundMessage): Turn {
+  async function firstTurn(citizen: CitizenContext, state: ConversationState | undefined, message: InboundMessage): Promise<Turn> {
     const r = renderFor(citizen);
     if (!state) return firstContactTurn(message, r);
-    if (message.button && !isCurrentMenu(message, state)) return stay(state, r("chat.stale_button", {}));
+    if (message.button && !await isCurrentMenu(message, state)) return stay(state, r("chat.stale_button", {}));
     let current = state;
     const text = sanitizeText(message.text ?? "");
-    if (message.media && UNKEPT_FILE_NOTICES[message.channel]) return unkeptFileTurn(citizen, state, message, text, r);
+    if (message.media && UNKEPT_FILE_NOTICES[message.channel]) return await unkeptFileTurn(citizen, state, message, text, r);
     if (message.media) {
       const attached = attach(message.channel, citizen, state, message.media, r);
       if (!attached.ok) return stay(state, attached.text);
@@ -64,7 +63,7 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     const shortcut = text ? eventShortcutTurn(engine, text, r) : undefined;
     if (shortcut) return shortcut;
     // A reply to an office's information request is that information (issue 18.3), unless it is a command.
-    const infoReply = text && isFreeText(text) && !engine.commandFor(text, commandWords) ? infoReplyTurn(app, engine, citizen, message, text, r) : undefined;
+    const infoReply = text && isFreeText(text) && !engine.commandFor(text, commandWords) ? await infoReplyTurn(app, engine, citizen, message, text, r) : undefined;
     return infoReply ?? textTurn(current, text, r);
   }
 
@@ -109,10 +108,10 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    * plainly, and a caption is still read as their text, after that notice, so they need not type it
    * again. The office never sees the file, and the citizen knows it.
    */
-  function unkeptFileTurn(citizen: CitizenContext, state: ConversationState, message: InboundMessage, text: string, r: Render): Turn {
+  async function unkeptFileTurn(citizen: CitizenContext, state: ConversationState, message: InboundMessage, text: string, r: Render): Promise<Turn> {
     const notices = UNKEPT_FILE_NOTICES[message.channel]!;
     if (!text) return stay(state, r(notices.withoutText, {}));
-    const turn = firstTurn(citizen, state, { ...message, media: undefined });
+    const turn = await firstTurn(citizen, state, { ...message, media: undefined });
     return { ...turn, outputs: [{ text: r(notices.withText, {}) }, ...turn.outputs] };
   }
 
@@ -120,10 +119,10 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    * An option button counts only on the menu the conversation waits on: the outbox row it was sent
    * with is the one recorded in the conversation. A button of an older message changes nothing.
    */
-  function isCurrentMenu(message: InboundMessage, state: ConversationState): boolean {
+  async function isCurrentMenu(message: InboundMessage, state: ConversationState): Promise<boolean> {
     const button = message.button!;
     if (button.optionIndex === undefined) return false;
-    const row = repos.outbox.findByChannelMessage(message.channel, button.onChannelMessageId);
+    const row = await repos.outbox.findByChannelMessage(message.channel, button.onChannelMessageId);
     return row !== undefined && row.id === state.data[MENU_OUTBOX_KEY];
   }
 
@@ -149,31 +148,33 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
   }
 
   /** Handles a message. Synchronous: the whole message is one transaction. */
-  function handle(message: InboundMessage): HandleResult {
-    return inTransaction(db, () => {
-      const nowMs = clock.nowMs();
-      const inboundId = repos.inbound.record(message.channel, message.channelMessageId, nowMs);
-      if (inboundId === undefined) return { status: "duplicate" };
-      const sender = classifySender(app, message);
-      if (sender.kind === "ignore") return { status: "ignored" };
-      if (sender.kind === "staff") {
-        // Communications staff's event wizard (`/evento`) first; otherwise the usual staff commands.
-        const replies = (sender.official && handleEventWizard(app, engine, message, sender.official)) || handleStaffMessage(app, message, sender);
-        const outboxIds = replies.flatMap((reply, i) =>
-          repos.outbox.enqueue({ idempotencyKey: `in:${inboundId}:${i}`, channel: message.channel, address: message.address, payload: staffPayload(reply, message), questionId: reply.questionId ?? null }, nowMs) ?? [],
-        );
-        return { status: "staff", outboxIds };
-      }
-      const citizen = repos.citizens.findContext(message.channel, message.address) ?? repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
-      if (citizen.unreachableAtMs !== null) welcomeBack(message, nowMs);
-      // A survey whose question has not reached the citizen yet does not read this message as an answer.
-      const state = reclaimUnseenSurvey(app, citizen.citizenId, stateOf(citizen), nowMs);
-      const where = { channel: message.channel, address: message.address };
-      const turn = keepPreConsentText(runActions<ActionContext>(engine, firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen)));
-      const outboxId = commitCitizenTurn(app, citizen.citizenId, state, turn, { idempotencyKey: `in:${inboundId}`, ...where }, nowMs);
-      if (!turn.erased) repos.inbound.attach(inboundId, citizen.citizenId);
-      return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
-    });
+  async function handle(message: InboundMessage): Promise<HandleResult> {
+    return await store.withTransaction(async () => {
+          const nowMs = clock.nowMs();
+          const inboundId = await repos.inbound.record(message.channel, message.channelMessageId, nowMs);
+          if (inboundId === undefined) return { status: "duplicate" };
+          const sender = await classifySender(app, message);
+          if (sender.kind === "ignore") return { status: "ignored" };
+          if (sender.kind === "staff") {
+            // Communications staff's event wizard (`/evento`) first; otherwise the usual staff commands.
+            const replies = (sender.official && await handleEventWizard(app, engine, message, sender.official)) || await handleStaffMessage(app, message, sender);
+            const outboxIds: number[] = [];
+            for (const [i, reply] of replies.entries()) {
+              const id = await repos.outbox.enqueue({ idempotencyKey: `in:${inboundId}:${i}`, channel: message.channel, address: message.address, payload: staffPayload(reply, message), questionId: reply.questionId ?? null }, nowMs);
+              if (id !== undefined) outboxIds.push(id);
+            }
+            return { status: "staff", outboxIds };
+          }
+          const citizen = await repos.citizens.findContext(message.channel, message.address) ?? await repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
+          if (citizen.unreachableAtMs !== null) await welcomeBack(message, nowMs);
+          // A survey whose question has not reached the citizen yet does not read this message as an answer.
+          const state = await reclaimUnseenSurvey(app, citizen.citizenId, stateOf(citizen), nowMs);
+          const where = { channel: message.channel, address: message.address };
+          const turn = keepPreConsentText(await runActions<ActionContext>(engine, await firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen)));
+          const outboxId = await commitCitizenTurn(app, citizen.citizenId, state, turn, { idempotencyKey: `in:${inboundId}`, ...where }, nowMs);
+          if (!turn.erased) await repos.inbound.attach(inboundId, citizen.citizenId);
+          return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
+        });
   }
 
   /**
@@ -181,9 +182,9 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    * reachable, and what has legal weight and never arrived (an answer, an information request, an
    * extension notice) is queued again, ahead of the reply to this message (issue 19).
    */
-  function welcomeBack(message: InboundMessage, nowMs: number): void {
-    repos.citizens.markReachable(message.channel, message.address);
-    repos.outbox.redeliverLegal(message.channel, message.address, nowMs);
+  async function welcomeBack(message: InboundMessage, nowMs: number): Promise<void> {
+    await repos.citizens.markReachable(message.channel, message.address);
+    await repos.outbox.redeliverLegal(message.channel, message.address, nowMs);
   }
 
   function localeFromHint(hint: string | undefined): string {

@@ -13,16 +13,16 @@ import type { AppContext } from "./context.ts";
 const INFO_REQUEST_KEY = /^q:(\d+):info-request-\d+$/;
 
 /** The question whose information request `message` replies to, if it still waits for this citizen. */
-export function repliedInfoRequest(app: AppContext, citizen: CitizenContext, message: InboundMessage): string | undefined {
+export async function repliedInfoRequest(app: AppContext, citizen: CitizenContext, message: InboundMessage): Promise<string | undefined> {
   if (!message.replyToChannelMessageId || citizen.consent !== "granted") return undefined;
-  const row = app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId);
+  const row = await app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId);
   const questionId = row && row.citizenId === citizen.citizenId ? INFO_REQUEST_KEY.exec(row.idempotencyKey)?.[1] : undefined;
-  const question = questionId ? app.repos.questions.byId(Number(questionId)) : undefined;
+  const question = questionId ? await app.repos.questions.byId(Number(questionId)) : undefined;
   return question?.status === "info_requested" && question.citizenId === citizen.citizenId ? question.reference : undefined;
 }
 
 /** The turn attaching `text` to the replied-to question, or undefined when the message is no such reply. */
-export function infoReplyTurn(app: AppContext, engine: Engine, citizen: CitizenContext, message: InboundMessage, text: string, r: Render): Turn | undefined {
-  const reference = repliedInfoRequest(app, citizen, message);
+export async function infoReplyTurn(app: AppContext, engine: Engine, citizen: CitizenContext, message: InboundMessage, text: string, r: Render): Promise<Turn | undefined> {
+  const reference = await repliedInfoRequest(app, citizen, message);
   return reference ? engine.start("info_reply.direct", { infoReference: reference, infoText: text }, r) : undefined;
 }

@@ -9,10 +9,10 @@ import { dueDateText, officeName, render, type AppContext } from "./context.ts";
  * marks what a citizen must get (an answer, an information request, an extension, a withdrawal,
  * Ley 1755 de 2015): if their chat is unreachable, it is delivered again when they write.
  */
-export function notifyCitizen(app: AppContext, question: QuestionRow, idempotencyKey: string, textKey: string, vars: Record<string, unknown>, options: { legal?: boolean } = {}): boolean {
-  const citizen = app.repos.citizens.get(question.citizenId);
+export async function notifyCitizen(app: AppContext, question: QuestionRow, idempotencyKey: string, textKey: string, vars: Record<string, unknown>, options: { legal?: boolean } = {}): Promise<boolean> {
+  const citizen = await app.repos.citizens.get(question.citizenId);
   if (!citizen || citizen.deletedAtMs !== null) return false;
-  const identities = app.repos.citizens.identities(question.citizenId).filter((i) => i.unreachableAtMs === null);
+  const identities = (await app.repos.citizens.identities(question.citizenId)).filter((i) => i.unreachableAtMs === null);
   const identity = identities.find((i) => i.channel === question.channel) ?? identities[0];
   if (!identity) return false;
   const text = render(app, citizen.locale, textKey, {
@@ -21,9 +21,9 @@ export function notifyCitizen(app: AppContext, question: QuestionRow, idempotenc
     dueDateText: dueDateText(question.dueDate, citizen.locale),
     ...vars,
   });
-  app.repos.outbox.enqueue(
-    { idempotencyKey, channel: identity.channel, address: identity.address, citizenId: citizen.id, payload: { text }, questionId: question.id, legal: options.legal === true },
-    app.clock.nowMs(),
-  );
+  await app.repos.outbox.enqueue(
+        { idempotencyKey, channel: identity.channel, address: identity.address, citizenId: citizen.id, payload: { text }, questionId: question.id, legal: options.legal === true },
+        app.clock.nowMs(),
+      );
   return true;
 }

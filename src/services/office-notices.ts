@@ -32,8 +32,8 @@ export function noticeButtons(app: AppContext, questionId: number): NonNullable<
  * The messages announcing `question` to one office chat on `channel`: the notice (with buttons),
  * then each file the citizen attached on that same channel (file references only work there).
  */
-export function noticePayloads(app: AppContext, question: QuestionRow, channel: string): OutboxPayload[] {
-  const attachments = app.repos.attachments.forQuestion(question.id);
+export async function noticePayloads(app: AppContext, question: QuestionRow, channel: string): Promise<OutboxPayload[]> {
+  const attachments = await app.repos.attachments.forQuestion(question.id);
   let text = t(app, "notify.official_new_question", {
     reference: question.reference,
     officeName: officeName(app, question.officeKey),
@@ -42,7 +42,7 @@ export function noticePayloads(app: AppContext, question: QuestionRow, channel: 
     text: inertUserText(question.text),
   });
   if (attachments.length > 0) text += `\n\n${t(app, "staff_buttons.attachments_line", { count: attachments.length })}`;
-  if (citizenErased(app, question)) text += `\n\n${t(app, "erased_citizen.notice_line")}`;
+  if (await citizenErased(app, question)) text += `\n\n${t(app, "erased_citizen.notice_line")}`;
   const files = attachments.filter((a) => a.channel === channel);
   return [
     { text, buttons: noticeButtons(app, question.id) },
@@ -54,8 +54,8 @@ export function noticePayloads(app: AppContext, question: QuestionRow, channel: 
 }
 
 /** The status line that closes a notice: answered or moved, by whom and when. */
-export function closingLine(app: AppContext, input: { kind: "answered" } | { kind: "reassigned"; toOfficeKey: string }, officialId: number | null): string {
-  const official = officialId === null ? undefined : app.repos.officials.get(officialId);
+export async function closingLine(app: AppContext, input: { kind: "answered" } | { kind: "reassigned"; toOfficeKey: string }, officialId: number | null): Promise<string> {
+  const official = officialId === null ? undefined : await app.repos.officials.get(officialId);
   const name = official?.name ?? t(app, "staff_buttons.operator");
   const dateText = dueDateText(toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone), DEFAULT_LOCALE);
   return input.kind === "answered"
@@ -68,20 +68,20 @@ export function closingLine(app: AppContext, input: { kind: "answered" } | { kin
  * removes the buttons. Each notice is closed once (the idempotency key names it); a notice not
  * yet sent cannot be edited and keeps its buttons, which then answer "already closed".
  */
-export function closeNotices(app: AppContext, questionId: number, line: string): void {
+export async function closeNotices(app: AppContext, questionId: number, line: string): Promise<void> {
   const nowMs = app.clock.nowMs();
-  const question = app.repos.questions.byId(questionId);
+  const question = await app.repos.questions.byId(questionId);
   if (!question) return;
-  for (const row of app.repos.outbox.sentForQuestion(questionId)) {
+  for (const row of await app.repos.outbox.sentForQuestion(questionId)) {
     const payload = JSON.parse(row.payload) as OutboxPayload;
     if (!payload.buttons?.length || payload.editChannelMessageId || !row.channelMessageId) continue;
     // Rebuilt from the question as it is now, never copied from the old message: the citizen may
     // have erased their data since (Ley 1581 de 2012), and the old text must not be sent again.
-    const text = `${noticePayloads(app, question, row.channel)[0]!.text}\n\n${line}`;
-    app.repos.outbox.enqueue(
-      { idempotencyKey: `q:${questionId}:notice-closed:${row.id}`, channel: row.channel, address: row.address, payload: { text, editChannelMessageId: row.channelMessageId }, questionId },
-      nowMs,
-    );
+    const text = `${(await noticePayloads(app, question, row.channel))[0]!.text}\n\n${line}`;
+    await app.repos.outbox.enqueue(
+            { idempotencyKey: `q:${questionId}:notice-closed:${row.id}`, channel: row.channel, address: row.address, payload: { text, editChannelMessageId: row.channelMessageId }, questionId },
+            nowMs,
+          );
   }
 }
 

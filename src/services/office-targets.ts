@@ -19,15 +19,15 @@ export function uniqueTargets(targets: readonly NoticeTarget[]): NoticeTarget[] 
 }
 
 /** The office's bound group chats and its reachable officials (every role), each chat once. */
-export function officeTargets(app: AppContext, officeKey: string): NoticeTarget[] {
-  const office = app.repos.offices.get(officeKey);
+export async function officeTargets(app: AppContext, officeKey: string): Promise<NoticeTarget[]> {
+  const office = await app.repos.offices.get(officeKey);
   const targets: NoticeTarget[] = [];
   if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
   if (office?.whatsappJid) targets.push({ channel: "whatsapp", address: office.whatsappJid, id: "group-wa" });
-  for (const o of app.repos.officials.reachable(officeKey)) targets.push({ channel: o.channel!, address: o.address!, id: `official-${o.id}` });
+  for (const o of await app.repos.officials.reachable(officeKey)) targets.push({ channel: o.channel!, address: o.address!, id: `official-${o.id}` });
   // Officials without a group chat are no longer blind: their e-mail too, when SMTP is configured.
   if (app.emailNotices) {
-    for (const o of app.repos.officials.list({ officeKey })) if (o.email) targets.push({ channel: "email", address: o.email, id: `official-${o.id}-email` });
+    for (const o of await app.repos.officials.list({ officeKey })) if (o.email) targets.push({ channel: "email", address: o.email, id: `official-${o.id}-email` });
   }
   return uniqueTargets(targets);
 }
@@ -37,10 +37,10 @@ export function officeTargets(app: AppContext, officeKey: string): NoticeTarget[
  * The rows carry no question id on purpose: a reply to a reminder must not be taken as an answer.
  * Returns how many rows were queued (keys already used count as not queued).
  */
-export function sendToTargets(app: AppContext, targets: readonly NoticeTarget[], keyPrefix: string, text: string, nowMs: number): number {
+export async function sendToTargets(app: AppContext, targets: readonly NoticeTarget[], keyPrefix: string, text: string, nowMs: number): Promise<number> {
   let queued = 0;
   for (const target of targets) {
-    const id = app.repos.outbox.enqueue({ idempotencyKey: `${keyPrefix}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, nowMs);
+    const id = await app.repos.outbox.enqueue({ idempotencyKey: `${keyPrefix}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, nowMs);
     if (id !== undefined) queued++;
   }
   return queued;

@@ -33,13 +33,13 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: ReportError };
 const DAY_MS = 86_400_000;
 
 /** Today and the period's dates, checked. */
-function resolvePeriod(app: AppContext, period: ReportPeriod): Outcome<{ from: LocalDate; to: LocalDate; asOf: LocalDate }> {
+async function resolvePeriod(app: AppContext, period: ReportPeriod): Promise<Outcome<{ from: LocalDate; to: LocalDate; asOf: LocalDate }>> {
   const asOf = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const from = period.from ?? `${asOf.slice(0, 8)}01`;
   const to = period.to ?? asOf;
   if (!isLocalDate(from) || !isLocalDate(to)) return { ok: false, error: "invalid_date" };
   if (from > to) return { ok: false, error: "from_after_to" };
-  if (period.officeKey && !app.repos.offices.get(period.officeKey)) return { ok: false, error: "unknown_office" };
+  if (period.officeKey && !await app.repos.offices.get(period.officeKey)) return { ok: false, error: "unknown_office" };
   return { ok: true, value: { from, to, asOf } };
 }
 
@@ -60,7 +60,7 @@ function headlineAnswers(raw: readonly RawSurveyAnswer[]): ReportSurveyAnswer[] 
   });
 }
 
-function reportInput(app: AppContext, dates: { from: LocalDate; to: LocalDate; asOf: LocalDate }, officeKey?: string): ReportInput {
+async function reportInput(app: AppContext, dates: { from: LocalDate; to: LocalDate; asOf: LocalDate }, officeKey?: string): Promise<ReportInput> {
   // Instants a day wider than the local dates on each side (any time zone); core keeps the exact dates.
   const fromMs = Date.parse(`${dates.from}T00:00:00Z`) - DAY_MS;
   const toMs = Date.parse(`${addCalendarDays(dates.to, 1)}T00:00:00Z`) + DAY_MS;
@@ -72,24 +72,24 @@ function reportInput(app: AppContext, dates: { from: LocalDate; to: LocalDate; a
     calendar: app.calendar,
     offices,
     // Every office's questions: a transfer counts for the office that gave the question away.
-    questions: repo.questionsFiled(fromMs, toMs),
-    transfers: repo.transfersOfQuestionsFiled(fromMs, toMs),
-    surveyAnswers: headlineAnswers(repo.surveyAnswersOfQuestionsFiled(fromMs, toMs)),
+    questions: await repo.questionsFiled(fromMs, toMs),
+    transfers: await repo.transfersOfQuestionsFiled(fromMs, toMs),
+    surveyAnswers: headlineAnswers(await repo.surveyAnswersOfQuestionsFiled(fromMs, toMs)),
   };
 }
 
 /** The report for a period (see src/core/questions-report.ts for what each figure counts). */
-export function questionsReport(app: AppContext, period: ReportPeriod = {}): Outcome<QuestionsReport> {
-  const dates = resolvePeriod(app, period);
+export async function questionsReport(app: AppContext, period: ReportPeriod = {}): Promise<Outcome<QuestionsReport>> {
+  const dates = await resolvePeriod(app, period);
   if (!dates.ok) return dates;
-  const report = buildQuestionsReport(reportInput(app, dates.value, period.officeKey));
+  const report = buildQuestionsReport(await reportInput(app, dates.value, period.officeKey));
   // One office asked for: its row is the total.
   return { ok: true, value: period.officeKey ? { ...report, total: { ...report.offices[0]!, officeKey: "*", officeName: "*" } } : report };
 }
 
 /** The questions behind one figure of the report (`officeKey` "*" for the total): the drill-down. */
-export function questionsReportFigure(app: AppContext, period: ReportPeriod, officeKey: string, figure: CountFigure): Outcome<ReportQuestion[]> {
-  const dates = resolvePeriod(app, officeKey === "*" ? period : { ...period, officeKey });
+export async function questionsReportFigure(app: AppContext, period: ReportPeriod, officeKey: string, figure: CountFigure): Promise<Outcome<ReportQuestion[]>> {
+  const dates = await resolvePeriod(app, officeKey === "*" ? period : { ...period, officeKey });
   if (!dates.ok) return dates;
-  return { ok: true, value: figureOf(reportInput(app, dates.value))(officeKey, figure) };
+  return { ok: true, value: figureOf(await reportInput(app, dates.value))(officeKey, figure) };
 }

@@ -11,7 +11,6 @@ import type { RequestType } from "../config/profile.ts";
 import { actorLabel, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
 import { computeDueDate, toLocalDate, type DueDateExplanation } from "../core/calendar/index.ts";
 import { formatReference, parseReference } from "../core/reference.ts";
-import { inTransaction } from "../db/client.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, render, type AppContext } from "./context.ts";
@@ -74,36 +73,36 @@ export function attachmentsFromData(value: unknown): QuestionAttachmentInput[] {
 }
 
 /** Files a question. Call inside the caller's transaction (the inbound handler's). */
-export function fileQuestion(app: AppContext, input: FileInput): Outcome<{ question: QuestionRow; due: DueDateExplanation }> {
+export async function fileQuestion(app: AppContext, input: FileInput): Promise<Outcome<{ question: QuestionRow; due: DueDateExplanation }>> {
   const { repos, clock, profile } = app;
-  const citizen = repos.citizens.get(input.citizenId);
+  const citizen = await repos.citizens.get(input.citizenId);
   if (citizen?.consent !== "granted") return { ok: false, error: "missing_consent" };
-  const office = repos.offices.get(input.officeKey);
+  const office = await repos.offices.get(input.officeKey);
   if (!office?.active) return { ok: false, error: "unknown_office" };
   const nowMs = clock.nowMs();
   const termBusinessDays = profile.requestTypes[input.requestType].termBusinessDays;
   const termFromMs = Math.max(nowMs, input.termFromMs ?? nowMs);
   const due = dueDateFrom(app, termFromMs, termBusinessDays);
   const year = Number(toLocalDate(new Date(nowMs), profile.timezone).slice(0, 4));
-  const question = repos.questions.insert({
-    reference: formatReference(year, repos.questions.nextSequence(year)),
-    citizenId: input.citizenId,
-    officeKey: office.key,
-    requestType: input.requestType,
-    status: "open",
-    text: input.text,
-    channel: input.channel,
-    filedAtMs: nowMs,
-    termBusinessDays,
-    dueDate: due.dueDate,
-    termStartedAtMs: termFromMs,
-    updatedAtMs: nowMs,
-    eventId: input.eventId ?? null,
-  });
-  repos.questions.addEvent(question.id, "filed", "citizen", nowMs, { officeKey: office.key, requestType: input.requestType, dueDate: due.dueDate });
-  planNextAlert(app, question, nowMs);
-  repos.attachments.add(question.id, (input.attachments ?? []).map((a) => ({ ...a, channel: input.channel })), nowMs);
-  notifyOffice(app, question, "filed");
+  const question = await repos.questions.insert({
+      reference: formatReference(year, await repos.questions.nextSequence(year)),
+      citizenId: input.citizenId,
+      officeKey: office.key,
+      requestType: input.requestType,
+      status: "open",
+      text: input.text,
+      channel: input.channel,
+      filedAtMs: nowMs,
+      termBusinessDays,
+      dueDate: due.dueDate,
+      termStartedAtMs: termFromMs,
+      updatedAtMs: nowMs,
+      eventId: input.eventId ?? null,
+    });
+  await repos.questions.addEvent(question.id, "filed", "citizen", nowMs, { officeKey: office.key, requestType: input.requestType, dueDate: due.dueDate });
+  await planNextAlert(app, question, nowMs);
+  await repos.attachments.add(question.id, (input.attachments ?? []).map((a) => ({ ...a, channel: input.channel })), nowMs);
+  await notifyOffice(app, question, "filed");
   return { ok: true, question, due };
 }
 
@@ -121,21 +120,21 @@ export function dueDateFrom(app: AppContext, fromMs: number, termBusinessDays: n
  * Queues the new-question notice (with action buttons and the attached files) for the office's
  * bound group chats and reachable officials.
  */
-function notifyOffice(app: AppContext, question: QuestionRow, occasion: string): void {
+async function notifyOffice(app: AppContext, question: QuestionRow, occasion: string): Promise<void> {
   const { repos, clock } = app;
   const key = `q:${question.id}:${occasion}:${question.officeKey}`;
-  for (const target of officeTargets(app, question.officeKey)) {
-    noticePayloads(app, question, target.channel).forEach((payload, i) => {
+  for (const target of await officeTargets(app, question.officeKey)) {
+    (await noticePayloads(app, question, target.channel)).forEach(async (payload, i) => {
       const idempotencyKey = i === 0 ? `${key}:${target.id}` : `${key}:${target.id}:file-${i}`;
-      repos.outbox.enqueue({ idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id }, clock.nowMs());
+      await repos.outbox.enqueue({ idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id }, clock.nowMs());
     });
   }
 }
 
 /** Loads a question an actor wants to act on, checking the radicado and the actor's rights. */
-function loadForAction(app: AppContext, actor: Actor, reference: string, action: QuestionAction): Outcome<{ question: QuestionRow }> {
+async function loadForAction(app: AppContext, actor: Actor, reference: string, action: QuestionAction): Promise<Outcome<{ question: QuestionRow }>> {
   const canonical = parseReference(reference);
-  const question = canonical ? app.repos.questions.byReference(canonical) : undefined;
+  const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
   if (!question) return { ok: false, error: "question_not_found" };
   if (!canActOnQuestion(actor, action, question.officeKey)) return { ok: false, error: "not_allowed" };
   if (action !== "view" && (question.status === "answered" || question.status === "withdrawn")) return { ok: false, error: "already_closed" };
@@ -149,120 +148,120 @@ function checkText(text: string, max: number): QuestionError | undefined {
 }
 
 /** An official (or the CLI operator) answers; the citizen receives the answer with its radicado. */
-export function answerQuestion(app: AppContext, actor: Actor, reference: string, answer: string): Outcome<{ question: QuestionRow }> {
+export async function answerQuestion(app: AppContext, actor: Actor, reference: string, answer: string): Promise<Outcome<{ question: QuestionRow }>> {
   const textError = checkText(answer, MAX_ANSWER_LENGTH);
   if (textError) return { ok: false, error: textError };
-  return inTransaction(app.db, () => {
-    const loaded = loadForAction(app, actor, reference, "answer");
-    if (!loaded.ok) return loaded;
-    const { question } = loaded;
-    const nowMs = app.clock.nowMs();
-    const answeredBy = actor.kind === "official" ? actor.officialId : null;
-    app.repos.questions.update(question.id, { status: "answered", answerText: answer.trim(), answeredAtMs: nowMs, answeredBy, updatedAtMs: nowMs });
-    app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, { onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate });
-    notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() }, { legal: true });
-    cancelDeadlineJobs(app, question.id, nowMs);
-    planAnswerSurveys(app, question.id, nowMs);
-    closeNotices(app, question.id, closingLine(app, { kind: "answered" }, answeredBy));
-    return { ok: true, question: app.repos.questions.byId(question.id)! };
-  });
+  return await app.store.withTransaction(async () => {
+      const loaded = await loadForAction(app, actor, reference, "answer");
+      if (!loaded.ok) return loaded;
+      const { question } = loaded;
+      const nowMs = app.clock.nowMs();
+      const answeredBy = actor.kind === "official" ? actor.officialId : null;
+      await app.repos.questions.update(question.id, { status: "answered", answerText: answer.trim(), answeredAtMs: nowMs, answeredBy, updatedAtMs: nowMs });
+      await app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, { onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate });
+      await notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() }, { legal: true });
+      await cancelDeadlineJobs(app, question.id, nowMs);
+      await planAnswerSurveys(app, question.id, nowMs);
+      await closeNotices(app, question.id, await closingLine(app, { kind: "answered" }, answeredBy));
+      return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+    });
 }
 
 /** Moves a question to another office with a reason. The legal term does not restart. */
-export function reassignQuestion(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string): Outcome<{ question: QuestionRow }> {
+export async function reassignQuestion(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string): Promise<Outcome<{ question: QuestionRow }>> {
   if (!reason.trim()) return { ok: false, error: "reason_required" };
-  return inTransaction(app.db, () => {
-    const loaded = loadForAction(app, actor, reference, "reassign");
-    if (!loaded.ok) return loaded;
-    const { question } = loaded;
-    const target = app.repos.offices.get(toOfficeKey);
-    if (!target?.active) return { ok: false, error: "unknown_office" };
-    if (target.key === question.officeKey) return { ok: false, error: "same_office" };
-    const nowMs = app.clock.nowMs();
-    app.repos.questions.update(question.id, { officeKey: target.key, updatedAtMs: nowMs });
-    app.repos.questions.addEvent(question.id, "reassigned", actorLabel(actor), nowMs, { from: question.officeKey, to: target.key, reason: reason.trim() });
-    const updated = app.repos.questions.byId(question.id)!;
-    const occasion = `reassigned-${app.repos.questions.history(question.id).length}`;
-    // The old office's notices close before the new office's are queued (those are not sent yet).
-    closeNotices(app, question.id, closingLine(app, { kind: "reassigned", toOfficeKey: target.key }, actor.kind === "official" ? actor.officialId : null));
-    notifyOffice(app, updated, occasion);
-    notifyCitizen(app, updated, `q:${question.id}:${occasion}`, "notify.reassigned", {});
-    app.learnNewCorrections();
-    return { ok: true, question: updated };
-  });
+  return await app.store.withTransaction(async () => {
+      const loaded = await loadForAction(app, actor, reference, "reassign");
+      if (!loaded.ok) return loaded;
+      const { question } = loaded;
+      const target = await app.repos.offices.get(toOfficeKey);
+      if (!target?.active) return { ok: false, error: "unknown_office" };
+      if (target.key === question.officeKey) return { ok: false, error: "same_office" };
+      const nowMs = app.clock.nowMs();
+      await app.repos.questions.update(question.id, { officeKey: target.key, updatedAtMs: nowMs });
+      await app.repos.questions.addEvent(question.id, "reassigned", actorLabel(actor), nowMs, { from: question.officeKey, to: target.key, reason: reason.trim() });
+      const updated = (await app.repos.questions.byId(question.id))!;
+      const occasion = `reassigned-${(await app.repos.questions.history(question.id)).length}`;
+      // The old office's notices close before the new office's are queued (those are not sent yet).
+      await closeNotices(app, question.id, await closingLine(app, { kind: "reassigned", toOfficeKey: target.key }, actor.kind === "official" ? actor.officialId : null));
+      await notifyOffice(app, updated, occasion);
+      await notifyCitizen(app, updated, `q:${question.id}:${occasion}`, "notify.reassigned", {});
+      await app.learnNewCorrections();
+      return { ok: true, question: updated };
+    });
 }
 
 /** Asks the citizen to complete the petition; the term stops until they answer. */
-export function requestInfo(app: AppContext, actor: Actor, reference: string, request: string): Outcome<{ question: QuestionRow }> {
+export async function requestInfo(app: AppContext, actor: Actor, reference: string, request: string): Promise<Outcome<{ question: QuestionRow }>> {
   const textError = checkText(request, 2000);
   if (textError) return { ok: false, error: textError };
-  return inTransaction(app.db, () => {
-    const loaded = loadForAction(app, actor, reference, "request_info");
-    if (!loaded.ok) return loaded;
-    const { question } = loaded;
-    const nowMs = app.clock.nowMs();
-    const today = toLocalDate(new Date(nowMs), app.profile.timezone);
-    const filedOn = toLocalDate(new Date(question.filedAtMs), app.profile.timezone);
-    if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS) return { ok: false, error: "info_request_too_late" };
-    // No one could answer the request: the citizen erased their data (issue 18, point 10).
-    if (citizenErased(app, question)) return { ok: false, error: "citizen_erased" };
-    app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
-    app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, { request: request.trim() });
-    // The term stops: no reminders while paused; a month without an answer withdraws the petition.
-    cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
-    planWithdrawal(app, question.id, app.repos.questions.lastEvent(question.id, "info_requested")!.id, nowMs);
-    const count = app.repos.questions.history(question.id).length;
-    notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() }, { legal: true });
-    return { ok: true, question: app.repos.questions.byId(question.id)! };
-  });
+  return await app.store.withTransaction(async () => {
+      const loaded = await loadForAction(app, actor, reference, "request_info");
+      if (!loaded.ok) return loaded;
+      const { question } = loaded;
+      const nowMs = app.clock.nowMs();
+      const today = toLocalDate(new Date(nowMs), app.profile.timezone);
+      const filedOn = toLocalDate(new Date(question.filedAtMs), app.profile.timezone);
+      if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS) return { ok: false, error: "info_request_too_late" };
+      // No one could answer the request: the citizen erased their data (issue 18, point 10).
+      if (await citizenErased(app, question)) return { ok: false, error: "citizen_erased" };
+      await app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
+      await app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, { request: request.trim() });
+      // The term stops: no reminders while paused; a month without an answer withdraws the petition.
+      await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
+      await planWithdrawal(app, question.id, (await app.repos.questions.lastEvent(question.id, "info_requested"))!.id, nowMs);
+      const count = (await app.repos.questions.history(question.id)).length;
+      await notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() }, { legal: true });
+      return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+    });
 }
 
 /**
  * The citizen sends the requested information: the question reopens and the term restarts in
  * full from today (Ley 1755 de 2015, art. 17). Call inside the caller's transaction.
  */
-export function provideInfo(app: AppContext, citizenId: number, reference: string, text: string): Outcome<{ question: QuestionRow; due: DueDateExplanation }> {
-  const question = app.repos.questions.byReference(reference);
+export async function provideInfo(app: AppContext, citizenId: number, reference: string, text: string): Promise<Outcome<{ question: QuestionRow; due: DueDateExplanation }>> {
+  const question = await app.repos.questions.byReference(reference);
   if (!question || question.citizenId !== citizenId || question.status !== "info_requested") return { ok: false, error: "question_not_found" };
   const nowMs = app.clock.nowMs();
   const due = dueDateFrom(app, nowMs, question.termBusinessDays);
   // A new full term: any extension of the old one no longer applies.
-  app.repos.questions.update(question.id, { status: "open", dueDate: due.dueDate, termStartedAtMs: nowMs, extendedTo: null, updatedAtMs: nowMs });
-  app.repos.questions.addEvent(question.id, "info_provided", "citizen", nowMs, { text, dueDate: due.dueDate });
-  cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.withdrawal]);
-  replanAlerts(app, { id: question.id, dueDate: due.dueDate }, nowMs);
-  const updated = app.repos.questions.byId(question.id)!;
+  await app.repos.questions.update(question.id, { status: "open", dueDate: due.dueDate, termStartedAtMs: nowMs, extendedTo: null, updatedAtMs: nowMs });
+  await app.repos.questions.addEvent(question.id, "info_provided", "citizen", nowMs, { text, dueDate: due.dueDate });
+  await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.withdrawal]);
+  await replanAlerts(app, { id: question.id, dueDate: due.dueDate }, nowMs);
+  const updated = (await app.repos.questions.byId(question.id))!;
   const noticeText = render(app, DEFAULT_LOCALE, "notify.official_info_received", {
     reference: question.reference,
     text: inertUserText(text),
     dueDateText: dueDateText(due.dueDate, DEFAULT_LOCALE),
   });
-  const count = app.repos.questions.history(question.id).length;
+  const count = (await app.repos.questions.history(question.id)).length;
   // Like the new-question notice: the office's groups and its officials; a reply to it answers the question.
-  for (const target of officeTargets(app, question.officeKey)) {
-    app.repos.outbox.enqueue(
-      { idempotencyKey: `q:${question.id}:info-provided-${count}:${target.id}`, channel: target.channel, address: target.address, payload: { text: noticeText }, questionId: question.id },
-      nowMs,
-    );
+  for (const target of await officeTargets(app, question.officeKey)) {
+    await app.repos.outbox.enqueue(
+            { idempotencyKey: `q:${question.id}:info-provided-${count}:${target.id}`, channel: target.channel, address: target.address, payload: { text: noticeText }, questionId: question.id },
+            nowMs,
+          );
   }
   return { ok: true, question: updated, due };
 }
 
 /** A citizen's own question by radicado as typed. Other citizens' radicados are "not found". */
-export function findOwnQuestion(app: AppContext, citizenId: number, input: string): { kind: "malformed" } | { kind: "not_found"; reference: string } | { kind: "found"; question: QuestionRow } {
+export async function findOwnQuestion(app: AppContext, citizenId: number, input: string): Promise<{ kind: "malformed" } | { kind: "not_found"; reference: string } | { kind: "found"; question: QuestionRow }> {
   const reference = parseReference(input);
   if (!reference) return { kind: "malformed" };
-  const question = app.repos.questions.byReference(reference);
+  const question = await app.repos.questions.byReference(reference);
   if (!question || question.citizenId !== citizenId) return { kind: "not_found", reference };
   return { kind: "found", question };
 }
 
 /** CLI and reports: a question with its history, for an authorized actor. */
-export function showQuestion(app: AppContext, actor: Actor, reference: string) {
-  const loaded = loadForAction(app, actor, reference, "view");
+export async function showQuestion(app: AppContext, actor: Actor, reference: string) {
+  const loaded = await loadForAction(app, actor, reference, "view");
   if (!loaded.ok) return loaded;
   // Messages with legal weight the citizen never got (their chat is unreachable): staff see "no
   // entregado" until the citizen writes again and they are delivered (issue 19).
-  const undeliveredToCitizen = app.repos.outbox.undeliveredLegalForQuestion(loaded.question.id).length;
-  return { ok: true as const, question: loaded.question, history: app.repos.questions.history(loaded.question.id), undeliveredToCitizen };
+  const undeliveredToCitizen = (await app.repos.outbox.undeliveredLegalForQuestion(loaded.question.id)).length;
+  return { ok: true as const, question: loaded.question, history: await app.repos.questions.history(loaded.question.id), undeliveredToCitizen };
 }

@@ -35,11 +35,11 @@ const t = staffText;
 const PERMISSION: Record<string, QuestionAction> = { answer: "answer", request_info: "request_info", reassign: "reassign", reassign_to: "reassign", extend: "answer" };
 
 /** A button pressed under a notice (or under the office chooser). Changes nothing by itself. */
-export function handleStaffButton(app: AppContext, message: InboundMessage, official: OfficialRow | undefined): StaffReply[] {
+export async function handleStaffButton(app: AppContext, message: InboundMessage, official: OfficialRow | undefined): Promise<StaffReply[]> {
   const action = parseStaffButtonAction(message.button?.action ?? "");
   if (!action) return [{ text: t(app, "staff_buttons.stale") }];
   if (!official) return [{ text: t(app, "staff.not_official") }];
-  const question = app.repos.questions.byId(action.questionId);
+  const question = await app.repos.questions.byId(action.questionId);
   if (!question) return [{ text: t(app, "staff.errors.question_not_found") }];
   if (!canActOnQuestion(officialActor(official), PERMISSION[action.kind]!, question.officeKey)) return [{ text: t(app, "staff.errors.not_allowed") }];
   if (question.status === "answered" || question.status === "withdrawn") return [{ text: t(app, "staff.errors.already_closed") }];
@@ -47,17 +47,17 @@ export function handleStaffButton(app: AppContext, message: InboundMessage, offi
   const vars = { reference: question.reference, name: official.name };
   switch (action.kind) {
     case "answer":
-      return [prompt(question, t(app, citizenErased(app, question) ? "erased_citizen.answer_prompt" : "staff_buttons.answer_prompt", vars), { kind: "answer" }, quote)];
+      return [prompt(question, t(app, await citizenErased(app, question) ? "erased_citizen.answer_prompt" : "staff_buttons.answer_prompt", vars), { kind: "answer" }, quote)];
     case "request_info":
       return [prompt(question, t(app, "staff_buttons.request_info_prompt", vars), { kind: "request_info" }, quote)];
     case "reassign":
-      return [officeChooser(app, question, quote)];
+      return [await officeChooser(app, question, quote)];
     case "extend": {
-      const text = t(app, "staff_buttons.extend_prompt", { ...vars, dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE), limitDate: extensionLimitOf(app, question) });
+      const text = t(app, "staff_buttons.extend_prompt", { ...vars, dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE), limitDate: await extensionLimitOf(app, question) });
       return [prompt(question, text, { kind: "extend" }, quote)];
     }
     case "reassign_to": {
-      const office = app.repos.offices.get(action.officeKey);
+      const office = await app.repos.offices.get(action.officeKey);
       if (!office?.active) return [{ text: t(app, "staff.errors.unknown_office") }];
       if (office.key === question.officeKey) return [{ text: t(app, "staff.errors.same_office") }];
       const text = t(app, "staff_buttons.reassign_prompt", { ...vars, officeName: officeName(app, office.key) });
@@ -70,9 +70,10 @@ function prompt(question: QuestionRow, text: string, staffPrompt: NonNullable<St
   return { text, forceReply: true, questionId: question.id, staffPrompt, ...(quote ? { replyToChannelMessageId: quote } : {}) };
 }
 
-function officeChooser(app: AppContext, question: QuestionRow, quote: string | undefined): StaffReply {
+async function officeChooser(app: AppContext, question: QuestionRow, quote: string | undefined): Promise<StaffReply> {
+  const active = new Set((await app.repos.offices.list()).filter((o) => o.active).map((o) => o.key));
   const buttons = app.profile.offices
-    .filter((o) => o.key !== question.officeKey && app.repos.offices.get(o.key)?.active)
+    .filter((o) => o.key !== question.officeKey && active.has(o.key))
     .map((o) => ({ label: o.name, action: formatStaffButtonAction({ kind: "reassign_to", questionId: question.id, officeKey: o.key }) }))
     .filter((b) => fitsButton(b.action))
     .sort((a, b) => a.label.localeCompare(b.label, "es"));

@@ -26,17 +26,17 @@ export type Sender =
   | { kind: "staff"; official: OfficialRow | undefined; groupOfficeKey: string | undefined };
 
 /** Who wrote: a citizen, an official (in a bound group or in private), or a group to ignore. */
-export function classifySender(app: AppContext, message: InboundMessage): Sender {
+export async function classifySender(app: AppContext, message: InboundMessage): Promise<Sender> {
   const { repos } = app;
   if (message.chatKind === "group") {
-    const office = repos.offices.list().find((o) => (message.channel === "whatsapp" ? o.whatsappJid : o.telegramChatId) === message.address);
-    const official = message.senderId ? repos.officials.findByAddress(message.channel, message.senderId) : undefined;
+    const office = (await repos.offices.list()).find((o) => (message.channel === "whatsapp" ? o.whatsappJid : o.telegramChatId) === message.address);
+    const official = message.senderId ? await repos.officials.findByAddress(message.channel, message.senderId) : undefined;
     if (office) return { kind: "staff", official, groupOfficeKey: office.key };
     // An unbound group only hears the bind command.
     const parsed = parseStaffCommand(message.text ?? "");
     return parsed.ok && parsed.command.kind === "bind_group" ? { kind: "staff", official, groupOfficeKey: undefined } : { kind: "ignore" };
   }
-  const official = repos.officials.findByAddress(message.channel, message.address);
+  const official = await repos.officials.findByAddress(message.channel, message.address);
   if (official) return { kind: "staff", official, groupOfficeKey: undefined };
   const parsed = parseStaffCommand(message.text ?? "");
   return parsed.ok && parsed.command.kind === "link" ? { kind: "staff", official: undefined, groupOfficeKey: undefined } : { kind: "citizen" };
@@ -45,29 +45,29 @@ export function classifySender(app: AppContext, message: InboundMessage): Sender
 const t = staffText;
 
 /** Handles an official's message or button; returns the replies for the chat it came from (possibly none). */
-export function handleStaffMessage(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): StaffReply[] {
-  if (message.button) return handleStaffButton(app, message, sender.official);
-  return staffTextReplies(app, message, sender).map((text) => ({ text }));
+export async function handleStaffMessage(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): Promise<StaffReply[]> {
+  if (message.button) return await handleStaffButton(app, message, sender.official);
+  return (await staffTextReplies(app, message, sender)).map((text) => ({ text }));
 }
 
-function staffTextReplies(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): string[] {
+async function staffTextReplies(app: AppContext, message: InboundMessage, sender: Extract<Sender, { kind: "staff" }>): Promise<string[]> {
   const text = (message.text ?? "").trim();
   const parsed = parseStaffCommand(text);
-  if (parsed.ok && parsed.command.kind === "link") return [linkOfficial(app, message, parsed.command.code)];
+  if (parsed.ok && parsed.command.kind === "link") return [await linkOfficial(app, message, parsed.command.code)];
   // A reply to a question notice answers it; a reply to a prompt does what the prompt asked.
-  const replied = message.replyToChannelMessageId ? app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId) : undefined;
+  const replied = message.replyToChannelMessageId ? await app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId) : undefined;
   const repliedQuestion = replied?.questionId ?? undefined;
   // A reply to a question notice (or to its prompt) is the answer unless it starts with "/": an
   // answer that begins "Respuesta …", "Info …" or "Ayuda …" is an answer, not a command (issue 19).
   if (repliedQuestion !== undefined && !text.startsWith("/")) {
     if (!sender.official) return [t(app, "staff.not_official")];
-    const question = app.repos.questions.byId(repliedQuestion)!;
+    const question = (await app.repos.questions.byId(repliedQuestion))!;
     const prompt = (JSON.parse(replied!.payload) as OutboxPayload).staffPrompt;
-    return [runCommand(app, commandForReply(prompt, question.reference, text), sender.official, sender.groupOfficeKey, message)];
+    return [await runCommand(app, commandForReply(prompt, question.reference, text), sender.official, sender.groupOfficeKey, message)];
   }
   if (!parsed.ok && parsed.error === "not_a_command" && repliedQuestion !== undefined) {
     // "/something" in reply to a notice that is no command: say so, never drop the text silently.
-    const reference = app.repos.questions.byId(repliedQuestion)!.reference;
+    const reference = (await app.repos.questions.byId(repliedQuestion))!.reference;
     return [t(app, "staff.reply_unknown_command", { command: text.split(/\s+/)[0]!.slice(0, 32), reference })];
   }
   if (!parsed.ok && parsed.error === "usage") return [t(app, parsed.command === "extend" ? "deadlines.staff.usage" : parsed.command?.startsWith("commitment_") ? `commitments.staff.usage.${parsed.command}` : `staff.usage.${parsed.command}`)];
@@ -77,54 +77,54 @@ function staffTextReplies(app: AppContext, message: InboundMessage, sender: Extr
   }
   if (!sender.official) return [t(app, "staff.not_official")];
   if (!parsed.ok) return [t(app, "staff.help")];
-  return [runCommand(app, parsed.command, sender.official, sender.groupOfficeKey, message)];
+  return [await runCommand(app, parsed.command, sender.official, sender.groupOfficeKey, message)];
 }
 
-function runCommand(app: AppContext, command: StaffCommand, official: OfficialRow, groupOfficeKey: string | undefined, message: InboundMessage): string {
+async function runCommand(app: AppContext, command: StaffCommand, official: OfficialRow, groupOfficeKey: string | undefined, message: InboundMessage): Promise<string> {
   const actor = officialActor(official);
   switch (command.kind) {
     case "answer":
-      return answerReply(app, answerQuestion(app, actor, command.reference, command.text), command.reference);
+      return await answerReply(app, await answerQuestion(app, actor, command.reference, command.text), command.reference);
     case "reassign": {
-      const result = reassignQuestion(app, actor, command.reference, command.officeKey, command.reason);
+      const result = await reassignQuestion(app, actor, command.reference, command.officeKey, command.reason);
       return result.ok ? t(app, "staff.reassigned", { reference: command.reference, officeName: officeName(app, command.officeKey) }) : errorText(app, result.error);
     }
     case "request_info": {
-      const result = requestInfo(app, actor, command.reference, command.text);
+      const result = await requestInfo(app, actor, command.reference, command.text);
       return result.ok ? t(app, "staff.info_requested", { reference: command.reference }) : errorText(app, result.error);
     }
     case "extend":
-      return extensionReplyText(app, extendQuestion(app, actor, command.reference, command.date, command.reason), command.reference);
+      return extensionReplyText(app, await extendQuestion(app, actor, command.reference, command.date, command.reason), command.reference);
     case "pending":
-      return pendingList(app, groupOfficeKey ?? official.officeKey);
+      return await pendingList(app, groupOfficeKey ?? official.officeKey);
     case "bind_group":
-      return bindGroup(app, official, command.officeKey, message);
+      return await bindGroup(app, official, command.officeKey, message);
     case "commitment_add":
     case "commitment_progress":
     case "commitment_cancel":
     case "commitment_list":
-      return commitmentStaffReply(app, actor, command, groupOfficeKey ?? official.officeKey);
+      return await commitmentStaffReply(app, actor, command, groupOfficeKey ?? official.officeKey);
     case "help":
     case "link":
       return `${t(app, "staff.help")}\n${t(app, "deadlines.staff.help_line")}\n${t(app, "commitments.staff.help_line")}`;
   }
 }
 
-function answerReply(app: AppContext, result: ReturnType<typeof answerQuestion>, reference: string): string {
+async function answerReply(app: AppContext, result: Awaited<ReturnType<typeof answerQuestion>>, reference: string): Promise<string> {
   if (!result.ok) return errorText(app, result.error);
   // An erased citizen gets nothing: say the answer is on record, not that it will reach them.
-  return t(app, citizenErased(app, result.question) ? "erased_citizen.answered" : "staff.answered", { reference });
+  return t(app, await citizenErased(app, result.question) ? "erased_citizen.answered" : "staff.answered", { reference });
 }
 
 function errorText(app: AppContext, error: QuestionError): string {
   return t(app, `staff.errors.${error}`);
 }
 
-function pendingList(app: AppContext, officeKey: string | null): string {
+async function pendingList(app: AppContext, officeKey: string | null): Promise<string> {
   if (!officeKey) return t(app, "staff.no_office");
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
-  const open = app.repos.questions
-    .list({ officeKey })
+  const open = (await app.repos.questions
+      .list({ officeKey }))
     .filter((q) => q.status === "open" || q.status === "info_requested")
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
     .slice(0, 20);
@@ -141,11 +141,11 @@ function pendingList(app: AppContext, officeKey: string | null): string {
  * A group bound to another office is that office's channel for citizens' questions: only an admin
  * may move it (issue 19), and the move is recorded in both offices' history.
  */
-function bindGroup(app: AppContext, official: OfficialRow, officeKey: string, message: InboundMessage): string {
+async function bindGroup(app: AppContext, official: OfficialRow, officeKey: string, message: InboundMessage): Promise<string> {
   if (message.chatKind !== "group") return t(app, "staff.bind_only_group");
-  const office = app.repos.offices.get(officeKey);
+  const office = await app.repos.offices.get(officeKey);
   if (!office?.active) return t(app, "staff.errors.unknown_office");
-  const current = app.repos.offices.boundTo(message.channel, message.address);
+  const current = await app.repos.offices.boundTo(message.channel, message.address);
   const decision = canBindGroup(officialActor(official), officeKey, current?.key);
   if (decision === "not_head") return t(app, "staff.bind_not_head");
   if (decision === "owned_by_other") return t(app, "staff.bind_other_office", { officeName: current!.name });
@@ -156,15 +156,15 @@ function bindGroup(app: AppContext, official: OfficialRow, officeKey: string, me
   const data = { channel: message.channel, chat: message.address, before: current?.key ?? null, after: officeKey };
   if (current) {
     // A move: the group leaves its office (which stops sending notices there), then joins this one.
-    app.repos.offices.bind(current.key, message.channel === "whatsapp" ? { whatsappJid: null } : { telegramChatId: null }, nowMs);
+    await app.repos.offices.bind(current.key, message.channel === "whatsapp" ? { whatsappJid: null } : { telegramChatId: null }, nowMs);
   }
-  app.repos.offices.bind(officeKey, binding, nowMs);
+  await app.repos.offices.bind(officeKey, binding, nowMs);
   if (current) {
-    app.repos.offices.addEvent(current.key, "group_moved_out", actor, nowMs, data);
-    app.repos.offices.addEvent(officeKey, "group_moved_in", actor, nowMs, data);
+    await app.repos.offices.addEvent(current.key, "group_moved_out", actor, nowMs, data);
+    await app.repos.offices.addEvent(officeKey, "group_moved_in", actor, nowMs, data);
     return t(app, "staff.bound_moved", { officeName: office.name, previousOfficeName: current.name });
   }
-  app.repos.offices.addEvent(officeKey, "group_bound", actor, nowMs, data);
+  await app.repos.offices.addEvent(officeKey, "group_bound", actor, nowMs, data);
   return t(app, "staff.bound", { officeName: office.name });
 }
 
@@ -172,22 +172,22 @@ function bindGroup(app: AppContext, official: OfficialRow, officeKey: string, me
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
 /** Creates a one-time link code for an official; `ttlMs` from now. */
-export function createInvite(app: AppContext, input: { name: string; officeKey: string | null; role: Role; ttlMs: number }): { code: string; expiresAtMs: number } {
+export async function createInvite(app: AppContext, input: { name: string; officeKey: string | null; role: Role; ttlMs: number }): Promise<{ code: string; expiresAtMs: number }> {
   const code = Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
   const nowMs = app.clock.nowMs();
   const expiresAtMs = nowMs + input.ttlMs;
-  app.repos.invites.add({ code, officeKey: input.officeKey, role: input.role, name: input.name, createdAtMs: nowMs, expiresAtMs });
+  await app.repos.invites.add({ code, officeKey: input.officeKey, role: input.role, name: input.name, createdAtMs: nowMs, expiresAtMs });
   return { code, expiresAtMs };
 }
 
 /** `/vincular CODE` in a private chat: links this chat account to a new official, once. */
-function linkOfficial(app: AppContext, message: InboundMessage, code: string): string {
+async function linkOfficial(app: AppContext, message: InboundMessage, code: string): Promise<string> {
   if (message.chatKind !== "private") return t(app, "staff.link_private_only");
   const nowMs = app.clock.nowMs();
-  const invite = app.repos.invites.findUnused(code);
+  const invite = await app.repos.invites.findUnused(code);
   if (!invite || invite.expiresAtMs <= nowMs) return t(app, "staff.link_invalid");
-  if (app.repos.officials.findByAddress(message.channel, message.address)) return t(app, "staff.link_already");
-  const official = app.repos.officials.add({ name: invite.name, officeKey: invite.officeKey, role: invite.role, channel: message.channel, address: message.address }, nowMs);
-  app.repos.invites.markUsed(invite.id, official.id, nowMs);
+  if (await app.repos.officials.findByAddress(message.channel, message.address)) return t(app, "staff.link_already");
+  const official = await app.repos.officials.add({ name: invite.name, officeKey: invite.officeKey, role: invite.role, channel: message.channel, address: message.address }, nowMs);
+  await app.repos.invites.markUsed(invite.id, official.id, nowMs);
   return t(app, "staff.linked", { name: invite.name, roleText: t(app, `staff.roles.${invite.role}`), officeName: invite.officeKey ? officeName(app, invite.officeKey) : "—" });
 }

@@ -25,19 +25,19 @@ export interface StartFlowInput {
 
 export type StartFlowResult = { ok: true; channel: string; outboxId: number | undefined; state: ConversationState } | { ok: false; error: "citizen_not_found" | "unreachable" };
 
-export function startFlowFor(app: AppContext, engine: Engine, citizenId: number, input: StartFlowInput): StartFlowResult {
+export async function startFlowFor(app: AppContext, engine: Engine, citizenId: number, input: StartFlowInput): Promise<StartFlowResult> {
   const { repos, clock } = app;
-  const row = repos.citizens.get(citizenId);
+  const row = await repos.citizens.get(citizenId);
   if (!row || row.deletedAtMs !== null) return { ok: false, error: "citizen_not_found" };
-  const identities = repos.citizens.identities(citizenId).filter((i) => i.unreachableAtMs === null);
+  const identities = (await repos.citizens.identities(citizenId)).filter((i) => i.unreachableAtMs === null);
   const identity = identities.find((i) => i.channel === input.channel) ?? identities[0];
   if (!identity) return { ok: false, error: "unreachable" };
-  const citizen = repos.citizens.findContext(identity.channel, identity.address)!;
+  const citizen = (await repos.citizens.findContext(identity.channel, identity.address))!;
   const renderFor = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, key, vars);
 
   const where = { channel: identity.channel, address: identity.address };
-  const turn = runActions<ActionContext>(engine, engine.start(input.ref, input.data ?? {}, renderFor), ACTIONS, { app, citizen, ...where }, renderFor);
+  const turn = await runActions<ActionContext>(engine, engine.start(input.ref, input.data ?? {}, renderFor), ACTIONS, { app, citizen, ...where }, renderFor);
   const delivery = { idempotencyKey: input.idempotencyKey, priority: input.priority ?? 0, ...(input.guarantee ? { guarantee: input.guarantee } : {}), ...where };
-  const outboxId = commitCitizenTurn(app, citizenId, undefined, turn, delivery, clock.nowMs());
+  const outboxId = await commitCitizenTurn(app, citizenId, undefined, turn, delivery, clock.nowMs());
   return { ok: true, channel: identity.channel, outboxId, state: turn.state };
 }

@@ -33,12 +33,12 @@ export function districtsOf(app: AppContext): District[] {
 export type SubscriptionError = "missing_consent" | "unknown_topic" | "unknown_district";
 
 /** Adds a subscription; `added` is false when the citizen already had it. */
-export function subscribe(app: AppContext, citizen: Pick<CitizenContext, "citizenId" | "consent">, subscription: Subscription): { ok: true; added: boolean } | { ok: false; error: SubscriptionError } {
+export async function subscribe(app: AppContext, citizen: Pick<CitizenContext, "citizenId" | "consent">, subscription: Subscription): Promise<{ ok: true; added: boolean } | { ok: false; error: SubscriptionError }> {
   if (citizen.consent !== "granted") return { ok: false, error: "missing_consent" };
   if (subscription.kind === "topic" && !topicsOf(app).some((t) => t.key === subscription.key)) return { ok: false, error: "unknown_topic" };
   if (subscription.kind === "district" && !districtsOf(app).some((d) => d.key === subscription.key)) return { ok: false, error: "unknown_district" };
   const key = subscription.kind === "all" ? "" : subscription.key;
-  return { ok: true, added: app.repos.subscriptions.add(citizen.citizenId, { kind: subscription.kind, key }, app.clock.nowMs()) };
+  return { ok: true, added: await app.repos.subscriptions.add(citizen.citizenId, { kind: subscription.kind, key }, app.clock.nowMs()) };
 }
 
 export interface StopResult {
@@ -55,19 +55,19 @@ export interface StopResult {
  * appointment and is only dropped when they confirm it ({@link dropAttendance}). Answers to their
  * own questions keep coming. Call inside the caller's transaction.
  */
-export function stopAnnouncements(app: AppContext, citizenId: number, chat: { channel: string; address: string }): StopResult {
+export async function stopAnnouncements(app: AppContext, citizenId: number, chat: { channel: string; address: string }): Promise<StopResult> {
   const nowMs = app.clock.nowMs();
   return {
-    subscriptions: app.repos.subscriptions.removeAll(citizenId),
-    commitments: app.repos.commitments.unfollowAll(citizenId, nowMs),
-    withdrawn: app.repos.outbox.withdrawPendingBulk(chat, "stop word", nowMs),
+    subscriptions: await app.repos.subscriptions.removeAll(citizenId),
+    commitments: await app.repos.commitments.unfollowAll(citizenId, nowMs),
+    withdrawn: await app.repos.outbox.withdrawPendingBulk(chat, "stop word", nowMs),
   };
 }
 
 /** Turns the citizen's "yes" to events not yet ended into "no" (no more reminders); returns how many. */
-export function dropAttendance(app: AppContext, citizenId: number): number {
+export async function dropAttendance(app: AppContext, citizenId: number): Promise<number> {
   const nowMs = app.clock.nowMs();
-  return app.repos.events.withdrawUpcomingRsvps(citizenId, nowMs, nowMs);
+  return await app.repos.events.withdrawUpcomingRsvps(citizenId, nowMs, nowMs);
 }
 
 /** The citizen's subscriptions in words, one per line, in their language. */
@@ -84,11 +84,11 @@ export function subscriptionNames(app: AppContext, subscriptions: readonly Subsc
  * subscriptions and RSVPs are deleted and queued announcements to their chats withdrawn. Call
  * before their channel identities are erased.
  */
-export function forgetEventData(app: AppContext, citizenId: number): void {
+export async function forgetEventData(app: AppContext, citizenId: number): Promise<void> {
   const nowMs = app.clock.nowMs();
-  for (const identity of app.repos.citizens.identities(citizenId)) {
-    app.repos.outbox.withdrawPendingBulk({ channel: identity.channel, address: identity.address }, "consent withdrawn", nowMs);
+  for (const identity of await app.repos.citizens.identities(citizenId)) {
+    await app.repos.outbox.withdrawPendingBulk({ channel: identity.channel, address: identity.address }, "consent withdrawn", nowMs);
   }
-  app.repos.subscriptions.removeAll(citizenId);
-  app.repos.events.deleteRsvpsOf(citizenId);
+  await app.repos.subscriptions.removeAll(citizenId);
+  await app.repos.events.deleteRsvpsOf(citizenId);
 }

@@ -20,48 +20,48 @@ export interface ActiveSurvey {
 }
 
 /** The survey a citizen is answering, if it is still theirs, delivered, and open at `nowMs`. */
-export function activeSurvey(app: AppContext, citizenId: number, invitationId: unknown, nowMs: number): ActiveSurvey | undefined {
+export async function activeSurvey(app: AppContext, citizenId: number, invitationId: unknown, nowMs: number): Promise<ActiveSurvey | undefined> {
   if (typeof invitationId !== "number") return undefined;
   const repo = app.repos.surveys;
-  const invitation = repo.invitationById(invitationId);
+  const invitation = await repo.invitationById(invitationId);
   if (!invitation || invitation.citizenId !== citizenId || invitation.status !== "delivered") return undefined;
-  const run = repo.runById(invitation.runId);
+  const run = await repo.runById(invitation.runId);
   if (!run || run.closedAtMs !== null || nowMs >= run.expiresAtMs) return undefined;
   return { run, invitation, definition: definitionOf(run) };
 }
 
-function responseId(app: AppContext, active: ActiveSurvey, nowMs: number): number {
+async function responseId(app: AppContext, active: ActiveSurvey, nowMs: number): Promise<number> {
   const repo = app.repos.surveys;
-  return repo.responseOfInvitation(active.invitation.id)?.id ?? repo.createResponse({ runId: active.run.id, invitationId: active.invitation.id, source: "chat" }, nowMs);
+  return (await repo.responseOfInvitation(active.invitation.id))?.id ?? await repo.createResponse({ runId: active.run.id, invitationId: active.invitation.id, source: "chat" }, nowMs);
 }
 
 /** Records one answer (`null` = skipped). A question answered before keeps its first answer. */
-export function recordAnswer(app: AppContext, active: ActiveSurvey, questionId: string, value: string | null, nowMs: number): void {
-  app.repos.surveys.addAnswer(responseId(app, active, nowMs), questionId, value, nowMs);
+export async function recordAnswer(app: AppContext, active: ActiveSurvey, questionId: string, value: string | null, nowMs: number): Promise<void> {
+  await app.repos.surveys.addAnswer(await responseId(app, active, nowMs), questionId, value, nowMs);
 }
 
 /** The last question was answered: the response is complete and the invitation closed. */
-export function completeSurvey(app: AppContext, active: ActiveSurvey, nowMs: number): void {
+export async function completeSurvey(app: AppContext, active: ActiveSurvey, nowMs: number): Promise<void> {
   const repo = app.repos.surveys;
-  repo.completeResponse(responseId(app, active, nowMs), nowMs);
-  repo.setInvitationStatus(active.invitation.id, ["delivered"], { status: "completed", finishedAtMs: nowMs });
+  await repo.completeResponse(await responseId(app, active, nowMs), nowMs);
+  await repo.setInvitationStatus(active.invitation.id, ["delivered"], { status: "completed", finishedAtMs: nowMs });
 }
 
 /** "No más encuestas": no further invitations; this one and any waiting are cancelled. */
-export function optOutOfSurveys(app: AppContext, citizenId: number, nowMs: number): void {
+export async function optOutOfSurveys(app: AppContext, citizenId: number, nowMs: number): Promise<void> {
   const repo = app.repos.surveys;
-  repo.optOut(citizenId, nowMs);
-  for (const invitation of repo.invitationsOfCitizen(citizenId)) {
-    repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "opted_out", finishedAtMs: nowMs });
+  await repo.optOut(citizenId, nowMs);
+  for (const invitation of await repo.invitationsOfCitizen(citizenId)) {
+    await repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "opted_out", finishedAtMs: nowMs });
   }
 }
 
 /** Variables the survey's intro may use: what it is about. */
-export function introVars(app: AppContext, run: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): Record<string, unknown> {
+export async function introVars(app: AppContext, run: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): Promise<Record<string, unknown>> {
   const vars: Record<string, unknown> = {};
-  if (run.questionId !== null) vars.reference = app.repos.questions.byId(run.questionId)?.reference ?? "";
+  if (run.questionId !== null) vars.reference = (await app.repos.questions.byId(run.questionId))?.reference ?? "";
   if (run.officeKey !== null) vars.officeName = officeName(app, run.officeKey);
-  if (run.eventId !== null) vars.eventTitle = app.repos.surveys.eventById(run.eventId)?.title ?? "";
+  if (run.eventId !== null) vars.eventTitle = (await app.repos.surveys.eventById(run.eventId))?.title ?? "";
   return vars;
 }
 
@@ -75,8 +75,8 @@ export function surveyTextKeys(definition: SurveyDefinition): string[] {
  * answer survey sent to a segment has no {{reference}} (issue 18, point 9). Empty when every text
  * renders whole. Uses the same variables as the survey conversation (introVars, count, title).
  */
-export function unfilledSurveyVariables(app: AppContext, definition: SurveyDefinition, subject: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): string[] {
-  const vars = { ...introVars(app, subject), count: definition.questions.length, title: definition.title };
+export async function unfilledSurveyVariables(app: AppContext, definition: SurveyDefinition, subject: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): Promise<string[]> {
+  const vars = { ...await introVars(app, subject), count: definition.questions.length, title: definition.title };
   const missing = new Set<string>();
   for (const locale of app.translator.locales) {
     for (const key of surveyTextKeys(definition)) {

@@ -23,20 +23,20 @@ export interface SurveyResultBlock {
   results: SurveyResults;
 }
 
-export function surveyResults(app: AppContext, filter: ResultsFilter): SurveyResultBlock[] {
+export async function surveyResults(app: AppContext, filter: ResultsFilter): Promise<SurveyResultBlock[]> {
   const repo = app.repos.surveys;
   const runFilter: RunFilter = { surveyId: filter.surveyId, officeKey: filter.officeKey, eventId: filter.eventId, trigger: filter.trigger, ...(filter.runId !== undefined ? { runIds: [filter.runId] } : {}) };
   const bySurvey = new Map<string, SurveyRunRow[]>();
-  for (const run of repo.listRuns(runFilter)) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
-  return [...bySurvey.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([surveyId, runs]) => {
-      // listRuns is newest first: the newest run's questions label the block.
-      const definition = definitionOf(runs[0]!);
-      const runIds = runs.map((r) => r.id);
-      const results = aggregateResponses(definition.questions, repo.tally(runIds), repo.responses(runIds));
-      return { surveyId, definition, runIds, results };
-    });
+  for (const run of await repo.listRuns(runFilter)) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
+  return (await Promise.all([...bySurvey.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(async ([surveyId, runs]) => {
+        // listRuns is newest first: the newest run's questions label the block.
+        const definition = definitionOf(runs[0]!);
+        const runIds = runs.map((r) => r.id);
+        const results = aggregateResponses(definition.questions, await repo.tally(runIds), await repo.responses(runIds));
+        return { surveyId, definition, runIds, results };
+      })));
 }
 
 export interface SurveyHeadline {

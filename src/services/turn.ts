@@ -27,7 +27,7 @@ type FlowData = Readonly<Record<string, unknown>>;
 
 /** An action a flow may name: citizen actions (ActionDefinition) and the wizard's staff actions. */
 interface RunnableAction<C extends { data: FlowData }> {
-  run(ctx: C): ActionOutcome;
+  run(ctx: C): ActionOutcome | Promise<ActionOutcome>;
 }
 
 /**
@@ -35,13 +35,13 @@ interface RunnableAction<C extends { data: FlowData }> {
  * for input or goes idle. Outputs accumulate in order; `erased` says an action erased the citizen.
  * Throws on an unknown action or more than 16 actions in one turn (both are bugs in a flow).
  */
-export function runActions<C extends { data: FlowData }>(
+export async function runActions<C extends { data: FlowData }>(
   engine: Engine,
   first: Turn,
   actions: Readonly<Record<string, RunnableAction<C>>>,
   ctx: Omit<C, "data">,
   render: Render,
-): Turn & { erased: boolean } {
+): Promise<Turn & { erased: boolean }> {
   let turn = first;
   const outputs = [...first.outputs];
   let erased = false;
@@ -50,7 +50,7 @@ export function runActions<C extends { data: FlowData }>(
     if (i >= MAX_ACTIONS_PER_TURN) throw new Error(`More than ${MAX_ACTIONS_PER_TURN} actions in one turn at ${at}`);
     const definition = actions[turn.action];
     if (!definition) throw new Error(`Unknown action '${turn.action}' at ${at}`);
-    const outcome = definition.run({ ...ctx, data: turn.state.data } as C);
+    const outcome = await definition.run({ ...ctx, data: turn.state.data } as C);
     erased ||= outcome.erased === true;
     const data = mergeData(outcome.clearData ? {} : turn.state.data, outcome.data);
     turn = engine.resume({ ...turn.state, data: {} }, outcome.result, data, render);
@@ -95,13 +95,13 @@ export interface TurnDelivery {
  * from (undefined for a flow started afresh). Returns the outbox id, undefined when nothing was
  * queued (no output, or the key was already used).
  */
-export function commitCitizenTurn(app: AppContext, citizenId: number, before: ConversationState | undefined, turn: Turn & { erased: boolean }, delivery: TurnDelivery, nowMs: number): number | undefined {
+export async function commitCitizenTurn(app: AppContext, citizenId: number, before: ConversationState | undefined, turn: Turn & { erased: boolean }, delivery: TurnDelivery, nowMs: number): Promise<number | undefined> {
   const payload: OutboxPayload | undefined = mergeOutputs(turn.outputs);
   // After an erasure the confirmation still reaches the citizen, then forgets where it went.
-  const outboxId = payload ? app.repos.outbox.enqueue({ ...delivery, citizenId: turn.erased ? null : citizenId, payload, forgetAddressWhenSent: turn.erased }, nowMs) : undefined;
+  const outboxId = payload ? await app.repos.outbox.enqueue({ ...delivery, citizenId: turn.erased ? null : citizenId, payload, forgetAddressWhenSent: turn.erased }, nowMs) : undefined;
   if (!turn.erased) {
     const data = conversationData(before, turn.state, outboxId !== undefined && payload?.options !== undefined ? outboxId : undefined);
-    app.repos.citizens.saveConversation(citizenId, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(data) }, nowMs);
+    await app.repos.citizens.saveConversation(citizenId, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(data) }, nowMs);
   }
   return outboxId;
 }

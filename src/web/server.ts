@@ -60,11 +60,11 @@ const ASSETS = join(PROJECT_ROOT, "src/web/assets");
 const require = createRequire(import.meta.url);
 
 /** The secret that signs the CSRF cookie: kept in the database, created once. */
-function cookieSecret(app: AppContext): string {
-  const existing = app.repos.appState.get("web.cookie_secret");
+async function cookieSecret(app: AppContext): Promise<string> {
+  const existing = await app.repos.appState.get("web.cookie_secret");
   if (existing) return existing;
   const secret = randomBytes(32).toString("base64url");
-  app.repos.appState.set("web.cookie_secret", secret, app.clock.nowMs());
+  await app.repos.appState.set("web.cookie_secret", secret, app.clock.nowMs());
   return secret;
 }
 
@@ -100,7 +100,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     strictTransportSecurity: secureCookies ? { maxAge: 15_552_000 } : false,
     referrerPolicy: { policy: "same-origin" },
   });
-  await server.register(cookie, { secret: cookieSecret(app) });
+  await server.register(cookie, { secret: await cookieSecret(app) });
   await server.register(formbody);
   await server.register(csrf, { cookieOpts: { path: "/", sameSite: "lax", httpOnly: true, secure: secureCookies, signed: true } });
   await server.register(rateLimit, { global: false });

@@ -30,7 +30,7 @@ declare module "fastify" {
 export function registerSessionHook(admin: FastifyInstance, deps: WebDeps): void {
   admin.addHook("onRequest", async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE];
-    const state = resolveSession(deps.app, sessionId);
+    const state = await resolveSession(deps.app, sessionId);
     if (state.ok) request.staff = { official: state.official, actor: state.actor, sessionId: sessionId! };
     if (request.routeOptions.config.public) return;
     if (!state.ok) return toSignIn(request, reply, state.error === "expired" ? "expired" : undefined);

@@ -54,18 +54,18 @@ export async function benchBroadcast(options: BroadcastOptions = {}): Promise<{ 
   // Real time, shifted to a Tuesday 10:00 in Bogotá, so the run never falls in quiet hours.
   const offsetMs = Date.parse("2026-03-03T10:00:00-05:00") - Date.now();
   const clock: Clock = { nowMs: () => Date.now() + offsetMs };
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+  const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
   try {
     seedCitizens(runtime.db, { count: subscribers, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
 
     const started = performance.now();
-    const created = createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública de rendición de cuentas: martes 10 de marzo, 9:00 a. m., Coliseo Municipal.", segment: { kind: "everyone" } });
+    const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública de rendición de cuentas: martes 10 de marzo, 9:00 a. m., Coliseo Municipal.", segment: { kind: "everyone" } });
     const enqueueMs = performance.now() - started;
     if (!created.ok) throw new Error(`announcement refused: ${JSON.stringify(created.error)}`);
 
     const channel = countingChannel(ratePerSecond);
     const dispatcher = createDispatcher({ repos: runtime.app.repos, channels: [channel], clock, logger: silentLogger, workerId: "bench", pollIntervalMs: 250 });
-    dispatcher.start();
+    await dispatcher.start();
     // A little longer than measured, so the window [first send, first send + seconds) is complete.
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 500));
     await dispatcher.stop();
@@ -76,7 +76,7 @@ export async function benchBroadcast(options: BroadcastOptions = {}): Promise<{ 
     for (const count of channel.perAddress.values()) if (count > 1) duplicates += count - 1;
     return { recipients: created.recipients, enqueueMs, dispatchRateFraction: inWindow / (ratePerSecond * seconds), duplicates };
   } finally {
-    runtime.close();
+    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

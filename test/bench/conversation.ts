@@ -4,8 +4,8 @@
  * file, the real flows, engine, router and outbox. Citizens are interleaved (step k for everyone,
  * then step k + 1), so the database holds N live conversations.
  *
- * The measured figure is `runtime.handler.handle()` — the synchronous, one-transaction-per-message
- * inbound path. After each round (one message from every citizen) the outbox is drained by the real
+ * The measured figure is `runtime.handler.handle()` — the one-transaction-per-message inbound path,
+ * awaited message by message. After each round (one message from every citizen) the outbox is drained by the real
  * dispatcher into an in-memory channel, timed separately from the inbound figure; the backlog per
  * drain is one reply per citizen, as when the bot runs (its dispatcher sends as messages arrive).
  * Everything is checked afterwards: a bench that measures failures is worthless.
@@ -136,15 +136,15 @@ export async function benchConversation(options: ConversationOptions): Promise<C
   const tag = options.tag ?? `r${citizens}`;
   const dir = mkdtempSync(join(tmpdir(), "rinde-bench-"));
   const clock = createManualClock(START_MS);
-  let runtime: ReturnType<typeof createRuntime>;
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
-    runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+    runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   // As the bot does at start (createBot → start): the routing model is built before the first message.
-  void runtime.app.router;
+  await runtime.app.router();
   try {
     const sqlite = runtime.db.$client;
     const messages = citizens * CONVERSATION_STEPS;
@@ -202,7 +202,7 @@ export async function benchConversation(options: ConversationOptions): Promise<C
           receivedAtMs: clock.nowMs(),
         };
         const t0 = process.hrtime.bigint();
-        const result = runtime.handler.handle(message);
+        const result = await runtime.handler.handle(message);
         const t1 = process.hrtime.bigint();
         latencies[n] = Number(t1 - t0) / 1e6;
         if (result.status !== "handled" || result.outboxIds.length !== 1) {
@@ -215,7 +215,8 @@ export async function benchConversation(options: ConversationOptions): Promise<C
           peakRss = Math.max(peakRss, rssMb());
           clock.advanceMs(1);
           // The bot checkpoints on a timer between messages (src/db/client.ts startCheckpoints); this
-          // synchronous loop never yields to timers, so it does the same here, outside message timing.
+          // loop awaits only promises that settle at once (SQLite is synchronous underneath) and never
+          // yields to timers, so it does the same here, outside message timing.
           runtime.db.$client.pragma("wal_checkpoint(PASSIVE)");
         }
       }
@@ -290,7 +291,7 @@ export async function benchConversation(options: ConversationOptions): Promise<C
     }
     return result;
   } finally {
-    runtime.close();
+    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -23,6 +23,7 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { toLocalDate } from "../../src/core/calendar/index.ts";
 import { fromEpochDay, toEpochDay } from "../../src/core/calendar/local-date.ts";
 import { openDb, type Db } from "../../src/db/client.ts";
+import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createScheduler, type Scheduler } from "../../src/delivery/scheduler.ts";
 import { createTranslator } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -115,27 +116,31 @@ interface SweepFigures {
 }
 
 /** One sweep: what is due now, and every office's due-soon and overdue questions. */
-function sweep(app: AppContext, scheduler: Scheduler, kinds: readonly string[], offices: readonly string[]): SweepFigures {
-  const claimed = scheduler.claimDue().length;
-  app.repos.jobs.nextDueMs(kinds);
+async function sweep(app: AppContext, scheduler: Scheduler, kinds: readonly string[], offices: readonly string[]): Promise<SweepFigures> {
+  const claimed = (await scheduler.claimDue()).length;
+  await app.repos.jobs.nextDueMs(kinds);
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const through = app.calendar.addBusinessDays(today, app.profile.dueSoonBusinessDays);
   let overdue = 0;
   let dueSoon = 0;
   for (const office of offices) {
-    const counts = app.repos.questions.countDue(office, today, through);
+    const counts = await app.repos.questions.countDue(office, today, through);
     overdue += counts.overdue;
     dueSoon += counts.dueSoon;
-    app.repos.questions.dueThrough(office, through, 10);
+    await app.repos.questions.dueThrough(office, through, 10);
   }
   return { claimed, overdue, dueSoon };
 }
 
-/** Runs `work` in a transaction that is always rolled back (the claims must not stick between repetitions). */
-function rolledBack<T>(db: Db, work: () => T): T {
+/**
+ * Runs `work` in a transaction that is always rolled back (the claims must not stick between
+ * repetitions). A raw SQLite transaction: the sweep's port calls run outside any store transaction,
+ * so the store executes them at once, inside this one.
+ */
+async function rolledBack<T>(db: Db, work: () => Promise<T>): Promise<T> {
   db.$client.exec("begin immediate");
   try {
-    return work();
+    return await work();
   } finally {
     db.$client.exec("rollback");
   }
@@ -145,8 +150,8 @@ function rolledBack<T>(db: Db, work: () => T): T {
  * The query plans of one sweep's statements on `jobs` and `questions`, captured as they are
  * prepared. `ok` is false if any step reads one of those tables without an index.
  */
-export function sweepQueryPlans(app: AppContext, scheduler: Scheduler, kinds: readonly string[], offices: readonly string[]): { ok: boolean; plans: string[] } {
-  const sqlite = app.db.$client;
+export async function sweepQueryPlans(db: Db, app: AppContext, scheduler: Scheduler, kinds: readonly string[], offices: readonly string[]): Promise<{ ok: boolean; plans: string[] }> {
+  const sqlite = db.$client;
   const seen: string[] = [];
   const prepare = sqlite.prepare.bind(sqlite);
   sqlite.prepare = ((source: string) => {
@@ -154,7 +159,7 @@ export function sweepQueryPlans(app: AppContext, scheduler: Scheduler, kinds: re
     return prepare(source);
   }) as typeof sqlite.prepare;
   try {
-    rolledBack(app.db, () => sweep(app, scheduler, kinds, offices));
+    await rolledBack(db, async () => await sweep(app, scheduler, kinds, offices));
   } finally {
     sqlite.prepare = prepare as typeof sqlite.prepare;
   }
@@ -176,23 +181,24 @@ export async function benchDeadlineSweep(options: { questions?: number } = {}): 
   const db = openDb(join(dir, "deadlines.db"));
   try {
     const clock = createManualClock(NOW_MS);
-    const app = createAppContext({ db, clock, profile: loadProfile(resolveProfilePath("default")), translator: createTranslator() });
-    const offices = app.repos.offices.list().filter((o) => o.active).map((o) => o.key);
+    const store = createSqliteStore(db);
+    const app = await createAppContext({ store, db, clock, profile: loadProfile(resolveProfilePath("default")), translator: createTranslator() });
+    const offices = (await app.repos.offices.list()).filter((o) => o.active).map((o) => o.key);
     const handlers = deadlineJobHandlers(app);
     const kinds = Object.keys(handlers);
-    const scheduler = createScheduler({ db, repos: app.repos, clock, logger: silentLogger, workerId: "bench", handlers });
+    const scheduler = createScheduler({ store, repos: app.repos, clock, logger: silentLogger, workerId: "bench", handlers });
 
     const insertStart = process.hrtime.bigint();
     const pendingJobs = fill(db, offices, questions);
     const insertSeconds = Number(process.hrtime.bigint() - insertStart) / 1e9;
 
-    const { ok, plans } = sweepQueryPlans(app, scheduler, kinds, offices);
+    const { ok, plans } = await sweepQueryPlans(db, app, scheduler, kinds, offices);
     let figures: SweepFigures = { claimed: 0, overdue: 0, dueSoon: 0 };
-    for (let i = 0; i < 3; i++) figures = rolledBack(db, () => sweep(app, scheduler, kinds, offices)); // warm the page cache
+    for (let i = 0; i < 3; i++) figures = await rolledBack(db, async () => await sweep(app, scheduler, kinds, offices)); // warm the page cache
     const samples: number[] = [];
     for (let i = 0; i < REPETITIONS; i++) {
       const start = process.hrtime.bigint();
-      rolledBack(db, () => sweep(app, scheduler, kinds, offices));
+      await rolledBack(db, async () => await sweep(app, scheduler, kinds, offices));
       samples.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
     samples.sort((a, b) => a - b);

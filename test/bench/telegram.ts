@@ -57,7 +57,7 @@ async function benchRinde(fake: FakeTelegramApi, citizens: number): Promise<numb
   const dir = mkdtempSync(join(tmpdir(), "rinde-bench-tg-"));
   const clock = createManualClock(START_MS);
   const env = loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
-  const runtime = createRuntime({ env, clock });
+  const runtime = await createRuntime({ env, clock });
   const channel = await createTelegram(runtime, { commands: [] });
   const bot = createBot(runtime, [channel], { workerId: "bench-tg", pollIntervalMs: 60_000, schedulerIntervalMs: 60_000 });
   try {
@@ -68,12 +68,12 @@ async function benchRinde(fake: FakeTelegramApi, citizens: number): Promise<numb
     await bot.dispatcher.tick();
     const replies = fake.calls("sendMessage").slice(sentBefore).filter((c) => c.outcome?.ok && Number(c.params.chat_id) >= FIRST_CITIZEN_ID).length;
     check(replies >= updates.length, `Telegram bench: ${replies} replies for ${updates.length} updates`);
-    const filed = runtime.app.repos.questions.list().length;
+    const filed = (await runtime.app.repos.questions.list()).length;
     check(filed === citizens, `Telegram bench: ${filed} questions filed for ${citizens} citizens`);
     return updates.length / seconds;
   } finally {
     await bot.stop();
-    runtime.close();
+    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

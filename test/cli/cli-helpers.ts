@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { localTimeToMs } from "../../src/core/deadline-schedule.ts";
-import { inTransaction } from "../../src/db/client.ts";
 import { recordCommitment } from "../../src/services/commitments.ts";
 import { createEvent } from "../../src/services/events.ts";
 import { answerQuestion, fileQuestion } from "../../src/services/questions.ts";
@@ -34,21 +33,23 @@ export function createWorld(): CliWorld {
 }
 
 /** Seeds the world's database: 5 citizens subscribed to salud, 2 questions (one answered), an event, a commitment, an official. */
-export function seed(world: CliWorld): { officialId: number; references: string[] } {
-  const runtime = createRuntime({ env: loadEnv(world.env), clock: world.clock });
+export async function seed(world: CliWorld): Promise<{ officialId: number; references: string[] }> {
+  const runtime = await createRuntime({ env: loadEnv(world.env), clock: world.clock });
   try {
     const { app } = runtime;
     const citizens = seedCitizens(runtime.db, { count: 5, channel: "memory", nowMs: NOW_MS, subscription: { kind: "topic", key: "salud" } });
-    const references = inTransaction(runtime.db, () =>
-      ["¿Cuándo abren el centro de salud de la vereda?", "Solicito copia del contrato de la vía"].map((text, i) => {
-        const filed = fileQuestion(app, { citizenId: citizens[i]!, channel: "memory", text, officeKey: i === 0 ? "salud" : "infraestructura", requestType: i === 0 ? "general" : "information" });
+    const references = await runtime.store.withTransaction(async () => {
+      const filedReferences: string[] = [];
+      for (const [i, text] of ["¿Cuándo abren el centro de salud de la vereda?", "Solicito copia del contrato de la vía"].entries()) {
+        const filed = await fileQuestion(app, { citizenId: citizens[i]!, channel: "memory", text, officeKey: i === 0 ? "salud" : "infraestructura", requestType: i === 0 ? "general" : "information" });
         if (!filed.ok) throw new Error(filed.error);
-        return filed.question.reference;
-      }),
-    );
-    const answered = answerQuestion(app, { kind: "cli" }, references[1]!, "Le enviamos la copia al correo registrado.");
+        filedReferences.push(filed.question.reference);
+      }
+      return filedReferences;
+    });
+    const answered = await answerQuestion(app, { kind: "cli" }, references[1]!, "Le enviamos la copia al correo registrado.");
     if (!answered.ok) throw new Error(answered.error);
-    const event = createEvent(app, { kind: "cli" }, {
+    const event = await createEvent(app, { kind: "cli" }, {
       kind: "public_hearing",
       title: "Audiencia pública de rendición de cuentas 2026",
       description: "Informe de gestión.",
@@ -61,11 +62,11 @@ export function seed(world: CliWorld): { officialId: number; references: string[
       topics: [],
     });
     if (!event.ok) throw new Error(JSON.stringify(event.error));
-    const commitment = recordCommitment(app, { kind: "cli" }, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Pavimentar la calle 10 entre carreras 3 y 5", eventId: event.event.id });
+    const commitment = await recordCommitment(app, { kind: "cli" }, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Pavimentar la calle 10 entre carreras 3 y 5", eventId: event.event.id });
     if (!commitment.ok) throw new Error(commitment.error);
-    const official = app.repos.officials.add({ name: "Ana Pérez", officeKey: "salud", role: "head", channel: null, address: null }, NOW_MS);
+    const official = await app.repos.officials.add({ name: "Ana Pérez", officeKey: "salud", role: "head", channel: null, address: null }, NOW_MS);
     return { officialId: official.id, references };
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }

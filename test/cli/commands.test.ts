@@ -39,7 +39,7 @@ describe("help", () => {
 
 describe("commands from main's other slices under this runner", () => {
   it("`rinde admin create` prints the one-time setup link in the chosen language; plan and the report get the language", async () => {
-    seed(world);
+    await seed(world);
     const es = await world.rinde("admin", "create");
     expect(es.status, es.stderr).toBe(0);
     expect(es.stdout).toMatch(/^Abra este enlace para crear una persona administradora \(un solo uso, hasta \S+ \d+ \S+ \d{4} \d{2}:\d{2}\):\n {2}http:\/\/\S+\/admin\/configurar\/\S+\n$/);
@@ -93,7 +93,9 @@ describe("the database", () => {
 });
 
 describe("one-line errors with the closest valid value", () => {
-  beforeEach(() => void seed(world));
+  beforeEach(async () => {
+    await seed(world);
+  });
 
   it.each([
     [["offices", "lst"], "rinde: «rinde offices» no tiene «lst». Use: list, bind. ¿Quiso decir `list`?"],
@@ -135,7 +137,9 @@ describe("one-line errors with the closest valid value", () => {
 });
 
 describe("local time", () => {
-  beforeEach(() => void seed(world));
+  beforeEach(async () => {
+    await seed(world);
+  });
 
   it("shows the profile's zone in words and keeps ISO 8601 with -05:00 in --json", async () => {
     expect((await world.rinde("questions", "show", "RC-2026-000001")).stdout).toContain("radicada          lun 2 mar 2026 10:00\n");
@@ -149,7 +153,9 @@ describe("local time", () => {
 });
 
 describe("announcements show what staff need before they act", () => {
-  beforeEach(() => void seed(world));
+  beforeEach(async () => {
+    await seed(world);
+  });
 
   it("shows the full text, the event, the segment and the count, and needs a confirmation", async () => {
     const run = await world.rinde("announcements", "send", "--event", "1", "--text", "¡Los esperamos!", "--topics", "salud");
@@ -186,7 +192,7 @@ describe("announcements show what staff need before they act", () => {
 
 describe("lists show the keys to type", () => {
   it("districts, offices and topics", async () => {
-    seed(world);
+    await seed(world);
     expect((await world.rinde("districts", "list")).stdout).toMatch(/^clave +nombre +tipo\n[- ]+\ncomuna-1 +Comuna 1 Centro +comuna\n/);
     expect((await world.rinde("offices", "list")).stdout).toMatch(/\nsalud +Secretaría de Salud +sin vincular +sin vincular\n/);
     expect((await world.rinde("topics", "list")).stdout).toMatch(/\nsalud +Secretaría de Salud\n/);

@@ -12,10 +12,10 @@ import { createWorld, seed, type CliWorld } from "./cli-helpers.ts";
 
 let a: CliWorld;
 let b: CliWorld;
-beforeEach(() => {
+beforeEach(async () => {
   a = createWorld();
   b = createWorld();
-  seed(a);
+  await seed(a);
 });
 afterEach(() => {
   rmSync(a.dir, { recursive: true, force: true });

@@ -75,9 +75,9 @@ const COMMANDS: string[][] = [
 
 describe("the CLI speaks one language at a time", () => {
   let world: CliWorld;
-  beforeAll(() => {
+  beforeAll(async () => {
     world = createWorld();
-    seed(world);
+    await seed(world);
   });
   afterAll(() => rmSync(world.dir, { recursive: true, force: true }));
 

@@ -11,9 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Channel, ChannelCapabilities, SendResult } from "../../src/channels/channel.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { openDb, type Db } from "../../src/db/client.ts";
-import { createRepos, type Repos } from "../../src/db/repositories/index.ts";
+import type { Repos } from "../../src/db/port.ts";
 import type { OutboxRow } from "../../src/db/repositories/outbox.ts";
 import { outbox } from "../../src/db/schema.ts";
+import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "../../src/delivery/dispatcher.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
@@ -42,7 +43,7 @@ afterEach(async () => {
 function open(): { db: Db; repos: Repos } {
   const db = openDb(dbPath);
   openHandles.push(db);
-  return { db, repos: createRepos(db) };
+  return { db, repos: createSqliteStore(db).repos };
 }
 
 function dispatcherFor(repos: Repos, channel: Channel, options: Partial<DispatcherOptions> = {}): Dispatcher {
@@ -58,16 +59,16 @@ function setup(options: { capabilities?: Partial<ChannelCapabilities>; dispatche
 }
 
 /** Queues a text to an address; the text is the idempotency key, so sends can be traced to rows. */
-function enqueue(repos: Repos, key: string, address: string, extra: { priority?: 0 | 1 } = {}): number | undefined {
-  return repos.outbox.enqueue({ idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra }, clock.nowMs());
+async function enqueue(repos: Repos, key: string, address: string, extra: { priority?: 0 | 1 } = {}): Promise<number | undefined> {
+  return await repos.outbox.enqueue({ idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra }, clock.nowMs());
 }
 
 function allRows(db: Db): OutboxRow[] {
   return db.select().from(outbox).orderBy(asc(outbox.id)).all();
 }
 
-function row(repos: Repos, id: number | undefined): OutboxRow {
-  const found = repos.outbox.findById(id!);
+async function row(repos: Repos, id: number | undefined): Promise<OutboxRow> {
+  const found = await repos.outbox.findById(id!);
   if (!found) throw new Error(`no outbox row ${id}`);
   return found;
 }
@@ -107,14 +108,14 @@ function maxInWindow(instantsMs: number[], windowMs: number, from = -Infinity): 
 describe("delivery", () => {
   it("sends a queued row once and records it as sent with the channel's message id", async () => {
     const { repos, channel, dispatcher } = setup();
-    const id = repos.outbox.enqueue(
+    const id = await repos.outbox.enqueue(
       { idempotencyKey: "reply-1", channel: "memory", address: "chat-1", payload: { text: "Hola", options: ["Sí", "No"], replyToChannelMessageId: "in-7" } },
       clock.nowMs(),
     );
 
     expect(await dispatcher.tick()).toBe(1);
     expect(channel.sent).toEqual([{ address: "chat-1", text: "Hola", options: ["Sí", "No"], replyToChannelMessageId: "in-7" }]);
-    expect(row(repos, id)).toMatchObject({
+    expect(await row(repos, id)).toMatchObject({
       status: "sent",
       channelMessageId: "m1",
       sentAtMs: T0,
@@ -123,7 +124,7 @@ describe("delivery", () => {
       claimedUntilMs: null,
       lastError: null,
     });
-    expect(repos.outbox.findByChannelMessage("memory", "m1")?.id).toBe(id);
+    expect((await repos.outbox.findByChannelMessage("memory", "m1"))?.id).toBe(id);
 
     clock.advanceMs(60 * 60_000);
     expect(await dispatcher.tick()).toBe(0);
@@ -133,7 +134,7 @@ describe("delivery", () => {
 
   it("does not send a row before its notBeforeMs", async () => {
     const { repos, channel, dispatcher } = setup();
-    repos.outbox.enqueue({ idempotencyKey: "later", channel: "memory", address: "chat-1", payload: { text: "later" }, notBeforeMs: T0 + 5000 }, T0);
+    await repos.outbox.enqueue({ idempotencyKey: "later", channel: "memory", address: "chat-1", payload: { text: "later" }, notBeforeMs: T0 + 5000 }, T0);
     await dispatcher.tick();
     clock.advanceMs(4999);
     await dispatcher.tick();
@@ -145,8 +146,8 @@ describe("delivery", () => {
 
   it("only sends rows of the channels it runs", async () => {
     const { repos, channel, dispatcher } = setup();
-    repos.outbox.enqueue({ idempotencyKey: "tg-1", channel: "telegram", address: "chat-1", payload: { text: "tg" } }, T0);
-    enqueue(repos, "mem-1", "chat-1");
+    await repos.outbox.enqueue({ idempotencyKey: "tg-1", channel: "telegram", address: "chat-1", payload: { text: "tg" } }, T0);
+    await enqueue(repos, "mem-1", "chat-1");
     await dispatcher.tick();
     expect(texts(channel)).toEqual(["mem-1"]);
     expect(allRows(open().db).find((r) => r.idempotencyKey === "tg-1")?.status).toBe("pending");
@@ -154,8 +155,8 @@ describe("delivery", () => {
 
   it("start() delivers what is due at once and stop() waits for the pass in progress", async () => {
     const { repos, channel, dispatcher } = setup();
-    for (let i = 0; i < 3; i++) enqueue(repos, `s-${i}`, `chat-${i}`);
-    dispatcher.start();
+    for (let i = 0; i < 3; i++) await enqueue(repos, `s-${i}`, `chat-${i}`);
+    await dispatcher.start();
     started.push(dispatcher);
     await dispatcher.stop();
     expect(texts(channel).sort()).toEqual(["s-0", "s-1", "s-2"]);
@@ -165,15 +166,15 @@ describe("delivery", () => {
 describe("idempotency", () => {
   it("the same key enqueued twice is one row and one send, even after it was sent", async () => {
     const { db, repos, channel, dispatcher } = setup();
-    const first = enqueue(repos, "broadcast-7:citizen-3", "chat-1");
-    const second = enqueue(repos, "broadcast-7:citizen-3", "chat-1");
+    const first = await enqueue(repos, "broadcast-7:citizen-3", "chat-1");
+    const second = await enqueue(repos, "broadcast-7:citizen-3", "chat-1");
     expect(first).toBeTypeOf("number");
     expect(second).toBeUndefined();
     expect(allRows(db)).toHaveLength(1);
 
     await dispatcher.tick();
     // A crashed broadcast re-run enqueues the same keys again after delivery: still nothing new.
-    expect(enqueue(repos, "broadcast-7:citizen-3", "chat-1")).toBeUndefined();
+    expect(await enqueue(repos, "broadcast-7:citizen-3", "chat-1")).toBeUndefined();
     clock.advanceMs(1000);
     await dispatcher.tick();
 
@@ -183,7 +184,7 @@ describe("idempotency", () => {
 
   it("many concurrent ticks of one dispatcher share one run: each row sent once", async () => {
     const { db, repos, channel, dispatcher } = setup({ dispatcher: { batchSize: 3 } });
-    for (let i = 0; i < 40; i++) enqueue(repos, `k-${i}`, `chat-${i % 8}`);
+    for (let i = 0; i < 40; i++) await enqueue(repos, `k-${i}`, `chat-${i % 8}`);
     const totals = await Promise.all(Array.from({ length: 50 }, () => dispatcher.tick()));
     expect(new Set(totals)).toEqual(new Set([40]));
     expect(channel.sent).toHaveLength(40);
@@ -195,12 +196,12 @@ describe("idempotency", () => {
 describe("retries", () => {
   it("waits at least the channel's retryAfterMs, then sends", async () => {
     const { repos, channel, dispatcher } = setup();
-    const id = enqueue(repos, "r-1", "chat-1");
+    const id = await enqueue(repos, "r-1", "chat-1");
     channel.failNext(retry(3000));
 
     expect(await dispatcher.tick()).toBe(0);
     expect(channel.sent).toHaveLength(0);
-    const afterFailure = row(repos, id);
+    const afterFailure = await row(repos, id);
     expect(afterFailure).toMatchObject({ status: "pending", attempts: 1, lastError: "429 Too Many Requests", claimedBy: null });
     expect(afterFailure.notBeforeMs).toBeGreaterThanOrEqual(T0 + 3000);
 
@@ -211,17 +212,17 @@ describe("retries", () => {
     clock.setMs(afterFailure.notBeforeMs);
     expect(await dispatcher.tick()).toBe(1);
     expect(texts(channel)).toEqual(["r-1"]);
-    expect(row(repos, id)).toMatchObject({ status: "sent", attempts: 2, channelMessageId: "m1" });
+    expect(await row(repos, id)).toMatchObject({ status: "sent", attempts: 2, channelMessageId: "m1" });
   });
 
   it("backs off longer with each attempt when the channel gives no retryAfter", async () => {
     const { repos, channel, dispatcher } = setup({ dispatcher: { maxAttempts: 20 } });
-    const id = enqueue(repos, "r-1", "chat-1");
+    const id = await enqueue(repos, "r-1", "chat-1");
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 6; attempt++) {
       channel.failNext(retry(0, "ETIMEDOUT"));
       await dispatcher.tick();
-      const current = row(repos, id);
+      const current = await row(repos, id);
       expect(current.attempts).toBe(attempt);
       delays.push(current.notBeforeMs - clock.nowMs());
       clock.setMs(current.notBeforeMs);
@@ -235,23 +236,23 @@ describe("retries", () => {
 
   it("a retryAfterMs longer than the backoff wins", async () => {
     const { repos, channel, dispatcher } = setup();
-    const id = enqueue(repos, "r-1", "chat-1");
+    const id = await enqueue(repos, "r-1", "chat-1");
     channel.failNext(retry(120_000));
     await dispatcher.tick();
-    expect(row(repos, id).notBeforeMs).toBe(T0 + 120_000);
+    expect((await row(repos, id)).notBeforeMs).toBe(T0 + 120_000);
   });
 
   it("after maxAttempts retryable failures the row is failed and never sent", async () => {
     const { repos, channel, dispatcher } = setup({ dispatcher: { maxAttempts: 4 } });
-    const id = enqueue(repos, "r-1", "chat-1");
+    const id = await enqueue(repos, "r-1", "chat-1");
     channel.failNext(retry(0, "e1"), retry(0, "e2"), retry(0, "e3"), retry(0, "e4"));
     for (let attempt = 1; attempt <= 3; attempt++) {
       await dispatcher.tick();
-      expect(row(repos, id)).toMatchObject({ status: "pending", attempts: attempt });
-      clock.setMs(row(repos, id).notBeforeMs);
+      expect(await row(repos, id)).toMatchObject({ status: "pending", attempts: attempt });
+      clock.setMs((await row(repos, id)).notBeforeMs);
     }
     await dispatcher.tick();
-    expect(row(repos, id)).toMatchObject({ status: "failed", attempts: 4, lastError: "e4", claimedBy: null });
+    expect(await row(repos, id)).toMatchObject({ status: "failed", attempts: 4, lastError: "e4", claimedBy: null });
 
     clock.advanceMs(24 * 60 * 60_000);
     expect(await dispatcher.tick()).toBe(0);
@@ -260,14 +261,14 @@ describe("retries", () => {
 
   it("a channel-wide rate limit (429) pauses every chat of the channel until retryAfter, and is no attempt", async () => {
     const { db, repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 30 } });
-    const a = enqueue(repos, "A1", "chat-a");
-    enqueue(repos, "B1", "chat-b");
-    enqueue(repos, "C1", "chat-c");
+    const a = await enqueue(repos, "A1", "chat-a");
+    await enqueue(repos, "B1", "chat-b");
+    await enqueue(repos, "C1", "chat-c");
     channel.failNext(rateLimited(5000, "channel"));
 
     expect(await dispatcher.tick()).toBe(0);
     expect(channel.sent).toHaveLength(0);
-    expect(row(repos, a)).toMatchObject({ status: "pending", attempts: 0, lastError: "429 Too Many Requests", notBeforeMs: T0 + 5000, claimedBy: null });
+    expect(await row(repos, a)).toMatchObject({ status: "pending", attempts: 0, lastError: "429 Too Many Requests", notBeforeMs: T0 + 5000, claimedBy: null });
     // The rows claimed with it were given back for when the pause ends, at no attempt.
     expect(allRows(db).map((r) => [r.idempotencyKey, r.attempts, r.notBeforeMs])).toEqual([
       ["A1", 0, T0 + 5000],
@@ -277,7 +278,7 @@ describe("retries", () => {
 
     // A row queued during the pause, to another chat, waits too.
     clock.advanceMs(1000);
-    enqueue(repos, "D1", "chat-d");
+    await enqueue(repos, "D1", "chat-d");
     expect(await dispatcher.tick()).toBe(0);
     clock.setMs(T0 + 4999);
     expect(await dispatcher.tick()).toBe(0);
@@ -291,27 +292,27 @@ describe("retries", () => {
 
   it("a chat-scoped rate limit delays only that chat", async () => {
     const { repos, channel, dispatcher } = setup();
-    const a = enqueue(repos, "A1", "chat-a");
-    enqueue(repos, "B1", "chat-b");
+    const a = await enqueue(repos, "A1", "chat-a");
+    await enqueue(repos, "B1", "chat-b");
     channel.failNext(rateLimited(3000, "chat"));
     expect(await dispatcher.tick()).toBe(1);
     expect(texts(channel)).toEqual(["B1"]);
-    expect(row(repos, a)).toMatchObject({ status: "pending", attempts: 0, notBeforeMs: T0 + 3000 });
+    expect(await row(repos, a)).toMatchObject({ status: "pending", attempts: 0, notBeforeMs: T0 + 3000 });
   });
 
   it("rate-limit retries beyond maxAttempts do not fail the row", async () => {
     const { repos, channel, dispatcher } = setup({ dispatcher: { maxAttempts: 3 } });
-    const id = enqueue(repos, "r-1", "chat-1");
+    const id = await enqueue(repos, "r-1", "chat-1");
     for (let i = 0; i < 8; i++) channel.failNext(rateLimited(2000, i % 2 === 0 ? "channel" : "chat"));
     for (let i = 0; i < 8; i++) {
       expect(await dispatcher.tick()).toBe(0);
-      const current = row(repos, id);
+      const current = await row(repos, id);
       expect(current).toMatchObject({ status: "pending", attempts: 0 });
       expect(current.notBeforeMs).toBe(clock.nowMs() + 2000);
       clock.setMs(current.notBeforeMs);
     }
     expect(await dispatcher.tick()).toBe(1);
-    expect(row(repos, id)).toMatchObject({ status: "sent", attempts: 1 });
+    expect(await row(repos, id)).toMatchObject({ status: "sent", attempts: 1 });
   });
 
   it("an adapter that rejects or throws is a retryable failure, not a crash", async () => {
@@ -331,12 +332,12 @@ describe("retries", () => {
       },
     };
     const dispatcher = dispatcherFor(repos, flaky);
-    const a = enqueue(repos, "a-1", "chat-a");
-    const b = enqueue(repos, "b-1", "chat-b");
+    const a = await enqueue(repos, "a-1", "chat-a");
+    const b = await enqueue(repos, "b-1", "chat-b");
 
     await expect(dispatcher.tick()).resolves.toBe(0);
-    expect(row(repos, a)).toMatchObject({ status: "pending", attempts: 1, lastError: "adapter threw: ECONNRESET" });
-    expect(row(repos, b)).toMatchObject({ status: "pending", attempts: 1, lastError: "adapter threw: socket closed" });
+    expect(await row(repos, a)).toMatchObject({ status: "pending", attempts: 1, lastError: "adapter threw: ECONNRESET" });
+    expect(await row(repos, b)).toMatchObject({ status: "pending", attempts: 1, lastError: "adapter threw: socket closed" });
 
     failures = [];
     clock.advanceMs(2000);
@@ -348,13 +349,13 @@ describe("retries", () => {
 describe("permanent failures", () => {
   it("a permanent failure is recorded with its reason and not retried", async () => {
     const { repos, channel, dispatcher } = setup();
-    const citizen = repos.citizens.create("memory", "chat-1", "es", T0);
-    const id = enqueue(repos, "p-1", "chat-1");
+    const citizen = await repos.citizens.create("memory", "chat-1", "es", T0);
+    const id = await enqueue(repos, "p-1", "chat-1");
     channel.failNext({ ok: false, kind: "permanent", reason: "400 Bad Request: message is too long", unreachable: false });
 
     await dispatcher.tick();
-    expect(row(repos, id)).toMatchObject({ status: "failed", attempts: 1, lastError: "400 Bad Request: message is too long", sentAtMs: null });
-    expect(repos.citizens.identities(citizen.citizenId)[0]?.unreachableAtMs).toBeNull();
+    expect(await row(repos, id)).toMatchObject({ status: "failed", attempts: 1, lastError: "400 Bad Request: message is too long", sentAtMs: null });
+    expect((await repos.citizens.identities(citizen.citizenId))[0]?.unreachableAtMs).toBeNull();
 
     clock.advanceMs(60 * 60_000);
     await dispatcher.tick();
@@ -363,27 +364,27 @@ describe("permanent failures", () => {
 
   it("an unreachable citizen: row unreachable, identity marked, and the chat's next row is not held back", async () => {
     const { repos, channel, dispatcher } = setup();
-    const citizen = repos.citizens.create("memory", "chat-blocked", "es", T0);
-    const other = repos.citizens.create("memory", "chat-ok", "es", T0);
-    const id = enqueue(repos, "u-1", "chat-blocked");
-    enqueue(repos, "ok-1", "chat-ok");
+    const citizen = await repos.citizens.create("memory", "chat-blocked", "es", T0);
+    const other = await repos.citizens.create("memory", "chat-ok", "es", T0);
+    const id = await enqueue(repos, "u-1", "chat-blocked");
+    await enqueue(repos, "ok-1", "chat-ok");
     clock.advanceMs(1234);
     channel.failNext({ ok: false, kind: "permanent", reason: "403 Forbidden: bot was blocked by the user", unreachable: true });
 
     await dispatcher.tick();
-    expect(row(repos, id)).toMatchObject({ status: "unreachable", attempts: 1, lastError: "403 Forbidden: bot was blocked by the user" });
-    expect(repos.citizens.identities(citizen.citizenId)[0]?.unreachableAtMs).toBe(T0 + 1234);
-    expect(repos.citizens.identities(other.citizenId)[0]?.unreachableAtMs).toBeNull();
+    expect(await row(repos, id)).toMatchObject({ status: "unreachable", attempts: 1, lastError: "403 Forbidden: bot was blocked by the user" });
+    expect((await repos.citizens.identities(citizen.citizenId))[0]?.unreachableAtMs).toBe(T0 + 1234);
+    expect((await repos.citizens.identities(other.citizenId))[0]?.unreachableAtMs).toBeNull();
     expect(texts(channel)).toEqual(["ok-1"]);
   });
 
   it("an unreachable address with no citizen behind it does not break the pass", async () => {
     const { repos, channel, dispatcher } = setup();
-    const id = enqueue(repos, "u-1", "group-gone");
-    enqueue(repos, "ok-1", "chat-ok");
+    const id = await enqueue(repos, "u-1", "group-gone");
+    await enqueue(repos, "ok-1", "chat-ok");
     channel.failNext({ ok: false, kind: "permanent", reason: "chat not found", unreachable: true });
     await dispatcher.tick();
-    expect(row(repos, id).status).toBe("unreachable");
+    expect((await row(repos, id)).status).toBe("unreachable");
     expect(texts(channel)).toEqual(["ok-1"]);
   });
 });
@@ -391,15 +392,15 @@ describe("permanent failures", () => {
 describe("order and priority", () => {
   it("keeps each chat's order across a retry while other chats go on", async () => {
     const { repos, channel, dispatcher } = setup();
-    const a1 = enqueue(repos, "A1", "chat-a");
-    enqueue(repos, "A2", "chat-a");
-    enqueue(repos, "A3", "chat-a");
-    enqueue(repos, "B1", "chat-b");
+    const a1 = await enqueue(repos, "A1", "chat-a");
+    await enqueue(repos, "A2", "chat-a");
+    await enqueue(repos, "A3", "chat-a");
+    await enqueue(repos, "B1", "chat-b");
     channel.failNext(retry(3000));
 
     await dispatcher.tick();
     expect(texts(channel)).toEqual(["B1"]);
-    expect(row(repos, a1)).toMatchObject({ status: "pending", attempts: 1 });
+    expect(await row(repos, a1)).toMatchObject({ status: "pending", attempts: 1 });
 
     // A2 and A3 are due, but must not overtake A1.
     for (let i = 0; i < 29; i++) {
@@ -409,7 +410,7 @@ describe("order and priority", () => {
     expect(clock.nowMs()).toBe(T0 + 2900);
     expect(texts(channel)).toEqual(["B1"]);
 
-    clock.setMs(row(repos, a1).notBeforeMs);
+    clock.setMs((await row(repos, a1)).notBeforeMs);
     await dispatcher.tick();
     expect(texts(channel, "chat-a")).toEqual(["A1", "A2", "A3"]);
     expect(texts(channel)).toEqual(["B1", "A1", "A2", "A3"]);
@@ -417,21 +418,21 @@ describe("order and priority", () => {
 
   it("keeps a chat's order with a per-chat rate limit", async () => {
     const { repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 100, ratePerChatPerSecond: 1 } });
-    for (let i = 1; i <= 5; i++) enqueue(repos, `A${i}`, "chat-a");
+    for (let i = 1; i <= 5; i++) await enqueue(repos, `A${i}`, "chat-a");
     await run(dispatcher, 60, 100);
     expect(texts(channel)).toEqual(["A1", "A2", "A3", "A4", "A5"]);
   });
 
   it("replies (priority 0) overtake a bulk broadcast (priority 1) queued earlier", async () => {
     const { repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 1, ratePerChatPerSecond: 0 } });
-    for (let i = 1; i <= 5; i++) enqueue(repos, `bulk-${i}`, `chat-b${i}`, { priority: 1 });
+    for (let i = 1; i <= 5; i++) await enqueue(repos, `bulk-${i}`, `chat-b${i}`, { priority: 1 });
     await dispatcher.tick();
     expect(texts(channel)).toEqual(["bulk-1"]);
 
     // While the broadcast drains, two citizens write and get replies.
     clock.advanceMs(300);
-    enqueue(repos, "reply-1", "chat-r1");
-    enqueue(repos, "reply-2", "chat-r2");
+    await enqueue(repos, "reply-1", "chat-r1");
+    await enqueue(repos, "reply-2", "chat-r2");
     await run(dispatcher, 80, 100);
 
     expect(texts(channel)).toEqual(["bulk-1", "reply-1", "reply-2", "bulk-2", "bulk-3", "bulk-4", "bulk-5"]);
@@ -439,8 +440,8 @@ describe("order and priority", () => {
 
   it("priority decides which rows a small batch claims, not only the order inside it", async () => {
     const { repos, channel, dispatcher } = setup({ dispatcher: { batchSize: 1 } });
-    for (let i = 1; i <= 3; i++) enqueue(repos, `bulk-${i}`, `chat-b${i}`, { priority: 1 });
-    enqueue(repos, "reply-1", "chat-r1");
+    for (let i = 1; i <= 3; i++) await enqueue(repos, `bulk-${i}`, `chat-b${i}`, { priority: 1 });
+    await enqueue(repos, "reply-1", "chat-r1");
     await dispatcher.tick();
     expect(texts(channel)).toEqual(["reply-1", "bulk-1", "bulk-2", "bulk-3"]);
   });
@@ -449,10 +450,10 @@ describe("order and priority", () => {
     // Issue 6: replies always go before announcements, even when the citizen's own announcement
     // row is still queued far back in a broadcast.
     const { repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 1, ratePerChatPerSecond: 0 } });
-    enqueue(repos, "bulk-1", "chat-a", { priority: 1 });
-    enqueue(repos, "bulk-2", "chat-a", { priority: 1 });
-    enqueue(repos, "reply-1", "chat-a", { priority: 0 });
-    enqueue(repos, "reply-2", "chat-a", { priority: 0 });
+    await enqueue(repos, "bulk-1", "chat-a", { priority: 1 });
+    await enqueue(repos, "bulk-2", "chat-a", { priority: 1 });
+    await enqueue(repos, "reply-1", "chat-a", { priority: 0 });
+    await enqueue(repos, "reply-2", "chat-a", { priority: 0 });
     await run(dispatcher, 50, 100);
     expect(texts(channel)).toEqual(["reply-1", "reply-2", "bulk-1", "bulk-2"]);
   });
@@ -462,7 +463,7 @@ describe("rate limits on the injected clock", () => {
   it("5 per second overall and 1 per second per chat, for 100 rows over 50 chats", async () => {
     const rate = 5;
     const { db, repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: rate, ratePerChatPerSecond: 1 } });
-    for (let n = 0; n < 2; n++) for (let c = 0; c < 50; c++) enqueue(repos, `c${c}-${n}`, `chat-${c}`);
+    for (let n = 0; n < 2; n++) for (let c = 0; c < 50; c++) await enqueue(repos, `c${c}-${n}`, `chat-${c}`);
 
     // 10 simulated seconds: tick, advance 100 ms, repeat.
     await run(dispatcher, 100, 100);
@@ -504,7 +505,7 @@ describe("rate limits on the injected clock", () => {
 
   it("a chat's next message waits a full second when the chat limit is 1 per second", async () => {
     const { db, repos, dispatcher } = setup({ capabilities: { ratePerSecond: 30, ratePerChatPerSecond: 1 } });
-    for (let i = 0; i < 4; i++) enqueue(repos, `a-${i}`, "chat-a");
+    for (let i = 0; i < 4; i++) await enqueue(repos, `a-${i}`, "chat-a");
     await run(dispatcher, 400, 10);
     const instants = allRows(db).map((r) => r.sentAtMs);
     expect(instants).toEqual([T0, T0 + 1000, T0 + 2000, T0 + 3000]);
@@ -514,13 +515,13 @@ describe("rate limits on the injected clock", () => {
 describe("crash and restart", () => {
   it("rows claimed by a dispatcher that died are sent by another once the claim expires, each once", async () => {
     const { db, repos } = open();
-    const a1 = enqueue(repos, "A1", "chat-a");
-    enqueue(repos, "A2", "chat-a");
-    enqueue(repos, "B1", "chat-b");
-    enqueue(repos, "C1", "chat-c");
+    const a1 = await enqueue(repos, "A1", "chat-a");
+    await enqueue(repos, "A2", "chat-a");
+    await enqueue(repos, "B1", "chat-b");
+    await enqueue(repos, "C1", "chat-c");
 
     // The dead dispatcher claimed two rows and never settled them.
-    const claimed = repos.outbox.claim({ channels: ["memory"], workerId: "dead", nowMs: T0, claimMs: 60_000, limit: 2 });
+    const claimed = await repos.outbox.claim({ channels: ["memory"], workerId: "dead", nowMs: T0, claimMs: 60_000, limit: 2 });
     expect(claimed.map((r) => r.idempotencyKey)).toEqual(["A1", "B1"]);
 
     const second = open();
@@ -544,10 +545,10 @@ describe("crash and restart", () => {
     ]);
 
     // The dead dispatcher comes back and reports a late outcome: ignored, its claim is gone.
-    repos.outbox.markRetry(a1!, "dead", T0 + 999_999, "late");
-    repos.outbox.markFailed(a1!, "dead", "failed", "late");
-    repos.outbox.markSent(a1!, "dead", "zombie", T0 + 999_999);
-    expect(row(repos, a1)).toMatchObject({ status: "sent", channelMessageId: "m2", attempts: 1, lastError: null });
+    await repos.outbox.markRetry(a1!, "dead", T0 + 999_999, "late");
+    await repos.outbox.markFailed(a1!, "dead", "failed", "late");
+    await repos.outbox.markSent(a1!, "dead", "zombie", T0 + 999_999);
+    expect(await row(repos, a1)).toMatchObject({ status: "sent", channelMessageId: "m2", attempts: 1, lastError: null });
 
     clock.advanceMs(10 * 60_000);
     await survivor.tick();
@@ -556,7 +557,7 @@ describe("crash and restart", () => {
 
   it("a dispatcher whose adapter hangs holds its rows only until the claim expires", async () => {
     const { db, repos } = open();
-    for (let i = 0; i < 3; i++) enqueue(repos, `h-${i}`, `chat-${i}`);
+    for (let i = 0; i < 3; i++) await enqueue(repos, `h-${i}`, `chat-${i}`);
     const hanging: Channel = { ...createMemoryChannel(), send: () => new Promise<SendResult>(() => {}) };
     const stuck = dispatcherFor(repos, hanging, { workerId: "stuck", claimMs: 30_000, batchSize: 10 });
     void stuck.tick();
@@ -578,8 +579,8 @@ describe("crash and restart", () => {
     const first = open();
     const before = createMemoryChannel({ capabilities: { ratePerSecond: 3, ratePerChatPerSecond: 0 } });
     const old = dispatcherFor(first.repos, before, { workerId: "w1", claimMs: 60_000 });
-    for (let i = 0; i < 12; i++) enqueue(first.repos, `k-${i}`, `chat-${i % 4}`);
-    enqueue(first.repos, "k-retry", "chat-9");
+    for (let i = 0; i < 12; i++) await enqueue(first.repos, `k-${i}`, `chat-${i % 4}`);
+    await enqueue(first.repos, "k-retry", "chat-9");
     before.failNext(retry(5000));
 
     // One pass: the bucket of 3 lets k-0 (fails, retry in 5 s), k-1 and k-2 through; the rest wait.
@@ -588,7 +589,7 @@ describe("crash and restart", () => {
     expect(sentBefore).toEqual(["k-1", "k-2"]);
     // And one more row is claimed, as if a send was in flight when the process died.
     clock.advanceMs(2000);
-    const inFlight = first.repos.outbox.claim({ channels: ["memory"], workerId: "w1", nowMs: clock.nowMs(), claimMs: 60_000, limit: 1 });
+    const inFlight = await first.repos.outbox.claim({ channels: ["memory"], workerId: "w1", nowMs: clock.nowMs(), claimMs: 60_000, limit: 1 });
     expect(inFlight.map((r) => r.idempotencyKey)).toEqual(["k-3"]);
     first.db.$client.close();
 
@@ -624,7 +625,7 @@ describe("two dispatchers on one database file", () => {
 
     // Rows enqueued round-robin over chats, from both handles, so ids interleave across chats.
     for (let n = 0; n < 5; n++) {
-      for (let c = 0; c < 100; c++) enqueue((c % 2 === 0 ? one : two).repos, `c${c}-${n}`, `chat-${c}`);
+      for (let c = 0; c < 100; c++) await enqueue((c % 2 === 0 ? one : two).repos, `c${c}-${n}`, `chat-${c}`);
     }
     expect(allRows(one.db)).toHaveLength(500);
 

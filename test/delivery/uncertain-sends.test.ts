@@ -13,7 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SendResult } from "../../src/channels/channel.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { openDb, type Db } from "../../src/db/client.ts";
-import { createRepos, type Repos } from "../../src/db/repositories/index.ts";
+import type { Repos } from "../../src/db/port.ts";
+import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createDispatcher, type Dispatcher } from "../../src/delivery/dispatcher.ts";
 import { createWorkerLease, type WorkerLease } from "../../src/delivery/worker-lease.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -33,7 +34,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "rinde-uncertain-"));
   clock = createManualClock(T0);
   db = openDb(join(dir, "rinde.db"));
-  repos = createRepos(db);
+  repos = createSqliteStore(db).repos;
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -43,7 +44,7 @@ afterEach(async () => {
 
 function lease(workerId: string, options: { pid?: number; alive?: (pid: number) => boolean; leaseMs?: number } = {}): WorkerLease {
   const created = createWorkerLease({ repos, clock, logger: silentLogger, workerId, host: HOST, pid: options.pid ?? process.pid, isAlive: options.alive ?? (() => true), leaseMs: options.leaseMs ?? 10_000 });
-  cleanups.push(() => created.stop());
+  cleanups.push(async () => await created.stop());
   return created;
 }
 
@@ -53,58 +54,58 @@ function dispatcher(channel: MemoryChannel, workerLease: WorkerLease): Dispatche
   return created;
 }
 
-function enqueue(key: string, address: string, extra: { priority?: 0 | 1; guarantee?: "at_least_once" | "at_most_once" } = {}): number {
-  return repos.outbox.enqueue({ idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra }, clock.nowMs())!;
+async function enqueue(key: string, address: string, extra: { priority?: 0 | 1; guarantee?: "at_least_once" | "at_most_once" } = {}): Promise<number> {
+  return (await repos.outbox.enqueue({ idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra }, clock.nowMs()))!;
 }
 
-const status = (id: number) => repos.outbox.findById(id)!.status;
+const status = async (id: number) => (await repos.outbox.findById(id))!.status;
 const ambiguous: Exclude<SendResult, { ok: true }> = { ok: false, kind: "retry", retryAfterMs: 0, reason: "network error (ECONNRESET), outcome unknown", ambiguous: true };
 
 /** A worker on this machine that claimed rows, marked the first as being sent, and was killed. */
-function killedMidSend(ids: number[]): void {
+async function killedMidSend(ids: number[]): Promise<void> {
   const dead = lease("dead-worker", { pid: DEAD_PID });
-  dead.start();
-  const claimed = repos.outbox.claim({ channels: ["memory"], workerId: "dead-worker", nowMs: clock.nowMs(), claimMs: 10_000, limit: 100 });
+  await dead.start();
+  const claimed = await repos.outbox.claim({ channels: ["memory"], workerId: "dead-worker", nowMs: clock.nowMs(), claimMs: 10_000, limit: 100 });
   expect(claimed.map((r) => r.id).sort()).toEqual([...ids].sort());
-  for (const id of ids) expect(repos.outbox.markAttempt(id, "dead-worker", clock.nowMs())).toBe(true);
+  for (const id of ids) expect(await repos.outbox.markAttempt(id, "dead-worker", clock.nowMs())).toBe(true);
   // SIGKILL: no renewal, no unregister. (Stopping the timer without unregistering.)
   cleanups.pop();
-  (dead as unknown as { stop(): void }).stop = () => {};
+  (dead as unknown as { stop(): Promise<void> }).stop = async () => {};
 }
 
 describe("a send interrupted by a crash", () => {
   it("after a restart on the same machine: the bulk row is uncertain and not repeated, the reply is sent again, and the chat does not wait for the old claim", async () => {
-    const bulk = enqueue("ann:1:7", "chat-bulk", { priority: 1 });
-    const reply = enqueue("in:1", "chat-reply");
-    killedMidSend([reply, bulk]);
-    const later = enqueue("in:2", "chat-bulk");
+    const bulk = await enqueue("ann:1:7", "chat-bulk", { priority: 1 });
+    const reply = await enqueue("in:1", "chat-reply");
+    await killedMidSend([reply, bulk]);
+    const later = await enqueue("in:2", "chat-bulk");
 
     const restarted = lease("restarted", { alive: (pid) => pid !== DEAD_PID });
     const channel = createMemoryChannel();
     const d = dispatcher(channel, restarted);
-    restarted.start();
+    await restarted.start();
     // No time passes: the dead worker's claims are taken over at once, not after a lease or a minute.
     await d.tick();
     await d.tick();
 
     expect(channel.sent.map((m) => m.text).sort()).toEqual(["in:1", "in:2"]);
-    expect(status(bulk)).toBe("uncertain");
-    expect(repos.outbox.findById(bulk)!.lastError).toMatch(/interrupted/);
-    expect(status(reply)).toBe("sent");
-    expect(status(later)).toBe("sent");
-    expect(repos.outbox.countByKeyPrefix("ann:1:")).toMatchObject({ uncertain: 1, sent: 0, pending: 0 });
+    expect(await status(bulk)).toBe("uncertain");
+    expect((await repos.outbox.findById(bulk))!.lastError).toMatch(/interrupted/);
+    expect(await status(reply)).toBe("sent");
+    expect(await status(later)).toBe("sent");
+    expect(await repos.outbox.countByKeyPrefix("ann:1:")).toMatchObject({ uncertain: 1, sent: 0, pending: 0 });
   });
 
   it("another machine's dead worker: its claims lapse with its lease (seconds), not after a fixed minute", async () => {
-    const reply = enqueue("in:1", "chat-a");
+    const reply = await enqueue("in:1", "chat-a");
     const other = createWorkerLease({ repos, clock, logger: silentLogger, workerId: "other-machine", host: "elsewhere/boot-9", pid: 12, isAlive: () => true, leaseMs: 3_000 });
-    other.start();
-    other.stop = () => {}; // killed: never renews, never unregisters
-    repos.outbox.claim({ channels: ["memory"], workerId: "other-machine", nowMs: clock.nowMs(), claimMs: 3_000, limit: 10 });
-    repos.outbox.markAttempt(reply, "other-machine", clock.nowMs());
+    await other.start();
+    other.stop = async () => {}; // killed: never renews, never unregisters
+    await repos.outbox.claim({ channels: ["memory"], workerId: "other-machine", nowMs: clock.nowMs(), claimMs: 3_000, limit: 10 });
+    await repos.outbox.markAttempt(reply, "other-machine", clock.nowMs());
 
     const mine = lease("mine");
-    mine.start();
+    await mine.start();
     const channel = createMemoryChannel();
     const d = dispatcher(channel, mine);
     await d.tick();
@@ -115,20 +116,20 @@ describe("a send interrupted by a crash", () => {
   });
 
   it("a live worker's claims are renewed with its lease: nobody takes them over while it lives", async () => {
-    const id = enqueue("in:1", "chat-a");
+    const id = await enqueue("in:1", "chat-a");
     const holder = lease("holder", { leaseMs: 3_000 });
-    holder.start();
-    repos.outbox.claim({ channels: ["memory"], workerId: "holder", nowMs: clock.nowMs(), claimMs: 3_000, limit: 10 });
+    await holder.start();
+    await repos.outbox.claim({ channels: ["memory"], workerId: "holder", nowMs: clock.nowMs(), claimMs: 3_000, limit: 10 });
     const channel = createMemoryChannel();
     const other = lease("other", { leaseMs: 3_000 });
     const d = dispatcher(channel, other);
     for (let i = 0; i < 5; i++) {
       clock.advanceMs(2_000);
-      holder.renew();
+      await holder.renew();
       await d.tick();
     }
     expect(channel.sent).toHaveLength(0);
-    expect(repos.outbox.findById(id)!.claimedBy).toBe("holder");
+    expect((await repos.outbox.findById(id))!.claimedBy).toBe("holder");
   });
 });
 
@@ -137,28 +138,28 @@ describe("an ambiguous network failure (the connection dropped after the request
     const channel = createMemoryChannel();
     const l = lease("w");
     const d = dispatcher(channel, l);
-    const bulk = enqueue("ann:2:1", "chat-1", { priority: 1 });
-    const survey = enqueue("survey:i1:start", "chat-2", { guarantee: "at_most_once" });
-    const reply = enqueue("in:5", "chat-3");
+    const bulk = await enqueue("ann:2:1", "chat-1", { priority: 1 });
+    const survey = await enqueue("survey:i1:start", "chat-2", { guarantee: "at_most_once" });
+    const reply = await enqueue("in:5", "chat-3");
     channel.failNext(ambiguous, ambiguous, ambiguous);
     await d.tick();
-    expect([status(bulk), status(survey), status(reply)]).toEqual(["uncertain", "uncertain", "pending"]);
+    expect([await status(bulk), await status(survey), await status(reply)]).toEqual(["uncertain", "uncertain", "pending"]);
     clock.advanceMs(10_000);
     await d.tick();
-    expect(status(reply)).toBe("sent");
+    expect(await status(reply)).toBe("sent");
     expect(channel.sent.map((m) => m.text)).toEqual(["in:5"]);
   });
 
   it("a failure that proves nothing was sent (connection refused) is retried even for bulk", async () => {
     const channel = createMemoryChannel();
     const d = dispatcher(channel, lease("w"));
-    const bulk = enqueue("ann:3:1", "chat-1", { priority: 1 });
+    const bulk = await enqueue("ann:3:1", "chat-1", { priority: 1 });
     channel.failNext({ ok: false, kind: "retry", retryAfterMs: 0, reason: "network error (ECONNREFUSED)" });
     await d.tick();
-    expect(status(bulk)).toBe("pending");
+    expect(await status(bulk)).toBe("pending");
     clock.advanceMs(10_000);
     await d.tick();
-    expect(status(bulk)).toBe("sent");
+    expect(await status(bulk)).toBe("sent");
   });
 
   it("a send that never answers ends after sendTimeoutMs as an unknown outcome", async () => {
@@ -166,10 +167,10 @@ describe("an ambiguous network failure (the connection dropped after the request
     const hanging = { ...channel, send: () => new Promise<SendResult>(() => {}) };
     const d = createDispatcher({ repos, channels: [hanging], clock, logger: silentLogger, workerId: "w", pollIntervalMs: 5, sendTimeoutMs: 30 });
     cleanups.push(() => d.stop());
-    const bulk = enqueue("ann:4:1", "chat-1", { priority: 1 });
+    const bulk = await enqueue("ann:4:1", "chat-1", { priority: 1 });
     await d.tick();
-    expect(status(bulk)).toBe("uncertain");
-    expect(repos.outbox.findById(bulk)!.lastError).toMatch(/no answer within 30 ms/);
+    expect(await status(bulk)).toBe("uncertain");
+    expect((await repos.outbox.findById(bulk))!.lastError).toMatch(/no answer within 30 ms/);
   });
 });
 
@@ -180,19 +181,20 @@ describe("unreachable chats", () => {
     sqlite.prepare("insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'blocked', ?)").run(citizen, T0);
     const channel = createMemoryChannel();
     const d = dispatcher(channel, lease("w"));
-    const first = enqueue("in:1", "blocked");
+    const first = await enqueue("in:1", "blocked");
     channel.failNext({ ok: false, kind: "permanent", reason: "403 Forbidden: bot was blocked by the user", unreachable: true });
     await d.tick();
-    expect(status(first)).toBe("unreachable");
+    expect(await status(first)).toBe("unreachable");
 
     let calls = 0;
     const counting = { ...channel, send: async (m: Parameters<typeof channel.send>[0]) => (calls++, channel.send(m)) };
     const d2 = createDispatcher({ repos, channels: [counting], clock, logger: silentLogger, workerId: "w2", pollIntervalMs: 5 });
     cleanups.push(() => d2.stop());
-    const queued = Array.from({ length: 5 }, (_, i) => enqueue(`ann:9:${i}`, "blocked", { priority: 1 }));
+    const queued: number[] = [];
+    for (let i = 0; i < 5; i++) queued.push(await enqueue(`ann:9:${i}`, "blocked", { priority: 1 }));
     await d2.tick();
     expect(calls).toBe(0);
-    expect(queued.map(status)).toEqual(Array(5).fill("unreachable"));
-    expect(queued.map((id) => repos.outbox.findById(id)!.attempts)).toEqual(Array(5).fill(0));
+    expect(await Promise.all(queued.map(status))).toEqual(Array(5).fill("unreachable"));
+    expect(await Promise.all(queued.map(async (id) => (await repos.outbox.findById(id))!.attempts))).toEqual(Array(5).fill(0));
   });
 });

@@ -87,18 +87,18 @@ export function bindCli(options: InProcessCliOptions): (...args: string[]) => Pr
 }
 
 /**
- * Runs one synchronous command on an existing runtime (a harness's), as `rinde <args>` would:
+ * Runs one command on an existing runtime (a harness's), as `rinde <args>` would:
  * output captured, a refusal returned as its one line in `error` instead of thrown.
  */
-export function runOn(runtime: Runtime, args: readonly string[], lang: CliLang = "es"): CliRun & { error?: string } {
+export async function runOn(runtime: Runtime, args: readonly string[], lang: CliLang = "es"): Promise<CliRun & { error?: string }> {
   let stdout = "";
   let stderr = "";
   const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
   const cli = createCli(runtime, runtime.app.translator, lang, io);
   const [name, sub, ...rest] = args;
   try {
-    const result = name === "status" ? runStatus(cli, [sub, ...rest].filter((a): a is string => a !== undefined)) : COMMANDS[name!]![sub!]!(cli, rest);
-    if (result instanceof Promise) throw new Error("runOn runs synchronous commands only; use runRinde");
+    if (name === "status") await runStatus(cli, [sub, ...rest].filter((a): a is string => a !== undefined));
+    else await COMMANDS[name!]![sub!]!(cli, rest);
     return { status: 0, stdout, stderr };
   } catch (error) {
     if (!(error instanceof CliError)) throw error;

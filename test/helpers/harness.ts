@@ -40,7 +40,7 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
   let counter = 0;
 
   const build = async () => {
-    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env, clock });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock });
     const channel = createMemoryChannel({ id: options.channelId ?? "memory" });
     const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: `test-${counter}` });
     await bot.start();
@@ -80,12 +80,12 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
     },
     async reopen() {
       await parts.bot.stop();
-      parts.runtime.close();
+      await parts.runtime.close();
       parts = await build();
     },
     async close() {
       await parts.bot.stop();
-      parts.runtime.close();
+      await parts.runtime.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -29,7 +29,7 @@ export function outboxKeys(h: Harness, prefix: string): string[] {
 }
 
 /** Runs `work` and returns what it wrote to stdout (the CLI commands print there). */
-export function captureStdout(work: () => void): string {
+export async function captureStdout(work: () => Promise<void> | void): Promise<string> {
   const original = process.stdout.write.bind(process.stdout);
   let out = "";
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -37,7 +37,7 @@ export function captureStdout(work: () => void): string {
     return true;
   }) as typeof process.stdout.write;
   try {
-    work();
+    await work();
   } finally {
     process.stdout.write = original;
   }

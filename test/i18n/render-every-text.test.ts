@@ -302,23 +302,23 @@ describe("every text renders whole", () => {
   it("renders every survey whole through the runs its trigger makes", async () => {
     const app = h.runtime.app;
     const reference = await fileQuestion(h, "ana");
-    expect(answerQuestion(app, { kind: "cli" }, reference, "Ya quedó arreglado.").ok).toBe(true);
-    startAnswerSurveys(h.runtime, app.repos.questions.byReference(reference)!.id, h.clock.nowMs());
-    const event = makeEvent(h);
+    expect((await answerQuestion(app, { kind: "cli" }, reference, "Ya quedó arreglado.")).ok).toBe(true);
+    await startAnswerSurveys(h.runtime, (await app.repos.questions.byReference(reference))!.id, h.clock.nowMs());
+    const event = await makeEvent(h);
     const broken: string[] = [];
     for (const definition of h.runtime.surveys.values()) {
       const runs =
         definition.trigger.kind === "question_answered"
-          ? app.repos.surveys.listRuns({ surveyId: definition.id })
+          ? await app.repos.surveys.listRuns({ surveyId: definition.id })
           : definition.trigger.kind === "event_ended"
-            ? [startEventSurvey(app, definition, event.id, h.clock.nowMs())!]
+            ? [(await startEventSurvey(app, definition, event.id, h.clock.nowMs()))!]
             : [];
-      const sent = sendSurvey(h.runtime, { surveyId: definition.id, segment: "everyone", actor: { kind: "cli" } });
+      const sent = await sendSurvey(h.runtime, { surveyId: definition.id, segment: "everyone", actor: { kind: "cli" } });
       if (sent.ok) runs.push(sent.run);
       else expect(sent.error, definition.id).toBe("cannot_render");
       expect(runs.length, `${definition.id}: no run to render`).toBeGreaterThan(0);
       for (const run of runs) {
-        const vars = { ...introVars(app, run), count: definition.questions.length, title: "t" };
+        const vars = { ...(await introVars(app, run)), count: definition.questions.length, title: "t" };
         for (const locale of translator.locales) {
           for (const key of surveyTextKeys(definition)) {
             const text = translator.t(locale, key, vars, app.textGlobals);
@@ -335,12 +335,12 @@ describe("every text renders whole", () => {
     await h.say("beto", "hola");
     await h.say("beto", "1"); // consented, never asked anything
     for (const surveyId of ["answer_clarity", "answer_resolved"]) {
-      const { error } = runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "everyone"], "en");
+      const { error } = await runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "everyone"], "en");
       expect(error).toMatch(/need details a segment does not give.*needs .*reference/);
-      expect(runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "everyone"]).error).toMatch(/^Los textos de esta encuesta necesitan datos que un segmento no da .*reference/);
-      const withOffice = runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "office:salud"], "en");
+      expect((await runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "everyone"])).error).toMatch(/^Los textos de esta encuesta necesitan datos que un segmento no da .*reference/);
+      const withOffice = await runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "office:salud"], "en");
       expect(withOffice.error).toMatch(/needs .*reference/);
     }
-    expect(h.runtime.app.repos.surveys.listRuns({})).toEqual([]);
+    expect(await h.runtime.app.repos.surveys.listRuns({})).toEqual([]);
   });
 });

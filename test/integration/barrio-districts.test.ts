@@ -30,8 +30,8 @@ describe("finding the district from a barrio", () => {
     await toDistrictChoice("ana");
     const [reply] = await h.say("ana", "barrio la joya");
     expect(reply?.text).toContain("La Joya queda en Comuna 4 Occidental.");
-    const citizenId = h.runtime.app.repos.citizens.findContext("memory", "ana")!.citizenId;
-    expect(h.runtime.app.repos.subscriptions.list(citizenId)).toEqual([expect.objectContaining({ kind: "district", key: "comuna-4" })]);
+    const citizenId = (await h.runtime.app.repos.citizens.findContext("memory", "ana"))!.citizenId;
+    expect(await h.runtime.app.repos.subscriptions.list(citizenId)).toEqual([expect.objectContaining({ kind: "district", key: "comuna-4" })]);
   });
 
   it("tolerates typos and missing accents", async () => {

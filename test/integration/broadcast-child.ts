@@ -39,7 +39,7 @@ const channel: Channel = {
   },
 };
 
-const runtime = createRuntime({ env: loadEnv(), clock });
+const runtime = await createRuntime({ env: loadEnv(), clock });
 const bot = createBot(runtime, [channel], {
   workerId: process.env.BROADCAST_WORKER ?? `child-${process.pid}`,
   pollIntervalMs: 20,
@@ -48,15 +48,23 @@ const bot = createBot(runtime, [channel], {
 });
 await bot.start();
 
-const finished = () => {
-  const all = runtime.app.repos.announcements.list({ limit: 1000 });
-  return all.length > 0 && all.every((a) => a.status === "released" && announcementProgress(runtime.app, a.id).queued === 0);
+const finished = async (): Promise<boolean> => {
+  const all = await runtime.app.repos.announcements.list({ limit: 1000 });
+  if (all.length === 0) return false;
+  for (const a of all) if (a.status !== "released" || (await announcementProgress(runtime.app, a.id)).queued !== 0) return false;
+  return true;
 };
-const timer = setInterval(() => {
-  if (!finished()) return;
-  clearInterval(timer);
-  void bot.stop().then(() => {
-    runtime.close();
-    process.exit(0);
+/** Every 25 ms, one look at a time; a failed look ends the process (exit 1) rather than leave the test waiting. */
+const look = async (): Promise<void> => {
+  if (!(await finished())) return void setTimeout(poll, 25);
+  await bot.stop();
+  await runtime.close();
+  process.exit(0);
+};
+function poll(): void {
+  look().catch((error: unknown) => {
+    process.stderr.write(`broadcast-child: ${String(error)}\n`);
+    process.exit(1);
   });
-}, 25);
+}
+setTimeout(poll, 25);

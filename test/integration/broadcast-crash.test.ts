@@ -34,15 +34,15 @@ afterEach(() => {
 });
 
 /** The database with `count` subscribers and an announcement to all of them (now, or at `atMs`). */
-function prepare(count: number, atMs?: number): number {
-  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+async function prepare(count: number, atMs?: number): Promise<number> {
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
   try {
     seedCitizens(runtime.db, { count, channel: "memory", nowMs: BASE_MS });
-    const created = createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes 10 de marzo.", segment: { kind: "everyone" }, ...(atMs ? { scheduledAtMs: atMs } : {}) });
+    const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes 10 de marzo.", segment: { kind: "everyone" }, ...(atMs ? { scheduledAtMs: atMs } : {}) });
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     return created.announcement.id;
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }
 
@@ -80,7 +80,7 @@ function countsByAddress(addresses: string[]): Map<string, number> {
 describe("broadcast crash safety (real processes)", () => {
   it("a bot killed with SIGKILL mid-broadcast, started again, delivers every remaining recipient once; the send in flight is uncertain, not repeated", { timeout: 90_000 }, async () => {
     const recipients = 300;
-    const id = prepare(recipients);
+    const id = await prepare(recipients);
     const first = startChild("first", { BROADCAST_STALL_AFTER: "120" });
     await waitFor(() => lines(first.out).includes("STALLED"), "the first bot to stall mid-broadcast");
     first.child.kill("SIGKILL");
@@ -97,17 +97,17 @@ describe("broadcast crash safety (real processes)", () => {
     expect(counts.size).toBe(recipients - 1);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
-      expect(announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients - 1, failed: 0, unreachable: 0, uncertain: 1 });
+      expect(await announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients - 1, failed: 0, unreachable: 0, uncertain: 1 });
     } finally {
-      runtime.close();
+      await runtime.close();
     }
   });
 
   it("two bot processes on one database release a scheduled announcement once and never send it twice", { timeout: 90_000 }, async () => {
     const recipients = 400;
-    prepare(recipients, BASE_MS + 3000);
+    await prepare(recipients, BASE_MS + 3000);
     const a = startChild("a");
     const b = startChild("b");
     expect(await a.exited).toBe(0);
@@ -116,12 +116,12 @@ describe("broadcast crash safety (real processes)", () => {
     expect(counts.size).toBe(recipients);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
       expect(runtime.db.$client.prepare("select count(*) n from outbox").get()).toEqual({ n: recipients });
       expect(runtime.db.$client.prepare("select status, count(*) n from jobs where kind = 'announcement.release' group by status").all()).toEqual([{ status: "done", n: 1 }]);
     } finally {
-      runtime.close();
+      await runtime.close();
     }
   });
 });

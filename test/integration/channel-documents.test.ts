@@ -157,7 +157,7 @@ describe("the calendar file end to end on Telegram", () => {
 
   it("a citizen who asks for an event's calendar file receives the .ics as an upload", async () => {
     h = await createTelegramHarness();
-    const created = createEvent(h.runtime.app, { kind: "cli" }, {
+    const created = await createEvent(h.runtime.app, { kind: "cli" }, {
       kind: "public_hearing",
       title: "Audiencia pública de rendición de cuentas 2026",
       description: "Informe de gestión.",

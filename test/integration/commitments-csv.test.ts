@@ -14,13 +14,13 @@ import { runRinde } from "../helpers/cli.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addEvent, addOfficial, bogota, citizenWithConsent, CLI, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
 
-const exportCsv = (h: Harness) => toCsv(exportRecords(h.runtime.app), CSV_COLUMNS);
-const exportHistoryCsv = (h: Harness) => toCsv(exportHistory(h.runtime.app), HISTORY_COLUMNS);
+const exportCsv = async (h: Harness) => toCsv(await exportRecords(h.runtime.app), CSV_COLUMNS);
+const exportHistoryCsv = async (h: Harness) => toCsv(await exportHistory(h.runtime.app), HISTORY_COLUMNS);
 
-function importText(h: Harness, text: string, actor = CLI, history?: string) {
+async function importText(h: Harness, text: string, actor = CLI, history?: string) {
   const read = readCommitmentsCsv(text);
   const histories = history === undefined ? undefined : readHistoryCsv(history, h.runtime.app.profile.timezone).histories;
-  return importCommitments(h.runtime.app, actor, read.records, read.problems, histories);
+  return await importCommitments(h.runtime.app, actor, read.records, read.problems, histories);
 }
 
 /** Import problems as the CLI prints them in Spanish: `line: text`. */
@@ -46,18 +46,18 @@ describe("importing minutes from CSV", () => {
   it("imports a hearing's minutes with Spanish headers, office names and Colombian dates; attendees follow them", async () => {
     const ana = await citizenWithConsent(h, "ana");
     addEvent(h, "Audiencia pública 2026", [{ citizenId: ana, answer: "yes" }]);
-    const outcome = importText(h, MINUTES);
+    const outcome = await importText(h, MINUTES);
     expect(outcome.ok).toBe(true);
-    const [first, second] = repoOf(h).list().sort((a, b) => a.number - b.number);
+    const [first, second] = (await repoOf(h).list()).sort((a, b) => a.number - b.number);
     expect(first).toMatchObject({ number: 1, text: "Construir el andén de la calle 5\nentre carreras 3 y 4", officeKey: "infraestructura", dueDate: "2026-06-30", districtKey: "comuna-1", eventId: 1, status: "pending" });
     expect(second).toMatchObject({ number: 2, officeKey: "salud", dueDate: "2026-04-15", districtKey: "san-isidro" });
-    expect(repoOf(h).isFollowing(first!.id, ana)).toBe(true);
+    expect(await repoOf(h).isFollowing(first!.id, ana)).toBe(true);
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Audiencia pública 2026")).toEqual([expect.stringContaining("hizo 2 compromiso(s): número(s) 1, 2")]);
   });
 
-  it("reports every bad row with its line number and stores nothing", () => {
-    record(h, { text: "Un compromiso que ya existe" }); // number 1
+  it("reports every bad row with its line number and stores nothing", async () => {
+    await record(h, { text: "Un compromiso que ya existe" }); // number 1
     const csv = [
       "number,text,office,due_date,district,status,progress,status_reason",
       "1,Número repetido con la base,salud,2026-06-30,,,,",
@@ -72,7 +72,7 @@ describe("importing minutes from CSV", () => {
       "9,Número dos veces,salud,2026-06-30,,,,",
       "9,Número dos veces otra vez,salud,2026-06-30,,,,",
     ].join("\n");
-    const outcome = importText(h, csv);
+    const outcome = await importText(h, csv);
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(problemTexts(h, outcome.problems)).toEqual([
@@ -86,19 +86,19 @@ describe("importing minutes from CSV", () => {
       "9: Se esperaban 8 campos y hay 3.",
       "12: El número 9 repite el de la línea 11.",
     ]);
-    expect(repoOf(h).count()).toBe(1);
+    expect(await repoOf(h).count()).toBe(1);
   });
 
-  it("refuses unknown or missing columns, and rows of another office for an office head", () => {
-    const header = importText(h, "texto,oficina,color\nAlgo,salud,rojo\n");
+  it("refuses unknown or missing columns, and rows of another office for an office head", async () => {
+    const header = await importText(h, "texto,oficina,color\nAlgo,salud,rojo\n");
     expect(!header.ok && problemTexts(h, header.problems)).toEqual([
       "1: Columna desconocida «color» (se esperan: number, text, office, due_date, district, event_id, status, progress, status_reason, made_at, updates).",
       "1: Falta la columna «due_date».",
     ]);
-    const head = addOfficial(h, "jefa", "head", "salud");
-    const foreign = importText(h, "text,office,due_date\nVacunar,salud,2026-06-30\nPavimentar,infraestructura,2026-06-30\n", head);
+    const head = await addOfficial(h, "jefa", "head", "salud");
+    const foreign = await importText(h, "text,office,due_date\nVacunar,salud,2026-06-30\nPavimentar,infraestructura,2026-06-30\n", head);
     expect(!foreign.ok && problemTexts(h, foreign.problems)).toEqual(["3: No puede registrar compromisos de la dependencia «infraestructura»."]);
-    expect(repoOf(h).count()).toBe(0);
+    expect(await repoOf(h).count()).toBe(0);
   });
 });
 
@@ -116,36 +116,36 @@ describe("export and import round trip", () => {
 
   it("exports, imports into another database and exports the same files, history included", async () => {
     for (const h of [a, b]) addEvent(h, "Audiencia pública 2026", []);
-    const jefe = addOfficial(a, "jefe", "head", "infraestructura");
-    record(a, { text: 'Texto con "comillas", comas y\nsalto de línea', eventId: 1, districtKey: "comuna-2" });
-    record(a, { text: "Vacunar en las veredas", officeKey: "salud", dueDate: "2026-03-20" });
-    record(a, { text: "Cancelado", officeKey: "cultura" });
+    const jefe = await addOfficial(a, "jefe", "head", "infraestructura");
+    await record(a, { text: 'Texto con "comillas", comas y\nsalto de línea', eventId: 1, districtKey: "comuna-2" });
+    await record(a, { text: "Vacunar en las veredas", officeKey: "salud", dueDate: "2026-03-20" });
+    await record(a, { text: "Cancelado", officeKey: "cultura" });
     a.clock.advanceMs(3_600_000);
-    postProgress(a.runtime.app, jefe, 1, { percent: 30, note: "Diseños listos", evidenceUrl: "https://villaesperanza.gov.co/d.pdf" });
-    postProgress(a.runtime.app, CLI, 2, { percent: 100, note: "Vacunación hecha" });
-    cancelCommitment(a.runtime.app, CLI, 3, "Sin presupuesto");
+    await postProgress(a.runtime.app, jefe, 1, { percent: 30, note: "Diseños listos", evidenceUrl: "https://villaesperanza.gov.co/d.pdf" });
+    await postProgress(a.runtime.app, CLI, 2, { percent: 100, note: "Vacunación hecha" });
+    await cancelCommitment(a.runtime.app, CLI, 3, "Sin presupuesto");
     await runAt(a, "2026-07-01", "09:00"); // commitment 1 becomes overdue
 
-    const first = exportCsv(a);
-    const history = exportHistoryCsv(a);
+    const first = await exportCsv(a);
+    const history = await exportHistoryCsv(a);
     expect(first + history).not.toMatch(/[{[]"/); // no JSON in any cell
     b.clock.setMs(a.clock.nowMs());
-    const outcome = importText(b, first, CLI, history);
+    const outcome = await importText(b, first, CLI, history);
     expect(outcome.ok).toBe(true);
-    expect(exportCsv(b)).toBe(first);
-    expect(exportHistoryCsv(b)).toBe(history);
-    expect(repoOf(b).byNumber(1)).toMatchObject({ status: "overdue", progress: 30, eventId: 1, districtKey: "comuna-2" });
-    expect(repoOf(b).byNumber(2)?.doneAtMs).toBe(repoOf(a).byNumber(2)?.doneAtMs);
-    expect(commitmentReport(b.runtime.app)).toEqual(commitmentReport(a.runtime.app));
+    expect(await exportCsv(b)).toBe(first);
+    expect(await exportHistoryCsv(b)).toBe(history);
+    expect(await repoOf(b).byNumber(1)).toMatchObject({ status: "overdue", progress: 30, eventId: 1, districtKey: "comuna-2" });
+    expect((await repoOf(b).byNumber(2))?.doneAtMs).toBe((await repoOf(a).byNumber(2))?.doneAtMs);
+    expect(await commitmentReport(b.runtime.app)).toEqual(await commitmentReport(a.runtime.app));
     // Importing the same file again is refused whole: the numbers exist.
-    const again = importText(b, first);
+    const again = await importText(b, first);
     expect(!again.ok && problemTexts(b, again.problems)).toEqual(["2: El número 1 ya existe.", "4: El número 2 ya existe.", "5: El número 3 ya existe."]);
   });
 
-  it("escapes texts a spreadsheet would run as formulas, and imports them back unchanged", () => {
+  it("escapes texts a spreadsheet would run as formulas, and imports them back unchanged", async () => {
     const texts = ["=HYPERLINK(\"http://x.example\",\"ver\")", "+57 pavimentar", "-Arreglar el parque", "@alcaldía revisar", "'=ya con comilla", "Texto normal"];
-    for (const text of texts) record(a, { text });
-    const first = exportCsv(a);
+    for (const text of texts) await record(a, { text });
+    const first = await exportCsv(a);
     const cells = readCommitmentsCsv(first).records.map((r) => r.values.text);
     expect(cells).toEqual(texts);
     // In the file itself, no cell starts with a formula character.
@@ -154,9 +154,9 @@ describe("export and import round trip", () => {
     expect(first).toContain(",'+57 pavimentar,");
     expect(first).toContain(",''=ya con comilla,");
     b.clock.setMs(a.clock.nowMs());
-    expect(importText(b, first).ok).toBe(true);
-    expect(repoOf(b).list().sort((x, y) => x.number - y.number).map((c) => c.text)).toEqual(texts);
-    expect(exportCsv(b)).toBe(first);
+    expect((await importText(b, first)).ok).toBe(true);
+    expect((await repoOf(b).list()).sort((x, y) => x.number - y.number).map((c) => c.text)).toEqual(texts);
+    expect(await exportCsv(b)).toBe(first);
   });
 });
 
@@ -171,21 +171,21 @@ describe("the report", () => {
 
   it("counts by status and office, computes the share done on time and lists the overdue ones", async () => {
     const app = h.runtime.app;
-    record(h, { text: "A tiempo", officeKey: "salud", dueDate: "2026-03-10" }); // 1: done on time
-    record(h, { text: "Tarde", officeKey: "salud", dueDate: "2026-03-04" }); // 2: done late
-    record(h, { text: "Vencido", officeKey: "infraestructura", dueDate: "2026-03-05" }); // 3: overdue at 40 %
-    record(h, { text: "En curso", officeKey: "infraestructura", dueDate: "2026-12-01" }); // 4: in progress
-    record(h, { text: "Pendiente", officeKey: "infraestructura", dueDate: "2026-12-01" }); // 5: pending
-    record(h, { text: "Cancelado", officeKey: "cultura", dueDate: "2026-12-01" }); // 6: cancelled
-    postProgress(app, CLI, 1, { percent: 100, note: "Listo" });
-    postProgress(app, CLI, 3, { percent: 40, note: "Va" });
-    postProgress(app, CLI, 4, { percent: 10, note: "Inicia" });
-    cancelCommitment(app, CLI, 6, "Duplicado");
+    await record(h, { text: "A tiempo", officeKey: "salud", dueDate: "2026-03-10" }); // 1: done on time
+    await record(h, { text: "Tarde", officeKey: "salud", dueDate: "2026-03-04" }); // 2: done late
+    await record(h, { text: "Vencido", officeKey: "infraestructura", dueDate: "2026-03-05" }); // 3: overdue at 40 %
+    await record(h, { text: "En curso", officeKey: "infraestructura", dueDate: "2026-12-01" }); // 4: in progress
+    await record(h, { text: "Pendiente", officeKey: "infraestructura", dueDate: "2026-12-01" }); // 5: pending
+    await record(h, { text: "Cancelado", officeKey: "cultura", dueDate: "2026-12-01" }); // 6: cancelled
+    await postProgress(app, CLI, 1, { percent: 100, note: "Listo" });
+    await postProgress(app, CLI, 3, { percent: 40, note: "Va" });
+    await postProgress(app, CLI, 4, { percent: 10, note: "Inicia" });
+    await cancelCommitment(app, CLI, 6, "Duplicado");
     h.clock.setMs(bogota("2026-03-09", "11:00"));
-    postProgress(app, CLI, 2, { percent: 100, note: "Listo, tarde" });
+    await postProgress(app, CLI, 2, { percent: 100, note: "Listo, tarde" });
     await runAt(h, "2026-03-10", "09:00");
 
-    const report = commitmentReport(app);
+    const report = await commitmentReport(app);
     expect(report.today).toBe("2026-03-10");
     expect(report.byStatus).toEqual({ pending: 1, in_progress: 1, done: 2, overdue: 1, cancelled: 1 });
     expect([report.dueSoFar, report.doneOnTime]).toEqual([3, 1]);
@@ -215,9 +215,9 @@ describe("rinde commitments (CLI)", () => {
     const add = await cli("add", "--office", "salud", "--due", "2099-06-30", "--text", "Abrir el puesto de salud los sábados");
     expect(add.status, add.stderr).toBe(0);
     expect(add.stdout).toContain("Compromiso 1 registrado para Secretaría de Salud, fecha límite mar 30 jun 2099");
-    followCommitment(h.runtime.app, ana, 1);
+    await followCommitment(h.runtime.app, ana, 1);
     expect((await cli("progress", "1", "--percent", "150", "--note", "x")).stderr.trim()).toBe("rinde: --percent debe estar entre 0 y 100; recibí «150».");
-    const jefe = h.runtime.app.repos.officials.add({ name: "Jefe", officeKey: "ambiente", role: "head" }, h.clock.nowMs());
+    const jefe = await h.runtime.app.repos.officials.add({ name: "Jefe", officeKey: "ambiente", role: "head" }, h.clock.nowMs());
     expect((await cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id))).stderr.trim()).toMatch(/^rinde: Lo siento, usted no puede hacer esto con ese compromiso/);
     const ok = await cli("progress", "1", "--percent", "50", "--note", "Se contrató el personal");
     expect(ok.stdout).toContain("Compromiso 1 en 50 % (en ejecución); se avisa a 1 seguidor(es).");

@@ -19,8 +19,8 @@ describe("commitment follow-up", () => {
   let ana: number;
   beforeEach(async () => {
     h = await createHarness(); // Monday 2 March 2026, 10:00 Bogotá
-    addOfficial(h, "func", "official", "infraestructura");
-    addOfficial(h, "jefe-salud", "head", "salud");
+    await addOfficial(h, "func", "official", "infraestructura");
+    await addOfficial(h, "jefe-salud", "head", "salud");
     ana = await citizenWithConsent(h, "ana");
   });
   afterEach(async () => {
@@ -28,8 +28,8 @@ describe("commitment follow-up", () => {
   });
 
   it("reminds the office 10 and 3 business days before, flags overdue the next business day, once", async () => {
-    const c = record(h, { text: "Reparar el puente peatonal", dueDate: "2026-03-31" });
-    followCommitment(h.runtime.app, ana, c.number);
+    const c = await record(h, { text: "Reparar el puente peatonal", dueDate: "2026-03-31" });
+    await followCommitment(h.runtime.app, ana, c.number);
     // 10 business days before Tuesday 31 March (Monday 23 is a holiday): Monday 16 March.
     await runAt(h, "2026-03-13");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
@@ -42,32 +42,32 @@ describe("commitment follow-up", () => {
     expect(textsTo(h, "jefe-salud", REMINDER)).toEqual([]);
 
     await runAt(h, "2026-03-31", "16:00");
-    expect(repoOf(h).byNumber(c.number)?.status).toBe("pending"); // due today: not late yet
+    expect((await repoOf(h).byNumber(c.number))?.status).toBe("pending"); // due today: not late yet
     await runAt(h, "2026-04-01", "07:59");
     expect(textsTo(h, "ana", OVERDUE_CITIZEN)).toEqual([]);
     await runAt(h, "2026-04-01", "08:00");
-    expect(repoOf(h).byNumber(c.number)?.status).toBe("overdue");
+    expect((await repoOf(h).byNumber(c.number))?.status).toBe("overdue");
     expect(textsTo(h, "ana", OVERDUE_CITIZEN)).toHaveLength(1);
     expect(textsTo(h, "func", OVERDUE_OFFICE)).toHaveLength(1);
     await runAt(h, "2026-04-02");
     await runAt(h, "2026-04-03");
     expect(textsTo(h, "ana", OVERDUE_CITIZEN)).toHaveLength(1);
-    expect(repoOf(h).history(c.id).map((u) => u.kind)).toEqual(["created", "overdue"]);
+    expect((await repoOf(h).history(c.id)).map((u) => u.kind)).toEqual(["created", "overdue"]);
 
     // Late progress keeps it overdue; 100 % makes it done, late.
-    postProgress(h.runtime.app, CLI, c.number, { percent: 70, note: "Falta la baranda" });
-    expect(repoOf(h).byNumber(c.number)?.status).toBe("overdue");
-    postProgress(h.runtime.app, CLI, c.number, { percent: 100, note: "Entregado" });
-    expect(repoOf(h).byNumber(c.number)?.status).toBe("done");
+    await postProgress(h.runtime.app, CLI, c.number, { percent: 70, note: "Falta la baranda" });
+    expect((await repoOf(h).byNumber(c.number))?.status).toBe("overdue");
+    await postProgress(h.runtime.app, CLI, c.number, { percent: 100, note: "Entregado" });
+    expect((await repoOf(h).byNumber(c.number))?.status).toBe("done");
   });
 
   it("catches up after downtime with one sweep, and a restart does not repeat anything", async () => {
-    const c = record(h, { text: "Reparar el puente peatonal", dueDate: "2026-03-31" });
-    followCommitment(h.runtime.app, ana, c.number);
+    const c = await record(h, { text: "Reparar el puente peatonal", dueDate: "2026-03-31" });
+    await followCommitment(h.runtime.app, ana, c.number);
     await h.reopen();
     // Down from 13 March to 6 April: one catch-up sweep flags it overdue; no stale reminders.
     await runAt(h, "2026-04-06", "09:00");
-    expect(repoOf(h).byNumber(c.number)?.status).toBe("overdue");
+    expect((await repoOf(h).byNumber(c.number))?.status).toBe("overdue");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
     expect(textsTo(h, "ana", OVERDUE_CITIZEN)).toHaveLength(1);
     await h.reopen();
@@ -79,16 +79,16 @@ describe("commitment follow-up", () => {
   it("sends each follower one monthly digest with what they follow, in their language", async () => {
     const app = h.runtime.app;
     const john = await citizenWithConsent(h, "john");
-    app.repos.citizens.setLocale(john, "en");
+    await app.repos.citizens.setLocale(john, "en");
     const nadie = await citizenWithConsent(h, "nadie");
-    const a = record(h, { text: "Dotar el hospital de una ambulancia", officeKey: "salud", dueDate: "2026-09-30" });
-    const b = record(h, { text: "Pintar la escuela", dueDate: "2026-05-31" });
-    const old = record(h, { text: "Compromiso cancelado hace tiempo" });
-    for (const n of [a.number, b.number, old.number]) followCommitment(app, ana, n);
-    followCommitment(app, john, b.number);
-    followCommitment(app, nadie, old.number);
-    postProgress(app, CLI, b.number, { percent: 45, note: "Se compró la pintura" });
-    cancelCommitment(app, CLI, old.number, "Se unió con el compromiso 2");
+    const a = await record(h, { text: "Dotar el hospital de una ambulancia", officeKey: "salud", dueDate: "2026-09-30" });
+    const b = await record(h, { text: "Pintar la escuela", dueDate: "2026-05-31" });
+    const old = await record(h, { text: "Compromiso cancelado hace tiempo" });
+    for (const n of [a.number, b.number, old.number]) await followCommitment(app, ana, n);
+    await followCommitment(app, john, b.number);
+    await followCommitment(app, nadie, old.number);
+    await postProgress(app, CLI, b.number, { percent: 45, note: "Se compró la pintura" });
+    await cancelCommitment(app, CLI, old.number, "Se unió con el compromiso 2");
 
     // The digest of March is already past (the bot started after its time on 2 March): next is April.
     await runAt(h, "2026-04-01", "09:59");
@@ -111,14 +111,14 @@ describe("commitment follow-up", () => {
     expect(outboxKeys(h, "cm:digest:2026-05:")).toEqual([`cm:digest:2026-05:cit${ana}`, `cm:digest:2026-05:cit${john}`]);
   });
 
-  it("exposes the sweep and the digest as idempotent functions", () => {
-    const c = record(h, { text: "Cambiar las bombillas del parque", dueDate: "2026-03-02" });
-    followCommitment(h.runtime.app, ana, c.number);
+  it("exposes the sweep and the digest as idempotent functions", async () => {
+    const c = await record(h, { text: "Cambiar las bombillas del parque", dueDate: "2026-03-02" });
+    await followCommitment(h.runtime.app, ana, c.number);
     const tomorrow = bogota("2026-03-03", "09:00");
-    expect(runCommitmentSweep(h.runtime.app, tomorrow)).toEqual({ flagged: 1, reminded: 0 });
-    expect(runCommitmentSweep(h.runtime.app, tomorrow)).toEqual({ flagged: 0, reminded: 0 });
-    expect(sendMonthlyDigests(h.runtime.app, tomorrow)).toBe(1);
-    expect(sendMonthlyDigests(h.runtime.app, tomorrow)).toBe(1); // same key: the outbox keeps one row
+    expect(await runCommitmentSweep(h.runtime.app, tomorrow)).toEqual({ flagged: 1, reminded: 0 });
+    expect(await runCommitmentSweep(h.runtime.app, tomorrow)).toEqual({ flagged: 0, reminded: 0 });
+    expect(await sendMonthlyDigests(h.runtime.app, tomorrow)).toBe(1);
+    expect(await sendMonthlyDigests(h.runtime.app, tomorrow)).toBe(1); // same key: the outbox keeps one row
     expect(outboxKeys(h, "cm:digest:")).toEqual([`cm:digest:2026-03:cit${ana}`]);
   });
 });

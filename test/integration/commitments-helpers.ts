@@ -13,13 +13,13 @@ export const CLI: Actor = { kind: "cli" };
 export async function citizenWithConsent(h: Harness, address: string): Promise<number> {
   await h.say(address, "hola");
   await h.say(address, "1");
-  const citizen = h.runtime.app.repos.citizens.findContext("memory", address);
+  const citizen = await h.runtime.app.repos.citizens.findContext("memory", address);
   if (citizen?.consent !== "granted") throw new Error(`no consent for ${address}`);
   return citizen.citizenId;
 }
 
-export function addOfficial(h: Harness, address: string, role: OfficialRole, officeKey: string | null): Actor {
-  const official = h.runtime.app.repos.officials.add({ name: `Funcionario ${address}`, officeKey, role, channel: "memory", address }, h.clock.nowMs());
+export async function addOfficial(h: Harness, address: string, role: OfficialRole, officeKey: string | null): Promise<Actor> {
+  const official = await h.runtime.app.repos.officials.add({ name: `Funcionario ${address}`, officeKey, role, channel: "memory", address }, h.clock.nowMs());
   return { kind: "official", officialId: official.id, officeKey, role, active: true };
 }
 
@@ -38,8 +38,8 @@ export function addEvent(h: Harness, title: string, rsvps: { citizenId: number; 
 }
 
 /** Records a commitment as the CLI operator; throws on refusal. */
-export function record(h: Harness, input: Partial<RecordInput> & { text: string }) {
-  const result = recordCommitment(h.runtime.app, CLI, { officeKey: "infraestructura", dueDate: "2026-06-30", ...input });
+export async function record(h: Harness, input: Partial<RecordInput> & { text: string }) {
+  const result = await recordCommitment(h.runtime.app, CLI, { officeKey: "infraestructura", dueDate: "2026-06-30", ...input });
   if (!result.ok) throw new Error(result.error);
   return result.commitment;
 }

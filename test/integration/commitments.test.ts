@@ -22,55 +22,55 @@ describe("commitments registry", () => {
     await h.close();
   });
 
-  it("records a commitment with a public number and a created entry in its history", () => {
-    const comms = addOfficial(h, "comunicaciones", "communications", null);
-    const result = recordCommitment(h.runtime.app, comms, { text: "Pavimentar la vía a San Isidro", officeKey: "infraestructura", dueDate: "2026-09-30", districtKey: "san-isidro" });
+  it("records a commitment with a public number and a created entry in its history", async () => {
+    const comms = await addOfficial(h, "comunicaciones", "communications", null);
+    const result = await recordCommitment(h.runtime.app, comms, { text: "Pavimentar la vía a San Isidro", officeKey: "infraestructura", dueDate: "2026-09-30", districtKey: "san-isidro" });
     expect(result.ok).toBe(true);
-    const second = record(h, { text: "Abrir el puesto de salud los sábados", officeKey: "salud", dueDate: "2026-03-02" }); // due today is fine
+    const second = await record(h, { text: "Abrir el puesto de salud los sábados", officeKey: "salud", dueDate: "2026-03-02" }); // due today is fine
     expect(second.number).toBe(2);
-    const first = repoOf(h).byNumber(1)!;
+    const first = (await repoOf(h).byNumber(1))!;
     expect(first).toMatchObject({ status: "pending", progress: 0, districtKey: "san-isidro", officeKey: "infraestructura" });
-    expect(repoOf(h).history(first.id).map((u) => [u.kind, u.status, u.percent, u.actor])).toEqual([["created", "pending", 0, `official:${(comms as { officialId: number }).officialId}`]]);
+    expect((await repoOf(h).history(first.id)).map((u) => [u.kind, u.status, u.percent, u.actor])).toEqual([["created", "pending", 0, `official:${(comms as { officialId: number }).officialId}`]]);
   });
 
-  it("refuses a due date in the past, unknown references, and recording by a plain official or another office's head", () => {
+  it("refuses a due date in the past, unknown references, and recording by a plain official or another office's head", async () => {
     const app = h.runtime.app;
     const base = { text: "Arreglar el parque de la Comuna 2", officeKey: "infraestructura", dueDate: "2026-06-30" };
-    expect(recordCommitment(app, CLI, { ...base, dueDate: "2026-03-01" })).toEqual({ ok: false, error: "due_date_in_past" });
-    expect(recordCommitment(app, CLI, { ...base, dueDate: "2026-02-30" })).toEqual({ ok: false, error: "invalid_due_date" });
-    expect(recordCommitment(app, CLI, { ...base, officeKey: "nada" })).toEqual({ ok: false, error: "unknown_office" });
-    expect(recordCommitment(app, CLI, { ...base, districtKey: "marte" })).toEqual({ ok: false, error: "unknown_district" });
-    expect(recordCommitment(app, CLI, { ...base, eventId: 999 })).toEqual({ ok: false, error: "unknown_event" });
-    expect(recordCommitment(app, CLI, { ...base, text: " " })).toEqual({ ok: false, error: "empty_text" });
-    expect(recordCommitment(app, addOfficial(h, "func", "official", "infraestructura"), base)).toEqual({ ok: false, error: "not_allowed" });
-    expect(recordCommitment(app, addOfficial(h, "jefe-salud", "head", "salud"), base)).toEqual({ ok: false, error: "not_allowed" });
-    expect(recordCommitment(app, addOfficial(h, "jefe", "head", "infraestructura"), base).ok).toBe(true);
-    expect(repoOf(h).count()).toBe(1);
+    expect(await recordCommitment(app, CLI, { ...base, dueDate: "2026-03-01" })).toEqual({ ok: false, error: "due_date_in_past" });
+    expect(await recordCommitment(app, CLI, { ...base, dueDate: "2026-02-30" })).toEqual({ ok: false, error: "invalid_due_date" });
+    expect(await recordCommitment(app, CLI, { ...base, officeKey: "nada" })).toEqual({ ok: false, error: "unknown_office" });
+    expect(await recordCommitment(app, CLI, { ...base, districtKey: "marte" })).toEqual({ ok: false, error: "unknown_district" });
+    expect(await recordCommitment(app, CLI, { ...base, eventId: 999 })).toEqual({ ok: false, error: "unknown_event" });
+    expect(await recordCommitment(app, CLI, { ...base, text: " " })).toEqual({ ok: false, error: "empty_text" });
+    expect(await recordCommitment(app, await addOfficial(h, "func", "official", "infraestructura"), base)).toEqual({ ok: false, error: "not_allowed" });
+    expect(await recordCommitment(app, await addOfficial(h, "jefe-salud", "head", "salud"), base)).toEqual({ ok: false, error: "not_allowed" });
+    expect((await recordCommitment(app, await addOfficial(h, "jefe", "head", "infraestructura"), base)).ok).toBe(true);
+    expect(await repoOf(h).count()).toBe(1);
   });
 
-  it("takes progress only from the responsible office, within 0–100 and never backwards, and completes at 100 %", () => {
+  it("takes progress only from the responsible office, within 0–100 and never backwards, and completes at 100 %", async () => {
     const app = h.runtime.app;
-    const c = record(h, { text: "Reparar el alumbrado del parque" });
-    const other = addOfficial(h, "salud-func", "official", "salud");
-    const comms = addOfficial(h, "comunicaciones", "communications", null);
-    const mine = addOfficial(h, "func", "official", "infraestructura");
-    expect(postProgress(app, other, c.number, { percent: 50, note: "Ya casi" })).toEqual({ ok: false, error: "not_allowed" });
-    expect(postProgress(app, comms, c.number, { percent: 50, note: "Ya casi" })).toEqual({ ok: false, error: "not_allowed" });
-    expect(postProgress(app, mine, c.number, { percent: 120, note: "Demasiado" })).toEqual({ ok: false, error: "progress_out_of_range" });
-    expect(postProgress(app, mine, c.number, { percent: -5, note: "Negativo" })).toEqual({ ok: false, error: "progress_out_of_range" });
-    expect(postProgress(app, mine, c.number, { percent: 40, note: "x", evidenceUrl: "ftp://x" })).toEqual({ ok: false, error: "invalid_evidence_url" });
-    expect(postProgress(app, mine, 999, { percent: 40, note: "x" })).toEqual({ ok: false, error: "commitment_not_found" });
-    expect(repoOf(h).history(c.id)).toHaveLength(1); // nothing refused left a trace
+    const c = await record(h, { text: "Reparar el alumbrado del parque" });
+    const other = await addOfficial(h, "salud-func", "official", "salud");
+    const comms = await addOfficial(h, "comunicaciones", "communications", null);
+    const mine = await addOfficial(h, "func", "official", "infraestructura");
+    expect(await postProgress(app, other, c.number, { percent: 50, note: "Ya casi" })).toEqual({ ok: false, error: "not_allowed" });
+    expect(await postProgress(app, comms, c.number, { percent: 50, note: "Ya casi" })).toEqual({ ok: false, error: "not_allowed" });
+    expect(await postProgress(app, mine, c.number, { percent: 120, note: "Demasiado" })).toEqual({ ok: false, error: "progress_out_of_range" });
+    expect(await postProgress(app, mine, c.number, { percent: -5, note: "Negativo" })).toEqual({ ok: false, error: "progress_out_of_range" });
+    expect(await postProgress(app, mine, c.number, { percent: 40, note: "x", evidenceUrl: "ftp://x" })).toEqual({ ok: false, error: "invalid_evidence_url" });
+    expect(await postProgress(app, mine, 999, { percent: 40, note: "x" })).toEqual({ ok: false, error: "commitment_not_found" });
+    expect(await repoOf(h).history(c.id)).toHaveLength(1); // nothing refused left a trace
 
-    const first = postProgress(app, mine, c.number, { percent: 40, note: "Se compraron las luminarias", evidenceUrl: "https://villaesperanza.gov.co/factura.pdf" });
+    const first = await postProgress(app, mine, c.number, { percent: 40, note: "Se compraron las luminarias", evidenceUrl: "https://villaesperanza.gov.co/factura.pdf" });
     expect(first.ok && first.commitment).toMatchObject({ status: "in_progress", progress: 40 });
-    expect(postProgress(app, mine, c.number, { percent: 30, note: "Menos" })).toEqual({ ok: false, error: "progress_backwards" });
+    expect(await postProgress(app, mine, c.number, { percent: 30, note: "Menos" })).toEqual({ ok: false, error: "progress_backwards" });
     h.clock.advanceMs(86_400_000);
-    const done = postProgress(app, mine, c.number, { percent: 100, note: "Quedó instalado" });
+    const done = await postProgress(app, mine, c.number, { percent: 100, note: "Quedó instalado" });
     expect(done.ok && done.commitment).toMatchObject({ status: "done", progress: 100, doneAtMs: h.clock.nowMs() });
-    expect(postProgress(app, mine, c.number, { percent: 100, note: "Otra vez" })).toEqual({ ok: false, error: "already_closed" });
-    expect(cancelCommitment(app, CLI, c.number, "Tarde")).toEqual({ ok: false, error: "already_closed" });
-    expect(repoOf(h).history(c.id).map((u) => [u.kind, u.status, u.percent, u.evidenceUrl])).toEqual([
+    expect(await postProgress(app, mine, c.number, { percent: 100, note: "Otra vez" })).toEqual({ ok: false, error: "already_closed" });
+    expect(await cancelCommitment(app, CLI, c.number, "Tarde")).toEqual({ ok: false, error: "already_closed" });
+    expect((await repoOf(h).history(c.id)).map((u) => [u.kind, u.status, u.percent, u.evidenceUrl])).toEqual([
       ["created", "pending", 0, null],
       ["progress", "in_progress", 40, "https://villaesperanza.gov.co/factura.pdf"],
       ["progress", "done", 100, null],
@@ -81,19 +81,19 @@ describe("commitments registry", () => {
     const app = h.runtime.app;
     const ana = await citizenWithConsent(h, "ana");
     const john = await citizenWithConsent(h, "john");
-    app.repos.citizens.setLocale(john, "en");
+    await app.repos.citizens.setLocale(john, "en");
     const luis = await citizenWithConsent(h, "luis");
-    const c = record(h, { text: "Construir el polideportivo de la Comuna 3" });
-    const other = record(h, { text: "Dotar la biblioteca de la Comuna 1" });
-    for (const id of [ana, john, luis]) expect(followCommitment(app, id, c.number).ok).toBe(true);
-    expect(followCommitment(app, ana, other.number).ok).toBe(true);
-    eraseCitizen(app, luis);
+    const c = await record(h, { text: "Construir el polideportivo de la Comuna 3" });
+    const other = await record(h, { text: "Dotar la biblioteca de la Comuna 1" });
+    for (const id of [ana, john, luis]) expect((await followCommitment(app, id, c.number)).ok).toBe(true);
+    expect((await followCommitment(app, ana, other.number)).ok).toBe(true);
+    await eraseCitizen(app, luis);
     await h.say("pedro", "hola"); // no consent yet
-    const pedro = app.repos.citizens.findContext("memory", "pedro")!.citizenId;
-    expect(followCommitment(app, pedro, c.number)).toEqual({ ok: false, error: "missing_consent" });
+    const pedro = (await app.repos.citizens.findContext("memory", "pedro"))!.citizenId;
+    expect(await followCommitment(app, pedro, c.number)).toEqual({ ok: false, error: "missing_consent" });
 
-    const jefe = addOfficial(h, "jefe", "head", "infraestructura");
-    const progress = postProgress(app, jefe, c.number, { percent: 35, note: "Se adjudicó el contrato", evidenceUrl: "https://secop.gov.co/proceso/123" });
+    const jefe = await addOfficial(h, "jefe", "head", "infraestructura");
+    const progress = await postProgress(app, jefe, c.number, { percent: 35, note: "Se adjudicó el contrato", evidenceUrl: "https://secop.gov.co/proceso/123" });
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Avance del compromiso 1")).toEqual([expect.stringContaining("Secretaría de Infraestructura informa que va en 35 %: Se adjudicó el contrato\nEvidencia: https://secop.gov.co/proceso/123")]);
     expect(textsTo(h, "john", "Update on commitment 1")).toEqual([expect.stringContaining("reports 35%: Se adjudicó el contrato")]);
@@ -102,9 +102,9 @@ describe("commitments registry", () => {
     const updateId = progress.ok ? progress.update.id : 0;
     expect(outboxKeys(h, `cm:u${updateId}:`)).toEqual([`cm:u${updateId}:cit${ana}`, `cm:u${updateId}:cit${john}`]);
 
-    unfollowCommitment(app, john, c.number);
-    postProgress(app, jefe, c.number, { percent: 100, note: "Se inauguró el 20 de abril" });
-    cancelCommitment(app, CLI, other.number, "El predio no es del municipio");
+    await unfollowCommitment(app, john, c.number);
+    await postProgress(app, jefe, c.number, { percent: 100, note: "Se inauguró el 20 de abril" });
+    await cancelCommitment(app, CLI, other.number, "El predio no es del municipio");
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "¡Compromiso 1 cumplido!")).toHaveLength(1);
     expect(textsTo(h, "john", "is done")).toEqual([]);
@@ -121,22 +121,22 @@ describe("commitments registry", () => {
       { citizenId: beto, answer: "no" },
       { citizenId: carla, answer: "yes" },
     ]);
-    unfollowCommitment(app, carla, 1); // nothing yet: a no-op
-    const comms = addOfficial(h, "comunicaciones", "communications", null);
-    const first = recordCommitment(app, comms, { text: "Iluminar la cancha del barrio El Prado", officeKey: "infraestructura", dueDate: "2026-08-31", eventId });
+    await unfollowCommitment(app, carla, 1); // nothing yet: a no-op
+    const comms = await addOfficial(h, "comunicaciones", "communications", null);
+    const first = await recordCommitment(app, comms, { text: "Iluminar la cancha del barrio El Prado", officeKey: "infraestructura", dueDate: "2026-08-31", eventId });
     expect(first.ok).toBe(true);
-    const c = repoOf(h).byNumber(1)!;
-    expect(repoOf(h).isFollowing(c.id, ana)).toBe(true);
-    expect(repoOf(h).isFollowing(c.id, carla)).toBe(true);
-    expect(repoOf(h).isFollowing(c.id, beto)).toBe(false);
+    const c = (await repoOf(h).byNumber(1))!;
+    expect(await repoOf(h).isFollowing(c.id, ana)).toBe(true);
+    expect(await repoOf(h).isFollowing(c.id, carla)).toBe(true);
+    expect(await repoOf(h).isFollowing(c.id, beto)).toBe(false);
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Audiencia pública de rendición de cuentas")).toEqual([expect.stringContaining("hizo 1 compromiso(s): número(s) 1")]);
 
     // Someone who unfollows stays out, even when later notices re-read the event's RSVPs.
-    unfollowCommitment(app, carla, c.number);
+    await unfollowCommitment(app, carla, c.number);
     const dani = await citizenWithConsent(h, "dani");
     addRsvp(h, eventId, dani); // a late RSVP still follows
-    postProgress(app, CLI, c.number, { percent: 50, note: "Postes instalados" });
+    await postProgress(app, CLI, c.number, { percent: 50, note: "Postes instalados" });
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Postes instalados")).toHaveLength(1);
     expect(textsTo(h, "dani", "Postes instalados")).toHaveLength(1);
@@ -147,10 +147,10 @@ describe("commitments registry", () => {
   it("defers notices written in quiet hours until they end", async () => {
     const app = h.runtime.app;
     const ana = await citizenWithConsent(h, "ana");
-    const c = record(h, { text: "Poner semáforo en la calle 10" });
-    followCommitment(app, ana, c.number);
+    const c = await record(h, { text: "Poner semáforo en la calle 10" });
+    await followCommitment(app, ana, c.number);
     h.clock.setMs(Date.parse("2026-03-02T22:30:00-05:00"));
-    postProgress(app, CLI, c.number, { percent: 10, note: "Estudio de tránsito listo" });
+    await postProgress(app, CLI, c.number, { percent: 10, note: "Estudio de tránsito listo" });
     await h.bot.scheduler.tick();
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Estudio de tránsito listo")).toEqual([]);
@@ -175,9 +175,9 @@ describe("citizens browsing commitments in the chat", () => {
   });
 
   it("lists by office five per page with 'Ver más', shows one with its progress and follows it", async () => {
-    for (let i = 1; i <= 7; i++) record(h, { text: `Compromiso de obra número ${i} en la Comuna ${i}`, dueDate: `2026-0${(i % 6) + 4}-15` });
-    record(h, { text: "Vacunar en las veredas", officeKey: "salud" });
-    postProgress(h.runtime.app, CLI, 3, { percent: 20, note: "Se hizo el diseño", evidenceUrl: "https://villaesperanza.gov.co/diseno.pdf" });
+    for (let i = 1; i <= 7; i++) await record(h, { text: `Compromiso de obra número ${i} en la Comuna ${i}`, dueDate: `2026-0${(i % 6) + 4}-15` });
+    await record(h, { text: "Vacunar en las veredas", officeKey: "salud" });
+    await postProgress(h.runtime.app, CLI, 3, { percent: 20, note: "Se hizo el diseño", evidenceUrl: "https://villaesperanza.gov.co/diseno.pdf" });
     await citizenWithConsent(h, "ana");
 
     const menu = await h.say("ana", MAIN_OPTION);
@@ -195,8 +195,8 @@ describe("citizens browsing commitments in the chat", () => {
     await h.say("ana", "Buscar de otra forma");
     await h.say("ana", "Por dependencia responsable");
     await h.say("ana", "1");
-    const third = repoOf(h).byNumber(3)!;
-    const position = repoOf(h).list({ officeKey: "infraestructura" }).findIndex((c) => c.id === third.id) + 1;
+    const third = (await repoOf(h).byNumber(3))!;
+    const position = (await repoOf(h).list({ officeKey: "infraestructura" })).findIndex((c) => c.id === third.id) + 1;
     const detail = (await h.say("ana", String(position))).at(-1)!;
     expect(detail.text).toContain("Compromiso 3\nCompromiso de obra número 3 en la Comuna 3");
     expect(detail.text).toContain("Estado: en ejecución — avance 20 %");
@@ -204,8 +204,8 @@ describe("citizens browsing commitments in the chat", () => {
     expect(detail.options).toEqual(["Seguir este compromiso", "Volver a la lista", "Volver al menú principal"]);
     const followed = (await h.say("ana", "1")).at(-1)!;
     expect(followed.text).toContain("Listo, ahora sigue el compromiso 3");
-    const ana = h.runtime.app.repos.citizens.findContext("memory", "ana")!.citizenId;
-    expect(repoOf(h).isFollowing(third.id, ana)).toBe(true);
+    const ana = (await h.runtime.app.repos.citizens.findContext("memory", "ana"))!.citizenId;
+    expect(await repoOf(h).isFollowing(third.id, ana)).toBe(true);
 
     // "Los que yo sigo" lists it; unfollowing the last one goes back to the commitments menu.
     await h.say("ana", "menú");
@@ -217,14 +217,14 @@ describe("citizens browsing commitments in the chat", () => {
     const unfollowed = (await h.say("ana", "1")).at(-1)!;
     expect(unfollowed.text).toContain("ya no sigue el compromiso 3");
     expect(unfollowed.text).toContain("¿Cómo quiere buscarlos?");
-    expect(repoOf(h).isFollowing(third.id, ana)).toBe(false);
+    expect(await repoOf(h).isFollowing(third.id, ana)).toBe(false);
   });
 
   it("lists by district (including commitments of events held for it) and by event", async () => {
     const eventId = addEvent(h, "Diálogo territorial San Isidro", [], ["san-isidro"]);
-    record(h, { text: "Arreglar la escuela de San Isidro", districtKey: "san-isidro" });
-    record(h, { text: "Llevar el acueducto a la vereda", eventId });
-    record(h, { text: "Sembrar árboles en la Comuna 1", districtKey: "comuna-1", officeKey: "ambiente" });
+    await record(h, { text: "Arreglar la escuela de San Isidro", districtKey: "san-isidro" });
+    await record(h, { text: "Llevar el acueducto a la vereda", eventId });
+    await record(h, { text: "Sembrar árboles en la Comuna 1", districtKey: "comuna-1", officeKey: "ambiente" });
     await citizenWithConsent(h, "ana");
     await h.say("ana", MAIN_OPTION);
     const districts = (await h.say("ana", "Por comuna o corregimiento")).at(-1)!;
@@ -239,7 +239,7 @@ describe("citizens browsing commitments in the chat", () => {
   });
 
   it("asks for consent before following", async () => {
-    record(h, { text: "Pintar el salón comunal" });
+    await record(h, { text: "Pintar el salón comunal" });
     await h.say("eva", "hola");
     await h.say("eva", "2"); // refuses the data notice
     await h.say("eva", MAIN_OPTION);
@@ -248,7 +248,7 @@ describe("citizens browsing commitments in the chat", () => {
     await h.say("eva", "1");
     const reply = (await h.say("eva", "Seguir este compromiso")).at(-1)!;
     expect(reply.text).toContain("necesitamos su autorización");
-    expect(repoOf(h).recipients(1)).toEqual([]);
+    expect(await repoOf(h).recipients(1)).toEqual([]);
   });
 
   it("adds one main-menu option and keeps the others", async () => {
@@ -270,7 +270,7 @@ describe("officials recording commitments and progress from their chats", () => 
   });
 
   const link = async (address: string, officeKey: string | null, role: "official" | "head" | "communications") => {
-    const { code } = createInvite(h.runtime.app, { name: `Func ${address}`, officeKey, role, ttlMs: 3_600_000 });
+    const { code } = await createInvite(h.runtime.app, { name: `Func ${address}`, officeKey, role, ttlMs: 3_600_000 });
     await h.say(address, `/vincular ${code}`);
   };
 
@@ -287,13 +287,13 @@ describe("officials recording commitments and progress from their chats", () => 
     expect((await h.say("jefa", "/avance 1 150 Demasiado"))[0]?.text).toContain("porcentaje entero de 0 a 100");
     expect((await h.say("jefa", "/avance 1"))[0]?.text).toContain("/avance 12 40");
     expect((await h.say("jefa", "/avance 1 60% Se pavimentaron 300 metros https://villaesperanza.gov.co/fotos"))[0]?.text).toContain("el compromiso 1 quedó en 60 % (en ejecución)");
-    const update = repoOf(h).history(repoOf(h).byNumber(1)!.id).at(-1)!;
+    const update = (await repoOf(h).history((await repoOf(h).byNumber(1))!.id)).at(-1)!;
     expect(update).toMatchObject({ percent: 60, note: "Se pavimentaron 300 metros", evidenceUrl: "https://villaesperanza.gov.co/fotos" });
 
     expect((await h.say("jefa", "/compromisos"))[0]?.text).toMatch(/Compromisos abiertos de Secretaría de Infraestructura:\n• 1\. Arreglar la vía de El Progreso — 60 % — en ejecución[\s\S]*• 2\. Pintar los andenes del centro/);
     expect((await h.say("jefa", "/cancelar_compromiso 2"))[0]?.text).toContain("/cancelar_compromiso 12 motivo");
     expect((await h.say("jefa", "/cancelar_compromiso 2 No hay presupuesto este año"))[0]?.text).toContain("el compromiso 2 quedó cancelado");
-    expect(repoOf(h).byNumber(2)).toMatchObject({ status: "cancelled", statusReason: "No hay presupuesto este año" });
+    expect(await repoOf(h).byNumber(2)).toMatchObject({ status: "cancelled", statusReason: "No hay presupuesto este año" });
     expect((await h.say("jefa", "ayuda"))[0]?.text).toContain("/avance N porcentaje nota");
   });
 });

@@ -24,7 +24,7 @@ describe("deadline reminders and escalations", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness();
-    addStaff(h);
+    await addStaff(h);
   });
   afterEach(async () => {
     await h.close();
@@ -32,7 +32,7 @@ describe("deadline reminders and escalations", () => {
 
   it("reminds the office 5 and 2 business days before and on the due day, then escalates once to the head and internal control", async () => {
     const ref = await fileQuestion(h, ANA); // filed Monday 2 March 2026, 10:00; due Tuesday 24 March
-    expect(h.runtime.app.repos.questions.byReference(ref)?.dueDate).toBe("2026-03-24");
+    expect((await h.runtime.app.repos.questions.byReference(ref))?.dueDate).toBe("2026-03-24");
 
     await runAt(h, "2026-03-16", "07:59");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
@@ -55,18 +55,18 @@ describe("deadline reminders and escalations", () => {
     expect(textsTo(h, "control", ESCALATION)).toHaveLength(1);
     expect(textsTo(h, "func", ESCALATION)).toEqual([]);
     expect(textsTo(h, "jefe-salud", ESCALATION)).toEqual([]);
-    const question = h.runtime.app.repos.questions.byReference(ref)!;
-    expect(h.runtime.app.repos.questions.history(question.id).map((e) => e.kind)).toEqual(["filed", "escalated"]);
+    const question = (await h.runtime.app.repos.questions.byReference(ref))!;
+    expect((await h.runtime.app.repos.questions.history(question.id)).map((e) => e.kind)).toEqual(["filed", "escalated"]);
 
     await runAt(h, "2026-04-15");
     expect(textsTo(h, "func", REMINDER)).toHaveLength(2);
     expect(textsTo(h, "jefe", ESCALATION)).toHaveLength(1);
-    expect(h.runtime.app.repos.jobs.forQuestion(question.id).map((j) => `${j.status} ${JSON.parse(j.payload).stage}`)).toEqual(["done r5", "done r2", "done r0", "done overdue"]);
+    expect((await h.runtime.app.repos.jobs.forQuestion(question.id)).map((j) => `${j.status} ${JSON.parse(j.payload).stage}`)).toEqual(["done r5", "done r2", "done r0", "done overdue"]);
   });
 
   it("fires each alert once across restarts and catches up after downtime with the most urgent one only", async () => {
     const ref = await fileQuestion(h, ANA);
-    const question = h.runtime.app.repos.questions.byReference(ref)!;
+    const question = (await h.runtime.app.repos.questions.byReference(ref))!;
     await h.reopen(); // the planned job survives the restart
     await runAt(h, "2026-03-16", "09:00");
     expect(textsTo(h, "func", REMINDER)).toHaveLength(1);
@@ -101,13 +101,13 @@ describe("deadline reminders and escalations", () => {
   });
 
   it("stops reminding once the question is answered, and reminds the new office after a reassignment with the same due date", async () => {
-    addOfficial(h, "amb", "official", "ambiente");
+    await addOfficial(h, "amb", "official", "ambiente");
     const first = await fileQuestion(h, ANA);
     const second = await fileQuestion(h, "beto", "Hay otro hueco enorme en la calle 10 del barrio Centro, frente al colegio");
-    expect(answerQuestion(h.runtime.app, { kind: "cli" }, first, "Reparado el 10 de marzo.").ok).toBe(true);
+    expect((await answerQuestion(h.runtime.app, { kind: "cli" }, first, "Reparado el 10 de marzo.")).ok).toBe(true);
     h.clock.setMs(bogota("2026-03-05", "10:00"));
-    expect(reassignQuestion(h.runtime.app, { kind: "cli" }, second, "ambiente", "Es de la quebrada").ok).toBe(true);
-    expect(h.runtime.app.repos.questions.byReference(second)?.dueDate).toBe("2026-03-24");
+    expect((await reassignQuestion(h.runtime.app, { kind: "cli" }, second, "ambiente", "Es de la quebrada")).ok).toBe(true);
+    expect((await h.runtime.app.repos.questions.byReference(second))?.dueDate).toBe("2026-03-24");
     await runAt(h, "2026-03-16");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
     expect(textsTo(h, "amb", REMINDER)).toEqual([expect.stringContaining(`${second} (Secretaría de Ambiente)`)]);
@@ -131,7 +131,7 @@ describe("deadline reminders and escalations", () => {
     await runAt(h, "2026-03-25", "11:00");
     expect(textsTo(h, "func", DIGEST)).toEqual([]);
     expect(outboxKeys(h, "deadline:digest:infraestructura:2026-03-25")).toHaveLength(2);
-    expect(answerQuestion(h.runtime.app, { kind: "cli" }, ref, "Listo.").ok).toBe(true);
+    expect((await answerQuestion(h.runtime.app, { kind: "cli" }, ref, "Listo.")).ok).toBe(true);
     await runAt(h, "2026-03-26");
     expect(textsTo(h, "func", DIGEST)).toEqual([]); // nothing due: no digest
   });
@@ -143,13 +143,13 @@ describe("two schedulers on one database", () => {
   let otherScheduler: Scheduler;
   beforeEach(async () => {
     h = await createHarness();
-    addStaff(h);
-    other = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
-    otherScheduler = createScheduler({ db: other.db, repos: other.app.repos, clock: h.clock, logger: silentLogger, workerId: "other-process", handlers: deadlineJobHandlers(other.app) });
+    await addStaff(h);
+    other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    otherScheduler = createScheduler({ store: other.store, repos: other.app.repos, clock: h.clock, logger: silentLogger, workerId: "other-process", handlers: deadlineJobHandlers(other.app) });
   });
   afterEach(async () => {
     await otherScheduler.stop();
-    other.close();
+    await other.close();
     await h.close();
   });
 
@@ -171,16 +171,16 @@ describe("two schedulers on one database", () => {
     const ref = await fileQuestion(h, ANA);
     await h.bot.stop(); // only manual ticks from here
     h.clock.setMs(bogota("2026-03-16", "08:00"));
-    const claimed = h.bot.scheduler.claimDue().filter((j) => j.kind === "deadline.alert");
+    const claimed = (await h.bot.scheduler.claimDue()).filter((j) => j.kind === "deadline.alert");
     expect(claimed).toHaveLength(1);
     expect(await otherScheduler.tick()).toBeGreaterThanOrEqual(0);
     expect(outboxKeys(h, "deadline:q")).toEqual([]); // claimed by the first process: the other waits
     h.clock.advanceMs(61_000); // the first process stalls past its claim
     await otherScheduler.tick();
     expect(outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
-    expect(h.bot.scheduler.runClaimed(claimed[0]!)).toBe("lost_claim");
+    expect(await h.bot.scheduler.runClaimed(claimed[0]!)).toBe("lost_claim");
     expect(outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
-    expect(h.runtime.app.repos.jobs.byKey(`deadline:q1:2026-03-24:r5`)).toMatchObject({ status: "done", claimedBy: null, attempts: 1 });
+    expect(await h.runtime.app.repos.jobs.byKey(`deadline:q1:2026-03-24:r5`)).toMatchObject({ status: "done", claimedBy: null, attempts: 1 });
     expect(ref).toBe("RC-2026-000001");
   });
 });

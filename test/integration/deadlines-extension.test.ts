@@ -19,7 +19,7 @@ describe("extension (prórroga)", () => {
   let func: Actor;
   beforeEach(async () => {
     h = await createHarness();
-    func = { kind: "official", officialId: addOfficial(h, "func", "official", "infraestructura"), officeKey: "infraestructura", role: "official", active: true };
+    func = { kind: "official", officialId: await addOfficial(h, "func", "official", "infraestructura"), officeKey: "infraestructura", role: "official", active: true };
   });
   afterEach(async () => {
     await h.close();
@@ -29,20 +29,20 @@ describe("extension (prórroga)", () => {
 
   it("is refused to other offices and internal control, beyond twice the term, on a non-business day and for an earlier date", async () => {
     const ref = await fileQuestion(h, ANA); // due Tuesday 24 March; twice the term ends Thursday 16 April
-    const other: Actor = { kind: "official", officialId: addOfficial(h, "salud", "official", "salud"), officeKey: "salud", role: "official", active: true };
-    const control: Actor = { kind: "official", officialId: addOfficial(h, "control", "internal_control", null), officeKey: null, role: "internal_control", active: true };
-    expect(refusal(extendQuestion(h.runtime.app, other, ref, "2026-04-10", REASON))).toBe("not_allowed");
-    expect(refusal(extendQuestion(h.runtime.app, control, ref, "2026-04-10", REASON))).toBe("not_allowed");
-    const beyond = extendQuestion(h.runtime.app, func, ref, "2026-04-17", REASON);
+    const other: Actor = { kind: "official", officialId: await addOfficial(h, "salud", "official", "salud"), officeKey: "salud", role: "official", active: true };
+    const control: Actor = { kind: "official", officialId: await addOfficial(h, "control", "internal_control", null), officeKey: null, role: "internal_control", active: true };
+    expect(refusal(await extendQuestion(h.runtime.app, other, ref, "2026-04-10", REASON))).toBe("not_allowed");
+    expect(refusal(await extendQuestion(h.runtime.app, control, ref, "2026-04-10", REASON))).toBe("not_allowed");
+    const beyond = await extendQuestion(h.runtime.app, func, ref, "2026-04-17", REASON);
     expect(beyond).toEqual({ ok: false, error: "beyond_limit", dueDate: "2026-03-24", limitDate: "2026-04-16" });
     expect(extensionErrorLine(beyond as Extract<ExtendOutcome, { ok: false }>)).toContain("may not be later than 2026-04-16, twice the initial term (Ley 1755 de 2015, art. 14, parágrafo");
-    expect(refusal(extendQuestion(h.runtime.app, func, ref, "2026-04-03", REASON))).toBe("not_business_day"); // Good Friday
-    expect(refusal(extendQuestion(h.runtime.app, func, ref, "2026-03-20", REASON))).toBe("not_later");
-    expect(refusal(extendQuestion(h.runtime.app, func, ref, "2026-04-10", " "))).toBe("reason_required");
-    expect(refusal(extendQuestion(h.runtime.app, func, "RC-2026-999999", "2026-04-10", REASON))).toBe("question_not_found");
-    const q = h.runtime.app.repos.questions.byReference(ref)!;
+    expect(refusal(await extendQuestion(h.runtime.app, func, ref, "2026-04-03", REASON))).toBe("not_business_day"); // Good Friday
+    expect(refusal(await extendQuestion(h.runtime.app, func, ref, "2026-03-20", REASON))).toBe("not_later");
+    expect(refusal(await extendQuestion(h.runtime.app, func, ref, "2026-04-10", " "))).toBe("reason_required");
+    expect(refusal(await extendQuestion(h.runtime.app, func, "RC-2026-999999", "2026-04-10", REASON))).toBe("question_not_found");
+    const q = (await h.runtime.app.repos.questions.byReference(ref))!;
     expect(q.dueDate).toBe("2026-03-24");
-    expect(h.runtime.app.repos.questions.history(q.id).map((e) => e.kind)).toEqual(["filed"]);
+    expect((await h.runtime.app.repos.questions.history(q.id)).map((e) => e.kind)).toEqual(["filed"]);
   });
 
   it("extends from the office's chat up to the limit, tells the citizen the reason and the new date, and allows it once", async () => {
@@ -53,9 +53,9 @@ describe("extension (prórroga)", () => {
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain(`Motivo: ${REASON}`);
     expect(h.last(ANA)).toContain("Nueva fecha límite de respuesta: jueves 16 de abril de 2026");
-    const q = h.runtime.app.repos.questions.byReference(ref)!;
+    const q = (await h.runtime.app.repos.questions.byReference(ref))!;
     expect(q).toMatchObject({ dueDate: "2026-04-16", extendedTo: "2026-04-16" });
-    const event = h.runtime.app.repos.questions.history(q.id).at(-1)!;
+    const event = (await h.runtime.app.repos.questions.history(q.id)).at(-1)!;
     expect(event.kind).toBe("extended");
     expect(event.actor).toBe(`official:${(func as { officialId: number }).officialId}`);
     expect(JSON.parse(event.data)).toEqual({ from: "2026-03-24", to: "2026-04-16", reason: REASON, limit: "2026-04-16" });
@@ -69,9 +69,9 @@ describe("extension (prórroga)", () => {
 
   it("tells an English-speaking citizen in English", async () => {
     const ref = await fileQuestion(h, ANA);
-    const citizenId = h.runtime.app.repos.questions.byReference(ref)!.citizenId;
-    h.runtime.app.repos.citizens.setLocale(citizenId, "en");
-    expect(extendQuestion(h.runtime.app, func, ref, "2026-04-10", "We are waiting for the engineering report").ok).toBe(true);
+    const citizenId = (await h.runtime.app.repos.questions.byReference(ref))!.citizenId;
+    await h.runtime.app.repos.citizens.setLocale(citizenId, "en");
+    expect((await extendQuestion(h.runtime.app, func, ref, "2026-04-10", "We are waiting for the engineering report")).ok).toBe(true);
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain("Reason: We are waiting for the engineering report");
     expect(h.last(ANA)).toContain("New answer date: Friday, April 10, 2026 at the latest");
@@ -81,25 +81,25 @@ describe("extension (prórroga)", () => {
     const onTime = await fileQuestion(h, ANA);
     const late = await fileQuestion(h, "beto");
     const paused = await fileQuestion(h, "caro");
-    expect(requestInfo(h.runtime.app, func, paused, "¿Cuál es la dirección?").ok).toBe(true);
-    expect(refusal(extendQuestion(h.runtime.app, func, paused, "2026-04-10", REASON))).toBe("paused");
+    expect((await requestInfo(h.runtime.app, func, paused, "¿Cuál es la dirección?")).ok).toBe(true);
+    expect(refusal(await extendQuestion(h.runtime.app, func, paused, "2026-04-10", REASON))).toBe("paused");
     h.clock.setMs(bogota("2026-03-24", "16:30"));
-    expect(refusal(extendQuestion(h.runtime.app, func, onTime, "2026-04-10", REASON))).toBe("granted");
+    expect(refusal(await extendQuestion(h.runtime.app, func, onTime, "2026-04-10", REASON))).toBe("granted");
     h.clock.setMs(bogota("2026-03-25", "08:00"));
-    const expired = extendQuestion(h.runtime.app, func, late, "2026-04-10", REASON);
+    const expired = await extendQuestion(h.runtime.app, func, late, "2026-04-10", REASON);
     expect(expired).toMatchObject({ ok: false, error: "term_expired", dueDate: "2026-03-24" });
     const [reply] = await h.say("func", `/prorroga ${late} 2026-04-10 ${REASON}`);
     expect(reply?.text).toContain("el plazo venció el martes 24 de marzo de 2026");
     expect(reply?.text).toContain("«antes del vencimiento del término»");
     // The CLI says the same, in one line, and changes nothing.
-    expect(runOn(h.runtime, ["questions", "extend", late, "--until", "2026-04-10", "--reason", REASON]).error).toMatch(/el plazo venció el mar 24 mar 2026.*antes del vencimiento del término/);
-    expect(h.runtime.app.repos.questions.byReference(late)?.dueDate).toBe("2026-03-24");
+    expect((await runOn(h.runtime, ["questions", "extend", late, "--until", "2026-04-10", "--reason", REASON])).error).toMatch(/el plazo venció el mar 24 mar 2026.*antes del vencimiento del término/);
+    expect((await h.runtime.app.repos.questions.byReference(late))?.dueDate).toBe("2026-03-24");
   });
 
   it("moves the reminders to the new date", async () => {
     const ref = await fileQuestion(h, ANA);
     h.clock.setMs(bogota("2026-03-05", "10:00"));
-    const out = runOn(h.runtime, ["questions", "extend", ref, "--until", "2026-04-10", "--reason", REASON, "--as", String((func as { officialId: number }).officialId)]).stdout;
+    const out = (await runOn(h.runtime, ["questions", "extend", ref, "--until", "2026-04-10", "--reason", REASON, "--as", String((func as { officialId: number }).officialId)])).stdout;
     expect(out).toBe(`${ref} prorrogada hasta el vie 10 abr 2026 (límite jue 16 abr 2026); se le contará al ciudadano el motivo y la nueva fecha.\n`);
     await runAt(h, "2026-03-16");
     await runAt(h, "2026-03-24");

@@ -4,14 +4,14 @@ import type { Harness } from "../helpers/harness.ts";
 
 export { bogota, captureStdout, outboxKeys, runAt, textsTo } from "../helpers/scenario.ts";
 
-export function addOfficial(h: Harness, address: string, role: OfficialRole, officeKey: string | null): number {
-  return h.runtime.app.repos.officials.add({ name: `Funcionario ${address}`, officeKey, role, channel: "memory", address }, h.clock.nowMs()).id;
+export async function addOfficial(h: Harness, address: string, role: OfficialRole, officeKey: string | null): Promise<number> {
+  return (await h.runtime.app.repos.officials.add({ name: `Funcionario ${address}`, officeKey, role, channel: "memory", address }, h.clock.nowMs())).id;
 }
 
 /** The usual cast: an official and the head of infraestructura, internal control, and the head of salud. */
-export function addStaff(h: Harness): void {
-  addOfficial(h, "func", "official", "infraestructura");
-  addOfficial(h, "jefe", "head", "infraestructura");
-  addOfficial(h, "control", "internal_control", null);
-  addOfficial(h, "jefe-salud", "head", "salud");
+export async function addStaff(h: Harness): Promise<void> {
+  await addOfficial(h, "func", "official", "infraestructura");
+  await addOfficial(h, "jefe", "head", "infraestructura");
+  await addOfficial(h, "control", "internal_control", null);
+  await addOfficial(h, "jefe-salud", "head", "salud");
 }

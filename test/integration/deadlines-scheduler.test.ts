@@ -11,7 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { openDb, type Db } from "../../src/db/client.ts";
-import { createRepos, type Repos } from "../../src/db/repositories/index.ts";
+import type { Repos, Store } from "../../src/db/port.ts";
+import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createScheduler, type JobHandler, type Scheduler } from "../../src/delivery/scheduler.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { benchDeadlineSweep } from "../bench/deadlines.ts";
@@ -23,13 +24,15 @@ const T0 = bogota("2026-03-02", "10:00");
 describe("scheduler", () => {
   let dir: string;
   let db: Db;
+  let store: Store;
   let repos: Repos;
   let clock: ReturnType<typeof createManualClock>;
   const schedulers: Scheduler[] = [];
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "rinde-scheduler-"));
     db = openDb(join(dir, "rinde.db"));
-    repos = createRepos(db);
+    store = createSqliteStore(db);
+    repos = store.repos;
     clock = createManualClock(T0);
   });
   afterEach(async () => {
@@ -39,12 +42,12 @@ describe("scheduler", () => {
   });
 
   /** A handler that queues one outbox row named after the job, so runs can be counted. */
-  const echo: JobHandler = (job, nowMs) => {
-    repos.outbox.enqueue({ idempotencyKey: `echo:${job.key}:${job.attempts}`, channel: "memory", address: "ops", payload: { text: job.key } }, nowMs);
+  const echo: JobHandler = async (job, nowMs) => {
+    await repos.outbox.enqueue({ idempotencyKey: `echo:${job.key}:${job.attempts}`, channel: "memory", address: "ops", payload: { text: job.key } }, nowMs);
     return { kind: "done" };
   };
   const make = (handlers: Record<string, JobHandler>, workerId = "w1") => {
-    const scheduler = createScheduler({ db, repos, clock, logger: silentLogger, workerId, handlers, maxAttempts: 3 });
+    const scheduler = createScheduler({ store, repos, clock, logger: silentLogger, workerId, handlers, maxAttempts: 3 });
     schedulers.push(scheduler);
     return scheduler;
   };
@@ -52,23 +55,23 @@ describe("scheduler", () => {
 
   it("plans a key once, revives a cancelled job, never a done one", async () => {
     const scheduler = make({ echo });
-    expect(repos.jobs.plan({ key: "a", kind: "echo", runAtMs: T0 + 1000 }, T0)).toBeTypeOf("number");
-    expect(repos.jobs.plan({ key: "a", kind: "echo", runAtMs: T0 + 5000 }, T0)).toBeUndefined();
+    expect(await repos.jobs.plan({ key: "a", kind: "echo", runAtMs: T0 + 1000 }, T0)).toBeTypeOf("number");
+    expect(await repos.jobs.plan({ key: "a", kind: "echo", runAtMs: T0 + 5000 }, T0)).toBeUndefined();
     expect(await scheduler.tick()).toBe(0); // not due yet
     clock.advanceMs(1000);
     expect(await scheduler.tick()).toBe(1);
     expect(await scheduler.tick()).toBe(0);
-    expect(repos.jobs.plan({ key: "a", kind: "echo", runAtMs: T0 }, clock.nowMs())).toBeUndefined(); // done: never again
-    repos.jobs.plan({ key: "b", kind: "echo", runAtMs: T0 + 9000 }, T0);
+    expect(await repos.jobs.plan({ key: "a", kind: "echo", runAtMs: T0 }, clock.nowMs())).toBeUndefined(); // done: never again
+    await repos.jobs.plan({ key: "b", kind: "echo", runAtMs: T0 + 9000 }, T0);
     db.$client.prepare("update jobs set status = 'cancelled' where key = 'b'").run();
-    expect(repos.jobs.plan({ key: "b", kind: "echo", runAtMs: T0 + 2000 }, clock.nowMs())).toBeTypeOf("number");
+    expect(await repos.jobs.plan({ key: "b", kind: "echo", runAtMs: T0 + 2000 }, clock.nowMs())).toBeTypeOf("number");
     clock.advanceMs(1000);
     expect(await scheduler.tick()).toBe(1);
     expect(echoes()).toEqual(["echo:a:0", "echo:b:0"]);
   });
 
   it("catches up every job that fell due while no process ran, in time order", async () => {
-    for (const [key, offsetMs] of [["late", 3000], ["early", 1000], ["middle", 2000]] as const) repos.jobs.plan({ key, kind: "echo", runAtMs: T0 + offsetMs }, T0);
+    for (const [key, offsetMs] of [["late", 3000], ["early", 1000], ["middle", 2000]] as const) await repos.jobs.plan({ key, kind: "echo", runAtMs: T0 + offsetMs }, T0);
     clock.advanceMs(86_400_000);
     expect(await make({ echo }).tick()).toBe(3);
     expect(echoes()).toEqual(["echo:early:0", "echo:middle:0", "echo:late:0"]);
@@ -76,17 +79,17 @@ describe("scheduler", () => {
 
   it("rolls back a failed job's effects and retries with backoff, then marks it failed", async () => {
     let calls = 0;
-    const flaky: JobHandler = (job, nowMs) => {
+    const flaky: JobHandler = async (job, nowMs) => {
       calls++;
-      echo(job, nowMs);
+      await echo(job, nowMs);
       throw new Error("downstream unavailable");
     };
     const scheduler = make({ flaky });
-    repos.jobs.plan({ key: "f", kind: "flaky", runAtMs: T0 }, T0);
+    await repos.jobs.plan({ key: "f", kind: "flaky", runAtMs: T0 }, T0);
     expect(await scheduler.tick()).toBe(0);
     expect(echoes()).toEqual([]); // the row the handler wrote was rolled back
-    expect(repos.jobs.byKey("f")).toMatchObject({ status: "pending", attempts: 1, lastError: "downstream unavailable", claimedBy: null });
-    const retryAt = repos.jobs.byKey("f")!.runAtMs;
+    expect(await repos.jobs.byKey("f")).toMatchObject({ status: "pending", attempts: 1, lastError: "downstream unavailable", claimedBy: null });
+    const retryAt = (await repos.jobs.byKey("f"))!.runAtMs;
     expect(retryAt).toBeGreaterThan(T0 + 1000);
     expect(await scheduler.tick()).toBe(0);
     expect(calls).toBe(1); // not before the backoff
@@ -95,7 +98,7 @@ describe("scheduler", () => {
     clock.advanceMs(3_600_000);
     await scheduler.tick();
     expect(calls).toBe(3);
-    expect(repos.jobs.byKey("f")).toMatchObject({ status: "failed", attempts: 3 });
+    expect(await repos.jobs.byKey("f")).toMatchObject({ status: "failed", attempts: 3 });
     clock.advanceMs(3_600_000);
     await scheduler.tick();
     expect(calls).toBe(3);
@@ -103,28 +106,28 @@ describe("scheduler", () => {
 
   it("defers a job without counting an attempt, and claims only the kinds it handles", async () => {
     let deferred = false;
-    const office: JobHandler = (job, nowMs) => {
+    const office: JobHandler = async (job, nowMs) => {
       if (!deferred) {
         deferred = true;
         return { kind: "later", runAtMs: nowMs + 60_000 };
       }
-      return echo(job, nowMs);
+      return await echo(job, nowMs);
     };
     const scheduler = make({ office });
-    repos.jobs.plan({ key: "o", kind: "office", runAtMs: T0 }, T0);
-    repos.jobs.plan({ key: "x", kind: "someone-else", runAtMs: T0 }, T0);
+    await repos.jobs.plan({ key: "o", kind: "office", runAtMs: T0 }, T0);
+    await repos.jobs.plan({ key: "x", kind: "someone-else", runAtMs: T0 }, T0);
     expect(await scheduler.tick()).toBe(0);
-    expect(repos.jobs.byKey("o")).toMatchObject({ status: "pending", attempts: 0, runAtMs: T0 + 60_000 });
+    expect(await repos.jobs.byKey("o")).toMatchObject({ status: "pending", attempts: 0, runAtMs: T0 + 60_000 });
     clock.advanceMs(60_000);
     expect(await scheduler.tick()).toBe(1);
-    expect(repos.jobs.byKey("x")).toMatchObject({ status: "pending", claimedBy: null });
+    expect(await repos.jobs.byKey("x")).toMatchObject({ status: "pending", claimedBy: null });
   });
 
   it("keeps ticking after a pass that found nothing (a pass that ends at once still clears itself)", async () => {
     const scheduler = make({ echo });
     expect(await scheduler.tick()).toBe(0);
     expect(await scheduler.tick()).toBe(0);
-    repos.jobs.plan({ key: "later", kind: "echo", runAtMs: T0 }, T0);
+    await repos.jobs.plan({ key: "later", kind: "echo", runAtMs: T0 }, T0);
     expect(await scheduler.tick()).toBe(1);
   });
 });
@@ -133,7 +136,7 @@ describe("two bot processes on one database", () => {
   it("run every due job exactly once", async () => {
     const h = await createHarness();
     try {
-      addStaff(h);
+      await addStaff(h);
       const refs: string[] = [];
       for (let i = 0; i < 12; i++) refs.push(await fileQuestion(h, `citizen-${i}`));
       await h.bot.stop(); // from here only the two worker processes run jobs

@@ -21,8 +21,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const question = (ref: string) => h!.runtime.app.repos.questions.byReference(ref)!;
-const kinds = (ref: string) => h!.runtime.app.repos.questions.history(question(ref).id).map((e) => e.kind);
+const question = async (ref: string) => (await h!.runtime.app.repos.questions.byReference(ref))!;
+const kinds = async (ref: string) => (await h!.runtime.app.repos.questions.history((await question(ref)).id)).map((e) => e.kind);
 
 describe("term counting at filing", () => {
   it.each([
@@ -39,7 +39,7 @@ describe("term counting at filing", () => {
     const receipt = (await h.say(ANA, "1")).at(-1)?.text ?? "";
     expect(receipt).toContain(`Le responderemos a más tardar el ${words}.`);
     const ref = /RC-\d{4}-\d{6}/.exec(receipt)![0];
-    expect(question(ref)).toMatchObject({ dueDate, termStartedAtMs: bogota(date, time), extendedTo: null });
+    expect(await question(ref)).toMatchObject({ dueDate, termStartedAtMs: bogota(date, time), extendedTo: null });
   });
 });
 
@@ -48,73 +48,73 @@ describe("deadline states", () => {
     h = await createHarness();
     const ref = await fileQuestion(h, ANA); // due 24 March
     const paused = await fileQuestion(h, "beto");
-    const stateOf = (r: string) => {
-      const rows = JSON.parse(runOn(h!.runtime, ["questions", "list", "--json"]).stdout) as { reference: string; deadline: string }[];
+    const stateOf = async (r: string) => {
+      const rows = JSON.parse((await runOn(h!.runtime, ["questions", "list", "--json"])).stdout) as { reference: string; deadline: string }[];
       return rows.find((row) => row.reference === r)?.deadline;
     };
-    expect(stateOf(ref)).toBe("on_time");
+    expect(await stateOf(ref)).toBe("on_time");
     h.clock.setMs(bogota("2026-03-17", "09:00")); // 4 business days left (23 March is a holiday)
-    expect(stateOf(ref)).toBe("on_time");
+    expect(await stateOf(ref)).toBe("on_time");
     h.clock.setMs(bogota("2026-03-18", "09:00")); // 3 left: the profile's "due soon"
-    expect(stateOf(ref)).toBe("due_soon");
+    expect(await stateOf(ref)).toBe("due_soon");
     h.clock.setMs(bogota("2026-03-24", "16:59"));
-    expect(stateOf(ref)).toBe("due_soon");
+    expect(await stateOf(ref)).toBe("due_soon");
     h.clock.setMs(bogota("2026-03-25", "00:01"));
-    expect(stateOf(ref)).toBe("overdue");
-    expect(runOn(h!.runtime, ["questions", "export"]).stdout).toMatch(new RegExp(`${ref};infraestructura;.*;abierta;vencida;`));
+    expect(await stateOf(ref)).toBe("overdue");
+    expect((await runOn(h!.runtime, ["questions", "export"])).stdout).toMatch(new RegExp(`${ref};infraestructura;.*;abierta;vencida;`));
     h.clock.setMs(bogota("2026-03-03", "10:00"));
-    expect(requestInfo(h.runtime.app, { kind: "cli" }, paused, "¿En qué dirección?").ok).toBe(true);
+    expect((await requestInfo(h.runtime.app, { kind: "cli" }, paused, "¿En qué dirección?")).ok).toBe(true);
     h.clock.setMs(bogota("2026-03-30", "10:00"));
-    expect(stateOf(paused)).toBe("paused");
-    expect(answerQuestion(h.runtime.app, { kind: "cli" }, ref, "Reparado.").ok).toBe(true);
-    expect(stateOf(ref)).toBe("closed");
+    expect(await stateOf(paused)).toBe("paused");
+    expect((await answerQuestion(h.runtime.app, { kind: "cli" }, ref, "Reparado.")).ok).toBe(true);
+    expect(await stateOf(ref)).toBe("closed");
   });
 });
 
 describe("incomplete petitions (Ley 1755 de 2015, art. 17)", () => {
   it("stops the reminders while paused and withdraws the petition after a month without an answer, once", async () => {
     h = await createHarness();
-    addOfficial(h, "func", "official", "infraestructura");
+    await addOfficial(h, "func", "official", "infraestructura");
     const ref = await fileQuestion(h, ANA);
     h.clock.setMs(bogota("2026-03-02", "11:00"));
-    expect(requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿En qué dirección exacta está el hueco?").ok).toBe(true);
+    expect((await requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿En qué dirección exacta está el hueco?")).ok).toBe(true);
     // A month from 2 March ends on 2 April, Holy Thursday: extended to Monday 6 April (Ley 4 de 1913, art. 62).
-    const job = h.runtime.app.repos.jobs.forQuestion(question(ref).id).find((j) => j.kind === "question.withdrawal")!;
+    const job = (await h.runtime.app.repos.jobs.forQuestion((await question(ref)).id)).find((j) => j.kind === "question.withdrawal")!;
     expect(job.runAtMs).toBe(bogota("2026-04-07", "08:00"));
     await runAt(h, "2026-03-16");
     await runAt(h, "2026-03-24");
     expect(textsTo(h, "func", "Recordatorio")).toEqual([]);
     expect(textsTo(h, "func", "Hoy,")).toEqual([]);
     await runAt(h, "2026-04-06", "23:00");
-    expect(question(ref).status).toBe("info_requested");
+    expect((await question(ref)).status).toBe("info_requested");
     await runAt(h, "2026-04-07", "08:00");
-    expect(question(ref).status).toBe("withdrawn");
-    expect(kinds(ref)).toEqual(["filed", "info_requested", "withdrawn"]);
+    expect((await question(ref)).status).toBe("withdrawn");
+    expect(await kinds(ref)).toEqual(["filed", "info_requested", "withdrawn"]);
     expect(h.last(ANA)).toContain(`Cerramos su pregunta ${ref}`);
     expect(h.last(ANA)).toContain("El plazo terminó el lunes 6 de abril de 2026, y la ley da la petición por desistida");
     await h.reopen();
     await runAt(h, "2026-04-08");
     expect(h.channel.to(ANA)).toEqual([]);
-    expect(outboxKeys(h, `q:${question(ref).id}:withdrawn`)).toHaveLength(1);
+    expect(outboxKeys(h, `q:${(await question(ref)).id}:withdrawn`)).toHaveLength(1);
     expect(textsTo(h, "func", "vencida")).toEqual([]); // a withdrawn question is never escalated
   });
 
   it("restarts the full term when the citizen answers in time, and then does not withdraw", async () => {
     h = await createHarness();
-    addOfficial(h, "func", "official", "infraestructura");
+    await addOfficial(h, "func", "official", "infraestructura");
     const ref = await fileQuestion(h, ANA);
     h.clock.setMs(bogota("2026-03-02", "11:00"));
-    expect(requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿En qué dirección exacta está el hueco?").ok).toBe(true);
+    expect((await requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿En qué dirección exacta está el hueco?")).ok).toBe(true);
     h.clock.setMs(bogota("2026-03-20", "10:00"));
     await h.say(ANA, "menu");
     await h.say(ANA, "4");
     await h.say(ANA, "Calle 12 con carrera 8, frente a la tienda");
     // From Friday 20 March: counting starts Tuesday 24 (23 is San José); 15 business days → 15 April.
-    expect(question(ref)).toMatchObject({ status: "open", dueDate: "2026-04-15", termStartedAtMs: bogota("2026-03-20", "10:00") });
-    const jobs = h.runtime.app.repos.jobs.forQuestion(question(ref).id);
-    expect(jobs.filter((j) => j.status === "pending").map((j) => j.key)).toEqual([`deadline:q${question(ref).id}:2026-04-15:r5`]);
+    expect(await question(ref)).toMatchObject({ status: "open", dueDate: "2026-04-15", termStartedAtMs: bogota("2026-03-20", "10:00") });
+    const jobs = await h.runtime.app.repos.jobs.forQuestion((await question(ref)).id);
+    expect(jobs.filter((j) => j.status === "pending").map((j) => j.key)).toEqual([`deadline:q${(await question(ref)).id}:2026-04-15:r5`]);
     await runAt(h, "2026-04-07");
-    expect(question(ref).status).toBe("open");
+    expect((await question(ref)).status).toBe("open");
     await runAt(h, "2026-04-08");
     expect(textsTo(h, "func", "Recordatorio")).toEqual([expect.stringContaining("a más tardar el miércoles 15 de abril de 2026. Quedan 5 días hábiles.")]);
   });
@@ -133,31 +133,31 @@ describe("calendar changes", () => {
     h = await createHarness({ profile: profilePath });
     const ref = await fileQuestion(h, ANA); // due 24 March
     const extended = await fileQuestion(h, "beto");
-    expect(extendQuestion(h.runtime.app, { kind: "cli" }, extended, "2026-04-10", "Falta un concepto").ok).toBe(true);
+    expect((await extendQuestion(h.runtime.app, { kind: "cli" }, extended, "2026-04-10", "Falta un concepto")).ok).toBe(true);
     await h.bot.dispatcher.tick();
 
     withDays(["2026-03-10", "2026-04-10"]); // a municipal holiday, and the extension's date becomes one too
     await h.reopen();
     await h.bot.dispatcher.tick();
-    expect(question(ref).dueDate).toBe("2026-03-25");
-    expect(kinds(ref)).toEqual(["filed", "due_date_recomputed"]);
-    const event = h.runtime.app.repos.questions.history(question(ref).id).at(-1)!;
+    expect((await question(ref)).dueDate).toBe("2026-03-25");
+    expect(await kinds(ref)).toEqual(["filed", "due_date_recomputed"]);
+    const event = (await h.runtime.app.repos.questions.history((await question(ref)).id)).at(-1)!;
     expect(JSON.parse(event.data)).toEqual({ from: "2026-03-24", to: "2026-03-25", reason: "calendar_changed" });
     expect(h.last(ANA)).toContain("Antes era el martes 24 de marzo de 2026; ahora le responderemos a más tardar el miércoles 25 de marzo de 2026");
-    expect(question(extended)).toMatchObject({ dueDate: "2026-04-13", extendedTo: "2026-04-13" });
+    expect(await question(extended)).toMatchObject({ dueDate: "2026-04-13", extendedTo: "2026-04-13" });
     expect(h.last("beto")).toContain("lunes 13 de abril de 2026");
-    const pending = h.runtime.app.repos.jobs.forQuestion(question(ref).id).filter((j) => j.status === "pending");
-    expect(pending.map((j) => j.key)).toEqual([`deadline:q${question(ref).id}:2026-03-25:r5`]);
+    const pending = (await h.runtime.app.repos.jobs.forQuestion((await question(ref)).id)).filter((j) => j.status === "pending");
+    expect(pending.map((j) => j.key)).toEqual([`deadline:q${(await question(ref)).id}:2026-03-25:r5`]);
 
     await h.reopen(); // the same calendar: nothing happens again
-    expect(kinds(ref)).toEqual(["filed", "due_date_recomputed"]);
+    expect(await kinds(ref)).toEqual(["filed", "due_date_recomputed"]);
 
     withDays(["2026-04-10"]); // the municipal holiday is withdrawn: earlier again, recorded, the citizen not told
     await h.reopen();
     await h.bot.dispatcher.tick();
-    expect(question(ref).dueDate).toBe("2026-03-24");
-    expect(kinds(ref)).toEqual(["filed", "due_date_recomputed", "due_date_recomputed"]);
-    expect(outboxKeys(h, `q:${question(ref).id}:recomputed`)).toEqual([`q:${question(ref).id}:recomputed:2026-03-25`]);
+    expect((await question(ref)).dueDate).toBe("2026-03-24");
+    expect(await kinds(ref)).toEqual(["filed", "due_date_recomputed", "due_date_recomputed"]);
+    expect(outboxKeys(h, `q:${(await question(ref)).id}:recomputed`)).toEqual([`q:${(await question(ref)).id}:recomputed:2026-03-25`]);
   });
 });
 
@@ -166,15 +166,15 @@ describe("rinde questions show", () => {
     h = await createHarness();
     const ref = await fileQuestion(h, ANA);
     h.clock.setMs(bogota("2026-03-02", "11:00"));
-    requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿Dirección?");
+    await requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿Dirección?");
     h.clock.setMs(bogota("2026-03-09", "10:00"));
     await h.say(ANA, "menu");
     await h.say(ANA, "4");
     await h.say(ANA, "Calle 12 con carrera 8");
-    expect(question(ref).dueDate).toBe("2026-03-31");
+    expect((await question(ref)).dueDate).toBe("2026-03-31");
     h.clock.setMs(bogota("2026-03-12", "10:00"));
-    expect(extendQuestion(h.runtime.app, { kind: "cli" }, ref, "2026-04-14", "Visita técnica").ok).toBe(true);
-    const text = runOn(h!.runtime, ["questions", "show", ref]).stdout.replace(/ {2,}/g, " ");
+    expect((await extendQuestion(h.runtime.app, { kind: "cli" }, ref, "2026-04-14", "Visita técnica")).ok).toBe(true);
+    const text = (await runOn(h!.runtime, ["questions", "show", ref])).stdout.replace(/ {2,}/g, " ");
     expect(text).toContain("Fecha límite explicada:");
     expect(text).toContain("término reiniciado lun 9 mar 2026 10:00");
     expect(text).toContain("cuenta como recibida lun 9 mar 2026 (día hábil, antes del cierre de las 17:00)");
@@ -186,7 +186,7 @@ describe("rinde questions show", () => {
     expect(text).toContain("prórroga mar 31 mar 2026 → mar 14 abr 2026, por operador (CLI) el jue 12 mar 2026 10:00; motivo: Visita técnica");
     expect(text).toContain("límite de prórroga jue 23 abr 2026 (el doble del término");
     expect(text).toContain("fecha límite mar 14 abr 2026");
-    const json = JSON.parse(runOn(h!.runtime, ["questions", "show", ref, "--json"]).stdout) as { dueDateExplanation: { term: { firstCountedDay: string }; pauses: unknown[] } };
+    const json = JSON.parse((await runOn(h!.runtime, ["questions", "show", ref, "--json"])).stdout) as { dueDateExplanation: { term: { firstCountedDay: string }; pauses: unknown[] } };
     expect(json.dueDateExplanation.term.firstCountedDay).toBe("2026-03-10");
     expect(json.dueDateExplanation.pauses).toHaveLength(1);
   });

@@ -13,11 +13,11 @@ import { createRuntime } from "../../src/runtime.ts";
 import { deadlineJobHandlers } from "../../src/services/deadlines.ts";
 
 const [dbPath, nowMs, workerId] = process.argv.slice(2);
-const runtime = createRuntime({ env: loadEnv({ RINDE_DB: dbPath!, RINDE_PROFILE: "default" }), clock: createManualClock(Number(nowMs)) });
-const scheduler = createScheduler({ db: runtime.db, repos: runtime.app.repos, clock: runtime.app.clock, logger: silentLogger, workerId: workerId!, handlers: deadlineJobHandlers(runtime.app), batchSize: 3 });
+const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: dbPath!, RINDE_PROFILE: "default" }), clock: createManualClock(Number(nowMs)) });
+const scheduler = createScheduler({ store: runtime.store, repos: runtime.app.repos, clock: runtime.app.clock, logger: silentLogger, workerId: workerId!, handlers: deadlineJobHandlers(runtime.app), batchSize: 3 });
 process.stdout.write("ready\n");
 process.stdin.setEncoding("utf8");
 await once(process.stdin, "data");
 const done = await scheduler.tick();
-runtime.close();
+await runtime.close();
 process.stdout.write(`${done}\n`);

@@ -37,17 +37,17 @@ describe("open questions of a citizen who erased their data", () => {
   });
 
   it("stay open with their term, and the office is told the answer cannot be delivered", async () => {
-    addOfficial(h, OFFICIAL, "official", "infraestructura");
+    await addOfficial(h, OFFICIAL, "official", "infraestructura");
     const reference = await fileQuestion(h, ANA);
     await h.bot.dispatcher.tick();
-    const before = h.runtime.app.repos.questions.byReference(reference)!;
+    const before = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(before.officeKey).toBe("infraestructura");
     await eraseAna();
     await h.bot.dispatcher.tick();
-    const after = h.runtime.app.repos.questions.byReference(reference)!;
+    const after = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(after.status).toBe("open");
     expect(after.dueDate).toBe(before.dueDate);
-    expect(h.runtime.app.repos.questions.history(after.id).map((e) => e.kind)).toContain("contact_erased");
+    expect((await h.runtime.app.repos.questions.history(after.id)).map((e) => e.kind)).toContain("contact_erased");
     const notice = h.channel.to(OFFICIAL).find((m) => m.text.includes("borró sus datos"));
     expect(notice?.text).toContain(`${reference} borró sus datos personales`);
     expect(notice?.text).toContain("se debe responder a más tardar el martes 24 de marzo de 2026");
@@ -55,7 +55,7 @@ describe("open questions of a citizen who erased their data", () => {
   });
 
   it("answering records the answer without promising delivery, in the chat and the CLI", async () => {
-    addOfficial(h, OFFICIAL, "official", "infraestructura");
+    await addOfficial(h, OFFICIAL, "official", "infraestructura");
     const first = await fileQuestion(h, ANA);
     const second = await fileQuestion(h, ANA, "Solicito información sobre el estado de la vía al corregimiento San Isidro");
     await eraseAna();
@@ -63,8 +63,8 @@ describe("open questions of a citizen who erased their data", () => {
     const reply = replies.find((m) => m.text.startsWith("Listo"));
     expect(reply?.text).toContain("quedó registrada en el expediente");
     expect(reply?.text).not.toContain("se enviará al ciudadano");
-    expect(h.runtime.app.repos.questions.byReference(first)?.status).toBe("answered");
-    const out = runOn(h.runtime, ["questions", "answer", second, "--text", "La vía se arregla en abril."]).stdout;
+    expect((await h.runtime.app.repos.questions.byReference(first))?.status).toBe("answered");
+    const out = (await runOn(h.runtime, ["questions", "answer", second, "--text", "La vía se arregla en abril."])).stdout;
     expect(out).toBe(`${second} respondida; el ciudadano borró sus datos: la respuesta queda en el expediente pero no se le puede entregar por chat.\n`);
     expect(out).not.toContain("la respuesta le llegará al ciudadano");
   });
@@ -72,21 +72,21 @@ describe("open questions of a citizen who erased their data", () => {
   it("shows the erased contact in questions show and list, and refuses asking them for information", async () => {
     const reference = await fileQuestion(h, ANA);
     await eraseAna();
-    const shown = runOn(h.runtime, ["questions", "show", reference]).stdout;
+    const shown = (await runOn(h.runtime, ["questions", "show", reference])).stdout;
     expect(shown).toMatch(/contacto\s+datos borrados/);
     expect(shown).toContain("el ciudadano borró sus datos");
-    expect(runOn(h.runtime, ["questions", "show", reference], "en").stdout).toMatch(/contact\s+erased/);
-    const listed = JSON.parse(runOn(h.runtime, ["questions", "list", "--json"]).stdout) as { reference: string; contact: string }[];
+    expect((await runOn(h.runtime, ["questions", "show", reference], "en")).stdout).toMatch(/contact\s+erased/);
+    const listed = JSON.parse((await runOn(h.runtime, ["questions", "list", "--json"])).stdout) as { reference: string; contact: string }[];
     expect(listed).toEqual([expect.objectContaining({ reference, contact: "erased" })]);
-    expect(requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección?")).toEqual({ ok: false, error: "citizen_erased" });
-    expect(answerQuestion(h.runtime.app, { kind: "cli" }, reference, "Respuesta").ok).toBe(true);
+    expect(await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección?")).toEqual({ ok: false, error: "citizen_erased" });
+    expect((await answerQuestion(h.runtime.app, { kind: "cli" }, reference, "Respuesta")).ok).toBe(true);
   });
 
   it("a citizen who keeps their data still gets the usual promise", async () => {
     const reference = await fileQuestion(h, ANA);
-    const out = runOn(h.runtime, ["questions", "answer", reference, "--text", "Listo."]).stdout;
+    const out = (await runOn(h.runtime, ["questions", "answer", reference, "--text", "Listo."])).stdout;
     expect(out).toContain("la respuesta le llegará al ciudadano");
-    const listed = JSON.parse(runOn(h.runtime, ["questions", "list", "--json"]).stdout) as { contact: string }[];
+    const listed = JSON.parse((await runOn(h.runtime, ["questions", "list", "--json"])).stdout) as { contact: string }[];
     expect(listed[0]?.contact).toBe("chat");
   });
 });

@@ -43,10 +43,10 @@ describe("erasure of a citizen's data", () => {
   it("leaves neither the citizen's words nor their address in any table, and an answer does not send them again", async () => {
     const app = h.runtime.app;
     const db = h.runtime.db.$client;
-    for (const office of app.repos.offices.list()) app.repos.offices.bind(office.key, { telegramChatId: GROUP }, h.clock.nowMs());
+    for (const office of await app.repos.offices.list()) await app.repos.offices.bind(office.key, { telegramChatId: GROUP }, h.clock.nowMs());
     const reference = await fileQuestion(h, ADDRESS, WORDS);
-    const citizenId = app.repos.citizens.findContext("memory", ADDRESS)!.citizenId;
-    expect(followCommitment(app, citizenId, record(h, { text: "Reparar el alumbrado de la calle 10" }).number).ok).toBe(true);
+    const citizenId = (await app.repos.citizens.findContext("memory", ADDRESS))!.citizenId;
+    expect((await followCommitment(app, citizenId, (await record(h, { text: "Reparar el alumbrado de la calle 10" })).number)).ok).toBe(true);
     // The office group's notice was delivered (so answering edits it later).
     db.prepare("update outbox set status = 'sent', channel_message_id = ? where address = ?").run(`${GROUP}:55`, GROUP);
     expect(rowsContaining(db, NAME).some((r) => r.startsWith("outbox:"))).toBe(true);
@@ -81,7 +81,7 @@ describe("erasure of a citizen's data", () => {
     expect(db.prepare("select count(*) n from outbox where status = 'pending' and (address = '' or citizen_id = ?)").get(citizenId)).toEqual({ n: 0 });
 
     const lastId = (db.prepare("select max(id) id from outbox").get() as { id: number }).id;
-    expect(answerQuestion(app, { kind: "cli" }, reference, "Ya se programó la reparación.").ok).toBe(true);
+    expect((await answerQuestion(app, { kind: "cli" }, reference, "Ya se programó la reparación.")).ok).toBe(true);
     const added = db.prepare("select address, payload from outbox where id > ?").all(lastId) as { address: string; payload: string }[];
     expect(added.some((r) => r.address === GROUP && JSON.parse(r.payload).editChannelMessageId === `${GROUP}:55`)).toBe(true);
     for (const row of added) {
@@ -100,11 +100,11 @@ describe("erasure of a citizen's data", () => {
   it("the official's answer stays as the entity's record, without the citizen's number or words", async () => {
     const app = h.runtime.app;
     const reference = await fileQuestion(h, ADDRESS, WORDS);
-    expect(answerQuestion(app, { kind: "cli" }, reference, `Sra. Zoraida: al número ${PHONE} le confirmamos la reparación.`).ok).toBe(true);
+    expect((await answerQuestion(app, { kind: "cli" }, reference, `Sra. Zoraida: al número ${PHONE} le confirmamos la reparación.`)).ok).toBe(true);
     await h.say(ADDRESS, "privacidad");
     await h.say(ADDRESS, "3");
     await h.say(ADDRESS, "1");
-    const answer = app.repos.questions.byReference(reference)!.answerText!;
+    const answer = (await app.repos.questions.byReference(reference))!.answerText!;
     expect(answer).toContain("le confirmamos la reparación");
     expect(answer).not.toContain(PHONE);
   });

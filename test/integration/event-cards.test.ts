@@ -18,7 +18,7 @@ afterEach(async () => {
 
 describe("event cards", () => {
   it("shows a title that already names its kind once", async () => {
-    const event = makeEvent(h); // public_hearing, "Audiencia pública de rendición de cuentas 2026"
+    const event = await makeEvent(h); // public_hearing, "Audiencia pública de rendición de cuentas 2026"
     await consentingCitizen(h, "ana");
     const [card] = await h.say("ana", `evento ${event.id}`);
     expect(card?.text).toContain("Audiencia pública de rendición de cuentas 2026");
@@ -27,7 +27,7 @@ describe("event cards", () => {
   });
 
   it("keeps the kind before a title that does not say it", async () => {
-    const event = makeEvent(h, { kind: "territorial_dialogue", title: "Barrio San Isidro y sus vías" });
+    const event = await makeEvent(h, { kind: "territorial_dialogue", title: "Barrio San Isidro y sus vías" });
     await consentingCitizen(h, "ana");
     const [card] = await h.say("ana", `evento ${event.id}`);
     expect(card?.text).toContain("Diálogo territorial: Barrio San Isidro y sus vías");
@@ -42,11 +42,11 @@ describe("event cards", () => {
 
 describe("change notices", () => {
   it("say what changed: the old and new date, time and place", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     await h.say("ana", `evento ${event.id}`);
     await h.say("ana", "1"); // will attend
-    const moved = updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-12", "15:00"), endsAtMs: bogota("2026-03-12", "17:00"), place: "Teatro Municipal" });
+    const moved = await updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-12", "15:00"), endsAtMs: bogota("2026-03-12", "17:00"), place: "Teatro Municipal" });
     expect(moved.ok).toBe(true);
     await h.bot.dispatcher.tick();
     const notice = h.channel.to("ana").find((m) => m.text.includes("Cambió el evento"))!;
@@ -57,11 +57,11 @@ describe("change notices", () => {
   });
 
   it("name only the time when the day stays the same", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     await h.say("ana", `evento ${event.id}`);
     await h.say("ana", "1");
-    updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-10", "10:00"), endsAtMs: bogota("2026-03-10", "12:00") });
+    await updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-10", "10:00"), endsAtMs: bogota("2026-03-10", "12:00") });
     await h.bot.dispatcher.tick();
     const notice = h.channel.to("ana").find((m) => m.text.includes("Cambió el evento"))!;
     expect(notice.text).toContain("• Hora: antes 9:00 a. m. – 11:00 a. m. → ahora 10:00 a. m. – 12:00 p. m.");

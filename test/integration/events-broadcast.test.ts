@@ -29,14 +29,14 @@ beforeEach(() => {
 afterEach(async () => {
   for (const { runtime, bot } of opened.splice(0)) {
     await bot.stop();
-    runtime.close();
+    await runtime.close();
   }
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** A bot process on the shared database with a memory channel (rate limits as given). */
 async function startBot(capabilities: Partial<ChannelCapabilities> = {}, workerId = "w1"): Promise<{ runtime: Runtime; bot: Bot; channel: MemoryChannel }> {
-  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
   const channel = createMemoryChannel({ capabilities });
   // Long poll intervals: the test drives every pass itself.
   const bot = createBot(runtime, [channel], { pollIntervalMs: 60_000, schedulerIntervalMs: 60_000, workerId });
@@ -59,25 +59,25 @@ describe("segments", () => {
     const [deleted] = seedCitizens(db, { count: 1, channel: "memory", prefix: "deleted-", nowMs: now });
     db.$client.prepare("update citizens set deleted_at_ms = ? where id = ?").run(now, deleted);
     seedCitizens(db, { count: 1, channel: "memory", prefix: "gone-", nowMs: now });
-    runtime.app.repos.citizens.markUnreachable("memory", "gone-0", now);
+    await runtime.app.repos.citizens.markUnreachable("memory", "gone-0", now);
     // Two chats for one citizen: counted once, reached on the newest reachable one.
     const [twoChats] = seedCitizens(db, { count: 1, channel: "memory", prefix: "two-a-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
     db.$client.prepare("insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'two-b-0', ?)").run(twoChats, now);
 
     const app = runtime.app;
-    const count = (segment: Parameters<typeof previewAnnouncement>[2]["segment"]) => {
-      const preview = previewAnnouncement(app, { kind: "cli" }, { text: "x", segment });
+    const count = async (segment: Parameters<typeof previewAnnouncement>[2]["segment"]) => {
+      const preview = await previewAnnouncement(app, { kind: "cli" }, { text: "x", segment });
       if (!preview.ok) throw new Error(JSON.stringify(preview.error));
       return preview.recipients;
     };
-    expect(count({ kind: "everyone" })).toBe(5 + 4 + 3 + 1);
-    expect(count({ kind: "interests", topics: ["salud"], districts: [] })).toBe(5 + 4 + 1);
-    expect(count({ kind: "interests", topics: [], districts: ["comuna-1"] })).toBe(5 + 3);
-    expect(count({ kind: "interests", topics: ["salud"], districts: ["comuna-1"] })).toBe(5 + 4 + 3 + 1);
-    expect(previewAnnouncement(app, { kind: "cli" }, { text: "x", segment: { kind: "interests", topics: [], districts: ["comuna-99"] } })).toEqual({ ok: false, error: { code: "unknown_district", key: "comuna-99" } });
-    expect(previewAnnouncement(app, { kind: "official", officialId: 1, officeKey: "salud", role: "official", active: true }, { text: "x", segment: { kind: "everyone" } })).toEqual({ ok: false, error: { code: "not_allowed" } });
+    expect(await count({ kind: "everyone" })).toBe(5 + 4 + 3 + 1);
+    expect(await count({ kind: "interests", topics: ["salud"], districts: [] })).toBe(5 + 4 + 1);
+    expect(await count({ kind: "interests", topics: [], districts: ["comuna-1"] })).toBe(5 + 3);
+    expect(await count({ kind: "interests", topics: ["salud"], districts: ["comuna-1"] })).toBe(5 + 4 + 3 + 1);
+    expect(await previewAnnouncement(app, { kind: "cli" }, { text: "x", segment: { kind: "interests", topics: [], districts: ["comuna-99"] } })).toEqual({ ok: false, error: { code: "unknown_district", key: "comuna-99" } });
+    expect(await previewAnnouncement(app, { kind: "official", officialId: 1, officeKey: "salud", role: "official", active: true }, { text: "x", segment: { kind: "everyone" } })).toEqual({ ok: false, error: { code: "not_allowed" } });
 
-    const sent = createAnnouncement(app, { kind: "cli" }, { text: "Jornada de salud el sábado.", segment: { kind: "interests", topics: ["salud"], districts: [] } });
+    const sent = await createAnnouncement(app, { kind: "cli" }, { text: "Jornada de salud el sábado.", segment: { kind: "interests", topics: ["salud"], districts: [] } });
     expect(sent.ok && sent.recipients).toBe(10);
     expect(sql(runtime, "select address from outbox where citizen_id = ?", twoChats)).toEqual([{ address: "two-b-0" }]);
   });
@@ -89,7 +89,7 @@ describe("scheduled sending", () => {
     const b = await startBot({}, "b");
     seedCitizens(a.runtime.db, { count: 20, channel: "memory", nowMs: clock.nowMs() });
     const at = bogota("2026-03-03", "08:00");
-    const created = createAnnouncement(a.runtime.app, { kind: "cli" }, { text: "Mañana corte de agua en la comuna 1.", segment: { kind: "everyone" }, scheduledAtMs: at });
+    const created = await createAnnouncement(a.runtime.app, { kind: "cli" }, { text: "Mañana corte de agua en la comuna 1.", segment: { kind: "everyone" }, scheduledAtMs: at });
     expect(created.ok && created.announcement.status).toBe("scheduled");
     expect(created.ok && created.recipients).toBe(20);
     expect(sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 0 }]);
@@ -104,7 +104,7 @@ describe("scheduled sending", () => {
     expect(a.channel.sent.length + b.channel.sent.length).toBe(20);
     const addresses = [...a.channel.sent, ...b.channel.sent].map((m) => m.address);
     expect(new Set(addresses).size).toBe(20);
-    expect(announcementProgress(a.runtime.app, created.ok ? created.announcement.id : 0)).toEqual({ total: 20, queued: 0, sent: 20, failed: 0, unreachable: 0, uncertain: 0 });
+    expect(await announcementProgress(a.runtime.app, created.ok ? created.announcement.id : 0)).toEqual({ total: 20, queued: 0, sent: 20, failed: 0, unreachable: 0, uncertain: 0 });
   });
 });
 
@@ -113,7 +113,7 @@ describe("rate-limited delivery", () => {
     const rate = 10;
     const { runtime, bot, channel } = await startBot({ ratePerSecond: rate, ratePerChatPerSecond: 1 });
     seedCitizens(runtime.db, { count: 100, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
-    const created = createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia este sábado.", segment: { kind: "everyone" } });
+    const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia este sábado.", segment: { kind: "everyone" } });
     expect(created.ok).toBe(true);
     const start = clock.nowMs();
     const sentAt: number[] = [];
@@ -154,7 +154,7 @@ describe("dispatching a large backlog", () => {
   it("claims only what the rate window lets through: the rest of the broadcast is not touched", async () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 10, ratePerChatPerSecond: 1 });
     seedCitizens(runtime.db, { count: 1000, channel: "memory", nowMs: clock.nowMs() });
-    createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia.", segment: { kind: "everyone" } });
+    await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia.", segment: { kind: "everyone" } });
     const created = clock.nowMs();
     await bot.dispatcher.tick();
     await bot.dispatcher.tick();
@@ -172,7 +172,7 @@ describe("quiet hours", () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 1, ratePerChatPerSecond: 0 });
     seedCitizens(runtime.db, { count: 5, channel: "memory", nowMs: clock.nowMs() });
     clock.setMs(bogota("2026-03-02", "20:59") + 57_000);
-    createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes.", segment: { kind: "everyone" } });
+    await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes.", segment: { kind: "everyone" } });
     for (let i = 0; i < 10; i++) {
       await bot.dispatcher.tick();
       clock.advanceMs(1000);

@@ -25,8 +25,8 @@ async function rsvpYes(address: string, eventId: number) {
 
 describe("listing and RSVP", () => {
   it("lists upcoming events by district, shows one, and a yes brings the .ics", async () => {
-    const hearing = makeEvent(h);
-    makeEvent(h, { title: "Diálogo territorial San Isidro", kind: "territorial_dialogue", districts: ["san-isidro"], officeKey: "infraestructura" });
+    const hearing = await makeEvent(h);
+    await makeEvent(h, { title: "Diálogo territorial San Isidro", kind: "territorial_dialogue", districts: ["san-isidro"], officeKey: "infraestructura" });
     await consentingCitizen(h, "ana");
 
     const menu = (await h.say("ana", "menu")).at(-1)!;
@@ -52,23 +52,23 @@ describe("listing and RSVP", () => {
     expect(ics!.document!.content).toContain("DTSTART:20260310T140000Z");
     expect(ics!.document!.content).toContain(`UID:event-${hearing.id}@`);
     expect(replies.at(-1)!.text).toContain("quedó registrada su asistencia");
-    expect(h.runtime.app.repos.events.rsvpOf(hearing.id, 1)).toBe("yes");
+    expect(await h.runtime.app.repos.events.rsvpOf(hearing.id, 1)).toBe("yes");
 
     // Changing one's mind is one more answer, not a second row.
     await h.say("ana", `evento ${hearing.id}`);
     expect(h.last("ana")).toContain("Usted confirmó que asistirá");
     await h.say("ana", "2");
-    expect(h.runtime.app.repos.events.rsvpCounts(hearing.id)).toEqual({ yes: 0, no: 1 });
+    expect(await h.runtime.app.repos.events.rsvpCounts(hearing.id)).toEqual({ yes: 0, no: 1 });
   });
 
   it("asks for consent before storing an RSVP, and the shortcut refuses ended events", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await h.say("beto", "hola");
     await h.say("beto", "2"); // refuses the data notice
     await h.say("beto", `evento ${event.id}`);
     const reply = (await h.say("beto", "1")).at(-1)!.text;
     expect(reply).toContain("necesitamos su autorización");
-    expect(h.runtime.app.repos.events.rsvpCounts(event.id)).toEqual({ yes: 0, no: 0 });
+    expect(await h.runtime.app.repos.events.rsvpCounts(event.id)).toEqual({ yes: 0, no: 0 });
 
     h.clock.setMs(bogota("2026-03-10", "12:00"));
     await h.say("beto", `EVENTO ${event.id}`);
@@ -78,7 +78,7 @@ describe("listing and RSVP", () => {
 
 describe("reminders and notices to those who said yes", () => {
   it("reminds a day and an hour before, only those who said yes, once", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     await consentingCitizen(h, "beto");
     await rsvpYes("ana", event.id);
@@ -101,7 +101,7 @@ describe("reminders and notices to those who said yes", () => {
   });
 
   it("after downtime sends only the hour-before reminder, and none once the event started", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     await rsvpYes("ana", event.id);
     await runAt(h, "2026-03-10", "08:10");
@@ -113,11 +113,11 @@ describe("reminders and notices to those who said yes", () => {
   });
 
   it("a moved event notifies with a new .ics and moves the reminders; a cancelled one says so", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     await rsvpYes("ana", event.id);
 
-    const moved = updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-12", "15:00"), endsAtMs: bogota("2026-03-12", "17:00") });
+    const moved = await updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-12", "15:00"), endsAtMs: bogota("2026-03-12", "17:00") });
     expect(moved.ok).toBe(true);
     await h.bot.dispatcher.tick();
     const notice = h.channel.to("ana").find((m) => m.text.includes("Cambió el evento"))!;
@@ -131,7 +131,7 @@ describe("reminders and notices to those who said yes", () => {
     await runAt(h, "2026-03-11", "15:00");
     expect(textsTo(h, "ana", "mañana es")).toHaveLength(1);
 
-    const cancelled = cancelEvent(h.runtime.app, { kind: "cli" }, event.id);
+    const cancelled = await cancelEvent(h.runtime.app, { kind: "cli" }, event.id);
     expect(cancelled.ok).toBe(true);
     await h.bot.dispatcher.tick();
     const cancel = h.channel.to("ana").find((m) => m.text.includes("Se canceló el evento"))!;
@@ -145,7 +145,7 @@ describe("reminders and notices to those who said yes", () => {
 
 describe("subscriptions and stop words", () => {
   it("subscribes by district in the chat; an event announcement reaches subscribers with consent only", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     await h.say("ana", "eventos");
     await h.say("ana", "4");
@@ -155,17 +155,17 @@ describe("subscriptions and stop words", () => {
     expect(h.last("ana")).toContain("escriba SALIR en cualquier momento");
     // A subscriber of another district, one of everything, and one whose consent was revoked.
     const beto = await consentingCitizen(h, "beto");
-    subscribeDirect(h, beto, { kind: "district", key: "san-isidro" });
+    await subscribeDirect(h, beto, { kind: "district", key: "san-isidro" });
     const carla = await consentingCitizen(h, "carla");
-    subscribeDirect(h, carla, { kind: "all", key: "" });
+    await subscribeDirect(h, carla, { kind: "all", key: "" });
     const dora = await consentingCitizen(h, "dora");
-    subscribeDirect(h, dora, { kind: "district", key: "comuna-1" });
+    await subscribeDirect(h, dora, { kind: "district", key: "comuna-1" });
     await h.say("dora", "privacidad");
     await h.say("dora", "2");
     await h.say("dora", "1");
-    expect(h.runtime.app.repos.subscriptions.list(dora)).toEqual([]);
+    expect(await h.runtime.app.repos.subscriptions.list(dora)).toEqual([]);
 
-    const sent = createAnnouncement(h.runtime.app, { kind: "cli" }, { eventId: event.id, segment: { kind: "interests", topics: [], districts: ["comuna-1"] } });
+    const sent = await createAnnouncement(h.runtime.app, { kind: "cli" }, { eventId: event.id, segment: { kind: "interests", topics: [], districts: ["comuna-1"] } });
     expect(sent.ok && sent.recipients).toBe(2);
     await h.bot.dispatcher.tick();
     const card = textsTo(h, "ana", "Audiencia pública de rendición de cuentas 2026")[0]!;
@@ -179,42 +179,42 @@ describe("subscriptions and stop words", () => {
   });
 
   it.each(["SALIR", "salír", "Baja", "stop", "  STOP! "])("'%s' stops notices at once and asks before dropping the citizen's RSVP", async (word) => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     const ana = await consentingCitizen(h, "ana");
-    subscribeDirect(h, ana, { kind: "all", key: "" });
+    await subscribeDirect(h, ana, { kind: "all", key: "" });
     await rsvpYes("ana", event.id);
     await h.say("ana", "1"); // in the middle of asking a question
     const [reply] = await h.say("ana", word);
     expect(reply!.text).toContain("ya no le enviaremos:\n• los avisos que pidió: Todos los eventos y avisos");
     expect(reply!.text).toContain("Usted dijo que asistirá a:\n• Audiencia pública");
     expect(reply!.options).toEqual(["Mantener mi asistencia", "Cancelar mi asistencia"]);
-    expect(h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
-    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes"); // not before the citizen confirms
+    expect(await h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
+    expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes"); // not before the citizen confirms
     expect((await h.say("ana", "2")).at(-1)!.text).toContain("cancelamos su asistencia (1)");
-    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("no");
+    expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("no");
     await runAt(h, "2026-03-09", "09:00");
     expect(textsTo(h, "ana", "Recordatorio")).toEqual([]);
   });
 
   it("SALIR keeps the RSVP when the citizen chooses to, and its reminders still come", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     const ana = await consentingCitizen(h, "ana");
     await rsvpYes("ana", event.id);
     const [reply] = await h.say("ana", "salir");
     expect(reply!.text).toContain("Usted no tenía avisos activos de temas, comunas ni compromisos.");
     expect((await h.say("ana", "mantener")).at(-1)!.text).toContain("mantenemos su asistencia");
-    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes");
+    expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes");
     await runAt(h, "2026-03-09", "09:00");
     expect(textsTo(h, "ana", "Recordatorio")).toHaveLength(1);
   });
 
   it("CANCELAR only cancels the step: subscriptions, RSVPs and followed commitments stay (issue 18.2)", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     const ana = await consentingCitizen(h, "ana");
-    subscribeDirect(h, ana, { kind: "topic", key: "salud" });
+    await subscribeDirect(h, ana, { kind: "topic", key: "salud" });
     await rsvpYes("ana", event.id);
-    const commitment = record(h, { text: "Pavimentar la calle 10" });
-    h.runtime.app.repos.commitments.follow(commitment.id, ana, h.clock.nowMs());
+    const commitment = await record(h, { text: "Pavimentar la calle 10" });
+    await h.runtime.app.repos.commitments.follow(commitment.id, ana, h.clock.nowMs());
     await h.say("ana", "menu");
     await h.say("ana", "1");
     for (const word of ["cancelar", "Cancelár", "CANCEL"]) {
@@ -222,43 +222,43 @@ describe("subscriptions and stop words", () => {
       expect(text).toContain("cancelamos lo que estaba haciendo");
       expect(text).not.toContain("avisos");
     }
-    expect(h.runtime.app.repos.subscriptions.list(ana)).toHaveLength(1);
-    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes");
-    expect(h.runtime.app.repos.commitments.isFollowing(commitment.id, ana)).toBe(true);
+    expect(await h.runtime.app.repos.subscriptions.list(ana)).toHaveLength(1);
+    expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes");
+    expect(await h.runtime.app.repos.commitments.isFollowing(commitment.id, ana)).toBe(true);
   });
 
   it("SALIR also stops followed commitments and says so (no more 'no tiene avisos activos' while they keep coming)", async () => {
     const ana = await consentingCitizen(h, "ana");
-    const commitment = record(h, { text: "Pavimentar la calle 10" });
-    h.runtime.app.repos.commitments.follow(commitment.id, ana, h.clock.nowMs());
+    const commitment = await record(h, { text: "Pavimentar la calle 10" });
+    await h.runtime.app.repos.commitments.follow(commitment.id, ana, h.clock.nowMs());
     const [reply] = await h.say("ana", "salir");
     expect(reply!.text).toContain("• novedades de los compromisos que seguía (1)");
     expect(reply!.text).toContain("Seguirá recibiendo las respuestas a sus preguntas");
-    expect(h.runtime.app.repos.commitments.isFollowing(commitment.id, ana)).toBe(false);
+    expect(await h.runtime.app.repos.commitments.isFollowing(commitment.id, ana)).toBe(false);
     const [again] = await h.say("ana", "baja");
     expect(again!.text).toContain("Usted no tenía avisos activos");
   });
 
   it("deleting one's data forgets subscriptions and RSVPs and withdraws queued announcements", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     const ana = await consentingCitizen(h, "ana");
-    subscribeDirect(h, ana, { kind: "all", key: "" });
+    await subscribeDirect(h, ana, { kind: "all", key: "" });
     await rsvpYes("ana", event.id);
     h.clock.setMs(bogota("2026-03-02", "22:00"));
-    createAnnouncement(h.runtime.app, { kind: "cli" }, { text: "Jornada de vacunación.", segment: { kind: "everyone" } });
+    await createAnnouncement(h.runtime.app, { kind: "cli" }, { text: "Jornada de vacunación.", segment: { kind: "everyone" } });
     await h.say("ana", "privacidad");
     await h.say("ana", "3");
     await h.say("ana", "1");
-    expect(h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
-    expect(h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBeUndefined();
+    expect(await h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
+    expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBeUndefined();
     expect(h.runtime.db.$client.prepare("select status, last_error from outbox where idempotency_key like 'ann:%'").all()).toEqual([{ status: "failed", last_error: "consent withdrawn" }]);
   });
 
   it("a stop word withdraws the announcement still queued for that citizen", async () => {
     const ana = await consentingCitizen(h, "ana");
-    subscribeDirect(h, ana, { kind: "all", key: "" });
+    await subscribeDirect(h, ana, { kind: "all", key: "" });
     h.clock.setMs(bogota("2026-03-02", "22:00")); // quiet hours: the announcement waits
-    const sent = createAnnouncement(h.runtime.app, { kind: "cli" }, { text: "Mañana hay jornada de vacunación en el parque.", segment: { kind: "everyone" } });
+    const sent = await createAnnouncement(h.runtime.app, { kind: "cli" }, { text: "Mañana hay jornada de vacunación en el parque.", segment: { kind: "everyone" } });
     expect(sent.ok).toBe(true);
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "vacunación")).toEqual([]);

@@ -36,10 +36,10 @@ describe("events and announcements CLI", () => {
     expect(refused.stderr).toContain("La fecha y hora de inicio ya pasaron");
     expect(refused.stderr).toContain("La hora de fin debe ser después de la hora de inicio");
 
-    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }) });
     seedCitizens(runtime.db, { count: 7, channel: "memory", nowMs: Date.now(), subscription: { kind: "topic", key: "salud" } });
     seedCitizens(runtime.db, { count: 3, channel: "memory", prefix: "d", nowMs: Date.now(), subscription: { kind: "district", key: "comuna-2" } });
-    runtime.close();
+    await runtime.close();
 
     const unconfirmed = await cli("announcements", "send", "--event", "1", "--topics", "salud");
     expect(unconfirmed.status).toBe(1);

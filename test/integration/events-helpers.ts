@@ -12,12 +12,12 @@ export { bogota, runAt, textsTo } from "../helpers/scenario.ts";
 export async function consentingCitizen(h: Harness, address: string): Promise<number> {
   await h.say(address, "hola");
   await h.say(address, "1");
-  return h.runtime.app.repos.citizens.findContext("memory", address)!.citizenId;
+  return (await h.runtime.app.repos.citizens.findContext("memory", address))!.citizenId;
 }
 
 /** A public hearing on 2026-03-10 09:00–11:00 in comuna-1, office planeacion, unless overridden. */
-export function makeEvent(h: Harness, overrides: Partial<EventInput> = {}): EventRecord {
-  const outcome = createEvent(h.runtime.app, { kind: "cli" }, {
+export async function makeEvent(h: Harness, overrides: Partial<EventInput> = {}): Promise<EventRecord> {
+  const outcome = await createEvent(h.runtime.app, { kind: "cli" }, {
     kind: "public_hearing",
     title: "Audiencia pública de rendición de cuentas 2026",
     description: "Informe de gestión del primer año del plan de desarrollo.",
@@ -34,8 +34,8 @@ export function makeEvent(h: Harness, overrides: Partial<EventInput> = {}): Even
   return outcome.event;
 }
 
-export function subscribeDirect(h: Harness, citizenId: number, subscription: Subscription): void {
-  h.runtime.app.repos.subscriptions.add(citizenId, subscription, h.clock.nowMs());
+export async function subscribeDirect(h: Harness, citizenId: number, subscription: Subscription): Promise<void> {
+  await h.runtime.app.repos.subscriptions.add(citizenId, subscription, h.clock.nowMs());
 }
 
 /** The last message to an address as a citizen without buttons reads it (options numbered under the text). */

@@ -11,8 +11,8 @@ import { bogota, consentingCitizen, lastShown, makeEvent, subscribeDirect, texts
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness();
-  h.runtime.app.repos.officials.add({ name: "Comunicaciones", officeKey: null, role: "communications", channel: "memory", address: "prensa" }, h.clock.nowMs());
-  h.runtime.app.repos.officials.add({ name: "Funcionaria", officeKey: "salud", role: "official", channel: "memory", address: "func" }, h.clock.nowMs());
+  await h.runtime.app.repos.officials.add({ name: "Comunicaciones", officeKey: null, role: "communications", channel: "memory", address: "prensa" }, h.clock.nowMs());
+  await h.runtime.app.repos.officials.add({ name: "Funcionaria", officeKey: "salud", role: "official", channel: "memory", address: "func" }, h.clock.nowMs());
 });
 afterEach(async () => {
   await h.close();
@@ -73,7 +73,7 @@ describe("event wizard", () => {
     reply = await staff("1");
     expect(reply).toMatch(/Evento #\d+ publicado/);
 
-    const [event] = h.runtime.app.repos.events.list();
+    const [event] = await h.runtime.app.repos.events.list();
     expect(event).toMatchObject({ kind: "territorial_dialogue", place: "Salón comunal Los Almendros, calle 12 # 4-50", virtualUrl: null, officeKey: "planeacion", districts: ["comuna-3"], topics: ["planeacion"], createdBy: expect.stringMatching(/^official:\d+$/) });
     expect(event!.startsAtMs).toBe(bogota("2026-03-14", "15:00"));
     expect(reply).toContain("¿Quiere anunciarlo ahora?");
@@ -84,10 +84,10 @@ describe("event wizard", () => {
   });
 
   it("announces an event: shows the count, asks, sends, and reports progress in the chat", async () => {
-    const event = makeEvent(h, { districts: ["comuna-3"] });
+    const event = await makeEvent(h, { districts: ["comuna-3"] });
     for (const address of ["ana", "beto", "carla"]) {
       const id = await consentingCitizen(h, address);
-      subscribeDirect(h, id, { kind: "district", key: address === "carla" ? "san-isidro" : "comuna-3" });
+      await subscribeDirect(h, id, { kind: "district", key: address === "carla" ? "san-isidro" : "comuna-3" });
     }
     await staff("/evento", "4");
     expect(lastShown(h, "prensa")).toContain(`#${event.id} Audiencia pública de rendición de cuentas 2026`);
@@ -119,7 +119,7 @@ describe("event wizard", () => {
   });
 
   it("edits the time (telling those who said yes) and cancels an event", async () => {
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     await h.say("ana", `evento ${event.id}`);
     await h.say("ana", "1");
@@ -139,7 +139,7 @@ describe("event wizard", () => {
     expect(reply).toContain("cancelado");
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Se canceló el evento")).toHaveLength(1);
-    expect(h.runtime.app.repos.events.get(event.id)!.status).toBe("cancelled");
+    expect((await h.runtime.app.repos.events.get(event.id))!.status).toBe("cancelled");
   });
 
   it("is only for communications staff and admins; a wizard in progress survives a restart", async () => {

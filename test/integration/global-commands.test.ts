@@ -19,8 +19,8 @@ const COMMITMENTS_MENU = "Compromisos que la alcaldía hizo en audiencias";
 const EVENTS_START = "Espacios de diálogo de la";
 const OPTED_OUT = "Listo. No le enviaremos más encuestas.";
 
-const position = (address: string) => {
-  const state = conversationOf(h, citizenId(h, address));
+const position = async (address: string) => {
+  const state = conversationOf(h, await citizenId(h, address));
   return state ? `${state.flowId}.${state.stepId}` : undefined;
 };
 
@@ -32,27 +32,27 @@ describe("'compromisos' and 'eventos' at any point", () => {
     const [menu] = await h.say("ana", "compromisos");
     expect(menu?.text).toContain(COMMITMENTS_MENU);
     expect(menu?.options?.length).toBeGreaterThan(2);
-    expect(position("ana")).toBe("commitments.menu");
+    expect(await position("ana")).toBe("commitments.menu");
 
     await h.say("ana", "menú");
     await h.say("ana", "1"); // "Hacer una pregunta": waiting for the question's text
-    expect(position("ana")).toBe("ask.prompt");
+    expect(await position("ana")).toBe("ask.prompt");
     const [again] = await h.say("ana", "/Commitments");
     expect(again?.text).toContain(COMMITMENTS_MENU);
 
     await consentedCitizen(h, "bob");
     await h.say("bob", "ver compromisos");
-    expect(position("bob")).toBe("commitments.menu");
+    expect(await position("bob")).toBe("commitments.menu");
   });
 
   it("'eventos' opens the events list anywhere, and 'evento 12' still opens event 12", async () => {
     h = await createHarness();
-    const hearing = makeEvent(h);
+    const hearing = await makeEvent(h);
     await consentedCitizen(h, "ana");
     await h.say("ana", "compromisos");
     const [events] = await h.say("ana", "Eventos");
     expect(events?.text).toContain(EVENTS_START);
-    expect(position("ana")).toBe("events.start");
+    expect(await position("ana")).toBe("events.start");
     const [all] = await h.say("ana", "1");
     expect(all?.options?.some((o) => o.includes(hearing.title))).toBe(true);
 
@@ -60,7 +60,7 @@ describe("'compromisos' and 'eventos' at any point", () => {
     expect((await h.say("ana", "audiencias"))[0]?.text).toContain(EVENTS_START);
     const [one] = await h.say("ana", `evento ${hearing.id}`);
     expect(one?.text).toContain(hearing.title);
-    expect(position("ana")).toBe("events.detail");
+    expect(await position("ana")).toBe("events.detail");
     expect((await h.say("ana", "/eventos"))[0]?.text).toContain(EVENTS_START);
   });
 });
@@ -71,10 +71,10 @@ describe("'no más encuestas' at any point", () => {
     const ana = await consentedCitizen(h, "ana");
     const [done] = await h.say("ana", "No más encuestas");
     expect(done?.text).toContain(OPTED_OUT);
-    expect(h.runtime.app.repos.surveys.isOptedOut(ana)).toBe(true);
-    expect(position("ana")).toBe("survey_opt_out._idle");
+    expect(await h.runtime.app.repos.surveys.isOptedOut(ana)).toBe(true);
+    expect(await position("ana")).toBe("survey_opt_out._idle");
 
-    const sent = sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
     expect(sent.ok && sent.invited).toBe(0);
 
     const [repeated] = await h.say("ana", "no mas encuestas");
@@ -84,21 +84,21 @@ describe("'no más encuestas' at any point", () => {
   it("in the middle of another conversation, and in English", async () => {
     h = await createHarness();
     await h.say("tom", "hello", { languageHint: "en" });
-    const tom = citizenId(h, "tom");
+    const tom = await citizenId(h, "tom");
     await h.say("tom", "1");
     await h.say("tom", "status");
     const [done] = await h.say("tom", "no more surveys");
     expect(done?.text).toContain("We will not send you more surveys");
-    expect(h.runtime.app.repos.surveys.isOptedOut(tom)).toBe(true);
+    expect(await h.runtime.app.repos.surveys.isOptedOut(tom)).toBe(true);
   });
 
   it("inside a survey (without accents): cancels the invitation and confirms", async () => {
     h = await createHarness();
     await consentedCitizen(h, "caro");
-    const sent = sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
     expect(sent.ok && sent.invited).toBe(1);
     await advance(h, 3 * MINUTE_MS);
-    expect(position("caro")?.startsWith("survey.")).toBe(true);
+    expect((await position("caro"))?.startsWith("survey.")).toBe(true);
     expect(invitations(h).map((i) => i.status)).toEqual(["delivered"]);
 
     const [done] = await h.say("caro", "NO MAS ENCUESTAS");

@@ -19,24 +19,24 @@ describe("a holiday law on start after the upgrade", () => {
     h = await createHarness({ startMs: bogota("2026-06-26", "10:00") });
     const ref = await fileQuestion(h, "ana");
     const app = () => h!.runtime.app;
-    const question = () => app().repos.questions.byReference(ref)!;
-    expect(question().dueDate).toBe("2026-07-22");
+    const question = async () => (await app().repos.questions.byReference(ref))!;
+    expect((await question()).dueDate).toBe("2026-07-22");
 
     // What the previous release left: the date without the holiday, its fingerprint, no laws known.
-    app().repos.questions.update(question().id, { dueDate: "2026-07-21", updatedAtMs: h.clock.nowMs() });
-    app().repos.appState.set("calendar.fingerprint", "before-ley-2578", h.clock.nowMs());
+    await app().repos.questions.update((await question()).id, { dueDate: "2026-07-21", updatedAtMs: h.clock.nowMs() });
+    await app().repos.appState.set("calendar.fingerprint", "before-ley-2578", h.clock.nowMs());
     h.runtime.db.$client.prepare("delete from app_state where key = 'calendar.laws'").run();
 
     await h.reopen();
     await h.bot.dispatcher.tick();
-    expect(question().dueDate).toBe("2026-07-22");
-    const recomputed = app().repos.questions.lastEvent(question().id, "due_date_recomputed")!;
+    expect((await question()).dueDate).toBe("2026-07-22");
+    const recomputed = (await app().repos.questions.lastEvent((await question()).id, "due_date_recomputed"))!;
     expect(JSON.parse(recomputed.data)).toEqual({ from: "2026-07-21", to: "2026-07-22", reason: "calendar_changed", law: "Ley 2578 de 2026", calendarVersion: NATIONAL_CALENDAR_VERSION });
     expect(h.last("ana")).toContain("cambió porque la Ley 2578 de 2026 creó o movió un día festivo nacional");
     expect(h.last("ana")).toContain("Antes era el martes 21 de julio de 2026; ahora le responderemos a más tardar el miércoles 22 de julio de 2026");
 
     await h.reopen(); // the same calendar: nothing again
-    expect(app().repos.questions.history(question().id).filter((e) => e.kind === "due_date_recomputed")).toHaveLength(1);
-    expect(outboxKeys(h, `q:${question().id}:recomputed`)).toHaveLength(1);
+    expect((await app().repos.questions.history((await question()).id)).filter((e) => e.kind === "due_date_recomputed")).toHaveLength(1);
+    expect(outboxKeys(h, `q:${(await question()).id}:recomputed`)).toHaveLength(1);
   });
 });

@@ -20,11 +20,11 @@ afterEach(async () => {
   await h.close();
 });
 
-const question = (ref: string) => h.runtime.app.repos.questions.byReference(ref)!;
-const kinds = (ref: string) => h.runtime.app.repos.questions.history(question(ref).id).map((e) => e.kind);
+const question = async (ref: string) => (await h.runtime.app.repos.questions.byReference(ref))!;
+const kinds = async (ref: string) => (await h.runtime.app.repos.questions.history((await question(ref)).id)).map((e) => e.kind);
 
 async function asked(ref: string, request: string): Promise<void> {
-  expect(requestInfo(h.runtime.app, { kind: "cli" }, ref, request).ok).toBe(true);
+  expect((await requestInfo(h.runtime.app, { kind: "cli" }, ref, request)).ok).toBe(true);
   await h.bot.dispatcher.tick();
 }
 
@@ -40,9 +40,9 @@ describe("answering an information request", () => {
     expect(done!.text).toContain("le responderemos a más tardar el martes 31 de marzo de 2026");
     expect(done!.text).toContain("Si su mensaje era una pregunta nueva, escriba NUEVA PREGUNTA.");
     expect(done!.options ?? []).toEqual([]);
-    expect(question(ref)).toMatchObject({ status: "open", dueDate: "2026-03-31" });
-    expect(kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
-    const provided = h.runtime.app.repos.questions.lastEvent(question(ref).id, "info_provided")!;
+    expect(await question(ref)).toMatchObject({ status: "open", dueDate: "2026-03-31" });
+    expect(await kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
+    const provided = (await h.runtime.app.repos.questions.lastEvent((await question(ref)).id, "info_provided"))!;
     expect(JSON.parse(provided.data)).toMatchObject({ text: ADDRESS });
   });
 
@@ -61,14 +61,14 @@ describe("answering an information request", () => {
     await h.say(ANA, "Quiero saber cuándo abren las inscripciones para los cursos de música de la casa de la cultura");
     const [routed] = await h.say(ANA, "3");
     expect(routed!.text).toMatch(/Creemos que su pregunta es (para|sobre)|¿De qué tema es su pregunta\?/);
-    expect(question(second).status).toBe("info_requested");
+    expect((await question(second)).status).toBe("info_requested");
 
     await h.say(ANA, "menu");
     await h.say(ANA, "Todavía estoy averiguando el número del contrato");
     const [nothing] = await h.say(ANA, "no enviar nada");
     expect(nothing!.text).toContain("cancelamos lo que estaba haciendo");
-    expect([question(second).status, question(third).status]).toEqual(["info_requested", "info_requested"]);
-    expect(kinds(second)).toEqual(["filed", "info_requested"]);
+    expect([(await question(second)).status, (await question(third)).status]).toEqual(["info_requested", "info_requested"]);
+    expect(await kinds(second)).toEqual(["filed", "info_requested"]);
   });
 
   it("with several requests, asks which question the information is for", async () => {
@@ -82,8 +82,8 @@ describe("answering an information request", () => {
     expect(offer!.options).toHaveLength(4);
     const pick = offer!.options!.findIndex((o) => o.includes(second)) + 1;
     await h.say(ANA, String(pick));
-    expect(question(second).status).toBe("open");
-    expect(question(first).status).toBe("info_requested");
+    expect((await question(second)).status).toBe("open");
+    expect((await question(first)).status).toBe("info_requested");
   });
 
   it("a reply to the request message is attached at once; a greeting is still a greeting", async () => {
@@ -92,11 +92,11 @@ describe("answering an information request", () => {
     const [greeting] = await h.say(ANA, "hola");
     expect(greeting!.text).not.toContain("¿Su mensaje es esa información?");
 
-    const [key] = outboxKeys(h, `q:${question(ref).id}:info-request-`);
+    const [key] = outboxKeys(h, `q:${(await question(ref)).id}:info-request-`);
     const row = h.runtime.db.$client.prepare("select channel_message_id id from outbox where idempotency_key = ?").get(key) as { id: string };
     const [done] = await h.say(ANA, ADDRESS, { replyToChannelMessageId: row.id });
     expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
     expect(done!.text).not.toContain("NUEVA PREGUNTA");
-    expect(kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
+    expect(await kinds(ref)).toEqual(["filed", "info_requested", "info_provided"]);
   });
 });

@@ -21,12 +21,12 @@ describe("information provided to an office that works from a group", () => {
 
   it("posts the citizen's information, made inert, in the office's group; a reply to it answers", async () => {
     const app = h.runtime.app;
-    app.repos.offices.bind("infraestructura", { telegramChatId: GROUP }, h.clock.nowMs());
+    await app.repos.offices.bind("infraestructura", { telegramChatId: GROUP }, h.clock.nowMs());
     const ref = await fileQuestion(h, ANA);
-    const question = app.repos.questions.byReference(ref)!;
+    const question = (await app.repos.questions.byReference(ref))!;
     expect(question.officeKey).toBe("infraestructura");
-    expect(app.repos.officials.reachable("infraestructura")).toEqual([]);
-    expect(requestInfo(app, { kind: "cli" }, ref, "¿En qué dirección exactamente?").ok).toBe(true);
+    expect(await app.repos.officials.reachable("infraestructura")).toEqual([]);
+    expect((await requestInfo(app, { kind: "cli" }, ref, "¿En qué dirección exactamente?")).ok).toBe(true);
     await h.bot.dispatcher.tick();
 
     await h.say(ANA, "menu");
@@ -46,9 +46,9 @@ describe("information provided to an office that works from a group", () => {
     expect(row.questionId).toBe(question.id);
 
     // The office head replies to that notice in the group: it is the answer.
-    const { code } = createInvite(app, { name: "Jefa", officeKey: "infraestructura", role: "head", ttlMs: 3_600_000 });
+    const { code } = await createInvite(app, { name: "Jefa", officeKey: "infraestructura", role: "head", ttlMs: 3_600_000 });
     await h.say("jefa", `/vincular ${code}`);
     await h.say(GROUP, "Revisamos la Carrera 5 y la reparamos el jueves.", { chatKind: "group", senderId: "jefa", replyToChannelMessageId: row.id });
-    expect(app.repos.questions.byReference(ref)?.status).toBe("answered");
+    expect((await app.repos.questions.byReference(ref))?.status).toBe("answered");
   });
 });

@@ -47,7 +47,7 @@ const channel: Channel = {
   },
 };
 
-const runtime = createRuntime({ env: loadEnv(), clock });
+const runtime = await createRuntime({ env: loadEnv(), clock });
 // The conversations here never route a question: no routing model to build at each start.
 const bot = createBot(runtime, [channel], { workerId: process.env.KILL9_WORKER ?? `kill9-${process.pid}`, pollIntervalMs: 20, schedulerIntervalMs: 200, warmRouting: false });
 process.stdout.write("STANDBY\n");
@@ -72,8 +72,8 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   });
 });
 process.on("SIGTERM", () => {
-  void bot.stop().then(() => {
-    runtime.close();
+  void bot.stop().then(async () => {
+    await runtime.close();
     process.exit(0);
   });
 });

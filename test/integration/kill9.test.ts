@@ -16,7 +16,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
-import { createRuntime } from "../../src/runtime.ts";
+import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { announcementProgress, createAnnouncement } from "../../src/services/announcements.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
@@ -44,15 +44,15 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function prepare(): number {
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+async function prepare(): Promise<number> {
+  const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
   try {
     seedCitizens(runtime.db, { count: RECIPIENTS, channel: "memory", nowMs: BASE_MS });
-    const created = createAnnouncement(runtime.app, { kind: "cli" }, { text: BULK_TEXT, segment: { kind: "everyone" } });
+    const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: BULK_TEXT, segment: { kind: "everyone" } });
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     return created.announcement.id;
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }
 
@@ -128,7 +128,7 @@ async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 
 
 describe("kill -9 during a broadcast and conversations (real processes)", () => {
   it("21 kills: no bulk duplicate, uncertain sends counted, no reply lost, no chat stalled 5 s after a restart", { timeout: 170_000 }, async () => {
-    const announcementId = prepare();
+    const announcementId = await prepare();
     const db = new Database(dbPath, { readonly: true });
     db.pragma("busy_timeout = 5000");
     const acked = new Set<string>();
@@ -217,7 +217,7 @@ describe("kill -9 during a broadcast and conversations (real processes)", () => 
       const bulkByAddress = new Map<string, number>();
       for (const d of all.filter((d) => d.k === "bulk")) bulkByAddress.set(d.a, (bulkByAddress.get(d.a) ?? 0) + 1);
       const bulkDuplicates = [...bulkByAddress.values()].reduce((sum, n) => sum + (n - 1), 0);
-      const progress = announcementProgress(createRuntimeReadonly().app, announcementId);
+      const progress = await withRuntime(async (runtime) => await announcementProgress(runtime.app, announcementId));
 
       // Every reply row is sent, and each sent reply reached its chat at least once.
       const replyRows = db.prepare("select address, payload, status from outbox where idempotency_key like 'in:%'").all() as { address: string; payload: string; status: string }[];
@@ -261,9 +261,12 @@ describe("kill -9 during a broadcast and conversations (real processes)", () => 
   });
 });
 
-/** A runtime over the test database for reading figures through the services. */
-function createRuntimeReadonly() {
-  const runtime = createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
-  setTimeout(() => runtime.close(), 0);
-  return runtime;
+/** Reads figures through the services with a runtime over the test database, closed afterwards. */
+async function withRuntime<T>(read: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+  try {
+    return await read(runtime);
+  } finally {
+    await runtime.close();
+  }
 }

@@ -17,7 +17,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const conversation = () => h.runtime.app.repos.citizens.findContext("memory", ANA)!;
+const conversation = async () => (await h.runtime.app.repos.citizens.findContext("memory", ANA))!;
 
 describe("one length rule", () => {
   it("the prompt states the limit, and a longer question is refused with its real length and the same limit", async () => {
@@ -26,7 +26,7 @@ describe("one length rule", () => {
     const tooLong = `En el barrio El Prado ${"hay un hueco enorme ".repeat(150)}`.slice(0, MAX_CITIZEN_TEXT_LENGTH + 1);
     const [refused] = await h.say(ANA, tooLong);
     expect(refused!.text).toContain(`Su mensaje tiene ${MAX_CITIZEN_TEXT_LENGTH + 1} caracteres y el máximo es ${MAX_CITIZEN_TEXT_LENGTH}`);
-    expect(conversation()).toMatchObject({ flowId: "ask", stepId: "prompt" });
+    expect(await conversation()).toMatchObject({ flowId: "ask", stepId: "prompt" });
     const [tooShort] = await h.say(ANA, "hueco");
     expect(tooShort!.text).toContain(`escriba al menos 10 caracteres (máximo ${MAX_CITIZEN_TEXT_LENGTH})`);
   });
@@ -36,7 +36,7 @@ describe("one length rule", () => {
     const text = `Miren esta calle ${"🚧".repeat(1000)} ${"👍🏽".repeat(1000)} 👨‍👩‍👧`;
     const [reply] = await h.say(ANA, text);
     expect(reply!.text).not.toContain("caracteres y el máximo");
-    expect(JSON.parse(conversation().data ?? "{}").questionText).toContain("👨‍👩‍👧");
+    expect(JSON.parse((await conversation()).data ?? "{}").questionText).toContain("👨‍👩‍👧");
   });
 
   it("reports an emoji-only text over the limit in emoji, not in UTF-16 units", async () => {

@@ -24,7 +24,7 @@ describe("logs carry no citizen identifier", () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const logger = pino({ level: "trace", base: undefined }, sink);
-    const runtime = createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock: createManualClock(MONDAY_10AM_BOGOTA_MS), logger });
+    const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock: createManualClock(MONDAY_10AM_BOGOTA_MS), logger });
     const bot = createBot(runtime, [createMemoryChannel({ id: "telegram" })], { workerId: "logs", pollIntervalMs: 5 });
     await bot.start();
     try {
@@ -32,7 +32,7 @@ describe("logs carry no citizen identifier", () => {
       for (let i = 0; i < 3; i++) await bot.onInbound(message);
     } finally {
       await bot.stop();
-      runtime.close();
+      await runtime.close();
       rmSync(dir, { recursive: true, force: true });
     }
     expect(lines.filter((l) => l.includes("inbound.duplicate"))).toHaveLength(2);

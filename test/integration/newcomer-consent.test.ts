@@ -37,7 +37,7 @@ describe("a new citizen's first steps", () => {
     await h.say(ANA, "1");
     const receipt = (await h.say(ANA, "1")).at(-1)?.text ?? "";
     expect(receipt).toMatch(/RC-2026-\d{6}/);
-    expect(h.runtime.app.repos.questions.list()[0]?.text).toBe(QUESTION);
+    expect((await h.runtime.app.repos.questions.list())[0]?.text).toBe(QUESTION);
   });
 
   it("forgets the question when consent is refused, and keeps it nowhere but the conversation before", async () => {

@@ -53,7 +53,7 @@ describe("menu 7: rendición de cuentas here", () => {
   it("names the municipality's hearings, where reports are published and the next events", async () => {
     h = await createHarness({ profile: "bucaramanga" });
     const profile = h.runtime.app.profile;
-    makeEvent(h, { officeKey: "planeacion", districts: ["comuna-1"] });
+    await makeEvent(h, { officeKey: "planeacion", districts: ["comuna-1"] });
     await consentingCitizen(h, "ana");
     const [info] = await h.say("ana", "7");
     expect(info?.text).toContain("En Bucaramanga:");
@@ -94,7 +94,7 @@ describe("topics in plain words", () => {
     await h.say("ana", String(all.options!.indexOf("contratos y licitaciones") + 1));
     const receipt = (await h.say("ana", "1")).at(-1)?.text ?? "";
     expect(receipt).toContain("Dependencia: Secretaría Jurídica y de Contratación");
-    expect(h.runtime.app.repos.questions.list()[0]?.officeKey).toBe("contratacion");
+    expect((await h.runtime.app.repos.questions.list())[0]?.officeKey).toBe("contratacion");
   });
 
   it("proposes an office by its subject and names who handles it", async () => {

@@ -13,14 +13,14 @@ import { addEvent, createPlanWorld, loadPlanFile, PASTO_PLAN, type PlanWorld } f
 
 describe("rinde plan", () => {
   let world: PlanWorld;
-  const run = (...args: string[]) => captureStdout(() => runPlan(world.runtime, args));
-  const official = (role: "official" | "head" | "admin" | "communications", officeKey: string | null) => String(world.runtime.app.repos.officials.add({ name: `F ${role} ${officeKey}`, officeKey, role }, world.clock.nowMs()).id);
-  beforeEach(() => {
-    world = createPlanWorld("pasto", "2022-07-15");
+  const run = async (...args: string[]) => await captureStdout(async () => await runPlan(world.runtime, args));
+  const official = async (role: "official" | "head" | "admin" | "communications", officeKey: string | null) => String((await world.runtime.app.repos.officials.add({ name: `F ${role} ${officeKey}`, officeKey, role }, world.clock.nowMs())).id);
+  beforeEach(async () => {
+    world = await createPlanWorld("pasto", "2022-07-15");
   });
-  afterEach(() => world.close());
+  afterEach(async () => await world.close());
 
-  it("imports the seeds' CSV layout into a YAML that loads", () => {
+  it("imports the seeds' CSV layout into a YAML that loads", async () => {
     const csv = join(world.dir, "estrategia.csv");
     writeFileSync(
       csv,
@@ -30,91 +30,91 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
 `,
     );
     const out = join(world.dir, "pasto-2022.yaml");
-    expect(run("import", csv, "--out", out)).toContain(`2 actividades leídas de ${csv}; plan escrito en ${out}.`);
+    expect(await run("import", csv, "--out", out)).toContain(`2 actividades leídas de ${csv}; plan escrito en ${out}.`);
     expect(readFileSync(out, "utf8")).toContain("indicator:\n          type: manual");
-    expect(run("load", out)).toBe(`Plan 2022 cargado desde ${out}: 2 actividades.\n`);
-    expect(() => run("import", csv, "--out", out)).toThrow(/ya existe/);
+    expect(await run("load", out)).toBe(`Plan 2022 cargado desde ${out}: 2 actividades.\n`);
+    await expect(run("import", csv, "--out", out)).rejects.toThrow(/ya existe/);
   });
 
-  it("loads a plan only as admin, the plan leader's head (profile planLeader: opgi) or the server operator", () => {
-    expect(() => run("load", PASTO_PLAN, "--as", official("head", "salud"))).toThrow("No tiene permiso");
-    expect(() => run("load", PASTO_PLAN, "--as", official("official", "opgi"))).toThrow("No tiene permiso");
-    expect(run("load", PASTO_PLAN, "--as", official("head", "opgi"))).toContain("Plan 2022 cargado");
-    expect(run("load", PASTO_PLAN, "--as", official("admin", null))).toContain("Reemplazó el plan 2022 anterior");
-    expect(world.runtime.app.repos.plan.get(2022)?.loadedBy).toMatch(/^official:\d+$/);
+  it("loads a plan only as admin, the plan leader's head (profile planLeader: opgi) or the server operator", async () => {
+    await expect(run("load", PASTO_PLAN, "--as", await official("head", "salud"))).rejects.toThrow("No tiene permiso");
+    await expect(run("load", PASTO_PLAN, "--as", await official("official", "opgi"))).rejects.toThrow("No tiene permiso");
+    expect(await run("load", PASTO_PLAN, "--as", await official("head", "opgi"))).toContain("Plan 2022 cargado");
+    expect(await run("load", PASTO_PLAN, "--as", await official("admin", null))).toContain("Reemplazó el plan 2022 anterior");
+    expect((await world.runtime.app.repos.plan.get(2022))?.loadedBy).toMatch(/^official:\d+$/);
   });
 
-  it("refuses a CSV with problems, listing them by line", () => {
+  it("refuses a CSV with problems, listing them by line", async () => {
     const csv = join(world.dir, "mala.csv");
     writeFileSync(csv, "subcomponente,actividad,producto,meta,responsable,fecha inicio,fecha final\nDiálogo,2.1 Jornadas,Jornadas,veinte,OPGI,04/04/2022,20/12/2022\n");
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => stderr.push(chunk) > 0) as typeof process.stderr.write;
     try {
-      expect(() => run("import", csv)).toThrow(new CliError(`1 problema(s) en ${csv}; no se escribió nada.`));
+      await expect(run("import", csv)).rejects.toThrow(new CliError(`1 problema(s) en ${csv}; no se escribió nada.`));
     } finally {
       process.stderr.write = write;
     }
     expect(stderr).toEqual([`${csv}:2: meta: no number in 'veinte'\n`]);
   });
 
-  it("records manual progress only for the responsible office or an admin, append-only with who and when", () => {
-    loadPlanFile(world.runtime, PASTO_PLAN);
-    const salud = official("official", "salud");
-    const comunicaciones = official("official", "comunicaciones");
-    const admin = official("admin", null);
+  it("records manual progress only for the responsible office or an admin, append-only with who and when", async () => {
+    await loadPlanFile(world.runtime, PASTO_PLAN);
+    const salud = await official("official", "salud");
+    const comunicaciones = await official("official", "comunicaciones");
+    const admin = await official("admin", null);
     const url = "https://www.pasto.gov.co/periodico.pdf";
-    expect(() => run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", salud)).toThrow("No tiene permiso: solo la dependencia responsable (o un administrador) puede hacerlo.");
-    expect(run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", comunicaciones)).toBe(`Actividad 1.7: 7.500 de 15.000 (antes —), registrado por official:${comunicaciones} con evidencia ${url}.\n`);
+    await expect(run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", salud)).rejects.toThrow("No tiene permiso: solo la dependencia responsable (o un administrador) puede hacerlo.");
+    expect(await run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", comunicaciones)).toBe(`Actividad 1.7: 7.500 de 15.000 (antes —), registrado por official:${comunicaciones} con evidencia ${url}.\n`);
     world.at("2022-07-20");
-    expect(run("progress", "1.7", "--value", "9000", "--evidence", url, "--note", "Segunda tanda", "--as", admin)).toContain("9.000 de 15.000 (antes 7.500)");
-    expect(() => run("progress", "1.7", "--value", "9000", "--evidence", "periodico.pdf")).toThrow("La evidencia debe ser un enlace web completo");
-    expect(() => run("progress", "1.7", "--value", "-3", "--evidence", url)).toThrow("--value debe ser un número");
-    expect(() => run("progress", "1.2", "--value", "120", "--evidence", url)).toThrow("hasta 100 si la meta es un porcentaje");
-    expect(() => run("progress", "2.1", "--value", "3", "--evidence", url)).toThrow("Esta actividad la mide Rinde");
-    expect(() => run("progress", "9.9", "--value", "3", "--evidence", url)).toThrow("No existe esa actividad");
-    const history = world.runtime.app.repos.plan.progressHistory(2022, "1.7").map((p) => [p.value, p.actor, p.note, new Date(p.atMs).toISOString().slice(0, 10)]);
+    expect(await run("progress", "1.7", "--value", "9000", "--evidence", url, "--note", "Segunda tanda", "--as", admin)).toContain("9.000 de 15.000 (antes 7.500)");
+    await expect(run("progress", "1.7", "--value", "9000", "--evidence", "periodico.pdf")).rejects.toThrow("La evidencia debe ser un enlace web completo");
+    await expect(run("progress", "1.7", "--value", "-3", "--evidence", url)).rejects.toThrow("--value debe ser un número");
+    await expect(run("progress", "1.2", "--value", "120", "--evidence", url)).rejects.toThrow("hasta 100 si la meta es un porcentaje");
+    await expect(run("progress", "2.1", "--value", "3", "--evidence", url)).rejects.toThrow("Esta actividad la mide Rinde");
+    await expect(run("progress", "9.9", "--value", "3", "--evidence", url)).rejects.toThrow("No existe esa actividad");
+    const history = (await world.runtime.app.repos.plan.progressHistory(2022, "1.7")).map((p) => [p.value, p.actor, p.note, new Date(p.atMs).toISOString().slice(0, 10)]);
     expect(history).toEqual([
       [7500, `official:${comunicaciones}`, null, "2022-07-15"],
       [9000, `official:${admin}`, "Segunda tanda", "2022-07-20"],
     ]);
-    const show = run("show", "1.7");
+    const show = await run("show", "1.7");
     expect(show).toContain("2022-07-15 7.500 https://www.pasto.gov.co/periodico.pdf");
   });
 
-  it("prints the status in Spanish, filtered by office or state, and as JSON", () => {
-    loadPlanFile(world.runtime, PASTO_PLAN);
-    const out = run("status", "--office", "transito");
+  it("prints the status in Spanish, filtered by office or state, and as JSON", async () => {
+    await loadPlanFile(world.runtime, PASTO_PLAN);
+    const out = await run("status", "--office", "transito");
     expect(out).toContain("Estrategia de Rendición de Cuentas 2022 – Alcaldía Municipal de Pasto — estado al viernes 15 de julio de 2022");
     expect(out).toContain("23 actividades: 0 cumplidas,");
     expect(out.split("\n").filter((l) => /^\d\.\d/.test(l)).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([["1.4", "sin empezar"], ["2.6", "sin empezar"]]);
-    const json = JSON.parse(run("status", "--state", "late", "--json")) as { activities: { id: string }[] };
+    const json = JSON.parse(await run("status", "--state", "late", "--json")) as { activities: { id: string }[] };
     // Ended by 15 Jul with nothing reported: 1.1 (4 Mar), 1.2 (22 Apr), 1.9 (its last period ends 30 Jun).
     expect(json.activities.map((a) => a.id)).toEqual(["1.1", "1.2", "1.9"]);
-    expect(() => run("status", "--year", "2031")).toThrow("No hay un plan cargado para ese año");
+    await expect(run("status", "--year", "2031")).rejects.toThrow("No hay un plan cargado para ese año");
   });
 
-  it("records a published answer report for an event with questions", () => {
-    loadPlanFile(world.runtime, PASTO_PLAN);
-    const future = addEvent(world.runtime, { kind: "public_hearing", date: "2022-08-12", officeKey: "opgi" });
-    const past = addEvent(world.runtime, { kind: "public_hearing", date: "2022-07-01", officeKey: "opgi" });
+  it("records a published answer report for an event with questions", async () => {
+    await loadPlanFile(world.runtime, PASTO_PLAN);
+    const future = await addEvent(world.runtime, { kind: "public_hearing", date: "2022-08-12", officeKey: "opgi" });
+    const past = await addEvent(world.runtime, { kind: "public_hearing", date: "2022-07-01", officeKey: "opgi" });
     const url = "https://www.pasto.gov.co/respuestas.pdf";
-    expect(() => run("publish-answers", String(future), "--url", url)).toThrow("todavía no se ha realizado");
-    expect(() => run("publish-answers", String(past), "--url", url)).toThrow("no hay informe de respuestas que publicar");
-    expect(() => run("publish-answers", String(past), "--url", url, "--as", official("official", "salud"))).toThrow("No tiene permiso");
+    await expect(run("publish-answers", String(future), "--url", url)).rejects.toThrow("todavía no se ha realizado");
+    await expect(run("publish-answers", String(past), "--url", url)).rejects.toThrow("no hay informe de respuestas que publicar");
+    await expect(run("publish-answers", String(past), "--url", url, "--as", await official("official", "salud"))).rejects.toThrow("No tiene permiso");
   });
 
-  it("writes the evaluation report as CSV for Excel (BOM, `;`, decimal comma) and as JSON", () => {
-    loadPlanFile(world.runtime, PASTO_PLAN);
-    run("progress", "1.7", "--value", "7500,5", "--evidence", "https://www.pasto.gov.co/p.pdf");
-    const csv = run("report", "--year", "2022", "--csv");
+  it("writes the evaluation report as CSV for Excel (BOM, `;`, decimal comma) and as JSON", async () => {
+    await loadPlanFile(world.runtime, PASTO_PLAN);
+    await run("progress", "1.7", "--value", "7500,5", "--evidence", "https://www.pasto.gov.co/p.pdf");
+    const csv = await run("report", "--year", "2022", "--csv");
     expect(csv.startsWith("\uFEFFcomponent;subcomponent;id;activity;")).toBe(true);
     expect(csv).toContain(';1.7;"Elaborar y distribuir el periódico institucional ""Pasto así avanzamos en la Gran Capital"" con');
     expect(csv).toContain(";15000;count;7500,5;7500,5;al día;;2022-07-01;2022-12-01;Oficina de Comunicación Social;reporte de la dependencia;2022-07-15 7.500,5 https://www.pasto.gov.co/p.pdf");
-    const comma = run("report", "--year", "2022", "--csv", "--separator", ",");
+    const comma = await run("report", "--year", "2022", "--csv", "--separator", ",");
     expect(comma).toContain(",15000,count,7500.5,7500.5,");
-    const json = JSON.parse(run("report", "--year", "2022", "--json")) as { totals: { activities: number } };
+    const json = JSON.parse(await run("report", "--year", "2022", "--json")) as { totals: { activities: number } };
     expect(json.totals.activities).toBe(23);
-    expect(run("report", "--year", "2022")).toContain("Evaluación de la estrategia de rendición de cuentas 2022");
+    expect(await run("report", "--year", "2022")).toContain("Evaluación de la estrategia de rendición de cuentas 2022");
   });
 });

@@ -16,11 +16,11 @@ describe("plan reminders", () => {
   let h: Harness;
   beforeEach(async () => {
     h = await createHarness({ profile: "pasto", startMs: bogota("2022-11-28", "10:00") });
-    addOfficial(h, "func-salud", "official", "salud");
-    addOfficial(h, "func-edu", "official", "educacion");
-    loadPlanFile(h.runtime, PASTO_PLAN);
+    await addOfficial(h, "func-salud", "official", "salud");
+    await addOfficial(h, "func-edu", "official", "educacion");
+    await loadPlanFile(h.runtime, PASTO_PLAN);
     // Educación held its hearing (2.4); Salud did not (2.5). Both end on Tuesday 20 Dec 2022.
-    addEvent(h.runtime, { kind: "public_hearing", date: "2022-10-10", officeKey: "educacion" });
+    await addEvent(h.runtime, { kind: "public_hearing", date: "2022-10-10", officeKey: "educacion" });
   });
   afterEach(async () => {
     await h.close();
@@ -45,13 +45,13 @@ describe("plan reminders", () => {
     expect(textsTo(h, "func-salud", REMINDER)).toEqual([]);
     expect(outboxKeys(h, "plan:remind:2022:2.5:")).toEqual(["plan:remind:2022:2.5:2022-12-20:salud:official-1"]);
     // Loading the same plan again plans nothing new.
-    loadPlanFile(h.runtime, PASTO_PLAN);
+    await loadPlanFile(h.runtime, PASTO_PLAN);
     await runAt(h, "2022-12-13");
     expect(outboxKeys(h, "plan:remind:2022:2.5:")).toHaveLength(1);
   });
 
   it("sends no reminder for a goal met before the reminder day", async () => {
-    addEvent(h.runtime, { kind: "public_hearing", date: "2022-12-01", officeKey: "salud" });
+    await addEvent(h.runtime, { kind: "public_hearing", date: "2022-12-01", officeKey: "salud" });
     await runAt(h, "2022-12-05", "08:00");
     expect(textsTo(h, "func-salud", "la actividad 2.5 «")).toEqual([]);
     expect(textsTo(h, "func-salud", "la actividad 1.5 «")).toHaveLength(1);
@@ -71,9 +71,9 @@ describe("a plan loaded late", () => {
   it("reminds at once of activities whose reminder day passed, and never of those already ended", async () => {
     const h = await createHarness({ profile: "pasto", startMs: bogota("2022-12-12", "10:00") });
     try {
-      addOfficial(h, "func-salud", "official", "salud");
-      addOfficial(h, "func-com", "official", "comunicaciones");
-      loadPlanFile(h.runtime, PASTO_PLAN);
+      await addOfficial(h, "func-salud", "official", "salud");
+      await addOfficial(h, "func-com", "official", "comunicaciones");
+      await loadPlanFile(h.runtime, PASTO_PLAN);
       await runAt(h, "2022-12-12", "10:00");
       expect(textsTo(h, "func-salud", "la actividad 2.5 «")).toEqual([expect.stringContaining("Quedan 6 día(s) hábil(es).")]);
       // 1.7 (the newspaper) ended on 1 Dec: no reminder; 1.8 (social media) ends Saturday 31 Dec:
@@ -98,9 +98,9 @@ describe("the plan leader's monthly digest", () => {
 
   it("goes to the leader office on the first business day of each month, once", async () => {
     h = await createHarness({ profile: "pasto", startMs: bogota("2022-01-25", "10:00") });
-    addOfficial(h, "lider", "head", "opgi");
-    addOfficial(h, "func-salud", "official", "salud");
-    loadPlanFile(h.runtime, PASTO_PLAN);
+    await addOfficial(h, "lider", "head", "opgi");
+    await addOfficial(h, "func-salud", "official", "salud");
+    await loadPlanFile(h.runtime, PASTO_PLAN);
     await runAt(h, "2022-02-01", "08:59");
     expect(textsTo(h, "lider", DIGEST)).toEqual([]);
     await runAt(h, "2022-02-01", "09:00");

@@ -28,14 +28,14 @@ export interface PlanWorld {
   clock: ReturnType<typeof createManualClock>;
   runtime: Runtime;
   at(date: string, time?: string): number;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A runtime (no bot, so no background jobs) on a fresh database with the given profile. */
-export function createPlanWorld(profile: string, start: string): PlanWorld {
+export async function createPlanWorld(profile: string, start: string): Promise<PlanWorld> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-plan-"));
   const clock = createManualClock(bogota(start, "10:00"));
-  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: profile }), clock });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: profile }), clock });
   return {
     dir,
     clock,
@@ -44,16 +44,16 @@ export function createPlanWorld(profile: string, start: string): PlanWorld {
       clock.setMs(bogota(date, time));
       return clock.nowMs();
     },
-    close() {
-      runtime.close();
+    async close() {
+      await runtime.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export function loadPlanFile(runtime: Runtime, file: string, actor: Actor = CLI) {
+export async function loadPlanFile(runtime: Runtime, file: string, actor: Actor = CLI) {
   const { plan, sha256 } = readPlanFile(file, planContextOf(runtime.app, runtime.surveys.keys()));
-  const outcome = storePlan(runtime.app, actor, { plan, sha256, sourceFile: file });
+  const outcome = await storePlan(runtime.app, actor, { plan, sha256, sourceFile: file });
   if (!outcome.ok) throw new Error(outcome.error);
   return outcome;
 }
@@ -61,13 +61,13 @@ export function loadPlanFile(runtime: Runtime, file: string, actor: Actor = CLI)
 type Kind = "public_hearing" | "territorial_dialogue" | "thematic_dialogue" | "mayor_live";
 
 /** An event of two hours starting at 09:00 Bogotá on `date`. */
-export function addEvent(runtime: Runtime, input: { kind: Kind; date: string; title?: string; officeKey?: string; districts?: string[]; topics?: string[]; status?: "scheduled" | "held" | "cancelled" }): number {
+export async function addEvent(runtime: Runtime, input: { kind: Kind; date: string; title?: string; officeKey?: string; districts?: string[]; topics?: string[]; status?: "scheduled" | "held" | "cancelled" }): Promise<number> {
   const startsAtMs = bogota(input.date, "09:00");
-  return runtime.app.repos.events.insert(
+  return (await runtime.app.repos.events.insert(
     { kind: input.kind, title: input.title ?? `${input.kind} ${input.date}`, startsAtMs, endsAtMs: startsAtMs + 2 * HOUR_MS, officeKey: input.officeKey ?? null, status: input.status ?? "scheduled", createdBy: "cli", createdAtMs: startsAtMs - 30 * 24 * HOUR_MS, updatedAtMs: startsAtMs },
     input.districts ?? [],
     input.topics ?? [],
-  ).id;
+  )).id;
 }
 
 let referenceSeq = 0;
@@ -96,9 +96,9 @@ function addQuestion(runtime: Runtime, input: { citizenId: number; eventId: numb
     .run();
 }
 
-function addSurveyRun(runtime: Runtime, input: { surveyId: string; trigger: "event_ended" | "paper" | "question_answered"; eventId?: number; createdAtMs: number }): number {
+async function addSurveyRun(runtime: Runtime, input: { surveyId: string; trigger: "event_ended" | "paper" | "question_answered"; eventId?: number; createdAtMs: number }): Promise<number> {
   const definition = runtime.surveys.get(input.surveyId)!;
-  return runtime.app.repos.surveys.insertRun({
+  return (await runtime.app.repos.surveys.insertRun({
     surveyId: input.surveyId,
     surveyVersion: definition.version,
     definition: JSON.stringify(definition),
@@ -108,15 +108,15 @@ function addSurveyRun(runtime: Runtime, input: { surveyId: string; trigger: "eve
     expiresAtMs: input.createdAtMs + 5 * 24 * HOUR_MS,
     createdBy: "system",
     createdAtMs: input.createdAtMs,
-  }).id;
+  })).id;
 }
 
-function addResponses(runtime: Runtime, runId: number, input: { source: "chat" | "paper"; count: number; atMs: number; answers?: Record<string, string>; complete?: boolean }): void {
+async function addResponses(runtime: Runtime, runId: number, input: { source: "chat" | "paper"; count: number; atMs: number; answers?: Record<string, string>; complete?: boolean }): Promise<void> {
   const repo = runtime.app.repos.surveys;
   for (let i = 0; i < input.count; i++) {
-    const id = repo.createResponse({ runId, source: input.source, sourceRef: input.source === "paper" ? `seed:${runId}:${i}` : null, completedAtMs: input.source === "paper" ? input.atMs : null }, input.atMs);
-    for (const [key, value] of Object.entries(input.answers ?? {})) repo.addAnswer(id, key, value, input.atMs);
-    if (input.source === "chat" && input.complete !== false) repo.completeResponse(id, input.atMs);
+    const id = await repo.createResponse({ runId, source: input.source, sourceRef: input.source === "paper" ? `seed:${runId}:${i}` : null, completedAtMs: input.source === "paper" ? input.atMs : null }, input.atMs);
+    for (const [key, value] of Object.entries(input.answers ?? {})) await repo.addAnswer(id, key, value, input.atMs);
+    if (input.source === "chat" && input.complete !== false) await repo.completeResponse(id, input.atMs);
   }
 }
 
@@ -131,33 +131,34 @@ export interface SeededYear {
 }
 
 /** Seeds the year (the clock ends at 2022-12-31 10:00). */
-export function seedPastoYear(world: PlanWorld): SeededYear {
+export async function seedPastoYear(world: PlanWorld): Promise<SeededYear> {
   const { runtime } = world;
   const app = runtime.app;
   const db = runtime.db;
   const citizenIds = [1, 2, 3].map(() => db.insert(citizens).values({ consent: "granted", createdAtMs: bogota("2022-01-03") }).returning().get().id);
 
   // 2.1 — thematic dialogues. Topics stand for the groups reached: 10 about educación, 10 about salud.
-  const thematic = THEMATIC_DATES.map((date, i) => addEvent(runtime, { kind: "thematic_dialogue", date, topics: [i % 2 === 0 ? "educacion" : "salud"], status: i === 4 ? "held" : "scheduled" }));
-  addEvent(runtime, { kind: "thematic_dialogue", date: "2022-03-15" }); // before the window
-  addEvent(runtime, { kind: "thematic_dialogue", date: "2022-12-22" }); // after the end date
-  addEvent(runtime, { kind: "thematic_dialogue", date: "2022-06-10", status: "cancelled" });
+  const thematic: number[] = [];
+  for (const [i, date] of THEMATIC_DATES.entries()) thematic.push(await addEvent(runtime, { kind: "thematic_dialogue", date, topics: [i % 2 === 0 ? "educacion" : "salud"], status: i === 4 ? "held" : "scheduled" }));
+  await addEvent(runtime, { kind: "thematic_dialogue", date: "2022-03-15" }); // before the window
+  await addEvent(runtime, { kind: "thematic_dialogue", date: "2022-12-22" }); // after the end date
+  await addEvent(runtime, { kind: "thematic_dialogue", date: "2022-06-10", status: "cancelled" });
 
   // 2.2 — territorial dialogues: the 12 comunas (Mar–Jun), 15 of 17 corregimientos (Jul–Oct), comuna 1 twice, one with no district.
   const districts = app.profile.districts;
   const comunas = districts.filter((d) => d.kind === "comuna").map((d) => d.key);
   const corregimientos = districts.filter((d) => d.kind === "corregimiento" && !MISSING_CORREGIMIENTOS.includes(d.key)).map((d) => d.key);
-  comunas.forEach((key, i) => addEvent(runtime, { kind: "territorial_dialogue", date: `2022-0${3 + Math.floor(i / 3)}-${String(10 + i).padStart(2, "0")}`, districts: [key] }));
-  corregimientos.forEach((key, i) => addEvent(runtime, { kind: "territorial_dialogue", date: `2022-${String(7 + Math.floor(i / 4)).padStart(2, "0")}-${String(5 + i).padStart(2, "0")}`, districts: [key] }));
-  addEvent(runtime, { kind: "territorial_dialogue", date: "2022-06-28", districts: ["comuna-1"] });
-  addEvent(runtime, { kind: "territorial_dialogue", date: "2022-06-29" });
+  for (const [i, key] of comunas.entries()) await addEvent(runtime, { kind: "territorial_dialogue", date: `2022-0${3 + Math.floor(i / 3)}-${String(10 + i).padStart(2, "0")}`, districts: [key] });
+  for (const [i, key] of corregimientos.entries()) await addEvent(runtime, { kind: "territorial_dialogue", date: `2022-${String(7 + Math.floor(i / 4)).padStart(2, "0")}-${String(5 + i).padStart(2, "0")}`, districts: [key] });
+  await addEvent(runtime, { kind: "territorial_dialogue", date: "2022-06-28", districts: ["comuna-1"] });
+  await addEvent(runtime, { kind: "territorial_dialogue", date: "2022-06-29" });
 
   // 2.3–2.7 — hearings: OPGI twice, Educación, Bienestar Social; Tránsito after its end date; Salud none.
-  const hearingAug = addEvent(runtime, { kind: "public_hearing", date: "2022-08-12", officeKey: "opgi", topics: ["opgi"] });
-  const hearingNov = addEvent(runtime, { kind: "public_hearing", date: "2022-11-18", officeKey: "opgi", status: "held" });
-  addEvent(runtime, { kind: "public_hearing", date: "2022-10-10", officeKey: "educacion" });
-  addEvent(runtime, { kind: "public_hearing", date: "2022-11-03", officeKey: "bienestar_social" });
-  const hearingTransito = addEvent(runtime, { kind: "public_hearing", date: "2022-12-28", officeKey: "transito" });
+  const hearingAug = await addEvent(runtime, { kind: "public_hearing", date: "2022-08-12", officeKey: "opgi", topics: ["opgi"] });
+  const hearingNov = await addEvent(runtime, { kind: "public_hearing", date: "2022-11-18", officeKey: "opgi", status: "held" });
+  await addEvent(runtime, { kind: "public_hearing", date: "2022-10-10", officeKey: "educacion" });
+  await addEvent(runtime, { kind: "public_hearing", date: "2022-11-03", officeKey: "bienestar_social" });
+  const hearingTransito = await addEvent(runtime, { kind: "public_hearing", date: "2022-12-28", officeKey: "transito" });
   for (const citizenId of citizenIds) db.insert(eventRsvps).values({ eventId: hearingAug, citizenId, answer: "yes", createdAtMs: bogota("2022-08-01"), updatedAtMs: bogota("2022-08-01") }).run();
 
   // 3.2 / 3.3 — event questions: 10 in June (answered on time), 80 from August to October:
@@ -171,50 +172,50 @@ export function seedPastoYear(world: PlanWorld): SeededYear {
 
   // 3.1 — surveys: 30 chat responses (20 say 5, 10 say 4) and 5 unfinished after the August hearing;
   // 25 paper forms (all say 3) of the November hearing imported on 27 Dec; 10 answer surveys (not of an event).
-  const runA = addSurveyRun(runtime, { surveyId: "event_satisfaction", trigger: "event_ended", eventId: hearingAug, createdAtMs: bogota("2022-08-12", "13:00") });
-  addResponses(runtime, runA, { source: "chat", count: 20, atMs: bogota("2022-08-12", "18:00"), answers: { overall: "5" } });
-  addResponses(runtime, runA, { source: "chat", count: 10, atMs: bogota("2022-08-12", "18:00"), answers: { overall: "4" } });
-  addResponses(runtime, runA, { source: "chat", count: 5, atMs: bogota("2022-08-12", "18:00"), complete: false });
-  const runB = addSurveyRun(runtime, { surveyId: "event_satisfaction", trigger: "paper", eventId: hearingNov, createdAtMs: bogota("2022-12-27") });
-  addResponses(runtime, runB, { source: "paper", count: 25, atMs: bogota("2022-12-27"), answers: { overall: "3" } });
-  const runC = addSurveyRun(runtime, { surveyId: "answer_clarity", trigger: "question_answered", createdAtMs: bogota("2022-08-25") });
-  addResponses(runtime, runC, { source: "chat", count: 10, atMs: bogota("2022-08-25", "12:00"), answers: {} });
+  const runA = await addSurveyRun(runtime, { surveyId: "event_satisfaction", trigger: "event_ended", eventId: hearingAug, createdAtMs: bogota("2022-08-12", "13:00") });
+  await addResponses(runtime, runA, { source: "chat", count: 20, atMs: bogota("2022-08-12", "18:00"), answers: { overall: "5" } });
+  await addResponses(runtime, runA, { source: "chat", count: 10, atMs: bogota("2022-08-12", "18:00"), answers: { overall: "4" } });
+  await addResponses(runtime, runA, { source: "chat", count: 5, atMs: bogota("2022-08-12", "18:00"), complete: false });
+  const runB = await addSurveyRun(runtime, { surveyId: "event_satisfaction", trigger: "paper", eventId: hearingNov, createdAtMs: bogota("2022-12-27") });
+  await addResponses(runtime, runB, { source: "paper", count: 25, atMs: bogota("2022-12-27"), answers: { overall: "3" } });
+  const runC = await addSurveyRun(runtime, { surveyId: "answer_clarity", trigger: "question_answered", createdAtMs: bogota("2022-08-25") });
+  await addResponses(runtime, runC, { source: "chat", count: 10, atMs: bogota("2022-08-25", "12:00"), answers: {} });
 
   // Commitments: C1 done on time, C2 in progress and past due, C3 pending, C4 cancelled.
   world.at("2022-03-01");
-  const commitment = (officeKey: string, dueDate: string, text: string) => {
-    const r = recordCommitment(app, CLI, { officeKey, dueDate, text });
+  const commitment = async (officeKey: string, dueDate: string, text: string) => {
+    const r = await recordCommitment(app, CLI, { officeKey, dueDate, text });
     if (!r.ok) throw new Error(r.error);
     return r.commitment.number;
   };
-  const c1 = commitment("educacion", "2022-06-30", "Dotar la biblioteca de la IEM");
+  const c1 = await commitment("educacion", "2022-06-30", "Dotar la biblioteca de la IEM");
   world.at("2022-04-01");
-  const c2 = commitment("salud", "2022-08-31", "Abrir el puesto de salud de Genoy");
+  const c2 = await commitment("salud", "2022-08-31", "Abrir el puesto de salud de Genoy");
   world.at("2022-05-02");
-  const c3 = commitment("infraestructura", "2022-12-15", "Pavimentar la vía a Catambuco");
+  const c3 = await commitment("infraestructura", "2022-12-15", "Pavimentar la vía a Catambuco");
   world.at("2022-06-01");
-  const c4 = commitment("gobierno", "2022-09-30", "Instalar cámaras en la comuna 4");
+  const c4 = await commitment("gobierno", "2022-09-30", "Instalar cámaras en la comuna 4");
   world.at("2022-05-10");
-  postProgress(app, CLI, c1, { percent: 50, note: "Libros comprados" });
+  await postProgress(app, CLI, c1, { percent: 50, note: "Libros comprados" });
   world.at("2022-06-15");
-  cancelCommitment(app, CLI, c4, "Lo asumió la Policía");
+  await cancelCommitment(app, CLI, c4, "Lo asumió la Policía");
   world.at("2022-06-20");
-  postProgress(app, CLI, c1, { percent: 100, note: "Entregada" });
+  await postProgress(app, CLI, c1, { percent: 100, note: "Entregada" });
   world.at("2022-07-05");
-  postProgress(app, CLI, c2, { percent: 30, note: "Obra iniciada" });
+  await postProgress(app, CLI, c2, { percent: 30, note: "Obra iniciada" });
 
   // 3.4 — answer reports: June, August (published twice: counted once) and October events.
   for (const [date, eventId] of [["2022-07-05", thematic[4]!], ["2022-09-10", thematic[7]!], ["2022-09-20", thematic[7]!], ["2022-11-05", thematic[12]!]] as const) {
     world.at(date);
-    const r = publishAnswerReport(app, CLI, eventId, `https://www.pasto.gov.co/respuestas/${eventId}-${date}.pdf`);
+    const r = await publishAnswerReport(app, CLI, eventId, `https://www.pasto.gov.co/respuestas/${eventId}-${date}.pdf`);
     if (!r.ok) throw new Error(r.error);
   }
 
   // 1.7 — the newspaper: 7.500 copies by 1 Aug, 15.000 by 30 Nov (manual, with evidence).
   world.at("2022-08-01");
-  recordPlanProgress(app, CLI, { year: 2022, activityId: "1.7", value: 7500, evidenceUrl: "https://www.pasto.gov.co/periodico/julio.pdf" });
+  await recordPlanProgress(app, CLI, { year: 2022, activityId: "1.7", value: 7500, evidenceUrl: "https://www.pasto.gov.co/periodico/julio.pdf" });
   world.at("2022-11-30");
-  recordPlanProgress(app, CLI, { year: 2022, activityId: "1.7", value: 15000, evidenceUrl: "https://www.pasto.gov.co/periodico/noviembre.pdf" });
+  await recordPlanProgress(app, CLI, { year: 2022, activityId: "1.7", value: 15000, evidenceUrl: "https://www.pasto.gov.co/periodico/noviembre.pdf" });
 
   world.at("2022-12-31");
   return { events: { thematic, hearingAug, hearingNov, hearingTransito }, commitmentNumbers: [c1, c2, c3, c4] };

@@ -11,9 +11,9 @@ import { ConfigError } from "../../src/config/errors.ts";
 import { planReport, planStatus, publicPlanReport, type ActivityStatus } from "../../src/services/plan/index.ts";
 import { BUCARAMANGA_PLAN, bogota, createPlanWorld, loadPlanFile, MISSING_CORREGIMIENTOS, PASTO_PLAN, seedPastoYear, type PlanWorld } from "./plan-helpers.ts";
 
-function activity(world: PlanWorld, id: string, date?: string, time = "12:00"): ActivityStatus {
+async function activity(world: PlanWorld, id: string, date?: string, time = "12:00"): Promise<ActivityStatus> {
   const nowMs = date ? bogota(date, time) : world.clock.nowMs();
-  const outcome = planStatus(world.runtime.app, 2022, nowMs);
+  const outcome = await planStatus(world.runtime.app, 2022, nowMs);
   if (!outcome.ok) throw new Error(outcome.error);
   return outcome.status.activities.find((a) => a.id === id)!;
 }
@@ -22,9 +22,9 @@ describe("the shipped plans", () => {
   let world: PlanWorld | undefined;
   afterEach(() => world?.close());
 
-  it("loads Pasto 2022: 23 activities in three components, mapped to the profile's offices", () => {
-    world = createPlanWorld("pasto", "2022-01-03");
-    const outcome = loadPlanFile(world.runtime, PASTO_PLAN);
+  it("loads Pasto 2022: 23 activities in three components, mapped to the profile's offices", async () => {
+    world = await createPlanWorld("pasto", "2022-01-03");
+    const outcome = await loadPlanFile(world.runtime, PASTO_PLAN);
     expect(outcome.activities).toBe(23);
     expect(outcome.plan.components.map((c) => [c.kind, c.activities.length])).toEqual([["information", 11], ["dialogue", 8], ["responsibility", 4]]);
     const territorial = outcome.plan.components[1]!.activities[1]!;
@@ -32,32 +32,32 @@ describe("the shipped plans", () => {
     expect(outcome.plan.components[0]!.activities[5]!.offices).toEqual(["bienestar_social", "juventud", "mosig", "gobierno"]);
   });
 
-  it("loads Bucaramanga 2019 with its four subcomponents, including the evaluation", () => {
-    world = createPlanWorld("bucaramanga", "2019-01-02");
-    const outcome = loadPlanFile(world.runtime, BUCARAMANGA_PLAN);
+  it("loads Bucaramanga 2019 with its four subcomponents, including the evaluation", async () => {
+    world = await createPlanWorld("bucaramanga", "2019-01-02");
+    const outcome = await loadPlanFile(world.runtime, BUCARAMANGA_PLAN);
     expect(outcome.activities).toBe(21);
     expect(outcome.plan.components.map((c) => c.kind)).toEqual(["information", "dialogue", "responsibility", "evaluation"]);
-    expect(loadPlanFile(world.runtime, BUCARAMANGA_PLAN).replaced).toBe(true);
+    expect((await loadPlanFile(world.runtime, BUCARAMANGA_PLAN)).replaced).toBe(true);
   });
 
-  it("refuses a plan for another profile", () => {
-    world = createPlanWorld("bucaramanga", "2022-01-03");
-    expect(() => loadPlanFile(world!.runtime, PASTO_PLAN)).toThrow(/pasto-2022\.yaml › profile: the plan is for 'pasto' but the running profile is 'bucaramanga'/);
+  it("refuses a plan for another profile", async () => {
+    world = await createPlanWorld("bucaramanga", "2022-01-03");
+    await expect(loadPlanFile(world!.runtime, PASTO_PLAN)).rejects.toThrow(/pasto-2022\.yaml › profile: the plan is for 'pasto' but the running profile is 'bucaramanga'/);
   });
 });
 
 describe("a malformed plan file", () => {
   let world: PlanWorld;
-  beforeAll(() => {
-    world = createPlanWorld("pasto", "2022-01-03");
+  beforeAll(async () => {
+    world = await createPlanWorld("pasto", "2022-01-03");
   });
-  afterAll(() => world.close());
+  afterAll(async () => await world.close());
 
-  function problemsOf(yaml: string): string[] {
+  async function problemsOf(yaml: string): Promise<string[]> {
     const file = join(world.dir, "bad.yaml");
     writeFileSync(file, yaml);
     try {
-      loadPlanFile(world.runtime, file);
+      await loadPlanFile(world.runtime, file);
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       return (error as Error).message.split("\n").slice(1).map((l) => l.trim().replace(`${file} › `, ""));
@@ -81,8 +81,8 @@ components:
         periods: [{ start: 2022-03-01, end: 2022-06-30 }]
 ${extra}`;
 
-  it("names the file, the path and the problem for each mistake, all at once", () => {
-    const problems = problemsOf(`${activity(`        offices: [hacienda_x]
+  it("names the file, the path and the problem for each mistake, all at once", async () => {
+    const problems = await problemsOf(`${activity(`        offices: [hacienda_x]
         indicator: { type: events, kinds: [public_hearing], ofices: [opgi] }`)}
       - id: "1"
         activity: Medir respuestas a tiempo
@@ -98,8 +98,8 @@ ${extra}`;
     ]);
   });
 
-  it("checks references against the profile once the shape is right", () => {
-    const problems = problemsOf(`${activity(`        offices: [hacienda_x]
+  it("checks references against the profile once the shape is right", async () => {
+    const problems = await problemsOf(`${activity(`        offices: [hacienda_x]
         indicator: { type: events, kinds: [territorial_dialogue], distinctDistricts: { comuna: 14 } }`)}
       - id: "1"
         activity: Medir respuestas a tiempo
@@ -127,27 +127,31 @@ ${extra}`;
     ]);
   });
 
-  it("says when the file is not YAML", () => {
+  it("says when the file is not YAML", async () => {
     const file = join(world.dir, "broken.yaml");
     writeFileSync(file, "profile: pasto\n  year: [2022\n");
-    expect(() => loadPlanFile(world.runtime, file)).toThrow(new RegExp(`${file}: not valid YAML`));
+    await expect(loadPlanFile(world.runtime, file)).rejects.toThrow(new RegExp(`${file}: not valid YAML`));
   });
 });
 
 describe("Pasto 2022 measured against a seeded year", () => {
   let world: PlanWorld;
-  beforeAll(() => {
-    world = createPlanWorld("pasto", "2022-01-03");
-    loadPlanFile(world.runtime, PASTO_PLAN);
-    seedPastoYear(world);
+  beforeAll(async () => {
+    world = await createPlanWorld("pasto", "2022-01-03");
+    await loadPlanFile(world.runtime, PASTO_PLAN);
+    await seedPastoYear(world);
   });
-  afterAll(() => world.close());
+  afterAll(async () => await world.close());
 
-  it("counts every measured indicator as counted by hand (on 31 Dec 2022)", () => {
-    const figures = Object.fromEntries(["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "3.1", "3.2", "3.3", "3.4", "1.7", "1.1"].map((id) => {
-      const a = activity(world, id);
-      return [id, { value: a.value, byEnd: a.valueByEnd, state: a.state, onTime: a.onTime }];
-    }));
+  it("counts every measured indicator as counted by hand (on 31 Dec 2022)", async () => {
+    const figures = Object.fromEntries(
+      await Promise.all(
+        ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "3.1", "3.2", "3.3", "3.4", "1.7", "1.1"].map(async (id) => {
+          const a = await activity(world, id);
+          return [id, { value: a.value, byEnd: a.valueByEnd, state: a.state, onTime: a.onTime }] as const;
+        }),
+      ),
+    );
     expect(figures).toEqual({
       // 20 thematic dialogues in the window, plus the one of 22 Dec (after the end date); not March's nor the cancelled one.
       "2.1": { value: 21, byEnd: 20, state: "done", onTime: true },
@@ -170,39 +174,39 @@ describe("Pasto 2022 measured against a seeded year", () => {
       "1.7": { value: 15000, byEnd: 15000, state: "done", onTime: true },
       "1.1": { value: null, byEnd: null, state: "late", onTime: null },
     });
-    const territorial = activity(world, "2.2");
+    const territorial = await activity(world, "2.2");
     expect(territorial.districts).toEqual([
       { kind: "comuna", required: 12, reachedByEnd: 12, reachedNow: 12, missing: [] },
       { kind: "corregimiento", required: 17, reachedByEnd: 15, reachedNow: 15, missing: MISSING_CORREGIMIENTOS },
     ]);
-    expect(activity(world, "1.7").evidence.map((e) => (e.kind === "progress" ? [e.date, e.value, e.url] : e.kind))).toEqual([
+    expect((await activity(world, "1.7")).evidence.map((e) => (e.kind === "progress" ? [e.date, e.value, e.url] : e.kind))).toEqual([
       ["2022-08-01", 7500, "https://www.pasto.gov.co/periodico/julio.pdf"],
       ["2022-11-30", 15000, "https://www.pasto.gov.co/periodico/noviembre.pdf"],
     ]);
-    const status = planStatus(world.runtime.app, 2022);
+    const status = await planStatus(world.runtime.app, 2022);
     expect(status.ok && status.status.byState).toEqual({ on_track: 0, at_risk: 1, done: 8, late: 14 });
   });
 
-  it("follows the clock: not started, on track, at risk, done; late after the end date, done late", () => {
-    const thematic = (date: string) => {
-      const a = activity(world, "2.1", date);
+  it("follows the clock: not started, on track, at risk, done; late after the end date, done late", async () => {
+    const thematic = async (date: string) => {
+      const a = await activity(world, "2.1", date);
       return { state: a.state, started: a.started, value: a.value, expected: a.expected };
     };
-    expect(thematic("2022-03-31")).toEqual({ state: "on_track", started: false, value: 0, expected: 0 });
+    expect(await thematic("2022-03-31")).toEqual({ state: "on_track", started: false, value: 0, expected: 0 });
     // 15 Jul: 6 held; 103 of 261 days elapsed → 20 × 103/261 = 7.9 expected, slack 2: on track.
-    expect(thematic("2022-07-15")).toEqual({ state: "on_track", started: true, value: 6, expected: 7.9 });
+    expect(await thematic("2022-07-15")).toEqual({ state: "on_track", started: true, value: 6, expected: 7.9 });
     // 31 Aug: 9 held; 150 of 261 days → 11.5 expected; 9 < 11.5 − 2: at risk.
-    expect(thematic("2022-08-31")).toEqual({ state: "at_risk", started: true, value: 9, expected: 11.5 });
-    expect(thematic("2022-11-25")).toMatchObject({ state: "done", value: 20 });
+    expect(await thematic("2022-08-31")).toEqual({ state: "at_risk", started: true, value: 9, expected: 11.5 });
+    expect(await thematic("2022-11-25")).toMatchObject({ state: "done", value: 20 });
     // Salud's hearing never happened: at risk in the last 15 days, late after 20 Dec.
-    expect(activity(world, "2.5", "2022-11-30").state).toBe("on_track");
-    expect(activity(world, "2.5", "2022-12-10").state).toBe("at_risk");
-    expect(activity(world, "2.5", "2022-12-21").state).toBe("late");
-    expect(activity(world, "2.6", "2022-12-21")).toMatchObject({ state: "late", onTime: null });
-    expect(activity(world, "2.6", "2022-12-29")).toMatchObject({ state: "done", onTime: false });
+    expect((await activity(world, "2.5", "2022-11-30")).state).toBe("on_track");
+    expect((await activity(world, "2.5", "2022-12-10")).state).toBe("at_risk");
+    expect((await activity(world, "2.5", "2022-12-21")).state).toBe("late");
+    expect(await activity(world, "2.6", "2022-12-21")).toMatchObject({ state: "late", onTime: null });
+    expect(await activity(world, "2.6", "2022-12-29")).toMatchObject({ state: "done", onTime: false });
   });
 
-  it("measures the other indicators of a plan (shares, commitments, all questions, survey filters)", () => {
+  it("measures the other indicators of a plan (shares, commitments, all questions, survey filters)", async () => {
     const file = join(world.dir, "pasto-2022-extra.yaml");
     const item = (id: string, goal: string, period: [string, string], indicator: string) => `      - id: "${id}"
         activity: Actividad ${id}
@@ -224,11 +228,18 @@ components:
     activities:
 ${item("A", "{ text: 90 %, value: 90, unit: percent }", ["2022-01-01", "2022-12-31"], "{ type: answered_on_time }")}${item("B", "{ text: 2, value: 2 }", ["2022-01-01", "2022-12-31"], "{ type: commitments_reported }")}${item("C", "{ text: 100 %, value: 100, unit: percent }", ["2022-01-01", "2022-06-30"], "{ type: commitments_reported, measure: share }")}${item("D", "{ text: 10, value: 10 }", ["2022-06-01", "2022-06-30"], "{ type: questions_answered, scope: all }")}${item("E", "{ text: 1, value: 1 }", ["2022-01-01", "2022-12-31"], "{ type: event_questions, offices: [salud] }")}${item("F", "{ text: 10, value: 10 }", ["2022-08-01", "2022-08-31"], "{ type: survey_responses, surveys: [answer_clarity] }")}${item("G", "{ text: 100, value: 100 }", ["2022-08-01", "2022-12-31"], "{ type: survey_responses }")}${item("H", "{ text: 4, value: 4 }", ["2022-01-01", "2022-12-31"], "{ type: events, kinds: [mayor_live] }")}`,
     );
-    loadPlanFile(world.runtime, file);
+    await loadPlanFile(world.runtime, file);
     try {
-      const got = Object.fromEntries(["A", "B", "C", "D", "E", "F", "G", "H"].map((id) => [id, [activity(world, id).valueByEnd, activity(world, id).state]]));
+      const got = Object.fromEntries(
+        await Promise.all(
+          ["A", "B", "C", "D", "E", "F", "G", "H"].map(async (id) => {
+            const a = await activity(world, id);
+            return [id, [a.valueByEnd, a.state]] as const;
+          }),
+        ),
+      );
       // Counted after the end date too, for work done late: 80 answers since 1 June.
-      expect(activity(world, "D").value).toBe(80);
+      expect((await activity(world, "D")).value).toBe(80);
       expect(got).toEqual({
         // 70 of the 90 event questions answered by their due date (10 late, 10 never answered).
         A: [77.8, "at_risk"],
@@ -245,12 +256,12 @@ ${item("A", "{ text: 90 %, value: 90, unit: percent }", ["2022-01-01", "2022-12-
         H: [0, "at_risk"],
       });
     } finally {
-      loadPlanFile(world.runtime, PASTO_PLAN);
+      await loadPlanFile(world.runtime, PASTO_PLAN);
     }
   });
 
-  it("builds the evaluation report with the year's figures", () => {
-    const outcome = planReport(world.runtime.app, 2022);
+  it("builds the evaluation report with the year's figures", async () => {
+    const outcome = await planReport(world.runtime.app, 2022);
     if (!outcome.ok) throw new Error(outcome.error);
     const r = outcome.report;
     expect(r.totals).toEqual({ activities: 23, byState: { on_track: 0, at_risk: 1, done: 8, late: 14 }, doneOnTime: 7, doneLate: 1 });

@@ -24,13 +24,13 @@ describe("links from the chat to the public pages", () => {
     expect(info).toContain("https://rinde.example.gov.co/\n");
     expect(info).toMatch(/Escriba MENÚ/);
     const app = h.runtime.app;
-    const event = makeEvent(h);
+    const event = await makeEvent(h);
     expect(eventCard(app, event, "es")).toContain(`https://rinde.example.gov.co/eventos/${event.id}`);
     expect(eventCard(app, event, "en")).toContain(`https://rinde.example.gov.co/eventos/${event.id}?lang=en`);
-    const c = recordCommitment(app, { kind: "cli" }, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Arreglar el puente peatonal" });
+    const c = await recordCommitment(app, { kind: "cli" }, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Arreglar el puente peatonal" });
     if (!c.ok) throw new Error(c.error);
-    app.repos.commitments.follow(c.commitment.id, app.repos.citizens.findContext("memory", "573001112233")!.citizenId, h.clock.nowMs());
-    postProgress(app, { kind: "cli" }, c.commitment.number, { percent: 50, note: "Mitad de la obra" });
+    await app.repos.commitments.follow(c.commitment.id, (await app.repos.citizens.findContext("memory", "573001112233"))!.citizenId, h.clock.nowMs());
+    await postProgress(app, { kind: "cli" }, c.commitment.number, { percent: 50, note: "Mitad de la obra" });
     const payloads = h.runtime.db.$client.prepare("select payload from outbox where payload like '%Mitad de la obra%'").all() as { payload: string }[];
     expect(payloads.length).toBeGreaterThan(0);
     expect(payloads[0]!.payload).toContain(`https://rinde.example.gov.co/compromisos/${c.commitment.number}`);
@@ -41,6 +41,6 @@ describe("links from the chat to the public pages", () => {
     const info = await infoText(h);
     expect(info).not.toMatch(/https?:\/\/[^\s]*rinde/);
     expect(info).not.toContain("{{");
-    expect(eventCard(h.runtime.app, makeEvent(h), "es")).not.toContain("/eventos/");
+    expect(eventCard(h.runtime.app, await makeEvent(h), "es")).not.toContain("/eventos/");
   });
 });

@@ -35,19 +35,19 @@ describe("question lifecycle", () => {
     expect(second).toBe("RC-2026-000002");
     // Filed Monday 2 March 2026 at 10:00 → counting starts Tuesday 3; the 15th business day would be
     // Monday 23 March, but San José (19 March) is moved to that Monday → due Tuesday 24 March.
-    const q = h.runtime.app.repos.questions.byReference(first)!;
+    const q = (await h.runtime.app.repos.questions.byReference(first))!;
     expect(q.dueDate).toBe("2026-03-24");
-    expect(h.runtime.app.repos.questions.history(q.id).map((e) => e.kind)).toEqual(["filed"]);
+    expect((await h.runtime.app.repos.questions.history(q.id)).map((e) => e.kind)).toEqual(["filed"]);
 
-    const result = answerQuestion(h.runtime.app, { kind: "cli" }, first, "Programamos la reparación para el 10 de marzo.");
+    const result = await answerQuestion(h.runtime.app, { kind: "cli" }, first, "Programamos la reparación para el 10 de marzo.");
     expect(result.ok).toBe(true);
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain("RC-2026-000001");
     expect(h.last(ANA)).toContain("Programamos la reparación");
-    expect(h.runtime.app.repos.questions.byReference(first)?.status).toBe("answered");
+    expect((await h.runtime.app.repos.questions.byReference(first))?.status).toBe("answered");
     // Answering twice is refused and sends nothing new.
     const sentBefore = h.channel.sent.length;
-    expect(answerQuestion(h.runtime.app, { kind: "cli" }, first, "otra")).toEqual({ ok: false, error: "already_closed" });
+    expect(await answerQuestion(h.runtime.app, { kind: "cli" }, first, "otra")).toEqual({ ok: false, error: "already_closed" });
     await h.bot.dispatcher.tick();
     expect(h.channel.sent.length).toBe(sentBefore);
   });
@@ -66,7 +66,7 @@ describe("question lifecycle", () => {
     await h.say(ANA, String(hacienda + 1));
     const receipt = await h.say(ANA, "2"); // information: 10 business days
     expect(receipt.at(-1)?.text).toMatch(/RC-2026-\d{6}/);
-    const q = h.runtime.app.repos.questions.list()[0]!;
+    const q = (await h.runtime.app.repos.questions.list())[0]!;
     expect(q.officeKey).toBe("hacienda");
     expect(q.requestType).toBe("information");
     expect(q.termBusinessDays).toBe(10);
@@ -94,18 +94,18 @@ describe("question lifecycle", () => {
 
   it("reassigns with a reason, keeps the due date and history, and tells the citizen", async () => {
     const ref = await fileQuestion(h, ANA);
-    const before = h.runtime.app.repos.questions.byReference(ref)!;
-    const outsider = h.runtime.app.repos.officials.add({ name: "Otro", officeKey: "salud", role: "official" }, h.clock.nowMs());
-    expect(reassignQuestion(h.runtime.app, official(outsider.id, "salud"), ref, "ambiente", "tema ambiental")).toEqual({ ok: false, error: "not_allowed" });
-    expect(reassignQuestion(h.runtime.app, { kind: "cli" }, ref, "ambiente", " ")).toEqual({ ok: false, error: "reason_required" });
-    expect(reassignQuestion(h.runtime.app, { kind: "cli" }, ref, "no_existe", "x")).toEqual({ ok: false, error: "unknown_office" });
+    const before = (await h.runtime.app.repos.questions.byReference(ref))!;
+    const outsider = await h.runtime.app.repos.officials.add({ name: "Otro", officeKey: "salud", role: "official" }, h.clock.nowMs());
+    expect(await reassignQuestion(h.runtime.app, official(outsider.id, "salud"), ref, "ambiente", "tema ambiental")).toEqual({ ok: false, error: "not_allowed" });
+    expect(await reassignQuestion(h.runtime.app, { kind: "cli" }, ref, "ambiente", " ")).toEqual({ ok: false, error: "reason_required" });
+    expect(await reassignQuestion(h.runtime.app, { kind: "cli" }, ref, "no_existe", "x")).toEqual({ ok: false, error: "unknown_office" });
     h.clock.advanceMs(3 * 86_400_000);
-    const moved = reassignQuestion(h.runtime.app, { kind: "cli" }, ref, "ambiente", "Es un tema de la quebrada");
+    const moved = await reassignQuestion(h.runtime.app, { kind: "cli" }, ref, "ambiente", "Es un tema de la quebrada");
     expect(moved.ok).toBe(true);
-    const after = h.runtime.app.repos.questions.byReference(ref)!;
+    const after = (await h.runtime.app.repos.questions.byReference(ref))!;
     expect(after.officeKey).toBe("ambiente");
     expect(after.dueDate).toBe(before.dueDate);
-    const history = h.runtime.app.repos.questions.history(after.id);
+    const history = await h.runtime.app.repos.questions.history(after.id);
     expect(history.map((e) => e.kind)).toEqual(["filed", "reassigned"]);
     expect(JSON.parse(history[1]!.data)).toMatchObject({ from: before.officeKey, to: "ambiente", reason: "Es un tema de la quebrada" });
     await h.bot.dispatcher.tick();
@@ -114,39 +114,39 @@ describe("question lifecycle", () => {
 
   it("asks the citizen for more information, pauses, and restarts the term in full when they answer", async () => {
     const ref = await fileQuestion(h, ANA);
-    expect(requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿En qué dirección exacta está el hueco?").ok).toBe(true);
+    expect((await requestInfo(h.runtime.app, { kind: "cli" }, ref, "¿En qué dirección exacta está el hueco?")).ok).toBe(true);
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain("¿En qué dirección exacta está el hueco?");
-    expect(h.runtime.app.repos.questions.byReference(ref)?.status).toBe("info_requested");
+    expect((await h.runtime.app.repos.questions.byReference(ref))?.status).toBe("info_requested");
     h.clock.advanceMs(7 * 86_400_000); // Monday 9 March
     await h.say(ANA, "menu");
     const prompt = await h.say(ANA, "enviar información que me pidieron");
     expect(prompt.at(-1)?.text).toContain("¿En qué dirección exacta está el hueco?");
     const done = await h.say(ANA, "Calle 12 con carrera 8, frente a la tienda");
     expect(done.at(-1)?.text).toContain("vuelve a empezar");
-    const q = h.runtime.app.repos.questions.byReference(ref)!;
+    const q = (await h.runtime.app.repos.questions.byReference(ref))!;
     expect(q.status).toBe("open");
     // From Monday 9 March 10:00: counting starts on the 10th; 15 business days with 23 March (holiday) → 31 March.
     expect(q.dueDate).toBe("2026-03-31");
-    expect(h.runtime.app.repos.questions.history(q.id).map((e) => e.kind)).toEqual(["filed", "info_requested", "info_provided"]);
+    expect((await h.runtime.app.repos.questions.history(q.id)).map((e) => e.kind)).toEqual(["filed", "info_requested", "info_provided"]);
   });
 
   it("refuses officials of other offices and communications staff, and accepts the office's official", async () => {
     const ref = await fileQuestion(h, ANA);
-    const office = h.runtime.app.repos.questions.byReference(ref)!.officeKey;
+    const office = (await h.runtime.app.repos.questions.byReference(ref))!.officeKey;
     const other = office === "salud" ? "educacion" : "salud";
-    const intruder = h.runtime.app.repos.officials.add({ name: "Intrusa", officeKey: other, role: "official" }, h.clock.nowMs());
-    const comms = h.runtime.app.repos.officials.add({ name: "Prensa", officeKey: null, role: "communications" }, h.clock.nowMs());
-    const owner = h.runtime.app.repos.officials.add({ name: "Dueña", officeKey: office, role: "official" }, h.clock.nowMs());
-    expect(answerQuestion(h.runtime.app, official(intruder.id, other), ref, "x").ok).toBe(false);
-    expect(answerQuestion(h.runtime.app, { kind: "official", officialId: comms.id, officeKey: null, role: "communications", active: true }, ref, "x").ok).toBe(false);
-    expect(h.runtime.app.repos.questions.byReference(ref)?.status).toBe("open");
-    expect(answerQuestion(h.runtime.app, official(owner.id, office), ref, "Respuesta oficial").ok).toBe(true);
-    expect(h.runtime.app.repos.questions.byReference(ref)?.answeredBy).toBe(owner.id);
+    const intruder = await h.runtime.app.repos.officials.add({ name: "Intrusa", officeKey: other, role: "official" }, h.clock.nowMs());
+    const comms = await h.runtime.app.repos.officials.add({ name: "Prensa", officeKey: null, role: "communications" }, h.clock.nowMs());
+    const owner = await h.runtime.app.repos.officials.add({ name: "Dueña", officeKey: office, role: "official" }, h.clock.nowMs());
+    expect((await answerQuestion(h.runtime.app, official(intruder.id, other), ref, "x")).ok).toBe(false);
+    expect((await answerQuestion(h.runtime.app, { kind: "official", officialId: comms.id, officeKey: null, role: "communications", active: true }, ref, "x")).ok).toBe(false);
+    expect((await h.runtime.app.repos.questions.byReference(ref))?.status).toBe("open");
+    expect((await answerQuestion(h.runtime.app, official(owner.id, office), ref, "Respuesta oficial")).ok).toBe(true);
+    expect((await h.runtime.app.repos.questions.byReference(ref))?.answeredBy).toBe(owner.id);
   });
 
   it("notifies the office's reachable officials through the outbox when a question is filed", async () => {
-    h.runtime.app.repos.officials.add({ name: "Funcionaria", officeKey: "infraestructura", role: "official", channel: "memory", address: "funcionaria-1" }, h.clock.nowMs());
+    await h.runtime.app.repos.officials.add({ name: "Funcionaria", officeKey: "infraestructura", role: "official", channel: "memory", address: "funcionaria-1" }, h.clock.nowMs());
     const ref = await fileQuestion(h, ANA);
     await h.bot.dispatcher.tick();
     const notice = h.channel.to("funcionaria-1").at(-1)?.text ?? "";

@@ -16,7 +16,6 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { buildQuestionsReport, median, percentile, questionState, type ReportQuestion } from "../../src/core/questions-report.ts";
 import { createBusinessCalendar } from "../../src/core/calendar/index.ts";
-import { inTransaction } from "../../src/db/client.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { extendQuestion } from "../../src/services/extension.ts";
 import { answerQuestion, fileQuestion, reassignQuestion, requestInfo } from "../../src/services/questions.ts";
@@ -33,33 +32,33 @@ let runtime: Runtime;
 let cli: (...args: string[]) => Promise<CliResult>;
 const ref: Record<string, string> = {};
 
-function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
+async function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   const app = rt.app;
   const citizens = seedCitizens(rt.db, { count: 10, channel: "memory", nowMs: at("2026-02-20") });
   let next = 0;
-  const file = (name: string, date: string, officeKey: string) => {
+  const file = async (name: string, date: string, officeKey: string) => {
     clock.setMs(at(date));
-    const result = inTransaction(rt.db, () => fileQuestion(app, { citizenId: citizens[next++]!, channel: "memory", text: `Pregunta ${name}`, officeKey, requestType: "general" }));
+    const result = await rt.store.withTransaction(async () => await fileQuestion(app, { citizenId: citizens[next++]!, channel: "memory", text: `Pregunta ${name}`, officeKey, requestType: "general" }));
     if (!result.ok) throw new Error(result.error);
     ref[name] = result.question.reference;
   };
-  const on = (date: string, work: () => { ok: boolean }) => {
+  const on = async (date: string, work: () => Promise<{ ok: boolean }>) => {
     clock.setMs(at(date));
-    const result = inTransaction(rt.db, work);
+    const result = await rt.store.withTransaction(work);
     if (!result.ok) throw new Error(JSON.stringify(result));
   };
   const cliActor = { kind: "cli" } as const;
-  file("before", "2026-02-27", "salud");
-  for (const name of ["onTime", "late", "extended", "overdue", "moved", "waiting"]) file(name, "2026-03-02", "salud");
-  on("2026-03-03", () => reassignQuestion(app, cliActor, ref.moved!, "infraestructura", "Es de vías"));
-  on("2026-03-03", () => requestInfo(app, cliActor, ref.waiting!, "¿En qué barrio?"));
-  on("2026-03-04", () => answerQuestion(app, cliActor, ref.onTime!, "Respuesta"));
-  on("2026-03-05", () => answerQuestion(app, cliActor, ref.moved!, "Respuesta"));
-  file("withinTerm", "2026-03-20", "infraestructura");
-  on("2026-03-20", () => extendQuestion(app, cliActor, ref.extended!, "2026-04-10", "Falta una visita técnica"));
-  on("2026-03-25", () => answerQuestion(app, cliActor, ref.late!, "Respuesta"));
-  on("2026-03-30", () => answerQuestion(app, cliActor, ref.extended!, "Respuesta"));
-  file("after", "2026-04-01", "salud");
+  await file("before", "2026-02-27", "salud");
+  for (const name of ["onTime", "late", "extended", "overdue", "moved", "waiting"]) await file(name, "2026-03-02", "salud");
+  await on("2026-03-03", async () => await reassignQuestion(app, cliActor, ref.moved!, "infraestructura", "Es de vías"));
+  await on("2026-03-03", async () => await requestInfo(app, cliActor, ref.waiting!, "¿En qué barrio?"));
+  await on("2026-03-04", async () => await answerQuestion(app, cliActor, ref.onTime!, "Respuesta"));
+  await on("2026-03-05", async () => await answerQuestion(app, cliActor, ref.moved!, "Respuesta"));
+  await file("withinTerm", "2026-03-20", "infraestructura");
+  await on("2026-03-20", async () => await extendQuestion(app, cliActor, ref.extended!, "2026-04-10", "Falta una visita técnica"));
+  await on("2026-03-25", async () => await answerQuestion(app, cliActor, ref.late!, "Respuesta"));
+  await on("2026-03-30", async () => await answerQuestion(app, cliActor, ref.extended!, "Respuesta"));
+  await file("after", "2026-04-01", "salud");
   // Answer surveys: clarity 4 and 2 from the salud questions, one "yes" on resolved; one on a
   // question outside the period, which must not count.
   const sqlite = rt.db.$client;
@@ -80,16 +79,16 @@ function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   clock.setMs(at("2026-04-06"));
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "rinde-report-"));
   const env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
   const clock = createManualClock(at("2026-02-20"));
-  runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv(env), clock });
-  seed(runtime, clock);
+  runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv(env), clock });
+  await seed(runtime, clock);
   cli = bindCli({ env, clock });
 });
-afterAll(() => {
-  runtime.close();
+afterAll(async () => {
+  await runtime.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -36,7 +36,7 @@ describe("routing dialogue and learning", () => {
   });
 
   it("learns from a reassignment made in another process, without a restart", async () => {
-    const first = h.runtime.app.router.route(TEXT, 1)[0]!;
+    const first = (await h.runtime.app.router()).route(TEXT, 1)[0]!;
     const target = first.officeKey === "cultura" ? "desarrollo_economico" : "cultura";
     await proposal("ana", TEXT);
     await h.say("ana", "1");
@@ -44,15 +44,15 @@ describe("routing dialogue and learning", () => {
     const reference = /RC-\d{4}-\d{6}/.exec(receipt.at(-1)!.text)![0];
 
     // The CLI is another process on the same database file.
-    const cli = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
-    expect(reassignQuestion(cli.app, { kind: "cli" }, reference, target, "Los kioscos son del programa de cultura digital").ok).toBe(true);
-    cli.close();
+    const cli = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    expect((await reassignQuestion(cli.app, { kind: "cli" }, reference, target, "Los kioscos son del programa de cultura digital")).ok).toBe(true);
+    await cli.close();
 
     const second = await proposal("beto", TEXT);
     const targetName = h.runtime.app.profile.offices.find((o) => o.key === target)!.name;
     expect(second.text).toContain(targetName);
     // A restart keeps the correction (it is rebuilt from the question history).
     await h.reopen();
-    expect(h.runtime.app.router.route(TEXT, 1)[0]!.officeKey).toBe(target);
+    expect((await h.runtime.app.router()).route(TEXT, 1)[0]!.officeKey).toBe(target);
   });
 });

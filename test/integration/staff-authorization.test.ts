@@ -21,7 +21,7 @@ describe("office groups and replies to notices", () => {
   });
 
   const link = async (address: string, officeKey: string | null, role: "official" | "head" | "admin") => {
-    const { code } = createInvite(h.runtime.app, { name: `Func ${address}`, officeKey, role, ttlMs: 3_600_000 });
+    const { code } = await createInvite(h.runtime.app, { name: `Func ${address}`, officeKey, role, ttlMs: 3_600_000 });
     await h.say(address, `/vincular ${code}`);
   };
   const inGroup = (sender: string, text: string, replyTo?: string) =>
@@ -38,20 +38,20 @@ describe("office groups and replies to notices", () => {
 
     const refused = await inGroup("jefe-salud", "/vincular_grupo salud");
     expect(refused[0]?.text).toContain("ya está vinculado a Secretaría de Infraestructura");
-    expect(offices.get("infraestructura")?.telegramChatId).toBe(GROUP);
-    expect(offices.get("salud")?.telegramChatId).toBeNull();
+    expect((await offices.get("infraestructura"))?.telegramChatId).toBe(GROUP);
+    expect((await offices.get("salud"))?.telegramChatId).toBeNull();
 
     const moved = await inGroup("admin", "/vincular_grupo salud");
     expect(moved[0]?.text).toContain("pasó de Secretaría de Infraestructura a Secretaría de Salud");
     // One office per group: the previous office no longer sends its notices there.
-    expect(offices.get("infraestructura")?.telegramChatId).toBeNull();
-    expect(offices.get("salud")?.telegramChatId).toBe(GROUP);
-    const admin = h.runtime.app.repos.officials.findByAddress("telegram", "admin")!;
-    expect(offices.history("infraestructura").map((e) => [e.kind, e.actor, JSON.parse(e.data)])).toEqual([
+    expect((await offices.get("infraestructura"))?.telegramChatId).toBeNull();
+    expect((await offices.get("salud"))?.telegramChatId).toBe(GROUP);
+    const admin = (await h.runtime.app.repos.officials.findByAddress("telegram", "admin"))!;
+    expect((await offices.history("infraestructura")).map((e) => [e.kind, e.actor, JSON.parse(e.data)])).toEqual([
       ["group_bound", expect.stringMatching(/^official:\d+$/), { channel: "telegram", chat: GROUP, before: null, after: "infraestructura" }],
       ["group_moved_out", `official:${admin.id}`, { channel: "telegram", chat: GROUP, before: "infraestructura", after: "salud" }],
     ]);
-    expect(offices.history("salud").map((e) => e.kind)).toEqual(["group_moved_in"]);
+    expect((await offices.history("salud")).map((e) => e.kind)).toEqual(["group_moved_in"]);
   });
 
   it("a reply to a notice starting with a command word is the answer; an unknown /command is answered, never dropped", async () => {
@@ -63,14 +63,14 @@ describe("office groups and replies to notices", () => {
 
     const unknown = await inGroup("jefa", "/contestar ya quedó", noticeId(first));
     expect(unknown.find((m) => !m.editChannelMessageId)?.text).toContain(`no respondí la pregunta ${first}`);
-    expect(h.runtime.app.repos.questions.byReference(first)?.status).toBe("open");
+    expect((await h.runtime.app.repos.questions.byReference(first))?.status).toBe("open");
 
     const answered = await inGroup("jefa", "Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.", noticeId(first));
     expect(answered.find((m) => !m.editChannelMessageId)?.text).toContain(`respuesta a ${first} quedó registrada`);
-    expect(h.runtime.app.repos.questions.byReference(first)?.answerText).toBe("Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.");
+    expect((await h.runtime.app.repos.questions.byReference(first))?.answerText).toBe("Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.");
 
     await inGroup("jefa", "Ayuda humanitaria llega el lunes al barrio.", noticeId(second));
-    expect(h.runtime.app.repos.questions.byReference(second)?.answerText).toBe("Ayuda humanitaria llega el lunes al barrio.");
+    expect((await h.runtime.app.repos.questions.byReference(second))?.answerText).toBe("Ayuda humanitaria llega el lunes al barrio.");
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain("la cuadrilla repara el hueco");
   });

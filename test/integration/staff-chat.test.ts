@@ -15,7 +15,7 @@ describe("officials in chats", () => {
   });
 
   const linkOfficial = async (address: string, officeKey: string, role: "official" | "head" = "official") => {
-    const { code } = createInvite(h.runtime.app, { name: `Func ${address}`, officeKey, role, ttlMs: 3_600_000 });
+    const { code } = await createInvite(h.runtime.app, { name: `Func ${address}`, officeKey, role, ttlMs: 3_600_000 });
     const [reply] = await h.say(address, `/vincular ${code.toLowerCase()}`);
     return reply?.text ?? "";
   };
@@ -23,13 +23,13 @@ describe("officials in chats", () => {
     h.say(GROUP, text, { chatKind: "group", senderId: sender, ...(replyTo ? { replyToChannelMessageId: replyTo } : {}) });
 
   it("links an official with a one-time code that cannot be reused or used after expiry", async () => {
-    const { code } = createInvite(h.runtime.app, { name: "Laura", officeKey: "infraestructura", role: "official", ttlMs: 3_600_000 });
+    const { code } = await createInvite(h.runtime.app, { name: "Laura", officeKey: "infraestructura", role: "official", ttlMs: 3_600_000 });
     expect((await h.say("laura", `/vincular ${code}`))[0]?.text).toContain("Bienvenido(a), Laura");
     expect((await h.say("intruso", `/vincular ${code}`))[0]?.text).toContain("no es válido");
-    const late = createInvite(h.runtime.app, { name: "Tarde", officeKey: "salud", role: "official", ttlMs: 1000 });
+    const late = await createInvite(h.runtime.app, { name: "Tarde", officeKey: "salud", role: "official", ttlMs: 1000 });
     h.clock.advanceMs(2000);
     expect((await h.say("tarde", `/vincular ${late.code}`))[0]?.text).toContain("no es válido");
-    expect(h.runtime.app.repos.officials.list().map((o) => o.address)).toEqual(["laura"]);
+    expect((await h.runtime.app.repos.officials.list()).map((o) => o.address)).toEqual(["laura"]);
   });
 
   it("binds the group by the office head, posts new questions there and takes answers by reply", async () => {
@@ -47,7 +47,7 @@ describe("officials in chats", () => {
     // A member who is not an official is refused and nothing changes.
     const refused = await inGroup("curioso", "Ya quedó arreglado", noticeRow.id);
     expect(refused[0]?.text).toContain("solo los funcionarios registrados");
-    expect(h.runtime.app.repos.questions.byReference(ref)?.status).toBe("open");
+    expect((await h.runtime.app.repos.questions.byReference(ref))?.status).toBe("open");
 
     // The head answers by replying to the notice; the citizen receives it.
     const answered = await inGroup("jefa", "La cuadrilla repara el hueco este jueves.", noticeRow.id);
@@ -73,6 +73,6 @@ describe("officials in chats", () => {
   it("only lets the office head bind a group to the office", async () => {
     await linkOfficial("func", "infraestructura", "official");
     expect((await inGroup("func", "/vincular_grupo infraestructura"))[0]?.text).toContain("Solo el jefe");
-    expect(h.runtime.app.repos.offices.get("infraestructura")?.telegramChatId).toBeNull();
+    expect((await h.runtime.app.repos.offices.get("infraestructura"))?.telegramChatId).toBeNull();
   });
 });

@@ -35,28 +35,28 @@ describe("rinde status", () => {
   const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: env.RINDE_DB!, RINDE_PROFILE: "default" } });
 
   /** What a running bot leaves behind: replies and a bulk sending waiting, jobs pending, done and failed. */
-  function seed(): void {
-    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
+  async function seed(): Promise<void> {
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
     const { outbox, jobs } = runtime.app.repos;
-    outbox.enqueue({ idempotencyKey: "r1", channel: "telegram", address: "42", payload: { text: "respuesta" } }, NOW_MS - HOUR_MS);
-    outbox.enqueue({ idempotencyKey: "r2", channel: "telegram", address: "43", payload: { text: "respuesta" } }, NOW_MS);
-    for (let i = 0; i < 3; i++) outbox.enqueue({ idempotencyKey: `b${i}`, channel: "telegram", address: String(50 + i), priority: 1, payload: { text: "anuncio" } }, NOW_MS + i);
-    outbox.enqueue({ idempotencyKey: "w1", channel: "whatsapp", address: "573001112233@s.whatsapp.net", priority: 1, payload: { text: "anuncio" } }, NOW_MS);
-    const [sent] = outbox.claim({ channels: ["whatsapp"], workerId: "w", nowMs: NOW_MS, claimMs: 60_000, limit: 1 });
-    outbox.markSent(sent!.id, "w", "3EB0", NOW_MS);
+    await outbox.enqueue({ idempotencyKey: "r1", channel: "telegram", address: "42", payload: { text: "respuesta" } }, NOW_MS - HOUR_MS);
+    await outbox.enqueue({ idempotencyKey: "r2", channel: "telegram", address: "43", payload: { text: "respuesta" } }, NOW_MS);
+    for (let i = 0; i < 3; i++) await outbox.enqueue({ idempotencyKey: `b${i}`, channel: "telegram", address: String(50 + i), priority: 1, payload: { text: "anuncio" } }, NOW_MS + i);
+    await outbox.enqueue({ idempotencyKey: "w1", channel: "whatsapp", address: "573001112233@s.whatsapp.net", priority: 1, payload: { text: "anuncio" } }, NOW_MS);
+    const [sent] = await outbox.claim({ channels: ["whatsapp"], workerId: "w", nowMs: NOW_MS, claimMs: 60_000, limit: 1 });
+    await outbox.markSent(sent!.id, "w", "3EB0", NOW_MS);
 
-    jobs.plan({ key: "a1", kind: "deadline.alert", runAtMs: NOW_MS + 2 * HOUR_MS }, NOW_MS);
-    jobs.plan({ key: "a2", kind: "deadline.alert", runAtMs: NOW_MS + 5 * HOUR_MS }, NOW_MS);
-    jobs.plan({ key: "s1", kind: "survey.question_answered", runAtMs: NOW_MS }, NOW_MS);
-    jobs.plan({ key: "s2", kind: "survey.question_answered", runAtMs: NOW_MS }, NOW_MS);
-    const claimed = jobs.claim({ kinds: ["survey.question_answered"], workerId: "w", nowMs: NOW_MS, claimMs: 60_000, limit: 2 });
-    jobs.complete(claimed[0]!.id, "w", NOW_MS);
-    jobs.markFailed(claimed[1]!.id, "w", "boom", NOW_MS);
-    runtime.close();
+    await jobs.plan({ key: "a1", kind: "deadline.alert", runAtMs: NOW_MS + 2 * HOUR_MS }, NOW_MS);
+    await jobs.plan({ key: "a2", kind: "deadline.alert", runAtMs: NOW_MS + 5 * HOUR_MS }, NOW_MS);
+    await jobs.plan({ key: "s1", kind: "survey.question_answered", runAtMs: NOW_MS }, NOW_MS);
+    await jobs.plan({ key: "s2", kind: "survey.question_answered", runAtMs: NOW_MS }, NOW_MS);
+    const claimed = await jobs.claim({ kinds: ["survey.question_answered"], workerId: "w", nowMs: NOW_MS, claimMs: 60_000, limit: 2 });
+    await jobs.complete(claimed[0]!.id, "w", NOW_MS);
+    await jobs.markFailed(claimed[1]!.id, "w", "boom", NOW_MS);
+    await runtime.close();
   }
 
   it("--json lists the pending outbox per channel and priority and the jobs by kind and status", async () => {
-    seed();
+    await seed();
     const run = await cli("status", "--json");
     expect(run.status, run.stderr).toBe(0);
     const status = JSON.parse(run.stdout) as StatusJson;
@@ -87,7 +87,7 @@ describe("rinde status", () => {
     expect(empty.stdout).toMatch(/mensajes por enviar, por prioridad:\n\(ninguno\)/);
     expect(empty.stdout).toMatch(/trabajos programados:\n\(ninguno\)/);
 
-    seed();
+    await seed();
     const run = await cli("status");
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/mensajes por enviar, por prioridad:\ncanal\s+prioridad\s+cantidad\s+el más antiguo\n[- ]+\ntelegram\s+0 \(respuestas\)\s+2\s+lun 2 mar 2026 09:00\ntelegram\s+1 \(masivos\)\s+3\s+lun 2 mar 2026 10:00\n/);

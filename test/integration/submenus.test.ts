@@ -16,8 +16,8 @@ afterEach(async () => {
   await h.close();
 });
 
-const position = (address: string) => {
-  const c = h.runtime.app.repos.citizens.findContext("memory", address)!;
+const position = async (address: string) => {
+  const c = (await h.runtime.app.repos.citizens.findContext("memory", address))!;
   return `${c.flowId}.${c.stepId}`;
 };
 
@@ -29,10 +29,10 @@ describe("sub-menus say where the citizen is", () => {
     expect(none!.text).toContain("Por ahora no hay eventos programados");
     expect(none!.text).toContain("Sigue en «Eventos y audiencias»");
     expect(none!.options).toHaveLength(5);
-    expect(position("ana")).toBe("events.start");
+    expect(await position("ana")).toBe("events.start");
     const [back] = await h.say("ana", String(none!.options!.length)); // the last option: back to the menu
     expect(back!.text).toContain("¿Qué quiere hacer?");
-    expect(position("ana")).toBe("main.menu");
+    expect(await position("ana")).toBe("main.menu");
   });
 
   it("an event that no longer exists: says so and where the citizen is; the next number answers the events menu", async () => {
@@ -40,9 +40,9 @@ describe("sub-menus say where the citizen is", () => {
     const [gone] = await h.say("ana", "evento 999");
     expect(gone!.text).toContain("Ese evento no existe o ya terminó. Sigue en «Eventos y audiencias»");
     expect(gone!.options).toHaveLength(5);
-    expect(position("ana")).toBe("events.start");
+    expect(await position("ana")).toBe("events.start");
     await h.say("ana", "1"); // "all upcoming events" (none), not "Hacer una pregunta" of the main menu
-    expect(position("ana")).toBe("events.start");
+    expect(await position("ana")).toBe("events.start");
     expect(h.last("ana")).toContain("Por ahora no hay eventos programados");
   });
 
@@ -50,13 +50,13 @@ describe("sub-menus say where the citizen is", () => {
     await consentingCitizen(h, "ana");
     await h.say("ana", "menu");
     await h.say("ana", "consultar estdo");
-    expect(position("ana")).toBe("status.prompt");
+    expect(await position("ana")).toBe("status.prompt");
     await h.say("ana", "ayda");
     expect(h.last("ana")).toContain("MENÚ: volver al inicio");
     await h.say("ana", "menuu");
-    expect(position("ana")).toBe("main.menu");
+    expect(await position("ana")).toBe("main.menu");
     await h.say("ana", "idiona");
-    expect(position("ana")).toBe("language.choose");
+    expect(await position("ana")).toBe("language.choose");
     await h.say("ana", "menu");
     const [question] = await h.say("ana", "el estado de las canchas del barrio es terrible");
     expect(question!.text).toMatch(/Creemos que su pregunta es (para|sobre)|¿De qué tema es su pregunta\?/);

@@ -17,7 +17,7 @@ describe("a survey whose first message has not been sent", () => {
   it("does not take the citizen's message as an answer; the survey is sent again later", async () => {
     h = await createHarness();
     const ana = await consentedCitizen(h, "ana");
-    expect(runOn(h.runtime, ["surveys", "send", "topics_consultation", "--segment", "everyone"]).error).toBeUndefined();
+    expect((await runOn(h.runtime, ["surveys", "send", "topics_consultation", "--segment", "everyone"])).error).toBeUndefined();
     h.clock.advanceMs(3 * MINUTE_MS);
     // The survey's bulk row cannot go out yet (a backlog on the channel).
     h.channel.failNext({ ok: false, kind: "retry", retryAfterMs: 60 * MINUTE_MS, reason: "backlog" });
@@ -50,7 +50,7 @@ describe("a survey whose first message has not been sent", () => {
   it("leaves a survey alone once its first message was sent", async () => {
     h = await createHarness();
     await consentedCitizen(h, "ana");
-    runOn(h.runtime, ["surveys", "send", "topics_consultation", "--segment", "everyone"]);
+    await runOn(h.runtime, ["surveys", "send", "topics_consultation", "--segment", "everyone"]);
     await advance(h, 3 * MINUTE_MS);
     expect(h.last("ana")).toContain("Pregunta 1 de 2");
     await h.say("ana", "2");

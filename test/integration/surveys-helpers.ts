@@ -24,11 +24,11 @@ export async function advance(h: Harness, ms: number): Promise<void> {
 export async function consentedCitizen(h: Harness, address: string): Promise<number> {
   await h.say(address, "hola");
   await h.say(address, "1");
-  return citizenId(h, address);
+  return await citizenId(h, address);
 }
 
-export function citizenId(h: Harness, address: string): number {
-  return h.runtime.app.repos.citizens.findContext("memory", address)!.citizenId;
+export async function citizenId(h: Harness, address: string): Promise<number> {
+  return (await h.runtime.app.repos.citizens.findContext("memory", address))!.citizenId;
 }
 
 /** Inserts an event that ends at `endsAtMs` and the RSVPs given. */

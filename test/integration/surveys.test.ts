@@ -40,7 +40,7 @@ afterEach(async () => {
 
 async function answeredQuestion(address: string): Promise<string> {
   const reference = await fileQuestion(h, address);
-  const answered = answerQuestion(h.runtime.app, { kind: "cli" }, reference, "Programamos la reparación para el 10 de marzo.");
+  const answered = await answerQuestion(h.runtime.app, { kind: "cli" }, reference, "Programamos la reparación para el 10 de marzo.");
   expect(answered.ok).toBe(true);
   await runJobs(h);
   return reference;
@@ -72,7 +72,7 @@ describe("answer surveys", () => {
     expect(responseAnswers(h)).toEqual([{ clear: "4", comment: "Fue clara pero tardaron" }]);
     expect(invitations(h).map((i) => i.status)).toEqual(["completed", "pending"]);
     // The conversation is back to normal: free text is a new question again.
-    expect(conversationOf(h, citizenId(h, ANA))?.stepId).toBe("_idle");
+    expect(conversationOf(h, await citizenId(h, ANA))?.stepId).toBe("_idle");
 
     await advance(h, 7 * DAY_MS - HOUR_MS - MINUTE_MS);
     expect(h.last(ANA)).toContain("¡Gracias!");
@@ -91,8 +91,8 @@ describe("answer surveys", () => {
   it("makes no second run when the trigger is replayed", async () => {
     h = await createHarness();
     const reference = await answeredQuestion(ANA);
-    const question = h.runtime.app.repos.questions.byReference(reference)!;
-    expect(startAnswerSurveys(h.runtime, question.id, h.clock.nowMs())).toBe(0);
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
+    expect(await startAnswerSurveys(h.runtime, question.id, h.clock.nowMs())).toBe(0);
     expect(runs(h)).toHaveLength(2);
     expect(invitations(h)).toHaveLength(2);
   });
@@ -149,7 +149,7 @@ describe("expiry", () => {
     await answeredQuestion(ANA);
     await advance(h, HOUR_MS);
     expect(h.last(ANA)).toContain("¿Qué tan clara fue la respuesta?");
-    const ana = citizenId(h, ANA);
+    const ana = await citizenId(h, ANA);
     expect(conversationOf(h, ana)?.flowId).toBe("survey");
 
     await advance(h, 3 * DAY_MS - MINUTE_MS);
@@ -195,10 +195,10 @@ describe("the one-response rule and who gets none", () => {
   it("invites a citizen once per run and takes one response", async () => {
     h = await createHarness();
     const ana = await consentedCitizen(h, ANA);
-    const sent = sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
     expect(sent.ok && sent.invited).toBe(1);
     const run = sent.ok ? sent.run : undefined;
-    expect(inviteCitizens(h.runtime.app, run!, [ana, ana], h.clock.nowMs())).toBe(0);
+    expect(await inviteCitizens(h.runtime.app, run!, [ana, ana], h.clock.nowMs())).toBe(0);
     expect(invitations(h)).toHaveLength(1);
 
     await advance(h, 3 * MINUTE_MS);
@@ -208,14 +208,14 @@ describe("the one-response rule and who gets none", () => {
     expect(responseAnswers(h)).toEqual([{ topic: "movilidad", details: "El puente peatonal de la 30" }]);
     // Restarting the same invitation's conversation records nothing more.
     const repo = h.runtime.app.repos.surveys;
-    const invitation = repo.invitationsOfRun(run!.id)[0]!;
-    h.runtime.app.repos.citizens.saveConversation(ana, { flowId: "survey", stepId: "ask_choice", flowVersion: 1, data: JSON.stringify({ surveyInvitationId: invitation.id, surveyIndex: 0, surveyOptions: [{ value: "salud", label: "Salud" }] }) }, h.clock.nowMs());
+    const invitation = (await repo.invitationsOfRun(run!.id))[0]!;
+    await h.runtime.app.repos.citizens.saveConversation(ana, { flowId: "survey", stepId: "ask_choice", flowVersion: 1, data: JSON.stringify({ surveyInvitationId: invitation.id, surveyIndex: 0, surveyOptions: [{ value: "salud", label: "Salud" }] }) }, h.clock.nowMs());
     await h.say(ANA, "1");
     expect(h.last(ANA)).toContain("Esta encuesta ya cerró");
     expect(responseAnswers(h)).toHaveLength(1);
 
     // A second sending is a new run: one more invitation, one more response allowed.
-    const again = sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const again = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
     expect(again.ok && again.invited).toBe(1);
   });
 
@@ -228,7 +228,7 @@ describe("the one-response rule and who gets none", () => {
     await consentedCitizen(h, DANI);
 
     // Caro opts out from the first survey she gets.
-    sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "channel:memory", actor: { kind: "cli" } });
+    await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "channel:memory", actor: { kind: "cli" } });
     await advance(h, 3 * MINUTE_MS);
     const [bye] = await h.say(CARO, "No más encuestas");
     expect(bye?.text).toContain("No le enviaremos más encuestas");
@@ -239,7 +239,7 @@ describe("the one-response rule and who gets none", () => {
     if (h.channel.to(DANI).at(-1)?.options?.length) await h.say(DANI, "1");
 
     const before = invitations(h).length;
-    const sent = sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
     expect(sent.ok && sent.invited).toBe(1);
     expect(invitations(h).slice(before).map((i) => i.citizen)).toEqual([ana]);
     expect(invitations(h).find((i) => i.cancelReason === "opted_out")).toBeDefined();
@@ -252,7 +252,7 @@ describe("the one-response rule and who gets none", () => {
     const options = h.channel.to(ANA).at(-1)?.options ?? [];
     await h.say(ANA, String(options.findIndex((o) => /retirar|revocar/i.test(o)) + 1));
     if (h.channel.to(ANA).at(-1)?.options?.length) await h.say(ANA, "1");
-    expect(h.runtime.app.repos.citizens.get(citizenId(h, ANA))?.consent).toBe("revoked");
+    expect((await h.runtime.app.repos.citizens.get(await citizenId(h, ANA)))?.consent).toBe("revoked");
     await advance(h, HOUR_MS + 10 * MINUTE_MS);
     expect(invitations(h)[0]).toMatchObject({ status: "cancelled", cancelReason: "no_consent" });
     expect(h.channel.to(ANA).some((m) => m.text.includes("clara"))).toBe(false);
@@ -264,7 +264,7 @@ describe("the one-response rule and who gets none", () => {
     await advance(h, HOUR_MS);
     await h.say(ANA, "2");
     await h.say(ANA, "Mi vecino Juan Pérez tampoco entendió");
-    eraseSurveyData(h.runtime.app, citizenId(h, ANA), h.clock.nowMs());
+    await eraseSurveyData(h.runtime.app, await citizenId(h, ANA), h.clock.nowMs());
     expect(responseAnswers(h)).toEqual([{ clear: "2" }]);
     expect(invitations(h).map((i) => i.status)).toEqual(["completed", "cancelled"]);
   });
@@ -274,7 +274,7 @@ describe("chat answers", () => {
   it("re-asks on answers that are not options, and accepts labels and skips", async () => {
     h = await createHarness();
     await consentedCitizen(h, ANA);
-    const event = addEvent(h, { title: "Audiencia pública 2026", endsAtMs: h.clock.nowMs() - 3 * HOUR_MS, officeKey: "planeacion", rsvps: [[citizenId(h, ANA), "yes"]] });
+    const event = addEvent(h, { title: "Audiencia pública 2026", endsAtMs: h.clock.nowMs() - 3 * HOUR_MS, officeKey: "planeacion", rsvps: [[await citizenId(h, ANA), "yes"]] });
     await advance(h, 15 * MINUTE_MS); // the next look for ended events finds it
     const intro = h.channel.to(ANA).at(-1)!;
     expect(intro.text).toContain("Gracias por participar en «Audiencia pública 2026»");
@@ -342,8 +342,8 @@ describe("two processes on one database", () => {
     const addresses = ["ana", "beto", "caro", "dani", "eli", "fer"];
     for (const address of addresses) await consentedCitizen(h, address);
     await h.bot.scheduler.stop();
-    expect(sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } })).toMatchObject({ ok: true, invited: 6 });
-    const other = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    expect(await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } })).toMatchObject({ ok: true, invited: 6 });
+    const other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
     const otherBot = createBot(other, [createMemoryChannel()], { workerId: "other-process" });
     try {
       h.clock.advanceMs(3 * MINUTE_MS);
@@ -354,7 +354,7 @@ describe("two processes on one database", () => {
       expect(invitations(h).map((i) => i.status)).toEqual(Array(6).fill("delivered"));
     } finally {
       await otherBot.stop();
-      other.close();
+      await other.close();
     }
   });
 });

@@ -22,17 +22,17 @@ describe("dropped responses after delivery", () => {
     const recipients = 20;
     seedCitizens(h.runtime.db, { count: recipients, channel: "telegram", prefix: "7000", nowMs: h.clock.nowMs() });
     h.fake.failNext("sendMessage", { errorCode: 0, dropAfterDelivery: true, times: 6 });
-    const created = createAnnouncement(h.runtime.app, { kind: "cli" }, { text: TEXT, segment: { kind: "everyone" } });
+    const created = await createAnnouncement(h.runtime.app, { kind: "cli" }, { text: TEXT, segment: { kind: "everyone" } });
     expect(created.ok).toBe(true);
     const id = created.ok ? created.announcement.id : 0;
-    for (let i = 0; i < 30 && announcementProgress(h.runtime.app, id).queued > 0; i++) await h.advance(1_100);
+    for (let i = 0; i < 30 && (await announcementProgress(h.runtime.app, id)).queued > 0; i++) await h.advance(1_100);
 
     const bulkTo = new Map<string, number>();
     for (const call of h.fake.calls("sendMessage")) {
       if (String(call.params.text ?? "").includes(TEXT)) bulkTo.set(String(call.params.chat_id), (bulkTo.get(String(call.params.chat_id)) ?? 0) + 1);
     }
     const duplicates = [...bulkTo.values()].reduce((sum, n) => sum + n - 1, 0);
-    const progress = announcementProgress(h.runtime.app, id);
+    const progress = await announcementProgress(h.runtime.app, id);
     process.stdout.write(`dropped-response report: bulk to ${bulkTo.size}/${recipients} chats, duplicates ${duplicates}, uncertain ${progress.uncertain}\n`);
     expect(duplicates).toBe(0);
     expect(bulkTo.size).toBe(recipients); // every one was delivered once, even the 6 whose answer was lost

@@ -44,7 +44,7 @@ describe("Telegram: citizens and office groups", () => {
 
     const reference = await h.fileQuestion(ANA);
     expect(h.lastMessage(ANA).text).toContain(`Número de radicado: ${reference}`);
-    const question = h.runtime.app.repos.questions.byReference(reference)!;
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(question.officeKey).toBe("infraestructura");
 
     // The group gets the notice with the radicado, office, due date, text and the action buttons.
@@ -56,7 +56,7 @@ describe("Telegram: citizens and office groups", () => {
     // A member who is not a registered official is refused; nothing changes.
     const refused = await h.push(h.fake.groupText(GROUP, CURIOSO, "Ya lo arreglaron", { replyToMessageId: groupNotice.message_id }), { chatId: GROUP });
     expect(refused?.params.text).toContain("solo los funcionarios registrados");
-    expect(h.runtime.app.repos.questions.byId(question.id)?.status).toBe("open");
+    expect((await h.runtime.app.repos.questions.byId(question.id))?.status).toBe("open");
     // An official of another office is refused too.
     await h.linkOfficial(LUIS, "salud");
     const other = await h.push(h.fake.groupText(GROUP, LUIS, "Respondo yo", { replyToMessageId: groupNotice.message_id }), { chatId: GROUP });
@@ -69,7 +69,7 @@ describe("Telegram: citizens and office groups", () => {
     const edited = h.fake.sentMessages(GROUP).find((m) => m.message_id === groupNotice.message_id) as Message.TextMessage;
     expect(edited.text).toContain("✅ Respondida por Jefa Infra el lunes 2 de marzo de 2026.");
     expect(edited).not.toHaveProperty("reply_markup");
-    expect(h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ status: "answered" });
+    expect(await h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ status: "answered" });
     // The confirmation quotes the official's reply.
     const confirmation = await h.sent(GROUP, "quedó registrada");
     expect(confirmation.params.reply_parameters).toMatchObject({ allow_sending_without_reply: true });
@@ -80,7 +80,7 @@ describe("Telegram: citizens and office groups", () => {
     await officeWithGroup();
     await h.linkOfficial(AMBIENTE, "ambiente", "official", "Laura Ambiente");
     const reference = await h.fileQuestion(ANA);
-    const question = h.runtime.app.repos.questions.byReference(reference)!;
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     await h.fake.waitForCall("sendMessage", (c) => c.params.chat_id === GROUP && String(c.params.text).includes(reference));
     const notice = h.fake.sentMessages(GROUP).find((m) => "text" in m && m.text.includes(reference))!;
     const pressOnNotice = (userId: number, data: string) => h.push(h.fake.callbackQuery(userId, GROUP, notice.message_id, data), { chatId: GROUP });
@@ -97,7 +97,7 @@ describe("Telegram: citizens and office groups", () => {
     const extendPromptId = (extendPrompt?.outcome as { result: Message }).result.message_id;
     const extended = await h.push(h.fake.groupText(GROUP, JEFA, "2026-04-07 Hace falta una visita técnica", { replyToMessageId: extendPromptId }), { chatId: ANA });
     expect(extended?.params.text).toContain("Hace falta una visita técnica");
-    expect(h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ dueDate: "2026-04-07", extendedTo: "2026-04-07" });
+    expect(await h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ dueDate: "2026-04-07", extendedTo: "2026-04-07" });
     await h.sent(GROUP, `la nueva fecha límite de ${reference} es el martes 7 de abril de 2026`);
 
     // Ask for more information: a forced-reply prompt; the reply reaches the citizen.
@@ -106,7 +106,7 @@ describe("Telegram: citizens and office groups", () => {
     const infoPromptId = (infoPrompt?.outcome as { result: Message }).result.message_id;
     const toCitizen = await h.push(h.fake.groupText(GROUP, JEFA, "¿En qué dirección exacta?", { replyToMessageId: infoPromptId }), { chatId: ANA });
     expect(toCitizen?.params.text).toContain("¿En qué dirección exacta?");
-    expect(h.runtime.app.repos.questions.byId(question.id)?.status).toBe("info_requested");
+    expect((await h.runtime.app.repos.questions.byId(question.id))?.status).toBe("info_requested");
     await h.sent(GROUP, "le pedimos la información al ciudadano");
 
     // Reassign: the office chooser, then a forced reply with the reason.
@@ -121,7 +121,7 @@ describe("Telegram: citizens and office groups", () => {
     const reasonPromptId = (reasonPrompt.outcome as { result: Message }).result.message_id;
     const since = h.mark();
     await h.push(h.fake.groupText(GROUP, JEFA, "Es de la quebrada, le toca a Ambiente", { replyToMessageId: reasonPromptId }), { chatId: ANA });
-    expect(h.runtime.app.repos.questions.byId(question.id)?.officeKey).toBe("ambiente");
+    expect((await h.runtime.app.repos.questions.byId(question.id))?.officeKey).toBe("ambiente");
     await h.sent(GROUP, "↪️ Reasignada a Secretaría de Ambiente por Jefa Infra", { method: "editMessageText", since });
     expect((h.fake.sentMessages(GROUP).find((m) => m.message_id === notice.message_id) as Message.TextMessage).text).toContain("↪️ Reasignada a Secretaría de Ambiente por Jefa Infra");
     await h.sent(GROUP, "pasó a Secretaría de Ambiente", { since });
@@ -136,7 +136,7 @@ describe("Telegram: citizens and office groups", () => {
     const answerPromptId = (answerPrompt?.outcome as { result: Message }).result.message_id;
     const answer = await h.push(h.fake.privateText(AMBIENTE, "Limpiaremos la quebrada el viernes.", { replyToMessageId: answerPromptId }), { chatId: ANA });
     expect(answer?.params.text).toContain("Limpiaremos la quebrada el viernes.");
-    expect(h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ status: "answered" });
+    expect(await h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ status: "answered" });
     await h.sent(AMBIENTE, "✅ Respondida por Laura Ambiente", { method: "editMessageText" });
   });
 
@@ -162,8 +162,8 @@ describe("Telegram: citizens and office groups", () => {
     await h.press(ANA, ANA, "o:0");
     const receipt = await h.press(ANA, ANA, "o:0");
     const reference = /RC-\d{4}-\d{6}/.exec(String(receipt.params.text))![0];
-    const question = h.runtime.app.repos.questions.byReference(reference)!;
-    const files = h.runtime.app.repos.attachments.forQuestion(question.id);
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
+    const files = await h.runtime.app.repos.attachments.forQuestion(question.id);
     expect(files.map((f) => [f.kind, f.channel])).toEqual([["document", "telegram"], ["photo", "telegram"]]);
     expect(files[1]!.fileRef).toBe(photoUpdate.message.photo.at(-1)!.file_id);
     expect(files[0]!.fileName).toBe("derecho-peticion.pdf");
@@ -178,8 +178,8 @@ describe("Telegram: citizens and office groups", () => {
 
     // Erasing the citizen's data erases the file references too.
     const { eraseCitizen } = await import("../../src/services/consent.ts");
-    eraseCitizen(h.runtime.app, question.citizenId);
-    expect(h.runtime.app.repos.attachments.forQuestion(question.id)).toEqual([]);
+    await eraseCitizen(h.runtime.app, question.citizenId);
+    expect(await h.runtime.app.repos.attachments.forQuestion(question.id)).toEqual([]);
   });
 
   it("stale buttons change nothing; deep links open commands or get a polite note; long answers are split", async () => {
@@ -190,7 +190,7 @@ describe("Telegram: citizens and office groups", () => {
     // Pressing "No autorizo" on the old consent message now: stale, nothing changes.
     const stale = await h.push(h.fake.callbackQuery(ANA, ANA, consentMenu.message_id, "o:1"), { chatId: ANA });
     expect(stale?.params.text).toContain("Ese botón es de un mensaje anterior");
-    expect(h.runtime.app.repos.citizens.findContext("telegram", String(ANA))).toMatchObject({ consent: "granted", flowId: "main", stepId: "menu" });
+    expect(await h.runtime.app.repos.citizens.findContext("telegram", String(ANA))).toMatchObject({ consent: "granted", flowId: "main", stepId: "menu" });
     // A button the bot does not know (an older version's) is answered and stale too.
     const unknown = await h.push(h.fake.callbackQuery(ANA, ANA, consentMenu.message_id, "vote:si"), { chatId: ANA });
     expect(unknown?.params.text).toContain("Ese botón es de un mensaje anterior");
@@ -207,7 +207,7 @@ describe("Telegram: citizens and office groups", () => {
     const { answerQuestion } = await import("../../src/services/questions.ts");
     const before = h.fake.calls().length;
     h.clock.advanceMs(1_500);
-    expect(answerQuestion(h.runtime.app, { kind: "cli" }, reference, paragraph.repeat(12)).ok).toBe(true);
+    expect((await answerQuestion(h.runtime.app, { kind: "cli" }, reference, paragraph.repeat(12))).ok).toBe(true);
     await h.bot.dispatcher.tick();
     const parts = h.fake.calls("sendMessage").filter((c) => c.seq >= before && c.params.chat_id === ANA);
     expect(parts).toHaveLength(3);
@@ -219,23 +219,23 @@ describe("Telegram: citizens and office groups", () => {
     h = await createTelegramHarness();
     const reference = await h.fileQuestion(ANA);
     const { requestInfo } = await import("../../src/services/questions.ts");
-    expect(requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección exacta está el hueco?").ok).toBe(true);
+    expect((await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección exacta está el hueco?")).ok).toBe(true);
     const request = await h.sent(ANA, "¿En qué dirección exacta está el hueco?");
     const requestMessage = h.fake.sentMessages(ANA).find((m) => "text" in m && m.text.includes("¿En qué dirección exacta")) as Message.TextMessage;
     expect(String(request.params.text)).toContain("responda a este mensaje");
 
     const done = await h.push(h.fake.privateText(ANA, "Calle 12 con carrera 8", { replyToMessageId: requestMessage.message_id }), { chatId: ANA });
     expect(done?.params.text).toContain(`Agregamos su información a la pregunta ${reference}`);
-    const question = h.runtime.app.repos.questions.byReference(reference)!;
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(question.status).toBe("open");
-    expect(h.runtime.app.repos.questions.history(question.id).map((e) => e.kind)).toEqual(["filed", "info_requested", "info_provided"]);
+    expect((await h.runtime.app.repos.questions.history(question.id)).map((e) => e.kind)).toEqual(["filed", "info_requested", "info_provided"]);
 
     // Plain free text, without a reply, is the information too: attached at once, with the way out.
-    expect(requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿Cerca de qué número de casa?").ok).toBe(true);
+    expect((await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿Cerca de qué número de casa?")).ok).toBe(true);
     await h.sent(ANA, "¿Cerca de qué número de casa?");
     const plain = await h.push(h.fake.privateText(ANA, "Frente a la casa 8-45"), { chatId: ANA });
     expect(plain?.params.text).toContain(`Agregamos su información a la pregunta ${reference}`);
     expect(plain?.params.text).toContain("escriba NUEVA PREGUNTA");
-    expect(h.runtime.app.repos.questions.byReference(reference)?.status).toBe("open");
+    expect((await h.runtime.app.repos.questions.byReference(reference))?.status).toBe("open");
   });
 });

@@ -71,7 +71,7 @@ describe("Telegram send failures through the dispatcher", () => {
     await h.fake.waitForCall("sendMessage", (c) => c.seq > before && c.outcome?.ok === false && "errorCode" in c.outcome && c.outcome.errorCode === 403);
     await h.bot.dispatcher.tick();
     expect(outboxRows(h, ANA).at(-1)).toMatchObject({ status: "unreachable", lastError: "403 Forbidden: bot was blocked by the user" });
-    const identity = h.runtime.app.repos.citizens.identities(h.runtime.app.repos.citizens.findContext("telegram", String(ANA))!.citizenId)[0];
+    const identity = (await h.runtime.app.repos.citizens.identities((await h.runtime.app.repos.citizens.findContext("telegram", String(ANA)))!.citizenId))[0];
     expect(identity?.unreachableAtMs).toEqual(expect.any(Number));
     await h.advance(10 * 60_000);
     await h.advance(10 * 60_000);
@@ -144,13 +144,13 @@ describe("Telegram start-up", () => {
   it("a token Telegram rejects is a clear configuration error", async () => {
     const fake = await createFakeTelegramApi();
     const dir = mkdtempSync(join(tmpdir(), "rinde-tg-"));
-    const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_API_ROOT: fake.apiRoot }) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_API_ROOT: fake.apiRoot }) });
     try {
       const channel = await createTelegram(runtime);
       await expect(channel.start(async () => undefined)).rejects.toThrow(/Telegram rejected TELEGRAM_BOT_TOKEN \(401 Unauthorized\)/);
       await channel.stop();
     } finally {
-      runtime.close();
+      await runtime.close();
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     }

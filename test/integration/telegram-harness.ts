@@ -69,7 +69,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
   const dir = mkdtempSync(join(tmpdir(), "rinde-tg-"));
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
   const env = loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...options.env });
-  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env, clock });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock });
   const channel = await createTelegram(runtime, { retry: FAST_RETRY, ...options.channel });
   const bot = createBot(runtime, [channel], { pollIntervalMs: 10, workerId: "tg-test", schedulerIntervalMs: 60_000 });
   options.beforeStart?.(fake);
@@ -103,7 +103,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
       return fake.sentMessages(chatId).at(-1) as Message.TextMessage;
     },
     async linkOfficial(userId, officeKey, role = "official", name = `Funcionaria ${userId}`) {
-      const { code } = createInvite(runtime.app, { name, officeKey, role, ttlMs: 3_600_000 });
+      const { code } = await createInvite(runtime.app, { name, officeKey, role, ttlMs: 3_600_000 });
       return harness.say(userId, `/vincular ${code}`);
     },
     async fileQuestion(userId, text = QUESTION_TEXT) {
@@ -136,7 +136,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
     mark: () => lastSeq(),
     async close() {
       await bot.stop();
-      runtime.close();
+      await runtime.close();
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -22,18 +22,18 @@ describe("a citizen who blocked the bot and comes back", () => {
     const app = h.runtime.app;
     const reference = await fileQuestion(h, ANA);
     h.channel.failNext({ ok: false, kind: "permanent", reason: "403 Forbidden: bot was blocked by the user", unreachable: true });
-    expect(answerQuestion(app, { kind: "cli" }, reference, "La reparación quedó programada para el jueves.").ok).toBe(true);
+    expect((await answerQuestion(app, { kind: "cli" }, reference, "La reparación quedó programada para el jueves.")).ok).toBe(true);
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).not.toContain("programada para el jueves");
-    const before = showQuestion(app, { kind: "cli" }, reference);
+    const before = await showQuestion(app, { kind: "cli" }, reference);
     expect(before.ok && before.undeliveredToCitizen).toBe(1);
 
     const replies = await h.say(ANA, "hola");
     const texts = replies.map((m) => m.text);
     expect(texts[0]).toContain("programada para el jueves");
     expect(texts.length).toBeGreaterThanOrEqual(2);
-    const after = showQuestion(app, { kind: "cli" }, reference);
+    const after = await showQuestion(app, { kind: "cli" }, reference);
     expect(after.ok && after.undeliveredToCitizen).toBe(0);
-    expect(app.repos.citizens.isUnreachable("memory", ANA)).toBe(false);
+    expect(await app.repos.citizens.isUnreachable("memory", ANA)).toBe(false);
   });
 });

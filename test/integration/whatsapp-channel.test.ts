@@ -44,7 +44,7 @@ let world: World | undefined;
 afterEach(async () => {
   if (!world) return;
   await world.bot.stop();
-  world.runtime.close();
+  await world.runtime.close();
   rmSync(world.dir, { recursive: true, force: true });
   world = undefined;
 });
@@ -71,7 +71,7 @@ function manualTimers() {
 async function start(env: Record<string, string> = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-wa-"));
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
-  const runtime = createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }), clock });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }), clock });
   const fake = createFakeSocketFactory({ nowMs: () => clock.nowMs() });
   const timers = manualTimers();
   const pairing: PairingEvent[] = [];
@@ -87,7 +87,7 @@ async function drain(w: World): Promise<void> {
   await w.channel.idle();
   for (let i = 0; i < 100; i++) {
     const sent = await w.bot.dispatcher.tick();
-    const dueMs = w.runtime.app.repos.outbox.nextDueMs(["whatsapp"]);
+    const dueMs = await w.runtime.app.repos.outbox.nextDueMs(["whatsapp"]);
     if (dueMs === undefined) return;
     if (dueMs > w.clock.nowMs()) w.clock.setMs(dueMs);
     // nextDueMs counts a row held behind an earlier, later-due row of its chat: step past it.
@@ -127,8 +127,8 @@ async function fileQuestion(w: World, chat: string, subject = "vías y obras"): 
   return reference;
 }
 
-function addOfficial(w: World, address: string, officeKey: string, role: "official" | "head" = "official") {
-  return w.runtime.app.repos.officials.add({ name: `Func ${officeKey}`, officeKey, role, channel: "whatsapp", address }, w.clock.nowMs());
+async function addOfficial(w: World, address: string, officeKey: string, role: "official" | "head" = "official") {
+  return await w.runtime.app.repos.officials.add({ name: `Func ${officeKey}`, officeKey, role, channel: "whatsapp", address }, w.clock.nowMs());
 }
 
 describe("WhatsApp channel: citizens", () => {
@@ -150,7 +150,7 @@ describe("WhatsApp channel: citizens", () => {
     const receipt = await text(w, CITIZEN, "1");
     expect(receipt).toContain("Número de radicado: RC-2026-000001");
     expect(receipt).toContain("Secretaría de Infraestructura");
-    const question = w.runtime.app.repos.questions.byReference("RC-2026-000001")!;
+    const question = (await w.runtime.app.repos.questions.byReference("RC-2026-000001"))!;
     expect(question).toMatchObject({ officeKey: "infraestructura", channel: "whatsapp", status: "open", text: QUESTION });
 
     expect(await text(w, CITIZEN, "estado")).toContain("Escriba el número de radicado");
@@ -218,23 +218,23 @@ describe("WhatsApp channel: citizens", () => {
     menu = await text(w, CITIZEN, optionNumber(menu, "Ver todos los temas"));
     await text(w, CITIZEN, optionNumber(menu, "vías y obras"));
     expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
-    expect(w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({ text: QUESTION, channel: "whatsapp" });
+    expect(await w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({ text: QUESTION, channel: "whatsapp" });
     expect(w.runtime.db.$client.prepare("select count(*) n from question_attachments").get()).toEqual({ n: 0 });
 
     // A document without caption: the position does not move, the citizen is asked to write instead.
-    const position = () => {
-      const citizen = w.runtime.app.repos.citizens.findContext("whatsapp", CITIZEN)!;
+    const position = async () => {
+      const citizen = (await w.runtime.app.repos.citizens.findContext("whatsapp", CITIZEN))!;
       return [citizen.flowId, citizen.stepId, citizen.data];
     };
     await text(w, CITIZEN, "estado");
-    const waiting = position();
+    const waiting = await position();
     const before = w.fake.sent().length;
     w.fake.current.receive({ key: { remoteJid: CITIZEN, fromMe: false, id: "DOC00001" }, message: { documentMessage: { fileName: "derecho-de-peticion.pdf", mimetype: "application/pdf" } }, messageTimestamp: 1_772_463_600 });
     await drain(w);
     expect(w.fake.sent().slice(before).map((m) => m.text)).toEqual([
       "Por WhatsApp todavía no podemos recibir fotos, documentos, audios, ubicaciones ni otros archivos. Describa su pregunta con palabras, por favor.",
     ]);
-    expect(position()).toEqual(waiting);
+    expect(await position()).toEqual(waiting);
     // No reply ever promised to receive files (those texts are Telegram's).
     for (const message of w.fake.sent()) expect(message.text).not.toMatch(/Puedo recibir|Recibí su archivo|Puede enviar fotos/);
   });
@@ -244,9 +244,9 @@ describe("WhatsApp channel: officials", () => {
   it("posts new questions to the bound group and takes an answer quoted from a registered official only", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
-    expect(runOn(w.runtime, ["offices", "bind", "infraestructura", "--whatsapp-group", GROUP]).error).toBeUndefined();
-    expect(w.runtime.app.repos.offices.get("infraestructura")?.whatsappJid).toBe(GROUP);
-    addOfficial(w, HEAD, "infraestructura", "head");
+    expect((await runOn(w.runtime, ["offices", "bind", "infraestructura", "--whatsapp-group", GROUP])).error).toBeUndefined();
+    expect((await w.runtime.app.repos.offices.get("infraestructura"))?.whatsappJid).toBe(GROUP);
+    await addOfficial(w, HEAD, "infraestructura", "head");
 
     const reference = await fileQuestion(w, CITIZEN);
     await drain(w);
@@ -259,7 +259,7 @@ describe("WhatsApp channel: officials", () => {
     // Someone in the group who is not a registered official is refused, and nothing changes.
     const refused = await say(w, { chat: GROUP, sender: STRANGER, text: "Eso ya lo arreglaron", quotedId: notice.id });
     expect(refused[0]?.text).toContain("solo los funcionarios registrados");
-    expect(w.runtime.app.repos.questions.byReference(reference)?.status).toBe("open");
+    expect((await w.runtime.app.repos.questions.byReference(reference))?.status).toBe("open");
 
     // Chatter among officials is not answered.
     expect(await say(w, { chat: GROUP, sender: HEAD, text: "Buenos días equipo" })).toEqual([]);
@@ -271,15 +271,15 @@ describe("WhatsApp channel: officials", () => {
     expect(confirmation.text).toContain(`respuesta a ${reference} quedó registrada`);
     // The confirmation quotes the official's message in the group.
     expect(confirmation.quotedId).toBe(official.key.id);
-    expect(w.runtime.app.repos.questions.byReference(reference)).toMatchObject({ status: "answered", answerText: "La cuadrilla repara el hueco este jueves." });
+    expect(await w.runtime.app.repos.questions.byReference(reference)).toMatchObject({ status: "answered", answerText: "La cuadrilla repara el hueco este jueves." });
     expect(w.fake.sent().filter((m) => m.jid === CITIZEN).at(-1)?.text).toContain("La cuadrilla repara el hueco este jueves.");
   });
 
   it("lets officials in private chats answer by quoting their notice or with `responder`, and refuses others", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
-    addOfficial(w, HEAD, "infraestructura", "head");
-    addOfficial(w, OTHER_OFFICE, "salud");
+    await addOfficial(w, HEAD, "infraestructura", "head");
+    await addOfficial(w, OTHER_OFFICE, "salud");
     const first = await fileQuestion(w, CITIZEN);
     const second = await fileQuestion(w, "573001234567@s.whatsapp.net");
     const notices = w.fake.sent().filter((m) => m.jid === HEAD);
@@ -290,7 +290,7 @@ describe("WhatsApp channel: officials", () => {
     expect(await text(w, OTHER_OFFICE, `responder ${first} no es de nosotros`)).toContain("no puede actuar");
     // A citizen who types the command is just a citizen: the question is untouched.
     await text(w, STRANGER, `responder ${first} ya está resuelto`);
-    expect(w.runtime.app.repos.questions.byReference(first)?.status).toBe("open");
+    expect((await w.runtime.app.repos.questions.byReference(first))?.status).toBe("open");
 
     const quoted = await say(w, { chat: HEAD, text: "Programamos la reparación para el lunes.", quotedId: notices[0]!.id });
     expect(quoted.map((m) => m.text).join("\n")).toContain(`respuesta a ${first} quedó registrada`);
@@ -299,38 +299,42 @@ describe("WhatsApp channel: officials", () => {
     expect(closing?.text).toBeTruthy();
     expect(closing?.text).not.toContain("Nueva pregunta");
     expect(await text(w, HEAD, `responder ${second} Enviamos la cuadrilla mañana.`)).toContain(`respuesta a ${second} quedó registrada`);
-    expect(w.runtime.app.repos.questions.byReference(first)?.answerText).toBe("Programamos la reparación para el lunes.");
-    expect(w.runtime.app.repos.questions.byReference(second)?.answerText).toBe("Enviamos la cuadrilla mañana.");
+    expect((await w.runtime.app.repos.questions.byReference(first))?.answerText).toBe("Programamos la reparación para el lunes.");
+    expect((await w.runtime.app.repos.questions.byReference(second))?.answerText).toBe("Enviamos la cuadrilla mañana.");
   });
 
   it("binds a group when its head writes the bind command there", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
-    addOfficial(w, HEAD, "infraestructura", "head");
+    await addOfficial(w, HEAD, "infraestructura", "head");
     const reply = await say(w, { chat: GROUP, sender: HEAD, text: "vincular_grupo infraestructura" });
     expect(reply[0]?.text).toContain("quedó vinculado");
-    expect(w.runtime.app.repos.offices.get("infraestructura")?.whatsappJid).toBe(GROUP);
+    expect((await w.runtime.app.repos.offices.get("infraestructura"))?.whatsappJid).toBe(GROUP);
   });
 });
 
 describe("WhatsApp channel: connection", () => {
-  const stateOf = (w: World) => createChannelStateRepo(w.runtime.db).get("whatsapp");
+  // The adapter records its state without waiting (a port call after any transaction in progress).
+  const stateOf = async (w: World) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return createChannelStateRepo(w.runtime.db).get("whatsapp");
+  };
 
   it("reconnects with backoff after every close but a logout, keeps the session and sends what waited", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     const firstSocket = w.fake.current;
     firstSocket.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" } });
     firstSocket.open();
-    expect(stateOf(w)?.state).toBe("open");
+    expect((await stateOf(w))?.state).toBe("open");
 
     firstSocket.close(DisconnectReason.connectionLost, "Connection Lost");
     expect(w.channel.state).toBe("reconnecting");
-    expect(stateOf(w)).toMatchObject({ state: "reconnecting", detail: "closed (408); retry in 2000 ms" });
+    expect(await stateOf(w)).toMatchObject({ state: "reconnecting", detail: "closed (408); retry in 2000 ms" });
     expect(w.timers.delays()).toEqual([2000]);
     expect(firstSocket.ev.listenerCount("messages.upsert")).toBe(0);
 
     // While closed, a message (here queued by another process, e.g. the CLI) waits in the outbox.
-    w.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:while-closed", channel: "whatsapp", address: CITIZEN, payload: { text: "Aviso de prueba" } }, w.clock.nowMs());
+    await w.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:while-closed", channel: "whatsapp", address: CITIZEN, payload: { text: "Aviso de prueba" } }, w.clock.nowMs());
     await w.bot.dispatcher.tick();
     expect(w.runtime.db.$client.prepare("select status, attempts, last_error lastError from outbox").get()).toEqual({ status: "pending", attempts: 1, lastError: "whatsapp: not connected (reconnecting)" });
     expect(w.fake.sent()).toHaveLength(0);
@@ -344,7 +348,7 @@ describe("WhatsApp channel: connection", () => {
     expect(w.timers.delays()).toEqual([4000]);
     w.timers.fire();
     w.fake.current.open();
-    expect(stateOf(w)?.state).toBe("open");
+    expect((await stateOf(w))?.state).toBe("open");
     await drain(w);
     expect(w.fake.sent().map((m) => m.jid)).toEqual([CITIZEN]);
     expect(w.fake.sent()[0]!.text).toBe("Aviso de prueba");
@@ -361,7 +365,7 @@ describe("WhatsApp channel: connection", () => {
     // Stopping cancels the pending reconnection.
     await w.bot.stop();
     expect(w.timers.pending.size).toBe(0);
-    expect(stateOf(w)?.state).toBe("stopped");
+    expect((await stateOf(w))?.state).toBe("stopped");
     await w.bot.start(); // afterEach stops it again
   });
 
@@ -370,7 +374,7 @@ describe("WhatsApp channel: connection", () => {
     const auth = createWhatsAppAuthRepo(w.runtime.db, { nowMs: () => w.clock.nowMs() });
     w.fake.current.showQr("2@first-qr");
     expect(w.pairing).toEqual([{ kind: "qr", qr: "2@first-qr" }]);
-    expect(stateOf(w)?.state).toBe("pairing");
+    expect((await stateOf(w))?.state).toBe("pairing");
     // The phone scanned the QR: Baileys reports the new credentials, then asks for a restart.
     w.fake.current.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" }, platform: "android" });
     expect(auth.isPaired()).toBe(true);
@@ -382,7 +386,7 @@ describe("WhatsApp channel: connection", () => {
     await w.fake.current.logout();
     expect(auth.isPaired()).toBe(false);
     expect(w.runtime.db.$client.prepare("select count(*) n from whatsapp_auth").get()).toEqual({ n: 0 });
-    expect(stateOf(w)?.state).toBe("logged_out");
+    expect((await stateOf(w))?.state).toBe("logged_out");
     expect(w.pairing.at(-1)).toEqual({ kind: "logged_out" });
 
     w.timers.fire();
@@ -391,7 +395,7 @@ describe("WhatsApp channel: connection", () => {
     expect(Buffer.from(fresh.auth.creds.noiseKey.public)).not.toEqual(pairedNoiseKey);
     fresh.showQr("2@second-qr");
     expect(w.pairing.at(-1)).toEqual({ kind: "qr", qr: "2@second-qr" });
-    expect(stateOf(w)?.state).toBe("pairing");
+    expect((await stateOf(w))?.state).toBe("pairing");
   });
 
   it("pairs with a code typed on the phone when WHATSAPP_PHONE is set", async () => {
@@ -406,12 +410,12 @@ describe("WhatsApp channel: connection", () => {
   it("shows the connection state in `rinde status`", async () => {
     const w = await start();
     w.fake.current.open();
-    const output = runOn(w.runtime, ["status", "--json"]).stdout;
+    const output = (await runOn(w.runtime, ["status", "--json"])).stdout;
     const summary = JSON.parse(output) as { connections: { channel: string; state: string }[] };
     expect(summary.connections).toEqual([expect.objectContaining({ channel: "whatsapp", state: "open" })]);
-    expect(runOn(w.runtime, ["status"]).stdout).toMatch(/conexiones:\n.*\n.*\nwhatsapp\s+conectado/);
+    expect((await runOn(w.runtime, ["status"])).stdout).toMatch(/conexiones:\n.*\n.*\nwhatsapp\s+conectado/);
     await w.bot.stop();
-    expect(stateOf(w)?.state).toBe("stopped");
+    expect((await stateOf(w))?.state).toBe("stopped");
     expect(w.fake.current.ended).toBe(true);
     await w.bot.start(); // afterEach stops it again
   });
@@ -429,7 +433,7 @@ describe("WhatsApp channel: sending safely", () => {
     // An official registered with a number that has no WhatsApp account.
     const nowhere = "573001000000@s.whatsapp.net";
     w.fake.notOnWhatsApp.add(nowhere);
-    addOfficial(w, nowhere, "infraestructura");
+    await addOfficial(w, nowhere, "infraestructura");
     await fileQuestion(w, "573007654321@s.whatsapp.net");
     await drain(w);
     const notice = w.runtime.db.$client.prepare("select status, last_error lastError from outbox where address = ?").get(nowhere);

@@ -70,7 +70,7 @@ export async function createCloudHarness(options: { profile?: string } = {}): Pr
   });
   const logs: { level: number; msg: string }[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
-  const runtime = createRuntime({ env, clock, logger });
+  const runtime = await createRuntime({ env, clock, logger });
   const { channel, cloud } = await createWhatsAppCloud(runtime);
   const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: "test-wacloud" });
   await bot.start();
@@ -120,7 +120,7 @@ export async function createCloudHarness(options: { profile?: string } = {}): Pr
     async close() {
       await server.close();
       await bot.stop();
-      runtime.close();
+      await runtime.close();
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -37,7 +37,7 @@ async function fileQuestion(from = ANA): Promise<string> {
 }
 
 async function linkOfficial(from: string): Promise<void> {
-  const { code } = createInvite(h.runtime.app, { name: "Jefa Infra", officeKey: "infraestructura", role: "head", ttlMs: 3_600_000 });
+  const { code } = await createInvite(h.runtime.app, { name: "Jefa Infra", officeKey: "infraestructura", role: "head", ttlMs: 3_600_000 });
   const [welcome] = await h.text(from, `/vincular ${code}`);
   expect(textOf(welcome)).toContain("Bienvenido(a), Jefa Infra");
 }
@@ -92,7 +92,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const reference = await fileQuestion();
     const notice = h.fake.to(JEFA).find((m) => textOf(m).includes(reference));
     expect(notice).toBeDefined();
-    const question = h.runtime.app.repos.questions.byReference(reference)!;
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     // Its four action buttons do not fit reply buttons (3 at most): they come as a list.
     const actions = interactiveOf(notice)?.action.sections?.[0]?.rows.map((r) => r.id);
     expect(actions).toEqual([`a:qa:${question.id}`, `a:qi:${question.id}`, `a:qr:${question.id}`, `a:qe:${question.id}`]);
@@ -110,8 +110,8 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
         components: [{ type: "body", parameters: [{ type: "text", text: reference }, { type: "text", text: expect.stringContaining("La cuadrilla repara el hueco el jueves. · Gracias por avisar.") }] }],
       },
     });
-    expect(h.runtime.app.repos.questions.byId(question.id)?.status).toBe("answered");
-    const answer = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.key === `q:${question.id}:answer`)!;
+    expect((await h.runtime.app.repos.questions.byId(question.id))?.status).toBe("answered");
+    const answer = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.key === `q:${question.id}:answer`)!;
     expect(answer).toMatchObject({ status: "sent", template: "rinde_respuesta" });
     // The official's own confirmation went free-form: she just wrote.
     expect(h.fake.sent.slice(before).filter((m) => m.to === JEFA).every((m) => m.type !== "template")).toBe(true);
@@ -120,17 +120,17 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     await h.status(toAna[0]!.wamid, "delivered");
     await h.status(toAna[0]!.wamid, "read");
     await h.status(toAna[0]!.wamid, "sent");
-    const read = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.key === `q:${question.id}:answer`)!;
+    const read = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.key === `q:${question.id}:answer`)!;
     expect(read.deliveryStatus).toBe("read");
     expect(describeDelivery(read).map((l) => h.runtime.app.translator.t("es", l.key, l.vars))).toEqual([
       "Leído",
       "Enviado con la plantilla «rinde_respuesta» porque pasaron más de 24 horas desde el último mensaje de la persona",
     ]);
     // A failed status carries Meta's code, explained in plain words.
-    const receipt = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.key.includes(":official-"))!;
-    const receiptRow = h.runtime.app.repos.outbox.findById(receipt.outboxId)!;
+    const receipt = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.key.includes(":official-"))!;
+    const receiptRow = (await h.runtime.app.repos.outbox.findById(receipt.outboxId))!;
     await h.status(receiptRow.channelMessageId!, "failed", 131049);
-    const failed = h.runtime.app.repos.outbox.deliveriesForQuestion(question.id).find((d) => d.outboxId === receipt.outboxId)!;
+    const failed = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.outboxId === receipt.outboxId)!;
     expect(failed).toMatchObject({ deliveryStatus: "failed", deliveryError: "131049" });
     expect(h.runtime.app.translator.t("es", describeDelivery(failed)[1]!.key)).toContain("Se puede intentar otro día");
   });
@@ -154,7 +154,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const { outbox } = h.runtime.app.repos;
     h.fake.failNext(ERRORS.throughput);
     h.fake.failNext(ERRORS.serverError);
-    for (const n of [1, 2, 3]) outbox.enqueue({ idempotencyKey: `test:${n}`, channel: "whatsapp", address: ANA_JID, payload: { text: `mensaje ${n}` } }, h.clock.nowMs());
+    for (const n of [1, 2, 3]) await outbox.enqueue({ idempotencyKey: `test:${n}`, channel: "whatsapp", address: ANA_JID, payload: { text: `mensaje ${n}` } }, h.clock.nowMs());
     await h.bot.dispatcher.tick();
     for (let i = 0; i < 10 && h.fake.sent.length < start + 3; i++) await h.advance(10_000);
     expect(h.fake.refused.map((r) => textOf(bodyOf(r.body)))).toEqual(["mensaje 1", "mensaje 1"]);
@@ -167,15 +167,15 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     h = await createCloudHarness();
     await h.text(ANA, "hola");
     h.fake.failNext(ERRORS.undeliverable);
-    h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:x", channel: "whatsapp", address: ANA_JID, payload: { text: "x" } }, h.clock.nowMs());
+    await h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:x", channel: "whatsapp", address: ANA_JID, payload: { text: "x" } }, h.clock.nowMs());
     await h.advance(0);
     expect(h.runtime.db.$client.prepare("select status from outbox where idempotency_key = 'test:x'").get()).toEqual({ status: "unreachable" });
-    expect(h.runtime.app.repos.citizens.identities(1)[0]?.unreachableAtMs).not.toBeNull();
+    expect((await h.runtime.app.repos.citizens.identities(1))[0]?.unreachableAtMs).not.toBeNull();
 
     h.fake.failNext(ERRORS.tokenExpired, () => true, 2);
     const JUAN = "573005550000";
     await h.text(JUAN, "hola");
-    expect(h.runtime.app.repos.outbox.stats().find((s) => s.status === "pending")?.count).toBe(1);
+    expect((await h.runtime.app.repos.outbox.stats()).find((s) => s.status === "pending")?.count).toBe(1);
     expect(h.runtime.db.$client.prepare("select state from channel_state where channel = 'whatsapp'").get()).toEqual({ state: "token_expired" });
     await h.advance(11 * 60_000); // the pause ends: one more try, refused again, not logged again
     expect(h.fake.refused.filter((r) => r.error.code === 190)).toHaveLength(2);
@@ -192,14 +192,14 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const citizenId = 1;
     const { outbox, subscriptions } = h.runtime.app.repos;
     const before = h.fake.sent.length;
-    outbox.enqueue({ idempotencyKey: `ann:1:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública el sábado" } }, h.clock.nowMs());
+    await outbox.enqueue({ idempotencyKey: `ann:1:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública el sábado" } }, h.clock.nowMs());
     await h.advance(0);
     expect(h.fake.sent.length).toBe(before);
     expect(h.runtime.db.$client.prepare("select status, last_error from outbox where idempotency_key = 'ann:1:1'").get()).toEqual({ status: "failed", last_error: expect.stringContaining("not opted in") });
 
-    subscriptions.add(citizenId, { kind: "all", key: "" }, h.clock.nowMs());
+    await subscriptions.add(citizenId, { kind: "all", key: "" }, h.clock.nowMs());
     h.clock.advanceMs(30 * HOUR_MS);
-    outbox.enqueue({ idempotencyKey: `ann:2:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública\nel sábado" } }, h.clock.nowMs());
+    await outbox.enqueue({ idempotencyKey: `ann:2:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública\nel sábado" } }, h.clock.nowMs());
     await h.advance(0);
     expect(h.fake.sent.slice(before)).toEqual([
       expect.objectContaining({ type: "template", template: expect.objectContaining({ name: "rinde_anuncio", components: [{ type: "body", parameters: [{ type: "text", text: h.runtime.app.profile.name }, { type: "text", text: "Audiencia pública · el sábado" }] }] }) }),
@@ -211,7 +211,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     await h.text(ANA, "hola");
     const before = h.fake.sent.length;
     const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
-    h.runtime.app.repos.outbox.enqueue(
+    await h.runtime.app.repos.outbox.enqueue(
       { idempotencyKey: "ics:1:1:x", channel: "whatsapp", address: ANA_JID, payload: { text: "Agréguelo a su calendario", document: { fileName: "audiencia.ics", mimeType: "text/calendar", content: ics } } },
       h.clock.nowMs(),
     );
@@ -228,13 +228,13 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const writtenAtMs = Math.floor(h.clock.nowMs() / 1000) * 1000;
     await h.text(ANA, "hola");
     const { channelWindows } = h.runtime.app.repos;
-    expect(channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBe(writtenAtMs);
-    channelWindows.touch("whatsapp", ANA_JID, writtenAtMs - HOUR_MS); // a late, older webhook
-    expect(channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBe(writtenAtMs);
+    expect(await channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBe(writtenAtMs);
+    await channelWindows.touch("whatsapp", ANA_JID, writtenAtMs - HOUR_MS); // a late, older webhook
+    expect(await channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBe(writtenAtMs);
     // The address is not stored in clear.
     expect(JSON.stringify(h.runtime.db.$client.prepare("select * from channel_windows").all())).not.toContain(ANA);
-    eraseCitizen(h.runtime.app, 1);
-    expect(channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBeUndefined();
+    await eraseCitizen(h.runtime.app, 1);
+    expect(await channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBeUndefined();
   });
 
   it("passes on a photo a citizen sent (an official's notice) by downloading and uploading it again", async () => {
@@ -242,7 +242,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     await h.text(JEFA, "hola");
     h.fake.media.set("1234567890", { mimeType: "image/jpeg", bytes: Buffer.from("FOTO-DEL-HUECO") });
     const before = h.fake.sent.length;
-    h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "q:1:new:infraestructura:official-1:file-1", channel: "whatsapp", address: `${JEFA}@s.whatsapp.net`, payload: { text: "Foto adjunta", media: { kind: "photo", fileRef: "1234567890" } } }, h.clock.nowMs());
+    await h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "q:1:new:infraestructura:official-1:file-1", channel: "whatsapp", address: `${JEFA}@s.whatsapp.net`, payload: { text: "Foto adjunta", media: { kind: "photo", fileRef: "1234567890" } } }, h.clock.nowMs());
     await h.advance(0);
     expect(h.fake.uploads).toEqual([{ id: expect.any(String), fileName: "archivo", mimeType: "image/jpeg", content: "FOTO-DEL-HUECO" }]);
     expect(h.fake.sent.slice(before)).toEqual([expect.objectContaining({ type: "image", image: { id: h.fake.uploads[0]!.id, caption: "Foto adjunta" } })]);

@@ -9,8 +9,8 @@ describe("back-office administration, deadlines and audit log", () => {
   let anaId: number;
   beforeEach(async () => {
     h = await createWebHarness();
-    h.addOfficial({ name: "Laura Admin", role: "admin", officeKey: null, email: "laura@x.co", address: "laura-chat" });
-    anaId = h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({ name: "Laura Admin", role: "admin", officeKey: null, email: "laura@x.co", address: "laura-chat" });
+    anaId = await h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
     admin = await h.signIn("laura@x.co", "laura-chat");
   });
   afterEach(async () => {
@@ -24,7 +24,7 @@ describe("back-office administration, deadlines and audit log", () => {
     const page = await admin.get("/admin/administracion");
     const code = /\/vincular ([A-Z0-9]{8})/.exec(page.body)![1]!;
     await h.say("pedro-chat", `/vincular ${code}`);
-    expect(h.runtime.app.repos.officials.findByAddress("memory", "pedro-chat")?.name).toBe("Pedro Nuevo");
+    expect((await h.runtime.app.repos.officials.findByAddress("memory", "pedro-chat"))?.name).toBe("Pedro Nuevo");
   });
 
   it("changes a role (ending the official's sessions) and deactivates, audited before → after", async () => {
@@ -38,7 +38,7 @@ describe("back-office administration, deadlines and audit log", () => {
       exige_clave: "1",
     });
     expect(update.statusCode).toBe(303);
-    const row = h.runtime.app.repos.officials.get(anaId)!;
+    const row = (await h.runtime.app.repos.officials.get(anaId))!;
     expect([row.role, row.email, row.passwordRequired]).toEqual(["head", "ana.perez@x.co", true]);
     expect((await ana.get("/admin/bandeja")).statusCode).toBe(303);
     const entry = h.runtime.db.$client.prepare("select before, after from staff_audit where action = 'official.update'").get() as { before: string; after: string };
@@ -46,7 +46,7 @@ describe("back-office administration, deadlines and audit log", () => {
     expect(JSON.parse(entry.after)).toMatchObject({ role: "head", email: "ana.perez@x.co", passwordRequired: true });
     await admin.get("/admin/administracion");
     await admin.post(`/admin/administracion/funcionarios/${anaId}/desactivar`, { _idem: admin.field(`/admin/administracion/funcionarios/${anaId}/desactivar`, "_idem") });
-    expect(h.runtime.app.repos.officials.get(anaId)!.active).toBe(false);
+    expect((await h.runtime.app.repos.officials.get(anaId))!.active).toBe(false);
     // A deactivated official cannot get a sign-in link.
     const audit = await admin.get("/admin/registro");
     expect(audit.body).toContain("official.deactivate");
@@ -60,21 +60,21 @@ describe("back-office administration, deadlines and audit log", () => {
     await ana.get("/admin/cuenta");
     const forged = await ana.post(`/admin/administracion/funcionarios/${anaId}`, { _idem: "z".repeat(22), rol: "admin", oficina: "", correo: "ana@x.co" });
     expect(forged.statusCode).toBe(403);
-    expect(h.runtime.app.repos.officials.get(anaId)!.role).toBe("official");
+    expect((await h.runtime.app.repos.officials.get(anaId))!.role).toBe("official");
   });
 
   it("refuses to remove the last administrator", async () => {
-    const laura = h.runtime.app.repos.staffAuth.officialByEmail("laura@x.co")!;
+    const laura = (await h.runtime.app.repos.staffAuth.officialByEmail("laura@x.co"))!;
     await admin.get("/admin/administracion");
     const response = await admin.post(`/admin/administracion/funcionarios/${laura.id}/desactivar`, { _idem: admin.field(`/admin/administracion/funcionarios/${laura.id}/desactivar`, "_idem") });
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain("al menos otra persona");
-    expect(h.runtime.app.repos.officials.get(laura.id)!.active).toBe(true);
+    expect((await h.runtime.app.repos.officials.get(laura.id))!.active).toBe(true);
   });
 
   it("shows overdue and due-soon questions per office with drill-down links", async () => {
     const reference = await fileQuestion(h, "ciudadano");
-    const question = h.runtime.app.repos.questions.byReference(reference)!;
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     h.clock.advanceMs(40 * 24 * 3_600_000);
     const control = await h.signIn("laura@x.co", "laura-chat");
     const page = await control.get("/admin/vencimientos");

@@ -15,7 +15,7 @@ describe("back-office sign-in and sessions", () => {
   });
 
   it("signs in with a one-time link the bot sends to the official's chat, stored hashed, usable once", async () => {
-    h.addOfficial({ name: "Ana Salud", role: "official", officeKey: "salud", email: "ana@alcaldia.gov.co", address: "ana-chat" });
+    await h.addOfficial({ name: "Ana Salud", role: "official", officeKey: "salud", email: "ana@alcaldia.gov.co", address: "ana-chat" });
     const client = await h.signIn("ANA@alcaldia.gov.co ", "ana-chat");
     expect(h.last("ana-chat")).toContain("10 minutos");
     const inbox = await client.get("/admin/bandeja");
@@ -45,7 +45,7 @@ describe("back-office sign-in and sessions", () => {
   });
 
   it("refuses a link after 10 minutes", async () => {
-    h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
     const client = createWebClient(h.server);
     await client.get("/admin/ingresar");
     await client.post("/admin/ingresar/enlace", { email: "ana@x.co" });
@@ -59,7 +59,7 @@ describe("back-office sign-in and sessions", () => {
   });
 
   it("rejects a form without the CSRF token and changes nothing", async () => {
-    h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
     const client = createWebClient(h.server);
     await client.get("/admin/ingresar");
     const response = await client.post("/admin/ingresar/enlace", { email: "ana@x.co", _csrf: "forged" });
@@ -70,7 +70,7 @@ describe("back-office sign-in and sessions", () => {
   });
 
   it("ends a session after 30 idle minutes and sends the visitor to sign in", async () => {
-    h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
     const client = await h.signIn("ana@x.co", "ana-chat");
     h.clock.advanceMs(SESSION_IDLE_MS - 1000);
     expect((await client.get("/admin/bandeja")).statusCode).toBe(200);
@@ -81,7 +81,7 @@ describe("back-office sign-in and sessions", () => {
   });
 
   it("ends every session of the official with 'sign out everywhere'", async () => {
-    h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
     const laptop = await h.signIn("ana@x.co", "ana-chat");
     const phone = await h.signIn("ana@x.co", "ana-chat");
     expect(laptop.cookies.get("rinde_sid")).not.toBe(phone.cookies.get("rinde_sid"));
@@ -91,7 +91,7 @@ describe("back-office sign-in and sessions", () => {
   });
 
   it("sets session cookies HttpOnly and SameSite=Lax, and sends a strict CSP", async () => {
-    h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
     const client = createWebClient(h.server);
     await client.get("/admin/ingresar");
     await client.post("/admin/ingresar/enlace", { email: "ana@x.co" });
@@ -112,7 +112,7 @@ describe("back-office sign-in and sessions", () => {
 
   it("creates the first administrator from the one-time setup link, with a password", async () => {
     const { setupLinkIfNoAdmin } = await import("../../src/services/backoffice/auth.ts");
-    const setup = setupLinkIfNoAdmin(h.runtime.app)!;
+    const setup = (await setupLinkIfNoAdmin(h.runtime.app))!;
     expect(setup).toBeDefined();
     const client = createWebClient(h.server);
     expect((await client.get(`/admin/configurar/${setup.token}`)).statusCode).toBe(200);
@@ -121,7 +121,7 @@ describe("back-office sign-in and sessions", () => {
     const ok = await client.post("/admin/configurar", { token: setup.token, name: "Laura Admin", email: "laura@x.co", password: "una frase larga y segura" });
     expect(ok.statusCode).toBe(303);
     expect((await client.get("/admin/registro")).statusCode).toBe(200);
-    expect(setupLinkIfNoAdmin(h.runtime.app)).toBeUndefined();
+    expect(await setupLinkIfNoAdmin(h.runtime.app)).toBeUndefined();
     // The password signs in; a wrong one is refused and audited.
     const other = createWebClient(h.server);
     await other.get("/admin/ingresar");

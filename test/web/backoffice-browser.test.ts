@@ -31,10 +31,10 @@ describe("back-office in Chromium", () => {
     tg = await createTelegramHarness();
     first = await tg.fileQuestion(CITIZEN);
     second = await tg.fileQuestion(CITIZEN, "Solicito que reparen el alumbrado público del parque del barrio La Esperanza");
-    const officeKey = tg.runtime.app.repos.questions.byReference(first)!.officeKey;
+    const officeKey = (await tg.runtime.app.repos.questions.byReference(first))!.officeKey;
     await tg.linkOfficial(OFFICIAL, officeKey, "head", "Beatriz Jefe");
-    const official = tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL))!;
-    tg.runtime.app.repos.staffAuth.setAccount(official.id, { email: "beatriz@alcaldia.gov.co" });
+    const official = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL)))!;
+    await tg.runtime.app.repos.staffAuth.setAccount(official.id, { email: "beatriz@alcaldia.gov.co" });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // The links the bot sends point at this server.
@@ -98,26 +98,27 @@ describe("back-office in Chromium", () => {
     expect(await page.locator("#extend-error").textContent()).toContain("no puede ser posterior al");
     // The focus lands on the refused field.
     expect(await page.evaluate("document.activeElement?.id")).toBe("extend-date");
-    expect(tg.runtime.app.repos.questions.byReference(second)!.extendedTo).toBeNull();
+    expect((await tg.runtime.app.repos.questions.byReference(second))!.extendedTo).toBeNull();
   });
 
   it("reassigns a question with a reason", async () => {
     await page.goto(`${base}/admin/preguntas/${second}`);
     await page.locator("#reassign summary").click();
-    const target = tg.runtime.app.profile.offices.find((o) => o.key !== tg.runtime.app.repos.questions.byReference(second)!.officeKey)!;
+    const current = (await tg.runtime.app.repos.questions.byReference(second))!.officeKey;
+    const target = tg.runtime.app.profile.offices.find((o) => o.key !== current)!;
     await page.getByLabel("Dependencia de destino").selectOption(target.key);
     await page.locator("#reassign-reason").fill("Le corresponde a otra secretaría");
     await page.getByRole("button", { name: "Reasignar", exact: true }).click();
     await page.waitForURL(/hecho=reasignar/);
-    expect(tg.runtime.app.repos.questions.byReference(second)!.officeKey).toBe(target.key);
+    expect((await tg.runtime.app.repos.questions.byReference(second))!.officeKey).toBe(target.key);
   });
 
   it("posts commitment progress that reaches a follower on Telegram", async () => {
-    const officeKey = tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL))!.officeKey!;
-    const recorded = recordCommitment(tg.runtime.app, { kind: "cli" }, { officeKey, dueDate: "2026-06-30", text: "Pavimentar la calle 10 del barrio El Prado" });
+    const officeKey = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL)))!.officeKey!;
+    const recorded = await recordCommitment(tg.runtime.app, { kind: "cli" }, { officeKey, dueDate: "2026-06-30", text: "Pavimentar la calle 10 del barrio El Prado" });
     if (!recorded.ok) throw new Error(recorded.error);
-    const citizen = tg.runtime.app.repos.citizens.findContext("telegram", String(CITIZEN))!;
-    expect(followCommitment(tg.runtime.app, citizen.citizenId, recorded.commitment.number).ok).toBe(true);
+    const citizen = (await tg.runtime.app.repos.citizens.findContext("telegram", String(CITIZEN)))!;
+    expect((await followCommitment(tg.runtime.app, citizen.citizenId, recorded.commitment.number)).ok).toBe(true);
     await page.goto(`${base}/admin/compromisos`);
     await expectAccessible("compromisos");
     await page.getByRole("link", { name: `Abrir el compromiso ${recorded.commitment.number}` }).click();
@@ -131,8 +132,8 @@ describe("back-office in Chromium", () => {
 
   it("sends an announcement after the confirmation and shows its delivery progress", async () => {
     await tg.linkOfficial(COMMUNICATIONS, "infraestructura", "official", "Carla Comunicaciones");
-    const carla = tg.runtime.app.repos.officials.findByAddress("telegram", String(COMMUNICATIONS))!;
-    tg.runtime.app.repos.staffAuth.setAccount(carla.id, { email: "carla@alcaldia.gov.co", role: "communications", officeKey: null });
+    const carla = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(COMMUNICATIONS)))!;
+    await tg.runtime.app.repos.staffAuth.setAccount(carla.id, { email: "carla@alcaldia.gov.co", role: "communications", officeKey: null });
     seedCitizens(tg.runtime.db, { count: 4, channel: "telegram", prefix: "5000", nowMs: tg.clock.nowMs() });
     const context = await browser.newContext({ locale: "es-CO" });
     const other = await context.newPage();

@@ -8,8 +8,8 @@ describe("back-office announcements and commitments", () => {
   let h: WebHarness;
   beforeEach(async () => {
     h = await createWebHarness();
-    h.addOfficial({ name: "Carla Comunicaciones", role: "communications", officeKey: null, email: "carla@x.co", address: "carla-chat" });
-    h.addOfficial({ name: "Iván Infraestructura", role: "official", officeKey: "infraestructura", email: "ivan@x.co", address: "ivan-chat" });
+    await h.addOfficial({ name: "Carla Comunicaciones", role: "communications", officeKey: null, email: "carla@x.co", address: "carla-chat" });
+    await h.addOfficial({ name: "Iván Infraestructura", role: "official", officeKey: "infraestructura", email: "ivan@x.co", address: "ivan-chat" });
   });
   afterEach(async () => {
     await h.close();
@@ -55,9 +55,9 @@ describe("back-office announcements and commitments", () => {
   });
 
   it("posts commitment progress that reaches a follower; other offices may not", async () => {
-    const commitment = record(h, { text: "Pavimentar la calle 10 del barrio El Prado" });
+    const commitment = await record(h, { text: "Pavimentar la calle 10 del barrio El Prado" });
     const citizenId = await citizenWithConsent(h, "seguidora");
-    expect(followCommitment(h.runtime.app, citizenId, commitment.number).ok).toBe(true);
+    expect((await followCommitment(h.runtime.app, citizenId, commitment.number)).ok).toBe(true);
     const ivan = await h.signIn("ivan@x.co", "ivan-chat");
     expect((await ivan.get("/admin/compromisos")).body).toContain("Pavimentar la calle 10");
     await ivan.get(`/admin/compromisos/${commitment.number}`);
@@ -69,11 +69,11 @@ describe("back-office announcements and commitments", () => {
     expect(ok.statusCode).toBe(303);
     await h.bot.dispatcher.tick();
     expect(h.last("seguidora")).toContain("40");
-    expect(h.runtime.app.repos.commitments.byNumber(commitment.number)!.progress).toBe(40);
+    expect((await h.runtime.app.repos.commitments.byNumber(commitment.number))!.progress).toBe(40);
     const carla = await h.signIn("carla@x.co", "carla-chat");
     await carla.get(`/admin/compromisos/${commitment.number}`);
     const refused = await carla.post(`/admin/compromisos/${commitment.number}/avance`, { _idem: "q".repeat(22), porcentaje: "90", nota: "No" });
     expect(refused.statusCode).toBe(403);
-    expect(h.runtime.app.repos.commitments.byNumber(commitment.number)!.progress).toBe(40);
+    expect((await h.runtime.app.repos.commitments.byNumber(commitment.number))!.progress).toBe(40);
   });
 });

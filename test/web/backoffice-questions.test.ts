@@ -13,15 +13,15 @@ describe("back-office inbox and question page", () => {
   beforeEach(async () => {
     h = await createWebHarness();
     reference = await fileQuestion(h, CITIZEN);
-    officeKey = h.runtime.app.repos.questions.byReference(reference)!.officeKey;
-    h.addOfficial({ name: "Ana Funcionaria", role: "official", officeKey, email: "ana@x.co", address: "ana-chat" });
+    officeKey = (await h.runtime.app.repos.questions.byReference(reference))!.officeKey;
+    await h.addOfficial({ name: "Ana Funcionaria", role: "official", officeKey, email: "ana@x.co", address: "ana-chat" });
     ana = await h.signIn("ana@x.co", "ana-chat");
   });
   afterEach(async () => {
     await h.close();
   });
 
-  const question = () => h.runtime.app.repos.questions.byReference(reference)!;
+  const question = async () => (await h.runtime.app.repos.questions.byReference(reference))!;
   const auditRows = () => h.runtime.db.$client.prepare("select action, outcome, subject from staff_audit where action like 'question.%' order by id").all();
 
   it("lists the office's new questions with counts and the business days left in words", async () => {
@@ -50,7 +50,7 @@ describe("back-office inbox and question page", () => {
     expect(response.headers.location).toBe(`/admin/preguntas/${reference}?hecho=responder`);
     await h.bot.dispatcher.tick();
     expect(h.last(CITIZEN)).toContain("Repararemos la vía el 10 de marzo.");
-    expect(question().status).toBe("answered");
+    expect((await question()).status).toBe("answered");
     expect(auditRows()).toEqual([{ action: "question.answer", outcome: "ok", subject: reference }]);
   });
 
@@ -61,7 +61,7 @@ describe("back-office inbox and question page", () => {
     const second = await ana.post(`/admin/preguntas/${reference}/nota`, fields);
     expect(first.headers.location).toContain("hecho=nota");
     expect(second.headers.location).toContain("hecho=duplicado");
-    expect(h.runtime.app.repos.questions.history(question().id).filter((e) => e.kind === "note")).toHaveLength(1);
+    expect((await h.runtime.app.repos.questions.history((await question()).id)).filter((e) => e.kind === "note")).toHaveLength(1);
     // An answer submitted twice goes to the citizen once.
     await ana.get(`/admin/preguntas/${reference}`);
     const answer = { _idem: ana.field(`/admin/preguntas/${reference}/responder`, "_idem"), texto: "Respuesta única" };
@@ -73,16 +73,16 @@ describe("back-office inbox and question page", () => {
   it("refuses an extension beyond twice the term, shows the limit beside the field, and changes nothing", async () => {
     await ana.get(`/admin/preguntas/${reference}`);
     expect(ana.lastHtml).toContain("no puede pasar del");
-    const before = question().dueDate;
+    const before = (await question()).dueDate;
     const response = await ana.post(`/admin/preguntas/${reference}/prorrogar`, { _idem: ana.field(`/admin/preguntas/${reference}/prorrogar`, "_idem"), fecha: "2026-06-30", motivo: "Visita técnica" });
     expect(response.statusCode).toBe(422);
     expect(response.body).toMatch(/id="extend-error"[^>]*>La nueva fecha no puede ser posterior al/);
-    expect(question().dueDate).toBe(before);
+    expect((await question()).dueDate).toBe(before);
     expect(auditRows()).toEqual([{ action: "question.extend", outcome: "refused", subject: reference }]);
     // Within the limit it is accepted and the citizen is told.
     const ok = await ana.post(`/admin/preguntas/${reference}/prorrogar`, { _idem: ana.field(`/admin/preguntas/${reference}/prorrogar`, "_idem"), fecha: "2026-04-07", motivo: "Visita técnica" });
     expect(ok.statusCode).toBe(303);
-    expect(question().dueDate).toBe("2026-04-07");
+    expect((await question()).dueDate).toBe("2026-04-07");
   });
 
   it("reassigns with a reason; the other office's inbox shows it and ours no longer does", async () => {
@@ -93,15 +93,15 @@ describe("back-office inbox and question page", () => {
     expect(missing.body).toContain("Escriba el motivo");
     const ok = await ana.post(`/admin/preguntas/${reference}/reasignar`, { _idem: ana.field(`/admin/preguntas/${reference}/reasignar`, "_idem"), oficina: target, motivo: "Es de su competencia" });
     expect(ok.statusCode).toBe(303);
-    expect(question().officeKey).toBe(target);
+    expect((await question()).officeKey).toBe(target);
     // Ana's office no longer holds it, and she may not see the other office's question.
     expect((await ana.get("/admin/bandeja")).body).not.toContain(reference);
     expect((await ana.get(`/admin/preguntas/${reference}`)).statusCode).toBe(403);
   });
 
   it("refuses actions to a role that may not act, and nothing changes", async () => {
-    h.addOfficial({ name: "Carlos Control", role: "internal_control", officeKey: null, email: "carlos@x.co", address: "carlos-chat" });
-    h.addOfficial({ name: "Otra Oficina", role: "official", officeKey: h.runtime.app.profile.offices.find((o) => o.key !== officeKey)!.key, email: "otra@x.co", address: "otra-chat" });
+    await h.addOfficial({ name: "Carlos Control", role: "internal_control", officeKey: null, email: "carlos@x.co", address: "carlos-chat" });
+    await h.addOfficial({ name: "Otra Oficina", role: "official", officeKey: h.runtime.app.profile.offices.find((o) => o.key !== officeKey)!.key, email: "otra@x.co", address: "otra-chat" });
     const control = await h.signIn("carlos@x.co", "carlos-chat");
     // Internal control reads the question but gets no action forms, and a forged post is refused.
     const page = await control.get(`/admin/preguntas/${reference}`);
@@ -113,7 +113,7 @@ describe("back-office inbox and question page", () => {
     await other.get("/admin/bandeja");
     expect((await other.post(`/admin/preguntas/${reference}/responder`, { _idem: "y".repeat(22), texto: "Tampoco" })).statusCode).toBe(403);
     await h.bot.dispatcher.tick();
-    expect(question().status).toBe("open");
+    expect((await question()).status).toBe("open");
     expect(h.channel.to(CITIZEN).some((m) => /No debería salir|Tampoco/.test(m.text))).toBe(false);
     expect(auditRows()).toEqual([
       { action: "question.answer", outcome: "refused", subject: reference },
@@ -122,7 +122,7 @@ describe("back-office inbox and question page", () => {
   });
 
   it("asks the citizen for information, assigns to a colleague, and shows it in 'asignadas a mí' and 'esperando'", async () => {
-    const me = h.runtime.app.repos.staffAuth.officialByEmail("ana@x.co")!;
+    const me = (await h.runtime.app.repos.staffAuth.officialByEmail("ana@x.co"))!;
     await ana.get(`/admin/preguntas/${reference}`);
     expect((await ana.post(`/admin/preguntas/${reference}/asignar`, { _idem: ana.field(`/admin/preguntas/${reference}/asignar`, "_idem"), funcionario: String(me.id) })).statusCode).toBe(303);
     expect((await ana.get("/admin/bandeja?vista=mias")).body).toContain(reference);
@@ -141,9 +141,9 @@ describe("back-office inbox and question page", () => {
 
   it("pages the inbox by keyset without repeating or skipping questions", async () => {
     const { repos, clock } = h.runtime.app;
-    const base = question();
+    const base = await question();
     for (let i = 0; i < 60; i++) {
-      repos.questions.insert({ ...base, reference: `RC-2026-9${String(i).padStart(5, "0")}`, dueDate: `2026-04-${String(1 + (i % 20)).padStart(2, "0")}`, filedAtMs: clock.nowMs(), updatedAtMs: clock.nowMs(), termStartedAtMs: clock.nowMs(), eventId: null });
+      await repos.questions.insert({ ...base, reference: `RC-2026-9${String(i).padStart(5, "0")}`, dueDate: `2026-04-${String(1 + (i % 20)).padStart(2, "0")}`, filedAtMs: clock.nowMs(), updatedAtMs: clock.nowMs(), termStartedAtMs: clock.nowMs(), eventId: null });
     }
     const seen: string[] = [];
     let url: string | undefined = "/admin/bandeja?vista=nuevas";

@@ -16,26 +16,26 @@ afterAll(async () => {
 });
 
 describe("rinde publication commands", () => {
-  it("publishes an ordinary answer with a summary and records who changed what", () => {
+  it("publishes an ordinary answer with a summary and records who changed what", async () => {
     const ref = s.references.onTime!;
-    const out = runOn(s.h.runtime, ["questions", "publish", ref, "--summary", "Arreglo de una vía", "--answer"]);
+    const out = await runOn(s.h.runtime, ["questions", "publish", ref, "--summary", "Arreglo de una vía", "--answer"]);
     expect(out.error).toBeUndefined();
     expect(out.stdout).toBe(`${ref}: respuesta publicada; resumen publicado.\n`);
-    const q = s.h.runtime.app.repos.questions.byReference(ref)!;
-    const entry = s.h.runtime.app.repos.questions.lastEvent(q.id, PUBLICATION_EVENT)!;
+    const q = (await s.h.runtime.app.repos.questions.byReference(ref))!;
+    const entry = (await s.h.runtime.app.repos.questions.lastEvent(q.id, PUBLICATION_EVENT))!;
     expect(JSON.parse(entry.data)).toEqual({ before: { publishAnswer: null, summary: null }, after: { publishAnswer: true, summary: "Arreglo de una vía" } });
     expect(entry.actor).toBe("cli");
-    expect(runOn(s.h.runtime, ["questions", "publish", ref, "--answer"]).error).toBe("No hay nada que cambiar: ya está así.");
-    expect(runOn(s.h.runtime, ["questions", "publish", ref, "--answer"], "en").error).toBe("Nothing to change: it is already like that.");
+    expect((await runOn(s.h.runtime, ["questions", "publish", ref, "--answer"])).error).toBe("No hay nada que cambiar: ya está así.");
+    expect((await runOn(s.h.runtime, ["questions", "publish", ref, "--answer"], "en")).error).toBe("Nothing to change: it is already like that.");
   });
 
-  it("refuses a minutes link that is not http(s)", () => {
-    expect(runOn(s.h.runtime, ["events", "minutes", "1", "--url", "javascript:alert(1)"]).error).toBe("El enlace debe empezar por http:// o https://.");
+  it("refuses a minutes link that is not http(s)", async () => {
+    expect((await runOn(s.h.runtime, ["events", "minutes", "1", "--url", "javascript:alert(1)"])).error).toBe("El enlace debe empezar por http:// o https://.");
   });
 
-  it("exports the five datasets and dictionaries, with the same keys in CSV and JSON", () => {
+  it("exports the five datasets and dictionaries, with the same keys in CSV and JSON", async () => {
     const dir = join(s.h.dir, "datos");
-    const out = runOn(s.h.runtime, ["opendata", "export", "--out", dir]);
+    const out = await runOn(s.h.runtime, ["opendata", "export", "--out", dir]);
     expect(out.error).toBeUndefined();
     expect(out.stdout).toMatch(/^compromisos_rendicion_cuentas: \d+ fila\(s\)$/m);
     expect(out.stdout).toMatch(/^20 archivos escritos en .* en \d+ ms\.$/m);

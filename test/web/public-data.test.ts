@@ -18,23 +18,23 @@ const plain = (byMonth: Map<string, Map<string, unknown>>) =>
   JSON.stringify([...byMonth].sort().map(([m, offices]) => [m, [...offices].sort().map(([k, f]) => [k, { ...(f as object), daysHistogram: [...(f as { daysHistogram: Map<number, number> }).daysHistogram].sort() }])]));
 
 describe("maintained answer figures", () => {
-  it("follow new questions, answers and the passing of days exactly like a full recomputation", () => {
+  it("follow new questions, answers and the passing of days exactly like a full recomputation", async () => {
     const app = s.h.runtime.app;
     const data = createPublicData(app, { refreshMs: 0 });
-    const full = () => computeAnswerStats(app, 0, app.clock.nowMs() + 86_400_000).byMonth;
-    expect(plain(data.answerStats().byMonth)).toBe(plain(full()));
+    const full = async () => (await computeAnswerStats(app, 0, app.clock.nowMs() + 86_400_000)).byMonth;
+    expect(plain((await data.answerStats()).byMonth)).toBe(plain(await full()));
     // A new question this month, an old one answered, and ten days pass (overdue changes).
-    const citizenId = app.repos.citizens.findContext("memory", "573001234567")!.citizenId;
-    const filed = fileQuestion(app, { citizenId, channel: "memory", text: "Pregunta nueva de prueba sobre el alumbrado", officeKey: "movilidad", requestType: "general" });
+    const citizenId = (await app.repos.citizens.findContext("memory", "573001234567"))!.citizenId;
+    const filed = await fileQuestion(app, { citizenId, channel: "memory", text: "Pregunta nueva de prueba sobre el alumbrado", officeKey: "movilidad", requestType: "general" });
     expect(filed.ok).toBe(true);
-    expect(answerQuestion(app, CLI, s.references.overdue!, "Respuesta tardía.").ok).toBe(true);
-    const before = data.answerStats().byMonth.get("2026-04")?.get("movilidad")?.received ?? 0;
+    expect((await answerQuestion(app, CLI, s.references.overdue!, "Respuesta tardía.")).ok).toBe(true);
+    const before = (await data.answerStats()).byMonth.get("2026-04")?.get("movilidad")?.received ?? 0;
     expect(before).toBe(1);
     s.h.clock.advanceMs(10 * 86_400_000);
-    expect(plain(data.answerStats().byMonth)).toBe(plain(full()));
-    expect(data.answerStats().byMonth.get("2026-04")!.get("movilidad")!.overdue).toBe(0);
+    expect(plain((await data.answerStats()).byMonth)).toBe(plain(await full()));
+    expect((await data.answerStats()).byMonth.get("2026-04")!.get("movilidad")!.overdue).toBe(0);
     s.h.clock.advanceMs(20 * 86_400_000);
-    expect(data.answerStats().byMonth.get("2026-04")!.get("movilidad")!.overdue).toBe(1);
-    expect(plain(data.answerStats().byMonth)).toBe(plain(full()));
+    expect((await data.answerStats()).byMonth.get("2026-04")!.get("movilidad")!.overdue).toBe(1);
+    expect(plain((await data.answerStats()).byMonth)).toBe(plain(await full()));
   });
 });

@@ -43,10 +43,10 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   for (const p of people) {
     await h.say(p.address, "hola");
     await h.say(p.address, "1");
-    citizenIds.push(app.repos.citizens.findContext("memory", p.address)!.citizenId);
+    citizenIds.push((await app.repos.citizens.findContext("memory", p.address))!.citizenId);
   }
-  const file = (i: number, officeKey: string, requestType: "general" | "information" | "dialogue" = "general", eventId?: number) => {
-    const filed = fileQuestion(app, { citizenId: citizenIds[i]!, channel: "memory", text: people[i]!.text, officeKey, requestType, eventId });
+  const file = async (i: number, officeKey: string, requestType: "general" | "information" | "dialogue" = "general", eventId?: number) => {
+    const filed = await fileQuestion(app, { citizenId: citizenIds[i]!, channel: "memory", text: people[i]!.text, officeKey, requestType, eventId });
     if (!filed.ok) throw new Error(filed.error);
     return filed.question.reference;
   };
@@ -56,48 +56,48 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   };
 
   // An event held on 2026-03-10 and one upcoming in May.
-  const held = ok(createEvent(app, CLI, { kind: "public_hearing", title: "Audiencia pública 2026", description: "Informe de gestión.", startsAtMs: bogota("2026-03-10", "09:00"), endsAtMs: bogota("2026-03-10", "11:00"), place: "Coliseo Municipal", virtualUrl: null, officeKey: "planeacion", districts: ["comuna-1"], topics: [] })).event;
-  ok(createEvent(app, CLI, { kind: "territorial_dialogue", title: "Diálogo en la Comuna 2", description: "", startsAtMs: bogota("2026-05-20", "15:00"), endsAtMs: bogota("2026-05-20", "17:00"), place: "Salón comunal El Progreso", virtualUrl: "https://example.org/envivo", officeKey: null, districts: ["comuna-2"], topics: [] }));
+  const held = ok(await createEvent(app, CLI, { kind: "public_hearing", title: "Audiencia pública 2026", description: "Informe de gestión.", startsAtMs: bogota("2026-03-10", "09:00"), endsAtMs: bogota("2026-03-10", "11:00"), place: "Coliseo Municipal", virtualUrl: null, officeKey: "planeacion", districts: ["comuna-1"], topics: [] })).event;
+  ok(await createEvent(app, CLI, { kind: "territorial_dialogue", title: "Diálogo en la Comuna 2", description: "", startsAtMs: bogota("2026-05-20", "15:00"), endsAtMs: bogota("2026-05-20", "17:00"), place: "Salón comunal El Progreso", virtualUrl: "https://example.org/envivo", officeKey: null, districts: ["comuna-2"], topics: [] }));
 
   const references: Record<string, string> = {
-    onTime: file(0, "infraestructura"),
-    late: file(1, "hacienda", "information"),
-    overdue: file(2, "desarrollo_social"),
-    extended: file(3, "ambiente"),
-    transferred: file(4, "salud"),
-    dialoguePublished: file(0, "planeacion", "dialogue", held.id),
-    dialogueBare: file(1, "planeacion", "dialogue", held.id),
+    onTime: await file(0, "infraestructura"),
+    late: await file(1, "hacienda", "information"),
+    overdue: await file(2, "desarrollo_social"),
+    extended: await file(3, "ambiente"),
+    transferred: await file(4, "salud"),
+    dialoguePublished: await file(0, "planeacion", "dialogue", held.id),
+    dialogueBare: await file(1, "planeacion", "dialogue", held.id),
   };
-  ok(answerQuestion(app, CLI, references.onTime!, "Programamos el arreglo de la vía para la próxima semana."));
-  ok(reassignQuestion(app, CLI, references.transferred!, "educacion", "Le corresponde a Educación"));
-  ok(extendQuestion(app, CLI, references.extended!, "2026-04-15", "Necesitamos una visita técnica"));
-  ok(setQuestionPublication(app, CLI, references.dialoguePublished!, { summary: PUBLISHED_SUMMARY }));
+  ok(await answerQuestion(app, CLI, references.onTime!, "Programamos el arreglo de la vía para la próxima semana."));
+  ok(await reassignQuestion(app, CLI, references.transferred!, "educacion", "Le corresponde a Educación"));
+  ok(await extendQuestion(app, CLI, references.extended!, "2026-04-15", "Necesitamos una visita técnica"));
+  ok(await setQuestionPublication(app, CLI, references.dialoguePublished!, { summary: PUBLISHED_SUMMARY }));
 
   h.clock.advanceMs(10 * day); // 2026-03-12: after the hearing
-  ok(setEventLinks(app, CLI, held.id, { minutesUrl: "https://example.org/acta-2026.pdf", recordingUrl: "https://example.org/video" }));
-  ok(answerQuestion(app, CLI, references.dialoguePublished!, "Las obras del parque terminan en junio de 2026."));
-  const commitment = ok(recordCommitment(app, CLI, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Terminar el parque central", eventId: held.id, districtKey: "comuna-1" })).commitment;
-  ok(postProgress(app, CLI, commitment.number, { percent: 40, note: "Obra civil avanzada", evidenceUrl: "https://example.org/fotos-parque" }));
-  ok(recordCommitment(app, CLI, { officeKey: "movilidad", dueDate: "2026-03-20", text: "Señalizar el cruce escolar de la calle 8" }));
+  ok(await setEventLinks(app, CLI, held.id, { minutesUrl: "https://example.org/acta-2026.pdf", recordingUrl: "https://example.org/video" }));
+  ok(await answerQuestion(app, CLI, references.dialoguePublished!, "Las obras del parque terminan en junio de 2026."));
+  const commitment = ok(await recordCommitment(app, CLI, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Terminar el parque central", eventId: held.id, districtKey: "comuna-1" })).commitment;
+  ok(await postProgress(app, CLI, commitment.number, { percent: 40, note: "Obra civil avanzada", evidenceUrl: "https://example.org/fotos-parque" }));
+  ok(await recordCommitment(app, CLI, { officeKey: "movilidad", dueDate: "2026-03-20", text: "Señalizar el cruce escolar de la calle 8" }));
 
   h.clock.advanceMs(40 * day); // 2026-04-21: the information request is late, the general ones overdue
-  ok(answerQuestion(app, CLI, references.late!, "Adjuntamos copia del contrato de alumbrado público."));
+  ok(await answerQuestion(app, CLI, references.late!, "Adjuntamos copia del contrato de alumbrado público."));
 
   // Survey responses: 24 in comuna-1 (shown as a segment), 3 in comuna-3 (pooled).
   const definition = h.runtime.surveys.get("answer_clarity")!;
   const nowMs = h.clock.nowMs();
   const respondents = seedCitizens(h.runtime.db, { count: 27, channel: "memory", prefix: "3104445", nowMs });
-  const runFor = (segment: string) =>
-    app.repos.surveys.insertRun({ surveyId: "answer_clarity", surveyVersion: 1, definition: JSON.stringify(definition), trigger: "segment", segment, deliverAfterMs: nowMs, expiresAtMs: nowMs + day, createdBy: "cli", createdAtMs: nowMs });
-  const runs = [runFor("district:comuna-1"), runFor("district:comuna-3")];
-  respondents.forEach((citizenId, i) => {
+  const runFor = async (segment: string) =>
+    await app.repos.surveys.insertRun({ surveyId: "answer_clarity", surveyVersion: 1, definition: JSON.stringify(definition), trigger: "segment", segment, deliverAfterMs: nowMs, expiresAtMs: nowMs + day, createdBy: "cli", createdAtMs: nowMs });
+  const runs = [await runFor("district:comuna-1"), await runFor("district:comuna-3")];
+  for (const [i, citizenId] of respondents.entries()) {
     const run = i < 24 ? runs[0]! : runs[1]!;
-    const [invitation] = app.repos.surveys.invite(run.id, [citizenId], nowMs);
-    const response = app.repos.surveys.createResponse({ runId: run.id, invitationId: invitation!.id, source: "chat", completedAtMs: nowMs }, nowMs);
-    app.repos.surveys.addAnswer(response, "clear", i < 24 ? (i < 14 ? "5" : i < 20 ? "4" : "2") : "1", nowMs);
-    app.repos.surveys.addAnswer(response, "comment", `Comentario privado de la persona ${i}`, nowMs);
-  });
-  ok(setSurveyPublished(app, CLI, "answer_clarity", true));
+    const [invitation] = await app.repos.surveys.invite(run.id, [citizenId], nowMs);
+    const response = await app.repos.surveys.createResponse({ runId: run.id, invitationId: invitation!.id, source: "chat", completedAtMs: nowMs }, nowMs);
+    await app.repos.surveys.addAnswer(response, "clear", i < 24 ? (i < 14 ? "5" : i < 20 ? "4" : "2") : "1", nowMs);
+    await app.repos.surveys.addAnswer(response, "comment", `Comentario privado de la persona ${i}`, nowMs);
+  }
+  ok(await setSurveyPublished(app, CLI, "answer_clarity", true));
 
   const server = Fastify();
   setup?.(server);

@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { classifySmtpError, createEmailChannel } from "../../src/channels/email/email-channel.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
-import { inTransaction } from "../../src/db/client.ts";
 import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { fileQuestion } from "../../src/services/questions.ts";
@@ -45,7 +44,7 @@ describe("staff e-mail notices", () => {
     const port = (smtp.server.address() as AddressInfo).port;
     dir = mkdtempSync(join(tmpdir(), "rinde-mail-"));
     const env = loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_SMTP_URL: `smtp://127.0.0.1:${port}` });
-    runtime = createRuntime({ env, clock: createManualClock(MONDAY_10AM_BOGOTA_MS) });
+    runtime = await createRuntime({ env, clock: createManualClock(MONDAY_10AM_BOGOTA_MS) });
     runtime.app.emailNotices = true;
     const email = createEmailChannel({ smtpUrl: env.RINDE_SMTP_URL!, from: "Rinde <rinde@alcaldia.gov.co>" });
     bot = createBot(runtime, [createMemoryChannel(), email], { pollIntervalMs: 5, workerId: "mail-test" });
@@ -53,17 +52,17 @@ describe("staff e-mail notices", () => {
   });
   afterEach(async () => {
     await bot.stop();
-    runtime.close();
+    await runtime.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("e-mails a new question to the office's officials who have an e-mail, once", async () => {
     const { app } = runtime;
-    const official = app.repos.officials.add({ name: "Sin Grupo", officeKey: "salud", role: "official" }, app.clock.nowMs());
-    app.repos.staffAuth.setAccount(official.id, { email: "singrupo@alcaldia.gov.co" });
+    const official = await app.repos.officials.add({ name: "Sin Grupo", officeKey: "salud", role: "official" }, app.clock.nowMs());
+    await app.repos.staffAuth.setAccount(official.id, { email: "singrupo@alcaldia.gov.co" });
     const [citizenId] = seedCitizens(runtime.db, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
-    const filed = inTransaction(runtime.db, () => fileQuestion(app, { citizenId: citizenId!, channel: "memory", text: "¿Cuándo abren la vacunación en el centro de salud?", officeKey: "salud", requestType: "general" }));
+    const filed = await runtime.store.withTransaction(async () => await fileQuestion(app, { citizenId: citizenId!, channel: "memory", text: "¿Cuándo abren la vacunación en el centro de salud?", officeKey: "salud", requestType: "general" }));
     if (!filed.ok) throw new Error(filed.error);
     for (let i = 0; i < 50 && mails.length === 0; i++) {
       await bot.dispatcher.tick();

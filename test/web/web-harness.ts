@@ -8,7 +8,7 @@ import { createWebClient, type WebClient } from "./web-client.ts";
 export interface WebHarness extends Harness {
   server: FastifyInstance;
   /** Adds an official with a sign-in e-mail and a linked chat on the memory channel. */
-  addOfficial(input: { name: string; role: Role; officeKey: string | null; email: string; address?: string }): number;
+  addOfficial(input: { name: string; role: Role; officeKey: string | null; email: string; address?: string }): Promise<number>;
   /** Signs in by the link the bot sent to the official's chat; returns the client holding the session. */
   signIn(email: string, address: string): Promise<WebClient>;
 }
@@ -19,10 +19,10 @@ export async function createWebHarness(options: { loginAttemptsPerMinute?: numbe
   const close = h.close.bind(h);
   return Object.assign(h, {
     server,
-    addOfficial(input: { name: string; role: Role; officeKey: string | null; email: string; address?: string }) {
+    async addOfficial(input: { name: string; role: Role; officeKey: string | null; email: string; address?: string }) {
       const { repos, clock } = h.runtime.app;
-      const official = repos.officials.add({ name: input.name, officeKey: input.officeKey, role: input.role, channel: "memory", address: input.address ?? `chat-${input.email}` }, clock.nowMs());
-      repos.staffAuth.setAccount(official.id, { email: input.email });
+      const official = await repos.officials.add({ name: input.name, officeKey: input.officeKey, role: input.role, channel: "memory", address: input.address ?? `chat-${input.email}` }, clock.nowMs());
+      await repos.staffAuth.setAccount(official.id, { email: input.email });
       return official.id;
     },
     async signIn(email: string, address: string) {

@@ -30,9 +30,9 @@ export interface WhatsAppCloudOptions {
   labels: { listButton: string };
   onState?: (state: WhatsAppCloudState, detail: string | null) => void;
   /** A delivery status webhook (sent, delivered, read, failed). */
-  onStatus?: (update: DeliveryStatusUpdate) => void;
+  onStatus?: (update: DeliveryStatusUpdate) => void | Promise<void>;
   /** A person wrote at `atMs` (opens their 24-hour window). Called before the message is handled. */
-  onInboundSeen?: (address: string, atMs: number) => void;
+  onInboundSeen?: (address: string, atMs: number) => void | Promise<void>;
   fetch?: typeof fetch;
   /** Longest wait for one Graph API call. Default 30 s. */
   requestTimeoutMs?: number;
@@ -223,9 +223,9 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
 
   async function handle(body: unknown): Promise<void> {
     const content = parseWebhook(body, options.phoneNumberId, options.nowMs());
-    for (const status of content.statuses) options.onStatus?.(status);
+    for (const status of content.statuses) await options.onStatus?.(status);
     for (const message of content.messages) {
-      options.onInboundSeen?.(message.address, message.receivedAtMs);
+      await options.onInboundSeen?.(message.address, message.receivedAtMs);
       await onInbound?.(message);
     }
   }

@@ -41,11 +41,11 @@ function segmentFrom(cli: Cli, values: { everyone?: boolean; topics?: string; di
 }
 
 /** The segment in words: "temas: Salud; comunas: Comuna 1 Centro". */
-export function segmentText(cli: Cli, segment: Segment): string {
+export async function segmentText(cli: Cli, segment: Segment): Promise<string> {
   const { app } = cli.runtime;
   if (segment.kind === "everyone") return cli.t("announcements.segment_everyone");
   if (segment.kind === "rsvps") {
-    const title = app.repos.events.get(segment.eventId)?.title ?? "";
+    const title = (await app.repos.events.get(segment.eventId))?.title ?? "";
     return cli.t(segment.answer === "yes" ? "announcements.segment_rsvps_yes" : "announcements.segment_rsvps_any", { id: segment.eventId, title });
   }
   const names = (keys: string[], list: { key: string; name: string }[]) => keys.map((k) => list.find((x) => x.key === k)?.name ?? k).join(", ");
@@ -82,10 +82,10 @@ async function watch(cli: Cli, id: number, intervalMs = 500): Promise<void> {
   process.once("SIGINT", onInterrupt);
   try {
     for (;;) {
-      const line = progressLine(cli, announcementProgress(cli.runtime.app, id));
+      const line = progressLine(cli, await announcementProgress(cli.runtime.app, id));
       if (line !== last) cli.io.stdout.write(tty ? `\r${line}` : `${line}\n`);
       last = line;
-      if (announcementProgress(cli.runtime.app, id).queued === 0 || interrupted) break;
+      if ((await announcementProgress(cli.runtime.app, id)).queued === 0 || interrupted) break;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   } finally {
@@ -96,9 +96,9 @@ async function watch(cli: Cli, id: number, intervalMs = 500): Promise<void> {
 }
 
 /** What citizens will read, in the operator's language (each citizen gets it in their own). */
-function previewText(cli: Cli, input: AnnouncementInput): string {
+async function previewText(cli: Cli, input: AnnouncementInput): Promise<string> {
   const row = { id: 0, eventId: input.eventId ?? null, purpose: input.eventId !== undefined ? "event" : "text", text: input.text?.trim() || null } as AnnouncementRow;
-  return announcementPayload(cli.runtime.app, row, cli.lang).text ?? "";
+  return (await announcementPayload(cli.runtime.app, row, cli.lang)).text ?? "";
 }
 
 /** "Se enviará desde las 7:00 del jue 11 dic 2026" when `atMs` falls in quiet hours. */
@@ -136,24 +136,24 @@ export const announcementCommands: Record<string, Subcommand> = {
     if (values.text !== undefined) input.text = values.text;
     const at = scheduledAt(cli, values.at);
     if (at !== undefined) input.scheduledAtMs = at;
-    const actor = actorFrom(cli, values.as);
-    const preview = previewAnnouncement(app, actor, input);
+    const actor = await actorFrom(cli, values.as);
+    const preview = await previewAnnouncement(app, actor, input);
     if (!preview.ok) throw errorOf(cli, preview.error);
-    if (preview.recipients === 0) throw new CliError("announcements.no_recipients", { segment: segmentText(cli, input.segment) });
+    if (preview.recipients === 0) throw new CliError("announcements.no_recipients", { segment: await segmentText(cli, input.segment) });
     const sendAtMs = at ?? app.clock.nowMs();
     const quiet = quietNote(cli, sendAtMs);
     if (!values.json) {
-      const event = input.eventId !== undefined ? app.repos.events.get(input.eventId) : undefined;
-      const lines = [cli.t("announcements.preview_title"), "", previewText(cli, input), "", "—".repeat(40)];
+      const event = input.eventId !== undefined ? await app.repos.events.get(input.eventId) : undefined;
+      const lines = [cli.t("announcements.preview_title"), "", await previewText(cli, input), "", "—".repeat(40)];
       if (event) lines.push(cli.t("announcements.preview_event", { id: event.id, title: event.title, when: cli.when(event.startsAtMs) }));
-      lines.push(cli.t("announcements.preview_segment", { segment: segmentText(cli, input.segment) }));
+      lines.push(cli.t("announcements.preview_segment", { segment: await segmentText(cli, input.segment) }));
       lines.push(cli.t("announcements.preview_recipients", { count: preview.recipients }));
       lines.push(cli.t("announcements.preview_when", { when: at === undefined ? cli.t("announcements.now") : cli.when(at) }));
       if (quiet) lines.push(quiet);
       cli.out(lines.join("\n"));
     }
     if (!values.yes && !(await cli.confirm(cli.t("announcements.confirm")))) throw new CliError("announcements.not_sent");
-    const created = createAnnouncement(app, actor, input);
+    const created = await createAnnouncement(app, actor, input);
     if (!created.ok) throw errorOf(cli, created.error);
     const { announcement, recipients } = created;
     if (values.json) return cli.json({ id: announcement.id, status: announcement.status, recipients, scheduledAt: cli.iso(announcement.scheduledAtMs), quietUntil: cli.isoOrNull(quietUntilMs(sendAtMs, app.profile.quietHours, app.profile.timezone)) });
@@ -165,44 +165,48 @@ export const announcementCommands: Record<string, Subcommand> = {
   async status(cli, args) {
     const { values, positionals } = parse(args, { watch: { type: "boolean" }, json: { type: "boolean" } }, 1);
     const id = idArg(positionals[0], "<id anuncio>");
-    const announcement = cli.runtime.app.repos.announcements.get(id);
+    const announcement = await cli.runtime.app.repos.announcements.get(id);
     if (!announcement) throw errorOf(cli, { code: "announcement_not_found" });
-    const progress = announcementProgress(cli.runtime.app, id);
+    const progress = await announcementProgress(cli.runtime.app, id);
     if (values.json) return cli.json({ id, status: announcement.status, ...progress });
     cli.out(cli.t("announcements.status_title", { id, status: cli.t(`announcement_status.${announcement.status}`) }));
     if (values.watch) return watch(cli, id);
     cli.out(progressLine(cli, progress));
   },
-  list(cli, args) {
+  async list(cli, args) {
     const { values } = parse(args, { json: { type: "boolean" } }, 0);
     const { app } = cli.runtime;
-    const rows = app.repos.announcements.list({ limit: 100 }).map((a) => {
-      const event = a.eventId !== null ? app.repos.events.get(a.eventId) : undefined;
-      return { a, event, progress: announcementProgress(app, a.id), segment: JSON.parse(a.segment) as Segment };
-    });
+    const rows = await Promise.all(
+      (await app.repos.announcements.list({ limit: 100 })).map(async (a) => {
+        const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
+        return { a, event, progress: await announcementProgress(app, a.id), segment: JSON.parse(a.segment) as Segment };
+      }),
+    );
     if (values.json) {
       return cli.json(rows.map(({ a, event, progress, segment }) => ({ id: a.id, purpose: a.purpose, event: a.eventId, eventTitle: event?.title ?? null, text: a.text, segment, status: a.status, scheduledAt: cli.iso(a.scheduledAtMs), recipients: a.recipientCount, ...progress, createdBy: a.createdBy })));
     }
-    const table = rows.map(({ a, event, progress, segment }) => ({
-      id: a.id,
-      scheduledAt: cli.when(a.scheduledAtMs),
-      status: cli.t(`announcement_status.${a.status}`),
-      purpose: cli.t(`announcement_purposes.${a.purpose}`),
-      title: event ? `#${event.id} ${event.title}` : "",
-      text: a.text ?? "",
-      segment: segmentText(cli, segment),
-      total: progress.total,
-      sent: progress.sent,
-      queued: progress.queued,
-      failed: progress.failed,
-      unreachable: progress.unreachable,
-      uncertain: progress.uncertain,
-    }));
+    const table = await Promise.all(
+      rows.map(async ({ a, event, progress, segment }) => ({
+        id: a.id,
+        scheduledAt: cli.when(a.scheduledAtMs),
+        status: cli.t(`announcement_status.${a.status}`),
+        purpose: cli.t(`announcement_purposes.${a.purpose}`),
+        title: event ? `#${event.id} ${event.title}` : "",
+        text: a.text ?? "",
+        segment: await segmentText(cli, segment),
+        total: progress.total,
+        sent: progress.sent,
+        queued: progress.queued,
+        failed: progress.failed,
+        unreachable: progress.unreachable,
+        uncertain: progress.uncertain,
+      })),
+    );
     cli.out(cli.table(table, ["id", "scheduledAt", "status", "purpose", "title", "text", "segment", "total", "queued", "sent", "failed", "unreachable", "uncertain"]));
   },
-  cancel(cli, args) {
+  async cancel(cli, args) {
     const { values, positionals } = parse(args, { as: { type: "string" } }, 1);
-    const outcome = cancelAnnouncement(cli.runtime.app, actorFrom(cli, values.as), idArg(positionals[0], "<id anuncio>"));
+    const outcome = await cancelAnnouncement(cli.runtime.app, await actorFrom(cli, values.as), idArg(positionals[0], "<id anuncio>"));
     if (!outcome.ok) throw errorOf(cli, outcome.error);
     cli.out(cli.t("announcements.cancelled", { count: outcome.withdrawn }));
   },

@@ -28,8 +28,8 @@ function numberArg(value: string | undefined): number {
   return number;
 }
 
-function filterFrom(cli: Cli, values: { office?: string; status?: string; district?: string; event?: string }): CommitmentFilter {
-  const officeKey = optionalOffice(cli, values.office);
+async function filterFrom(cli: Cli, values: { office?: string; status?: string; district?: string; event?: string }): Promise<CommitmentFilter> {
+  const officeKey = await optionalOffice(cli, values.office);
   const status = values.status === undefined ? undefined : (keyArg(values.status, COMMITMENT_STATUSES, "--status") as CommitmentStatus);
   const districtKey = optionalDistrict(cli, values.district);
   const eventId = optionalId(values.event, "--event");
@@ -56,10 +56,10 @@ function problemLines(cli: Cli, file: string, problems: readonly ImportProblem[]
 const FILTER_OPTIONS = { office: { type: "string" }, status: { type: "string" }, district: { type: "string" }, event: { type: "string" } } as const;
 
 export const commitmentCommands: Record<string, Subcommand> = {
-  add(cli, args) {
+  async add(cli, args) {
     const { values } = parse(args, { office: { type: "string" }, due: { type: "string" }, text: { type: "string" }, district: { type: "string" }, event: { type: "string" }, as: { type: "string" } }, 0);
-    const result = recordCommitment(cli.runtime.app, actorFrom(cli, values.as), {
-      officeKey: officeArg(cli, values.office),
+    const result = await recordCommitment(cli.runtime.app, await actorFrom(cli, values.as), {
+      officeKey: await officeArg(cli, values.office),
       dueDate: dateArg(values.due, "--due"),
       text: required(values.text, "--text"),
       districtKey: optionalDistrict(cli, values.district) ?? null,
@@ -67,35 +67,35 @@ export const commitmentCommands: Record<string, Subcommand> = {
     });
     if (!result.ok) fail(cli, result.error);
     const c = result.commitment;
-    cli.out(cli.t("commitments.recorded", { number: c.number, office: officeName(cli.runtime.app, c.officeKey), dueDate: cli.day(c.dueDate), followers: cli.runtime.app.repos.commitments.recipients(c.id).length }));
+    cli.out(cli.t("commitments.recorded", { number: c.number, office: officeName(cli.runtime.app, c.officeKey), dueDate: cli.day(c.dueDate), followers: (await cli.runtime.app.repos.commitments.recipients(c.id)).length }));
   },
-  progress(cli, args) {
+  async progress(cli, args) {
     const { values, positionals } = parse(args, { percent: { type: "string" }, note: { type: "string" }, evidence: { type: "string" }, as: { type: "string" } }, 1);
     const number = numberArg(positionals[0]);
     const percent = wholeNumberArg(required(values.percent, "--percent").replace(/%$/, ""), "--percent", 0, 100);
-    const result = postProgress(cli.runtime.app, actorFrom(cli, values.as), number, { percent, note: required(values.note, "--note"), evidenceUrl: values.evidence ?? null });
+    const result = await postProgress(cli.runtime.app, await actorFrom(cli, values.as), number, { percent, note: required(values.note, "--note"), evidenceUrl: values.evidence ?? null });
     if (!result.ok) fail(cli, result.error);
     const c = result.commitment;
-    cli.out(cli.t("commitments.progressed", { number: c.number, percent: c.progress, status: statusText(cli, c.status), followers: cli.runtime.app.repos.commitments.recipients(c.id).length }));
+    cli.out(cli.t("commitments.progressed", { number: c.number, percent: c.progress, status: statusText(cli, c.status), followers: (await cli.runtime.app.repos.commitments.recipients(c.id)).length }));
   },
-  cancel(cli, args) {
+  async cancel(cli, args) {
     const { values, positionals } = parse(args, { reason: { type: "string" }, as: { type: "string" } }, 1);
-    const result = cancelCommitment(cli.runtime.app, actorFrom(cli, values.as), numberArg(positionals[0]), required(values.reason, "--reason"));
+    const result = await cancelCommitment(cli.runtime.app, await actorFrom(cli, values.as), numberArg(positionals[0]), required(values.reason, "--reason"));
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("commitments.cancelled", { number: result.commitment.number }));
   },
-  list(cli, args) {
+  async list(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } }, 0);
-    const commitments = cli.runtime.app.repos.commitments.list(filterFrom(cli, values));
+    const commitments = await cli.runtime.app.repos.commitments.list(await filterFrom(cli, values));
     if (values.json) return cli.json(commitments.map((c) => jsonOf(cli, c)));
     cli.out(cli.table(commitments.map((c) => rowOf(cli, c)), ["number", "office", "status", "progress", "dueDate", "text"]));
   },
-  show(cli, args) {
+  async show(cli, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
-    const result = showCommitment(cli.runtime.app, numberArg(positionals[0]));
+    const result = await showCommitment(cli.runtime.app, numberArg(positionals[0]));
     if (!result.ok) fail(cli, result.error);
     const c = result.commitment;
-    const followers = cli.runtime.app.repos.commitments.recipients(c.id).length;
+    const followers = (await cli.runtime.app.repos.commitments.recipients(c.id)).length;
     if (values.json) {
       const history = result.history.map((u) => ({ at: cli.iso(u.atMs), kind: u.kind, status: u.status, percent: u.percent, note: u.note, evidence: u.evidenceUrl, actor: u.actor }));
       return cli.json({ ...jsonOf(cli, c), officeName: officeName(cli.runtime.app, c.officeKey), statusReason: c.statusReason, followers, history });
@@ -117,46 +117,46 @@ export const commitmentCommands: Record<string, Subcommand> = {
     lines.push("", cli.t("commitments.history"));
     for (const u of result.history) {
       const evidence = u.evidenceUrl ? ` <${u.evidenceUrl}>` : "";
-      lines.push(`  ${cli.when(u.atMs)}  ${cli.t(`update_kinds.${u.kind}`)} — ${statusText(cli, u.status)} ${u.percent} % — ${actorText(cli, u.actor)}${u.note ? ` — ${u.note}` : ""}${evidence}`);
+      lines.push(`  ${cli.when(u.atMs)}  ${cli.t(`update_kinds.${u.kind}`)} — ${statusText(cli, u.status)} ${u.percent} % — ${await actorText(cli, u.actor)}${u.note ? ` — ${u.note}` : ""}${evidence}`);
     }
     cli.out(lines.join("\n"));
   },
-  import(cli, args) {
+  async import(cli, args) {
     const { values, positionals } = parse(args, { history: { type: "string" }, as: { type: "string" } }, 1);
     const file = required(positionals[0], "<archivo.csv>");
     const read = readCommitmentsCsv(readInputFile(file));
     const history = values.history === undefined ? undefined : readHistoryCsv(readInputFile(values.history), cli.runtime.app.profile.timezone);
     // A bad history file stops the import before anything is stored, like a bad registry row.
     if (history?.problems.length) throw new CliError("commitments.import_failed", { count: history.problems.length, file: values.history }, problemLines(cli, values.history!, history.problems));
-    const outcome = importCommitments(cli.runtime.app, actorFrom(cli, values.as), read.records, read.problems, history?.histories);
+    const outcome = await importCommitments(cli.runtime.app, await actorFrom(cli, values.as), read.records, read.problems, history?.histories);
     if (!outcome.ok) throw new CliError("commitments.import_failed", { count: outcome.problems.length, file }, problemLines(cli, file, outcome.problems));
     const numbers = outcome.created.map((c) => c.number);
     cli.out(cli.t("commitments.imported", { count: numbers.length, numbers: numbers.join(", ") }));
   },
-  export(cli, args) {
+  async export(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS, history: { type: "boolean" } }, 0);
-    const filter = filterFrom(cli, values);
+    const filter = await filterFrom(cli, values);
     if (values.history) {
-      const rows = exportHistory(cli.runtime.app, filter).map((r) => ({ ...r, kind: cli.t(`update_kinds.${r.kind}`), status: statusText(cli, r.status) }));
+      const rows = (await exportHistory(cli.runtime.app, filter)).map((r) => ({ ...r, kind: cli.t(`update_kinds.${r.kind}`), status: statusText(cli, r.status) }));
       return writeCsvExport(cli, values, rows, HISTORY_COLUMNS, "commitment_history", "commitments.history_exported");
     }
-    const rows = exportRecords(cli.runtime.app, filter).map((r) => ({ ...r, status: statusText(cli, r.status) }));
+    const rows = (await exportRecords(cli.runtime.app, filter)).map((r) => ({ ...r, status: statusText(cli, r.status) }));
     writeCsvExport(cli, values, rows, CSV_COLUMNS, "commitments", "commitments.exported");
   },
-  report(cli, args) {
+  async report(cli, args) {
     const { values } = parse(args, { json: { type: "boolean" }, csv: { type: "boolean" }, overdue: { type: "boolean" }, ...EXPORT_OPTIONS }, 0);
-    const report = commitmentReport(cli.runtime.app);
+    const report = await commitmentReport(cli.runtime.app);
     if (values.json) return cli.json(report);
-    if (values.csv && values.overdue) return writeCsvExport(cli, values, overdueRows(cli, report), OVERDUE_COLUMNS, "commitments_overdue", "commitments.report_exported");
+    if (values.csv && values.overdue) return writeCsvExport(cli, values, await overdueRows(cli, report), OVERDUE_COLUMNS, "commitments_overdue", "commitments.report_exported");
     if (values.csv) return writeCsvExport(cli, values, officeRows(cli, report, values), [...OFFICE_COLUMNS], "commitments_report", "commitments.report_exported");
-    cli.out(reportText(cli, report));
+    cli.out(await reportText(cli, report));
   },
 };
 commitmentCommands.update = commitmentCommands.progress!;
 
 const share = (f: { shareDoneOnTime: number | null }) => (f.shareDoneOnTime === null ? "—" : `${Math.round(f.shareDoneOnTime * 100)} %`);
 
-function reportText(cli: Cli, report: Report): string {
+async function reportText(cli: Cli, report: Report): Promise<string> {
   const { app } = cli.runtime;
   const counts = COMMITMENT_STATUSES.map((s) => `${statusText(cli, s)} ${report.byStatus[s]}`).join(", ");
   const byOffice = report.byOffice.map((o) => ({ office: o.officeKey, name: officeName(app, o.officeKey), total: o.total, ...o.byStatus, onTime: `${o.doneOnTime}/${o.dueSoFar} (${share(o)})` }));
@@ -171,16 +171,16 @@ function reportText(cli: Cli, report: Report): string {
     cli.table(rows, ["office", "name", "total", ...statusColumns, "onTime"]),
     "",
     cli.t("commitments.report_overdue", { count: report.overdue.length }),
-    cli.table(overdueRows(cli, report).map((r) => ({ ...r, due_date: cli.day(r.due_date) })), OVERDUE_COLUMNS),
+    cli.table((await overdueRows(cli, report)).map((r) => ({ ...r, due_date: cli.day(r.due_date) })), OVERDUE_COLUMNS),
   ].join("\n");
 }
 
 const OVERDUE_COLUMNS = ["number", "office", "due_date", "days_overdue", "progress", "text"];
 const OFFICE_COLUMNS = ["office", "office_name", "total", ...COMMITMENT_STATUSES, "due_so_far", "done_on_time", "share_done_on_time"] as const;
 
-function overdueRows(cli: Cli, report: Report) {
+async function overdueRows(cli: Cli, report: Report) {
   const repo = cli.runtime.app.repos.commitments;
-  return report.overdue.map((c) => ({ number: c.number, office: c.officeKey, due_date: c.dueDate, days_overdue: c.daysOverdue, progress: c.progress, text: repo.byNumber(c.number)?.text ?? "" }));
+  return await Promise.all(report.overdue.map(async (c) => ({ number: c.number, office: c.officeKey, due_date: c.dueDate, days_overdue: c.daysOverdue, progress: c.progress, text: (await repo.byNumber(c.number))?.text ?? "" })));
 }
 
 function officeRows(cli: Cli, report: Report, values: { separator?: string }) {

@@ -11,11 +11,11 @@ import { actorFrom, actorText } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 
 /** `rinde questions extend <radicado> --until <YYYY-MM-DD> --reason <text> [--as <official id>]` */
-export function runExtend(cli: Cli, args: string[]): void {
+export async function runExtend(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { until: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);
   const reference = required(positionals[0], "<radicado>");
   const until = dateArg(values.until, "--until");
-  const outcome = extendQuestion(cli.runtime.app, actorFrom(cli, values.as), reference, until, required(values.reason, "--reason"));
+  const outcome = await extendQuestion(cli.runtime.app, await actorFrom(cli, values.as), reference, until, required(values.reason, "--reason"));
   if (!outcome.ok) {
     const shared = ["question_not_found", "not_allowed", "already_closed", "text_too_long"].includes(outcome.error);
     const text = cli.tr(shared ? `staff.errors.${outcome.error}` : `deadlines.errors.${outcome.error}`, {
@@ -44,8 +44,8 @@ export function storyJson(cli: Cli, story: DueDateStory) {
 }
 
 /** How the due date came to be, as lines: filing, first counted day, days skipped, pauses, extension. */
-export function dueDateLines(cli: Cli, question: QuestionRow, history: readonly QuestionEventRow[]): { story: DueDateStory; lines: string[] } {
-  const story = dueDateStory(cli.runtime.app, question, history);
+export async function dueDateLines(cli: Cli, question: QuestionRow, history: readonly QuestionEventRow[]): Promise<{ story: DueDateStory; lines: string[] }> {
+  const story = await dueDateStory(cli.runtime.app, question, history);
   const { officeHours } = cli.runtime.app.profile;
   const { term } = story;
   const labels = ["filed", "restarted", "counts_as", "first_day", "term", "not_counted", "end_of_term", "paused", "extension", "limit", "recomputed", "due_date"];
@@ -66,7 +66,7 @@ export function dueDateLines(cli: Cli, question: QuestionRow, history: readonly 
   }
   if (story.extension) {
     const e = story.extension;
-    lines.push(line("extension", cli.t("due.extension_text", { from: cli.day(e.from), to: cli.day(e.to), actor: actorText(cli, e.actor), at: when(e.at), reason: e.reason })));
+    lines.push(line("extension", cli.t("due.extension_text", { from: cli.day(e.from), to: cli.day(e.to), actor: await actorText(cli, e.actor), at: when(e.at), reason: e.reason })));
   }
   lines.push(line("limit", cli.t("due.limit_text", { date: cli.day(story.extensionLimit) })));
   for (const r of story.recomputations) lines.push(line("recomputed", cli.t("due.recomputed_text", { from: cli.day(r.from), to: cli.day(r.to), at: when(r.at) })));

@@ -64,8 +64,8 @@ function timesFrom(cli: Cli, values: EventValues, current?: EventRecord): { star
   return eventInstants(date, start, end, zone);
 }
 
-function data(cli: Cli, e: EventRecord) {
-  const counts = cli.runtime.app.repos.events.rsvpCounts(e.id);
+async function data(cli: Cli, e: EventRecord) {
+  const counts = await cli.runtime.app.repos.events.rsvpCounts(e.id);
   return {
     id: e.id,
     kind: e.kind,
@@ -80,12 +80,12 @@ function data(cli: Cli, e: EventRecord) {
     topics: e.topics.join(","),
     rsvpYes: counts.yes,
     rsvpNo: counts.no,
-    questions: cli.runtime.app.repos.events.questions(e.id).length,
+    questions: (await cli.runtime.app.repos.events.questions(e.id)).length,
   };
 }
 
-function printEvent(cli: Cli, event: EventRecord, json: boolean | undefined, done: string, vars: Record<string, unknown> = {}): void {
-  if (json) return cli.json(data(cli, event));
+async function printEvent(cli: Cli, event: EventRecord, json: boolean | undefined, done: string, vars: Record<string, unknown> = {}): Promise<void> {
+  if (json) return cli.json(await data(cli, event));
   cli.out(`${cli.t(done, { id: event.id, status: cli.t(`event_status.${event.status}`), ...vars })}\n\n${eventCard(cli.runtime.app, event, cli.lang)}`);
 }
 
@@ -102,41 +102,41 @@ const kindArg = (value: string | undefined) => keyArg(value, EVENT_KINDS, "--kin
 
 export const eventCommands: Record<string, Subcommand> = {
   minutes: runEventMinutes,
-  list(cli, args) {
+  async list(cli, args) {
     const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } }, 0);
-    const events = cli.runtime.app.repos.events.list(values.all ? {} : { fromMs: cli.runtime.app.clock.nowMs() });
-    if (values.json) return cli.json(events.map((e) => data(cli, e)));
-    const rows = events.map((e) => ({ ...data(cli, e), kind: cli.tr(`event_kinds.${e.kind}`), status: cli.t(`event_status.${e.status}`), startsAt: cli.when(e.startsAtMs) }));
+    const events = await cli.runtime.app.repos.events.list(values.all ? {} : { fromMs: cli.runtime.app.clock.nowMs() });
+    if (values.json) return cli.json(await Promise.all(events.map(async (e) => await data(cli, e))));
+    const rows = await Promise.all(events.map(async (e) => ({ ...(await data(cli, e)), kind: cli.tr(`event_kinds.${e.kind}`), status: cli.t(`event_status.${e.status}`), startsAt: cli.when(e.startsAtMs) })));
     cli.out(cli.table(rows, ["id", "startsAt", "title", "kind", "status", "districts", "rsvpYes", "questions"]));
   },
-  show(cli, args) {
+  async show(cli, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
-    const event = cli.runtime.app.repos.events.get(eventId(positionals[0]));
+    const event = await cli.runtime.app.repos.events.get(eventId(positionals[0]));
     if (!event) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
-    printEvent(cli, event, values.json, "events.shown");
+    await printEvent(cli, event, values.json, "events.shown");
   },
-  create(cli, args) {
+  async create(cli, args) {
     const { values } = parse(args, EVENT_OPTIONS, 0);
     const kind = kindArg(values.kind);
     const times = timesFrom(cli, { ...values, date: required(values.date, "--date"), start: required(values.start, "--start"), end: required(values.end, "--end") })!;
-    const outcome = createEvent(cli.runtime.app, actorFrom(cli, values.as), {
+    const outcome = await createEvent(cli.runtime.app, await actorFrom(cli, values.as), {
       kind,
       title: required(values.title, "--title"),
       description: values.description ?? "",
       ...times,
       place: values.place ?? null,
       virtualUrl: values.link ?? null,
-      officeKey: optionalOffice(cli, values.office) ?? null,
+      officeKey: (await optionalOffice(cli, values.office)) ?? null,
       districts: list(values.districts) ?? [],
       topics: list(values.topics) ?? [],
     });
     if (!outcome.ok) throw serviceError(cli, outcome.error);
-    printEvent(cli, outcome.event, values.json, "events.created");
+    await printEvent(cli, outcome.event, values.json, "events.created");
   },
-  edit(cli, args) {
+  async edit(cli, args) {
     const { values, positionals } = parse(args, EVENT_OPTIONS, 1);
     const id = eventId(positionals[0]);
-    const current = cli.runtime.app.repos.events.get(id);
+    const current = await cli.runtime.app.repos.events.get(id);
     if (!current) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
     const changes: EventChanges = { ...timesFrom(cli, values, current) };
     if (values.kind !== undefined) changes.kind = kindArg(values.kind);
@@ -144,53 +144,53 @@ export const eventCommands: Record<string, Subcommand> = {
     if (values.description !== undefined) changes.description = values.description;
     if (values.place !== undefined) changes.place = values.place || null;
     if (values.link !== undefined) changes.virtualUrl = values.link || null;
-    if (values.office !== undefined) changes.officeKey = values.office ? optionalOffice(cli, values.office)! : null;
+    if (values.office !== undefined) changes.officeKey = values.office ? (await optionalOffice(cli, values.office))! : null;
     if (values.districts !== undefined) changes.districts = list(values.districts)!;
     if (values.topics !== undefined) changes.topics = list(values.topics)!;
     if (Object.keys(changes).length === 0) throw new CliError("events.nothing_to_change");
-    const outcome = updateEvent(cli.runtime.app, actorFrom(cli, values.as), id, { ...draftOf(current), ...changes });
+    const outcome = await updateEvent(cli.runtime.app, await actorFrom(cli, values.as), id, { ...draftOf(current), ...changes });
     if (!outcome.ok) throw serviceError(cli, outcome.error);
-    const yes = cli.runtime.app.repos.events.rsvpCounts(id).yes;
-    printEvent(cli, outcome.event, values.json, outcome.notified ? "events.updated_notified" : "events.updated", { count: yes });
+    const yes = (await cli.runtime.app.repos.events.rsvpCounts(id)).yes;
+    await printEvent(cli, outcome.event, values.json, outcome.notified ? "events.updated_notified" : "events.updated", { count: yes });
   },
-  cancel(cli, args) {
+  async cancel(cli, args) {
     const { values, positionals } = parse(args, { as: { type: "string" }, json: { type: "boolean" } }, 1);
-    const outcome = cancelEvent(cli.runtime.app, actorFrom(cli, values.as), eventId(positionals[0]));
+    const outcome = await cancelEvent(cli.runtime.app, await actorFrom(cli, values.as), eventId(positionals[0]));
     if (!outcome.ok) throw serviceError(cli, outcome.error);
-    const yes = cli.runtime.app.repos.events.rsvpCounts(outcome.event.id).yes;
-    printEvent(cli, outcome.event, values.json, "events.cancelled", { count: yes });
+    const yes = (await cli.runtime.app.repos.events.rsvpCounts(outcome.event.id)).yes;
+    await printEvent(cli, outcome.event, values.json, "events.cancelled", { count: yes });
   },
-  held(cli, args) {
+  async held(cli, args) {
     const { values, positionals } = parse(args, { as: { type: "string" } }, 1);
-    const outcome = markEventHeld(cli.runtime.app, actorFrom(cli, values.as), eventId(positionals[0]));
+    const outcome = await markEventHeld(cli.runtime.app, await actorFrom(cli, values.as), eventId(positionals[0]));
     if (!outcome.ok) throw questionError(cli, outcome.error);
     cli.out(cli.t("events.held", { id: outcome.event.id }));
   },
-  questions(cli, args) {
+  async questions(cli, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
-    const rows = reportRows(cli, eventId(positionals[0]));
+    const rows = await reportRows(cli, eventId(positionals[0]));
     if (values.json) return cli.json(rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })));
     cli.out(cli.table(rows.map((r) => ({ ...r.words, dueDate: cli.day(r.codes.dueDate) })), ["reference", "status", "answeredIn", "dueDate", "question"]));
   },
-  "mark-answered"(cli, args) {
+  async "mark-answered"(cli, args) {
     const { values, positionals } = parse(args, { summary: { type: "string" }, as: { type: "string" } });
     const id = eventId(positionals[0]);
     const references = positionals.slice(1);
     if (references.length === 0) throw new CliError("events.references_required");
-    const actor = actorFrom(cli, values.as);
+    const actor = await actorFrom(cli, values.as);
     for (const reference of references) {
-      const outcome = markAnsweredAtEvent(cli.runtime.app, actor, id, reference, values.summary);
+      const outcome = await markAnsweredAtEvent(cli.runtime.app, actor, id, reference, values.summary);
       if (!outcome.ok) throw questionError(cli, outcome.error, reference);
       cli.out(cli.t("events.marked", { reference: outcome.question.reference }));
     }
-    const open = eventQuestionReport(cli.runtime.app, id).filter((q) => q.status === "open" || q.status === "info_requested");
+    const open = (await eventQuestionReport(cli.runtime.app, id)).filter((q) => q.status === "open" || q.status === "info_requested");
     cli.out(cli.t("events.still_open", { count: open.length }));
   },
-  report(cli, args) {
+  async report(cli, args) {
     const { values, positionals } = parse(args, { ...EXPORT_OPTIONS, json: { type: "boolean" } }, 1);
     const id = eventId(positionals[0]);
-    if (!cli.runtime.app.repos.events.get(id)) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
-    const rows = reportRows(cli, id);
+    if (!(await cli.runtime.app.repos.events.get(id))) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
+    const rows = await reportRows(cli, id);
     if (values.json) return cli.json(rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })));
     const csvRows = rows.map((r) => ({ ...r.words, filedAt: csvDateTime(cli, r.filedAtMs), answeredAt: csvDateTime(cli, r.answeredAtMs), dueDate: r.codes.dueDate }));
     writeCsvExport(cli, values, csvRows, REPORT_COLUMNS, "event_report", "events.report_written");
@@ -200,8 +200,8 @@ export const eventCommands: Record<string, Subcommand> = {
 const REPORT_COLUMNS = ["reference", "officeKey", "filedAt", "question", "status", "answeredIn", "answer", "answeredAt", "dueDate", "onTime"];
 
 /** The event's questions as codes (for JSON) and in words (for tables and CSV). */
-function reportRows(cli: Cli, id: number) {
-  return eventQuestionReport(cli.runtime.app, id).map((q) => {
+async function reportRows(cli: Cli, id: number) {
+  return (await eventQuestionReport(cli.runtime.app, id)).map((q) => {
     const { filedAt, answeredAt, ...codes } = q;
     const filedAtMs = Date.parse(filedAt);
     const answeredAtMs = answeredAt ? Date.parse(answeredAt) : null;

@@ -90,13 +90,13 @@ function activityRow(runtime: Runtime, t: T, a: ActivityStatus) {
 
 const STATUS_COLUMNS = ["id", "state", "achieved", "goal", "expected", "end", "indicator", "offices", "activity"];
 
-const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = {
-  load(runtime, args) {
+const subcommands: Record<string, (runtime: Runtime, args: string[]) => Promise<void> | void> = {
+  async load(runtime, args) {
     const { values, positionals } = parse(args, { as: { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
     const file = required(positionals[0], "<file.yaml>");
     const { plan, sha256 } = readPlanFile(file, planContextOf(runtime.app, runtime.surveys.keys()));
-    const outcome = storePlan(runtime.app, actorFrom(runtime, values.as), { plan, sha256, sourceFile: file });
+    const outcome = await storePlan(runtime.app, await actorFrom(runtime, values.as), { plan, sha256, sourceFile: file });
     if (!outcome.ok) fail(t, outcome.error);
     const lines = [t("cli.loaded", { year: plan.year, file, activities: outcome.activities })];
     if (outcome.replaced) lines.push(t("cli.replaced", { year: plan.year }));
@@ -117,11 +117,11 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     const count = outcome.plan.components.reduce((n, c) => n + c.activities.length, 0);
     process.stdout.write(`${t("cli.imported", { count, file, out })}\n`);
   },
-  status(runtime, args) {
+  async status(runtime, args) {
     const { values } = parse(args, { year: { type: "string" }, office: { type: "string" }, state: { type: "string" }, json: { type: "boolean" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
     if (values.state && !(ACTIVITY_STATES as readonly string[]).includes(values.state)) throw new CliError(t("cli.errors.state", { states: ACTIVITY_STATES.join(", ") }));
-    const outcome = planStatus(runtime.app, yearArg(t, values.year));
+    const outcome = await planStatus(runtime.app, yearArg(t, values.year));
     if (!outcome.ok) fail(t, outcome.error);
     const status = outcome.status;
     const activities = status.activities.filter((a) => (!values.office || a.offices.includes(values.office)) && (!values.state || a.state === (values.state as ActivityState)));
@@ -134,10 +134,10 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   },
-  show(runtime, args) {
+  async show(runtime, args) {
     const { values, positionals } = parse(args, { year: { type: "string" }, json: { type: "boolean" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
-    const outcome = planStatus(runtime.app, yearArg(t, values.year));
+    const outcome = await planStatus(runtime.app, yearArg(t, values.year));
     if (!outcome.ok) fail(t, outcome.error);
     const activity = outcome.status.activities.find((a) => a.id === required(positionals[0], "<activity>"));
     if (!activity) fail(t, "activity_not_found");
@@ -153,31 +153,31 @@ const subcommands: Record<string, (runtime: Runtime, args: string[]) => void> = 
     lines.push(...(activity.evidence.length ? activity.evidence.map((e) => `  ${evidenceText(t, e)}`) : [`  ${t("cli.no_history")}`]));
     process.stdout.write(`${lines.join("\n")}\n`);
   },
-  progress(runtime, args) {
+  async progress(runtime, args) {
     const { values, positionals } = parse(args, { value: { type: "string" }, evidence: { type: "string" }, note: { type: "string" }, year: { type: "string" }, as: { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
     const year = yearArg(t, values.year) ?? planYearNow(runtime);
     const activityId = required(positionals[0], "<activity>");
     const value = parseNumber(t, required(values.value, "--value"), "--value");
-    const outcome = recordPlanProgress(runtime.app, actorFrom(runtime, values.as), { year, activityId, value, evidenceUrl: required(values.evidence, "--evidence"), note: values.note ?? null });
+    const outcome = await recordPlanProgress(runtime.app, await actorFrom(runtime, values.as), { year, activityId, value, evidenceUrl: required(values.evidence, "--evidence"), note: values.note ?? null });
     if (!outcome.ok) fail(t, outcome.error);
-    const goal = runtime.app.repos.plan.get(year)!.definition.components.flatMap((c) => c.activities).find((a) => a.id === activityId)!.goal;
+    const goal = (await runtime.app.repos.plan.get(year))!.definition.components.flatMap((c) => c.activities).find((a) => a.id === activityId)!.goal;
     process.stdout.write(`${t("cli.progress", { id: activityId, value: percentText(t, value, goal.unit), goal: percentText(t, goal.value, goal.unit), previous: percentText(t, outcome.previous, goal.unit), actor: outcome.entry.actor, url: outcome.entry.evidenceUrl })}\n`);
   },
-  "publish-answers"(runtime, args) {
+  async "publish-answers"(runtime, args) {
     const { values, positionals } = parse(args, { url: { type: "string" }, as: { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
     const eventId = Number(required(positionals[0], "<event id>"));
     if (!Number.isInteger(eventId) || eventId <= 0) throw new CliError(t("cli.errors.event_id", { value: positionals[0] }));
-    const outcome = publishAnswerReport(runtime.app, actorFrom(runtime, values.as), eventId, required(values.url, "--url"));
+    const outcome = await publishAnswerReport(runtime.app, await actorFrom(runtime, values.as), eventId, required(values.url, "--url"));
     if (!outcome.ok) fail(t, outcome.error);
     const r = outcome.report;
     process.stdout.write(`${t("cli.published", { eventId, url: r.url, answered: r.answered, questions: r.questions })}\n`);
   },
-  report(runtime, args) {
+  async report(runtime, args) {
     const { values } = parse(args, { year: { type: "string" }, csv: { type: "boolean" }, json: { type: "boolean" }, out: { type: "string" }, force: { type: "boolean" }, separator: { type: "string" }, ...LANG });
     const t = translatorOf(runtime, values.lang);
-    const outcome = planReport(runtime.app, yearArg(t, values.year) ?? planYearNow(runtime));
+    const outcome = await planReport(runtime.app, yearArg(t, values.year) ?? planYearNow(runtime));
     if (!outcome.ok) fail(t, outcome.error);
     const report = outcome.report;
     if (values.json) return write(values.out, values.force, `${JSON.stringify(report, null, 2)}\n`);
@@ -246,10 +246,10 @@ function reportText(runtime: Runtime, t: T, r: PlanReport): string {
   return lines.join("\n");
 }
 
-export function runPlan(runtime: Runtime, args: string[]): void {
+export async function runPlan(runtime: Runtime, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (!sub || sub === "help" || sub === "--help" || sub === "-h") return void process.stdout.write(`${translatorOf(runtime, undefined)("cli.usage")}\n`);
   const command = subcommands[sub];
   if (!command) throw new CliError(translatorOf(runtime, undefined)("cli.errors.unknown_command", { sub, commands: Object.keys(subcommands).join(" | ") }));
-  command(runtime, rest);
+  await command(runtime, rest);
 }

@@ -18,13 +18,13 @@ import type { Subcommand } from "../run.ts";
 const refused = (error: PublicationError) => new CliError(`publication.errors.${error}`);
 
 /** `rinde questions publish <radicado> [--summary <text>] [--answer | --no-answer | --default-answer]`. */
-export function runQuestionPublish(cli: Cli, args: string[]): void {
+export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { summary: { type: "string" }, answer: { type: "boolean" }, "no-answer": { type: "boolean" }, "default-answer": { type: "boolean" }, as: { type: "string" } }, 1);
   const choices = [values.answer, values["no-answer"], values["default-answer"]].filter(Boolean).length;
   if (choices > 1) throw new CliError("publication.one_answer_choice");
   const publishAnswer = values.answer ? true : values["no-answer"] ? false : values["default-answer"] ? null : undefined;
   if (publishAnswer === undefined && values.summary === undefined) throw new CliError("publication.what_to_publish");
-  const result = setQuestionPublication(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"), { publishAnswer, summary: values.summary });
+  const result = await setQuestionPublication(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"), { publishAnswer, summary: values.summary });
   if (!result.ok) throw refused(result.error);
   const q = result.question;
   const published = q.publishAnswer ?? q.requestType === "dialogue";
@@ -33,21 +33,21 @@ export function runQuestionPublish(cli: Cli, args: string[]): void {
 }
 
 /** `rinde events minutes <id> [--url <minutes link>] [--recording <link>]` (an empty value removes the link). */
-export function runEventMinutes(cli: Cli, args: string[]): void {
+export async function runEventMinutes(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { url: { type: "string" }, recording: { type: "string" }, as: { type: "string" } }, 1);
   const id = idArg(required(positionals[0], "<evento>"), "<evento>");
   if (values.url === undefined && values.recording === undefined) throw new CliError("publication.give_links");
-  const result = setEventLinks(cli.runtime.app, actorFrom(cli, values.as), id, { minutesUrl: values.url, recordingUrl: values.recording });
+  const result = await setEventLinks(cli.runtime.app, await actorFrom(cli, values.as), id, { minutesUrl: values.url, recordingUrl: values.recording });
   if (!result.ok) throw refused(result.error);
   const none = cli.t("publication.link_none");
   cli.out(cli.t("publication.event", { id, minutes: result.event.minutesUrl ?? none, recording: result.event.recordingUrl ?? none }));
 }
 
 /** `rinde surveys publish <survey> [--withdraw]`. */
-export function runSurveyPublish(cli: Cli, args: string[]): void {
+export async function runSurveyPublish(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { withdraw: { type: "boolean" }, as: { type: "string" } }, 1);
   const surveyId = required(positionals[0], "<encuesta>");
-  const result = setSurveyPublished(cli.runtime.app, actorFrom(cli, values.as), surveyId, !values.withdraw);
+  const result = await setSurveyPublished(cli.runtime.app, await actorFrom(cli, values.as), surveyId, !values.withdraw);
   if (!result.ok) throw refused(result.error);
   cli.out(cli.t(result.published ? "publication.survey_published" : "publication.survey_withdrawn", { survey: surveyId }));
 }
@@ -56,7 +56,7 @@ export function runSurveyPublish(cli: Cli, args: string[]): void {
  * `rinde opendata export --out <dir> [--force]`: the five datasets and their dictionaries, CSV and
  * JSON, with names and values in the operator's language (`--lang`; Spanish by default).
  */
-function exportOpenData(cli: Cli, args: string[]): void {
+async function exportOpenData(cli: Cli, args: string[]): Promise<void> {
   const { values } = parse(args, { out: { type: "string" }, force: { type: "boolean" } }, 0);
   const dir = required(values.out, "--out");
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
@@ -66,7 +66,7 @@ function exportOpenData(cli: Cli, args: string[]): void {
   const startedMs = Date.now();
   let files = 0;
   for (const name of DATASET_NAMES) {
-    const dataset = buildDataset(app, data, name, t);
+    const dataset = await buildDataset(app, data, name, t);
     const dictionary = dictionaryOf(name, t);
     writeExport(join(dir, `${name}.csv`), datasetCsv(dataset), values.force);
     writeExport(join(dir, `${name}.json`), datasetJson(dataset), values.force);

@@ -57,22 +57,22 @@ function render(cli: Cli, report: QuestionsReport, values: { csv?: boolean; out?
   cli.io.stdout.write(`${t("title", { from: report.from, to: report.to, asOf: report.asOf })}\n\n${table(rows, columns)}\n\n${t("more_help")}\n`);
 }
 
-function drillDown(cli: Cli, values: { from?: string; to?: string; office?: string; figure: string; json?: boolean }): void {
+async function drillDown(cli: Cli, values: { from?: string; to?: string; office?: string; figure: string; json?: boolean }): Promise<void> {
   const figure = values.figure as CountFigure;
   if (!COUNT_FIGURES.includes(figure)) fail(cli, "unknown_figure");
   if (!values.office) fail(cli, "figure_needs_office");
-  const result = questionsReportFigure(cli.runtime.app, { from: values.from, to: values.to }, values.office, figure);
+  const result = await questionsReportFigure(cli.runtime.app, { from: values.from, to: values.to }, values.office, figure);
   if (!result.ok) fail(cli, result.error);
   const rows = result.value.map((q) => ({ reference: q.reference, office: q.officeKey, status: q.status, filedAt: new Date(q.filedAtMs).toISOString(), dueDate: q.dueDate }));
   if (values.json) return cli.json(rows);
   const t = texts(cli);
-  const dates = questionsReport(cli.runtime.app, { from: values.from, to: values.to });
+  const dates = await questionsReport(cli.runtime.app, { from: values.from, to: values.to });
   const period = dates.ok ? dates.value : { from: values.from, to: values.to, asOf: "" };
   const office = values.office === "*" ? t("office_total") : officeName(cli.runtime.app, values.office);
   cli.io.stdout.write(`${t("figure_title", { ...period, figure: t(`columns.${figure}`), office, count: rows.length })}\n\n${table(rows, ["reference", "office", "status", "filedAt", "dueDate"])}\n`);
 }
 
-export function runQuestionsReport(cli: Cli, args: string[]): void {
+export async function runQuestionsReport(cli: Cli, args: string[]): Promise<void> {
   if (args.includes("--help") || args.includes("-h")) return void cli.io.stdout.write(`${texts(cli)("help", { figures: COUNT_FIGURES.join(", ") })}\n`);
   const { values } = parse(args, {
     from: { type: "string" },
@@ -87,8 +87,8 @@ export function runQuestionsReport(cli: Cli, args: string[]): void {
   });
   if (values.help) return void cli.io.stdout.write(`${texts(cli)("help", { figures: COUNT_FIGURES.join(", ") })}\n`);
   if (values.json && values.csv) fail(cli, "csv_and_json");
-  if (values.figure !== undefined) return drillDown(cli, { ...values, figure: values.figure });
-  const result = questionsReport(cli.runtime.app, { from: values.from, to: values.to, officeKey: values.office });
+  if (values.figure !== undefined) return await drillDown(cli, { ...values, figure: values.figure });
+  const result = await questionsReport(cli.runtime.app, { from: values.from, to: values.to, officeKey: values.office });
   if (!result.ok) fail(cli, result.error);
   if (values.json) return cli.json(result.value);
   render(cli, result.value, values);

@@ -31,7 +31,7 @@ function today(cli: Cli): string {
 }
 
 /** A question as data: codes for `--json`, the deadline state computed today. */
-function questionData(cli: Cli, q: QuestionRow) {
+async function questionData(cli: Cli, q: QuestionRow) {
   const { app } = cli.runtime;
   return {
     reference: q.reference,
@@ -44,13 +44,13 @@ function questionData(cli: Cli, q: QuestionRow) {
     dueDate: q.dueDate,
     answeredAtMs: q.answeredAtMs,
     /** "erased": the citizen erased their data; the answer is recorded but cannot be delivered. */
-    contact: citizenErased(app, q) ? ("erased" as const) : ("chat" as const),
+    contact: (await citizenErased(app, q)) ? ("erased" as const) : ("chat" as const),
     text: q.text,
     answer: q.answerText ?? "",
   };
 }
 
-type QuestionData = ReturnType<typeof questionData>;
+type QuestionData = Awaited<ReturnType<typeof questionData>>;
 
 const asJson = (cli: Cli, { filedAtMs, answeredAtMs, ...q }: QuestionData) => ({ ...q, filedAt: cli.iso(filedAtMs), answeredAt: cli.isoOrNull(answeredAtMs) });
 
@@ -68,9 +68,9 @@ function asText(cli: Cli, q: QuestionData) {
   };
 }
 
-function listFilter(cli: Cli, values: { office?: string; status?: string; overdue?: boolean }) {
+async function listFilter(cli: Cli, values: { office?: string; status?: string; overdue?: boolean }) {
   return {
-    officeKey: optionalOffice(cli, values.office),
+    officeKey: await optionalOffice(cli, values.office),
     status: values.status === undefined ? undefined : (keyArg(values.status, STATUSES, "--status") as QuestionStatus),
     overdueBefore: values.overdue ? today(cli) : undefined,
   };
@@ -94,19 +94,20 @@ const FILTER_OPTIONS = { office: { type: "string" }, status: { type: "string" },
 const EXPORT_COLUMNS = ["reference", "office", "officeName", "requestType", "status", "deadline", "filedAt", "dueDate", "answeredAt", "text", "answer"];
 
 export const questionCommands: Record<string, Subcommand> = {
-  list(cli, args) {
+  async list(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } }, 0);
-    const rows = cli.runtime.app.repos.questions.list(listFilter(cli, values)).map((q) => questionData(cli, q));
+    const questions = await cli.runtime.app.repos.questions.list(await listFilter(cli, values));
+    const rows = await Promise.all(questions.map(async (q) => await questionData(cli, q)));
     if (values.json) return cli.json(rows.map((q) => asJson(cli, q)));
     cli.out(cli.table(rows.map((q) => asText(cli, q)), ["reference", "office", "status", "deadline", "dueDate", "contact", "text"]));
   },
-  show(cli, args) {
+  async show(cli, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" }, as: { type: "string" } }, 1);
-    const result = showQuestion(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"));
+    const result = await showQuestion(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"));
     if (!result.ok) fail(cli, result.error);
-    const data = questionData(cli, result.question);
+    const data = await questionData(cli, result.question);
     const history = result.history.map((e) => ({ atMs: e.atMs, kind: e.kind, actor: e.actor, data: JSON.parse(e.data) as Record<string, unknown> }));
-    const { story, lines } = dueDateLines(cli, result.question, result.history);
+    const { story, lines } = await dueDateLines(cli, result.question, result.history);
     const undelivered = result.undeliveredToCitizen;
     if (values.json) return cli.json({ ...asJson(cli, data), delivery: undelivered > 0 ? { undelivered } : "ok", dueDateExplanation: storyJson(cli, story), history: history.map(({ atMs, ...h }) => ({ at: cli.iso(atMs), ...h })) });
     const text = asText(cli, data);
@@ -115,38 +116,41 @@ export const questionCommands: Record<string, Subcommand> = {
     const width = Math.max(...fields.map((f) => cli.t(`columns.${f}`).length));
     const out = fields.filter((f) => shown[f] !== "").map((f) => `${cli.t(`columns.${f}`).padEnd(width)}  ${shown[f]}`);
     out.push("", ...lines, "", cli.t("questions.history"));
-    for (const h of history) out.push(`  ${cli.when(h.atMs)}  ${cli.has(`cli.history_kinds.${h.kind}`) ? cli.t(`history_kinds.${h.kind}`) : h.kind} — ${actorText(cli, h.actor)}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`);
+    for (const h of history) out.push(`  ${cli.when(h.atMs)}  ${cli.has(`cli.history_kinds.${h.kind}`) ? cli.t(`history_kinds.${h.kind}`) : h.kind} — ${await actorText(cli, h.actor)}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`);
     cli.out(out.join("\n"));
   },
-  answer(cli, args) {
+  async answer(cli, args) {
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
-    const result = answerQuestion(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    const result = await answerQuestion(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
     if (!result.ok) fail(cli, result.error);
-    cli.out(cli.t(citizenErased(cli.runtime.app, result.question) ? "questions.answered_erased" : "questions.answered", { reference: result.question.reference }));
+    cli.out(cli.t((await citizenErased(cli.runtime.app, result.question)) ? "questions.answered_erased" : "questions.answered", { reference: result.question.reference }));
   },
-  reassign(cli, args) {
+  async reassign(cli, args) {
     const { values, positionals } = parse(args, { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);
     const reference = required(positionals[0], "<radicado>");
-    const to = officeArg(cli, values.to, "--to");
-    const result = reassignQuestion(cli.runtime.app, actorFrom(cli, values.as), reference, to, required(values.reason, "--reason"));
+    const to = await officeArg(cli, values.to, "--to");
+    const result = await reassignQuestion(cli.runtime.app, await actorFrom(cli, values.as), reference, to, required(values.reason, "--reason"));
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("questions.reassigned", { reference: result.question.reference, office: officeName(cli.runtime.app, to), dueDate: cli.day(result.question.dueDate) }));
   },
-  "request-info"(cli, args) {
+  async "request-info"(cli, args) {
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
-    const result = requestInfo(cli.runtime.app, actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    const result = await requestInfo(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("questions.info_requested", { reference: result.question.reference }));
   },
   extend: runExtend,
   report: runQuestionsReport,
   publish: runQuestionPublish,
-  export(cli, args) {
+  async export(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS }, 0);
-    const rows = cli.runtime.app.repos.questions.list(listFilter(cli, values)).map((q) => {
-      const data = questionData(cli, q);
-      return { ...asText(cli, data), filedAt: csvDateTime(cli, data.filedAtMs), answeredAt: csvDateTime(cli, data.answeredAtMs), dueDate: data.dueDate };
-    });
+    const questions = await cli.runtime.app.repos.questions.list(await listFilter(cli, values));
+    const rows = await Promise.all(
+      questions.map(async (q) => {
+        const data = await questionData(cli, q);
+        return { ...asText(cli, data), filedAt: csvDateTime(cli, data.filedAtMs), answeredAt: csvDateTime(cli, data.answeredAtMs), dueDate: data.dueDate };
+      }),
+    );
     writeCsvExport(cli, values, rows, EXPORT_COLUMNS, "questions", "questions.exported");
   },
 };

@@ -5,22 +5,21 @@
  * ones, and the channels' connection states as the running bot last reported them.
  */
 import { resolveProfilePath } from "../../config/env.ts";
-import { createChannelStateRepo } from "../../db/repositories/channel-state.ts";
 import { parse } from "../args.ts";
 import type { Cli } from "../context.ts";
 
 /** Outbox priorities (src/db/schema.ts outbox.priority): lower goes first. */
 const PRIORITY_NAMES: Record<number, string> = { 0: "replies", 1: "bulk" };
 
-export function runStatus(cli: Cli, args: string[]): void {
+export async function runStatus(cli: Cli, args: string[]): Promise<void> {
   const { values } = parse(args, { json: { type: "boolean" } }, 0);
   const { app, env } = cli.runtime;
-  const outbox = app.repos.outbox.stats();
-  const pending = app.repos.outbox.pendingByPriority().map((row) => ({ channel: row.channel, priority: row.priority, kind: PRIORITY_NAMES[row.priority] ?? "other", count: row.count, oldestDueMs: row.oldestDueMs }));
+  const outbox = await app.repos.outbox.stats();
+  const pending = (await app.repos.outbox.pendingByPriority()).map((row) => ({ channel: row.channel, priority: row.priority, kind: PRIORITY_NAMES[row.priority] ?? "other", count: row.count, oldestDueMs: row.oldestDueMs }));
   // The next run of an unclaimed pending job (one index lookup per kind).
-  const jobs = app.repos.jobs.stats().map((row) => ({ ...row, nextRunMs: row.status === "pending" ? app.repos.jobs.nextDueMs([row.kind]) : null }));
-  const connections = createChannelStateRepo(cli.runtime.db).list();
-  const offices = app.repos.offices.list().filter((o) => o.active).length;
+  const jobs = await Promise.all((await app.repos.jobs.stats()).map(async (row) => ({ ...row, nextRunMs: row.status === "pending" ? await app.repos.jobs.nextDueMs([row.kind]) : null })));
+  const connections = await app.repos.channelState.list();
+  const offices = (await app.repos.offices.list()).filter((o) => o.active).length;
   const paths = { database: env.RINDE_DB, profilePath: resolveProfilePath(env.RINDE_PROFILE) };
   if (values.json) {
     return cli.json({

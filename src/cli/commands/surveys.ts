@@ -10,9 +10,9 @@ import { surveyResults, type ResultsFilter, type SurveyResultBlock } from "../..
 import { sendSurvey, type SurveyError } from "../../services/surveys.ts";
 import { idArg, keyArg, optionalId, parse, readInputFile, required } from "../args.ts";
 import type { Cli } from "../context.ts";
-import { csvDecimal, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
+import { csvDecimal, writeCsvExport } from "../csv.ts";
 import { actorFrom, optionalOffice } from "../domain-args.ts";
-import { CliError, table } from "../output.ts";
+import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 import { runSurveyPublish } from "./publication.ts";
 
@@ -26,16 +26,18 @@ function surveyError(cli: Cli, error: SurveyCliError, detail: string | number = 
 
 const percent = (share: number | null | undefined) => (share === null || share === undefined ? "–" : `${Math.round(share * 100)} %`);
 
-function list(cli: Cli, args: string[]): void {
+async function list(cli: Cli, args: string[]): Promise<void> {
   const { values } = parse(args, { runs: { type: "boolean" }, survey: { type: "string" }, json: { type: "boolean" } }, 0);
   const { app } = cli.runtime;
   const repo = app.repos.surveys;
   if (values.runs) {
-    const runs = repo.listRuns({ surveyId: values.survey }).map((run) => {
-      const tally = repo.tally([run.id]);
-      const question = run.questionId !== null ? app.repos.questions.byId(run.questionId)?.reference : undefined;
-      return { run, tally, responses: repo.responses([run.id]).length, question };
-    });
+    const runs = await Promise.all(
+      (await repo.listRuns({ surveyId: values.survey })).map(async (run) => {
+        const tally = await repo.tally([run.id]);
+        const question = run.questionId !== null ? (await app.repos.questions.byId(run.questionId))?.reference : undefined;
+        return { run, tally, responses: (await repo.responses([run.id])).length, question };
+      }),
+    );
     if (values.json) {
       return cli.json(runs.map(({ run, tally, responses, question }) => ({ run: run.id, survey: run.surveyId, trigger: run.trigger, question: question ?? null, event: run.eventId, segment: run.segment, label: run.label, office: run.officeKey, created: cli.iso(run.createdAtMs), closes: cli.iso(run.expiresAtMs), status: run.closedAtMs === null ? "open" : "closed", invited: tally.invited, delivered: tally.delivered, responses })));
     }
@@ -54,21 +56,23 @@ function list(cli: Cli, args: string[]): void {
     }));
     return cli.out(cli.table(rows, ["run", "survey", "trigger", "subject", "office", "created", "closes", "status", "invited", "delivered", "responses"]));
   }
-  const rows = [...cli.runtime.surveys.values()].map((s) => {
-    const runIds = repo.listRuns({ surveyId: s.id }).map((r) => r.id);
-    return { survey: s.id, version: s.version, title: cli.tr(s.title), trigger: s.trigger.kind, questions: s.questions.length, runs: runIds.length, responses: repo.responses(runIds).length };
-  });
+  const rows = await Promise.all(
+    [...cli.runtime.surveys.values()].map(async (s) => {
+      const runIds = (await repo.listRuns({ surveyId: s.id })).map((r) => r.id);
+      return { survey: s.id, version: s.version, title: cli.tr(s.title), trigger: s.trigger.kind, questions: s.questions.length, runs: runIds.length, responses: (await repo.responses(runIds)).length };
+    }),
+  );
   if (values.json) return cli.json(rows);
   cli.out(cli.table(rows.map((r) => ({ ...r, trigger: cli.t(`survey_triggers.${r.trigger}`) })), ["survey", "version", "title", "trigger", "questions", "runs", "responses"]));
 }
 
-function send(cli: Cli, args: string[]): void {
+async function send(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { segment: { type: "string" }, label: { type: "string" }, office: { type: "string" }, as: { type: "string" } }, 1);
-  const officeKey = optionalOffice(cli, values.office);
-  const result = sendSurvey(cli.runtime, {
+  const officeKey = await optionalOffice(cli, values.office);
+  const result = await sendSurvey(cli.runtime, {
     surveyId: required(positionals[0], "<encuesta>"),
     segment: required(values.segment, "--segment"),
-    actor: actorFrom(cli, values.as),
+    actor: await actorFrom(cli, values.as),
     ...(values.label ? { label: values.label } : {}),
     ...(officeKey ? { officeKey } : {}),
   });
@@ -81,29 +85,29 @@ function problemLines(cli: Cli, file: string, problems: readonly PaperProblem[])
   return problems.map((p) => `${file}:${p.line}: ${cli.tr(p.key, p.vars)}`);
 }
 
-function importCsv(cli: Cli, args: string[]): void {
+async function importCsv(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { event: { type: "string" }, office: { type: "string" }, label: { type: "string" }, as: { type: "string" } }, 2);
   const which = required(positionals[0], "<corrida|encuesta>");
   const file = required(positionals[1], "<archivo.csv>");
   const text = readInputFile(file);
   const eventId = optionalId(values.event, "--event");
-  const officeKey = optionalOffice(cli, values.office);
+  const officeKey = await optionalOffice(cli, values.office);
   const target: ImportTarget = /^\d+$/.test(which)
     ? { runId: idArg(which, "<corrida>") }
     : { surveyId: which, ...(eventId !== undefined ? { eventId } : {}), ...(officeKey ? { officeKey } : {}), ...(values.label ? { label: values.label } : {}) };
-  const result = importPaperResponses(cli.runtime, actorFrom(cli, values.as), target, text);
+  const result = await importPaperResponses(cli.runtime, await actorFrom(cli, values.as), target, text);
   if (result.ok) return cli.out(cli.t("surveys.imported", { count: result.imported, run: result.run.id, survey: result.run.surveyId }));
   if (result.error === "invalid_rows") throw new CliError("surveys.import_failed", { count: result.problems.length, file }, problemLines(cli, file, result.problems));
   if (result.error === "already_imported") throw surveyError(cli, "already_imported", result.runId);
   throw surveyError(cli, result.error, result.detail);
 }
 
-function resultsFilter(cli: Cli, values: { run?: string; survey?: string; office?: string; event?: string }): ResultsFilter {
+async function resultsFilter(cli: Cli, values: { run?: string; survey?: string; office?: string; event?: string }): Promise<ResultsFilter> {
   const given = [values.run, values.survey, values.office, values.event].filter((v) => v !== undefined);
   if (given.length === 0) throw new CliError("surveys.results_what");
   const runId = optionalId(values.run, "--run");
   const eventId = optionalId(values.event, "--event");
-  const officeKey = optionalOffice(cli, values.office);
+  const officeKey = await optionalOffice(cli, values.office);
   return {
     ...(runId !== undefined ? { runId } : {}),
     ...(values.survey !== undefined ? { surveyId: values.survey } : {}),
@@ -169,12 +173,12 @@ function csvRows(cli: Cli, blocks: SurveyResultBlock[], locale: string, values: 
 
 const CSV_COLUMNS = ["survey", "runs", "invited", "delivered", "responses", "paper_responses", "response_rate", "question", "question_text", "type", "answered", "skipped", "mean", "value", "label", "count", "share"];
 
-function results(cli: Cli, args: string[]): void {
+async function results(cli: Cli, args: string[]): Promise<void> {
   const { values } = parse(args, { run: { type: "string" }, survey: { type: "string" }, office: { type: "string" }, event: { type: "string" }, csv: { type: "string" }, force: { type: "boolean" }, separator: { type: "string" }, locale: { type: "string" }, json: { type: "boolean" } }, 0);
-  const filter = resultsFilter(cli, values);
-  if (filter.runId !== undefined && !cli.runtime.app.repos.surveys.runById(filter.runId)) throw surveyError(cli, "unknown_run", filter.runId);
+  const filter = await resultsFilter(cli, values);
+  if (filter.runId !== undefined && !(await cli.runtime.app.repos.surveys.runById(filter.runId))) throw surveyError(cli, "unknown_run", filter.runId);
   const locale = values.locale === undefined ? cli.lang : keyArg(values.locale, cli.runtime.app.translator.locales, "--locale");
-  const blocks = surveyResults(cli.runtime.app, filter);
+  const blocks = await surveyResults(cli.runtime.app, filter);
   if (values.json) return cli.json(blocks.map((b) => ({ survey: b.surveyId, version: b.definition.version, runs: b.runIds, ...b.results })));
   if (values.csv) return writeCsvExport(cli, { out: values.csv, force: values.force, separator: values.separator }, csvRows(cli, blocks, locale, values), CSV_COLUMNS, "survey_results", "surveys.results_written");
   cli.out(blocks.length ? blocks.map((b) => blockText(cli, b, locale)).join("\n\n") : cli.t("surveys.no_runs"));

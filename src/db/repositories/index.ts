@@ -2,6 +2,7 @@ import type { Db } from "../client.ts";
 import { createAnnouncementsRepo } from "./announcements.ts";
 import { createAppStateRepo } from "./app-state.ts";
 import { createAttachmentsRepo } from "./attachments.ts";
+import { createChannelStateRepo } from "./channel-state.ts";
 import { createChannelWindowsRepo } from "./channel-windows.ts";
 import { createCitizensRepo } from "./citizens.ts";
 import { createCommitmentsRepo } from "./commitments.ts";
@@ -24,12 +25,13 @@ import { createSurveysRepo } from "./surveys.ts";
 import { createTransparencyRepo } from "./transparency.ts";
 import { createWorkersRepo } from "./workers.ts";
 
-/** Every repository over one database handle. */
-export function createRepos(db: Db) {
+/** Every SQLite repository over one database handle, synchronous; services use their ports (../port.ts). */
+export function createSyncRepos(db: Db) {
   return {
     announcements: createAnnouncementsRepo(db),
     appState: createAppStateRepo(db),
     attachments: createAttachmentsRepo(db),
+    channelState: createChannelStateRepo(db),
     channelWindows: createChannelWindowsRepo(db),
     citizens: createCitizensRepo(db),
     commitments: createCommitmentsRepo(db),
@@ -54,4 +56,4 @@ export function createRepos(db: Db) {
   };
 }
 
-export type Repos = ReturnType<typeof createRepos>;
+export type SyncRepos = ReturnType<typeof createSyncRepos>;

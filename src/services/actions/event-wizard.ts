@@ -26,7 +26,7 @@ export interface StaffActionContext {
 
 export interface StaffActionDefinition {
   results: readonly string[];
-  run(ctx: StaffActionContext): ActionOutcome;
+  run(ctx: StaffActionContext): ActionOutcome | Promise<ActionOutcome>;
 }
 
 const t = staffText;
@@ -127,16 +127,16 @@ const create: Record<string, StaffActionDefinition> = {
   },
   "wizard.create": {
     results: ["created", "refused"],
-    run: ({ app, official, data }) => {
-      const outcome = createEvent(app, officialActor(official), draftFromData(data));
+    run: async ({ app, official, data }) => {
+      const outcome = await createEvent(app, officialActor(official), draftFromData(data));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       return { result: "created", clearData: true, data: { eventId: String(outcome.event.id), title: outcome.event.title } };
     },
   },
 };
 
-function eventOfData(app: AppContext, data: Readonly<Record<string, unknown>>) {
-  const event = app.repos.events.get(num(data.eventId));
+async function eventOfData(app: AppContext, data: Readonly<Record<string, unknown>>) {
+  const event = await app.repos.events.get(num(data.eventId));
   return event && isUpcoming(event, app.clock.nowMs()) ? event : undefined;
 }
 
@@ -161,45 +161,45 @@ function changesFrom(app: AppContext, data: Readonly<Record<string, unknown>>): 
 const manage: Record<string, StaffActionDefinition> = {
   "wizard.event_options": {
     results: ["some", "none"],
-    run: ({ app }) => {
-      const events = app.repos.events.upcoming({ afterMs: app.clock.nowMs(), limit: 12 });
+    run: async ({ app }) => {
+      const events = await app.repos.events.upcoming({ afterMs: app.clock.nowMs(), limit: 12 });
       if (events.length === 0) return { result: "none" };
       return { result: "some", data: { eventOptions: events.map((e): MenuOption => ({ value: String(e.id), label: `#${e.id} ${eventOptionLabel(app, e, DEFAULT_LOCALE)}` })) } };
     },
   },
   "wizard.describe_event": {
     results: ["found", "not_found"],
-    run: ({ app, data }) => {
-      const event = eventOfData(app, data);
+    run: async ({ app, data }) => {
+      const event = await eventOfData(app, data);
       if (!event) return { result: "not_found" };
-      return { result: "found", data: { summary: eventCard(app, event, DEFAULT_LOCALE), yesCount: app.repos.events.rsvpCounts(event.id).yes, eventOptions: null } };
+      return { result: "found", data: { summary: eventCard(app, event, DEFAULT_LOCALE), yesCount: (await app.repos.events.rsvpCounts(event.id)).yes, eventOptions: null } };
     },
   },
   "wizard.update": {
     results: ["updated", "refused"],
-    run: ({ app, official, data }) => {
+    run: async ({ app, official, data }) => {
       const changes = changesFrom(app, data);
       if (!changes.ok) return refused(changes.reason);
-      const outcome = updateEvent(app, officialActor(official), num(data.eventId), changes.changes);
+      const outcome = await updateEvent(app, officialActor(official), num(data.eventId), changes.changes);
       if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
-      const yes = app.repos.events.rsvpCounts(outcome.event.id).yes;
+      const yes = (await app.repos.events.rsvpCounts(outcome.event.id)).yes;
       const notice = outcome.notified ? t(app, "event_wizard.notified", { count: yes }) : "";
       return { result: "updated", data: { summary: eventCard(app, outcome.event, DEFAULT_LOCALE), notice, valueInput: null, dateInput: null, startInput: null, endInput: null } };
     },
   },
   "wizard.cancel": {
     results: ["cancelled", "refused"],
-    run: ({ app, official, data }) => {
-      const outcome = cancelEvent(app, officialActor(official), num(data.eventId));
+    run: async ({ app, official, data }) => {
+      const outcome = await cancelEvent(app, officialActor(official), num(data.eventId));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
-      return { result: "cancelled", clearData: true, data: { title: outcome.event.title, count: app.repos.events.rsvpCounts(outcome.event.id).yes } };
+      return { result: "cancelled", clearData: true, data: { title: outcome.event.title, count: (await app.repos.events.rsvpCounts(outcome.event.id)).yes } };
     },
   },
 };
 
 /** The segment an option names, for an event: its interested subscribers, every subscriber, or its RSVPs. */
-function segmentFor(app: AppContext, eventId: number, choice: string): Segment | undefined {
-  const event = app.repos.events.get(eventId);
+async function segmentFor(app: AppContext, eventId: number, choice: string): Promise<Segment | undefined> {
+  const event = await app.repos.events.get(eventId);
   if (!event) return undefined;
   if (choice === "everyone") return { kind: "everyone" };
   if (choice === "rsvps") return { kind: "rsvps", eventId, answer: "yes" };
@@ -218,11 +218,11 @@ function scheduleFrom(app: AppContext, input: string): number | undefined {
 const announce: Record<string, StaffActionDefinition> = {
   "wizard.preview": {
     results: ["some", "none", "refused"],
-    run: ({ app, official, data }) => {
+    run: async ({ app, official, data }) => {
       const eventId = num(data.eventId);
-      const segment = segmentFor(app, eventId, str(data.segmentChoice));
+      const segment = await segmentFor(app, eventId, str(data.segmentChoice));
       if (!segment) return refused(`• ${t(app, "event_wizard.errors.event_not_found")}`);
-      const outcome = previewAnnouncement(app, officialActor(official), { segment, eventId });
+      const outcome = await previewAnnouncement(app, officialActor(official), { segment, eventId });
       if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
       const quiet = app.profile.quietHours;
       const quietStart = formatClock(clockTimeToSeconds(quiet.start), "es");
@@ -232,39 +232,39 @@ const announce: Record<string, StaffActionDefinition> = {
   },
   "wizard.announce": {
     results: ["sent", "scheduled", "refused"],
-    run: ({ app, official, chat, data }) => {
+    run: async ({ app, official, chat, data }) => {
       const eventId = num(data.eventId);
-      const segment = segmentFor(app, eventId, str(data.segmentChoice));
+      const segment = await segmentFor(app, eventId, str(data.segmentChoice));
       const scheduleInput = str(data.scheduleInput);
       const scheduledAtMs = scheduleInput ? scheduleFrom(app, scheduleInput) : undefined;
       if (scheduleInput && scheduledAtMs === undefined) return { ...refused(`• ${t(app, "event_wizard.errors.bad_schedule")}`), clearData: true };
       if (!segment) return { ...refused(`• ${t(app, "event_wizard.errors.event_not_found")}`), clearData: true };
-      const outcome = createAnnouncement(app, officialActor(official), { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
+      const outcome = await createAnnouncement(app, officialActor(official), { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       const id = outcome.announcement.id;
-      planProgressReports(app, id, chat, app.clock.nowMs());
+      await planProgressReports(app, id, chat, app.clock.nowMs());
       if (outcome.announcement.status === "scheduled") return { result: "scheduled", clearData: true, data: { id, count: outcome.recipients, when: whenText(app, { startsAtMs: outcome.announcement.scheduledAtMs, endsAtMs: outcome.announcement.scheduledAtMs }, DEFAULT_LOCALE) } };
       return { result: "sent", clearData: true, data: { id, count: outcome.recipients } };
     },
   },
   "wizard.announcement_options": {
     results: ["some", "none"],
-    run: ({ app }) => {
-      const recent = app.repos.announcements.list({ limit: 10 }).filter((a) => a.createdBy !== "system");
+    run: async ({ app }) => {
+      const recent = (await app.repos.announcements.list({ limit: 10 })).filter((a) => a.createdBy !== "system");
       if (recent.length === 0) return { result: "none" };
-      const label = (a: (typeof recent)[number]) => {
-        const event = a.eventId !== null ? app.repos.events.get(a.eventId) : undefined;
+      const label = async (a: (typeof recent)[number]) => {
+        const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
         return `#${a.id} ${event ? event.title : (a.text ?? "").slice(0, 40)} (${t(app, `event_wizard.announcement_status.${a.status}`)})`;
       };
-      return { result: "some", data: { announcementOptions: recent.map((a): MenuOption => ({ value: String(a.id), label: label(a) })) } };
+      return { result: "some", data: { announcementOptions: (await Promise.all(recent.map(async (a): Promise<MenuOption> => ({ value: String(a.id), label: await label(a) })))) } };
     },
   },
   "wizard.progress": {
     results: ["found", "not_found"],
-    run: ({ app, data }) => {
+    run: async ({ app, data }) => {
       const id = num(data.announcementId);
-      if (!app.repos.announcements.get(id)) return { result: "not_found" };
-      const progress = announcementProgress(app, id);
+      if (!await app.repos.announcements.get(id)) return { result: "not_found" };
+      const progress = await announcementProgress(app, id);
       return { result: "found", clearData: true, data: { id, bar: progressBar(progress), ...progress } };
     },
   },

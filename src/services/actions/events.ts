@@ -31,10 +31,10 @@ const browse: Record<string, ActionDefinition> = {
   },
   "event.list": {
     results: ["some", "none"],
-    run: ({ app, citizen, data }) => {
+    run: async ({ app, citizen, data }) => {
       const district = str(data.districtFilter) || undefined;
       const topic = str(data.topicFilter) || undefined;
-      const events = app.repos.events.upcoming({ afterMs: app.clock.nowMs(), district, topic, limit: MAX_LISTED });
+      const events = await app.repos.events.upcoming({ afterMs: app.clock.nowMs(), district, topic, limit: MAX_LISTED });
       const cleared = { districtFilter: null, topicFilter: null, districtOptions: null, topicOptions: null };
       if (events.length === 0) return { result: "none", data: cleared };
       const eventOptions = events.map((e): MenuOption => ({ value: String(e.id), label: eventOptionLabel(app, e, citizen.locale) }));
@@ -43,10 +43,10 @@ const browse: Record<string, ActionDefinition> = {
   },
   "event.show": {
     results: ["found", "not_found"],
-    run: ({ app, citizen, data }) => {
-      const event = app.repos.events.get(eventIdOf(data.eventId));
+    run: async ({ app, citizen, data }) => {
+      const event = await app.repos.events.get(eventIdOf(data.eventId));
       if (!event || !isUpcoming(event, app.clock.nowMs())) return { result: "not_found", data: { eventId: null, eventOptions: null } };
-      const answer = citizen.consent === "granted" ? app.repos.events.rsvpOf(event.id, citizen.citizenId) : undefined;
+      const answer = citizen.consent === "granted" ? await app.repos.events.rsvpOf(event.id, citizen.citizenId) : undefined;
       const rsvpText = render(app, citizen.locale, answer ? `events.rsvp_current_${answer}` : "events.rsvp_question");
       return { result: "found", data: { eventOptions: null, card: eventCard(app, event, citizen.locale), rsvpText } };
     },
@@ -56,27 +56,27 @@ const browse: Record<string, ActionDefinition> = {
 const participate: Record<string, ActionDefinition> = {
   "event.rsvp": {
     results: ["yes", "no", "missing_consent", "closed"],
-    run: ({ app, citizen, channel, address, data }) => {
+    run: async ({ app, citizen, channel, address, data }) => {
       const answer = str(data.rsvpAnswer) === "yes" ? "yes" : "no";
-      const outcome = rsvp(app, citizen, channel, address, eventIdOf(data.eventId), answer);
+      const outcome = await rsvp(app, citizen, channel, address, eventIdOf(data.eventId), answer);
       if (!outcome.ok) return outcome.error.code === "missing_consent" ? { result: "missing_consent" } : { result: "closed", clearData: true };
       return { result: answer, clearData: true, data: { title: outcome.event.title } };
     },
   },
   "event.ics": {
     results: ["sent", "closed"],
-    run: ({ app, citizen, channel, address, data }) => {
-      const event = app.repos.events.get(eventIdOf(data.eventId));
+    run: async ({ app, citizen, channel, address, data }) => {
+      const event = await app.repos.events.get(eventIdOf(data.eventId));
       if (!event || !isUpcoming(event, app.clock.nowMs())) return { result: "closed", clearData: true };
-      sendIcs(app, citizen, channel, address, event);
+      await sendIcs(app, citizen, channel, address, event);
       return { result: "sent", clearData: true };
     },
   },
   "event.ask": {
     results: ["filed", "closed", "missing_consent"],
-    run: ({ app, citizen, channel, data }) => {
+    run: async ({ app, citizen, channel, data }) => {
       if (citizen.consent !== "granted") return { result: "missing_consent", data: { eventQuestion: null } };
-      const filed = fileEventQuestion(app, citizen, channel, eventIdOf(data.eventId), str(data.eventQuestion));
+      const filed = await fileEventQuestion(app, citizen, channel, eventIdOf(data.eventId), str(data.eventQuestion));
       if (!filed.ok) return filed.error === "missing_consent" ? { result: "missing_consent", data: { eventQuestion: null } } : { result: "closed", clearData: true };
       const q = filed.question;
       return { result: "filed", clearData: true, data: { reference: q.reference, officeName: officeName(app, q.officeKey), dueDateText: dueDateText(q.dueDate, citizen.locale) } };
@@ -84,7 +84,7 @@ const participate: Record<string, ActionDefinition> = {
   },
 };
 
-function added(outcome: ReturnType<typeof subscribe>): ActionOutcome {
+function added(outcome: Awaited<ReturnType<typeof subscribe>>): ActionOutcome {
   if (!outcome.ok) return { result: outcome.error === "missing_consent" ? "missing_consent" : "unknown", data: { subscriptionChoice: null, subscriptionOptions: null } };
   return { result: outcome.added ? "added" : "already", clearData: true };
 }
@@ -92,8 +92,8 @@ function added(outcome: ReturnType<typeof subscribe>): ActionOutcome {
 const subscriptionActions: Record<string, ActionDefinition> = {
   "subscription.list": {
     results: ["some", "none"],
-    run: ({ app, citizen }) => {
-      const current = app.repos.subscriptions.list(citizen.citizenId);
+    run: async ({ app, citizen }) => {
+      const current = await app.repos.subscriptions.list(citizen.citizenId);
       const names = subscriptionNames(app, current, render(app, citizen.locale, "subscriptions.all_label"));
       const text = names.length ? render(app, citizen.locale, "subscriptions.current", { list: names.map((n) => `• ${n}`).join("\n") }) : render(app, citizen.locale, "subscriptions.current_none");
       return { result: names.length ? "some" : "none", data: { current: text } };
@@ -101,7 +101,7 @@ const subscriptionActions: Record<string, ActionDefinition> = {
   },
   "subscription.add_all": {
     results: ["added", "already", "missing_consent", "unknown"],
-    run: ({ app, citizen }) => added(subscribe(app, citizen, { kind: "all", key: "" })),
+    run: async ({ app, citizen }) => added(await subscribe(app, citizen, { kind: "all", key: "" })),
   },
   "subscription.topic_options": {
     results: ["some"],
@@ -132,10 +132,10 @@ const subscriptionActions: Record<string, ActionDefinition> = {
   },
   "subscription.add": {
     results: ["added", "already", "missing_consent", "unknown"],
-    run: ({ app, citizen, data }) => {
+    run: async ({ app, citizen, data }) => {
       const [kind, key] = str(data.subscriptionChoice).split(":");
       if ((kind !== "topic" && kind !== "district") || !key) return { result: "unknown", data: { subscriptionChoice: null } };
-      return added(subscribe(app, citizen, { kind, key }));
+      return added(await subscribe(app, citizen, { kind, key }));
     },
   },
 };

@@ -18,25 +18,25 @@ const CANCEL = "_cancel";
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
 
 /** What the office asked, as recorded in the question's history. */
-export function infoRequestText(app: AppContext, questionId: number): string {
-  const request = app.repos.questions.lastEvent(questionId, "info_requested");
+export async function infoRequestText(app: AppContext, questionId: number): Promise<string> {
+  const request = await app.repos.questions.lastEvent(questionId, "info_requested");
   const parsed = request ? (JSON.parse(request.data) as { request?: string }) : {};
   return parsed.request ?? "";
 }
 
-function pendingOf(app: AppContext, citizenId: number): QuestionRow[] {
-  return app.repos.questions.list({ citizenId, status: "info_requested" });
+async function pendingOf(app: AppContext, citizenId: number): Promise<QuestionRow[]> {
+  return await app.repos.questions.list({ citizenId, status: "info_requested" });
 }
 
 export const infoReplyActions: Record<string, ActionDefinition> = {
   "info_reply.pending": {
     results: ["none", "one", "many"],
-    run: ({ app, citizen, data }) => {
-      const pending = pendingOf(app, citizen.citizenId);
+    run: async ({ app, citizen, data }) => {
+      const pending = await pendingOf(app, citizen.citizenId);
       if (pending.length === 0) return { result: "none" };
       if (pending.length === 1) return { result: "one", data: { infoReference: pending[0]!.reference, infoText: str(data.questionText) } };
       const t = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, `citizen_flow.info_reply.${key}`, vars);
-      const requests = pending.map((q) => t("request_line", { reference: q.reference, officeName: officeName(app, q.officeKey), request: infoRequestText(app, q.id) })).join("\n");
+      const requests = (await Promise.all(pending.map(async (q) => t("request_line", { reference: q.reference, officeName: officeName(app, q.officeKey), request: await infoRequestText(app, q.id) })))).join("\n");
       const options: MenuOption[] = [
         ...pending.map((q) => ({ value: q.reference, label: t("option_send_to", { reference: q.reference, officeName: officeName(app, q.officeKey) }) })),
         { value: NEW_QUESTION, label: t("option_new_question", {}) },
@@ -47,20 +47,20 @@ export const infoReplyActions: Record<string, ActionDefinition> = {
   },
   "info_reply.choose": {
     results: ["provided", "new_question", "cancelled", "not_found"],
-    run: ({ app, citizen, data }) => {
+    run: async ({ app, citizen, data }) => {
       const choice = str(data.infoReplyChoice);
       const cleared = { infoReplyChoice: null, infoReplyOptions: null, infoRequests: null };
       if (choice === NEW_QUESTION) return { result: "new_question", data: cleared };
       if (choice === CANCEL) return { result: "cancelled", clearData: true };
-      const outcome = provideInfo(app, citizen.citizenId, choice, str(data.questionText));
+      const outcome = await provideInfo(app, citizen.citizenId, choice, str(data.questionText));
       if (!outcome.ok) return { result: "not_found", clearData: true };
       return { result: "provided", clearData: true, data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
     },
   },
   "info_reply.provide": {
     results: ["provided", "not_found"],
-    run: ({ app, citizen, data }) => {
-      const outcome = provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
+    run: async ({ app, citizen, data }) => {
+      const outcome = await provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
       if (!outcome.ok) return { result: "not_found", clearData: true };
       return { result: "provided", clearData: true, data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
     },

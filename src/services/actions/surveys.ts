@@ -13,14 +13,14 @@ import { activeSurvey, completeSurvey, introVars, optOutOfSurveys, recordAnswer,
 
 const indexOf = (data: ActionContext["data"]): number => (typeof data.surveyIndex === "number" ? data.surveyIndex : 0);
 
-function prompt(ctx: ActionContext, active: ActiveSurvey, index: number): string {
+async function prompt(ctx: ActionContext, active: ActiveSurvey, index: number): Promise<string> {
   const { app, citizen, data } = ctx;
   const t = (key: string, vars: Record<string, unknown> = {}) => render(app, citizen.locale, key, vars);
   const { definition } = active;
   const question = definition.questions[index]!;
   const parts: string[] = [];
   if (data.surveyIntroShown !== true) {
-    parts.push(t(definition.intro, { ...introVars(app, active.run), count: definition.questions.length, title: t(definition.title) }));
+    parts.push(t(definition.intro, { ...await introVars(app, active.run), count: definition.questions.length, title: t(definition.title) }));
     parts.push(t("surveys.flow.how_to_leave"));
   }
   const text = t(question.text);
@@ -39,27 +39,27 @@ function options(ctx: ActionContext, question: SurveyQuestion): MenuOption[] {
 export const surveyActions: Record<string, ActionDefinition> = {
   "survey.next": {
     results: ["choice", "text", "done", "gone"],
-    run: (ctx) => {
+    run: async (ctx) => {
       const nowMs = ctx.app.clock.nowMs();
-      const active = activeSurvey(ctx.app, ctx.citizen.citizenId, ctx.data.surveyInvitationId, nowMs);
+      const active = await activeSurvey(ctx.app, ctx.citizen.citizenId, ctx.data.surveyInvitationId, nowMs);
       if (!active) return { result: "gone", clearData: true };
       const index = indexOf(ctx.data);
       const question = active.definition.questions[index];
       if (!question) {
-        completeSurvey(ctx.app, active, nowMs);
+        await completeSurvey(ctx.app, active, nowMs);
         return { result: "done", clearData: true };
       }
-      const data = { surveyPrompt: prompt(ctx, active, index), surveyIntroShown: true, surveyIndex: index, surveyAnswer: null };
+      const data = { surveyPrompt: await prompt(ctx, active, index), surveyIntroShown: true, surveyIndex: index, surveyAnswer: null };
       if (question.type === "text") return { result: "text", data: { ...data, surveyOptions: null, surveyMax: question.maxLength } };
       return { result: "choice", data: { ...data, surveyOptions: options(ctx, question), surveyMax: null } };
     },
   },
   "survey.record": {
     results: ["recorded", "invalid", "required", "too_long", "opted_out", "gone"],
-    run: (ctx) => {
+    run: async (ctx) => {
       const { app, citizen, data } = ctx;
       const nowMs = app.clock.nowMs();
-      const active = activeSurvey(app, citizen.citizenId, data.surveyInvitationId, nowMs);
+      const active = await activeSurvey(app, citizen.citizenId, data.surveyInvitationId, nowMs);
       if (!active) return { result: "gone", clearData: true };
       const index = indexOf(data);
       const question = active.definition.questions[index];
@@ -67,21 +67,21 @@ export const surveyActions: Record<string, ActionDefinition> = {
       const raw = typeof data.surveyAnswer === "string" ? data.surveyAnswer : "";
       const words = answerWords(app.translator);
       if (isOptOut(raw, words)) {
-        optOutOfSurveys(app, citizen.citizenId, nowMs);
+        await optOutOfSurveys(app, citizen.citizenId, nowMs);
         return { result: "opted_out", clearData: true };
       }
       const answer = interpretAnswer(question, raw, words, optionLabelsAllLocales(app.translator, question));
       if (answer.kind === "invalid") return { result: answer.problem === "not_an_option" ? "invalid" : answer.problem, data: { surveyAnswer: null } };
-      recordAnswer(app, active, question.id, answer.kind === "skip" ? null : answer.value, nowMs);
+      await recordAnswer(app, active, question.id, answer.kind === "skip" ? null : answer.value, nowMs);
       return { result: "recorded", data: { surveyIndex: index + 1, surveyAnswer: null } };
     },
   },
   /** "No más encuestas" typed anywhere (flows/survey_opt_out.yaml); `already` when said before. */
   "survey.opt_out": {
     results: ["opted_out", "already"],
-    run: ({ app, citizen }) => {
-      if (app.repos.surveys.isOptedOut(citizen.citizenId)) return { result: "already", clearData: true };
-      optOutOfSurveys(app, citizen.citizenId, app.clock.nowMs());
+    run: async ({ app, citizen }) => {
+      if (await app.repos.surveys.isOptedOut(citizen.citizenId)) return { result: "already", clearData: true };
+      await optOutOfSurveys(app, citizen.citizenId, app.clock.nowMs());
       return { result: "opted_out", clearData: true };
     },
   },

@@ -20,13 +20,13 @@ function stoppedLines({ app, citizen }: ActionContext, names: readonly string[],
 export const unsubscribeActions: Record<string, ActionDefinition> = {
   "unsubscribe.stop": {
     results: ["stopped", "nothing", "attending"],
-    run: (ctx) => {
+    run: async (ctx) => {
       const { app, citizen, channel, address } = ctx;
-      const names = subscriptionNames(app, app.repos.subscriptions.list(citizen.citizenId), render(app, citizen.locale, "subscriptions.all_label"));
-      const stopped = stopAnnouncements(app, citizen.citizenId, { channel, address });
+      const names = subscriptionNames(app, await app.repos.subscriptions.list(citizen.citizenId), render(app, citizen.locale, "subscriptions.all_label"));
+      const stopped = await stopAnnouncements(app, citizen.citizenId, { channel, address });
       const lines = stoppedLines(ctx, names, stopped.commitments, stopped.withdrawn);
       const summary = lines.length ? render(app, citizen.locale, "citizen_flow.unsubscribe.summary", { lines: lines.join("\n") }) : render(app, citizen.locale, "citizen_flow.unsubscribe.summary_none");
-      const attending = app.repos.events.attendingOf(citizen.citizenId, app.clock.nowMs());
+      const attending = await app.repos.events.attendingOf(citizen.citizenId, app.clock.nowMs());
       if (attending.length) {
         const events = attending.map((e) => `• ${eventOptionLabel(app, e, citizen.locale)}`).join("\n");
         return { result: "attending", clearData: true, data: { stopSummary: summary, attendingEvents: events } };
@@ -36,6 +36,6 @@ export const unsubscribeActions: Record<string, ActionDefinition> = {
   },
   "unsubscribe.drop_attendance": {
     results: ["dropped"],
-    run: ({ app, citizen }) => ({ result: "dropped", clearData: true, data: { count: dropAttendance(app, citizen.citizenId) } }),
+    run: async ({ app, citizen }) => ({ result: "dropped", clearData: true, data: { count: await dropAttendance(app, citizen.citizenId) } }),
   },
 };

@@ -15,24 +15,24 @@ export interface AuditEntry {
 }
 
 /** Appends one entry. Call inside the action's transaction so the log and the change commit together. */
-export function audit(app: AppContext, entry: AuditEntry): void {
-  app.repos.staffAudit.append({
-    atMs: app.clock.nowMs(),
-    officialId: entry.officialId,
-    action: entry.action,
-    subject: entry.subject ?? null,
-    outcome: entry.outcome,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-  });
+export async function audit(app: AppContext, entry: AuditEntry): Promise<void> {
+  await app.repos.staffAudit.append({
+        atMs: app.clock.nowMs(),
+        officialId: entry.officialId,
+        action: entry.action,
+        subject: entry.subject ?? null,
+        outcome: entry.outcome,
+        before: entry.before ?? null,
+        after: entry.after ?? null,
+      });
 }
 
 export const AUDIT_PAGE_SIZE = 50;
 
 /** The audit log for internal control and admins, newest first, paged by id. */
-export function auditLog(app: AppContext, actor: Actor, filter: { beforeId?: number; action?: string }) {
+export async function auditLog(app: AppContext, actor: Actor, filter: { beforeId?: number; action?: string }) {
   if (!canReadAudit(actor)) return { ok: false as const, error: "not_allowed" as const };
-  const rows = app.repos.staffAudit.page({ ...filter, limit: AUDIT_PAGE_SIZE + 1 });
+  const rows = await app.repos.staffAudit.page({ ...filter, limit: AUDIT_PAGE_SIZE + 1 });
   const entries = rows.slice(0, AUDIT_PAGE_SIZE);
   return { ok: true as const, entries, nextBeforeId: rows.length > AUDIT_PAGE_SIZE ? entries.at(-1)!.id : null };
 }

@@ -10,7 +10,6 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { officialActor, type Actor } from "../../core/authorization.ts";
-import { inTransaction } from "../../db/client.ts";
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import { render, type AppContext } from "../context.ts";
@@ -48,21 +47,21 @@ function checkPassword(password: string): AuthError | undefined {
 }
 
 /** Creates a first-administrator setup link (the CLI's `rinde admin create`, and start-up with no admin). */
-export function createSetupLink(app: AppContext): { token: string; expiresAtMs: number } {
+export async function createSetupLink(app: AppContext): Promise<{ token: string; expiresAtMs: number }> {
   const token = newSecret();
   const nowMs = app.clock.nowMs();
   const expiresAtMs = nowMs + SETUP_LINK_TTL_MS;
-  app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "setup", officialId: null, createdAtMs: nowMs, expiresAtMs });
+  await app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "setup", officialId: null, createdAtMs: nowMs, expiresAtMs });
   return { token, expiresAtMs };
 }
 
 /** At start-up: a setup link when no active administrator exists, otherwise nothing. */
-export function setupLinkIfNoAdmin(app: AppContext): { token: string; expiresAtMs: number } | undefined {
-  return app.repos.staffAuth.hasActiveAdmin() ? undefined : createSetupLink(app);
+export async function setupLinkIfNoAdmin(app: AppContext): Promise<{ token: string; expiresAtMs: number } | undefined> {
+  return await app.repos.staffAuth.hasActiveAdmin() ? undefined : await createSetupLink(app);
 }
 
-function checkToken(app: AppContext, token: string, purpose: "login" | "setup") {
-  const row = app.repos.staffAuth.token(hashSecret(token));
+async function checkToken(app: AppContext, token: string, purpose: "login" | "setup") {
+  const row = await app.repos.staffAuth.token(hashSecret(token));
   if (!row || row.purpose !== purpose) return { ok: false as const, error: "link_invalid" as const };
   if (row.usedAtMs !== null) return { ok: false as const, error: "link_used" as const };
   if (row.expiresAtMs <= app.clock.nowMs()) return { ok: false as const, error: "link_expired" as const };
@@ -70,8 +69,8 @@ function checkToken(app: AppContext, token: string, purpose: "login" | "setup") 
 }
 
 /** Whether a link can still be used (the page before the button that uses it). */
-export function linkState(app: AppContext, token: string, purpose: "login" | "setup"): AuthError | "valid" {
-  const checked = checkToken(app, token, purpose);
+export async function linkState(app: AppContext, token: string, purpose: "login" | "setup"): Promise<AuthError | "valid"> {
+  const checked = await checkToken(app, token, purpose);
   return checked.ok ? "valid" : checked.error;
 }
 
@@ -84,120 +83,120 @@ export async function completeSetup(app: AppContext, token: string, input: { nam
   const weak = checkPassword(input.password);
   if (weak) return { ok: false, error: weak };
   const passwordHash = await hashPassword(input.password);
-  return inTransaction(app.db, (): AuthOutcome<{ official: OfficialRow }> => {
-    const checked = checkToken(app, token, "setup");
-    if (!checked.ok) return checked;
-    if (app.repos.staffAuth.officialByEmail(email)) return { ok: false, error: "email_taken" };
-    const nowMs = app.clock.nowMs();
-    app.repos.staffAuth.useToken(checked.row.id, nowMs);
-    const official = app.repos.officials.add({ name, officeKey: null, role: "admin" }, nowMs);
-    app.repos.staffAuth.setAccount(official.id, { email, passwordRequired: true });
-    app.repos.staffAuth.setPassword(official.id, passwordHash);
-    audit(app, { officialId: official.id, action: "auth.setup_admin", subject: `official:${official.id}`, outcome: "ok", after: { name, email, role: "admin" } });
-    return { ok: true, official: app.repos.officials.get(official.id)! };
-  });
+  return await app.store.withTransaction(async (): Promise<AuthOutcome<{ official: OfficialRow }>> => {
+      const checked = await checkToken(app, token, "setup");
+      if (!checked.ok) return checked;
+      if (await app.repos.staffAuth.officialByEmail(email)) return { ok: false, error: "email_taken" };
+      const nowMs = app.clock.nowMs();
+      await app.repos.staffAuth.useToken(checked.row.id, nowMs);
+      const official = await app.repos.officials.add({ name, officeKey: null, role: "admin" }, nowMs);
+      await app.repos.staffAuth.setAccount(official.id, { email, passwordRequired: true });
+      await app.repos.staffAuth.setPassword(official.id, passwordHash);
+      await audit(app, { officialId: official.id, action: "auth.setup_admin", subject: `official:${official.id}`, outcome: "ok", after: { name, email, role: "admin" } });
+      return { ok: true, official: (await app.repos.officials.get(official.id))! };
+    });
 }
 
 /**
  * "Enviar enlace de acceso": queues a sign-in link to the official's linked chat. The answer is
  * the same whether or not the e-mail exists (no account probing); the audit log tells the truth.
  */
-export function requestLoginLink(app: AppContext, emailInput: string, linkUrl: (token: string) => string): { sent: boolean } {
+export async function requestLoginLink(app: AppContext, emailInput: string, linkUrl: (token: string) => string): Promise<{ sent: boolean }> {
   const email = normalizeEmail(emailInput);
-  return inTransaction(app.db, () => {
-    const official = app.repos.staffAuth.officialByEmail(email);
-    const refuse = (reason: string) => {
-      audit(app, { officialId: official?.id ?? null, action: "auth.link_requested", subject: official ? `official:${official.id}` : null, outcome: "refused", after: { reason } });
-      return { sent: false };
-    };
-    if (!official) return refuse("unknown_email");
-    if (official.passwordRequired && official.passwordHash) return refuse("password_required");
-    if (!official.channel || !official.address) return refuse("no_linked_chat");
-    const token = newSecret();
-    const nowMs = app.clock.nowMs();
-    const row = app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "login", officialId: official.id, createdAtMs: nowMs, expiresAtMs: nowMs + LOGIN_LINK_TTL_MS });
-    const text = render(app, DEFAULT_LOCALE, "web_chat.login_link", { name: official.name, url: linkUrl(token), minutes: LOGIN_LINK_TTL_MS / 60_000 });
-    app.repos.outbox.enqueue({ idempotencyKey: `staff-login:${row.id}`, channel: official.channel, address: official.address, payload: { text } }, nowMs);
-    audit(app, { officialId: official.id, action: "auth.link_requested", subject: `official:${official.id}`, outcome: "ok", after: { channel: official.channel } });
-    return { sent: true };
-  });
+  return await app.store.withTransaction(async () => {
+      const official = await app.repos.staffAuth.officialByEmail(email);
+      const refuse = async (reason: string) => {
+        await audit(app, { officialId: official?.id ?? null, action: "auth.link_requested", subject: official ? `official:${official.id}` : null, outcome: "refused", after: { reason } });
+        return { sent: false };
+      };
+      if (!official) return await refuse("unknown_email");
+      if (official.passwordRequired && official.passwordHash) return await refuse("password_required");
+      if (!official.channel || !official.address) return await refuse("no_linked_chat");
+      const token = newSecret();
+      const nowMs = app.clock.nowMs();
+      const row = await app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "login", officialId: official.id, createdAtMs: nowMs, expiresAtMs: nowMs + LOGIN_LINK_TTL_MS });
+      const text = render(app, DEFAULT_LOCALE, "web_chat.login_link", { name: official.name, url: linkUrl(token), minutes: LOGIN_LINK_TTL_MS / 60_000 });
+      await app.repos.outbox.enqueue({ idempotencyKey: `staff-login:${row.id}`, channel: official.channel, address: official.address, payload: { text } }, nowMs);
+      await audit(app, { officialId: official.id, action: "auth.link_requested", subject: `official:${official.id}`, outcome: "ok", after: { channel: official.channel } });
+      return { sent: true };
+    });
 }
 
 /** Uses a sign-in link (once, within 10 minutes); the official must still be active. */
-export function signInWithLink(app: AppContext, token: string): AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }> {
-  return inTransaction(app.db, (): AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }> => {
-    const checked = checkToken(app, token, "login");
-    const official = checked.ok && checked.row.officialId !== null ? app.repos.officials.get(checked.row.officialId) : undefined;
-    if (!checked.ok || !official?.active) {
-      const error = checked.ok ? "link_invalid" : checked.error;
-      audit(app, { officialId: official?.id ?? null, action: "auth.sign_in_failed", outcome: "refused", after: { method: "link", reason: error } });
-      return { ok: false, error };
-    }
-    if (official.passwordRequired && official.passwordHash) {
-      audit(app, { officialId: official.id, action: "auth.sign_in_failed", subject: `official:${official.id}`, outcome: "refused", after: { method: "link", reason: "password_required" } });
-      return { ok: false, error: "password_required" };
-    }
-    app.repos.staffAuth.useToken(checked.row.id, app.clock.nowMs());
-    audit(app, { officialId: official.id, action: "auth.sign_in", subject: `official:${official.id}`, outcome: "ok", after: { method: "link" } });
-    return { ok: true, official, mustSetPassword: official.passwordRequired && !official.passwordHash };
-  });
+export async function signInWithLink(app: AppContext, token: string): Promise<AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }>> {
+  return await app.store.withTransaction(async (): Promise<AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }>> => {
+      const checked = await checkToken(app, token, "login");
+      const official = checked.ok && checked.row.officialId !== null ? await app.repos.officials.get(checked.row.officialId) : undefined;
+      if (!checked.ok || !official?.active) {
+        const error = checked.ok ? "link_invalid" : checked.error;
+        await audit(app, { officialId: official?.id ?? null, action: "auth.sign_in_failed", outcome: "refused", after: { method: "link", reason: error } });
+        return { ok: false, error };
+      }
+      if (official.passwordRequired && official.passwordHash) {
+        await audit(app, { officialId: official.id, action: "auth.sign_in_failed", subject: `official:${official.id}`, outcome: "refused", after: { method: "link", reason: "password_required" } });
+        return { ok: false, error: "password_required" };
+      }
+      await app.repos.staffAuth.useToken(checked.row.id, app.clock.nowMs());
+      await audit(app, { officialId: official.id, action: "auth.sign_in", subject: `official:${official.id}`, outcome: "ok", after: { method: "link" } });
+      return { ok: true, official, mustSetPassword: official.passwordRequired && !official.passwordHash };
+    });
 }
 
 export async function signInWithPassword(app: AppContext, emailInput: string, password: string): Promise<AuthOutcome<{ official: OfficialRow }>> {
   const email = normalizeEmail(emailInput);
-  const candidate = app.repos.staffAuth.officialByEmail(email);
+  const candidate = await app.repos.staffAuth.officialByEmail(email);
   const matches = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), candidate?.passwordHash ?? null);
-  return inTransaction(app.db, (): AuthOutcome<{ official: OfficialRow }> => {
-    // Read again after the slow hash: the account may have been deactivated meanwhile.
-    const official = candidate ? app.repos.officials.get(candidate.id) : undefined;
-    if (!matches || !official?.active) {
-      audit(app, { officialId: official?.id ?? null, action: "auth.sign_in_failed", subject: official ? `official:${official.id}` : null, outcome: "refused", after: { method: "password" } });
-      return { ok: false, error: "bad_credentials" };
-    }
-    audit(app, { officialId: official.id, action: "auth.sign_in", subject: `official:${official.id}`, outcome: "ok", after: { method: "password" } });
-    return { ok: true, official };
-  });
+  return await app.store.withTransaction(async (): Promise<AuthOutcome<{ official: OfficialRow }>> => {
+      // Read again after the slow hash: the account may have been deactivated meanwhile.
+      const official = candidate ? await app.repos.officials.get(candidate.id) : undefined;
+      if (!matches || !official?.active) {
+        await audit(app, { officialId: official?.id ?? null, action: "auth.sign_in_failed", subject: official ? `official:${official.id}` : null, outcome: "refused", after: { method: "password" } });
+        return { ok: false, error: "bad_credentials" };
+      }
+      await audit(app, { officialId: official.id, action: "auth.sign_in", subject: `official:${official.id}`, outcome: "ok", after: { method: "password" } });
+      return { ok: true, official };
+    });
 }
 
 /** Starts a session with a fresh id (never one the browser brought: no session fixation). */
-export function startSession(app: AppContext, officialId: number): { sessionId: string; expiresAtMs: number } {
+export async function startSession(app: AppContext, officialId: number): Promise<{ sessionId: string; expiresAtMs: number }> {
   const sessionId = newSecret();
   const nowMs = app.clock.nowMs();
   const expiresAtMs = nowMs + SESSION_ABSOLUTE_MS;
-  app.repos.staffAuth.addSession({ idHash: hashSecret(sessionId), officialId, createdAtMs: nowMs, lastSeenAtMs: nowMs, expiresAtMs });
+  await app.repos.staffAuth.addSession({ idHash: hashSecret(sessionId), officialId, createdAtMs: nowMs, lastSeenAtMs: nowMs, expiresAtMs });
   return { sessionId, expiresAtMs };
 }
 
 export type SessionState = { ok: true; official: OfficialRow; actor: Actor } | { ok: false; error: "none" | "expired" };
 
 /** The signed-in official for a session id, checking revocation, idle and absolute limits. */
-export function resolveSession(app: AppContext, sessionId: string | undefined): SessionState {
+export async function resolveSession(app: AppContext, sessionId: string | undefined): Promise<SessionState> {
   if (!sessionId) return { ok: false, error: "none" };
   const idHash = hashSecret(sessionId);
-  const session = app.repos.staffAuth.session(idHash);
+  const session = await app.repos.staffAuth.session(idHash);
   if (!session || session.revokedAtMs !== null) return { ok: false, error: session ? "expired" : "none" };
   const nowMs = app.clock.nowMs();
   if (nowMs >= session.expiresAtMs || nowMs - session.lastSeenAtMs >= SESSION_IDLE_MS) return { ok: false, error: "expired" };
-  const official = app.repos.officials.get(session.officialId);
+  const official = await app.repos.officials.get(session.officialId);
   if (!official?.active) return { ok: false, error: "expired" };
-  if (nowMs - session.lastSeenAtMs >= TOUCH_EVERY_MS) app.repos.staffAuth.touchSession(idHash, nowMs);
+  if (nowMs - session.lastSeenAtMs >= TOUCH_EVERY_MS) await app.repos.staffAuth.touchSession(idHash, nowMs);
   return { ok: true, official, actor: officialActor(official) };
 }
 
-export function endSession(app: AppContext, sessionId: string, officialId: number): void {
-  inTransaction(app.db, () => {
-    app.repos.staffAuth.revokeSession(hashSecret(sessionId), app.clock.nowMs());
-    audit(app, { officialId, action: "auth.sign_out", subject: `official:${officialId}`, outcome: "ok" });
-  });
+export async function endSession(app: AppContext, sessionId: string, officialId: number): Promise<void> {
+  await app.store.withTransaction(async () => {
+        await app.repos.staffAuth.revokeSession(hashSecret(sessionId), app.clock.nowMs());
+        await audit(app, { officialId, action: "auth.sign_out", subject: `official:${officialId}`, outcome: "ok" });
+      });
 }
 
 /** "Cerrar sesión en todas partes": every session of the official ends now. */
-export function endAllSessions(app: AppContext, officialId: number): number {
-  return inTransaction(app.db, () => {
-    const ended = app.repos.staffAuth.revokeAllSessions(officialId, app.clock.nowMs());
-    audit(app, { officialId, action: "auth.sign_out_everywhere", subject: `official:${officialId}`, outcome: "ok", after: { sessions: ended } });
-    return ended;
-  });
+export async function endAllSessions(app: AppContext, officialId: number): Promise<number> {
+  return await app.store.withTransaction(async () => {
+      const ended = await app.repos.staffAuth.revokeAllSessions(officialId, app.clock.nowMs());
+      await audit(app, { officialId, action: "auth.sign_out_everywhere", subject: `official:${officialId}`, outcome: "ok", after: { sessions: ended } });
+      return ended;
+    });
 }
 
 /** An official sets their own password (after a link sign-in when an admin requires one). */
@@ -205,9 +204,9 @@ export async function setOwnPassword(app: AppContext, officialId: number, passwo
   const weak = checkPassword(password);
   if (weak) return { ok: false, error: weak };
   const passwordHash = await hashPassword(password);
-  inTransaction(app.db, () => {
-    app.repos.staffAuth.setPassword(officialId, passwordHash);
-    audit(app, { officialId, action: "auth.password_set", subject: `official:${officialId}`, outcome: "ok" });
-  });
+  await app.store.withTransaction(async () => {
+        await app.repos.staffAuth.setPassword(officialId, passwordHash);
+        await audit(app, { officialId, action: "auth.password_set", subject: `official:${officialId}`, outcome: "ok" });
+      });
   return { ok: true };
 }

@@ -10,20 +10,20 @@ import { officeName } from "../context.ts";
 import { postProgress, showCommitment } from "../commitments.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 
-export function commitmentsList(app: AppContext, actor: Actor, filter: { officeKey?: string; status?: CommitmentStatus }) {
+export async function commitmentsList(app: AppContext, actor: Actor, filter: { officeKey?: string; status?: CommitmentStatus }) {
   if (actor.kind === "official" && !actor.active) return { ok: false as const, error: "not_allowed" as const };
-  const rows = app.repos.commitments.list({ officeKey: filter.officeKey, statuses: filter.status ? [filter.status] : undefined }, { limit: 200, offset: 0 });
+  const rows = await app.repos.commitments.list({ officeKey: filter.officeKey, statuses: filter.status ? [filter.status] : undefined }, { limit: 200, offset: 0 });
   return {
     ok: true as const,
     statuses: COMMITMENT_STATUSES,
-    offices: app.repos.offices.list().filter((o) => o.active).map((o) => ({ key: o.key, name: o.name })),
+    offices: (await app.repos.offices.list()).filter((o) => o.active).map((o) => ({ key: o.key, name: o.name })),
     commitments: rows.map((c) => ({ ...c, officeName: officeName(app, c.officeKey) })),
   };
 }
 
-export function commitmentDetail(app: AppContext, actor: Actor, number: number) {
+export async function commitmentDetail(app: AppContext, actor: Actor, number: number) {
   if (actor.kind === "official" && !actor.active) return { ok: false as const, error: "not_allowed" as const };
-  const shown = showCommitment(app, number);
+  const shown = await showCommitment(app, number);
   if (!shown.ok) return shown;
   const open = shown.commitment.status !== "done" && shown.commitment.status !== "cancelled";
   return {
@@ -35,17 +35,17 @@ export function commitmentDetail(app: AppContext, actor: Actor, number: number) 
   };
 }
 
-export function webCommitmentProgress(
+export async function webCommitmentProgress(
   app: AppContext,
   actor: Actor,
   number: number,
   input: { percent: number; note: string; evidenceUrl: string | null },
   form: FormContext,
-): FormOutcome<CommitmentError> {
-  return runFormAction(app, actor, "commitment.progress", `commitment:${number}`, form, () => {
-    const before = app.repos.commitments.byNumber(number);
-    const result = postProgress(app, actor, number, input);
-    if (!result.ok) return result;
-    return { ok: true, before: before ? { status: before.status, progress: before.progress } : null, after: { status: result.commitment.status, progress: result.commitment.progress, evidenceUrl: input.evidenceUrl } };
-  });
+): Promise<FormOutcome<CommitmentError>> {
+  return await runFormAction(app, actor, "commitment.progress", `commitment:${number}`, form, async () => {
+      const before = await app.repos.commitments.byNumber(number);
+      const result = await postProgress(app, actor, number, input);
+      if (!result.ok) return result;
+      return { ok: true, before: before ? { status: before.status, progress: before.progress } : null, after: { status: result.commitment.status, progress: result.commitment.progress, evidenceUrl: input.evidenceUrl } };
+    });
 }

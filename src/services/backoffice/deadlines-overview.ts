@@ -27,14 +27,14 @@ export type DeadlinesOverview =
     }
   | { ok: false; error: "not_allowed" };
 
-export function deadlinesOverview(app: AppContext, actor: Actor): DeadlinesOverview {
-  const offices = visibleOffices(app, actor);
+export async function deadlinesOverview(app: AppContext, actor: Actor): Promise<DeadlinesOverview> {
+  const offices = await visibleOffices(app, actor);
   if (offices.length === 0) return { ok: false, error: "not_allowed" };
   const names = new Map(offices.map((o) => [o.key, o.name]));
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const dueSoonThrough = app.calendar.addBusinessDays(today, app.profile.dueSoonBusinessDays);
-  const rows = app.repos.inbox
-    .deadlineSummary(today, dueSoonThrough)
+  const rows = (await app.repos.inbox
+      .deadlineSummary(today, dueSoonThrough))
     .filter((r) => names.has(r.officeKey))
     .map((r) => ({ ...r, officeName: names.get(r.officeKey)! }))
     .sort((a, b) => b.overdue - a.overdue || b.dueSoon - a.dueSoon || a.officeName.localeCompare(b.officeName));
@@ -44,7 +44,7 @@ export function deadlinesOverview(app: AppContext, actor: Actor): DeadlinesOverv
     today,
     offices: rows,
     totals: { overdue: sum("overdue"), escalated: sum("escalated"), dueSoon: sum("dueSoon"), waiting: sum("waiting") },
-    mostOverdue: app.repos.inbox.mostOverdue([...names.keys()], today, 50).map((q) => ({
+    mostOverdue: (await app.repos.inbox.mostOverdue([...names.keys()], today, 50)).map((q) => ({
       reference: q.reference,
       officeName: names.get(q.officeKey)!,
       dueDate: q.dueDate,

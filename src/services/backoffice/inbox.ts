@@ -37,9 +37,9 @@ export type InboxOutcome =
   | { ok: false; error: "not_allowed" | "no_office" };
 
 /** The offices an actor may open in the inbox, in the profile's order. */
-export function visibleOffices(app: AppContext, actor: Actor): { key: string; name: string }[] {
-  return app.repos.offices
-    .list()
+export async function visibleOffices(app: AppContext, actor: Actor): Promise<{ key: string; name: string }[]> {
+  return (await app.repos.offices
+      .list())
     .filter((o) => o.active && canViewOffice(actor, o.key))
     .map((o) => ({ key: o.key, name: o.name }));
 }
@@ -63,8 +63,8 @@ function startOfDayMs(app: AppContext, date: LocalDate): number {
   return DateTime.fromISO(date, { zone: app.profile.timezone }).toMillis();
 }
 
-export function officeInbox(app: AppContext, actor: Actor, input: InboxInput): InboxOutcome {
-  const offices = visibleOffices(app, actor);
+export async function officeInbox(app: AppContext, actor: Actor, input: InboxInput): Promise<InboxOutcome> {
+  const offices = await visibleOffices(app, actor);
   const ownOffice = actor.kind === "official" ? actor.officeKey : null;
   const officeKey = input.officeKey ?? (ownOffice && offices.some((o) => o.key === ownOffice) ? ownOffice : offices[0]?.key);
   if (!officeKey) return { ok: false, error: "no_office" };
@@ -72,27 +72,27 @@ export function officeInbox(app: AppContext, actor: Actor, input: InboxInput): I
   const search = input.search?.trim() ?? "";
   const reference = parseReference(search);
   if (reference) {
-    const question = app.repos.questions.byReference(reference);
+    const question = await app.repos.questions.byReference(reference);
     if (question && canViewOffice(actor, question.officeKey)) return { ok: true, kind: "question", reference };
   }
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const dueSoonThrough = app.calendar.addBusinessDays(today, app.profile.dueSoonBusinessDays);
   const officialId = actor.kind === "official" ? actor.officialId : null;
   const words = reference ? [] : search.split(/\s+/).filter((w) => w.length > 0).slice(0, 8);
-  const rows = app.repos.inbox.page({
-    officeKey,
-    view: input.view,
-    officialId,
-    today,
-    dueSoonThrough,
-    requestType: input.requestType,
-    channel: input.channel,
-    filedFromMs: input.filedFrom ? startOfDayMs(app, input.filedFrom) : undefined,
-    filedBeforeMs: input.filedTo ? startOfDayMs(app, nextDay(input.filedTo)) : undefined,
-    words: reference ? [reference] : words,
-    after: decodeCursor(input.after),
-    limit: INBOX_PAGE_SIZE + 1,
-  });
+  const rows = await app.repos.inbox.page({
+      officeKey,
+      view: input.view,
+      officialId,
+      today,
+      dueSoonThrough,
+      requestType: input.requestType,
+      channel: input.channel,
+      filedFromMs: input.filedFrom ? startOfDayMs(app, input.filedFrom) : undefined,
+      filedBeforeMs: input.filedTo ? startOfDayMs(app, nextDay(input.filedTo)) : undefined,
+      words: reference ? [reference] : words,
+      after: decodeCursor(input.after),
+      limit: INBOX_PAGE_SIZE + 1,
+    });
   const page = rows.slice(0, INBOX_PAGE_SIZE);
   const items = page.map((row) => ({
     ...row,
@@ -104,7 +104,7 @@ export function officeInbox(app: AppContext, actor: Actor, input: InboxInput): I
     kind: "page",
     officeKey,
     offices,
-    counts: app.repos.inbox.counts(officeKey, officialId, today, dueSoonThrough),
+    counts: await app.repos.inbox.counts(officeKey, officialId, today, dueSoonThrough),
     items,
     nextCursor: rows.length > INBOX_PAGE_SIZE ? encodeCursor(page.at(-1)!) : null,
     today,

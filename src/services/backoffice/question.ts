@@ -50,28 +50,28 @@ export interface QuestionDetail {
 
 export type DetailOutcome = { ok: true; detail: QuestionDetail } | { ok: false; error: "question_not_found" | "not_allowed" };
 
-function timelineOf(app: AppContext, history: readonly QuestionEventRow[]): TimelineEntry[] {
+async function timelineOf(app: AppContext, history: readonly QuestionEventRow[]): Promise<TimelineEntry[]> {
   const names = new Map<number, string>();
-  return history.map((event) => {
-    const official = /^official:(\d+)$/.exec(event.actor);
-    let who = event.actor;
-    let whoKind: TimelineEntry["whoKind"] = event.actor === "citizen" ? "citizen" : event.actor === "cli" ? "cli" : "system";
-    if (official) {
-      const id = Number(official[1]);
-      if (!names.has(id)) names.set(id, app.repos.officials.get(id)?.name ?? `#${id}`);
-      who = names.get(id)!;
-      whoKind = "official";
-    }
-    return { id: event.id, kind: event.kind, atMs: event.atMs, who, whoKind, data: JSON.parse(event.data) as Record<string, unknown> };
-  });
+  return (await Promise.all(history.map(async (event) => {
+      const official = /^official:(\d+)$/.exec(event.actor);
+      let who = event.actor;
+      let whoKind: TimelineEntry["whoKind"] = event.actor === "citizen" ? "citizen" : event.actor === "cli" ? "cli" : "system";
+      if (official) {
+        const id = Number(official[1]);
+        if (!names.has(id)) names.set(id, (await app.repos.officials.get(id))?.name ?? `#${id}`);
+        who = names.get(id)!;
+        whoKind = "official";
+      }
+      return { id: event.id, kind: event.kind, atMs: event.atMs, who, whoKind, data: JSON.parse(event.data) as Record<string, unknown> };
+    })));
 }
 
-export function questionDetail(app: AppContext, actor: Actor, referenceInput: string): DetailOutcome {
+export async function questionDetail(app: AppContext, actor: Actor, referenceInput: string): Promise<DetailOutcome> {
   const reference = parseReference(referenceInput);
-  const question = reference ? app.repos.questions.byReference(reference) : undefined;
+  const question = reference ? await app.repos.questions.byReference(reference) : undefined;
   if (!question) return { ok: false, error: "question_not_found" };
   if (!canActOnQuestion(actor, "view", question.officeKey)) return { ok: false, error: "not_allowed" };
-  const history = app.repos.questions.history(question.id);
+  const history = await app.repos.questions.history(question.id);
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const closed = question.status === "answered" || question.status === "withdrawn";
   return {
@@ -79,27 +79,27 @@ export function questionDetail(app: AppContext, actor: Actor, referenceInput: st
     detail: {
       question,
       officeName: officeName(app, question.officeKey),
-      attachments: app.repos.attachments.forQuestion(question.id),
-      timeline: timelineOf(app, history),
-      story: dueDateStory(app, question, history),
+      attachments: await app.repos.attachments.forQuestion(question.id),
+      timeline: await timelineOf(app, history),
+      story: await dueDateStory(app, question, history),
       deadline: deadlineState({ status: question.status, dueDate: question.dueDate, today, dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
       businessDaysLeft: businessDaysLeft(app, today, question.dueDate),
       today,
-      assignee: question.assignedTo ? app.repos.officials.get(question.assignedTo) : undefined,
-      colleagues: app.repos.officials.list({ officeKey: question.officeKey }).filter((o) => o.role === "official" || o.role === "head"),
-      offices: app.repos.offices
-        .list()
+      assignee: question.assignedTo ? await app.repos.officials.get(question.assignedTo) : undefined,
+      colleagues: (await app.repos.officials.list({ officeKey: question.officeKey })).filter((o) => o.role === "official" || o.role === "head"),
+      offices: (await app.repos.offices
+              .list())
         .filter((o) => o.active && o.key !== question.officeKey)
         .map((o) => ({ key: o.key, name: o.name })),
       may: { act: !closed && canActOnQuestion(actor, "answer", question.officeKey), note: canActOnQuestion(actor, "note", question.officeKey) },
-      citizenLocale: app.repos.citizens.get(question.citizenId)?.locale ?? "es",
+      citizenLocale: (await app.repos.citizens.get(question.citizenId))?.locale ?? "es",
     },
   };
 }
 
 /** Exactly what the citizen will receive if this answer is sent (their language, their radicado). */
-export function answerPreview(app: AppContext, actor: Actor, referenceInput: string, answer: string): { ok: true; text: string } | { ok: false; error: QuestionError } {
-  const detail = questionDetail(app, actor, referenceInput);
+export async function answerPreview(app: AppContext, actor: Actor, referenceInput: string, answer: string): Promise<{ ok: true; text: string } | { ok: false; error: QuestionError }> {
+  const detail = await questionDetail(app, actor, referenceInput);
   if (!detail.ok) return detail;
   const { question, citizenLocale } = detail.detail;
   if (!answer.trim()) return { ok: false, error: "empty_text" };
@@ -119,77 +119,77 @@ export type ActionError = QuestionError | ExtendError | "unknown_official";
 export type ActionOutcome = FormOutcome<ActionError>;
 export type { FormContext };
 
-function runAction(app: AppContext, actor: Actor, action: string, reference: string, form: FormContext, work: () => WorkResult<ActionError>): ActionOutcome {
-  return runFormAction(app, actor, action, reference, form, work);
+async function runAction(app: AppContext, actor: Actor, action: string, reference: string, form: FormContext, work: () => WorkResult<ActionError> | Promise<WorkResult<ActionError>>): Promise<ActionOutcome> {
+  return await runFormAction(app, actor, action, reference, form, work);
 }
 
 const stateOf = (q: QuestionRow) => ({ status: q.status, officeKey: q.officeKey, dueDate: q.dueDate, assignedTo: q.assignedTo });
 
-function current(app: AppContext, reference: string): QuestionRow | undefined {
+async function current(app: AppContext, reference: string): Promise<QuestionRow | undefined> {
   const canonical = parseReference(reference);
-  return canonical ? app.repos.questions.byReference(canonical) : undefined;
+  return canonical ? await app.repos.questions.byReference(canonical) : undefined;
 }
 
-export function webAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): ActionOutcome {
-  return runAction(app, actor, "question.answer", reference, form, () => {
-    const before = current(app, reference);
-    const result = answerQuestion(app, actor, reference, text);
-    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), answerLength: text.trim().length } } : result;
-  });
+export async function webAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.answer", reference, form, async () => {
+      const before = await current(app, reference);
+      const result = await answerQuestion(app, actor, reference, text);
+      return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), answerLength: text.trim().length } } : result;
+    });
 }
 
-export function webReassign(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string, form: FormContext): ActionOutcome {
-  return runAction(app, actor, "question.reassign", reference, form, () => {
-    const before = current(app, reference);
-    const result = reassignQuestion(app, actor, reference, toOfficeKey, reason);
-    if (result.ok) app.repos.inbox.assign(result.question.id, null, app.clock.nowMs());
-    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim() } } : result;
-  });
+export async function webReassign(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.reassign", reference, form, async () => {
+      const before = await current(app, reference);
+      const result = await reassignQuestion(app, actor, reference, toOfficeKey, reason);
+      if (result.ok) await app.repos.inbox.assign(result.question.id, null, app.clock.nowMs());
+      return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim() } } : result;
+    });
 }
 
-export function webRequestInfo(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): ActionOutcome {
-  return runAction(app, actor, "question.request_info", reference, form, () => {
-    const before = current(app, reference);
-    const result = requestInfo(app, actor, reference, text);
-    return result.ok ? { ok: true, before: before && stateOf(before), after: stateOf(result.question) } : result;
-  });
+export async function webRequestInfo(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.request_info", reference, form, async () => {
+      const before = await current(app, reference);
+      const result = await requestInfo(app, actor, reference, text);
+      return result.ok ? { ok: true, before: before && stateOf(before), after: stateOf(result.question) } : result;
+    });
 }
 
-export function webExtend(app: AppContext, actor: Actor, reference: string, date: string, reason: string, form: FormContext): ActionOutcome {
-  return runAction(app, actor, "question.extend", reference, form, () => {
-    const before = current(app, reference);
-    const result = extendQuestion(app, actor, reference, date, reason);
-    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim(), limit: result.limitDate } } : result;
-  });
+export async function webExtend(app: AppContext, actor: Actor, reference: string, date: string, reason: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.extend", reference, form, async () => {
+      const before = await current(app, reference);
+      const result = await extendQuestion(app, actor, reference, date, reason);
+      return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim(), limit: result.limitDate } } : result;
+    });
 }
 
 /** An internal note: kept in the question's history, never sent to the citizen. */
-export function webNote(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): ActionOutcome {
-  return runAction(app, actor, "question.note", reference, form, () => {
-    const question = current(app, reference);
-    if (!question) return { ok: false, error: "question_not_found" };
-    if (!canActOnQuestion(actor, "note", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (!text.trim()) return { ok: false, error: "empty_text" };
-    if (text.length > MAX_NOTE_LENGTH) return { ok: false, error: "text_too_long" };
-    app.repos.questions.addEvent(question.id, "note", actorLabel(actor), app.clock.nowMs(), { text: text.trim() });
-    return { ok: true, after: { noteLength: text.trim().length } };
-  });
+export async function webNote(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.note", reference, form, async () => {
+      const question = await current(app, reference);
+      if (!question) return { ok: false, error: "question_not_found" };
+      if (!canActOnQuestion(actor, "note", question.officeKey)) return { ok: false, error: "not_allowed" };
+      if (!text.trim()) return { ok: false, error: "empty_text" };
+      if (text.length > MAX_NOTE_LENGTH) return { ok: false, error: "text_too_long" };
+      await app.repos.questions.addEvent(question.id, "note", actorLabel(actor), app.clock.nowMs(), { text: text.trim() });
+      return { ok: true, after: { noteLength: text.trim().length } };
+    });
 }
 
 /** Assigns the question to an active official (or head) of its office; `null` unassigns. */
-export function webAssign(app: AppContext, actor: Actor, reference: string, officialId: number | null, form: FormContext): ActionOutcome {
-  return runAction(app, actor, "question.assign", reference, form, () => {
-    const question = current(app, reference);
-    if (!question) return { ok: false, error: "question_not_found" };
-    if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (question.status === "answered" || question.status === "withdrawn") return { ok: false, error: "already_closed" };
-    if (officialId !== null) {
-      const assignee = app.repos.officials.get(officialId);
-      if (!assignee?.active || assignee.officeKey !== question.officeKey) return { ok: false, error: "unknown_official" };
-    }
-    const nowMs = app.clock.nowMs();
-    app.repos.inbox.assign(question.id, officialId, nowMs);
-    app.repos.questions.addEvent(question.id, "assigned", actorLabel(actor), nowMs, { to: officialId });
-    return { ok: true, before: { assignedTo: question.assignedTo }, after: { assignedTo: officialId } };
-  });
+export async function webAssign(app: AppContext, actor: Actor, reference: string, officialId: number | null, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.assign", reference, form, async () => {
+      const question = await current(app, reference);
+      if (!question) return { ok: false, error: "question_not_found" };
+      if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
+      if (question.status === "answered" || question.status === "withdrawn") return { ok: false, error: "already_closed" };
+      if (officialId !== null) {
+        const assignee = await app.repos.officials.get(officialId);
+        if (!assignee?.active || assignee.officeKey !== question.officeKey) return { ok: false, error: "unknown_official" };
+      }
+      const nowMs = app.clock.nowMs();
+      await app.repos.inbox.assign(question.id, officialId, nowMs);
+      await app.repos.questions.addEvent(question.id, "assigned", actorLabel(actor), nowMs, { to: officialId });
+      return { ok: true, before: { assignedTo: question.assignedTo }, after: { assignedTo: officialId } };
+    });
 }

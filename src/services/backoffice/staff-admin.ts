@@ -4,7 +4,6 @@
  * (core/authorization `canManageStaff`); every change audited with before → after.
  */
 import { canManageStaff, type Actor, type Role } from "../../core/authorization.ts";
-import { createChannelStateRepo } from "../../db/repositories/channel-state.ts";
 import type { AppContext } from "../context.ts";
 import { createInvite } from "../staff.ts";
 import { normalizeEmail } from "./auth.ts";
@@ -17,39 +16,39 @@ const OFFICE_ROLES: readonly Role[] = ["official", "head"];
 
 export type StaffAdminError = "not_allowed" | "unknown_office" | "office_required" | "name_required" | "email_invalid" | "email_taken" | "unknown_official" | "last_admin";
 
-export function administration(app: AppContext, actor: Actor) {
+export async function administration(app: AppContext, actor: Actor) {
   if (!canManageStaff(actor)) return { ok: false as const, error: "not_allowed" as const };
   const nowMs = app.clock.nowMs();
-  const officials = app.repos.officials.list({ includeRemoved: true });
+  const officials = await app.repos.officials.list({ includeRemoved: true });
   return {
     ok: true as const,
-    offices: app.repos.offices
-      .list()
+    offices: (await app.repos.offices
+          .list())
       .filter((o) => o.active)
       .map((o) => ({ key: o.key, name: o.name, telegramBound: o.telegramChatId !== null, whatsappBound: o.whatsappJid !== null, officials: officials.filter((f) => f.active && f.officeKey === o.key).length })),
     officials,
-    invites: app.repos.staffAuth.pendingInvites(nowMs),
-    channels: createChannelStateRepo(app.db).list(),
+    invites: await app.repos.staffAuth.pendingInvites(nowMs),
+    channels: await app.repos.channelState.list(),
   };
 }
 
-function checkPlacement(app: AppContext, role: Role, officeKey: string | null): StaffAdminError | undefined {
-  if (officeKey !== null && !app.repos.offices.get(officeKey)?.active) return "unknown_office";
+async function checkPlacement(app: AppContext, role: Role, officeKey: string | null): Promise<StaffAdminError | undefined> {
+  if (officeKey !== null && !(await app.repos.offices.get(officeKey))?.active) return "unknown_office";
   if (OFFICE_ROLES.includes(role) && officeKey === null) return "office_required";
   return undefined;
 }
 
 /** A one-time code the new official sends to the bot (`/vincular CODE`) to link their chat. */
-export function inviteOfficial(app: AppContext, actor: Actor, input: { name: string; officeKey: string | null; role: Role }, form: FormContext): FormOutcome<StaffAdminError> {
-  return runFormAction(app, actor, "official.invite", input.officeKey ?? "-", form, () => {
-    if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
-    const name = input.name.trim();
-    if (!name) return { ok: false, error: "name_required" };
-    const placement = checkPlacement(app, input.role, input.officeKey);
-    if (placement) return { ok: false, error: placement };
-    const { expiresAtMs } = createInvite(app, { name, officeKey: input.officeKey, role: input.role, ttlMs: INVITE_TTL_MS });
-    return { ok: true, after: { name, officeKey: input.officeKey, role: input.role, expiresAtMs } };
-  });
+export async function inviteOfficial(app: AppContext, actor: Actor, input: { name: string; officeKey: string | null; role: Role }, form: FormContext): Promise<FormOutcome<StaffAdminError>> {
+  return await runFormAction(app, actor, "official.invite", input.officeKey ?? "-", form, async () => {
+      if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
+      const name = input.name.trim();
+      if (!name) return { ok: false, error: "name_required" };
+      const placement = await checkPlacement(app, input.role, input.officeKey);
+      if (placement) return { ok: false, error: placement };
+      const { expiresAtMs } = await createInvite(app, { name, officeKey: input.officeKey, role: input.role, ttlMs: INVITE_TTL_MS });
+      return { ok: true, after: { name, officeKey: input.officeKey, role: input.role, expiresAtMs } };
+    });
 }
 
 export interface OfficialChanges {
@@ -59,41 +58,41 @@ export interface OfficialChanges {
   passwordRequired: boolean;
 }
 
-export function updateOfficial(app: AppContext, actor: Actor, officialId: number, changes: OfficialChanges, form: FormContext): FormOutcome<StaffAdminError> {
-  return runFormAction(app, actor, "official.update", `official:${officialId}`, form, () => {
-    if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
-    const official = app.repos.officials.get(officialId);
-    if (!official?.active) return { ok: false, error: "unknown_official" };
-    const placement = checkPlacement(app, changes.role, changes.officeKey);
-    if (placement) return { ok: false, error: placement };
-    const email = changes.email.trim() ? normalizeEmail(changes.email) : null;
-    if (email !== null && !EMAIL.test(email)) return { ok: false, error: "email_invalid" };
-    const holder = email ? app.repos.staffAuth.officialByEmail(email) : undefined;
-    if (holder && holder.id !== officialId) return { ok: false, error: "email_taken" };
-    if (official.role === "admin" && changes.role !== "admin" && !otherActiveAdmin(app, officialId)) return { ok: false, error: "last_admin" };
-    const before = { role: official.role, officeKey: official.officeKey, email: official.email, passwordRequired: official.passwordRequired };
-    const after = { role: changes.role, officeKey: changes.officeKey, email, passwordRequired: changes.passwordRequired };
-    app.repos.staffAuth.setAccount(officialId, after);
-    // A narrower role takes effect now: open sessions end.
-    if (before.role !== after.role || before.officeKey !== after.officeKey) app.repos.staffAuth.revokeAllSessions(officialId, app.clock.nowMs());
-    return { ok: true, before, after };
-  });
+export async function updateOfficial(app: AppContext, actor: Actor, officialId: number, changes: OfficialChanges, form: FormContext): Promise<FormOutcome<StaffAdminError>> {
+  return await runFormAction(app, actor, "official.update", `official:${officialId}`, form, async () => {
+      if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
+      const official = await app.repos.officials.get(officialId);
+      if (!official?.active) return { ok: false, error: "unknown_official" };
+      const placement = await checkPlacement(app, changes.role, changes.officeKey);
+      if (placement) return { ok: false, error: placement };
+      const email = changes.email.trim() ? normalizeEmail(changes.email) : null;
+      if (email !== null && !EMAIL.test(email)) return { ok: false, error: "email_invalid" };
+      const holder = email ? await app.repos.staffAuth.officialByEmail(email) : undefined;
+      if (holder && holder.id !== officialId) return { ok: false, error: "email_taken" };
+      if (official.role === "admin" && changes.role !== "admin" && !await otherActiveAdmin(app, officialId)) return { ok: false, error: "last_admin" };
+      const before = { role: official.role, officeKey: official.officeKey, email: official.email, passwordRequired: official.passwordRequired };
+      const after = { role: changes.role, officeKey: changes.officeKey, email, passwordRequired: changes.passwordRequired };
+      await app.repos.staffAuth.setAccount(officialId, after);
+      // A narrower role takes effect now: open sessions end.
+      if (before.role !== after.role || before.officeKey !== after.officeKey) await app.repos.staffAuth.revokeAllSessions(officialId, app.clock.nowMs());
+      return { ok: true, before, after };
+    });
 }
 
 /** Deactivates an official: no sign-in, no chat commands, every open session ends. */
-export function deactivateOfficial(app: AppContext, actor: Actor, officialId: number, form: FormContext): FormOutcome<StaffAdminError> {
-  return runFormAction(app, actor, "official.deactivate", `official:${officialId}`, form, () => {
-    if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
-    const official = app.repos.officials.get(officialId);
-    if (!official?.active) return { ok: false, error: "unknown_official" };
-    if (official.role === "admin" && !otherActiveAdmin(app, officialId)) return { ok: false, error: "last_admin" };
-    const nowMs = app.clock.nowMs();
-    app.repos.officials.remove(officialId, nowMs);
-    const sessions = app.repos.staffAuth.revokeAllSessions(officialId, nowMs);
-    return { ok: true, before: { active: true }, after: { active: false, sessionsEnded: sessions } };
-  });
+export async function deactivateOfficial(app: AppContext, actor: Actor, officialId: number, form: FormContext): Promise<FormOutcome<StaffAdminError>> {
+  return await runFormAction(app, actor, "official.deactivate", `official:${officialId}`, form, async () => {
+      if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
+      const official = await app.repos.officials.get(officialId);
+      if (!official?.active) return { ok: false, error: "unknown_official" };
+      if (official.role === "admin" && !await otherActiveAdmin(app, officialId)) return { ok: false, error: "last_admin" };
+      const nowMs = app.clock.nowMs();
+      await app.repos.officials.remove(officialId, nowMs);
+      const sessions = await app.repos.staffAuth.revokeAllSessions(officialId, nowMs);
+      return { ok: true, before: { active: true }, after: { active: false, sessionsEnded: sessions } };
+    });
 }
 
-function otherActiveAdmin(app: AppContext, officialId: number): boolean {
-  return app.repos.officials.list().some((o) => o.role === "admin" && o.id !== officialId);
+async function otherActiveAdmin(app: AppContext, officialId: number): Promise<boolean> {
+  return (await app.repos.officials.list()).some((o) => o.role === "admin" && o.id !== officialId);
 }

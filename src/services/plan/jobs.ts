@@ -11,7 +11,6 @@ import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { monthOf, nextMonth } from "../../core/commitments.ts";
 import { isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, subtractBusinessDays } from "../../core/deadline-schedule.ts";
 import { findActivity, PLAN_DIGEST_TIME, PLAN_REMINDER_BUSINESS_DAYS, spanOf, type PlanDefinition } from "../../core/plan/index.ts";
-import { inTransaction } from "../../db/client.ts";
 import type { JobHandler, JobOutcome } from "../../delivery/scheduler.ts";
 import { dueDateText, officeName, staffText, type AppContext } from "../context.ts";
 import { officeHoursOf } from "../deadline-jobs.ts";
@@ -34,7 +33,7 @@ const DIGEST_MAX_ITEMS = 10;
 const todayOf = (app: AppContext, nowMs: number) => toLocalDate(new Date(nowMs), app.profile.timezone);
 
 /** Plans the reminder of every activity whose end date has not passed (idempotent by key). */
-export function planReminders(app: AppContext, plan: PlanDefinition, nowMs: number): number {
+export async function planReminders(app: AppContext, plan: PlanDefinition, nowMs: number): Promise<number> {
   const today = todayOf(app, nowMs);
   let planned = 0;
   for (const component of plan.components) {
@@ -44,27 +43,27 @@ export function planReminders(app: AppContext, plan: PlanDefinition, nowMs: numb
       const remindOn = subtractBusinessDays(end, PLAN_REMINDER_BUSINESS_DAYS, app.calendar);
       const runAtMs = Math.max(nowMs, localTimeToMs(remindOn, app.profile.officeHours.start, app.profile.timezone));
       const payload: RemindPayload = { year: plan.year, activityId: activity.id, end };
-      if (app.repos.jobs.plan({ key: `plan:remind:${plan.year}:${activity.id}:${end}`, kind: PLAN_JOB_KINDS.remind, runAtMs, payload: { ...payload } }, nowMs) !== undefined) planned++;
+      if (await app.repos.jobs.plan({ key: `plan:remind:${plan.year}:${activity.id}:${end}`, kind: PLAN_JOB_KINDS.remind, runAtMs, payload: { ...payload } }, nowMs) !== undefined) planned++;
     }
   }
   return planned;
 }
 
-function statusOf(app: AppContext, plan: PlanDefinition, activityId: string, nowMs: number): ActivityStatus | undefined {
+async function statusOf(app: AppContext, plan: PlanDefinition, activityId: string, nowMs: number): Promise<ActivityStatus | undefined> {
   const found = findActivity(plan, activityId);
   if (!found) return undefined;
   const single: PlanDefinition = { ...plan, components: [{ ...found.component, activities: [found.activity] }] };
-  return assessAll(app, single, nowMs)[0];
+  return (await assessAll(app, single, nowMs))[0];
 }
 
 
 /** Sends the reminder of one activity if its goal is not met; returns how many chats it reached. */
-export function remindActivity(app: AppContext, payload: RemindPayload, nowMs: number): number {
-  const plan = app.repos.plan.get(payload.year)?.definition;
+export async function remindActivity(app: AppContext, payload: RemindPayload, nowMs: number): Promise<number> {
+  const plan = (await app.repos.plan.get(payload.year))?.definition;
   const found = plan && findActivity(plan, payload.activityId);
   // The plan was replaced and the activity moved or left: its own reminder was planned on load.
   if (!plan || !found || spanOf(found.activity).end !== payload.end) return 0;
-  const status = statusOf(app, plan, payload.activityId, nowMs)!;
+  const status = (await statusOf(app, plan, payload.activityId, nowMs))!;
   if (status.state === "done" || todayOf(app, nowMs) > payload.end) return 0;
   let reached = 0;
   for (const office of status.offices) {
@@ -77,7 +76,7 @@ export function remindActivity(app: AppContext, payload: RemindPayload, nowMs: n
       days: app.calendar.businessDaysBetween(todayOf(app, nowMs), status.end),
       officeName: officeName(app, office),
     });
-    reached += sendToTargets(app, officeTargets(app, office), `plan:remind:${payload.year}:${payload.activityId}:${payload.end}:${office}`, text, nowMs);
+    reached += await sendToTargets(app, await officeTargets(app, office), `plan:remind:${payload.year}:${payload.activityId}:${payload.end}:${office}`, text, nowMs);
   }
   return reached;
 }
@@ -90,10 +89,10 @@ export function progressText(app: AppContext, a: ActivityStatus): string {
   return lines.join("; ");
 }
 
-const runRemindJob: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
+const runRemindJob: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
   const hours = officeHoursOf(app);
   if (!isWithinOfficeHours(nowMs, hours)) return { kind: "later", runAtMs: nextOfficeOpeningMs(nowMs, hours) };
-  remindActivity(app, JSON.parse(job.payload) as RemindPayload, nowMs);
+  await remindActivity(app, JSON.parse(job.payload) as RemindPayload, nowMs);
   return DONE;
 };
 
@@ -108,10 +107,10 @@ function digestAtMs(app: AppContext, month: string): number {
   return localTimeToMs(firstBusinessDayOf(app, month), PLAN_DIGEST_TIME, app.profile.timezone);
 }
 
-function planNextDigest(app: AppContext, nowMs: number): void {
+async function planNextDigest(app: AppContext, nowMs: number): Promise<void> {
   let month = monthOf(todayOf(app, nowMs));
   if (digestAtMs(app, month) <= nowMs) month = nextMonth(month);
-  app.repos.jobs.plan({ key: `plan:digest:${month}`, kind: PLAN_JOB_KINDS.digest, runAtMs: digestAtMs(app, month), payload: { month } }, nowMs);
+  await app.repos.jobs.plan({ key: `plan:digest:${month}`, kind: PLAN_JOB_KINDS.digest, runAtMs: digestAtMs(app, month), payload: { month } }, nowMs);
 }
 
 function monthText(month: string): string {
@@ -128,8 +127,8 @@ function shorten(text: string, max: number): string {
 }
 
 /** The digest text of one plan, in Spanish (staff). */
-export function digestText(app: AppContext, plan: PlanDefinition, month: string, nowMs: number): string {
-  const activities = assessAll(app, plan, nowMs);
+export async function digestText(app: AppContext, plan: PlanDefinition, month: string, nowMs: number): Promise<string> {
+  const activities = await assessAll(app, plan, nowMs);
   const counts = countByState(activities);
   const lines = [staffText(app, "plan.digest.title", { year: plan.year, monthText: monthText(month) }), staffText(app, "plan.digest.counts", { total: activities.length, ...counts })];
   for (const state of ["late", "at_risk"] as const) {
@@ -144,26 +143,26 @@ export function digestText(app: AppContext, plan: PlanDefinition, month: string,
 }
 
 /** Sends the leader the digest of `month`; keyed by month and plan year, so it goes out once. Returns the chats reached. */
-export function sendPlanDigest(app: AppContext, month: string, nowMs: number): number {
-  return inTransaction(app.db, () => {
-    const year = Number(month.slice(0, 4));
-    const years = month.endsWith("-01") ? [year, year - 1] : [year];
-    const targets = leaderTargets(app);
-    let reached = 0;
-    for (const y of years) {
-      const plan = app.repos.plan.get(y)?.definition;
-      if (!plan) continue;
-      reached += sendToTargets(app, targets, `plan:digest:${month}:${y}`, digestText(app, plan, month, nowMs), nowMs);
-    }
-    return reached;
-  });
+export async function sendPlanDigest(app: AppContext, month: string, nowMs: number): Promise<number> {
+  return await app.store.withTransaction(async () => {
+      const year = Number(month.slice(0, 4));
+      const years = month.endsWith("-01") ? [year, year - 1] : [year];
+      const targets = await leaderTargets(app);
+      let reached = 0;
+      for (const y of years) {
+        const plan = (await app.repos.plan.get(y))?.definition;
+        if (!plan) continue;
+        reached += await sendToTargets(app, targets, `plan:digest:${month}:${y}`, await digestText(app, plan, month, nowMs), nowMs);
+      }
+      return reached;
+    });
 }
 
-const runDigestJob: (app: AppContext) => JobHandler = (app) => (job, nowMs) => {
+const runDigestJob: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
   const { month } = JSON.parse(job.payload) as { month: string };
   // A digest of a month already gone (the bot was down) is stale: skip it, the next one follows.
-  if (monthOf(todayOf(app, nowMs)) === month) sendPlanDigest(app, month, nowMs);
-  planNextDigest(app, Math.max(nowMs, digestAtMs(app, month)));
+  if (monthOf(todayOf(app, nowMs)) === month) await sendPlanDigest(app, month, nowMs);
+  await planNextDigest(app, Math.max(nowMs, digestAtMs(app, month)));
   return DONE;
 };
 
@@ -172,11 +171,11 @@ export function planJobHandlers(app: AppContext): Record<string, JobHandler> {
 }
 
 /** Plans the next digest and the reminders of this year's and later plans (idempotent; run at start-up). */
-export function ensurePlanJobs(app: AppContext, nowMs = app.clock.nowMs()): void {
-  inTransaction(app.db, () => {
-    planNextDigest(app, nowMs);
-    const year = Number(todayOf(app, nowMs).slice(0, 4));
-    for (const row of app.repos.plan.list()) if (row.year >= year) planReminders(app, row.definition, nowMs);
-  });
+export async function ensurePlanJobs(app: AppContext, nowMs = app.clock.nowMs()): Promise<void> {
+  await app.store.withTransaction(async () => {
+        await planNextDigest(app, nowMs);
+        const year = Number(todayOf(app, nowMs).slice(0, 4));
+        for (const row of await app.repos.plan.list()) if (row.year >= year) await planReminders(app, row.definition, nowMs);
+      });
 }
 

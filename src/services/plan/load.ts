@@ -10,7 +10,6 @@ import { parseYamlCached } from "../../config/yaml.ts";
 import { ConfigError, formatZodIssues } from "../../config/errors.ts";
 import { actorLabel, type Actor } from "../../core/authorization.ts";
 import { canActOnPlan, checkPlan, planSchema, type PlanContext, type PlanDefinition } from "../../core/plan/index.ts";
-import { inTransaction } from "../../db/client.ts";
 import type { AppContext } from "../context.ts";
 import { planReminders } from "./jobs.ts";
 import { leaderOfficeOf } from "./leader.ts";
@@ -53,13 +52,13 @@ export function readPlanFile(path: string, context: PlanContext): { plan: PlanDe
 export type LoadOutcome = { ok: true; plan: PlanDefinition; replaced: boolean; activities: number } | { ok: false; error: "not_allowed" };
 
 /** Stores a validated plan (admin, the plan leader's head, the CLI operator) and plans its reminders. */
-export function storePlan(app: AppContext, actor: Actor, input: { plan: PlanDefinition; sha256: string; sourceFile: string }): LoadOutcome {
-  if (!canActOnPlan(actor, "load", { officeKeys: [], leaderOffice: leaderOfficeOf(app) })) return { ok: false, error: "not_allowed" };
-  return inTransaction(app.db, () => {
-    const nowMs = app.clock.nowMs();
-    const replaced = app.repos.plan.save({ year: input.plan.year, profileId: input.plan.profile, definition: input.plan, sourceFile: input.sourceFile, sha256: input.sha256, loadedBy: actorLabel(actor), loadedAtMs: nowMs });
-    planReminders(app, input.plan, nowMs);
-    const activities = input.plan.components.reduce((n, c) => n + c.activities.length, 0);
-    return { ok: true, plan: input.plan, replaced, activities };
-  });
+export async function storePlan(app: AppContext, actor: Actor, input: { plan: PlanDefinition; sha256: string; sourceFile: string }): Promise<LoadOutcome> {
+  if (!canActOnPlan(actor, "load", { officeKeys: [], leaderOffice: await leaderOfficeOf(app) })) return { ok: false, error: "not_allowed" };
+  return await app.store.withTransaction(async () => {
+      const nowMs = app.clock.nowMs();
+      const replaced = await app.repos.plan.save({ year: input.plan.year, profileId: input.plan.profile, definition: input.plan, sourceFile: input.sourceFile, sha256: input.sha256, loadedBy: actorLabel(actor), loadedAtMs: nowMs });
+      await planReminders(app, input.plan, nowMs);
+      const activities = input.plan.components.reduce((n, c) => n + c.activities.length, 0);
+      return { ok: true, plan: input.plan, replaced, activities };
+    });
 }

@@ -59,7 +59,7 @@ function windowsOf(app: AppContext, activity: PlanActivity, nowMs: number): { by
 const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 
 /** Measures one activity of `plan` as of `nowMs`. */
-export function measureActivity(app: AppContext, plan: PlanDefinition, activity: PlanActivity, nowMs: number): ActivityMeasure {
+export async function measureActivity(app: AppContext, plan: PlanDefinition, activity: PlanActivity, nowMs: number): Promise<ActivityMeasure> {
   const repo = app.repos.plan;
   const w = windowsOf(app, activity, nowMs);
   const indicator = activity.indicator;
@@ -67,51 +67,51 @@ export function measureActivity(app: AppContext, plan: PlanDefinition, activity:
   const counted = (what: string, byEnd: number, now: number): ActivityMeasure => ({ valueByEnd: byEnd, valueNow: now, districts: [], evidence: [{ kind: "count", what, value: now }] });
   switch (indicator.type) {
     case "manual":
-      return manualMeasure(app, plan.year, activity, w.byEnd.toMs) ?? none;
+      return await manualMeasure(app, plan.year, activity, w.byEnd.toMs) ?? none;
     case "events":
-      return eventsMeasure(app, indicator, w, nowMs);
+      return await eventsMeasure(app, indicator, w, nowMs);
     case "survey_responses": {
       const filter = { surveys: indicator.surveys, eventsOnly: indicator.eventsOnly };
-      return counted("survey_responses", repo.surveyResponses(w.byEnd, filter), repo.surveyResponses(w.now, filter));
+      return counted("survey_responses", await repo.surveyResponses(w.byEnd, filter), await repo.surveyResponses(w.now, filter));
     }
     case "event_questions": {
       const scope: QuestionScope = { eventsOnly: true, offices: indicator.offices };
-      return counted("event_questions", repo.questionsFiled(w.byEnd, scope), repo.questionsFiled(w.now, scope));
+      return counted("event_questions", await repo.questionsFiled(w.byEnd, scope), await repo.questionsFiled(w.now, scope));
     }
     case "questions_answered": {
       const scope: QuestionScope = { eventsOnly: indicator.scope === "events", offices: indicator.offices };
-      return counted("questions_answered", repo.questionsAnswered(w.byEnd, scope), repo.questionsAnswered(w.now, scope));
+      return counted("questions_answered", await repo.questionsAnswered(w.byEnd, scope), await repo.questionsAnswered(w.now, scope));
     }
     case "answered_on_time": {
-      const share = onTimeShare(app, w.start, w.end, { eventsOnly: indicator.scope === "events", offices: indicator.offices }, nowMs);
+      const share = await onTimeShare(app, w.start, w.end, { eventsOnly: indicator.scope === "events", offices: indicator.offices }, nowMs);
       return { valueByEnd: share.value, valueNow: share.value, districts: [], evidence: [{ kind: "count", what: "answered_on_time", value: share.onTime }, { kind: "count", what: "came_due", value: share.due }] };
     }
     case "commitments_reported": {
-      const byEnd = repo.commitmentsReported(w.byEnd, indicator.offices);
-      const now = repo.commitmentsReported(w.now, indicator.offices);
+      const byEnd = await repo.commitmentsReported(w.byEnd, indicator.offices);
+      const now = await repo.commitmentsReported(w.now, indicator.offices);
       if (indicator.measure === "count") return counted("commitments_reported", byEnd, now);
-      const existing = repo.commitmentsExisting(w.byEnd.toMs, indicator.offices);
+      const existing = await repo.commitmentsExisting(w.byEnd.toMs, indicator.offices);
       return { valueByEnd: percent(byEnd, existing), valueNow: percent(byEnd, existing), districts: [], evidence: [{ kind: "count", what: "commitments_reported", value: byEnd }, { kind: "count", what: "commitments", value: existing }] };
     }
     case "answer_reports": {
-      const reports = repo.answerReports(w.now);
+      const reports = await repo.answerReports(w.now);
       const evidence: Evidence[] = reports.map((r) => ({ kind: "answer_report", eventId: r.eventId, url: r.url, date: toLocalDate(new Date(r.publishedAtMs), app.profile.timezone) }));
-      return { valueByEnd: repo.answerReportEvents(w.byEnd), valueNow: repo.answerReportEvents(w.now), districts: [], evidence };
+      return { valueByEnd: await repo.answerReportEvents(w.byEnd), valueNow: await repo.answerReportEvents(w.now), districts: [], evidence };
     }
   }
 }
 
-function manualMeasure(app: AppContext, year: number, activity: PlanActivity, byEndMs: number): ActivityMeasure | undefined {
-  const history = app.repos.plan.progressHistory(year, activity.id);
+async function manualMeasure(app: AppContext, year: number, activity: PlanActivity, byEndMs: number): Promise<ActivityMeasure | undefined> {
+  const history = await app.repos.plan.progressHistory(year, activity.id);
   if (history.length === 0) return undefined;
   const byEnd = history.filter((p) => p.atMs < byEndMs).at(-1);
   const evidence: Evidence[] = history.map((p) => ({ kind: "progress", value: p.value, url: p.evidenceUrl, note: p.note, actor: p.actor, date: toLocalDate(new Date(p.atMs), app.profile.timezone) }));
   return { valueByEnd: byEnd?.value ?? null, valueNow: history.at(-1)!.value, districts: [], evidence };
 }
 
-function eventsMeasure(app: AppContext, indicator: Extract<PlanActivity["indicator"], { type: "events" }>, w: { byEnd: Window; now: Window }, nowMs: number): ActivityMeasure {
+async function eventsMeasure(app: AppContext, indicator: Extract<PlanActivity["indicator"], { type: "events" }>, w: { byEnd: Window; now: Window }, nowMs: number): Promise<ActivityMeasure> {
   const filter = { kinds: indicator.kinds, offices: indicator.offices };
-  const held = app.repos.plan.heldEvents(w.now, nowMs, filter);
+  const held = await app.repos.plan.heldEvents(w.now, nowMs, filter);
   const byEnd = held.filter((e) => e.startsAtMs < w.byEnd.toMs);
   const evidence: Evidence[] = held.map((e) => ({ kind: "event", eventId: e.id, title: e.title, date: toLocalDate(new Date(e.startsAtMs), app.profile.timezone), eventKind: e.kind, districts: e.districts }));
   if (!indicator.distinctDistricts) return { valueByEnd: byEnd.length, valueNow: held.length, districts: [], evidence };
@@ -136,11 +136,11 @@ export function districtsMet(measure: ActivityMeasure): { byEnd: boolean; now: b
  * Of the questions due between `start` and `end` that came due by today or were answered, the
  * share answered on or before their due date (civil dates in the profile's zone), in percent.
  */
-export function onTimeShare(app: AppContext, start: LocalDate, end: LocalDate, scope: QuestionScope, nowMs: number): { value: number | null; onTime: number; due: number } {
+export async function onTimeShare(app: AppContext, start: LocalDate, end: LocalDate, scope: QuestionScope, nowMs: number): Promise<{ value: number | null; onTime: number; due: number }> {
   const today = toLocalDate(new Date(nowMs), app.profile.timezone);
   let due = 0;
   let onTime = 0;
-  for (const q of app.repos.plan.questionsDueBetween(start, end, scope)) {
+  for (const q of await app.repos.plan.questionsDueBetween(start, end, scope)) {
     const answeredOn = q.status === "answered" && q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
     if (!answeredOn && q.dueDate >= today) continue; // still within its term: not yet judged
     due++;

@@ -53,9 +53,9 @@ function yearWindow(app: AppContext, year: number, nowMs: number): Window {
   return { fromMs: dayStartMs(app, `${year}-01-01`), toMs: Math.min(nowMs + 1, dayStartMs(app, addCalendarDays(`${year}-12-31`, 1))) };
 }
 
-function spacesOf(app: AppContext, window: Window, nowMs: number) {
-  const held = app.repos.plan.heldEvents(window, nowMs);
-  const rsvps = app.repos.plan.rsvpYesByEvent(held.map((e) => e.id));
+async function spacesOf(app: AppContext, window: Window, nowMs: number) {
+  const held = await app.repos.plan.heldEvents(window, nowMs);
+  const rsvps = await app.repos.plan.rsvpYesByEvent(held.map((e) => e.id));
   const kinds = [...new Set(held.map((e) => e.kind))].sort();
   const spaces: PlanReport["spaces"] = {
     held: held.length,
@@ -71,46 +71,46 @@ function spacesOf(app: AppContext, window: Window, nowMs: number) {
   return { spaces, groups };
 }
 
-function commitmentsOf(app: AppContext, window: Window, today: LocalDate): PlanReport["commitments"] {
-  const created = app.repos.plan.commitmentsCreated(window);
+async function commitmentsOf(app: AppContext, window: Window, today: LocalDate): Promise<PlanReport["commitments"]> {
+  const created = await app.repos.plan.commitmentsCreated(window);
   const items = created.map((c) => ({ number: c.number, officeKey: c.officeKey, status: c.status, dueDate: c.dueDate, progress: c.progress, doneOn: c.doneAtMs === null ? null : toLocalDate(new Date(c.doneAtMs), app.profile.timezone) }));
   const { byOffice: _offices, overdue: _overdue, today: _today, ...figures } = buildReport(items, today);
-  const history = app.repos.commitments.allHistory();
+  const history = await app.repos.commitments.allHistory();
   const withProgress = created.filter((c) => (history.get(c.id) ?? []).some((u) => u.kind === "progress")).length;
   return { ...figures, withProgress };
 }
 
-function satisfactionOf(app: AppContext, window: Window): SurveyHeadline[] {
+async function satisfactionOf(app: AppContext, window: Window): Promise<SurveyHeadline[]> {
   const repo = app.repos.surveys;
-  const runIds = new Set(app.repos.plan.surveyRunIds(window));
-  const runs = repo.listRuns().filter((r) => runIds.has(r.id));
+  const runIds = new Set(await app.repos.plan.surveyRunIds(window));
+  const runs = (await repo.listRuns()).filter((r) => runIds.has(r.id));
   const bySurvey = new Map<string, typeof runs>();
   for (const run of runs) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
-  return [...bySurvey.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([surveyId, group]) => {
-      const definition = definitionOf(group[0]!);
-      const ids = group.map((r) => r.id);
-      const results = aggregateResponses(definition.questions, repo.tally(ids), repo.responses(ids));
-      return headline({ surveyId, definition, runIds: ids, results });
-    });
+  return (await Promise.all([...bySurvey.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(async ([surveyId, group]) => {
+        const definition = definitionOf(group[0]!);
+        const ids = group.map((r) => r.id);
+        const results = aggregateResponses(definition.questions, await repo.tally(ids), await repo.responses(ids));
+        return headline({ surveyId, definition, runIds: ids, results });
+      })));
 }
 
 /** The evaluation of `year`'s plan as of now. */
-export function planReport(app: AppContext, year: number, nowMs = app.clock.nowMs()): PlanReportOutcome {
-  const outcome = planStatus(app, year, nowMs);
+export async function planReport(app: AppContext, year: number, nowMs = app.clock.nowMs()): Promise<PlanReportOutcome> {
+  const outcome = await planStatus(app, year, nowMs);
   if (!outcome.ok) return outcome;
   const status = outcome.status;
-  const plan = app.repos.plan.get(year)!.definition;
+  const plan = (await app.repos.plan.get(year))!.definition;
   const window = yearWindow(app, year, nowMs);
   const components = plan.components.map((c) => {
     const activities = status.activities.filter((a) => a.componentKey === c.key);
     return { key: c.key, kind: c.kind, name: c.name, byState: countByState(activities), activities };
   });
   const done = status.activities.filter((a) => a.state === "done");
-  const { spaces, groups } = spacesOf(app, window, nowMs);
+  const { spaces, groups } = await spacesOf(app, window, nowMs);
   const scope = { eventsOnly: true };
-  const share = onTimeShare(app, `${year}-01-01`, `${year}-12-31`, scope, nowMs);
+  const share = await onTimeShare(app, `${year}-01-01`, `${year}-12-31`, scope, nowMs);
   return {
     ok: true,
     report: {
@@ -122,9 +122,9 @@ export function planReport(app: AppContext, year: number, nowMs = app.clock.nowM
       components,
       spaces,
       groups,
-      questions: { received: app.repos.plan.questionsFiled(window, scope), answered: app.repos.plan.questionsAnswered(window, scope), onTimeShare: share.value, cameDue: share.due, answeredOnTime: share.onTime },
-      commitments: commitmentsOf(app, window, status.today),
-      satisfaction: satisfactionOf(app, window),
+      questions: { received: await app.repos.plan.questionsFiled(window, scope), answered: await app.repos.plan.questionsAnswered(window, scope), onTimeShare: share.value, cameDue: share.due, answeredOnTime: share.onTime },
+      commitments: await commitmentsOf(app, window, status.today),
+      satisfaction: await satisfactionOf(app, window),
     },
   };
 }

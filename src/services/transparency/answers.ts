@@ -109,11 +109,11 @@ function count(stats: AnswerStats, row: QuestionStatRow, transferred: boolean, l
 }
 
 /** Figures of questions filed in [fromMs, toMs). */
-export function computeAnswerStats(app: AppContext, fromMs: number, toMs: number): AnswerStats {
+export async function computeAnswerStats(app: AppContext, fromMs: number, toMs: number): Promise<AnswerStats> {
   const localDate = localDates(app.profile.timezone);
   const stats: AnswerStats = { today: toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone), byMonth: new Map() };
-  const transferred = app.repos.transparency.reassignedIds(fromMs, toMs);
-  const rows = app.repos.transparency.statRows(fromMs, toMs);
+  const transferred = await app.repos.transparency.reassignedIds(fromMs, toMs);
+  const rows = await app.repos.transparency.statRows(fromMs, toMs);
   const answerDates = function* () {
     for (const row of rows) {
       if (row.status !== "answered" || row.answeredAtMs === null) continue;

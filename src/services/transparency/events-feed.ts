@@ -30,8 +30,8 @@ function attributes(app: AppContext, event: EventRecord): EventAttributes {
 }
 
 /** All events, or a district's; cancelled ones stay in with STATUS:CANCELLED so subscribed calendars drop them. */
-export function eventsIcs(app: AppContext, data: PublicData, districtKey?: string): string {
-  const { upcoming, past } = data.events();
+export async function eventsIcs(app: AppContext, data: PublicData, districtKey?: string): Promise<string> {
+  const { upcoming, past } = await data.events();
   const events = [...upcoming, ...past]
     .filter((e) => !districtKey || e.districts.length === 0 || e.districts.includes(districtKey))
     .sort((a, b) => a.startsAtMs - b.startsAtMs || a.id - b.id);

@@ -134,11 +134,11 @@ export function isoLocal(ms: number, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
-type Builder = (app: AppContext, data: PublicData, t: (key: string) => string) => Record<string, Cell>[];
+type Builder = (app: AppContext, data: PublicData, t: (key: string) => string) => Promise<Record<string, Cell>[]>;
 
 const builders: Record<DatasetName, Builder> = {
-  pqrsd_oportunidad_por_dependencia(app, data) {
-    const stats = data.answerStats();
+  async pqrsd_oportunidad_por_dependencia(app, data) {
+    const stats = await data.answerStats();
     const months = [...stats.byMonth.keys()].sort();
     return months.flatMap((month) =>
       [...stats.byMonth.get(month)!.keys()].sort().map((officeKey) => {
@@ -168,11 +168,11 @@ const builders: Record<DatasetName, Builder> = {
       }),
     );
   },
-  preguntas_espacios_dialogo(app, data) {
-    const { upcoming, past } = data.events();
+  async preguntas_espacios_dialogo(app, data) {
+    const { upcoming, past } = await data.events();
     const events = new Map([...upcoming, ...past].map((e) => [e.id, e]));
     const zone = app.profile.timezone;
-    return data.dialogueQuestions([...events.keys()]).map((q) => {
+    return (await data.dialogueQuestions([...events.keys()])).map((q) => {
       const event = events.get(q.eventId)!;
       const answeredOn = q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), zone) : null;
       return {
@@ -192,36 +192,36 @@ const builders: Record<DatasetName, Builder> = {
       };
     });
   },
-  compromisos_rendicion_cuentas(app, data) {
+  async compromisos_rendicion_cuentas(app, data) {
     const zone = app.profile.timezone;
-    return data.commitments({}).map((c) => {
-      const history = data.commitmentHistory(c.id);
-      const last = history.filter((h) => h.kind === "progress").at(-1);
-      const evidence = history.filter((h) => h.evidenceUrl).at(-1)?.evidenceUrl ?? null;
-      const event = c.eventId !== null ? app.repos.events.get(c.eventId) : undefined;
-      return {
-        numero_compromiso: c.number,
-        compromiso: c.text,
-        codigo_dependencia: c.officeKey,
-        dependencia: officeName(app, c.officeKey),
-        id_evento: c.eventId,
-        evento: event?.title ?? null,
-        codigo_comuna: c.districtKey,
-        comuna: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? null,
-        fecha_limite: c.dueDate,
-        estado: c.status,
-        vencido: data.isOverdue(c),
-        porcentaje_avance: c.progress,
-        fecha_ultimo_avance: last ? toLocalDate(new Date(last.atMs), zone) : null,
-        ultima_evidencia: evidence,
-        motivo_cancelacion: c.status === "cancelled" ? c.statusReason : null,
-      };
-    });
+    return (await Promise.all((await data.commitments({})).map(async (c) => {
+          const history = await data.commitmentHistory(c.id);
+          const last = history.filter((h) => h.kind === "progress").at(-1);
+          const evidence = history.filter((h) => h.evidenceUrl).at(-1)?.evidenceUrl ?? null;
+          const event = c.eventId !== null ? await app.repos.events.get(c.eventId) : undefined;
+          return {
+            numero_compromiso: c.number,
+            compromiso: c.text,
+            codigo_dependencia: c.officeKey,
+            dependencia: officeName(app, c.officeKey),
+            id_evento: c.eventId,
+            evento: event?.title ?? null,
+            codigo_comuna: c.districtKey,
+            comuna: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? null,
+            fecha_limite: c.dueDate,
+            estado: c.status,
+            vencido: data.isOverdue(c),
+            porcentaje_avance: c.progress,
+            fecha_ultimo_avance: last ? toLocalDate(new Date(last.atMs), zone) : null,
+            ultima_evidencia: evidence,
+            motivo_cancelacion: c.status === "cancelled" ? c.statusReason : null,
+          };
+        })));
   },
-  eventos_rendicion_cuentas(app, data) {
-    const { upcoming, past } = data.events();
-    const counts = app.repos.transparency.questionCountsByEvent();
-    const commitmentsByEvent = new Map(app.repos.commitments.countsByEvent().map((c) => [c.eventId, c.count]));
+  async eventos_rendicion_cuentas(app, data) {
+    const { upcoming, past } = await data.events();
+    const counts = await app.repos.transparency.questionCountsByEvent();
+    const commitmentsByEvent = new Map((await app.repos.commitments.countsByEvent()).map((c) => [c.eventId, c.count]));
     const zone = app.profile.timezone;
     return [...upcoming, ...past]
       .sort((a, b) => a.startsAtMs - b.startsAtMs || a.id - b.id)
@@ -242,8 +242,8 @@ const builders: Record<DatasetName, Builder> = {
         compromisos: commitmentsByEvent.get(e.id) ?? 0,
       }));
   },
-  encuestas_resultados(app, _data, t) {
-    return publicSurveys(app).flatMap((survey) =>
+  async encuestas_resultados(app, _data, t) {
+    return (await publicSurveys(app)).flatMap((survey) =>
       survey.questions.flatMap((q) => {
         const optionText = (i: number) => {
           const o = q.options[i]!;
@@ -279,9 +279,9 @@ const builders: Record<DatasetName, Builder> = {
 };
 
 /** A dataset's rows, each starting with the DIVIPOLA code and the municipality. */
-export function buildDataset(app: AppContext, data: PublicData, name: DatasetName, t: (key: string) => string): Dataset {
+export async function buildDataset(app: AppContext, data: PublicData, name: DatasetName, t: (key: string) => string): Promise<Dataset> {
   const place = { codigo_divipola: app.profile.divipola, municipio: app.profile.municipality };
-  return { name, columns: DATASET_COLUMNS[name], rows: builders[name](app, data, t).map((row) => ({ ...place, ...row })) };
+  return { name, columns: DATASET_COLUMNS[name], rows: (await builders[name](app, data, t)).map((row) => ({ ...place, ...row })) };
 }
 
 /** RFC 4180 CSV, UTF-8, one header row; formula-like text cells get a leading `'` (safe to open in a spreadsheet). */

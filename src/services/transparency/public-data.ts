@@ -33,18 +33,18 @@ export interface OfficeRow {
 
 export interface PublicData {
   /** The data version plus the local date: changes whenever a page may change. */
-  version(): string;
-  answerStats(): AnswerStats & { computedAtMs: number };
-  officeRows(period: string): { rows: OfficeRow[]; total: OfficeRow };
+  version(): Promise<string>;
+  answerStats(): Promise<AnswerStats & { computedAtMs: number }>;
+  officeRows(period: string): Promise<{ rows: OfficeRow[]; total: OfficeRow }>;
   /** The 12 months up to the current one, oldest first. */
   lastMonths(count?: number): string[];
   officeRow(officeKey: string, figures: AnswerFigures): OfficeRow;
-  years(): string[];
-  dialogueQuestions(eventIds: readonly number[]): PublicDialogueQuestion[];
-  events(): { upcoming: EventRecord[]; past: EventRecord[] };
-  commitments(filter: CommitmentFilter): CommitmentRow[];
+  years(): Promise<string[]>;
+  dialogueQuestions(eventIds: readonly number[]): Promise<PublicDialogueQuestion[]>;
+  events(): Promise<{ upcoming: EventRecord[]; past: EventRecord[] }>;
+  commitments(filter: CommitmentFilter): Promise<CommitmentRow[]>;
   isOverdue(c: Pick<CommitmentRow, "status" | "dueDate">): boolean;
-  commitmentHistory(commitmentId: number): CommitmentUpdateRow[];
+  commitmentHistory(commitmentId: number): Promise<CommitmentUpdateRow[]>;
   today(): string;
 }
 
@@ -70,21 +70,27 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
   const today = () => toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const minCount = app.profile.transparency.minCount;
 
-  const answerStats = () => {
+  // One computation at a time: concurrent page requests share it.
+  let computing: Promise<AnswerStats & { computedAtMs: number }> | undefined;
+  const answerStats = (): Promise<AnswerStats & { computedAtMs: number }> =>
+    (computing ??= computeStats().finally(() => {
+      computing = undefined;
+    }));
+  const computeStats = async () => {
     const nowMs = app.clock.nowMs();
-    const lastEventId = app.repos.transparency.lastQuestionEventId();
+    const lastEventId = await app.repos.transparency.lastQuestionEventId();
     const date = today();
     if (!cached) {
-      const first = app.repos.transparency.firstFiledAtMs() ?? nowMs;
-      cached = { lastEventId, atMs: nowMs, stats: { ...computeAnswerStats(app, monthWindow(toLocalDate(new Date(first), app.profile.timezone).slice(0, 7)).fromMs, nowMs + DAY_MS), computedAtMs: nowMs } };
+      const first = await app.repos.transparency.firstFiledAtMs() ?? nowMs;
+      cached = { lastEventId, atMs: nowMs, stats: { ...await computeAnswerStats(app, monthWindow(toLocalDate(new Date(first), app.profile.timezone).slice(0, 7)).fromMs, nowMs + DAY_MS), computedAtMs: nowMs } };
     } else if ((lastEventId !== cached.lastEventId || date !== cached.stats.today) && (nowMs - cached.atMs >= refreshMs || date !== cached.stats.today)) {
-      const touched = app.repos.transparency.filedAtOfChangedSince(cached.lastEventId, lastEventId);
-      if (date !== cached.stats.today) touched.push(...app.repos.transparency.filedAtOfOpenDueBetween(cached.stats.today, date));
+      const touched = await app.repos.transparency.filedAtOfChangedSince(cached.lastEventId, lastEventId);
+      if (date !== cached.stats.today) touched.push(...await app.repos.transparency.filedAtOfOpenDueBetween(cached.stats.today, date));
       const months = new Set(touched.map((ms) => toLocalDate(new Date(ms), app.profile.timezone).slice(0, 7)));
       const byMonth = new Map(cached.stats.byMonth);
       for (const month of months) {
         const { fromMs, toMs } = monthWindow(month);
-        const fresh = computeAnswerStats(app, fromMs, toMs).byMonth.get(month);
+        const fresh = (await computeAnswerStats(app, fromMs, toMs)).byMonth.get(month);
         if (fresh) byMonth.set(month, fresh);
         else byMonth.delete(month);
       }
@@ -103,11 +109,11 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
   });
 
   return {
-    version: () => `${app.repos.transparency.dataVersion()}@${today()}`,
+    version: async () => `${await app.repos.transparency.dataVersion()}@${today()}`,
     answerStats,
     officeRow,
-    officeRows(period) {
-      const byOffice = figuresByOffice(answerStats(), period);
+    async officeRows(period) {
+      const byOffice = figuresByOffice(await answerStats(), period);
       const keys = [...new Set([...app.profile.offices.map((o) => o.key), ...byOffice.keys()])].filter((k) => byOffice.has(k));
       const rows = keys.map((k) => officeRow(k, byOffice.get(k)!)).sort((a, b) => b.figures.received - a.figures.received || a.officeName.localeCompare(b.officeName));
       const total = rows.reduce((sum, r) => addFigures(sum, r.figures), emptyFigures());
@@ -120,22 +126,22 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
         return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
       });
     },
-    years() {
-      const years = new Set([...answerStats().byMonth.keys()].map((m) => m.slice(0, 4)));
+    async years() {
+      const years = new Set([...(await answerStats()).byMonth.keys()].map((m) => m.slice(0, 4)));
       years.add(today().slice(0, 4));
       return [...years].sort().reverse();
     },
-    dialogueQuestions: (eventIds) => app.repos.transparency.dialogueQuestions(eventIds),
-    events() {
+    dialogueQuestions: async (eventIds) => await app.repos.transparency.dialogueQuestions(eventIds),
+    async events() {
       const nowMs = app.clock.nowMs();
-      const all = app.repos.events.list({ limit: 500 });
+      const all = await app.repos.events.list({ limit: 500 });
       const upcoming = all.filter((e) => e.endsAtMs > nowMs && e.status !== "cancelled" && e.status !== "held").sort((a, b) => a.startsAtMs - b.startsAtMs);
       const past = all.filter((e) => !upcoming.includes(e)).sort((a, b) => b.startsAtMs - a.startsAtMs);
       return { upcoming, past };
     },
-    commitments: (filter) => app.repos.commitments.list(filter),
+    commitments: async (filter) => await app.repos.commitments.list(filter),
     isOverdue: (c) => c.status === "overdue" || (OPEN_COMMITMENT_STATUSES.includes(c.status as CommitmentStatus) && c.dueDate < today()),
-    commitmentHistory: (id) => app.repos.commitments.history(id),
+    commitmentHistory: async (id) => await app.repos.commitments.history(id),
     today,
   };
 }

@@ -42,10 +42,10 @@ export interface PublicSurvey {
 }
 
 /** The district a run's responses belong to: an ad hoc run to one district, or a run for a one-district event. */
-function runDistrict(app: AppContext, run: SurveyRunRow): string | null {
+async function runDistrict(app: AppContext, run: SurveyRunRow): Promise<string | null> {
   if (run.segment?.startsWith("district:")) return run.segment.slice("district:".length);
   if (run.eventId !== null) {
-    const event = app.repos.events.get(run.eventId);
+    const event = await app.repos.events.get(run.eventId);
     if (event && event.districts.length === 1) return event.districts[0]!;
   }
   return null;
@@ -58,13 +58,15 @@ function optionLabels(question: SurveyQuestion): { value: string; labelKey: stri
 }
 
 /** Every published survey with its protected tables, newest publication first. */
-export function publicSurveys(app: AppContext): PublicSurvey[] {
-  return app.repos.transparency.publishedSurveys().flatMap(({ surveyId, publishedAtMs }) => {
-    const runs = app.repos.surveys.listRuns({ surveyId });
-    if (runs.length === 0) return [];
+export async function publicSurveys(app: AppContext): Promise<PublicSurvey[]> {
+  const surveys: PublicSurvey[] = [];
+  for (const { surveyId, publishedAtMs } of await app.repos.transparency.publishedSurveys()) {
+    const runs = await app.repos.surveys.listRuns({ surveyId });
+    if (runs.length === 0) continue;
     const definition = definitionOf(runs[0]!);
-    const districtOfRun = new Map(runs.map((r) => [r.id, runDistrict(app, r)]));
-    const responses = app.repos.surveys.responses(runs.map((r) => r.id));
+    const districtOfRun = new Map<number, string | null>();
+    for (const r of runs) districtOfRun.set(r.id, await runDistrict(app, r));
+    const responses = await app.repos.surveys.responses(runs.map((r) => r.id));
     const perDistrict = new Map<string, number>();
     for (const r of responses) {
       const d = districtOfRun.get(r.runId) ?? OTHER_SEGMENT;
@@ -103,6 +105,7 @@ export function publicSurveys(app: AppContext): PublicSurvey[] {
           bySegment: segments.length ? { cells: table.cells.slice(0, last), rowTotals: table.rowTotals.slice(0, last) } : null,
         };
       });
-    return [{ surveyId, definition, publishedAtMs, responses: responses.length, segmentResponses, questions }];
-  });
+    surveys.push({ surveyId, definition, publishedAtMs, responses: responses.length, segmentResponses, questions });
+  }
+  return surveys;
 }

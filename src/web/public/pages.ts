@@ -94,9 +94,9 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
 
   const notFound = (lang: Lang) => render("not-found", lang, "/", helpers(lang).t("publico.not_found.title"), {}, 404);
 
-  function trendSvg(lang: Lang, months: string[], officeKey: string | undefined, id: string): string {
+  async function trendSvg(lang: Lang, months: string[], officeKey: string | undefined, id: string): Promise<string> {
     const h = helpers(lang);
-    const stats = data.answerStats();
+    const stats = await data.answerStats();
     const series = monthlySeries(stats, months, officeKey);
     const points = series.map(({ month, figures }) => {
       const share = data.officeRow(officeKey ?? "", figures).onTime;
@@ -108,13 +108,13 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
   return {
     notFound,
 
-    home(lang: Lang): PageResult {
+    async home(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
       const year = data.today().slice(0, 4);
-      const { total } = data.officeRows(year);
-      const { upcoming } = data.events();
-      const commitments = data.commitments({});
-      const stats = data.answerStats();
+      const { total } = await data.officeRows(year);
+      const { upcoming } = await data.events();
+      const commitments = await data.commitments({});
+      const stats = await data.answerStats();
       return render("home", lang, "/", h.t("publico.home.title"), {
         year,
         total,
@@ -126,11 +126,11 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       });
     },
 
-    answers(lang: Lang, period: string | undefined): PageResult {
+    async answers(lang: Lang, period: string | undefined): Promise<PageResult> {
       const h = helpers(lang);
-      const years = data.years();
+      const years = await data.years();
       const chosen = period && years.includes(period) ? period : years[0]!;
-      const { rows, total } = data.officeRows(chosen);
+      const { rows, total } = await data.officeRows(chosen);
       const months = data.lastMonths();
       return render("answers", lang, href("/respuestas", lang, { periodo: period }), h.t("publico.answers.title"), {
         years,
@@ -138,28 +138,28 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
         rows,
         total,
         minCount: app.profile.transparency.minCount,
-        trend: trendSvg(lang, months, undefined, "trend-all"),
-        stats: data.answerStats(),
+        trend: await trendSvg(lang, months, undefined, "trend-all"),
+        stats: await data.answerStats(),
       });
     },
 
-    officeAnswers(lang: Lang, officeKey: string): PageResult {
+    async officeAnswers(lang: Lang, officeKey: string): Promise<PageResult> {
       const h = helpers(lang);
       if (!app.profile.offices.some((o) => o.key === officeKey)) return notFound(lang);
       const months = data.lastMonths();
-      const series = monthlySeries(data.answerStats(), months, officeKey).map(({ month, figures }) => ({ month, row: data.officeRow(officeKey, figures) }));
+      const series = monthlySeries(await data.answerStats(), months, officeKey).map(({ month, figures }) => ({ month, row: data.officeRow(officeKey, figures) }));
       return render("office-answers", lang, `/respuestas/${officeKey}`, h.t("publico.answers.office_title", { office: h.officeName(officeKey) }), {
         officeKey,
         series: series.reverse(),
         minCount: app.profile.transparency.minCount,
-        trend: trendSvg(lang, months, officeKey, "trend-office"),
-        stats: data.answerStats(),
+        trend: await trendSvg(lang, months, officeKey, "trend-office"),
+        stats: await data.answerStats(),
       });
     },
 
-    dialogue(lang: Lang, query: { evento?: string; pagina?: string }): PageResult {
+    async dialogue(lang: Lang, query: { evento?: string; pagina?: string }): Promise<PageResult> {
       const h = helpers(lang);
-      const { upcoming, past } = data.events();
+      const { upcoming, past } = await data.events();
       const all = [...past, ...upcoming];
       const eventId = positiveInt(query.evento);
       const page = Math.max(1, positiveInt(query.pagina) ?? 1);
@@ -167,32 +167,31 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       if (eventId !== undefined) {
         const event = all.find((e) => e.id === eventId);
         if (!event) return notFound(lang);
-        const questions = data.dialogueQuestions([eventId]);
+        const questions = await data.dialogueQuestions([eventId]);
         const pages = Math.max(1, Math.ceil(questions.length / PAGE_SIZE.dialogueQuestions));
         const shown = questions.slice((page - 1) * PAGE_SIZE.dialogueQuestions, page * PAGE_SIZE.dialogueQuestions);
         return render("dialogue-event", lang, path, h.t("publico.dialogue.event_title", { title: event.title }), { event, questions: shown, total: questions.length, page, pages });
       }
-      const counts = app.repos.transparency.questionCountsByEvent();
+      const counts = await app.repos.transparency.questionCountsByEvent();
       const withQuestions = all.filter((e) => counts.has(e.id));
       const pages = Math.max(1, Math.ceil(withQuestions.length / PAGE_SIZE.dialogueEvents));
       const shown = withQuestions.slice((page - 1) * PAGE_SIZE.dialogueEvents, page * PAGE_SIZE.dialogueEvents);
       return render("dialogue", lang, path, h.t("publico.dialogue.title"), { events: shown, counts, page, pages });
     },
 
-    events(lang: Lang): PageResult {
+    async events(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
-      const { upcoming, past } = data.events();
+      const { upcoming, past } = await data.events();
       return render("events", lang, "/eventos", h.t("publico.events.title"), { upcoming, past: past.slice(0, 30), districts: app.profile.districts });
     },
 
-    event(lang: Lang, id: string): PageResult {
-      const h = helpers(lang);
+    async event(lang: Lang, id: string): Promise<PageResult> {
       const eventId = positiveInt(id);
-      const event = eventId !== undefined ? app.repos.events.get(eventId) : undefined;
+      const event = eventId !== undefined ? await app.repos.events.get(eventId) : undefined;
       if (!event) return notFound(lang);
       const nowMs = app.clock.nowMs();
-      const questions = data.dialogueQuestions([event.id]);
-      const commitments = data.commitments({ eventId: event.id });
+      const questions = await data.dialogueQuestions([event.id]);
+      const commitments = await data.commitments({ eventId: event.id });
       return render("event", lang, `/eventos/${event.id}`, event.title, {
         event,
         ended: event.endsAtMs <= nowMs || event.status === "held",
@@ -203,7 +202,7 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       });
     },
 
-    commitments(lang: Lang, query: Record<string, string | undefined>): PageResult {
+    async commitments(lang: Lang, query: Record<string, string | undefined>): Promise<PageResult> {
       const h = helpers(lang);
       const filter: CommitmentFilter = {};
       if (query.dependencia && app.profile.offices.some((o) => o.key === query.dependencia)) filter.officeKey = query.dependencia;
@@ -212,7 +211,7 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       if (eventId !== undefined) filter.eventId = eventId;
       const status = COMMITMENT_STATUSES.includes(query.estado as CommitmentStatus) ? (query.estado as CommitmentStatus) : undefined;
       if (status && status !== "overdue") filter.statuses = [status];
-      let items = data.commitments(filter);
+      let items = await data.commitments(filter);
       // "Vencido" includes open commitments past their date that the daily job has not marked yet.
       if (status === "overdue") items = items.filter((c) => data.isOverdue(c));
       const page = Math.max(1, positiveInt(query.pagina) ?? 1);
@@ -226,32 +225,32 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
         params,
         offices: app.profile.offices,
         districts: app.profile.districts,
-        events: app.repos.commitments.countsByEvent(),
+        events: await app.repos.commitments.countsByEvent(),
         statuses: COMMITMENT_STATUSES,
         isOverdue: data.isOverdue,
       });
     },
 
-    commitment(lang: Lang, number: string): PageResult {
+    async commitment(lang: Lang, number: string): Promise<PageResult> {
       const n = positiveInt(number);
-      const c = n !== undefined ? app.repos.commitments.byNumber(n) : undefined;
+      const c = n !== undefined ? await app.repos.commitments.byNumber(n) : undefined;
       if (!c) return notFound(lang);
       const h = helpers(lang);
-      const event = c.eventId !== null ? app.repos.events.get(c.eventId) : undefined;
+      const event = c.eventId !== null ? await app.repos.events.get(c.eventId) : undefined;
       return render("commitment", lang, `/compromisos/${c.number}`, h.t("publico.commitments.item_title", { number: c.number }), {
         c,
         event,
         overdue: data.isOverdue(c),
-        history: data.commitmentHistory(c.id),
+        history: await data.commitmentHistory(c.id),
       });
     },
 
-    surveys(lang: Lang): PageResult {
+    async surveys(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
-      return render("surveys", lang, "/encuestas", h.t("publico.surveys.title"), { surveys: publicSurveys(app), other: OTHER_SEGMENT });
+      return render("surveys", lang, "/encuestas", h.t("publico.surveys.title"), { surveys: await publicSurveys(app), other: OTHER_SEGMENT });
     },
 
-    openData(lang: Lang): PageResult {
+    async openData(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
       return render("open-data", lang, "/datos", h.t("publico.open_data.title"), { datasets: DATASET_NAMES, districts: app.profile.districts });
     },

@@ -57,11 +57,11 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
   const cache = new Map<string, Cached>();
 
   /** Serves from the cache when the data has not changed, else renders and caches. */
-  function serve(request: FastifyRequest, reply: FastifyReply, render: () => Omit<Cached, "version" | "etag">) {
-    const version = `${data.version()}:${Math.floor(app.clock.nowMs() / 60_000)}`;
+  async function serve(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Omit<Cached, "version" | "etag">>) {
+    const version = `${await data.version()}:${Math.floor(app.clock.nowMs() / 60_000)}`;
     let entry = cache.get(request.url);
     if (!entry || entry.version !== version) {
-      const rendered = render();
+      const rendered = await render();
       entry = { ...rendered, version, etag: `"${createHash("sha1").update(rendered.body).digest("base64url")}"` };
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
       cache.set(request.url, entry);
@@ -73,45 +73,46 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
   }
 
   const html = (page: PageResult) => ({ body: page.html, type: "text/html; charset=utf-8", status: page.status });
-  const page = (build: (lang: Lang, request: FastifyRequest) => PageResult) => (request: FastifyRequest, reply: FastifyReply) =>
-    serve(request, reply, () => html(build(langOf(request.query), request)));
+  const page = (build: (lang: Lang, request: FastifyRequest) => Promise<PageResult>) => async (request: FastifyRequest, reply: FastifyReply) =>
+    await serve(request, reply, async () => html(await build(langOf(request.query), request)));
+  const notFound = async (request: FastifyRequest, reply: FastifyReply) => await serve(request, reply, async () => html(pages.notFound(langOf(request.query))));
 
   await fastify.register(async (site) => {
     // The one full pass over the answer figures happens before the server takes requests.
     site.addHook("onReady", async () => {
-      data.answerStats();
+      await data.answerStats();
     });
-    site.get("/", page((lang) => pages.home(lang)));
-    site.get("/respuestas", page((lang, r) => pages.answers(lang, (r.query as { periodo?: string }).periodo)));
-    site.get("/respuestas/:office", page((lang, r) => pages.officeAnswers(lang, (r.params as { office: string }).office)));
-    site.get("/preguntas", page((lang, r) => pages.dialogue(lang, (r.query as { evento?: string; pagina?: string }))));
-    site.get("/eventos", page((lang) => pages.events(lang)));
-    site.get("/eventos/:id", page((lang, r) => pages.event(lang, (r.params as { id: string }).id)));
-    site.get("/compromisos", page((lang, r) => pages.commitments(lang, r.query as Record<string, string | undefined>)));
-    site.get("/compromisos/:number", page((lang, r) => pages.commitment(lang, (r.params as { number: string }).number)));
-    site.get("/encuestas", page((lang) => pages.surveys(lang)));
-    site.get("/datos", page((lang) => pages.openData(lang)));
+    site.get("/", page(async (lang) => await pages.home(lang)));
+    site.get("/respuestas", page(async (lang, r) => await pages.answers(lang, (r.query as { periodo?: string }).periodo)));
+    site.get("/respuestas/:office", page(async (lang, r) => await pages.officeAnswers(lang, (r.params as { office: string }).office)));
+    site.get("/preguntas", page(async (lang, r) => await pages.dialogue(lang, (r.query as { evento?: string; pagina?: string }))));
+    site.get("/eventos", page(async (lang) => await pages.events(lang)));
+    site.get("/eventos/:id", page(async (lang, r) => await pages.event(lang, (r.params as { id: string }).id)));
+    site.get("/compromisos", page(async (lang, r) => await pages.commitments(lang, r.query as Record<string, string | undefined>)));
+    site.get("/compromisos/:number", page(async (lang, r) => await pages.commitment(lang, (r.params as { number: string }).number)));
+    site.get("/encuestas", page(async (lang) => await pages.surveys(lang)));
+    site.get("/datos", page(async (lang) => await pages.openData(lang)));
 
-    site.get("/static/publico.css", (request, reply) => serve(request, reply, () => ({ body: PUBLIC_CSS, type: "text/css; charset=utf-8", status: 200 })));
+    site.get("/static/publico.css", async (request, reply) => await serve(request, reply, async () => ({ body: PUBLIC_CSS, type: "text/css; charset=utf-8", status: 200 })));
 
-    site.get("/calendario/eventos.ics", (request, reply) =>
-      serve(request, reply, () => ({ body: eventsIcs(app, data), type: "text/calendar; charset=utf-8", status: 200, disposition: 'inline; filename="eventos.ics"' })),
+    site.get("/calendario/eventos.ics", async (request, reply) =>
+      await serve(request, reply, async () => ({ body: await eventsIcs(app, data), type: "text/calendar; charset=utf-8", status: 200, disposition: 'inline; filename="eventos.ics"' })),
     );
-    site.get("/calendario/comuna/:district", (request, reply) => {
+    site.get("/calendario/comuna/:district", async (request, reply) => {
       const key = (request.params as { district: string }).district.replace(/\.ics$/, "");
-      if (!app.profile.districts.some((d) => d.key === key)) return serve(request, reply, () => html(pages.notFound(langOf(request.query))));
-      return serve(request, reply, () => ({ body: eventsIcs(app, data, key), type: "text/calendar; charset=utf-8", status: 200, disposition: `inline; filename="eventos-${key}.ics"` }));
+      if (!app.profile.districts.some((d) => d.key === key)) return await notFound(request, reply);
+      return await serve(request, reply, async () => ({ body: await eventsIcs(app, data, key), type: "text/calendar; charset=utf-8", status: 200, disposition: `inline; filename="eventos-${key}.ics"` }));
     });
 
-    site.get("/datos/:file", (request, reply) => {
+    site.get("/datos/:file", async (request, reply) => {
       const file = (request.params as { file: string }).file;
       const match = /^([a-z_]+?)(_diccionario)?\.(csv|json)$/.exec(file);
       const name = match?.[1] as DatasetName | undefined;
-      if (!match || !name || !DATASET_NAMES.includes(name)) return serve(request, reply, () => html(pages.notFound(langOf(request.query))));
+      if (!match || !name || !DATASET_NAMES.includes(name)) return await notFound(request, reply);
       const lang = langOf(request.query);
       const t = (key: string) => app.translator.t(lang, key);
-      return serve(request, reply, () => {
-        const dataset = match[2] ? dictionaryOf(name, t) : buildDataset(app, data, name, t);
+      return await serve(request, reply, async () => {
+        const dataset = match[2] ? dictionaryOf(name, t) : await buildDataset(app, data, name, t);
         const csv = match[3] === "csv";
         return {
           body: csv ? datasetCsv(dataset) : datasetJson(dataset),

@@ -59,7 +59,7 @@ export function registerAnnouncementRoutes(admin: FastifyInstance, deps: WebDeps
     return reply.redirect(outcome.redirectTo, 303);
   });
 
-  const status = async (request: FastifyRequest<{ Params: { id: string } }>) => announcementStatus(app, staffOf(request).actor, Number(request.params.id) || 0);
+  const status = async (request: FastifyRequest<{ Params: { id: string } }>) => await announcementStatus(app, staffOf(request).actor, Number(request.params.id) || 0);
 
   admin.get<{ Params: { id: string } }>("/anuncios/:id", async (request, reply) => {
     const result = await status(request);

@@ -42,7 +42,7 @@ export function registerAuthRoutes(admin: FastifyInstance, deps: WebDeps, option
   admin.post("/ingresar/enlace", { config: limited, ...csrf }, async (request, reply) => {
     const form = emailForm.safeParse(request.body);
     if (!form.success) return loginPage(request, reply, { error: "email_invalid" }, 422);
-    requestLoginLink(app, form.data.email, (token) => `${deps.baseUrl}/admin/acceso/${token}`);
+    await requestLoginLink(app, form.data.email, (token) => `${deps.baseUrl}/admin/acceso/${token}`);
     deps.onEffects();
     return reply.redirect("/admin/ingresar?enviado=1", 303);
   });
@@ -52,24 +52,24 @@ export function registerAuthRoutes(admin: FastifyInstance, deps: WebDeps, option
     if (!form.success) return loginPage(request, reply, { error: "bad_credentials" }, 422);
     const result = await signInWithPassword(app, form.data.email, form.data.password);
     if (!result.ok) return loginPage(request, reply, { error: result.error, email: form.data.email }, 401);
-    return signedIn(reply, deps, result.official.id, "/admin/bandeja");
+    return await signedIn(reply, deps, result.official.id, "/admin/bandeja");
   });
 
   admin.get<{ Params: { token: string } }>("/acceso/:token", { config: { public: true } }, async (request, reply) => {
     // A GET never uses the link: chat apps open links to preview them. The button below does.
-    const state = tokenForm.safeParse({ token: request.params.token }).success ? linkState(app, request.params.token, "login") : "link_invalid";
+    const state = tokenForm.safeParse({ token: request.params.token }).success ? await linkState(app, request.params.token, "login") : "link_invalid";
     return sendPage(request, reply, deps, "link", { title: "link.title", token: request.params.token, state }, state === "valid" ? 200 : 410);
   });
 
   admin.post("/acceso", { config: limited, ...csrf }, async (request, reply) => {
     const form = tokenForm.safeParse(request.body);
-    const result = form.success ? signInWithLink(app, form.data.token) : ({ ok: false, error: "link_invalid" } as const);
+    const result = form.success ? await signInWithLink(app, form.data.token) : ({ ok: false, error: "link_invalid" } as const);
     if (!result.ok) return sendPage(request, reply, deps, "link", { title: "link.title", token: "", state: result.error }, 410);
-    return signedIn(reply, deps, result.official.id, result.mustSetPassword ? "/admin/cuenta?clave=1" : "/admin/bandeja");
+    return await signedIn(reply, deps, result.official.id, result.mustSetPassword ? "/admin/cuenta?clave=1" : "/admin/bandeja");
   });
 
   admin.get<{ Params: { token: string } }>("/configurar/:token", { config: { public: true } }, async (request, reply) => {
-    const state = tokenForm.safeParse({ token: request.params.token }).success ? linkState(app, request.params.token, "setup") : "link_invalid";
+    const state = tokenForm.safeParse({ token: request.params.token }).success ? await linkState(app, request.params.token, "setup") : "link_invalid";
     return sendPage(request, reply, deps, "setup", { title: "setup.title", token: request.params.token, state, values: {}, minLength: MIN_PASSWORD_LENGTH }, state === "valid" ? 200 : 410);
   });
 
@@ -88,19 +88,19 @@ export function registerAuthRoutes(admin: FastifyInstance, deps: WebDeps, option
         linkProblem ? 410 : 422,
       );
     }
-    return signedIn(reply, deps, result.official.id, "/admin/bandeja");
+    return await signedIn(reply, deps, result.official.id, "/admin/bandeja");
   });
 
   admin.post("/salir", csrf, async (request, reply) => {
     const staff = staffOf(request);
-    endSession(app, staff.sessionId, staff.official.id);
+    await endSession(app, staff.sessionId, staff.official.id);
     reply.clearCookie(SESSION_COOKIE, { path: "/admin" });
     return reply.redirect("/admin/ingresar", 303);
   });
 
   admin.post("/salir-todo", csrf, async (request, reply) => {
     const staff = staffOf(request);
-    endAllSessions(app, staff.official.id);
+    await endAllSessions(app, staff.official.id);
     reply.clearCookie(SESSION_COOKIE, { path: "/admin" });
     return reply.redirect("/admin/ingresar", 303);
   });
@@ -130,8 +130,8 @@ export function registerAuthRoutes(admin: FastifyInstance, deps: WebDeps, option
 }
 
 /** Starts a fresh session (a new id at every sign-in) and goes to `target`. */
-function signedIn(reply: FastifyReply, deps: WebDeps, officialId: number, target: string): FastifyReply {
-  const { sessionId } = startSession(deps.app, officialId);
+async function signedIn(reply: FastifyReply, deps: WebDeps, officialId: number, target: string): Promise<FastifyReply> {
+  const { sessionId } = await startSession(deps.app, officialId);
   setSessionCookie(reply, deps, sessionId);
   return reply.redirect(target, 303);
 }

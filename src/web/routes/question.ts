@@ -74,10 +74,10 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
   };
 
   const actor = (request: FastifyRequest) => staffOf(request).actor;
-  action("responder", (r, ref, f, ctx) => webAnswer(app, actor(r), ref, f.texto, ctx));
-  action("reasignar", (r, ref, f, ctx) => webReassign(app, actor(r), ref, f.oficina, f.motivo, ctx));
-  action("pedir-informacion", (r, ref, f, ctx) => webRequestInfo(app, actor(r), ref, f.texto, ctx));
-  action("prorrogar", (r, ref, f, ctx) => webExtend(app, actor(r), ref, f.fecha, f.motivo, ctx));
-  action("nota", (r, ref, f, ctx) => webNote(app, actor(r), ref, f.texto, ctx));
-  action("asignar", (r, ref, f, ctx) => webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx));
+  action("responder", async (r, ref, f, ctx) => await webAnswer(app, actor(r), ref, f.texto, ctx));
+  action("reasignar", async (r, ref, f, ctx) => await webReassign(app, actor(r), ref, f.oficina, f.motivo, ctx));
+  action("pedir-informacion", async (r, ref, f, ctx) => await webRequestInfo(app, actor(r), ref, f.texto, ctx));
+  action("prorrogar", async (r, ref, f, ctx) => await webExtend(app, actor(r), ref, f.fecha, f.motivo, ctx));
+  action("nota", async (r, ref, f, ctx) => await webNote(app, actor(r), ref, f.texto, ctx));
+  action("asignar", async (r, ref, f, ctx) => await webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx));
 }
