@@ -1,6 +1,6 @@
 /**
  * Opens the database: creates the folder, sets the pragmas (WAL, foreign keys, busy timeout) and
- * applies the drizzle-kit migrations in `migrations/`. Bot, CLI and tests all open it here.
+ * applies the drizzle-kit migrations in `migrations/sqlite/`. Bot, CLI and tests all open it here.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -37,7 +37,7 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   // commit crosses the threshold, with two fsyncs) is only a safety net for processes without it.
   sqlite.pragma(`wal_autocheckpoint = ${options.walAutoCheckpointPages ?? 10_000}`);
   const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: join(PROJECT_ROOT, "migrations") });
+  migrate(db, { migrationsFolder: join(PROJECT_ROOT, "migrations", "sqlite") });
   secrets.set(sqlite, path === ":memory:" ? randomBytes(32) : loadSecret(`${path}.key`));
   return db;
 }

@@ -1,0 +1,89 @@
+/**
+ * Opens a PostgreSQL database (`DATABASE_URL=postgres://…`): a node-postgres pool, drizzle over it
+ * with the PostgreSQL schema (./schema.ts), and the migrations in `migrations/postgres` applied on
+ * open, one process at a time (an advisory lock), so several Rinde processes may start together.
+ */
+import { join } from "node:path";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase } from "drizzle-orm/pg-core";
+import pg from "pg";
+import { PROJECT_ROOT } from "../../config/env.ts";
+import * as schema from "./schema.ts";
+
+/** What a PostgreSQL repository queries through: the pool-level database or a transaction of it. */
+export type PgDb = PgDatabase<NodePgQueryResultHKT, typeof schema>;
+
+export interface OpenPostgresOptions {
+  /** A schema (namespace) to hold Rinde's tables, created if missing; default: the server's search_path. */
+  schema?: string;
+  /** Most connections in the pool (node-postgres default: 10). */
+  max?: number;
+}
+
+export interface Postgres {
+  db: PgDb;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export const POSTGRES_MIGRATIONS_FOLDER = join(PROJECT_ROOT, "migrations", "postgres");
+
+// int8 (count(*), bigint columns) arrives as text; Rinde's int8 values are epoch milliseconds and
+// counts, far below 2^53, so they are read as numbers. A larger value fails loudly rather than
+// losing precision. Global because drizzle's per-query parsers fall back to the global ones.
+pg.types.setTypeParser(pg.types.builtins.INT8, (text: string) => {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`int8 value ${text} is beyond JavaScript's safe integers`);
+  return value;
+});
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openPostgres(url: string, options: OpenPostgresOptions = {}): Promise<Postgres> {
+  const { schema: namespace } = options;
+  if (namespace !== undefined && !SCHEMA_NAME.test(namespace)) {
+    throw new Error(`openPostgres: schema name "${namespace}" must be lower-case letters, digits and _`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    ...(options.max !== undefined ? { max: options.max } : {}),
+    // Every pooled connection resolves unqualified names in the chosen schema.
+    ...(namespace !== undefined ? { options: `-c search_path=${namespace}` } : {}),
+  });
+  // An idle client's error (the server restarted, a network cut) must not crash the process; the
+  // pool drops that client and the next query opens a new one.
+  pool.on("error", () => {});
+  try {
+    await migratePostgres(pool, namespace);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const db: PgDb = drizzle(pool, { schema });
+  return { db, pool, close: () => pool.end() };
+}
+
+/**
+ * Applies the pending migrations on one connection holding an advisory lock (per schema), so two
+ * processes opening the database at once never apply the same migration twice.
+ */
+async function migratePostgres(pool: pg.Pool, namespace: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  const lockKey = `rinde.migrate:${namespace ?? ""}`;
+  try {
+    await client.query("select pg_advisory_lock(hashtext($1))", [lockKey]);
+    try {
+      if (namespace !== undefined) await client.query(`create schema if not exists "${namespace}"`);
+      await migrate(drizzle(client, { schema }), {
+        migrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
+        ...(namespace !== undefined ? { migrationsSchema: namespace } : {}),
+      });
+    } finally {
+      await client.query("select pg_advisory_unlock(hashtext($1))", [lockKey]);
+    }
+  } finally {
+    client.release();
+  }
+}
