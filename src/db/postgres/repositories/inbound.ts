@@ -1,0 +1,39 @@
+/**
+ * The inbound log on PostgreSQL: the port of src/db/repositories/inbound.ts (the specification). One
+ * row per channel message id, stored as the same keyed hash (`inboundKey`, HMAC-SHA-256 under the
+ * installation secret), so a log copied from SQLite (`rinde db copy`) keeps dropping redeliveries.
+ * The secret lives outside the database; the caller passes it.
+ */
+import { and, eq, lt } from "drizzle-orm";
+import type { Port } from "../../port.ts";
+import { inboundKey } from "../../repositories/inbound.ts";
+import type { SyncRepos } from "../../repositories/index.ts";
+import type { PgDb } from "../client.ts";
+import { inboundMessages } from "../schema.ts";
+
+/** `q` returns the executor of the current transaction, or the pool (src/db/postgres/store.ts). */
+export function createPgInboundRepo(q: () => PgDb, options: { secret: Buffer }): Port<SyncRepos["inbound"]> {
+  const { secret } = options;
+  return {
+    async record(channel, channelMessageId, nowMs) {
+      // Two processes receiving the same redelivery at once: the unique index lets one insert win.
+      const inserted = await q()
+        .insert(inboundMessages)
+        .values({ channel, channelMessageId: inboundKey(channelMessageId, secret), receivedAtMs: nowMs })
+        .onConflictDoNothing()
+        .returning({ id: inboundMessages.id });
+      return inserted[0]?.id;
+    },
+
+    async attach(id, citizenId) {
+      await q().update(inboundMessages).set({ citizenId }).where(eq(inboundMessages.id, id));
+    },
+
+    async forgetCitizen(citizenId, keepFromMs) {
+      await q()
+        .delete(inboundMessages)
+        .where(and(eq(inboundMessages.citizenId, citizenId), lt(inboundMessages.receivedAtMs, keepFromMs)));
+      await q().update(inboundMessages).set({ citizenId: null }).where(eq(inboundMessages.citizenId, citizenId));
+    },
+  };
+}
