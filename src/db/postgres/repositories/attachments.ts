@@ -11,10 +11,24 @@ export function createPgAttachmentsRepo(q: () => PgDb): Port<SyncRepos["attachme
       if (attachments.length === 0) return;
       await q()
         .insert(questionAttachments)
-        .values(attachments.map((a) => ({ questionId, channel: a.channel, kind: a.kind, fileRef: a.fileRef, mimeType: a.mimeType ?? null, fileName: a.fileName ?? null, createdAtMs: nowMs })));
+        .values(
+          attachments.map((a) => ({
+            questionId,
+            channel: a.channel,
+            kind: a.kind,
+            fileRef: a.fileRef,
+            mimeType: a.mimeType ?? null,
+            fileName: a.fileName ?? null,
+            createdAtMs: nowMs,
+          })),
+        );
     },
     async forQuestion(questionId) {
-      return q().select().from(questionAttachments).where(eq(questionAttachments.questionId, questionId)).orderBy(asc(questionAttachments.id));
+      return q()
+        .select()
+        .from(questionAttachments)
+        .where(eq(questionAttachments.questionId, questionId))
+        .orderBy(asc(questionAttachments.id));
     },
     async deleteForCitizen(citizenId) {
       const own = q().select({ id: questions.id }).from(questions).where(eq(questions.citizenId, citizenId));

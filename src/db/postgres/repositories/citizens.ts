@@ -36,12 +36,32 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
       const db = q();
       const [citizen] = await db.insert(citizens).values({ locale, createdAtMs: nowMs }).returning({ id: citizens.id });
       const citizenId = citizen!.id;
-      const [identity] = await db.insert(channelIdentities).values({ citizenId, channel, address, createdAtMs: nowMs }).returning({ id: channelIdentities.id });
-      return { citizenId, identityId: identity!.id, locale, consent: "none", deletedAtMs: null, unreachableAtMs: null, flowId: null, stepId: null, flowVersion: null, data: null };
+      const [identity] = await db
+        .insert(channelIdentities)
+        .values({ citizenId, channel, address, createdAtMs: nowMs })
+        .returning({ id: channelIdentities.id });
+      return {
+        citizenId,
+        identityId: identity!.id,
+        locale,
+        consent: "none",
+        deletedAtMs: null,
+        unreachableAtMs: null,
+        flowId: null,
+        stepId: null,
+        flowVersion: null,
+        data: null,
+      };
     },
 
     async saveConversation(citizenId, state, nowMs) {
-      const values = { flowId: state.flowId, stepId: state.stepId, flowVersion: state.flowVersion, data: state.data, updatedAtMs: nowMs };
+      const values = {
+        flowId: state.flowId,
+        stepId: state.stepId,
+        flowVersion: state.flowVersion,
+        data: state.data,
+        updatedAtMs: nowMs,
+      };
       await q()
         .insert(conversations)
         .values({ citizenId, ...values })
@@ -54,7 +74,15 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
 
     async recordConsent(input) {
       const db = q();
-      await db.insert(consents).values({ citizenId: input.citizenId, decision: input.decision, noticeVersion: input.noticeVersion, channel: input.channel, decidedAtMs: input.nowMs });
+      await db
+        .insert(consents)
+        .values({
+          citizenId: input.citizenId,
+          decision: input.decision,
+          noticeVersion: input.noticeVersion,
+          channel: input.channel,
+          decidedAtMs: input.nowMs,
+        });
       await db.update(citizens).set({ consent: input.decision }).where(eq(citizens.id, input.citizenId));
     },
 
@@ -63,7 +91,11 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
     },
 
     async identities(citizenId) {
-      return q().select().from(channelIdentities).where(eq(channelIdentities.citizenId, citizenId)).orderBy(sql`${channelIdentities.id} desc`);
+      return q()
+        .select()
+        .from(channelIdentities)
+        .where(eq(channelIdentities.citizenId, citizenId))
+        .orderBy(sql`${channelIdentities.id} desc`);
     },
 
     async get(citizenId) {
@@ -75,7 +107,13 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
       const [row] = await q()
         .select({ id: channelIdentities.id })
         .from(channelIdentities)
-        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.address, address), isNotNull(channelIdentities.unreachableAtMs)))
+        .where(
+          and(
+            eq(channelIdentities.channel, channel),
+            eq(channelIdentities.address, address),
+            isNotNull(channelIdentities.unreachableAtMs),
+          ),
+        )
         .limit(1);
       return row !== undefined;
     },
@@ -84,7 +122,13 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
       const result = await q()
         .update(channelIdentities)
         .set({ unreachableAtMs: null })
-        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.address, address), isNotNull(channelIdentities.unreachableAtMs)));
+        .where(
+          and(
+            eq(channelIdentities.channel, channel),
+            eq(channelIdentities.address, address),
+            isNotNull(channelIdentities.unreachableAtMs),
+          ),
+        );
       return (result.rowCount ?? 0) > 0;
     },
 
@@ -99,7 +143,10 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
       const db = q();
       await db.delete(conversations).where(eq(conversations.citizenId, citizenId));
       await db.delete(channelIdentities).where(eq(channelIdentities.citizenId, citizenId));
-      await db.update(questions).set({ text: placeholder, updatedAtMs: nowMs }).where(eq(questions.citizenId, citizenId));
+      await db
+        .update(questions)
+        .set({ text: placeholder, updatedAtMs: nowMs })
+        .where(eq(questions.citizenId, citizenId));
       // SQLite's json_remove(data, '$.text') returns minified JSON with the other keys in order: the
       // same text JSON.stringify gives for what JSON.stringify wrote, whereas jsonb's text form
       // adds spaces and reorders keys. So the key is removed here, on the few rows that have it.
@@ -108,7 +155,10 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
         .from(questionEvents)
         .where(
           and(
-            inArray(questionEvents.questionId, db.select({ id: questions.id }).from(questions).where(eq(questions.citizenId, citizenId))),
+            inArray(
+              questionEvents.questionId,
+              db.select({ id: questions.id }).from(questions).where(eq(questions.citizenId, citizenId)),
+            ),
             sql`jsonb_typeof((${questionEvents.data})::jsonb) = 'object' and (${questionEvents.data})::jsonb ? 'text'`,
           ),
         )
@@ -116,9 +166,15 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
       for (const row of withText) {
         const data = JSON.parse(row.data) as Record<string, unknown>;
         delete data.text;
-        await db.update(questionEvents).set({ data: JSON.stringify(data) }).where(eq(questionEvents.id, row.id));
+        await db
+          .update(questionEvents)
+          .set({ data: JSON.stringify(data) })
+          .where(eq(questionEvents.id, row.id));
       }
-      await db.update(citizens).set({ deletedAtMs: nowMs, consent: "revoked", locale: "es" }).where(eq(citizens.id, citizenId));
+      await db
+        .update(citizens)
+        .set({ deletedAtMs: nowMs, consent: "revoked", locale: "es" })
+        .where(eq(citizens.id, citizenId));
     },
   };
 }

@@ -17,9 +17,18 @@ function viewCondition(q: InboxQuery): SQL | undefined {
     case "new":
       return and(office, eq(questions.status, "open"), isNull(questions.assignedTo));
     case "mine":
-      return and(office, eq(questions.assignedTo, q.officialId ?? -1), inArray(questions.status, ["open", "info_requested"]));
+      return and(
+        office,
+        eq(questions.assignedTo, q.officialId ?? -1),
+        inArray(questions.status, ["open", "info_requested"]),
+      );
     case "due_soon":
-      return and(office, eq(questions.status, "open"), gte(questions.dueDate, q.today), lte(questions.dueDate, q.dueSoonThrough));
+      return and(
+        office,
+        eq(questions.status, "open"),
+        gte(questions.dueDate, q.today),
+        lte(questions.dueDate, q.dueSoonThrough),
+      );
     case "overdue":
       return and(office, eq(questions.status, "open"), lt(questions.dueDate, q.today));
     case "extended":
@@ -67,7 +76,9 @@ export function createPgInboxRepo(q: () => PgDb): Port<SyncRepos["inbox"]> {
             : or(gt(questions.dueDate, dueDate), and(eq(questions.dueDate, dueDate), gt(questions.id, id)))!,
         );
       }
-      const order = descending ? [desc(questions.dueDate), desc(questions.id)] : [asc(questions.dueDate), asc(questions.id)];
+      const order = descending
+        ? [desc(questions.dueDate), desc(questions.id)]
+        : [asc(questions.dueDate), asc(questions.id)];
       return q()
         .select(inboxColumns(160))
         .from(questions)
@@ -80,8 +91,12 @@ export function createPgInboxRepo(q: () => PgDb): Port<SyncRepos["inbox"]> {
       const [row] = await q()
         .select({
           new: zeroIfNone(sql`case when ${open} and ${questions.assignedTo} is null then 1 else 0 end`),
-          mine: zeroIfNone(sql`case when ${questions.status} in ('open', 'info_requested') and ${questions.assignedTo} = ${officialId ?? -1} then 1 else 0 end`),
-          due_soon: zeroIfNone(sql`case when ${open} and ${questions.dueDate} >= ${today} and ${questions.dueDate} <= ${dueSoonThrough} then 1 else 0 end`),
+          mine: zeroIfNone(
+            sql`case when ${questions.status} in ('open', 'info_requested') and ${questions.assignedTo} = ${officialId ?? -1} then 1 else 0 end`,
+          ),
+          due_soon: zeroIfNone(
+            sql`case when ${open} and ${questions.dueDate} >= ${today} and ${questions.dueDate} <= ${dueSoonThrough} then 1 else 0 end`,
+          ),
           overdue: zeroIfNone(sql`case when ${open} and ${questions.dueDate} < ${today} then 1 else 0 end`),
           extended: zeroIfNone(sql`case when ${open} and ${questions.extendedTo} is not null then 1 else 0 end`),
           waiting: zeroIfNone(sql`case when ${questions.status} = 'info_requested' then 1 else 0 end`),
@@ -97,13 +112,24 @@ export function createPgInboxRepo(q: () => PgDb): Port<SyncRepos["inbox"]> {
         q()
           .select({
             officeKey: questions.officeKey,
-            overdue: total(sql`case when ${questions.status} = 'open' and ${questions.dueDate} < ${today} then 1 else 0 end`),
-            escalated: total(sql`case when ${questions.status} = 'open' and ${questions.dueDate} < ${today} and ${escalated} then 1 else 0 end`),
-            dueSoon: total(sql`case when ${questions.status} = 'open' and ${questions.dueDate} >= ${today} then 1 else 0 end`),
+            overdue: total(
+              sql`case when ${questions.status} = 'open' and ${questions.dueDate} < ${today} then 1 else 0 end`,
+            ),
+            escalated: total(
+              sql`case when ${questions.status} = 'open' and ${questions.dueDate} < ${today} and ${escalated} then 1 else 0 end`,
+            ),
+            dueSoon: total(
+              sql`case when ${questions.status} = 'open' and ${questions.dueDate} >= ${today} then 1 else 0 end`,
+            ),
             waiting: total(sql`case when ${questions.status} = 'info_requested' then 1 else 0 end`),
           })
           .from(questions)
-          .where(or(and(eq(questions.status, "open"), lte(questions.dueDate, dueSoonThrough)), eq(questions.status, "info_requested")))
+          .where(
+            or(
+              and(eq(questions.status, "open"), lte(questions.dueDate, dueSoonThrough)),
+              eq(questions.status, "info_requested"),
+            ),
+          )
           .groupBy(questions.officeKey)
           // SQLite returns its groups in key order (binary collation); a hash aggregate would not.
           .orderBy(sql`${questions.officeKey} collate "C"`)
@@ -114,12 +140,21 @@ export function createPgInboxRepo(q: () => PgDb): Port<SyncRepos["inbox"]> {
       return q()
         .select({ ...inboxColumns(120), escalated: sql<number>`(${wasEscalated()})::int` })
         .from(questions)
-        .where(and(eq(questions.status, "open"), lt(questions.dueDate, today), inArray(questions.officeKey, [...officeKeys])))
+        .where(
+          and(
+            eq(questions.status, "open"),
+            lt(questions.dueDate, today),
+            inArray(questions.officeKey, [...officeKeys]),
+          ),
+        )
         .orderBy(asc(questions.dueDate), asc(questions.id))
         .limit(limit);
     },
     async assign(questionId, officialId, nowMs) {
-      await q().update(questions).set({ assignedTo: officialId, updatedAtMs: nowMs }).where(eq(questions.id, questionId));
+      await q()
+        .update(questions)
+        .set({ assignedTo: officialId, updatedAtMs: nowMs })
+        .where(eq(questions.id, questionId));
     },
   };
 }

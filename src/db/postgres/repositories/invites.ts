@@ -21,7 +21,10 @@ export function createPgInvitesRepo(q: () => PgDb): Port<SyncRepos["invites"]> {
       return row;
     },
     async markUsed(id, officialId, nowMs) {
-      await q().update(officialInvites).set({ usedAtMs: nowMs, usedByOfficialId: officialId }).where(eq(officialInvites.id, id));
+      await q()
+        .update(officialInvites)
+        .set({ usedAtMs: nowMs, usedByOfficialId: officialId })
+        .where(eq(officialInvites.id, id));
     },
   };
 }

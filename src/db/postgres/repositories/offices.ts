@@ -13,31 +13,59 @@ export function createPgOfficesRepo(q: () => PgDb): Port<SyncRepos["offices"]> {
     async syncFromProfile(profileOffices, nowMs) {
       const db = q();
       for (const o of profileOffices) {
-        const values = { category: o.category, name: o.name, head: o.head, description: o.description, active: true, updatedAtMs: nowMs };
-        await db.insert(offices).values({ key: o.key, ...values }).onConflictDoUpdate({ target: offices.key, set: values });
+        const values = {
+          category: o.category,
+          name: o.name,
+          head: o.head,
+          description: o.description,
+          active: true,
+          updatedAtMs: nowMs,
+        };
+        await db
+          .insert(offices)
+          .values({ key: o.key, ...values })
+          .onConflictDoUpdate({ target: offices.key, set: values });
       }
       await db
         .update(offices)
         .set({ active: false, updatedAtMs: nowMs })
-        .where(notInArray(offices.key, profileOffices.map((o) => o.key)));
+        .where(
+          notInArray(
+            offices.key,
+            profileOffices.map((o) => o.key),
+          ),
+        );
     },
     async list() {
-      return q().select().from(offices).orderBy(sql`${offices.name} collate "C"`);
+      return q()
+        .select()
+        .from(offices)
+        .orderBy(sql`${offices.name} collate "C"`);
     },
     async get(key) {
       const [row] = await q().select().from(offices).where(eq(offices.key, key));
       return row;
     },
     async bind(key, binding, nowMs) {
-      await q().update(offices).set({ ...binding, updatedAtMs: nowMs }).where(eq(offices.key, key));
+      await q()
+        .update(offices)
+        .set({ ...binding, updatedAtMs: nowMs })
+        .where(eq(offices.key, key));
     },
     async boundTo(channel, chat) {
       const column = channel === "whatsapp" ? offices.whatsappJid : offices.telegramChatId;
-      const [row] = await q().select().from(offices).where(eq(column, chat)).orderBy(sql`${offices.key} collate "C"`).limit(1);
+      const [row] = await q()
+        .select()
+        .from(offices)
+        .where(eq(column, chat))
+        .orderBy(sql`${offices.key} collate "C"`)
+        .limit(1);
       return row;
     },
     async addEvent(officeKey, kind, actor, nowMs, data) {
-      await q().insert(officeEvents).values({ officeKey, kind, actor, atMs: nowMs, data: JSON.stringify(data) });
+      await q()
+        .insert(officeEvents)
+        .values({ officeKey, kind, actor, atMs: nowMs, data: JSON.stringify(data) });
     },
     async history(officeKey) {
       return q().select().from(officeEvents).where(eq(officeEvents.officeKey, officeKey)).orderBy(asc(officeEvents.id));

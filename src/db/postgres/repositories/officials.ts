@@ -10,7 +10,14 @@ export function createPgOfficialsRepo(q: () => PgDb): Port<SyncRepos["officials"
     async add(input, nowMs) {
       const [row] = await q()
         .insert(officials)
-        .values({ name: input.name, officeKey: input.officeKey, role: input.role, channel: input.channel ?? null, address: input.address ?? null, createdAtMs: nowMs })
+        .values({
+          name: input.name,
+          officeKey: input.officeKey,
+          role: input.role,
+          channel: input.channel ?? null,
+          address: input.address ?? null,
+          createdAtMs: nowMs,
+        })
         .returning();
       return row!;
     },
@@ -18,7 +25,11 @@ export function createPgOfficialsRepo(q: () => PgDb): Port<SyncRepos["officials"
       const conditions: SQL[] = [];
       if (filter.officeKey) conditions.push(eq(officials.officeKey, filter.officeKey));
       if (!filter.includeRemoved) conditions.push(eq(officials.active, true));
-      return q().select().from(officials).where(and(...conditions)).orderBy(officials.id);
+      return q()
+        .select()
+        .from(officials)
+        .where(and(...conditions))
+        .orderBy(officials.id);
     },
     async get(id) {
       const [row] = await q().select().from(officials).where(eq(officials.id, id));
@@ -38,7 +49,14 @@ export function createPgOfficialsRepo(q: () => PgDb): Port<SyncRepos["officials"
       return q()
         .select()
         .from(officials)
-        .where(and(eq(officials.officeKey, officeKey), eq(officials.active, true), isNotNull(officials.channel), isNotNull(officials.address)))
+        .where(
+          and(
+            eq(officials.officeKey, officeKey),
+            eq(officials.active, true),
+            isNotNull(officials.channel),
+            isNotNull(officials.address),
+          ),
+        )
         .orderBy(officials.id);
     },
     async remove(id, nowMs) {

@@ -12,7 +12,8 @@ import type { PgDb } from "../client.ts";
 import { questionEvents, questions, surveyAnswers, surveyResponses, surveyRuns } from "../schema.ts";
 
 export function createPgQuestionsReportRepo(q: () => PgDb): Port<SyncRepos["questionsReport"]> {
-  const filedIn = (fromMs: number, toMs: number) => and(gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs));
+  const filedIn = (fromMs: number, toMs: number) =>
+    and(gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs));
   return {
     async questionsFiled(fromMs, toMs) {
       return q()
@@ -39,7 +40,9 @@ export function createPgQuestionsReportRepo(q: () => PgDb): Port<SyncRepos["ques
         .orderBy(asc(questions.filedAtMs), asc(questions.id), asc(questionEvents.id));
       return rows.flatMap((row) => {
         const data = JSON.parse(row.data) as { from?: unknown; to?: unknown };
-        return typeof data.from === "string" && typeof data.to === "string" ? [{ questionId: row.questionId, fromOfficeKey: data.from, toOfficeKey: data.to }] : [];
+        return typeof data.from === "string" && typeof data.to === "string"
+          ? [{ questionId: row.questionId, fromOfficeKey: data.from, toOfficeKey: data.to }]
+          : [];
       });
     },
     async surveyAnswersOfQuestionsFiled(fromMs, toMs) {
@@ -52,7 +55,10 @@ export function createPgQuestionsReportRepo(q: () => PgDb): Port<SyncRepos["ques
           value: surveyAnswers.value,
         })
         .from(questions)
-        .innerJoin(surveyRuns, and(eq(surveyRuns.questionId, questions.id), eq(surveyRuns.trigger, "question_answered")))
+        .innerJoin(
+          surveyRuns,
+          and(eq(surveyRuns.questionId, questions.id), eq(surveyRuns.trigger, "question_answered")),
+        )
         .innerJoin(surveyResponses, eq(surveyResponses.runId, surveyRuns.id))
         .innerJoin(surveyAnswers, eq(surveyAnswers.responseId, surveyResponses.id))
         .where(and(filedIn(fromMs, toMs), isNotNull(surveyAnswers.value)))

@@ -42,7 +42,9 @@ export function createPgQuestionsRepo(q: () => PgDb): Port<SyncRepos["questions"
       return inserted!;
     },
     async addEvent(questionId, kind, actor, atMs, data = {}) {
-      await q().insert(questionEvents).values({ questionId, kind, actor, atMs, data: JSON.stringify(data) });
+      await q()
+        .insert(questionEvents)
+        .values({ questionId, kind, actor, atMs, data: JSON.stringify(data) });
     },
     async update(id, changes) {
       await q().update(questions).set(changes).where(eq(questions.id, id));
@@ -63,38 +65,60 @@ export function createPgQuestionsRepo(q: () => PgDb): Port<SyncRepos["questions"
       if (filter.overdueBefore) {
         conditions.push(inArray(questions.status, ["open"]), lt(questions.dueDate, filter.overdueBefore));
       }
-      const query = q().select().from(questions).where(and(...conditions)).orderBy(desc(questions.id));
+      const query = q()
+        .select()
+        .from(questions)
+        .where(and(...conditions))
+        .orderBy(desc(questions.id));
       return filter.limit ? await query.limit(filter.limit) : await query;
     },
     async dueThrough(officeKey, throughDate, limit) {
       return q()
         .select()
         .from(questions)
-        .where(and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)))
+        .where(
+          and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)),
+        )
         .orderBy(asc(questions.dueDate), asc(questions.id))
         .limit(limit);
     },
     async countDue(officeKey, today, throughDate) {
       const [row] = await q()
         .select({
-          overdue: sql<number>`coalesce(sum(case when ${questions.dueDate} < ${today} then 1 else 0 end), 0)`.mapWith(Number),
-          dueSoon: sql<number>`coalesce(sum(case when ${questions.dueDate} >= ${today} then 1 else 0 end), 0)`.mapWith(Number),
+          overdue: sql<number>`coalesce(sum(case when ${questions.dueDate} < ${today} then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
+          dueSoon: sql<number>`coalesce(sum(case when ${questions.dueDate} >= ${today} then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
         })
         .from(questions)
-        .where(and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)));
+        .where(
+          and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)),
+        );
       return { overdue: row?.overdue ?? 0, dueSoon: row?.dueSoon ?? 0 };
     },
     async reassignmentsSince(afterEventId) {
       return q()
-        .select({ eventId: questionEvents.id, text: questions.text, officeKey: sql<string>`(${questionEvents.data})::jsonb ->> 'to'` })
+        .select({
+          eventId: questionEvents.id,
+          text: questions.text,
+          officeKey: sql<string>`(${questionEvents.data})::jsonb ->> 'to'`,
+        })
         .from(questionEvents)
         .innerJoin(questions, eq(questions.id, questionEvents.questionId))
         .innerJoin(citizens, eq(citizens.id, questions.citizenId))
-        .where(and(gt(questionEvents.id, afterEventId), eq(questionEvents.kind, "reassigned"), isNull(citizens.deletedAtMs)))
+        .where(
+          and(gt(questionEvents.id, afterEventId), eq(questionEvents.kind, "reassigned"), isNull(citizens.deletedAtMs)),
+        )
         .orderBy(questionEvents.id);
     },
     async history(questionId) {
-      return q().select().from(questionEvents).where(eq(questionEvents.questionId, questionId)).orderBy(questionEvents.id);
+      return q()
+        .select()
+        .from(questionEvents)
+        .where(eq(questionEvents.questionId, questionId))
+        .orderBy(questionEvents.id);
     },
     async lastEvent(questionId, kind) {
       const [row] = await q()

@@ -18,7 +18,13 @@ export function createPgSubscriptionsRepo(q: () => PgDb): Port<SyncRepos["subscr
     async remove(citizenId, subscription) {
       const result = await q()
         .delete(subscriptions)
-        .where(and(eq(subscriptions.citizenId, citizenId), eq(subscriptions.kind, subscription.kind), eq(subscriptions.key, subscription.key)));
+        .where(
+          and(
+            eq(subscriptions.citizenId, citizenId),
+            eq(subscriptions.kind, subscription.kind),
+            eq(subscriptions.key, subscription.key),
+          ),
+        );
       return (result.rowCount ?? 0) > 0;
     },
     async removeAll(citizenId) {
