@@ -9,7 +9,8 @@ import { appState } from "../schema.ts";
 export function createPgAppStateRepo(q: () => PgDb): Port<SyncRepos["appState"]> {
   return {
     async get(key) {
-      return (await q().select({ value: appState.value }).from(appState).where(eq(appState.key, key)).limit(1))[0]?.value;
+      return (await q().select({ value: appState.value }).from(appState).where(eq(appState.key, key)).limit(1))[0]
+        ?.value;
     },
 
     async set(key, value, nowMs) {

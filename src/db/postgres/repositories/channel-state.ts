@@ -26,7 +26,10 @@ export function createPgChannelStateRepo(q: () => PgDb): Port<SyncRepos["channel
 
     async list() {
       // Byte order, as SQLite's BINARY collation sorts.
-      return q().select().from(channelState).orderBy(sql`${channelState.channel} collate "C"`);
+      return q()
+        .select()
+        .from(channelState)
+        .orderBy(sql`${channelState.channel} collate "C"`);
     },
   };
 }

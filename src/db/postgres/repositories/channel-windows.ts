@@ -11,9 +11,13 @@ import type { PgDb } from "../client.ts";
 import { channelWindows } from "../schema.ts";
 
 /** `q` returns the executor of the current transaction, or the pool (src/db/postgres/store.ts). */
-export function createPgChannelWindowsRepo(q: () => PgDb, options: { secret: Buffer }): Port<SyncRepos["channelWindows"]> {
+export function createPgChannelWindowsRepo(
+  q: () => PgDb,
+  options: { secret: Buffer },
+): Port<SyncRepos["channelWindows"]> {
   const keyOf = (address: string) => inboundKey(address, options.secret);
-  const ofAddress = (channel: string, address: string) => and(eq(channelWindows.channel, channel), eq(channelWindows.addressKey, keyOf(address)));
+  const ofAddress = (channel: string, address: string) =>
+    and(eq(channelWindows.channel, channel), eq(channelWindows.addressKey, keyOf(address)));
   return {
     async touch(channel, address, atMs) {
       await q()
@@ -27,7 +31,11 @@ export function createPgChannelWindowsRepo(q: () => PgDb, options: { secret: Buf
     },
 
     async lastInboundMs(channel, address) {
-      const rows = await q().select({ at: channelWindows.lastInboundAtMs }).from(channelWindows).where(ofAddress(channel, address)).limit(1);
+      const rows = await q()
+        .select({ at: channelWindows.lastInboundAtMs })
+        .from(channelWindows)
+        .where(ofAddress(channel, address))
+        .limit(1);
       return rows[0]?.at;
     },
 

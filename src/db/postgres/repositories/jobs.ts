@@ -13,18 +13,34 @@ import { jobs } from "../schema.ts";
 
 /** `q` returns the executor of the current transaction, or the pool (src/db/postgres/store.ts). */
 export function createPgJobsRepo(q: () => PgDb): Port<SyncRepos["jobs"]> {
-  const heldPending = (id: number, workerId: string) => and(eq(jobs.id, id), eq(jobs.claimedBy, workerId), eq(jobs.status, "pending"));
+  const heldPending = (id: number, workerId: string) =>
+    and(eq(jobs.id, id), eq(jobs.claimedBy, workerId), eq(jobs.status, "pending"));
 
   return {
     async plan(job: NewJob, nowMs: number) {
       const planned = await q()
         .insert(jobs)
-        .values({ key: job.key, kind: job.kind, payload: JSON.stringify(job.payload ?? {}), runAtMs: job.runAtMs, questionId: job.questionId ?? null, createdAtMs: nowMs })
+        .values({
+          key: job.key,
+          kind: job.kind,
+          payload: JSON.stringify(job.payload ?? {}),
+          runAtMs: job.runAtMs,
+          questionId: job.questionId ?? null,
+          createdAtMs: nowMs,
+        })
         // A cancelled job planned again comes back; a done or failed one never runs again. With
         // the WHERE false, ON CONFLICT DO UPDATE returns no row, as on SQLite.
         .onConflictDoUpdate({
           target: jobs.key,
-          set: { status: "pending", runAtMs: sql`excluded.run_at_ms`, payload: sql`excluded.payload`, attempts: 0, claimedBy: null, claimedUntilMs: null, lastError: null },
+          set: {
+            status: "pending",
+            runAtMs: sql`excluded.run_at_ms`,
+            payload: sql`excluded.payload`,
+            attempts: 0,
+            claimedBy: null,
+            claimedUntilMs: null,
+            lastError: null,
+          },
           setWhere: sql`${jobs.status} = 'cancelled'`,
         })
         .returning({ id: jobs.id });
@@ -44,7 +60,11 @@ export function createPgJobsRepo(q: () => PgDb): Port<SyncRepos["jobs"]> {
     async claim(input) {
       if (input.kinds.length === 0) return [];
       const { nowMs } = input;
-      const claimable = and(eq(jobs.status, "pending"), sql`${jobs.runAtMs} <= ${nowMs}`, sql`(${jobs.claimedUntilMs} is null or ${jobs.claimedUntilMs} < ${nowMs})`);
+      const claimable = and(
+        eq(jobs.status, "pending"),
+        sql`${jobs.runAtMs} <= ${nowMs}`,
+        sql`(${jobs.claimedUntilMs} is null or ${jobs.claimedUntilMs} < ${nowMs})`,
+      );
       const due = q()
         .select({ id: jobs.id })
         .from(jobs)
@@ -55,10 +75,13 @@ export function createPgJobsRepo(q: () => PgDb): Port<SyncRepos["jobs"]> {
         // after this statement's snapshot is re-read by FOR UPDATE and re-tested, and the outer
         // WHERE repeats the test (PostgreSQL manual, 13.2.1 Read Committed).
         .for("update", { skipLocked: true });
+      // `= any(array(…))`, not `in (…)`: the array is an init plan, run once. Planned as a join, the
+      // subquery may be scanned again for later rows, and each scan locks up to `limit` more rows
+      // (the test's claim of 2 claimed 3).
       const claimed = await q()
         .update(jobs)
         .set({ claimedBy: input.workerId, claimedUntilMs: nowMs + input.claimMs })
-        .where(and(inArray(jobs.id, due), claimable))
+        .where(and(sql`${jobs.id} = any(array(${due}))`, claimable))
         .returning();
       return claimed.sort((a, b) => a.runAtMs - b.runAtMs || a.id - b.id);
     },
@@ -71,7 +94,13 @@ export function createPgJobsRepo(q: () => PgDb): Port<SyncRepos["jobs"]> {
     async complete(id, workerId, nowMs) {
       const result = await q()
         .update(jobs)
-        .set({ status: "done", finishedAtMs: nowMs, attempts: sql`${jobs.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+        .set({
+          status: "done",
+          finishedAtMs: nowMs,
+          attempts: sql`${jobs.attempts} + 1`,
+          claimedBy: null,
+          claimedUntilMs: null,
+        })
         .where(heldPending(id, workerId));
       return (result.rowCount ?? 0) > 0;
     },
@@ -79,14 +108,26 @@ export function createPgJobsRepo(q: () => PgDb): Port<SyncRepos["jobs"]> {
     async reschedule(id, workerId, runAtMs, error) {
       await q()
         .update(jobs)
-        .set({ runAtMs, claimedBy: null, claimedUntilMs: null, ...(error ? { lastError: error.message, attempts: sql`${jobs.attempts} + 1` } : {}) })
+        .set({
+          runAtMs,
+          claimedBy: null,
+          claimedUntilMs: null,
+          ...(error ? { lastError: error.message, attempts: sql`${jobs.attempts} + 1` } : {}),
+        })
         .where(heldPending(id, workerId));
     },
 
     async markFailed(id, workerId, error, nowMs) {
       await q()
         .update(jobs)
-        .set({ status: "failed", lastError: error, finishedAtMs: nowMs, attempts: sql`${jobs.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+        .set({
+          status: "failed",
+          lastError: error,
+          finishedAtMs: nowMs,
+          attempts: sql`${jobs.attempts} + 1`,
+          claimedBy: null,
+          claimedUntilMs: null,
+        })
         .where(heldPending(id, workerId));
     },
 

@@ -83,16 +83,22 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
         // and committed after this statement's snapshot is re-read by FOR UPDATE and re-tested; the
         // outer WHERE repeats the test as well (PostgreSQL manual, 13.2.1 Read Committed).
         .for("update", { skipLocked: true });
+      // `= any(array(…))`, not `in (…)`: the array is an init plan, run once. Planned as a join, the
+      // subquery may be scanned again for later rows, and each scan locks up to `limit` more rows
+      // (the test's claim of 2 claimed 3).
       const claimed = await q()
         .update(outbox)
         .set({ claimedBy: input.workerId, claimedUntilMs: nowMs + input.claimMs })
-        .where(and(inArray(outbox.id, due), claimable))
+        .where(and(sql`${outbox.id} = any(array(${due}))`, claimable))
         .returning();
       return claimed.sort((a, b) => a.priority - b.priority || a.id - b.id);
     },
 
     async markAttempt(id, workerId, nowMs) {
-      const result = await q().update(outbox).set({ attemptStartedAtMs: nowMs }).where(and(heldBy(id, workerId), eq(outbox.status, "pending")));
+      const result = await q()
+        .update(outbox)
+        .set({ attemptStartedAtMs: nowMs })
+        .where(and(heldBy(id, workerId), eq(outbox.status, "pending")));
       return (result.rowCount ?? 0) > 0;
     },
 
@@ -120,7 +126,12 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
     async markRetry(id, workerId, notBeforeMs, error, options = {}) {
       await q()
         .update(outbox)
-        .set({ notBeforeMs, lastError: error, attempts: options.countAttempt === false ? sql`${outbox.attempts}` : attemptsPlusOne, ...releaseClaim })
+        .set({
+          notBeforeMs,
+          lastError: error,
+          attempts: options.countAttempt === false ? sql`${outbox.attempts}` : attemptsPlusOne,
+          ...releaseClaim,
+        })
         .where(heldBy(id, workerId));
     },
 
@@ -134,7 +145,12 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
     async markFailed(id, workerId, status, error, options = {}) {
       await q()
         .update(outbox)
-        .set({ status, lastError: error, attempts: options.countAttempt === false ? sql`${outbox.attempts}` : attemptsPlusOne, ...releaseClaim })
+        .set({
+          status,
+          lastError: error,
+          attempts: options.countAttempt === false ? sql`${outbox.attempts}` : attemptsPlusOne,
+          ...releaseClaim,
+        })
         .where(heldBy(id, workerId));
     },
 
@@ -158,7 +174,14 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
       const result = await q()
         .update(outbox)
         .set({ status: "pending", attempts: 0, notBeforeMs: nowMs, lastError: null })
-        .where(and(eq(outbox.channel, channel), eq(outbox.address, address), eq(outbox.status, "unreachable"), eq(outbox.legal, true)));
+        .where(
+          and(
+            eq(outbox.channel, channel),
+            eq(outbox.address, address),
+            eq(outbox.status, "unreachable"),
+            eq(outbox.legal, true),
+          ),
+        );
       return result.rowCount ?? 0;
     },
 
@@ -204,7 +227,9 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
         }
       }
       if (lookups.length === 0) return undefined;
-      const { rows } = await q().execute<{ at: string | number | null }>(sql`select least(${sql.join(lookups, sql`, `)}) as at`);
+      const { rows } = await q().execute<{ at: string | number | null }>(
+        sql`select least(${sql.join(lookups, sql`, `)}) as at`,
+      );
       const at = rows[0]?.at;
       return at === null || at === undefined ? undefined : Number(at);
     },
@@ -221,7 +246,14 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
       const result = await q()
         .update(outbox)
         .set({ status: "failed", lastError: reason })
-        .where(and(eq(outbox.id, id), eq(outbox.status, "pending"), sql`${outbox.attemptStartedAtMs} is null`, unclaimedAt(nowMs)));
+        .where(
+          and(
+            eq(outbox.id, id),
+            eq(outbox.status, "pending"),
+            sql`${outbox.attemptStartedAtMs} is null`,
+            unclaimedAt(nowMs),
+          ),
+        );
       return (result.rowCount ?? 0) > 0;
     },
 
@@ -229,7 +261,13 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
       return q()
         .select()
         .from(outbox)
-        .where(and(eq(outbox.questionId, questionId), eq(outbox.status, "sent"), sql`${outbox.channelMessageId} is not null`))
+        .where(
+          and(
+            eq(outbox.questionId, questionId),
+            eq(outbox.status, "sent"),
+            sql`${outbox.channelMessageId} is not null`,
+          ),
+        )
         .orderBy(asc(outbox.id));
     },
 
@@ -240,15 +278,32 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
         .where(keyPrefixRange(prefix))
         .groupBy(outbox.status);
       const count = (status: OutboxRow["status"]) => rows.find((r) => r.status === status)?.count ?? 0;
-      return { pending: count("pending"), sent: count("sent"), failed: count("failed"), unreachable: count("unreachable"), uncertain: count("uncertain") };
+      return {
+        pending: count("pending"),
+        sent: count("sent"),
+        failed: count("failed"),
+        unreachable: count("unreachable"),
+        uncertain: count("uncertain"),
+      };
     },
 
     async withdrawPendingBulk(target, reason, nowMs) {
-      const scope = "keyPrefix" in target ? keyPrefixRange(target.keyPrefix) : and(eq(outbox.channel, target.channel), eq(outbox.address, target.address));
+      const scope =
+        "keyPrefix" in target
+          ? keyPrefixRange(target.keyPrefix)
+          : and(eq(outbox.channel, target.channel), eq(outbox.address, target.address));
       const result = await q()
         .update(outbox)
         .set({ status: "failed", lastError: reason })
-        .where(and(scope, eq(outbox.status, "pending"), eq(outbox.priority, 1), sql`${outbox.attemptStartedAtMs} is null`, unclaimedAt(nowMs)));
+        .where(
+          and(
+            scope,
+            eq(outbox.status, "pending"),
+            eq(outbox.priority, 1),
+            sql`${outbox.attemptStartedAtMs} is null`,
+            unclaimedAt(nowMs),
+          ),
+        );
       return result.rowCount ?? 0;
     },
 
@@ -259,13 +314,20 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
         ...(target.questionIds.length > 0 ? [inArray(outbox.questionId, [...target.questionIds])] : []),
         ...target.questionIds.map((id) => keyPrefixRange(`q:${id}:`)),
       ];
-      return q().select().from(outbox).where(or(...scopes)).orderBy(asc(outbox.id));
+      return q()
+        .select()
+        .from(outbox)
+        .where(or(...scopes))
+        .orderBy(asc(outbox.id));
     },
 
     async scrub(id, change) {
       await q()
         .update(outbox)
-        .set({ payload: JSON.stringify(change.payload), ...(change.address === undefined ? {} : { address: change.address, channelMessageId: null }) })
+        .set({
+          payload: JSON.stringify(change.payload),
+          ...(change.address === undefined ? {} : { address: change.address, channelMessageId: null }),
+        })
         .where(eq(outbox.id, id));
       if (!change.withdraw) return;
       await q()
@@ -284,8 +346,17 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
       const first = sql`(select ${outbox.id} from ${outbox} where ${outbox.channel} = ${channel} and ${outbox.channelMessageId} = ${channelMessageId} order by ${outbox.id} limit 1)`;
       const moved = await q()
         .update(outbox)
-        .set({ deliveryStatus: update.status, deliveryStatusAtMs: update.atMs, deliveryError: update.status === "failed" ? (update.errorCode ?? null) : null })
-        .where(and(sql`${outbox.id} = ${first}`, sql`(${outbox.deliveryStatus} is null or ${deliveryRank(outbox.deliveryStatus)} < ${DELIVERY_RANK[update.status]})`))
+        .set({
+          deliveryStatus: update.status,
+          deliveryStatusAtMs: update.atMs,
+          deliveryError: update.status === "failed" ? (update.errorCode ?? null) : null,
+        })
+        .where(
+          and(
+            sql`${outbox.id} = ${first}`,
+            sql`(${outbox.deliveryStatus} is null or ${deliveryRank(outbox.deliveryStatus)} < ${DELIVERY_RANK[update.status]})`,
+          ),
+        )
         .returning({ id: outbox.id });
       if (moved.length > 0) return true;
       const found = await q()

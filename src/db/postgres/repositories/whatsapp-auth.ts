@@ -5,7 +5,16 @@
  * without a new pairing. Baileys awaits every key store call, so the store is async here; every
  * `keys.set` is one transaction, so a crash never leaves half a key batch.
  */
-import { BufferJSON, initAuthCreds, proto, type AuthenticationCreds, type AuthenticationState, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore } from "@whiskeysockets/baileys";
+import {
+  BufferJSON,
+  initAuthCreds,
+  proto,
+  type AuthenticationCreds,
+  type AuthenticationState,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+} from "@whiskeysockets/baileys";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { PgDb } from "../client.ts";
 import { whatsappAuth } from "../schema.ts";
@@ -47,7 +56,10 @@ function chunks<T>(items: readonly T[]): T[][] {
  * The auth store of one WhatsApp session (one paired number). `q` returns the executor of the
  * current transaction, or the pool (src/db/postgres/store.ts); `nowMs` stamps the rows.
  */
-export function createPgWhatsAppAuthRepo(q: () => PgDb, options: { session?: string; nowMs: () => number }): PgWhatsAppAuthRepo {
+export function createPgWhatsAppAuthRepo(
+  q: () => PgDb,
+  options: { session?: string; nowMs: () => number },
+): PgWhatsAppAuthRepo {
   const session = options.session ?? "default";
   const ofSession = eq(whatsappAuth.session, session);
 
@@ -56,7 +68,15 @@ export function createPgWhatsAppAuthRepo(q: () => PgDb, options: { session?: str
     for (const chunk of chunks(rows)) {
       await db
         .insert(whatsappAuth)
-        .values(chunk.map((row) => ({ session, category: row.category, id: row.id, value: serialize(row.value), updatedAtMs })))
+        .values(
+          chunk.map((row) => ({
+            session,
+            category: row.category,
+            id: row.id,
+            value: serialize(row.value),
+            updatedAtMs,
+          })),
+        )
         .onConflictDoUpdate({
           target: [whatsappAuth.session, whatsappAuth.category, whatsappAuth.id],
           set: { value: sql`excluded.value`, updatedAtMs: sql`excluded.updated_at_ms` },
@@ -76,7 +96,10 @@ export function createPgWhatsAppAuthRepo(q: () => PgDb, options: { session?: str
         for (const row of rows) {
           const value = revive<SignalDataTypeMap[T]>(row.value);
           // As Baileys' own stores do: app-state keys are protobuf objects, not plain JSON.
-          result[row.id] = type === "app-state-sync-key" ? (proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T]) : value;
+          result[row.id] =
+            type === "app-state-sync-key"
+              ? (proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T])
+              : value;
         }
       }
       return result;
@@ -95,7 +118,9 @@ export function createPgWhatsAppAuthRepo(q: () => PgDb, options: { session?: str
       await q().transaction(async (tx) => {
         for (const [category, ids] of removals) {
           for (const chunk of chunks(ids)) {
-            await tx.delete(whatsappAuth).where(and(ofSession, eq(whatsappAuth.category, category), inArray(whatsappAuth.id, chunk)));
+            await tx
+              .delete(whatsappAuth)
+              .where(and(ofSession, eq(whatsappAuth.category, category), inArray(whatsappAuth.id, chunk)));
           }
         }
         await write(tx as PgDb, writes);
@@ -137,4 +162,3 @@ export function createPgWhatsAppAuthRepo(q: () => PgDb, options: { session?: str
     },
   };
 }
-

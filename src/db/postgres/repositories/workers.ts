@@ -62,7 +62,9 @@ export function createPgWorkersRepo(q: () => PgDb): Port<SyncRepos["workers"]> {
       await q()
         .update(outbox)
         .set({ claimedBy: null, claimedUntilMs: null })
-        .where(and(eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"), sql`${outbox.attemptStartedAtMs} is null`));
+        .where(
+          and(eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"), sql`${outbox.attemptStartedAtMs} is null`),
+        );
       await q()
         .update(jobs)
         .set({ claimedBy: null, claimedUntilMs: null })
