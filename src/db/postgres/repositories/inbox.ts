@@ -1,8 +1,9 @@
 /**
  * The back-office inbox on PostgreSQL: the port of src/db/repositories/inbox.ts (the
  * specification). Same predicates, so the same indexes drive it (office, status, due date) and
- * keyset paging keeps page 500 as cheap as page 1. Word search is `ilike`, as SQLite's `like` is
- * case-insensitive (SQLite folds only ASCII letters; PostgreSQL also folds accented ones).
+ * keyset paging keeps page 500 as cheap as page 1. Word search is `ilike` under the "C" collation:
+ * case-insensitive for ASCII letters only, exactly as SQLite's `like` ("Ó" and "ó" differ in both),
+ * and about twice as fast as `ilike` under a linguistic collation.
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Port } from "../../port.ts";
@@ -42,10 +43,10 @@ function viewCondition(q: InboxQuery): SQL | undefined {
   }
 }
 
-/** ILIKE with the user's % and _ taken literally. */
+/** ILIKE with the user's % and _ taken literally, folding ASCII letters only (SQLite's `like`). */
 function likeWord(word: string): SQL {
   const escaped = word.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql`${questions.text} ilike ${`%${escaped}%`} escape '\\'`;
+  return sql`(${questions.text} collate "C") ilike ${`%${escaped}%`} escape '\\'`;
 }
 
 /** sum(...) is a bigint, which node-postgres returns as a string. */
