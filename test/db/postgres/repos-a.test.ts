@@ -13,7 +13,7 @@ import { asc } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { installationSecret, openDb, type Db } from "../../../src/db/client.ts";
 import type { Port } from "../../../src/db/port.ts";
-import { openPostgres, type Postgres, type PgDb } from "../../../src/db/postgres/client.ts";
+import type { PgDb, Postgres } from "../../../src/db/postgres/client.ts";
 import { createPgAppStateRepo } from "../../../src/db/postgres/repositories/app-state.ts";
 import { createPgChannelStateRepo } from "../../../src/db/postgres/repositories/channel-state.ts";
 import { createPgChannelWindowsRepo } from "../../../src/db/postgres/repositories/channel-windows.ts";
@@ -27,8 +27,8 @@ import { createSyncRepos, type SyncRepos } from "../../../src/db/repositories/in
 import type { NewOutboxRow } from "../../../src/db/repositories/outbox.ts";
 import { createWhatsAppAuthRepo } from "../../../src/db/repositories/whatsapp-auth.ts";
 import * as sqliteSchema from "../../../src/db/schema.ts";
+import { openFreshPostgres, postgresAvailable } from "../../helpers/postgres.ts";
 
-const DATABASE_URL = process.env.RINDE_TEST_DATABASE_URL;
 const T = Date.UTC(2026, 2, 2, 15, 0, 0);
 const MINUTE_MS = 60_000;
 
@@ -80,11 +80,10 @@ function message(key: string, address: string, extra: Partial<NewOutboxRow> = {}
   return { idempotencyKey: key, channel: "telegram", address, payload: { text: `texto ${key}` }, ...extra };
 }
 
-describe.skipIf(!DATABASE_URL)("PostgreSQL repositories for delivery and state, against SQLite", () => {
-  const schemaName = `rinde_repos_a_${process.pid}_${Date.now()}`;
+describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and state, against SQLite", () => {
   let dir: string;
   let sqlite: Db;
-  let pgA: Postgres;
+  let pgA: Awaited<ReturnType<typeof openFreshPostgres>>;
   let pgB: Postgres;
   let secret: Buffer;
   let engines: { name: string; ports: Ports }[];
@@ -94,8 +93,8 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL repositories for delivery and state, 
     sqlite = openDb(join(dir, "rinde.db"));
     secret = installationSecret(sqlite);
     // Two pools on one database: two Rinde processes.
-    pgA = await openPostgres(DATABASE_URL!, { schema: schemaName, max: 4 });
-    pgB = await openPostgres(DATABASE_URL!, { schema: schemaName, max: 4 });
+    pgA = await openFreshPostgres({ max: 4 });
+    pgB = await pgA.reopen();
     engines = [
       {
         name: "sqlite",
@@ -108,11 +107,7 @@ describe.skipIf(!DATABASE_URL)("PostgreSQL repositories for delivery and state, 
   });
 
   afterAll(async () => {
-    await pgB?.close();
-    if (pgA) {
-      await pgA.pool.query(`drop schema if exists "${schemaName}" cascade`);
-      await pgA.close();
-    }
+    await pgA?.close();
     sqlite?.$client.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
