@@ -8,7 +8,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BufferJSON, type SignalDataSet } from "@whiskeysockets/baileys";
+import {
+  addTransactionCapability,
+  BufferJSON,
+  DEFAULT_CONNECTION_CONFIG,
+  generateSignalPubKey,
+  getNextPreKeys,
+  initAuthCreds,
+  makeCacheableSignalKeyStore,
+  type AuthenticationState,
+  type SignalDataSet,
+  type SignalKeyStore,
+} from "@whiskeysockets/baileys";
 import { asc } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { installationSecret, openDb, type Db } from "../../../src/db/client.ts";
@@ -27,6 +38,7 @@ import { createSyncRepos, type SyncRepos } from "../../../src/db/repositories/in
 import type { NewOutboxRow } from "../../../src/db/repositories/outbox.ts";
 import { createWhatsAppAuthRepo } from "../../../src/db/repositories/whatsapp-auth.ts";
 import * as sqliteSchema from "../../../src/db/schema.ts";
+import { silentLogger } from "../../../src/logger.ts";
 import { openFreshPostgres, postgresAvailable } from "../../helpers/postgres.ts";
 
 const T = Date.UTC(2026, 2, 2, 15, 0, 0);
@@ -846,10 +858,76 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
     expect((await pgRows()).map((row) => row.category)).toEqual(["creds"]);
   });
 
+  it("keeps a Signal session through Baileys' cache and transactions over the async store, across a new pool", async () => {
+    const ALICE = "573001112233@s.whatsapp.net";
+    const BOB = "573004445566@s.whatsapp.net";
+    const nowMs = () => T;
+    const bob = signalParty({ creds: initAuthCreds(), keys: memoryKeys() });
+    const alice = await createPgWhatsAppAuthRepo(() => pgA.db, { nowMs }).load();
+    const { update, preKeys } = await getNextPreKeys(alice.state, 3);
+    Object.assign(alice.state.creds, update);
+    await alice.saveCreds();
+    const [preKeyId, preKey] = Object.entries(preKeys)[0]!;
+    // Another process loads the stored state.
+    const reloaded = await createPgWhatsAppAuthRepo(() => pgB.db, { nowMs }).load();
+    const { creds } = reloaded.state;
+    await bob.repo.injectE2ESession({
+      jid: ALICE,
+      session: {
+        registrationId: creds.registrationId,
+        identityKey: generateSignalPubKey(creds.signedIdentityKey.public),
+        signedPreKey: {
+          keyId: creds.signedPreKey.keyId,
+          publicKey: generateSignalPubKey(creds.signedPreKey.keyPair.public),
+          signature: creds.signedPreKey.signature,
+        },
+        preKey: { keyId: Number(preKeyId), publicKey: generateSignalPubKey(preKey.public) },
+      },
+    });
+    const first = await bob.repo.encryptMessage({ jid: ALICE, data: Buffer.from("hola 1") });
+    expect(first.type).toBe("pkmsg");
+    const decrypted = await signalParty(reloaded.state).repo.decryptMessage({ jid: BOB, ...first });
+    expect(Buffer.from(decrypted).toString("utf8")).toBe("hola 1");
+    expect(Object.keys(await reloaded.state.keys.get("pre-key", [preKeyId]))).toEqual([]);
+    // A restart: the session stored through the async store decrypts what follows.
+    const restarted = await createPgWhatsAppAuthRepo(() => pgA.db, { nowMs }).load();
+    const second = await bob.repo.encryptMessage({ jid: ALICE, data: Buffer.from("hola 2") });
+    expect(second.type).toBe("pkmsg");
+    const again = await signalParty(restarted.state).repo.decryptMessage({ jid: BOB, ...second });
+    expect(Buffer.from(again).toString("utf8")).toBe("hola 2");
+  });
+
   async function pgRows() {
     return pgA.db.select().from(pgSchema.whatsappAuth);
   }
 });
+
+/** The Signal repository a socket builds over an auth state (the same wrappers as makeWASocket). */
+function signalParty(state: AuthenticationState) {
+  const keys = addTransactionCapability(makeCacheableSignalKeyStore(state.keys, silentLogger), silentLogger, {
+    maxCommitRetries: 1,
+    delayBetweenTriesMs: 1,
+  });
+  return { repo: DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds: state.creds, keys }, silentLogger) };
+}
+
+/** Bob's side: keys in memory. */
+function memoryKeys(): SignalKeyStore {
+  const data: Record<string, Record<string, unknown>> = {};
+  return {
+    get: (type, ids) =>
+      Object.fromEntries(ids.filter((id) => data[type]?.[id] != null).map((id) => [id, data[type]![id]])) as never,
+    set: (set) => {
+      for (const [type, values] of Object.entries(set)) {
+        for (const [id, value] of Object.entries(values ?? {})) {
+          data[type] ??= {};
+          if (value == null) delete data[type][id];
+          else data[type][id] = value;
+        }
+      }
+    },
+  };
+}
 
 function sortRows<T extends { category: string; id: string }>(rows: T[]): T[] {
   return [...rows].sort((a, b) => (a.category + "\0" + a.id < b.category + "\0" + b.id ? -1 : 1));
