@@ -4,6 +4,9 @@
  * differs is how several processes share the table: a claim locks the rows it picks with
  * `FOR UPDATE SKIP LOCKED`, so two dispatchers never claim the same row and never wait on each
  * other, and the delivery status of a message moves forward in one conditional statement.
+ * One difference remains: ids come from a sequence at insert, not at commit, so when two
+ * transactions queue rows for one chat at once, the one committed first may be sent first even if
+ * its id is higher (on SQLite, one writer at a time, id order is commit order).
  */
 import { and, asc, desc, eq, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Port } from "../../port.ts";
@@ -85,7 +88,9 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
         .for("update", { skipLocked: true });
       // `= any(array(…))`, not `in (…)`: the array is an init plan, run once. Planned as a join, the
       // subquery may be scanned again for later rows, and each scan locks up to `limit` more rows
-      // (the test's claim of 2 claimed 3).
+      // (the test's claim of 2 claimed 3). A broadcast queues thousands of rows due at one instant;
+      // reading them in id order without a sort needs `id` as the last column of outbox_due (SQLite
+      // has the rowid there implicitly).
       const claimed = await q()
         .update(outbox)
         .set({ claimedBy: input.workerId, claimedUntilMs: nowMs + input.claimMs })
