@@ -120,7 +120,9 @@ export function createPgAnnouncementsRepo(q: () => PgDb): Port<SyncRepos["announ
       const cases = Object.entries(input.payloadByLocale)
         .filter(([locale]) => locale !== input.defaultLocale)
         .map(([locale, payload]) => sql`when ${locale}::text then ${payload}::text`);
-      const payload = cases.length ? sql`case ${citizens.locale} ${sql.join(cases, sql` `)} else ${fallback}::text end` : sql`${fallback}::text`;
+      const payload = cases.length
+        ? sql`case ${citizens.locale} ${sql.join(cases, sql` `)} else ${fallback}::text end`
+        : sql`${fallback}::text`;
       const prefix = announcementKeyPrefix(input.announcementId);
       // Ordered by citizen, so outbox ids (the dispatcher's tie-break) follow citizen ids as in SQLite.
       const result = await q().execute(sql`

@@ -12,7 +12,17 @@ import type { Port } from "../../port.ts";
 import type { CommitmentFilter, CommitmentUpdateRow } from "../../repositories/commitments.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
-import { appState, channelIdentities, citizens, commitmentFollowers, commitments, commitmentUpdates, eventDistricts, eventRsvps, events } from "../schema.ts";
+import {
+  appState,
+  channelIdentities,
+  citizens,
+  commitmentFollowers,
+  commitments,
+  commitmentUpdates,
+  eventDistricts,
+  eventRsvps,
+  events,
+} from "../schema.ts";
 
 /** The `app_state` key of the last public commitment number handed out. */
 export const COMMITMENT_NUMBER_KEY = "commitments.last_number";
@@ -25,8 +35,16 @@ function where(db: PgDb, filter: CommitmentFilter): SQL | undefined {
   if (filter.eventId !== undefined) conditions.push(eq(commitments.eventId, filter.eventId));
   if (filter.statuses) conditions.push(inArray(commitments.status, [...filter.statuses]));
   if (filter.districtKey) {
-    const eventsOfDistrict = db.select({ id: eventDistricts.eventId }).from(eventDistricts).where(eq(eventDistricts.districtKey, filter.districtKey));
-    conditions.push(or(eq(commitments.districtKey, filter.districtKey), and(isNull(commitments.districtKey), inArray(commitments.eventId, eventsOfDistrict))));
+    const eventsOfDistrict = db
+      .select({ id: eventDistricts.eventId })
+      .from(eventDistricts)
+      .where(eq(eventDistricts.districtKey, filter.districtKey));
+    conditions.push(
+      or(
+        eq(commitments.districtKey, filter.districtKey),
+        and(isNull(commitments.districtKey), inArray(commitments.eventId, eventsOfDistrict)),
+      ),
+    );
   }
   if (filter.followedBy !== undefined) {
     const followed = db
@@ -81,7 +99,11 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
     },
     async list(filter = {}, page) {
       const db = q();
-      const query = db.select().from(commitments).where(where(db, filter)).orderBy(asc(commitments.dueDate), asc(commitments.number));
+      const query = db
+        .select()
+        .from(commitments)
+        .where(where(db, filter))
+        .orderBy(asc(commitments.dueDate), asc(commitments.number));
       return page ? query.limit(page.limit).offset(page.offset) : query;
     },
     async count(filter = {}) {
@@ -106,7 +128,10 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
         .orderBy(desc(events.startsAtMs), asc(events.id));
     },
     async event(eventId) {
-      const [row] = await q().select({ id: events.id, title: events.title, startsAtMs: events.startsAtMs }).from(events).where(eq(events.id, eventId));
+      const [row] = await q()
+        .select({ id: events.id, title: events.title, startsAtMs: events.startsAtMs })
+        .from(events)
+        .where(eq(events.id, eventId));
       return row;
     },
 
@@ -120,7 +145,11 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
       return row;
     },
     async history(commitmentId) {
-      return q().select().from(commitmentUpdates).where(eq(commitmentUpdates.commitmentId, commitmentId)).orderBy(asc(commitmentUpdates.id));
+      return q()
+        .select()
+        .from(commitmentUpdates)
+        .where(eq(commitmentUpdates.commitmentId, commitmentId))
+        .orderBy(asc(commitmentUpdates.id));
     },
     async allHistory() {
       const rows = await q().select().from(commitmentUpdates).orderBy(asc(commitmentUpdates.id));
@@ -134,13 +163,22 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
       await q()
         .insert(commitmentFollowers)
         .values({ commitmentId, citizenId, source: "citizen", createdAtMs: nowMs })
-        .onConflictDoUpdate({ target: [commitmentFollowers.commitmentId, commitmentFollowers.citizenId], set: { unfollowedAtMs: null, source: "citizen" } });
+        .onConflictDoUpdate({
+          target: [commitmentFollowers.commitmentId, commitmentFollowers.citizenId],
+          set: { unfollowedAtMs: null, source: "citizen" },
+        });
     },
     async unfollow(commitmentId, citizenId, nowMs) {
       const updated = await q()
         .update(commitmentFollowers)
         .set({ unfollowedAtMs: nowMs })
-        .where(and(eq(commitmentFollowers.commitmentId, commitmentId), eq(commitmentFollowers.citizenId, citizenId), isNull(commitmentFollowers.unfollowedAtMs)))
+        .where(
+          and(
+            eq(commitmentFollowers.commitmentId, commitmentId),
+            eq(commitmentFollowers.citizenId, citizenId),
+            isNull(commitmentFollowers.unfollowedAtMs),
+          ),
+        )
         .returning({ id: commitmentFollowers.citizenId });
       return updated.length > 0;
     },
@@ -153,14 +191,23 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
       return updated.length;
     },
     async deleteFollowersOf(citizenId) {
-      const deleted = await q().delete(commitmentFollowers).where(eq(commitmentFollowers.citizenId, citizenId)).returning({ id: commitmentFollowers.commitmentId });
+      const deleted = await q()
+        .delete(commitmentFollowers)
+        .where(eq(commitmentFollowers.citizenId, citizenId))
+        .returning({ id: commitmentFollowers.commitmentId });
       return deleted.length;
     },
     async isFollowing(commitmentId, citizenId) {
       const rows = await q()
         .select({ id: commitmentFollowers.citizenId })
         .from(commitmentFollowers)
-        .where(and(eq(commitmentFollowers.commitmentId, commitmentId), eq(commitmentFollowers.citizenId, citizenId), isNull(commitmentFollowers.unfollowedAtMs)));
+        .where(
+          and(
+            eq(commitmentFollowers.commitmentId, commitmentId),
+            eq(commitmentFollowers.citizenId, citizenId),
+            isNull(commitmentFollowers.unfollowedAtMs),
+          ),
+        );
       return rows.length > 0;
     },
     async followFromEvent(commitmentId, eventId, nowMs) {
@@ -173,8 +220,14 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
       // One statement per 1,000 attendees instead of one per attendee; a row already there (following
       // or unfollowed) is left alone, as in SQLite.
       for (let i = 0; i < attendees.length; i += 1000) {
-        const rows = attendees.slice(i, i + 1000).map(({ citizenId }) => ({ commitmentId, citizenId, source: "event" as const, createdAtMs: nowMs }));
-        const inserted = await q().insert(commitmentFollowers).values(rows).onConflictDoNothing().returning({ citizenId: commitmentFollowers.citizenId });
+        const rows = attendees
+          .slice(i, i + 1000)
+          .map(({ citizenId }) => ({ commitmentId, citizenId, source: "event" as const, createdAtMs: nowMs }));
+        const inserted = await q()
+          .insert(commitmentFollowers)
+          .values(rows)
+          .onConflictDoNothing()
+          .returning({ citizenId: commitmentFollowers.citizenId });
         added.push(...inserted.map((r) => r.citizenId).sort((a, b) => a - b));
       }
       return added;
@@ -184,7 +237,10 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
         .selectDistinct({ citizenId: citizens.id, locale: citizens.locale })
         .from(commitmentFollowers)
         .innerJoin(citizens, eq(citizens.id, commitmentFollowers.citizenId))
-        .innerJoin(channelIdentities, and(eq(channelIdentities.citizenId, citizens.id), isNull(channelIdentities.unreachableAtMs)))
+        .innerJoin(
+          channelIdentities,
+          and(eq(channelIdentities.citizenId, citizens.id), isNull(channelIdentities.unreachableAtMs)),
+        )
         .where(
           and(
             eq(commitmentFollowers.commitmentId, commitmentId),
@@ -200,15 +256,26 @@ export function createPgCommitmentsRepo(q: () => PgDb): Port<SyncRepos["commitme
         .selectDistinct({ citizenId: citizens.id, locale: citizens.locale })
         .from(commitmentFollowers)
         .innerJoin(citizens, eq(citizens.id, commitmentFollowers.citizenId))
-        .where(and(isNull(commitmentFollowers.unfollowedAtMs), eq(citizens.consent, "granted"), isNull(citizens.deletedAtMs)))
+        .where(
+          and(
+            isNull(commitmentFollowers.unfollowedAtMs),
+            eq(citizens.consent, "granted"),
+            isNull(citizens.deletedAtMs),
+          ),
+        )
         .orderBy(asc(citizens.id));
     },
     async openWithEvent() {
-      return q()
-        .select()
-        .from(commitments)
-        .where(and(isNotNull(commitments.eventId), inArray(commitments.status, ["pending", "in_progress", "overdue"])))
-        .orderBy(asc(commitments.id));
+      return (
+        q()
+          .select()
+          .from(commitments)
+          .where(
+            and(isNotNull(commitments.eventId), inArray(commitments.status, ["pending", "in_progress", "overdue"])),
+          )
+          // SQLite reads them through the index commitments_status_due: by status, due date, then id.
+          .orderBy(sql`${commitments.status} collate "C"`, sql`${commitments.dueDate} collate "C"`, asc(commitments.id))
+      );
     },
   };
 }

@@ -27,10 +27,16 @@ async function withTags(db: PgDb, rows: EventRow[]): Promise<EventRecord[]> {
   }));
 }
 
-async function setTags(db: PgDb, eventId: number, districts: readonly string[], topics: readonly string[]): Promise<void> {
+async function setTags(
+  db: PgDb,
+  eventId: number,
+  districts: readonly string[],
+  topics: readonly string[],
+): Promise<void> {
   await db.delete(eventDistricts).where(eq(eventDistricts.eventId, eventId));
   await db.delete(eventTopics).where(eq(eventTopics.eventId, eventId));
-  if (districts.length) await db.insert(eventDistricts).values(districts.map((districtKey) => ({ eventId, districtKey })));
+  if (districts.length)
+    await db.insert(eventDistricts).values(districts.map((districtKey) => ({ eventId, districtKey })));
   if (topics.length) await db.insert(eventTopics).values(topics.map((topicKey) => ({ eventId, topicKey })));
 }
 
@@ -75,7 +81,10 @@ export function createPgEventsRepo(q: () => PgDb): Port<SyncRepos["events"]> {
           sql`(exists (select 1 from ${eventDistricts} d where d.event_id = ${events.id} and d.district_key = ${filter.district}) or not exists (select 1 from ${eventDistricts} d where d.event_id = ${events.id}))`,
         );
       }
-      if (filter.topic) conditions.push(sql`exists (select 1 from ${eventTopics} t where t.event_id = ${events.id} and t.topic_key = ${filter.topic})`);
+      if (filter.topic)
+        conditions.push(
+          sql`exists (select 1 from ${eventTopics} t where t.event_id = ${events.id} and t.topic_key = ${filter.topic})`,
+        );
       const rows = await db
         .select()
         .from(events)
@@ -108,7 +117,10 @@ export function createPgEventsRepo(q: () => PgDb): Port<SyncRepos["events"]> {
       await db
         .insert(eventRsvps)
         .values({ eventId, citizenId, answer, createdAtMs: nowMs, updatedAtMs: nowMs })
-        .onConflictDoUpdate({ target: [eventRsvps.eventId, eventRsvps.citizenId], set: { answer, updatedAtMs: nowMs } });
+        .onConflictDoUpdate({
+          target: [eventRsvps.eventId, eventRsvps.citizenId],
+          set: { answer, updatedAtMs: nowMs },
+        });
       return previous?.answer;
     },
 
@@ -121,8 +133,15 @@ export function createPgEventsRepo(q: () => PgDb): Port<SyncRepos["events"]> {
     },
 
     async rsvpCounts(eventId) {
-      const rows = await q().select({ answer: eventRsvps.answer, count: count() }).from(eventRsvps).where(eq(eventRsvps.eventId, eventId)).groupBy(eventRsvps.answer);
-      return { yes: rows.find((r) => r.answer === "yes")?.count ?? 0, no: rows.find((r) => r.answer === "no")?.count ?? 0 };
+      const rows = await q()
+        .select({ answer: eventRsvps.answer, count: count() })
+        .from(eventRsvps)
+        .where(eq(eventRsvps.eventId, eventId))
+        .groupBy(eventRsvps.answer);
+      return {
+        yes: rows.find((r) => r.answer === "yes")?.count ?? 0,
+        no: rows.find((r) => r.answer === "no")?.count ?? 0,
+      };
     },
 
     async attendingOf(citizenId, afterMs) {
@@ -157,7 +176,10 @@ export function createPgEventsRepo(q: () => PgDb): Port<SyncRepos["events"]> {
     },
 
     async deleteRsvpsOf(citizenId) {
-      const deleted = await q().delete(eventRsvps).where(eq(eventRsvps.citizenId, citizenId)).returning({ eventId: eventRsvps.eventId });
+      const deleted = await q()
+        .delete(eventRsvps)
+        .where(eq(eventRsvps.citizenId, citizenId))
+        .returning({ eventId: eventRsvps.eventId });
       return deleted.length;
     },
 

@@ -3,12 +3,41 @@
  * specification). Windows are `[fromMs, toMs)` UTC; every count is mapped from node-postgres'
  * bigint strings to numbers.
  */
-import { and, asc, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  countDistinct,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { Port } from "../../port.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { QuestionScope } from "../../repositories/plan.ts";
 import type { PgDb } from "../client.ts";
-import { answerReports, commitments, commitmentUpdates, eventDistricts, eventRsvps, events, eventTopics, planProgress, plans, questions, surveyResponses, surveyRuns } from "../schema.ts";
+import {
+  answerReports,
+  commitments,
+  commitmentUpdates,
+  eventDistricts,
+  eventRsvps,
+  events,
+  eventTopics,
+  planProgress,
+  plans,
+  questions,
+  surveyResponses,
+  surveyRuns,
+} from "../schema.ts";
 
 function questionConditions(scope: QuestionScope): SQL[] {
   const conditions: SQL[] = [];
@@ -65,12 +94,22 @@ export function createPgPlanRepo(q: () => PgDb): Port<SyncRepos["plan"]> {
       const conditions: SQL[] = [
         gte(events.startsAtMs, window.fromMs),
         lt(events.startsAtMs, window.toMs),
-        or(eq(events.status, "held"), and(inArray(events.status, ["scheduled", "changed"]), lte(events.endsAtMs, nowMs)))!,
+        or(
+          eq(events.status, "held"),
+          and(inArray(events.status, ["scheduled", "changed"]), lte(events.endsAtMs, nowMs)),
+        )!,
       ];
-      if (filter.kinds?.length) conditions.push(inArray(events.kind, [...filter.kinds] as (typeof events.kind.enumValues)[number][]));
+      if (filter.kinds?.length)
+        conditions.push(inArray(events.kind, [...filter.kinds] as (typeof events.kind.enumValues)[number][]));
       if (filter.offices?.length) conditions.push(inArray(events.officeKey, [...filter.offices]));
       const rows = await q()
-        .select({ id: events.id, kind: events.kind, title: events.title, officeKey: events.officeKey, startsAtMs: events.startsAtMs })
+        .select({
+          id: events.id,
+          kind: events.kind,
+          title: events.title,
+          officeKey: events.officeKey,
+          startsAtMs: events.startsAtMs,
+        })
         .from(events)
         .where(and(...conditions))
         .orderBy(asc(events.startsAtMs), asc(events.id));
@@ -104,7 +143,11 @@ export function createPgPlanRepo(q: () => PgDb): Port<SyncRepos["plan"]> {
 
     async surveyResponses(window, filter) {
       const at = sql`case when ${surveyResponses.source} = 'paper' and ${events.endsAtMs} is not null then ${events.endsAtMs} else ${surveyResponses.completedAtMs} end`;
-      const conditions: SQL[] = [isNotNull(surveyResponses.completedAtMs), sql`${at} >= ${window.fromMs}`, sql`${at} < ${window.toMs}`];
+      const conditions: SQL[] = [
+        isNotNull(surveyResponses.completedAtMs),
+        sql`${at} >= ${window.fromMs}`,
+        sql`${at} < ${window.toMs}`,
+      ];
       if (filter.surveys?.length) conditions.push(inArray(surveyRuns.surveyId, [...filter.surveys]));
       if (filter.eventsOnly) conditions.push(isNotNull(surveyRuns.eventId));
       const [row] = await q()
@@ -123,8 +166,16 @@ export function createPgPlanRepo(q: () => PgDb): Port<SyncRepos["plan"]> {
         .leftJoin(events, eq(events.id, surveyRuns.eventId))
         .where(
           or(
-            and(isNotNull(surveyRuns.eventId), gte(events.startsAtMs, window.fromMs), lt(events.startsAtMs, window.toMs)),
-            and(eq(surveyRuns.trigger, "question_answered"), gte(surveyRuns.createdAtMs, window.fromMs), lt(surveyRuns.createdAtMs, window.toMs)),
+            and(
+              isNotNull(surveyRuns.eventId),
+              gte(events.startsAtMs, window.fromMs),
+              lt(events.startsAtMs, window.toMs),
+            ),
+            and(
+              eq(surveyRuns.trigger, "question_answered"),
+              gte(surveyRuns.createdAtMs, window.fromMs),
+              lt(surveyRuns.createdAtMs, window.toMs),
+            ),
           ),
         )
         .orderBy(asc(surveyRuns.id));
@@ -132,8 +183,15 @@ export function createPgPlanRepo(q: () => PgDb): Port<SyncRepos["plan"]> {
     },
 
     async questionsFiled(window, scope) {
-      const conditions = [gte(questions.filedAtMs, window.fromMs), lt(questions.filedAtMs, window.toMs), ...questionConditions(scope)];
-      const [row] = await q().select({ n: count() }).from(questions).where(and(...conditions));
+      const conditions = [
+        gte(questions.filedAtMs, window.fromMs),
+        lt(questions.filedAtMs, window.toMs),
+        ...questionConditions(scope),
+      ];
+      const [row] = await q()
+        .select({ n: count() })
+        .from(questions)
+        .where(and(...conditions));
       return row?.n ?? 0;
     },
 
@@ -144,12 +202,20 @@ export function createPgPlanRepo(q: () => PgDb): Port<SyncRepos["plan"]> {
         lt(questions.answeredAtMs, window.toMs),
         ...questionConditions(scope),
       ];
-      const [row] = await q().select({ n: count() }).from(questions).where(and(...conditions));
+      const [row] = await q()
+        .select({ n: count() })
+        .from(questions)
+        .where(and(...conditions));
       return row?.n ?? 0;
     },
 
     async questionsDueBetween(from, through, scope) {
-      const conditions = [gte(questions.dueDate, from), lte(questions.dueDate, through), ne(questions.status, "withdrawn"), ...questionConditions(scope)];
+      const conditions = [
+        gte(questions.dueDate, from),
+        lte(questions.dueDate, through),
+        ne(questions.status, "withdrawn"),
+        ...questionConditions(scope),
+      ];
       return q()
         .select({ dueDate: questions.dueDate, status: questions.status, answeredAtMs: questions.answeredAtMs })
         .from(questions)
@@ -176,7 +242,10 @@ export function createPgPlanRepo(q: () => PgDb): Port<SyncRepos["plan"]> {
     async commitmentsExisting(beforeMs, offices) {
       const conditions: SQL[] = [lt(commitments.createdAtMs, beforeMs), ne(commitments.status, "cancelled")];
       if (offices?.length) conditions.push(inArray(commitments.officeKey, [...offices]));
-      const [row] = await q().select({ n: count() }).from(commitments).where(and(...conditions));
+      const [row] = await q()
+        .select({ n: count() })
+        .from(commitments)
+        .where(and(...conditions));
       return row?.n ?? 0;
     },
 

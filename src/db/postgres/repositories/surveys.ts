@@ -24,7 +24,13 @@ import {
   surveyRuns,
 } from "../schema.ts";
 
-const eventSummary = { id: events.id, title: events.title, officeKey: events.officeKey, endsAtMs: events.endsAtMs, status: events.status };
+const eventSummary = {
+  id: events.id,
+  title: events.title,
+  officeKey: events.officeKey,
+  endsAtMs: events.endsAtMs,
+  status: events.status,
+};
 
 export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
   /** Conditions every invited citizen meets: consent, not deleted, not opted out, a reachable chat. */
@@ -34,8 +40,18 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
     return [
       eq(citizens.consent, "granted"),
       isNull(citizens.deletedAtMs),
-      notExists(db.select({ one: sql`1` }).from(surveyOptOuts).where(eq(surveyOptOuts.citizenId, citizens.id))),
-      exists(db.select({ one: sql`1` }).from(channelIdentities).where(and(...reachable))),
+      notExists(
+        db
+          .select({ one: sql`1` })
+          .from(surveyOptOuts)
+          .where(eq(surveyOptOuts.citizenId, citizens.id)),
+      ),
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(channelIdentities)
+          .where(and(...reachable)),
+      ),
     ];
   }
 
@@ -50,7 +66,10 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
               eq(subscriptions.citizenId, citizens.id),
               // Whoever follows everything hears about every topic; a district is where one lives.
               kind === "topic"
-                ? or(and(eq(subscriptions.kind, "topic"), inArray(subscriptions.key, keys)), eq(subscriptions.kind, "all"))
+                ? or(
+                    and(eq(subscriptions.kind, "topic"), inArray(subscriptions.key, keys)),
+                    eq(subscriptions.kind, "all"),
+                  )
                 : and(eq(subscriptions.kind, "district"), inArray(subscriptions.key, keys)),
             ),
           ),
@@ -68,7 +87,13 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
           db
             .select({ one: sql`1` })
             .from(eventRsvps)
-            .where(and(eq(eventRsvps.citizenId, citizens.id), eq(eventRsvps.eventId, segment.eventId), eq(eventRsvps.answer, "yes"))),
+            .where(
+              and(
+                eq(eventRsvps.citizenId, citizens.id),
+                eq(eventRsvps.eventId, segment.eventId),
+                eq(eventRsvps.answer, "yes"),
+              ),
+            ),
         );
       case "office":
         return exists(
@@ -81,7 +106,10 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
   }
 
   async function isOptedOut(citizenId: number): Promise<boolean> {
-    const rows = await q().select({ id: surveyOptOuts.citizenId }).from(surveyOptOuts).where(eq(surveyOptOuts.citizenId, citizenId));
+    const rows = await q()
+      .select({ id: surveyOptOuts.citizenId })
+      .from(surveyOptOuts)
+      .where(eq(surveyOptOuts.citizenId, citizenId));
     return rows.length > 0;
   }
 
@@ -105,10 +133,17 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
       if (filter.eventId !== undefined) conditions.push(eq(surveyRuns.eventId, filter.eventId));
       if (filter.trigger) conditions.push(eq(surveyRuns.trigger, filter.trigger));
       if (filter.runIds) conditions.push(inArray(surveyRuns.id, filter.runIds));
-      return q().select().from(surveyRuns).where(and(...conditions)).orderBy(desc(surveyRuns.id));
+      return q()
+        .select()
+        .from(surveyRuns)
+        .where(and(...conditions))
+        .orderBy(desc(surveyRuns.id));
     },
     async closeRun(id, nowMs) {
-      await q().update(surveyRuns).set({ closedAtMs: nowMs }).where(and(eq(surveyRuns.id, id), isNull(surveyRuns.closedAtMs)));
+      await q()
+        .update(surveyRuns)
+        .set({ closedAtMs: nowMs })
+        .where(and(eq(surveyRuns.id, id), isNull(surveyRuns.closedAtMs)));
     },
 
     async invite(runId, citizenIds, nowMs) {
@@ -118,7 +153,13 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
         const created: SurveyInvitationRow[] = [];
         // Chunks keep each statement well under PostgreSQL's 65,535 bound parameters.
         for (let i = 0; i < rows.length; i += 500) {
-          created.push(...(await db.insert(surveyInvitations).values(rows.slice(i, i + 500)).onConflictDoNothing().returning()));
+          created.push(
+            ...(await db
+              .insert(surveyInvitations)
+              .values(rows.slice(i, i + 500))
+              .onConflictDoNothing()
+              .returning()),
+          );
         }
         return created;
       };
@@ -132,10 +173,18 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
     async invitationsOfRun(runId, statuses) {
       const conditions = [eq(surveyInvitations.runId, runId)];
       if (statuses) conditions.push(inArray(surveyInvitations.status, [...statuses]));
-      return q().select().from(surveyInvitations).where(and(...conditions)).orderBy(asc(surveyInvitations.id));
+      return q()
+        .select()
+        .from(surveyInvitations)
+        .where(and(...conditions))
+        .orderBy(asc(surveyInvitations.id));
     },
     async invitationsOfCitizen(citizenId) {
-      return q().select().from(surveyInvitations).where(eq(surveyInvitations.citizenId, citizenId)).orderBy(asc(surveyInvitations.id));
+      return q()
+        .select()
+        .from(surveyInvitations)
+        .where(eq(surveyInvitations.citizenId, citizenId))
+        .orderBy(asc(surveyInvitations.id));
     },
     async setInvitationStatus(id, from, changes) {
       const updated = await q()
@@ -182,14 +231,25 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
       return row!.id;
     },
     async completeResponse(id, nowMs) {
-      await q().update(surveyResponses).set({ completedAtMs: nowMs }).where(and(eq(surveyResponses.id, id), isNull(surveyResponses.completedAtMs)));
+      await q()
+        .update(surveyResponses)
+        .set({ completedAtMs: nowMs })
+        .where(and(eq(surveyResponses.id, id), isNull(surveyResponses.completedAtMs)));
     },
     async addAnswer(responseId, questionKey, value, nowMs) {
-      const inserted = await q().insert(surveyAnswers).values({ responseId, questionKey, value, createdAtMs: nowMs }).onConflictDoNothing().returning({ id: surveyAnswers.id });
+      const inserted = await q()
+        .insert(surveyAnswers)
+        .values({ responseId, questionKey, value, createdAtMs: nowMs })
+        .onConflictDoNothing()
+        .returning({ id: surveyAnswers.id });
       return inserted.length > 0;
     },
     async answersOf(responseId) {
-      const rows = await q().select().from(surveyAnswers).where(eq(surveyAnswers.responseId, responseId)).orderBy(asc(surveyAnswers.id));
+      const rows = await q()
+        .select()
+        .from(surveyAnswers)
+        .where(eq(surveyAnswers.responseId, responseId))
+        .orderBy(asc(surveyAnswers.id));
       return Object.fromEntries(rows.map((r) => [r.questionKey, r.value]));
     },
     async responses(runIds) {
@@ -222,7 +282,12 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
       const rows = await q()
         .select({ id: surveyResponses.id })
         .from(surveyResponses)
-        .where(and(eq(surveyResponses.runId, runId), sql`substr(${surveyResponses.sourceRef}, 1, ${prefix.length}::integer) = ${prefix}::text`))
+        .where(
+          and(
+            eq(surveyResponses.runId, runId),
+            sql`substr(${surveyResponses.sourceRef}, 1, ${prefix.length}::integer) = ${prefix}::text`,
+          ),
+        )
         .limit(1);
       return rows.length > 0;
     },
@@ -251,7 +316,10 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
     isOptedOut,
 
     async eligibility(citizenId) {
-      const [citizen] = await q().select({ consent: citizens.consent, deletedAtMs: citizens.deletedAtMs }).from(citizens).where(eq(citizens.id, citizenId));
+      const [citizen] = await q()
+        .select({ consent: citizens.consent, deletedAtMs: citizens.deletedAtMs })
+        .from(citizens)
+        .where(eq(citizens.id, citizenId));
       if (!citizen || citizen.deletedAtMs !== null) return { ok: false, reason: "deleted" };
       if (citizen.consent !== "granted") return { ok: false, reason: "no_consent" };
       if (await isOptedOut(citizenId)) return { ok: false, reason: "opted_out" };
@@ -265,14 +333,26 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
     async segmentCitizens(segment) {
       const db = q();
       const extra = segmentCondition(db, segment);
-      const conditions = [...askable(db, segment.kind === "channel" ? segment.channel : undefined), ...(extra ? [extra] : [])];
-      const rows = await db.select({ id: citizens.id }).from(citizens).where(and(...conditions)).orderBy(asc(citizens.id));
+      const conditions = [
+        ...askable(db, segment.kind === "channel" ? segment.channel : undefined),
+        ...(extra ? [extra] : []),
+      ];
+      const rows = await db
+        .select({ id: citizens.id })
+        .from(citizens)
+        .where(and(...conditions))
+        .orderBy(asc(citizens.id));
       return rows.map((r) => r.id);
     },
 
     async conversationOf(citizenId) {
       const [row] = await q()
-        .select({ flowId: conversations.flowId, stepId: conversations.stepId, data: conversations.data, updatedAtMs: conversations.updatedAtMs })
+        .select({
+          flowId: conversations.flowId,
+          stepId: conversations.stepId,
+          data: conversations.data,
+          updatedAtMs: conversations.updatedAtMs,
+        })
         .from(conversations)
         .where(eq(conversations.citizenId, citizenId));
       return row;
@@ -283,12 +363,20 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
       return row;
     },
     async eventsEndedBetween(fromMs, toMs) {
-      return q()
-        .select(eventSummary)
-        .from(events)
-        .where(and(sql`${events.endsAtMs} >= ${fromMs}`, sql`${events.endsAtMs} <= ${toMs}`, sql`${events.status} <> 'cancelled'`))
-        // SQLite breaks ties by rowid (the events_status_starts index does not cover ends_at_ms).
-        .orderBy(asc(events.endsAtMs), asc(events.id));
+      return (
+        q()
+          .select(eventSummary)
+          .from(events)
+          .where(
+            and(
+              sql`${events.endsAtMs} >= ${fromMs}`,
+              sql`${events.endsAtMs} <= ${toMs}`,
+              sql`${events.status} <> 'cancelled'`,
+            ),
+          )
+          // SQLite breaks ties by rowid (the events_status_starts index does not cover ends_at_ms).
+          .orderBy(asc(events.endsAtMs), asc(events.id))
+      );
     },
   };
 }

@@ -8,7 +8,16 @@ import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Port } from "../../port.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
-import { commitments, commitmentUpdates, events, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
+import {
+  commitments,
+  commitmentUpdates,
+  events,
+  publicationLog,
+  questionEvents,
+  questions,
+  surveyPublications,
+  surveyResponses,
+} from "../schema.ts";
 
 /** Whether a question's answer is published: the office's choice, else on for dialogue questions only. */
 export const publishedAnswerSql = sql<boolean>`coalesce(${questions.publishAnswer}, ${questions.requestType} = 'dialogue')`;
@@ -63,7 +72,9 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
         .selectDistinct({ id: questionEvents.questionId })
         .from(questionEvents)
         .innerJoin(questions, eq(questions.id, questionEvents.questionId))
-        .where(and(eq(questionEvents.kind, "reassigned"), gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs)))
+        .where(
+          and(eq(questionEvents.kind, "reassigned"), gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs)),
+        )
         .orderBy(asc(questionEvents.questionId));
       return new Set(rows.map((r) => r.id));
     },
@@ -109,7 +120,11 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
         .orderBy(desc(surveyPublications.publishedAtMs));
     },
     async setSurveyPublished(surveyId, published, actor, nowMs) {
-      if (published) await q().insert(surveyPublications).values({ surveyId, publishedAtMs: nowMs, publishedBy: actor }).onConflictDoNothing();
+      if (published)
+        await q()
+          .insert(surveyPublications)
+          .values({ surveyId, publishedAtMs: nowMs, publishedBy: actor })
+          .onConflictDoNothing();
       else await q().delete(surveyPublications).where(eq(surveyPublications.surveyId, surveyId));
     },
     async logChange(entry) {
@@ -125,7 +140,9 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
         .orderBy(asc(publicationLog.id));
     },
     async lastQuestionEventId() {
-      const [row] = await q().select({ id: max(questionEvents.id) }).from(questionEvents);
+      const [row] = await q()
+        .select({ id: max(questionEvents.id) })
+        .from(questionEvents);
       return row?.id ?? 0;
     },
     async filedAtOfChangedSince(afterId, throughId) {
