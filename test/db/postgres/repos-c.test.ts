@@ -58,8 +58,9 @@ function asPort<T extends object>(repo: T): Port<T> {
 
 type OutboxRow = typeof sqliteSchema.outbox.$inferSelect;
 
-/** What a release decides about an outbox row (ids follow the order rows were written in). */
+/** What a release decides about an outbox row; ids tell the order rows were written in (the dispatcher's tie-break). */
 function released({
+  id,
   idempotencyKey,
   channel,
   address,
@@ -73,6 +74,7 @@ function released({
   createdAtMs,
 }: OutboxRow) {
   return {
+    id,
     idempotencyKey,
     channel,
     address,
@@ -510,6 +512,7 @@ async function scenario({ repos: r, seed, outbox }: Engine): Promise<Log> {
   await r.surveys.addAnswer(paper1, "q1", "4", T0 - 7 * DAY);
   await r.surveys.addAnswer(paper1, "comment", "En papel", T0 - 7 * DAY);
   await rec("surveys.answersOf", r.surveys.answersOf(resp1));
+  log.push(["surveys.answersOf key order", Object.keys(await r.surveys.answersOf(resp1))]);
   await rec("surveys.answersOf none", r.surveys.answersOf(999));
   await rec("surveys.responses", r.surveys.responses([run2.id, run3.id]));
   await rec("surveys.responses none", r.surveys.responses([]));

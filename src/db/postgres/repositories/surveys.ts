@@ -249,7 +249,8 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
         .select()
         .from(surveyAnswers)
         .where(eq(surveyAnswers.responseId, responseId))
-        .orderBy(asc(surveyAnswers.id));
+        // SQLite reads them through the index survey_answers_response_question: by question key.
+        .orderBy(sql`${surveyAnswers.questionKey} collate "C"`);
       return Object.fromEntries(rows.map((r) => [r.questionKey, r.value]));
     },
     async responses(runIds) {
