@@ -145,6 +145,30 @@ describe.skipIf(!postgresAvailable)("PostgreSQL store", () => {
     expect(await seenByOther("concurrent-2")).toBe("two");
   });
 
+  it("treats a task that outlives its transaction as outside any transaction", async () => {
+    const committed = deferred();
+    let detached: Promise<{ during: boolean; after: boolean; nested: string | undefined }> | undefined;
+    await store.withTransaction(async (tx) => {
+      await tx.appState.set("detached-outer", "yes", 1);
+      detached = (async () => {
+        const during = store.inTransaction();
+        await committed.promise;
+        const after = store.inTransaction();
+        // Its own statement on the pool, not a query on the released connection.
+        await store.repos.appState.set("detached-late", "yes", 1);
+        const nested = await store.withTransaction(async (inner) => {
+          await inner.appState.set("detached-own-tx", "yes", 1);
+          return inner.appState.get("detached-outer");
+        });
+        return { during, after, nested };
+      })();
+    });
+    committed.resolve();
+    expect(await detached).toEqual({ during: true, after: false, nested: "yes" });
+    expect(await seenByOther("detached-late")).toBe("yes");
+    expect(await seenByOther("detached-own-tx")).toBe("yes");
+  });
+
   it("outside a transaction, each call commits on its own", async () => {
     expect(store.inTransaction()).toBe(false);
     await store.repos.appState.set("autocommit", "yes", 1);

@@ -25,6 +25,7 @@ export interface OpenPostgresOptions {
 export interface Postgres {
   db: PgDb;
   pool: pg.Pool;
+  /** Ends the pool; calling it again returns the same promise. */
   close(): Promise<void>;
 }
 
@@ -62,7 +63,8 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
     throw error;
   }
   const db: PgDb = drizzle(pool, { schema });
-  return { db, pool, close: () => pool.end() };
+  let ended: Promise<void> | undefined;
+  return { db, pool, close: () => (ended ??= pool.end()) };
 }
 
 /**
