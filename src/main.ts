@@ -92,7 +92,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     scheduler,
     onInbound,
     async start() {
-      stopCheckpoints = startCheckpoints(runtime.db);
+      if (runtime.db) stopCheckpoints = startCheckpoints(runtime.db);
       // Build the routing model now (about half a second) rather than on the first citizen's question.
       if (options.warmRouting !== false) void app.router();
       await lease.start();
@@ -291,7 +291,7 @@ export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsA
   };
   return createWhatsAppChannel({
     socketFactory: overrides.socketFactory ?? createBaileysSocketFactory({ logger }),
-    auth: createWhatsAppAuthRepo(db, { nowMs }),
+    auth: createWhatsAppAuthRepo(sqliteOnly(db), { nowMs }),
     nowMs,
     logger,
     ratePerMinute: env.WHATSAPP_RATE_PER_MINUTE,
@@ -318,3 +318,9 @@ export function runMain(argv: string[]): Promise<void> {
 // `tsx src/main.ts` during development; the built entry is src/start.ts.
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntryPoint) void runMain(process.argv.slice(2));
+
+/** WhatsApp (Baileys) keeps its session in the SQLite database for now. */
+function sqliteOnly(db: Runtime["db"]): NonNullable<Runtime["db"]> {
+  if (!db) throw new ConfigError("whatsapp_baileys_needs_sqlite", "WHATSAPP_ENABLED with DATABASE_URL: the Baileys session store is not on PostgreSQL yet; use WHATSAPP_MODE=cloud.");
+  return db;
+}

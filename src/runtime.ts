@@ -8,9 +8,9 @@ import { loadEnv, PROJECT_ROOT, resolveProfilePath, type Env } from "./config/en
 import { loadProfile } from "./config/profile.ts";
 import { systemClock } from "./config/system-clock.ts";
 import type { Clock } from "./core/clock.ts";
-import { openDb, type Db } from "./db/client.ts";
+import type { Db } from "./db/client.ts";
+import { openStore } from "./db/open-store.ts";
 import type { Store } from "./db/port.ts";
-import { createSqliteStore } from "./db/sqlite/store.ts";
 import { createEngine, type Engine } from "./engine/engine.ts";
 import { loadFlowSet } from "./engine/flow-load.ts";
 import type { FlowSet } from "./engine/flow-validate.ts";
@@ -26,8 +26,8 @@ export const FLOWS_DIR = join(PROJECT_ROOT, "flows");
 
 export interface Runtime {
   env: Env;
-  /** The SQLite handle (SQLite-only upkeep and tools). */
-  db: Db;
+  /** The SQLite handle (SQLite-only upkeep and tools); null on PostgreSQL. */
+  db: Db | null;
   /** The storage ports and transaction boundary every service uses. */
   store: Store;
   app: AppContext;
@@ -64,8 +64,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const env = options.env ?? loadEnv();
   const translator = options.translator ?? createTranslator();
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
-  const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
-  const store = createSqliteStore(db);
+  const { store, db } = await openStore(env);
   const app = await createAppContext({ store, db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, routerFactory: options.routerFactory });
   const flowsDir = options.flowsDir ?? FLOWS_DIR;
   let engine: Engine | undefined;

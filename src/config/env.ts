@@ -30,6 +30,12 @@ const flag = z
 
 const envSchema = z.object({
   RINDE_DB: z.string().min(1).default("./data/rinde.db"),
+  /** PostgreSQL instead of the SQLite file (issue 13): postgres://user:pass@host:5432/db[?schema=name]. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "a postgres:// address, e.g. postgres://rinde@127.0.0.1:5432/rinde").optional(),
+  /** Connections per process in the PostgreSQL pool. */
+  RINDE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** The installation secret (keyed hashes) on PostgreSQL; every process must read the same file. Default: rinde.key beside RINDE_DB. */
+  RINDE_SECRET_FILE: z.string().min(1).optional(),
   RINDE_PROFILE: z.string().min(1).default("default"),
   RINDE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RINDE_DB_SYNC: z.enum(["normal", "full"]).default("normal"),

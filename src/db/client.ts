@@ -50,7 +50,7 @@ const secrets = new WeakMap<Database.Database, Buffer>();
  * of the database alone cannot re-identify hashed ids by hashing guesses. Back it up with the database;
  * losing it only means a message redelivered across the loss could be handled twice.
  */
-function loadSecret(file: string): Buffer {
+export function loadSecret(file: string): Buffer {
   if (!existsSync(file)) {
     try {
       writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });

@@ -56,7 +56,7 @@ export async function benchBroadcast(options: BroadcastOptions = {}): Promise<{ 
   const clock: Clock = { nowMs: () => Date.now() + offsetMs };
   const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
   try {
-    seedCitizens(runtime.db, { count: subscribers, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
+    seedCitizens(runtime.db!, { count: subscribers, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
 
     const started = performance.now();
     const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública de rendición de cuentas: martes 10 de marzo, 9:00 a. m., Coliseo Municipal.", segment: { kind: "everyone" } });

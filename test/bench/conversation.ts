@@ -146,7 +146,7 @@ export async function benchConversation(options: ConversationOptions): Promise<C
   // As the bot does at start (createBot → start): the routing model is built before the first message.
   await runtime.app.router();
   try {
-    const sqlite = runtime.db.$client;
+    const sqlite = runtime.db!.$client;
     const messages = citizens * CONVERSATION_STEPS;
     const latencies = new Float64Array(messages);
     const outboxIds = new Int32Array(messages);
@@ -217,7 +217,7 @@ export async function benchConversation(options: ConversationOptions): Promise<C
           // The bot checkpoints on a timer between messages (src/db/client.ts startCheckpoints); this
           // loop awaits only promises that settle at once (SQLite is synchronous underneath) and never
           // yields to timers, so it does the same here, outside message timing.
-          runtime.db.$client.pragma("wal_checkpoint(PASSIVE)");
+          runtime.db!.$client.pragma("wal_checkpoint(PASSIVE)");
         }
       }
       seconds += Number(process.hrtime.bigint() - roundStart) / 1e9;

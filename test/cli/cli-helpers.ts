@@ -37,7 +37,7 @@ export async function seed(world: CliWorld): Promise<{ officialId: number; refer
   const runtime = await createRuntime({ env: loadEnv(world.env), clock: world.clock });
   try {
     const { app } = runtime;
-    const citizens = seedCitizens(runtime.db, { count: 5, channel: "memory", nowMs: NOW_MS, subscription: { kind: "topic", key: "salud" } });
+    const citizens = seedCitizens(runtime.db!, { count: 5, channel: "memory", nowMs: NOW_MS, subscription: { kind: "topic", key: "salud" } });
     const references = await runtime.store.withTransaction(async () => {
       const filedReferences: string[] = [];
       for (const [i, text] of ["¿Cuándo abren el centro de salud de la vereda?", "Solicito copia del contrato de la vía"].entries()) {

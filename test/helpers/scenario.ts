@@ -24,7 +24,7 @@ export function textsTo(h: Harness, address: string, fragment: string): string[]
 
 /** Outbox rows ever queued (across restarts) whose idempotency key starts with `prefix`. */
 export function outboxKeys(h: Harness, prefix: string): string[] {
-  const rows = h.runtime.db.$client.prepare("select idempotency_key k from outbox where idempotency_key like ? order by id").all(`${prefix}%`) as { k: string }[];
+  const rows = h.runtime.db!.$client.prepare("select idempotency_key k from outbox where idempotency_key like ? order by id").all(`${prefix}%`) as { k: string }[];
   return rows.map((r) => r.k);
 }
 

@@ -37,7 +37,7 @@ afterEach(() => {
 async function prepare(count: number, atMs?: number): Promise<number> {
   const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
   try {
-    seedCitizens(runtime.db, { count, channel: "memory", nowMs: BASE_MS });
+    seedCitizens(runtime.db!, { count, channel: "memory", nowMs: BASE_MS });
     const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes 10 de marzo.", segment: { kind: "everyone" }, ...(atMs ? { scheduledAtMs: atMs } : {}) });
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     return created.announcement.id;
@@ -118,8 +118,8 @@ describe("broadcast crash safety (real processes)", () => {
 
     const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
-      expect(runtime.db.$client.prepare("select count(*) n from outbox").get()).toEqual({ n: recipients });
-      expect(runtime.db.$client.prepare("select status, count(*) n from jobs where kind = 'announcement.release' group by status").all()).toEqual([{ status: "done", n: 1 }]);
+      expect(runtime.db!.$client.prepare("select count(*) n from outbox").get()).toEqual({ n: recipients });
+      expect(runtime.db!.$client.prepare("select status, count(*) n from jobs where kind = 'announcement.release' group by status").all()).toEqual([{ status: "done", n: 1 }]);
     } finally {
       await runtime.close();
     }

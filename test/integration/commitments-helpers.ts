@@ -25,7 +25,7 @@ export async function addOfficial(h: Harness, address: string, role: OfficialRol
 
 /** A held dialogue space (events table of the events feature) with RSVPs. */
 export function addEvent(h: Harness, title: string, rsvps: { citizenId: number; answer: "yes" | "no" }[], districts: string[] = []): number {
-  const { db } = h.runtime;
+  const db = h.runtime.db!;
   const nowMs = h.clock.nowMs();
   const event = db
     .insert(events)
@@ -33,7 +33,7 @@ export function addEvent(h: Harness, title: string, rsvps: { citizenId: number; 
     .returning()
     .get();
   for (const r of rsvps) db.insert(eventRsvps).values({ eventId: event.id, citizenId: r.citizenId, answer: r.answer, createdAtMs: nowMs, updatedAtMs: nowMs }).run();
-  for (const districtKey of districts) h.runtime.db.$client.prepare("insert into event_districts (event_id, district_key) values (?, ?)").run(event.id, districtKey);
+  for (const districtKey of districts) h.runtime.db!.$client.prepare("insert into event_districts (event_id, district_key) values (?, ?)").run(event.id, districtKey);
   return event.id;
 }
 

@@ -162,7 +162,7 @@ describe("commitments registry", () => {
 });
 
 function addRsvp(h: Harness, eventId: number, citizenId: number): void {
-  h.runtime.db.$client.prepare("insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, 'yes', ?, ?)").run(eventId, citizenId, h.clock.nowMs(), h.clock.nowMs());
+  h.runtime.db!.$client.prepare("insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, 'yes', ?, ?)").run(eventId, citizenId, h.clock.nowMs(), h.clock.nowMs());
 }
 
 describe("citizens browsing commitments in the chat", () => {

@@ -16,7 +16,7 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "hola");
     const refused = await h.say(ANA, "no autorizo");
     expect(refused.at(-1)?.text).toContain("No guardaremos sus datos");
-    const db = h.runtime.db.$client;
+    const db = h.runtime.db!.$client;
     expect(db.prepare("select decision, notice_version, channel from consents").all()).toEqual([{ decision: "refused", notice_version: "2026-01", channel: "memory" }]);
     await h.say(ANA, "menu");
     const info = await h.say(ANA, "Información sobre la rendición de cuentas");
@@ -40,7 +40,7 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "2");
     const revoked = await h.say(ANA, "1");
     expect(revoked.at(-1)?.text).toContain("Retiramos su autorización");
-    const db = h.runtime.db.$client;
+    const db = h.runtime.db!.$client;
     expect((db.prepare("select decision from consents order by id").all() as { decision: string }[]).map((r) => r.decision)).toEqual(["granted", "revoked"]);
     await h.say(ANA, "menu");
     const ask = await h.say(ANA, "1");
@@ -53,7 +53,7 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "3");
     const deleted = await h.say(ANA, "1");
     expect(deleted.at(-1)?.text).toContain("Borramos sus datos");
-    const db = h.runtime.db.$client;
+    const db = h.runtime.db!.$client;
     expect(db.prepare("select count(*) n from channel_identities").get()).toEqual({ n: 0 });
     expect(db.prepare("select count(*) n from conversations").get()).toEqual({ n: 0 });
     const q = db.prepare("select reference, text, status from questions").get() as { reference: string; text: string };
@@ -72,7 +72,7 @@ describe("consent, privacy and restarts", () => {
     const again = await h.say(ANA, "hola", { channelMessageId: "dup-1" });
     expect(again).toEqual([]);
     expect(h.channel.sent.length).toBe(sent);
-    expect(h.runtime.db.$client.prepare("select count(*) n from inbound_messages").get()).toEqual({ n: 1 });
+    expect(h.runtime.db!.$client.prepare("select count(*) n from inbound_messages").get()).toEqual({ n: 1 });
   });
 
   it("resumes a conversation after a restart in the middle of asking", async () => {
@@ -90,7 +90,7 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "hola");
     h.channel.failNext({ ok: false, kind: "retry", retryAfterMs: 60_000, reason: "network down" });
     await h.say(ANA, "1"); // the reply fails and waits
-    const pending = h.runtime.db.$client.prepare("select count(*) n from outbox where status = 'pending'").get();
+    const pending = h.runtime.db!.$client.prepare("select count(*) n from outbox where status = 'pending'").get();
     expect(pending).toEqual({ n: 1 });
     await h.reopen();
     h.clock.advanceMs(120_000);
@@ -129,7 +129,7 @@ describe("bad input", () => {
     await h.close();
   });
 
-  const state = () => h.runtime.db.$client.prepare("select flow_id, step_id, data from conversations").get();
+  const state = () => h.runtime.db!.$client.prepare("select flow_id, step_id, data from conversations").get();
 
   it("answers empty, whitespace and control-character messages politely without moving", async () => {
     const before = state();
@@ -167,7 +167,7 @@ describe("bad input", () => {
     await h.say(ANA, evil);
     await h.say(ANA, "1");
     await h.say(ANA, "1");
-    const row = h.runtime.db.$client.prepare("select text from questions").get() as { text: string };
+    const row = h.runtime.db!.$client.prepare("select text from questions").get() as { text: string };
     expect(row.text).toBe(evil);
   });
 

@@ -158,12 +158,12 @@ describe("two schedulers on one database", () => {
     h.clock.setMs(bogota("2026-03-16", "08:00"));
     const [mine, theirs] = await Promise.all([h.bot.scheduler.tick(), otherScheduler.tick()]);
     await h.bot.dispatcher.tick();
-    const alertJobsRun = h.runtime.db.$client.prepare("select count(*) n from jobs where kind = 'deadline.alert' and status = 'done'").get() as { n: number };
+    const alertJobsRun = h.runtime.db!.$client.prepare("select count(*) n from jobs where kind = 'deadline.alert' and status = 'done'").get() as { n: number };
     expect(alertJobsRun.n).toBe(3);
     expect(mine + theirs).toBeGreaterThanOrEqual(3);
     expect(textsTo(h, "func", REMINDER)).toHaveLength(3);
     for (const ref of refs) expect(textsTo(h, "func", REMINDER).filter((t) => t.includes(ref))).toHaveLength(1);
-    const attempts = h.runtime.db.$client.prepare("select max(attempts) n from jobs where status = 'done'").get() as { n: number };
+    const attempts = h.runtime.db!.$client.prepare("select max(attempts) n from jobs where status = 'done'").get() as { n: number };
     expect(attempts.n).toBe(1);
   });
 

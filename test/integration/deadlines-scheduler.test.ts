@@ -157,7 +157,7 @@ describe("two bot processes on one database", () => {
       await Promise.all(workers.map((w) => w.ready));
       for (const w of workers) w.child.stdin.end("go\n");
       const done = await Promise.all(workers.map((w) => w.exited));
-      const db = h.runtime.db.$client;
+      const db = h.runtime.db!.$client;
       const alerts = db.prepare("select status, attempts, count(*) n from jobs where kind = 'deadline.alert' and key like '%:r5' group by status, attempts").all();
       expect(alerts).toEqual([{ status: "done", attempts: 1, n: 12 }]);
       const due = db.prepare("select count(*) n from jobs where status = 'done' and finished_at_ms = ?").get(nowMs) as { n: number };

@@ -17,7 +17,7 @@ const WORDS = "Soy Zoraida Quiñones, cédula 52.123.456, el alumbrado de la cal
 const NAME = "Zoraida Quiñones";
 const GROUP = "-100777";
 
-type Db = Harness["runtime"]["db"]["$client"];
+type Db = NonNullable<Harness["runtime"]["db"]>["$client"];
 
 /** Every row of every table where any column contains `needle`, as `table: row`. */
 function rowsContaining(db: Db, needle: string): string[] {
@@ -42,7 +42,7 @@ describe("erasure of a citizen's data", () => {
 
   it("leaves neither the citizen's words nor their address in any table, and an answer does not send them again", async () => {
     const app = h.runtime.app;
-    const db = h.runtime.db.$client;
+    const db = h.runtime.db!.$client;
     for (const office of await app.repos.offices.list()) await app.repos.offices.bind(office.key, { telegramChatId: GROUP }, h.clock.nowMs());
     const reference = await fileQuestion(h, ADDRESS, WORDS);
     const citizenId = (await app.repos.citizens.findContext("memory", ADDRESS))!.citizenId;

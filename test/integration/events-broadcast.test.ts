@@ -44,12 +44,12 @@ async function startBot(capabilities: Partial<ChannelCapabilities> = {}, workerI
   return { runtime, bot, channel };
 }
 
-const sql = (runtime: Runtime, query: string, ...params: unknown[]) => runtime.db.$client.prepare(query).all(...params);
+const sql = (runtime: Runtime, query: string, ...params: unknown[]) => runtime.db!.$client.prepare(query).all(...params);
 
 describe("segments", () => {
   it("counts only consenting, reachable, subscribed citizens, once each", async () => {
     const { runtime } = await startBot();
-    const db = runtime.db;
+    const db = runtime.db!;
     const now = clock.nowMs();
     seedCitizens(db, { count: 5, channel: "memory", prefix: "all-", nowMs: now, subscription: { kind: "all", key: "" } });
     seedCitizens(db, { count: 4, channel: "memory", prefix: "salud-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
@@ -87,7 +87,7 @@ describe("scheduled sending", () => {
   it("releases at the scheduled time, once, with two processes' schedulers on one database", async () => {
     const a = await startBot({}, "a");
     const b = await startBot({}, "b");
-    seedCitizens(a.runtime.db, { count: 20, channel: "memory", nowMs: clock.nowMs() });
+    seedCitizens(a.runtime.db!, { count: 20, channel: "memory", nowMs: clock.nowMs() });
     const at = bogota("2026-03-03", "08:00");
     const created = await createAnnouncement(a.runtime.app, { kind: "cli" }, { text: "Mañana corte de agua en la comuna 1.", segment: { kind: "everyone" }, scheduledAtMs: at });
     expect(created.ok && created.announcement.status).toBe("scheduled");
@@ -112,7 +112,7 @@ describe("rate-limited delivery", () => {
   it("sends at the channel's rate, and a citizen's reply overtakes the broadcast", async () => {
     const rate = 10;
     const { runtime, bot, channel } = await startBot({ ratePerSecond: rate, ratePerChatPerSecond: 1 });
-    seedCitizens(runtime.db, { count: 100, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
+    seedCitizens(runtime.db!, { count: 100, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
     const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia este sábado.", segment: { kind: "everyone" } });
     expect(created.ok).toBe(true);
     const start = clock.nowMs();
@@ -153,7 +153,7 @@ describe("rate-limited delivery", () => {
 describe("dispatching a large backlog", () => {
   it("claims only what the rate window lets through: the rest of the broadcast is not touched", async () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 10, ratePerChatPerSecond: 1 });
-    seedCitizens(runtime.db, { count: 1000, channel: "memory", nowMs: clock.nowMs() });
+    seedCitizens(runtime.db!, { count: 1000, channel: "memory", nowMs: clock.nowMs() });
     await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia.", segment: { kind: "everyone" } });
     const created = clock.nowMs();
     await bot.dispatcher.tick();
@@ -170,7 +170,7 @@ describe("dispatching a large backlog", () => {
 describe("quiet hours", () => {
   it("holds bulk messages from 21:00 to 07:00 while replies still go out", async () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 1, ratePerChatPerSecond: 0 });
-    seedCitizens(runtime.db, { count: 5, channel: "memory", nowMs: clock.nowMs() });
+    seedCitizens(runtime.db!, { count: 5, channel: "memory", nowMs: clock.nowMs() });
     clock.setMs(bogota("2026-03-02", "20:59") + 57_000);
     await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes.", segment: { kind: "everyone" } });
     for (let i = 0; i < 10; i++) {

@@ -251,7 +251,7 @@ describe("subscriptions and stop words", () => {
     await h.say("ana", "1");
     expect(await h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
     expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBeUndefined();
-    expect(h.runtime.db.$client.prepare("select status, last_error from outbox where idempotency_key like 'ann:%'").all()).toEqual([{ status: "failed", last_error: "consent withdrawn" }]);
+    expect(h.runtime.db!.$client.prepare("select status, last_error from outbox where idempotency_key like 'ann:%'").all()).toEqual([{ status: "failed", last_error: "consent withdrawn" }]);
   });
 
   it("a stop word withdraws the announcement still queued for that citizen", async () => {

@@ -37,8 +37,8 @@ describe("events and announcements CLI", () => {
     expect(refused.stderr).toContain("La hora de fin debe ser después de la hora de inicio");
 
     const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }) });
-    seedCitizens(runtime.db, { count: 7, channel: "memory", nowMs: Date.now(), subscription: { kind: "topic", key: "salud" } });
-    seedCitizens(runtime.db, { count: 3, channel: "memory", prefix: "d", nowMs: Date.now(), subscription: { kind: "district", key: "comuna-2" } });
+    seedCitizens(runtime.db!, { count: 7, channel: "memory", nowMs: Date.now(), subscription: { kind: "topic", key: "salud" } });
+    seedCitizens(runtime.db!, { count: 3, channel: "memory", prefix: "d", nowMs: Date.now(), subscription: { kind: "district", key: "comuna-2" } });
     await runtime.close();
 
     const unconfirmed = await cli("announcements", "send", "--event", "1", "--topics", "salud");

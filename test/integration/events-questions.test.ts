@@ -49,7 +49,7 @@ describe("questions for an event", () => {
     expect(h.last("ana")).toContain("a más tardar el miércoles 1 de abril de 2026");
     // The office hears about it like any question, and its reminders are planned.
     expect(textsTo(h, "planea", reference)).toHaveLength(1);
-    const jobs = h.runtime.db.$client.prepare("select kind from jobs where question_id = ? and status = 'pending'").all(question.id);
+    const jobs = h.runtime.db!.$client.prepare("select kind from jobs where question_id = ? and status = 'pending'").all(question.id);
     expect(jobs).toEqual([{ kind: "deadline.alert" }]);
   });
 

@@ -25,7 +25,7 @@ describe("a holiday law on start after the upgrade", () => {
     // What the previous release left: the date without the holiday, its fingerprint, no laws known.
     await app().repos.questions.update((await question()).id, { dueDate: "2026-07-21", updatedAtMs: h.clock.nowMs() });
     await app().repos.appState.set("calendar.fingerprint", "before-ley-2578", h.clock.nowMs());
-    h.runtime.db.$client.prepare("delete from app_state where key = 'calendar.laws'").run();
+    h.runtime.db!.$client.prepare("delete from app_state where key = 'calendar.laws'").run();
 
     await h.reopen();
     await h.bot.dispatcher.tick();

@@ -93,7 +93,7 @@ describe("answering an information request", () => {
     expect(greeting!.text).not.toContain("¿Su mensaje es esa información?");
 
     const [key] = outboxKeys(h, `q:${(await question(ref)).id}:info-request-`);
-    const row = h.runtime.db.$client.prepare("select channel_message_id id from outbox where idempotency_key = ?").get(key) as { id: string };
+    const row = h.runtime.db!.$client.prepare("select channel_message_id id from outbox where idempotency_key = ?").get(key) as { id: string };
     const [done] = await h.say(ANA, ADDRESS, { replyToChannelMessageId: row.id });
     expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
     expect(done!.text).not.toContain("NUEVA PREGUNTA");

@@ -40,7 +40,7 @@ describe("information provided to an office that works from a group", () => {
     // The citizen's link is shown, not made live.
     expect(notice?.text).not.toContain("https://mapa");
     expect(notice?.text).toContain("https:\u2060//");
-    const row = h.runtime.db.$client
+    const row = h.runtime.db!.$client
       .prepare("select channel_message_id id, question_id questionId from outbox where address = ? and payload like '%Carrera 5%'")
       .get(GROUP) as { id: string; questionId: number };
     expect(row.questionId).toBe(question.id);

@@ -47,7 +47,7 @@ afterEach(() => {
 async function prepare(): Promise<number> {
   const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
   try {
-    seedCitizens(runtime.db, { count: RECIPIENTS, channel: "memory", nowMs: BASE_MS });
+    seedCitizens(runtime.db!, { count: RECIPIENTS, channel: "memory", nowMs: BASE_MS });
     const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: BULK_TEXT, segment: { kind: "everyone" } });
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     return created.announcement.id;

@@ -18,8 +18,8 @@ describe("a new citizen's first steps", () => {
     await h.close();
   });
 
-  const conversationData = () => (h.runtime.db.$client.prepare("select data from conversations").get() as { data: string } | undefined)?.data ?? "";
-  const questionCount = () => (h.runtime.db.$client.prepare("select count(*) n from questions").get() as { n: number }).n;
+  const conversationData = () => (h.runtime.db!.$client.prepare("select data from conversations").get() as { data: string } | undefined)?.data ?? "";
+  const questionCount = () => (h.runtime.db!.$client.prepare("select count(*) n from questions").get() as { n: number }).n;
 
   it("offers to file the question written before consent, once the citizen consents", async () => {
     const [notice] = await h.say(ANA, QUESTION);
@@ -88,7 +88,7 @@ describe("a new citizen's first steps", () => {
     expect(full?.text).toContain(`versión ${profile.dataNotice.version}`);
     expect(full?.options).toEqual(["Sí, autorizo", "No autorizo"]);
     await h.say(ANA, "1");
-    const proof = h.runtime.db.$client.prepare("select decision, notice_version from consents").all();
+    const proof = h.runtime.db!.$client.prepare("select decision, notice_version from consents").all();
     expect(proof).toEqual([{ decision: "granted", notice_version: profile.dataNotice.version }]);
   });
 

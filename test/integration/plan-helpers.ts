@@ -75,7 +75,7 @@ function addQuestion(runtime: Runtime, input: { citizenId: number; eventId: numb
   const filedAtMs = bogota(input.filed, "11:00");
   const answeredAtMs = input.answered ? bogota(input.answered, "15:00") : null;
   referenceSeq++;
-  runtime.db
+  runtime.db!
     .insert(questions)
     .values({
       reference: `RC-2022-${String(referenceSeq).padStart(6, "0")}`,
@@ -134,7 +134,7 @@ export interface SeededYear {
 export async function seedPastoYear(world: PlanWorld): Promise<SeededYear> {
   const { runtime } = world;
   const app = runtime.app;
-  const db = runtime.db;
+  const db = runtime.db!;
   const citizenIds = [1, 2, 3].map(() => db.insert(citizens).values({ consent: "granted", createdAtMs: bogota("2022-01-03") }).returning().get().id);
 
   // 2.1 — thematic dialogues. Topics stand for the groups reached: 10 about educación, 10 about salud.

@@ -19,7 +19,7 @@ describe("question lifecycle", () => {
     const [notice] = await h.say(ANA, "Buenas, quiero quejarme por el alumbrado público de mi cuadra");
     expect(notice?.text).toContain("¿Nos autoriza");
     expect(notice?.options).toEqual(["Sí, autorizo", "No autorizo", "Leer el aviso completo"]);
-    const db = h.runtime.db.$client;
+    const db = h.runtime.db!.$client;
     expect(db.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
     // The first message's text waits only in the conversation, to be offered after consent
     // (issue 18, point 4; test/integration/newcomer-consent.test.ts); refusing forgets it.

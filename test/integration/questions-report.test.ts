@@ -34,7 +34,7 @@ const ref: Record<string, string> = {};
 
 async function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   const app = rt.app;
-  const citizens = seedCitizens(rt.db, { count: 10, channel: "memory", nowMs: at("2026-02-20") });
+  const citizens = seedCitizens(rt.db!, { count: 10, channel: "memory", nowMs: at("2026-02-20") });
   let next = 0;
   const file = async (name: string, date: string, officeKey: string) => {
     clock.setMs(at(date));
@@ -61,7 +61,7 @@ async function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   await file("after", "2026-04-01", "salud");
   // Answer surveys: clarity 4 and 2 from the salud questions, one "yes" on resolved; one on a
   // question outside the period, which must not count.
-  const sqlite = rt.db.$client;
+  const sqlite = rt.db!.$client;
   const idOf = (name: string) => (sqlite.prepare("select id from questions where reference = ?").get(ref[name]) as { id: number }).id;
   const answerSurvey = (surveyId: string, question: string, key: string, value: string) => {
     const definition = JSON.stringify(rt.surveys.get(surveyId));

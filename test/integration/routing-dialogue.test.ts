@@ -26,7 +26,7 @@ describe("routing dialogue and learning", () => {
     const reply = await proposal("ana", "me pueden colaborar con una inquietud");
     expect(reply.text).toContain("¿De qué tema es su pregunta?");
     expect(reply.options?.length).toBe(4); // three closest offices + "all topics"
-    expect(h.runtime.db.$client.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
+    expect(h.runtime.db!.$client.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
   });
 
   it("proposes the office when confident and asks the citizen to confirm", async () => {

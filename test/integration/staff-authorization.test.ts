@@ -27,7 +27,7 @@ describe("office groups and replies to notices", () => {
   const inGroup = (sender: string, text: string, replyTo?: string) =>
     h.say(GROUP, text, { chatKind: "group", senderId: sender, ...(replyTo ? { replyToChannelMessageId: replyTo } : {}) });
   const noticeId = (reference: string) =>
-    (h.runtime.db.$client.prepare("select channel_message_id id from outbox where address = ? and status = 'sent' and question_id = (select id from questions where reference = ?) order by id limit 1").get(GROUP, reference) as { id: string }).id;
+    (h.runtime.db!.$client.prepare("select channel_message_id id from outbox where address = ? and status = 'sent' and question_id = (select id from questions where reference = ?) order by id limit 1").get(GROUP, reference) as { id: string }).id;
 
   it("a head cannot bind another office's group; an admin moves it, recorded in both offices' history", async () => {
     const offices = h.runtime.app.repos.offices;

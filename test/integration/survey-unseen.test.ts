@@ -32,7 +32,7 @@ describe("a survey whose first message has not been sent", () => {
     expect(responseAnswers(h)).toEqual([]);
     expect(invitations(h).map((i) => i.status)).toEqual(["pending"]);
     // The survey's queued first message is withdrawn: it never goes out after its retry time.
-    const surveyRows = () => h.runtime.db.$client.prepare("select status from outbox where idempotency_key like 'survey:%' order by id").all();
+    const surveyRows = () => h.runtime.db!.$client.prepare("select status from outbox where idempotency_key like 'survey:%' order by id").all();
     expect(surveyRows()).toEqual([{ status: "failed" }]);
 
     // Back at the menu and quiet for a while: the survey comes, and now "2" answers it.

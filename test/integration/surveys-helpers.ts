@@ -34,12 +34,12 @@ export async function citizenId(h: Harness, address: string): Promise<number> {
 /** Inserts an event that ends at `endsAtMs` and the RSVPs given. */
 export function addEvent(h: Harness, input: { title: string; endsAtMs: number; officeKey?: string; rsvps?: [number, "yes" | "no"][]; status?: "scheduled" | "cancelled" }): number {
   const nowMs = h.clock.nowMs();
-  const event = h.runtime.db
+  const event = h.runtime.db!
     .insert(events)
     .values({ kind: "public_hearing", title: input.title, startsAtMs: input.endsAtMs - 2 * HOUR_MS, endsAtMs: input.endsAtMs, officeKey: input.officeKey ?? null, status: input.status ?? "scheduled", createdBy: "cli", createdAtMs: nowMs, updatedAtMs: nowMs })
     .returning()
     .get();
-  for (const [citizenId, answer] of input.rsvps ?? []) h.runtime.db.insert(eventRsvps).values({ eventId: event.id, citizenId, answer, createdAtMs: nowMs, updatedAtMs: nowMs }).run();
+  for (const [citizenId, answer] of input.rsvps ?? []) h.runtime.db!.insert(eventRsvps).values({ eventId: event.id, citizenId, answer, createdAtMs: nowMs, updatedAtMs: nowMs }).run();
   return event.id;
 }
 
@@ -51,22 +51,22 @@ export interface InvitationView {
 }
 
 export function invitations(h: Harness): InvitationView[] {
-  return h.runtime.db.$client.prepare("select citizen_id citizen, run_id run, status, cancel_reason cancelReason from survey_invitations order by id").all() as InvitationView[];
+  return h.runtime.db!.$client.prepare("select citizen_id citizen, run_id run, status, cancel_reason cancelReason from survey_invitations order by id").all() as InvitationView[];
 }
 
 export function runs(h: Harness): { id: number; surveyId: string; trigger: string; eventId: number | null; officeKey: string | null; closedAtMs: number | null }[] {
-  return h.runtime.db.$client.prepare("select id, survey_id surveyId, trigger, event_id eventId, office_key officeKey, closed_at_ms closedAtMs from survey_runs order by id").all() as never;
+  return h.runtime.db!.$client.prepare("select id, survey_id surveyId, trigger, event_id eventId, office_key officeKey, closed_at_ms closedAtMs from survey_runs order by id").all() as never;
 }
 
 /** Answers of every response, oldest first: `{ questionId: value }`. */
 export function responseAnswers(h: Harness): Record<string, string | null>[] {
-  const responses = h.runtime.db.$client.prepare("select id from survey_responses order by id").all() as { id: number }[];
-  const answers = h.runtime.db.$client.prepare("select question_key k, value v from survey_answers where response_id = ? order by id");
+  const responses = h.runtime.db!.$client.prepare("select id from survey_responses order by id").all() as { id: number }[];
+  const answers = h.runtime.db!.$client.prepare("select question_key k, value v from survey_answers where response_id = ? order by id");
   return responses.map((r) => Object.fromEntries((answers.all(r.id) as { k: string; v: string | null }[]).map((a) => [a.k, a.v])));
 }
 
 export function conversationOf(h: Harness, citizen: number): { flowId: string; stepId: string; data: string } | undefined {
-  return h.runtime.db.$client.prepare("select flow_id flowId, step_id stepId, data from conversations where citizen_id = ?").get(citizen) as never;
+  return h.runtime.db!.$client.prepare("select flow_id flowId, step_id stepId, data from conversations where citizen_id = ?").get(citizen) as never;
 }
 
 /** Runs `work` and returns what it wrote to stdout and stderr (the CLI commands print there). */

@@ -348,7 +348,7 @@ describe("two processes on one database", () => {
     try {
       h.clock.advanceMs(3 * MINUTE_MS);
       await Promise.all([h.bot.scheduler.tick(), otherBot.scheduler.tick(), h.bot.scheduler.tick()]);
-      const keys = h.runtime.db.$client.prepare("select idempotency_key k from outbox where idempotency_key like 'survey:%' order by k").all() as { k: string }[];
+      const keys = h.runtime.db!.$client.prepare("select idempotency_key k from outbox where idempotency_key like 'survey:%' order by k").all() as { k: string }[];
       expect(keys).toHaveLength(6);
       expect(new Set(keys.map((r) => r.k)).size).toBe(6);
       expect(invitations(h).map((i) => i.status)).toEqual(Array(6).fill("delivered"));

@@ -32,7 +32,7 @@ afterEach(async () => {
 
 const texts = (harness: TelegramHarness, chatId: number) => harness.fake.sentMessages(chatId).map((m) => (m as Message.TextMessage).text);
 const outboxRows = (harness: TelegramHarness, address: number) =>
-  harness.runtime.db.$client.prepare("select status, attempts, last_error as lastError from outbox where address = ? order by id").all(String(address)) as { status: string; attempts: number; lastError: string | null }[];
+  harness.runtime.db!.$client.prepare("select status, attempts, last_error as lastError from outbox where address = ? order by id").all(String(address)) as { status: string; attempts: number; lastError: string | null }[];
 
 describe("Telegram send failures through the dispatcher", () => {
   it("429: waits retry_after and retries without losing or reordering the chat's messages", async () => {
@@ -89,10 +89,10 @@ describe("Telegram updates and polling", () => {
     h.fake.pushUpdate(first); // same update_id again
     h.fake.pushUpdate(press); // the same button press again, under a new update id
     await h.push(h.fake.privateText(BETO, "hola"), { chatId: BETO });
-    const seen = h.runtime.db.$client.prepare("select channel_message_id as messageId from inbound_messages where channel = 'telegram' order by inbound_messages.id").all() as { messageId: string }[];
+    const seen = h.runtime.db!.$client.prepare("select channel_message_id as messageId from inbound_messages where channel = 'telegram' order by inbound_messages.id").all() as { messageId: string }[];
     expect(texts(h, ANA)).toHaveLength(2);
     // The log keeps hashed ids (no chat id survives a data deletion): one row each.
-    const secret = installationSecret(h.runtime.db);
+    const secret = installationSecret(h.runtime.db!);
     expect(seen.map((r) => r.messageId)).toEqual([inboundKey(`${ANA}:${first.message.message_id}`, secret), inboundKey(`cb:${press.callback_query.id}`, secret), expect.any(String)]);
     expect(seen.every((r) => !r.messageId.includes(String(ANA)))).toBe(true);
   });
@@ -176,7 +176,7 @@ describe("Telegram webhook mode", () => {
     expect((await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"), "wrong")).status).toBe(403);
     expect((await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"))).status).toBe(403);
     expect((await h.fake.deliverToWebhook(`http://127.0.0.1:${h.channel.webhookPort}/other`, h.fake.privateText(ANA, "/start"), "s3cret-Token_1")).status).toBe(403);
-    expect(h.runtime.db.$client.prepare("select count(*) n from inbound_messages").get()).toEqual({ n: 0 });
+    expect(h.runtime.db!.$client.prepare("select count(*) n from inbound_messages").get()).toEqual({ n: 0 });
 
     const delivery = await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"), "s3cret-Token_1");
     expect(delivery.status).toBe(200);

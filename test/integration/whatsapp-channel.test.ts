@@ -93,7 +93,7 @@ async function drain(w: World): Promise<void> {
     // nextDueMs counts a row held behind an earlier, later-due row of its chat: step past it.
     else if (sent === 0) w.clock.advanceMs(1000);
   }
-  throw new Error(`The outbox did not drain: ${JSON.stringify(w.runtime.db.$client.prepare("select id, address, status, attempts, not_before_ms, claimed_until_ms, last_error, payload from outbox where status = 'pending'").all())}`);
+  throw new Error(`The outbox did not drain: ${JSON.stringify(w.runtime.db!.$client.prepare("select id, address, status, attempts, not_before_ms, claimed_until_ms, last_error, payload from outbox where status = 'pending'").all())}`);
 }
 
 /** A message from WhatsApp; resolves to what was sent back to that chat. */
@@ -184,7 +184,7 @@ describe("WhatsApp channel: citizens", () => {
     for (const [input, type] of ignored) w.fake.current.receive(incoming(input), type);
     await drain(w);
     expect(w.fake.sent()).toHaveLength(1);
-    expect(w.runtime.db.$client.prepare("select count(*) n from channel_identities").get()).toEqual({ n: 1 });
+    expect(w.runtime.db!.$client.prepare("select count(*) n from channel_identities").get()).toEqual({ n: 1 });
   });
 
   it("reads a captioned image as text, explains an image without caption, and keys LID chats by phone number", async () => {
@@ -195,7 +195,7 @@ describe("WhatsApp channel: citizens", () => {
     await say(w, { chat: lid, alt: CITIZEN, text: "1" });
     const captioned = await say(w, { chat: CITIZEN, image: { caption: QUESTION } });
     expect(captioned.at(-1)?.text).toMatch(/^\d+\. /m);
-    expect(w.runtime.db.$client.prepare("select address from channel_identities").all()).toEqual([{ address: CITIZEN }]);
+    expect(w.runtime.db!.$client.prepare("select address from channel_identities").all()).toEqual([{ address: CITIZEN }]);
 
     const other = "573001230000@s.whatsapp.net";
     await text(w, other, "hola");
@@ -219,7 +219,7 @@ describe("WhatsApp channel: citizens", () => {
     await text(w, CITIZEN, optionNumber(menu, "vías y obras"));
     expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
     expect(await w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({ text: QUESTION, channel: "whatsapp" });
-    expect(w.runtime.db.$client.prepare("select count(*) n from question_attachments").get()).toEqual({ n: 0 });
+    expect(w.runtime.db!.$client.prepare("select count(*) n from question_attachments").get()).toEqual({ n: 0 });
 
     // A document without caption: the position does not move, the citizen is asked to write instead.
     const position = async () => {
@@ -317,7 +317,7 @@ describe("WhatsApp channel: connection", () => {
   // The adapter records its state without waiting (a port call after any transaction in progress).
   const stateOf = async (w: World) => {
     await new Promise((resolve) => setImmediate(resolve));
-    return createChannelStateRepo(w.runtime.db).get("whatsapp");
+    return createChannelStateRepo(w.runtime.db!).get("whatsapp");
   };
 
   it("reconnects with backoff after every close but a logout, keeps the session and sends what waited", async () => {
@@ -336,7 +336,7 @@ describe("WhatsApp channel: connection", () => {
     // While closed, a message (here queued by another process, e.g. the CLI) waits in the outbox.
     await w.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:while-closed", channel: "whatsapp", address: CITIZEN, payload: { text: "Aviso de prueba" } }, w.clock.nowMs());
     await w.bot.dispatcher.tick();
-    expect(w.runtime.db.$client.prepare("select status, attempts, last_error lastError from outbox").get()).toEqual({ status: "pending", attempts: 1, lastError: "whatsapp: not connected (reconnecting)" });
+    expect(w.runtime.db!.$client.prepare("select status, attempts, last_error lastError from outbox").get()).toEqual({ status: "pending", attempts: 1, lastError: "whatsapp: not connected (reconnecting)" });
     expect(w.fake.sent()).toHaveLength(0);
 
     w.timers.fire();
@@ -371,7 +371,7 @@ describe("WhatsApp channel: connection", () => {
 
   it("after a logout deletes the stored session and asks for a new pairing", async () => {
     const w = await start();
-    const auth = createWhatsAppAuthRepo(w.runtime.db, { nowMs: () => w.clock.nowMs() });
+    const auth = createWhatsAppAuthRepo(w.runtime.db!, { nowMs: () => w.clock.nowMs() });
     w.fake.current.showQr("2@first-qr");
     expect(w.pairing).toEqual([{ kind: "qr", qr: "2@first-qr" }]);
     expect((await stateOf(w))?.state).toBe("pairing");
@@ -385,7 +385,7 @@ describe("WhatsApp channel: connection", () => {
 
     await w.fake.current.logout();
     expect(auth.isPaired()).toBe(false);
-    expect(w.runtime.db.$client.prepare("select count(*) n from whatsapp_auth").get()).toEqual({ n: 0 });
+    expect(w.runtime.db!.$client.prepare("select count(*) n from whatsapp_auth").get()).toEqual({ n: 0 });
     expect((await stateOf(w))?.state).toBe("logged_out");
     expect(w.pairing.at(-1)).toEqual({ kind: "logged_out" });
 
@@ -427,7 +427,7 @@ describe("WhatsApp channel: sending safely", () => {
     w.fake.current.open();
     w.fake.current.failNextSend(boomLike("Connection Closed", DisconnectReason.connectionClosed));
     await say(w, { chat: CITIZEN, text: "hola" });
-    const row = w.runtime.db.$client.prepare("select status, attempts, last_error lastError from outbox").get();
+    const row = w.runtime.db!.$client.prepare("select status, attempts, last_error lastError from outbox").get();
     expect(row).toEqual({ status: "sent", attempts: 2, lastError: "whatsapp 428: Connection Closed" });
 
     // An official registered with a number that has no WhatsApp account.
@@ -436,7 +436,7 @@ describe("WhatsApp channel: sending safely", () => {
     await addOfficial(w, nowhere, "infraestructura");
     await fileQuestion(w, "573007654321@s.whatsapp.net");
     await drain(w);
-    const notice = w.runtime.db.$client.prepare("select status, last_error lastError from outbox where address = ?").get(nowhere);
+    const notice = w.runtime.db!.$client.prepare("select status, last_error lastError from outbox where address = ?").get(nowhere);
     expect(notice).toEqual({ status: "unreachable", lastError: "whatsapp: not on WhatsApp" });
     expect(w.fake.sent().some((m) => m.jid === nowhere)).toBe(false);
   });

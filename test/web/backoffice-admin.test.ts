@@ -41,7 +41,7 @@ describe("back-office administration, deadlines and audit log", () => {
     const row = (await h.runtime.app.repos.officials.get(anaId))!;
     expect([row.role, row.email, row.passwordRequired]).toEqual(["head", "ana.perez@x.co", true]);
     expect((await ana.get("/admin/bandeja")).statusCode).toBe(303);
-    const entry = h.runtime.db.$client.prepare("select before, after from staff_audit where action = 'official.update'").get() as { before: string; after: string };
+    const entry = h.runtime.db!.$client.prepare("select before, after from staff_audit where action = 'official.update'").get() as { before: string; after: string };
     expect(JSON.parse(entry.before)).toMatchObject({ role: "official", email: "ana@x.co" });
     expect(JSON.parse(entry.after)).toMatchObject({ role: "head", email: "ana.perez@x.co", passwordRequired: true });
     await admin.get("/admin/administracion");

@@ -3,7 +3,7 @@ import { SESSION_IDLE_MS } from "../../src/services/backoffice/auth.ts";
 import { createWebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
 
-const audit = (h: WebHarness) => h.runtime.db.$client.prepare("select action, outcome, official_id from staff_audit order by id").all() as { action: string; outcome: string; official_id: number | null }[];
+const audit = (h: WebHarness) => h.runtime.db!.$client.prepare("select action, outcome, official_id from staff_audit order by id").all() as { action: string; outcome: string; official_id: number | null }[];
 
 describe("back-office sign-in and sessions", () => {
   let h: WebHarness;
@@ -23,7 +23,7 @@ describe("back-office sign-in and sessions", () => {
     expect(inbox.body).toContain("Bandeja");
     // Only hashes in the database: neither the link's token nor the session id.
     const token = /acceso\/([A-Za-z0-9_-]+)/.exec(h.last("ana-chat"))![1]!;
-    const dump = JSON.stringify(h.runtime.db.$client.prepare("select * from staff_login_tokens").all()) + JSON.stringify(h.runtime.db.$client.prepare("select * from staff_sessions").all());
+    const dump = JSON.stringify(h.runtime.db!.$client.prepare("select * from staff_login_tokens").all()) + JSON.stringify(h.runtime.db!.$client.prepare("select * from staff_sessions").all());
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(client.cookies.get("rinde_sid"));
     // The link is spent.

@@ -22,7 +22,7 @@ describe("back-office inbox and question page", () => {
   });
 
   const question = async () => (await h.runtime.app.repos.questions.byReference(reference))!;
-  const auditRows = () => h.runtime.db.$client.prepare("select action, outcome, subject from staff_audit where action like 'question.%' order by id").all();
+  const auditRows = () => h.runtime.db!.$client.prepare("select action, outcome, subject from staff_audit where action like 'question.%' order by id").all();
 
   it("lists the office's new questions with counts and the business days left in words", async () => {
     const page = await ana.get("/admin/bandeja");

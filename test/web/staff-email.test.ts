@@ -61,7 +61,7 @@ describe("staff e-mail notices", () => {
     const { app } = runtime;
     const official = await app.repos.officials.add({ name: "Sin Grupo", officeKey: "salud", role: "official" }, app.clock.nowMs());
     await app.repos.staffAuth.setAccount(official.id, { email: "singrupo@alcaldia.gov.co" });
-    const [citizenId] = seedCitizens(runtime.db, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
+    const [citizenId] = seedCitizens(runtime.db!, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
     const filed = await runtime.store.withTransaction(async () => await fileQuestion(app, { citizenId: citizenId!, channel: "memory", text: "¿Cuándo abren la vacunación en el centro de salud?", officeKey: "salud", requestType: "general" }));
     if (!filed.ok) throw new Error(filed.error);
     for (let i = 0; i < 50 && mails.length === 0; i++) {
@@ -71,7 +71,7 @@ describe("staff e-mail notices", () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(["singrupo@alcaldia.gov.co"]);
     expect(mails[0]!.body).toContain(filed.question.reference);
-    const row = runtime.db.$client.prepare("select status from outbox where channel = 'email'").get();
+    const row = runtime.db!.$client.prepare("select status from outbox where channel = 'email'").get();
     expect(row).toEqual({ status: "sent" });
   });
 

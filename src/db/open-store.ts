@@ -1,0 +1,46 @@
+/**
+ * Opens the configured storage: PostgreSQL when `DATABASE_URL` is set (several Rinde processes may
+ * share it), else the SQLite file `RINDE_DB` (the embedded default). Both apply their migrations.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Env } from "../config/env.ts";
+import { loadSecret, openDb, type Db } from "./client.ts";
+import type { Store } from "./port.ts";
+import { createSqliteStore } from "./sqlite/store.ts";
+
+export interface OpenedStore {
+  store: Store;
+  /** The SQLite handle (SQLite-only upkeep: checkpoints, WAL truncation); null on PostgreSQL. */
+  db: Db | null;
+}
+
+/** `postgres://…?schema=name` selects a schema (namespace) other than the server's search_path. */
+export function parseDatabaseUrl(value: string): { url: string; schema?: string } {
+  const url = new URL(value);
+  const schema = url.searchParams.get("schema") ?? undefined;
+  url.searchParams.delete("schema");
+  return { url: url.toString(), ...(schema ? { schema } : {}) };
+}
+
+/**
+ * The installation secret's file on PostgreSQL (keyed hashes of inbound ids): RINDE_SECRET_FILE,
+ * else `rinde.key` beside RINDE_DB. Every process sharing the database must read the same file.
+ */
+export function secretFileOf(env: Pick<Env, "RINDE_DB" | "RINDE_SECRET_FILE">): string {
+  return resolve(env.RINDE_SECRET_FILE ?? join(dirname(env.RINDE_DB), "rinde.key"));
+}
+
+export async function openStore(env: Env): Promise<OpenedStore> {
+  if (env.DATABASE_URL) {
+    const [{ openPostgres }, { createPostgresStore }, { createPgRepos }] = await Promise.all([import("./postgres/client.ts"), import("./postgres/store.ts"), import("./postgres/repositories/index.ts")]);
+    const { url, schema } = parseDatabaseUrl(env.DATABASE_URL);
+    const pg = await openPostgres(url, { ...(schema ? { schema } : {}), max: env.RINDE_DB_POOL_SIZE });
+    const secretFile = secretFileOf(env);
+    mkdirSync(dirname(secretFile), { recursive: true });
+    const secret = loadSecret(secretFile);
+    return { store: createPostgresStore(pg, (q) => createPgRepos(q, { secret })), db: null };
+  }
+  const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
+  return { store: createSqliteStore(db), db };
+}
