@@ -176,5 +176,7 @@ function inboxColumns(excerptLength: number) {
 
 /** Whether the question was escalated to the head (an `escalated` entry in its history). */
 function wasEscalated() {
-  return sql<number>`exists (select 1 from ${questionEvents} where ${questionEvents.questionId} = ${questions.id} and ${questionEvents.kind} = 'escalated')`;
+  // Columns written out qualified: in a one-table select drizzle's SQLite dialect leaves them bare, and
+  // a bare "id" inside this subquery would be question_events.id, not the question's.
+  return sql<number>`exists (select 1 from "question_events" e where e."question_id" = "questions"."id" and e."kind" = 'escalated')`;
 }

@@ -32,10 +32,9 @@ import * as sqliteSchema from "../../../src/db/schema.ts";
 import { openFreshPostgres, postgresAvailable } from "../../helpers/postgres.ts";
 
 /**
- * KNOWN_SQLITE_BUGS. `inbox.mostOverdue` on SQLite: drizzle writes the columns of a one-table select
- * unqualified, so its "was escalated" subquery compares question_events.question_id with
- * question_events.id, not with the question's id, and reports 0 for escalated questions. The
- * PostgreSQL dialect qualifies them. That field is compared with each question's history instead.
+ * `inbox.mostOverdue`'s `escalated` is compared with each question's history on both engines: this
+ * comparison found SQLite reporting 0 for escalated questions (drizzle left the subquery's columns
+ * unqualified in a one-table select), fixed in src/db/repositories/inbox.ts.
  */
 
 const KEYS = [
@@ -476,7 +475,7 @@ async function scenario(
     [" none", [], 10],
   ] as const) {
     const rows = await r.inbox.mostOverdue(keys, TODAY, limit);
-    // `escalated` apart: see KNOWN_SQLITE_BUGS. What it should be is read from each history.
+    // `escalated` apart: compared with the history below. What it should be is read from each history.
     log.push([`inbox.mostOverdue${label}`, rows.map(({ escalated: _, ...row }) => row)]);
     const truth = await Promise.all(
       rows.map(async (row) => ((await r.questions.history(row.id)).some((e) => e.kind === "escalated") ? 1 : 0)),
@@ -770,8 +769,7 @@ describe.skipIf(!postgresAvailable)(
       for (const { got, truth } of pgEscalations) expect(got).toEqual(truth);
     });
 
-    // Fails while the SQLite bug in KNOWN_SQLITE_BUGS is there; once fixed, fold it into the comparison.
-    it.fails("inbox.mostOverdue on SQLite says which questions were escalated (known bug)", () => {
+    it("inbox.mostOverdue on SQLite says which questions were escalated (a bug found by this comparison)", () => {
       for (const { got, truth } of sqliteEscalations) expect(got).toEqual(truth);
     });
 
