@@ -366,7 +366,9 @@ export async function importCommitments(
       if (records.length === 0 && problems.length === 0) problems.push(problem(1, "no_rows"));
       if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
       let next = Math.max(await repo.nextNumber(), ...[...seen.keys()].map((n) => n + 1));
-      const created = (await Promise.all(rows.map(async (row) => await insertRow(app, actor, row, row.number ?? next++, nowMs))));
+      // One after another: rows take numbers in file order.
+      const created: CommitmentRow[] = [];
+      for (const row of rows) created.push(await insertRow(app, actor, row, row.number ?? next++, nowMs));
       await followFromEvent(app, created.filter((_, i) => !rows[i]!.history), nowMs);
       return { ok: true, created };
     });

@@ -25,7 +25,7 @@ describe("inbox on SQLite: escalated questions", () => {
     repos.offices.syncFromProfile([{ key: "hacienda", name: "Secretaría de Hacienda", category: "secretaria", head: "Jefe", description: "Impuestos" } as never], nowMs);
     const citizen = repos.citizens.create("memory", "c1", "es", nowMs);
     const file = (reference: string) =>
-      repos.questions.insert({ reference, citizenId: citizen.citizenId, officeKey: "hacienda", requestType: "peticion", status: "open", text: `Pregunta ${reference}`, channel: "memory", filedAtMs: nowMs, termBusinessDays: 15, dueDate: "2026-02-01", termStartedAtMs: nowMs, updatedAtMs: nowMs, eventId: null });
+      repos.questions.insert({ reference, citizenId: citizen.citizenId, officeKey: "hacienda", requestType: "general", status: "open", text: `Pregunta ${reference}`, channel: "memory", filedAtMs: nowMs, termBusinessDays: 15, dueDate: "2026-02-01", termStartedAtMs: nowMs, updatedAtMs: nowMs, eventId: null });
     const quiet = file("R-1");
     const escalated = file("R-2");
     // Ids that would collide with the bug: an event whose own id equals the quiet question's id.
