@@ -156,6 +156,7 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   if (!COMMAND_NAMES.includes(name)) throw unknownCommand(name);
   const subcommands = COMMANDS[name];
   const [sub, ...subArgs] = rest;
+  if (name === "db" && sub === "copy") return (await import("./commands/db-copy.ts")).runDbCopy(subArgs, { env: ctx.env, print, t });
   const ownCommand = RUNTIME_COMMANDS[name];
   const ownHelp = OWN_HELP.has(`${name} ${sub}`);
   if (!ownCommand && !ownHelp && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));

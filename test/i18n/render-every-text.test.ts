@@ -74,6 +74,12 @@ const SAMPLES: Record<string, unknown> = {
   until: "muestra de until",
   what: "muestra de what",
   zone: "muestra de zone",
+  dest: "muestra de dest",
+  rows: "muestra de rows",
+  source: "muestra de source",
+  table: "muestra de table",
+  tables: "muestra de tables",
+  target: "muestra de target",
   // Texts of other features (the plan, the public pages); plain samples of the right kind.
   asOf: "muestra de asOf",
   templateName: "rinde_respuesta",
