@@ -11,12 +11,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initAuthCreds } from "@whiskeysockets/baileys";
+import { is } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
+import * as sqliteSchema from "../../src/db/schema.ts";
 import { openPostgres, type Postgres } from "../../src/db/postgres/client.ts";
 import { createPgWhatsAppAuthRepo } from "../../src/db/postgres/repositories/whatsapp-auth.ts";
 import { createWhatsAppAuthRepo } from "../../src/db/repositories/whatsapp-auth.ts";
 import { audit } from "../../src/services/backoffice/audit.ts";
+import { completeSetup, createSetupLink, resolveSession, startSession } from "../../src/services/backoffice/auth.ts";
 import { answerQuestion } from "../../src/services/questions.ts";
 import { runOn, runRinde } from "../helpers/cli.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
@@ -36,6 +40,7 @@ describe.skipIf(!postgresAvailable)("rinde db copy (SQLite → PostgreSQL)", () 
   let reference: string;
   let creds: ReturnType<typeof initAuthCreds>;
   let copy: Awaited<ReturnType<typeof runRinde>>;
+  let sessionId: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "rinde-db-copy-"));
@@ -105,6 +110,14 @@ describe.skipIf(!postgresAvailable)("rinde db copy (SQLite → PostgreSQL)", () 
         after: { reason: "unknown_email", attempts: 2 },
       });
     });
+    const setup = await createSetupLink(h.runtime.app);
+    const admin = await completeSetup(h.runtime.app, setup.token, {
+      name: "Ana Administradora",
+      email: "ana@alcaldia.gov.co",
+      password: "Rendicion-de-cuentas-2026!",
+    });
+    if (!admin.ok) throw new Error(`setup: ${admin.error}`);
+    sessionId = (await startSession(h.runtime.app, admin.official.id)).sessionId;
     await h.bot.dispatcher.tick();
     const wa = createWhatsAppAuthRepo(h.runtime.db!, { nowMs: () => NOW_MS }).load();
     creds = wa.state.creds;
@@ -165,6 +178,10 @@ describe.skipIf(!postgresAvailable)("rinde db copy (SQLite → PostgreSQL)", () 
     } finally {
       sqlite.$client.close();
     }
+    // Every table of the schema is listed, with equal counts on both sides.
+    const listed = copy.stdout.split("\n").filter((line) => /^[a-z_]+\s+\d+\s+\d+$/.test(line));
+    expect(listed.length).toBe(Object.values(sqliteSchema).filter((value) => is(value, SQLiteTable)).length);
+    for (const line of listed) expect(line.split(/\s+/)[1], line).toBe(line.split(/\s+/)[2]);
     expect(readFileSync(keyDest, "utf8")).toBe(readFileSync(`${sqlitePath}.key`, "utf8"));
     expect(statSync(keyDest).mode & 0o777).toBe(0o600);
     expect(copy.stdout).toContain(`RINDE_SECRET_FILE=${keyDest}`);
@@ -232,6 +249,9 @@ describe.skipIf(!postgresAvailable)("rinde db copy (SQLite → PostgreSQL)", () 
       expect(added.stderr).toBe("");
       expect((await p.runtime.app.repos.commitments.byNumber(2))?.text).toBe("Arreglar el semáforo");
       expect((await p.runtime.app.repos.commitments.byNumber(1))?.progress).toBe(40);
+
+      const session = await resolveSession(p.runtime.app, sessionId);
+      expect(session.ok && session.official.name).toBe("Ana Administradora");
 
       const entries = await p.runtime.app.repos.staffAudit.page({ limit: 10 });
       expect(entries.map((e) => [e.action, e.after])).toContainEqual([
