@@ -7,13 +7,20 @@
  *   npm run bench -- --no-dispatch        # skip the outbox drain
  *   npm run bench -- --no-routing         # skip the router's figures
  *   npm run bench -- --no-deadlines       # skip one of the other benches (startup, deadlines, broadcast, telegram)
+ *   npm run bench -- --no-postgres        # skip PostgreSQL (skipped anyway without RINDE_BENCH_DATABASE_URL / RINDE_TEST_DATABASE_URL)
+ *   npm run bench -- --pg-processes=1,2,4 --pg-citizens=200   # PostgreSQL: process counts, citizens per process
+ *   npm run bench -- --before=/tmp/bench-before   # also run the SQLite inbound bench of another checkout
+ *       (e.g. `git worktree add --detach /tmp/bench-before c26725b`, node_modules symlinked) and compare
  *
  * Targets (issue): Rinde ≥ 0.5 of the floor, p99 ≤ 5 ms, throughput not falling as citizens grow.
+ * PostgreSQL (issue 13): inbound msg/s with 1, 2 and 4 processes against a raw `pg` floor (figures, no target).
  * Misses are reported, not fatal; a failed correctness check (a reply or question missing) is.
  */
 import { cpus, loadavg, totalmem, platform, release } from "node:os";
 import { BenchCheckError, benchConversation, warmUp, type ConversationResult } from "./conversation.ts";
 import { benchFloor, type FloorResult } from "./floor.ts";
+import { compareBefore, type BeforeFigures } from "./before.ts";
+import { benchPostgresInbound, postgresBenchUrl, type PgInboundFigures } from "./postgres.ts";
 
 const TARGET_FRACTION = 0.5;
 const TARGET_P99_MS = 5;
@@ -136,6 +143,10 @@ async function main(): Promise<void> {
     console.log("");
   }
 
+  const pgFigures = await postgresSection();
+  const before = argValue("before") ? await compareBefore(argValue("before")!, sizes) : undefined;
+  if (before) printBefore(before, results);
+
   await extraBenches();
 
   console.log("Targets");
@@ -159,9 +170,81 @@ async function main(): Promise<void> {
       `  ${cpuRatio >= 0.9 ? "ok  " : "MISS"} CPU per message at ${fmt(last.citizens)} vs ${fmt(first.citizens)} citizens: ${fmt(last.cpuMicrosPerMessage)} vs ${fmt(first.cpuMicrosPerMessage)} µs (${cpuRatio.toFixed(2)}× the throughput by CPU time)`,
     );
   }
+  if (before) {
+    for (const { rinde, floor } of results) {
+      const was = before.rows.find((row) => row.citizens === rinde.citizens);
+      if (!was) continue;
+      const fraction = rinde.messagesPerSecond / floor.messagesPerSecond;
+      console.log(
+        `  ${fraction >= TARGET_FRACTION ? "ok  " : "MISS"} ${fmt(rinde.citizens)} citizens after the ports change: ${fraction.toFixed(2)} of the floor (before, ${before.label}: ${was.fraction.toFixed(2)}; target ≥ ${TARGET_FRACTION})`,
+      );
+    }
+  }
+  for (const { processes, rinde, floor } of pgFigures) {
+    console.log(`  info PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}: Rinde ${fmt(rinde.messagesPerSecond)} msg/s, ${(rinde.messagesPerSecond / floor.messagesPerSecond).toFixed(2)} of the raw pg floor (no target)`);
+  }
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   console.log("");
   console.log(`process peak RSS ${fmt(maxRssMb, 1)} MB; total bench time ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+}
+
+/** The PostgreSQL inbound bench (test/bench/postgres.ts), unless skipped or no server is configured. */
+async function postgresSection(): Promise<PgInboundFigures[]> {
+  if (process.argv.includes("--no-postgres")) return [];
+  const url = postgresBenchUrl();
+  if (!url) {
+    console.log("PostgreSQL inbound: skipped (set RINDE_BENCH_DATABASE_URL or RINDE_TEST_DATABASE_URL)\n");
+    return [];
+  }
+  const processes = (argValue("pg-processes") ?? "1,2,4").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const citizens = Number(argValue("pg-citizens") ?? 200);
+  const figures = await benchPostgresInbound({ url, processes, citizens });
+  const where = new URL(url);
+  console.log(`PostgreSQL inbound (real handler, one transaction per message; N OS processes on one database at ${where.hostname}:${where.port || 5432}${where.pathname}, ${fmt(citizens)} citizens × ${5} messages each, awaited one after the other)`);
+  console.log(`  floor: the same statements through plain node-postgres, one client per process, BEGIN … COMMIT per message`);
+  console.log(
+    table(
+      ["processes", "messages", "Rinde msg/s", "worst p50 ms", "worst p99 ms", "floor msg/s", "floor p50", "floor p99", "fraction", "Rinde CPU µs/msg", "floor CPU µs/msg"],
+      figures.map(({ processes, rinde, floor }) => [
+        String(processes),
+        fmt(rinde.messages),
+        fmt(rinde.messagesPerSecond),
+        ms(rinde.p50Ms),
+        ms(rinde.p99Ms),
+        fmt(floor.messagesPerSecond),
+        ms(floor.p50Ms),
+        ms(floor.p99Ms),
+        (rinde.messagesPerSecond / floor.messagesPerSecond).toFixed(2),
+        fmt(rinde.cpuMicrosPerMessage),
+        fmt(floor.cpuMicrosPerMessage),
+      ]),
+    ),
+  );
+  console.log("");
+  return figures;
+}
+
+/** The other checkout's SQLite inbound figures next to this one's. */
+function printBefore(before: BeforeFigures, results: { rinde: ConversationResult; floor: FloorResult }[]): void {
+  console.log(`SQLite inbound before and after (before: ${before.label}, run just now in a child process; after: this checkout)`);
+  console.log(
+    table(
+      ["citizens", "before msg/s", "before floor", "before fraction", "after msg/s", "after floor", "after fraction"],
+      results.map(({ rinde, floor }) => {
+        const was = before.rows.find((row) => row.citizens === rinde.citizens);
+        return [
+          fmt(rinde.citizens),
+          was ? fmt(was.messagesPerSecond) : "—",
+          was ? fmt(was.floorMessagesPerSecond) : "—",
+          was ? was.fraction.toFixed(2) : "—",
+          fmt(rinde.messagesPerSecond),
+          fmt(floor.messagesPerSecond),
+          (rinde.messagesPerSecond / floor.messagesPerSecond).toFixed(2),
+        ];
+      }),
+    ),
+  );
+  console.log("");
 }
 
 /** Two floor runs of the same size as one: messages over total time, p50/p99 averaged, the larger max. */
