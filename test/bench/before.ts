@@ -10,7 +10,15 @@ import { join } from "node:path";
 export interface BeforeFigures {
   /** `DIR at <commit>`. */
   label: string;
-  rows: { citizens: number; messagesPerSecond: number; floorMessagesPerSecond: number; fraction: number }[];
+  rows: {
+    citizens: number;
+    messagesPerSecond: number;
+    floorMessagesPerSecond: number;
+    fraction: number;
+    /** Process CPU per message, µs (steadier than wall time on a busy machine). */
+    cpuMicrosPerMessage: number;
+    floorCpuMicrosPerMessage: number;
+  }[];
 }
 
 const number = (text: string) => Number(text.replace(/,/g, ""));
@@ -40,20 +48,31 @@ export async function compareBefore(dir: string, sizes: readonly number[]): Prom
           ),
     );
   });
-  // The Inbound table: a title line, the header, a rule, then one row per size.
   const lines = output.split("\n");
-  const title = lines.findIndex((line) => line.startsWith("Inbound ("));
-  if (title === -1) throw new Error(`the bench in ${dir} printed no Inbound table`);
-  const rows: BeforeFigures["rows"] = [];
-  for (const line of lines.slice(title + 3)) {
-    if (!line.trim()) break;
-    const cells = line.trim().split(/\s{2,}/);
-    rows.push({
+  const inbound = tableRows(lines, "Inbound (", dir);
+  const cpu = tableRows(lines, "CPU per message", dir);
+  const rows = inbound.map((cells) => {
+    const cpuCells = cpu.find((c) => c[0] === cells[0]) ?? [];
+    return {
       citizens: number(cells[0]!),
       messagesPerSecond: number(cells[2]!),
       floorMessagesPerSecond: number(cells[6]!),
       fraction: Number(cells[9]),
-    });
-  }
+      cpuMicrosPerMessage: number(cpuCells[1] ?? "NaN"),
+      floorCpuMicrosPerMessage: number(cpuCells[2] ?? "NaN"),
+    };
+  });
   return { label: `${dir} at ${commit}`, rows };
+}
+
+/** The cells of a printed table's rows: a title line, the header, a rule, then rows up to a blank line. */
+function tableRows(lines: readonly string[], title: string, dir: string): string[][] {
+  const at = lines.findIndex((line) => line.startsWith(title));
+  if (at === -1) throw new Error(`the bench in ${dir} printed no "${title}" table`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(at + 3)) {
+    if (!line.trim()) break;
+    rows.push(line.trim().split(/\s{2,}/));
+  }
+  return rows;
 }

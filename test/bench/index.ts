@@ -226,10 +226,10 @@ async function postgresSection(): Promise<PgInboundFigures[]> {
 
 /** The other checkout's SQLite inbound figures next to this one's. */
 function printBefore(before: BeforeFigures, results: { rinde: ConversationResult; floor: FloorResult }[]): void {
-  console.log(`SQLite inbound before and after (before: ${before.label}, run just now in a child process; after: this checkout)`);
+  console.log(`SQLite inbound before and after (before: ${before.label}, run just now in a child process; after: this checkout; CPU fraction = floor CPU / Rinde CPU per message)`);
   console.log(
     table(
-      ["citizens", "before msg/s", "before floor", "before fraction", "after msg/s", "after floor", "after fraction"],
+      ["citizens", "before msg/s", "before floor", "before fraction", "after msg/s", "after floor", "after fraction", "CPU µs/msg before / after", "CPU fraction before / after"],
       results.map(({ rinde, floor }) => {
         const was = before.rows.find((row) => row.citizens === rinde.citizens);
         return [
@@ -240,6 +240,8 @@ function printBefore(before: BeforeFigures, results: { rinde: ConversationResult
           fmt(rinde.messagesPerSecond),
           fmt(floor.messagesPerSecond),
           (rinde.messagesPerSecond / floor.messagesPerSecond).toFixed(2),
+          `${was ? fmt(was.cpuMicrosPerMessage) : "—"} / ${fmt(rinde.cpuMicrosPerMessage)}`,
+          `${was ? (was.floorCpuMicrosPerMessage / was.cpuMicrosPerMessage).toFixed(2) : "—"} / ${(floor.cpuMicrosPerMessage / rinde.cpuMicrosPerMessage).toFixed(2)}`,
         ];
       }),
     ),
