@@ -71,10 +71,11 @@ export async function copySqliteToPostgres(source: Db, target: PgDb, options: Co
     return await target.transaction(async (tx) => {
       const nonEmpty = await rowsPresent(tx, tables);
       if (nonEmpty.length > 0 && !options.replace) return { ok: false, error: "target_not_empty", nonEmpty };
-      if (nonEmpty.length > 0)
-        await tx.execute(
-          sql.raw(`truncate table ${tables.map((t) => quote(t.name)).join(", ")} restart identity cascade`),
-        );
+      // Every Rinde table in one statement, so their own foreign keys need no CASCADE: a table
+      // outside Rinde that references one makes the copy fail instead of being emptied with it.
+      if (nonEmpty.length > 0) {
+        await tx.execute(sql.raw(`truncate table ${tables.map((t) => quote(t.name)).join(", ")} restart identity`));
+      }
       for (const table of tables) {
         const rows = await copyTable(source, tx, table, options.batchRows);
         options.onTable?.(table.name, rows);
