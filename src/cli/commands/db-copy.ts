@@ -71,7 +71,7 @@ function postgresTargetOf(to: string | undefined): { url: string; schema?: strin
     throw new CliError("db_copy.bad_to", { value: to });
   }
   const url = new URL(parsed.url);
-  const label = `${url.hostname}:${url.port || "5432"}${url.pathname}${parsed.schema ? ` (schema ${parsed.schema})` : ""}`;
+  const label = `${url.hostname}:${url.port || "5432"}${url.pathname}${parsed.schema ? `, schema ${parsed.schema}` : ""}`;
   return { ...parsed, label };
 }
 
