@@ -8,6 +8,7 @@
  * transaction argument.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "../client.ts";
 import type { Port, Repos, Store } from "../port.ts";
 import { createSyncRepos, type SyncRepos } from "../repositories/index.ts";
@@ -96,6 +97,13 @@ export function createSqliteStore(db: Db): SqliteStore {
     );
   };
 
+  // Prepared once: exec() parses the statement on every call, a cost on every message.
+  const begin = sqlite.prepare("BEGIN IMMEDIATE");
+  const commit = sqlite.prepare("COMMIT");
+  const rollback = sqlite.prepare("ROLLBACK");
+  const savepoints: { save: Statement; release: Statement; undo: Statement }[] = [];
+  const savepoint = (depth: number) =>
+    (savepoints[depth] ??= { save: sqlite.prepare(`SAVEPOINT sp${depth}`), release: sqlite.prepare(`RELEASE sp${depth}`), undo: sqlite.prepare(`ROLLBACK TO sp${depth}`) });
   const sync = createSyncRepos(db);
   const repos = portsOf(sync, call);
 
@@ -103,27 +111,27 @@ export function createSqliteStore(db: Db): SqliteStore {
     const frame = mine();
     if (frame) {
       // Nested: a savepoint, so an inner failure the outer use case catches undoes only the inner work.
-      const name = `sp${frame.depth + 1}`;
-      sqlite.exec(`SAVEPOINT ${name}`);
+      const sp = savepoint(frame.depth + 1);
+      sp.save.run();
       try {
-        const result = await als.run({ store, depth: frame.depth + 1 }, async () => await work(repos));
-        sqlite.exec(`RELEASE ${name}`);
+        const result = await als.run({ store, depth: frame.depth + 1 }, () => work(repos));
+        sp.release.run();
         return result;
       } catch (error) {
-        sqlite.exec(`ROLLBACK TO ${name}`);
-        sqlite.exec(`RELEASE ${name}`);
+        sp.undo.run();
+        sp.release.run();
         throw error;
       }
     }
     await acquire();
     try {
-      sqlite.exec("BEGIN IMMEDIATE");
+      begin.run();
       try {
-        const result = await als.run({ store, depth: 0 }, async () => await work(repos));
-        sqlite.exec("COMMIT");
+        const result = await als.run({ store, depth: 0 }, () => work(repos));
+        commit.run();
         return result;
       } catch (error) {
-        if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+        if (sqlite.inTransaction) rollback.run();
         throw error;
       }
     } finally {
