@@ -57,6 +57,8 @@ export function renderView(request: FastifyRequest, reply: FastifyReply, context
   let csrf: string | undefined;
   const helpers = {
     t,
+    /** A text outside `web.` (e.g. `whatsapp_cloud.delivery.read`), in the page's language. */
+    tr: (key: string, vars: Record<string, unknown> = {}) => context.translator.t(locale, key, { entity: context.entityName, ...vars }),
     locale,
     entityName: context.entityName,
     staff: (request as FastifyRequest & { staff?: { official: OfficialRow } }).staff?.official,

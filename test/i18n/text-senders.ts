@@ -274,6 +274,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "web.login.sent": ["minutes"],
   "web.question.back_to_inbox": ["office"],
   "web.question.extend_hint": ["due", "limit"],
+  "web.question.message.to_citizen": ["channel"],
   "web.question.story.counted_one": ["count", "due", "first"],
   "web.question.story.counted_other": ["count", "due", "first"],
   "web.question.story.extended": ["from", "reason", "to"],

@@ -1,7 +1,8 @@
 /**
  * WhatsApp Cloud end to end: the real runtime (temp SQLite, injected clock) and bot, the real Cloud
  * adapter behind its window policy sending to the fake Graph API, and the real webhook plugin on a
- * bare Fastify on 127.0.0.1 receiving signed posts.
+ * bare Fastify on 127.0.0.1 receiving signed posts — or, with `web: true`, the whole web server
+ * as `npm start` wires it (src/main.ts `startWeb`, back-office and public site included).
  */
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,10 +14,11 @@ import type { WhatsAppCloudChannel } from "../../src/channels/whatsapp-cloud/clo
 import { registerWhatsAppCloudWebhook } from "../../src/channels/whatsapp-cloud/webhook.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
-import { createBot, createWhatsAppCloud, type Bot } from "../../src/main.ts";
+import { createBot, createWhatsAppCloud, startWeb, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createFakeGraphApi, type FakeGraphApi, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
+import { freePort } from "../web/browser.ts";
 
 export const PHONE_NUMBER_ID = "106540352242922";
 export const APP_SECRET = "test-app-secret-0123456789";
@@ -53,12 +55,15 @@ export function envelope(value: Record<string, unknown>): Record<string, unknown
   };
 }
 
-export async function createCloudHarness(options: { profile?: string } = {}): Promise<CloudHarness> {
+export async function createCloudHarness(options: { profile?: string; web?: boolean; env?: Record<string, string> } = {}): Promise<CloudHarness> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-wacloud-"));
   const fake = await createFakeGraphApi();
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
+  const port = options.web ? await freePort() : 0;
   const env = loadEnv({
     RINDE_DB: join(dir, "rinde.db"),
+    RINDE_WEB_HOST: "127.0.0.1",
+    RINDE_WEB_PORT: String(port),
     RINDE_PROFILE: options.profile ?? "default",
     WHATSAPP_ENABLED: "1",
     WHATSAPP_MODE: "cloud",
@@ -67,6 +72,7 @@ export async function createCloudHarness(options: { profile?: string } = {}): Pr
     WHATSAPP_APP_SECRET: APP_SECRET,
     WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
     WHATSAPP_GRAPH_URL: fake.url,
+    ...options.env,
   });
   const logs: { level: number; msg: string }[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
@@ -74,9 +80,18 @@ export async function createCloudHarness(options: { profile?: string } = {}): Pr
   const { channel, cloud } = await createWhatsAppCloud(runtime);
   const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: "test-wacloud" });
   await bot.start();
-  const server = Fastify();
-  registerWhatsAppCloudWebhook(server, { receive: cloud.receive, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, logger });
-  const url = await server.listen({ port: 0, host: "127.0.0.1" });
+  let server: FastifyInstance;
+  let url: string;
+  if (options.web) {
+    // An administrator exists, so start-up prints no setup link.
+    await runtime.app.repos.officials.add({ name: "Admin", officeKey: null, role: "admin" }, clock.nowMs());
+    server = await startWeb(runtime, bot, cloud);
+    url = `http://127.0.0.1:${port}`;
+  } else {
+    server = Fastify();
+    registerWhatsAppCloudWebhook(server, { receive: cloud.receive, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, logger });
+    url = await server.listen({ port: 0, host: "127.0.0.1" });
+  }
   let counter = 0;
 
   const harness: CloudHarness = {

@@ -61,6 +61,8 @@ export interface QuestionDelivery {
   /** The idempotency key: names what the message was (`q:7:answer`, `q:7:new:official-3`). */
   key: string;
   channel: string;
+  /** Set on messages to the citizen (null on notices to the office's chats). */
+  citizenId: number | null;
   status: OutboxRow["status"];
   createdAtMs: number;
   sentAtMs: number | null;
@@ -434,6 +436,7 @@ export function createOutboxRepo(db: Db) {
           outboxId: outbox.id,
           key: outbox.idempotencyKey,
           channel: outbox.channel,
+          citizenId: outbox.citizenId,
           status: outbox.status,
           createdAtMs: outbox.createdAtMs,
           sentAtMs: outbox.sentAtMs,

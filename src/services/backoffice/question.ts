@@ -9,6 +9,8 @@ import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { deadlineState, type DeadlineState } from "../../core/deadlines.ts";
 import { parseReference } from "../../core/reference.ts";
 import type { AttachmentRow } from "../../db/repositories/attachments.ts";
+import type { QuestionDelivery } from "../../db/repositories/outbox.ts";
+import { describeDelivery, type DeliveryLine } from "../../delivery/delivery-status.ts";
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
 import { dueDateText, officeName, render, type AppContext } from "../context.ts";
@@ -30,11 +32,43 @@ export interface TimelineEntry {
   data: Record<string, unknown>;
 }
 
+/**
+ * A message the citizen was sent about the question and what became of it (issue 17): queued,
+ * sent, delivered, read, or failed with the channel's explained error (WhatsApp Cloud statuses).
+ */
+export interface CitizenMessage {
+  outboxId: number;
+  /** What the message was: `answer`, `info_request`, `extended`, … or `other`. */
+  kind: (typeof MESSAGE_KINDS)[number] | "other";
+  channel: string;
+  atMs: number;
+  /** When the channel last reported on it (delivered, read, failed); null when it has not. */
+  statusAtMs: number | null;
+  /** Locale keys with their variables: the state, the template used, the error explained. */
+  lines: DeliveryLine[];
+}
+
+const MESSAGE_KINDS = ["answer", "info_request", "extended", "withdrawn", "recomputed", "term_moved", "reassigned"] as const;
+
+/** The kind of a citizen message from its idempotency key (`q:7:answer`, `q:7:info-request-2`, `q:7:extended:2026-05-04`). */
+export function messageKindOf(key: string): CitizenMessage["kind"] {
+  const occasion = /^q:\d+:([a-z_]+(?:-[a-z]+)*)/.exec(key)?.[1]?.replace(/-/g, "_") ?? "";
+  return (MESSAGE_KINDS as readonly string[]).includes(occasion) ? (occasion as CitizenMessage["kind"]) : "other";
+}
+
+function citizenMessagesOf(deliveries: readonly QuestionDelivery[]): CitizenMessage[] {
+  return deliveries
+    .filter((d) => d.citizenId !== null)
+    .map((d) => ({ outboxId: d.outboxId, kind: messageKindOf(d.key), channel: d.channel, atMs: d.sentAtMs ?? d.createdAtMs, statusAtMs: d.deliveryStatusAtMs, lines: describeDelivery(d) }));
+}
+
 export interface QuestionDetail {
   question: QuestionRow;
   officeName: string;
   attachments: AttachmentRow[];
   timeline: TimelineEntry[];
+  /** Messages sent to the citizen about this question, oldest first, with their delivery state. */
+  messages: CitizenMessage[];
   story: DueDateStory;
   deadline: DeadlineState;
   businessDaysLeft: number;
@@ -81,6 +115,7 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
       officeName: officeName(app, question.officeKey),
       attachments: await app.repos.attachments.forQuestion(question.id),
       timeline: await timelineOf(app, history),
+      messages: citizenMessagesOf(await app.repos.outbox.deliveriesForQuestion(question.id)),
       story: await dueDateStory(app, question, history),
       deadline: deadlineState({ status: question.status, dueDate: question.dueDate, today, dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
       businessDaysLeft: businessDaysLeft(app, today, question.dueDate),

@@ -378,6 +378,7 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
           outboxId: outbox.id,
           key: outbox.idempotencyKey,
           channel: outbox.channel,
+          citizenId: outbox.citizenId,
           status: outbox.status,
           createdAtMs: outbox.createdAtMs,
           sentAtMs: outbox.sentAtMs,
