@@ -16,7 +16,7 @@ import type { Clock } from "../core/clock.ts";
 import { closestKey } from "../core/strict-parse.ts";
 import { openDb } from "../db/client.ts";
 import { createTranslator, type Translator } from "../i18n/index.ts";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime.ts";
+import { createRuntime, type RuntimeOptions } from "../runtime.ts";
 import { HelpRequested } from "./args.ts";
 import { adminCommands } from "./commands/admin.ts";
 import { announcementCommands } from "./commands/announcements.ts";
@@ -26,7 +26,7 @@ import { districtCommands, topicCommands } from "./commands/districts.ts";
 import { eventCommands } from "./commands/events.ts";
 import { officeCommands } from "./commands/offices.ts";
 import { officialCommands } from "./commands/officials.ts";
-import { runPlan } from "./commands/plan.ts";
+import { planCommands } from "./commands/plan.ts";
 import { openDataCommands } from "./commands/publication.ts";
 import { questionCommands } from "./commands/questions.ts";
 import { runStatus } from "./commands/status.ts";
@@ -50,14 +50,11 @@ export const COMMANDS: Record<string, Record<string, Subcommand>> = {
   surveys: surveyCommands,
   admin: adminCommands,
   opendata: openDataCommands,
+  plan: planCommands,
 };
-/**
- * Commands written against a Runtime that read their own `--lang` (issue 16's plan): the language chosen for the CLI is passed on to them.
- */
-const RUNTIME_COMMANDS: Record<string, (runtime: Runtime, args: string[]) => Promise<void>> = { plan: runPlan };
 /** Subcommands that print their own `--help` (the management report explains each figure). */
 const OWN_HELP = new Set(["questions report"]);
-const COMMAND_NAMES = [...Object.keys(COMMANDS), ...Object.keys(RUNTIME_COMMANDS), "status", "db"];
+const COMMAND_NAMES = [...Object.keys(COMMANDS), "status", "db"];
 
 export interface RunOptions {
   /** Environment variables (RINDE_DB, RINDE_PROFILE, RINDE_LANG, RINDE_DEBUG); process.env by default. */
@@ -78,7 +75,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
   const t = (key: string, vars?: Record<string, unknown>) => translator.t(lang, `cli.${key}`, vars);
   try {
     if (langError) throw new CliError("errors.unknown_lang", { value: langError });
-    await dispatch(args, { env, io, translator, lang, langGiven: Boolean(env.RINDE_LANG) || args.length !== argv.length, clock: options.clock, routerFactory: options.routerFactory });
+    await dispatch(args, { env, io, translator, lang, clock: options.clock, routerFactory: options.routerFactory });
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
@@ -137,8 +134,6 @@ interface DispatchContext {
   io: CliIo;
   translator: Translator;
   lang: CliLang;
-  /** Whether `--lang` or RINDE_LANG chose the language (passed on to commands that read their own). */
-  langGiven: boolean;
   clock: Clock | undefined;
   routerFactory: RuntimeOptions["routerFactory"];
 }
@@ -157,16 +152,13 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   const subcommands = COMMANDS[name];
   const [sub, ...subArgs] = rest;
   if (name === "db" && sub === "copy") return (await import("./commands/db-copy.ts")).runDbCopy(subArgs, { env: ctx.env, print, t });
-  const ownCommand = RUNTIME_COMMANDS[name];
   const ownHelp = OWN_HELP.has(`${name} ${sub}`);
-  if (!ownCommand && !ownHelp && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
+  if (!ownHelp && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
   const env = loadEnv(ctx.env);
   const dbPath = env.RINDE_DB === ":memory:" ? env.RINDE_DB : resolve(env.RINDE_DB);
   if (name === "db") return initDb(dbPath, rest, print, t);
   let run: (cli: Cli) => Promise<void> | void;
-  if (ownCommand) {
-    run = async (cli) => await ownCommand(cli.runtime, ctx.langGiven ? [...rest, "--lang", ctx.lang] : rest);
-  } else if (subcommands) {
+  if (subcommands) {
     const command = subcommands[sub!];
     if (!command) throw new CliError("errors.unknown_subcommand", { command: name, value: sub, suggestion: closestKey(sub!, Object.keys(subcommands)), list: Object.keys(subcommands).join(", ") });
     run = (cli) => command(cli, subArgs);

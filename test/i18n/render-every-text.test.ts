@@ -83,6 +83,15 @@ const SAMPLES: Record<string, unknown> = {
   // Texts of other features (the plan, the public pages); plain samples of the right kind.
   asOf: "muestra de asOf",
   templateName: "rinde_respuesta",
+  // Plan file problems (locales/*/plan.json plan.problems).
+  type: "muestra de type",
+  columns: "muestra de columns",
+  delimiter: ";",
+  available: 12,
+  minimum: 1,
+  maximum: 100,
+  plan: "muestra de plan",
+  keys: "muestra de keys",
   attendingEvents: "muestra de attendingEvents",
   figure: "muestra de figure",
   figures: "muestra de figures",

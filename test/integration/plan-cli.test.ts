@@ -6,14 +6,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runPlan } from "../../src/cli/commands/plan.ts";
-import { CliError } from "../../src/cli/output.ts";
-import { captureStdout } from "../helpers/scenario.ts";
+import { runOn } from "../helpers/cli.ts";
 import { addEvent, createPlanWorld, loadPlanFile, PASTO_PLAN, type PlanWorld } from "./plan-helpers.ts";
 
 describe("rinde plan", () => {
   let world: PlanWorld;
-  const run = async (...args: string[]) => await captureStdout(async () => await runPlan(world.runtime, args));
+  /** `rinde plan <args>` on the world's runtime: stdout, or a refusal thrown with what it printed on stderr. */
+  const run = async (...args: string[]) => {
+    const result = await runOn(world.runtime, ["plan", ...args]);
+    if (result.status !== 0) throw new Error(result.stderr);
+    return result.stdout;
+  };
   const official = async (role: "official" | "head" | "admin" | "communications", officeKey: string | null) => String((await world.runtime.app.repos.officials.add({ name: `F ${role} ${officeKey}`, officeKey, role }, world.clock.nowMs())).id);
   beforeEach(async () => {
     world = await createPlanWorld("pasto", "2022-07-15");
@@ -47,15 +50,30 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
   it("refuses a CSV with problems, listing them by line", async () => {
     const csv = join(world.dir, "mala.csv");
     writeFileSync(csv, "subcomponente,actividad,producto,meta,responsable,fecha inicio,fecha final\nDiálogo,2.1 Jornadas,Jornadas,veinte,OPGI,04/04/2022,20/12/2022\n");
-    const stderr: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => stderr.push(chunk) > 0) as typeof process.stderr.write;
-    try {
-      await expect(run("import", csv)).rejects.toThrow(new CliError(`1 problema(s) en ${csv}; no se escribió nada.`));
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(stderr).toEqual([`${csv}:2: meta: no number in 'veinte'\n`]);
+    const result = await runOn(world.runtime, ["plan", "import", csv]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`${csv}:2: la meta «veinte» no tiene un número.\nrinde: 1 problema(s) en ${csv}; no se escribió nada.\n`);
+    const english = await runOn(world.runtime, ["plan", "import", csv], "en");
+    expect(english.stderr).toBe(`${csv}:2: the goal “veinte” has no number.\nrinde: 1 problem(s) in ${csv}; nothing was written.\n`);
+  });
+
+  it("refuses a plan YAML with mistakes, printing every problem in the CLI's language, and loads nothing", async () => {
+    const file = join(world.dir, "mala.yaml");
+    writeFileSync(file, readFileSync(PASTO_PLAN, "utf8").replace("offices: [educacion]", "offices: [educasion]").replace("end: 2022-03-04", "end: 2022-13-04"));
+    const es = await runOn(world.runtime, ["plan", "load", file]);
+    expect(es.status).toBe(1);
+    expect(es.stderr.split("\n")).toEqual([
+      `${file} › components › 0 › activities › 0 › periods › 0 › end: use una fecha real con la forma AAAA-MM-DD.`,
+      `rinde: 1 problema(s) en ${file}; no se cargó nada.`,
+      "",
+    ]);
+    // Once the shape is right, the references are checked: every problem at once.
+    writeFileSync(file, readFileSync(PASTO_PLAN, "utf8").replace("offices: [educacion]", "offices: [educasion]").replace("offices: [transito]", "offices: [transitoo]"));
+    const en = await runOn(world.runtime, ["plan", "load", file], "en");
+    expect(en.stderr).toContain(`${file} › components › 0 › activities › 2 › offices › 0: there is no office “educasion” (see the keys with: rinde offices list).\n`);
+    expect(en.stderr).toContain(`${file} › components › 0 › activities › 3 › offices › 0: there is no office “transitoo” (see the keys with: rinde offices list).\n`);
+    expect(en.stderr).toMatch(/rinde: 2 problem\(s\) in .*mala\.yaml; nothing was loaded\.\n$/);
+    expect(await world.runtime.app.repos.plan.get(2022)).toBeUndefined();
   });
 
   it("records manual progress only for the responsible office or an admin, append-only with who and when", async () => {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { loadEnv } from "../../src/config/env.ts";
 import type { Actor } from "../../src/core/authorization.ts";
 import { createManualClock } from "../../src/core/clock.ts";
+import { formatPlanProblem, type PlanProblem } from "../../src/core/plan/index.ts";
 import { citizens, eventRsvps, questions } from "../../src/db/schema.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { cancelCommitment, postProgress, recordCommitment } from "../../src/services/commitments.ts";
@@ -51,8 +52,15 @@ export async function createPlanWorld(profile: string, start: string): Promise<P
   };
 }
 
+/** The problems of a plan file as the CLI prints them, in `lang`. */
+export function planProblemLines(runtime: Runtime, file: string, problems: readonly PlanProblem[], lang: "es" | "en" = "es"): string[] {
+  return problems.map((p) => formatPlanProblem(file, p, runtime.app.translator.t(lang, p.key, p.vars)));
+}
+
 export async function loadPlanFile(runtime: Runtime, file: string, actor: Actor = CLI) {
-  const { plan, sha256 } = readPlanFile(file, planContextOf(runtime.app, runtime.surveys.keys()));
+  const read = readPlanFile(file, planContextOf(runtime.app, runtime.surveys.keys()));
+  if (!read.ok) throw new Error(planProblemLines(runtime, file, read.problems).join("\n"));
+  const { plan, sha256 } = read;
   const outcome = await storePlan(runtime.app, actor, { plan, sha256, sourceFile: file });
   if (!outcome.ok) throw new Error(outcome.error);
   return outcome;

@@ -7,9 +7,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/errors.ts";
-import { planReport, planStatus, publicPlanReport, type ActivityStatus } from "../../src/services/plan/index.ts";
-import { BUCARAMANGA_PLAN, bogota, createPlanWorld, loadPlanFile, MISSING_CORREGIMIENTOS, PASTO_PLAN, seedPastoYear, type PlanWorld } from "./plan-helpers.ts";
+import { planContextOf, planReport, planStatus, publicPlanReport, readPlanFile, type ActivityStatus } from "../../src/services/plan/index.ts";
+import { BUCARAMANGA_PLAN, bogota, createPlanWorld, loadPlanFile, MISSING_CORREGIMIENTOS, PASTO_PLAN, planProblemLines, seedPastoYear, type PlanWorld } from "./plan-helpers.ts";
 
 async function activity(world: PlanWorld, id: string, date?: string, time = "12:00"): Promise<ActivityStatus> {
   const nowMs = date ? bogota(date, time) : world.clock.nowMs();
@@ -42,7 +41,7 @@ describe("the shipped plans", () => {
 
   it("refuses a plan for another profile", async () => {
     world = await createPlanWorld("bucaramanga", "2022-01-03");
-    await expect(loadPlanFile(world!.runtime, PASTO_PLAN)).rejects.toThrow(/pasto-2022\.yaml › profile: the plan is for 'pasto' but the running profile is 'bucaramanga'/);
+    await expect(loadPlanFile(world!.runtime, PASTO_PLAN)).rejects.toThrow(/pasto-2022\.yaml › profile: el plan es del perfil «pasto» pero Rinde está funcionando con el perfil «bucaramanga»\./);
   });
 });
 
@@ -53,16 +52,13 @@ describe("a malformed plan file", () => {
   });
   afterAll(async () => await world.close());
 
-  async function problemsOf(yaml: string): Promise<string[]> {
+  /** Every problem of the file, as `rinde plan load` prints it (without the file name), in `lang`. */
+  function problemsOf(yaml: string, lang: "es" | "en" = "es"): string[] {
     const file = join(world.dir, "bad.yaml");
     writeFileSync(file, yaml);
-    try {
-      await loadPlanFile(world.runtime, file);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as Error).message.split("\n").slice(1).map((l) => l.trim().replace(`${file} › `, ""));
-    }
-    throw new Error("the plan was accepted");
+    const read = readPlanFile(file, planContextOf(world.runtime.app, world.runtime.surveys.keys()));
+    if (read.ok) throw new Error("the plan was accepted");
+    return planProblemLines(world.runtime, file, read.problems, lang).map((l) => l.replace(`${file} › `, ""));
   }
 
   const activity = (extra: string) => `
@@ -82,7 +78,7 @@ components:
 ${extra}`;
 
   it("names the file, the path and the problem for each mistake, all at once", async () => {
-    const problems = await problemsOf(`${activity(`        offices: [hacienda_x]
+    const yaml = `${activity(`        offices: [hacienda_x]
         indicator: { type: events, kinds: [public_hearing], ofices: [opgi] }`)}
       - id: "1"
         activity: Medir respuestas a tiempo
@@ -91,15 +87,30 @@ ${extra}`;
         offices: [opgi]
         periods: [{ start: 2022-07-31, end: 2022-02-30 }]
         indicator: { type: answered_on_time }
-`);
-    expect(problems).toEqual([
-      "components › 0 › activities › 0 › indicator: Unrecognized key: \"ofices\"",
-      "components › 0 › activities › 1 › periods › 0 › end: use a real date as YYYY-MM-DD",
+      - id: "4"
+        activity: Otra
+        product: Otra cosa
+        goal: { text: cinco, value: cinco }
+        offices: []
+        periods: [{ start: 2022-07-01 }]
+        indicator: { type: eventos }
+`;
+    expect(problemsOf(yaml)).toEqual([
+      "components › 0 › activities › 0 › indicator: campo(s) que el plan no conoce: ofices (revise la ortografía).",
+      "components › 0 › activities › 1 › periods › 0 › end: use una fecha real con la forma AAAA-MM-DD.",
+      "components › 0 › activities › 2 › goal › value: debe ser un número.",
+      "components › 0 › activities › 2 › offices: la lista necesita al menos 1 elemento(s).",
+      "components › 0 › activities › 2 › periods › 0 › end: falta este dato.",
+      "components › 0 › activities › 2 › indicator › type: debe ser uno de: manual, events, survey_responses, event_questions, questions_answered, answered_on_time, commitments_reported, answer_reports.",
+    ]);
+    expect(problemsOf(yaml, "en").slice(0, 2)).toEqual([
+      "components › 0 › activities › 0 › indicator: field(s) a plan does not have: ofices (check the spelling).",
+      "components › 0 › activities › 1 › periods › 0 › end: use a real date written YYYY-MM-DD.",
     ]);
   });
 
   it("checks references against the profile once the shape is right", async () => {
-    const problems = await problemsOf(`${activity(`        offices: [hacienda_x]
+    const problems = problemsOf(`${activity(`        offices: [hacienda_x]
         indicator: { type: events, kinds: [territorial_dialogue], distinctDistricts: { comuna: 14 } }`)}
       - id: "1"
         activity: Medir respuestas a tiempo
@@ -117,20 +128,20 @@ ${extra}`;
         indicator: { type: survey_responses, surveys: [encuesta_x] }
 `);
     expect(problems).toEqual([
-      "components › 0 › activities › 0 › offices › 0: unknown office 'hacienda_x' (see the profile's offices)",
-      "components › 0 › activities › 0 › indicator › distinctDistricts › comuna: asks for 14 comuna(s) but the profile lists 12",
-      "components › 0 › activities › 1 › id: duplicate activity id '1'",
-      "components › 0 › activities › 1 › periods › 0: starts (2022-07-31) after it ends (2022-02-28)",
-      "components › 0 › activities › 1 › indicator › type: 'answered_on_time' measures a share: give the goal with unit: percent",
-      "components › 0 › activities › 2 › periods › 0: falls outside the plan's year 2022",
-      "components › 0 › activities › 2 › indicator › surveys › 0: unknown survey 'encuesta_x' (see flows/surveys)",
+      "components › 0 › activities › 0 › offices › 0: no existe la dependencia «hacienda_x» (vea las claves con: rinde offices list).",
+      "components › 0 › activities › 0 › indicator › distinctDistricts › comuna: pide 14 comuna(s) pero el perfil tiene 12.",
+      "components › 0 › activities › 1 › id: el número de actividad «1» está repetido.",
+      "components › 0 › activities › 1 › periods › 0: empieza (2022-07-31) después de terminar (2022-02-28).",
+      "components › 0 › activities › 1 › indicator › type: «answered_on_time» mide un porcentaje: escriba la meta con unit: percent.",
+      "components › 0 › activities › 2 › periods › 0: queda por fuera del año del plan, 2022.",
+      "components › 0 › activities › 2 › indicator › surveys › 0: no existe la encuesta «encuesta_x» (vea flows/surveys).",
     ]);
   });
 
   it("says when the file is not YAML", async () => {
     const file = join(world.dir, "broken.yaml");
     writeFileSync(file, "profile: pasto\n  year: [2022\n");
-    await expect(loadPlanFile(world.runtime, file)).rejects.toThrow(new RegExp(`${file}: not valid YAML`));
+    await expect(loadPlanFile(world.runtime, file)).rejects.toThrow(`${file}: no es YAML válido cerca de la línea 1, columna 10: revise la sangría, los dos puntos y los corchetes.`);
   });
 });
 

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { isLocalDate, type LocalDate } from "../calendar/index.ts";
+import { planProblem, PLAN_PROBLEM_PREFIX, type PlanProblem } from "./problems.ts";
 
 /** The MURC components (Manual Único de Rendición de Cuentas, DAFP). */
 export const PLAN_COMPONENTS = ["information", "dialogue", "responsibility", "evaluation"] as const;
@@ -16,9 +17,10 @@ export type PlanComponentKind = (typeof PLAN_COMPONENTS)[number];
 /** Event kinds as the events table knows them (src/db/schema.ts `events.kind`). */
 export const PLAN_EVENT_KINDS = ["public_hearing", "territorial_dialogue", "thematic_dialogue", "transparency_fair", "mayor_live", "site_visit", "commitments_meeting", "other"] as const;
 
-const key = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "use lowercase letters, digits, '-' or '_'");
-const activityId = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, "use the plan's numbering, e.g. 2.1");
-const localDate = z.string().refine(isLocalDate, "use a real date as YYYY-MM-DD");
+// The messages are problem keys (src/core/plan/problems.ts), translated where they are shown.
+const key = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, `${PLAN_PROBLEM_PREFIX}key_format`);
+const activityId = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, `${PLAN_PROBLEM_PREFIX}activity_id_format`);
+const localDate = z.string().refine(isLocalDate, `${PLAN_PROBLEM_PREFIX}date_format`);
 const scope = z.enum(["events", "all"]).default("events");
 
 const period = z.object({ start: localDate, end: localDate }).strict();
@@ -127,35 +129,36 @@ export interface PlanContext {
   surveyIds: ReadonlySet<string>;
 }
 
-type Issue = { path: (string | number)[]; message: string };
+type Issue = PlanProblem & { path: (string | number)[] };
+const issue = (path: (string | number)[], code: string, vars: Record<string, string | number> = {}): Issue => ({ ...planProblem(code, vars), path });
 
-/** The whole-plan checks shapes cannot express; returned as `path: problem` issues. */
+/** The whole-plan checks shapes cannot express; returned as problems with their path. */
 export function checkPlan(plan: PlanDefinition, context: PlanContext): Issue[] {
   const issues: Issue[] = [];
-  if (plan.profile !== context.profileId) issues.push({ path: ["profile"], message: `the plan is for '${plan.profile}' but the running profile is '${context.profileId}'` });
+  if (plan.profile !== context.profileId) issues.push(issue(["profile"], "profile_mismatch", { plan: plan.profile, profile: context.profileId }));
   const componentKeys = new Set<string>();
   const activityIds = new Set<string>();
   plan.components.forEach((component, c) => {
-    if (componentKeys.has(component.key)) issues.push({ path: ["components", c, "key"], message: `duplicate component key '${component.key}'` });
+    if (componentKeys.has(component.key)) issues.push(issue(["components", c, "key"], "duplicate_component", { key: component.key }));
     componentKeys.add(component.key);
     component.activities.forEach((activity, a) => {
       const at = (...rest: (string | number)[]) => ["components", c, "activities", a, ...rest];
-      if (activityIds.has(activity.id)) issues.push({ path: at("id"), message: `duplicate activity id '${activity.id}'` });
+      if (activityIds.has(activity.id)) issues.push(issue(at("id"), "duplicate_activity", { id: activity.id }));
       activityIds.add(activity.id);
       activity.offices.forEach((office, o) => {
-        if (!context.officeKeys.has(office)) issues.push({ path: at("offices", o), message: `unknown office '${office}' (see the profile's offices)` });
+        if (!context.officeKeys.has(office)) issues.push(issue(at("offices", o), "unknown_office", { office }));
       });
-      activity.periods.forEach((p, i) => issues.push(...checkPeriod(p, plan.year).map((message) => ({ path: at("periods", i), message }))));
-      issues.push(...checkIndicator(activity, context).map((i) => ({ path: at("indicator", ...i.path), message: i.message })));
+      activity.periods.forEach((p, i) => issues.push(...checkPeriod(p, plan.year).map((problem) => ({ ...problem, path: at("periods", i) }))));
+      issues.push(...checkIndicator(activity, context).map((i) => ({ ...i, path: at("indicator", ...i.path) })));
     });
   });
   return issues;
 }
 
-function checkPeriod(p: { start: LocalDate; end: LocalDate }, year: number): string[] {
-  const problems: string[] = [];
-  if (p.start > p.end) problems.push(`starts (${p.start}) after it ends (${p.end})`);
-  if (!p.start.startsWith(`${year}-`) && !p.end.startsWith(`${year}-`)) problems.push(`falls outside the plan's year ${year}`);
+function checkPeriod(p: { start: LocalDate; end: LocalDate }, year: number): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  if (p.start > p.end) problems.push(planProblem("period_reversed", { start: p.start, end: p.end }));
+  if (!p.start.startsWith(`${year}-`) && !p.end.startsWith(`${year}-`)) problems.push(planProblem("period_outside_year", { year }));
   return problems;
 }
 
@@ -163,12 +166,12 @@ function checkIndicator(activity: PlanActivity, context: PlanContext): Issue[] {
   const indicator = activity.indicator;
   const issues: Issue[] = [];
   const percentGoal = activity.goal.unit === "percent";
-  if (isLevelIndicator(indicator) && !percentGoal) issues.push({ path: ["type"], message: `'${indicator.type}' measures a share: give the goal with unit: percent` });
-  if (!isLevelIndicator(indicator) && indicator.type !== "manual" && percentGoal) issues.push({ path: ["type"], message: `'${indicator.type}' counts; a percent goal needs a share indicator or manual progress` });
-  if (percentGoal && activity.goal.value > 100) issues.push({ path: ["type"], message: "a percent goal cannot exceed 100" });
+  if (isLevelIndicator(indicator) && !percentGoal) issues.push(issue(["type"], "share_needs_percent", { type: indicator.type }));
+  if (!isLevelIndicator(indicator) && indicator.type !== "manual" && percentGoal) issues.push(issue(["type"], "count_with_percent", { type: indicator.type }));
+  if (percentGoal && activity.goal.value > 100) issues.push(issue(["type"], "percent_over_100"));
   if ("offices" in indicator && indicator.offices) {
     indicator.offices.forEach((office, o) => {
-      if (!context.officeKeys.has(office)) issues.push({ path: ["offices", o], message: `unknown office '${office}'` });
+      if (!context.officeKeys.has(office)) issues.push(issue(["offices", o], "unknown_office", { office }));
     });
   }
   if (indicator.type === "events" && indicator.distinctDistricts) {
@@ -176,13 +179,13 @@ function checkIndicator(activity: PlanActivity, context: PlanContext): Issue[] {
     for (const [kind, count] of Object.entries(indicator.distinctDistricts)) {
       required += count;
       const available = context.districtKinds.get(kind) ?? 0;
-      if (available < count) issues.push({ path: ["distinctDistricts", kind], message: `asks for ${count} ${kind}(s) but the profile lists ${available}` });
+      if (available < count) issues.push(issue(["distinctDistricts", kind], "districts_over_profile", { count, kind, available }));
     }
-    if (required < activity.goal.value) issues.push({ path: ["distinctDistricts"], message: `the districts required (${required}) are fewer than the goal (${activity.goal.value})` });
+    if (required < activity.goal.value) issues.push(issue(["distinctDistricts"], "districts_under_goal", { required, goal: activity.goal.value }));
   }
   if (indicator.type === "survey_responses") {
     (indicator.surveys ?? []).forEach((id, i) => {
-      if (!context.surveyIds.has(id)) issues.push({ path: ["surveys", i], message: `unknown survey '${id}' (see flows/surveys)` });
+      if (!context.surveyIds.has(id)) issues.push(issue(["surveys", i], "unknown_survey", { survey: id }));
     });
   }
   return issues;

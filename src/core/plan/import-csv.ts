@@ -10,11 +10,11 @@
 import { parse } from "csv-parse/sync";
 import { isLocalDate, type LocalDate } from "../calendar/index.ts";
 import type { PlanActivity, PlanComponent, PlanComponentKind, PlanDefinition } from "./definition.ts";
+import { planProblem, type PlanProblem } from "./problems.ts";
 
-export interface CsvProblem {
-  line: number;
-  message: string;
-}
+/** A problem of the CSV, on its line (1 is the header). */
+export type CsvProblem = PlanProblem & { line: number };
+const csvProblem = (line: number, code: string, vars: Record<string, string | number> = {}): CsvProblem => ({ ...planProblem(`csv_${code}`, vars), line });
 
 export interface ImportOptions {
   profileId: string;
@@ -116,11 +116,11 @@ interface RowDraft {
 function readRow(cells: readonly string[], at: Partial<Record<Column, number>>, line: number, options: ImportOptions, problems: CsvProblem[]): Omit<RowDraft, "component"> | undefined {
   const cell = (c: Column) => (at[c] === undefined ? "" : (cells[at[c]!] ?? "").trim());
   const before = problems.length;
-  const problem = (message: string) => problems.push({ line, message });
+  const problem = (code: string, vars: Record<string, string | number> = {}) => problems.push(csvProblem(line, code, vars));
   const activityText = cell("activity");
   const idMatch = /^(\d+(?:\.\d+)*)\.?\s+(.*)$/s.exec(activityText);
   const goal = parseGoal(cell("goal"));
-  if (!goal) problem(`meta: no number in '${cell("goal")}'`);
+  if (!goal) problem("goal_no_number", { value: cell("goal") });
   const offices: string[] = [];
   const unmatched: string[] = [];
   for (const part of cell("responsible").split(/[/\n;]+/).map((p) => p.trim()).filter(Boolean)) {
@@ -128,14 +128,14 @@ function readRow(cells: readonly string[], at: Partial<Record<Column, number>>, 
     if (!key) unmatched.push(part);
     else if (!offices.includes(key)) offices.push(key);
   }
-  if (unmatched.length && !options.defaultOffice) problem(`responsable: no office matches '${unmatched.join("', '")}' (use the profile's office names or --default-office)`);
+  if (unmatched.length && !options.defaultOffice) problem("responsible_unknown", { names: unmatched.join("», «") });
   if (unmatched.length && options.defaultOffice && !offices.includes(options.defaultOffice)) offices.push(options.defaultOffice);
-  if (offices.length === 0 && !unmatched.length) problem("responsable: empty");
+  if (offices.length === 0 && !unmatched.length) problem("responsible_empty");
   const starts = parseDates(cell("start"));
   const ends = parseDates(cell("end"));
-  if (!starts) problem(`fecha inicio: '${cell("start")}' is not a date (dd/mm/aaaa)`);
-  if (!ends || ends.length === 0) problem(`fecha final: '${cell("end")}' is not a date (dd/mm/aaaa)`);
-  if (activityText.length < 3) problem("actividad: empty");
+  if (!starts) problem("start_date", { value: cell("start") });
+  if (!ends || ends.length === 0) problem("end_date", { value: cell("end") });
+  if (activityText.length < 3) problem("activity_empty");
   if (problems.length > before) return undefined;
   const year = options.year ?? Number(ends![0]!.slice(0, 4));
   const periods = ends!.map((end, i) => ({ start: starts![i] ?? starts![0] ?? `${year}-01-01`, end }));
@@ -161,12 +161,12 @@ export function importPlanCsv(text: string, options: ImportOptions): { ok: true;
   try {
     records = parse(text.replace(/^\uFEFF/, ""), { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true });
   } catch (error) {
-    return { ok: false, problems: [{ line: (error as { lines?: number }).lines ?? 1, message: `not a valid CSV: ${(error as Error).message}` }] };
+    return { ok: false, problems: [csvProblem((error as { lines?: number }).lines ?? 1, "invalid", { detail: (error as Error).message })] };
   }
   const { index, missing } = headerIndex(records[0] ?? []);
   if (missing.length) {
     const other = delimiter === ";" ? "," : ";";
-    return { ok: false, problems: [{ line: 1, message: `missing column(s): ${missing.map((c) => COLUMNS[c][0]).join(", ")} (separator read as '${delimiter}'; check the header or the '${other}' separator)` }] };
+    return { ok: false, problems: [csvProblem(1, "missing_columns", { columns: missing.map((c) => COLUMNS[c][0]).join(", "), delimiter, other })] };
   }
   const problems: CsvProblem[] = [];
   const rows: RowDraft[] = [];
@@ -175,12 +175,12 @@ export function importPlanCsv(text: string, options: ImportOptions): { ok: true;
     const line = i + 2;
     if (cells.every((c) => !c.trim())) return;
     component = (cells[index.subcomponent!] ?? "").trim() || component;
-    if (!component) problems.push({ line, message: "subcomponente: empty and no previous one to continue" });
-    else if (!componentKind(component)) problems.push({ line, message: `subcomponente: '${component}' is none of información, diálogo, responsabilidad/incentivos, evaluación` });
+    if (!component) problems.push(csvProblem(line, "subcomponent_empty"));
+    else if (!componentKind(component)) problems.push(csvProblem(line, "subcomponent_unknown", { name: component }));
     const row = readRow(cells, index, line, options, problems);
     if (row) rows.push({ ...row, component });
   });
-  if (rows.length === 0 && problems.length === 0) problems.push({ line: 2, message: "no activities" });
+  if (rows.length === 0 && problems.length === 0) problems.push(csvProblem(2, "no_activities"));
   if (problems.length) return { ok: false, problems };
   return { ok: true, plan: assemble(rows, options) };
 }

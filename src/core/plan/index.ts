@@ -1,3 +1,4 @@
 export * from "./authorization.ts";
 export * from "./definition.ts";
 export * from "./status.ts";
+export * from "./problems.ts";

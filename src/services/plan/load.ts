@@ -1,15 +1,15 @@
 /**
  * Reading and loading plan files: `plans/<profile>-<year>.yaml` parsed, validated with zod and
- * checked against the running profile and surveys (`file › path: problem`), then stored. Loading
+ * checked against the running profile and surveys, every problem returned as a locale key with its
+ * path (src/core/plan/problems.ts: `file › path: problem` in the reader's language), then stored. Loading
  * again replaces the definition; manual progress is kept by activity id. Loading plans the
  * reminders of every activity (src/services/plan/jobs.ts).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseYamlCached } from "../../config/yaml.ts";
-import { ConfigError, formatZodIssues } from "../../config/errors.ts";
 import { actorLabel, type Actor } from "../../core/authorization.ts";
-import { canActOnPlan, checkPlan, planSchema, type PlanContext, type PlanDefinition } from "../../core/plan/index.ts";
+import { canActOnPlan, checkPlan, planProblem, planSchema, problemsOfZodError, type PlanContext, type PlanDefinition, type PlanProblem } from "../../core/plan/index.ts";
 import type { AppContext } from "../context.ts";
 import { planReminders } from "./jobs.ts";
 import { leaderOfficeOf } from "./leader.ts";
@@ -21,32 +21,39 @@ export function planContextOf(app: AppContext, surveyIds: Iterable<string>): Pla
   return { profileId: app.profile.id, officeKeys: new Set(app.profile.offices.map((o) => o.key)), districtKinds, surveyIds: new Set(surveyIds) };
 }
 
-/** Validates a parsed document. Throws ConfigError listing every `source › path: problem`. */
-export function parsePlan(doc: unknown, source: string, context: PlanContext): PlanDefinition {
+export type PlanReadOutcome = { ok: true; plan: PlanDefinition; sha256: string } | { ok: false; problems: PlanProblem[] };
+
+/** Validates a parsed document: the plan, or every problem (shape first, then the references). */
+export function parsePlan(doc: unknown, context: PlanContext): { ok: true; plan: PlanDefinition } | { ok: false; problems: PlanProblem[] } {
   const result = planSchema.safeParse(doc);
-  if (!result.success) throw new ConfigError("plan_invalid", `Invalid accountability plan:\n${formatZodIssues(source, result.error)}`);
-  const issues = checkPlan(result.data, context);
-  if (issues.length) {
-    throw new ConfigError("plan_invalid", `Invalid accountability plan:\n${issues.map((i) => `  ${[source, ...i.path.map(String)].join(" › ")}: ${i.message}`).join("\n")}`);
-  }
-  return result.data;
+  if (!result.success) return { ok: false, problems: problemsOfZodError(result.error, doc) };
+  const problems = checkPlan(result.data, context);
+  return problems.length ? { ok: false, problems } : { ok: true, plan: result.data };
 }
 
-/** Reads and validates a plan file; the text's SHA-256 comes along. */
-export function readPlanFile(path: string, context: PlanContext): { plan: PlanDefinition; sha256: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new ConfigError("plan_missing", `Cannot read plan file '${path}'.`);
-  }
+/** Parses and validates the text of a plan YAML (from a file or pasted in the back-office). */
+export function readPlanText(text: string, context: PlanContext): PlanReadOutcome {
   let doc: unknown;
   try {
     doc = parseYamlCached(text);
   } catch (error) {
-    throw new ConfigError("plan_yaml", `${path}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    // The parser's own message is English: the position is what the reader needs.
+    const at = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    return { ok: false, problems: [at ? planProblem("yaml_syntax", { line: at.line, column: at.col }) : planProblem("yaml_invalid")] };
   }
-  return { plan: parsePlan(doc, path, context), sha256: createHash("sha256").update(text).digest("hex") };
+  const parsed = parsePlan(doc, context);
+  return parsed.ok ? { ...parsed, sha256: createHash("sha256").update(text).digest("hex") } : parsed;
+}
+
+/** Reads and validates a plan file; the text's SHA-256 comes along. */
+export function readPlanFile(path: string, context: PlanContext): PlanReadOutcome {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { ok: false, problems: [planProblem("file_missing", { path })] };
+  }
+  return readPlanText(text, context);
 }
 
 export type LoadOutcome = { ok: true; plan: PlanDefinition; replaced: boolean; activities: number } | { ok: false; error: "not_allowed" };

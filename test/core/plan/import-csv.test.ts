@@ -79,10 +79,10 @@ Subcomponente 3. Responsabilidad,3.1 Encuestas,Encuestas,muchas,Equipo líder,01
     expect(result).toEqual({
       ok: false,
       problems: [
-        { line: 2, message: "subcomponente: 'Otra cosa' is none of información, diálogo, responsabilidad/incentivos, evaluación" },
-        { line: 3, message: "meta: no number in 'muchas'" },
-        { line: 3, message: "responsable: no office matches 'Equipo líder' (use the profile's office names or --default-office)" },
-        { line: 3, message: "fecha final: 'Permanente' is not a date (dd/mm/aaaa)" },
+        { line: 2, key: "plan.problems.csv_subcomponent_unknown", vars: { name: "Otra cosa" } },
+        { line: 3, key: "plan.problems.csv_goal_no_number", vars: { value: "muchas" } },
+        { line: 3, key: "plan.problems.csv_responsible_unknown", vars: { names: "Equipo líder" } },
+        { line: 3, key: "plan.problems.csv_end_date", vars: { value: "Permanente" } },
       ],
     });
     const fixed = importPlanCsv(csv.replace("Otra cosa", "Información").replace("muchas", "50").replace("Permanente", "20/12/2022"), { profileId: "pasto", offices: OFFICES, defaultOffice: "opgi" });
@@ -91,6 +91,6 @@ Subcomponente 3. Responsabilidad,3.1 Encuestas,Encuestas,muchas,Equipo líder,01
 
   it("names the separator when the header does not match", () => {
     const result = importPlanCsv("subcomponente;actividad;producto\n", { profileId: "pasto", offices: OFFICES });
-    expect(result).toEqual({ ok: false, problems: [{ line: 1, message: "missing column(s): meta, responsable, fecha final (separator read as ';'; check the header or the ',' separator)" }] });
+    expect(result).toEqual({ ok: false, problems: [{ line: 1, key: "plan.problems.csv_missing_columns", vars: { columns: "meta, responsable, fecha final", delimiter: ";", other: "," } }] });
   });
 });
