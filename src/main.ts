@@ -186,7 +186,7 @@ export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: Whats
   const { env, app, logger } = runtime;
   const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
   const publicUrl = env.RINDE_PUBLIC_URL?.replace(/\/+$/, "");
-  const server = await createWebServer({ app, logger, publicUrl, listenUrl, onEffects: () => bot.dispatcher.wake() });
+  const server = await createWebServer({ app, logger, publicUrl, listenUrl, onEffects: () => bot.dispatcher.wake(), surveyIds: () => runtime.surveys.keys() });
   if (whatsappCloud) {
     // WHATSAPP_MODE=cloud: Meta posts messages and statuses here (issue 17; createWhatsAppCloud checked the secrets).
     const { registerWhatsAppCloudWebhook } = await import("./channels/whatsapp-cloud/webhook.ts");

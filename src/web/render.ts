@@ -65,6 +65,7 @@ export function renderView(request: FastifyRequest, reply: FastifyReply, context
     path: request.url,
     csrf: () => (csrf ??= reply.generateCsrf()),
     formKey: () => randomBytes(16).toString("base64url"),
+    num: (value: number) => value.toLocaleString(locale === "en" ? "en-US" : "es-CO", { maximumFractionDigits: 1 }),
     date: (value: string) => formatLocalDate(value, locale),
     dateTime: (ms: number) => formatDateTime(ms, locale, context.timeZone),
   };

@@ -30,6 +30,7 @@ import { registerAnnouncementRoutes } from "./routes/announcements.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerCommitmentRoutes } from "./routes/commitments.ts";
 import { registerDeadlineRoutes } from "./routes/deadlines.ts";
+import { registerPlanRoutes } from "./routes/plan.ts";
 import { registerSessionHook } from "./session.ts";
 import { registerPublicSite } from "./public/plugin.ts";
 
@@ -46,6 +47,8 @@ export interface WebServerOptions {
   loginAttemptsPerMinute?: number;
   /** Template cache (off in development to see edits). Default on. */
   cacheViews?: boolean;
+  /** The survey ids a plan may name (flows/surveys), for loading a plan from the page. */
+  surveyIds?: () => Iterable<string>;
 }
 
 export interface WebDeps extends PageContext {
@@ -128,6 +131,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerAdministrationRoutes(admin, deps);
       registerAnnouncementRoutes(admin, deps);
       registerCommitmentRoutes(admin, deps);
+      registerPlanRoutes(admin, { ...deps, surveyIds: options.surveyIds ?? (() => []) });
     },
     { prefix: "/admin" },
   );

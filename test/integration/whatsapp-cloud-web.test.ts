@@ -16,7 +16,15 @@ import { startSession } from "../../src/services/backoffice/auth.ts";
 import { answerQuestion, reassignQuestion } from "../../src/services/questions.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { freePort } from "../web/browser.ts";
-import { bodyOf, createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
+import {
+  bodyOf,
+  createCloudHarness,
+  envelope,
+  sign,
+  textOf,
+  VERIFY_TOKEN,
+  type CloudHarness,
+} from "./whatsapp-cloud-harness.ts";
 
 const ANA = "573001112233";
 const QUESTION = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses";
@@ -26,8 +34,10 @@ afterEach(async () => {
   h = undefined;
 });
 
-const count = (table: string) => (h!.runtime.db!.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
-const interactiveOf = (m: { wamid: string } | undefined) => (m ? (bodyOf(m as never).interactive as { type: string } | undefined) : undefined);
+const count = (table: string) =>
+  (h!.runtime.db!.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+const interactiveOf = (m: { wamid: string } | undefined) =>
+  m ? (bodyOf(m as never).interactive as { type: string } | undefined) : undefined;
 
 /** Consent, "ask", the question, office and type confirmed: the same path a citizen takes. */
 async function fileQuestion(harness: CloudHarness): Promise<string> {
@@ -47,13 +57,33 @@ describe("startWeb with WHATSAPP_MODE=cloud", () => {
     h = await createCloudHarness({ web: true });
     expect((await fetch(`${h.url}/admin/ingresar`)).status).toBe(200);
     expect((await fetch(`${h.url}/`)).status).toBe(200);
-    const verify = await fetch(`${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=987654`);
+    const verify = await fetch(
+      `${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=987654`,
+    );
     expect([verify.status, await verify.text()]).toEqual([200, "987654"]);
 
-    const forged = envelope({ messages: [{ from: ANA, id: "wamid.FORGED", timestamp: String(Math.floor(h.clock.nowMs() / 1000)), type: "text", text: { body: "hola" } }] });
+    const forged = envelope({
+      messages: [
+        {
+          from: ANA,
+          id: "wamid.FORGED",
+          timestamp: String(Math.floor(h.clock.nowMs() / 1000)),
+          type: "text",
+          text: { body: "hola" },
+        },
+      ],
+    });
     const raw = JSON.stringify(forged);
     expect((await h.post(forged, sign(raw, "not-the-app-secret"))).status).toBe(401);
-    expect((await fetch(`${h.url}/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json" }, body: raw })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${h.url}/webhooks/whatsapp`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: raw,
+        })
+      ).status,
+    ).toBe(401);
     expect([count("inbound_messages"), count("citizens"), h.fake.sent.length]).toEqual([0, 0, 0]);
 
     const replies = await h.text(ANA, "hola");
@@ -68,11 +98,15 @@ describe("startWeb with WHATSAPP_MODE=cloud", () => {
     const app = h.runtime.app;
     const question = (await app.repos.questions.byReference(reference))!;
     const other = app.profile.offices.find((o) => o.key !== question.officeKey)!;
-    expect((await reassignQuestion(app, { kind: "cli" }, reference, other.key, "Le corresponde a otra dependencia")).ok).toBe(true);
+    expect(
+      (await reassignQuestion(app, { kind: "cli" }, reference, other.key, "Le corresponde a otra dependencia")).ok,
+    ).toBe(true);
     await h.advance(0);
     const reassignedNotice = h.fake.to(ANA).at(-1)!;
     expect(textOf(reassignedNotice)).toContain(reference);
-    expect((await answerQuestion(app, { kind: "cli" }, reference, "La cuadrilla repara el hueco el jueves.")).ok).toBe(true);
+    expect((await answerQuestion(app, { kind: "cli" }, reference, "La cuadrilla repara el hueco el jueves.")).ok).toBe(
+      true,
+    );
     await h.advance(0);
     const answer = h.fake.to(ANA).at(-1)!;
     expect(textOf(answer)).toContain("La cuadrilla repara el hueco el jueves.");
@@ -83,26 +117,41 @@ describe("startWeb with WHATSAPP_MODE=cloud", () => {
 
     const admin = (await app.repos.officials.list({})).find((o) => o.role === "admin")!;
     const { sessionId } = await startSession(app, admin.id);
-    const page = await fetch(`${h.url}/admin/preguntas/${reference}`, { headers: { cookie: `rinde_sid=${sessionId}` } });
+    const page = await fetch(`${h.url}/admin/preguntas/${reference}`, {
+      headers: { cookie: `rinde_sid=${sessionId}` },
+    });
     expect(page.status).toBe(200);
     const html = await page.text();
-    const timeline = html.slice(html.indexOf('id="timeline-heading"'), html.indexOf("</ol>", html.indexOf('id="timeline-heading"')));
-    const messages = [...timeline.matchAll(/<li class="event message[^"]*">([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, "").replace(/\s+/g, " "));
+    const timeline = html.slice(
+      html.indexOf('id="timeline-heading"'),
+      html.indexOf("</ol>", html.indexOf('id="timeline-heading"')),
+    );
+    const messages = [...timeline.matchAll(/<li class="event message[^"]*">([\s\S]*?)<\/li>/g)].map((m) =>
+      m[1]!.replace(/<[^>]+>/g, "").replace(/\s+/g, " "),
+    );
     const reassignedLine = messages.find((m) => m.includes("Aviso de reasignación al ciudadano"));
     const answerLine = messages.find((m) => m.includes("Respuesta enviada al ciudadano"));
     expect(reassignedLine).toContain("por WhatsApp");
     expect(reassignedLine).toContain("No entregado");
-    expect(reassignedLine).toContain("Meta no entregó el mensaje para no saturar a la persona con mensajes de empresas.");
+    expect(reassignedLine).toContain(
+      "Meta no entregó el mensaje para no saturar a la persona con mensajes de empresas.",
+    );
     expect(answerLine).toContain("Leído");
     expect(answerLine).not.toContain("No entregado");
     // One line per message to the citizen; the notices to the offices' chats are not listed.
-    const toCitizen = h.runtime.db!.$client.prepare("select count(*) n from outbox where citizen_id is not null and question_id = ?").get(question.id) as { n: number };
+    const toCitizen = h.runtime
+      .db!.$client.prepare("select count(*) n from outbox where citizen_id is not null and question_id = ?")
+      .get(question.id) as { n: number };
     expect(messages).toHaveLength(toCitizen.n);
     expect(html).toContain('class="delivery delivery-read"');
     expect(html).toContain('class="delivery delivery-failed"');
 
     // English: the same states in the staff member's language.
-    const english = await (await fetch(`${h.url}/admin/preguntas/${reference}`, { headers: { cookie: `rinde_sid=${sessionId}; rinde_lang=en` } })).text();
+    const english = await (
+      await fetch(`${h.url}/admin/preguntas/${reference}`, {
+        headers: { cookie: `rinde_sid=${sessionId}; rinde_lang=en` },
+      })
+    ).text();
     expect(english).toContain("Answer sent to the citizen");
     expect(english).toContain(">Read");
   });
@@ -112,14 +161,25 @@ describe("startWeb without WhatsApp Cloud", () => {
   it("registers no webhook: Meta's posts find nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rinde-web-nocloud-"));
     const port = await freePort();
-    const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_WEB_HOST: "127.0.0.1", RINDE_WEB_PORT: String(port) }), clock: createManualClock(MONDAY_10AM_BOGOTA_MS) });
+    const runtime = await createRuntime({
+      env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_WEB_HOST: "127.0.0.1", RINDE_WEB_PORT: String(port) }),
+      clock: createManualClock(MONDAY_10AM_BOGOTA_MS),
+    });
     await runtime.app.repos.officials.add({ name: "Admin", officeKey: null, role: "admin" }, runtime.app.clock.nowMs());
     const bot = createBot(runtime, [], { pollIntervalMs: 5, workerId: "test-nocloud" });
     await bot.start();
     const server = await startWeb(runtime, bot);
     try {
       const raw = JSON.stringify(envelope({ messages: [] }));
-      expect((await fetch(`http://127.0.0.1:${port}/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) }, body: raw })).status).toBe(404);
+      expect(
+        (
+          await fetch(`http://127.0.0.1:${port}/webhooks/whatsapp`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) },
+            body: raw,
+          })
+        ).status,
+      ).toBe(404);
       expect((await fetch(`http://127.0.0.1:${port}/admin/ingresar`)).status).toBe(200);
     } finally {
       await server.close();

@@ -13,9 +13,15 @@ export interface WebHarness extends Harness {
   signIn(email: string, address: string): Promise<WebClient>;
 }
 
-export async function createWebHarness(options: { loginAttemptsPerMinute?: number } = {}): Promise<WebHarness> {
-  const h = await createHarness();
-  const server = await createWebServer({ app: h.runtime.app, onEffects: () => h.bot.dispatcher.wake(), loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000, listenUrl: "http://127.0.0.1:3000" });
+export async function createWebHarness(options: { loginAttemptsPerMinute?: number; profile?: string; startMs?: number } = {}): Promise<WebHarness> {
+  const h = await createHarness({ ...(options.profile ? { profile: options.profile } : {}), ...(options.startMs !== undefined ? { startMs: options.startMs } : {}) });
+  const server = await createWebServer({
+    app: h.runtime.app,
+    onEffects: () => h.bot.dispatcher.wake(),
+    loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000,
+    listenUrl: "http://127.0.0.1:3000",
+    surveyIds: () => h.runtime.surveys.keys(),
+  });
   const close = h.close.bind(h);
   return Object.assign(h, {
     server,
