@@ -92,6 +92,11 @@ const SAMPLES: Record<string, unknown> = {
   maximum: 100,
   plan: "muestra de plan",
   keys: "muestra de keys",
+  // The public plan page (locales/*/publico.json publico.plan).
+  people: "muestra de people",
+  wide: 3,
+  events: 3,
+  yes: "muestra de yes",
   attendingEvents: "muestra de attendingEvents",
   figure: "muestra de figure",
   figures: "muestra de figures",

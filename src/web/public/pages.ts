@@ -14,6 +14,7 @@ import { officeName, type AppContext } from "../../services/context.ts";
 import { DATASET_NAMES } from "../../services/transparency/open-data.ts";
 import { monthlySeries, type PublicData } from "../../services/transparency/public-data.ts";
 import { OTHER_SEGMENT, publicSurveys } from "../../services/transparency/surveys.ts";
+import { publicPlanPage } from "../../services/transparency/plan.ts";
 
 type Lang = "es" | "en";
 export interface PageResult {
@@ -21,7 +22,7 @@ export interface PageResult {
   status: number;
 }
 
-export const PAGE_SIZE = { commitments: 40, dialogueEvents: 10, dialogueQuestions: 15 } as const;
+export const PAGE_SIZE = { commitments: 40, dialogueEvents: 10, dialogueQuestions: 15, planEvidence: 5 } as const;
 
 const NAV = [
   { path: "/respuestas", key: "publico.nav.answers" },
@@ -29,6 +30,7 @@ const NAV = [
   { path: "/eventos", key: "publico.nav.events" },
   { path: "/compromisos", key: "publico.nav.commitments" },
   { path: "/encuestas", key: "publico.nav.surveys" },
+  { path: "/plan-rendicion-cuentas", key: "publico.nav.plan" },
   { path: "/datos", key: "publico.nav.open_data" },
 ];
 
@@ -248,6 +250,14 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
     async surveys(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
       return render("surveys", lang, "/encuestas", h.t("publico.surveys.title"), { surveys: await publicSurveys(app), other: OTHER_SEGMENT });
+    },
+
+    async plan(lang: Lang, year: string | undefined): Promise<PageResult> {
+      const h = helpers(lang);
+      const page = await publicPlanPage(app, year && /^\d{4}$/.test(year) ? Number(year) : undefined);
+      const path = href("/plan-rendicion-cuentas", lang, { anio: year });
+      if (!page) return render("plan", lang, path, h.t("publico.plan.title"), { page: null });
+      return render("plan", lang, path, h.t("publico.plan.title_year", { year: page.report.year }), { page, evidenceMax: PAGE_SIZE.planEvidence });
     },
 
     async openData(lang: Lang): Promise<PageResult> {

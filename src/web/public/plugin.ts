@@ -92,6 +92,7 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
     site.get("/compromisos/:number", page(async (lang, r) => await pages.commitment(lang, (r.params as { number: string }).number)));
     site.get("/encuestas", page(async (lang) => await pages.surveys(lang)));
     site.get("/datos", page(async (lang) => await pages.openData(lang)));
+    site.get("/plan-rendicion-cuentas", page(async (lang, r) => await pages.plan(lang, (r.query as { anio?: string }).anio)));
 
     site.get("/static/publico.css", async (request, reply) => await serve(request, reply, async () => ({ body: PUBLIC_CSS, type: "text/css; charset=utf-8", status: 200 })));
 
