@@ -87,6 +87,11 @@ describe("the public plan page", () => {
     const english = await (await fetch(`${base}/plan-rendicion-cuentas?lang=en`)).text();
     expect(english).toContain("2022 accountability plan");
     expect(english).toContain("people who said they would come: few cases");
+    // Progress reported a moment later shows at once: the page cache follows the plan's records.
+    expect(text).toContain("60 % de 100 %");
+    const more = await recordPlanProgress(h.runtime.app, { kind: "cli" }, { year: 2022, activityId: "1.8", value: 70, evidenceUrl: "https://www.facebook.com/AlcaldiaDePasto" });
+    expect(more.ok).toBe(true);
+    expect(await (await fetch(`${base}/plan-rendicion-cuentas`)).text()).toContain("70 % de 100 %");
     // An unknown year shows the plan there is.
     expect(await (await fetch(`${base}/plan-rendicion-cuentas?anio=2031`)).text()).toContain(
       "Plan de rendición de cuentas 2022",
@@ -129,7 +134,7 @@ describe("the plan pages in Chromium at 360 px", () => {
     await page.getByLabel("Enlace a la evidencia (https://…)").fill("https://www.instagram.com/alcaldiadepasto");
     await page.getByRole("button", { name: "Registrar avance" }).click();
     await page.getByText("Avance registrado.").waitFor();
-    expect((await h.runtime.app.repos.plan.progressHistory(2022, "1.8")).map((e) => e.value)).toEqual([60, 85]);
+    expect((await h.runtime.app.repos.plan.progressHistory(2022, "1.8")).map((e) => e.value)).toEqual([60, 70, 85]);
     // A refused value comes back beside the field, with the keyboard focus on it.
     await page.getByLabel("Valor logrado a la fecha").fill("120");
     await page.getByLabel("Enlace a la evidencia (https://…)").fill("https://www.instagram.com/alcaldiadepasto");

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { commitments, commitmentUpdates, events, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
+import { answerReports, commitments, commitmentUpdates, events, planProgress, plans, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
 
 /** The columns of a question the public figures need (no text, no citizen). */
 export interface QuestionStatRow {
@@ -64,6 +64,10 @@ export function createTransparencyRepo(db: Db) {
       r: sql<number>`(select coalesce(max(${surveyResponses.id}), 0) from ${surveyResponses})`,
       e: sql<number>`(select coalesce(max(${events.updatedAtMs}), 0) from ${events})`,
       k: sql<number>`(select coalesce(max(${commitments.updatedAtMs}), 0) from ${commitments})`,
+      // The accountability plan's public page (issue 16): a plan loaded, progress reported, a report published.
+      l: sql<number>`(select coalesce(max(${plans.loadedAtMs}), 0) from ${plans})`,
+      g: sql<number>`(select coalesce(max(${planProgress.id}), 0) from ${planProgress})`,
+      a: sql<number>`(select coalesce(max(${answerReports.id}), 0) from ${answerReports})`,
     })
     .from(sql`(select 1)`)
     .prepare();
@@ -76,7 +80,7 @@ export function createTransparencyRepo(db: Db) {
      */
     dataVersion(): string {
       const v = version.get()!;
-      return `${v.q}.${v.c}.${v.p}.${v.r}.${v.e}.${v.k}`;
+      return `${v.q}.${v.c}.${v.p}.${v.r}.${v.e}.${v.k}.${v.l}.${v.g}.${v.a}`;
     },
     /** Questions filed in [fromMs, toMs), the stat columns only (covering index `questions_public_stats`). */
     statRows(fromMs: number, toMs: number): QuestionStatRow[] {

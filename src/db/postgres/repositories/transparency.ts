@@ -9,9 +9,12 @@ import type { Port } from "../../port.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
 import {
+  answerReports,
   commitments,
   commitmentUpdates,
   events,
+  planProgress,
+  plans,
   publicationLog,
   questionEvents,
   questions,
@@ -48,9 +51,12 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
           r: maxOf(surveyResponses.id, surveyResponses),
           e: maxOf(events.updatedAtMs, events),
           k: maxOf(commitments.updatedAtMs, commitments),
+          l: maxOf(plans.loadedAtMs, plans),
+          g: maxOf(planProgress.id, planProgress),
+          a: maxOf(answerReports.id, answerReports),
         })
         .from(sql`(select 1) as one`);
-      return `${v!.q}.${v!.c}.${v!.p}.${v!.r}.${v!.e}.${v!.k}`;
+      return `${v!.q}.${v!.c}.${v!.p}.${v!.r}.${v!.e}.${v!.k}.${v!.l}.${v!.g}.${v!.a}`;
     },
     async statRows(fromMs, toMs) {
       // SQLite reads the covering index questions_public_stats, so its rows come by filing instant,
