@@ -17,11 +17,6 @@ export class CliError extends Error {
 }
 
 /**
- * A failure whose text is already written (commands that translate their own texts, e.g. `plan`):
- * the entry point prints a CliError whose key is not a `cli.` locale key as it is.
- */
-
-/**
  * Rows as an aligned text table. `headers` are the translated column titles, in `columns` order
  * (the column names themselves by default); `empty` is printed when there are no rows.
  */

@@ -103,7 +103,7 @@ function unexpectedDetail(error: unknown): string {
 
 /**
  * The error's text, with "¿Quiso decir …?" when it carries a suggestion. A key that is no `cli.`
- * text (commands that translate their own texts, e.g. `plan`) is printed as it is.
+ * text is printed as it is.
  */
 export function errorLine(t: (key: string, vars?: Record<string, unknown>) => string, error: CliError, isKey: (key: string) => boolean = () => true): string {
   if (!isKey(error.key)) return error.key;

@@ -33,8 +33,8 @@ export interface InProcessCliOptions {
 let translator: Translator | undefined;
 
 /**
- * Runs `rinde <args…>` and captures what it prints. Commands written against a Runtime that still
- * write to process.stdout (plan, open data) are captured too: process.stdout/stderr are swapped
+ * Runs `rinde <args…>` and captures what it prints. Commands that still write to process.stdout
+ * (open data) are captured too: process.stdout/stderr are swapped
  * while a command runs, so commands run one at a time per test process (as vitest runs one file).
  */
 export async function runCliInProcess(args: readonly string[], options: InProcessCliOptions): Promise<CliRun> {
