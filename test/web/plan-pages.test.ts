@@ -81,7 +81,7 @@ describe("the public plan page", () => {
     expect(text).toMatch(/✓ cumplida/);
     // The three people who said they would come are too few to show; the surveys are enough.
     expect(text).toContain("personas que confirmaron asistencia: pocos casos");
-    expect(text).toContain("Respuestas: 60; calificación promedio (1 a 5): 3,91");
+    expect(text).toContain(`Satisfacción con el espacio de diálogo : Respuestas: 60; calificación promedio (1 a 5): 3,91`);
     for (const secret of [OFFICIAL_NAME, "Marta Liliana", "3001234567", "official:"])
       expect(html).not.toContain(secret);
     const english = await (await fetch(`${base}/plan-rendicion-cuentas?lang=en`)).text();

@@ -5,6 +5,7 @@
  * suppressed, as every public figure is (issue 15).
  */
 import { toLocalDate } from "../../core/calendar/index.ts";
+import { definitionOf } from "../../core/surveys/index.ts";
 import type { AppContext } from "../context.ts";
 import { planReport, publicPlanReport, type PlanReport } from "../plan/report.ts";
 
@@ -14,7 +15,8 @@ export interface PublicPlan {
   /** People who said they would come to the spaces held; null when fewer than minCount. */
   rsvpYes: number | null;
   groups: { key: string; name: string; events: number; rsvpYes: number | null }[];
-  satisfaction: { surveyId: string; responses: number | null; mean: number | null; yesShare: number | null }[];
+  /** `titleKey`: the survey's title (a locale key), from the definition its runs carry. */
+  satisfaction: { surveyId: string; titleKey: string | null; responses: number | null; mean: number | null; yesShare: number | null }[];
   minCount: number;
 }
 
@@ -34,6 +36,11 @@ export async function publicPlanPage(app: AppContext, wantedYear?: number): Prom
   const report = publicPlanReport(outcome.report);
   const minCount = app.profile.transparency.minCount;
   const people = (n: number) => (n < minCount ? null : n);
+  const runs = await app.repos.surveys.listRuns();
+  const titleOf = (surveyId: string) => {
+    const run = runs.find((r) => r.surveyId === surveyId);
+    return run ? definitionOf(run).title : null;
+  };
   return {
     report,
     years,
@@ -45,6 +52,7 @@ export async function publicPlanPage(app: AppContext, wantedYear?: number): Prom
       const shown = h.responses >= minCount;
       return {
         surveyId: h.surveyId,
+        titleKey: titleOf(h.surveyId),
         responses: shown ? h.responses : null,
         mean: shown ? (h.mean ?? null) : null,
         yesShare: shown ? (h.yesShare ?? null) : null,
