@@ -329,6 +329,19 @@ export const channelState = sqliteTable("channel_state", {
 });
 
 /**
+ * A channel's flood control asked every sender to stop until `pausedUntilMs` (Telegram's 429 with
+ * `retry_after`): every Rinde process sharing the database respects it, not only the one that was
+ * told (issue 13). One row per channel; a later pause only ever moves the instant forward.
+ */
+export const channelPauses = sqliteTable("channel_pauses", {
+  channel: text("channel").primaryKey(),
+  pausedUntilMs: integer("paused_until_ms").notNull(),
+  /** The channel's words (e.g. "429: Too Many Requests: retry after 30"); never personal data. */
+  reason: text("reason"),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
+
+/**
  * When each chat last wrote to us, per channel (WhatsApp Cloud allows free-form messages only within
  * 24 hours of it). The address is stored hashed, like the inbound log: only equality is needed, and
  * nothing here must outlive a data deletion.

@@ -11,6 +11,10 @@
  * row's guarantee decides: `at_least_once` rows (replies, answers, legal notices) are sent again,
  * `at_most_once` rows (announcements, reminders, surveys) become `uncertain` and are not.
  * Rows for a chat already known unreachable are settled without calling the channel.
+ *
+ * Several processes may share the database (issue 13): claims never overlap (the repository's
+ * claim), and a channel-wide pause one process is told (Telegram's 429) is written to
+ * `channel_pauses` and read by every dispatcher at least every `pauseRefreshMs`.
  */
 import type { Logger } from "pino";
 import type { Channel, MessageOrigin, SendResult } from "../channels/channel.ts";
@@ -41,6 +45,8 @@ export interface DispatcherOptions {
   sendTimeoutMs?: number;
   /** Longest round of passes `tick()` waits for, in real time. Default 500 ms. */
   maxRoundMs?: number;
+  /** How often, in real time, to read the channel pauses other processes were told. Default 500 ms. */
+  pauseRefreshMs?: number;
   batchSize?: number;
   /** Attempts before a retryable failure becomes permanent. */
   maxAttempts?: number;
@@ -67,6 +73,15 @@ export function createDispatcher(options: DispatcherOptions) {
   const maxRoundMs = options.maxRoundMs ?? 500;
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 10;
+  const pauseRefreshMs = options.pauseRefreshMs ?? 500;
+  let pausesReadAtMs = -Infinity;
+
+  /** Applies the pauses stored by any process (this one included), at most every pauseRefreshMs. */
+  async function refreshPauses(): Promise<void> {
+    if (Date.now() - pausesReadAtMs < pauseRefreshMs) return;
+    pausesReadAtMs = Date.now();
+    for (const pause of await repos.channelPauses.active(channelIds, clock.nowMs())) limiters.get(pause.channel)?.pauseUntil(pause.pausedUntilMs);
+  }
 
   function maxPriorityAt(nowMs: number): 0 | undefined {
     return options.holdBulk?.(nowMs) ? 0 : undefined;
@@ -133,7 +148,11 @@ export function createDispatcher(options: DispatcherOptions) {
       // the whole remedy, so it does not count toward maxAttempts (a long flood must not fail rows),
       // and a channel-wide limit stops every send of the channel, not only this chat's.
       const delayMs = Math.max(MIN_RATE_LIMIT_WAIT_MS, result.retryAfterMs);
-      if (result.scope === "channel") limiters.get(row.channel)!.pauseUntil(nowMs + delayMs);
+      if (result.scope === "channel") {
+        limiters.get(row.channel)!.pauseUntil(nowMs + delayMs);
+        // Every process sending on this channel stops too, not only this one.
+        await repos.channelPauses.pauseUntil(row.channel, nowMs + delayMs, result.reason, nowMs);
+      }
       await repos.outbox.markRetry(row.id, workerId, nowMs + delayMs, result.reason, { countAttempt: false });
       logger.warn({ outboxId: row.id, channel: row.channel, scope: result.scope, delayMs }, "outbox.rate_limited");
       return;
@@ -159,6 +178,7 @@ export function createDispatcher(options: DispatcherOptions) {
    * and over) and sends them. Resolves to the rows sent and the replies (priority 0) among those claimed.
    */
   async function pass(): Promise<{ sent: number; replies: number }> {
+    await refreshPauses();
     const nowMs = clock.nowMs();
     const maxPriority = maxPriorityAt(nowMs);
     let sent = 0;
@@ -200,6 +220,7 @@ export function createDispatcher(options: DispatcherOptions) {
 
   /** Until the next row a channel can send: due, and its global rate limit open again. */
   async function nextDelayMs(): Promise<number> {
+    await refreshPauses();
     const nowMs = clock.nowMs();
     // A full window waits for its first free slot instead of polling.
     let untilDueMs = pollIntervalMs;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { asc } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Channel, ChannelCapabilities, SendResult } from "../../src/channels/channel.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { openDb, type Db } from "../../src/db/client.ts";
@@ -561,8 +561,8 @@ describe("crash and restart", () => {
     const hanging: Channel = { ...createMemoryChannel(), send: () => new Promise<SendResult>(() => {}) };
     const stuck = dispatcherFor(repos, hanging, { workerId: "stuck", claimMs: 30_000, batchSize: 10 });
     void stuck.tick();
-    // It claimed every row before hanging on the first send.
-    expect(allRows(db).every((r) => r.claimedBy === "stuck")).toBe(true);
+    // It claims every row, then hangs on the first send.
+    await vi.waitFor(() => expect(allRows(db).every((r) => r.claimedBy === "stuck")).toBe(true));
 
     const second = open();
     const channel = createMemoryChannel();

@@ -292,6 +292,13 @@ export const channelState = pgTable("channel_state", {
   updatedAtMs: bigint("updated_at_ms", { mode: "number" }).notNull(),
 });
 
+export const channelPauses = pgTable("channel_pauses", {
+  channel: text("channel").primaryKey(),
+  pausedUntilMs: bigint("paused_until_ms", { mode: "number" }).notNull(),
+  reason: text("reason"),
+  updatedAtMs: bigint("updated_at_ms", { mode: "number" }).notNull(),
+});
+
 export const channelWindows = pgTable(
   "channel_windows",
   {

@@ -2,6 +2,7 @@ import type { Db } from "../client.ts";
 import { createAnnouncementsRepo } from "./announcements.ts";
 import { createAppStateRepo } from "./app-state.ts";
 import { createAttachmentsRepo } from "./attachments.ts";
+import { createChannelPausesRepo } from "./channel-pauses.ts";
 import { createChannelStateRepo } from "./channel-state.ts";
 import { createChannelWindowsRepo } from "./channel-windows.ts";
 import { createCitizensRepo } from "./citizens.ts";
@@ -31,6 +32,7 @@ export function createSyncRepos(db: Db) {
     announcements: createAnnouncementsRepo(db),
     appState: createAppStateRepo(db),
     attachments: createAttachmentsRepo(db),
+    channelPauses: createChannelPausesRepo(db),
     channelState: createChannelStateRepo(db),
     channelWindows: createChannelWindowsRepo(db),
     citizens: createCitizensRepo(db),

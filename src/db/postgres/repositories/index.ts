@@ -8,6 +8,7 @@ import type { PgDb } from "../client.ts";
 import { createPgAnnouncementsRepo } from "./announcements.ts";
 import { createPgAppStateRepo } from "./app-state.ts";
 import { createPgAttachmentsRepo } from "./attachments.ts";
+import { createPgChannelPausesRepo } from "./channel-pauses.ts";
 import { createPgChannelStateRepo } from "./channel-state.ts";
 import { createPgChannelWindowsRepo } from "./channel-windows.ts";
 import { createPgCitizensRepo } from "./citizens.ts";
@@ -41,6 +42,7 @@ export function createPgRepos(q: () => PgDb, options: PgReposOptions) {
     announcements: createPgAnnouncementsRepo(q),
     appState: createPgAppStateRepo(q),
     attachments: createPgAttachmentsRepo(q),
+    channelPauses: createPgChannelPausesRepo(q),
     channelState: createPgChannelStateRepo(q),
     channelWindows: createPgChannelWindowsRepo(q, { secret: options.secret }),
     citizens: createPgCitizensRepo(q),
