@@ -21,6 +21,16 @@ describe("webhook listening address", () => {
     expect(everywhere?.webhook?.host).toBe("0.0.0.0");
   });
 
+  it("without TELEGRAM_WEBHOOK_SECRET every process derives the same secret from the token, and another token gives another", () => {
+    const secretOf = (env: Record<string, string>) => telegramOptionsFromEnv(loadEnv({ TELEGRAM_WEBHOOK_URL: URL, ...env }), deps)?.webhook?.secretToken;
+    const derived = secretOf({ TELEGRAM_BOT_TOKEN: TOKEN });
+    expect(derived).toMatch(/^[0-9a-f]{64}$/);
+    expect(secretOf({ TELEGRAM_BOT_TOKEN: TOKEN })).toBe(derived);
+    expect(derived).not.toContain(TOKEN.split(":")[1]);
+    expect(secretOf({ TELEGRAM_BOT_TOKEN: "654321:ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvu" })).not.toBe(derived);
+    expect(secretOf({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: "configured_1" })).toBe("configured_1");
+  });
+
   it("a server started without a host is bound to loopback only", async () => {
     const server = await startWebhookServer({ port: 0 }, async (_req, res) => void res.end(), () => {});
     try {

@@ -10,7 +10,7 @@
  * throws (a redelivered update is a duplicate the inbound log drops); sends are not retried, so
  * failures are classified (send-errors.ts).
  */
-import { randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { Telegraf, TelegramError, type Context } from "telegraf";
@@ -278,8 +278,9 @@ export function telegramOptionsFromEnv(env: Env, deps: { translator: Translator;
       ? {
           webhook: {
             url: env.TELEGRAM_WEBHOOK_URL,
-            // Without a configured secret, a random one per start: Telegram gets it with setWebhook.
-            secretToken: env.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(32).toString("hex"),
+            // Without a configured secret, one derived from the token: every process behind the proxy
+            // (issue 13) checks the one secret whichever of them called setWebhook last.
+            secretToken: env.TELEGRAM_WEBHOOK_SECRET ?? webhookSecretFromToken(env.TELEGRAM_BOT_TOKEN),
             port: env.TELEGRAM_WEBHOOK_PORT,
             host: env.TELEGRAM_WEBHOOK_HOST,
           },
@@ -289,6 +290,15 @@ export function telegramOptionsFromEnv(env: Env, deps: { translator: Translator;
     logger: deps.logger,
     nowMs: deps.nowMs,
   };
+}
+
+/**
+ * The webhook's secret token when none is configured: an HMAC of the bot token, the same in every
+ * process of one installation and unknown to whoever lacks the token (who could call setWebhook
+ * anyway with it). 64 hex characters, within Telegram's 1–256 of [A-Za-z0-9_-].
+ */
+export function webhookSecretFromToken(token: string): string {
+  return createHmac("sha256", token).update("rinde.telegram.webhook").digest("hex");
 }
 
 /** Error details for logs: code and description, never a message's text or a token. */
