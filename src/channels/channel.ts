@@ -177,6 +177,12 @@ export interface Channel {
   start(onInbound: (message: InboundMessage) => Promise<void>): Promise<void>;
   /** Sends one message. Never throws for channel errors: it classifies them. `origin` is the outbox row it comes from. */
   send(message: OutboundMessage, origin?: MessageOrigin): Promise<SendResult>;
+  /**
+   * Whether this process can send on the channel now; absent means always. False while another
+   * process holds the channel's only connection (the Baileys socket, src/delivery/ingress-channel.ts):
+   * the dispatcher then claims none of its rows, and the holder sends them.
+   */
+  canSend?(): boolean;
   stop(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@
  * the PostgreSQL adapter (src/db/postgres/) implement the same ports, and `withTransaction` draws
  * the boundary of one use case.
  */
+import type { IngressLock } from "./ingress-lock.ts";
 import type { SyncRepos } from "./repositories/index.ts";
 
 /** The async port of a repository: every method returns a promise of what it returns. */
@@ -33,5 +34,17 @@ export interface Store {
   withTransaction<T>(work: (tx: Repos) => Promise<T>): Promise<T>;
   /** Whether the caller runs inside a transaction of this store. */
   inTransaction(): boolean;
+  /**
+   * The lock of an ingress that must have one consumer among the processes on this database
+   * (src/db/ingress-lock.ts), e.g. "telegram" for long polling. Each call is a new lock object.
+   */
+  ingressLock(name: string): IngressLock;
+  /**
+   * Calls `listener` soon after any process commits new outbox rows ("outbox") or plans or moves
+   * jobs ("jobs"): PostgreSQL LISTEN/NOTIFY on a connection of its own, reconnected after a drop
+   * (`onError` hears of each failure). SQLite: never; other processes' rows are found by polling.
+   * Resolves to a function that stops listening.
+   */
+  listenForWork(listener: (table: "outbox" | "jobs") => void, onError?: (error: Error) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

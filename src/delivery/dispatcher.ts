@@ -184,6 +184,7 @@ export function createDispatcher(options: DispatcherOptions) {
     let sent = 0;
     let replies = 0;
     for (const channelId of channelIds) {
+      if (channels.get(channelId)!.canSend?.() === false) continue;
       const free = limiters.get(channelId)!.freeSlots();
       if (free <= 0) continue;
       const rows = await repos.outbox.claim({ channels: [channelId], workerId, nowMs, claimMs: lease.untilMs() - nowMs, limit: Math.min(batchSize, free), maxPriority });
@@ -225,6 +226,7 @@ export function createDispatcher(options: DispatcherOptions) {
     // A full window waits for its first free slot instead of polling.
     let untilDueMs = pollIntervalMs;
     for (const channelId of channelIds) {
+      if (channels.get(channelId)!.canSend?.() === false) continue;
       const nextDueMs = await repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs), nowMs);
       if (nextDueMs !== undefined) untilDueMs = Math.min(untilDueMs, Math.max(0, nextDueMs - nowMs, limiters.get(channelId)!.globalWaitMs()));
     }

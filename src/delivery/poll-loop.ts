@@ -8,7 +8,10 @@ export interface PollLoop {
   tick(): Promise<number>;
   /** Runs a round now, then keeps polling. */
   start(): void;
-  /** Runs a round now if started (new work was queued), then keeps polling. */
+  /**
+   * Runs a round now if started (new work was queued), then keeps polling. Called during a round,
+   * it runs one more round right after it: the work may have been queued after that round looked.
+   */
   wake(): void;
   /** Waits for the round in progress and stops polling. */
   stop(): Promise<void>;
@@ -22,12 +25,17 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
+  let wokenDuringRound = false;
 
   function tick(): Promise<number> {
     if (running) return running;
     // Cleared in `finally` (always after this assignment, even when the round ends synchronously).
     running = round().finally(() => {
       running = undefined;
+      if (wokenDuringRound) {
+        wokenDuringRound = false;
+        setImmediate(wake);
+      }
     });
     return running;
   }
@@ -44,15 +52,19 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
       });
   }
 
+  function wake(): void {
+    if (stopped) return;
+    if (running) wokenDuringRound = true;
+    else void tick().finally(schedule);
+  }
+
   return {
     tick,
     start(): void {
       stopped = false;
       void tick().finally(schedule);
     },
-    wake(): void {
-      if (!stopped) void tick().finally(schedule);
-    },
+    wake,
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(timer);

@@ -139,6 +139,8 @@ export function createScheduler(options: SchedulerOptions) {
     runClaimed,
     /** Runs what is due now (catch-up after downtime), then keeps polling. */
     start: loop.start,
+    /** Jobs were planned or moved (by this process or, through LISTEN/NOTIFY, another): look now. */
+    wake: loop.wake,
     /** Waits for the pass in progress and stops polling. */
     stop: loop.stop,
   };

@@ -7,6 +7,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Repos, Store } from "../port.ts";
 import type { PgDb, Postgres } from "./client.ts";
+import { createPgIngressLock } from "./ingress-lock.ts";
+import { listenForWork } from "./wake-listener.ts";
 
 export interface PostgresStore extends Store {
   readonly dialect: "postgres";
@@ -57,6 +59,9 @@ export function createPostgresStore(pg: Postgres, buildRepos: (q: () => PgDb) =>
       });
     },
     inTransaction: () => current() !== undefined,
+    // Connections of their own, outside the pool, to the same server, user and search_path.
+    ingressLock: (name) => createPgIngressLock(pg.pool.options, name),
+    listenForWork: (listener, onError) => listenForWork(pg.pool.options, listener, onError ? { onError } : {}),
     close() {
       closed ??= pg.close();
       return closed;

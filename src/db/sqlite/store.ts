@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../client.ts";
+import { createLocalIngressLock } from "../ingress-lock.ts";
 import type { Port, Repos, Store } from "../port.ts";
 import { createSyncRepos, type SyncRepos } from "../repositories/index.ts";
 
@@ -146,6 +147,9 @@ export function createSqliteStore(db: Db): SqliteStore {
     repos,
     withTransaction,
     inTransaction: () => mine() !== undefined,
+    // One machine, one bot process: the ingress is always this process's (issue 13).
+    ingressLock: (name) => createLocalIngressLock(name),
+    listenForWork: async () => async () => {},
     async close() {
       if (!sqlite.open) return;
       await acquire();
