@@ -153,6 +153,19 @@ describe("delivery", () => {
     expect(allRows(open().db).find((r) => r.idempotencyKey === "tg-1")?.status).toBe("pending");
   });
 
+  it("claims no row of a channel that cannot send from this process (its socket lives in another), until it can", async () => {
+    const { db, repos } = open();
+    const inner = createMemoryChannel();
+    let canSend = false;
+    const dispatcher = dispatcherFor(repos, { ...inner, canSend: () => canSend });
+    await enqueue(repos, "held-1", "chat-1");
+    expect(await dispatcher.tick()).toBe(0);
+    expect(allRows(db)[0]).toMatchObject({ status: "pending", claimedBy: null, attempts: 0 });
+    canSend = true;
+    expect(await dispatcher.tick()).toBe(1);
+    expect(texts(inner)).toEqual(["held-1"]);
+  });
+
   it("start() delivers what is due at once and stop() waits for the pass in progress", async () => {
     const { repos, channel, dispatcher } = setup();
     for (let i = 0; i < 3; i++) await enqueue(repos, `s-${i}`, `chat-${i}`);
