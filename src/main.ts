@@ -16,6 +16,7 @@ import { loadEnv } from "./config/env.ts";
 import { systemClock } from "./config/system-clock.ts";
 import { startCheckpoints } from "./db/client.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
+import { withIngressLock } from "./delivery/ingress-channel.ts";
 import { createScheduler, type Scheduler } from "./delivery/scheduler.ts";
 import { createWorkerLease } from "./delivery/worker-lease.ts";
 import { createLogger } from "./logger.ts";
@@ -86,6 +87,7 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
   }
 
   let stopCheckpoints = () => {};
+  let stopListening = async () => {};
   return {
     runtime,
     dispatcher,
@@ -104,11 +106,17 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
       await ensurePlanJobs(app);
       if (deadlines.recomputed) logger.info({ changed: deadlines.changed }, "deadlines.recomputed");
       scheduler.start();
+      // PostgreSQL: rows and jobs another process commits wake this one at once (issue 13).
+      stopListening = await app.store.listenForWork(
+        (table) => (table === "outbox" ? dispatcher.wake() : scheduler.wake()),
+        (error) => logger.warn({ err: { message: error.message } }, "db.listen_failed"),
+      );
       for (const channel of channels) await channel.start(onInbound);
       logger.info({ channels: channels.map((c) => c.id), profile: app.profile.id }, "bot.started");
     },
     async stop() {
       for (const channel of channels) await channel.stop();
+      await stopListening();
       await scheduler.stop();
       await dispatcher.stop();
       await lease.stop();
@@ -207,18 +215,27 @@ export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: Whats
 async function optionalChannels(runtime: Runtime): Promise<{ channels: Channel[]; whatsappCloud?: WhatsAppCloudChannel }> {
   const channels: Channel[] = [];
   let whatsappCloud: WhatsAppCloudChannel | undefined;
-  if (runtime.env.TELEGRAM_BOT_TOKEN) channels.push(await createTelegram(runtime));
+  // Long polling and the Baileys socket run in one process at a time (issue 13); a webhook is served by any.
+  if (runtime.env.TELEGRAM_BOT_TOKEN) {
+    const telegram = await createTelegram(runtime);
+    channels.push(runtime.env.TELEGRAM_WEBHOOK_URL ? telegram : oneConsumer(runtime, telegram, false));
+  }
   if (runtime.env.WHATSAPP_ENABLED && runtime.env.WHATSAPP_MODE === "cloud") {
     const cloud = await createWhatsAppCloud(runtime);
     channels.push(cloud.channel);
     whatsappCloud = cloud.cloud;
-  } else if (runtime.env.WHATSAPP_ENABLED) channels.push(await createWhatsApp(runtime));
+  } else if (runtime.env.WHATSAPP_ENABLED) channels.push(oneConsumer(runtime, await createWhatsApp(runtime), true));
   if (runtime.env.RINDE_SMTP_URL) {
     const { createEmailChannel } = await import("./channels/email/email-channel.ts");
     channels.push(createEmailChannel({ smtpUrl: runtime.env.RINDE_SMTP_URL, from: runtime.env.RINDE_SMTP_FROM }));
     runtime.app.emailNotices = true;
   }
   return { channels, ...(whatsappCloud ? { whatsappCloud } : {}) };
+}
+
+/** The channel behind its ingress lock: run by the process holding it, taken over when that one dies. */
+function oneConsumer(runtime: Runtime, channel: Channel, sendsNeedIngress: boolean): Channel {
+  return withIngressLock(channel, { lock: runtime.store.ingressLock(channel.id), logger: runtime.logger, sendsNeedIngress });
 }
 
 /**
