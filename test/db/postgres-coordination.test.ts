@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Postgres } from "../../src/db/postgres/client.ts";
+import { openPostgres, type Postgres } from "../../src/db/postgres/client.ts";
 import { createPgIngressLock } from "../../src/db/postgres/ingress-lock.ts";
 import { createPgRepos } from "../../src/db/postgres/repositories/index.ts";
 import { createPostgresStore, type PostgresStore } from "../../src/db/postgres/store.ts";
@@ -90,6 +90,18 @@ describe.skipIf(!postgresAvailable)("PostgreSQL coordination between processes",
     await a.release();
     await b.release();
     expect(await lockHolders()).toEqual([]);
+  });
+
+  it("server settings in the URL's options are kept beside the schema", async () => {
+    const withOptions = new URL(url!);
+    withOptions.searchParams.set("options", "-c synchronous_commit=off");
+    const opened = await openPostgres(withOptions.toString(), { schema: pg1.schema, max: 1 });
+    try {
+      const { rows } = await opened.pool.query<{ sync: string; schema: string }>("select current_setting('synchronous_commit') as sync, current_schema() as schema");
+      expect(rows).toEqual([{ sync: "off", schema: pg1.schema }]);
+    } finally {
+      await opened.close();
+    }
   });
 
   it("committed outbox rows and planned jobs wake the other process's listener; a rolled-back insert does not", async () => {

@@ -47,11 +47,16 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   if (namespace !== undefined && !SCHEMA_NAME.test(namespace)) {
     throw new Error(`openPostgres: schema name "${namespace}" must be lower-case letters, digits and _`);
   }
+  // Server settings in the URL (`?options=-c statement_timeout=5s`) are kept beside the schema's
+  // search_path: node-postgres would let the URL's `options` replace the explicit one.
+  const connection = new URL(url);
+  const serverOptions = [connection.searchParams.get("options"), namespace !== undefined ? `-c search_path=${namespace}` : null].filter(Boolean).join(" ");
+  connection.searchParams.delete("options");
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: connection.toString(),
     ...(options.max !== undefined ? { max: options.max } : {}),
     // Every pooled connection resolves unqualified names in the chosen schema.
-    ...(namespace !== undefined ? { options: `-c search_path=${namespace}` } : {}),
+    ...(serverOptions ? { options: serverOptions } : {}),
   });
   // An idle client's error (the server restarted, a network cut) must not crash the process; the
   // pool drops that client and the next query opens a new one.
