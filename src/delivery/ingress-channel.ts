@@ -76,7 +76,13 @@ export function withIngressLock(channel: Channel, options: IngressChannelOptions
       tryTake().then(
         (taken) => taken || standBy(),
         (error: unknown) => {
-          logger.warn({ channel: channel.id, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "ingress.try_failed");
+          logger.warn(
+            {
+              channel: channel.id,
+              err: { message: (error as Error).message, code: (error as { code?: string }).code },
+            },
+            "ingress.try_failed",
+          );
           standBy();
         },
       );
@@ -101,7 +107,10 @@ export function withIngressLock(channel: Channel, options: IngressChannelOptions
         acquired = await lock.tryAcquire();
       } catch (error) {
         // The database did not answer: stand by and try again.
-        logger.warn({ channel: channel.id, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "ingress.try_failed");
+        logger.warn(
+          { channel: channel.id, err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+          "ingress.try_failed",
+        );
       }
       // The holder starts at once, and a failing start (a rejected token) fails start() as before.
       if (acquired) return await consume();

@@ -97,7 +97,13 @@ describe.skipIf(!postgresAvailable)("PostgreSQL coordination between processes",
       "insert into outbox (idempotency_key, channel, address, priority, payload, not_before_ms, guarantee, created_at_ms) select 'bulk:' || g, 'memory', 'c' || g, 1, '{}', 1000, 'at_most_once', 1000 from generate_series(1, 5000) g",
     );
     const startedAt = Date.now();
-    const claimed = await one.repos.outbox.claim({ channels: ["memory"], workerId: "w", nowMs: 2000, claimMs: 10_000, limit: 100 });
+    const claimed = await one.repos.outbox.claim({
+      channels: ["memory"],
+      workerId: "w",
+      nowMs: 2000,
+      claimMs: 10_000,
+      limit: 100,
+    });
     const tookMs = Date.now() - startedAt;
     expect(claimed.map((r) => r.idempotencyKey)).toEqual(Array.from({ length: 100 }, (_, i) => `bulk:${i + 1}`));
     // 30 s with the anti-join plan; about 50 ms as a subplan per candidate.
@@ -110,7 +116,9 @@ describe.skipIf(!postgresAvailable)("PostgreSQL coordination between processes",
     withOptions.searchParams.set("options", "-c synchronous_commit=off");
     const opened = await openPostgres(withOptions.toString(), { schema: pg1.schema, max: 1 });
     try {
-      const { rows } = await opened.pool.query<{ sync: string; schema: string }>("select current_setting('synchronous_commit') as sync, current_schema() as schema");
+      const { rows } = await opened.pool.query<{ sync: string; schema: string }>(
+        "select current_setting('synchronous_commit') as sync, current_schema() as schema",
+      );
       expect(rows).toEqual([{ sync: "off", schema: pg1.schema }]);
     } finally {
       await opened.close();
@@ -122,17 +130,26 @@ describe.skipIf(!postgresAvailable)("PostgreSQL coordination between processes",
     const stop = await two.listenForWork((table) => heard.push(table));
     try {
       await one.withTransaction(async (tx) => {
-        for (let i = 0; i < 50; i++) await tx.outbox.enqueue({ idempotencyKey: `k${i}`, channel: "memory", address: `a${i}`, payload: { text: "hola" } }, 1000);
+        for (let i = 0; i < 50; i++)
+          await tx.outbox.enqueue(
+            { idempotencyKey: `k${i}`, channel: "memory", address: `a${i}`, payload: { text: "hola" } },
+            1000,
+          );
         // Nothing is announced before the commit.
         await new Promise((resolve) => setTimeout(resolve, 50));
         expect(heard).toEqual([]);
       });
       await vi.waitFor(() => expect(heard).toEqual(["outbox"]));
 
-      await one.withTransaction(async (tx) => {
-        await tx.outbox.enqueue({ idempotencyKey: "rolled-back", channel: "memory", address: "x", payload: { text: "hola" } }, 1000);
-        throw new Error("rollback");
-      }).catch(() => {});
+      await one
+        .withTransaction(async (tx) => {
+          await tx.outbox.enqueue(
+            { idempotencyKey: "rolled-back", channel: "memory", address: "x", payload: { text: "hola" } },
+            1000,
+          );
+          throw new Error("rollback");
+        })
+        .catch(() => {});
       await one.repos.jobs.plan({ key: "job-1", kind: "probe", runAtMs: 2000 }, 1000);
       await vi.waitFor(() => expect(heard).toEqual(["outbox", "jobs"]));
     } finally {
@@ -148,15 +165,23 @@ describe.skipIf(!postgresAvailable)("PostgreSQL coordination between processes",
     const errors: Error[] = [];
     // The store's own listener with a short retry, on the second pool's settings.
     const { listenForWork } = await import("../../src/db/postgres/wake-listener.ts");
-    const stop = await listenForWork(pg2.pool.options, (table) => heard.push(table), { retryMs: 50, onError: (error) => errors.push(error) });
+    const stop = await listenForWork(pg2.pool.options, (table) => heard.push(table), {
+      retryMs: 50,
+      onError: (error) => errors.push(error),
+    });
     try {
       const killer = new pg.Client({ connectionString: url });
       await killer.connect();
-      await killer.query("select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen rinde_wake' and pid <> pg_backend_pid()");
+      await killer.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen rinde_wake' and pid <> pg_backend_pid()",
+      );
       await killer.end();
       await vi.waitFor(() => expect(heard.sort()).toEqual(["jobs", "outbox"]), { timeout: 5000 });
       expect(errors.length).toBeGreaterThan(0);
-      await one.repos.outbox.enqueue({ idempotencyKey: "after-reconnect", channel: "memory", address: "a", payload: { text: "hola" } }, 1000);
+      await one.repos.outbox.enqueue(
+        { idempotencyKey: "after-reconnect", channel: "memory", address: "a", payload: { text: "hola" } },
+        1000,
+      );
       await vi.waitFor(() => expect(heard.filter((t) => t === "outbox")).toHaveLength(2));
     } finally {
       await stop();

@@ -70,8 +70,18 @@ describe("a channel behind its ingress lock", () => {
     const lock = sharedLock();
     const first = trackedChannel();
     const second = trackedChannel();
-    const a = withIngressLock(first.channel, { lock: lock.lockFor("a"), logger: silentLogger, sendsNeedIngress: true, retryMs: 20 });
-    const b = withIngressLock(second.channel, { lock: lock.lockFor("b"), logger: silentLogger, sendsNeedIngress: true, retryMs: 20 });
+    const a = withIngressLock(first.channel, {
+      lock: lock.lockFor("a"),
+      logger: silentLogger,
+      sendsNeedIngress: true,
+      retryMs: 20,
+    });
+    const b = withIngressLock(second.channel, {
+      lock: lock.lockFor("b"),
+      logger: silentLogger,
+      sendsNeedIngress: true,
+      retryMs: 20,
+    });
     await a.start(handler);
     await b.start(handler);
     expect([first.counts.running, second.counts.running]).toEqual([true, false]);
@@ -97,7 +107,12 @@ describe("a channel behind its ingress lock", () => {
     const lock = sharedLock();
     lock.shared.holder = "elsewhere";
     const { channel, counts } = trackedChannel();
-    const standby = withIngressLock(channel, { lock: lock.lockFor("a"), logger: silentLogger, sendsNeedIngress: false, retryMs: 20 });
+    const standby = withIngressLock(channel, {
+      lock: lock.lockFor("a"),
+      logger: silentLogger,
+      sendsNeedIngress: false,
+      retryMs: 20,
+    });
     await standby.start(handler);
     expect(counts.running).toBe(false);
     expect(standby.canSend?.()).toBe(true);
@@ -107,13 +122,25 @@ describe("a channel behind its ingress lock", () => {
 
   it("a failing start of the holder fails start() and gives the lock back; a database that does not answer means standby", async () => {
     const lock = sharedLock();
-    const failing: Channel = { ...createMemoryChannel(), start: async () => Promise.reject(new Error("token rejected")) };
-    await expect(withIngressLock(failing, { lock: lock.lockFor("a"), logger: silentLogger, sendsNeedIngress: false }).start(handler)).rejects.toThrow("token rejected");
+    const failing: Channel = {
+      ...createMemoryChannel(),
+      start: async () => Promise.reject(new Error("token rejected")),
+    };
+    await expect(
+      withIngressLock(failing, { lock: lock.lockFor("a"), logger: silentLogger, sendsNeedIngress: false }).start(
+        handler,
+      ),
+    ).rejects.toThrow("token rejected");
     expect(lock.shared.holder).toBeUndefined();
 
     lock.shared.down = true;
     const { channel, counts } = trackedChannel();
-    const waiting = withIngressLock(channel, { lock: lock.lockFor("b"), logger: silentLogger, sendsNeedIngress: false, retryMs: 20 });
+    const waiting = withIngressLock(channel, {
+      lock: lock.lockFor("b"),
+      logger: silentLogger,
+      sendsNeedIngress: false,
+      retryMs: 20,
+    });
     await waiting.start(handler);
     expect(counts.running).toBe(false);
     lock.shared.down = false;
@@ -126,7 +153,12 @@ describe("a channel behind its ingress lock", () => {
     const lock = sharedLock();
     lock.shared.holder = "elsewhere";
     const { channel, counts } = trackedChannel();
-    const standby = withIngressLock(channel, { lock: lock.lockFor("a"), logger: silentLogger, sendsNeedIngress: true, retryMs: 10 });
+    const standby = withIngressLock(channel, {
+      lock: lock.lockFor("a"),
+      logger: silentLogger,
+      sendsNeedIngress: true,
+      retryMs: 10,
+    });
     await standby.start(handler);
     await standby.stop();
     lock.shared.holder = undefined;

@@ -47,49 +47,79 @@ const postgresViews: TwoViews = async () => {
   cleanups.push(() => pg.close());
   const secret = randomBytes(32);
   const other = await pg.reopen();
-  return [createPostgresStore(pg, (q) => createPgRepos(q, { secret })).repos, createPostgresStore(other, (q) => createPgRepos(q, { secret })).repos];
+  return [
+    createPostgresStore(pg, (q) => createPgRepos(q, { secret })).repos,
+    createPostgresStore(other, (q) => createPgRepos(q, { secret })).repos,
+  ];
 };
 
-const floodControl: Exclude<SendResult, { ok: true }> = { ok: false, kind: "retry", retryAfterMs: 5000, reason: "429: Too Many Requests: retry after 5", scope: "channel" };
+const floodControl: Exclude<SendResult, { ok: true }> = {
+  ok: false,
+  kind: "retry",
+  retryAfterMs: 5000,
+  reason: "429: Too Many Requests: retry after 5",
+  scope: "channel",
+};
 
 describe.each([
   { engine: "SQLite", views: sqliteViews, skip: false },
   { engine: "PostgreSQL", views: postgresViews, skip: !postgresAvailable },
 ])("shared channel pauses on $engine", ({ views, skip }) => {
-  it.skipIf(skip)("a pause one process was told stops the other process's sends on that channel until it ends, and only on that channel", async () => {
-    const [first, second] = await views();
-    const clock = createManualClock(T0);
-    const channelA = createMemoryChannel();
-    const channelB = createMemoryChannel();
-    const otherChannelB = createMemoryChannel({ id: "console" });
-    const dispatcherA = createDispatcher({ repos: first, channels: [channelA], clock, logger: silentLogger, workerId: "a", pauseRefreshMs: 0 });
-    const dispatcherB = createDispatcher({ repos: second, channels: [channelB, otherChannelB], clock, logger: silentLogger, workerId: "b", pauseRefreshMs: 0 });
-    const enqueue = (repos: Repos, key: string, address: string, channel = "memory") =>
-      repos.outbox.enqueue({ idempotencyKey: key, channel, address, payload: { text: key } }, clock.nowMs());
+  it.skipIf(skip)(
+    "a pause one process was told stops the other process's sends on that channel until it ends, and only on that channel",
+    async () => {
+      const [first, second] = await views();
+      const clock = createManualClock(T0);
+      const channelA = createMemoryChannel();
+      const channelB = createMemoryChannel();
+      const otherChannelB = createMemoryChannel({ id: "console" });
+      const dispatcherA = createDispatcher({
+        repos: first,
+        channels: [channelA],
+        clock,
+        logger: silentLogger,
+        workerId: "a",
+        pauseRefreshMs: 0,
+      });
+      const dispatcherB = createDispatcher({
+        repos: second,
+        channels: [channelB, otherChannelB],
+        clock,
+        logger: silentLogger,
+        workerId: "b",
+        pauseRefreshMs: 0,
+      });
+      const enqueue = (repos: Repos, key: string, address: string, channel = "memory") =>
+        repos.outbox.enqueue({ idempotencyKey: key, channel, address, payload: { text: key } }, clock.nowMs());
 
-    await enqueue(first, "A1", "chat-a");
-    channelA.failNext(floodControl);
-    expect(await dispatcherA.tick()).toBe(0);
-    expect(await first.channelPauses.active(["memory"], clock.nowMs())).toMatchObject([{ channel: "memory", pausedUntilMs: T0 + 5000, reason: floodControl.reason }]);
+      await enqueue(first, "A1", "chat-a");
+      channelA.failNext(floodControl);
+      expect(await dispatcherA.tick()).toBe(0);
+      expect(await first.channelPauses.active(["memory"], clock.nowMs())).toMatchObject([
+        { channel: "memory", pausedUntilMs: T0 + 5000, reason: floodControl.reason },
+      ]);
 
-    // The other process, which was never refused, holds its sends of that channel too.
-    clock.advanceMs(1000);
-    await enqueue(second, "B1", "chat-b");
-    await enqueue(second, "C1", "chat-c", "console");
-    expect(await dispatcherB.tick()).toBe(1);
-    expect(otherChannelB.sent.map((m) => m.text)).toEqual(["C1"]);
-    clock.setMs(T0 + 4999);
-    expect(await dispatcherB.tick()).toBe(0);
-    expect(channelB.sent).toHaveLength(0);
+      // The other process, which was never refused, holds its sends of that channel too.
+      clock.advanceMs(1000);
+      await enqueue(second, "B1", "chat-b");
+      await enqueue(second, "C1", "chat-c", "console");
+      expect(await dispatcherB.tick()).toBe(1);
+      expect(otherChannelB.sent.map((m) => m.text)).toEqual(["C1"]);
+      clock.setMs(T0 + 4999);
+      expect(await dispatcherB.tick()).toBe(0);
+      expect(channelB.sent).toHaveLength(0);
 
-    // A shorter pause written later does not cut the running one short.
-    await second.channelPauses.pauseUntil("memory", T0 + 2000, "shorter", clock.nowMs());
-    expect(await second.channelPauses.active(["memory"], clock.nowMs())).toMatchObject([{ pausedUntilMs: T0 + 5000 }]);
+      // A shorter pause written later does not cut the running one short.
+      await second.channelPauses.pauseUntil("memory", T0 + 2000, "shorter", clock.nowMs());
+      expect(await second.channelPauses.active(["memory"], clock.nowMs())).toMatchObject([
+        { pausedUntilMs: T0 + 5000 },
+      ]);
 
-    clock.setMs(T0 + 5000);
-    expect(await dispatcherB.tick()).toBe(2);
-    expect(channelB.sent.map((m) => m.text).sort()).toEqual(["A1", "B1"]);
-    expect(channelA.sent).toHaveLength(0);
-    expect(await first.channelPauses.active(["memory"], clock.nowMs())).toEqual([]);
-  });
+      clock.setMs(T0 + 5000);
+      expect(await dispatcherB.tick()).toBe(2);
+      expect(channelB.sent.map((m) => m.text).sort()).toEqual(["A1", "B1"]);
+      expect(channelA.sent).toHaveLength(0);
+      expect(await first.channelPauses.active(["memory"], clock.nowMs())).toEqual([]);
+    },
+  );
 });

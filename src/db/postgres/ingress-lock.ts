@@ -19,7 +19,11 @@ export interface PgIngressLockOptions {
 }
 
 /** `config`: how to connect (the pool's own options, so the same server, user and search_path). */
-export function createPgIngressLock(config: pg.ClientConfig, name: string, options: PgIngressLockOptions = {}): IngressLock {
+export function createPgIngressLock(
+  config: pg.ClientConfig,
+  name: string,
+  options: PgIngressLockOptions = {},
+): IngressLock {
   const heartbeatMs = options.heartbeatMs ?? 2000;
   const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   let client: pg.Client | undefined;

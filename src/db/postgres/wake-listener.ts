@@ -20,7 +20,11 @@ const CHANNEL = "rinde_wake";
 const TABLES: readonly WorkTable[] = ["outbox", "jobs"];
 
 /** Starts listening; resolves (after the first attempt to connect) to a function that stops it. */
-export async function listenForWork(config: pg.ClientConfig, listener: (table: WorkTable) => void, options: WakeListenerOptions = {}): Promise<() => Promise<void>> {
+export async function listenForWork(
+  config: pg.ClientConfig,
+  listener: (table: WorkTable) => void,
+  options: WakeListenerOptions = {},
+): Promise<() => Promise<void>> {
   const retryMs = options.retryMs ?? 2000;
   let stopped = false;
   let client: pg.Client | undefined;

@@ -25,12 +25,14 @@ export function createPgChannelPausesRepo(q: () => PgDb): Port<SyncRepos["channe
 
     async active(channels, nowMs) {
       if (channels.length === 0) return [];
-      return q()
-        .select()
-        .from(channelPauses)
-        .where(and(inArray(channelPauses.channel, [...channels]), gt(channelPauses.pausedUntilMs, nowMs)))
-        // Byte order, as SQLite's BINARY collation sorts.
-        .orderBy(sql`${channelPauses.channel} collate "C"`);
+      return (
+        q()
+          .select()
+          .from(channelPauses)
+          .where(and(inArray(channelPauses.channel, [...channels]), gt(channelPauses.pausedUntilMs, nowMs)))
+          // Byte order, as SQLite's BINARY collation sorts.
+          .orderBy(sql`${channelPauses.channel} collate "C"`)
+      );
     },
   };
 }
