@@ -47,10 +47,11 @@ export function withIngressLock(channel: Channel, options: IngressChannelOptions
       await lock.release();
       throw error;
     }
-    if (stopped) {
-      // stop() came while the channel was starting: undo.
+    if (stopped || !lock.held()) {
+      // stop() came, or the lock was lost, while the channel was starting: undo.
       await serially(() => channel.stop());
       await lock.release();
+      standBy();
       return;
     }
     active = true;

@@ -149,6 +149,33 @@ describe("a channel behind its ingress lock", () => {
     expect(counts.running).toBe(false);
   });
 
+  it("a lock lost while the channel was starting: the channel is stopped again and the process stands by", async () => {
+    const lock = sharedLock();
+    const { channel, counts } = trackedChannel();
+    let cuts = 0;
+    const slow: Channel = {
+      ...channel,
+      async start(handler) {
+        await channel.start(handler);
+        if (cuts++ === 0) lock.cut();
+      },
+    };
+    const wrapped = withIngressLock(slow, {
+      lock: lock.lockFor("a"),
+      logger: silentLogger,
+      sendsNeedIngress: true,
+      retryMs: 20,
+    });
+    await wrapped.start(handler);
+    expect(counts).toMatchObject({ starts: 1, stops: 1, running: false });
+    expect(wrapped.canSend?.()).toBe(false);
+    // Free again: the next try takes it (and this time keeps it).
+    await vi.waitFor(() => expect(counts.running).toBe(true));
+    expect(counts.starts).toBe(2);
+    expect(wrapped.canSend?.()).toBe(true);
+    await wrapped.stop();
+  });
+
   it("stopped on standby, it never starts the channel afterwards", async () => {
     const lock = sharedLock();
     lock.shared.holder = "elsewhere";
