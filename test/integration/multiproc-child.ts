@@ -10,6 +10,7 @@
  *   inside the job's transaction.
  * Prints READY once started. Commands on stdin, one per line: `numbers <first citizen id> <count>`
  * files that many questions and records that many commitments at once, then prints `NUMBERS`;
+ * `stall`: the next delivery is written to CHAOS_OUT and then hangs, printing `STALLED <address>`;
  * `quit` stops everything and exits 0.
  * Environment: DATABASE_URL, RINDE_DB (beside it the shared installation secret), CHAOS_OUT,
  * CHAOS_JOBS_OUT, CHAOS_WORKER, CHAOS_CLOCK_OFFSET_MS (added to Date.now(): a daytime instant,
@@ -36,6 +37,8 @@ const clock: Clock = { nowMs: () => Date.now() + offsetMs };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 let delivered = 0;
+/** Set by `stall`: the next send reaches the channel (the file) and then never returns, as if the network hung. */
+let stallNext = false;
 const memory: Channel = {
   id: "memory",
   capabilities: {
@@ -48,6 +51,10 @@ const memory: Channel = {
   async stop() {},
   async send(message: OutboundMessage): Promise<SendResult> {
     appendFileSync(out, `${message.address}\n`);
+    if (stallNext) {
+      say(`STALLED ${message.address}`);
+      return new Promise<SendResult>(() => {});
+    }
     delivered++;
     return { ok: true, channelMessageId: `${workerId}-${delivered}` };
   },
@@ -128,6 +135,8 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (command === "numbers") {
     await numbers(Number(args[0]), Number(args[1]));
     say("NUMBERS");
+  } else if (command === "stall") {
+    stallNext = true;
   } else if (command === "quit") {
     await lockedIngress.stop();
     await stopListening();
