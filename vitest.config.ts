@@ -4,6 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // PostgreSQL runs (RINDE_TEST_DATABASE_URL, test/helpers/storage.ts): stale schemas swept once,
+    // each file's schemas dropped after it.
+    globalSetup: ["test/helpers/global-setup.ts"],
+    setupFiles: ["test/helpers/setup.ts"],
     pool: "forks",
     // Vitest's default is one worker fewer than the cores: a single worker on the 2-core machines
     // this runs on, which left a core idle while tests waited on SQLite, timers and child processes.

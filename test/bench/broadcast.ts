@@ -17,7 +17,7 @@ import { createDispatcher } from "../../src/delivery/dispatcher.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { createAnnouncement } from "../../src/services/announcements.ts";
-import { seedCitizens } from "../helpers/seed-citizens.ts";
+import { seedCitizensSqlite as seedCitizens } from "../helpers/seed-citizens.ts";
 
 export interface BroadcastOptions {
   subscribers?: number;

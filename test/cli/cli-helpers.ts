@@ -11,6 +11,7 @@ import { answerQuestion, fileQuestion } from "../../src/services/questions.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { runRinde } from "../helpers/cli.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 /** 2026-03-02 10:00 Bogotá (15:00 UTC), a Monday. */
 export const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
@@ -27,7 +28,7 @@ export interface CliWorld {
 export function createWorld(): CliWorld {
   const dir = mkdtempSync(join(tmpdir(), "rinde-cli-"));
   const dbPath = join(dir, "rinde.db");
-  const env = { RINDE_DB: dbPath, RINDE_PROFILE: "default" };
+  const env = { ...storageEnv(dbPath), RINDE_PROFILE: "default" };
   const clock = createManualClock(NOW_MS);
   return { dir, dbPath, env, clock, rinde: (...args) => runRinde(args, env, { clock }) };
 }
@@ -37,7 +38,7 @@ export async function seed(world: CliWorld): Promise<{ officialId: number; refer
   const runtime = await createRuntime({ env: loadEnv(world.env), clock: world.clock });
   try {
     const { app } = runtime;
-    const citizens = seedCitizens(runtime.db!, { count: 5, channel: "memory", nowMs: NOW_MS, subscription: { kind: "topic", key: "salud" } });
+    const citizens = await seedCitizens(runtime, { count: 5, channel: "memory", nowMs: NOW_MS, subscription: { kind: "topic", key: "salud" } });
     const references = await runtime.store.withTransaction(async () => {
       const filedReferences: string[] = [];
       for (const [i, text] of ["¿Cuándo abren el centro de salud de la vereda?", "Solicito copia del contrato de la vía"].entries()) {

@@ -1,5 +1,6 @@
 /**
- * Test harness: a real SQLite file in a temp dir with the real migrations, the real flows and
+ * Test harness: a real database (a SQLite file in a temp dir, or a PostgreSQL schema named after
+ * it: test/helpers/storage.ts) with the real migrations, the real flows and
  * locales, an injected clock and an in-memory channel. `reopen()` simulates a restart.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,6 +13,7 @@ import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
 import { sharedRouterFactory } from "./shared-router.ts";
+import { storageEnv } from "./storage.ts";
 
 /** 2026-03-02 10:00 Bogotá (15:00 UTC), a Monday and a business day. */
 export const MONDAY_10AM_BOGOTA_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
@@ -36,7 +38,7 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
   const dir = mkdtempSync(join(tmpdir(), "rinde-test-"));
   const dbPath = join(dir, "rinde.db");
   const clock = createManualClock(options.startMs ?? MONDAY_10AM_BOGOTA_MS);
-  const env = loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: options.profile ?? "default", ...options.env });
+  const env = loadEnv({ ...storageEnv(dbPath), RINDE_PROFILE: options.profile ?? "default", ...options.env });
   let counter = 0;
 
   const build = async () => {

@@ -3,6 +3,7 @@
  * reading what was sent or queued, and capturing what a CLI command prints.
  */
 import type { Harness } from "./harness.ts";
+import { sqlRows } from "./storage.ts";
 
 /** An instant given as a Bogotá wall-clock time (UTC−5, no daylight saving). */
 export const bogota = (date: string, time = "08:00") => Date.parse(`${date}T${time}:00-05:00`);
@@ -23,8 +24,8 @@ export function textsTo(h: Harness, address: string, fragment: string): string[]
 }
 
 /** Outbox rows ever queued (across restarts) whose idempotency key starts with `prefix`. */
-export function outboxKeys(h: Harness, prefix: string): string[] {
-  const rows = h.runtime.db!.$client.prepare("select idempotency_key k from outbox where idempotency_key like ? order by id").all(`${prefix}%`) as { k: string }[];
+export async function outboxKeys(h: Harness, prefix: string): Promise<string[]> {
+  const rows = await sqlRows<{ k: string }>(h.runtime, "select idempotency_key k from outbox where idempotency_key like ? order by id", [`${prefix}%`]);
   return rows.map((r) => r.k);
 }
 

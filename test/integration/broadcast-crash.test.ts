@@ -16,6 +16,7 @@ import { announcementProgress, createAnnouncement } from "../../src/services/ann
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 
 const CHILD = join(PROJECT_ROOT, "test/integration/broadcast-child.ts");
 const BASE_MS = bogota("2026-03-03", "10:00");
@@ -35,9 +36,9 @@ afterEach(() => {
 
 /** The database with `count` subscribers and an announcement to all of them (now, or at `atMs`). */
 async function prepare(count: number, atMs?: number): Promise<number> {
-  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(dbPath), RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
   try {
-    seedCitizens(runtime.db!, { count, channel: "memory", nowMs: BASE_MS });
+    await seedCitizens(runtime, { count, channel: "memory", nowMs: BASE_MS });
     const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes 10 de marzo.", segment: { kind: "everyone" }, ...(atMs ? { scheduledAtMs: atMs } : {}) });
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     return created.announcement.id;
@@ -48,7 +49,7 @@ async function prepare(count: number, atMs?: number): Promise<number> {
 
 function startChild(name: string, extra: Record<string, string> = {}): { child: ChildProcess; out: string; exited: Promise<number | null> } {
   const out = join(dir, `${name}.out`);
-  const env = { ...process.env, RINDE_DB: dbPath, RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn", BROADCAST_OUT: out, BROADCAST_BASE_MS: String(BASE_MS), BROADCAST_WORKER: name, BROADCAST_RATE: "2000", BROADCAST_CLAIM_MS: "1500", ...extra };
+  const env = { ...process.env, ...storageEnv(dbPath), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn", BROADCAST_OUT: out, BROADCAST_BASE_MS: String(BASE_MS), BROADCAST_WORKER: name, BROADCAST_RATE: "2000", BROADCAST_CLAIM_MS: "1500", ...extra };
   // node with tsx's loader, not the tsx wrapper: SIGKILL must reach the bot's own process.
   const child = spawn(process.execPath, ["--import", "tsx", CHILD], { env, cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -97,7 +98,7 @@ describe("broadcast crash safety (real processes)", () => {
     expect(counts.size).toBe(recipients - 1);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(dbPath), RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
       expect(await announcementProgress(runtime.app, id)).toEqual({ total: recipients, queued: 0, sent: recipients - 1, failed: 0, unreachable: 0, uncertain: 1 });
     } finally {
@@ -116,10 +117,10 @@ describe("broadcast crash safety (real processes)", () => {
     expect(counts.size).toBe(recipients);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: dbPath, RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(dbPath), RINDE_PROFILE: "default" }), clock: createManualClock(BASE_MS) });
     try {
-      expect(runtime.db!.$client.prepare("select count(*) n from outbox").get()).toEqual({ n: recipients });
-      expect(runtime.db!.$client.prepare("select status, count(*) n from jobs where kind = 'announcement.release' group by status").all()).toEqual([{ status: "done", n: 1 }]);
+      expect(await sqlRow(runtime, "select count(*) n from outbox")).toEqual({ n: recipients });
+      expect(await sqlRows(runtime, "select status, count(*) n from jobs where kind = 'announcement.release' group by status")).toEqual([{ status: "done", n: 1 }]);
     } finally {
       await runtime.close();
     }

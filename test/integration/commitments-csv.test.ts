@@ -13,6 +13,7 @@ import { cancelCommitment, commitmentReport, followCommitment, postProgress } fr
 import { runRinde } from "../helpers/cli.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addEvent, addOfficial, bogota, citizenWithConsent, CLI, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 const exportCsv = async (h: Harness) => toCsv(await exportRecords(h.runtime.app), CSV_COLUMNS);
 const exportHistoryCsv = async (h: Harness) => toCsv(await exportHistory(h.runtime.app), HISTORY_COLUMNS);
@@ -45,7 +46,7 @@ describe("importing minutes from CSV", () => {
 
   it("imports a hearing's minutes with Spanish headers, office names and Colombian dates; attendees follow them", async () => {
     const ana = await citizenWithConsent(h, "ana");
-    addEvent(h, "Audiencia pública 2026", [{ citizenId: ana, answer: "yes" }]);
+    await addEvent(h, "Audiencia pública 2026", [{ citizenId: ana, answer: "yes" }]);
     const outcome = await importText(h, MINUTES);
     expect(outcome.ok).toBe(true);
     const [first, second] = (await repoOf(h).list()).sort((a, b) => a.number - b.number);
@@ -115,7 +116,7 @@ describe("export and import round trip", () => {
   });
 
   it("exports, imports into another database and exports the same files, history included", async () => {
-    for (const h of [a, b]) addEvent(h, "Audiencia pública 2026", []);
+    for (const h of [a, b]) await addEvent(h, "Audiencia pública 2026", []);
     const jefe = await addOfficial(a, "jefe", "head", "infraestructura");
     await record(a, { text: 'Texto con "comillas", comas y\nsalto de línea', eventId: 1, districtKey: "comuna-2" });
     await record(a, { text: "Vacunar en las veredas", officeKey: "salud", dueDate: "2026-03-20" });
@@ -208,7 +209,7 @@ describe("rinde commitments (CLI)", () => {
     await h.close();
   });
 
-  const cli = (...args: string[]) => runRinde(["commitments", ...args], { RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }, { clock: h.clock });
+  const cli = (...args: string[]) => runRinde(["commitments", ...args], { ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }, { clock: h.clock });
 
   it("adds, reports progress, refuses bad input with one line, imports, exports and reports", async () => {
     const ana = await citizenWithConsent(h, "ana");

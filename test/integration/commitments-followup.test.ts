@@ -72,8 +72,8 @@ describe("commitment follow-up", () => {
     expect(textsTo(h, "ana", OVERDUE_CITIZEN)).toHaveLength(1);
     await h.reopen();
     await runAt(h, "2026-04-07");
-    expect(outboxKeys(h, `cm:u`).length).toBe(1);
-    expect(outboxKeys(h, `cm:c${c.id}:2026-03-31:overdue:`)).toEqual([`cm:c${c.id}:2026-03-31:overdue:official-1`]);
+    expect((await outboxKeys(h, `cm:u`)).length).toBe(1);
+    expect(await outboxKeys(h, `cm:c${c.id}:2026-03-31:overdue:`)).toEqual([`cm:c${c.id}:2026-03-31:overdue:official-1`]);
   });
 
   it("sends each follower one monthly digest with what they follow, in their language", async () => {
@@ -108,7 +108,7 @@ describe("commitment follow-up", () => {
     expect(textsTo(h, "ana", DIGEST)).toHaveLength(2);
     expect(textsTo(h, "ana", DIGEST)[1]).not.toContain("Compromiso cancelado hace tiempo");
     expect(textsTo(h, "nadie", DIGEST)).toHaveLength(1);
-    expect(outboxKeys(h, "cm:digest:2026-05:")).toEqual([`cm:digest:2026-05:cit${ana}`, `cm:digest:2026-05:cit${john}`]);
+    expect(await outboxKeys(h, "cm:digest:2026-05:")).toEqual([`cm:digest:2026-05:cit${ana}`, `cm:digest:2026-05:cit${john}`]);
   });
 
   it("exposes the sweep and the digest as idempotent functions", async () => {
@@ -119,6 +119,6 @@ describe("commitment follow-up", () => {
     expect(await runCommitmentSweep(h.runtime.app, tomorrow)).toEqual({ flagged: 0, reminded: 0 });
     expect(await sendMonthlyDigests(h.runtime.app, tomorrow)).toBe(1);
     expect(await sendMonthlyDigests(h.runtime.app, tomorrow)).toBe(1); // same key: the outbox keeps one row
-    expect(outboxKeys(h, "cm:digest:")).toEqual([`cm:digest:2026-03:cit${ana}`]);
+    expect(await outboxKeys(h, "cm:digest:")).toEqual([`cm:digest:2026-03:cit${ana}`]);
   });
 });

@@ -1,9 +1,9 @@
 /** Shared pieces of the commitments tests: citizens with consent, events with RSVPs, officials, notices. */
 import type { Actor } from "../../src/core/authorization.ts";
 import type { OfficialRole } from "../../src/db/repositories/officials.ts";
-import { eventRsvps, events } from "../../src/db/schema.ts";
 import { recordCommitment, type RecordInput } from "../../src/services/commitments.ts";
 import type { Harness } from "../helpers/harness.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 export { bogota, outboxKeys, runAt, textsTo } from "../helpers/scenario.ts";
 
@@ -24,16 +24,10 @@ export async function addOfficial(h: Harness, address: string, role: OfficialRol
 }
 
 /** A held dialogue space (events table of the events feature) with RSVPs. */
-export function addEvent(h: Harness, title: string, rsvps: { citizenId: number; answer: "yes" | "no" }[], districts: string[] = []): number {
-  const db = h.runtime.db!;
+export async function addEvent(h: Harness, title: string, rsvps: { citizenId: number; answer: "yes" | "no" }[], districts: string[] = []): Promise<number> {
   const nowMs = h.clock.nowMs();
-  const event = db
-    .insert(events)
-    .values({ kind: "public_hearing", title, startsAtMs: nowMs - 3_600_000, endsAtMs: nowMs - 600_000, status: "held", createdBy: "cli", createdAtMs: nowMs, updatedAtMs: nowMs })
-    .returning()
-    .get();
-  for (const r of rsvps) db.insert(eventRsvps).values({ eventId: event.id, citizenId: r.citizenId, answer: r.answer, createdAtMs: nowMs, updatedAtMs: nowMs }).run();
-  for (const districtKey of districts) h.runtime.db!.$client.prepare("insert into event_districts (event_id, district_key) values (?, ?)").run(event.id, districtKey);
+  const event = await h.runtime.app.repos.events.insert({ kind: "public_hearing", title, startsAtMs: nowMs - 3_600_000, endsAtMs: nowMs - 600_000, officeKey: null, status: "held", createdBy: "cli", createdAtMs: nowMs, updatedAtMs: nowMs }, districts, []);
+  for (const r of rsvps) await sqlRows(h.runtime, "insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, ?, ?, ?)", [event.id, r.citizenId, r.answer, nowMs, nowMs]);
   return event.id;
 }
 

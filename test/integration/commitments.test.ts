@@ -10,6 +10,7 @@ import { cancelCommitment, followCommitment, postProgress, recordCommitment, unf
 import { createInvite } from "../../src/services/staff.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addEvent, addOfficial, citizenWithConsent, CLI, outboxKeys, record, repoOf, textsTo } from "./commitments-helpers.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 const MAIN_OPTION = "Compromisos de la alcaldía";
 
@@ -100,7 +101,7 @@ describe("commitments registry", () => {
     expect(textsTo(h, "pedro", "compromiso")).toEqual([]);
     // One outbox row per update and follower; the deleted citizen has no row at all.
     const updateId = progress.ok ? progress.update.id : 0;
-    expect(outboxKeys(h, `cm:u${updateId}:`)).toEqual([`cm:u${updateId}:cit${ana}`, `cm:u${updateId}:cit${john}`]);
+    expect(await outboxKeys(h, `cm:u${updateId}:`)).toEqual([`cm:u${updateId}:cit${ana}`, `cm:u${updateId}:cit${john}`]);
 
     await unfollowCommitment(app, john, c.number);
     await postProgress(app, jefe, c.number, { percent: 100, note: "Se inauguró el 20 de abril" });
@@ -116,7 +117,7 @@ describe("commitments registry", () => {
     const ana = await citizenWithConsent(h, "ana");
     const beto = await citizenWithConsent(h, "beto");
     const carla = await citizenWithConsent(h, "carla");
-    const eventId = addEvent(h, "Audiencia pública de rendición de cuentas", [
+    const eventId = await addEvent(h, "Audiencia pública de rendición de cuentas", [
       { citizenId: ana, answer: "yes" },
       { citizenId: beto, answer: "no" },
       { citizenId: carla, answer: "yes" },
@@ -135,7 +136,7 @@ describe("commitments registry", () => {
     // Someone who unfollows stays out, even when later notices re-read the event's RSVPs.
     await unfollowCommitment(app, carla, c.number);
     const dani = await citizenWithConsent(h, "dani");
-    addRsvp(h, eventId, dani); // a late RSVP still follows
+    await addRsvp(h, eventId, dani); // a late RSVP still follows
     await postProgress(app, CLI, c.number, { percent: 50, note: "Postes instalados" });
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "Postes instalados")).toHaveLength(1);
@@ -161,8 +162,8 @@ describe("commitments registry", () => {
   });
 });
 
-function addRsvp(h: Harness, eventId: number, citizenId: number): void {
-  h.runtime.db!.$client.prepare("insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, 'yes', ?, ?)").run(eventId, citizenId, h.clock.nowMs(), h.clock.nowMs());
+async function addRsvp(h: Harness, eventId: number, citizenId: number): Promise<void> {
+  await sqlRows(h.runtime, "insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, 'yes', ?, ?)", [eventId, citizenId, h.clock.nowMs(), h.clock.nowMs()]);
 }
 
 describe("citizens browsing commitments in the chat", () => {
@@ -221,7 +222,7 @@ describe("citizens browsing commitments in the chat", () => {
   });
 
   it("lists by district (including commitments of events held for it) and by event", async () => {
-    const eventId = addEvent(h, "Diálogo territorial San Isidro", [], ["san-isidro"]);
+    const eventId = await addEvent(h, "Diálogo territorial San Isidro", [], ["san-isidro"]);
     await record(h, { text: "Arreglar la escuela de San Isidro", districtKey: "san-isidro" });
     await record(h, { text: "Llevar el acueducto a la vereda", eventId });
     await record(h, { text: "Sembrar árboles en la Comuna 1", districtKey: "comuna-1", officeKey: "ambiente" });

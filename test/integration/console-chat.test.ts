@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
 import { runCliInProcess, runRinde } from "../helpers/cli.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 const START = join(PROJECT_ROOT, "bin/start.mjs");
 const RINDE = join(PROJECT_ROOT, "bin/rinde.mjs");
@@ -22,7 +23,7 @@ describe("console chat and CLI", () => {
   let env: NodeJS.ProcessEnv;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "rinde-console-"));
-    env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn", RINDE_DISPATCH_INTERVAL_MS: "50" };
+    env = { ...process.env, ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn", RINDE_DISPATCH_INTERVAL_MS: "50" };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

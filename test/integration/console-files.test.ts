@@ -10,6 +10,7 @@ import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createConsoleChannel } from "../../src/channels/console/console-channel.ts";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
 const MAIN = join(PROJECT_ROOT, "src/main.ts");
@@ -56,7 +57,7 @@ describe("files on the console", () => {
   });
 
   it("npm run chat writes the .ics of an event the citizen will attend beside the database", () => {
-    const env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
+    const env = { ...process.env, ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
     const nextYear = new Date().getUTCFullYear() + 1;
     // The CLI never creates a database by itself (a typo in RINDE_DB must not start an empty one).
     expect(spawnSync(TSX, [CLI, "db", "init"], { env, encoding: "utf8", timeout: 60_000 }).status).toBe(0);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+import { sqlRow, sqlRows } from "../helpers/storage.ts";
 
 const ANA = "ana";
 
@@ -16,8 +17,7 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "hola");
     const refused = await h.say(ANA, "no autorizo");
     expect(refused.at(-1)?.text).toContain("No guardaremos sus datos");
-    const db = h.runtime.db!.$client;
-    expect(db.prepare("select decision, notice_version, channel from consents").all()).toEqual([{ decision: "refused", notice_version: "2026-01", channel: "memory" }]);
+    expect(await sqlRows(h.runtime, "select decision, notice_version, channel from consents")).toEqual([{ decision: "refused", notice_version: "2026-01", channel: "memory" }]);
     await h.say(ANA, "menu");
     const info = await h.say(ANA, "Información sobre la rendición de cuentas");
     expect(info.at(-1)?.text).toContain("rendición de cuentas");
@@ -26,12 +26,12 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "menu");
     const ask = await h.say(ANA, "Necesito saber por qué no han recogido la basura en mi barrio");
     expect(ask.at(-1)?.text).toContain("¿Nos autoriza");
-    expect(db.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from questions")).toEqual({ n: 0 });
     // Granting afterwards offers to file what was typed.
     const granted = await h.say(ANA, "1");
     expect(granted.at(-1)?.text).toContain("¿Quiere que registremos lo que escribió?");
     expect(granted.at(-1)?.text).toContain("la basura en mi barrio");
-    expect(db.prepare("select decision from consents order by id").all()).toEqual([{ decision: "refused" }, { decision: "granted" }]);
+    expect(await sqlRows(h.runtime, "select decision from consents order by id")).toEqual([{ decision: "refused" }, { decision: "granted" }]);
   });
 
   it("revokes consent with a record, and blocks new questions afterwards", async () => {
@@ -40,8 +40,7 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "2");
     const revoked = await h.say(ANA, "1");
     expect(revoked.at(-1)?.text).toContain("Retiramos su autorización");
-    const db = h.runtime.db!.$client;
-    expect((db.prepare("select decision from consents order by id").all() as { decision: string }[]).map((r) => r.decision)).toEqual(["granted", "revoked"]);
+    expect((await sqlRows(h.runtime, "select decision from consents order by id") as { decision: string }[]).map((r) => r.decision)).toEqual(["granted", "revoked"]);
     await h.say(ANA, "menu");
     const ask = await h.say(ANA, "1");
     expect(ask.at(-1)?.text).toContain("¿Nos autoriza");
@@ -53,17 +52,16 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "3");
     const deleted = await h.say(ANA, "1");
     expect(deleted.at(-1)?.text).toContain("Borramos sus datos");
-    const db = h.runtime.db!.$client;
-    expect(db.prepare("select count(*) n from channel_identities").get()).toEqual({ n: 0 });
-    expect(db.prepare("select count(*) n from conversations").get()).toEqual({ n: 0 });
-    const q = db.prepare("select reference, text, status from questions").get() as { reference: string; text: string };
+    expect(await sqlRow(h.runtime, "select count(*) n from channel_identities")).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from conversations")).toEqual({ n: 0 });
+    const q = await sqlRow(h.runtime, "select reference, text, status from questions") as { reference: string; text: string };
     expect(q.reference).toBe(ref);
     expect(q.text).not.toContain("hueco");
-    expect(db.prepare("select count(*) n from consents").get()).toEqual({ n: 1 });
+    expect(await sqlRow(h.runtime, "select count(*) n from consents")).toEqual({ n: 1 });
     // Writing again starts from scratch, as a new citizen.
     const again = await h.say(ANA, "hola");
     expect(again.at(-1)?.text).toContain("¿Nos autoriza");
-    expect(db.prepare("select count(*) n from citizens").get()).toEqual({ n: 2 });
+    expect(await sqlRow(h.runtime, "select count(*) n from citizens")).toEqual({ n: 2 });
   });
 
   it("processes a duplicate inbound message once", async () => {
@@ -72,7 +70,7 @@ describe("consent, privacy and restarts", () => {
     const again = await h.say(ANA, "hola", { channelMessageId: "dup-1" });
     expect(again).toEqual([]);
     expect(h.channel.sent.length).toBe(sent);
-    expect(h.runtime.db!.$client.prepare("select count(*) n from inbound_messages").get()).toEqual({ n: 1 });
+    expect(await sqlRow(h.runtime, "select count(*) n from inbound_messages")).toEqual({ n: 1 });
   });
 
   it("resumes a conversation after a restart in the middle of asking", async () => {
@@ -90,7 +88,7 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "hola");
     h.channel.failNext({ ok: false, kind: "retry", retryAfterMs: 60_000, reason: "network down" });
     await h.say(ANA, "1"); // the reply fails and waits
-    const pending = h.runtime.db!.$client.prepare("select count(*) n from outbox where status = 'pending'").get();
+    const pending = await sqlRow(h.runtime, "select count(*) n from outbox where status = 'pending'");
     expect(pending).toEqual({ n: 1 });
     await h.reopen();
     h.clock.advanceMs(120_000);
@@ -129,22 +127,22 @@ describe("bad input", () => {
     await h.close();
   });
 
-  const state = () => h.runtime.db!.$client.prepare("select flow_id, step_id, data from conversations").get();
+  const state = async () => await sqlRow(h.runtime, "select flow_id, step_id, data from conversations");
 
   it("answers empty, whitespace and control-character messages politely without moving", async () => {
-    const before = state();
+    const before = await state();
     for (const text of ["", "   \n\t ", "\u0000\u0007\u200b"]) {
       const [reply] = await h.say(ANA, text);
       expect(reply?.text).toContain("llegó vacío");
     }
-    expect(state()).toEqual(before);
+    expect(await state()).toEqual(before);
   });
 
   it("refuses messages over the limit without storing them", async () => {
     const huge = "a".repeat(50_000);
     const [reply] = await h.say(ANA, huge);
     expect(reply?.text).toContain("Su mensaje tiene 50000 caracteres y el máximo es 3000");
-    expect(JSON.stringify(state())).not.toContain("aaaa");
+    expect(JSON.stringify(await state())).not.toContain("aaaa");
   });
 
   it("says what it accepts when it gets media without text", async () => {
@@ -167,7 +165,7 @@ describe("bad input", () => {
     await h.say(ANA, evil);
     await h.say(ANA, "1");
     await h.say(ANA, "1");
-    const row = h.runtime.db!.$client.prepare("select text from questions").get() as { text: string };
+    const row = await sqlRow(h.runtime, "select text from questions") as { text: string };
     expect(row.text).toBe(evil);
   });
 

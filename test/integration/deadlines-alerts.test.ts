@@ -13,6 +13,7 @@ import { answerQuestion, reassignQuestion } from "../../src/services/questions.t
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { addOfficial, addStaff, bogota, outboxKeys, runAt, textsTo } from "./deadlines-helpers.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { sqlRow, storageEnv } from "../helpers/storage.ts";
 
 const ANA = "ana";
 const REMINDER = "Recordatorio";
@@ -73,7 +74,7 @@ describe("deadline reminders and escalations", () => {
     await h.reopen();
     await runAt(h, "2026-03-16", "10:00");
     expect(textsTo(h, "func", REMINDER)).toEqual([]); // the new process sends nothing again
-    expect(outboxKeys(h, `deadline:q${question.id}:`)).toEqual([`deadline:q${question.id}:2026-03-24:r5:official-1`, `deadline:q${question.id}:2026-03-24:r5:official-2`]);
+    expect(await outboxKeys(h, `deadline:q${question.id}:`)).toEqual([`deadline:q${question.id}:2026-03-24:r5:official-1`, `deadline:q${question.id}:2026-03-24:r5:official-2`]);
 
     // Down from Monday 16 until Tuesday 24 at 10:00: the 2-day reminder was missed; only today's goes out.
     await h.bot.stop();
@@ -82,7 +83,7 @@ describe("deadline reminders and escalations", () => {
     await runAt(h, "2026-03-24", "10:00");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
     expect(textsTo(h, "func", TODAY)).toHaveLength(1);
-    expect(outboxKeys(h, `deadline:q${question.id}:`).filter((k) => k.endsWith("official-1"))).toEqual([
+    expect((await outboxKeys(h, `deadline:q${question.id}:`)).filter((k) => k.endsWith("official-1"))).toEqual([
       `deadline:q${question.id}:2026-03-24:r5:official-1`,
       `deadline:q${question.id}:2026-03-24:r0:official-1`,
     ]);
@@ -97,7 +98,7 @@ describe("deadline reminders and escalations", () => {
     await h.reopen();
     await runAt(h, "2026-03-31");
     expect(textsTo(h, "jefe", ESCALATION)).toEqual([]);
-    expect(outboxKeys(h, `deadline:q${question.id}:2026-03-24:overdue`)).toHaveLength(2); // head and internal control
+    expect(await outboxKeys(h, `deadline:q${question.id}:2026-03-24:overdue`)).toHaveLength(2); // head and internal control
   });
 
   it("stops reminding once the question is answered, and reminds the new office after a reassignment with the same due date", async () => {
@@ -130,7 +131,7 @@ describe("deadline reminders and escalations", () => {
     await h.reopen();
     await runAt(h, "2026-03-25", "11:00");
     expect(textsTo(h, "func", DIGEST)).toEqual([]);
-    expect(outboxKeys(h, "deadline:digest:infraestructura:2026-03-25")).toHaveLength(2);
+    expect(await outboxKeys(h, "deadline:digest:infraestructura:2026-03-25")).toHaveLength(2);
     expect((await answerQuestion(h.runtime.app, { kind: "cli" }, ref, "Listo.")).ok).toBe(true);
     await runAt(h, "2026-03-26");
     expect(textsTo(h, "func", DIGEST)).toEqual([]); // nothing due: no digest
@@ -144,7 +145,7 @@ describe("two schedulers on one database", () => {
   beforeEach(async () => {
     h = await createHarness();
     await addStaff(h);
-    other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }), clock: h.clock });
     otherScheduler = createScheduler({ store: other.store, repos: other.app.repos, clock: h.clock, logger: silentLogger, workerId: "other-process", handlers: deadlineJobHandlers(other.app) });
   });
   afterEach(async () => {
@@ -158,12 +159,12 @@ describe("two schedulers on one database", () => {
     h.clock.setMs(bogota("2026-03-16", "08:00"));
     const [mine, theirs] = await Promise.all([h.bot.scheduler.tick(), otherScheduler.tick()]);
     await h.bot.dispatcher.tick();
-    const alertJobsRun = h.runtime.db!.$client.prepare("select count(*) n from jobs where kind = 'deadline.alert' and status = 'done'").get() as { n: number };
+    const alertJobsRun = await sqlRow(h.runtime, "select count(*) n from jobs where kind = 'deadline.alert' and status = 'done'") as { n: number };
     expect(alertJobsRun.n).toBe(3);
     expect(mine + theirs).toBeGreaterThanOrEqual(3);
     expect(textsTo(h, "func", REMINDER)).toHaveLength(3);
     for (const ref of refs) expect(textsTo(h, "func", REMINDER).filter((t) => t.includes(ref))).toHaveLength(1);
-    const attempts = h.runtime.db!.$client.prepare("select max(attempts) n from jobs where status = 'done'").get() as { n: number };
+    const attempts = await sqlRow(h.runtime, "select max(attempts) n from jobs where status = 'done'") as { n: number };
     expect(attempts.n).toBe(1);
   });
 
@@ -174,12 +175,12 @@ describe("two schedulers on one database", () => {
     const claimed = (await h.bot.scheduler.claimDue()).filter((j) => j.kind === "deadline.alert");
     expect(claimed).toHaveLength(1);
     expect(await otherScheduler.tick()).toBeGreaterThanOrEqual(0);
-    expect(outboxKeys(h, "deadline:q")).toEqual([]); // claimed by the first process: the other waits
+    expect(await outboxKeys(h, "deadline:q")).toEqual([]); // claimed by the first process: the other waits
     h.clock.advanceMs(61_000); // the first process stalls past its claim
     await otherScheduler.tick();
-    expect(outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
+    expect(await outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
     expect(await h.bot.scheduler.runClaimed(claimed[0]!)).toBe("lost_claim");
-    expect(outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
+    expect(await outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
     expect(await h.runtime.app.repos.jobs.byKey(`deadline:q1:2026-03-24:r5`)).toMatchObject({ status: "done", claimedBy: null, attempts: 1 });
     expect(ref).toBe("RC-2026-000001");
   });

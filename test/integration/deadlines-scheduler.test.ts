@@ -1,5 +1,5 @@
 /**
- * The durable scheduler on a real SQLite file: idempotent planning, run once with effects and
+ * The durable scheduler on a real database (SQLite file, or PostgreSQL: test/helpers/storage.ts): idempotent planning, run once with effects and
  * completion in one transaction, retries with backoff after a failure (effects rolled back),
  * deferral, catch-up of overdue jobs, and two real OS processes on one database.
  */
@@ -8,36 +8,36 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/config/env.ts";
+import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
-import { openDb, type Db } from "../../src/db/client.ts";
+import type { Db } from "../../src/db/client.ts";
+import { openStore } from "../../src/db/open-store.ts";
 import type { Repos, Store } from "../../src/db/port.ts";
-import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createScheduler, type JobHandler, type Scheduler } from "../../src/delivery/scheduler.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { benchDeadlineSweep } from "../bench/deadlines.ts";
 import { createHarness, fileQuestion } from "../helpers/harness.ts";
+import { onPostgres, sqliteOnly, sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 import { addStaff, bogota } from "./deadlines-helpers.ts";
 
 const T0 = bogota("2026-03-02", "10:00");
 
 describe("scheduler", () => {
   let dir: string;
-  let db: Db;
+  let db: Db | null;
   let store: Store;
   let repos: Repos;
   let clock: ReturnType<typeof createManualClock>;
   const schedulers: Scheduler[] = [];
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "rinde-scheduler-"));
-    db = openDb(join(dir, "rinde.db"));
-    store = createSqliteStore(db);
+    ({ store, db } = await openStore(loadEnv(storageEnv(join(dir, "rinde.db")))));
     repos = store.repos;
     clock = createManualClock(T0);
   });
   afterEach(async () => {
     for (const s of schedulers.splice(0)) await s.stop();
-    db.$client.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -51,7 +51,7 @@ describe("scheduler", () => {
     schedulers.push(scheduler);
     return scheduler;
   };
-  const echoes = () => (db.$client.prepare("select idempotency_key k from outbox order by id").all() as { k: string }[]).map((r) => r.k);
+  const echoes = async () => (await sqlRows<{ k: string }>({ db, store }, "select idempotency_key k from outbox order by id")).map((r) => r.k);
 
   it("plans a key once, revives a cancelled job, never a done one", async () => {
     const scheduler = make({ echo });
@@ -63,18 +63,18 @@ describe("scheduler", () => {
     expect(await scheduler.tick()).toBe(0);
     expect(await repos.jobs.plan({ key: "a", kind: "echo", runAtMs: T0 }, clock.nowMs())).toBeUndefined(); // done: never again
     await repos.jobs.plan({ key: "b", kind: "echo", runAtMs: T0 + 9000 }, T0);
-    db.$client.prepare("update jobs set status = 'cancelled' where key = 'b'").run();
+    await sqlRows({ db, store }, "update jobs set status = 'cancelled' where key = 'b'");
     expect(await repos.jobs.plan({ key: "b", kind: "echo", runAtMs: T0 + 2000 }, clock.nowMs())).toBeTypeOf("number");
     clock.advanceMs(1000);
     expect(await scheduler.tick()).toBe(1);
-    expect(echoes()).toEqual(["echo:a:0", "echo:b:0"]);
+    expect(await echoes()).toEqual(["echo:a:0", "echo:b:0"]);
   });
 
   it("catches up every job that fell due while no process ran, in time order", async () => {
     for (const [key, offsetMs] of [["late", 3000], ["early", 1000], ["middle", 2000]] as const) await repos.jobs.plan({ key, kind: "echo", runAtMs: T0 + offsetMs }, T0);
     clock.advanceMs(86_400_000);
     expect(await make({ echo }).tick()).toBe(3);
-    expect(echoes()).toEqual(["echo:early:0", "echo:middle:0", "echo:late:0"]);
+    expect(await echoes()).toEqual(["echo:early:0", "echo:middle:0", "echo:late:0"]);
   });
 
   it("rolls back a failed job's effects and retries with backoff, then marks it failed", async () => {
@@ -87,7 +87,7 @@ describe("scheduler", () => {
     const scheduler = make({ flaky });
     await repos.jobs.plan({ key: "f", kind: "flaky", runAtMs: T0 }, T0);
     expect(await scheduler.tick()).toBe(0);
-    expect(echoes()).toEqual([]); // the row the handler wrote was rolled back
+    expect(await echoes()).toEqual([]); // the row the handler wrote was rolled back
     expect(await repos.jobs.byKey("f")).toMatchObject({ status: "pending", attempts: 1, lastError: "downstream unavailable", claimedBy: null });
     const retryAt = (await repos.jobs.byKey("f"))!.runAtMs;
     expect(retryAt).toBeGreaterThan(T0 + 1000);
@@ -145,7 +145,7 @@ describe("two bot processes on one database", () => {
       const worker = join(PROJECT_ROOT, "test/integration/deadlines-worker.ts");
       // Both processes open the database, then start together (a barrier on stdin, not a sleep).
       const workers = ["proc-a", "proc-b"].map((id) => {
-        const child = spawn(tsx, [worker, h.dbPath, String(nowMs), id], { stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(tsx, [worker, h.dbPath, String(nowMs), id], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...storageEnv(h.dbPath) } });
         let out = "";
         let err = "";
         child.stderr.on("data", (c: Buffer) => (err += c.toString()));
@@ -157,12 +157,11 @@ describe("two bot processes on one database", () => {
       await Promise.all(workers.map((w) => w.ready));
       for (const w of workers) w.child.stdin.end("go\n");
       const done = await Promise.all(workers.map((w) => w.exited));
-      const db = h.runtime.db!.$client;
-      const alerts = db.prepare("select status, attempts, count(*) n from jobs where kind = 'deadline.alert' and key like '%:r5' group by status, attempts").all();
+      const alerts = await sqlRows(h.runtime, "select status, attempts, count(*) n from jobs where kind = 'deadline.alert' and key like '%:r5' group by status, attempts");
       expect(alerts).toEqual([{ status: "done", attempts: 1, n: 12 }]);
-      const due = db.prepare("select count(*) n from jobs where status = 'done' and finished_at_ms = ?").get(nowMs) as { n: number };
+      const due = (await sqlRow<{ n: number }>(h.runtime, "select count(*) n from jobs where status = 'done' and finished_at_ms = ?", [nowMs]))!;
       expect(done[0]! + done[1]!).toBe(due.n);
-      const reminders = db.prepare("select count(*) n, count(distinct idempotency_key) k from outbox where idempotency_key like 'deadline:q%:r5:%'").get();
+      const reminders = await sqlRow(h.runtime, "select count(*) n, count(distinct idempotency_key) k from outbox where idempotency_key like 'deadline:q%:r5:%'");
       expect(reminders).toEqual({ n: 24, k: 24 }); // 12 questions × (official + head), each once
       expect(refs).toHaveLength(12);
     } finally {
@@ -171,7 +170,7 @@ describe("two bot processes on one database", () => {
   }, 60_000);
 });
 
-describe("the deadline sweep", () => {
+describe.skipIf(onPostgres)(sqliteOnly("the deadline sweep", "it checks SQLite's query plans"), () => {
   it("finds due jobs and each office's due-soon and overdue questions through indexes only", async () => {
     const result = await benchDeadlineSweep({ questions: 20_000 });
     expect(result.usesIndexes, result.plans.join("\n")).toBe(true);

@@ -13,6 +13,7 @@ import { extendQuestion } from "../../src/services/extension.ts";
 import { answerQuestion, requestInfo } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { addOfficial, bogota, outboxKeys, runAt, textsTo } from "./deadlines-helpers.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 const ANA = "ana";
 let h: Harness | undefined;
@@ -95,7 +96,7 @@ describe("incomplete petitions (Ley 1755 de 2015, art. 17)", () => {
     await h.reopen();
     await runAt(h, "2026-04-08");
     expect(h.channel.to(ANA)).toEqual([]);
-    expect(outboxKeys(h, `q:${(await question(ref)).id}:withdrawn`)).toHaveLength(1);
+    expect(await outboxKeys(h, `q:${(await question(ref)).id}:withdrawn`)).toHaveLength(1);
     expect(textsTo(h, "func", "vencida")).toEqual([]); // a withdrawn question is never escalated
   });
 
@@ -157,7 +158,7 @@ describe("calendar changes", () => {
     await h.bot.dispatcher.tick();
     expect((await question(ref)).dueDate).toBe("2026-03-24");
     expect(await kinds(ref)).toEqual(["filed", "due_date_recomputed", "due_date_recomputed"]);
-    expect(outboxKeys(h, `q:${(await question(ref)).id}:recomputed`)).toEqual([`q:${(await question(ref)).id}:recomputed:2026-03-25`]);
+    expect(await outboxKeys(h, `q:${(await question(ref)).id}:recomputed`)).toEqual([`q:${(await question(ref)).id}:recomputed:2026-03-25`]);
   });
 });
 
@@ -198,7 +199,7 @@ describe("rinde calendar", () => {
 
   it("adds business days and lists a year's holidays", async () => {
     dir = mkdtempSync(join(tmpdir(), "rinde-cli-"));
-    const env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
+    const env = { ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" };
     const cli = (...args: string[]) => runRinde(args, env);
     await cli("db", "init");
     const added = await cli("calendar", "add-business-days", "2025-12-19", "15");

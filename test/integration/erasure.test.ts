@@ -1,6 +1,6 @@
 /**
  * "Delete my data" (Ley 1581 de 2012, art. 8 e) leaves nothing personal behind: after a citizen
- * erases their data, no table and no column of the SQLite file holds their words or their address
+ * erases their data, no table and no column of the database holds their words or their address
  * (consent proof stays, and holds neither), and answering their question later sends only the
  * placeholder, never the erased text.
  */
@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { followCommitment } from "../../src/services/commitments.ts";
 import { answerQuestion } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+import { onPostgres, sqlRow, sqlRows, tablesOf } from "../helpers/storage.ts";
 import { record } from "./commitments-helpers.ts";
 
 const ADDRESS = "573001112233@s.whatsapp.net";
@@ -17,16 +18,12 @@ const WORDS = "Soy Zoraida Quiñones, cédula 52.123.456, el alumbrado de la cal
 const NAME = "Zoraida Quiñones";
 const GROUP = "-100777";
 
-type Db = NonNullable<Harness["runtime"]["db"]>["$client"];
-
 /** Every row of every table where any column contains `needle`, as `table: row`. */
-function rowsContaining(db: Db, needle: string): string[] {
-  const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all() as { name: string }[];
+async function rowsContaining(runtime: Harness["runtime"], needle: string): Promise<string[]> {
   const found: string[] = [];
-  for (const { name } of tables) {
-    const columns = (db.prepare(`pragma table_info("${name}")`).all() as { name: string }[]).map((c) => c.name);
+  for (const { table, columns } of await tablesOf(runtime)) {
     const where = columns.map((c) => `cast("${c}" as text) like ?`).join(" or ");
-    for (const row of db.prepare(`select * from "${name}" where ${where}`).all(...columns.map(() => `%${needle}%`))) found.push(`${name}: ${JSON.stringify(row)}`);
+    for (const row of await sqlRows(runtime, `select * from "${table}" where ${where}`, columns.map(() => `%${needle}%`))) found.push(`${table}: ${JSON.stringify(row)}`);
   }
   return found;
 }
@@ -42,55 +39,56 @@ describe("erasure of a citizen's data", () => {
 
   it("leaves neither the citizen's words nor their address in any table, and an answer does not send them again", async () => {
     const app = h.runtime.app;
-    const db = h.runtime.db!.$client;
     for (const office of await app.repos.offices.list()) await app.repos.offices.bind(office.key, { telegramChatId: GROUP }, h.clock.nowMs());
     const reference = await fileQuestion(h, ADDRESS, WORDS);
     const citizenId = (await app.repos.citizens.findContext("memory", ADDRESS))!.citizenId;
     expect((await followCommitment(app, citizenId, (await record(h, { text: "Reparar el alumbrado de la calle 10" })).number)).ok).toBe(true);
     // The office group's notice was delivered (so answering edits it later).
-    db.prepare("update outbox set status = 'sent', channel_message_id = ? where address = ?").run(`${GROUP}:55`, GROUP);
-    expect(rowsContaining(db, NAME).some((r) => r.startsWith("outbox:"))).toBe(true);
+    await sqlRows(h.runtime, "update outbox set status = 'sent', channel_message_id = ? where address = ?", [`${GROUP}:55`, GROUP]);
+    expect((await rowsContaining(h.runtime, NAME)).some((r) => r.startsWith("outbox:"))).toBe(true);
 
     await h.say(ADDRESS, "privacidad");
     await h.say(ADDRESS, "3");
     const deleted = await h.say(ADDRESS, "1");
     expect(deleted.at(-1)?.text).toContain("Borramos sus datos");
 
-    expect(rowsContaining(db, NAME)).toEqual([]);
-    expect(rowsContaining(db, "52.123.456")).toEqual([]);
-    expect(rowsContaining(db, "calle 10 está dañado")).toEqual([]);
+    expect(await rowsContaining(h.runtime, NAME)).toEqual([]);
+    expect(await rowsContaining(h.runtime, "52.123.456")).toEqual([]);
+    expect(await rowsContaining(h.runtime, "calle 10 está dañado")).toEqual([]);
     // The confirmation of the erasure reached them, and then forgot where it went (issue 19).
     expect(h.last(ADDRESS)).toContain("Borramos sus datos");
-    expect(rowsContaining(db, PHONE)).toEqual([]);
+    expect(await rowsContaining(h.runtime, PHONE)).toEqual([]);
     // The group's notice, already delivered, is rewritten there with the placeholder.
-    const edits = (db.prepare("select payload from outbox where address = ? and idempotency_key like 'erased:%'").all(GROUP) as { payload: string }[]).map((r) => JSON.parse(r.payload) as { text: string; editChannelMessageId?: string });
+    const edits = (await sqlRows(h.runtime, "select payload from outbox where address = ? and idempotency_key like 'erased:%'", [GROUP]) as { payload: string }[]).map((r) => JSON.parse(r.payload) as { text: string; editChannelMessageId?: string });
     expect(edits.length).toBeGreaterThan(0);
     for (const edit of edits) {
       expect(edit.editChannelMessageId).toBe(`${GROUP}:55`);
       expect(edit.text).toContain("[Texto eliminado a solicitud del ciudadano]");
     }
     // The inbound log keeps keyed hashes only, none tied to the citizen.
-    expect(db.prepare("select count(*) n from inbound_messages where citizen_id is not null").get()).toEqual({ n: 0 });
-    expect(db.prepare("select count(*) n from commitment_followers").get()).toEqual({ n: 0 });
-    expect((db.prepare("select count(*) n from consents where citizen_id = ?").get(citizenId) as { n: number }).n).toBeGreaterThan(0); // the proof stays
+    expect(await sqlRow(h.runtime, "select count(*) n from inbound_messages where citizen_id is not null")).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from commitment_followers")).toEqual({ n: 0 });
+    expect((await sqlRow(h.runtime, "select count(*) n from consents where citizen_id = ?", [citizenId]) as { n: number }).n).toBeGreaterThan(0); // the proof stays
     // The group's notice stays in the group, with the placeholder instead of the citizen's words.
-    const notice = db.prepare("select payload from outbox where address = ? order by id limit 1").get(GROUP) as { payload: string };
+    const notice = await sqlRow(h.runtime, "select payload from outbox where address = ? order by id limit 1", [GROUP]) as { payload: string };
     expect(JSON.parse(notice.payload).text).toContain(reference);
     expect(JSON.parse(notice.payload).text).toContain("[Texto eliminado a solicitud del ciudadano]");
     // Nothing still waiting for the citizen will be sent.
-    expect(db.prepare("select count(*) n from outbox where status = 'pending' and (address = '' or citizen_id = ?)").get(citizenId)).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from outbox where status = 'pending' and (address = '' or citizen_id = ?)", [citizenId])).toEqual({ n: 0 });
 
-    const lastId = (db.prepare("select max(id) id from outbox").get() as { id: number }).id;
+    const lastId = (await sqlRow(h.runtime, "select max(id) id from outbox") as { id: number }).id;
     expect((await answerQuestion(app, { kind: "cli" }, reference, "Ya se programó la reparación.")).ok).toBe(true);
-    const added = db.prepare("select address, payload from outbox where id > ?").all(lastId) as { address: string; payload: string }[];
+    const added = await sqlRows(h.runtime, "select address, payload from outbox where id > ?", [lastId]) as { address: string; payload: string }[];
     expect(added.some((r) => r.address === GROUP && JSON.parse(r.payload).editChannelMessageId === `${GROUP}:55`)).toBe(true);
     for (const row of added) {
       expect(row.payload).not.toContain(NAME);
       expect(row.address).not.toContain(PHONE);
     }
-    expect(rowsContaining(db, NAME)).toEqual([]);
+    expect(await rowsContaining(h.runtime, NAME)).toEqual([]);
 
-    // And the raw bytes: neither the database file nor its WAL holds the citizen's words or number.
+    // And the raw bytes: neither the database file nor its WAL holds the citizen's words or number
+    // (SQLite's secure_delete and WAL truncation; on PostgreSQL the files are the server's).
+    if (onPostgres) return;
     await waitForWalTruncated(h);
     for (const needle of [NAME, "52.123.456", "calle 10 está dañado", PHONE]) {
       for (const file of [h.dbPath, `${h.dbPath}-wal`]) expect(rawContains(file, needle), `${needle} in ${file}`).toBe(false);

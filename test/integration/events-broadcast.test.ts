@@ -17,6 +17,7 @@ import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { sqlRows, storageEnv } from "../helpers/storage.ts";
 
 let dir: string;
 const clock = createManualClock(bogota("2026-03-02", "10:00"));
@@ -36,7 +37,7 @@ afterEach(async () => {
 
 /** A bot process on the shared database with a memory channel (rate limits as given). */
 async function startBot(capabilities: Partial<ChannelCapabilities> = {}, workerId = "w1"): Promise<{ runtime: Runtime; bot: Bot; channel: MemoryChannel }> {
-  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }), clock });
   const channel = createMemoryChannel({ capabilities });
   // Long poll intervals: the test drives every pass itself.
   const bot = createBot(runtime, [channel], { pollIntervalMs: 60_000, schedulerIntervalMs: 60_000, workerId });
@@ -44,25 +45,24 @@ async function startBot(capabilities: Partial<ChannelCapabilities> = {}, workerI
   return { runtime, bot, channel };
 }
 
-const sql = (runtime: Runtime, query: string, ...params: unknown[]) => runtime.db!.$client.prepare(query).all(...params);
+const sql = (runtime: Runtime, query: string, ...params: unknown[]) => sqlRows(runtime, query, params);
 
 describe("segments", () => {
   it("counts only consenting, reachable, subscribed citizens, once each", async () => {
     const { runtime } = await startBot();
-    const db = runtime.db!;
     const now = clock.nowMs();
-    seedCitizens(db, { count: 5, channel: "memory", prefix: "all-", nowMs: now, subscription: { kind: "all", key: "" } });
-    seedCitizens(db, { count: 4, channel: "memory", prefix: "salud-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
-    seedCitizens(db, { count: 3, channel: "memory", prefix: "c1-", nowMs: now, subscription: { kind: "district", key: "comuna-1" } });
-    seedCitizens(db, { count: 2, channel: "memory", prefix: "noconsent-", nowMs: now, consent: "none" });
-    seedCitizens(db, { count: 2, channel: "memory", prefix: "revoked-", nowMs: now, consent: "revoked" });
-    const [deleted] = seedCitizens(db, { count: 1, channel: "memory", prefix: "deleted-", nowMs: now });
-    db.$client.prepare("update citizens set deleted_at_ms = ? where id = ?").run(now, deleted);
-    seedCitizens(db, { count: 1, channel: "memory", prefix: "gone-", nowMs: now });
+    await seedCitizens(runtime, { count: 5, channel: "memory", prefix: "all-", nowMs: now, subscription: { kind: "all", key: "" } });
+    await seedCitizens(runtime, { count: 4, channel: "memory", prefix: "salud-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
+    await seedCitizens(runtime, { count: 3, channel: "memory", prefix: "c1-", nowMs: now, subscription: { kind: "district", key: "comuna-1" } });
+    await seedCitizens(runtime, { count: 2, channel: "memory", prefix: "noconsent-", nowMs: now, consent: "none" });
+    await seedCitizens(runtime, { count: 2, channel: "memory", prefix: "revoked-", nowMs: now, consent: "revoked" });
+    const [deleted] = await seedCitizens(runtime, { count: 1, channel: "memory", prefix: "deleted-", nowMs: now });
+    await sqlRows(runtime, "update citizens set deleted_at_ms = ? where id = ?", [now, deleted]);
+    await seedCitizens(runtime, { count: 1, channel: "memory", prefix: "gone-", nowMs: now });
     await runtime.app.repos.citizens.markUnreachable("memory", "gone-0", now);
     // Two chats for one citizen: counted once, reached on the newest reachable one.
-    const [twoChats] = seedCitizens(db, { count: 1, channel: "memory", prefix: "two-a-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
-    db.$client.prepare("insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'two-b-0', ?)").run(twoChats, now);
+    const [twoChats] = await seedCitizens(runtime, { count: 1, channel: "memory", prefix: "two-a-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
+    await sqlRows(runtime, "insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'two-b-0', ?)", [twoChats, now]);
 
     const app = runtime.app;
     const count = async (segment: Parameters<typeof previewAnnouncement>[2]["segment"]) => {
@@ -79,7 +79,7 @@ describe("segments", () => {
 
     const sent = await createAnnouncement(app, { kind: "cli" }, { text: "Jornada de salud el sábado.", segment: { kind: "interests", topics: ["salud"], districts: [] } });
     expect(sent.ok && sent.recipients).toBe(10);
-    expect(sql(runtime, "select address from outbox where citizen_id = ?", twoChats)).toEqual([{ address: "two-b-0" }]);
+    expect(await sql(runtime, "select address from outbox where citizen_id = ?", twoChats)).toEqual([{ address: "two-b-0" }]);
   });
 });
 
@@ -87,20 +87,20 @@ describe("scheduled sending", () => {
   it("releases at the scheduled time, once, with two processes' schedulers on one database", async () => {
     const a = await startBot({}, "a");
     const b = await startBot({}, "b");
-    seedCitizens(a.runtime.db!, { count: 20, channel: "memory", nowMs: clock.nowMs() });
+    await seedCitizens(a.runtime, { count: 20, channel: "memory", nowMs: clock.nowMs() });
     const at = bogota("2026-03-03", "08:00");
     const created = await createAnnouncement(a.runtime.app, { kind: "cli" }, { text: "Mañana corte de agua en la comuna 1.", segment: { kind: "everyone" }, scheduledAtMs: at });
     expect(created.ok && created.announcement.status).toBe("scheduled");
     expect(created.ok && created.recipients).toBe(20);
-    expect(sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 0 }]);
+    expect(await sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 0 }]);
 
     clock.setMs(at - 1);
     await Promise.all([a.bot.scheduler.tick(), b.bot.scheduler.tick()]);
-    expect(sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 0 }]);
+    expect(await sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 0 }]);
     clock.setMs(at);
     await Promise.all([a.bot.scheduler.tick(), b.bot.scheduler.tick()]);
     await Promise.all([a.bot.dispatcher.tick(), b.bot.dispatcher.tick()]);
-    expect(sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 20 }]);
+    expect(await sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 20 }]);
     expect(a.channel.sent.length + b.channel.sent.length).toBe(20);
     const addresses = [...a.channel.sent, ...b.channel.sent].map((m) => m.address);
     expect(new Set(addresses).size).toBe(20);
@@ -112,7 +112,7 @@ describe("rate-limited delivery", () => {
   it("sends at the channel's rate, and a citizen's reply overtakes the broadcast", async () => {
     const rate = 10;
     const { runtime, bot, channel } = await startBot({ ratePerSecond: rate, ratePerChatPerSecond: 1 });
-    seedCitizens(runtime.db!, { count: 100, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
+    await seedCitizens(runtime, { count: 100, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
     const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia este sábado.", segment: { kind: "everyone" } });
     expect(created.ok).toBe(true);
     const start = clock.nowMs();
@@ -153,14 +153,14 @@ describe("rate-limited delivery", () => {
 describe("dispatching a large backlog", () => {
   it("claims only what the rate window lets through: the rest of the broadcast is not touched", async () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 10, ratePerChatPerSecond: 1 });
-    seedCitizens(runtime.db!, { count: 1000, channel: "memory", nowMs: clock.nowMs() });
+    await seedCitizens(runtime, { count: 1000, channel: "memory", nowMs: clock.nowMs() });
     await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia.", segment: { kind: "everyone" } });
     const created = clock.nowMs();
     await bot.dispatcher.tick();
     await bot.dispatcher.tick();
     expect(channel.sent).toHaveLength(10);
     // No row was claimed and pushed back (no churn through the queue while the window is full).
-    expect(sql(runtime, "select count(*) n from outbox where status = 'pending' and (claimed_by is not null or not_before_ms <> ?)", created)).toEqual([{ n: 0 }]);
+    expect(await sql(runtime, "select count(*) n from outbox where status = 'pending' and (claimed_by is not null or not_before_ms <> ?)", created)).toEqual([{ n: 0 }]);
     clock.advanceMs(1000);
     await bot.dispatcher.tick();
     expect(channel.sent).toHaveLength(20);
@@ -170,7 +170,7 @@ describe("dispatching a large backlog", () => {
 describe("quiet hours", () => {
   it("holds bulk messages from 21:00 to 07:00 while replies still go out", async () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 1, ratePerChatPerSecond: 0 });
-    seedCitizens(runtime.db!, { count: 5, channel: "memory", nowMs: clock.nowMs() });
+    await seedCitizens(runtime, { count: 5, channel: "memory", nowMs: clock.nowMs() });
     clock.setMs(bogota("2026-03-02", "20:59") + 57_000);
     await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes.", segment: { kind: "everyone" } });
     for (let i = 0; i < 10; i++) {

@@ -9,6 +9,7 @@ import { cancelEvent, updateEvent } from "../../src/services/events.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { record } from "./commitments-helpers.ts";
 import { bogota, consentingCitizen, lastShown, makeEvent, runAt, subscribeDirect, textsTo } from "./events-helpers.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 let h: Harness;
 beforeEach(async () => {
@@ -251,7 +252,7 @@ describe("subscriptions and stop words", () => {
     await h.say("ana", "1");
     expect(await h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
     expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBeUndefined();
-    expect(h.runtime.db!.$client.prepare("select status, last_error from outbox where idempotency_key like 'ann:%'").all()).toEqual([{ status: "failed", last_error: "consent withdrawn" }]);
+    expect(await sqlRows(h.runtime, "select status, last_error from outbox where idempotency_key like 'ann:%'")).toEqual([{ status: "failed", last_error: "consent withdrawn" }]);
   });
 
   it("a stop word withdraws the announcement still queued for that citizen", async () => {

@@ -12,12 +12,13 @@ import { createRuntime } from "../../src/runtime.ts";
 import { runRinde } from "../helpers/cli.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 let dir: string;
 let env: Record<string, string>;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "rinde-events-cli-"));
-  env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
+  env = { ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,9 +37,9 @@ describe("events and announcements CLI", () => {
     expect(refused.stderr).toContain("La fecha y hora de inicio ya pasaron");
     expect(refused.stderr).toContain("La hora de fin debe ser después de la hora de inicio");
 
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }) });
-    seedCitizens(runtime.db!, { count: 7, channel: "memory", nowMs: Date.now(), subscription: { kind: "topic", key: "salud" } });
-    seedCitizens(runtime.db!, { count: 3, channel: "memory", prefix: "d", nowMs: Date.now(), subscription: { kind: "district", key: "comuna-2" } });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }) });
+    await seedCitizens(runtime, { count: 7, channel: "memory", nowMs: Date.now(), subscription: { kind: "topic", key: "salud" } });
+    await seedCitizens(runtime, { count: 3, channel: "memory", prefix: "d", nowMs: Date.now(), subscription: { kind: "district", key: "comuna-2" } });
     await runtime.close();
 
     const unconfirmed = await cli("announcements", "send", "--event", "1", "--topics", "salud");

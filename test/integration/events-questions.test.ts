@@ -12,6 +12,7 @@ import { answerQuestion, dueDateFrom } from "../../src/services/questions.ts";
 import { cancelEvent, updateEvent } from "../../src/services/events.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { bogota, consentingCitizen, makeEvent, textsTo } from "./events-helpers.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 let h: Harness;
 beforeEach(async () => {
@@ -49,7 +50,7 @@ describe("questions for an event", () => {
     expect(h.last("ana")).toContain("a más tardar el miércoles 1 de abril de 2026");
     // The office hears about it like any question, and its reminders are planned.
     expect(textsTo(h, "planea", reference)).toHaveLength(1);
-    const jobs = h.runtime.db!.$client.prepare("select kind from jobs where question_id = ? and status = 'pending'").all(question.id);
+    const jobs = await sqlRows(h.runtime, "select kind from jobs where question_id = ? and status = 'pending'", [question.id]);
     expect(jobs).toEqual([{ kind: "deadline.alert" }]);
   });
 

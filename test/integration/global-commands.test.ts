@@ -20,7 +20,7 @@ const EVENTS_START = "Espacios de diálogo de la";
 const OPTED_OUT = "Listo. No le enviaremos más encuestas.";
 
 const position = async (address: string) => {
-  const state = conversationOf(h, await citizenId(h, address));
+  const state = await conversationOf(h, await citizenId(h, address));
   return state ? `${state.flowId}.${state.stepId}` : undefined;
 };
 
@@ -99,10 +99,10 @@ describe("'no más encuestas' at any point", () => {
     expect(sent.ok && sent.invited).toBe(1);
     await advance(h, 3 * MINUTE_MS);
     expect((await position("caro"))?.startsWith("survey.")).toBe(true);
-    expect(invitations(h).map((i) => i.status)).toEqual(["delivered"]);
+    expect((await invitations(h)).map((i) => i.status)).toEqual(["delivered"]);
 
     const [done] = await h.say("caro", "NO MAS ENCUESTAS");
     expect(done?.text).toContain(OPTED_OUT);
-    expect(invitations(h)).toEqual([expect.objectContaining({ status: "cancelled", cancelReason: "opted_out" })]);
+    expect(await invitations(h)).toEqual([expect.objectContaining({ status: "cancelled", cancelReason: "opted_out" })]);
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { NATIONAL_CALENDAR_VERSION } from "../../src/core/calendar/holiday-laws.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { bogota, outboxKeys } from "./deadlines-helpers.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -25,7 +26,7 @@ describe("a holiday law on start after the upgrade", () => {
     // What the previous release left: the date without the holiday, its fingerprint, no laws known.
     await app().repos.questions.update((await question()).id, { dueDate: "2026-07-21", updatedAtMs: h.clock.nowMs() });
     await app().repos.appState.set("calendar.fingerprint", "before-ley-2578", h.clock.nowMs());
-    h.runtime.db!.$client.prepare("delete from app_state where key = 'calendar.laws'").run();
+    await sqlRows(h.runtime, "delete from app_state where key = 'calendar.laws'");
 
     await h.reopen();
     await h.bot.dispatcher.tick();
@@ -37,6 +38,6 @@ describe("a holiday law on start after the upgrade", () => {
 
     await h.reopen(); // the same calendar: nothing again
     expect((await app().repos.questions.history((await question()).id)).filter((e) => e.kind === "due_date_recomputed")).toHaveLength(1);
-    expect(outboxKeys(h, `q:${(await question()).id}:recomputed`)).toHaveLength(1);
+    expect(await outboxKeys(h, `q:${(await question()).id}:recomputed`)).toHaveLength(1);
   });
 });

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requestInfo } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { outboxKeys } from "../helpers/scenario.ts";
+import { sqlRow } from "../helpers/storage.ts";
 
 const ANA = "ana";
 const ADDRESS = "Calle 12 con carrera 8, frente a la tienda";
@@ -92,8 +93,8 @@ describe("answering an information request", () => {
     const [greeting] = await h.say(ANA, "hola");
     expect(greeting!.text).not.toContain("¿Su mensaje es esa información?");
 
-    const [key] = outboxKeys(h, `q:${(await question(ref)).id}:info-request-`);
-    const row = h.runtime.db!.$client.prepare("select channel_message_id id from outbox where idempotency_key = ?").get(key) as { id: string };
+    const [key] = await outboxKeys(h, `q:${(await question(ref)).id}:info-request-`);
+    const row = await sqlRow(h.runtime, "select channel_message_id id from outbox where idempotency_key = ?", [key]) as { id: string };
     const [done] = await h.say(ANA, ADDRESS, { replyToChannelMessageId: row.id });
     expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
     expect(done!.text).not.toContain("NUEVA PREGUNTA");

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createInvite } from "../../src/services/staff.ts";
 import { requestInfo } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+import { sqlRow } from "../helpers/storage.ts";
 
 const GROUP = "-100777";
 const ANA = "ana";
@@ -40,9 +41,7 @@ describe("information provided to an office that works from a group", () => {
     // The citizen's link is shown, not made live.
     expect(notice?.text).not.toContain("https://mapa");
     expect(notice?.text).toContain("https:\u2060//");
-    const row = h.runtime.db!.$client
-      .prepare("select channel_message_id id, question_id questionId from outbox where address = ? and payload like '%Carrera 5%'")
-      .get(GROUP) as { id: string; questionId: number };
+    const row = (await sqlRow<{ id: string; questionId: number }>(h.runtime, `select channel_message_id id, question_id "questionId" from outbox where address = ? and payload like '%Carrera 5%'`, [GROUP]))!;
     expect(row.questionId).toBe(question.id);
 
     // The office head replies to that notice in the group: it is the answer.

@@ -15,6 +15,7 @@ import { createBot } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { createMemoryChannel } from "../fakes/memory-channel.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 const USER_ID = "987654321";
 
@@ -24,7 +25,7 @@ describe("logs carry no citizen identifier", () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const logger = pino({ level: "trace", base: undefined }, sink);
-    const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock: createManualClock(MONDAY_10AM_BOGOTA_MS), logger });
+    const runtime = await createRuntime({ env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }), clock: createManualClock(MONDAY_10AM_BOGOTA_MS), logger });
     const bot = createBot(runtime, [createMemoryChannel({ id: "telegram" })], { workerId: "logs", pollIntervalMs: 5 });
     await bot.start();
     try {

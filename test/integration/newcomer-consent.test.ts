@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../helpers/harness.ts";
+import { sqlRow, sqlRows } from "../helpers/storage.ts";
 
 const ANA = "ana";
 const QUESTION = "¿Cuándo van a arreglar el alumbrado público de la calle 5 en el barrio Centro?";
@@ -18,14 +19,14 @@ describe("a new citizen's first steps", () => {
     await h.close();
   });
 
-  const conversationData = () => (h.runtime.db!.$client.prepare("select data from conversations").get() as { data: string } | undefined)?.data ?? "";
-  const questionCount = () => (h.runtime.db!.$client.prepare("select count(*) n from questions").get() as { n: number }).n;
+  const conversationData = async () => (await sqlRow(h.runtime, "select data from conversations") as { data: string } | undefined)?.data ?? "";
+  const questionCount = async () => (await sqlRow(h.runtime, "select count(*) n from questions") as { n: number }).n;
 
   it("offers to file the question written before consent, once the citizen consents", async () => {
     const [notice] = await h.say(ANA, QUESTION);
     expect(notice?.text).toContain("Leímos su mensaje");
     expect(notice?.text).toContain("¿Nos autoriza?");
-    expect(questionCount()).toBe(0);
+    expect(await questionCount()).toBe(0);
     const [offer] = await h.say(ANA, "1");
     expect(offer?.text).toContain("Guardamos su autorización");
     expect(offer?.text).toContain("¿Quiere que registremos lo que escribió?");
@@ -43,18 +44,18 @@ describe("a new citizen's first steps", () => {
   it("forgets the question when consent is refused, and keeps it nowhere but the conversation before", async () => {
     await h.say(ANA, QUESTION);
     // Before deciding: only in the conversation state, never as a question.
-    expect(conversationData()).toContain("alumbrado");
-    expect(questionCount()).toBe(0);
+    expect(await conversationData()).toContain("alumbrado");
+    expect(await questionCount()).toBe(0);
     const [refused] = await h.say(ANA, "2");
     expect(refused?.text).toContain("No guardaremos sus datos");
-    expect(conversationData()).not.toContain("alumbrado");
-    expect(questionCount()).toBe(0);
+    expect(await conversationData()).not.toContain("alumbrado");
+    expect(await questionCount()).toBe(0);
   });
 
   it("forgets the question when the citizen leaves the consent screen another way", async () => {
     await h.say(ANA, QUESTION);
     await h.say(ANA, "menú");
-    expect(conversationData()).not.toContain("alumbrado");
+    expect(await conversationData()).not.toContain("alumbrado");
   });
 
   it("lets the citizen decline filing it and go to the menu", async () => {
@@ -62,8 +63,8 @@ describe("a new citizen's first steps", () => {
     await h.say(ANA, "1");
     const [menu] = await h.say(ANA, "2");
     expect(menu?.text).toContain("¿Qué quiere hacer?");
-    expect(conversationData()).not.toContain("alumbrado");
-    expect(questionCount()).toBe(0);
+    expect(await conversationData()).not.toContain("alumbrado");
+    expect(await questionCount()).toBe(0);
   });
 
   it("keeps a greeting out of the offer", async () => {
@@ -88,7 +89,7 @@ describe("a new citizen's first steps", () => {
     expect(full?.text).toContain(`versión ${profile.dataNotice.version}`);
     expect(full?.options).toEqual(["Sí, autorizo", "No autorizo"]);
     await h.say(ANA, "1");
-    const proof = h.runtime.db!.$client.prepare("select decision, notice_version from consents").all();
+    const proof = await sqlRows(h.runtime, "select decision, notice_version from consents");
     expect(proof).toEqual([{ decision: "granted", notice_version: profile.dataNotice.version }]);
   });
 

@@ -11,12 +11,12 @@ import { loadEnv } from "../../src/config/env.ts";
 import type { Actor } from "../../src/core/authorization.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { formatPlanProblem, type PlanProblem } from "../../src/core/plan/index.ts";
-import { citizens, eventRsvps, questions } from "../../src/db/schema.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { cancelCommitment, postProgress, recordCommitment } from "../../src/services/commitments.ts";
 import { planContextOf, publishAnswerReport, readPlanFile, recordPlanProgress, storePlan } from "../../src/services/plan/index.ts";
 import { bogota } from "../helpers/scenario.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 
 export { bogota };
 export const CLI: Actor = { kind: "cli" };
@@ -36,7 +36,7 @@ export interface PlanWorld {
 export async function createPlanWorld(profile: string, start: string): Promise<PlanWorld> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-plan-"));
   const clock = createManualClock(bogota(start, "10:00"));
-  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: profile }), clock });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: profile }), clock });
   return {
     dir,
     clock,
@@ -79,29 +79,15 @@ export async function addEvent(runtime: Runtime, input: { kind: Kind; date: stri
 }
 
 let referenceSeq = 0;
-function addQuestion(runtime: Runtime, input: { citizenId: number; eventId: number; filed: string; due: string; answered?: string; officeKey?: string }): void {
+async function addQuestion(runtime: Runtime, input: { citizenId: number; eventId: number; filed: string; due: string; answered?: string; officeKey?: string }): Promise<void> {
   const filedAtMs = bogota(input.filed, "11:00");
   const answeredAtMs = input.answered ? bogota(input.answered, "15:00") : null;
   referenceSeq++;
-  runtime.db!
-    .insert(questions)
-    .values({
-      reference: `RC-2022-${String(referenceSeq).padStart(6, "0")}`,
-      citizenId: input.citizenId,
-      officeKey: input.officeKey ?? "opgi",
-      requestType: "dialogue",
-      status: answeredAtMs ? "answered" : "open",
-      text: "¿Cuándo arreglan la vía?",
-      channel: "memory",
-      filedAtMs,
-      termBusinessDays: 15,
-      dueDate: input.due,
-      answerText: answeredAtMs ? "Respuesta" : null,
-      answeredAtMs,
-      updatedAtMs: answeredAtMs ?? filedAtMs,
-      eventId: input.eventId,
-    })
-    .run();
+  await sqlRows(
+    runtime,
+    "insert into questions (reference, citizen_id, office_key, request_type, status, text, channel, filed_at_ms, term_business_days, due_date, answer_text, answered_at_ms, updated_at_ms, event_id) values (?, ?, ?, 'dialogue', ?, '¿Cuándo arreglan la vía?', 'memory', ?, 15, ?, ?, ?, ?, ?)",
+    [`RC-2022-${String(referenceSeq).padStart(6, "0")}`, input.citizenId, input.officeKey ?? "opgi", answeredAtMs ? "answered" : "open", filedAtMs, input.due, answeredAtMs ? "Respuesta" : null, answeredAtMs, answeredAtMs ?? filedAtMs, input.eventId],
+  );
 }
 
 async function addSurveyRun(runtime: Runtime, input: { surveyId: string; trigger: "event_ended" | "paper" | "question_answered"; eventId?: number; createdAtMs: number }): Promise<number> {
@@ -142,8 +128,8 @@ export interface SeededYear {
 export async function seedPastoYear(world: PlanWorld): Promise<SeededYear> {
   const { runtime } = world;
   const app = runtime.app;
-  const db = runtime.db!;
-  const citizenIds = [1, 2, 3].map(() => db.insert(citizens).values({ consent: "granted", createdAtMs: bogota("2022-01-03") }).returning().get().id);
+  const citizenIds: number[] = [];
+  for (let i = 0; i < 3; i++) citizenIds.push((await sqlRow<{ id: number }>(runtime, "insert into citizens (consent, created_at_ms) values ('granted', ?) returning id", [bogota("2022-01-03")]))!.id);
 
   // 2.1 — thematic dialogues. Topics stand for the groups reached: 10 about educación, 10 about salud.
   const thematic: number[] = [];
@@ -167,15 +153,15 @@ export async function seedPastoYear(world: PlanWorld): Promise<SeededYear> {
   await addEvent(runtime, { kind: "public_hearing", date: "2022-10-10", officeKey: "educacion" });
   await addEvent(runtime, { kind: "public_hearing", date: "2022-11-03", officeKey: "bienestar_social" });
   const hearingTransito = await addEvent(runtime, { kind: "public_hearing", date: "2022-12-28", officeKey: "transito" });
-  for (const citizenId of citizenIds) db.insert(eventRsvps).values({ eventId: hearingAug, citizenId, answer: "yes", createdAtMs: bogota("2022-08-01"), updatedAtMs: bogota("2022-08-01") }).run();
+  for (const citizenId of citizenIds) await sqlRows(runtime, "insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, 'yes', ?, ?)", [hearingAug, citizenId, bogota("2022-08-01"), bogota("2022-08-01")]);
 
   // 3.2 / 3.3 — event questions: 10 in June (answered on time), 80 from August to October:
   // 30 answered on time, 10 late, 30 on time, 10 never answered.
-  for (let i = 0; i < 10; i++) addQuestion(runtime, { citizenId: citizenIds[0]!, eventId: thematic[4]!, filed: "2022-06-10", due: "2022-07-08", answered: "2022-06-30" });
+  for (let i = 0; i < 10; i++) await addQuestion(runtime, { citizenId: citizenIds[0]!, eventId: thematic[4]!, filed: "2022-06-10", due: "2022-07-08", answered: "2022-06-30" });
   for (let i = 0; i < 80; i++) {
     const first = i < 40;
     const answered = i < 30 ? "2022-08-20" : i < 40 ? "2022-09-05" : i < 70 ? "2022-10-20" : undefined;
-    addQuestion(runtime, { citizenId: citizenIds[i % 3]!, eventId: first ? thematic[7]! : thematic[12]!, filed: first ? "2022-08-01" : "2022-10-03", due: first ? "2022-08-26" : "2022-10-28", answered });
+    await addQuestion(runtime, { citizenId: citizenIds[i % 3]!, eventId: first ? thematic[7]! : thematic[12]!, filed: first ? "2022-08-01" : "2022-10-03", due: first ? "2022-08-26" : "2022-10-28", answered });
   }
 
   // 3.1 — surveys: 30 chat responses (20 say 5, 10 say 4) and 5 unfinished after the August hearing;

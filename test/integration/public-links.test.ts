@@ -4,6 +4,7 @@ import { recordCommitment, postProgress } from "../../src/services/commitments.t
 import { eventCard } from "../../src/services/events.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { makeEvent } from "./events-helpers.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 const URL = "https://rinde.example.gov.co/";
 let h: Harness;
@@ -31,7 +32,7 @@ describe("links from the chat to the public pages", () => {
     if (!c.ok) throw new Error(c.error);
     await app.repos.commitments.follow(c.commitment.id, (await app.repos.citizens.findContext("memory", "573001112233"))!.citizenId, h.clock.nowMs());
     await postProgress(app, { kind: "cli" }, c.commitment.number, { percent: 50, note: "Mitad de la obra" });
-    const payloads = h.runtime.db!.$client.prepare("select payload from outbox where payload like '%Mitad de la obra%'").all() as { payload: string }[];
+    const payloads = await sqlRows(h.runtime, "select payload from outbox where payload like '%Mitad de la obra%'") as { payload: string }[];
     expect(payloads.length).toBeGreaterThan(0);
     expect(payloads[0]!.payload).toContain(`https://rinde.example.gov.co/compromisos/${c.commitment.number}`);
   });

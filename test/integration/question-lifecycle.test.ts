@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { answerQuestion, reassignQuestion, requestInfo } from "../../src/services/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+import { sqlRow } from "../helpers/storage.ts";
 
 const ANA = "ana";
 const BETO = "beto";
@@ -19,12 +20,11 @@ describe("question lifecycle", () => {
     const [notice] = await h.say(ANA, "Buenas, quiero quejarme por el alumbrado público de mi cuadra");
     expect(notice?.text).toContain("¿Nos autoriza");
     expect(notice?.options).toEqual(["Sí, autorizo", "No autorizo", "Leer el aviso completo"]);
-    const db = h.runtime.db!.$client;
-    expect(db.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from questions")).toEqual({ n: 0 });
     // The first message's text waits only in the conversation, to be offered after consent
     // (issue 18, point 4; test/integration/newcomer-consent.test.ts); refusing forgets it.
     await h.say(ANA, "2");
-    const conversation = db.prepare("select data from conversations").get() as { data: string };
+    const conversation = await sqlRow(h.runtime, "select data from conversations") as { data: string };
     expect(conversation.data).not.toContain("alumbrado");
   });
 

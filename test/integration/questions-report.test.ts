@@ -22,6 +22,7 @@ import { answerQuestion, fileQuestion, reassignQuestion, requestInfo } from "../
 import { bindCli, type CliResult } from "../helpers/cli.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 
 /** 10:00 in Bogotá (UTC−5) on a local date. */
 const at = (date: string) => Date.parse(`${date}T15:00:00Z`);
@@ -34,7 +35,7 @@ const ref: Record<string, string> = {};
 
 async function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   const app = rt.app;
-  const citizens = seedCitizens(rt.db!, { count: 10, channel: "memory", nowMs: at("2026-02-20") });
+  const citizens = await seedCitizens(rt, { count: 10, channel: "memory", nowMs: at("2026-02-20") });
   let next = 0;
   const file = async (name: string, date: string, officeKey: string) => {
     clock.setMs(at(date));
@@ -61,27 +62,28 @@ async function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   await file("after", "2026-04-01", "salud");
   // Answer surveys: clarity 4 and 2 from the salud questions, one "yes" on resolved; one on a
   // question outside the period, which must not count.
-  const sqlite = rt.db!.$client;
-  const idOf = (name: string) => (sqlite.prepare("select id from questions where reference = ?").get(ref[name]) as { id: number }).id;
-  const answerSurvey = (surveyId: string, question: string, key: string, value: string) => {
+  const idOf = async (name: string) => (await sqlRow<{ id: number }>(rt, "select id from questions where reference = ?", [ref[name]]))!.id;
+  const answerSurvey = async (surveyId: string, question: string, key: string, value: string) => {
     const definition = JSON.stringify(rt.surveys.get(surveyId));
-    const run = sqlite
-      .prepare("insert into survey_runs (survey_id, survey_version, definition, trigger, question_id, office_key, deliver_after_ms, expires_at_ms, created_by, created_at_ms) values (?, 1, ?, 'question_answered', ?, 'salud', 0, 0, 'system', 0)")
-      .run(surveyId, definition, idOf(question)).lastInsertRowid;
-    const response = sqlite.prepare("insert into survey_responses (run_id, source, created_at_ms) values (?, 'chat', 0)").run(run).lastInsertRowid;
-    sqlite.prepare("insert into survey_answers (response_id, question_key, value, created_at_ms) values (?, ?, ?, 0)").run(response, key, value);
-    sqlite.prepare("insert into survey_answers (response_id, question_key, value, created_at_ms) values (?, 'comment', 'Gracias', 0)").run(response);
+    const run = (await sqlRow<{ id: number }>(
+      rt,
+      "insert into survey_runs (survey_id, survey_version, definition, trigger, question_id, office_key, deliver_after_ms, expires_at_ms, created_by, created_at_ms) values (?, 1, ?, 'question_answered', ?, 'salud', 0, 0, 'system', 0) returning id",
+      [surveyId, definition, await idOf(question)],
+    ))!.id;
+    const response = (await sqlRow<{ id: number }>(rt, "insert into survey_responses (run_id, source, created_at_ms) values (?, 'chat', 0) returning id", [run]))!.id;
+    await sqlRows(rt, "insert into survey_answers (response_id, question_key, value, created_at_ms) values (?, ?, ?, 0)", [response, key, value]);
+    await sqlRows(rt, "insert into survey_answers (response_id, question_key, value, created_at_ms) values (?, 'comment', 'Gracias', 0)", [response]);
   };
-  answerSurvey("answer_clarity", "onTime", "clear", "4");
-  answerSurvey("answer_clarity", "late", "clear", "2");
-  answerSurvey("answer_resolved", "onTime", "resolved", "yes");
-  answerSurvey("answer_clarity", "before", "clear", "1");
+  await answerSurvey("answer_clarity", "onTime", "clear", "4");
+  await answerSurvey("answer_clarity", "late", "clear", "2");
+  await answerSurvey("answer_resolved", "onTime", "resolved", "yes");
+  await answerSurvey("answer_clarity", "before", "clear", "1");
   clock.setMs(at("2026-04-06"));
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "rinde-report-"));
-  const env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
+  const env = { ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" };
   const clock = createManualClock(at("2026-02-20"));
   runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv(env), clock });
   await seed(runtime, clock);

@@ -4,6 +4,7 @@ import { createRuntime } from "../../src/runtime.ts";
 import { reassignQuestion } from "../../src/services/questions.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { sqlRow, storageEnv } from "../helpers/storage.ts";
 
 const TEXT = "Quiero saber qué pasa con el kiosco vive digital del parque lineal, lleva meses cerrado";
 
@@ -26,7 +27,7 @@ describe("routing dialogue and learning", () => {
     const reply = await proposal("ana", "me pueden colaborar con una inquietud");
     expect(reply.text).toContain("¿De qué tema es su pregunta?");
     expect(reply.options?.length).toBe(4); // three closest offices + "all topics"
-    expect(h.runtime.db!.$client.prepare("select count(*) n from questions").get()).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from questions")).toEqual({ n: 0 });
   });
 
   it("proposes the office when confident and asks the citizen to confirm", async () => {
@@ -44,7 +45,7 @@ describe("routing dialogue and learning", () => {
     const reference = /RC-\d{4}-\d{6}/.exec(receipt.at(-1)!.text)![0];
 
     // The CLI is another process on the same database file.
-    const cli = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    const cli = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }), clock: h.clock });
     expect((await reassignQuestion(cli.app, { kind: "cli" }, reference, target, "Los kioscos son del programa de cultura digital")).ok).toBe(true);
     await cli.close();
 

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createInvite } from "../../src/services/staff.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+import { sqlRow } from "../helpers/storage.ts";
 
 const GROUP = "-100500";
 const ANA = "ana";
@@ -26,8 +27,8 @@ describe("office groups and replies to notices", () => {
   };
   const inGroup = (sender: string, text: string, replyTo?: string) =>
     h.say(GROUP, text, { chatKind: "group", senderId: sender, ...(replyTo ? { replyToChannelMessageId: replyTo } : {}) });
-  const noticeId = (reference: string) =>
-    (h.runtime.db!.$client.prepare("select channel_message_id id from outbox where address = ? and status = 'sent' and question_id = (select id from questions where reference = ?) order by id limit 1").get(GROUP, reference) as { id: string }).id;
+  const noticeId = async (reference: string) =>
+    (await sqlRow(h.runtime, "select channel_message_id id from outbox where address = ? and status = 'sent' and question_id = (select id from questions where reference = ?) order by id limit 1", [GROUP, reference]) as { id: string }).id;
 
   it("a head cannot bind another office's group; an admin moves it, recorded in both offices' history", async () => {
     const offices = h.runtime.app.repos.offices;
@@ -61,15 +62,15 @@ describe("office groups and replies to notices", () => {
     const second = await fileQuestion(h, "beto");
     await h.bot.dispatcher.tick();
 
-    const unknown = await inGroup("jefa", "/contestar ya quedó", noticeId(first));
+    const unknown = await inGroup("jefa", "/contestar ya quedó", await noticeId(first));
     expect(unknown.find((m) => !m.editChannelMessageId)?.text).toContain(`no respondí la pregunta ${first}`);
     expect((await h.runtime.app.repos.questions.byReference(first))?.status).toBe("open");
 
-    const answered = await inGroup("jefa", "Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.", noticeId(first));
+    const answered = await inGroup("jefa", "Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.", await noticeId(first));
     expect(answered.find((m) => !m.editChannelMessageId)?.text).toContain(`respuesta a ${first} quedó registrada`);
     expect((await h.runtime.app.repos.questions.byReference(first))?.answerText).toBe("Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.");
 
-    await inGroup("jefa", "Ayuda humanitaria llega el lunes al barrio.", noticeId(second));
+    await inGroup("jefa", "Ayuda humanitaria llega el lunes al barrio.", await noticeId(second));
     expect((await h.runtime.app.repos.questions.byReference(second))?.answerText).toBe("Ayuda humanitaria llega el lunes al barrio.");
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain("la cuadrilla repara el hueco");

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createInvite } from "../../src/services/staff.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
+import { sqlRow } from "../helpers/storage.ts";
 
 const GROUP = "-100500";
 const ANA = "ana";
@@ -42,7 +43,7 @@ describe("officials in chats", () => {
     await h.bot.dispatcher.tick();
     const notice = h.channel.to(GROUP).find((m) => m.text.includes(ref));
     expect(notice?.text).toContain("Responder a más tardar");
-    const noticeRow = h.runtime.db!.$client.prepare("select channel_message_id id from outbox where address = ? and question_id is not null").get(GROUP) as { id: string };
+    const noticeRow = await sqlRow(h.runtime, "select channel_message_id id from outbox where address = ? and question_id is not null", [GROUP]) as { id: string };
 
     // A member who is not an official is refused and nothing changes.
     const refused = await inGroup("curioso", "Ya quedó arreglado", noticeRow.id);

@@ -12,6 +12,7 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { runCliInProcess } from "../helpers/cli.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
 const HOUR_MS = 3_600_000;
@@ -28,7 +29,7 @@ describe("rinde status", () => {
   let env: NodeJS.ProcessEnv;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "rinde-status-"));
-    env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
+    env = { ...process.env, ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -64,7 +64,7 @@ describe("results", () => {
     await h.say("caro", "5"); // obras
     await h.say("caro", "La vía al corregimiento");
     // dani does not answer
-    expect(responseAnswers(h)).toHaveLength(3);
+    expect(await responseAnswers(h)).toHaveLength(3);
 
     const out = (await surveys("results", "--locale", "es", "--run", "1")).stdout;
     expect(out).toContain("topics_consultation (v1) — Consulta de temas para la audiencia pública");
@@ -119,10 +119,10 @@ describe("paper surveys", () => {
 
   it("reports bad rows by line and stores nothing; imports the fixed file once, counted with the chat answers", async () => {
     const ana = await consentedCitizen(h, "ana");
-    const event = addEvent(h, { title: "Audiencia pública de rendición de cuentas", endsAtMs: h.clock.nowMs() - 3 * HOUR_MS, officeKey: "planeacion", rsvps: [[ana, "yes"]] });
+    const event = await addEvent(h, { title: "Audiencia pública de rendición de cuentas", endsAtMs: h.clock.nowMs() - 3 * HOUR_MS, officeKey: "planeacion", rsvps: [[ana, "yes"]] });
     await advance(h, 15 * MINUTE_MS);
     for (const answer of ["5", "5", "sí", "1", "Muy bien organizada"]) await h.say("ana", answer);
-    expect(invitations(h).map((i) => i.status)).toEqual(["completed"]);
+    expect((await invitations(h)).map((i) => i.status)).toEqual(["completed"]);
 
     const bad = join(h.dir, "bad.csv");
     writeFileSync(bad, BAD);
@@ -134,20 +134,20 @@ describe("paper surveys", () => {
       `${bad}:5: Column 'answered': 'tal vez' is not yes or no (sí/no, 1/0).`,
       `${bad}:5: Column 'heard_from': 'tv' is not one of the options: chat (1), social_media (2), radio_tv (3), community (4), other (5).`,
     ]);
-    expect(runs(h)).toHaveLength(1);
-    expect(responseAnswers(h)).toHaveLength(1);
+    expect(await runs(h)).toHaveLength(1);
+    expect(await responseAnswers(h)).toHaveLength(1);
 
     const good = join(h.dir, "good.csv");
     writeFileSync(good, GOOD);
     expect((await surveys("import", "event_satisfaction", good, "--event", String(event))).stdout).toBe("3 paper response(s) imported into run #2 (event_satisfaction).\n");
-    expect(runs(h)[1]).toMatchObject({ trigger: "paper", eventId: event, officeKey: "planeacion" });
-    expect(responseAnswers(h).slice(1)).toEqual([
+    expect((await runs(h))[1]).toMatchObject({ trigger: "paper", eventId: event, officeKey: "planeacion" });
+    expect((await responseAnswers(h)).slice(1)).toEqual([
       { overall: "5", information: "4", answered: "yes", heard_from: "radio_tv", improve: null },
       { overall: "4", information: "4", answered: "no", heard_from: null, improve: "Más sillas, y sonido" },
       { overall: "3", information: "2", answered: "yes", heard_from: "chat", improve: null },
     ]);
     expect((await surveys("import", "1", good)).error).toBe("This file was already imported (run #2); nothing was imported.");
-    expect(responseAnswers(h)).toHaveLength(4);
+    expect(await responseAnswers(h)).toHaveLength(4);
 
     const out = (await surveys("results", "--locale", "es", "--event", String(event))).stdout;
     expect(out).toContain("runs: #2, #1");
@@ -167,6 +167,6 @@ describe("paper surveys", () => {
     const second = join(h.dir, "second-batch.csv");
     writeFileSync(second, "overall,information,answered\n5,5,no\n2,3,no\n");
     expect((await surveys("import", "1", second)).stdout).toBe("2 paper response(s) imported into run #1 (event_satisfaction).\n");
-    expect(responseAnswers(h)).toHaveLength(5);
+    expect(await responseAnswers(h)).toHaveLength(5);
   });
 });

@@ -1,6 +1,6 @@
 /** Shared pieces of the survey tests: running due jobs, consenting citizens, events, reading the survey tables. */
-import { eventRsvps, events } from "../../src/db/schema.ts";
 import type { Harness } from "../helpers/harness.ts";
+import { sqlRow, sqlRows } from "../helpers/storage.ts";
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -32,15 +32,15 @@ export async function citizenId(h: Harness, address: string): Promise<number> {
 }
 
 /** Inserts an event that ends at `endsAtMs` and the RSVPs given. */
-export function addEvent(h: Harness, input: { title: string; endsAtMs: number; officeKey?: string; rsvps?: [number, "yes" | "no"][]; status?: "scheduled" | "cancelled" }): number {
+export async function addEvent(h: Harness, input: { title: string; endsAtMs: number; officeKey?: string; rsvps?: [number, "yes" | "no"][]; status?: "scheduled" | "cancelled" }): Promise<number> {
   const nowMs = h.clock.nowMs();
-  const event = h.runtime.db!
-    .insert(events)
-    .values({ kind: "public_hearing", title: input.title, startsAtMs: input.endsAtMs - 2 * HOUR_MS, endsAtMs: input.endsAtMs, officeKey: input.officeKey ?? null, status: input.status ?? "scheduled", createdBy: "cli", createdAtMs: nowMs, updatedAtMs: nowMs })
-    .returning()
-    .get();
-  for (const [citizenId, answer] of input.rsvps ?? []) h.runtime.db!.insert(eventRsvps).values({ eventId: event.id, citizenId, answer, createdAtMs: nowMs, updatedAtMs: nowMs }).run();
-  return event.id;
+  const event = await sqlRow<{ id: number }>(
+    h.runtime,
+    "insert into events (kind, title, starts_at_ms, ends_at_ms, office_key, status, created_by, created_at_ms, updated_at_ms) values ('public_hearing', ?, ?, ?, ?, ?, 'cli', ?, ?) returning id",
+    [input.title, input.endsAtMs - 2 * HOUR_MS, input.endsAtMs, input.officeKey ?? null, input.status ?? "scheduled", nowMs, nowMs],
+  );
+  for (const [citizenId, answer] of input.rsvps ?? []) await sqlRows(h.runtime, "insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, ?, ?, ?)", [event!.id, citizenId, answer, nowMs, nowMs]);
+  return event!.id;
 }
 
 export interface InvitationView {
@@ -50,23 +50,27 @@ export interface InvitationView {
   cancelReason: string | null;
 }
 
-export function invitations(h: Harness): InvitationView[] {
-  return h.runtime.db!.$client.prepare("select citizen_id citizen, run_id run, status, cancel_reason cancelReason from survey_invitations order by id").all() as InvitationView[];
+export async function invitations(h: Harness): Promise<InvitationView[]> {
+  return await sqlRows<InvitationView>(h.runtime, 'select citizen_id citizen, run_id run, status, cancel_reason "cancelReason" from survey_invitations order by id');
 }
 
-export function runs(h: Harness): { id: number; surveyId: string; trigger: string; eventId: number | null; officeKey: string | null; closedAtMs: number | null }[] {
-  return h.runtime.db!.$client.prepare("select id, survey_id surveyId, trigger, event_id eventId, office_key officeKey, closed_at_ms closedAtMs from survey_runs order by id").all() as never;
+export async function runs(h: Harness): Promise<{ id: number; surveyId: string; trigger: string; eventId: number | null; officeKey: string | null; closedAtMs: number | null }[]> {
+  return await sqlRows(h.runtime, 'select id, survey_id "surveyId", trigger, event_id "eventId", office_key "officeKey", closed_at_ms "closedAtMs" from survey_runs order by id');
 }
 
 /** Answers of every response, oldest first: `{ questionId: value }`. */
-export function responseAnswers(h: Harness): Record<string, string | null>[] {
-  const responses = h.runtime.db!.$client.prepare("select id from survey_responses order by id").all() as { id: number }[];
-  const answers = h.runtime.db!.$client.prepare("select question_key k, value v from survey_answers where response_id = ? order by id");
-  return responses.map((r) => Object.fromEntries((answers.all(r.id) as { k: string; v: string | null }[]).map((a) => [a.k, a.v])));
+export async function responseAnswers(h: Harness): Promise<Record<string, string | null>[]> {
+  const responses = await sqlRows<{ id: number }>(h.runtime, "select id from survey_responses order by id");
+  const answers: Record<string, string | null>[] = [];
+  for (const r of responses) {
+    const rows = await sqlRows<{ k: string; v: string | null }>(h.runtime, "select question_key k, value v from survey_answers where response_id = ? order by id", [r.id]);
+    answers.push(Object.fromEntries(rows.map((a) => [a.k, a.v])));
+  }
+  return answers;
 }
 
-export function conversationOf(h: Harness, citizen: number): { flowId: string; stepId: string; data: string } | undefined {
-  return h.runtime.db!.$client.prepare("select flow_id flowId, step_id stepId, data from conversations where citizen_id = ?").get(citizen) as never;
+export async function conversationOf(h: Harness, citizen: number): Promise<{ flowId: string; stepId: string; data: string } | undefined> {
+  return await sqlRow(h.runtime, 'select flow_id "flowId", step_id "stepId", data from conversations where citizen_id = ?', [citizen]);
 }
 
 /** Runs `work` and returns what it wrote to stdout and stderr (the CLI commands print there). */

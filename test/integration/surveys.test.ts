@@ -27,6 +27,7 @@ import {
   runs,
 } from "./surveys-helpers.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { sqlRows, storageEnv } from "../helpers/storage.ts";
 
 const ANA = "ana";
 const BETO = "beto";
@@ -51,7 +52,7 @@ describe("answer surveys", () => {
     h = await createHarness();
     const reference = await answeredQuestion(ANA);
     expect(h.last(ANA)).toContain("Programamos la reparación");
-    expect(runs(h).map((r) => [r.surveyId, r.trigger, r.officeKey])).toEqual([
+    expect((await runs(h)).map((r) => [r.surveyId, r.trigger, r.officeKey])).toEqual([
       ["answer_clarity", "question_answered", "infraestructura"],
       ["answer_resolved", "question_answered", "infraestructura"],
     ]);
@@ -69,10 +70,10 @@ describe("answer surveys", () => {
     expect(next?.text).toContain("OMITIR");
     const [thanks] = await h.say(ANA, "Fue clara pero tardaron");
     expect(thanks?.text).toContain("¡Gracias!");
-    expect(responseAnswers(h)).toEqual([{ clear: "4", comment: "Fue clara pero tardaron" }]);
-    expect(invitations(h).map((i) => i.status)).toEqual(["completed", "pending"]);
+    expect(await responseAnswers(h)).toEqual([{ clear: "4", comment: "Fue clara pero tardaron" }]);
+    expect((await invitations(h)).map((i) => i.status)).toEqual(["completed", "pending"]);
     // The conversation is back to normal: free text is a new question again.
-    expect(conversationOf(h, await citizenId(h, ANA))?.stepId).toBe("_idle");
+    expect((await conversationOf(h, await citizenId(h, ANA)))?.stepId).toBe("_idle");
 
     await advance(h, 7 * DAY_MS - HOUR_MS - MINUTE_MS);
     expect(h.last(ANA)).toContain("¡Gracias!");
@@ -81,11 +82,11 @@ describe("answer surveys", () => {
     expect(h.channel.to(ANA).at(-1)?.options).toEqual(["Sí", "No"]);
     await h.say(ANA, "no");
     await h.say(ANA, "omitir");
-    expect(responseAnswers(h)).toEqual([
+    expect(await responseAnswers(h)).toEqual([
       { clear: "4", comment: "Fue clara pero tardaron" },
       { resolved: "no", comment: null },
     ]);
-    expect(invitations(h).map((i) => i.status)).toEqual(["completed", "completed"]);
+    expect((await invitations(h)).map((i) => i.status)).toEqual(["completed", "completed"]);
   });
 
   it("makes no second run when the trigger is replayed", async () => {
@@ -93,8 +94,8 @@ describe("answer surveys", () => {
     const reference = await answeredQuestion(ANA);
     const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(await startAnswerSurveys(h.runtime, question.id, h.clock.nowMs())).toBe(0);
-    expect(runs(h)).toHaveLength(2);
-    expect(invitations(h)).toHaveLength(2);
+    expect(await runs(h)).toHaveLength(2);
+    expect(await invitations(h)).toHaveLength(2);
   });
 });
 
@@ -108,14 +109,14 @@ describe("waiting for an idle citizen", () => {
     await advance(h, MINUTE_MS);
     await advance(h, 10 * MINUTE_MS);
     expect(h.last(ANA)).not.toContain("clara");
-    expect(invitations(h)[0]!.status).toBe("pending");
+    expect((await invitations(h))[0]!.status).toBe("pending");
 
     await h.say(ANA, "menú");
     await advance(h, MINUTE_MS);
     expect(h.last(ANA)).not.toContain("clara"); // the citizen may be about to type
     await advance(h, 5 * MINUTE_MS);
     expect(h.last(ANA)).toContain("¿Qué tan clara fue la respuesta?");
-    expect(invitations(h)[0]!.status).toBe("delivered");
+    expect((await invitations(h))[0]!.status).toBe("delivered");
   });
 
   it("takes over a conversation left untouched for the survey's idle time", async () => {
@@ -150,18 +151,18 @@ describe("expiry", () => {
     await advance(h, HOUR_MS);
     expect(h.last(ANA)).toContain("¿Qué tan clara fue la respuesta?");
     const ana = await citizenId(h, ANA);
-    expect(conversationOf(h, ana)?.flowId).toBe("survey");
+    expect((await conversationOf(h, ana))?.flowId).toBe("survey");
 
     await advance(h, 3 * DAY_MS - MINUTE_MS);
-    expect(invitations(h)[0]!.status).toBe("delivered");
+    expect((await invitations(h))[0]!.status).toBe("delivered");
     await advance(h, MINUTE_MS);
-    expect(invitations(h)[0]!.status).toBe("expired");
-    expect(runs(h)[0]!.closedAtMs).not.toBeNull();
-    expect(conversationOf(h, ana)?.stepId).toBe("_idle");
+    expect((await invitations(h))[0]!.status).toBe("expired");
+    expect((await runs(h))[0]!.closedAtMs).not.toBeNull();
+    expect((await conversationOf(h, ana))?.stepId).toBe("_idle");
     // The next message is handled as usual, not as a late answer.
     await h.say(ANA, "5");
     expect(h.last(ANA)).not.toContain("encuesta");
-    expect(responseAnswers(h)).toEqual([]);
+    expect(await responseAnswers(h)).toEqual([]);
   });
 
   it("expires an invitation never delivered because the citizen stayed busy", async () => {
@@ -174,7 +175,7 @@ describe("expiry", () => {
       await advance(h, 20 * MINUTE_MS);
       await h.say(ANA, "estado");
     }
-    expect(invitations(h)[0]!.status).toBe("expired");
+    expect((await invitations(h))[0]!.status).toBe("expired");
     expect(h.channel.to(ANA).some((m) => m.text.includes("clara"))).toBe(false);
   });
 
@@ -187,7 +188,7 @@ describe("expiry", () => {
     h.clock.advanceMs(3 * DAY_MS);
     await h.say(ANA, "5");
     expect(h.last(ANA)).toContain("Esta encuesta ya cerró");
-    expect(responseAnswers(h)).toEqual([]);
+    expect(await responseAnswers(h)).toEqual([]);
   });
 });
 
@@ -199,20 +200,20 @@ describe("the one-response rule and who gets none", () => {
     expect(sent.ok && sent.invited).toBe(1);
     const run = sent.ok ? sent.run : undefined;
     expect(await inviteCitizens(h.runtime.app, run!, [ana, ana], h.clock.nowMs())).toBe(0);
-    expect(invitations(h)).toHaveLength(1);
+    expect(await invitations(h)).toHaveLength(1);
 
     await advance(h, 3 * MINUTE_MS);
     expect(h.last(ANA)).toContain("¿Qué tema le interesa más?");
     await h.say(ANA, "Movilidad");
     await h.say(ANA, "El puente peatonal de la 30");
-    expect(responseAnswers(h)).toEqual([{ topic: "movilidad", details: "El puente peatonal de la 30" }]);
+    expect(await responseAnswers(h)).toEqual([{ topic: "movilidad", details: "El puente peatonal de la 30" }]);
     // Restarting the same invitation's conversation records nothing more.
     const repo = h.runtime.app.repos.surveys;
     const invitation = (await repo.invitationsOfRun(run!.id))[0]!;
     await h.runtime.app.repos.citizens.saveConversation(ana, { flowId: "survey", stepId: "ask_choice", flowVersion: 1, data: JSON.stringify({ surveyInvitationId: invitation.id, surveyIndex: 0, surveyOptions: [{ value: "salud", label: "Salud" }] }) }, h.clock.nowMs());
     await h.say(ANA, "1");
     expect(h.last(ANA)).toContain("Esta encuesta ya cerró");
-    expect(responseAnswers(h)).toHaveLength(1);
+    expect(await responseAnswers(h)).toHaveLength(1);
 
     // A second sending is a new run: one more invitation, one more response allowed.
     const again = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
@@ -238,11 +239,11 @@ describe("the one-response rule and who gets none", () => {
     await h.say(DANI, String(options.findIndex((o) => /borrar/i.test(o)) + 1));
     if (h.channel.to(DANI).at(-1)?.options?.length) await h.say(DANI, "1");
 
-    const before = invitations(h).length;
+    const before = (await invitations(h)).length;
     const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
     expect(sent.ok && sent.invited).toBe(1);
-    expect(invitations(h).slice(before).map((i) => i.citizen)).toEqual([ana]);
-    expect(invitations(h).find((i) => i.cancelReason === "opted_out")).toBeDefined();
+    expect((await invitations(h)).slice(before).map((i) => i.citizen)).toEqual([ana]);
+    expect((await invitations(h)).find((i) => i.cancelReason === "opted_out")).toBeDefined();
   });
 
   it("cancels a waiting invitation when consent is revoked before delivery", async () => {
@@ -254,7 +255,7 @@ describe("the one-response rule and who gets none", () => {
     if (h.channel.to(ANA).at(-1)?.options?.length) await h.say(ANA, "1");
     expect((await h.runtime.app.repos.citizens.get(await citizenId(h, ANA)))?.consent).toBe("revoked");
     await advance(h, HOUR_MS + 10 * MINUTE_MS);
-    expect(invitations(h)[0]).toMatchObject({ status: "cancelled", cancelReason: "no_consent" });
+    expect((await invitations(h))[0]).toMatchObject({ status: "cancelled", cancelReason: "no_consent" });
     expect(h.channel.to(ANA).some((m) => m.text.includes("clara"))).toBe(false);
   });
 
@@ -265,8 +266,8 @@ describe("the one-response rule and who gets none", () => {
     await h.say(ANA, "2");
     await h.say(ANA, "Mi vecino Juan Pérez tampoco entendió");
     await eraseSurveyData(h.runtime.app, await citizenId(h, ANA), h.clock.nowMs());
-    expect(responseAnswers(h)).toEqual([{ clear: "2" }]);
-    expect(invitations(h).map((i) => i.status)).toEqual(["completed", "cancelled"]);
+    expect(await responseAnswers(h)).toEqual([{ clear: "2" }]);
+    expect((await invitations(h)).map((i) => i.status)).toEqual(["completed", "cancelled"]);
   });
 });
 
@@ -274,7 +275,7 @@ describe("chat answers", () => {
   it("re-asks on answers that are not options, and accepts labels and skips", async () => {
     h = await createHarness();
     await consentedCitizen(h, ANA);
-    const event = addEvent(h, { title: "Audiencia pública 2026", endsAtMs: h.clock.nowMs() - 3 * HOUR_MS, officeKey: "planeacion", rsvps: [[await citizenId(h, ANA), "yes"]] });
+    const event = await addEvent(h, { title: "Audiencia pública 2026", endsAtMs: h.clock.nowMs() - 3 * HOUR_MS, officeKey: "planeacion", rsvps: [[await citizenId(h, ANA), "yes"]] });
     await advance(h, 15 * MINUTE_MS); // the next look for ended events finds it
     const intro = h.channel.to(ANA).at(-1)!;
     expect(intro.text).toContain("Gracias por participar en «Audiencia pública 2026»");
@@ -294,8 +295,8 @@ describe("chat answers", () => {
     expect(h.last(ANA)).toContain("máximo 500 caracteres");
     await h.say(ANA, "Más sillas");
     expect(h.last(ANA)).toContain("¡Gracias!");
-    expect(responseAnswers(h)).toEqual([{ overall: "5", information: "4", answered: "yes", heard_from: null, improve: "Más sillas" }]);
-    expect(runs(h)).toMatchObject([{ surveyId: "event_satisfaction", trigger: "event_ended", eventId: event, officeKey: "planeacion" }]);
+    expect(await responseAnswers(h)).toEqual([{ overall: "5", information: "4", answered: "yes", heard_from: null, improve: "Más sillas" }]);
+    expect(await runs(h)).toMatchObject([{ surveyId: "event_satisfaction", trigger: "event_ended", eventId: event, officeKey: "planeacion" }]);
   });
 });
 
@@ -306,33 +307,33 @@ describe("event surveys", () => {
     const beto = await consentedCitizen(h, BETO);
     const caro = await consentedCitizen(h, CARO);
     const endsAtMs = h.clock.nowMs() + 3 * HOUR_MS;
-    addEvent(h, { title: "Feria de la transparencia", endsAtMs, rsvps: [[ana, "yes"], [beto, "no"]] });
-    addEvent(h, { title: "Cancelada", endsAtMs, status: "cancelled", rsvps: [[caro, "yes"]] });
+    await addEvent(h, { title: "Feria de la transparencia", endsAtMs, rsvps: [[ana, "yes"], [beto, "no"]] });
+    await addEvent(h, { title: "Cancelada", endsAtMs, status: "cancelled", rsvps: [[caro, "yes"]] });
 
     await advance(h, 4 * HOUR_MS);
-    expect(runs(h)).toEqual([]);
+    expect(await runs(h)).toEqual([]);
     await advance(h, HOUR_MS + 15 * MINUTE_MS);
-    expect(runs(h).map((r) => r.surveyId)).toEqual(["event_satisfaction"]);
-    expect(invitations(h).map((i) => i.citizen)).toEqual([ana]);
+    expect((await runs(h)).map((r) => r.surveyId)).toEqual(["event_satisfaction"]);
+    expect((await invitations(h)).map((i) => i.citizen)).toEqual([ana]);
     expect(h.last(ANA)).toContain("Feria de la transparencia");
     expect(h.channel.to(BETO).some((m) => m.text.includes("Feria"))).toBe(false);
     expect(h.channel.to(CARO).some((m) => m.text.includes("Cancelada"))).toBe(false);
 
     await advance(h, 30 * MINUTE_MS);
-    expect(runs(h)).toHaveLength(1);
+    expect(await runs(h)).toHaveLength(1);
   });
 
   it("catches up after downtime but not for events whose survey would already have expired", async () => {
     h = await createHarness();
     const ana = await consentedCitizen(h, ANA);
-    addEvent(h, { title: "Hace mucho", endsAtMs: h.clock.nowMs() - 10 * DAY_MS, rsvps: [[ana, "yes"]] });
-    addEvent(h, { title: "Ayer", endsAtMs: h.clock.nowMs() - DAY_MS, rsvps: [[ana, "yes"]] });
+    await addEvent(h, { title: "Hace mucho", endsAtMs: h.clock.nowMs() - 10 * DAY_MS, rsvps: [[ana, "yes"]] });
+    await addEvent(h, { title: "Ayer", endsAtMs: h.clock.nowMs() - DAY_MS, rsvps: [[ana, "yes"]] });
     await h.bot.scheduler.stop();
     h.clock.advanceMs(HOUR_MS); // down for an hour
     await h.reopen();
     await runJobs(h);
     expect(h.last(ANA)).toContain("Ayer");
-    expect(runs(h)).toHaveLength(1);
+    expect(await runs(h)).toHaveLength(1);
   });
 });
 
@@ -343,15 +344,15 @@ describe("two processes on one database", () => {
     for (const address of addresses) await consentedCitizen(h, address);
     await h.bot.scheduler.stop();
     expect(await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } })).toMatchObject({ ok: true, invited: 6 });
-    const other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }), clock: h.clock });
+    const other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }), clock: h.clock });
     const otherBot = createBot(other, [createMemoryChannel()], { workerId: "other-process" });
     try {
       h.clock.advanceMs(3 * MINUTE_MS);
       await Promise.all([h.bot.scheduler.tick(), otherBot.scheduler.tick(), h.bot.scheduler.tick()]);
-      const keys = h.runtime.db!.$client.prepare("select idempotency_key k from outbox where idempotency_key like 'survey:%' order by k").all() as { k: string }[];
+      const keys = await sqlRows(h.runtime, "select idempotency_key k from outbox where idempotency_key like 'survey:%' order by k") as { k: string }[];
       expect(keys).toHaveLength(6);
       expect(new Set(keys.map((r) => r.k)).size).toBe(6);
-      expect(invitations(h).map((i) => i.status)).toEqual(Array(6).fill("delivered"));
+      expect((await invitations(h)).map((i) => i.status)).toEqual(Array(6).fill("delivered"));
     } finally {
       await otherBot.stop();
       await other.close();

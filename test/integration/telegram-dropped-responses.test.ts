@@ -20,7 +20,7 @@ describe("dropped responses after delivery", () => {
   it("bulk: 0 duplicates, the dropped ones counted uncertain", async () => {
     h = await createTelegramHarness();
     const recipients = 20;
-    seedCitizens(h.runtime.db!, { count: recipients, channel: "telegram", prefix: "7000", nowMs: h.clock.nowMs() });
+    await seedCitizens(h.runtime, { count: recipients, channel: "telegram", prefix: "7000", nowMs: h.clock.nowMs() });
     h.fake.failNext("sendMessage", { errorCode: 0, dropAfterDelivery: true, times: 6 });
     const created = await createAnnouncement(h.runtime.app, { kind: "cli" }, { text: TEXT, segment: { kind: "everyone" } });
     expect(created.ok).toBe(true);

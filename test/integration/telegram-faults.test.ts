@@ -19,7 +19,7 @@ import { createFakeTelegramApi } from "../fakes/telegram-bot-api.ts";
 import { createTelegramHarness, type TelegramHarness } from "./telegram-harness.ts";
 import { inboundKey } from "../../src/db/repositories/inbound.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
-import { installationSecret } from "../../src/db/client.ts";
+import { secretOf, sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 
 const ANA = 1001;
 const BETO = 1002;
@@ -32,7 +32,7 @@ afterEach(async () => {
 
 const texts = (harness: TelegramHarness, chatId: number) => harness.fake.sentMessages(chatId).map((m) => (m as Message.TextMessage).text);
 const outboxRows = (harness: TelegramHarness, address: number) =>
-  harness.runtime.db!.$client.prepare("select status, attempts, last_error as lastError from outbox where address = ? order by id").all(String(address)) as { status: string; attempts: number; lastError: string | null }[];
+  sqlRows<{ status: string; attempts: number; lastError: string | null }>(harness.runtime, 'select status, attempts, last_error as "lastError" from outbox where address = ? order by id', [String(address)]);
 
 describe("Telegram send failures through the dispatcher", () => {
   it("429: waits retry_after and retries without losing or reordering the chat's messages", async () => {
@@ -47,8 +47,8 @@ describe("Telegram send failures through the dispatcher", () => {
     await h.fake.waitForCall("getUpdates", (c) => c.params.offset === help.update_id + 1);
     await h.bot.dispatcher.tick();
     // The menu waits for retry_after; the help reply waits behind it.
-    expect(outboxRows(h, ANA).map((r) => r.status)).toEqual(["sent", "pending", "pending"]);
-    expect(outboxRows(h, ANA)[1]).toMatchObject({ attempts: 0, lastError: "429 Too Many Requests: retry after 3" });
+    expect((await outboxRows(h, ANA)).map((r) => r.status)).toEqual(["sent", "pending", "pending"]);
+    expect((await outboxRows(h, ANA))[1]).toMatchObject({ attempts: 0, lastError: "429 Too Many Requests: retry after 3" });
     await h.advance(1_000);
     expect(h.fake.sentMessages(ANA)).toHaveLength(1);
 
@@ -59,7 +59,7 @@ describe("Telegram send failures through the dispatcher", () => {
     expect(sent[0]).toContain("¿Nos autoriza");
     expect(sent[1]).toContain("Gracias. Guardamos su autorización");
     expect(sent[2]).toContain("Puede escribir estas palabras en cualquier momento");
-    expect(outboxRows(h, ANA).map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
+    expect((await outboxRows(h, ANA)).map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
   });
 
   it("403: the citizen who blocked the bot is marked unreachable and never retried", async () => {
@@ -70,7 +70,7 @@ describe("Telegram send failures through the dispatcher", () => {
     await h.push(h.fake.callbackQuery(ANA, ANA, h.lastMessage(ANA).message_id, "o:0"));
     await h.fake.waitForCall("sendMessage", (c) => c.seq > before && c.outcome?.ok === false && "errorCode" in c.outcome && c.outcome.errorCode === 403);
     await h.bot.dispatcher.tick();
-    expect(outboxRows(h, ANA).at(-1)).toMatchObject({ status: "unreachable", lastError: "403 Forbidden: bot was blocked by the user" });
+    expect((await outboxRows(h, ANA)).at(-1)).toMatchObject({ status: "unreachable", lastError: "403 Forbidden: bot was blocked by the user" });
     const identity = (await h.runtime.app.repos.citizens.identities((await h.runtime.app.repos.citizens.findContext("telegram", String(ANA)))!.citizenId))[0];
     expect(identity?.unreachableAtMs).toEqual(expect.any(Number));
     await h.advance(10 * 60_000);
@@ -89,10 +89,10 @@ describe("Telegram updates and polling", () => {
     h.fake.pushUpdate(first); // same update_id again
     h.fake.pushUpdate(press); // the same button press again, under a new update id
     await h.push(h.fake.privateText(BETO, "hola"), { chatId: BETO });
-    const seen = h.runtime.db!.$client.prepare("select channel_message_id as messageId from inbound_messages where channel = 'telegram' order by inbound_messages.id").all() as { messageId: string }[];
+    const seen = await sqlRows<{ messageId: string }>(h.runtime, `select channel_message_id as "messageId" from inbound_messages where channel = 'telegram' order by inbound_messages.id`);
     expect(texts(h, ANA)).toHaveLength(2);
     // The log keeps hashed ids (no chat id survives a data deletion): one row each.
-    const secret = installationSecret(h.runtime.db!);
+    const secret = secretOf(h.runtime);
     expect(seen.map((r) => r.messageId)).toEqual([inboundKey(`${ANA}:${first.message.message_id}`, secret), inboundKey(`cb:${press.callback_query.id}`, secret), expect.any(String)]);
     expect(seen.every((r) => !r.messageId.includes(String(ANA)))).toBe(true);
   });
@@ -144,7 +144,7 @@ describe("Telegram start-up", () => {
   it("a token Telegram rejects is a clear configuration error", async () => {
     const fake = await createFakeTelegramApi();
     const dir = mkdtempSync(join(tmpdir(), "rinde-tg-"));
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_API_ROOT: fake.apiRoot }) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_API_ROOT: fake.apiRoot }) });
     try {
       const channel = await createTelegram(runtime);
       await expect(channel.start(async () => undefined)).rejects.toThrow(/Telegram rejected TELEGRAM_BOT_TOKEN \(401 Unauthorized\)/);
@@ -176,7 +176,7 @@ describe("Telegram webhook mode", () => {
     expect((await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"), "wrong")).status).toBe(403);
     expect((await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"))).status).toBe(403);
     expect((await h.fake.deliverToWebhook(`http://127.0.0.1:${h.channel.webhookPort}/other`, h.fake.privateText(ANA, "/start"), "s3cret-Token_1")).status).toBe(403);
-    expect(h.runtime.db!.$client.prepare("select count(*) n from inbound_messages").get()).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from inbound_messages")).toEqual({ n: 0 });
 
     const delivery = await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"), "s3cret-Token_1");
     expect(delivery.status).toBe(200);

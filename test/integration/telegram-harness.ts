@@ -17,6 +17,7 @@ import { createInvite } from "../../src/services/staff.ts";
 import { createFakeTelegramApi, type FakeTelegramApi, type FakeTelegramApiOptions, type RecordedCall, type UpdateDraft } from "../fakes/telegram-bot-api.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 export const GROUP = -100500;
 export const QUESTION_TEXT = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses";
@@ -68,7 +69,7 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
   fake.waitForCall = (method, predicate, timeoutMs = 8_000) => waitForCall(method, predicate, timeoutMs);
   const dir = mkdtempSync(join(tmpdir(), "rinde-tg-"));
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
-  const env = loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...options.env });
+  const env = loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...options.env });
   const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock });
   const channel = await createTelegram(runtime, { retry: FAST_RETRY, ...options.channel });
   const bot = createBot(runtime, [channel], { pollIntervalMs: 10, workerId: "tg-test", schedulerIntervalMs: 60_000 });

@@ -26,12 +26,13 @@ import { createBaileysSocketFactory } from "../../src/channels/whatsapp/socket.t
 import { openDb, type Db } from "../../src/db/client.ts";
 import { createWhatsAppAuthRepo } from "../../src/db/repositories/whatsapp-auth.ts";
 import { silentLogger } from "../../src/logger.ts";
+import { BAILEYS_ON_SQLITE, onPostgres, sqliteOnly } from "../helpers/storage.ts";
 
 const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
 const ALICE = "573001112233@s.whatsapp.net";
 const BOB = "573004445566@s.whatsapp.net";
 
-describe("WhatsApp auth state in the database", () => {
+describe.skipIf(onPostgres)(sqliteOnly("WhatsApp auth state in the database", BAILEYS_ON_SQLITE), () => {
   let dir: string;
   let db: Db;
   const reopen = () => {

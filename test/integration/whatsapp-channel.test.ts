@@ -21,6 +21,7 @@ import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { boomLike, createFakeSocketFactory, incoming, type FakeSocketFactory, type IncomingInput, type SentWhatsAppMessage } from "../fakes/baileys-socket.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { BAILEYS_ON_SQLITE, onPostgres, sqliteOnly, sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 
 const CITIZEN = "573001112233@s.whatsapp.net";
 const HEAD = "573005550001@s.whatsapp.net";
@@ -71,7 +72,7 @@ function manualTimers() {
 async function start(env: Record<string, string> = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-wa-"));
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
-  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }), clock });
+  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }), clock });
   const fake = createFakeSocketFactory({ nowMs: () => clock.nowMs() });
   const timers = manualTimers();
   const pairing: PairingEvent[] = [];
@@ -93,7 +94,7 @@ async function drain(w: World): Promise<void> {
     // nextDueMs counts a row held behind an earlier, later-due row of its chat: step past it.
     else if (sent === 0) w.clock.advanceMs(1000);
   }
-  throw new Error(`The outbox did not drain: ${JSON.stringify(w.runtime.db!.$client.prepare("select id, address, status, attempts, not_before_ms, claimed_until_ms, last_error, payload from outbox where status = 'pending'").all())}`);
+  throw new Error(`The outbox did not drain: ${JSON.stringify(await sqlRows(w.runtime, "select id, address, status, attempts, not_before_ms, claimed_until_ms, last_error, payload from outbox where status = 'pending'"))}`);
 }
 
 /** A message from WhatsApp; resolves to what was sent back to that chat. */
@@ -131,7 +132,7 @@ async function addOfficial(w: World, address: string, officeKey: string, role: "
   return await w.runtime.app.repos.officials.add({ name: `Func ${officeKey}`, officeKey, role, channel: "whatsapp", address }, w.clock.nowMs());
 }
 
-describe("WhatsApp channel: citizens", () => {
+describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: citizens", BAILEYS_ON_SQLITE), () => {
   it("runs a whole conversation with numbered menus answered by number or words, at a slow uneven pace", async () => {
     const w = await start();
     expect(w.channel.capabilities).toMatchObject({ nativeOptions: false, ratePerSecond: 12 / 60, sendJitterMs: 3000 });
@@ -184,7 +185,7 @@ describe("WhatsApp channel: citizens", () => {
     for (const [input, type] of ignored) w.fake.current.receive(incoming(input), type);
     await drain(w);
     expect(w.fake.sent()).toHaveLength(1);
-    expect(w.runtime.db!.$client.prepare("select count(*) n from channel_identities").get()).toEqual({ n: 1 });
+    expect(await sqlRow(w.runtime, "select count(*) n from channel_identities")).toEqual({ n: 1 });
   });
 
   it("reads a captioned image as text, explains an image without caption, and keys LID chats by phone number", async () => {
@@ -195,7 +196,7 @@ describe("WhatsApp channel: citizens", () => {
     await say(w, { chat: lid, alt: CITIZEN, text: "1" });
     const captioned = await say(w, { chat: CITIZEN, image: { caption: QUESTION } });
     expect(captioned.at(-1)?.text).toMatch(/^\d+\. /m);
-    expect(w.runtime.db!.$client.prepare("select address from channel_identities").all()).toEqual([{ address: CITIZEN }]);
+    expect(await sqlRows(w.runtime, "select address from channel_identities")).toEqual([{ address: CITIZEN }]);
 
     const other = "573001230000@s.whatsapp.net";
     await text(w, other, "hola");
@@ -219,7 +220,7 @@ describe("WhatsApp channel: citizens", () => {
     await text(w, CITIZEN, optionNumber(menu, "vías y obras"));
     expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
     expect(await w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({ text: QUESTION, channel: "whatsapp" });
-    expect(w.runtime.db!.$client.prepare("select count(*) n from question_attachments").get()).toEqual({ n: 0 });
+    expect(await sqlRow(w.runtime, "select count(*) n from question_attachments")).toEqual({ n: 0 });
 
     // A document without caption: the position does not move, the citizen is asked to write instead.
     const position = async () => {
@@ -240,7 +241,7 @@ describe("WhatsApp channel: citizens", () => {
   });
 });
 
-describe("WhatsApp channel: officials", () => {
+describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: officials", BAILEYS_ON_SQLITE), () => {
   it("posts new questions to the bound group and takes an answer quoted from a registered official only", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
@@ -313,7 +314,7 @@ describe("WhatsApp channel: officials", () => {
   });
 });
 
-describe("WhatsApp channel: connection", () => {
+describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", BAILEYS_ON_SQLITE), () => {
   // The adapter records its state without waiting (a port call after any transaction in progress).
   const stateOf = async (w: World) => {
     await new Promise((resolve) => setImmediate(resolve));
@@ -336,7 +337,7 @@ describe("WhatsApp channel: connection", () => {
     // While closed, a message (here queued by another process, e.g. the CLI) waits in the outbox.
     await w.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:while-closed", channel: "whatsapp", address: CITIZEN, payload: { text: "Aviso de prueba" } }, w.clock.nowMs());
     await w.bot.dispatcher.tick();
-    expect(w.runtime.db!.$client.prepare("select status, attempts, last_error lastError from outbox").get()).toEqual({ status: "pending", attempts: 1, lastError: "whatsapp: not connected (reconnecting)" });
+    expect(await sqlRow(w.runtime, 'select status, attempts, last_error "lastError" from outbox')).toEqual({ status: "pending", attempts: 1, lastError: "whatsapp: not connected (reconnecting)" });
     expect(w.fake.sent()).toHaveLength(0);
 
     w.timers.fire();
@@ -385,7 +386,7 @@ describe("WhatsApp channel: connection", () => {
 
     await w.fake.current.logout();
     expect(auth.isPaired()).toBe(false);
-    expect(w.runtime.db!.$client.prepare("select count(*) n from whatsapp_auth").get()).toEqual({ n: 0 });
+    expect(await sqlRow(w.runtime, "select count(*) n from whatsapp_auth")).toEqual({ n: 0 });
     expect((await stateOf(w))?.state).toBe("logged_out");
     expect(w.pairing.at(-1)).toEqual({ kind: "logged_out" });
 
@@ -421,13 +422,13 @@ describe("WhatsApp channel: connection", () => {
   });
 });
 
-describe("WhatsApp channel: sending safely", () => {
+describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: sending safely", BAILEYS_ON_SQLITE), () => {
   it("retries a send that met a closed connection and marks a number without WhatsApp unreachable", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
     w.fake.current.failNextSend(boomLike("Connection Closed", DisconnectReason.connectionClosed));
     await say(w, { chat: CITIZEN, text: "hola" });
-    const row = w.runtime.db!.$client.prepare("select status, attempts, last_error lastError from outbox").get();
+    const row = await sqlRow(w.runtime, 'select status, attempts, last_error "lastError" from outbox');
     expect(row).toEqual({ status: "sent", attempts: 2, lastError: "whatsapp 428: Connection Closed" });
 
     // An official registered with a number that has no WhatsApp account.
@@ -436,7 +437,7 @@ describe("WhatsApp channel: sending safely", () => {
     await addOfficial(w, nowhere, "infraestructura");
     await fileQuestion(w, "573007654321@s.whatsapp.net");
     await drain(w);
-    const notice = w.runtime.db!.$client.prepare("select status, last_error lastError from outbox where address = ?").get(nowhere);
+    const notice = await sqlRow(w.runtime, 'select status, last_error "lastError" from outbox where address = ?', [nowhere]);
     expect(notice).toEqual({ status: "unreachable", lastError: "whatsapp: not on WhatsApp" });
     expect(w.fake.sent().some((m) => m.jid === nowhere)).toBe(false);
   });

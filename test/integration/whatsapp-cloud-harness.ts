@@ -19,6 +19,7 @@ import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createFakeGraphApi, type FakeGraphApi, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { freePort } from "../web/browser.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 export const PHONE_NUMBER_ID = "106540352242922";
 export const APP_SECRET = "test-app-secret-0123456789";
@@ -61,7 +62,7 @@ export async function createCloudHarness(options: { profile?: string; web?: bool
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
   const port = options.web ? await freePort() : 0;
   const env = loadEnv({
-    RINDE_DB: join(dir, "rinde.db"),
+    ...storageEnv(join(dir, "rinde.db")),
     RINDE_WEB_HOST: "127.0.0.1",
     RINDE_WEB_PORT: String(port),
     RINDE_PROFILE: options.profile ?? "default",

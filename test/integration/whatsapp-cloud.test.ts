@@ -8,6 +8,7 @@ import { eraseCitizen } from "../../src/services/consent.ts";
 import { createInvite } from "../../src/services/staff.ts";
 import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
 import { bodyOf, createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
+import { sqlRow, sqlRows } from "../helpers/storage.ts";
 
 let h: CloudHarness;
 afterEach(async () => {
@@ -20,7 +21,7 @@ const JEFA = "573009998877";
 const QUESTION = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses";
 const HOUR_MS = 3_600_000;
 const interactiveOf = (m: SentMessage | undefined) => (m ? bodyOf(m).interactive : undefined);
-const count = (table: string) => (h.runtime.db!.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+const count = async (table: string) => (await sqlRow(h.runtime, `select count(*) n from ${table}`) as { n: number }).n;
 
 /** Consent by button, "ask" from the list menu, the question, office and type confirmed by buttons. */
 async function fileQuestion(from = ANA): Promise<string> {
@@ -62,7 +63,7 @@ describe("WhatsApp Cloud webhook", () => {
     expect(unsigned.status).toBe(401);
     // A body changed after signing is refused too.
     expect((await h.post({ ...body, extra: 1 }, sign(raw))).status).toBe(401);
-    expect([count("inbound_messages"), count("citizens"), count("channel_windows"), h.fake.requests.length]).toEqual([0, 0, 0, 0]);
+    expect([await count("inbound_messages"), await count("citizens"), await count("channel_windows"), h.fake.requests.length]).toEqual([0, 0, 0, 0]);
   });
 
   it("a citizen consents and asks with buttons and lists; a duplicate wamid is handled once", async () => {
@@ -143,7 +144,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(h.fake.refused.map((r) => r.error.code)).toEqual([131047]);
     expect(sent.map((m) => m.type)).toEqual(["template"]);
     expect(sent[0]).toMatchObject({ template: { name: "rinde_mensaje" } });
-    const row = h.runtime.db!.$client.prepare("select status, template, attempts from outbox order by id desc limit 1").get();
+    const row = await sqlRow(h.runtime, "select status, template, attempts from outbox order by id desc limit 1");
     expect(row).toEqual({ status: "sent", template: "rinde_mensaje", attempts: 1 });
   });
 
@@ -160,7 +161,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(h.fake.refused.map((r) => textOf(bodyOf(r.body)))).toEqual(["mensaje 1", "mensaje 1"]);
     expect(h.fake.sent.slice(start).map(textOf)).toEqual(["mensaje 1", "mensaje 2", "mensaje 3"]);
     // The throughput refusal is flood control, not a failed attempt; the 500 is one.
-    expect(h.runtime.db!.$client.prepare("select attempts from outbox where idempotency_key = 'test:1'").get()).toEqual({ attempts: 2 });
+    expect(await sqlRow(h.runtime, "select attempts from outbox where idempotency_key = 'test:1'")).toEqual({ attempts: 2 });
   });
 
   it("an invalid number becomes unreachable; an expired token pauses sending, reported once", async () => {
@@ -169,20 +170,20 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     h.fake.failNext(ERRORS.undeliverable);
     await h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:x", channel: "whatsapp", address: ANA_JID, payload: { text: "x" } }, h.clock.nowMs());
     await h.advance(0);
-    expect(h.runtime.db!.$client.prepare("select status from outbox where idempotency_key = 'test:x'").get()).toEqual({ status: "unreachable" });
+    expect(await sqlRow(h.runtime, "select status from outbox where idempotency_key = 'test:x'")).toEqual({ status: "unreachable" });
     expect((await h.runtime.app.repos.citizens.identities(1))[0]?.unreachableAtMs).not.toBeNull();
 
     h.fake.failNext(ERRORS.tokenExpired, () => true, 2);
     const JUAN = "573005550000";
     await h.text(JUAN, "hola");
     expect((await h.runtime.app.repos.outbox.stats()).find((s) => s.status === "pending")?.count).toBe(1);
-    expect(h.runtime.db!.$client.prepare("select state from channel_state where channel = 'whatsapp'").get()).toEqual({ state: "token_expired" });
+    expect(await sqlRow(h.runtime, "select state from channel_state where channel = 'whatsapp'")).toEqual({ state: "token_expired" });
     await h.advance(11 * 60_000); // the pause ends: one more try, refused again, not logged again
     expect(h.fake.refused.filter((r) => r.error.code === 190)).toHaveLength(2);
     expect(h.logs.filter((l) => l.msg.startsWith("whatsapp_cloud.token_invalid"))).toHaveLength(1);
     await h.advance(11 * 60_000); // a new token works again (here: the fake stops refusing)
     expect(textOf(h.fake.to(JUAN).at(-1))).toContain("Hola, soy el asistente");
-    expect(h.runtime.db!.$client.prepare("select state from channel_state where channel = 'whatsapp'").get()).toEqual({ state: "open" });
+    expect(await sqlRow(h.runtime, "select state from channel_state where channel = 'whatsapp'")).toEqual({ state: "open" });
   });
 
   it("announcements go only to citizens who opted in, as the template once the window has closed", async () => {
@@ -195,7 +196,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     await outbox.enqueue({ idempotencyKey: `ann:1:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública el sábado" } }, h.clock.nowMs());
     await h.advance(0);
     expect(h.fake.sent.length).toBe(before);
-    expect(h.runtime.db!.$client.prepare("select status, last_error from outbox where idempotency_key = 'ann:1:1'").get()).toEqual({ status: "failed", last_error: expect.stringContaining("not opted in") });
+    expect(await sqlRow(h.runtime, "select status, last_error from outbox where idempotency_key = 'ann:1:1'")).toEqual({ status: "failed", last_error: expect.stringContaining("not opted in") });
 
     await subscriptions.add(citizenId, { kind: "all", key: "" }, h.clock.nowMs());
     h.clock.advanceMs(30 * HOUR_MS);
@@ -232,7 +233,7 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     await channelWindows.touch("whatsapp", ANA_JID, writtenAtMs - HOUR_MS); // a late, older webhook
     expect(await channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBe(writtenAtMs);
     // The address is not stored in clear.
-    expect(JSON.stringify(h.runtime.db!.$client.prepare("select * from channel_windows").all())).not.toContain(ANA);
+    expect(JSON.stringify(await sqlRows(h.runtime, "select * from channel_windows"))).not.toContain(ANA);
     await eraseCitizen(h.runtime.app, 1);
     expect(await channelWindows.lastInboundMs("whatsapp", ANA_JID)).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileQuestion } from "../helpers/harness.ts";
 import type { WebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
+import { sqlRow } from "../helpers/storage.ts";
 
 describe("back-office administration, deadlines and audit log", () => {
   let h: WebHarness;
@@ -41,7 +42,7 @@ describe("back-office administration, deadlines and audit log", () => {
     const row = (await h.runtime.app.repos.officials.get(anaId))!;
     expect([row.role, row.email, row.passwordRequired]).toEqual(["head", "ana.perez@x.co", true]);
     expect((await ana.get("/admin/bandeja")).statusCode).toBe(303);
-    const entry = h.runtime.db!.$client.prepare("select before, after from staff_audit where action = 'official.update'").get() as { before: string; after: string };
+    const entry = (await sqlRow<{ before: string; after: string }>(h.runtime, "select cast(before as text) as before, cast(after as text) as after from staff_audit where action = 'official.update'"))!; // JSON text on both engines (jsonb on PostgreSQL)
     expect(JSON.parse(entry.before)).toMatchObject({ role: "official", email: "ana@x.co" });
     expect(JSON.parse(entry.after)).toMatchObject({ role: "head", email: "ana.perez@x.co", passwordRequired: true });
     await admin.get("/admin/administracion");

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SESSION_IDLE_MS } from "../../src/services/backoffice/auth.ts";
 import { createWebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
-const audit = (h: WebHarness) => h.runtime.db!.$client.prepare("select action, outcome, official_id from staff_audit order by id").all() as { action: string; outcome: string; official_id: number | null }[];
+const audit = async (h: WebHarness) => await sqlRows(h.runtime, "select action, outcome, official_id from staff_audit order by id") as { action: string; outcome: string; official_id: number | null }[];
 
 describe("back-office sign-in and sessions", () => {
   let h: WebHarness;
@@ -23,14 +24,14 @@ describe("back-office sign-in and sessions", () => {
     expect(inbox.body).toContain("Bandeja");
     // Only hashes in the database: neither the link's token nor the session id.
     const token = /acceso\/([A-Za-z0-9_-]+)/.exec(h.last("ana-chat"))![1]!;
-    const dump = JSON.stringify(h.runtime.db!.$client.prepare("select * from staff_login_tokens").all()) + JSON.stringify(h.runtime.db!.$client.prepare("select * from staff_sessions").all());
+    const dump = JSON.stringify(await sqlRows(h.runtime, "select * from staff_login_tokens")) + JSON.stringify(await sqlRows(h.runtime, "select * from staff_sessions"));
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(client.cookies.get("rinde_sid"));
     // The link is spent.
     const again = createWebClient(h.server);
     expect((await again.get(`/admin/acceso/${token}`)).statusCode).toBe(410);
     expect(again.lastHtml).toContain("ya se usó");
-    expect(audit(h).map((a) => `${a.action}:${a.outcome}`)).toEqual(["auth.link_requested:ok", "auth.sign_in:ok"]);
+    expect((await audit(h)).map((a) => `${a.action}:${a.outcome}`)).toEqual(["auth.link_requested:ok", "auth.sign_in:ok"]);
   });
 
   it("answers the same for an unknown e-mail, sends nothing, and audits the attempt", async () => {
@@ -41,7 +42,7 @@ describe("back-office sign-in and sessions", () => {
     expect(response.headers.location).toBe("/admin/ingresar?enviado=1");
     await h.bot.dispatcher.tick();
     expect(h.channel.sent).toHaveLength(0);
-    expect(audit(h)).toEqual([{ action: "auth.link_requested", outcome: "refused", official_id: null }]);
+    expect(await audit(h)).toEqual([{ action: "auth.link_requested", outcome: "refused", official_id: null }]);
   });
 
   it("refuses a link after 10 minutes", async () => {
@@ -66,7 +67,7 @@ describe("back-office sign-in and sessions", () => {
     expect(response.statusCode).toBe(403);
     await h.bot.dispatcher.tick();
     expect(h.channel.sent).toHaveLength(0);
-    expect(audit(h)).toEqual([]);
+    expect(await audit(h)).toEqual([]);
   });
 
   it("ends a session after 30 idle minutes and sends the visitor to sign in", async () => {
@@ -127,6 +128,6 @@ describe("back-office sign-in and sessions", () => {
     await other.get("/admin/ingresar");
     expect((await other.post("/admin/ingresar/clave", { email: "laura@x.co", password: "otra cosa cualquiera" })).statusCode).toBe(401);
     expect((await other.post("/admin/ingresar/clave", { email: "laura@x.co", password: "una frase larga y segura" })).statusCode).toBe(303);
-    expect(audit(h).map((a) => `${a.action}:${a.outcome}`)).toEqual(["auth.setup_admin:ok", "auth.sign_in_failed:refused", "auth.sign_in:ok"]);
+    expect((await audit(h)).map((a) => `${a.action}:${a.outcome}`)).toEqual(["auth.setup_admin:ok", "auth.sign_in_failed:refused", "auth.sign_in:ok"]);
   }, 20_000);
 });

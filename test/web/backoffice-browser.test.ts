@@ -12,6 +12,7 @@ import { createWebServer } from "../../src/web/server.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { createTelegramHarness, type TelegramHarness } from "../integration/telegram-harness.ts";
 import { freePort, launchBrowser, screenshots, seriousViolations } from "./browser.ts";
+import { sqlValue } from "../helpers/storage.ts";
 
 const CITIZEN = 4242;
 const OFFICIAL = 777;
@@ -134,7 +135,7 @@ describe("back-office in Chromium", () => {
     await tg.linkOfficial(COMMUNICATIONS, "infraestructura", "official", "Carla Comunicaciones");
     const carla = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(COMMUNICATIONS)))!;
     await tg.runtime.app.repos.staffAuth.setAccount(carla.id, { email: "carla@alcaldia.gov.co", role: "communications", officeKey: null });
-    seedCitizens(tg.runtime.db!, { count: 4, channel: "telegram", prefix: "5000", nowMs: tg.clock.nowMs() });
+    await seedCitizens(tg.runtime, { count: 4, channel: "telegram", prefix: "5000", nowMs: tg.clock.nowMs() });
     const context = await browser.newContext({ locale: "es-CO" });
     const other = await context.newPage();
     await other.goto(`${base}/admin/ingresar`);
@@ -155,7 +156,7 @@ describe("back-office in Chromium", () => {
     await other.getByRole("button", { name: /Enviar a \d+ personas/ }).click();
     await other.getByRole("heading", { level: 1, name: /Entrega del anuncio/ }).waitFor();
     // The progress block polls (htmx) until nothing is queued; the figures end at every recipient sent.
-    const total = Number(tg.runtime.db!.$client.prepare("select count(*) n from outbox where idempotency_key like 'ann:%'").pluck().get());
+    const total = Number(await sqlValue(tg.runtime, "select count(*) n from outbox where idempotency_key like 'ann:%'"));
     expect(total).toBeGreaterThanOrEqual(4);
     await tg.advance(1_100);
     await other.locator("#p-sent", { hasText: String(total) }).waitFor({ timeout: 20_000 });

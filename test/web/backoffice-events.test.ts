@@ -3,6 +3,7 @@ import { followCommitment } from "../../src/services/commitments.ts";
 import { citizenWithConsent, record } from "../integration/commitments-helpers.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
+import { sqlRow } from "../helpers/storage.ts";
 
 describe("back-office announcements and commitments", () => {
   let h: WebHarness;
@@ -16,7 +17,7 @@ describe("back-office announcements and commitments", () => {
   });
 
   it("composes an announcement, shows its reach and exact text, sends it once, and reports live progress", async () => {
-    seedCitizens(h.runtime.db!, { count: 5, channel: "memory", prefix: "vecino", nowMs: h.clock.nowMs() });
+    await seedCitizens(h.runtime, { count: 5, channel: "memory", prefix: "vecino", nowMs: h.clock.nowMs() });
     const carla = await h.signIn("carla@x.co", "carla-chat");
     expect((await carla.get("/admin")).headers.location).toBe("/admin/bandeja");
     expect((await carla.get("/admin/bandeja")).headers.location).toBe("/admin/anuncios");
@@ -36,7 +37,7 @@ describe("back-office announcements and commitments", () => {
     expect(sent.statusCode).toBe(303);
     const again = await carla.post("/admin/anuncios", fields);
     expect(again.headers.location).toBe(sent.headers.location);
-    expect(h.runtime.db!.$client.prepare("select count(*) n from announcements").get()).toEqual({ n: 1 });
+    expect(await sqlRow(h.runtime, "select count(*) n from announcements")).toEqual({ n: 1 });
     const status = await carla.get(sent.headers.location as string);
     expect(status.body).toContain('id="progress"');
     await h.bot.dispatcher.tick();
@@ -51,7 +52,7 @@ describe("back-office announcements and commitments", () => {
     expect((await ivan.get("/admin/anuncios")).statusCode).toBe(403);
     await ivan.get("/admin/cuenta");
     expect((await ivan.post("/admin/anuncios", { _idem: "k".repeat(22), evento: "", texto: "hola", segmento: "todos" })).statusCode).toBe(403);
-    expect(h.runtime.db!.$client.prepare("select count(*) n from announcements").get()).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from announcements")).toEqual({ n: 0 });
   });
 
   it("posts commitment progress that reaches a follower; other offices may not", async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileQuestion } from "../helpers/harness.ts";
 import type { WebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 const CITIZEN = "ciudadana";
 
@@ -22,7 +23,7 @@ describe("back-office inbox and question page", () => {
   });
 
   const question = async () => (await h.runtime.app.repos.questions.byReference(reference))!;
-  const auditRows = () => h.runtime.db!.$client.prepare("select action, outcome, subject from staff_audit where action like 'question.%' order by id").all();
+  const auditRows = async () => await sqlRows(h.runtime, "select action, outcome, subject from staff_audit where action like 'question.%' order by id");
 
   it("lists the office's new questions with counts and the business days left in words", async () => {
     const page = await ana.get("/admin/bandeja");
@@ -51,7 +52,7 @@ describe("back-office inbox and question page", () => {
     await h.bot.dispatcher.tick();
     expect(h.last(CITIZEN)).toContain("Repararemos la vía el 10 de marzo.");
     expect((await question()).status).toBe("answered");
-    expect(auditRows()).toEqual([{ action: "question.answer", outcome: "ok", subject: reference }]);
+    expect(await auditRows()).toEqual([{ action: "question.answer", outcome: "ok", subject: reference }]);
   });
 
   it("acts once on a double submit of the same form", async () => {
@@ -78,7 +79,7 @@ describe("back-office inbox and question page", () => {
     expect(response.statusCode).toBe(422);
     expect(response.body).toMatch(/id="extend-error"[^>]*>La nueva fecha no puede ser posterior al/);
     expect((await question()).dueDate).toBe(before);
-    expect(auditRows()).toEqual([{ action: "question.extend", outcome: "refused", subject: reference }]);
+    expect(await auditRows()).toEqual([{ action: "question.extend", outcome: "refused", subject: reference }]);
     // Within the limit it is accepted and the citizen is told.
     const ok = await ana.post(`/admin/preguntas/${reference}/prorrogar`, { _idem: ana.field(`/admin/preguntas/${reference}/prorrogar`, "_idem"), fecha: "2026-04-07", motivo: "Visita técnica" });
     expect(ok.statusCode).toBe(303);
@@ -115,7 +116,7 @@ describe("back-office inbox and question page", () => {
     await h.bot.dispatcher.tick();
     expect((await question()).status).toBe("open");
     expect(h.channel.to(CITIZEN).some((m) => /No debería salir|Tampoco/.test(m.text))).toBe(false);
-    expect(auditRows()).toEqual([
+    expect(await auditRows()).toEqual([
       { action: "question.answer", outcome: "refused", subject: reference },
       { action: "question.answer", outcome: "refused", subject: reference },
     ]);

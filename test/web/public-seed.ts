@@ -86,7 +86,7 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   // Survey responses: 24 in comuna-1 (shown as a segment), 3 in comuna-3 (pooled).
   const definition = h.runtime.surveys.get("answer_clarity")!;
   const nowMs = h.clock.nowMs();
-  const respondents = seedCitizens(h.runtime.db!, { count: 27, channel: "memory", prefix: "3104445", nowMs });
+  const respondents = await seedCitizens(h.runtime, { count: 27, channel: "memory", prefix: "3104445", nowMs });
   const runFor = async (segment: string) =>
     await app.repos.surveys.insertRun({ surveyId: "answer_clarity", surveyVersion: 1, definition: JSON.stringify(definition), trigger: "segment", segment, deliverAfterMs: nowMs, expiresAtMs: nowMs + day, createdBy: "cli", createdAtMs: nowMs });
   const runs = [await runFor("district:comuna-1"), await runFor("district:comuna-3")];

@@ -14,6 +14,7 @@ import { fileQuestion } from "../../src/services/questions.ts";
 import { createMemoryChannel } from "../fakes/memory-channel.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
+import { sqlRow, storageEnv } from "../helpers/storage.ts";
 
 interface Mail {
   to: string[];
@@ -43,7 +44,7 @@ describe("staff e-mail notices", () => {
     await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
     const port = (smtp.server.address() as AddressInfo).port;
     dir = mkdtempSync(join(tmpdir(), "rinde-mail-"));
-    const env = loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_SMTP_URL: `smtp://127.0.0.1:${port}` });
+    const env = loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_SMTP_URL: `smtp://127.0.0.1:${port}` });
     runtime = await createRuntime({ env, clock: createManualClock(MONDAY_10AM_BOGOTA_MS) });
     runtime.app.emailNotices = true;
     const email = createEmailChannel({ smtpUrl: env.RINDE_SMTP_URL!, from: "Rinde <rinde@alcaldia.gov.co>" });
@@ -61,7 +62,7 @@ describe("staff e-mail notices", () => {
     const { app } = runtime;
     const official = await app.repos.officials.add({ name: "Sin Grupo", officeKey: "salud", role: "official" }, app.clock.nowMs());
     await app.repos.staffAuth.setAccount(official.id, { email: "singrupo@alcaldia.gov.co" });
-    const [citizenId] = seedCitizens(runtime.db!, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
+    const [citizenId] = await seedCitizens(runtime, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
     const filed = await runtime.store.withTransaction(async () => await fileQuestion(app, { citizenId: citizenId!, channel: "memory", text: "¿Cuándo abren la vacunación en el centro de salud?", officeKey: "salud", requestType: "general" }));
     if (!filed.ok) throw new Error(filed.error);
     for (let i = 0; i < 50 && mails.length === 0; i++) {
@@ -71,7 +72,7 @@ describe("staff e-mail notices", () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(["singrupo@alcaldia.gov.co"]);
     expect(mails[0]!.body).toContain(filed.question.reference);
-    const row = runtime.db!.$client.prepare("select status from outbox where channel = 'email'").get();
+    const row = await sqlRow(runtime, "select status from outbox where channel = 'email'");
     expect(row).toEqual({ status: "sent" });
   });
 
