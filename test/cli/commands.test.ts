@@ -8,6 +8,7 @@ import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runRinde } from "../helpers/cli.ts";
 import { bogota, createWorld, NOW_MS, seed, type CliWorld } from "./cli-helpers.ts";
+import { onPostgres, sqliteOnly } from "../helpers/storage.ts";
 
 let world: CliWorld;
 beforeEach(() => {
@@ -57,7 +58,7 @@ describe("commands from main's other slices under this runner", () => {
   });
 });
 
-describe("the database", () => {
+describe.skipIf(onPostgres)(sqliteOnly("the database", "RINDE_DB as a file: missing, a folder, unwritable, created by `db init`"), () => {
   it("refuses a RINDE_DB that does not exist, with the absolute path, and creates nothing", async () => {
     const run = await runRinde(["questions", "list"], { ...world.env, RINDE_DB: relative(process.cwd(), join(world.dir, "rinde-typo.db")) });
     expect(run.status).toBe(1);

@@ -1,6 +1,6 @@
 /**
- * The durable outbox and its dispatcher, on a real SQLite file with the real migrations and a
- * manual clock: delivery, idempotency, retries, failures, per-chat order, priority, rate limits,
+ * The durable outbox and its dispatcher, on a real database (a SQLite file, or a PostgreSQL schema:
+ * test/helpers/storage.ts) with the real migrations and a manual clock: delivery, idempotency, retries, failures, per-chat order, priority, rate limits,
  * and the crash/restart/two-dispatcher cases.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,14 +10,17 @@ import { asc } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Channel, ChannelCapabilities, SendResult } from "../../src/channels/channel.ts";
 import { createManualClock } from "../../src/core/clock.ts";
-import { openDb, type Db } from "../../src/db/client.ts";
+import { loadEnv } from "../../src/config/env.ts";
+import { openStore, type OpenedStore } from "../../src/db/open-store.ts";
 import type { Repos } from "../../src/db/port.ts";
+import { outbox as pgOutbox } from "../../src/db/postgres/schema.ts";
+import type { PostgresStore } from "../../src/db/postgres/store.ts";
 import type { OutboxRow } from "../../src/db/repositories/outbox.ts";
 import { outbox } from "../../src/db/schema.ts";
-import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "../../src/delivery/dispatcher.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
+import { storageEnv } from "../helpers/storage.ts";
 
 /** 2026-03-02 10:00 Bogotá (15:00 UTC). */
 const T0 = Date.UTC(2026, 2, 2, 15, 0, 0);
@@ -25,7 +28,7 @@ const T0 = Date.UTC(2026, 2, 2, 15, 0, 0);
 let dir: string;
 let dbPath: string;
 let clock: ReturnType<typeof createManualClock>;
-const openHandles: Db[] = [];
+const openHandles: OpenedStore[] = [];
 const started: Dispatcher[] = [];
 
 beforeEach(() => {
@@ -36,14 +39,15 @@ beforeEach(() => {
 
 afterEach(async () => {
   for (const dispatcher of started.splice(0)) await dispatcher.stop();
-  for (const db of openHandles.splice(0)) if (db.$client.open) db.$client.close();
+  for (const handle of openHandles.splice(0)) await handle.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function open(): { db: Db; repos: Repos } {
-  const db = openDb(dbPath);
+/** A connection to the test's database (another process's view of it when opened twice). */
+async function open(): Promise<{ db: OpenedStore; repos: Repos }> {
+  const db = await openStore(loadEnv(storageEnv(dbPath)));
   openHandles.push(db);
-  return { db, repos: createSqliteStore(db).repos };
+  return { db, repos: db.store.repos };
 }
 
 function dispatcherFor(repos: Repos, channel: Channel, options: Partial<DispatcherOptions> = {}): Dispatcher {
@@ -51,8 +55,8 @@ function dispatcherFor(repos: Repos, channel: Channel, options: Partial<Dispatch
 }
 
 /** A database, a memory channel (unlimited unless told) and a dispatcher over them. */
-function setup(options: { capabilities?: Partial<ChannelCapabilities>; dispatcher?: Partial<DispatcherOptions> } = {}) {
-  const { db, repos } = open();
+async function setup(options: { capabilities?: Partial<ChannelCapabilities>; dispatcher?: Partial<DispatcherOptions> } = {}) {
+  const { db, repos } = await open();
   const channel = createMemoryChannel({ capabilities: options.capabilities ?? {} });
   const dispatcher = dispatcherFor(repos, channel, options.dispatcher);
   return { db, repos, channel, dispatcher };
@@ -63,8 +67,9 @@ async function enqueue(repos: Repos, key: string, address: string, extra: { prio
   return await repos.outbox.enqueue({ idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra }, clock.nowMs());
 }
 
-function allRows(db: Db): OutboxRow[] {
-  return db.select().from(outbox).orderBy(asc(outbox.id)).all();
+async function allRows(handle: OpenedStore): Promise<OutboxRow[]> {
+  if (handle.db) return handle.db.select().from(outbox).orderBy(asc(outbox.id)).all();
+  return await (handle.store as PostgresStore).q().select().from(pgOutbox).orderBy(asc(pgOutbox.id));
 }
 
 async function row(repos: Repos, id: number | undefined): Promise<OutboxRow> {
@@ -107,7 +112,7 @@ function maxInWindow(instantsMs: number[], windowMs: number, from = -Infinity): 
 
 describe("delivery", () => {
   it("sends a queued row once and records it as sent with the channel's message id", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const id = await repos.outbox.enqueue(
       { idempotencyKey: "reply-1", channel: "memory", address: "chat-1", payload: { text: "Hola", options: ["Sí", "No"], replyToChannelMessageId: "in-7" } },
       clock.nowMs(),
@@ -133,7 +138,7 @@ describe("delivery", () => {
   });
 
   it("does not send a row before its notBeforeMs", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     await repos.outbox.enqueue({ idempotencyKey: "later", channel: "memory", address: "chat-1", payload: { text: "later" }, notBeforeMs: T0 + 5000 }, T0);
     await dispatcher.tick();
     clock.advanceMs(4999);
@@ -145,29 +150,29 @@ describe("delivery", () => {
   });
 
   it("only sends rows of the channels it runs", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     await repos.outbox.enqueue({ idempotencyKey: "tg-1", channel: "telegram", address: "chat-1", payload: { text: "tg" } }, T0);
     await enqueue(repos, "mem-1", "chat-1");
     await dispatcher.tick();
     expect(texts(channel)).toEqual(["mem-1"]);
-    expect(allRows(open().db).find((r) => r.idempotencyKey === "tg-1")?.status).toBe("pending");
+    expect((await allRows((await open()).db)).find((r) => r.idempotencyKey === "tg-1")?.status).toBe("pending");
   });
 
   it("claims no row of a channel that cannot send from this process (its socket lives in another), until it can", async () => {
-    const { db, repos } = open();
+    const { db, repos } = await open();
     const inner = createMemoryChannel();
     let canSend = false;
     const dispatcher = dispatcherFor(repos, { ...inner, canSend: () => canSend });
     await enqueue(repos, "held-1", "chat-1");
     expect(await dispatcher.tick()).toBe(0);
-    expect(allRows(db)[0]).toMatchObject({ status: "pending", claimedBy: null, attempts: 0 });
+    expect((await allRows(db))[0]).toMatchObject({ status: "pending", claimedBy: null, attempts: 0 });
     canSend = true;
     expect(await dispatcher.tick()).toBe(1);
     expect(texts(inner)).toEqual(["held-1"]);
   });
 
   it("start() delivers what is due at once and stop() waits for the pass in progress", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     for (let i = 0; i < 3; i++) await enqueue(repos, `s-${i}`, `chat-${i}`);
     await dispatcher.start();
     started.push(dispatcher);
@@ -178,12 +183,12 @@ describe("delivery", () => {
 
 describe("idempotency", () => {
   it("the same key enqueued twice is one row and one send, even after it was sent", async () => {
-    const { db, repos, channel, dispatcher } = setup();
+    const { db, repos, channel, dispatcher } = await setup();
     const first = await enqueue(repos, "broadcast-7:citizen-3", "chat-1");
     const second = await enqueue(repos, "broadcast-7:citizen-3", "chat-1");
     expect(first).toBeTypeOf("number");
     expect(second).toBeUndefined();
-    expect(allRows(db)).toHaveLength(1);
+    expect(await allRows(db)).toHaveLength(1);
 
     await dispatcher.tick();
     // A crashed broadcast re-run enqueues the same keys again after delivery: still nothing new.
@@ -192,23 +197,23 @@ describe("idempotency", () => {
     await dispatcher.tick();
 
     expect(texts(channel)).toEqual(["broadcast-7:citizen-3"]);
-    expect(allRows(db)).toHaveLength(1);
+    expect(await allRows(db)).toHaveLength(1);
   });
 
   it("many concurrent ticks of one dispatcher share one run: each row sent once", async () => {
-    const { db, repos, channel, dispatcher } = setup({ dispatcher: { batchSize: 3 } });
+    const { db, repos, channel, dispatcher } = await setup({ dispatcher: { batchSize: 3 } });
     for (let i = 0; i < 40; i++) await enqueue(repos, `k-${i}`, `chat-${i % 8}`);
     const totals = await Promise.all(Array.from({ length: 50 }, () => dispatcher.tick()));
     expect(new Set(totals)).toEqual(new Set([40]));
     expect(channel.sent).toHaveLength(40);
     expect(new Set(texts(channel)).size).toBe(40);
-    expect(allRows(db).every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
+    expect((await allRows(db)).every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
   });
 });
 
 describe("retries", () => {
   it("waits at least the channel's retryAfterMs, then sends", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const id = await enqueue(repos, "r-1", "chat-1");
     channel.failNext(retry(3000));
 
@@ -229,7 +234,7 @@ describe("retries", () => {
   });
 
   it("backs off longer with each attempt when the channel gives no retryAfter", async () => {
-    const { repos, channel, dispatcher } = setup({ dispatcher: { maxAttempts: 20 } });
+    const { repos, channel, dispatcher } = await setup({ dispatcher: { maxAttempts: 20 } });
     const id = await enqueue(repos, "r-1", "chat-1");
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 6; attempt++) {
@@ -248,7 +253,7 @@ describe("retries", () => {
   });
 
   it("a retryAfterMs longer than the backoff wins", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const id = await enqueue(repos, "r-1", "chat-1");
     channel.failNext(retry(120_000));
     await dispatcher.tick();
@@ -256,7 +261,7 @@ describe("retries", () => {
   });
 
   it("after maxAttempts retryable failures the row is failed and never sent", async () => {
-    const { repos, channel, dispatcher } = setup({ dispatcher: { maxAttempts: 4 } });
+    const { repos, channel, dispatcher } = await setup({ dispatcher: { maxAttempts: 4 } });
     const id = await enqueue(repos, "r-1", "chat-1");
     channel.failNext(retry(0, "e1"), retry(0, "e2"), retry(0, "e3"), retry(0, "e4"));
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -273,7 +278,7 @@ describe("retries", () => {
   });
 
   it("a channel-wide rate limit (429) pauses every chat of the channel until retryAfter, and is no attempt", async () => {
-    const { db, repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 30 } });
+    const { db, repos, channel, dispatcher } = await setup({ capabilities: { ratePerSecond: 30 } });
     const a = await enqueue(repos, "A1", "chat-a");
     await enqueue(repos, "B1", "chat-b");
     await enqueue(repos, "C1", "chat-c");
@@ -283,7 +288,7 @@ describe("retries", () => {
     expect(channel.sent).toHaveLength(0);
     expect(await row(repos, a)).toMatchObject({ status: "pending", attempts: 0, lastError: "429 Too Many Requests", notBeforeMs: T0 + 5000, claimedBy: null });
     // The rows claimed with it were given back for when the pause ends, at no attempt.
-    expect(allRows(db).map((r) => [r.idempotencyKey, r.attempts, r.notBeforeMs])).toEqual([
+    expect((await allRows(db)).map((r) => [r.idempotencyKey, r.attempts, r.notBeforeMs])).toEqual([
       ["A1", 0, T0 + 5000],
       ["B1", 0, T0 + 5000],
       ["C1", 0, T0 + 5000],
@@ -300,11 +305,11 @@ describe("retries", () => {
     clock.setMs(T0 + 5000);
     expect(await dispatcher.tick()).toBe(4);
     expect(texts(channel).sort()).toEqual(["A1", "B1", "C1", "D1"]);
-    expect(allRows(db).every((r) => r.status === "sent" && r.attempts === 1 && r.sentAtMs! >= T0 + 5000)).toBe(true);
+    expect((await allRows(db)).every((r) => r.status === "sent" && r.attempts === 1 && r.sentAtMs! >= T0 + 5000)).toBe(true);
   });
 
   it("a chat-scoped rate limit delays only that chat", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const a = await enqueue(repos, "A1", "chat-a");
     await enqueue(repos, "B1", "chat-b");
     channel.failNext(rateLimited(3000, "chat"));
@@ -314,7 +319,7 @@ describe("retries", () => {
   });
 
   it("rate-limit retries beyond maxAttempts do not fail the row", async () => {
-    const { repos, channel, dispatcher } = setup({ dispatcher: { maxAttempts: 3 } });
+    const { repos, channel, dispatcher } = await setup({ dispatcher: { maxAttempts: 3 } });
     const id = await enqueue(repos, "r-1", "chat-1");
     for (let i = 0; i < 8; i++) channel.failNext(rateLimited(2000, i % 2 === 0 ? "channel" : "chat"));
     for (let i = 0; i < 8; i++) {
@@ -329,7 +334,7 @@ describe("retries", () => {
   });
 
   it("an adapter that rejects or throws is a retryable failure, not a crash", async () => {
-    const { repos } = open();
+    const { repos } = await open();
     const memory = createMemoryChannel();
     let failures: Array<"reject" | "throw"> = ["reject", "throw"];
     const flaky: Channel = {
@@ -361,7 +366,7 @@ describe("retries", () => {
 
 describe("permanent failures", () => {
   it("a permanent failure is recorded with its reason and not retried", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const citizen = await repos.citizens.create("memory", "chat-1", "es", T0);
     const id = await enqueue(repos, "p-1", "chat-1");
     channel.failNext({ ok: false, kind: "permanent", reason: "400 Bad Request: message is too long", unreachable: false });
@@ -376,7 +381,7 @@ describe("permanent failures", () => {
   });
 
   it("an unreachable citizen: row unreachable, identity marked, and the chat's next row is not held back", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const citizen = await repos.citizens.create("memory", "chat-blocked", "es", T0);
     const other = await repos.citizens.create("memory", "chat-ok", "es", T0);
     const id = await enqueue(repos, "u-1", "chat-blocked");
@@ -392,7 +397,7 @@ describe("permanent failures", () => {
   });
 
   it("an unreachable address with no citizen behind it does not break the pass", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const id = await enqueue(repos, "u-1", "group-gone");
     await enqueue(repos, "ok-1", "chat-ok");
     channel.failNext({ ok: false, kind: "permanent", reason: "chat not found", unreachable: true });
@@ -404,7 +409,7 @@ describe("permanent failures", () => {
 
 describe("order and priority", () => {
   it("keeps each chat's order across a retry while other chats go on", async () => {
-    const { repos, channel, dispatcher } = setup();
+    const { repos, channel, dispatcher } = await setup();
     const a1 = await enqueue(repos, "A1", "chat-a");
     await enqueue(repos, "A2", "chat-a");
     await enqueue(repos, "A3", "chat-a");
@@ -430,14 +435,14 @@ describe("order and priority", () => {
   });
 
   it("keeps a chat's order with a per-chat rate limit", async () => {
-    const { repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 100, ratePerChatPerSecond: 1 } });
+    const { repos, channel, dispatcher } = await setup({ capabilities: { ratePerSecond: 100, ratePerChatPerSecond: 1 } });
     for (let i = 1; i <= 5; i++) await enqueue(repos, `A${i}`, "chat-a");
     await run(dispatcher, 60, 100);
     expect(texts(channel)).toEqual(["A1", "A2", "A3", "A4", "A5"]);
   });
 
   it("replies (priority 0) overtake a bulk broadcast (priority 1) queued earlier", async () => {
-    const { repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 1, ratePerChatPerSecond: 0 } });
+    const { repos, channel, dispatcher } = await setup({ capabilities: { ratePerSecond: 1, ratePerChatPerSecond: 0 } });
     for (let i = 1; i <= 5; i++) await enqueue(repos, `bulk-${i}`, `chat-b${i}`, { priority: 1 });
     await dispatcher.tick();
     expect(texts(channel)).toEqual(["bulk-1"]);
@@ -452,7 +457,7 @@ describe("order and priority", () => {
   });
 
   it("priority decides which rows a small batch claims, not only the order inside it", async () => {
-    const { repos, channel, dispatcher } = setup({ dispatcher: { batchSize: 1 } });
+    const { repos, channel, dispatcher } = await setup({ dispatcher: { batchSize: 1 } });
     for (let i = 1; i <= 3; i++) await enqueue(repos, `bulk-${i}`, `chat-b${i}`, { priority: 1 });
     await enqueue(repos, "reply-1", "chat-r1");
     await dispatcher.tick();
@@ -462,7 +467,7 @@ describe("order and priority", () => {
   it("a reply is not held back by a bulk row to the same chat; each priority keeps its order", async () => {
     // Issue 6: replies always go before announcements, even when the citizen's own announcement
     // row is still queued far back in a broadcast.
-    const { repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: 1, ratePerChatPerSecond: 0 } });
+    const { repos, channel, dispatcher } = await setup({ capabilities: { ratePerSecond: 1, ratePerChatPerSecond: 0 } });
     await enqueue(repos, "bulk-1", "chat-a", { priority: 1 });
     await enqueue(repos, "bulk-2", "chat-a", { priority: 1 });
     await enqueue(repos, "reply-1", "chat-a", { priority: 0 });
@@ -475,12 +480,12 @@ describe("order and priority", () => {
 describe("rate limits on the injected clock", () => {
   it("5 per second overall and 1 per second per chat, for 100 rows over 50 chats", async () => {
     const rate = 5;
-    const { db, repos, channel, dispatcher } = setup({ capabilities: { ratePerSecond: rate, ratePerChatPerSecond: 1 } });
+    const { db, repos, channel, dispatcher } = await setup({ capabilities: { ratePerSecond: rate, ratePerChatPerSecond: 1 } });
     for (let n = 0; n < 2; n++) for (let c = 0; c < 50; c++) await enqueue(repos, `c${c}-${n}`, `chat-${c}`);
 
     // 10 simulated seconds: tick, advance 100 ms, repeat.
     await run(dispatcher, 100, 100);
-    const sent = allRows(db).filter((r) => r.status === "sent");
+    const sent = (await allRows(db)).filter((r) => r.status === "sent");
     const instants = sent.map((r) => r.sentAtMs!);
     expect(channel.sent).toHaveLength(sent.length);
     expect(instants.every((t) => t >= T0 && t < T0 + 10_000)).toBe(true);
@@ -507,27 +512,27 @@ describe("rate limits on the injected clock", () => {
     }
 
     // Waiting for a rate limit slot is not a failed attempt.
-    expect(allRows(db).every((r) => r.attempts === (r.status === "sent" ? 1 : 0))).toBe(true);
+    expect((await allRows(db)).every((r) => r.attempts === (r.status === "sent" ? 1 : 0))).toBe(true);
 
     // Everything arrives in the end, once each.
     await run(dispatcher, 200, 100);
-    expect(allRows(db).every((r) => r.status === "sent")).toBe(true);
+    expect((await allRows(db)).every((r) => r.status === "sent")).toBe(true);
     expect(new Set(texts(channel)).size).toBe(100);
     expect(channel.sent).toHaveLength(100);
   });
 
   it("a chat's next message waits a full second when the chat limit is 1 per second", async () => {
-    const { db, repos, dispatcher } = setup({ capabilities: { ratePerSecond: 30, ratePerChatPerSecond: 1 } });
+    const { db, repos, dispatcher } = await setup({ capabilities: { ratePerSecond: 30, ratePerChatPerSecond: 1 } });
     for (let i = 0; i < 4; i++) await enqueue(repos, `a-${i}`, "chat-a");
     await run(dispatcher, 400, 10);
-    const instants = allRows(db).map((r) => r.sentAtMs);
+    const instants = (await allRows(db)).map((r) => r.sentAtMs);
     expect(instants).toEqual([T0, T0 + 1000, T0 + 2000, T0 + 3000]);
   });
 });
 
 describe("crash and restart", () => {
   it("rows claimed by a dispatcher that died are sent by another once the claim expires, each once", async () => {
-    const { db, repos } = open();
+    const { db, repos } = await open();
     const a1 = await enqueue(repos, "A1", "chat-a");
     await enqueue(repos, "A2", "chat-a");
     await enqueue(repos, "B1", "chat-b");
@@ -537,7 +542,7 @@ describe("crash and restart", () => {
     const claimed = await repos.outbox.claim({ channels: ["memory"], workerId: "dead", nowMs: T0, claimMs: 60_000, limit: 2 });
     expect(claimed.map((r) => r.idempotencyKey)).toEqual(["A1", "B1"]);
 
-    const second = open();
+    const second = await open();
     const channel = createMemoryChannel();
     const survivor = dispatcherFor(second.repos, channel, { workerId: "w2", claimMs: 60_000 });
 
@@ -550,7 +555,7 @@ describe("crash and restart", () => {
     clock.advanceMs(1);
     await survivor.tick();
     expect(texts(channel)).toEqual(["C1", "A1", "B1", "A2"]);
-    expect(allRows(db).map((r) => [r.idempotencyKey, r.status, r.attempts])).toEqual([
+    expect((await allRows(db)).map((r) => [r.idempotencyKey, r.status, r.attempts])).toEqual([
       ["A1", "sent", 1],
       ["A2", "sent", 1],
       ["B1", "sent", 1],
@@ -569,15 +574,15 @@ describe("crash and restart", () => {
   });
 
   it("a dispatcher whose adapter hangs holds its rows only until the claim expires", async () => {
-    const { db, repos } = open();
+    const { db, repos } = await open();
     for (let i = 0; i < 3; i++) await enqueue(repos, `h-${i}`, `chat-${i}`);
     const hanging: Channel = { ...createMemoryChannel(), send: () => new Promise<SendResult>(() => {}) };
     const stuck = dispatcherFor(repos, hanging, { workerId: "stuck", claimMs: 30_000, batchSize: 10 });
     void stuck.tick();
-    // It claims every row, then hangs on the first send.
-    await vi.waitFor(() => expect(allRows(db).every((r) => r.claimedBy === "stuck")).toBe(true));
+    // It claimed every row before hanging on the first send (its claim is a query of its own on PostgreSQL).
+    await vi.waitFor(async () => expect((await allRows(db)).every((r) => r.claimedBy === "stuck")).toBe(true));
 
-    const second = open();
+    const second = await open();
     const channel = createMemoryChannel();
     const survivor = dispatcherFor(second.repos, channel, { workerId: "w2" });
     clock.advanceMs(30_000);
@@ -589,7 +594,7 @@ describe("crash and restart", () => {
   });
 
   it("after closing and reopening the database, a new dispatcher delivers every unsent row exactly once", async () => {
-    const first = open();
+    const first = await open();
     const before = createMemoryChannel({ capabilities: { ratePerSecond: 3, ratePerChatPerSecond: 0 } });
     const old = dispatcherFor(first.repos, before, { workerId: "w1", claimMs: 60_000 });
     for (let i = 0; i < 12; i++) await enqueue(first.repos, `k-${i}`, `chat-${i % 4}`);
@@ -604,9 +609,9 @@ describe("crash and restart", () => {
     clock.advanceMs(2000);
     const inFlight = await first.repos.outbox.claim({ channels: ["memory"], workerId: "w1", nowMs: clock.nowMs(), claimMs: 60_000, limit: 1 });
     expect(inFlight.map((r) => r.idempotencyKey)).toEqual(["k-3"]);
-    first.db.$client.close();
+    await first.db.store.close();
 
-    const second = open();
+    const second = await open();
     const after = createMemoryChannel();
     const fresh = dispatcherFor(second.repos, after, { workerId: "w1-restarted", claimMs: 60_000 });
     await fresh.tick();
@@ -619,7 +624,7 @@ describe("crash and restart", () => {
 
     const all = [...sentBefore, ...texts(after)];
     expect(all.sort()).toEqual([...Array.from({ length: 12 }, (_, i) => `k-${i}`), "k-retry"].sort());
-    expect(allRows(second.db).every((r) => r.status === "sent")).toBe(true);
+    expect((await allRows(second.db)).every((r) => r.status === "sent")).toBe(true);
     // Per chat, order survived the restart.
     for (let chat = 0; chat < 4; chat++) {
       expect([...texts(before, `chat-${chat}`), ...texts(after, `chat-${chat}`)]).toEqual([chat, chat + 4, chat + 8].map((n) => `k-${n}`));
@@ -627,10 +632,10 @@ describe("crash and restart", () => {
   });
 });
 
-describe("two dispatchers on one database file", () => {
+describe("two dispatchers on one database", () => {
   it("500 rows for 100 chats, interleaved ticks with retries: each row sent exactly once, per-chat order kept", async () => {
-    const one = open();
-    const two = open();
+    const one = await open();
+    const two = await open();
     // One channel instance: its `sent` is the single, global order of delivery.
     const channel = createMemoryChannel();
     const d1 = dispatcherFor(one.repos, channel, { workerId: "w1", batchSize: 7 });
@@ -640,7 +645,7 @@ describe("two dispatchers on one database file", () => {
     for (let n = 0; n < 5; n++) {
       for (let c = 0; c < 100; c++) await enqueue((c % 2 === 0 ? one : two).repos, `c${c}-${n}`, `chat-${c}`);
     }
-    expect(allRows(one.db)).toHaveLength(500);
+    expect(await allRows(one.db)).toHaveLength(500);
 
     let byD1 = 0;
     let byD2 = 0;
@@ -661,7 +666,7 @@ describe("two dispatchers on one database file", () => {
     expect(byD2).toBeGreaterThan(0);
     for (let c = 0; c < 100; c++) expect(texts(channel, `chat-${c}`)).toEqual([0, 1, 2, 3, 4].map((n) => `c${c}-${n}`));
 
-    const rows = allRows(two.db);
+    const rows = await allRows(two.db);
     expect(rows.every((r) => r.status === "sent" && r.claimedBy === null)).toBe(true);
     expect(new Set(rows.map((r) => r.channelMessageId)).size).toBe(500);
     expect(rows.some((r) => r.attempts > 1)).toBe(true);

@@ -12,13 +12,14 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SendResult } from "../../src/channels/channel.ts";
 import { createManualClock } from "../../src/core/clock.ts";
-import { openDb, type Db } from "../../src/db/client.ts";
+import { loadEnv } from "../../src/config/env.ts";
+import { openStore, type OpenedStore } from "../../src/db/open-store.ts";
 import type { Repos } from "../../src/db/port.ts";
-import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createDispatcher, type Dispatcher } from "../../src/delivery/dispatcher.ts";
 import { createWorkerLease, type WorkerLease } from "../../src/delivery/worker-lease.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
+import { sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 
 const T0 = Date.UTC(2026, 2, 2, 15, 0, 0);
 const HOST = "test-host/boot-1";
@@ -26,19 +27,19 @@ const DEAD_PID = 999_999_1;
 
 let dir: string;
 let clock: ReturnType<typeof createManualClock>;
-let db: Db;
+let db: OpenedStore;
 let repos: Repos;
 const cleanups: (() => Promise<void> | void)[] = [];
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "rinde-uncertain-"));
   clock = createManualClock(T0);
-  db = openDb(join(dir, "rinde.db"));
-  repos = createSqliteStore(db).repos;
+  db = await openStore(loadEnv(storageEnv(join(dir, "rinde.db"))));
+  repos = db.store.repos;
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  db.$client.close();
+  await db.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -176,9 +177,8 @@ describe("an ambiguous network failure (the connection dropped after the request
 
 describe("unreachable chats", () => {
   it("rows for a chat already marked unreachable are settled without calling the channel; a 403 settles the chat's queue", async () => {
-    const sqlite = db.$client;
-    const citizen = Number(sqlite.prepare("insert into citizens (created_at_ms) values (?)").run(T0).lastInsertRowid);
-    sqlite.prepare("insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'blocked', ?)").run(citizen, T0);
+    const citizen = (await sqlRow<{ id: number }>(db, "insert into citizens (created_at_ms) values (?) returning id", [T0]))!.id;
+    await sqlRows(db, "insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'blocked', ?)", [citizen, T0]);
     const channel = createMemoryChannel();
     const d = dispatcher(channel, lease("w"));
     const first = await enqueue("in:1", "blocked");

@@ -42,7 +42,7 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
   let counter = 0;
 
   const build = async () => {
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock, ...(process.env.RINDE_TEST_LOG ? { logger: (await import("../../src/logger.ts")).createLogger(process.env.RINDE_TEST_LOG) } : {}) });
     const channel = createMemoryChannel({ id: options.channelId ?? "memory" });
     const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: `test-${counter}` });
     await bot.start();

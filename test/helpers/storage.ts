@@ -62,7 +62,8 @@ export async function dropTestSchemas(): Promise<void> {
 
 /** `select … where a = ? and b = ?` with its parameters, as one drizzle SQL value (`$1`, `$2` on PostgreSQL). */
 function statement(text: string, params: readonly unknown[]): SQL {
-  const parts = text.split("?");
+  // A `?` inside a quoted literal or identifier ('¿Cuándo…?') is text, not a placeholder.
+  const parts = text.split(/\?(?=(?:[^'"]*(?:'[^']*'|"[^"]*"))*[^'"]*$)/);
   if (parts.length !== params.length + 1)
     throw new Error(`sqlRows: ${parts.length - 1} placeholders for ${params.length} parameters in: ${text}`);
   const chunks: SQL[] = [sql.raw(parts[0]!)];

@@ -27,7 +27,7 @@ describe("console chat and CLI", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: env.RINDE_DB!, RINDE_PROFILE: "default" } });
+  const cli = (...args: string[]) => runCliInProcess(args, { env: { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" } });
 
   it("runs a scripted conversation on a SQLite file and ends cleanly at end of input", async () => {
     const script = ["hola", "1", "El parque de mi barrio no tiene alumbrado y es peligroso de noche", "1", "1", "menu", "3"].join("\n");
@@ -73,8 +73,8 @@ describe("console chat and CLI", () => {
 
   /** The CLI in-process on a database it creates first, as `rinde db init` would. */
   const rinde = async (...args: string[]) => {
-    if (!existsSync(env.RINDE_DB!)) await runRinde(["db", "init"], { RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" });
-    return runRinde(args, { RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" });
+    if (!existsSync(env.RINDE_DB!)) await runRinde(["db", "init"], { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" });
+    return runRinde(args, { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" });
   };
 
   it("reports CLI errors in one line with a non-zero exit", async () => {

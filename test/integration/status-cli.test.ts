@@ -12,7 +12,7 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { runCliInProcess } from "../helpers/cli.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
-import { storageEnv } from "../helpers/storage.ts";
+import { onPostgres, sqliteOnly, storageEnv } from "../helpers/storage.ts";
 
 const NOW_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
 const HOUR_MS = 3_600_000;
@@ -33,11 +33,11 @@ describe("rinde status", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) => runCliInProcess(args, { env: { RINDE_DB: env.RINDE_DB!, RINDE_PROFILE: "default" } });
+  const cli = (...args: string[]) => runCliInProcess(args, { env: { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" } });
 
   /** What a running bot leaves behind: replies and a bulk sending waiting, jobs pending, done and failed. */
   async function seed(): Promise<void> {
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ RINDE_DB: env.RINDE_DB, RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" }), clock: createManualClock(NOW_MS) });
     const { outbox, jobs } = runtime.app.repos;
     await outbox.enqueue({ idempotencyKey: "r1", channel: "telegram", address: "42", payload: { text: "respuesta" } }, NOW_MS - HOUR_MS);
     await outbox.enqueue({ idempotencyKey: "r2", channel: "telegram", address: "43", payload: { text: "respuesta" } }, NOW_MS);
@@ -77,7 +77,7 @@ describe("rinde status", () => {
     expect(status.connections).toEqual([]);
   });
 
-  it("prints the same as tables in Spanish with local times, says (ninguno) on an empty database, and refuses a missing one", async () => {
+  it.skipIf(onPostgres)(sqliteOnly("prints the same as tables in Spanish with local times, says (ninguno) on an empty database, and refuses a missing one", "RINDE_DB as a file: missing, then created by `db init`"), async () => {
     const missing = await cli("status");
     expect(missing.status).toBe(1);
     expect(missing.stderr).toBe(`rinde: No existe la base de datos ${env.RINDE_DB}. Revise RINDE_DB, o créela con \`rinde db init\` (o \`npm start\`).\n`);
