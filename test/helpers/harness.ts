@@ -1,7 +1,8 @@
 /**
  * Test harness: a real database (a SQLite file in a temp dir, or a PostgreSQL schema named after
- * it: test/helpers/storage.ts) with the real migrations, the real flows and
- * locales, an injected clock and an in-memory channel. `reopen()` simulates a restart.
+ * it: test/helpers/storage.ts) with the real migrations, the real flows and locales, an injected
+ * clock and an in-memory channel. `reopen()` simulates a restart. `RINDE_TEST_LOG=debug` shows the
+ * bot's log while a test runs (silent by default).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import type { ChannelId, InboundMessage, OutboundMessage } from "../../src/channels/channel.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
+import { createLogger, silentLogger } from "../../src/logger.ts";
 import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
@@ -42,7 +44,7 @@ export async function createHarness(options: { profile?: string; startMs?: numbe
   let counter = 0;
 
   const build = async () => {
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock, ...(process.env.RINDE_TEST_LOG ? { logger: (await import("../../src/logger.ts")).createLogger(process.env.RINDE_TEST_LOG) } : {}) });
+    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock, logger: process.env.RINDE_TEST_LOG ? createLogger(process.env.RINDE_TEST_LOG) : silentLogger });
     const channel = createMemoryChannel({ id: options.channelId ?? "memory" });
     const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: `test-${counter}` });
     await bot.start();

@@ -5,4 +5,6 @@
 import { afterAll } from "vitest";
 import { dropTestSchemas, onPostgres } from "./storage.ts";
 
-if (onPostgres) afterAll(dropTestSchemas);
+// A file that opened dozens of databases (one per test) drops dozens of schemas: on a busy machine
+// that takes longer than the default hook timeout.
+if (onPostgres) afterAll(dropTestSchemas, 120_000);

@@ -57,6 +57,7 @@ export function storageEnv(dbPath: string): { RINDE_DB: string; DATABASE_URL?: s
 export async function dropTestSchemas(): Promise<void> {
   const used = [...schemas.values()];
   schemas.clear();
+  // One at a time: a schema holds a hundred-odd tables and indexes, all locked by its drop.
   for (const schema of used) await dropSchema(schema);
 }
 
