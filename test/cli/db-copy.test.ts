@@ -49,7 +49,7 @@ describe.skipIf(!postgresAvailable)("rinde db copy (SQLite → PostgreSQL)", () 
     target = `${url}?schema=${schema.schema}`;
 
     // --- The SQLite installation, written through the real services.
-    const h = await createHarness();
+    const h = await createHarness({ storage: "sqlite" }); // the source: a SQLite file on either run
     sqlitePath = join(dir, "rinde.db");
     reference = await fileQuestion(h, ANA);
     await fileQuestion(h, BETO, "Solicito copia del contrato de mantenimiento del parque del barrio La Esperanza");

@@ -36,11 +36,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { profile?: string; startMs?: number; env?: Record<string, string>; channelId?: ChannelId } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  profile?: string;
+  startMs?: number;
+  env?: Record<string, string>;
+  channelId?: ChannelId;
+  /** "sqlite": a SQLite file even on PostgreSQL runs (a test whose subject is a SQLite database). */
+  storage?: "sqlite";
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-test-"));
   const dbPath = join(dir, "rinde.db");
   const clock = createManualClock(options.startMs ?? MONDAY_10AM_BOGOTA_MS);
-  const env = loadEnv({ ...storageEnv(dbPath), RINDE_PROFILE: options.profile ?? "default", ...options.env });
+  const env = loadEnv({ ...(options.storage === "sqlite" ? { RINDE_DB: dbPath } : storageEnv(dbPath)), RINDE_PROFILE: options.profile ?? "default", ...options.env });
   let counter = 0;
 
   const build = async () => {

@@ -25,6 +25,7 @@ import {
   VERIFY_TOKEN,
   type CloudHarness,
 } from "./whatsapp-cloud-harness.ts";
+import { sqlRow, storageEnv } from "../helpers/storage.ts";
 
 const ANA = "573001112233";
 const QUESTION = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses";
@@ -34,8 +35,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const count = (table: string) =>
-  (h!.runtime.db!.$client.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+const count = async (table: string) => (await sqlRow<{ n: number }>(h!.runtime, `select count(*) n from ${table}`))!.n;
 const interactiveOf = (m: { wamid: string } | undefined) =>
   m ? (bodyOf(m as never).interactive as { type: string } | undefined) : undefined;
 
@@ -84,10 +84,10 @@ describe("startWeb with WHATSAPP_MODE=cloud", () => {
         })
       ).status,
     ).toBe(401);
-    expect([count("inbound_messages"), count("citizens"), h.fake.sent.length]).toEqual([0, 0, 0]);
+    expect([await count("inbound_messages"), await count("citizens"), h.fake.sent.length]).toEqual([0, 0, 0]);
 
     const replies = await h.text(ANA, "hola");
-    expect(count("inbound_messages")).toBe(1);
+    expect(await count("inbound_messages")).toBe(1);
     expect(replies.length).toBeGreaterThan(0);
     expect(replies.every((m) => m.to === ANA)).toBe(true);
   });
@@ -139,9 +139,7 @@ describe("startWeb with WHATSAPP_MODE=cloud", () => {
     expect(answerLine).toContain("Leído");
     expect(answerLine).not.toContain("No entregado");
     // One line per message to the citizen; the notices to the offices' chats are not listed.
-    const toCitizen = h.runtime
-      .db!.$client.prepare("select count(*) n from outbox where citizen_id is not null and question_id = ?")
-      .get(question.id) as { n: number };
+    const toCitizen = (await sqlRow<{ n: number }>(h.runtime, "select count(*) n from outbox where citizen_id is not null and question_id = ?", [question.id]))!;
     expect(messages).toHaveLength(toCitizen.n);
     expect(html).toContain('class="delivery delivery-read"');
     expect(html).toContain('class="delivery delivery-failed"');
@@ -162,7 +160,7 @@ describe("startWeb without WhatsApp Cloud", () => {
     const dir = mkdtempSync(join(tmpdir(), "rinde-web-nocloud-"));
     const port = await freePort();
     const runtime = await createRuntime({
-      env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_WEB_HOST: "127.0.0.1", RINDE_WEB_PORT: String(port) }),
+      env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_WEB_HOST: "127.0.0.1", RINDE_WEB_PORT: String(port) }),
       clock: createManualClock(MONDAY_10AM_BOGOTA_MS),
     });
     await runtime.app.repos.officials.add({ name: "Admin", officeKey: null, role: "admin" }, runtime.app.clock.nowMs());

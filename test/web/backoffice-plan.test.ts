@@ -11,13 +11,17 @@ import { bogota } from "../helpers/scenario.ts";
 import { loadPlanFile, PASTO_PLAN } from "../integration/plan-helpers.ts";
 import type { WebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
+import { sqlRows } from "../helpers/storage.ts";
 
 const URL_OK = "https://www.pasto.gov.co/periodico-julio.pdf";
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+// before and after as JSON text on both engines (jsonb on PostgreSQL).
 const audit = (h: WebHarness, action: string) =>
-  h.runtime
-    .db!.$client.prepare("select official_id, outcome, before, after from staff_audit where action = ? order by id")
-    .all(action) as { official_id: number; outcome: string; before: string | null; after: string | null }[];
+  sqlRows<{ official_id: number; outcome: string; before: string | null; after: string | null }>(
+    h.runtime,
+    "select official_id, outcome, cast(before as text) as before, cast(after as text) as after from staff_audit where action = ? order by id",
+    [action],
+  );
 
 describe("the plan in the back-office", () => {
   let h: WebHarness;
@@ -98,7 +102,7 @@ describe("the plan in the back-office", () => {
       [7500, URL_OK, "Primera tanda", `official:${comunicacionesId}`],
     ]);
     expect(
-      audit(h, "plan.progress").map((a) => [a.official_id, a.outcome, JSON.parse(a.before!), JSON.parse(a.after!)]),
+      (await audit(h, "plan.progress")).map((a) => [a.official_id, a.outcome, JSON.parse(a.before!), JSON.parse(a.after!)]),
     ).toEqual([[comunicacionesId, "ok", { value: null }, { value: 7500, evidenceUrl: URL_OK, note: "Primera tanda" }]]);
     const shown = text((await comunicaciones.get("/admin/plan/actividades/1.7?anio=2022&hecho=avance")).body);
     expect(shown).toContain("Avance registrado.");
@@ -130,7 +134,7 @@ describe("the plan in the back-office", () => {
     });
     expect(noCsrf.statusCode).toBe(403);
     expect((await h.runtime.app.repos.plan.progressHistory(2022, "1.7")).map((e) => e.value)).toEqual([7500]);
-    expect(audit(h, "plan.progress").map((a) => a.outcome)).toEqual(["ok", "refused", "refused"]);
+    expect((await audit(h, "plan.progress")).map((a) => a.outcome)).toEqual(["ok", "refused", "refused"]);
   });
 
   it("shows the evaluation report with the figures of `rinde plan report`, and its CSV is the CLI's", async () => {
@@ -214,6 +218,6 @@ describe("the plan in the back-office", () => {
     expect((await h.runtime.app.repos.plan.get(2022))!.definition.title).toMatch(/^Plan revisado/);
     // Manual progress survives a reload of the plan.
     expect((await h.runtime.app.repos.plan.progressHistory(2022, "1.7")).map((e) => e.value)).toEqual([7500]);
-    expect(audit(h, "plan.load").map((a) => a.outcome)).toEqual(["ok"]);
+    expect((await audit(h, "plan.load")).map((a) => a.outcome)).toEqual(["ok"]);
   });
 });
