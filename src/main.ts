@@ -83,7 +83,8 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
                 app.clock.nowMs(),
               );
     }
-    await dispatcher.tick();
+    // A pass already running may have looked before this message's replies were committed.
+    await dispatcher.flush();
   }
 
   let stopCheckpoints = () => {};

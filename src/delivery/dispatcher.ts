@@ -238,6 +238,8 @@ export function createDispatcher(options: DispatcherOptions) {
   return {
     /** Runs passes until one sends nothing (never two at once); resolves to the rows sent. */
     tick: loop.tick,
+    /** Sends what was queued before this call, even when a pass is already running. */
+    flush: loop.flush,
     /** Starts the lease (when the dispatcher owns it), sends what is due now, then keeps polling. */
     async start(): Promise<void> {
       if (ownLease) await lease.start();

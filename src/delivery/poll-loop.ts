@@ -6,6 +6,11 @@
 export interface PollLoop {
   /** Runs a round now (or joins the one in progress); resolves to what the round returned. */
   tick(): Promise<number>;
+  /**
+   * Runs a round that starts after this call (waiting for the one in progress, which may have
+   * looked before the caller's rows were committed); resolves to what that round returned.
+   */
+  flush(): Promise<number>;
   /** Runs a round now, then keeps polling. */
   start(): void;
   /**
@@ -58,8 +63,14 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
     else void tick().finally(schedule);
   }
 
+  async function flush(): Promise<number> {
+    if (running) await running.catch(() => 0);
+    return tick();
+  }
+
   return {
     tick,
+    flush,
     start(): void {
       stopped = false;
       void tick().finally(schedule);

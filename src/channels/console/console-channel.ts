@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { renderNumberedOptions, type Channel, type InboundMessage, type OutboundDocument, type OutboundMessage, type SendResult } from "../channel.ts";
 
@@ -31,12 +31,11 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
   let lineNumber = 0;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-  // In a terminal readline echoes what the citizen types (raw mode turns the terminal's own echo off).
-  const rl = options.interactive
-    ? createInterface({ input: options.input, output: options.output, terminal: true, prompt: "> ", crlfDelay: Infinity })
-    : createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
+  // Created at start: a readline interface reads (and drops, with no listener) lines from the moment
+  // it exists, so lines piped in while the database opens would be lost.
+  let rl: Interface | undefined;
   const prompt = () => {
-    if (options.interactive) rl.prompt(true);
+    if (options.interactive) rl?.prompt(true);
   };
 
   return {
@@ -45,9 +44,13 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
     closed,
 
     async start(onInbound) {
+      // In a terminal readline echoes what the citizen types (raw mode turns the terminal's own echo off).
+      const lines = (rl = options.interactive
+        ? createInterface({ input: options.input, output: options.output, terminal: true, prompt: "> ", crlfDelay: Infinity })
+        : createInterface({ input: options.input, terminal: false, crlfDelay: Infinity }));
       prompt();
       void (async () => {
-        for await (const line of rl) {
+        for await (const line of lines) {
           lineNumber++;
           const message: InboundMessage = {
             channel: "console",
@@ -76,7 +79,7 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
     },
 
     async stop() {
-      rl.close();
+      rl?.close();
     },
   };
 }
