@@ -15,6 +15,7 @@ import { render, type AppContext } from "./context.ts";
 import { EVENT_JOB_KINDS } from "./event-jobs.ts";
 import { eventCard, eventChangeLines, icsDocument, whenText, type ChangedFields } from "./events.ts";
 import { districtsOf, topicsOf } from "./subscriptions.ts";
+import { mapInOrder } from "../core/in-order.ts";
 
 export const MAX_ANNOUNCEMENT_LENGTH = 2000;
 
@@ -131,7 +132,7 @@ export async function createSystemAnnouncement(app: AppContext, input: { purpose
 export async function releaseAnnouncement(app: AppContext, announcementId: number, nowMs: number, changedFrom?: ChangedFields): Promise<number> {
   const announcement = await app.repos.announcements.get(announcementId);
   if (!announcement || announcement.status !== "scheduled") return 0;
-  const payloadByLocale = Object.fromEntries((await Promise.all(app.translator.locales.map(async (locale) => [locale, JSON.stringify(await announcementPayload(app, announcement, locale, changedFrom))]))));
+  const payloadByLocale = Object.fromEntries((await mapInOrder(app.translator.locales, async (locale) => [locale, JSON.stringify(await announcementPayload(app, announcement, locale, changedFrom))])));
   const written = await app.repos.announcements.release({ announcementId, segment: JSON.parse(announcement.segment) as Segment, payloadByLocale, defaultLocale: DEFAULT_LOCALE, nowMs });
   await app.repos.announcements.markReleased(announcementId, written, nowMs);
   return written;

@@ -15,6 +15,7 @@ import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, render, type AppContext } from "./context.ts";
 import { publicLinkLine } from "./transparency/links.ts";
 import { officeTargets, sendToTargets } from "./office-targets.ts";
+import { mapInOrder } from "../core/in-order.ts";
 
 export const COMMITMENT_JOB_KINDS = {
   /** Daily, at office opening on business days: overdue flags and reminders. Payload {@link SweepPayload}. */
@@ -115,7 +116,7 @@ export function updateText(app: AppContext, locale: string, commitment: Commitme
 
 async function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kind: "welcome" }>, nowMs: number): Promise<number> {
   const repo = app.repos.commitments;
-  const commitments = (await Promise.all(notice.commitmentIds.map(async (id) => await repo.byId(id)))).filter((c): c is CommitmentRow => c !== undefined);
+  const commitments = (await mapInOrder(notice.commitmentIds, async (id) => await repo.byId(id))).filter((c): c is CommitmentRow => c !== undefined);
   if (commitments.length === 0) return 0;
   const wanted = new Set(notice.citizenIds);
   const numbers = commitments.map((c) => c.number).join(", ");

@@ -18,6 +18,7 @@ import { replanAlerts } from "./deadline-jobs.ts";
 import { notifyCitizen } from "./notify.ts";
 import { isUpcoming, whenText } from "./events.ts";
 import { answerQuestion, dueDateFrom, fileQuestion, type QuestionError } from "./questions.ts";
+import { mapInOrder } from "../core/in-order.ts";
 
 export const ANSWERED_AT_EVENT = "answered_at_event";
 
@@ -115,20 +116,20 @@ export type EventQuestionReportRow = {
 
 /** Every question of an event with its answer, for publication (Ley 1757 de 2015: answers are published). */
 export async function eventQuestionReport(app: AppContext, eventId: number): Promise<EventQuestionReportRow[]> {
-  return (await Promise.all((await app.repos.events.questions(eventId)).map(async (q) => {
-      const atEvent = await app.repos.questions.lastEvent(q.id, ANSWERED_AT_EVENT) !== undefined;
-      const answeredOn = q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
-      return {
-        reference: q.reference,
-        officeKey: q.officeKey,
-        filedAt: new Date(q.filedAtMs).toISOString(),
-        question: q.text,
-        status: q.status,
-        answeredIn: q.status === "answered" ? (atEvent ? "event" : "written") : "",
-        answer: q.answerText ?? "",
-        answeredAt: q.answeredAtMs !== null ? new Date(q.answeredAtMs).toISOString() : "",
-        dueDate: q.dueDate,
-        onTime: answeredOn === undefined ? null : atEvent || answeredOn <= q.dueDate,
-      };
-    })));
+  return (await mapInOrder((await app.repos.events.questions(eventId)), async (q) => {
+        const atEvent = await app.repos.questions.lastEvent(q.id, ANSWERED_AT_EVENT) !== undefined;
+        const answeredOn = q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
+        return {
+          reference: q.reference,
+          officeKey: q.officeKey,
+          filedAt: new Date(q.filedAtMs).toISOString(),
+          question: q.text,
+          status: q.status,
+          answeredIn: q.status === "answered" ? (atEvent ? "event" : "written") : "",
+          answer: q.answerText ?? "",
+          answeredAt: q.answeredAtMs !== null ? new Date(q.answeredAtMs).toISOString() : "",
+          dueDate: q.dueDate,
+          onTime: answeredOn === undefined ? null : atEvent || answeredOn <= q.dueDate,
+        };
+      }));
 }

@@ -7,6 +7,7 @@
 import { aggregateResponses, definitionOf, type SurveyDefinition, type SurveyResults } from "../core/surveys/index.ts";
 import type { RunFilter, SurveyRunRow } from "../db/repositories/surveys.ts";
 import type { AppContext } from "./context.ts";
+import { mapInOrder } from "../core/in-order.ts";
 
 export interface ResultsFilter {
   runId?: number;
@@ -28,15 +29,14 @@ export async function surveyResults(app: AppContext, filter: ResultsFilter): Pro
   const runFilter: RunFilter = { surveyId: filter.surveyId, officeKey: filter.officeKey, eventId: filter.eventId, trigger: filter.trigger, ...(filter.runId !== undefined ? { runIds: [filter.runId] } : {}) };
   const bySurvey = new Map<string, SurveyRunRow[]>();
   for (const run of await repo.listRuns(runFilter)) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
-  return (await Promise.all([...bySurvey.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(async ([surveyId, runs]) => {
-        // listRuns is newest first: the newest run's questions label the block.
-        const definition = definitionOf(runs[0]!);
-        const runIds = runs.map((r) => r.id);
-        const results = aggregateResponses(definition.questions, await repo.tally(runIds), await repo.responses(runIds));
-        return { surveyId, definition, runIds, results };
-      })));
+  return (await mapInOrder([...bySurvey.entries()]
+        .sort(([a], [b]) => a.localeCompare(b)), async ([surveyId, runs]) => {
+          // listRuns is newest first: the newest run's questions label the block.
+          const definition = definitionOf(runs[0]!);
+          const runIds = runs.map((r) => r.id);
+          const results = aggregateResponses(definition.questions, await repo.tally(runIds), await repo.responses(runIds));
+          return { surveyId, definition, runIds, results };
+        }));
 }
 
 export interface SurveyHeadline {

@@ -27,6 +27,7 @@ import { actorFrom, districtList, topicList } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 import { eventId } from "./events.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 function errorOf(cli: Cli, error: AnnouncementError): CliError {
   return new CliError("errors.text", { text: cli.tr(`event_wizard.errors.${error.code}`, { key: "key" in error ? error.key : "" }) });
@@ -176,32 +177,28 @@ export const announcementCommands: Record<string, Subcommand> = {
   async list(cli, args) {
     const { values } = parse(args, { json: { type: "boolean" } }, 0);
     const { app } = cli.runtime;
-    const rows = await Promise.all(
-      (await app.repos.announcements.list({ limit: 100 })).map(async (a) => {
-        const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
-        return { a, event, progress: await announcementProgress(app, a.id), segment: JSON.parse(a.segment) as Segment };
-      }),
-    );
+    const rows = await mapInOrder((await app.repos.announcements.list({ limit: 100 })), async (a) => {
+            const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
+            return { a, event, progress: await announcementProgress(app, a.id), segment: JSON.parse(a.segment) as Segment };
+          });
     if (values.json) {
       return cli.json(rows.map(({ a, event, progress, segment }) => ({ id: a.id, purpose: a.purpose, event: a.eventId, eventTitle: event?.title ?? null, text: a.text, segment, status: a.status, scheduledAt: cli.iso(a.scheduledAtMs), recipients: a.recipientCount, ...progress, createdBy: a.createdBy })));
     }
-    const table = await Promise.all(
-      rows.map(async ({ a, event, progress, segment }) => ({
-        id: a.id,
-        scheduledAt: cli.when(a.scheduledAtMs),
-        status: cli.t(`announcement_status.${a.status}`),
-        purpose: cli.t(`announcement_purposes.${a.purpose}`),
-        title: event ? `#${event.id} ${event.title}` : "",
-        text: a.text ?? "",
-        segment: await segmentText(cli, segment),
-        total: progress.total,
-        sent: progress.sent,
-        queued: progress.queued,
-        failed: progress.failed,
-        unreachable: progress.unreachable,
-        uncertain: progress.uncertain,
-      })),
-    );
+    const table = await mapInOrder(rows, async ({ a, event, progress, segment }) => ({
+            id: a.id,
+            scheduledAt: cli.when(a.scheduledAtMs),
+            status: cli.t(`announcement_status.${a.status}`),
+            purpose: cli.t(`announcement_purposes.${a.purpose}`),
+            title: event ? `#${event.id} ${event.title}` : "",
+            text: a.text ?? "",
+            segment: await segmentText(cli, segment),
+            total: progress.total,
+            sent: progress.sent,
+            queued: progress.queued,
+            failed: progress.failed,
+            unreachable: progress.unreachable,
+            uncertain: progress.uncertain,
+          }));
     cli.out(cli.table(table, ["id", "scheduledAt", "status", "purpose", "title", "text", "segment", "total", "queued", "sent", "failed", "unreachable", "uncertain"]));
   },
   async cancel(cli, args) {

@@ -16,6 +16,7 @@ import { csvDecimal, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
 import { actorFrom, actorText, officeArg, optionalDistrict, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 function fail(cli: Cli, error: CommitmentError): never {
   throw new CliError("errors.text", { text: cli.tr(`commitments.errors.${error}`) });
@@ -180,7 +181,7 @@ const OFFICE_COLUMNS = ["office", "office_name", "total", ...COMMITMENT_STATUSES
 
 async function overdueRows(cli: Cli, report: Report) {
   const repo = cli.runtime.app.repos.commitments;
-  return await Promise.all(report.overdue.map(async (c) => ({ number: c.number, office: c.officeKey, due_date: c.dueDate, days_overdue: c.daysOverdue, progress: c.progress, text: (await repo.byNumber(c.number))?.text ?? "" })));
+  return await mapInOrder(report.overdue, async (c) => ({ number: c.number, office: c.officeKey, due_date: c.dueDate, days_overdue: c.daysOverdue, progress: c.progress, text: (await repo.byNumber(c.number))?.text ?? "" }));
 }
 
 function officeRows(cli: Cli, report: Report, values: { separator?: string }) {

@@ -16,6 +16,7 @@ import { actorFrom, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 import { runEventMinutes } from "./publication.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 /** A refusal of the events service, in the chat wizard's words (one reason per line). */
 export function serviceError(cli: Cli, error: EventServiceError): CliError {
@@ -105,8 +106,8 @@ export const eventCommands: Record<string, Subcommand> = {
   async list(cli, args) {
     const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } }, 0);
     const events = await cli.runtime.app.repos.events.list(values.all ? {} : { fromMs: cli.runtime.app.clock.nowMs() });
-    if (values.json) return cli.json(await Promise.all(events.map(async (e) => await data(cli, e))));
-    const rows = await Promise.all(events.map(async (e) => ({ ...(await data(cli, e)), kind: cli.tr(`event_kinds.${e.kind}`), status: cli.t(`event_status.${e.status}`), startsAt: cli.when(e.startsAtMs) })));
+    if (values.json) return cli.json(await mapInOrder(events, async (e) => await data(cli, e)));
+    const rows = await mapInOrder(events, async (e) => ({ ...(await data(cli, e)), kind: cli.tr(`event_kinds.${e.kind}`), status: cli.t(`event_status.${e.status}`), startsAt: cli.when(e.startsAtMs) }));
     cli.out(cli.table(rows, ["id", "startsAt", "title", "kind", "status", "districts", "rsvpYes", "questions"]));
   },
   async show(cli, args) {

@@ -18,6 +18,7 @@ import type { Subcommand } from "../run.ts";
 import { dueDateLines, runExtend, storyJson } from "./deadlines.ts";
 import { runQuestionPublish } from "./publication.ts";
 import { runQuestionsReport } from "./questions-report.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn"];
 
@@ -97,7 +98,7 @@ export const questionCommands: Record<string, Subcommand> = {
   async list(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, json: { type: "boolean" } }, 0);
     const questions = await cli.runtime.app.repos.questions.list(await listFilter(cli, values));
-    const rows = await Promise.all(questions.map(async (q) => await questionData(cli, q)));
+    const rows = await mapInOrder(questions, async (q) => await questionData(cli, q));
     if (values.json) return cli.json(rows.map((q) => asJson(cli, q)));
     cli.out(cli.table(rows.map((q) => asText(cli, q)), ["reference", "office", "status", "deadline", "dueDate", "contact", "text"]));
   },
@@ -145,12 +146,10 @@ export const questionCommands: Record<string, Subcommand> = {
   async export(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS }, 0);
     const questions = await cli.runtime.app.repos.questions.list(await listFilter(cli, values));
-    const rows = await Promise.all(
-      questions.map(async (q) => {
-        const data = await questionData(cli, q);
-        return { ...asText(cli, data), filedAt: csvDateTime(cli, data.filedAtMs), answeredAt: csvDateTime(cli, data.answeredAtMs), dueDate: data.dueDate };
-      }),
-    );
+    const rows = await mapInOrder(questions, async (q) => {
+            const data = await questionData(cli, q);
+            return { ...asText(cli, data), filedAt: csvDateTime(cli, data.filedAtMs), answeredAt: csvDateTime(cli, data.answeredAtMs), dueDate: data.dueDate };
+          });
     writeCsvExport(cli, values, rows, EXPORT_COLUMNS, "questions", "questions.exported");
   },
 };

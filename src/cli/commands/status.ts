@@ -7,6 +7,7 @@
 import { resolveProfilePath } from "../../config/env.ts";
 import { parse } from "../args.ts";
 import type { Cli } from "../context.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 /** Outbox priorities (src/db/schema.ts outbox.priority): lower goes first. */
 const PRIORITY_NAMES: Record<number, string> = { 0: "replies", 1: "bulk" };
@@ -17,7 +18,7 @@ export async function runStatus(cli: Cli, args: string[]): Promise<void> {
   const outbox = await app.repos.outbox.stats();
   const pending = (await app.repos.outbox.pendingByPriority()).map((row) => ({ channel: row.channel, priority: row.priority, kind: PRIORITY_NAMES[row.priority] ?? "other", count: row.count, oldestDueMs: row.oldestDueMs }));
   // The next run of an unclaimed pending job (one index lookup per kind).
-  const jobs = await Promise.all((await app.repos.jobs.stats()).map(async (row) => ({ ...row, nextRunMs: row.status === "pending" ? await app.repos.jobs.nextDueMs([row.kind]) : null })));
+  const jobs = await mapInOrder((await app.repos.jobs.stats()), async (row) => ({ ...row, nextRunMs: row.status === "pending" ? await app.repos.jobs.nextDueMs([row.kind]) : null }));
   const connections = await app.repos.channelState.list();
   const offices = (await app.repos.offices.list()).filter((o) => o.active).length;
   const paths = { database: env.RINDE_DB, profilePath: resolveProfilePath(env.RINDE_PROFILE) };

@@ -15,6 +15,7 @@ import { actorFrom, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import type { Subcommand } from "../run.ts";
 import { runSurveyPublish } from "./publication.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 const BAR_WIDTH = 30;
 
@@ -31,13 +32,11 @@ async function list(cli: Cli, args: string[]): Promise<void> {
   const { app } = cli.runtime;
   const repo = app.repos.surveys;
   if (values.runs) {
-    const runs = await Promise.all(
-      (await repo.listRuns({ surveyId: values.survey })).map(async (run) => {
-        const tally = await repo.tally([run.id]);
-        const question = run.questionId !== null ? (await app.repos.questions.byId(run.questionId))?.reference : undefined;
-        return { run, tally, responses: (await repo.responses([run.id])).length, question };
-      }),
-    );
+    const runs = await mapInOrder((await repo.listRuns({ surveyId: values.survey })), async (run) => {
+            const tally = await repo.tally([run.id]);
+            const question = run.questionId !== null ? (await app.repos.questions.byId(run.questionId))?.reference : undefined;
+            return { run, tally, responses: (await repo.responses([run.id])).length, question };
+          });
     if (values.json) {
       return cli.json(runs.map(({ run, tally, responses, question }) => ({ run: run.id, survey: run.surveyId, trigger: run.trigger, question: question ?? null, event: run.eventId, segment: run.segment, label: run.label, office: run.officeKey, created: cli.iso(run.createdAtMs), closes: cli.iso(run.expiresAtMs), status: run.closedAtMs === null ? "open" : "closed", invited: tally.invited, delivered: tally.delivered, responses })));
     }
@@ -56,12 +55,10 @@ async function list(cli: Cli, args: string[]): Promise<void> {
     }));
     return cli.out(cli.table(rows, ["run", "survey", "trigger", "subject", "office", "created", "closes", "status", "invited", "delivered", "responses"]));
   }
-  const rows = await Promise.all(
-    [...cli.runtime.surveys.values()].map(async (s) => {
-      const runIds = (await repo.listRuns({ surveyId: s.id })).map((r) => r.id);
-      return { survey: s.id, version: s.version, title: cli.tr(s.title), trigger: s.trigger.kind, questions: s.questions.length, runs: runIds.length, responses: (await repo.responses(runIds)).length };
-    }),
-  );
+  const rows = await mapInOrder([...cli.runtime.surveys.values()], async (s) => {
+        const runIds = (await repo.listRuns({ surveyId: s.id })).map((r) => r.id);
+        return { survey: s.id, version: s.version, title: cli.tr(s.title), trigger: s.trigger.kind, questions: s.questions.length, runs: runIds.length, responses: (await repo.responses(runIds)).length };
+      });
   if (values.json) return cli.json(rows);
   cli.out(cli.table(rows.map((r) => ({ ...r, trigger: cli.t(`survey_triggers.${r.trigger}`) })), ["survey", "version", "title", "trigger", "questions", "runs", "responses"]));
 }

@@ -15,6 +15,7 @@ import { type AppContext, staffText } from "../context.ts";
 import { planProgressReports, progressBar } from "../event-jobs.ts";
 import { cancelEvent, createEvent, eventCard, eventOptionLabel, isUpcoming, updateEvent, whenText, type EventChanges, type EventServiceError } from "../events.ts";
 import { districtsOf } from "../subscriptions.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 export interface StaffActionContext {
   app: AppContext;
@@ -256,7 +257,7 @@ const announce: Record<string, StaffActionDefinition> = {
         const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
         return `#${a.id} ${event ? event.title : (a.text ?? "").slice(0, 40)} (${t(app, `event_wizard.announcement_status.${a.status}`)})`;
       };
-      return { result: "some", data: { announcementOptions: (await Promise.all(recent.map(async (a): Promise<MenuOption> => ({ value: String(a.id), label: await label(a) })))) } };
+      return { result: "some", data: { announcementOptions: (await mapInOrder(recent, async (a): Promise<MenuOption> => ({ value: String(a.id), label: await label(a) }))) } };
     },
   },
   "wizard.progress": {

@@ -11,6 +11,7 @@ import type { ActionDefinition } from "../actions.ts";
 import { dueDateText, officeName, render, type AppContext } from "../context.ts";
 import { provideInfo } from "../questions.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 const NEW_QUESTION = "_new";
 const CANCEL = "_cancel";
@@ -36,7 +37,7 @@ export const infoReplyActions: Record<string, ActionDefinition> = {
       if (pending.length === 0) return { result: "none" };
       if (pending.length === 1) return { result: "one", data: { infoReference: pending[0]!.reference, infoText: str(data.questionText) } };
       const t = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, `citizen_flow.info_reply.${key}`, vars);
-      const requests = (await Promise.all(pending.map(async (q) => t("request_line", { reference: q.reference, officeName: officeName(app, q.officeKey), request: await infoRequestText(app, q.id) })))).join("\n");
+      const requests = (await mapInOrder(pending, async (q) => t("request_line", { reference: q.reference, officeName: officeName(app, q.officeKey), request: await infoRequestText(app, q.id) }))).join("\n");
       const options: MenuOption[] = [
         ...pending.map((q) => ({ value: q.reference, label: t("option_send_to", { reference: q.reference, officeName: officeName(app, q.officeKey) }) })),
         { value: NEW_QUESTION, label: t("option_new_question", {}) },

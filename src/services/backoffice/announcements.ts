@@ -12,6 +12,7 @@ import { announcementPayload, announcementProgress, createAnnouncement, previewA
 import type { AppContext } from "../context.ts";
 import { districtsOf, topicsOf } from "../subscriptions.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 export async function composerOptions(app: AppContext, actor: Actor) {
   if (!canManageEvents(actor)) return { ok: false as const, error: "not_allowed" as const };
@@ -21,7 +22,7 @@ export async function composerOptions(app: AppContext, actor: Actor) {
     events: (await app.repos.events.list({ fromMs: nowMs })).filter((e) => e.status !== "cancelled" && e.endsAtMs > nowMs),
     topics: topicsOf(app),
     districts: districtsOf(app),
-    announcements: (await Promise.all((await app.repos.announcements.list({ limit: 20 })).map(async (a) => ({ announcement: a, progress: await announcementProgress(app, a.id) })))),
+    announcements: (await mapInOrder((await app.repos.announcements.list({ limit: 20 })), async (a) => ({ announcement: a, progress: await announcementProgress(app, a.id) }))),
   };
 }
 

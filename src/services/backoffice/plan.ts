@@ -18,6 +18,7 @@ import { recordPlanProgress, type PlanError } from "../plan/progress.ts";
 import { planReport, type PlanReport } from "../plan/report.ts";
 import { planStatus, type ActivityStatus, type PlanStatus } from "../plan/status.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 type Refused = { ok: false; error: "not_allowed" | "plan_not_found" | "activity_not_found" };
 
@@ -102,9 +103,7 @@ export async function planActivityDetail(
   const found = plan && findActivity(plan, activityId);
   if (!activity || !found) return { ok: false, error: "activity_not_found" };
   const entries = await app.repos.plan.progressHistory(year, activityId);
-  const history = await Promise.all(
-    [...entries].reverse().map(async (e) => ({ ...e, who: await whoOf(app, e.actor) })),
-  );
+  const history = await mapInOrder([...entries].reverse(), async (e) => ({ ...e, who: await whoOf(app, e.actor) }));
   return {
     ok: true,
     detail: {

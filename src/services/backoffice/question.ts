@@ -19,6 +19,7 @@ import { extendQuestion, type ExtendError } from "../extension.ts";
 import { answerQuestion, MAX_ANSWER_LENGTH, reassignQuestion, requestInfo, type QuestionError } from "../questions.ts";
 import { runFormAction, type FormContext, type FormOutcome, type WorkResult } from "./form-action.ts";
 import { businessDaysLeft } from "./inbox.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 export const MAX_NOTE_LENGTH = 4000;
 
@@ -86,18 +87,18 @@ export type DetailOutcome = { ok: true; detail: QuestionDetail } | { ok: false; 
 
 async function timelineOf(app: AppContext, history: readonly QuestionEventRow[]): Promise<TimelineEntry[]> {
   const names = new Map<number, string>();
-  return (await Promise.all(history.map(async (event) => {
-      const official = /^official:(\d+)$/.exec(event.actor);
-      let who = event.actor;
-      let whoKind: TimelineEntry["whoKind"] = event.actor === "citizen" ? "citizen" : event.actor === "cli" ? "cli" : "system";
-      if (official) {
-        const id = Number(official[1]);
-        if (!names.has(id)) names.set(id, (await app.repos.officials.get(id))?.name ?? `#${id}`);
-        who = names.get(id)!;
-        whoKind = "official";
-      }
-      return { id: event.id, kind: event.kind, atMs: event.atMs, who, whoKind, data: JSON.parse(event.data) as Record<string, unknown> };
-    })));
+  return (await mapInOrder(history, async (event) => {
+        const official = /^official:(\d+)$/.exec(event.actor);
+        let who = event.actor;
+        let whoKind: TimelineEntry["whoKind"] = event.actor === "citizen" ? "citizen" : event.actor === "cli" ? "cli" : "system";
+        if (official) {
+          const id = Number(official[1]);
+          if (!names.has(id)) names.set(id, (await app.repos.officials.get(id))?.name ?? `#${id}`);
+          who = names.get(id)!;
+          whoKind = "official";
+        }
+        return { id: event.id, kind: event.kind, atMs: event.atMs, who, whoKind, data: JSON.parse(event.data) as Record<string, unknown> };
+      }));
 }
 
 export async function questionDetail(app: AppContext, actor: Actor, referenceInput: string): Promise<DetailOutcome> {

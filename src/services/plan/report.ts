@@ -15,6 +15,7 @@ import { headline, type SurveyHeadline } from "../survey-results.ts";
 import { topicsOf } from "../subscriptions.ts";
 import { dayStartMs, onTimeShare, type Evidence } from "./measure.ts";
 import { countByState, planStatus, type ActivityStatus } from "./status.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 export interface ComponentReport {
   key: string;
@@ -86,14 +87,13 @@ async function satisfactionOf(app: AppContext, window: Window): Promise<SurveyHe
   const runs = (await repo.listRuns()).filter((r) => runIds.has(r.id));
   const bySurvey = new Map<string, typeof runs>();
   for (const run of runs) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
-  return (await Promise.all([...bySurvey.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(async ([surveyId, group]) => {
-        const definition = definitionOf(group[0]!);
-        const ids = group.map((r) => r.id);
-        const results = aggregateResponses(definition.questions, await repo.tally(ids), await repo.responses(ids));
-        return headline({ surveyId, definition, runIds: ids, results });
-      })));
+  return (await mapInOrder([...bySurvey.entries()]
+        .sort(([a], [b]) => a.localeCompare(b)), async ([surveyId, group]) => {
+          const definition = definitionOf(group[0]!);
+          const ids = group.map((r) => r.id);
+          const results = aggregateResponses(definition.questions, await repo.tally(ids), await repo.responses(ids));
+          return headline({ surveyId, definition, runIds: ids, results });
+        }));
 }
 
 /** The evaluation of `year`'s plan as of now. */

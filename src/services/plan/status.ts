@@ -18,6 +18,7 @@ import {
 } from "../../core/plan/index.ts";
 import type { AppContext } from "../context.ts";
 import { districtsMet, measureActivity, type DistrictCoverage, type Evidence } from "./measure.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 export interface ActivityStatus {
   id: string;
@@ -67,38 +68,38 @@ export type PlanStatusOutcome = { ok: true; status: PlanStatus } | { ok: false; 
 
 export async function assessAll(app: AppContext, plan: PlanDefinition, nowMs: number): Promise<ActivityStatus[]> {
   const today = toLocalDate(new Date(nowMs), app.profile.timezone);
-  return (await Promise.all(activitiesOf(plan).map(async ({ component, activity }) => {
-      const { start, end } = spanOf(activity);
-      const measure = await measureActivity(app, plan, activity, nowMs);
-      const met = districtsMet(measure);
-      const level = isLevelIndicator(activity.indicator);
-      const assessment = assessActivity({ today, start, end, goal: activity.goal.value, level, valueByEnd: measure.valueByEnd, valueNow: measure.valueNow, districtsByEnd: met.byEnd, districtsNow: met.now });
-      return {
-        id: activity.id,
-        componentKey: component.key,
-        componentKind: component.kind,
-        activity: activity.activity,
-        product: activity.product,
-        goal: activity.goal,
-        offices: activity.offices,
-        ...(activity.responsibleText ? { responsibleText: activity.responsibleText } : {}),
-        periods: activity.periods,
-        start,
-        end,
-        indicator: activity.indicator.type,
-        measured: activity.indicator.type !== "manual",
-        value: measure.valueNow,
-        valueByEnd: measure.valueByEnd,
-        achieved: Math.min(1, Math.max(0, (measure.valueNow ?? 0) / activity.goal.value)),
-        expected: Math.round(assessment.expected * 10) / 10,
-        state: assessment.state,
-        started: assessment.started,
-        onTime: assessment.onTime,
-        daysLeft: assessment.daysLeft,
-        districts: measure.districts,
-        evidence: measure.evidence,
-      };
-    })));
+  return (await mapInOrder(activitiesOf(plan), async ({ component, activity }) => {
+        const { start, end } = spanOf(activity);
+        const measure = await measureActivity(app, plan, activity, nowMs);
+        const met = districtsMet(measure);
+        const level = isLevelIndicator(activity.indicator);
+        const assessment = assessActivity({ today, start, end, goal: activity.goal.value, level, valueByEnd: measure.valueByEnd, valueNow: measure.valueNow, districtsByEnd: met.byEnd, districtsNow: met.now });
+        return {
+          id: activity.id,
+          componentKey: component.key,
+          componentKind: component.kind,
+          activity: activity.activity,
+          product: activity.product,
+          goal: activity.goal,
+          offices: activity.offices,
+          ...(activity.responsibleText ? { responsibleText: activity.responsibleText } : {}),
+          periods: activity.periods,
+          start,
+          end,
+          indicator: activity.indicator.type,
+          measured: activity.indicator.type !== "manual",
+          value: measure.valueNow,
+          valueByEnd: measure.valueByEnd,
+          achieved: Math.min(1, Math.max(0, (measure.valueNow ?? 0) / activity.goal.value)),
+          expected: Math.round(assessment.expected * 10) / 10,
+          state: assessment.state,
+          started: assessment.started,
+          onTime: assessment.onTime,
+          daysLeft: assessment.daysLeft,
+          districts: measure.districts,
+          evidence: measure.evidence,
+        };
+      }));
 }
 
 export function countByState(activities: readonly { state: ActivityState }[]): Record<ActivityState, number> {

@@ -10,6 +10,7 @@ import { escapeFormulaCell } from "../../core/csv-cells.ts";
 import { officeName, type AppContext } from "../context.ts";
 import { monthlySeries, type PublicData } from "./public-data.ts";
 import { OTHER_SEGMENT, publicSurveys } from "./surveys.ts";
+import { mapInOrder } from "../../core/in-order.ts";
 
 export const DATASET_NAMES = ["pqrsd_oportunidad_por_dependencia", "preguntas_espacios_dialogo", "compromisos_rendicion_cuentas", "eventos_rendicion_cuentas", "encuestas_resultados"] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -194,29 +195,29 @@ const builders: Record<DatasetName, Builder> = {
   },
   async compromisos_rendicion_cuentas(app, data) {
     const zone = app.profile.timezone;
-    return (await Promise.all((await data.commitments({})).map(async (c) => {
-          const history = await data.commitmentHistory(c.id);
-          const last = history.filter((h) => h.kind === "progress").at(-1);
-          const evidence = history.filter((h) => h.evidenceUrl).at(-1)?.evidenceUrl ?? null;
-          const event = c.eventId !== null ? await app.repos.events.get(c.eventId) : undefined;
-          return {
-            numero_compromiso: c.number,
-            compromiso: c.text,
-            codigo_dependencia: c.officeKey,
-            dependencia: officeName(app, c.officeKey),
-            id_evento: c.eventId,
-            evento: event?.title ?? null,
-            codigo_comuna: c.districtKey,
-            comuna: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? null,
-            fecha_limite: c.dueDate,
-            estado: c.status,
-            vencido: data.isOverdue(c),
-            porcentaje_avance: c.progress,
-            fecha_ultimo_avance: last ? toLocalDate(new Date(last.atMs), zone) : null,
-            ultima_evidencia: evidence,
-            motivo_cancelacion: c.status === "cancelled" ? c.statusReason : null,
-          };
-        })));
+    return (await mapInOrder((await data.commitments({})), async (c) => {
+              const history = await data.commitmentHistory(c.id);
+              const last = history.filter((h) => h.kind === "progress").at(-1);
+              const evidence = history.filter((h) => h.evidenceUrl).at(-1)?.evidenceUrl ?? null;
+              const event = c.eventId !== null ? await app.repos.events.get(c.eventId) : undefined;
+              return {
+                numero_compromiso: c.number,
+                compromiso: c.text,
+                codigo_dependencia: c.officeKey,
+                dependencia: officeName(app, c.officeKey),
+                id_evento: c.eventId,
+                evento: event?.title ?? null,
+                codigo_comuna: c.districtKey,
+                comuna: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? null,
+                fecha_limite: c.dueDate,
+                estado: c.status,
+                vencido: data.isOverdue(c),
+                porcentaje_avance: c.progress,
+                fecha_ultimo_avance: last ? toLocalDate(new Date(last.atMs), zone) : null,
+                ultima_evidencia: evidence,
+                motivo_cancelacion: c.status === "cancelled" ? c.statusReason : null,
+              };
+            }));
   },
   async eventos_rendicion_cuentas(app, data) {
     const { upcoming, past } = await data.events();
