@@ -17,14 +17,23 @@
  *   that gave it away, the questions reassigned from it to another office (Rinde has no traslado
  *   to another entity, art. 21: a reassignment between offices is the transfer it records).
  * - `extended`: questions given an extension (prórroga, art. 14 parágrafo).
- * - Business days to answer: business days after the filing date up to the answer's date (an
- *   answer the same day is 0), over the answered questions; median (mean of the two middle values
- *   for an even count) and 90th percentile (nearest rank).
+ * - Business days to answer: business days after the start of the legal term in force up to the
+ *   answer's date (an answer the same day is 0), over the answered questions; median (mean of the
+ *   two middle values for an even count) and 90th percentile (nearest rank). The term in force
+ *   starts at the filing, at the citizen's answer to an info request (art. 17: the days spent
+ *   waiting for the citizen are not the office's) or at the end of the dialogue space the question
+ *   was sent for (Ley 1757 de 2015: 15 days after the space), as the due date itself counts.
+ * - On-time rate: answered on time ÷ (answered + overdue): an overdue question already missed its
+ *   term (art. 14), so it counts against the office before it is answered.
+ *
+ * The public pages and open data (issue 15) use these same definitions through the same code
+ * (src/core/answer-tally.ts), per filing month.
  * - Satisfaction: the answer surveys about these questions: mean of the survey's first 1–5
  *   question, share of "yes" in its first yes/no question, and how many answered.
  */
 import type { BusinessCalendar, LocalDate } from "./calendar/index.ts";
 import { toLocalDate } from "./calendar/index.ts";
+import { ALL_OFFICES, emptyTotals, judgedOf, medianOfHistogram, percentileOfHistogram, tallyAnswers, type AnswerTotals } from "./answer-tally.ts";
 
 /** A question as the report needs it. */
 export interface ReportQuestion {
@@ -35,6 +44,8 @@ export interface ReportQuestion {
   filedAtMs: number;
   dueDate: LocalDate;
   answeredAtMs: number | null;
+  /** When the legal term in force started (null: at the filing). */
+  termStartedAtMs: number | null;
   extendedTo: LocalDate | null;
 }
 
@@ -59,7 +70,7 @@ export type QuestionState = "answered_on_time" | "answered_late" | "open_within_
 export const COUNT_FIGURES = ["received", "answeredOnTime", "answeredLate", "openWithinTerm", "overdue", "waitingForCitizen", "withdrawn", "extended", "transferred"] as const;
 export type CountFigure = (typeof COUNT_FIGURES)[number];
 
-const STATE_FIGURE: Record<QuestionState, CountFigure> = {
+export const STATE_FIGURE: Record<QuestionState, CountFigure> = {
   answered_on_time: "answeredOnTime",
   answered_late: "answeredLate",
   open_within_term: "openWithinTerm",
@@ -112,7 +123,7 @@ export interface ReportInput {
 }
 
 /** Where a question stands on `asOf` (see the module's definitions). */
-export function questionState(question: ReportQuestion, asOf: LocalDate, timeZone: string): QuestionState {
+export function questionState(question: Pick<ReportQuestion, "status" | "filedAtMs" | "answeredAtMs" | "dueDate">, asOf: LocalDate, timeZone: string): QuestionState {
   switch (question.status) {
     case "answered": {
       const answeredOn = toLocalDate(new Date(question.answeredAtMs ?? question.filedAtMs), timeZone);
@@ -195,26 +206,28 @@ function satisfactionOf(answers: readonly ReportSurveyAnswer[], questionIds: Rea
     });
 }
 
+/** An office's row from its totals (see the module's definitions). */
+export function officeFigures(officeKey: string, officeName: string, totals: AnswerTotals, satisfaction: SurveyFigure[] = []): OfficeFigures {
+  const counts = Object.fromEntries(COUNT_FIGURES.map((f) => [f, totals[f]])) as Record<CountFigure, number>;
+  const judged = judgedOf(totals);
+  return {
+    officeKey,
+    officeName,
+    ...counts,
+    onTimeRate: judged ? round(totals.answeredOnTime / judged, 3) : null,
+    medianBusinessDaysToAnswer: medianOfHistogram(totals.daysHistogram),
+    p90BusinessDaysToAnswer: percentileOfHistogram(totals.daysHistogram, 90),
+    satisfaction,
+  };
+}
+
 /** The report: one row per office in `offices`, and the total. */
 export function buildQuestionsReport(input: ReportInput): QuestionsReport {
   const questionsOf = figureOf(input);
-  const row = (officeKey: string, officeName: string): OfficeFigures => {
-    const counts = Object.fromEntries(COUNT_FIGURES.map((f) => [f, questionsOf(officeKey, f).length])) as Record<CountFigure, number>;
-    const answered = [...questionsOf(officeKey, "answeredOnTime"), ...questionsOf(officeKey, "answeredLate")];
-    const days = answered.map((q) =>
-      input.calendar.businessDaysBetween(toLocalDate(new Date(q.filedAtMs), input.timeZone), toLocalDate(new Date(q.answeredAtMs ?? q.filedAtMs), input.timeZone)),
-    );
-    const judged = answered.length + counts.overdue;
-    return {
-      officeKey,
-      officeName,
-      ...counts,
-      onTimeRate: judged ? round(counts.answeredOnTime / judged, 3) : null,
-      medianBusinessDaysToAnswer: median(days),
-      p90BusinessDaysToAnswer: percentile(days, 90),
-      satisfaction: satisfactionOf(input.surveyAnswers, new Set(questionsOf(officeKey, "received").map((q) => q.id))),
-    };
-  };
+  const period = "period";
+  const tally = tallyAnswers({ ...input, groupOf: (filedOn) => (filedOn >= input.from && filedOn <= input.to ? period : null) }).get(period) ?? new Map<string, AnswerTotals>();
+  const row = (officeKey: string, officeName: string): OfficeFigures =>
+    officeFigures(officeKey, officeName, tally.get(officeKey === "*" ? ALL_OFFICES : officeKey) ?? emptyTotals(), satisfactionOf(input.surveyAnswers, new Set(questionsOf(officeKey, "received").map((q) => q.id))));
   return {
     from: input.from,
     to: input.to,

@@ -769,6 +769,34 @@ export const answerReports = sqliteTable(
   (t) => [index("answer_reports_published").on(t.publishedAtMs), index("answer_reports_event").on(t.eventId)],
 );
 
+/**
+ * Stored answer figures per filing month and office (issue 15): what the public pages and open
+ * data show, kept current by src/services/transparency/answers.ts (the months of changed questions
+ * are recomputed; everything is rebuilt when the calendar or the definitions change) so no page
+ * recomputes a million questions. `office_key` '*' holds the all-offices total (a question moved
+ * twice counts once there). Same definitions as `rinde questions report` (src/core/answer-tally.ts).
+ */
+export const answerTotals = sqliteTable(
+  "answer_totals",
+  {
+    /** Local filing month, `YYYY-MM`. */
+    month: text("month").notNull(),
+    officeKey: text("office_key").notNull(),
+    received: integer("received").notNull(),
+    answeredOnTime: integer("answered_on_time").notNull(),
+    answeredLate: integer("answered_late").notNull(),
+    openWithinTerm: integer("open_within_term").notNull(),
+    overdue: integer("overdue").notNull(),
+    waitingForCitizen: integer("waiting_for_citizen").notNull(),
+    withdrawn: integer("withdrawn").notNull(),
+    extended: integer("extended").notNull(),
+    transferred: integer("transferred").notNull(),
+    /** Business days to answer → answered questions, as `[[days, count], …]` sorted by days. */
+    answerDays: text("answer_days", { mode: "json" }).$type<[number, number][]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.officeKey] })],
+);
+
 /** Surveys whose aggregated results are shown on the public pages (issue 15); absent = not published. */
 export const surveyPublications = sqliteTable("survey_publications", {
   surveyId: text("survey_id").primaryKey(),

@@ -195,7 +195,7 @@ describe("rinde questions report", () => {
 
 describe("report rules", () => {
   const calendar = createBusinessCalendar();
-  const q = (over: Partial<ReportQuestion>): ReportQuestion => ({ id: 1, reference: "RC-2026-000001", officeKey: "salud", status: "open", filedAtMs: at("2026-03-02"), dueDate: "2026-03-24", answeredAtMs: null, extendedTo: null, ...over });
+  const q = (over: Partial<ReportQuestion>): ReportQuestion => ({ id: 1, reference: "RC-2026-000001", officeKey: "salud", status: "open", filedAtMs: at("2026-03-02"), dueDate: "2026-03-24", answeredAtMs: null, termStartedAtMs: null, extendedTo: null, ...over });
 
   it("counts an answer on the due date as on time and the next day as late, in local time", () => {
     // 23:30 in Bogotá on the due date is already the next day in UTC.

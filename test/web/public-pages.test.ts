@@ -59,7 +59,9 @@ describe("public pages and open data", () => {
     expect(figures("hacienda")).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0]);
     expect(figures("desarrollo_social")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0]);
     expect(figures("ambiente")).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0]);
-    expect(figures("educacion")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(figures("educacion")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0]);
+    // A transfer counts for the office that gave the question away (as `rinde questions report`).
+    expect(figures("salud")).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1]);
     expect(rows.infraestructura![0]).toBe("00000");
     expect(rows.infraestructura![15]).toBe(""); // one case: no percentage
   });

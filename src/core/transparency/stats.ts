@@ -41,29 +41,9 @@ export function publicShare(count: number, total: number, minCount: number): Pub
   return { kind: "share", count, total, percent: round1((100 * count) / total), low: round1(100 * low), high: round1(100 * high) };
 }
 
-/** Median of the values (mean of the two middle ones for an even count); null when empty. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** Median of a histogram (value → how many times), as {@link median} would give on the expanded list. */
-export function medianOfCounts(counts: ReadonlyMap<number, number>): number | null {
-  const entries = [...counts].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
-  const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return null;
-  const at = (index: number): number => {
-    let seen = 0;
-    for (const [value, n] of entries) {
-      seen += n;
-      if (index < seen) return value;
-    }
-    return entries.at(-1)![0];
-  };
-  return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
-}
+// One median for every figure (src/core/answer-tally.ts computes them all).
+export { median } from "../questions-report.ts";
+export { medianOfHistogram as medianOfCounts } from "../answer-tally.ts";
 
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;

@@ -683,6 +683,34 @@ export const answerReports = pgTable(
   (t) => [index("answer_reports_published").on(t.publishedAtMs), index("answer_reports_event").on(t.eventId)],
 );
 
+/**
+ * Stored answer figures per filing month and office (issue 15): what the public pages and open
+ * data show, kept current by src/services/transparency/answers.ts (the months of changed questions
+ * are recomputed; everything is rebuilt when the calendar or the definitions change) so no page
+ * recomputes a million questions. `office_key` '*' holds the all-offices total (a question moved
+ * twice counts once there). Same definitions as `rinde questions report` (src/core/answer-tally.ts).
+ */
+export const answerTotals = pgTable(
+  "answer_totals",
+  {
+    /** Local filing month, `YYYY-MM`. */
+    month: text("month").notNull(),
+    officeKey: text("office_key").notNull(),
+    received: integer("received").notNull(),
+    answeredOnTime: integer("answered_on_time").notNull(),
+    answeredLate: integer("answered_late").notNull(),
+    openWithinTerm: integer("open_within_term").notNull(),
+    overdue: integer("overdue").notNull(),
+    waitingForCitizen: integer("waiting_for_citizen").notNull(),
+    withdrawn: integer("withdrawn").notNull(),
+    extended: integer("extended").notNull(),
+    transferred: integer("transferred").notNull(),
+    /** Business days to answer → answered questions, as `[[days, count], …]` sorted by days. */
+    answerDays: jsonb("answer_days").$type<[number, number][]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.officeKey] })],
+);
+
 export const surveyPublications = pgTable("survey_publications", {
   surveyId: text("survey_id").primaryKey(),
   publishedAtMs: bigint("published_at_ms", { mode: "number" }).notNull(),

@@ -32,6 +32,7 @@ export function createQuestionsReportRepo(db: Db) {
           filedAtMs: questions.filedAtMs,
           dueDate: questions.dueDate,
           answeredAtMs: questions.answeredAtMs,
+          termStartedAtMs: questions.termStartedAtMs,
           extendedTo: questions.extendedTo,
         })
         .from(questions)

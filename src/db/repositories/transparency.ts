@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { answerReports, commitments, commitmentUpdates, events, planProgress, plans, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
+import { answerReports, answerTotals, commitments, commitmentUpdates, events, planProgress, plans, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
 
 /** The columns of a question the public figures need (no text, no citizen). */
 export interface QuestionStatRow {
@@ -19,6 +19,8 @@ export interface QuestionStatRow {
   termStartedAtMs: number | null;
   extendedTo: string | null;
 }
+
+export type AnswerTotalsRow = typeof answerTotals.$inferSelect;
 
 /** A dialogue-space question as the public may see it: only what the office published. */
 export interface PublicDialogueQuestion {
@@ -90,15 +92,15 @@ export function createTransparencyRepo(db: Db) {
     firstFiledAtMs(): number | null {
       return db.select({ at: sql<number | null>`min(${questions.filedAtMs})` }).from(questions).get()?.at ?? null;
     },
-    /** Ids of questions filed in [fromMs, toMs) that were moved to another office at least once. */
-    reassignedIds(fromMs: number, toMs: number): Set<number> {
-      const rows = db
-        .selectDistinct({ id: questionEvents.questionId })
-        .from(questionEvents)
-        .innerJoin(questions, eq(questions.id, questionEvents.questionId))
-        .where(and(eq(questionEvents.kind, "reassigned"), gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs)))
-        .all();
-      return new Set(rows.map((r) => r.id));
+    /** The stored answer figures (table `answer_totals`: a few rows per office and month). */
+    answerTotals(): AnswerTotalsRow[] {
+      return db.select().from(answerTotals).orderBy(asc(answerTotals.month), asc(answerTotals.officeKey)).all();
+    },
+    /** Replaces the stored figures of `months` (null: of every month) with `rows`. */
+    replaceAnswerTotals(months: readonly string[] | null, rows: readonly AnswerTotalsRow[]): void {
+      if (months === null) db.delete(answerTotals).run();
+      else if (months.length) db.delete(answerTotals).where(inArray(answerTotals.month, [...months])).run();
+      for (let i = 0; i < rows.length; i += 500) db.insert(answerTotals).values(rows.slice(i, i + 500)).run();
     },
     /** The dialogue questions of events (index questions_event), with only their publishable parts. */
     dialogueQuestions(eventIds: readonly number[]): PublicDialogueQuestion[] {

@@ -5,6 +5,7 @@
  * the same figures as the public pages, so it never carries personal data either.
  */
 import { stringify } from "csv-stringify/sync";
+import { ALL_OFFICES } from "../../core/answer-tally.ts";
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { escapeFormulaCell } from "../../core/csv-cells.ts";
 import { officeName, type AppContext } from "../context.ts";
@@ -142,7 +143,7 @@ const builders: Record<DatasetName, Builder> = {
     const stats = await data.answerStats();
     const months = [...stats.byMonth.keys()].sort();
     return months.flatMap((month) =>
-      [...stats.byMonth.get(month)!.keys()].sort().map((officeKey) => {
+      [...stats.byMonth.get(month)!.keys()].filter((k) => k !== ALL_OFFICES).sort().map((officeKey) => {
         const [series] = monthlySeries(stats, [month], officeKey);
         const row = data.officeRow(officeKey, series!.figures);
         const f = row.figures;

@@ -1,23 +1,20 @@
 /**
- * What the public pages and the open data show (issue 15), computed once and shared: the
- * answer figures, dialogue questions with their published parts, events, commitments and
- * published surveys. Nothing here reads a citizen's identity or text.
+ * What the public pages and the open data show (issue 15), shared: the answer figures, dialogue
+ * questions with their published parts, events, commitments and published surveys. Nothing here
+ * reads a citizen's identity or text.
  *
- * Maintained aggregates: the answer figures are computed once (one pass over the covering index
- * `questions_public_stats`) and kept in memory per filing month. Afterwards only the months that
- * changed are recomputed: those of the questions with new history entries (every change to a
- * question appends one, DESIGN.md invariant 7; found by primary-key range) and, when the local date
- * turns, those of open questions that just became overdue (index questions_status_due). A month is
- * a few thousand rows even at a million questions. At most one update per `refreshMs`.
- * Everything else is a handful of indexed reads.
+ * The answer figures are the stored monthly totals (src/services/transparency/answers.ts): read
+ * once (a few rows per office and month) and brought up to date at most once per `refreshMs`, by
+ * recomputing only the months that changed. Everything else is a handful of indexed reads.
  */
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { OPEN_COMMITMENT_STATUSES, type CommitmentStatus } from "../../core/commitments.ts";
 import { publicShare, type PublicShare } from "../../core/transparency/stats.ts";
+import { addTotals, ALL_OFFICES, answeredOf, emptyTotals, judgedOf, medianOfHistogram, type AnswerTotals } from "../../core/answer-tally.ts";
 import type { CommitmentFilter, CommitmentRow, CommitmentUpdateRow } from "../../db/repositories/commitments.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import type { PublicDialogueQuestion } from "../../db/repositories/transparency.ts";
-import { computeAnswerStats, emptyFigures, figuresByOffice, medianDays, monthlySeries, addFigures, type AnswerFigures, type AnswerStats } from "./answers.ts";
+import { ANSWER_TOTALS_STATE_KEY, figuresByOffice, monthlySeries, refreshAnswerTotals, storedAnswerStats, type AnswerStats } from "./answers.ts";
 import { officeName, type AppContext } from "../context.ts";
 
 export interface OfficeRow {
@@ -25,10 +22,17 @@ export interface OfficeRow {
   officeName: string;
   figures: AnswerFigures;
   medianDays: number | null;
-  /** Answered on time, of those answered. */
+  /** Answered on time, of those answered or overdue (the report's on-time rate). */
   onTime: PublicShare;
   /** Overdue without answer, of those received. */
   overdue: PublicShare;
+}
+
+/** An office's (or all offices') figures with the two sums the pages show. */
+export type AnswerFigures = AnswerTotals & { answered: number; inProgress: number };
+
+export function withSums(t: AnswerTotals): AnswerFigures {
+  return { ...t, answered: answeredOf(t), inProgress: t.openWithinTerm + t.waitingForCitizen };
 }
 
 export interface PublicData {
@@ -38,7 +42,7 @@ export interface PublicData {
   officeRows(period: string): Promise<{ rows: OfficeRow[]; total: OfficeRow }>;
   /** The 12 months up to the current one, oldest first. */
   lastMonths(count?: number): string[];
-  officeRow(officeKey: string, figures: AnswerFigures): OfficeRow;
+  officeRow(officeKey: string, figures: AnswerTotals): OfficeRow;
   years(): Promise<string[]>;
   dialogueQuestions(eventIds: readonly number[]): Promise<PublicDialogueQuestion[]>;
   events(): Promise<{ upcoming: EventRecord[]; past: EventRecord[] }>;
@@ -53,58 +57,37 @@ export interface PublicDataOptions {
   refreshMs?: number;
 }
 
-const DAY_MS = 86_400_000;
-
-/**
- * A window of filing instants that holds the whole local month `YYYY-MM` (two days of margin on
- * each side cover any zone's offset); callers keep only the month they asked for.
- */
-function monthWindow(month: string): { fromMs: number; toMs: number } {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return { fromMs: Date.UTC(y, m - 1, 1) - 2 * DAY_MS, toMs: Date.UTC(y, m, 1) + 2 * DAY_MS };
-}
-
 export function createPublicData(app: AppContext, options: PublicDataOptions = {}): PublicData {
   const refreshMs = options.refreshMs ?? 60_000;
-  let cached: { lastEventId: number; atMs: number; stats: AnswerStats & { computedAtMs: number } } | undefined;
   const today = () => toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const minCount = app.profile.transparency.minCount;
+  let cached: { atMs: number; stats: AnswerStats & { computedAtMs: number }; state: string | undefined } | undefined;
 
-  // One computation at a time: concurrent page requests share it.
-  let computing: Promise<AnswerStats & { computedAtMs: number }> | undefined;
+  // One update at a time: concurrent page requests share it.
+  let updating: Promise<AnswerStats & { computedAtMs: number }> | undefined;
   const answerStats = (): Promise<AnswerStats & { computedAtMs: number }> =>
-    (computing ??= computeStats().finally(() => {
-      computing = undefined;
+    (updating ??= update().finally(() => {
+      updating = undefined;
     }));
-  const computeStats = async () => {
+  const update = async () => {
     const nowMs = app.clock.nowMs();
-    const lastEventId = await app.repos.transparency.lastQuestionEventId();
-    const date = today();
-    if (!cached) {
-      const first = await app.repos.transparency.firstFiledAtMs() ?? nowMs;
-      cached = { lastEventId, atMs: nowMs, stats: { ...await computeAnswerStats(app, monthWindow(toLocalDate(new Date(first), app.profile.timezone).slice(0, 7)).fromMs, nowMs + DAY_MS), computedAtMs: nowMs } };
-    } else if ((lastEventId !== cached.lastEventId || date !== cached.stats.today) && (nowMs - cached.atMs >= refreshMs || date !== cached.stats.today)) {
-      const touched = await app.repos.transparency.filedAtOfChangedSince(cached.lastEventId, lastEventId);
-      if (date !== cached.stats.today) touched.push(...await app.repos.transparency.filedAtOfOpenDueBetween(cached.stats.today, date));
-      const months = new Set(touched.map((ms) => toLocalDate(new Date(ms), app.profile.timezone).slice(0, 7)));
-      const byMonth = new Map(cached.stats.byMonth);
-      for (const month of months) {
-        const { fromMs, toMs } = monthWindow(month);
-        const fresh = (await computeAnswerStats(app, fromMs, toMs)).byMonth.get(month);
-        if (fresh) byMonth.set(month, fresh);
-        else byMonth.delete(month);
-      }
-      cached = { lastEventId, atMs: nowMs, stats: { today: date, byMonth, computedAtMs: nowMs } };
-    }
+    if (cached && nowMs - cached.atMs < refreshMs && cached.stats.today === today()) return cached.stats;
+    const { months } = await refreshAnswerTotals(app);
+    // Read the stored rows again only when they moved (here or in another process).
+    const state = await app.repos.appState.get(ANSWER_TOTALS_STATE_KEY);
+    if (!cached || months.length || state !== cached.state) {
+      const stored = await storedAnswerStats(app);
+      cached = { atMs: nowMs, state: stored.state, stats: { today: stored.today, byMonth: stored.byMonth, computedAtMs: nowMs } };
+    } else cached.atMs = nowMs;
     return cached.stats;
   };
 
-  const officeRow = (officeKey: string, figures: AnswerFigures): OfficeRow => ({
+  const officeRow = (officeKey: string, figures: AnswerTotals): OfficeRow => ({
     officeKey,
     officeName: officeKey ? officeName(app, officeKey) : "",
-    figures,
-    medianDays: medianDays(figures),
-    onTime: publicShare(figures.answeredOnTime, figures.answered, minCount),
+    figures: withSums(figures),
+    medianDays: medianOfHistogram(figures.daysHistogram),
+    onTime: publicShare(figures.answeredOnTime, judgedOf(figures), minCount),
     overdue: publicShare(figures.overdue, figures.received, minCount),
   });
 
@@ -114,10 +97,9 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
     officeRow,
     async officeRows(period) {
       const byOffice = figuresByOffice(await answerStats(), period);
-      const keys = [...new Set([...app.profile.offices.map((o) => o.key), ...byOffice.keys()])].filter((k) => byOffice.has(k));
+      const keys = [...new Set([...app.profile.offices.map((o) => o.key), ...byOffice.keys()])].filter((k) => k !== ALL_OFFICES && byOffice.has(k));
       const rows = keys.map((k) => officeRow(k, byOffice.get(k)!)).sort((a, b) => b.figures.received - a.figures.received || a.officeName.localeCompare(b.officeName));
-      const total = rows.reduce((sum, r) => addFigures(sum, r.figures), emptyFigures());
-      return { rows, total: officeRow("", total) };
+      return { rows, total: officeRow("", addTotals(emptyTotals(), byOffice.get(ALL_OFFICES) ?? emptyTotals())) };
     },
     lastMonths(count = 12) {
       const [y, m] = today().split("-").map(Number) as [number, number];

@@ -78,7 +78,8 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
   const notFound = async (request: FastifyRequest, reply: FastifyReply) => await serve(request, reply, async () => html(pages.notFound(langOf(request.query))));
 
   await fastify.register(async (site) => {
-    // The one full pass over the answer figures happens before the server takes requests.
+    // The stored answer figures are brought up to date (rebuilt only on a first run or a calendar
+    // change) before the server takes requests.
     site.addHook("onReady", async () => {
       await data.answerStats();
     });

@@ -25,6 +25,7 @@ export function createPgQuestionsReportRepo(q: () => PgDb): Port<SyncRepos["ques
           filedAtMs: questions.filedAtMs,
           dueDate: questions.dueDate,
           answeredAtMs: questions.answeredAtMs,
+          termStartedAtMs: questions.termStartedAtMs,
           extendedTo: questions.extendedTo,
         })
         .from(questions)

@@ -10,6 +10,7 @@ import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
 import {
   answerReports,
+  answerTotals,
   commitments,
   commitmentUpdates,
   events,
@@ -73,16 +74,13 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
         .from(questions);
       return row?.at ?? null;
     },
-    async reassignedIds(fromMs, toMs) {
-      const rows = await q()
-        .selectDistinct({ id: questionEvents.questionId })
-        .from(questionEvents)
-        .innerJoin(questions, eq(questions.id, questionEvents.questionId))
-        .where(
-          and(eq(questionEvents.kind, "reassigned"), gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs)),
-        )
-        .orderBy(asc(questionEvents.questionId));
-      return new Set(rows.map((r) => r.id));
+    async answerTotals() {
+      return q().select().from(answerTotals).orderBy(asc(answerTotals.month), sql`${answerTotals.officeKey} collate "C"`);
+    },
+    async replaceAnswerTotals(months, rows) {
+      if (months === null) await q().delete(answerTotals);
+      else if (months.length) await q().delete(answerTotals).where(inArray(answerTotals.month, [...months]));
+      for (let i = 0; i < rows.length; i += 500) await q().insert(answerTotals).values(rows.slice(i, i + 500));
     },
     async dialogueQuestions(eventIds) {
       if (eventIds.length === 0) return [];
