@@ -46,6 +46,17 @@ export function toCsv(rows: readonly Record<string, unknown>[], columns: readonl
   });
 }
 
+/**
+ * A staff export's text, for Excel in Colombia (issue 12 item 6): the BOM, then the rows separated
+ * by `--separator` (`;` by default), non-integer numbers with the separator's decimal mark. Open
+ * data is not written here: it stays datos.gov.co style (`,`, `.`, no BOM; src/services/transparency/open-data.ts).
+ */
+export function staffCsv(rows: readonly Record<string, unknown>[], columns: readonly string[], values: { separator?: string }, headers?: readonly string[]): string {
+  const separator = separatorArg(values.separator);
+  const cells = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "number" && !Number.isInteger(v) ? csvDecimal(v, 2, values).replace(/[.,]?0+$/, "") : v])));
+  return BOM + toCsv(cells, columns, { separator, headers });
+}
+
 /** A local date-time cell: `2026-12-10 14:00` in the profile's zone (Excel reads it as a date-time). */
 export function csvDateTime(cli: Cli, ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "";
@@ -66,8 +77,7 @@ export function writeCsvExport(
   file: string,
   what: string,
 ): void {
-  const separator = separatorArg(values.separator);
-  const text = BOM + toCsv(rows, columns, { separator, headers: columns.map((c) => cli.t(`csv.${file}.${c}`)) });
+  const text = staffCsv(rows, columns, values, columns.map((c) => cli.t(`csv.${file}.${c}`)));
   if (!values.out) return void cli.io.stdout.write(text);
   writeExport(values.out, text, values.force);
   cli.out(cli.t(what, { count: rows.length, path: values.out }));

@@ -177,10 +177,17 @@ describe("rinde questions report", () => {
   it("writes the CSV (one row per office and the total) and refuses bad input with a clear line", async () => {
     const out = join(dir, "informe.csv");
     expect((await cli("questions", "report", ...MARCH, "--csv", "--out", out)).stdout).toContain(out);
-    const lines = readFileSync(out, "utf8").trim().split(/\r?\n/);
-    expect(lines[0]).toContain("Dependencia");
+    const text = readFileSync(out, "utf8");
+    // Excel in Colombia: UTF-8 with BOM, `;` between fields, decimal comma (issue 12 item 6).
+    expect(text.startsWith("\uFEFFDependencia;")).toBe(true);
+    const lines = text.trim().split(/\r?\n/);
     expect(lines).toHaveLength(1 + runtime.app.profile.offices.length + 1);
-    expect(lines.at(-1)).toMatch(/^\W*Total\W/);
+    expect(lines.at(-1)).toMatch(/^Total;7;3;1;1;1;1;0;1;1;60;9,5;19;/);
+    // `--separator ,`: commas, decimal point, still the BOM.
+    const comma = await cli("questions", "report", ...MARCH, "--csv", "--separator", ",");
+    expect(comma.stdout.startsWith("\uFEFFDependencia,")).toBe(true);
+    expect(comma.stdout).toMatch(/\nTotal,7,3,1,1,1,1,0,1,1,60,9\.5,19,/);
+    expect((await cli("questions", "report", ...MARCH, "--csv", "--separator", "|")).status).toBe(1);
     expect(await cli("questions", "report", "--from", "2026-04-01", "--to", "2026-03-01")).toMatchObject({ status: 1, stderr: "rinde: --from debe ser igual o anterior a --to\n" });
     expect(await cli("questions", "report", "--from", "marzo")).toMatchObject({ status: 1 });
     expect(await cli("questions", "report", "--office", "nada")).toMatchObject({ status: 1 });

@@ -8,7 +8,7 @@ import type { Cli } from "../context.ts";
 import { officeName } from "../../services/context.ts";
 import { questionsReport, questionsReportFigure, type ReportError } from "../../services/questions-report.ts";
 import { parse } from "../args.ts";
-import { toCsv, writeExport } from "../csv.ts";
+import { EXPORT_OPTIONS, staffCsv, writeExport } from "../csv.ts";
 import { CliError, table } from "../output.ts";
 
 const COLUMNS = [...COUNT_FIGURES, "onTimeRate", "medianBusinessDaysToAnswer", "p90BusinessDaysToAnswer"] as const;
@@ -44,12 +44,12 @@ function displayRow(cli: Cli, row: OfficeFigures): Record<string, unknown> {
   return out;
 }
 
-function render(cli: Cli, report: QuestionsReport, values: { csv?: boolean; out?: string; force?: boolean }): void {
+function render(cli: Cli, report: QuestionsReport, values: { csv?: boolean; out?: string; force?: boolean; separator?: string }): void {
   const t = texts(cli);
   const rows = [...report.offices, report.total].map((row) => displayRow(cli, row));
   const columns = Object.keys(rows[0]!);
   if (values.csv) {
-    const csv = toCsv(rows, columns);
+    const csv = staffCsv(rows, columns, values);
     if (!values.out) return void cli.io.stdout.write(csv);
     writeExport(values.out, csv, values.force);
     return void cli.io.stdout.write(`${t("written", { path: values.out })}\n`);
@@ -81,8 +81,7 @@ export async function runQuestionsReport(cli: Cli, args: string[]): Promise<void
     figure: { type: "string" },
     json: { type: "boolean" },
     csv: { type: "boolean" },
-    out: { type: "string" },
-    force: { type: "boolean" },
+    ...EXPORT_OPTIONS,
     help: { type: "boolean" },
   });
   if (values.help) return void cli.io.stdout.write(`${texts(cli)("help", { figures: COUNT_FIGURES.join(", ") })}\n`);
