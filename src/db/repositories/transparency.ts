@@ -20,6 +20,12 @@ export interface QuestionStatRow {
   extendedTo: string | null;
 }
 
+/**
+ * What a publication-log entry is about: an event's links, a survey's results, or an event's
+ * answer report (recorded with the plan's `answer_reports` row, in the same transaction).
+ */
+export type PublicationSubject = "event" | "survey" | "answer_report";
+
 export type AnswerTotalsRow = typeof answerTotals.$inferSelect;
 
 /** A dialogue-space question as the public may see it: only what the office published. */
@@ -143,10 +149,10 @@ export function createTransparencyRepo(db: Db) {
       if (published) db.insert(surveyPublications).values({ surveyId, publishedAtMs: nowMs, publishedBy: actor }).onConflictDoNothing().run();
       else db.delete(surveyPublications).where(eq(surveyPublications.surveyId, surveyId)).run();
     },
-    logChange(entry: { subjectKind: "event" | "survey"; subjectId: string; before: unknown; after: unknown; actor: string; atMs: number }): void {
+    logChange(entry: { subjectKind: PublicationSubject; subjectId: string; before: unknown; after: unknown; actor: string; atMs: number }): void {
       db.insert(publicationLog).values({ ...entry, before: JSON.stringify(entry.before), after: JSON.stringify(entry.after) }).run();
     },
-    changes(subjectKind: "event" | "survey", subjectId: string) {
+    changes(subjectKind: PublicationSubject, subjectId: string) {
       return db.select().from(publicationLog).where(and(eq(publicationLog.subjectKind, subjectKind), eq(publicationLog.subjectId, subjectId))).orderBy(asc(publicationLog.id)).all();
     },
     /** The last question history entry: every change to a question appends one (DESIGN.md invariant 7). */

@@ -10,7 +10,8 @@
  *   answered by their due date (percent);
  * - commitments_reported: commitments with progress posted in the period (count, or share of the
  *   commitments not cancelled that existed by the end);
- * - answer_reports: events whose answer report was published in the period;
+ * - answer_reports: events whose answer report was published in the period (one per event, however
+ *   many versions; the same reports the publication log and the events' public pages show);
  * - manual: the latest value the responsible office reported.
  */
 import { toLocalDate, addCalendarDays, type LocalDate } from "../../core/calendar/index.ts";
@@ -94,8 +95,9 @@ export async function measureActivity(app: AppContext, plan: PlanDefinition, act
       return { valueByEnd: percent(byEnd, existing), valueNow: percent(byEnd, existing), districts: [], evidence: [{ kind: "count", what: "commitments_reported", value: byEnd }, { kind: "count", what: "commitments", value: existing }] };
     }
     case "answer_reports": {
-      const reports = await repo.answerReports(w.now);
-      const evidence: Evidence[] = reports.map((r) => ({ kind: "answer_report", eventId: r.eventId, url: r.url, date: toLocalDate(new Date(r.publishedAtMs), app.profile.timezone) }));
+      // One per event (its latest version), as the value counts them: a corrected report republished is the same report.
+      const latest = new Map((await repo.answerReports(w.now)).map((r) => [r.eventId, r]));
+      const evidence: Evidence[] = [...latest.values()].map((r) => ({ kind: "answer_report", eventId: r.eventId, url: r.url, date: toLocalDate(new Date(r.publishedAtMs), app.profile.timezone) }));
       return { valueByEnd: await repo.answerReportEvents(w.byEnd), valueNow: await repo.answerReportEvents(w.now), districts: [], evidence };
     }
   }

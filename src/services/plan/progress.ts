@@ -1,7 +1,8 @@
 /**
  * What people record for the plan: progress on an activity Rinde cannot measure (the responsible
  * office, with an evidence link; append-only, who and when), and the publication of a dialogue
- * space's answer report (counted by `answer_reports`). Errors are values mapped to
+ * space's answer report (counted by `answer_reports`, logged in `publication_log` and linked
+ * from the event's public page). Errors are values mapped to
  * `plan.errors.<error>`.
  */
 import { actorLabel, type Actor } from "../../core/authorization.ts";
@@ -77,7 +78,12 @@ export async function publishAnswerReport(app: AppContext, actor: Actor, eventId
       const rows = await eventQuestionReport(app, eventId);
       if (rows.length === 0) return { ok: false, error: "no_questions" };
       const answered = rows.filter((r) => r.status === "answered").length;
+      const last = (await app.repos.transparency.changes("answer_report", String(eventId))).at(-1);
+      const previous: unknown = last ? JSON.parse(last.after) : null;
       const report = await app.repos.plan.addAnswerReport({ eventId, url: url.trim(), questions: rows.length, answered, actor: actorLabel(actor), publishedAtMs: nowMs });
+      // The same publication in the public-pages log, so the plan, the log and the event's public
+      // page count the same answer reports (one per event; a new version replaces the link).
+      await app.repos.transparency.logChange({ subjectKind: "answer_report", subjectId: String(eventId), before: previous, after: { url: report.url, questions: report.questions, answered: report.answered }, actor: report.actor, atMs: nowMs });
       return { ok: true, report };
     });
 }

@@ -194,8 +194,10 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       const nowMs = app.clock.nowMs();
       const questions = await data.dialogueQuestions([event.id]);
       const commitments = await data.commitments({ eventId: event.id });
+      const report = (await app.repos.transparency.changes("answer_report", String(event.id))).at(-1);
       return render("event", lang, `/eventos/${event.id}`, event.title, {
         event,
+        answerReport: report ? { url: (JSON.parse(report.after) as { url: string }).url, atMs: report.atMs } : null,
         ended: event.endsAtMs <= nowMs || event.status === "held",
         questions: questions.slice(0, PAGE_SIZE.dialogueQuestions),
         questionTotal: questions.length,
