@@ -13,3 +13,6 @@ CREATE TABLE "answer_totals" (
 	"answer_days" jsonb NOT NULL,
 	CONSTRAINT "answer_totals_month_office_key_pk" PRIMARY KEY("month","office_key")
 );
+--> statement-breakpoint
+DROP INDEX "questions_event";--> statement-breakpoint
+CREATE INDEX "questions_event" ON "questions" USING btree ("event_id","status");

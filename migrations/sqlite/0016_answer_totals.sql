@@ -13,3 +13,6 @@ CREATE TABLE `answer_totals` (
 	`answer_days` text NOT NULL,
 	PRIMARY KEY(`month`, `office_key`)
 );
+--> statement-breakpoint
+DROP INDEX `questions_event`;--> statement-breakpoint
+CREATE INDEX `questions_event` ON `questions` (`event_id`,`status`);

@@ -149,7 +149,7 @@ export function tallyAnswers(input: TallyInput): Map<string, Map<string, AnswerT
     const group = input.groupOf(localDate(q.filedAtMs));
     if (group === null) continue;
     groupById.set(q.id, group);
-    const figure = STATE_FIGURE[questionState(q, input.asOf, input.timeZone)];
+    const figure = STATE_FIGURE[questionState(q, input.asOf, input.timeZone, localDate)];
     const d = businessDaysToAnswer(q, localDate, days);
     for (const t of [totalsOf(group, q.officeKey), totalsOf(group, ALL_OFFICES)]) {
       t.received++;

@@ -123,10 +123,15 @@ export interface ReportInput {
 }
 
 /** Where a question stands on `asOf` (see the module's definitions). */
-export function questionState(question: Pick<ReportQuestion, "status" | "filedAtMs" | "answeredAtMs" | "dueDate">, asOf: LocalDate, timeZone: string): QuestionState {
+export function questionState(
+  question: Pick<ReportQuestion, "status" | "filedAtMs" | "answeredAtMs" | "dueDate">,
+  asOf: LocalDate,
+  timeZone: string,
+  localDate: (ms: number) => LocalDate = (ms) => toLocalDate(new Date(ms), timeZone),
+): QuestionState {
   switch (question.status) {
     case "answered": {
-      const answeredOn = toLocalDate(new Date(question.answeredAtMs ?? question.filedAtMs), timeZone);
+      const answeredOn = localDate(question.answeredAtMs ?? question.filedAtMs);
       return answeredOn <= question.dueDate ? "answered_on_time" : "answered_late";
     }
     case "withdrawn":

@@ -175,7 +175,8 @@ export const questions = sqliteTable(
     index("questions_assigned_status_due").on(t.assignedTo, t.status, t.dueDate),
     // Public figures (src/services/transparency/answers.ts) read only this index, never the rows.
     index("questions_public_stats").on(t.filedAtMs, t.officeKey, t.status, t.dueDate, t.answeredAtMs, t.termStartedAtMs, t.extendedTo),
-    index("questions_event").on(t.eventId),
+    // (event, status): the public pages count each event's questions and answers from the index alone.
+    index("questions_event").on(t.eventId, t.status),
     index("questions_citizen").on(t.citizenId),
     // Office + status + due date: the per-office digest and `/pendientes` read due dates in order.
     index("questions_office_status_due").on(t.officeKey, t.status, t.dueDate),

@@ -277,6 +277,7 @@ const EXTRA_BENCHES = [
   { name: "deadlines", file: "./deadlines.ts", fn: "benchDeadlineSweep", byDefault: true },
   { name: "broadcast", file: "./broadcast.ts", fn: "benchBroadcast", byDefault: true },
   { name: "telegram", file: "./telegram.ts", fn: "benchTelegram", byDefault: true },
+  { name: "public", file: "./public.ts", fn: "benchPublic", byDefault: true },
 ] as const;
 
 async function extraBenches(): Promise<void> {

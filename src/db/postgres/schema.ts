@@ -187,7 +187,8 @@ export const questions = pgTable(
       t.termStartedAtMs,
       t.extendedTo,
     ),
-    index("questions_event").on(t.eventId),
+    // (event, status): the public pages count each event's questions and answers from the index alone.
+    index("questions_event").on(t.eventId, t.status),
     index("questions_citizen").on(t.citizenId),
     index("questions_office_status_due").on(t.officeKey, t.status, t.dueDate),
     index("questions_status_due").on(t.status, t.dueDate),

@@ -53,8 +53,14 @@ export interface PublicData {
 }
 
 export interface PublicDataOptions {
-  /** Least time between two recomputations of the answer figures. */
+  /** Least time between two updates of the answer figures. */
   refreshMs?: number;
+  /**
+   * Update in the background (the web server): once figures are loaded, a request never waits for
+   * an update; it gets the figures of the last one, at most `refreshMs` plus one update old. An
+   * update that fails is rethrown to the next caller. Off: the caller waits (CLI, tests).
+   */
+  background?: boolean;
 }
 
 export function createPublicData(app: AppContext, options: PublicDataOptions = {}): PublicData {
@@ -65,13 +71,25 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
 
   // One update at a time: concurrent page requests share it.
   let updating: Promise<AnswerStats & { computedAtMs: number }> | undefined;
-  const answerStats = (): Promise<AnswerStats & { computedAtMs: number }> =>
+  let failed: unknown;
+  const due = () => !cached || app.clock.nowMs() - cached.atMs >= refreshMs || cached.stats.today !== today();
+  const updateOnce = (): Promise<AnswerStats & { computedAtMs: number }> =>
     (updating ??= update().finally(() => {
       updating = undefined;
     }));
+  const answerStats = async (): Promise<AnswerStats & { computedAtMs: number }> => {
+    if (failed !== undefined) {
+      const error = failed;
+      failed = undefined;
+      throw error;
+    }
+    if (!cached || !options.background) return await updateOnce();
+    if (due() && !updating) updateOnce().catch((error: unknown) => (failed = error));
+    return cached.stats;
+  };
   const update = async () => {
     const nowMs = app.clock.nowMs();
-    if (cached && nowMs - cached.atMs < refreshMs && cached.stats.today === today()) return cached.stats;
+    if (cached && !due()) return cached.stats;
     const { months } = await refreshAnswerTotals(app);
     // Read the stored rows again only when they moved (here or in another process).
     const state = await app.repos.appState.get(ANSWER_TOTALS_STATE_KEY);

@@ -30,7 +30,7 @@ export const CACHE_CONTROL = "public, max-age=60";
 export interface PublicSiteDeps {
   /** The domain context: repositories, profile, clock, translator. */
   app: AppContext;
-  /** Least time between recomputations of the answer figures (default 60 s). */
+  /** Least time between updates of the answer figures (default 60 s), done in the background. */
   refreshMs?: number;
 }
 
@@ -51,7 +51,7 @@ interface Cached {
 /** Registers the public routes on `fastify` (encapsulated: its hooks touch only these routes). */
 export async function registerPublicSite(fastify: FastifyInstance, deps: PublicSiteDeps): Promise<void> {
   const { app } = deps;
-  const data: PublicData = createPublicData(app, { refreshMs: deps.refreshMs });
+  const data: PublicData = createPublicData(app, { refreshMs: deps.refreshMs, background: true });
   const eta = new Eta({ views: join(HERE, "views"), autoEscape: true, cache: true, autoTrim: [false, "nl"] });
   const pages = createPages(app, data, eta);
   const cache = new Map<string, Cached>();
