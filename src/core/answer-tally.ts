@@ -22,7 +22,7 @@ export type AnswerTotals = Record<CountFigure, number> & {
 };
 
 export function emptyTotals(): AnswerTotals {
-  return { ...(Object.fromEntries(COUNT_FIGURES.map((f) => [f, 0])) as Record<CountFigure, number>), daysHistogram: new Map() };
+  return { received: 0, answeredOnTime: 0, answeredLate: 0, openWithinTerm: 0, overdue: 0, waitingForCitizen: 0, withdrawn: 0, extended: 0, transferred: 0, daysHistogram: new Map() };
 }
 
 export function addTotals(into: AnswerTotals, from: AnswerTotals): AnswerTotals {

@@ -18,7 +18,7 @@
  *   npx tsx test/bench/public.ts        # standalone; npm run bench calls benchPublicPages()
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Fastify from "fastify";
@@ -156,9 +156,13 @@ export interface PublicBenchResult {
   /** After 100 questions answered across the months: bringing the totals up to date. */
   refreshAfterChangeMs: number;
   refreshedMonths: number;
-  /** Per page: p50 / p95 / max ms of uncached renders. */
+  /** Per page: uncached render wall p50 / p95 / max and CPU p50 / p95, and cached p95, ms. */
   pages: Record<string, string>;
   worstPageP95Ms: number;
+  /** CPU time (user + system) of the process per uncached render: less disturbed by other load. */
+  worstPageCpuP95Ms: number;
+  worstCachedP95Ms: number;
+  loadAverage: string;
   exportSeconds: number;
   exportRows: Record<string, number>;
 }
@@ -220,21 +224,36 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
     ];
     const pages: Record<string, string> = {};
     let worstPageP95Ms = 0;
+    let worstPageCpuP95Ms = 0;
+    let worstCachedP95Ms = 0;
     for (const path of paths) {
-      const samples: number[] = [];
+      const wall: number[] = [];
+      const cpu: number[] = [];
       for (let i = 0; i < REQUESTS_PER_PAGE + 5; i++) {
         // A unique query string: the page cache (keyed by URL) misses, so this is a full render.
         const url = `${path}${path.includes("?") ? "&" : "?"}bench=${i}`;
+        const cpuStart = process.cpuUsage();
         const start = process.hrtime.bigint();
         const response = await server.inject({ method: "GET", url });
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        const used = process.cpuUsage(cpuStart);
         if (response.statusCode !== 200) throw new Error(`bench: ${url} answered ${response.statusCode}`);
-        if (i >= 5) samples.push(ms); // the first renders warm eta's template cache
+        if (i < 5) continue; // the first renders warm eta's template cache
+        wall.push(ms);
+        cpu.push((used.user + used.system) / 1000);
       }
-      samples.sort((a, b) => a - b);
-      const p95 = percentile(samples, 95);
-      worstPageP95Ms = Math.max(worstPageP95Ms, p95);
-      pages[path] = `${percentile(samples, 50).toFixed(2)} / ${p95.toFixed(2)} / ${samples.at(-1)!.toFixed(2)} ms`;
+      // The same URL again and again: what most visitors get between two data changes.
+      const cached: number[] = [];
+      for (let i = 0; i < REQUESTS_PER_PAGE; i++) {
+        const start = process.hrtime.bigint();
+        await server.inject({ method: "GET", url: path });
+        cached.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      for (const list of [wall, cpu, cached]) list.sort((a, b) => a - b);
+      worstPageP95Ms = Math.max(worstPageP95Ms, percentile(wall, 95));
+      worstPageCpuP95Ms = Math.max(worstPageCpuP95Ms, percentile(cpu, 95));
+      worstCachedP95Ms = Math.max(worstCachedP95Ms, percentile(cached, 95));
+      pages[path] = `wall ${percentile(wall, 50).toFixed(1)} / ${percentile(wall, 95).toFixed(1)} / ${wall.at(-1)!.toFixed(1)}; CPU ${percentile(cpu, 50).toFixed(1)} / ${percentile(cpu, 95).toFixed(1)}; cached p95 ${percentile(cached, 95).toFixed(2)} ms`;
     }
     await server.close();
 
@@ -264,6 +283,9 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
       refreshedMonths: refreshed.months.length,
       pages,
       worstPageP95Ms,
+      worstPageCpuP95Ms,
+      worstCachedP95Ms,
+      loadAverage: loadavg().map((l) => l.toFixed(1)).join(" "),
       exportSeconds,
       exportRows,
     };
@@ -279,7 +301,7 @@ export async function benchPublic(): Promise<Record<string, unknown>> {
   return {
     ...r,
     ...Object.fromEntries(Object.entries(pages).map(([path, figures]) => [`page ${path} (p50 / p95 / max)`, figures])),
-    pagesTarget: `${r.worstPageP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}: worst page p95 ${r.worstPageP95Ms.toFixed(2)} ms (target ≤ ${TARGET_PAGE_P95_MS} ms, uncached renders)`,
+    pagesTarget: `worst page p95 (target ≤ ${TARGET_PAGE_P95_MS} ms): uncached wall ${r.worstPageP95Ms.toFixed(1)} ms ${r.worstPageP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}, uncached CPU ${r.worstPageCpuP95Ms.toFixed(1)} ms ${r.worstPageCpuP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}, cached ${r.worstCachedP95Ms.toFixed(2)} ms ${r.worstCachedP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}`,
     exportTarget: `${r.exportSeconds <= TARGET_EXPORT_S ? "ok" : "MISS"}: ${r.exportSeconds.toFixed(2)} s (target ≤ ${TARGET_EXPORT_S} s)`,
   };
 }
@@ -291,7 +313,8 @@ if (isEntryPoint) {
   const fmt = (n: number) => n.toLocaleString("en-US");
   console.log(`Public pages and open data among ${fmt(r.questions)} questions (inserted in ${r.insertSeconds.toFixed(1)} s)`);
   console.log(`  stored monthly totals: first build ${r.buildTotalsSeconds.toFixed(2)} s (${r.storedMonths} months); restart read ${r.loadTotalsMs.toFixed(1)} ms; after 100 answers ${r.refreshAfterChangeMs.toFixed(0)} ms (${r.refreshedMonths} months)`);
-  console.log(`  pages, uncached render p50 / p95 / max (target p95 ≤ ${TARGET_PAGE_P95_MS} ms): ${r.worstPageP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}`);
+  console.log(`  pages (load average ${r.loadAverage}): uncached render wall p50 / p95 / max, CPU p50 / p95, cached p95 (target p95 ≤ ${TARGET_PAGE_P95_MS} ms)`);
+  console.log(`    worst p95: wall ${r.worstPageP95Ms.toFixed(1)} ms (${r.worstPageP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}), CPU ${r.worstPageCpuP95Ms.toFixed(1)} ms (${r.worstPageCpuP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}), cached ${r.worstCachedP95Ms.toFixed(2)} ms (${r.worstCachedP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"})`);
   for (const [path, figures] of Object.entries(r.pages)) console.log(`    ${path.padEnd(48)} ${figures}`);
   console.log(`  open data export: ${r.exportSeconds.toFixed(2)} s (target ≤ ${TARGET_EXPORT_S} s): ${r.exportSeconds <= TARGET_EXPORT_S ? "ok" : "MISS"}; rows ${JSON.stringify(r.exportRows)}`);
 }

@@ -29,12 +29,28 @@ function attributes(app: AppContext, event: EventRecord): EventAttributes {
   };
 }
 
+/**
+ * The last feed built per district, keyed by what the feed shows of its events: the `ics` package
+ * validates every event (about a millisecond each), and the feed changes only when an event does.
+ */
+const built = new WeakMap<PublicData, Map<string, { key: string; text: string }>>();
+
 /** All events, or a district's; cancelled ones stay in with STATUS:CANCELLED so subscribed calendars drop them. */
 export async function eventsIcs(app: AppContext, data: PublicData, districtKey?: string): Promise<string> {
   const { upcoming, past } = await data.events();
   const events = [...upcoming, ...past]
     .filter((e) => !districtKey || e.districts.length === 0 || e.districts.includes(districtKey))
     .sort((a, b) => a.startsAtMs - b.startsAtMs || a.id - b.id);
+  const key = JSON.stringify(events.map((e) => [e.id, e.updatedAtMs, e.status, e.startsAtMs, e.endsAtMs, e.title, e.description, e.place, e.virtualUrl, e.minutesUrl, e.recordingUrl]));
+  const memo = built.get(data) ?? built.set(data, new Map()).get(data)!;
+  const last = memo.get(districtKey ?? "");
+  if (last?.key === key) return last.text;
+  const text = buildIcs(app, events);
+  memo.set(districtKey ?? "", { key, text });
+  return text;
+}
+
+function buildIcs(app: AppContext, events: readonly EventRecord[]): string {
   const { error, value } = createEvents(events.map((e) => attributes(app, e)), { productId: "rinde/events", method: "PUBLISH", calName: app.profile.name });
   if (error) throw new Error(`ics rejected the feed: ${error.message}`);
   return value || ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:rinde/events", "METHOD:PUBLISH", "END:VCALENDAR", ""].join("\r\n");

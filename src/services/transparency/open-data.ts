@@ -9,7 +9,7 @@ import { ALL_OFFICES } from "../../core/answer-tally.ts";
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { escapeFormulaCell } from "../../core/csv-cells.ts";
 import { officeName, type AppContext } from "../context.ts";
-import { monthlySeries, type PublicData } from "./public-data.ts";
+import type { PublicData } from "./public-data.ts";
 import { OTHER_SEGMENT, publicSurveys } from "./surveys.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 
@@ -143,9 +143,8 @@ const builders: Record<DatasetName, Builder> = {
     const stats = await data.answerStats();
     const months = [...stats.byMonth.keys()].sort();
     return months.flatMap((month) =>
-      [...stats.byMonth.get(month)!.keys()].filter((k) => k !== ALL_OFFICES).sort().map((officeKey) => {
-        const [series] = monthlySeries(stats, [month], officeKey);
-        const row = data.officeRow(officeKey, series!.figures);
+      [...stats.byMonth.get(month)!].filter(([k]) => k !== ALL_OFFICES).sort(([a], [b]) => (a < b ? -1 : 1)).map(([officeKey, figures]) => {
+        const row = data.officeRow(officeKey, figures);
         const f = row.figures;
         const share = row.onTime.kind === "share" ? row.onTime : null;
         return {
