@@ -282,22 +282,41 @@ const builders: Record<DatasetName, Builder> = {
 /** A dataset's rows, each starting with the DIVIPOLA code and the municipality. */
 export async function buildDataset(app: AppContext, data: PublicData, name: DatasetName, t: (key: string) => string): Promise<Dataset> {
   const place = { codigo_divipola: app.profile.divipola, municipio: app.profile.municipality };
-  return { name, columns: DATASET_COLUMNS[name], rows: (await builders[name](app, data, t)).map((row) => ({ ...place, ...row })) };
+  // The answer figures change only when the stored totals are reloaded: built once per load.
+  const stats = name === "pqrsd_oportunidad_por_dependencia" ? await data.answerStats() : undefined;
+  const memo = stats && answerDatasets.get(stats);
+  if (memo) return memo;
+  const dataset = { name, columns: DATASET_COLUMNS[name], rows: (await builders[name](app, data, t)).map((row) => ({ ...place, ...row })) };
+  if (stats) answerDatasets.set(stats, dataset);
+  return dataset;
 }
+
+const answerDatasets = new WeakMap<object, Dataset>();
+/** Texts already written for a dataset's rows (the answer dataset is reused while its figures stand). */
+const csvTexts = new WeakMap<object, string>();
+const jsonTexts = new WeakMap<object, string>();
 
 /** RFC 4180 CSV, UTF-8, one header row; formula-like text cells get a leading `'` (safe to open in a spreadsheet). */
 export function datasetCsv(dataset: Pick<Dataset, "columns" | "rows">): string {
-  return stringify(dataset.rows, {
+  const known = csvTexts.get(dataset.rows);
+  if (known !== undefined) return known;
+  const text = stringify(dataset.rows, {
     header: true,
     columns: dataset.columns.map((c) => c.name),
     record_delimiter: "\r\n",
     cast: { string: (value) => escapeFormulaCell(value), boolean: (value) => (value ? "true" : "false"), number: (value) => String(value) },
   });
+  csvTexts.set(dataset.rows, text);
+  return text;
 }
 
 /** JSON: an array of objects with the same keys as the CSV, in the same order. */
 export function datasetJson(dataset: Pick<Dataset, "columns" | "rows">): string {
-  return `${JSON.stringify(dataset.rows.map((row) => Object.fromEntries(dataset.columns.map((c) => [c.name, row[c.name] ?? null]))), null, 1)}\n`;
+  const known = jsonTexts.get(dataset.rows);
+  if (known !== undefined) return known;
+  const text = `${JSON.stringify(dataset.rows.map((row) => Object.fromEntries(dataset.columns.map((c) => [c.name, row[c.name] ?? null]))), null, 1)}\n`;
+  jsonTexts.set(dataset.rows, text);
+  return text;
 }
 
 /** The data dictionary: one row per column with its type and its description in `t`'s language. */
