@@ -7,7 +7,14 @@
  * Pure.
  */
 import { addCalendarDays, toLocalDate, type BusinessCalendar, type LocalDate } from "./calendar/index.ts";
-import { COUNT_FIGURES, questionState, STATE_FIGURE, type CountFigure, type ReportQuestion, type ReportTransfer } from "./questions-report.ts";
+import {
+  COUNT_FIGURES,
+  questionState,
+  STATE_FIGURE,
+  type CountFigure,
+  type ReportQuestion,
+  type ReportTransfer,
+} from "./questions-report.ts";
 
 /** A question as the tally needs it (no text, no citizen, no radicado). */
 export type TallyQuestion = Omit<ReportQuestion, "reference">;
@@ -22,7 +29,18 @@ export type AnswerTotals = Record<CountFigure, number> & {
 };
 
 export function emptyTotals(): AnswerTotals {
-  return { received: 0, answeredOnTime: 0, answeredLate: 0, openWithinTerm: 0, overdue: 0, waitingForCitizen: 0, withdrawn: 0, extended: 0, transferred: 0, daysHistogram: new Map() };
+  return {
+    received: 0,
+    answeredOnTime: 0,
+    answeredLate: 0,
+    openWithinTerm: 0,
+    overdue: 0,
+    waitingForCitizen: 0,
+    withdrawn: 0,
+    extended: 0,
+    transferred: 0,
+    daysHistogram: new Map(),
+  };
 }
 
 export function addTotals(into: AnswerTotals, from: AnswerTotals): AnswerTotals {
@@ -44,7 +62,9 @@ export const judgedOf = (t: AnswerTotals): number => answeredOf(t) + t.overdue;
 export function medianOfHistogram(counts: ReadonlyMap<number, number>): number | null {
   const total = [...counts.values()].reduce((s, n) => s + n, 0);
   if (total === 0) return null;
-  return total % 2 === 1 ? rankOf(counts, (total + 1) / 2) : (rankOf(counts, total / 2) + rankOf(counts, total / 2 + 1)) / 2;
+  return total % 2 === 1
+    ? rankOf(counts, (total + 1) / 2)
+    : (rankOf(counts, total / 2) + rankOf(counts, total / 2 + 1)) / 2;
 }
 
 /** Nearest-rank percentile of a histogram: the smallest value with at least p % at or below it. */
@@ -87,7 +107,10 @@ export function localDateOf(timeZone: string): (ms: number) => LocalDate {
  * over the calendar days from the earliest to the latest date instead of one calendar query per
  * question. Dates outside the span fall back to the calendar.
  */
-export function businessDayCounter(calendar: BusinessCalendar, dates: Iterable<LocalDate>): (from: LocalDate, to: LocalDate) => number {
+export function businessDayCounter(
+  calendar: BusinessCalendar,
+  dates: Iterable<LocalDate>,
+): (from: LocalDate, to: LocalDate) => number {
   const sorted = [...new Set(dates)].sort();
   const ordinal = new Map<LocalDate, number>();
   if (sorted.length) {
@@ -110,7 +133,11 @@ export function businessDayCounter(calendar: BusinessCalendar, dates: Iterable<L
  * space it was sent for, Ley 1757 de 2015) to the answer's local date; floored at 0 (an answer on
  * the day the term starts, or before it, is 0). Null when not answered.
  */
-export function businessDaysToAnswer(q: TallyQuestion, localDate: (ms: number) => LocalDate, days: (from: LocalDate, to: LocalDate) => number): number | null {
+export function businessDaysToAnswer(
+  q: TallyQuestion,
+  localDate: (ms: number) => LocalDate,
+  days: (from: LocalDate, to: LocalDate) => number,
+): number | null {
   if (q.status !== "answered") return null;
   return Math.max(0, days(localDate(q.termStartedAtMs ?? q.filedAtMs), localDate(q.answeredAtMs ?? q.filedAtMs)));
 }
@@ -134,7 +161,11 @@ export function tallyAnswers(input: TallyInput): Map<string, Map<string, AnswerT
   const localDate = localDateOf(input.timeZone);
   const days = businessDayCounter(
     input.calendar,
-    input.questions.flatMap((q) => (q.status === "answered" ? [localDate(q.termStartedAtMs ?? q.filedAtMs), localDate(q.answeredAtMs ?? q.filedAtMs)] : [])),
+    input.questions.flatMap((q) =>
+      q.status === "answered"
+        ? [localDate(q.termStartedAtMs ?? q.filedAtMs), localDate(q.answeredAtMs ?? q.filedAtMs)]
+        : [],
+    ),
   );
   const out = new Map<string, Map<string, AnswerTotals>>();
   const totalsOf = (group: string, officeKey: string) => {

@@ -34,7 +34,13 @@ import { postProgress, recordCommitment } from "../../src/services/commitments.t
 import { createAppContext, type AppContext } from "../../src/services/context.ts";
 import { createEvent } from "../../src/services/events.ts";
 import { refreshAnswerTotals, storedAnswerStats } from "../../src/services/transparency/answers.ts";
-import { buildDataset, datasetCsv, datasetJson, DATASET_NAMES, dictionaryOf } from "../../src/services/transparency/open-data.ts";
+import {
+  buildDataset,
+  datasetCsv,
+  datasetJson,
+  DATASET_NAMES,
+  dictionaryOf,
+} from "../../src/services/transparency/open-data.ts";
 import { createPublicData } from "../../src/services/transparency/public-data.ts";
 import { registerPublicSite } from "../../src/web/public/plugin.ts";
 
@@ -62,86 +68,127 @@ function fill(db: Db, offices: readonly string[], eventIds: readonly number[], c
   const sqlite = db.$client;
   const today = toEpochDay(toLocalDate(new Date(NOW_MS)));
   const rand = random(1757);
-  const insertCitizen = sqlite.prepare("insert into citizens (locale, consent, created_at_ms) values ('es', 'granted', ?)");
+  const insertCitizen = sqlite.prepare(
+    "insert into citizens (locale, consent, created_at_ms) values ('es', 'granted', ?)",
+  );
   const insertQuestion = sqlite.prepare(
     `insert into questions (id, reference, citizen_id, office_key, request_type, status, text, channel, filed_at_ms, term_business_days, due_date,
        term_started_at_ms, extended_to, answer_text, answered_at_ms, updated_at_ms, event_id, published_summary)
      values (?, ?, ?, ?, ?, ?, ?, 'telegram', ?, 15, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertEvent = sqlite.prepare("insert into question_events (question_id, kind, actor, at_ms, data) values (?, ?, 'cli', ?, ?)");
+  const insertEvent = sqlite.prepare(
+    "insert into question_events (question_id, kind, actor, at_ms, data) values (?, ?, 'cli', ?, ?)",
+  );
   const citizens = 5000;
   sqlite.pragma("cache_size = -524288");
-  sqlite.transaction(() => {
-    for (let c = 0; c < citizens; c++) insertCitizen.run(NOW_MS - 1200 * DAY_MS);
-    for (let i = 0; i < count; i++) {
-      const id = i + 1;
-      // Filed over the last three years, in filing order (ids grow with time, as in production).
-      const filedDay = today - 1095 + Math.floor((i / count) * 1095);
-      const filedAtMs = filedDay * DAY_MS + (13 + Math.floor(rand() * 10)) * HOUR_MS;
-      const age = today - filedDay;
-      let dueDay = filedDay + 21;
-      const extended = rand() < 0.03;
-      if (extended) dueDay += 12;
-      const roll = rand();
-      const dialogue = rand() < 0.01 ? eventIds[i % eventIds.length]! : null;
-      let status: "open" | "answered" | "info_requested" | "withdrawn" = "answered";
-      let termStart = filedAtMs;
-      if (roll < 0.005) status = "withdrawn";
-      else if (age < 45 && roll < 0.04) status = "info_requested";
-      else if ((age < 40 && roll < 0.5) || roll < 0.02) status = "open";
-      else if (roll < 0.05) termStart = filedAtMs + 5 * DAY_MS; // the citizen completed the information
-      const answeredDay = Math.min(today, filedDay + Math.floor(rand() * 30));
-      const answered = status === "answered";
-      const year = 2023 + Math.floor(((filedDay - (today - 1095)) / 1095) * 3);
-      insertQuestion.run(
-        id,
-        `RC-${year}-${String(id).padStart(7, "0")}`,
-        (i % citizens) + 1,
-        offices[i % offices.length]!,
-        dialogue ? "dialogue" : "general",
-        status,
-        `Pregunta de prueba ${id}`,
-        filedAtMs,
-        fromEpochDay(dueDay),
-        termStart,
-        extended ? fromEpochDay(dueDay) : null,
-        answered ? "Respuesta de la dependencia." : null,
-        answered ? answeredDay * DAY_MS + 15 * HOUR_MS : null,
-        filedAtMs,
-        dialogue,
-        dialogue && i % 3 === 0 ? `Resumen publicado de la pregunta ${id}` : null,
-      );
-      if (rand() < 0.02) insertEvent.run(id, "reassigned", filedAtMs + HOUR_MS, JSON.stringify({ from: offices[i % offices.length], to: offices[(i + 1) % offices.length], reason: "Competencia" }));
-    }
-  }).immediate();
+  sqlite
+    .transaction(() => {
+      for (let c = 0; c < citizens; c++) insertCitizen.run(NOW_MS - 1200 * DAY_MS);
+      for (let i = 0; i < count; i++) {
+        const id = i + 1;
+        // Filed over the last three years, in filing order (ids grow with time, as in production).
+        const filedDay = today - 1095 + Math.floor((i / count) * 1095);
+        const filedAtMs = filedDay * DAY_MS + (13 + Math.floor(rand() * 10)) * HOUR_MS;
+        const age = today - filedDay;
+        let dueDay = filedDay + 21;
+        const extended = rand() < 0.03;
+        if (extended) dueDay += 12;
+        const roll = rand();
+        const dialogue = rand() < 0.01 ? eventIds[i % eventIds.length]! : null;
+        let status: "open" | "answered" | "info_requested" | "withdrawn" = "answered";
+        let termStart = filedAtMs;
+        if (roll < 0.005) status = "withdrawn";
+        else if (age < 45 && roll < 0.04) status = "info_requested";
+        else if ((age < 40 && roll < 0.5) || roll < 0.02) status = "open";
+        else if (roll < 0.05) termStart = filedAtMs + 5 * DAY_MS; // the citizen completed the information
+        const answeredDay = Math.min(today, filedDay + Math.floor(rand() * 30));
+        const answered = status === "answered";
+        const year = 2023 + Math.floor(((filedDay - (today - 1095)) / 1095) * 3);
+        insertQuestion.run(
+          id,
+          `RC-${year}-${String(id).padStart(7, "0")}`,
+          (i % citizens) + 1,
+          offices[i % offices.length]!,
+          dialogue ? "dialogue" : "general",
+          status,
+          `Pregunta de prueba ${id}`,
+          filedAtMs,
+          fromEpochDay(dueDay),
+          termStart,
+          extended ? fromEpochDay(dueDay) : null,
+          answered ? "Respuesta de la dependencia." : null,
+          answered ? answeredDay * DAY_MS + 15 * HOUR_MS : null,
+          filedAtMs,
+          dialogue,
+          dialogue && i % 3 === 0 ? `Resumen publicado de la pregunta ${id}` : null,
+        );
+        if (rand() < 0.02)
+          insertEvent.run(
+            id,
+            "reassigned",
+            filedAtMs + HOUR_MS,
+            JSON.stringify({
+              from: offices[i % offices.length],
+              to: offices[(i + 1) % offices.length],
+              reason: "Competencia",
+            }),
+          );
+      }
+    })
+    .immediate();
   sqlite.pragma("analysis_limit = 1000");
   sqlite.exec("analyze");
 }
 
 /** 60 dialogue spaces over the three years and 300 commitments with progress, through the services. */
-async function seedEventsAndCommitments(app: AppContext, clock: ReturnType<typeof createManualClock>, offices: readonly string[]): Promise<number[]> {
+async function seedEventsAndCommitments(
+  app: AppContext,
+  clock: ReturnType<typeof createManualClock>,
+  offices: readonly string[],
+): Promise<number[]> {
   const cli = { kind: "cli" } as const;
   const districts = app.profile.districts.map((d) => d.key);
   const ids: number[] = [];
   for (let i = 0; i < 60; i++) {
     const startsAtMs = NOW_MS - 1090 * DAY_MS + i * 18 * DAY_MS + 14 * HOUR_MS;
     clock.setMs(startsAtMs - 10 * DAY_MS);
-    const created = await createEvent(app, cli, { kind: "territorial_dialogue", title: `Diálogo ciudadano ${i + 1}`, description: "Rendición de cuentas.", startsAtMs, endsAtMs: startsAtMs + 2 * HOUR_MS, place: "Salón comunal", virtualUrl: null, officeKey: offices[i % offices.length]!, districts: districts.length ? [districts[i % districts.length]!] : [], topics: [] });
+    const created = await createEvent(app, cli, {
+      kind: "territorial_dialogue",
+      title: `Diálogo ciudadano ${i + 1}`,
+      description: "Rendición de cuentas.",
+      startsAtMs,
+      endsAtMs: startsAtMs + 2 * HOUR_MS,
+      place: "Salón comunal",
+      virtualUrl: null,
+      officeKey: offices[i % offices.length]!,
+      districts: districts.length ? [districts[i % districts.length]!] : [],
+      topics: [],
+    });
     if (!created.ok) throw new Error(`bench: event ${JSON.stringify(created.error)}`);
     ids.push(created.event.id);
   }
   for (let i = 0; i < 300; i++) {
     const dueDay = toEpochDay(toLocalDate(new Date(NOW_MS))) - 200 + i * 2;
     clock.setMs(Math.min(NOW_MS - DAY_MS, (dueDay - 60) * DAY_MS + 15 * HOUR_MS));
-    const recorded = await recordCommitment(app, cli, { officeKey: offices[i % offices.length]!, dueDate: fromEpochDay(dueDay), text: `Compromiso de prueba número ${i + 1}`, eventId: ids[i % ids.length]! });
+    const recorded = await recordCommitment(app, cli, {
+      officeKey: offices[i % offices.length]!,
+      dueDate: fromEpochDay(dueDay),
+      text: `Compromiso de prueba número ${i + 1}`,
+      eventId: ids[i % ids.length]!,
+    });
     if (!recorded.ok) throw new Error(`bench: commitment ${recorded.error}`);
-    await postProgress(app, cli, recorded.commitment.number, { percent: 20 + (i % 5) * 20, note: "Avance", evidenceUrl: "https://example.org/evidencia" });
+    await postProgress(app, cli, recorded.commitment.number, {
+      percent: 20 + (i % 5) * 20,
+      note: "Avance",
+      evidenceUrl: "https://example.org/evidencia",
+    });
   }
   clock.setMs(NOW_MS);
   return ids;
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
 export interface PublicBenchResult {
@@ -174,7 +221,13 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
   try {
     const clock = createManualClock(NOW_MS);
     const store = createSqliteStore(db);
-    const app = await createAppContext({ store, db, clock, profile: loadProfile(resolveProfilePath("default")), translator: createTranslator() });
+    const app = await createAppContext({
+      store,
+      db,
+      clock,
+      profile: loadProfile(resolveProfilePath("default")),
+      translator: createTranslator(),
+    });
     const offices = (await app.repos.offices.list()).filter((o) => o.active).map((o) => o.key);
     const eventIds = await seedEventsAndCommitments(app, clock, offices);
     const insertStart = process.hrtime.bigint();
@@ -194,8 +247,16 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
     sqlite.transaction(() => {
       for (let k = 0; k < 100; k++) {
         const id = open[Math.floor((k * open.length) / 100)]!.id;
-        sqlite.prepare("update questions set status = 'answered', answer_text = 'Respuesta', answered_at_ms = ?, updated_at_ms = ? where id = ?").run(NOW_MS, NOW_MS, id);
-        sqlite.prepare("insert into question_events (question_id, kind, actor, at_ms, data) values (?, 'answered', 'cli', ?, '{}')").run(id, NOW_MS);
+        sqlite
+          .prepare(
+            "update questions set status = 'answered', answer_text = 'Respuesta', answered_at_ms = ?, updated_at_ms = ? where id = ?",
+          )
+          .run(NOW_MS, NOW_MS, id);
+        sqlite
+          .prepare(
+            "insert into question_events (question_id, kind, actor, at_ms, data) values (?, 'answered', 'cli', ?, '{}')",
+          )
+          .run(id, NOW_MS);
       }
     })();
     const changeStart = process.hrtime.bigint();
@@ -253,7 +314,8 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
       worstPageP95Ms = Math.max(worstPageP95Ms, percentile(wall, 95));
       worstPageCpuP95Ms = Math.max(worstPageCpuP95Ms, percentile(cpu, 95));
       worstCachedP95Ms = Math.max(worstCachedP95Ms, percentile(cached, 95));
-      pages[path] = `wall ${percentile(wall, 50).toFixed(1)} / ${percentile(wall, 95).toFixed(1)} / ${wall.at(-1)!.toFixed(1)}; CPU ${percentile(cpu, 50).toFixed(1)} / ${percentile(cpu, 95).toFixed(1)}; cached p95 ${percentile(cached, 95).toFixed(2)} ms`;
+      pages[path] =
+        `wall ${percentile(wall, 50).toFixed(1)} / ${percentile(wall, 95).toFixed(1)} / ${wall.at(-1)!.toFixed(1)}; CPU ${percentile(cpu, 50).toFixed(1)} / ${percentile(cpu, 95).toFixed(1)}; cached p95 ${percentile(cached, 95).toFixed(2)} ms`;
     }
     await server.close();
 
@@ -285,7 +347,9 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
       worstPageP95Ms,
       worstPageCpuP95Ms,
       worstCachedP95Ms,
-      loadAverage: loadavg().map((l) => l.toFixed(1)).join(" "),
+      loadAverage: loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" "),
       exportSeconds,
       exportRows,
     };
@@ -311,10 +375,20 @@ if (isEntryPoint) {
   const count = Number(process.argv.find((a) => a.startsWith("--questions="))?.slice(12) ?? 1_000_000);
   const r = await benchPublicPages({ questions: count });
   const fmt = (n: number) => n.toLocaleString("en-US");
-  console.log(`Public pages and open data among ${fmt(r.questions)} questions (inserted in ${r.insertSeconds.toFixed(1)} s)`);
-  console.log(`  stored monthly totals: first build ${r.buildTotalsSeconds.toFixed(2)} s (${r.storedMonths} months); restart read ${r.loadTotalsMs.toFixed(1)} ms; after 100 answers ${r.refreshAfterChangeMs.toFixed(0)} ms (${r.refreshedMonths} months)`);
-  console.log(`  pages (load average ${r.loadAverage}): uncached render wall p50 / p95 / max, CPU p50 / p95, cached p95 (target p95 ≤ ${TARGET_PAGE_P95_MS} ms)`);
-  console.log(`    worst p95: wall ${r.worstPageP95Ms.toFixed(1)} ms (${r.worstPageP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}), CPU ${r.worstPageCpuP95Ms.toFixed(1)} ms (${r.worstPageCpuP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}), cached ${r.worstCachedP95Ms.toFixed(2)} ms (${r.worstCachedP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"})`);
+  console.log(
+    `Public pages and open data among ${fmt(r.questions)} questions (inserted in ${r.insertSeconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `  stored monthly totals: first build ${r.buildTotalsSeconds.toFixed(2)} s (${r.storedMonths} months); restart read ${r.loadTotalsMs.toFixed(1)} ms; after 100 answers ${r.refreshAfterChangeMs.toFixed(0)} ms (${r.refreshedMonths} months)`,
+  );
+  console.log(
+    `  pages (load average ${r.loadAverage}): uncached render wall p50 / p95 / max, CPU p50 / p95, cached p95 (target p95 ≤ ${TARGET_PAGE_P95_MS} ms)`,
+  );
+  console.log(
+    `    worst p95: wall ${r.worstPageP95Ms.toFixed(1)} ms (${r.worstPageP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}), CPU ${r.worstPageCpuP95Ms.toFixed(1)} ms (${r.worstPageCpuP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"}), cached ${r.worstCachedP95Ms.toFixed(2)} ms (${r.worstCachedP95Ms <= TARGET_PAGE_P95_MS ? "ok" : "MISS"})`,
+  );
   for (const [path, figures] of Object.entries(r.pages)) console.log(`    ${path.padEnd(48)} ${figures}`);
-  console.log(`  open data export: ${r.exportSeconds.toFixed(2)} s (target ≤ ${TARGET_EXPORT_S} s): ${r.exportSeconds <= TARGET_EXPORT_S ? "ok" : "MISS"}; rows ${JSON.stringify(r.exportRows)}`);
+  console.log(
+    `  open data export: ${r.exportSeconds.toFixed(2)} s (target ≤ ${TARGET_EXPORT_S} s): ${r.exportSeconds <= TARGET_EXPORT_S ? "ok" : "MISS"}; rows ${JSON.stringify(r.exportRows)}`,
+  );
 }

@@ -39,7 +39,11 @@ describe("answer reports", () => {
     const logged = new Map<number, { url: string }[]>();
     for (const e of events) {
       const entries = await app.repos.transparency.changes("answer_report", String(e.id));
-      if (entries.length) logged.set(e.id, entries.map((c) => JSON.parse(c.after) as { url: string }));
+      if (entries.length)
+        logged.set(
+          e.id,
+          entries.map((c) => JSON.parse(c.after) as { url: string }),
+        );
     }
     expect([...logged.values()].map((v) => v.length).sort()).toEqual([1, 1, 2]);
     expect(new Set(evidence.map((e) => e.kind === "answer_report" && e.eventId))).toEqual(new Set(logged.keys()));

@@ -12,9 +12,20 @@ import { addCalendarDays, createBusinessCalendar, toLocalDate } from "../../src/
 import { COUNT_FIGURES, officeFigures } from "../../src/core/questions-report.ts";
 import type { AppContext } from "../../src/services/context.ts";
 import { extendQuestion } from "../../src/services/extension.ts";
-import { answerQuestion, fileQuestion, provideInfo, reassignQuestion, requestInfo } from "../../src/services/questions.ts";
+import {
+  answerQuestion,
+  fileQuestion,
+  provideInfo,
+  reassignQuestion,
+  requestInfo,
+} from "../../src/services/questions.ts";
 import { questionsReport } from "../../src/services/questions-report.ts";
-import { computeAnswerStats, refreshAnswerTotals, storedAnswerStats, type AnswerStats } from "../../src/services/transparency/answers.ts";
+import {
+  computeAnswerStats,
+  refreshAnswerTotals,
+  storedAnswerStats,
+  type AnswerStats,
+} from "../../src/services/transparency/answers.ts";
 import { createPublicData } from "../../src/services/transparency/public-data.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
@@ -28,7 +39,7 @@ const refreshes: { months: string[]; rebuilt: boolean }[] = [];
 /** A small deterministic generator (LCG), so the year is the same on every run. */
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 async function seedYear(): Promise<void> {
@@ -44,7 +55,13 @@ async function seedYear(): Promise<void> {
     if (app.calendar.isBusinessDay(today)) {
       for (let n = Math.floor(rnd() * 4); n > 0; n--) {
         const citizenId = pick(citizens);
-        const filed = await fileQuestion(app, { citizenId, channel: "memory", text: `Pregunta ${day}-${n}`, officeKey: pick(offices), requestType: pick(["general", "general", "information", "consultation"] as const) });
+        const filed = await fileQuestion(app, {
+          citizenId,
+          channel: "memory",
+          text: `Pregunta ${day}-${n}`,
+          officeKey: pick(offices),
+          requestType: pick(["general", "general", "information", "consultation"] as const),
+        });
         if (filed.ok) open.push({ reference: filed.question.reference, citizenId });
       }
       for (const q of [...open]) {
@@ -63,7 +80,11 @@ async function seedYear(): Promise<void> {
       }
       // Every few weeks, and near the end of the year, the newest question is paused for information
       // (art. 17 allows it within 10 business days of filing).
-      if ((day % 20 === 0 || (day >= 350 && !lateRequest)) && open.length && (await requestInfo(app, CLI, open.at(-1)!.reference, "¿Qué dirección?")).ok) {
+      if (
+        (day % 20 === 0 || (day >= 350 && !lateRequest)) &&
+        open.length &&
+        (await requestInfo(app, CLI, open.at(-1)!.reference, "¿Qué dirección?")).ok
+      ) {
         lateRequest = day >= 350;
         waiting.push({ ...open.pop()!, sinceMs: h.clock.nowMs() });
       }
@@ -100,9 +121,17 @@ afterAll(async () => {
 
 /** The figures as comparable plain data (months and offices sorted, histograms as sorted pairs). */
 const plain = (byMonth: AnswerStats["byMonth"]) =>
-  [...byMonth].sort(([a], [b]) => a.localeCompare(b)).map(([m, offices]) => [m, [...offices].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, { ...t, daysHistogram: [...t.daysHistogram].sort((a, b) => a[0] - b[0]) }])]);
+  [...byMonth]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([m, offices]) => [
+      m,
+      [...offices]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, t]) => [k, { ...t, daysHistogram: [...t.daysHistogram].sort((a, b) => a[0] - b[0]) }]),
+    ]);
 
-const sum = (byMonth: AnswerStats["byMonth"], pick: (t: AnswerTotals) => number) => [...byMonth.values()].reduce((n, offices) => n + pick(offices.get(ALL_OFFICES)!), 0);
+const sum = (byMonth: AnswerStats["byMonth"], pick: (t: AnswerTotals) => number) =>
+  [...byMonth.values()].reduce((n, offices) => n + pick(offices.get(ALL_OFFICES)!), 0);
 
 describe("stored answer figures", () => {
   it("were kept current month by month and equal a full recomputation after a year", async () => {
@@ -115,7 +144,11 @@ describe("stored answer figures", () => {
     expect(stored.today).toBe(full.today);
     expect(plain(stored.byMonth)).toEqual(plain(full.byMonth));
     // The year reached every state the figures count.
-    for (const figure of COUNT_FIGURES) expect(sum(full.byMonth, (t) => t[figure]), figure).toBeGreaterThan(0);
+    for (const figure of COUNT_FIGURES)
+      expect(
+        sum(full.byMonth, (t) => t[figure]),
+        figure,
+      ).toBeGreaterThan(0);
     expect(sum(full.byMonth, (t) => t.received)).toBeGreaterThan(200);
   });
 
@@ -146,7 +179,10 @@ describe("stored answer figures", () => {
         expect(fromStore, `${month} ${key}`).toEqual(row);
         // The public page's on-time share is the report's rate.
         const share = data.officeRow(key, mine).onTime;
-        expect([share.count, share.total], `${month} ${key}`).toEqual([row.answeredOnTime, row.answeredOnTime + row.answeredLate + row.overdue]);
+        expect([share.count, share.total], `${month} ${key}`).toEqual([
+          row.answeredOnTime,
+          row.answeredOnTime + row.answeredLate + row.overdue,
+        ]);
         compared++;
       }
     }
@@ -158,7 +194,11 @@ describe("stored answer figures", () => {
     // A municipal holiday on every Wednesday of the year: the business days to answer change.
     const days: string[] = [];
     for (let d = "2025-06-04"; d < "2026-06-30"; d = addCalendarDays(d, 7)) days.push(d);
-    const changed: AppContext = { ...app, profile: { ...app.profile, nonWorkingDays: days }, calendar: createBusinessCalendar({ localNonWorkingDays: days }) };
+    const changed: AppContext = {
+      ...app,
+      profile: { ...app.profile, nonWorkingDays: days },
+      calendar: createBusinessCalendar({ localNonWorkingDays: days }),
+    };
     const refreshed = await refreshAnswerTotals(changed);
     expect(refreshed.rebuilt).toBe(true);
     const after = await storedAnswerStats(changed);

@@ -48,7 +48,12 @@ interface TotalsState {
 /** What the stored figures depend on besides the questions: the calendar and the definitions. */
 export function answerTotalsFingerprint(app: AppContext): string {
   const { timezone, nonWorkingDays } = app.profile;
-  const doc = JSON.stringify({ timezone, local: [...nonWorkingDays].sort(), laws: NATIONAL_CALENDAR_VERSION, definitions: DEFINITIONS_VERSION });
+  const doc = JSON.stringify({
+    timezone,
+    local: [...nonWorkingDays].sort(),
+    laws: NATIONAL_CALENDAR_VERSION,
+    definitions: DEFINITIONS_VERSION,
+  });
   return createHash("sha256").update(doc).digest("hex").slice(0, 32);
 }
 
@@ -64,14 +69,24 @@ function monthWindow(month: string): { fromMs: number; toMs: number } {
 /** The months from `first` to `last` (`YYYY-MM`), both included. */
 function monthsBetween(first: string, last: string): string[] {
   const out: string[] = [];
-  for (let [y, m] = first.split("-").map(Number) as [number, number]; `${y}-${String(m).padStart(2, "0")}` <= last; m === 12 ? ((m = 1), y++) : m++) {
+  for (
+    let [y, m] = first.split("-").map(Number) as [number, number];
+    `${y}-${String(m).padStart(2, "0")}` <= last;
+    m === 12 ? ((m = 1), y++) : m++
+  ) {
     out.push(`${y}-${String(m).padStart(2, "0")}`);
   }
   return out;
 }
 
 /** Recomputes the figures of filing instants in [fromMs, toMs), grouped by the months `groupOf` keeps. */
-async function tallyWindow(app: AppContext, asOf: LocalDate, fromMs: number, toMs: number, groupOf: (filedOn: LocalDate) => string | null) {
+async function tallyWindow(
+  app: AppContext,
+  asOf: LocalDate,
+  fromMs: number,
+  toMs: number,
+  groupOf: (filedOn: LocalDate) => string | null,
+) {
   const questions = await app.repos.transparency.statRows(fromMs, toMs);
   const transfers = await app.repos.questionsReport.transfersOfQuestionsFiled(fromMs, toMs);
   return tallyAnswers({ asOf, timeZone: app.profile.timezone, calendar: app.calendar, questions, transfers, groupOf });
@@ -80,7 +95,12 @@ async function tallyWindow(app: AppContext, asOf: LocalDate, fromMs: number, toM
 /** Every month's figures in one pass over every question (what the stored figures must equal). */
 export async function computeAnswerStats(app: AppContext): Promise<AnswerStats> {
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
-  return { today, byMonth: await tallyWindow(app, today, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (filedOn) => filedOn.slice(0, 7)) };
+  return {
+    today,
+    byMonth: await tallyWindow(app, today, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (filedOn) =>
+      filedOn.slice(0, 7),
+    ),
+  };
 }
 
 function toRows(month: string, offices: ReadonlyMap<string, AnswerTotals>): AnswerTotalsRow[] {
@@ -93,7 +113,11 @@ function toRows(month: string, offices: ReadonlyMap<string, AnswerTotals>): Answ
 }
 
 function fromRow(row: AnswerTotalsRow): AnswerTotals {
-  return { ...emptyTotals(), ...(Object.fromEntries(COUNT_FIGURES.map((f) => [f, row[f]])) as Record<CountFigure, number>), daysHistogram: new Map(row.answerDays) };
+  return {
+    ...emptyTotals(),
+    ...(Object.fromEntries(COUNT_FIGURES.map((f) => [f, row[f]])) as Record<CountFigure, number>),
+    daysHistogram: new Map(row.answerDays),
+  };
 }
 
 /** Reads the stored figures. */
@@ -104,7 +128,9 @@ export async function storedAnswerStats(app: AppContext): Promise<AnswerStats & 
     if (!byMonth.has(row.month)) byMonth.set(row.month, new Map());
     byMonth.get(row.month)!.set(row.officeKey, fromRow(row));
   }
-  const asOf = state ? (JSON.parse(state) as TotalsState).asOf : toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
+  const asOf = state
+    ? (JSON.parse(state) as TotalsState).asOf
+    : toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   return { today: asOf, byMonth, state };
 }
 
@@ -124,7 +150,10 @@ export async function refreshAnswerTotals(app: AppContext): Promise<{ months: st
   let months: string[];
   if (rebuilt) {
     const first = await app.repos.transparency.firstFiledAtMs();
-    months = first === null ? [] : monthsBetween(toLocalDate(new Date(first), app.profile.timezone).slice(0, 7), asOf.slice(0, 7));
+    months =
+      first === null
+        ? []
+        : monthsBetween(toLocalDate(new Date(first), app.profile.timezone).slice(0, 7), asOf.slice(0, 7));
   } else {
     if (state.lastEventId === lastEventId && state.asOf === asOf) return { months: [], rebuilt: false };
     const touched = await app.repos.transparency.filedAtOfChangedSince(state.lastEventId, lastEventId);
@@ -134,7 +163,9 @@ export async function refreshAnswerTotals(app: AppContext): Promise<{ months: st
   const rows: AnswerTotalsRow[] = [];
   for (const month of months) {
     const { fromMs, toMs } = monthWindow(month);
-    const fresh = (await tallyWindow(app, asOf, fromMs, toMs, (filedOn) => (filedOn.startsWith(month) ? month : null))).get(month);
+    const fresh = (
+      await tallyWindow(app, asOf, fromMs, toMs, (filedOn) => (filedOn.startsWith(month) ? month : null))
+    ).get(month);
     if (fresh) rows.push(...toRows(month, fresh));
   }
   const next: TotalsState = { fingerprint, lastEventId, asOf };
@@ -158,6 +189,13 @@ export function figuresByOffice(stats: AnswerStats, prefix: string): Map<string,
 }
 
 /** One office's (or, without `officeKey`, all offices') figures per month, oldest first. */
-export function monthlySeries(stats: AnswerStats, months: readonly string[], officeKey?: string): { month: string; figures: AnswerTotals }[] {
-  return months.map((month) => ({ month, figures: addTotals(emptyTotals(), stats.byMonth.get(month)?.get(officeKey ?? ALL_OFFICES) ?? emptyTotals()) }));
+export function monthlySeries(
+  stats: AnswerStats,
+  months: readonly string[],
+  officeKey?: string,
+): { month: string; figures: AnswerTotals }[] {
+  return months.map((month) => ({
+    month,
+    figures: addTotals(emptyTotals(), stats.byMonth.get(month)?.get(officeKey ?? ALL_OFFICES) ?? emptyTotals()),
+  }));
 }
