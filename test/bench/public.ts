@@ -10,7 +10,8 @@
  * Measured:
  * - the first build of the stored monthly answer totals (once per installation or calendar change);
  * - a restart: reading the stored totals back (what the server does before taking requests);
- * - after a change (100 questions answered across the months), bringing the totals up to date;
+ * - after a day's work (the 100 newest open questions answered), bringing the totals up to date
+ *   (in the web server this runs in the background, never inside a request);
  * - every public page through Fastify (`inject`), each request with a unique query string so it
  *   misses the page cache: render time, not cache hits; p50 / p95 / max per page;
  * - the open data export as `rinde opendata export` writes it (5 datasets and dictionaries, CSV and JSON).
@@ -200,7 +201,7 @@ export interface PublicBenchResult {
   storedMonths: number;
   /** A restart: reading the stored totals back. */
   loadTotalsMs: number;
-  /** After 100 questions answered across the months: bringing the totals up to date. */
+  /** After the 100 newest open questions are answered: bringing the totals up to date. */
   refreshAfterChangeMs: number;
   refreshedMonths: number;
   /** Per page: uncached render wall p50 / p95 / max and CPU p50 / p95, and cached p95, ms. */
@@ -241,12 +242,13 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
     const stored = await storedAnswerStats(app);
     const loadTotalsMs = seconds(loadStart) * 1000;
 
-    // A change: 100 open questions answered today, spread over the months.
+    // A day's work: the 100 newest open questions answered (their filing months are recomputed).
     const sqlite = db.$client;
-    const open = sqlite.prepare("select id from questions where status = 'open' order by id").all() as { id: number }[];
+    const open = sqlite.prepare("select id from questions where status = 'open' order by id desc limit 100").all() as {
+      id: number;
+    }[];
     sqlite.transaction(() => {
-      for (let k = 0; k < 100; k++) {
-        const id = open[Math.floor((k * open.length) / 100)]!.id;
+      for (const { id } of open) {
         sqlite
           .prepare(
             "update questions set status = 'answered', answer_text = 'Respuesta', answered_at_ms = ?, updated_at_ms = ? where id = ?",
