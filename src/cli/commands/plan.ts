@@ -15,7 +15,7 @@ import { importPlanFromCsv, planContextOf, planReport, planStatus, publishAnswer
 import { evidenceText, planReportCsv, type PlanTexts } from "../../services/plan/report-csv.ts";
 import { parse, readInputFile, required } from "../args.ts";
 import type { Cli } from "../context.ts";
-import { writeExport } from "../csv.ts";
+import { separatorArg, writeExport } from "../csv.ts";
 import { actorFrom } from "../domain-args.ts";
 import { CliError, table } from "../output.ts";
 import type { Subcommand } from "../run.ts";
@@ -170,7 +170,7 @@ export const planCommands: Record<string, Subcommand> = {
     if (!outcome.ok) fail(t, outcome.error);
     const report = outcome.report;
     if (values.json) return write(cli, values.out, values.force, `${JSON.stringify(report, null, 2)}\n`);
-    if (values.csv) return write(cli, values.out, values.force, planReportCsv(cli.runtime.app, t, report, values.separator === "," ? "," : ";"));
+    if (values.csv) return write(cli, values.out, values.force, planReportCsv(cli.runtime.app, t, report, separatorArg(values.separator)));
     write(cli, values.out, values.force, `${reportText(cli, t, report)}\n`);
   },
 };
