@@ -46,7 +46,7 @@ async function seedYear(): Promise<void> {
   const rnd = random(15);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const offices = app.profile.offices.map((o) => o.key).slice(0, 5);
-  const citizens = seedCitizens(h.runtime.db!, { count: 40, channel: "memory", nowMs: h.clock.nowMs() });
+  const citizens = await seedCitizens(h.runtime, { count: 40, channel: "memory", nowMs: h.clock.nowMs() });
   const open: { reference: string; citizenId: number }[] = [];
   const waiting: { reference: string; citizenId: number; sinceMs: number }[] = [];
   let lateRequest = false;
