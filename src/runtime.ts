@@ -48,6 +48,8 @@ export interface RuntimeOptions {
   flowsDir?: string;
   /** How the routing model is built (default: createRouter). Tests share one trained model per process. */
   routerFactory?: RouterFactory;
+  /** Refuse a database that does not exist yet instead of creating it (ordinary `rinde` commands; see openStore). */
+  existingOnly?: boolean;
 }
 
 /** Loads and validates the flows against the actions and every locale. */
@@ -64,7 +66,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const env = options.env ?? loadEnv();
   const translator = options.translator ?? createTranslator();
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
-  const { store, db } = await openStore(env);
+  const { store, db } = await openStore(env, { existingOnly: options.existingOnly === true });
   const app = await createAppContext({ store, db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, routerFactory: options.routerFactory });
   const flowsDir = options.flowsDir ?? FLOWS_DIR;
   let engine: Engine | undefined;

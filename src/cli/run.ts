@@ -1,20 +1,20 @@
 /**
  * `rinde` — the command line of officials, heads, communications and internal control. Spanish by
  * default (`--lang en` or `RINDE_LANG=en` for English); every text comes from `locales/*\/cli.json`.
- * Works on the same database as the running bot (RINDE_DB); the bot delivers what the CLI queues.
+ * Works on the same database as the running bot (RINDE_DB, or DATABASE_URL for PostgreSQL); the bot
+ * delivers what the CLI queues.
  *
  * One boundary: expected failures print one line (`rinde: …`) and exit 1; a bad environment exits
  * 2; anything unexpected prints one line without a stack trace (RINDE_DEBUG=1 shows it) and exits 1.
- * A database that does not exist is created only by `npm start` or `rinde db init`: a typo in
- * RINDE_DB must not silently start an empty institution.
+ * A database that does not exist — a SQLite file not there, a PostgreSQL database without Rinde's
+ * tables — is created only by `npm start` or `rinde db init` (and `rinde db migrate` on PostgreSQL):
+ * a typo in RINDE_DB or DATABASE_URL must not silently start an empty institution.
  */
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { loadEnv } from "../config/env.ts";
 import type { Clock } from "../core/clock.ts";
 import { closestKey } from "../core/strict-parse.ts";
-import { openDb } from "../db/client.ts";
 import { createTranslator, type Translator } from "../i18n/index.ts";
 import { createRuntime, type RuntimeOptions } from "../runtime.ts";
 import { HelpRequested } from "./args.ts";
@@ -22,6 +22,7 @@ import { adminCommands } from "./commands/admin.ts";
 import { announcementCommands } from "./commands/announcements.ts";
 import { calendarCommands } from "./commands/calendar.ts";
 import { commitmentCommands } from "./commands/commitments.ts";
+import { cliErrorOfOpen, runDb } from "./commands/db.ts";
 import { districtCommands, topicCommands } from "./commands/districts.ts";
 import { eventCommands } from "./commands/events.ts";
 import { officeCommands } from "./commands/offices.ts";
@@ -156,15 +157,17 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   if (!ownHelp && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
   const env = loadEnv(ctx.env);
   const dbPath = env.RINDE_DB === ":memory:" ? env.RINDE_DB : resolve(env.RINDE_DB);
-  if (name === "db") return initDb(dbPath, rest, print, t);
+  if (name === "db") return await runDb({ ...env, RINDE_DB: dbPath }, rest, print, t);
   let run: (cli: Cli) => Promise<void> | void;
   if (subcommands) {
     const command = subcommands[sub!];
     if (!command) throw new CliError("errors.unknown_subcommand", { command: name, value: sub, suggestion: closestKey(sub!, Object.keys(subcommands)), list: Object.keys(subcommands).join(", ") });
     run = (cli) => command(cli, subArgs);
   } else run = async (cli) => await runStatus(cli, rest);
-  if (dbPath !== ":memory:" && !existsSync(dbPath)) throw new CliError("errors.db_missing", { path: dbPath });
-  const runtime = await createRuntime({ env: { ...env, RINDE_DB: dbPath }, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}), ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}) });
+  const runtimeEnv = { ...env, RINDE_DB: dbPath };
+  const runtime = await createRuntime({ env: runtimeEnv, existingOnly: true, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}), ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}) }).catch((error: unknown) => {
+    throw cliErrorOfOpen(error, runtimeEnv) ?? error;
+  });
   try {
     await run(createCli(runtime, ctx.translator, ctx.lang, ctx.io));
   } catch (error) {
@@ -177,14 +180,4 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
 
 function unknownCommand(name: string): CliError {
   return new CliError("errors.unknown_command", { value: name, suggestion: closestKey(name, COMMAND_NAMES) });
-}
-
-/** `rinde db init`: creates the database (and its folder) and applies the migrations. */
-function initDb(path: string, args: string[], print: (text: string) => void, t: (key: string, vars?: Record<string, unknown>) => string): void {
-  const [sub, ...extra] = args;
-  if (sub !== "init") throw new CliError("errors.unknown_subcommand", { command: "db", value: sub ?? "", suggestion: sub ? closestKey(sub, ["init"]) : undefined, list: "init" });
-  if (extra.length) throw new CliError("errors.extra_argument", { value: extra[0] });
-  const existed = path !== ":memory:" && existsSync(path);
-  openDb(path).$client.close();
-  print(t(existed ? "db.up_to_date" : "db.created", { path }));
 }

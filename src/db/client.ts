@@ -9,7 +9,10 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { PROJECT_ROOT } from "../config/env.ts";
+import { migrationJournal, migrationReport, type MigrationReport } from "./migrations.ts";
 import * as schema from "./schema.ts";
+
+export const SQLITE_MIGRATIONS_FOLDER = join(PROJECT_ROOT, "migrations", "sqlite");
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -37,12 +40,32 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   // commit crosses the threshold, with two fsyncs) is only a safety net for processes without it.
   sqlite.pragma(`wal_autocheckpoint = ${options.walAutoCheckpointPages ?? 10_000}`);
   const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: join(PROJECT_ROOT, "migrations", "sqlite") });
+  const beforeMs = newestMigrationMs(sqlite);
+  migrate(db, { migrationsFolder: SQLITE_MIGRATIONS_FOLDER });
+  reports.set(sqlite, migrationReport(migrationJournal(SQLITE_MIGRATIONS_FOLDER), beforeMs, newestMigrationMs(sqlite)));
   secrets.set(sqlite, path === ":memory:" ? randomBytes(32) : loadSecret(`${path}.key`));
   return db;
 }
 
 const secrets = new WeakMap<Database.Database, Buffer>();
+const reports = new WeakMap<Database.Database, MigrationReport>();
+
+/** The stamp of the newest migration recorded in the file, or null for none (a new file). */
+function newestMigrationMs(sqlite: Database.Database): number | null {
+  const table = sqlite
+    .prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
+    .get();
+  if (!table) return null;
+  const row = sqlite.prepare("select max(created_at) as at from __drizzle_migrations").get() as { at: number | null };
+  return row.at === null ? null : Number(row.at);
+}
+
+/** The migrations that opening `db` applied, and the newest one it holds (`rinde db migrate`). */
+export function migrationsOnOpen(db: Db): MigrationReport {
+  const report = reports.get(db.$client);
+  if (!report) throw new Error("migrationsOnOpen: open the database with openDb()");
+  return report;
+}
 
 /**
  * The installation's secret for keyed hashes (inbound message ids): 32 random bytes in a file next to

@@ -132,6 +132,7 @@ const SAMPLES: Record<string, unknown> = {
   in_progress: 3,
   kind: "muestra de kind",
   late: 3,
+  latest: "0014_young_wallow",
   low: 3,
   min: 3,
   municipalityWide: "muestra de municipalityWide",
