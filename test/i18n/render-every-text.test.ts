@@ -122,6 +122,7 @@ const SAMPLES: Record<string, unknown> = {
   done: 3,
   doneLate: 3,
   doneOnTime: 3,
+  engine: "PostgreSQL",
   endText: "muestra de endText",
   file: "muestra de file",
   flag: "muestra de flag",

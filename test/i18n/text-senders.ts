@@ -499,7 +499,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "cli.questions.extended": ["dueDate", "limit", "reference"],
   "cli.questions.info_requested": ["reference"],
   "cli.questions.reassigned": ["dueDate", "office", "reference"],
-  "cli.status.header": ["database", "name", "offices", "profile", "profilePath", "timezone"],
+  "cli.status.header": ["database", "engine", "name", "offices", "profile", "profilePath", "timezone"],
   "cli.surveys.answers": ["answered", "skipped"],
   "cli.surveys.errors.already_imported": ["detail"],
   "cli.surveys.errors.bad_segment": ["detail", "syntax"],

@@ -22,6 +22,7 @@ interface StatusJson {
   outboxPending: { channel: string; priority: number; kind: string; count: number; oldestDue: string }[];
   jobs: { kind: string; status: string; count: number; nextRun: string | null }[];
   connections: unknown[];
+  processes: unknown[];
 }
 
 describe("rinde status", () => {
@@ -75,6 +76,7 @@ describe("rinde status", () => {
     );
     expect(status.jobs).toHaveLength(3);
     expect(status.connections).toEqual([]);
+    expect(status.processes).toEqual([]);
   });
 
   it.skipIf(onPostgres)(sqliteOnly("prints the same as tables in Spanish with local times, says (ninguno) on an empty database, and refuses a missing one", "RINDE_DB as a file: missing, then created by `db init`"), async () => {
@@ -84,7 +86,8 @@ describe("rinde status", () => {
     expect((await cli("db", "init")).status).toBe(0);
     const empty = await cli("status");
     expect(empty.status, empty.stderr).toBe(0);
-    expect(empty.stdout).toContain(`base de datos  ${env.RINDE_DB}\n`);
+    expect(empty.stdout).toContain(`motor          SQLite (un archivo, un proceso)\nbase de datos  ${env.RINDE_DB}\n`);
+    expect(empty.stdout).toMatch(/procesos de Rinde en esta base de datos:\n\(ninguno\)/);
     expect(empty.stdout).toMatch(/mensajes por enviar, por prioridad:\n\(ninguno\)/);
     expect(empty.stdout).toMatch(/trabajos programados:\n\(ninguno\)/);
 

@@ -4,7 +4,7 @@
  * to be dead gives its claims up at once (see src/delivery/worker-lease.ts). Plain SQL through
  * drizzle, portable to PostgreSQL.
  */
-import { and, eq, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { deliveryWorkers, jobs, outbox } from "../schema.ts";
 
@@ -28,6 +28,11 @@ export function createWorkersRepo(db: Db) {
       db.update(deliveryWorkers).set({ leaseUntilMs }).where(eq(deliveryWorkers.id, workerId)).run();
       db.update(outbox).set({ claimedUntilMs: leaseUntilMs }).where(and(eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"))).run();
       db.update(jobs).set({ claimedUntilMs: leaseUntilMs }).where(and(eq(jobs.claimedBy, workerId), eq(jobs.status, "pending"))).run();
+    },
+
+    /** Every registered worker (a running Rinde process), oldest first: `rinde status`. */
+    list(): WorkerRow[] {
+      return db.select().from(deliveryWorkers).orderBy(asc(deliveryWorkers.startedAtMs), asc(deliveryWorkers.id)).all();
     },
 
     /** The other workers registered from `host`. */

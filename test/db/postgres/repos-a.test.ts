@@ -668,6 +668,7 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
         row?.claimedUntilMs,
       ]);
       const onHost = (await workers.onHost("h1", "w2")).map((w) => [w.id, w.pid, w.leaseUntilMs, w.startedAtMs]);
+      const listed = (await workers.list()).map((w) => [w.id, w.host, w.pid, w.startedAtMs, w.leaseUntilMs]);
       const expired = await workers.expire(["w2", "nobody"]);
       const expiredNone = await workers.expire([]);
       const afterExpire = [await outbox.findById(rows2[0]!.id), await jobs.byKey("j2")].map((row) => [
@@ -682,13 +683,19 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
         await jobs.byKey("j1"),
       ].map((row) => [row?.claimedBy, row?.claimedUntilMs]);
       const left = [...(await workers.onHost("h1", "x")), ...(await workers.onHost("h2", "x"))].map((w) => w.id);
-      return { renewed, onHost, expired, expiredNone, afterExpire, forgotten, afterUnregister, left };
+      return { renewed, onHost, listed, expired, expiredNone, afterExpire, forgotten, afterUnregister, left };
     });
     expect(trace.renewed).toEqual([
       ["w1", T + 3 * MINUTE_MS],
       ["w1", T + 3 * MINUTE_MS],
     ]);
     expect(trace.onHost).toEqual([["w1", 11, T + 3 * MINUTE_MS, T]]);
+    // Every process registered, oldest first (re-registering keeps the start), for `rinde status`.
+    expect(trace.listed).toEqual([
+      ["w1", "h1", 11, T, T + 3 * MINUTE_MS],
+      ["w2", "h1", 12, T, T + MINUTE_MS],
+      ["w3", "h2", 13, T, T + MINUTE_MS],
+    ]);
     expect(trace.expired).toEqual({ rows: 1, jobs: 1 });
     expect(trace.afterExpire).toEqual([
       ["w2", 0],

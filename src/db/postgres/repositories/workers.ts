@@ -3,7 +3,7 @@
  * A worker renews its lease and, with it, the claims it holds on outbox rows and jobs; a worker known
  * to be dead gives its claims up at once (src/delivery/worker-lease.ts).
  */
-import { and, eq, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
 import type { Port } from "../../port.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
@@ -29,6 +29,10 @@ export function createPgWorkersRepo(q: () => PgDb): Port<SyncRepos["workers"]> {
         .update(jobs)
         .set({ claimedUntilMs: leaseUntilMs })
         .where(and(eq(jobs.claimedBy, workerId), eq(jobs.status, "pending")));
+    },
+
+    async list() {
+      return q().select().from(deliveryWorkers).orderBy(asc(deliveryWorkers.startedAtMs), asc(deliveryWorkers.id));
     },
 
     async onHost(host, exceptId) {
