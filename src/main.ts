@@ -9,12 +9,13 @@ import { pathToFileURL } from "node:url";
 import type { Channel, InboundMessage } from "./channels/channel.ts";
 import { createConsoleChannel } from "./channels/console/console-channel.ts";
 import type { TelegramChannel, TelegramChannelOptions } from "./channels/telegram/telegram-channel.ts";
-import type { WhatsAppChannel, WhatsAppChannelOptions } from "./channels/whatsapp/whatsapp-channel.ts";
+import type { WhatsAppAuthStore, WhatsAppChannel, WhatsAppChannelOptions } from "./channels/whatsapp/whatsapp-channel.ts";
 import type { WhatsAppCloudChannel, WhatsAppCloudOptions } from "./channels/whatsapp-cloud/cloud-channel.ts";
 import { ConfigError } from "./config/errors.ts";
 import { loadEnv } from "./config/env.ts";
 import { systemClock } from "./config/system-clock.ts";
 import { startCheckpoints } from "./db/client.ts";
+import type { PostgresStore } from "./db/postgres/store.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
 import { withIngressLock } from "./delivery/ingress-channel.ts";
 import { createScheduler, type Scheduler } from "./delivery/scheduler.ts";
@@ -291,25 +292,24 @@ export async function createTelegram(runtime: Runtime, overrides: Partial<Telegr
 }
 
 /**
- * The WhatsApp channel over this runtime's database: auth state in `whatsapp_auth`, connection
- * state in `channel_state` (for `rinde status`), pairing shown on stdout. Baileys is loaded only
- * when WhatsApp is enabled. Tests pass a fake `socketFactory` (and timers).
+ * The WhatsApp channel over this runtime's database (SQLite or PostgreSQL): auth state in
+ * `whatsapp_auth`, connection state in `channel_state` (for `rinde status`), pairing shown on
+ * stdout. Baileys is loaded only when WhatsApp is enabled. Tests pass a fake `socketFactory` (and timers).
  */
 export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsAppChannelOptions> = {}): Promise<WhatsAppChannel> {
-  const [{ createWhatsAppChannel }, { createBaileysSocketFactory }, { createTerminalPairingPrinter }, { createWhatsAppAuthRepo }] = await Promise.all([
+  const [{ createWhatsAppChannel }, { createBaileysSocketFactory }, { createTerminalPairingPrinter }] = await Promise.all([
     import("./channels/whatsapp/whatsapp-channel.ts"),
     import("./channels/whatsapp/socket.ts"),
     import("./channels/whatsapp/pairing.ts"),
-    import("./db/repositories/whatsapp-auth.ts"),
   ]);
-  const { env, db, app, logger } = runtime;
+  const { env, app, logger } = runtime;
   const nowMs = () => app.clock.nowMs();
   const recordState = (state: string, detail: string | null) => {
     app.repos.channelState.set("whatsapp", state, detail, nowMs()).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"));
   };
   return createWhatsAppChannel({
     socketFactory: overrides.socketFactory ?? createBaileysSocketFactory({ logger }),
-    auth: createWhatsAppAuthRepo(sqliteOnly(db), { nowMs }),
+    auth: await whatsappAuthStore(runtime, nowMs),
     nowMs,
     logger,
     ratePerMinute: env.WHATSAPP_RATE_PER_MINUTE,
@@ -337,8 +337,23 @@ export function runMain(argv: string[]): Promise<void> {
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntryPoint) void runMain(process.argv.slice(2));
 
-/** WhatsApp (Baileys) keeps its session in the SQLite database for now. */
-function sqliteOnly(db: Runtime["db"]): NonNullable<Runtime["db"]> {
-  if (!db) throw new ConfigError("whatsapp_baileys_needs_sqlite", "WHATSAPP_ENABLED with DATABASE_URL: the Baileys session store is not on PostgreSQL yet; use WHATSAPP_MODE=cloud.");
-  return db;
+/**
+ * The Baileys session store of the runtime's database. On PostgreSQL every process sharing the
+ * database sees the same session (only one of them may hold the socket at a time). The SQLite
+ * repository is synchronous underneath; the channel awaits it the same way.
+ */
+async function whatsappAuthStore(runtime: Runtime, nowMs: () => number): Promise<WhatsAppAuthStore> {
+  if (runtime.store.dialect === "postgres") {
+    const { createPgWhatsAppAuthRepo } = await import("./db/postgres/repositories/whatsapp-auth.ts");
+    return createPgWhatsAppAuthRepo((runtime.store as PostgresStore).q, { nowMs });
+  }
+  const { createWhatsAppAuthRepo } = await import("./db/repositories/whatsapp-auth.ts");
+  const repo = createWhatsAppAuthRepo(runtime.db!, { nowMs });
+  return {
+    async load() {
+      const { state, saveCreds } = repo.load();
+      return { state, saveCreds: async () => saveCreds() };
+    },
+    clear: async () => repo.clear(),
+  };
 }

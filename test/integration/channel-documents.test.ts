@@ -98,7 +98,7 @@ describe("WhatsApp: a document made by the bot", () => {
 
   async function whatsapp(): Promise<{ fake: FakeSocketFactory; channel: WhatsAppChannel }> {
     const fake = createFakeSocketFactory({ nowMs: () => 0 });
-    const auth = { load: () => ({ state: { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => {} } }, saveCreds: () => {} }), clear: () => {} };
+    const auth = { load: async () => ({ state: { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => {} } }, saveCreds: async () => {} }), clear: async () => {} };
     channel = createWhatsAppChannel({ socketFactory: fake.factory, auth, nowMs: () => 0, logger: silent, ratePerMinute: 60, sendJitterMs: 0 });
     await channel.start(async () => {});
     fake.current.open();

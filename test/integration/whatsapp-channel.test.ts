@@ -341,6 +341,7 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", BAILEYS_O
     expect(w.fake.sent()).toHaveLength(0);
 
     w.timers.fire();
+    await w.channel.idle();
     expect(w.fake.sockets).toHaveLength(2);
     // The new socket gets the stored session, not a new pairing.
     expect(w.fake.current.auth.creds.me?.id).toBe("573000000000:3@s.whatsapp.net");
@@ -348,6 +349,7 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", BAILEYS_O
     w.fake.current.close(DisconnectReason.connectionClosed);
     expect(w.timers.delays()).toEqual([4000]);
     w.timers.fire();
+    await w.channel.idle();
     w.fake.current.open();
     expect((await stateOf(w))?.state).toBe("open");
     await drain(w);
@@ -358,6 +360,7 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", BAILEYS_O
     w.fake.current.close(DisconnectReason.restartRequired);
     expect(w.timers.delays()).toEqual([0]);
     w.timers.fire();
+    await w.channel.idle();
     w.fake.current.close(DisconnectReason.connectionLost);
     expect(w.timers.delays()).toEqual([2000]);
     // Events of an old socket change nothing.
@@ -378,19 +381,23 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", BAILEYS_O
     expect((await stateOf(w))?.state).toBe("pairing");
     // The phone scanned the QR: Baileys reports the new credentials, then asks for a restart.
     w.fake.current.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" }, platform: "android" });
+    await w.channel.idle();
     expect(auth.isPaired()).toBe(true);
     w.fake.current.close(DisconnectReason.restartRequired);
     w.timers.fire();
+    await w.channel.idle();
     w.fake.current.open();
     const pairedNoiseKey = Buffer.from(w.fake.current.auth.creds.noiseKey.public);
 
     await w.fake.current.logout();
+    await w.channel.idle();
     expect(auth.isPaired()).toBe(false);
     expect(await sqlRow(w.runtime, "select count(*) n from whatsapp_auth")).toEqual({ n: 0 });
     expect((await stateOf(w))?.state).toBe("logged_out");
     expect(w.pairing.at(-1)).toEqual({ kind: "logged_out" });
 
     w.timers.fire();
+    await w.channel.idle();
     const fresh = w.fake.current;
     expect(fresh.auth.creds.me).toBeUndefined();
     expect(Buffer.from(fresh.auth.creds.noiseKey.public)).not.toEqual(pairedNoiseKey);

@@ -15,12 +15,24 @@ import type { WhatsAppSocket, WhatsAppSocketEvents, WhatsAppSocketFactory } from
 
 export type WhatsAppConnectionState = "connecting" | "pairing" | "open" | "reconnecting" | "logged_out" | "stopped";
 
-/** Where the auth state lives (src/db/repositories/whatsapp-auth.ts implements it over the database). */
+/** One loaded WhatsApp session: the state a socket is built with, and how its credentials are saved. */
+export interface WhatsAppAuthSession {
+  /** Pass to Baileys' socket as `auth`; Baileys mutates `creds` in place. */
+  state: AuthenticationState;
+  /** Writes the current `state.creds`; resolves once they are stored. */
+  saveCreds(): Promise<void>;
+}
+
+/**
+ * Where the auth state lives: the database of the process (SQLite: src/db/repositories/whatsapp-auth.ts;
+ * PostgreSQL: src/db/postgres/repositories/whatsapp-auth.ts). Asynchronous, as a server database is;
+ * the channel awaits every call, in order, and logs a failure instead of throwing into Baileys.
+ */
 export interface WhatsAppAuthStore {
   /** The stored state, or fresh credentials for a new pairing. */
-  load(): { state: AuthenticationState; saveCreds(): void };
+  load(): Promise<WhatsAppAuthSession>;
   /** Deletes the stored credentials and keys. */
-  clear(): void;
+  clear(): Promise<void>;
 }
 
 /** Timers for reconnecting, injectable so tests fire them by hand. */
@@ -51,7 +63,11 @@ export interface WhatsAppChannelOptions {
 }
 
 export interface WhatsAppChannel extends Channel {
-  /** Resolves when every inbound message received so far has been handled. */
+  /**
+   * Resolves when every inbound message received so far has been handled, the auth state writes
+   * asked for so far (saved credentials, a cleared session) are done, and a connection being set up
+   * (the session loaded, the socket built) is in place.
+   */
   idle(): Promise<void>;
   readonly state: WhatsAppConnectionState;
 }
@@ -85,6 +101,15 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   let failures = 0;
   let reconnectTimer: unknown;
   let inboundChain: Promise<void> = Promise.resolve();
+  /** Auth store writes, one after another in the order asked: a save never lands after the clear that follows it. */
+  let authChain: Promise<void> = Promise.resolve();
+  /** The connection being set up (loading the session), if any. */
+  let connecting: Promise<void> = Promise.resolve();
+  /** Bumped by start and stop: a session load that finishes after a stop builds no socket. */
+  let generation = 0;
+  /** Whether authChain and connecting have settled (idle() then waits only for inbound messages). */
+  let authSettled = true;
+  let connectSettled = true;
   const quotable = new Map<string, WAMessage>();
   const sentMessages = new Map<string, WAMessage>();
   /** Texts sent ahead of a file that then failed (key → the text's first id): a retry sends only the file. */
@@ -97,12 +122,49 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     options.onState?.(next, detail);
   }
 
-  function connect(): void {
-    const auth = store.load();
+  /**
+   * Runs an auth store write after the ones asked before it. A failure is logged under `event` and
+   * does not stop later writes; the returned promise never rejects.
+   */
+  function queueAuth(event: string, work: () => Promise<void>): Promise<void> {
+    const queued: Promise<void> = authChain
+      .then(work)
+      .catch((error: unknown) => {
+        logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, event);
+      })
+      .finally(() => {
+        if (authChain === queued) authSettled = true;
+      });
+    authChain = queued;
+    authSettled = false;
+    return queued;
+  }
+
+  /** Loads the session (after pending auth writes) and builds a socket over it, unless stopped meanwhile. */
+  async function connect(): Promise<void> {
+    const mine = generation;
+    connectSettled = false;
+    try {
+      await authChain;
+      const auth = await store.load();
+      if (stopped || mine !== generation) return;
+      open(auth);
+    } finally {
+      if (mine === generation) connectSettled = true;
+    }
+  }
+
+  /** Builds a socket over a loaded session and listens to it. */
+  function open(auth: WhatsAppAuthSession): void {
     const current = options.socketFactory(auth.state);
     const showPairing = pairingPrompter(current, auth.state);
     const handlers: { [E in keyof WhatsAppSocketEvents]: (arg: WhatsAppSocketEvents[E]) => void } = {
-      "creds.update": (update) => saveCreds(auth, update),
+      "creds.update": (update) => {
+        Object.assign(auth.state.creds, update);
+        // Baileys' emitter is the boundary here: a failed save is logged, and the next creds.update
+        // writes the whole creds again. Each save writes the creds as they are when it runs.
+        void queueAuth("whatsapp.creds_save_failed", () => auth.saveCreds());
+      },
       "connection.update": (update) => {
         if (update.qr) showPairing(update.qr);
         if (update.connection === "open") {
@@ -125,14 +187,22 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     if (state !== "reconnecting") report("connecting");
   }
 
-  function saveCreds(auth: ReturnType<WhatsAppAuthStore["load"]>, update: WhatsAppSocketEvents["creds.update"]): void {
-    Object.assign(auth.state.creds, update);
-    try {
-      auth.saveCreds();
-    } catch (error) {
-      // Baileys' emitter is the boundary here; the next creds.update writes the whole creds again.
-      logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "whatsapp.creds_save_failed");
-    }
+  /**
+   * Connects after `delayMs` (a reconnection). A session that cannot be loaded (the database is
+   * unreachable) is logged and retried with the same backoff as a closed connection.
+   */
+  function scheduleConnect(delayMs: number): void {
+    reconnectTimer = timers.set(() => {
+      reconnectTimer = undefined;
+      if (stopped) return;
+      connecting = connect().catch((error: unknown) => {
+        logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "whatsapp.session_load_failed");
+        if (stopped) return;
+        const retryMs = backoffDelayMs(failures++);
+        report("reconnecting", `session not loaded; retry in ${retryMs} ms`);
+        scheduleConnect(retryMs);
+      });
+    }, delayMs);
   }
 
   /** Shows each new QR, or (with a phone number configured and not yet paired) asks once for a pairing code. */
@@ -160,13 +230,10 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     if (stopped) return;
     const code = (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
     if (code === DisconnectReason.loggedOut) {
-      // Unlinked from the phone (or the session was rejected): the stored keys are useless now. If
-      // the delete fails, the next connection is refused as logged out again and retries it.
-      try {
-        store.clear();
-      } catch (error) {
-        logger.error({ err: { message: (error as Error).message } }, "whatsapp.session_clear_failed");
-      }
+      // Unlinked from the phone (or the session was rejected): the stored keys are useless now. The
+      // next connection loads after the delete; if it fails, that connection is refused as logged
+      // out again and deletes again.
+      void queueAuth("whatsapp.session_clear_failed", () => store.clear());
       quotable.clear();
       sentMessages.clear();
       report("logged_out", "logged out: pair again");
@@ -177,10 +244,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     const delayMs = code === DisconnectReason.restartRequired ? 0 : backoffDelayMs(failures++);
     if (code !== DisconnectReason.loggedOut) report("reconnecting", `closed (${code ?? "no code"}); retry in ${delayMs} ms`);
     logger.info({ code, delayMs }, "whatsapp.closed");
-    reconnectTimer = timers.set(() => {
-      reconnectTimer = undefined;
-      if (!stopped) connect();
-    }, delayMs);
+    scheduleConnect(delayMs);
   }
 
   /** Exponential backoff with ±20 % jitter, so many bots restarting together do not reconnect in step. */
@@ -295,12 +359,24 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     async start(handler) {
       onInbound = handler;
       stopped = false;
-      connect();
+      generation++;
+      // A session that cannot be loaded at start fails the start (the bot does not run half-configured).
+      const first = connect();
+      connecting = first.catch(() => {});
+      await first;
     },
     send,
-    idle: () => inboundChain,
+    idle() {
+      if (authSettled && connectSettled) return inboundChain;
+      return (async () => {
+        await connecting;
+        await inboundChain;
+        await authChain;
+      })();
+    },
     async stop() {
       stopped = true;
+      generation++;
       if (reconnectTimer !== undefined) timers.clear(reconnectTimer);
       reconnectTimer = undefined;
       const current = socket;
@@ -308,6 +384,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       socket = undefined;
       await current?.end(undefined);
       await inboundChain;
+      // The last credentials Baileys reported are stored before the database closes.
+      await authChain;
       report("stopped");
     },
   };
