@@ -175,8 +175,14 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
   if (interactive) process.stdout.write(`${runtime.app.translator.t(DEFAULT_LOCALE, "console.welcome", { entity: runtime.app.profile.name })}\n`);
-  await bot.start();
-  if (withWeb) web = await startWeb(runtime, bot, optional.whatsappCloud);
+  try {
+    await bot.start();
+    if (withWeb) web = await startWeb(runtime, bot, optional.whatsappCloud);
+  } catch (error) {
+    // A signal during start-up closed the database under a query in flight: the shutdown under way exits.
+    if (stopping) return;
+    throw error;
+  }
   if (consoleChannel && (consoleOnly || !process.stdin.isTTY || channels.length === 1)) {
     await consoleChannel.closed;
     await bot.dispatcher.tick();
