@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runRinde } from "../helpers/cli.ts";
 import { bogota, createWorld, NOW_MS, seed, type CliWorld } from "./cli-helpers.ts";
 import { onPostgres, sqliteOnly } from "../helpers/storage.ts";
+import { SQLITE_MIGRATIONS_FOLDER } from "../../src/db/client.ts";
+import { migrationJournal } from "../../src/db/migrations.ts";
 
 let world: CliWorld;
 beforeEach(() => {
@@ -68,7 +70,8 @@ describe.skipIf(onPostgres)(sqliteOnly("the database", "RINDE_DB as a file: miss
 
   it("`rinde db init` creates it once; `status` shows absolute paths", async () => {
     const created = await world.rinde("db", "init");
-    expect(created.stdout).toBe(`Base de datos creada en ${world.dbPath}.\n`);
+    const latest = migrationJournal(SQLITE_MIGRATIONS_FOLDER).at(-1)!.tag;
+    expect(created.stdout).toBe(`Base de datos creada en ${world.dbPath}, con todas sus migraciones (la última: ${latest}).\n`);
     expect((await world.rinde("db", "init")).stdout).toContain("ya existía");
     const status = await runRinde(["status"], { ...world.env, RINDE_DB: relative(process.cwd(), world.dbPath) }, { clock: world.clock });
     expect(status.stdout).toContain(`base de datos  ${world.dbPath}\n`);
