@@ -69,7 +69,7 @@ describe("rinde db on SQLite", () => {
       `The database ${env.RINDE_DB} already existed; its migrations are up to date (the latest: ${latest}).\n`,
     );
     expect((await runRinde(["db", "upgrade"], env)).stderr).toBe(
-      "rinde: «rinde db» no tiene «upgrade». Use: init, migrate.\n",
+      "rinde: «rinde db» no tiene «upgrade». Use: init, migrate, copy.\n",
     );
   });
 });

@@ -17,6 +17,8 @@ import { CliError } from "../output.ts";
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
 const SUBCOMMANDS = ["init", "migrate"];
+/** Every `rinde db` subcommand, for the error's list (`copy` runs apart: src/cli/commands/db-copy.ts). */
+const ALL_SUBCOMMANDS = [...SUBCOMMANDS, "copy"];
 
 export async function runDb(env: Env, args: string[], print: (text: string) => void, t: T): Promise<void> {
   const [sub, ...extra] = args;
@@ -24,8 +26,8 @@ export async function runDb(env: Env, args: string[], print: (text: string) => v
     throw new CliError("errors.unknown_subcommand", {
       command: "db",
       value: sub ?? "",
-      suggestion: sub ? closestKey(sub, SUBCOMMANDS) : undefined,
-      list: SUBCOMMANDS.join(", "),
+      suggestion: sub ? closestKey(sub, ALL_SUBCOMMANDS) : undefined,
+      list: ALL_SUBCOMMANDS.join(", "),
     });
   }
   if (extra.length) throw new CliError("errors.extra_argument", { value: extra[0] });
