@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrationJournal } from "../../src/db/migrations.ts";
@@ -47,22 +48,27 @@ describe("rinde db on SQLite", () => {
     );
   });
 
-  it("migrate applies what an upgrade brought and names it", async () => {
+  it("migrate applies what an upgrade brought and names them", async () => {
     const env = { RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" };
-    expect((await runRinde(["db", "init"], env)).status).toBe(0);
-    // The file as the release before the last migration left it.
+    // The file as the release before the last two migrations left it: every earlier migration applied
+    // and recorded the way drizzle's migrator does (its SQL, then its hash and stamp).
+    const migrations = readMigrationFiles({ migrationsFolder: SQLITE_MIGRATIONS_FOLDER });
     const sqlite = new Database(env.RINDE_DB);
-    sqlite.exec("drop table channel_windows");
-    for (const column of ["template", "delivery_status", "delivery_status_at_ms", "delivery_error"])
-      sqlite.exec(`alter table outbox drop column ${column}`);
-    sqlite.prepare("delete from __drizzle_migrations where created_at = ?").run(sqliteJournal.at(-1)!.createdAtMs);
+    sqlite.exec("create table __drizzle_migrations (id integer primary key, hash text not null, created_at numeric)");
+    for (const migration of migrations.slice(0, -2)) {
+      for (const statement of migration.sql) sqlite.exec(statement);
+      sqlite
+        .prepare("insert into __drizzle_migrations (hash, created_at) values (?, ?)")
+        .run(migration.hash, migration.folderMillis);
+    }
     sqlite.close();
+    const pending = sqliteJournal.slice(-2).map((m) => m.tag);
 
     const run = await runRinde(["db", "migrate"], env);
     expect(run).toEqual({
       status: 0,
       stderr: "",
-      stdout: `Migraciones aplicadas en ${env.RINDE_DB} (1): ${latest}.\n`,
+      stdout: `Migraciones aplicadas en ${env.RINDE_DB} (2): ${pending.join(", ")}.\n`,
     });
     const english = await runRinde(["db", "migrate", "--lang", "en"], env);
     expect(english.stdout).toBe(
@@ -133,6 +139,30 @@ describe.skipIf(!postgresAvailable)("rinde db on PostgreSQL", () => {
     );
     const offices = await runRinde(["offices", "list", "--json"], env);
     expect(offices.status, offices.stderr).toBe(0);
+  });
+
+  it("migrate applies the migrations an upgrade brought, and names them", async () => {
+    const migrations = readMigrationFiles({ migrationsFolder: POSTGRES_MIGRATIONS_FOLDER });
+    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema.schema}` });
+    await client.connect();
+    try {
+      // The database as the previous release left it: every migration but the last, recorded as drizzle does.
+      await client.query(
+        `create table "${schema.schema}".__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`,
+      );
+      for (const migration of migrations.slice(0, -1)) {
+        for (const statement of migration.sql) await client.query(statement);
+        await client.query(`insert into "${schema.schema}".__drizzle_migrations (hash, created_at) values ($1, $2)`, [
+          migration.hash,
+          migration.folderMillis,
+        ]);
+      }
+    } finally {
+      await client.end();
+    }
+    const run = await runRinde(["db", "migrate"], env);
+    expect(run).toEqual({ status: 0, stderr: "", stdout: `Migraciones aplicadas en ${shown} (1): ${latest}.\n` });
+    expect((await runRinde(["status", "--json"], env)).status).toBe(0);
   });
 
   it("names a database that does not exist on the server, without the password", async () => {
