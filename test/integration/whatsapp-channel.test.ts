@@ -1,8 +1,9 @@
 /**
  * The WhatsApp channel driven through a fake Baileys socket, with the real runtime (createRuntime +
- * createBot over a temp SQLite file, the real flows and locales) and an injected clock: citizens'
- * conversations with numbered menus, officials answering by quoting, refusals, the connection
- * lifecycle (reconnect, logout and re-pairing) and safe sending.
+ * createBot over a temp database — SQLite, or PostgreSQL with RINDE_TEST_DATABASE_URL — the real
+ * flows and locales) and an injected clock: citizens' conversations with numbered menus, officials
+ * answering by quoting, refusals, the connection lifecycle (reconnect, logout and re-pairing; its
+ * PostgreSQL counterpart is test/integration/whatsapp-session-store.test.ts) and safe sending.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,7 @@ import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { boomLike, createFakeSocketFactory, incoming, type FakeSocketFactory, type IncomingInput, type SentWhatsAppMessage } from "../fakes/baileys-socket.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
-import { BAILEYS_ON_SQLITE, onPostgres, sqliteOnly, sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
+import { onPostgres, sqliteOnly, sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
 
 const CITIZEN = "573001112233@s.whatsapp.net";
 const HEAD = "573005550001@s.whatsapp.net";
@@ -132,7 +133,7 @@ async function addOfficial(w: World, address: string, officeKey: string, role: "
   return await w.runtime.app.repos.officials.add({ name: `Func ${officeKey}`, officeKey, role, channel: "whatsapp", address }, w.clock.nowMs());
 }
 
-describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: citizens", BAILEYS_ON_SQLITE), () => {
+describe("WhatsApp channel: citizens", () => {
   it("runs a whole conversation with numbered menus answered by number or words, at a slow uneven pace", async () => {
     const w = await start();
     expect(w.channel.capabilities).toMatchObject({ nativeOptions: false, ratePerSecond: 12 / 60, sendJitterMs: 3000 });
@@ -241,7 +242,7 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: citizens", BAILEYS_ON_
   });
 });
 
-describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: officials", BAILEYS_ON_SQLITE), () => {
+describe("WhatsApp channel: officials", () => {
   it("posts new questions to the bound group and takes an answer quoted from a registered official only", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
@@ -314,7 +315,7 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: officials", BAILEYS_ON
   });
 });
 
-describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", BAILEYS_ON_SQLITE), () => {
+describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", "reads the stored session through the SQLite repository"), () => {
   // The adapter records its state without waiting (a port call after any transaction in progress).
   const stateOf = async (w: World) => {
     await new Promise((resolve) => setImmediate(resolve));
@@ -429,7 +430,7 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", BAILEYS_O
   });
 });
 
-describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: sending safely", BAILEYS_ON_SQLITE), () => {
+describe("WhatsApp channel: sending safely", () => {
   it("retries a send that met a closed connection and marks a number without WhatsApp unreachable", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
