@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { questionEvents, questions } from "../schema.ts";
+import { questions } from "../schema.ts";
 
 export const INBOX_VIEWS = ["new", "mine", "due_soon", "overdue", "extended", "waiting", "answered", "all"] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
