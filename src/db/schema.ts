@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { PlanDefinition } from "../core/plan/definition.ts";
+import { SENT_REF_KINDS, type StaffPromptRef } from "./sent-ref-kinds.ts";
 
 export const citizens = sqliteTable("citizens", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -271,6 +272,34 @@ export const outbox = sqliteTable(
     index("outbox_chat").on(t.channel, t.address, t.status),
     // The few rows under a claim: lease renewal and takeover read them by worker.
     index("outbox_claimed").on(t.claimedBy).where(sql`claimed_by is not null`),
+  ],
+);
+
+/**
+ * Which message was that? What a queued message is about, written with its outbox row: a question
+ * notice in an office chat (closed by an edit once the question is answered), a staff prompt, an
+ * information request to a citizen, a menu, a survey's first message. A reply, a quote or a button
+ * names the channel's message id; the outbox row that carries it (once sent) leads here, so no
+ * service reads idempotency keys or payloads back to recover domain state (DESIGN.md).
+ */
+export const sentRefs = sqliteTable(
+  "sent_refs",
+  {
+    outboxId: integer("outbox_id")
+      .notNull()
+      .references(() => outbox.id),
+    kind: text("kind", { enum: SENT_REF_KINDS }).notNull(),
+    questionId: integer("question_id").references(() => questions.id),
+    citizenId: integer("citizen_id").references(() => citizens.id),
+    surveyInvitationId: integer("survey_invitation_id").references(() => surveyInvitations.id),
+    /** A staff prompt: what an official's reply to it does. */
+    staffPrompt: text("staff_prompt", { mode: "json" }).$type<StaffPromptRef | null>(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.outboxId] }),
+    index("sent_refs_question").on(t.questionId, t.kind),
+    index("sent_refs_survey_invitation").on(t.surveyInvitationId),
   ],
 );
 

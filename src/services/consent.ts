@@ -9,6 +9,7 @@ import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { OutboxPayload, OutboxRow } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import type { AppContext } from "./context.ts";
+import { enqueueAbout } from "./sent-messages.ts";
 import { noticePayloads } from "./office-notices.ts";
 import { eraseSurveyData } from "./surveys.ts";
 import { forgetEventData } from "./subscriptions.ts";
@@ -115,16 +116,18 @@ async function scrubOutbox(app: AppContext, target: { citizenId: number; address
     if (row.status === "sent" && row.channelMessageId && text !== payload.text && CHANNELS_EDITING_MESSAGES.has(row.channel)) {
       const target = payload.editChannelMessageId ?? row.channelMessageId;
       const open = question !== undefined && (question.status === "open" || question.status === "info_requested") && !payload.editChannelMessageId;
-      await app.repos.outbox.enqueue(
-                {
-                  idempotencyKey: `erased:${row.id}`,
-                  channel: row.channel,
-                  address: row.address,
-                  payload: { text, editChannelMessageId: target, ...(open && rest.buttons ? { buttons: rest.buttons } : {}) },
-                  questionId: row.questionId,
-                },
-                app.clock.nowMs(),
-              );
+      await enqueueAbout(
+        app,
+        {
+          idempotencyKey: `erased:${row.id}`,
+          channel: row.channel,
+          address: row.address,
+          payload: { text, editChannelMessageId: target, ...(open && rest.buttons ? { buttons: rest.buttons } : {}) },
+          questionId: row.questionId,
+        },
+        row.questionId === null ? undefined : { kind: "notice_edit", questionId: row.questionId },
+        app.clock.nowMs(),
+      );
     }
   }
 }

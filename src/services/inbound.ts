@@ -11,6 +11,7 @@ import { IDLE, type ConversationState, type Engine, type Render, type Turn } fro
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { ACTIONS, MAX_QUESTION_LENGTH, MIN_QUESTION_LENGTH, PRE_CONSENT_TEXT, type ActionContext } from "./actions.ts";
 import { render, type AppContext } from "./context.ts";
+import { enqueueAbout } from "./sent-messages.ts";
 import { attachmentsFromData } from "./questions.ts";
 import type { StaffReply } from "./staff-buttons.ts";
 import { eventShortcutTurn } from "./event-inbound.ts";
@@ -116,14 +117,14 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
   }
 
   /**
-   * An option button counts only on the menu the conversation waits on: the outbox row it was sent
+   * An option button counts only on the menu the conversation waits on: the message it was sent
    * with is the one recorded in the conversation. A button of an older message changes nothing.
    */
   async function isCurrentMenu(message: InboundMessage, state: ConversationState): Promise<boolean> {
     const button = message.button!;
     if (button.optionIndex === undefined) return false;
-    const row = await repos.outbox.findByChannelMessage(message.channel, button.onChannelMessageId);
-    return row !== undefined && row.id === state.data[MENU_OUTBOX_KEY];
+    const sent = await repos.sentRefs.byChannelMessage(message.channel, button.onChannelMessageId);
+    return sent !== undefined && sent.outboxId === state.data[MENU_OUTBOX_KEY];
   }
 
   /**
@@ -160,7 +161,9 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
             const replies = (sender.official && await handleEventWizard(app, engine, message, sender.official)) || await handleStaffMessage(app, message, sender);
             const outboxIds: number[] = [];
             for (const [i, reply] of replies.entries()) {
-              const id = await repos.outbox.enqueue({ idempotencyKey: `in:${inboundId}:${i}`, channel: message.channel, address: message.address, payload: staffPayload(reply, message), questionId: reply.questionId ?? null }, nowMs);
+              const row = { idempotencyKey: `in:${inboundId}:${i}`, channel: message.channel, address: message.address, payload: staffPayload(reply, message), questionId: reply.questionId ?? null };
+              const about = reply.questionId === undefined ? undefined : { kind: "staff_reply" as const, questionId: reply.questionId, staffPrompt: reply.staffPrompt ?? null };
+              const id = await enqueueAbout(app, row, about, nowMs);
               if (id !== undefined) outboxIds.push(id);
             }
             return { status: "staff", outboxIds };

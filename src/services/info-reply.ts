@@ -9,15 +9,12 @@ import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { Engine, Render, Turn } from "../engine/engine.ts";
 import type { AppContext } from "./context.ts";
 
-/** Idempotency keys of info-request notices: `q:<questionId>:info-request-<n>` (src/services/questions.ts). */
-const INFO_REQUEST_KEY = /^q:(\d+):info-request-\d+$/;
-
 /** The question whose information request `message` replies to, if it still waits for this citizen. */
 export async function repliedInfoRequest(app: AppContext, citizen: CitizenContext, message: InboundMessage): Promise<string | undefined> {
   if (!message.replyToChannelMessageId || citizen.consent !== "granted") return undefined;
-  const row = await app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId);
-  const questionId = row && row.citizenId === citizen.citizenId ? INFO_REQUEST_KEY.exec(row.idempotencyKey)?.[1] : undefined;
-  const question = questionId ? await app.repos.questions.byId(Number(questionId)) : undefined;
+  const sent = await app.repos.sentRefs.byChannelMessage(message.channel, message.replyToChannelMessageId);
+  const questionId = sent?.kind === "info_request" && sent.citizenId === citizen.citizenId ? sent.questionId : null;
+  const question = questionId !== null ? await app.repos.questions.byId(questionId) : undefined;
   return question?.status === "info_requested" && question.citizenId === citizen.citizenId ? question.reference : undefined;
 }
 

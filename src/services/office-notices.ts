@@ -12,6 +12,7 @@ import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, requestTypeText, type AppContext, staffText } from "./context.ts";
+import { enqueueAbout } from "./sent-messages.ts";
 
 const t = staffText;
 
@@ -72,16 +73,16 @@ export async function closeNotices(app: AppContext, questionId: number, line: st
   const nowMs = app.clock.nowMs();
   const question = await app.repos.questions.byId(questionId);
   if (!question) return;
-  for (const row of await app.repos.outbox.sentForQuestion(questionId)) {
-    const payload = JSON.parse(row.payload) as OutboxPayload;
-    if (!payload.buttons?.length || payload.editChannelMessageId || !row.channelMessageId) continue;
+  for (const row of await app.repos.sentRefs.sentNotices(questionId)) {
     // Rebuilt from the question as it is now, never copied from the old message: the citizen may
     // have erased their data since (Ley 1581 de 2012), and the old text must not be sent again.
     const text = `${(await noticePayloads(app, question, row.channel))[0]!.text}\n\n${line}`;
-    await app.repos.outbox.enqueue(
-            { idempotencyKey: `q:${questionId}:notice-closed:${row.id}`, channel: row.channel, address: row.address, payload: { text, editChannelMessageId: row.channelMessageId }, questionId },
-            nowMs,
-          );
+    await enqueueAbout(
+      app,
+      { idempotencyKey: `q:${questionId}:notice-closed:${row.outboxId}`, channel: row.channel, address: row.address, payload: { text, editChannelMessageId: row.channelMessageId }, questionId },
+      { kind: "notice_edit", questionId },
+      nowMs,
+    );
   }
 }
 

@@ -14,6 +14,7 @@ import { formatReference, parseReference } from "../core/reference.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, render, type AppContext } from "./context.ts";
+import { enqueueAbout } from "./sent-messages.ts";
 import { cancelDeadlineJobs, DEADLINE_JOB_KINDS, planNextAlert, planWithdrawal, replanAlerts } from "./deadline-jobs.ts";
 import { notifyCitizen } from "./notify.ts";
 import { planAnswerSurveys } from "./survey-jobs.ts";
@@ -124,10 +125,11 @@ async function notifyOffice(app: AppContext, question: QuestionRow, occasion: st
   const { repos, clock } = app;
   const key = `q:${question.id}:${occasion}:${question.officeKey}`;
   for (const target of await officeTargets(app, question.officeKey)) {
-    (await noticePayloads(app, question, target.channel)).forEach(async (payload, i) => {
+    for (const [i, payload] of (await noticePayloads(app, question, target.channel)).entries()) {
       const idempotencyKey = i === 0 ? `${key}:${target.id}` : `${key}:${target.id}:file-${i}`;
-      await repos.outbox.enqueue({ idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id }, clock.nowMs());
-    });
+      const about = { kind: i === 0 ? "question_notice" : "question_file", questionId: question.id } as const;
+      await enqueueAbout(app, { idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id }, about, clock.nowMs());
+    }
   }
 }
 
@@ -211,7 +213,7 @@ export async function requestInfo(app: AppContext, actor: Actor, reference: stri
       await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
       await planWithdrawal(app, question.id, (await app.repos.questions.lastEvent(question.id, "info_requested"))!.id, nowMs);
       const count = (await app.repos.questions.history(question.id)).length;
-      await notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() }, { legal: true });
+      await notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() }, { legal: true, kind: "info_request" });
       return { ok: true, question: (await app.repos.questions.byId(question.id))! };
     });
 }
@@ -239,10 +241,12 @@ export async function provideInfo(app: AppContext, citizenId: number, reference:
   const count = (await app.repos.questions.history(question.id)).length;
   // Like the new-question notice: the office's groups and its officials; a reply to it answers the question.
   for (const target of await officeTargets(app, question.officeKey)) {
-    await app.repos.outbox.enqueue(
-            { idempotencyKey: `q:${question.id}:info-provided-${count}:${target.id}`, channel: target.channel, address: target.address, payload: { text: noticeText }, questionId: question.id },
-            nowMs,
-          );
+    await enqueueAbout(
+      app,
+      { idempotencyKey: `q:${question.id}:info-provided-${count}:${target.id}`, channel: target.channel, address: target.address, payload: { text: noticeText }, questionId: question.id },
+      { kind: "question_update", questionId: question.id },
+      nowMs,
+    );
   }
   return { ok: true, question: updated, due };
 }

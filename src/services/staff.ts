@@ -12,7 +12,6 @@ import { toLocalDate } from "../core/calendar/index.ts";
 import { deadlineState } from "../core/deadlines.ts";
 import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts";
 import type { OfficialRow } from "../db/repositories/officials.ts";
-import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, type AppContext, staffText } from "./context.ts";
 import { extendQuestion, extensionReplyText } from "./extension.ts";
@@ -55,15 +54,14 @@ async function staffTextReplies(app: AppContext, message: InboundMessage, sender
   const parsed = parseStaffCommand(text);
   if (parsed.ok && parsed.command.kind === "link") return [await linkOfficial(app, message, parsed.command.code)];
   // A reply to a question notice answers it; a reply to a prompt does what the prompt asked.
-  const replied = message.replyToChannelMessageId ? await app.repos.outbox.findByChannelMessage(message.channel, message.replyToChannelMessageId) : undefined;
+  const replied = message.replyToChannelMessageId ? await app.repos.sentRefs.byChannelMessage(message.channel, message.replyToChannelMessageId) : undefined;
   const repliedQuestion = replied?.questionId ?? undefined;
   // A reply to a question notice (or to its prompt) is the answer unless it starts with "/": an
   // answer that begins "Respuesta …", "Info …" or "Ayuda …" is an answer, not a command (issue 19).
   if (repliedQuestion !== undefined && !text.startsWith("/")) {
     if (!sender.official) return [t(app, "staff.not_official")];
     const question = (await app.repos.questions.byId(repliedQuestion))!;
-    const prompt = (JSON.parse(replied!.payload) as OutboxPayload).staffPrompt;
-    return [await runCommand(app, commandForReply(prompt, question.reference, text), sender.official, sender.groupOfficeKey, message)];
+    return [await runCommand(app, commandForReply(replied!.staffPrompt ?? undefined, question.reference, text), sender.official, sender.groupOfficeKey, message)];
   }
   if (!parsed.ok && parsed.error === "not_a_command" && repliedQuestion !== undefined) {
     // "/something" in reply to a notice that is no command: say so, never drop the text silently.

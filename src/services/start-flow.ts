@@ -21,6 +21,8 @@ export interface StartFlowInput {
   guarantee?: "at_least_once" | "at_most_once";
   /** The channel to prefer when the citizen has several. */
   channel?: string;
+  /** The survey invitation this flow delivers (recorded with the first message). */
+  surveyInvitationId?: number;
 }
 
 export type StartFlowResult = { ok: true; channel: string; outboxId: number | undefined; state: ConversationState } | { ok: false; error: "citizen_not_found" | "unreachable" };
@@ -37,7 +39,13 @@ export async function startFlowFor(app: AppContext, engine: Engine, citizenId: n
 
   const where = { channel: identity.channel, address: identity.address };
   const turn = await runActions<ActionContext>(engine, engine.start(input.ref, input.data ?? {}, renderFor), ACTIONS, { app, citizen, ...where }, renderFor);
-  const delivery = { idempotencyKey: input.idempotencyKey, priority: input.priority ?? 0, ...(input.guarantee ? { guarantee: input.guarantee } : {}), ...where };
+  const delivery = {
+    idempotencyKey: input.idempotencyKey,
+    priority: input.priority ?? 0,
+    ...(input.guarantee ? { guarantee: input.guarantee } : {}),
+    ...(input.surveyInvitationId !== undefined ? { surveyInvitationId: input.surveyInvitationId } : {}),
+    ...where,
+  };
   const outboxId = await commitCitizenTurn(app, citizenId, undefined, turn, delivery, clock.nowMs());
   return { ok: true, channel: identity.channel, outboxId, state: turn.state };
 }

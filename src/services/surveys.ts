@@ -238,11 +238,12 @@ export async function deliverInvitation(deps: SurveyDeps, invitationId: number, 
   const preferred = run.questionId !== null ? (await app.repos.questions.byId(run.questionId))?.channel : undefined;
   // A first message withdrawn before it was sent (see reclaimUnseenSurvey) is sent again under a new key.
   const startKey = surveyStartKey(invitation.id);
-  const withdrawn = await app.repos.outbox.latestByKeyPrefix(startKey);
+  const withdrawn = await app.repos.sentRefs.latestSurveyStart(invitation.id);
   const started = await startFlowFor(app, engine, invitation.citizenId, {
       ref: SURVEY_START,
       data: { surveyInvitationId: invitation.id },
-      idempotencyKey: withdrawn ? `${startKey}:o${withdrawn.id}` : startKey,
+      idempotencyKey: withdrawn ? `${startKey}:o${withdrawn.outboxId}` : startKey,
+      surveyInvitationId: invitation.id,
       priority: run.trigger === "segment" ? 1 : 0,
       // A survey is never repeated when its send's outcome is unknown (issue 19).
       guarantee: "at_most_once",
@@ -253,7 +254,7 @@ export async function deliverInvitation(deps: SurveyDeps, invitationId: number, 
   return DONE;
 }
 
-/** The idempotency key (and key prefix, when sent again) of a survey's first message. */
+/** The idempotency key of a survey's first message (`…:o<outbox id>` when sent again after a withdrawal). */
 const surveyStartKey = (invitationId: number) => `survey:i${invitationId}:start`;
 
 /**
@@ -273,11 +274,11 @@ export async function reclaimUnseenSurvey(app: AppContext, citizenId: number, st
   const repo = app.repos.surveys;
   const invitation = await repo.invitationById(invitationId);
   if (!invitation || invitation.citizenId !== citizenId || invitation.status !== "delivered") return state;
-  const first = await app.repos.outbox.latestByKeyPrefix(surveyStartKey(invitation.id));
+  const first = await app.repos.sentRefs.latestSurveyStart(invitation.id);
   if (!first || first.status === "sent") return state;
-  if (first.status === "pending" && !await app.repos.outbox.withdrawPending(first.id, "survey_superseded", nowMs)) return state;
+  if (first.status === "pending" && !await app.repos.outbox.withdrawPending(first.outboxId, "survey_superseded", nowMs)) return state;
   await repo.setInvitationStatus(invitation.id, ["delivered"], { status: "pending", deliveredAtMs: null });
-  await app.repos.jobs.plan({ key: `survey:deliver:i${invitation.id}:o${first.id}`, kind: SURVEY_JOB_KINDS.deliver, runAtMs: nowMs, payload: { invitationId: invitation.id } }, nowMs);
+  await app.repos.jobs.plan({ key: `survey:deliver:i${invitation.id}:o${first.outboxId}`, kind: SURVEY_JOB_KINDS.deliver, runAtMs: nowMs, payload: { invitationId: invitation.id } }, nowMs);
   return { flowId: SURVEY_FLOW, stepId: IDLE, flowVersion: 1, data: {} };
 }
 

@@ -8,6 +8,7 @@ import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { IDLE, type ConversationState, type Engine, type EngineOutput, type Render, type Turn } from "../engine/engine.ts";
 import type { ActionOutcome } from "./actions.ts";
 import type { AppContext } from "./context.ts";
+import { enqueueAbout } from "./sent-messages.ts";
 
 /** Conversation variable holding the outbox id of the menu the conversation waits on (for buttons). */
 export const MENU_OUTBOX_KEY = "_menuOutboxId";
@@ -87,6 +88,8 @@ export interface TurnDelivery {
   priority?: 0 | 1;
   /** When the send's outcome is unknown: see NewOutboxRow.guarantee. */
   guarantee?: "at_least_once" | "at_most_once";
+  /** The survey invitation whose first message this turn is. */
+  surveyInvitationId?: number;
 }
 
 /**
@@ -98,7 +101,17 @@ export interface TurnDelivery {
 export async function commitCitizenTurn(app: AppContext, citizenId: number, before: ConversationState | undefined, turn: Turn & { erased: boolean }, delivery: TurnDelivery, nowMs: number): Promise<number | undefined> {
   const payload: OutboxPayload | undefined = mergeOutputs(turn.outputs);
   // After an erasure the confirmation still reaches the citizen, then forgets where it went.
-  const outboxId = payload ? await app.repos.outbox.enqueue({ ...delivery, citizenId: turn.erased ? null : citizenId, payload, forgetAddressWhenSent: turn.erased }, nowMs) : undefined;
+  const { surveyInvitationId, ...where } = delivery;
+  const row = { ...where, citizenId: turn.erased ? null : citizenId, payload, forgetAddressWhenSent: turn.erased };
+  // A survey's first message, or a menu (whose buttons count while the conversation waits on it).
+  const about = turn.erased
+    ? undefined
+    : surveyInvitationId !== undefined
+      ? { kind: "survey_start" as const, citizenId, surveyInvitationId }
+      : payload?.options !== undefined
+        ? { kind: "menu" as const, citizenId }
+        : undefined;
+  const outboxId = payload ? await enqueueAbout(app, { ...row, payload }, about, nowMs) : undefined;
   if (!turn.erased) {
     const data = conversationData(before, turn.state, outboxId !== undefined && payload?.options !== undefined ? outboxId : undefined);
     await app.repos.citizens.saveConversation(citizenId, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(data) }, nowMs);

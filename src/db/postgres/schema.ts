@@ -20,6 +20,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { PlanDefinition } from "../../core/plan/definition.ts";
+import { SENT_REF_KINDS, type StaffPromptRef } from "../sent-ref-kinds.ts";
 
 export const citizens = pgTable("citizens", {
   id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
@@ -251,6 +252,26 @@ export const outbox = pgTable(
     index("outbox_claimed")
       .on(t.claimedBy)
       .where(sql`claimed_by is not null`),
+  ],
+);
+
+export const sentRefs = pgTable(
+  "sent_refs",
+  {
+    outboxId: integer("outbox_id")
+      .notNull()
+      .references(() => outbox.id),
+    kind: text("kind", { enum: SENT_REF_KINDS }).notNull(),
+    questionId: integer("question_id").references(() => questions.id),
+    citizenId: integer("citizen_id").references(() => citizens.id),
+    surveyInvitationId: integer("survey_invitation_id").references(() => surveyInvitations.id),
+    staffPrompt: jsonb("staff_prompt").$type<StaffPromptRef | null>(),
+    createdAtMs: bigint("created_at_ms", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.outboxId] }),
+    index("sent_refs_question").on(t.questionId, t.kind),
+    index("sent_refs_survey_invitation").on(t.surveyInvitationId),
   ],
 );
 

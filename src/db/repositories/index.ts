@@ -18,6 +18,7 @@ import { createOutboxRepo } from "./outbox.ts";
 import { createPlanRepo } from "./plan.ts";
 import { createQuestionsRepo } from "./questions.ts";
 import { createQuestionsReportRepo } from "./questions-report.ts";
+import { createSentRefsRepo } from "./sent-refs.ts";
 import { createStaffAuditRepo } from "./staff-audit.ts";
 import { createStaffAuthRepo } from "./staff-auth.ts";
 import { createStaffConversationsRepo } from "./staff-conversations.ts";
@@ -48,6 +49,7 @@ export function createSyncRepos(db: Db) {
     plan: createPlanRepo(db),
     questions: createQuestionsRepo(db),
     questionsReport: createQuestionsReportRepo(db),
+    sentRefs: createSentRefsRepo(db),
     staffAudit: createStaffAuditRepo(db),
     staffAuth: createStaffAuthRepo(db),
     staffConversations: createStaffConversationsRepo(db),

@@ -24,6 +24,7 @@ import { createPgOutboxRepo } from "./outbox.ts";
 import { createPgPlanRepo } from "./plan.ts";
 import { createPgQuestionsRepo } from "./questions.ts";
 import { createPgQuestionsReportRepo } from "./questions-report.ts";
+import { createPgSentRefsRepo } from "./sent-refs.ts";
 import { createPgStaffAuditRepo } from "./staff-audit.ts";
 import { createPgStaffAuthRepo } from "./staff-auth.ts";
 import { createPgStaffConversationsRepo } from "./staff-conversations.ts";
@@ -58,6 +59,7 @@ export function createPgRepos(q: () => PgDb, options: PgReposOptions) {
     plan: createPgPlanRepo(q),
     questions: createPgQuestionsRepo(q),
     questionsReport: createPgQuestionsReportRepo(q),
+    sentRefs: createPgSentRefsRepo(q),
     staffAudit: createPgStaffAuditRepo(q),
     staffAuth: createPgStaffAuthRepo(q),
     staffConversations: createPgStaffConversationsRepo(q),
