@@ -307,3 +307,24 @@ export function titleSaysKind(title: string, kindText: string): boolean {
   const lead = k.split(" ").slice(0, 2).join(" ");
   return t.includes(k) || t === lead || t.startsWith(`${lead} `);
 }
+
+/** The draft an event was made from (to edit it, or render its calendar file). */
+export function draftOf(event: EventDraft): EventDraft {
+  return {
+    kind: event.kind,
+    title: event.title,
+    description: event.description,
+    startsAtMs: event.startsAtMs,
+    endsAtMs: event.endsAtMs,
+    place: event.place,
+    virtualUrl: event.virtualUrl,
+    officeKey: event.officeKey,
+    districts: event.districts,
+    topics: event.topics,
+  };
+}
+
+/** Whether citizens can still answer, ask or get the calendar file for an event. */
+export function isUpcoming(event: { status: EventStatus; endsAtMs: number }, nowMs: number): boolean {
+  return (event.status === "scheduled" || event.status === "changed") && event.endsAtMs > nowMs;
+}

@@ -5,7 +5,6 @@
 import { textLength } from "../core/text-length.ts";
 import type { RequestType } from "../config/profile.ts";
 import { REQUEST_TYPES } from "../config/profile.ts";
-import type { CitizenContext } from "../db/repositories/citizens.ts";
 import type { MenuOption } from "../engine/engine.ts";
 import { dueDateText, officeName, officeSubject, render, type AppContext } from "./context.ts";
 import { recordConsent, eraseCitizen } from "./consent.ts";
@@ -19,29 +18,7 @@ import { infoReplyActions } from "./actions/info-reply.ts";
 import { eventWizardActions } from "./actions/event-wizard.ts";
 import { publicSiteActions } from "./actions/public-site.ts";
 import { newcomerActions } from "./actions/newcomer.ts";
-
-export interface ActionContext {
-  app: AppContext;
-  citizen: CitizenContext;
-  channel: string;
-  address: string;
-  data: Readonly<Record<string, unknown>>;
-}
-
-export interface ActionOutcome {
-  result: string;
-  /** Variables merged into the conversation; `null` removes one. */
-  data?: Record<string, unknown>;
-  /** Drop every variable before merging `data`. */
-  clearData?: boolean;
-  /** The citizen's data was erased: do not save the conversation again. */
-  erased?: boolean;
-}
-
-export interface ActionDefinition {
-  results: readonly string[];
-  run(ctx: ActionContext): ActionOutcome | Promise<ActionOutcome>;
-}
+import type { ActionContext, ActionDefinition } from "./actions/definition.ts";
 
 const ALL_TOPICS = "_all";
 /** Shortest free text taken as a question (shorter is a greeting). */

@@ -12,12 +12,17 @@ import { announcementKeyPrefix, type AnnouncementRow } from "../db/repositories/
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { render, type AppContext } from "./context.ts";
-import { EVENT_JOB_KINDS } from "./event-jobs.ts";
-import { eventCard, eventChangeLines, icsDocument, whenText, type ChangedFields } from "./events.ts";
+import { eventCard, eventChangeLines, icsDocument, whenText, type ChangedFields } from "./event-texts.ts";
 import { districtsOf, topicsOf } from "./subscriptions.ts";
 import { mapInOrder } from "../core/in-order.ts";
 
 export const MAX_ANNOUNCEMENT_LENGTH = 2000;
+
+/** An announcement's jobs: its scheduled release, and the progress reports to the staff chat that sent it (src/services/event-jobs.ts runs them). */
+export const ANNOUNCEMENT_JOB_KINDS = {
+  release: "announcement.release",
+  progress: "announcement.progress",
+} as const;
 
 /** What an announcement says: staff text, an event's card, or a system notice about an event. */
 export type AnnouncementPurpose = "text" | "event" | "event_changed" | "event_cancelled" | "reminder_day" | "reminder_hour";
@@ -100,7 +105,7 @@ export async function createAnnouncement(app: AppContext, actor: Actor, input: A
             createdAtMs: nowMs,
           });
       if (scheduledAtMs > nowMs) {
-        await app.repos.jobs.plan({ key: `ann-release:${announcement.id}`, kind: EVENT_JOB_KINDS.release, runAtMs: scheduledAtMs, payload: { announcementId: announcement.id } }, nowMs);
+        await app.repos.jobs.plan({ key: `ann-release:${announcement.id}`, kind: ANNOUNCEMENT_JOB_KINDS.release, runAtMs: scheduledAtMs, payload: { announcementId: announcement.id } }, nowMs);
         return { ok: true, announcement, recipients: await app.repos.announcements.countRecipients(input.segment) };
       }
       const recipients = await releaseAnnouncement(app, announcement.id, nowMs);

@@ -11,7 +11,7 @@ import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import type { AppContext } from "./context.ts";
 import { enqueueAbout } from "./sent-messages.ts";
 import { noticePayloads } from "./office-notices.ts";
-import { eraseSurveyData } from "./surveys.ts";
+import { eraseSurveyData } from "./survey-conversation.ts";
 import { forgetEventData } from "./subscriptions.ts";
 
 export async function recordConsent(app: AppContext, citizen: CitizenContext, decision: "granted" | "refused" | "revoked", channel: string): Promise<void> {

@@ -12,13 +12,13 @@ import type { JobRow } from "../db/repositories/jobs.ts";
 import type { EventRecord } from "../db/repositories/events.ts";
 import type { JobHandler, JobOutcome } from "../delivery/scheduler.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
-import { announcementProgress, createSystemAnnouncement, releaseAnnouncement, type Progress } from "./announcements.ts";
+import { ANNOUNCEMENT_JOB_KINDS, announcementProgress, createSystemAnnouncement, releaseAnnouncement, type Progress } from "./announcements.ts";
 import { render, type AppContext } from "./context.ts";
 
 export const EVENT_JOB_KINDS = {
-  release: "announcement.release",
+  release: ANNOUNCEMENT_JOB_KINDS.release,
   reminder: "event.reminder",
-  progress: "announcement.progress",
+  progress: ANNOUNCEMENT_JOB_KINDS.progress,
 } as const;
 
 const HOUR_MS = 3_600_000;

@@ -16,7 +16,8 @@ import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, render, type AppContext } from "./context.ts";
 import { replanAlerts } from "./deadline-jobs.ts";
 import { notifyCitizen } from "./notify.ts";
-import { isUpcoming, whenText } from "./events.ts";
+import { isUpcoming } from "../core/events.ts";
+import { whenText } from "./event-texts.ts";
 import { answerQuestion, dueDateFrom, fileQuestion, type QuestionError } from "./questions.ts";
 import { mapInOrder } from "../core/in-order.ts";
 

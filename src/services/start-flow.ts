@@ -5,7 +5,8 @@
  * message. Channel-neutral. Call inside the caller's transaction (a scheduled job's).
  */
 import type { ConversationState, Engine } from "../engine/engine.ts";
-import { ACTIONS, type ActionContext } from "./actions.ts";
+import { ACTIONS } from "./actions.ts";
+import type { ActionContext } from "./actions/definition.ts";
 import { render, type AppContext } from "./context.ts";
 import { commitCitizenTurn, runActions } from "./turn.ts";
 

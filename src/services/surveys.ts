@@ -337,19 +337,3 @@ export function surveyJobHandlers(deps: SurveyDeps): Record<string, JobHandler> 
     },
   };
 }
-
-/**
- * Erases what a citizen wrote in surveys (Ley 1581 de 2012): free-text answers are deleted and
- * waiting invitations cancelled. Scale, yes/no and choice answers stay as anonymous counts.
- */
-export async function eraseSurveyData(app: AppContext, citizenId: number, nowMs: number): Promise<void> {
-  const repo = app.repos.surveys;
-  const textKeys = new Map<number, string[]>();
-  for (const invitation of await repo.invitationsOfCitizen(citizenId)) {
-    await repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "deleted", finishedAtMs: nowMs });
-    if (textKeys.has(invitation.runId)) continue;
-    const run = (await repo.runById(invitation.runId))!;
-    textKeys.set(run.id, definitionOf(run).questions.filter((q) => q.type === "text").map((q) => q.id));
-  }
-  await repo.deleteAnswersOfCitizen(citizenId, textKeys);
-}

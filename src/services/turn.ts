@@ -6,7 +6,7 @@
  */
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
 import { IDLE, type ConversationState, type Engine, type EngineOutput, type Render, type Turn } from "../engine/engine.ts";
-import type { ActionOutcome } from "./actions.ts";
+import type { ActionOutcome } from "./actions/definition.ts";
 import type { AppContext } from "./context.ts";
 import { enqueueAbout } from "./sent-messages.ts";
 

@@ -8,7 +8,8 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createBot } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { answerQuestion } from "../../src/services/questions.ts";
-import { inviteCitizens, eraseSurveyData, sendSurvey, startAnswerSurveys } from "../../src/services/surveys.ts";
+import { eraseSurveyData } from "../../src/services/survey-conversation.ts";
+import { inviteCitizens, sendSurvey, startAnswerSurveys } from "../../src/services/surveys.ts";
 import { createMemoryChannel } from "../fakes/memory-channel.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import {

@@ -8,7 +8,9 @@ import { EVENT_KINDS, eventInstants, parseDateInput, parseTimeInput, type EventE
 import { formatClockTime } from "../../core/local-time.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import { eventQuestionReport, markAnsweredAtEvent, markEventHeld, type EventQuestionError } from "../../services/event-questions.ts";
-import { cancelEvent, createEvent, draftOf, eventCard, updateEvent, type EventChanges, type EventServiceError } from "../../services/events.ts";
+import { draftOf } from "../../core/events.ts";
+import { eventCard } from "../../services/event-texts.ts";
+import { cancelEvent, createEvent, updateEvent, type EventChanges, type EventServiceError } from "../../services/events.ts";
 import { idArg, keyArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";

@@ -8,7 +8,7 @@ import { formatLongDate, toLocalDate } from "../../core/calendar/index.ts";
 import { COMMITMENTS_PER_PAGE, pageOf } from "../../core/commitments.ts";
 import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/commitments.ts";
 import type { MenuOption } from "../../engine/engine.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome } from "../actions.ts";
+import type { ActionContext, ActionDefinition, ActionOutcome } from "./definition.ts";
 import { dueDateText, officeName, render } from "../context.ts";
 import { publicPageUrl } from "../transparency/links.ts";
 import { eventLabel, quote, statusText } from "../commitment-notices.ts";

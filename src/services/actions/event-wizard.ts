@@ -9,11 +9,13 @@ import { EVENT_KINDS, eventInstants, type EventKind, formatClock, isHttpUrl, par
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { MenuOption } from "../../engine/engine.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
-import type { ActionOutcome } from "../actions.ts";
+import type { ActionOutcome } from "./definition.ts";
 import { announcementProgress, createAnnouncement, previewAnnouncement, type AnnouncementError } from "../announcements.ts";
 import { type AppContext, staffText } from "../context.ts";
 import { planProgressReports, progressBar } from "../event-jobs.ts";
-import { cancelEvent, createEvent, eventCard, eventOptionLabel, isUpcoming, updateEvent, whenText, type EventChanges, type EventServiceError } from "../events.ts";
+import { isUpcoming } from "../../core/events.ts";
+import { eventCard, eventOptionLabel, whenText } from "../event-texts.ts";
+import { cancelEvent, createEvent, updateEvent, type EventChanges, type EventServiceError } from "../events.ts";
 import { districtsOf } from "../subscriptions.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 

@@ -4,10 +4,12 @@
  */
 import { findDistrictsByPlace, type PlaceMatch } from "../../core/places.ts";
 import type { MenuOption } from "../../engine/engine.ts";
-import type { ActionDefinition, ActionOutcome } from "../actions.ts";
+import type { ActionDefinition, ActionOutcome } from "./definition.ts";
 import { dueDateText, officeName, render } from "../context.ts";
 import { fileEventQuestion } from "../event-questions.ts";
-import { eventCard, eventOptionLabel, isUpcoming, rsvp, sendIcs } from "../events.ts";
+import { isUpcoming } from "../../core/events.ts";
+import { eventCard, eventOptionLabel } from "../event-texts.ts";
+import { rsvp, sendIcs } from "../events.ts";
 import { districtsOf, subscribe, subscriptionNames, topicLabel, topicsOf } from "../subscriptions.ts";
 
 /** Events offered in one list. */

@@ -7,7 +7,7 @@
  * the request itself names the question: attached at once too (src/services/info-reply.ts).
  */
 import type { MenuOption } from "../../engine/engine.ts";
-import type { ActionDefinition } from "../actions.ts";
+import type { ActionDefinition } from "./definition.ts";
 import { dueDateText, officeName, render, type AppContext } from "../context.ts";
 import { provideInfo } from "../questions.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";

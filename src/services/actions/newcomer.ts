@@ -2,9 +2,9 @@
  * Citizen actions for the general information screen (flows/info.yaml): what rendición de cuentas
  * is in this municipality, from its profile, and its next dialogue spaces (issue 18, point 14).
  */
-import type { ActionDefinition } from "../actions.ts";
+import type { ActionDefinition } from "./definition.ts";
 import { render } from "../context.ts";
-import { eventOptionLabel } from "../events.ts";
+import { eventOptionLabel } from "../event-texts.ts";
 
 /** Events named on the information screen. */
 const NEXT_EVENTS = 3;

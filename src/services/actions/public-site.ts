@@ -1,5 +1,5 @@
 /** Flow actions of issue 15: the public pages' link under "Información sobre la rendición de cuentas". */
-import type { ActionDefinition } from "../actions.ts";
+import type { ActionDefinition } from "./definition.ts";
 import { publicLinkLine } from "../transparency/links.ts";
 
 export const publicSiteActions: Record<string, ActionDefinition> = {

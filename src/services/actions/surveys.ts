@@ -6,7 +6,7 @@
  */
 import { interpretAnswer, isOptOut, optionValues, SKIP_VALUE, type SurveyQuestion } from "../../core/surveys/index.ts";
 import type { MenuOption } from "../../engine/engine.ts";
-import type { ActionContext, ActionDefinition } from "../actions.ts";
+import type { ActionContext, ActionDefinition } from "./definition.ts";
 import { render } from "../context.ts";
 import { answerWords, optionLabelKeys, optionLabelsAllLocales } from "../survey-definitions.ts";
 import { activeSurvey, completeSurvey, introVars, optOutOfSurveys, recordAnswer, type ActiveSurvey } from "../survey-conversation.ts";

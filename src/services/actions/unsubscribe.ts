@@ -2,9 +2,9 @@
  * Citizen actions of flows/unsubscribe.yaml (SALIR, BAJA, STOP): stop every notice at once and say
  * exactly what stopped and what remains; ask before dropping the citizen's "yes" to coming events.
  */
-import type { ActionContext, ActionDefinition } from "../actions.ts";
+import type { ActionContext, ActionDefinition } from "./definition.ts";
 import { render } from "../context.ts";
-import { eventOptionLabel } from "../events.ts";
+import { eventOptionLabel } from "../event-texts.ts";
 import { dropAttendance, stopAnnouncements, subscriptionNames } from "../subscriptions.ts";
 
 /** What stopped, one line each, in the citizen's language; empty when nothing was active. */
