@@ -43,6 +43,16 @@ export interface AppContext {
   emailNotices?: boolean;
 }
 
+/*
+ * The ports a piece of code uses, named: functions take `Pick<AppContext, …>` of what they read (a
+ * feature declares its own, e.g. `SubscriptionsContext`), so a signature says which ports a rule
+ * touches and a caller with a larger context passes it as is.
+ */
+/** Writing a text: the translator and the global variables (entity, legal terms). */
+export type TextContext = Pick<AppContext, "translator" | "textGlobals">;
+/** Naming an office: the profile's offices, and the names of offices no longer in it. */
+export type OfficeNameContext = Pick<AppContext, "profile" | "officeNames">;
+
 /** Builds the routing model; tests pass one that shares the trained model between runtimes. */
 export type RouterFactory = typeof createRouter;
 
@@ -106,16 +116,16 @@ export function textGlobalsOf(profile: Profile): Record<string, unknown> {
 }
 
 /** Renders a locale key with the global variables, in `locale`. */
-export function render(app: AppContext, locale: string, key: string, vars: Record<string, unknown> = {}): string {
+export function render(app: TextContext, locale: string, key: string, vars: Record<string, unknown> = {}): string {
   return app.translator.t(locale, key, vars, app.textGlobals);
 }
 
 /** A text for officials (staff chats, office notices): in the default language, with the globals. */
-export function staffText(app: AppContext, key: string, vars: Record<string, unknown> = {}): string {
+export function staffText(app: TextContext, key: string, vars: Record<string, unknown> = {}): string {
   return render(app, DEFAULT_LOCALE, key, vars);
 }
 
-export function officeName(app: AppContext, officeKey: string): string {
+export function officeName(app: OfficeNameContext, officeKey: string): string {
   return app.profile.offices.find((o) => o.key === officeKey)?.name ?? app.officeNames.get(officeKey) ?? officeKey;
 }
 
@@ -124,7 +134,7 @@ export function officeName(app: AppContext, officeKey: string): string {
  * the topic citizens choose from, while the question is routed to the office (issue 18, point 12).
  * From `subjects.<office key>` in locales/; an office without one shows its name.
  */
-export function officeSubject(app: AppContext, officeKey: string, locale: string): string {
+export function officeSubject(app: OfficeNameContext & Pick<AppContext, "translator">, officeKey: string, locale: string): string {
   const key = `subjects.${officeKey}`;
   return app.translator.hasKey(locale, key) || app.translator.hasKey(DEFAULT_LOCALE, key) ? app.translator.t(locale, key) : officeName(app, officeKey);
 }
@@ -133,6 +143,6 @@ export function dueDateText(date: string, locale: string): string {
   return formatLongDate(date, locale === "en" ? "en" : "es");
 }
 
-export function requestTypeText(app: AppContext, type: RequestType, locale = DEFAULT_LOCALE): string {
+export function requestTypeText(app: Pick<AppContext, "translator">, type: RequestType, locale = DEFAULT_LOCALE): string {
   return app.translator.t(locale, `request_type.${type}`);
 }

@@ -8,12 +8,12 @@
  * information. See README, "Decisiones".
  */
 import type { QuestionRow } from "../db/repositories/questions.ts";
-import { dueDateText, staffText, type AppContext } from "./context.ts";
+import { dueDateText, staffText, type AppContext, type TextContext } from "./context.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { officeTargets, sendToTargets } from "./office-targets.ts";
 
 /** Whether the question's citizen erased their data: nothing can be delivered to them any more. */
-export async function citizenErased(app: AppContext, question: Pick<QuestionRow, "citizenId">): Promise<boolean> {
+export async function citizenErased(app: Pick<AppContext, "repos">, question: Pick<QuestionRow, "citizenId">): Promise<boolean> {
   const citizen = await app.repos.citizens.get(question.citizenId);
   return citizen !== undefined && citizen.deletedAtMs !== null;
 }
@@ -23,7 +23,7 @@ export async function citizenErased(app: AppContext, question: Pick<QuestionRow,
  * that the term still runs but the answer cannot be delivered by chat. Call in the erasure's
  * transaction, after the data is erased (the notice carries no personal data).
  */
-export async function noticeErasureToOffices(app: AppContext, openQuestions: readonly QuestionRow[], nowMs: number): Promise<void> {
+export async function noticeErasureToOffices(app: Pick<AppContext, "repos" | "emailNotices"> & TextContext, openQuestions: readonly QuestionRow[], nowMs: number): Promise<void> {
   for (const question of openQuestions) {
     await app.repos.questions.addEvent(question.id, "contact_erased", "system", nowMs, {});
     const text = staffText(app, "erased_citizen.office_notice", { reference: question.reference, dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE) });

@@ -6,12 +6,15 @@ import { formatLongDate } from "../core/calendar/index.ts";
 import { draftOf, eventWhen, renderIcs, titleSaysKind } from "../core/events.ts";
 import type { EventRecord } from "../db/repositories/events.ts";
 import type { OutboxPayload } from "../db/repositories/outbox.ts";
-import { officeName, render, type AppContext } from "./context.ts";
+import { officeName, render, type AppContext, type OfficeNameContext, type TextContext } from "./context.ts";
 import { districtsOf } from "./subscriptions.ts";
 import { publicPageUrl } from "./transparency/links.ts";
 
+/** What event texts read: texts, office names, the profile (time zone, districts), the public site. */
+export type EventTextContext = Pick<AppContext, "publicUrl"> & TextContext & OfficeNameContext;
+
 /** The event's .ics with a SEQUENCE that grows with each announced change, so calendars update it. */
-export async function icsDocument(app: AppContext, event: EventRecord): Promise<NonNullable<OutboxPayload["document"]>> {
+export async function icsDocument(app: Pick<AppContext, "repos" | "clock" | "profile">, event: EventRecord): Promise<NonNullable<OutboxPayload["document"]>> {
   const sequence = await app.repos.announcements.countForEvent(event.id, ["event_changed", "event_cancelled"]);
   const content = renderIcs({
     ...draftOf(event),
@@ -25,7 +28,7 @@ export async function icsDocument(app: AppContext, event: EventRecord): Promise<
 }
 
 /** "martes 10 de marzo de 2026, de 9:00 a. m. a 11:00 a. m." in the citizen's language. */
-export function whenText(app: AppContext, event: Pick<EventRecord, "startsAtMs" | "endsAtMs">, locale: string): string {
+export function whenText(app: EventTextContext, event: Pick<EventRecord, "startsAtMs" | "endsAtMs">, locale: string): string {
   const lang = locale === "en" ? "en" : "es";
   const when = eventWhen(event.startsAtMs, event.endsAtMs, app.profile.timezone, lang);
   const date = formatLongDate(when.date, lang);
@@ -37,7 +40,7 @@ export function whenText(app: AppContext, event: Pick<EventRecord, "startsAtMs" 
 export type CardFields = Pick<EventRecord, "kind" | "title" | "description" | "startsAtMs" | "endsAtMs" | "place" | "virtualUrl" | "officeKey" | "districts">;
 
 /** The event as citizens read it: kind, title, when, where (place and/or link), districts, description. */
-export function eventCard(app: AppContext, event: CardFields, locale: string): string {
+export function eventCard(app: EventTextContext, event: CardFields, locale: string): string {
   const lines = [
     cardTitle(app, event, locale),
     render(app, locale, "events.card_when", { when: whenText(app, event, locale) }),
@@ -57,7 +60,7 @@ export function eventCard(app: AppContext, event: CardFields, locale: string): s
  * "Diálogo territorial: Barrio Norte", or the title alone when it already says the kind
  * ("Audiencia pública de rendición de cuentas 2026" is not preceded by "Audiencia pública…:").
  */
-function cardTitle(app: AppContext, event: Pick<EventRecord, "kind" | "title">, locale: string): string {
+function cardTitle(app: EventTextContext, event: Pick<EventRecord, "kind" | "title">, locale: string): string {
   const kindText = render(app, locale, `event_kinds.${event.kind}`);
   if (titleSaysKind(event.title, kindText)) return event.title;
   return render(app, locale, "events.card_title", { kindText, title: event.title });
@@ -70,7 +73,7 @@ export type ChangedFields = Pick<EventRecord, "startsAtMs" | "endsAtMs" | "place
  * One line per thing that changed, old → new: the date, the time, the place, the link (issue 18,
  * point 7). Empty when nothing a citizen would notice changed.
  */
-export function eventChangeLines(app: AppContext, before: ChangedFields, after: ChangedFields, locale: string): string[] {
+export function eventChangeLines(app: EventTextContext, before: ChangedFields, after: ChangedFields, locale: string): string[] {
   const lang = locale === "en" ? "en" : "es";
   const was = eventWhen(before.startsAtMs, before.endsAtMs, app.profile.timezone, lang);
   const now = eventWhen(after.startsAtMs, after.endsAtMs, app.profile.timezone, lang);
@@ -86,12 +89,12 @@ export function eventChangeLines(app: AppContext, before: ChangedFields, after: 
   return lines;
 }
 
-export function districtNames(app: AppContext, keys: readonly string[]): string {
+export function districtNames(app: EventTextContext, keys: readonly string[]): string {
   return keys.map((k) => districtsOf(app).find((d) => d.key === k)?.name ?? k).join(", ");
 }
 
 /** One line per event for menus: "Audiencia pública — 10 mar., 9:00 a. m.". */
-export function eventOptionLabel(app: AppContext, event: EventRecord, locale: string): string {
+export function eventOptionLabel(app: EventTextContext, event: EventRecord, locale: string): string {
   const lang = locale === "en" ? "en" : "es";
   const when = eventWhen(event.startsAtMs, event.endsAtMs, app.profile.timezone, lang);
   return render(app, locale, "events.option_label", { title: event.title, date: formatLongDate(when.date, lang), start: when.startTime });

@@ -1,6 +1,9 @@
 /** Queuing messages to a citizen through the outbox, in their language, on the channel they used. */
 import type { QuestionRow } from "../db/repositories/questions.ts";
-import { dueDateText, officeName, render, type AppContext } from "./context.ts";
+import { dueDateText, officeName, render, type AppContext, type OfficeNameContext, type TextContext } from "./context.ts";
+
+/** What notifying a citizen reads: their chats (ports), the clock, texts and office names. */
+export type NotifyContext = Pick<AppContext, "repos" | "clock"> & TextContext & OfficeNameContext;
 import { enqueueAbout } from "./sent-messages.ts";
 
 /**
@@ -11,7 +14,7 @@ import { enqueueAbout } from "./sent-messages.ts";
  * Ley 1755 de 2015): if their chat is unreachable, it is delivered again when they write. `kind`
  * records what the message is (an information request the citizen may answer by replying to it).
  */
-export async function notifyCitizen(app: AppContext, question: QuestionRow, idempotencyKey: string, textKey: string, vars: Record<string, unknown>, options: { legal?: boolean; kind?: "citizen_notice" | "info_request" } = {}): Promise<boolean> {
+export async function notifyCitizen(app: NotifyContext, question: QuestionRow, idempotencyKey: string, textKey: string, vars: Record<string, unknown>, options: { legal?: boolean; kind?: "citizen_notice" | "info_request" } = {}): Promise<boolean> {
   const citizen = await app.repos.citizens.get(question.citizenId);
   if (!citizen || citizen.deletedAtMs !== null) return false;
   const identities = (await app.repos.citizens.identities(question.citizenId)).filter((i) => i.unreachableAtMs === null);

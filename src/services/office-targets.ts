@@ -19,7 +19,7 @@ export function uniqueTargets(targets: readonly NoticeTarget[]): NoticeTarget[] 
 }
 
 /** The office's bound group chats and its reachable officials (every role), each chat once. */
-export async function officeTargets(app: AppContext, officeKey: string): Promise<NoticeTarget[]> {
+export async function officeTargets(app: Pick<AppContext, "repos" | "emailNotices">, officeKey: string): Promise<NoticeTarget[]> {
   const office = await app.repos.offices.get(officeKey);
   const targets: NoticeTarget[] = [];
   if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
@@ -37,7 +37,7 @@ export async function officeTargets(app: AppContext, officeKey: string): Promise
  * The rows carry no question id on purpose: a reply to a reminder must not be taken as an answer.
  * Returns how many rows were queued (keys already used count as not queued).
  */
-export async function sendToTargets(app: AppContext, targets: readonly NoticeTarget[], keyPrefix: string, text: string, nowMs: number): Promise<number> {
+export async function sendToTargets(app: Pick<AppContext, "repos">, targets: readonly NoticeTarget[], keyPrefix: string, text: string, nowMs: number): Promise<number> {
   let queued = 0;
   for (const target of targets) {
     const id = await app.repos.outbox.enqueue({ idempotencyKey: `${keyPrefix}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, nowMs);

@@ -92,7 +92,7 @@ const LEFTOVER_PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)/g;
  * Erases what a citizen wrote in surveys (Ley 1581 de 2012): free-text answers are deleted and
  * waiting invitations cancelled. Scale, yes/no and choice answers stay as anonymous counts.
  */
-export async function eraseSurveyData(app: AppContext, citizenId: number, nowMs: number): Promise<void> {
+export async function eraseSurveyData(app: Pick<AppContext, "repos">, citizenId: number, nowMs: number): Promise<void> {
   const repo = app.repos.surveys;
   const textKeys = new Map<number, string[]>();
   for (const invitation of await repo.invitationsOfCitizen(citizenId)) {

@@ -2,7 +2,7 @@
  * Links from the chat to the public pages (issue 15), only when RINDE_PUBLIC_URL is set: the
  * "Información sobre la rendición de cuentas" text, commitment notices and details, and event cards.
  */
-import { render, type AppContext } from "../context.ts";
+import { render, type AppContext, type TextContext } from "../context.ts";
 
 /** The public address of `path` (e.g. `/compromisos/12`) in the citizen's language, or null without RINDE_PUBLIC_URL. */
 export function publicPageUrl(app: Pick<AppContext, "publicUrl">, path: string, locale = "es"): string | null {
@@ -11,7 +11,7 @@ export function publicPageUrl(app: Pick<AppContext, "publicUrl">, path: string, 
 }
 
 /** A line "More on the public page: <url>" (locale key `publico.chat.<kind>`), with a leading newline; empty without a public address. */
-export function publicLinkLine(app: AppContext, locale: string, kind: "site" | "commitment" | "event", path: string): string {
+export function publicLinkLine(app: Pick<AppContext, "publicUrl"> & TextContext, locale: string, kind: "site" | "commitment" | "event", path: string): string {
   const url = publicPageUrl(app, path, locale);
   return url ? `\n${render(app, locale, `publico.chat.${kind}`, { url })}` : "";
 }
