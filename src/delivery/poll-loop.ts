@@ -32,8 +32,11 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
   let stopped = true;
   let wokenDuringRound = false;
 
-  function tick(): Promise<number> {
-    if (running) return running;
+  /** Whether the round in progress was started by the timer or a wake-up rather than by `tick()`. */
+  let runningInBackground = false;
+
+  function startRound(background: boolean): Promise<number> {
+    runningInBackground = background;
     // Cleared in `finally` (always after this assignment, even when the round ends synchronously).
     running = round().finally(() => {
       running = undefined;
@@ -45,6 +48,20 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
     return running;
   }
 
+  /**
+   * Joins a round another `tick()` started; a background round (timer, wake-up) may have looked
+   * before the caller's rows were committed, so the caller waits for it and gets a round of its own.
+   */
+  function tick(): Promise<number> {
+    if (!running) return startRound(false);
+    if (!runningInBackground) return running;
+    return running.catch(() => 0).then(() => (running && !runningInBackground ? running : running ? tick() : startRound(false)));
+  }
+
+  function background(): Promise<number> {
+    return running ?? startRound(true);
+  }
+
   function schedule(): void {
     if (stopped) return;
     clearTimeout(timer);
@@ -53,14 +70,14 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
       .then((delayMs) => {
         if (stopped) return;
         clearTimeout(timer);
-        timer = setTimeout(() => void tick().finally(schedule), delayMs);
+        timer = setTimeout(() => void background().finally(schedule), delayMs);
       });
   }
 
   function wake(): void {
     if (stopped) return;
     if (running) wokenDuringRound = true;
-    else void tick().finally(schedule);
+    else void background().finally(schedule);
   }
 
   async function flush(): Promise<number> {
@@ -73,7 +90,7 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
     flush,
     start(): void {
       stopped = false;
-      void tick().finally(schedule);
+      void background().finally(schedule);
     },
     wake,
     async stop(): Promise<void> {
