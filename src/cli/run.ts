@@ -18,6 +18,7 @@ import { closestKey } from "../core/strict-parse.ts";
 import { createTranslator, type Translator } from "../i18n/index.ts";
 import { createRuntime, type RuntimeOptions } from "../runtime.ts";
 import { HelpRequested } from "./args.ts";
+import { withCliAudit } from "./audit.ts";
 import { adminCommands } from "./commands/admin.ts";
 import { announcementCommands } from "./commands/announcements.ts";
 import { calendarCommands } from "./commands/calendar.ts";
@@ -169,7 +170,8 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
     throw cliErrorOfOpen(error, runtimeEnv) ?? error;
   });
   try {
-    await run(createCli(runtime, ctx.translator, ctx.lang, ctx.io));
+    const cli = createCli(runtime, ctx.translator, ctx.lang, ctx.io);
+    await withCliAudit(runtime.app, `${name} ${sub ?? ""}`, subArgs, async () => await run(cli));
   } catch (error) {
     if (error instanceof HelpRequested) return print(t(`help.${name}`));
     throw error;

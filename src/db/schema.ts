@@ -905,6 +905,8 @@ export const staffAudit = sqliteTable(
     outcome: text("outcome", { enum: ["ok", "refused", "failed"] }).notNull(),
     before: text("before", { mode: "json" }).$type<Record<string, unknown> | null>(),
     after: text("after", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    /** Where the action came from: the back-office (`web`), an official's chat (`chat`) or the command line (`cli`). */
+    via: text("via", { enum: ["web", "chat", "cli"] }).notNull().default("web"),
   },
   (t) => [index("staff_audit_official").on(t.officialId, t.id), index("staff_audit_action").on(t.action, t.id)],
 );

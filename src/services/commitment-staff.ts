@@ -9,7 +9,7 @@ import { OPEN_COMMITMENT_STATUSES, type CommitmentError } from "../core/commitme
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, type AppContext, staffText } from "./context.ts";
 import { quote, statusText } from "./commitment-notices.ts";
-import { cancelCommitment, postProgress, recordCommitment } from "./commitments.ts";
+import { auditedCancelCommitment, auditedPostProgress, auditedRecordCommitment } from "./audited-actions.ts";
 
 /** Open commitments listed by `/compromisos`. */
 const LIST_MAX_ITEMS = 20;
@@ -29,7 +29,7 @@ export async function commitmentStaffReply(app: AppContext, actor: Actor, comman
     case "commitment_add": {
       const office = command.officeKey ?? officeKey;
       if (!office) return t(app, "commitments.staff.no_office");
-      const result = await recordCommitment(app, actor, { text: command.text, officeKey: office, dueDate: command.dueDate, districtKey: command.districtKey ?? null, eventId: command.eventId ?? null });
+      const result = await auditedRecordCommitment(app, actor, "chat", { text: command.text, officeKey: office, dueDate: command.dueDate, districtKey: command.districtKey ?? null, eventId: command.eventId ?? null });
       if (!result.ok) return commitmentErrorText(app, result.error);
       const c = result.commitment;
       const recorded = t(app, "commitments.staff.recorded", { number: c.number, officeName: officeName(app, c.officeKey), dueDateText: dueDateText(c.dueDate, DEFAULT_LOCALE) });
@@ -37,13 +37,13 @@ export async function commitmentStaffReply(app: AppContext, actor: Actor, comman
       return `${recorded} ${t(app, "commitments.staff.recorded_event_followers", { followers: (await app.repos.commitments.recipients(c.id)).length })}`;
     }
     case "commitment_progress": {
-      const result = await postProgress(app, actor, command.number, { percent: command.percent, note: command.note, evidenceUrl: command.evidenceUrl ?? null });
+      const result = await auditedPostProgress(app, actor, "chat", command.number, { percent: command.percent, note: command.note, evidenceUrl: command.evidenceUrl ?? null });
       if (!result.ok) return commitmentErrorText(app, result.error);
       const c = result.commitment;
       return t(app, "commitments.staff.progress_posted", { number: c.number, percent: c.progress, statusText: statusText(app, DEFAULT_LOCALE, c.status), followers: (await app.repos.commitments.recipients(c.id)).length });
     }
     case "commitment_cancel": {
-      const result = await cancelCommitment(app, actor, command.number, command.reason);
+      const result = await auditedCancelCommitment(app, actor, "chat", command.number, command.reason);
       if (!result.ok) return commitmentErrorText(app, result.error);
       return t(app, "commitments.staff.cancelled", { number: result.commitment.number, followers: (await app.repos.commitments.recipients(result.commitment.id)).length });
     }

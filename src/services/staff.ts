@@ -14,9 +14,11 @@ import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts"
 import type { OfficialRow } from "../db/repositories/officials.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, type AppContext, staffText } from "./context.ts";
-import { extendQuestion, extensionReplyText } from "./extension.ts";
+import { extensionReplyText } from "./extension.ts";
+import { auditedAnswer, auditedExtend, auditedReassign, auditedRequestInfo } from "./audited-actions.ts";
+import { audit } from "./backoffice/audit.ts";
 import { commitmentStaffReply } from "./commitment-staff.ts";
-import { answerQuestion, reassignQuestion, requestInfo, type QuestionError } from "./questions.ts";
+import type { answerQuestion, QuestionError } from "./questions.ts";
 import { commandForReply, handleStaffButton, type StaffReply } from "./staff-buttons.ts";
 
 export type Sender =
@@ -82,17 +84,17 @@ async function runCommand(app: AppContext, command: StaffCommand, official: Offi
   const actor = officialActor(official);
   switch (command.kind) {
     case "answer":
-      return await answerReply(app, await answerQuestion(app, actor, command.reference, command.text), command.reference);
+      return await answerReply(app, await auditedAnswer(app, actor, "chat", command.reference, command.text), command.reference);
     case "reassign": {
-      const result = await reassignQuestion(app, actor, command.reference, command.officeKey, command.reason);
+      const result = await auditedReassign(app, actor, "chat", command.reference, command.officeKey, command.reason);
       return result.ok ? t(app, "staff.reassigned", { reference: command.reference, officeName: officeName(app, command.officeKey) }) : errorText(app, result.error);
     }
     case "request_info": {
-      const result = await requestInfo(app, actor, command.reference, command.text);
+      const result = await auditedRequestInfo(app, actor, "chat", command.reference, command.text);
       return result.ok ? t(app, "staff.info_requested", { reference: command.reference }) : errorText(app, result.error);
     }
     case "extend":
-      return extensionReplyText(app, await extendQuestion(app, actor, command.reference, command.date, command.reason), command.reference);
+      return extensionReplyText(app, await auditedExtend(app, actor, "chat", command.reference, command.date, command.reason), command.reference);
     case "pending":
       return await pendingList(app, groupOfficeKey ?? official.officeKey);
     case "bind_group":
@@ -145,6 +147,8 @@ async function bindGroup(app: AppContext, official: OfficialRow, officeKey: stri
   if (!office?.active) return t(app, "staff.errors.unknown_office");
   const current = await app.repos.offices.boundTo(message.channel, message.address);
   const decision = canBindGroup(officialActor(official), officeKey, current?.key);
+  const entry = { officialId: official.id, action: "office.bind_group", subject: officeKey, via: "chat" as const };
+  if (decision !== "allowed") await audit(app, { ...entry, outcome: "refused", after: { error: decision } });
   if (decision === "not_head") return t(app, "staff.bind_not_head");
   if (decision === "owned_by_other") return t(app, "staff.bind_other_office", { officeName: current!.name });
   if (current?.key === officeKey) return t(app, "staff.bound", { officeName: office.name });
@@ -157,6 +161,7 @@ async function bindGroup(app: AppContext, official: OfficialRow, officeKey: stri
     await app.repos.offices.bind(current.key, message.channel === "whatsapp" ? { whatsappJid: null } : { telegramChatId: null }, nowMs);
   }
   await app.repos.offices.bind(officeKey, binding, nowMs);
+  await audit(app, { ...entry, outcome: "ok", before: { officeKey: current?.key ?? null }, after: { officeKey, channel: message.channel } });
   if (current) {
     await app.repos.offices.addEvent(current.key, "group_moved_out", actor, nowMs, data);
     await app.repos.offices.addEvent(officeKey, "group_moved_in", actor, nowMs, data);
@@ -187,5 +192,6 @@ async function linkOfficial(app: AppContext, message: InboundMessage, code: stri
   if (await app.repos.officials.findByAddress(message.channel, message.address)) return t(app, "staff.link_already");
   const official = await app.repos.officials.add({ name: invite.name, officeKey: invite.officeKey, role: invite.role, channel: message.channel, address: message.address }, nowMs);
   await app.repos.invites.markUsed(invite.id, official.id, nowMs);
+  await audit(app, { officialId: official.id, action: "official.link", subject: `official:${official.id}`, via: "chat", outcome: "ok", after: { role: invite.role, officeKey: invite.officeKey, channel: message.channel } });
   return t(app, "staff.linked", { name: invite.name, roleText: t(app, `staff.roles.${invite.role}`), officeName: invite.officeKey ? officeName(app, invite.officeKey) : "—" });
 }

@@ -14,12 +14,12 @@ import {
   announcementPayload,
   announcementProgress,
   cancelAnnouncement,
-  createAnnouncement,
   previewAnnouncement,
   type AnnouncementError,
   type AnnouncementInput,
   type Progress,
 } from "../../services/announcements.ts";
+import { auditedCreateAnnouncement } from "../../services/audited-actions.ts";
 import { districtsOf, topicsOf } from "../../services/subscriptions.ts";
 import { idArg, parse } from "../args.ts";
 import type { Cli } from "../context.ts";
@@ -154,7 +154,7 @@ export const announcementCommands: Record<string, Subcommand> = {
       cli.out(lines.join("\n"));
     }
     if (!values.yes && !(await cli.confirm(cli.t("announcements.confirm")))) throw new CliError("announcements.not_sent");
-    const created = await createAnnouncement(app, actor, input);
+    const created = await auditedCreateAnnouncement(app, actor, "cli", input);
     if (!created.ok) throw errorOf(cli, created.error);
     const { announcement, recipients } = created;
     if (values.json) return cli.json({ id: announcement.id, status: announcement.status, recipients, scheduledAt: cli.iso(announcement.scheduledAtMs), quietUntil: cli.isoOrNull(quietUntilMs(sendAtMs, app.profile.quietHours, app.profile.timezone)) });

@@ -8,7 +8,8 @@ import { COMMITMENT_STATUSES, type CommitmentError, type CommitmentStatus, type 
 import { parseCommitmentNumber } from "../../core/commitment-commands.ts";
 import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/commitments.ts";
 import { CSV_COLUMNS, exportHistory, exportRecords, HISTORY_COLUMNS, importCommitments, readCommitmentsCsv, readHistoryCsv, type ImportProblem } from "../../services/commitment-csv.ts";
-import { cancelCommitment, commitmentReport, postProgress, recordCommitment, showCommitment } from "../../services/commitments.ts";
+import { commitmentReport, showCommitment } from "../../services/commitments.ts";
+import { auditedCancelCommitment, auditedPostProgress, auditedRecordCommitment } from "../../services/audited-actions.ts";
 import { officeName } from "../../services/context.ts";
 import { dateArg, keyArg, optionalId, parse, readInputFile, required, wholeNumberArg } from "../args.ts";
 import type { Cli } from "../context.ts";
@@ -59,7 +60,7 @@ const FILTER_OPTIONS = { office: { type: "string" }, status: { type: "string" },
 export const commitmentCommands: Record<string, Subcommand> = {
   async add(cli, args) {
     const { values } = parse(args, { office: { type: "string" }, due: { type: "string" }, text: { type: "string" }, district: { type: "string" }, event: { type: "string" }, as: { type: "string" } }, 0);
-    const result = await recordCommitment(cli.runtime.app, await actorFrom(cli, values.as), {
+    const result = await auditedRecordCommitment(cli.runtime.app, await actorFrom(cli, values.as), "cli", {
       officeKey: await officeArg(cli, values.office),
       dueDate: dateArg(values.due, "--due"),
       text: required(values.text, "--text"),
@@ -74,14 +75,14 @@ export const commitmentCommands: Record<string, Subcommand> = {
     const { values, positionals } = parse(args, { percent: { type: "string" }, note: { type: "string" }, evidence: { type: "string" }, as: { type: "string" } }, 1);
     const number = numberArg(positionals[0]);
     const percent = wholeNumberArg(required(values.percent, "--percent").replace(/%$/, ""), "--percent", 0, 100);
-    const result = await postProgress(cli.runtime.app, await actorFrom(cli, values.as), number, { percent, note: required(values.note, "--note"), evidenceUrl: values.evidence ?? null });
+    const result = await auditedPostProgress(cli.runtime.app, await actorFrom(cli, values.as), "cli", number, { percent, note: required(values.note, "--note"), evidenceUrl: values.evidence ?? null });
     if (!result.ok) fail(cli, result.error);
     const c = result.commitment;
     cli.out(cli.t("commitments.progressed", { number: c.number, percent: c.progress, status: statusText(cli, c.status), followers: (await cli.runtime.app.repos.commitments.recipients(c.id)).length }));
   },
   async cancel(cli, args) {
     const { values, positionals } = parse(args, { reason: { type: "string" }, as: { type: "string" } }, 1);
-    const result = await cancelCommitment(cli.runtime.app, await actorFrom(cli, values.as), numberArg(positionals[0]), required(values.reason, "--reason"));
+    const result = await auditedCancelCommitment(cli.runtime.app, await actorFrom(cli, values.as), "cli", numberArg(positionals[0]), required(values.reason, "--reason"));
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("commitments.cancelled", { number: result.commitment.number }));
   },

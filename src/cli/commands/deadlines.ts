@@ -4,7 +4,7 @@
  */
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
 import { dueDateStory, type DueDateStory } from "../../services/due-date-story.ts";
-import { extendQuestion } from "../../services/extension.ts";
+import { auditedExtend } from "../../services/audited-actions.ts";
 import { dateArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { actorFrom, actorText } from "../domain-args.ts";
@@ -15,7 +15,7 @@ export async function runExtend(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { until: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);
   const reference = required(positionals[0], "<radicado>");
   const until = dateArg(values.until, "--until");
-  const outcome = await extendQuestion(cli.runtime.app, await actorFrom(cli, values.as), reference, until, required(values.reason, "--reason"));
+  const outcome = await auditedExtend(cli.runtime.app, await actorFrom(cli, values.as), "cli", reference, until, required(values.reason, "--reason"));
   if (!outcome.ok) {
     const shared = ["question_not_found", "not_allowed", "already_closed", "text_too_long"].includes(outcome.error);
     const text = cli.tr(shared ? `staff.errors.${outcome.error}` : `deadlines.errors.${outcome.error}`, {

@@ -10,7 +10,8 @@ import type { EventRecord } from "../../db/repositories/events.ts";
 import { eventQuestionReport, markAnsweredAtEvent, markEventHeld, type EventQuestionError } from "../../services/event-questions.ts";
 import { draftOf } from "../../core/events.ts";
 import { eventCard } from "../../services/event-texts.ts";
-import { cancelEvent, createEvent, updateEvent, type EventChanges, type EventServiceError } from "../../services/events.ts";
+import type { EventChanges, EventServiceError } from "../../services/events.ts";
+import { auditedCancelEvent, auditedCreateEvent, auditedUpdateEvent } from "../../services/audited-actions.ts";
 import { idArg, keyArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
@@ -122,7 +123,7 @@ export const eventCommands: Record<string, Subcommand> = {
     const { values } = parse(args, EVENT_OPTIONS, 0);
     const kind = kindArg(values.kind);
     const times = timesFrom(cli, { ...values, date: required(values.date, "--date"), start: required(values.start, "--start"), end: required(values.end, "--end") })!;
-    const outcome = await createEvent(cli.runtime.app, await actorFrom(cli, values.as), {
+    const outcome = await auditedCreateEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", {
       kind,
       title: required(values.title, "--title"),
       description: values.description ?? "",
@@ -151,14 +152,14 @@ export const eventCommands: Record<string, Subcommand> = {
     if (values.districts !== undefined) changes.districts = list(values.districts)!;
     if (values.topics !== undefined) changes.topics = list(values.topics)!;
     if (Object.keys(changes).length === 0) throw new CliError("events.nothing_to_change");
-    const outcome = await updateEvent(cli.runtime.app, await actorFrom(cli, values.as), id, { ...draftOf(current), ...changes });
+    const outcome = await auditedUpdateEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", id, { ...draftOf(current), ...changes });
     if (!outcome.ok) throw serviceError(cli, outcome.error);
     const yes = (await cli.runtime.app.repos.events.rsvpCounts(id)).yes;
     await printEvent(cli, outcome.event, values.json, outcome.notified ? "events.updated_notified" : "events.updated", { count: yes });
   },
   async cancel(cli, args) {
     const { values, positionals } = parse(args, { as: { type: "string" }, json: { type: "boolean" } }, 1);
-    const outcome = await cancelEvent(cli.runtime.app, await actorFrom(cli, values.as), eventId(positionals[0]));
+    const outcome = await auditedCancelEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", eventId(positionals[0]));
     if (!outcome.ok) throw serviceError(cli, outcome.error);
     const yes = (await cli.runtime.app.repos.events.rsvpCounts(outcome.event.id)).yes;
     await printEvent(cli, outcome.event, values.json, "events.cancelled", { count: yes });

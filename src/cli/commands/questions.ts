@@ -8,7 +8,8 @@ import { deadlineState } from "../../core/deadlines.ts";
 import type { QuestionRow, QuestionStatus } from "../../db/repositories/questions.ts";
 import { officeName } from "../../services/context.ts";
 import { citizenErased } from "../../services/erased-questions.ts";
-import { answerQuestion, reassignQuestion, requestInfo, showQuestion, type QuestionError } from "../../services/questions.ts";
+import { showQuestion, type QuestionError } from "../../services/questions.ts";
+import { auditedAnswer, auditedReassign, auditedRequestInfo } from "../../services/audited-actions.ts";
 import { keyArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
@@ -122,7 +123,7 @@ export const questionCommands: Record<string, Subcommand> = {
   },
   async answer(cli, args) {
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
-    const result = await answerQuestion(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    const result = await auditedAnswer(cli.runtime.app, await actorFrom(cli, values.as), "cli", required(positionals[0], "<radicado>"), required(values.text, "--text"));
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t((await citizenErased(cli.runtime.app, result.question)) ? "questions.answered_erased" : "questions.answered", { reference: result.question.reference }));
   },
@@ -130,13 +131,13 @@ export const questionCommands: Record<string, Subcommand> = {
     const { values, positionals } = parse(args, { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);
     const reference = required(positionals[0], "<radicado>");
     const to = await officeArg(cli, values.to, "--to");
-    const result = await reassignQuestion(cli.runtime.app, await actorFrom(cli, values.as), reference, to, required(values.reason, "--reason"));
+    const result = await auditedReassign(cli.runtime.app, await actorFrom(cli, values.as), "cli", reference, to, required(values.reason, "--reason"));
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("questions.reassigned", { reference: result.question.reference, office: officeName(cli.runtime.app, to), dueDate: cli.day(result.question.dueDate) }));
   },
   async "request-info"(cli, args) {
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
-    const result = await requestInfo(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    const result = await auditedRequestInfo(cli.runtime.app, await actorFrom(cli, values.as), "cli", required(positionals[0], "<radicado>"), required(values.text, "--text"));
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("questions.info_requested", { reference: result.question.reference }));
   },

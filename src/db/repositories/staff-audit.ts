@@ -4,7 +4,8 @@ import type { Db } from "../client.ts";
 import { officials, staffAudit, staffFormSubmissions } from "../schema.ts";
 
 export type StaffAuditRow = typeof staffAudit.$inferSelect;
-export type NewStaffAudit = Omit<StaffAuditRow, "id">;
+/** A new entry; `via` defaults to the back-office. */
+export type NewStaffAudit = Omit<StaffAuditRow, "id" | "via"> & { via?: StaffAuditRow["via"] };
 
 export function createStaffAuditRepo(db: Db) {
   return {
@@ -12,10 +13,11 @@ export function createStaffAuditRepo(db: Db) {
       db.insert(staffAudit).values(entry).run();
     },
     /** Newest first, `limit` rows older than the `beforeId` cursor; with the official's name. */
-    page(filter: { officialId?: number; action?: string; beforeId?: number; limit: number }): (StaffAuditRow & { officialName: string | null })[] {
+    page(filter: { officialId?: number; action?: string; via?: StaffAuditRow["via"]; beforeId?: number; limit: number }): (StaffAuditRow & { officialName: string | null })[] {
       const conditions: SQL[] = [];
       if (filter.officialId !== undefined) conditions.push(eq(staffAudit.officialId, filter.officialId));
       if (filter.action) conditions.push(eq(staffAudit.action, filter.action));
+      if (filter.via) conditions.push(eq(staffAudit.via, filter.via));
       if (filter.beforeId !== undefined) conditions.push(lt(staffAudit.id, filter.beforeId));
       return db
         .select({
@@ -27,6 +29,7 @@ export function createStaffAuditRepo(db: Db) {
           outcome: staffAudit.outcome,
           before: staffAudit.before,
           after: staffAudit.after,
+          via: staffAudit.via,
           officialName: sql<string | null>`${officials.name}`,
         })
         .from(staffAudit)

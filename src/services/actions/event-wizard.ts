@@ -10,12 +10,13 @@ import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { MenuOption } from "../../engine/engine.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import type { ActionOutcome } from "./definition.ts";
-import { announcementProgress, createAnnouncement, previewAnnouncement, type AnnouncementError } from "../announcements.ts";
+import { announcementProgress, previewAnnouncement, type AnnouncementError } from "../announcements.ts";
+import { auditedCancelEvent, auditedCreateAnnouncement, auditedCreateEvent, auditedUpdateEvent } from "../audited-actions.ts";
 import { type AppContext, staffText } from "../context.ts";
 import { planProgressReports, progressBar } from "../event-jobs.ts";
 import { isUpcoming } from "../../core/events.ts";
 import { eventCard, eventOptionLabel, whenText } from "../event-texts.ts";
-import { cancelEvent, createEvent, updateEvent, type EventChanges, type EventServiceError } from "../events.ts";
+import type { EventChanges, EventServiceError } from "../events.ts";
 import { districtsOf } from "../subscriptions.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 
@@ -131,7 +132,7 @@ const create: Record<string, StaffActionDefinition> = {
   "wizard.create": {
     results: ["created", "refused"],
     run: async ({ app, official, data }) => {
-      const outcome = await createEvent(app, officialActor(official), draftFromData(data));
+      const outcome = await auditedCreateEvent(app, officialActor(official), "chat", draftFromData(data));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       return { result: "created", clearData: true, data: { eventId: String(outcome.event.id), title: outcome.event.title } };
     },
@@ -183,7 +184,7 @@ const manage: Record<string, StaffActionDefinition> = {
     run: async ({ app, official, data }) => {
       const changes = changesFrom(app, data);
       if (!changes.ok) return refused(changes.reason);
-      const outcome = await updateEvent(app, officialActor(official), num(data.eventId), changes.changes);
+      const outcome = await auditedUpdateEvent(app, officialActor(official), "chat", num(data.eventId), changes.changes);
       if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
       const yes = (await app.repos.events.rsvpCounts(outcome.event.id)).yes;
       const notice = outcome.notified ? t(app, "event_wizard.notified", { count: yes }) : "";
@@ -193,7 +194,7 @@ const manage: Record<string, StaffActionDefinition> = {
   "wizard.cancel": {
     results: ["cancelled", "refused"],
     run: async ({ app, official, data }) => {
-      const outcome = await cancelEvent(app, officialActor(official), num(data.eventId));
+      const outcome = await auditedCancelEvent(app, officialActor(official), "chat", num(data.eventId));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       return { result: "cancelled", clearData: true, data: { title: outcome.event.title, count: (await app.repos.events.rsvpCounts(outcome.event.id)).yes } };
     },
@@ -242,7 +243,7 @@ const announce: Record<string, StaffActionDefinition> = {
       const scheduledAtMs = scheduleInput ? scheduleFrom(app, scheduleInput) : undefined;
       if (scheduleInput && scheduledAtMs === undefined) return { ...refused(`• ${t(app, "event_wizard.errors.bad_schedule")}`), clearData: true };
       if (!segment) return { ...refused(`• ${t(app, "event_wizard.errors.event_not_found")}`), clearData: true };
-      const outcome = await createAnnouncement(app, officialActor(official), { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
+      const outcome = await auditedCreateAnnouncement(app, officialActor(official), "chat", { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       const id = outcome.announcement.id;
       await planProgressReports(app, id, chat, app.clock.nowMs());

@@ -14,6 +14,7 @@ import { describeDelivery, type DeliveryLine } from "../../delivery/delivery-sta
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
 import { dueDateText, officeName, render, type AppContext } from "../context.ts";
+import { questionByReference, questionState } from "../audited-actions.ts";
 import { dueDateStory, type DueDateStory } from "../due-date-story.ts";
 import { extendQuestion, type ExtendError } from "../extension.ts";
 import { answerQuestion, MAX_ANSWER_LENGTH, reassignQuestion, requestInfo, type QuestionError } from "../questions.ts";
@@ -159,12 +160,8 @@ async function runAction(app: AppContext, actor: Actor, action: string, referenc
   return await runFormAction(app, actor, action, reference, form, work);
 }
 
-const stateOf = (q: QuestionRow) => ({ status: q.status, officeKey: q.officeKey, dueDate: q.dueDate, assignedTo: q.assignedTo });
-
-async function current(app: AppContext, reference: string): Promise<QuestionRow | undefined> {
-  const canonical = parseReference(reference);
-  return canonical ? await app.repos.questions.byReference(canonical) : undefined;
-}
+const stateOf = questionState;
+const current = questionByReference;
 
 export async function webAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.answer", reference, form, async () => {

@@ -654,6 +654,7 @@ async function scenario(
     action: "question.answer",
     subject: "2026-000003",
     outcome: "failed",
+    via: "chat",
     before: { n: 1.5, list: [1, "dos", null], nested: { ok: true } },
     after: null,
   });
@@ -669,6 +670,7 @@ async function scenario(
   await rec("staffAudit.page", r.staffAudit.page({ limit: 10 }));
   await rec("staffAudit.page official", r.staffAudit.page({ officialId: ana.id, limit: 10 }));
   await rec("staffAudit.page action before", r.staffAudit.page({ action: "question.answer", beforeId: 3, limit: 10 }));
+  await rec("staffAudit.page via", r.staffAudit.page({ via: "chat", limit: 10 }));
   await rec("staffAudit.page limit", r.staffAudit.page({ limit: 2, beforeId: 4 }));
   await rec(
     "staffAudit.claimForm",

@@ -14,6 +14,7 @@ export function createPgStaffAuditRepo(q: () => PgDb): Port<SyncRepos["staffAudi
       const conditions: SQL[] = [];
       if (filter.officialId !== undefined) conditions.push(eq(staffAudit.officialId, filter.officialId));
       if (filter.action) conditions.push(eq(staffAudit.action, filter.action));
+      if (filter.via) conditions.push(eq(staffAudit.via, filter.via));
       if (filter.beforeId !== undefined) conditions.push(lt(staffAudit.id, filter.beforeId));
       return q()
         .select({
@@ -25,6 +26,7 @@ export function createPgStaffAuditRepo(q: () => PgDb): Port<SyncRepos["staffAudi
           outcome: staffAudit.outcome,
           before: staffAudit.before,
           after: staffAudit.after,
+          via: staffAudit.via,
           officialName: sql<string | null>`${officials.name}`,
         })
         .from(staffAudit)
