@@ -67,7 +67,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const translator = options.translator ?? createTranslator();
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
   const { store, db } = await openStore(env, { existingOnly: options.existingOnly === true });
-  const app = await createAppContext({ store, db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, routerFactory: options.routerFactory });
+  const app = await createAppContext({ store, db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, backOfficeUrl: backOfficeUrlOf(env), routerFactory: options.routerFactory });
   const flowsDir = options.flowsDir ?? FLOWS_DIR;
   let engine: Engine | undefined;
   let surveys: SurveySet | undefined;
@@ -90,4 +90,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     close: async () => await store.close(),
   };
   return runtime;
+}
+
+/** Where officials open the back-office: RINDE_PUBLIC_URL behind a proxy, else the address it listens on; null when off. */
+function backOfficeUrlOf(env: Env): string | null {
+  if (env.RINDE_WEB === "off") return null;
+  return env.RINDE_PUBLIC_URL ?? `http://${env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
 }

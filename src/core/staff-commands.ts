@@ -15,6 +15,8 @@ export type StaffCommand =
   | { kind: "help" }
   | { kind: "link"; code: string }
   | { kind: "bind_group"; officeKey: string }
+  /** A one-time sign-in link to the back-office, sent to the official's own chat (issue 14). */
+  | { kind: "sign_in_link" }
   | CommitmentStaffCommand;
 
 export type StaffParse = { ok: true; command: StaffCommand } | { ok: false; error: "not_a_command" | "usage"; command?: StaffCommand["kind"] };
@@ -28,15 +30,19 @@ const WORDS: Record<StaffCommand["kind"], readonly string[]> = {
   help: ["ayuda", "help", "start"],
   link: ["vincular", "link"],
   bind_group: ["vincular_grupo", "vinculargrupo", "bind_group", "bindgroup"],
+  sign_in_link: ["acceso", "enlace_acceso", "enlacedeacceso", "login", "signin", "sign_in"],
   ...COMMITMENT_COMMAND_WORDS,
 };
 
 const KIND_BY_WORD = new Map(Object.entries(WORDS).flatMap(([kind, words]) => words.map((w) => [w, kind as StaffCommand["kind"]])));
 const REFERENCE = /^RC-\d{4}-\d{1,6}$/i;
+/** The words of the back-office's sign-in page, written to the bot: "enviar enlace de acceso", "send sign-in link". */
+const SIGN_IN_PHRASE = /^(?:env[ií]a(?:r|me)|m[aá]nda(?:r|me)|send(?: me)?)\s+(?:un\s+|el\s+|a\s+)?(?:enlace\s+de\s+acceso|sign-?in\s+link|login\s+link)[.!]?$/i;
 
 /** Parses a staff command; `not_a_command` for ordinary text, `usage` when arguments are missing. */
 export function parseStaffCommand(text: string): StaffParse {
   const trimmed = text.trim();
+  if (SIGN_IN_PHRASE.test(trimmed)) return { ok: true, command: { kind: "sign_in_link" } };
   const match = /^\/?([a-zñáéíóú_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(trimmed);
   const kind = match ? KIND_BY_WORD.get(match[1]!.toLowerCase()) : undefined;
   if (!match || !kind) return { ok: false, error: "not_a_command" };
@@ -71,6 +77,9 @@ export function parseStaffCommand(text: string): StaffParse {
       return first ? { ok: true, command: { kind, code: first.toUpperCase() } } : usage;
     case "bind_group":
       return first ? { ok: true, command: { kind, officeKey: first.toLowerCase() } } : usage;
+    case "sign_in_link":
+      // The one-word forms only with the slash ("acceso" is an ordinary word); the phrase is matched above.
+      return trimmed.startsWith("/") ? { ok: true, command: { kind } } : { ok: false, error: "not_a_command" };
     case "pending":
     case "help":
       return { ok: true, command: { kind } };

@@ -32,6 +32,11 @@ export interface AppContext {
   /** The public pages' base address without a trailing slash (RINDE_PUBLIC_URL), or null: then chats carry no links. */
   publicUrl: string | null;
   /**
+   * The back-office's base address without a trailing slash (RINDE_PUBLIC_URL, else the address it
+   * listens on), for sign-in links sent to officials' chats; null when the back-office is off.
+   */
+  backOfficeUrl: string | null;
+  /**
    * Teaches the router the reassignments recorded since the last call, including those made by
    * another process (the CLI), so corrections apply without a restart. Cheap: one indexed query.
    */
@@ -56,7 +61,7 @@ export type OfficeNameContext = Pick<AppContext, "profile" | "officeNames">;
 /** Builds the routing model; tests pass one that shares the trained model between runtimes. */
 export type RouterFactory = typeof createRouter;
 
-export async function createAppContext(input: { store: Store; db?: Db | null; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string; routerFactory?: RouterFactory }): Promise<AppContext> {
+export async function createAppContext(input: { store: Store; db?: Db | null; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string; backOfficeUrl?: string | null; routerFactory?: RouterFactory }): Promise<AppContext> {
   const { store, clock, profile, translator } = input;
   const buildRouter = input.routerFactory ?? createRouter;
   const repos = store.repos;
@@ -91,6 +96,7 @@ export async function createAppContext(input: { store: Store; db?: Db | null; cl
     },
     textGlobals: textGlobalsOf(profile),
     publicUrl: input.publicUrl ? input.publicUrl.replace(/\/+$/, "") : null,
+    backOfficeUrl: input.backOfficeUrl === null ? null : (input.backOfficeUrl ?? input.publicUrl ?? "http://127.0.0.1:3000").replace(/\/+$/, ""),
     async learnNewCorrections() {
       if (router) await learnNewCorrections();
     },

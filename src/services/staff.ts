@@ -17,6 +17,7 @@ import { dueDateText, officeName, type AppContext, staffText } from "./context.t
 import { extensionReplyText } from "./extension.ts";
 import { auditedAnswer, auditedExtend, auditedReassign, auditedRequestInfo } from "./audited-actions.ts";
 import { audit } from "./backoffice/audit.ts";
+import { LOGIN_LINK_TTL_MS, requestLoginLinkFromChat } from "./backoffice/auth.ts";
 import { commitmentStaffReply } from "./commitment-staff.ts";
 import type { answerQuestion, QuestionError } from "./questions.ts";
 import { commandForReply, handleStaffButton, type StaffReply } from "./staff-buttons.ts";
@@ -40,7 +41,9 @@ export async function classifySender(app: AppContext, message: InboundMessage): 
   const official = await repos.officials.findByAddress(message.channel, message.address);
   if (official) return { kind: "staff", official, groupOfficeKey: undefined };
   const parsed = parseStaffCommand(message.text ?? "");
-  return parsed.ok && parsed.command.kind === "link" ? { kind: "staff", official: undefined, groupOfficeKey: undefined } : { kind: "citizen" };
+  // `/vincular` links a new official; `/acceso` from someone who is not one is refused politely.
+  const staffOnly = parsed.ok && (parsed.command.kind === "link" || parsed.command.kind === "sign_in_link");
+  return staffOnly ? { kind: "staff", official: undefined, groupOfficeKey: undefined } : { kind: "citizen" };
 }
 
 const t = staffText;
@@ -55,6 +58,7 @@ async function staffTextReplies(app: AppContext, message: InboundMessage, sender
   const text = (message.text ?? "").trim();
   const parsed = parseStaffCommand(text);
   if (parsed.ok && parsed.command.kind === "link") return [await linkOfficial(app, message, parsed.command.code)];
+  if (parsed.ok && parsed.command.kind === "sign_in_link" && !sender.official) return [t(app, "staff.sign_in_link.not_staff")];
   // A reply to a question notice answers it; a reply to a prompt does what the prompt asked.
   const replied = message.replyToChannelMessageId ? await app.repos.sentRefs.byChannelMessage(message.channel, message.replyToChannelMessageId) : undefined;
   const repliedQuestion = replied?.questionId ?? undefined;
@@ -99,6 +103,8 @@ async function runCommand(app: AppContext, command: StaffCommand, official: Offi
       return await pendingList(app, groupOfficeKey ?? official.officeKey);
     case "bind_group":
       return await bindGroup(app, official, command.officeKey, message);
+    case "sign_in_link":
+      return await signInLinkReply(app, official, message);
     case "commitment_add":
     case "commitment_progress":
     case "commitment_cancel":
@@ -169,6 +175,14 @@ async function bindGroup(app: AppContext, official: OfficialRow, officeKey: stri
   }
   await app.repos.offices.addEvent(officeKey, "group_bound", actor, nowMs, data);
   return t(app, "staff.bound", { officeName: office.name });
+}
+
+/** `/acceso`: a one-time back-office link to the official's own chat; in a group, only a pointer to it. */
+async function signInLinkReply(app: AppContext, official: OfficialRow, message: InboundMessage): Promise<string> {
+  const result = await requestLoginLinkFromChat(app, official);
+  if (!result.ok) return t(app, `staff.sign_in_link.errors.${result.error}`, { url: `${app.backOfficeUrl ?? ""}/admin/ingresar` });
+  const vars = { name: official.name, minutes: LOGIN_LINK_TTL_MS / 60_000 };
+  return t(app, message.chatKind === "group" ? "staff.sign_in_link.sent_from_group" : "staff.sign_in_link.sent_private", vars);
 }
 
 /** Alphabet without look-alikes (0/O, 1/I/L) so codes can be read aloud or retyped. */

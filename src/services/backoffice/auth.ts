@@ -112,14 +112,46 @@ export async function requestLoginLink(app: AppContext, emailInput: string, link
       if (!official) return await refuse("unknown_email");
       if (official.passwordRequired && official.passwordHash) return await refuse("password_required");
       if (!official.channel || !official.address) return await refuse("no_linked_chat");
-      const token = newSecret();
-      const nowMs = app.clock.nowMs();
-      const row = await app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "login", officialId: official.id, createdAtMs: nowMs, expiresAtMs: nowMs + LOGIN_LINK_TTL_MS });
-      const text = render(app, DEFAULT_LOCALE, "web_chat.login_link", { name: official.name, url: linkUrl(token), minutes: LOGIN_LINK_TTL_MS / 60_000 });
-      await app.repos.outbox.enqueue({ idempotencyKey: `staff-login:${row.id}`, channel: official.channel, address: official.address, payload: { text } }, nowMs);
+      await queueLoginLink(app, official, official.channel, official.address, linkUrl);
       await audit(app, { officialId: official.id, action: "auth.link_requested", subject: `official:${official.id}`, outcome: "ok", after: { channel: official.channel } });
       return { sent: true };
     });
+}
+
+/** A new one-time sign-in token (stored hashed), its link queued to the official's own chat. */
+async function queueLoginLink(app: AppContext, official: Pick<OfficialRow, "id" | "name">, channel: string, address: string, linkUrl: (token: string) => string): Promise<void> {
+  const token = newSecret();
+  const nowMs = app.clock.nowMs();
+  const row = await app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "login", officialId: official.id, createdAtMs: nowMs, expiresAtMs: nowMs + LOGIN_LINK_TTL_MS });
+  const text = render(app, DEFAULT_LOCALE, "web_chat.login_link", { name: official.name, url: linkUrl(token), minutes: LOGIN_LINK_TTL_MS / 60_000 });
+  await app.repos.outbox.enqueue({ idempotencyKey: `staff-login:${row.id}`, channel, address, payload: { text } }, nowMs);
+}
+
+export type ChatLinkError = "back_office_off" | "inactive" | "password_required" | "no_linked_chat";
+
+/**
+ * "Enviar enlace de acceso" / `/acceso` written by a linked official in a chat: the link goes to
+ * the official's own linked chat (never to a group, where others would read it). Call inside the
+ * inbound transaction; the request is audited either way.
+ */
+export async function requestLoginLinkFromChat(app: AppContext, official: OfficialRow): Promise<{ ok: true } | { ok: false; error: ChatLinkError }> {
+  const entry = { officialId: official.id, action: "auth.link_requested", subject: `official:${official.id}`, via: "chat" as const };
+  const error: ChatLinkError | undefined = !app.backOfficeUrl
+    ? "back_office_off"
+    : !official.active
+      ? "inactive"
+      : official.passwordRequired && official.passwordHash
+        ? "password_required"
+        : !official.channel || !official.address
+          ? "no_linked_chat"
+          : undefined;
+  if (error) {
+    await audit(app, { ...entry, outcome: "refused", after: { reason: error } });
+    return { ok: false, error };
+  }
+  await queueLoginLink(app, official, official.channel!, official.address!, (token) => `${app.backOfficeUrl}/admin/acceso/${token}`);
+  await audit(app, { ...entry, outcome: "ok", after: { channel: official.channel } });
+  return { ok: true };
 }
 
 /** Uses a sign-in link (once, within 10 minutes); the official must still be active. */
