@@ -46,7 +46,7 @@ describe("sign-in link requested from the chat", () => {
     expect(tokens()).toEqual([{ token_hash: hashSecret(token!), official_id: anaId, ttl: 600_000 }]);
     const client = createWebClient(h.server);
     await client.get(`/admin/acceso/${token}`);
-    expect((await client.post("/admin/acceso", { token })).statusCode).toBe(303);
+    expect((await client.post("/admin/acceso", { token: token! })).statusCode).toBe(303);
     expect((await client.get("/admin/bandeja")).statusCode).toBe(200);
     // Used once: a second browser with the same link is refused.
     const other = createWebClient(h.server);
