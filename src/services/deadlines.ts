@@ -42,12 +42,15 @@ function today(app: AppContext, nowMs: number): LocalDate {
   return toLocalDate(new Date(nowMs), app.profile.timezone);
 }
 
-/** Escalation: the office's heads and internal control (control interno), in their private chats. */
+/**
+ * Escalation: the office's heads and internal control (control interno), in their private chats
+ * and, with SMTP configured, by e-mail as well (issue 14: a head without a linked chat still hears).
+ */
 async function escalationTargets(app: AppContext, officeKey: string): Promise<NoticeTarget[]> {
-  const officials = (await app.repos.officials
-      .list())
-    .filter((o) => o.channel && o.address && ((o.role === "head" && o.officeKey === officeKey) || o.role === "internal_control"));
-  return uniqueTargets(officials.map((o) => ({ channel: o.channel!, address: o.address!, id: `official-${o.id}` })));
+  const officials = (await app.repos.officials.list()).filter((o) => (o.role === "head" && o.officeKey === officeKey) || o.role === "internal_control");
+  const chats = officials.filter((o) => o.channel && o.address).map((o) => ({ channel: o.channel!, address: o.address!, id: `official-${o.id}` }));
+  const emails = app.emailNotices ? officials.filter((o) => o.active && o.email).map((o) => ({ channel: "email", address: o.email!, id: `official-${o.id}-email` })) : [];
+  return uniqueTargets([...chats, ...emails]);
 }
 
 // ── reminders and escalations ──────────────────────────────────────────────────────────────────
