@@ -72,3 +72,24 @@ export function canBindGroup(actor: Actor, officeKey: string, currentOfficeKey: 
   if (actor.role !== "head" || actor.officeKey !== officeKey) return "not_head";
   return currentOfficeKey !== undefined && currentOfficeKey !== officeKey ? "owned_by_other" : "allowed";
 }
+
+/** What part of the institution a report covers for an actor: every office, one office, or nothing. */
+export type ReportScope = { all: true } | { all: false; officeKey: string } | null;
+
+/**
+ * The management report ("Informes", issue 14): internal control and admins see every office, a
+ * head their own office; other roles do not read it.
+ */
+export function reportScope(actor: Actor): ReportScope {
+  if (actor.kind !== "official") return { all: true };
+  if (!actor.active) return null;
+  if (actor.role === "admin" || actor.role === "internal_control") return { all: true };
+  if (actor.role === "head" && actor.officeKey) return { all: false, officeKey: actor.officeKey };
+  return null;
+}
+
+/** Survey results for staff ("Encuestas"): as the report, and communications (event surveys) every office. */
+export function surveyResultsScope(actor: Actor): ReportScope {
+  if (actor.kind === "official" && actor.active && actor.role === "communications") return { all: true };
+  return reportScope(actor);
+}

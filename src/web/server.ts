@@ -31,6 +31,7 @@ import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerCommitmentRoutes } from "./routes/commitments.ts";
 import { registerDeadlineRoutes } from "./routes/deadlines.ts";
 import { registerPlanRoutes } from "./routes/plan.ts";
+import { registerReportRoutes } from "./routes/reports.ts";
 import { registerSessionHook } from "./session.ts";
 import { registerPublicSite } from "./public/plugin.ts";
 
@@ -128,6 +129,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerQuestionRoutes(admin, deps);
       registerAuditRoutes(admin, deps);
       registerDeadlineRoutes(admin, deps);
+      registerReportRoutes(admin, deps);
       registerAdministrationRoutes(admin, deps);
       registerAnnouncementRoutes(admin, deps);
       registerCommitmentRoutes(admin, deps);
