@@ -108,6 +108,8 @@ const SAMPLES: Record<string, unknown> = {
   minLength: 10,
   stopSummary: "muestra de stopSummary",
   survey: "muestra de survey",
+  question: "muestra de question",
+  paper: 3,
   activities: 3,
   activity: "muestra de activity",
   actor: "muestra de actor",
