@@ -93,3 +93,10 @@ export function surveyResultsScope(actor: Actor): ReportScope {
   if (actor.kind === "official" && actor.active && actor.role === "communications") return { all: true };
   return reportScope(actor);
 }
+
+/** An office's answer templates: written by its head (and admins); every official of the office uses them. */
+export function canManageAnswerTemplates(actor: Actor, officeKey: string): boolean {
+  if (actor.kind !== "official") return true;
+  if (!actor.active) return false;
+  return actor.role === "admin" || (actor.role === "head" && actor.officeKey === officeKey);
+}

@@ -920,3 +920,22 @@ export const staffFormSubmissions = sqliteTable("staff_form_submissions", {
   redirectTo: text("redirect_to").notNull(),
   atMs: integer("at_ms").notNull(),
 });
+
+/**
+ * An office's answer templates (issue 14): a name and a text with variables (`{{radicado}}`…) that
+ * officials insert when answering. Archived, not deleted: the audit log names them.
+ */
+export const answerTemplates = sqliteTable(
+  "answer_templates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    officeKey: text("office_key").notNull(),
+    name: text("name").notNull(),
+    body: text("body").notNull(),
+    createdBy: integer("created_by").references(() => officials.id),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+    archivedAtMs: integer("archived_at_ms"),
+  },
+  (t) => [index("answer_templates_office").on(t.officeKey, t.archivedAtMs)],
+);

@@ -32,6 +32,7 @@ import { registerCommitmentRoutes } from "./routes/commitments.ts";
 import { registerDeadlineRoutes } from "./routes/deadlines.ts";
 import { registerPlanRoutes } from "./routes/plan.ts";
 import { registerReportRoutes } from "./routes/reports.ts";
+import { registerAnswerTemplateRoutes } from "./routes/answer-templates.ts";
 import { registerSessionHook } from "./session.ts";
 import { registerPublicSite } from "./public/plugin.ts";
 
@@ -130,6 +131,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerAuditRoutes(admin, deps);
       registerDeadlineRoutes(admin, deps);
       registerReportRoutes(admin, deps);
+      registerAnswerTemplateRoutes(admin, deps);
       registerAdministrationRoutes(admin, deps);
       registerAnnouncementRoutes(admin, deps);
       registerCommitmentRoutes(admin, deps);

@@ -303,6 +303,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "web.announcements.reaches": ["n"],
   "web.announcements.send": ["n"],
   "web.announcements.sent_of": ["sent", "total"],
+  "web.bulk.select": ["reference"],
   "web.commitments.heading": ["number"],
   "web.commitments.open": ["number"],
   "web.deadline.left_one": ["count"],

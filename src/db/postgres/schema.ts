@@ -808,3 +808,18 @@ export const staffFormSubmissions = pgTable("staff_form_submissions", {
   redirectTo: text("redirect_to").notNull(),
   atMs: bigint("at_ms", { mode: "number" }).notNull(),
 });
+
+export const answerTemplates = pgTable(
+  "answer_templates",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    officeKey: text("office_key").notNull(),
+    name: text("name").notNull(),
+    body: text("body").notNull(),
+    createdBy: integer("created_by").references(() => officials.id),
+    createdAtMs: bigint("created_at_ms", { mode: "number" }).notNull(),
+    updatedAtMs: bigint("updated_at_ms", { mode: "number" }).notNull(),
+    archivedAtMs: bigint("archived_at_ms", { mode: "number" }),
+  },
+  (t) => [index("answer_templates_office").on(t.officeKey, t.archivedAtMs)],
+);

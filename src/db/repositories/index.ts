@@ -1,5 +1,6 @@
 import type { Db } from "../client.ts";
 import { createAnnouncementsRepo } from "./announcements.ts";
+import { createAnswerTemplatesRepo } from "./answer-templates.ts";
 import { createAppStateRepo } from "./app-state.ts";
 import { createAttachmentsRepo } from "./attachments.ts";
 import { createChannelPausesRepo } from "./channel-pauses.ts";
@@ -31,6 +32,7 @@ import { createWorkersRepo } from "./workers.ts";
 export function createSyncRepos(db: Db) {
   return {
     announcements: createAnnouncementsRepo(db),
+    answerTemplates: createAnswerTemplatesRepo(db),
     appState: createAppStateRepo(db),
     attachments: createAttachmentsRepo(db),
     channelPauses: createChannelPausesRepo(db),

@@ -12,6 +12,7 @@ import {
   webRequestInfo,
   type ActionOutcome,
 } from "../../services/backoffice/question.ts";
+import { filledTemplate, templatesFor } from "../../services/backoffice/answer-templates.ts";
 import { renderView, sendPage } from "../render.ts";
 import type { WebDeps } from "../server.ts";
 import { staffOf } from "../session.ts";
@@ -36,16 +37,19 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
   const { app } = deps;
   const csrf = { preHandler: admin.csrfProtection };
 
-  const page = async (request: FastifyRequest, reply: FastifyReply, reference: string, extra: { form?: FormName; error?: string; values?: Record<string, string>; limitDate?: string; flash?: string } = {}, status = 200) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, reference: string, extra: { form?: FormName; error?: string; values?: Record<string, string>; limitDate?: string; flash?: string; templateId?: number } = {}, status = 200) => {
     const staff = staffOf(request);
     const result = await questionDetail(app, staff.actor, reference);
     if (!result.ok) return sendPage(request, reply, deps, "error", { title: "errors.title", message: `errors.${result.error}` }, result.error === "not_allowed" ? 403 : 404);
-    return sendPage(request, reply, deps, "question", { title: "question.title", timelineKinds: TIMELINE_KINDS, d: result.detail, form: extra.form, error: extra.error, values: extra.values ?? {}, limitDate: extra.limitDate, flash: extra.flash }, status);
+    const templates = await answerTemplatesFor(app, staff.actor, result.detail);
+    const templateText = extra.templateId ? await filledTemplate(app, staff.actor, result.detail.question, extra.templateId, result.detail.citizenLocale) : undefined;
+    return sendPage(request, reply, deps, "question", { title: "question.title", timelineKinds: TIMELINE_KINDS, d: result.detail, form: extra.form, error: extra.error, values: extra.values ?? {}, limitDate: extra.limitDate, flash: extra.flash, templates, templateText, chosenTemplate: extra.templateId }, status);
   };
 
-  admin.get<{ Params: { ref: string }; Querystring: { hecho?: string } }>("/preguntas/:ref", async (request, reply) => {
+  admin.get<{ Params: { ref: string }; Querystring: { hecho?: string; plantilla?: string } }>("/preguntas/:ref", async (request, reply) => {
     const flash = request.query.hecho && FLASHES.has(request.query.hecho) ? request.query.hecho : undefined;
-    return page(request, reply, request.params.ref, { flash });
+    const templateId = /^\d{1,9}$/.test(request.query.plantilla ?? "") ? Number(request.query.plantilla) : undefined;
+    return page(request, reply, request.params.ref, { flash, templateId });
   });
 
   admin.post<{ Params: { ref: string } }>("/preguntas/:ref/vista-previa", csrf, async (request, reply) => {
@@ -80,4 +84,9 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
   action("prorrogar", async (r, ref, f, ctx) => await webExtend(app, actor(r), ref, f.fecha, f.motivo, ctx));
   action("nota", async (r, ref, f, ctx) => await webNote(app, actor(r), ref, f.texto, ctx));
   action("asignar", async (r, ref, f, ctx) => await webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx));
+}
+
+/** The office's answer templates, only where the viewer may answer. */
+async function answerTemplatesFor(app: WebDeps["app"], actor: Parameters<typeof templatesFor>[1], detail: { may: { act: boolean }; question: { officeKey: string } }) {
+  return detail.may.act ? await templatesFor(app, actor, detail.question.officeKey) : [];
 }

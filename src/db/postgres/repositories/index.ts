@@ -6,6 +6,7 @@
 import type { Repos } from "../../port.ts";
 import type { PgDb } from "../client.ts";
 import { createPgAnnouncementsRepo } from "./announcements.ts";
+import { createPgAnswerTemplatesRepo } from "./answer-templates.ts";
 import { createPgAppStateRepo } from "./app-state.ts";
 import { createPgAttachmentsRepo } from "./attachments.ts";
 import { createPgChannelPausesRepo } from "./channel-pauses.ts";
@@ -41,6 +42,7 @@ export interface PgReposOptions {
 export function createPgRepos(q: () => PgDb, options: PgReposOptions) {
   return {
     announcements: createPgAnnouncementsRepo(q),
+    answerTemplates: createPgAnswerTemplatesRepo(q),
     appState: createPgAppStateRepo(q),
     attachments: createPgAttachmentsRepo(q),
     channelPauses: createPgChannelPausesRepo(q),
