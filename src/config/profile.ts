@@ -100,6 +100,11 @@ export const profileSchema = z
     quietHours: z.object({ start: clockTime, end: clockTime }).strict().default({ start: "21:00", end: "07:00" }),
     dueSoonBusinessDays: z.number().int().min(0).max(30).default(3),
     /**
+     * Officials' answers wait for their office head's approval before they reach the citizen
+     * (issue 14; src/services/answer-approval.ts). Heads and admins answer directly.
+     */
+    answerApproval: z.boolean().default(false),
+    /**
      * Deadline alerts to officials (src/services/deadlines.ts): reminders N business days before the
      * due date (0 = on the due day), sent at office opening, and the time of the daily digest.
      */

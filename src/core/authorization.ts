@@ -100,3 +100,15 @@ export function canManageAnswerTemplates(actor: Actor, officeKey: string): boole
   if (!actor.active) return false;
   return actor.role === "admin" || (actor.role === "head" && actor.officeKey === officeKey);
 }
+
+/** With `answerApproval` in the profile, an official's answer is a proposal their head approves. */
+export function answerNeedsApproval(actor: Actor, approvalRequired: boolean): boolean {
+  return approvalRequired && actor.kind === "official" && actor.role === "official";
+}
+
+/** Who approves (or returns) a proposed answer: the office's head and admins. */
+export function canApproveAnswer(actor: Actor, officeKey: string): boolean {
+  if (actor.kind !== "official") return true;
+  if (!actor.active) return false;
+  return actor.role === "admin" || (actor.role === "head" && actor.officeKey === officeKey);
+}

@@ -10,6 +10,7 @@ import { audited, type AuditVia } from "./backoffice/audit.ts";
 import type { AppContext } from "./context.ts";
 import { extendQuestion } from "./extension.ts";
 import { answerQuestion, reassignQuestion, requestInfo } from "./questions.ts";
+import { proposeAnswer } from "./answer-approval.ts";
 import type { CommitmentRow } from "../db/repositories/commitments.ts";
 import type { EventRecord } from "../db/repositories/events.ts";
 import { createAnnouncement, type AnnouncementInput } from "./announcements.ts";
@@ -258,5 +259,23 @@ export async function auditedCancelCommitment(
       after: (r) => ({ ...commitmentState(r.commitment), reason: reason.trim() }),
     },
     () => cancelCommitment(app, actor, number, reason),
+  );
+}
+
+/** An official's answer as a proposal for the head's approval (profile `answerApproval`). */
+export async function auditedProposeAnswer(
+  app: AppContext,
+  actor: Actor,
+  via: AuditVia,
+  reference: string,
+  text: string,
+) {
+  return await audited(
+    app,
+    {
+      ...change(app, actor, via, "question.propose_answer", reference),
+      after: (r) => ({ ...questionState(r.question), answerLength: text.trim().length }),
+    },
+    () => proposeAnswer(app, actor, reference, text),
   );
 }

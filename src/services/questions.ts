@@ -8,7 +8,7 @@ import { isLongerThan } from "../core/text-length.ts";
 import { citizenErased } from "./erased-questions.ts";
 import { inertUserText } from "../channels/channel.ts";
 import type { RequestType } from "../config/profile.ts";
-import { actorLabel, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
+import { actorLabel, answerNeedsApproval, canActOnQuestion, type Actor, type QuestionAction } from "../core/authorization.ts";
 import { computeDueDate, toLocalDate, type DueDateExplanation } from "../core/calendar/index.ts";
 import { formatReference, parseReference } from "../core/reference.ts";
 import type { QuestionRow } from "../db/repositories/questions.ts";
@@ -36,7 +36,9 @@ export type QuestionError =
   | "reason_required"
   | "info_request_too_late"
   | "missing_consent"
-  | "citizen_erased";
+  | "citizen_erased"
+  /** The profile requires the head's approval: propose the answer instead (src/services/answer-approval.ts). */
+  | "approval_required";
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: QuestionError };
 
@@ -156,6 +158,7 @@ export async function answerQuestion(app: AppContext, actor: Actor, reference: s
   return await app.store.withTransaction(async () => {
       const loaded = await loadForAction(app, actor, reference, "answer");
       if (!loaded.ok) return loaded;
+      if (answerNeedsApproval(actor, app.profile.answerApproval)) return { ok: false, error: "approval_required" };
       const { question } = loaded;
       const nowMs = app.clock.nowMs();
       const answeredBy = actor.kind === "official" ? actor.officialId : null;

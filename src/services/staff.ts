@@ -7,7 +7,7 @@
 import { citizenErased } from "./erased-questions.ts";
 import { randomInt } from "node:crypto";
 import type { InboundMessage } from "../channels/channel.ts";
-import { canBindGroup, officialActor, type Role } from "../core/authorization.ts";
+import { answerNeedsApproval, canBindGroup, officialActor, type Role } from "../core/authorization.ts";
 import { toLocalDate } from "../core/calendar/index.ts";
 import { deadlineState } from "../core/deadlines.ts";
 import { parseStaffCommand, type StaffCommand } from "../core/staff-commands.ts";
@@ -15,7 +15,7 @@ import type { OfficialRow } from "../db/repositories/officials.ts";
 import { DEFAULT_LOCALE } from "../i18n/index.ts";
 import { dueDateText, officeName, type AppContext, staffText } from "./context.ts";
 import { extensionReplyText } from "./extension.ts";
-import { auditedAnswer, auditedExtend, auditedReassign, auditedRequestInfo } from "./audited-actions.ts";
+import { auditedAnswer, auditedProposeAnswer, auditedExtend, auditedReassign, auditedRequestInfo } from "./audited-actions.ts";
 import { audit } from "./backoffice/audit.ts";
 import { LOGIN_LINK_TTL_MS, requestLoginLinkFromChat } from "./backoffice/auth.ts";
 import { commitmentStaffReply } from "./commitment-staff.ts";
@@ -88,6 +88,10 @@ async function runCommand(app: AppContext, command: StaffCommand, official: Offi
   const actor = officialActor(official);
   switch (command.kind) {
     case "answer":
+      if (answerNeedsApproval(actor, app.profile.answerApproval)) {
+        const proposed = await auditedProposeAnswer(app, actor, "chat", command.reference, command.text);
+        return proposed.ok ? t(app, "staff.answer_proposed", { reference: proposed.question.reference }) : errorText(app, proposed.error);
+      }
       return await answerReply(app, await auditedAnswer(app, actor, "chat", command.reference, command.text), command.reference);
     case "reassign": {
       const result = await auditedReassign(app, actor, "chat", command.reference, command.officeKey, command.reason);

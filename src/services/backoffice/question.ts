@@ -4,7 +4,8 @@
  * through the same services as the chat and the CLI. A web action is one transaction that also
  * writes the audit log and the form's idempotency key, so a double submit acts once.
  */
-import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorization.ts";
+import { actorLabel, answerNeedsApproval, canActOnQuestion, canApproveAnswer, type Actor } from "../../core/authorization.ts";
+import { approveAnswer, pendingAnswer, proposeAnswer, returnAnswer, type ApprovalError, type PendingAnswer } from "../answer-approval.ts";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { deadlineState, type DeadlineState } from "../../core/deadlines.ts";
 import { parseReference } from "../../core/reference.ts";
@@ -79,8 +80,12 @@ export interface QuestionDetail {
   /** Officials of the question's office (for "assign to"). */
   colleagues: OfficialRow[];
   offices: { key: string; name: string }[];
-  /** What the viewer may do here. */
-  may: { act: boolean; note: boolean };
+  /** What the viewer may do here; `approve`: approve or return a proposed answer (head approval). */
+  may: { act: boolean; note: boolean; approve: boolean };
+  /** The viewer's answer goes to the head for approval first (profile `answerApproval`). */
+  answerNeedsApproval: boolean;
+  /** A proposed answer waiting for the head's approval, with its author's name. */
+  pendingAnswer: (PendingAnswer & { byName: string }) | undefined;
   citizenLocale: string;
 }
 
@@ -128,7 +133,9 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
               .list())
         .filter((o) => o.active && o.key !== question.officeKey)
         .map((o) => ({ key: o.key, name: o.name })),
-      may: { act: !closed && canActOnQuestion(actor, "answer", question.officeKey), note: canActOnQuestion(actor, "note", question.officeKey) },
+      may: { act: !closed && canActOnQuestion(actor, "answer", question.officeKey), note: canActOnQuestion(actor, "note", question.officeKey), approve: !closed && canApproveAnswer(actor, question.officeKey) },
+      answerNeedsApproval: answerNeedsApproval(actor, app.profile.answerApproval),
+      pendingAnswer: await pendingWithName(app, question),
       citizenLocale: (await app.repos.citizens.get(question.citizenId))?.locale ?? "es",
     },
   };
@@ -152,8 +159,8 @@ export async function answerPreview(app: AppContext, actor: Actor, referenceInpu
   };
 }
 
-export type ActionError = QuestionError | ExtendError | "unknown_official";
-export type ActionOutcome = FormOutcome<ActionError>;
+export type ActionError = QuestionError | ExtendError | ApprovalError | "unknown_official";
+export type ActionOutcome = FormOutcome<ActionError> & { proposed?: boolean };
 export type { FormContext };
 
 async function runAction(app: AppContext, actor: Actor, action: string, reference: string, form: FormContext, work: () => WorkResult<ActionError> | Promise<WorkResult<ActionError>>): Promise<ActionOutcome> {
@@ -164,6 +171,7 @@ const stateOf = questionState;
 const current = questionByReference;
 
 export async function webAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+  if (answerNeedsApproval(actor, app.profile.answerApproval)) return { ...(await webProposeAnswer(app, actor, reference, text, form)), proposed: true };
   return await runAction(app, actor, "question.answer", reference, form, async () => {
       const before = await current(app, reference);
       const result = await answerQuestion(app, actor, reference, text);
@@ -225,4 +233,37 @@ export async function webAssign(app: AppContext, actor: Actor, reference: string
       await app.repos.questions.addEvent(question.id, "assigned", actorLabel(actor), nowMs, { to: officialId });
       return { ok: true, before: { assignedTo: question.assignedTo }, after: { assignedTo: officialId } };
     });
+}
+
+async function pendingWithName(app: AppContext, question: QuestionRow): Promise<QuestionDetail["pendingAnswer"]> {
+  const pending = await pendingAnswer(app, question);
+  if (!pending) return undefined;
+  const official = /^official:(\d+)$/.exec(pending.by);
+  const byName = official ? ((await app.repos.officials.get(Number(official[1])))?.name ?? pending.by) : pending.by;
+  return { ...pending, byName };
+}
+
+/** An official's answer when the head approves answers: a proposal, audited, nothing sent to the citizen. */
+async function webProposeAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.propose_answer", reference, form, async () => {
+    const result = await proposeAnswer(app, actor, reference, text);
+    return result.ok ? { ok: true, after: { ...stateOf(result.question), answerLength: text.trim().length } } : result;
+  });
+}
+
+/** The head approves the pending answer: it goes to the citizen. */
+export async function webApproveAnswer(app: AppContext, actor: Actor, reference: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.approve_answer", reference, form, async () => {
+    const before = await current(app, reference);
+    const result = await approveAnswer(app, actor, reference);
+    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), proposedBy: result.proposal.by } } : result;
+  });
+}
+
+/** The head returns the pending answer to its author with a comment. */
+export async function webReturnAnswer(app: AppContext, actor: Actor, reference: string, reason: string, form: FormContext): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.return_answer", reference, form, async () => {
+    const result = await returnAnswer(app, actor, reference, reason);
+    return result.ok ? { ok: true, after: { proposedBy: result.proposal.by, reason: reason.trim() } } : result;
+  });
 }

@@ -5,7 +5,9 @@ import {
   answerPreview,
   questionDetail,
   webAnswer,
+  webApproveAnswer,
   webAssign,
+  webReturnAnswer,
   webExtend,
   webNote,
   webReassign,
@@ -26,12 +28,14 @@ const forms = {
   prorrogar: z.object({ _idem: key, fecha: z.string().max(10), motivo: text(2000) }),
   nota: z.object({ _idem: key, texto: text(4000) }),
   asignar: z.object({ _idem: key, funcionario: z.string().regex(/^(\d{1,9})?$/) }),
+  aprobar: z.object({ _idem: key }),
+  devolver: z.object({ _idem: key, motivo: text(2000) }),
 } as const;
 type FormName = keyof typeof forms;
 
 /** History kinds with a text in locales (web.timeline); others are shown by their code. */
-const TIMELINE_KINDS = ["filed", "reassigned", "info_requested", "info_provided", "extended", "answered", "note", "assigned", "escalated", "withdrawn", "due_date_recomputed", "term_moved", "answered_at_event"];
-const FLASHES = new Set(["responder", "reasignar", "pedir-informacion", "prorrogar", "nota", "asignar", "duplicado"]);
+const TIMELINE_KINDS = ["answer_proposed", "answer_approved", "answer_returned", "filed", "reassigned", "info_requested", "info_provided", "extended", "answered", "note", "assigned", "escalated", "withdrawn", "due_date_recomputed", "term_moved", "answered_at_event"];
+const FLASHES = new Set(["responder", "reasignar", "pedir-informacion", "prorrogar", "nota", "asignar", "duplicado", "propuesta", "aprobar", "devolver"]);
 
 export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): void {
   const { app } = deps;
@@ -70,7 +74,7 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
       const outcome = await run(request, reference, parsed.data as z.infer<(typeof forms)[F]>, { key: parsed.data._idem, redirectTo });
       if (outcome.ok) {
         if (!outcome.duplicate) deps.onEffects();
-        return reply.redirect(`${outcome.redirectTo}?hecho=${outcome.duplicate ? "duplicado" : name}`, 303);
+        return reply.redirect(`${outcome.redirectTo}?hecho=${outcome.duplicate ? "duplicado" : outcome.proposed ? "propuesta" : name}`, 303);
       }
       const status = outcome.error === "not_allowed" ? 403 : outcome.error === "question_not_found" ? 404 : 422;
       return page(request, reply, reference, { form: name, error: outcome.error, values, limitDate: outcome.limitDate }, status);
@@ -83,6 +87,8 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
   action("pedir-informacion", async (r, ref, f, ctx) => await webRequestInfo(app, actor(r), ref, f.texto, ctx));
   action("prorrogar", async (r, ref, f, ctx) => await webExtend(app, actor(r), ref, f.fecha, f.motivo, ctx));
   action("nota", async (r, ref, f, ctx) => await webNote(app, actor(r), ref, f.texto, ctx));
+  action("aprobar", async (r, ref, _f, ctx) => await webApproveAnswer(app, actor(r), ref, ctx));
+  action("devolver", async (r, ref, f, ctx) => await webReturnAnswer(app, actor(r), ref, f.motivo, ctx));
   action("asignar", async (r, ref, f, ctx) => await webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx));
 }
 
