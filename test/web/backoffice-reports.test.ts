@@ -133,7 +133,7 @@ describe("Informes and Encuestas", () => {
     const page = await control.get("/admin/encuestas");
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("answer_clarity");
-    expect(page.body).toContain("1 respuestas (0 en papel)");
+    expect(page.body).toContain("1 respuesta (0 en papel)");
     expect(page.body).toMatch(/<svg class="bars" role="img"/);
     expect(page.body).toMatch(/<text x="226" y="\d+" class="bar-value">0 \(0 %\)<\/text>/);
     expect(page.body).toMatch(
