@@ -131,6 +131,26 @@ describe("back-office in Chromium", () => {
     await tg.sent(CITIZEN, "Se firmó el contrato de la obra", { since: mark });
   });
 
+  it("shows a head the reports, survey results and answer templates of the office, accessible, without CSP errors", async () => {
+    await page.goto(`${base}/admin/informes`);
+    await page.getByRole("heading", { name: "Informes" }).waitFor();
+    await expectAccessible("informes");
+    await page.goto(`${base}/admin/encuestas`);
+    await expectAccessible("encuestas");
+    await page.goto(`${base}/admin/plantillas`);
+    await page.locator("#tpl-new-name").fill("Visita técnica");
+    await page.locator("#tpl-new-text").fill("Su petición {{radicado}} tendrá visita técnica.");
+    await page.getByRole("button", { name: "Crear plantilla" }).click();
+    await page.getByText("La plantilla quedó guardada.").waitFor();
+    await expectAccessible("plantillas");
+    const third = await tg.fileQuestion(CITIZEN, "Hay otro hueco muy grande en la vía principal del barrio El Prado, cerca del colegio");
+    await page.goto(`${base}/admin/preguntas/${third}`);
+    await page.getByRole("button", { name: "Insertar plantilla" }).click();
+    await page.waitForURL(/plantilla=/);
+    expect(await page.locator("#answer-text").inputValue()).toBe(`Su petición ${third} tendrá visita técnica.`);
+    expect(cspErrors).toEqual([]);
+  });
+
   it("sends an announcement after the confirmation and shows its delivery progress", async () => {
     await tg.linkOfficial(COMMUNICATIONS, "infraestructura", "official", "Carla Comunicaciones");
     const carla = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(COMMUNICATIONS)))!;
