@@ -26,7 +26,9 @@ export const GENERIC_AUDITED = new Set([
   "surveys publish",
   "questions publish",
   "admin create",
-  "plan import",
+  "plan load",
+  "plan progress",
+  "plan publish-answers",
 ]);
 
 /** Options whose value is free text: the log keeps its length, not the words. */
