@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sqlRows } from "../helpers/storage.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveProfilePath } from "../../src/config/env.ts";
 import { fileQuestion } from "../helpers/harness.ts";
@@ -82,9 +83,10 @@ describe("head approval of answers", () => {
     expect(toCitizen()).toHaveLength(1);
     expect(await question()).toMatchObject({ status: "answered", answerText: "Repararemos la vía el 10 de marzo." });
     expect(await kinds()).toEqual(["filed", "answer_proposed", "answer_approved", "answered"]);
-    const audit = h.runtime
-      .db!.$client.prepare("select action, outcome from staff_audit where action like 'question.%' order by id")
-      .all();
+    const audit = await sqlRows(
+      h.runtime,
+      "select action, outcome from staff_audit where action like 'question.%' order by id",
+    );
     expect(audit).toEqual([
       { action: "question.propose_answer", outcome: "ok" },
       { action: "question.approve_answer", outcome: "ok" },

@@ -1,4 +1,5 @@
 /** Answer templates per office and bulk assign in the inbox (issue 14), both audited. */
+import { sqlRows } from "../helpers/storage.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileQuestion } from "../helpers/harness.ts";
 import type { WebClient } from "./web-client.ts";
@@ -38,16 +39,16 @@ describe("answer templates", () => {
     await h.close();
   });
 
-  const templates = () =>
-    h.runtime
-      .db!.$client.prepare("select id, name, body, archived_at_ms archived from answer_templates order by id")
-      .all() as { id: number; name: string; body: string; archived: number | null }[];
-  const audit = () =>
-    h.runtime
-      .db!.$client.prepare(
-        "select action, outcome, subject, before, after from staff_audit where action like 'answer_template.%' order by id",
-      )
-      .all() as { action: string; outcome: string; subject: string; before: string | null; after: string | null }[];
+  const templates = async () =>
+    await sqlRows<{ id: number; name: string; body: string; archived: number | null }>(
+      h.runtime,
+      "select id, name, body, archived_at_ms archived from answer_templates order by id",
+    );
+  const audit = async () =>
+    await sqlRows<{ action: string; outcome: string; subject: string; before: string | null; after: string | null }>(
+      h.runtime,
+      "select action, outcome, subject, cast(before as text) before, cast(after as text) after from staff_audit where action like 'answer_template.%' order by id",
+    );
 
   const create = async (client: WebClient, name: string, body: string) => {
     await client.get(`/admin/plantillas?oficina=${OFFICE}`);
@@ -67,20 +68,20 @@ describe("answer templates", () => {
     const second = await head.post("/admin/plantillas", fields);
     expect(first.headers.location).toBe(`/admin/plantillas?oficina=${OFFICE}&hecho=guardada`);
     expect(second.headers.location).toContain("hecho=duplicado");
-    expect(templates()).toEqual([{ id: 1, name: "Visita técnica", body: BODY, archived: null }]);
-    expect(audit()).toEqual([
+    expect(await templates()).toEqual([{ id: 1, name: "Visita técnica", body: BODY, archived: null }]);
+    expect((await audit()).map((a) => ({ ...a, after: a.after && JSON.parse(a.after) }))).toEqual([
       {
         action: "answer_template.create",
         outcome: "ok",
         subject: OFFICE,
         before: null,
-        after: JSON.stringify({
+        after: {
           id: 1,
           officeKey: OFFICE,
           name: "Visita técnica",
           bodyLength: BODY.length,
           archived: false,
-        }),
+        },
       },
     ]);
 
@@ -122,8 +123,8 @@ describe("answer templates", () => {
       texto: "Hola",
     });
     expect(forged.statusCode).toBe(403);
-    expect(templates()).toEqual([]);
-    expect(audit().map((a) => `${a.action} ${a.outcome}`)).toEqual([
+    expect(await templates()).toEqual([]);
+    expect((await audit()).map((a) => `${a.action} ${a.outcome}`)).toEqual([
       "answer_template.create refused",
       "answer_template.create refused",
     ]);
@@ -148,9 +149,9 @@ describe("answer templates", () => {
       _idem: head.field("/admin/plantillas/1/archivar", "_idem"),
       oficina: OFFICE,
     });
-    expect(templates()[0]).toMatchObject({ name: "Saludo formal", body: "Cordial saludo." });
-    expect(templates()[0]!.archived).not.toBeNull();
-    const [, update, archive] = audit();
+    expect((await templates())[0]).toMatchObject({ name: "Saludo formal", body: "Cordial saludo." });
+    expect((await templates())[0]!.archived).not.toBeNull();
+    const [, update, archive] = await audit();
     expect(JSON.parse(update!.before!)).toMatchObject({ name: "Saludo" });
     expect(JSON.parse(update!.after!)).toMatchObject({ name: "Saludo formal" });
     expect(archive).toMatchObject({ action: "answer_template.archive", subject: "answer_template:1" });
@@ -225,9 +226,10 @@ describe("bulk assign in the inbox", () => {
       const q = (await h.runtime.app.repos.questions.byReference(r))!;
       expect((await h.runtime.app.repos.questions.history(q.id)).filter((e) => e.kind === "assigned")).toHaveLength(1);
     }
-    const rows = h.runtime
-      .db!.$client.prepare("select outcome, before, after from staff_audit where action = 'question.bulk_assign'")
-      .all() as { outcome: string; before: string; after: string }[];
+    const rows = await sqlRows<{ outcome: string; before: string; after: string }>(
+      h.runtime,
+      "select outcome, cast(before as text) before, cast(after as text) after from staff_audit where action = 'question.bulk_assign'",
+    );
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0]!.before)).toEqual({ assignedTo: { [refs[0]!]: null, [refs[1]!]: null } });
     expect(JSON.parse(rows[0]!.after)).toEqual({ assignedTo: anaId, questions: refs });

@@ -1,4 +1,5 @@
 /** `/acceso` ("enviar enlace de acceso") in a chat: a one-time back-office link to the official's own chat (issue 14). */
+import { sqlRows } from "../helpers/storage.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hashSecret } from "../../src/services/backoffice/auth.ts";
 import { createWebClient } from "./web-client.ts";
@@ -30,12 +31,11 @@ describe("sign-in link requested from the chat", () => {
         .map((m) => m.text)
         .join("\n"),
     )?.[1];
-  const tokens = () =>
-    h.runtime
-      .db!.$client.prepare(
-        "select token_hash, official_id, expires_at_ms - created_at_ms ttl from staff_login_tokens where purpose = 'login'",
-      )
-      .all() as { token_hash: string; official_id: number; ttl: number }[];
+  const tokens = async () =>
+    await sqlRows<{ token_hash: string; official_id: number; ttl: number }>(
+      h.runtime,
+      "select token_hash, official_id, expires_at_ms - created_at_ms ttl from staff_login_tokens where purpose = 'login'",
+    );
 
   it("sends a 10-minute link that signs in once, stored only as a hash", async () => {
     const replies = await h.say("ana-chat", "Enviar enlace de acceso");
@@ -43,7 +43,7 @@ describe("sign-in link requested from the chat", () => {
     await h.bot.dispatcher.tick();
     const token = linkIn("ana-chat");
     expect(token).toBeTruthy();
-    expect(tokens()).toEqual([{ token_hash: hashSecret(token!), official_id: anaId, ttl: 600_000 }]);
+    expect(await tokens()).toEqual([{ token_hash: hashSecret(token!), official_id: anaId, ttl: 600_000 }]);
     const client = createWebClient(h.server);
     await client.get(`/admin/acceso/${token}`);
     expect((await client.post("/admin/acceso", { token: token! })).statusCode).toBe(303);
@@ -89,13 +89,14 @@ describe("sign-in link requested from the chat", () => {
     expect(ana?.text).toContain("con correo y contraseña");
     expect(ana?.text).toContain("http://127.0.0.1:3000/admin/ingresar");
     await h.bot.dispatcher.tick();
-    expect(tokens()).toEqual([]);
+    expect(await tokens()).toEqual([]);
     expect(linkIn("vecino")).toBeUndefined();
-    const audit = h.runtime
-      .db!.$client.prepare("select outcome, via, after from staff_audit where action = 'auth.link_requested'")
-      .all();
-    expect(audit).toEqual([
-      { outcome: "refused", via: "chat", after: JSON.stringify({ reason: "password_required" }) },
+    const audit = await sqlRows(
+      h.runtime,
+      "select outcome, via, cast(after as text) after from staff_audit where action = 'auth.link_requested'",
+    );
+    expect(audit.map((a) => ({ ...a, after: JSON.parse(String(a.after)) }))).toEqual([
+      { outcome: "refused", via: "chat", after: { reason: "password_required" } },
     ]);
   });
 
@@ -109,6 +110,6 @@ describe("sign-in link requested from the chat", () => {
     });
     await h.say("grupo", "/vincular_grupo infraestructura", { chatKind: "group", senderId: "jefa" });
     expect(await h.say("grupo", "acceso", { chatKind: "group", senderId: "ana-chat" })).toEqual([]);
-    expect(tokens()).toEqual([]);
+    expect(await tokens()).toEqual([]);
   });
 });

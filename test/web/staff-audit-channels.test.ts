@@ -1,4 +1,5 @@
 /** Chat and CLI staff actions in the staff audit log, read by internal control on the audit page (issue 14). */
+import { sqlRows, storageEnv } from "../helpers/storage.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCliInProcess } from "../helpers/cli.ts";
 import { fileQuestion } from "../helpers/harness.ts";
@@ -42,20 +43,19 @@ describe("staff audit from chats and the CLI", () => {
     await h.close();
   });
 
-  const rows = () =>
-    h.runtime
-      .db!.$client.prepare(
-        "select action, outcome, subject, via, official_id, before, after from staff_audit where action not like 'auth.%' order by id",
-      )
-      .all() as Row[];
+  const rows = async () =>
+    await sqlRows<Row>(
+      h.runtime,
+      "select action, outcome, subject, via, official_id, cast(before as text) before, cast(after as text) after from staff_audit where action not like 'auth.%' order by id",
+    );
   const cli = (args: string[]) =>
-    runCliInProcess(args, { env: { RINDE_DB: h.dbPath, RINDE_PROFILE: "default" }, clock: h.clock });
+    runCliInProcess(args, { env: { ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }, clock: h.clock });
 
   it("records a chat answer with who and the state before → after, and a refusal with its reason", async () => {
     const refused = await h.say("ana-chat", "/responder RC-2026-999999 No existe");
     expect(refused[0]?.text).toBeTruthy();
     await h.say("ana-chat", `/responder ${reference} La cuadrilla repara el hueco el jueves.`);
-    const [miss, done] = rows();
+    const [miss, done] = await rows();
     expect(miss).toMatchObject({ action: "question.answer", outcome: "refused", via: "chat", official_id: anaId });
     expect(JSON.parse(miss!.after!)).toEqual({ error: "question_not_found" });
     expect(done).toMatchObject({
@@ -76,14 +76,21 @@ describe("staff audit from chats and the CLI", () => {
 
   it("records CLI changes: a question reassigned (before → after) and a generic command with its options", async () => {
     const other = (await h.runtime.app.repos.offices.list()).find((o) => o.active && o.key !== officeKey)!.key;
-    expect(
-      (await cli(["questions", "reassign", reference, "--to", other, "--reason", "Es de otra dependencia"])).status,
-    ).toBe(0);
+    const reassignRun = await cli([
+      "questions",
+      "reassign",
+      reference,
+      "--to",
+      other,
+      "--reason",
+      "Es de otra dependencia",
+    ]);
+    expect(reassignRun.status, reassignRun.stderr).toBe(0);
     expect(
       (await cli(["officials", "invite", "--name", "Beto", "--office", officeKey, "--role", "official"])).status,
     ).toBe(0);
     expect((await cli(["officials", "remove", "999"])).status).toBe(1);
-    const [reassigned, invited, removed] = rows();
+    const [reassigned, invited, removed] = await rows();
     expect(reassigned).toMatchObject({
       action: "question.reassign",
       outcome: "ok",
@@ -98,7 +105,7 @@ describe("staff audit from chats and the CLI", () => {
     expect(removed).toMatchObject({ action: "cli.officials.remove", outcome: "refused", subject: "999" });
     // Reading is not audited as a change.
     await cli(["questions", "list"]);
-    expect(rows()).toHaveLength(3);
+    expect(await rows()).toHaveLength(3);
   });
 
   it("records the event wizard's changes from the chat", async () => {
@@ -126,7 +133,7 @@ describe("staff audit from chats and the CLI", () => {
       "Concejo",
     ]);
     expect(event.status).toBe(0);
-    const created = rows().find((r) => r.action === "event.create");
+    const created = (await rows()).find((r) => r.action === "event.create");
     expect(created).toMatchObject({ outcome: "ok", via: "cli" });
     const id = (JSON.parse(created!.after!) as { id: number }).id;
     // Cancel it in the wizard: menu → cancel → the event → confirm.
@@ -138,7 +145,7 @@ describe("staff audit from chats and the CLI", () => {
     const pick = /(\d+)\. #/.exec(h.last("comu-chat"))?.[1];
     await h.say("comu-chat", pick!);
     await h.say("comu-chat", "1");
-    const cancelled = rows().find((r) => r.action === "event.cancel");
+    const cancelled = (await rows()).find((r) => r.action === "event.cancel");
     expect(cancelled, h.last("comu-chat")).toMatchObject({ outcome: "ok", via: "chat", subject: `event:${id}` });
     expect(JSON.parse(cancelled!.before!)).toMatchObject({ status: "scheduled" });
     expect(JSON.parse(cancelled!.after!)).toMatchObject({ status: "cancelled" });
@@ -148,7 +155,7 @@ describe("staff audit from chats and the CLI", () => {
     await h.addOfficial({ name: "Jefa", role: "head", officeKey, email: "jefa@x.co", address: "jefa" });
     await h.say("-100", `/vincular_grupo ${officeKey}`, { chatKind: "group", senderId: "ana-chat" });
     await h.say("-100", `/vincular_grupo ${officeKey}`, { chatKind: "group", senderId: "jefa" });
-    const [refused, bound] = rows().filter((r) => r.action === "office.bind_group");
+    const [refused, bound] = (await rows()).filter((r) => r.action === "office.bind_group");
     expect(refused).toMatchObject({ outcome: "refused", official_id: anaId, via: "chat" });
     expect(JSON.parse(bound!.after!)).toEqual({ officeKey, channel: "memory" });
     expect(JSON.parse(bound!.before!)).toEqual({ officeKey: null });
