@@ -39,6 +39,7 @@ export const LAYOUT = {
   "office-notices.ts": "questions/office-notices.ts",
   "notify.ts": "questions/notify-citizen.ts",
   "info-reply.ts": "questions/info-reply.ts",
+  "answer-approval.ts": "questions/answer-approval.ts",
   "actions/info-reply.ts": "questions/info-reply-actions.ts",
 
   // Legal terms: alerts and escalations, extensions (prórrogas), the due date explained.
@@ -81,6 +82,7 @@ export const LAYOUT = {
   "staff.ts": "staff/staff.ts",
   "staff-buttons.ts": "staff/buttons.ts",
   "office-targets.ts": "staff/office-targets.ts",
+  "audited-actions.ts": "staff/audited-actions.ts",
 
   // Habeas data: consent, erasure, what an erasure means for questions.
   "consent.ts": "privacy/consent.ts",

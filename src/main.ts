@@ -23,11 +23,11 @@ import { createWorkerLease } from "./delivery/worker-lease.ts";
 import { createLogger } from "./logger.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { isQuietTime } from "./core/events.ts";
-import { commitmentJobHandlers, ensureCommitmentJobs } from "./services/commitment-jobs.ts";
-import { deadlineJobHandlers, prepareDeadlines } from "./services/deadlines.ts";
-import { eventJobHandlers } from "./services/event-jobs.ts";
+import { commitmentJobHandlers, ensureCommitmentJobs } from "./services/commitments/jobs.ts";
+import { deadlineJobHandlers, prepareDeadlines } from "./services/deadlines/deadlines.ts";
+import { eventJobHandlers } from "./services/events/jobs.ts";
 import { ensurePlanJobs, planJobHandlers } from "./services/plan/jobs.ts";
-import { prepareSurveys, surveyJobHandlers } from "./services/surveys.ts";
+import { prepareSurveys, surveyJobHandlers } from "./services/surveys/surveys.ts";
 import { DEFAULT_LOCALE } from "./i18n/index.ts";
 
 export interface Bot {

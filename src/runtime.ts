@@ -16,11 +16,11 @@ import { loadFlowSet } from "./engine/flow-load.ts";
 import type { FlowSet } from "./engine/flow-validate.ts";
 import { createTranslator, type Translator } from "./i18n/index.ts";
 import { silentLogger } from "./logger.ts";
-import { ACTION_RESULTS } from "./services/actions.ts";
+import { ACTION_RESULTS } from "./services/conversation/actions.ts";
 import { createAppContext, type AppContext, type RouterFactory } from "./services/context.ts";
-import { createInboundHandler, type InboundHandler } from "./services/inbound.ts";
+import { createInboundHandler, type InboundHandler } from "./services/conversation/inbound.ts";
 import type { SurveySet } from "./core/surveys/index.ts";
-import { loadSurveySet } from "./services/survey-definitions.ts";
+import { loadSurveySet } from "./services/surveys/definitions.ts";
 
 export const FLOWS_DIR = join(PROJECT_ROOT, "flows");
 

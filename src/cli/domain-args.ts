@@ -3,7 +3,7 @@
  * checked against the profile and the database, a near miss refused with the closest key.
  */
 import { officialActor, type Actor } from "../core/authorization.ts";
-import { districtsOf, topicsOf } from "../services/subscriptions.ts";
+import { districtsOf, topicsOf } from "../services/events/subscriptions.ts";
 import { idArg, keyArg, keyListArg } from "./args.ts";
 import type { Cli } from "./context.ts";
 import { CliError } from "./output.ts";

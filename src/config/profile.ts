@@ -101,11 +101,11 @@ export const profileSchema = z
     dueSoonBusinessDays: z.number().int().min(0).max(30).default(3),
     /**
      * Officials' answers wait for their office head's approval before they reach the citizen
-     * (issue 14; src/services/answer-approval.ts). Heads and admins answer directly.
+     * (issue 14; src/services/questions/answer-approval.ts). Heads and admins answer directly.
      */
     answerApproval: z.boolean().default(false),
     /**
-     * Deadline alerts to officials (src/services/deadlines.ts): reminders N business days before the
+     * Deadline alerts to officials (src/services/deadlines/deadlines.ts): reminders N business days before the
      * due date (0 = on the due day), sent at office opening, and the time of the daily digest.
      */
     reminders: z
@@ -127,7 +127,7 @@ export const profileSchema = z
     requestTypes: z.array(requestTypeSchema).default([]),
     districts: z.array(districtSchema).default([]),
     /**
-     * Topics citizens subscribe to and events are tagged with (src/services/subscriptions.ts).
+     * Topics citizens subscribe to and events are tagged with (src/services/events/subscriptions.ts).
      * When empty, the offices are the topics (each office's key and name).
      */
     topics: z.array(z.object({ key, name: z.string().min(2) }).strict()).default([]),

@@ -642,7 +642,7 @@ export const commitmentFollowers = sqliteTable(
 );
 
 /**
- * One sending of a survey (src/services/surveys.ts): to the citizen of one answered question, to
+ * One sending of a survey (src/services/surveys/surveys.ts): to the citizen of one answered question, to
  * those who said they would come to one event, to an ad hoc segment, or a batch of paper forms.
  * `definition` is the survey's YAML as it was when the run started (JSON), so answers and results
  * keep their meaning when the file is edited later.

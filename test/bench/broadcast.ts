@@ -16,7 +16,7 @@ import type { Clock } from "../../src/core/clock.ts";
 import { createDispatcher } from "../../src/delivery/dispatcher.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createRuntime } from "../../src/runtime.ts";
-import { createAnnouncement } from "../../src/services/announcements.ts";
+import { createAnnouncement } from "../../src/services/events/announcements.ts";
 import { seedCitizensSqlite as seedCitizens } from "../helpers/seed-citizens.ts";
 
 export interface BroadcastOptions {

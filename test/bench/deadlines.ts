@@ -4,7 +4,7 @@
  * A temp database with the real migrations gets 1,000,000 questions over the profile's offices and
  * three years — 85 % answered, 15 % open with due dates from 20 days ago to 60 days ahead — and
  * their jobs: one done job per closed or already-escalated question, one pending alert per open
- * question not yet overdue (the chain of src/services/deadline-jobs.ts), inserted with raw prepared
+ * question not yet overdue (the chain of src/services/deadlines/jobs.ts), inserted with raw prepared
  * statements in one transaction. It is Monday 08:00, when a day's reminders fall due together.
  *
  * One sweep is what finds the due work: the scheduler's claim of a batch of due jobs, its look for
@@ -28,8 +28,8 @@ import { createScheduler, type Scheduler } from "../../src/delivery/scheduler.ts
 import { createTranslator } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createAppContext, type AppContext } from "../../src/services/context.ts";
-import { DEADLINE_JOB_KINDS } from "../../src/services/deadline-jobs.ts";
-import { deadlineJobHandlers } from "../../src/services/deadlines.ts";
+import { DEADLINE_JOB_KINDS } from "../../src/services/deadlines/jobs.ts";
+import { deadlineJobHandlers } from "../../src/services/deadlines/deadlines.ts";
 
 /** Monday 16 March 2026, 08:00 in Bogotá: the morning's reminders are due. */
 const NOW_MS = Date.parse("2026-03-16T08:00:00-05:00");

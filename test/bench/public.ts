@@ -31,9 +31,9 @@ import { fromEpochDay, toEpochDay } from "../../src/core/calendar/local-date.ts"
 import { openDb, type Db } from "../../src/db/client.ts";
 import { createSqliteStore } from "../../src/db/sqlite/store.ts";
 import { createTranslator } from "../../src/i18n/index.ts";
-import { postProgress, recordCommitment } from "../../src/services/commitments.ts";
+import { postProgress, recordCommitment } from "../../src/services/commitments/commitments.ts";
 import { createAppContext, type AppContext } from "../../src/services/context.ts";
-import { createEvent } from "../../src/services/events.ts";
+import { createEvent } from "../../src/services/events/events.ts";
 import { refreshAnswerTotals, storedAnswerStats } from "../../src/services/transparency/answers.ts";
 import {
   buildDataset,

@@ -21,7 +21,7 @@ import { createPgWhatsAppAuthRepo } from "../../src/db/postgres/repositories/wha
 import { createWhatsAppAuthRepo } from "../../src/db/repositories/whatsapp-auth.ts";
 import { audit } from "../../src/services/backoffice/audit.ts";
 import { completeSetup, createSetupLink, resolveSession, startSession } from "../../src/services/backoffice/auth.ts";
-import { answerQuestion } from "../../src/services/questions.ts";
+import { answerQuestion } from "../../src/services/questions/questions.ts";
 import { runOn, runRinde } from "../helpers/cli.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { freshSchema, postgresAvailable, url } from "../helpers/postgres.ts";

@@ -16,7 +16,7 @@ import { quietUntilMs } from "../../src/core/quiet-hours.ts";
 import { canSendSurveys } from "../../src/core/surveys/authorization.ts";
 import { createTranslator } from "../../src/i18n/index.ts";
 import { FLOWS_DIR } from "../../src/runtime.ts";
-import { loadSurveySet } from "../../src/services/survey-definitions.ts";
+import { loadSurveySet } from "../../src/services/surveys/definitions.ts";
 
 const allKeys: SurveyValidationContext = { locales: ["es", "en"], hasKey: () => true };
 

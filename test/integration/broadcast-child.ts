@@ -15,7 +15,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { createBot } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
-import { announcementProgress } from "../../src/services/announcements.ts";
+import { announcementProgress } from "../../src/services/events/announcements.ts";
 
 const out = process.env.BROADCAST_OUT!;
 const stallAfter = process.env.BROADCAST_STALL_AFTER ? Number(process.env.BROADCAST_STALL_AFTER) : Infinity;

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { OutboundDocument } from "../../src/channels/channel.ts";
 import { createTelegramChannel, type TelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
 import { createWhatsAppChannel, type WhatsAppChannel } from "../../src/channels/whatsapp/whatsapp-channel.ts";
-import { createEvent } from "../../src/services/events.ts";
+import { createEvent } from "../../src/services/events/events.ts";
 import { boomLike, createFakeSocketFactory, type FakeSocketFactory } from "../fakes/baileys-socket.ts";
 import { createFakeTelegramApi, type FakeTelegramApi } from "../fakes/telegram-bot-api.ts";
 import { createTelegramHarness, type TelegramHarness } from "./telegram-harness.ts";

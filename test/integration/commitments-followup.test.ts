@@ -4,8 +4,8 @@
  * digest, catch-up after downtime and restarts without repeats.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCommitmentSweep, sendMonthlyDigests } from "../../src/services/commitment-jobs.ts";
-import { cancelCommitment, followCommitment, postProgress } from "../../src/services/commitments.ts";
+import { runCommitmentSweep, sendMonthlyDigests } from "../../src/services/commitments/jobs.ts";
+import { cancelCommitment, followCommitment, postProgress } from "../../src/services/commitments/commitments.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addOfficial, bogota, citizenWithConsent, CLI, outboxKeys, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
 

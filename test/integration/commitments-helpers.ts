@@ -1,7 +1,7 @@
 /** Shared pieces of the commitments tests: citizens with consent, events with RSVPs, officials, notices. */
 import type { Actor } from "../../src/core/authorization.ts";
 import type { OfficialRole } from "../../src/db/repositories/officials.ts";
-import { recordCommitment, type RecordInput } from "../../src/services/commitments.ts";
+import { recordCommitment, type RecordInput } from "../../src/services/commitments/commitments.ts";
 import type { Harness } from "../helpers/harness.ts";
 import { sqlRows } from "../helpers/storage.ts";
 

@@ -5,9 +5,9 @@
  * chat, and officials working from their chats.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eraseCitizen } from "../../src/services/consent.ts";
-import { cancelCommitment, followCommitment, postProgress, recordCommitment, unfollowCommitment } from "../../src/services/commitments.ts";
-import { createInvite } from "../../src/services/staff.ts";
+import { eraseCitizen } from "../../src/services/privacy/consent.ts";
+import { cancelCommitment, followCommitment, postProgress, recordCommitment, unfollowCommitment } from "../../src/services/commitments/commitments.ts";
+import { createInvite } from "../../src/services/staff/staff.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { addEvent, addOfficial, citizenWithConsent, CLI, outboxKeys, record, repoOf, textsTo } from "./commitments-helpers.ts";
 import { sqlRows } from "../helpers/storage.ts";

@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runOn } from "../helpers/cli.ts";
 import type { Actor } from "../../src/core/authorization.ts";
-import { extendQuestion, extensionErrorLine, type ExtendOutcome } from "../../src/services/extension.ts";
-import { requestInfo } from "../../src/services/questions.ts";
+import { extendQuestion, extensionErrorLine, type ExtendOutcome } from "../../src/services/deadlines/extension.ts";
+import { requestInfo } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { addOfficial, bogota, runAt, textsTo } from "./deadlines-helpers.ts";
 

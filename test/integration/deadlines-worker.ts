@@ -11,7 +11,7 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { createScheduler } from "../../src/delivery/scheduler.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createRuntime } from "../../src/runtime.ts";
-import { deadlineJobHandlers } from "../../src/services/deadlines.ts";
+import { deadlineJobHandlers } from "../../src/services/deadlines/deadlines.ts";
 
 const [dbPath, nowMs, workerId] = process.argv.slice(2);
 const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: dbPath!, RINDE_PROFILE: "default", ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }), clock: createManualClock(Number(nowMs)) });

@@ -4,7 +4,7 @@
  * the office chat, in `questions show`/`list` and when they answer, and nobody promises delivery.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { answerQuestion, requestInfo } from "../../src/services/questions.ts";
+import { answerQuestion, requestInfo } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { runOn } from "../helpers/cli.ts";
 import { addOfficial } from "./deadlines-helpers.ts";

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { followCommitment } from "../../src/services/commitments.ts";
-import { answerQuestion } from "../../src/services/questions.ts";
+import { followCommitment } from "../../src/services/commitments/commitments.ts";
+import { answerQuestion } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { onPostgres, sqlRow, sqlRows, tablesOf } from "../helpers/storage.ts";
 import { record } from "./commitments-helpers.ts";

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { titleSaysKind } from "../../src/core/events.ts";
-import { updateEvent } from "../../src/services/events.ts";
+import { updateEvent } from "../../src/services/events/events.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { bogota, consentingCitizen, makeEvent } from "./events-helpers.ts";
 

@@ -12,7 +12,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { announcementProgress, createAnnouncement, previewAnnouncement } from "../../src/services/announcements.ts";
+import { announcementProgress, createAnnouncement, previewAnnouncement } from "../../src/services/events/announcements.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";

@@ -4,8 +4,8 @@
  * cancellation notices, subscriptions and the stop words.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAnnouncement } from "../../src/services/announcements.ts";
-import { cancelEvent, updateEvent } from "../../src/services/events.ts";
+import { createAnnouncement } from "../../src/services/events/announcements.ts";
+import { cancelEvent, updateEvent } from "../../src/services/events/events.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { record } from "./commitments-helpers.ts";
 import { bogota, consentingCitizen, lastShown, makeEvent, runAt, subscribeDirect, textsTo } from "./events-helpers.ts";

@@ -2,7 +2,7 @@
 import { renderNumberedOptions } from "../../src/channels/channel.ts";
 import type { Subscription } from "../../src/db/repositories/subscriptions.ts";
 import type { EventRecord } from "../../src/db/repositories/events.ts";
-import { createEvent, type EventInput } from "../../src/services/events.ts";
+import { createEvent, type EventInput } from "../../src/services/events/events.ts";
 import type { Harness } from "../helpers/harness.ts";
 import { bogota } from "../helpers/scenario.ts";
 

@@ -5,7 +5,7 @@
  * survey or not, and confirms it.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { sendSurvey } from "../../src/services/surveys.ts";
+import { sendSurvey } from "../../src/services/surveys/surveys.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { makeEvent } from "./events-helpers.ts";
 import { advance, citizenId, consentedCitizen, conversationOf, invitations, MINUTE_MS } from "./surveys-helpers.ts";

@@ -6,7 +6,7 @@
  * nothing. A reply to the request names the question: attached at once.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { requestInfo } from "../../src/services/questions.ts";
+import { requestInfo } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { outboxKeys } from "../helpers/scenario.ts";
 import { sqlRow } from "../helpers/storage.ts";

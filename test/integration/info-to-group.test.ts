@@ -3,8 +3,8 @@
  * that hears about the office's questions: its bound group too, not only linked officials.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createInvite } from "../../src/services/staff.ts";
-import { requestInfo } from "../../src/services/questions.ts";
+import { createInvite } from "../../src/services/staff/staff.ts";
+import { requestInfo } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { sqlRow } from "../helpers/storage.ts";
 

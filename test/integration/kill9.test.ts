@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { announcementProgress, createAnnouncement } from "../../src/services/announcements.ts";
+import { announcementProgress, createAnnouncement } from "../../src/services/events/announcements.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
 import { onPostgres, sqliteOnly, storageEnv } from "../helpers/storage.ts";

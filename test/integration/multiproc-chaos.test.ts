@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { announcementProgress, createAnnouncement } from "../../src/services/announcements.ts";
+import { announcementProgress, createAnnouncement } from "../../src/services/events/announcements.ts";
 import { freshSchema, postgresAvailable, url } from "../helpers/postgres.ts";
 import { bogota } from "./events-helpers.ts";
 

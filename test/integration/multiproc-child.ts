@@ -26,8 +26,8 @@ import { createScheduler } from "../../src/delivery/scheduler.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { createBot } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
-import { recordCommitment } from "../../src/services/commitments.ts";
-import { fileQuestion } from "../../src/services/questions.ts";
+import { recordCommitment } from "../../src/services/commitments/commitments.ts";
+import { fileQuestion } from "../../src/services/questions/questions.ts";
 
 const out = process.env.CHAOS_OUT!;
 const jobsOut = process.env.CHAOS_JOBS_OUT!;

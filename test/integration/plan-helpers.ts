@@ -12,7 +12,7 @@ import type { Actor } from "../../src/core/authorization.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { formatPlanProblem, type PlanProblem } from "../../src/core/plan/index.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { cancelCommitment, postProgress, recordCommitment } from "../../src/services/commitments.ts";
+import { cancelCommitment, postProgress, recordCommitment } from "../../src/services/commitments/commitments.ts";
 import { planContextOf, publishAnswerReport, readPlanFile, recordPlanProgress, storePlan } from "../../src/services/plan/index.ts";
 import { bogota } from "../helpers/scenario.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";

@@ -1,7 +1,7 @@
 /** Issue 15: with RINDE_PUBLIC_URL set, the chat links to the public pages; without it, no link. */
 import { afterEach, describe, expect, it } from "vitest";
-import { recordCommitment, postProgress } from "../../src/services/commitments.ts";
-import { eventCard } from "../../src/services/event-texts.ts";
+import { recordCommitment, postProgress } from "../../src/services/commitments/commitments.ts";
+import { eventCard } from "../../src/services/events/texts.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { makeEvent } from "./events-helpers.ts";
 import { sqlRows } from "../helpers/storage.ts";

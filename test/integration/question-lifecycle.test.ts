@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { answerQuestion, reassignQuestion, requestInfo } from "../../src/services/questions.ts";
+import { answerQuestion, reassignQuestion, requestInfo } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { sqlRow } from "../helpers/storage.ts";
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/config/env.ts";
 import { createRuntime } from "../../src/runtime.ts";
-import { reassignQuestion } from "../../src/services/questions.ts";
+import { reassignQuestion } from "../../src/services/questions/questions.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
 import { sqlRow, storageEnv } from "../helpers/storage.ts";

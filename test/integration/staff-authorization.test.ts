@@ -5,7 +5,7 @@
  * with "/", even when it begins with a command word; nothing an official writes there is dropped.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createInvite } from "../../src/services/staff.ts";
+import { createInvite } from "../../src/services/staff/staff.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { sqlRow } from "../helpers/storage.ts";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createInvite } from "../../src/services/staff.ts";
+import { createInvite } from "../../src/services/staff/staff.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { sqlRow } from "../helpers/storage.ts";
 

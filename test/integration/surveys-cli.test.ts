@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runOn } from "../helpers/cli.ts";
-import { answerQuestion } from "../../src/services/questions.ts";
+import { answerQuestion } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import { addEvent, advance, consentedCitizen, HOUR_MS, invitations, MINUTE_MS, responseAnswers, runJobs, runs } from "./surveys-helpers.ts";
 

@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/config/env.ts";
 import { createBot } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
-import { answerQuestion } from "../../src/services/questions.ts";
-import { eraseSurveyData } from "../../src/services/survey-conversation.ts";
-import { inviteCitizens, sendSurvey, startAnswerSurveys } from "../../src/services/surveys.ts";
+import { answerQuestion } from "../../src/services/questions/questions.ts";
+import { eraseSurveyData } from "../../src/services/surveys/conversation.ts";
+import { inviteCitizens, sendSurvey, startAnswerSurveys } from "../../src/services/surveys/surveys.ts";
 import { createMemoryChannel } from "../fakes/memory-channel.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 import {

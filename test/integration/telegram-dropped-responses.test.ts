@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { classifySendError } from "../../src/channels/telegram/send-errors.ts";
-import { announcementProgress, createAnnouncement } from "../../src/services/announcements.ts";
+import { announcementProgress, createAnnouncement } from "../../src/services/events/announcements.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { createTelegramHarness, type TelegramHarness } from "./telegram-harness.ts";
 

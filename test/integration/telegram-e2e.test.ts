@@ -177,7 +177,7 @@ describe("Telegram: citizens and office groups", () => {
     expect(photo.params).toMatchObject({ photo: files[1]!.fileRef });
 
     // Erasing the citizen's data erases the file references too.
-    const { eraseCitizen } = await import("../../src/services/consent.ts");
+    const { eraseCitizen } = await import("../../src/services/privacy/consent.ts");
     await eraseCitizen(h.runtime.app, question.citizenId);
     expect(await h.runtime.app.repos.attachments.forQuestion(question.id)).toEqual([]);
   });
@@ -204,7 +204,7 @@ describe("Telegram: citizens and office groups", () => {
     // A long answer from the office arrives in parts of at most 4096 characters, split on lines.
     const reference = await h.fileQuestion(ANA);
     const paragraph = `${"La secretaría revisó el caso con el equipo de obras y el interventor. ".repeat(10).trim()}\n`;
-    const { answerQuestion } = await import("../../src/services/questions.ts");
+    const { answerQuestion } = await import("../../src/services/questions/questions.ts");
     const before = h.fake.calls().length;
     h.clock.advanceMs(1_500);
     expect((await answerQuestion(h.runtime.app, { kind: "cli" }, reference, paragraph.repeat(12))).ok).toBe(true);
@@ -218,7 +218,7 @@ describe("Telegram: citizens and office groups", () => {
   it("a citizen's reply to the office's information request, or plain text, is that information, attached at once (issue 18.3)", async () => {
     h = await createTelegramHarness();
     const reference = await h.fileQuestion(ANA);
-    const { requestInfo } = await import("../../src/services/questions.ts");
+    const { requestInfo } = await import("../../src/services/questions/questions.ts");
     expect((await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección exacta está el hueco?")).ok).toBe(true);
     const request = await h.sent(ANA, "¿En qué dirección exacta está el hueco?");
     const requestMessage = h.fake.sentMessages(ANA).find((m) => "text" in m && m.text.includes("¿En qué dirección exacta")) as Message.TextMessage;

@@ -13,7 +13,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, createTelegram, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { createInvite } from "../../src/services/staff.ts";
+import { createInvite } from "../../src/services/staff/staff.ts";
 import { createFakeTelegramApi, type FakeTelegramApi, type FakeTelegramApiOptions, type RecordedCall, type UpdateDraft } from "../fakes/telegram-bot-api.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";

@@ -4,7 +4,7 @@
  * and never arrived is delivered, before the reply to what they wrote.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { answerQuestion, showQuestion } from "../../src/services/questions.ts";
+import { answerQuestion, showQuestion } from "../../src/services/questions/questions.ts";
 import { createHarness, fileQuestion, type Harness } from "../helpers/harness.ts";
 
 const ANA = "ana";

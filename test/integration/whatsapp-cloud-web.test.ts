@@ -13,7 +13,7 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, startWeb } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { startSession } from "../../src/services/backoffice/auth.ts";
-import { answerQuestion, reassignQuestion } from "../../src/services/questions.ts";
+import { answerQuestion, reassignQuestion } from "../../src/services/questions/questions.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { freePort } from "../web/browser.ts";
 import {

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { describeDelivery } from "../../src/delivery/delivery-status.ts";
-import { eraseCitizen } from "../../src/services/consent.ts";
-import { createInvite } from "../../src/services/staff.ts";
+import { eraseCitizen } from "../../src/services/privacy/consent.ts";
+import { createInvite } from "../../src/services/staff/staff.ts";
 import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
 import { bodyOf, createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
 import { sqlRow, sqlRows } from "../helpers/storage.ts";

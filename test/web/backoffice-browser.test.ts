@@ -7,7 +7,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { followCommitment, recordCommitment } from "../../src/services/commitments.ts";
+import { followCommitment, recordCommitment } from "../../src/services/commitments/commitments.ts";
 import { createWebServer } from "../../src/web/server.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { createTelegramHarness, type TelegramHarness } from "../integration/telegram-harness.ts";

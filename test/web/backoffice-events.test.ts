@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { followCommitment } from "../../src/services/commitments.ts";
+import { followCommitment } from "../../src/services/commitments/commitments.ts";
 import { citizenWithConsent, record } from "../integration/commitments-helpers.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";

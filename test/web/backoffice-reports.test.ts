@@ -1,6 +1,6 @@
 /** Informes (the management report, drill-down, CSV) and Encuestas (survey results) in the back-office (issue 14). */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { answerQuestion } from "../../src/services/questions.ts";
+import { answerQuestion } from "../../src/services/questions/questions.ts";
 import { runOn } from "../helpers/cli.ts";
 import { fileQuestion } from "../helpers/harness.ts";
 import { advance, HOUR_MS, runJobs } from "../integration/surveys-helpers.ts";

@@ -11,15 +11,15 @@ import { ALL_OFFICES, type AnswerTotals } from "../../src/core/answer-tally.ts";
 import { addCalendarDays, createBusinessCalendar, toLocalDate } from "../../src/core/calendar/index.ts";
 import { COUNT_FIGURES, officeFigures } from "../../src/core/questions-report.ts";
 import type { AppContext } from "../../src/services/context.ts";
-import { extendQuestion } from "../../src/services/extension.ts";
+import { extendQuestion } from "../../src/services/deadlines/extension.ts";
 import {
   answerQuestion,
   fileQuestion,
   provideInfo,
   reassignQuestion,
   requestInfo,
-} from "../../src/services/questions.ts";
-import { questionsReport } from "../../src/services/questions-report.ts";
+} from "../../src/services/questions/questions.ts";
+import { questionsReport } from "../../src/services/questions/report.ts";
 import {
   computeAnswerStats,
   refreshAnswerTotals,

@@ -1,6 +1,6 @@
 /** The maintained answer figures (issue 15): updated month by month, always equal to a full recomputation. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answerQuestion, fileQuestion } from "../../src/services/questions.ts";
+import { answerQuestion, fileQuestion } from "../../src/services/questions/questions.ts";
 import { computeAnswerStats } from "../../src/services/transparency/answers.ts";
 import { createPublicData } from "../../src/services/transparency/public-data.ts";
 import { CLI, seedPublicData, type Seeded } from "./public-seed.ts";

@@ -6,10 +6,10 @@
  * responses in one district (enough for a segment) and a few in another.
  */
 import Fastify, { type FastifyInstance } from "fastify";
-import { answerQuestion, fileQuestion, reassignQuestion } from "../../src/services/questions.ts";
-import { extendQuestion } from "../../src/services/extension.ts";
-import { recordCommitment, postProgress } from "../../src/services/commitments.ts";
-import { createEvent } from "../../src/services/events.ts";
+import { answerQuestion, fileQuestion, reassignQuestion } from "../../src/services/questions/questions.ts";
+import { extendQuestion } from "../../src/services/deadlines/extension.ts";
+import { recordCommitment, postProgress } from "../../src/services/commitments/commitments.ts";
+import { createEvent } from "../../src/services/events/events.ts";
 import { setEventLinks, setQuestionPublication, setSurveyPublished } from "../../src/services/transparency/publication.ts";
 import { registerPublicSite } from "../../src/web/public/plugin.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";

@@ -10,7 +10,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { fileQuestion } from "../../src/services/questions.ts";
+import { fileQuestion } from "../../src/services/questions/questions.ts";
 import { createMemoryChannel } from "../fakes/memory-channel.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";

@@ -75,7 +75,7 @@ export function toInboundMessage(message: WAMessage, upsertType: MessageUpsertTy
     channelMessageId: key.id,
     text: read.text,
     // The media is reported even with a caption, without a file reference (WhatsApp has none another
-    // chat could reuse): the citizen is then told the file was not kept (src/services/inbound.ts).
+    // chat could reuse): the citizen is then told the file was not kept (src/services/conversation/inbound.ts).
     media: read.media,
     replyToChannelMessageId: read.quotedId,
     channelMessageIdForReply: key.id,

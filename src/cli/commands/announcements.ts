@@ -18,9 +18,9 @@ import {
   type AnnouncementError,
   type AnnouncementInput,
   type Progress,
-} from "../../services/announcements.ts";
-import { auditedCreateAnnouncement } from "../../services/audited-actions.ts";
-import { districtsOf, topicsOf } from "../../services/subscriptions.ts";
+} from "../../services/events/announcements.ts";
+import { auditedCreateAnnouncement } from "../../services/staff/audited-actions.ts";
+import { districtsOf, topicsOf } from "../../services/events/subscriptions.ts";
 import { idArg, parse } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { actorFrom, districtList, topicList } from "../domain-args.ts";

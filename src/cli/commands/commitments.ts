@@ -7,9 +7,9 @@
 import { COMMITMENT_STATUSES, type CommitmentError, type CommitmentStatus, type Report } from "../../core/commitments.ts";
 import { parseCommitmentNumber } from "../../core/commitment-commands.ts";
 import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/commitments.ts";
-import { CSV_COLUMNS, exportHistory, exportRecords, HISTORY_COLUMNS, importCommitments, readCommitmentsCsv, readHistoryCsv, type ImportProblem } from "../../services/commitment-csv.ts";
-import { commitmentReport, showCommitment } from "../../services/commitments.ts";
-import { auditedCancelCommitment, auditedPostProgress, auditedRecordCommitment } from "../../services/audited-actions.ts";
+import { CSV_COLUMNS, exportHistory, exportRecords, HISTORY_COLUMNS, importCommitments, readCommitmentsCsv, readHistoryCsv, type ImportProblem } from "../../services/commitments/csv.ts";
+import { commitmentReport, showCommitment } from "../../services/commitments/commitments.ts";
+import { auditedCancelCommitment, auditedPostProgress, auditedRecordCommitment } from "../../services/staff/audited-actions.ts";
 import { officeName } from "../../services/context.ts";
 import { dateArg, keyArg, optionalId, parse, readInputFile, required, wholeNumberArg } from "../args.ts";
 import type { Cli } from "../context.ts";

@@ -3,8 +3,8 @@
  * due-date explanation that `show` prints, in the operator's language and the profile's time zone.
  */
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
-import { dueDateStory, type DueDateStory } from "../../services/due-date-story.ts";
-import { auditedExtend } from "../../services/audited-actions.ts";
+import { dueDateStory, type DueDateStory } from "../../services/deadlines/due-date-story.ts";
+import { auditedExtend } from "../../services/staff/audited-actions.ts";
 import { dateArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { actorFrom, actorText } from "../domain-args.ts";

@@ -1,5 +1,5 @@
 /** `rinde districts list` and `rinde topics list`: the comunas, corregimientos and veredas of the profile, with the keys to type. */
-import { districtsOf, topicsOf } from "../../services/subscriptions.ts";
+import { districtsOf, topicsOf } from "../../services/events/subscriptions.ts";
 import { parse } from "../args.ts";
 import type { Subcommand } from "../run.ts";
 

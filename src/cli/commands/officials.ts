@@ -1,7 +1,7 @@
 /** `rinde officials`: the staff directory — add, invite (a one-time /vincular code), list, remove. */
 import type { OfficialRole } from "../../db/repositories/officials.ts";
 import { officeName } from "../../services/context.ts";
-import { createInvite } from "../../services/staff.ts";
+import { createInvite } from "../../services/staff/staff.ts";
 import { idArg, keyArg, parse, required, wholeNumberArg } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { optionalOffice } from "../domain-args.ts";

@@ -1,12 +1,12 @@
 /**
- * `rinde questions report`: the management report on questions (src/services/questions-report.ts)
+ * `rinde questions report`: the management report on questions (src/services/questions/report.ts)
  * as a table, JSON or CSV, and the drill-down from a figure to its radicados (`--figure`). A thin
  * renderer: the figures and their definitions live in the domain; the texts in locales/<lang>/report.json.
  */
 import { COUNT_FIGURES, type CountFigure, type OfficeFigures, type QuestionsReport } from "../../core/questions-report.ts";
 import type { Cli } from "../context.ts";
 import { officeName } from "../../services/context.ts";
-import { questionsReport, questionsReportFigure, type ReportError } from "../../services/questions-report.ts";
+import { questionsReport, questionsReportFigure, type ReportError } from "../../services/questions/report.ts";
 import { parse } from "../args.ts";
 import { EXPORT_OPTIONS, staffCsv, writeExport } from "../csv.ts";
 import { CliError, table } from "../output.ts";

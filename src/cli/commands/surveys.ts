@@ -4,10 +4,10 @@
  * satisfaction from the answer surveys) is printed from here too.
  */
 import { SEGMENT_SYNTAX, type PaperProblem, type QuestionResult } from "../../core/surveys/index.ts";
-import { optionLabelKeys } from "../../services/survey-definitions.ts";
-import { importPaperResponses, type ImportTarget } from "../../services/survey-import.ts";
-import { surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/survey-results.ts";
-import { sendSurvey, type SurveyError } from "../../services/surveys.ts";
+import { optionLabelKeys } from "../../services/surveys/definitions.ts";
+import { importPaperResponses, type ImportTarget } from "../../services/surveys/import.ts";
+import { surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/surveys/results.ts";
+import { sendSurvey, type SurveyError } from "../../services/surveys/surveys.ts";
 import { idArg, keyArg, optionalId, parse, readInputFile, required } from "../args.ts";
 import type { Cli } from "../context.ts";
 import { csvDecimal, writeCsvExport } from "../csv.ts";

@@ -8,9 +8,9 @@ import type { Actor } from "../../core/authorization.ts";
 import { canManageEvents, type Segment } from "../../core/events.ts";
 import type { AnnouncementRow } from "../../db/repositories/announcements.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
-import { announcementPayload, announcementProgress, createAnnouncement, previewAnnouncement, type AnnouncementError, type AnnouncementInput, type Progress } from "../announcements.ts";
+import { announcementPayload, announcementProgress, createAnnouncement, previewAnnouncement, type AnnouncementError, type AnnouncementInput, type Progress } from "../events/announcements.ts";
 import type { AppContext } from "../context.ts";
-import { districtsOf, topicsOf } from "../subscriptions.ts";
+import { districtsOf, topicsOf } from "../events/subscriptions.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 

@@ -7,7 +7,7 @@ import { canManageAnswerTemplates, canViewOffice, type Actor } from "../../core/
 import { fillTemplate, unknownTemplateVariables } from "../../core/answer-templates.ts";
 import type { AnswerTemplateRow } from "../../db/repositories/answer-templates.ts";
 import { dueDateText, officeName, type AppContext } from "../context.ts";
-import { MAX_ANSWER_LENGTH } from "../questions.ts";
+import { MAX_ANSWER_LENGTH } from "../questions/questions.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 import { visibleOffices } from "./inbox.ts";
 

@@ -7,7 +7,7 @@ import type { Actor } from "../../core/authorization.ts";
 import { canActOnCommitment, COMMITMENT_STATUSES, type CommitmentError, type CommitmentStatus } from "../../core/commitments.ts";
 import type { AppContext } from "../context.ts";
 import { officeName } from "../context.ts";
-import { postProgress, showCommitment } from "../commitments.ts";
+import { postProgress, showCommitment } from "../commitments/commitments.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 
 export async function commitmentsList(app: AppContext, actor: Actor, filter: { officeKey?: string; status?: CommitmentStatus }) {

@@ -5,7 +5,7 @@
  * writes the audit log and the form's idempotency key, so a double submit acts once.
  */
 import { actorLabel, answerNeedsApproval, canActOnQuestion, canApproveAnswer, type Actor } from "../../core/authorization.ts";
-import { approveAnswer, pendingAnswer, proposeAnswer, returnAnswer, type ApprovalError, type PendingAnswer } from "../answer-approval.ts";
+import { approveAnswer, pendingAnswer, proposeAnswer, returnAnswer, type ApprovalError, type PendingAnswer } from "../questions/answer-approval.ts";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { deadlineState, type DeadlineState } from "../../core/deadlines.ts";
 import { parseReference } from "../../core/reference.ts";
@@ -15,10 +15,10 @@ import { describeDelivery, type DeliveryLine } from "../../delivery/delivery-sta
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
 import { dueDateText, officeName, render, type AppContext } from "../context.ts";
-import { questionByReference, questionState } from "../audited-actions.ts";
-import { dueDateStory, type DueDateStory } from "../due-date-story.ts";
-import { extendQuestion, type ExtendError } from "../extension.ts";
-import { answerQuestion, MAX_ANSWER_LENGTH, reassignQuestion, requestInfo, type QuestionError } from "../questions.ts";
+import { questionByReference, questionState } from "../staff/audited-actions.ts";
+import { dueDateStory, type DueDateStory } from "../deadlines/due-date-story.ts";
+import { extendQuestion, type ExtendError } from "../deadlines/extension.ts";
+import { answerQuestion, MAX_ANSWER_LENGTH, reassignQuestion, requestInfo, type QuestionError } from "../questions/questions.ts";
 import { runFormAction, type FormContext, type FormOutcome, type WorkResult } from "./form-action.ts";
 import { businessDaysLeft } from "./inbox.ts";
 import { mapInOrder } from "../../core/in-order.ts";

@@ -7,8 +7,8 @@
 import { reportScope, surveyResultsScope, type Actor, type ReportScope } from "../../core/authorization.ts";
 import type { CountFigure, QuestionsReport, ReportQuestion } from "../../core/questions-report.ts";
 import type { AppContext } from "../context.ts";
-import { questionsReport, questionsReportFigure, type ReportError, type ReportPeriod } from "../questions-report.ts";
-import { surveyResults, type SurveyResultBlock } from "../survey-results.ts";
+import { questionsReport, questionsReportFigure, type ReportError, type ReportPeriod } from "../questions/report.ts";
+import { surveyResults, type SurveyResultBlock } from "../surveys/results.ts";
 
 export type ReportPageError = ReportError | "not_allowed";
 type Outcome<T> = ({ ok: true } & T) | { ok: false; error: ReportPageError };

@@ -5,7 +5,7 @@
  */
 import { canManageStaff, type Actor, type Role } from "../../core/authorization.ts";
 import type { AppContext } from "../context.ts";
-import { createInvite } from "../staff.ts";
+import { createInvite } from "../staff/staff.ts";
 import { normalizeEmail } from "./auth.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 

@@ -13,8 +13,8 @@ import { isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, subtractBusine
 import { findActivity, PLAN_DIGEST_TIME, PLAN_REMINDER_BUSINESS_DAYS, spanOf, type PlanDefinition } from "../../core/plan/index.ts";
 import type { JobHandler, JobOutcome } from "../../delivery/scheduler.ts";
 import { dueDateText, officeName, staffText, type AppContext } from "../context.ts";
-import { officeHoursOf } from "../deadline-jobs.ts";
-import { officeTargets, sendToTargets } from "../office-targets.ts";
+import { officeHoursOf } from "../deadlines/jobs.ts";
+import { officeTargets, sendToTargets } from "../staff/office-targets.ts";
 import { leaderTargets } from "./leader.ts";
 import { assessAll, countByState, type ActivityStatus } from "./status.ts";
 

@@ -1,6 +1,6 @@
 /** The plan leader named by the profile (`planLeader`), and the chats that hear from the plan. */
 import type { AppContext } from "../context.ts";
-import { officeTargets, type NoticeTarget } from "../office-targets.ts";
+import { officeTargets, type NoticeTarget } from "../staff/office-targets.ts";
 
 /** The leader's office: the named office, or the office of the named official. */
 export async function leaderOfficeOf(app: AppContext): Promise<string | null> {

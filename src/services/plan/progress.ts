@@ -10,7 +10,7 @@ import { checkEvidenceUrl } from "../../core/commitments.ts";
 import { canActOnPlan, findActivity } from "../../core/plan/index.ts";
 import type { AnswerReportRow, PlanProgressRow } from "../../db/repositories/plan.ts";
 import type { AppContext } from "../context.ts";
-import { eventQuestionReport } from "../event-questions.ts";
+import { eventQuestionReport } from "../events/questions.ts";
 
 export type PlanError =
   | "plan_not_found"

@@ -11,8 +11,8 @@ import { type ActivityState, type PlanComponentKind } from "../../core/plan/inde
 import { aggregateResponses, definitionOf } from "../../core/surveys/index.ts";
 import type { Window } from "../../db/repositories/plan.ts";
 import type { AppContext } from "../context.ts";
-import { headline, type SurveyHeadline } from "../survey-results.ts";
-import { topicsOf } from "../subscriptions.ts";
+import { headline, type SurveyHeadline } from "../surveys/results.ts";
+import { topicsOf } from "../events/subscriptions.ts";
 import { dayStartMs, onTimeShare, type Evidence } from "./measure.ts";
 import { countByState, planStatus, type ActivityStatus } from "./status.ts";
 import { mapInOrder } from "../../core/in-order.ts";

@@ -1,7 +1,7 @@
 /** Anuncios: compose, preview the segment and the exact text, confirm, and watch delivery live. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { AnnouncementInput } from "../../services/announcements.ts";
+import type { AnnouncementInput } from "../../services/events/announcements.ts";
 import { announcementStatus, composePreview, composerOptions, sendAnnouncement, type Segment } from "../../services/backoffice/announcements.ts";
 import { renderView, sendPage } from "../render.ts";
 import type { WebDeps } from "../server.ts";

@@ -11,8 +11,8 @@ import {
   surveyResultsPage,
   type ReportPageError,
 } from "../../services/backoffice/reports.ts";
-import type { SurveyResultBlock } from "../../services/survey-results.ts";
-import { optionLabelKeys } from "../../services/survey-definitions.ts";
+import type { SurveyResultBlock } from "../../services/surveys/results.ts";
+import { optionLabelKeys } from "../../services/surveys/definitions.ts";
 import { sendCsv } from "../csv.ts";
 import { localeOf, sendPage } from "../render.ts";
 import type { WebDeps } from "../server.ts";

@@ -14,9 +14,9 @@ import { createPgRepos } from "../../../src/db/postgres/repositories/index.ts";
 import { createPostgresStore } from "../../../src/db/postgres/store.ts";
 import { createTranslator } from "../../../src/i18n/index.ts";
 import { createAppContext, type AppContext } from "../../../src/services/context.ts";
-import { extendQuestion } from "../../../src/services/extension.ts";
-import { answerQuestion, fileQuestion, reassignQuestion } from "../../../src/services/questions.ts";
-import { questionsReport } from "../../../src/services/questions-report.ts";
+import { extendQuestion } from "../../../src/services/deadlines/extension.ts";
+import { answerQuestion, fileQuestion, reassignQuestion } from "../../../src/services/questions/questions.ts";
+import { questionsReport } from "../../../src/services/questions/report.ts";
 import {
   computeAnswerStats,
   refreshAnswerTotals,
