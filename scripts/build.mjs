@@ -28,9 +28,23 @@ const ENTRIES = { main: "src/start.ts", rinde: "src/cli/entry.ts" };
  * (better-sqlite3), those that start workers by file path (pino), and those loaded only when a
  * channel is enabled (telegraf, Baileys). A package added later is external until listed here.
  */
-const BUNDLED = ["zod", "drizzle-orm", "i18next", "luxon", "ics", "csv-parse", "csv-stringify", "colombian-holidays", "fastest-levenshtein"];
+const BUNDLED = [
+  "zod",
+  "drizzle-orm",
+  "i18next",
+  "luxon",
+  "ics",
+  "csv-parse",
+  "csv-stringify",
+  "colombian-holidays",
+  "fastest-levenshtein",
+];
 
-const packageName = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageName = (specifier) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /**
  * esbuild plugin: Rinde's direct dependencies are external unless listed in BUNDLED; packages
@@ -44,8 +58,10 @@ function externalUnlessBundled() {
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         const name = packageName(args.path);
-        if (args.path.startsWith("node:") || (direct.has(name) && !BUNDLED.includes(name))) return { path: args.path, external: true };
-        if (!args.importer.includes("/node_modules/") && !BUNDLED.includes(name)) return { path: args.path, external: true };
+        if (args.path.startsWith("node:") || (direct.has(name) && !BUNDLED.includes(name)))
+          return { path: args.path, external: true };
+        if (!args.importer.includes("/node_modules/") && !BUNDLED.includes(name))
+          return { path: args.path, external: true };
         return undefined;
       });
     },
@@ -95,7 +111,9 @@ export async function build({ clean = false } = {}) {
     target: "node20.19",
     plugins: [externalUnlessBundled()],
     // Bundled CommonJS packages call require() for Node's built-ins; an ES module has none.
-    banner: { js: 'import { createRequire as __rindeCreateRequire } from "node:module"; const require = __rindeCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __rindeCreateRequire } from "node:module"; const require = __rindeCreateRequire(import.meta.url);',
+    },
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
     sourcemap: "linked",

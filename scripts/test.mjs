@@ -23,7 +23,9 @@ function run(label, command, args, { heartbeatMs, env = process.env } = {}) {
   process.stdout.write(`${label}…\n`);
   return new Promise((resolvePromise) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: "inherit", env });
-    const timer = heartbeatMs ? setInterval(() => process.stdout.write(`  ${label}: ${seconds()} s…\n`), heartbeatMs) : undefined;
+    const timer = heartbeatMs
+      ? setInterval(() => process.stdout.write(`  ${label}: ${seconds()} s…\n`), heartbeatMs)
+      : undefined;
     child.on("exit", (code, signal) => {
       clearInterval(timer);
       process.stdout.write(`${label}: ${code === 0 ? "ok" : `failed (${signal ?? code})`} in ${seconds()} s\n`);
@@ -32,10 +34,22 @@ function run(label, command, args, { heartbeatMs, env = process.env } = {}) {
   });
 }
 
-const typecheck = await run("Type check (tsc)", bin("tsc"), ["--noEmit", "--incremental", "--tsBuildInfoFile", join(ROOT, ".tmp", "tsc.tsbuildinfo")], { heartbeatMs: 5000 });
+const typecheck = await run(
+  "Type check (tsc)",
+  bin("tsc"),
+  ["--noEmit", "--incremental", "--tsBuildInfoFile", join(ROOT, ".tmp", "tsc.tsbuildinfo")],
+  { heartbeatMs: 5000 },
+);
 if (typecheck !== 0) process.exit(typecheck);
 /** The test files whose outcome depends on the storage engine. */
-const STORAGE_TESTS = ["test/db", "test/delivery", "test/integration", "test/web", "test/cli", "test/i18n/render-every-text.test.ts"];
+const STORAGE_TESTS = [
+  "test/db",
+  "test/delivery",
+  "test/integration",
+  "test/web",
+  "test/cli",
+  "test/i18n/render-every-text.test.ts",
+];
 
 const args = process.argv.slice(2);
 const postgresUrl = process.env.RINDE_TEST_DATABASE_URL || undefined;
@@ -43,5 +57,8 @@ const { RINDE_TEST_DATABASE_URL: _unset, ...sqliteEnv } = process.env;
 const sqlite = await run("Tests on SQLite (vitest)", bin("vitest"), ["run", ...args], { env: sqliteEnv });
 if (postgresUrl === undefined) process.exit(sqlite);
 const where = new URL(postgresUrl);
-const postgres = await run(`Tests on PostgreSQL at ${where.host}${where.pathname} (vitest)`, bin("vitest"), ["run", ...(args.length > 0 ? args : STORAGE_TESTS)]);
+const postgres = await run(`Tests on PostgreSQL at ${where.host}${where.pathname} (vitest)`, bin("vitest"), [
+  "run",
+  ...(args.length > 0 ? args : STORAGE_TESTS),
+]);
 process.exit(sqlite !== 0 ? sqlite : postgres);

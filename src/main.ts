@@ -9,7 +9,11 @@ import { pathToFileURL } from "node:url";
 import type { Channel, InboundMessage } from "./channels/channel.ts";
 import { createConsoleChannel } from "./channels/console/console-channel.ts";
 import type { TelegramChannel, TelegramChannelOptions } from "./channels/telegram/telegram-channel.ts";
-import type { WhatsAppAuthStore, WhatsAppChannel, WhatsAppChannelOptions } from "./channels/whatsapp/whatsapp-channel.ts";
+import type {
+  WhatsAppAuthStore,
+  WhatsAppChannel,
+  WhatsAppChannelOptions,
+} from "./channels/whatsapp/whatsapp-channel.ts";
 import type { WhatsAppCloudChannel, WhatsAppCloudOptions } from "./channels/whatsapp-cloud/cloud-channel.ts";
 import { ConfigError } from "./config/errors.ts";
 import { loadEnv } from "./config/env.ts";
@@ -42,11 +46,27 @@ export interface Bot {
 }
 
 /** Wires channels to the runtime: inbound → handler → outbox → dispatcher → channels. */
-export function createBot(runtime: Runtime, channels: readonly Channel[], options: { pollIntervalMs?: number; workerId?: string; schedulerIntervalMs?: number; claimMs?: number; warmRouting?: boolean } = {}): Bot {
+export function createBot(
+  runtime: Runtime,
+  channels: readonly Channel[],
+  options: {
+    pollIntervalMs?: number;
+    workerId?: string;
+    schedulerIntervalMs?: number;
+    claimMs?: number;
+    warmRouting?: boolean;
+  } = {},
+): Bot {
   const { app, handler, logger } = runtime;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`;
   // One lease for the process: its claims on outbox rows and jobs live while it does (issue 19).
-  const lease = createWorkerLease({ repos: app.repos, clock: app.clock, logger, workerId, ...(options.claimMs ? { leaseMs: options.claimMs } : {}) });
+  const lease = createWorkerLease({
+    repos: app.repos,
+    clock: app.clock,
+    logger,
+    workerId,
+    ...(options.claimMs ? { leaseMs: options.claimMs } : {}),
+  });
   const dispatcher = createDispatcher({
     repos: app.repos,
     channels,
@@ -64,7 +84,13 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
     clock: app.clock,
     logger,
     workerId,
-    handlers: { ...deadlineJobHandlers(app), ...surveyJobHandlers(runtime), ...eventJobHandlers(app), ...commitmentJobHandlers(app), ...planJobHandlers(app) },
+    handlers: {
+      ...deadlineJobHandlers(app),
+      ...surveyJobHandlers(runtime),
+      ...eventJobHandlers(app),
+      ...commitmentJobHandlers(app),
+      ...planJobHandlers(app),
+    },
     pollIntervalMs: options.schedulerIntervalMs,
     lease,
     onEffects: () => dispatcher.wake(),
@@ -78,11 +104,22 @@ export function createBot(runtime: Runtime, channels: readonly Channel[], option
       if (result.status === "duplicate") logger.debug({ channel: message.channel }, "inbound.duplicate");
     } catch (error) {
       // The message's transaction rolled back: nothing was stored. Tell the citizen, once.
-      logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code }, channel: message.channel }, "inbound.failed");
+      logger.error(
+        {
+          err: { message: (error as Error).message, code: (error as { code?: string }).code },
+          channel: message.channel,
+        },
+        "inbound.failed",
+      );
       await app.repos.outbox.enqueue(
-                { idempotencyKey: `error:${message.channel}:${message.channelMessageId}`, channel: message.channel, address: message.address, payload: { text: app.translator.t(DEFAULT_LOCALE, "engine.error") } },
-                app.clock.nowMs(),
-              );
+        {
+          idempotencyKey: `error:${message.channel}:${message.channelMessageId}`,
+          channel: message.channel,
+          address: message.address,
+          payload: { text: app.translator.t(DEFAULT_LOCALE, "engine.error") },
+        },
+        app.clock.nowMs(),
+      );
     }
     // A pass already running may have looked before this message's replies were committed.
     await dispatcher.flush();
@@ -136,7 +173,8 @@ export function consoleFilesDir(dbPath: string): string {
 async function main(argv: string[]): Promise<void> {
   const env = loadEnv();
   const consoleOnly = argv.includes("--console");
-  const wantConsole = consoleOnly || env.RINDE_CONSOLE === "on" || (env.RINDE_CONSOLE === "auto" && process.stdin.isTTY === true);
+  const wantConsole =
+    consoleOnly || env.RINDE_CONSOLE === "on" || (env.RINDE_CONSOLE === "auto" && process.stdin.isTTY === true);
   const interactive = wantConsole && process.stdin.isTTY === true;
   // In a terminal chat, info logs would interleave with the conversation: default to warnings.
   const explicitLevel = process.env.RINDE_LOG_LEVEL;
@@ -145,14 +183,23 @@ async function main(argv: string[]): Promise<void> {
 
   const channels: Channel[] = [];
   const consoleChannel = wantConsole
-    ? createConsoleChannel({ input: process.stdin, output: process.stdout, interactive, nowMs: () => systemClock.nowMs(), filesDir: consoleFilesDir(env.RINDE_DB) })
+    ? createConsoleChannel({
+        input: process.stdin,
+        output: process.stdout,
+        interactive,
+        nowMs: () => systemClock.nowMs(),
+        filesDir: consoleFilesDir(env.RINDE_DB),
+      })
     : undefined;
   if (consoleChannel) channels.push(consoleChannel);
   const optional = consoleOnly ? { channels: [] } : await optionalChannels(runtime);
   channels.push(...optional.channels);
   const withWeb = !consoleOnly && env.RINDE_WEB === "on";
   if (optional.whatsappCloud && !withWeb) {
-    throw new ConfigError("whatsapp_cloud_needs_web", "WHATSAPP_MODE=cloud receives messages through the web server's webhook (/webhooks/whatsapp): set RINDE_WEB=on.");
+    throw new ConfigError(
+      "whatsapp_cloud_needs_web",
+      "WHATSAPP_MODE=cloud receives messages through the web server's webhook (/webhooks/whatsapp): set RINDE_WEB=on.",
+    );
   }
   if (channels.length === 0 && !withWeb) {
     throw new ConfigError(
@@ -174,7 +221,10 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
-  if (interactive) process.stdout.write(`${runtime.app.translator.t(DEFAULT_LOCALE, "console.welcome", { entity: runtime.app.profile.name })}\n`);
+  if (interactive)
+    process.stdout.write(
+      `${runtime.app.translator.t(DEFAULT_LOCALE, "console.welcome", { entity: runtime.app.profile.name })}\n`,
+    );
   try {
     await bot.start();
     if (withWeb) web = await startWeb(runtime, bot, optional.whatsappCloud);
@@ -198,15 +248,30 @@ type WebServer = Awaited<ReturnType<typeof import("./web/server.ts").createWebSe
  * administrator, prints a one-time setup link for the first one.
  */
 export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: WhatsAppCloudChannel): Promise<WebServer> {
-  const [{ createWebServer }, { setupLinkIfNoAdmin }] = await Promise.all([import("./web/server.ts"), import("./services/backoffice/auth.ts")]);
+  const [{ createWebServer }, { setupLinkIfNoAdmin }] = await Promise.all([
+    import("./web/server.ts"),
+    import("./services/backoffice/auth.ts"),
+  ]);
   const { env, app, logger } = runtime;
   const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
   const publicUrl = env.RINDE_PUBLIC_URL?.replace(/\/+$/, "");
-  const server = await createWebServer({ app, logger, publicUrl, listenUrl, onEffects: () => bot.dispatcher.wake(), surveyIds: () => runtime.surveys.keys() });
+  const server = await createWebServer({
+    app,
+    logger,
+    publicUrl,
+    listenUrl,
+    onEffects: () => bot.dispatcher.wake(),
+    surveyIds: () => runtime.surveys.keys(),
+  });
   if (whatsappCloud) {
     // WHATSAPP_MODE=cloud: Meta posts messages and statuses here (issue 17; createWhatsAppCloud checked the secrets).
     const { registerWhatsAppCloudWebhook } = await import("./channels/whatsapp-cloud/webhook.ts");
-    registerWhatsAppCloudWebhook(server, { receive: whatsappCloud.receive, appSecret: env.WHATSAPP_APP_SECRET!, verifyToken: env.WHATSAPP_VERIFY_TOKEN!, logger });
+    registerWhatsAppCloudWebhook(server, {
+      receive: whatsappCloud.receive,
+      appSecret: env.WHATSAPP_APP_SECRET!,
+      verifyToken: env.WHATSAPP_VERIFY_TOKEN!,
+      logger,
+    });
   }
   await server.listen({ host: env.RINDE_WEB_HOST, port: env.RINDE_WEB_PORT });
   const base = publicUrl ?? listenUrl;
@@ -214,13 +279,17 @@ export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: Whats
   const setup = await setupLinkIfNoAdmin(app);
   if (setup) {
     // A secret: printed to the operator's terminal, never to the logs.
-    process.stdout.write(app.translator.t(DEFAULT_LOCALE, "web.setup_link_printed", { url: `${base}/admin/configurar/${setup.token}` }));
+    process.stdout.write(
+      app.translator.t(DEFAULT_LOCALE, "web.setup_link_printed", { url: `${base}/admin/configurar/${setup.token}` }),
+    );
   }
   return server;
 }
 
 /** Channels enabled by configuration (Telegram, WhatsApp), loaded only when configured. */
-async function optionalChannels(runtime: Runtime): Promise<{ channels: Channel[]; whatsappCloud?: WhatsAppCloudChannel }> {
+async function optionalChannels(
+  runtime: Runtime,
+): Promise<{ channels: Channel[]; whatsappCloud?: WhatsAppCloudChannel }> {
   const channels: Channel[] = [];
   let whatsappCloud: WhatsAppCloudChannel | undefined;
   // Long polling and the Baileys socket run in one process at a time (issue 13); a webhook is served by any.
@@ -243,7 +312,11 @@ async function optionalChannels(runtime: Runtime): Promise<{ channels: Channel[]
 
 /** The channel behind its ingress lock: run by the process holding it, taken over when that one dies. */
 function oneConsumer(runtime: Runtime, channel: Channel, sendsNeedIngress: boolean): Channel {
-  return withIngressLock(channel, { lock: runtime.store.ingressLock(channel.id), logger: runtime.logger, sendsNeedIngress });
+  return withIngressLock(channel, {
+    lock: runtime.store.ingressLock(channel.id),
+    logger: runtime.logger,
+    sendsNeedIngress,
+  });
 }
 
 /**
@@ -252,17 +325,32 @@ function oneConsumer(runtime: Runtime, channel: Channel, sendsNeedIngress: boole
  * behind the 24-hour-window policy, for the dispatcher. Statuses go to the outbox rows, the last
  * inbound time to `channel_windows`, the connection state to `channel_state`.
  */
-export async function createWhatsAppCloud(runtime: Runtime, overrides: Partial<WhatsAppCloudOptions> = {}): Promise<{ channel: Channel; cloud: WhatsAppCloudChannel }> {
-  const [{ createWhatsAppCloudChannel }, { withWhatsAppWindow }] = await Promise.all([import("./channels/whatsapp-cloud/cloud-channel.ts"), import("./delivery/whatsapp-window-channel.ts")]);
+export async function createWhatsAppCloud(
+  runtime: Runtime,
+  overrides: Partial<WhatsAppCloudOptions> = {},
+): Promise<{ channel: Channel; cloud: WhatsAppCloudChannel }> {
+  const [{ createWhatsAppCloudChannel }, { withWhatsAppWindow }] = await Promise.all([
+    import("./channels/whatsapp-cloud/cloud-channel.ts"),
+    import("./delivery/whatsapp-window-channel.ts"),
+  ]);
   const { env, app, logger } = runtime;
   const { WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_ACCESS_TOKEN: accessToken } = env;
-  const missing = (["WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"] as const).filter((name) => !env[name]);
+  const missing = (
+    ["WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"] as const
+  ).filter((name) => !env[name]);
   if (!phoneNumberId || !accessToken || missing.length > 0) {
-    throw new ConfigError("whatsapp_cloud_config_missing", `WHATSAPP_MODE=cloud needs ${missing.join(", ")}. README "WhatsApp Cloud API" shows where Meta shows each one.`);
+    throw new ConfigError(
+      "whatsapp_cloud_config_missing",
+      `WHATSAPP_MODE=cloud needs ${missing.join(", ")}. README "WhatsApp Cloud API" shows where Meta shows each one.`,
+    );
   }
   const nowMs = () => app.clock.nowMs();
   const recordState = (state: string, detail: string | null) => {
-    app.repos.channelState.set("whatsapp", state, detail, nowMs()).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"));
+    app.repos.channelState
+      .set("whatsapp", state, detail, nowMs())
+      .catch((error: unknown) =>
+        logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"),
+      );
   };
   const cloud = createWhatsAppCloudChannel({
     graphUrl: env.WHATSAPP_GRAPH_URL,
@@ -276,12 +364,19 @@ export async function createWhatsAppCloud(runtime: Runtime, overrides: Partial<W
     onState: (state, detail) => recordState(state, detail),
     onStatus: async (update) => {
       const { channelMessageId, status, atMs, errorCode } = update;
-      await app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, { status, atMs: atMs || nowMs(), ...(errorCode ? { errorCode } : {}) });
+      await app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, {
+        status,
+        atMs: atMs || nowMs(),
+        ...(errorCode ? { errorCode } : {}),
+      });
     },
     onInboundSeen: async (address, atMs) => await app.repos.channelWindows.touch("whatsapp", address, atMs),
     ...overrides,
   });
-  return { cloud, channel: withWhatsAppWindow(cloud, { repos: app.repos, profile: app.profile, clock: app.clock, logger }) };
+  return {
+    cloud,
+    channel: withWhatsAppWindow(cloud, { repos: app.repos, profile: app.profile, clock: app.clock, logger }),
+  };
 }
 
 /**
@@ -289,11 +384,18 @@ export async function createWhatsAppCloud(runtime: Runtime, overrides: Partial<W
  * TELEGRAM_WEBHOOK_URL is set). telegraf is loaded only when Telegram is enabled. Tests pass
  * `apiRoot` (a fake Bot API), short retry delays and webhook options.
  */
-export async function createTelegram(runtime: Runtime, overrides: Partial<TelegramChannelOptions> = {}): Promise<TelegramChannel> {
+export async function createTelegram(
+  runtime: Runtime,
+  overrides: Partial<TelegramChannelOptions> = {},
+): Promise<TelegramChannel> {
   const { createTelegramChannel, telegramOptionsFromEnv } = await import("./channels/telegram/telegram-channel.ts");
   const { env, app, logger } = runtime;
   const base = telegramOptionsFromEnv(env, { translator: app.translator, logger, nowMs: () => app.clock.nowMs() });
-  if (!base) throw new ConfigError("telegram_token_missing", "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and set the token it gives you.");
+  if (!base)
+    throw new ConfigError(
+      "telegram_token_missing",
+      "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and set the token it gives you.",
+    );
   return createTelegramChannel({ ...base, ...overrides });
 }
 
@@ -302,16 +404,24 @@ export async function createTelegram(runtime: Runtime, overrides: Partial<Telegr
  * `whatsapp_auth`, connection state in `channel_state` (for `rinde status`), pairing shown on
  * stdout. Baileys is loaded only when WhatsApp is enabled. Tests pass a fake `socketFactory` (and timers).
  */
-export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsAppChannelOptions> = {}): Promise<WhatsAppChannel> {
-  const [{ createWhatsAppChannel }, { createBaileysSocketFactory }, { createTerminalPairingPrinter }] = await Promise.all([
-    import("./channels/whatsapp/whatsapp-channel.ts"),
-    import("./channels/whatsapp/socket.ts"),
-    import("./channels/whatsapp/pairing.ts"),
-  ]);
+export async function createWhatsApp(
+  runtime: Runtime,
+  overrides: Partial<WhatsAppChannelOptions> = {},
+): Promise<WhatsAppChannel> {
+  const [{ createWhatsAppChannel }, { createBaileysSocketFactory }, { createTerminalPairingPrinter }] =
+    await Promise.all([
+      import("./channels/whatsapp/whatsapp-channel.ts"),
+      import("./channels/whatsapp/socket.ts"),
+      import("./channels/whatsapp/pairing.ts"),
+    ]);
   const { env, app, logger } = runtime;
   const nowMs = () => app.clock.nowMs();
   const recordState = (state: string, detail: string | null) => {
-    app.repos.channelState.set("whatsapp", state, detail, nowMs()).catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"));
+    app.repos.channelState
+      .set("whatsapp", state, detail, nowMs())
+      .catch((error: unknown) =>
+        logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"),
+      );
   };
   return createWhatsAppChannel({
     socketFactory: overrides.socketFactory ?? createBaileysSocketFactory({ logger }),
@@ -321,7 +431,10 @@ export async function createWhatsApp(runtime: Runtime, overrides: Partial<WhatsA
     ratePerMinute: env.WHATSAPP_RATE_PER_MINUTE,
     sendJitterMs: env.WHATSAPP_SEND_JITTER_MS,
     pairingPhone: env.WHATSAPP_PHONE,
-    onPairing: createTerminalPairingPrinter({ output: process.stdout, t: (key, vars) => app.translator.t(DEFAULT_LOCALE, key, vars) }),
+    onPairing: createTerminalPairingPrinter({
+      output: process.stdout,
+      t: (key, vars) => app.translator.t(DEFAULT_LOCALE, key, vars),
+    }),
     onState: (state, detail) => recordState(state, detail),
     ...overrides,
   });

@@ -54,7 +54,11 @@ export interface RuntimeOptions {
 
 /** Loads and validates the flows against the actions and every locale. */
 export function loadFlows(translator: Translator, dir = FLOWS_DIR): FlowSet {
-  return loadFlowSet(dir, { actions: ACTION_RESULTS, locales: translator.locales, hasKey: (locale, key) => translator.hasKey(locale, key) });
+  return loadFlowSet(dir, {
+    actions: ACTION_RESULTS,
+    locales: translator.locales,
+    hasKey: (locale, key) => translator.hasKey(locale, key),
+  });
 }
 
 /**
@@ -67,7 +71,16 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const translator = options.translator ?? createTranslator();
   const profile = loadProfile(resolveProfilePath(env.RINDE_PROFILE));
   const { store, db } = await openStore(env, { existingOnly: options.existingOnly === true });
-  const app = await createAppContext({ store, db, clock: options.clock ?? systemClock, profile, translator, publicUrl: env.RINDE_PUBLIC_URL, backOfficeUrl: backOfficeUrlOf(env), routerFactory: options.routerFactory });
+  const app = await createAppContext({
+    store,
+    db,
+    clock: options.clock ?? systemClock,
+    profile,
+    translator,
+    publicUrl: env.RINDE_PUBLIC_URL,
+    backOfficeUrl: backOfficeUrlOf(env),
+    routerFactory: options.routerFactory,
+  });
   const flowsDir = options.flowsDir ?? FLOWS_DIR;
   let engine: Engine | undefined;
   let surveys: SurveySet | undefined;
@@ -81,7 +94,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       return (engine ??= createEngine(loadFlows(translator, flowsDir)));
     },
     get surveys() {
-      return (surveys ??= loadSurveySet(join(flowsDir, "surveys"), { locales: translator.locales, hasKey: (locale, key) => translator.hasKey(locale, key) }));
+      return (surveys ??= loadSurveySet(join(flowsDir, "surveys"), {
+        locales: translator.locales,
+        hasKey: (locale, key) => translator.hasKey(locale, key),
+      }));
     },
     get handler() {
       return (handler ??= createInboundHandler(app, this.engine));

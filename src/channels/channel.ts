@@ -5,7 +5,8 @@
 
 export type ChannelId = "console" | "telegram" | "whatsapp" | "memory" | "email";
 
-export type MediaKind = "photo" | "document" | "sticker" | "voice" | "audio" | "video" | "location" | "contact" | "other";
+export type MediaKind =
+  "photo" | "document" | "sticker" | "voice" | "audio" | "video" | "location" | "contact" | "other";
 
 export interface InboundMedia {
   kind: MediaKind;

@@ -26,7 +26,11 @@ const NEGATIVE_NUMBER = /^-\d/;
  * ends the options. Unknown options, a missing value, a value given to a flag and a repeated
  * option are refused; `maxPositionals` refuses extra words.
  */
-export function parse<T extends OptionSpec>(args: readonly string[], options: T, maxPositionals = Infinity): { values: Values<T>; positionals: string[] } {
+export function parse<T extends OptionSpec>(
+  args: readonly string[],
+  options: T,
+  maxPositionals = Infinity,
+): { values: Values<T>; positionals: string[] } {
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -44,7 +48,10 @@ export function parse<T extends OptionSpec>(args: readonly string[], options: T,
     const spec = arg.startsWith("--") ? options[rawName] : undefined;
     if (!spec) {
       const suggestion = closestKey(rawName, Object.keys(options));
-      throw new CliError("errors.unknown_option", { option: arg.split("=")[0], suggestion: suggestion ? `--${suggestion}` : undefined });
+      throw new CliError("errors.unknown_option", {
+        option: arg.split("=")[0],
+        suggestion: suggestion ? `--${suggestion}` : undefined,
+      });
     }
     if (rawName in values) throw new CliError("errors.repeated_option", { option: `--${rawName}` });
     if (spec.type === "boolean") {
@@ -53,11 +60,13 @@ export function parse<T extends OptionSpec>(args: readonly string[], options: T,
       continue;
     }
     const value = inline ?? args[i + 1];
-    if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new CliError("errors.missing_value", { option: `--${rawName}` });
+    if (value === undefined || (inline === undefined && value.startsWith("--")))
+      throw new CliError("errors.missing_value", { option: `--${rawName}` });
     if (inline === undefined) i++;
     values[rawName] = value;
   }
-  if (positionals.length > maxPositionals) throw new CliError("errors.extra_argument", { value: positionals[maxPositionals] });
+  if (positionals.length > maxPositionals)
+    throw new CliError("errors.extra_argument", { value: positionals[maxPositionals] });
   return { values: values as Values<T>, positionals };
 }
 
@@ -74,7 +83,13 @@ export function required(value: string | boolean | undefined, what: string): str
 
 function orFail<T>(parsed: Parsed<T>, what: string, value: string): T {
   if (parsed.ok) return parsed.value;
-  throw new CliError(`parse.${parsed.error}`, { what, value, min: parsed.min, max: parsed.max, suggestion: parsed.suggestion });
+  throw new CliError(`parse.${parsed.error}`, {
+    what,
+    value,
+    min: parsed.min,
+    max: parsed.max,
+    suggestion: parsed.suggestion,
+  });
 }
 
 /** An identifier (`--as 4`, `<event id>`): digits only, ≥ 1. `0x4`, `4.0`, `-4` are refused by name. */

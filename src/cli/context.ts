@@ -62,7 +62,13 @@ export function createCli(runtime: Runtime, translator: Translator, lang: CliLan
     iso: (ms) => formatIsoOffset(ms, zone),
     isoOrNull: (ms) => (ms === null || ms === undefined ? null : formatIsoOffset(ms, zone)),
     day: (date) => formatShortDate(date, lang),
-    table: (rows, columns) => table(rows, columns, columns.map((c) => t(`columns.${c}`)), t("none")),
+    table: (rows, columns) =>
+      table(
+        rows,
+        columns,
+        columns.map((c) => t(`columns.${c}`)),
+        t("none"),
+      ),
     json: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     async confirm(question) {
       const stdin = io.stdin;
@@ -70,7 +76,9 @@ export function createCli(runtime: Runtime, translator: Translator, lang: CliLan
       const rl = createInterface({ input: stdin, output: io.stdout as NodeJS.WritableStream });
       try {
         const answer = (await rl.question(question)).trim();
-        return translator.wordsInAllLocales("cli.yes_words").some((w) => w.localeCompare(answer, "es", { sensitivity: "base" }) === 0);
+        return translator
+          .wordsInAllLocales("cli.yes_words")
+          .some((w) => w.localeCompare(answer, "es", { sensitivity: "base" }) === 0);
       } finally {
         rl.close();
       }

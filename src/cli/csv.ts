@@ -19,7 +19,11 @@ import { CliError } from "./output.ts";
 const BOM = "\uFEFF";
 
 /** Options every export takes. */
-export const EXPORT_OPTIONS = { out: { type: "string" }, force: { type: "boolean" }, separator: { type: "string" } } as const;
+export const EXPORT_OPTIONS = {
+  out: { type: "string" },
+  force: { type: "boolean" },
+  separator: { type: "string" },
+} as const;
 
 /** A decimal number as the chosen separator's spreadsheets read it: `0,75` with `;`, `0.75` with `,`. */
 export function csvDecimal(value: number, digits: number, values: { separator?: string }): string {
@@ -36,7 +40,11 @@ export function separatorArg(value: string | undefined): CsvSeparator {
  * Rows as CSV text with a header line of `headers` (in `columns` order), without the BOM. String
  * cells that a spreadsheet would run as a formula get a leading `'`; numbers are written as numbers.
  */
-export function toCsv(rows: readonly Record<string, unknown>[], columns: readonly string[], options: { separator?: CsvSeparator; headers?: readonly string[] } = {}): string {
+export function toCsv(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  options: { separator?: CsvSeparator; headers?: readonly string[] } = {},
+): string {
   const headers = options.headers ?? columns;
   return stringify(rows as Record<string, unknown>[], {
     header: true,
@@ -51,9 +59,21 @@ export function toCsv(rows: readonly Record<string, unknown>[], columns: readonl
  * by `--separator` (`;` by default), non-integer numbers with the separator's decimal mark. Open
  * data is not written here: it stays datos.gov.co style (`,`, `.`, no BOM; src/services/transparency/open-data.ts).
  */
-export function staffCsv(rows: readonly Record<string, unknown>[], columns: readonly string[], values: { separator?: string }, headers?: readonly string[]): string {
+export function staffCsv(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  values: { separator?: string },
+  headers?: readonly string[],
+): string {
   const separator = separatorArg(values.separator);
-  const cells = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "number" && !Number.isInteger(v) ? csvDecimal(v, 2, values).replace(/[.,]?0+$/, "") : v])));
+  const cells = rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [
+        k,
+        typeof v === "number" && !Number.isInteger(v) ? csvDecimal(v, 2, values).replace(/[.,]?0+$/, "") : v,
+      ]),
+    ),
+  );
   return BOM + toCsv(cells, columns, { separator, headers });
 }
 
@@ -77,7 +97,12 @@ export function writeCsvExport(
   file: string,
   what: string,
 ): void {
-  const text = staffCsv(rows, columns, values, columns.map((c) => cli.t(`csv.${file}.${c}`)));
+  const text = staffCsv(
+    rows,
+    columns,
+    values,
+    columns.map((c) => cli.t(`csv.${file}.${c}`)),
+  );
   if (!values.out) return void cli.io.stdout.write(text);
   writeExport(values.out, text, values.force);
   cli.out(cli.t(what, { count: rows.length, path: values.out }));

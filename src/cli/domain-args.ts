@@ -16,7 +16,11 @@ export async function officeArg(cli: Cli, value: string | undefined, what = "--o
   return keyArg(value, await officeKeys(cli), what);
 }
 
-export async function optionalOffice(cli: Cli, value: string | undefined, what = "--office"): Promise<string | undefined> {
+export async function optionalOffice(
+  cli: Cli,
+  value: string | undefined,
+  what = "--office",
+): Promise<string | undefined> {
   return value === undefined ? undefined : await officeArg(cli, value, what);
 }
 
@@ -27,7 +31,8 @@ export function optionalDistrict(cli: Cli, value: string | undefined, what = "--
   return value === undefined ? undefined : keyArg(value, districtKeys(cli), what);
 }
 
-export const districtList = (cli: Cli, value: string, what = "--districts") => keyListArg(value, districtKeys(cli), what);
+export const districtList = (cli: Cli, value: string, what = "--districts") =>
+  keyListArg(value, districtKeys(cli), what);
 export const topicList = (cli: Cli, value: string, what = "--topics") => keyListArg(value, topicKeys(cli), what);
 
 /** Who a command acts as: the server operator, or with `--as <id>` that official (with their permissions). */

@@ -33,7 +33,10 @@ function parseArgs(argv: readonly string[]): Options {
       if (arg === "--profile") options.profilePath = resolve(value);
       else options.setPath = resolve(value);
       i++;
-    } else throw new Error(`unknown or incomplete argument '${arg}'. Usage: eval-routing [--profile <file>] [--set <jsonl>] [--misses]`);
+    } else
+      throw new Error(
+        `unknown or incomplete argument '${arg}'. Usage: eval-routing [--profile <file>] [--set <jsonl>] [--misses]`,
+      );
   }
   return options;
 }
@@ -67,7 +70,12 @@ const pct = (x: number): string => (Number.isNaN(x) ? "   -  " : `${(x * 100).to
 /** Column label: "desarrollo_social" → "dessoc", "planeacion" → "planea". */
 const short = (category: string): string => {
   const parts = category.split("_");
-  return parts.length === 1 ? category.slice(0, 6) : parts.map((part) => part.slice(0, 3)).join("").slice(0, 6);
+  return parts.length === 1
+    ? category.slice(0, 6)
+    : parts
+        .map((part) => part.slice(0, 3))
+        .join("")
+        .slice(0, 6);
 };
 
 function report(result: RoutingEvaluation, options: Options): string {
@@ -79,11 +87,15 @@ function report(result: RoutingEvaluation, options: Options): string {
     `mean top score: correct ${result.meanScoreCorrect.toFixed(3)}, wrong ${result.meanScoreWrong.toFixed(3)}`,
     "",
     `${"category".padEnd(22)} precision  recall  support`,
-    ...result.perCategory.map((m) => `${m.category.padEnd(22)} ${pct(m.precision)}   ${pct(m.recall)}  ${String(m.support).padStart(5)}`),
+    ...result.perCategory.map(
+      (m) => `${m.category.padEnd(22)} ${pct(m.precision)}   ${pct(m.recall)}  ${String(m.support).padStart(5)}`,
+    ),
     "",
     "confusion matrix (rows: expected, columns: predicted)",
     `${"".padEnd(22)}${result.categories.map((c) => short(c).padStart(7)).join("")}`,
-    ...result.categories.map((c, i) => `${c.padEnd(22)}${(result.confusion[i] ?? []).map((n) => String(n || ".").padStart(7)).join("")}`),
+    ...result.categories.map(
+      (c, i) => `${c.padEnd(22)}${(result.confusion[i] ?? []).map((n) => String(n || ".").padStart(7)).join("")}`,
+    ),
   ];
   if (options.showMisses) {
     lines.push("", "misses (id expected → predicted score)");

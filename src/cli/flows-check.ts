@@ -6,7 +6,9 @@ import { FLOWS_DIR, loadFlows } from "../runtime.ts";
 try {
   const flowSet = loadFlows(createTranslator());
   const steps = [...flowSet.flows.values()].reduce((n, f) => n + f.steps.size, 0);
-  process.stdout.write(`flows OK: ${flowSet.flows.size} flows, ${steps} steps, ${flowSet.commands.commands.length} global commands (${FLOWS_DIR})\n`);
+  process.stdout.write(
+    `flows OK: ${flowSet.flows.size} flows, ${steps} steps, ${flowSet.commands.commands.length} global commands (${FLOWS_DIR})\n`,
+  );
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);

@@ -20,7 +20,12 @@ export class CliError extends Error {
  * Rows as an aligned text table. `headers` are the translated column titles, in `columns` order
  * (the column names themselves by default); `empty` is printed when there are no rows.
  */
-export function table(rows: readonly Record<string, unknown>[], columns: readonly string[], headers: readonly string[] = columns, empty = "—"): string {
+export function table(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  headers: readonly string[] = columns,
+  empty = "—",
+): string {
   if (rows.length === 0) return empty;
   const cells = rows.map((row) => columns.map((c) => oneLine(row[c])));
   const widths = headers.map((h, i) => Math.min(60, Math.max(h.length, ...cells.map((r) => r[i]!.length))));

@@ -107,7 +107,11 @@ function unexpectedDetail(error: unknown): string {
  * The error's text, with "¿Quiso decir …?" when it carries a suggestion. A key that is no `cli.`
  * text is printed as it is.
  */
-export function errorLine(t: (key: string, vars?: Record<string, unknown>) => string, error: CliError, isKey: (key: string) => boolean = () => true): string {
+export function errorLine(
+  t: (key: string, vars?: Record<string, unknown>) => string,
+  error: CliError,
+  isKey: (key: string) => boolean = () => true,
+): string {
   if (!isKey(error.key)) return error.key;
   const vars = { ...error.vars, what: error.vars.what ?? "" };
   const text = t(error.key, vars);
@@ -115,7 +119,10 @@ export function errorLine(t: (key: string, vars?: Record<string, unknown>) => st
 }
 
 /** `--lang en` anywhere before `--`, else RINDE_LANG, else Spanish. */
-function languageOf(argv: readonly string[], fromEnv: string | undefined): { lang: CliLang; args: string[]; langError?: string } {
+function languageOf(
+  argv: readonly string[],
+  fromEnv: string | undefined,
+): { lang: CliLang; args: string[]; langError?: string } {
   const args = [...argv];
   let value = fromEnv || "es";
   const end = args.indexOf("--");
@@ -153,20 +160,37 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
   if (!COMMAND_NAMES.includes(name)) throw unknownCommand(name);
   const subcommands = COMMANDS[name];
   const [sub, ...subArgs] = rest;
-  if (name === "db" && sub === "copy") return (await import("./commands/db-copy.ts")).runDbCopy(subArgs, { env: ctx.env, print, t });
+  if (name === "db" && sub === "copy")
+    return (await import("./commands/db-copy.ts")).runDbCopy(subArgs, { env: ctx.env, print, t });
   const ownHelp = OWN_HELP.has(`${name} ${sub}`);
-  if (!ownHelp && (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))) return print(t(`help.${name}`));
+  if (
+    !ownHelp &&
+    (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))
+  )
+    return print(t(`help.${name}`));
   const env = loadEnv(ctx.env);
   const dbPath = env.RINDE_DB === ":memory:" ? env.RINDE_DB : resolve(env.RINDE_DB);
   if (name === "db") return await runDb({ ...env, RINDE_DB: dbPath }, rest, print, t);
   let run: (cli: Cli) => Promise<void> | void;
   if (subcommands) {
     const command = subcommands[sub!];
-    if (!command) throw new CliError("errors.unknown_subcommand", { command: name, value: sub, suggestion: closestKey(sub!, Object.keys(subcommands)), list: Object.keys(subcommands).join(", ") });
+    if (!command)
+      throw new CliError("errors.unknown_subcommand", {
+        command: name,
+        value: sub,
+        suggestion: closestKey(sub!, Object.keys(subcommands)),
+        list: Object.keys(subcommands).join(", "),
+      });
     run = (cli) => command(cli, subArgs);
   } else run = async (cli) => await runStatus(cli, rest);
   const runtimeEnv = { ...env, RINDE_DB: dbPath };
-  const runtime = await createRuntime({ env: runtimeEnv, existingOnly: true, translator: ctx.translator, ...(ctx.clock ? { clock: ctx.clock } : {}), ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}) }).catch((error: unknown) => {
+  const runtime = await createRuntime({
+    env: runtimeEnv,
+    existingOnly: true,
+    translator: ctx.translator,
+    ...(ctx.clock ? { clock: ctx.clock } : {}),
+    ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}),
+  }).catch((error: unknown) => {
     throw cliErrorOfOpen(error, runtimeEnv) ?? error;
   });
   try {

@@ -136,7 +136,9 @@ export const profileSchema = z
      * Who leads the accountability plan (src/services/plan/): an office (its group chats and
      * officials) or one official by id. Gets the monthly digest of the plan; may load it.
      */
-    planLeader: z.union([z.object({ office: key }).strict(), z.object({ official: z.number().int().positive() }).strict()]).optional(),
+    planLeader: z
+      .union([z.object({ office: key }).strict(), z.object({ official: z.number().int().positive() }).strict()])
+      .optional(),
     /**
      * What rendición de cuentas looks like here, for citizens (menu "Información sobre la rendición
      * de cuentas"): when hearings happen and where the management reports are published.
@@ -144,7 +146,10 @@ export const profileSchema = z
     accountability: z
       .object({
         hearings: z.string().min(10).describe("when and how public hearings happen, one sentence"),
-        reportsWhere: z.string().min(3).describe("where reports are published, e.g. 'la página web, sección Transparencia'"),
+        reportsWhere: z
+          .string()
+          .min(3)
+          .describe("where reports are published, e.g. 'la página web, sección Transparencia'"),
         reportsUrl: z.string().url(),
       })
       .strict()
@@ -162,7 +167,11 @@ export const profileSchema = z
       seen.add(office.key);
     });
     if (profile.planLeader && "office" in profile.planLeader && !seen.has(profile.planLeader.office)) {
-      ctx.addIssue({ code: "custom", path: ["planLeader", "office"], message: `unknown office '${profile.planLeader.office}'` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["planLeader", "office"],
+        message: `unknown office '${profile.planLeader.office}'`,
+      });
     }
     const fallback = profile.routing.fallbackOffice;
     if (fallback && !seen.has(fallback)) {
@@ -178,7 +187,11 @@ export const profileSchema = z
     const typeKeys = new Set<string>();
     profile.requestTypes.forEach((t, i) => {
       if (typeKeys.has(t.key)) {
-        ctx.addIssue({ code: "custom", path: ["requestTypes", i, "key"], message: `duplicate request type '${t.key}'` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["requestTypes", i, "key"],
+          message: `duplicate request type '${t.key}'`,
+        });
       }
       typeKeys.add(t.key);
     });
@@ -216,7 +229,10 @@ export function parseProfile(doc: unknown, source: string): Profile {
   const requestTypes = Object.fromEntries(
     REQUEST_TYPES.map((t) => [
       t,
-      { termBusinessDays: result.data.requestTypes.find((r) => r.key === t)?.termBusinessDays ?? DEFAULT_TERMS_BUSINESS_DAYS[t] },
+      {
+        termBusinessDays:
+          result.data.requestTypes.find((r) => r.key === t)?.termBusinessDays ?? DEFAULT_TERMS_BUSINESS_DAYS[t],
+      },
     ]),
   ) as Profile["requestTypes"];
   return { ...result.data, requestTypes, source };

@@ -10,7 +10,15 @@ import { z } from "zod";
  * What a message is, as far as WhatsApp's window is concerned. `notice` is the fallback for any
  * message without a kind of its own (a late reply, a calendar file).
  */
-export const WHATSAPP_TEMPLATE_KINDS = ["answer", "question_update", "staff_notice", "announcement", "survey", "commitment_update", "notice"] as const;
+export const WHATSAPP_TEMPLATE_KINDS = [
+  "answer",
+  "question_update",
+  "staff_notice",
+  "announcement",
+  "survey",
+  "commitment_update",
+  "notice",
+] as const;
 export type WhatsAppTemplateKind = (typeof WHATSAPP_TEMPLATE_KINDS)[number];
 
 /**
@@ -42,8 +50,12 @@ export const DEFAULT_WHATSAPP_TEMPLATES: Record<WhatsAppTemplateKind, WhatsAppTe
 };
 
 export const whatsappTemplatesSchema = z
-  .object(Object.fromEntries(WHATSAPP_TEMPLATE_KINDS.map((kind) => [kind, templateSchema.default(DEFAULT_WHATSAPP_TEMPLATES[kind])])) as {
-    [K in WhatsAppTemplateKind]: z.ZodDefault<typeof templateSchema>;
-  })
+  .object(
+    Object.fromEntries(
+      WHATSAPP_TEMPLATE_KINDS.map((kind) => [kind, templateSchema.default(DEFAULT_WHATSAPP_TEMPLATES[kind])]),
+    ) as {
+      [K in WhatsAppTemplateKind]: z.ZodDefault<typeof templateSchema>;
+    },
+  )
   .strict()
   .default(DEFAULT_WHATSAPP_TEMPLATES);

@@ -12,7 +12,13 @@ export type Actor =
 
 /** The actor an official's record acts as (its office, role and whether it is still active). */
 export function officialActor(official: { id: number; officeKey: string | null; role: Role; active: boolean }): Actor {
-  return { kind: "official", officialId: official.id, officeKey: official.officeKey, role: official.role, active: official.active };
+  return {
+    kind: "official",
+    officialId: official.id,
+    officeKey: official.officeKey,
+    role: official.role,
+    active: official.active,
+  };
 }
 
 /** `note`: an internal note (never sent to the citizen); `assign`: to an official of the office. */
@@ -65,7 +71,11 @@ export function canManageStaff(actor: Actor): boolean {
  * (if any). Heads bind groups to their own office; a group another office already uses carries that
  * office's citizens' questions, so only an admin may move it (issue 19).
  */
-export function canBindGroup(actor: Actor, officeKey: string, currentOfficeKey: string | undefined): "allowed" | "not_head" | "owned_by_other" {
+export function canBindGroup(
+  actor: Actor,
+  officeKey: string,
+  currentOfficeKey: string | undefined,
+): "allowed" | "not_head" | "owned_by_other" {
   if (actor.kind === "cli" || actor.kind === "system") return "allowed";
   if (!actor.active) return "not_head";
   if (actor.role === "admin") return "allowed";

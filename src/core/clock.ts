@@ -4,9 +4,10 @@ export interface Clock {
   nowMs(): number;
 }
 
-
 /** A clock that moves only when told to. */
-export function createManualClock(startMs: number): Clock & { advanceMs(deltaMs: number): void; setMs(ms: number): void } {
+export function createManualClock(
+  startMs: number,
+): Clock & { advanceMs(deltaMs: number): void; setMs(ms: number): void } {
   let current = startMs;
   return {
     nowMs: () => current,

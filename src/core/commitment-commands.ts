@@ -26,7 +26,14 @@ export function parseCommitmentNumber(text: string): number | undefined {
 /** Commitment commands officials write in chat (parsed by src/core/staff-commands.ts). */
 export type CommitmentStaffCommand =
   /** `/compromiso [oficina] <fecha> [evento:N] [comuna:clave] <texto>` */
-  | { kind: "commitment_add"; officeKey?: string; dueDate: string; eventId?: number; districtKey?: string; text: string }
+  | {
+      kind: "commitment_add";
+      officeKey?: string;
+      dueDate: string;
+      eventId?: number;
+      districtKey?: string;
+      text: string;
+    }
   /** `/avance <n> <porcentaje> <nota> [enlace de evidencia]` */
   | { kind: "commitment_progress"; number: number; percent: number; note: string; evidenceUrl?: string }
   /** `/cancelar_compromiso <n> <motivo>` */
@@ -54,7 +61,8 @@ function afterWords(text: string, count: number): string {
 function parseAdd(args: string, tokens: string[]): CommitmentStaffCommand | undefined {
   let rest = tokens;
   let officeKey: string | undefined;
-  if (rest[0] !== undefined && parseDateInput(rest[0]) === undefined) [officeKey, ...rest] = [rest[0].toLowerCase(), ...rest.slice(1)];
+  if (rest[0] !== undefined && parseDateInput(rest[0]) === undefined)
+    [officeKey, ...rest] = [rest[0].toLowerCase(), ...rest.slice(1)];
   const dueDate = rest[0] !== undefined ? parseDateInput(rest[0]) : undefined;
   if (!dueDate) return undefined;
   rest = rest.slice(1);
@@ -68,14 +76,24 @@ function parseAdd(args: string, tokens: string[]): CommitmentStaffCommand | unde
   }
   const text = afterWords(args, tokens.length - rest.length);
   if (!text) return undefined;
-  return { kind: "commitment_add", dueDate, text, ...(officeKey ? { officeKey } : {}), ...(eventId !== undefined ? { eventId } : {}), ...(districtKey ? { districtKey } : {}) };
+  return {
+    kind: "commitment_add",
+    dueDate,
+    text,
+    ...(officeKey ? { officeKey } : {}),
+    ...(eventId !== undefined ? { eventId } : {}),
+    ...(districtKey ? { districtKey } : {}),
+  };
 }
 
 /**
  * Parses the arguments of a commitment command (the words after the command), or undefined when
  * they do not fit (the caller shows the usage). In a progress note, a link is taken as the evidence.
  */
-export function parseCommitmentCommandArgs(kind: CommitmentStaffCommand["kind"], args: string): CommitmentStaffCommand | undefined {
+export function parseCommitmentCommandArgs(
+  kind: CommitmentStaffCommand["kind"],
+  args: string,
+): CommitmentStaffCommand | undefined {
   const tokens = args.trim().split(/\s+/).filter(Boolean);
   switch (kind) {
     case "commitment_list":

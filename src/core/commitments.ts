@@ -107,7 +107,8 @@ export interface ProgressState {
   progress: number;
 }
 
-export type Transition = { ok: true; status: CommitmentStatus; progress: number } | { ok: false; error: CommitmentError };
+export type Transition =
+  { ok: true; status: CommitmentStatus; progress: number } | { ok: false; error: CommitmentError };
 
 /**
  * Posting progress `percent` with `note`: 100 % completes it (even if overdue); otherwise an
@@ -141,7 +142,10 @@ export function applyCancel(current: ProgressState, reason: string): Transition 
 }
 
 /** Whether the sweep on `today` flags the commitment overdue: open, not yet flagged, due date passed. */
-export function isNewlyOverdue(commitment: { status: CommitmentStatus; dueDate: LocalDate }, today: LocalDate): boolean {
+export function isNewlyOverdue(
+  commitment: { status: CommitmentStatus; dueDate: LocalDate },
+  today: LocalDate,
+): boolean {
   return (commitment.status === "pending" || commitment.status === "in_progress") && commitment.dueDate < today;
 }
 
@@ -194,7 +198,13 @@ function figures(items: readonly ReportInput[], today: LocalDate): ReportFigures
     if (c.status === "done" || isPastDue(c, today)) dueSoFar++;
     if (c.status === "done" && c.doneOn !== null && c.doneOn <= c.dueDate) doneOnTime++;
   }
-  return { total: items.length, byStatus, dueSoFar, doneOnTime, shareDoneOnTime: dueSoFar === 0 ? null : doneOnTime / dueSoFar };
+  return {
+    total: items.length,
+    byStatus,
+    dueSoFar,
+    doneOnTime,
+    shareDoneOnTime: dueSoFar === 0 ? null : doneOnTime / dueSoFar,
+  };
 }
 
 /** Days between two civil dates (b − a). */
@@ -212,7 +222,13 @@ export function buildReport(items: readonly ReportInput[], today: LocalDate): Re
   return {
     today,
     ...figures(items, today),
-    byOffice: offices.map((officeKey) => ({ officeKey, ...figures(items.filter((c) => c.officeKey === officeKey), today) })),
+    byOffice: offices.map((officeKey) => ({
+      officeKey,
+      ...figures(
+        items.filter((c) => c.officeKey === officeKey),
+        today,
+      ),
+    })),
     overdue,
   };
 }

@@ -16,7 +16,11 @@ export type SeparatorGuess = { ok: true; separator: CsvSeparator } | { ok: false
  * with tabs or `|` is refused naming what was found; a one-column header is read with `,`.
  */
 export function detectSeparator(text: string): SeparatorGuess {
-  const header = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
+  const header =
+    text
+      .replace(/^\uFEFF/, "")
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== "") ?? "";
   const counts = new Map<string, number>();
   let quoted = false;
   for (const char of header) {
@@ -34,4 +38,3 @@ export function detectSeparator(text: string): SeparatorGuess {
 export function otherSeparator(separator: CsvSeparator): CsvSeparator {
   return separator === ";" ? "," : ";";
 }
-

@@ -4,7 +4,13 @@
  * `YYYY-MM-DD` civil dates in the profile's zone, instants are epoch milliseconds UTC, and the
  * calendar and zone are parameters.
  */
-import { addCalendarDays, clockTimeToSeconds, toWallClock, type BusinessCalendar, type LocalDate } from "./calendar/index.ts";
+import {
+  addCalendarDays,
+  clockTimeToSeconds,
+  toWallClock,
+  type BusinessCalendar,
+  type LocalDate,
+} from "./calendar/index.ts";
 import { toEpochDay } from "./calendar/local-date.ts";
 
 const MS_PER_DAY = 86_400_000;
@@ -58,7 +64,11 @@ export function subtractBusinessDays(date: LocalDate, days: number, calendar: Bu
 /** True from office opening (inclusive) to closing (exclusive) on a business day. */
 export function isWithinOfficeHours(nowMs: number, hours: OfficeHours): boolean {
   const wall = toWallClock(new Date(nowMs), hours.timeZone);
-  return hours.calendar.isBusinessDay(wall.date) && wall.secondsOfDay >= clockTimeToSeconds(hours.start) && wall.secondsOfDay < clockTimeToSeconds(hours.end);
+  return (
+    hours.calendar.isBusinessDay(wall.date) &&
+    wall.secondsOfDay >= clockTimeToSeconds(hours.start) &&
+    wall.secondsOfDay < clockTimeToSeconds(hours.end)
+  );
 }
 
 /** The next office opening at or after `nowMs` (today's if still ahead and a business day). */
@@ -86,15 +96,35 @@ export interface AlertStage {
  * escalation at the opening of the first business day after the due date — the first day the
  * question is overdue on which someone is at the office.
  */
-export function alertStages(dueDate: LocalDate, reminderBusinessDaysBefore: readonly number[], hours: Pick<OfficeHours, "start" | "timeZone" | "calendar">): AlertStage[] {
-  const points = [...new Set(reminderBusinessDaysBefore)].filter((n) => Number.isInteger(n) && n >= 0).sort((a, b) => b - a);
+export function alertStages(
+  dueDate: LocalDate,
+  reminderBusinessDaysBefore: readonly number[],
+  hours: Pick<OfficeHours, "start" | "timeZone" | "calendar">,
+): AlertStage[] {
+  const points = [...new Set(reminderBusinessDaysBefore)]
+    .filter((n) => Number.isInteger(n) && n >= 0)
+    .sort((a, b) => b - a);
   const byDate = new Map<LocalDate, AlertStage>();
   for (const days of points) {
     const date = days === 0 ? dueDate : subtractBusinessDays(dueDate, days, hours.calendar);
-    byDate.set(date, { id: `r${days}`, kind: "reminder", businessDaysLeft: days, date, atMs: localTimeToMs(date, hours.start, hours.timeZone) });
+    byDate.set(date, {
+      id: `r${days}`,
+      kind: "reminder",
+      businessDaysLeft: days,
+      date,
+      atMs: localTimeToMs(date, hours.start, hours.timeZone),
+    });
   }
   const overdueDate = hours.calendar.nextBusinessDay(dueDate);
-  const stages = [...byDate.values(), { id: "overdue", kind: "overdue" as const, date: overdueDate, atMs: localTimeToMs(overdueDate, hours.start, hours.timeZone) }];
+  const stages = [
+    ...byDate.values(),
+    {
+      id: "overdue",
+      kind: "overdue" as const,
+      date: overdueDate,
+      atMs: localTimeToMs(overdueDate, hours.start, hours.timeZone),
+    },
+  ];
   return stages.sort((a, b) => a.atMs - b.atMs);
 }
 

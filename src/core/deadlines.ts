@@ -18,5 +18,7 @@ export function deadlineState(input: {
   if (input.status === "answered" || input.status === "withdrawn") return "closed";
   if (input.status === "info_requested") return "paused";
   if (input.today > input.dueDate) return "overdue";
-  return input.calendar.businessDaysBetween(input.today, input.dueDate) <= input.dueSoonBusinessDays ? "due_soon" : "on_time";
+  return input.calendar.businessDaysBetween(input.today, input.dueDate) <= input.dueSoonBusinessDays
+    ? "due_soon"
+    : "on_time";
 }

@@ -92,9 +92,11 @@ export function validateEventDraft(draft: EventDraft, rules: EventRules): EventE
   errors.push(...timeErrors(draft.startsAtMs, draft.endsAtMs, rules.nowMs));
   if (!draft.place?.trim() && !draft.virtualUrl?.trim()) errors.push({ code: "place_or_link_required" });
   if (draft.virtualUrl?.trim() && !isHttpUrl(draft.virtualUrl.trim())) errors.push({ code: "invalid_url" });
-  for (const key of draft.districts) if (!rules.districtKeys.includes(key)) errors.push({ code: "unknown_district", key });
+  for (const key of draft.districts)
+    if (!rules.districtKeys.includes(key)) errors.push({ code: "unknown_district", key });
   for (const key of draft.topics) if (!rules.topicKeys.includes(key)) errors.push({ code: "unknown_topic", key });
-  if (draft.officeKey !== null && !rules.officeKeys.includes(draft.officeKey)) errors.push({ code: "unknown_office", key: draft.officeKey });
+  if (draft.officeKey !== null && !rules.officeKeys.includes(draft.officeKey))
+    errors.push({ code: "unknown_office", key: draft.officeKey });
   return errors;
 }
 
@@ -151,7 +153,12 @@ export function parseTimeInput(input: string): string | undefined {
 }
 
 /** `date` at `startTime`–`endTime` (`HH:MM`) in `timeZone`, as instants. An end before the start is refused by validation. */
-export function eventInstants(date: LocalDate, startTime: string, endTime: string, timeZone: string): { startsAtMs: number; endsAtMs: number } {
+export function eventInstants(
+  date: LocalDate,
+  startTime: string,
+  endTime: string,
+  timeZone: string,
+): { startsAtMs: number; endsAtMs: number } {
   return { startsAtMs: localTimeToMs(date, startTime, timeZone), endsAtMs: localTimeToMs(date, endTime, timeZone) };
 }
 
@@ -220,7 +227,10 @@ export type Segment =
 export type SegmentError = { code: "bad_segment" } | { code: "unknown_district" | "unknown_topic"; key: string };
 
 /** Checks a segment against the profile's districts and topics. */
-export function validateSegment(segment: Segment, rules: Pick<EventRules, "districtKeys" | "topicKeys">): SegmentError | undefined {
+export function validateSegment(
+  segment: Segment,
+  rules: Pick<EventRules, "districtKeys" | "topicKeys">,
+): SegmentError | undefined {
   if (segment.kind !== "interests") return undefined;
   if (segment.topics.length === 0 && segment.districts.length === 0) return { code: "bad_segment" };
   const district = segment.districts.find((k) => !rules.districtKeys.includes(k));
@@ -230,7 +240,10 @@ export function validateSegment(segment: Segment, rules: Pick<EventRules, "distr
   return undefined;
 }
 
-export interface IcsInput extends Pick<EventDraft, "title" | "description" | "startsAtMs" | "endsAtMs" | "place" | "virtualUrl"> {
+export interface IcsInput extends Pick<
+  EventDraft,
+  "title" | "description" | "startsAtMs" | "endsAtMs" | "place" | "virtualUrl"
+> {
   /** Stable across edits, so calendars update the entry instead of adding another. */
   uid: string;
   /** The entity and its contact address (the data notice's e-mail). */
@@ -285,7 +298,13 @@ export function canManageEvents(actor: Actor): boolean {
  */
 export function canReviewEventQuestions(actor: Actor, eventOfficeKey: string | null): boolean {
   if (canManageEvents(actor)) return true;
-  return actor.kind === "official" && actor.active && (actor.role === "head" || actor.role === "official") && actor.officeKey !== null && actor.officeKey === eventOfficeKey;
+  return (
+    actor.kind === "official" &&
+    actor.active &&
+    (actor.role === "head" || actor.role === "official") &&
+    actor.officeKey !== null &&
+    actor.officeKey === eventOfficeKey
+  );
 }
 
 /**

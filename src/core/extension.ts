@@ -31,7 +31,11 @@ export type ExtensionRefusal =
  * The latest date an extension may set: twice the initial term, counted in business days from the
  * same effective filing date as the initial term (so from the same first counted day).
  */
-export function extensionLimitDate(effectiveFilingDate: LocalDate, termBusinessDays: number, calendar: BusinessCalendar): LocalDate {
+export function extensionLimitDate(
+  effectiveFilingDate: LocalDate,
+  termBusinessDays: number,
+  calendar: BusinessCalendar,
+): LocalDate {
   return calendar.addBusinessDays(effectiveFilingDate, 2 * termBusinessDays);
 }
 

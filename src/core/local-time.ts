@@ -55,7 +55,9 @@ export function formatDateTime(instantMs: number, timeZone: string, locale: stri
 export function formatIsoOffset(instantMs: number, timeZone: string): string {
   const wall = toWallClock(new Date(instantMs), timeZone);
   const wholeSecondMs = Math.floor(instantMs / 1000) * 1000;
-  const offsetMinutes = Math.round((toEpochDay(wall.date) * 86_400_000 + wall.secondsOfDay * 1000 - wholeSecondMs) / 60_000);
+  const offsetMinutes = Math.round(
+    (toEpochDay(wall.date) * 86_400_000 + wall.secondsOfDay * 1000 - wholeSecondMs) / 60_000,
+  );
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
   const s = wall.secondsOfDay;
@@ -80,7 +82,8 @@ export function parseDateTime(text: string, timeZone: string): number | undefine
   const value = text.trim();
   const local = LOCAL_DATE_TIME.exec(value);
   if (local) {
-    if (!isLocalDate(local[1]!) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(local[2]!) || Number(local[3] ?? 0) > 59) return undefined;
+    if (!isLocalDate(local[1]!) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(local[2]!) || Number(local[3] ?? 0) > 59)
+      return undefined;
     return localTimeToMs(local[1]!, local[2]!, timeZone) + Number(local[3] ?? 0) * 1000;
   }
   if (!ZONED_DATE_TIME.test(value)) return undefined;

@@ -17,7 +17,8 @@ export interface PlaceMatch {
   place: string;
 }
 
-const PREFIXES = /^(?:el |la |los |las )?(?:barrio|vereda|urbanizacion|urb|sector|conjunto|comuna|corregimiento|localidad)\s+/;
+const PREFIXES =
+  /^(?:el |la |los |las )?(?:barrio|vereda|urbanizacion|urb|sector|conjunto|comuna|corregimiento|localidad)\s+/;
 
 /** Lowercase, no accents or punctuation, single spaces, without a leading "barrio"/"vereda". */
 export function normalizePlace(text: string): string {
@@ -44,7 +45,8 @@ export function editDistance(a: string, b: string, max: number): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
       rows[i]![j] = best;
     }
   }

@@ -33,7 +33,15 @@
  */
 import type { BusinessCalendar, LocalDate } from "./calendar/index.ts";
 import { toLocalDate } from "./calendar/index.ts";
-import { ALL_OFFICES, emptyTotals, judgedOf, medianOfHistogram, percentileOfHistogram, tallyAnswers, type AnswerTotals } from "./answer-tally.ts";
+import {
+  ALL_OFFICES,
+  emptyTotals,
+  judgedOf,
+  medianOfHistogram,
+  percentileOfHistogram,
+  tallyAnswers,
+  type AnswerTotals,
+} from "./answer-tally.ts";
 
 /** A question as the report needs it. */
 export interface ReportQuestion {
@@ -64,10 +72,21 @@ export interface ReportSurveyAnswer {
   value: string;
 }
 
-export type QuestionState = "answered_on_time" | "answered_late" | "open_within_term" | "overdue" | "waiting_for_citizen" | "withdrawn";
+export type QuestionState =
+  "answered_on_time" | "answered_late" | "open_within_term" | "overdue" | "waiting_for_citizen" | "withdrawn";
 
 /** Every figure of an office's row that counts questions (each one can be drilled down). */
-export const COUNT_FIGURES = ["received", "answeredOnTime", "answeredLate", "openWithinTerm", "overdue", "waitingForCitizen", "withdrawn", "extended", "transferred"] as const;
+export const COUNT_FIGURES = [
+  "received",
+  "answeredOnTime",
+  "answeredLate",
+  "openWithinTerm",
+  "overdue",
+  "waitingForCitizen",
+  "withdrawn",
+  "extended",
+  "transferred",
+] as const;
 export type CountFigure = (typeof COUNT_FIGURES)[number];
 
 export const STATE_FIGURE: Record<QuestionState, CountFigure> = {
@@ -184,7 +203,10 @@ export function figureOf(input: ReportInput): (officeKey: string, figure: CountF
   }
   return (officeKey, figure) => {
     if (figure === "transferred") {
-      const ids = officeKey === "*" ? new Set([...transferredFrom.values()].flatMap((s) => [...s])) : (transferredFrom.get(officeKey) ?? new Set());
+      const ids =
+        officeKey === "*"
+          ? new Set([...transferredFrom.values()].flatMap((s) => [...s]))
+          : (transferredFrom.get(officeKey) ?? new Set());
       return questions.filter((q) => ids.has(q.id));
     }
     const mine = officeKey === "*" ? questions : questions.filter((q) => q.officeKey === officeKey);
@@ -196,11 +218,15 @@ export function figureOf(input: ReportInput): (officeKey: string, figure: CountF
 
 function satisfactionOf(answers: readonly ReportSurveyAnswer[], questionIds: ReadonlySet<number>): SurveyFigure[] {
   const bySurvey = new Map<string, ReportSurveyAnswer[]>();
-  for (const a of answers) if (questionIds.has(a.questionId)) bySurvey.set(a.surveyId, [...(bySurvey.get(a.surveyId) ?? []), a]);
+  for (const a of answers)
+    if (questionIds.has(a.questionId)) bySurvey.set(a.surveyId, [...(bySurvey.get(a.surveyId) ?? []), a]);
   return [...bySurvey.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([surveyId, list]) => {
-      const scale = list.filter((a) => a.type === "scale").map((a) => Number(a.value)).filter(Number.isFinite);
+      const scale = list
+        .filter((a) => a.type === "scale")
+        .map((a) => Number(a.value))
+        .filter(Number.isFinite);
       const yesNo = list.filter((a) => a.type === "yes_no");
       return {
         surveyId,
@@ -212,7 +238,12 @@ function satisfactionOf(answers: readonly ReportSurveyAnswer[], questionIds: Rea
 }
 
 /** An office's row from its totals (see the module's definitions). */
-export function officeFigures(officeKey: string, officeName: string, totals: AnswerTotals, satisfaction: SurveyFigure[] = []): OfficeFigures {
+export function officeFigures(
+  officeKey: string,
+  officeName: string,
+  totals: AnswerTotals,
+  satisfaction: SurveyFigure[] = [],
+): OfficeFigures {
   const counts = Object.fromEntries(COUNT_FIGURES.map((f) => [f, totals[f]])) as Record<CountFigure, number>;
   const judged = judgedOf(totals);
   return {
@@ -230,9 +261,18 @@ export function officeFigures(officeKey: string, officeName: string, totals: Ans
 export function buildQuestionsReport(input: ReportInput): QuestionsReport {
   const questionsOf = figureOf(input);
   const period = "period";
-  const tally = tallyAnswers({ ...input, groupOf: (filedOn) => (filedOn >= input.from && filedOn <= input.to ? period : null) }).get(period) ?? new Map<string, AnswerTotals>();
+  const tally =
+    tallyAnswers({
+      ...input,
+      groupOf: (filedOn) => (filedOn >= input.from && filedOn <= input.to ? period : null),
+    }).get(period) ?? new Map<string, AnswerTotals>();
   const row = (officeKey: string, officeName: string): OfficeFigures =>
-    officeFigures(officeKey, officeName, tally.get(officeKey === "*" ? ALL_OFFICES : officeKey) ?? emptyTotals(), satisfactionOf(input.surveyAnswers, new Set(questionsOf(officeKey, "received").map((q) => q.id))));
+    officeFigures(
+      officeKey,
+      officeName,
+      tally.get(officeKey === "*" ? ALL_OFFICES : officeKey) ?? emptyTotals(),
+      satisfactionOf(input.surveyAnswers, new Set(questionsOf(officeKey, "received").map((q) => q.id))),
+    );
   return {
     from: input.from,
     to: input.to,

@@ -27,6 +27,7 @@ export function quietUntilMs(nowMs: number, quiet: QuietHours, timeZone: string)
   const wall = toWallClock(new Date(nowMs), timeZone);
   // Past the start of quiet hours that span midnight, they end tomorrow.
   const spansMidnight = clockTimeToSeconds(quiet.start) > clockTimeToSeconds(quiet.end);
-  const endDate = spansMidnight && wall.secondsOfDay >= clockTimeToSeconds(quiet.start) ? addCalendarDays(wall.date, 1) : wall.date;
+  const endDate =
+    spansMidnight && wall.secondsOfDay >= clockTimeToSeconds(quiet.start) ? addCalendarDays(wall.date, 1) : wall.date;
   return localTimeToMs(endDate, quiet.end, timeZone);
 }

@@ -3,7 +3,11 @@
  * (who may do what) live in the services. Spanish and English words, with or without "/", and
  * Telegram's "/command@BotName" form.
  */
-import { COMMITMENT_COMMAND_WORDS, parseCommitmentCommandArgs, type CommitmentStaffCommand } from "./commitment-commands.ts";
+import {
+  COMMITMENT_COMMAND_WORDS,
+  parseCommitmentCommandArgs,
+  type CommitmentStaffCommand,
+} from "./commitment-commands.ts";
 
 export type StaffCommand =
   | { kind: "answer"; reference: string; text: string }
@@ -19,7 +23,8 @@ export type StaffCommand =
   | { kind: "sign_in_link" }
   | CommitmentStaffCommand;
 
-export type StaffParse = { ok: true; command: StaffCommand } | { ok: false; error: "not_a_command" | "usage"; command?: StaffCommand["kind"] };
+export type StaffParse =
+  { ok: true; command: StaffCommand } | { ok: false; error: "not_a_command" | "usage"; command?: StaffCommand["kind"] };
 
 const WORDS: Record<StaffCommand["kind"], readonly string[]> = {
   answer: ["responder", "respuesta", "answer"],
@@ -34,10 +39,13 @@ const WORDS: Record<StaffCommand["kind"], readonly string[]> = {
   ...COMMITMENT_COMMAND_WORDS,
 };
 
-const KIND_BY_WORD = new Map(Object.entries(WORDS).flatMap(([kind, words]) => words.map((w) => [w, kind as StaffCommand["kind"]])));
+const KIND_BY_WORD = new Map(
+  Object.entries(WORDS).flatMap(([kind, words]) => words.map((w) => [w, kind as StaffCommand["kind"]])),
+);
 const REFERENCE = /^RC-\d{4}-\d{1,6}$/i;
 /** The words of the back-office's sign-in page, written to the bot: "enviar enlace de acceso", "send sign-in link". */
-const SIGN_IN_PHRASE = /^(?:env[ií]a(?:r|me)|m[aá]nda(?:r|me)|send(?: me)?)\s+(?:un\s+|el\s+|a\s+)?(?:enlace\s+de\s+acceso|sign-?in\s+link|login\s+link)[.!]?$/i;
+const SIGN_IN_PHRASE =
+  /^(?:env[ií]a(?:r|me)|m[aá]nda(?:r|me)|send(?: me)?)\s+(?:un\s+|el\s+|a\s+)?(?:enlace\s+de\s+acceso|sign-?in\s+link|login\s+link)[.!]?$/i;
 
 /** Parses a staff command; `not_a_command` for ordinary text, `usage` when arguments are missing. */
 export function parseStaffCommand(text: string): StaffParse {
@@ -54,15 +62,21 @@ export function parseStaffCommand(text: string): StaffParse {
     case "answer":
     case "request_info": {
       const body = rest.slice(first.length).trim();
-      return REFERENCE.test(first) && body ? { ok: true, command: { kind, reference: first.toUpperCase(), text: body } } : usage;
+      return REFERENCE.test(first) && body
+        ? { ok: true, command: { kind, reference: first.toUpperCase(), text: body } }
+        : usage;
     }
     case "reassign": {
       const reason = others.join(" ").trim();
-      return REFERENCE.test(first) && second && reason ? { ok: true, command: { kind, reference: first.toUpperCase(), officeKey: second.toLowerCase(), reason } } : usage;
+      return REFERENCE.test(first) && second && reason
+        ? { ok: true, command: { kind, reference: first.toUpperCase(), officeKey: second.toLowerCase(), reason } }
+        : usage;
     }
     case "extend": {
       const reason = others.join(" ").trim();
-      return REFERENCE.test(first) && /^\d{4}-\d{2}-\d{2}$/.test(second) && reason ? { ok: true, command: { kind, reference: first.toUpperCase(), date: second, reason } } : usage;
+      return REFERENCE.test(first) && /^\d{4}-\d{2}-\d{2}$/.test(second) && reason
+        ? { ok: true, command: { kind, reference: first.toUpperCase(), date: second, reason } }
+        : usage;
     }
     case "commitment_add":
     case "commitment_progress":
@@ -97,8 +111,16 @@ export type StaffButtonAction =
 /** Longest action string a button may carry, in bytes. */
 export const MAX_BUTTON_ACTION_BYTES = 60;
 
-const ACTION_PREFIX: Record<StaffButtonAction["kind"], string> = { answer: "qa", request_info: "qi", reassign: "qr", reassign_to: "qo", extend: "qe" };
-const ACTION_KIND = new Map(Object.entries(ACTION_PREFIX).map(([kind, prefix]) => [prefix, kind as StaffButtonAction["kind"]]));
+const ACTION_PREFIX: Record<StaffButtonAction["kind"], string> = {
+  answer: "qa",
+  request_info: "qi",
+  reassign: "qr",
+  reassign_to: "qo",
+  extend: "qe",
+};
+const ACTION_KIND = new Map(
+  Object.entries(ACTION_PREFIX).map(([kind, prefix]) => [prefix, kind as StaffButtonAction["kind"]]),
+);
 
 export function formatStaffButtonAction(action: StaffButtonAction): string {
   const base = `${ACTION_PREFIX[action.kind]}:${action.questionId}`;

@@ -9,9 +9,18 @@ import { distance } from "fastest-levenshtein";
 import { isLocalDate, type LocalDate } from "./calendar/index.ts";
 
 /** Why a value was refused; each maps to a locale key `parse.<code>` in `locales/<lang>/cli.json`. */
-export type ParseErrorCode = "empty" | "not_whole_number" | "negative" | "not_positive" | "out_of_range" | "not_number" | "not_date" | "unknown_key";
+export type ParseErrorCode =
+  | "empty"
+  | "not_whole_number"
+  | "negative"
+  | "not_positive"
+  | "out_of_range"
+  | "not_number"
+  | "not_date"
+  | "unknown_key";
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseErrorCode; min?: number; max?: number; suggestion?: string };
+export type Parsed<T> =
+  { ok: true; value: T } | { ok: false; error: ParseErrorCode; min?: number; max?: number; suggestion?: string };
 
 const DIGITS = /^[0-9]{1,15}$/;
 const SIGNED_DIGITS = /^-?[0-9]{1,15}$/;
@@ -35,7 +44,8 @@ export function parseId(text: string): Parsed<number> {
 export function parseWholeNumber(text: string, range: { min: number; max: number }): Parsed<number> {
   const { min, max } = range;
   if (text === "") return { ok: false, error: "empty" };
-  if (!SIGNED_DIGITS.test(text)) return { ok: false, error: DECIMAL.test(text) ? "not_whole_number" : "not_number", min, max };
+  if (!SIGNED_DIGITS.test(text))
+    return { ok: false, error: DECIMAL.test(text) ? "not_whole_number" : "not_number", min, max };
   const value = Number(text);
   if (value < 0 && min >= 0) return { ok: false, error: "negative", min, max };
   if (value < min || value > max) return { ok: false, error: "out_of_range", min, max };
@@ -50,7 +60,11 @@ export function parseDate(text: string): Parsed<LocalDate> {
 
 /** Lowercase without accents: `Educación` → `educacion`, for comparing keys as people type them. */
 export function foldKey(text: string): string {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .trim();
 }
 
 /**
@@ -65,7 +79,12 @@ export function closestKey(text: string, candidates: readonly string[]): string 
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const folded = foldKey(candidate);
-    const d = folded === wanted ? 0 : folded.startsWith(wanted) || wanted.startsWith(folded) ? Math.abs(folded.length - wanted.length) * 0.5 : distance(folded, wanted);
+    const d =
+      folded === wanted
+        ? 0
+        : folded.startsWith(wanted) || wanted.startsWith(folded)
+          ? Math.abs(folded.length - wanted.length) * 0.5
+          : distance(folded, wanted);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   const tolerance = Math.max(2, Math.floor(wanted.length / 3));
@@ -80,5 +99,7 @@ export function parseKey(text: string, keys: readonly string[]): Parsed<string> 
   if (text === "") return { ok: false, error: "empty" };
   if (keys.includes(text)) return { ok: true, value: text };
   const suggestion = closestKey(text, keys);
-  return suggestion === undefined ? { ok: false, error: "unknown_key" } : { ok: false, error: "unknown_key", suggestion };
+  return suggestion === undefined
+    ? { ok: false, error: "unknown_key" }
+    : { ok: false, error: "unknown_key", suggestion };
 }

@@ -45,9 +45,17 @@ export function secretFileOf(env: Pick<Env, "RINDE_DB" | "RINDE_SECRET_FILE">): 
 
 export async function openStore(env: Env, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (env.DATABASE_URL) {
-    const [{ openPostgres }, { createPostgresStore }, { createPgRepos }] = await Promise.all([import("./postgres/client.ts"), import("./postgres/store.ts"), import("./postgres/repositories/index.ts")]);
+    const [{ openPostgres }, { createPostgresStore }, { createPgRepos }] = await Promise.all([
+      import("./postgres/client.ts"),
+      import("./postgres/store.ts"),
+      import("./postgres/repositories/index.ts"),
+    ]);
     const { url, schema } = parseDatabaseUrl(env.DATABASE_URL);
-    const pg = await openPostgres(url, { ...(schema ? { schema } : {}), max: env.RINDE_DB_POOL_SIZE, existingOnly: options.existingOnly === true });
+    const pg = await openPostgres(url, {
+      ...(schema ? { schema } : {}),
+      max: env.RINDE_DB_POOL_SIZE,
+      existingOnly: options.existingOnly === true,
+    });
     let secret: Buffer;
     try {
       const secretFile = secretFileOf(env);
@@ -59,7 +67,8 @@ export async function openStore(env: Env, options: OpenStoreOptions = {}): Promi
     }
     return { store: createPostgresStore(pg, (q) => createPgRepos(q, { secret })), db: null, migrations: pg.migrations };
   }
-  if (options.existingOnly && env.RINDE_DB !== ":memory:" && !existsSync(env.RINDE_DB)) throw new DatabaseMissingError(databaseLocation(env));
+  if (options.existingOnly && env.RINDE_DB !== ":memory:" && !existsSync(env.RINDE_DB))
+    throw new DatabaseMissingError(databaseLocation(env));
   const db = openDb(env.RINDE_DB, { synchronous: env.RINDE_DB_SYNC });
   return { store: createSqliteStore(db), db, migrations: migrationsOnOpen(db) };
 }

@@ -45,6 +45,9 @@ export interface Store {
    * (`onError` hears of each failure). SQLite: never; other processes' rows are found by polling.
    * Resolves to a function that stops listening.
    */
-  listenForWork(listener: (table: "outbox" | "jobs") => void, onError?: (error: Error) => void): Promise<() => Promise<void>>;
+  listenForWork(
+    listener: (table: "outbox" | "jobs") => void,
+    onError?: (error: Error) => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

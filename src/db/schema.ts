@@ -4,7 +4,16 @@
  * planned PostgreSQL deployment maps table by table.
  */
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import type { PlanDefinition } from "../core/plan/definition.ts";
 import { SENT_REF_KINDS, type StaffPromptRef } from "./sent-ref-kinds.ts";
 
@@ -12,7 +21,9 @@ export const citizens = sqliteTable("citizens", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   locale: text("locale").notNull().default("es"),
   /** Current consent state, denormalized from `consents` (the proof) for the hot path. */
-  consent: text("consent", { enum: ["none", "granted", "refused", "revoked"] }).notNull().default("none"),
+  consent: text("consent", { enum: ["none", "granted", "refused", "revoked"] })
+    .notNull()
+    .default("none"),
   createdAtMs: integer("created_at_ms").notNull(),
   /** Set when the citizen asked to delete their data; the row stays as an anonymous anchor. */
   deletedAtMs: integer("deleted_at_ms"),
@@ -22,13 +33,18 @@ export const channelIdentities = sqliteTable(
   "channel_identities",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    citizenId: integer("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
     channel: text("channel").notNull(),
     address: text("address").notNull(),
     unreachableAtMs: integer("unreachable_at_ms"),
     createdAtMs: integer("created_at_ms").notNull(),
   },
-  (t) => [uniqueIndex("channel_identities_channel_address").on(t.channel, t.address), index("channel_identities_citizen").on(t.citizenId)],
+  (t) => [
+    uniqueIndex("channel_identities_channel_address").on(t.channel, t.address),
+    index("channel_identities_citizen").on(t.citizenId),
+  ],
 );
 
 /** Append-only proof of each consent decision (Ley 1581 de 2012, Decreto 1377 de 2013 art. 5, 8). */
@@ -36,7 +52,9 @@ export const consents = sqliteTable(
   "consents",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    citizenId: integer("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
     decision: text("decision", { enum: ["granted", "refused", "revoked"] }).notNull(),
     noticeVersion: text("notice_version").notNull(),
     channel: text("channel").notNull(),
@@ -46,7 +64,9 @@ export const consents = sqliteTable(
 );
 
 export const conversations = sqliteTable("conversations", {
-  citizenId: integer("citizen_id").primaryKey().references(() => citizens.id),
+  citizenId: integer("citizen_id")
+    .primaryKey()
+    .references(() => citizens.id),
   flowId: text("flow_id").notNull(),
   stepId: text("step_id").notNull(),
   flowVersion: integer("flow_version").notNull(),
@@ -69,7 +89,10 @@ export const inboundMessages = sqliteTable(
      */
     citizenId: integer("citizen_id").references(() => citizens.id),
   },
-  (t) => [uniqueIndex("inbound_messages_channel_message").on(t.channel, t.channelMessageId), index("inbound_messages_citizen").on(t.citizenId)],
+  (t) => [
+    uniqueIndex("inbound_messages_channel_message").on(t.channel, t.channelMessageId),
+    index("inbound_messages_citizen").on(t.citizenId),
+  ],
 );
 
 export const offices = sqliteTable("offices", {
@@ -93,7 +116,9 @@ export const officeEvents = sqliteTable(
   "office_events",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    officeKey: text("office_key").notNull().references(() => offices.key),
+    officeKey: text("office_key")
+      .notNull()
+      .references(() => offices.key),
     /** `group_bound`, `group_moved_in`, `group_moved_out`. */
     kind: text("kind").notNull(),
     /** `official:<id>`, `cli` or `system`. */
@@ -124,7 +149,11 @@ export const officials = sqliteTable(
     /** Set by an admin: sign-in needs the password, a chat link alone is not enough. */
     passwordRequired: integer("password_required", { mode: "boolean" }).notNull().default(false),
   },
-  (t) => [index("officials_office").on(t.officeKey), index("officials_channel_address").on(t.channel, t.address), uniqueIndex("officials_email").on(t.email)],
+  (t) => [
+    index("officials_office").on(t.officeKey),
+    index("officials_channel_address").on(t.channel, t.address),
+    uniqueIndex("officials_email").on(t.email),
+  ],
 );
 
 /** Last radicado sequence per year; incremented inside the filing transaction. */
@@ -138,8 +167,12 @@ export const questions = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     reference: text("reference").notNull(),
-    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
-    officeKey: text("office_key").notNull().references(() => offices.key),
+    citizenId: integer("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
+    officeKey: text("office_key")
+      .notNull()
+      .references(() => offices.key),
     requestType: text("request_type", { enum: ["general", "information", "consultation", "dialogue"] }).notNull(),
     status: text("status", { enum: ["open", "info_requested", "answered", "withdrawn"] }).notNull(),
     /** The citizen's text; replaced by a placeholder if the citizen deletes their data. */
@@ -175,7 +208,15 @@ export const questions = sqliteTable(
     uniqueIndex("questions_reference").on(t.reference),
     index("questions_assigned_status_due").on(t.assignedTo, t.status, t.dueDate),
     // Public figures (src/services/transparency/answers.ts) read only this index, never the rows.
-    index("questions_public_stats").on(t.filedAtMs, t.officeKey, t.status, t.dueDate, t.answeredAtMs, t.termStartedAtMs, t.extendedTo),
+    index("questions_public_stats").on(
+      t.filedAtMs,
+      t.officeKey,
+      t.status,
+      t.dueDate,
+      t.answeredAtMs,
+      t.termStartedAtMs,
+      t.extendedTo,
+    ),
     // (event, status): the public pages count each event's questions and answers from the index alone.
     index("questions_event").on(t.eventId, t.status),
     index("questions_citizen").on(t.citizenId),
@@ -190,7 +231,9 @@ export const questionEvents = sqliteTable(
   "question_events",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    questionId: integer("question_id").notNull().references(() => questions.id),
+    questionId: integer("question_id")
+      .notNull()
+      .references(() => questions.id),
     kind: text("kind").notNull(),
     /** `citizen`, `official:<id>`, `cli` or `system`. */
     actor: text("actor").notNull(),
@@ -219,7 +262,9 @@ export const outbox = sqliteTable(
      * `uncertain`: a send of an at-most-once row was attempted but its outcome is unknown (the
      * process died mid-send, or the connection dropped after the request): it is not repeated.
      */
-    status: text("status", { enum: ["pending", "sent", "failed", "unreachable", "uncertain"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "sent", "failed", "unreachable", "uncertain"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     notBeforeMs: integer("not_before_ms").notNull(),
     /**
@@ -239,7 +284,9 @@ export const outbox = sqliteTable(
      * `at_most_once` does not (announcements, reminders, surveys: a duplicate to thousands is the
      * greater harm) and the row becomes `uncertain`.
      */
-    guarantee: text("guarantee", { enum: ["at_least_once", "at_most_once"] }).notNull().default("at_least_once"),
+    guarantee: text("guarantee", { enum: ["at_least_once", "at_most_once"] })
+      .notNull()
+      .default("at_least_once"),
     /**
      * A message with legal weight for the citizen (an answer, an information request, an extension
      * notice, Ley 1755 de 2015): if their chat was unreachable, it is delivered again when they write.
@@ -271,7 +318,9 @@ export const outbox = sqliteTable(
     index("outbox_channel_message").on(t.channel, t.channelMessageId),
     index("outbox_chat").on(t.channel, t.address, t.status),
     // The few rows under a claim: lease renewal and takeover read them by worker.
-    index("outbox_claimed").on(t.claimedBy).where(sql`claimed_by is not null`),
+    index("outbox_claimed")
+      .on(t.claimedBy)
+      .where(sql`claimed_by is not null`),
   ],
 );
 
@@ -400,7 +449,9 @@ export const jobs = sqliteTable(
     kind: text("kind").notNull(),
     /** JSON arguments of the handler. Never personal data. */
     payload: text("payload").notNull().default("{}"),
-    status: text("status", { enum: ["pending", "done", "cancelled", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "done", "cancelled", "failed"] })
+      .notNull()
+      .default("pending"),
     runAtMs: integer("run_at_ms").notNull(),
     attempts: integer("attempts").notNull().default(0),
     claimedBy: text("claimed_by"),
@@ -414,7 +465,9 @@ export const jobs = sqliteTable(
   (t) => [
     uniqueIndex("jobs_key").on(t.key),
     index("jobs_due").on(t.status, t.runAtMs),
-    index("jobs_claimed").on(t.claimedBy).where(sql`claimed_by is not null`),
+    index("jobs_claimed")
+      .on(t.claimedBy)
+      .where(sql`claimed_by is not null`),
     index("jobs_question").on(t.questionId, t.status),
   ],
 );
@@ -434,7 +487,9 @@ export const questionAttachments = sqliteTable(
   "question_attachments",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    questionId: integer("question_id").notNull().references(() => questions.id),
+    questionId: integer("question_id")
+      .notNull()
+      .references(() => questions.id),
     channel: text("channel").notNull(),
     kind: text("kind", { enum: ["photo", "document"] }).notNull(),
     fileRef: text("file_ref").notNull(),
@@ -456,7 +511,16 @@ export const events = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", {
-      enum: ["public_hearing", "territorial_dialogue", "thematic_dialogue", "transparency_fair", "mayor_live", "site_visit", "commitments_meeting", "other"],
+      enum: [
+        "public_hearing",
+        "territorial_dialogue",
+        "thematic_dialogue",
+        "transparency_fair",
+        "mayor_live",
+        "site_visit",
+        "commitments_meeting",
+        "other",
+      ],
     }).notNull(),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
@@ -468,7 +532,9 @@ export const events = sqliteTable(
     minutesUrl: text("minutes_url"),
     recordingUrl: text("recording_url"),
     officeKey: text("office_key").references(() => offices.key),
-    status: text("status", { enum: ["scheduled", "changed", "cancelled", "held"] }).notNull().default("scheduled"),
+    status: text("status", { enum: ["scheduled", "changed", "cancelled", "held"] })
+      .notNull()
+      .default("scheduled"),
     /** `official:<id>`, `cli` or `system`. */
     createdBy: text("created_by").notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
@@ -481,7 +547,9 @@ export const events = sqliteTable(
 export const eventDistricts = sqliteTable(
   "event_districts",
   {
-    eventId: integer("event_id").notNull().references(() => events.id),
+    eventId: integer("event_id")
+      .notNull()
+      .references(() => events.id),
     districtKey: text("district_key").notNull(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.districtKey] }), index("event_districts_district").on(t.districtKey)],
@@ -491,7 +559,9 @@ export const eventDistricts = sqliteTable(
 export const eventTopics = sqliteTable(
   "event_topics",
   {
-    eventId: integer("event_id").notNull().references(() => events.id),
+    eventId: integer("event_id")
+      .notNull()
+      .references(() => events.id),
     topicKey: text("topic_key").notNull(),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.topicKey] }), index("event_topics_topic").on(t.topicKey)],
@@ -501,8 +571,12 @@ export const eventTopics = sqliteTable(
 export const eventRsvps = sqliteTable(
   "event_rsvps",
   {
-    eventId: integer("event_id").notNull().references(() => events.id),
-    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    eventId: integer("event_id")
+      .notNull()
+      .references(() => events.id),
+    citizenId: integer("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
     answer: text("answer", { enum: ["yes", "no"] }).notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
     updatedAtMs: integer("updated_at_ms").notNull(),
@@ -517,7 +591,9 @@ export const eventRsvps = sqliteTable(
 export const subscriptions = sqliteTable(
   "subscriptions",
   {
-    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    citizenId: integer("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
     kind: text("kind", { enum: ["all", "topic", "district"] }).notNull(),
     key: text("key").notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
@@ -542,7 +618,9 @@ export const announcements = sqliteTable(
     /** Free text from staff, sent as written to every language. */
     text: text("text"),
     segment: text("segment").notNull(),
-    status: text("status", { enum: ["scheduled", "released", "cancelled"] }).notNull().default("scheduled"),
+    status: text("status", { enum: ["scheduled", "released", "cancelled"] })
+      .notNull()
+      .default("scheduled"),
     scheduledAtMs: integer("scheduled_at_ms").notNull(),
     /** How many outbox rows the release wrote. */
     recipientCount: integer("recipient_count"),
@@ -558,7 +636,9 @@ export const announcements = sqliteTable(
  * `{ flowId, stepId, flowVersion, data }` shape as citizens' conversations, keyed by official.
  */
 export const staffConversations = sqliteTable("staff_conversations", {
-  officialId: integer("official_id").primaryKey().references(() => officials.id),
+  officialId: integer("official_id")
+    .primaryKey()
+    .references(() => officials.id),
   flowId: text("flow_id").notNull(),
   stepId: text("step_id").notNull(),
   flowVersion: integer("flow_version").notNull(),
@@ -578,14 +658,18 @@ export const commitments = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     number: integer("number").notNull(),
     text: text("text").notNull(),
-    officeKey: text("office_key").notNull().references(() => offices.key),
+    officeKey: text("office_key")
+      .notNull()
+      .references(() => offices.key),
     /** Profile district key, when the commitment is about one comuna/corregimiento. */
     districtKey: text("district_key"),
     /** The dialogue space where it was made, if recorded. */
     eventId: integer("event_id").references(() => events.id),
     /** `YYYY-MM-DD` in the profile's zone. */
     dueDate: text("due_date").notNull(),
-    status: text("status", { enum: ["pending", "in_progress", "done", "overdue", "cancelled"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "in_progress", "done", "overdue", "cancelled"] })
+      .notNull()
+      .default("pending"),
     /** 0–100. */
     progress: integer("progress").notNull().default(0),
     /** Why it was cancelled. */
@@ -612,7 +696,9 @@ export const commitmentUpdates = sqliteTable(
   "commitment_updates",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    commitmentId: integer("commitment_id").notNull().references(() => commitments.id),
+    commitmentId: integer("commitment_id")
+      .notNull()
+      .references(() => commitments.id),
     kind: text("kind", { enum: ["created", "progress", "overdue", "cancelled"] }).notNull(),
     status: text("status", { enum: ["pending", "in_progress", "done", "overdue", "cancelled"] }).notNull(),
     percent: integer("percent").notNull(),
@@ -632,13 +718,20 @@ export const commitmentUpdates = sqliteTable(
 export const commitmentFollowers = sqliteTable(
   "commitment_followers",
   {
-    commitmentId: integer("commitment_id").notNull().references(() => commitments.id),
-    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    commitmentId: integer("commitment_id")
+      .notNull()
+      .references(() => commitments.id),
+    citizenId: integer("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
     source: text("source", { enum: ["citizen", "event"] }).notNull(),
     createdAtMs: integer("created_at_ms").notNull(),
     unfollowedAtMs: integer("unfollowed_at_ms"),
   },
-  (t) => [primaryKey({ columns: [t.commitmentId, t.citizenId] }), index("commitment_followers_citizen").on(t.citizenId)],
+  (t) => [
+    primaryKey({ columns: [t.commitmentId, t.citizenId] }),
+    index("commitment_followers_citizen").on(t.citizenId),
+  ],
 );
 
 /**
@@ -687,10 +780,16 @@ export const surveyInvitations = sqliteTable(
   "survey_invitations",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    runId: integer("run_id").notNull().references(() => surveyRuns.id),
-    citizenId: integer("citizen_id").notNull().references(() => citizens.id),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => surveyRuns.id),
+    citizenId: integer("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
     /** pending (waiting for the citizen to be idle), delivered (in their chat), completed, expired, cancelled. */
-    status: text("status", { enum: ["pending", "delivered", "completed", "expired", "cancelled"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "delivered", "completed", "expired", "cancelled"] })
+      .notNull()
+      .default("pending"),
     /** Why it was cancelled: no_consent, deleted, opted_out, unreachable. */
     cancelReason: text("cancel_reason"),
     /** The channel the survey was delivered on. */
@@ -699,7 +798,10 @@ export const surveyInvitations = sqliteTable(
     deliveredAtMs: integer("delivered_at_ms"),
     finishedAtMs: integer("finished_at_ms"),
   },
-  (t) => [uniqueIndex("survey_invitations_run_citizen").on(t.runId, t.citizenId), index("survey_invitations_citizen").on(t.citizenId, t.status)],
+  (t) => [
+    uniqueIndex("survey_invitations_run_citizen").on(t.runId, t.citizenId),
+    index("survey_invitations_citizen").on(t.citizenId, t.status),
+  ],
 );
 
 /** A filled survey: from chat (one per invitation) or from a paper form (one per CSV row). */
@@ -707,7 +809,9 @@ export const surveyResponses = sqliteTable(
   "survey_responses",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    runId: integer("run_id").notNull().references(() => surveyRuns.id),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => surveyRuns.id),
     invitationId: integer("invitation_id").references(() => surveyInvitations.id),
     source: text("source", { enum: ["chat", "paper"] }).notNull(),
     /** Paper: `<file sha-256 prefix>:<line>`, so the same file is never imported twice. */
@@ -727,7 +831,9 @@ export const surveyAnswers = sqliteTable(
   "survey_answers",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    responseId: integer("response_id").notNull().references(() => surveyResponses.id),
+    responseId: integer("response_id")
+      .notNull()
+      .references(() => surveyResponses.id),
     questionKey: text("question_key").notNull(),
     value: text("value"),
     createdAtMs: integer("created_at_ms").notNull(),
@@ -737,7 +843,9 @@ export const surveyAnswers = sqliteTable(
 
 /** Citizens who said "no más encuestas": they get no survey invitations. */
 export const surveyOptOuts = sqliteTable("survey_opt_outs", {
-  citizenId: integer("citizen_id").primaryKey().references(() => citizens.id),
+  citizenId: integer("citizen_id")
+    .primaryKey()
+    .references(() => citizens.id),
   atMs: integer("at_ms").notNull(),
 });
 
@@ -863,7 +971,9 @@ export const staffSessions = sqliteTable(
   "staff_sessions",
   {
     idHash: text("id_hash").primaryKey(),
-    officialId: integer("official_id").notNull().references(() => officials.id),
+    officialId: integer("official_id")
+      .notNull()
+      .references(() => officials.id),
     createdAtMs: integer("created_at_ms").notNull(),
     lastSeenAtMs: integer("last_seen_at_ms").notNull(),
     /** createdAtMs + the absolute lifetime (12 h): no activity extends it. */
@@ -906,7 +1016,9 @@ export const staffAudit = sqliteTable(
     before: text("before", { mode: "json" }).$type<Record<string, unknown> | null>(),
     after: text("after", { mode: "json" }).$type<Record<string, unknown> | null>(),
     /** Where the action came from: the back-office (`web`), an official's chat (`chat`) or the command line (`cli`). */
-    via: text("via", { enum: ["web", "chat", "cli"] }).notNull().default("web"),
+    via: text("via", { enum: ["web", "chat", "cli"] })
+      .notNull()
+      .default("web"),
   },
   (t) => [index("staff_audit_official").on(t.officialId, t.id), index("staff_audit_action").on(t.action, t.id)],
 );
@@ -914,7 +1026,9 @@ export const staffAudit = sqliteTable(
 /** Form submissions already acted on (idempotency key per rendered form): a double submit acts once. */
 export const staffFormSubmissions = sqliteTable("staff_form_submissions", {
   key: text("key").primaryKey(),
-  officialId: integer("official_id").notNull().references(() => officials.id),
+  officialId: integer("official_id")
+    .notNull()
+    .references(() => officials.id),
   action: text("action").notNull(),
   /** Where the first submit led, so the second lands on the same page. */
   redirectTo: text("redirect_to").notNull(),

@@ -68,7 +68,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const channelIds = [...channels.keys()];
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const ownLease = options.lease === undefined;
-  const lease = options.lease ?? createWorkerLease({ repos, clock, logger, workerId, leaseMs: options.claimMs ?? 10_000 });
+  const lease =
+    options.lease ?? createWorkerLease({ repos, clock, logger, workerId, leaseMs: options.claimMs ?? 10_000 });
   const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
   const maxRoundMs = options.maxRoundMs ?? 500;
   const batchSize = options.batchSize ?? 100;
@@ -80,7 +81,8 @@ export function createDispatcher(options: DispatcherOptions) {
   async function refreshPauses(): Promise<void> {
     if (Date.now() - pausesReadAtMs < pauseRefreshMs) return;
     pausesReadAtMs = Date.now();
-    for (const pause of await repos.channelPauses.active(channelIds, clock.nowMs())) limiters.get(pause.channel)?.pauseUntil(pause.pausedUntilMs);
+    for (const pause of await repos.channelPauses.active(channelIds, clock.nowMs()))
+      limiters.get(pause.channel)?.pauseUntil(pause.pausedUntilMs);
   }
 
   function maxPriorityAt(nowMs: number): 0 | undefined {
@@ -98,8 +100,15 @@ export function createDispatcher(options: DispatcherOptions) {
       logger.info({ outboxId: row.id, channel: row.channel }, "outbox.resend_interrupted");
     }
     if (await repos.citizens.isUnreachable(row.channel, row.address)) {
-      await repos.outbox.markFailed(row.id, workerId, "unreachable", "chat unreachable: not attempted", { countAttempt: false });
-      await repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", clock.nowMs());
+      await repos.outbox.markFailed(row.id, workerId, "unreachable", "chat unreachable: not attempted", {
+        countAttempt: false,
+      });
+      await repos.outbox.settleUnreachableChat(
+        row.channel,
+        row.address,
+        "chat unreachable: not attempted",
+        clock.nowMs(),
+      );
       return false;
     }
     const channel = channels.get(row.channel)!;
@@ -108,7 +117,7 @@ export function createDispatcher(options: DispatcherOptions) {
       await repos.outbox.release(row.id, workerId, clock.nowMs() + waitMs);
       return false;
     }
-    if (!await repos.outbox.markAttempt(row.id, workerId, clock.nowMs())) return false;
+    if (!(await repos.outbox.markAttempt(row.id, workerId, clock.nowMs()))) return false;
     const payload = JSON.parse(row.payload) as OutboxPayload;
     const result = await sendBounded(channel, { address: row.address, ...payload }, originOf(row));
     await record(row, result);
@@ -116,15 +125,35 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   /** The channel's send, bounded by sendTimeoutMs; a throw or a timeout is an unknown outcome. */
-  async function sendBounded(channel: Channel, message: Parameters<Channel["send"]>[0], origin: MessageOrigin): Promise<SendResult> {
+  async function sendBounded(
+    channel: Channel,
+    message: Parameters<Channel["send"]>[0],
+    origin: MessageOrigin,
+  ): Promise<SendResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<SendResult>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: false, kind: "retry", retryAfterMs: 0, reason: `no answer within ${sendTimeoutMs} ms`, ambiguous: true }), sendTimeoutMs);
+      timer = setTimeout(
+        () =>
+          resolve({
+            ok: false,
+            kind: "retry",
+            retryAfterMs: 0,
+            reason: `no answer within ${sendTimeoutMs} ms`,
+            ambiguous: true,
+          }),
+        sendTimeoutMs,
+      );
     });
     try {
       return await Promise.race([channel.send(message, origin), timeout]);
     } catch (error) {
-      return { ok: false, kind: "retry", retryAfterMs: 0, reason: `adapter threw: ${(error as Error).message}`, ambiguous: true };
+      return {
+        ok: false,
+        kind: "retry",
+        retryAfterMs: 0,
+        reason: `adapter threw: ${(error as Error).message}`,
+        ambiguous: true,
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -164,7 +193,10 @@ export function createDispatcher(options: DispatcherOptions) {
         await repos.citizens.markUnreachable(row.channel, row.address, nowMs);
         await repos.outbox.settleUnreachableChat(row.channel, row.address, "chat unreachable: not attempted", nowMs);
       }
-      logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason: result.reason }, "outbox.failed");
+      logger.warn(
+        { outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason: result.reason },
+        "outbox.failed",
+      );
       return;
     }
     const delayMs = Math.max(result.retryAfterMs, backoffMs(row.attempts + 1, row.id));
@@ -187,7 +219,14 @@ export function createDispatcher(options: DispatcherOptions) {
       if (channels.get(channelId)!.canSend?.() === false) continue;
       const free = limiters.get(channelId)!.freeSlots();
       if (free <= 0) continue;
-      const rows = await repos.outbox.claim({ channels: [channelId], workerId, nowMs, claimMs: lease.untilMs() - nowMs, limit: Math.min(batchSize, free), maxPriority });
+      const rows = await repos.outbox.claim({
+        channels: [channelId],
+        workerId,
+        nowMs,
+        claimMs: lease.untilMs() - nowMs,
+        limit: Math.min(batchSize, free),
+        maxPriority,
+      });
       for (const row of rows) {
         if (row.priority === 0) replies++;
         if (await deliver(row)) sent++;
@@ -228,7 +267,8 @@ export function createDispatcher(options: DispatcherOptions) {
     for (const channelId of channelIds) {
       if (channels.get(channelId)!.canSend?.() === false) continue;
       const nextDueMs = await repos.outbox.nextDueMs([channelId], maxPriorityAt(nowMs), nowMs);
-      if (nextDueMs !== undefined) untilDueMs = Math.min(untilDueMs, Math.max(0, nextDueMs - nowMs, limiters.get(channelId)!.globalWaitMs()));
+      if (nextDueMs !== undefined)
+        untilDueMs = Math.min(untilDueMs, Math.max(0, nextDueMs - nowMs, limiters.get(channelId)!.globalWaitMs()));
     }
     // At least a few ms between passes: a row due "now" that cannot be claimed yet must not spin the CPU.
     return Math.max(MIN_PASS_GAP_MS, untilDueMs);
@@ -258,5 +298,11 @@ export function createDispatcher(options: DispatcherOptions) {
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
 function originOf(row: OutboxRow): MessageOrigin {
-  return { outboxId: row.id, idempotencyKey: row.idempotencyKey, priority: row.priority, citizenId: row.citizenId, questionId: row.questionId };
+  return {
+    outboxId: row.id,
+    idempotencyKey: row.idempotencyKey,
+    priority: row.priority,
+    citizenId: row.citizenId,
+    questionId: row.questionId,
+  };
 }

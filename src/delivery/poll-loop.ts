@@ -55,7 +55,9 @@ export function createPollLoop(round: () => Promise<number>, nextDelayMs: () => 
   function tick(): Promise<number> {
     if (!running) return startRound(false);
     if (!runningInBackground) return running;
-    return running.catch(() => 0).then(() => (running && !runningInBackground ? running : running ? tick() : startRound(false)));
+    return running
+      .catch(() => 0)
+      .then(() => (running && !runningInBackground ? running : running ? tick() : startRound(false)));
   }
 
   function background(): Promise<number> {

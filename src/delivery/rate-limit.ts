@@ -38,7 +38,8 @@ export function createRateLimiter(limits: RateLimits, clock: Clock, random: () =
   // Per chat, when its budget is whole again (GCRA's "theoretical arrival time"): with a burst of 1,
   // the time of the last send plus the interval.
   const chatFullAtMs = new Map<string, number>();
-  const groupCapacity = limits.ratePerGroupPerMinute && limits.isGroupAddress ? Math.max(1, Math.floor(limits.ratePerGroupPerMinute)) : 0;
+  const groupCapacity =
+    limits.ratePerGroupPerMinute && limits.isGroupAddress ? Math.max(1, Math.floor(limits.ratePerGroupPerMinute)) : 0;
   // Per group, the times of its last `groupCapacity` sends, oldest first.
   const sentByGroup = new Map<string, number[]>();
   // No send at all before this instant (the channel's flood control asked us to stop).

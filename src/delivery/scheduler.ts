@@ -71,7 +71,13 @@ export function createScheduler(options: SchedulerOptions) {
   /** Claims the due jobs this process can run (at most one batch). */
   async function claimDue(): Promise<JobRow[]> {
     const nowMs = clock.nowMs();
-    return await repos.jobs.claim({ kinds, workerId, nowMs, claimMs: options.lease ? options.lease.untilMs() - nowMs : claimMs, limit: batchSize });
+    return await repos.jobs.claim({
+      kinds,
+      workerId,
+      nowMs,
+      claimMs: options.lease ? options.lease.untilMs() - nowMs : claimMs,
+      limit: batchSize,
+    });
   }
 
   /** Runs one job this process claimed: effects and completion in one transaction. */
@@ -79,16 +85,16 @@ export function createScheduler(options: SchedulerOptions) {
     const handler = handlers[job.kind]!;
     try {
       return await store.withTransaction(async () => {
-              if (!await repos.jobs.holdsClaim(job.id, workerId)) return "lost_claim";
-              const nowMs = clock.nowMs();
-              const outcome = await handler(job, nowMs);
-              if (outcome.kind === "later") {
-                await repos.jobs.reschedule(job.id, workerId, outcome.runAtMs);
-                return "deferred";
-              }
-              await repos.jobs.complete(job.id, workerId, nowMs);
-              return "done";
-            });
+        if (!(await repos.jobs.holdsClaim(job.id, workerId))) return "lost_claim";
+        const nowMs = clock.nowMs();
+        const outcome = await handler(job, nowMs);
+        if (outcome.kind === "later") {
+          await repos.jobs.reschedule(job.id, workerId, outcome.runAtMs);
+          return "deferred";
+        }
+        await repos.jobs.complete(job.id, workerId, nowMs);
+        return "done";
+      });
     } catch (error) {
       // Rolled back: none of the job's effects happened. Record the attempt outside that transaction.
       const message = (error as Error).message;
@@ -96,7 +102,10 @@ export function createScheduler(options: SchedulerOptions) {
       const nowMs = clock.nowMs();
       if (attempts >= maxAttempts) {
         await repos.jobs.markFailed(job.id, workerId, message, nowMs);
-        logger.error({ jobId: job.id, kind: job.kind, attempts, err: { message, code: (error as { code?: string }).code } }, "job.failed");
+        logger.error(
+          { jobId: job.id, kind: job.kind, attempts, err: { message, code: (error as { code?: string }).code } },
+          "job.failed",
+        );
         return "failed";
       }
       const delayMs = backoffMs(attempts, job.id);
@@ -113,7 +122,7 @@ export function createScheduler(options: SchedulerOptions) {
       for (;;) {
         const batch = await claimDue();
         if (batch.length === 0) break;
-        for (const job of batch) if (await runClaimed(job) === "done") done++;
+        for (const job of batch) if ((await runClaimed(job)) === "done") done++;
         options.onEffects?.();
         // Let inbound messages through between batches of a long catch-up.
         await new Promise((resolve) => setImmediate(resolve));

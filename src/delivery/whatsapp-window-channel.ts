@@ -6,11 +6,23 @@
  * The adapter only renders and sends what it is given.
  */
 import type { Logger } from "pino";
-import { renderNumberedOptions, type Channel, type MessageOrigin, type OutboundMessage, type SendResult } from "../channels/channel.ts";
+import {
+  renderNumberedOptions,
+  type Channel,
+  type MessageOrigin,
+  type OutboundMessage,
+  type SendResult,
+} from "../channels/channel.ts";
 import type { Profile } from "../config/profile.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Repos } from "../db/port.ts";
-import { decideWhatsAppSend, fillTemplate, templateDecision, templateKindOf, type TemplateDecision } from "./whatsapp-window.ts";
+import {
+  decideWhatsAppSend,
+  fillTemplate,
+  templateDecision,
+  templateKindOf,
+  type TemplateDecision,
+} from "./whatsapp-window.ts";
 
 export interface WhatsAppWindowDeps {
   repos: Pick<Repos, "channelWindows" | "citizens" | "subscriptions" | "questions">;
@@ -24,7 +36,10 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
 
   async function optedIn(citizenId: number | null): Promise<boolean> {
     if (citizenId === null) return false;
-    return (await repos.citizens.get(citizenId))?.consent === "granted" && (await repos.subscriptions.list(citizenId)).length > 0;
+    return (
+      (await repos.citizens.get(citizenId))?.consent === "granted" &&
+      (await repos.subscriptions.list(citizenId)).length > 0
+    );
   }
 
   async function referenceOf(origin: MessageOrigin): Promise<string> {
@@ -32,9 +47,17 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
     return (Number.isFinite(questionId) ? (await repos.questions.byId(questionId))?.reference : undefined) ?? "-";
   }
 
-  async function sendTemplate(message: OutboundMessage, origin: MessageOrigin, decision: TemplateDecision): Promise<SendResult> {
+  async function sendTemplate(
+    message: OutboundMessage,
+    origin: MessageOrigin,
+    decision: TemplateDecision,
+  ): Promise<SendResult> {
     const text = renderNumberedOptions(message.text, message.options);
-    const template = fillTemplate(decision.template, { text, reference: await referenceOf(origin), entity: profile.name });
+    const template = fillTemplate(decision.template, {
+      text,
+      reference: await referenceOf(origin),
+      entity: profile.name,
+    });
     const result = await inner.send({ address: message.address, text: message.text, template }, origin);
     logger.info({ outboxId: origin.outboxId, template: template.name, ok: result.ok }, "whatsapp_cloud.template_send");
     return result.ok ? { ...result, template: template.name } : result;
@@ -54,7 +77,13 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
         templates: profile.whatsappTemplates,
         optedIn: await optedIn(origin.citizenId),
       });
-      if (decision.mode === "refuse") return { ok: false, kind: "permanent", reason: "not opted in: bulk messages on WhatsApp need a subscription", unreachable: false };
+      if (decision.mode === "refuse")
+        return {
+          ok: false,
+          kind: "permanent",
+          reason: "not opted in: bulk messages on WhatsApp need a subscription",
+          unreachable: false,
+        };
       if (decision.mode === "template") return sendTemplate(message, origin, decision);
       const result = await inner.send(message, origin);
       if (result.ok || result.kind !== "permanent" || result.code !== "window_closed") return result;

@@ -21,7 +21,8 @@ export type WindowDecision =
 /** What an outbox row is, read from its idempotency key (the services' naming, see src/services). */
 export function templateKindOf(origin: Pick<MessageOrigin, "idempotencyKey">): WhatsAppTemplateKind {
   const key = origin.idempotencyKey;
-  if (/:official-\d+(:|$)/.test(key) || /^q:\d+:notice-closed:/.test(key) || key.startsWith("deadline:")) return "staff_notice";
+  if (/:official-\d+(:|$)/.test(key) || /^q:\d+:notice-closed:/.test(key) || key.startsWith("deadline:"))
+    return "staff_notice";
   if (/^q:\d+:answer$/.test(key)) return "answer";
   if (key.startsWith("q:")) return "question_update";
   if (key.startsWith("ann:")) return "announcement";
@@ -43,14 +44,18 @@ export function decideWhatsAppSend(input: {
   optedIn: boolean;
 }): WindowDecision {
   const kind = templateKindOf(input.origin);
-  if ((kind === "announcement" || kind === "survey") && input.origin.priority > 0 && !input.optedIn) return { mode: "refuse", reason: "not_opted_in" };
+  if ((kind === "announcement" || kind === "survey") && input.origin.priority > 0 && !input.optedIn)
+    return { mode: "refuse", reason: "not_opted_in" };
   if (isWindowOpen(input.lastInboundMs, input.nowMs)) return { mode: "free_form" };
   return templateDecision(kind, input.templates);
 }
 
 export type TemplateDecision = Extract<WindowDecision, { mode: "template" }>;
 
-export function templateDecision(kind: WhatsAppTemplateKind, templates: Record<WhatsAppTemplateKind, WhatsAppTemplate>): TemplateDecision {
+export function templateDecision(
+  kind: WhatsAppTemplateKind,
+  templates: Record<WhatsAppTemplateKind, WhatsAppTemplate>,
+): TemplateDecision {
   return { mode: "template", kind, template: templates[kind] };
 }
 
@@ -63,8 +68,15 @@ export function isWindowOpen(lastInboundMs: number | undefined, nowMs: number): 
  * more than four spaces in a row, so each value is flattened to one line; a long text is cut with
  * an ellipsis (the whole text stays in the outbox row and on the question's record).
  */
-export function fillTemplate(template: WhatsAppTemplate, values: Record<WhatsAppTemplateVariable, string>): OutboundTemplate {
-  return { name: template.name, language: template.language, parameters: template.variables.map((v) => templateParameter(values[v])) };
+export function fillTemplate(
+  template: WhatsAppTemplate,
+  values: Record<WhatsAppTemplateVariable, string>,
+): OutboundTemplate {
+  return {
+    name: template.name,
+    language: template.language,
+    parameters: template.variables.map((v) => templateParameter(values[v])),
+  };
 }
 
 export function templateParameter(value: string): string {
@@ -74,7 +86,13 @@ export function templateParameter(value: string): string {
     .replace(/ {2,}/g, " ")
     .trim();
   const chars = [...flat];
-  const text = chars.length <= MAX_TEMPLATE_VARIABLE_LENGTH ? flat : `${chars.slice(0, MAX_TEMPLATE_VARIABLE_LENGTH - 1).join("").trimEnd()}…`;
+  const text =
+    chars.length <= MAX_TEMPLATE_VARIABLE_LENGTH
+      ? flat
+      : `${chars
+          .slice(0, MAX_TEMPLATE_VARIABLE_LENGTH - 1)
+          .join("")
+          .trimEnd()}…`;
   // An empty parameter is refused too.
   return text || "-";
 }

@@ -81,8 +81,7 @@ export function createWorkerLease(options: WorkerLeaseOptions): WorkerLease {
    * this process's workers (a previous incarnation with the same pid, as a container's pid 1).
    */
   async function takeOverDead(): Promise<void> {
-    const dead = (await repos.workers
-          .onHost(host, workerId))
+    const dead = (await repos.workers.onHost(host, workerId))
       .filter((w) => (w.pid === pid ? !liveHere.has(w.id) : !isAlive(w.pid)))
       .map((w) => w.id);
     if (dead.length === 0) return;

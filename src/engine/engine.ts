@@ -63,11 +63,21 @@ export function createEngine(flowSet: FlowSet) {
   }
 
   /** Moves to `ref` and runs steps until one waits for input or names an action. */
-  function enter(ref: string, from: ConversationState, render: Render, outputs: EngineOutput[], budget = MAX_TRANSITIONS): Turn {
+  function enter(
+    ref: string,
+    from: ConversationState,
+    render: Render,
+    outputs: EngineOutput[],
+    budget = MAX_TRANSITIONS,
+  ): Turn {
     const { flowId, stepId } = parseRef(ref, from.flowId);
     const { flow, step } = stepOf(flowId, stepId);
     const state: ConversationState = { flowId, stepId, flowVersion: flow.version, data: from.data };
-    if (budget <= 0) throw new EngineError("too_many_transitions", `More than ${MAX_TRANSITIONS} steps without input at '${flowId}.${stepId}'`);
+    if (budget <= 0)
+      throw new EngineError(
+        "too_many_transitions",
+        `More than ${MAX_TRANSITIONS} steps without input at '${flowId}.${stepId}'`,
+      );
     switch (step.type) {
       case "message":
         outputs.push({ text: render(step.text, state.data) });
@@ -77,7 +87,10 @@ export function createEngine(flowSet: FlowSet) {
         outputs.push({ text: render(step.text, state.data) });
         return { state, outputs };
       case "menu":
-        outputs.push({ text: render(step.text, state.data), options: menuOptions(step, state, render).map((o) => o.label) });
+        outputs.push({
+          text: render(step.text, state.data),
+          options: menuOptions(step, state, render).map((o) => o.label),
+        });
         return { state, outputs };
       case "action":
         return { state, outputs, action: step.action };
@@ -85,9 +98,14 @@ export function createEngine(flowSet: FlowSet) {
   }
 
   function menuOptions(step: MenuStep, state: ConversationState, render: Render): MenuOption[] {
-    if (step.options) return step.options.map((o, i) => ({ value: o.value ?? String(i + 1), label: render(o.label, state.data) }));
+    if (step.options)
+      return step.options.map((o, i) => ({ value: o.value ?? String(i + 1), label: render(o.label, state.data) }));
     const raw = state.data[step.optionsFrom!];
-    if (!Array.isArray(raw)) throw new EngineError("bad_options", `Variable '${step.optionsFrom}' holds no options at '${state.flowId}.${state.stepId}'`);
+    if (!Array.isArray(raw))
+      throw new EngineError(
+        "bad_options",
+        `Variable '${step.optionsFrom}' holds no options at '${state.flowId}.${state.stepId}'`,
+      );
     return raw as MenuOption[];
   }
 
@@ -96,9 +114,17 @@ export function createEngine(flowSet: FlowSet) {
     const options = menuOptions(step, state, render);
     const words = (i: number) => {
       const key = step.options?.[i]?.words;
-      return key ? render(key, state.data).split(",").map((w) => w.trim()).filter(Boolean) : undefined;
+      return key
+        ? render(key, state.data)
+            .split(",")
+            .map((w) => w.trim())
+            .filter(Boolean)
+        : undefined;
     };
-    return matchOption(text, options.map((o, i) => ({ label: o.label, words: words(i) })));
+    return matchOption(
+      text,
+      options.map((o, i) => ({ label: o.label, words: words(i) })),
+    );
   }
 
   function onMenu(step: MenuStep, state: ConversationState, text: string, render: Render): Turn {
@@ -108,9 +134,17 @@ export function createEngine(flowSet: FlowSet) {
     if (index === undefined) {
       // A number that names no option is a wrong choice, not free text.
       if (step.fallback && !/^\s*\d{1,3}\s*$/.test(text)) {
-        return enter(step.fallback.next, { ...state, data: { ...state.data, [step.fallback.save]: text } }, render, outputs);
+        return enter(
+          step.fallback.next,
+          { ...state, data: { ...state.data, [step.fallback.save]: text } },
+          render,
+          outputs,
+        );
       }
-      outputs.push({ text: render(step.invalid ?? "engine.not_understood", state.data), options: options.map((o) => o.label) });
+      outputs.push({
+        text: render(step.invalid ?? "engine.not_understood", state.data),
+        options: options.map((o) => o.label),
+      });
       return { state, outputs };
     }
     const chosen = options[index]!;
@@ -122,7 +156,8 @@ export function createEngine(flowSet: FlowSet) {
   function onInput(step: InputStep, state: ConversationState, text: string, render: Render): Turn {
     // The invalid text may state the step's limits ({{minLength}}, {{maxLength}}) and the length sent.
     const limits = { minLength: step.validate.minLength, maxLength: step.validate.maxLength, length: textLength(text) };
-    if (!isValidInput(step, text)) return { state, outputs: [{ text: render(step.invalid, { ...state.data, ...limits }) }] };
+    if (!isValidInput(step, text))
+      return { state, outputs: [{ text: render(step.invalid, { ...state.data, ...limits }) }] };
     return enter(step.next, { ...state, data: { ...state.data, [step.save]: text } }, render, []);
   }
 
@@ -140,11 +175,17 @@ export function createEngine(flowSet: FlowSet) {
      * The global command a text triggers: exactly one of the command words, or with `fuzzy` the
      * words of one command despite typos ("ayda", "consultar estdo"; see match.ts `saysPhrase`).
      */
-    commandFor(text: string, wordsOf: (key: string) => string[], options: { fuzzy?: boolean } = {}): string | undefined {
+    commandFor(
+      text: string,
+      wordsOf: (key: string) => string[],
+      options: { fuzzy?: boolean } = {},
+    ): string | undefined {
       if (options.fuzzy) {
         const typed = text.replace(/^\//, "");
         if (typed.length > 40) return undefined;
-        const hits = new Set(flowSet.commands.commands.filter((cmd) => saysPhrase(typed, wordsOf(cmd.words))).map((cmd) => cmd.next));
+        const hits = new Set(
+          flowSet.commands.commands.filter((cmd) => saysPhrase(typed, wordsOf(cmd.words))).map((cmd) => cmd.next),
+        );
         return hits.size === 1 ? [...hits][0] : undefined;
       }
       const normalized = normalizeForMatch(text.replace(/^\//, ""));
@@ -183,7 +224,8 @@ export function createEngine(flowSet: FlowSet) {
     /** Continues after the action named by the last turn returned `result`, merging `data`. */
     resume(state: ConversationState, result: string, data: Record<string, unknown>, render: Render): Turn {
       const { step } = stepOf(state.flowId, state.stepId);
-      if (step.type !== "action") throw new EngineError("not_at_action", `'${state.flowId}.${state.stepId}' is not an action step`);
+      if (step.type !== "action")
+        throw new EngineError("not_at_action", `'${state.flowId}.${state.stepId}' is not an action step`);
       const next = (step as ActionStep).on[result] ?? step.on.default;
       if (!next) throw new EngineError("unknown_step", `Action '${step.action}' returned unhandled result '${result}'`);
       return enter(next, { ...state, data: { ...state.data, ...data } }, render, []);
@@ -191,9 +233,15 @@ export function createEngine(flowSet: FlowSet) {
 
     /** Whether `text` chooses an option of the menu the state waits on (idle: the idle menu). */
     choosesOption(state: ConversationState, text: string, render: Render): boolean {
-      const at = state.stepId === IDLE || !flowSet.flows.get(state.flowId)?.steps.has(state.stepId) ? parseRef(flowSet.commands.idle, "") : state;
+      const at =
+        state.stepId === IDLE || !flowSet.flows.get(state.flowId)?.steps.has(state.stepId)
+          ? parseRef(flowSet.commands.idle, "")
+          : state;
       const step = flowSet.flows.get(at.flowId)?.steps.get(at.stepId);
-      return step?.type === "menu" && chooseOption(step, { ...state, flowId: at.flowId, stepId: at.stepId }, text, render) !== undefined;
+      return (
+        step?.type === "menu" &&
+        chooseOption(step, { ...state, flowId: at.flowId, stepId: at.stepId }, text, render) !== undefined
+      );
     },
 
     /** The option index `text` chooses at the menu step `ref` (`flow.step`), or undefined (free text or no match). */

@@ -46,5 +46,8 @@ export function loadFlowSet(dir: string, ctx: ValidationContext): FlowSet {
     if (result.ok) return result.flowSet;
     problems.push(...result.problems);
   }
-  throw new ConfigError("flows_invalid", `Invalid conversation flows in ${dir}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  throw new ConfigError(
+    "flows_invalid",
+    `Invalid conversation flows in ${dir}:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+  );
 }

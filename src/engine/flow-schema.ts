@@ -7,9 +7,7 @@ import { z } from "zod";
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, "use lowercase letters, digits and '_', starting with a letter");
 /** `step` (same flow) or `flow.step` (another flow). */
-export const stepRefSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/, "use 'step' or 'flow.step'");
+export const stepRefSchema = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/, "use 'step' or 'flow.step'");
 const textKey = z.string().regex(/^[a-z][a-zA-Z0-9_]*(\.[a-zA-Z0-9_]+)+$/, "use a locale key like 'section.key'");
 const variable = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, "use a camelCase variable name");
 

@@ -63,7 +63,8 @@ function stepRefs(step: Step): { field: string; ref: string }[] {
 function stepTextKeys(step: Step): { field: string; key: string }[] {
   if (step.type === "action") return [];
   const keys = [{ field: "text", key: step.text }];
-  if ((step.type === "menu" || step.type === "input") && step.invalid) keys.push({ field: "invalid", key: step.invalid });
+  if ((step.type === "menu" || step.type === "input") && step.invalid)
+    keys.push({ field: "invalid", key: step.invalid });
   if (step.type === "menu") {
     (step.options ?? []).forEach((o, i) => {
       keys.push({ field: `options.${i}.label`, key: o.label });
@@ -84,7 +85,10 @@ export function validateFlowSet(
     const { flowId, stepId } = parseRef(ref, fromFlow);
     return flows.get(flowId)?.steps.has(stepId) ?? false;
   };
-  const keyProblems = (where: string, key: string) => ctx.locales.filter((locale) => !ctx.hasKey(locale, key)).map((locale) => `${where}: locale key '${key}' missing in '${locale}'`);
+  const keyProblems = (where: string, key: string) =>
+    ctx.locales
+      .filter((locale) => !ctx.hasKey(locale, key))
+      .map((locale) => `${where}: locale key '${key}' missing in '${locale}'`);
 
   for (const flow of flows.values()) {
     for (const step of flow.steps.values()) {
@@ -137,13 +141,15 @@ function checkCommands(
     ["entry", commands.value.entry],
     ["idle", commands.value.idle],
   ] as const) {
-    if (!ref.includes(".") || !resolves(ref, "")) problems.push(`${cmdFile} › ${field}: unknown step '${ref}' (use 'flow.step')`);
+    if (!ref.includes(".") || !resolves(ref, ""))
+      problems.push(`${cmdFile} › ${field}: unknown step '${ref}' (use 'flow.step')`);
   }
   const commandIds = new Set<string>();
   for (const cmd of commands.value.commands) {
     if (commandIds.has(cmd.id)) problems.push(`${cmdFile} › commands › ${cmd.id}: duplicate command id`);
     commandIds.add(cmd.id);
-    if (!cmd.next.includes(".") || !resolves(cmd.next, "")) problems.push(`${cmdFile} › commands › ${cmd.id} › next: unknown step '${cmd.next}' (use 'flow.step')`);
+    if (!cmd.next.includes(".") || !resolves(cmd.next, ""))
+      problems.push(`${cmdFile} › commands › ${cmd.id} › next: unknown step '${cmd.next}' (use 'flow.step')`);
     problems.push(...keyProblems(`${cmdFile} › commands › ${cmd.id} › words`, cmd.words));
   }
   return problems;
@@ -152,9 +158,11 @@ function checkCommands(
 function checkStepShape(step: Step, where: string, ctx: ValidationContext): string[] {
   const problems: string[] = [];
   if (step.type === "menu") {
-    if (!step.options === !step.optionsFrom) problems.push(`${where}: a menu needs exactly one of 'options' or 'optionsFrom'`);
+    if (!step.options === !step.optionsFrom)
+      problems.push(`${where}: a menu needs exactly one of 'options' or 'optionsFrom'`);
     if (step.optionsFrom && !step.next) problems.push(`${where} › next: a menu with 'optionsFrom' needs 'next'`);
-    if (step.options && step.next) problems.push(`${where} › next: a menu with fixed 'options' takes 'next' from each option`);
+    if (step.options && step.next)
+      problems.push(`${where} › next: a menu with fixed 'options' takes 'next' from each option`);
   }
   if (step.type === "input") {
     const { minLength, maxLength } = step.validate;
@@ -170,12 +178,15 @@ function checkStepShape(step: Step, where: string, ctx: ValidationContext): stri
     }
     for (const result of Object.keys(step.on)) {
       if (result !== "default" && !results.includes(result)) {
-        problems.push(`${where} › on.${result}: action '${step.action}' never returns '${result}' (it returns ${results.join(", ")})`);
+        problems.push(
+          `${where} › on.${result}: action '${step.action}' never returns '${result}' (it returns ${results.join(", ")})`,
+        );
       }
     }
     if (!("default" in step.on)) {
       const missing = results.filter((r) => !(r in step.on));
-      if (missing.length) problems.push(`${where} › on: results not handled: ${missing.join(", ")} (add them or 'default')`);
+      if (missing.length)
+        problems.push(`${where} › on: results not handled: ${missing.join(", ")} (add them or 'default')`);
     }
   }
   return problems;
@@ -220,7 +231,9 @@ function findLoopsWithoutInput(flows: ReadonlyMap<string, CompiledFlow>): string
     if (!step || step.type === "menu" || step.type === "input") return;
     if (state.get(k) === "done") return;
     if (state.get(k) === "visiting") {
-      problems.push(`${flows.get(flowId)!.file} › ${flowId} › ${stepId}: loop without waiting for the citizen (${[...path, k].join(" → ")})`);
+      problems.push(
+        `${flows.get(flowId)!.file} › ${flowId} › ${stepId}: loop without waiting for the citizen (${[...path, k].join(" → ")})`,
+      );
       return;
     }
     state.set(k, "visiting");

@@ -18,8 +18,27 @@ export function normalizeForMatch(text: string): string {
 }
 
 const NUMBER_WORDS: Record<string, number> = {
-  uno: 1, un: 1, one: 1, dos: 2, two: 2, tres: 3, three: 3, cuatro: 4, four: 4, cinco: 5, five: 5,
-  seis: 6, six: 6, siete: 7, seven: 7, ocho: 8, eight: 8, nueve: 9, nine: 9, diez: 10, ten: 10,
+  uno: 1,
+  un: 1,
+  one: 1,
+  dos: 2,
+  two: 2,
+  tres: 3,
+  three: 3,
+  cuatro: 4,
+  four: 4,
+  cinco: 5,
+  five: 5,
+  seis: 6,
+  six: 6,
+  siete: 7,
+  seven: 7,
+  ocho: 8,
+  eight: 8,
+  nueve: 9,
+  nine: 9,
+  diez: 10,
+  ten: 10,
 };
 
 /**
@@ -27,8 +46,10 @@ const NUMBER_WORDS: Record<string, number> = {
  * purpose: a word here can never make a question look like an option, but can never tell options apart.
  */
 const FILLER = new Set(
-  ("a al ante con de del el la las lo los mi mis me que un una unas unos y o e en para por favor porfa pls quiero quisiera " +
-    "necesito deseo ver puedo como sobre su sus the my to i want please see of and").split(" "),
+  (
+    "a al ante con de del el la las lo los mi mis me que un una unas unos y o e en para por favor porfa pls quiero quisiera " +
+    "necesito deseo ver puedo como sobre su sus the my to i want please see of and"
+  ).split(" "),
 );
 
 /** Content words of a normalized text. */
@@ -111,7 +132,9 @@ export function matchOption(text: string, options: readonly (string | OptionPhra
   const asNumber = number !== undefined ? Number(number) : NUMBER_WORDS[input];
   if (asNumber !== undefined) return asNumber >= 1 && asNumber <= options.length ? asNumber - 1 : undefined;
 
-  const phrases = options.map((o) => (typeof o === "string" ? [o] : [o.label, ...(o.words ?? [])]).map(normalizedPhrase));
+  const phrases = options.map((o) =>
+    (typeof o === "string" ? [o] : [o.label, ...(o.words ?? [])]).map(normalizedPhrase),
+  );
   const exact = uniqueIndex(phrases, (list) => list.some((p) => p.text === input));
   if (exact !== undefined) return exact;
   if (input.length >= 2) {
@@ -119,11 +142,17 @@ export function matchOption(text: string, options: readonly (string | OptionPhra
     const prefixed = uniqueIndex(labels, (label) => label.startsWith(input) || label.split(" ").includes(input));
     if (prefixed !== undefined) return prefixed;
   }
-  return bestByWords(contentWords(input), phrases.map((list) => list.map((p) => p.words)));
+  return bestByWords(
+    contentWords(input),
+    phrases.map((list) => list.map((p) => p.words)),
+  );
 }
 
 /** The option whose phrases match the typed words best, if it beats every other option. */
-function bestByWords(typed: readonly string[], options: readonly (readonly (readonly string[])[])[]): number | undefined {
+function bestByWords(
+  typed: readonly string[],
+  options: readonly (readonly (readonly string[])[])[],
+): number | undefined {
   // A long message is a question, however many of its words an option shares.
   if (typed.length === 0 || typed.length > 6) return undefined;
   let best: number | undefined;
@@ -148,7 +177,11 @@ export function saysPhrase(text: string, phrases: readonly string[]): boolean {
   if (typed.length === 0 || typed.length > 4) return false;
   return phrases.some((phrase) => {
     const words = normalizedPhrase(phrase).words;
-    return words.length > 0 && typed.every((t) => words.some((w) => wordSimilarity(t, w) > 0)) && words.every((w) => typed.some((t) => wordSimilarity(t, w) > 0));
+    return (
+      words.length > 0 &&
+      typed.every((t) => words.some((w) => wordSimilarity(t, w) > 0)) &&
+      words.every((w) => typed.some((t) => wordSimilarity(t, w) > 0))
+    );
   });
 }
 

@@ -38,10 +38,13 @@ export function loadLocaleResources(dir = join(PROJECT_ROOT, "locales")): Record
   for (const locale of readdirSync(dir).sort()) {
     const merged: Record<string, unknown> = {};
     const owner: Record<string, string> = {};
-    for (const file of readdirSync(join(dir, locale)).filter((f) => f.endsWith(".json")).sort()) {
+    for (const file of readdirSync(join(dir, locale))
+      .filter((f) => f.endsWith(".json"))
+      .sort()) {
       const sections = JSON.parse(readFileSync(join(dir, locale, file), "utf8")) as Record<string, unknown>;
       for (const [section, value] of Object.entries(sections)) {
-        if (owner[section]) throw new Error(`locales/${locale}: section '${section}' is defined in both ${owner[section]} and ${file}`);
+        if (owner[section])
+          throw new Error(`locales/${locale}: section '${section}' is defined in both ${owner[section]} and ${file}`);
         owner[section] = file;
         merged[section] = value;
       }
@@ -72,8 +75,15 @@ export function createTranslator(resources = loadLocaleResources()): Translator 
     }
     return t;
   };
-  const compiled = new Map<Locale, Map<string, Template | null>>(Object.keys(resources).map((l) => [l, compileLocale(resources[l]!)]));
-  const render = (locale: Locale, key: string, vars: Record<string, unknown> | undefined, defaults: Record<string, unknown> | undefined): string => {
+  const compiled = new Map<Locale, Map<string, Template | null>>(
+    Object.keys(resources).map((l) => [l, compileLocale(resources[l]!)]),
+  );
+  const render = (
+    locale: Locale,
+    key: string,
+    vars: Record<string, unknown> | undefined,
+    defaults: Record<string, unknown> | undefined,
+  ): string => {
     const table = compiled.get(locale) ?? compiled.get(DEFAULT_LOCALE)!;
     const template = table.has(key) ? table.get(key) : compiled.get(DEFAULT_LOCALE)!.get(key);
     if (template === undefined) return key;
@@ -90,7 +100,16 @@ export function createTranslator(resources = loadLocaleResources()): Translator 
     wordsInAllLocales(key) {
       let words = wordCache.get(key);
       if (!words) {
-        words = [...new Set(locales.flatMap((l) => tFor(l)(key).split(",").map((w: string) => w.trim()).filter(Boolean)))];
+        words = [
+          ...new Set(
+            locales.flatMap((l) =>
+              tFor(l)(key)
+                .split(",")
+                .map((w: string) => w.trim())
+                .filter(Boolean),
+            ),
+          ),
+        ];
         wordCache.set(key, words);
       }
       return words;
@@ -152,7 +171,11 @@ function compileText(text: string): Template | null {
 }
 
 /** Same output as i18next for plain names: missing → the placeholder kept, null → "", else String(value). */
-function fillTemplate(template: Template, vars: Record<string, unknown> | undefined, defaults: Record<string, unknown> | undefined): string {
+function fillTemplate(
+  template: Template,
+  vars: Record<string, unknown> | undefined,
+  defaults: Record<string, unknown> | undefined,
+): string {
   if (template.length === 1) return template[0]!;
   let out = template[0]!;
   for (let i = 1; i < template.length; i += 2) {

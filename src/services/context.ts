@@ -61,7 +61,16 @@ export type OfficeNameContext = Pick<AppContext, "profile" | "officeNames">;
 /** Builds the routing model; tests pass one that shares the trained model between runtimes. */
 export type RouterFactory = typeof createRouter;
 
-export async function createAppContext(input: { store: Store; db?: Db | null; clock: Clock; profile: Profile; translator: Translator; publicUrl?: string; backOfficeUrl?: string | null; routerFactory?: RouterFactory }): Promise<AppContext> {
+export async function createAppContext(input: {
+  store: Store;
+  db?: Db | null;
+  clock: Clock;
+  profile: Profile;
+  translator: Translator;
+  publicUrl?: string;
+  backOfficeUrl?: string | null;
+  routerFactory?: RouterFactory;
+}): Promise<AppContext> {
   const { store, clock, profile, translator } = input;
   const buildRouter = input.routerFactory ?? createRouter;
   const repos = store.repos;
@@ -90,13 +99,19 @@ export async function createAppContext(input: { store: Store; db?: Db | null; cl
       if (!router) {
         const corrections = await repos.questions.reassignmentsSince(0);
         lastEventId = corrections.at(-1)?.eventId ?? 0;
-        router ??= buildRouter({ offices: profile.offices, learned: corrections.filter((c) => officeKeys.has(c.officeKey)) });
+        router ??= buildRouter({
+          offices: profile.offices,
+          learned: corrections.filter((c) => officeKeys.has(c.officeKey)),
+        });
       }
       return router;
     },
     textGlobals: textGlobalsOf(profile),
     publicUrl: input.publicUrl ? input.publicUrl.replace(/\/+$/, "") : null,
-    backOfficeUrl: input.backOfficeUrl === null ? null : (input.backOfficeUrl ?? input.publicUrl ?? "http://127.0.0.1:3000").replace(/\/+$/, ""),
+    backOfficeUrl:
+      input.backOfficeUrl === null
+        ? null
+        : (input.backOfficeUrl ?? input.publicUrl ?? "http://127.0.0.1:3000").replace(/\/+$/, ""),
     async learnNewCorrections() {
       if (router) await learnNewCorrections();
     },
@@ -140,15 +155,25 @@ export function officeName(app: OfficeNameContext, officeKey: string): string {
  * the topic citizens choose from, while the question is routed to the office (issue 18, point 12).
  * From `subjects.<office key>` in locales/; an office without one shows its name.
  */
-export function officeSubject(app: OfficeNameContext & Pick<AppContext, "translator">, officeKey: string, locale: string): string {
+export function officeSubject(
+  app: OfficeNameContext & Pick<AppContext, "translator">,
+  officeKey: string,
+  locale: string,
+): string {
   const key = `subjects.${officeKey}`;
-  return app.translator.hasKey(locale, key) || app.translator.hasKey(DEFAULT_LOCALE, key) ? app.translator.t(locale, key) : officeName(app, officeKey);
+  return app.translator.hasKey(locale, key) || app.translator.hasKey(DEFAULT_LOCALE, key)
+    ? app.translator.t(locale, key)
+    : officeName(app, officeKey);
 }
 
 export function dueDateText(date: string, locale: string): string {
   return formatLongDate(date, locale === "en" ? "en" : "es");
 }
 
-export function requestTypeText(app: Pick<AppContext, "translator">, type: RequestType, locale = DEFAULT_LOCALE): string {
+export function requestTypeText(
+  app: Pick<AppContext, "translator">,
+  type: RequestType,
+  locale = DEFAULT_LOCALE,
+): string {
   return app.translator.t(locale, `request_type.${type}`);
 }

@@ -7,7 +7,11 @@ export function formatDateTime(ms: number, locale: string, timeZone: string): st
   const key = `${locale}|${timeZone}`;
   let format = formatters.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "es-CO", { timeZone, dateStyle: "medium", timeStyle: "short" });
+    format = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "es-CO", {
+      timeZone,
+      dateStyle: "medium",
+      timeStyle: "short",
+    });
     formatters.set(key, format);
   }
   return format.format(new Date(ms));

@@ -47,7 +47,13 @@ export function sendPage(
   return reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(html);
 }
 
-export function renderView(request: FastifyRequest, reply: FastifyReply, context: PageContext, view: string, data: Record<string, unknown>): string {
+export function renderView(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: PageContext,
+  view: string,
+  data: Record<string, unknown>,
+): string {
   const locale = localeOf(request);
   // Plurals: Spanish and English have "one" and "other"; the compiled translator renders plain keys only.
   const t = (key: string, vars: Record<string, unknown> = {}) => {
@@ -58,7 +64,8 @@ export function renderView(request: FastifyRequest, reply: FastifyReply, context
   const helpers = {
     t,
     /** A text outside `web.` (e.g. `whatsapp_cloud.delivery.read`), in the page's language. */
-    tr: (key: string, vars: Record<string, unknown> = {}) => context.translator.t(locale, key, { entity: context.entityName, ...vars }),
+    tr: (key: string, vars: Record<string, unknown> = {}) =>
+      context.translator.t(locale, key, { entity: context.entityName, ...vars }),
     locale,
     entityName: context.entityName,
     staff: (request as FastifyRequest & { staff?: { official: OfficialRow } }).staff?.official,

@@ -107,7 +107,9 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   });
   await server.register(cookie, { secret: await cookieSecret(app) });
   await server.register(formbody);
-  await server.register(csrf, { cookieOpts: { path: "/", sameSite: "lax", httpOnly: true, secure: secureCookies, signed: true } });
+  await server.register(csrf, {
+    cookieOpts: { path: "/", sameSite: "lax", httpOnly: true, secure: secureCookies, signed: true },
+  });
   await server.register(rateLimit, { global: false });
 
   const deps: WebDeps = {
@@ -149,7 +151,10 @@ function registerAssets(server: FastifyInstance): void {
   const files: Record<string, { type: string; body: Buffer }> = {
     "app.css": { type: "text/css; charset=utf-8", body: readFileSync(join(ASSETS, "app.css")) },
     "app.js": { type: "text/javascript; charset=utf-8", body: readFileSync(join(ASSETS, "app.js")) },
-    "htmx.min.js": { type: "text/javascript; charset=utf-8", body: readFileSync(require.resolve("htmx.org/dist/htmx.min.js")) },
+    "htmx.min.js": {
+      type: "text/javascript; charset=utf-8",
+      body: readFileSync(require.resolve("htmx.org/dist/htmx.min.js")),
+    },
   };
   server.get<{ Params: { file: string } }>("/admin/assets/:file", async (request, reply) => {
     const file = files[request.params.file];

@@ -57,6 +57,7 @@ export function setSessionCookie(reply: FastifyReply, deps: WebDeps, sessionId: 
 
 /** The signed-in staff member of a non-public route (the hook guarantees one). */
 export function staffOf(request: FastifyRequest): Staff {
-  if (!request.staff) throw new Error("staffOf() on a route without a session: mark the route public or keep the session hook");
+  if (!request.staff)
+    throw new Error("staffOf() on a route without a session: mark the route public or keep the session hook");
   return request.staff;
 }

@@ -46,7 +46,9 @@ function countingChannel(ratePerSecond: number): Channel & { perAddress: Map<str
   };
 }
 
-export async function benchBroadcast(options: BroadcastOptions = {}): Promise<{ recipients: number; enqueueMs: number; dispatchRateFraction: number; duplicates: number }> {
+export async function benchBroadcast(
+  options: BroadcastOptions = {},
+): Promise<{ recipients: number; enqueueMs: number; dispatchRateFraction: number; duplicates: number }> {
   const subscribers = options.subscribers ?? 100_000;
   const ratePerSecond = options.ratePerSecond ?? 1000;
   const seconds = options.seconds ?? 3;
@@ -54,17 +56,34 @@ export async function benchBroadcast(options: BroadcastOptions = {}): Promise<{ 
   // Real time, shifted to a Tuesday 10:00 in Bogotá, so the run never falls in quiet hours.
   const offsetMs = Date.parse("2026-03-03T10:00:00-05:00") - Date.now();
   const clock: Clock = { nowMs: () => Date.now() + offsetMs };
-  const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+  const runtime = await createRuntime({
+    env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }),
+    clock,
+  });
   try {
     seedCitizens(runtime.db!, { count: subscribers, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
 
     const started = performance.now();
-    const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública de rendición de cuentas: martes 10 de marzo, 9:00 a. m., Coliseo Municipal.", segment: { kind: "everyone" } });
+    const created = await createAnnouncement(
+      runtime.app,
+      { kind: "cli" },
+      {
+        text: "Audiencia pública de rendición de cuentas: martes 10 de marzo, 9:00 a. m., Coliseo Municipal.",
+        segment: { kind: "everyone" },
+      },
+    );
     const enqueueMs = performance.now() - started;
     if (!created.ok) throw new Error(`announcement refused: ${JSON.stringify(created.error)}`);
 
     const channel = countingChannel(ratePerSecond);
-    const dispatcher = createDispatcher({ repos: runtime.app.repos, channels: [channel], clock, logger: silentLogger, workerId: "bench", pollIntervalMs: 250 });
+    const dispatcher = createDispatcher({
+      repos: runtime.app.repos,
+      channels: [channel],
+      clock,
+      logger: silentLogger,
+      workerId: "bench",
+      pollIntervalMs: 250,
+    });
     await dispatcher.start();
     // A little longer than measured, so the window [first send, first send + seconds) is complete.
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 500));
@@ -74,7 +93,12 @@ export async function benchBroadcast(options: BroadcastOptions = {}): Promise<{ 
     const inWindow = channel.sentAtMs.filter((t) => t < first + seconds * 1000).length;
     let duplicates = 0;
     for (const count of channel.perAddress.values()) if (count > 1) duplicates += count - 1;
-    return { recipients: created.recipients, enqueueMs, dispatchRateFraction: inWindow / (ratePerSecond * seconds), duplicates };
+    return {
+      recipients: created.recipients,
+      enqueueMs,
+      dispatchRateFraction: inWindow / (ratePerSecond * seconds),
+      duplicates,
+    };
   } finally {
     await runtime.close();
     rmSync(dir, { recursive: true, force: true });
@@ -83,7 +107,8 @@ export async function benchBroadcast(options: BroadcastOptions = {}): Promise<{ 
 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntryPoint) {
-  const arg = (name: string) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? Number.NaN);
+  const arg = (name: string) =>
+    Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? Number.NaN);
   const options: BroadcastOptions = {};
   if (Number.isFinite(arg("subscribers"))) options.subscribers = arg("subscribers");
   if (Number.isFinite(arg("rate"))) options.ratePerSecond = arg("rate");

@@ -138,7 +138,10 @@ export async function benchConversation(options: ConversationOptions): Promise<C
   const clock = createManualClock(START_MS);
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
-    runtime = await createRuntime({ env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }), clock });
+    runtime = await createRuntime({
+      env: loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default" }),
+      clock,
+    });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -152,12 +155,22 @@ export async function benchConversation(options: ConversationOptions): Promise<C
     const outboxIds = new Int32Array(messages);
     const addresses = Array.from({ length: citizens }, (_, i) => `${tag}-c${i}`);
     const shape: StepShape[] = [];
-    const payloadBytesSince = sqlite.prepare("select coalesce(avg(length(cast(payload as blob))), 0) as b from outbox where id > ?").pluck();
-    const dataBytes = sqlite.prepare("select coalesce(avg(length(cast(data as blob))), 0) as b from conversations").pluck();
+    const payloadBytesSince = sqlite
+      .prepare("select coalesce(avg(length(cast(payload as blob))), 0) as b from outbox where id > ?")
+      .pluck();
+    const dataBytes = sqlite
+      .prepare("select coalesce(avg(length(cast(data as blob))), 0) as b from conversations")
+      .pluck();
     const maxOutboxId = sqlite.prepare("select coalesce(max(id), 0) from outbox").pluck();
 
     const channel = createMemoryChannel();
-    const dispatcher = createDispatcher({ repos: runtime.app.repos, channels: [channel], clock, logger: silentLogger, workerId: `bench-${tag}` });
+    const dispatcher = createDispatcher({
+      repos: runtime.app.repos,
+      channels: [channel],
+      clock,
+      logger: silentLogger,
+      workerId: `bench-${tag}`,
+    });
     const drained = { rows: 0, seconds: 0, peakRssMb: 0 };
     const drain = async () => {
       const t0 = process.hrtime.bigint();
@@ -178,7 +191,8 @@ export async function benchConversation(options: ConversationOptions): Promise<C
     const inboundWindows: [number, number][] = [];
     const gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        if (inboundWindows.some(([from, to]) => entry.startTime >= from && entry.startTime <= to)) gcMs += entry.duration;
+        if (inboundWindows.some(([from, to]) => entry.startTime >= from && entry.startTime <= to))
+          gcMs += entry.duration;
       }
     });
     gcObserver.observe({ entryTypes: ["gc"] });
@@ -225,7 +239,10 @@ export async function benchConversation(options: ConversationOptions): Promise<C
       const roundCpuUsed = process.cpuUsage(roundCpu);
       cpuMicros += roundCpuUsed.user + roundCpuUsed.system;
       peakRss = Math.max(peakRss, rssMb());
-      shape.push({ payloadBytes: payloadBytesSince.get(firstOutboxId) as number, dataBytes: dataBytes.get() as number });
+      shape.push({
+        payloadBytes: payloadBytesSince.get(firstOutboxId) as number,
+        dataBytes: dataBytes.get() as number,
+      });
       if (options.dispatch !== false) {
         // Outside the inbound figures: their wall time and CPU time stop before this.
         const switchesBefore = process.resourceUsage().involuntaryContextSwitches;
@@ -233,7 +250,8 @@ export async function benchConversation(options: ConversationOptions): Promise<C
         drainSwitches += process.resourceUsage().involuntaryContextSwitches - switchesBefore;
       }
     }
-    const involuntaryContextSwitches = process.resourceUsage().involuntaryContextSwitches - switchesStart - drainSwitches;
+    const involuntaryContextSwitches =
+      process.resourceUsage().involuntaryContextSwitches - switchesStart - drainSwitches;
     await new Promise((resolve) => setTimeout(resolve, 100)); // GC entries are delivered asynchronously
     gcObserver.disconnect();
     const perStep = Array.from({ length: CONVERSATION_STEPS }, (_, step) => {
@@ -246,7 +264,10 @@ export async function benchConversation(options: ConversationOptions): Promise<C
     const questionsFiled = count("select count(*) from questions");
     check(questionsFiled === citizens, `expected ${citizens} questions filed, found ${questionsFiled}`);
     check(count("select count(distinct reference) from questions") === citizens, "radicados are not unique");
-    check(count("select count(distinct citizen_id) from questions") === citizens, "not every citizen filed exactly one question");
+    check(
+      count("select count(distinct citizen_id) from questions") === citizens,
+      "not every citizen filed exactly one question",
+    );
     check(count("select count(*) from inbound_messages") === messages, "inbound log does not hold every message");
     check(new Set(outboxIds).size === messages, "replies share outbox rows");
     const outboxRows = count("select count(*) from outbox");
@@ -273,8 +294,14 @@ export async function benchConversation(options: ConversationOptions): Promise<C
     };
     if (options.dispatch !== false) {
       const sent = drained.rows;
-      check(sent === messages && channel.sent.length === messages, `dispatcher sent ${sent} (${channel.sent.length} in the channel), expected ${messages}`);
-      check(count("select count(*) from outbox where status <> 'sent'") === 0, "outbox rows left unsent after the drain");
+      check(
+        sent === messages && channel.sent.length === messages,
+        `dispatcher sent ${sent} (${channel.sent.length} in the channel), expected ${messages}`,
+      );
+      check(
+        count("select count(*) from outbox where status <> 'sent'") === 0,
+        "outbox rows left unsent after the drain",
+      );
       // Per citizen, every reply arrived and the last one is the radicado receipt.
       const last = new Map<string, string>();
       const perChat = new Map<string, number>();
@@ -285,9 +312,17 @@ export async function benchConversation(options: ConversationOptions): Promise<C
       check(last.size === citizens, `replies reached ${last.size} citizens, expected ${citizens}`);
       for (const address of addresses) {
         check(perChat.get(address) === CONVERSATION_STEPS, `${address} received ${perChat.get(address)} replies`);
-        check(/RC-2026-\d{6}/.test(last.get(address) ?? ""), `${address}'s last reply is not a radicado receipt: ${last.get(address)?.slice(0, 80)}`);
+        check(
+          /RC-2026-\d{6}/.test(last.get(address) ?? ""),
+          `${address}'s last reply is not a radicado receipt: ${last.get(address)?.slice(0, 80)}`,
+        );
       }
-      result.dispatch = { rows: sent, seconds: drained.seconds, rowsPerSecond: sent / drained.seconds, peakRssMb: drained.peakRssMb };
+      result.dispatch = {
+        rows: sent,
+        seconds: drained.seconds,
+        rowsPerSecond: sent / drained.seconds,
+        peakRssMb: drained.peakRssMb,
+      };
     }
     return result;
   } finally {

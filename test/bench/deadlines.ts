@@ -69,7 +69,9 @@ function fill(db: Db, offices: readonly string[], count: number): number {
   const sqlite = db.$client;
   const today = toEpochDay(toLocalDate(new Date(NOW_MS)));
   const rand = random(1755);
-  const insertCitizen = sqlite.prepare("insert into citizens (locale, consent, created_at_ms) values ('es', 'granted', ?)");
+  const insertCitizen = sqlite.prepare(
+    "insert into citizens (locale, consent, created_at_ms) values ('es', 'granted', ?)",
+  );
   const insertQuestion = sqlite.prepare(
     `insert into questions (id, reference, citizen_id, office_key, request_type, status, text, channel, filed_at_ms, term_business_days, due_date, term_started_at_ms, updated_at_ms)
      values (?, ?, ?, ?, 'general', ?, ?, 'telegram', ?, 15, ?, ?, ?)`,
@@ -81,29 +83,60 @@ function fill(db: Db, offices: readonly string[], count: number): number {
   let pending = 0;
   // A large page cache keeps the index B-trees in memory while a million rows go in.
   sqlite.pragma("cache_size = -524288");
-  sqlite.transaction(() => {
-    for (let c = 0; c < citizens; c++) insertCitizen.run(NOW_MS - 800 * DAY_MS);
-    const perYear = Math.ceil(count / 3);
-    for (let i = 0; i < count; i++) {
-      const id = i + 1;
-      const open = rand() < 0.15;
-      // Open: due from 20 days ago to 60 days ahead; answered: due in the last three years.
-      const dueDay = open ? today - 20 + Math.floor(rand() * 81) : today - 30 - Math.floor(rand() * 1000);
-      const dueDate = fromEpochDay(dueDay);
-      const filedAtMs = (dueDay - 21) * DAY_MS + 15 * 3_600_000;
-      const year = 2024 + Math.floor(i / perYear);
-      const reference = `RC-${year}-${String((i % perYear) + 1).padStart(6, "0")}`;
-      insertQuestion.run(id, reference, (i % citizens) + 1, offices[i % offices.length]!, open ? "open" : "answered", `Pregunta de prueba ${id}`, filedAtMs, dueDate, filedAtMs, filedAtMs);
-      if (open && dueDay >= today) {
-        // The next alert: a reminder a few days before the due date, at 08:00 (due now if that day came).
-        const alertDay = Math.max(today, dueDay - [5, 2, 0][i % 3]!);
-        insertJob.run(`deadline:q${id}:${dueDate}:r`, DEADLINE_JOB_KINDS.alert, "pending", alertDay * DAY_MS + 13 * 3_600_000, 0, id, filedAtMs, null);
-        pending++;
-      } else {
-        insertJob.run(`deadline:q${id}:${dueDate}:overdue`, DEADLINE_JOB_KINDS.alert, "done", (dueDay + 1) * DAY_MS + 13 * 3_600_000, 1, id, filedAtMs, (dueDay + 1) * DAY_MS + 13 * 3_600_000);
+  sqlite
+    .transaction(() => {
+      for (let c = 0; c < citizens; c++) insertCitizen.run(NOW_MS - 800 * DAY_MS);
+      const perYear = Math.ceil(count / 3);
+      for (let i = 0; i < count; i++) {
+        const id = i + 1;
+        const open = rand() < 0.15;
+        // Open: due from 20 days ago to 60 days ahead; answered: due in the last three years.
+        const dueDay = open ? today - 20 + Math.floor(rand() * 81) : today - 30 - Math.floor(rand() * 1000);
+        const dueDate = fromEpochDay(dueDay);
+        const filedAtMs = (dueDay - 21) * DAY_MS + 15 * 3_600_000;
+        const year = 2024 + Math.floor(i / perYear);
+        const reference = `RC-${year}-${String((i % perYear) + 1).padStart(6, "0")}`;
+        insertQuestion.run(
+          id,
+          reference,
+          (i % citizens) + 1,
+          offices[i % offices.length]!,
+          open ? "open" : "answered",
+          `Pregunta de prueba ${id}`,
+          filedAtMs,
+          dueDate,
+          filedAtMs,
+          filedAtMs,
+        );
+        if (open && dueDay >= today) {
+          // The next alert: a reminder a few days before the due date, at 08:00 (due now if that day came).
+          const alertDay = Math.max(today, dueDay - [5, 2, 0][i % 3]!);
+          insertJob.run(
+            `deadline:q${id}:${dueDate}:r`,
+            DEADLINE_JOB_KINDS.alert,
+            "pending",
+            alertDay * DAY_MS + 13 * 3_600_000,
+            0,
+            id,
+            filedAtMs,
+            null,
+          );
+          pending++;
+        } else {
+          insertJob.run(
+            `deadline:q${id}:${dueDate}:overdue`,
+            DEADLINE_JOB_KINDS.alert,
+            "done",
+            (dueDay + 1) * DAY_MS + 13 * 3_600_000,
+            1,
+            id,
+            filedAtMs,
+            (dueDay + 1) * DAY_MS + 13 * 3_600_000,
+          );
+        }
       }
-    }
-  }).immediate();
+    })
+    .immediate();
   sqlite.pragma("analysis_limit = 1000");
   sqlite.exec("analyze");
   return pending;
@@ -116,7 +149,12 @@ interface SweepFigures {
 }
 
 /** One sweep: what is due now, and every office's due-soon and overdue questions. */
-async function sweep(app: AppContext, scheduler: Scheduler, kinds: readonly string[], offices: readonly string[]): Promise<SweepFigures> {
+async function sweep(
+  app: AppContext,
+  scheduler: Scheduler,
+  kinds: readonly string[],
+  offices: readonly string[],
+): Promise<SweepFigures> {
   const claimed = (await scheduler.claimDue()).length;
   await app.repos.jobs.nextDueMs(kinds);
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
@@ -150,7 +188,13 @@ async function rolledBack<T>(db: Db, work: () => Promise<T>): Promise<T> {
  * The query plans of one sweep's statements on `jobs` and `questions`, captured as they are
  * prepared. `ok` is false if any step reads one of those tables without an index.
  */
-export async function sweepQueryPlans(db: Db, app: AppContext, scheduler: Scheduler, kinds: readonly string[], offices: readonly string[]): Promise<{ ok: boolean; plans: string[] }> {
+export async function sweepQueryPlans(
+  db: Db,
+  app: AppContext,
+  scheduler: Scheduler,
+  kinds: readonly string[],
+  offices: readonly string[],
+): Promise<{ ok: boolean; plans: string[] }> {
   const sqlite = db.$client;
   const seen: string[] = [];
   const prepare = sqlite.prepare.bind(sqlite);
@@ -182,11 +226,24 @@ export async function benchDeadlineSweep(options: { questions?: number } = {}): 
   try {
     const clock = createManualClock(NOW_MS);
     const store = createSqliteStore(db);
-    const app = await createAppContext({ store, db, clock, profile: loadProfile(resolveProfilePath("default")), translator: createTranslator() });
+    const app = await createAppContext({
+      store,
+      db,
+      clock,
+      profile: loadProfile(resolveProfilePath("default")),
+      translator: createTranslator(),
+    });
     const offices = (await app.repos.offices.list()).filter((o) => o.active).map((o) => o.key);
     const handlers = deadlineJobHandlers(app);
     const kinds = Object.keys(handlers);
-    const scheduler = createScheduler({ store, repos: app.repos, clock, logger: silentLogger, workerId: "bench", handlers });
+    const scheduler = createScheduler({
+      store,
+      repos: app.repos,
+      clock,
+      logger: silentLogger,
+      workerId: "bench",
+      handlers,
+    });
 
     const insertStart = process.hrtime.bigint();
     const pendingJobs = fill(db, offices, questions);
@@ -223,9 +280,15 @@ export async function benchDeadlineSweep(options: { questions?: number } = {}): 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntryPoint) {
   const result = await benchDeadlineSweep();
-  console.log(`Deadline sweep among ${result.questions.toLocaleString("en-US")} questions (${result.pendingJobs.toLocaleString("en-US")} pending jobs; inserted in ${result.insertSeconds.toFixed(1)} s)`);
-  console.log(`  one sweep: median ${result.sweepMs.toFixed(2)} ms, max ${result.maxSweepMs.toFixed(2)} ms over ${REPETITIONS} (target < ${TARGET_MS} ms): ${result.sweepMs < TARGET_MS ? "ok" : "MISS"}`);
-  console.log(`  found: ${result.claimedPerSweep} due jobs claimed (one batch), ${result.overdue.toLocaleString("en-US")} overdue and ${result.dueSoon.toLocaleString("en-US")} due-soon questions over all offices`);
+  console.log(
+    `Deadline sweep among ${result.questions.toLocaleString("en-US")} questions (${result.pendingJobs.toLocaleString("en-US")} pending jobs; inserted in ${result.insertSeconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `  one sweep: median ${result.sweepMs.toFixed(2)} ms, max ${result.maxSweepMs.toFixed(2)} ms over ${REPETITIONS} (target < ${TARGET_MS} ms): ${result.sweepMs < TARGET_MS ? "ok" : "MISS"}`,
+  );
+  console.log(
+    `  found: ${result.claimedPerSweep} due jobs claimed (one batch), ${result.overdue.toLocaleString("en-US")} overdue and ${result.dueSoon.toLocaleString("en-US")} due-soon questions over all offices`,
+  );
   console.log(`  indexes: ${result.usesIndexes ? "every step" : "MISSING on some step"}`);
   for (const plan of new Set(result.plans)) console.log(`    ${plan}`);
 }

@@ -56,7 +56,9 @@ export function benchFloor(options: { citizens: number; shape: readonly StepShap
   const sqlite = db.$client;
   try {
     sqlite
-      .prepare("insert into offices (key, category, name, head, description, active, updated_at_ms) values (?, 'infraestructura', 'Secretaría de Infraestructura', 'Secretario', 'Vías y obras', 1, ?)")
+      .prepare(
+        "insert into offices (key, category, name, head, description, active, updated_at_ms) values (?, 'infraestructura', 'Secretaría de Infraestructura', 'Secretario', 'Vías y obras', 1, ?)",
+      )
       .run(OFFICE, START_MS);
 
     const insertInbound = sqlite.prepare(
@@ -71,8 +73,12 @@ export function benchFloor(options: { citizens: number; shape: readonly StepShap
         where ci.channel = ? and ci.address = ?`,
     );
     const insertCitizen = sqlite.prepare("insert into citizens (locale, created_at_ms) values ('es', ?) returning id");
-    const insertIdentity = sqlite.prepare("insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, ?, ?, ?) returning id");
-    const insertConsent = sqlite.prepare("insert into consents (citizen_id, decision, notice_version, channel, decided_at_ms) values (?, 'granted', '2026-01', ?, ?)");
+    const insertIdentity = sqlite.prepare(
+      "insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, ?, ?, ?) returning id",
+    );
+    const insertConsent = sqlite.prepare(
+      "insert into consents (citizen_id, decision, notice_version, channel, decided_at_ms) values (?, 'granted', '2026-01', ?, ?)",
+    );
     const updateConsent = sqlite.prepare("update citizens set consent = 'granted' where id = ?");
     const upsertConversation = sqlite.prepare(
       `insert into conversations (citizen_id, flow_id, step_id, flow_version, data, updated_at_ms) values (?, ?, ?, 1, ?, ?)
@@ -85,18 +91,32 @@ export function benchFloor(options: { citizens: number; shape: readonly StepShap
     );
     const getCitizen = sqlite.prepare("select * from citizens where id = ?");
     const getOffice = sqlite.prepare("select * from offices where key = ?");
-    const bumpCounter = sqlite.prepare("insert into reference_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = last_seq + 1 returning last_seq");
+    const bumpCounter = sqlite.prepare(
+      "insert into reference_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = last_seq + 1 returning last_seq",
+    );
     const insertQuestion = sqlite.prepare(
       `insert into questions (reference, citizen_id, office_key, request_type, status, text, channel, filed_at_ms, term_business_days, due_date, updated_at_ms)
        values (?, ?, ?, 'general', 'open', ?, 'memory', ?, 15, '2026-03-24', ?) returning *`,
     );
-    const insertEvent = sqlite.prepare("insert into question_events (question_id, kind, actor, at_ms, data) values (?, 'filed', 'citizen', ?, ?)");
-    const reachableOfficials = sqlite.prepare("select * from officials where office_key = ? and active = 1 and channel is not null and address is not null");
+    const insertEvent = sqlite.prepare(
+      "insert into question_events (question_id, kind, actor, at_ms, data) values (?, 'filed', 'citizen', ?, ?)",
+    );
+    const reachableOfficials = sqlite.prepare(
+      "select * from officials where office_key = ? and active = 1 and channel is not null and address is not null",
+    );
 
     const STEP_IDS = ["notice", "menu", "confirm", "choose_type", "_idle"] as const;
     const FLOW_IDS = ["consent", "main", "ask", "ask", "ask"] as const;
 
-    type Message = { step: number; id: string; address: string; text: string; nowMs: number; data: string; payload: string };
+    type Message = {
+      step: number;
+      id: string;
+      address: string;
+      text: string;
+      nowMs: number;
+      data: string;
+      payload: string;
+    };
     const handle = sqlite.transaction((m: Message): number => {
       const inboundId = (insertInbound.get("memory", m.id, m.nowMs) as { id: number } | undefined)?.id;
       if (inboundId === undefined) return 0;
@@ -115,13 +135,28 @@ export function benchFloor(options: { citizens: number; shape: readonly StepShap
         getCitizen.get(citizenId);
         getOffice.get(OFFICE);
         const seq = (bumpCounter.get(2026) as { last_seq: number }).last_seq;
-        const question = insertQuestion.get(`RC-2026-${String(seq).padStart(6, "0")}`, citizenId, OFFICE, m.text, m.nowMs, m.nowMs) as { id: number };
-        insertEvent.run(question.id, m.nowMs, '{"officeKey":"infraestructura","requestType":"general","dueDate":"2026-03-24"}');
+        const question = insertQuestion.get(
+          `RC-2026-${String(seq).padStart(6, "0")}`,
+          citizenId,
+          OFFICE,
+          m.text,
+          m.nowMs,
+          m.nowMs,
+        ) as { id: number };
+        insertEvent.run(
+          question.id,
+          m.nowMs,
+          '{"officeKey":"infraestructura","requestType":"general","dueDate":"2026-03-24"}',
+        );
         getOffice.get(OFFICE);
         reachableOfficials.all(OFFICE);
       }
       upsertConversation.run(citizenId, FLOW_IDS[m.step], STEP_IDS[m.step], m.data, m.nowMs);
-      return (insertOutbox.get(`in:${inboundId}`, "memory", m.address, citizenId, m.payload, m.nowMs, m.nowMs) as { id: number }).id;
+      return (
+        insertOutbox.get(`in:${inboundId}`, "memory", m.address, citizenId, m.payload, m.nowMs, m.nowMs) as {
+          id: number;
+        }
+      ).id;
     }).immediate;
 
     const messages = citizens * CONVERSATION_STEPS;
@@ -137,11 +172,22 @@ export function benchFloor(options: { citizens: number; shape: readonly StepShap
       // Strings are built before the round: the floor measures SQLite, not string building.
       const payloads = Array.from({ length: citizens }, (_, i) => filler(s.payloadBytes, i));
       const data = Array.from({ length: citizens }, (_, i) => (s.dataBytes <= 2 ? "{}" : filler(s.dataBytes, i)));
-      const texts = Array.from({ length: citizens }, (_, i) => `Pregunta del ciudadano ${i} sobre un hueco en la calle ${i % 100}`);
+      const texts = Array.from(
+        { length: citizens },
+        (_, i) => `Pregunta del ciudadano ${i} sobre un hueco en la calle ${i % 100}`,
+      );
       const roundCpu = process.cpuUsage();
       const roundStart = process.hrtime.bigint();
       for (let i = 0; i < citizens; i++) {
-        const message: Message = { step, id: `floor-${n}`, address: addresses[i]!, text: texts[i]!, nowMs, data: data[i]!, payload: payloads[i]! };
+        const message: Message = {
+          step,
+          id: `floor-${n}`,
+          address: addresses[i]!,
+          text: texts[i]!,
+          nowMs,
+          data: data[i]!,
+          payload: payloads[i]!,
+        };
         const t0 = process.hrtime.bigint();
         const outboxId = handle(message);
         const t1 = process.hrtime.bigint();
@@ -164,7 +210,15 @@ export function benchFloor(options: { citizens: number; shape: readonly StepShap
     if (filed !== citizens) throw new Error(`floor: ${filed} questions filed, expected ${citizens}`);
     const outboxRows = sqlite.prepare("select count(*) from outbox").pluck().get() as number;
     if (outboxRows !== messages) throw new Error(`floor: ${outboxRows} outbox rows, expected ${messages}`);
-    return { citizens, messages, seconds, messagesPerSecond: messages / seconds, cpuMicrosPerMessage: cpuMicros / messages, involuntaryContextSwitches, ...percentiles(latencies) };
+    return {
+      citizens,
+      messages,
+      seconds,
+      messagesPerSecond: messages / seconds,
+      cpuMicrosPerMessage: cpuMicros / messages,
+      involuntaryContextSwitches,
+      ...percentiles(latencies),
+    };
   } finally {
     sqlite.close();
     rmSync(dir, { recursive: true, force: true });

@@ -38,12 +38,14 @@ const sizes = (argValue("citizens") ?? "1000,10000")
   .filter((n) => Number.isInteger(n) && n > 0);
 const withDispatch = !process.argv.includes("--no-dispatch");
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n: number) => n.toFixed(3);
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -51,16 +53,28 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const cpu = cpus();
   console.log("Rinde bench");
-  console.log(`  machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${platform()} ${release()}`);
-  console.log(`  node ${process.version}, better-sqlite3 on a temp file (WAL, synchronous=NORMAL), one transaction per message`);
-  console.log(`  load average before the run: ${loadavg().map((l) => l.toFixed(2)).join(", ")} (other work on this machine skews wall-clock figures; CPU µs/msg is steadier)`);
-  console.log(`  conversation per citizen: "hola" → consent "1" → question → "1" confirm office → "1" request type → radicado`);
+  console.log(
+    `  machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${platform()} ${release()}`,
+  );
+  console.log(
+    `  node ${process.version}, better-sqlite3 on a temp file (WAL, synchronous=NORMAL), one transaction per message`,
+  );
+  console.log(
+    `  load average before the run: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")} (other work on this machine skews wall-clock figures; CPU µs/msg is steadier)`,
+  );
+  console.log(
+    `  conversation per citizen: "hola" → consent "1" → question → "1" confirm office → "1" request type → radicado`,
+  );
   console.log("");
 
   const warmStart = process.hrtime.bigint();
   const shape = await warmUp(300);
   benchFloor({ citizens: 300, shape });
-  console.log(`warm-up: 1,500 messages through Rinde and the floor on throwaway databases (${fmt(Number(process.hrtime.bigint() - warmStart) / 1e6)} ms)`);
+  console.log(
+    `warm-up: 1,500 messages through Rinde and the floor on throwaway databases (${fmt(Number(process.hrtime.bigint() - warmStart) / 1e6)} ms)`,
+  );
   console.log(
     `row shape per step (avg bytes, reply payload / conversation data): ${shape.map((s, i) => `${i + 1}: ${fmt(s.payloadBytes)}/${fmt(s.dataBytes)}`).join(", ")}`,
   );
@@ -79,17 +93,33 @@ async function main(): Promise<void> {
     const floor = after ? poolFloor(before, after) : before;
     results.push({ rinde, floor });
     const fraction = rinde.messagesPerSecond / floor.messagesPerSecond;
-    const floorRuns = after ? `${fmt(before.messagesPerSecond)} / ${fmt(after.messagesPerSecond)} msg/s before / after` : `${fmt(before.messagesPerSecond)} msg/s (before only: the run is long, the after run was skipped)`;
+    const floorRuns = after
+      ? `${fmt(before.messagesPerSecond)} / ${fmt(after.messagesPerSecond)} msg/s before / after`
+      : `${fmt(before.messagesPerSecond)} msg/s (before only: the run is long, the after run was skipped)`;
     console.log(
       `  ${fmt(citizens)} citizens: Rinde ${fmt(rinde.messagesPerSecond)} msg/s (p99 ${ms(rinde.p99Ms)} ms), floor ${floorRuns} → ${fraction.toFixed(2)} of the floor; ${fmt(rinde.questionsFiled)} questions filed, every reply checked`,
     );
   }
   console.log("");
 
-  console.log("Inbound (handler: dedup + citizen + engine + actions + conversation + outbox, one transaction per message)");
+  console.log(
+    "Inbound (handler: dedup + citizen + engine + actions + conversation + outbox, one transaction per message)",
+  );
   console.log(
     table(
-      ["citizens", "messages", "Rinde msg/s", "p50 ms", "p99 ms", "max ms", "floor msg/s", "floor p50", "floor p99", "fraction", "peak RSS MB"],
+      [
+        "citizens",
+        "messages",
+        "Rinde msg/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "floor msg/s",
+        "floor p50",
+        "floor p99",
+        "fraction",
+        "peak RSS MB",
+      ],
       results.map(({ rinde, floor }) => [
         fmt(rinde.citizens),
         fmt(rinde.messages),
@@ -109,7 +139,15 @@ async function main(): Promise<void> {
   console.log("CPU per message (user + system, all threads) and GC");
   console.log(
     table(
-      ["citizens", "Rinde CPU µs/msg", "floor CPU µs/msg", "CPU fraction", "Rinde GC ms", "GC % of loop", "preemptions/s Rinde / floor"],
+      [
+        "citizens",
+        "Rinde CPU µs/msg",
+        "floor CPU µs/msg",
+        "CPU fraction",
+        "Rinde GC ms",
+        "GC % of loop",
+        "preemptions/s Rinde / floor",
+      ],
       results.map(({ rinde, floor }) => [
         fmt(rinde.citizens),
         fmt(rinde.cpuMicrosPerMessage),
@@ -127,17 +165,32 @@ async function main(): Promise<void> {
   console.log(
     table(
       ["step", ...results.flatMap(({ rinde }) => [`${fmt(rinde.citizens)}: mean`, "p50", "p99"])],
-      STEP_NAMES.map((name, i) => [name, ...results.flatMap(({ rinde }) => [ms(rinde.perStep[i]!.meanMs), ms(rinde.perStep[i]!.p50Ms), ms(rinde.perStep[i]!.p99Ms)])]),
+      STEP_NAMES.map((name, i) => [
+        name,
+        ...results.flatMap(({ rinde }) => [
+          ms(rinde.perStep[i]!.meanMs),
+          ms(rinde.perStep[i]!.p50Ms),
+          ms(rinde.perStep[i]!.p99Ms),
+        ]),
+      ]),
     ),
   );
   console.log("");
 
   if (withDispatch) {
-    console.log("Outbox drain (real dispatcher, in-memory channel, default batch of 100; drained after each round, so the backlog is one reply per citizen)");
+    console.log(
+      "Outbox drain (real dispatcher, in-memory channel, default batch of 100; drained after each round, so the backlog is one reply per citizen)",
+    );
     console.log(
       table(
         ["citizens", "rows", "seconds", "rows/s", "peak RSS MB"],
-        results.map(({ rinde }) => [fmt(rinde.citizens), fmt(rinde.dispatch.rows), rinde.dispatch.seconds.toFixed(2), fmt(rinde.dispatch.rowsPerSecond), fmt(rinde.dispatch.peakRssMb, 1)]),
+        results.map(({ rinde }) => [
+          fmt(rinde.citizens),
+          fmt(rinde.dispatch.rows),
+          rinde.dispatch.seconds.toFixed(2),
+          fmt(rinde.dispatch.rowsPerSecond),
+          fmt(rinde.dispatch.peakRssMb, 1),
+        ]),
       ),
     );
     console.log("");
@@ -153,8 +206,12 @@ async function main(): Promise<void> {
   for (const { rinde, floor } of results) {
     const fraction = rinde.messagesPerSecond / floor.messagesPerSecond;
     const verdict = (ok: boolean) => (ok ? "ok  " : "MISS");
-    console.log(`  ${verdict(fraction >= TARGET_FRACTION)} ${fmt(rinde.citizens)} citizens: ${fraction.toFixed(2)} of the floor (target ≥ ${TARGET_FRACTION})`);
-    console.log(`  ${verdict(rinde.p99Ms <= TARGET_P99_MS)} ${fmt(rinde.citizens)} citizens: p99 ${ms(rinde.p99Ms)} ms (target ≤ ${TARGET_P99_MS} ms)`);
+    console.log(
+      `  ${verdict(fraction >= TARGET_FRACTION)} ${fmt(rinde.citizens)} citizens: ${fraction.toFixed(2)} of the floor (target ≥ ${TARGET_FRACTION})`,
+    );
+    console.log(
+      `  ${verdict(rinde.p99Ms <= TARGET_P99_MS)} ${fmt(rinde.citizens)} citizens: p99 ${ms(rinde.p99Ms)} ms (target ≤ ${TARGET_P99_MS} ms)`,
+    );
   }
   if (results.length >= 2) {
     const first = results[0]!.rinde;
@@ -181,11 +238,15 @@ async function main(): Promise<void> {
     }
   }
   for (const { processes, rinde, floor } of pgFigures) {
-    console.log(`  info PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}: Rinde ${fmt(rinde.messagesPerSecond)} msg/s, ${(rinde.messagesPerSecond / floor.messagesPerSecond).toFixed(2)} of the raw pg floor (no target)`);
+    console.log(
+      `  info PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}: Rinde ${fmt(rinde.messagesPerSecond)} msg/s, ${(rinde.messagesPerSecond / floor.messagesPerSecond).toFixed(2)} of the raw pg floor (no target)`,
+    );
   }
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   console.log("");
-  console.log(`process peak RSS ${fmt(maxRssMb, 1)} MB; total bench time ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+  console.log(
+    `process peak RSS ${fmt(maxRssMb, 1)} MB; total bench time ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`,
+  );
 }
 
 /** The PostgreSQL inbound bench (test/bench/postgres.ts), unless skipped or no server is configured. */
@@ -196,15 +257,34 @@ async function postgresSection(): Promise<PgInboundFigures[]> {
     console.log("PostgreSQL inbound: skipped (set RINDE_BENCH_DATABASE_URL or RINDE_TEST_DATABASE_URL)\n");
     return [];
   }
-  const processes = (argValue("pg-processes") ?? "1,2,4").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const processes = (argValue("pg-processes") ?? "1,2,4")
+    .split(",")
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   const citizens = Number(argValue("pg-citizens") ?? 200);
   const figures = await benchPostgresInbound({ url, processes, citizens });
   const where = new URL(url);
-  console.log(`PostgreSQL inbound (real handler, one transaction per message; N OS processes on one database at ${where.hostname}:${where.port || 5432}${where.pathname}, ${fmt(citizens)} citizens × ${5} messages each, awaited one after the other)`);
-  console.log(`  floor: the same statements through plain node-postgres, one client per process, BEGIN … COMMIT per message`);
+  console.log(
+    `PostgreSQL inbound (real handler, one transaction per message; N OS processes on one database at ${where.hostname}:${where.port || 5432}${where.pathname}, ${fmt(citizens)} citizens × ${5} messages each, awaited one after the other)`,
+  );
+  console.log(
+    `  floor: the same statements through plain node-postgres, one client per process, BEGIN … COMMIT per message`,
+  );
   console.log(
     table(
-      ["processes", "messages", "Rinde msg/s", "worst p50 ms", "worst p99 ms", "floor msg/s", "floor p50", "floor p99", "fraction", "Rinde CPU µs/msg", "floor CPU µs/msg"],
+      [
+        "processes",
+        "messages",
+        "Rinde msg/s",
+        "worst p50 ms",
+        "worst p99 ms",
+        "floor msg/s",
+        "floor p50",
+        "floor p99",
+        "fraction",
+        "Rinde CPU µs/msg",
+        "floor CPU µs/msg",
+      ],
       figures.map(({ processes, rinde, floor }) => [
         String(processes),
         fmt(rinde.messages),
@@ -226,10 +306,22 @@ async function postgresSection(): Promise<PgInboundFigures[]> {
 
 /** The other checkout's SQLite inbound figures next to this one's. */
 function printBefore(before: BeforeFigures, results: { rinde: ConversationResult; floor: FloorResult }[]): void {
-  console.log(`SQLite inbound before and after (before: ${before.label}, run just now in a child process; after: this checkout; CPU fraction = floor CPU / Rinde CPU per message)`);
+  console.log(
+    `SQLite inbound before and after (before: ${before.label}, run just now in a child process; after: this checkout; CPU fraction = floor CPU / Rinde CPU per message)`,
+  );
   console.log(
     table(
-      ["citizens", "before msg/s", "before floor", "before fraction", "after msg/s", "after floor", "after fraction", "CPU µs/msg before / after", "CPU fraction before / after"],
+      [
+        "citizens",
+        "before msg/s",
+        "before floor",
+        "before fraction",
+        "after msg/s",
+        "after floor",
+        "after fraction",
+        "CPU µs/msg before / after",
+        "CPU fraction before / after",
+      ],
       results.map(({ rinde, floor }) => {
         const was = before.rows.find((row) => row.citizens === rinde.citizens);
         return [
@@ -281,9 +373,15 @@ const EXTRA_BENCHES = [
 ] as const;
 
 async function extraBenches(): Promise<void> {
-  const wanted = new Set((argValue("with") ?? "").split(",").map((w) => w.trim()).filter(Boolean));
+  const wanted = new Set(
+    (argValue("with") ?? "")
+      .split(",")
+      .map((w) => w.trim())
+      .filter(Boolean),
+  );
   for (const extra of EXTRA_BENCHES) {
-    const selected = wanted.has("all") || wanted.has(extra.name) || (extra.byDefault && !process.argv.includes(`--no-${extra.name}`));
+    const selected =
+      wanted.has("all") || wanted.has(extra.name) || (extra.byDefault && !process.argv.includes(`--no-${extra.name}`));
     if (!selected) continue;
     const label = `test/bench/${extra.file.slice(2)}`;
     let mod: Record<string, unknown>;
@@ -291,7 +389,11 @@ async function extraBenches(): Promise<void> {
       mod = (await import(extra.file)) as Record<string, unknown>;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      console.log(code === "ERR_MODULE_NOT_FOUND" ? `${extra.name}: ${label} not present, skipped\n` : `${extra.name}: could not load ${label} (${(error as Error).message.split("\n")[0]})\n`);
+      console.log(
+        code === "ERR_MODULE_NOT_FOUND"
+          ? `${extra.name}: ${label} not present, skipped\n`
+          : `${extra.name}: could not load ${label} (${(error as Error).message.split("\n")[0]})\n`,
+      );
       continue;
     }
     const run = mod[extra.fn];

@@ -12,7 +12,8 @@ const DEFAULT_PROFILE = fileURLToPath(new URL("../../src/config/profiles/default
 
 const LETTER_OPENING =
   "Cordial saludo. De conformidad con el artículo 23 de la Constitución Política y la Ley 1755 de 2015, me permito solicitar lo siguiente: ";
-const LETTER_CLOSING = " Agradezco de antemano su atención y quedo atento a una pronta respuesta. Atentamente, un ciudadano.";
+const LETTER_CLOSING =
+  " Agradezco de antemano su atención y quedo atento a una pronta respuesta. Atentamente, un ciudadano.";
 
 /** Deterministic pseudo-random generator (LCG), so every run routes the same messages. */
 function createRandom(seed: number): () => number {
@@ -33,7 +34,10 @@ function variants(text: string, random: () => number): string[] {
     text,
     text.toUpperCase(),
     text.normalize("NFD").replace(/\p{M}/gu, ""),
-    text.replace(/\bque\b/g, "q").replace(/\bporque\b/g, "xq").replace(/\bpara\b/g, "pa"),
+    text
+      .replace(/\bque\b/g, "q")
+      .replace(/\bporque\b/g, "xq")
+      .replace(/\bpara\b/g, "pa"),
     withTypo(withTypo(text, random), random),
     `${text} 😡🙏`,
     LETTER_OPENING + text + LETTER_CLOSING,
@@ -58,7 +62,9 @@ export type RoutingBenchResult = {
 };
 
 /** Routes every benchmark message once after a warm-up pass; measures wall-clock time. */
-export async function benchRouting(options: { profilePath?: string; rounds?: number } = {}): Promise<RoutingBenchResult> {
+export async function benchRouting(
+  options: { profilePath?: string; rounds?: number } = {},
+): Promise<RoutingBenchResult> {
   const profile = loadProfile(options.profilePath ?? DEFAULT_PROFILE);
   const buildStart = performance.now();
   const router = createRouter({ offices: profile.offices });

@@ -23,7 +23,10 @@ function median(values: number[]): number {
 
 function timeCli(env: NodeJS.ProcessEnv): number {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin/rinde.mjs"), "offices", "list"], { env, encoding: "utf8" });
+  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin/rinde.mjs"), "offices", "list"], {
+    env,
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`rinde offices list failed: ${run.stderr}`);
   return (performance.now() - started) / 1000;
 }
@@ -42,13 +45,23 @@ function timeStart(env: NodeJS.ProcessEnv): Promise<number> {
       child.stdin.end();
     });
     child.stdin.write("hola\n");
-    child.on("exit", (code) => (replied !== undefined && code === 0 ? resolve(replied) : reject(new Error(`npm start exited ${code} without a reply: ${stderr}`))));
+    child.on("exit", (code) =>
+      replied !== undefined && code === 0
+        ? resolve(replied)
+        : reject(new Error(`npm start exited ${code} without a reply: ${stderr}`)),
+    );
   });
 }
 
 export async function benchStartup(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-bench-start-"));
-  const env = { ...process.env, RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", RINDE_CONSOLE: "on", RINDE_LOG_LEVEL: "warn" };
+  const env = {
+    ...process.env,
+    RINDE_DB: join(dir, "rinde.db"),
+    RINDE_PROFILE: "default",
+    RINDE_CONSOLE: "on",
+    RINDE_LOG_LEVEL: "warn",
+  };
   try {
     timeCli(env);
     await timeStart(env);

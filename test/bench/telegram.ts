@@ -34,17 +34,29 @@ function check(condition: boolean, message: string): asserts condition {
 }
 
 /** Update k of the run: citizen (k mod citizens) at step (k div citizens), interleaved. */
-function updatesFor(fake: FakeTelegramApi, citizens: number, steps: number, text: (step: number, citizen: number) => string): Update[] {
+function updatesFor(
+  fake: FakeTelegramApi,
+  citizens: number,
+  steps: number,
+  text: (step: number, citizen: number) => string,
+): Update[] {
   const updates: Update[] = [];
   for (let step = 0; step < steps; step++) {
     for (let c = 0; c < citizens; c++) {
-      updates.push({ ...fake.privateText(FIRST_CITIZEN_ID + c, text(step, c)), update_id: updates.length + 1 } as Update);
+      updates.push({
+        ...fake.privateText(FIRST_CITIZEN_ID + c, text(step, c)),
+        update_id: updates.length + 1,
+      } as Update);
     }
   }
   return updates;
 }
 
-async function timeUpdates(updates: readonly Update[], handle: (update: Update) => Promise<void>, beforeEach: () => void = () => undefined): Promise<number> {
+async function timeUpdates(
+  updates: readonly Update[],
+  handle: (update: Update) => Promise<void>,
+  beforeEach: () => void = () => undefined,
+): Promise<number> {
   const started = process.hrtime.bigint();
   for (const update of updates) {
     beforeEach();
@@ -56,17 +68,33 @@ async function timeUpdates(updates: readonly Update[], handle: (update: Update) 
 async function benchRinde(fake: FakeTelegramApi, citizens: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-bench-tg-"));
   const clock = createManualClock(START_MS);
-  const env = loadEnv({ RINDE_DB: join(dir, "rinde.db"), RINDE_PROFILE: "default", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+  const env = loadEnv({
+    RINDE_DB: join(dir, "rinde.db"),
+    RINDE_PROFILE: "default",
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+  });
   const runtime = await createRuntime({ env, clock });
   const channel = await createTelegram(runtime, { commands: [] });
-  const bot = createBot(runtime, [channel], { workerId: "bench-tg", pollIntervalMs: 60_000, schedulerIntervalMs: 60_000 });
+  const bot = createBot(runtime, [channel], {
+    workerId: "bench-tg",
+    pollIntervalMs: 60_000,
+    schedulerIntervalMs: 60_000,
+  });
   try {
     await bot.start();
     const updates = updatesFor(fake, citizens, CONVERSATION_STEPS, citizenText);
     const sentBefore = fake.calls("sendMessage").length;
-    const seconds = await timeUpdates(updates, (u) => channel.handleUpdate(u), () => clock.advanceMs(1_100));
+    const seconds = await timeUpdates(
+      updates,
+      (u) => channel.handleUpdate(u),
+      () => clock.advanceMs(1_100),
+    );
     await bot.dispatcher.tick();
-    const replies = fake.calls("sendMessage").slice(sentBefore).filter((c) => c.outcome?.ok && Number(c.params.chat_id) >= FIRST_CITIZEN_ID).length;
+    const replies = fake
+      .calls("sendMessage")
+      .slice(sentBefore)
+      .filter((c) => c.outcome?.ok && Number(c.params.chat_id) >= FIRST_CITIZEN_ID).length;
     check(replies >= updates.length, `Telegram bench: ${replies} replies for ${updates.length} updates`);
     const filed = (await runtime.app.repos.questions.list()).length;
     check(filed === citizens, `Telegram bench: ${filed} questions filed for ${citizens} citizens`);
@@ -90,7 +118,9 @@ async function benchBare(fake: FakeTelegramApi, count: number): Promise<number> 
 }
 
 /** Updates per second through Rinde's Telegram channel, and through a bare telegraf handler. */
-export async function benchTelegram(options: TelegramBenchOptions = {}): Promise<{ updatesPerSecond: number; bareUpdatesPerSecond: number }> {
+export async function benchTelegram(
+  options: TelegramBenchOptions = {},
+): Promise<{ updatesPerSecond: number; bareUpdatesPerSecond: number }> {
   const citizens = options.citizens ?? 200;
   const fake = await createFakeTelegramApi({ botUsername: "rinde_bench_bot" });
   try {
@@ -108,7 +138,10 @@ export async function benchTelegram(options: TelegramBenchOptions = {}): Promise
 const isEntryPoint = process.argv[1]?.endsWith("test/bench/telegram.ts");
 if (isEntryPoint) {
   benchTelegram().then(
-    (r) => console.log(`Telegram: ${r.updatesPerSecond.toFixed(0)} updates/s through Rinde, ${r.bareUpdatesPerSecond.toFixed(0)} updates/s bare telegraf`),
+    (r) =>
+      console.log(
+        `Telegram: ${r.updatesPerSecond.toFixed(0)} updates/s through Rinde, ${r.bareUpdatesPerSecond.toFixed(0)} updates/s bare telegraf`,
+      ),
     (error: unknown) => {
       console.error(error);
       process.exit(1);

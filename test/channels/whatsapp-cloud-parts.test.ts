@@ -9,35 +9,85 @@ import { classifyGraphError, isTokenError } from "../../src/channels/whatsapp-cl
 import { isValidSignature } from "../../src/channels/whatsapp-cloud/webhook.ts";
 import { DEFAULT_WHATSAPP_TEMPLATES } from "../../src/config/whatsapp-templates.ts";
 import { bodyOf } from "../fakes/whatsapp-graph-api.ts";
-import { decideWhatsAppSend, templateKindOf, templateParameter, WHATSAPP_WINDOW_MS } from "../../src/delivery/whatsapp-window.ts";
+import {
+  decideWhatsAppSend,
+  templateKindOf,
+  templateParameter,
+  WHATSAPP_WINDOW_MS,
+} from "../../src/delivery/whatsapp-window.ts";
 
 const labels = { listButton: "Ver opciones" };
 const at = bodyOf;
 
 describe("rendering", () => {
   it("uses reply buttons up to 3 short titles, a list up to 10 rows, numbered text beyond", () => {
-    const buttons = renderMessage({ address: "a", text: "¿Autoriza?", options: ["Sí, autorizo", "No autorizo"] }, labels);
+    const buttons = renderMessage(
+      { address: "a", text: "¿Autoriza?", options: ["Sí, autorizo", "No autorizo"] },
+      labels,
+    );
     expect(at(buttons[0]).interactive?.type).toBe("button");
     const list = renderMessage({ address: "a", text: "Elija", options: ["Uno", "Dos", "Tres", "Cuatro"] }, labels);
-    expect(at(list[0]).interactive).toMatchObject({ type: "list", action: { button: "Ver opciones", sections: [{ rows: [{ id: "o:0", title: "Uno" }, {}, {}, { id: "o:3" }] }] } });
-    const long = renderMessage({ address: "a", text: "Elija", options: ["Hacer una pregunta o petición", "Ver"] }, labels);
-    expect(at(long[0]).interactive?.action.sections?.[0]?.rows[0]).toEqual({ id: "o:0", title: "Hacer una pregunta o…", description: "Hacer una pregunta o petición" });
-    const eleven = renderMessage({ address: "a", text: "Elija", options: Array.from({ length: 11 }, (_, i) => `Opción ${i + 1}`) }, labels);
-    expect(eleven).toEqual([{ type: "text", text: { body: expect.stringContaining("11. Opción 11"), preview_url: false } }]);
+    expect(at(list[0]).interactive).toMatchObject({
+      type: "list",
+      action: { button: "Ver opciones", sections: [{ rows: [{ id: "o:0", title: "Uno" }, {}, {}, { id: "o:3" }] }] },
+    });
+    const long = renderMessage(
+      { address: "a", text: "Elija", options: ["Hacer una pregunta o petición", "Ver"] },
+      labels,
+    );
+    expect(at(long[0]).interactive?.action.sections?.[0]?.rows[0]).toEqual({
+      id: "o:0",
+      title: "Hacer una pregunta o…",
+      description: "Hacer una pregunta o petición",
+    });
+    const eleven = renderMessage(
+      { address: "a", text: "Elija", options: Array.from({ length: 11 }, (_, i) => `Opción ${i + 1}`) },
+      labels,
+    );
+    expect(eleven).toEqual([
+      { type: "text", text: { body: expect.stringContaining("11. Opción 11"), preview_url: false } },
+    ]);
   });
 
   it("shows officials' action buttons as reply buttons or a list, and drops them when they fit neither", () => {
-    const two = renderMessage({ address: "a", text: "Nueva pregunta", buttons: [{ label: "Responder", action: "qa:7" }, { label: "Prórroga", action: "qe:7" }] }, labels);
+    const two = renderMessage(
+      {
+        address: "a",
+        text: "Nueva pregunta",
+        buttons: [
+          { label: "Responder", action: "qa:7" },
+          { label: "Prórroga", action: "qe:7" },
+        ],
+      },
+      labels,
+    );
     expect(at(two[0]).interactive?.action.buttons?.map((b) => b.reply.id)).toEqual(["a:qa:7", "a:qe:7"]);
-    const four = renderMessage({ address: "a", text: "Nueva pregunta", buttons: ["qa", "qi", "qr", "qe"].map((k) => ({ label: `Acción ${k}`, action: `${k}:7` })) }, labels);
+    const four = renderMessage(
+      {
+        address: "a",
+        text: "Nueva pregunta",
+        buttons: ["qa", "qi", "qr", "qe"].map((k) => ({ label: `Acción ${k}`, action: `${k}:7` })),
+      },
+      labels,
+    );
     expect(at(four[0]).interactive?.type).toBe("list");
-    const eleven = renderMessage({ address: "a", text: "Nueva pregunta", buttons: Array.from({ length: 11 }, (_, i) => ({ label: `A${i}`, action: `x:${i}` })) }, labels);
+    const eleven = renderMessage(
+      {
+        address: "a",
+        text: "Nueva pregunta",
+        buttons: Array.from({ length: 11 }, (_, i) => ({ label: `A${i}`, action: `x:${i}` })),
+      },
+      labels,
+    );
     expect(eleven).toEqual([{ type: "text", text: { body: "Nueva pregunta", preview_url: false } }]);
   });
 
   it("falls back to numbered text when the body is too long for an interactive message, and splits at 4096", () => {
     const text = "x ".repeat(3000);
-    const parts = renderMessage({ address: "a", text, options: ["Sí", "No"], replyToChannelMessageId: "wamid.1" }, labels);
+    const parts = renderMessage(
+      { address: "a", text, options: ["Sí", "No"], replyToChannelMessageId: "wamid.1" },
+      labels,
+    );
     expect(parts).toHaveLength(2);
     expect(parts[0]).toMatchObject({ type: "text", context: { message_id: "wamid.1" } });
     expect(parts[1]).not.toHaveProperty("context");
@@ -45,23 +95,76 @@ describe("rendering", () => {
   });
 
   it("renders a template with its parameters", () => {
-    expect(renderMessage({ address: "a", text: "t", template: { name: "rinde_respuesta", language: "es", parameters: ["RC-2026-000001", "ok"] } }, labels)).toEqual([
-      { type: "template", template: { name: "rinde_respuesta", language: { code: "es" }, components: [{ type: "body", parameters: [{ type: "text", text: "RC-2026-000001" }, { type: "text", text: "ok" }] }] } },
+    expect(
+      renderMessage(
+        {
+          address: "a",
+          text: "t",
+          template: { name: "rinde_respuesta", language: "es", parameters: ["RC-2026-000001", "ok"] },
+        },
+        labels,
+      ),
+    ).toEqual([
+      {
+        type: "template",
+        template: {
+          name: "rinde_respuesta",
+          language: { code: "es" },
+          components: [
+            {
+              type: "body",
+              parameters: [
+                { type: "text", text: "RC-2026-000001" },
+                { type: "text", text: "ok" },
+              ],
+            },
+          ],
+        },
+      },
     ]);
   });
 });
 
 describe("webhook parsing", () => {
-  const value = (v: Record<string, unknown>, phoneNumberId = "111") => ({ object: "whatsapp_business_account", entry: [{ changes: [{ field: "messages", value: { metadata: { phone_number_id: phoneNumberId }, ...v } }] }] });
+  const value = (v: Record<string, unknown>, phoneNumberId = "111") => ({
+    object: "whatsapp_business_account",
+    entry: [{ changes: [{ field: "messages", value: { metadata: { phone_number_id: phoneNumberId }, ...v } }] }],
+  });
 
   it("reads texts, button and list replies, media, locations and statuses; ignores other numbers and reactions", () => {
     const content = parseWebhook(
       value({
         messages: [
-          { from: "573001112233", id: "w1", timestamp: "1700000000", type: "text", text: { body: "hola" }, context: { id: "w0" } },
-          { from: "573001112233", id: "w2", timestamp: "1700000001", type: "interactive", context: { id: "w9" }, interactive: { type: "list_reply", list_reply: { id: "o:4", title: "x" } } },
-          { from: "573001112233", id: "w3", timestamp: "1700000002", type: "image", image: { id: "m1", mime_type: "image/jpeg", caption: "el hueco" } },
-          { from: "573001112233", id: "w4", timestamp: "1700000003", type: "location", location: { latitude: 4.6, longitude: -74.08 } },
+          {
+            from: "573001112233",
+            id: "w1",
+            timestamp: "1700000000",
+            type: "text",
+            text: { body: "hola" },
+            context: { id: "w0" },
+          },
+          {
+            from: "573001112233",
+            id: "w2",
+            timestamp: "1700000001",
+            type: "interactive",
+            context: { id: "w9" },
+            interactive: { type: "list_reply", list_reply: { id: "o:4", title: "x" } },
+          },
+          {
+            from: "573001112233",
+            id: "w3",
+            timestamp: "1700000002",
+            type: "image",
+            image: { id: "m1", mime_type: "image/jpeg", caption: "el hueco" },
+          },
+          {
+            from: "573001112233",
+            id: "w4",
+            timestamp: "1700000003",
+            type: "location",
+            location: { latitude: 4.6, longitude: -74.08 },
+          },
           { from: "573001112233", id: "w5", timestamp: "1700000004", type: "reaction", reaction: { emoji: "👍" } },
         ],
         statuses: [{ id: "w8", status: "failed", timestamp: "1700000005", errors: [{ code: 131026 }] }],
@@ -70,25 +173,82 @@ describe("webhook parsing", () => {
       0,
     );
     expect(content.messages).toEqual([
-      { channel: "whatsapp", channelMessageId: "w1", address: "573001112233@s.whatsapp.net", chatKind: "private", text: "hola", replyToChannelMessageId: "w0", receivedAtMs: 1_700_000_000_000 },
-      { channel: "whatsapp", channelMessageId: "w2", address: "573001112233@s.whatsapp.net", chatKind: "private", text: "5", button: { onChannelMessageId: "w9", optionIndex: 4 }, receivedAtMs: 1_700_000_001_000 },
-      { channel: "whatsapp", channelMessageId: "w3", address: "573001112233@s.whatsapp.net", chatKind: "private", text: "el hueco", media: { kind: "photo", fileRef: "m1", mimeType: "image/jpeg" }, receivedAtMs: 1_700_000_002_000 },
-      { channel: "whatsapp", channelMessageId: "w4", address: "573001112233@s.whatsapp.net", chatKind: "private", media: { kind: "location", fileRef: "geo:4.6,-74.08" }, receivedAtMs: 1_700_000_003_000 },
+      {
+        channel: "whatsapp",
+        channelMessageId: "w1",
+        address: "573001112233@s.whatsapp.net",
+        chatKind: "private",
+        text: "hola",
+        replyToChannelMessageId: "w0",
+        receivedAtMs: 1_700_000_000_000,
+      },
+      {
+        channel: "whatsapp",
+        channelMessageId: "w2",
+        address: "573001112233@s.whatsapp.net",
+        chatKind: "private",
+        text: "5",
+        button: { onChannelMessageId: "w9", optionIndex: 4 },
+        receivedAtMs: 1_700_000_001_000,
+      },
+      {
+        channel: "whatsapp",
+        channelMessageId: "w3",
+        address: "573001112233@s.whatsapp.net",
+        chatKind: "private",
+        text: "el hueco",
+        media: { kind: "photo", fileRef: "m1", mimeType: "image/jpeg" },
+        receivedAtMs: 1_700_000_002_000,
+      },
+      {
+        channel: "whatsapp",
+        channelMessageId: "w4",
+        address: "573001112233@s.whatsapp.net",
+        chatKind: "private",
+        media: { kind: "location", fileRef: "geo:4.6,-74.08" },
+        receivedAtMs: 1_700_000_003_000,
+      },
     ]);
-    expect(content.statuses).toEqual([{ channelMessageId: "w8", status: "failed", atMs: 1_700_000_005_000, errorCode: "131026" }]);
-    expect(parseWebhook(value({ messages: [{ from: "57300", id: "x", type: "text", text: { body: "hola" } }] }, "222"), "111", 0).messages).toEqual([]);
+    expect(content.statuses).toEqual([
+      { channelMessageId: "w8", status: "failed", atMs: 1_700_000_005_000, errorCode: "131026" },
+    ]);
+    expect(
+      parseWebhook(
+        value({ messages: [{ from: "57300", id: "x", type: "text", text: { body: "hola" } }] }, "222"),
+        "111",
+        0,
+      ).messages,
+    ).toEqual([]);
   });
 });
 
 describe("send errors", () => {
   it("classifies Meta's codes", () => {
     expect(classifyGraphError({ httpStatus: 400, code: 130429 })).toMatchObject({ kind: "retry", scope: "channel" });
-    expect(classifyGraphError({ httpStatus: 400, code: 131056 })).toMatchObject({ kind: "retry", scope: "chat", retryAfterMs: 6000 });
+    expect(classifyGraphError({ httpStatus: 400, code: 131056 })).toMatchObject({
+      kind: "retry",
+      scope: "chat",
+      retryAfterMs: 6000,
+    });
     expect(classifyGraphError({ httpStatus: 503 })).toMatchObject({ kind: "retry" });
-    expect(classifyGraphError({ httpStatus: 400, code: 131047 })).toMatchObject({ kind: "permanent", code: "window_closed", unreachable: false });
-    expect(classifyGraphError({ httpStatus: 400, code: 131026 })).toMatchObject({ kind: "permanent", unreachable: true });
-    expect(classifyGraphError({ httpStatus: 400, code: 132001 })).toMatchObject({ kind: "permanent", unreachable: false });
-    expect([isTokenError({ httpStatus: 401 }), isTokenError({ httpStatus: 400, code: 190 }), isTokenError({ httpStatus: 400, code: 100 })]).toEqual([true, true, false]);
+    expect(classifyGraphError({ httpStatus: 400, code: 131047 })).toMatchObject({
+      kind: "permanent",
+      code: "window_closed",
+      unreachable: false,
+    });
+    expect(classifyGraphError({ httpStatus: 400, code: 131026 })).toMatchObject({
+      kind: "permanent",
+      unreachable: true,
+    });
+    expect(classifyGraphError({ httpStatus: 400, code: 132001 })).toMatchObject({
+      kind: "permanent",
+      unreachable: false,
+    });
+    expect([
+      isTokenError({ httpStatus: 401 }),
+      isTokenError({ httpStatus: 400, code: 190 }),
+      isTokenError({ httpStatus: 400, code: 100 }),
+    ]).toEqual([true, true, false]);
   });
 });
 
@@ -106,9 +266,20 @@ describe("network failures", () => {
         labels,
         fetch: () => Promise.reject(Object.assign(new TypeError("fetch failed"), { cause: { code } })),
       });
-    expect(await failWith("ECONNREFUSED").send({ address: "573001112233@s.whatsapp.net", text: "hola" })).toEqual({ ok: false, kind: "retry", retryAfterMs: 0, reason: "network error (ECONNREFUSED)" });
-    expect(await failWith("ECONNRESET").send({ address: "573001112233@s.whatsapp.net", text: "hola" })).toMatchObject({ kind: "retry", ambiguous: true });
-    expect(await failWith("ECONNRESET").send({ address: "120363000000@g.us", text: "hola" })).toMatchObject({ kind: "permanent", unreachable: false });
+    expect(await failWith("ECONNREFUSED").send({ address: "573001112233@s.whatsapp.net", text: "hola" })).toEqual({
+      ok: false,
+      kind: "retry",
+      retryAfterMs: 0,
+      reason: "network error (ECONNREFUSED)",
+    });
+    expect(await failWith("ECONNRESET").send({ address: "573001112233@s.whatsapp.net", text: "hola" })).toMatchObject({
+      kind: "retry",
+      ambiguous: true,
+    });
+    expect(await failWith("ECONNRESET").send({ address: "120363000000@g.us", text: "hola" })).toMatchObject({
+      kind: "permanent",
+      unreachable: false,
+    });
   });
 });
 
@@ -128,22 +299,71 @@ describe("the 24-hour window", () => {
   const base = { templates: DEFAULT_WHATSAPP_TEMPLATES, optedIn: true, nowMs: 10 * WHATSAPP_WINDOW_MS };
   it("sends free-form inside the window and the kind's template outside it", () => {
     const origin = { idempotencyKey: "q:7:answer", priority: 0 };
-    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: base.nowMs - 23 * 3_600_000 })).toEqual({ mode: "free_form" });
-    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: base.nowMs - 24 * 3_600_000 })).toMatchObject({ mode: "template", template: { name: "rinde_respuesta" } });
-    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: undefined })).toMatchObject({ mode: "template", kind: "answer" });
+    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: base.nowMs - 23 * 3_600_000 })).toEqual({
+      mode: "free_form",
+    });
+    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: base.nowMs - 24 * 3_600_000 })).toMatchObject({
+      mode: "template",
+      template: { name: "rinde_respuesta" },
+    });
+    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: undefined })).toMatchObject({
+      mode: "template",
+      kind: "answer",
+    });
   });
 
   it("refuses bulk announcements and surveys without opt-in, even inside the window", () => {
     const lastInboundMs = base.nowMs - 1000;
-    expect(decideWhatsAppSend({ ...base, optedIn: false, lastInboundMs, origin: { idempotencyKey: "ann:3:9", priority: 1 } })).toEqual({ mode: "refuse", reason: "not_opted_in" });
-    expect(decideWhatsAppSend({ ...base, optedIn: false, lastInboundMs, origin: { idempotencyKey: "survey:i4:start", priority: 1 } })).toEqual({ mode: "refuse", reason: "not_opted_in" });
+    expect(
+      decideWhatsAppSend({
+        ...base,
+        optedIn: false,
+        lastInboundMs,
+        origin: { idempotencyKey: "ann:3:9", priority: 1 },
+      }),
+    ).toEqual({ mode: "refuse", reason: "not_opted_in" });
+    expect(
+      decideWhatsAppSend({
+        ...base,
+        optedIn: false,
+        lastInboundMs,
+        origin: { idempotencyKey: "survey:i4:start", priority: 1 },
+      }),
+    ).toEqual({ mode: "refuse", reason: "not_opted_in" });
     // A survey about the citizen's own question is not bulk.
-    expect(decideWhatsAppSend({ ...base, optedIn: false, lastInboundMs, origin: { idempotencyKey: "survey:i4:start", priority: 0 } })).toEqual({ mode: "free_form" });
+    expect(
+      decideWhatsAppSend({
+        ...base,
+        optedIn: false,
+        lastInboundMs,
+        origin: { idempotencyKey: "survey:i4:start", priority: 0 },
+      }),
+    ).toEqual({ mode: "free_form" });
   });
 
   it("names each message's kind from its key", () => {
-    const kinds = ["q:7:answer", "q:7:extended:2026-04-01", "q:7:new:official-3", "deadline:digest:salud:2026-03-02", "ann:1:2", "survey:i1:start", "cm:u3:cit9", "in:4", "ics:1:2:x"].map((k) => templateKindOf({ idempotencyKey: k }));
-    expect(kinds).toEqual(["answer", "question_update", "staff_notice", "staff_notice", "announcement", "survey", "commitment_update", "notice", "notice"]);
+    const kinds = [
+      "q:7:answer",
+      "q:7:extended:2026-04-01",
+      "q:7:new:official-3",
+      "deadline:digest:salud:2026-03-02",
+      "ann:1:2",
+      "survey:i1:start",
+      "cm:u3:cit9",
+      "in:4",
+      "ics:1:2:x",
+    ].map((k) => templateKindOf({ idempotencyKey: k }));
+    expect(kinds).toEqual([
+      "answer",
+      "question_update",
+      "staff_notice",
+      "staff_notice",
+      "announcement",
+      "survey",
+      "commitment_update",
+      "notice",
+      "notice",
+    ]);
   });
 
   it("flattens template parameters to one line and cuts long ones", () => {

@@ -38,34 +38,69 @@ export async function seed(world: CliWorld): Promise<{ officialId: number; refer
   const runtime = await createRuntime({ env: loadEnv(world.env), clock: world.clock });
   try {
     const { app } = runtime;
-    const citizens = await seedCitizens(runtime, { count: 5, channel: "memory", nowMs: NOW_MS, subscription: { kind: "topic", key: "salud" } });
+    const citizens = await seedCitizens(runtime, {
+      count: 5,
+      channel: "memory",
+      nowMs: NOW_MS,
+      subscription: { kind: "topic", key: "salud" },
+    });
     const references = await runtime.store.withTransaction(async () => {
       const filedReferences: string[] = [];
-      for (const [i, text] of ["¿Cuándo abren el centro de salud de la vereda?", "Solicito copia del contrato de la vía"].entries()) {
-        const filed = await fileQuestion(app, { citizenId: citizens[i]!, channel: "memory", text, officeKey: i === 0 ? "salud" : "infraestructura", requestType: i === 0 ? "general" : "information" });
+      for (const [i, text] of [
+        "¿Cuándo abren el centro de salud de la vereda?",
+        "Solicito copia del contrato de la vía",
+      ].entries()) {
+        const filed = await fileQuestion(app, {
+          citizenId: citizens[i]!,
+          channel: "memory",
+          text,
+          officeKey: i === 0 ? "salud" : "infraestructura",
+          requestType: i === 0 ? "general" : "information",
+        });
         if (!filed.ok) throw new Error(filed.error);
         filedReferences.push(filed.question.reference);
       }
       return filedReferences;
     });
-    const answered = await answerQuestion(app, { kind: "cli" }, references[1]!, "Le enviamos la copia al correo registrado.");
+    const answered = await answerQuestion(
+      app,
+      { kind: "cli" },
+      references[1]!,
+      "Le enviamos la copia al correo registrado.",
+    );
     if (!answered.ok) throw new Error(answered.error);
-    const event = await createEvent(app, { kind: "cli" }, {
-      kind: "public_hearing",
-      title: "Audiencia pública de rendición de cuentas 2026",
-      description: "Informe de gestión.",
-      startsAtMs: bogota("2026-03-10", "09:00"),
-      endsAtMs: bogota("2026-03-10", "11:00"),
-      place: "Coliseo Municipal",
-      virtualUrl: null,
-      officeKey: "planeacion",
-      districts: ["comuna-1"],
-      topics: [],
-    });
+    const event = await createEvent(
+      app,
+      { kind: "cli" },
+      {
+        kind: "public_hearing",
+        title: "Audiencia pública de rendición de cuentas 2026",
+        description: "Informe de gestión.",
+        startsAtMs: bogota("2026-03-10", "09:00"),
+        endsAtMs: bogota("2026-03-10", "11:00"),
+        place: "Coliseo Municipal",
+        virtualUrl: null,
+        officeKey: "planeacion",
+        districts: ["comuna-1"],
+        topics: [],
+      },
+    );
     if (!event.ok) throw new Error(JSON.stringify(event.error));
-    const commitment = await recordCommitment(app, { kind: "cli" }, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Pavimentar la calle 10 entre carreras 3 y 5", eventId: event.event.id });
+    const commitment = await recordCommitment(
+      app,
+      { kind: "cli" },
+      {
+        officeKey: "infraestructura",
+        dueDate: "2026-06-30",
+        text: "Pavimentar la calle 10 entre carreras 3 y 5",
+        eventId: event.event.id,
+      },
+    );
     if (!commitment.ok) throw new Error(commitment.error);
-    const official = await app.repos.officials.add({ name: "Ana Pérez", officeKey: "salud", role: "head", channel: null, address: null }, NOW_MS);
+    const official = await app.repos.officials.add(
+      { name: "Ana Pérez", officeKey: "salud", role: "head", channel: null, address: null },
+      NOW_MS,
+    );
     return { officialId: official.id, references };
   } finally {
     await runtime.close();

@@ -33,20 +33,52 @@ describe("exports", () => {
     const text = readFileSync(out, "utf8");
     expect(text.startsWith(BOM)).toBe(true);
     const [header, first] = text.slice(1).split("\n");
-    expect(header).toBe("Radicado;Clave dependencia;Dependencia;Tipo de petición;Estado;Plazo;Radicada;Fecha límite;Respondida;Pregunta;Respuesta");
-    expect(first).toBe("RC-2026-000002;infraestructura;Secretaría de Infraestructura;información o documentos;respondida;cerrada;2026-03-02 10:00;2026-03-16;2026-03-02 10:00;Solicito copia del contrato de la vía;Le enviamos la copia al correo registrado.");
+    expect(header).toBe(
+      "Radicado;Clave dependencia;Dependencia;Tipo de petición;Estado;Plazo;Radicada;Fecha límite;Respondida;Pregunta;Respuesta",
+    );
+    expect(first).toBe(
+      "RC-2026-000002;infraestructura;Secretaría de Infraestructura;información o documentos;respondida;cerrada;2026-03-02 10:00;2026-03-16;2026-03-02 10:00;Solicito copia del contrato de la vía;Le enviamos la copia al correo registrado.",
+    );
     expect(text).not.toMatch(/T\d\d:\d\d|Z[;\n]|[{[]"/);
     const open = await a.rinde("--lang", "en", "questions", "export", "--separator", ",");
-    expect(open.stdout.slice(1).split("\n")[0]).toBe("Radicado,Office key,Office,Request type,Status,Deadline,Filed,Due date,Answered,Question,Answer");
-    expect((await a.rinde("questions", "export", "--separator", "|")).stderr).toMatch(/^rinde: --separator: «\|» no existe\./);
+    expect(open.stdout.slice(1).split("\n")[0]).toBe(
+      "Radicado,Office key,Office,Request type,Status,Deadline,Filed,Due date,Answered,Question,Answer",
+    );
+    expect((await a.rinde("questions", "export", "--separator", "|")).stderr).toMatch(
+      /^rinde: --separator: «\|» no existe\./,
+    );
   });
 
   it("commitments: the history is its own file, no JSON in any cell; both round-trip with `;` and with `,`", async () => {
-    await a.rinde("commitments", "progress", "1", "--percent", "40", "--note", "Diseños aprobados; obra contratada", "--evidence", "https://villaesperanza.gov.co/contrato.pdf");
+    await a.rinde(
+      "commitments",
+      "progress",
+      "1",
+      "--percent",
+      "40",
+      "--note",
+      "Diseños aprobados; obra contratada",
+      "--evidence",
+      "https://villaesperanza.gov.co/contrato.pdf",
+    );
     a.clock.advanceMs(3_600_000);
-    await a.rinde("commitments", "add", "--office", "salud", "--due", "2026-05-15", "--text", "Jornada de vacunación en San Isidro", "--district", "san-isidro");
+    await a.rinde(
+      "commitments",
+      "add",
+      "--office",
+      "salud",
+      "--due",
+      "2026-05-15",
+      "--text",
+      "Jornada de vacunación en San Isidro",
+      "--district",
+      "san-isidro",
+    );
     await a.rinde("commitments", "progress", "2", "--percent", "100", "--note", "Vacunación hecha, 340 personas");
-    for (const [separator, lang] of [[";", "es"], [",", "en"]] as const) {
+    for (const [separator, lang] of [
+      [";", "es"],
+      [",", "en"],
+    ] as const) {
       const registry = file(a, `compromisos-${lang}.csv`);
       const history = file(a, `avances-${lang}.csv`);
       await a.rinde("--lang", lang, "commitments", "export", "--out", registry, "--separator", separator);
@@ -61,12 +93,37 @@ describe("exports", () => {
       try {
         await target.rinde("db", "init");
         target.clock.setMs(a.clock.nowMs());
-        await runRinde(["events", "create", "--kind", "public_hearing", "--title", "Audiencia pública de rendición de cuentas 2026", "--date", "2026-03-10", "--start", "09:00", "--end", "11:00", "--place", "Coliseo"], target.env, { clock: target.clock });
+        await runRinde(
+          [
+            "events",
+            "create",
+            "--kind",
+            "public_hearing",
+            "--title",
+            "Audiencia pública de rendición de cuentas 2026",
+            "--date",
+            "2026-03-10",
+            "--start",
+            "09:00",
+            "--end",
+            "11:00",
+            "--place",
+            "Coliseo",
+          ],
+          target.env,
+          { clock: target.clock },
+        );
         const imported = await target.rinde("commitments", "import", registry, "--history", history);
         expect(imported.stderr).toBe("");
         expect(imported.stdout).toBe("2 compromiso(s) importado(s): 1, 2.\n");
-        for (const args of [["commitments", "export", "--separator", separator], ["commitments", "export", "--history", "--separator", separator], ["commitments", "show", "1"]]) {
-          expect((await target.rinde("--lang", lang, ...args)).stdout).toBe((await a.rinde("--lang", lang, ...args)).stdout);
+        for (const args of [
+          ["commitments", "export", "--separator", separator],
+          ["commitments", "export", "--history", "--separator", separator],
+          ["commitments", "show", "1"],
+        ]) {
+          expect((await target.rinde("--lang", lang, ...args)).stdout).toBe(
+            (await a.rinde("--lang", lang, ...args)).stdout,
+          );
         }
       } finally {
         rmSync(target.dir, { recursive: true, force: true });
@@ -76,10 +133,14 @@ describe("exports", () => {
 
   it("commitments report and event report as CSV, with decimals as the separator expects", async () => {
     const report = await a.rinde("commitments", "report", "--csv");
-    expect(report.stdout).toMatch(/^\uFEFFClave dependencia;Dependencia;Total;Sin iniciar;En ejecución;Cumplidos;Vencidos;Cancelados;Ya vencían;Cumplidos a tiempo;Proporción a tiempo\n/);
+    expect(report.stdout).toMatch(
+      /^\uFEFFClave dependencia;Dependencia;Total;Sin iniciar;En ejecución;Cumplidos;Vencidos;Cancelados;Ya vencían;Cumplidos a tiempo;Proporción a tiempo\n/,
+    );
     expect(report.stdout).toContain("\nTOTAL;;1;1;0;0;0;0;0;0;\n");
     const event = await a.rinde("events", "report", "1");
-    expect(event.stdout).toBe("\uFEFFRadicado;Dependencia;Radicada;Pregunta;Estado;Respondida;Respuesta;Fecha de respuesta;Fecha límite;A tiempo\n");
+    expect(event.stdout).toBe(
+      "\uFEFFRadicado;Dependencia;Radicada;Pregunta;Estado;Respondida;Respuesta;Fecha de respuesta;Fecha límite;A tiempo\n",
+    );
   });
 });
 
@@ -87,7 +148,10 @@ describe("imports", () => {
   it("accepts minutes separated by `;` as Excel in Colombia saves them, and by `,`", async () => {
     await b.rinde("db", "init");
     const semicolons = file(b, "acta.csv");
-    writeFileSync(semicolons, `${BOM}Compromiso;Dependencia;Fecha límite;Comuna\r\n"Arreglar el puente; con barandas";Secretaría de Infraestructura;30/06/2026;Comuna 1 Centro\r\nJornada de salud oral;salud;2026-04-15;\r\n`);
+    writeFileSync(
+      semicolons,
+      `${BOM}Compromiso;Dependencia;Fecha límite;Comuna\r\n"Arreglar el puente; con barandas";Secretaría de Infraestructura;30/06/2026;Comuna 1 Centro\r\nJornada de salud oral;salud;2026-04-15;\r\n`,
+    );
     const first = await b.rinde("commitments", "import", semicolons);
     expect(first.stderr).toBe("");
     expect(first.stdout).toBe("2 compromiso(s) importado(s): 1, 2.\n");
@@ -102,9 +166,14 @@ describe("imports", () => {
     const tabs = file(b, "tabs.csv");
     writeFileSync(tabs, "compromiso\tdependencia\tfecha_limite\nAlgo\tsalud\t2026-06-30\n");
     const tabRun = await b.rinde("commitments", "import", tabs);
-    expect(tabRun.stderr).toBe(`${tabs}:1: La primera línea está separada por «tab»: guarde el archivo separado por «;» o por «,».\nrinde: 1 problema(s) en ${tabs}; no se importó nada. Corrija las líneas de arriba e importe el archivo de nuevo.\n`);
+    expect(tabRun.stderr).toBe(
+      `${tabs}:1: La primera línea está separada por «tab»: guarde el archivo separado por «;» o por «,».\nrinde: 1 problema(s) en ${tabs}; no se importó nada. Corrija las líneas de arriba e importe el archivo de nuevo.\n`,
+    );
     const mixed = file(b, "mixed.csv");
-    writeFileSync(mixed, "compromiso;dependencia;fecha_limite\nArreglar la vía;infraestructura;2026-06-30\nPintar el salón comunal,cultura,2026-06-30\nOk;salud;31/02/2026\n");
+    writeFileSync(
+      mixed,
+      "compromiso;dependencia;fecha_limite\nArreglar la vía;infraestructura;2026-06-30\nPintar el salón comunal,cultura,2026-06-30\nOk;salud;31/02/2026\n",
+    );
     const run = await b.rinde("commitments", "import", mixed);
     expect(run.status).toBe(1);
     expect(run.stderr.split("\n").filter(Boolean)).toEqual([
@@ -114,9 +183,16 @@ describe("imports", () => {
       `rinde: 3 problema(s) en ${mixed}; no se importó nada. Corrija las líneas de arriba e importe el archivo de nuevo.`,
     ]);
     const english = await b.rinde("--lang", "en", "commitments", "import", mixed);
-    expect(english.stderr).toContain(`${mixed}:3: Expected 3 fields, found 1: this line uses ',' but the file is separated by ';'.`);
+    expect(english.stderr).toContain(
+      `${mixed}:3: Expected 3 fields, found 1: this line uses ',' but the file is separated by ';'.`,
+    );
     const office = file(b, "office.csv");
-    writeFileSync(office, "compromiso;dependencia;fecha_limite\nArreglar la escuela;educación superior;2026-06-30\nArreglar el colegio;educacion;2026-06-30\n");
-    expect((await b.rinde("commitments", "import", office)).stderr).toContain(`${office}:2: No existe la dependencia «educación superior». ¿Quiso decir \`educacion\`?`);
+    writeFileSync(
+      office,
+      "compromiso;dependencia;fecha_limite\nArreglar la escuela;educación superior;2026-06-30\nArreglar el colegio;educacion;2026-06-30\n",
+    );
+    expect((await b.rinde("commitments", "import", office)).stderr).toContain(
+      `${office}:2: No existe la dependencia «educación superior». ¿Quiso decir \`educacion\`?`,
+    );
   });
 });

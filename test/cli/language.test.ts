@@ -8,9 +8,72 @@ import { runRinde } from "../helpers/cli.ts";
 import { createWorld, seed, type CliWorld } from "./cli-helpers.ts";
 
 /** Common English words of the CLI's own texts (not of the data, which is Spanish). */
-const ENGLISH = ["the", "with", "unknown", "none", "not", "written", "queued", "answered", "office", "question", "questions", "due", "reason", "sent", "failed", "must", "missing", "citizens", "created", "pending", "overdue", "done", "cancelled", "scheduled", "progress", "name", "key", "kind", "count", "title", "invited", "delivered", "responses", "database", "profile", "jobs", "usage", "example", "holidays", "business", "days", "events"];
+const ENGLISH = [
+  "the",
+  "with",
+  "unknown",
+  "none",
+  "not",
+  "written",
+  "queued",
+  "answered",
+  "office",
+  "question",
+  "questions",
+  "due",
+  "reason",
+  "sent",
+  "failed",
+  "must",
+  "missing",
+  "citizens",
+  "created",
+  "pending",
+  "overdue",
+  "done",
+  "cancelled",
+  "scheduled",
+  "progress",
+  "name",
+  "key",
+  "kind",
+  "count",
+  "title",
+  "invited",
+  "delivered",
+  "responses",
+  "database",
+  "profile",
+  "jobs",
+  "usage",
+  "example",
+  "holidays",
+  "business",
+  "days",
+  "events",
+];
 /** Spanish words of the CLI's own texts that must not appear in English output. */
-const SPANISH = ["ninguno", "dependencia", "fecha", "radicada", "vincular", "escriba", "quiso", "falta", "pendiente", "programado", "vencida", "respuestas", "clave", "preguntas", "compromisos", "ejemplo", "nombre", "estado", "días"];
+const SPANISH = [
+  "ninguno",
+  "dependencia",
+  "fecha",
+  "radicada",
+  "vincular",
+  "escriba",
+  "quiso",
+  "falta",
+  "pendiente",
+  "programado",
+  "vencida",
+  "respuestas",
+  "clave",
+  "preguntas",
+  "compromisos",
+  "ejemplo",
+  "nombre",
+  "estado",
+  "días",
+];
 
 /**
  * The words of a text a person reads as prose: without options (`--json`), placeholders (`<id>`),
@@ -35,7 +98,20 @@ function foreignWords(text: string, list: readonly string[]): string[] {
 const COMMANDS: string[][] = [
   [],
   ["help"],
-  ...["offices", "districts", "topics", "officials", "questions", "commitments", "calendar", "status", "events", "announcements", "surveys", "db"].map((c) => [c, "--help"]),
+  ...[
+    "offices",
+    "districts",
+    "topics",
+    "officials",
+    "questions",
+    "commitments",
+    "calendar",
+    "status",
+    "events",
+    "announcements",
+    "surveys",
+    "db",
+  ].map((c) => [c, "--help"]),
   ["offices", "list"],
   ["districts", "list"],
   ["topics", "list"],
@@ -69,7 +145,20 @@ const COMMANDS: string[][] = [
   ["questions", "show", "RC-2026-000001", "--as", "0x4"],
   ["questions", "answer", "RC-2026-000099", "--text", "x"],
   ["commitments", "show", "7"],
-  ["events", "create", "--kind", "public_hearing", "--title", "X", "--date", "2020-01-01", "--start", "10:00", "--end", "09:00"],
+  [
+    "events",
+    "create",
+    "--kind",
+    "public_hearing",
+    "--title",
+    "X",
+    "--date",
+    "2020-01-01",
+    "--start",
+    "10:00",
+    "--end",
+    "09:00",
+  ],
   ["frobnicate"],
 ];
 
@@ -95,7 +184,10 @@ describe("the CLI speaks one language at a time", () => {
     const findings: string[] = [];
     for (const [i, args] of COMMANDS.entries()) {
       // Half through the flag, half through the environment variable.
-      const run = i % 2 ? await world.rinde("--lang", "en", ...args) : await runRinde(args, { ...world.env, RINDE_LANG: "en" }, { clock: world.clock });
+      const run =
+        i % 2
+          ? await world.rinde("--lang", "en", ...args)
+          : await runRinde(args, { ...world.env, RINDE_LANG: "en" }, { clock: world.clock });
       const words = foreignWords(run.stdout + run.stderr, SPANISH);
       if (words.length) findings.push(`rinde ${args.join(" ")}: ${words.join(", ")}\n${run.stdout}${run.stderr}`);
     }

@@ -1,6 +1,11 @@
 import { getHolidaysForYear, isHoliday } from "colombian-holidays";
 import { describe, expect, it } from "vitest";
-import { applyHolidayLaws, HOLIDAY_LAWS, type HolidayLaw, NATIONAL_CALENDAR_VERSION } from "../../src/core/calendar/holiday-laws.ts";
+import {
+  applyHolidayLaws,
+  HOLIDAY_LAWS,
+  type HolidayLaw,
+  NATIONAL_CALENDAR_VERSION,
+} from "../../src/core/calendar/holiday-laws.ts";
 import {
   addCalendarDays,
   weekdayOf,
@@ -21,9 +26,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 
 type HolidayRule = (
-  | { kind: "fixed"; monthDay: string }
-  | { kind: "emiliani"; monthDay: string }
-  | { kind: "easter"; offsetDays: number }
+  { kind: "fixed"; monthDay: string } | { kind: "emiliani"; monthDay: string } | { kind: "easter"; offsetDays: number }
 ) & { sinceYear?: number; law?: string };
 
 const RULES: Record<string, HolidayRule> = {
@@ -45,11 +48,20 @@ const RULES: Record<string, HolidayRule> = {
   "Independencia de Cartagena": { kind: "emiliani", monthDay: "11-11" },
   "Inmaculada Concepción": { kind: "fixed", monthDay: "12-08" },
   Navidad: { kind: "fixed", monthDay: "12-25" },
-  "Nuestra Señora del Rosario de Chiquinquirá": { kind: "emiliani", monthDay: "07-09", sinceYear: 2026, law: "Ley 2578 de 2026" },
+  "Nuestra Señora del Rosario de Chiquinquirá": {
+    kind: "emiliani",
+    monthDay: "07-09",
+    sinceYear: 2026,
+    law: "Ley 2578 de 2026",
+  },
 };
 
 /** Holidays that laws newer than the colombian-holidays package created (it does not list them). */
-const NEWER_THAN_PACKAGE = new Set(Object.entries(RULES).filter(([, rule]) => rule.law !== undefined).map(([name]) => name));
+const NEWER_THAN_PACKAGE = new Set(
+  Object.entries(RULES)
+    .filter(([, rule]) => rule.law !== undefined)
+    .map(([name]) => name),
+);
 
 const EASTER_SUNDAY: Record<number, LocalDate> = {
   2024: "2024-03-31",
@@ -220,7 +232,8 @@ function utcMidnight(date: LocalDate): Date {
 const weekday = (date: LocalDate): number => utcMidnight(date).getUTCDay();
 const plusDays = (date: LocalDate, days: number): LocalDate =>
   new Date(utcMidnight(date).getTime() + days * 86_400_000).toISOString().slice(0, 10);
-const daysFrom = (from: LocalDate, to: LocalDate): number => (utcMidnight(to).getTime() - utcMidnight(from).getTime()) / 86_400_000;
+const daysFrom = (from: LocalDate, to: LocalDate): number =>
+  (utcMidnight(to).getTime() - utcMidnight(from).getTime()) / 86_400_000;
 
 /** Bogotá is UTC−5 all year (no DST): a Bogotá wall-clock time as an instant. */
 const bogota = (date: LocalDate, time: string): Date => new Date(`${date}T${time}-05:00`);
@@ -229,7 +242,9 @@ describe("official holiday list 2024–2030 (self-check of the literal list agai
   for (const year of YEARS) {
     it(`${year}: every entry follows its rule`, () => {
       const entries = OFFICIAL_HOLIDAYS[year] ?? [];
-      const inForce = Object.entries(RULES).filter(([, rule]) => (rule.sinceYear ?? 0) <= year).map(([name]) => name);
+      const inForce = Object.entries(RULES)
+        .filter(([, rule]) => (rule.sinceYear ?? 0) <= year)
+        .map(([name]) => name);
       expect(entries).toHaveLength(inForce.length);
       expect(new Set(entries.map(([, name]) => name))).toEqual(new Set(inForce));
       for (const [date, name] of entries) {
@@ -302,7 +317,8 @@ describe("createBusinessCalendar", () => {
 
   it("counts Ley 2578 de 2026's holiday (issue 18.1: a term across it ends a day later)", () => {
     expect(calendar.addBusinessDays("2026-06-26", 15)).toBe("2026-07-22");
-    for (const date of ["2026-07-13", "2027-07-12", "2030-07-15"]) expect(calendar.isBusinessDay(date), date).toBe(false);
+    for (const date of ["2026-07-13", "2027-07-12", "2030-07-15"])
+      expect(calendar.isBusinessDay(date), date).toBe(false);
     expect(calendar.isBusinessDay("2025-07-14")).toBe(true); // not before the law's first year
   });
 
@@ -314,9 +330,15 @@ describe("createBusinessCalendar", () => {
   it("rejects a negative or fractional day count and malformed dates", () => {
     expect(() => calendar.addBusinessDays("2025-12-09", -1)).toThrow(CalendarError);
     expect(() => calendar.addBusinessDays("2025-12-09", 1.5)).toThrow(/integer/);
-    expect(() => calendar.isBusinessDay("2025-02-30")).toThrow(expect.objectContaining({ code: "calendar.invalid_date" }));
-    expect(() => calendar.isBusinessDay("9/12/2025")).toThrow(expect.objectContaining({ code: "calendar.invalid_date" }));
-    expect(() => calendar.isBusinessDay("1500-01-03")).toThrow(expect.objectContaining({ code: "calendar.year_out_of_range" }));
+    expect(() => calendar.isBusinessDay("2025-02-30")).toThrow(
+      expect.objectContaining({ code: "calendar.invalid_date" }),
+    );
+    expect(() => calendar.isBusinessDay("9/12/2025")).toThrow(
+      expect.objectContaining({ code: "calendar.invalid_date" }),
+    );
+    expect(() => calendar.isBusinessDay("1500-01-03")).toThrow(
+      expect.objectContaining({ code: "calendar.year_out_of_range" }),
+    );
     expect(() => createBusinessCalendar({ localNonWorkingDays: ["2025-13-01"] })).toThrow(CalendarError);
   });
 
@@ -374,7 +396,12 @@ describe("createBusinessCalendar", () => {
       { date: "2025-12-17", name: expect.any(String), kind: "local" },
       { date: "2025-12-25", name: "Navidad", kind: "national" },
     ]);
-    expect(local.holidays(2026).filter((holiday) => holiday.kind === "local").map((holiday) => holiday.date)).toEqual(["2026-02-02"]);
+    expect(
+      local
+        .holidays(2026)
+        .filter((holiday) => holiday.kind === "local")
+        .map((holiday) => holiday.date),
+    ).toEqual(["2026-02-02"]);
     expect(local.nonBusinessDaysBetween("2025-12-17", "2025-12-17")).toEqual([
       { date: "2025-12-17", reason: "local", name: expect.any(String) },
     ]);
@@ -415,7 +442,10 @@ describe("computeDueDate", () => {
       termBusinessDays: 15,
       dueDate: "2025-12-26",
     });
-    expect(result.skipped.filter((day) => day.reason === "holiday").map((day) => day.date)).toEqual(["2025-12-08", "2025-12-25"]);
+    expect(result.skipped.filter((day) => day.reason === "holiday").map((day) => day.date)).toEqual([
+      "2025-12-08",
+      "2025-12-25",
+    ]);
   });
 
   it("crosses the year end: filed 2025-12-19 with 15 days is due 2026-01-14", () => {
@@ -459,12 +489,20 @@ describe("computeDueDate", () => {
 
   it("takes a Sunday filing before a holiday Monday as filed on Tuesday", () => {
     const result = due(bogota("2026-03-22", "11:00:00"), 10);
-    expect(result).toMatchObject({ effectiveFilingDate: "2026-03-24", firstCountedDay: "2026-03-25", dueDate: "2026-04-09" });
+    expect(result).toMatchObject({
+      effectiveFilingDate: "2026-03-24",
+      firstCountedDay: "2026-03-25",
+      dueDate: "2026-04-09",
+    });
   });
 
   it("takes a filing on a holiday as filed on the next business day", () => {
     const result = due(bogota("2025-11-17", "11:00:00"), 10);
-    expect(result).toMatchObject({ effectiveFilingDate: "2025-11-18", firstCountedDay: "2025-11-19", dueDate: "2025-12-02" });
+    expect(result).toMatchObject({
+      effectiveFilingDate: "2025-11-18",
+      firstCountedDay: "2025-11-19",
+      dueDate: "2025-12-02",
+    });
   });
 
   it("moves a filing at or after office-hours end to the next business day, not one just before", () => {
@@ -475,7 +513,10 @@ describe("computeDueDate", () => {
       dueDate: "2026-01-02",
     });
     expect(due(bogota("2025-12-09", "17:00:00")).effectiveFilingDate).toBe("2025-12-10");
-    expect(due(bogota("2025-12-09", "16:59:59"))).toMatchObject({ effectiveFilingDate: "2025-12-09", dueDate: "2025-12-31" });
+    expect(due(bogota("2025-12-09", "16:59:59"))).toMatchObject({
+      effectiveFilingDate: "2025-12-09",
+      dueDate: "2025-12-31",
+    });
     expect(due(bogota("2025-12-05", "18:00:00")).effectiveFilingDate).toBe("2025-12-09");
   });
 
@@ -483,7 +524,10 @@ describe("computeDueDate", () => {
     // 15:00 in Bogotá is 20:00 UTC: inside office hours although past 17:00 UTC.
     expect(due(new Date("2025-12-05T20:00:00Z")).effectiveFilingDate).toBe("2025-12-05");
     // 22:00 on Dec 9 in Bogotá is already Dec 10 in UTC.
-    expect(due(new Date("2025-12-10T03:00:00Z"))).toMatchObject({ filedOn: "2025-12-09", effectiveFilingDate: "2025-12-10" });
+    expect(due(new Date("2025-12-10T03:00:00Z"))).toMatchObject({
+      filedOn: "2025-12-09",
+      effectiveFilingDate: "2025-12-10",
+    });
   });
 
   it("shifts the due date by a profile's local non-working day", () => {
@@ -494,9 +538,17 @@ describe("computeDueDate", () => {
   });
 
   it("rejects an invalid term or office-hours end", () => {
-    expect(() => due(bogota("2025-12-03", "10:00:00"), 0)).toThrow(expect.objectContaining({ code: "calendar.invalid_day_count" }));
+    expect(() => due(bogota("2025-12-03", "10:00:00"), 0)).toThrow(
+      expect.objectContaining({ code: "calendar.invalid_day_count" }),
+    );
     expect(() =>
-      computeDueDate({ filedAt: bogota("2025-12-03", "10:00:00"), termBusinessDays: 15, timeZone: "America/Bogota", officeHoursEnd: "5pm", calendar }),
+      computeDueDate({
+        filedAt: bogota("2025-12-03", "10:00:00"),
+        termBusinessDays: 15,
+        timeZone: "America/Bogota",
+        officeHoursEnd: "5pm",
+        calendar,
+      }),
     ).toThrow(expect.objectContaining({ code: "calendar.invalid_clock_time" }));
   });
 });
@@ -521,11 +573,25 @@ describe("holiday laws newer than the package (one line per law)", () => {
   const apply = (laws: HolidayLaw[], year = 2031) => applyHolidayLaws(year, base, weekdayOf, addCalendarDays, laws);
 
   it("adds, moves and abolishes a holiday from the law's first year on, citing the law", () => {
-    const added = apply([{ law: "Ley X de 2030", fromYear: 2031, name: "Nuevo", rule: { kind: "fixed", monthDay: "05-05" } }]);
+    const added = apply([
+      { law: "Ley X de 2030", fromYear: 2031, name: "Nuevo", rule: { kind: "fixed", monthDay: "05-05" } },
+    ]);
     expect(added).toContainEqual({ date: "2031-05-05", name: "Nuevo", law: "Ley X de 2030" });
-    expect(apply([{ law: "Ley X de 2030", fromYear: 2032, name: "Nuevo", rule: { kind: "fixed", monthDay: "05-05" } }])).toEqual(base);
-    const moved = apply([{ law: "Ley Y", fromYear: 2031, name: "San José", replaces: "San José", rule: { kind: "emiliani", monthDay: "04-02" } }]);
-    expect(moved.filter((h) => h.name === "San José")).toEqual([{ date: "2031-04-07", name: "San José", law: "Ley Y" }]);
+    expect(
+      apply([{ law: "Ley X de 2030", fromYear: 2032, name: "Nuevo", rule: { kind: "fixed", monthDay: "05-05" } }]),
+    ).toEqual(base);
+    const moved = apply([
+      {
+        law: "Ley Y",
+        fromYear: 2031,
+        name: "San José",
+        replaces: "San José",
+        rule: { kind: "emiliani", monthDay: "04-02" },
+      },
+    ]);
+    expect(moved.filter((h) => h.name === "San José")).toEqual([
+      { date: "2031-04-07", name: "San José", law: "Ley Y" },
+    ]);
     expect(apply([{ law: "Ley Z", fromYear: 2031, removes: "Navidad" }])).toEqual([base[0]]);
   });
 

@@ -18,7 +18,11 @@ import { quietUntilMs } from "../../src/core/quiet-hours.ts";
 import { parseCommitmentCommandArgs, parseDateInput } from "../../src/core/commitment-commands.ts";
 import { parseStaffCommand } from "../../src/core/staff-commands.ts";
 
-const official = (role: "official" | "head" | "communications" | "internal_control" | "admin", officeKey: string | null, active = true): Actor => ({ kind: "official", officialId: 1, officeKey, role, active });
+const official = (
+  role: "official" | "head" | "communications" | "internal_control" | "admin",
+  officeKey: string | null,
+  active = true,
+): Actor => ({ kind: "official", officialId: 1, officeKey, role, active });
 
 describe("who may do what with a commitment", () => {
   it("lets only the responsible office post progress", () => {
@@ -61,25 +65,67 @@ describe("registry rules", () => {
   });
 
   it("moves through the statuses with progress", () => {
-    expect(applyProgress({ status: "pending", progress: 0 }, 30, "Contrato firmado")).toEqual({ ok: true, status: "in_progress", progress: 30 });
-    expect(applyProgress({ status: "in_progress", progress: 30 }, 100, "Obra entregada")).toEqual({ ok: true, status: "done", progress: 100 });
-    expect(applyProgress({ status: "overdue", progress: 30 }, 60, "Avanza")).toEqual({ ok: true, status: "overdue", progress: 60 });
-    expect(applyProgress({ status: "overdue", progress: 60 }, 100, "Terminada tarde")).toEqual({ ok: true, status: "done", progress: 100 });
-    expect(applyProgress({ status: "pending", progress: 0 }, 0, "Aún en diseño")).toEqual({ ok: true, status: "pending", progress: 0 });
+    expect(applyProgress({ status: "pending", progress: 0 }, 30, "Contrato firmado")).toEqual({
+      ok: true,
+      status: "in_progress",
+      progress: 30,
+    });
+    expect(applyProgress({ status: "in_progress", progress: 30 }, 100, "Obra entregada")).toEqual({
+      ok: true,
+      status: "done",
+      progress: 100,
+    });
+    expect(applyProgress({ status: "overdue", progress: 30 }, 60, "Avanza")).toEqual({
+      ok: true,
+      status: "overdue",
+      progress: 60,
+    });
+    expect(applyProgress({ status: "overdue", progress: 60 }, 100, "Terminada tarde")).toEqual({
+      ok: true,
+      status: "done",
+      progress: 100,
+    });
+    expect(applyProgress({ status: "pending", progress: 0 }, 0, "Aún en diseño")).toEqual({
+      ok: true,
+      status: "pending",
+      progress: 0,
+    });
   });
 
   it("refuses progress outside 0–100, backwards, without a note or on a closed commitment", () => {
-    expect(applyProgress({ status: "pending", progress: 0 }, 101, "x")).toEqual({ ok: false, error: "progress_out_of_range" });
-    expect(applyProgress({ status: "pending", progress: 0 }, -1, "x")).toEqual({ ok: false, error: "progress_out_of_range" });
-    expect(applyProgress({ status: "pending", progress: 0 }, 12.5, "x")).toEqual({ ok: false, error: "progress_out_of_range" });
-    expect(applyProgress({ status: "in_progress", progress: 50 }, 40, "x")).toEqual({ ok: false, error: "progress_backwards" });
-    expect(applyProgress({ status: "in_progress", progress: 50 }, 60, "  ")).toEqual({ ok: false, error: "note_required" });
+    expect(applyProgress({ status: "pending", progress: 0 }, 101, "x")).toEqual({
+      ok: false,
+      error: "progress_out_of_range",
+    });
+    expect(applyProgress({ status: "pending", progress: 0 }, -1, "x")).toEqual({
+      ok: false,
+      error: "progress_out_of_range",
+    });
+    expect(applyProgress({ status: "pending", progress: 0 }, 12.5, "x")).toEqual({
+      ok: false,
+      error: "progress_out_of_range",
+    });
+    expect(applyProgress({ status: "in_progress", progress: 50 }, 40, "x")).toEqual({
+      ok: false,
+      error: "progress_backwards",
+    });
+    expect(applyProgress({ status: "in_progress", progress: 50 }, 60, "  ")).toEqual({
+      ok: false,
+      error: "note_required",
+    });
     expect(applyProgress({ status: "done", progress: 100 }, 100, "x")).toEqual({ ok: false, error: "already_closed" });
-    expect(applyProgress({ status: "cancelled", progress: 10 }, 20, "x")).toEqual({ ok: false, error: "already_closed" });
+    expect(applyProgress({ status: "cancelled", progress: 10 }, 20, "x")).toEqual({
+      ok: false,
+      error: "already_closed",
+    });
   });
 
   it("cancels only open commitments, with a reason", () => {
-    expect(applyCancel({ status: "in_progress", progress: 20 }, "Sin presupuesto")).toEqual({ ok: true, status: "cancelled", progress: 20 });
+    expect(applyCancel({ status: "in_progress", progress: 20 }, "Sin presupuesto")).toEqual({
+      ok: true,
+      status: "cancelled",
+      progress: 20,
+    });
     expect(applyCancel({ status: "pending", progress: 0 }, " ")).toEqual({ ok: false, error: "reason_required" });
     expect(applyCancel({ status: "done", progress: 100 }, "x")).toEqual({ ok: false, error: "already_closed" });
   });
@@ -93,7 +139,14 @@ describe("registry rules", () => {
 });
 
 describe("report figures", () => {
-  const item = (number: number, officeKey: string, status: ReportInput["status"], dueDate: string, doneOn: string | null = null, progress = 0): ReportInput => ({ number, officeKey, status, dueDate, doneOn, progress });
+  const item = (
+    number: number,
+    officeKey: string,
+    status: ReportInput["status"],
+    dueDate: string,
+    doneOn: string | null = null,
+    progress = 0,
+  ): ReportInput => ({ number, officeKey, status, dueDate, doneOn, progress });
 
   it("counts by status and office, the share done on time and the overdue list", () => {
     const report = buildReport(
@@ -156,22 +209,48 @@ describe("helpers", () => {
 
 describe("staff commands for commitments", () => {
   it("parses /compromiso with or without office, event and district", () => {
-    expect(parseStaffCommand("/compromiso salud 2026-06-30 evento:4 comuna:comuna-1 Abrir el puesto de salud\nlos sábados")).toEqual({
+    expect(
+      parseStaffCommand("/compromiso salud 2026-06-30 evento:4 comuna:comuna-1 Abrir el puesto de salud\nlos sábados"),
+    ).toEqual({
       ok: true,
-      command: { kind: "commitment_add", officeKey: "salud", dueDate: "2026-06-30", eventId: 4, districtKey: "comuna-1", text: "Abrir el puesto de salud\nlos sábados" },
+      command: {
+        kind: "commitment_add",
+        officeKey: "salud",
+        dueDate: "2026-06-30",
+        eventId: 4,
+        districtKey: "comuna-1",
+        text: "Abrir el puesto de salud\nlos sábados",
+      },
     });
-    expect(parseStaffCommand("/compromiso 30/06/2026 Arreglar el parque")).toEqual({ ok: true, command: { kind: "commitment_add", dueDate: "2026-06-30", text: "Arreglar el parque" } });
+    expect(parseStaffCommand("/compromiso 30/06/2026 Arreglar el parque")).toEqual({
+      ok: true,
+      command: { kind: "commitment_add", dueDate: "2026-06-30", text: "Arreglar el parque" },
+    });
     expect(parseStaffCommand("/compromiso salud")).toEqual({ ok: false, error: "usage", command: "commitment_add" });
   });
 
   it("parses /avance with a percentage, a note and an evidence link", () => {
     expect(parseStaffCommand("/avance 12 40% Se firmó el contrato https://secop.gov.co/c/1 ayer")).toEqual({
       ok: true,
-      command: { kind: "commitment_progress", number: 12, percent: 40, note: "Se firmó el contrato ayer", evidenceUrl: "https://secop.gov.co/c/1" },
+      command: {
+        kind: "commitment_progress",
+        number: 12,
+        percent: 40,
+        note: "Se firmó el contrato ayer",
+        evidenceUrl: "https://secop.gov.co/c/1",
+      },
     });
     expect(parseStaffCommand("/avance 12 140 demasiado")).toMatchObject({ ok: true, command: { percent: 140 } });
-    expect(parseStaffCommand("/avance doce 40 nota")).toEqual({ ok: false, error: "usage", command: "commitment_progress" });
-    expect(parseCommitmentCommandArgs("commitment_cancel", "#7 Sin presupuesto")).toEqual({ kind: "commitment_cancel", number: 7, reason: "Sin presupuesto" });
+    expect(parseStaffCommand("/avance doce 40 nota")).toEqual({
+      ok: false,
+      error: "usage",
+      command: "commitment_progress",
+    });
+    expect(parseCommitmentCommandArgs("commitment_cancel", "#7 Sin presupuesto")).toEqual({
+      kind: "commitment_cancel",
+      number: 7,
+      reason: "Sin presupuesto",
+    });
   });
 
   it("needs the slash: 'avance' and 'compromiso' are ordinary words in a group", () => {

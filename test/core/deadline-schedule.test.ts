@@ -41,7 +41,11 @@ describe("subtractBusinessDays", () => {
   });
 
   it("undoes addBusinessDays", () => {
-    for (const [date, days] of [["2026-03-24", 5], ["2026-04-15", 10], ["2026-01-14", 15]] as const) {
+    for (const [date, days] of [
+      ["2026-03-24", 5],
+      ["2026-04-15", 10],
+      ["2026-01-14", 15],
+    ] as const) {
       expect(calendar.addBusinessDays(subtractBusinessDays(date, days, calendar), days)).toBe(date);
     }
   });
@@ -51,7 +55,12 @@ describe("alertStages", () => {
   it("puts reminders 5 and 2 business days before and on the due day at opening, then the escalation", () => {
     // Due Tuesday 24 March 2026 (San José moved to Monday 23).
     const stages = alertStages("2026-03-24", [5, 2, 0], hours);
-    expect(stages.map((s) => `${s.id} ${s.date}`)).toEqual(["r5 2026-03-16", "r2 2026-03-19", "r0 2026-03-24", "overdue 2026-03-25"]);
+    expect(stages.map((s) => `${s.id} ${s.date}`)).toEqual([
+      "r5 2026-03-16",
+      "r2 2026-03-19",
+      "r0 2026-03-24",
+      "overdue 2026-03-25",
+    ]);
     expect(stages[0]!.atMs).toBe(bogota("2026-03-16", "08:00"));
     expect(stages.map((s) => s.kind)).toEqual(["reminder", "reminder", "reminder", "overdue"]);
     expect(stages[1]!.businessDaysLeft).toBe(2);
@@ -116,13 +125,26 @@ describe("the /prorroga staff command", () => {
   it("parses the radicado, the new date and the reason, with or without accent", () => {
     expect(parseStaffCommand("/prorroga rc-2026-000001 2026-04-10 Falta el concepto de la oficina jurídica")).toEqual({
       ok: true,
-      command: { kind: "extend", reference: "RC-2026-000001", date: "2026-04-10", reason: "Falta el concepto de la oficina jurídica" },
+      command: {
+        kind: "extend",
+        reference: "RC-2026-000001",
+        date: "2026-04-10",
+        reason: "Falta el concepto de la oficina jurídica",
+      },
     });
     expect(parseStaffCommand("/PRÓRROGA@RindeBot RC-2026-000001 2026-04-10 motivo").ok).toBe(true);
   });
 
   it("asks for the usage when the date or the reason is missing", () => {
-    expect(parseStaffCommand("/prorroga RC-2026-000001 10/04/2026 motivo")).toMatchObject({ ok: false, error: "usage", command: "extend" });
-    expect(parseStaffCommand("/prorroga RC-2026-000001 2026-04-10")).toMatchObject({ ok: false, error: "usage", command: "extend" });
+    expect(parseStaffCommand("/prorroga RC-2026-000001 10/04/2026 motivo")).toMatchObject({
+      ok: false,
+      error: "usage",
+      command: "extend",
+    });
+    expect(parseStaffCommand("/prorroga RC-2026-000001 2026-04-10")).toMatchObject({
+      ok: false,
+      error: "usage",
+      command: "extend",
+    });
   });
 });

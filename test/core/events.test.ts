@@ -19,7 +19,12 @@ import {
 
 const bogota = (date: string, time: string) => Date.parse(`${date}T${time}:00-05:00`);
 const NOW = bogota("2026-03-02", "10:00");
-const rules = { nowMs: NOW, districtKeys: ["comuna-1", "san-isidro"], topicKeys: ["salud", "planeacion"], officeKeys: ["salud", "planeacion"] };
+const rules = {
+  nowMs: NOW,
+  districtKeys: ["comuna-1", "san-isidro"],
+  topicKeys: ["salud", "planeacion"],
+  officeKeys: ["salud", "planeacion"],
+};
 const draft: EventDraft = {
   kind: "public_hearing",
   title: "Audiencia pública 2026",
@@ -32,7 +37,8 @@ const draft: EventDraft = {
   districts: ["comuna-1"],
   topics: ["salud"],
 };
-const codes = (d: Partial<EventDraft>) => validateEventDraft({ ...draft, ...d }, rules).map((e) => (e.key ? `${e.code}:${e.key}` : e.code));
+const codes = (d: Partial<EventDraft>) =>
+  validateEventDraft({ ...draft, ...d }, rules).map((e) => (e.key ? `${e.code}:${e.key}` : e.code));
 
 describe("validateEventDraft", () => {
   it("accepts a complete event", () => {
@@ -45,15 +51,14 @@ describe("validateEventDraft", () => {
     expect(codes({ endsAtMs: draft.startsAtMs })).toEqual(["ends_before_start"]);
     expect(codes({ endsAtMs: draft.startsAtMs - 1 })).toEqual(["ends_before_start"]);
     expect(codes({ endsAtMs: draft.startsAtMs + 25 * 3_600_000 })).toEqual(["too_long"]);
-    expect(codes({ startsAtMs: NOW + 401 * 86_400_000, endsAtMs: NOW + 401 * 86_400_000 + 1 })).toEqual(["too_far_ahead"]);
+    expect(codes({ startsAtMs: NOW + 401 * 86_400_000, endsAtMs: NOW + 401 * 86_400_000 + 1 })).toEqual([
+      "too_far_ahead",
+    ]);
   });
   it("refuses unknown districts, topics, offices and kinds, naming them", () => {
-    expect(codes({ districts: ["comuna-1", "comuna-9"], topics: ["deportes"], officeKey: "hacienda", kind: "party" })).toEqual([
-      "unknown_kind:party",
-      "unknown_district:comuna-9",
-      "unknown_topic:deportes",
-      "unknown_office:hacienda",
-    ]);
+    expect(
+      codes({ districts: ["comuna-1", "comuna-9"], topics: ["deportes"], officeKey: "hacienda", kind: "party" }),
+    ).toEqual(["unknown_kind:party", "unknown_district:comuna-9", "unknown_topic:deportes", "unknown_office:hacienda"]);
   });
   it("needs a title, and a place or a valid link", () => {
     expect(codes({ title: "  " })).toEqual(["title_required"]);
@@ -88,8 +93,17 @@ describe("typed dates and times", () => {
   it("reads times on the Bogotá wall clock and writes them back", () => {
     const { startsAtMs, endsAtMs } = eventInstants("2026-03-10", "09:00", "23:30", "America/Bogota");
     expect(new Date(startsAtMs).toISOString()).toBe("2026-03-10T14:00:00.000Z");
-    expect(eventWhen(startsAtMs, endsAtMs, "America/Bogota", "es")).toEqual({ date: "2026-03-10", startTime: "9:00 a. m.", endTime: "11:30 p. m." });
-    expect(eventWhen(startsAtMs, endsAtMs + 3_600_000, "America/Bogota", "en")).toEqual({ date: "2026-03-10", startTime: "9:00 AM", endTime: "12:30 AM", endDate: "2026-03-11" });
+    expect(eventWhen(startsAtMs, endsAtMs, "America/Bogota", "es")).toEqual({
+      date: "2026-03-10",
+      startTime: "9:00 a. m.",
+      endTime: "11:30 p. m.",
+    });
+    expect(eventWhen(startsAtMs, endsAtMs + 3_600_000, "America/Bogota", "en")).toEqual({
+      date: "2026-03-10",
+      startTime: "9:00 AM",
+      endTime: "12:30 AM",
+      endDate: "2026-03-11",
+    });
     expect(formatClock(12 * 3600, "es")).toBe("12:00 p. m.");
     expect(formatClock(0, "en")).toBe("12:00 AM");
   });
@@ -105,7 +119,9 @@ describe("quiet hours", () => {
     ["06:59", true],
     ["07:00", false],
     ["12:00", false],
-  ])("%s Bogotá is quiet: %s", (time, expected) => expect(isQuietTime(bogota("2026-03-02", time), quiet, "America/Bogota")).toBe(expected));
+  ])("%s Bogotá is quiet: %s", (time, expected) =>
+    expect(isQuietTime(bogota("2026-03-02", time), quiet, "America/Bogota")).toBe(expected),
+  );
   it("ends at the next 07:00", () => {
     expect(quietHoursEndMs(bogota("2026-03-02", "22:00"), quiet, "America/Bogota")).toBe(bogota("2026-03-03", "07:00"));
     expect(quietHoursEndMs(bogota("2026-03-03", "05:00"), quiet, "America/Bogota")).toBe(bogota("2026-03-03", "07:00"));
@@ -121,19 +137,29 @@ describe("stop words", () => {
   it.each(["SALIR", "salir", "Salír", "BAJA", "bája", "Stop", "STOP!", "¡Baja!"])("'%s' is a stop word", (text) => {
     expect(stopWordOf(text)).toBeDefined();
   });
-  it.each(["salir del tramite", "quiero salir", "bajar", "stopp", "cancelado", "hola", "cancelar", "CANCELÁR"])("'%s' is not", (text) => {
-    expect(stopWordOf(text)).toBeUndefined();
-  });
+  it.each(["salir del tramite", "quiero salir", "bajar", "stopp", "cancelado", "hola", "cancelar", "CANCELÁR"])(
+    "'%s' is not",
+    (text) => {
+      expect(stopWordOf(text)).toBeUndefined();
+    },
+  );
 });
 
 describe("segments and permissions", () => {
   it("checks topics and districts of a segment", () => {
     expect(validateSegment({ kind: "interests", topics: [], districts: [] }, rules)).toEqual({ code: "bad_segment" });
-    expect(validateSegment({ kind: "interests", topics: ["salud"], districts: ["comuna-2"] }, rules)).toEqual({ code: "unknown_district", key: "comuna-2" });
+    expect(validateSegment({ kind: "interests", topics: ["salud"], districts: ["comuna-2"] }, rules)).toEqual({
+      code: "unknown_district",
+      key: "comuna-2",
+    });
     expect(validateSegment({ kind: "everyone" }, rules)).toBeUndefined();
   });
   it("lets communications staff and admins manage events; offices review their own event's questions", () => {
-    const official = (role: "official" | "head" | "communications" | "admin" | "internal_control", officeKey: string | null = "salud", active = true) => ({ kind: "official" as const, officialId: 1, officeKey, role, active });
+    const official = (
+      role: "official" | "head" | "communications" | "admin" | "internal_control",
+      officeKey: string | null = "salud",
+      active = true,
+    ) => ({ kind: "official" as const, officialId: 1, officeKey, role, active });
     expect(canManageEvents({ kind: "cli" })).toBe(true);
     expect(canManageEvents(official("communications", null))).toBe(true);
     expect(canManageEvents(official("communications", null, false))).toBe(false);

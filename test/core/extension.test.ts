@@ -6,7 +6,13 @@ const calendar = createBusinessCalendar();
 
 describe("extensionLimitDate (twice the initial term, Ley 1755 de 2015 art. 14 parágrafo)", () => {
   it("counts twice the term from the same first counted day", () => {
-    const initial = computeDueDate({ filedAt: new Date("2026-03-02T15:00:00Z"), termBusinessDays: 15, timeZone: "America/Bogota", officeHoursEnd: "17:00", calendar });
+    const initial = computeDueDate({
+      filedAt: new Date("2026-03-02T15:00:00Z"),
+      termBusinessDays: 15,
+      timeZone: "America/Bogota",
+      officeHoursEnd: "17:00",
+      calendar,
+    });
     expect(initial.dueDate).toBe("2026-03-24");
     const limit = extensionLimitDate(initial.effectiveFilingDate, 15, calendar);
     // 30 business days from Tuesday 3 March: skips San José (23 March) and Holy Thursday and Friday.
@@ -20,7 +26,15 @@ describe("extensionLimitDate (twice the initial term, Ley 1755 de 2015 art. 14 p
 });
 
 describe("checkExtension", () => {
-  const base: ExtensionCheck = { today: "2026-03-20", dueDate: "2026-03-24", newDate: "2026-04-10", limitDate: "2026-04-15", alreadyExtended: false, reason: "Falta un concepto técnico", calendar };
+  const base: ExtensionCheck = {
+    today: "2026-03-20",
+    dueDate: "2026-03-24",
+    newDate: "2026-04-10",
+    limitDate: "2026-04-15",
+    alreadyExtended: false,
+    reason: "Falta un concepto técnico",
+    calendar,
+  };
   const check = (changes: Partial<ExtensionCheck>) => checkExtension({ ...base, ...changes });
 
   it("grants a later business day up to the limit, before the term ends, with a reason", () => {

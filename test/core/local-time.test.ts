@@ -4,7 +4,13 @@
  * with daylight saving time.
  */
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatIsoOffset, formatShortDate, formatSpreadsheetDateTime, parseDateTime } from "../../src/core/local-time.ts";
+import {
+  formatDateTime,
+  formatIsoOffset,
+  formatShortDate,
+  formatSpreadsheetDateTime,
+  parseDateTime,
+} from "../../src/core/local-time.ts";
 
 const BOGOTA = "America/Bogota";
 const at = (iso: string) => Date.parse(iso);

@@ -16,14 +16,18 @@ describe("radicado", () => {
   ])("reads '%s' as %s", (input, expected) => {
     expect(parseReference(input)).toBe(expected);
   });
-  it.each(["", "hola", "RC-26-1", "RC-2026-0000000", "RC-2026-000000", "RC-2026-12a", "1999-000001"])("rejects '%s'", (input) => {
-    expect(parseReference(input)).toBeUndefined();
-  });
+  it.each(["", "hola", "RC-26-1", "RC-2026-0000000", "RC-2026-000000", "RC-2026-12a", "1999-000001"])(
+    "rejects '%s'",
+    (input) => {
+      expect(parseReference(input)).toBeUndefined();
+    },
+  );
 });
 
 describe("deadline state", () => {
   const calendar = createBusinessCalendar();
-  const state = (status: string, today: string) => deadlineState({ status, dueDate: "2026-03-24", today, dueSoonBusinessDays: 3, calendar });
+  const state = (status: string, today: string) =>
+    deadlineState({ status, dueDate: "2026-03-24", today, dueSoonBusinessDays: 3, calendar });
   it("is on time, due soon within 3 business days, then overdue", () => {
     expect(state("open", "2026-03-13")).toBe("on_time");
     expect(state("open", "2026-03-17")).toBe("on_time"); // 4 business days left: 18, 19, 20, 24 (23 is San José)

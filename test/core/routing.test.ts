@@ -10,7 +10,11 @@ import {
 
 /** One office per reference category, key = category, as in the default profile. */
 const OFFICES: readonly RoutableOffice[] = [
-  ["atencion_ciudadano", "Dirección de Atención al Ciudadano", "Orientación, horarios, radicación y seguimiento de PQRSD."],
+  [
+    "atencion_ciudadano",
+    "Dirección de Atención al Ciudadano",
+    "Orientación, horarios, radicación y seguimiento de PQRSD.",
+  ],
   ["planeacion", "Secretaría de Planeación", "Plan de desarrollo, ordenamiento territorial, SISBÉN y estratificación."],
   ["hacienda", "Secretaría de Hacienda", "Impuestos municipales, cobro, presupuesto y finanzas."],
   ["salud", "Secretaría de Salud", "Salud pública, afiliación al régimen subsidiado y vacunación."],
@@ -18,13 +22,24 @@ const OFFICES: readonly RoutableOffice[] = [
   ["movilidad", "Secretaría de Movilidad", "Tránsito, comparendos, licencias y transporte público."],
   ["infraestructura", "Secretaría de Infraestructura", "Vías, andenes, puentes, obras públicas y alumbrado."],
   ["gobierno", "Secretaría de Gobierno", "Seguridad, convivencia, espacio público, comisarías e inspecciones."],
-  ["desarrollo_social", "Secretaría de Desarrollo Social", "Adulto mayor, infancia, juventud, discapacidad y víctimas."],
+  [
+    "desarrollo_social",
+    "Secretaría de Desarrollo Social",
+    "Adulto mayor, infancia, juventud, discapacidad y víctimas.",
+  ],
   ["ambiente", "Secretaría de Ambiente", "Árboles, fauna, quebradas, contaminación y reciclaje."],
   ["cultura", "Secretaría de Cultura, Deporte y Turismo", "Bibliotecas, eventos culturales, deporte y turismo."],
   ["contratacion", "Secretaría Jurídica", "Contratación pública, licitaciones, SECOP y conceptos jurídicos."],
   ["vivienda", "Secretaría de Vivienda", "Vivienda de interés social, subsidios, mejoramiento y titulación."],
   ["desarrollo_economico", "Secretaría de Desarrollo Económico", "Empleo, emprendimiento, campo y plazas de mercado."],
-].map(([key, name, description]) => ({ key: key!, category: key!, name: name!, description: description!, keywords: [], examples: [] }));
+].map(([key, name, description]) => ({
+  key: key!,
+  category: key!,
+  name: name!,
+  description: description!,
+  keywords: [],
+  examples: [],
+}));
 
 const top = (router: Router, text: string): string | undefined => router.route(text, 1)[0]?.officeKey;
 
@@ -110,7 +125,8 @@ describe("createRouter().route", () => {
   it("returns at most `limit` candidates, sorted, with scores in [0, 1]", () => {
     const candidates = router.route("necesito un certificado del sisben", 5);
     expect(candidates).toHaveLength(5);
-    for (let i = 1; i < candidates.length; i++) expect(candidates[i - 1]!.score).toBeGreaterThanOrEqual(candidates[i]!.score);
+    for (let i = 1; i < candidates.length; i++)
+      expect(candidates[i - 1]!.score).toBeGreaterThanOrEqual(candidates[i]!.score);
     for (const c of candidates) expect(c.score).toBeGreaterThanOrEqual(0);
     for (const c of candidates) expect(c.score).toBeLessThanOrEqual(1);
     expect(router.route("necesito un certificado del sisben")).toHaveLength(3);
@@ -144,7 +160,13 @@ describe("learning and profile knowledge", () => {
 
   it("replays learned corrections given at creation", () => {
     const phrase = "los del grupo Reverdecer quieren usar el kiosko del sendero los domingos";
-    const router = createRouter({ offices: OFFICES, learned: [{ text: phrase, officeKey: "gobierno" }, { text: phrase, officeKey: "gone" }] });
+    const router = createRouter({
+      offices: OFFICES,
+      learned: [
+        { text: phrase, officeKey: "gobierno" },
+        { text: phrase, officeKey: "gone" },
+      ],
+    });
     expect(top(router, "el grupo Reverdecer y el kiosko del sendero")).toBe("gobierno");
   });
 
@@ -203,13 +225,26 @@ describe("evaluateRouting", () => {
   it("compares routed offices by category and counts top-1, top-3, precision, recall and confusion", () => {
     const offices: RoutableOffice[] = [
       { key: "tto", category: "movilidad", name: "Tránsito", description: "Comparendos.", keywords: [], examples: [] },
-      { key: "obras", category: "infraestructura", name: "Obras", description: "Vías y huecos.", keywords: [], examples: [] },
+      {
+        key: "obras",
+        category: "infraestructura",
+        name: "Obras",
+        description: "Vías y huecos.",
+        keywords: [],
+        examples: [],
+      },
     ];
     const fixed: Router = {
       route: (text) =>
         text.includes("hueco")
-          ? [{ officeKey: "obras", score: 0.9 }, { officeKey: "tto", score: 0.1 }]
-          : [{ officeKey: "tto", score: 0.6 }, { officeKey: "obras", score: 0.4 }],
+          ? [
+              { officeKey: "obras", score: 0.9 },
+              { officeKey: "tto", score: 0.1 },
+            ]
+          : [
+              { officeKey: "tto", score: 0.6 },
+              { officeKey: "obras", score: 0.4 },
+            ],
       learn: () => undefined,
     };
     const result = evaluateRouting(fixed, offices, [
@@ -224,7 +259,11 @@ describe("evaluateRouting", () => {
       [1, 0],
       [1, 1],
     ]);
-    expect(result.perCategory.find((m) => m.category === "movilidad")).toMatchObject({ precision: 0.5, recall: 1, support: 1 });
+    expect(result.perCategory.find((m) => m.category === "movilidad")).toMatchObject({
+      precision: 0.5,
+      recall: 1,
+      support: 1,
+    });
     expect(result.misses).toEqual([{ id: "3", expected: "infraestructura", predicted: "movilidad", score: 0.6 }]);
   });
 });

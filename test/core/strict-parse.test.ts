@@ -56,7 +56,11 @@ describe("parseDate and keys", () => {
     const offices = ["educacion", "infraestructura", "salud", "hacienda"];
     expect(parseKey("salud", offices)).toEqual({ ok: true, value: "salud" });
     expect(parseKey("educación", offices)).toEqual({ ok: false, error: "unknown_key", suggestion: "educacion" });
-    expect(parseKey("infraestructuras", offices)).toEqual({ ok: false, error: "unknown_key", suggestion: "infraestructura" });
+    expect(parseKey("infraestructuras", offices)).toEqual({
+      ok: false,
+      error: "unknown_key",
+      suggestion: "infraestructura",
+    });
     expect(parseKey("Salud", offices)).toEqual({ ok: false, error: "unknown_key", suggestion: "salud" });
     expect(parseKey("bomberos", offices)).toEqual({ ok: false, error: "unknown_key" });
     expect(closestKey("jsn", ["json", "out", "force"])).toBe("json");

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { aggregateResponses, parsePaperCsv, type AnswerWords, type ResponseRecord, type SurveyQuestion } from "../../src/core/surveys/index.ts";
+import {
+  aggregateResponses,
+  parsePaperCsv,
+  type AnswerWords,
+  type ResponseRecord,
+  type SurveyQuestion,
+} from "../../src/core/surveys/index.ts";
 
 const questions: SurveyQuestion[] = [
   { id: "overall", type: "scale", text: "k.overall", optional: false },
@@ -18,7 +24,11 @@ const questions: SurveyQuestion[] = [
   { id: "improve", type: "text", text: "k.improve", optional: true, maxLength: 40 },
 ];
 
-const chat = (answers: ResponseRecord["answers"], completed = true): ResponseRecord => ({ source: "chat", completed, answers });
+const chat = (answers: ResponseRecord["answers"], completed = true): ResponseRecord => ({
+  source: "chat",
+  completed,
+  answers,
+});
 const paper = (answers: ResponseRecord["answers"]): ResponseRecord => ({ source: "paper", completed: true, answers });
 
 describe("aggregating responses", () => {
@@ -32,7 +42,15 @@ describe("aggregating responses", () => {
   const results = aggregateResponses(questions, { invited: 10, delivered: 8 }, responses);
 
   it("counts responses by source and the chat response rate", () => {
-    expect(results).toMatchObject({ invited: 10, delivered: 8, responses: 5, chatResponses: 3, paperResponses: 2, completed: 4, responseRate: 0.375 });
+    expect(results).toMatchObject({
+      invited: 10,
+      delivered: 8,
+      responses: 5,
+      chatResponses: 3,
+      paperResponses: 2,
+      completed: 4,
+      responseRate: 0.375,
+    });
   });
 
   it("gives the mean and the distribution of a scale", () => {
@@ -63,22 +81,29 @@ describe("aggregating responses", () => {
   });
 
   it("lists free-text comments in order", () => {
-    expect(results.questions[3]).toMatchObject({ answered: 2, skipped: 1, comments: ["Más tiempo para preguntas", "Sonido"] });
+    expect(results.questions[3]).toMatchObject({
+      answered: 2,
+      skipped: 1,
+      comments: ["Más tiempo para preguntas", "Sonido"],
+    });
   });
 
   it("has no rate without deliveries, no mean without answers, and ignores values a newer definition dropped", () => {
-    const empty = aggregateResponses(questions, { invited: 0, delivered: 0 }, [paper({ overall: "9", answered: "yes" })]);
+    const empty = aggregateResponses(questions, { invited: 0, delivered: 0 }, [
+      paper({ overall: "9", answered: "yes" }),
+    ]);
     expect(empty.responseRate).toBeNull();
     expect(empty.questions[0]).toMatchObject({ answered: 0, mean: null });
   });
 });
 
 const words: AnswerWords = { yes: ["sí", "si", "yes"], no: ["no"], skip: ["omitir"], optOut: [] };
-const labelsOf = (q: SurveyQuestion): string[][] => (q.type === "choice" ? q.options.map((o) => [o.id === "chat" ? "Por este chat" : o.id]) : []);
+const labelsOf = (q: SurveyQuestion): string[][] =>
+  q.type === "choice" ? q.options.map((o) => [o.id === "chat" ? "Por este chat" : o.id]) : [];
 
 describe("paper survey CSV", () => {
   it("reads one respondent per row, with labels, blanks for skipped optional answers and ';' files", () => {
-    const csv = "\uFEFFoverall,answered,heard,improve\n5,sí,Por este chat,\"Más sillas, por favor\"\n\n3,0,,\n";
+    const csv = '\uFEFFoverall,answered,heard,improve\n5,sí,Por este chat,"Más sillas, por favor"\n\n3,0,,\n';
     const result = parsePaperCsv(csv, questions, words, labelsOf);
     expect(result).toEqual({
       ok: true,
@@ -107,12 +132,28 @@ describe("paper survey CSV", () => {
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
     expect(problems.map((p) => p.line)).toEqual([3, 4, 5, 5, 6, 8, 9]);
-    expect(problems[0]).toEqual({ line: 3, key: "cli.import.answer_not_scale", vars: { column: "overall", value: "7" } });
+    expect(problems[0]).toEqual({
+      line: 3,
+      key: "cli.import.answer_not_scale",
+      vars: { column: "overall", value: "7" },
+    });
     expect(problems[1]).toEqual({ line: 4, key: "cli.import.answer_required", vars: { column: "overall" } });
-    expect(problems[2]).toMatchObject({ line: 5, key: "cli.import.answer_not_yes_no", vars: { column: "answered", value: "quizás" } });
-    expect(problems[3]).toMatchObject({ line: 5, key: "cli.import.answer_not_choice", vars: { column: "heard", value: "tv", options: "chat (1), radio (2), other (3)" } });
+    expect(problems[2]).toMatchObject({
+      line: 5,
+      key: "cli.import.answer_not_yes_no",
+      vars: { column: "answered", value: "quizás" },
+    });
+    expect(problems[3]).toMatchObject({
+      line: 5,
+      key: "cli.import.answer_not_choice",
+      vars: { column: "heard", value: "tv", options: "chat (1), radio (2), other (3)" },
+    });
     expect(problems[4]).toEqual({ line: 6, key: "cli.import.answer_too_long", vars: { column: "improve", max: 40 } });
-    expect(problems[5]).toMatchObject({ line: 8, key: "cli.import.field_count_quotes", vars: { expected: 4, found: 2 } });
+    expect(problems[5]).toMatchObject({
+      line: 8,
+      key: "cli.import.field_count_quotes",
+      vars: { expected: 4, found: 2 },
+    });
     expect(problems[6]).toEqual({ line: 9, key: "cli.import.empty_row" });
   });
 
@@ -120,7 +161,11 @@ describe("paper survey CSV", () => {
     const result = parsePaperCsv("overall,overall,color\n5,5,red\n", questions, words, labelsOf);
     expect(result.ok ? [] : result.problems).toEqual([
       { line: 1, key: "cli.import.repeated_column", vars: { name: "overall" } },
-      { line: 1, key: "cli.import.unknown_survey_column", vars: { name: "color", list: "overall, answered, heard, improve" } },
+      {
+        line: 1,
+        key: "cli.import.unknown_survey_column",
+        vars: { name: "color", list: "overall, answered, heard, improve" },
+      },
       { line: 1, key: "cli.import.missing_survey_column", vars: { name: "answered" } },
     ]);
   });
@@ -128,10 +173,22 @@ describe("paper survey CSV", () => {
   it("explains an empty file, a header alone and broken quoting", () => {
     expect(parsePaperCsv("", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 1 }] });
     // Excel in Colombia saves with ';': read the same; a row split by the other separator says so.
-    expect(parsePaperCsv("overall;answered\n5;sí\n", questions, words, labelsOf)).toMatchObject({ ok: true, rows: [{ line: 2, answers: { overall: "5", answered: "yes" } }] });
-    expect(parsePaperCsv("overall;answered\n5,sí\n", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 2, key: "cli.import.field_count_separator", vars: { separator: ";", other: "," } }] });
-    expect(parsePaperCsv("overall|answered\n5|sí\n", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 1, key: "cli.import.wrong_separator", vars: { found: "|" } }] });
-    expect(parsePaperCsv("overall,answered\n", questions, words, labelsOf)).toMatchObject({ ok: false, problems: [{ line: 2, key: "cli.import.no_responses" }] });
+    expect(parsePaperCsv("overall;answered\n5;sí\n", questions, words, labelsOf)).toMatchObject({
+      ok: true,
+      rows: [{ line: 2, answers: { overall: "5", answered: "yes" } }],
+    });
+    expect(parsePaperCsv("overall;answered\n5,sí\n", questions, words, labelsOf)).toMatchObject({
+      ok: false,
+      problems: [{ line: 2, key: "cli.import.field_count_separator", vars: { separator: ";", other: "," } }],
+    });
+    expect(parsePaperCsv("overall|answered\n5|sí\n", questions, words, labelsOf)).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, key: "cli.import.wrong_separator", vars: { found: "|" } }],
+    });
+    expect(parsePaperCsv("overall,answered\n", questions, words, labelsOf)).toMatchObject({
+      ok: false,
+      problems: [{ line: 2, key: "cli.import.no_responses" }],
+    });
     const broken = parsePaperCsv('overall,answered\n5,"yes\n', questions, words, labelsOf);
     expect(broken).toMatchObject({ ok: false, problems: [{ key: "cli.import.not_csv" }] });
   });

@@ -28,8 +28,24 @@ describe("medians", () => {
     expect(median([])).toBeNull();
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(medianOfCounts(new Map([[1, 1], [2, 1], [3, 1], [4, 1]]))).toBe(2.5);
-    expect(medianOfCounts(new Map([[10, 3], [2, 1]]))).toBe(10);
+    expect(
+      medianOfCounts(
+        new Map([
+          [1, 1],
+          [2, 1],
+          [3, 1],
+          [4, 1],
+        ]),
+      ),
+    ).toBe(2.5);
+    expect(
+      medianOfCounts(
+        new Map([
+          [10, 3],
+          [2, 1],
+        ]),
+      ),
+    ).toBe(10);
     expect(medianOfCounts(new Map())).toBeNull();
   });
 });
@@ -72,7 +88,7 @@ describe("trend chart", () => {
       { title: "A <b>", description: "d & e", monthLabel: (m) => m.slice(5) },
       "t",
     );
-    expect(svg).toContain("<title id=\"t-t\">A &lt;b&gt;</title>");
+    expect(svg).toContain('<title id="t-t">A &lt;b&gt;</title>');
     expect(svg).toContain("d &amp; e");
     expect(svg.match(/<rect/g)).toHaveLength(2);
     expect(svg.match(/<circle/g)).toHaveLength(1);

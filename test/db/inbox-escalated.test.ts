@@ -22,10 +22,35 @@ describe("inbox on SQLite: escalated questions", () => {
     db = openDb(join(dir, "rinde.db"));
     const repos = createSyncRepos(db);
     const nowMs = Date.UTC(2026, 2, 10, 15);
-    repos.offices.syncFromProfile([{ key: "hacienda", name: "Secretaría de Hacienda", category: "secretaria", head: "Jefe", description: "Impuestos" } as never], nowMs);
+    repos.offices.syncFromProfile(
+      [
+        {
+          key: "hacienda",
+          name: "Secretaría de Hacienda",
+          category: "secretaria",
+          head: "Jefe",
+          description: "Impuestos",
+        } as never,
+      ],
+      nowMs,
+    );
     const citizen = repos.citizens.create("memory", "c1", "es", nowMs);
     const file = (reference: string) =>
-      repos.questions.insert({ reference, citizenId: citizen.citizenId, officeKey: "hacienda", requestType: "general", status: "open", text: `Pregunta ${reference}`, channel: "memory", filedAtMs: nowMs, termBusinessDays: 15, dueDate: "2026-02-01", termStartedAtMs: nowMs, updatedAtMs: nowMs, eventId: null });
+      repos.questions.insert({
+        reference,
+        citizenId: citizen.citizenId,
+        officeKey: "hacienda",
+        requestType: "general",
+        status: "open",
+        text: `Pregunta ${reference}`,
+        channel: "memory",
+        filedAtMs: nowMs,
+        termBusinessDays: 15,
+        dueDate: "2026-02-01",
+        termStartedAtMs: nowMs,
+        updatedAtMs: nowMs,
+        eventId: null,
+      });
     const quiet = file("R-1");
     const escalated = file("R-2");
     // Ids that would collide with the bug: an event whose own id equals the quiet question's id.
@@ -36,6 +61,8 @@ describe("inbox on SQLite: escalated questions", () => {
       ["R-2", 1],
     ]);
     expect(quiet.id).not.toBe(escalated.id);
-    expect(repos.inbox.deadlineSummary("2026-03-10", "2026-03-12").find((s) => s.officeKey === "hacienda")).toMatchObject({ overdue: 2, escalated: 1 });
+    expect(
+      repos.inbox.deadlineSummary("2026-03-10", "2026-03-12").find((s) => s.officeKey === "hacienda"),
+    ).toMatchObject({ overdue: 2, escalated: 1 });
   });
 });

@@ -51,11 +51,21 @@ async function open(): Promise<{ db: OpenedStore; repos: Repos }> {
 }
 
 function dispatcherFor(repos: Repos, channel: Channel, options: Partial<DispatcherOptions> = {}): Dispatcher {
-  return createDispatcher({ repos, channels: [channel], clock, logger: silentLogger, workerId: "w1", pollIntervalMs: 5, ...options });
+  return createDispatcher({
+    repos,
+    channels: [channel],
+    clock,
+    logger: silentLogger,
+    workerId: "w1",
+    pollIntervalMs: 5,
+    ...options,
+  });
 }
 
 /** A database, a memory channel (unlimited unless told) and a dispatcher over them. */
-async function setup(options: { capabilities?: Partial<ChannelCapabilities>; dispatcher?: Partial<DispatcherOptions> } = {}) {
+async function setup(
+  options: { capabilities?: Partial<ChannelCapabilities>; dispatcher?: Partial<DispatcherOptions> } = {},
+) {
   const { db, repos } = await open();
   const channel = createMemoryChannel({ capabilities: options.capabilities ?? {} });
   const dispatcher = dispatcherFor(repos, channel, options.dispatcher);
@@ -63,8 +73,16 @@ async function setup(options: { capabilities?: Partial<ChannelCapabilities>; dis
 }
 
 /** Queues a text to an address; the text is the idempotency key, so sends can be traced to rows. */
-async function enqueue(repos: Repos, key: string, address: string, extra: { priority?: 0 | 1 } = {}): Promise<number | undefined> {
-  return await repos.outbox.enqueue({ idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra }, clock.nowMs());
+async function enqueue(
+  repos: Repos,
+  key: string,
+  address: string,
+  extra: { priority?: 0 | 1 } = {},
+): Promise<number | undefined> {
+  return await repos.outbox.enqueue(
+    { idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra },
+    clock.nowMs(),
+  );
 }
 
 async function allRows(handle: OpenedStore): Promise<OutboxRow[]> {
@@ -114,12 +132,19 @@ describe("delivery", () => {
   it("sends a queued row once and records it as sent with the channel's message id", async () => {
     const { repos, channel, dispatcher } = await setup();
     const id = await repos.outbox.enqueue(
-      { idempotencyKey: "reply-1", channel: "memory", address: "chat-1", payload: { text: "Hola", options: ["Sí", "No"], replyToChannelMessageId: "in-7" } },
+      {
+        idempotencyKey: "reply-1",
+        channel: "memory",
+        address: "chat-1",
+        payload: { text: "Hola", options: ["Sí", "No"], replyToChannelMessageId: "in-7" },
+      },
       clock.nowMs(),
     );
 
     expect(await dispatcher.tick()).toBe(1);
-    expect(channel.sent).toEqual([{ address: "chat-1", text: "Hola", options: ["Sí", "No"], replyToChannelMessageId: "in-7" }]);
+    expect(channel.sent).toEqual([
+      { address: "chat-1", text: "Hola", options: ["Sí", "No"], replyToChannelMessageId: "in-7" },
+    ]);
     expect(await row(repos, id)).toMatchObject({
       status: "sent",
       channelMessageId: "m1",
@@ -139,7 +164,16 @@ describe("delivery", () => {
 
   it("does not send a row before its notBeforeMs", async () => {
     const { repos, channel, dispatcher } = await setup();
-    await repos.outbox.enqueue({ idempotencyKey: "later", channel: "memory", address: "chat-1", payload: { text: "later" }, notBeforeMs: T0 + 5000 }, T0);
+    await repos.outbox.enqueue(
+      {
+        idempotencyKey: "later",
+        channel: "memory",
+        address: "chat-1",
+        payload: { text: "later" },
+        notBeforeMs: T0 + 5000,
+      },
+      T0,
+    );
     await dispatcher.tick();
     clock.advanceMs(4999);
     await dispatcher.tick();
@@ -151,7 +185,10 @@ describe("delivery", () => {
 
   it("only sends rows of the channels it runs", async () => {
     const { repos, channel, dispatcher } = await setup();
-    await repos.outbox.enqueue({ idempotencyKey: "tg-1", channel: "telegram", address: "chat-1", payload: { text: "tg" } }, T0);
+    await repos.outbox.enqueue(
+      { idempotencyKey: "tg-1", channel: "telegram", address: "chat-1", payload: { text: "tg" } },
+      T0,
+    );
     await enqueue(repos, "mem-1", "chat-1");
     await dispatcher.tick();
     expect(texts(channel)).toEqual(["mem-1"]);
@@ -220,7 +257,12 @@ describe("retries", () => {
     expect(await dispatcher.tick()).toBe(0);
     expect(channel.sent).toHaveLength(0);
     const afterFailure = await row(repos, id);
-    expect(afterFailure).toMatchObject({ status: "pending", attempts: 1, lastError: "429 Too Many Requests", claimedBy: null });
+    expect(afterFailure).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "429 Too Many Requests",
+      claimedBy: null,
+    });
     expect(afterFailure.notBeforeMs).toBeGreaterThanOrEqual(T0 + 3000);
 
     clock.setMs(afterFailure.notBeforeMs - 1);
@@ -286,7 +328,13 @@ describe("retries", () => {
 
     expect(await dispatcher.tick()).toBe(0);
     expect(channel.sent).toHaveLength(0);
-    expect(await row(repos, a)).toMatchObject({ status: "pending", attempts: 0, lastError: "429 Too Many Requests", notBeforeMs: T0 + 5000, claimedBy: null });
+    expect(await row(repos, a)).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      lastError: "429 Too Many Requests",
+      notBeforeMs: T0 + 5000,
+      claimedBy: null,
+    });
     // The rows claimed with it were given back for when the pause ends, at no attempt.
     expect((await allRows(db)).map((r) => [r.idempotencyKey, r.attempts, r.notBeforeMs])).toEqual([
       ["A1", 0, T0 + 5000],
@@ -305,7 +353,9 @@ describe("retries", () => {
     clock.setMs(T0 + 5000);
     expect(await dispatcher.tick()).toBe(4);
     expect(texts(channel).sort()).toEqual(["A1", "B1", "C1", "D1"]);
-    expect((await allRows(db)).every((r) => r.status === "sent" && r.attempts === 1 && r.sentAtMs! >= T0 + 5000)).toBe(true);
+    expect((await allRows(db)).every((r) => r.status === "sent" && r.attempts === 1 && r.sentAtMs! >= T0 + 5000)).toBe(
+      true,
+    );
   });
 
   it("a chat-scoped rate limit delays only that chat", async () => {
@@ -354,8 +404,16 @@ describe("retries", () => {
     const b = await enqueue(repos, "b-1", "chat-b");
 
     await expect(dispatcher.tick()).resolves.toBe(0);
-    expect(await row(repos, a)).toMatchObject({ status: "pending", attempts: 1, lastError: "adapter threw: ECONNRESET" });
-    expect(await row(repos, b)).toMatchObject({ status: "pending", attempts: 1, lastError: "adapter threw: socket closed" });
+    expect(await row(repos, a)).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "adapter threw: ECONNRESET",
+    });
+    expect(await row(repos, b)).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "adapter threw: socket closed",
+    });
 
     failures = [];
     clock.advanceMs(2000);
@@ -369,10 +427,20 @@ describe("permanent failures", () => {
     const { repos, channel, dispatcher } = await setup();
     const citizen = await repos.citizens.create("memory", "chat-1", "es", T0);
     const id = await enqueue(repos, "p-1", "chat-1");
-    channel.failNext({ ok: false, kind: "permanent", reason: "400 Bad Request: message is too long", unreachable: false });
+    channel.failNext({
+      ok: false,
+      kind: "permanent",
+      reason: "400 Bad Request: message is too long",
+      unreachable: false,
+    });
 
     await dispatcher.tick();
-    expect(await row(repos, id)).toMatchObject({ status: "failed", attempts: 1, lastError: "400 Bad Request: message is too long", sentAtMs: null });
+    expect(await row(repos, id)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "400 Bad Request: message is too long",
+      sentAtMs: null,
+    });
     expect((await repos.citizens.identities(citizen.citizenId))[0]?.unreachableAtMs).toBeNull();
 
     clock.advanceMs(60 * 60_000);
@@ -387,10 +455,19 @@ describe("permanent failures", () => {
     const id = await enqueue(repos, "u-1", "chat-blocked");
     await enqueue(repos, "ok-1", "chat-ok");
     clock.advanceMs(1234);
-    channel.failNext({ ok: false, kind: "permanent", reason: "403 Forbidden: bot was blocked by the user", unreachable: true });
+    channel.failNext({
+      ok: false,
+      kind: "permanent",
+      reason: "403 Forbidden: bot was blocked by the user",
+      unreachable: true,
+    });
 
     await dispatcher.tick();
-    expect(await row(repos, id)).toMatchObject({ status: "unreachable", attempts: 1, lastError: "403 Forbidden: bot was blocked by the user" });
+    expect(await row(repos, id)).toMatchObject({
+      status: "unreachable",
+      attempts: 1,
+      lastError: "403 Forbidden: bot was blocked by the user",
+    });
     expect((await repos.citizens.identities(citizen.citizenId))[0]?.unreachableAtMs).toBe(T0 + 1234);
     expect((await repos.citizens.identities(other.citizenId))[0]?.unreachableAtMs).toBeNull();
     expect(texts(channel)).toEqual(["ok-1"]);
@@ -435,7 +512,9 @@ describe("order and priority", () => {
   });
 
   it("keeps a chat's order with a per-chat rate limit", async () => {
-    const { repos, channel, dispatcher } = await setup({ capabilities: { ratePerSecond: 100, ratePerChatPerSecond: 1 } });
+    const { repos, channel, dispatcher } = await setup({
+      capabilities: { ratePerSecond: 100, ratePerChatPerSecond: 1 },
+    });
     for (let i = 1; i <= 5; i++) await enqueue(repos, `A${i}`, "chat-a");
     await run(dispatcher, 60, 100);
     expect(texts(channel)).toEqual(["A1", "A2", "A3", "A4", "A5"]);
@@ -480,7 +559,9 @@ describe("order and priority", () => {
 describe("rate limits on the injected clock", () => {
   it("5 per second overall and 1 per second per chat, for 100 rows over 50 chats", async () => {
     const rate = 5;
-    const { db, repos, channel, dispatcher } = await setup({ capabilities: { ratePerSecond: rate, ratePerChatPerSecond: 1 } });
+    const { db, repos, channel, dispatcher } = await setup({
+      capabilities: { ratePerSecond: rate, ratePerChatPerSecond: 1 },
+    });
     for (let n = 0; n < 2; n++) for (let c = 0; c < 50; c++) await enqueue(repos, `c${c}-${n}`, `chat-${c}`);
 
     // 10 simulated seconds: tick, advance 100 ms, repeat.
@@ -504,7 +585,8 @@ describe("rate limits on the injected clock", () => {
     const byChat = new Map<string, OutboxRow[]>();
     for (const r of sent) byChat.set(r.address, [...(byChat.get(r.address) ?? []), r]);
     for (const rows of byChat.values()) {
-      for (let i = 1; i < rows.length; i++) expect(rows[i]!.sentAtMs! - rows[i - 1]!.sentAtMs!).toBeGreaterThanOrEqual(1000);
+      for (let i = 1; i < rows.length; i++)
+        expect(rows[i]!.sentAtMs! - rows[i - 1]!.sentAtMs!).toBeGreaterThanOrEqual(1000);
     }
     for (const address of byChat.keys()) {
       const chat = address.slice("chat-".length);
@@ -539,7 +621,13 @@ describe("crash and restart", () => {
     await enqueue(repos, "C1", "chat-c");
 
     // The dead dispatcher claimed two rows and never settled them.
-    const claimed = await repos.outbox.claim({ channels: ["memory"], workerId: "dead", nowMs: T0, claimMs: 60_000, limit: 2 });
+    const claimed = await repos.outbox.claim({
+      channels: ["memory"],
+      workerId: "dead",
+      nowMs: T0,
+      claimMs: 60_000,
+      limit: 2,
+    });
     expect(claimed.map((r) => r.idempotencyKey)).toEqual(["A1", "B1"]);
 
     const second = await open();
@@ -566,7 +654,12 @@ describe("crash and restart", () => {
     await repos.outbox.markRetry(a1!, "dead", T0 + 999_999, "late");
     await repos.outbox.markFailed(a1!, "dead", "failed", "late");
     await repos.outbox.markSent(a1!, "dead", "zombie", T0 + 999_999);
-    expect(await row(repos, a1)).toMatchObject({ status: "sent", channelMessageId: "m2", attempts: 1, lastError: null });
+    expect(await row(repos, a1)).toMatchObject({
+      status: "sent",
+      channelMessageId: "m2",
+      attempts: 1,
+      lastError: null,
+    });
 
     clock.advanceMs(10 * 60_000);
     await survivor.tick();
@@ -607,7 +700,13 @@ describe("crash and restart", () => {
     expect(sentBefore).toEqual(["k-1", "k-2"]);
     // And one more row is claimed, as if a send was in flight when the process died.
     clock.advanceMs(2000);
-    const inFlight = await first.repos.outbox.claim({ channels: ["memory"], workerId: "w1", nowMs: clock.nowMs(), claimMs: 60_000, limit: 1 });
+    const inFlight = await first.repos.outbox.claim({
+      channels: ["memory"],
+      workerId: "w1",
+      nowMs: clock.nowMs(),
+      claimMs: 60_000,
+      limit: 1,
+    });
     expect(inFlight.map((r) => r.idempotencyKey)).toEqual(["k-3"]);
     await first.db.store.close();
 
@@ -627,7 +726,9 @@ describe("crash and restart", () => {
     expect((await allRows(second.db)).every((r) => r.status === "sent")).toBe(true);
     // Per chat, order survived the restart.
     for (let chat = 0; chat < 4; chat++) {
-      expect([...texts(before, `chat-${chat}`), ...texts(after, `chat-${chat}`)]).toEqual([chat, chat + 4, chat + 8].map((n) => `k-${n}`));
+      expect([...texts(before, `chat-${chat}`), ...texts(after, `chat-${chat}`)]).toEqual(
+        [chat, chat + 4, chat + 8].map((n) => `k-${n}`),
+      );
     }
   });
 });

@@ -212,7 +212,9 @@ describe("createRateLimiter: per-chat limit without a global limit", () => {
   });
 
   it("rejects a zero rate instead of stalling forever", () => {
-    expect(() => createRateLimiter({ ratePerSecond: 0, ratePerChatPerSecond: 0 }, createManualClock(T0))).toThrow(RangeError);
+    expect(() => createRateLimiter({ ratePerSecond: 0, ratePerChatPerSecond: 0 }, createManualClock(T0))).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -227,6 +229,8 @@ describe("createRateLimiter: per-chat burst (WhatsApp Cloud's pair rate)", () =>
     expect(limiter.take("ana")).toBe(0);
     expect(limiter.take("ana")).toBe(6000);
     clock.advanceMs(60_000);
-    expect([limiter.take("ana"), limiter.take("ana"), limiter.take("ana"), limiter.take("ana")]).toEqual([0, 0, 0, 6000]);
+    expect([limiter.take("ana"), limiter.take("ana"), limiter.take("ana"), limiter.take("ana")]).toEqual([
+      0, 0, 0, 6000,
+    ]);
   });
 });

@@ -43,30 +43,69 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function lease(workerId: string, options: { pid?: number; alive?: (pid: number) => boolean; leaseMs?: number } = {}): WorkerLease {
-  const created = createWorkerLease({ repos, clock, logger: silentLogger, workerId, host: HOST, pid: options.pid ?? process.pid, isAlive: options.alive ?? (() => true), leaseMs: options.leaseMs ?? 10_000 });
+function lease(
+  workerId: string,
+  options: { pid?: number; alive?: (pid: number) => boolean; leaseMs?: number } = {},
+): WorkerLease {
+  const created = createWorkerLease({
+    repos,
+    clock,
+    logger: silentLogger,
+    workerId,
+    host: HOST,
+    pid: options.pid ?? process.pid,
+    isAlive: options.alive ?? (() => true),
+    leaseMs: options.leaseMs ?? 10_000,
+  });
   cleanups.push(async () => await created.stop());
   return created;
 }
 
 function dispatcher(channel: MemoryChannel, workerLease: WorkerLease): Dispatcher {
-  const created = createDispatcher({ repos, channels: [channel], clock, logger: silentLogger, workerId: workerLease.workerId, lease: workerLease, pollIntervalMs: 5 });
+  const created = createDispatcher({
+    repos,
+    channels: [channel],
+    clock,
+    logger: silentLogger,
+    workerId: workerLease.workerId,
+    lease: workerLease,
+    pollIntervalMs: 5,
+  });
   cleanups.push(() => created.stop());
   return created;
 }
 
-async function enqueue(key: string, address: string, extra: { priority?: 0 | 1; guarantee?: "at_least_once" | "at_most_once" } = {}): Promise<number> {
-  return (await repos.outbox.enqueue({ idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra }, clock.nowMs()))!;
+async function enqueue(
+  key: string,
+  address: string,
+  extra: { priority?: 0 | 1; guarantee?: "at_least_once" | "at_most_once" } = {},
+): Promise<number> {
+  return (await repos.outbox.enqueue(
+    { idempotencyKey: key, channel: "memory", address, payload: { text: key }, ...extra },
+    clock.nowMs(),
+  ))!;
 }
 
 const status = async (id: number) => (await repos.outbox.findById(id))!.status;
-const ambiguous: Exclude<SendResult, { ok: true }> = { ok: false, kind: "retry", retryAfterMs: 0, reason: "network error (ECONNRESET), outcome unknown", ambiguous: true };
+const ambiguous: Exclude<SendResult, { ok: true }> = {
+  ok: false,
+  kind: "retry",
+  retryAfterMs: 0,
+  reason: "network error (ECONNRESET), outcome unknown",
+  ambiguous: true,
+};
 
 /** A worker on this machine that claimed rows, marked the first as being sent, and was killed. */
 async function killedMidSend(ids: number[]): Promise<void> {
   const dead = lease("dead-worker", { pid: DEAD_PID });
   await dead.start();
-  const claimed = await repos.outbox.claim({ channels: ["memory"], workerId: "dead-worker", nowMs: clock.nowMs(), claimMs: 10_000, limit: 100 });
+  const claimed = await repos.outbox.claim({
+    channels: ["memory"],
+    workerId: "dead-worker",
+    nowMs: clock.nowMs(),
+    claimMs: 10_000,
+    limit: 100,
+  });
   expect(claimed.map((r) => r.id).sort()).toEqual([...ids].sort());
   for (const id of ids) expect(await repos.outbox.markAttempt(id, "dead-worker", clock.nowMs())).toBe(true);
   // SIGKILL: no renewal, no unregister. (Stopping the timer without unregistering.)
@@ -99,10 +138,25 @@ describe("a send interrupted by a crash", () => {
 
   it("another machine's dead worker: its claims lapse with its lease (seconds), not after a fixed minute", async () => {
     const reply = await enqueue("in:1", "chat-a");
-    const other = createWorkerLease({ repos, clock, logger: silentLogger, workerId: "other-machine", host: "elsewhere/boot-9", pid: 12, isAlive: () => true, leaseMs: 3_000 });
+    const other = createWorkerLease({
+      repos,
+      clock,
+      logger: silentLogger,
+      workerId: "other-machine",
+      host: "elsewhere/boot-9",
+      pid: 12,
+      isAlive: () => true,
+      leaseMs: 3_000,
+    });
     await other.start();
     other.stop = async () => {}; // killed: never renews, never unregisters
-    await repos.outbox.claim({ channels: ["memory"], workerId: "other-machine", nowMs: clock.nowMs(), claimMs: 3_000, limit: 10 });
+    await repos.outbox.claim({
+      channels: ["memory"],
+      workerId: "other-machine",
+      nowMs: clock.nowMs(),
+      claimMs: 3_000,
+      limit: 10,
+    });
     await repos.outbox.markAttempt(reply, "other-machine", clock.nowMs());
 
     const mine = lease("mine");
@@ -120,7 +174,13 @@ describe("a send interrupted by a crash", () => {
     const id = await enqueue("in:1", "chat-a");
     const holder = lease("holder", { leaseMs: 3_000 });
     await holder.start();
-    await repos.outbox.claim({ channels: ["memory"], workerId: "holder", nowMs: clock.nowMs(), claimMs: 3_000, limit: 10 });
+    await repos.outbox.claim({
+      channels: ["memory"],
+      workerId: "holder",
+      nowMs: clock.nowMs(),
+      claimMs: 3_000,
+      limit: 10,
+    });
     const channel = createMemoryChannel();
     const other = lease("other", { leaseMs: 3_000 });
     const d = dispatcher(channel, other);
@@ -144,7 +204,11 @@ describe("an ambiguous network failure (the connection dropped after the request
     const reply = await enqueue("in:5", "chat-3");
     channel.failNext(ambiguous, ambiguous, ambiguous);
     await d.tick();
-    expect([await status(bulk), await status(survey), await status(reply)]).toEqual(["uncertain", "uncertain", "pending"]);
+    expect([await status(bulk), await status(survey), await status(reply)]).toEqual([
+      "uncertain",
+      "uncertain",
+      "pending",
+    ]);
     clock.advanceMs(10_000);
     await d.tick();
     expect(await status(reply)).toBe("sent");
@@ -166,7 +230,15 @@ describe("an ambiguous network failure (the connection dropped after the request
   it("a send that never answers ends after sendTimeoutMs as an unknown outcome", async () => {
     const channel = createMemoryChannel();
     const hanging = { ...channel, send: () => new Promise<SendResult>(() => {}) };
-    const d = createDispatcher({ repos, channels: [hanging], clock, logger: silentLogger, workerId: "w", pollIntervalMs: 5, sendTimeoutMs: 30 });
+    const d = createDispatcher({
+      repos,
+      channels: [hanging],
+      clock,
+      logger: silentLogger,
+      workerId: "w",
+      pollIntervalMs: 5,
+      sendTimeoutMs: 30,
+    });
     cleanups.push(() => d.stop());
     const bulk = await enqueue("ann:4:1", "chat-1", { priority: 1 });
     await d.tick();
@@ -177,24 +249,44 @@ describe("an ambiguous network failure (the connection dropped after the request
 
 describe("unreachable chats", () => {
   it("rows for a chat already marked unreachable are settled without calling the channel; a 403 settles the chat's queue", async () => {
-    const citizen = (await sqlRow<{ id: number }>(db, "insert into citizens (created_at_ms) values (?) returning id", [T0]))!.id;
-    await sqlRows(db, "insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'blocked', ?)", [citizen, T0]);
+    const citizen = (await sqlRow<{ id: number }>(db, "insert into citizens (created_at_ms) values (?) returning id", [
+      T0,
+    ]))!.id;
+    await sqlRows(
+      db,
+      "insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'blocked', ?)",
+      [citizen, T0],
+    );
     const channel = createMemoryChannel();
     const d = dispatcher(channel, lease("w"));
     const first = await enqueue("in:1", "blocked");
-    channel.failNext({ ok: false, kind: "permanent", reason: "403 Forbidden: bot was blocked by the user", unreachable: true });
+    channel.failNext({
+      ok: false,
+      kind: "permanent",
+      reason: "403 Forbidden: bot was blocked by the user",
+      unreachable: true,
+    });
     await d.tick();
     expect(await status(first)).toBe("unreachable");
 
     let calls = 0;
     const counting = { ...channel, send: async (m: Parameters<typeof channel.send>[0]) => (calls++, channel.send(m)) };
-    const d2 = createDispatcher({ repos, channels: [counting], clock, logger: silentLogger, workerId: "w2", pollIntervalMs: 5 });
+    const d2 = createDispatcher({
+      repos,
+      channels: [counting],
+      clock,
+      logger: silentLogger,
+      workerId: "w2",
+      pollIntervalMs: 5,
+    });
     cleanups.push(() => d2.stop());
     const queued: number[] = [];
     for (let i = 0; i < 5; i++) queued.push(await enqueue(`ann:9:${i}`, "blocked", { priority: 1 }));
     await d2.tick();
     expect(calls).toBe(0);
     expect(await Promise.all(queued.map(status))).toEqual(Array(5).fill("unreachable"));
-    expect(await Promise.all(queued.map(async (id) => (await repos.outbox.findById(id))!.attempts))).toEqual(Array(5).fill(0));
+    expect(await Promise.all(queued.map(async (id) => (await repos.outbox.findById(id))!.attempts))).toEqual(
+      Array(5).fill(0),
+    );
   });
 });

@@ -9,8 +9,25 @@ const flow: Flow = {
   version: 3,
   start: "menu",
   steps: [
-    { id: "menu", type: "menu", text: "t.menu", options: [{ label: "t.ask", next: "ask" }, { label: "t.bye", next: "bye" }], fallback: { save: "free", next: "check" } },
-    { id: "ask", type: "input", text: "t.ask_prompt", save: "name", validate: { minLength: 2, maxLength: 5 }, invalid: "t.invalid", next: "check" },
+    {
+      id: "menu",
+      type: "menu",
+      text: "t.menu",
+      options: [
+        { label: "t.ask", next: "ask" },
+        { label: "t.bye", next: "bye" },
+      ],
+      fallback: { save: "free", next: "check" },
+    },
+    {
+      id: "ask",
+      type: "input",
+      text: "t.ask_prompt",
+      save: "name",
+      validate: { minLength: 2, maxLength: 5 },
+      invalid: "t.invalid",
+      next: "check",
+    },
     { id: "check", type: "action", action: "demo.check", on: { good: "bye", default: "menu" } },
     { id: "bye", type: "message", text: "t.bye_text" },
   ],
@@ -19,7 +36,10 @@ const flow: Flow = {
 const keys = new Set(["t.menu", "t.ask", "t.bye", "t.ask_prompt", "t.invalid", "t.bye_text", "c.words"]);
 const result = validateFlowSet(
   [{ file: "demo.yaml", flow }],
-  { file: "commands.yaml", value: { entry: "demo.menu", idle: "demo.menu", commands: [{ id: "menu", words: "c.words", next: "demo.menu" }] } },
+  {
+    file: "commands.yaml",
+    value: { entry: "demo.menu", idle: "demo.menu", commands: [{ id: "menu", words: "c.words", next: "demo.menu" }] },
+  },
   { actions: { "demo.check": ["good", "bad"] }, locales: ["es"], hasKey: (_l, k) => keys.has(k) },
 );
 if (!result.ok) throw new Error(result.problems.join("\n"));
@@ -45,7 +65,11 @@ describe("engine", () => {
   });
 
   it("branches on the action's result, with a default", () => {
-    const atAction = engine.input(engine.input(engine.start("demo.menu", {}, render).state, "1", render).state, "Ana", render);
+    const atAction = engine.input(
+      engine.input(engine.start("demo.menu", {}, render).state, "1", render).state,
+      "Ana",
+      render,
+    );
     const good = engine.resume(atAction.state, "good", {}, render);
     expect(good.outputs).toEqual([{ text: "t.bye_text:Ana" }]);
     expect(good.state.stepId).toBe(IDLE);

@@ -47,7 +47,11 @@ describe("flow validation", () => {
   });
 
   it("rejects unreachable steps", () => {
-    edit("info.yaml", "    text: info.about\n", "    text: info.about\n  - id: orphan\n    type: message\n    text: info.about\n");
+    edit(
+      "info.yaml",
+      "    text: info.about\n",
+      "    text: info.about\n  - id: orphan\n    type: message\n    text: info.about\n",
+    );
     expect(problems()).toContain("info.yaml › info › orphan: unreachable step");
   });
 

@@ -32,7 +32,9 @@ describe("menu matcher on realistic misspellings", () => {
   const hits = MENU_TYPOS.filter(([text, target]) => resolve(text) === target);
   const falsePositives = ORDINARY_QUESTIONS.filter((text) => resolve(text) !== "question");
   const rate = (n: number, d: number) => `${n}/${d} (${((100 * n) / d).toFixed(1)} %)`;
-  console.info(`menu typos: hit rate ${rate(hits.length, MENU_TYPOS.length)}; ordinary questions taken as a menu option or command: ${rate(falsePositives.length, ORDINARY_QUESTIONS.length)}`);
+  console.info(
+    `menu typos: hit rate ${rate(hits.length, MENU_TYPOS.length)}; ordinary questions taken as a menu option or command: ${rate(falsePositives.length, ORDINARY_QUESTIONS.length)}`,
+  );
 
   it("has 100+ misspellings covering every main-menu option and global word", () => {
     expect(MENU_TYPOS.length).toBeGreaterThanOrEqual(100);
@@ -41,7 +43,9 @@ describe("menu matcher on realistic misspellings", () => {
   });
 
   it("understands at least 95 % of them", () => {
-    const misses = MENU_TYPOS.filter(([text, target]) => resolve(text) !== target).map(([text, target]) => `${text} → ${resolve(text)} (want ${target})`);
+    const misses = MENU_TYPOS.filter(([text, target]) => resolve(text) !== target).map(
+      ([text, target]) => `${text} → ${resolve(text)} (want ${target})`,
+    );
     expect(misses.length, misses.join("\n")).toBeLessThanOrEqual(Math.floor(MENU_TYPOS.length * 0.05));
   });
 

@@ -5,8 +5,18 @@
  * Boom-shaped error). Helpers build incoming WhatsApp messages.
  */
 import { EventEmitter } from "node:events";
-import { DisconnectReason, type AnyMessageContent, type AuthenticationState, type MiscMessageGenerationOptions, type WAMessage } from "@whiskeysockets/baileys";
-import type { WhatsAppSocket, WhatsAppSocketEvents, WhatsAppSocketFactory } from "../../src/channels/whatsapp/socket.ts";
+import {
+  DisconnectReason,
+  type AnyMessageContent,
+  type AuthenticationState,
+  type MiscMessageGenerationOptions,
+  type WAMessage,
+} from "@whiskeysockets/baileys";
+import type {
+  WhatsAppSocket,
+  WhatsAppSocketEvents,
+  WhatsAppSocketFactory,
+} from "../../src/channels/whatsapp/socket.ts";
 
 export interface SentWhatsAppMessage {
   jid: string;
@@ -66,7 +76,8 @@ export function createFakeSocketFactory(options: { nowMs: () => number; pairingC
   function build(auth: AuthenticationState): FakeBaileysSocket {
     const emitter = new EventEmitter();
     const failures: Error[] = [];
-    const emit = <E extends keyof WhatsAppSocketEvents>(event: E, arg: WhatsAppSocketEvents[E]) => emitter.emit(event, arg);
+    const emit = <E extends keyof WhatsAppSocketEvents>(event: E, arg: WhatsAppSocketEvents[E]) =>
+      emitter.emit(event, arg);
     const socket: FakeBaileysSocket = {
       auth,
       sent: [],
@@ -79,7 +90,11 @@ export function createFakeSocketFactory(options: { nowMs: () => number; pairingC
         emit,
         listenerCount: (event) => emitter.listenerCount(event),
       },
-      async sendMessage(jid: string, content: AnyMessageContent, sendOptions?: MiscMessageGenerationOptions): Promise<WAMessage | undefined> {
+      async sendMessage(
+        jid: string,
+        content: AnyMessageContent,
+        sendOptions?: MiscMessageGenerationOptions,
+      ): Promise<WAMessage | undefined> {
         const failure = failures.shift();
         if (failure) throw failure;
         if (socket.ended) throw boomLike("Connection Closed", DisconnectReason.connectionClosed);
@@ -88,7 +103,14 @@ export function createFakeSocketFactory(options: { nowMs: () => number; pairingC
         const text = typeof body === "string" ? body : "";
         const id = `3EB0FAKE${String(++sendCounter).padStart(6, "0")}`;
         const quotedId = sendOptions?.quoted?.key.id ?? undefined;
-        const record: SentWhatsAppMessage = { jid, text, id, atMs: options.nowMs(), content, ...(quotedId ? { quotedId } : {}) };
+        const record: SentWhatsAppMessage = {
+          jid,
+          text,
+          id,
+          atMs: options.nowMs(),
+          content,
+          ...(quotedId ? { quotedId } : {}),
+        };
         socket.sent.push(record);
         return { key: { remoteJid: jid, fromMe: true, id }, message: { conversation: text } };
       },
@@ -106,14 +128,23 @@ export function createFakeSocketFactory(options: { nowMs: () => number; pairingC
       end(error: Error | undefined) {
         if (socket.ended) return;
         socket.ended = true;
-        emit("connection.update", { connection: "close", lastDisconnect: { error: error ?? boomLike("Connection Closed", DisconnectReason.connectionClosed), date: new Date(options.nowMs()) } });
+        emit("connection.update", {
+          connection: "close",
+          lastDisconnect: {
+            error: error ?? boomLike("Connection Closed", DisconnectReason.connectionClosed),
+            date: new Date(options.nowMs()),
+          },
+        });
       },
       failNextSend: (...errors) => failures.push(...errors),
       open: () => emit("connection.update", { connection: "open" }),
       showQr: (qr = `2@fake-qr-${sockets.length}`) => emit("connection.update", { qr }),
       close(statusCode, message = "Connection Closed") {
         socket.ended = true;
-        emit("connection.update", { connection: "close", lastDisconnect: { error: boomLike(message, statusCode), date: new Date(options.nowMs()) } });
+        emit("connection.update", {
+          connection: "close",
+          lastDisconnect: { error: boomLike(message, statusCode), date: new Date(options.nowMs()) },
+        });
       },
       receive(messages, type = "notify") {
         emit("messages.upsert", { messages: Array.isArray(messages) ? messages : [messages], type });
@@ -164,9 +195,15 @@ export function incoming(input: IncomingInput): WAMessage {
     remoteJid: input.chat,
     fromMe: input.fromMe ?? false,
     id,
-    ...(isGroup ? { participant: input.sender, ...(input.alt ? { participantAlt: input.alt } : {}) } : input.alt ? { remoteJidAlt: input.alt } : {}),
+    ...(isGroup
+      ? { participant: input.sender, ...(input.alt ? { participantAlt: input.alt } : {}) }
+      : input.alt
+        ? { remoteJidAlt: input.alt }
+        : {}),
   };
-  const contextInfo = input.quotedId ? { stanzaId: input.quotedId, participant: "573000000000@s.whatsapp.net" } : undefined;
+  const contextInfo = input.quotedId
+    ? { stanzaId: input.quotedId, participant: "573000000000@s.whatsapp.net" }
+    : undefined;
   let message: WAMessage["message"];
   if (input.image) message = { imageMessage: { caption: input.image.caption, mimetype: "image/jpeg", contextInfo } };
   else if (contextInfo) message = { extendedTextMessage: { text: input.text, contextInfo } };

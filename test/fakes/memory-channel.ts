@@ -2,7 +2,14 @@
  * An in-memory channel for tests and the bench: records what is sent, and can be told to fail
  * the next sends (retry, permanent, unreachable) to exercise the dispatcher.
  */
-import type { Channel, ChannelCapabilities, ChannelId, InboundMessage, OutboundMessage, SendResult } from "../../src/channels/channel.ts";
+import type {
+  Channel,
+  ChannelCapabilities,
+  ChannelId,
+  InboundMessage,
+  OutboundMessage,
+  SendResult,
+} from "../../src/channels/channel.ts";
 
 export interface MemoryChannel extends Channel {
   sent: OutboundMessage[];
@@ -13,12 +20,20 @@ export interface MemoryChannel extends Channel {
   deliver?: (message: InboundMessage) => Promise<void>;
 }
 
-export function createMemoryChannel(options: { id?: ChannelId; capabilities?: Partial<ChannelCapabilities> } = {}): MemoryChannel {
+export function createMemoryChannel(
+  options: { id?: ChannelId; capabilities?: Partial<ChannelCapabilities> } = {},
+): MemoryChannel {
   const queue: Exclude<SendResult, { ok: true }>[] = [];
   let counter = 0;
   const channel: MemoryChannel = {
     id: options.id ?? "memory",
-    capabilities: { nativeOptions: false, maxTextLength: 4096, ratePerSecond: Infinity, ratePerChatPerSecond: 0, ...options.capabilities },
+    capabilities: {
+      nativeOptions: false,
+      maxTextLength: 4096,
+      ratePerSecond: Infinity,
+      ratePerChatPerSecond: 0,
+      ...options.capabilities,
+    },
     sent: [],
     failNext: (...results) => queue.push(...results),
     to: (address) => channel.sent.filter((m) => m.address === address),

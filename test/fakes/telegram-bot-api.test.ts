@@ -61,14 +61,22 @@ describe("long polling with the real telegraf", () => {
 
     const poll = await fake.waitForCall("getUpdates");
     expect(poll.params).toEqual({ timeout: 50, offset: 0, allowed_updates: [] });
-    expect(fake.calls().map((c) => c.method).slice(0, 3)).toEqual(["getMe", "deleteWebhook", "getUpdates"]);
+    expect(
+      fake
+        .calls()
+        .map((c) => c.method)
+        .slice(0, 3),
+    ).toEqual(["getMe", "deleteWebhook", "getUpdates"]);
 
     const update = fake.pushUpdate(fake.privateText(42, "hola"));
     const sent = await fake.waitForCall("sendMessage");
     expect(sent.params).toMatchObject({ chat_id: 42, text: "eco: hola" });
     expect(sent.outcome).toMatchObject({ ok: true, result: { chat: { id: 42, type: "private" }, text: "eco: hola" } });
     const [reply] = fake.sentMessages(42);
-    expect(reply).toMatchObject({ message_id: update.message.message_id + 1, from: { is_bot: true, username: "rinde_test_bot" } });
+    expect(reply).toMatchObject({
+      message_id: update.message.message_id + 1,
+      from: { is_bot: true, username: "rinde_test_bot" },
+    });
   });
 
   it("delivers a duplicated update_id to the bot as pushed, even after it was confirmed", async () => {
@@ -170,11 +178,15 @@ describe("errors surface through the real telegraf client", () => {
     const tooLong = await expectTelegramError(telegram.sendMessage(42, "x".repeat(4097)));
     expect([tooLong.code, tooLong.description]).toEqual([400, "Bad Request: message is too long"]);
     await expect(telegram.sendMessage(42, "x".repeat(4096))).resolves.toBeDefined();
-    expect((await expectTelegramError(telegram.sendMessage(42, ""))).description).toBe("Bad Request: message text is empty");
+    expect((await expectTelegramError(telegram.sendMessage(42, ""))).description).toBe(
+      "Bad Request: message text is empty",
+    );
 
     const badData = await expectTelegramError(telegram.sendMessage(42, "¿Confirma?", keyboard("x".repeat(65))));
     expect([badData.code, badData.description]).toEqual([400, "Bad Request: BUTTON_DATA_INVALID"]);
-    expect((await expectTelegramError(telegram.sendMessage(42, "¿Confirma?", keyboard("ñ".repeat(33))))).description).toBe("Bad Request: BUTTON_DATA_INVALID");
+    expect(
+      (await expectTelegramError(telegram.sendMessage(42, "¿Confirma?", keyboard("ñ".repeat(33))))).description,
+    ).toBe("Bad Request: BUTTON_DATA_INVALID");
     await expect(telegram.sendMessage(42, "¿Confirma?", keyboard("x".repeat(64)))).resolves.toMatchObject({
       reply_markup: { inline_keyboard: [[{ text: "Sí", callback_data: "x".repeat(64) }]] },
     });
@@ -183,8 +195,12 @@ describe("errors surface through the real telegraf client", () => {
   it("rejects unescaped MarkdownV2 and unsupported HTML tags", async () => {
     const telegram = newBot().telegram;
     const md = await expectTelegramError(telegram.sendMessage(42, "Radicado 12.3", { parse_mode: "MarkdownV2" }));
-    expect(md.description).toBe("Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'");
-    await expect(telegram.sendMessage(42, "*Radicado* 12\\.3", { parse_mode: "MarkdownV2" })).resolves.toMatchObject({ text: "*Radicado* 12.3" });
+    expect(md.description).toBe(
+      "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+    );
+    await expect(telegram.sendMessage(42, "*Radicado* 12\\.3", { parse_mode: "MarkdownV2" })).resolves.toMatchObject({
+      text: "*Radicado* 12.3",
+    });
     const html = await expectTelegramError(telegram.sendMessage(42, "<div>x</div>", { parse_mode: "HTML" }));
     expect(html.description).toContain('Unsupported start tag "div"');
   });
@@ -274,7 +290,9 @@ describe("fake semantics", () => {
     const [a, b] = [fake.pushUpdate(fake.privateText(1, "a")), fake.pushUpdate(fake.privateText(2, "b"))];
     expect((await telegram.getUpdates(0, 1, 0, undefined)).map((u) => u.update_id)).toEqual([a.update_id]);
     expect(await telegram.getUpdates(0, 100, 0, undefined)).toHaveLength(2); // not confirmed yet
-    expect((await telegram.getUpdates(0, 100, a.update_id + 1, undefined)).map((u) => u.update_id)).toEqual([b.update_id]);
+    expect((await telegram.getUpdates(0, 100, a.update_id + 1, undefined)).map((u) => u.update_id)).toEqual([
+      b.update_id,
+    ]);
     expect(fake.pendingUpdates()).toHaveLength(1);
 
     let started = Date.now();
@@ -312,7 +330,10 @@ describe("fake semantics", () => {
     bot.on(message("voice"), () => void kinds.push("voice"));
     bot.on(message("location"), () => void kinds.push("location"));
     bot.on(message("contact"), () => void kinds.push("contact"));
-    bot.on(message("text"), (ctx) => void kinds.push(`${ctx.chat.type}:${ctx.message.reply_to_message?.message_id ?? "-"}`));
+    bot.on(
+      message("text"),
+      (ctx) => void kinds.push(`${ctx.chat.type}:${ctx.message.reply_to_message?.message_id ?? "-"}`),
+    );
     bot.on("my_chat_member", () => void kinds.push("my_chat_member"));
 
     const sent = await bot.telegram.sendMessage(-100500, "Aviso en el grupo");
@@ -328,12 +349,22 @@ describe("fake semantics", () => {
       fake.myChatMember(42, "kicked"),
     ];
     const start = drafts[0] as Update.MessageUpdate;
-    expect(start.message).toMatchObject({ text: "/start qr-barrio-7", entities: [{ type: "bot_command", offset: 0, length: 6 }] });
+    expect(start.message).toMatchObject({
+      text: "/start qr-barrio-7",
+      entities: [{ type: "bot_command", offset: 0, length: 6 }],
+    });
     for (const d of drafts) bot.handleUpdate(fake.pushUpdate(d)).catch(() => undefined);
     await expect.poll(() => kinds.length).toBe(drafts.length);
     expect(kinds).toEqual([
-      "start:qr-barrio-7", "photo", "document:derecho-peticion.pdf", "sticker", "voice", "location", "contact",
-      `supergroup:${sent.message_id}`, "my_chat_member",
+      "start:qr-barrio-7",
+      "photo",
+      "document:derecho-peticion.pdf",
+      "sticker",
+      "voice",
+      "location",
+      "contact",
+      `supergroup:${sent.message_id}`,
+      "my_chat_member",
     ]);
   });
 
@@ -344,16 +375,27 @@ describe("fake semantics", () => {
       await ctx.editMessageText(`Elegiste ${ctx.match.input.slice(5)}`);
     });
     void launch(bot);
-    const question = await bot.telegram.sendMessage(42, "¿Sirvió?", Markup.inlineKeyboard([Markup.button.callback("Sí", "vote:si")]));
+    const question = await bot.telegram.sendMessage(
+      42,
+      "¿Sirvió?",
+      Markup.inlineKeyboard([Markup.button.callback("Sí", "vote:si")]),
+    );
     const update = fake.pushUpdate(fake.callbackQuery(42, 42, question.message_id, "vote:si"));
     await fake.waitForCall("editMessageText");
-    expect(fake.sentMessages(42)).toEqual([expect.objectContaining({ text: "Elegiste si", edit_date: expect.any(Number) })]);
+    expect(fake.sentMessages(42)).toEqual([
+      expect.objectContaining({ text: "Elegiste si", edit_date: expect.any(Number) }),
+    ]);
     expect(fake.sentMessages(42)[0]).not.toHaveProperty("reply_markup");
 
     const again = await expectTelegramError(bot.telegram.answerCbQuery(update.callback_query.id));
     expect(again.description).toContain("query ID is invalid");
-    expect((await expectTelegramError(bot.telegram.editMessageText(42, question.message_id, undefined, "Elegiste si"))).description).toContain("message is not modified");
-    expect((await expectTelegramError(bot.telegram.editMessageText(42, 999, undefined, "x"))).description).toBe("Bad Request: message to edit not found");
+    expect(
+      (await expectTelegramError(bot.telegram.editMessageText(42, question.message_id, undefined, "Elegiste si")))
+        .description,
+    ).toContain("message is not modified");
+    expect((await expectTelegramError(bot.telegram.editMessageText(42, 999, undefined, "x"))).description).toBe(
+      "Bad Request: message to edit not found",
+    );
   });
 
   it("uploads arrive as multipart and can be downloaded back through getFileLink", async () => {
@@ -365,12 +407,20 @@ describe("fake semantics", () => {
     );
     const call = await fake.waitForCall("sendDocument");
     expect(call.encoding).toBe("multipart");
-    expect(call.params).toMatchObject({ chat_id: 42, caption: "Acta", reply_markup: { inline_keyboard: [[{ callback_data: "ok" }]] } });
-    expect(call.files.map((f) => [f.field, f.filename, f.content.toString()])).toEqual([["document", "acta.txt", "acta firmada"]]);
+    expect(call.params).toMatchObject({
+      chat_id: 42,
+      caption: "Acta",
+      reply_markup: { inline_keyboard: [[{ callback_data: "ok" }]] },
+    });
+    expect(call.files.map((f) => [f.field, f.filename, f.content.toString()])).toEqual([
+      ["document", "acta.txt", "acta firmada"],
+    ]);
 
     const link = await telegram.getFileLink(result.document.file_id);
     expect(await (await fetch(link)).text()).toBe("acta firmada");
-    expect((await expectTelegramError(telegram.sendPhoto(42, "AgADnope"))).description).toBe("Bad Request: wrong file identifier/HTTP URL specified");
+    expect((await expectTelegramError(telegram.sendPhoto(42, "AgADnope"))).description).toBe(
+      "Bad Request: wrong file identifier/HTTP URL specified",
+    );
     const photo = fake.registerFile(Buffer.from("jpg"), "p.jpg");
     await expect(telegram.sendPhoto(42, photo.file_id)).resolves.toMatchObject({ photo: expect.any(Array) });
   });
@@ -379,7 +429,9 @@ describe("fake semantics", () => {
     const telegram = newBot().telegram;
     await telegram.setMyCommands([{ command: "start", description: "Empezar" }]);
     expect(await telegram.getMyCommands()).toEqual([{ command: "start", description: "Empezar" }]);
-    expect((await expectTelegramError(telegram.setMyCommands([{ command: "Radicar", description: "x" }]))).description).toBe("Bad Request: BOT_COMMAND_INVALID");
+    expect(
+      (await expectTelegramError(telegram.setMyCommands([{ command: "Radicar", description: "x" }]))).description,
+    ).toBe("Bad Request: BOT_COMMAND_INVALID");
     await telegram.deleteMyCommands();
     expect(await telegram.getMyCommands()).toEqual([]);
   });
@@ -408,7 +460,9 @@ describe("fake semantics", () => {
 
   it("waitForCall times out with the calls it saw", async () => {
     await newBot().telegram.getMe();
-    await expect(fake.waitForCall("sendMessage", undefined, 50)).rejects.toThrow(/timed out after 50 ms; calls seen[\s\S]*#0 getMe/);
+    await expect(fake.waitForCall("sendMessage", undefined, 50)).rejects.toThrow(
+      /timed out after 50 ms; calls seen[\s\S]*#0 getMe/,
+    );
   });
 
   it("setLatencyMs delays answers", async () => {

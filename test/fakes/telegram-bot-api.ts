@@ -125,17 +125,52 @@ type TextUpdate = Update.MessageUpdate<Message.TextMessage>;
  */
 export interface UpdateBuilders {
   /** A leading `/command` gets its bot_command entity, as Telegram adds it. */
-  privateText(fromUserId: number, text: string, opts?: SenderOptions & { replyToMessageId?: number }): UpdateDraft<TextUpdate>;
-  groupText(chatId: number, fromUserId: number, text: string, opts?: SenderOptions & { replyToMessageId?: number; chatTitle?: string }): UpdateDraft<TextUpdate>;
+  privateText(
+    fromUserId: number,
+    text: string,
+    opts?: SenderOptions & { replyToMessageId?: number },
+  ): UpdateDraft<TextUpdate>;
+  groupText(
+    chatId: number,
+    fromUserId: number,
+    text: string,
+    opts?: SenderOptions & { replyToMessageId?: number; chatTitle?: string },
+  ): UpdateDraft<TextUpdate>;
   /** `/start <payload>` (deep link) with its bot_command entity. */
   startCommand(fromUserId: number, payload?: string, opts?: SenderOptions): UpdateDraft<TextUpdate>;
-  callbackQuery(fromUserId: number, chatId: number, messageId: number, data: string): UpdateDraft<Update.CallbackQueryUpdate>;
-  privatePhoto(fromUserId: number, opts?: SenderOptions & { caption?: string; content?: Buffer }): UpdateDraft<Update.MessageUpdate<Message.PhotoMessage>>;
-  privateDocument(fromUserId: number, opts?: SenderOptions & { fileName?: string; mimeType?: string; caption?: string; content?: Buffer }): UpdateDraft<Update.MessageUpdate<Message.DocumentMessage>>;
-  privateSticker(fromUserId: number, opts?: SenderOptions & { emoji?: string }): UpdateDraft<Update.MessageUpdate<Message.StickerMessage>>;
-  privateVoice(fromUserId: number, opts?: SenderOptions & { durationSeconds?: number; content?: Buffer }): UpdateDraft<Update.MessageUpdate<Message.VoiceMessage>>;
-  privateLocation(fromUserId: number, latitude: number, longitude: number, opts?: SenderOptions): UpdateDraft<Update.MessageUpdate<Message.LocationMessage>>;
-  privateContact(fromUserId: number, phoneNumber: string, opts?: SenderOptions): UpdateDraft<Update.MessageUpdate<Message.ContactMessage>>;
+  callbackQuery(
+    fromUserId: number,
+    chatId: number,
+    messageId: number,
+    data: string,
+  ): UpdateDraft<Update.CallbackQueryUpdate>;
+  privatePhoto(
+    fromUserId: number,
+    opts?: SenderOptions & { caption?: string; content?: Buffer },
+  ): UpdateDraft<Update.MessageUpdate<Message.PhotoMessage>>;
+  privateDocument(
+    fromUserId: number,
+    opts?: SenderOptions & { fileName?: string; mimeType?: string; caption?: string; content?: Buffer },
+  ): UpdateDraft<Update.MessageUpdate<Message.DocumentMessage>>;
+  privateSticker(
+    fromUserId: number,
+    opts?: SenderOptions & { emoji?: string },
+  ): UpdateDraft<Update.MessageUpdate<Message.StickerMessage>>;
+  privateVoice(
+    fromUserId: number,
+    opts?: SenderOptions & { durationSeconds?: number; content?: Buffer },
+  ): UpdateDraft<Update.MessageUpdate<Message.VoiceMessage>>;
+  privateLocation(
+    fromUserId: number,
+    latitude: number,
+    longitude: number,
+    opts?: SenderOptions,
+  ): UpdateDraft<Update.MessageUpdate<Message.LocationMessage>>;
+  privateContact(
+    fromUserId: number,
+    phoneNumber: string,
+    opts?: SenderOptions,
+  ): UpdateDraft<Update.MessageUpdate<Message.ContactMessage>>;
   /** The user blocked ("kicked") or unblocked ("member") the bot; pushing it sets the blocked state. */
   myChatMember(fromUserId: number, status: "kicked" | "member"): UpdateDraft<Update.MyChatMemberUpdate>;
 }
@@ -191,8 +226,15 @@ const badRequest = (what: string): ApiError => new ApiError(400, `Bad Request: $
 type Reply = { kind: "ok"; result: unknown } | { kind: "error"; error: ApiError; html?: boolean } | { kind: "drop" };
 
 const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden: bot was blocked by the user", 404: "Not Found",
-  409: "Conflict", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden: bot was blocked by the user",
+  404: "Not Found",
+  409: "Conflict",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 
 function writeReply(res: ServerResponse, reply: Reply): void {
@@ -208,10 +250,17 @@ function writeReply(res: ServerResponse, reply: Reply): void {
   const { errorCode, description, retryAfterSeconds } = reply.error;
   if (reply.html) {
     res.writeHead(errorCode, { "content-type": "text/html" });
-    res.end(`<html><head><title>${errorCode} ${description}</title></head><body><center><h1>${errorCode} ${description}</h1></center><hr><center>nginx</center></body></html>`);
+    res.end(
+      `<html><head><title>${errorCode} ${description}</title></head><body><center><h1>${errorCode} ${description}</h1></center><hr><center>nginx</center></body></html>`,
+    );
     return;
   }
-  const body = { ok: false, error_code: errorCode, description, ...(retryAfterSeconds === undefined ? {} : { parameters: { retry_after: retryAfterSeconds } }) };
+  const body = {
+    ok: false,
+    error_code: errorCode,
+    description,
+    ...(retryAfterSeconds === undefined ? {} : { parameters: { retry_after: retryAfterSeconds } }),
+  };
   res.writeHead(errorCode, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
@@ -219,17 +268,45 @@ function toOutcome(reply: Reply): CallOutcome {
   if (reply.kind === "ok") return { ok: true, result: reply.result };
   if (reply.kind === "drop") return { ok: false, dropped: true };
   const { errorCode, description, retryAfterSeconds } = reply.error;
-  return retryAfterSeconds === undefined ? { ok: false, errorCode, description } : { ok: false, errorCode, description, retryAfterSeconds };
+  return retryAfterSeconds === undefined
+    ? { ok: false, errorCode, description }
+    : { ok: false, errorCode, description, retryAfterSeconds };
 }
 
 // ───────────────────────────── request parsing ─────────────────────────────
 
-const JSON_FIELDS = new Set(["reply_markup", "entities", "caption_entities", "allowed_updates", "commands", "scope", "media", "link_preview_options", "reply_parameters", "results"]);
-const NUMBER_FIELDS = new Set(["chat_id", "message_id", "offset", "limit", "timeout", "reply_to_message_id", "user_id", "from_chat_id", "message_thread_id", "cache_time"]);
+const JSON_FIELDS = new Set([
+  "reply_markup",
+  "entities",
+  "caption_entities",
+  "allowed_updates",
+  "commands",
+  "scope",
+  "media",
+  "link_preview_options",
+  "reply_parameters",
+  "results",
+]);
+const NUMBER_FIELDS = new Set([
+  "chat_id",
+  "message_id",
+  "offset",
+  "limit",
+  "timeout",
+  "reply_to_message_id",
+  "user_id",
+  "from_chat_id",
+  "message_thread_id",
+  "cache_time",
+]);
 
 function coerce(key: string, value: string): unknown {
   if (JSON_FIELDS.has(key)) {
-    try { return JSON.parse(value) as unknown; } catch { return value; }
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
   }
   if (NUMBER_FIELDS.has(key) && /^-?\d+$/.test(value)) return Number(value);
   if (value === "true" || value === "false") return value === "true";
@@ -258,7 +335,13 @@ function parseMultipart(body: Buffer, boundary: string): { params: Record<string
       params[name] = coerce(name, content.toString("utf8"));
     } else {
       const contentType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim();
-      const file: UploadedFile = { field: name, filename, size: content.length, content: Buffer.from(content), ...(contentType ? { contentType } : {}) };
+      const file: UploadedFile = {
+        field: name,
+        filename,
+        size: content.length,
+        content: Buffer.from(content),
+        ...(contentType ? { contentType } : {}),
+      };
       files.push(file);
       params[name] = { upload: filename, size: content.length };
     }
@@ -267,7 +350,11 @@ function parseMultipart(body: Buffer, boundary: string): { params: Record<string
   return { params, files };
 }
 
-function parseRequest(req: IncomingMessage, url: URL, body: Buffer): { params: Record<string, unknown>; files: UploadedFile[]; encoding: RecordedCall["encoding"] } {
+function parseRequest(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+): { params: Record<string, unknown>; files: UploadedFile[]; encoding: RecordedCall["encoding"] } {
   const contentType = req.headers["content-type"] ?? "";
   const fromEntries = (entries: Iterable<[string, string]>): Record<string, unknown> =>
     Object.fromEntries([...entries].map(([k, v]) => [k, coerce(k, v)]));
@@ -282,7 +369,8 @@ function parseRequest(req: IncomingMessage, url: URL, body: Buffer): { params: R
   }
   if (body.length > 0) {
     const parsed = JSON.parse(body.toString("utf8")) as unknown;
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest("parameters must be a JSON object");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw badRequest("parameters must be a JSON object");
     return { params: parsed as Record<string, unknown>, files: [], encoding: "json" };
   }
   return { params: fromEntries(url.searchParams), files: [], encoding: "query" };
@@ -296,7 +384,24 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 // ───────────────────────────── validation ─────────────────────────────
 
-const HTML_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"]);
+const HTML_TAGS = new Set([
+  "b",
+  "strong",
+  "i",
+  "em",
+  "u",
+  "ins",
+  "s",
+  "strike",
+  "del",
+  "span",
+  "tg-spoiler",
+  "a",
+  "code",
+  "pre",
+  "blockquote",
+  "tg-emoji",
+]);
 
 /** Text as Telegram stores it after entity parsing; throws "can't parse entities" like Telegram. */
 function parsedText(text: string, parseMode: unknown): string {
@@ -308,16 +413,26 @@ function parsedText(text: string, parseMode: unknown): string {
         throw badRequest(`can't parse entities: Unsupported start tag "${tag}" at byte offset ${offset}`);
       }
     }
-    return text.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    return text
+      .replace(/<[^>]*>/g, "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&");
   }
   if (parseMode === "MarkdownV2") {
     const outsideCode = text.replace(/```[\s\S]*?```|`[^`]*`/g, "").replace(/\]\((?:\\.|[^)\\])*\)/g, "]");
     for (let i = 0; i < outsideCode.length; i++) {
       const c = outsideCode[i] ?? "";
-      if (c === "\\") { i++; continue; }
+      if (c === "\\") {
+        i++;
+        continue;
+      }
       const atLineStart = i === 0 || outsideCode[i - 1] === "\n";
       if ("#+-={}.!()".includes(c) || (c === ">" && !atLineStart)) {
-        throw badRequest(`can't parse entities: Character '${c}' is reserved and must be escaped with the preceding '\\'`);
+        throw badRequest(
+          `can't parse entities: Character '${c}' is reserved and must be escaped with the preceding '\\'`,
+        );
       }
     }
     return text.replace(/\\(.)/g, "$1");
@@ -340,9 +455,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 function validateMarkup(markup: unknown): void {
   if (!isRecord(markup) || markup.inline_keyboard === undefined) return;
   const rows = markup.inline_keyboard;
-  if (!Array.isArray(rows) || !rows.every(Array.isArray)) throw badRequest('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
+  if (!Array.isArray(rows) || !rows.every(Array.isArray))
+    throw badRequest('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
   for (const button of (rows as unknown[][]).flat()) {
-    if (!isRecord(button) || typeof button.text !== "string") throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+    if (!isRecord(button) || typeof button.text !== "string")
+      throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
     if ("callback_data" in button) {
       const bytes = Buffer.byteLength(String(button.callback_data));
       if (bytes < 1 || bytes > 64) throw badRequest("BUTTON_DATA_INVALID");
@@ -353,10 +470,12 @@ function validateMarkup(markup: unknown): void {
 }
 
 function validateCommands(commands: unknown): BotCommand[] {
-  if (!Array.isArray(commands)) throw badRequest("parameter \"commands\" is required");
+  if (!Array.isArray(commands)) throw badRequest('parameter "commands" is required');
   for (const c of commands as unknown[]) {
-    if (!isRecord(c) || typeof c.command !== "string" || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw badRequest("BOT_COMMAND_INVALID");
-    if (typeof c.description !== "string" || c.description.length < 1 || c.description.length > 256) throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
+    if (!isRecord(c) || typeof c.command !== "string" || !/^[a-z0-9_]{1,32}$/.test(c.command))
+      throw badRequest("BOT_COMMAND_INVALID");
+    if (typeof c.description !== "string" || c.description.length < 1 || c.description.length > 256)
+      throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
   }
   return commands as BotCommand[];
 }
@@ -365,7 +484,11 @@ function validateCommands(commands: unknown): BotCommand[] {
 
 const OPT_IN_UPDATE_TYPES = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
 type PollWake = "update" | "closed" | "conflict" | "timeout" | "aborted" | Reply;
-interface QueuedUpdate { update: Update; delivered: boolean; replay: boolean }
+interface QueuedUpdate {
+  update: Update;
+  delivered: boolean;
+  replay: boolean;
+}
 
 /** Pending updates with getUpdates' offset/limit/timeout/allowed_updates semantics. */
 class UpdateQueue {
@@ -426,7 +549,11 @@ class UpdateQueue {
     if (this.entries.length === 0 && timeoutMs > 0 && !this.closed) {
       const why = await this.waitForUpdate(timeoutMs, res);
       if (typeof why === "object") return why;
-      if (why === "conflict") throw new ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
+      if (why === "conflict")
+        throw new ApiError(
+          409,
+          "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+        );
       if (why === "aborted") return { kind: "drop" };
       if (why === "closed") return { kind: "ok", result: [] };
     }
@@ -464,7 +591,8 @@ class UpdateQueue {
   private select(limit: number): Update[] {
     const allowed = (type: string): boolean =>
       this.allowedUpdates.length === 0 ? !OPT_IN_UPDATE_TYPES.has(type) : this.allowedUpdates.includes(type);
-    for (let i = this.entries.length - 1; i >= 0; i--) if (!allowed(updateType(this.entries[i]!.update))) this.entries.splice(i, 1);
+    for (let i = this.entries.length - 1; i >= 0; i--)
+      if (!allowed(updateType(this.entries[i]!.update))) this.entries.splice(i, 1);
     const batch = this.entries.slice(0, limit);
     for (const e of batch) e.delivered = true;
     return batch.map((e) => e.update);
@@ -475,7 +603,11 @@ const updateType = (u: Update): string => Object.keys(u).find((k) => k !== "upda
 
 // ───────────────────────────── call log ─────────────────────────────
 
-interface CallWaiter { matches: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void; reject: (e: Error) => void }
+interface CallWaiter {
+  matches: (c: RecordedCall) => boolean;
+  resolve: (c: RecordedCall) => void;
+  reject: (e: Error) => void;
+}
 
 class CallLog {
   private readonly log: RecordedCall[] = [];
@@ -483,7 +615,12 @@ class CallLog {
 
   constructor(private readonly now: () => number) {}
 
-  record(method: string, params: Record<string, unknown>, files: UploadedFile[], encoding: RecordedCall["encoding"]): RecordedCall {
+  record(
+    method: string,
+    params: Record<string, unknown>,
+    files: UploadedFile[],
+    encoding: RecordedCall["encoding"],
+  ): RecordedCall {
     const call: RecordedCall = { seq: this.log.length, method, params, files, encoding, atMs: this.now() };
     this.log.push(call);
     return call;
@@ -512,7 +649,10 @@ class CallLog {
         resolve: (c) => (done(), resolve(c)),
         reject: (e) => (done(), reject(e)),
       };
-      const timer = setTimeout(() => waiter.reject(new Error(`waitForCall("${method}") timed out after ${timeoutMs} ms; ${this.summary()}`)), timeoutMs);
+      const timer = setTimeout(
+        () => waiter.reject(new Error(`waitForCall("${method}") timed out after ${timeoutMs} ms; ${this.summary()}`)),
+        timeoutMs,
+      );
       this.waiters.add(waiter);
     });
   }
@@ -523,7 +663,13 @@ class CallLog {
 
   private summary(): string {
     const describe = (c: RecordedCall): string => {
-      const status = !c.outcome ? "pending" : c.outcome.ok ? "ok" : "dropped" in c.outcome ? "dropped" : c.outcome.errorCode;
+      const status = !c.outcome
+        ? "pending"
+        : c.outcome.ok
+          ? "ok"
+          : "dropped" in c.outcome
+            ? "dropped"
+            : c.outcome.errorCode;
       return `  #${c.seq} ${c.method} ${JSON.stringify(c.params).slice(0, 120)} → ${status}`;
     };
     return `calls seen (last 30):\n${this.log.slice(-30).map(describe).join("\n") || "  (none)"}`;
@@ -534,7 +680,10 @@ const sameMethod = (a: string, b: string): boolean => a.toLowerCase() === b.toLo
 
 // ───────────────────────────── faults ─────────────────────────────
 
-interface Fault extends FaultSpec { method: string; remaining: number }
+interface Fault extends FaultSpec {
+  method: string;
+  remaining: number;
+}
 const DEFAULT_RATE_LIMITS: RateLimits = { perChatPerSecond: 1, perGroupPerMinute: 20, globalPerSecond: 30 };
 
 /** Injected failures: queued faults, outages and latency. */
@@ -561,27 +710,38 @@ class FaultInjector {
   /** The reply replacing the real answer when an outage or a queued fault applies to this call. */
   take(method: string, params: Record<string, unknown>): Reply | { kind: "deliver_then_drop" } | undefined {
     if (this.outageActive()) return this.outageReply();
-    const index = this.faults.findIndex((f) => (f.method === "*" || f.method === method.toLowerCase()) && (f.chatId === undefined || String(f.chatId) === String(params.chat_id)));
+    const index = this.faults.findIndex(
+      (f) =>
+        (f.method === "*" || f.method === method.toLowerCase()) &&
+        (f.chatId === undefined || String(f.chatId) === String(params.chat_id)),
+    );
     const fault = this.faults[index];
     if (!fault) return undefined;
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
     if (fault.dropConnection) return { kind: "drop" };
     if (fault.dropAfterDelivery) return { kind: "deliver_then_drop" };
     const retryAfter = fault.errorCode === 429 ? (fault.retryAfterSeconds ?? 1) : undefined;
-    const description = fault.description ?? (retryAfter === undefined ? STATUS_TEXT[fault.errorCode] ?? "Error" : `Too Many Requests: retry after ${retryAfter}`);
+    const description =
+      fault.description ??
+      (retryAfter === undefined
+        ? (STATUS_TEXT[fault.errorCode] ?? "Error")
+        : `Too Many Requests: retry after ${retryAfter}`);
     return { kind: "error", error: new ApiError(fault.errorCode, description, retryAfter) };
   }
 
   /** 502 with nginx's HTML page (telegraf ignores 5xx bodies) or a dropped socket. */
   outageReply(): Reply {
     if (this.outage) this.outage.failed++;
-    return this.outage?.mode === "drop_connection" ? { kind: "drop" } : { kind: "error", error: new ApiError(502, "Bad Gateway"), html: true };
+    return this.outage?.mode === "drop_connection"
+      ? { kind: "drop" }
+      : { kind: "error", error: new ApiError(502, "Bad Gateway"), html: true };
   }
 
   private outageActive(): boolean {
     if (!this.outage) return false;
     const { untilMs, count, failed } = this.outage;
-    if ((untilMs !== undefined && this.now() >= untilMs) || (count !== undefined && failed >= count)) this.outage = undefined;
+    if ((untilMs !== undefined && this.now() >= untilMs) || (count !== undefined && failed >= count))
+      this.outage = undefined;
     return this.outage !== undefined;
   }
 }
@@ -591,7 +751,10 @@ class FloodControl {
   private global: number[] = [];
   private readonly perChat = new Map<string, number[]>();
 
-  constructor(private readonly limits: RateLimits, private readonly now: () => number) {}
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly now: () => number,
+  ) {}
 
   check(chat: Chat): void {
     const t = this.now();
@@ -614,7 +777,10 @@ class FloodControl {
 // ───────────────────────────── what Telegram knows ─────────────────────────────
 
 type StoredMessage = Record<string, unknown> & { message_id: number; chat: Chat; from?: User; date: number };
-interface StoredFile { file: File; content: Buffer }
+interface StoredFile {
+  file: File;
+  content: Buffer;
+}
 type GroupLikeChat = Chat.GroupChat | Chat.SupergroupChat;
 
 /** Chats, users, messages, files, callback queries, commands, blocks and the webhook. */
@@ -630,7 +796,11 @@ class TelegramWorld {
   private readonly users = new Map<number, User>();
   private readonly lastMessageId = new Map<string, number>();
 
-  constructor(readonly botInfo: User, private readonly now: () => number, private readonly strictChats: boolean) {}
+  constructor(
+    readonly botInfo: User,
+    private readonly now: () => number,
+    private readonly strictChats: boolean,
+  ) {}
 
   nowSeconds(): number {
     return Math.floor(this.now() / 1000);
@@ -647,8 +817,11 @@ class TelegramWorld {
     const lastName = opts.lastName ?? known?.last_name;
     const username = opts.username ?? known?.username;
     const user: User = {
-      id, is_bot: false, first_name: opts.firstName ?? known?.first_name ?? `User${id}`,
-      ...(lastName ? { last_name: lastName } : {}), ...(username ? { username } : {}),
+      id,
+      is_bot: false,
+      first_name: opts.firstName ?? known?.first_name ?? `User${id}`,
+      ...(lastName ? { last_name: lastName } : {}),
+      ...(username ? { username } : {}),
       language_code: opts.languageCode ?? known?.language_code ?? "es",
     };
     this.users.set(id, user);
@@ -656,7 +829,12 @@ class TelegramWorld {
   }
 
   privateChat(user: User): Chat.PrivateChat {
-    const chat: Chat.PrivateChat = { id: user.id, type: "private", first_name: user.first_name, ...(user.username ? { username: user.username } : {}) };
+    const chat: Chat.PrivateChat = {
+      id: user.id,
+      type: "private",
+      first_name: user.first_name,
+      ...(user.username ? { username: user.username } : {}),
+    };
     this.chats.set(String(chat.id), chat);
     return chat;
   }
@@ -688,7 +866,8 @@ class TelegramWorld {
   storeMessage(message: StoredMessage): StoredMessage {
     const chatKey = String(message.chat.id);
     this.messages.set(`${chatKey}:${message.message_id}`, message);
-    if (message.message_id > (this.lastMessageId.get(chatKey) ?? 0)) this.lastMessageId.set(chatKey, message.message_id);
+    if (message.message_id > (this.lastMessageId.get(chatKey) ?? 0))
+      this.lastMessageId.set(chatKey, message.message_id);
     return message;
   }
 
@@ -698,7 +877,12 @@ class TelegramWorld {
 
   registerFile(content: Buffer = randomBytes(32), fileName = "file.dat"): File {
     const fileId = `FAKE${randomBytes(12).toString("base64url")}`;
-    const file: File = { file_id: fileId, file_unique_id: randomBytes(6).toString("hex"), file_size: content.length, file_path: `documents/${this.files.size}_${fileName}` };
+    const file: File = {
+      file_id: fileId,
+      file_unique_id: randomBytes(6).toString("hex"),
+      file_size: content.length,
+      file_path: `documents/${this.files.size}_${fileName}`,
+    };
     this.files.set(fileId, { file, content });
     return file;
   }
@@ -707,7 +891,8 @@ class TelegramWorld {
   fileFor(value: unknown, uploads: UploadedFile[], field: string): File {
     const upload = uploads.find((f) => f.field === field);
     if (upload) return this.registerFile(upload.content, upload.filename);
-    if (typeof value === "string" && /^https?:\/\//.test(value)) return this.registerFile(Buffer.from(value), value.split("/").pop() || "remote");
+    if (typeof value === "string" && /^https?:\/\//.test(value))
+      return this.registerFile(Buffer.from(value), value.split("/").pop() || "remote");
     const known = typeof value === "string" ? this.files.get(value) : undefined;
     if (!known) throw badRequest("wrong file identifier/HTTP URL specified");
     return known.file;
@@ -747,8 +932,13 @@ function sendMethods(world: TelegramWorld, flood: FloodControl | undefined): Rec
     const replyTo = world.message(chat.id, replyParams?.message_id ?? p.reply_to_message_id);
     const markup = isRecord(p.reply_markup) && p.reply_markup.inline_keyboard ? { reply_markup: p.reply_markup } : {};
     const message = world.storeMessage({
-      message_id: world.nextMessageId(chat.id), from: world.botInfo, chat, date: world.nowSeconds(),
-      ...(replyTo ? { reply_to_message: replyTo } : {}), ...content, ...markup,
+      message_id: world.nextMessageId(chat.id),
+      from: world.botInfo,
+      chat,
+      date: world.nowSeconds(),
+      ...(replyTo ? { reply_to_message: replyTo } : {}),
+      ...content,
+      ...markup,
     });
     world.sent.push(message);
     return message;
@@ -765,14 +955,28 @@ function sendMethods(world: TelegramWorld, flood: FloodControl | undefined): Rec
     sendphoto: (p, uploads) => {
       const caption = withCaption(p);
       const file = world.fileFor(p.photo, uploads, "photo");
-      const photo = [90, 320, 800].map((w) => ({ file_id: file.file_id, file_unique_id: file.file_unique_id, width: w, height: w, file_size: file.file_size }));
+      const photo = [90, 320, 800].map((w) => ({
+        file_id: file.file_id,
+        file_unique_id: file.file_unique_id,
+        width: w,
+        height: w,
+        file_size: file.file_size,
+      }));
       return send(p, { photo, ...caption });
     },
     senddocument: (p, uploads) => {
       const caption = withCaption(p);
       const file = world.fileFor(p.document, uploads, "document");
       const fileName = file.file_path?.split("_").slice(1).join("_");
-      return send(p, { document: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, file_name: fileName }, ...caption });
+      return send(p, {
+        document: {
+          file_id: file.file_id,
+          file_unique_id: file.file_unique_id,
+          file_size: file.file_size,
+          file_name: fileName,
+        },
+        ...caption,
+      });
     },
     sendlocation: (p) => send(p, { location: { latitude: Number(p.latitude), longitude: Number(p.longitude) } }),
   };
@@ -787,8 +991,13 @@ function editMethods(world: TelegramWorld): Record<string, MethodHandler> {
   };
   const apply = (message: StoredMessage, changes: Record<string, unknown>, markup: unknown): StoredMessage => {
     const newMarkup = isRecord(markup) && markup.inline_keyboard ? markup : undefined;
-    const same = Object.entries(changes).every(([k, v]) => message[k] === v) && JSON.stringify(message.reply_markup) === JSON.stringify(newMarkup);
-    if (same) throw badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+    const same =
+      Object.entries(changes).every(([k, v]) => message[k] === v) &&
+      JSON.stringify(message.reply_markup) === JSON.stringify(newMarkup);
+    if (same)
+      throw badRequest(
+        "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      );
     Object.assign(message, changes, { edit_date: world.nowSeconds() });
     if (newMarkup) message.reply_markup = newMarkup;
     else delete message.reply_markup;
@@ -810,7 +1019,8 @@ function editMethods(world: TelegramWorld): Record<string, MethodHandler> {
     },
     answercallbackquery: (p) => {
       const query = world.callbackQueries.get(String(p.callback_query_id));
-      if (!query || query.answered) throw badRequest("query is too old and response timeout expired or query ID is invalid");
+      if (!query || query.answered)
+        throw badRequest("query is too old and response timeout expired or query ID is invalid");
       query.answered = true;
       return true;
     },
@@ -818,15 +1028,24 @@ function editMethods(world: TelegramWorld): Record<string, MethodHandler> {
 }
 
 function botMethods(world: TelegramWorld, queue: UpdateQueue): Record<string, MethodHandler> {
-  const commandsKey = (p: Params): string => `${JSON.stringify(p.scope ?? { type: "default" })}|${String(p.language_code ?? "")}`;
+  const commandsKey = (p: Params): string =>
+    `${JSON.stringify(p.scope ?? { type: "default" })}|${String(p.language_code ?? "")}`;
   const dropPending = (p: Params): void => {
     if (p.drop_pending_updates === true) queue.clear();
   };
   return {
-    getme: () => ({ ...world.botInfo, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+    getme: () => ({
+      ...world.botInfo,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+    }),
     setwebhook: (p) => {
       const url = String(p.url ?? "");
-      world.webhook = url === "" ? undefined : { url, ...(typeof p.secret_token === "string" ? { secretToken: p.secret_token } : {}) };
+      world.webhook =
+        url === ""
+          ? undefined
+          : { url, ...(typeof p.secret_token === "string" ? { secretToken: p.secret_token } : {}) };
       dropPending(p);
       return true;
     },
@@ -835,7 +1054,11 @@ function botMethods(world: TelegramWorld, queue: UpdateQueue): Record<string, Me
       dropPending(p);
       return true;
     },
-    getwebhookinfo: () => ({ url: world.webhook?.url ?? "", has_custom_certificate: false, pending_update_count: queue.size }),
+    getwebhookinfo: () => ({
+      url: world.webhook?.url ?? "",
+      has_custom_certificate: false,
+      pending_update_count: queue.size,
+    }),
     setmycommands: (p) => (world.commands.set(commandsKey(p), validateCommands(p.commands)), true),
     deletemycommands: (p) => (world.commands.delete(commandsKey(p)), true),
     getmycommands: (p) => world.commands.get(commandsKey(p)) ?? [],
@@ -855,7 +1078,12 @@ function botMethods(world: TelegramWorld, queue: UpdateQueue): Record<string, Me
 }
 
 /** Runs a (non-getUpdates) method; failures come back as replies, never as thrown ApiErrors. */
-function runMethod(methods: Record<string, MethodHandler>, method: string, params: Params, uploads: UploadedFile[]): Reply {
+function runMethod(
+  methods: Record<string, MethodHandler>,
+  method: string,
+  params: Params,
+  uploads: UploadedFile[],
+): Reply {
   try {
     const handler = methods[method.toLowerCase()];
     if (!handler) throw new ApiError(404, "Not Found: method not found");
@@ -869,21 +1097,38 @@ function runMethod(methods: Record<string, MethodHandler>, method: string, param
 // ───────────────────────────── update builders ─────────────────────────────
 
 function createUpdateBuilders(world: TelegramWorld): UpdateBuilders {
-  const privateBase = (fromUserId: number, opts?: SenderOptions): { message_id: number; from: User; chat: Chat.PrivateChat; date: number } => {
+  const privateBase = (
+    fromUserId: number,
+    opts?: SenderOptions,
+  ): { message_id: number; from: User; chat: Chat.PrivateChat; date: number } => {
     const from = world.userFor(fromUserId, opts);
     const chat = world.privateChat(from);
     return { message_id: world.nextMessageId(chat.id), from, chat, date: world.nowSeconds() };
   };
-  const textMessage = (chat: Chat.PrivateChat | GroupLikeChat, from: User, text: string, replyToMessageId?: number): TextUpdate["message"] => {
+  const textMessage = (
+    chat: Chat.PrivateChat | GroupLikeChat,
+    from: User,
+    text: string,
+    replyToMessageId?: number,
+  ): TextUpdate["message"] => {
     const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
     const replyTo = world.message(chat.id, replyToMessageId);
     return {
-      message_id: world.nextMessageId(chat.id), from, chat, date: world.nowSeconds(), text,
+      message_id: world.nextMessageId(chat.id),
+      from,
+      chat,
+      date: world.nowSeconds(),
+      text,
       ...(command ? { entities: [{ type: "bot_command" as const, offset: 0, length: command[0].length }] } : {}),
-      ...(replyTo ? { reply_to_message: replyTo as unknown as Message.TextMessage & { reply_to_message: undefined } } : {}),
+      ...(replyTo
+        ? { reply_to_message: replyTo as unknown as Message.TextMessage & { reply_to_message: undefined } }
+        : {}),
     };
   };
-  const fileFields = (content: Buffer | undefined, fileName: string): { file_id: string; file_unique_id: string; file_size: number } => {
+  const fileFields = (
+    content: Buffer | undefined,
+    fileName: string,
+  ): { file_id: string; file_unique_id: string; file_size: number } => {
     const file = world.registerFile(content, fileName);
     return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size ?? 0 };
   };
@@ -895,16 +1140,39 @@ function createUpdateBuilders(world: TelegramWorld): UpdateBuilders {
       return { message: textMessage(world.privateChat(from), from, text, opts?.replyToMessageId) };
     },
     groupText(chatId, fromUserId, text, opts) {
-      return { message: textMessage(world.groupChat(chatId, opts?.chatTitle), world.userFor(fromUserId, opts), text, opts?.replyToMessageId) };
+      return {
+        message: textMessage(
+          world.groupChat(chatId, opts?.chatTitle),
+          world.userFor(fromUserId, opts),
+          text,
+          opts?.replyToMessageId,
+        ),
+      };
     },
-    startCommand: (fromUserId, payload, opts) => builders.privateText(fromUserId, payload ? `/start ${payload}` : "/start", opts),
+    startCommand: (fromUserId, payload, opts) =>
+      builders.privateText(fromUserId, payload ? `/start ${payload}` : "/start", opts),
     callbackQuery(fromUserId, chatId, messageId, data) {
-      const message = world.message(chatId, messageId) ??
-        world.storeMessage({ message_id: messageId, from: world.botInfo, chat: world.chatFor(chatId), date: world.nowSeconds(), text: "…" });
+      const message =
+        world.message(chatId, messageId) ??
+        world.storeMessage({
+          message_id: messageId,
+          from: world.botInfo,
+          chat: world.chatFor(chatId),
+          date: world.nowSeconds(),
+          text: "…",
+        });
       const id = randomBytes(8).readBigUInt64BE().toString();
       world.callbackQueries.set(id, { answered: false });
       const from = world.userFor(fromUserId);
-      return { callback_query: { id, from, message: message as unknown as Message.TextMessage, chat_instance: `ci${chatId}`, data } };
+      return {
+        callback_query: {
+          id,
+          from,
+          message: message as unknown as Message.TextMessage,
+          chat_instance: `ci${chatId}`,
+          data,
+        },
+      };
     },
     privatePhoto(fromUserId, opts) {
       const file = fileFields(opts?.content, "photo.jpg");
@@ -913,28 +1181,53 @@ function createUpdateBuilders(world: TelegramWorld): UpdateBuilders {
     },
     privateDocument(fromUserId, opts) {
       const fileName = opts?.fileName ?? "document.pdf";
-      const document = { ...fileFields(opts?.content, fileName), file_name: fileName, mime_type: opts?.mimeType ?? "application/pdf" };
+      const document = {
+        ...fileFields(opts?.content, fileName),
+        file_name: fileName,
+        mime_type: opts?.mimeType ?? "application/pdf",
+      };
       return { message: { ...privateBase(fromUserId, opts), document, ...caption(opts?.caption) } };
     },
     privateSticker(fromUserId, opts) {
-      const sticker = { ...fileFields(undefined, "sticker.webp"), type: "regular" as const, width: 512, height: 512, is_animated: false, is_video: false, emoji: opts?.emoji ?? "👍" };
+      const sticker = {
+        ...fileFields(undefined, "sticker.webp"),
+        type: "regular" as const,
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+        emoji: opts?.emoji ?? "👍",
+      };
       return { message: { ...privateBase(fromUserId, opts), sticker } };
     },
     privateVoice(fromUserId, opts) {
-      const voice = { ...fileFields(opts?.content, "voice.ogg"), duration: opts?.durationSeconds ?? 3, mime_type: "audio/ogg" };
+      const voice = {
+        ...fileFields(opts?.content, "voice.ogg"),
+        duration: opts?.durationSeconds ?? 3,
+        mime_type: "audio/ogg",
+      };
       return { message: { ...privateBase(fromUserId, opts), voice } };
     },
-    privateLocation: (fromUserId, latitude, longitude, opts) => ({ message: { ...privateBase(fromUserId, opts), location: { latitude, longitude } } }),
+    privateLocation: (fromUserId, latitude, longitude, opts) => ({
+      message: { ...privateBase(fromUserId, opts), location: { latitude, longitude } },
+    }),
     privateContact(fromUserId, phoneNumber, opts) {
       const base = privateBase(fromUserId, opts);
-      return { message: { ...base, contact: { phone_number: phoneNumber, first_name: base.from.first_name, user_id: fromUserId } } };
+      return {
+        message: {
+          ...base,
+          contact: { phone_number: phoneNumber, first_name: base.from.first_name, user_id: fromUserId },
+        },
+      };
     },
     myChatMember(fromUserId, status) {
       const from = world.userFor(fromUserId);
       const oldStatus = status === "kicked" ? "member" : "kicked";
       return {
         my_chat_member: {
-          chat: world.privateChat(from), from, date: world.nowSeconds(),
+          chat: world.privateChat(from),
+          from,
+          date: world.nowSeconds(),
           old_chat_member: { status: oldStatus, user: world.botInfo } as never,
           new_chat_member: { status, user: world.botInfo, ...(status === "kicked" ? { until_date: 0 } : {}) } as never,
         },
@@ -958,7 +1251,13 @@ interface Parts {
 }
 
 /** One `/bot<token>/<method>` request: latency, parse, record, fault or method, answer. */
-async function handleApiRequest(parts: Parts, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+async function handleApiRequest(
+  parts: Parts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  method: string,
+): Promise<void> {
   const { world, queue, log, faults, methods } = parts;
   const body = await readBody(req);
   if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
@@ -974,11 +1273,19 @@ async function handleApiRequest(parts: Parts, req: IncomingMessage, res: ServerR
   let reply: Reply | undefined = fault?.kind === "deliver_then_drop" ? undefined : fault;
   if (!reply && sameMethod(method, "getUpdates")) {
     log.notify(call); // visible while the long poll is pending
-    if (world.webhook) reply = { kind: "error", error: new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first") };
-    else reply = await queue.getUpdates(parsed.params, res).catch((e: unknown) => {
-      if (e instanceof ApiError) return { kind: "error" as const, error: e };
-      throw e;
-    });
+    if (world.webhook)
+      reply = {
+        kind: "error",
+        error: new ApiError(
+          409,
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+        ),
+      };
+    else
+      reply = await queue.getUpdates(parsed.params, res).catch((e: unknown) => {
+        if (e instanceof ApiError) return { kind: "error" as const, error: e };
+        throw e;
+      });
   }
   if (fault?.kind === "deliver_then_drop") {
     // Telegram did it; the answer is lost on the way back.
@@ -994,7 +1301,9 @@ async function handleApiRequest(parts: Parts, req: IncomingMessage, res: ServerR
 function serveFile(world: TelegramWorld, res: ServerResponse, filePath: string): void {
   const stored = [...world.files.values()].find((f) => f.file.file_path === decodeURIComponent(filePath));
   if (!stored) return writeReply(res, { kind: "error", error: new ApiError(404, "Not Found") });
-  res.writeHead(200, { "content-type": "application/octet-stream", "content-length": stored.content.length }).end(stored.content);
+  res
+    .writeHead(200, { "content-type": "application/octet-stream", "content-length": stored.content.length })
+    .end(stored.content);
 }
 
 /** Listens on 127.0.0.1:random; `close` lets in-flight answers finish (≤ 1 s), then cuts sockets. */
@@ -1008,12 +1317,16 @@ async function startServer(parts: Parts): Promise<{ port: number; close: () => P
     const [, token = "", rest = ""] = api ?? file ?? [];
     if (!api && !file) return writeReply(res, { kind: "error", error: new ApiError(404, "Not Found") });
     if (token !== parts.token) {
-      if (api) parts.log.record(rest, {}, [], "query").outcome = { ok: false, errorCode: 401, description: "Unauthorized" };
+      if (api)
+        parts.log.record(rest, {}, [], "query").outcome = { ok: false, errorCode: 401, description: "Unauthorized" };
       return writeReply(res, { kind: "error", error: new ApiError(401, "Unauthorized") });
     }
     if (file) return serveFile(parts.world, res, rest);
     const handling = handleApiRequest(parts, req, res, url, rest).catch((error: unknown) => {
-      writeReply(res, { kind: "error", error: new ApiError(500, `Internal Server Error: the fake crashed: ${String(error)}`) });
+      writeReply(res, {
+        kind: "error",
+        error: new ApiError(500, `Internal Server Error: the fake crashed: ${String(error)}`),
+      });
     });
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
@@ -1037,14 +1350,23 @@ async function startServer(parts: Parts): Promise<{ port: number; close: () => P
 }
 
 /** POSTs an update to a bot's webhook like Telegram, then executes a webhook reply if any. */
-async function postToWebhook(parts: Parts, url: string, update: Update, secretToken?: string): Promise<WebhookDelivery> {
+async function postToWebhook(
+  parts: Parts,
+  url: string,
+  update: Update,
+  secretToken?: string,
+): Promise<WebhookDelivery> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(secretToken === undefined ? {} : { "X-Telegram-Bot-Api-Secret-Token": secretToken }) },
+    headers: {
+      "content-type": "application/json",
+      ...(secretToken === undefined ? {} : { "X-Telegram-Bot-Api-Secret-Token": secretToken }),
+    },
     body: JSON.stringify(update),
   });
   const text = await res.text();
-  if (res.status !== 200 || !(res.headers.get("content-type") ?? "").includes("json") || text === "") return { status: res.status };
+  if (res.status !== 200 || !(res.headers.get("content-type") ?? "").includes("json") || text === "")
+    return { status: res.status };
   const webhookReply = JSON.parse(text) as Record<string, unknown>;
   const { method, ...params } = webhookReply;
   if (typeof method === "string") {
@@ -1059,8 +1381,18 @@ async function postToWebhook(parts: Parts, url: string, update: Update, secretTo
 export async function createFakeTelegramApi(options: FakeTelegramApiOptions = {}): Promise<FakeTelegramApi> {
   const token = options.token ?? DEFAULT_TOKEN;
   const now = options.now ?? Date.now;
-  const limits = options.rateLimits === true ? DEFAULT_RATE_LIMITS : options.rateLimits ? { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } : undefined;
-  const botInfo: User = { id: Number(token.split(":")[0]) || 123456789, is_bot: true, first_name: options.botFirstName ?? "Rinde Test", username: options.botUsername ?? "rinde_test_bot" };
+  const limits =
+    options.rateLimits === true
+      ? DEFAULT_RATE_LIMITS
+      : options.rateLimits
+        ? { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
+        : undefined;
+  const botInfo: User = {
+    id: Number(token.split(":")[0]) || 123456789,
+    is_bot: true,
+    first_name: options.botFirstName ?? "Rinde Test",
+    username: options.botUsername ?? "rinde_test_bot",
+  };
   const world = new TelegramWorld(botInfo, now, options.strictChats ?? false);
   const queue = new UpdateQueue(options.firstUpdateId ?? 1);
   const flood = limits ? new FloodControl(limits, now) : undefined;
@@ -1096,7 +1428,9 @@ export async function createFakeTelegramApi(options: FakeTelegramApiOptions = {}
     calls: (method) => parts.log.list(method),
     waitForCall: (method, predicate = () => true, timeoutMs = 2_000) => parts.log.waitFor(method, predicate, timeoutMs),
     sentMessages: (chatId) =>
-      world.sent.filter((m) => (chatId === undefined || String(m.chat.id) === String(chatId)) && world.message(m.chat.id, m.message_id)) as unknown as Message[],
+      world.sent.filter(
+        (m) => (chatId === undefined || String(m.chat.id) === String(chatId)) && world.message(m.chat.id, m.message_id),
+      ) as unknown as Message[],
     failNext: (method, fault) => parts.faults.failNext(method, fault),
     outage(spec = {}) {
       parts.faults.startOutage(spec);

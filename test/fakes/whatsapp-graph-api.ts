@@ -76,38 +76,72 @@ export async function createFakeGraphApi(): Promise<FakeGraphApi> {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(body));
       };
-      if (request.method === "GET") return serveMedia(path, reply, (status, type, bytes) => {
-        response.writeHead(status, { "content-type": type });
-        response.end(bytes);
-      });
+      if (request.method === "GET")
+        return serveMedia(path, reply, (status, type, bytes) => {
+          response.writeHead(status, { "content-type": type });
+          response.end(bytes);
+        });
       if (request.method !== "POST") return reply(405, { error: { code: 100, message: "Unsupported method" } });
       if (/^\/v\d+\.\d+\/\d+\/media$/.test(path)) {
-        fake.requests.push({ path, authorization: request.headers.authorization, contentType: request.headers["content-type"], body: raw });
+        fake.requests.push({
+          path,
+          authorization: request.headers.authorization,
+          contentType: request.headers["content-type"],
+          body: raw,
+        });
         const id = `media.${++counter}`;
         fake.uploads.push({ id, ...multipartFile(raw) });
         return reply(200, { id });
       }
-      if (!/^\/v\d+\.\d+\/\d+\/messages$/.test(path)) return reply(404, { error: { code: 100, message: "Unknown path" } });
+      if (!/^\/v\d+\.\d+\/\d+\/messages$/.test(path))
+        return reply(404, { error: { code: 100, message: "Unknown path" } });
       const body = JSON.parse(raw) as Record<string, unknown>;
-      fake.requests.push({ path, authorization: request.headers.authorization, contentType: request.headers["content-type"], body });
+      fake.requests.push({
+        path,
+        authorization: request.headers.authorization,
+        contentType: request.headers["content-type"],
+        body,
+      });
       const failure = failures.findIndex((f) => f.when(body));
       if (failure >= 0) {
         const { error } = failures.splice(failure, 1)[0]!;
         fake.refused.push({ body, error });
-        return reply(error.httpStatus, { error: { message: `(#${error.code}) ${error.title ?? "error"}`, type: "OAuthException", code: error.code, error_data: { messaging_product: "whatsapp", details: error.title }, fbtrace_id: "fake" } });
+        return reply(error.httpStatus, {
+          error: {
+            message: `(#${error.code}) ${error.title ?? "error"}`,
+            type: "OAuthException",
+            code: error.code,
+            error_data: { messaging_product: "whatsapp", details: error.title },
+            fbtrace_id: "fake",
+          },
+        });
       }
       const wamid = `wamid.FAKE${String(++counter).padStart(6, "0")}`;
       fake.sent.push({ ...(body as { to: string; type: string }), wamid });
-      return reply(200, { messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
+      return reply(200, {
+        messaging_product: "whatsapp",
+        contacts: [{ input: body.to, wa_id: body.to }],
+        messages: [{ id: wamid }],
+      });
     });
   });
   /** GET /{version}/{media-id} → its URL; GET /download/{media-id} → its bytes (with the token). */
-  function serveMedia(path: string, reply: (status: number, body: unknown) => void, raw: (status: number, type: string, bytes: Buffer) => void): void {
+  function serveMedia(
+    path: string,
+    reply: (status: number, body: unknown) => void,
+    raw: (status: number, type: string, bytes: Buffer) => void,
+  ): void {
     const info = /^\/v\d+\.\d+\/([^/]+)$/.exec(path);
     const file = /^\/download\/([^/]+)$/.exec(path);
     const media = fake.media.get(decodeURIComponent((info ?? file)?.[1] ?? ""));
     if (!media) return reply(404, { error: { code: 100, message: "Unsupported get request" } });
-    if (info) return reply(200, { messaging_product: "whatsapp", url: `${url}/download/${encodeURIComponent(info[1]!)}`, mime_type: media.mimeType, id: info[1] });
+    if (info)
+      return reply(200, {
+        messaging_product: "whatsapp",
+        url: `${url}/download/${encodeURIComponent(info[1]!)}`,
+        mime_type: media.mimeType,
+        id: info[1],
+      });
     return raw(200, media.mimeType, media.bytes);
   }
 
@@ -148,7 +182,11 @@ export interface GraphBody {
   interactive?: {
     type: string;
     body: { text: string };
-    action: { buttons?: { reply: { id: string; title: string } }[]; button?: string; sections?: { rows: { id: string; title: string; description?: string }[] }[] };
+    action: {
+      buttons?: { reply: { id: string; title: string } }[];
+      button?: string;
+      sections?: { rows: { id: string; title: string; description?: string }[] }[];
+    };
   };
   template?: { name: string; components?: { parameters: { text: string }[] }[] };
   document?: { caption?: string };

@@ -49,7 +49,10 @@ export async function runCliInProcess(args: readonly string[], options: InProces
     }) as typeof process.stdout.write;
   process.stdout.write = capture("stdout");
   process.stderr.write = capture("stderr");
-  const tty = { stdin: Object.getOwnPropertyDescriptor(process.stdin, "isTTY"), stdout: Object.getOwnPropertyDescriptor(process.stdout, "isTTY") };
+  const tty = {
+    stdin: Object.getOwnPropertyDescriptor(process.stdin, "isTTY"),
+    stdout: Object.getOwnPropertyDescriptor(process.stdout, "isTTY"),
+  };
   Object.defineProperty(process.stdin, "isTTY", { value: Boolean(options.stdinTTY), configurable: true });
   Object.defineProperty(process.stdout, "isTTY", { value: false, configurable: true });
   translator ??= createTranslator();
@@ -77,7 +80,11 @@ export async function runCliInProcess(args: readonly string[], options: InProces
 }
 
 /** `rinde <args…>` on an environment (the CLI tests' spelling of runCliInProcess). */
-export function runRinde(args: readonly string[], env: Record<string, string | undefined>, options: { clock?: Clock; stdinTTY?: boolean } = {}): Promise<CliRun> {
+export function runRinde(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  options: { clock?: Clock; stdinTTY?: boolean } = {},
+): Promise<CliRun> {
   return runCliInProcess(args, { env, ...options });
 }
 
@@ -90,20 +97,35 @@ export function bindCli(options: InProcessCliOptions): (...args: string[]) => Pr
  * Runs one command on an existing runtime (a harness's), as `rinde <args>` would:
  * output captured, a refusal returned as its one line in `error` instead of thrown.
  */
-export async function runOn(runtime: Runtime, args: readonly string[], lang: CliLang = "es"): Promise<CliRun & { error?: string }> {
+export async function runOn(
+  runtime: Runtime,
+  args: readonly string[],
+  lang: CliLang = "es",
+): Promise<CliRun & { error?: string }> {
   let stdout = "";
   let stderr = "";
-  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  };
   const cli = createCli(runtime, runtime.app.translator, lang, io);
   const [name, sub, ...rest] = args;
   try {
-    if (name === "status") await runStatus(cli, [sub, ...rest].filter((a): a is string => a !== undefined));
+    if (name === "status")
+      await runStatus(
+        cli,
+        [sub, ...rest].filter((a): a is string => a !== undefined),
+      );
     else await COMMANDS[name!]![sub!]!(cli, rest);
     return { status: 0, stdout, stderr };
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     for (const line of error.details) stderr += `${line}\n`;
-    const text = errorLine((key, vars) => runtime.app.translator.t(lang, `cli.${key}`, vars), error, (key) => runtime.app.translator.hasKey(lang, `cli.${key}`));
+    const text = errorLine(
+      (key, vars) => runtime.app.translator.t(lang, `cli.${key}`, vars),
+      error,
+      (key) => runtime.app.translator.hasKey(lang, `cli.${key}`),
+    );
     stderr += `rinde: ${text}\n`;
     return { status: 1, stdout, stderr, error: text };
   }

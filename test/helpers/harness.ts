@@ -49,11 +49,20 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const dir = mkdtempSync(join(tmpdir(), "rinde-test-"));
   const dbPath = join(dir, "rinde.db");
   const clock = createManualClock(options.startMs ?? MONDAY_10AM_BOGOTA_MS);
-  const env = loadEnv({ ...(options.storage === "sqlite" ? { RINDE_DB: dbPath } : storageEnv(dbPath)), RINDE_PROFILE: options.profile ?? "default", ...options.env });
+  const env = loadEnv({
+    ...(options.storage === "sqlite" ? { RINDE_DB: dbPath } : storageEnv(dbPath)),
+    RINDE_PROFILE: options.profile ?? "default",
+    ...options.env,
+  });
   let counter = 0;
 
   const build = async () => {
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock, logger: process.env.RINDE_TEST_LOG ? createLogger(process.env.RINDE_TEST_LOG) : silentLogger });
+    const runtime = await createRuntime({
+      routerFactory: sharedRouterFactory,
+      env,
+      clock,
+      logger: process.env.RINDE_TEST_LOG ? createLogger(process.env.RINDE_TEST_LOG) : silentLogger,
+    });
     const channel = createMemoryChannel({ id: options.channelId ?? "memory" });
     const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: `test-${counter}` });
     await bot.start();
@@ -106,7 +115,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 }
 
 /** Consents and files one question; returns its radicado. */
-export async function fileQuestion(h: Harness, address: string, text = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses"): Promise<string> {
+export async function fileQuestion(
+  h: Harness,
+  address: string,
+  text = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses",
+): Promise<string> {
   await h.say(address, "hola");
   await h.say(address, "1");
   await h.say(address, text);

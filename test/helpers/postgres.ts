@@ -56,7 +56,9 @@ export async function sweepStaleSchemas(nowMs = Date.now()): Promise<string[]> {
   const client = new pg.Client({ connectionString: requireUrl() });
   await client.connect();
   try {
-    const { rows } = await client.query<{ name: string }>("select nspname as name from pg_namespace where nspname like 'rinde\\_t\\_%'");
+    const { rows } = await client.query<{ name: string }>(
+      "select nspname as name from pg_namespace where nspname like 'rinde\\_t\\_%'",
+    );
     const stale = rows
       .map((row) => ({ name: row.name, createdSeconds: /^rinde_t_(\d+)_[0-9a-f]+$/.exec(row.name)?.[1] }))
       .filter((row) => row.createdSeconds !== undefined && nowMs - Number(row.createdSeconds) * 1000 > STALE_AFTER_MS)

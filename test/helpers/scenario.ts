@@ -25,7 +25,11 @@ export function textsTo(h: Harness, address: string, fragment: string): string[]
 
 /** Outbox rows ever queued (across restarts) whose idempotency key starts with `prefix`. */
 export async function outboxKeys(h: Harness, prefix: string): Promise<string[]> {
-  const rows = await sqlRows<{ k: string }>(h.runtime, "select idempotency_key k from outbox where idempotency_key like ? order by id", [`${prefix}%`]);
+  const rows = await sqlRows<{ k: string }>(
+    h.runtime,
+    "select idempotency_key k from outbox where idempotency_key like ? order by id",
+    [`${prefix}%`],
+  );
   return rows.map((r) => r.k);
 }
 

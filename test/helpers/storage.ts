@@ -30,7 +30,8 @@ export function sqliteOnly(title: string, reason: string): string {
 }
 
 /** Why the Baileys (WhatsApp Web) tests are SQLite-only for now (src/main.ts refuses it with DATABASE_URL). */
-export const BAILEYS_ON_SQLITE = "tests the SQLite session repository itself (the PostgreSQL one: test/integration/whatsapp-session-store.test.ts)";
+export const BAILEYS_ON_SQLITE =
+  "tests the SQLite session repository itself (the PostgreSQL one: test/integration/whatsapp-session-store.test.ts)";
 
 const schemas = new Map<string, string>();
 

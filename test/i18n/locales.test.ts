@@ -34,7 +34,8 @@ describe("locales", () => {
   });
 
   it("has no empty texts", () => {
-    for (const locale of locales) for (const [key, text] of flat[locale]!) expect(text.trim(), `${locale}:${key}`).not.toBe("");
+    for (const locale of locales)
+      for (const [key, text] of flat[locale]!) expect(text.trim(), `${locale}:${key}`).not.toBe("");
   });
 
   it("interpolates without HTML escaping and falls back to Spanish for unknown locales", () => {
@@ -71,7 +72,9 @@ describe("compiled templates", () => {
 
   it("takes variables from the defaults when the call lacks them", () => {
     const t = createTranslator(resources);
-    expect(t.t("es", "ask.greet", {}, { entity: "Alcaldía de Prueba" })).toBe("¡Hola! Soy el asistente de la Alcaldía de Prueba.");
+    expect(t.t("es", "ask.greet", {}, { entity: "Alcaldía de Prueba" })).toBe(
+      "¡Hola! Soy el asistente de la Alcaldía de Prueba.",
+    );
     expect(t.t("es", "ask.greet", { entity: "X" }, { entity: "Y" })).toContain("de la X.");
     expect(t.t("es", "no.such.key")).toBe("no.such.key");
   });

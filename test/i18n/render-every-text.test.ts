@@ -24,7 +24,9 @@ import { TEXT_SENDERS } from "./text-senders.ts";
 const resources = loadLocaleResources();
 const translator = createTranslator(resources);
 const ALL_KEYS = [...new Set(Object.values(resources).flatMap((r) => flatKeys(r)))].sort();
-const PROFILES = readdirSync(PROFILES_DIR).filter((f) => f.endsWith(".yaml")).map((f) => loadProfile(join(PROFILES_DIR, f)));
+const PROFILES = readdirSync(PROFILES_DIR)
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => loadProfile(join(PROFILES_DIR, f)));
 
 /** A value of the right kind for each variable name senders use. */
 const SAMPLES: Record<string, unknown> = {
@@ -272,7 +274,9 @@ const SAMPLES: Record<string, unknown> = {
 const BROKEN = /\{\{|\bundefined\b|\bNaN\b/;
 
 function flatKeys(node: unknown, prefix = ""): string[] {
-  return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) => (value && typeof value === "object" ? flatKeys(value, `${prefix}${key}.`) : [`${prefix}${key}`]));
+  return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) =>
+    value && typeof value === "object" ? flatKeys(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
 }
 
 function surveyKeys(): Set<string> {
@@ -296,7 +300,9 @@ describe("every text renders whole", () => {
     const undeclared: string[] = [];
     for (const key of ALL_KEYS) {
       if (surveys.has(key)) continue;
-      const leftover = translator.locales.flatMap((l) => [...translator.t(l, key, {}, textGlobalsOf(PROFILES[0]!)).matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]));
+      const leftover = translator.locales.flatMap((l) =>
+        [...translator.t(l, key, {}, textGlobalsOf(PROFILES[0]!)).matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]),
+      );
       if (leftover.length > 0 && !TEXT_SENDERS[key]) undeclared.push(`${key} (${[...new Set(leftover)].join(", ")})`);
     }
     expect(undeclared, "declare what the senders of these texts pass in test/i18n/text-senders.ts").toEqual([]);
@@ -337,7 +343,11 @@ describe("every text renders whole", () => {
           : definition.trigger.kind === "event_ended"
             ? [(await startEventSurvey(app, definition, event.id, h.clock.nowMs()))!]
             : [];
-      const sent = await sendSurvey(h.runtime, { surveyId: definition.id, segment: "everyone", actor: { kind: "cli" } });
+      const sent = await sendSurvey(h.runtime, {
+        surveyId: definition.id,
+        segment: "everyone",
+        actor: { kind: "cli" },
+      });
       if (sent.ok) runs.push(sent.run);
       else expect(sent.error, definition.id).toBe("cannot_render");
       expect(runs.length, `${definition.id}: no run to render`).toBeGreaterThan(0);
@@ -346,7 +356,8 @@ describe("every text renders whole", () => {
         for (const locale of translator.locales) {
           for (const key of surveyTextKeys(definition)) {
             const text = translator.t(locale, key, vars, app.textGlobals);
-            if (BROKEN.test(text) || text === key) broken.push(`${definition.id} run ${run.id} (${run.trigger}) ${locale} ${key}: ${text.slice(0, 80)}`);
+            if (BROKEN.test(text) || text === key)
+              broken.push(`${definition.id} run ${run.id} (${run.trigger}) ${locale} ${key}: ${text.slice(0, 80)}`);
           }
         }
       }
@@ -361,7 +372,9 @@ describe("every text renders whole", () => {
     for (const surveyId of ["answer_clarity", "answer_resolved"]) {
       const { error } = await runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "everyone"], "en");
       expect(error).toMatch(/need details a segment does not give.*needs .*reference/);
-      expect((await runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "everyone"])).error).toMatch(/^Los textos de esta encuesta necesitan datos que un segmento no da .*reference/);
+      expect((await runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "everyone"])).error).toMatch(
+        /^Los textos de esta encuesta necesitan datos que un segmento no da .*reference/,
+      );
       const withOffice = await runOn(h.runtime, ["surveys", "send", surveyId, "--segment", "office:salud"], "en");
       expect(withOffice.error).toMatch(/needs .*reference/);
     }

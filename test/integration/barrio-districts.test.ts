@@ -31,7 +31,9 @@ describe("finding the district from a barrio", () => {
     const [reply] = await h.say("ana", "barrio la joya");
     expect(reply?.text).toContain("La Joya queda en Comuna 4 Occidental.");
     const citizenId = (await h.runtime.app.repos.citizens.findContext("memory", "ana"))!.citizenId;
-    expect(await h.runtime.app.repos.subscriptions.list(citizenId)).toEqual([expect.objectContaining({ kind: "district", key: "comuna-4" })]);
+    expect(await h.runtime.app.repos.subscriptions.list(citizenId)).toEqual([
+      expect.objectContaining({ kind: "district", key: "comuna-4" }),
+    ]);
   });
 
   it("tolerates typos and missing accents", async () => {
@@ -64,7 +66,9 @@ describe("finding the district from a barrio", () => {
     for (const id of ["default", "bucaramanga", "pasto", "ibague", "cartagena"]) {
       const profile = loadProfile(join(PROJECT_ROOT, `src/config/profiles/${id}.yaml`));
       const urban = profile.districts.filter((d) => d.kind === "comuna" || d.kind === "localidad").length;
-      expect(profile.districts.filter((d) => d.places.length > 0).length, id).toBeGreaterThanOrEqual(Math.min(4, urban));
+      expect(profile.districts.filter((d) => d.places.length > 0).length, id).toBeGreaterThanOrEqual(
+        Math.min(4, urban),
+      );
     }
   });
 });

@@ -25,7 +25,12 @@ const clock: Clock = { nowMs: () => Date.now() + offsetMs };
 let delivered = 0;
 const channel: Channel = {
   id: "memory",
-  capabilities: { nativeOptions: false, maxTextLength: 4096, ratePerSecond: Number(process.env.BROADCAST_RATE ?? 1000), ratePerChatPerSecond: 1 },
+  capabilities: {
+    nativeOptions: false,
+    maxTextLength: 4096,
+    ratePerSecond: Number(process.env.BROADCAST_RATE ?? 1000),
+    ratePerChatPerSecond: 1,
+  },
   async start() {},
   async stop() {},
   async send(message: OutboundMessage): Promise<SendResult> {
@@ -51,7 +56,8 @@ await bot.start();
 const finished = async (): Promise<boolean> => {
   const all = await runtime.app.repos.announcements.list({ limit: 1000 });
   if (all.length === 0) return false;
-  for (const a of all) if (a.status !== "released" || (await announcementProgress(runtime.app, a.id)).queued !== 0) return false;
+  for (const a of all)
+    if (a.status !== "released" || (await announcementProgress(runtime.app, a.id)).queued !== 0) return false;
   return true;
 };
 /** Every 25 ms, one look at a time; a failed look ends the process (exit 1) rather than leave the test waiting. */

@@ -19,7 +19,8 @@ import { createTelegramHarness, type TelegramHarness } from "./telegram-harness.
 const ICS: OutboundDocument = {
   fileName: "evento-7.ics",
   mimeType: "text/calendar",
-  content: "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Audiencia pública — Coliseo\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+  content:
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Audiencia pública — Coliseo\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
 };
 const CAPTION = "Archivo de calendario de «Audiencia pública». Ábralo para guardar el evento en su calendario.";
 const LONG_TEXT = `La audiencia pública cambió de fecha.\n\n${"Detalle del evento con lugar, hora y enlace. ".repeat(30)}`;
@@ -36,19 +37,38 @@ describe("Telegram: a document made by the bot", () => {
 
   async function telegram(): Promise<{ fake: FakeTelegramApi; channel: TelegramChannel }> {
     fake = await createFakeTelegramApi();
-    channel = createTelegramChannel({ token: fake.token, apiRoot: fake.apiRoot, logger: silent, nowMs: () => Date.now() });
+    channel = createTelegramChannel({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      logger: silent,
+      nowMs: () => Date.now(),
+    });
     return { fake, channel };
   }
 
   it("uploads the content with its name, the text as caption and the keyboard, and returns that message's id", async () => {
     const { fake, channel } = await telegram();
-    const result = await channel.send({ address: "42", text: CAPTION, document: ICS, options: ["Sí asistiré", "No podré ir"] });
+    const result = await channel.send({
+      address: "42",
+      text: CAPTION,
+      document: ICS,
+      options: ["Sí asistiré", "No podré ir"],
+    });
     const [call] = fake.calls("sendDocument");
     expect(call?.encoding).toBe("multipart");
     expect(call?.files).toHaveLength(1);
     expect(call?.files[0]).toMatchObject({ field: "document", filename: "evento-7.ics" });
     expect(call?.files[0]?.content.toString("utf8")).toBe(ICS.content);
-    expect(call?.params).toMatchObject({ chat_id: 42, caption: CAPTION, reply_markup: { inline_keyboard: [[{ text: "Sí asistiré", callback_data: "o:0" }], [{ text: "No podré ir", callback_data: "o:1" }]] } });
+    expect(call?.params).toMatchObject({
+      chat_id: 42,
+      caption: CAPTION,
+      reply_markup: {
+        inline_keyboard: [
+          [{ text: "Sí asistiré", callback_data: "o:0" }],
+          [{ text: "No podré ir", callback_data: "o:1" }],
+        ],
+      },
+    });
     expect(fake.calls("sendMessage")).toHaveLength(0);
     const sent = fake.sentMessages(42).at(-1)!;
     expect("document" in sent && sent.document.file_name).toBe("evento-7.ics");
@@ -61,7 +81,10 @@ describe("Telegram: a document made by the bot", () => {
     const result = await channel.send({ address: "42", text: LONG_TEXT, document: ICS, options: ["Ver el evento"] });
     const calls = fake.calls().filter((c) => c.method === "sendMessage" || c.method === "sendDocument");
     expect(calls.map((c) => c.method)).toEqual(["sendMessage", "sendDocument"]);
-    expect(calls[0]?.params).toMatchObject({ text: LONG_TEXT, reply_markup: { inline_keyboard: [[{ text: "Ver el evento", callback_data: "o:0" }]] } });
+    expect(calls[0]?.params).toMatchObject({
+      text: LONG_TEXT,
+      reply_markup: { inline_keyboard: [[{ text: "Ver el evento", callback_data: "o:0" }]] },
+    });
     expect(calls[1]?.params).not.toHaveProperty("caption");
     expect(calls[1]?.files[0]?.content.toString("utf8")).toBe(ICS.content);
     const [text] = fake.sentMessages(42);
@@ -71,7 +94,11 @@ describe("Telegram: a document made by the bot", () => {
   it("after the file failed, the retry sends only the file and still returns the text's id", async () => {
     const { fake, channel } = await telegram();
     fake.failNext("sendDocument", { errorCode: 429, retryAfterSeconds: 3 });
-    expect(await channel.send({ address: "42", text: LONG_TEXT, document: ICS })).toMatchObject({ ok: false, kind: "retry", retryAfterMs: 3000 });
+    expect(await channel.send({ address: "42", text: LONG_TEXT, document: ICS })).toMatchObject({
+      ok: false,
+      kind: "retry",
+      retryAfterMs: 3000,
+    });
     const retried = await channel.send({ address: "42", text: LONG_TEXT, document: ICS });
     expect(fake.calls("sendMessage")).toHaveLength(1);
     expect(fake.calls("sendDocument").map((c) => c.outcome?.ok)).toEqual([false, true]);
@@ -82,7 +109,9 @@ describe("Telegram: a document made by the bot", () => {
 
   it("uploads without a caption when there is no text, and keeps a header-safe file name", async () => {
     const { fake, channel } = await telegram();
-    expect(await channel.send({ address: "42", text: " ", document: { ...ICS, fileName: 'evento "7"\r\n.ics' } })).toMatchObject({ ok: true });
+    expect(
+      await channel.send({ address: "42", text: " ", document: { ...ICS, fileName: 'evento "7"\r\n.ics' } }),
+    ).toMatchObject({ ok: true });
     const [call] = fake.calls("sendDocument");
     expect(call?.params).not.toHaveProperty("caption");
     expect(call?.files[0]?.filename).toBe("evento _7___.ics");
@@ -98,8 +127,21 @@ describe("WhatsApp: a document made by the bot", () => {
 
   async function whatsapp(): Promise<{ fake: FakeSocketFactory; channel: WhatsAppChannel }> {
     const fake = createFakeSocketFactory({ nowMs: () => 0 });
-    const auth = { load: async () => ({ state: { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => {} } }, saveCreds: async () => {} }), clear: async () => {} };
-    channel = createWhatsAppChannel({ socketFactory: fake.factory, auth, nowMs: () => 0, logger: silent, ratePerMinute: 60, sendJitterMs: 0 });
+    const auth = {
+      load: async () => ({
+        state: { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => {} } },
+        saveCreds: async () => {},
+      }),
+      clear: async () => {},
+    };
+    channel = createWhatsAppChannel({
+      socketFactory: fake.factory,
+      auth,
+      nowMs: () => 0,
+      logger: silent,
+      ratePerMinute: 60,
+      sendJitterMs: 0,
+    });
     await channel.start(async () => {});
     fake.current.open();
     return { fake, channel };
@@ -114,7 +156,11 @@ describe("WhatsApp: a document made by the bot", () => {
     expect(sent?.jid).toBe(CITIZEN);
     const content = sent!.content as { document: Buffer; mimetype: string; fileName: string; caption: string };
     expect(content.document.toString("utf8")).toBe(ICS.content);
-    expect(content).toMatchObject({ mimetype: "text/calendar", fileName: "evento-7.ics", caption: `${CAPTION}\n\n1. Sí\n2. No` });
+    expect(content).toMatchObject({
+      mimetype: "text/calendar",
+      fileName: "evento-7.ics",
+      caption: `${CAPTION}\n\n1. Sí\n2. No`,
+    });
     expect(result).toEqual({ ok: true, channelMessageId: sent!.id });
   });
 
@@ -138,7 +184,10 @@ describe("WhatsApp: a document made by the bot", () => {
       if (++calls === 2) throw boomLike("Connection Closed", 428);
       return sendMessage(...args);
     };
-    expect(await channel.send({ address: CITIZEN, text: LONG_TEXT, document: ICS })).toMatchObject({ ok: false, kind: "retry" });
+    expect(await channel.send({ address: CITIZEN, text: LONG_TEXT, document: ICS })).toMatchObject({
+      ok: false,
+      kind: "retry",
+    });
     const retried = await channel.send({ address: CITIZEN, text: LONG_TEXT, document: ICS });
     const [text, file] = fake.sent();
     expect(fake.sent()).toHaveLength(2);
@@ -157,27 +206,36 @@ describe("the calendar file end to end on Telegram", () => {
 
   it("a citizen who asks for an event's calendar file receives the .ics as an upload", async () => {
     h = await createTelegramHarness();
-    const created = await createEvent(h.runtime.app, { kind: "cli" }, {
-      kind: "public_hearing",
-      title: "Audiencia pública de rendición de cuentas 2026",
-      description: "Informe de gestión.",
-      startsAtMs: Date.parse("2026-03-10T09:00:00-05:00"),
-      endsAtMs: Date.parse("2026-03-10T11:00:00-05:00"),
-      place: "Coliseo Municipal",
-      virtualUrl: null,
-      officeKey: "planeacion",
-      districts: [],
-      topics: [],
-    });
+    const created = await createEvent(
+      h.runtime.app,
+      { kind: "cli" },
+      {
+        kind: "public_hearing",
+        title: "Audiencia pública de rendición de cuentas 2026",
+        description: "Informe de gestión.",
+        startsAtMs: Date.parse("2026-03-10T09:00:00-05:00"),
+        endsAtMs: Date.parse("2026-03-10T11:00:00-05:00"),
+        place: "Coliseo Municipal",
+        virtualUrl: null,
+        officeKey: "planeacion",
+        districts: [],
+        topics: [],
+      },
+    );
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     const user = 7001;
     await h.say(user, "/start");
     await h.press(user, user, "o:0"); // Sí, autorizo
     const detail = await h.say(user, `evento ${created.event.id}`);
-    const labels = (detail.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
+    const labels = (
+      detail.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard.flat();
     const ics = labels.find((b) => /calendario/i.test(b.text));
     const menuId = (detail.outcome as { result: { message_id: number } }).result.message_id;
-    const call = (await h.push(h.fake.callbackQuery(user, user, menuId, ics!.callback_data), { chatId: user, method: "sendDocument" }))!;
+    const call = (await h.push(h.fake.callbackQuery(user, user, menuId, ics!.callback_data), {
+      chatId: user,
+      method: "sendDocument",
+    }))!;
     expect(call.params.caption).toContain("Archivo de calendario");
     expect(call.files[0]?.filename).toBe(`evento-${created.event.id}.ics`);
     const content = call.files[0]!.content.toString("utf8");

@@ -8,11 +8,35 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toCsv } from "../../src/cli/csv.ts";
 import { quietUntilMs } from "../../src/core/quiet-hours.ts";
-import { CSV_COLUMNS, exportHistory, exportRecords, HISTORY_COLUMNS, importCommitments, readCommitmentsCsv, readHistoryCsv, type ImportProblem } from "../../src/services/commitments/csv.ts";
-import { cancelCommitment, commitmentReport, followCommitment, postProgress } from "../../src/services/commitments/commitments.ts";
+import {
+  CSV_COLUMNS,
+  exportHistory,
+  exportRecords,
+  HISTORY_COLUMNS,
+  importCommitments,
+  readCommitmentsCsv,
+  readHistoryCsv,
+  type ImportProblem,
+} from "../../src/services/commitments/csv.ts";
+import {
+  cancelCommitment,
+  commitmentReport,
+  followCommitment,
+  postProgress,
+} from "../../src/services/commitments/commitments.ts";
 import { runRinde } from "../helpers/cli.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
-import { addEvent, addOfficial, bogota, citizenWithConsent, CLI, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
+import {
+  addEvent,
+  addOfficial,
+  bogota,
+  citizenWithConsent,
+  CLI,
+  record,
+  repoOf,
+  runAt,
+  textsTo,
+} from "./commitments-helpers.ts";
 import { storageEnv } from "../helpers/storage.ts";
 
 const exportCsv = async (h: Harness) => toCsv(await exportRecords(h.runtime.app), CSV_COLUMNS);
@@ -20,7 +44,8 @@ const exportHistoryCsv = async (h: Harness) => toCsv(await exportHistory(h.runti
 
 async function importText(h: Harness, text: string, actor = CLI, history?: string) {
   const read = readCommitmentsCsv(text);
-  const histories = history === undefined ? undefined : readHistoryCsv(history, h.runtime.app.profile.timezone).histories;
+  const histories =
+    history === undefined ? undefined : readHistoryCsv(history, h.runtime.app.profile.timezone).histories;
   return await importCommitments(h.runtime.app, actor, read.records, read.problems, histories);
 }
 
@@ -50,11 +75,21 @@ describe("importing minutes from CSV", () => {
     const outcome = await importText(h, MINUTES);
     expect(outcome.ok).toBe(true);
     const [first, second] = (await repoOf(h).list()).sort((a, b) => a.number - b.number);
-    expect(first).toMatchObject({ number: 1, text: "Construir el andén de la calle 5\nentre carreras 3 y 4", officeKey: "infraestructura", dueDate: "2026-06-30", districtKey: "comuna-1", eventId: 1, status: "pending" });
+    expect(first).toMatchObject({
+      number: 1,
+      text: "Construir el andén de la calle 5\nentre carreras 3 y 4",
+      officeKey: "infraestructura",
+      dueDate: "2026-06-30",
+      districtKey: "comuna-1",
+      eventId: 1,
+      status: "pending",
+    });
     expect(second).toMatchObject({ number: 2, officeKey: "salud", dueDate: "2026-04-15", districtKey: "san-isidro" });
     expect(await repoOf(h).isFollowing(first!.id, ana)).toBe(true);
     await h.bot.dispatcher.tick();
-    expect(textsTo(h, "ana", "Audiencia pública 2026")).toEqual([expect.stringContaining("hizo 2 compromiso(s): número(s) 1, 2")]);
+    expect(textsTo(h, "ana", "Audiencia pública 2026")).toEqual([
+      expect.stringContaining("hizo 2 compromiso(s): número(s) 1, 2"),
+    ]);
   });
 
   it("reports every bad row with its line number and stores nothing", async () => {
@@ -97,8 +132,14 @@ describe("importing minutes from CSV", () => {
       "1: Falta la columna «due_date».",
     ]);
     const head = await addOfficial(h, "jefa", "head", "salud");
-    const foreign = await importText(h, "text,office,due_date\nVacunar,salud,2026-06-30\nPavimentar,infraestructura,2026-06-30\n", head);
-    expect(!foreign.ok && problemTexts(h, foreign.problems)).toEqual(["3: No puede registrar compromisos de la dependencia «infraestructura»."]);
+    const foreign = await importText(
+      h,
+      "text,office,due_date\nVacunar,salud,2026-06-30\nPavimentar,infraestructura,2026-06-30\n",
+      head,
+    );
+    expect(!foreign.ok && problemTexts(h, foreign.problems)).toEqual([
+      "3: No puede registrar compromisos de la dependencia «infraestructura».",
+    ]);
     expect(await repoOf(h).count()).toBe(0);
   });
 });
@@ -122,7 +163,11 @@ describe("export and import round trip", () => {
     await record(a, { text: "Vacunar en las veredas", officeKey: "salud", dueDate: "2026-03-20" });
     await record(a, { text: "Cancelado", officeKey: "cultura" });
     a.clock.advanceMs(3_600_000);
-    await postProgress(a.runtime.app, jefe, 1, { percent: 30, note: "Diseños listos", evidenceUrl: "https://villaesperanza.gov.co/d.pdf" });
+    await postProgress(a.runtime.app, jefe, 1, {
+      percent: 30,
+      note: "Diseños listos",
+      evidenceUrl: "https://villaesperanza.gov.co/d.pdf",
+    });
     await postProgress(a.runtime.app, CLI, 2, { percent: 100, note: "Vacunación hecha" });
     await cancelCommitment(a.runtime.app, CLI, 3, "Sin presupuesto");
     await runAt(a, "2026-07-01", "09:00"); // commitment 1 becomes overdue
@@ -135,16 +180,32 @@ describe("export and import round trip", () => {
     expect(outcome.ok).toBe(true);
     expect(await exportCsv(b)).toBe(first);
     expect(await exportHistoryCsv(b)).toBe(history);
-    expect(await repoOf(b).byNumber(1)).toMatchObject({ status: "overdue", progress: 30, eventId: 1, districtKey: "comuna-2" });
+    expect(await repoOf(b).byNumber(1)).toMatchObject({
+      status: "overdue",
+      progress: 30,
+      eventId: 1,
+      districtKey: "comuna-2",
+    });
     expect((await repoOf(b).byNumber(2))?.doneAtMs).toBe((await repoOf(a).byNumber(2))?.doneAtMs);
     expect(await commitmentReport(b.runtime.app)).toEqual(await commitmentReport(a.runtime.app));
     // Importing the same file again is refused whole: the numbers exist.
     const again = await importText(b, first);
-    expect(!again.ok && problemTexts(b, again.problems)).toEqual(["2: El número 1 ya existe.", "4: El número 2 ya existe.", "5: El número 3 ya existe."]);
+    expect(!again.ok && problemTexts(b, again.problems)).toEqual([
+      "2: El número 1 ya existe.",
+      "4: El número 2 ya existe.",
+      "5: El número 3 ya existe.",
+    ]);
   });
 
   it("escapes texts a spreadsheet would run as formulas, and imports them back unchanged", async () => {
-    const texts = ["=HYPERLINK(\"http://x.example\",\"ver\")", "+57 pavimentar", "-Arreglar el parque", "@alcaldía revisar", "'=ya con comilla", "Texto normal"];
+    const texts = [
+      '=HYPERLINK("http://x.example","ver")',
+      "+57 pavimentar",
+      "-Arreglar el parque",
+      "@alcaldía revisar",
+      "'=ya con comilla",
+      "Texto normal",
+    ];
     for (const text of texts) await record(a, { text });
     const first = await exportCsv(a);
     const cells = readCommitmentsCsv(first).records.map((r) => r.values.text);
@@ -191,12 +252,23 @@ describe("the report", () => {
     expect(report.byStatus).toEqual({ pending: 1, in_progress: 1, done: 2, overdue: 1, cancelled: 1 });
     expect([report.dueSoFar, report.doneOnTime]).toEqual([3, 1]);
     expect(report.shareDoneOnTime).toBeCloseTo(1 / 3);
-    expect(report.byOffice.map((o) => ({ office: o.officeKey, total: o.total, done: o.byStatus.done, overdue: o.byStatus.overdue, onTime: o.doneOnTime, due: o.dueSoFar }))).toEqual([
+    expect(
+      report.byOffice.map((o) => ({
+        office: o.officeKey,
+        total: o.total,
+        done: o.byStatus.done,
+        overdue: o.byStatus.overdue,
+        onTime: o.doneOnTime,
+        due: o.dueSoFar,
+      })),
+    ).toEqual([
       { office: "cultura", total: 1, done: 0, overdue: 0, onTime: 0, due: 0 },
       { office: "infraestructura", total: 3, done: 0, overdue: 1, onTime: 0, due: 1 },
       { office: "salud", total: 2, done: 2, overdue: 0, onTime: 1, due: 2 },
     ]);
-    expect(report.overdue.map((o) => [o.number, o.officeKey, o.dueDate, o.daysOverdue, o.progress])).toEqual([[3, "infraestructura", "2026-03-05", 5, 40]]);
+    expect(report.overdue.map((o) => [o.number, o.officeKey, o.dueDate, o.daysOverdue, o.progress])).toEqual([
+      [3, "infraestructura", "2026-03-05", 5, 40],
+    ]);
   });
 });
 
@@ -209,17 +281,33 @@ describe("rinde commitments (CLI)", () => {
     await h.close();
   });
 
-  const cli = (...args: string[]) => runRinde(["commitments", ...args], { ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }, { clock: h.clock });
+  const cli = (...args: string[]) =>
+    runRinde(["commitments", ...args], { ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }, { clock: h.clock });
 
   it("adds, reports progress, refuses bad input with one line, imports, exports and reports", async () => {
     const ana = await citizenWithConsent(h, "ana");
-    const add = await cli("add", "--office", "salud", "--due", "2099-06-30", "--text", "Abrir el puesto de salud los sábados");
+    const add = await cli(
+      "add",
+      "--office",
+      "salud",
+      "--due",
+      "2099-06-30",
+      "--text",
+      "Abrir el puesto de salud los sábados",
+    );
     expect(add.status, add.stderr).toBe(0);
     expect(add.stdout).toContain("Compromiso 1 registrado para Secretaría de Salud, fecha límite mar 30 jun 2099");
     await followCommitment(h.runtime.app, ana, 1);
-    expect((await cli("progress", "1", "--percent", "150", "--note", "x")).stderr.trim()).toBe("rinde: --percent debe estar entre 0 y 100; recibí «150».");
-    const jefe = await h.runtime.app.repos.officials.add({ name: "Jefe", officeKey: "ambiente", role: "head" }, h.clock.nowMs());
-    expect((await cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id))).stderr.trim()).toMatch(/^rinde: Lo siento, usted no puede hacer esto con ese compromiso/);
+    expect((await cli("progress", "1", "--percent", "150", "--note", "x")).stderr.trim()).toBe(
+      "rinde: --percent debe estar entre 0 y 100; recibí «150».",
+    );
+    const jefe = await h.runtime.app.repos.officials.add(
+      { name: "Jefe", officeKey: "ambiente", role: "head" },
+      h.clock.nowMs(),
+    );
+    expect(
+      (await cli("progress", "1", "--percent", "50", "--note", "x", "--as", String(jefe.id))).stderr.trim(),
+    ).toMatch(/^rinde: Lo siento, usted no puede hacer esto con ese compromiso/);
     const ok = await cli("progress", "1", "--percent", "50", "--note", "Se contrató el personal");
     expect(ok.stdout).toContain("Compromiso 1 en 50 % (en ejecución); se avisa a 1 seguidor(es).");
     // The running bot delivers what the CLI queued (after quiet hours, if the clock is in them).
@@ -238,13 +326,17 @@ describe("rinde commitments (CLI)", () => {
     writeFileSync(minutes, "text,office,due_date\nBuena,cultura,2099-01-01\n");
     expect((await cli("import", minutes)).stdout).toBe("1 compromiso(s) importado(s): 2.\n");
 
-    const header = "\uFEFFNúmero;Compromiso;Dependencia;Fecha límite;Comuna;Evento;Estado;Avance;Motivo;Fecha de registro";
+    const header =
+      "\uFEFFNúmero;Compromiso;Dependencia;Fecha límite;Comuna;Evento;Estado;Avance;Motivo;Fecha de registro";
     const out = join(h.dir, "export.csv");
     expect((await cli("export", "--out", out)).status).toBe(0);
     expect(readFileSync(out, "utf8").split("\n")[0]).toBe(header);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const again = await cli("export", "--out", out);
-    expect([again.status, again.stderr.trim()]).toEqual([1, `rinde: El archivo ${out} ya existe; agregue --force para reemplazarlo.`]);
+    expect([again.status, again.stderr.trim()]).toEqual([
+      1,
+      `rinde: El archivo ${out} ya existe; agregue --force para reemplazarlo.`,
+    ]);
     chmodSync(out, 0o644);
     expect((await cli("export", "--out", out, "--force")).status).toBe(0);
     expect(readFileSync(out, "utf8").split("\n")[0]).toBe(header);
@@ -253,8 +345,12 @@ describe("rinde commitments (CLI)", () => {
     expect(report.stdout).toMatch(/^Compromisos al \S+ \d+ \S+ \d{4}: 2\n/);
     expect(report.stdout).toContain("Por estado: sin iniciar 1, en ejecución 1, cumplido 0, vencido 0, cancelado 0");
     const csv = (await cli("report", "--csv")).stdout.slice(1).trim().split("\n");
-    expect(csv[0]).toBe("Clave dependencia;Dependencia;Total;Sin iniciar;En ejecución;Cumplidos;Vencidos;Cancelados;Ya vencían;Cumplidos a tiempo;Proporción a tiempo");
+    expect(csv[0]).toBe(
+      "Clave dependencia;Dependencia;Total;Sin iniciar;En ejecución;Cumplidos;Vencidos;Cancelados;Ya vencían;Cumplidos a tiempo;Proporción a tiempo",
+    );
     expect(csv.at(-1)).toBe("TOTAL;;2;1;1;0;0;0;0;0;");
-    expect((await cli("report", "--csv", "--overdue", "--separator", ",")).stdout).toBe("\uFEFFNúmero,Dependencia,Fecha límite,Días vencido,Avance,Compromiso\n");
+    expect((await cli("report", "--csv", "--overdue", "--separator", ",")).stdout).toBe(
+      "\uFEFFNúmero,Dependencia,Fecha límite,Días vencido,Avance,Compromiso\n",
+    );
   });
 });

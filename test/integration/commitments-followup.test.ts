@@ -7,7 +7,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCommitmentSweep, sendMonthlyDigests } from "../../src/services/commitments/jobs.ts";
 import { cancelCommitment, followCommitment, postProgress } from "../../src/services/commitments/commitments.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
-import { addOfficial, bogota, citizenWithConsent, CLI, outboxKeys, record, repoOf, runAt, textsTo } from "./commitments-helpers.ts";
+import {
+  addOfficial,
+  bogota,
+  citizenWithConsent,
+  CLI,
+  outboxKeys,
+  record,
+  repoOf,
+  runAt,
+  textsTo,
+} from "./commitments-helpers.ts";
 
 const REMINDER = "Recordatorio: el compromiso";
 const OVERDUE_OFFICE = "venció el martes 31 de marzo de 2026 con";
@@ -34,7 +44,9 @@ describe("commitment follow-up", () => {
     await runAt(h, "2026-03-13");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
     await runAt(h, "2026-03-16");
-    expect(textsTo(h, "func", REMINDER)).toEqual([expect.stringContaining("vence el martes 31 de marzo de 2026; quedan 10 día(s) hábil(es)")]);
+    expect(textsTo(h, "func", REMINDER)).toEqual([
+      expect.stringContaining("vence el martes 31 de marzo de 2026; quedan 10 día(s) hábil(es)"),
+    ]);
     await runAt(h, "2026-03-17");
     expect(textsTo(h, "func", REMINDER)).toHaveLength(1);
     await runAt(h, "2026-03-26");
@@ -73,7 +85,9 @@ describe("commitment follow-up", () => {
     await h.reopen();
     await runAt(h, "2026-04-07");
     expect((await outboxKeys(h, `cm:u`)).length).toBe(1);
-    expect(await outboxKeys(h, `cm:c${c.id}:2026-03-31:overdue:`)).toEqual([`cm:c${c.id}:2026-03-31:overdue:official-1`]);
+    expect(await outboxKeys(h, `cm:c${c.id}:2026-03-31:overdue:`)).toEqual([
+      `cm:c${c.id}:2026-03-31:overdue:official-1`,
+    ]);
   });
 
   it("sends each follower one monthly digest with what they follow, in their language", async () => {
@@ -81,7 +95,11 @@ describe("commitment follow-up", () => {
     const john = await citizenWithConsent(h, "john");
     await app.repos.citizens.setLocale(john, "en");
     const nadie = await citizenWithConsent(h, "nadie");
-    const a = await record(h, { text: "Dotar el hospital de una ambulancia", officeKey: "salud", dueDate: "2026-09-30" });
+    const a = await record(h, {
+      text: "Dotar el hospital de una ambulancia",
+      officeKey: "salud",
+      dueDate: "2026-09-30",
+    });
     const b = await record(h, { text: "Pintar la escuela", dueDate: "2026-05-31" });
     const old = await record(h, { text: "Compromiso cancelado hace tiempo" });
     for (const n of [a.number, b.number, old.number]) await followCommitment(app, ana, n);
@@ -96,10 +114,14 @@ describe("commitment follow-up", () => {
     await runAt(h, "2026-04-01", "10:00");
     const [digest] = textsTo(h, "ana", DIGEST);
     expect(digest).toContain("(abril de 2026)");
-    expect(digest).toContain("• 1. Dotar el hospital de una ambulancia — sin iniciar, 0 % — fecha límite: miércoles 30 de septiembre de 2026");
+    expect(digest).toContain(
+      "• 1. Dotar el hospital de una ambulancia — sin iniciar, 0 % — fecha límite: miércoles 30 de septiembre de 2026",
+    );
     expect(digest).toContain("• 2. Pintar la escuela — en ejecución, 45 %");
     expect(digest).toContain("• 3. Compromiso cancelado hace tiempo — cancelado"); // closed in March: still reported in April
-    expect(textsTo(h, "john", "How the commitments you follow are going (April 2026)")).toEqual([expect.stringContaining("Pintar la escuela — in progress, 45%")]);
+    expect(textsTo(h, "john", "How the commitments you follow are going (April 2026)")).toEqual([
+      expect.stringContaining("Pintar la escuela — in progress, 45%"),
+    ]);
     await runAt(h, "2026-04-02", "10:00");
     expect(textsTo(h, "ana", DIGEST)).toHaveLength(1);
 
@@ -108,7 +130,10 @@ describe("commitment follow-up", () => {
     expect(textsTo(h, "ana", DIGEST)).toHaveLength(2);
     expect(textsTo(h, "ana", DIGEST)[1]).not.toContain("Compromiso cancelado hace tiempo");
     expect(textsTo(h, "nadie", DIGEST)).toHaveLength(1);
-    expect(await outboxKeys(h, "cm:digest:2026-05:")).toEqual([`cm:digest:2026-05:cit${ana}`, `cm:digest:2026-05:cit${john}`]);
+    expect(await outboxKeys(h, "cm:digest:2026-05:")).toEqual([
+      `cm:digest:2026-05:cit${ana}`,
+      `cm:digest:2026-05:cit${john}`,
+    ]);
   });
 
   it("exposes the sweep and the digest as idempotent functions", async () => {

@@ -18,22 +18,58 @@ export async function citizenWithConsent(h: Harness, address: string): Promise<n
   return citizen.citizenId;
 }
 
-export async function addOfficial(h: Harness, address: string, role: OfficialRole, officeKey: string | null): Promise<Actor> {
-  const official = await h.runtime.app.repos.officials.add({ name: `Funcionario ${address}`, officeKey, role, channel: "memory", address }, h.clock.nowMs());
+export async function addOfficial(
+  h: Harness,
+  address: string,
+  role: OfficialRole,
+  officeKey: string | null,
+): Promise<Actor> {
+  const official = await h.runtime.app.repos.officials.add(
+    { name: `Funcionario ${address}`, officeKey, role, channel: "memory", address },
+    h.clock.nowMs(),
+  );
   return { kind: "official", officialId: official.id, officeKey, role, active: true };
 }
 
 /** A held dialogue space (events table of the events feature) with RSVPs. */
-export async function addEvent(h: Harness, title: string, rsvps: { citizenId: number; answer: "yes" | "no" }[], districts: string[] = []): Promise<number> {
+export async function addEvent(
+  h: Harness,
+  title: string,
+  rsvps: { citizenId: number; answer: "yes" | "no" }[],
+  districts: string[] = [],
+): Promise<number> {
   const nowMs = h.clock.nowMs();
-  const event = await h.runtime.app.repos.events.insert({ kind: "public_hearing", title, startsAtMs: nowMs - 3_600_000, endsAtMs: nowMs - 600_000, officeKey: null, status: "held", createdBy: "cli", createdAtMs: nowMs, updatedAtMs: nowMs }, districts, []);
-  for (const r of rsvps) await sqlRows(h.runtime, "insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, ?, ?, ?)", [event.id, r.citizenId, r.answer, nowMs, nowMs]);
+  const event = await h.runtime.app.repos.events.insert(
+    {
+      kind: "public_hearing",
+      title,
+      startsAtMs: nowMs - 3_600_000,
+      endsAtMs: nowMs - 600_000,
+      officeKey: null,
+      status: "held",
+      createdBy: "cli",
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    },
+    districts,
+    [],
+  );
+  for (const r of rsvps)
+    await sqlRows(
+      h.runtime,
+      "insert into event_rsvps (event_id, citizen_id, answer, created_at_ms, updated_at_ms) values (?, ?, ?, ?, ?)",
+      [event.id, r.citizenId, r.answer, nowMs, nowMs],
+    );
   return event.id;
 }
 
 /** Records a commitment as the CLI operator; throws on refusal. */
 export async function record(h: Harness, input: Partial<RecordInput> & { text: string }) {
-  const result = await recordCommitment(h.runtime.app, CLI, { officeKey: "infraestructura", dueDate: "2026-06-30", ...input });
+  const result = await recordCommitment(h.runtime.app, CLI, {
+    officeKey: "infraestructura",
+    dueDate: "2026-06-30",
+    ...input,
+  });
   if (!result.ok) throw new Error(result.error);
   return result.commitment;
 }

@@ -23,14 +23,29 @@ describe("console chat and CLI", () => {
   let env: NodeJS.ProcessEnv;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "rinde-console-"));
-    env = { ...process.env, ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn", RINDE_DISPATCH_INTERVAL_MS: "50" };
+    env = {
+      ...process.env,
+      ...storageEnv(join(dir, "rinde.db")),
+      RINDE_PROFILE: "default",
+      RINDE_LOG_LEVEL: "warn",
+      RINDE_DISPATCH_INTERVAL_MS: "50",
+    };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) => runCliInProcess(args, { env: { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" } });
+  const cli = (...args: string[]) =>
+    runCliInProcess(args, { env: { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" } });
 
   it("runs a scripted conversation on a SQLite file and ends cleanly at end of input", async () => {
-    const script = ["hola", "1", "El parque de mi barrio no tiene alumbrado y es peligroso de noche", "1", "1", "menu", "3"].join("\n");
+    const script = [
+      "hola",
+      "1",
+      "El parque de mi barrio no tiene alumbrado y es peligroso de noche",
+      "1",
+      "1",
+      "menu",
+      "3",
+    ].join("\n");
     const run = spawnSync(NODE, [START, "--console"], { env, input: `${script}\n`, encoding: "utf8", timeout: 60_000 });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("¿Nos autoriza");
@@ -58,9 +73,22 @@ describe("console chat and CLI", () => {
       return pattern.exec(out)!;
     };
     try {
-      for (const line of ["hola", "1", "Necesito información sobre los subsidios de vivienda para mi familia", "1", "1"]) bot.stdin.write(`${line}\n`);
+      for (const line of [
+        "hola",
+        "1",
+        "Necesito información sobre los subsidios de vivienda para mi familia",
+        "1",
+        "1",
+      ])
+        bot.stdin.write(`${line}\n`);
       const reference = (await waitFor(/RC-\d{4}-\d{6}/))[0];
-      const answer = await cli("questions", "answer", reference, "--text", "Puede inscribirse en la convocatoria que abre el 1 de abril.");
+      const answer = await cli(
+        "questions",
+        "answer",
+        reference,
+        "--text",
+        "Puede inscribirse en la convocatoria que abre el 1 de abril.",
+      );
       expect(answer.status, answer.stderr).toBe(0);
       await waitFor(/Puede inscribirse en la convocatoria/);
       expect(out).toContain(`Respuesta a su pregunta ${reference}`);
@@ -73,7 +101,8 @@ describe("console chat and CLI", () => {
 
   /** The CLI in-process on a database it creates first, as `rinde db init` would. */
   const rinde = async (...args: string[]) => {
-    if (!existsSync(env.RINDE_DB!)) await runRinde(["db", "init"], { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" });
+    if (!existsSync(env.RINDE_DB!))
+      await runRinde(["db", "init"], { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" });
     return runRinde(args, { ...storageEnv(env.RINDE_DB!), RINDE_PROFILE: "default" });
   };
 
@@ -87,13 +116,23 @@ describe("console chat and CLI", () => {
     const badRole = await rinde("officials", "add", "--name", "Ana", "--role", "boss");
     expect(badRole.stderr).toBe("rinde: --role: «boss» no existe.\n");
     // The same failure seen by a shell: the `rinde` executable exits 1 with the one line.
-    const shell = spawnSync(NODE, [RINDE, "questions", "answer", "RC-2026-999999", "--text", "x"], { env, encoding: "utf8", timeout: 30_000 });
+    const shell = spawnSync(NODE, [RINDE, "questions", "answer", "RC-2026-999999", "--text", "x"], {
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect([shell.status, shell.stderr.trim()]).toEqual([1, "rinde: No existe una pregunta con ese radicado."]);
   });
 
   it("manages officials and offices from the CLI", async () => {
-    expect((await rinde("officials", "add", "--name", "Ana Pérez", "--office", "salud", "--role", "head")).stdout).toBe("Funcionario 1 registrado: Ana Pérez, jefe de dependencia de Secretaría de Salud.\n");
-    const list = JSON.parse((await rinde("officials", "list", "--json")).stdout) as { name: string; role: string; officeKey: string }[];
+    expect((await rinde("officials", "add", "--name", "Ana Pérez", "--office", "salud", "--role", "head")).stdout).toBe(
+      "Funcionario 1 registrado: Ana Pérez, jefe de dependencia de Secretaría de Salud.\n",
+    );
+    const list = JSON.parse((await rinde("officials", "list", "--json")).stdout) as {
+      name: string;
+      role: string;
+      officeKey: string;
+    }[];
     expect(list).toEqual([expect.objectContaining({ name: "Ana Pérez", role: "head", officeKey: "salud" })]);
     expect((await rinde("officials", "remove", "1")).status).toBe(0);
     expect(JSON.parse((await rinde("officials", "list", "--json")).stdout)).toEqual([]);
@@ -104,12 +143,22 @@ describe("console chat and CLI", () => {
   });
 
   it("exits with a clear message, and no stack trace, on a bad environment variable", () => {
-    const run = spawnSync(NODE, [START, "--console"], { env: { ...env, RINDE_LOG_LEVEL: "loud" }, input: "", encoding: "utf8", timeout: 30_000 });
+    const run = spawnSync(NODE, [START, "--console"], {
+      env: { ...env, RINDE_LOG_LEVEL: "loud" },
+      input: "",
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("RINDE_LOG_LEVEL");
     expect(run.stderr).toContain("Use one of fatal, error, warn, info");
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    const badProfile = spawnSync(NODE, [START, "--console"], { env: { ...env, RINDE_PROFILE: "atlantis" }, input: "", encoding: "utf8", timeout: 30_000 });
+    const badProfile = spawnSync(NODE, [START, "--console"], {
+      env: { ...env, RINDE_PROFILE: "atlantis" },
+      input: "",
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(badProfile.status).toBe(2);
     expect(badProfile.stderr).toContain("no profile named 'atlantis'");
   });

@@ -28,14 +28,24 @@ describe("files on the console", () => {
     const output = new PassThrough();
     let printed = "";
     output.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
-    const console = createConsoleChannel({ input: new PassThrough(), output, interactive: false, nowMs: () => 0, ...(filesDir ? { filesDir } : {}) });
+    const console = createConsoleChannel({
+      input: new PassThrough(),
+      output,
+      interactive: false,
+      nowMs: () => 0,
+      ...(filesDir ? { filesDir } : {}),
+    });
     return { console, printed: () => printed };
   }
 
   it("writes a sent file to its folder and names the path", async () => {
     const filesDir = join(dir, "console-files");
     const { console, printed } = channel(filesDir);
-    const sent = await console.send({ address: "console-citizen", text: "Archivo de calendario.", document: { fileName: "evento-1.ics", mimeType: "text/calendar", content: ICS } });
+    const sent = await console.send({
+      address: "console-citizen",
+      text: "Archivo de calendario.",
+      document: { fileName: "evento-1.ics", mimeType: "text/calendar", content: ICS },
+    });
     expect(sent.ok).toBe(true);
     const path = join(filesDir, "evento-1.ics");
     expect(readFileSync(path, "utf8")).toBe(ICS);
@@ -45,25 +55,63 @@ describe("files on the console", () => {
   it("never writes outside its folder, whatever the file's name", async () => {
     const filesDir = join(dir, "console-files");
     const { console } = channel(filesDir);
-    await console.send({ address: "console-citizen", text: "x", document: { fileName: "../../fuera.ics", mimeType: "text/calendar", content: ICS } });
+    await console.send({
+      address: "console-citizen",
+      text: "x",
+      document: { fileName: "../../fuera.ics", mimeType: "text/calendar", content: ICS },
+    });
     expect(existsSync(join(dir, "fuera.ics"))).toBe(false);
     expect(existsSync(join(filesDir, "fuera.ics"))).toBe(true);
   });
 
   it("prints the file's text when it has no folder", async () => {
     const { console, printed } = channel();
-    await console.send({ address: "console-citizen", text: "x", document: { fileName: "evento-1.ics", mimeType: "text/calendar", content: ICS } });
+    await console.send({
+      address: "console-citizen",
+      text: "x",
+      document: { fileName: "evento-1.ics", mimeType: "text/calendar", content: ICS },
+    });
     expect(printed()).toContain("📎 evento-1.ics\nBEGIN:VCALENDAR");
   });
 
   it("npm run chat writes the .ics of an event the citizen will attend beside the database", () => {
-    const env = { ...process.env, ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", RINDE_LOG_LEVEL: "warn" };
+    const env = {
+      ...process.env,
+      ...storageEnv(join(dir, "rinde.db")),
+      RINDE_PROFILE: "default",
+      RINDE_LOG_LEVEL: "warn",
+    };
     const nextYear = new Date().getUTCFullYear() + 1;
     // The CLI never creates a database by itself (a typo in RINDE_DB must not start an empty one).
     expect(spawnSync(TSX, [CLI, "db", "init"], { env, encoding: "utf8", timeout: 60_000 }).status).toBe(0);
-    const created = spawnSync(TSX, [CLI, "events", "create", "--kind", "public_hearing", "--title", "Audiencia pública 2027", "--date", `${nextYear}-02-10`, "--start", "09:00", "--end", "11:00", "--place", "Teatro Municipal"], { env, encoding: "utf8", timeout: 60_000 });
+    const created = spawnSync(
+      TSX,
+      [
+        CLI,
+        "events",
+        "create",
+        "--kind",
+        "public_hearing",
+        "--title",
+        "Audiencia pública 2027",
+        "--date",
+        `${nextYear}-02-10`,
+        "--start",
+        "09:00",
+        "--end",
+        "11:00",
+        "--place",
+        "Teatro Municipal",
+      ],
+      { env, encoding: "utf8", timeout: 60_000 },
+    );
     expect(created.status, created.stderr).toBe(0);
-    const run = spawnSync(TSX, [MAIN, "--console"], { env, input: "hola\n1\nevento 1\n1\n", encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(TSX, [MAIN, "--console"], {
+      env,
+      input: "hola\n1\nevento 1\n1\n",
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     const path = join(dir, "console-files", "evento-1.ics");
     expect(run.stdout).toContain(`📎 evento-1.ics → ${path}`);

@@ -17,7 +17,9 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "hola");
     const refused = await h.say(ANA, "no autorizo");
     expect(refused.at(-1)?.text).toContain("No guardaremos sus datos");
-    expect(await sqlRows(h.runtime, "select decision, notice_version, channel from consents")).toEqual([{ decision: "refused", notice_version: "2026-01", channel: "memory" }]);
+    expect(await sqlRows(h.runtime, "select decision, notice_version, channel from consents")).toEqual([
+      { decision: "refused", notice_version: "2026-01", channel: "memory" },
+    ]);
     await h.say(ANA, "menu");
     const info = await h.say(ANA, "Información sobre la rendición de cuentas");
     expect(info.at(-1)?.text).toContain("rendición de cuentas");
@@ -31,7 +33,10 @@ describe("consent, privacy and restarts", () => {
     const granted = await h.say(ANA, "1");
     expect(granted.at(-1)?.text).toContain("¿Quiere que registremos lo que escribió?");
     expect(granted.at(-1)?.text).toContain("la basura en mi barrio");
-    expect(await sqlRows(h.runtime, "select decision from consents order by id")).toEqual([{ decision: "refused" }, { decision: "granted" }]);
+    expect(await sqlRows(h.runtime, "select decision from consents order by id")).toEqual([
+      { decision: "refused" },
+      { decision: "granted" },
+    ]);
   });
 
   it("revokes consent with a record, and blocks new questions afterwards", async () => {
@@ -40,7 +45,11 @@ describe("consent, privacy and restarts", () => {
     await h.say(ANA, "2");
     const revoked = await h.say(ANA, "1");
     expect(revoked.at(-1)?.text).toContain("Retiramos su autorización");
-    expect((await sqlRows(h.runtime, "select decision from consents order by id") as { decision: string }[]).map((r) => r.decision)).toEqual(["granted", "revoked"]);
+    expect(
+      ((await sqlRows(h.runtime, "select decision from consents order by id")) as { decision: string }[]).map(
+        (r) => r.decision,
+      ),
+    ).toEqual(["granted", "revoked"]);
     await h.say(ANA, "menu");
     const ask = await h.say(ANA, "1");
     expect(ask.at(-1)?.text).toContain("¿Nos autoriza");
@@ -54,7 +63,10 @@ describe("consent, privacy and restarts", () => {
     expect(deleted.at(-1)?.text).toContain("Borramos sus datos");
     expect(await sqlRow(h.runtime, "select count(*) n from channel_identities")).toEqual({ n: 0 });
     expect(await sqlRow(h.runtime, "select count(*) n from conversations")).toEqual({ n: 0 });
-    const q = await sqlRow(h.runtime, "select reference, text, status from questions") as { reference: string; text: string };
+    const q = (await sqlRow(h.runtime, "select reference, text, status from questions")) as {
+      reference: string;
+      text: string;
+    };
     expect(q.reference).toBe(ref);
     expect(q.text).not.toContain("hueco");
     expect(await sqlRow(h.runtime, "select count(*) n from consents")).toEqual({ n: 1 });
@@ -165,7 +177,7 @@ describe("bad input", () => {
     await h.say(ANA, evil);
     await h.say(ANA, "1");
     await h.say(ANA, "1");
-    const row = await sqlRow(h.runtime, "select text from questions") as { text: string };
+    const row = (await sqlRow(h.runtime, "select text from questions")) as { text: string };
     expect(row.text).toBe(evil);
   });
 

@@ -38,7 +38,11 @@ describe("deadline reminders and escalations", () => {
     await runAt(h, "2026-03-16", "07:59");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
     await runAt(h, "2026-03-16", "08:00");
-    expect(textsTo(h, "func", REMINDER)).toEqual([expect.stringContaining(`${ref} (Secretaría de Infraestructura) debe responderse a más tardar el martes 24 de marzo de 2026. Quedan 5 días hábiles.`)]);
+    expect(textsTo(h, "func", REMINDER)).toEqual([
+      expect.stringContaining(
+        `${ref} (Secretaría de Infraestructura) debe responderse a más tardar el martes 24 de marzo de 2026. Quedan 5 días hábiles.`,
+      ),
+    ]);
     expect(textsTo(h, "jefe", REMINDER)).toHaveLength(1);
     expect(textsTo(h, "control", REMINDER)).toEqual([]);
     expect(textsTo(h, "jefe-salud", REMINDER)).toEqual([]);
@@ -48,21 +52,34 @@ describe("deadline reminders and escalations", () => {
     await runAt(h, "2026-03-19"); // Thursday: Monday 23 is San José, so 2 business days left
     expect(textsTo(h, "func", REMINDER).at(-1)).toContain("Quedan 2 días hábiles");
     await runAt(h, "2026-03-24");
-    expect(textsTo(h, "func", TODAY)).toEqual([expect.stringContaining(`Hoy, martes 24 de marzo de 2026, vence el plazo para responder la pregunta ${ref}`)]);
+    expect(textsTo(h, "func", TODAY)).toEqual([
+      expect.stringContaining(`Hoy, martes 24 de marzo de 2026, vence el plazo para responder la pregunta ${ref}`),
+    ]);
     expect(textsTo(h, "control", ESCALATION)).toEqual([]);
 
     await runAt(h, "2026-03-25");
-    expect(textsTo(h, "jefe", ESCALATION)).toEqual([expect.stringContaining(`${ref} de Secretaría de Infraestructura. Debía responderse a más tardar el martes 24 de marzo de 2026`)]);
+    expect(textsTo(h, "jefe", ESCALATION)).toEqual([
+      expect.stringContaining(
+        `${ref} de Secretaría de Infraestructura. Debía responderse a más tardar el martes 24 de marzo de 2026`,
+      ),
+    ]);
     expect(textsTo(h, "control", ESCALATION)).toHaveLength(1);
     expect(textsTo(h, "func", ESCALATION)).toEqual([]);
     expect(textsTo(h, "jefe-salud", ESCALATION)).toEqual([]);
     const question = (await h.runtime.app.repos.questions.byReference(ref))!;
-    expect((await h.runtime.app.repos.questions.history(question.id)).map((e) => e.kind)).toEqual(["filed", "escalated"]);
+    expect((await h.runtime.app.repos.questions.history(question.id)).map((e) => e.kind)).toEqual([
+      "filed",
+      "escalated",
+    ]);
 
     await runAt(h, "2026-04-15");
     expect(textsTo(h, "func", REMINDER)).toHaveLength(2);
     expect(textsTo(h, "jefe", ESCALATION)).toHaveLength(1);
-    expect((await h.runtime.app.repos.jobs.forQuestion(question.id)).map((j) => `${j.status} ${JSON.parse(j.payload).stage}`)).toEqual(["done r5", "done r2", "done r0", "done overdue"]);
+    expect(
+      (await h.runtime.app.repos.jobs.forQuestion(question.id)).map(
+        (j) => `${j.status} ${JSON.parse(j.payload).stage}`,
+      ),
+    ).toEqual(["done r5", "done r2", "done r0", "done overdue"]);
   });
 
   it("fires each alert once across restarts and catches up after downtime with the most urgent one only", async () => {
@@ -74,7 +91,10 @@ describe("deadline reminders and escalations", () => {
     await h.reopen();
     await runAt(h, "2026-03-16", "10:00");
     expect(textsTo(h, "func", REMINDER)).toEqual([]); // the new process sends nothing again
-    expect(await outboxKeys(h, `deadline:q${question.id}:`)).toEqual([`deadline:q${question.id}:2026-03-24:r5:official-1`, `deadline:q${question.id}:2026-03-24:r5:official-2`]);
+    expect(await outboxKeys(h, `deadline:q${question.id}:`)).toEqual([
+      `deadline:q${question.id}:2026-03-24:r5:official-1`,
+      `deadline:q${question.id}:2026-03-24:r5:official-2`,
+    ]);
 
     // Down from Monday 16 until Tuesday 24 at 10:00: the 2-day reminder was missed; only today's goes out.
     await h.bot.stop();
@@ -104,10 +124,16 @@ describe("deadline reminders and escalations", () => {
   it("stops reminding once the question is answered, and reminds the new office after a reassignment with the same due date", async () => {
     await addOfficial(h, "amb", "official", "ambiente");
     const first = await fileQuestion(h, ANA);
-    const second = await fileQuestion(h, "beto", "Hay otro hueco enorme en la calle 10 del barrio Centro, frente al colegio");
+    const second = await fileQuestion(
+      h,
+      "beto",
+      "Hay otro hueco enorme en la calle 10 del barrio Centro, frente al colegio",
+    );
     expect((await answerQuestion(h.runtime.app, { kind: "cli" }, first, "Reparado el 10 de marzo.")).ok).toBe(true);
     h.clock.setMs(bogota("2026-03-05", "10:00"));
-    expect((await reassignQuestion(h.runtime.app, { kind: "cli" }, second, "ambiente", "Es de la quebrada")).ok).toBe(true);
+    expect((await reassignQuestion(h.runtime.app, { kind: "cli" }, second, "ambiente", "Es de la quebrada")).ok).toBe(
+      true,
+    );
     expect((await h.runtime.app.repos.questions.byReference(second))?.dueDate).toBe("2026-03-24");
     await runAt(h, "2026-03-16");
     expect(textsTo(h, "func", REMINDER)).toEqual([]);
@@ -119,7 +145,11 @@ describe("deadline reminders and escalations", () => {
     await runAt(h, "2026-03-17"); // 4 business days left: not yet due soon (profile: 3)
     expect(textsTo(h, "func", DIGEST)).toEqual([]);
     await runAt(h, "2026-03-18");
-    expect(textsTo(h, "func", DIGEST)).toEqual([expect.stringMatching(/Plazos de Secretaría de Infraestructura — miércoles 18 de marzo de 2026\n\nVencen pronto: 1\n• RC-2026-000001 — vence el martes 24 de marzo de 2026/)]);
+    expect(textsTo(h, "func", DIGEST)).toEqual([
+      expect.stringMatching(
+        /Plazos de Secretaría de Infraestructura — miércoles 18 de marzo de 2026\n\nVencen pronto: 1\n• RC-2026-000001 — vence el martes 24 de marzo de 2026/,
+      ),
+    ]);
     expect(textsTo(h, "jefe", DIGEST)).toHaveLength(1);
     expect(textsTo(h, "jefe-salud", DIGEST)).toEqual([]); // salud has nothing due
     await runAt(h, "2026-03-18", "16:00");
@@ -145,8 +175,19 @@ describe("two schedulers on one database", () => {
   beforeEach(async () => {
     h = await createHarness();
     await addStaff(h);
-    other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }), clock: h.clock });
-    otherScheduler = createScheduler({ store: other.store, repos: other.app.repos, clock: h.clock, logger: silentLogger, workerId: "other-process", handlers: deadlineJobHandlers(other.app) });
+    other = await createRuntime({
+      routerFactory: sharedRouterFactory,
+      env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }),
+      clock: h.clock,
+    });
+    otherScheduler = createScheduler({
+      store: other.store,
+      repos: other.app.repos,
+      clock: h.clock,
+      logger: silentLogger,
+      workerId: "other-process",
+      handlers: deadlineJobHandlers(other.app),
+    });
   });
   afterEach(async () => {
     await otherScheduler.stop();
@@ -159,12 +200,17 @@ describe("two schedulers on one database", () => {
     h.clock.setMs(bogota("2026-03-16", "08:00"));
     const [mine, theirs] = await Promise.all([h.bot.scheduler.tick(), otherScheduler.tick()]);
     await h.bot.dispatcher.tick();
-    const alertJobsRun = await sqlRow(h.runtime, "select count(*) n from jobs where kind = 'deadline.alert' and status = 'done'") as { n: number };
+    const alertJobsRun = (await sqlRow(
+      h.runtime,
+      "select count(*) n from jobs where kind = 'deadline.alert' and status = 'done'",
+    )) as { n: number };
     expect(alertJobsRun.n).toBe(3);
     expect(mine + theirs).toBeGreaterThanOrEqual(3);
     expect(textsTo(h, "func", REMINDER)).toHaveLength(3);
     for (const ref of refs) expect(textsTo(h, "func", REMINDER).filter((t) => t.includes(ref))).toHaveLength(1);
-    const attempts = await sqlRow(h.runtime, "select max(attempts) n from jobs where status = 'done'") as { n: number };
+    const attempts = (await sqlRow(h.runtime, "select max(attempts) n from jobs where status = 'done'")) as {
+      n: number;
+    };
     expect(attempts.n).toBe(1);
   });
 
@@ -181,7 +227,11 @@ describe("two schedulers on one database", () => {
     expect(await outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
     expect(await h.bot.scheduler.runClaimed(claimed[0]!)).toBe("lost_claim");
     expect(await outboxKeys(h, "deadline:q1:2026-03-24:r5")).toHaveLength(2);
-    expect(await h.runtime.app.repos.jobs.byKey(`deadline:q1:2026-03-24:r5`)).toMatchObject({ status: "done", claimedBy: null, attempts: 1 });
+    expect(await h.runtime.app.repos.jobs.byKey(`deadline:q1:2026-03-24:r5`)).toMatchObject({
+      status: "done",
+      claimedBy: null,
+      attempts: 1,
+    });
     expect(ref).toBe("RC-2026-000001");
   });
 });

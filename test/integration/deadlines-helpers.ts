@@ -4,8 +4,18 @@ import type { Harness } from "../helpers/harness.ts";
 
 export { bogota, captureStdout, outboxKeys, runAt, textsTo } from "../helpers/scenario.ts";
 
-export async function addOfficial(h: Harness, address: string, role: OfficialRole, officeKey: string | null): Promise<number> {
-  return (await h.runtime.app.repos.officials.add({ name: `Funcionario ${address}`, officeKey, role, channel: "memory", address }, h.clock.nowMs())).id;
+export async function addOfficial(
+  h: Harness,
+  address: string,
+  role: OfficialRole,
+  officeKey: string | null,
+): Promise<number> {
+  return (
+    await h.runtime.app.repos.officials.add(
+      { name: `Funcionario ${address}`, officeKey, role, channel: "memory", address },
+      h.clock.nowMs(),
+    )
+  ).id;
 }
 
 /** The usual cast: an official and the head of infraestructura, internal control, and the head of salud. */

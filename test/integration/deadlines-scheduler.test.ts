@@ -43,15 +43,32 @@ describe("scheduler", () => {
 
   /** A handler that queues one outbox row named after the job, so runs can be counted. */
   const echo: JobHandler = async (job, nowMs) => {
-    await repos.outbox.enqueue({ idempotencyKey: `echo:${job.key}:${job.attempts}`, channel: "memory", address: "ops", payload: { text: job.key } }, nowMs);
+    await repos.outbox.enqueue(
+      {
+        idempotencyKey: `echo:${job.key}:${job.attempts}`,
+        channel: "memory",
+        address: "ops",
+        payload: { text: job.key },
+      },
+      nowMs,
+    );
     return { kind: "done" };
   };
   const make = (handlers: Record<string, JobHandler>, workerId = "w1") => {
-    const scheduler = createScheduler({ store, repos, clock, logger: silentLogger, workerId, handlers, maxAttempts: 3 });
+    const scheduler = createScheduler({
+      store,
+      repos,
+      clock,
+      logger: silentLogger,
+      workerId,
+      handlers,
+      maxAttempts: 3,
+    });
     schedulers.push(scheduler);
     return scheduler;
   };
-  const echoes = async () => (await sqlRows<{ k: string }>({ db, store }, "select idempotency_key k from outbox order by id")).map((r) => r.k);
+  const echoes = async () =>
+    (await sqlRows<{ k: string }>({ db, store }, "select idempotency_key k from outbox order by id")).map((r) => r.k);
 
   it("plans a key once, revives a cancelled job, never a done one", async () => {
     const scheduler = make({ echo });
@@ -71,7 +88,12 @@ describe("scheduler", () => {
   });
 
   it("catches up every job that fell due while no process ran, in time order", async () => {
-    for (const [key, offsetMs] of [["late", 3000], ["early", 1000], ["middle", 2000]] as const) await repos.jobs.plan({ key, kind: "echo", runAtMs: T0 + offsetMs }, T0);
+    for (const [key, offsetMs] of [
+      ["late", 3000],
+      ["early", 1000],
+      ["middle", 2000],
+    ] as const)
+      await repos.jobs.plan({ key, kind: "echo", runAtMs: T0 + offsetMs }, T0);
     clock.advanceMs(86_400_000);
     expect(await make({ echo }).tick()).toBe(3);
     expect(await echoes()).toEqual(["echo:early:0", "echo:middle:0", "echo:late:0"]);
@@ -88,7 +110,12 @@ describe("scheduler", () => {
     await repos.jobs.plan({ key: "f", kind: "flaky", runAtMs: T0 }, T0);
     expect(await scheduler.tick()).toBe(0);
     expect(await echoes()).toEqual([]); // the row the handler wrote was rolled back
-    expect(await repos.jobs.byKey("f")).toMatchObject({ status: "pending", attempts: 1, lastError: "downstream unavailable", claimedBy: null });
+    expect(await repos.jobs.byKey("f")).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "downstream unavailable",
+      claimedBy: null,
+    });
     const retryAt = (await repos.jobs.byKey("f"))!.runAtMs;
     expect(retryAt).toBeGreaterThan(T0 + 1000);
     expect(await scheduler.tick()).toBe(0);
@@ -145,23 +172,45 @@ describe("two bot processes on one database", () => {
       const worker = join(PROJECT_ROOT, "test/integration/deadlines-worker.ts");
       // Both processes open the database, then start together (a barrier on stdin, not a sleep).
       const workers = ["proc-a", "proc-b"].map((id) => {
-        const child = spawn(tsx, [worker, h.dbPath, String(nowMs), id], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...storageEnv(h.dbPath) } });
+        const child = spawn(tsx, [worker, h.dbPath, String(nowMs), id], {
+          stdio: ["pipe", "pipe", "pipe"],
+          env: { ...process.env, ...storageEnv(h.dbPath) },
+        });
         let out = "";
         let err = "";
         child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-        const exited = new Promise<number>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(Number(out.split("\n")[1])) : reject(new Error(`worker ${id} exited ${code}: ${err}`)))));
+        const exited = new Promise<number>((resolve, reject) =>
+          child.on("exit", (code) =>
+            code === 0 ? resolve(Number(out.split("\n")[1])) : reject(new Error(`worker ${id} exited ${code}: ${err}`)),
+          ),
+        );
         // Ready once it printed "ready"; a worker that dies first fails the test instead of hanging it.
-        const ready = Promise.race([new Promise<void>((resolve) => child.stdout.on("data", (c: Buffer) => ((out += c.toString()), out.includes("ready\n") && resolve()))), exited.then(() => undefined)]);
+        const ready = Promise.race([
+          new Promise<void>((resolve) =>
+            child.stdout.on("data", (c: Buffer) => ((out += c.toString()), out.includes("ready\n") && resolve())),
+          ),
+          exited.then(() => undefined),
+        ]);
         return { child, ready, exited };
       });
       await Promise.all(workers.map((w) => w.ready));
       for (const w of workers) w.child.stdin.end("go\n");
       const done = await Promise.all(workers.map((w) => w.exited));
-      const alerts = await sqlRows(h.runtime, "select status, attempts, count(*) n from jobs where kind = 'deadline.alert' and key like '%:r5' group by status, attempts");
+      const alerts = await sqlRows(
+        h.runtime,
+        "select status, attempts, count(*) n from jobs where kind = 'deadline.alert' and key like '%:r5' group by status, attempts",
+      );
       expect(alerts).toEqual([{ status: "done", attempts: 1, n: 12 }]);
-      const due = (await sqlRow<{ n: number }>(h.runtime, "select count(*) n from jobs where status = 'done' and finished_at_ms = ?", [nowMs]))!;
+      const due = (await sqlRow<{ n: number }>(
+        h.runtime,
+        "select count(*) n from jobs where status = 'done' and finished_at_ms = ?",
+        [nowMs],
+      ))!;
       expect(done[0]! + done[1]!).toBe(due.n);
-      const reminders = await sqlRow(h.runtime, "select count(*) n, count(distinct idempotency_key) k from outbox where idempotency_key like 'deadline:q%:r5:%'");
+      const reminders = await sqlRow(
+        h.runtime,
+        "select count(*) n, count(distinct idempotency_key) k from outbox where idempotency_key like 'deadline:q%:r5:%'",
+      );
       expect(reminders).toEqual({ n: 24, k: 24 }); // 12 questions × (official + head), each once
       expect(refs).toHaveLength(12);
     } finally {

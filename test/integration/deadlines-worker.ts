@@ -14,8 +14,23 @@ import { createRuntime } from "../../src/runtime.ts";
 import { deadlineJobHandlers } from "../../src/services/deadlines/deadlines.ts";
 
 const [dbPath, nowMs, workerId] = process.argv.slice(2);
-const runtime = await createRuntime({ env: loadEnv({ RINDE_DB: dbPath!, RINDE_PROFILE: "default", ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }), clock: createManualClock(Number(nowMs)) });
-const scheduler = createScheduler({ store: runtime.store, repos: runtime.app.repos, clock: runtime.app.clock, logger: silentLogger, workerId: workerId!, handlers: deadlineJobHandlers(runtime.app), batchSize: 3 });
+const runtime = await createRuntime({
+  env: loadEnv({
+    RINDE_DB: dbPath!,
+    RINDE_PROFILE: "default",
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  }),
+  clock: createManualClock(Number(nowMs)),
+});
+const scheduler = createScheduler({
+  store: runtime.store,
+  repos: runtime.app.repos,
+  clock: runtime.app.clock,
+  logger: silentLogger,
+  workerId: workerId!,
+  handlers: deadlineJobHandlers(runtime.app),
+  batchSize: 3,
+});
 process.stdout.write("ready\n");
 process.stdin.setEncoding("utf8");
 await once(process.stdin, "data");

@@ -57,15 +57,22 @@ describe("open questions of a citizen who erased their data", () => {
   it("answering records the answer without promising delivery, in the chat and the CLI", async () => {
     await addOfficial(h, OFFICIAL, "official", "infraestructura");
     const first = await fileQuestion(h, ANA);
-    const second = await fileQuestion(h, ANA, "Solicito información sobre el estado de la vía al corregimiento San Isidro");
+    const second = await fileQuestion(
+      h,
+      ANA,
+      "Solicito información sobre el estado de la vía al corregimiento San Isidro",
+    );
     await eraseAna();
     const replies = await h.say(OFFICIAL, `/responder ${first} Ya se programó la reparación.`);
     const reply = replies.find((m) => m.text.startsWith("Listo"));
     expect(reply?.text).toContain("quedó registrada en el expediente");
     expect(reply?.text).not.toContain("se enviará al ciudadano");
     expect((await h.runtime.app.repos.questions.byReference(first))?.status).toBe("answered");
-    const out = (await runOn(h.runtime, ["questions", "answer", second, "--text", "La vía se arregla en abril."])).stdout;
-    expect(out).toBe(`${second} respondida; el ciudadano borró sus datos: la respuesta queda en el expediente pero no se le puede entregar por chat.\n`);
+    const out = (await runOn(h.runtime, ["questions", "answer", second, "--text", "La vía se arregla en abril."]))
+      .stdout;
+    expect(out).toBe(
+      `${second} respondida; el ciudadano borró sus datos: la respuesta queda en el expediente pero no se le puede entregar por chat.\n`,
+    );
     expect(out).not.toContain("la respuesta le llegará al ciudadano");
   });
 
@@ -76,9 +83,15 @@ describe("open questions of a citizen who erased their data", () => {
     expect(shown).toMatch(/contacto\s+datos borrados/);
     expect(shown).toContain("el ciudadano borró sus datos");
     expect((await runOn(h.runtime, ["questions", "show", reference], "en")).stdout).toMatch(/contact\s+erased/);
-    const listed = JSON.parse((await runOn(h.runtime, ["questions", "list", "--json"])).stdout) as { reference: string; contact: string }[];
+    const listed = JSON.parse((await runOn(h.runtime, ["questions", "list", "--json"])).stdout) as {
+      reference: string;
+      contact: string;
+    }[];
     expect(listed).toEqual([expect.objectContaining({ reference, contact: "erased" })]);
-    expect(await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección?")).toEqual({ ok: false, error: "citizen_erased" });
+    expect(await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección?")).toEqual({
+      ok: false,
+      error: "citizen_erased",
+    });
     expect((await answerQuestion(h.runtime.app, { kind: "cli" }, reference, "Respuesta")).ok).toBe(true);
   });
 
@@ -86,7 +99,9 @@ describe("open questions of a citizen who erased their data", () => {
     const reference = await fileQuestion(h, ANA);
     const out = (await runOn(h.runtime, ["questions", "answer", reference, "--text", "Listo."])).stdout;
     expect(out).toContain("la respuesta le llegará al ciudadano");
-    const listed = JSON.parse((await runOn(h.runtime, ["questions", "list", "--json"])).stdout) as { contact: string }[];
+    const listed = JSON.parse((await runOn(h.runtime, ["questions", "list", "--json"])).stdout) as {
+      contact: string;
+    }[];
     expect(listed[0]?.contact).toBe("chat");
   });
 });

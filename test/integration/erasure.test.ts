@@ -23,7 +23,12 @@ async function rowsContaining(runtime: Harness["runtime"], needle: string): Prom
   const found: string[] = [];
   for (const { table, columns } of await tablesOf(runtime)) {
     const where = columns.map((c) => `cast("${c}" as text) like ?`).join(" or ");
-    for (const row of await sqlRows(runtime, `select * from "${table}" where ${where}`, columns.map(() => `%${needle}%`))) found.push(`${table}: ${JSON.stringify(row)}`);
+    for (const row of await sqlRows(
+      runtime,
+      `select * from "${table}" where ${where}`,
+      columns.map(() => `%${needle}%`),
+    ))
+      found.push(`${table}: ${JSON.stringify(row)}`);
   }
   return found;
 }
@@ -39,12 +44,24 @@ describe("erasure of a citizen's data", () => {
 
   it("leaves neither the citizen's words nor their address in any table, and an answer does not send them again", async () => {
     const app = h.runtime.app;
-    for (const office of await app.repos.offices.list()) await app.repos.offices.bind(office.key, { telegramChatId: GROUP }, h.clock.nowMs());
+    for (const office of await app.repos.offices.list())
+      await app.repos.offices.bind(office.key, { telegramChatId: GROUP }, h.clock.nowMs());
     const reference = await fileQuestion(h, ADDRESS, WORDS);
     const citizenId = (await app.repos.citizens.findContext("memory", ADDRESS))!.citizenId;
-    expect((await followCommitment(app, citizenId, (await record(h, { text: "Reparar el alumbrado de la calle 10" })).number)).ok).toBe(true);
+    expect(
+      (
+        await followCommitment(
+          app,
+          citizenId,
+          (await record(h, { text: "Reparar el alumbrado de la calle 10" })).number,
+        )
+      ).ok,
+    ).toBe(true);
     // The office group's notice was delivered (so answering edits it later).
-    await sqlRows(h.runtime, "update outbox set status = 'sent', channel_message_id = ? where address = ?", [`${GROUP}:55`, GROUP]);
+    await sqlRows(h.runtime, "update outbox set status = 'sent', channel_message_id = ? where address = ?", [
+      `${GROUP}:55`,
+      GROUP,
+    ]);
     expect((await rowsContaining(h.runtime, NAME)).some((r) => r.startsWith("outbox:"))).toBe(true);
 
     await h.say(ADDRESS, "privacidad");
@@ -59,27 +76,49 @@ describe("erasure of a citizen's data", () => {
     expect(h.last(ADDRESS)).toContain("Borramos sus datos");
     expect(await rowsContaining(h.runtime, PHONE)).toEqual([]);
     // The group's notice, already delivered, is rewritten there with the placeholder.
-    const edits = (await sqlRows(h.runtime, "select payload from outbox where address = ? and idempotency_key like 'erased:%'", [GROUP]) as { payload: string }[]).map((r) => JSON.parse(r.payload) as { text: string; editChannelMessageId?: string });
+    const edits = (
+      (await sqlRows(h.runtime, "select payload from outbox where address = ? and idempotency_key like 'erased:%'", [
+        GROUP,
+      ])) as { payload: string }[]
+    ).map((r) => JSON.parse(r.payload) as { text: string; editChannelMessageId?: string });
     expect(edits.length).toBeGreaterThan(0);
     for (const edit of edits) {
       expect(edit.editChannelMessageId).toBe(`${GROUP}:55`);
       expect(edit.text).toContain("[Texto eliminado a solicitud del ciudadano]");
     }
     // The inbound log keeps keyed hashes only, none tied to the citizen.
-    expect(await sqlRow(h.runtime, "select count(*) n from inbound_messages where citizen_id is not null")).toEqual({ n: 0 });
+    expect(await sqlRow(h.runtime, "select count(*) n from inbound_messages where citizen_id is not null")).toEqual({
+      n: 0,
+    });
     expect(await sqlRow(h.runtime, "select count(*) n from commitment_followers")).toEqual({ n: 0 });
-    expect((await sqlRow(h.runtime, "select count(*) n from consents where citizen_id = ?", [citizenId]) as { n: number }).n).toBeGreaterThan(0); // the proof stays
+    expect(
+      ((await sqlRow(h.runtime, "select count(*) n from consents where citizen_id = ?", [citizenId])) as { n: number })
+        .n,
+    ).toBeGreaterThan(0); // the proof stays
     // The group's notice stays in the group, with the placeholder instead of the citizen's words.
-    const notice = await sqlRow(h.runtime, "select payload from outbox where address = ? order by id limit 1", [GROUP]) as { payload: string };
+    const notice = (await sqlRow(h.runtime, "select payload from outbox where address = ? order by id limit 1", [
+      GROUP,
+    ])) as { payload: string };
     expect(JSON.parse(notice.payload).text).toContain(reference);
     expect(JSON.parse(notice.payload).text).toContain("[Texto eliminado a solicitud del ciudadano]");
     // Nothing still waiting for the citizen will be sent.
-    expect(await sqlRow(h.runtime, "select count(*) n from outbox where status = 'pending' and (address = '' or citizen_id = ?)", [citizenId])).toEqual({ n: 0 });
+    expect(
+      await sqlRow(
+        h.runtime,
+        "select count(*) n from outbox where status = 'pending' and (address = '' or citizen_id = ?)",
+        [citizenId],
+      ),
+    ).toEqual({ n: 0 });
 
-    const lastId = (await sqlRow(h.runtime, "select max(id) id from outbox") as { id: number }).id;
+    const lastId = ((await sqlRow(h.runtime, "select max(id) id from outbox")) as { id: number }).id;
     expect((await answerQuestion(app, { kind: "cli" }, reference, "Ya se programó la reparación.")).ok).toBe(true);
-    const added = await sqlRows(h.runtime, "select address, payload from outbox where id > ?", [lastId]) as { address: string; payload: string }[];
-    expect(added.some((r) => r.address === GROUP && JSON.parse(r.payload).editChannelMessageId === `${GROUP}:55`)).toBe(true);
+    const added = (await sqlRows(h.runtime, "select address, payload from outbox where id > ?", [lastId])) as {
+      address: string;
+      payload: string;
+    }[];
+    expect(added.some((r) => r.address === GROUP && JSON.parse(r.payload).editChannelMessageId === `${GROUP}:55`)).toBe(
+      true,
+    );
     for (const row of added) {
       expect(row.payload).not.toContain(NAME);
       expect(row.address).not.toContain(PHONE);
@@ -91,14 +130,24 @@ describe("erasure of a citizen's data", () => {
     if (onPostgres) return;
     await waitForWalTruncated(h);
     for (const needle of [NAME, "52.123.456", "calle 10 está dañado", PHONE]) {
-      for (const file of [h.dbPath, `${h.dbPath}-wal`]) expect(rawContains(file, needle), `${needle} in ${file}`).toBe(false);
+      for (const file of [h.dbPath, `${h.dbPath}-wal`])
+        expect(rawContains(file, needle), `${needle} in ${file}`).toBe(false);
     }
   });
 
   it("the official's answer stays as the entity's record, without the citizen's number or words", async () => {
     const app = h.runtime.app;
     const reference = await fileQuestion(h, ADDRESS, WORDS);
-    expect((await answerQuestion(app, { kind: "cli" }, reference, `Sra. Zoraida: al número ${PHONE} le confirmamos la reparación.`)).ok).toBe(true);
+    expect(
+      (
+        await answerQuestion(
+          app,
+          { kind: "cli" },
+          reference,
+          `Sra. Zoraida: al número ${PHONE} le confirmamos la reparación.`,
+        )
+      ).ok,
+    ).toBe(true);
     await h.say(ADDRESS, "privacidad");
     await h.say(ADDRESS, "3");
     await h.say(ADDRESS, "1");
@@ -116,5 +165,6 @@ function rawContains(file: string, needle: string): boolean {
 /** The bot's checkpoint empties the WAL after an erasure (within a few of its 1-second ticks). */
 async function waitForWalTruncated(h: Harness): Promise<void> {
   const wal = `${h.dbPath}-wal`;
-  for (let i = 0; i < 100 && existsSync(wal) && statSync(wal).size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 0; i < 100 && existsSync(wal) && statSync(wal).size > 0; i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -46,7 +46,11 @@ describe("change notices", () => {
     await consentingCitizen(h, "ana");
     await h.say("ana", `evento ${event.id}`);
     await h.say("ana", "1"); // will attend
-    const moved = await updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-12", "15:00"), endsAtMs: bogota("2026-03-12", "17:00"), place: "Teatro Municipal" });
+    const moved = await updateEvent(h.runtime.app, { kind: "cli" }, event.id, {
+      startsAtMs: bogota("2026-03-12", "15:00"),
+      endsAtMs: bogota("2026-03-12", "17:00"),
+      place: "Teatro Municipal",
+    });
     expect(moved.ok).toBe(true);
     await h.bot.dispatcher.tick();
     const notice = h.channel.to("ana").find((m) => m.text.includes("Cambió el evento"))!;
@@ -61,7 +65,10 @@ describe("change notices", () => {
     await consentingCitizen(h, "ana");
     await h.say("ana", `evento ${event.id}`);
     await h.say("ana", "1");
-    await updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-10", "10:00"), endsAtMs: bogota("2026-03-10", "12:00") });
+    await updateEvent(h.runtime.app, { kind: "cli" }, event.id, {
+      startsAtMs: bogota("2026-03-10", "10:00"),
+      endsAtMs: bogota("2026-03-10", "12:00"),
+    });
     await h.bot.dispatcher.tick();
     const notice = h.channel.to("ana").find((m) => m.text.includes("Cambió el evento"))!;
     expect(notice.text).toContain("• Hora: antes 9:00 a. m. – 11:00 a. m. → ahora 10:00 a. m. – 12:00 p. m.");

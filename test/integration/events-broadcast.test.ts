@@ -12,7 +12,11 @@ import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { announcementProgress, createAnnouncement, previewAnnouncement } from "../../src/services/events/announcements.ts";
+import {
+  announcementProgress,
+  createAnnouncement,
+  previewAnnouncement,
+} from "../../src/services/events/announcements.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
@@ -36,8 +40,15 @@ afterEach(async () => {
 });
 
 /** A bot process on the shared database with a memory channel (rate limits as given). */
-async function startBot(capabilities: Partial<ChannelCapabilities> = {}, workerId = "w1"): Promise<{ runtime: Runtime; bot: Bot; channel: MemoryChannel }> {
-  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }), clock });
+async function startBot(
+  capabilities: Partial<ChannelCapabilities> = {},
+  workerId = "w1",
+): Promise<{ runtime: Runtime; bot: Bot; channel: MemoryChannel }> {
+  const runtime = await createRuntime({
+    routerFactory: sharedRouterFactory,
+    env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }),
+    clock,
+  });
   const channel = createMemoryChannel({ capabilities });
   // Long poll intervals: the test drives every pass itself.
   const bot = createBot(runtime, [channel], { pollIntervalMs: 60_000, schedulerIntervalMs: 60_000, workerId });
@@ -51,9 +62,27 @@ describe("segments", () => {
   it("counts only consenting, reachable, subscribed citizens, once each", async () => {
     const { runtime } = await startBot();
     const now = clock.nowMs();
-    await seedCitizens(runtime, { count: 5, channel: "memory", prefix: "all-", nowMs: now, subscription: { kind: "all", key: "" } });
-    await seedCitizens(runtime, { count: 4, channel: "memory", prefix: "salud-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
-    await seedCitizens(runtime, { count: 3, channel: "memory", prefix: "c1-", nowMs: now, subscription: { kind: "district", key: "comuna-1" } });
+    await seedCitizens(runtime, {
+      count: 5,
+      channel: "memory",
+      prefix: "all-",
+      nowMs: now,
+      subscription: { kind: "all", key: "" },
+    });
+    await seedCitizens(runtime, {
+      count: 4,
+      channel: "memory",
+      prefix: "salud-",
+      nowMs: now,
+      subscription: { kind: "topic", key: "salud" },
+    });
+    await seedCitizens(runtime, {
+      count: 3,
+      channel: "memory",
+      prefix: "c1-",
+      nowMs: now,
+      subscription: { kind: "district", key: "comuna-1" },
+    });
     await seedCitizens(runtime, { count: 2, channel: "memory", prefix: "noconsent-", nowMs: now, consent: "none" });
     await seedCitizens(runtime, { count: 2, channel: "memory", prefix: "revoked-", nowMs: now, consent: "revoked" });
     const [deleted] = await seedCitizens(runtime, { count: 1, channel: "memory", prefix: "deleted-", nowMs: now });
@@ -61,8 +90,18 @@ describe("segments", () => {
     await seedCitizens(runtime, { count: 1, channel: "memory", prefix: "gone-", nowMs: now });
     await runtime.app.repos.citizens.markUnreachable("memory", "gone-0", now);
     // Two chats for one citizen: counted once, reached on the newest reachable one.
-    const [twoChats] = await seedCitizens(runtime, { count: 1, channel: "memory", prefix: "two-a-", nowMs: now, subscription: { kind: "topic", key: "salud" } });
-    await sqlRows(runtime, "insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'two-b-0', ?)", [twoChats, now]);
+    const [twoChats] = await seedCitizens(runtime, {
+      count: 1,
+      channel: "memory",
+      prefix: "two-a-",
+      nowMs: now,
+      subscription: { kind: "topic", key: "salud" },
+    });
+    await sqlRows(
+      runtime,
+      "insert into channel_identities (citizen_id, channel, address, created_at_ms) values (?, 'memory', 'two-b-0', ?)",
+      [twoChats, now],
+    );
 
     const app = runtime.app;
     const count = async (segment: Parameters<typeof previewAnnouncement>[2]["segment"]) => {
@@ -74,12 +113,30 @@ describe("segments", () => {
     expect(await count({ kind: "interests", topics: ["salud"], districts: [] })).toBe(5 + 4 + 1);
     expect(await count({ kind: "interests", topics: [], districts: ["comuna-1"] })).toBe(5 + 3);
     expect(await count({ kind: "interests", topics: ["salud"], districts: ["comuna-1"] })).toBe(5 + 4 + 3 + 1);
-    expect(await previewAnnouncement(app, { kind: "cli" }, { text: "x", segment: { kind: "interests", topics: [], districts: ["comuna-99"] } })).toEqual({ ok: false, error: { code: "unknown_district", key: "comuna-99" } });
-    expect(await previewAnnouncement(app, { kind: "official", officialId: 1, officeKey: "salud", role: "official", active: true }, { text: "x", segment: { kind: "everyone" } })).toEqual({ ok: false, error: { code: "not_allowed" } });
+    expect(
+      await previewAnnouncement(
+        app,
+        { kind: "cli" },
+        { text: "x", segment: { kind: "interests", topics: [], districts: ["comuna-99"] } },
+      ),
+    ).toEqual({ ok: false, error: { code: "unknown_district", key: "comuna-99" } });
+    expect(
+      await previewAnnouncement(
+        app,
+        { kind: "official", officialId: 1, officeKey: "salud", role: "official", active: true },
+        { text: "x", segment: { kind: "everyone" } },
+      ),
+    ).toEqual({ ok: false, error: { code: "not_allowed" } });
 
-    const sent = await createAnnouncement(app, { kind: "cli" }, { text: "Jornada de salud el sábado.", segment: { kind: "interests", topics: ["salud"], districts: [] } });
+    const sent = await createAnnouncement(
+      app,
+      { kind: "cli" },
+      { text: "Jornada de salud el sábado.", segment: { kind: "interests", topics: ["salud"], districts: [] } },
+    );
     expect(sent.ok && sent.recipients).toBe(10);
-    expect(await sql(runtime, "select address from outbox where citizen_id = ?", twoChats)).toEqual([{ address: "two-b-0" }]);
+    expect(await sql(runtime, "select address from outbox where citizen_id = ?", twoChats)).toEqual([
+      { address: "two-b-0" },
+    ]);
   });
 });
 
@@ -89,7 +146,11 @@ describe("scheduled sending", () => {
     const b = await startBot({}, "b");
     await seedCitizens(a.runtime, { count: 20, channel: "memory", nowMs: clock.nowMs() });
     const at = bogota("2026-03-03", "08:00");
-    const created = await createAnnouncement(a.runtime.app, { kind: "cli" }, { text: "Mañana corte de agua en la comuna 1.", segment: { kind: "everyone" }, scheduledAtMs: at });
+    const created = await createAnnouncement(
+      a.runtime.app,
+      { kind: "cli" },
+      { text: "Mañana corte de agua en la comuna 1.", segment: { kind: "everyone" }, scheduledAtMs: at },
+    );
     expect(created.ok && created.announcement.status).toBe("scheduled");
     expect(created.ok && created.recipients).toBe(20);
     expect(await sql(a.runtime, "select count(*) n from outbox")).toEqual([{ n: 0 }]);
@@ -104,7 +165,14 @@ describe("scheduled sending", () => {
     expect(a.channel.sent.length + b.channel.sent.length).toBe(20);
     const addresses = [...a.channel.sent, ...b.channel.sent].map((m) => m.address);
     expect(new Set(addresses).size).toBe(20);
-    expect(await announcementProgress(a.runtime.app, created.ok ? created.announcement.id : 0)).toEqual({ total: 20, queued: 0, sent: 20, failed: 0, unreachable: 0, uncertain: 0 });
+    expect(await announcementProgress(a.runtime.app, created.ok ? created.announcement.id : 0)).toEqual({
+      total: 20,
+      queued: 0,
+      sent: 20,
+      failed: 0,
+      unreachable: 0,
+      uncertain: 0,
+    });
   });
 });
 
@@ -113,7 +181,11 @@ describe("rate-limited delivery", () => {
     const rate = 10;
     const { runtime, bot, channel } = await startBot({ ratePerSecond: rate, ratePerChatPerSecond: 1 });
     await seedCitizens(runtime, { count: 100, channel: "memory", nowMs: clock.nowMs(), mixLocales: true });
-    const created = await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia este sábado.", segment: { kind: "everyone" } });
+    const created = await createAnnouncement(
+      runtime.app,
+      { kind: "cli" },
+      { text: "Feria de la transparencia este sábado.", segment: { kind: "everyone" } },
+    );
     expect(created.ok).toBe(true);
     const start = clock.nowMs();
     const sentAt: number[] = [];
@@ -125,7 +197,14 @@ describe("rate-limited delivery", () => {
     record();
     // Citizen c95 (whose announcement row is near the end) writes while the broadcast goes out.
     clock.advanceMs(500);
-    await bot.onInbound({ channel: "memory", channelMessageId: "in-1", address: "c95", chatKind: "private", text: "menu", receivedAtMs: clock.nowMs() });
+    await bot.onInbound({
+      channel: "memory",
+      channelMessageId: "in-1",
+      address: "c95",
+      chatKind: "private",
+      text: "menu",
+      receivedAtMs: clock.nowMs(),
+    });
     record();
     expect(channel.sent).toHaveLength(rate); // this second's slots are taken
 
@@ -154,13 +233,23 @@ describe("dispatching a large backlog", () => {
   it("claims only what the rate window lets through: the rest of the broadcast is not touched", async () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 10, ratePerChatPerSecond: 1 });
     await seedCitizens(runtime, { count: 1000, channel: "memory", nowMs: clock.nowMs() });
-    await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Feria de la transparencia.", segment: { kind: "everyone" } });
+    await createAnnouncement(
+      runtime.app,
+      { kind: "cli" },
+      { text: "Feria de la transparencia.", segment: { kind: "everyone" } },
+    );
     const created = clock.nowMs();
     await bot.dispatcher.tick();
     await bot.dispatcher.tick();
     expect(channel.sent).toHaveLength(10);
     // No row was claimed and pushed back (no churn through the queue while the window is full).
-    expect(await sql(runtime, "select count(*) n from outbox where status = 'pending' and (claimed_by is not null or not_before_ms <> ?)", created)).toEqual([{ n: 0 }]);
+    expect(
+      await sql(
+        runtime,
+        "select count(*) n from outbox where status = 'pending' and (claimed_by is not null or not_before_ms <> ?)",
+        created,
+      ),
+    ).toEqual([{ n: 0 }]);
     clock.advanceMs(1000);
     await bot.dispatcher.tick();
     expect(channel.sent).toHaveLength(20);
@@ -172,14 +261,25 @@ describe("quiet hours", () => {
     const { runtime, bot, channel } = await startBot({ ratePerSecond: 1, ratePerChatPerSecond: 0 });
     await seedCitizens(runtime, { count: 5, channel: "memory", nowMs: clock.nowMs() });
     clock.setMs(bogota("2026-03-02", "20:59") + 57_000);
-    await createAnnouncement(runtime.app, { kind: "cli" }, { text: "Audiencia pública el martes.", segment: { kind: "everyone" } });
+    await createAnnouncement(
+      runtime.app,
+      { kind: "cli" },
+      { text: "Audiencia pública el martes.", segment: { kind: "everyone" } },
+    );
     for (let i = 0; i < 10; i++) {
       await bot.dispatcher.tick();
       clock.advanceMs(1000);
     }
     // Three went out before 21:00; the rest wait.
     expect(channel.sent).toHaveLength(3);
-    await bot.onInbound({ channel: "memory", channelMessageId: "night-1", address: "c4", chatKind: "private", text: "menu", receivedAtMs: clock.nowMs() });
+    await bot.onInbound({
+      channel: "memory",
+      channelMessageId: "night-1",
+      address: "c4",
+      chatKind: "private",
+      text: "menu",
+      receivedAtMs: clock.nowMs(),
+    });
     expect(channel.sent).toHaveLength(4);
     expect(channel.sent[3]!.address).toBe("c4");
     expect(channel.sent[3]!.text).not.toContain("Audiencia pública");

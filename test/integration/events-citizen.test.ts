@@ -27,7 +27,12 @@ async function rsvpYes(address: string, eventId: number) {
 describe("listing and RSVP", () => {
   it("lists upcoming events by district, shows one, and a yes brings the .ics", async () => {
     const hearing = await makeEvent(h);
-    await makeEvent(h, { title: "Diálogo territorial San Isidro", kind: "territorial_dialogue", districts: ["san-isidro"], officeKey: "infraestructura" });
+    await makeEvent(h, {
+      title: "Diálogo territorial San Isidro",
+      kind: "territorial_dialogue",
+      districts: ["san-isidro"],
+      officeKey: "infraestructura",
+    });
     await consentingCitizen(h, "ana");
 
     const menu = (await h.say("ana", "menu")).at(-1)!;
@@ -118,7 +123,10 @@ describe("reminders and notices to those who said yes", () => {
     await consentingCitizen(h, "ana");
     await rsvpYes("ana", event.id);
 
-    const moved = await updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-12", "15:00"), endsAtMs: bogota("2026-03-12", "17:00") });
+    const moved = await updateEvent(h.runtime.app, { kind: "cli" }, event.id, {
+      startsAtMs: bogota("2026-03-12", "15:00"),
+      endsAtMs: bogota("2026-03-12", "17:00"),
+    });
     expect(moved.ok).toBe(true);
     await h.bot.dispatcher.tick();
     const notice = h.channel.to("ana").find((m) => m.text.includes("Cambió el evento"))!;
@@ -166,7 +174,11 @@ describe("subscriptions and stop words", () => {
     await h.say("dora", "1");
     expect(await h.runtime.app.repos.subscriptions.list(dora)).toEqual([]);
 
-    const sent = await createAnnouncement(h.runtime.app, { kind: "cli" }, { eventId: event.id, segment: { kind: "interests", topics: [], districts: ["comuna-1"] } });
+    const sent = await createAnnouncement(
+      h.runtime.app,
+      { kind: "cli" },
+      { eventId: event.id, segment: { kind: "interests", topics: [], districts: ["comuna-1"] } },
+    );
     expect(sent.ok && sent.recipients).toBe(2);
     await h.bot.dispatcher.tick();
     const card = textsTo(h, "ana", "Audiencia pública de rendición de cuentas 2026")[0]!;
@@ -179,23 +191,26 @@ describe("subscriptions and stop words", () => {
     expect(textsTo(h, "dora", "Audiencia pública")).toEqual([]);
   });
 
-  it.each(["SALIR", "salír", "Baja", "stop", "  STOP! "])("'%s' stops notices at once and asks before dropping the citizen's RSVP", async (word) => {
-    const event = await makeEvent(h);
-    const ana = await consentingCitizen(h, "ana");
-    await subscribeDirect(h, ana, { kind: "all", key: "" });
-    await rsvpYes("ana", event.id);
-    await h.say("ana", "1"); // in the middle of asking a question
-    const [reply] = await h.say("ana", word);
-    expect(reply!.text).toContain("ya no le enviaremos:\n• los avisos que pidió: Todos los eventos y avisos");
-    expect(reply!.text).toContain("Usted dijo que asistirá a:\n• Audiencia pública");
-    expect(reply!.options).toEqual(["Mantener mi asistencia", "Cancelar mi asistencia"]);
-    expect(await h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
-    expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes"); // not before the citizen confirms
-    expect((await h.say("ana", "2")).at(-1)!.text).toContain("cancelamos su asistencia (1)");
-    expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("no");
-    await runAt(h, "2026-03-09", "09:00");
-    expect(textsTo(h, "ana", "Recordatorio")).toEqual([]);
-  });
+  it.each(["SALIR", "salír", "Baja", "stop", "  STOP! "])(
+    "'%s' stops notices at once and asks before dropping the citizen's RSVP",
+    async (word) => {
+      const event = await makeEvent(h);
+      const ana = await consentingCitizen(h, "ana");
+      await subscribeDirect(h, ana, { kind: "all", key: "" });
+      await rsvpYes("ana", event.id);
+      await h.say("ana", "1"); // in the middle of asking a question
+      const [reply] = await h.say("ana", word);
+      expect(reply!.text).toContain("ya no le enviaremos:\n• los avisos que pidió: Todos los eventos y avisos");
+      expect(reply!.text).toContain("Usted dijo que asistirá a:\n• Audiencia pública");
+      expect(reply!.options).toEqual(["Mantener mi asistencia", "Cancelar mi asistencia"]);
+      expect(await h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
+      expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("yes"); // not before the citizen confirms
+      expect((await h.say("ana", "2")).at(-1)!.text).toContain("cancelamos su asistencia (1)");
+      expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBe("no");
+      await runAt(h, "2026-03-09", "09:00");
+      expect(textsTo(h, "ana", "Recordatorio")).toEqual([]);
+    },
+  );
 
   it("SALIR keeps the RSVP when the citizen chooses to, and its reminders still come", async () => {
     const event = await makeEvent(h);
@@ -246,20 +261,30 @@ describe("subscriptions and stop words", () => {
     await subscribeDirect(h, ana, { kind: "all", key: "" });
     await rsvpYes("ana", event.id);
     h.clock.setMs(bogota("2026-03-02", "22:00"));
-    await createAnnouncement(h.runtime.app, { kind: "cli" }, { text: "Jornada de vacunación.", segment: { kind: "everyone" } });
+    await createAnnouncement(
+      h.runtime.app,
+      { kind: "cli" },
+      { text: "Jornada de vacunación.", segment: { kind: "everyone" } },
+    );
     await h.say("ana", "privacidad");
     await h.say("ana", "3");
     await h.say("ana", "1");
     expect(await h.runtime.app.repos.subscriptions.list(ana)).toEqual([]);
     expect(await h.runtime.app.repos.events.rsvpOf(event.id, ana)).toBeUndefined();
-    expect(await sqlRows(h.runtime, "select status, last_error from outbox where idempotency_key like 'ann:%'")).toEqual([{ status: "failed", last_error: "consent withdrawn" }]);
+    expect(
+      await sqlRows(h.runtime, "select status, last_error from outbox where idempotency_key like 'ann:%'"),
+    ).toEqual([{ status: "failed", last_error: "consent withdrawn" }]);
   });
 
   it("a stop word withdraws the announcement still queued for that citizen", async () => {
     const ana = await consentingCitizen(h, "ana");
     await subscribeDirect(h, ana, { kind: "all", key: "" });
     h.clock.setMs(bogota("2026-03-02", "22:00")); // quiet hours: the announcement waits
-    const sent = await createAnnouncement(h.runtime.app, { kind: "cli" }, { text: "Mañana hay jornada de vacunación en el parque.", segment: { kind: "everyone" } });
+    const sent = await createAnnouncement(
+      h.runtime.app,
+      { kind: "cli" },
+      { text: "Mañana hay jornada de vacunación en el parque.", segment: { kind: "everyone" } },
+    );
     expect(sent.ok).toBe(true);
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "vacunación")).toEqual([]);

@@ -17,19 +17,23 @@ export async function consentingCitizen(h: Harness, address: string): Promise<nu
 
 /** A public hearing on 2026-03-10 09:00–11:00 in comuna-1, office planeacion, unless overridden. */
 export async function makeEvent(h: Harness, overrides: Partial<EventInput> = {}): Promise<EventRecord> {
-  const outcome = await createEvent(h.runtime.app, { kind: "cli" }, {
-    kind: "public_hearing",
-    title: "Audiencia pública de rendición de cuentas 2026",
-    description: "Informe de gestión del primer año del plan de desarrollo.",
-    startsAtMs: bogota("2026-03-10", "09:00"),
-    endsAtMs: bogota("2026-03-10", "11:00"),
-    place: "Coliseo Municipal, carrera 5 # 10-20",
-    virtualUrl: "https://facebook.com/alcaldia/live",
-    officeKey: "planeacion",
-    districts: ["comuna-1"],
-    topics: [],
-    ...overrides,
-  });
+  const outcome = await createEvent(
+    h.runtime.app,
+    { kind: "cli" },
+    {
+      kind: "public_hearing",
+      title: "Audiencia pública de rendición de cuentas 2026",
+      description: "Informe de gestión del primer año del plan de desarrollo.",
+      startsAtMs: bogota("2026-03-10", "09:00"),
+      endsAtMs: bogota("2026-03-10", "11:00"),
+      place: "Coliseo Municipal, carrera 5 # 10-20",
+      virtualUrl: "https://facebook.com/alcaldia/live",
+      officeKey: "planeacion",
+      districts: ["comuna-1"],
+      topics: [],
+      ...overrides,
+    },
+  );
   if (!outcome.ok) throw new Error(`event refused: ${JSON.stringify(outcome.error)}`);
   return outcome.event;
 }

@@ -39,18 +39,34 @@ const cli = async (...args: string[]) => {
 
 describe("questions for an event", () => {
   it("files each as a dialogue question for the event's office, due 15 business days after the event", async () => {
-    await h.runtime.app.repos.officials.add({ name: "Planeación", officeKey: "planeacion", role: "official", channel: "memory", address: "planea" }, h.clock.nowMs());
+    await h.runtime.app.repos.officials.add(
+      { name: "Planeación", officeKey: "planeacion", role: "official", channel: "memory", address: "planea" },
+      h.clock.nowMs(),
+    );
     const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
-    const reference = await askForEvent("ana", event.id, "¿Cuánto se ha ejecutado del presupuesto de vías en la comuna 1?");
+    const reference = await askForEvent(
+      "ana",
+      event.id,
+      "¿Cuánto se ha ejecutado del presupuesto de vías en la comuna 1?",
+    );
     const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     const expectedDue = dueDateFrom(h.runtime.app, event.endsAtMs, 15).dueDate;
-    expect(question).toMatchObject({ requestType: "dialogue", eventId: event.id, officeKey: "planeacion", status: "open", dueDate: expectedDue, termStartedAtMs: event.endsAtMs });
+    expect(question).toMatchObject({
+      requestType: "dialogue",
+      eventId: event.id,
+      officeKey: "planeacion",
+      status: "open",
+      dueDate: expectedDue,
+      termStartedAtMs: event.endsAtMs,
+    });
     expect(expectedDue).toBe("2026-04-01"); // March 23 is a holiday (San José, moved to Monday)
     expect(h.last("ana")).toContain("a más tardar el miércoles 1 de abril de 2026");
     // The office hears about it like any question, and its reminders are planned.
     expect(textsTo(h, "planea", reference)).toHaveLength(1);
-    const jobs = await sqlRows(h.runtime, "select kind from jobs where question_id = ? and status = 'pending'", [question.id]);
+    const jobs = await sqlRows(h.runtime, "select kind from jobs where question_id = ? and status = 'pending'", [
+      question.id,
+    ]);
     expect(jobs).toEqual([{ kind: "deadline.alert" }]);
   });
 
@@ -71,10 +87,18 @@ describe("questions for an event", () => {
     const pending = await askForEvent("beto", event.id, "¿Qué pasó con el contrato del alumbrado público?");
 
     // Not before the event.
-    await expect(cli("mark-answered", String(event.id), answeredThere)).rejects.toThrow("El evento aún no ha empezado.");
+    await expect(cli("mark-answered", String(event.id), answeredThere)).rejects.toThrow(
+      "El evento aún no ha empezado.",
+    );
 
     h.clock.setMs(bogota("2026-03-10", "11:30"));
-    const out = await cli("mark-answered", String(event.id), answeredThere, "--summary", "El parque se arregla en abril con recursos del presupuesto participativo.");
+    const out = await cli(
+      "mark-answered",
+      String(event.id),
+      answeredThere,
+      "--summary",
+      "El parque se arregla en abril con recursos del presupuesto participativo.",
+    );
     expect(out).toContain(`${answeredThere} respondida en el evento`);
     expect(out).toContain("1 pregunta(s) de este evento siguen abiertas");
     await h.bot.dispatcher.tick();
@@ -86,17 +110,43 @@ describe("questions for an event", () => {
 
     // Answered in writing afterwards, then published.
     h.clock.setMs(bogota("2026-03-20", "10:00"));
-    expect((await answerQuestion(h.runtime.app, { kind: "cli" }, pending, "El contrato se liquidó y se abrirá una nueva licitación en mayo.")).ok).toBe(true);
+    expect(
+      (
+        await answerQuestion(
+          h.runtime.app,
+          { kind: "cli" },
+          pending,
+          "El contrato se liquidó y se abrirá una nueva licitación en mayo.",
+        )
+      ).ok,
+    ).toBe(true);
 
     const report = JSON.parse(await cli("report", String(event.id), "--json")) as Record<string, unknown>[];
     expect(report).toEqual([
-      expect.objectContaining({ reference: answeredThere, status: "answered", answeredIn: "event", answer: "El parque se arregla en abril con recursos del presupuesto participativo.", onTime: true }),
-      expect.objectContaining({ reference: pending, status: "answered", answeredIn: "written", answer: "El contrato se liquidó y se abrirá una nueva licitación en mayo.", dueDate: "2026-04-01", onTime: true }),
+      expect.objectContaining({
+        reference: answeredThere,
+        status: "answered",
+        answeredIn: "event",
+        answer: "El parque se arregla en abril con recursos del presupuesto participativo.",
+        onTime: true,
+      }),
+      expect.objectContaining({
+        reference: pending,
+        status: "answered",
+        answeredIn: "written",
+        answer: "El contrato se liquidó y se abrirá una nueva licitación en mayo.",
+        dueDate: "2026-04-01",
+        onTime: true,
+      }),
     ]);
     const file = join(h.dir, "preguntas-evento.csv");
-    expect(await cli("report", String(event.id), "--out", file)).toContain("2 pregunta(s) con sus respuestas guardadas");
+    expect(await cli("report", String(event.id), "--out", file)).toContain(
+      "2 pregunta(s) con sus respuestas guardadas",
+    );
     const csv = readFileSync(file, "utf8");
-    expect(csv.split("\n")[0]).toBe("\uFEFFRadicado;Dependencia;Radicada;Pregunta;Estado;Respondida;Respuesta;Fecha de respuesta;Fecha límite;A tiempo");
+    expect(csv.split("\n")[0]).toBe(
+      "\uFEFFRadicado;Dependencia;Radicada;Pregunta;Estado;Respondida;Respuesta;Fecha de respuesta;Fecha límite;A tiempo",
+    );
     expect(csv).toContain("presupuesto participativo");
   });
 
@@ -104,7 +154,14 @@ describe("questions for an event", () => {
     const event = await makeEvent(h);
     await consentingCitizen(h, "ana");
     const reference = await askForEvent("ana", event.id, "¿Cuándo empiezan las obras del acueducto veredal?");
-    expect((await updateEvent(h.runtime.app, { kind: "cli" }, event.id, { startsAtMs: bogota("2026-03-17", "09:00"), endsAtMs: bogota("2026-03-17", "11:00") })).ok).toBe(true);
+    expect(
+      (
+        await updateEvent(h.runtime.app, { kind: "cli" }, event.id, {
+          startsAtMs: bogota("2026-03-17", "09:00"),
+          endsAtMs: bogota("2026-03-17", "11:00"),
+        })
+      ).ok,
+    ).toBe(true);
     const moved = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(moved.dueDate).toBe(dueDateFrom(h.runtime.app, bogota("2026-03-17", "11:00"), 15).dueDate);
     expect(await h.runtime.app.repos.questions.lastEvent(moved.id, "term_moved")).toBeDefined();
@@ -115,7 +172,9 @@ describe("questions for an event", () => {
 
     h.clock.setMs(bogota("2026-03-04", "10:00"));
     expect((await cancelEvent(h.runtime.app, { kind: "cli" }, event.id)).ok).toBe(true);
-    expect((await h.runtime.app.repos.questions.byReference(reference))!.dueDate).toBe(dueDateFrom(h.runtime.app, bogota("2026-03-04", "10:00"), 15).dueDate);
+    expect((await h.runtime.app.repos.questions.byReference(reference))!.dueDate).toBe(
+      dueDateFrom(h.runtime.app, bogota("2026-03-04", "10:00"), 15).dueDate,
+    );
     await h.bot.dispatcher.tick();
     expect(textsTo(h, "ana", "se canceló").at(-1)).toContain(`Su pregunta ${reference}`);
   });
@@ -123,10 +182,44 @@ describe("questions for an event", () => {
 
 describe("events CLI", () => {
   it("creates, refuses with reasons, lists and edits", async () => {
-    const out = await cli("create", "--kind", "transparency_fair", "--title", "Feria de la transparencia", "--date", "2026-03-21", "--start", "8:00", "--end", "16:00", "--place", "Parque principal", "--districts", "comuna-1,comuna-2", "--office", "atencion_ciudadano");
+    const out = await cli(
+      "create",
+      "--kind",
+      "transparency_fair",
+      "--title",
+      "Feria de la transparencia",
+      "--date",
+      "2026-03-21",
+      "--start",
+      "8:00",
+      "--end",
+      "16:00",
+      "--place",
+      "Parque principal",
+      "--districts",
+      "comuna-1,comuna-2",
+      "--office",
+      "atencion_ciudadano",
+    );
     expect(out).toContain("Evento #1 creado.");
     expect(out).toContain("sábado 21 de marzo de 2026, de 8:00 a. m. a 4:00 p. m.");
-    await expect(cli("create", "--kind", "site_visit", "--title", "Recorrido", "--date", "2026-02-01", "--start", "10:00", "--end", "9:00", "--districts", "comuna-77")).rejects.toThrow(
+    await expect(
+      cli(
+        "create",
+        "--kind",
+        "site_visit",
+        "--title",
+        "Recorrido",
+        "--date",
+        "2026-02-01",
+        "--start",
+        "10:00",
+        "--end",
+        "9:00",
+        "--districts",
+        "comuna-77",
+      ),
+    ).rejects.toThrow(
       /La fecha y hora de inicio ya pasaron[\s\S]*La hora de fin debe ser después[\s\S]*Falta el lugar o el enlace[\s\S]*«comuna-77»/,
     );
     const list = JSON.parse(await cli("list", "--json")) as { id: number; districts: string }[];

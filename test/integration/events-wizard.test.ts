@@ -11,8 +11,14 @@ import { bogota, consentingCitizen, lastShown, makeEvent, subscribeDirect, texts
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness();
-  await h.runtime.app.repos.officials.add({ name: "Comunicaciones", officeKey: null, role: "communications", channel: "memory", address: "prensa" }, h.clock.nowMs());
-  await h.runtime.app.repos.officials.add({ name: "Funcionaria", officeKey: "salud", role: "official", channel: "memory", address: "func" }, h.clock.nowMs());
+  await h.runtime.app.repos.officials.add(
+    { name: "Comunicaciones", officeKey: null, role: "communications", channel: "memory", address: "prensa" },
+    h.clock.nowMs(),
+  );
+  await h.runtime.app.repos.officials.add(
+    { name: "Funcionaria", officeKey: "salud", role: "official", channel: "memory", address: "func" },
+    h.clock.nowMs(),
+  );
 });
 afterEach(async () => {
   await h.close();
@@ -74,7 +80,15 @@ describe("event wizard", () => {
     expect(reply).toMatch(/Evento #\d+ publicado/);
 
     const [event] = await h.runtime.app.repos.events.list();
-    expect(event).toMatchObject({ kind: "territorial_dialogue", place: "Salón comunal Los Almendros, calle 12 # 4-50", virtualUrl: null, officeKey: "planeacion", districts: ["comuna-3"], topics: ["planeacion"], createdBy: expect.stringMatching(/^official:\d+$/) });
+    expect(event).toMatchObject({
+      kind: "territorial_dialogue",
+      place: "Salón comunal Los Almendros, calle 12 # 4-50",
+      virtualUrl: null,
+      officeKey: "planeacion",
+      districts: ["comuna-3"],
+      topics: ["planeacion"],
+      createdBy: expect.stringMatching(/^official:\d+$/),
+    });
     expect(event!.startsAtMs).toBe(bogota("2026-03-14", "15:00"));
     expect(reply).toContain("¿Quiere anunciarlo ahora?");
     expect(await staff("2")).toContain("Asistente de eventos");
@@ -131,7 +145,9 @@ describe("event wizard", () => {
     expect(reply).toContain("Evento actualizado");
     expect(reply).toContain("Avisamos del cambio a 1 personas");
     await h.bot.dispatcher.tick();
-    expect(textsTo(h, "ana", "Cambió el evento")[0]).toContain("miércoles 11 de marzo de 2026, de 9:00 a. m. a 12:00 p. m.");
+    expect(textsTo(h, "ana", "Cambió el evento")[0]).toContain(
+      "miércoles 11 de marzo de 2026, de 9:00 a. m. a 12:00 p. m.",
+    );
 
     await staff("3", "1");
     expect(lastShown(h, "prensa")).toContain("1 personas confirmaron asistencia");

@@ -74,7 +74,11 @@ describe("'no más encuestas' at any point", () => {
     expect(await h.runtime.app.repos.surveys.isOptedOut(ana)).toBe(true);
     expect(await position("ana")).toBe("survey_opt_out._idle");
 
-    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, {
+      surveyId: "topics_consultation",
+      segment: "everyone",
+      actor: { kind: "cli" },
+    });
     expect(sent.ok && sent.invited).toBe(0);
 
     const [repeated] = await h.say("ana", "no mas encuestas");
@@ -95,7 +99,11 @@ describe("'no más encuestas' at any point", () => {
   it("inside a survey (without accents): cancels the invitation and confirms", async () => {
     h = await createHarness();
     await consentedCitizen(h, "caro");
-    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, {
+      surveyId: "topics_consultation",
+      segment: "everyone",
+      actor: { kind: "cli" },
+    });
     expect(sent.ok && sent.invited).toBe(1);
     await advance(h, 3 * MINUTE_MS);
     expect((await position("caro"))?.startsWith("survey.")).toBe(true);

@@ -32,12 +32,22 @@ describe("a holiday law on start after the upgrade", () => {
     await h.bot.dispatcher.tick();
     expect((await question()).dueDate).toBe("2026-07-22");
     const recomputed = (await app().repos.questions.lastEvent((await question()).id, "due_date_recomputed"))!;
-    expect(JSON.parse(recomputed.data)).toEqual({ from: "2026-07-21", to: "2026-07-22", reason: "calendar_changed", law: "Ley 2578 de 2026", calendarVersion: NATIONAL_CALENDAR_VERSION });
+    expect(JSON.parse(recomputed.data)).toEqual({
+      from: "2026-07-21",
+      to: "2026-07-22",
+      reason: "calendar_changed",
+      law: "Ley 2578 de 2026",
+      calendarVersion: NATIONAL_CALENDAR_VERSION,
+    });
     expect(h.last("ana")).toContain("cambió porque la Ley 2578 de 2026 creó o movió un día festivo nacional");
-    expect(h.last("ana")).toContain("Antes era el martes 21 de julio de 2026; ahora le responderemos a más tardar el miércoles 22 de julio de 2026");
+    expect(h.last("ana")).toContain(
+      "Antes era el martes 21 de julio de 2026; ahora le responderemos a más tardar el miércoles 22 de julio de 2026",
+    );
 
     await h.reopen(); // the same calendar: nothing again
-    expect((await app().repos.questions.history((await question()).id)).filter((e) => e.kind === "due_date_recomputed")).toHaveLength(1);
+    expect(
+      (await app().repos.questions.history((await question()).id)).filter((e) => e.kind === "due_date_recomputed"),
+    ).toHaveLength(1);
     expect(await outboxKeys(h, `q:${(await question()).id}:recomputed`)).toHaveLength(1);
   });
 });

@@ -22,7 +22,8 @@ afterEach(async () => {
 });
 
 const question = async (ref: string) => (await h.runtime.app.repos.questions.byReference(ref))!;
-const kinds = async (ref: string) => (await h.runtime.app.repos.questions.history((await question(ref)).id)).map((e) => e.kind);
+const kinds = async (ref: string) =>
+  (await h.runtime.app.repos.questions.history((await question(ref)).id)).map((e) => e.kind);
 
 async function asked(ref: string, request: string): Promise<void> {
   expect((await requestInfo(h.runtime.app, { kind: "cli" }, ref, request)).ok).toBe(true);
@@ -55,8 +56,16 @@ describe("answering an information request", () => {
     expect(prompt!.text).toContain("Escriba su pregunta o petición en un solo mensaje");
 
     await h.say(ANA, "menu");
-    const second = await fileQuestion(h, ANA, "Necesito copia del contrato de alumbrado público del barrio El Prado firmado en 2025");
-    const third = await fileQuestion(h, ANA, "Quiero saber por qué no han recogido las basuras en el barrio Centro esta semana");
+    const second = await fileQuestion(
+      h,
+      ANA,
+      "Necesito copia del contrato de alumbrado público del barrio El Prado firmado en 2025",
+    );
+    const third = await fileQuestion(
+      h,
+      ANA,
+      "Quiero saber por qué no han recogido las basuras en el barrio Centro esta semana",
+    );
     await asked(second, "¿Qué número tiene el contrato?");
     await asked(third, "¿En qué calle están las basuras?");
     await h.say(ANA, "Quiero saber cuándo abren las inscripciones para los cursos de música de la casa de la cultura");
@@ -68,13 +77,20 @@ describe("answering an information request", () => {
     await h.say(ANA, "Todavía estoy averiguando el número del contrato");
     const [nothing] = await h.say(ANA, "no enviar nada");
     expect(nothing!.text).toContain("cancelamos lo que estaba haciendo");
-    expect([(await question(second)).status, (await question(third)).status]).toEqual(["info_requested", "info_requested"]);
+    expect([(await question(second)).status, (await question(third)).status]).toEqual([
+      "info_requested",
+      "info_requested",
+    ]);
     expect(await kinds(second)).toEqual(["filed", "info_requested"]);
   });
 
   it("with several requests, asks which question the information is for", async () => {
     const first = await fileQuestion(h, ANA);
-    const second = await fileQuestion(h, ANA, "Necesito copia del contrato de alumbrado público del barrio El Prado firmado en 2025");
+    const second = await fileQuestion(
+      h,
+      ANA,
+      "Necesito copia del contrato de alumbrado público del barrio El Prado firmado en 2025",
+    );
     await asked(first, "¿En qué dirección exacta está el hueco?");
     await asked(second, "¿Qué número tiene el contrato?");
     const [offer] = await h.say(ANA, "El contrato es el número 245 de 2025");
@@ -94,7 +110,9 @@ describe("answering an information request", () => {
     expect(greeting!.text).not.toContain("¿Su mensaje es esa información?");
 
     const [key] = await outboxKeys(h, `q:${(await question(ref)).id}:info-request-`);
-    const row = await sqlRow(h.runtime, "select channel_message_id id from outbox where idempotency_key = ?", [key]) as { id: string };
+    const row = (await sqlRow(h.runtime, "select channel_message_id id from outbox where idempotency_key = ?", [
+      key,
+    ])) as { id: string };
     const [done] = await h.say(ANA, ADDRESS, { replyToChannelMessageId: row.id });
     expect(done!.text).toContain(`Agregamos su información a la pregunta ${ref}`);
     expect(done!.text).not.toContain("NUEVA PREGUNTA");

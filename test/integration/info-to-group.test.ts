@@ -41,13 +41,26 @@ describe("information provided to an office that works from a group", () => {
     // The citizen's link is shown, not made live.
     expect(notice?.text).not.toContain("https://mapa");
     expect(notice?.text).toContain("https:\u2060//");
-    const row = (await sqlRow<{ id: string; questionId: number }>(h.runtime, `select channel_message_id id, question_id "questionId" from outbox where address = ? and payload like '%Carrera 5%'`, [GROUP]))!;
+    const row = (await sqlRow<{ id: string; questionId: number }>(
+      h.runtime,
+      `select channel_message_id id, question_id "questionId" from outbox where address = ? and payload like '%Carrera 5%'`,
+      [GROUP],
+    ))!;
     expect(row.questionId).toBe(question.id);
 
     // The office head replies to that notice in the group: it is the answer.
-    const { code } = await createInvite(app, { name: "Jefa", officeKey: "infraestructura", role: "head", ttlMs: 3_600_000 });
+    const { code } = await createInvite(app, {
+      name: "Jefa",
+      officeKey: "infraestructura",
+      role: "head",
+      ttlMs: 3_600_000,
+    });
     await h.say("jefa", `/vincular ${code}`);
-    await h.say(GROUP, "Revisamos la Carrera 5 y la reparamos el jueves.", { chatKind: "group", senderId: "jefa", replyToChannelMessageId: row.id });
+    await h.say(GROUP, "Revisamos la Carrera 5 y la reparamos el jueves.", {
+      chatKind: "group",
+      senderId: "jefa",
+      replyToChannelMessageId: row.id,
+    });
     expect((await app.repos.questions.byReference(ref))?.status).toBe("answered");
   });
 });

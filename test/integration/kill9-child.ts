@@ -31,7 +31,12 @@ const counts = { bulk: 0, reply: 0 };
 
 const channel: Channel = {
   id: "memory",
-  capabilities: { nativeOptions: false, maxTextLength: 4096, ratePerSecond: Number(process.env.KILL9_RATE ?? 500), ratePerChatPerSecond: 1 },
+  capabilities: {
+    nativeOptions: false,
+    maxTextLength: 4096,
+    ratePerSecond: Number(process.env.KILL9_RATE ?? 500),
+    ratePerChatPerSecond: 1,
+  },
   async start() {},
   async stop() {},
   async send(message: OutboundMessage): Promise<SendResult> {
@@ -49,7 +54,12 @@ const channel: Channel = {
 
 const runtime = await createRuntime({ env: loadEnv(), clock });
 // The conversations here never route a question: no routing model to build at each start.
-const bot = createBot(runtime, [channel], { workerId: process.env.KILL9_WORKER ?? `kill9-${process.pid}`, pollIntervalMs: 20, schedulerIntervalMs: 200, warmRouting: false });
+const bot = createBot(runtime, [channel], {
+  workerId: process.env.KILL9_WORKER ?? `kill9-${process.pid}`,
+  pollIntervalMs: 20,
+  schedulerIntervalMs: 200,
+  warmRouting: false,
+});
 process.stdout.write("STANDBY\n");
 
 // Loaded and waiting, as a supervisor's standby: "GO" starts the bot (the restart).
@@ -67,7 +77,8 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   chain = chain.then(async () => {
     const t0 = Date.now();
     await bot.onInbound({ ...message, receivedAtMs: clock.nowMs() });
-    if (process.env.KILL9_DEBUG) process.stderr.write(`inbound ${message.channelMessageId} handled in ${Date.now() - t0} ms\n`);
+    if (process.env.KILL9_DEBUG)
+      process.stderr.write(`inbound ${message.channelMessageId} handled in ${Date.now() - t0} ms\n`);
     process.stdout.write(`ACK ${message.channelMessageId}\n`);
   });
 });

@@ -25,7 +25,9 @@ describe("one length rule", () => {
     expect(prompt!.text).toContain(`máximo ${MAX_CITIZEN_TEXT_LENGTH} caracteres`);
     const tooLong = `En el barrio El Prado ${"hay un hueco enorme ".repeat(150)}`.slice(0, MAX_CITIZEN_TEXT_LENGTH + 1);
     const [refused] = await h.say(ANA, tooLong);
-    expect(refused!.text).toContain(`Su mensaje tiene ${MAX_CITIZEN_TEXT_LENGTH + 1} caracteres y el máximo es ${MAX_CITIZEN_TEXT_LENGTH}`);
+    expect(refused!.text).toContain(
+      `Su mensaje tiene ${MAX_CITIZEN_TEXT_LENGTH + 1} caracteres y el máximo es ${MAX_CITIZEN_TEXT_LENGTH}`,
+    );
     expect(await conversation()).toMatchObject({ flowId: "ask", stepId: "prompt" });
     const [tooShort] = await h.say(ANA, "hueco");
     expect(tooShort!.text).toContain(`escriba al menos 10 caracteres (máximo ${MAX_CITIZEN_TEXT_LENGTH})`);

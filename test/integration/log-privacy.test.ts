@@ -25,11 +25,22 @@ describe("logs carry no citizen identifier", () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const logger = pino({ level: "trace", base: undefined }, sink);
-    const runtime = await createRuntime({ env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }), clock: createManualClock(MONDAY_10AM_BOGOTA_MS), logger });
+    const runtime = await createRuntime({
+      env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }),
+      clock: createManualClock(MONDAY_10AM_BOGOTA_MS),
+      logger,
+    });
     const bot = createBot(runtime, [createMemoryChannel({ id: "telegram" })], { workerId: "logs", pollIntervalMs: 5 });
     await bot.start();
     try {
-      const message = { channel: "telegram" as const, channelMessageId: `${USER_ID}:42`, address: USER_ID, chatKind: "private" as const, text: "hola", receivedAtMs: MONDAY_10AM_BOGOTA_MS };
+      const message = {
+        channel: "telegram" as const,
+        channelMessageId: `${USER_ID}:42`,
+        address: USER_ID,
+        chatKind: "private" as const,
+        text: "hola",
+        receivedAtMs: MONDAY_10AM_BOGOTA_MS,
+      };
       for (let i = 0; i < 3; i++) await bot.onInbound(message);
     } finally {
       await bot.stop();

@@ -19,8 +19,9 @@ describe("a new citizen's first steps", () => {
     await h.close();
   });
 
-  const conversationData = async () => (await sqlRow(h.runtime, "select data from conversations") as { data: string } | undefined)?.data ?? "";
-  const questionCount = async () => (await sqlRow(h.runtime, "select count(*) n from questions") as { n: number }).n;
+  const conversationData = async () =>
+    ((await sqlRow(h.runtime, "select data from conversations")) as { data: string } | undefined)?.data ?? "";
+  const questionCount = async () => ((await sqlRow(h.runtime, "select count(*) n from questions")) as { n: number }).n;
 
   it("offers to file the question written before consent, once the citizen consents", async () => {
     const [notice] = await h.say(ANA, QUESTION);
@@ -110,8 +111,11 @@ describe("what counts as a question on first contact", () => {
     await h.close();
   });
 
-  it.each(["Buenas tardes", "Hola, buenos días, ¿cómo está?", "hello, good morning"])("'%s' is a greeting, not a question to offer", async (text) => {
-    const [notice] = await h.say("ana", text);
-    expect(notice?.text).not.toContain("Leímos su mensaje");
-  });
+  it.each(["Buenas tardes", "Hola, buenos días, ¿cómo está?", "hello, good morning"])(
+    "'%s' is a greeting, not a question to offer",
+    async (text) => {
+      const [notice] = await h.say("ana", text);
+      expect(notice?.text).not.toContain("Leímos su mensaje");
+    },
+  );
 });

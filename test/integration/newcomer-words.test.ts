@@ -18,7 +18,9 @@ const resources = loadLocaleResources();
 const translator = createTranslator(resources);
 const plain = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toUpperCase();
 const flatKeys = (node: unknown, prefix = ""): string[] =>
-  Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => (v && typeof v === "object" ? flatKeys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  Object.entries(node as Record<string, unknown>).flatMap(([k, v]) =>
+    v && typeof v === "object" ? flatKeys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 
 let h: Harness;
 afterEach(async () => {
@@ -26,26 +28,37 @@ afterEach(async () => {
 });
 
 describe("AYUDA", () => {
-  const commands = (parseYaml(readFileSync(join(PROJECT_ROOT, "flows/commands.yaml"), "utf8")) as { commands: { id: string; words: string }[] }).commands;
-
-  it.each(translator.locales)("lists every global word of flows/commands.yaml and the stop word, one line each (%s)", (locale) => {
-    const help = plain(translator.t(locale, "help.text"));
-    const lines = help.split("\n").filter((l) => l.startsWith("• "));
-    for (const command of commands) {
-      const words = translator.t(locale, command.words).split(",").map((w) => plain(w.trim()));
-      const line = lines.find((l) => words.some((w) => l.startsWith(`• ${w}:`)));
-      expect(line, `${locale}: no line for '${command.id}' (${words.join(", ")})`).toBeDefined();
+  const commands = (
+    parseYaml(readFileSync(join(PROJECT_ROOT, "flows/commands.yaml"), "utf8")) as {
+      commands: { id: string; words: string }[];
     }
-    const stop = locale === "es" ? "SALIR" : "STOP";
-    expect(STOP_WORDS.map((w) => w.toUpperCase())).toContain(stop);
-    expect(lines.some((l) => l.startsWith(`• ${stop}:`))).toBe(true);
-  });
+  ).commands;
+
+  it.each(translator.locales)(
+    "lists every global word of flows/commands.yaml and the stop word, one line each (%s)",
+    (locale) => {
+      const help = plain(translator.t(locale, "help.text"));
+      const lines = help.split("\n").filter((l) => l.startsWith("• "));
+      for (const command of commands) {
+        const words = translator
+          .t(locale, command.words)
+          .split(",")
+          .map((w) => plain(w.trim()));
+        const line = lines.find((l) => words.some((w) => l.startsWith(`• ${w}:`)));
+        expect(line, `${locale}: no line for '${command.id}' (${words.join(", ")})`).toBeDefined();
+      }
+      const stop = locale === "es" ? "SALIR" : "STOP";
+      expect(STOP_WORDS.map((w) => w.toUpperCase())).toContain(stop);
+      expect(lines.some((l) => l.startsWith(`• ${stop}:`))).toBe(true);
+    },
+  );
 
   it("answers 'ayuda' with that list in the chat", async () => {
     h = await createHarness();
     await consentingCitizen(h, "ana");
     const [help] = await h.say("ana", "ayuda");
-    for (const word of ["EVENTOS", "COMPROMISOS", "SALIR", "NO MÁS ENCUESTAS", "MENÚ", "CANCELAR", "POR QUÉ"]) expect(help?.text).toContain(`• ${word}:`);
+    for (const word of ["EVENTOS", "COMPROMISOS", "SALIR", "NO MÁS ENCUESTAS", "MENÚ", "CANCELAR", "POR QUÉ"])
+      expect(help?.text).toContain(`• ${word}:`);
   });
 });
 
@@ -72,7 +85,9 @@ describe("menu 7: rendición de cuentas here", () => {
 
   it("every municipal profile says where its reports are published", () => {
     for (const id of ["default", "bucaramanga", "pasto", "ibague", "cartagena"]) {
-      expect(loadProfile(join(PROJECT_ROOT, `src/config/profiles/${id}.yaml`)).accountability?.reportsUrl, id).toMatch(/^https:\/\//);
+      expect(loadProfile(join(PROJECT_ROOT, `src/config/profiles/${id}.yaml`)).accountability?.reportsUrl, id).toMatch(
+        /^https:\/\//,
+      );
     }
   });
 });
@@ -101,7 +116,9 @@ describe("topics in plain words", () => {
     h = await createHarness();
     await consentingCitizen(h, "ana");
     await h.say("ana", "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses");
-    expect(h.last("ana")).toContain("Creemos que su pregunta es sobre: vías y obras.\nLa atiende: Secretaría de Infraestructura.");
+    expect(h.last("ana")).toContain(
+      "Creemos que su pregunta es sobre: vías y obras.\nLa atiende: Secretaría de Infraestructura.",
+    );
   });
 
   it("gives every office of every profile a subject, distinct within the profile, in every language", () => {
@@ -121,7 +138,23 @@ describe("topics in plain words", () => {
 
 describe("law citations", () => {
   /** Texts officials read (staff chats, CLI, notices to offices): they keep their citations. */
-  const STAFF = [/^staff\./, /^staff_buttons\./, /^event_wizard\./, /^deadlines\.(reminder|escalation|digest|staff|errors)/, /^notify\.official_/, /^announce\.progress_/, /^telegram\.group_commands/, /^whatsapp\./, /^console\./, /^erased_citizen\./, /^report\./, /^web\./, /^web_chat\./, /^cli\./, /^plan\./];
+  const STAFF = [
+    /^staff\./,
+    /^staff_buttons\./,
+    /^event_wizard\./,
+    /^deadlines\.(reminder|escalation|digest|staff|errors)/,
+    /^notify\.official_/,
+    /^announce\.progress_/,
+    /^telegram\.group_commands/,
+    /^whatsapp\./,
+    /^console\./,
+    /^erased_citizen\./,
+    /^report\./,
+    /^web\./,
+    /^web_chat\./,
+    /^cli\./,
+    /^plan\./,
+  ];
   /** Where citizens read the law on purpose: the "por qué" detail, the full data notice, the public web pages. */
   const DETAIL = ["newcomer.why", "consent.notice_text", "newcomer.consent.full_notice"];
   const WEB = /^publico\./;

@@ -17,7 +17,15 @@ describe("rinde plan", () => {
     if (result.status !== 0) throw new Error(result.stderr);
     return result.stdout;
   };
-  const official = async (role: "official" | "head" | "admin" | "communications", officeKey: string | null) => String((await world.runtime.app.repos.officials.add({ name: `F ${role} ${officeKey}`, officeKey, role }, world.clock.nowMs())).id);
+  const official = async (role: "official" | "head" | "admin" | "communications", officeKey: string | null) =>
+    String(
+      (
+        await world.runtime.app.repos.officials.add(
+          { name: `F ${role} ${officeKey}`, officeKey, role },
+          world.clock.nowMs(),
+        )
+      ).id,
+    );
   beforeEach(async () => {
     world = await createPlanWorld("pasto", "2022-07-15");
   });
@@ -41,25 +49,41 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
 
   it("loads a plan only as admin, the plan leader's head (profile planLeader: opgi) or the server operator", async () => {
     await expect(run("load", PASTO_PLAN, "--as", await official("head", "salud"))).rejects.toThrow("No tiene permiso");
-    await expect(run("load", PASTO_PLAN, "--as", await official("official", "opgi"))).rejects.toThrow("No tiene permiso");
+    await expect(run("load", PASTO_PLAN, "--as", await official("official", "opgi"))).rejects.toThrow(
+      "No tiene permiso",
+    );
     expect(await run("load", PASTO_PLAN, "--as", await official("head", "opgi"))).toContain("Plan 2022 cargado");
-    expect(await run("load", PASTO_PLAN, "--as", await official("admin", null))).toContain("Reemplazó el plan 2022 anterior");
+    expect(await run("load", PASTO_PLAN, "--as", await official("admin", null))).toContain(
+      "Reemplazó el plan 2022 anterior",
+    );
     expect((await world.runtime.app.repos.plan.get(2022))?.loadedBy).toMatch(/^official:\d+$/);
   });
 
   it("refuses a CSV with problems, listing them by line", async () => {
     const csv = join(world.dir, "mala.csv");
-    writeFileSync(csv, "subcomponente,actividad,producto,meta,responsable,fecha inicio,fecha final\nDiálogo,2.1 Jornadas,Jornadas,veinte,OPGI,04/04/2022,20/12/2022\n");
+    writeFileSync(
+      csv,
+      "subcomponente,actividad,producto,meta,responsable,fecha inicio,fecha final\nDiálogo,2.1 Jornadas,Jornadas,veinte,OPGI,04/04/2022,20/12/2022\n",
+    );
     const result = await runOn(world.runtime, ["plan", "import", csv]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`${csv}:2: la meta «veinte» no tiene un número.\nrinde: 1 problema(s) en ${csv}; no se escribió nada.\n`);
+    expect(result.stderr).toBe(
+      `${csv}:2: la meta «veinte» no tiene un número.\nrinde: 1 problema(s) en ${csv}; no se escribió nada.\n`,
+    );
     const english = await runOn(world.runtime, ["plan", "import", csv], "en");
-    expect(english.stderr).toBe(`${csv}:2: the goal “veinte” has no number.\nrinde: 1 problem(s) in ${csv}; nothing was written.\n`);
+    expect(english.stderr).toBe(
+      `${csv}:2: the goal “veinte” has no number.\nrinde: 1 problem(s) in ${csv}; nothing was written.\n`,
+    );
   });
 
   it("refuses a plan YAML with mistakes, printing every problem in the CLI's language, and loads nothing", async () => {
     const file = join(world.dir, "mala.yaml");
-    writeFileSync(file, readFileSync(PASTO_PLAN, "utf8").replace("offices: [educacion]", "offices: [educasion]").replace("end: 2022-03-04", "end: 2022-13-04"));
+    writeFileSync(
+      file,
+      readFileSync(PASTO_PLAN, "utf8")
+        .replace("offices: [educacion]", "offices: [educasion]")
+        .replace("end: 2022-03-04", "end: 2022-13-04"),
+    );
     const es = await runOn(world.runtime, ["plan", "load", file]);
     expect(es.status).toBe(1);
     expect(es.stderr.split("\n")).toEqual([
@@ -68,10 +92,19 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
       "",
     ]);
     // Once the shape is right, the references are checked: every problem at once.
-    writeFileSync(file, readFileSync(PASTO_PLAN, "utf8").replace("offices: [educacion]", "offices: [educasion]").replace("offices: [transito]", "offices: [transitoo]"));
+    writeFileSync(
+      file,
+      readFileSync(PASTO_PLAN, "utf8")
+        .replace("offices: [educacion]", "offices: [educasion]")
+        .replace("offices: [transito]", "offices: [transitoo]"),
+    );
     const en = await runOn(world.runtime, ["plan", "load", file], "en");
-    expect(en.stderr).toContain(`${file} › components › 0 › activities › 2 › offices › 0: there is no office “educasion” (see the keys with: rinde offices list).\n`);
-    expect(en.stderr).toContain(`${file} › components › 0 › activities › 3 › offices › 0: there is no office “transitoo” (see the keys with: rinde offices list).\n`);
+    expect(en.stderr).toContain(
+      `${file} › components › 0 › activities › 2 › offices › 0: there is no office “educasion” (see the keys with: rinde offices list).\n`,
+    );
+    expect(en.stderr).toContain(
+      `${file} › components › 0 › activities › 3 › offices › 0: there is no office “transitoo” (see the keys with: rinde offices list).\n`,
+    );
     expect(en.stderr).toMatch(/rinde: 2 problem\(s\) in .*mala\.yaml; nothing was loaded\.\n$/);
     expect(await world.runtime.app.repos.plan.get(2022)).toBeUndefined();
   });
@@ -82,16 +115,35 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     const comunicaciones = await official("official", "comunicaciones");
     const admin = await official("admin", null);
     const url = "https://www.pasto.gov.co/periodico.pdf";
-    await expect(run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", salud)).rejects.toThrow("No tiene permiso: solo la dependencia responsable (o un administrador) puede hacerlo.");
-    expect(await run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", comunicaciones)).toBe(`Actividad 1.7: 7.500 de 15.000 (antes —), registrado por official:${comunicaciones} con evidencia ${url}.\n`);
+    await expect(run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", salud)).rejects.toThrow(
+      "No tiene permiso: solo la dependencia responsable (o un administrador) puede hacerlo.",
+    );
+    expect(await run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", comunicaciones)).toBe(
+      `Actividad 1.7: 7.500 de 15.000 (antes —), registrado por official:${comunicaciones} con evidencia ${url}.\n`,
+    );
     world.at("2022-07-20");
-    expect(await run("progress", "1.7", "--value", "9000", "--evidence", url, "--note", "Segunda tanda", "--as", admin)).toContain("9.000 de 15.000 (antes 7.500)");
-    await expect(run("progress", "1.7", "--value", "9000", "--evidence", "periodico.pdf")).rejects.toThrow("La evidencia debe ser un enlace web completo");
-    await expect(run("progress", "1.7", "--value", "-3", "--evidence", url)).rejects.toThrow("--value debe ser un número");
-    await expect(run("progress", "1.2", "--value", "120", "--evidence", url)).rejects.toThrow("hasta 100 si la meta es un porcentaje");
-    await expect(run("progress", "2.1", "--value", "3", "--evidence", url)).rejects.toThrow("Esta actividad la mide Rinde");
+    expect(
+      await run("progress", "1.7", "--value", "9000", "--evidence", url, "--note", "Segunda tanda", "--as", admin),
+    ).toContain("9.000 de 15.000 (antes 7.500)");
+    await expect(run("progress", "1.7", "--value", "9000", "--evidence", "periodico.pdf")).rejects.toThrow(
+      "La evidencia debe ser un enlace web completo",
+    );
+    await expect(run("progress", "1.7", "--value", "-3", "--evidence", url)).rejects.toThrow(
+      "--value debe ser un número",
+    );
+    await expect(run("progress", "1.2", "--value", "120", "--evidence", url)).rejects.toThrow(
+      "hasta 100 si la meta es un porcentaje",
+    );
+    await expect(run("progress", "2.1", "--value", "3", "--evidence", url)).rejects.toThrow(
+      "Esta actividad la mide Rinde",
+    );
     await expect(run("progress", "9.9", "--value", "3", "--evidence", url)).rejects.toThrow("No existe esa actividad");
-    const history = (await world.runtime.app.repos.plan.progressHistory(2022, "1.7")).map((p) => [p.value, p.actor, p.note, new Date(p.atMs).toISOString().slice(0, 10)]);
+    const history = (await world.runtime.app.repos.plan.progressHistory(2022, "1.7")).map((p) => [
+      p.value,
+      p.actor,
+      p.note,
+      new Date(p.atMs).toISOString().slice(0, 10),
+    ]);
     expect(history).toEqual([
       [7500, `official:${comunicaciones}`, null, "2022-07-15"],
       [9000, `official:${admin}`, "Segunda tanda", "2022-07-20"],
@@ -103,9 +155,19 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
   it("prints the status in Spanish, filtered by office or state, and as JSON", async () => {
     await loadPlanFile(world.runtime, PASTO_PLAN);
     const out = await run("status", "--office", "transito");
-    expect(out).toContain("Estrategia de Rendición de Cuentas 2022 – Alcaldía Municipal de Pasto — estado al viernes 15 de julio de 2022");
+    expect(out).toContain(
+      "Estrategia de Rendición de Cuentas 2022 – Alcaldía Municipal de Pasto — estado al viernes 15 de julio de 2022",
+    );
     expect(out).toContain("23 actividades: 0 cumplidas,");
-    expect(out.split("\n").filter((l) => /^\d\.\d/.test(l)).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([["1.4", "sin empezar"], ["2.6", "sin empezar"]]);
+    expect(
+      out
+        .split("\n")
+        .filter((l) => /^\d\.\d/.test(l))
+        .map((l) => l.split(/\s{2,}/).slice(0, 2)),
+    ).toEqual([
+      ["1.4", "sin empezar"],
+      ["2.6", "sin empezar"],
+    ]);
     const json = JSON.parse(await run("status", "--state", "late", "--json")) as { activities: { id: string }[] };
     // Ended by 15 Jul with nothing reported: 1.1 (4 Mar), 1.2 (22 Apr), 1.9 (its last period ends 30 Jun).
     expect(json.activities.map((a) => a.id)).toEqual(["1.1", "1.2", "1.9"]);
@@ -118,8 +180,12 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     const past = await addEvent(world.runtime, { kind: "public_hearing", date: "2022-07-01", officeKey: "opgi" });
     const url = "https://www.pasto.gov.co/respuestas.pdf";
     await expect(run("publish-answers", String(future), "--url", url)).rejects.toThrow("todavía no se ha realizado");
-    await expect(run("publish-answers", String(past), "--url", url)).rejects.toThrow("no hay informe de respuestas que publicar");
-    await expect(run("publish-answers", String(past), "--url", url, "--as", await official("official", "salud"))).rejects.toThrow("No tiene permiso");
+    await expect(run("publish-answers", String(past), "--url", url)).rejects.toThrow(
+      "no hay informe de respuestas que publicar",
+    );
+    await expect(
+      run("publish-answers", String(past), "--url", url, "--as", await official("official", "salud")),
+    ).rejects.toThrow("No tiene permiso");
   });
 
   it("writes the evaluation report as CSV for Excel (BOM, `;`, decimal comma) and as JSON", async () => {
@@ -127,8 +193,12 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     await run("progress", "1.7", "--value", "7500,5", "--evidence", "https://www.pasto.gov.co/p.pdf");
     const csv = await run("report", "--year", "2022", "--csv");
     expect(csv.startsWith("\uFEFFcomponent;subcomponent;id;activity;")).toBe(true);
-    expect(csv).toContain(';1.7;"Elaborar y distribuir el periódico institucional ""Pasto así avanzamos en la Gran Capital"" con');
-    expect(csv).toContain(";15000;count;7500,5;7500,5;al día;;2022-07-01;2022-12-01;Oficina de Comunicación Social;reporte de la dependencia;2022-07-15 7.500,5 https://www.pasto.gov.co/p.pdf");
+    expect(csv).toContain(
+      ';1.7;"Elaborar y distribuir el periódico institucional ""Pasto así avanzamos en la Gran Capital"" con',
+    );
+    expect(csv).toContain(
+      ";15000;count;7500,5;7500,5;al día;;2022-07-01;2022-12-01;Oficina de Comunicación Social;reporte de la dependencia;2022-07-15 7.500,5 https://www.pasto.gov.co/p.pdf",
+    );
     const comma = await run("report", "--year", "2022", "--csv", "--separator", ",");
     expect(comma).toContain(",15000,count,7500.5,7500.5,");
     const json = JSON.parse(await run("report", "--year", "2022", "--json")) as { totals: { activities: number } };

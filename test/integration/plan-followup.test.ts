@@ -34,7 +34,11 @@ describe("plan reminders", () => {
     expect(textsTo(h, "func-salud", REMINDER)).toEqual([]);
     await runAt(h, "2022-12-05", "08:00");
     const hearing = textsTo(h, "func-salud", "la actividad 2.5 «");
-    expect(hearing).toEqual([expect.stringContaining("vence el martes 20 de diciembre de 2022 y va en 0 de 1. Meta: 1 audiencia realizada.. Quedan 10 día(s) hábil(es).")]);
+    expect(hearing).toEqual([
+      expect.stringContaining(
+        "vence el martes 20 de diciembre de 2022 y va en 0 de 1. Meta: 1 audiencia realizada.. Quedan 10 día(s) hábil(es).",
+      ),
+    ]);
     // Educación is reminded of its report (1.3, manual) but not of the hearing it held (2.4).
     expect(textsTo(h, "func-edu", "la actividad 1.3 «")).toHaveLength(1);
     expect(textsTo(h, "func-edu", "la actividad 2.4 «")).toEqual([]);
@@ -75,7 +79,9 @@ describe("a plan loaded late", () => {
       await addOfficial(h, "func-com", "official", "comunicaciones");
       await loadPlanFile(h.runtime, PASTO_PLAN);
       await runAt(h, "2022-12-12", "10:00");
-      expect(textsTo(h, "func-salud", "la actividad 2.5 «")).toEqual([expect.stringContaining("Quedan 6 día(s) hábil(es).")]);
+      expect(textsTo(h, "func-salud", "la actividad 2.5 «")).toEqual([
+        expect.stringContaining("Quedan 6 día(s) hábil(es)."),
+      ]);
       // 1.7 (the newspaper) ended on 1 Dec: no reminder; 1.8 (social media) ends Saturday 31 Dec:
       // 10 business days before is Monday 19 Dec.
       expect(textsTo(h, "func-com", "la actividad 1.7 «")).toEqual([]);
@@ -118,8 +124,13 @@ describe("the plan leader's monthly digest", () => {
     // 1.1 ends 4 Mar (under 15 days left); 1.2 (100 % by 22 Apr) expects 35.8 % after 29 of 81 days;
     // 1.8 (100 % over the year) expects 16 %: with nothing reported, all three are at risk.
     expect(march).toContain("23 actividades: 0 cumplidas, 20 al día, 3 en riesgo, 0 vencidas.");
-    expect(march).toContain("En riesgo (3):\n• 1.1 Realizar jornada de sensibilización dirigida al equipo líder del proceso de rendición de … — 0 de 1; vence el viernes 4 de marzo de 2022 (Oficina de Planeación de Gestión Institucional (OPGI))\n• 1.2 ");
+    expect(march).toContain(
+      "En riesgo (3):\n• 1.1 Realizar jornada de sensibilización dirigida al equipo líder del proceso de rendición de … — 0 de 1; vence el viernes 4 de marzo de 2022 (Oficina de Planeación de Gestión Institucional (OPGI))\n• 1.2 ",
+    );
     expect(textsTo(h, "func-salud", DIGEST)).toEqual([]);
-    expect(await outboxKeys(h, "plan:digest:")).toEqual(["plan:digest:2022-02:2022:official-1", "plan:digest:2022-03:2022:official-1"]);
+    expect(await outboxKeys(h, "plan:digest:")).toEqual([
+      "plan:digest:2022-02:2022:official-1",
+      "plan:digest:2022-03:2022:official-1",
+    ]);
   });
 });

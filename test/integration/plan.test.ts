@@ -7,8 +7,25 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { planContextOf, planReport, planStatus, publicPlanReport, readPlanFile, type ActivityStatus } from "../../src/services/plan/index.ts";
-import { BUCARAMANGA_PLAN, bogota, createPlanWorld, loadPlanFile, MISSING_CORREGIMIENTOS, PASTO_PLAN, planProblemLines, seedPastoYear, type PlanWorld } from "./plan-helpers.ts";
+import {
+  planContextOf,
+  planReport,
+  planStatus,
+  publicPlanReport,
+  readPlanFile,
+  type ActivityStatus,
+} from "../../src/services/plan/index.ts";
+import {
+  BUCARAMANGA_PLAN,
+  bogota,
+  createPlanWorld,
+  loadPlanFile,
+  MISSING_CORREGIMIENTOS,
+  PASTO_PLAN,
+  planProblemLines,
+  seedPastoYear,
+  type PlanWorld,
+} from "./plan-helpers.ts";
 
 async function activity(world: PlanWorld, id: string, date?: string, time = "12:00"): Promise<ActivityStatus> {
   const nowMs = date ? bogota(date, time) : world.clock.nowMs();
@@ -25,23 +42,43 @@ describe("the shipped plans", () => {
     world = await createPlanWorld("pasto", "2022-01-03");
     const outcome = await loadPlanFile(world.runtime, PASTO_PLAN);
     expect(outcome.activities).toBe(23);
-    expect(outcome.plan.components.map((c) => [c.kind, c.activities.length])).toEqual([["information", 11], ["dialogue", 8], ["responsibility", 4]]);
+    expect(outcome.plan.components.map((c) => [c.kind, c.activities.length])).toEqual([
+      ["information", 11],
+      ["dialogue", 8],
+      ["responsibility", 4],
+    ]);
     const territorial = outcome.plan.components[1]!.activities[1]!;
-    expect(territorial.indicator).toEqual({ type: "events", kinds: ["territorial_dialogue"], distinctDistricts: { comuna: 12, corregimiento: 17 } });
-    expect(outcome.plan.components[0]!.activities[5]!.offices).toEqual(["bienestar_social", "juventud", "mosig", "gobierno"]);
+    expect(territorial.indicator).toEqual({
+      type: "events",
+      kinds: ["territorial_dialogue"],
+      distinctDistricts: { comuna: 12, corregimiento: 17 },
+    });
+    expect(outcome.plan.components[0]!.activities[5]!.offices).toEqual([
+      "bienestar_social",
+      "juventud",
+      "mosig",
+      "gobierno",
+    ]);
   });
 
   it("loads Bucaramanga 2019 with its four subcomponents, including the evaluation", async () => {
     world = await createPlanWorld("bucaramanga", "2019-01-02");
     const outcome = await loadPlanFile(world.runtime, BUCARAMANGA_PLAN);
     expect(outcome.activities).toBe(21);
-    expect(outcome.plan.components.map((c) => c.kind)).toEqual(["information", "dialogue", "responsibility", "evaluation"]);
+    expect(outcome.plan.components.map((c) => c.kind)).toEqual([
+      "information",
+      "dialogue",
+      "responsibility",
+      "evaluation",
+    ]);
     expect((await loadPlanFile(world.runtime, BUCARAMANGA_PLAN)).replaced).toBe(true);
   });
 
   it("refuses a plan for another profile", async () => {
     world = await createPlanWorld("bucaramanga", "2022-01-03");
-    await expect(loadPlanFile(world!.runtime, PASTO_PLAN)).rejects.toThrow(/pasto-2022\.yaml › profile: el plan es del perfil «pasto» pero Rinde está funcionando con el perfil «bucaramanga»\./);
+    await expect(loadPlanFile(world!.runtime, PASTO_PLAN)).rejects.toThrow(
+      /pasto-2022\.yaml › profile: el plan es del perfil «pasto» pero Rinde está funcionando con el perfil «bucaramanga»\./,
+    );
   });
 });
 
@@ -141,7 +178,9 @@ ${extra}`;
   it("says when the file is not YAML", async () => {
     const file = join(world.dir, "broken.yaml");
     writeFileSync(file, "profile: pasto\n  year: [2022\n");
-    await expect(loadPlanFile(world.runtime, file)).rejects.toThrow(`${file}: no es YAML válido cerca de la línea 1, columna 10: revise la sangría, los dos puntos y los corchetes.`);
+    await expect(loadPlanFile(world.runtime, file)).rejects.toThrow(
+      `${file}: no es YAML válido cerca de la línea 1, columna 10: revise la sangría, los dos puntos y los corchetes.`,
+    );
   });
 });
 
@@ -190,7 +229,9 @@ describe("Pasto 2022 measured against a seeded year", () => {
       { kind: "comuna", required: 12, reachedByEnd: 12, reachedNow: 12, missing: [] },
       { kind: "corregimiento", required: 17, reachedByEnd: 15, reachedNow: 15, missing: MISSING_CORREGIMIENTOS },
     ]);
-    expect((await activity(world, "1.7")).evidence.map((e) => (e.kind === "progress" ? [e.date, e.value, e.url] : e.kind))).toEqual([
+    expect(
+      (await activity(world, "1.7")).evidence.map((e) => (e.kind === "progress" ? [e.date, e.value, e.url] : e.kind)),
+    ).toEqual([
       ["2022-08-01", 7500, "https://www.pasto.gov.co/periodico/julio.pdf"],
       ["2022-11-30", 15000, "https://www.pasto.gov.co/periodico/noviembre.pdf"],
     ]);
@@ -275,11 +316,24 @@ ${item("A", "{ text: 90 %, value: 90, unit: percent }", ["2022-01-01", "2022-12-
     const outcome = await planReport(world.runtime.app, 2022);
     if (!outcome.ok) throw new Error(outcome.error);
     const r = outcome.report;
-    expect(r.totals).toEqual({ activities: 23, byState: { on_track: 0, at_risk: 1, done: 8, late: 14 }, doneOnTime: 7, doneLate: 1 });
-    expect(r.components.map((c) => [c.key, c.byState.done, c.activities.length])).toEqual([["informacion", 1, 11], ["dialogo", 5, 8], ["responsabilidad", 2, 4]]);
+    expect(r.totals).toEqual({
+      activities: 23,
+      byState: { on_track: 0, at_risk: 1, done: 8, late: 14 },
+      doneOnTime: 7,
+      doneLate: 1,
+    });
+    expect(r.components.map((c) => [c.key, c.byState.done, c.activities.length])).toEqual([
+      ["informacion", 1, 11],
+      ["dialogo", 5, 8],
+      ["responsabilidad", 2, 4],
+    ]);
     // 22 thematic (20 + March + 22 Dec), 29 territorial (12 + 15 + comuna 1 again + no district), 5 hearings.
     expect(r.spaces.held).toBe(56);
-    expect(r.spaces.byKind).toEqual([{ kind: "public_hearing", held: 5 }, { kind: "territorial_dialogue", held: 29 }, { kind: "thematic_dialogue", held: 22 }]);
+    expect(r.spaces.byKind).toEqual([
+      { kind: "public_hearing", held: 5 },
+      { kind: "territorial_dialogue", held: 29 },
+      { kind: "thematic_dialogue", held: 22 },
+    ]);
     expect(r.spaces.municipalityWide).toBe(28);
     expect(r.spaces.rsvpYes).toBe(3);
     const byDistrict = Object.fromEntries(r.spaces.byDistrict.map((d) => [d.key, d.held]));
@@ -294,7 +348,14 @@ ${item("A", "{ text: 90 %, value: 90, unit: percent }", ["2022-01-01", "2022-12-
     ]);
     expect(r.questions).toEqual({ received: 90, answered: 80, onTimeShare: 77.8, cameDue: 90, answeredOnTime: 70 });
     // C1 done on time; C2 and C3 past due and open; C4 cancelled.
-    expect(r.commitments).toEqual({ total: 4, byStatus: { pending: 1, in_progress: 1, done: 1, overdue: 0, cancelled: 1 }, dueSoFar: 3, doneOnTime: 1, shareDoneOnTime: 1 / 3, withProgress: 2 });
+    expect(r.commitments).toEqual({
+      total: 4,
+      byStatus: { pending: 1, in_progress: 1, done: 1, overdue: 0, cancelled: 1 },
+      dueSoFar: 3,
+      doneOnTime: 1,
+      shareDoneOnTime: 1 / 3,
+      withProgress: 2,
+    });
     // event_satisfaction: (20×5 + 10×4 + 25×3) / 55 answers = 3.91, over 60 responses (5 unfinished).
     expect(r.satisfaction).toEqual([
       { surveyId: "answer_clarity", responses: 10, mean: null },

@@ -28,11 +28,22 @@ describe("links from the chat to the public pages", () => {
     const event = await makeEvent(h);
     expect(eventCard(app, event, "es")).toContain(`https://rinde.example.gov.co/eventos/${event.id}`);
     expect(eventCard(app, event, "en")).toContain(`https://rinde.example.gov.co/eventos/${event.id}?lang=en`);
-    const c = await recordCommitment(app, { kind: "cli" }, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Arreglar el puente peatonal" });
+    const c = await recordCommitment(
+      app,
+      { kind: "cli" },
+      { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Arreglar el puente peatonal" },
+    );
     if (!c.ok) throw new Error(c.error);
-    await app.repos.commitments.follow(c.commitment.id, (await app.repos.citizens.findContext("memory", "573001112233"))!.citizenId, h.clock.nowMs());
+    await app.repos.commitments.follow(
+      c.commitment.id,
+      (await app.repos.citizens.findContext("memory", "573001112233"))!.citizenId,
+      h.clock.nowMs(),
+    );
     await postProgress(app, { kind: "cli" }, c.commitment.number, { percent: 50, note: "Mitad de la obra" });
-    const payloads = await sqlRows(h.runtime, "select payload from outbox where payload like '%Mitad de la obra%'") as { payload: string }[];
+    const payloads = (await sqlRows(
+      h.runtime,
+      "select payload from outbox where payload like '%Mitad de la obra%'",
+    )) as { payload: string }[];
     expect(payloads.length).toBeGreaterThan(0);
     expect(payloads[0]!.payload).toContain(`https://rinde.example.gov.co/compromisos/${c.commitment.number}`);
   });

@@ -32,7 +32,9 @@ describe("routing dialogue and learning", () => {
 
   it("proposes the office when confident and asks the citizen to confirm", async () => {
     const reply = await proposal("ana", "Me pusieron un comparendo por pico y placa y quiero saber cómo pagarlo");
-    expect(reply.text).toContain("Creemos que su pregunta es sobre: tránsito, multas y transporte.\nLa atiende: Secretaría de Tránsito");
+    expect(reply.text).toContain(
+      "Creemos que su pregunta es sobre: tránsito, multas y transporte.\nLa atiende: Secretaría de Tránsito",
+    );
     expect(reply.options).toEqual(["Sí, es correcto", "No, elegir otro tema", "Cancelar"]);
   });
 
@@ -45,8 +47,22 @@ describe("routing dialogue and learning", () => {
     const reference = /RC-\d{4}-\d{6}/.exec(receipt.at(-1)!.text)![0];
 
     // The CLI is another process on the same database file.
-    const cli = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }), clock: h.clock });
-    expect((await reassignQuestion(cli.app, { kind: "cli" }, reference, target, "Los kioscos son del programa de cultura digital")).ok).toBe(true);
+    const cli = await createRuntime({
+      routerFactory: sharedRouterFactory,
+      env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }),
+      clock: h.clock,
+    });
+    expect(
+      (
+        await reassignQuestion(
+          cli.app,
+          { kind: "cli" },
+          reference,
+          target,
+          "Los kioscos son del programa de cultura digital",
+        )
+      ).ok,
+    ).toBe(true);
     await cli.close();
 
     const second = await proposal("beto", TEXT);

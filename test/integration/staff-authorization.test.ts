@@ -26,9 +26,19 @@ describe("office groups and replies to notices", () => {
     await h.say(address, `/vincular ${code}`);
   };
   const inGroup = (sender: string, text: string, replyTo?: string) =>
-    h.say(GROUP, text, { chatKind: "group", senderId: sender, ...(replyTo ? { replyToChannelMessageId: replyTo } : {}) });
+    h.say(GROUP, text, {
+      chatKind: "group",
+      senderId: sender,
+      ...(replyTo ? { replyToChannelMessageId: replyTo } : {}),
+    });
   const noticeId = async (reference: string) =>
-    (await sqlRow(h.runtime, "select channel_message_id id from outbox where address = ? and status = 'sent' and question_id = (select id from questions where reference = ?) order by id limit 1", [GROUP, reference]) as { id: string }).id;
+    (
+      (await sqlRow(
+        h.runtime,
+        "select channel_message_id id from outbox where address = ? and status = 'sent' and question_id = (select id from questions where reference = ?) order by id limit 1",
+        [GROUP, reference],
+      )) as { id: string }
+    ).id;
 
   it("a head cannot bind another office's group; an admin moves it, recorded in both offices' history", async () => {
     const offices = h.runtime.app.repos.offices;
@@ -49,8 +59,16 @@ describe("office groups and replies to notices", () => {
     expect((await offices.get("salud"))?.telegramChatId).toBe(GROUP);
     const admin = (await h.runtime.app.repos.officials.findByAddress("telegram", "admin"))!;
     expect((await offices.history("infraestructura")).map((e) => [e.kind, e.actor, JSON.parse(e.data)])).toEqual([
-      ["group_bound", expect.stringMatching(/^official:\d+$/), { channel: "telegram", chat: GROUP, before: null, after: "infraestructura" }],
-      ["group_moved_out", `official:${admin.id}`, { channel: "telegram", chat: GROUP, before: "infraestructura", after: "salud" }],
+      [
+        "group_bound",
+        expect.stringMatching(/^official:\d+$/),
+        { channel: "telegram", chat: GROUP, before: null, after: "infraestructura" },
+      ],
+      [
+        "group_moved_out",
+        `official:${admin.id}`,
+        { channel: "telegram", chat: GROUP, before: "infraestructura", after: "salud" },
+      ],
     ]);
     expect((await offices.history("salud")).map((e) => e.kind)).toEqual(["group_moved_in"]);
   });
@@ -66,12 +84,20 @@ describe("office groups and replies to notices", () => {
     expect(unknown.find((m) => !m.editChannelMessageId)?.text).toContain(`no respondí la pregunta ${first}`);
     expect((await h.runtime.app.repos.questions.byReference(first))?.status).toBe("open");
 
-    const answered = await inGroup("jefa", "Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.", await noticeId(first));
+    const answered = await inGroup(
+      "jefa",
+      "Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.",
+      await noticeId(first),
+    );
     expect(answered.find((m) => !m.editChannelMessageId)?.text).toContain(`respuesta a ${first} quedó registrada`);
-    expect((await h.runtime.app.repos.questions.byReference(first))?.answerText).toBe("Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.");
+    expect((await h.runtime.app.repos.questions.byReference(first))?.answerText).toBe(
+      "Respuesta a su solicitud: la cuadrilla repara el hueco este jueves.",
+    );
 
     await inGroup("jefa", "Ayuda humanitaria llega el lunes al barrio.", await noticeId(second));
-    expect((await h.runtime.app.repos.questions.byReference(second))?.answerText).toBe("Ayuda humanitaria llega el lunes al barrio.");
+    expect((await h.runtime.app.repos.questions.byReference(second))?.answerText).toBe(
+      "Ayuda humanitaria llega el lunes al barrio.",
+    );
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain("la cuadrilla repara el hueco");
   });

@@ -21,13 +21,27 @@ describe("officials in chats", () => {
     return reply?.text ?? "";
   };
   const inGroup = (sender: string, text: string, replyTo?: string) =>
-    h.say(GROUP, text, { chatKind: "group", senderId: sender, ...(replyTo ? { replyToChannelMessageId: replyTo } : {}) });
+    h.say(GROUP, text, {
+      chatKind: "group",
+      senderId: sender,
+      ...(replyTo ? { replyToChannelMessageId: replyTo } : {}),
+    });
 
   it("links an official with a one-time code that cannot be reused or used after expiry", async () => {
-    const { code } = await createInvite(h.runtime.app, { name: "Laura", officeKey: "infraestructura", role: "official", ttlMs: 3_600_000 });
+    const { code } = await createInvite(h.runtime.app, {
+      name: "Laura",
+      officeKey: "infraestructura",
+      role: "official",
+      ttlMs: 3_600_000,
+    });
     expect((await h.say("laura", `/vincular ${code}`))[0]?.text).toContain("Bienvenido(a), Laura");
     expect((await h.say("intruso", `/vincular ${code}`))[0]?.text).toContain("no es válido");
-    const late = await createInvite(h.runtime.app, { name: "Tarde", officeKey: "salud", role: "official", ttlMs: 1000 });
+    const late = await createInvite(h.runtime.app, {
+      name: "Tarde",
+      officeKey: "salud",
+      role: "official",
+      ttlMs: 1000,
+    });
     h.clock.advanceMs(2000);
     expect((await h.say("tarde", `/vincular ${late.code}`))[0]?.text).toContain("no es válido");
     expect((await h.runtime.app.repos.officials.list()).map((o) => o.address)).toEqual(["laura"]);
@@ -43,7 +57,11 @@ describe("officials in chats", () => {
     await h.bot.dispatcher.tick();
     const notice = h.channel.to(GROUP).find((m) => m.text.includes(ref));
     expect(notice?.text).toContain("Responder a más tardar");
-    const noticeRow = await sqlRow(h.runtime, "select channel_message_id id from outbox where address = ? and question_id is not null", [GROUP]) as { id: string };
+    const noticeRow = (await sqlRow(
+      h.runtime,
+      "select channel_message_id id from outbox where address = ? and question_id is not null",
+      [GROUP],
+    )) as { id: string };
 
     // A member who is not an official is refused and nothing changes.
     const refused = await inGroup("curioso", "Ya quedó arreglado", noticeRow.id);
@@ -62,7 +80,9 @@ describe("officials in chats", () => {
     await inGroup("jefa", "/vincular_grupo infraestructura");
     await linkOfficial("otro", "salud");
     const ref = await fileQuestion(h, ANA);
-    expect((await inGroup("otro", `/responder ${ref} no es de ustedes`)).find((m) => !m.editChannelMessageId)?.text).toContain("no puede actuar");
+    expect(
+      (await inGroup("otro", `/responder ${ref} no es de ustedes`)).find((m) => !m.editChannelMessageId)?.text,
+    ).toContain("no puede actuar");
     expect((await h.say("otro", `/responder@RindeBot ${ref} tampoco`))[0]?.text).toContain("no puede actuar");
     const reassigned = await h.say("jefa", `/reasignar ${ref} ambiente es de la quebrada`);
     expect(reassigned.map((m) => m.text).join("\n")).toContain("pasó a Secretaría de Ambiente");

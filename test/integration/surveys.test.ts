@@ -42,7 +42,12 @@ afterEach(async () => {
 
 async function answeredQuestion(address: string): Promise<string> {
   const reference = await fileQuestion(h, address);
-  const answered = await answerQuestion(h.runtime.app, { kind: "cli" }, reference, "Programamos la reparación para el 10 de marzo.");
+  const answered = await answerQuestion(
+    h.runtime.app,
+    { kind: "cli" },
+    reference,
+    "Programamos la reparación para el 10 de marzo.",
+  );
   expect(answered.ok).toBe(true);
   await runJobs(h);
   return reference;
@@ -197,7 +202,11 @@ describe("the one-response rule and who gets none", () => {
   it("invites a citizen once per run and takes one response", async () => {
     h = await createHarness();
     const ana = await consentedCitizen(h, ANA);
-    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, {
+      surveyId: "topics_consultation",
+      segment: "everyone",
+      actor: { kind: "cli" },
+    });
     expect(sent.ok && sent.invited).toBe(1);
     const run = sent.ok ? sent.run : undefined;
     expect(await inviteCitizens(h.runtime.app, run!, [ana, ana], h.clock.nowMs())).toBe(0);
@@ -211,13 +220,30 @@ describe("the one-response rule and who gets none", () => {
     // Restarting the same invitation's conversation records nothing more.
     const repo = h.runtime.app.repos.surveys;
     const invitation = (await repo.invitationsOfRun(run!.id))[0]!;
-    await h.runtime.app.repos.citizens.saveConversation(ana, { flowId: "survey", stepId: "ask_choice", flowVersion: 1, data: JSON.stringify({ surveyInvitationId: invitation.id, surveyIndex: 0, surveyOptions: [{ value: "salud", label: "Salud" }] }) }, h.clock.nowMs());
+    await h.runtime.app.repos.citizens.saveConversation(
+      ana,
+      {
+        flowId: "survey",
+        stepId: "ask_choice",
+        flowVersion: 1,
+        data: JSON.stringify({
+          surveyInvitationId: invitation.id,
+          surveyIndex: 0,
+          surveyOptions: [{ value: "salud", label: "Salud" }],
+        }),
+      },
+      h.clock.nowMs(),
+    );
     await h.say(ANA, "1");
     expect(h.last(ANA)).toContain("Esta encuesta ya cerró");
     expect(await responseAnswers(h)).toHaveLength(1);
 
     // A second sending is a new run: one more invitation, one more response allowed.
-    const again = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const again = await sendSurvey(h.runtime, {
+      surveyId: "topics_consultation",
+      segment: "everyone",
+      actor: { kind: "cli" },
+    });
     expect(again.ok && again.invited).toBe(1);
   });
 
@@ -241,7 +267,11 @@ describe("the one-response rule and who gets none", () => {
     if (h.channel.to(DANI).at(-1)?.options?.length) await h.say(DANI, "1");
 
     const before = (await invitations(h)).length;
-    const sent = await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } });
+    const sent = await sendSurvey(h.runtime, {
+      surveyId: "topics_consultation",
+      segment: "everyone",
+      actor: { kind: "cli" },
+    });
     expect(sent.ok && sent.invited).toBe(1);
     expect((await invitations(h)).slice(before).map((i) => i.citizen)).toEqual([ana]);
     expect((await invitations(h)).find((i) => i.cancelReason === "opted_out")).toBeDefined();
@@ -276,7 +306,12 @@ describe("chat answers", () => {
   it("re-asks on answers that are not options, and accepts labels and skips", async () => {
     h = await createHarness();
     await consentedCitizen(h, ANA);
-    const event = await addEvent(h, { title: "Audiencia pública 2026", endsAtMs: h.clock.nowMs() - 3 * HOUR_MS, officeKey: "planeacion", rsvps: [[await citizenId(h, ANA), "yes"]] });
+    const event = await addEvent(h, {
+      title: "Audiencia pública 2026",
+      endsAtMs: h.clock.nowMs() - 3 * HOUR_MS,
+      officeKey: "planeacion",
+      rsvps: [[await citizenId(h, ANA), "yes"]],
+    });
     await advance(h, 15 * MINUTE_MS); // the next look for ended events finds it
     const intro = h.channel.to(ANA).at(-1)!;
     expect(intro.text).toContain("Gracias por participar en «Audiencia pública 2026»");
@@ -296,8 +331,12 @@ describe("chat answers", () => {
     expect(h.last(ANA)).toContain("máximo 500 caracteres");
     await h.say(ANA, "Más sillas");
     expect(h.last(ANA)).toContain("¡Gracias!");
-    expect(await responseAnswers(h)).toEqual([{ overall: "5", information: "4", answered: "yes", heard_from: null, improve: "Más sillas" }]);
-    expect(await runs(h)).toMatchObject([{ surveyId: "event_satisfaction", trigger: "event_ended", eventId: event, officeKey: "planeacion" }]);
+    expect(await responseAnswers(h)).toEqual([
+      { overall: "5", information: "4", answered: "yes", heard_from: null, improve: "Más sillas" },
+    ]);
+    expect(await runs(h)).toMatchObject([
+      { surveyId: "event_satisfaction", trigger: "event_ended", eventId: event, officeKey: "planeacion" },
+    ]);
   });
 });
 
@@ -308,7 +347,14 @@ describe("event surveys", () => {
     const beto = await consentedCitizen(h, BETO);
     const caro = await consentedCitizen(h, CARO);
     const endsAtMs = h.clock.nowMs() + 3 * HOUR_MS;
-    await addEvent(h, { title: "Feria de la transparencia", endsAtMs, rsvps: [[ana, "yes"], [beto, "no"]] });
+    await addEvent(h, {
+      title: "Feria de la transparencia",
+      endsAtMs,
+      rsvps: [
+        [ana, "yes"],
+        [beto, "no"],
+      ],
+    });
     await addEvent(h, { title: "Cancelada", endsAtMs, status: "cancelled", rsvps: [[caro, "yes"]] });
 
     await advance(h, 4 * HOUR_MS);
@@ -344,13 +390,22 @@ describe("two processes on one database", () => {
     const addresses = ["ana", "beto", "caro", "dani", "eli", "fer"];
     for (const address of addresses) await consentedCitizen(h, address);
     await h.bot.scheduler.stop();
-    expect(await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } })).toMatchObject({ ok: true, invited: 6 });
-    const other = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }), clock: h.clock });
+    expect(
+      await sendSurvey(h.runtime, { surveyId: "topics_consultation", segment: "everyone", actor: { kind: "cli" } }),
+    ).toMatchObject({ ok: true, invited: 6 });
+    const other = await createRuntime({
+      routerFactory: sharedRouterFactory,
+      env: loadEnv({ ...storageEnv(h.dbPath), RINDE_PROFILE: "default" }),
+      clock: h.clock,
+    });
     const otherBot = createBot(other, [createMemoryChannel()], { workerId: "other-process" });
     try {
       h.clock.advanceMs(3 * MINUTE_MS);
       await Promise.all([h.bot.scheduler.tick(), otherBot.scheduler.tick(), h.bot.scheduler.tick()]);
-      const keys = await sqlRows(h.runtime, "select idempotency_key k from outbox where idempotency_key like 'survey:%' order by k") as { k: string }[];
+      const keys = (await sqlRows(
+        h.runtime,
+        "select idempotency_key k from outbox where idempotency_key like 'survey:%' order by k",
+      )) as { k: string }[];
       expect(keys).toHaveLength(6);
       expect(new Set(keys.map((r) => r.k)).size).toBe(6);
       expect((await invitations(h)).map((i) => i.status)).toEqual(Array(6).fill("delivered"));

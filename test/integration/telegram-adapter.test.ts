@@ -8,7 +8,13 @@ import type { Update } from "telegraf/types";
 import { describe, expect, it } from "vitest";
 import { inertUserText } from "../../src/channels/channel.ts";
 import { citizenCommandNames, commandSets } from "../../src/channels/telegram/commands.ts";
-import { inlineKeyboard, parseCallbackData, replyMarkup, splitText, truncate } from "../../src/channels/telegram/render.ts";
+import {
+  inlineKeyboard,
+  parseCallbackData,
+  replyMarkup,
+  splitText,
+  truncate,
+} from "../../src/channels/telegram/render.ts";
 import { classifySendError } from "../../src/channels/telegram/send-errors.ts";
 import { createSender } from "../../src/channels/telegram/send.ts";
 import { TELEGRAM_CAPABILITIES } from "../../src/channels/telegram/telegram-channel.ts";
@@ -47,42 +53,105 @@ describe("telegram updates → InboundMessage", () => {
   });
 
   it("maps a group reply with the sender and the quoted message", () => {
-    const inbound = toInbound(messageUpdate({ text: "Ya quedó", reply_to_message: { message_id: 3, date: 0, chat: group } }, group), ctx);
-    expect(inbound).toMatchObject({ address: "-100500", chatKind: "group", senderId: "42", replyToChannelMessageId: "-100500:3", channelMessageId: "-100500:7" });
+    const inbound = toInbound(
+      messageUpdate({ text: "Ya quedó", reply_to_message: { message_id: 3, date: 0, chat: group } }, group),
+      ctx,
+    );
+    expect(inbound).toMatchObject({
+      address: "-100500",
+      chatKind: "group",
+      senderId: "42",
+      replyToChannelMessageId: "-100500:3",
+      channelMessageId: "-100500:7",
+    });
   });
 
   it("hands /start payloads over, strips @ThisBot and ignores commands for other bots", () => {
-    expect(toInbound(messageUpdate({ text: "/start evento-12" }), ctx)).toMatchObject({ text: "/start", startPayload: "evento-12" });
+    expect(toInbound(messageUpdate({ text: "/start evento-12" }), ctx)).toMatchObject({
+      text: "/start",
+      startPayload: "evento-12",
+    });
     expect(toInbound(messageUpdate({ text: "/start" }), ctx)).not.toHaveProperty("startPayload");
     expect(toInbound(messageUpdate({ text: "/start <b>x</b>" }), ctx)).toMatchObject({ text: "/start" });
     expect(toInbound(messageUpdate({ text: "/pendientes@Rinde_Test_Bot" }, group), ctx)?.text).toBe("/pendientes");
-    expect(toInbound(messageUpdate({ text: "/responder@rinde_test_bot RC-2026-000001 listo" }, group), ctx)?.text).toBe("/responder RC-2026-000001 listo");
+    expect(toInbound(messageUpdate({ text: "/responder@rinde_test_bot RC-2026-000001 listo" }, group), ctx)?.text).toBe(
+      "/responder RC-2026-000001 listo",
+    );
     expect(toInbound(messageUpdate({ text: "/menu@otro_bot" }, group), ctx)).toBeUndefined();
   });
 
   it("keeps photos (largest size) and documents as file references; names other media", () => {
-    const photo = toInbound(messageUpdate({ photo: [{ file_id: "small" }, { file_id: "big" }], caption: "hueco" }), ctx);
+    const photo = toInbound(
+      messageUpdate({ photo: [{ file_id: "small" }, { file_id: "big" }], caption: "hueco" }),
+      ctx,
+    );
     expect(photo).toMatchObject({ text: "hueco", media: { kind: "photo", fileRef: "big" } });
-    const document = toInbound(messageUpdate({ document: { file_id: "doc", file_name: "acta.pdf", mime_type: "application/pdf" } }), ctx);
-    expect(document?.media).toEqual({ kind: "document", fileRef: "doc", fileName: "acta.pdf", mimeType: "application/pdf" });
+    const document = toInbound(
+      messageUpdate({ document: { file_id: "doc", file_name: "acta.pdf", mime_type: "application/pdf" } }),
+      ctx,
+    );
+    expect(document?.media).toEqual({
+      kind: "document",
+      fileRef: "doc",
+      fileName: "acta.pdf",
+      mimeType: "application/pdf",
+    });
     expect(document).not.toHaveProperty("text");
     expect(toInbound(messageUpdate({ sticker: { file_id: "s" } }), ctx)?.media).toEqual({ kind: "sticker" });
     expect(toInbound(messageUpdate({ voice: { file_id: "v" } }), ctx)?.media).toEqual({ kind: "voice" });
-    expect(toInbound(messageUpdate({ location: { latitude: 1, longitude: 2 } }), ctx)?.media).toEqual({ kind: "location" });
+    expect(toInbound(messageUpdate({ location: { latitude: 1, longitude: 2 } }), ctx)?.media).toEqual({
+      kind: "location",
+    });
     expect(toInbound(messageUpdate({ contact: { phone_number: "1" } }), ctx)?.media).toEqual({ kind: "contact" });
   });
 
   it("ignores channels, other bots and updates Rinde does not use", () => {
     expect(toInbound(messageUpdate({ text: "x" }, { id: -1001, type: "channel", title: "c" }), ctx)).toBeUndefined();
-    expect(toInbound({ update_id: 1, message: { message_id: 1, date: 0, chat: group, from: { ...user, is_bot: true }, text: "x" } } as unknown as Update, ctx)).toBeUndefined();
-    expect(toInbound({ update_id: 1, edited_message: { message_id: 1, date: 0, chat: privateChat, from: user, text: "x" } } as unknown as Update, ctx)).toBeUndefined();
+    expect(
+      toInbound(
+        {
+          update_id: 1,
+          message: { message_id: 1, date: 0, chat: group, from: { ...user, is_bot: true }, text: "x" },
+        } as unknown as Update,
+        ctx,
+      ),
+    ).toBeUndefined();
+    expect(
+      toInbound(
+        {
+          update_id: 1,
+          edited_message: { message_id: 1, date: 0, chat: privateChat, from: user, text: "x" },
+        } as unknown as Update,
+        ctx,
+      ),
+    ).toBeUndefined();
   });
 
   it("maps callback queries: options become their number, actions stay opaque, each press is unique", () => {
     const press = (data: string, chat: object = privateChat) =>
-      toInbound({ update_id: 1, callback_query: { id: "987", from: user, chat_instance: "x", data, message: { message_id: 5, date: 0, chat } } } as unknown as Update, ctx);
-    expect(press("o:1")).toMatchObject({ channelMessageId: "cb:987", text: "2", button: { onChannelMessageId: "42:5", optionIndex: 1 } });
-    expect(press("a:qa:12", group)).toMatchObject({ chatKind: "group", senderId: "42", button: { onChannelMessageId: "-100500:5", action: "qa:12" } });
+      toInbound(
+        {
+          update_id: 1,
+          callback_query: {
+            id: "987",
+            from: user,
+            chat_instance: "x",
+            data,
+            message: { message_id: 5, date: 0, chat },
+          },
+        } as unknown as Update,
+        ctx,
+      );
+    expect(press("o:1")).toMatchObject({
+      channelMessageId: "cb:987",
+      text: "2",
+      button: { onChannelMessageId: "42:5", optionIndex: 1 },
+    });
+    expect(press("a:qa:12", group)).toMatchObject({
+      chatKind: "group",
+      senderId: "42",
+      button: { onChannelMessageId: "-100500:5", action: "qa:12" },
+    });
     expect(press("a:qa:12", group)).not.toHaveProperty("text");
     expect(press("vote:yes")?.button).toEqual({ onChannelMessageId: "42:5" });
   });
@@ -109,8 +178,15 @@ describe("telegram rendering", () => {
   });
 
   it("renders options and action buttons as inline keyboards within 64 bytes, or a forced reply", () => {
-    expect(inlineKeyboard({ options: ["Sí", "No"] })).toEqual({ inline_keyboard: [[{ text: "Sí", callback_data: "o:0" }], [{ text: "No", callback_data: "o:1" }]] });
-    const keyboard = inlineKeyboard({ buttons: [{ label: "Responder", action: "qa:1" }, { label: "Larga", action: "x".repeat(70) }] });
+    expect(inlineKeyboard({ options: ["Sí", "No"] })).toEqual({
+      inline_keyboard: [[{ text: "Sí", callback_data: "o:0" }], [{ text: "No", callback_data: "o:1" }]],
+    });
+    const keyboard = inlineKeyboard({
+      buttons: [
+        { label: "Responder", action: "qa:1" },
+        { label: "Larga", action: "x".repeat(70) },
+      ],
+    });
     expect(keyboard).toEqual({ inline_keyboard: [[{ text: "Responder", callback_data: "a:qa:1" }]] });
     expect(replyMarkup({ forceReply: true })).toEqual({ force_reply: true });
     expect(replyMarkup({})).toBeUndefined();
@@ -125,26 +201,49 @@ describe("telegram rendering", () => {
     expect(inert).not.toMatch(/@[a-z]/);
     expect(inert).not.toContain("://");
     expect(inert).not.toMatch(/malo\.co/);
-    expect(inert.replace(/\u2060/g, "")).toBe("Ver /vincular_grupo salud, @alcalde y https://phish.example/x o www.malo.co");
+    expect(inert.replace(/\u2060/g, "")).toBe(
+      "Ver /vincular_grupo salud, @alcalde y https://phish.example/x o www.malo.co",
+    );
     expect(inertUserText("Calle 45 # 12-30, desde el 3/4. Gracias.")).toBe("Calle 45 # 12-30, desde el 3/4. Gracias.");
   });
 });
 
 describe("telegram send failures", () => {
-  const telegramError = (code: number, description: string, parameters?: object) => new TelegramError({ error_code: code, description, ...(parameters ? { parameters } : {}) });
+  const telegramError = (code: number, description: string, parameters?: object) =>
+    new TelegramError({ error_code: code, description, ...(parameters ? { parameters } : {}) });
 
   it("429 → retry after retry_after; 5xx and network errors → retry", () => {
-    expect(classifySendError(telegramError(429, "Too Many Requests: retry after 7", { retry_after: 7 }))).toMatchObject({ ok: false, kind: "retry", retryAfterMs: 7000 });
+    expect(classifySendError(telegramError(429, "Too Many Requests: retry after 7", { retry_after: 7 }))).toMatchObject(
+      { ok: false, kind: "retry", retryAfterMs: 7000 },
+    );
     expect(classifySendError(telegramError(502, "Bad Gateway"))).toMatchObject({ kind: "retry", retryAfterMs: 0 });
-    const fetchError = Object.assign(new Error("request to http://x failed"), { name: "FetchError", code: "ECONNRESET" });
-    expect(classifySendError(fetchError)).toMatchObject({ kind: "retry", reason: "network error (ECONNRESET), outcome unknown", ambiguous: true });
+    const fetchError = Object.assign(new Error("request to http://x failed"), {
+      name: "FetchError",
+      code: "ECONNRESET",
+    });
+    expect(classifySendError(fetchError)).toMatchObject({
+      kind: "retry",
+      reason: "network error (ECONNRESET), outcome unknown",
+      ambiguous: true,
+    });
   });
 
   it("403 and unknown chats → permanent and unreachable; other 400 → permanent only", () => {
-    expect(classifySendError(telegramError(403, "Forbidden: bot was blocked by the user"))).toMatchObject({ kind: "permanent", unreachable: true });
-    expect(classifySendError(telegramError(400, "Bad Request: chat not found"))).toMatchObject({ kind: "permanent", unreachable: true });
-    expect(classifySendError(telegramError(400, "Bad Request: message is too long"))).toMatchObject({ kind: "permanent", unreachable: false });
-    const migrated = classifySendError(telegramError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: -100777 }));
+    expect(classifySendError(telegramError(403, "Forbidden: bot was blocked by the user"))).toMatchObject({
+      kind: "permanent",
+      unreachable: true,
+    });
+    expect(classifySendError(telegramError(400, "Bad Request: chat not found"))).toMatchObject({
+      kind: "permanent",
+      unreachable: true,
+    });
+    expect(classifySendError(telegramError(400, "Bad Request: message is too long"))).toMatchObject({
+      kind: "permanent",
+      unreachable: false,
+    });
+    const migrated = classifySendError(
+      telegramError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: -100777 }),
+    );
     expect(migrated).toMatchObject({ kind: "permanent" });
     expect((migrated as { reason: string }).reason).toContain("--telegram-chat -100777");
   });
@@ -158,14 +257,23 @@ describe("telegram sending", () => {
     const telegram = {
       async sendMessage(_chatId: number, text: string) {
         calls++;
-        if (calls === failOnCall) throw new TelegramError({ error_code: 429, description: "Too Many Requests: retry after 2", parameters: { retry_after: 2 } });
+        if (calls === failOnCall)
+          throw new TelegramError({
+            error_code: 429,
+            description: "Too Many Requests: retry after 2",
+            parameters: { retry_after: 2 },
+          });
         sent.push(text);
         return { message_id: 100 + calls };
       },
     } as unknown as Telegram;
     const send = createSender(telegram);
     const text = `${"a".repeat(4000)}\n${"b".repeat(4000)}\n${"c".repeat(4000)}`;
-    expect(await send({ address: "42", text, options: ["Sí"] })).toMatchObject({ ok: false, kind: "retry", retryAfterMs: 2000 });
+    expect(await send({ address: "42", text, options: ["Sí"] })).toMatchObject({
+      ok: false,
+      kind: "retry",
+      retryAfterMs: 2000,
+    });
     failOnCall = 0;
     expect(await send({ address: "42", text, options: ["Sí"] })).toEqual({ ok: true, channelMessageId: "42:104" });
     expect(sent.map((p) => p[0])).toEqual(["a", "b", "c"]);
@@ -185,19 +293,36 @@ describe("telegram configuration", () => {
     const translator = createTranslator();
     const engine = createEngine(loadFlows(translator));
     const sets = commandSets(translator);
-    expect(sets.map((s) => [s.languageCode ?? "default", s.scope?.type ?? "default"])).toEqual([["default", "default"], ["en", "default"], ["default", "all_group_chats"]]);
+    expect(sets.map((s) => [s.languageCode ?? "default", s.scope?.type ?? "default"])).toEqual([
+      ["default", "default"],
+      ["en", "default"],
+      ["default", "all_group_chats"],
+    ]);
     for (const locale of ["es", "en"] as const) {
       for (const command of citizenCommandNames(locale)) {
-        expect(engine.commandFor(`/${command}`, (key) => translator.wordsInAllLocales(key)), `/${command}`).toBeDefined();
+        expect(
+          engine.commandFor(`/${command}`, (key) => translator.wordsInAllLocales(key)),
+          `/${command}`,
+        ).toBeDefined();
       }
     }
     for (const set of sets) for (const c of set.commands) expect(c.command).toMatch(/^[a-z0-9_]{1,32}$/);
-    expect(sets[0]!.commands.find((c) => c.command === "estado")?.description).toBe("Consultar el estado de un radicado");
-    expect(sets[1]!.commands.find((c) => c.command === "status")?.description).toBe("Check the status of a filing number");
+    expect(sets[0]!.commands.find((c) => c.command === "estado")?.description).toBe(
+      "Consultar el estado de un radicado",
+    );
+    expect(sets[1]!.commands.find((c) => c.command === "status")?.description).toBe(
+      "Check the status of a filing number",
+    );
   });
 
   it("declares Telegram's limits: 30/s overall, 1/s per chat, 20/min per group", () => {
-    expect(TELEGRAM_CAPABILITIES).toMatchObject({ nativeOptions: true, maxTextLength: 4096, ratePerSecond: 30, ratePerChatPerSecond: 1, ratePerGroupPerMinute: 20 });
+    expect(TELEGRAM_CAPABILITIES).toMatchObject({
+      nativeOptions: true,
+      maxTextLength: 4096,
+      ratePerSecond: 30,
+      ratePerChatPerSecond: 1,
+      ratePerGroupPerMinute: 20,
+    });
     expect(TELEGRAM_CAPABILITIES.isGroupAddress!("-100500")).toBe(true);
     expect(TELEGRAM_CAPABILITIES.isGroupAddress!("42")).toBe(false);
   });

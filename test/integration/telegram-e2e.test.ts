@@ -22,11 +22,17 @@ afterEach(async () => {
 /** The head links her account, then binds the group from inside it. */
 async function officeWithGroup(): Promise<void> {
   await h.linkOfficial(JEFA, "infraestructura", "head", "Jefa Infra");
-  const bound = await h.push(h.fake.groupText(GROUP, JEFA, "/vincular_grupo@rinde_test_bot infraestructura"), { chatId: GROUP });
+  const bound = await h.push(h.fake.groupText(GROUP, JEFA, "/vincular_grupo@rinde_test_bot infraestructura"), {
+    chatId: GROUP,
+  });
   expect(bound?.params.text).toContain("quedó vinculado a Secretaría de Infraestructura");
 }
 
-const keyboardOf = (message: Message | undefined) => ((message as { reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } })?.reply_markup?.inline_keyboard ?? []).flat();
+const keyboardOf = (message: Message | undefined) =>
+  (
+    (message as { reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } })?.reply_markup
+      ?.inline_keyboard ?? []
+  ).flat();
 
 describe("Telegram: citizens and office groups", () => {
   it("a citizen consents, asks and gets a radicado; the group gets the question; the official's reply reaches the citizen", async () => {
@@ -48,25 +54,48 @@ describe("Telegram: citizens and office groups", () => {
     expect(question.officeKey).toBe("infraestructura");
 
     // The group gets the notice with the radicado, office, due date, text and the action buttons.
-    const posted = await h.fake.waitForCall("sendMessage", (c) => c.params.chat_id === GROUP && String(c.params.text).includes(reference));
-    expect(String(posted.params.text)).toMatch(/Dependencia: Secretaría de Infraestructura[\s\S]*Responder a más tardar: martes 24 de marzo de 2026[\s\S]*hueco muy grande/);
+    const posted = await h.fake.waitForCall(
+      "sendMessage",
+      (c) => c.params.chat_id === GROUP && String(c.params.text).includes(reference),
+    );
+    expect(String(posted.params.text)).toMatch(
+      /Dependencia: Secretaría de Infraestructura[\s\S]*Responder a más tardar: martes 24 de marzo de 2026[\s\S]*hueco muy grande/,
+    );
     const groupNotice = h.fake.sentMessages(GROUP).find((m) => "text" in m && m.text.includes(reference))!;
-    expect(keyboardOf(groupNotice).map((b) => b.callback_data)).toEqual([`a:qa:${question.id}`, `a:qi:${question.id}`, `a:qr:${question.id}`, `a:qe:${question.id}`]);
+    expect(keyboardOf(groupNotice).map((b) => b.callback_data)).toEqual([
+      `a:qa:${question.id}`,
+      `a:qi:${question.id}`,
+      `a:qr:${question.id}`,
+      `a:qe:${question.id}`,
+    ]);
 
     // A member who is not a registered official is refused; nothing changes.
-    const refused = await h.push(h.fake.groupText(GROUP, CURIOSO, "Ya lo arreglaron", { replyToMessageId: groupNotice.message_id }), { chatId: GROUP });
+    const refused = await h.push(
+      h.fake.groupText(GROUP, CURIOSO, "Ya lo arreglaron", { replyToMessageId: groupNotice.message_id }),
+      { chatId: GROUP },
+    );
     expect(refused?.params.text).toContain("solo los funcionarios registrados");
     expect((await h.runtime.app.repos.questions.byId(question.id))?.status).toBe("open");
     // An official of another office is refused too.
     await h.linkOfficial(LUIS, "salud");
-    const other = await h.push(h.fake.groupText(GROUP, LUIS, "Respondo yo", { replyToMessageId: groupNotice.message_id }), { chatId: GROUP });
+    const other = await h.push(
+      h.fake.groupText(GROUP, LUIS, "Respondo yo", { replyToMessageId: groupNotice.message_id }),
+      { chatId: GROUP },
+    );
     expect(other?.params.text).toContain("no puede actuar");
 
     // The head answers by replying to the notice: the citizen gets it, the notice shows who answered.
-    const answered = await h.push(h.fake.groupText(GROUP, JEFA, "La cuadrilla repara el hueco el jueves.", { replyToMessageId: groupNotice.message_id }), { chatId: ANA });
+    const answered = await h.push(
+      h.fake.groupText(GROUP, JEFA, "La cuadrilla repara el hueco el jueves.", {
+        replyToMessageId: groupNotice.message_id,
+      }),
+      { chatId: ANA },
+    );
     expect(answered?.params.text).toContain("La cuadrilla repara el hueco el jueves.");
     await h.fake.waitForCall("editMessageText", (c) => c.params.message_id === groupNotice.message_id);
-    const edited = h.fake.sentMessages(GROUP).find((m) => m.message_id === groupNotice.message_id) as Message.TextMessage;
+    const edited = h.fake
+      .sentMessages(GROUP)
+      .find((m) => m.message_id === groupNotice.message_id) as Message.TextMessage;
     expect(edited.text).toContain("✅ Respondida por Jefa Infra el lunes 2 de marzo de 2026.");
     expect(edited).not.toHaveProperty("reply_markup");
     expect(await h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ status: "answered" });
@@ -81,12 +110,18 @@ describe("Telegram: citizens and office groups", () => {
     await h.linkOfficial(AMBIENTE, "ambiente", "official", "Laura Ambiente");
     const reference = await h.fileQuestion(ANA);
     const question = (await h.runtime.app.repos.questions.byReference(reference))!;
-    await h.fake.waitForCall("sendMessage", (c) => c.params.chat_id === GROUP && String(c.params.text).includes(reference));
+    await h.fake.waitForCall(
+      "sendMessage",
+      (c) => c.params.chat_id === GROUP && String(c.params.text).includes(reference),
+    );
     const notice = h.fake.sentMessages(GROUP).find((m) => "text" in m && m.text.includes(reference))!;
-    const pressOnNotice = (userId: number, data: string) => h.push(h.fake.callbackQuery(userId, GROUP, notice.message_id, data), { chatId: GROUP });
+    const pressOnNotice = (userId: number, data: string) =>
+      h.push(h.fake.callbackQuery(userId, GROUP, notice.message_id, data), { chatId: GROUP });
 
     // A non-official pressing a button is refused; every press is answered.
-    expect((await pressOnNotice(CURIOSO, `a:qa:${question.id}`))?.params.text).toContain("solo los funcionarios registrados");
+    expect((await pressOnNotice(CURIOSO, `a:qa:${question.id}`))?.params.text).toContain(
+      "solo los funcionarios registrados",
+    );
     expect(h.fake.calls("answerCallbackQuery").every((c) => c.outcome?.ok)).toBe(true);
 
     // Extension (prórroga): the prompt gives the legal limit; the reply "<date> <reason>" extends the term.
@@ -95,16 +130,28 @@ describe("Telegram: citizens and office groups", () => {
     const limit = /máximo el (\d{4}-\d{2}-\d{2})/.exec(String(extendPrompt?.params.text))![1]!;
     expect(limit > question.dueDate).toBe(true);
     const extendPromptId = (extendPrompt?.outcome as { result: Message }).result.message_id;
-    const extended = await h.push(h.fake.groupText(GROUP, JEFA, "2026-04-07 Hace falta una visita técnica", { replyToMessageId: extendPromptId }), { chatId: ANA });
+    const extended = await h.push(
+      h.fake.groupText(GROUP, JEFA, "2026-04-07 Hace falta una visita técnica", { replyToMessageId: extendPromptId }),
+      { chatId: ANA },
+    );
     expect(extended?.params.text).toContain("Hace falta una visita técnica");
-    expect(await h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ dueDate: "2026-04-07", extendedTo: "2026-04-07" });
+    expect(await h.runtime.app.repos.questions.byId(question.id)).toMatchObject({
+      dueDate: "2026-04-07",
+      extendedTo: "2026-04-07",
+    });
     await h.sent(GROUP, `la nueva fecha límite de ${reference} es el martes 7 de abril de 2026`);
 
     // Ask for more information: a forced-reply prompt; the reply reaches the citizen.
     const infoPrompt = await pressOnNotice(JEFA, `a:qi:${question.id}`);
-    expect(infoPrompt?.params).toMatchObject({ reply_markup: { force_reply: true }, reply_parameters: { message_id: notice.message_id } });
+    expect(infoPrompt?.params).toMatchObject({
+      reply_markup: { force_reply: true },
+      reply_parameters: { message_id: notice.message_id },
+    });
     const infoPromptId = (infoPrompt?.outcome as { result: Message }).result.message_id;
-    const toCitizen = await h.push(h.fake.groupText(GROUP, JEFA, "¿En qué dirección exacta?", { replyToMessageId: infoPromptId }), { chatId: ANA });
+    const toCitizen = await h.push(
+      h.fake.groupText(GROUP, JEFA, "¿En qué dirección exacta?", { replyToMessageId: infoPromptId }),
+      { chatId: ANA },
+    );
     expect(toCitizen?.params.text).toContain("¿En qué dirección exacta?");
     expect((await h.runtime.app.repos.questions.byId(question.id))?.status).toBe("info_requested");
     await h.sent(GROUP, "le pedimos la información al ciudadano");
@@ -120,10 +167,15 @@ describe("Telegram: citizens and office groups", () => {
     expect(reasonPrompt.params).toMatchObject({ reply_markup: { force_reply: true } });
     const reasonPromptId = (reasonPrompt.outcome as { result: Message }).result.message_id;
     const since = h.mark();
-    await h.push(h.fake.groupText(GROUP, JEFA, "Es de la quebrada, le toca a Ambiente", { replyToMessageId: reasonPromptId }), { chatId: ANA });
+    await h.push(
+      h.fake.groupText(GROUP, JEFA, "Es de la quebrada, le toca a Ambiente", { replyToMessageId: reasonPromptId }),
+      { chatId: ANA },
+    );
     expect((await h.runtime.app.repos.questions.byId(question.id))?.officeKey).toBe("ambiente");
     await h.sent(GROUP, "↪️ Reasignada a Secretaría de Ambiente por Jefa Infra", { method: "editMessageText", since });
-    expect((h.fake.sentMessages(GROUP).find((m) => m.message_id === notice.message_id) as Message.TextMessage).text).toContain("↪️ Reasignada a Secretaría de Ambiente por Jefa Infra");
+    expect(
+      (h.fake.sentMessages(GROUP).find((m) => m.message_id === notice.message_id) as Message.TextMessage).text,
+    ).toContain("↪️ Reasignada a Secretaría de Ambiente por Jefa Infra");
     await h.sent(GROUP, "pasó a Secretaría de Ambiente", { since });
 
     // The old office's answer button now says the question is no longer theirs.
@@ -131,10 +183,24 @@ describe("Telegram: citizens and office groups", () => {
 
     // The new office's official gets the notice in private and answers with the button's forced reply.
     const privateNotice = await h.sent(AMBIENTE, `Nueva pregunta ${reference}`, { since });
-    const answerPrompt = await h.push(h.fake.callbackQuery(AMBIENTE, AMBIENTE, (privateNotice.outcome as { result: Message }).result.message_id, `a:qa:${question.id}`), { chatId: AMBIENTE });
-    expect(answerPrompt?.params).toMatchObject({ text: expect.stringContaining(`Laura Ambiente, escriba la respuesta a ${reference}`), reply_markup: { force_reply: true } });
+    const answerPrompt = await h.push(
+      h.fake.callbackQuery(
+        AMBIENTE,
+        AMBIENTE,
+        (privateNotice.outcome as { result: Message }).result.message_id,
+        `a:qa:${question.id}`,
+      ),
+      { chatId: AMBIENTE },
+    );
+    expect(answerPrompt?.params).toMatchObject({
+      text: expect.stringContaining(`Laura Ambiente, escriba la respuesta a ${reference}`),
+      reply_markup: { force_reply: true },
+    });
     const answerPromptId = (answerPrompt?.outcome as { result: Message }).result.message_id;
-    const answer = await h.push(h.fake.privateText(AMBIENTE, "Limpiaremos la quebrada el viernes.", { replyToMessageId: answerPromptId }), { chatId: ANA });
+    const answer = await h.push(
+      h.fake.privateText(AMBIENTE, "Limpiaremos la quebrada el viernes.", { replyToMessageId: answerPromptId }),
+      { chatId: ANA },
+    );
     expect(answer?.params.text).toContain("Limpiaremos la quebrada el viernes.");
     expect(await h.runtime.app.repos.questions.byId(question.id)).toMatchObject({ status: "answered" });
     await h.sent(AMBIENTE, "✅ Respondida por Laura Ambiente", { method: "editMessageText" });
@@ -164,12 +230,18 @@ describe("Telegram: citizens and office groups", () => {
     const reference = /RC-\d{4}-\d{6}/.exec(String(receipt.params.text))![0];
     const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     const files = await h.runtime.app.repos.attachments.forQuestion(question.id);
-    expect(files.map((f) => [f.kind, f.channel])).toEqual([["document", "telegram"], ["photo", "telegram"]]);
+    expect(files.map((f) => [f.kind, f.channel])).toEqual([
+      ["document", "telegram"],
+      ["photo", "telegram"],
+    ]);
     expect(files[1]!.fileRef).toBe(photoUpdate.message.photo.at(-1)!.file_id);
     expect(files[0]!.fileName).toBe("derecho-peticion.pdf");
 
     // The group gets the notice (saying there are files) and each file by its file_id.
-    const notice = await h.fake.waitForCall("sendMessage", (c) => c.params.chat_id === GROUP && String(c.params.text).includes(reference));
+    const notice = await h.fake.waitForCall(
+      "sendMessage",
+      (c) => c.params.chat_id === GROUP && String(c.params.text).includes(reference),
+    );
     expect(notice.params.text).toContain("Adjuntos del ciudadano: 2");
     const document = await h.sent(GROUP, `${reference} — adjunto 1 de 2`, { method: "sendDocument" });
     expect(document.params).toMatchObject({ document: files[0]!.fileRef });
@@ -190,7 +262,11 @@ describe("Telegram: citizens and office groups", () => {
     // Pressing "No autorizo" on the old consent message now: stale, nothing changes.
     const stale = await h.push(h.fake.callbackQuery(ANA, ANA, consentMenu.message_id, "o:1"), { chatId: ANA });
     expect(stale?.params.text).toContain("Ese botón es de un mensaje anterior");
-    expect(await h.runtime.app.repos.citizens.findContext("telegram", String(ANA))).toMatchObject({ consent: "granted", flowId: "main", stepId: "menu" });
+    expect(await h.runtime.app.repos.citizens.findContext("telegram", String(ANA))).toMatchObject({
+      consent: "granted",
+      flowId: "main",
+      stepId: "menu",
+    });
     // A button the bot does not know (an older version's) is answered and stale too.
     const unknown = await h.push(h.fake.callbackQuery(ANA, ANA, consentMenu.message_id, "vote:si"), { chatId: ANA });
     expect(unknown?.params.text).toContain("Ese botón es de un mensaje anterior");
@@ -219,19 +295,32 @@ describe("Telegram: citizens and office groups", () => {
     h = await createTelegramHarness();
     const reference = await h.fileQuestion(ANA);
     const { requestInfo } = await import("../../src/services/questions/questions.ts");
-    expect((await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección exacta está el hueco?")).ok).toBe(true);
+    expect(
+      (await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿En qué dirección exacta está el hueco?")).ok,
+    ).toBe(true);
     const request = await h.sent(ANA, "¿En qué dirección exacta está el hueco?");
-    const requestMessage = h.fake.sentMessages(ANA).find((m) => "text" in m && m.text.includes("¿En qué dirección exacta")) as Message.TextMessage;
+    const requestMessage = h.fake
+      .sentMessages(ANA)
+      .find((m) => "text" in m && m.text.includes("¿En qué dirección exacta")) as Message.TextMessage;
     expect(String(request.params.text)).toContain("responda a este mensaje");
 
-    const done = await h.push(h.fake.privateText(ANA, "Calle 12 con carrera 8", { replyToMessageId: requestMessage.message_id }), { chatId: ANA });
+    const done = await h.push(
+      h.fake.privateText(ANA, "Calle 12 con carrera 8", { replyToMessageId: requestMessage.message_id }),
+      { chatId: ANA },
+    );
     expect(done?.params.text).toContain(`Agregamos su información a la pregunta ${reference}`);
     const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(question.status).toBe("open");
-    expect((await h.runtime.app.repos.questions.history(question.id)).map((e) => e.kind)).toEqual(["filed", "info_requested", "info_provided"]);
+    expect((await h.runtime.app.repos.questions.history(question.id)).map((e) => e.kind)).toEqual([
+      "filed",
+      "info_requested",
+      "info_provided",
+    ]);
 
     // Plain free text, without a reply, is the information too: attached at once, with the way out.
-    expect((await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿Cerca de qué número de casa?")).ok).toBe(true);
+    expect((await requestInfo(h.runtime.app, { kind: "cli" }, reference, "¿Cerca de qué número de casa?")).ok).toBe(
+      true,
+    );
     await h.sent(ANA, "¿Cerca de qué número de casa?");
     const plain = await h.push(h.fake.privateText(ANA, "Frente a la casa 8-45"), { chatId: ANA });
     expect(plain?.params.text).toContain(`Agregamos su información a la pregunta ${reference}`);

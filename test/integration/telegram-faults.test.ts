@@ -30,9 +30,14 @@ afterEach(async () => {
   h = undefined;
 });
 
-const texts = (harness: TelegramHarness, chatId: number) => harness.fake.sentMessages(chatId).map((m) => (m as Message.TextMessage).text);
+const texts = (harness: TelegramHarness, chatId: number) =>
+  harness.fake.sentMessages(chatId).map((m) => (m as Message.TextMessage).text);
 const outboxRows = (harness: TelegramHarness, address: number) =>
-  sqlRows<{ status: string; attempts: number; lastError: string | null }>(harness.runtime, 'select status, attempts, last_error as "lastError" from outbox where address = ? order by id', [String(address)]);
+  sqlRows<{ status: string; attempts: number; lastError: string | null }>(
+    harness.runtime,
+    'select status, attempts, last_error as "lastError" from outbox where address = ? order by id',
+    [String(address)],
+  );
 
 describe("Telegram send failures through the dispatcher", () => {
   it("429: waits retry_after and retries without losing or reordering the chat's messages", async () => {
@@ -48,7 +53,10 @@ describe("Telegram send failures through the dispatcher", () => {
     await h.bot.dispatcher.tick();
     // The menu waits for retry_after; the help reply waits behind it.
     expect((await outboxRows(h, ANA)).map((r) => r.status)).toEqual(["sent", "pending", "pending"]);
-    expect((await outboxRows(h, ANA))[1]).toMatchObject({ attempts: 0, lastError: "429 Too Many Requests: retry after 3" });
+    expect((await outboxRows(h, ANA))[1]).toMatchObject({
+      attempts: 0,
+      lastError: "429 Too Many Requests: retry after 3",
+    });
     await h.advance(1_000);
     expect(h.fake.sentMessages(ANA)).toHaveLength(1);
 
@@ -68,10 +76,20 @@ describe("Telegram send failures through the dispatcher", () => {
     h.fake.setBlocked(ANA);
     const before = h.mark();
     await h.push(h.fake.callbackQuery(ANA, ANA, h.lastMessage(ANA).message_id, "o:0"));
-    await h.fake.waitForCall("sendMessage", (c) => c.seq > before && c.outcome?.ok === false && "errorCode" in c.outcome && c.outcome.errorCode === 403);
+    await h.fake.waitForCall(
+      "sendMessage",
+      (c) => c.seq > before && c.outcome?.ok === false && "errorCode" in c.outcome && c.outcome.errorCode === 403,
+    );
     await h.bot.dispatcher.tick();
-    expect((await outboxRows(h, ANA)).at(-1)).toMatchObject({ status: "unreachable", lastError: "403 Forbidden: bot was blocked by the user" });
-    const identity = (await h.runtime.app.repos.citizens.identities((await h.runtime.app.repos.citizens.findContext("telegram", String(ANA)))!.citizenId))[0];
+    expect((await outboxRows(h, ANA)).at(-1)).toMatchObject({
+      status: "unreachable",
+      lastError: "403 Forbidden: bot was blocked by the user",
+    });
+    const identity = (
+      await h.runtime.app.repos.citizens.identities(
+        (await h.runtime.app.repos.citizens.findContext("telegram", String(ANA)))!.citizenId,
+      )
+    )[0];
     expect(identity?.unreachableAtMs).toEqual(expect.any(Number));
     await h.advance(10 * 60_000);
     await h.advance(10 * 60_000);
@@ -89,11 +107,18 @@ describe("Telegram updates and polling", () => {
     h.fake.pushUpdate(first); // same update_id again
     h.fake.pushUpdate(press); // the same button press again, under a new update id
     await h.push(h.fake.privateText(BETO, "hola"), { chatId: BETO });
-    const seen = await sqlRows<{ messageId: string }>(h.runtime, `select channel_message_id as "messageId" from inbound_messages where channel = 'telegram' order by inbound_messages.id`);
+    const seen = await sqlRows<{ messageId: string }>(
+      h.runtime,
+      `select channel_message_id as "messageId" from inbound_messages where channel = 'telegram' order by inbound_messages.id`,
+    );
     expect(texts(h, ANA)).toHaveLength(2);
     // The log keeps hashed ids (no chat id survives a data deletion): one row each.
     const secret = secretOf(h.runtime);
-    expect(seen.map((r) => r.messageId)).toEqual([inboundKey(`${ANA}:${first.message.message_id}`, secret), inboundKey(`cb:${press.callback_query.id}`, secret), expect.any(String)]);
+    expect(seen.map((r) => r.messageId)).toEqual([
+      inboundKey(`${ANA}:${first.message.message_id}`, secret),
+      inboundKey(`cb:${press.callback_query.id}`, secret),
+      expect.any(String),
+    ]);
     expect(seen.every((r) => !r.messageId.includes(String(ANA)))).toBe(true);
   });
 
@@ -106,7 +131,10 @@ describe("Telegram updates and polling", () => {
     // telegraf gave up on the 409; the adapter launched again and the unconfirmed update came back.
     const conflict = await h.fake.waitForCall("getUpdates", (c) => c.seq > start && c.outcome?.ok === false);
     expect(conflict.outcome).toMatchObject({ errorCode: 409 });
-    await h.fake.waitForCall("getUpdates", (c) => c.seq > conflict.seq && c.outcome?.ok === true && (c.outcome.result as unknown[]).length > 0);
+    await h.fake.waitForCall(
+      "getUpdates",
+      (c) => c.seq > conflict.seq && c.outcome?.ok === true && (c.outcome.result as unknown[]).length > 0,
+    );
     await h.say(BETO, "hola");
     expect(texts(h, ANA)).toHaveLength(1);
     expect(h.fake.calls("deleteWebhook").length).toBeGreaterThanOrEqual(2);
@@ -132,9 +160,17 @@ describe("Telegram start-up", () => {
     });
     expect(h.fake.calls("getMe")[0]?.outcome).toMatchObject({ ok: false, errorCode: 502 });
     await h.say(ANA, "/start");
-    await h.fake.waitForCall("setMyCommands", (c) => c.outcome?.ok === true && (c.params.scope as { type?: string } | undefined)?.type === "all_group_chats");
+    await h.fake.waitForCall(
+      "setMyCommands",
+      (c) => c.outcome?.ok === true && (c.params.scope as { type?: string } | undefined)?.type === "all_group_chats",
+    );
     const ok = h.fake.calls("setMyCommands").filter((c) => c.outcome?.ok);
-    expect(ok.map((c) => [c.params.language_code ?? "default", (c.params.commands as { command: string }[]).map((x) => x.command).join(",")])).toEqual([
+    expect(
+      ok.map((c) => [
+        c.params.language_code ?? "default",
+        (c.params.commands as { command: string }[]).map((x) => x.command).join(","),
+      ]),
+    ).toEqual([
       ["default", "start,menu,ayuda,estado,idioma,privacidad,cancelar"],
       ["en", "start,menu,help,status,language,privacy,cancel"],
       ["default", "responder,reasignar,info,prorroga,pendientes,vincular_grupo"],
@@ -144,10 +180,19 @@ describe("Telegram start-up", () => {
   it("a token Telegram rejects is a clear configuration error", async () => {
     const fake = await createFakeTelegramApi();
     const dir = mkdtempSync(join(tmpdir(), "rinde-tg-"));
-    const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", TELEGRAM_API_ROOT: fake.apiRoot }) });
+    const runtime = await createRuntime({
+      routerFactory: sharedRouterFactory,
+      env: loadEnv({
+        ...storageEnv(join(dir, "rinde.db")),
+        TELEGRAM_BOT_TOKEN: "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        TELEGRAM_API_ROOT: fake.apiRoot,
+      }),
+    });
     try {
       const channel = await createTelegram(runtime);
-      await expect(channel.start(async () => undefined)).rejects.toThrow(/Telegram rejected TELEGRAM_BOT_TOKEN \(401 Unauthorized\)/);
+      await expect(channel.start(async () => undefined)).rejects.toThrow(
+        /Telegram rejected TELEGRAM_BOT_TOKEN \(401 Unauthorized\)/,
+      );
       await channel.stop();
     } finally {
       await runtime.close();
@@ -157,7 +202,10 @@ describe("Telegram start-up", () => {
   });
 
   it("refuses a webhook URL that is not https, before connecting", () => {
-    const env = loadEnv({ TELEGRAM_BOT_TOKEN: "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno", TELEGRAM_WEBHOOK_URL: "http://bot.alcaldia.gov.co/hook" });
+    const env = loadEnv({
+      TELEGRAM_BOT_TOKEN: "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno",
+      TELEGRAM_WEBHOOK_URL: "http://bot.alcaldia.gov.co/hook",
+    });
     const deps = { translator: createTranslator(), logger: silentLogger, nowMs: () => 0 };
     expect(() => telegramOptionsFromEnv(env, deps)).toThrow(ConfigError);
     expect(() => telegramOptionsFromEnv(env, deps)).toThrow(/TELEGRAM_WEBHOOK_URL must start with https:\/\//);
@@ -167,15 +215,33 @@ describe("Telegram start-up", () => {
 describe("Telegram webhook mode", () => {
   it("registers the webhook with its secret, refuses deliveries without it, handles the rest", async () => {
     h = await createTelegramHarness({
-      channel: { webhook: { url: "https://bot.alcaldia.test/telegram/hook", secretToken: "s3cret-Token_1", port: 0, host: "127.0.0.1" } },
+      channel: {
+        webhook: {
+          url: "https://bot.alcaldia.test/telegram/hook",
+          secretToken: "s3cret-Token_1",
+          port: 0,
+          host: "127.0.0.1",
+        },
+      },
     });
     const registered = await h.fake.waitForCall("setWebhook");
-    expect(registered.params).toMatchObject({ url: "https://bot.alcaldia.test/telegram/hook", secret_token: "s3cret-Token_1" });
+    expect(registered.params).toMatchObject({
+      url: "https://bot.alcaldia.test/telegram/hook",
+      secret_token: "s3cret-Token_1",
+    });
     const local = `http://127.0.0.1:${h.channel.webhookPort}/telegram/hook`;
 
     expect((await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"), "wrong")).status).toBe(403);
     expect((await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"))).status).toBe(403);
-    expect((await h.fake.deliverToWebhook(`http://127.0.0.1:${h.channel.webhookPort}/other`, h.fake.privateText(ANA, "/start"), "s3cret-Token_1")).status).toBe(403);
+    expect(
+      (
+        await h.fake.deliverToWebhook(
+          `http://127.0.0.1:${h.channel.webhookPort}/other`,
+          h.fake.privateText(ANA, "/start"),
+          "s3cret-Token_1",
+        )
+      ).status,
+    ).toBe(403);
     expect(await sqlRow(h.runtime, "select count(*) n from inbound_messages")).toEqual({ n: 0 });
 
     const delivery = await h.fake.deliverToWebhook(local, h.fake.privateText(ANA, "/start"), "s3cret-Token_1");
@@ -183,7 +249,11 @@ describe("Telegram webhook mode", () => {
     await h.sent(ANA, "¿Nos autoriza");
     // A button press is answered in the webhook reply itself.
     h.clock.advanceMs(1_500);
-    const press = await h.fake.deliverToWebhook(local, h.fake.callbackQuery(ANA, ANA, h.lastMessage(ANA).message_id, "o:0"), "s3cret-Token_1");
+    const press = await h.fake.deliverToWebhook(
+      local,
+      h.fake.callbackQuery(ANA, ANA, h.lastMessage(ANA).message_id, "o:0"),
+      "s3cret-Token_1",
+    );
     expect(press.webhookReply).toMatchObject({ method: "answerCallbackQuery" });
     await h.sent(ANA, "¿Qué quiere hacer?");
     expect(h.fake.calls("getUpdates")).toEqual([]);

@@ -14,7 +14,13 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, createTelegram, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createInvite } from "../../src/services/staff/staff.ts";
-import { createFakeTelegramApi, type FakeTelegramApi, type FakeTelegramApiOptions, type RecordedCall, type UpdateDraft } from "../fakes/telegram-bot-api.ts";
+import {
+  createFakeTelegramApi,
+  type FakeTelegramApi,
+  type FakeTelegramApiOptions,
+  type RecordedCall,
+  type UpdateDraft,
+} from "../fakes/telegram-bot-api.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
 import { storageEnv } from "../helpers/storage.ts";
@@ -31,7 +37,10 @@ export interface TelegramHarness {
   bot: Bot;
   channel: TelegramChannel;
   /** Advances the clock, pushes the update and resolves with the bot's next `method` call to `chatId`. */
-  push(update: UpdateDraft, expect?: { chatId: number; method?: string; timeoutMs?: number }): Promise<RecordedCall | undefined>;
+  push(
+    update: UpdateDraft,
+    expect?: { chatId: number; method?: string; timeoutMs?: number },
+  ): Promise<RecordedCall | undefined>;
   /** A citizen's private text; resolves with the bot's reply. */
   say(userId: number, text: string): Promise<RecordedCall>;
   /** Presses button `data` under the bot's last message with buttons in `chatId`; resolves with the bot's next message there. */
@@ -69,7 +78,13 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
   fake.waitForCall = (method, predicate, timeoutMs = 8_000) => waitForCall(method, predicate, timeoutMs);
   const dir = mkdtempSync(join(tmpdir(), "rinde-tg-"));
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
-  const env = loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...options.env });
+  const env = loadEnv({
+    ...storageEnv(join(dir, "rinde.db")),
+    RINDE_PROFILE: "default",
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    ...options.env,
+  });
   const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env, clock });
   const channel = await createTelegram(runtime, { retry: FAST_RETRY, ...options.channel });
   const bot = createBot(runtime, [channel], { pollIntervalMs: 10, workerId: "tg-test", schedulerIntervalMs: 60_000 });
@@ -78,7 +93,11 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
 
   const lastSeq = () => fake.calls().length - 1;
   const nextCall = (method: string, chatId: number, afterSeq: number, timeoutMs = 8_000) =>
-    fake.waitForCall(method, (c) => c.seq > afterSeq && String(c.params.chat_id) === String(chatId) && c.outcome?.ok === true, timeoutMs);
+    fake.waitForCall(
+      method,
+      (c) => c.seq > afterSeq && String(c.params.chat_id) === String(chatId) && c.outcome?.ok === true,
+      timeoutMs,
+    );
 
   const harness: TelegramHarness = {
     fake,
@@ -96,9 +115,14 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
       return (await harness.push(fake.privateText(userId, text), { chatId: userId }))!;
     },
     async press(userId, chatId, data, expectChatId = chatId) {
-      const withButtons = fake.sentMessages(chatId).filter((m) => "reply_markup" in m && m.reply_markup).at(-1);
+      const withButtons = fake
+        .sentMessages(chatId)
+        .filter((m) => "reply_markup" in m && m.reply_markup)
+        .at(-1);
       if (!withButtons) throw new Error(`no message with buttons in chat ${chatId}`);
-      return (await harness.push(fake.callbackQuery(userId, chatId, withButtons.message_id, data), { chatId: expectChatId }))!;
+      return (await harness.push(fake.callbackQuery(userId, chatId, withButtons.message_id, data), {
+        chatId: expectChatId,
+      }))!;
     },
     lastMessage(chatId) {
       return fake.sentMessages(chatId).at(-1) as Message.TextMessage;
@@ -125,7 +149,12 @@ export async function createTelegramHarness(options: TelegramHarnessOptions = {}
     async sent(chatId, match, { method = "sendMessage", since = -1 } = {}) {
       const matches = (c: RecordedCall) => {
         const text = String(c.params.text ?? c.params.caption ?? "");
-        return c.seq > since && String(c.params.chat_id) === String(chatId) && c.outcome?.ok === true && (typeof match === "string" ? text.includes(match) : match.test(text));
+        return (
+          c.seq > since &&
+          String(c.params.chat_id) === String(chatId) &&
+          c.outcome?.ok === true &&
+          (typeof match === "string" ? text.includes(match) : match.test(text))
+        );
       };
       for (let attempt = 0; attempt < 10; attempt++) {
         const found = fake.calls(method).find(matches);

@@ -17,12 +17,16 @@ describe("webhook listening address", () => {
   it("defaults to 127.0.0.1 from the environment, and TELEGRAM_WEBHOOK_HOST overrides it", () => {
     const defaults = telegramOptionsFromEnv(loadEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: URL }), deps);
     expect(defaults?.webhook?.host).toBe("127.0.0.1");
-    const everywhere = telegramOptionsFromEnv(loadEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: URL, TELEGRAM_WEBHOOK_HOST: "0.0.0.0" }), deps);
+    const everywhere = telegramOptionsFromEnv(
+      loadEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: URL, TELEGRAM_WEBHOOK_HOST: "0.0.0.0" }),
+      deps,
+    );
     expect(everywhere?.webhook?.host).toBe("0.0.0.0");
   });
 
   it("without TELEGRAM_WEBHOOK_SECRET every process derives the same secret from the token, and another token gives another", () => {
-    const secretOf = (env: Record<string, string>) => telegramOptionsFromEnv(loadEnv({ TELEGRAM_WEBHOOK_URL: URL, ...env }), deps)?.webhook?.secretToken;
+    const secretOf = (env: Record<string, string>) =>
+      telegramOptionsFromEnv(loadEnv({ TELEGRAM_WEBHOOK_URL: URL, ...env }), deps)?.webhook?.secretToken;
     const derived = secretOf({ TELEGRAM_BOT_TOKEN: TOKEN });
     expect(derived).toMatch(/^[0-9a-f]{64}$/);
     expect(secretOf({ TELEGRAM_BOT_TOKEN: TOKEN })).toBe(derived);
@@ -32,7 +36,11 @@ describe("webhook listening address", () => {
   });
 
   it("a server started without a host is bound to loopback only", async () => {
-    const server = await startWebhookServer({ port: 0 }, async (_req, res) => void res.end(), () => {});
+    const server = await startWebhookServer(
+      { port: 0 },
+      async (_req, res) => void res.end(),
+      () => {},
+    );
     try {
       expect(server.host).toBe("127.0.0.1");
     } finally {

@@ -21,8 +21,15 @@ describe("a citizen who blocked the bot and comes back", () => {
   it("gets the answer they missed when they write again; until then staff see it undelivered", async () => {
     const app = h.runtime.app;
     const reference = await fileQuestion(h, ANA);
-    h.channel.failNext({ ok: false, kind: "permanent", reason: "403 Forbidden: bot was blocked by the user", unreachable: true });
-    expect((await answerQuestion(app, { kind: "cli" }, reference, "La reparación quedó programada para el jueves.")).ok).toBe(true);
+    h.channel.failNext({
+      ok: false,
+      kind: "permanent",
+      reason: "403 Forbidden: bot was blocked by the user",
+      unreachable: true,
+    });
+    expect(
+      (await answerQuestion(app, { kind: "cli" }, reference, "La reparación quedó programada para el jueves.")).ok,
+    ).toBe(true);
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).not.toContain("programada para el jueves");
     const before = await showQuestion(app, { kind: "cli" }, reference);

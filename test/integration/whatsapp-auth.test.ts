@@ -67,11 +67,23 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp auth state in the database", BA
     const { state, saveCreds } = repo.load();
     // What pairing adds (configureSuccessfulPairing) and what the server sends later.
     state.creds.me = { id: "573000000000:12@s.whatsapp.net", lid: "99887766@lid", name: "Alcaldía" };
-    state.creds.account = { details: new Uint8Array([1, 2, 3, 250]), accountSignatureKey: new Uint8Array(32).fill(7), accountSignature: new Uint8Array(64).fill(9), deviceSignature: new Uint8Array(64).fill(4) };
-    state.creds.signalIdentities = [{ identifier: { name: "573000000000:12@s.whatsapp.net", deviceId: 0 }, identifierKey: new Uint8Array(33).fill(5) }];
+    state.creds.account = {
+      details: new Uint8Array([1, 2, 3, 250]),
+      accountSignatureKey: new Uint8Array(32).fill(7),
+      accountSignature: new Uint8Array(64).fill(9),
+      deviceSignature: new Uint8Array(64).fill(4),
+    };
+    state.creds.signalIdentities = [
+      {
+        identifier: { name: "573000000000:12@s.whatsapp.net", deviceId: 0 },
+        identifierKey: new Uint8Array(33).fill(5),
+      },
+    ];
     state.creds.routingInfo = Buffer.from([8, 8, 8, 0, 255]);
     state.creds.platform = "android";
-    state.creds.processedHistoryMessages = [{ key: { remoteJid: BOB, id: "ABC", fromMe: false }, messageTimestamp: 1_772_463_600 }];
+    state.creds.processedHistoryMessages = [
+      { key: { remoteJid: BOB, id: "ABC", fromMe: false }, messageTimestamp: 1_772_463_600 },
+    ];
     saveCreds();
     const expected = structuredClone(state.creds);
 
@@ -93,7 +105,13 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp auth state in the database", BA
     expect([...loaded.routingInfo!]).toEqual([8, 8, 8, 0, 255]);
     expect(Buffer.from(loaded.signedPreKey.signature)).toEqual(Buffer.from(expected.signedPreKey.signature));
     // The signed pre-key still verifies with the identity key, as WhatsApp's server checks.
-    expect(Curve.verify(loaded.signedIdentityKey.public, generateSignalPubKey(loaded.signedPreKey.keyPair.public), loaded.signedPreKey.signature)).toBe(true);
+    expect(
+      Curve.verify(
+        loaded.signedIdentityKey.public,
+        generateSignalPubKey(loaded.signedPreKey.keyPair.public),
+        loaded.signedPreKey.signature,
+      ),
+    ).toBe(true);
     expect(createWhatsAppAuthRepo(db, { nowMs: () => NOW_MS }).isPaired()).toBe(true);
   });
 
@@ -115,7 +133,9 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp auth state in the database", BA
     expect(Buffer.isBuffer(syncKey.keyData)).toBe(true);
     const version = (await reloaded.get("app-state-sync-version", ["regular"])).regular!;
     expect(Buffer.isBuffer(version.hash)).toBe(true);
-    expect((await reloaded.get("sender-key-memory", ["120363000000000001@g.us"]))["120363000000000001@g.us"]).toEqual({ [ALICE]: true });
+    expect((await reloaded.get("sender-key-memory", ["120363000000000001@g.us"]))["120363000000000001@g.us"]).toEqual({
+      [ALICE]: true,
+    });
 
     await reloaded.set({ "pre-key": { "1": null, "3": undefined as never }, session: { [ALICE + ".0"]: null } });
     expect(await reloaded.get("pre-key", ["1", "2"])).toEqual({ "2": expect.anything() });
@@ -126,7 +146,10 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp auth state in the database", BA
   it("writes a key batch in one transaction: a failure keeps none of it", async () => {
     const keys = createWhatsAppAuthRepo(db, { nowMs: () => NOW_MS }).load().state.keys;
     await keys.set({ "pre-key": { "1": { public: Buffer.from([1]), private: Buffer.from([2]) } } });
-    const bad = { "pre-key": { "1": null, "2": { public: Buffer.from([3]), private: Buffer.from([4]) } }, "lid-mapping": { x: 10n as never } };
+    const bad = {
+      "pre-key": { "1": null, "2": { public: Buffer.from([3]), private: Buffer.from([4]) } },
+      "lid-mapping": { x: 10n as never },
+    };
     expect(() => keys.set(bad)).toThrow();
     expect(Object.keys(await keys.get("pre-key", ["1", "2"]))).toEqual(["1"]);
   });
@@ -160,7 +183,11 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp auth state in the database", BA
       session: {
         registrationId: creds.registrationId,
         identityKey: generateSignalPubKey(creds.signedIdentityKey.public),
-        signedPreKey: { keyId: creds.signedPreKey.keyId, publicKey: generateSignalPubKey(creds.signedPreKey.keyPair.public), signature: creds.signedPreKey.signature },
+        signedPreKey: {
+          keyId: creds.signedPreKey.keyId,
+          publicKey: generateSignalPubKey(creds.signedPreKey.keyPair.public),
+          signature: creds.signedPreKey.signature,
+        },
         preKey: { keyId: Number(preKeyId), publicKey: generateSignalPubKey(preKey.public) },
       },
     });
@@ -195,7 +222,10 @@ describe.skipIf(onPostgres)(sqliteOnly("WhatsApp auth state in the database", BA
     const server = await hangingUpServer();
     try {
       const port = (server.address() as { port: number }).port;
-      const socket = createBaileysSocketFactory({ logger: silentLogger, waWebSocketUrl: `ws://127.0.0.1:${port}/ws/chat` })(reopen().load().state);
+      const socket = createBaileysSocketFactory({
+        logger: silentLogger,
+        waWebSocketUrl: `ws://127.0.0.1:${port}/ws/chat`,
+      })(reopen().load().state);
       const states: string[] = [];
       await new Promise<void>((resolve) =>
         socket.ev.on("connection.update", (update) => {
@@ -217,7 +247,15 @@ function count(db: Db): number {
 
 /** Buffers and Uint8Arrays as plain byte arrays, so deep equality compares bytes, not classes. */
 function toPlain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? { bytes: [...v] } : (v as { type?: string })?.type === "Buffer" ? { bytes: (v as { data: number[] }).data } : v)));
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) =>
+      v instanceof Uint8Array
+        ? { bytes: [...v] }
+        : (v as { type?: string })?.type === "Buffer"
+          ? { bytes: (v as { data: number[] }).data }
+          : v,
+    ),
+  );
 }
 
 function text(bytes: Uint8Array): string {
@@ -226,12 +264,27 @@ function text(bytes: Uint8Array): string {
 
 function sampleKeys(): SignalDataSet {
   return {
-    "pre-key": { "1": { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) }, "2": { public: new Uint8Array(32).fill(3), private: new Uint8Array(32).fill(4) } },
+    "pre-key": {
+      "1": { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) },
+      "2": { public: new Uint8Array(32).fill(3), private: new Uint8Array(32).fill(4) },
+    },
     session: { [ALICE + ".0"]: new Uint8Array([10, 20, 30, 0, 255]) },
     "sender-key": { "120363000000000001@g.us::573001112233::0": Buffer.from("sender-key-record") },
     "sender-key-memory": { "120363000000000001@g.us": { [ALICE]: true } },
-    "app-state-sync-key": { "AAAAAQ==": proto.Message.AppStateSyncKeyData.fromObject({ keyData: Buffer.alloc(32, 6), fingerprint: { rawId: 7, currentIndex: 1, deviceIndexes: [0, 1] }, timestamp: 1_772_463_600 }) },
-    "app-state-sync-version": { regular: { version: 3, hash: Buffer.alloc(128, 9), indexValueMap: { "aW5kZXg=": { valueMac: Buffer.alloc(32, 1) } } } },
+    "app-state-sync-key": {
+      "AAAAAQ==": proto.Message.AppStateSyncKeyData.fromObject({
+        keyData: Buffer.alloc(32, 6),
+        fingerprint: { rawId: 7, currentIndex: 1, deviceIndexes: [0, 1] },
+        timestamp: 1_772_463_600,
+      }),
+    },
+    "app-state-sync-version": {
+      regular: {
+        version: 3,
+        hash: Buffer.alloc(128, 9),
+        indexValueMap: { "aW5kZXg=": { valueMac: Buffer.alloc(32, 1) } },
+      },
+    },
     "lid-mapping": { "573001112233": "99887766@lid", "99887766_reverse": "573001112233" },
     "device-list": { "573001112233": ["0", "12"] },
     tctoken: { [ALICE]: { token: Buffer.from([1, 2, 3]), timestamp: "1772463600" } },
@@ -243,7 +296,8 @@ function sampleKeys(): SignalDataSet {
 function memoryKeys(): SignalKeyStore {
   const data: Record<string, Record<string, unknown>> = {};
   return {
-    get: (type, ids) => Object.fromEntries(ids.filter((id) => data[type]?.[id] != null).map((id) => [id, data[type]![id]])) as never,
+    get: (type, ids) =>
+      Object.fromEntries(ids.filter((id) => data[type]?.[id] != null).map((id) => [id, data[type]![id]])) as never,
     set: (set) => {
       for (const [type, values] of Object.entries(set)) {
         for (const [id, value] of Object.entries(values ?? {})) {
@@ -258,7 +312,10 @@ function memoryKeys(): SignalKeyStore {
 
 /** The Signal repository a socket builds over an auth state (same wrappers as makeWASocket). */
 function signalParty(state: AuthenticationState) {
-  const keys = addTransactionCapability(makeCacheableSignalKeyStore(state.keys, silentLogger), silentLogger, { maxCommitRetries: 1, delayBetweenTriesMs: 1 });
+  const keys = addTransactionCapability(makeCacheableSignalKeyStore(state.keys, silentLogger), silentLogger, {
+    maxCommitRetries: 1,
+    delayBetweenTriesMs: 1,
+  });
   return { repo: DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds: state.creds, keys }, silentLogger) };
 }
 

@@ -19,7 +19,14 @@ import { createChannelStateRepo } from "../../src/db/repositories/channel-state.
 import { createWhatsAppAuthRepo } from "../../src/db/repositories/whatsapp-auth.ts";
 import { createBot, createWhatsApp, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { boomLike, createFakeSocketFactory, incoming, type FakeSocketFactory, type IncomingInput, type SentWhatsAppMessage } from "../fakes/baileys-socket.ts";
+import {
+  boomLike,
+  createFakeSocketFactory,
+  incoming,
+  type FakeSocketFactory,
+  type IncomingInput,
+  type SentWhatsAppMessage,
+} from "../fakes/baileys-socket.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
 import { onPostgres, sqliteOnly, sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
@@ -73,11 +80,20 @@ function manualTimers() {
 async function start(env: Record<string, string> = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-wa-"));
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
-  const runtime = await createRuntime({ routerFactory: sharedRouterFactory, env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }), clock });
+  const runtime = await createRuntime({
+    routerFactory: sharedRouterFactory,
+    env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default", WHATSAPP_ENABLED: "1", ...env }),
+    clock,
+  });
   const fake = createFakeSocketFactory({ nowMs: () => clock.nowMs() });
   const timers = manualTimers();
   const pairing: PairingEvent[] = [];
-  const channel = await createWhatsApp(runtime, { socketFactory: fake.factory, timers, onPairing: (e) => pairing.push(e), random: () => 0.5 });
+  const channel = await createWhatsApp(runtime, {
+    socketFactory: fake.factory,
+    timers,
+    onPairing: (e) => pairing.push(e),
+    random: () => 0.5,
+  });
   const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: "wa-test" });
   await bot.start();
   world = { dir, clock, runtime, bot, channel, fake, timers, pairing };
@@ -95,7 +111,9 @@ async function drain(w: World): Promise<void> {
     // nextDueMs counts a row held behind an earlier, later-due row of its chat: step past it.
     else if (sent === 0) w.clock.advanceMs(1000);
   }
-  throw new Error(`The outbox did not drain: ${JSON.stringify(await sqlRows(w.runtime, "select id, address, status, attempts, not_before_ms, claimed_until_ms, last_error, payload from outbox where status = 'pending'"))}`);
+  throw new Error(
+    `The outbox did not drain: ${JSON.stringify(await sqlRows(w.runtime, "select id, address, status, attempts, not_before_ms, claimed_until_ms, last_error, payload from outbox where status = 'pending'"))}`,
+  );
 }
 
 /** A message from WhatsApp; resolves to what was sent back to that chat. */
@@ -103,10 +121,14 @@ async function say(w: World, input: IncomingInput): Promise<SentWhatsAppMessage[
   const before = w.fake.sent().length;
   w.fake.current.receive(incoming(input));
   await drain(w);
-  return w.fake.sent().slice(before).filter((m) => m.jid === input.chat);
+  return w.fake
+    .sent()
+    .slice(before)
+    .filter((m) => m.jid === input.chat);
 }
 
-const text = async (w: World, chat: string, body: string) => (await say(w, { chat, text: body })).map((m) => m.text).join("\n---\n");
+const text = async (w: World, chat: string, body: string) =>
+  (await say(w, { chat, text: body })).map((m) => m.text).join("\n---\n");
 
 /** The number a numbered-text menu shows for the option containing `label`. */
 function optionNumber(menu: string, label: string): string {
@@ -130,7 +152,10 @@ async function fileQuestion(w: World, chat: string, subject = "vías y obras"): 
 }
 
 async function addOfficial(w: World, address: string, officeKey: string, role: "official" | "head" = "official") {
-  return await w.runtime.app.repos.officials.add({ name: `Func ${officeKey}`, officeKey, role, channel: "whatsapp", address }, w.clock.nowMs());
+  return await w.runtime.app.repos.officials.add(
+    { name: `Func ${officeKey}`, officeKey, role, channel: "whatsapp", address },
+    w.clock.nowMs(),
+  );
 }
 
 describe("WhatsApp channel: citizens", () => {
@@ -153,7 +178,12 @@ describe("WhatsApp channel: citizens", () => {
     expect(receipt).toContain("Número de radicado: RC-2026-000001");
     expect(receipt).toContain("Secretaría de Infraestructura");
     const question = (await w.runtime.app.repos.questions.byReference("RC-2026-000001"))!;
-    expect(question).toMatchObject({ officeKey: "infraestructura", channel: "whatsapp", status: "open", text: QUESTION });
+    expect(question).toMatchObject({
+      officeKey: "infraestructura",
+      channel: "whatsapp",
+      status: "open",
+      text: QUESTION,
+    });
 
     expect(await text(w, CITIZEN, "estado")).toContain("Escriba el número de radicado");
     expect(await text(w, CITIZEN, "rc 2026 000001")).toContain("en trámite");
@@ -214,13 +244,18 @@ describe("WhatsApp channel: citizens", () => {
 
     // A photo with the question as caption: the notice, then the question goes on as typed text.
     const [captioned] = await say(w, { chat: CITIZEN, image: { caption: QUESTION } });
-    expect(captioned?.text).toMatch(/^Por WhatsApp todavía no podemos recibir archivos, así que el que envió no quedó guardado\./);
+    expect(captioned?.text).toMatch(
+      /^Por WhatsApp todavía no podemos recibir archivos, así que el que envió no quedó guardado\./,
+    );
     let menu = captioned!.text;
     if (!menu.includes("Ver todos los temas")) menu = await text(w, CITIZEN, optionNumber(menu, "elegir otro"));
     menu = await text(w, CITIZEN, optionNumber(menu, "Ver todos los temas"));
     await text(w, CITIZEN, optionNumber(menu, "vías y obras"));
     expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
-    expect(await w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({ text: QUESTION, channel: "whatsapp" });
+    expect(await w.runtime.app.repos.questions.byReference("RC-2026-000001")).toMatchObject({
+      text: QUESTION,
+      channel: "whatsapp",
+    });
     expect(await sqlRow(w.runtime, "select count(*) n from question_attachments")).toEqual({ n: 0 });
 
     // A document without caption: the position does not move, the citizen is asked to write instead.
@@ -231,14 +266,24 @@ describe("WhatsApp channel: citizens", () => {
     await text(w, CITIZEN, "estado");
     const waiting = await position();
     const before = w.fake.sent().length;
-    w.fake.current.receive({ key: { remoteJid: CITIZEN, fromMe: false, id: "DOC00001" }, message: { documentMessage: { fileName: "derecho-de-peticion.pdf", mimetype: "application/pdf" } }, messageTimestamp: 1_772_463_600 });
+    w.fake.current.receive({
+      key: { remoteJid: CITIZEN, fromMe: false, id: "DOC00001" },
+      message: { documentMessage: { fileName: "derecho-de-peticion.pdf", mimetype: "application/pdf" } },
+      messageTimestamp: 1_772_463_600,
+    });
     await drain(w);
-    expect(w.fake.sent().slice(before).map((m) => m.text)).toEqual([
+    expect(
+      w.fake
+        .sent()
+        .slice(before)
+        .map((m) => m.text),
+    ).toEqual([
       "Por WhatsApp todavía no podemos recibir fotos, documentos, audios, ubicaciones ni otros archivos. Describa su pregunta con palabras, por favor.",
     ]);
     expect(await position()).toEqual(waiting);
     // No reply ever promised to receive files (those texts are Telegram's).
-    for (const message of w.fake.sent()) expect(message.text).not.toMatch(/Puedo recibir|Recibí su archivo|Puede enviar fotos/);
+    for (const message of w.fake.sent())
+      expect(message.text).not.toMatch(/Puedo recibir|Recibí su archivo|Puede enviar fotos/);
   });
 });
 
@@ -246,7 +291,9 @@ describe("WhatsApp channel: officials", () => {
   it("posts new questions to the bound group and takes an answer quoted from a registered official only", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
-    expect((await runOn(w.runtime, ["offices", "bind", "infraestructura", "--whatsapp-group", GROUP])).error).toBeUndefined();
+    expect(
+      (await runOn(w.runtime, ["offices", "bind", "infraestructura", "--whatsapp-group", GROUP])).error,
+    ).toBeUndefined();
     expect((await w.runtime.app.repos.offices.get("infraestructura"))?.whatsappJid).toBe(GROUP);
     await addOfficial(w, HEAD, "infraestructura", "head");
 
@@ -266,15 +313,32 @@ describe("WhatsApp channel: officials", () => {
     // Chatter among officials is not answered.
     expect(await say(w, { chat: GROUP, sender: HEAD, text: "Buenos días equipo" })).toEqual([]);
 
-    const official = incoming({ chat: GROUP, sender: "1122334455@lid", alt: HEAD, text: "La cuadrilla repara el hueco este jueves.", quotedId: notice.id });
+    const official = incoming({
+      chat: GROUP,
+      sender: "1122334455@lid",
+      alt: HEAD,
+      text: "La cuadrilla repara el hueco este jueves.",
+      quotedId: notice.id,
+    });
     w.fake.current.receive(official);
     await drain(w);
-    const confirmation = w.fake.sent().filter((m) => m.jid === GROUP).at(-1)!;
+    const confirmation = w.fake
+      .sent()
+      .filter((m) => m.jid === GROUP)
+      .at(-1)!;
     expect(confirmation.text).toContain(`respuesta a ${reference} quedó registrada`);
     // The confirmation quotes the official's message in the group.
     expect(confirmation.quotedId).toBe(official.key.id);
-    expect(await w.runtime.app.repos.questions.byReference(reference)).toMatchObject({ status: "answered", answerText: "La cuadrilla repara el hueco este jueves." });
-    expect(w.fake.sent().filter((m) => m.jid === CITIZEN).at(-1)?.text).toContain("La cuadrilla repara el hueco este jueves.");
+    expect(await w.runtime.app.repos.questions.byReference(reference)).toMatchObject({
+      status: "answered",
+      answerText: "La cuadrilla repara el hueco este jueves.",
+    });
+    expect(
+      w.fake
+        .sent()
+        .filter((m) => m.jid === CITIZEN)
+        .at(-1)?.text,
+    ).toContain("La cuadrilla repara el hueco este jueves.");
   });
 
   it("lets officials in private chats answer by quoting their notice or with `responder`, and refuses others", async () => {
@@ -294,14 +358,22 @@ describe("WhatsApp channel: officials", () => {
     await text(w, STRANGER, `responder ${first} ya está resuelto`);
     expect((await w.runtime.app.repos.questions.byReference(first))?.status).toBe("open");
 
-    const quoted = await say(w, { chat: HEAD, text: "Programamos la reparación para el lunes.", quotedId: notices[0]!.id });
+    const quoted = await say(w, {
+      chat: HEAD,
+      text: "Programamos la reparación para el lunes.",
+      quotedId: notices[0]!.id,
+    });
     expect(quoted.map((m) => m.text).join("\n")).toContain(`respuesta a ${first} quedó registrada`);
     // The notice is closed by a short status line quoting it (WhatsApp cannot edit it later), not repeated whole.
     const closing = quoted.find((m) => m.quotedId === notices[0]!.id);
     expect(closing?.text).toBeTruthy();
     expect(closing?.text).not.toContain("Nueva pregunta");
-    expect(await text(w, HEAD, `responder ${second} Enviamos la cuadrilla mañana.`)).toContain(`respuesta a ${second} quedó registrada`);
-    expect((await w.runtime.app.repos.questions.byReference(first))?.answerText).toBe("Programamos la reparación para el lunes.");
+    expect(await text(w, HEAD, `responder ${second} Enviamos la cuadrilla mañana.`)).toContain(
+      `respuesta a ${second} quedó registrada`,
+    );
+    expect((await w.runtime.app.repos.questions.byReference(first))?.answerText).toBe(
+      "Programamos la reparación para el lunes.",
+    );
     expect((await w.runtime.app.repos.questions.byReference(second))?.answerText).toBe("Enviamos la cuadrilla mañana.");
   });
 
@@ -315,120 +387,137 @@ describe("WhatsApp channel: officials", () => {
   });
 });
 
-describe.skipIf(onPostgres)(sqliteOnly("WhatsApp channel: connection", "reads the stored session through the SQLite repository"), () => {
-  // The adapter records its state without waiting (a port call after any transaction in progress).
-  const stateOf = async (w: World) => {
-    await new Promise((resolve) => setImmediate(resolve));
-    return createChannelStateRepo(w.runtime.db!).get("whatsapp");
-  };
+describe.skipIf(onPostgres)(
+  sqliteOnly("WhatsApp channel: connection", "reads the stored session through the SQLite repository"),
+  () => {
+    // The adapter records its state without waiting (a port call after any transaction in progress).
+    const stateOf = async (w: World) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return createChannelStateRepo(w.runtime.db!).get("whatsapp");
+    };
 
-  it("reconnects with backoff after every close but a logout, keeps the session and sends what waited", async () => {
-    const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
-    const firstSocket = w.fake.current;
-    firstSocket.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" } });
-    firstSocket.open();
-    expect((await stateOf(w))?.state).toBe("open");
+    it("reconnects with backoff after every close but a logout, keeps the session and sends what waited", async () => {
+      const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
+      const firstSocket = w.fake.current;
+      firstSocket.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" } });
+      firstSocket.open();
+      expect((await stateOf(w))?.state).toBe("open");
 
-    firstSocket.close(DisconnectReason.connectionLost, "Connection Lost");
-    expect(w.channel.state).toBe("reconnecting");
-    expect(await stateOf(w)).toMatchObject({ state: "reconnecting", detail: "closed (408); retry in 2000 ms" });
-    expect(w.timers.delays()).toEqual([2000]);
-    expect(firstSocket.ev.listenerCount("messages.upsert")).toBe(0);
+      firstSocket.close(DisconnectReason.connectionLost, "Connection Lost");
+      expect(w.channel.state).toBe("reconnecting");
+      expect(await stateOf(w)).toMatchObject({ state: "reconnecting", detail: "closed (408); retry in 2000 ms" });
+      expect(w.timers.delays()).toEqual([2000]);
+      expect(firstSocket.ev.listenerCount("messages.upsert")).toBe(0);
 
-    // While closed, a message (here queued by another process, e.g. the CLI) waits in the outbox.
-    await w.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:while-closed", channel: "whatsapp", address: CITIZEN, payload: { text: "Aviso de prueba" } }, w.clock.nowMs());
-    await w.bot.dispatcher.tick();
-    expect(await sqlRow(w.runtime, 'select status, attempts, last_error "lastError" from outbox')).toEqual({ status: "pending", attempts: 1, lastError: "whatsapp: not connected (reconnecting)" });
-    expect(w.fake.sent()).toHaveLength(0);
+      // While closed, a message (here queued by another process, e.g. the CLI) waits in the outbox.
+      await w.runtime.app.repos.outbox.enqueue(
+        {
+          idempotencyKey: "test:while-closed",
+          channel: "whatsapp",
+          address: CITIZEN,
+          payload: { text: "Aviso de prueba" },
+        },
+        w.clock.nowMs(),
+      );
+      await w.bot.dispatcher.tick();
+      expect(await sqlRow(w.runtime, 'select status, attempts, last_error "lastError" from outbox')).toEqual({
+        status: "pending",
+        attempts: 1,
+        lastError: "whatsapp: not connected (reconnecting)",
+      });
+      expect(w.fake.sent()).toHaveLength(0);
 
-    w.timers.fire();
-    await w.channel.idle();
-    expect(w.fake.sockets).toHaveLength(2);
-    // The new socket gets the stored session, not a new pairing.
-    expect(w.fake.current.auth.creds.me?.id).toBe("573000000000:3@s.whatsapp.net");
-    expect(Buffer.from(w.fake.current.auth.creds.noiseKey.public)).toEqual(Buffer.from(firstSocket.auth.creds.noiseKey.public));
-    w.fake.current.close(DisconnectReason.connectionClosed);
-    expect(w.timers.delays()).toEqual([4000]);
-    w.timers.fire();
-    await w.channel.idle();
-    w.fake.current.open();
-    expect((await stateOf(w))?.state).toBe("open");
-    await drain(w);
-    expect(w.fake.sent().map((m) => m.jid)).toEqual([CITIZEN]);
-    expect(w.fake.sent()[0]!.text).toBe("Aviso de prueba");
+      w.timers.fire();
+      await w.channel.idle();
+      expect(w.fake.sockets).toHaveLength(2);
+      // The new socket gets the stored session, not a new pairing.
+      expect(w.fake.current.auth.creds.me?.id).toBe("573000000000:3@s.whatsapp.net");
+      expect(Buffer.from(w.fake.current.auth.creds.noiseKey.public)).toEqual(
+        Buffer.from(firstSocket.auth.creds.noiseKey.public),
+      );
+      w.fake.current.close(DisconnectReason.connectionClosed);
+      expect(w.timers.delays()).toEqual([4000]);
+      w.timers.fire();
+      await w.channel.idle();
+      w.fake.current.open();
+      expect((await stateOf(w))?.state).toBe("open");
+      await drain(w);
+      expect(w.fake.sent().map((m) => m.jid)).toEqual([CITIZEN]);
+      expect(w.fake.sent()[0]!.text).toBe("Aviso de prueba");
 
-    // A restart requested by WhatsApp (after pairing) reconnects at once; an open resets the backoff.
-    w.fake.current.close(DisconnectReason.restartRequired);
-    expect(w.timers.delays()).toEqual([0]);
-    w.timers.fire();
-    await w.channel.idle();
-    w.fake.current.close(DisconnectReason.connectionLost);
-    expect(w.timers.delays()).toEqual([2000]);
-    // Events of an old socket change nothing.
-    firstSocket.close(DisconnectReason.connectionLost);
-    expect(w.timers.delays()).toEqual([2000]);
-    // Stopping cancels the pending reconnection.
-    await w.bot.stop();
-    expect(w.timers.pending.size).toBe(0);
-    expect((await stateOf(w))?.state).toBe("stopped");
-    await w.bot.start(); // afterEach stops it again
-  });
+      // A restart requested by WhatsApp (after pairing) reconnects at once; an open resets the backoff.
+      w.fake.current.close(DisconnectReason.restartRequired);
+      expect(w.timers.delays()).toEqual([0]);
+      w.timers.fire();
+      await w.channel.idle();
+      w.fake.current.close(DisconnectReason.connectionLost);
+      expect(w.timers.delays()).toEqual([2000]);
+      // Events of an old socket change nothing.
+      firstSocket.close(DisconnectReason.connectionLost);
+      expect(w.timers.delays()).toEqual([2000]);
+      // Stopping cancels the pending reconnection.
+      await w.bot.stop();
+      expect(w.timers.pending.size).toBe(0);
+      expect((await stateOf(w))?.state).toBe("stopped");
+      await w.bot.start(); // afterEach stops it again
+    });
 
-  it("after a logout deletes the stored session and asks for a new pairing", async () => {
-    const w = await start();
-    const auth = createWhatsAppAuthRepo(w.runtime.db!, { nowMs: () => w.clock.nowMs() });
-    w.fake.current.showQr("2@first-qr");
-    expect(w.pairing).toEqual([{ kind: "qr", qr: "2@first-qr" }]);
-    expect((await stateOf(w))?.state).toBe("pairing");
-    // The phone scanned the QR: Baileys reports the new credentials, then asks for a restart.
-    w.fake.current.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" }, platform: "android" });
-    await w.channel.idle();
-    expect(auth.isPaired()).toBe(true);
-    w.fake.current.close(DisconnectReason.restartRequired);
-    w.timers.fire();
-    await w.channel.idle();
-    w.fake.current.open();
-    const pairedNoiseKey = Buffer.from(w.fake.current.auth.creds.noiseKey.public);
+    it("after a logout deletes the stored session and asks for a new pairing", async () => {
+      const w = await start();
+      const auth = createWhatsAppAuthRepo(w.runtime.db!, { nowMs: () => w.clock.nowMs() });
+      w.fake.current.showQr("2@first-qr");
+      expect(w.pairing).toEqual([{ kind: "qr", qr: "2@first-qr" }]);
+      expect((await stateOf(w))?.state).toBe("pairing");
+      // The phone scanned the QR: Baileys reports the new credentials, then asks for a restart.
+      w.fake.current.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" }, platform: "android" });
+      await w.channel.idle();
+      expect(auth.isPaired()).toBe(true);
+      w.fake.current.close(DisconnectReason.restartRequired);
+      w.timers.fire();
+      await w.channel.idle();
+      w.fake.current.open();
+      const pairedNoiseKey = Buffer.from(w.fake.current.auth.creds.noiseKey.public);
 
-    await w.fake.current.logout();
-    await w.channel.idle();
-    expect(auth.isPaired()).toBe(false);
-    expect(await sqlRow(w.runtime, "select count(*) n from whatsapp_auth")).toEqual({ n: 0 });
-    expect((await stateOf(w))?.state).toBe("logged_out");
-    expect(w.pairing.at(-1)).toEqual({ kind: "logged_out" });
+      await w.fake.current.logout();
+      await w.channel.idle();
+      expect(auth.isPaired()).toBe(false);
+      expect(await sqlRow(w.runtime, "select count(*) n from whatsapp_auth")).toEqual({ n: 0 });
+      expect((await stateOf(w))?.state).toBe("logged_out");
+      expect(w.pairing.at(-1)).toEqual({ kind: "logged_out" });
 
-    w.timers.fire();
-    await w.channel.idle();
-    const fresh = w.fake.current;
-    expect(fresh.auth.creds.me).toBeUndefined();
-    expect(Buffer.from(fresh.auth.creds.noiseKey.public)).not.toEqual(pairedNoiseKey);
-    fresh.showQr("2@second-qr");
-    expect(w.pairing.at(-1)).toEqual({ kind: "qr", qr: "2@second-qr" });
-    expect((await stateOf(w))?.state).toBe("pairing");
-  });
+      w.timers.fire();
+      await w.channel.idle();
+      const fresh = w.fake.current;
+      expect(fresh.auth.creds.me).toBeUndefined();
+      expect(Buffer.from(fresh.auth.creds.noiseKey.public)).not.toEqual(pairedNoiseKey);
+      fresh.showQr("2@second-qr");
+      expect(w.pairing.at(-1)).toEqual({ kind: "qr", qr: "2@second-qr" });
+      expect((await stateOf(w))?.state).toBe("pairing");
+    });
 
-  it("pairs with a code typed on the phone when WHATSAPP_PHONE is set", async () => {
-    const w = await start({ WHATSAPP_PHONE: "573000000000" });
-    w.fake.current.showQr();
-    w.fake.current.showQr();
-    await Promise.resolve();
-    expect(w.fake.current.pairingCodeRequests).toEqual(["573000000000"]);
-    expect(w.pairing).toEqual([{ kind: "code", code: "ABCD1234" }]);
-  });
+    it("pairs with a code typed on the phone when WHATSAPP_PHONE is set", async () => {
+      const w = await start({ WHATSAPP_PHONE: "573000000000" });
+      w.fake.current.showQr();
+      w.fake.current.showQr();
+      await Promise.resolve();
+      expect(w.fake.current.pairingCodeRequests).toEqual(["573000000000"]);
+      expect(w.pairing).toEqual([{ kind: "code", code: "ABCD1234" }]);
+    });
 
-  it("shows the connection state in `rinde status`", async () => {
-    const w = await start();
-    w.fake.current.open();
-    const output = (await runOn(w.runtime, ["status", "--json"])).stdout;
-    const summary = JSON.parse(output) as { connections: { channel: string; state: string }[] };
-    expect(summary.connections).toEqual([expect.objectContaining({ channel: "whatsapp", state: "open" })]);
-    expect((await runOn(w.runtime, ["status"])).stdout).toMatch(/conexiones:\n.*\n.*\nwhatsapp\s+conectado/);
-    await w.bot.stop();
-    expect((await stateOf(w))?.state).toBe("stopped");
-    expect(w.fake.current.ended).toBe(true);
-    await w.bot.start(); // afterEach stops it again
-  });
-});
+    it("shows the connection state in `rinde status`", async () => {
+      const w = await start();
+      w.fake.current.open();
+      const output = (await runOn(w.runtime, ["status", "--json"])).stdout;
+      const summary = JSON.parse(output) as { connections: { channel: string; state: string }[] };
+      expect(summary.connections).toEqual([expect.objectContaining({ channel: "whatsapp", state: "open" })]);
+      expect((await runOn(w.runtime, ["status"])).stdout).toMatch(/conexiones:\n.*\n.*\nwhatsapp\s+conectado/);
+      await w.bot.stop();
+      expect((await stateOf(w))?.state).toBe("stopped");
+      expect(w.fake.current.ended).toBe(true);
+      await w.bot.start(); // afterEach stops it again
+    });
+  },
+);
 
 describe("WhatsApp channel: sending safely", () => {
   it("retries a send that met a closed connection and marks a number without WhatsApp unreachable", async () => {
@@ -445,7 +534,9 @@ describe("WhatsApp channel: sending safely", () => {
     await addOfficial(w, nowhere, "infraestructura");
     await fileQuestion(w, "573007654321@s.whatsapp.net");
     await drain(w);
-    const notice = await sqlRow(w.runtime, 'select status, last_error "lastError" from outbox where address = ?', [nowhere]);
+    const notice = await sqlRow(w.runtime, 'select status, last_error "lastError" from outbox where address = ?', [
+      nowhere,
+    ]);
     expect(notice).toEqual({ status: "unreachable", lastError: "whatsapp: not on WhatsApp" });
     expect(w.fake.sent().some((m) => m.jid === nowhere)).toBe(false);
   });

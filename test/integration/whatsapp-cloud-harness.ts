@@ -47,16 +47,33 @@ export interface CloudHarness {
   close(): Promise<void>;
 }
 
-export const sign = (raw: string, secret = APP_SECRET) => `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
+export const sign = (raw: string, secret = APP_SECRET) =>
+  `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
 
 export function envelope(value: Record<string, unknown>): Record<string, unknown> {
   return {
     object: "whatsapp_business_account",
-    entry: [{ id: "WABA_ID", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "5760000000", phone_number_id: PHONE_NUMBER_ID }, ...value } }] }],
+    entry: [
+      {
+        id: "WABA_ID",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "5760000000", phone_number_id: PHONE_NUMBER_ID },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 
-export async function createCloudHarness(options: { profile?: string; web?: boolean; env?: Record<string, string> } = {}): Promise<CloudHarness> {
+export async function createCloudHarness(
+  options: { profile?: string; web?: boolean; env?: Record<string, string> } = {},
+): Promise<CloudHarness> {
   const dir = mkdtempSync(join(tmpdir(), "rinde-wacloud-"));
   const fake = await createFakeGraphApi();
   const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
@@ -76,7 +93,10 @@ export async function createCloudHarness(options: { profile?: string; web?: bool
     ...options.env,
   });
   const logs: { level: number; msg: string }[] = [];
-  const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
+  const logger = pino(
+    { level: "info" },
+    { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) },
+  );
   const runtime = await createRuntime({ env, clock, logger });
   const { channel, cloud } = await createWhatsAppCloud(runtime);
   const bot = createBot(runtime, [channel], { pollIntervalMs: 5, workerId: "test-wacloud" });
@@ -90,7 +110,12 @@ export async function createCloudHarness(options: { profile?: string; web?: bool
     url = `http://127.0.0.1:${port}`;
   } else {
     server = Fastify();
-    registerWhatsAppCloudWebhook(server, { receive: cloud.receive, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, logger });
+    registerWhatsAppCloudWebhook(server, {
+      receive: cloud.receive,
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      logger,
+    });
     url = await server.listen({ port: 0, host: "127.0.0.1" });
   }
   let counter = 0;
@@ -106,27 +131,72 @@ export async function createCloudHarness(options: { profile?: string; web?: bool
     logs,
     async post(body, signature) {
       const raw = JSON.stringify(body);
-      const response = await fetch(`${url}/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature ?? sign(raw) }, body: raw });
+      const response = await fetch(`${url}/webhooks/whatsapp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": signature ?? sign(raw) },
+        body: raw,
+      });
       await cloud.idle();
       await bot.dispatcher.tick();
       return response;
     },
     async text(from, body, extra = {}) {
       const before = fake.sent.length;
-      await harness.post(envelope({ contacts: [{ profile: { name: "Ana" }, wa_id: from }], messages: [{ from, id: `wamid.IN${++counter}`, timestamp: String(Math.floor(clock.nowMs() / 1000)), type: "text", text: { body }, ...extra }] }));
+      await harness.post(
+        envelope({
+          contacts: [{ profile: { name: "Ana" }, wa_id: from }],
+          messages: [
+            {
+              from,
+              id: `wamid.IN${++counter}`,
+              timestamp: String(Math.floor(clock.nowMs() / 1000)),
+              type: "text",
+              text: { body },
+              ...extra,
+            },
+          ],
+        }),
+      );
       await harness.advance(0);
       return fake.sent.slice(before);
     },
     async press(from, wamid, id, list = false) {
       const before = fake.sent.length;
-      const reply = list ? { type: "list_reply", list_reply: { id, title: "x" } } : { type: "button_reply", button_reply: { id, title: "x" } };
-      await harness.post(envelope({ messages: [{ from, id: `wamid.IN${++counter}`, timestamp: String(Math.floor(clock.nowMs() / 1000)), type: "interactive", context: { from: "5760000000", id: wamid }, interactive: reply }] }));
+      const reply = list
+        ? { type: "list_reply", list_reply: { id, title: "x" } }
+        : { type: "button_reply", button_reply: { id, title: "x" } };
+      await harness.post(
+        envelope({
+          messages: [
+            {
+              from,
+              id: `wamid.IN${++counter}`,
+              timestamp: String(Math.floor(clock.nowMs() / 1000)),
+              type: "interactive",
+              context: { from: "5760000000", id: wamid },
+              interactive: reply,
+            },
+          ],
+        }),
+      );
       await harness.advance(0);
       return fake.sent.slice(before);
     },
     async status(wamid, status, errorCode) {
       const errors = errorCode ? { errors: [{ code: errorCode, title: "error" }] } : {};
-      await harness.post(envelope({ statuses: [{ id: wamid, status, timestamp: String(Math.floor(clock.nowMs() / 1000)), recipient_id: "573001112233", ...errors }] }));
+      await harness.post(
+        envelope({
+          statuses: [
+            {
+              id: wamid,
+              status,
+              timestamp: String(Math.floor(clock.nowMs() / 1000)),
+              recipient_id: "573001112233",
+              ...errors,
+            },
+          ],
+        }),
+      );
     },
     async advance(ms) {
       // Past the pair rate between citizen turns, then until nothing more is sent.

@@ -139,7 +139,11 @@ describe("startWeb with WHATSAPP_MODE=cloud", () => {
     expect(answerLine).toContain("Leído");
     expect(answerLine).not.toContain("No entregado");
     // One line per message to the citizen; the notices to the offices' chats are not listed.
-    const toCitizen = (await sqlRow<{ n: number }>(h.runtime, "select count(*) n from outbox where citizen_id is not null and question_id = ?", [question.id]))!;
+    const toCitizen = (await sqlRow<{ n: number }>(
+      h.runtime,
+      "select count(*) n from outbox where citizen_id is not null and question_id = ?",
+      [question.id],
+    ))!;
     expect(messages).toHaveLength(toCitizen.n);
     expect(html).toContain('class="delivery delivery-read"');
     expect(html).toContain('class="delivery delivery-failed"');

@@ -7,7 +7,15 @@ import { describeDelivery } from "../../src/delivery/delivery-status.ts";
 import { eraseCitizen } from "../../src/services/privacy/consent.ts";
 import { createInvite } from "../../src/services/staff/staff.ts";
 import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
-import { bodyOf, createCloudHarness, envelope, sign, textOf, VERIFY_TOKEN, type CloudHarness } from "./whatsapp-cloud-harness.ts";
+import {
+  bodyOf,
+  createCloudHarness,
+  envelope,
+  sign,
+  textOf,
+  VERIFY_TOKEN,
+  type CloudHarness,
+} from "./whatsapp-cloud-harness.ts";
 import { sqlRow, sqlRows } from "../helpers/storage.ts";
 
 let h: CloudHarness;
@@ -21,7 +29,8 @@ const JEFA = "573009998877";
 const QUESTION = "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses";
 const HOUR_MS = 3_600_000;
 const interactiveOf = (m: SentMessage | undefined) => (m ? bodyOf(m).interactive : undefined);
-const count = async (table: string) => (await sqlRow(h.runtime, `select count(*) n from ${table}`) as { n: number }).n;
+const count = async (table: string) =>
+  ((await sqlRow(h.runtime, `select count(*) n from ${table}`)) as { n: number }).n;
 
 /** Consent by button, "ask" from the list menu, the question, office and type confirmed by buttons. */
 async function fileQuestion(from = ANA): Promise<string> {
@@ -38,7 +47,12 @@ async function fileQuestion(from = ANA): Promise<string> {
 }
 
 async function linkOfficial(from: string): Promise<void> {
-  const { code } = await createInvite(h.runtime.app, { name: "Jefa Infra", officeKey: "infraestructura", role: "head", ttlMs: 3_600_000 });
+  const { code } = await createInvite(h.runtime.app, {
+    name: "Jefa Infra",
+    officeKey: "infraestructura",
+    role: "head",
+    ttlMs: 3_600_000,
+  });
   const [welcome] = await h.text(from, `/vincular ${code}`);
   expect(textOf(welcome)).toContain("Bienvenido(a), Jefa Infra");
 }
@@ -46,24 +60,47 @@ async function linkOfficial(from: string): Promise<void> {
 describe("WhatsApp Cloud webhook", () => {
   it("answers Meta's verification with the challenge and refuses a wrong verify token", async () => {
     h = await createCloudHarness();
-    const ok = await fetch(`${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    const ok = await fetch(
+      `${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`,
+    );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("1158201444");
-    const wrong = await fetch(`${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope-nope&hub.challenge=1158201444`);
+    const wrong = await fetch(
+      `${h.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope-nope&hub.challenge=1158201444`,
+    );
     expect(wrong.status).toBe(403);
   });
 
   it("refuses a badly signed or unsigned post with nothing stored and nothing sent", async () => {
     h = await createCloudHarness();
-    const body = envelope({ messages: [{ from: ANA, id: "wamid.BAD1", timestamp: String(Math.floor(h.clock.nowMs() / 1000)), type: "text", text: { body: "hola" } }] });
+    const body = envelope({
+      messages: [
+        {
+          from: ANA,
+          id: "wamid.BAD1",
+          timestamp: String(Math.floor(h.clock.nowMs() / 1000)),
+          type: "text",
+          text: { body: "hola" },
+        },
+      ],
+    });
     const raw = JSON.stringify(body);
     expect((await h.post(body, sign(raw, "another-secret"))).status).toBe(401);
     expect((await h.post(body, "sha256=00")).status).toBe(401);
-    const unsigned = await fetch(`${h.url}/webhooks/whatsapp`, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
+    const unsigned = await fetch(`${h.url}/webhooks/whatsapp`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: raw,
+    });
     expect(unsigned.status).toBe(401);
     // A body changed after signing is refused too.
     expect((await h.post({ ...body, extra: 1 }, sign(raw))).status).toBe(401);
-    expect([await count("inbound_messages"), await count("citizens"), await count("channel_windows"), h.fake.requests.length]).toEqual([0, 0, 0, 0]);
+    expect([
+      await count("inbound_messages"),
+      await count("citizens"),
+      await count("channel_windows"),
+      h.fake.requests.length,
+    ]).toEqual([0, 0, 0, 0]);
   });
 
   it("a citizen consents and asks with buttons and lists; a duplicate wamid is handled once", async () => {
@@ -72,7 +109,17 @@ describe("WhatsApp Cloud webhook", () => {
     expect(textOf(h.fake.to(ANA).at(-1))).toContain(`Número de radicado: ${reference}`);
     // Meta redelivers the same message: one inbound row, no second reply.
     const sentBefore = h.fake.sent.length;
-    const again = envelope({ messages: [{ from: ANA, id: "wamid.DUP", timestamp: String(Math.floor(h.clock.nowMs() / 1000)), type: "text", text: { body: "estado" } }] });
+    const again = envelope({
+      messages: [
+        {
+          from: ANA,
+          id: "wamid.DUP",
+          timestamp: String(Math.floor(h.clock.nowMs() / 1000)),
+          type: "text",
+          text: { body: "estado" },
+        },
+      ],
+    });
     expect((await h.post(again)).status).toBe(200);
     await h.advance(0);
     const afterFirst = h.fake.sent.length;
@@ -82,7 +129,9 @@ describe("WhatsApp Cloud webhook", () => {
     expect(h.fake.sent.length).toBe(afterFirst);
     // Every call carried the token; buttons and lists were used, numbered text nowhere needed.
     expect(h.fake.requests.every((r) => r.authorization === "Bearer EAAG-test-token-0123456789")).toBe(true);
-    expect(h.fake.to(ANA).map((m) => interactiveOf(m)?.type ?? m.type)).toEqual(expect.arrayContaining(["button", "list"]));
+    expect(h.fake.to(ANA).map((m) => interactiveOf(m)?.type ?? m.type)).toEqual(
+      expect.arrayContaining(["button", "list"]),
+    );
   });
 });
 
@@ -96,11 +145,18 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const question = (await h.runtime.app.repos.questions.byReference(reference))!;
     // Its four action buttons do not fit reply buttons (3 at most): they come as a list.
     const actions = interactiveOf(notice)?.action.sections?.[0]?.rows.map((r) => r.id);
-    expect(actions).toEqual([`a:qa:${question.id}`, `a:qi:${question.id}`, `a:qr:${question.id}`, `a:qe:${question.id}`]);
+    expect(actions).toEqual([
+      `a:qa:${question.id}`,
+      `a:qi:${question.id}`,
+      `a:qr:${question.id}`,
+      `a:qe:${question.id}`,
+    ]);
 
     h.clock.advanceMs(25 * HOUR_MS);
     const before = h.fake.sent.length;
-    await h.text(JEFA, "La cuadrilla repara el hueco el jueves.\nGracias por avisar.", { context: { from: "5760000000", id: notice!.wamid } });
+    await h.text(JEFA, "La cuadrilla repara el hueco el jueves.\nGracias por avisar.", {
+      context: { from: "5760000000", id: notice!.wamid },
+    });
     const toAna = h.fake.sent.slice(before).filter((m) => m.to === ANA);
     expect(toAna).toHaveLength(1);
     expect(toAna[0]).toMatchObject({
@@ -108,30 +164,54 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
       template: {
         name: "rinde_respuesta",
         language: { code: "es" },
-        components: [{ type: "body", parameters: [{ type: "text", text: reference }, { type: "text", text: expect.stringContaining("La cuadrilla repara el hueco el jueves. · Gracias por avisar.") }] }],
+        components: [
+          {
+            type: "body",
+            parameters: [
+              { type: "text", text: reference },
+              {
+                type: "text",
+                text: expect.stringContaining("La cuadrilla repara el hueco el jueves. · Gracias por avisar."),
+              },
+            ],
+          },
+        ],
       },
     });
     expect((await h.runtime.app.repos.questions.byId(question.id))?.status).toBe("answered");
-    const answer = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.key === `q:${question.id}:answer`)!;
+    const answer = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find(
+      (d) => d.key === `q:${question.id}:answer`,
+    )!;
     expect(answer).toMatchObject({ status: "sent", template: "rinde_respuesta" });
     // The official's own confirmation went free-form: she just wrote.
-    expect(h.fake.sent.slice(before).filter((m) => m.to === JEFA).every((m) => m.type !== "template")).toBe(true);
+    expect(
+      h.fake.sent
+        .slice(before)
+        .filter((m) => m.to === JEFA)
+        .every((m) => m.type !== "template"),
+    ).toBe(true);
 
     // Statuses arrive (out of order too) and show on the question's timeline.
     await h.status(toAna[0]!.wamid, "delivered");
     await h.status(toAna[0]!.wamid, "read");
     await h.status(toAna[0]!.wamid, "sent");
-    const read = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.key === `q:${question.id}:answer`)!;
+    const read = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find(
+      (d) => d.key === `q:${question.id}:answer`,
+    )!;
     expect(read.deliveryStatus).toBe("read");
     expect(describeDelivery(read).map((l) => h.runtime.app.translator.t("es", l.key, l.vars))).toEqual([
       "Leído",
       "Enviado con la plantilla «rinde_respuesta» porque pasaron más de 24 horas desde el último mensaje de la persona",
     ]);
     // A failed status carries Meta's code, explained in plain words.
-    const receipt = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.key.includes(":official-"))!;
+    const receipt = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) =>
+      d.key.includes(":official-"),
+    )!;
     const receiptRow = (await h.runtime.app.repos.outbox.findById(receipt.outboxId))!;
     await h.status(receiptRow.channelMessageId!, "failed", 131049);
-    const failed = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find((d) => d.outboxId === receipt.outboxId)!;
+    const failed = (await h.runtime.app.repos.outbox.deliveriesForQuestion(question.id)).find(
+      (d) => d.outboxId === receipt.outboxId,
+    )!;
     expect(failed).toMatchObject({ deliveryStatus: "failed", deliveryError: "131049" });
     expect(h.runtime.app.translator.t("es", describeDelivery(failed)[1]!.key)).toContain("Se puede intentar otro día");
   });
@@ -155,35 +235,50 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const { outbox } = h.runtime.app.repos;
     h.fake.failNext(ERRORS.throughput);
     h.fake.failNext(ERRORS.serverError);
-    for (const n of [1, 2, 3]) await outbox.enqueue({ idempotencyKey: `test:${n}`, channel: "whatsapp", address: ANA_JID, payload: { text: `mensaje ${n}` } }, h.clock.nowMs());
+    for (const n of [1, 2, 3])
+      await outbox.enqueue(
+        { idempotencyKey: `test:${n}`, channel: "whatsapp", address: ANA_JID, payload: { text: `mensaje ${n}` } },
+        h.clock.nowMs(),
+      );
     await h.bot.dispatcher.tick();
     for (let i = 0; i < 10 && h.fake.sent.length < start + 3; i++) await h.advance(10_000);
     expect(h.fake.refused.map((r) => textOf(bodyOf(r.body)))).toEqual(["mensaje 1", "mensaje 1"]);
     expect(h.fake.sent.slice(start).map(textOf)).toEqual(["mensaje 1", "mensaje 2", "mensaje 3"]);
     // The throughput refusal is flood control, not a failed attempt; the 500 is one.
-    expect(await sqlRow(h.runtime, "select attempts from outbox where idempotency_key = 'test:1'")).toEqual({ attempts: 2 });
+    expect(await sqlRow(h.runtime, "select attempts from outbox where idempotency_key = 'test:1'")).toEqual({
+      attempts: 2,
+    });
   });
 
   it("an invalid number becomes unreachable; an expired token pauses sending, reported once", async () => {
     h = await createCloudHarness();
     await h.text(ANA, "hola");
     h.fake.failNext(ERRORS.undeliverable);
-    await h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "test:x", channel: "whatsapp", address: ANA_JID, payload: { text: "x" } }, h.clock.nowMs());
+    await h.runtime.app.repos.outbox.enqueue(
+      { idempotencyKey: "test:x", channel: "whatsapp", address: ANA_JID, payload: { text: "x" } },
+      h.clock.nowMs(),
+    );
     await h.advance(0);
-    expect(await sqlRow(h.runtime, "select status from outbox where idempotency_key = 'test:x'")).toEqual({ status: "unreachable" });
+    expect(await sqlRow(h.runtime, "select status from outbox where idempotency_key = 'test:x'")).toEqual({
+      status: "unreachable",
+    });
     expect((await h.runtime.app.repos.citizens.identities(1))[0]?.unreachableAtMs).not.toBeNull();
 
     h.fake.failNext(ERRORS.tokenExpired, () => true, 2);
     const JUAN = "573005550000";
     await h.text(JUAN, "hola");
     expect((await h.runtime.app.repos.outbox.stats()).find((s) => s.status === "pending")?.count).toBe(1);
-    expect(await sqlRow(h.runtime, "select state from channel_state where channel = 'whatsapp'")).toEqual({ state: "token_expired" });
+    expect(await sqlRow(h.runtime, "select state from channel_state where channel = 'whatsapp'")).toEqual({
+      state: "token_expired",
+    });
     await h.advance(11 * 60_000); // the pause ends: one more try, refused again, not logged again
     expect(h.fake.refused.filter((r) => r.error.code === 190)).toHaveLength(2);
     expect(h.logs.filter((l) => l.msg.startsWith("whatsapp_cloud.token_invalid"))).toHaveLength(1);
     await h.advance(11 * 60_000); // a new token works again (here: the fake stops refusing)
     expect(textOf(h.fake.to(JUAN).at(-1))).toContain("Hola, soy el asistente");
-    expect(await sqlRow(h.runtime, "select state from channel_state where channel = 'whatsapp'")).toEqual({ state: "open" });
+    expect(await sqlRow(h.runtime, "select state from channel_state where channel = 'whatsapp'")).toEqual({
+      state: "open",
+    });
   });
 
   it("announcements go only to citizens who opted in, as the template once the window has closed", async () => {
@@ -193,17 +288,54 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const citizenId = 1;
     const { outbox, subscriptions } = h.runtime.app.repos;
     const before = h.fake.sent.length;
-    await outbox.enqueue({ idempotencyKey: `ann:1:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública el sábado" } }, h.clock.nowMs());
+    await outbox.enqueue(
+      {
+        idempotencyKey: `ann:1:${citizenId}`,
+        channel: "whatsapp",
+        address: ANA_JID,
+        citizenId,
+        priority: 1,
+        payload: { text: "Audiencia pública el sábado" },
+      },
+      h.clock.nowMs(),
+    );
     await h.advance(0);
     expect(h.fake.sent.length).toBe(before);
-    expect(await sqlRow(h.runtime, "select status, last_error from outbox where idempotency_key = 'ann:1:1'")).toEqual({ status: "failed", last_error: expect.stringContaining("not opted in") });
+    expect(await sqlRow(h.runtime, "select status, last_error from outbox where idempotency_key = 'ann:1:1'")).toEqual({
+      status: "failed",
+      last_error: expect.stringContaining("not opted in"),
+    });
 
     await subscriptions.add(citizenId, { kind: "all", key: "" }, h.clock.nowMs());
     h.clock.advanceMs(30 * HOUR_MS);
-    await outbox.enqueue({ idempotencyKey: `ann:2:${citizenId}`, channel: "whatsapp", address: ANA_JID, citizenId, priority: 1, payload: { text: "Audiencia pública\nel sábado" } }, h.clock.nowMs());
+    await outbox.enqueue(
+      {
+        idempotencyKey: `ann:2:${citizenId}`,
+        channel: "whatsapp",
+        address: ANA_JID,
+        citizenId,
+        priority: 1,
+        payload: { text: "Audiencia pública\nel sábado" },
+      },
+      h.clock.nowMs(),
+    );
     await h.advance(0);
     expect(h.fake.sent.slice(before)).toEqual([
-      expect.objectContaining({ type: "template", template: expect.objectContaining({ name: "rinde_anuncio", components: [{ type: "body", parameters: [{ type: "text", text: h.runtime.app.profile.name }, { type: "text", text: "Audiencia pública · el sábado" }] }] }) }),
+      expect.objectContaining({
+        type: "template",
+        template: expect.objectContaining({
+          name: "rinde_anuncio",
+          components: [
+            {
+              type: "body",
+              parameters: [
+                { type: "text", text: h.runtime.app.profile.name },
+                { type: "text", text: "Audiencia pública · el sábado" },
+              ],
+            },
+          ],
+        }),
+      }),
     ]);
   });
 
@@ -213,12 +345,27 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     const before = h.fake.sent.length;
     const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
     await h.runtime.app.repos.outbox.enqueue(
-      { idempotencyKey: "ics:1:1:x", channel: "whatsapp", address: ANA_JID, payload: { text: "Agréguelo a su calendario", document: { fileName: "audiencia.ics", mimeType: "text/calendar", content: ics } } },
+      {
+        idempotencyKey: "ics:1:1:x",
+        channel: "whatsapp",
+        address: ANA_JID,
+        payload: {
+          text: "Agréguelo a su calendario",
+          document: { fileName: "audiencia.ics", mimeType: "text/calendar", content: ics },
+        },
+      },
       h.clock.nowMs(),
     );
     await h.advance(0);
-    expect(h.fake.uploads).toEqual([{ id: expect.any(String), fileName: "audiencia.ics", mimeType: "text/calendar", content: ics }]);
-    expect(h.fake.sent.slice(before)).toEqual([expect.objectContaining({ type: "document", document: { id: h.fake.uploads[0]!.id, filename: "audiencia.ics", caption: "Agréguelo a su calendario" } })]);
+    expect(h.fake.uploads).toEqual([
+      { id: expect.any(String), fileName: "audiencia.ics", mimeType: "text/calendar", content: ics },
+    ]);
+    expect(h.fake.sent.slice(before)).toEqual([
+      expect.objectContaining({
+        type: "document",
+        document: { id: h.fake.uploads[0]!.id, filename: "audiencia.ics", caption: "Agréguelo a su calendario" },
+      }),
+    ]);
     const media = h.fake.requests.find((r) => r.path.endsWith("/media"))!;
     expect(media.contentType).toMatch(/^multipart\/form-data; boundary=/);
     expect(media.body).toContain('name="messaging_product"\r\n\r\nwhatsapp');
@@ -243,9 +390,21 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     await h.text(JEFA, "hola");
     h.fake.media.set("1234567890", { mimeType: "image/jpeg", bytes: Buffer.from("FOTO-DEL-HUECO") });
     const before = h.fake.sent.length;
-    await h.runtime.app.repos.outbox.enqueue({ idempotencyKey: "q:1:new:infraestructura:official-1:file-1", channel: "whatsapp", address: `${JEFA}@s.whatsapp.net`, payload: { text: "Foto adjunta", media: { kind: "photo", fileRef: "1234567890" } } }, h.clock.nowMs());
+    await h.runtime.app.repos.outbox.enqueue(
+      {
+        idempotencyKey: "q:1:new:infraestructura:official-1:file-1",
+        channel: "whatsapp",
+        address: `${JEFA}@s.whatsapp.net`,
+        payload: { text: "Foto adjunta", media: { kind: "photo", fileRef: "1234567890" } },
+      },
+      h.clock.nowMs(),
+    );
     await h.advance(0);
-    expect(h.fake.uploads).toEqual([{ id: expect.any(String), fileName: "archivo", mimeType: "image/jpeg", content: "FOTO-DEL-HUECO" }]);
-    expect(h.fake.sent.slice(before)).toEqual([expect.objectContaining({ type: "image", image: { id: h.fake.uploads[0]!.id, caption: "Foto adjunta" } })]);
+    expect(h.fake.uploads).toEqual([
+      { id: expect.any(String), fileName: "archivo", mimeType: "image/jpeg", content: "FOTO-DEL-HUECO" },
+    ]);
+    expect(h.fake.sent.slice(before)).toEqual([
+      expect.objectContaining({ type: "image", image: { id: h.fake.uploads[0]!.id, caption: "Foto adjunta" } }),
+    ]);
   });
 });

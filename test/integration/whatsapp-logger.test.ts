@@ -23,10 +23,18 @@ describe("the logger handed to Baileys", () => {
   it("keeps the message and the error's message and code, and drops keys, JIDs and nodes", () => {
     const { logger, text } = captured();
     const key = { remoteJid: "573001234567@s.whatsapp.net", id: "3EB0ABC", participant: "573001234567@s.whatsapp.net" };
-    logger.error({ key, sender: "573001234567@s.whatsapp.net", author: "573001234567:3@s.whatsapp.net" }, "failed to decrypt message");
+    logger.error(
+      { key, sender: "573001234567@s.whatsapp.net", author: "573001234567:3@s.whatsapp.net" },
+      "failed to decrypt message",
+    );
     const boom = Object.assign(new Error("no session for 573001234567@s.whatsapp.net"), { code: "ENOSESSION" });
-    logger.child({ class: "ns", jid: "573001234567@s.whatsapp.net" }).warn({ jid: "573001234567@s.whatsapp.net", err: boom }, "error in sending message");
-    logger.warn(new Error("bad node from 120363025246125888@g.us and 98765432101234@lid"), "unexpected error in 'handle message'");
+    logger
+      .child({ class: "ns", jid: "573001234567@s.whatsapp.net" })
+      .warn({ jid: "573001234567@s.whatsapp.net", err: boom }, "error in sending message");
+    logger.warn(
+      new Error("bad node from 120363025246125888@g.us and 98765432101234@lid"),
+      "unexpected error in 'handle message'",
+    );
     logger.warn({ msg: "recv node 573001234567" });
     logger.info({ jid: "573001234567@s.whatsapp.net" }, "below the level");
 
@@ -36,7 +44,10 @@ describe("the logger handed to Baileys", () => {
     expect(out).not.toContain("98765432101234");
     expect(out).not.toContain("3EB0ABC");
     expect(out).not.toContain("below the level");
-    const entries = out.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const entries = out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const errOf = (e: Record<string, unknown>) => {
       const err = e.err as { message?: string; code?: string } | undefined;
       return err && { message: err.message, ...(err.code ? { code: err.code } : {}) };
@@ -56,6 +67,8 @@ describe("the logger handed to Baileys", () => {
   });
 
   it("scrubs JIDs of every server and long digit runs, and leaves short numbers", () => {
-    expect(scrubLogText("to 573001234567:12@s.whatsapp.net, +573001234567, 3001234567@c.us, code 428, 1234567")).toBe("to <jid>, +<digits>, <jid>, code 428, 1234567");
+    expect(scrubLogText("to 573001234567:12@s.whatsapp.net, +573001234567, 3001234567@c.us, code 428, 1234567")).toBe(
+      "to <jid>, +<digits>, <jid>, code 428, 1234567",
+    );
   });
 });

@@ -7,7 +7,11 @@ import { DisconnectReason } from "@whiskeysockets/baileys";
 import { describe, expect, it } from "vitest";
 import { toInboundMessage, personAddress } from "../../src/channels/whatsapp/normalize.ts";
 import { createTerminalPairingPrinter, formatPairingCode } from "../../src/channels/whatsapp/pairing.ts";
-import { classifySendError, RETRY_DISCONNECTED_MS, RETRY_LOGGED_OUT_MS } from "../../src/channels/whatsapp/send-errors.ts";
+import {
+  classifySendError,
+  RETRY_DISCONNECTED_MS,
+  RETRY_LOGGED_OUT_MS,
+} from "../../src/channels/whatsapp/send-errors.ts";
 import { splitText } from "../../src/channels/whatsapp/whatsapp-channel.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
@@ -31,21 +35,47 @@ describe("WhatsApp message normalization", () => {
       channelMessageIdForReply: "A1",
       receivedAtMs: 5,
     });
-    const quoted = toInboundMessage(incoming({ chat: GROUP, sender: "1122@lid", alt: PN, text: "Ya quedó", quotedId: "3EB0NOTICE" }), "notify", 5);
-    expect(quoted).toMatchObject({ address: GROUP, chatKind: "group", senderId: PN, text: "Ya quedó", replyToChannelMessageId: "3EB0NOTICE" });
+    const quoted = toInboundMessage(
+      incoming({ chat: GROUP, sender: "1122@lid", alt: PN, text: "Ya quedó", quotedId: "3EB0NOTICE" }),
+      "notify",
+      5,
+    );
+    expect(quoted).toMatchObject({
+      address: GROUP,
+      chatKind: "group",
+      senderId: PN,
+      text: "Ya quedó",
+      replyToChannelMessageId: "3EB0NOTICE",
+    });
     // The caption is the text; the media is still reported (without a file reference) so the citizen can be told it was not kept.
     const captioned = toInboundMessage(incoming({ chat: PN, image: { caption: "mire el hueco" } }), "notify", 5);
     expect(captioned).toMatchObject({ text: "mire el hueco", media: { kind: "photo", mimeType: "image/jpeg" } });
     expect(captioned?.media).not.toHaveProperty("fileRef");
-    expect(toInboundMessage(incoming({ chat: PN, image: {} }), "notify", 5)).toMatchObject({ text: undefined, media: { kind: "photo", mimeType: "image/jpeg" } });
+    expect(toInboundMessage(incoming({ chat: PN, image: {} }), "notify", 5)).toMatchObject({
+      text: undefined,
+      media: { kind: "photo", mimeType: "image/jpeg" },
+    });
   });
 
   it("unwraps disappearing and view-once messages, and reads voice notes and locations as media", () => {
-    const wrapped = { key: { remoteJid: PN, id: "E1", fromMe: false }, message: { ephemeralMessage: { message: { extendedTextMessage: { text: "mensaje temporal" } } } } };
+    const wrapped = {
+      key: { remoteJid: PN, id: "E1", fromMe: false },
+      message: { ephemeralMessage: { message: { extendedTextMessage: { text: "mensaje temporal" } } } },
+    };
     expect(toInboundMessage(wrapped, "notify", 1)?.text).toBe("mensaje temporal");
-    const voice = { key: { remoteJid: PN, id: "V1", fromMe: false }, message: { audioMessage: { ptt: true, mimetype: "audio/ogg" } } };
-    expect(toInboundMessage(voice, "notify", 1)?.media).toEqual({ kind: "voice", mimeType: "audio/ogg", fileName: undefined });
-    const location = { key: { remoteJid: PN, id: "L1", fromMe: false }, message: { locationMessage: { degreesLatitude: 4.6 } } };
+    const voice = {
+      key: { remoteJid: PN, id: "V1", fromMe: false },
+      message: { audioMessage: { ptt: true, mimetype: "audio/ogg" } },
+    };
+    expect(toInboundMessage(voice, "notify", 1)?.media).toEqual({
+      kind: "voice",
+      mimeType: "audio/ogg",
+      fileName: undefined,
+    });
+    const location = {
+      key: { remoteJid: PN, id: "L1", fromMe: false },
+      message: { locationMessage: { degreesLatitude: 4.6 } },
+    };
     expect(toInboundMessage(location, "notify", 1)?.media).toEqual({ kind: "location" });
   });
 
@@ -57,8 +87,16 @@ describe("WhatsApp message normalization", () => {
       toInboundMessage(incoming({ chat: "12345@broadcast", text: "difusión" }), "notify", 1),
       toInboundMessage(incoming({ chat: "1203630000@newsletter", text: "canal" }), "notify", 1),
       toInboundMessage(incoming({ chat: GROUP, text: "sin autor" }), "notify", 1),
-      toInboundMessage({ key: { remoteJid: PN, id: "R1", fromMe: false }, message: { reactionMessage: { text: "👍" } } }, "notify", 1),
-      toInboundMessage({ key: { remoteJid: PN, id: "P1", fromMe: false }, message: { protocolMessage: { type: 0 } } }, "notify", 1),
+      toInboundMessage(
+        { key: { remoteJid: PN, id: "R1", fromMe: false }, message: { reactionMessage: { text: "👍" } } },
+        "notify",
+        1,
+      ),
+      toInboundMessage(
+        { key: { remoteJid: PN, id: "P1", fromMe: false }, message: { protocolMessage: { type: 0 } } },
+        "notify",
+        1,
+      ),
       toInboundMessage({ key: { remoteJid: PN, id: "S1", fromMe: false } }, "notify", 1),
     ];
     expect(none).toEqual(Array(none.length).fill(undefined));
@@ -74,13 +112,33 @@ describe("WhatsApp message normalization", () => {
 
 describe("WhatsApp send failures", () => {
   it("retries connection problems, waits longer while logged out, and gives up on unknown or blocked recipients", () => {
-    expect(classifySendError(boomLike("Connection Closed", DisconnectReason.connectionClosed))).toEqual({ ok: false, kind: "retry", retryAfterMs: RETRY_DISCONNECTED_MS, reason: "whatsapp 428: Connection Closed" });
-    expect(classifySendError(boomLike("Timed Out", DisconnectReason.timedOut))).toMatchObject({ kind: "retry", retryAfterMs: RETRY_DISCONNECTED_MS });
-    expect(classifySendError(new Error("connect ECONNRESET"))).toMatchObject({ kind: "retry", retryAfterMs: RETRY_DISCONNECTED_MS });
-    expect(classifySendError(boomLike("Not authenticated", DisconnectReason.loggedOut))).toMatchObject({ kind: "retry", retryAfterMs: RETRY_LOGGED_OUT_MS });
+    expect(classifySendError(boomLike("Connection Closed", DisconnectReason.connectionClosed))).toEqual({
+      ok: false,
+      kind: "retry",
+      retryAfterMs: RETRY_DISCONNECTED_MS,
+      reason: "whatsapp 428: Connection Closed",
+    });
+    expect(classifySendError(boomLike("Timed Out", DisconnectReason.timedOut))).toMatchObject({
+      kind: "retry",
+      retryAfterMs: RETRY_DISCONNECTED_MS,
+    });
+    expect(classifySendError(new Error("connect ECONNRESET"))).toMatchObject({
+      kind: "retry",
+      retryAfterMs: RETRY_DISCONNECTED_MS,
+    });
+    expect(classifySendError(boomLike("Not authenticated", DisconnectReason.loggedOut))).toMatchObject({
+      kind: "retry",
+      retryAfterMs: RETRY_LOGGED_OUT_MS,
+    });
     expect(classifySendError(boomLike("item-not-found", 404))).toMatchObject({ kind: "permanent", unreachable: true });
-    expect(classifySendError(new Error("number is not on WhatsApp"))).toMatchObject({ kind: "permanent", unreachable: true });
-    expect(classifySendError(boomLike("not-authorized", DisconnectReason.forbidden))).toMatchObject({ kind: "permanent", unreachable: true });
+    expect(classifySendError(new Error("number is not on WhatsApp"))).toMatchObject({
+      kind: "permanent",
+      unreachable: true,
+    });
+    expect(classifySendError(boomLike("not-authorized", DisconnectReason.forbidden))).toMatchObject({
+      kind: "permanent",
+      unreachable: true,
+    });
     expect(classifySendError(boomLike("bad-request", 400))).toMatchObject({ kind: "permanent", unreachable: false });
     expect(classifySendError(new Error("something new"))).toMatchObject({ kind: "retry", retryAfterMs: 0 });
   });
@@ -121,7 +179,11 @@ describe("WhatsApp safe-sending settings", () => {
   it("spaces sends by the global rate plus a random jitter", () => {
     const clock = createManualClock(0);
     const draws = [0, 0.5, 0.999];
-    const limiter = createRateLimiter({ ratePerSecond: 12 / 60, ratePerChatPerSecond: 0, sendJitterMs: 3000 }, clock, () => draws.shift() ?? 0);
+    const limiter = createRateLimiter(
+      { ratePerSecond: 12 / 60, ratePerChatPerSecond: 0, sendJitterMs: 3000 },
+      clock,
+      () => draws.shift() ?? 0,
+    );
     expect(limiter.take("a")).toBe(0); // jitter 0
     expect(limiter.take("b")).toBe(5000);
     clock.setMs(5000);

@@ -10,8 +10,20 @@ describe("back-office administration, deadlines and audit log", () => {
   let anaId: number;
   beforeEach(async () => {
     h = await createWebHarness();
-    await h.addOfficial({ name: "Laura Admin", role: "admin", officeKey: null, email: "laura@x.co", address: "laura-chat" });
-    anaId = await h.addOfficial({ name: "Ana", role: "official", officeKey: "salud", email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({
+      name: "Laura Admin",
+      role: "admin",
+      officeKey: null,
+      email: "laura@x.co",
+      address: "laura-chat",
+    });
+    anaId = await h.addOfficial({
+      name: "Ana",
+      role: "official",
+      officeKey: "salud",
+      email: "ana@x.co",
+      address: "ana-chat",
+    });
     admin = await h.signIn("laura@x.co", "laura-chat");
   });
   afterEach(async () => {
@@ -20,7 +32,12 @@ describe("back-office administration, deadlines and audit log", () => {
 
   it("invites an official with a one-time chat code that links their chat", async () => {
     await admin.get("/admin/administracion");
-    const response = await admin.post("/admin/administracion/invitar", { _idem: admin.field("/admin/administracion/invitar", "_idem"), nombre: "Pedro Nuevo", rol: "official", oficina: "salud" });
+    const response = await admin.post("/admin/administracion/invitar", {
+      _idem: admin.field("/admin/administracion/invitar", "_idem"),
+      nombre: "Pedro Nuevo",
+      rol: "official",
+      oficina: "salud",
+    });
     expect(response.headers.location).toBe("/admin/administracion?hecho=invitar");
     const page = await admin.get("/admin/administracion");
     const code = /\/vincular ([A-Z0-9]{8})/.exec(page.body)![1]!;
@@ -42,11 +59,16 @@ describe("back-office administration, deadlines and audit log", () => {
     const row = (await h.runtime.app.repos.officials.get(anaId))!;
     expect([row.role, row.email, row.passwordRequired]).toEqual(["head", "ana.perez@x.co", true]);
     expect((await ana.get("/admin/bandeja")).statusCode).toBe(303);
-    const entry = (await sqlRow<{ before: string; after: string }>(h.runtime, "select cast(before as text) as before, cast(after as text) as after from staff_audit where action = 'official.update'"))!; // JSON text on both engines (jsonb on PostgreSQL)
+    const entry = (await sqlRow<{ before: string; after: string }>(
+      h.runtime,
+      "select cast(before as text) as before, cast(after as text) as after from staff_audit where action = 'official.update'",
+    ))!; // JSON text on both engines (jsonb on PostgreSQL)
     expect(JSON.parse(entry.before)).toMatchObject({ role: "official", email: "ana@x.co" });
     expect(JSON.parse(entry.after)).toMatchObject({ role: "head", email: "ana.perez@x.co", passwordRequired: true });
     await admin.get("/admin/administracion");
-    await admin.post(`/admin/administracion/funcionarios/${anaId}/desactivar`, { _idem: admin.field(`/admin/administracion/funcionarios/${anaId}/desactivar`, "_idem") });
+    await admin.post(`/admin/administracion/funcionarios/${anaId}/desactivar`, {
+      _idem: admin.field(`/admin/administracion/funcionarios/${anaId}/desactivar`, "_idem"),
+    });
     expect((await h.runtime.app.repos.officials.get(anaId))!.active).toBe(false);
     // A deactivated official cannot get a sign-in link.
     const audit = await admin.get("/admin/registro");
@@ -59,7 +81,12 @@ describe("back-office administration, deadlines and audit log", () => {
     expect((await ana.get("/admin/administracion")).statusCode).toBe(403);
     expect((await ana.get("/admin/registro")).statusCode).toBe(403);
     await ana.get("/admin/cuenta");
-    const forged = await ana.post(`/admin/administracion/funcionarios/${anaId}`, { _idem: "z".repeat(22), rol: "admin", oficina: "", correo: "ana@x.co" });
+    const forged = await ana.post(`/admin/administracion/funcionarios/${anaId}`, {
+      _idem: "z".repeat(22),
+      rol: "admin",
+      oficina: "",
+      correo: "ana@x.co",
+    });
     expect(forged.statusCode).toBe(403);
     expect((await h.runtime.app.repos.officials.get(anaId))!.role).toBe("official");
   });
@@ -67,7 +94,9 @@ describe("back-office administration, deadlines and audit log", () => {
   it("refuses to remove the last administrator", async () => {
     const laura = (await h.runtime.app.repos.staffAuth.officialByEmail("laura@x.co"))!;
     await admin.get("/admin/administracion");
-    const response = await admin.post(`/admin/administracion/funcionarios/${laura.id}/desactivar`, { _idem: admin.field(`/admin/administracion/funcionarios/${laura.id}/desactivar`, "_idem") });
+    const response = await admin.post(`/admin/administracion/funcionarios/${laura.id}/desactivar`, {
+      _idem: admin.field(`/admin/administracion/funcionarios/${laura.id}/desactivar`, "_idem"),
+    });
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain("al menos otra persona");
     expect((await h.runtime.app.repos.officials.get(laura.id))!.active).toBe(true);

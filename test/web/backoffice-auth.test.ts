@@ -4,7 +4,12 @@ import { createWebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
 import { sqlRows } from "../helpers/storage.ts";
 
-const audit = async (h: WebHarness) => await sqlRows(h.runtime, "select action, outcome, official_id from staff_audit order by id") as { action: string; outcome: string; official_id: number | null }[];
+const audit = async (h: WebHarness) =>
+  (await sqlRows(h.runtime, "select action, outcome, official_id from staff_audit order by id")) as {
+    action: string;
+    outcome: string;
+    official_id: number | null;
+  }[];
 
 describe("back-office sign-in and sessions", () => {
   let h: WebHarness;
@@ -16,7 +21,13 @@ describe("back-office sign-in and sessions", () => {
   });
 
   it("signs in with a one-time link the bot sends to the official's chat, stored hashed, usable once", async () => {
-    await h.addOfficial({ name: "Ana Salud", role: "official", officeKey: "salud", email: "ana@alcaldia.gov.co", address: "ana-chat" });
+    await h.addOfficial({
+      name: "Ana Salud",
+      role: "official",
+      officeKey: "salud",
+      email: "ana@alcaldia.gov.co",
+      address: "ana-chat",
+    });
     const client = await h.signIn("ANA@alcaldia.gov.co ", "ana-chat");
     expect(h.last("ana-chat")).toContain("10 minutos");
     const inbox = await client.get("/admin/bandeja");
@@ -24,14 +35,19 @@ describe("back-office sign-in and sessions", () => {
     expect(inbox.body).toContain("Bandeja");
     // Only hashes in the database: neither the link's token nor the session id.
     const token = /acceso\/([A-Za-z0-9_-]+)/.exec(h.last("ana-chat"))![1]!;
-    const dump = JSON.stringify(await sqlRows(h.runtime, "select * from staff_login_tokens")) + JSON.stringify(await sqlRows(h.runtime, "select * from staff_sessions"));
+    const dump =
+      JSON.stringify(await sqlRows(h.runtime, "select * from staff_login_tokens")) +
+      JSON.stringify(await sqlRows(h.runtime, "select * from staff_sessions"));
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(client.cookies.get("rinde_sid"));
     // The link is spent.
     const again = createWebClient(h.server);
     expect((await again.get(`/admin/acceso/${token}`)).statusCode).toBe(410);
     expect(again.lastHtml).toContain("ya se usó");
-    expect((await audit(h)).map((a) => `${a.action}:${a.outcome}`)).toEqual(["auth.link_requested:ok", "auth.sign_in:ok"]);
+    expect((await audit(h)).map((a) => `${a.action}:${a.outcome}`)).toEqual([
+      "auth.link_requested:ok",
+      "auth.sign_in:ok",
+    ]);
   });
 
   it("answers the same for an unknown e-mail, sends nothing, and audits the attempt", async () => {
@@ -100,7 +116,9 @@ describe("back-office sign-in and sessions", () => {
     const token = /acceso\/([A-Za-z0-9_-]+)/.exec(h.last("ana-chat"))![1]!;
     await client.get(`/admin/acceso/${token}`);
     const response = await client.post("/admin/acceso", { token });
-    const cookie = String(response.headers["set-cookie"]).split(/,(?=\s*\w+=)/).find((c) => c.includes("rinde_sid="))!;
+    const cookie = String(response.headers["set-cookie"])
+      .split(/,(?=\s*\w+=)/)
+      .find((c) => c.includes("rinde_sid="))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     const page = await client.get("/admin/bandeja");
@@ -117,17 +135,36 @@ describe("back-office sign-in and sessions", () => {
     expect(setup).toBeDefined();
     const client = createWebClient(h.server);
     expect((await client.get(`/admin/configurar/${setup.token}`)).statusCode).toBe(200);
-    const weak = await client.post("/admin/configurar", { token: setup.token, name: "Laura Admin", email: "laura@x.co", password: "corta" });
+    const weak = await client.post("/admin/configurar", {
+      token: setup.token,
+      name: "Laura Admin",
+      email: "laura@x.co",
+      password: "corta",
+    });
     expect(weak.statusCode).toBe(422);
-    const ok = await client.post("/admin/configurar", { token: setup.token, name: "Laura Admin", email: "laura@x.co", password: "una frase larga y segura" });
+    const ok = await client.post("/admin/configurar", {
+      token: setup.token,
+      name: "Laura Admin",
+      email: "laura@x.co",
+      password: "una frase larga y segura",
+    });
     expect(ok.statusCode).toBe(303);
     expect((await client.get("/admin/registro")).statusCode).toBe(200);
     expect(await setupLinkIfNoAdmin(h.runtime.app)).toBeUndefined();
     // The password signs in; a wrong one is refused and audited.
     const other = createWebClient(h.server);
     await other.get("/admin/ingresar");
-    expect((await other.post("/admin/ingresar/clave", { email: "laura@x.co", password: "otra cosa cualquiera" })).statusCode).toBe(401);
-    expect((await other.post("/admin/ingresar/clave", { email: "laura@x.co", password: "una frase larga y segura" })).statusCode).toBe(303);
-    expect((await audit(h)).map((a) => `${a.action}:${a.outcome}`)).toEqual(["auth.setup_admin:ok", "auth.sign_in_failed:refused", "auth.sign_in:ok"]);
+    expect(
+      (await other.post("/admin/ingresar/clave", { email: "laura@x.co", password: "otra cosa cualquiera" })).statusCode,
+    ).toBe(401);
+    expect(
+      (await other.post("/admin/ingresar/clave", { email: "laura@x.co", password: "una frase larga y segura" }))
+        .statusCode,
+    ).toBe(303);
+    expect((await audit(h)).map((a) => `${a.action}:${a.outcome}`)).toEqual([
+      "auth.setup_admin:ok",
+      "auth.sign_in_failed:refused",
+      "auth.sign_in:ok",
+    ]);
   }, 20_000);
 });

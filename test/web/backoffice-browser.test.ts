@@ -31,7 +31,10 @@ describe("back-office in Chromium", () => {
   beforeAll(async () => {
     tg = await createTelegramHarness();
     first = await tg.fileQuestion(CITIZEN);
-    second = await tg.fileQuestion(CITIZEN, "Solicito que reparen el alumbrado público del parque del barrio La Esperanza");
+    second = await tg.fileQuestion(
+      CITIZEN,
+      "Solicito que reparen el alumbrado público del parque del barrio La Esperanza",
+    );
     const officeKey = (await tg.runtime.app.repos.questions.byReference(first))!.officeKey;
     await tg.linkOfficial(OFFICIAL, officeKey, "head", "Beatriz Jefe");
     const official = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL)))!;
@@ -116,7 +119,11 @@ describe("back-office in Chromium", () => {
 
   it("posts commitment progress that reaches a follower on Telegram", async () => {
     const officeKey = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL)))!.officeKey!;
-    const recorded = await recordCommitment(tg.runtime.app, { kind: "cli" }, { officeKey, dueDate: "2026-06-30", text: "Pavimentar la calle 10 del barrio El Prado" });
+    const recorded = await recordCommitment(
+      tg.runtime.app,
+      { kind: "cli" },
+      { officeKey, dueDate: "2026-06-30", text: "Pavimentar la calle 10 del barrio El Prado" },
+    );
     if (!recorded.ok) throw new Error(recorded.error);
     const citizen = (await tg.runtime.app.repos.citizens.findContext("telegram", String(CITIZEN)))!;
     expect((await followCommitment(tg.runtime.app, citizen.citizenId, recorded.commitment.number)).ok).toBe(true);
@@ -143,7 +150,10 @@ describe("back-office in Chromium", () => {
     await page.getByRole("button", { name: "Crear plantilla" }).click();
     await page.getByText("La plantilla quedó guardada.").waitFor();
     await expectAccessible("plantillas");
-    const third = await tg.fileQuestion(CITIZEN, "Hay otro hueco muy grande en la vía principal del barrio El Prado, cerca del colegio");
+    const third = await tg.fileQuestion(
+      CITIZEN,
+      "Hay otro hueco muy grande en la vía principal del barrio El Prado, cerca del colegio",
+    );
     await page.goto(`${base}/admin/preguntas/${third}`);
     await page.getByRole("button", { name: "Insertar plantilla" }).click();
     await page.waitForURL(/plantilla=/);
@@ -154,7 +164,11 @@ describe("back-office in Chromium", () => {
   it("sends an announcement after the confirmation and shows its delivery progress", async () => {
     await tg.linkOfficial(COMMUNICATIONS, "infraestructura", "official", "Carla Comunicaciones");
     const carla = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(COMMUNICATIONS)))!;
-    await tg.runtime.app.repos.staffAuth.setAccount(carla.id, { email: "carla@alcaldia.gov.co", role: "communications", officeKey: null });
+    await tg.runtime.app.repos.staffAuth.setAccount(carla.id, {
+      email: "carla@alcaldia.gov.co",
+      role: "communications",
+      officeKey: null,
+    });
     await seedCitizens(tg.runtime, { count: 4, channel: "telegram", prefix: "5000", nowMs: tg.clock.nowMs() });
     const context = await browser.newContext({ locale: "es-CO" });
     const other = await context.newPage();
@@ -176,7 +190,9 @@ describe("back-office in Chromium", () => {
     await other.getByRole("button", { name: /Enviar a \d+ personas/ }).click();
     await other.getByRole("heading", { level: 1, name: /Entrega del anuncio/ }).waitFor();
     // The progress block polls (htmx) until nothing is queued; the figures end at every recipient sent.
-    const total = Number(await sqlValue(tg.runtime, "select count(*) n from outbox where idempotency_key like 'ann:%'"));
+    const total = Number(
+      await sqlValue(tg.runtime, "select count(*) n from outbox where idempotency_key like 'ann:%'"),
+    );
     expect(total).toBeGreaterThanOrEqual(4);
     await tg.advance(1_100);
     await other.locator("#p-sent", { hasText: String(total) }).waitFor({ timeout: 20_000 });

@@ -9,8 +9,20 @@ describe("back-office announcements and commitments", () => {
   let h: WebHarness;
   beforeEach(async () => {
     h = await createWebHarness();
-    await h.addOfficial({ name: "Carla Comunicaciones", role: "communications", officeKey: null, email: "carla@x.co", address: "carla-chat" });
-    await h.addOfficial({ name: "Iván Infraestructura", role: "official", officeKey: "infraestructura", email: "ivan@x.co", address: "ivan-chat" });
+    await h.addOfficial({
+      name: "Carla Comunicaciones",
+      role: "communications",
+      officeKey: null,
+      email: "carla@x.co",
+      address: "carla-chat",
+    });
+    await h.addOfficial({
+      name: "Iván Infraestructura",
+      role: "official",
+      officeKey: "infraestructura",
+      email: "ivan@x.co",
+      address: "ivan-chat",
+    });
   });
   afterEach(async () => {
     await h.close();
@@ -22,7 +34,11 @@ describe("back-office announcements and commitments", () => {
     expect((await carla.get("/admin")).headers.location).toBe("/admin/bandeja");
     expect((await carla.get("/admin/bandeja")).headers.location).toBe("/admin/anuncios");
     await carla.get("/admin/anuncios");
-    const confirm = await carla.post("/admin/anuncios/confirmar", { evento: "", texto: "Jornada de vacunación el sábado en el parque principal", segmento: "todos" });
+    const confirm = await carla.post("/admin/anuncios/confirmar", {
+      evento: "",
+      texto: "Jornada de vacunación el sábado en el parque principal",
+      segmento: "todos",
+    });
     expect(confirm.statusCode).toBe(200);
     expect(confirm.body).toContain("llegará a 5 personas");
     expect(confirm.body).toContain("Jornada de vacunación el sábado");
@@ -51,7 +67,10 @@ describe("back-office announcements and commitments", () => {
     const ivan = await h.signIn("ivan@x.co", "ivan-chat");
     expect((await ivan.get("/admin/anuncios")).statusCode).toBe(403);
     await ivan.get("/admin/cuenta");
-    expect((await ivan.post("/admin/anuncios", { _idem: "k".repeat(22), evento: "", texto: "hola", segmento: "todos" })).statusCode).toBe(403);
+    expect(
+      (await ivan.post("/admin/anuncios", { _idem: "k".repeat(22), evento: "", texto: "hola", segmento: "todos" }))
+        .statusCode,
+    ).toBe(403);
     expect(await sqlRow(h.runtime, "select count(*) n from announcements")).toEqual({ n: 0 });
   });
 
@@ -63,17 +82,31 @@ describe("back-office announcements and commitments", () => {
     expect((await ivan.get("/admin/compromisos")).body).toContain("Pavimentar la calle 10");
     await ivan.get(`/admin/compromisos/${commitment.number}`);
     const idem = ivan.field(`/admin/compromisos/${commitment.number}/avance`, "_idem");
-    const backwards = await ivan.post(`/admin/compromisos/${commitment.number}/avance`, { _idem: idem, porcentaje: "40", nota: "Se contrató la obra", evidencia: "ftp://x" });
+    const backwards = await ivan.post(`/admin/compromisos/${commitment.number}/avance`, {
+      _idem: idem,
+      porcentaje: "40",
+      nota: "Se contrató la obra",
+      evidencia: "ftp://x",
+    });
     expect(backwards.statusCode).toBe(422);
     expect(backwards.body).toContain("https://");
-    const ok = await ivan.post(`/admin/compromisos/${commitment.number}/avance`, { _idem: idem, porcentaje: "40", nota: "Se contrató la obra", evidencia: "https://alcaldia.gov.co/contrato.pdf" });
+    const ok = await ivan.post(`/admin/compromisos/${commitment.number}/avance`, {
+      _idem: idem,
+      porcentaje: "40",
+      nota: "Se contrató la obra",
+      evidencia: "https://alcaldia.gov.co/contrato.pdf",
+    });
     expect(ok.statusCode).toBe(303);
     await h.bot.dispatcher.tick();
     expect(h.last("seguidora")).toContain("40");
     expect((await h.runtime.app.repos.commitments.byNumber(commitment.number))!.progress).toBe(40);
     const carla = await h.signIn("carla@x.co", "carla-chat");
     await carla.get(`/admin/compromisos/${commitment.number}`);
-    const refused = await carla.post(`/admin/compromisos/${commitment.number}/avance`, { _idem: "q".repeat(22), porcentaje: "90", nota: "No" });
+    const refused = await carla.post(`/admin/compromisos/${commitment.number}/avance`, {
+      _idem: "q".repeat(22),
+      porcentaje: "90",
+      nota: "No",
+    });
     expect(refused.statusCode).toBe(403);
     expect((await h.runtime.app.repos.commitments.byNumber(commitment.number))!.progress).toBe(40);
   });

@@ -102,7 +102,12 @@ describe("the plan in the back-office", () => {
       [7500, URL_OK, "Primera tanda", `official:${comunicacionesId}`],
     ]);
     expect(
-      (await audit(h, "plan.progress")).map((a) => [a.official_id, a.outcome, JSON.parse(a.before!), JSON.parse(a.after!)]),
+      (await audit(h, "plan.progress")).map((a) => [
+        a.official_id,
+        a.outcome,
+        JSON.parse(a.before!),
+        JSON.parse(a.after!),
+      ]),
     ).toEqual([[comunicacionesId, "ok", { value: null }, { value: 7500, evidenceUrl: URL_OK, note: "Primera tanda" }]]);
     const shown = text((await comunicaciones.get("/admin/plan/actividades/1.7?anio=2022&hecho=avance")).body);
     expect(shown).toContain("Avance registrado.");

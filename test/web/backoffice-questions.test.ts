@@ -15,7 +15,13 @@ describe("back-office inbox and question page", () => {
     h = await createWebHarness();
     reference = await fileQuestion(h, CITIZEN);
     officeKey = (await h.runtime.app.repos.questions.byReference(reference))!.officeKey;
-    await h.addOfficial({ name: "Ana Funcionaria", role: "official", officeKey, email: "ana@x.co", address: "ana-chat" });
+    await h.addOfficial({
+      name: "Ana Funcionaria",
+      role: "official",
+      officeKey,
+      email: "ana@x.co",
+      address: "ana-chat",
+    });
     ana = await h.signIn("ana@x.co", "ana-chat");
   });
   afterEach(async () => {
@@ -23,7 +29,11 @@ describe("back-office inbox and question page", () => {
   });
 
   const question = async () => (await h.runtime.app.repos.questions.byReference(reference))!;
-  const auditRows = async () => await sqlRows(h.runtime, "select action, outcome, subject from staff_audit where action like 'question.%' order by id");
+  const auditRows = async () =>
+    await sqlRows(
+      h.runtime,
+      "select action, outcome, subject from staff_audit where action like 'question.%' order by id",
+    );
 
   it("lists the office's new questions with counts and the business days left in words", async () => {
     const page = await ana.get("/admin/bandeja");
@@ -42,11 +52,18 @@ describe("back-office inbox and question page", () => {
   it("answers with a preview of exactly what the citizen receives, and the citizen receives it", async () => {
     await ana.get(`/admin/preguntas/${reference}`);
     expect(ana.lastHtml).toContain("Hay un hueco muy grande");
-    const preview = await ana.post(`/admin/preguntas/${reference}/vista-previa`, { texto: "Repararemos la vía el 10 de marzo." }, { "hx-request": "true" });
+    const preview = await ana.post(
+      `/admin/preguntas/${reference}/vista-previa`,
+      { texto: "Repararemos la vía el 10 de marzo." },
+      { "hx-request": "true" },
+    );
     expect(preview.body).toContain("Repararemos la vía el 10 de marzo.");
     expect(preview.body).toContain(reference);
     const idem = ana.field(`/admin/preguntas/${reference}/responder`, "_idem");
-    const response = await ana.post(`/admin/preguntas/${reference}/responder`, { _idem: idem, texto: "Repararemos la vía el 10 de marzo." });
+    const response = await ana.post(`/admin/preguntas/${reference}/responder`, {
+      _idem: idem,
+      texto: "Repararemos la vía el 10 de marzo.",
+    });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe(`/admin/preguntas/${reference}?hecho=responder`);
     await h.bot.dispatcher.tick();
@@ -57,16 +74,24 @@ describe("back-office inbox and question page", () => {
 
   it("acts once on a double submit of the same form", async () => {
     await ana.get(`/admin/preguntas/${reference}`);
-    const fields = { _idem: ana.field(`/admin/preguntas/${reference}/nota`, "_idem"), texto: "Llamar a la interventoría" };
+    const fields = {
+      _idem: ana.field(`/admin/preguntas/${reference}/nota`, "_idem"),
+      texto: "Llamar a la interventoría",
+    };
     const first = await ana.post(`/admin/preguntas/${reference}/nota`, fields);
     const second = await ana.post(`/admin/preguntas/${reference}/nota`, fields);
     expect(first.headers.location).toContain("hecho=nota");
     expect(second.headers.location).toContain("hecho=duplicado");
-    expect((await h.runtime.app.repos.questions.history((await question()).id)).filter((e) => e.kind === "note")).toHaveLength(1);
+    expect(
+      (await h.runtime.app.repos.questions.history((await question()).id)).filter((e) => e.kind === "note"),
+    ).toHaveLength(1);
     // An answer submitted twice goes to the citizen once.
     await ana.get(`/admin/preguntas/${reference}`);
     const answer = { _idem: ana.field(`/admin/preguntas/${reference}/responder`, "_idem"), texto: "Respuesta única" };
-    await Promise.all([ana.post(`/admin/preguntas/${reference}/responder`, answer), ana.post(`/admin/preguntas/${reference}/responder`, answer)]);
+    await Promise.all([
+      ana.post(`/admin/preguntas/${reference}/responder`, answer),
+      ana.post(`/admin/preguntas/${reference}/responder`, answer),
+    ]);
     await h.bot.dispatcher.tick();
     expect(h.channel.to(CITIZEN).filter((m) => m.text.includes("Respuesta única"))).toHaveLength(1);
   });
@@ -75,13 +100,21 @@ describe("back-office inbox and question page", () => {
     await ana.get(`/admin/preguntas/${reference}`);
     expect(ana.lastHtml).toContain("no puede pasar del");
     const before = (await question()).dueDate;
-    const response = await ana.post(`/admin/preguntas/${reference}/prorrogar`, { _idem: ana.field(`/admin/preguntas/${reference}/prorrogar`, "_idem"), fecha: "2026-06-30", motivo: "Visita técnica" });
+    const response = await ana.post(`/admin/preguntas/${reference}/prorrogar`, {
+      _idem: ana.field(`/admin/preguntas/${reference}/prorrogar`, "_idem"),
+      fecha: "2026-06-30",
+      motivo: "Visita técnica",
+    });
     expect(response.statusCode).toBe(422);
     expect(response.body).toMatch(/id="extend-error"[^>]*>La nueva fecha no puede ser posterior al/);
     expect((await question()).dueDate).toBe(before);
     expect(await auditRows()).toEqual([{ action: "question.extend", outcome: "refused", subject: reference }]);
     // Within the limit it is accepted and the citizen is told.
-    const ok = await ana.post(`/admin/preguntas/${reference}/prorrogar`, { _idem: ana.field(`/admin/preguntas/${reference}/prorrogar`, "_idem"), fecha: "2026-04-07", motivo: "Visita técnica" });
+    const ok = await ana.post(`/admin/preguntas/${reference}/prorrogar`, {
+      _idem: ana.field(`/admin/preguntas/${reference}/prorrogar`, "_idem"),
+      fecha: "2026-04-07",
+      motivo: "Visita técnica",
+    });
     expect(ok.statusCode).toBe(303);
     expect((await question()).dueDate).toBe("2026-04-07");
   });
@@ -89,10 +122,18 @@ describe("back-office inbox and question page", () => {
   it("reassigns with a reason; the other office's inbox shows it and ours no longer does", async () => {
     await ana.get(`/admin/preguntas/${reference}`);
     const target = h.runtime.app.profile.offices.find((o) => o.key !== officeKey)!.key;
-    const missing = await ana.post(`/admin/preguntas/${reference}/reasignar`, { _idem: ana.field(`/admin/preguntas/${reference}/reasignar`, "_idem"), oficina: target, motivo: "  " });
+    const missing = await ana.post(`/admin/preguntas/${reference}/reasignar`, {
+      _idem: ana.field(`/admin/preguntas/${reference}/reasignar`, "_idem"),
+      oficina: target,
+      motivo: "  ",
+    });
     expect(missing.statusCode).toBe(422);
     expect(missing.body).toContain("Escriba el motivo");
-    const ok = await ana.post(`/admin/preguntas/${reference}/reasignar`, { _idem: ana.field(`/admin/preguntas/${reference}/reasignar`, "_idem"), oficina: target, motivo: "Es de su competencia" });
+    const ok = await ana.post(`/admin/preguntas/${reference}/reasignar`, {
+      _idem: ana.field(`/admin/preguntas/${reference}/reasignar`, "_idem"),
+      oficina: target,
+      motivo: "Es de su competencia",
+    });
     expect(ok.statusCode).toBe(303);
     expect((await question()).officeKey).toBe(target);
     // Ana's office no longer holds it, and she may not see the other office's question.
@@ -101,18 +142,36 @@ describe("back-office inbox and question page", () => {
   });
 
   it("refuses actions to a role that may not act, and nothing changes", async () => {
-    await h.addOfficial({ name: "Carlos Control", role: "internal_control", officeKey: null, email: "carlos@x.co", address: "carlos-chat" });
-    await h.addOfficial({ name: "Otra Oficina", role: "official", officeKey: h.runtime.app.profile.offices.find((o) => o.key !== officeKey)!.key, email: "otra@x.co", address: "otra-chat" });
+    await h.addOfficial({
+      name: "Carlos Control",
+      role: "internal_control",
+      officeKey: null,
+      email: "carlos@x.co",
+      address: "carlos-chat",
+    });
+    await h.addOfficial({
+      name: "Otra Oficina",
+      role: "official",
+      officeKey: h.runtime.app.profile.offices.find((o) => o.key !== officeKey)!.key,
+      email: "otra@x.co",
+      address: "otra-chat",
+    });
     const control = await h.signIn("carlos@x.co", "carlos-chat");
     // Internal control reads the question but gets no action forms, and a forged post is refused.
     const page = await control.get(`/admin/preguntas/${reference}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain("/responder");
-    const forged = await control.post(`/admin/preguntas/${reference}/responder`, { _idem: "x".repeat(22), texto: "No debería salir" });
+    const forged = await control.post(`/admin/preguntas/${reference}/responder`, {
+      _idem: "x".repeat(22),
+      texto: "No debería salir",
+    });
     expect(forged.statusCode).toBe(403);
     const other = await h.signIn("otra@x.co", "otra-chat");
     await other.get("/admin/bandeja");
-    expect((await other.post(`/admin/preguntas/${reference}/responder`, { _idem: "y".repeat(22), texto: "Tampoco" })).statusCode).toBe(403);
+    expect(
+      (await other.post(`/admin/preguntas/${reference}/responder`, { _idem: "y".repeat(22), texto: "Tampoco" }))
+        .statusCode,
+    ).toBe(403);
     await h.bot.dispatcher.tick();
     expect((await question()).status).toBe("open");
     expect(h.channel.to(CITIZEN).some((m) => /No debería salir|Tampoco/.test(m.text))).toBe(false);
@@ -125,10 +184,20 @@ describe("back-office inbox and question page", () => {
   it("asks the citizen for information, assigns to a colleague, and shows it in 'asignadas a mí' and 'esperando'", async () => {
     const me = (await h.runtime.app.repos.staffAuth.officialByEmail("ana@x.co"))!;
     await ana.get(`/admin/preguntas/${reference}`);
-    expect((await ana.post(`/admin/preguntas/${reference}/asignar`, { _idem: ana.field(`/admin/preguntas/${reference}/asignar`, "_idem"), funcionario: String(me.id) })).statusCode).toBe(303);
+    expect(
+      (
+        await ana.post(`/admin/preguntas/${reference}/asignar`, {
+          _idem: ana.field(`/admin/preguntas/${reference}/asignar`, "_idem"),
+          funcionario: String(me.id),
+        })
+      ).statusCode,
+    ).toBe(303);
     expect((await ana.get("/admin/bandeja?vista=mias")).body).toContain(reference);
     await ana.get(`/admin/preguntas/${reference}`);
-    const response = await ana.post(`/admin/preguntas/${reference}/pedir-informacion`, { _idem: ana.field(`/admin/preguntas/${reference}/pedir-informacion`, "_idem"), texto: "¿En qué dirección exacta?" });
+    const response = await ana.post(`/admin/preguntas/${reference}/pedir-informacion`, {
+      _idem: ana.field(`/admin/preguntas/${reference}/pedir-informacion`, "_idem"),
+      texto: "¿En qué dirección exacta?",
+    });
     expect(response.statusCode).toBe(303);
     await h.bot.dispatcher.tick();
     expect(h.last(CITIZEN)).toContain("¿En qué dirección exacta?");
@@ -144,13 +213,23 @@ describe("back-office inbox and question page", () => {
     const { repos, clock } = h.runtime.app;
     const base = await question();
     for (let i = 0; i < 60; i++) {
-      await repos.questions.insert({ ...base, reference: `RC-2026-9${String(i).padStart(5, "0")}`, dueDate: `2026-04-${String(1 + (i % 20)).padStart(2, "0")}`, filedAtMs: clock.nowMs(), updatedAtMs: clock.nowMs(), termStartedAtMs: clock.nowMs(), eventId: null });
+      await repos.questions.insert({
+        ...base,
+        reference: `RC-2026-9${String(i).padStart(5, "0")}`,
+        dueDate: `2026-04-${String(1 + (i % 20)).padStart(2, "0")}`,
+        filedAtMs: clock.nowMs(),
+        updatedAtMs: clock.nowMs(),
+        termStartedAtMs: clock.nowMs(),
+        eventId: null,
+      });
     }
     const seen: string[] = [];
     let url: string | undefined = "/admin/bandeja?vista=nuevas";
     while (url) {
       const page = await ana.get(url);
-      seen.push(...[...page.body.matchAll(/<th scope="row"><a href="\/admin\/preguntas\/(RC-[\d-]+)"/g)].map((m) => m[1]!));
+      seen.push(
+        ...[...page.body.matchAll(/<th scope="row"><a href="\/admin\/preguntas\/(RC-[\d-]+)"/g)].map((m) => m[1]!),
+      );
       url = /href="([^"]+)" rel="next"/.exec(page.body)?.[1]?.replaceAll("&amp;", "&");
     }
     expect(seen).toHaveLength(61);

@@ -17,7 +17,14 @@ export const SCREENSHOTS = join(PROJECT_ROOT, "docs/screenshots");
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }
 
@@ -47,7 +54,9 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-360.png`), fullPage: true });
   // Nothing may overflow sideways on a phone.
-  const overflow = (await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) as number;
+  const overflow = (await page.evaluate(
+    "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+  )) as number;
   await page.setViewportSize({ width: 1280, height: 800 });
   if (overflow > 0) throw new Error(`${name}: the page is ${overflow}px wider than a 360 px screen`);
 }

@@ -81,7 +81,9 @@ describe("the public plan page", () => {
     expect(text).toMatch(/✓ cumplida/);
     // The three people who said they would come are too few to show; the surveys are enough.
     expect(text).toContain("personas que confirmaron asistencia: pocos casos");
-    expect(text).toContain(`Satisfacción con el espacio de diálogo : Respuestas: 60; calificación promedio (1 a 5): 3,91`);
+    expect(text).toContain(
+      `Satisfacción con el espacio de diálogo : Respuestas: 60; calificación promedio (1 a 5): 3,91`,
+    );
     for (const secret of [OFFICIAL_NAME, "Marta Liliana", "3001234567", "official:"])
       expect(html).not.toContain(secret);
     const english = await (await fetch(`${base}/plan-rendicion-cuentas?lang=en`)).text();
@@ -89,7 +91,11 @@ describe("the public plan page", () => {
     expect(english).toContain("people who said they would come: few cases");
     // Progress reported a moment later shows at once: the page cache follows the plan's records.
     expect(text).toContain("60 % de 100 %");
-    const more = await recordPlanProgress(h.runtime.app, { kind: "cli" }, { year: 2022, activityId: "1.8", value: 70, evidenceUrl: "https://www.facebook.com/AlcaldiaDePasto" });
+    const more = await recordPlanProgress(
+      h.runtime.app,
+      { kind: "cli" },
+      { year: 2022, activityId: "1.8", value: 70, evidenceUrl: "https://www.facebook.com/AlcaldiaDePasto" },
+    );
     expect(more.ok).toBe(true);
     expect(await (await fetch(`${base}/plan-rendicion-cuentas`)).text()).toContain("70 % de 100 %");
     // An unknown year shows the plan there is.

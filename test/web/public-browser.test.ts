@@ -33,13 +33,23 @@ beforeAll(async () => {
   // What the real server sends (src/web/server.ts, issue 14): scripts and styles only from our origin.
   s = await seedPublicData((server) =>
     server.addHook("onSend", async (_request, reply) => {
-      reply.header("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+      reply.header(
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+      );
     }),
   );
   origin = await s.server.listen({ host: "127.0.0.1", port: 0 });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }, 120_000);
 
@@ -52,7 +62,11 @@ afterAll(async () => {
 describe("public pages in Chromium at 360 px", () => {
   it("are light, same-origin, CSP-clean and accessible", async () => {
     const axe = readFileSync(join(PROJECT_ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, javaScriptEnabled: true });
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 1,
+      javaScriptEnabled: true,
+    });
     const page = await context.newPage();
     const report: string[] = [];
     for (const [name, path] of PAGES) {
@@ -80,13 +94,19 @@ describe("public pages in Chromium at 360 px", () => {
       expect(blocked, `${path}: CSP violations`).toEqual([]);
       expect(bytes, `${path}: page weight`).toBeLessThan(100_000);
       // Fits the phone: no horizontal scroll of the page itself (wide tables scroll inside their region).
-      expect(await page.evaluate<number>("document.documentElement.scrollWidth"), `${path}: horizontal overflow`).toBeLessThanOrEqual(360);
+      expect(
+        await page.evaluate<number>("document.documentElement.scrollWidth"),
+        `${path}: horizontal overflow`,
+      ).toBeLessThanOrEqual(360);
       // axe is injected by the test harness (CDP), not by the page: the page itself has no script.
       await page.evaluate(axe);
       const violations = await page.evaluate<{ id: string; impact: string; nodes: number }[]>(
         "axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))",
       );
-      expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), `${path}: axe`).toEqual([]);
+      expect(
+        violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
+        `${path}: axe`,
+      ).toEqual([]);
       await page.screenshot({ path: join(PROJECT_ROOT, `docs/screenshots/publico-${name}.png`), fullPage: true });
       report.push(`${path}: ${bytes} B, axe minor/moderate ${violations.length}`);
     }

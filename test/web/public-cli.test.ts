@@ -23,14 +23,23 @@ describe("rinde publication commands", () => {
     expect(out.stdout).toBe(`${ref}: respuesta publicada; resumen publicado.\n`);
     const q = (await s.h.runtime.app.repos.questions.byReference(ref))!;
     const entry = (await s.h.runtime.app.repos.questions.lastEvent(q.id, PUBLICATION_EVENT))!;
-    expect(JSON.parse(entry.data)).toEqual({ before: { publishAnswer: null, summary: null }, after: { publishAnswer: true, summary: "Arreglo de una vía" } });
+    expect(JSON.parse(entry.data)).toEqual({
+      before: { publishAnswer: null, summary: null },
+      after: { publishAnswer: true, summary: "Arreglo de una vía" },
+    });
     expect(entry.actor).toBe("cli");
-    expect((await runOn(s.h.runtime, ["questions", "publish", ref, "--answer"])).error).toBe("No hay nada que cambiar: ya está así.");
-    expect((await runOn(s.h.runtime, ["questions", "publish", ref, "--answer"], "en")).error).toBe("Nothing to change: it is already like that.");
+    expect((await runOn(s.h.runtime, ["questions", "publish", ref, "--answer"])).error).toBe(
+      "No hay nada que cambiar: ya está así.",
+    );
+    expect((await runOn(s.h.runtime, ["questions", "publish", ref, "--answer"], "en")).error).toBe(
+      "Nothing to change: it is already like that.",
+    );
   });
 
   it("refuses a minutes link that is not http(s)", async () => {
-    expect((await runOn(s.h.runtime, ["events", "minutes", "1", "--url", "javascript:alert(1)"])).error).toBe("El enlace debe empezar por http:// o https://.");
+    expect((await runOn(s.h.runtime, ["events", "minutes", "1", "--url", "javascript:alert(1)"])).error).toBe(
+      "El enlace debe empezar por http:// o https://.",
+    );
   });
 
   it("exports the five datasets and dictionaries, with the same keys in CSV and JSON", async () => {
@@ -41,8 +50,15 @@ describe("rinde publication commands", () => {
     expect(out.stdout).toMatch(/^20 archivos escritos en .* en \d+ ms\.$/m);
     expect(readdirSync(dir)).toHaveLength(20);
     const csv = readFileSync(join(dir, "compromisos_rendicion_cuentas.csv"), "utf8");
-    const json = JSON.parse(readFileSync(join(dir, "compromisos_rendicion_cuentas.json"), "utf8")) as Record<string, unknown>[];
+    const json = JSON.parse(readFileSync(join(dir, "compromisos_rendicion_cuentas.json"), "utf8")) as Record<
+      string,
+      unknown
+    >[];
     expect(csv.split("\r\n")[0]).toBe(Object.keys(json[0]!).join(","));
-    expect(json.find((r) => r.numero_compromiso === 1)).toMatchObject({ codigo_divipola: "00000", porcentaje_avance: 40, ultima_evidencia: "https://example.org/fotos-parque" });
+    expect(json.find((r) => r.numero_compromiso === 1)).toMatchObject({
+      codigo_divipola: "00000",
+      porcentaje_avance: 40,
+      ultima_evidencia: "https://example.org/fotos-parque",
+    });
   });
 });

@@ -15,7 +15,22 @@ afterAll(async () => {
 });
 
 const plain = (byMonth: Map<string, Map<string, unknown>>) =>
-  JSON.stringify([...byMonth].sort().map(([m, offices]) => [m, [...offices].sort().map(([k, f]) => [k, { ...(f as object), daysHistogram: [...(f as { daysHistogram: Map<number, number> }).daysHistogram].sort() }])]));
+  JSON.stringify(
+    [...byMonth]
+      .sort()
+      .map(([m, offices]) => [
+        m,
+        [...offices]
+          .sort()
+          .map(([k, f]) => [
+            k,
+            {
+              ...(f as object),
+              daysHistogram: [...(f as { daysHistogram: Map<number, number> }).daysHistogram].sort(),
+            },
+          ]),
+      ]),
+  );
 
 describe("maintained answer figures", () => {
   it("follow new questions, answers and the passing of days exactly like a full recomputation", async () => {
@@ -25,7 +40,13 @@ describe("maintained answer figures", () => {
     expect(plain((await data.answerStats()).byMonth)).toBe(plain(await full()));
     // A new question this month, an old one answered, and ten days pass (overdue changes).
     const citizenId = (await app.repos.citizens.findContext("memory", "573001234567"))!.citizenId;
-    const filed = await fileQuestion(app, { citizenId, channel: "memory", text: "Pregunta nueva de prueba sobre el alumbrado", officeKey: "movilidad", requestType: "general" });
+    const filed = await fileQuestion(app, {
+      citizenId,
+      channel: "memory",
+      text: "Pregunta nueva de prueba sobre el alumbrado",
+      officeKey: "movilidad",
+      requestType: "general",
+    });
     expect(filed.ok).toBe(true);
     expect((await answerQuestion(app, CLI, s.references.overdue!, "Respuesta tardía.")).ok).toBe(true);
     const before = (await data.answerStats()).byMonth.get("2026-04")?.get("movilidad")?.received ?? 0;

@@ -16,8 +16,31 @@ afterAll(async () => {
   await s.h.close();
 });
 
-const PAGES = ["/", "/respuestas", "/respuestas/infraestructura", "/preguntas", "/preguntas?evento=1", "/eventos", "/eventos/1", "/eventos/2", "/compromisos", "/compromisos/1", "/compromisos?estado=overdue", "/encuestas", "/datos"];
-const FILES = [...DATASET_NAMES.flatMap((n) => [`/datos/${n}.csv`, `/datos/${n}.json`, `/datos/${n}_diccionario.csv`, `/datos/${n}_diccionario.json`]), "/calendario/eventos.ics", "/calendario/comuna/comuna-1.ics"];
+const PAGES = [
+  "/",
+  "/respuestas",
+  "/respuestas/infraestructura",
+  "/preguntas",
+  "/preguntas?evento=1",
+  "/eventos",
+  "/eventos/1",
+  "/eventos/2",
+  "/compromisos",
+  "/compromisos/1",
+  "/compromisos?estado=overdue",
+  "/encuestas",
+  "/datos",
+];
+const FILES = [
+  ...DATASET_NAMES.flatMap((n) => [
+    `/datos/${n}.csv`,
+    `/datos/${n}.json`,
+    `/datos/${n}_diccionario.csv`,
+    `/datos/${n}_diccionario.json`,
+  ]),
+  "/calendario/eventos.ics",
+  "/calendario/comuna/comuna-1.ics",
+];
 
 async function get(url: string) {
   const res = await s.server.inject({ method: "GET", url });
@@ -52,7 +75,12 @@ describe("public pages and open data", () => {
     expect(csv[0]).toBe(
       "codigo_divipola,municipio,periodo,codigo_dependencia,dependencia,recibidas,respondidas,respondidas_a_tiempo,respondidas_fuera_de_termino,vencidas_sin_respuesta,en_tramite,desistidas,con_prorroga,trasladadas,mediana_dias_habiles_respuesta,porcentaje_a_tiempo,porcentaje_a_tiempo_ic95_inferior,porcentaje_a_tiempo_ic95_superior,fecha_corte",
     );
-    const rows = Object.fromEntries(csv.slice(1).filter(Boolean).map((line) => [line.split(",")[3], line.split(",")]));
+    const rows = Object.fromEntries(
+      csv
+        .slice(1)
+        .filter(Boolean)
+        .map((line) => [line.split(",")[3], line.split(",")]),
+    );
     // office → [received, answered, on time, late, overdue, in progress, withdrawn, extended, transferred]
     const figures = (office: string) => rows[office]!.slice(5, 14).map(Number);
     expect(figures("infraestructura")).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0]);
@@ -89,7 +117,13 @@ describe("public pages and open data", () => {
   });
 
   it("answers 404 for unknown things", async () => {
-    for (const url of ["/eventos/999", "/compromisos/999", "/respuestas/nada", "/datos/nada.csv", "/calendario/comuna/nada.ics"]) {
+    for (const url of [
+      "/eventos/999",
+      "/compromisos/999",
+      "/respuestas/nada",
+      "/datos/nada.csv",
+      "/calendario/comuna/nada.ics",
+    ]) {
       expect((await s.server.inject({ method: "GET", url })).statusCode, url).toBe(404);
     }
   });

@@ -10,7 +10,11 @@ import { answerQuestion, fileQuestion, reassignQuestion } from "../../src/servic
 import { extendQuestion } from "../../src/services/deadlines/extension.ts";
 import { recordCommitment, postProgress } from "../../src/services/commitments/commitments.ts";
 import { createEvent } from "../../src/services/events/events.ts";
-import { setEventLinks, setQuestionPublication, setSurveyPublished } from "../../src/services/transparency/publication.ts";
+import {
+  setEventLinks,
+  setQuestionPublication,
+  setSurveyPublished,
+} from "../../src/services/transparency/publication.ts";
 import { registerPublicSite } from "../../src/web/public/plugin.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { bogota } from "../helpers/scenario.ts";
@@ -33,11 +37,26 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   const app = h.runtime.app;
   const day = 86_400_000;
   const people = [
-    { address: "573001234567", text: "Soy Marta Liliana Rojas, cédula 1098765432, y el hueco frente a mi casa en la calle 45 sigue sin arreglar" },
-    { address: "573009876543", text: "Me llamo Jorge Enrique Pabón, vivo en la carrera 12 número 8-20 y pido copia del contrato de alumbrado" },
-    { address: "91827364", text: "Quiero saber por qué Rosa Elvira Cárdenas no recibió el subsidio de adulto mayor este mes" },
-    { address: "55544433", text: "Denuncio que el vecino Pedro Antonio Gómez bota basura en la quebrada La Iglesia todas las noches" },
-    { address: "573152223344", text: "Mi hijo Samuel Arango no tiene cupo en el colegio Santa Inés y necesito ayuda urgente" },
+    {
+      address: "573001234567",
+      text: "Soy Marta Liliana Rojas, cédula 1098765432, y el hueco frente a mi casa en la calle 45 sigue sin arreglar",
+    },
+    {
+      address: "573009876543",
+      text: "Me llamo Jorge Enrique Pabón, vivo en la carrera 12 número 8-20 y pido copia del contrato de alumbrado",
+    },
+    {
+      address: "91827364",
+      text: "Quiero saber por qué Rosa Elvira Cárdenas no recibió el subsidio de adulto mayor este mes",
+    },
+    {
+      address: "55544433",
+      text: "Denuncio que el vecino Pedro Antonio Gómez bota basura en la quebrada La Iglesia todas las noches",
+    },
+    {
+      address: "573152223344",
+      text: "Mi hijo Samuel Arango no tiene cupo en el colegio Santa Inés y necesito ayuda urgente",
+    },
   ];
   const citizenIds: number[] = [];
   for (const p of people) {
@@ -45,8 +64,20 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
     await h.say(p.address, "1");
     citizenIds.push((await app.repos.citizens.findContext("memory", p.address))!.citizenId);
   }
-  const file = async (i: number, officeKey: string, requestType: "general" | "information" | "dialogue" = "general", eventId?: number) => {
-    const filed = await fileQuestion(app, { citizenId: citizenIds[i]!, channel: "memory", text: people[i]!.text, officeKey, requestType, eventId });
+  const file = async (
+    i: number,
+    officeKey: string,
+    requestType: "general" | "information" | "dialogue" = "general",
+    eventId?: number,
+  ) => {
+    const filed = await fileQuestion(app, {
+      citizenId: citizenIds[i]!,
+      channel: "memory",
+      text: people[i]!.text,
+      officeKey,
+      requestType,
+      eventId,
+    });
     if (!filed.ok) throw new Error(filed.error);
     return filed.question.reference;
   };
@@ -56,8 +87,34 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   };
 
   // An event held on 2026-03-10 and one upcoming in May.
-  const held = ok(await createEvent(app, CLI, { kind: "public_hearing", title: "Audiencia pública 2026", description: "Informe de gestión.", startsAtMs: bogota("2026-03-10", "09:00"), endsAtMs: bogota("2026-03-10", "11:00"), place: "Coliseo Municipal", virtualUrl: null, officeKey: "planeacion", districts: ["comuna-1"], topics: [] })).event;
-  ok(await createEvent(app, CLI, { kind: "territorial_dialogue", title: "Diálogo en la Comuna 2", description: "", startsAtMs: bogota("2026-05-20", "15:00"), endsAtMs: bogota("2026-05-20", "17:00"), place: "Salón comunal El Progreso", virtualUrl: "https://example.org/envivo", officeKey: null, districts: ["comuna-2"], topics: [] }));
+  const held = ok(
+    await createEvent(app, CLI, {
+      kind: "public_hearing",
+      title: "Audiencia pública 2026",
+      description: "Informe de gestión.",
+      startsAtMs: bogota("2026-03-10", "09:00"),
+      endsAtMs: bogota("2026-03-10", "11:00"),
+      place: "Coliseo Municipal",
+      virtualUrl: null,
+      officeKey: "planeacion",
+      districts: ["comuna-1"],
+      topics: [],
+    }),
+  ).event;
+  ok(
+    await createEvent(app, CLI, {
+      kind: "territorial_dialogue",
+      title: "Diálogo en la Comuna 2",
+      description: "",
+      startsAtMs: bogota("2026-05-20", "15:00"),
+      endsAtMs: bogota("2026-05-20", "17:00"),
+      place: "Salón comunal El Progreso",
+      virtualUrl: "https://example.org/envivo",
+      officeKey: null,
+      districts: ["comuna-2"],
+      topics: [],
+    }),
+  );
 
   const references: Record<string, string> = {
     onTime: await file(0, "infraestructura"),
@@ -74,11 +131,36 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   ok(await setQuestionPublication(app, CLI, references.dialoguePublished!, { summary: PUBLISHED_SUMMARY }));
 
   h.clock.advanceMs(10 * day); // 2026-03-12: after the hearing
-  ok(await setEventLinks(app, CLI, held.id, { minutesUrl: "https://example.org/acta-2026.pdf", recordingUrl: "https://example.org/video" }));
+  ok(
+    await setEventLinks(app, CLI, held.id, {
+      minutesUrl: "https://example.org/acta-2026.pdf",
+      recordingUrl: "https://example.org/video",
+    }),
+  );
   ok(await answerQuestion(app, CLI, references.dialoguePublished!, "Las obras del parque terminan en junio de 2026."));
-  const commitment = ok(await recordCommitment(app, CLI, { officeKey: "infraestructura", dueDate: "2026-06-30", text: "Terminar el parque central", eventId: held.id, districtKey: "comuna-1" })).commitment;
-  ok(await postProgress(app, CLI, commitment.number, { percent: 40, note: "Obra civil avanzada", evidenceUrl: "https://example.org/fotos-parque" }));
-  ok(await recordCommitment(app, CLI, { officeKey: "movilidad", dueDate: "2026-03-20", text: "Señalizar el cruce escolar de la calle 8" }));
+  const commitment = ok(
+    await recordCommitment(app, CLI, {
+      officeKey: "infraestructura",
+      dueDate: "2026-06-30",
+      text: "Terminar el parque central",
+      eventId: held.id,
+      districtKey: "comuna-1",
+    }),
+  ).commitment;
+  ok(
+    await postProgress(app, CLI, commitment.number, {
+      percent: 40,
+      note: "Obra civil avanzada",
+      evidenceUrl: "https://example.org/fotos-parque",
+    }),
+  );
+  ok(
+    await recordCommitment(app, CLI, {
+      officeKey: "movilidad",
+      dueDate: "2026-03-20",
+      text: "Señalizar el cruce escolar de la calle 8",
+    }),
+  );
 
   h.clock.advanceMs(40 * day); // 2026-04-21: the information request is late, the general ones overdue
   ok(await answerQuestion(app, CLI, references.late!, "Adjuntamos copia del contrato de alumbrado público."));
@@ -88,12 +170,25 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   const nowMs = h.clock.nowMs();
   const respondents = await seedCitizens(h.runtime, { count: 27, channel: "memory", prefix: "3104445", nowMs });
   const runFor = async (segment: string) =>
-    await app.repos.surveys.insertRun({ surveyId: "answer_clarity", surveyVersion: 1, definition: JSON.stringify(definition), trigger: "segment", segment, deliverAfterMs: nowMs, expiresAtMs: nowMs + day, createdBy: "cli", createdAtMs: nowMs });
+    await app.repos.surveys.insertRun({
+      surveyId: "answer_clarity",
+      surveyVersion: 1,
+      definition: JSON.stringify(definition),
+      trigger: "segment",
+      segment,
+      deliverAfterMs: nowMs,
+      expiresAtMs: nowMs + day,
+      createdBy: "cli",
+      createdAtMs: nowMs,
+    });
   const runs = [await runFor("district:comuna-1"), await runFor("district:comuna-3")];
   for (const [i, citizenId] of respondents.entries()) {
     const run = i < 24 ? runs[0]! : runs[1]!;
     const [invitation] = await app.repos.surveys.invite(run.id, [citizenId], nowMs);
-    const response = await app.repos.surveys.createResponse({ runId: run.id, invitationId: invitation!.id, source: "chat", completedAtMs: nowMs }, nowMs);
+    const response = await app.repos.surveys.createResponse(
+      { runId: run.id, invitationId: invitation!.id, source: "chat", completedAtMs: nowMs },
+      nowMs,
+    );
     await app.repos.surveys.addAnswer(response, "clear", i < 24 ? (i < 14 ? "5" : i < 20 ? "4" : "2") : "1", nowMs);
     await app.repos.surveys.addAnswer(response, "comment", `Comentario privado de la persona ${i}`, nowMs);
   }

@@ -37,7 +37,10 @@ describe("staff e-mail notices", () => {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), body: Buffer.concat(chunks).toString("utf8") });
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            body: Buffer.concat(chunks).toString("utf8"),
+          });
           callback();
         });
       },
@@ -62,10 +65,22 @@ describe("staff e-mail notices", () => {
 
   it("e-mails a new question to the office's officials who have an e-mail, once", async () => {
     const { app } = runtime;
-    const official = await app.repos.officials.add({ name: "Sin Grupo", officeKey: "salud", role: "official" }, app.clock.nowMs());
+    const official = await app.repos.officials.add(
+      { name: "Sin Grupo", officeKey: "salud", role: "official" },
+      app.clock.nowMs(),
+    );
     await app.repos.staffAuth.setAccount(official.id, { email: "singrupo@alcaldia.gov.co" });
     const [citizenId] = await seedCitizens(runtime, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
-    const filed = await runtime.store.withTransaction(async () => await fileQuestion(app, { citizenId: citizenId!, channel: "memory", text: "¿Cuándo abren la vacunación en el centro de salud?", officeKey: "salud", requestType: "general" }));
+    const filed = await runtime.store.withTransaction(
+      async () =>
+        await fileQuestion(app, {
+          citizenId: citizenId!,
+          channel: "memory",
+          text: "¿Cuándo abren la vacunación en el centro de salud?",
+          officeKey: "salud",
+          requestType: "general",
+        }),
+    );
     if (!filed.ok) throw new Error(filed.error);
     for (let i = 0; i < 50 && mails.length === 0; i++) {
       await bot.dispatcher.tick();
@@ -85,7 +100,12 @@ describe("staff e-mail notices", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  const withEmail = async (name: string, role: "official" | "head" | "internal_control", officeKey: string | null, email: string) => {
+  const withEmail = async (
+    name: string,
+    role: "official" | "head" | "internal_control",
+    officeKey: string | null,
+    email: string,
+  ) => {
     const official = await runtime.app.repos.officials.add({ name, officeKey, role }, runtime.app.clock.nowMs());
     await runtime.app.repos.staffAuth.setAccount(official.id, { email });
     return official.id;
@@ -97,7 +117,16 @@ describe("staff e-mail notices", () => {
     await withEmail("Control", "internal_control", null, "control@alcaldia.gov.co");
     await withEmail("Jefe Hacienda", "head", "hacienda", "jefe.hacienda@alcaldia.gov.co");
     const [citizenId] = await seedCitizens(runtime, { count: 1, channel: "memory", nowMs: app.clock.nowMs() });
-    const filed = await runtime.store.withTransaction(async () => await fileQuestion(app, { citizenId: citizenId!, channel: "memory", text: "¿Cuándo abren la vacunación en el centro de salud?", officeKey: "salud", requestType: "general" }));
+    const filed = await runtime.store.withTransaction(
+      async () =>
+        await fileQuestion(app, {
+          citizenId: citizenId!,
+          channel: "memory",
+          text: "¿Cuándo abren la vacunación en el centro de salud?",
+          officeKey: "salud",
+          requestType: "general",
+        }),
+    );
     if (!filed.ok) throw new Error(filed.error);
     await deliver(1); // the new-question notice to the head
     mails.length = 0;

@@ -9,7 +9,11 @@ export interface WebClient {
   get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Posts a form; `_csrf` is taken from the last page fetched unless given. */
   /** Posts a form; a list value is sent as the same field repeated (checkboxes). */
-  post(url: string, fields: Record<string, string | string[]>, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  post(
+    url: string,
+    fields: Record<string, string | string[]>,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
   /** The CSRF token of the last page fetched. */
   csrf(): string;
   /** A hidden form field (e.g. `_idem`) in the last page, in the form posting to `action`. */
@@ -37,12 +41,19 @@ export function createWebClient(server: FastifyInstance): WebClient {
     },
     async post(url, fields, headers = {}) {
       const params = new URLSearchParams({ _csrf: typeof fields._csrf === "string" ? fields._csrf : client.csrf() });
-      for (const [name, value] of Object.entries(fields)) if (name !== "_csrf") for (const item of [value].flat()) params.append(name, item);
+      for (const [name, value] of Object.entries(fields))
+        if (name !== "_csrf") for (const item of [value].flat()) params.append(name, item);
       const body = params.toString();
-      const response = await server.inject({ method: "POST", url, payload: body, headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded", ...headers } });
+      const response = await server.inject({
+        method: "POST",
+        url,
+        payload: body,
+        headers: { cookie: cookieHeader(), "content-type": "application/x-www-form-urlencoded", ...headers },
+      });
       remember(response);
       // An htmx fragment does not replace the page the client is on.
-      if (!headers["hx-request"] && response.headers["content-type"]?.toString().startsWith("text/html")) client.lastHtml = response.body;
+      if (!headers["hx-request"] && response.headers["content-type"]?.toString().startsWith("text/html"))
+        client.lastHtml = response.body;
       return response;
     },
     csrf() {

@@ -8,13 +8,24 @@ import { createWebClient, type WebClient } from "./web-client.ts";
 export interface WebHarness extends Harness {
   server: FastifyInstance;
   /** Adds an official with a sign-in e-mail and a linked chat on the memory channel. */
-  addOfficial(input: { name: string; role: Role; officeKey: string | null; email: string; address?: string }): Promise<number>;
+  addOfficial(input: {
+    name: string;
+    role: Role;
+    officeKey: string | null;
+    email: string;
+    address?: string;
+  }): Promise<number>;
   /** Signs in by the link the bot sent to the official's chat; returns the client holding the session. */
   signIn(email: string, address: string): Promise<WebClient>;
 }
 
-export async function createWebHarness(options: { loginAttemptsPerMinute?: number; profile?: string; startMs?: number } = {}): Promise<WebHarness> {
-  const h = await createHarness({ ...(options.profile ? { profile: options.profile } : {}), ...(options.startMs !== undefined ? { startMs: options.startMs } : {}) });
+export async function createWebHarness(
+  options: { loginAttemptsPerMinute?: number; profile?: string; startMs?: number } = {},
+): Promise<WebHarness> {
+  const h = await createHarness({
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.startMs !== undefined ? { startMs: options.startMs } : {}),
+  });
   const server = await createWebServer({
     app: h.runtime.app,
     onEffects: () => h.bot.dispatcher.wake(),
@@ -27,7 +38,16 @@ export async function createWebHarness(options: { loginAttemptsPerMinute?: numbe
     server,
     async addOfficial(input: { name: string; role: Role; officeKey: string | null; email: string; address?: string }) {
       const { repos, clock } = h.runtime.app;
-      const official = await repos.officials.add({ name: input.name, officeKey: input.officeKey, role: input.role, channel: "memory", address: input.address ?? `chat-${input.email}` }, clock.nowMs());
+      const official = await repos.officials.add(
+        {
+          name: input.name,
+          officeKey: input.officeKey,
+          role: input.role,
+          channel: "memory",
+          address: input.address ?? `chat-${input.email}`,
+        },
+        clock.nowMs(),
+      );
       await repos.staffAuth.setAccount(official.id, { email: input.email });
       return official.id;
     },

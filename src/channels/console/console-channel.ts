@@ -7,7 +7,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { renderNumberedOptions, type Channel, type InboundMessage, type OutboundDocument, type OutboundMessage, type SendResult } from "../channel.ts";
+import {
+  renderNumberedOptions,
+  type Channel,
+  type InboundMessage,
+  type OutboundDocument,
+  type OutboundMessage,
+  type SendResult,
+} from "../channel.ts";
 
 export interface ConsoleChannelOptions {
   input: Readable;
@@ -46,7 +53,13 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
     async start(onInbound) {
       // In a terminal readline echoes what the citizen types (raw mode turns the terminal's own echo off).
       const lines = (rl = options.interactive
-        ? createInterface({ input: options.input, output: options.output, terminal: true, prompt: "> ", crlfDelay: Infinity })
+        ? createInterface({
+            input: options.input,
+            output: options.output,
+            terminal: true,
+            prompt: "> ",
+            crlfDelay: Infinity,
+          })
         : createInterface({ input: options.input, terminal: false, crlfDelay: Infinity }));
       prompt();
       void (async () => {
@@ -67,9 +80,12 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel & 
     },
 
     async send(message: OutboundMessage): Promise<SendResult> {
-      if (message.address !== address) return { ok: false, kind: "permanent", reason: "unknown console address", unreachable: true };
+      if (message.address !== address)
+        return { ok: false, kind: "permanent", reason: "unknown console address", unreachable: true };
       // A terminal cannot receive a file: write it where the citizen can open it, and say where.
-      const caption = message.document ? `${message.text}\n${fileLine(message.document, options.filesDir)}` : message.text;
+      const caption = message.document
+        ? `${message.text}\n${fileLine(message.document, options.filesDir)}`
+        : message.text;
       const body = renderNumberedOptions(caption, message.options);
       const text = options.interactive ? `\n${body.replace(/^/gm, "  ")}\n\n` : `${body}\n\n`;
       options.output.write(text);

@@ -27,13 +27,23 @@ function defaultSubject(message: OutboundMessage): string {
 }
 
 /** Maps a nodemailer error to the dispatcher's outcome. */
-export function classifySmtpError(error: { responseCode?: number; code?: string; message?: string }): Exclude<SendResult, { ok: true }> {
+export function classifySmtpError(error: {
+  responseCode?: number;
+  code?: string;
+  message?: string;
+}): Exclude<SendResult, { ok: true }> {
   const reason = `smtp ${error.responseCode ?? error.code ?? "error"}`;
   if (error.responseCode !== undefined && error.responseCode >= 500) {
     // 550/551/553: the mailbox does not exist or is refused: the address is unreachable.
     return { ok: false, kind: "permanent", reason, unreachable: [550, 551, 553].includes(error.responseCode) };
   }
-  return { ok: false, kind: "retry", retryAfterMs: RETRY_MS, reason, scope: error.responseCode === undefined ? "channel" : "chat" };
+  return {
+    ok: false,
+    kind: "retry",
+    retryAfterMs: RETRY_MS,
+    reason,
+    scope: error.responseCode === undefined ? "channel" : "chat",
+  };
 }
 
 export function createEmailChannel(options: EmailChannelOptions): Channel {
@@ -41,7 +51,12 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
   const subjectOf = options.subjectOf ?? defaultSubject;
   return {
     id: "email",
-    capabilities: { nativeOptions: false, maxTextLength: 100_000, ratePerSecond: options.ratePerSecond ?? 5, ratePerChatPerSecond: 0 },
+    capabilities: {
+      nativeOptions: false,
+      maxTextLength: 100_000,
+      ratePerSecond: options.ratePerSecond ?? 5,
+      ratePerChatPerSecond: 0,
+    },
     async start() {
       // Outbound only: replies to these e-mails are not read.
     },
@@ -54,7 +69,15 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
           to: message.address,
           subject: subjectOf(message),
           text: renderNumberedOptions(message.text, message.options),
-          attachments: message.document ? [{ filename: message.document.fileName, content: message.document.content, contentType: message.document.mimeType }] : undefined,
+          attachments: message.document
+            ? [
+                {
+                  filename: message.document.fileName,
+                  content: message.document.content,
+                  contentType: message.document.mimeType,
+                },
+              ]
+            : undefined,
         });
         return { ok: true, channelMessageId: info.messageId };
       } catch (error) {

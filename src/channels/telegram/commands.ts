@@ -15,8 +15,24 @@ export interface CommandSet {
 
 /** Citizen command name per language → its description key (telegram.commands.<key>). */
 const CITIZEN_COMMANDS: Record<string, readonly [command: string, key: string][]> = {
-  es: [["start", "start"], ["menu", "menu"], ["ayuda", "help"], ["estado", "status"], ["idioma", "language"], ["privacidad", "privacy"], ["cancelar", "cancel"]],
-  en: [["start", "start"], ["menu", "menu"], ["help", "help"], ["status", "status"], ["language", "language"], ["privacy", "privacy"], ["cancel", "cancel"]],
+  es: [
+    ["start", "start"],
+    ["menu", "menu"],
+    ["ayuda", "help"],
+    ["estado", "status"],
+    ["idioma", "language"],
+    ["privacidad", "privacy"],
+    ["cancelar", "cancel"],
+  ],
+  en: [
+    ["start", "start"],
+    ["menu", "menu"],
+    ["help", "help"],
+    ["status", "status"],
+    ["language", "language"],
+    ["privacy", "privacy"],
+    ["cancel", "cancel"],
+  ],
 };
 
 /** Officials' commands in group chats (src/core/staff-commands.ts), in Spanish. */
@@ -31,8 +47,14 @@ const GROUP_COMMANDS: readonly [command: string, key: string][] = [
 
 export function commandSets(translator: Translator): CommandSet[] {
   const citizen = (locale: string): BotCommand[] =>
-    (CITIZEN_COMMANDS[locale] ?? CITIZEN_COMMANDS.es!).map(([command, key]) => ({ command, description: translator.t(locale, `telegram.commands.${key}`) }));
-  const group = GROUP_COMMANDS.map(([command, key]) => ({ command, description: translator.t("es", `telegram.group_commands.${key}`) }));
+    (CITIZEN_COMMANDS[locale] ?? CITIZEN_COMMANDS.es!).map(([command, key]) => ({
+      command,
+      description: translator.t(locale, `telegram.commands.${key}`),
+    }));
+  const group = GROUP_COMMANDS.map(([command, key]) => ({
+    command,
+    description: translator.t("es", `telegram.group_commands.${key}`),
+  }));
   return [
     { commands: citizen("es") },
     { languageCode: "en", commands: citizen("en") },

@@ -56,7 +56,9 @@ export function truncate(text: string, max: number): string {
 }
 
 /** Inline keyboard for options (one per row) or action buttons; undefined when there are none. */
-export function inlineKeyboard(message: Pick<OutboundMessage, "options" | "buttons">): InlineKeyboardMarkup | undefined {
+export function inlineKeyboard(
+  message: Pick<OutboundMessage, "options" | "buttons">,
+): InlineKeyboardMarkup | undefined {
   const rows: InlineKeyboardButton[][] = [];
   message.options?.forEach((label, i) => rows.push([{ text: label, callback_data: optionData(i) }]));
   for (const button of message.buttons ?? []) {
@@ -68,7 +70,9 @@ export function inlineKeyboard(message: Pick<OutboundMessage, "options" | "butto
 }
 
 /** The reply markup for a message: its keyboard, or a forced reply. */
-export function replyMarkup(message: Pick<OutboundMessage, "options" | "buttons" | "forceReply">): InlineKeyboardMarkup | ForceReply | undefined {
+export function replyMarkup(
+  message: Pick<OutboundMessage, "options" | "buttons" | "forceReply">,
+): InlineKeyboardMarkup | ForceReply | undefined {
   return inlineKeyboard(message) ?? (message.forceReply ? { force_reply: true } : undefined);
 }
 

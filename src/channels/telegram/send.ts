@@ -6,7 +6,17 @@
  */
 import type { Telegram } from "telegraf";
 import type { OutboundMessage, SendResult } from "../channel.ts";
-import { channelMessageId, inlineKeyboard, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, messageIdIn, replyMarkup, splitText, toChatId, truncate } from "./render.ts";
+import {
+  channelMessageId,
+  inlineKeyboard,
+  MAX_CAPTION_LENGTH,
+  MAX_TEXT_LENGTH,
+  messageIdIn,
+  replyMarkup,
+  splitText,
+  toChatId,
+  truncate,
+} from "./render.ts";
 import { classifySendError, isNotModified } from "./send-errors.ts";
 
 /** Returns the channel's `send`. Every text goes without parse_mode and without link previews. */
@@ -49,7 +59,10 @@ export function createSender(telegram: Telegram): (message: OutboundMessage) => 
       ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
       ...(markup ? { reply_markup: markup } : {}),
     };
-    const sent = media.kind === "photo" ? await telegram.sendPhoto(chatId, media.fileRef, extra) : await telegram.sendDocument(chatId, media.fileRef, extra);
+    const sent =
+      media.kind === "photo"
+        ? await telegram.sendPhoto(chatId, media.fileRef, extra)
+        : await telegram.sendDocument(chatId, media.fileRef, extra);
     return { ok: true, channelMessageId: channelMessageId(message.address, sent.message_id) };
   }
 
@@ -90,7 +103,8 @@ export function createSender(telegram: Telegram): (message: OutboundMessage) => 
 
   async function edit(message: OutboundMessage, chatId: number | string): Promise<SendResult> {
     const messageId = messageIdIn(message.address, message.editChannelMessageId);
-    if (messageId === undefined) return { ok: false, kind: "permanent", reason: "edit target is not a message of this chat", unreachable: false };
+    if (messageId === undefined)
+      return { ok: false, kind: "permanent", reason: "edit target is not a message of this chat", unreachable: false };
     const keyboard = inlineKeyboard(message);
     try {
       await telegram.editMessageText(chatId, messageId, undefined, truncate(message.text, MAX_TEXT_LENGTH), {

@@ -23,7 +23,13 @@ import { commandSets, type CommandSet } from "./commands.ts";
 import { MAX_TEXT_LENGTH } from "./render.ts";
 import { createSender } from "./send.ts";
 import { toInbound } from "./updates.ts";
-import { startWebhookServer, validateWebhookUrl, webhookPath, type WebhookOptions, type WebhookServer } from "./webhook.ts";
+import {
+  startWebhookServer,
+  validateWebhookUrl,
+  webhookPath,
+  type WebhookOptions,
+  type WebhookServer,
+} from "./webhook.ts";
 
 export interface TelegramChannelOptions {
   token: string;
@@ -85,7 +91,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
 
-  const delayFor = (attempt: number) => Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** Math.max(0, attempt - 1));
+  const delayFor = (attempt: number) =>
+    Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** Math.max(0, attempt - 1));
 
   function later(delayMs: number, run: () => void): void {
     const timer = setTimeout(() => {
@@ -98,10 +105,15 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   async function onUpdate(ctx: Context): Promise<void> {
     const update = ctx.update;
     // Always answer a button press, or the client shows a spinner; whether it counts is decided later.
-    if ("callback_query" in update) await ctx.answerCbQuery().catch((error: unknown) => logger.debug({ err: describeError(error) }, "telegram.callback_answer_failed"));
+    if ("callback_query" in update)
+      await ctx
+        .answerCbQuery()
+        .catch((error: unknown) => logger.debug({ err: describeError(error) }, "telegram.callback_answer_failed"));
     const message = toInbound(update, { botUsername: bot.botInfo?.username, nowMs: options.nowMs() });
     if (!message || !onInbound) return;
-    const handling = onInbound(message).catch((error: unknown) => logger.error({ err: describeError(error), updateId: update.update_id }, "telegram.inbound_failed"));
+    const handling = onInbound(message).catch((error: unknown) =>
+      logger.error({ err: describeError(error), updateId: update.update_id }, "telegram.inbound_failed"),
+    );
     inFlight.add(handling);
     try {
       await handling;
@@ -159,7 +171,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     void (async () => {
       try {
         for (const set of options.commands!) {
-          await bot.telegram.setMyCommands(set.commands, { ...(set.languageCode ? { language_code: set.languageCode } : {}), ...(set.scope ? { scope: set.scope } : {}) });
+          await bot.telegram.setMyCommands(set.commands, {
+            ...(set.languageCode ? { language_code: set.languageCode } : {}),
+            ...(set.scope ? { scope: set.scope } : {}),
+          });
         }
         logger.info({ menus: options.commands!.length }, "telegram.commands_registered");
       } catch (error) {
@@ -208,7 +223,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       return true;
     } catch (error) {
       if (error instanceof TelegramError && error.code === 401) {
-        throw new ConfigError("telegram_token_rejected", "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/mybots → API Token), or unset it to disable Telegram.");
+        throw new ConfigError(
+          "telegram_token_rejected",
+          "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/mybots → API Token), or unset it to disable Telegram.",
+        );
       }
       logger.warn({ err: describeError(error) }, "telegram.connect_failed");
       return false;
@@ -268,7 +286,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
 }
 
 /** Options from the environment (src/config/env.ts); throws ConfigError for a bad webhook URL. */
-export function telegramOptionsFromEnv(env: Env, deps: { translator: Translator; logger: Logger; nowMs: () => number }): TelegramChannelOptions | undefined {
+export function telegramOptionsFromEnv(
+  env: Env,
+  deps: { translator: Translator; logger: Logger; nowMs: () => number },
+): TelegramChannelOptions | undefined {
   if (!env.TELEGRAM_BOT_TOKEN) return undefined;
   if (env.TELEGRAM_WEBHOOK_URL) validateWebhookUrl(env.TELEGRAM_WEBHOOK_URL);
   return {
@@ -305,5 +326,9 @@ export function webhookSecretFromToken(token: string): string {
 function describeError(error: unknown): { name?: string; code?: number | string; message: string } {
   if (error instanceof TelegramError) return { name: "TelegramError", code: error.code, message: error.description };
   const e = error as { name?: string; code?: string; message?: string } | null;
-  return { ...(e?.name ? { name: e.name } : {}), ...(e?.code ? { code: e.code } : {}), message: String(e?.message ?? error).slice(0, 300) };
+  return {
+    ...(e?.name ? { name: e.name } : {}),
+    ...(e?.code ? { code: e.code } : {}),
+    message: String(e?.message ?? error).slice(0, 300),
+  };
 }

@@ -89,7 +89,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
  * `/cmd@ThisBot args` → `/cmd args`; `/start <payload>` → text `/start` and the payload. A command
  * addressed to another bot (`/cmd@OtherBot`) → null: not for us.
  */
-function normalizeCommand(text: string | undefined, botUsername: string | undefined): { text?: string; startPayload?: string } | null {
+function normalizeCommand(
+  text: string | undefined,
+  botUsername: string | undefined,
+): { text?: string; startPayload?: string } | null {
   if (text === undefined) return {};
   const match = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{3,64}))?(?=\s|$)([\s\S]*)$/.exec(text);
   if (!match) return { text };
@@ -110,7 +113,12 @@ function mediaOf(message: AnyMessage): InboundMedia | undefined {
   }
   if ("document" in message && message.document) {
     const { file_id, mime_type, file_name } = message.document;
-    return { kind: "document", fileRef: file_id, ...optional("mimeType", mime_type), ...optional("fileName", file_name) };
+    return {
+      kind: "document",
+      fileRef: file_id,
+      ...optional("mimeType", mime_type),
+      ...optional("fileName", file_name),
+    };
   }
   if ("sticker" in message) return { kind: "sticker" };
   if ("voice" in message) return { kind: "voice" };

@@ -27,16 +27,28 @@ export function validateWebhookUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError("telegram_webhook_url", `TELEGRAM_WEBHOOK_URL: '${value}' is not a URL. Use the public HTTPS address Telegram should post to, e.g. https://bot.alcaldia.gov.co/telegram/webhook, or unset it to use long polling.`);
+    throw new ConfigError(
+      "telegram_webhook_url",
+      `TELEGRAM_WEBHOOK_URL: '${value}' is not a URL. Use the public HTTPS address Telegram should post to, e.g. https://bot.alcaldia.gov.co/telegram/webhook, or unset it to use long polling.`,
+    );
   }
   if (url.protocol !== "https:") {
-    throw new ConfigError("telegram_webhook_url", `TELEGRAM_WEBHOOK_URL must start with https:// (got ${url.protocol}//). Telegram only delivers to HTTPS; put a TLS proxy in front of TELEGRAM_WEBHOOK_PORT, or unset the variable to use long polling.`);
+    throw new ConfigError(
+      "telegram_webhook_url",
+      `TELEGRAM_WEBHOOK_URL must start with https:// (got ${url.protocol}//). Telegram only delivers to HTTPS; put a TLS proxy in front of TELEGRAM_WEBHOOK_PORT, or unset the variable to use long polling.`,
+    );
   }
   if (url.hash || url.username || url.password) {
-    throw new ConfigError("telegram_webhook_url", "TELEGRAM_WEBHOOK_URL must not carry a #fragment or user:password@. Use a plain https://host/path address.");
+    throw new ConfigError(
+      "telegram_webhook_url",
+      "TELEGRAM_WEBHOOK_URL must not carry a #fragment or user:password@. Use a plain https://host/path address.",
+    );
   }
   if (url.port && !["443", "80", "88", "8443"].includes(url.port)) {
-    throw new ConfigError("telegram_webhook_url", `TELEGRAM_WEBHOOK_URL uses port ${url.port}; Telegram only posts to ports 443, 80, 88 or 8443.`);
+    throw new ConfigError(
+      "telegram_webhook_url",
+      `TELEGRAM_WEBHOOK_URL uses port ${url.port}; Telegram only posts to ports 443, 80, 88 or 8443.`,
+    );
   }
   return url;
 }
@@ -76,7 +88,12 @@ export async function startWebhookServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new ConfigError("telegram_webhook_port", `TELEGRAM_WEBHOOK_PORT: cannot listen on port ${options.port} (${error.code ?? error.message}). Choose a free port.`)),
+      reject(
+        new ConfigError(
+          "telegram_webhook_port",
+          `TELEGRAM_WEBHOOK_PORT: cannot listen on port ${options.port} (${error.code ?? error.message}). Choose a free port.`,
+        ),
+      ),
     );
     server.listen(options.port, options.host ?? DEFAULT_WEBHOOK_HOST, () => resolve());
   });

@@ -6,7 +6,14 @@
  * channel state) and sending pauses, instead of failing every row or crash-looping.
  */
 import type { Logger } from "pino";
-import type { Channel, ChannelCapabilities, InboundMessage, MessageOrigin, OutboundMessage, SendResult } from "../channel.ts";
+import type {
+  Channel,
+  ChannelCapabilities,
+  InboundMessage,
+  MessageOrigin,
+  OutboundMessage,
+  SendResult,
+} from "../channel.ts";
 import { parseWebhook, PERSON_SUFFIX, type DeliveryStatusUpdate } from "./normalize.ts";
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, renderMessage, type GraphMessage } from "./render.ts";
 import { classifyGraphError, graphErrorOf, isTokenError } from "./send-errors.ts";
@@ -74,14 +81,18 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     options.onState?.(next, detail);
   }
 
-  type CallResult = { ok: true; body: Record<string, unknown> } | { ok: false; result: Exclude<SendResult, { ok: true }> };
+  type CallResult =
+    { ok: true; body: Record<string, unknown> } | { ok: false; result: Exclude<SendResult, { ok: true }> };
 
   async function call(path: string, init: { json?: unknown; form?: FormData }): Promise<CallResult> {
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
         method: "POST",
-        headers: { authorization: `Bearer ${options.accessToken}`, ...(init.json !== undefined ? { "content-type": "application/json" } : {}) },
+        headers: {
+          authorization: `Bearer ${options.accessToken}`,
+          ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
+        },
         body: init.json !== undefined ? JSON.stringify(init.json) : init.form,
         signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
       });
@@ -90,7 +101,16 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
       // timeout) Meta may have accepted it: the dispatcher then repeats only what must arrive (issue 19).
       const code = ((error as { cause?: { code?: string } }).cause ?? {}).code;
       const ambiguous = code !== "ECONNREFUSED" && code !== "ENOTFOUND" && code !== "EAI_AGAIN";
-      return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${code ?? (error as Error).name})`, ...(ambiguous ? { ambiguous } : {}) } };
+      return {
+        ok: false,
+        result: {
+          ok: false,
+          kind: "retry",
+          retryAfterMs: 0,
+          reason: `network error (${code ?? (error as Error).name})`,
+          ...(ambiguous ? { ambiguous } : {}),
+        },
+      };
     }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.ok) {
@@ -111,11 +131,22 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
       );
       report("token_expired", `token expired or revoked (${code ?? 401}); sending paused`);
     }
-    return { ok: false, kind: "retry", retryAfterMs: TOKEN_PAUSE_MS, reason: "whatsapp token expired or revoked", scope: "channel" };
+    return {
+      ok: false,
+      kind: "retry",
+      retryAfterMs: TOKEN_PAUSE_MS,
+      reason: "whatsapp token expired or revoked",
+      scope: "channel",
+    };
   }
 
-  async function sendOne(to: string, body: GraphMessage): Promise<{ ok: true; id: string | undefined } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
-    const answer = await call("/messages", { json: { messaging_product: "whatsapp", recipient_type: "individual", to, ...body } });
+  async function sendOne(
+    to: string,
+    body: GraphMessage,
+  ): Promise<{ ok: true; id: string | undefined } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+    const answer = await call("/messages", {
+      json: { messaging_product: "whatsapp", recipient_type: "individual", to, ...body },
+    });
     if (!answer.ok) return answer;
     const id = (answer.body.messages as { id?: string }[] | undefined)?.[0]?.id;
     return { ok: true, id };
@@ -131,7 +162,9 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     return { ok: true, ...(firstId ? { channelMessageId: firstId } : {}) };
   }
 
-  async function uploadDocument(document: NonNullable<OutboundMessage["document"]>): Promise<{ ok: true; id: string } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+  async function uploadDocument(
+    document: NonNullable<OutboundMessage["document"]>,
+  ): Promise<{ ok: true; id: string } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
     const form = new FormData();
     form.set("messaging_product", "whatsapp");
     form.set("type", document.mimeType);
@@ -139,18 +172,29 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     const answer = await call("/media", { form });
     if (!answer.ok) return answer;
     const id = answer.body.id;
-    if (typeof id !== "string") return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: "whatsapp media upload returned no id" } };
+    if (typeof id !== "string")
+      return {
+        ok: false,
+        result: { ok: false, kind: "retry", retryAfterMs: 0, reason: "whatsapp media upload returned no id" },
+      };
     return { ok: true, id };
   }
 
-  async function sendDocument(to: string, message: OutboundMessage, origin: MessageOrigin | undefined): Promise<SendResult> {
+  async function sendDocument(
+    to: string,
+    message: OutboundMessage,
+    origin: MessageOrigin | undefined,
+  ): Promise<SendResult> {
     const document = message.document!;
     const captioned = [...message.text].length <= MAX_CAPTION_LENGTH;
     let textId: string | undefined;
     if (!captioned) {
       if (origin && sentBeforeFile.has(origin.outboxId)) textId = sentBeforeFile.get(origin.outboxId);
       else {
-        const text = await sendParts(to, renderMessage({ address: message.address, text: message.text }, options.labels));
+        const text = await sendParts(
+          to,
+          renderMessage({ address: message.address, text: message.text }, options.labels),
+        );
         if (!text.ok) return text;
         textId = text.channelMessageId;
         if (origin) sentBeforeFile.set(origin.outboxId, textId);
@@ -158,7 +202,14 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     }
     const uploaded = await uploadDocument(document);
     if (!uploaded.ok) return uploaded.result;
-    const file = await sendOne(to, { type: "document", document: { id: uploaded.id, filename: document.fileName, ...(captioned && message.text ? { caption: message.text } : {}) } });
+    const file = await sendOne(to, {
+      type: "document",
+      document: {
+        id: uploaded.id,
+        filename: document.fileName,
+        ...(captioned && message.text ? { caption: message.text } : {}),
+      },
+    });
     if (!file.ok) return file.result;
     if (origin) sentBeforeFile.delete(origin.outboxId);
     const id = textId ?? file.id;
@@ -166,12 +217,20 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
   }
 
   /** GET on the Graph API (or a media URL it gave) with the token; Meta's error classes on failure. */
-  async function download(url: string): Promise<{ ok: true; response: Response } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+  async function download(
+    url: string,
+  ): Promise<{ ok: true; response: Response } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
     let response: Response;
     try {
-      response = await doFetch(url, { headers: { authorization: `Bearer ${options.accessToken}` }, signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000) });
+      response = await doFetch(url, {
+        headers: { authorization: `Bearer ${options.accessToken}` },
+        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
+      });
     } catch (error) {
-      return { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${(error as Error).name})` } };
+      return {
+        ok: false,
+        result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${(error as Error).name})` },
+      };
     }
     if (response.ok) return { ok: true, response };
     const error = graphErrorOf(response.status, await response.json().catch(() => ({})));
@@ -183,11 +242,28 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
    * it can be sent on: received media ids are for downloading (GET /{media-id} gives a short-lived
    * URL), not for sending, and expire after 30 days (Meta, "Media" reference).
    */
-  async function rehost(mediaId: string, fileName: string | undefined): Promise<{ ok: true; id: string } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
-    const info = await download(`${options.graphUrl.replace(/\/+$/, "")}/${options.apiVersion}/${encodeURIComponent(mediaId)}`);
+  async function rehost(
+    mediaId: string,
+    fileName: string | undefined,
+  ): Promise<{ ok: true; id: string } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
+    const info = await download(
+      `${options.graphUrl.replace(/\/+$/, "")}/${options.apiVersion}/${encodeURIComponent(mediaId)}`,
+    );
     if (!info.ok) return info;
-    const { url, mime_type: mimeType } = (await info.response.json().catch(() => ({}))) as { url?: string; mime_type?: string };
-    if (!url) return { ok: false, result: { ok: false, kind: "permanent", reason: "whatsapp media has no download url (expired?)", unreachable: false } };
+    const { url, mime_type: mimeType } = (await info.response.json().catch(() => ({}))) as {
+      url?: string;
+      mime_type?: string;
+    };
+    if (!url)
+      return {
+        ok: false,
+        result: {
+          ok: false,
+          kind: "permanent",
+          reason: "whatsapp media has no download url (expired?)",
+          unreachable: false,
+        },
+      };
     const file = await download(url);
     if (!file.ok) return file;
     const type = mimeType ?? file.response.headers.get("content-type") ?? "application/octet-stream";
@@ -197,7 +273,12 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     form.set("file", new Blob([await file.response.arrayBuffer()], { type }), fileName ?? "archivo");
     const answer = await call("/media", { form });
     if (!answer.ok) return answer;
-    return typeof answer.body.id === "string" ? { ok: true, id: answer.body.id } : { ok: false, result: { ok: false, kind: "retry", retryAfterMs: 0, reason: "whatsapp media upload returned no id" } };
+    return typeof answer.body.id === "string"
+      ? { ok: true, id: answer.body.id }
+      : {
+          ok: false,
+          result: { ok: false, kind: "retry", retryAfterMs: 0, reason: "whatsapp media upload returned no id" },
+        };
   }
 
   async function sendMedia(to: string, message: OutboundMessage): Promise<SendResult> {
@@ -206,7 +287,11 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     const type = media.kind === "photo" ? "image" : "document";
     const uploaded = await rehost(media.fileRef, media.fileName);
     if (!uploaded.ok) return uploaded.result;
-    const file = { id: uploaded.id, ...(caption ? { caption } : {}), ...(type === "document" && media.fileName ? { filename: media.fileName } : {}) };
+    const file = {
+      id: uploaded.id,
+      ...(caption ? { caption } : {}),
+      ...(type === "document" && media.fileName ? { filename: media.fileName } : {}),
+    };
     const sent = await sendParts(to, [{ type, [type]: file }]);
     if (!sent.ok || caption !== undefined || !message.text) return sent;
     return sendParts(to, renderMessage({ address: message.address, text: message.text }, options.labels));
@@ -214,7 +299,13 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
 
   async function send(message: OutboundMessage, origin?: MessageOrigin): Promise<SendResult> {
     const to = recipientOf(message.address);
-    if (!to) return { ok: false, kind: "permanent", reason: "whatsapp cloud sends only to a person's number (no groups)", unreachable: false };
+    if (!to)
+      return {
+        ok: false,
+        kind: "permanent",
+        reason: "whatsapp cloud sends only to a person's number (no groups)",
+        unreachable: false,
+      };
     if (message.template) return sendParts(to, renderMessage(message, options.labels));
     if (message.document) return sendDocument(to, message, origin);
     if (message.media) return sendMedia(to, message);
@@ -244,7 +335,12 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     receive(body) {
       const run = chain.then(() => handle(body));
       // The webhook already answered 200: a failure here is logged (no personal data) and the next body goes on.
-      chain = run.catch((error: unknown) => logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "whatsapp_cloud.webhook_failed"));
+      chain = run.catch((error: unknown) =>
+        logger.error(
+          { err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+          "whatsapp_cloud.webhook_failed",
+        ),
+      );
       return chain;
     },
     idle: () => chain,

@@ -23,7 +23,8 @@ export interface WebhookContent {
 }
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 
@@ -69,7 +70,9 @@ function toInboundMessage(m: Json | undefined, receivedAtMs: number): InboundMes
   };
 }
 
-type Content = Pick<InboundMessage, "text" | "media"> & { button?: { onChannelMessageId: string; optionIndex?: number; action?: string } };
+type Content = Pick<InboundMessage, "text" | "media"> & {
+  button?: { onChannelMessageId: string; optionIndex?: number; action?: string };
+};
 
 function contentOf(m: Json): Content | undefined {
   switch (m.type) {
@@ -94,7 +97,12 @@ function contentOf(m: Json): Content | undefined {
       const location = obj(m.location);
       const lat = Number(location?.latitude);
       const lon = Number(location?.longitude);
-      return { media: { kind: "location", ...(Number.isFinite(lat) && Number.isFinite(lon) ? { fileRef: `geo:${lat},${lon}` } : {}) } };
+      return {
+        media: {
+          kind: "location",
+          ...(Number.isFinite(lat) && Number.isFinite(lon) ? { fileRef: `geo:${lat},${lon}` } : {}),
+        },
+      };
     }
     case "contacts":
       return { media: { kind: "contact" } };
@@ -136,8 +144,14 @@ function mediaContent(media: Json | undefined, kind: MediaKind): Content | undef
 function toStatus(s: Json | undefined): DeliveryStatusUpdate | undefined {
   const id = str(s?.id);
   const status = s?.status;
-  if (!s || !id || (status !== "sent" && status !== "delivered" && status !== "read" && status !== "failed")) return undefined;
+  if (!s || !id || (status !== "sent" && status !== "delivered" && status !== "read" && status !== "failed"))
+    return undefined;
   const code = obj(arr(s.errors)[0])?.code;
   const seconds = Number(s.timestamp);
-  return { channelMessageId: id, status, atMs: Number.isFinite(seconds) ? seconds * 1000 : 0, ...(code !== undefined ? { errorCode: String(code) } : {}) };
+  return {
+    channelMessageId: id,
+    status,
+    atMs: Number.isFinite(seconds) ? seconds * 1000 : 0,
+    ...(code !== undefined ? { errorCode: String(code) } : {}),
+  };
 }

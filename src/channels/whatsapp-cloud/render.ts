@@ -32,7 +32,9 @@ export function renderMessage(message: OutboundMessage, labels: { listButton: st
   const context = message.replyToChannelMessageId ? { context: { message_id: message.replyToChannelMessageId } } : {};
   if (message.template) {
     const { name, language, parameters } = message.template;
-    const components = parameters.length ? [{ type: "body", parameters: parameters.map((text) => ({ type: "text", text })) }] : [];
+    const components = parameters.length
+      ? [{ type: "body", parameters: parameters.map((text) => ({ type: "text", text })) }]
+      : [];
     return [{ type: "template", template: { name, language: { code: language }, components } }];
   }
   const interactive = interactiveFor(message, labels);
@@ -49,12 +51,24 @@ function interactiveFor(message: OutboundMessage, labels: { listButton: string }
   if (choices.length === 0 || choices.some((c) => c.id.length > MAX_BUTTON_ID_LENGTH)) return undefined;
   const body = { text: message.text };
   if (choices.length <= MAX_BUTTONS && choices.every((c) => fits(c.label, MAX_BUTTON_TITLE_LENGTH))) {
-    return { type: "button", body, action: { buttons: choices.map((c) => ({ type: "reply", reply: { id: c.id, title: c.label } })) } };
+    return {
+      type: "button",
+      body,
+      action: { buttons: choices.map((c) => ({ type: "reply", reply: { id: c.id, title: c.label } })) },
+    };
   }
   if (choices.length <= MAX_LIST_ROWS && choices.every((c) => fits(c.label, MAX_ROW_DESCRIPTION_LENGTH))) {
     // A label too long for a row title shows cut in the title and whole in the description.
-    const rows = choices.map((c) => (length(c.label) <= MAX_ROW_TITLE_LENGTH ? { id: c.id, title: c.label } : { id: c.id, title: shorten(c.label, MAX_ROW_TITLE_LENGTH), description: c.label }));
-    return { type: "list", body, action: { button: labels.listButton.slice(0, MAX_BUTTON_TITLE_LENGTH), sections: [{ rows }] } };
+    const rows = choices.map((c) =>
+      length(c.label) <= MAX_ROW_TITLE_LENGTH
+        ? { id: c.id, title: c.label }
+        : { id: c.id, title: shorten(c.label, MAX_ROW_TITLE_LENGTH), description: c.label },
+    );
+    return {
+      type: "list",
+      body,
+      action: { button: labels.listButton.slice(0, MAX_BUTTON_TITLE_LENGTH), sections: [{ rows }] },
+    };
   }
   // Options become numbered text; action buttons are dropped (the text makes sense alone).
   return undefined;

@@ -34,20 +34,29 @@ export function classifyGraphError(error: GraphError): Exclude<SendResult, { ok:
   const reason = `whatsapp ${code ?? `http ${error.httpStatus}`}${error.title ? ` ${error.title}` : ""}`.slice(0, 300);
   if (code === 130429) return { ok: false, kind: "retry", retryAfterMs: THROUGHPUT_RETRY_MS, reason, scope: "channel" };
   if (code === 131056) return { ok: false, kind: "retry", retryAfterMs: PAIR_RATE_RETRY_MS, reason, scope: "chat" };
-  if (code !== undefined && ACCOUNT_LIMIT_CODES.has(code)) return { ok: false, kind: "retry", retryAfterMs: ACCOUNT_LIMIT_RETRY_MS, reason, scope: "channel" };
+  if (code !== undefined && ACCOUNT_LIMIT_CODES.has(code))
+    return { ok: false, kind: "retry", retryAfterMs: ACCOUNT_LIMIT_RETRY_MS, reason, scope: "channel" };
   if (code === 131047) return { ok: false, kind: "permanent", reason, unreachable: false, code: "window_closed" };
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) return { ok: false, kind: "permanent", reason, unreachable: true };
-  if (error.httpStatus >= 500 || error.httpStatus === 429 || (code !== undefined && TEMPORARY_CODES.has(code))) return { ok: false, kind: "retry", retryAfterMs: 0, reason };
+  if (code !== undefined && UNREACHABLE_CODES.has(code))
+    return { ok: false, kind: "permanent", reason, unreachable: true };
+  if (error.httpStatus >= 500 || error.httpStatus === 429 || (code !== undefined && TEMPORARY_CODES.has(code)))
+    return { ok: false, kind: "retry", retryAfterMs: 0, reason };
   return { ok: false, kind: "permanent", reason, unreachable: false };
 }
 
 /** Reads Meta's `{ error: { code, error_subcode, message, error_data } }`. */
 export function graphErrorOf(httpStatus: number, body: unknown): GraphError {
-  const error = (body as { error?: { code?: unknown; error_subcode?: unknown; message?: unknown; title?: unknown } } | null)?.error;
+  const error = (
+    body as { error?: { code?: unknown; error_subcode?: unknown; message?: unknown; title?: unknown } } | null
+  )?.error;
   return {
     httpStatus,
     ...(typeof error?.code === "number" ? { code: error.code } : {}),
     ...(typeof error?.error_subcode === "number" ? { subcode: error.error_subcode } : {}),
-    ...(typeof error?.title === "string" ? { title: error.title } : typeof error?.message === "string" ? { title: error.message } : {}),
+    ...(typeof error?.title === "string"
+      ? { title: error.title }
+      : typeof error?.message === "string"
+        ? { title: error.message }
+        : {}),
   };
 }

@@ -42,7 +42,11 @@ export function whatsAppCloudWebhookPlugin(deps: WhatsAppCloudWebhookDeps): Fast
   const path = deps.path ?? WHATSAPP_WEBHOOK_PATH;
   return async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024 }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      "*",
+      { parseAs: "buffer", bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
 
     scope.get(path, async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;

@@ -32,13 +32,28 @@ function errorOf(value: unknown): SafeError | undefined {
   const message = (value as { message?: unknown }).message;
   if (typeof message !== "string") return undefined;
   const code = (value as { code?: unknown }).code;
-  return { message: scrubLogText(message), ...(typeof code === "string" || typeof code === "number" ? { code: typeof code === "string" ? scrubLogText(code) : code } : {}) };
+  return {
+    message: scrubLogText(message),
+    ...(typeof code === "string" || typeof code === "number"
+      ? { code: typeof code === "string" ? scrubLogText(code) : code }
+      : {}),
+  };
 }
 
 /** What of one Baileys call may reach the log: its message text and the error, if any. */
 function safeEntry(obj: unknown, msg: unknown): { msg: string; err?: SafeError } {
-  const text = typeof msg === "string" ? msg : typeof obj === "string" ? obj : typeof (obj as { msg?: unknown } | null)?.msg === "string" ? (obj as { msg: string }).msg : "";
-  const err = obj instanceof Error ? errorOf(obj) : errorOf((obj as { err?: unknown; error?: unknown } | null)?.err ?? (obj as { error?: unknown } | null)?.error);
+  const text =
+    typeof msg === "string"
+      ? msg
+      : typeof obj === "string"
+        ? obj
+        : typeof (obj as { msg?: unknown } | null)?.msg === "string"
+          ? (obj as { msg: string }).msg
+          : "";
+  const err =
+    obj instanceof Error
+      ? errorOf(obj)
+      : errorOf((obj as { err?: unknown; error?: unknown } | null)?.err ?? (obj as { error?: unknown } | null)?.error);
   return { msg: scrubLogText(text), ...(err ? { err } : {}) };
 }
 

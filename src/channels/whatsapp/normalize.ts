@@ -29,14 +29,25 @@ interface Content {
 
 /** Text, media and quoted id of a message's content; undefined when it carries neither text nor media. */
 export function readContent(message: WAMessageContent): Content | undefined {
-  const captioned = (kind: InboundMedia["kind"], media: { caption?: string | null; mimetype?: string | null; contextInfo?: { stanzaId?: string | null } | null; fileName?: string | null }): Content => ({
+  const captioned = (
+    kind: InboundMedia["kind"],
+    media: {
+      caption?: string | null;
+      mimetype?: string | null;
+      contextInfo?: { stanzaId?: string | null } | null;
+      fileName?: string | null;
+    },
+  ): Content => ({
     text: media.caption || undefined,
     media: { kind, mimeType: media.mimetype ?? undefined, fileName: media.fileName ?? undefined },
     quotedId: media.contextInfo?.stanzaId ?? undefined,
   });
   if (typeof message.conversation === "string" && message.conversation) return { text: message.conversation };
   if (message.extendedTextMessage?.text) {
-    return { text: message.extendedTextMessage.text, quotedId: message.extendedTextMessage.contextInfo?.stanzaId ?? undefined };
+    return {
+      text: message.extendedTextMessage.text,
+      quotedId: message.extendedTextMessage.contextInfo?.stanzaId ?? undefined,
+    };
   }
   if (message.imageMessage) return captioned("photo", message.imageMessage);
   if (message.videoMessage) return captioned("video", message.videoMessage);
@@ -61,7 +72,11 @@ export function personAddress(jid: string | null | undefined, alt: string | null
 }
 
 /** The InboundMessage for one `messages.upsert` message, or undefined to ignore it. */
-export function toInboundMessage(message: WAMessage, upsertType: MessageUpsertType, receivedAtMs: number): InboundMessage | undefined {
+export function toInboundMessage(
+  message: WAMessage,
+  upsertType: MessageUpsertType,
+  receivedAtMs: number,
+): InboundMessage | undefined {
   const { key } = message;
   // "append" is history sync and messages this account sent elsewhere: never new citizen input.
   if (upsertType !== "notify" || !key?.id || !key.remoteJid || key.fromMe) return undefined;

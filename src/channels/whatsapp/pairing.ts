@@ -27,7 +27,10 @@ export function renderQr(qr: string): string {
 }
 
 /** A pairing printer for the adapter's `onPairing`, writing to `output` in the operator's language. */
-export function createTerminalPairingPrinter(options: { output: Writable; t: (key: string, vars?: Record<string, unknown>) => string }) {
+export function createTerminalPairingPrinter(options: {
+  output: Writable;
+  t: (key: string, vars?: Record<string, unknown>) => string;
+}) {
   const { output, t } = options;
   return (event: PairingEvent): void => {
     switch (event.kind) {

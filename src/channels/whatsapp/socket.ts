@@ -3,7 +3,15 @@
  * events (`connection.update`, `creds.update`, `messages.upsert`) and the real one is built by
  * `createBaileysSocketFactory`.
  */
-import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AnyMessageContent, type AuthenticationState, type BaileysEventMap, type MiscMessageGenerationOptions, type WAMessage } from "@whiskeysockets/baileys";
+import makeWASocket, {
+  Browsers,
+  makeCacheableSignalKeyStore,
+  type AnyMessageContent,
+  type AuthenticationState,
+  type BaileysEventMap,
+  type MiscMessageGenerationOptions,
+  type WAMessage,
+} from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
 import { createBaileysLogger } from "./baileys-logger.ts";
 
@@ -18,7 +26,11 @@ export interface WhatsAppSocketEmitter {
 export interface WhatsAppSocket {
   ev: WhatsAppSocketEmitter;
   /** Resolves to the sent message (its `key.id` is the id replies quote). Throws Baileys' Boom errors. */
-  sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
+  sendMessage(
+    jid: string,
+    content: AnyMessageContent,
+    options?: MiscMessageGenerationOptions,
+  ): Promise<WAMessage | undefined>;
   /** Asks WhatsApp for an 8-character code the owner types on the phone instead of scanning a QR. */
   requestPairingCode(phoneNumber: string): Promise<string>;
   /** Which of these phone numbers (digits or JIDs) have a WhatsApp account. */
@@ -39,7 +51,10 @@ export type WhatsAppSocketFactory = (auth: AuthenticationState) => WhatsAppSocke
  * LID ↔ phone-number mappings. Baileys' own logs go to `logger`, at warn or quieter, through
  * {@link createBaileysLogger}, which drops the JIDs and message keys Baileys attaches.
  */
-export function createBaileysSocketFactory(options: { logger: Logger; waWebSocketUrl?: string }): WhatsAppSocketFactory {
+export function createBaileysSocketFactory(options: {
+  logger: Logger;
+  waWebSocketUrl?: string;
+}): WhatsAppSocketFactory {
   const level = options.logger.levelVal > 40 ? options.logger.level : "warn";
   const logger = createBaileysLogger(options.logger.child({ module: "baileys" }, { level }));
   return (auth) =>

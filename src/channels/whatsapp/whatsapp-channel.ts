@@ -7,7 +7,14 @@
  */
 import { DisconnectReason, isPnUser, type AuthenticationState, type WAMessage } from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
-import { renderNumberedOptions, type Channel, type ChannelCapabilities, type InboundMessage, type OutboundMessage, type SendResult } from "../channel.ts";
+import {
+  renderNumberedOptions,
+  type Channel,
+  type ChannelCapabilities,
+  type InboundMessage,
+  type OutboundMessage,
+  type SendResult,
+} from "../channel.ts";
 import { toInboundMessage } from "./normalize.ts";
 import type { PairingEvent } from "./pairing.ts";
 import { classifySendError, RETRY_DISCONNECTED_MS, RETRY_LOGGED_OUT_MS } from "./send-errors.ts";
@@ -78,7 +85,10 @@ const MAX_TEXT_LENGTH = 65_000;
 export const MAX_CAPTION_LENGTH = 1_024;
 /** Recent inbound group messages and sent messages kept to quote (after a restart, sends go unquoted). */
 const QUOTE_CACHE_SIZE = 500;
-const defaultTimers: ReconnectTimers = { set: (callback, delayMs) => setTimeout(callback, delayMs), clear: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+const defaultTimers: ReconnectTimers = {
+  set: (callback, delayMs) => setTimeout(callback, delayMs),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsAppChannel {
   const { logger, auth: store } = options;
@@ -196,7 +206,10 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       reconnectTimer = undefined;
       if (stopped) return;
       connecting = connect().catch((error: unknown) => {
-        logger.error({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, "whatsapp.session_load_failed");
+        logger.error(
+          { err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+          "whatsapp.session_load_failed",
+        );
         if (stopped) return;
         const retryMs = backoffDelayMs(failures++);
         report("reconnecting", `session not loaded; retry in ${retryMs} ms`);
@@ -218,7 +231,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       codeRequested = true;
       current.requestPairingCode(options.pairingPhone).then(
         (code) => options.onPairing?.({ kind: "code", code }),
-        (error: unknown) => logger.error({ err: { message: (error as Error).message } }, "whatsapp.pairing_code_failed"),
+        (error: unknown) =>
+          logger.error({ err: { message: (error as Error).message } }, "whatsapp.pairing_code_failed"),
       );
     };
   }
@@ -242,7 +256,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     }
     // WhatsApp asks for a restart right after pairing: reconnect at once, it is not a failure.
     const delayMs = code === DisconnectReason.restartRequired ? 0 : backoffDelayMs(failures++);
-    if (code !== DisconnectReason.loggedOut) report("reconnecting", `closed (${code ?? "no code"}); retry in ${delayMs} ms`);
+    if (code !== DisconnectReason.loggedOut)
+      report("reconnecting", `closed (${code ?? "no code"}); retry in ${delayMs} ms`);
     logger.info({ code, delayMs }, "whatsapp.closed");
     scheduleConnect(delayMs);
   }
@@ -261,7 +276,9 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     const deliver = onInbound;
     inboundChain = inboundChain
       .then(() => deliver(inbound))
-      .catch((error: unknown) => logger.error({ err: { message: (error as Error).message }, channel: "whatsapp" }, "whatsapp.inbound_failed"));
+      .catch((error: unknown) =>
+        logger.error({ err: { message: (error as Error).message }, channel: "whatsapp" }, "whatsapp.inbound_failed"),
+      );
   }
 
   function remember(message: WAMessage, cache = quotable): void {
@@ -289,13 +306,19 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   async function checkOnWhatsApp(current: WhatsAppSocket, address: string): Promise<SendResult | undefined> {
     if (!isPnUser(address) || knownOnWhatsApp.has(address)) return undefined;
     const found = await current.onWhatsApp(address);
-    if (found && !found.some((r) => r.exists)) return { ok: false, kind: "permanent", reason: "whatsapp: not on WhatsApp", unreachable: true };
+    if (found && !found.some((r) => r.exists))
+      return { ok: false, kind: "permanent", reason: "whatsapp: not on WhatsApp", unreachable: true };
     knownOnWhatsApp.add(address);
     return undefined;
   }
 
   /** Sends text in parts; returns the first part's id (it carries the radicado an official quotes). */
-  async function sendText(current: WhatsAppSocket, address: string, text: string, quoted: WAMessage | undefined): Promise<string | undefined> {
+  async function sendText(
+    current: WhatsAppSocket,
+    address: string,
+    text: string,
+    quoted: WAMessage | undefined,
+  ): Promise<string | undefined> {
     let firstId: string | undefined;
     for (const [i, chunk] of splitText(text, MAX_TEXT_LENGTH).entries()) {
       const sent = await current.sendMessage(address, { text: chunk }, i === 0 && quoted ? { quoted } : undefined);
@@ -310,16 +333,27 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
    * (MAX_CAPTION_LENGTH); a longer text goes first and the file right after it. The id returned is
    * the first message's, as for text. A text already sent before a failed file is not sent again.
    */
-  async function sendDocument(current: WhatsAppSocket, message: OutboundMessage, text: string, quoted: WAMessage | undefined): Promise<string | undefined> {
+  async function sendDocument(
+    current: WhatsAppSocket,
+    message: OutboundMessage,
+    text: string,
+    quoted: WAMessage | undefined,
+  ): Promise<string | undefined> {
     const { fileName, mimeType, content } = message.document!;
     const file = { document: Buffer.from(content, "utf8"), mimetype: mimeType, fileName };
     if (text.length <= MAX_CAPTION_LENGTH) {
-      const sent = await current.sendMessage(message.address, { ...file, ...(text.trim() ? { caption: text } : {}) }, quoted ? { quoted } : undefined);
+      const sent = await current.sendMessage(
+        message.address,
+        { ...file, ...(text.trim() ? { caption: text } : {}) },
+        quoted ? { quoted } : undefined,
+      );
       if (sent?.key.id) remember(sent, sentMessages);
       return sent?.key.id ?? undefined;
     }
     const key = `${message.address}\u0000${fileName}\u0000${text}`;
-    const textId = sentBeforeFile.has(key) ? sentBeforeFile.get(key) : await sendText(current, message.address, text, quoted);
+    const textId = sentBeforeFile.has(key)
+      ? sentBeforeFile.get(key)
+      : await sendText(current, message.address, text, quoted);
     sentBeforeFile.set(key, textId);
     if (sentBeforeFile.size > QUOTE_CACHE_SIZE) sentBeforeFile.delete(sentBeforeFile.keys().next().value!);
     await current.sendMessage(message.address, file);
@@ -337,13 +371,20 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     const current = socket;
     if (!current || state !== "open") {
       const loggedOut = state === "logged_out" || state === "pairing";
-      return { ok: false, kind: "retry", retryAfterMs: loggedOut ? RETRY_LOGGED_OUT_MS : RETRY_DISCONNECTED_MS, reason: `whatsapp: not connected (${state})` };
+      return {
+        ok: false,
+        kind: "retry",
+        retryAfterMs: loggedOut ? RETRY_LOGGED_OUT_MS : RETRY_DISCONNECTED_MS,
+        reason: `whatsapp: not connected (${state})`,
+      };
     }
     try {
       const unreachable = await checkOnWhatsApp(current, message.address);
       if (unreachable) return unreachable;
       const { text, quoted } = outgoing(message);
-      const id = message.document ? await sendDocument(current, message, text, quoted) : await sendText(current, message.address, text, quoted);
+      const id = message.document
+        ? await sendDocument(current, message, text, quoted)
+        : await sendText(current, message.address, text, quoted);
       return { ok: true, channelMessageId: id };
     } catch (error) {
       return classifySendError(error);

@@ -8,7 +8,9 @@ async function create(cli: Cli, args: string[]): Promise<void> {
   parse(args, {}, 0);
   const { runtime } = cli;
   const { token, expiresAtMs } = await createSetupLink(runtime.app);
-  const base = runtime.env.RINDE_PUBLIC_URL?.replace(/\/+$/, "") ?? `http://${runtime.env.RINDE_WEB_HOST}:${runtime.env.RINDE_WEB_PORT}`;
+  const base =
+    runtime.env.RINDE_PUBLIC_URL?.replace(/\/+$/, "") ??
+    `http://${runtime.env.RINDE_WEB_HOST}:${runtime.env.RINDE_WEB_PORT}`;
   cli.out(cli.t("admin.setup_link", { until: cli.when(expiresAtMs), link: `${base}/admin/configurar/${token}` }));
 }
 

@@ -30,15 +30,29 @@ import { eventId } from "./events.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 
 function errorOf(cli: Cli, error: AnnouncementError): CliError {
-  return new CliError("errors.text", { text: cli.tr(`event_wizard.errors.${error.code}`, { key: "key" in error ? error.key : "" }) });
+  return new CliError("errors.text", {
+    text: cli.tr(`event_wizard.errors.${error.code}`, { key: "key" in error ? error.key : "" }),
+  });
 }
 
-function segmentFrom(cli: Cli, values: { everyone?: boolean; topics?: string; districts?: string; rsvps?: string; "rsvps-any"?: boolean }): Segment {
-  const chosen = [values.everyone, values.topics !== undefined || values.districts !== undefined, values.rsvps !== undefined].filter(Boolean).length;
+function segmentFrom(
+  cli: Cli,
+  values: { everyone?: boolean; topics?: string; districts?: string; rsvps?: string; "rsvps-any"?: boolean },
+): Segment {
+  const chosen = [
+    values.everyone,
+    values.topics !== undefined || values.districts !== undefined,
+    values.rsvps !== undefined,
+  ].filter(Boolean).length;
   if (chosen !== 1) throw new CliError("announcements.choose_segment");
   if (values.everyone) return { kind: "everyone" };
-  if (values.rsvps !== undefined) return { kind: "rsvps", eventId: eventId(values.rsvps), answer: values["rsvps-any"] ? "any" : "yes" };
-  return { kind: "interests", topics: values.topics ? topicList(cli, values.topics) : [], districts: values.districts ? districtList(cli, values.districts) : [] };
+  if (values.rsvps !== undefined)
+    return { kind: "rsvps", eventId: eventId(values.rsvps), answer: values["rsvps-any"] ? "any" : "yes" };
+  return {
+    kind: "interests",
+    topics: values.topics ? topicList(cli, values.topics) : [],
+    districts: values.districts ? districtList(cli, values.districts) : [],
+  };
 }
 
 /** The segment in words: "temas: Salud; comunas: Comuna 1 Centro". */
@@ -47,12 +61,18 @@ export async function segmentText(cli: Cli, segment: Segment): Promise<string> {
   if (segment.kind === "everyone") return cli.t("announcements.segment_everyone");
   if (segment.kind === "rsvps") {
     const title = (await app.repos.events.get(segment.eventId))?.title ?? "";
-    return cli.t(segment.answer === "yes" ? "announcements.segment_rsvps_yes" : "announcements.segment_rsvps_any", { id: segment.eventId, title });
+    return cli.t(segment.answer === "yes" ? "announcements.segment_rsvps_yes" : "announcements.segment_rsvps_any", {
+      id: segment.eventId,
+      title,
+    });
   }
-  const names = (keys: string[], list: { key: string; name: string }[]) => keys.map((k) => list.find((x) => x.key === k)?.name ?? k).join(", ");
+  const names = (keys: string[], list: { key: string; name: string }[]) =>
+    keys.map((k) => list.find((x) => x.key === k)?.name ?? k).join(", ");
   const parts = [];
-  if (segment.topics.length) parts.push(cli.t("announcements.segment_topics", { names: names(segment.topics, topicsOf(app)) }));
-  if (segment.districts.length) parts.push(cli.t("announcements.segment_districts", { names: names(segment.districts, districtsOf(app)) }));
+  if (segment.topics.length)
+    parts.push(cli.t("announcements.segment_topics", { names: names(segment.topics, topicsOf(app)) }));
+  if (segment.districts.length)
+    parts.push(cli.t("announcements.segment_districts", { names: names(segment.districts, districtsOf(app)) }));
   return parts.join("; ");
 }
 
@@ -98,7 +118,12 @@ async function watch(cli: Cli, id: number, intervalMs = 500): Promise<void> {
 
 /** What citizens will read, in the operator's language (each citizen gets it in their own). */
 async function previewText(cli: Cli, input: AnnouncementInput): Promise<string> {
-  const row = { id: 0, eventId: input.eventId ?? null, purpose: input.eventId !== undefined ? "event" : "text", text: input.text?.trim() || null } as AnnouncementRow;
+  const row = {
+    id: 0,
+    eventId: input.eventId ?? null,
+    purpose: input.eventId !== undefined ? "event" : "text",
+    text: input.text?.trim() || null,
+  } as AnnouncementRow;
   return (await announcementPayload(cli.runtime.app, row, cli.lang)).text ?? "";
 }
 
@@ -107,7 +132,12 @@ function quietNote(cli: Cli, atMs: number): string | undefined {
   const { quietHours, timezone } = cli.runtime.app.profile;
   const until = quietUntilMs(atMs, quietHours, timezone);
   if (until === undefined) return undefined;
-  return cli.t("announcements.quiet", { start: quietHours.start, end: quietHours.end, time: formatClockTime(until, timezone).replace(/^0/, ""), day: cli.day(cli.iso(until).slice(0, 10)) });
+  return cli.t("announcements.quiet", {
+    start: quietHours.start,
+    end: quietHours.end,
+    time: formatClockTime(until, timezone).replace(/^0/, ""),
+    day: cli.day(cli.iso(until).slice(0, 10)),
+  });
 }
 
 export const announcementCommands: Record<string, Subcommand> = {
@@ -140,25 +170,42 @@ export const announcementCommands: Record<string, Subcommand> = {
     const actor = await actorFrom(cli, values.as);
     const preview = await previewAnnouncement(app, actor, input);
     if (!preview.ok) throw errorOf(cli, preview.error);
-    if (preview.recipients === 0) throw new CliError("announcements.no_recipients", { segment: await segmentText(cli, input.segment) });
+    if (preview.recipients === 0)
+      throw new CliError("announcements.no_recipients", { segment: await segmentText(cli, input.segment) });
     const sendAtMs = at ?? app.clock.nowMs();
     const quiet = quietNote(cli, sendAtMs);
     if (!values.json) {
       const event = input.eventId !== undefined ? await app.repos.events.get(input.eventId) : undefined;
       const lines = [cli.t("announcements.preview_title"), "", await previewText(cli, input), "", "—".repeat(40)];
-      if (event) lines.push(cli.t("announcements.preview_event", { id: event.id, title: event.title, when: cli.when(event.startsAtMs) }));
+      if (event)
+        lines.push(
+          cli.t("announcements.preview_event", { id: event.id, title: event.title, when: cli.when(event.startsAtMs) }),
+        );
       lines.push(cli.t("announcements.preview_segment", { segment: await segmentText(cli, input.segment) }));
       lines.push(cli.t("announcements.preview_recipients", { count: preview.recipients }));
-      lines.push(cli.t("announcements.preview_when", { when: at === undefined ? cli.t("announcements.now") : cli.when(at) }));
+      lines.push(
+        cli.t("announcements.preview_when", { when: at === undefined ? cli.t("announcements.now") : cli.when(at) }),
+      );
       if (quiet) lines.push(quiet);
       cli.out(lines.join("\n"));
     }
-    if (!values.yes && !(await cli.confirm(cli.t("announcements.confirm")))) throw new CliError("announcements.not_sent");
+    if (!values.yes && !(await cli.confirm(cli.t("announcements.confirm"))))
+      throw new CliError("announcements.not_sent");
     const created = await auditedCreateAnnouncement(app, actor, "cli", input);
     if (!created.ok) throw errorOf(cli, created.error);
     const { announcement, recipients } = created;
-    if (values.json) return cli.json({ id: announcement.id, status: announcement.status, recipients, scheduledAt: cli.iso(announcement.scheduledAtMs), quietUntil: cli.isoOrNull(quietUntilMs(sendAtMs, app.profile.quietHours, app.profile.timezone)) });
-    if (announcement.status === "scheduled") return cli.out(cli.t("announcements.scheduled", { id: announcement.id, when: cli.when(announcement.scheduledAtMs) }));
+    if (values.json)
+      return cli.json({
+        id: announcement.id,
+        status: announcement.status,
+        recipients,
+        scheduledAt: cli.iso(announcement.scheduledAtMs),
+        quietUntil: cli.isoOrNull(quietUntilMs(sendAtMs, app.profile.quietHours, app.profile.timezone)),
+      });
+    if (announcement.status === "scheduled")
+      return cli.out(
+        cli.t("announcements.scheduled", { id: announcement.id, when: cli.when(announcement.scheduledAtMs) }),
+      );
     cli.out(cli.t("announcements.queued", { id: announcement.id, count: recipients }));
     const shouldWatch = values.watch === true || (values["no-watch"] !== true && cli.io.stdout.isTTY === true);
     if (shouldWatch) await watch(cli, announcement.id);
@@ -177,33 +224,67 @@ export const announcementCommands: Record<string, Subcommand> = {
   async list(cli, args) {
     const { values } = parse(args, { json: { type: "boolean" } }, 0);
     const { app } = cli.runtime;
-    const rows = await mapInOrder((await app.repos.announcements.list({ limit: 100 })), async (a) => {
-            const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
-            return { a, event, progress: await announcementProgress(app, a.id), segment: JSON.parse(a.segment) as Segment };
-          });
+    const rows = await mapInOrder(await app.repos.announcements.list({ limit: 100 }), async (a) => {
+      const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
+      return { a, event, progress: await announcementProgress(app, a.id), segment: JSON.parse(a.segment) as Segment };
+    });
     if (values.json) {
-      return cli.json(rows.map(({ a, event, progress, segment }) => ({ id: a.id, purpose: a.purpose, event: a.eventId, eventTitle: event?.title ?? null, text: a.text, segment, status: a.status, scheduledAt: cli.iso(a.scheduledAtMs), recipients: a.recipientCount, ...progress, createdBy: a.createdBy })));
+      return cli.json(
+        rows.map(({ a, event, progress, segment }) => ({
+          id: a.id,
+          purpose: a.purpose,
+          event: a.eventId,
+          eventTitle: event?.title ?? null,
+          text: a.text,
+          segment,
+          status: a.status,
+          scheduledAt: cli.iso(a.scheduledAtMs),
+          recipients: a.recipientCount,
+          ...progress,
+          createdBy: a.createdBy,
+        })),
+      );
     }
     const table = await mapInOrder(rows, async ({ a, event, progress, segment }) => ({
-            id: a.id,
-            scheduledAt: cli.when(a.scheduledAtMs),
-            status: cli.t(`announcement_status.${a.status}`),
-            purpose: cli.t(`announcement_purposes.${a.purpose}`),
-            title: event ? `#${event.id} ${event.title}` : "",
-            text: a.text ?? "",
-            segment: await segmentText(cli, segment),
-            total: progress.total,
-            sent: progress.sent,
-            queued: progress.queued,
-            failed: progress.failed,
-            unreachable: progress.unreachable,
-            uncertain: progress.uncertain,
-          }));
-    cli.out(cli.table(table, ["id", "scheduledAt", "status", "purpose", "title", "text", "segment", "total", "queued", "sent", "failed", "unreachable", "uncertain"]));
+      id: a.id,
+      scheduledAt: cli.when(a.scheduledAtMs),
+      status: cli.t(`announcement_status.${a.status}`),
+      purpose: cli.t(`announcement_purposes.${a.purpose}`),
+      title: event ? `#${event.id} ${event.title}` : "",
+      text: a.text ?? "",
+      segment: await segmentText(cli, segment),
+      total: progress.total,
+      sent: progress.sent,
+      queued: progress.queued,
+      failed: progress.failed,
+      unreachable: progress.unreachable,
+      uncertain: progress.uncertain,
+    }));
+    cli.out(
+      cli.table(table, [
+        "id",
+        "scheduledAt",
+        "status",
+        "purpose",
+        "title",
+        "text",
+        "segment",
+        "total",
+        "queued",
+        "sent",
+        "failed",
+        "unreachable",
+        "uncertain",
+      ]),
+    );
   },
   async cancel(cli, args) {
     const { values, positionals } = parse(args, { as: { type: "string" } }, 1);
-    const outcome = await cancelAnnouncement(cli.runtime.app, await actorFrom(cli, values.as), idArg(positionals[0], "<id anuncio>"));
+    const outcome = await cancelAnnouncement(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      idArg(positionals[0], "<id anuncio>"),
+    );
     if (!outcome.ok) throw errorOf(cli, outcome.error);
     cli.out(cli.t("announcements.cancelled", { count: outcome.withdrawn }));
   },

@@ -18,7 +18,8 @@ function calendarCall<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof CalendarError && error.code === "calendar.year_out_of_range") throw new CliError("calendar.out_of_range", SUPPORTED_YEARS);
+    if (error instanceof CalendarError && error.code === "calendar.year_out_of_range")
+      throw new CliError("calendar.out_of_range", SUPPORTED_YEARS);
     throw error;
   }
 }
@@ -39,7 +40,12 @@ export const calendarCommands: Record<string, Subcommand> = {
     const year = wholeNumberArg(positionals[0], "<año>", SUPPORTED_YEARS.first, SUPPORTED_YEARS.last);
     const holidays = calendarCall(() => cli.runtime.app.calendar.holidays(year));
     if (values.json) return cli.json(holidays);
-    const rows = holidays.map((h) => ({ date: h.date, day: cli.day(h.date), name: h.name, kind: cli.t(`holiday_kinds.${h.kind}`) }));
+    const rows = holidays.map((h) => ({
+      date: h.date,
+      day: cli.day(h.date),
+      name: h.name,
+      kind: cli.t(`holiday_kinds.${h.kind}`),
+    }));
     cli.out(cli.table(rows, ["date", "day", "name", "kind"]));
   },
 };

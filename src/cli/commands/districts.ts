@@ -8,7 +8,12 @@ export const districtCommands: Record<string, Subcommand> = {
     const { values } = parse(args, { json: { type: "boolean" } }, 0);
     const districts = districtsOf(cli.runtime.app);
     if (values.json) return cli.json(districts);
-    cli.out(cli.table(districts.map((d) => ({ key: d.key, name: d.name, kind: cli.t(`district_kinds.${d.kind}`) })), ["key", "name", "kind"]));
+    cli.out(
+      cli.table(
+        districts.map((d) => ({ key: d.key, name: d.name, kind: cli.t(`district_kinds.${d.kind}`) })),
+        ["key", "name", "kind"],
+      ),
+    );
     cli.out(cli.t("districts.list_hint"));
   },
 };
@@ -19,6 +24,11 @@ export const topicCommands: Record<string, Subcommand> = {
     const { values } = parse(args, { json: { type: "boolean" } }, 0);
     const topics = topicsOf(cli.runtime.app);
     if (values.json) return cli.json(topics);
-    cli.out(cli.table(topics.map((t) => ({ key: t.key, name: t.name })), ["key", "name"]));
+    cli.out(
+      cli.table(
+        topics.map((t) => ({ key: t.key, name: t.name })),
+        ["key", "name"],
+      ),
+    );
   },
 };

@@ -7,7 +7,12 @@ import { toWallClock } from "../../core/calendar/index.ts";
 import { EVENT_KINDS, eventInstants, parseDateInput, parseTimeInput, type EventError } from "../../core/events.ts";
 import { formatClockTime } from "../../core/local-time.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
-import { eventQuestionReport, markAnsweredAtEvent, markEventHeld, type EventQuestionError } from "../../services/events/questions.ts";
+import {
+  eventQuestionReport,
+  markAnsweredAtEvent,
+  markEventHeld,
+  type EventQuestionError,
+} from "../../services/events/questions.ts";
 import { draftOf } from "../../core/events.ts";
 import { eventCard } from "../../services/events/texts.ts";
 import type { EventChanges, EventServiceError } from "../../services/events/events.ts";
@@ -23,8 +28,11 @@ import { mapInOrder } from "../../core/in-order.ts";
 
 /** A refusal of the events service, in the chat wizard's words (one reason per line). */
 export function serviceError(cli: Cli, error: EventServiceError): CliError {
-  if (error.code !== "invalid") return new CliError("errors.text", { text: cli.tr(`event_wizard.errors.${error.code}`, { key: "" }) });
-  const reasons = (error.errors as EventError[]).map((e) => `• ${cli.tr(`event_wizard.errors.${e.code}`, { key: e.key ?? "" })}`);
+  if (error.code !== "invalid")
+    return new CliError("errors.text", { text: cli.tr(`event_wizard.errors.${error.code}`, { key: "" }) });
+  const reasons = (error.errors as EventError[]).map(
+    (e) => `• ${cli.tr(`event_wizard.errors.${e.code}`, { key: e.key ?? "" })}`,
+  );
   return new CliError("events.refused", {}, reasons);
 }
 
@@ -57,7 +65,11 @@ const EVENT_OPTIONS = {
 type EventValues = Partial<Record<Exclude<keyof typeof EVENT_OPTIONS, "json">, string>>;
 
 /** `--date`, `--start`, `--end` as instants; each defaults to the event's current value when editing. */
-function timesFrom(cli: Cli, values: EventValues, current?: EventRecord): { startsAtMs: number; endsAtMs: number } | undefined {
+function timesFrom(
+  cli: Cli,
+  values: EventValues,
+  current?: EventRecord,
+): { startsAtMs: number; endsAtMs: number } | undefined {
   if (!values.date && !values.start && !values.end) return undefined;
   const zone = cli.runtime.app.profile.timezone;
   const date = parseDateInput(values.date ?? (current ? toWallClock(new Date(current.startsAtMs), zone).date : ""));
@@ -88,9 +100,17 @@ async function data(cli: Cli, e: EventRecord) {
   };
 }
 
-async function printEvent(cli: Cli, event: EventRecord, json: boolean | undefined, done: string, vars: Record<string, unknown> = {}): Promise<void> {
+async function printEvent(
+  cli: Cli,
+  event: EventRecord,
+  json: boolean | undefined,
+  done: string,
+  vars: Record<string, unknown> = {},
+): Promise<void> {
   if (json) return cli.json(await data(cli, event));
-  cli.out(`${cli.t(done, { id: event.id, status: cli.t(`event_status.${event.status}`), ...vars })}\n\n${eventCard(cli.runtime.app, event, cli.lang)}`);
+  cli.out(
+    `${cli.t(done, { id: event.id, status: cli.t(`event_status.${event.status}`), ...vars })}\n\n${eventCard(cli.runtime.app, event, cli.lang)}`,
+  );
 }
 
 /** `a,b` as a list; districts and topics are checked by the events service with every other reason at once. */
@@ -110,7 +130,12 @@ export const eventCommands: Record<string, Subcommand> = {
     const { values } = parse(args, { all: { type: "boolean" }, json: { type: "boolean" } }, 0);
     const events = await cli.runtime.app.repos.events.list(values.all ? {} : { fromMs: cli.runtime.app.clock.nowMs() });
     if (values.json) return cli.json(await mapInOrder(events, async (e) => await data(cli, e)));
-    const rows = await mapInOrder(events, async (e) => ({ ...(await data(cli, e)), kind: cli.tr(`event_kinds.${e.kind}`), status: cli.t(`event_status.${e.status}`), startsAt: cli.when(e.startsAtMs) }));
+    const rows = await mapInOrder(events, async (e) => ({
+      ...(await data(cli, e)),
+      kind: cli.tr(`event_kinds.${e.kind}`),
+      status: cli.t(`event_status.${e.status}`),
+      startsAt: cli.when(e.startsAtMs),
+    }));
     cli.out(cli.table(rows, ["id", "startsAt", "title", "kind", "status", "districts", "rsvpYes", "questions"]));
   },
   async show(cli, args) {
@@ -122,7 +147,12 @@ export const eventCommands: Record<string, Subcommand> = {
   async create(cli, args) {
     const { values } = parse(args, EVENT_OPTIONS, 0);
     const kind = kindArg(values.kind);
-    const times = timesFrom(cli, { ...values, date: required(values.date, "--date"), start: required(values.start, "--start"), end: required(values.end, "--end") })!;
+    const times = timesFrom(cli, {
+      ...values,
+      date: required(values.date, "--date"),
+      start: required(values.start, "--start"),
+      end: required(values.end, "--end"),
+    })!;
     const outcome = await auditedCreateEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", {
       kind,
       title: required(values.title, "--title"),
@@ -148,18 +178,29 @@ export const eventCommands: Record<string, Subcommand> = {
     if (values.description !== undefined) changes.description = values.description;
     if (values.place !== undefined) changes.place = values.place || null;
     if (values.link !== undefined) changes.virtualUrl = values.link || null;
-    if (values.office !== undefined) changes.officeKey = values.office ? (await optionalOffice(cli, values.office))! : null;
+    if (values.office !== undefined)
+      changes.officeKey = values.office ? (await optionalOffice(cli, values.office))! : null;
     if (values.districts !== undefined) changes.districts = list(values.districts)!;
     if (values.topics !== undefined) changes.topics = list(values.topics)!;
     if (Object.keys(changes).length === 0) throw new CliError("events.nothing_to_change");
-    const outcome = await auditedUpdateEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", id, { ...draftOf(current), ...changes });
+    const outcome = await auditedUpdateEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", id, {
+      ...draftOf(current),
+      ...changes,
+    });
     if (!outcome.ok) throw serviceError(cli, outcome.error);
     const yes = (await cli.runtime.app.repos.events.rsvpCounts(id)).yes;
-    await printEvent(cli, outcome.event, values.json, outcome.notified ? "events.updated_notified" : "events.updated", { count: yes });
+    await printEvent(cli, outcome.event, values.json, outcome.notified ? "events.updated_notified" : "events.updated", {
+      count: yes,
+    });
   },
   async cancel(cli, args) {
     const { values, positionals } = parse(args, { as: { type: "string" }, json: { type: "boolean" } }, 1);
-    const outcome = await auditedCancelEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", eventId(positionals[0]));
+    const outcome = await auditedCancelEvent(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      "cli",
+      eventId(positionals[0]),
+    );
     if (!outcome.ok) throw serviceError(cli, outcome.error);
     const yes = (await cli.runtime.app.repos.events.rsvpCounts(outcome.event.id)).yes;
     await printEvent(cli, outcome.event, values.json, "events.cancelled", { count: yes });
@@ -173,8 +214,16 @@ export const eventCommands: Record<string, Subcommand> = {
   async questions(cli, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" } }, 1);
     const rows = await reportRows(cli, eventId(positionals[0]));
-    if (values.json) return cli.json(rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })));
-    cli.out(cli.table(rows.map((r) => ({ ...r.words, dueDate: cli.day(r.codes.dueDate) })), ["reference", "status", "answeredIn", "dueDate", "question"]));
+    if (values.json)
+      return cli.json(
+        rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })),
+      );
+    cli.out(
+      cli.table(
+        rows.map((r) => ({ ...r.words, dueDate: cli.day(r.codes.dueDate) })),
+        ["reference", "status", "answeredIn", "dueDate", "question"],
+      ),
+    );
   },
   async "mark-answered"(cli, args) {
     const { values, positionals } = parse(args, { summary: { type: "string" }, as: { type: "string" } });
@@ -187,21 +236,43 @@ export const eventCommands: Record<string, Subcommand> = {
       if (!outcome.ok) throw questionError(cli, outcome.error, reference);
       cli.out(cli.t("events.marked", { reference: outcome.question.reference }));
     }
-    const open = (await eventQuestionReport(cli.runtime.app, id)).filter((q) => q.status === "open" || q.status === "info_requested");
+    const open = (await eventQuestionReport(cli.runtime.app, id)).filter(
+      (q) => q.status === "open" || q.status === "info_requested",
+    );
     cli.out(cli.t("events.still_open", { count: open.length }));
   },
   async report(cli, args) {
     const { values, positionals } = parse(args, { ...EXPORT_OPTIONS, json: { type: "boolean" } }, 1);
     const id = eventId(positionals[0]);
-    if (!(await cli.runtime.app.repos.events.get(id))) throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
+    if (!(await cli.runtime.app.repos.events.get(id)))
+      throw new CliError("errors.text", { text: cli.tr("event_wizard.errors.event_not_found") });
     const rows = await reportRows(cli, id);
-    if (values.json) return cli.json(rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })));
-    const csvRows = rows.map((r) => ({ ...r.words, filedAt: csvDateTime(cli, r.filedAtMs), answeredAt: csvDateTime(cli, r.answeredAtMs), dueDate: r.codes.dueDate }));
+    if (values.json)
+      return cli.json(
+        rows.map((r) => ({ ...r.codes, filedAt: cli.iso(r.filedAtMs), answeredAt: cli.isoOrNull(r.answeredAtMs) })),
+      );
+    const csvRows = rows.map((r) => ({
+      ...r.words,
+      filedAt: csvDateTime(cli, r.filedAtMs),
+      answeredAt: csvDateTime(cli, r.answeredAtMs),
+      dueDate: r.codes.dueDate,
+    }));
     writeCsvExport(cli, values, csvRows, REPORT_COLUMNS, "event_report", "events.report_written");
   },
 };
 
-const REPORT_COLUMNS = ["reference", "officeKey", "filedAt", "question", "status", "answeredIn", "answer", "answeredAt", "dueDate", "onTime"];
+const REPORT_COLUMNS = [
+  "reference",
+  "officeKey",
+  "filedAt",
+  "question",
+  "status",
+  "answeredIn",
+  "answer",
+  "answeredAt",
+  "dueDate",
+  "onTime",
+];
 
 /** The event's questions as codes (for JSON) and in words (for tables and CSV). */
 async function reportRows(cli: Cli, id: number) {

@@ -5,8 +5,19 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { buildDataset, datasetCsv, datasetJson, dictionaryOf, DATASET_NAMES } from "../../services/transparency/open-data.ts";
-import { setEventLinks, setQuestionPublication, setSurveyPublished, type PublicationError } from "../../services/transparency/publication.ts";
+import {
+  buildDataset,
+  datasetCsv,
+  datasetJson,
+  dictionaryOf,
+  DATASET_NAMES,
+} from "../../services/transparency/open-data.ts";
+import {
+  setEventLinks,
+  setQuestionPublication,
+  setSurveyPublished,
+  type PublicationError,
+} from "../../services/transparency/publication.ts";
 import { createPublicData } from "../../services/transparency/public-data.ts";
 import { idArg, parse, required } from "../args.ts";
 import type { Cli } from "../context.ts";
@@ -19,28 +30,68 @@ const refused = (error: PublicationError) => new CliError(`publication.errors.${
 
 /** `rinde questions publish <radicado> [--summary <text>] [--answer | --no-answer | --default-answer]`. */
 export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, { summary: { type: "string" }, answer: { type: "boolean" }, "no-answer": { type: "boolean" }, "default-answer": { type: "boolean" }, as: { type: "string" } }, 1);
+  const { values, positionals } = parse(
+    args,
+    {
+      summary: { type: "string" },
+      answer: { type: "boolean" },
+      "no-answer": { type: "boolean" },
+      "default-answer": { type: "boolean" },
+      as: { type: "string" },
+    },
+    1,
+  );
   const choices = [values.answer, values["no-answer"], values["default-answer"]].filter(Boolean).length;
   if (choices > 1) throw new CliError("publication.one_answer_choice");
-  const publishAnswer = values.answer ? true : values["no-answer"] ? false : values["default-answer"] ? null : undefined;
+  const publishAnswer = values.answer
+    ? true
+    : values["no-answer"]
+      ? false
+      : values["default-answer"]
+        ? null
+        : undefined;
   if (publishAnswer === undefined && values.summary === undefined) throw new CliError("publication.what_to_publish");
-  const result = await setQuestionPublication(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"), { publishAnswer, summary: values.summary });
+  const result = await setQuestionPublication(
+    cli.runtime.app,
+    await actorFrom(cli, values.as),
+    required(positionals[0], "<radicado>"),
+    { publishAnswer, summary: values.summary },
+  );
   if (!result.ok) throw refused(result.error);
   const q = result.question;
   const published = q.publishAnswer ?? q.requestType === "dialogue";
   const answer = `${cli.t(published ? "publication.answer_published" : "publication.answer_not_published")}${q.publishAnswer === null ? ` ${cli.t("publication.by_default")}` : ""}`;
-  cli.out(cli.t("publication.question", { reference: q.reference, answer, summary: cli.t(q.publishedSummary ? "publication.summary_published" : "publication.summary_none") }));
+  cli.out(
+    cli.t("publication.question", {
+      reference: q.reference,
+      answer,
+      summary: cli.t(q.publishedSummary ? "publication.summary_published" : "publication.summary_none"),
+    }),
+  );
 }
 
 /** `rinde events minutes <id> [--url <minutes link>] [--recording <link>]` (an empty value removes the link). */
 export async function runEventMinutes(cli: Cli, args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, { url: { type: "string" }, recording: { type: "string" }, as: { type: "string" } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { url: { type: "string" }, recording: { type: "string" }, as: { type: "string" } },
+    1,
+  );
   const id = idArg(required(positionals[0], "<evento>"), "<evento>");
   if (values.url === undefined && values.recording === undefined) throw new CliError("publication.give_links");
-  const result = await setEventLinks(cli.runtime.app, await actorFrom(cli, values.as), id, { minutesUrl: values.url, recordingUrl: values.recording });
+  const result = await setEventLinks(cli.runtime.app, await actorFrom(cli, values.as), id, {
+    minutesUrl: values.url,
+    recordingUrl: values.recording,
+  });
   if (!result.ok) throw refused(result.error);
   const none = cli.t("publication.link_none");
-  cli.out(cli.t("publication.event", { id, minutes: result.event.minutesUrl ?? none, recording: result.event.recordingUrl ?? none }));
+  cli.out(
+    cli.t("publication.event", {
+      id,
+      minutes: result.event.minutesUrl ?? none,
+      recording: result.event.recordingUrl ?? none,
+    }),
+  );
 }
 
 /** `rinde surveys publish <survey> [--withdraw]`. */
@@ -49,7 +100,9 @@ export async function runSurveyPublish(cli: Cli, args: string[]): Promise<void> 
   const surveyId = required(positionals[0], "<encuesta>");
   const result = await setSurveyPublished(cli.runtime.app, await actorFrom(cli, values.as), surveyId, !values.withdraw);
   if (!result.ok) throw refused(result.error);
-  cli.out(cli.t(result.published ? "publication.survey_published" : "publication.survey_withdrawn", { survey: surveyId }));
+  cli.out(
+    cli.t(result.published ? "publication.survey_published" : "publication.survey_withdrawn", { survey: surveyId }),
+  );
 }
 
 /**

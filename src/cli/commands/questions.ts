@@ -41,7 +41,13 @@ async function questionData(cli: Cli, q: QuestionRow) {
     officeName: officeName(app, q.officeKey),
     requestType: q.requestType,
     status: q.status,
-    deadline: deadlineState({ status: q.status, dueDate: q.dueDate, today: today(cli), dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
+    deadline: deadlineState({
+      status: q.status,
+      dueDate: q.dueDate,
+      today: today(cli),
+      dueSoonBusinessDays: app.profile.dueSoonBusinessDays,
+      calendar: app.calendar,
+    }),
     filedAtMs: q.filedAtMs,
     dueDate: q.dueDate,
     answeredAtMs: q.answeredAtMs,
@@ -54,7 +60,11 @@ async function questionData(cli: Cli, q: QuestionRow) {
 
 type QuestionData = Awaited<ReturnType<typeof questionData>>;
 
-const asJson = (cli: Cli, { filedAtMs, answeredAtMs, ...q }: QuestionData) => ({ ...q, filedAt: cli.iso(filedAtMs), answeredAt: cli.isoOrNull(answeredAtMs) });
+const asJson = (cli: Cli, { filedAtMs, answeredAtMs, ...q }: QuestionData) => ({
+  ...q,
+  filedAt: cli.iso(filedAtMs),
+  answeredAt: cli.isoOrNull(answeredAtMs),
+});
 
 /** The same in words: statuses and states translated, dates on the profile's wall clock. */
 function asText(cli: Cli, q: QuestionData) {
@@ -92,8 +102,24 @@ function historyDetails(cli: Cli, data: Record<string, unknown>): string {
     .join("; ");
 }
 
-const FILTER_OPTIONS = { office: { type: "string" }, status: { type: "string" }, overdue: { type: "boolean" } } as const;
-const EXPORT_COLUMNS = ["reference", "office", "officeName", "requestType", "status", "deadline", "filedAt", "dueDate", "answeredAt", "text", "answer"];
+const FILTER_OPTIONS = {
+  office: { type: "string" },
+  status: { type: "string" },
+  overdue: { type: "boolean" },
+} as const;
+const EXPORT_COLUMNS = [
+  "reference",
+  "office",
+  "officeName",
+  "requestType",
+  "status",
+  "deadline",
+  "filedAt",
+  "dueDate",
+  "answeredAt",
+  "text",
+  "answer",
+];
 
 export const questionCommands: Record<string, Subcommand> = {
   async list(cli, args) {
@@ -101,43 +127,118 @@ export const questionCommands: Record<string, Subcommand> = {
     const questions = await cli.runtime.app.repos.questions.list(await listFilter(cli, values));
     const rows = await mapInOrder(questions, async (q) => await questionData(cli, q));
     if (values.json) return cli.json(rows.map((q) => asJson(cli, q)));
-    cli.out(cli.table(rows.map((q) => asText(cli, q)), ["reference", "office", "status", "deadline", "dueDate", "contact", "text"]));
+    cli.out(
+      cli.table(
+        rows.map((q) => asText(cli, q)),
+        ["reference", "office", "status", "deadline", "dueDate", "contact", "text"],
+      ),
+    );
   },
   async show(cli, args) {
     const { values, positionals } = parse(args, { json: { type: "boolean" }, as: { type: "string" } }, 1);
-    const result = await showQuestion(cli.runtime.app, await actorFrom(cli, values.as), required(positionals[0], "<radicado>"));
+    const result = await showQuestion(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      required(positionals[0], "<radicado>"),
+    );
     if (!result.ok) fail(cli, result.error);
     const data = await questionData(cli, result.question);
-    const history = result.history.map((e) => ({ atMs: e.atMs, kind: e.kind, actor: e.actor, data: JSON.parse(e.data) as Record<string, unknown> }));
+    const history = result.history.map((e) => ({
+      atMs: e.atMs,
+      kind: e.kind,
+      actor: e.actor,
+      data: JSON.parse(e.data) as Record<string, unknown>,
+    }));
     const { story, lines } = await dueDateLines(cli, result.question, result.history);
     const undelivered = result.undeliveredToCitizen;
-    if (values.json) return cli.json({ ...asJson(cli, data), delivery: undelivered > 0 ? { undelivered } : "ok", dueDateExplanation: storyJson(cli, story), history: history.map(({ atMs, ...h }) => ({ at: cli.iso(atMs), ...h })) });
+    if (values.json)
+      return cli.json({
+        ...asJson(cli, data),
+        delivery: undelivered > 0 ? { undelivered } : "ok",
+        dueDateExplanation: storyJson(cli, story),
+        history: history.map(({ atMs, ...h }) => ({ at: cli.iso(atMs), ...h })),
+      });
     const text = asText(cli, data);
-    const shown = { ...text, delivery: cli.t(undelivered > 0 ? "questions.delivery_undelivered" : "questions.delivery_ok", { count: undelivered }) };
-    const fields = ["reference", "officeName", "requestType", "status", "deadline", "contact", "filedAt", "dueDate", "answeredAt", "delivery", "text", "answer"] as const;
+    const shown = {
+      ...text,
+      delivery: cli.t(undelivered > 0 ? "questions.delivery_undelivered" : "questions.delivery_ok", {
+        count: undelivered,
+      }),
+    };
+    const fields = [
+      "reference",
+      "officeName",
+      "requestType",
+      "status",
+      "deadline",
+      "contact",
+      "filedAt",
+      "dueDate",
+      "answeredAt",
+      "delivery",
+      "text",
+      "answer",
+    ] as const;
     const width = Math.max(...fields.map((f) => cli.t(`columns.${f}`).length));
     const out = fields.filter((f) => shown[f] !== "").map((f) => `${cli.t(`columns.${f}`).padEnd(width)}  ${shown[f]}`);
     out.push("", ...lines, "", cli.t("questions.history"));
-    for (const h of history) out.push(`  ${cli.when(h.atMs)}  ${cli.has(`cli.history_kinds.${h.kind}`) ? cli.t(`history_kinds.${h.kind}`) : h.kind} — ${await actorText(cli, h.actor)}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`);
+    for (const h of history)
+      out.push(
+        `  ${cli.when(h.atMs)}  ${cli.has(`cli.history_kinds.${h.kind}`) ? cli.t(`history_kinds.${h.kind}`) : h.kind} — ${await actorText(cli, h.actor)}${Object.keys(h.data).length ? ` — ${historyDetails(cli, h.data)}` : ""}`,
+      );
     cli.out(out.join("\n"));
   },
   async answer(cli, args) {
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
-    const result = await auditedAnswer(cli.runtime.app, await actorFrom(cli, values.as), "cli", required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    const result = await auditedAnswer(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      "cli",
+      required(positionals[0], "<radicado>"),
+      required(values.text, "--text"),
+    );
     if (!result.ok) fail(cli, result.error);
-    cli.out(cli.t((await citizenErased(cli.runtime.app, result.question)) ? "questions.answered_erased" : "questions.answered", { reference: result.question.reference }));
+    cli.out(
+      cli.t(
+        (await citizenErased(cli.runtime.app, result.question)) ? "questions.answered_erased" : "questions.answered",
+        { reference: result.question.reference },
+      ),
+    );
   },
   async reassign(cli, args) {
-    const { values, positionals } = parse(args, { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } }, 1);
+    const { values, positionals } = parse(
+      args,
+      { to: { type: "string" }, reason: { type: "string" }, as: { type: "string" } },
+      1,
+    );
     const reference = required(positionals[0], "<radicado>");
     const to = await officeArg(cli, values.to, "--to");
-    const result = await auditedReassign(cli.runtime.app, await actorFrom(cli, values.as), "cli", reference, to, required(values.reason, "--reason"));
+    const result = await auditedReassign(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      "cli",
+      reference,
+      to,
+      required(values.reason, "--reason"),
+    );
     if (!result.ok) fail(cli, result.error);
-    cli.out(cli.t("questions.reassigned", { reference: result.question.reference, office: officeName(cli.runtime.app, to), dueDate: cli.day(result.question.dueDate) }));
+    cli.out(
+      cli.t("questions.reassigned", {
+        reference: result.question.reference,
+        office: officeName(cli.runtime.app, to),
+        dueDate: cli.day(result.question.dueDate),
+      }),
+    );
   },
   async "request-info"(cli, args) {
     const { values, positionals } = parse(args, { text: { type: "string" }, as: { type: "string" } }, 1);
-    const result = await auditedRequestInfo(cli.runtime.app, await actorFrom(cli, values.as), "cli", required(positionals[0], "<radicado>"), required(values.text, "--text"));
+    const result = await auditedRequestInfo(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      "cli",
+      required(positionals[0], "<radicado>"),
+      required(values.text, "--text"),
+    );
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("questions.info_requested", { reference: result.question.reference }));
   },
@@ -148,9 +249,14 @@ export const questionCommands: Record<string, Subcommand> = {
     const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS }, 0);
     const questions = await cli.runtime.app.repos.questions.list(await listFilter(cli, values));
     const rows = await mapInOrder(questions, async (q) => {
-            const data = await questionData(cli, q);
-            return { ...asText(cli, data), filedAt: csvDateTime(cli, data.filedAtMs), answeredAt: csvDateTime(cli, data.answeredAtMs), dueDate: data.dueDate };
-          });
+      const data = await questionData(cli, q);
+      return {
+        ...asText(cli, data),
+        filedAt: csvDateTime(cli, data.filedAtMs),
+        answeredAt: csvDateTime(cli, data.answeredAtMs),
+        dueDate: data.dueDate,
+      };
+    });
     writeCsvExport(cli, values, rows, EXPORT_COLUMNS, "questions", "questions.exported");
   },
 };

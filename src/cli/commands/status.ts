@@ -19,9 +19,18 @@ export async function runStatus(cli: Cli, args: string[]): Promise<void> {
   const { values } = parse(args, { json: { type: "boolean" } }, 0);
   const { app, env } = cli.runtime;
   const outbox = await app.repos.outbox.stats();
-  const pending = (await app.repos.outbox.pendingByPriority()).map((row) => ({ channel: row.channel, priority: row.priority, kind: PRIORITY_NAMES[row.priority] ?? "other", count: row.count, oldestDueMs: row.oldestDueMs }));
+  const pending = (await app.repos.outbox.pendingByPriority()).map((row) => ({
+    channel: row.channel,
+    priority: row.priority,
+    kind: PRIORITY_NAMES[row.priority] ?? "other",
+    count: row.count,
+    oldestDueMs: row.oldestDueMs,
+  }));
   // The next run of an unclaimed pending job (one index lookup per kind).
-  const jobs = await mapInOrder((await app.repos.jobs.stats()), async (row) => ({ ...row, nextRunMs: row.status === "pending" ? await app.repos.jobs.nextDueMs([row.kind]) : null }));
+  const jobs = await mapInOrder(await app.repos.jobs.stats(), async (row) => ({
+    ...row,
+    nextRunMs: row.status === "pending" ? await app.repos.jobs.nextDueMs([row.kind]) : null,
+  }));
   const connections = await app.repos.channelState.list();
   const offices = (await app.repos.offices.list()).filter((o) => o.active).length;
   const { engine, location } = databaseLocation(env);
@@ -36,7 +45,14 @@ export async function runStatus(cli: Cli, args: string[]): Promise<void> {
       ...paths,
       timezone: app.profile.timezone,
       offices,
-      processes: processes.map((p) => ({ id: p.id, host: p.host, pid: p.pid, startedAt: cli.iso(p.startedAtMs), leaseUntil: cli.iso(p.leaseUntilMs), live: p.live })),
+      processes: processes.map((p) => ({
+        id: p.id,
+        host: p.host,
+        pid: p.pid,
+        startedAt: cli.iso(p.startedAtMs),
+        leaseUntil: cli.iso(p.leaseUntilMs),
+        live: p.live,
+      })),
       outbox,
       outboxPending: pending.map(({ oldestDueMs, ...row }) => ({ ...row, oldestDue: cli.isoOrNull(oldestDueMs) })),
       jobs: jobs.map(({ nextRunMs, ...row }) => ({ ...row, nextRun: cli.isoOrNull(nextRunMs) })),
@@ -47,12 +63,48 @@ export async function runStatus(cli: Cli, args: string[]): Promise<void> {
   const when = (ms: number | null | undefined) => (ms === null || ms === undefined ? "" : cli.when(ms));
   cli.out(
     [
-      cli.t("status.header", { profile: app.profile.id, name: app.profile.name, engine: cli.t(`engines.${engine}`), ...paths, timezone: app.profile.timezone, offices }),
-      `${cli.t("status.processes")}\n${cli.table(processes.map((p) => ({ ...p, host: hostName(p.host), startedAt: cli.when(p.startedAtMs), leaseUntil: cli.when(p.leaseUntilMs), state: cli.t(`process_states.${p.live ? "live" : "lapsed"}`) })), ["host", "pid", "startedAt", "leaseUntil", "state"])}`,
-      `${cli.t("status.outbox")}\n${cli.table(outbox.map((r) => ({ ...r, status: status(r.status) })), ["channel", "status", "count"])}`,
-      `${cli.t("status.pending")}\n${cli.table(pending.map((r) => ({ ...r, priority: `${r.priority} (${cli.t(`priorities.${r.kind}`)})`, oldestDue: when(r.oldestDueMs) })), ["channel", "priority", "count", "oldestDue"])}`,
-      `${cli.t("status.jobs")}\n${cli.table(jobs.map((r) => ({ ...r, status: status(r.status), nextRun: when(r.nextRunMs) })), ["kind", "status", "count", "nextRun"])}`,
-      `${cli.t("status.connections")}\n${cli.table(connections.map((c) => ({ ...c, state: cli.t(`connection_states.${c.state}`), updatedAt: cli.when(c.updatedAtMs) })), ["channel", "state", "updatedAt", "detail"])}`,
+      cli.t("status.header", {
+        profile: app.profile.id,
+        name: app.profile.name,
+        engine: cli.t(`engines.${engine}`),
+        ...paths,
+        timezone: app.profile.timezone,
+        offices,
+      }),
+      `${cli.t("status.processes")}\n${cli.table(
+        processes.map((p) => ({
+          ...p,
+          host: hostName(p.host),
+          startedAt: cli.when(p.startedAtMs),
+          leaseUntil: cli.when(p.leaseUntilMs),
+          state: cli.t(`process_states.${p.live ? "live" : "lapsed"}`),
+        })),
+        ["host", "pid", "startedAt", "leaseUntil", "state"],
+      )}`,
+      `${cli.t("status.outbox")}\n${cli.table(
+        outbox.map((r) => ({ ...r, status: status(r.status) })),
+        ["channel", "status", "count"],
+      )}`,
+      `${cli.t("status.pending")}\n${cli.table(
+        pending.map((r) => ({
+          ...r,
+          priority: `${r.priority} (${cli.t(`priorities.${r.kind}`)})`,
+          oldestDue: when(r.oldestDueMs),
+        })),
+        ["channel", "priority", "count", "oldestDue"],
+      )}`,
+      `${cli.t("status.jobs")}\n${cli.table(
+        jobs.map((r) => ({ ...r, status: status(r.status), nextRun: when(r.nextRunMs) })),
+        ["kind", "status", "count", "nextRun"],
+      )}`,
+      `${cli.t("status.connections")}\n${cli.table(
+        connections.map((c) => ({
+          ...c,
+          state: cli.t(`connection_states.${c.state}`),
+          updatedAt: cli.when(c.updatedAtMs),
+        })),
+        ["channel", "state", "updatedAt", "detail"],
+      )}`,
     ].join("\n\n"),
   );
 }

@@ -106,7 +106,10 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
 
     addBusinessDays(date, days) {
       if (!Number.isInteger(days) || days < 0) {
-        throw new CalendarError("calendar.invalid_day_count", `Invalid business-day count ${days}: expected an integer ≥ 0.`);
+        throw new CalendarError(
+          "calendar.invalid_day_count",
+          `Invalid business-day count ${days}: expected an integer ≥ 0.`,
+        );
       }
       let day = toEpochDay(date);
       if (days === 0) return fromEpochDay(isBusinessEpochDay(day) ? day : nextBusinessEpochDay(day));
@@ -122,7 +125,11 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
     nextBusinessDay: (date) => fromEpochDay(nextBusinessEpochDay(toEpochDay(date))),
 
     holidays(year) {
-      const national: CalendarHoliday[] = [...nationalHolidaysOf(year)].map(([date, name]) => ({ date, name, kind: "national" }));
+      const national: CalendarHoliday[] = [...nationalHolidaysOf(year)].map(([date, name]) => ({
+        date,
+        name,
+        kind: "national",
+      }));
       const local: CalendarHoliday[] = [...localDays]
         .filter((date) => yearOf(date) === year)
         .map((date) => ({ date, name: LOCAL_NON_WORKING_DAY_NAME, kind: "local" }));

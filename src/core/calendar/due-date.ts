@@ -40,7 +40,10 @@ export interface DueDateInput {
 export function computeDueDate(input: DueDateInput): DueDateExplanation {
   const { filedAt, termBusinessDays, timeZone = DEFAULT_TIME_ZONE, officeHoursEnd, calendar } = input;
   if (!Number.isInteger(termBusinessDays) || termBusinessDays < 1) {
-    throw new CalendarError("calendar.invalid_day_count", `Invalid legal term ${termBusinessDays}: expected an integer number of business days ≥ 1.`);
+    throw new CalendarError(
+      "calendar.invalid_day_count",
+      `Invalid legal term ${termBusinessDays}: expected an integer number of business days ≥ 1.`,
+    );
   }
   const officeHoursEndSeconds = clockTimeToSeconds(officeHoursEnd);
   const wallClock = toWallClock(filedAt, timeZone);

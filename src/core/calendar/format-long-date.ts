@@ -34,7 +34,8 @@ export function formatLongDate(date: LocalDate, locale: LongDateLocale): string 
   const instant = new Date(toEpochDay(date) * 86_400_000);
   const parts: Partial<Record<DatePartType, string>> = {};
   for (const part of longDateFormat(locale).formatToParts(instant)) {
-    if (part.type === "weekday" || part.type === "day" || part.type === "month" || part.type === "year") parts[part.type] = part.value;
+    if (part.type === "weekday" || part.type === "day" || part.type === "month" || part.type === "year")
+      parts[part.type] = part.value;
   }
   const { weekday, day, month, year } = parts;
   return locale === "es" ? `${weekday} ${day} de ${month} de ${year}` : `${weekday}, ${month} ${day}, ${year}`;

@@ -28,7 +28,12 @@ export type HolidayLaw =
  * `replaces`/`removes` name a holiday as the package spells it (see `rinde calendar holidays`).
  */
 export const HOLIDAY_LAWS: readonly HolidayLaw[] = [
-  { law: "Ley 2578 de 2026", fromYear: 2026, name: "Nuestra Señora del Rosario de Chiquinquirá", rule: { kind: "emiliani", monthDay: "07-09" } },
+  {
+    law: "Ley 2578 de 2026",
+    fromYear: 2026,
+    name: "Nuestra Señora del Rosario de Chiquinquirá",
+    rule: { kind: "emiliani", monthDay: "07-09" },
+  },
 ];
 
 /**

@@ -24,7 +24,10 @@ export function isLocalDate(value: string): boolean {
 export function toEpochDay(date: LocalDate): number {
   const epochDay = toEpochDayOrNull(date);
   if (epochDay === null) {
-    throw new CalendarError("calendar.invalid_date", `Invalid date '${date}': expected an existing date as YYYY-MM-DD, e.g. 2025-12-09.`);
+    throw new CalendarError(
+      "calendar.invalid_date",
+      `Invalid date '${date}': expected an existing date as YYYY-MM-DD, e.g. 2025-12-09.`,
+    );
   }
   return epochDay;
 }
@@ -93,7 +96,10 @@ function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
         second: "2-digit",
       });
     } catch {
-      throw new CalendarError("calendar.invalid_time_zone", `Unknown time zone '${timeZone}': use an IANA name such as America/Bogota.`);
+      throw new CalendarError(
+        "calendar.invalid_time_zone",
+        `Unknown time zone '${timeZone}': use an IANA name such as America/Bogota.`,
+      );
     }
     wallClockFormats.set(timeZone, format);
   }
@@ -106,7 +112,10 @@ function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
  */
 export function toWallClock(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): WallClock {
   if (Number.isNaN(instant.getTime())) {
-    throw new CalendarError("calendar.invalid_instant", "Invalid instant: pass a valid Date (check the clock or the stored timestamp).");
+    throw new CalendarError(
+      "calendar.invalid_instant",
+      "Invalid instant: pass a valid Date (check the clock or the stored timestamp).",
+    );
   }
   const parts: Record<string, string> = {};
   for (const part of wallClockFormat(timeZone).formatToParts(instant)) parts[part.type] = part.value;
@@ -133,7 +142,10 @@ const CLOCK_TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 export function clockTimeToSeconds(clockTime: string): number {
   const match = CLOCK_TIME_PATTERN.exec(clockTime);
   if (!match) {
-    throw new CalendarError("calendar.invalid_clock_time", `Invalid clock time '${clockTime}': expected 24-hour HH:MM, e.g. 17:00.`);
+    throw new CalendarError(
+      "calendar.invalid_clock_time",
+      `Invalid clock time '${clockTime}': expected 24-hour HH:MM, e.g. 17:00.`,
+    );
   }
   return Number(match[1]) * 3600 + Number(match[2]) * 60;
 }

@@ -23,7 +23,10 @@ const holidaysByYear = new Map<number, ReadonlyMap<LocalDate, string>>();
  * holidays moved to Monday exist only since Ley 51 de 1983 (in force from 1984), and a year far
  * ahead is a typo rather than a term: outside this range the calendar refuses instead of guessing.
  */
-export const SUPPORTED_YEARS = { first: Math.max(1984, FIRST_HOLIDAY_YEAR), last: Math.min(2100, LAST_HOLIDAY_YEAR) } as const;
+export const SUPPORTED_YEARS = {
+  first: Math.max(1984, FIRST_HOLIDAY_YEAR),
+  last: Math.min(2100, LAST_HOLIDAY_YEAR),
+} as const;
 
 /**
  * Observed national holidays of `year`, keyed by date, one entry per date. Cached per year.
@@ -48,7 +51,9 @@ function loadNationalHolidays(year: number): ReadonlyMap<LocalDate, string> {
   const byDate = new Map<LocalDate, string>();
   const fromPackage = getHolidaysForYear(year).map((h) => ({ date: h.celebrationDate, name: h.name.es }));
   // Sorted by date below (stable: the package's order, then the laws', on a shared date).
-  const observed = applyHolidayLaws(year, fromPackage, weekdayOf, addCalendarDays).sort((a, b) => a.date.localeCompare(b.date));
+  const observed = applyHolidayLaws(year, fromPackage, weekdayOf, addCalendarDays).sort((a, b) =>
+    a.date.localeCompare(b.date),
+  );
   for (const holiday of observed) {
     const previous = byDate.get(holiday.date);
     byDate.set(holiday.date, previous ? `${previous} / ${holiday.name}` : holiday.name);

@@ -12,7 +12,11 @@ export type PlanAction = "load" | "progress" | "publish_answers" | "view";
  * - publish_answers: communications, admin, or the event's office (officials and heads);
  * - view: everyone.
  */
-export function canActOnPlan(actor: Actor, action: PlanAction, input: { officeKeys: readonly string[]; leaderOffice?: string | null }): boolean {
+export function canActOnPlan(
+  actor: Actor,
+  action: PlanAction,
+  input: { officeKeys: readonly string[]; leaderOffice?: string | null },
+): boolean {
   if (action === "view") return true;
   if (actor.kind !== "official") return true;
   if (!actor.active) return false;

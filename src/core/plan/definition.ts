@@ -15,7 +15,16 @@ export const PLAN_COMPONENTS = ["information", "dialogue", "responsibility", "ev
 export type PlanComponentKind = (typeof PLAN_COMPONENTS)[number];
 
 /** Event kinds as the events table knows them (src/db/schema.ts `events.kind`). */
-export const PLAN_EVENT_KINDS = ["public_hearing", "territorial_dialogue", "thematic_dialogue", "transparency_fair", "mayor_live", "site_visit", "commitments_meeting", "other"] as const;
+export const PLAN_EVENT_KINDS = [
+  "public_hearing",
+  "territorial_dialogue",
+  "thematic_dialogue",
+  "transparency_fair",
+  "mayor_live",
+  "site_visit",
+  "commitments_meeting",
+  "other",
+] as const;
 
 // The messages are problem keys (src/core/plan/problems.ts), translated where they are shown.
 const key = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, `${PLAN_PROBLEM_PREFIX}key_format`);
@@ -43,7 +52,9 @@ export const indicatorSchema = z.discriminatedUnion("type", [
        * is then the number of distinct districts of those kinds that had a space, and the goal is
        * met only when every kind reaches its minimum.
        */
-      distinctDistricts: z.partialRecord(z.enum(["comuna", "corregimiento", "vereda", "localidad", "zona"]), z.number().int().min(1)).optional(),
+      distinctDistricts: z
+        .partialRecord(z.enum(["comuna", "corregimiento", "vereda", "localidad", "zona"]), z.number().int().min(1))
+        .optional(),
     })
     .strict(),
   z
@@ -58,7 +69,13 @@ export const indicatorSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("event_questions"), offices: z.array(key).optional() }).strict(),
   z.object({ type: z.literal("questions_answered"), scope, offices: z.array(key).optional() }).strict(),
   z.object({ type: z.literal("answered_on_time"), scope, offices: z.array(key).optional() }).strict(),
-  z.object({ type: z.literal("commitments_reported"), measure: z.enum(["count", "share"]).default("count"), offices: z.array(key).optional() }).strict(),
+  z
+    .object({
+      type: z.literal("commitments_reported"),
+      measure: z.enum(["count", "share"]).default("count"),
+      offices: z.array(key).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal("answer_reports") }).strict(),
 ]);
 export type Indicator = z.infer<typeof indicatorSchema>;
@@ -66,7 +83,10 @@ export type IndicatorType = Indicator["type"];
 
 /** Indicators whose value is a level (a share), not a running count: met only at the end of the period. */
 export function isLevelIndicator(indicator: Indicator): boolean {
-  return indicator.type === "answered_on_time" || (indicator.type === "commitments_reported" && indicator.measure === "share");
+  return (
+    indicator.type === "answered_on_time" ||
+    (indicator.type === "commitments_reported" && indicator.measure === "share")
+  );
 }
 
 const goalSchema = z
@@ -130,16 +150,21 @@ export interface PlanContext {
 }
 
 type Issue = PlanProblem & { path: (string | number)[] };
-const issue = (path: (string | number)[], code: string, vars: Record<string, string | number> = {}): Issue => ({ ...planProblem(code, vars), path });
+const issue = (path: (string | number)[], code: string, vars: Record<string, string | number> = {}): Issue => ({
+  ...planProblem(code, vars),
+  path,
+});
 
 /** The whole-plan checks shapes cannot express; returned as problems with their path. */
 export function checkPlan(plan: PlanDefinition, context: PlanContext): Issue[] {
   const issues: Issue[] = [];
-  if (plan.profile !== context.profileId) issues.push(issue(["profile"], "profile_mismatch", { plan: plan.profile, profile: context.profileId }));
+  if (plan.profile !== context.profileId)
+    issues.push(issue(["profile"], "profile_mismatch", { plan: plan.profile, profile: context.profileId }));
   const componentKeys = new Set<string>();
   const activityIds = new Set<string>();
   plan.components.forEach((component, c) => {
-    if (componentKeys.has(component.key)) issues.push(issue(["components", c, "key"], "duplicate_component", { key: component.key }));
+    if (componentKeys.has(component.key))
+      issues.push(issue(["components", c, "key"], "duplicate_component", { key: component.key }));
     componentKeys.add(component.key);
     component.activities.forEach((activity, a) => {
       const at = (...rest: (string | number)[]) => ["components", c, "activities", a, ...rest];
@@ -148,7 +173,9 @@ export function checkPlan(plan: PlanDefinition, context: PlanContext): Issue[] {
       activity.offices.forEach((office, o) => {
         if (!context.officeKeys.has(office)) issues.push(issue(at("offices", o), "unknown_office", { office }));
       });
-      activity.periods.forEach((p, i) => issues.push(...checkPeriod(p, plan.year).map((problem) => ({ ...problem, path: at("periods", i) }))));
+      activity.periods.forEach((p, i) =>
+        issues.push(...checkPeriod(p, plan.year).map((problem) => ({ ...problem, path: at("periods", i) }))),
+      );
       issues.push(...checkIndicator(activity, context).map((i) => ({ ...i, path: at("indicator", ...i.path) })));
     });
   });
@@ -158,7 +185,8 @@ export function checkPlan(plan: PlanDefinition, context: PlanContext): Issue[] {
 function checkPeriod(p: { start: LocalDate; end: LocalDate }, year: number): PlanProblem[] {
   const problems: PlanProblem[] = [];
   if (p.start > p.end) problems.push(planProblem("period_reversed", { start: p.start, end: p.end }));
-  if (!p.start.startsWith(`${year}-`) && !p.end.startsWith(`${year}-`)) problems.push(planProblem("period_outside_year", { year }));
+  if (!p.start.startsWith(`${year}-`) && !p.end.startsWith(`${year}-`))
+    problems.push(planProblem("period_outside_year", { year }));
   return problems;
 }
 
@@ -166,8 +194,10 @@ function checkIndicator(activity: PlanActivity, context: PlanContext): Issue[] {
   const indicator = activity.indicator;
   const issues: Issue[] = [];
   const percentGoal = activity.goal.unit === "percent";
-  if (isLevelIndicator(indicator) && !percentGoal) issues.push(issue(["type"], "share_needs_percent", { type: indicator.type }));
-  if (!isLevelIndicator(indicator) && indicator.type !== "manual" && percentGoal) issues.push(issue(["type"], "count_with_percent", { type: indicator.type }));
+  if (isLevelIndicator(indicator) && !percentGoal)
+    issues.push(issue(["type"], "share_needs_percent", { type: indicator.type }));
+  if (!isLevelIndicator(indicator) && indicator.type !== "manual" && percentGoal)
+    issues.push(issue(["type"], "count_with_percent", { type: indicator.type }));
   if (percentGoal && activity.goal.value > 100) issues.push(issue(["type"], "percent_over_100"));
   if ("offices" in indicator && indicator.offices) {
     indicator.offices.forEach((office, o) => {
@@ -179,9 +209,11 @@ function checkIndicator(activity: PlanActivity, context: PlanContext): Issue[] {
     for (const [kind, count] of Object.entries(indicator.distinctDistricts)) {
       required += count;
       const available = context.districtKinds.get(kind) ?? 0;
-      if (available < count) issues.push(issue(["distinctDistricts", kind], "districts_over_profile", { count, kind, available }));
+      if (available < count)
+        issues.push(issue(["distinctDistricts", kind], "districts_over_profile", { count, kind, available }));
     }
-    if (required < activity.goal.value) issues.push(issue(["distinctDistricts"], "districts_under_goal", { required, goal: activity.goal.value }));
+    if (required < activity.goal.value)
+      issues.push(issue(["distinctDistricts"], "districts_under_goal", { required, goal: activity.goal.value }));
   }
   if (indicator.type === "survey_responses") {
     (indicator.surveys ?? []).forEach((id, i) => {
@@ -196,7 +228,10 @@ export function activitiesOf(plan: PlanDefinition): { component: PlanComponent; 
   return plan.components.flatMap((component) => component.activities.map((activity) => ({ component, activity })));
 }
 
-export function findActivity(plan: PlanDefinition, id: string): { component: PlanComponent; activity: PlanActivity } | undefined {
+export function findActivity(
+  plan: PlanDefinition,
+  id: string,
+): { component: PlanComponent; activity: PlanActivity } | undefined {
   return activitiesOf(plan).find((a) => a.activity.id === id);
 }
 

@@ -14,7 +14,10 @@ import { planProblem, type PlanProblem } from "./problems.ts";
 
 /** A problem of the CSV, on its line (1 is the header). */
 export type CsvProblem = PlanProblem & { line: number };
-const csvProblem = (line: number, code: string, vars: Record<string, string | number> = {}): CsvProblem => ({ ...planProblem(`csv_${code}`, vars), line });
+const csvProblem = (line: number, code: string, vars: Record<string, string | number> = {}): CsvProblem => ({
+  ...planProblem(`csv_${code}`, vars),
+  line,
+});
 
 export interface ImportOptions {
   profileId: string;
@@ -69,17 +72,26 @@ export function parseGoal(text: string): { value: number; unit: "count" | "perce
 /** Every date in a cell: dd/mm/yyyy, d/m/yy or yyyy-mm-dd. Undefined when something else is there. */
 export function parseDates(cell: string): LocalDate[] | undefined {
   const dates: LocalDate[] = [];
-  const rest = cell.replace(/(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})\b|(\d{4})-(\d{2})-(\d{2})/g, (all, d, m, y, iy, im, id) => {
-    const date = d ? `${y.length === 2 ? `20${y}` : y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}` : `${iy}-${im}-${id}`;
-    dates.push(date);
-    return " ";
-  });
+  const rest = cell.replace(
+    /(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})\b|(\d{4})-(\d{2})-(\d{2})/g,
+    (all, d, m, y, iy, im, id) => {
+      const date = d
+        ? `${y.length === 2 ? `20${y}` : y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
+        : `${iy}-${im}-${id}`;
+      dates.push(date);
+      return " ";
+    },
+  );
   if (rest.trim() !== "" || dates.some((d) => !isLocalDate(d))) return undefined;
   return dates;
 }
 
 const STOP_WORDS = new Set(["de", "del", "la", "las", "el", "los", "y", "e", "para", "municipal", "municipio"]);
-const tokens = (text: string) => normalizeText(text).replace(/[()]/g, " ").split(/[^a-z0-9]+/).filter((t) => t && !STOP_WORDS.has(t));
+const tokens = (text: string) =>
+  normalizeText(text)
+    .replace(/[()]/g, " ")
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t && !STOP_WORDS.has(t));
 
 /** The office a responsible party names: by key, by name, or by all its words (acronyms included), if exactly one matches. */
 export function matchOffice(part: string, offices: readonly { key: string; name: string }[]): string | undefined {
@@ -113,23 +125,34 @@ interface RowDraft {
   activity: PlanActivity;
 }
 
-function readRow(cells: readonly string[], at: Partial<Record<Column, number>>, line: number, options: ImportOptions, problems: CsvProblem[]): Omit<RowDraft, "component"> | undefined {
+function readRow(
+  cells: readonly string[],
+  at: Partial<Record<Column, number>>,
+  line: number,
+  options: ImportOptions,
+  problems: CsvProblem[],
+): Omit<RowDraft, "component"> | undefined {
   const cell = (c: Column) => (at[c] === undefined ? "" : (cells[at[c]!] ?? "").trim());
   const before = problems.length;
-  const problem = (code: string, vars: Record<string, string | number> = {}) => problems.push(csvProblem(line, code, vars));
+  const problem = (code: string, vars: Record<string, string | number> = {}) =>
+    problems.push(csvProblem(line, code, vars));
   const activityText = cell("activity");
   const idMatch = /^(\d+(?:\.\d+)*)\.?\s+(.*)$/s.exec(activityText);
   const goal = parseGoal(cell("goal"));
   if (!goal) problem("goal_no_number", { value: cell("goal") });
   const offices: string[] = [];
   const unmatched: string[] = [];
-  for (const part of cell("responsible").split(/[/\n;]+/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of cell("responsible")
+    .split(/[/\n;]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const key = matchOffice(part, options.offices);
     if (!key) unmatched.push(part);
     else if (!offices.includes(key)) offices.push(key);
   }
   if (unmatched.length && !options.defaultOffice) problem("responsible_unknown", { names: unmatched.join("», «") });
-  if (unmatched.length && options.defaultOffice && !offices.includes(options.defaultOffice)) offices.push(options.defaultOffice);
+  if (unmatched.length && options.defaultOffice && !offices.includes(options.defaultOffice))
+    offices.push(options.defaultOffice);
   if (offices.length === 0 && !unmatched.length) problem("responsible_empty");
   const starts = parseDates(cell("start"));
   const ends = parseDates(cell("end"));
@@ -155,18 +178,34 @@ function readRow(cells: readonly string[], at: Partial<Record<Column, number>>, 
 }
 
 /** Reads the CSV; `{ plan }` when every row is good, else every problem by line. */
-export function importPlanCsv(text: string, options: ImportOptions): { ok: true; plan: PlanDefinition } | { ok: false; problems: CsvProblem[] } {
+export function importPlanCsv(
+  text: string,
+  options: ImportOptions,
+): { ok: true; plan: PlanDefinition } | { ok: false; problems: CsvProblem[] } {
   const delimiter = detectDelimiter(text);
   let records: string[][];
   try {
-    records = parse(text.replace(/^\uFEFF/, ""), { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true });
+    records = parse(text.replace(/^\uFEFF/, ""), {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      bom: true,
+    });
   } catch (error) {
-    return { ok: false, problems: [csvProblem((error as { lines?: number }).lines ?? 1, "invalid", { detail: (error as Error).message })] };
+    return {
+      ok: false,
+      problems: [csvProblem((error as { lines?: number }).lines ?? 1, "invalid", { detail: (error as Error).message })],
+    };
   }
   const { index, missing } = headerIndex(records[0] ?? []);
   if (missing.length) {
     const other = delimiter === ";" ? "," : ";";
-    return { ok: false, problems: [csvProblem(1, "missing_columns", { columns: missing.map((c) => COLUMNS[c][0]).join(", "), delimiter, other })] };
+    return {
+      ok: false,
+      problems: [
+        csvProblem(1, "missing_columns", { columns: missing.map((c) => COLUMNS[c][0]).join(", "), delimiter, other }),
+      ],
+    };
   }
   const problems: CsvProblem[] = [];
   const rows: RowDraft[] = [];

@@ -75,7 +75,10 @@ export function assessActivity(input: AssessInput): Assessment {
   const base = { started, elapsed, daysLeft };
   if (input.level) {
     const expected = goal;
-    if (ended) return metByEnd ? { ...base, state: "done", onTime: true, expected } : { ...base, state: "late", onTime: null, expected };
+    if (ended)
+      return metByEnd
+        ? { ...base, state: "done", onTime: true, expected }
+        : { ...base, state: "late", onTime: null, expected };
     const value = input.valueNow;
     const behind = started && value !== null && value < goal - LEVEL_SLACK_POINTS;
     return { ...base, state: behind ? "at_risk" : "on_track", onTime: null, expected };

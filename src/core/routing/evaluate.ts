@@ -39,7 +39,11 @@ export interface RoutingEvaluation {
 const mean = (xs: number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** Routes every message and compares by category. */
-export function evaluateRouting(router: Router, offices: readonly RoutableOffice[], set: readonly LabelledMessage[]): RoutingEvaluation {
+export function evaluateRouting(
+  router: Router,
+  offices: readonly RoutableOffice[],
+  set: readonly LabelledMessage[],
+): RoutingEvaluation {
   const categoryOf = new Map(offices.map((o) => [o.key, o.category]));
   const categories = [...new Set([...offices.map((o) => o.category), ...set.map((m) => m.office)])];
   const index = new Map(categories.map((c, i) => [c, i]));

@@ -29,7 +29,10 @@ export interface LogisticRegression {
 }
 
 /** Options: `learningRate` of plain SGD and per-sample `l2` shrinkage of the touched weights. */
-export function createLogisticRegression(classCount: number, options: { learningRate: number; l2: number }): LogisticRegression {
+export function createLogisticRegression(
+  classCount: number,
+  options: { learningRate: number; l2: number },
+): LogisticRegression {
   let weights = new Float64Array(1024 * classCount);
   const samples: Sample[] = [];
   /** Scratch: logits, then probabilities, then rate × gradient per class. */
@@ -69,7 +72,8 @@ export function createLogisticRegression(classCount: number, options: { learning
       gradient[c] = e;
       sum += e;
     }
-    for (let c = 0; c < classCount; c++) gradient[c] = (rate * (gradient[c] as number)) / sum - (c === classIndex ? rate : 0);
+    for (let c = 0; c < classCount; c++)
+      gradient[c] = (rate * (gradient[c] as number)) / sum - (c === classIndex ? rate : 0);
     const shrink = 1 - rate * options.l2;
     const { ids, values } = vector;
     const w = weights;

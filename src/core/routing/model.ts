@@ -33,7 +33,10 @@ export interface TextModel {
 export function createTextModel(classCount: number, tuning: RouterTuning): TextModel {
   const vocabulary = createVocabulary();
   const naiveBayes: NaiveBayes = createNaiveBayes(vocabulary, classCount, tuning.smoothing);
-  const logistic: LogisticRegression = createLogisticRegression(classCount, { learningRate: tuning.logisticRate, l2: tuning.logisticL2 });
+  const logistic: LogisticRegression = createLogisticRegression(classCount, {
+    learningRate: tuning.logisticRate,
+    l2: tuning.logisticL2,
+  });
   const speller: Speller = createSpeller();
   const logisticKindWeights = [1, tuning.logisticBigramWeight, tuning.logisticCharWeight];
   const nbScale = tuning.naiveBayesWeight / tuning.temperature;
@@ -49,7 +52,8 @@ export function createTextModel(classCount: number, tuning: RouterTuning): TextM
 
   function train(document: EncodedDocument, classIndex: number, weight: number): void {
     naiveBayes.add(document.vector.ids, classIndex, weight);
-    if (document.features.words.length > 0) logistic.addSample(document.vector, classIndex, Math.min(weight, tuning.logisticMaxSampleWeight));
+    if (document.features.words.length > 0)
+      logistic.addSample(document.vector, classIndex, Math.min(weight, tuning.logisticMaxSampleWeight));
   }
 
   function learn(document: EncodedDocument, classIndex: number): void {

@@ -69,7 +69,8 @@ export function createNaiveBayes(vocabulary: Vocabulary, classCount: number, smo
       const scale = kindScales[kind] as number;
       const denominators = kind * classCount;
       for (let c = 0; c < classCount; c++) {
-        scores[c] = (scores[c] as number) + scale * ((logs[base + c] as number) - (logDenominators[denominators + c] as number));
+        scores[c] =
+          (scores[c] as number) + scale * ((logs[base + c] as number) - (logDenominators[denominators + c] as number));
       }
     }
   }

@@ -27,8 +27,10 @@ function trainOffices(model: TextModel, offices: readonly RoutableOffice[], tuni
     model.train(neutral, i, tuning.neutralWeight);
     model.train(model.encodeForTraining(office.name), i, tuning.profileNameWeight);
     model.train(model.encodeForTraining(office.description), i, tuning.profileDescriptionWeight);
-    for (const keyword of office.keywords) model.train(model.encodeForTraining(keyword), i, tuning.profileKeywordWeight);
-    for (const example of office.examples) model.train(model.encodeForTraining(example), i, tuning.profileExampleWeight);
+    for (const keyword of office.keywords)
+      model.train(model.encodeForTraining(keyword), i, tuning.profileKeywordWeight);
+    for (const example of office.examples)
+      model.train(model.encodeForTraining(example), i, tuning.profileExampleWeight);
   });
 }
 
@@ -100,7 +102,10 @@ export function createRouter(input: {
       const classIndex = indexByKey.get(example.officeKey);
       if (classIndex === undefined) {
         const hint = "use the key of one of the profile's offices";
-        throw new RoutingError("unknown_office", `Cannot learn towards unknown office '${example.officeKey}': ${hint}.`);
+        throw new RoutingError(
+          "unknown_office",
+          `Cannot learn towards unknown office '${example.officeKey}': ${hint}.`,
+        );
       }
       absorb(example, classIndex);
     },

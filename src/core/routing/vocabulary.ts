@@ -51,7 +51,12 @@ export function createVocabulary(): Vocabulary {
  * Encodes features as ids with L2-normalized values, each kind weighted by `kindWeights`.
  * With `grow` false, unseen features are left out (they carry no learned evidence).
  */
-export function encode(vocabulary: Vocabulary, features: TextFeatures, kindWeights: readonly number[], grow: boolean): SparseVector {
+export function encode(
+  vocabulary: Vocabulary,
+  features: TextFeatures,
+  kindWeights: readonly number[],
+  grow: boolean,
+): SparseVector {
   const capacity = features.words.length + features.bigrams.length + features.chars.length;
   const ids = new Int32Array(capacity);
   const values = new Float64Array(capacity);

@@ -56,7 +56,11 @@ export interface SurveyResults {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export function aggregateResponses(questions: readonly SurveyQuestion[], tally: InvitationTally, responses: readonly ResponseRecord[]): SurveyResults {
+export function aggregateResponses(
+  questions: readonly SurveyQuestion[],
+  tally: InvitationTally,
+  responses: readonly ResponseRecord[],
+): SurveyResults {
   const chatResponses = responses.filter((r) => r.source === "chat").length;
   return {
     invited: tally.invited,
@@ -79,7 +83,13 @@ function questionResult(question: SurveyQuestion, responses: readonly ResponseRe
     if (value === null || value === undefined) skipped++;
     else values.push(value);
   }
-  const result: QuestionResult = { id: question.id, type: question.type, text: question.text, answered: values.length, skipped };
+  const result: QuestionResult = {
+    id: question.id,
+    type: question.type,
+    text: question.text,
+    answered: values.length,
+    skipped,
+  };
   if (question.type === "text") return { ...result, comments: values };
   const known = optionValues(question);
   const counted = values.filter((v) => known.includes(v));

@@ -19,7 +19,8 @@ export interface AnswerWords {
 
 export type AnswerProblem = "required" | "not_an_option" | "too_long";
 
-export type Interpreted = { kind: "value"; value: string } | { kind: "skip" } | { kind: "invalid"; problem: AnswerProblem };
+export type Interpreted =
+  { kind: "value"; value: string } | { kind: "skip" } | { kind: "invalid"; problem: AnswerProblem };
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
@@ -50,14 +51,21 @@ const includesWord = (words: readonly string[], input: string) => words.some((w)
  * (matched without case or accents). Accepted for options: the stored value, the option's number,
  * a label; for yes/no also the yes/no words and 1/0.
  */
-export function interpretAnswer(question: SurveyQuestion, raw: string, words: AnswerWords, optionLabels: readonly (readonly string[])[] = []): Interpreted {
+export function interpretAnswer(
+  question: SurveyQuestion,
+  raw: string,
+  words: AnswerWords,
+  optionLabels: readonly (readonly string[])[] = [],
+): Interpreted {
   const text = raw.trim();
   const input = normalizeWord(text);
   if (!text || text === SKIP_VALUE || (input && includesWord(words.skip, input))) {
     return question.optional ? { kind: "skip" } : { kind: "invalid", problem: "required" };
   }
   if (question.type === "text") {
-    return isLongerThan(text, Math.min(question.maxLength, MAX_TEXT_LENGTH)) ? { kind: "invalid", problem: "too_long" } : { kind: "value", value: text };
+    return isLongerThan(text, Math.min(question.maxLength, MAX_TEXT_LENGTH))
+      ? { kind: "invalid", problem: "too_long" }
+      : { kind: "value", value: text };
   }
   const values = optionValues(question);
   if (values.includes(text)) return { kind: "value", value: text };
@@ -67,7 +75,9 @@ export function interpretAnswer(question: SurveyQuestion, raw: string, words: An
   }
   if (/^\d{1,2}$/.test(input)) {
     const n = Number(input);
-    return n >= 1 && n <= values.length ? { kind: "value", value: values[n - 1]! } : { kind: "invalid", problem: "not_an_option" };
+    return n >= 1 && n <= values.length
+      ? { kind: "value", value: values[n - 1]! }
+      : { kind: "invalid", problem: "not_an_option" };
   }
   const byLabel = optionLabels.findIndex((labels) => labels.some((l) => normalizeWord(l) === input));
   if (byLabel !== -1 && byLabel < values.length) return { kind: "value", value: values[byLabel]! };

@@ -19,8 +19,18 @@ const textKey = z.string().regex(/^[a-z][a-zA-Z0-9_]*(\.[a-zA-Z0-9_]+)+$/, "use 
 export const durationSchema = z
   .object({
     days: z.number().int().min(0).max(365).optional(),
-    hours: z.number().int().min(0).max(24 * 365).optional(),
-    minutes: z.number().int().min(0).max(60 * 24 * 365).optional(),
+    hours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 365)
+      .optional(),
+    minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 365)
+      .optional(),
   })
   .strict();
 export type Duration = z.infer<typeof durationSchema>;
@@ -49,7 +59,10 @@ const choiceQuestion = z
   .object({
     ...base,
     type: z.literal("choice"),
-    options: z.array(z.object({ id, label: textKey }).strict()).min(2).max(9),
+    options: z
+      .array(z.object({ id, label: textKey }).strict())
+      .min(2)
+      .max(9),
   })
   .strict();
 const textQuestion = z
@@ -60,7 +73,12 @@ const textQuestion = z
   })
   .strict();
 
-export const surveyQuestionSchema = z.discriminatedUnion("type", [scaleQuestion, yesNoQuestion, choiceQuestion, textQuestion]);
+export const surveyQuestionSchema = z.discriminatedUnion("type", [
+  scaleQuestion,
+  yesNoQuestion,
+  choiceQuestion,
+  textQuestion,
+]);
 
 export const TRIGGER_KINDS = ["question_answered", "event_ended", "ad_hoc"] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
@@ -87,7 +105,10 @@ export const surveyDefinitionSchema = z
     expiresAfter: durationSchema.default({ days: 3 }),
     /** A conversation untouched this long counts as idle even away from the main menu. */
     idleAfter: durationSchema.default({ minutes: 30 }),
-    questions: z.array(surveyQuestionSchema).min(1, "a survey needs at least one question").max(MAX_QUESTIONS, `a survey has at most ${MAX_QUESTIONS} questions`),
+    questions: z
+      .array(surveyQuestionSchema)
+      .min(1, "a survey needs at least one question")
+      .max(MAX_QUESTIONS, `a survey has at most ${MAX_QUESTIONS} questions`),
   })
   .strict();
 

@@ -22,7 +22,11 @@ export interface PaperProblem {
   vars?: Record<string, unknown>;
 }
 
-const problem = (line: number, code: string, vars?: Record<string, unknown>): PaperProblem => ({ line, key: `cli.import.${code}`, ...(vars ? { vars } : {}) });
+const problem = (line: number, code: string, vars?: Record<string, unknown>): PaperProblem => ({
+  line,
+  key: `cli.import.${code}`,
+  ...(vars ? { vars } : {}),
+});
 
 export type PaperParseResult = { ok: true; rows: PaperRow[] } | { ok: false; problems: PaperProblem[] };
 
@@ -41,13 +45,23 @@ function startLine(r: RawRecord): number {
   return r.info.lines - (body.match(/\n/g)?.length ?? 0);
 }
 
-function readRecords(text: string): { ok: true; records: RawRecord[]; separator: CsvSeparator } | { ok: false; problem: PaperProblem } {
+function readRecords(
+  text: string,
+): { ok: true; records: RawRecord[]; separator: CsvSeparator } | { ok: false; problem: PaperProblem } {
   const normalized = text.replace(/\r\n?/g, "\n");
   // Spreadsheets in Colombia often save with ';'; the header decides, so a comment with the other one stays one cell.
   const detected = detectSeparator(normalized);
   if (!detected.ok) return { ok: false, problem: problem(1, "wrong_separator", { found: detected.found }) };
   try {
-    const records = parse(normalized, { bom: true, delimiter: detected.separator, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, raw: true }) as unknown as RawRecord[];
+    const records = parse(normalized, {
+      bom: true,
+      delimiter: detected.separator,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      raw: true,
+    }) as unknown as RawRecord[];
     return { ok: true, records, separator: detected.separator };
   } catch (error) {
     const e = error as { message: string; lines?: number };
@@ -57,17 +71,27 @@ function readRecords(text: string): { ok: true; records: RawRecord[]; separator:
 
 function answerProblem(line: number, kind: AnswerProblem, q: SurveyQuestion, value: string): PaperProblem {
   if (kind === "required") return problem(line, "answer_required", { column: q.id });
-  if (kind === "too_long") return problem(line, "answer_too_long", { column: q.id, max: q.type === "text" ? q.maxLength : 0 });
+  if (kind === "too_long")
+    return problem(line, "answer_too_long", { column: q.id, max: q.type === "text" ? q.maxLength : 0 });
   if (q.type === "scale") return problem(line, "answer_not_scale", { column: q.id, value });
   if (q.type === "yes_no") return problem(line, "answer_not_yes_no", { column: q.id, value });
-  return problem(line, "answer_not_choice", { column: q.id, value, options: q.type === "choice" ? q.options.map((o, i) => `${o.id} (${i + 1})`).join(", ") : "" });
+  return problem(line, "answer_not_choice", {
+    column: q.id,
+    value,
+    options: q.type === "choice" ? q.options.map((o, i) => `${o.id} (${i + 1})`).join(", ") : "",
+  });
 }
 
 /**
  * Parses and checks a paper-survey CSV against the run's questions. `labelsOf(q)` gives each
  * option's labels in every language, so a cell may hold the label as printed on the form.
  */
-export function parsePaperCsv(text: string, questions: readonly SurveyQuestion[], words: AnswerWords, labelsOf: (q: SurveyQuestion) => string[][]): PaperParseResult {
+export function parsePaperCsv(
+  text: string,
+  questions: readonly SurveyQuestion[],
+  words: AnswerWords,
+  labelsOf: (q: SurveyQuestion) => string[][],
+): PaperParseResult {
   const read = readRecords(text);
   if (!read.ok) return { ok: false, problems: [read.problem] };
   const [header, ...rows] = read.records;
@@ -76,21 +100,27 @@ export function parsePaperCsv(text: string, questions: readonly SurveyQuestion[]
   const byId = new Map(questions.map((q) => [q.id, q]));
   const columns = header.record.map((c) => c.trim().toLowerCase());
   columns.forEach((c, i) => {
-    if (!byId.has(c)) problems.push(problem(1, "unknown_survey_column", { name: c, list: [...byId.keys()].join(", ") }));
+    if (!byId.has(c))
+      problems.push(problem(1, "unknown_survey_column", { name: c, list: [...byId.keys()].join(", ") }));
     else if (columns.indexOf(c) !== i) problems.push(problem(1, "repeated_column", { name: c }));
   });
-  for (const q of questions) if (!q.optional && !columns.includes(q.id)) problems.push(problem(1, "missing_survey_column", { name: q.id }));
+  for (const q of questions)
+    if (!q.optional && !columns.includes(q.id)) problems.push(problem(1, "missing_survey_column", { name: q.id }));
   if (problems.length) return { ok: false, problems };
   if (rows.length === 0) return { ok: false, problems: [problem(2, "no_responses")] };
-  if (rows.length > MAX_PAPER_ROWS) return { ok: false, problems: [problem(MAX_PAPER_ROWS + 2, "too_many_rows", { max: MAX_PAPER_ROWS })] };
+  if (rows.length > MAX_PAPER_ROWS)
+    return { ok: false, problems: [problem(MAX_PAPER_ROWS + 2, "too_many_rows", { max: MAX_PAPER_ROWS })] };
   const labels = new Map(questions.map((q) => [q.id, labelsOf(q)]));
   const parsed: PaperRow[] = [];
   for (const row of rows) {
     const line = startLine(row);
     if (row.record.length !== columns.length) {
       const other = otherSeparator(read.separator);
-      const code = row.raw.includes(other) && row.record.length < columns.length ? "field_count_separator" : "field_count_quotes";
-      problems.push(problem(line, code, { expected: columns.length, found: row.record.length, separator: read.separator, other }));
+      const code =
+        row.raw.includes(other) && row.record.length < columns.length ? "field_count_separator" : "field_count_quotes";
+      problems.push(
+        problem(line, code, { expected: columns.length, found: row.record.length, separator: read.separator, other }),
+      );
       continue;
     }
     if (row.record.every((cell) => !cell.trim())) {

@@ -12,7 +12,8 @@ export type Segment =
   | { kind: "office"; officeKey: string }
   | { kind: "channel"; channel: string };
 
-export const SEGMENT_SYNTAX = "everyone | topic:<key>[,<key>…] | district:<key>[,<key>…] | event:<id> | office:<key> | channel:<id>";
+export const SEGMENT_SYNTAX =
+  "everyone | topic:<key>[,<key>…] | district:<key>[,<key>…] | event:<id> | office:<key> | channel:<id>";
 
 const KEY = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -22,7 +23,10 @@ export function parseSegment(spec: string): { ok: true; segment: Segment } | { o
   const colon = text.indexOf(":");
   const kind = colon === -1 ? text : text.slice(0, colon);
   const rest = colon === -1 ? "" : text.slice(colon + 1);
-  const keys = rest.split(",").map((k) => k.trim()).filter(Boolean);
+  const keys = rest
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
   const bad = keys.find((k) => !KEY.test(k));
   if (bad !== undefined) return { ok: false, error: `'${bad}' is not a valid key` };
   if (keys.length === 0) return { ok: false, error: `unknown segment '${spec}'; use ${SEGMENT_SYNTAX}` };
@@ -35,13 +39,18 @@ export function parseSegment(spec: string): { ok: true; segment: Segment } | { o
       return { ok: true, segment: { kind: "districts", keys } };
     case "event": {
       const eventId = Number(keys[0]);
-      if (keys.length !== 1 || !Number.isInteger(eventId) || eventId < 1) return { ok: false, error: "event:<id> takes one event number" };
+      if (keys.length !== 1 || !Number.isInteger(eventId) || eventId < 1)
+        return { ok: false, error: "event:<id> takes one event number" };
       return { ok: true, segment: { kind: "event", eventId } };
     }
     case "office":
-      return keys.length === 1 ? { ok: true, segment: { kind: "office", officeKey: keys[0]! } } : { ok: false, error: "office:<key> takes one office" };
+      return keys.length === 1
+        ? { ok: true, segment: { kind: "office", officeKey: keys[0]! } }
+        : { ok: false, error: "office:<key> takes one office" };
     case "channel":
-      return keys.length === 1 ? { ok: true, segment: { kind: "channel", channel: keys[0]! } } : { ok: false, error: "channel:<id> takes one channel" };
+      return keys.length === 1
+        ? { ok: true, segment: { kind: "channel", channel: keys[0]! } }
+        : { ok: false, error: "channel:<id> takes one channel" };
     default:
       return { ok: false, error: `unknown segment '${spec}'; use ${SEGMENT_SYNTAX}` };
   }

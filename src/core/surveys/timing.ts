@@ -22,7 +22,9 @@ export interface IdleRule {
 /** The instant from which the conversation counts as idle (≤ now: idle now). No conversation: idle. */
 export function idleFromMs(conversation: ConversationSnapshot | undefined, rule: IdleRule): number {
   if (!conversation) return 0;
-  const atIdleStep = rule.idleSteps.includes(conversation.stepId) || rule.idleSteps.includes(`${conversation.flowId}.${conversation.stepId}`);
+  const atIdleStep =
+    rule.idleSteps.includes(conversation.stepId) ||
+    rule.idleSteps.includes(`${conversation.flowId}.${conversation.stepId}`);
   return conversation.updatedAtMs + (atIdleStep ? rule.settleMs : rule.idleAfterMs);
 }
 
@@ -32,10 +34,18 @@ export type DeliveryDecision = { kind: "deliver" } | { kind: "wait"; untilMs: nu
  * What to do with a pending invitation now. A wait is capped by `recheckMs` (the citizen may
  * reach the menu sooner) and by the expiry, so the job comes back to expire it on time.
  */
-export function deliveryDecision(input: { nowMs: number; expiresAtMs: number; quietUntilMs?: number; idleFromMs: number; recheckMs: number }): DeliveryDecision {
+export function deliveryDecision(input: {
+  nowMs: number;
+  expiresAtMs: number;
+  quietUntilMs?: number;
+  idleFromMs: number;
+  recheckMs: number;
+}): DeliveryDecision {
   const { nowMs, expiresAtMs } = input;
   if (nowMs >= expiresAtMs) return { kind: "expire" };
-  if (input.quietUntilMs !== undefined && input.quietUntilMs > nowMs) return { kind: "wait", untilMs: Math.min(input.quietUntilMs, expiresAtMs) };
-  if (input.idleFromMs > nowMs) return { kind: "wait", untilMs: Math.min(input.idleFromMs, nowMs + input.recheckMs, expiresAtMs) };
+  if (input.quietUntilMs !== undefined && input.quietUntilMs > nowMs)
+    return { kind: "wait", untilMs: Math.min(input.quietUntilMs, expiresAtMs) };
+  if (input.idleFromMs > nowMs)
+    return { kind: "wait", untilMs: Math.min(input.idleFromMs, nowMs + input.recheckMs, expiresAtMs) };
   return { kind: "deliver" };
 }

@@ -29,7 +29,8 @@ export function validateSurveySet(sources: readonly SurveySource[], ctx: SurveyV
   for (const { file, doc } of sources) {
     const parsed = surveyDefinitionSchema.safeParse(doc);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${[file, ...issue.path.map(String)].join(" › ")}: ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`${[file, ...issue.path.map(String)].join(" › ")}: ${issue.message}`);
       continue;
     }
     const survey = parsed.data;
@@ -39,7 +40,8 @@ export function validateSurveySet(sources: readonly SurveySource[], ctx: SurveyV
       continue;
     }
     files.set(survey.id, file);
-    if (file.replace(/\.ya?ml$/, "") !== survey.id) problems.push(`${where}: the file must be named '${survey.id}.yaml'`);
+    if (file.replace(/\.ya?ml$/, "") !== survey.id)
+      problems.push(`${where}: the file must be named '${survey.id}.yaml'`);
     problems.push(...checkSurvey(survey, where, ctx));
     surveys.set(survey.id, survey);
   }
@@ -49,7 +51,8 @@ export function validateSurveySet(sources: readonly SurveySource[], ctx: SurveyV
 function checkSurvey(survey: SurveyDefinition, where: string, ctx: SurveyValidationContext): string[] {
   const problems: string[] = [];
   const checkKey = (path: string, key: string) => {
-    for (const locale of ctx.locales) if (!ctx.hasKey(locale, key)) problems.push(`${path}: locale key '${key}' missing in '${locale}'`);
+    for (const locale of ctx.locales)
+      if (!ctx.hasKey(locale, key)) problems.push(`${path}: locale key '${key}' missing in '${locale}'`);
   };
   checkKey(`${where} › title`, survey.title);
   checkKey(`${where} › intro`, survey.intro);
@@ -75,6 +78,7 @@ function checkSurvey(survey: SurveyDefinition, where: string, ctx: SurveyValidat
 function questionKeys(question: SurveyQuestion): { field: string; key: string }[] {
   const keys = [{ field: "text", key: question.text }];
   if (question.type === "scale") (question.labels ?? []).forEach((key, i) => keys.push({ field: `labels.${i}`, key }));
-  if (question.type === "choice") question.options.forEach((o, i) => keys.push({ field: `options.${i}.label`, key: o.label }));
+  if (question.type === "choice")
+    question.options.forEach((o, i) => keys.push({ field: `options.${i}.label`, key: o.label }));
   return keys;
 }

@@ -29,7 +29,9 @@ export function wilsonInterval(successes: number, total: number, z = Z_95): Inte
 }
 
 /** A share the public pages may print: the percentage and its interval, or "pocos casos". */
-export type PublicShare = { kind: "share"; count: number; total: number; percent: number; low: number; high: number } | { kind: "few"; count: number; total: number };
+export type PublicShare =
+  | { kind: "share"; count: number; total: number; percent: number; low: number; high: number }
+  | { kind: "few"; count: number; total: number };
 
 /**
  * `count` of `total` as a percentage (one decimal) with its 95 % interval, only when `total`
@@ -38,7 +40,14 @@ export type PublicShare = { kind: "share"; count: number; total: number; percent
 export function publicShare(count: number, total: number, minCount: number): PublicShare {
   if (total < minCount || total === 0) return { kind: "few", count, total };
   const { low, high } = wilsonInterval(count, total);
-  return { kind: "share", count, total, percent: round1((100 * count) / total), low: round1(100 * low), high: round1(100 * high) };
+  return {
+    kind: "share",
+    count,
+    total,
+    percent: round1((100 * count) / total),
+    low: round1(100 * low),
+    high: round1(100 * high),
+  };
 }
 
 // One median for every figure (src/core/answer-tally.ts computes them all).

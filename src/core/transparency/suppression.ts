@@ -36,13 +36,16 @@ export function suppressTable(counts: readonly (readonly number[])[], minCell = 
   const columns = rows ? counts[0]!.length : 0;
   for (const row of counts) {
     if (row.length !== columns) throw new RangeError("suppressTable: every row needs the same number of columns");
-    for (const v of row) if (!Number.isInteger(v) || v < 0) throw new RangeError(`suppressTable: counts are whole numbers ≥ 0 (got ${v})`);
+    for (const v of row)
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`suppressTable: counts are whole numbers ≥ 0 (got ${v})`);
   }
   const hidden = counts.map((row) => row.map((v) => v > 0 && v < minCell));
   const lines: [number, number][][] = [
     ...counts.map((_, r) => Array.from({ length: columns }, (_, c) => [r, c] as [number, number])),
     // A column with a single row is the row itself: checking it again adds nothing.
-    ...(rows > 1 ? Array.from({ length: columns }, (_, c) => Array.from({ length: rows }, (_, r) => [r, c] as [number, number])) : []),
+    ...(rows > 1
+      ? Array.from({ length: columns }, (_, c) => Array.from({ length: rows }, (_, r) => [r, c] as [number, number]))
+      : []),
   ];
   let changed = true;
   while (changed) {
@@ -62,7 +65,12 @@ export function suppressTable(counts: readonly (readonly number[])[], minCell = 
 }
 
 /** Suppresses one more cell of the line if its suppressed cells could be recovered or are too small together. */
-function protectLine(line: readonly [number, number][], counts: readonly (readonly number[])[], hidden: boolean[][], minCell: number): boolean {
+function protectLine(
+  line: readonly [number, number][],
+  counts: readonly (readonly number[])[],
+  hidden: boolean[][],
+  minCell: number,
+): boolean {
   const suppressed = line.filter(([r, c]) => hidden[r]![c]);
   if (suppressed.length === 0) return false;
   const sum = suppressed.reduce((s, [r, c]) => s + counts[r]![c]!, 0);

@@ -27,7 +27,10 @@ const HEIGHT = 140;
 const PAD = { top: 10, right: 8, bottom: 22, left: 8 };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!,
+  );
 }
 
 /** The SVG markup; `id` must be unique in the page (it links the title and description). */
@@ -41,7 +44,10 @@ export function trendChartSvg(points: readonly TrendPoint[], labels: TrendLabels
   const yBar = (n: number) => PAD.top + innerHeight - (n / maxReceived) * innerHeight;
   const yPct = (pct: number) => PAD.top + innerHeight - (pct / 100) * innerHeight;
   const bars = points
-    .map((p, i) => `<rect class="bar" x="${fmt(x(i))}" y="${fmt(yBar(p.received))}" width="${fmt(barWidth)}" height="${fmt(PAD.top + innerHeight - yBar(p.received))}"/>`)
+    .map(
+      (p, i) =>
+        `<rect class="bar" x="${fmt(x(i))}" y="${fmt(yBar(p.received))}" width="${fmt(barWidth)}" height="${fmt(PAD.top + innerHeight - yBar(p.received))}"/>`,
+    )
     .join("");
   const segments: string[][] = [];
   let current: string[] = [];
@@ -55,11 +61,19 @@ export function trendChartSvg(points: readonly TrendPoint[], labels: TrendLabels
   });
   if (current.length) segments.push(current);
   const lines = segments
-    .map((s) => (s.length > 1 ? `<polyline class="line" fill="none" points="${s.join(" ")}"/>` : "") + s.map((pt) => `<circle class="dot" r="2.5" cx="${pt.split(",")[0]}" cy="${pt.split(",")[1]}"/>`).join(""))
+    .map(
+      (s) =>
+        (s.length > 1 ? `<polyline class="line" fill="none" points="${s.join(" ")}"/>` : "") +
+        s.map((pt) => `<circle class="dot" r="2.5" cx="${pt.split(",")[0]}" cy="${pt.split(",")[1]}"/>`).join(""),
+    )
     .join("");
   const every = Math.ceil(points.length / 12);
   const axis = points
-    .map((p, i) => (i % every === 0 ? `<text class="axis" x="${fmt(x(i) + barWidth / 2)}" y="${HEIGHT - 6}" text-anchor="middle">${escapeXml(labels.monthLabel(p.month))}</text>` : ""))
+    .map((p, i) =>
+      i % every === 0
+        ? `<text class="axis" x="${fmt(x(i) + barWidth / 2)}" y="${HEIGHT - 6}" text-anchor="middle">${escapeXml(labels.monthLabel(p.month))}</text>`
+        : "",
+    )
     .join("");
   return (
     `<svg class="trend" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">` +

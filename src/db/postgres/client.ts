@@ -59,7 +59,12 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   // Server settings in the URL (`?options=-c statement_timeout=5s`) are kept beside the schema's
   // search_path: node-postgres would let the URL's `options` replace the explicit one.
   const connection = new URL(url);
-  const serverOptions = [connection.searchParams.get("options"), namespace !== undefined ? `-c search_path=${namespace}` : null].filter(Boolean).join(" ");
+  const serverOptions = [
+    connection.searchParams.get("options"),
+    namespace !== undefined ? `-c search_path=${namespace}` : null,
+  ]
+    .filter(Boolean)
+    .join(" ");
   connection.searchParams.delete("options");
   const pool = new pg.Pool({
     connectionString: connection.toString(),

@@ -794,7 +794,9 @@ export const staffAudit = pgTable(
     before: jsonb("before").$type<Record<string, unknown> | null>(),
     after: jsonb("after").$type<Record<string, unknown> | null>(),
     /** Where the action came from: the back-office (`web`), an official's chat (`chat`) or the command line (`cli`). */
-    via: text("via", { enum: ["web", "chat", "cli"] }).notNull().default("web"),
+    via: text("via", { enum: ["web", "chat", "cli"] })
+      .notNull()
+      .default("web"),
   },
   (t) => [index("staff_audit_official").on(t.officialId, t.id), index("staff_audit_action").on(t.action, t.id)],
 );

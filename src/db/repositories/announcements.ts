@@ -146,7 +146,9 @@ export function createAnnouncementsRepo(db: Db) {
       const cases = Object.entries(input.payloadByLocale)
         .filter(([locale]) => locale !== input.defaultLocale)
         .map(([locale, payload]) => sql`when ${locale} then ${payload}`);
-      const payload = cases.length ? sql`case ${citizens.locale} ${sql.join(cases, sql` `)} else ${fallback} end` : sql`${fallback}`;
+      const payload = cases.length
+        ? sql`case ${citizens.locale} ${sql.join(cases, sql` `)} else ${fallback} end`
+        : sql`${fallback}`;
       const prefix = announcementKeyPrefix(input.announcementId);
       const result = db.run(sql`
         insert into ${outbox} (idempotency_key, channel, address, citizen_id, priority, guarantee, payload, status, attempts, not_before_ms, created_at_ms)

@@ -9,7 +9,10 @@ export function createAppStateRepo(db: Db) {
       return db.select({ value: appState.value }).from(appState).where(eq(appState.key, key)).get()?.value;
     },
     set(key: string, value: string, nowMs: number): void {
-      db.insert(appState).values({ key, value, updatedAtMs: nowMs }).onConflictDoUpdate({ target: appState.key, set: { value, updatedAtMs: nowMs } }).run();
+      db.insert(appState)
+        .values({ key, value, updatedAtMs: nowMs })
+        .onConflictDoUpdate({ target: appState.key, set: { value, updatedAtMs: nowMs } })
+        .run();
     },
   };
 }

@@ -18,11 +18,26 @@ export function createAttachmentsRepo(db: Db) {
     add(questionId: number, attachments: readonly NewAttachment[], nowMs: number): void {
       if (attachments.length === 0) return;
       db.insert(questionAttachments)
-        .values(attachments.map((a) => ({ questionId, channel: a.channel, kind: a.kind, fileRef: a.fileRef, mimeType: a.mimeType ?? null, fileName: a.fileName ?? null, createdAtMs: nowMs })))
+        .values(
+          attachments.map((a) => ({
+            questionId,
+            channel: a.channel,
+            kind: a.kind,
+            fileRef: a.fileRef,
+            mimeType: a.mimeType ?? null,
+            fileName: a.fileName ?? null,
+            createdAtMs: nowMs,
+          })),
+        )
         .run();
     },
     forQuestion(questionId: number): AttachmentRow[] {
-      return db.select().from(questionAttachments).where(eq(questionAttachments.questionId, questionId)).orderBy(asc(questionAttachments.id)).all();
+      return db
+        .select()
+        .from(questionAttachments)
+        .where(eq(questionAttachments.questionId, questionId))
+        .orderBy(asc(questionAttachments.id))
+        .all();
     },
     /** Deletes every attachment of a citizen's questions (the citizen erased their data). */
     deleteForCitizen(citizenId: number): number {

@@ -12,7 +12,10 @@ export function createChannelStateRepo(db: Db) {
   return {
     set(channel: string, state: string, detail: string | null, nowMs: number): void {
       const values = { state, detail, updatedAtMs: nowMs };
-      db.insert(channelState).values({ channel, ...values }).onConflictDoUpdate({ target: channelState.channel, set: values }).run();
+      db.insert(channelState)
+        .values({ channel, ...values })
+        .onConflictDoUpdate({ target: channelState.channel, set: values })
+        .run();
     },
     get(channel: string): ChannelStateRow | undefined {
       return db.select().from(channelState).where(eq(channelState.channel, channel)).get();

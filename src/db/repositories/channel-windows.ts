@@ -19,7 +19,9 @@ export function createChannelWindowsRepo(db: Db) {
         .onConflictDoUpdate({
           target: [channelWindows.channel, channelWindows.addressKey],
           // A portable "greatest" (PostgreSQL has no two-argument max()).
-          set: { lastInboundAtMs: sql`case when excluded.last_inbound_at_ms > ${channelWindows.lastInboundAtMs} then excluded.last_inbound_at_ms else ${channelWindows.lastInboundAtMs} end` },
+          set: {
+            lastInboundAtMs: sql`case when excluded.last_inbound_at_ms > ${channelWindows.lastInboundAtMs} then excluded.last_inbound_at_ms else ${channelWindows.lastInboundAtMs} end`,
+          },
         })
         .run();
     },
@@ -33,7 +35,9 @@ export function createChannelWindowsRepo(db: Db) {
     },
     /** Forgets an address (data deletion). */
     forget(channel: string, address: string): void {
-      db.delete(channelWindows).where(and(eq(channelWindows.channel, channel), eq(channelWindows.addressKey, keyOf(address)))).run();
+      db.delete(channelWindows)
+        .where(and(eq(channelWindows.channel, channel), eq(channelWindows.addressKey, keyOf(address))))
+        .run();
     },
   };
 }

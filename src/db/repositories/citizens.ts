@@ -37,7 +37,12 @@ export function createCitizensRepo(db: Db) {
     .from(channelIdentities)
     .innerJoin(citizens, eq(citizens.id, channelIdentities.citizenId))
     .leftJoin(conversations, eq(conversations.citizenId, citizens.id))
-    .where(and(eq(channelIdentities.channel, sql.placeholder("channel")), eq(channelIdentities.address, sql.placeholder("address"))))
+    .where(
+      and(
+        eq(channelIdentities.channel, sql.placeholder("channel")),
+        eq(channelIdentities.address, sql.placeholder("address")),
+      ),
+    )
     .prepare();
 
   const insertCitizen = db
@@ -48,7 +53,12 @@ export function createCitizensRepo(db: Db) {
 
   const insertIdentity = db
     .insert(channelIdentities)
-    .values({ citizenId: sql.placeholder("citizenId"), channel: sql.placeholder("channel"), address: sql.placeholder("address"), createdAtMs: sql.placeholder("now") })
+    .values({
+      citizenId: sql.placeholder("citizenId"),
+      channel: sql.placeholder("channel"),
+      address: sql.placeholder("address"),
+      createdAtMs: sql.placeholder("now"),
+    })
     .returning({ id: channelIdentities.id })
     .prepare();
 
@@ -74,7 +84,11 @@ export function createCitizensRepo(db: Db) {
     })
     .prepare();
 
-  const byId = db.select().from(citizens).where(eq(citizens.id, sql.placeholder("id"))).prepare();
+  const byId = db
+    .select()
+    .from(citizens)
+    .where(eq(citizens.id, sql.placeholder("id")))
+    .prepare();
   const insertConsent = db
     .insert(consents)
     .values({
@@ -94,7 +108,13 @@ export function createCitizensRepo(db: Db) {
   const unreachable = db
     .select({ id: channelIdentities.id })
     .from(channelIdentities)
-    .where(and(eq(channelIdentities.channel, sql.placeholder("channel")), eq(channelIdentities.address, sql.placeholder("address")), sql`${channelIdentities.unreachableAtMs} is not null`))
+    .where(
+      and(
+        eq(channelIdentities.channel, sql.placeholder("channel")),
+        eq(channelIdentities.address, sql.placeholder("address")),
+        sql`${channelIdentities.unreachableAtMs} is not null`,
+      ),
+    )
     .prepare();
 
   return {
@@ -105,10 +125,25 @@ export function createCitizensRepo(db: Db) {
     create(channel: string, address: string, locale: string, nowMs: number): CitizenContext {
       const { id: citizenId } = insertCitizen.get({ locale, now: nowMs })!;
       const { id: identityId } = insertIdentity.get({ citizenId, channel, address, now: nowMs })!;
-      return { citizenId, identityId, locale, consent: "none", deletedAtMs: null, unreachableAtMs: null, flowId: null, stepId: null, flowVersion: null, data: null };
+      return {
+        citizenId,
+        identityId,
+        locale,
+        consent: "none",
+        deletedAtMs: null,
+        unreachableAtMs: null,
+        flowId: null,
+        stepId: null,
+        flowVersion: null,
+        data: null,
+      };
     },
 
-    saveConversation(citizenId: number, state: { flowId: string; stepId: string; flowVersion: number; data: string }, nowMs: number): void {
+    saveConversation(
+      citizenId: number,
+      state: { flowId: string; stepId: string; flowVersion: number; data: string },
+      nowMs: number,
+    ): void {
       upsertConversation.run({ citizenId, ...state, now: nowMs });
     },
 
@@ -117,8 +152,20 @@ export function createCitizensRepo(db: Db) {
     },
 
     /** Records a consent decision as proof and updates the current state. */
-    recordConsent(input: { citizenId: number; decision: "granted" | "refused" | "revoked"; noticeVersion: string; channel: string; nowMs: number }): void {
-      insertConsent.run({ citizenId: input.citizenId, decision: input.decision, noticeVersion: input.noticeVersion, channel: input.channel, now: input.nowMs });
+    recordConsent(input: {
+      citizenId: number;
+      decision: "granted" | "refused" | "revoked";
+      noticeVersion: string;
+      channel: string;
+      nowMs: number;
+    }): void {
+      insertConsent.run({
+        citizenId: input.citizenId,
+        decision: input.decision,
+        noticeVersion: input.noticeVersion,
+        channel: input.channel,
+        now: input.nowMs,
+      });
       setConsent.run({ citizenId: input.citizenId, decision: input.decision });
     },
 
@@ -128,7 +175,12 @@ export function createCitizensRepo(db: Db) {
 
     /** Channel addresses where the citizen can be reached, most recent first. */
     identities(citizenId: number) {
-      return db.select().from(channelIdentities).where(eq(channelIdentities.citizenId, citizenId)).orderBy(sql`${channelIdentities.id} desc`).all();
+      return db
+        .select()
+        .from(channelIdentities)
+        .where(eq(channelIdentities.citizenId, citizenId))
+        .orderBy(sql`${channelIdentities.id} desc`)
+        .all();
     },
 
     get(citizenId: number) {
@@ -146,7 +198,13 @@ export function createCitizensRepo(db: Db) {
         db
           .update(channelIdentities)
           .set({ unreachableAtMs: null })
-          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.address, address), sql`${channelIdentities.unreachableAtMs} is not null`))
+          .where(
+            and(
+              eq(channelIdentities.channel, channel),
+              eq(channelIdentities.address, address),
+              sql`${channelIdentities.unreachableAtMs} is not null`,
+            ),
+          )
           .run().changes > 0
       );
     },
@@ -166,12 +224,20 @@ export function createCitizensRepo(db: Db) {
     erasePersonalData(citizenId: number, placeholder: string, nowMs: number): void {
       db.delete(conversations).where(eq(conversations.citizenId, citizenId)).run();
       db.delete(channelIdentities).where(eq(channelIdentities.citizenId, citizenId)).run();
-      db.update(questions).set({ text: placeholder, updatedAtMs: nowMs }).where(eq(questions.citizenId, citizenId)).run();
+      db.update(questions)
+        .set({ text: placeholder, updatedAtMs: nowMs })
+        .where(eq(questions.citizenId, citizenId))
+        .run();
       db.update(questionEvents)
         .set({ data: sql`json_remove(${questionEvents.data}, '$.text')` })
-        .where(sql`${questionEvents.questionId} in (select ${questions.id} from ${questions} where ${questions.citizenId} = ${citizenId})`)
+        .where(
+          sql`${questionEvents.questionId} in (select ${questions.id} from ${questions} where ${questions.citizenId} = ${citizenId})`,
+        )
         .run();
-      db.update(citizens).set({ deletedAtMs: nowMs, consent: "revoked", locale: "es" }).where(eq(citizens.id, citizenId)).run();
+      db.update(citizens)
+        .set({ deletedAtMs: nowMs, consent: "revoked", locale: "es" })
+        .where(eq(citizens.id, citizenId))
+        .run();
     },
   };
 }

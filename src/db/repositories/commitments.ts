@@ -1,7 +1,16 @@
 /** Commitments, their append-only history and their followers. */
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { channelIdentities, citizens, commitmentFollowers, commitments, commitmentUpdates, eventDistricts, eventRsvps, events } from "../schema.ts";
+import {
+  channelIdentities,
+  citizens,
+  commitmentFollowers,
+  commitments,
+  commitmentUpdates,
+  eventDistricts,
+  eventRsvps,
+  events,
+} from "../schema.ts";
 
 export type CommitmentRow = typeof commitments.$inferSelect;
 export type NewCommitment = Omit<typeof commitments.$inferInsert, "id">;
@@ -32,8 +41,16 @@ export function createCommitmentsRepo(db: Db) {
     if (filter.eventId !== undefined) conditions.push(eq(commitments.eventId, filter.eventId));
     if (filter.statuses) conditions.push(inArray(commitments.status, [...filter.statuses]));
     if (filter.districtKey) {
-      const eventsOfDistrict = db.select({ id: eventDistricts.eventId }).from(eventDistricts).where(eq(eventDistricts.districtKey, filter.districtKey));
-      conditions.push(or(eq(commitments.districtKey, filter.districtKey), and(isNull(commitments.districtKey), inArray(commitments.eventId, eventsOfDistrict))));
+      const eventsOfDistrict = db
+        .select({ id: eventDistricts.eventId })
+        .from(eventDistricts)
+        .where(eq(eventDistricts.districtKey, filter.districtKey));
+      conditions.push(
+        or(
+          eq(commitments.districtKey, filter.districtKey),
+          and(isNull(commitments.districtKey), inArray(commitments.eventId, eventsOfDistrict)),
+        ),
+      );
     }
     if (filter.followedBy !== undefined) {
       const followed = db
@@ -48,7 +65,10 @@ export function createCommitmentsRepo(db: Db) {
   return {
     /** The next public number (call inside the writing transaction: BEGIN IMMEDIATE serializes writers). */
     nextNumber(): number {
-      const row = db.select({ max: sql<number | null>`max(${commitments.number})` }).from(commitments).get();
+      const row = db
+        .select({ max: sql<number | null>`max(${commitments.number})` })
+        .from(commitments)
+        .get();
       return (row?.max ?? 0) + 1;
     },
     insert(row: NewCommitment): CommitmentRow {
@@ -65,7 +85,11 @@ export function createCommitmentsRepo(db: Db) {
     },
     /** Matching commitments by due date then number; `limit`/`offset` page them. */
     list(filter: CommitmentFilter = {}, page?: { limit: number; offset: number }): CommitmentRow[] {
-      const query = db.select().from(commitments).where(where(filter)).orderBy(asc(commitments.dueDate), asc(commitments.number));
+      const query = db
+        .select()
+        .from(commitments)
+        .where(where(filter))
+        .orderBy(asc(commitments.dueDate), asc(commitments.number));
       return page ? query.limit(page.limit).offset(page.offset).all() : query.all();
     },
     count(filter: CommitmentFilter = {}): number {
@@ -73,7 +97,11 @@ export function createCommitmentsRepo(db: Db) {
     },
     /** Commitments per office, event or district key, for the citizens' menus. */
     countsByOffice(): { key: string; count: number }[] {
-      return db.select({ key: commitments.officeKey, count: count() }).from(commitments).groupBy(commitments.officeKey).all();
+      return db
+        .select({ key: commitments.officeKey, count: count() })
+        .from(commitments)
+        .groupBy(commitments.officeKey)
+        .all();
     },
     countsByEvent(): { eventId: number; title: string; startsAtMs: number; count: number }[] {
       return db
@@ -85,7 +113,11 @@ export function createCommitmentsRepo(db: Db) {
         .all();
     },
     event(eventId: number): { id: number; title: string; startsAtMs: number } | undefined {
-      return db.select({ id: events.id, title: events.title, startsAtMs: events.startsAtMs }).from(events).where(eq(events.id, eventId)).get();
+      return db
+        .select({ id: events.id, title: events.title, startsAtMs: events.startsAtMs })
+        .from(events)
+        .where(eq(events.id, eventId))
+        .get();
     },
 
     // ── history ──
@@ -96,7 +128,12 @@ export function createCommitmentsRepo(db: Db) {
       return db.select().from(commitmentUpdates).where(eq(commitmentUpdates.id, id)).get();
     },
     history(commitmentId: number): CommitmentUpdateRow[] {
-      return db.select().from(commitmentUpdates).where(eq(commitmentUpdates.commitmentId, commitmentId)).orderBy(asc(commitmentUpdates.id)).all();
+      return db
+        .select()
+        .from(commitmentUpdates)
+        .where(eq(commitmentUpdates.commitmentId, commitmentId))
+        .orderBy(asc(commitmentUpdates.id))
+        .all();
     },
     /** Every commitment's history, grouped (for the CSV export). */
     allHistory(): Map<number, CommitmentUpdateRow[]> {
@@ -112,7 +149,10 @@ export function createCommitmentsRepo(db: Db) {
     follow(commitmentId: number, citizenId: number, nowMs: number): void {
       db.insert(commitmentFollowers)
         .values({ commitmentId, citizenId, source: "citizen", createdAtMs: nowMs })
-        .onConflictDoUpdate({ target: [commitmentFollowers.commitmentId, commitmentFollowers.citizenId], set: { unfollowedAtMs: null, source: "citizen" } })
+        .onConflictDoUpdate({
+          target: [commitmentFollowers.commitmentId, commitmentFollowers.citizenId],
+          set: { unfollowedAtMs: null, source: "citizen" },
+        })
         .run();
     },
     unfollow(commitmentId: number, citizenId: number, nowMs: number): boolean {
@@ -120,7 +160,13 @@ export function createCommitmentsRepo(db: Db) {
         db
           .update(commitmentFollowers)
           .set({ unfollowedAtMs: nowMs })
-          .where(and(eq(commitmentFollowers.commitmentId, commitmentId), eq(commitmentFollowers.citizenId, citizenId), isNull(commitmentFollowers.unfollowedAtMs)))
+          .where(
+            and(
+              eq(commitmentFollowers.commitmentId, commitmentId),
+              eq(commitmentFollowers.citizenId, citizenId),
+              isNull(commitmentFollowers.unfollowedAtMs),
+            ),
+          )
           .run().changes > 0
       );
     },
@@ -140,7 +186,13 @@ export function createCommitmentsRepo(db: Db) {
       const row = db
         .select({ id: commitmentFollowers.citizenId })
         .from(commitmentFollowers)
-        .where(and(eq(commitmentFollowers.commitmentId, commitmentId), eq(commitmentFollowers.citizenId, citizenId), isNull(commitmentFollowers.unfollowedAtMs)))
+        .where(
+          and(
+            eq(commitmentFollowers.commitmentId, commitmentId),
+            eq(commitmentFollowers.citizenId, citizenId),
+            isNull(commitmentFollowers.unfollowedAtMs),
+          ),
+        )
         .get();
       return row !== undefined;
     },
@@ -149,10 +201,18 @@ export function createCommitmentsRepo(db: Db) {
      * already have a row (following, or unfollowed: their choice stands). Returns the new followers.
      */
     followFromEvent(commitmentId: number, eventId: number, nowMs: number): number[] {
-      const attendees = db.select({ citizenId: eventRsvps.citizenId }).from(eventRsvps).where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.answer, "yes"))).all();
+      const attendees = db
+        .select({ citizenId: eventRsvps.citizenId })
+        .from(eventRsvps)
+        .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.answer, "yes")))
+        .all();
       const added: number[] = [];
       for (const { citizenId } of attendees) {
-        const inserted = db.insert(commitmentFollowers).values({ commitmentId, citizenId, source: "event", createdAtMs: nowMs }).onConflictDoNothing().run();
+        const inserted = db
+          .insert(commitmentFollowers)
+          .values({ commitmentId, citizenId, source: "event", createdAtMs: nowMs })
+          .onConflictDoNothing()
+          .run();
         if (inserted.changes > 0) added.push(citizenId);
       }
       return added;
@@ -163,8 +223,18 @@ export function createCommitmentsRepo(db: Db) {
         .selectDistinct({ citizenId: citizens.id, locale: citizens.locale })
         .from(commitmentFollowers)
         .innerJoin(citizens, eq(citizens.id, commitmentFollowers.citizenId))
-        .innerJoin(channelIdentities, and(eq(channelIdentities.citizenId, citizens.id), isNull(channelIdentities.unreachableAtMs)))
-        .where(and(eq(commitmentFollowers.commitmentId, commitmentId), isNull(commitmentFollowers.unfollowedAtMs), eq(citizens.consent, "granted"), isNull(citizens.deletedAtMs)))
+        .innerJoin(
+          channelIdentities,
+          and(eq(channelIdentities.citizenId, citizens.id), isNull(channelIdentities.unreachableAtMs)),
+        )
+        .where(
+          and(
+            eq(commitmentFollowers.commitmentId, commitmentId),
+            isNull(commitmentFollowers.unfollowedAtMs),
+            eq(citizens.consent, "granted"),
+            isNull(citizens.deletedAtMs),
+          ),
+        )
         .orderBy(asc(citizens.id))
         .all();
     },
@@ -174,7 +244,13 @@ export function createCommitmentsRepo(db: Db) {
         .selectDistinct({ citizenId: citizens.id, locale: citizens.locale })
         .from(commitmentFollowers)
         .innerJoin(citizens, eq(citizens.id, commitmentFollowers.citizenId))
-        .where(and(isNull(commitmentFollowers.unfollowedAtMs), eq(citizens.consent, "granted"), isNull(citizens.deletedAtMs)))
+        .where(
+          and(
+            isNull(commitmentFollowers.unfollowedAtMs),
+            eq(citizens.consent, "granted"),
+            isNull(citizens.deletedAtMs),
+          ),
+        )
         .orderBy(asc(citizens.id))
         .all();
     },

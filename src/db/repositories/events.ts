@@ -29,16 +29,28 @@ export function createEventsRepo(db: Db) {
     const topics = db.select().from(eventTopics).where(inArray(eventTopics.eventId, ids)).all();
     return rows.map((row) => ({
       ...row,
-      districts: districts.filter((d) => d.eventId === row.id).map((d) => d.districtKey).sort(),
-      topics: topics.filter((t) => t.eventId === row.id).map((t) => t.topicKey).sort(),
+      districts: districts
+        .filter((d) => d.eventId === row.id)
+        .map((d) => d.districtKey)
+        .sort(),
+      topics: topics
+        .filter((t) => t.eventId === row.id)
+        .map((t) => t.topicKey)
+        .sort(),
     }));
   }
 
   function setTags(eventId: number, districts: readonly string[], topics: readonly string[]): void {
     db.delete(eventDistricts).where(eq(eventDistricts.eventId, eventId)).run();
     db.delete(eventTopics).where(eq(eventTopics.eventId, eventId)).run();
-    if (districts.length) db.insert(eventDistricts).values(districts.map((districtKey) => ({ eventId, districtKey }))).run();
-    if (topics.length) db.insert(eventTopics).values(topics.map((topicKey) => ({ eventId, topicKey }))).run();
+    if (districts.length)
+      db.insert(eventDistricts)
+        .values(districts.map((districtKey) => ({ eventId, districtKey })))
+        .run();
+    if (topics.length)
+      db.insert(eventTopics)
+        .values(topics.map((topicKey) => ({ eventId, topicKey })))
+        .run();
   }
 
   return {
@@ -48,7 +60,11 @@ export function createEventsRepo(db: Db) {
       return withTags([inserted])[0]!;
     },
 
-    update(id: number, changes: Partial<NewEvent>, tags?: { districts: readonly string[]; topics: readonly string[] }): void {
+    update(
+      id: number,
+      changes: Partial<NewEvent>,
+      tags?: { districts: readonly string[]; topics: readonly string[] },
+    ): void {
       db.update(events).set(changes).where(eq(events.id, id)).run();
       if (tags) setTags(id, tags.districts, tags.topics);
     },
@@ -67,7 +83,10 @@ export function createEventsRepo(db: Db) {
           sql`(exists (select 1 from ${eventDistricts} d where d.event_id = ${events.id} and d.district_key = ${filter.district}) or not exists (select 1 from ${eventDistricts} d where d.event_id = ${events.id}))`,
         );
       }
-      if (filter.topic) conditions.push(sql`exists (select 1 from ${eventTopics} t where t.event_id = ${events.id} and t.topic_key = ${filter.topic})`);
+      if (filter.topic)
+        conditions.push(
+          sql`exists (select 1 from ${eventTopics} t where t.event_id = ${events.id} and t.topic_key = ${filter.topic})`,
+        );
       const rows = db
         .select()
         .from(events)
@@ -122,7 +141,10 @@ export function createEventsRepo(db: Db) {
         .where(eq(eventRsvps.eventId, eventId))
         .groupBy(eventRsvps.answer)
         .all();
-      return { yes: rows.find((r) => r.answer === "yes")?.count ?? 0, no: rows.find((r) => r.answer === "no")?.count ?? 0 };
+      return {
+        yes: rows.find((r) => r.answer === "yes")?.count ?? 0,
+        no: rows.find((r) => r.answer === "no")?.count ?? 0,
+      };
     },
 
     /** Events not cancelled, ending after `afterMs`, that the citizen said "yes" to, soonest first. */

@@ -13,12 +13,20 @@ import { inboundMessages } from "../schema.ts";
 export function createInboundRepo(db: Db) {
   const insert = db
     .insert(inboundMessages)
-    .values({ channel: sql.placeholder("channel"), channelMessageId: sql.placeholder("id"), receivedAtMs: sql.placeholder("now") })
+    .values({
+      channel: sql.placeholder("channel"),
+      channelMessageId: sql.placeholder("id"),
+      receivedAtMs: sql.placeholder("now"),
+    })
     .onConflictDoNothing()
     .returning({ id: inboundMessages.id })
     .prepare();
   const secret = installationSecret(db);
-  const attach = db.update(inboundMessages).set({ citizenId: sql`${sql.placeholder("citizenId")}` }).where(eq(inboundMessages.id, sql.placeholder("id"))).prepare();
+  const attach = db
+    .update(inboundMessages)
+    .set({ citizenId: sql`${sql.placeholder("citizenId")}` })
+    .where(eq(inboundMessages.id, sql.placeholder("id")))
+    .prepare();
   return {
     /** The new log id, or undefined when this channel message id was already recorded. */
     record(channel: string, channelMessageId: string, nowMs: number): number | undefined {
@@ -33,7 +41,9 @@ export function createInboundRepo(db: Db) {
      * deleted; the newer ones stay, to drop a late redelivery, no longer tied to the citizen.
      */
     forgetCitizen(citizenId: number, keepFromMs: number): void {
-      db.delete(inboundMessages).where(and(eq(inboundMessages.citizenId, citizenId), lt(inboundMessages.receivedAtMs, keepFromMs))).run();
+      db.delete(inboundMessages)
+        .where(and(eq(inboundMessages.citizenId, citizenId), lt(inboundMessages.receivedAtMs, keepFromMs)))
+        .run();
       db.update(inboundMessages).set({ citizenId: null }).where(eq(inboundMessages.citizenId, citizenId)).run();
     },
   };

@@ -52,9 +52,18 @@ function viewCondition(q: InboxQuery): SQL | undefined {
     case "new":
       return and(office, eq(questions.status, "open"), isNull(questions.assignedTo));
     case "mine":
-      return and(office, eq(questions.assignedTo, q.officialId ?? -1), inArray(questions.status, ["open", "info_requested"]));
+      return and(
+        office,
+        eq(questions.assignedTo, q.officialId ?? -1),
+        inArray(questions.status, ["open", "info_requested"]),
+      );
     case "due_soon":
-      return and(office, eq(questions.status, "open"), gte(questions.dueDate, q.today), lte(questions.dueDate, q.dueSoonThrough));
+      return and(
+        office,
+        eq(questions.status, "open"),
+        gte(questions.dueDate, q.today),
+        lte(questions.dueDate, q.dueSoonThrough),
+      );
     case "overdue":
       return and(office, eq(questions.status, "open"), lt(questions.dueDate, q.today));
     case "extended":
@@ -93,7 +102,9 @@ export function createInboxRepo(db: Db) {
             : or(gt(questions.dueDate, dueDate), and(eq(questions.dueDate, dueDate), gt(questions.id, id)))!,
         );
       }
-      const order = descending ? [desc(questions.dueDate), desc(questions.id)] : [asc(questions.dueDate), asc(questions.id)];
+      const order = descending
+        ? [desc(questions.dueDate), desc(questions.id)]
+        : [asc(questions.dueDate), asc(questions.id)];
       return db
         .select(inboxColumns(160))
         .from(questions)
@@ -123,7 +134,10 @@ export function createInboxRepo(db: Db) {
      * Per office: open questions overdue (and how many of those were escalated to the head), due
      * in [today, dueSoonThrough], and waiting for the citizen. Reads the (status, due_date) index.
      */
-    deadlineSummary(today: string, dueSoonThrough: string): { officeKey: string; overdue: number; escalated: number; dueSoon: number; waiting: number }[] {
+    deadlineSummary(
+      today: string,
+      dueSoonThrough: string,
+    ): { officeKey: string; overdue: number; escalated: number; dueSoon: number; waiting: number }[] {
       const escalated = wasEscalated();
       return db
         .select({
@@ -134,7 +148,12 @@ export function createInboxRepo(db: Db) {
           waiting: sql<number>`sum(case when ${questions.status} = 'info_requested' then 1 else 0 end)`,
         })
         .from(questions)
-        .where(or(and(eq(questions.status, "open"), lte(questions.dueDate, dueSoonThrough)), eq(questions.status, "info_requested")))
+        .where(
+          or(
+            and(eq(questions.status, "open"), lte(questions.dueDate, dueSoonThrough)),
+            eq(questions.status, "info_requested"),
+          ),
+        )
         .groupBy(questions.officeKey)
         .all();
     },
@@ -144,13 +163,22 @@ export function createInboxRepo(db: Db) {
       return db
         .select({ ...inboxColumns(120), escalated: wasEscalated() })
         .from(questions)
-        .where(and(eq(questions.status, "open"), lt(questions.dueDate, today), inArray(questions.officeKey, [...officeKeys])))
+        .where(
+          and(
+            eq(questions.status, "open"),
+            lt(questions.dueDate, today),
+            inArray(questions.officeKey, [...officeKeys]),
+          ),
+        )
         .orderBy(asc(questions.dueDate), asc(questions.id))
         .limit(limit)
         .all();
     },
     assign(questionId: number, officialId: number | null, nowMs: number): void {
-      db.update(questions).set({ assignedTo: officialId, updatedAtMs: nowMs }).where(eq(questions.id, questionId)).run();
+      db.update(questions)
+        .set({ assignedTo: officialId, updatedAtMs: nowMs })
+        .where(eq(questions.id, questionId))
+        .run();
     },
   };
 }

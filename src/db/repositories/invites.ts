@@ -12,10 +12,17 @@ export function createInvitesRepo(db: Db) {
     },
     /** The unused invite with this code, if any (expired ones included: the caller checks). */
     findUnused(code: string): InviteRow | undefined {
-      return db.select().from(officialInvites).where(and(eq(officialInvites.code, code), isNull(officialInvites.usedAtMs))).get();
+      return db
+        .select()
+        .from(officialInvites)
+        .where(and(eq(officialInvites.code, code), isNull(officialInvites.usedAtMs)))
+        .get();
     },
     markUsed(id: number, officialId: number, nowMs: number): void {
-      db.update(officialInvites).set({ usedAtMs: nowMs, usedByOfficialId: officialId }).where(eq(officialInvites.id, id)).run();
+      db.update(officialInvites)
+        .set({ usedAtMs: nowMs, usedByOfficialId: officialId })
+        .where(eq(officialInvites.id, id))
+        .run();
     },
   };
 }

@@ -33,7 +33,15 @@ export function createJobsRepo(db: Db) {
     // a done or failed one never runs again.
     .onConflictDoUpdate({
       target: jobs.key,
-      set: { status: "pending", runAtMs: sql`excluded.run_at_ms`, payload: sql`excluded.payload`, attempts: 0, claimedBy: null, claimedUntilMs: null, lastError: null },
+      set: {
+        status: "pending",
+        runAtMs: sql`excluded.run_at_ms`,
+        payload: sql`excluded.payload`,
+        attempts: 0,
+        claimedBy: null,
+        claimedUntilMs: null,
+        lastError: null,
+      },
       setWhere: sql`${jobs.status} = 'cancelled'`,
     })
     .returning({ id: jobs.id })
@@ -42,21 +50,38 @@ export function createJobsRepo(db: Db) {
   return {
     /** Plans a job; returns its id when planned (or revived), undefined when the key already exists. */
     plan(job: NewJob, nowMs: number): number | undefined {
-      return insert.get({ key: job.key, kind: job.kind, payload: JSON.stringify(job.payload ?? {}), runAt: job.runAtMs, questionId: job.questionId ?? null, now: nowMs })?.id;
+      return insert.get({
+        key: job.key,
+        kind: job.kind,
+        payload: JSON.stringify(job.payload ?? {}),
+        runAt: job.runAtMs,
+        questionId: job.questionId ?? null,
+        now: nowMs,
+      })?.id;
     },
 
     /** Cancels the pending jobs of a question, of the given kinds (all kinds when omitted). */
     cancelForQuestion(questionId: number, kinds: readonly string[] | undefined, nowMs: number): number {
       const conditions = [eq(jobs.questionId, questionId), eq(jobs.status, "pending")];
       if (kinds) conditions.push(inArray(jobs.kind, [...kinds]));
-      return db.update(jobs).set({ status: "cancelled", finishedAtMs: nowMs, claimedBy: null, claimedUntilMs: null }).where(and(...conditions)).run().changes;
+      return db
+        .update(jobs)
+        .set({ status: "cancelled", finishedAtMs: nowMs, claimedBy: null, claimedUntilMs: null })
+        .where(and(...conditions))
+        .run().changes;
     },
 
     /**
      * Claims up to `limit` due jobs of the given kinds for `workerId` until `claimMs` from now, in
      * one statement: two processes never get the same row, and an expired claim is taken over.
      */
-    claim(input: { kinds: readonly string[]; workerId: string; nowMs: number; claimMs: number; limit: number }): JobRow[] {
+    claim(input: {
+      kinds: readonly string[];
+      workerId: string;
+      nowMs: number;
+      claimMs: number;
+      limit: number;
+    }): JobRow[] {
       if (input.kinds.length === 0) return [];
       const { nowMs } = input;
       // A job is claimable while pending, due and not under a live claim. `{ recheck }` is the form
@@ -91,14 +116,26 @@ export function createJobsRepo(db: Db) {
 
     /** Whether `workerId` still holds the claim on a pending job (nobody took it over). */
     holdsClaim(id: number, workerId: string): boolean {
-      return db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, id), eq(jobs.claimedBy, workerId), eq(jobs.status, "pending"))).get() !== undefined;
+      return (
+        db
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(eq(jobs.id, id), eq(jobs.claimedBy, workerId), eq(jobs.status, "pending")))
+          .get() !== undefined
+      );
     },
 
     complete(id: number, workerId: string, nowMs: number): boolean {
       return (
         db
           .update(jobs)
-          .set({ status: "done", finishedAtMs: nowMs, attempts: sql`${jobs.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+          .set({
+            status: "done",
+            finishedAtMs: nowMs,
+            attempts: sql`${jobs.attempts} + 1`,
+            claimedBy: null,
+            claimedUntilMs: null,
+          })
           .where(and(eq(jobs.id, id), eq(jobs.claimedBy, workerId), eq(jobs.status, "pending")))
           .run().changes > 0
       );
@@ -119,7 +156,14 @@ export function createJobsRepo(db: Db) {
 
     markFailed(id: number, workerId: string, error: string, nowMs: number): void {
       db.update(jobs)
-        .set({ status: "failed", lastError: error, finishedAtMs: nowMs, attempts: sql`${jobs.attempts} + 1`, claimedBy: null, claimedUntilMs: null })
+        .set({
+          status: "failed",
+          lastError: error,
+          finishedAtMs: nowMs,
+          attempts: sql`${jobs.attempts} + 1`,
+          claimedBy: null,
+          claimedUntilMs: null,
+        })
         .where(and(eq(jobs.id, id), eq(jobs.claimedBy, workerId), eq(jobs.status, "pending")))
         .run();
     },
@@ -152,7 +196,11 @@ export function createJobsRepo(db: Db) {
 
     /** Counts by kind and status, for `rinde status`. */
     stats() {
-      return db.select({ kind: jobs.kind, status: jobs.status, count: sql<number>`count(*)` }).from(jobs).groupBy(jobs.kind, jobs.status).all();
+      return db
+        .select({ kind: jobs.kind, status: jobs.status, count: sql<number>`count(*)` })
+        .from(jobs)
+        .groupBy(jobs.kind, jobs.status)
+        .all();
     },
   };
 }

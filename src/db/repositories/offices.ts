@@ -7,7 +7,11 @@ import { officeEvents, offices } from "../schema.ts";
 export type OfficeRow = typeof offices.$inferSelect;
 
 export function createOfficesRepo(db: Db) {
-  const byKey = db.select().from(offices).where(eq(offices.key, sql.placeholder("key"))).prepare();
+  const byKey = db
+    .select()
+    .from(offices)
+    .where(eq(offices.key, sql.placeholder("key")))
+    .prepare();
   return {
     /**
      * Inserts or updates the profile's offices and deactivates offices the profile no longer has
@@ -15,12 +19,27 @@ export function createOfficesRepo(db: Db) {
      */
     syncFromProfile(profileOffices: readonly Office[], nowMs: number): void {
       for (const o of profileOffices) {
-        const values = { category: o.category, name: o.name, head: o.head, description: o.description, active: true, updatedAtMs: nowMs };
-        db.insert(offices).values({ key: o.key, ...values }).onConflictDoUpdate({ target: offices.key, set: values }).run();
+        const values = {
+          category: o.category,
+          name: o.name,
+          head: o.head,
+          description: o.description,
+          active: true,
+          updatedAtMs: nowMs,
+        };
+        db.insert(offices)
+          .values({ key: o.key, ...values })
+          .onConflictDoUpdate({ target: offices.key, set: values })
+          .run();
       }
       db.update(offices)
         .set({ active: false, updatedAtMs: nowMs })
-        .where(notInArray(offices.key, profileOffices.map((o) => o.key)))
+        .where(
+          notInArray(
+            offices.key,
+            profileOffices.map((o) => o.key),
+          ),
+        )
         .run();
     },
     list(): OfficeRow[] {
@@ -30,7 +49,10 @@ export function createOfficesRepo(db: Db) {
       return byKey.get({ key });
     },
     bind(key: string, binding: { telegramChatId?: string | null; whatsappJid?: string | null }, nowMs: number): void {
-      db.update(offices).set({ ...binding, updatedAtMs: nowMs }).where(eq(offices.key, key)).run();
+      db.update(offices)
+        .set({ ...binding, updatedAtMs: nowMs })
+        .where(eq(offices.key, key))
+        .run();
     },
     /** The first office (by key) a group chat is bound to, if any. */
     boundTo(channel: string, chat: string): OfficeRow | undefined {
@@ -39,10 +61,17 @@ export function createOfficesRepo(db: Db) {
     },
     /** Appends to the office's history (see officeEvents). */
     addEvent(officeKey: string, kind: string, actor: string, nowMs: number, data: Record<string, unknown>): void {
-      db.insert(officeEvents).values({ officeKey, kind, actor, atMs: nowMs, data: JSON.stringify(data) }).run();
+      db.insert(officeEvents)
+        .values({ officeKey, kind, actor, atMs: nowMs, data: JSON.stringify(data) })
+        .run();
     },
     history(officeKey: string) {
-      return db.select().from(officeEvents).where(eq(officeEvents.officeKey, officeKey)).orderBy(asc(officeEvents.id)).all();
+      return db
+        .select()
+        .from(officeEvents)
+        .where(eq(officeEvents.officeKey, officeKey))
+        .orderBy(asc(officeEvents.id))
+        .all();
     },
   };
 }

@@ -11,18 +11,47 @@ export function createOfficialsRepo(db: Db) {
   const byAddress = db
     .select()
     .from(officials)
-    .where(and(eq(officials.channel, sql.placeholder("channel")), eq(officials.address, sql.placeholder("address")), eq(officials.active, true)))
+    .where(
+      and(
+        eq(officials.channel, sql.placeholder("channel")),
+        eq(officials.address, sql.placeholder("address")),
+        eq(officials.active, true),
+      ),
+    )
     .prepare();
   const reachableIn = db
     .select()
     .from(officials)
-    .where(and(eq(officials.officeKey, sql.placeholder("officeKey")), eq(officials.active, true), isNotNull(officials.channel), isNotNull(officials.address)))
+    .where(
+      and(
+        eq(officials.officeKey, sql.placeholder("officeKey")),
+        eq(officials.active, true),
+        isNotNull(officials.channel),
+        isNotNull(officials.address),
+      ),
+    )
     .prepare();
   return {
-    add(input: { name: string; officeKey: string | null; role: OfficialRole; channel?: string | null; address?: string | null }, nowMs: number): OfficialRow {
+    add(
+      input: {
+        name: string;
+        officeKey: string | null;
+        role: OfficialRole;
+        channel?: string | null;
+        address?: string | null;
+      },
+      nowMs: number,
+    ): OfficialRow {
       return db
         .insert(officials)
-        .values({ name: input.name, officeKey: input.officeKey, role: input.role, channel: input.channel ?? null, address: input.address ?? null, createdAtMs: nowMs })
+        .values({
+          name: input.name,
+          officeKey: input.officeKey,
+          role: input.role,
+          channel: input.channel ?? null,
+          address: input.address ?? null,
+          createdAtMs: nowMs,
+        })
         .returning()
         .get();
     },
@@ -30,7 +59,12 @@ export function createOfficialsRepo(db: Db) {
       const conditions = [];
       if (filter.officeKey) conditions.push(eq(officials.officeKey, filter.officeKey));
       if (!filter.includeRemoved) conditions.push(eq(officials.active, true));
-      return db.select().from(officials).where(and(...conditions)).orderBy(officials.id).all();
+      return db
+        .select()
+        .from(officials)
+        .where(and(...conditions))
+        .orderBy(officials.id)
+        .all();
     },
     get(id: number): OfficialRow | undefined {
       return db.select().from(officials).where(eq(officials.id, id)).get();
@@ -43,7 +77,13 @@ export function createOfficialsRepo(db: Db) {
       return reachableIn.all({ officeKey });
     },
     remove(id: number, nowMs: number): boolean {
-      return db.update(officials).set({ active: false, removedAtMs: nowMs }).where(and(eq(officials.id, id), eq(officials.active, true))).run().changes > 0;
+      return (
+        db
+          .update(officials)
+          .set({ active: false, removedAtMs: nowMs })
+          .where(and(eq(officials.id, id), eq(officials.active, true)))
+          .run().changes > 0
+      );
     },
   };
 }

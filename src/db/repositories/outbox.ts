@@ -124,7 +124,14 @@ export function createOutboxRepo(db: Db) {
      * replies before bulk, earliest due first, at most one row per chat. Claim one channel at a time
      * (as the dispatcher does) so the index serves the order.
      */
-    claim(input: { channels: readonly string[]; workerId: string; nowMs: number; claimMs: number; limit: number; maxPriority?: 0 | 1 }): OutboxRow[] {
+    claim(input: {
+      channels: readonly string[];
+      workerId: string;
+      nowMs: number;
+      claimMs: number;
+      limit: number;
+      maxPriority?: 0 | 1;
+    }): OutboxRow[] {
       if (input.channels.length === 0) return [];
       const { nowMs } = input;
       // A row is claimable while pending, due and not under a live claim. `{ recheck }` is the form
@@ -175,7 +182,13 @@ export function createOutboxRepo(db: Db) {
      * claim is no longer ours (taken over): then the row must not be sent.
      */
     markAttempt(id: number, workerId: string, nowMs: number): boolean {
-      return db.update(outbox).set({ attemptStartedAtMs: nowMs }).where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"))).run().changes > 0;
+      return (
+        db
+          .update(outbox)
+          .set({ attemptStartedAtMs: nowMs })
+          .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId), eq(outbox.status, "pending")))
+          .run().changes > 0
+      );
     },
 
     markSent(id: number, workerId: string, channelMessageId: string | undefined, nowMs: number): void {
@@ -200,15 +213,35 @@ export function createOutboxRepo(db: Db) {
      */
     markUncertain(id: number, workerId: string, reason: string): void {
       db.update(outbox)
-        .set({ status: "uncertain", lastError: reason, attempts: sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
+        .set({
+          status: "uncertain",
+          lastError: reason,
+          attempts: sql`${outbox.attempts} + 1`,
+          claimedBy: null,
+          claimedUntilMs: null,
+          attemptStartedAtMs: null,
+        })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
     },
 
     /** Gives a row back to retry at `notBeforeMs`; a rate-limit refusal passes `countAttempt: false`. */
-    markRetry(id: number, workerId: string, notBeforeMs: number, error: string, options: { countAttempt?: boolean } = {}): void {
+    markRetry(
+      id: number,
+      workerId: string,
+      notBeforeMs: number,
+      error: string,
+      options: { countAttempt?: boolean } = {},
+    ): void {
       db.update(outbox)
-        .set({ notBeforeMs, lastError: error, attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
+        .set({
+          notBeforeMs,
+          lastError: error,
+          attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`,
+          claimedBy: null,
+          claimedUntilMs: null,
+          attemptStartedAtMs: null,
+        })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
     },
@@ -222,9 +255,22 @@ export function createOutboxRepo(db: Db) {
     },
 
     /** A permanent failure; `countAttempt: false` when the channel was not even tried (a chat known unreachable). */
-    markFailed(id: number, workerId: string, status: "failed" | "unreachable", error: string, options: { countAttempt?: boolean } = {}): void {
+    markFailed(
+      id: number,
+      workerId: string,
+      status: "failed" | "unreachable",
+      error: string,
+      options: { countAttempt?: boolean } = {},
+    ): void {
       db.update(outbox)
-        .set({ status, lastError: error, attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`, claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null })
+        .set({
+          status,
+          lastError: error,
+          attempts: options.countAttempt === false ? outbox.attempts : sql`${outbox.attempts} + 1`,
+          claimedBy: null,
+          claimedUntilMs: null,
+          attemptStartedAtMs: null,
+        })
         .where(and(eq(outbox.id, id), eq(outbox.claimedBy, workerId)))
         .run();
     },
@@ -257,13 +303,25 @@ export function createOutboxRepo(db: Db) {
       return db
         .update(outbox)
         .set({ status: "pending", attempts: 0, notBeforeMs: nowMs, lastError: null })
-        .where(and(eq(outbox.channel, channel), eq(outbox.address, address), eq(outbox.status, "unreachable"), eq(outbox.legal, true)))
+        .where(
+          and(
+            eq(outbox.channel, channel),
+            eq(outbox.address, address),
+            eq(outbox.status, "unreachable"),
+            eq(outbox.legal, true),
+          ),
+        )
         .run().changes;
     },
 
     /** Legal rows about a question that could not be delivered (the citizen's chat is unreachable). */
     undeliveredLegalForQuestion(questionId: number): OutboxRow[] {
-      return db.select().from(outbox).where(and(eq(outbox.questionId, questionId), eq(outbox.legal, true), eq(outbox.status, "unreachable"))).orderBy(asc(outbox.id)).all();
+      return db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.questionId, questionId), eq(outbox.legal, true), eq(outbox.status, "unreachable")))
+        .orderBy(asc(outbox.id))
+        .all();
     },
 
     /** Counts by channel and status, for `rinde status`. */
@@ -278,7 +336,12 @@ export function createOutboxRepo(db: Db) {
     /** Pending rows by channel and priority, with the earliest one's due time, for `rinde status`. */
     pendingByPriority(): { channel: string; priority: number; count: number; oldestDueMs: number }[] {
       return db
-        .select({ channel: outbox.channel, priority: outbox.priority, count: sql<number>`count(*)`, oldestDueMs: sql<number>`min(${outbox.notBeforeMs})` })
+        .select({
+          channel: outbox.channel,
+          priority: outbox.priority,
+          count: sql<number>`count(*)`,
+          oldestDueMs: sql<number>`min(${outbox.notBeforeMs})`,
+        })
         .from(outbox)
         .where(eq(outbox.status, "pending"))
         .groupBy(outbox.channel, outbox.priority)
@@ -298,7 +361,14 @@ export function createOutboxRepo(db: Db) {
           const row = db
             .select({ at: outbox.notBeforeMs })
             .from(outbox)
-            .where(and(eq(outbox.status, "pending"), eq(outbox.channel, channel), eq(outbox.priority, priority), sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
+            .where(
+              and(
+                eq(outbox.status, "pending"),
+                eq(outbox.channel, channel),
+                eq(outbox.priority, priority),
+                sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`,
+              ),
+            )
             .orderBy(asc(outbox.notBeforeMs))
             .limit(1)
             .get();
@@ -326,7 +396,14 @@ export function createOutboxRepo(db: Db) {
         db
           .update(outbox)
           .set({ status: "failed", lastError: reason })
-          .where(and(eq(outbox.id, id), eq(outbox.status, "pending"), sql`${outbox.attemptStartedAtMs} is null`, sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
+          .where(
+            and(
+              eq(outbox.id, id),
+              eq(outbox.status, "pending"),
+              sql`${outbox.attemptStartedAtMs} is null`,
+              sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`,
+            ),
+          )
           .run().changes > 0
       );
     },
@@ -336,7 +413,13 @@ export function createOutboxRepo(db: Db) {
       return db
         .select()
         .from(outbox)
-        .where(and(eq(outbox.questionId, questionId), eq(outbox.status, "sent"), sql`${outbox.channelMessageId} is not null`))
+        .where(
+          and(
+            eq(outbox.questionId, questionId),
+            eq(outbox.status, "sent"),
+            sql`${outbox.channelMessageId} is not null`,
+          ),
+        )
         .orderBy(asc(outbox.id))
         .all();
     },
@@ -345,7 +428,13 @@ export function createOutboxRepo(db: Db) {
      * Delivery figures of the rows whose key starts with `prefix` (an announcement's `ann:<id>:`),
      * read through the unique key index as a range.
      */
-    countByKeyPrefix(prefix: string): { pending: number; sent: number; failed: number; unreachable: number; uncertain: number } {
+    countByKeyPrefix(prefix: string): {
+      pending: number;
+      sent: number;
+      failed: number;
+      unreachable: number;
+      uncertain: number;
+    } {
       const rows = db
         .select({ status: outbox.status, count: sql<number>`count(*)` })
         .from(outbox)
@@ -353,7 +442,13 @@ export function createOutboxRepo(db: Db) {
         .groupBy(outbox.status)
         .all();
       const count = (status: OutboxRow["status"]) => rows.find((r) => r.status === status)?.count ?? 0;
-      return { pending: count("pending"), sent: count("sent"), failed: count("failed"), unreachable: count("unreachable"), uncertain: count("uncertain") };
+      return {
+        pending: count("pending"),
+        sent: count("sent"),
+        failed: count("failed"),
+        unreachable: count("unreachable"),
+        uncertain: count("uncertain"),
+      };
     },
 
     /**
@@ -361,12 +456,27 @@ export function createOutboxRepo(db: Db) {
      * word) or those whose key starts with `keyPrefix` (a cancelled announcement). They become
      * `failed` with `reason`, so figures still add up. Returns how many.
      */
-    withdrawPendingBulk(target: { channel: string; address: string } | { keyPrefix: string }, reason: string, nowMs: number): number {
-      const scope = "keyPrefix" in target ? keyPrefixRange(target.keyPrefix) : and(eq(outbox.channel, target.channel), eq(outbox.address, target.address));
+    withdrawPendingBulk(
+      target: { channel: string; address: string } | { keyPrefix: string },
+      reason: string,
+      nowMs: number,
+    ): number {
+      const scope =
+        "keyPrefix" in target
+          ? keyPrefixRange(target.keyPrefix)
+          : and(eq(outbox.channel, target.channel), eq(outbox.address, target.address));
       return db
         .update(outbox)
         .set({ status: "failed", lastError: reason })
-        .where(and(scope, eq(outbox.status, "pending"), eq(outbox.priority, 1), sql`${outbox.attemptStartedAtMs} is null`, sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`))
+        .where(
+          and(
+            scope,
+            eq(outbox.status, "pending"),
+            eq(outbox.priority, 1),
+            sql`${outbox.attemptStartedAtMs} is null`,
+            sql`(${outbox.claimedUntilMs} is null or ${outbox.claimedUntilMs} < ${nowMs})`,
+          ),
+        )
         .run().changes;
     },
 
@@ -374,14 +484,23 @@ export function createOutboxRepo(db: Db) {
      * Rows an erasure must scrub (Ley 1581 de 2012): those for the citizen (by id, or sent to one of
      * their addresses) and those about their questions (by question id, or keyed `q:<id>:`).
      */
-    forErasure(target: { citizenId: number; addresses: readonly { channel: string; address: string }[]; questionIds: readonly number[] }): OutboxRow[] {
+    forErasure(target: {
+      citizenId: number;
+      addresses: readonly { channel: string; address: string }[];
+      questionIds: readonly number[];
+    }): OutboxRow[] {
       const scopes = [
         eq(outbox.citizenId, target.citizenId),
         ...target.addresses.map((a) => and(eq(outbox.channel, a.channel), eq(outbox.address, a.address))),
         ...(target.questionIds.length > 0 ? [inArray(outbox.questionId, [...target.questionIds])] : []),
         ...target.questionIds.map((id) => keyPrefixRange(`q:${id}:`)),
       ];
-      return db.select().from(outbox).where(or(...scopes)).orderBy(asc(outbox.id)).all();
+      return db
+        .select()
+        .from(outbox)
+        .where(or(...scopes))
+        .orderBy(asc(outbox.id))
+        .all();
     },
 
     /**
@@ -391,7 +510,10 @@ export function createOutboxRepo(db: Db) {
      */
     scrub(id: number, change: { payload: OutboxPayload; address?: string; withdraw: boolean }): void {
       db.update(outbox)
-        .set({ payload: JSON.stringify(change.payload), ...(change.address === undefined ? {} : { address: change.address, channelMessageId: null }) })
+        .set({
+          payload: JSON.stringify(change.payload),
+          ...(change.address === undefined ? {} : { address: change.address, channelMessageId: null }),
+        })
         .where(eq(outbox.id, id))
         .run();
       if (!change.withdraw) return;
@@ -411,7 +533,11 @@ export function createOutboxRepo(db: Db) {
      * Statuses arrive out of order, so one never goes backwards (read after delivered after sent);
      * `failed` replaces anything but `read`. Returns false when no row carries that message id.
      */
-    recordDeliveryStatus(channel: string, channelMessageId: string, update: { status: DeliveryStatus; atMs: number; errorCode?: string }): boolean {
+    recordDeliveryStatus(
+      channel: string,
+      channelMessageId: string,
+      update: { status: DeliveryStatus; atMs: number; errorCode?: string },
+    ): boolean {
       const row = db
         .select({ id: outbox.id, status: outbox.deliveryStatus })
         .from(outbox)
@@ -420,7 +546,11 @@ export function createOutboxRepo(db: Db) {
       if (!row) return false;
       if (row.status !== null && DELIVERY_RANK[row.status] >= DELIVERY_RANK[update.status]) return true;
       db.update(outbox)
-        .set({ deliveryStatus: update.status, deliveryStatusAtMs: update.atMs, deliveryError: update.status === "failed" ? (update.errorCode ?? null) : null })
+        .set({
+          deliveryStatus: update.status,
+          deliveryStatusAtMs: update.atMs,
+          deliveryError: update.status === "failed" ? (update.errorCode ?? null) : null,
+        })
         .where(eq(outbox.id, row.id))
         .run();
       return true;
@@ -453,7 +583,11 @@ export function createOutboxRepo(db: Db) {
     },
 
     findByChannelMessage(channel: string, channelMessageId: string): OutboxRow | undefined {
-      return db.select().from(outbox).where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId))).get();
+      return db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId)))
+        .get();
     },
   };
 }

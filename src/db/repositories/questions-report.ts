@@ -19,7 +19,8 @@ export interface RawSurveyAnswer {
 }
 
 export function createQuestionsReportRepo(db: Db) {
-  const filedIn = (fromMs: number, toMs: number) => and(gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs));
+  const filedIn = (fromMs: number, toMs: number) =>
+    and(gte(questions.filedAtMs, fromMs), lt(questions.filedAtMs, toMs));
   return {
     /** Questions filed in [fromMs, toMs). */
     questionsFiled(fromMs: number, toMs: number): ReportQuestion[] {
@@ -49,7 +50,9 @@ export function createQuestionsReportRepo(db: Db) {
         .all();
       return rows.flatMap((row) => {
         const data = JSON.parse(row.data) as { from?: unknown; to?: unknown };
-        return typeof data.from === "string" && typeof data.to === "string" ? [{ questionId: row.questionId, fromOfficeKey: data.from, toOfficeKey: data.to }] : [];
+        return typeof data.from === "string" && typeof data.to === "string"
+          ? [{ questionId: row.questionId, fromOfficeKey: data.from, toOfficeKey: data.to }]
+          : [];
       });
     },
     /** Answers (not skipped) to the surveys triggered by answering the questions filed in [fromMs, toMs). */
@@ -63,7 +66,10 @@ export function createQuestionsReportRepo(db: Db) {
           value: surveyAnswers.value,
         })
         .from(questions)
-        .innerJoin(surveyRuns, and(eq(surveyRuns.questionId, questions.id), eq(surveyRuns.trigger, "question_answered")))
+        .innerJoin(
+          surveyRuns,
+          and(eq(surveyRuns.questionId, questions.id), eq(surveyRuns.trigger, "question_answered")),
+        )
         .innerJoin(surveyResponses, eq(surveyResponses.runId, surveyRuns.id))
         .innerJoin(surveyAnswers, eq(surveyAnswers.responseId, surveyResponses.id))
         .where(and(filedIn(fromMs, toMs), isNotNull(surveyAnswers.value)))

@@ -19,7 +19,19 @@ export interface QuestionFilter {
 
 export type NewQuestionFiling = Pick<
   NewQuestion,
-  "reference" | "citizenId" | "officeKey" | "requestType" | "status" | "text" | "channel" | "filedAtMs" | "termBusinessDays" | "dueDate" | "termStartedAtMs" | "updatedAtMs" | "eventId"
+  | "reference"
+  | "citizenId"
+  | "officeKey"
+  | "requestType"
+  | "status"
+  | "text"
+  | "channel"
+  | "filedAtMs"
+  | "termBusinessDays"
+  | "dueDate"
+  | "termStartedAtMs"
+  | "updatedAtMs"
+  | "eventId"
 >;
 
 export function createQuestionsRepo(db: Db) {
@@ -44,11 +56,21 @@ export function createQuestionsRepo(db: Db) {
     .returning()
     .prepare();
   const reassignments = db
-    .select({ eventId: questionEvents.id, text: questions.text, officeKey: sql<string>`json_extract(${questionEvents.data}, '$.to')` })
+    .select({
+      eventId: questionEvents.id,
+      text: questions.text,
+      officeKey: sql<string>`json_extract(${questionEvents.data}, '$.to')`,
+    })
     .from(questionEvents)
     .innerJoin(questions, eq(questions.id, questionEvents.questionId))
     .innerJoin(citizens, eq(citizens.id, questions.citizenId))
-    .where(and(sql`${questionEvents.id} > ${sql.placeholder("after")}`, eq(questionEvents.kind, "reassigned"), isNull(citizens.deletedAtMs)))
+    .where(
+      and(
+        sql`${questionEvents.id} > ${sql.placeholder("after")}`,
+        eq(questionEvents.kind, "reassigned"),
+        isNull(citizens.deletedAtMs),
+      ),
+    )
     .orderBy(questionEvents.id)
     .prepare();
   const bumpCounter = db
@@ -59,7 +81,13 @@ export function createQuestionsRepo(db: Db) {
     .prepare();
   const insertEvent = db
     .insert(questionEvents)
-    .values({ questionId: sql.placeholder("questionId"), kind: sql.placeholder("kind"), actor: sql.placeholder("actor"), atMs: sql.placeholder("at"), data: sql.placeholder("data") })
+    .values({
+      questionId: sql.placeholder("questionId"),
+      kind: sql.placeholder("kind"),
+      actor: sql.placeholder("actor"),
+      atMs: sql.placeholder("at"),
+      data: sql.placeholder("data"),
+    })
     .prepare();
 
   return {
@@ -91,7 +119,11 @@ export function createQuestionsRepo(db: Db) {
       if (filter.overdueBefore) {
         conditions.push(inArray(questions.status, ["open"]), lt(questions.dueDate, filter.overdueBefore));
       }
-      const query = db.select().from(questions).where(and(...conditions)).orderBy(desc(questions.id));
+      const query = db
+        .select()
+        .from(questions)
+        .where(and(...conditions))
+        .orderBy(desc(questions.id));
       return filter.limit ? query.limit(filter.limit).all() : query.all();
     },
     /** Open questions of an office due on or before `throughDate`, earliest first (index questions_office_status_due). */
@@ -99,7 +131,9 @@ export function createQuestionsRepo(db: Db) {
       return db
         .select()
         .from(questions)
-        .where(and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)))
+        .where(
+          and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)),
+        )
         .orderBy(asc(questions.dueDate), asc(questions.id))
         .limit(limit)
         .all();
@@ -112,7 +146,9 @@ export function createQuestionsRepo(db: Db) {
           dueSoon: sql<number>`coalesce(sum(case when ${questions.dueDate} >= ${today} then 1 else 0 end), 0)`,
         })
         .from(questions)
-        .where(and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)))
+        .where(
+          and(eq(questions.officeKey, officeKey), eq(questions.status, "open"), lte(questions.dueDate, throughDate)),
+        )
         .get();
       return { overdue: row?.overdue ?? 0, dueSoon: row?.dueSoon ?? 0 };
     },
@@ -124,7 +160,12 @@ export function createQuestionsRepo(db: Db) {
       return reassignments.all({ after: afterEventId });
     },
     history(questionId: number): QuestionEventRow[] {
-      return db.select().from(questionEvents).where(eq(questionEvents.questionId, questionId)).orderBy(questionEvents.id).all();
+      return db
+        .select()
+        .from(questionEvents)
+        .where(eq(questionEvents.questionId, questionId))
+        .orderBy(questionEvents.id)
+        .all();
     },
     /** The latest event of a kind (e.g. the pending info request). */
     lastEvent(questionId: number, kind: string): QuestionEventRow | undefined {

@@ -76,22 +76,40 @@ export function createSentRefsRepo(db: Db) {
         .where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId)))
         .orderBy(asc(outbox.id))
         .limit(1);
-      return db.select(refColumns).from(sentRefs).where(eq(sentRefs.outboxId, sql`(${first})`)).get();
+      return db
+        .select(refColumns)
+        .from(sentRefs)
+        .where(eq(sentRefs.outboxId, sql`(${first})`))
+        .get();
     },
 
     /** The question's notices already sent to office chats (they carry a channel id to edit), oldest first. */
     sentNotices(questionId: number): SentNotice[] {
       return db
-        .select({ outboxId: outbox.id, channel: outbox.channel, address: outbox.address, channelMessageId: sql<string>`${outbox.channelMessageId}` })
+        .select({
+          outboxId: outbox.id,
+          channel: outbox.channel,
+          address: outbox.address,
+          channelMessageId: sql<string>`${outbox.channelMessageId}`,
+        })
         .from(sentRefs)
         .innerJoin(outbox, eq(outbox.id, sentRefs.outboxId))
-        .where(and(eq(sentRefs.questionId, questionId), eq(sentRefs.kind, "question_notice"), eq(outbox.status, "sent"), isNotNull(outbox.channelMessageId)))
+        .where(
+          and(
+            eq(sentRefs.questionId, questionId),
+            eq(sentRefs.kind, "question_notice"),
+            eq(outbox.status, "sent"),
+            isNotNull(outbox.channelMessageId),
+          ),
+        )
         .orderBy(asc(outbox.id))
         .all();
     },
 
     /** The newest first message of a survey invitation (sent again under a new row when withdrawn) and its delivery status. */
-    latestSurveyStart(invitationId: number): { outboxId: number; status: (typeof outbox.$inferSelect)["status"] } | undefined {
+    latestSurveyStart(
+      invitationId: number,
+    ): { outboxId: number; status: (typeof outbox.$inferSelect)["status"] } | undefined {
       return db
         .select({ outboxId: outbox.id, status: outbox.status })
         .from(sentRefs)

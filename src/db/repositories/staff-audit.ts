@@ -13,7 +13,13 @@ export function createStaffAuditRepo(db: Db) {
       db.insert(staffAudit).values(entry).run();
     },
     /** Newest first, `limit` rows older than the `beforeId` cursor; with the official's name. */
-    page(filter: { officialId?: number; action?: string; via?: StaffAuditRow["via"]; beforeId?: number; limit: number }): (StaffAuditRow & { officialName: string | null })[] {
+    page(filter: {
+      officialId?: number;
+      action?: string;
+      via?: StaffAuditRow["via"];
+      beforeId?: number;
+      limit: number;
+    }): (StaffAuditRow & { officialName: string | null })[] {
       const conditions: SQL[] = [];
       if (filter.officialId !== undefined) conditions.push(eq(staffAudit.officialId, filter.officialId));
       if (filter.action) conditions.push(eq(staffAudit.action, filter.action));

@@ -12,7 +12,11 @@ export type StaffLoginTokenRow = typeof staffLoginTokens.$inferSelect;
 
 export function createStaffAuthRepo(db: Db) {
   // Every back-office request resolves its session: prepared once.
-  const sessionByHash = db.select().from(staffSessions).where(eq(staffSessions.idHash, sql.placeholder("idHash"))).prepare();
+  const sessionByHash = db
+    .select()
+    .from(staffSessions)
+    .where(eq(staffSessions.idHash, sql.placeholder("idHash")))
+    .prepare();
   return {
     addSession(row: Omit<StaffSessionRow, "revokedAtMs">): void {
       db.insert(staffSessions).values(row).run();
@@ -24,7 +28,10 @@ export function createStaffAuthRepo(db: Db) {
       db.update(staffSessions).set({ lastSeenAtMs: nowMs }).where(eq(staffSessions.idHash, idHash)).run();
     },
     revokeSession(idHash: string, nowMs: number): void {
-      db.update(staffSessions).set({ revokedAtMs: nowMs }).where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAtMs))).run();
+      db.update(staffSessions)
+        .set({ revokedAtMs: nowMs })
+        .where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAtMs)))
+        .run();
     },
     /** Ends every open session of an official ("cerrar sesión en todas partes", deactivation). */
     revokeAllSessions(officialId: number, nowMs: number): number {
@@ -42,11 +49,21 @@ export function createStaffAuthRepo(db: Db) {
     },
     /** Marks a link used; false when it already was (a concurrent use lost the race). */
     useToken(id: number, nowMs: number): boolean {
-      return db.update(staffLoginTokens).set({ usedAtMs: nowMs }).where(and(eq(staffLoginTokens.id, id), isNull(staffLoginTokens.usedAtMs))).run().changes > 0;
+      return (
+        db
+          .update(staffLoginTokens)
+          .set({ usedAtMs: nowMs })
+          .where(and(eq(staffLoginTokens.id, id), isNull(staffLoginTokens.usedAtMs)))
+          .run().changes > 0
+      );
     },
     /** The active official with this sign-in e-mail (stored lower-case). */
     officialByEmail(email: string) {
-      return db.select().from(officials).where(and(eq(officials.email, email), eq(officials.active, true))).get();
+      return db
+        .select()
+        .from(officials)
+        .where(and(eq(officials.email, email), eq(officials.active, true)))
+        .get();
     },
     /** Chat-link invitations not used yet and not expired, for the administration page. */
     pendingInvites(nowMs: number) {
@@ -58,12 +75,27 @@ export function createStaffAuthRepo(db: Db) {
         .all();
     },
     hasActiveAdmin(): boolean {
-      return db.select({ id: officials.id }).from(officials).where(and(eq(officials.role, "admin"), eq(officials.active, true))).limit(1).get() !== undefined;
+      return (
+        db
+          .select({ id: officials.id })
+          .from(officials)
+          .where(and(eq(officials.role, "admin"), eq(officials.active, true)))
+          .limit(1)
+          .get() !== undefined
+      );
     },
     setPassword(officialId: number, passwordHash: string | null): void {
       db.update(officials).set({ passwordHash }).where(eq(officials.id, officialId)).run();
     },
-    setAccount(officialId: number, changes: { email?: string | null; passwordRequired?: boolean; role?: (typeof officials.$inferSelect)["role"]; officeKey?: string | null }): void {
+    setAccount(
+      officialId: number,
+      changes: {
+        email?: string | null;
+        passwordRequired?: boolean;
+        role?: (typeof officials.$inferSelect)["role"];
+        officeKey?: string | null;
+      },
+    ): void {
       db.update(officials).set(changes).where(eq(officials.id, officialId)).run();
     },
   };

@@ -10,7 +10,11 @@ export function createStaffConversationsRepo(db: Db) {
     get(officialId: number): StaffConversationRow | undefined {
       return db.select().from(staffConversations).where(eq(staffConversations.officialId, officialId)).get();
     },
-    save(officialId: number, state: { flowId: string; stepId: string; flowVersion: number; data: string }, nowMs: number): void {
+    save(
+      officialId: number,
+      state: { flowId: string; stepId: string; flowVersion: number; data: string },
+      nowMs: number,
+    ): void {
       db.insert(staffConversations)
         .values({ officialId, ...state, updatedAtMs: nowMs })
         .onConflictDoUpdate({ target: staffConversations.officialId, set: { ...state, updatedAtMs: nowMs } })

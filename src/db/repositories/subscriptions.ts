@@ -13,13 +13,25 @@ export function createSubscriptionsRepo(db: Db) {
   return {
     /** Adds a subscription; true when it is new. */
     add(citizenId: number, subscription: Subscription, nowMs: number): boolean {
-      return db.insert(subscriptions).values({ citizenId, ...subscription, createdAtMs: nowMs }).onConflictDoNothing().run().changes > 0;
+      return (
+        db
+          .insert(subscriptions)
+          .values({ citizenId, ...subscription, createdAtMs: nowMs })
+          .onConflictDoNothing()
+          .run().changes > 0
+      );
     },
     remove(citizenId: number, subscription: Subscription): boolean {
       return (
         db
           .delete(subscriptions)
-          .where(and(eq(subscriptions.citizenId, citizenId), eq(subscriptions.kind, subscription.kind), eq(subscriptions.key, subscription.key)))
+          .where(
+            and(
+              eq(subscriptions.citizenId, citizenId),
+              eq(subscriptions.kind, subscription.kind),
+              eq(subscriptions.key, subscription.key),
+            ),
+          )
           .run().changes > 0
       );
     },

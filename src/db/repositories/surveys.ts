@@ -52,7 +52,9 @@ export interface EventSummary {
 }
 
 /** Why a citizen may not be asked, or `ok` with the chats they can be reached on (most recent first). */
-export type Eligibility = { ok: true; identities: { channel: string; address: string }[] } | { ok: false; reason: "deleted" | "no_consent" | "opted_out" | "unreachable" };
+export type Eligibility =
+  | { ok: true; identities: { channel: string; address: string }[] }
+  | { ok: false; reason: "deleted" | "no_consent" | "opted_out" | "unreachable" };
 
 export function createSurveysRepo(db: Db) {
   /** Conditions every invited citizen meets: consent, not deleted, not opted out, a reachable chat. */
@@ -62,8 +64,18 @@ export function createSurveysRepo(db: Db) {
     return [
       eq(citizens.consent, "granted"),
       isNull(citizens.deletedAtMs),
-      notExists(db.select({ one: sql`1` }).from(surveyOptOuts).where(eq(surveyOptOuts.citizenId, citizens.id))),
-      exists(db.select({ one: sql`1` }).from(channelIdentities).where(and(...reachable))),
+      notExists(
+        db
+          .select({ one: sql`1` })
+          .from(surveyOptOuts)
+          .where(eq(surveyOptOuts.citizenId, citizens.id)),
+      ),
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(channelIdentities)
+          .where(and(...reachable)),
+      ),
     ];
   }
 
@@ -77,7 +89,12 @@ export function createSurveysRepo(db: Db) {
             and(
               eq(subscriptions.citizenId, citizens.id),
               // Whoever follows everything hears about every topic; a district is where one lives.
-              kind === "topic" ? or(and(eq(subscriptions.kind, "topic"), inArray(subscriptions.key, keys)), eq(subscriptions.kind, "all")) : and(eq(subscriptions.kind, "district"), inArray(subscriptions.key, keys)),
+              kind === "topic"
+                ? or(
+                    and(eq(subscriptions.kind, "topic"), inArray(subscriptions.key, keys)),
+                    eq(subscriptions.kind, "all"),
+                  )
+                : and(eq(subscriptions.kind, "district"), inArray(subscriptions.key, keys)),
             ),
           ),
       );
@@ -90,14 +107,36 @@ export function createSurveysRepo(db: Db) {
       case "districts":
         return subscribed("district", segment.keys);
       case "event":
-        return exists(db.select({ one: sql`1` }).from(eventRsvps).where(and(eq(eventRsvps.citizenId, citizens.id), eq(eventRsvps.eventId, segment.eventId), eq(eventRsvps.answer, "yes"))));
+        return exists(
+          db
+            .select({ one: sql`1` })
+            .from(eventRsvps)
+            .where(
+              and(
+                eq(eventRsvps.citizenId, citizens.id),
+                eq(eventRsvps.eventId, segment.eventId),
+                eq(eventRsvps.answer, "yes"),
+              ),
+            ),
+        );
       case "office":
-        return exists(db.select({ one: sql`1` }).from(questions).where(and(eq(questions.citizenId, citizens.id), eq(questions.officeKey, segment.officeKey))));
+        return exists(
+          db
+            .select({ one: sql`1` })
+            .from(questions)
+            .where(and(eq(questions.citizenId, citizens.id), eq(questions.officeKey, segment.officeKey))),
+        );
     }
   }
 
   function isOptedOut(citizenId: number): boolean {
-    return db.select({ id: surveyOptOuts.citizenId }).from(surveyOptOuts).where(eq(surveyOptOuts.citizenId, citizenId)).get() !== undefined;
+    return (
+      db
+        .select({ id: surveyOptOuts.citizenId })
+        .from(surveyOptOuts)
+        .where(eq(surveyOptOuts.citizenId, citizenId))
+        .get() !== undefined
+    );
   }
 
   return {
@@ -117,10 +156,18 @@ export function createSurveysRepo(db: Db) {
       if (filter.eventId !== undefined) conditions.push(eq(surveyRuns.eventId, filter.eventId));
       if (filter.trigger) conditions.push(eq(surveyRuns.trigger, filter.trigger));
       if (filter.runIds) conditions.push(inArray(surveyRuns.id, filter.runIds));
-      return db.select().from(surveyRuns).where(and(...conditions)).orderBy(desc(surveyRuns.id)).all();
+      return db
+        .select()
+        .from(surveyRuns)
+        .where(and(...conditions))
+        .orderBy(desc(surveyRuns.id))
+        .all();
     },
     closeRun(id: number, nowMs: number): void {
-      db.update(surveyRuns).set({ closedAtMs: nowMs }).where(and(eq(surveyRuns.id, id), isNull(surveyRuns.closedAtMs))).run();
+      db.update(surveyRuns)
+        .set({ closedAtMs: nowMs })
+        .where(and(eq(surveyRuns.id, id), isNull(surveyRuns.closedAtMs)))
+        .run();
     },
 
     /** Invites citizens to a run; those already invited are skipped. Returns the new invitations. */
@@ -130,7 +177,14 @@ export function createSurveysRepo(db: Db) {
       const created: SurveyInvitationRow[] = [];
       // Chunks keep each statement under SQLite's bound-parameter limit.
       for (let i = 0; i < rows.length; i += 500) {
-        created.push(...db.insert(surveyInvitations).values(rows.slice(i, i + 500)).onConflictDoNothing().returning().all());
+        created.push(
+          ...db
+            .insert(surveyInvitations)
+            .values(rows.slice(i, i + 500))
+            .onConflictDoNothing()
+            .returning()
+            .all(),
+        );
       }
       return created;
     },
@@ -140,14 +194,36 @@ export function createSurveysRepo(db: Db) {
     invitationsOfRun(runId: number, statuses?: readonly InvitationStatus[]): SurveyInvitationRow[] {
       const conditions = [eq(surveyInvitations.runId, runId)];
       if (statuses) conditions.push(inArray(surveyInvitations.status, [...statuses]));
-      return db.select().from(surveyInvitations).where(and(...conditions)).orderBy(asc(surveyInvitations.id)).all();
+      return db
+        .select()
+        .from(surveyInvitations)
+        .where(and(...conditions))
+        .orderBy(asc(surveyInvitations.id))
+        .all();
     },
     invitationsOfCitizen(citizenId: number): SurveyInvitationRow[] {
-      return db.select().from(surveyInvitations).where(eq(surveyInvitations.citizenId, citizenId)).orderBy(asc(surveyInvitations.id)).all();
+      return db
+        .select()
+        .from(surveyInvitations)
+        .where(eq(surveyInvitations.citizenId, citizenId))
+        .orderBy(asc(surveyInvitations.id))
+        .all();
     },
     /** Moves an invitation on, only from one of `from` (so a finished invitation never reopens). */
-    setInvitationStatus(id: number, from: readonly InvitationStatus[], changes: Partial<Pick<SurveyInvitationRow, "status" | "cancelReason" | "channel" | "deliveredAtMs" | "finishedAtMs">>): boolean {
-      return db.update(surveyInvitations).set(changes).where(and(eq(surveyInvitations.id, id), inArray(surveyInvitations.status, [...from]))).run().changes > 0;
+    setInvitationStatus(
+      id: number,
+      from: readonly InvitationStatus[],
+      changes: Partial<
+        Pick<SurveyInvitationRow, "status" | "cancelReason" | "channel" | "deliveredAtMs" | "finishedAtMs">
+      >,
+    ): boolean {
+      return (
+        db
+          .update(surveyInvitations)
+          .set(changes)
+          .where(and(eq(surveyInvitations.id, id), inArray(surveyInvitations.status, [...from])))
+          .run().changes > 0
+      );
     },
     /** Invited and delivered counts over runs. */
     tally(runIds: readonly number[]): { invited: number; delivered: number } {
@@ -160,26 +236,56 @@ export function createSurveysRepo(db: Db) {
       return { invited: Number(row?.invited ?? 0), delivered: Number(row?.delivered ?? 0) };
     },
     statusCounts(runId: number): Record<string, number> {
-      const rows = db.select({ status: surveyInvitations.status, n: sql<number>`count(*)` }).from(surveyInvitations).where(eq(surveyInvitations.runId, runId)).groupBy(surveyInvitations.status).all();
+      const rows = db
+        .select({ status: surveyInvitations.status, n: sql<number>`count(*)` })
+        .from(surveyInvitations)
+        .where(eq(surveyInvitations.runId, runId))
+        .groupBy(surveyInvitations.status)
+        .all();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     },
 
     responseOfInvitation(invitationId: number): SurveyResponseRow | undefined {
       return db.select().from(surveyResponses).where(eq(surveyResponses.invitationId, invitationId)).get();
     },
-    createResponse(input: { runId: number; invitationId?: number | null; source: "chat" | "paper"; sourceRef?: string | null; completedAtMs?: number | null }, nowMs: number): number {
+    createResponse(
+      input: {
+        runId: number;
+        invitationId?: number | null;
+        source: "chat" | "paper";
+        sourceRef?: string | null;
+        completedAtMs?: number | null;
+      },
+      nowMs: number,
+    ): number {
       return db
         .insert(surveyResponses)
-        .values({ runId: input.runId, invitationId: input.invitationId ?? null, source: input.source, sourceRef: input.sourceRef ?? null, completedAtMs: input.completedAtMs ?? null, createdAtMs: nowMs })
+        .values({
+          runId: input.runId,
+          invitationId: input.invitationId ?? null,
+          source: input.source,
+          sourceRef: input.sourceRef ?? null,
+          completedAtMs: input.completedAtMs ?? null,
+          createdAtMs: nowMs,
+        })
         .returning({ id: surveyResponses.id })
         .get().id;
     },
     completeResponse(id: number, nowMs: number): void {
-      db.update(surveyResponses).set({ completedAtMs: nowMs }).where(and(eq(surveyResponses.id, id), isNull(surveyResponses.completedAtMs))).run();
+      db.update(surveyResponses)
+        .set({ completedAtMs: nowMs })
+        .where(and(eq(surveyResponses.id, id), isNull(surveyResponses.completedAtMs)))
+        .run();
     },
     /** Records an answer; a question already answered in this response keeps its first answer. */
     addAnswer(responseId: number, questionKey: string, value: string | null, nowMs: number): boolean {
-      return db.insert(surveyAnswers).values({ responseId, questionKey, value, createdAtMs: nowMs }).onConflictDoNothing().run().changes > 0;
+      return (
+        db
+          .insert(surveyAnswers)
+          .values({ responseId, questionKey, value, createdAtMs: nowMs })
+          .onConflictDoNothing()
+          .run().changes > 0
+      );
     },
     answersOf(responseId: number): Record<string, string | null> {
       const rows = db.select().from(surveyAnswers).where(eq(surveyAnswers.responseId, responseId)).all();
@@ -189,7 +295,14 @@ export function createSurveysRepo(db: Db) {
     responses(runIds: readonly number[]): StoredResponse[] {
       if (runIds.length === 0) return [];
       const rows = db
-        .select({ id: surveyResponses.id, runId: surveyResponses.runId, source: surveyResponses.source, completedAtMs: surveyResponses.completedAtMs, questionKey: surveyAnswers.questionKey, value: surveyAnswers.value })
+        .select({
+          id: surveyResponses.id,
+          runId: surveyResponses.runId,
+          source: surveyResponses.source,
+          completedAtMs: surveyResponses.completedAtMs,
+          questionKey: surveyAnswers.questionKey,
+          value: surveyAnswers.value,
+        })
         .from(surveyResponses)
         .leftJoin(surveyAnswers, eq(surveyAnswers.responseId, surveyResponses.id))
         .where(inArray(surveyResponses.runId, [...runIds]))
@@ -208,7 +321,18 @@ export function createSurveysRepo(db: Db) {
     },
     /** Whether responses whose sourceRef starts with `prefix` exist in a run (a file imported before). */
     hasSourcePrefix(runId: number, prefix: string): boolean {
-      return db.select({ id: surveyResponses.id }).from(surveyResponses).where(and(eq(surveyResponses.runId, runId), sql`substr(${surveyResponses.sourceRef}, 1, ${prefix.length}) = ${prefix}`)).get() !== undefined;
+      return (
+        db
+          .select({ id: surveyResponses.id })
+          .from(surveyResponses)
+          .where(
+            and(
+              eq(surveyResponses.runId, runId),
+              sql`substr(${surveyResponses.sourceRef}, 1, ${prefix.length}) = ${prefix}`,
+            ),
+          )
+          .get() !== undefined
+      );
     },
     /** Deletes given answers of a citizen's chat responses (free text, when they erase their data). */
     deleteAnswersOfCitizen(citizenId: number, questionKeysByRun: ReadonlyMap<number, readonly string[]>): number {
@@ -220,7 +344,10 @@ export function createSurveysRepo(db: Db) {
           .from(surveyResponses)
           .innerJoin(surveyInvitations, eq(surveyInvitations.id, surveyResponses.invitationId))
           .where(and(eq(surveyInvitations.citizenId, citizenId), eq(surveyResponses.runId, runId)));
-        deleted += db.delete(surveyAnswers).where(and(inArray(surveyAnswers.responseId, responseIds), inArray(surveyAnswers.questionKey, [...keys]))).run().changes;
+        deleted += db
+          .delete(surveyAnswers)
+          .where(and(inArray(surveyAnswers.responseId, responseIds), inArray(surveyAnswers.questionKey, [...keys])))
+          .run().changes;
       }
       return deleted;
     },
@@ -232,7 +359,11 @@ export function createSurveysRepo(db: Db) {
 
     /** Whether a citizen may be asked now, and where. */
     eligibility(citizenId: number): Eligibility {
-      const citizen = db.select({ consent: citizens.consent, deletedAtMs: citizens.deletedAtMs }).from(citizens).where(eq(citizens.id, citizenId)).get();
+      const citizen = db
+        .select({ consent: citizens.consent, deletedAtMs: citizens.deletedAtMs })
+        .from(citizens)
+        .where(eq(citizens.id, citizenId))
+        .get();
       if (!citizen || citizen.deletedAtMs !== null) return { ok: false, reason: "deleted" };
       if (citizen.consent !== "granted") return { ok: false, reason: "no_consent" };
       if (isOptedOut(citizenId)) return { ok: false, reason: "opted_out" };
@@ -247,23 +378,65 @@ export function createSurveysRepo(db: Db) {
     /** The citizens a segment names who may be asked, by id. */
     segmentCitizens(segment: Segment): number[] {
       const extra = segmentCondition(segment);
-      const conditions = [...askable(segment.kind === "channel" ? segment.channel : undefined), ...(extra ? [extra] : [])];
-      return db.select({ id: citizens.id }).from(citizens).where(and(...conditions)).orderBy(asc(citizens.id)).all().map((r) => r.id);
+      const conditions = [
+        ...askable(segment.kind === "channel" ? segment.channel : undefined),
+        ...(extra ? [extra] : []),
+      ];
+      return db
+        .select({ id: citizens.id })
+        .from(citizens)
+        .where(and(...conditions))
+        .orderBy(asc(citizens.id))
+        .all()
+        .map((r) => r.id);
     },
 
-    conversationOf(citizenId: number): { flowId: string; stepId: string; data: string; updatedAtMs: number } | undefined {
-      return db.select({ flowId: conversations.flowId, stepId: conversations.stepId, data: conversations.data, updatedAtMs: conversations.updatedAtMs }).from(conversations).where(eq(conversations.citizenId, citizenId)).get();
+    conversationOf(
+      citizenId: number,
+    ): { flowId: string; stepId: string; data: string; updatedAtMs: number } | undefined {
+      return db
+        .select({
+          flowId: conversations.flowId,
+          stepId: conversations.stepId,
+          data: conversations.data,
+          updatedAtMs: conversations.updatedAtMs,
+        })
+        .from(conversations)
+        .where(eq(conversations.citizenId, citizenId))
+        .get();
     },
 
     eventById(id: number): EventSummary | undefined {
-      return db.select({ id: events.id, title: events.title, officeKey: events.officeKey, endsAtMs: events.endsAtMs, status: events.status }).from(events).where(eq(events.id, id)).get();
+      return db
+        .select({
+          id: events.id,
+          title: events.title,
+          officeKey: events.officeKey,
+          endsAtMs: events.endsAtMs,
+          status: events.status,
+        })
+        .from(events)
+        .where(eq(events.id, id))
+        .get();
     },
     /** Events not cancelled that ended in [fromMs, toMs]. */
     eventsEndedBetween(fromMs: number, toMs: number): EventSummary[] {
       return db
-        .select({ id: events.id, title: events.title, officeKey: events.officeKey, endsAtMs: events.endsAtMs, status: events.status })
+        .select({
+          id: events.id,
+          title: events.title,
+          officeKey: events.officeKey,
+          endsAtMs: events.endsAtMs,
+          status: events.status,
+        })
         .from(events)
-        .where(and(sql`${events.endsAtMs} >= ${fromMs}`, sql`${events.endsAtMs} <= ${toMs}`, sql`${events.status} <> 'cancelled'`))
+        .where(
+          and(
+            sql`${events.endsAtMs} >= ${fromMs}`,
+            sql`${events.endsAtMs} <= ${toMs}`,
+            sql`${events.status} <> 'cancelled'`,
+          ),
+        )
         .orderBy(asc(events.endsAtMs))
         .all();
     },

@@ -6,7 +6,20 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { answerReports, answerTotals, commitments, commitmentUpdates, events, planProgress, plans, publicationLog, questionEvents, questions, surveyPublications, surveyResponses } from "../schema.ts";
+import {
+  answerReports,
+  answerTotals,
+  commitments,
+  commitmentUpdates,
+  events,
+  planProgress,
+  plans,
+  publicationLog,
+  questionEvents,
+  questions,
+  surveyPublications,
+  surveyResponses,
+} from "../schema.ts";
 
 /** The columns of a question the public figures need (no text, no citizen). */
 export interface QuestionStatRow {
@@ -96,7 +109,12 @@ export function createTransparencyRepo(db: Db) {
     },
     /** The first filing instant, to list the periods that have data. */
     firstFiledAtMs(): number | null {
-      return db.select({ at: sql<number | null>`min(${questions.filedAtMs})` }).from(questions).get()?.at ?? null;
+      return (
+        db
+          .select({ at: sql<number | null>`min(${questions.filedAtMs})` })
+          .from(questions)
+          .get()?.at ?? null
+      );
     },
     /** The stored answer figures (table `answer_totals`: a few rows per office and month). */
     answerTotals(): AnswerTotalsRow[] {
@@ -105,8 +123,14 @@ export function createTransparencyRepo(db: Db) {
     /** Replaces the stored figures of `months` (null: of every month) with `rows`. */
     replaceAnswerTotals(months: readonly string[] | null, rows: readonly AnswerTotalsRow[]): void {
       if (months === null) db.delete(answerTotals).run();
-      else if (months.length) db.delete(answerTotals).where(inArray(answerTotals.month, [...months])).run();
-      for (let i = 0; i < rows.length; i += 500) db.insert(answerTotals).values(rows.slice(i, i + 500)).run();
+      else if (months.length)
+        db.delete(answerTotals)
+          .where(inArray(answerTotals.month, [...months]))
+          .run();
+      for (let i = 0; i < rows.length; i += 500)
+        db.insert(answerTotals)
+          .values(rows.slice(i, i + 500))
+          .run();
     },
     /** The dialogue questions of events (index questions_event), with only their publishable parts. */
     dialogueQuestions(eventIds: readonly number[]): PublicDialogueQuestion[] {
@@ -134,7 +158,11 @@ export function createTransparencyRepo(db: Db) {
     /** Per event: questions received and answered (index questions_event). */
     questionCountsByEvent(): Map<number, { received: number; answered: number }> {
       const rows = db
-        .select({ eventId: sql<number>`${questions.eventId}`, received: sql<number>`count(*)`, answered: sql<number>`sum(${questions.status} = 'answered')` })
+        .select({
+          eventId: sql<number>`${questions.eventId}`,
+          received: sql<number>`count(*)`,
+          answered: sql<number>`sum(${questions.status} = 'answered')`,
+        })
         .from(questions)
         .where(isNotNull(questions.eventId))
         .groupBy(questions.eventId)
@@ -143,21 +171,48 @@ export function createTransparencyRepo(db: Db) {
     },
     /** Survey ids whose results are public. */
     publishedSurveys(): { surveyId: string; publishedAtMs: number }[] {
-      return db.select({ surveyId: surveyPublications.surveyId, publishedAtMs: surveyPublications.publishedAtMs }).from(surveyPublications).orderBy(desc(surveyPublications.publishedAtMs)).all();
+      return db
+        .select({ surveyId: surveyPublications.surveyId, publishedAtMs: surveyPublications.publishedAtMs })
+        .from(surveyPublications)
+        .orderBy(desc(surveyPublications.publishedAtMs))
+        .all();
     },
     setSurveyPublished(surveyId: string, published: boolean, actor: string, nowMs: number): void {
-      if (published) db.insert(surveyPublications).values({ surveyId, publishedAtMs: nowMs, publishedBy: actor }).onConflictDoNothing().run();
+      if (published)
+        db.insert(surveyPublications)
+          .values({ surveyId, publishedAtMs: nowMs, publishedBy: actor })
+          .onConflictDoNothing()
+          .run();
       else db.delete(surveyPublications).where(eq(surveyPublications.surveyId, surveyId)).run();
     },
-    logChange(entry: { subjectKind: PublicationSubject; subjectId: string; before: unknown; after: unknown; actor: string; atMs: number }): void {
-      db.insert(publicationLog).values({ ...entry, before: JSON.stringify(entry.before), after: JSON.stringify(entry.after) }).run();
+    logChange(entry: {
+      subjectKind: PublicationSubject;
+      subjectId: string;
+      before: unknown;
+      after: unknown;
+      actor: string;
+      atMs: number;
+    }): void {
+      db.insert(publicationLog)
+        .values({ ...entry, before: JSON.stringify(entry.before), after: JSON.stringify(entry.after) })
+        .run();
     },
     changes(subjectKind: PublicationSubject, subjectId: string) {
-      return db.select().from(publicationLog).where(and(eq(publicationLog.subjectKind, subjectKind), eq(publicationLog.subjectId, subjectId))).orderBy(asc(publicationLog.id)).all();
+      return db
+        .select()
+        .from(publicationLog)
+        .where(and(eq(publicationLog.subjectKind, subjectKind), eq(publicationLog.subjectId, subjectId)))
+        .orderBy(asc(publicationLog.id))
+        .all();
     },
     /** The last question history entry: every change to a question appends one (DESIGN.md invariant 7). */
     lastQuestionEventId(): number {
-      return db.select({ id: max(questionEvents.id) }).from(questionEvents).get()?.id ?? 0;
+      return (
+        db
+          .select({ id: max(questionEvents.id) })
+          .from(questionEvents)
+          .get()?.id ?? 0
+      );
     },
     /** Filing instants of the questions changed after history entry `afterId`, up to `throughId` (primary key range). */
     filedAtOfChangedSince(afterId: number, throughId: number): number[] {

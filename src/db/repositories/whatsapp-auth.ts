@@ -6,7 +6,16 @@
  * buffered writes through one `set`). Values are JSON written with Baileys' `BufferJSON`, so
  * Buffers and Uint8Arrays come back as Buffers.
  */
-import { BufferJSON, initAuthCreds, proto, type AuthenticationCreds, type AuthenticationState, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore } from "@whiskeysockets/baileys";
+import {
+  BufferJSON,
+  initAuthCreds,
+  proto,
+  type AuthenticationCreds,
+  type AuthenticationState,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+} from "@whiskeysockets/baileys";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { inTransaction, type Db } from "../client.ts";
 import { whatsappAuth } from "../schema.ts";
@@ -48,7 +57,9 @@ export function createWhatsAppAuthRepo(db: Db, options: { session?: string; nowM
   }
 
   function remove(category: string, id: string): void {
-    db.delete(whatsappAuth).where(and(ofSession, eq(whatsappAuth.category, category), eq(whatsappAuth.id, id))).run();
+    db.delete(whatsappAuth)
+      .where(and(ofSession, eq(whatsappAuth.category, category), eq(whatsappAuth.id, id)))
+      .run();
   }
 
   const keys: SignalKeyStore = {
@@ -64,7 +75,10 @@ export function createWhatsAppAuthRepo(db: Db, options: { session?: string; nowM
         for (const row of rows) {
           const value = revive<SignalDataTypeMap[T]>(row.value);
           // As Baileys' own stores do: app-state keys are protobuf objects, not plain JSON.
-          result[row.id] = type === "app-state-sync-key" ? (proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T]) : value;
+          result[row.id] =
+            type === "app-state-sync-key"
+              ? (proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T])
+              : value;
         }
       }
       return result;
@@ -82,12 +96,18 @@ export function createWhatsAppAuthRepo(db: Db, options: { session?: string; nowM
     },
     /** Deletes every Signal key of the session (the credentials stay). */
     clear() {
-      db.delete(whatsappAuth).where(and(ofSession, ne(whatsappAuth.category, CREDS))).run();
+      db.delete(whatsappAuth)
+        .where(and(ofSession, ne(whatsappAuth.category, CREDS)))
+        .run();
     },
   };
 
   function storedCreds(): AuthenticationCreds | undefined {
-    const row = db.select({ value: whatsappAuth.value }).from(whatsappAuth).where(and(ofSession, eq(whatsappAuth.category, CREDS), eq(whatsappAuth.id, ""))).get();
+    const row = db
+      .select({ value: whatsappAuth.value })
+      .from(whatsappAuth)
+      .where(and(ofSession, eq(whatsappAuth.category, CREDS), eq(whatsappAuth.id, "")))
+      .get();
     return row ? revive<AuthenticationCreds>(row.value) : undefined;
   }
 

@@ -26,8 +26,14 @@ export function createWorkersRepo(db: Db) {
      */
     renew(workerId: string, leaseUntilMs: number): void {
       db.update(deliveryWorkers).set({ leaseUntilMs }).where(eq(deliveryWorkers.id, workerId)).run();
-      db.update(outbox).set({ claimedUntilMs: leaseUntilMs }).where(and(eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"))).run();
-      db.update(jobs).set({ claimedUntilMs: leaseUntilMs }).where(and(eq(jobs.claimedBy, workerId), eq(jobs.status, "pending"))).run();
+      db.update(outbox)
+        .set({ claimedUntilMs: leaseUntilMs })
+        .where(and(eq(outbox.claimedBy, workerId), eq(outbox.status, "pending")))
+        .run();
+      db.update(jobs)
+        .set({ claimedUntilMs: leaseUntilMs })
+        .where(and(eq(jobs.claimedBy, workerId), eq(jobs.status, "pending")))
+        .run();
     },
 
     /** Every registered worker (a running Rinde process), oldest first: `rinde status`. */
@@ -37,7 +43,11 @@ export function createWorkersRepo(db: Db) {
 
     /** The other workers registered from `host`. */
     onHost(host: string, exceptId: string): WorkerRow[] {
-      return db.select().from(deliveryWorkers).where(and(eq(deliveryWorkers.host, host), ne(deliveryWorkers.id, exceptId))).all();
+      return db
+        .select()
+        .from(deliveryWorkers)
+        .where(and(eq(deliveryWorkers.host, host), ne(deliveryWorkers.id, exceptId)))
+        .all();
     },
 
     /**
@@ -48,8 +58,16 @@ export function createWorkersRepo(db: Db) {
     expire(workerIds: readonly string[]): { rows: number; jobs: number } {
       if (workerIds.length === 0) return { rows: 0, jobs: 0 };
       const ids = [...workerIds];
-      const rows = db.update(outbox).set({ claimedUntilMs: 0 }).where(and(inArray(outbox.claimedBy, ids), isNotNull(outbox.claimedUntilMs))).run().changes;
-      const freedJobs = db.update(jobs).set({ claimedUntilMs: 0 }).where(and(inArray(jobs.claimedBy, ids), isNotNull(jobs.claimedUntilMs))).run().changes;
+      const rows = db
+        .update(outbox)
+        .set({ claimedUntilMs: 0 })
+        .where(and(inArray(outbox.claimedBy, ids), isNotNull(outbox.claimedUntilMs)))
+        .run().changes;
+      const freedJobs = db
+        .update(jobs)
+        .set({ claimedUntilMs: 0 })
+        .where(and(inArray(jobs.claimedBy, ids), isNotNull(jobs.claimedUntilMs)))
+        .run().changes;
       db.delete(deliveryWorkers).where(inArray(deliveryWorkers.id, ids)).run();
       return { rows, jobs: freedJobs };
     },
@@ -64,8 +82,16 @@ export function createWorkersRepo(db: Db) {
      * once; then it is forgotten.
      */
     unregister(workerId: string): void {
-      db.update(outbox).set({ claimedBy: null, claimedUntilMs: null }).where(and(eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"), sql`${outbox.attemptStartedAtMs} is null`)).run();
-      db.update(jobs).set({ claimedBy: null, claimedUntilMs: null }).where(and(eq(jobs.claimedBy, workerId), eq(jobs.status, "pending"))).run();
+      db.update(outbox)
+        .set({ claimedBy: null, claimedUntilMs: null })
+        .where(
+          and(eq(outbox.claimedBy, workerId), eq(outbox.status, "pending"), sql`${outbox.attemptStartedAtMs} is null`),
+        )
+        .run();
+      db.update(jobs)
+        .set({ claimedBy: null, claimedUntilMs: null })
+        .where(and(eq(jobs.claimedBy, workerId), eq(jobs.status, "pending")))
+        .run();
       db.delete(deliveryWorkers).where(eq(deliveryWorkers.id, workerId)).run();
     },
   };

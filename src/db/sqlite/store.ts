@@ -87,15 +87,13 @@ export function createSqliteStore(db: Db): SqliteStore {
         return Promise.reject(error as Error);
       }
     }
-    return acquire().then(
-      () => {
-        try {
-          return fn();
-        } finally {
-          release();
-        }
-      },
-    );
+    return acquire().then(() => {
+      try {
+        return fn();
+      } finally {
+        release();
+      }
+    });
   };
 
   // Prepared once: exec() parses the statement on every call, a cost on every message.
@@ -104,7 +102,11 @@ export function createSqliteStore(db: Db): SqliteStore {
   const rollback = sqlite.prepare("ROLLBACK");
   const savepoints: { save: Statement; release: Statement; undo: Statement }[] = [];
   const savepoint = (depth: number) =>
-    (savepoints[depth] ??= { save: sqlite.prepare(`SAVEPOINT sp${depth}`), release: sqlite.prepare(`RELEASE sp${depth}`), undo: sqlite.prepare(`ROLLBACK TO sp${depth}`) });
+    (savepoints[depth] ??= {
+      save: sqlite.prepare(`SAVEPOINT sp${depth}`),
+      release: sqlite.prepare(`RELEASE sp${depth}`),
+      undo: sqlite.prepare(`ROLLBACK TO sp${depth}`),
+    });
   const sync = createSyncRepos(db);
   const repos = portsOf(sync, call);
 

@@ -8,7 +8,15 @@ import type { Actor } from "../../core/authorization.ts";
 import { canManageEvents, type Segment } from "../../core/events.ts";
 import type { AnnouncementRow } from "../../db/repositories/announcements.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
-import { announcementPayload, announcementProgress, createAnnouncement, previewAnnouncement, type AnnouncementError, type AnnouncementInput, type Progress } from "../events/announcements.ts";
+import {
+  announcementPayload,
+  announcementProgress,
+  createAnnouncement,
+  previewAnnouncement,
+  type AnnouncementError,
+  type AnnouncementInput,
+  type Progress,
+} from "../events/announcements.ts";
 import type { AppContext } from "../context.ts";
 import { districtsOf, topicsOf } from "../events/subscriptions.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
@@ -19,10 +27,15 @@ export async function composerOptions(app: AppContext, actor: Actor) {
   const nowMs = app.clock.nowMs();
   return {
     ok: true as const,
-    events: (await app.repos.events.list({ fromMs: nowMs })).filter((e) => e.status !== "cancelled" && e.endsAtMs > nowMs),
+    events: (await app.repos.events.list({ fromMs: nowMs })).filter(
+      (e) => e.status !== "cancelled" && e.endsAtMs > nowMs,
+    ),
     topics: topicsOf(app),
     districts: districtsOf(app),
-    announcements: (await mapInOrder((await app.repos.announcements.list({ limit: 20 })), async (a) => ({ announcement: a, progress: await announcementProgress(app, a.id) }))),
+    announcements: await mapInOrder(await app.repos.announcements.list({ limit: 20 }), async (a) => ({
+      announcement: a,
+      progress: await announcementProgress(app, a.id),
+    })),
   };
 }
 
@@ -34,34 +47,90 @@ export interface PreviewResult {
   text: string;
 }
 
-export async function composePreview(app: AppContext, actor: Actor, input: AnnouncementInput): Promise<{ ok: true; preview: PreviewResult } | { ok: false; error: AnnouncementError }> {
+export async function composePreview(
+  app: AppContext,
+  actor: Actor,
+  input: AnnouncementInput,
+): Promise<{ ok: true; preview: PreviewResult } | { ok: false; error: AnnouncementError }> {
   const counted = await previewAnnouncement(app, actor, input);
   if (!counted.ok) return counted;
   const breakdown: PreviewResult["breakdown"] = [];
   if (input.segment.kind === "interests") {
     for (const key of input.segment.districts) {
-      breakdown.push({ kind: "district", key, name: districtsOf(app).find((d) => d.key === key)?.name ?? key, recipients: await app.repos.announcements.countRecipients({ kind: "interests", districts: [key], topics: [] }) });
+      breakdown.push({
+        kind: "district",
+        key,
+        name: districtsOf(app).find((d) => d.key === key)?.name ?? key,
+        recipients: await app.repos.announcements.countRecipients({ kind: "interests", districts: [key], topics: [] }),
+      });
     }
     for (const key of input.segment.topics) {
-      breakdown.push({ kind: "topic", key, name: topicsOf(app).find((t) => t.key === key)?.name ?? key, recipients: await app.repos.announcements.countRecipients({ kind: "interests", districts: [], topics: [key] }) });
+      breakdown.push({
+        kind: "topic",
+        key,
+        name: topicsOf(app).find((t) => t.key === key)?.name ?? key,
+        recipients: await app.repos.announcements.countRecipients({ kind: "interests", districts: [], topics: [key] }),
+      });
     }
   }
-  const draft = { eventId: input.eventId ?? null, purpose: input.eventId !== undefined ? "event" : "text", text: input.text?.trim() || null } as AnnouncementRow;
-  return { ok: true, preview: { recipients: counted.recipients, breakdown, text: (await announcementPayload(app, draft, DEFAULT_LOCALE)).text } };
+  const draft = {
+    eventId: input.eventId ?? null,
+    purpose: input.eventId !== undefined ? "event" : "text",
+    text: input.text?.trim() || null,
+  } as AnnouncementRow;
+  return {
+    ok: true,
+    preview: {
+      recipients: counted.recipients,
+      breakdown,
+      text: (await announcementPayload(app, draft, DEFAULT_LOCALE)).text,
+    },
+  };
 }
 
-export async function sendAnnouncement(app: AppContext, actor: Actor, input: AnnouncementInput, form: Omit<FormContext, "redirectTo">): Promise<FormOutcome<AnnouncementError["code"]>> {
+export async function sendAnnouncement(
+  app: AppContext,
+  actor: Actor,
+  input: AnnouncementInput,
+  form: Omit<FormContext, "redirectTo">,
+): Promise<FormOutcome<AnnouncementError["code"]>> {
   let redirectTo = "/admin/anuncios";
-  const outcome = await runFormAction(app, actor, "announcement.send", input.eventId !== undefined ? `event:${input.eventId}` : "text", { ...form, get redirectTo() { return redirectTo; } }, async () => {
+  const outcome = await runFormAction(
+    app,
+    actor,
+    "announcement.send",
+    input.eventId !== undefined ? `event:${input.eventId}` : "text",
+    {
+      ...form,
+      get redirectTo() {
+        return redirectTo;
+      },
+    },
+    async () => {
       const created = await createAnnouncement(app, actor, input);
       if (!created.ok) return { ok: false, error: created.error.code };
       redirectTo = `/admin/anuncios/${created.announcement.id}`;
-      return { ok: true, after: { announcementId: created.announcement.id, segment: input.segment as unknown as Record<string, unknown>, recipients: created.recipients } };
-    });
+      return {
+        ok: true,
+        after: {
+          announcementId: created.announcement.id,
+          segment: input.segment as unknown as Record<string, unknown>,
+          recipients: created.recipients,
+        },
+      };
+    },
+  );
   return outcome;
 }
 
-export async function announcementStatus(app: AppContext, actor: Actor, id: number): Promise<{ ok: true; announcement: AnnouncementRow; progress: Progress } | { ok: false; error: "not_allowed" | "announcement_not_found" }> {
+export async function announcementStatus(
+  app: AppContext,
+  actor: Actor,
+  id: number,
+): Promise<
+  | { ok: true; announcement: AnnouncementRow; progress: Progress }
+  | { ok: false; error: "not_allowed" | "announcement_not_found" }
+> {
   if (!canManageEvents(actor)) return { ok: false, error: "not_allowed" };
   const announcement = await app.repos.announcements.get(id);
   if (!announcement) return { ok: false, error: "announcement_not_found" };

@@ -21,15 +21,15 @@ export type AuditVia = "web" | "chat" | "cli";
 /** Appends one entry. Call inside the action's transaction so the log and the change commit together. */
 export async function audit(app: AppContext, entry: AuditEntry): Promise<void> {
   await app.repos.staffAudit.append({
-        atMs: app.clock.nowMs(),
-        officialId: entry.officialId,
-        action: entry.action,
-        subject: entry.subject ?? null,
-        outcome: entry.outcome,
-        before: entry.before ?? null,
-        after: entry.after ?? null,
-        via: entry.via ?? "web",
-      });
+    atMs: app.clock.nowMs(),
+    officialId: entry.officialId,
+    action: entry.action,
+    subject: entry.subject ?? null,
+    outcome: entry.outcome,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    via: entry.via ?? "web",
+  });
 }
 
 /** The official behind an actor, for the log (null for the server operator of the CLI and the system). */
@@ -53,13 +53,28 @@ export interface AuditedChange<R extends Result> {
  * before → after, or the refusal and why), as the back-office does for its forms (issue 14).
  * A refusal is recorded and returned as it is; an exception rolls both back.
  */
-export async function audited<R extends Result>(app: AppContext, change: AuditedChange<R>, run: () => Promise<R>): Promise<R> {
+export async function audited<R extends Result>(
+  app: AppContext,
+  change: AuditedChange<R>,
+  run: () => Promise<R>,
+): Promise<R> {
   return await app.store.withTransaction(async () => {
     const before = change.before ? ((await change.before()) ?? null) : null;
     const result = await run();
-    const common = { officialId: auditOfficialId(change.actor), action: change.action, subject: change.subject, via: change.via };
+    const common = {
+      officialId: auditOfficialId(change.actor),
+      action: change.action,
+      subject: change.subject,
+      via: change.via,
+    };
     if (!result.ok) await audit(app, { ...common, outcome: "refused", after: { error: errorCode(result.error) } });
-    else await audit(app, { ...common, outcome: "ok", before, after: await change.after(result as Extract<R, { ok: true }>) });
+    else
+      await audit(app, {
+        ...common,
+        outcome: "ok",
+        before,
+        after: await change.after(result as Extract<R, { ok: true }>),
+      });
     return result;
   });
 }
@@ -74,7 +89,11 @@ function errorCode(error: unknown): string {
 export const AUDIT_PAGE_SIZE = 50;
 
 /** The audit log for internal control and admins, newest first, paged by id. */
-export async function auditLog(app: AppContext, actor: Actor, filter: { beforeId?: number; action?: string; via?: AuditVia }) {
+export async function auditLog(
+  app: AppContext,
+  actor: Actor,
+  filter: { beforeId?: number; action?: string; via?: AuditVia },
+) {
   if (!canReadAudit(actor)) return { ok: false as const, error: "not_allowed" as const };
   const rows = await app.repos.staffAudit.page({ ...filter, limit: AUDIT_PAGE_SIZE + 1 });
   const entries = rows.slice(0, AUDIT_PAGE_SIZE);

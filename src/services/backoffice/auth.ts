@@ -23,7 +23,16 @@ export const SESSION_ABSOLUTE_MS = 12 * 3_600_000;
 /** A session's last-seen time is written at most this often (one write per minute, not per page). */
 const TOUCH_EVERY_MS = 60_000;
 
-export type AuthError = "link_invalid" | "link_expired" | "link_used" | "bad_credentials" | "password_required" | "weak_password" | "email_taken" | "name_required" | "email_invalid";
+export type AuthError =
+  | "link_invalid"
+  | "link_expired"
+  | "link_used"
+  | "bad_credentials"
+  | "password_required"
+  | "weak_password"
+  | "email_taken"
+  | "name_required"
+  | "email_invalid";
 export type AuthOutcome<T> = ({ ok: true } & T) | { ok: false; error: AuthError };
 
 /** A random secret for a link or a session id (256 bits, base64url). */
@@ -51,13 +60,19 @@ export async function createSetupLink(app: AppContext): Promise<{ token: string;
   const token = newSecret();
   const nowMs = app.clock.nowMs();
   const expiresAtMs = nowMs + SETUP_LINK_TTL_MS;
-  await app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "setup", officialId: null, createdAtMs: nowMs, expiresAtMs });
+  await app.repos.staffAuth.addToken({
+    tokenHash: hashSecret(token),
+    purpose: "setup",
+    officialId: null,
+    createdAtMs: nowMs,
+    expiresAtMs,
+  });
   return { token, expiresAtMs };
 }
 
 /** At start-up: a setup link when no active administrator exists, otherwise nothing. */
 export async function setupLinkIfNoAdmin(app: AppContext): Promise<{ token: string; expiresAtMs: number } | undefined> {
-  return await app.repos.staffAuth.hasActiveAdmin() ? undefined : await createSetupLink(app);
+  return (await app.repos.staffAuth.hasActiveAdmin()) ? undefined : await createSetupLink(app);
 }
 
 async function checkToken(app: AppContext, token: string, purpose: "login" | "setup") {
@@ -69,13 +84,21 @@ async function checkToken(app: AppContext, token: string, purpose: "login" | "se
 }
 
 /** Whether a link can still be used (the page before the button that uses it). */
-export async function linkState(app: AppContext, token: string, purpose: "login" | "setup"): Promise<AuthError | "valid"> {
+export async function linkState(
+  app: AppContext,
+  token: string,
+  purpose: "login" | "setup",
+): Promise<AuthError | "valid"> {
   const checked = await checkToken(app, token, purpose);
   return checked.ok ? "valid" : checked.error;
 }
 
 /** Uses a setup link: creates the first administrator with a sign-in e-mail and a password. */
-export async function completeSetup(app: AppContext, token: string, input: { name: string; email: string; password: string }): Promise<AuthOutcome<{ official: OfficialRow }>> {
+export async function completeSetup(
+  app: AppContext,
+  token: string,
+  input: { name: string; email: string; password: string },
+): Promise<AuthOutcome<{ official: OfficialRow }>> {
   const name = input.name.trim();
   const email = normalizeEmail(input.email);
   if (!name) return { ok: false, error: "name_required" };
@@ -84,47 +107,88 @@ export async function completeSetup(app: AppContext, token: string, input: { nam
   if (weak) return { ok: false, error: weak };
   const passwordHash = await hashPassword(input.password);
   return await app.store.withTransaction(async (): Promise<AuthOutcome<{ official: OfficialRow }>> => {
-      const checked = await checkToken(app, token, "setup");
-      if (!checked.ok) return checked;
-      if (await app.repos.staffAuth.officialByEmail(email)) return { ok: false, error: "email_taken" };
-      const nowMs = app.clock.nowMs();
-      await app.repos.staffAuth.useToken(checked.row.id, nowMs);
-      const official = await app.repos.officials.add({ name, officeKey: null, role: "admin" }, nowMs);
-      await app.repos.staffAuth.setAccount(official.id, { email, passwordRequired: true });
-      await app.repos.staffAuth.setPassword(official.id, passwordHash);
-      await audit(app, { officialId: official.id, action: "auth.setup_admin", subject: `official:${official.id}`, outcome: "ok", after: { name, email, role: "admin" } });
-      return { ok: true, official: (await app.repos.officials.get(official.id))! };
+    const checked = await checkToken(app, token, "setup");
+    if (!checked.ok) return checked;
+    if (await app.repos.staffAuth.officialByEmail(email)) return { ok: false, error: "email_taken" };
+    const nowMs = app.clock.nowMs();
+    await app.repos.staffAuth.useToken(checked.row.id, nowMs);
+    const official = await app.repos.officials.add({ name, officeKey: null, role: "admin" }, nowMs);
+    await app.repos.staffAuth.setAccount(official.id, { email, passwordRequired: true });
+    await app.repos.staffAuth.setPassword(official.id, passwordHash);
+    await audit(app, {
+      officialId: official.id,
+      action: "auth.setup_admin",
+      subject: `official:${official.id}`,
+      outcome: "ok",
+      after: { name, email, role: "admin" },
     });
+    return { ok: true, official: (await app.repos.officials.get(official.id))! };
+  });
 }
 
 /**
  * "Enviar enlace de acceso": queues a sign-in link to the official's linked chat. The answer is
  * the same whether or not the e-mail exists (no account probing); the audit log tells the truth.
  */
-export async function requestLoginLink(app: AppContext, emailInput: string, linkUrl: (token: string) => string): Promise<{ sent: boolean }> {
+export async function requestLoginLink(
+  app: AppContext,
+  emailInput: string,
+  linkUrl: (token: string) => string,
+): Promise<{ sent: boolean }> {
   const email = normalizeEmail(emailInput);
   return await app.store.withTransaction(async () => {
-      const official = await app.repos.staffAuth.officialByEmail(email);
-      const refuse = async (reason: string) => {
-        await audit(app, { officialId: official?.id ?? null, action: "auth.link_requested", subject: official ? `official:${official.id}` : null, outcome: "refused", after: { reason } });
-        return { sent: false };
-      };
-      if (!official) return await refuse("unknown_email");
-      if (official.passwordRequired && official.passwordHash) return await refuse("password_required");
-      if (!official.channel || !official.address) return await refuse("no_linked_chat");
-      await queueLoginLink(app, official, official.channel, official.address, linkUrl);
-      await audit(app, { officialId: official.id, action: "auth.link_requested", subject: `official:${official.id}`, outcome: "ok", after: { channel: official.channel } });
-      return { sent: true };
+    const official = await app.repos.staffAuth.officialByEmail(email);
+    const refuse = async (reason: string) => {
+      await audit(app, {
+        officialId: official?.id ?? null,
+        action: "auth.link_requested",
+        subject: official ? `official:${official.id}` : null,
+        outcome: "refused",
+        after: { reason },
+      });
+      return { sent: false };
+    };
+    if (!official) return await refuse("unknown_email");
+    if (official.passwordRequired && official.passwordHash) return await refuse("password_required");
+    if (!official.channel || !official.address) return await refuse("no_linked_chat");
+    await queueLoginLink(app, official, official.channel, official.address, linkUrl);
+    await audit(app, {
+      officialId: official.id,
+      action: "auth.link_requested",
+      subject: `official:${official.id}`,
+      outcome: "ok",
+      after: { channel: official.channel },
     });
+    return { sent: true };
+  });
 }
 
 /** A new one-time sign-in token (stored hashed), its link queued to the official's own chat. */
-async function queueLoginLink(app: AppContext, official: Pick<OfficialRow, "id" | "name">, channel: string, address: string, linkUrl: (token: string) => string): Promise<void> {
+async function queueLoginLink(
+  app: AppContext,
+  official: Pick<OfficialRow, "id" | "name">,
+  channel: string,
+  address: string,
+  linkUrl: (token: string) => string,
+): Promise<void> {
   const token = newSecret();
   const nowMs = app.clock.nowMs();
-  const row = await app.repos.staffAuth.addToken({ tokenHash: hashSecret(token), purpose: "login", officialId: official.id, createdAtMs: nowMs, expiresAtMs: nowMs + LOGIN_LINK_TTL_MS });
-  const text = render(app, DEFAULT_LOCALE, "web_chat.login_link", { name: official.name, url: linkUrl(token), minutes: LOGIN_LINK_TTL_MS / 60_000 });
-  await app.repos.outbox.enqueue({ idempotencyKey: `staff-login:${row.id}`, channel, address, payload: { text } }, nowMs);
+  const row = await app.repos.staffAuth.addToken({
+    tokenHash: hashSecret(token),
+    purpose: "login",
+    officialId: official.id,
+    createdAtMs: nowMs,
+    expiresAtMs: nowMs + LOGIN_LINK_TTL_MS,
+  });
+  const text = render(app, DEFAULT_LOCALE, "web_chat.login_link", {
+    name: official.name,
+    url: linkUrl(token),
+    minutes: LOGIN_LINK_TTL_MS / 60_000,
+  });
+  await app.repos.outbox.enqueue(
+    { idempotencyKey: `staff-login:${row.id}`, channel, address, payload: { text } },
+    nowMs,
+  );
 }
 
 export type ChatLinkError = "back_office_off" | "inactive" | "password_required" | "no_linked_chat";
@@ -134,8 +198,16 @@ export type ChatLinkError = "back_office_off" | "inactive" | "password_required"
  * the official's own linked chat (never to a group, where others would read it). Call inside the
  * inbound transaction; the request is audited either way.
  */
-export async function requestLoginLinkFromChat(app: AppContext, official: OfficialRow): Promise<{ ok: true } | { ok: false; error: ChatLinkError }> {
-  const entry = { officialId: official.id, action: "auth.link_requested", subject: `official:${official.id}`, via: "chat" as const };
+export async function requestLoginLinkFromChat(
+  app: AppContext,
+  official: OfficialRow,
+): Promise<{ ok: true } | { ok: false; error: ChatLinkError }> {
+  const entry = {
+    officialId: official.id,
+    action: "auth.link_requested",
+    subject: `official:${official.id}`,
+    via: "chat" as const,
+  };
   const error: ChatLinkError | undefined = !app.backOfficeUrl
     ? "back_office_off"
     : !official.active
@@ -149,53 +221,109 @@ export async function requestLoginLinkFromChat(app: AppContext, official: Offici
     await audit(app, { ...entry, outcome: "refused", after: { reason: error } });
     return { ok: false, error };
   }
-  await queueLoginLink(app, official, official.channel!, official.address!, (token) => `${app.backOfficeUrl}/admin/acceso/${token}`);
+  await queueLoginLink(
+    app,
+    official,
+    official.channel!,
+    official.address!,
+    (token) => `${app.backOfficeUrl}/admin/acceso/${token}`,
+  );
   await audit(app, { ...entry, outcome: "ok", after: { channel: official.channel } });
   return { ok: true };
 }
 
 /** Uses a sign-in link (once, within 10 minutes); the official must still be active. */
-export async function signInWithLink(app: AppContext, token: string): Promise<AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }>> {
-  return await app.store.withTransaction(async (): Promise<AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }>> => {
+export async function signInWithLink(
+  app: AppContext,
+  token: string,
+): Promise<AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }>> {
+  return await app.store.withTransaction(
+    async (): Promise<AuthOutcome<{ official: OfficialRow; mustSetPassword: boolean }>> => {
       const checked = await checkToken(app, token, "login");
-      const official = checked.ok && checked.row.officialId !== null ? await app.repos.officials.get(checked.row.officialId) : undefined;
+      const official =
+        checked.ok && checked.row.officialId !== null
+          ? await app.repos.officials.get(checked.row.officialId)
+          : undefined;
       if (!checked.ok || !official?.active) {
         const error = checked.ok ? "link_invalid" : checked.error;
-        await audit(app, { officialId: official?.id ?? null, action: "auth.sign_in_failed", outcome: "refused", after: { method: "link", reason: error } });
+        await audit(app, {
+          officialId: official?.id ?? null,
+          action: "auth.sign_in_failed",
+          outcome: "refused",
+          after: { method: "link", reason: error },
+        });
         return { ok: false, error };
       }
       if (official.passwordRequired && official.passwordHash) {
-        await audit(app, { officialId: official.id, action: "auth.sign_in_failed", subject: `official:${official.id}`, outcome: "refused", after: { method: "link", reason: "password_required" } });
+        await audit(app, {
+          officialId: official.id,
+          action: "auth.sign_in_failed",
+          subject: `official:${official.id}`,
+          outcome: "refused",
+          after: { method: "link", reason: "password_required" },
+        });
         return { ok: false, error: "password_required" };
       }
       await app.repos.staffAuth.useToken(checked.row.id, app.clock.nowMs());
-      await audit(app, { officialId: official.id, action: "auth.sign_in", subject: `official:${official.id}`, outcome: "ok", after: { method: "link" } });
+      await audit(app, {
+        officialId: official.id,
+        action: "auth.sign_in",
+        subject: `official:${official.id}`,
+        outcome: "ok",
+        after: { method: "link" },
+      });
       return { ok: true, official, mustSetPassword: official.passwordRequired && !official.passwordHash };
-    });
+    },
+  );
 }
 
-export async function signInWithPassword(app: AppContext, emailInput: string, password: string): Promise<AuthOutcome<{ official: OfficialRow }>> {
+export async function signInWithPassword(
+  app: AppContext,
+  emailInput: string,
+  password: string,
+): Promise<AuthOutcome<{ official: OfficialRow }>> {
   const email = normalizeEmail(emailInput);
   const candidate = await app.repos.staffAuth.officialByEmail(email);
   const matches = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), candidate?.passwordHash ?? null);
   return await app.store.withTransaction(async (): Promise<AuthOutcome<{ official: OfficialRow }>> => {
-      // Read again after the slow hash: the account may have been deactivated meanwhile.
-      const official = candidate ? await app.repos.officials.get(candidate.id) : undefined;
-      if (!matches || !official?.active) {
-        await audit(app, { officialId: official?.id ?? null, action: "auth.sign_in_failed", subject: official ? `official:${official.id}` : null, outcome: "refused", after: { method: "password" } });
-        return { ok: false, error: "bad_credentials" };
-      }
-      await audit(app, { officialId: official.id, action: "auth.sign_in", subject: `official:${official.id}`, outcome: "ok", after: { method: "password" } });
-      return { ok: true, official };
+    // Read again after the slow hash: the account may have been deactivated meanwhile.
+    const official = candidate ? await app.repos.officials.get(candidate.id) : undefined;
+    if (!matches || !official?.active) {
+      await audit(app, {
+        officialId: official?.id ?? null,
+        action: "auth.sign_in_failed",
+        subject: official ? `official:${official.id}` : null,
+        outcome: "refused",
+        after: { method: "password" },
+      });
+      return { ok: false, error: "bad_credentials" };
+    }
+    await audit(app, {
+      officialId: official.id,
+      action: "auth.sign_in",
+      subject: `official:${official.id}`,
+      outcome: "ok",
+      after: { method: "password" },
     });
+    return { ok: true, official };
+  });
 }
 
 /** Starts a session with a fresh id (never one the browser brought: no session fixation). */
-export async function startSession(app: AppContext, officialId: number): Promise<{ sessionId: string; expiresAtMs: number }> {
+export async function startSession(
+  app: AppContext,
+  officialId: number,
+): Promise<{ sessionId: string; expiresAtMs: number }> {
   const sessionId = newSecret();
   const nowMs = app.clock.nowMs();
   const expiresAtMs = nowMs + SESSION_ABSOLUTE_MS;
-  await app.repos.staffAuth.addSession({ idHash: hashSecret(sessionId), officialId, createdAtMs: nowMs, lastSeenAtMs: nowMs, expiresAtMs });
+  await app.repos.staffAuth.addSession({
+    idHash: hashSecret(sessionId),
+    officialId,
+    createdAtMs: nowMs,
+    lastSeenAtMs: nowMs,
+    expiresAtMs,
+  });
   return { sessionId, expiresAtMs };
 }
 
@@ -208,7 +336,8 @@ export async function resolveSession(app: AppContext, sessionId: string | undefi
   const session = await app.repos.staffAuth.session(idHash);
   if (!session || session.revokedAtMs !== null) return { ok: false, error: session ? "expired" : "none" };
   const nowMs = app.clock.nowMs();
-  if (nowMs >= session.expiresAtMs || nowMs - session.lastSeenAtMs >= SESSION_IDLE_MS) return { ok: false, error: "expired" };
+  if (nowMs >= session.expiresAtMs || nowMs - session.lastSeenAtMs >= SESSION_IDLE_MS)
+    return { ok: false, error: "expired" };
   const official = await app.repos.officials.get(session.officialId);
   if (!official?.active) return { ok: false, error: "expired" };
   if (nowMs - session.lastSeenAtMs >= TOUCH_EVERY_MS) await app.repos.staffAuth.touchSession(idHash, nowMs);
@@ -217,28 +346,38 @@ export async function resolveSession(app: AppContext, sessionId: string | undefi
 
 export async function endSession(app: AppContext, sessionId: string, officialId: number): Promise<void> {
   await app.store.withTransaction(async () => {
-        await app.repos.staffAuth.revokeSession(hashSecret(sessionId), app.clock.nowMs());
-        await audit(app, { officialId, action: "auth.sign_out", subject: `official:${officialId}`, outcome: "ok" });
-      });
+    await app.repos.staffAuth.revokeSession(hashSecret(sessionId), app.clock.nowMs());
+    await audit(app, { officialId, action: "auth.sign_out", subject: `official:${officialId}`, outcome: "ok" });
+  });
 }
 
 /** "Cerrar sesión en todas partes": every session of the official ends now. */
 export async function endAllSessions(app: AppContext, officialId: number): Promise<number> {
   return await app.store.withTransaction(async () => {
-      const ended = await app.repos.staffAuth.revokeAllSessions(officialId, app.clock.nowMs());
-      await audit(app, { officialId, action: "auth.sign_out_everywhere", subject: `official:${officialId}`, outcome: "ok", after: { sessions: ended } });
-      return ended;
+    const ended = await app.repos.staffAuth.revokeAllSessions(officialId, app.clock.nowMs());
+    await audit(app, {
+      officialId,
+      action: "auth.sign_out_everywhere",
+      subject: `official:${officialId}`,
+      outcome: "ok",
+      after: { sessions: ended },
     });
+    return ended;
+  });
 }
 
 /** An official sets their own password (after a link sign-in when an admin requires one). */
-export async function setOwnPassword(app: AppContext, officialId: number, password: string): Promise<AuthOutcome<object>> {
+export async function setOwnPassword(
+  app: AppContext,
+  officialId: number,
+  password: string,
+): Promise<AuthOutcome<object>> {
   const weak = checkPassword(password);
   if (weak) return { ok: false, error: weak };
   const passwordHash = await hashPassword(password);
   await app.store.withTransaction(async () => {
-        await app.repos.staffAuth.setPassword(officialId, passwordHash);
-        await audit(app, { officialId, action: "auth.password_set", subject: `official:${officialId}`, outcome: "ok" });
-      });
+    await app.repos.staffAuth.setPassword(officialId, passwordHash);
+    await audit(app, { officialId, action: "auth.password_set", subject: `official:${officialId}`, outcome: "ok" });
+  });
   return { ok: true };
 }

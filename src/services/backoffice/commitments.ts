@@ -4,15 +4,27 @@
  * (followers are told through the outbox).
  */
 import type { Actor } from "../../core/authorization.ts";
-import { canActOnCommitment, COMMITMENT_STATUSES, type CommitmentError, type CommitmentStatus } from "../../core/commitments.ts";
+import {
+  canActOnCommitment,
+  COMMITMENT_STATUSES,
+  type CommitmentError,
+  type CommitmentStatus,
+} from "../../core/commitments.ts";
 import type { AppContext } from "../context.ts";
 import { officeName } from "../context.ts";
 import { postProgress, showCommitment } from "../commitments/commitments.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 
-export async function commitmentsList(app: AppContext, actor: Actor, filter: { officeKey?: string; status?: CommitmentStatus }) {
+export async function commitmentsList(
+  app: AppContext,
+  actor: Actor,
+  filter: { officeKey?: string; status?: CommitmentStatus },
+) {
   if (actor.kind === "official" && !actor.active) return { ok: false as const, error: "not_allowed" as const };
-  const rows = await app.repos.commitments.list({ officeKey: filter.officeKey, statuses: filter.status ? [filter.status] : undefined }, { limit: 200, offset: 0 });
+  const rows = await app.repos.commitments.list(
+    { officeKey: filter.officeKey, statuses: filter.status ? [filter.status] : undefined },
+    { limit: 200, offset: 0 },
+  );
   return {
     ok: true as const,
     statuses: COMMITMENT_STATUSES,
@@ -43,9 +55,13 @@ export async function webCommitmentProgress(
   form: FormContext,
 ): Promise<FormOutcome<CommitmentError>> {
   return await runFormAction(app, actor, "commitment.progress", `commitment:${number}`, form, async () => {
-      const before = await app.repos.commitments.byNumber(number);
-      const result = await postProgress(app, actor, number, input);
-      if (!result.ok) return result;
-      return { ok: true, before: before ? { status: before.status, progress: before.progress } : null, after: { status: result.commitment.status, progress: result.commitment.progress, evidenceUrl: input.evidenceUrl } };
-    });
+    const before = await app.repos.commitments.byNumber(number);
+    const result = await postProgress(app, actor, number, input);
+    if (!result.ok) return result;
+    return {
+      ok: true,
+      before: before ? { status: before.status, progress: before.progress } : null,
+      after: { status: result.commitment.status, progress: result.commitment.progress, evidenceUrl: input.evidenceUrl },
+    };
+  });
 }

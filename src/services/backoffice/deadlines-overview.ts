@@ -23,7 +23,14 @@ export type DeadlinesOverview =
       today: LocalDate;
       offices: OfficeDeadlines[];
       totals: { overdue: number; escalated: number; dueSoon: number; waiting: number };
-      mostOverdue: { reference: string; officeName: string; dueDate: LocalDate; businessDaysOverdue: number; escalated: boolean; excerpt: string }[];
+      mostOverdue: {
+        reference: string;
+        officeName: string;
+        dueDate: LocalDate;
+        businessDaysOverdue: number;
+        escalated: boolean;
+        excerpt: string;
+      }[];
     }
   | { ok: false; error: "not_allowed" };
 
@@ -33,12 +40,12 @@ export async function deadlinesOverview(app: AppContext, actor: Actor): Promise<
   const names = new Map(offices.map((o) => [o.key, o.name]));
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const dueSoonThrough = app.calendar.addBusinessDays(today, app.profile.dueSoonBusinessDays);
-  const rows = (await app.repos.inbox
-      .deadlineSummary(today, dueSoonThrough))
+  const rows = (await app.repos.inbox.deadlineSummary(today, dueSoonThrough))
     .filter((r) => names.has(r.officeKey))
     .map((r) => ({ ...r, officeName: names.get(r.officeKey)! }))
     .sort((a, b) => b.overdue - a.overdue || b.dueSoon - a.dueSoon || a.officeName.localeCompare(b.officeName));
-  const sum = (field: "overdue" | "escalated" | "dueSoon" | "waiting") => rows.reduce((total, r) => total + r[field], 0);
+  const sum = (field: "overdue" | "escalated" | "dueSoon" | "waiting") =>
+    rows.reduce((total, r) => total + r[field], 0);
   return {
     ok: true,
     today,

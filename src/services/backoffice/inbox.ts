@@ -32,14 +32,22 @@ export interface InboxItem extends InboxRow {
 }
 
 export type InboxOutcome =
-  | { ok: true; kind: "page"; officeKey: string; offices: { key: string; name: string }[]; counts: InboxCounts; items: InboxItem[]; nextCursor: string | null; today: LocalDate }
+  | {
+      ok: true;
+      kind: "page";
+      officeKey: string;
+      offices: { key: string; name: string }[];
+      counts: InboxCounts;
+      items: InboxItem[];
+      nextCursor: string | null;
+      today: LocalDate;
+    }
   | { ok: true; kind: "question"; reference: string }
   | { ok: false; error: "not_allowed" | "no_office" };
 
 /** The offices an actor may open in the inbox, in the profile's order. */
 export async function visibleOffices(app: AppContext, actor: Actor): Promise<{ key: string; name: string }[]> {
-  return (await app.repos.offices
-      .list())
+  return (await app.repos.offices.list())
     .filter((o) => o.active && canViewOffice(actor, o.key))
     .map((o) => ({ key: o.key, name: o.name }));
 }
@@ -51,12 +59,16 @@ export function encodeCursor(row: { dueDate: string; id: number }): string {
 export function decodeCursor(cursor: string | undefined): { dueDate: string; id: number } | undefined {
   if (!cursor) return undefined;
   const [dueDate, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  return dueDate && /^\d{4}-\d{2}-\d{2}$/.test(dueDate) && /^\d+$/.test(id ?? "") ? { dueDate, id: Number(id) } : undefined;
+  return dueDate && /^\d{4}-\d{2}-\d{2}$/.test(dueDate) && /^\d+$/.test(id ?? "")
+    ? { dueDate, id: Number(id) }
+    : undefined;
 }
 
 /** Business days left until `dueDate` (0 on the day itself), negative once it has passed. */
 export function businessDaysLeft(app: AppContext, today: LocalDate, dueDate: LocalDate): number {
-  return dueDate >= today ? app.calendar.businessDaysBetween(today, dueDate) : -app.calendar.businessDaysBetween(dueDate, today);
+  return dueDate >= today
+    ? app.calendar.businessDaysBetween(today, dueDate)
+    : -app.calendar.businessDaysBetween(dueDate, today);
 }
 
 function startOfDayMs(app: AppContext, date: LocalDate): number {
@@ -66,7 +78,8 @@ function startOfDayMs(app: AppContext, date: LocalDate): number {
 export async function officeInbox(app: AppContext, actor: Actor, input: InboxInput): Promise<InboxOutcome> {
   const offices = await visibleOffices(app, actor);
   const ownOffice = actor.kind === "official" ? actor.officeKey : null;
-  const officeKey = input.officeKey ?? (ownOffice && offices.some((o) => o.key === ownOffice) ? ownOffice : offices[0]?.key);
+  const officeKey =
+    input.officeKey ?? (ownOffice && offices.some((o) => o.key === ownOffice) ? ownOffice : offices[0]?.key);
   if (!officeKey) return { ok: false, error: "no_office" };
   if (!canViewOffice(actor, officeKey)) return { ok: false, error: "not_allowed" };
   const search = input.search?.trim() ?? "";
@@ -78,25 +91,36 @@ export async function officeInbox(app: AppContext, actor: Actor, input: InboxInp
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const dueSoonThrough = app.calendar.addBusinessDays(today, app.profile.dueSoonBusinessDays);
   const officialId = actor.kind === "official" ? actor.officialId : null;
-  const words = reference ? [] : search.split(/\s+/).filter((w) => w.length > 0).slice(0, 8);
+  const words = reference
+    ? []
+    : search
+        .split(/\s+/)
+        .filter((w) => w.length > 0)
+        .slice(0, 8);
   const rows = await app.repos.inbox.page({
-      officeKey,
-      view: input.view,
-      officialId,
-      today,
-      dueSoonThrough,
-      requestType: input.requestType,
-      channel: input.channel,
-      filedFromMs: input.filedFrom ? startOfDayMs(app, input.filedFrom) : undefined,
-      filedBeforeMs: input.filedTo ? startOfDayMs(app, nextDay(input.filedTo)) : undefined,
-      words: reference ? [reference] : words,
-      after: decodeCursor(input.after),
-      limit: INBOX_PAGE_SIZE + 1,
-    });
+    officeKey,
+    view: input.view,
+    officialId,
+    today,
+    dueSoonThrough,
+    requestType: input.requestType,
+    channel: input.channel,
+    filedFromMs: input.filedFrom ? startOfDayMs(app, input.filedFrom) : undefined,
+    filedBeforeMs: input.filedTo ? startOfDayMs(app, nextDay(input.filedTo)) : undefined,
+    words: reference ? [reference] : words,
+    after: decodeCursor(input.after),
+    limit: INBOX_PAGE_SIZE + 1,
+  });
   const page = rows.slice(0, INBOX_PAGE_SIZE);
   const items = page.map((row) => ({
     ...row,
-    deadline: deadlineState({ status: row.status, dueDate: row.dueDate, today, dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
+    deadline: deadlineState({
+      status: row.status,
+      dueDate: row.dueDate,
+      today,
+      dueSoonBusinessDays: app.profile.dueSoonBusinessDays,
+      calendar: app.calendar,
+    }),
     businessDaysLeft: businessDaysLeft(app, today, row.dueDate),
   }));
   return {

@@ -4,8 +4,21 @@
  * through the same services as the chat and the CLI. A web action is one transaction that also
  * writes the audit log and the form's idempotency key, so a double submit acts once.
  */
-import { actorLabel, answerNeedsApproval, canActOnQuestion, canApproveAnswer, type Actor } from "../../core/authorization.ts";
-import { approveAnswer, pendingAnswer, proposeAnswer, returnAnswer, type ApprovalError, type PendingAnswer } from "../questions/answer-approval.ts";
+import {
+  actorLabel,
+  answerNeedsApproval,
+  canActOnQuestion,
+  canApproveAnswer,
+  type Actor,
+} from "../../core/authorization.ts";
+import {
+  approveAnswer,
+  pendingAnswer,
+  proposeAnswer,
+  returnAnswer,
+  type ApprovalError,
+  type PendingAnswer,
+} from "../questions/answer-approval.ts";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { deadlineState, type DeadlineState } from "../../core/deadlines.ts";
 import { parseReference } from "../../core/reference.ts";
@@ -18,7 +31,13 @@ import { dueDateText, officeName, render, type AppContext } from "../context.ts"
 import { questionByReference, questionState } from "../staff/audited-actions.ts";
 import { dueDateStory, type DueDateStory } from "../deadlines/due-date-story.ts";
 import { extendQuestion, type ExtendError } from "../deadlines/extension.ts";
-import { answerQuestion, MAX_ANSWER_LENGTH, reassignQuestion, requestInfo, type QuestionError } from "../questions/questions.ts";
+import {
+  answerQuestion,
+  MAX_ANSWER_LENGTH,
+  reassignQuestion,
+  requestInfo,
+  type QuestionError,
+} from "../questions/questions.ts";
 import { runFormAction, type FormContext, type FormOutcome, type WorkResult } from "./form-action.ts";
 import { businessDaysLeft } from "./inbox.ts";
 import { mapInOrder } from "../../core/in-order.ts";
@@ -51,7 +70,15 @@ export interface CitizenMessage {
   lines: DeliveryLine[];
 }
 
-const MESSAGE_KINDS = ["answer", "info_request", "extended", "withdrawn", "recomputed", "term_moved", "reassigned"] as const;
+const MESSAGE_KINDS = [
+  "answer",
+  "info_request",
+  "extended",
+  "withdrawn",
+  "recomputed",
+  "term_moved",
+  "reassigned",
+] as const;
 
 /** The kind of a citizen message from its idempotency key (`q:7:answer`, `q:7:info-request-2`, `q:7:extended:2026-05-04`). */
 export function messageKindOf(key: string): CitizenMessage["kind"] {
@@ -62,7 +89,14 @@ export function messageKindOf(key: string): CitizenMessage["kind"] {
 function citizenMessagesOf(deliveries: readonly QuestionDelivery[]): CitizenMessage[] {
   return deliveries
     .filter((d) => d.citizenId !== null)
-    .map((d) => ({ outboxId: d.outboxId, kind: messageKindOf(d.key), channel: d.channel, atMs: d.sentAtMs ?? d.createdAtMs, statusAtMs: d.deliveryStatusAtMs, lines: describeDelivery(d) }));
+    .map((d) => ({
+      outboxId: d.outboxId,
+      kind: messageKindOf(d.key),
+      channel: d.channel,
+      atMs: d.sentAtMs ?? d.createdAtMs,
+      statusAtMs: d.deliveryStatusAtMs,
+      lines: describeDelivery(d),
+    }));
 }
 
 export interface QuestionDetail {
@@ -89,22 +123,31 @@ export interface QuestionDetail {
   citizenLocale: string;
 }
 
-export type DetailOutcome = { ok: true; detail: QuestionDetail } | { ok: false; error: "question_not_found" | "not_allowed" };
+export type DetailOutcome =
+  { ok: true; detail: QuestionDetail } | { ok: false; error: "question_not_found" | "not_allowed" };
 
 async function timelineOf(app: AppContext, history: readonly QuestionEventRow[]): Promise<TimelineEntry[]> {
   const names = new Map<number, string>();
-  return (await mapInOrder(history, async (event) => {
-        const official = /^official:(\d+)$/.exec(event.actor);
-        let who = event.actor;
-        let whoKind: TimelineEntry["whoKind"] = event.actor === "citizen" ? "citizen" : event.actor === "cli" ? "cli" : "system";
-        if (official) {
-          const id = Number(official[1]);
-          if (!names.has(id)) names.set(id, (await app.repos.officials.get(id))?.name ?? `#${id}`);
-          who = names.get(id)!;
-          whoKind = "official";
-        }
-        return { id: event.id, kind: event.kind, atMs: event.atMs, who, whoKind, data: JSON.parse(event.data) as Record<string, unknown> };
-      }));
+  return await mapInOrder(history, async (event) => {
+    const official = /^official:(\d+)$/.exec(event.actor);
+    let who = event.actor;
+    let whoKind: TimelineEntry["whoKind"] =
+      event.actor === "citizen" ? "citizen" : event.actor === "cli" ? "cli" : "system";
+    if (official) {
+      const id = Number(official[1]);
+      if (!names.has(id)) names.set(id, (await app.repos.officials.get(id))?.name ?? `#${id}`);
+      who = names.get(id)!;
+      whoKind = "official";
+    }
+    return {
+      id: event.id,
+      kind: event.kind,
+      atMs: event.atMs,
+      who,
+      whoKind,
+      data: JSON.parse(event.data) as Record<string, unknown>,
+    };
+  });
 }
 
 export async function questionDetail(app: AppContext, actor: Actor, referenceInput: string): Promise<DetailOutcome> {
@@ -124,16 +167,27 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
       timeline: await timelineOf(app, history),
       messages: citizenMessagesOf(await app.repos.outbox.deliveriesForQuestion(question.id)),
       story: await dueDateStory(app, question, history),
-      deadline: deadlineState({ status: question.status, dueDate: question.dueDate, today, dueSoonBusinessDays: app.profile.dueSoonBusinessDays, calendar: app.calendar }),
+      deadline: deadlineState({
+        status: question.status,
+        dueDate: question.dueDate,
+        today,
+        dueSoonBusinessDays: app.profile.dueSoonBusinessDays,
+        calendar: app.calendar,
+      }),
       businessDaysLeft: businessDaysLeft(app, today, question.dueDate),
       today,
       assignee: question.assignedTo ? await app.repos.officials.get(question.assignedTo) : undefined,
-      colleagues: (await app.repos.officials.list({ officeKey: question.officeKey })).filter((o) => o.role === "official" || o.role === "head"),
-      offices: (await app.repos.offices
-              .list())
+      colleagues: (await app.repos.officials.list({ officeKey: question.officeKey })).filter(
+        (o) => o.role === "official" || o.role === "head",
+      ),
+      offices: (await app.repos.offices.list())
         .filter((o) => o.active && o.key !== question.officeKey)
         .map((o) => ({ key: o.key, name: o.name })),
-      may: { act: !closed && canActOnQuestion(actor, "answer", question.officeKey), note: canActOnQuestion(actor, "note", question.officeKey), approve: !closed && canApproveAnswer(actor, question.officeKey) },
+      may: {
+        act: !closed && canActOnQuestion(actor, "answer", question.officeKey),
+        note: canActOnQuestion(actor, "note", question.officeKey),
+        approve: !closed && canApproveAnswer(actor, question.officeKey),
+      },
       answerNeedsApproval: answerNeedsApproval(actor, app.profile.answerApproval),
       pendingAnswer: await pendingWithName(app, question),
       citizenLocale: (await app.repos.citizens.get(question.citizenId))?.locale ?? "es",
@@ -142,7 +196,12 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
 }
 
 /** Exactly what the citizen will receive if this answer is sent (their language, their radicado). */
-export async function answerPreview(app: AppContext, actor: Actor, referenceInput: string, answer: string): Promise<{ ok: true; text: string } | { ok: false; error: QuestionError }> {
+export async function answerPreview(
+  app: AppContext,
+  actor: Actor,
+  referenceInput: string,
+  answer: string,
+): Promise<{ ok: true; text: string } | { ok: false; error: QuestionError }> {
   const detail = await questionDetail(app, actor, referenceInput);
   if (!detail.ok) return detail;
   const { question, citizenLocale } = detail.detail;
@@ -163,76 +222,140 @@ export type ActionError = QuestionError | ExtendError | ApprovalError | "unknown
 export type ActionOutcome = FormOutcome<ActionError> & { proposed?: boolean };
 export type { FormContext };
 
-async function runAction(app: AppContext, actor: Actor, action: string, reference: string, form: FormContext, work: () => WorkResult<ActionError> | Promise<WorkResult<ActionError>>): Promise<ActionOutcome> {
+async function runAction(
+  app: AppContext,
+  actor: Actor,
+  action: string,
+  reference: string,
+  form: FormContext,
+  work: () => WorkResult<ActionError> | Promise<WorkResult<ActionError>>,
+): Promise<ActionOutcome> {
   return await runFormAction(app, actor, action, reference, form, work);
 }
 
 const stateOf = questionState;
 const current = questionByReference;
 
-export async function webAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
-  if (answerNeedsApproval(actor, app.profile.answerApproval)) return { ...(await webProposeAnswer(app, actor, reference, text, form)), proposed: true };
+export async function webAnswer(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  text: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
+  if (answerNeedsApproval(actor, app.profile.answerApproval))
+    return { ...(await webProposeAnswer(app, actor, reference, text, form)), proposed: true };
   return await runAction(app, actor, "question.answer", reference, form, async () => {
-      const before = await current(app, reference);
-      const result = await answerQuestion(app, actor, reference, text);
-      return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), answerLength: text.trim().length } } : result;
-    });
+    const before = await current(app, reference);
+    const result = await answerQuestion(app, actor, reference, text);
+    return result.ok
+      ? {
+          ok: true,
+          before: before && stateOf(before),
+          after: { ...stateOf(result.question), answerLength: text.trim().length },
+        }
+      : result;
+  });
 }
 
-export async function webReassign(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string, form: FormContext): Promise<ActionOutcome> {
+export async function webReassign(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  toOfficeKey: string,
+  reason: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.reassign", reference, form, async () => {
-      const before = await current(app, reference);
-      const result = await reassignQuestion(app, actor, reference, toOfficeKey, reason);
-      if (result.ok) await app.repos.inbox.assign(result.question.id, null, app.clock.nowMs());
-      return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim() } } : result;
-    });
+    const before = await current(app, reference);
+    const result = await reassignQuestion(app, actor, reference, toOfficeKey, reason);
+    if (result.ok) await app.repos.inbox.assign(result.question.id, null, app.clock.nowMs());
+    return result.ok
+      ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim() } }
+      : result;
+  });
 }
 
-export async function webRequestInfo(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+export async function webRequestInfo(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  text: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.request_info", reference, form, async () => {
-      const before = await current(app, reference);
-      const result = await requestInfo(app, actor, reference, text);
-      return result.ok ? { ok: true, before: before && stateOf(before), after: stateOf(result.question) } : result;
-    });
+    const before = await current(app, reference);
+    const result = await requestInfo(app, actor, reference, text);
+    return result.ok ? { ok: true, before: before && stateOf(before), after: stateOf(result.question) } : result;
+  });
 }
 
-export async function webExtend(app: AppContext, actor: Actor, reference: string, date: string, reason: string, form: FormContext): Promise<ActionOutcome> {
+export async function webExtend(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  date: string,
+  reason: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.extend", reference, form, async () => {
-      const before = await current(app, reference);
-      const result = await extendQuestion(app, actor, reference, date, reason);
-      return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim(), limit: result.limitDate } } : result;
-    });
+    const before = await current(app, reference);
+    const result = await extendQuestion(app, actor, reference, date, reason);
+    return result.ok
+      ? {
+          ok: true,
+          before: before && stateOf(before),
+          after: { ...stateOf(result.question), reason: reason.trim(), limit: result.limitDate },
+        }
+      : result;
+  });
 }
 
 /** An internal note: kept in the question's history, never sent to the citizen. */
-export async function webNote(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+export async function webNote(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  text: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.note", reference, form, async () => {
-      const question = await current(app, reference);
-      if (!question) return { ok: false, error: "question_not_found" };
-      if (!canActOnQuestion(actor, "note", question.officeKey)) return { ok: false, error: "not_allowed" };
-      if (!text.trim()) return { ok: false, error: "empty_text" };
-      if (text.length > MAX_NOTE_LENGTH) return { ok: false, error: "text_too_long" };
-      await app.repos.questions.addEvent(question.id, "note", actorLabel(actor), app.clock.nowMs(), { text: text.trim() });
-      return { ok: true, after: { noteLength: text.trim().length } };
+    const question = await current(app, reference);
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "note", question.officeKey)) return { ok: false, error: "not_allowed" };
+    if (!text.trim()) return { ok: false, error: "empty_text" };
+    if (text.length > MAX_NOTE_LENGTH) return { ok: false, error: "text_too_long" };
+    await app.repos.questions.addEvent(question.id, "note", actorLabel(actor), app.clock.nowMs(), {
+      text: text.trim(),
     });
+    return { ok: true, after: { noteLength: text.trim().length } };
+  });
 }
 
 /** Assigns the question to an active official (or head) of its office; `null` unassigns. */
-export async function webAssign(app: AppContext, actor: Actor, reference: string, officialId: number | null, form: FormContext): Promise<ActionOutcome> {
+export async function webAssign(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  officialId: number | null,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.assign", reference, form, async () => {
-      const question = await current(app, reference);
-      if (!question) return { ok: false, error: "question_not_found" };
-      if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
-      if (question.status === "answered" || question.status === "withdrawn") return { ok: false, error: "already_closed" };
-      if (officialId !== null) {
-        const assignee = await app.repos.officials.get(officialId);
-        if (!assignee?.active || assignee.officeKey !== question.officeKey) return { ok: false, error: "unknown_official" };
-      }
-      const nowMs = app.clock.nowMs();
-      await app.repos.inbox.assign(question.id, officialId, nowMs);
-      await app.repos.questions.addEvent(question.id, "assigned", actorLabel(actor), nowMs, { to: officialId });
-      return { ok: true, before: { assignedTo: question.assignedTo }, after: { assignedTo: officialId } };
-    });
+    const question = await current(app, reference);
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
+    if (question.status === "answered" || question.status === "withdrawn")
+      return { ok: false, error: "already_closed" };
+    if (officialId !== null) {
+      const assignee = await app.repos.officials.get(officialId);
+      if (!assignee?.active || assignee.officeKey !== question.officeKey)
+        return { ok: false, error: "unknown_official" };
+    }
+    const nowMs = app.clock.nowMs();
+    await app.repos.inbox.assign(question.id, officialId, nowMs);
+    await app.repos.questions.addEvent(question.id, "assigned", actorLabel(actor), nowMs, { to: officialId });
+    return { ok: true, before: { assignedTo: question.assignedTo }, after: { assignedTo: officialId } };
+  });
 }
 
 async function pendingWithName(app: AppContext, question: QuestionRow): Promise<QuestionDetail["pendingAnswer"]> {
@@ -244,7 +367,13 @@ async function pendingWithName(app: AppContext, question: QuestionRow): Promise<
 }
 
 /** An official's answer when the head approves answers: a proposal, audited, nothing sent to the citizen. */
-async function webProposeAnswer(app: AppContext, actor: Actor, reference: string, text: string, form: FormContext): Promise<ActionOutcome> {
+async function webProposeAnswer(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  text: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.propose_answer", reference, form, async () => {
     const result = await proposeAnswer(app, actor, reference, text);
     return result.ok ? { ok: true, after: { ...stateOf(result.question), answerLength: text.trim().length } } : result;
@@ -252,16 +381,33 @@ async function webProposeAnswer(app: AppContext, actor: Actor, reference: string
 }
 
 /** The head approves the pending answer: it goes to the citizen. */
-export async function webApproveAnswer(app: AppContext, actor: Actor, reference: string, form: FormContext): Promise<ActionOutcome> {
+export async function webApproveAnswer(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.approve_answer", reference, form, async () => {
     const before = await current(app, reference);
     const result = await approveAnswer(app, actor, reference);
-    return result.ok ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), proposedBy: result.proposal.by } } : result;
+    return result.ok
+      ? {
+          ok: true,
+          before: before && stateOf(before),
+          after: { ...stateOf(result.question), proposedBy: result.proposal.by },
+        }
+      : result;
   });
 }
 
 /** The head returns the pending answer to its author with a comment. */
-export async function webReturnAnswer(app: AppContext, actor: Actor, reference: string, reason: string, form: FormContext): Promise<ActionOutcome> {
+export async function webReturnAnswer(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  reason: string,
+  form: FormContext,
+): Promise<ActionOutcome> {
   return await runAction(app, actor, "question.return_answer", reference, form, async () => {
     const result = await returnAnswer(app, actor, reference, reason);
     return result.ok ? { ok: true, after: { proposedBy: result.proposal.by, reason: reason.trim() } } : result;

@@ -21,7 +21,8 @@ const BACK = "_back";
 /** Progress entries shown with a commitment, newest first. */
 const DETAIL_UPDATES = 5;
 
-const str = (value: unknown): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : "");
+const str = (value: unknown): string =>
+  typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
 
 function r(ctx: ActionContext, key: string, vars: Record<string, unknown> = {}): string {
   return render(ctx.app, ctx.citizen.locale, key, vars);
@@ -43,8 +44,14 @@ function filterOf(ctx: ActionContext): CommitmentFilter {
 
 async function filterName(ctx: ActionContext, kind: FilterKind, value: string): Promise<string> {
   const { app } = ctx;
-  if (kind === "district") return r(ctx, "commitments.filter.district", { name: app.profile.districts.find((d) => d.key === value)?.name ?? value });
-  if (kind === "event") return r(ctx, "commitments.filter.event", { name: await eventLabel(app, ctx.citizen.locale, Number(value)) ?? value });
+  if (kind === "district")
+    return r(ctx, "commitments.filter.district", {
+      name: app.profile.districts.find((d) => d.key === value)?.name ?? value,
+    });
+  if (kind === "event")
+    return r(ctx, "commitments.filter.event", {
+      name: (await eventLabel(app, ctx.citizen.locale, Number(value))) ?? value,
+    });
   if (kind === "office") return r(ctx, "commitments.filter.office", { name: officeName(app, value) });
   return r(ctx, "commitments.filter.followed");
 }
@@ -59,37 +66,59 @@ async function pageData(ctx: ActionContext, page: number): Promise<ActionOutcome
   const items = await repo.list(filter, { limit: COMMITMENTS_PER_PAGE, offset: at.offset });
   const pageOptions: MenuOption[] = items.map((c) => ({
     value: String(c.number),
-    label: r(ctx, "commitments.item_label", { text: quote(c.text, 60), statusText: statusText(ctx.app, ctx.citizen.locale, c.status), percent: c.progress }),
+    label: r(ctx, "commitments.item_label", {
+      text: quote(c.text, 60),
+      statusText: statusText(ctx.app, ctx.citizen.locale, c.status),
+      percent: c.progress,
+    }),
   }));
-  if (at.hasMore) pageOptions.push({ value: MORE, label: r(ctx, "commitments.more", { page: at.page + 1, pages: at.pages }) });
+  if (at.hasMore)
+    pageOptions.push({ value: MORE, label: r(ctx, "commitments.more", { page: at.page + 1, pages: at.pages }) });
   pageOptions.push({ value: BACK, label: r(ctx, "commitments.back") });
   return { result: "some", data: { pageOptions, page: at.page, pages: at.pages, total, pageChoice: null } };
 }
 
-function chooseFrom(kind: FilterKind, options: (ctx: ActionContext) => MenuOption[] | Promise<MenuOption[]>): ActionDefinition {
+function chooseFrom(
+  kind: FilterKind,
+  options: (ctx: ActionContext) => MenuOption[] | Promise<MenuOption[]>,
+): ActionDefinition {
   return {
     results: ["some", "none"],
     run: async (ctx) => {
       const filterOptions = await options(ctx);
       if (filterOptions.length === 0) return { result: "none" };
-      return { result: "some", data: { filterKind: kind, filterOptions: [...filterOptions, { value: BACK, label: r(ctx, "commitments.back") }], filterChoice: null } };
+      return {
+        result: "some",
+        data: {
+          filterKind: kind,
+          filterOptions: [...filterOptions, { value: BACK, label: r(ctx, "commitments.back") }],
+          filterChoice: null,
+        },
+      };
     },
   };
 }
 
-const withCount = (ctx: ActionContext, name: string, total: number) => r(ctx, "commitments.option_with_count", { name, total });
+const withCount = (ctx: ActionContext, name: string, total: number) =>
+  r(ctx, "commitments.option_with_count", { name, total });
 
 async function detailData(ctx: ActionContext, c: CommitmentRow): Promise<Record<string, unknown>> {
   const { app, citizen } = ctx;
   const locale = citizen.locale;
   const lines: string[] = [];
-  if (c.eventId !== null) lines.push(r(ctx, "commitments.detail_event", { name: await eventLabel(app, locale, c.eventId) ?? "" }));
-  if (c.districtKey) lines.push(r(ctx, "commitments.detail_district", { name: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? c.districtKey }));
-  if (c.status === "cancelled" && c.statusReason) lines.push(r(ctx, "commitments.detail_reason", { reason: c.statusReason }));
+  if (c.eventId !== null)
+    lines.push(r(ctx, "commitments.detail_event", { name: (await eventLabel(app, locale, c.eventId)) ?? "" }));
+  if (c.districtKey)
+    lines.push(
+      r(ctx, "commitments.detail_district", {
+        name: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? c.districtKey,
+      }),
+    );
+  if (c.status === "cancelled" && c.statusReason)
+    lines.push(r(ctx, "commitments.detail_reason", { reason: c.statusReason }));
   const url = publicPageUrl(app, `/compromisos/${c.number}`, locale);
   if (url) lines.push(r(ctx, "publico.chat.commitment", { url }));
-  const progress = (await app.repos.commitments
-      .history(c.id))
+  const progress = (await app.repos.commitments.history(c.id))
     .filter((u) => u.kind === "progress")
     .slice(-DETAIL_UPDATES)
     .reverse()
@@ -107,11 +136,15 @@ async function detailData(ctx: ActionContext, c: CommitmentRow): Promise<Record<
     statusText: statusText(app, locale, c.status),
     percent: c.progress,
     extraLines: lines.map((l) => `\n${l}`).join(""),
-    updatesText: progress.length ? `${r(ctx, "commitments.detail_updates_title")}\n${progress.join("\n")}` : r(ctx, "commitments.detail_no_updates"),
+    updatesText: progress.length
+      ? `${r(ctx, "commitments.detail_updates_title")}\n${progress.join("\n")}`
+      : r(ctx, "commitments.detail_no_updates"),
     followText: r(ctx, following ? "commitments.following_yes" : "commitments.following_no"),
   });
   const detailOptions: MenuOption[] = [
-    following ? { value: "unfollow", label: r(ctx, "commitments.unfollow") } : { value: "follow", label: r(ctx, "commitments.follow") },
+    following
+      ? { value: "unfollow", label: r(ctx, "commitments.unfollow") }
+      : { value: "follow", label: r(ctx, "commitments.follow") },
     { value: "list", label: r(ctx, "commitments.back_to_list") },
     { value: "menu", label: r(ctx, "commitments.back_to_main") },
   ];
@@ -132,13 +165,15 @@ export const commitmentActions: Record<string, ActionDefinition> = {
   "commitment.event_options": chooseFrom("event", async (ctx) => {
     const options: MenuOption[] = [];
     for (const e of (await ctx.app.repos.commitments.countsByEvent()).slice(0, 10)) {
-      options.push({ value: String(e.eventId), label: withCount(ctx, (await eventLabel(ctx.app, ctx.citizen.locale, e.eventId)) ?? e.title, e.count) });
+      options.push({
+        value: String(e.eventId),
+        label: withCount(ctx, (await eventLabel(ctx.app, ctx.citizen.locale, e.eventId)) ?? e.title, e.count),
+      });
     }
     return options;
   }),
   "commitment.office_options": chooseFrom("office", async (ctx) =>
-    (await ctx.app.repos.commitments
-            .countsByOffice())
+    (await ctx.app.repos.commitments.countsByOffice())
       .map((o) => ({ value: o.key, label: withCount(ctx, officeName(ctx.app, o.key), o.count) }))
       .sort((a, b) => a.label.localeCompare(b.label, "es")),
   ),
@@ -151,7 +186,10 @@ export const commitmentActions: Record<string, ActionDefinition> = {
       const kind = ctx.data.filterKind as FilterKind;
       const scoped = { ...ctx, data: { ...ctx.data, filterValue: value } };
       const page = await pageData(scoped, 1);
-      return { ...page, data: { ...page.data, filterValue: value, filterName: await filterName(ctx, kind, value), filterOptions: null } };
+      return {
+        ...page,
+        data: { ...page.data, filterValue: value, filterName: await filterName(ctx, kind, value), filterOptions: null },
+      };
     },
   },
   "commitment.list_followed": {
@@ -159,7 +197,15 @@ export const commitmentActions: Record<string, ActionDefinition> = {
     run: async (ctx) => {
       const scoped = { ...ctx, data: { ...ctx.data, filterKind: "followed" } };
       const page = await pageData(scoped, 1);
-      return { ...page, data: { ...page.data, filterKind: "followed", filterValue: null, filterName: await filterName(ctx, "followed", "") } };
+      return {
+        ...page,
+        data: {
+          ...page.data,
+          filterKind: "followed",
+          filterValue: null,
+          filterName: await filterName(ctx, "followed", ""),
+        },
+      };
     },
   },
   /** A choice on a page: a commitment, the next page, or back. */
@@ -174,7 +220,7 @@ export const commitmentActions: Record<string, ActionDefinition> = {
       }
       const commitment = await ctx.app.repos.commitments.byNumber(Number(choice));
       if (!commitment) return { result: "gone", data: { pageChoice: null } };
-      return { result: "show", data: { ...await detailData(ctx, commitment), pageChoice: null } };
+      return { result: "show", data: { ...(await detailData(ctx, commitment)), pageChoice: null } };
     },
   },
   /** A choice under a commitment: follow, unfollow, back to the list, or the main menu. */
@@ -186,10 +232,19 @@ export const commitmentActions: Record<string, ActionDefinition> = {
       if (choice === "menu") return { result: "menu", clearData: true };
       if (choice === "list") {
         const page = await pageData(ctx, Number(ctx.data.page ?? 1));
-        return page.result === "some" ? { result: "list", data: { ...page.data, detailChoice: null } } : { result: "menu", clearData: true };
+        return page.result === "some"
+          ? { result: "list", data: { ...page.data, detailChoice: null } }
+          : { result: "menu", clearData: true };
       }
-      const outcome = choice === "follow" ? await followCommitment(ctx.app, ctx.citizen.citizenId, number) : await unfollowCommitment(ctx.app, ctx.citizen.citizenId, number);
-      if (!outcome.ok) return { result: outcome.error === "missing_consent" ? "missing_consent" : "gone", data: { detailChoice: null } };
+      const outcome =
+        choice === "follow"
+          ? await followCommitment(ctx.app, ctx.citizen.citizenId, number)
+          : await unfollowCommitment(ctx.app, ctx.citizen.citizenId, number);
+      if (!outcome.ok)
+        return {
+          result: outcome.error === "missing_consent" ? "missing_consent" : "gone",
+          data: { detailChoice: null },
+        };
       const page = await pageData(ctx, Number(ctx.data.page ?? 1));
       // Unfollowing the last one of "those I follow" leaves no list to go back to.
       if (page.result === "none") return { result: "unfollowed_last", data: { detailChoice: null } };

@@ -26,13 +26,29 @@ import {
 import { parseDateInput } from "../../core/commitment-commands.ts";
 import { formatSpreadsheetDateTime, parseDateTime } from "../../core/local-time.ts";
 import { closestKey, parseId } from "../../core/strict-parse.ts";
-import type { CommitmentFilter, CommitmentRow, CommitmentUpdateRow, NewCommitmentUpdate } from "../../db/repositories/commitments.ts";
+import type {
+  CommitmentFilter,
+  CommitmentRow,
+  CommitmentUpdateRow,
+  NewCommitmentUpdate,
+} from "../../db/repositories/commitments.ts";
 import { normalizeForMatch } from "../../engine/match.ts";
 import type { AppContext } from "../context.ts";
 import { checkRecordInputAll, followFromEvent } from "./commitments.ts";
 
 /** Registry columns, in order. Import requires `text`, `office`, `due_date`; the rest are optional. */
-export const CSV_COLUMNS = ["number", "text", "office", "due_date", "district", "event_id", "status", "progress", "status_reason", "made_at"] as const;
+export const CSV_COLUMNS = [
+  "number",
+  "text",
+  "office",
+  "due_date",
+  "district",
+  "event_id",
+  "status",
+  "progress",
+  "status_reason",
+  "made_at",
+] as const;
 type Column = (typeof CSV_COLUMNS)[number] | "updates";
 const REQUIRED: readonly Column[] = ["text", "office", "due_date"];
 
@@ -91,7 +107,15 @@ const STATUS_WORDS: Record<string, CommitmentStatus> = {
 };
 
 const UPDATE_KINDS = ["created", "progress", "overdue", "cancelled"] as const;
-const KIND_WORDS: Record<string, CommitmentUpdateRow["kind"]> = { registrado: "created", registro: "created", recorded: "created", avance: "progress", vencido: "overdue", cancelado: "cancelled", canceled: "cancelled" };
+const KIND_WORDS: Record<string, CommitmentUpdateRow["kind"]> = {
+  registrado: "created",
+  registro: "created",
+  recorded: "created",
+  avance: "progress",
+  vencido: "overdue",
+  cancelado: "cancelled",
+  canceled: "cancelled",
+};
 
 export interface CsvRecord {
   /** Line of the file where the record starts (1 = the header). */
@@ -109,7 +133,11 @@ export interface ImportProblem {
   vars?: Record<string, unknown>;
 }
 
-const problem = (line: number, code: string, vars?: Record<string, unknown>): ImportProblem => ({ line, key: `cli.import.${code}`, ...(vars ? { vars } : {}) });
+const problem = (line: number, code: string, vars?: Record<string, unknown>): ImportProblem => ({
+  line,
+  key: `cli.import.${code}`,
+  ...(vars ? { vars } : {}),
+});
 
 export type ImportOutcome = { ok: true; created: CommitmentRow[] } | { ok: false; problems: ImportProblem[] };
 
@@ -129,16 +157,29 @@ function headerKey(name: string): string {
 }
 
 /** Maps header names (English or Spanish, any case) to columns; reports unknown and missing ones. */
-function mapHeader<C extends string>(header: readonly string[], columns: readonly C[], aliases: Record<string, C>, required: readonly C[]): { ok: true; columns: C[] } | { ok: false; problems: ImportProblem[] } {
+function mapHeader<C extends string>(
+  header: readonly string[],
+  columns: readonly C[],
+  aliases: Record<string, C>,
+  required: readonly C[],
+): { ok: true; columns: C[] } | { ok: false; problems: ImportProblem[] } {
   const mapped: C[] = [];
   const problems: ImportProblem[] = [];
   for (const name of header) {
     const key = headerKey(name);
     const column = (columns as readonly string[]).includes(key) ? (key as C) : aliases[key];
-    if (!column) problems.push(problem(1, "unknown_column", { name, expected: columns.join(", "), suggestion: closestKey(key, [...columns, ...Object.keys(aliases)]) }));
+    if (!column)
+      problems.push(
+        problem(1, "unknown_column", {
+          name,
+          expected: columns.join(", "),
+          suggestion: closestKey(key, [...columns, ...Object.keys(aliases)]),
+        }),
+      );
     else mapped.push(column);
   }
-  for (const column of required) if (!mapped.includes(column)) problems.push(problem(1, "missing_column", { name: column }));
+  for (const column of required)
+    if (!mapped.includes(column)) problems.push(problem(1, "missing_column", { name: column }));
   return problems.length ? { ok: false, problems } : { ok: true, columns: mapped };
 }
 
@@ -154,20 +195,37 @@ interface ParsedLine {
  * fields and contains the other separator is reported naming it. Empty lines are skipped; the
  * formula escape exports add (`'=…`, see src/core/csv-cells.ts) is removed, so exports round-trip.
  */
-function readCsv<C extends string>(text: string, columns: readonly C[], aliases: Record<string, C>, required: readonly C[]): { records: CsvRecord[]; problems: ImportProblem[] } {
+function readCsv<C extends string>(
+  text: string,
+  columns: readonly C[],
+  aliases: Record<string, C>,
+  required: readonly C[],
+): { records: CsvRecord[]; problems: ImportProblem[] } {
   const detected = detectSeparator(text);
   if (!detected.ok) return { records: [], problems: [problem(1, "wrong_separator", { found: detected.found })] };
   const { separator } = detected;
   let lines: ParsedLine[];
   try {
-    lines = parse(text, { bom: true, delimiter: separator, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }) as unknown as ParsedLine[];
+    lines = parse(text, {
+      bom: true,
+      delimiter: separator,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+    }) as unknown as ParsedLine[];
   } catch (error) {
     const e = error as Error & { lines?: number };
     return { records: [], problems: [problem(e.lines ?? 1, "not_csv", { detail: e.message.split("\n")[0] })] };
   }
   const [header, ...rows] = lines;
   if (!header) return { records: [], problems: [problem(1, "empty_file")] };
-  const mapped = mapHeader(header.record.map((h) => h.trim()), columns, aliases, required);
+  const mapped = mapHeader(
+    header.record.map((h) => h.trim()),
+    columns,
+    aliases,
+    required,
+  );
   if (!mapped.ok) return { records: [], problems: mapped.problems };
   const names = mapped.columns;
   const problems: ImportProblem[] = [];
@@ -182,7 +240,10 @@ function readCsv<C extends string>(text: string, columns: readonly C[], aliases:
       problems.push(problem(line, code, { expected: names.length, found: row.record.length, separator, other }));
       continue;
     }
-    records.push({ line, values: Object.fromEntries(names.map((name, i) => [name, unescapeFormulaCell(row.record[i]!.trim())])) });
+    records.push({
+      line,
+      values: Object.fromEntries(names.map((name, i) => [name, unescapeFormulaCell(row.record[i]!.trim())])),
+    });
   }
   return { records, problems };
 }
@@ -193,8 +254,16 @@ export function readCommitmentsCsv(text: string): { records: CsvRecord[]; proble
 }
 
 /** Reads the history file: entries grouped by commitment number, in file order. */
-export function readHistoryCsv(text: string, timeZone: string): { histories: Map<number, HistoryEntry[]>; problems: ImportProblem[] } {
-  const read = readCsv(text, HISTORY_COLUMNS, HISTORY_ALIASES, HISTORY_COLUMNS.filter((c) => c !== "note" && c !== "evidence"));
+export function readHistoryCsv(
+  text: string,
+  timeZone: string,
+): { histories: Map<number, HistoryEntry[]>; problems: ImportProblem[] } {
+  const read = readCsv(
+    text,
+    HISTORY_COLUMNS,
+    HISTORY_ALIASES,
+    HISTORY_COLUMNS.filter((c) => c !== "note" && c !== "evidence"),
+  );
   const histories = new Map<number, HistoryEntry[]>();
   const problems = [...read.problems];
   for (const record of read.records) {
@@ -205,14 +274,19 @@ export function readHistoryCsv(text: string, timeZone: string): { histories: Map
   return { histories, problems };
 }
 
-function parseHistoryRecord(record: CsvRecord, timeZone: string): { number: number; entry: HistoryEntry } | { problems: ImportProblem[] } {
+function parseHistoryRecord(
+  record: CsvRecord,
+  timeZone: string,
+): { number: number; entry: HistoryEntry } | { problems: ImportProblem[] } {
   const v = record.values;
   const problems: ImportProblem[] = [];
   const at = (code: string, vars: Record<string, unknown>) => problems.push(problem(record.line, code, vars));
   const number = parseId(v.number ?? "");
   const atMs = parseDateTime(v.at ?? "", timeZone);
   const kindKey = headerKey(v.kind ?? "");
-  const kind = (UPDATE_KINDS as readonly string[]).includes(kindKey) ? (kindKey as HistoryEntry["kind"]) : KIND_WORDS[kindKey];
+  const kind = (UPDATE_KINDS as readonly string[]).includes(kindKey)
+    ? (kindKey as HistoryEntry["kind"])
+    : KIND_WORDS[kindKey];
   const status = parseStatus(v.status ?? "x");
   const percent = Number((v.percent ?? "").replace("%", ""));
   if (!number.ok) at("bad_number", { value: v.number });
@@ -220,20 +294,35 @@ function parseHistoryRecord(record: CsvRecord, timeZone: string): { number: numb
   if (!kind) at("bad_kind", { value: v.kind, list: UPDATE_KINDS.join(", ") });
   if (!status) at("unknown_status", { value: v.status, list: COMMITMENT_STATUSES.join(", ") });
   if (!/^\d{1,3}%?$/.test(v.percent ?? "") || checkPercent(percent)) at("bad_progress", { value: v.percent });
-  if (v.evidence && checkEvidenceUrl(v.evidence)) problems.push({ line: record.line, key: "commitments.errors.invalid_evidence_url" });
+  if (v.evidence && checkEvidenceUrl(v.evidence))
+    problems.push({ line: record.line, key: "commitments.errors.invalid_evidence_url" });
   if (!v.by) at("missing_value", { name: "by" });
   if (problems.length || !number.ok) return { problems };
-  return { number: number.value, entry: { atMs: atMs!, kind: kind!, status: status!, percent, by: v.by!, ...(v.note ? { note: v.note } : {}), ...(v.evidence ? { evidence: v.evidence } : {}) } };
+  return {
+    number: number.value,
+    entry: {
+      atMs: atMs!,
+      kind: kind!,
+      status: status!,
+      percent,
+      by: v.by!,
+      ...(v.note ? { note: v.note } : {}),
+      ...(v.evidence ? { evidence: v.evidence } : {}),
+    },
+  };
 }
 
 async function findOffice(app: AppContext, value: string): Promise<string | undefined> {
   const wanted = normalizeForMatch(value);
-  return (await app.repos.offices.list()).find((o) => o.key === value.trim().toLowerCase() || normalizeForMatch(o.name) === wanted)?.key;
+  return (await app.repos.offices.list()).find(
+    (o) => o.key === value.trim().toLowerCase() || normalizeForMatch(o.name) === wanted,
+  )?.key;
 }
 
 function findDistrict(app: AppContext, value: string): string | undefined {
   const wanted = normalizeForMatch(value);
-  return app.profile.districts.find((d) => d.key === value.trim().toLowerCase() || normalizeForMatch(d.name) === wanted)?.key;
+  return app.profile.districts.find((d) => d.key === value.trim().toLowerCase() || normalizeForMatch(d.name) === wanted)
+    ?.key;
 }
 
 interface ValidRow {
@@ -260,10 +349,26 @@ function parseStatus(value: string): CommitmentStatus | undefined {
 /** The `updates` column of exports before the history had its own file (JSON), still read. */
 function parseLegacyUpdates(value: string): HistoryEntry[] | undefined {
   try {
-    const parsed = JSON.parse(value) as { at: string; kind: HistoryEntry["kind"]; status: CommitmentStatus; percent: number; note?: string; evidence?: string; by: string }[];
+    const parsed = JSON.parse(value) as {
+      at: string;
+      kind: HistoryEntry["kind"];
+      status: CommitmentStatus;
+      percent: number;
+      note?: string;
+      evidence?: string;
+      by: string;
+    }[];
     if (!Array.isArray(parsed) || parsed.length === 0) return undefined;
     const entries = parsed.map((e) => ({ ...e, atMs: Date.parse(e.at) }));
-    const valid = entries.every((e) => !Number.isNaN(e.atMs) && (UPDATE_KINDS as readonly string[]).includes(e.kind) && (COMMITMENT_STATUSES as readonly string[]).includes(e.status) && !checkPercent(e.percent) && typeof e.by === "string" && e.by !== "");
+    const valid = entries.every(
+      (e) =>
+        !Number.isNaN(e.atMs) &&
+        (UPDATE_KINDS as readonly string[]).includes(e.kind) &&
+        (COMMITMENT_STATUSES as readonly string[]).includes(e.status) &&
+        !checkPercent(e.percent) &&
+        typeof e.by === "string" &&
+        e.by !== "",
+    );
     return valid ? entries.map(({ at: _at, ...e }) => e) : undefined;
   } catch {
     return undefined;
@@ -271,7 +376,13 @@ function parseLegacyUpdates(value: string): HistoryEntry[] | undefined {
 }
 
 /** Checks one record; returns the row or every problem of its line. */
-async function checkRecord(app: AppContext, actor: Actor, record: CsvRecord, nowMs: number, history: HistoryEntry[] | undefined): Promise<ValidRow | ImportProblem[]> {
+async function checkRecord(
+  app: AppContext,
+  actor: Actor,
+  record: CsvRecord,
+  nowMs: number,
+  history: HistoryEntry[] | undefined,
+): Promise<ValidRow | ImportProblem[]> {
   const v = record.values;
   const problems: ImportProblem[] = [];
   const add = (code: string, vars?: Record<string, unknown>) => problems.push(problem(record.line, code, vars));
@@ -283,14 +394,23 @@ async function checkRecord(app: AppContext, actor: Actor, record: CsvRecord, now
   const progressText = v.progress?.trim() ?? "";
   const progress = progressText ? Number(progressText.replace("%", "")) : status === "done" ? 100 : 0;
   const madeAtMs = v.made_at?.trim() ? parseDateTime(v.made_at, app.profile.timezone) : nowMs;
-  const dueDate = parseDateInput(v.due_date ?? "") ?? (v.due_date ?? "");
+  const dueDate = parseDateInput(v.due_date ?? "") ?? v.due_date ?? "";
   const keys = (list: { key: string }[]) => list.map((x) => x.key);
   if (number !== undefined && !number.ok) add("bad_number", { value: v.number });
-  if (!officeKey) add("unknown_office", { value: v.office ?? "", suggestion: closestKey(v.office ?? "", keys((await app.repos.offices.list()).filter((o) => o.active))) });
-  if (districtKey === undefined) add("unknown_district", { value: v.district, suggestion: closestKey(v.district ?? "", keys(app.profile.districts)) });
+  if (!officeKey)
+    add("unknown_office", {
+      value: v.office ?? "",
+      suggestion: closestKey(v.office ?? "", keys((await app.repos.offices.list()).filter((o) => o.active))),
+    });
+  if (districtKey === undefined)
+    add("unknown_district", {
+      value: v.district,
+      suggestion: closestKey(v.district ?? "", keys(app.profile.districts)),
+    });
   if (eventId && !eventId.ok) add("bad_event_id", { value: v.event_id });
   if (!status) add("unknown_status", { value: v.status, list: COMMITMENT_STATUSES.join(", ") });
-  if ((progressText && !/^\d{1,3}\s*%?$/.test(progressText)) || checkPercent(progress)) add("bad_progress", { value: v.progress });
+  if ((progressText && !/^\d{1,3}\s*%?$/.test(progressText)) || checkPercent(progress))
+    add("bad_progress", { value: v.progress });
   if (madeAtMs === undefined || madeAtMs > nowMs) add("bad_made_at", { value: v.made_at });
   const row: ValidRow = {
     line: record.line,
@@ -307,9 +427,19 @@ async function checkRecord(app: AppContext, actor: Actor, record: CsvRecord, now
   if (number?.ok) row.number = number.value;
   if (officeKey && !canActOnCommitment(actor, "record", officeKey)) add("not_allowed_office", { office: officeKey });
   // Every problem of the line at once (a bad date and a short text are both reported).
-  const checks = await checkRecordInputAll(app, { ...row, officeKey: officeKey ?? "", districtKey: districtKey ?? null, eventId: eventId?.ok ? eventId.value : null }, toLocalDate(new Date(row.madeAtMs), app.profile.timezone));
+  const checks = await checkRecordInputAll(
+    app,
+    {
+      ...row,
+      officeKey: officeKey ?? "",
+      districtKey: districtKey ?? null,
+      eventId: eventId?.ok ? eventId.value : null,
+    },
+    toLocalDate(new Date(row.madeAtMs), app.profile.timezone),
+  );
   for (const error of checks) {
-    const reported = (error === "unknown_office" && !officeKey) || (error === "unknown_district" && districtKey === undefined);
+    const reported =
+      (error === "unknown_office" && !officeKey) || (error === "unknown_district" && districtKey === undefined);
     if (!reported) problems.push({ line: record.line, key: `commitments.errors.${error satisfies CommitmentError}` });
   }
   if (status) problems.push(...consistency(row).map((code) => problem(record.line, code)));
@@ -346,63 +476,94 @@ export async function importCommitments(
   histories: ReadonlyMap<number, HistoryEntry[]> = new Map(),
 ): Promise<ImportOutcome> {
   return await app.store.withTransaction(async () => {
-      const nowMs = app.clock.nowMs();
-      const repo = app.repos.commitments;
-      const problems: ImportProblem[] = [...readProblems];
-      const rows: ValidRow[] = [];
-      const seen = new Map<number, number>();
-      for (const record of records) {
-        const given = parseId(record.values.number?.trim() ?? "");
-        const checked = await checkRecord(app, actor, record, nowMs, given.ok ? histories.get(given.value) : undefined);
-        if (Array.isArray(checked)) problems.push(...checked);
-        else rows.push(checked);
-        const number = Array.isArray(checked) ? undefined : checked.number;
-        if (number === undefined) continue;
-        if (seen.has(number)) problems.push(problem(record.line, "number_repeats", { number, line: seen.get(number) }));
-        else if (await repo.byNumber(number)) problems.push(problem(record.line, "number_exists", { number }));
-        seen.set(number, record.line);
-      }
-      for (const number of histories.keys()) if (!seen.has(number) && !problems.length) problems.push(problem(1, "history_without_commitment", { number }));
-      if (records.length === 0 && problems.length === 0) problems.push(problem(1, "no_rows"));
-      if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
-      let next = Math.max(await repo.nextNumber(), ...[...seen.keys()].map((n) => n + 1));
-      // One after another: rows take numbers in file order.
-      const created: CommitmentRow[] = [];
-      for (const row of rows) created.push(await insertRow(app, actor, row, row.number ?? next++, nowMs));
-      await followFromEvent(app, created.filter((_, i) => !rows[i]!.history), nowMs);
-      return { ok: true, created };
-    });
+    const nowMs = app.clock.nowMs();
+    const repo = app.repos.commitments;
+    const problems: ImportProblem[] = [...readProblems];
+    const rows: ValidRow[] = [];
+    const seen = new Map<number, number>();
+    for (const record of records) {
+      const given = parseId(record.values.number?.trim() ?? "");
+      const checked = await checkRecord(app, actor, record, nowMs, given.ok ? histories.get(given.value) : undefined);
+      if (Array.isArray(checked)) problems.push(...checked);
+      else rows.push(checked);
+      const number = Array.isArray(checked) ? undefined : checked.number;
+      if (number === undefined) continue;
+      if (seen.has(number)) problems.push(problem(record.line, "number_repeats", { number, line: seen.get(number) }));
+      else if (await repo.byNumber(number)) problems.push(problem(record.line, "number_exists", { number }));
+      seen.set(number, record.line);
+    }
+    for (const number of histories.keys())
+      if (!seen.has(number) && !problems.length) problems.push(problem(1, "history_without_commitment", { number }));
+    if (records.length === 0 && problems.length === 0) problems.push(problem(1, "no_rows"));
+    if (problems.length) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
+    let next = Math.max(await repo.nextNumber(), ...[...seen.keys()].map((n) => n + 1));
+    // One after another: rows take numbers in file order.
+    const created: CommitmentRow[] = [];
+    for (const row of rows) created.push(await insertRow(app, actor, row, row.number ?? next++, nowMs));
+    await followFromEvent(
+      app,
+      created.filter((_, i) => !rows[i]!.history),
+      nowMs,
+    );
+    return { ok: true, created };
+  });
 }
 
-async function insertRow(app: AppContext, actor: Actor, row: ValidRow, number: number, nowMs: number): Promise<CommitmentRow> {
+async function insertRow(
+  app: AppContext,
+  actor: Actor,
+  row: ValidRow,
+  number: number,
+  nowMs: number,
+): Promise<CommitmentRow> {
   const repo = app.repos.commitments;
   const history: Omit<NewCommitmentUpdate, "commitmentId">[] = row.history
-    ? row.history.map((e) => ({ kind: e.kind, status: e.status, percent: e.percent, note: e.note ?? null, evidenceUrl: e.evidence ?? null, actor: e.by, atMs: e.atMs }))
-    : [{ kind: "created", status: row.status, percent: row.progress, note: row.statusReason, evidenceUrl: null, actor: actorLabel(actor), atMs: nowMs }];
+    ? row.history.map((e) => ({
+        kind: e.kind,
+        status: e.status,
+        percent: e.percent,
+        note: e.note ?? null,
+        evidenceUrl: e.evidence ?? null,
+        actor: e.by,
+        atMs: e.atMs,
+      }))
+    : [
+        {
+          kind: "created",
+          status: row.status,
+          percent: row.progress,
+          note: row.statusReason,
+          evidenceUrl: null,
+          actor: actorLabel(actor),
+          atMs: nowMs,
+        },
+      ];
   const doneAtMs = history.find((e) => e.status === "done")?.atMs ?? null;
   const commitment = await repo.insert({
-      number,
-      text: row.text,
-      officeKey: row.officeKey,
-      districtKey: row.districtKey,
-      eventId: row.eventId,
-      dueDate: row.dueDate,
-      status: row.status,
-      progress: row.progress,
-      statusReason: row.statusReason,
-      doneAtMs,
-      createdAtMs: row.madeAtMs,
-      updatedAtMs: history.at(-1)!.atMs,
-    });
+    number,
+    text: row.text,
+    officeKey: row.officeKey,
+    districtKey: row.districtKey,
+    eventId: row.eventId,
+    dueDate: row.dueDate,
+    status: row.status,
+    progress: row.progress,
+    statusReason: row.statusReason,
+    doneAtMs,
+    createdAtMs: row.madeAtMs,
+    updatedAtMs: history.at(-1)!.atMs,
+  });
   for (const entry of history) await repo.addUpdate({ commitmentId: commitment.id, ...entry });
   return commitment;
 }
 
 /** Registry rows, in column order, with codes (statuses in English) for the caller to translate. */
-export async function exportRecords(app: AppContext, filter: CommitmentFilter = {}): Promise<Record<(typeof CSV_COLUMNS)[number], string>[]> {
+export async function exportRecords(
+  app: AppContext,
+  filter: CommitmentFilter = {},
+): Promise<Record<(typeof CSV_COLUMNS)[number], string>[]> {
   const zone = app.profile.timezone;
-  return (await app.repos.commitments
-      .list(filter))
+  return (await app.repos.commitments.list(filter))
     .sort((a, b) => a.number - b.number)
     .map((c) => ({
       number: String(c.number),
@@ -419,12 +580,14 @@ export async function exportRecords(app: AppContext, filter: CommitmentFilter = 
 }
 
 /** History rows of the exported commitments (one per update, in order), for the history file. */
-export async function exportHistory(app: AppContext, filter: CommitmentFilter = {}): Promise<Record<HistoryColumn, string>[]> {
+export async function exportHistory(
+  app: AppContext,
+  filter: CommitmentFilter = {},
+): Promise<Record<HistoryColumn, string>[]> {
   const zone = app.profile.timezone;
   const repo = app.repos.commitments;
   const histories = await repo.allHistory();
-  return (await repo
-      .list(filter))
+  return (await repo.list(filter))
     .sort((a, b) => a.number - b.number)
     .flatMap((c) =>
       (histories.get(c.id) ?? []).map((u) => ({

@@ -21,12 +21,27 @@ import {
   previousMonth,
 } from "../../core/commitments.ts";
 import { quietUntilMs } from "../../core/quiet-hours.ts";
-import { alertStages, isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, reachedStage } from "../../core/deadline-schedule.ts";
+import {
+  alertStages,
+  isWithinOfficeHours,
+  localTimeToMs,
+  nextOfficeOpeningMs,
+  reachedStage,
+} from "../../core/deadline-schedule.ts";
 import type { CommitmentRow } from "../../db/repositories/commitments.ts";
 import type { JobHandler, JobOutcome } from "../../delivery/scheduler.ts";
 import { dueDateText, render, type AppContext } from "../context.ts";
 import { officeHoursOf } from "../deadlines/jobs.ts";
-import { COMMITMENT_JOB_KINDS, deliverNotice, notifyOffice, quote, sendToCitizen, statusText, type CommitmentNotice, type DigestPayload } from "./notices.ts";
+import {
+  COMMITMENT_JOB_KINDS,
+  deliverNotice,
+  notifyOffice,
+  quote,
+  sendToCitizen,
+  statusText,
+  type CommitmentNotice,
+  type DigestPayload,
+} from "./notices.ts";
 import { change, todayOf } from "./commitments.ts";
 
 const DONE: JobOutcome = { kind: "done" };
@@ -40,32 +55,54 @@ const DIGEST_MAX_ITEMS = 10;
  * times: a flagged commitment is not flagged again, and reminder messages are keyed by commitment,
  * due date, stage and recipient. Returns what it did.
  */
-export async function runCommitmentSweep(app: AppContext, nowMs: number): Promise<{ flagged: number; reminded: number }> {
+export async function runCommitmentSweep(
+  app: AppContext,
+  nowMs: number,
+): Promise<{ flagged: number; reminded: number }> {
   return await app.store.withTransaction(async () => {
-      const today = todayOf(app, nowMs);
-      const hours = officeHoursOf(app);
-      let flagged = 0;
-      let reminded = 0;
-      for (const commitment of await app.repos.commitments.list({ statuses: OPEN_COMMITMENT_STATUSES })) {
-        if (isNewlyOverdue(commitment, today)) {
-          const { commitment: updated } = await change(app, { kind: "system" }, commitment, { kind: "overdue", status: "overdue", percent: commitment.progress, note: null, evidenceUrl: null }, nowMs);
-          await notifyOffice(app, updated, `cm:c${commitment.id}:${commitment.dueDate}:overdue`, "overdue", {}, nowMs);
-          flagged++;
-          continue;
-        }
-        if (commitment.status === "overdue") continue;
-        const stage = reachedStage(alertStages(commitment.dueDate, COMMITMENT_REMINDER_BUSINESS_DAYS, hours), nowMs);
-        if (stage?.kind !== "reminder") continue;
-        const days = Math.max(0, app.calendar.businessDaysBetween(today, commitment.dueDate));
-        if (await notifyOffice(app, commitment, `cm:c${commitment.id}:${commitment.dueDate}:${stage.id}`, "reminder", { days }, nowMs) > 0) reminded++;
+    const today = todayOf(app, nowMs);
+    const hours = officeHoursOf(app);
+    let flagged = 0;
+    let reminded = 0;
+    for (const commitment of await app.repos.commitments.list({ statuses: OPEN_COMMITMENT_STATUSES })) {
+      if (isNewlyOverdue(commitment, today)) {
+        const { commitment: updated } = await change(
+          app,
+          { kind: "system" },
+          commitment,
+          { kind: "overdue", status: "overdue", percent: commitment.progress, note: null, evidenceUrl: null },
+          nowMs,
+        );
+        await notifyOffice(app, updated, `cm:c${commitment.id}:${commitment.dueDate}:overdue`, "overdue", {}, nowMs);
+        flagged++;
+        continue;
       }
-      return { flagged, reminded };
-    });
+      if (commitment.status === "overdue") continue;
+      const stage = reachedStage(alertStages(commitment.dueDate, COMMITMENT_REMINDER_BUSINESS_DAYS, hours), nowMs);
+      if (stage?.kind !== "reminder") continue;
+      const days = Math.max(0, app.calendar.businessDaysBetween(today, commitment.dueDate));
+      if (
+        (await notifyOffice(
+          app,
+          commitment,
+          `cm:c${commitment.id}:${commitment.dueDate}:${stage.id}`,
+          "reminder",
+          { days },
+          nowMs,
+        )) > 0
+      )
+        reminded++;
+    }
+    return { flagged, reminded };
+  });
 }
 
 async function planSweep(app: AppContext, date: LocalDate, nowMs: number): Promise<void> {
   const runAtMs = localTimeToMs(date, app.profile.officeHours.start, app.profile.timezone);
-  await app.repos.jobs.plan({ key: `cm:sweep:${date}`, kind: COMMITMENT_JOB_KINDS.sweep, runAtMs, payload: { date } }, nowMs);
+  await app.repos.jobs.plan(
+    { key: `cm:sweep:${date}`, kind: COMMITMENT_JOB_KINDS.sweep, runAtMs, payload: { date } },
+    nowMs,
+  );
 }
 
 /** The day of the next sweep: today while the office is still open (or not yet), else the next business day. */
@@ -100,23 +137,49 @@ async function planNextDigest(app: AppContext, nowMs: number): Promise<void> {
   let month = monthOf(todayOf(app, nowMs));
   if (digestAtMs(app, month) <= nowMs) month = nextMonth(month);
   const payload: DigestPayload = { month };
-  await app.repos.jobs.plan({ key: `cm:digest:${month}`, kind: COMMITMENT_JOB_KINDS.digest, runAtMs: digestAtMs(app, month), payload: { ...payload } }, nowMs);
+  await app.repos.jobs.plan(
+    {
+      key: `cm:digest:${month}`,
+      kind: COMMITMENT_JOB_KINDS.digest,
+      runAtMs: digestAtMs(app, month),
+      payload: { ...payload },
+    },
+    nowMs,
+  );
 }
 
 function monthName(month: string, locale: string): string {
-  const format = new Intl.DateTimeFormat(locale === "en" ? "en-US" : "es-CO", { month: "long", year: "numeric", timeZone: "UTC" });
+  const format = new Intl.DateTimeFormat(locale === "en" ? "en-US" : "es-CO", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
   return format.format(new Date(`${month}-15T12:00:00Z`));
 }
 
 /** One follower's digest, in `locale`, or undefined when nothing they follow is worth a line. */
-export function digestText(app: AppContext, locale: string, month: string, items: readonly CommitmentRow[]): string | undefined {
+export function digestText(
+  app: AppContext,
+  locale: string,
+  month: string,
+  items: readonly CommitmentRow[],
+): string | undefined {
   if (items.length === 0) return undefined;
   const t = (key: string, vars: Record<string, unknown> = {}) => render(app, locale, key, vars);
   const lines = [t("commitments.digest.title", { monthText: monthName(month, locale) })];
   for (const c of items.slice(0, DIGEST_MAX_ITEMS)) {
-    lines.push(t("commitments.digest.item", { number: c.number, text: quote(c.text, 80), statusText: statusText(app, locale, c.status), percent: c.progress, dueDateText: dueDateText(c.dueDate, locale) }));
+    lines.push(
+      t("commitments.digest.item", {
+        number: c.number,
+        text: quote(c.text, 80),
+        statusText: statusText(app, locale, c.status),
+        percent: c.progress,
+        dueDateText: dueDateText(c.dueDate, locale),
+      }),
+    );
   }
-  if (items.length > DIGEST_MAX_ITEMS) lines.push(t("commitments.digest.more", { rest: items.length - DIGEST_MAX_ITEMS }));
+  if (items.length > DIGEST_MAX_ITEMS)
+    lines.push(t("commitments.digest.more", { rest: items.length - DIGEST_MAX_ITEMS }));
   lines.push("", t("commitments.digest.footer"));
   return lines.join("\n");
 }
@@ -126,19 +189,26 @@ export function digestText(app: AppContext, locale: string, month: string, items
  * the open commitments they follow and those closed since the start of the previous month. Keyed
  * by month and citizen: running it twice sends nothing more. Returns how many were queued.
  */
-export async function sendMonthlyDigests(app: AppContext, nowMs: number, month = monthOf(todayOf(app, nowMs))): Promise<number> {
+export async function sendMonthlyDigests(
+  app: AppContext,
+  nowMs: number,
+  month = monthOf(todayOf(app, nowMs)),
+): Promise<number> {
   return await app.store.withTransaction(async () => {
-      const repo = app.repos.commitments;
-      for (const c of await repo.openWithEvent()) await repo.followFromEvent(c.id, c.eventId!, nowMs);
-      const recentSinceMs = localTimeToMs(`${previousMonth(month)}-01`, "00:00", app.profile.timezone);
-      let queued = 0;
-      for (const r of await repo.digestRecipients()) {
-        const items = (await repo.list({ followedBy: r.citizenId })).filter((c) => isOpen(c.status) || c.updatedAtMs >= recentSinceMs);
-        const text = digestText(app, r.locale, month, items);
-        if (text && await sendToCitizen(app, r.citizenId, `cm:digest:${month}:cit${r.citizenId}`, text, nowMs)) queued++;
-      }
-      return queued;
-    });
+    const repo = app.repos.commitments;
+    for (const c of await repo.openWithEvent()) await repo.followFromEvent(c.id, c.eventId!, nowMs);
+    const recentSinceMs = localTimeToMs(`${previousMonth(month)}-01`, "00:00", app.profile.timezone);
+    let queued = 0;
+    for (const r of await repo.digestRecipients()) {
+      const items = (await repo.list({ followedBy: r.citizenId })).filter(
+        (c) => isOpen(c.status) || c.updatedAtMs >= recentSinceMs,
+      );
+      const text = digestText(app, r.locale, month, items);
+      if (text && (await sendToCitizen(app, r.citizenId, `cm:digest:${month}:cit${r.citizenId}`, text, nowMs)))
+        queued++;
+    }
+    return queued;
+  });
 }
 
 const runDigestJob: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
@@ -172,7 +242,7 @@ export function commitmentJobHandlers(app: AppContext): Record<string, JobHandle
 /** Plans the next sweep and the next digest (idempotent; run at start-up). */
 export async function ensureCommitmentJobs(app: AppContext, nowMs = app.clock.nowMs()): Promise<void> {
   await app.store.withTransaction(async () => {
-        await planSweep(app, nextSweepDate(app, nowMs), nowMs);
-        await planNextDigest(app, nowMs);
-      });
+    await planSweep(app, nextSweepDate(app, nowMs), nowMs);
+    await planNextDigest(app, nowMs);
+  });
 }

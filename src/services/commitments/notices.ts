@@ -53,20 +53,34 @@ export async function eventLabel(app: AppContext, locale: string, eventId: numbe
   const event = await app.repos.commitments.event(eventId);
   if (!event) return undefined;
   const date = toLocalDate(new Date(event.startsAtMs), app.profile.timezone);
-  return render(app, locale, "commitments.event_label", { title: event.title, dateText: formatLongDate(date, locale === "en" ? "en" : "es") });
+  return render(app, locale, "commitments.event_label", {
+    title: event.title,
+    dateText: formatLongDate(date, locale === "en" ? "en" : "es"),
+  });
 }
 
 /** Queues `text` to a citizen on their most recent reachable channel; false if there is none. */
-export async function sendToCitizen(app: AppContext, citizenId: number, idempotencyKey: string, text: string, nowMs: number): Promise<boolean> {
+export async function sendToCitizen(
+  app: AppContext,
+  citizenId: number,
+  idempotencyKey: string,
+  text: string,
+  nowMs: number,
+): Promise<boolean> {
   const identity = (await app.repos.citizens.identities(citizenId)).find((i) => i.unreachableAtMs === null);
   if (!identity) return false;
   // Bulk priority: a fan-out to many followers must not hold back replies to people chatting now.
-  await app.repos.outbox.enqueue({ idempotencyKey, channel: identity.channel, address: identity.address, citizenId, priority: 1, payload: { text } }, nowMs);
+  await app.repos.outbox.enqueue(
+    { idempotencyKey, channel: identity.channel, address: identity.address, citizenId, priority: 1, payload: { text } },
+    nowMs,
+  );
   return true;
 }
 
 function noticeKey(notice: CommitmentNotice): string {
-  return notice.kind === "update" ? `cm:notify:u${notice.updateId}` : `cm:notify:welcome:c${Math.min(...notice.commitmentIds)}`;
+  return notice.kind === "update"
+    ? `cm:notify:u${notice.updateId}`
+    : `cm:notify:welcome:c${Math.min(...notice.commitmentIds)}`;
 }
 
 /** Delivers a notice now, or plans it for the end of quiet hours. Call inside the change's transaction. */
@@ -76,12 +90,17 @@ export async function announce(app: AppContext, notice: CommitmentNotice, nowMs:
     await deliverNotice(app, notice, nowMs);
     return;
   }
-  await app.repos.jobs.plan({ key: noticeKey(notice), kind: COMMITMENT_JOB_KINDS.notify, runAtMs: quietEnd, payload: { ...notice } }, nowMs);
+  await app.repos.jobs.plan(
+    { key: noticeKey(notice), kind: COMMITMENT_JOB_KINDS.notify, runAtMs: quietEnd, payload: { ...notice } },
+    nowMs,
+  );
 }
 
 /** Writes the outbox rows of a notice; returns how many followers it reached. */
 export async function deliverNotice(app: AppContext, notice: CommitmentNotice, nowMs: number): Promise<number> {
-  return notice.kind === "update" ? await deliverUpdate(app, notice.updateId, nowMs) : await deliverWelcome(app, notice, nowMs);
+  return notice.kind === "update"
+    ? await deliverUpdate(app, notice.updateId, nowMs)
+    : await deliverWelcome(app, notice, nowMs);
 }
 
 async function deliverUpdate(app: AppContext, updateId: number, nowMs: number): Promise<number> {
@@ -93,15 +112,31 @@ async function deliverUpdate(app: AppContext, updateId: number, nowMs: number): 
   if (commitment.eventId !== null) await repo.followFromEvent(commitment.id, commitment.eventId, nowMs);
   let reached = 0;
   for (const r of await repo.recipients(commitment.id)) {
-    if (await sendToCitizen(app, r.citizenId, `cm:u${update.id}:cit${r.citizenId}`, updateText(app, r.locale, commitment, update), nowMs)) reached++;
+    if (
+      await sendToCitizen(
+        app,
+        r.citizenId,
+        `cm:u${update.id}:cit${r.citizenId}`,
+        updateText(app, r.locale, commitment, update),
+        nowMs,
+      )
+    )
+      reached++;
   }
   return reached;
 }
 
 /** The followers' message about one history entry, in `locale`. */
-export function updateText(app: AppContext, locale: string, commitment: CommitmentRow, update: CommitmentUpdateRow): string {
+export function updateText(
+  app: AppContext,
+  locale: string,
+  commitment: CommitmentRow,
+  update: CommitmentUpdateRow,
+): string {
   const kind = update.kind === "progress" && update.status === "done" ? "done" : update.kind;
-  const evidenceLine = update.evidenceUrl ? render(app, locale, "commitments.notify.evidence_line", { url: update.evidenceUrl }) : "";
+  const evidenceLine = update.evidenceUrl
+    ? render(app, locale, "commitments.notify.evidence_line", { url: update.evidenceUrl })
+    : "";
   const body = render(app, locale, `commitments.notify.${kind}`, {
     number: commitment.number,
     text: quote(commitment.text),
@@ -114,21 +149,29 @@ export function updateText(app: AppContext, locale: string, commitment: Commitme
   return `${body}\n\n${render(app, locale, "commitments.notify.footer")}${publicLinkLine(app, locale, "commitment", `/compromisos/${commitment.number}`)}`;
 }
 
-async function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice, { kind: "welcome" }>, nowMs: number): Promise<number> {
+async function deliverWelcome(
+  app: AppContext,
+  notice: Extract<CommitmentNotice, { kind: "welcome" }>,
+  nowMs: number,
+): Promise<number> {
   const repo = app.repos.commitments;
-  const commitments = (await mapInOrder(notice.commitmentIds, async (id) => await repo.byId(id))).filter((c): c is CommitmentRow => c !== undefined);
+  const commitments = (await mapInOrder(notice.commitmentIds, async (id) => await repo.byId(id))).filter(
+    (c): c is CommitmentRow => c !== undefined,
+  );
   if (commitments.length === 0) return 0;
   const wanted = new Set(notice.citizenIds);
   const numbers = commitments.map((c) => c.number).join(", ");
   let reached = 0;
   for (const r of await repo.recipients(commitments[0]!.id)) {
     if (!wanted.has(r.citizenId)) continue;
-    const text = render(app, r.locale, "commitments.notify.welcome", {
-      eventName: await eventLabel(app, r.locale, notice.eventId) ?? "",
-      total: commitments.length,
-      numbers,
-    }) + publicLinkLine(app, r.locale, "event", `/eventos/${notice.eventId}`);
-    if (await sendToCitizen(app, r.citizenId, `cm:welcome:c${commitments[0]!.id}:cit${r.citizenId}`, text, nowMs)) reached++;
+    const text =
+      render(app, r.locale, "commitments.notify.welcome", {
+        eventName: (await eventLabel(app, r.locale, notice.eventId)) ?? "",
+        total: commitments.length,
+        numbers,
+      }) + publicLinkLine(app, r.locale, "event", `/eventos/${notice.eventId}`);
+    if (await sendToCitizen(app, r.citizenId, `cm:welcome:c${commitments[0]!.id}:cit${r.citizenId}`, text, nowMs))
+      reached++;
   }
   return reached;
 }
@@ -136,7 +179,14 @@ async function deliverWelcome(app: AppContext, notice: Extract<CommitmentNotice,
 // ── the responsible office ─────────────────────────────────────────────────────────────────────
 
 /** Queues an office message (`commitments.office.<kind>`) keyed `<keyPrefix>:<target>`; returns how many were queued. */
-export async function notifyOffice(app: AppContext, commitment: CommitmentRow, keyPrefix: string, kind: "reminder" | "overdue", vars: Record<string, unknown>, nowMs: number): Promise<number> {
+export async function notifyOffice(
+  app: AppContext,
+  commitment: CommitmentRow,
+  keyPrefix: string,
+  kind: "reminder" | "overdue",
+  vars: Record<string, unknown>,
+  nowMs: number,
+): Promise<number> {
   const text = render(app, DEFAULT_LOCALE, `commitments.office.${kind}`, {
     number: commitment.number,
     text: quote(commitment.text),

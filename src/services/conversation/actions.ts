@@ -45,7 +45,9 @@ function officeOptions(app: AppContext, keys: readonly string[], locale: string)
 }
 
 function allOfficeOptions(app: AppContext, locale: string): MenuOption[] {
-  const keys = app.profile.offices.map((o) => o.key).sort((a, b) => officeSubject(app, a, locale).localeCompare(officeSubject(app, b, locale), locale));
+  const keys = app.profile.offices
+    .map((o) => o.key)
+    .sort((a, b) => officeSubject(app, a, locale).localeCompare(officeSubject(app, b, locale), locale));
   return officeOptions(app, keys, locale);
 }
 
@@ -58,7 +60,10 @@ const consentActions: Record<string, ActionDefinition> = {
         : // Nothing personal before consent (DESIGN.md invariant 4): a question already typed waits in
           // the conversation only, while the consent flow runs (see keepPreConsentText), to be offered
           // for filing once the citizen consents (issue 18, point 4).
-          { result: "missing", data: { questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null, afterConsent: "ask" } },
+          {
+            result: "missing",
+            data: { questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null, afterConsent: "ask" },
+          },
   },
   "consent.grant": {
     results: ["granted"],
@@ -86,7 +91,11 @@ const consentActions: Record<string, ActionDefinition> = {
     results: ["ask", "offer", "menu"],
     run: ({ data }) => {
       const typed = str(data[PRE_CONSENT_TEXT]);
-      if (typed) return { result: "offer", data: { afterConsent: null, [PRE_CONSENT_TEXT]: null, questionText: typed, questionPreview: preview(typed) } };
+      if (typed)
+        return {
+          result: "offer",
+          data: { afterConsent: null, [PRE_CONSENT_TEXT]: null, questionText: typed, questionPreview: preview(typed) },
+        };
       return { result: data.afterConsent === "ask" ? "ask" : "menu", data: { afterConsent: null } };
     },
   },
@@ -120,7 +129,10 @@ const consentActions: Record<string, ActionDefinition> = {
 const askActions: Record<string, ActionDefinition> = {
   "question.check_text": {
     results: ["ok", "too_short"],
-    run: ({ data }) => (textLength(str(data.questionText).trim()) >= MIN_QUESTION_LENGTH ? { result: "ok" } : { result: "too_short", data: { questionText: null } }),
+    run: ({ data }) =>
+      textLength(str(data.questionText).trim()) >= MIN_QUESTION_LENGTH
+        ? { result: "ok" }
+        : { result: "too_short", data: { questionText: null } },
   },
   "question.route": {
     results: ["confident", "unsure"],
@@ -128,12 +140,28 @@ const askActions: Record<string, ActionDefinition> = {
       await app.learnNewCorrections();
       const candidates = (await app.router()).route(str(data.questionText), 3);
       const top = candidates[0];
-      const topicOptions = [...officeOptions(app, candidates.map((c) => c.officeKey), citizen.locale), { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") }];
+      const topicOptions = [
+        ...officeOptions(
+          app,
+          candidates.map((c) => c.officeKey),
+          citizen.locale,
+        ),
+        { value: ALL_TOPICS, label: render(app, citizen.locale, "ask.all_topics") },
+      ];
       // The full office list is only built if the citizen asks for it (pick_topic): it is most of
       // the conversation's saved data otherwise, rewritten on every message.
       const shared = { topicOptions };
       if (top && top.score >= app.profile.routing.confirmThreshold) {
-        return { result: "confident", data: { ...shared, officeKey: top.officeKey, officeName: officeName(app, top.officeKey), subject: officeSubject(app, top.officeKey, citizen.locale), routeScore: top.score } };
+        return {
+          result: "confident",
+          data: {
+            ...shared,
+            officeKey: top.officeKey,
+            officeName: officeName(app, top.officeKey),
+            subject: officeSubject(app, top.officeKey, citizen.locale),
+            routeScore: top.score,
+          },
+        };
       }
       return { result: "unsure", data: { ...shared, officeKey: null, routeScore: top?.score ?? 0 } };
     },
@@ -142,20 +170,47 @@ const askActions: Record<string, ActionDefinition> = {
     results: ["picked", "show_all"],
     run: ({ app, citizen, data }) => {
       const choice = str(data.topicChoice);
-      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice)) return { result: "show_all", data: { allTopicOptions: allOfficeOptions(app, citizen.locale) } };
-      return { result: "picked", data: { officeKey: choice, officeName: officeName(app, choice), topicChoice: null, topicOptions: null, allTopicOptions: null } };
+      if (choice === ALL_TOPICS || !app.profile.offices.some((o) => o.key === choice))
+        return { result: "show_all", data: { allTopicOptions: allOfficeOptions(app, citizen.locale) } };
+      return {
+        result: "picked",
+        data: {
+          officeKey: choice,
+          officeName: officeName(app, choice),
+          topicChoice: null,
+          topicOptions: null,
+          allTopicOptions: null,
+        },
+      };
     },
   },
   "question.file": {
     results: ["filed", "missing_consent"],
     run: async ({ app, citizen, channel, data }) => {
-      const requestType = (REQUEST_TYPES as readonly string[]).includes(str(data.requestType)) ? (str(data.requestType) as RequestType) : "general";
-      const outcome = await fileQuestion(app, { citizenId: citizen.citizenId, channel, text: str(data.questionText), officeKey: str(data.officeKey), requestType, attachments: attachmentsFromData(data.attachments) });
-      if (!outcome.ok) return { result: "missing_consent", data: { afterConsent: "ask", questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null } };
+      const requestType = (REQUEST_TYPES as readonly string[]).includes(str(data.requestType))
+        ? (str(data.requestType) as RequestType)
+        : "general";
+      const outcome = await fileQuestion(app, {
+        citizenId: citizen.citizenId,
+        channel,
+        text: str(data.questionText),
+        officeKey: str(data.officeKey),
+        requestType,
+        attachments: attachmentsFromData(data.attachments),
+      });
+      if (!outcome.ok)
+        return {
+          result: "missing_consent",
+          data: { afterConsent: "ask", questionText: null, [PRE_CONSENT_TEXT]: str(data.questionText) || null },
+        };
       return {
         result: "filed",
         clearData: true,
-        data: { reference: outcome.question.reference, officeName: officeName(app, outcome.question.officeKey), dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) },
+        data: {
+          reference: outcome.question.reference,
+          officeName: officeName(app, outcome.question.officeKey),
+          dueDateText: dueDateText(outcome.due.dueDate, citizen.locale),
+        },
       };
     },
   },
@@ -167,7 +222,8 @@ const followActions: Record<string, ActionDefinition> = {
     run: async ({ app, citizen, data }) => {
       const found = await findOwnQuestion(app, citizen.citizenId, str(data.referenceInput));
       if (found.kind === "malformed") return { result: "malformed", data: { referenceInput: null } };
-      if (found.kind === "not_found") return { result: "not_found", data: { reference: found.reference, referenceInput: null } };
+      if (found.kind === "not_found")
+        return { result: "not_found", data: { reference: found.reference, referenceInput: null } };
       const q = found.question;
       return {
         result: "found",
@@ -203,7 +259,16 @@ const followActions: Record<string, ActionDefinition> = {
     run: async ({ app, citizen }) => {
       const pending = await app.repos.questions.list({ citizenId: citizen.citizenId, status: "info_requested" });
       if (pending.length === 0) return { result: "none" };
-      if (pending.length > 1) return { result: "many", data: { infoOptions: pending.map((q) => ({ value: q.reference, label: `${q.reference} — ${officeName(app, q.officeKey)}` })) } };
+      if (pending.length > 1)
+        return {
+          result: "many",
+          data: {
+            infoOptions: pending.map((q) => ({
+              value: q.reference,
+              label: `${q.reference} — ${officeName(app, q.officeKey)}`,
+            })),
+          },
+        };
       return { result: "one", data: await infoRequestVars(app, pending[0]!.id, pending[0]!.reference) };
     },
   },
@@ -220,18 +285,37 @@ const followActions: Record<string, ActionDefinition> = {
     run: async ({ app, citizen, data }) => {
       const outcome = await provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
       if (!outcome.ok) return { result: "not_found", clearData: true };
-      return { result: "provided", clearData: true, data: { dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
+      return {
+        result: "provided",
+        clearData: true,
+        data: { dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) },
+      };
     },
   },
 };
 
-async function infoRequestVars(app: AppContext, questionId: number, reference: string): Promise<Record<string, unknown>> {
+async function infoRequestVars(
+  app: AppContext,
+  questionId: number,
+  reference: string,
+): Promise<Record<string, unknown>> {
   const request = await app.repos.questions.lastEvent(questionId, "info_requested");
   const parsed = request ? (JSON.parse(request.data) as { request?: string }) : {};
   return { infoReference: reference, infoRequest: parsed.request ?? "", infoOptions: null };
 }
 
-export const ACTIONS: Readonly<Record<string, ActionDefinition>> = { ...consentActions, ...askActions, ...followActions, ...surveyActions, ...commitmentActions, ...eventActions, ...unsubscribeActions, ...infoReplyActions, ...publicSiteActions, ...newcomerActions };
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
+  ...consentActions,
+  ...askActions,
+  ...followActions,
+  ...surveyActions,
+  ...commitmentActions,
+  ...eventActions,
+  ...unsubscribeActions,
+  ...infoReplyActions,
+  ...publicSiteActions,
+  ...newcomerActions,
+};
 
 /** Action name → results, for the flow validator. */
 export const ACTION_RESULTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(

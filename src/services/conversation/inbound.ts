@@ -22,7 +22,6 @@ import { classifySender, handleStaffMessage } from "../staff/staff.ts";
 import { reclaimUnseenSurvey } from "../surveys/surveys.ts";
 import { commitCitizenTurn, MENU_OUTBOX_KEY, runActions, sanitizeText } from "./turn.ts";
 
-
 export type HandleResult =
   | { status: "duplicate" }
   | { status: "ignored" }
@@ -41,13 +40,18 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    * The turn for a message, before actions: a stale button, a file, a deep link, a bad-input
    * reply, a command, or the flow's next step.
    */
-  async function firstTurn(citizen: CitizenContext, state: ConversationState | undefined, message: InboundMessage): Promise<Turn> {
+  async function firstTurn(
+    citizen: CitizenContext,
+    state: ConversationState | undefined,
+    message: InboundMessage,
+  ): Promise<Turn> {
     const r = renderFor(citizen);
     if (!state) return firstContactTurn(message, r);
-    if (message.button && !await isCurrentMenu(message, state)) return stay(state, r("chat.stale_button", {}));
+    if (message.button && !(await isCurrentMenu(message, state))) return stay(state, r("chat.stale_button", {}));
     let current = state;
     const text = sanitizeText(message.text ?? "");
-    if (message.media && UNKEPT_FILE_NOTICES[message.channel]) return await unkeptFileTurn(citizen, state, message, text, r);
+    if (message.media && UNKEPT_FILE_NOTICES[message.channel])
+      return await unkeptFileTurn(citizen, state, message, text, r);
     if (message.media) {
       const attached = attach(message.channel, citizen, state, message.media, r);
       if (!attached.ok) return stay(state, attached.text);
@@ -65,7 +69,10 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     const shortcut = text ? eventShortcutTurn(engine, text, r) : undefined;
     if (shortcut) return shortcut;
     // A reply to an office's information request is that information (issue 18.3), unless it is a command.
-    const infoReply = text && isFreeText(text) && !engine.commandFor(text, commandWords) ? await infoReplyTurn(app, engine, citizen, message, text, r) : undefined;
+    const infoReply =
+      text && isFreeText(text) && !engine.commandFor(text, commandWords)
+        ? await infoReplyTurn(app, engine, citizen, message, text, r)
+        : undefined;
     return infoReply ?? textTurn(current, text, r);
   }
 
@@ -91,7 +98,8 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
   function textTurn(state: ConversationState, text: string, r: Render): Turn {
     if (!text) return stay(state, r("engine.empty", {}));
     // One rule for every citizen text, counted as a person sees it (issues 18.5 and 19.7).
-    if (isLongerThan(text, MAX_CITIZEN_TEXT_LENGTH)) return stay(state, r("engine.too_long", { length: textLength(text), max: MAX_CITIZEN_TEXT_LENGTH }));
+    if (isLongerThan(text, MAX_CITIZEN_TEXT_LENGTH))
+      return stay(state, r("engine.too_long", { length: textLength(text), max: MAX_CITIZEN_TEXT_LENGTH }));
     const command = engine.commandFor(text, commandWords);
     if (command) return engine.start(command, state.data, r);
     if (/^\/\S+$/.test(text)) return stay(state, r("engine.unknown_command", { command: text.slice(0, 32) }));
@@ -110,7 +118,13 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    * plainly, and a caption is still read as their text, after that notice, so they need not type it
    * again. The office never sees the file, and the citizen knows it.
    */
-  async function unkeptFileTurn(citizen: CitizenContext, state: ConversationState, message: InboundMessage, text: string, r: Render): Promise<Turn> {
+  async function unkeptFileTurn(
+    citizen: CitizenContext,
+    state: ConversationState,
+    message: InboundMessage,
+    text: string,
+    r: Render,
+  ): Promise<Turn> {
     const notices = UNKEPT_FILE_NOTICES[message.channel]!;
     if (!text) return stay(state, r(notices.withoutText, {}));
     const turn = await firstTurn(citizen, state, { ...message, media: undefined });
@@ -133,52 +147,98 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
    * `attachments`; without a caption the citizen is asked to write the question. Other media, or
    * files outside a question, get a reply saying what the bot accepts.
    */
-  function attach(channel: string, citizen: CitizenContext, state: ConversationState, media: InboundMedia, r: Render): { ok: true; state: ConversationState; turn: Turn } | { ok: false; text: string } {
+  function attach(
+    channel: string,
+    citizen: CitizenContext,
+    state: ConversationState,
+    media: InboundMedia,
+    r: Render,
+  ): { ok: true; state: ConversationState; turn: Turn } | { ok: false; text: string } {
     if (!CHANNELS_KEEPING_FILES.has(channel)) return { ok: false, text: r("engine.media_unsupported", {}) };
     if (!isAttachable(media)) return { ok: false, text: r("attachments.unsupported", {}) };
     const atMenu = state.stepId === IDLE || `${state.flowId}.${state.stepId}` === engine.idle;
-    if (citizen.consent !== "granted" || !(atMenu || state.flowId === ASK_FLOW)) return { ok: false, text: r("attachments.not_now", {}) };
+    if (citizen.consent !== "granted" || !(atMenu || state.flowId === ASK_FLOW))
+      return { ok: false, text: r("attachments.not_now", {}) };
     const attachments = attachmentsFromData(state.data.attachments);
-    if (attachments.length >= MAX_ATTACHMENTS) return { ok: false, text: r("attachments.too_many", { max: MAX_ATTACHMENTS }) };
-    const file = { kind: media.kind, fileRef: media.fileRef, ...(media.mimeType ? { mimeType: media.mimeType } : {}), ...(media.fileName ? { fileName: media.fileName.slice(0, 200) } : {}) };
+    if (attachments.length >= MAX_ATTACHMENTS)
+      return { ok: false, text: r("attachments.too_many", { max: MAX_ATTACHMENTS }) };
+    const file = {
+      kind: media.kind,
+      fileRef: media.fileRef,
+      ...(media.mimeType ? { mimeType: media.mimeType } : {}),
+      ...(media.fileName ? { fileName: media.fileName.slice(0, 200) } : {}),
+    };
     const next = { ...state, data: { ...state.data, attachments: [...attachments, file] } };
     const count = attachments.length + 1;
-    if (!atMenu && state.stepId !== ASK_PROMPT_STEP) return { ok: true, state: next, turn: stay(next, r("attachments.added", { count })) };
+    if (!atMenu && state.stepId !== ASK_PROMPT_STEP)
+      return { ok: true, state: next, turn: stay(next, r("attachments.added", { count })) };
     // At the menu the question starts now; at the prompt the prompt is shown again.
     const turn = engine.start(atMenu ? `${ASK_FLOW}.start` : `${ASK_FLOW}.${ASK_PROMPT_STEP}`, next.data, r);
-    return { ok: true, state: next, turn: { ...turn, outputs: [{ text: r("attachments.received", { count }) }, ...turn.outputs] } };
+    return {
+      ok: true,
+      state: next,
+      turn: { ...turn, outputs: [{ text: r("attachments.received", { count }) }, ...turn.outputs] },
+    };
   }
 
   /** Handles a message. Synchronous: the whole message is one transaction. */
   async function handle(message: InboundMessage): Promise<HandleResult> {
     return await store.withTransaction(async () => {
-          const nowMs = clock.nowMs();
-          const inboundId = await repos.inbound.record(message.channel, message.channelMessageId, nowMs);
-          if (inboundId === undefined) return { status: "duplicate" };
-          const sender = await classifySender(app, message);
-          if (sender.kind === "ignore") return { status: "ignored" };
-          if (sender.kind === "staff") {
-            // Communications staff's event wizard (`/evento`) first; otherwise the usual staff commands.
-            const replies = (sender.official && await handleEventWizard(app, engine, message, sender.official)) || await handleStaffMessage(app, message, sender);
-            const outboxIds: number[] = [];
-            for (const [i, reply] of replies.entries()) {
-              const row = { idempotencyKey: `in:${inboundId}:${i}`, channel: message.channel, address: message.address, payload: staffPayload(reply, message), questionId: reply.questionId ?? null };
-              const about = reply.questionId === undefined ? undefined : { kind: "staff_reply" as const, questionId: reply.questionId, staffPrompt: reply.staffPrompt ?? null };
-              const id = await enqueueAbout(app, row, about, nowMs);
-              if (id !== undefined) outboxIds.push(id);
-            }
-            return { status: "staff", outboxIds };
-          }
-          const citizen = await repos.citizens.findContext(message.channel, message.address) ?? await repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs);
-          if (citizen.unreachableAtMs !== null) await welcomeBack(message, nowMs);
-          // A survey whose question has not reached the citizen yet does not read this message as an answer.
-          const state = await reclaimUnseenSurvey(app, citizen.citizenId, stateOf(citizen), nowMs);
-          const where = { channel: message.channel, address: message.address };
-          const turn = keepPreConsentText(await runActions<ActionContext>(engine, await firstTurn(citizen, state, message), ACTIONS, { app, citizen, ...where }, renderFor(citizen)));
-          const outboxId = await commitCitizenTurn(app, citizen.citizenId, state, turn, { idempotencyKey: `in:${inboundId}`, ...where }, nowMs);
-          if (!turn.erased) await repos.inbound.attach(inboundId, citizen.citizenId);
-          return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
-        });
+      const nowMs = clock.nowMs();
+      const inboundId = await repos.inbound.record(message.channel, message.channelMessageId, nowMs);
+      if (inboundId === undefined) return { status: "duplicate" };
+      const sender = await classifySender(app, message);
+      if (sender.kind === "ignore") return { status: "ignored" };
+      if (sender.kind === "staff") {
+        // Communications staff's event wizard (`/evento`) first; otherwise the usual staff commands.
+        const replies =
+          (sender.official && (await handleEventWizard(app, engine, message, sender.official))) ||
+          (await handleStaffMessage(app, message, sender));
+        const outboxIds: number[] = [];
+        for (const [i, reply] of replies.entries()) {
+          const row = {
+            idempotencyKey: `in:${inboundId}:${i}`,
+            channel: message.channel,
+            address: message.address,
+            payload: staffPayload(reply, message),
+            questionId: reply.questionId ?? null,
+          };
+          const about =
+            reply.questionId === undefined
+              ? undefined
+              : { kind: "staff_reply" as const, questionId: reply.questionId, staffPrompt: reply.staffPrompt ?? null };
+          const id = await enqueueAbout(app, row, about, nowMs);
+          if (id !== undefined) outboxIds.push(id);
+        }
+        return { status: "staff", outboxIds };
+      }
+      const citizen =
+        (await repos.citizens.findContext(message.channel, message.address)) ??
+        (await repos.citizens.create(message.channel, message.address, localeFromHint(message.languageHint), nowMs));
+      if (citizen.unreachableAtMs !== null) await welcomeBack(message, nowMs);
+      // A survey whose question has not reached the citizen yet does not read this message as an answer.
+      const state = await reclaimUnseenSurvey(app, citizen.citizenId, stateOf(citizen), nowMs);
+      const where = { channel: message.channel, address: message.address };
+      const turn = keepPreConsentText(
+        await runActions<ActionContext>(
+          engine,
+          await firstTurn(citizen, state, message),
+          ACTIONS,
+          { app, citizen, ...where },
+          renderFor(citizen),
+        ),
+      );
+      const outboxId = await commitCitizenTurn(
+        app,
+        citizen.citizenId,
+        state,
+        turn,
+        { idempotencyKey: `in:${inboundId}`, ...where },
+        nowMs,
+      );
+      if (!turn.erased) await repos.inbound.attach(inboundId, citizen.citizenId);
+      return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
+    });
   }
 
   /**
@@ -227,11 +287,46 @@ function isFreeText(text: string): boolean {
 }
 
 /** Words of a greeting, not of a question ("Buenas tardes, ¿cómo está?"). */
-const GREETING_WORDS = new Set(["hola", "buenas", "buenos", "buen", "dia", "dias", "tarde", "tardes", "noche", "noches", "como", "esta", "estan", "que", "tal", "saludos", "gracias", "senor", "senora", "senores", "hello", "hi", "good", "morning", "afternoon", "evening", "how", "are", "you"]);
+const GREETING_WORDS = new Set([
+  "hola",
+  "buenas",
+  "buenos",
+  "buen",
+  "dia",
+  "dias",
+  "tarde",
+  "tardes",
+  "noche",
+  "noches",
+  "como",
+  "esta",
+  "estan",
+  "que",
+  "tal",
+  "saludos",
+  "gracias",
+  "senor",
+  "senora",
+  "senores",
+  "hello",
+  "hi",
+  "good",
+  "morning",
+  "afternoon",
+  "evening",
+  "how",
+  "are",
+  "you",
+]);
 
 /** Whether a text says little more than hello: fewer than three words that are not greeting words. */
 function isGreeting(text: string): boolean {
-  const words = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   return words.filter((w) => !GREETING_WORDS.has(w)).length < 3;
 }
 
@@ -253,7 +348,11 @@ function stay(state: ConversationState, text: string): Turn {
 }
 
 function isAttachable(media: InboundMedia): media is InboundMedia & { kind: "photo" | "document"; fileRef: string } {
-  return (media.kind === "photo" || media.kind === "document") && typeof media.fileRef === "string" && media.fileRef.length > 0;
+  return (
+    (media.kind === "photo" || media.kind === "document") &&
+    typeof media.fileRef === "string" &&
+    media.fileRef.length > 0
+  );
 }
 
 function staffPayload(reply: StaffReply, message: InboundMessage): OutboxPayload {
@@ -269,5 +368,10 @@ function staffPayload(reply: StaffReply, message: InboundMessage): OutboxPayload
 
 function stateOf(citizen: CitizenContext): ConversationState | undefined {
   if (citizen.flowId === null || citizen.stepId === null) return undefined;
-  return { flowId: citizen.flowId, stepId: citizen.stepId, flowVersion: citizen.flowVersion ?? 0, data: JSON.parse(citizen.data ?? "{}") as Record<string, unknown> };
+  return {
+    flowId: citizen.flowId,
+    stepId: citizen.stepId,
+    flowVersion: citizen.flowVersion ?? 0,
+    data: JSON.parse(citizen.data ?? "{}") as Record<string, unknown>,
+  };
 }

@@ -15,9 +15,13 @@ export const newcomerActions: Record<string, ActionDefinition> = {
     run: async ({ app, citizen }) => {
       const t = (key: string, vars: Record<string, unknown> = {}) => render(app, citizen.locale, key, vars);
       const profile = app.profile.accountability;
-      const accountabilityLines = profile ? [t("newcomer.info.hearings", { hearings: profile.hearings }), t("newcomer.info.reports", profile)].join("\n") : t("newcomer.info.unknown");
+      const accountabilityLines = profile
+        ? [t("newcomer.info.hearings", { hearings: profile.hearings }), t("newcomer.info.reports", profile)].join("\n")
+        : t("newcomer.info.unknown");
       const events = await app.repos.events.upcoming({ afterMs: app.clock.nowMs(), limit: NEXT_EVENTS });
-      const nextEvents = events.length ? events.map((e) => `• ${eventOptionLabel(app, e, citizen.locale)}`).join("\n") : t("newcomer.info.no_events");
+      const nextEvents = events.length
+        ? events.map((e) => `• ${eventOptionLabel(app, e, citizen.locale)}`).join("\n")
+        : t("newcomer.info.no_events");
       return { result: "shown", data: { accountabilityLines, nextEvents } };
     },
   },

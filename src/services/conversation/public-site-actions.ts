@@ -6,6 +6,9 @@ export const publicSiteActions: Record<string, ActionDefinition> = {
   "info.public_site": {
     results: ["ok"],
     // A blank line before it: the text puts it between two paragraphs.
-    run: ({ app, citizen }) => ({ result: "ok", data: { publicSiteLine: publicLinkLine(app, citizen.locale, "site", "/").replace(/^\n/, "\n\n") } }),
+    run: ({ app, citizen }) => ({
+      result: "ok",
+      data: { publicSiteLine: publicLinkLine(app, citizen.locale, "site", "/").replace(/^\n/, "\n\n") },
+    }),
   },
 };

@@ -26,9 +26,16 @@ export interface StartFlowInput {
   surveyInvitationId?: number;
 }
 
-export type StartFlowResult = { ok: true; channel: string; outboxId: number | undefined; state: ConversationState } | { ok: false; error: "citizen_not_found" | "unreachable" };
+export type StartFlowResult =
+  | { ok: true; channel: string; outboxId: number | undefined; state: ConversationState }
+  | { ok: false; error: "citizen_not_found" | "unreachable" };
 
-export async function startFlowFor(app: AppContext, engine: Engine, citizenId: number, input: StartFlowInput): Promise<StartFlowResult> {
+export async function startFlowFor(
+  app: AppContext,
+  engine: Engine,
+  citizenId: number,
+  input: StartFlowInput,
+): Promise<StartFlowResult> {
   const { repos, clock } = app;
   const row = await repos.citizens.get(citizenId);
   if (!row || row.deletedAtMs !== null) return { ok: false, error: "citizen_not_found" };
@@ -39,7 +46,13 @@ export async function startFlowFor(app: AppContext, engine: Engine, citizenId: n
   const renderFor = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, key, vars);
 
   const where = { channel: identity.channel, address: identity.address };
-  const turn = await runActions<ActionContext>(engine, engine.start(input.ref, input.data ?? {}, renderFor), ACTIONS, { app, citizen, ...where }, renderFor);
+  const turn = await runActions<ActionContext>(
+    engine,
+    engine.start(input.ref, input.data ?? {}, renderFor),
+    ACTIONS,
+    { app, citizen, ...where },
+    renderFor,
+  );
   const delivery = {
     idempotencyKey: input.idempotencyKey,
     priority: input.priority ?? 0,

@@ -5,7 +5,14 @@
  * reply and saves the position. Synchronous: call inside the caller's transaction.
  */
 import type { OutboxPayload } from "../../db/repositories/outbox.ts";
-import { IDLE, type ConversationState, type Engine, type EngineOutput, type Render, type Turn } from "../../engine/engine.ts";
+import {
+  IDLE,
+  type ConversationState,
+  type Engine,
+  type EngineOutput,
+  type Render,
+  type Turn,
+} from "../../engine/engine.ts";
 import type { ActionOutcome } from "./action-definition.ts";
 import type { AppContext } from "../context.ts";
 import { enqueueAbout } from "../sent-messages.ts";
@@ -17,7 +24,8 @@ const MAX_ACTIONS_PER_TURN = 16;
 
 // Zero-width joiner and non-joiner (U+200C, U+200D) stay: they build emoji such as 👨‍👩‍👧 and join letters
 // in some scripts; dropping them would change what the person wrote and how long it is (issue 19.7).
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_CHARS =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** NFC-normalized text without control, zero-width-space or bidi-override characters, trimmed. */
 export function sanitizeText(text: string): string {
@@ -98,7 +106,14 @@ export interface TurnDelivery {
  * from (undefined for a flow started afresh). Returns the outbox id, undefined when nothing was
  * queued (no output, or the key was already used).
  */
-export async function commitCitizenTurn(app: AppContext, citizenId: number, before: ConversationState | undefined, turn: Turn & { erased: boolean }, delivery: TurnDelivery, nowMs: number): Promise<number | undefined> {
+export async function commitCitizenTurn(
+  app: AppContext,
+  citizenId: number,
+  before: ConversationState | undefined,
+  turn: Turn & { erased: boolean },
+  delivery: TurnDelivery,
+  nowMs: number,
+): Promise<number | undefined> {
   const payload: OutboxPayload | undefined = mergeOutputs(turn.outputs);
   // After an erasure the confirmation still reaches the citizen, then forgets where it went.
   const { surveyInvitationId, ...where } = delivery;
@@ -113,8 +128,21 @@ export async function commitCitizenTurn(app: AppContext, citizenId: number, befo
         : undefined;
   const outboxId = payload ? await enqueueAbout(app, { ...row, payload }, about, nowMs) : undefined;
   if (!turn.erased) {
-    const data = conversationData(before, turn.state, outboxId !== undefined && payload?.options !== undefined ? outboxId : undefined);
-    await app.repos.citizens.saveConversation(citizenId, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(data) }, nowMs);
+    const data = conversationData(
+      before,
+      turn.state,
+      outboxId !== undefined && payload?.options !== undefined ? outboxId : undefined,
+    );
+    await app.repos.citizens.saveConversation(
+      citizenId,
+      {
+        flowId: turn.state.flowId,
+        stepId: turn.state.stepId,
+        flowVersion: turn.state.flowVersion,
+        data: JSON.stringify(data),
+      },
+      nowMs,
+    );
   }
   return outboxId;
 }
@@ -123,7 +151,11 @@ export async function commitCitizenTurn(app: AppContext, citizenId: number, befo
  * The variables to save: none when idle; a new menu records its outbox row (so only its buttons
  * count); a reply that leaves the step forgets the old menu, one that stays keeps it.
  */
-function conversationData(before: ConversationState | undefined, after: ConversationState, menuOutboxId: number | undefined): Record<string, unknown> {
+function conversationData(
+  before: ConversationState | undefined,
+  after: ConversationState,
+  menuOutboxId: number | undefined,
+): Record<string, unknown> {
   if (after.stepId === IDLE) return {};
   const data = { ...after.data };
   if (menuOutboxId !== undefined) data[MENU_OUTBOX_KEY] = menuOutboxId;

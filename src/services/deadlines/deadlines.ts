@@ -8,7 +8,13 @@
 import { createHash } from "node:crypto";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { holidayLawCitations, NATIONAL_CALENDAR_VERSION } from "../../core/calendar/holiday-laws.ts";
-import { isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, reachedStage, type AlertStage } from "../../core/deadline-schedule.ts";
+import {
+  isWithinOfficeHours,
+  localTimeToMs,
+  nextOfficeOpeningMs,
+  reachedStage,
+  type AlertStage,
+} from "../../core/deadline-schedule.ts";
 import type { JobRow } from "../../db/repositories/jobs.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import type { JobHandler, JobOutcome } from "../../delivery/scheduler.ts";
@@ -47,9 +53,17 @@ function today(app: AppContext, nowMs: number): LocalDate {
  * and, with SMTP configured, by e-mail as well (issue 14: a head without a linked chat still hears).
  */
 async function escalationTargets(app: AppContext, officeKey: string): Promise<NoticeTarget[]> {
-  const officials = (await app.repos.officials.list()).filter((o) => (o.role === "head" && o.officeKey === officeKey) || o.role === "internal_control");
-  const chats = officials.filter((o) => o.channel && o.address).map((o) => ({ channel: o.channel!, address: o.address!, id: `official-${o.id}` }));
-  const emails = app.emailNotices ? officials.filter((o) => o.active && o.email).map((o) => ({ channel: "email", address: o.email!, id: `official-${o.id}-email` })) : [];
+  const officials = (await app.repos.officials.list()).filter(
+    (o) => (o.role === "head" && o.officeKey === officeKey) || o.role === "internal_control",
+  );
+  const chats = officials
+    .filter((o) => o.channel && o.address)
+    .map((o) => ({ channel: o.channel!, address: o.address!, id: `official-${o.id}` }));
+  const emails = app.emailNotices
+    ? officials
+        .filter((o) => o.active && o.email)
+        .map((o) => ({ channel: "email", address: o.email!, id: `official-${o.id}-email` }))
+    : [];
   return uniqueTargets([...chats, ...emails]);
 }
 
@@ -57,19 +71,38 @@ async function escalationTargets(app: AppContext, officeKey: string): Promise<No
 
 function reminderText(app: AppContext, question: QuestionRow, nowMs: number): string {
   const days = app.calendar.businessDaysBetween(today(app, nowMs), question.dueDate);
-  const key = days <= 0 ? "deadlines.reminder.today" : days === 1 ? "deadlines.reminder.one_day" : "deadlines.reminder.days";
-  return render(app, DEFAULT_LOCALE, key, { reference: question.reference, officeName: officeName(app, question.officeKey), dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE), days });
+  const key =
+    days <= 0 ? "deadlines.reminder.today" : days === 1 ? "deadlines.reminder.one_day" : "deadlines.reminder.days";
+  return render(app, DEFAULT_LOCALE, key, {
+    reference: question.reference,
+    officeName: officeName(app, question.officeKey),
+    dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE),
+    days,
+  });
 }
 
 async function sendAlert(app: AppContext, question: QuestionRow, stage: AlertStage, nowMs: number): Promise<void> {
   const key = alertKey(question.id, question.dueDate, stage.id);
   if (stage.kind === "reminder") {
-    await sendToTargets(app, await officeTargets(app, question.officeKey), key, reminderText(app, question, nowMs), nowMs);
+    await sendToTargets(
+      app,
+      await officeTargets(app, question.officeKey),
+      key,
+      reminderText(app, question, nowMs),
+      nowMs,
+    );
     return;
   }
-  const text = render(app, DEFAULT_LOCALE, "deadlines.escalation", { reference: question.reference, officeName: officeName(app, question.officeKey), dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE) });
+  const text = render(app, DEFAULT_LOCALE, "deadlines.escalation", {
+    reference: question.reference,
+    officeName: officeName(app, question.officeKey),
+    dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE),
+  });
   const notified = await sendToTargets(app, await escalationTargets(app, question.officeKey), key, text, nowMs);
-  await app.repos.questions.addEvent(question.id, "escalated", "system", nowMs, { dueDate: question.dueDate, notified });
+  await app.repos.questions.addEvent(question.id, "escalated", "system", nowMs, {
+    dueDate: question.dueDate,
+    notified,
+  });
 }
 
 /** `deadline.alert`: the most urgent stage reached now (one message even after downtime), then the next. */
@@ -95,19 +128,24 @@ const runAlert: (app: AppContext) => JobHandler = (app) => async (job, nowMs) =>
  */
 function nextDigestDate(app: AppContext, nowMs: number, after?: LocalDate): LocalDate {
   let date = today(app, nowMs);
-  while (!app.calendar.isBusinessDay(date) || (after !== undefined && date <= after)) date = app.calendar.nextBusinessDay(date);
+  while (!app.calendar.isBusinessDay(date) || (after !== undefined && date <= after))
+    date = app.calendar.nextBusinessDay(date);
   return date;
 }
 
 async function planDigest(app: AppContext, officeKey: string, date: LocalDate, nowMs: number): Promise<void> {
   const payload: DigestPayload = { officeKey, date };
   const runAtMs = localTimeToMs(date, app.profile.reminders.digestTime, app.profile.timezone);
-  await app.repos.jobs.plan({ key: `deadline:digest:${officeKey}:${date}`, kind: DEADLINE_JOB_KINDS.digest, runAtMs, payload: { ...payload } }, nowMs);
+  await app.repos.jobs.plan(
+    { key: `deadline:digest:${officeKey}:${date}`, kind: DEADLINE_JOB_KINDS.digest, runAtMs, payload: { ...payload } },
+    nowMs,
+  );
 }
 
 /** Plans the next digest of every active office (idempotent; run at start-up). */
 export async function ensureDigests(app: AppContext, nowMs: number): Promise<void> {
-  for (const office of await app.repos.offices.list()) if (office.active) await planDigest(app, office.key, nextDigestDate(app, nowMs), nowMs);
+  for (const office of await app.repos.offices.list())
+    if (office.active) await planDigest(app, office.key, nextDigestDate(app, nowMs), nowMs);
 }
 
 /** The digest text for an office on `date`, or undefined when nothing is due soon or overdue. */
@@ -117,10 +155,19 @@ export async function digestText(app: AppContext, officeKey: string, date: Local
   if (counts.overdue + counts.dueSoon === 0) return undefined;
   const t = (key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
   const items = await app.repos.questions.dueThrough(officeKey, through, DIGEST_MAX_ITEMS);
-  const line = (q: QuestionRow) => t(q.dueDate < date ? "deadlines.digest.item_overdue" : "deadlines.digest.item", { reference: q.reference, dueDateText: dueDateText(q.dueDate, DEFAULT_LOCALE) });
+  const line = (q: QuestionRow) =>
+    t(q.dueDate < date ? "deadlines.digest.item_overdue" : "deadlines.digest.item", {
+      reference: q.reference,
+      dueDateText: dueDateText(q.dueDate, DEFAULT_LOCALE),
+    });
   const overdue = items.filter((q) => q.dueDate < date).map(line);
   const soon = items.filter((q) => q.dueDate >= date).map(line);
-  const lines = [t("deadlines.digest.title", { officeName: officeName(app, officeKey), dateText: dueDateText(date, DEFAULT_LOCALE) })];
+  const lines = [
+    t("deadlines.digest.title", {
+      officeName: officeName(app, officeKey),
+      dateText: dueDateText(date, DEFAULT_LOCALE),
+    }),
+  ];
   if (counts.overdue > 0) lines.push("", t("deadlines.digest.overdue", { count: counts.overdue }), ...overdue);
   if (counts.dueSoon > 0) lines.push("", t("deadlines.digest.due_soon", { count: counts.dueSoon }), ...soon);
   const rest = counts.overdue + counts.dueSoon - items.length;
@@ -134,11 +181,19 @@ const runDigest: (app: AppContext) => JobHandler = (app) => async (job, nowMs) =
   if (!(await app.repos.offices.get(officeKey))?.active) return DONE;
   const hours = officeHoursOf(app);
   const isToday = date === today(app, nowMs);
-  if (isToday && !isWithinOfficeHours(nowMs, hours)) return { kind: "later", runAtMs: nextOfficeOpeningMs(nowMs, hours) };
+  if (isToday && !isWithinOfficeHours(nowMs, hours))
+    return { kind: "later", runAtMs: nextOfficeOpeningMs(nowMs, hours) };
   // A digest of a past day (the bot was down then) is stale: not sent; the next one is planned.
   if (isToday) {
     const text = await digestText(app, officeKey, date);
-    if (text) await sendToTargets(app, await officeTargets(app, officeKey), `deadline:digest:${officeKey}:${date}`, text, nowMs);
+    if (text)
+      await sendToTargets(
+        app,
+        await officeTargets(app, officeKey),
+        `deadline:digest:${officeKey}:${date}`,
+        text,
+        nowMs,
+      );
   }
   await planDigest(app, officeKey, nextDigestDate(app, nowMs, date), nowMs);
   return DONE;
@@ -154,9 +209,19 @@ const runWithdrawal: (app: AppContext) => JobHandler = (app) => async (job: JobR
   // Only the request this job was planned for: a later request has its own month.
   if ((await app.repos.questions.lastEvent(question.id, "info_requested"))?.id !== payload.requestEventId) return DONE;
   await app.repos.questions.update(question.id, { status: "withdrawn", updatedAtMs: nowMs });
-  await app.repos.questions.addEvent(question.id, "withdrawn", "system", nowMs, { rule: "Ley 1755 de 2015, art. 17", lastDay: payload.lastDay });
+  await app.repos.questions.addEvent(question.id, "withdrawn", "system", nowMs, {
+    rule: "Ley 1755 de 2015, art. 17",
+    lastDay: payload.lastDay,
+  });
   await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
-  await notifyCitizen(app, question, `q:${question.id}:withdrawn:e${payload.requestEventId}`, "deadlines.notify.withdrawn", { lastDayText: dueDateText(payload.lastDay, await localeOf(app, question)) }, { legal: true });
+  await notifyCitizen(
+    app,
+    question,
+    `q:${question.id}:withdrawn:e${payload.requestEventId}`,
+    "deadlines.notify.withdrawn",
+    { lastDayText: dueDateText(payload.lastDay, await localeOf(app, question)) },
+    { legal: true },
+  );
   return DONE;
 };
 
@@ -177,12 +242,19 @@ export function deadlineJobHandlers(app: AppContext): Record<string, JobHandler>
 
 /** The instant the question's current term started (filing, or the citizen's answer to an info request). */
 export async function termStartMs(app: AppContext, question: QuestionRow): Promise<number> {
-  return question.termStartedAtMs ?? (await app.repos.questions.lastEvent(question.id, "info_provided"))?.atMs ?? question.filedAtMs;
+  return (
+    question.termStartedAtMs ??
+    (await app.repos.questions.lastEvent(question.id, "info_provided"))?.atMs ??
+    question.filedAtMs
+  );
 }
 
 /** The due date the current calendar gives an open question (an extension keeps its chosen day). */
 export async function expectedDueDate(app: AppContext, question: QuestionRow): Promise<LocalDate> {
-  if (question.extendedTo) return app.calendar.isBusinessDay(question.extendedTo) ? question.extendedTo : app.calendar.nextBusinessDay(question.extendedTo);
+  if (question.extendedTo)
+    return app.calendar.isBusinessDay(question.extendedTo)
+      ? question.extendedTo
+      : app.calendar.nextBusinessDay(question.extendedTo);
   return dueDateFrom(app, await termStartMs(app, question), question.termBusinessDays).dueDate;
 }
 
@@ -195,13 +267,24 @@ export function calendarFingerprint(app: AppContext, nowMs: number): string {
   const national: string[] = [];
   for (let y = year - 1; y <= year + 2; y++) {
     try {
-      national.push(...app.calendar.holidays(y).filter((h) => h.kind === "national").map((h) => h.date));
+      national.push(
+        ...app.calendar
+          .holidays(y)
+          .filter((h) => h.kind === "national")
+          .map((h) => h.date),
+      );
     } catch {
       // Years the holiday data does not cover cannot date a question either.
     }
   }
   const { timezone, officeHours, nonWorkingDays } = app.profile;
-  const doc = JSON.stringify({ timezone, officeHoursEnd: officeHours.end, local: [...nonWorkingDays].sort(), national, version: NATIONAL_CALENDAR_VERSION });
+  const doc = JSON.stringify({
+    timezone,
+    officeHoursEnd: officeHours.end,
+    local: [...nonWorkingDays].sort(),
+    national,
+    version: NATIONAL_CALENDAR_VERSION,
+  });
   return createHash("sha256").update(doc).digest("hex").slice(0, 32);
 }
 
@@ -216,7 +299,11 @@ export interface CalendarChange {
  * the entity's new non-working day). Paused questions get their due date when the term restarts.
  * Also plans the jobs of questions filed before jobs existed. Idempotent.
  */
-export async function recomputeDueDates(app: AppContext, nowMs: number, change: CalendarChange = { newLaws: [] }): Promise<{ checked: number; changed: number }> {
+export async function recomputeDueDates(
+  app: AppContext,
+  nowMs: number,
+  change: CalendarChange = { newLaws: [] },
+): Promise<{ checked: number; changed: number }> {
   const law = change.newLaws.join(", ");
   let changed = 0;
   const open = await app.repos.questions.list({ status: "open" });
@@ -227,11 +314,24 @@ export async function recomputeDueDates(app: AppContext, nowMs: number, change: 
       continue;
     }
     changed++;
-    await app.repos.questions.update(question.id, { dueDate, ...(question.extendedTo ? { extendedTo: dueDate } : {}), updatedAtMs: nowMs });
-    await app.repos.questions.addEvent(question.id, "due_date_recomputed", "system", nowMs, { from: question.dueDate, to: dueDate, reason: "calendar_changed", ...(law ? { law, calendarVersion: NATIONAL_CALENDAR_VERSION } : {}) });
+    await app.repos.questions.update(question.id, {
+      dueDate,
+      ...(question.extendedTo ? { extendedTo: dueDate } : {}),
+      updatedAtMs: nowMs,
+    });
+    await app.repos.questions.addEvent(question.id, "due_date_recomputed", "system", nowMs, {
+      from: question.dueDate,
+      to: dueDate,
+      reason: "calendar_changed",
+      ...(law ? { law, calendarVersion: NATIONAL_CALENDAR_VERSION } : {}),
+    });
     const updated = (await app.repos.questions.byId(question.id))!;
     const textKey = law ? "deadlines.notify.recomputed_law" : "deadlines.notify.recomputed";
-    if (dueDate > question.dueDate) await notifyCitizen(app, updated, `q:${question.id}:recomputed:${dueDate}`, textKey, { law, previousDueDateText: dueDateText(question.dueDate, await localeOf(app, question)) });
+    if (dueDate > question.dueDate)
+      await notifyCitizen(app, updated, `q:${question.id}:recomputed:${dueDate}`, textKey, {
+        law,
+        previousDueDateText: dueDateText(question.dueDate, await localeOf(app, question)),
+      });
     await replanAlerts(app, updated, nowMs);
   }
   for (const question of await app.repos.questions.list({ status: "info_requested" })) {
@@ -249,17 +349,20 @@ export async function recomputeDueDates(app: AppContext, nowMs: number, change: 
  */
 export async function prepareDeadlines(app: AppContext): Promise<{ recomputed: boolean; changed: number }> {
   return await app.store.withTransaction(async () => {
-      const nowMs = app.clock.nowMs();
-      const fingerprint = calendarFingerprint(app, nowMs);
-      let result = { recomputed: false, changed: 0 };
-      const laws = holidayLawCitations();
-      if (await app.repos.appState.get(CALENDAR_FINGERPRINT_KEY) !== fingerprint) {
-        const known = new Set(JSON.parse(await app.repos.appState.get(CALENDAR_LAWS_KEY) ?? "[]") as string[]);
-        result = { recomputed: true, changed: (await recomputeDueDates(app, nowMs, { newLaws: laws.filter((l) => !known.has(l)) })).changed };
-        await app.repos.appState.set(CALENDAR_FINGERPRINT_KEY, fingerprint, nowMs);
-      }
-      await app.repos.appState.set(CALENDAR_LAWS_KEY, JSON.stringify(laws), nowMs);
-      await ensureDigests(app, nowMs);
-      return result;
-    });
+    const nowMs = app.clock.nowMs();
+    const fingerprint = calendarFingerprint(app, nowMs);
+    let result = { recomputed: false, changed: 0 };
+    const laws = holidayLawCitations();
+    if ((await app.repos.appState.get(CALENDAR_FINGERPRINT_KEY)) !== fingerprint) {
+      const known = new Set(JSON.parse((await app.repos.appState.get(CALENDAR_LAWS_KEY)) ?? "[]") as string[]);
+      result = {
+        recomputed: true,
+        changed: (await recomputeDueDates(app, nowMs, { newLaws: laws.filter((l) => !known.has(l)) })).changed,
+      };
+      await app.repos.appState.set(CALENDAR_FINGERPRINT_KEY, fingerprint, nowMs);
+    }
+    await app.repos.appState.set(CALENDAR_LAWS_KEY, JSON.stringify(laws), nowMs);
+    await ensureDigests(app, nowMs);
+    return result;
+  });
 }

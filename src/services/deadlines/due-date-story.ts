@@ -47,7 +47,11 @@ function pausesOf(history: readonly QuestionEventRow[]): DueDatePause[] {
   return pauses;
 }
 
-export async function dueDateStory(app: AppContext, question: QuestionRow, history: readonly QuestionEventRow[]): Promise<DueDateStory> {
+export async function dueDateStory(
+  app: AppContext,
+  question: QuestionRow,
+  history: readonly QuestionEventRow[],
+): Promise<DueDateStory> {
   const startMs = await termStartMs(app, question);
   // An extension of an earlier term (before the citizen completed the petition) no longer applies.
   const extended = history.filter((e) => e.kind === "extended" && e.atMs >= startMs).at(-1);
@@ -56,8 +60,19 @@ export async function dueDateStory(app: AppContext, question: QuestionRow, histo
     term: dueDateFrom(app, startMs, question.termBusinessDays),
     restartedAt: startMs === question.filedAtMs ? null : iso(startMs),
     pauses: pausesOf(history),
-    extension: extended && extendedData ? { at: iso(extended.atMs), actor: extended.actor, from: extendedData.from!, to: extendedData.to!, reason: extendedData.reason! } : null,
-    recomputations: history.filter((e) => e.kind === "due_date_recomputed").map((e) => ({ at: iso(e.atMs), from: dataOf(e).from!, to: dataOf(e).to! })),
+    extension:
+      extended && extendedData
+        ? {
+            at: iso(extended.atMs),
+            actor: extended.actor,
+            from: extendedData.from!,
+            to: extendedData.to!,
+            reason: extendedData.reason!,
+          }
+        : null,
+    recomputations: history
+      .filter((e) => e.kind === "due_date_recomputed")
+      .map((e) => ({ at: iso(e.atMs), from: dataOf(e).from!, to: dataOf(e).to! })),
     extensionLimit: await extensionLimitOf(app, question),
     dueDate: question.dueDate,
   };

@@ -19,7 +19,10 @@ import { dueDateFrom, type QuestionError } from "../questions/questions.ts";
 export const MAX_EXTENSION_REASON_LENGTH = 2000;
 
 /** Why an extension was refused: the question's state, the actor's rights, or a rule of art. 14. */
-export type ExtendError = Extract<QuestionError, "question_not_found" | "not_allowed" | "already_closed" | "text_too_long"> | "paused" | ExtensionRefusal;
+export type ExtendError =
+  | Extract<QuestionError, "question_not_found" | "not_allowed" | "already_closed" | "text_too_long">
+  | "paused"
+  | ExtensionRefusal;
 
 export type ExtendOutcome =
   | { ok: true; question: QuestionRow; limitDate: LocalDate }
@@ -35,43 +38,71 @@ export async function extensionLimitOf(app: AppContext, question: QuestionRow): 
  * Extends the term of the question `reference` to `newDate` (`YYYY-MM-DD`). Whoever may answer
  * the question may extend it (its office's officials and head, an admin, the CLI operator).
  */
-export async function extendQuestion(app: AppContext, actor: Actor, reference: string, newDate: string, reason: string): Promise<ExtendOutcome> {
+export async function extendQuestion(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  newDate: string,
+  reason: string,
+): Promise<ExtendOutcome> {
   if (isLongerThan(reason, MAX_EXTENSION_REASON_LENGTH)) return { ok: false, error: "text_too_long" };
   return await app.store.withTransaction(async (): Promise<ExtendOutcome> => {
-      const canonical = parseReference(reference);
-      const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
-      if (!question) return { ok: false, error: "question_not_found" };
-      if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-      if (question.status === "answered" || question.status === "withdrawn") return { ok: false, error: "already_closed" };
-      // While the citizen completes the petition the term is stopped; it restarts in full (art. 17).
-      if (question.status === "info_requested") return { ok: false, error: "paused" };
-      const nowMs = app.clock.nowMs();
-      const limitDate = await extensionLimitOf(app, question);
-      const check = checkExtension({
-        today: toLocalDate(new Date(nowMs), app.profile.timezone),
-        dueDate: question.dueDate,
-        newDate: newDate.trim(),
-        limitDate,
-        alreadyExtended: question.extendedTo !== null,
-        reason,
-        calendar: app.calendar,
-      });
-      if (!check.ok) return { ok: false, error: check.error, dueDate: question.dueDate, limitDate };
-      const to = newDate.trim();
-      await app.repos.questions.update(question.id, { dueDate: to, extendedTo: to, updatedAtMs: nowMs });
-      await app.repos.questions.addEvent(question.id, "extended", actorLabel(actor), nowMs, { from: question.dueDate, to, reason: reason.trim(), limit: limitDate });
-      const updated = (await app.repos.questions.byId(question.id))!;
-      await notifyCitizen(app, updated, `q:${question.id}:extended:${to}`, "deadlines.notify.extended", { reason: reason.trim() }, { legal: true });
-      await replanAlerts(app, updated, nowMs);
-      return { ok: true, question: updated, limitDate };
+    const canonical = parseReference(reference);
+    const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
+    if (question.status === "answered" || question.status === "withdrawn")
+      return { ok: false, error: "already_closed" };
+    // While the citizen completes the petition the term is stopped; it restarts in full (art. 17).
+    if (question.status === "info_requested") return { ok: false, error: "paused" };
+    const nowMs = app.clock.nowMs();
+    const limitDate = await extensionLimitOf(app, question);
+    const check = checkExtension({
+      today: toLocalDate(new Date(nowMs), app.profile.timezone),
+      dueDate: question.dueDate,
+      newDate: newDate.trim(),
+      limitDate,
+      alreadyExtended: question.extendedTo !== null,
+      reason,
+      calendar: app.calendar,
     });
+    if (!check.ok) return { ok: false, error: check.error, dueDate: question.dueDate, limitDate };
+    const to = newDate.trim();
+    await app.repos.questions.update(question.id, { dueDate: to, extendedTo: to, updatedAtMs: nowMs });
+    await app.repos.questions.addEvent(question.id, "extended", actorLabel(actor), nowMs, {
+      from: question.dueDate,
+      to,
+      reason: reason.trim(),
+      limit: limitDate,
+    });
+    const updated = (await app.repos.questions.byId(question.id))!;
+    await notifyCitizen(
+      app,
+      updated,
+      `q:${question.id}:extended:${to}`,
+      "deadlines.notify.extended",
+      { reason: reason.trim() },
+      { legal: true },
+    );
+    await replanAlerts(app, updated, nowMs);
+    return { ok: true, question: updated, limitDate };
+  });
 }
 
 /** The reply to an official in a chat, in Spanish (officials' language), quoting the rule on refusal. */
 export function extensionReplyText(app: AppContext, outcome: ExtendOutcome, reference: string): string {
   const t = (key: string, vars: Record<string, unknown> = {}) => render(app, DEFAULT_LOCALE, key, vars);
-  if (outcome.ok) return t("deadlines.staff.extended", { reference: outcome.question.reference, dueDateText: dueDateText(outcome.question.dueDate, DEFAULT_LOCALE) });
-  if (outcome.error === "question_not_found" || outcome.error === "not_allowed" || outcome.error === "already_closed" || outcome.error === "text_too_long") {
+  if (outcome.ok)
+    return t("deadlines.staff.extended", {
+      reference: outcome.question.reference,
+      dueDateText: dueDateText(outcome.question.dueDate, DEFAULT_LOCALE),
+    });
+  if (
+    outcome.error === "question_not_found" ||
+    outcome.error === "not_allowed" ||
+    outcome.error === "already_closed" ||
+    outcome.error === "text_too_long"
+  ) {
     return t(`staff.errors.${outcome.error}`);
   }
   return t(`deadlines.errors.${outcome.error}`, {

@@ -7,7 +7,14 @@
  * makes new jobs. Call these inside the transaction of the state change they follow.
  */
 import { addCalendarDays, toLocalDate, type BusinessCalendar } from "../../core/calendar/index.ts";
-import { alertStages, localTimeToMs, monthTermEnd, nextStage, type AlertStage, type OfficeHours } from "../../core/deadline-schedule.ts";
+import {
+  alertStages,
+  localTimeToMs,
+  monthTermEnd,
+  nextStage,
+  type AlertStage,
+  type OfficeHours,
+} from "../../core/deadline-schedule.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import type { AppContext } from "../context.ts";
 
@@ -36,7 +43,12 @@ export interface WithdrawalPayload {
 }
 
 export function officeHoursOf(app: AppContext): OfficeHours {
-  return { start: app.profile.officeHours.start, end: app.profile.officeHours.end, timeZone: app.profile.timezone, calendar: app.calendar };
+  return {
+    start: app.profile.officeHours.start,
+    end: app.profile.officeHours.end,
+    timeZone: app.profile.timezone,
+    calendar: app.calendar,
+  };
 }
 
 /** Stages by due date, per calendar: questions filed the same day share a due date (hot path: filing). */
@@ -64,21 +76,43 @@ export function alertKey(questionId: number, dueDate: string, stageId: string): 
 }
 
 /** Plans the next alert of an open question after `nowMs`, if any is left. Idempotent. */
-export async function planNextAlert(app: AppContext, question: Pick<QuestionRow, "id" | "dueDate">, nowMs: number): Promise<void> {
+export async function planNextAlert(
+  app: AppContext,
+  question: Pick<QuestionRow, "id" | "dueDate">,
+  nowMs: number,
+): Promise<void> {
   const stage = nextStage(alertStagesOf(app, question.dueDate), nowMs);
   if (!stage) return;
   const payload: AlertPayload = { questionId: question.id, dueDate: question.dueDate, stage: stage.id };
-  await app.repos.jobs.plan({ key: alertKey(question.id, question.dueDate, stage.id), kind: DEADLINE_JOB_KINDS.alert, runAtMs: stage.atMs, payload: { ...payload }, questionId: question.id }, nowMs);
+  await app.repos.jobs.plan(
+    {
+      key: alertKey(question.id, question.dueDate, stage.id),
+      kind: DEADLINE_JOB_KINDS.alert,
+      runAtMs: stage.atMs,
+      payload: { ...payload },
+      questionId: question.id,
+    },
+    nowMs,
+  );
 }
 
 /** Replaces a question's pending alert after its due date changed (extension, restart, recompute). */
-export async function replanAlerts(app: AppContext, question: Pick<QuestionRow, "id" | "dueDate">, nowMs: number): Promise<void> {
+export async function replanAlerts(
+  app: AppContext,
+  question: Pick<QuestionRow, "id" | "dueDate">,
+  nowMs: number,
+): Promise<void> {
   await app.repos.jobs.cancelForQuestion(question.id, [DEADLINE_JOB_KINDS.alert], nowMs);
   await planNextAlert(app, question, nowMs);
 }
 
 /** Cancels a question's pending deadline jobs (answered, paused, withdrawn). */
-export async function cancelDeadlineJobs(app: AppContext, questionId: number, nowMs: number, kinds: readonly string[] = [DEADLINE_JOB_KINDS.alert, DEADLINE_JOB_KINDS.withdrawal]): Promise<void> {
+export async function cancelDeadlineJobs(
+  app: AppContext,
+  questionId: number,
+  nowMs: number,
+  kinds: readonly string[] = [DEADLINE_JOB_KINDS.alert, DEADLINE_JOB_KINDS.withdrawal],
+): Promise<void> {
   await app.repos.jobs.cancelForQuestion(questionId, kinds, nowMs);
 }
 
@@ -88,10 +122,24 @@ export async function cancelDeadlineJobs(app: AppContext, questionId: number, no
  * extended to the next business day when that day is not one; the petition is closed at office
  * opening of the day after.
  */
-export async function planWithdrawal(app: AppContext, questionId: number, requestEventId: number, requestedAtMs: number): Promise<void> {
+export async function planWithdrawal(
+  app: AppContext,
+  questionId: number,
+  requestEventId: number,
+  requestedAtMs: number,
+): Promise<void> {
   const requestedOn = toLocalDate(new Date(requestedAtMs), app.profile.timezone);
   const lastDay = monthTermEnd(requestedOn, 1, app.calendar);
   const runAtMs = localTimeToMs(addCalendarDays(lastDay, 1), app.profile.officeHours.start, app.profile.timezone);
   const payload: WithdrawalPayload = { questionId, requestEventId, lastDay };
-  await app.repos.jobs.plan({ key: `deadline:withdrawal:q${questionId}:e${requestEventId}`, kind: DEADLINE_JOB_KINDS.withdrawal, runAtMs, payload: { ...payload }, questionId }, requestedAtMs);
+  await app.repos.jobs.plan(
+    {
+      key: `deadline:withdrawal:q${questionId}:e${requestEventId}`,
+      kind: DEADLINE_JOB_KINDS.withdrawal,
+      runAtMs,
+      payload: { ...payload },
+      questionId,
+    },
+    requestedAtMs,
+  );
 }

@@ -25,7 +25,8 @@ export const ANNOUNCEMENT_JOB_KINDS = {
 } as const;
 
 /** What an announcement says: staff text, an event's card, or a system notice about an event. */
-export type AnnouncementPurpose = "text" | "event" | "event_changed" | "event_cancelled" | "reminder_day" | "reminder_hour";
+export type AnnouncementPurpose =
+  "text" | "event" | "event_changed" | "event_cancelled" | "reminder_day" | "reminder_hour";
 
 export type AnnouncementError =
   | { code: "not_allowed" }
@@ -59,24 +60,36 @@ export interface Progress {
   uncertain: number;
 }
 
-async function checkInput(app: AppContext, input: AnnouncementInput, nowMs: number): Promise<AnnouncementError | undefined> {
+async function checkInput(
+  app: AppContext,
+  input: AnnouncementInput,
+  nowMs: number,
+): Promise<AnnouncementError | undefined> {
   const text = input.text?.trim() ?? "";
   if (input.eventId === undefined && !text) return { code: "text_required" };
   if (isLongerThan(text, MAX_ANNOUNCEMENT_LENGTH)) return { code: "text_too_long" };
   if (input.scheduledAtMs !== undefined && input.scheduledAtMs < nowMs) return { code: "scheduled_in_past" };
-  const segmentError = validateSegment(input.segment, { districtKeys: districtsOf(app).map((d) => d.key), topicKeys: topicsOf(app).map((t) => t.key) });
+  const segmentError = validateSegment(input.segment, {
+    districtKeys: districtsOf(app).map((d) => d.key),
+    topicKeys: topicsOf(app).map((t) => t.key),
+  });
   if (segmentError) return segmentError;
   const eventId = input.eventId ?? (input.segment.kind === "rsvps" ? input.segment.eventId : undefined);
   if (eventId !== undefined) {
     const event = await app.repos.events.get(eventId);
     if (!event) return { code: "event_not_found" };
-    if (input.eventId !== undefined && (event.status === "cancelled" || event.endsAtMs <= nowMs)) return { code: "event_closed" };
+    if (input.eventId !== undefined && (event.status === "cancelled" || event.endsAtMs <= nowMs))
+      return { code: "event_closed" };
   }
   return undefined;
 }
 
 /** How many citizens `segment` reaches now (consent, reachable chat), for staff to confirm. */
-export async function previewAnnouncement(app: AppContext, actor: Actor, input: AnnouncementInput): Promise<AnnouncementOutcome<{ recipients: number }>> {
+export async function previewAnnouncement(
+  app: AppContext,
+  actor: Actor,
+  input: AnnouncementInput,
+): Promise<AnnouncementOutcome<{ recipients: number }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
   const error = await checkInput(app, input, app.clock.nowMs());
   if (error) return { ok: false, error };
@@ -87,45 +100,60 @@ export async function previewAnnouncement(app: AppContext, actor: Actor, input: 
  * Creates an announcement and releases it now (in this transaction), or plans its release job.
  * `recipients` is the number of outbox rows written, or for a scheduled one today's count.
  */
-export async function createAnnouncement(app: AppContext, actor: Actor, input: AnnouncementInput): Promise<AnnouncementOutcome<{ announcement: AnnouncementRow; recipients: number }>> {
+export async function createAnnouncement(
+  app: AppContext,
+  actor: Actor,
+  input: AnnouncementInput,
+): Promise<AnnouncementOutcome<{ announcement: AnnouncementRow; recipients: number }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
   return await app.store.withTransaction(async () => {
-      const nowMs = app.clock.nowMs();
-      const error = await checkInput(app, input, nowMs);
-      if (error) return { ok: false, error };
-      const scheduledAtMs = input.scheduledAtMs ?? nowMs;
-      const announcement = await app.repos.announcements.insert({
-            eventId: input.eventId ?? null,
-            purpose: input.eventId !== undefined ? "event" : "text",
-            text: input.text?.trim() || null,
-            segment: JSON.stringify(input.segment),
-            status: "scheduled",
-            scheduledAtMs,
-            createdBy: actorLabel(actor),
-            createdAtMs: nowMs,
-          });
-      if (scheduledAtMs > nowMs) {
-        await app.repos.jobs.plan({ key: `ann-release:${announcement.id}`, kind: ANNOUNCEMENT_JOB_KINDS.release, runAtMs: scheduledAtMs, payload: { announcementId: announcement.id } }, nowMs);
-        return { ok: true, announcement, recipients: await app.repos.announcements.countRecipients(input.segment) };
-      }
-      const recipients = await releaseAnnouncement(app, announcement.id, nowMs);
-      return { ok: true, announcement: (await app.repos.announcements.get(announcement.id))!, recipients };
+    const nowMs = app.clock.nowMs();
+    const error = await checkInput(app, input, nowMs);
+    if (error) return { ok: false, error };
+    const scheduledAtMs = input.scheduledAtMs ?? nowMs;
+    const announcement = await app.repos.announcements.insert({
+      eventId: input.eventId ?? null,
+      purpose: input.eventId !== undefined ? "event" : "text",
+      text: input.text?.trim() || null,
+      segment: JSON.stringify(input.segment),
+      status: "scheduled",
+      scheduledAtMs,
+      createdBy: actorLabel(actor),
+      createdAtMs: nowMs,
     });
+    if (scheduledAtMs > nowMs) {
+      await app.repos.jobs.plan(
+        {
+          key: `ann-release:${announcement.id}`,
+          kind: ANNOUNCEMENT_JOB_KINDS.release,
+          runAtMs: scheduledAtMs,
+          payload: { announcementId: announcement.id },
+        },
+        nowMs,
+      );
+      return { ok: true, announcement, recipients: await app.repos.announcements.countRecipients(input.segment) };
+    }
+    const recipients = await releaseAnnouncement(app, announcement.id, nowMs);
+    return { ok: true, announcement: (await app.repos.announcements.get(announcement.id))!, recipients };
+  });
 }
 
 /** A notice the system sends about an event (change, cancellation, reminder), released at once. Call inside a transaction. */
-export async function createSystemAnnouncement(app: AppContext, input: { purpose: AnnouncementPurpose; eventId: number; segment: Segment; changedFrom?: ChangedFields }): Promise<number> {
+export async function createSystemAnnouncement(
+  app: AppContext,
+  input: { purpose: AnnouncementPurpose; eventId: number; segment: Segment; changedFrom?: ChangedFields },
+): Promise<number> {
   const nowMs = app.clock.nowMs();
   const announcement = await app.repos.announcements.insert({
-      eventId: input.eventId,
-      purpose: input.purpose,
-      text: null,
-      segment: JSON.stringify(input.segment),
-      status: "scheduled",
-      scheduledAtMs: nowMs,
-      createdBy: "system",
-      createdAtMs: nowMs,
-    });
+    eventId: input.eventId,
+    purpose: input.purpose,
+    text: null,
+    segment: JSON.stringify(input.segment),
+    status: "scheduled",
+    scheduledAtMs: nowMs,
+    createdBy: "system",
+    createdAtMs: nowMs,
+  });
   return await releaseAnnouncement(app, announcement.id, nowMs, input.changedFrom);
 }
 
@@ -134,17 +162,38 @@ export async function createSystemAnnouncement(app: AppContext, input: { purpose
  * (another process, a replayed job) writes nothing. Returns the number of rows written. Call
  * inside a transaction.
  */
-export async function releaseAnnouncement(app: AppContext, announcementId: number, nowMs: number, changedFrom?: ChangedFields): Promise<number> {
+export async function releaseAnnouncement(
+  app: AppContext,
+  announcementId: number,
+  nowMs: number,
+  changedFrom?: ChangedFields,
+): Promise<number> {
   const announcement = await app.repos.announcements.get(announcementId);
   if (!announcement || announcement.status !== "scheduled") return 0;
-  const payloadByLocale = Object.fromEntries((await mapInOrder(app.translator.locales, async (locale) => [locale, JSON.stringify(await announcementPayload(app, announcement, locale, changedFrom))])));
-  const written = await app.repos.announcements.release({ announcementId, segment: JSON.parse(announcement.segment) as Segment, payloadByLocale, defaultLocale: DEFAULT_LOCALE, nowMs });
+  const payloadByLocale = Object.fromEntries(
+    await mapInOrder(app.translator.locales, async (locale) => [
+      locale,
+      JSON.stringify(await announcementPayload(app, announcement, locale, changedFrom)),
+    ]),
+  );
+  const written = await app.repos.announcements.release({
+    announcementId,
+    segment: JSON.parse(announcement.segment) as Segment,
+    payloadByLocale,
+    defaultLocale: DEFAULT_LOCALE,
+    nowMs,
+  });
   await app.repos.announcements.markReleased(announcementId, written, nowMs);
   return written;
 }
 
 /** The message in one language: the body for its purpose, then how to stop receiving announcements. */
-export async function announcementPayload(app: AppContext, announcement: AnnouncementRow, locale: string, changedFrom?: ChangedFields): Promise<OutboxPayload> {
+export async function announcementPayload(
+  app: AppContext,
+  announcement: AnnouncementRow,
+  locale: string,
+  changedFrom?: ChangedFields,
+): Promise<OutboxPayload> {
   const event = announcement.eventId !== null ? await app.repos.events.get(announcement.eventId) : undefined;
   const parts: string[] = [];
   switch (announcement.purpose) {
@@ -154,14 +203,25 @@ export async function announcementPayload(app: AppContext, announcement: Announc
       break;
     case "event_changed":
       // What changed, old → new, before the card as it now stands (issue 18, point 7).
-      parts.push(render(app, locale, "announce.event_changed", { title: event!.title, changes: changedFrom ? eventChangeLines(app, changedFrom, event!, locale).join("\n") : "" }), eventCard(app, event!, locale));
+      parts.push(
+        render(app, locale, "announce.event_changed", {
+          title: event!.title,
+          changes: changedFrom ? eventChangeLines(app, changedFrom, event!, locale).join("\n") : "",
+        }),
+        eventCard(app, event!, locale),
+      );
       break;
     case "event_cancelled":
-      parts.push(render(app, locale, "announce.event_cancelled", { title: event!.title, when: whenText(app, event!, locale) }));
+      parts.push(
+        render(app, locale, "announce.event_cancelled", { title: event!.title, when: whenText(app, event!, locale) }),
+      );
       break;
     case "reminder_day":
     case "reminder_hour":
-      parts.push(render(app, locale, `announce.${announcement.purpose}`, { title: event!.title }), eventCard(app, event!, locale));
+      parts.push(
+        render(app, locale, `announce.${announcement.purpose}`, { title: event!.title }),
+        eventCard(app, event!, locale),
+      );
       break;
     default:
       parts.push(announcement.text ?? "");
@@ -185,13 +245,22 @@ export async function announcementProgress(app: AppContext, announcementId: numb
 }
 
 /** Stops an announcement: a scheduled one is never released; a released one sends nothing more. */
-export async function cancelAnnouncement(app: AppContext, actor: Actor, announcementId: number): Promise<AnnouncementOutcome<{ withdrawn: number }>> {
+export async function cancelAnnouncement(
+  app: AppContext,
+  actor: Actor,
+  announcementId: number,
+): Promise<AnnouncementOutcome<{ withdrawn: number }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
   return await app.store.withTransaction(async () => {
-      const announcement = await app.repos.announcements.get(announcementId);
-      if (!announcement) return { ok: false, error: { code: "announcement_not_found" } };
-      if (!await app.repos.announcements.markCancelled(announcementId)) return { ok: false, error: { code: "already_finished" } };
-      const withdrawn = await app.repos.outbox.withdrawPendingBulk({ keyPrefix: announcementKeyPrefix(announcementId) }, "announcement cancelled", app.clock.nowMs());
-      return { ok: true, withdrawn };
-    });
+    const announcement = await app.repos.announcements.get(announcementId);
+    if (!announcement) return { ok: false, error: { code: "announcement_not_found" } };
+    if (!(await app.repos.announcements.markCancelled(announcementId)))
+      return { ok: false, error: { code: "already_finished" } };
+    const withdrawn = await app.repos.outbox.withdrawPendingBulk(
+      { keyPrefix: announcementKeyPrefix(announcementId) },
+      "announcement cancelled",
+      app.clock.nowMs(),
+    );
+    return { ok: true, withdrawn };
+  });
 }

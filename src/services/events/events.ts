@@ -6,7 +6,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { actorLabel, type Actor } from "../../core/authorization.ts";
-import { canManageEvents, draftOf, isUpcoming, validateEventDraft, type EventDraft, type EventError } from "../../core/events.ts";
+import {
+  canManageEvents,
+  draftOf,
+  isUpcoming,
+  validateEventDraft,
+  type EventDraft,
+  type EventError,
+} from "../../core/events.ts";
 import type { CitizenContext } from "../../db/repositories/citizens.ts";
 import type { EventRecord, RsvpAnswer } from "../../db/repositories/events.ts";
 import type { OutboxPayload } from "../../db/repositories/outbox.ts";
@@ -70,28 +77,43 @@ function columnsOf(draft: EventDraft) {
 }
 
 /** Creates an event and plans its reminders. */
-export async function createEvent(app: AppContext, actor: Actor, input: EventInput): Promise<EventOutcome<{ event: EventRecord }>> {
+export async function createEvent(
+  app: AppContext,
+  actor: Actor,
+  input: EventInput,
+): Promise<EventOutcome<{ event: EventRecord }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
   const nowMs = app.clock.nowMs();
   const draft = normalized(input);
   const errors = validateEventDraft(draft, rulesOf(app, nowMs));
   if (errors.length) return { ok: false, error: { code: "invalid", errors } };
   return await app.store.withTransaction(async () => {
-      const event = await app.repos.events.insert(
-            { ...columnsOf(draft), status: "scheduled", createdBy: actorLabel(actor), createdAtMs: nowMs, updatedAtMs: nowMs },
-            draft.districts,
-            draft.topics,
-          );
-      await planEventReminders(app, event, nowMs);
-      return { ok: true, event };
-    });
+    const event = await app.repos.events.insert(
+      {
+        ...columnsOf(draft),
+        status: "scheduled",
+        createdBy: actorLabel(actor),
+        createdAtMs: nowMs,
+        updatedAtMs: nowMs,
+      },
+      draft.districts,
+      draft.topics,
+    );
+    await planEventReminders(app, event, nowMs);
+    return { ok: true, event };
+  });
 }
 
-async function loadOpenEvent(app: AppContext, actor: Actor, eventId: number): Promise<EventOutcome<{ event: EventRecord }>> {
+async function loadOpenEvent(
+  app: AppContext,
+  actor: Actor,
+  eventId: number,
+): Promise<EventOutcome<{ event: EventRecord }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
   const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: { code: "event_not_found" } };
-  if (event.status === "cancelled" || event.status === "held" || event.endsAtMs <= app.clock.nowMs()) return { ok: false, error: { code: "event_closed" } };
+  if (event.status === "cancelled" || event.status === "held" || event.endsAtMs <= app.clock.nowMs())
+    return { ok: false, error: { code: "event_closed" } };
   return { ok: true, event };
 }
 
@@ -99,52 +121,81 @@ async function loadOpenEvent(app: AppContext, actor: Actor, eventId: number): Pr
  * Edits an event. A change of time, place or link marks it `changed`, tells those who said yes
  * (with an updated calendar file), moves the reminders and the legal term of its questions.
  */
-export async function updateEvent(app: AppContext, actor: Actor, eventId: number, changes: EventChanges): Promise<EventOutcome<{ event: EventRecord; notified: boolean }>> {
+export async function updateEvent(
+  app: AppContext,
+  actor: Actor,
+  eventId: number,
+  changes: EventChanges,
+): Promise<EventOutcome<{ event: EventRecord; notified: boolean }>> {
   return await app.store.withTransaction(async () => {
-      const loaded = await loadOpenEvent(app, actor, eventId);
-      if (!loaded.ok) return loaded;
-      const before = loaded.event;
-      const nowMs = app.clock.nowMs();
-      const draft = normalized({ ...draftOf(before), ...changes });
-      const timeChanged = draft.startsAtMs !== before.startsAtMs || draft.endsAtMs !== before.endsAtMs;
-      // An event already under way keeps its start; anything else about it is checked as new.
-      const errors = validateEventDraft(draft, rulesOf(app, timeChanged ? nowMs : Math.min(nowMs, before.startsAtMs - 1)));
-      if (errors.length) return { ok: false, error: { code: "invalid", errors } };
-      const notified = NOTIFIED_FIELDS.some((f) => draft[f] !== before[f]);
-      await app.repos.events.update(
-              eventId,
-              { ...columnsOf(draft), status: notified ? "changed" : before.status, updatedAtMs: nowMs },
-              { districts: draft.districts, topics: draft.topics },
-            );
-      const event = (await app.repos.events.get(eventId))!;
-      if (notified) await createSystemAnnouncement(app, { purpose: "event_changed", eventId, segment: { kind: "rsvps", eventId, answer: "yes" }, changedFrom: before });
-      if (timeChanged) {
-        await planEventReminders(app, event, nowMs);
-        await restartEventQuestionTerms(app, event, event.endsAtMs);
-      }
-      return { ok: true, event, notified };
-    });
+    const loaded = await loadOpenEvent(app, actor, eventId);
+    if (!loaded.ok) return loaded;
+    const before = loaded.event;
+    const nowMs = app.clock.nowMs();
+    const draft = normalized({ ...draftOf(before), ...changes });
+    const timeChanged = draft.startsAtMs !== before.startsAtMs || draft.endsAtMs !== before.endsAtMs;
+    // An event already under way keeps its start; anything else about it is checked as new.
+    const errors = validateEventDraft(
+      draft,
+      rulesOf(app, timeChanged ? nowMs : Math.min(nowMs, before.startsAtMs - 1)),
+    );
+    if (errors.length) return { ok: false, error: { code: "invalid", errors } };
+    const notified = NOTIFIED_FIELDS.some((f) => draft[f] !== before[f]);
+    await app.repos.events.update(
+      eventId,
+      { ...columnsOf(draft), status: notified ? "changed" : before.status, updatedAtMs: nowMs },
+      { districts: draft.districts, topics: draft.topics },
+    );
+    const event = (await app.repos.events.get(eventId))!;
+    if (notified)
+      await createSystemAnnouncement(app, {
+        purpose: "event_changed",
+        eventId,
+        segment: { kind: "rsvps", eventId, answer: "yes" },
+        changedFrom: before,
+      });
+    if (timeChanged) {
+      await planEventReminders(app, event, nowMs);
+      await restartEventQuestionTerms(app, event, event.endsAtMs);
+    }
+    return { ok: true, event, notified };
+  });
 }
 
 /** Cancels an event: those who said yes are told; its questions are answered in writing, the term counted from now. */
-export async function cancelEvent(app: AppContext, actor: Actor, eventId: number): Promise<EventOutcome<{ event: EventRecord }>> {
+export async function cancelEvent(
+  app: AppContext,
+  actor: Actor,
+  eventId: number,
+): Promise<EventOutcome<{ event: EventRecord }>> {
   return await app.store.withTransaction(async () => {
-      const loaded = await loadOpenEvent(app, actor, eventId);
-      if (!loaded.ok) return loaded;
-      const nowMs = app.clock.nowMs();
-      await app.repos.events.update(eventId, { status: "cancelled", updatedAtMs: nowMs });
-      await createSystemAnnouncement(app, { purpose: "event_cancelled", eventId, segment: { kind: "rsvps", eventId, answer: "yes" } });
-      const event = (await app.repos.events.get(eventId))!;
-      await restartEventQuestionTerms(app, event, nowMs);
-      return { ok: true, event };
+    const loaded = await loadOpenEvent(app, actor, eventId);
+    if (!loaded.ok) return loaded;
+    const nowMs = app.clock.nowMs();
+    await app.repos.events.update(eventId, { status: "cancelled", updatedAtMs: nowMs });
+    await createSystemAnnouncement(app, {
+      purpose: "event_cancelled",
+      eventId,
+      segment: { kind: "rsvps", eventId, answer: "yes" },
     });
+    const event = (await app.repos.events.get(eventId))!;
+    await restartEventQuestionTerms(app, event, nowMs);
+    return { ok: true, event };
+  });
 }
 
 /**
  * Records a citizen's answer. A "yes" also queues the calendar file; reminders go to whoever
  * said yes when they run. Call inside the caller's transaction (the inbound handler's).
  */
-export async function rsvp(app: AppContext, citizen: CitizenContext, channel: string, address: string, eventId: number, answer: RsvpAnswer): Promise<EventOutcome<{ event: EventRecord }>> {
+export async function rsvp(
+  app: AppContext,
+  citizen: CitizenContext,
+  channel: string,
+  address: string,
+  eventId: number,
+  answer: RsvpAnswer,
+): Promise<EventOutcome<{ event: EventRecord }>> {
   if (citizen.consent !== "granted") return { ok: false, error: { code: "missing_consent" } };
   const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: { code: "event_not_found" } };
@@ -156,8 +207,26 @@ export async function rsvp(app: AppContext, citizen: CitizenContext, channel: st
 }
 
 /** Queues the event's calendar file to the citizen's chat (a reply: priority 0). */
-export async function sendIcs(app: AppContext, citizen: CitizenContext, channel: string, address: string, event: EventRecord): Promise<void> {
-  const payload: OutboxPayload = { text: render(app, citizen.locale, "events.ics_caption", { title: event.title }), document: await icsDocument(app, event) };
+export async function sendIcs(
+  app: AppContext,
+  citizen: CitizenContext,
+  channel: string,
+  address: string,
+  event: EventRecord,
+): Promise<void> {
+  const payload: OutboxPayload = {
+    text: render(app, citizen.locale, "events.ics_caption", { title: event.title }),
+    document: await icsDocument(app, event),
+  };
   // One transaction per inbound message: any unique key is safe; a random one lets the citizen ask twice.
-  await app.repos.outbox.enqueue({ idempotencyKey: `ics:${event.id}:${citizen.citizenId}:${randomUUID()}`, channel, address, citizenId: citizen.citizenId, payload }, app.clock.nowMs());
+  await app.repos.outbox.enqueue(
+    {
+      idempotencyKey: `ics:${event.id}:${citizen.citizenId}:${randomUUID()}`,
+      channel,
+      address,
+      citizenId: citizen.citizenId,
+      payload,
+    },
+    app.clock.nowMs(),
+  );
 }

@@ -12,7 +12,13 @@ import type { JobRow } from "../../db/repositories/jobs.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import type { JobHandler, JobOutcome } from "../../delivery/scheduler.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
-import { ANNOUNCEMENT_JOB_KINDS, announcementProgress, createSystemAnnouncement, releaseAnnouncement, type Progress } from "./announcements.ts";
+import {
+  ANNOUNCEMENT_JOB_KINDS,
+  announcementProgress,
+  createSystemAnnouncement,
+  releaseAnnouncement,
+  type Progress,
+} from "./announcements.ts";
 import { render, type AppContext } from "../context.ts";
 
 export const EVENT_JOB_KINDS = {
@@ -44,19 +50,44 @@ interface ProgressPayload {
 }
 
 /** Plans the day-before and hour-before reminders still ahead. Idempotent for the same start. */
-export async function planEventReminders(app: AppContext, event: Pick<EventRecord, "id" | "startsAtMs">, nowMs: number): Promise<void> {
+export async function planEventReminders(
+  app: AppContext,
+  event: Pick<EventRecord, "id" | "startsAtMs">,
+  nowMs: number,
+): Promise<void> {
   for (const reminder of REMINDERS) {
     const runAtMs = event.startsAtMs - reminder.beforeMs;
     if (runAtMs <= nowMs) continue;
     const payload: ReminderPayload = { eventId: event.id, startsAtMs: event.startsAtMs, stage: reminder.stage };
-    await app.repos.jobs.plan({ key: `event-reminder:${event.id}:${event.startsAtMs}:${reminder.stage}`, kind: EVENT_JOB_KINDS.reminder, runAtMs, payload: { ...payload } }, nowMs);
+    await app.repos.jobs.plan(
+      {
+        key: `event-reminder:${event.id}:${event.startsAtMs}:${reminder.stage}`,
+        kind: EVENT_JOB_KINDS.reminder,
+        runAtMs,
+        payload: { ...payload },
+      },
+      nowMs,
+    );
   }
 }
 
 /** Plans the progress reports of an announcement sent from a staff chat. */
-export async function planProgressReports(app: AppContext, announcementId: number, chat: { channel: string; address: string }, nowMs: number): Promise<void> {
+export async function planProgressReports(
+  app: AppContext,
+  announcementId: number,
+  chat: { channel: string; address: string },
+  nowMs: number,
+): Promise<void> {
   const payload: ProgressPayload = { announcementId, ...chat };
-  await app.repos.jobs.plan({ key: `ann-progress:${announcementId}`, kind: EVENT_JOB_KINDS.progress, runAtMs: nowMs + PROGRESS_INTERVAL_MS, payload: { ...payload } }, nowMs);
+  await app.repos.jobs.plan(
+    {
+      key: `ann-progress:${announcementId}`,
+      kind: EVENT_JOB_KINDS.progress,
+      runAtMs: nowMs + PROGRESS_INTERVAL_MS,
+      payload: { ...payload },
+    },
+    nowMs,
+  );
 }
 
 const DONE: JobOutcome = { kind: "done" };
@@ -65,11 +96,22 @@ async function runReminder(app: AppContext, job: JobRow, nowMs: number): Promise
   const payload = JSON.parse(job.payload) as ReminderPayload;
   const event = await app.repos.events.get(payload.eventId);
   // Moved (a newer reminder exists), cancelled, or already started (after downtime): nothing to say.
-  if (!event || event.startsAtMs !== payload.startsAtMs || event.status === "cancelled" || event.status === "held" || nowMs >= event.startsAtMs) return DONE;
+  if (
+    !event ||
+    event.startsAtMs !== payload.startsAtMs ||
+    event.status === "cancelled" ||
+    event.status === "held" ||
+    nowMs >= event.startsAtMs
+  )
+    return DONE;
   // After downtime the day-before reminder is stale once the hour-before one is due: send only that one.
   if (payload.stage === "day" && nowMs >= event.startsAtMs - HOUR_MS) return DONE;
   const reminder = REMINDERS.find((r) => r.stage === payload.stage)!;
-  await createSystemAnnouncement(app, { purpose: reminder.purpose, eventId: event.id, segment: { kind: "rsvps", eventId: event.id, answer: "yes" } });
+  await createSystemAnnouncement(app, {
+    purpose: reminder.purpose,
+    eventId: event.id,
+    segment: { kind: "rsvps", eventId: event.id, answer: "yes" },
+  });
   return DONE;
 }
 
@@ -80,7 +122,11 @@ async function runRelease(app: AppContext, job: JobRow, nowMs: number): Promise<
 }
 
 function progressText(app: AppContext, announcementId: number, progress: Progress, final: boolean): string {
-  return render(app, DEFAULT_LOCALE, final ? "announce.progress_done" : "announce.progress_update", { id: announcementId, bar: progressBar(progress), ...progress });
+  return render(app, DEFAULT_LOCALE, final ? "announce.progress_done" : "announce.progress_update", {
+    id: announcementId,
+    bar: progressBar(progress),
+    ...progress,
+  });
 }
 
 /**
@@ -91,7 +137,8 @@ async function runProgress(app: AppContext, job: JobRow, nowMs: number): Promise
   const payload = JSON.parse(job.payload) as ProgressPayload;
   const announcement = await app.repos.announcements.get(payload.announcementId);
   if (!announcement || announcement.status === "cancelled") return DONE;
-  if (announcement.status === "scheduled") return { kind: "later", runAtMs: Math.max(nowMs, announcement.scheduledAtMs) + PROGRESS_INTERVAL_MS };
+  if (announcement.status === "scheduled")
+    return { kind: "later", runAtMs: Math.max(nowMs, announcement.scheduledAtMs) + PROGRESS_INTERVAL_MS };
   const progress = await announcementProgress(app, payload.announcementId);
   // Rows for a channel no bot runs would stay queued: stop reporting after a day.
   if (progress.queued > 0 && nowMs - (announcement.releasedAtMs ?? nowMs) > PROGRESS_MAX_MS) return DONE;
@@ -99,7 +146,15 @@ async function runProgress(app: AppContext, job: JobRow, nowMs: number): Promise
   const quarter = progress.total === 0 ? 4 : Math.floor(((progress.total - progress.queued) * 4) / progress.total);
   if (final || quarter > 0) {
     const key = `ann-progress:${payload.announcementId}:${final ? "done" : `q${quarter}`}`;
-    await app.repos.outbox.enqueue({ idempotencyKey: key, channel: payload.channel, address: payload.address, payload: { text: progressText(app, payload.announcementId, progress, final) } }, nowMs);
+    await app.repos.outbox.enqueue(
+      {
+        idempotencyKey: key,
+        channel: payload.channel,
+        address: payload.address,
+        payload: { text: progressText(app, payload.announcementId, progress, final) },
+      },
+      nowMs,
+    );
   }
   return final ? DONE : { kind: "later", runAtMs: nowMs + PROGRESS_INTERVAL_MS };
 }

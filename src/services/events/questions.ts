@@ -23,15 +23,34 @@ import { mapInOrder } from "../../core/in-order.ts";
 
 export const ANSWERED_AT_EVENT = "answered_at_event";
 
-export type EventQuestionError = "event_not_found" | "event_closed" | "event_not_started" | "not_allowed" | "not_for_event" | QuestionError;
+export type EventQuestionError =
+  "event_not_found" | "event_closed" | "event_not_started" | "not_allowed" | "not_for_event" | QuestionError;
 
 /** Files a citizen's question for an upcoming event. Call inside the inbound transaction. */
-export async function fileEventQuestion(app: AppContext, citizen: CitizenContext, channel: string, eventId: number, text: string): Promise<{ ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError }> {
+export async function fileEventQuestion(
+  app: AppContext,
+  citizen: CitizenContext,
+  channel: string,
+  eventId: number,
+  text: string,
+): Promise<{ ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError }> {
   const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: "event_not_found" };
   if (!isUpcoming(event, app.clock.nowMs())) return { ok: false, error: "event_closed" };
-  const officeKey = event.officeKey ?? (await app.router()).route(text, 1)[0]?.officeKey ?? app.profile.routing.fallbackOffice ?? app.profile.offices[0]!.key;
-  const filed = await fileQuestion(app, { citizenId: citizen.citizenId, channel, text, officeKey, requestType: "dialogue", eventId, termFromMs: event.endsAtMs });
+  const officeKey =
+    event.officeKey ??
+    (await app.router()).route(text, 1)[0]?.officeKey ??
+    app.profile.routing.fallbackOffice ??
+    app.profile.offices[0]!.key;
+  const filed = await fileQuestion(app, {
+    citizenId: citizen.citizenId,
+    channel,
+    text,
+    officeKey,
+    requestType: "dialogue",
+    eventId,
+    termFromMs: event.endsAtMs,
+  });
   return filed.ok ? { ok: true, question: filed.question } : { ok: false, error: filed.error };
 }
 
@@ -49,17 +68,30 @@ export async function restartEventQuestionTerms(app: AppContext, event: EventRec
     const due = dueDateFrom(app, startMs, q.termBusinessDays);
     if (due.dueDate === q.dueDate) continue;
     await app.repos.questions.update(q.id, { dueDate: due.dueDate, termStartedAtMs: startMs, updatedAtMs: nowMs });
-    await app.repos.questions.addEvent(q.id, "term_moved", "system", nowMs, { eventId: event.id, eventStatus: event.status, from: q.dueDate, to: due.dueDate });
+    await app.repos.questions.addEvent(q.id, "term_moved", "system", nowMs, {
+      eventId: event.id,
+      eventStatus: event.status,
+      from: q.dueDate,
+      to: due.dueDate,
+    });
     await replanAlerts(app, { id: q.id, dueDate: due.dueDate }, nowMs);
     const locale = (await app.repos.citizens.get(q.citizenId))?.locale ?? DEFAULT_LOCALE;
-    const textKey = event.status === "cancelled" ? "citizen_flow.event_term.cancelled" : "citizen_flow.event_term.moved";
-    await notifyCitizen(app, { ...q, dueDate: due.dueDate }, `q:${q.id}:term_moved:${nowMs}:${due.dueDate}`, textKey, { title: event.title, previousDueDateText: dueDateText(q.dueDate, locale) });
+    const textKey =
+      event.status === "cancelled" ? "citizen_flow.event_term.cancelled" : "citizen_flow.event_term.moved";
+    await notifyCitizen(app, { ...q, dueDate: due.dueDate }, `q:${q.id}:term_moved:${nowMs}:${due.dueDate}`, textKey, {
+      title: event.title,
+      previousDueDateText: dueDateText(q.dueDate, locale),
+    });
     moved++;
   }
   return moved;
 }
 
-async function loadReviewable(app: AppContext, actor: Actor, eventId: number): Promise<{ ok: true; event: EventRecord } | { ok: false; error: EventQuestionError }> {
+async function loadReviewable(
+  app: AppContext,
+  actor: Actor,
+  eventId: number,
+): Promise<{ ok: true; event: EventRecord } | { ok: false; error: EventQuestionError }> {
   const event = await app.repos.events.get(eventId);
   if (!event) return { ok: false, error: "event_not_found" };
   if (!canReviewEventQuestions(actor, event.officeKey)) return { ok: false, error: "not_allowed" };
@@ -69,36 +101,55 @@ async function loadReviewable(app: AppContext, actor: Actor, eventId: number): P
 }
 
 /** Marks an event as held (it took place). Idempotent. */
-export async function markEventHeld(app: AppContext, actor: Actor, eventId: number): Promise<{ ok: true; event: EventRecord } | { ok: false; error: EventQuestionError }> {
+export async function markEventHeld(
+  app: AppContext,
+  actor: Actor,
+  eventId: number,
+): Promise<{ ok: true; event: EventRecord } | { ok: false; error: EventQuestionError }> {
   return await app.store.withTransaction(async () => {
-      const loaded = await loadReviewable(app, actor, eventId);
-      if (!loaded.ok) return loaded;
-      if (loaded.event.status !== "held") await app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
-      return { ok: true, event: (await app.repos.events.get(eventId))! };
-    });
+    const loaded = await loadReviewable(app, actor, eventId);
+    if (!loaded.ok) return loaded;
+    if (loaded.event.status !== "held")
+      await app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
+    return { ok: true, event: (await app.repos.events.get(eventId))! };
+  });
 }
 
 /**
  * Records that a question was answered during the event: the question closes with `summary` (or a
  * standard line naming the event) as its answer, which the citizen receives with the radicado.
  */
-export async function markAnsweredAtEvent(app: AppContext, actor: Actor, eventId: number, reference: string, summary?: string): Promise<{ ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError }> {
+export async function markAnsweredAtEvent(
+  app: AppContext,
+  actor: Actor,
+  eventId: number,
+  reference: string,
+  summary?: string,
+): Promise<{ ok: true; question: QuestionRow } | { ok: false; error: EventQuestionError }> {
   return await app.store.withTransaction(async () => {
-      const loaded = await loadReviewable(app, actor, eventId);
-      if (!loaded.ok) return loaded;
-      const canonical = parseReference(reference);
-      const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
-      if (!question) return { ok: false, error: "question_not_found" };
-      if (question.eventId !== eventId) return { ok: false, error: "not_for_event" };
-      const event = loaded.event;
-      const text = summary?.trim() || render(app, DEFAULT_LOCALE, "events.answered_at_event", { title: event.title, when: whenText(app, event, DEFAULT_LOCALE) });
-      // The reviewer was authorized above; the answer itself is recorded as the system's.
-      const answered = await answerQuestion(app, { kind: "system" }, question.reference, text);
-      if (!answered.ok) return answered;
-      await app.repos.questions.addEvent(question.id, ANSWERED_AT_EVENT, actorLabel(actor), app.clock.nowMs(), { eventId });
-      if (event.status !== "held") await app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
-      return { ok: true, question: answered.question };
+    const loaded = await loadReviewable(app, actor, eventId);
+    if (!loaded.ok) return loaded;
+    const canonical = parseReference(reference);
+    const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (question.eventId !== eventId) return { ok: false, error: "not_for_event" };
+    const event = loaded.event;
+    const text =
+      summary?.trim() ||
+      render(app, DEFAULT_LOCALE, "events.answered_at_event", {
+        title: event.title,
+        when: whenText(app, event, DEFAULT_LOCALE),
+      });
+    // The reviewer was authorized above; the answer itself is recorded as the system's.
+    const answered = await answerQuestion(app, { kind: "system" }, question.reference, text);
+    if (!answered.ok) return answered;
+    await app.repos.questions.addEvent(question.id, ANSWERED_AT_EVENT, actorLabel(actor), app.clock.nowMs(), {
+      eventId,
     });
+    if (event.status !== "held")
+      await app.repos.events.update(eventId, { status: "held", updatedAtMs: app.clock.nowMs() });
+    return { ok: true, question: answered.question };
+  });
 }
 
 export type EventQuestionReportRow = {
@@ -117,20 +168,21 @@ export type EventQuestionReportRow = {
 
 /** Every question of an event with its answer, for publication (Ley 1757 de 2015: answers are published). */
 export async function eventQuestionReport(app: AppContext, eventId: number): Promise<EventQuestionReportRow[]> {
-  return (await mapInOrder((await app.repos.events.questions(eventId)), async (q) => {
-        const atEvent = await app.repos.questions.lastEvent(q.id, ANSWERED_AT_EVENT) !== undefined;
-        const answeredOn = q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
-        return {
-          reference: q.reference,
-          officeKey: q.officeKey,
-          filedAt: new Date(q.filedAtMs).toISOString(),
-          question: q.text,
-          status: q.status,
-          answeredIn: q.status === "answered" ? (atEvent ? "event" : "written") : "",
-          answer: q.answerText ?? "",
-          answeredAt: q.answeredAtMs !== null ? new Date(q.answeredAtMs).toISOString() : "",
-          dueDate: q.dueDate,
-          onTime: answeredOn === undefined ? null : atEvent || answeredOn <= q.dueDate,
-        };
-      }));
+  return await mapInOrder(await app.repos.events.questions(eventId), async (q) => {
+    const atEvent = (await app.repos.questions.lastEvent(q.id, ANSWERED_AT_EVENT)) !== undefined;
+    const answeredOn =
+      q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
+    return {
+      reference: q.reference,
+      officeKey: q.officeKey,
+      filedAt: new Date(q.filedAtMs).toISOString(),
+      question: q.text,
+      status: q.status,
+      answeredIn: q.status === "answered" ? (atEvent ? "event" : "written") : "",
+      answer: q.answerText ?? "",
+      answeredAt: q.answeredAtMs !== null ? new Date(q.answeredAtMs).toISOString() : "",
+      dueDate: q.dueDate,
+      onTime: answeredOn === undefined ? null : atEvent || answeredOn <= q.dueDate,
+    };
+  });
 }

@@ -36,12 +36,21 @@ export function districtsOf(app: Pick<AppContext, "profile">): District[] {
 export type SubscriptionError = "missing_consent" | "unknown_topic" | "unknown_district";
 
 /** Adds a subscription; `added` is false when the citizen already had it. */
-export async function subscribe(app: SubscriptionsContext, citizen: Pick<CitizenContext, "citizenId" | "consent">, subscription: Subscription): Promise<{ ok: true; added: boolean } | { ok: false; error: SubscriptionError }> {
+export async function subscribe(
+  app: SubscriptionsContext,
+  citizen: Pick<CitizenContext, "citizenId" | "consent">,
+  subscription: Subscription,
+): Promise<{ ok: true; added: boolean } | { ok: false; error: SubscriptionError }> {
   if (citizen.consent !== "granted") return { ok: false, error: "missing_consent" };
-  if (subscription.kind === "topic" && !topicsOf(app).some((t) => t.key === subscription.key)) return { ok: false, error: "unknown_topic" };
-  if (subscription.kind === "district" && !districtsOf(app).some((d) => d.key === subscription.key)) return { ok: false, error: "unknown_district" };
+  if (subscription.kind === "topic" && !topicsOf(app).some((t) => t.key === subscription.key))
+    return { ok: false, error: "unknown_topic" };
+  if (subscription.kind === "district" && !districtsOf(app).some((d) => d.key === subscription.key))
+    return { ok: false, error: "unknown_district" };
   const key = subscription.kind === "all" ? "" : subscription.key;
-  return { ok: true, added: await app.repos.subscriptions.add(citizen.citizenId, { kind: subscription.kind, key }, app.clock.nowMs()) };
+  return {
+    ok: true,
+    added: await app.repos.subscriptions.add(citizen.citizenId, { kind: subscription.kind, key }, app.clock.nowMs()),
+  };
 }
 
 export interface StopResult {
@@ -58,7 +67,11 @@ export interface StopResult {
  * appointment and is only dropped when they confirm it ({@link dropAttendance}). Answers to their
  * own questions keep coming. Call inside the caller's transaction.
  */
-export async function stopAnnouncements(app: SubscriptionsContext, citizenId: number, chat: { channel: string; address: string }): Promise<StopResult> {
+export async function stopAnnouncements(
+  app: SubscriptionsContext,
+  citizenId: number,
+  chat: { channel: string; address: string },
+): Promise<StopResult> {
   const nowMs = app.clock.nowMs();
   return {
     subscriptions: await app.repos.subscriptions.removeAll(citizenId),
@@ -74,7 +87,11 @@ export async function dropAttendance(app: SubscriptionsContext, citizenId: numbe
 }
 
 /** The citizen's subscriptions in words, one per line, in their language. */
-export function subscriptionNames(app: Pick<AppContext, "profile">, subscriptions: readonly Subscription[], allLabel: string): string[] {
+export function subscriptionNames(
+  app: Pick<AppContext, "profile">,
+  subscriptions: readonly Subscription[],
+  allLabel: string,
+): string[] {
   return subscriptions.map((s) => {
     if (s.kind === "all") return allLabel;
     if (s.kind === "topic") return topicsOf(app).find((t) => t.key === s.key)?.name ?? s.key;
@@ -90,7 +107,11 @@ export function subscriptionNames(app: Pick<AppContext, "profile">, subscription
 export async function forgetEventData(app: SubscriptionsContext, citizenId: number): Promise<void> {
   const nowMs = app.clock.nowMs();
   for (const identity of await app.repos.citizens.identities(citizenId)) {
-    await app.repos.outbox.withdrawPendingBulk({ channel: identity.channel, address: identity.address }, "consent withdrawn", nowMs);
+    await app.repos.outbox.withdrawPendingBulk(
+      { channel: identity.channel, address: identity.address },
+      "consent withdrawn",
+      nowMs,
+    );
   }
   await app.repos.subscriptions.removeAll(citizenId);
   await app.repos.events.deleteRsvpsOf(citizenId);

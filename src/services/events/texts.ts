@@ -14,7 +14,10 @@ import { publicPageUrl } from "../transparency/links.ts";
 export type EventTextContext = Pick<AppContext, "publicUrl"> & TextContext & OfficeNameContext;
 
 /** The event's .ics with a SEQUENCE that grows with each announced change, so calendars update it. */
-export async function icsDocument(app: Pick<AppContext, "repos" | "clock" | "profile">, event: EventRecord): Promise<NonNullable<OutboxPayload["document"]>> {
+export async function icsDocument(
+  app: Pick<AppContext, "repos" | "clock" | "profile">,
+  event: EventRecord,
+): Promise<NonNullable<OutboxPayload["document"]>> {
   const sequence = await app.repos.announcements.countForEvent(event.id, ["event_changed", "event_cancelled"]);
   const content = renderIcs({
     ...draftOf(event),
@@ -28,16 +31,29 @@ export async function icsDocument(app: Pick<AppContext, "repos" | "clock" | "pro
 }
 
 /** "martes 10 de marzo de 2026, de 9:00 a. m. a 11:00 a. m." in the citizen's language. */
-export function whenText(app: EventTextContext, event: Pick<EventRecord, "startsAtMs" | "endsAtMs">, locale: string): string {
+export function whenText(
+  app: EventTextContext,
+  event: Pick<EventRecord, "startsAtMs" | "endsAtMs">,
+  locale: string,
+): string {
   const lang = locale === "en" ? "en" : "es";
   const when = eventWhen(event.startsAtMs, event.endsAtMs, app.profile.timezone, lang);
   const date = formatLongDate(when.date, lang);
-  if (when.endDate) return render(app, locale, "events.when_days", { date, start: when.startTime, endDate: formatLongDate(when.endDate, lang), end: when.endTime });
+  if (when.endDate)
+    return render(app, locale, "events.when_days", {
+      date,
+      start: when.startTime,
+      endDate: formatLongDate(when.endDate, lang),
+      end: when.endTime,
+    });
   return render(app, locale, "events.when", { date, start: when.startTime, end: when.endTime });
 }
 
 /** What an event card shows (an event, or a draft in the wizard). */
-export type CardFields = Pick<EventRecord, "kind" | "title" | "description" | "startsAtMs" | "endsAtMs" | "place" | "virtualUrl" | "officeKey" | "districts">;
+export type CardFields = Pick<
+  EventRecord,
+  "kind" | "title" | "description" | "startsAtMs" | "endsAtMs" | "place" | "virtualUrl" | "officeKey" | "districts"
+>;
 
 /** The event as citizens read it: kind, title, when, where (place and/or link), districts, description. */
 export function eventCard(app: EventTextContext, event: CardFields, locale: string): string {
@@ -47,8 +63,10 @@ export function eventCard(app: EventTextContext, event: CardFields, locale: stri
   ];
   if (event.place) lines.push(render(app, locale, "events.card_place", { place: event.place }));
   if (event.virtualUrl) lines.push(render(app, locale, "events.card_link", { url: event.virtualUrl }));
-  if (event.districts.length) lines.push(render(app, locale, "events.card_districts", { districts: districtNames(app, event.districts) }));
-  if (event.officeKey) lines.push(render(app, locale, "events.card_office", { officeName: officeName(app, event.officeKey) }));
+  if (event.districts.length)
+    lines.push(render(app, locale, "events.card_districts", { districts: districtNames(app, event.districts) }));
+  if (event.officeKey)
+    lines.push(render(app, locale, "events.card_office", { officeName: officeName(app, event.officeKey) }));
   if (event.description) lines.push("", event.description);
   // A saved event (not a wizard draft) links to its public page when RINDE_PUBLIC_URL is set.
   const url = "id" in event && typeof event.id === "number" ? publicPageUrl(app, `/eventos/${event.id}`, locale) : null;
@@ -73,19 +91,29 @@ export type ChangedFields = Pick<EventRecord, "startsAtMs" | "endsAtMs" | "place
  * One line per thing that changed, old → new: the date, the time, the place, the link (issue 18,
  * point 7). Empty when nothing a citizen would notice changed.
  */
-export function eventChangeLines(app: EventTextContext, before: ChangedFields, after: ChangedFields, locale: string): string[] {
+export function eventChangeLines(
+  app: EventTextContext,
+  before: ChangedFields,
+  after: ChangedFields,
+  locale: string,
+): string[] {
   const lang = locale === "en" ? "en" : "es";
   const was = eventWhen(before.startsAtMs, before.endsAtMs, app.profile.timezone, lang);
   const now = eventWhen(after.startsAtMs, after.endsAtMs, app.profile.timezone, lang);
-  const dateOf = (w: typeof was) => (w.endDate ? `${formatLongDate(w.date, lang)} – ${formatLongDate(w.endDate, lang)}` : formatLongDate(w.date, lang));
+  const dateOf = (w: typeof was) =>
+    w.endDate ? `${formatLongDate(w.date, lang)} – ${formatLongDate(w.endDate, lang)}` : formatLongDate(w.date, lang);
   const timeOf = (w: typeof was) => `${w.startTime} – ${w.endTime}`;
   const none = render(app, locale, "event_change.none");
   const lines: string[] = [];
-  const line = (field: string, from: string, to: string) => lines.push(render(app, locale, "event_change.line", { field: render(app, locale, `event_change.${field}`), from, to }));
+  const line = (field: string, from: string, to: string) =>
+    lines.push(
+      render(app, locale, "event_change.line", { field: render(app, locale, `event_change.${field}`), from, to }),
+    );
   if (dateOf(was) !== dateOf(now)) line("date", dateOf(was), dateOf(now));
   if (timeOf(was) !== timeOf(now)) line("time", timeOf(was), timeOf(now));
   if ((before.place ?? "") !== (after.place ?? "")) line("place", before.place || none, after.place || none);
-  if ((before.virtualUrl ?? "") !== (after.virtualUrl ?? "")) line("link", before.virtualUrl || none, after.virtualUrl || none);
+  if ((before.virtualUrl ?? "") !== (after.virtualUrl ?? ""))
+    line("link", before.virtualUrl || none, after.virtualUrl || none);
   return lines;
 }
 
@@ -97,5 +125,9 @@ export function districtNames(app: EventTextContext, keys: readonly string[]): s
 export function eventOptionLabel(app: EventTextContext, event: EventRecord, locale: string): string {
   const lang = locale === "en" ? "en" : "es";
   const when = eventWhen(event.startsAtMs, event.endsAtMs, app.profile.timezone, lang);
-  return render(app, locale, "events.option_label", { title: event.title, date: formatLongDate(when.date, lang), start: when.startTime });
+  return render(app, locale, "events.option_label", {
+    title: event.title,
+    date: formatLongDate(when.date, lang),
+    start: when.startTime,
+  });
 }

@@ -5,13 +5,29 @@
  */
 import { officialActor } from "../../core/authorization.ts";
 import { clockTimeToSeconds } from "../../core/calendar/index.ts";
-import { EVENT_KINDS, eventInstants, type EventKind, formatClock, isHttpUrl, parseDateInput, parseTimeInput, timeErrors, type EventError, type Segment } from "../../core/events.ts";
+import {
+  EVENT_KINDS,
+  eventInstants,
+  type EventKind,
+  formatClock,
+  isHttpUrl,
+  parseDateInput,
+  parseTimeInput,
+  timeErrors,
+  type EventError,
+  type Segment,
+} from "../../core/events.ts";
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { MenuOption } from "../../engine/engine.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import type { ActionOutcome } from "../conversation/action-definition.ts";
 import { announcementProgress, previewAnnouncement, type AnnouncementError } from "./announcements.ts";
-import { auditedCancelEvent, auditedCreateAnnouncement, auditedCreateEvent, auditedUpdateEvent } from "../staff/audited-actions.ts";
+import {
+  auditedCancelEvent,
+  auditedCreateAnnouncement,
+  auditedCreateEvent,
+  auditedUpdateEvent,
+} from "../staff/audited-actions.ts";
 import { type AppContext, staffText } from "../context.ts";
 import { planProgressReports, progressBar } from "./jobs.ts";
 import { isUpcoming } from "../../core/events.ts";
@@ -35,7 +51,8 @@ export interface StaffActionDefinition {
 
 const t = staffText;
 const str = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
-const num = (value: unknown): number => (typeof value === "number" ? value : /^\d{1,15}$/.test(str(value)) ? Number(value) : Number.NaN);
+const num = (value: unknown): number =>
+  typeof value === "number" ? value : /^\d{1,15}$/.test(str(value)) ? Number(value) : Number.NaN;
 /** "-" (or nothing) means "none" for optional answers. */
 const optional = (value: unknown): string | null => (str(value) === "-" || str(value) === "" ? null : str(value));
 
@@ -51,7 +68,10 @@ function serviceErrorText(app: AppContext, error: EventServiceError | Announceme
 
 const refused = (reason: string): ActionOutcome => ({ result: "refused", data: { reason } });
 
-function timeOf(app: AppContext, data: Readonly<Record<string, unknown>>): { ok: true; startsAtMs: number; endsAtMs: number } | { ok: false; reason: string } {
+function timeOf(
+  app: AppContext,
+  data: Readonly<Record<string, unknown>>,
+): { ok: true; startsAtMs: number; endsAtMs: number } | { ok: false; reason: string } {
   const date = parseDateInput(str(data.dateInput));
   if (!date) return { ok: false, reason: `• ${t(app, "event_wizard.errors.bad_date")}` };
   const start = parseTimeInput(str(data.startInput));
@@ -96,13 +116,19 @@ function draftFromData(data: Readonly<Record<string, unknown>>) {
 const create: Record<string, StaffActionDefinition> = {
   "wizard.start_draft": {
     results: ["ready"],
-    run: ({ app }) => ({ result: "ready", clearData: true, data: { kindOptions: EVENT_KINDS.map((k): MenuOption => ({ value: k, label: t(app, `event_kinds.${k}`) })) } }),
+    run: ({ app }) => ({
+      result: "ready",
+      clearData: true,
+      data: { kindOptions: EVENT_KINDS.map((k): MenuOption => ({ value: k, label: t(app, `event_kinds.${k}`) })) },
+    }),
   },
   "wizard.check_time": {
     results: ["ok", "refused"],
     run: ({ app, data }) => {
       const time = timeOf(app, data);
-      return time.ok ? { result: "ok", data: { startsAtMs: time.startsAtMs, endsAtMs: time.endsAtMs } } : refused(time.reason);
+      return time.ok
+        ? { result: "ok", data: { startsAtMs: time.startsAtMs, endsAtMs: time.endsAtMs } }
+        : refused(time.reason);
     },
   },
   "wizard.check_where": {
@@ -112,7 +138,9 @@ const create: Record<string, StaffActionDefinition> = {
       const virtualUrl = optional(data.linkInput);
       if (!place && !virtualUrl) return refused(eventErrorsText(app, [{ code: "place_or_link_required" }]));
       if (virtualUrl && !isHttpUrl(virtualUrl)) return refused(eventErrorsText(app, [{ code: "invalid_url" }]));
-      const districtList = districtsOf(app).map((d, i) => `${i + 1}. ${d.name}`).join("\n");
+      const districtList = districtsOf(app)
+        .map((d, i) => `${i + 1}. ${d.name}`)
+        .join("\n");
       return { result: "ok", data: { place, virtualUrl, districtList } };
     },
   },
@@ -127,14 +155,21 @@ const create: Record<string, StaffActionDefinition> = {
   },
   "wizard.summary": {
     results: ["ready"],
-    run: ({ app, data }) => ({ result: "ready", data: { summary: eventCard(app, draftFromData(data), DEFAULT_LOCALE), officeOptions: null, kindOptions: null } }),
+    run: ({ app, data }) => ({
+      result: "ready",
+      data: { summary: eventCard(app, draftFromData(data), DEFAULT_LOCALE), officeOptions: null, kindOptions: null },
+    }),
   },
   "wizard.create": {
     results: ["created", "refused"],
     run: async ({ app, official, data }) => {
       const outcome = await auditedCreateEvent(app, officialActor(official), "chat", draftFromData(data));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
-      return { result: "created", clearData: true, data: { eventId: String(outcome.event.id), title: outcome.event.title } };
+      return {
+        result: "created",
+        clearData: true,
+        data: { eventId: String(outcome.event.id), title: outcome.event.title },
+      };
     },
   },
 };
@@ -144,7 +179,10 @@ async function eventOfData(app: AppContext, data: Readonly<Record<string, unknow
   return event && isUpcoming(event, app.clock.nowMs()) ? event : undefined;
 }
 
-function changesFrom(app: AppContext, data: Readonly<Record<string, unknown>>): { ok: true; changes: EventChanges } | { ok: false; reason: string } {
+function changesFrom(
+  app: AppContext,
+  data: Readonly<Record<string, unknown>>,
+): { ok: true; changes: EventChanges } | { ok: false; reason: string } {
   const value = str(data.valueInput);
   switch (str(data.editField)) {
     case "time": {
@@ -168,7 +206,15 @@ const manage: Record<string, StaffActionDefinition> = {
     run: async ({ app }) => {
       const events = await app.repos.events.upcoming({ afterMs: app.clock.nowMs(), limit: 12 });
       if (events.length === 0) return { result: "none" };
-      return { result: "some", data: { eventOptions: events.map((e): MenuOption => ({ value: String(e.id), label: `#${e.id} ${eventOptionLabel(app, e, DEFAULT_LOCALE)}` })) } };
+      return {
+        result: "some",
+        data: {
+          eventOptions: events.map((e): MenuOption => ({
+            value: String(e.id),
+            label: `#${e.id} ${eventOptionLabel(app, e, DEFAULT_LOCALE)}`,
+          })),
+        },
+      };
     },
   },
   "wizard.describe_event": {
@@ -176,7 +222,14 @@ const manage: Record<string, StaffActionDefinition> = {
     run: async ({ app, data }) => {
       const event = await eventOfData(app, data);
       if (!event) return { result: "not_found" };
-      return { result: "found", data: { summary: eventCard(app, event, DEFAULT_LOCALE), yesCount: (await app.repos.events.rsvpCounts(event.id)).yes, eventOptions: null } };
+      return {
+        result: "found",
+        data: {
+          summary: eventCard(app, event, DEFAULT_LOCALE),
+          yesCount: (await app.repos.events.rsvpCounts(event.id)).yes,
+          eventOptions: null,
+        },
+      };
     },
   },
   "wizard.update": {
@@ -184,11 +237,27 @@ const manage: Record<string, StaffActionDefinition> = {
     run: async ({ app, official, data }) => {
       const changes = changesFrom(app, data);
       if (!changes.ok) return refused(changes.reason);
-      const outcome = await auditedUpdateEvent(app, officialActor(official), "chat", num(data.eventId), changes.changes);
+      const outcome = await auditedUpdateEvent(
+        app,
+        officialActor(official),
+        "chat",
+        num(data.eventId),
+        changes.changes,
+      );
       if (!outcome.ok) return refused(serviceErrorText(app, outcome.error));
       const yes = (await app.repos.events.rsvpCounts(outcome.event.id)).yes;
       const notice = outcome.notified ? t(app, "event_wizard.notified", { count: yes }) : "";
-      return { result: "updated", data: { summary: eventCard(app, outcome.event, DEFAULT_LOCALE), notice, valueInput: null, dateInput: null, startInput: null, endInput: null } };
+      return {
+        result: "updated",
+        data: {
+          summary: eventCard(app, outcome.event, DEFAULT_LOCALE),
+          notice,
+          valueInput: null,
+          dateInput: null,
+          startInput: null,
+          endInput: null,
+        },
+      };
     },
   },
   "wizard.cancel": {
@@ -196,7 +265,11 @@ const manage: Record<string, StaffActionDefinition> = {
     run: async ({ app, official, data }) => {
       const outcome = await auditedCancelEvent(app, officialActor(official), "chat", num(data.eventId));
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
-      return { result: "cancelled", clearData: true, data: { title: outcome.event.title, count: (await app.repos.events.rsvpCounts(outcome.event.id)).yes } };
+      return {
+        result: "cancelled",
+        clearData: true,
+        data: { title: outcome.event.title, count: (await app.repos.events.rsvpCounts(outcome.event.id)).yes },
+      };
     },
   },
 };
@@ -231,7 +304,10 @@ const announce: Record<string, StaffActionDefinition> = {
       const quiet = app.profile.quietHours;
       const quietStart = formatClock(clockTimeToSeconds(quiet.start), "es");
       const quietEnd = formatClock(clockTimeToSeconds(quiet.end), "es");
-      return { result: outcome.recipients > 0 ? "some" : "none", data: { count: outcome.recipients, quietStart, quietEnd, eventOptions: null } };
+      return {
+        result: outcome.recipients > 0 ? "some" : "none",
+        data: { count: outcome.recipients, quietStart, quietEnd, eventOptions: null },
+      };
     },
   },
   "wizard.announce": {
@@ -241,13 +317,31 @@ const announce: Record<string, StaffActionDefinition> = {
       const segment = await segmentFor(app, eventId, str(data.segmentChoice));
       const scheduleInput = str(data.scheduleInput);
       const scheduledAtMs = scheduleInput ? scheduleFrom(app, scheduleInput) : undefined;
-      if (scheduleInput && scheduledAtMs === undefined) return { ...refused(`• ${t(app, "event_wizard.errors.bad_schedule")}`), clearData: true };
+      if (scheduleInput && scheduledAtMs === undefined)
+        return { ...refused(`• ${t(app, "event_wizard.errors.bad_schedule")}`), clearData: true };
       if (!segment) return { ...refused(`• ${t(app, "event_wizard.errors.event_not_found")}`), clearData: true };
-      const outcome = await auditedCreateAnnouncement(app, officialActor(official), "chat", { segment, eventId, ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}) });
+      const outcome = await auditedCreateAnnouncement(app, officialActor(official), "chat", {
+        segment,
+        eventId,
+        ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}),
+      });
       if (!outcome.ok) return { ...refused(serviceErrorText(app, outcome.error)), clearData: true };
       const id = outcome.announcement.id;
       await planProgressReports(app, id, chat, app.clock.nowMs());
-      if (outcome.announcement.status === "scheduled") return { result: "scheduled", clearData: true, data: { id, count: outcome.recipients, when: whenText(app, { startsAtMs: outcome.announcement.scheduledAtMs, endsAtMs: outcome.announcement.scheduledAtMs }, DEFAULT_LOCALE) } };
+      if (outcome.announcement.status === "scheduled")
+        return {
+          result: "scheduled",
+          clearData: true,
+          data: {
+            id,
+            count: outcome.recipients,
+            when: whenText(
+              app,
+              { startsAtMs: outcome.announcement.scheduledAtMs, endsAtMs: outcome.announcement.scheduledAtMs },
+              DEFAULT_LOCALE,
+            ),
+          },
+        };
       return { result: "sent", clearData: true, data: { id, count: outcome.recipients } };
     },
   },
@@ -260,14 +354,22 @@ const announce: Record<string, StaffActionDefinition> = {
         const event = a.eventId !== null ? await app.repos.events.get(a.eventId) : undefined;
         return `#${a.id} ${event ? event.title : (a.text ?? "").slice(0, 40)} (${t(app, `event_wizard.announcement_status.${a.status}`)})`;
       };
-      return { result: "some", data: { announcementOptions: (await mapInOrder(recent, async (a): Promise<MenuOption> => ({ value: String(a.id), label: await label(a) }))) } };
+      return {
+        result: "some",
+        data: {
+          announcementOptions: await mapInOrder(recent, async (a): Promise<MenuOption> => ({
+            value: String(a.id),
+            label: await label(a),
+          })),
+        },
+      };
     },
   },
   "wizard.progress": {
     results: ["found", "not_found"],
     run: async ({ app, data }) => {
       const id = num(data.announcementId);
-      if (!await app.repos.announcements.get(id)) return { result: "not_found" };
+      if (!(await app.repos.announcements.get(id))) return { result: "not_found" };
       const progress = await announcementProgress(app, id);
       return { result: "found", clearData: true, data: { id, bar: progressBar(progress), ...progress } };
     },

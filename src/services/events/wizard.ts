@@ -25,7 +25,12 @@ const EXIT_WORDS = ["cancelar", "salir", "/cancelar", "/salir", "cancel", "exit"
 async function stateOf(app: AppContext, officialId: number): Promise<ConversationState | undefined> {
   const row = await app.repos.staffConversations.get(officialId);
   if (!row) return undefined;
-  return { flowId: row.flowId, stepId: row.stepId, flowVersion: row.flowVersion, data: JSON.parse(row.data) as Record<string, unknown> };
+  return {
+    flowId: row.flowId,
+    stepId: row.stepId,
+    flowVersion: row.flowVersion,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
 }
 
 /**
@@ -33,7 +38,12 @@ async function stateOf(app: AppContext, officialId: number): Promise<Conversatio
  * message while the wizard waits for an answer). Returns undefined when it does not, so the usual
  * staff handling applies. Runs inside the inbound transaction.
  */
-export async function handleEventWizard(app: AppContext, engine: Engine, message: InboundMessage, official: OfficialRow): Promise<StaffReply[] | undefined> {
+export async function handleEventWizard(
+  app: AppContext,
+  engine: Engine,
+  message: InboundMessage,
+  official: OfficialRow,
+): Promise<StaffReply[] | undefined> {
   if (message.chatKind !== "private" || message.button) return undefined;
   const text = sanitizeText(message.text ?? "");
   const saved = await stateOf(app, official.id);
@@ -56,9 +66,25 @@ export async function handleEventWizard(app: AppContext, engine: Engine, message
   }
   const r = (key: string, vars: Record<string, unknown>) => render(app, DEFAULT_LOCALE, key, vars);
   const first = opening ? engine.start(WIZARD_START, {}, r) : engine.input(saved!, text, r);
-  const turn = await runActions<StaffActionContext>(engine, first, eventWizardActions, { app, official, chat: { channel: message.channel, address: message.address } }, r);
+  const turn = await runActions<StaffActionContext>(
+    engine,
+    first,
+    eventWizardActions,
+    { app, official, chat: { channel: message.channel, address: message.address } },
+    r,
+  );
   if (turn.state.stepId === IDLE) await app.repos.staffConversations.clear(official.id);
-  else await app.repos.staffConversations.save(official.id, { flowId: turn.state.flowId, stepId: turn.state.stepId, flowVersion: turn.state.flowVersion, data: JSON.stringify(turn.state.data) }, app.clock.nowMs());
+  else
+    await app.repos.staffConversations.save(
+      official.id,
+      {
+        flowId: turn.state.flowId,
+        stepId: turn.state.stepId,
+        flowVersion: turn.state.flowVersion,
+        data: JSON.stringify(turn.state.data),
+      },
+      app.clock.nowMs(),
+    );
   const body = turn.outputs.map((o) => o.text).join("\n\n");
   return [{ text: renderNumberedOptions(body, turn.outputs.at(-1)?.options) }];
 }

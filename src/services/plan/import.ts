@@ -13,11 +13,24 @@ function stringify(value: unknown, options: { lineWidth: number }): string {
   return (createRequire(import.meta.url)("yaml") as typeof import("yaml")).stringify(value, options);
 }
 
-export type CsvImportOutcome = { ok: true; plan: PlanDefinition; yaml: string } | { ok: false; problems: PlanProblem[] };
+export type CsvImportOutcome =
+  { ok: true; plan: PlanDefinition; yaml: string } | { ok: false; problems: PlanProblem[] };
 
-export function importPlanFromCsv(app: AppContext, text: string, options: { source: string; surveyIds: Iterable<string>; year?: number; title?: string; defaultOffice?: string }): CsvImportOutcome {
-  if (options.defaultOffice && !app.profile.offices.some((o) => o.key === options.defaultOffice)) return { ok: false, problems: [planProblem("default_office_unknown", { office: options.defaultOffice })] };
-  const read = importPlanCsv(text, { profileId: app.profile.id, offices: app.profile.offices, year: options.year, title: options.title, source: options.source, defaultOffice: options.defaultOffice });
+export function importPlanFromCsv(
+  app: AppContext,
+  text: string,
+  options: { source: string; surveyIds: Iterable<string>; year?: number; title?: string; defaultOffice?: string },
+): CsvImportOutcome {
+  if (options.defaultOffice && !app.profile.offices.some((o) => o.key === options.defaultOffice))
+    return { ok: false, problems: [planProblem("default_office_unknown", { office: options.defaultOffice })] };
+  const read = importPlanCsv(text, {
+    profileId: app.profile.id,
+    offices: app.profile.offices,
+    year: options.year,
+    title: options.title,
+    source: options.source,
+    defaultOffice: options.defaultOffice,
+  });
   if (!read.ok) return read;
   const parsed = parsePlan(read.plan, planContextOf(app, options.surveyIds));
   if (!parsed.ok) return parsed;

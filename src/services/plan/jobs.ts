@@ -9,8 +9,19 @@
  */
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { monthOf, nextMonth } from "../../core/commitments.ts";
-import { isWithinOfficeHours, localTimeToMs, nextOfficeOpeningMs, subtractBusinessDays } from "../../core/deadline-schedule.ts";
-import { findActivity, PLAN_DIGEST_TIME, PLAN_REMINDER_BUSINESS_DAYS, spanOf, type PlanDefinition } from "../../core/plan/index.ts";
+import {
+  isWithinOfficeHours,
+  localTimeToMs,
+  nextOfficeOpeningMs,
+  subtractBusinessDays,
+} from "../../core/deadline-schedule.ts";
+import {
+  findActivity,
+  PLAN_DIGEST_TIME,
+  PLAN_REMINDER_BUSINESS_DAYS,
+  spanOf,
+  type PlanDefinition,
+} from "../../core/plan/index.ts";
 import type { JobHandler, JobOutcome } from "../../delivery/scheduler.ts";
 import { dueDateText, officeName, staffText, type AppContext } from "../context.ts";
 import { officeHoursOf } from "../deadlines/jobs.ts";
@@ -43,19 +54,34 @@ export async function planReminders(app: AppContext, plan: PlanDefinition, nowMs
       const remindOn = subtractBusinessDays(end, PLAN_REMINDER_BUSINESS_DAYS, app.calendar);
       const runAtMs = Math.max(nowMs, localTimeToMs(remindOn, app.profile.officeHours.start, app.profile.timezone));
       const payload: RemindPayload = { year: plan.year, activityId: activity.id, end };
-      if (await app.repos.jobs.plan({ key: `plan:remind:${plan.year}:${activity.id}:${end}`, kind: PLAN_JOB_KINDS.remind, runAtMs, payload: { ...payload } }, nowMs) !== undefined) planned++;
+      if (
+        (await app.repos.jobs.plan(
+          {
+            key: `plan:remind:${plan.year}:${activity.id}:${end}`,
+            kind: PLAN_JOB_KINDS.remind,
+            runAtMs,
+            payload: { ...payload },
+          },
+          nowMs,
+        )) !== undefined
+      )
+        planned++;
     }
   }
   return planned;
 }
 
-async function statusOf(app: AppContext, plan: PlanDefinition, activityId: string, nowMs: number): Promise<ActivityStatus | undefined> {
+async function statusOf(
+  app: AppContext,
+  plan: PlanDefinition,
+  activityId: string,
+  nowMs: number,
+): Promise<ActivityStatus | undefined> {
   const found = findActivity(plan, activityId);
   if (!found) return undefined;
   const single: PlanDefinition = { ...plan, components: [{ ...found.component, activities: [found.activity] }] };
   return (await assessAll(app, single, nowMs))[0];
 }
-
 
 /** Sends the reminder of one activity if its goal is not met; returns how many chats it reached. */
 export async function remindActivity(app: AppContext, payload: RemindPayload, nowMs: number): Promise<number> {
@@ -76,7 +102,13 @@ export async function remindActivity(app: AppContext, payload: RemindPayload, no
       days: app.calendar.businessDaysBetween(todayOf(app, nowMs), status.end),
       officeName: officeName(app, office),
     });
-    reached += await sendToTargets(app, await officeTargets(app, office), `plan:remind:${payload.year}:${payload.activityId}:${payload.end}:${office}`, text, nowMs);
+    reached += await sendToTargets(
+      app,
+      await officeTargets(app, office),
+      `plan:remind:${payload.year}:${payload.activityId}:${payload.end}:${office}`,
+      text,
+      nowMs,
+    );
   }
   return reached;
 }
@@ -84,8 +116,17 @@ export async function remindActivity(app: AppContext, payload: RemindPayload, no
 /** "5 de 20" (or "80% de 100%"), with the districts missing when there are district minimums. */
 export function progressText(app: AppContext, a: ActivityStatus): string {
   const unit = a.goal.unit === "percent" ? "%" : "";
-  const lines = [staffText(app, "plan.value_of_goal", { value: `${a.value ?? 0}${unit}`, goal: `${a.goal.value}${unit}` })];
-  for (const d of a.districts) lines.push(staffText(app, "plan.districts_reached", { kind: staffText(app, `plan.district_kind.${d.kind}`), reached: d.reachedNow, required: d.required }));
+  const lines = [
+    staffText(app, "plan.value_of_goal", { value: `${a.value ?? 0}${unit}`, goal: `${a.goal.value}${unit}` }),
+  ];
+  for (const d of a.districts)
+    lines.push(
+      staffText(app, "plan.districts_reached", {
+        kind: staffText(app, `plan.district_kind.${d.kind}`),
+        reached: d.reachedNow,
+        required: d.required,
+      }),
+    );
   return lines.join("; ");
 }
 
@@ -110,15 +151,26 @@ function digestAtMs(app: AppContext, month: string): number {
 async function planNextDigest(app: AppContext, nowMs: number): Promise<void> {
   let month = monthOf(todayOf(app, nowMs));
   if (digestAtMs(app, month) <= nowMs) month = nextMonth(month);
-  await app.repos.jobs.plan({ key: `plan:digest:${month}`, kind: PLAN_JOB_KINDS.digest, runAtMs: digestAtMs(app, month), payload: { month } }, nowMs);
+  await app.repos.jobs.plan(
+    { key: `plan:digest:${month}`, kind: PLAN_JOB_KINDS.digest, runAtMs: digestAtMs(app, month), payload: { month } },
+    nowMs,
+  );
 }
 
 function monthText(month: string): string {
-  return new Intl.DateTimeFormat("es-CO", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-15T12:00:00Z`));
+  return new Intl.DateTimeFormat("es-CO", { month: "long", year: "numeric", timeZone: "UTC" }).format(
+    new Date(`${month}-15T12:00:00Z`),
+  );
 }
 
 function itemLine(app: AppContext, a: ActivityStatus): string {
-  return staffText(app, "plan.digest.item", { id: a.id, activity: shorten(a.activity, 90), progress: progressText(app, a), endText: dueDateText(a.end, "es"), offices: a.offices.map((o) => officeName(app, o)).join(", ") });
+  return staffText(app, "plan.digest.item", {
+    id: a.id,
+    activity: shorten(a.activity, 90),
+    progress: progressText(app, a),
+    endText: dueDateText(a.end, "es"),
+    offices: a.offices.map((o) => officeName(app, o)).join(", "),
+  });
 }
 
 function shorten(text: string, max: number): string {
@@ -130,13 +182,17 @@ function shorten(text: string, max: number): string {
 export async function digestText(app: AppContext, plan: PlanDefinition, month: string, nowMs: number): Promise<string> {
   const activities = await assessAll(app, plan, nowMs);
   const counts = countByState(activities);
-  const lines = [staffText(app, "plan.digest.title", { year: plan.year, monthText: monthText(month) }), staffText(app, "plan.digest.counts", { total: activities.length, ...counts })];
+  const lines = [
+    staffText(app, "plan.digest.title", { year: plan.year, monthText: monthText(month) }),
+    staffText(app, "plan.digest.counts", { total: activities.length, ...counts }),
+  ];
   for (const state of ["late", "at_risk"] as const) {
     const items = activities.filter((a) => a.state === state);
     if (items.length === 0) continue;
     lines.push("", staffText(app, `plan.digest.heading_${state}`, { count: items.length }));
     lines.push(...items.slice(0, DIGEST_MAX_ITEMS).map((a) => itemLine(app, a)));
-    if (items.length > DIGEST_MAX_ITEMS) lines.push(staffText(app, "plan.digest.more", { rest: items.length - DIGEST_MAX_ITEMS }));
+    if (items.length > DIGEST_MAX_ITEMS)
+      lines.push(staffText(app, "plan.digest.more", { rest: items.length - DIGEST_MAX_ITEMS }));
   }
   lines.push("", staffText(app, "plan.digest.footer", { year: plan.year }));
   return lines.join("\n");
@@ -145,17 +201,23 @@ export async function digestText(app: AppContext, plan: PlanDefinition, month: s
 /** Sends the leader the digest of `month`; keyed by month and plan year, so it goes out once. Returns the chats reached. */
 export async function sendPlanDigest(app: AppContext, month: string, nowMs: number): Promise<number> {
   return await app.store.withTransaction(async () => {
-      const year = Number(month.slice(0, 4));
-      const years = month.endsWith("-01") ? [year, year - 1] : [year];
-      const targets = await leaderTargets(app);
-      let reached = 0;
-      for (const y of years) {
-        const plan = (await app.repos.plan.get(y))?.definition;
-        if (!plan) continue;
-        reached += await sendToTargets(app, targets, `plan:digest:${month}:${y}`, await digestText(app, plan, month, nowMs), nowMs);
-      }
-      return reached;
-    });
+    const year = Number(month.slice(0, 4));
+    const years = month.endsWith("-01") ? [year, year - 1] : [year];
+    const targets = await leaderTargets(app);
+    let reached = 0;
+    for (const y of years) {
+      const plan = (await app.repos.plan.get(y))?.definition;
+      if (!plan) continue;
+      reached += await sendToTargets(
+        app,
+        targets,
+        `plan:digest:${month}:${y}`,
+        await digestText(app, plan, month, nowMs),
+        nowMs,
+      );
+    }
+    return reached;
+  });
 }
 
 const runDigestJob: (app: AppContext) => JobHandler = (app) => async (job, nowMs) => {
@@ -173,9 +235,9 @@ export function planJobHandlers(app: AppContext): Record<string, JobHandler> {
 /** Plans the next digest and the reminders of this year's and later plans (idempotent; run at start-up). */
 export async function ensurePlanJobs(app: AppContext, nowMs = app.clock.nowMs()): Promise<void> {
   await app.store.withTransaction(async () => {
-        await planNextDigest(app, nowMs);
-        const year = Number(todayOf(app, nowMs).slice(0, 4));
-        for (const row of await app.repos.plan.list()) if (row.year >= year) await planReminders(app, row.definition, nowMs);
-      });
+    await planNextDigest(app, nowMs);
+    const year = Number(todayOf(app, nowMs).slice(0, 4));
+    for (const row of await app.repos.plan.list())
+      if (row.year >= year) await planReminders(app, row.definition, nowMs);
+  });
 }
-

@@ -9,7 +9,16 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseYamlCached } from "../../config/yaml.ts";
 import { actorLabel, type Actor } from "../../core/authorization.ts";
-import { canActOnPlan, checkPlan, planProblem, planSchema, problemsOfZodError, type PlanContext, type PlanDefinition, type PlanProblem } from "../../core/plan/index.ts";
+import {
+  canActOnPlan,
+  checkPlan,
+  planProblem,
+  planSchema,
+  problemsOfZodError,
+  type PlanContext,
+  type PlanDefinition,
+  type PlanProblem,
+} from "../../core/plan/index.ts";
 import type { AppContext } from "../context.ts";
 import { planReminders } from "./jobs.ts";
 import { leaderOfficeOf } from "./leader.ts";
@@ -18,13 +27,22 @@ import { leaderOfficeOf } from "./leader.ts";
 export function planContextOf(app: AppContext, surveyIds: Iterable<string>): PlanContext {
   const districtKinds = new Map<string, number>();
   for (const d of app.profile.districts) districtKinds.set(d.kind, (districtKinds.get(d.kind) ?? 0) + 1);
-  return { profileId: app.profile.id, officeKeys: new Set(app.profile.offices.map((o) => o.key)), districtKinds, surveyIds: new Set(surveyIds) };
+  return {
+    profileId: app.profile.id,
+    officeKeys: new Set(app.profile.offices.map((o) => o.key)),
+    districtKinds,
+    surveyIds: new Set(surveyIds),
+  };
 }
 
-export type PlanReadOutcome = { ok: true; plan: PlanDefinition; sha256: string } | { ok: false; problems: PlanProblem[] };
+export type PlanReadOutcome =
+  { ok: true; plan: PlanDefinition; sha256: string } | { ok: false; problems: PlanProblem[] };
 
 /** Validates a parsed document: the plan, or every problem (shape first, then the references). */
-export function parsePlan(doc: unknown, context: PlanContext): { ok: true; plan: PlanDefinition } | { ok: false; problems: PlanProblem[] } {
+export function parsePlan(
+  doc: unknown,
+  context: PlanContext,
+): { ok: true; plan: PlanDefinition } | { ok: false; problems: PlanProblem[] } {
   const result = planSchema.safeParse(doc);
   if (!result.success) return { ok: false, problems: problemsOfZodError(result.error, doc) };
   const problems = checkPlan(result.data, context);
@@ -39,7 +57,10 @@ export function readPlanText(text: string, context: PlanContext): PlanReadOutcom
   } catch (error) {
     // The parser's own message is English: the position is what the reader needs.
     const at = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-    return { ok: false, problems: [at ? planProblem("yaml_syntax", { line: at.line, column: at.col }) : planProblem("yaml_invalid")] };
+    return {
+      ok: false,
+      problems: [at ? planProblem("yaml_syntax", { line: at.line, column: at.col }) : planProblem("yaml_invalid")],
+    };
   }
   const parsed = parsePlan(doc, context);
   return parsed.ok ? { ...parsed, sha256: createHash("sha256").update(text).digest("hex") } : parsed;
@@ -56,16 +77,30 @@ export function readPlanFile(path: string, context: PlanContext): PlanReadOutcom
   return readPlanText(text, context);
 }
 
-export type LoadOutcome = { ok: true; plan: PlanDefinition; replaced: boolean; activities: number } | { ok: false; error: "not_allowed" };
+export type LoadOutcome =
+  { ok: true; plan: PlanDefinition; replaced: boolean; activities: number } | { ok: false; error: "not_allowed" };
 
 /** Stores a validated plan (admin, the plan leader's head, the CLI operator) and plans its reminders. */
-export async function storePlan(app: AppContext, actor: Actor, input: { plan: PlanDefinition; sha256: string; sourceFile: string }): Promise<LoadOutcome> {
-  if (!canActOnPlan(actor, "load", { officeKeys: [], leaderOffice: await leaderOfficeOf(app) })) return { ok: false, error: "not_allowed" };
+export async function storePlan(
+  app: AppContext,
+  actor: Actor,
+  input: { plan: PlanDefinition; sha256: string; sourceFile: string },
+): Promise<LoadOutcome> {
+  if (!canActOnPlan(actor, "load", { officeKeys: [], leaderOffice: await leaderOfficeOf(app) }))
+    return { ok: false, error: "not_allowed" };
   return await app.store.withTransaction(async () => {
-      const nowMs = app.clock.nowMs();
-      const replaced = await app.repos.plan.save({ year: input.plan.year, profileId: input.plan.profile, definition: input.plan, sourceFile: input.sourceFile, sha256: input.sha256, loadedBy: actorLabel(actor), loadedAtMs: nowMs });
-      await planReminders(app, input.plan, nowMs);
-      const activities = input.plan.components.reduce((n, c) => n + c.activities.length, 0);
-      return { ok: true, plan: input.plan, replaced, activities };
+    const nowMs = app.clock.nowMs();
+    const replaced = await app.repos.plan.save({
+      year: input.plan.year,
+      profileId: input.plan.profile,
+      definition: input.plan,
+      sourceFile: input.sourceFile,
+      sha256: input.sha256,
+      loadedBy: actorLabel(actor),
+      loadedAtMs: nowMs,
     });
+    await planReminders(app, input.plan, nowMs);
+    const activities = input.plan.components.reduce((n, c) => n + c.activities.length, 0);
+    return { ok: true, plan: input.plan, replaced, activities };
+  });
 }

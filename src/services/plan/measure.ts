@@ -50,7 +50,11 @@ export function dayStartMs(app: AppContext, date: LocalDate): number {
   return localTimeToMs(date, "00:00", app.profile.timezone);
 }
 
-function windowsOf(app: AppContext, activity: PlanActivity, nowMs: number): { byEnd: Window; now: Window; start: LocalDate; end: LocalDate } {
+function windowsOf(
+  app: AppContext,
+  activity: PlanActivity,
+  nowMs: number,
+): { byEnd: Window; now: Window; start: LocalDate; end: LocalDate } {
   const { start, end } = spanOf(activity);
   const fromMs = dayStartMs(app, start);
   const endMs = dayStartMs(app, addCalendarDays(end, 1));
@@ -60,90 +64,195 @@ function windowsOf(app: AppContext, activity: PlanActivity, nowMs: number): { by
 const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 
 /** Measures one activity of `plan` as of `nowMs`. */
-export async function measureActivity(app: AppContext, plan: PlanDefinition, activity: PlanActivity, nowMs: number): Promise<ActivityMeasure> {
+export async function measureActivity(
+  app: AppContext,
+  plan: PlanDefinition,
+  activity: PlanActivity,
+  nowMs: number,
+): Promise<ActivityMeasure> {
   const repo = app.repos.plan;
   const w = windowsOf(app, activity, nowMs);
   const indicator = activity.indicator;
   const none: ActivityMeasure = { valueByEnd: null, valueNow: null, districts: [], evidence: [] };
-  const counted = (what: string, byEnd: number, now: number): ActivityMeasure => ({ valueByEnd: byEnd, valueNow: now, districts: [], evidence: [{ kind: "count", what, value: now }] });
+  const counted = (what: string, byEnd: number, now: number): ActivityMeasure => ({
+    valueByEnd: byEnd,
+    valueNow: now,
+    districts: [],
+    evidence: [{ kind: "count", what, value: now }],
+  });
   switch (indicator.type) {
     case "manual":
-      return await manualMeasure(app, plan.year, activity, w.byEnd.toMs) ?? none;
+      return (await manualMeasure(app, plan.year, activity, w.byEnd.toMs)) ?? none;
     case "events":
       return await eventsMeasure(app, indicator, w, nowMs);
     case "survey_responses": {
       const filter = { surveys: indicator.surveys, eventsOnly: indicator.eventsOnly };
-      return counted("survey_responses", await repo.surveyResponses(w.byEnd, filter), await repo.surveyResponses(w.now, filter));
+      return counted(
+        "survey_responses",
+        await repo.surveyResponses(w.byEnd, filter),
+        await repo.surveyResponses(w.now, filter),
+      );
     }
     case "event_questions": {
       const scope: QuestionScope = { eventsOnly: true, offices: indicator.offices };
-      return counted("event_questions", await repo.questionsFiled(w.byEnd, scope), await repo.questionsFiled(w.now, scope));
+      return counted(
+        "event_questions",
+        await repo.questionsFiled(w.byEnd, scope),
+        await repo.questionsFiled(w.now, scope),
+      );
     }
     case "questions_answered": {
       const scope: QuestionScope = { eventsOnly: indicator.scope === "events", offices: indicator.offices };
-      return counted("questions_answered", await repo.questionsAnswered(w.byEnd, scope), await repo.questionsAnswered(w.now, scope));
+      return counted(
+        "questions_answered",
+        await repo.questionsAnswered(w.byEnd, scope),
+        await repo.questionsAnswered(w.now, scope),
+      );
     }
     case "answered_on_time": {
-      const share = await onTimeShare(app, w.start, w.end, { eventsOnly: indicator.scope === "events", offices: indicator.offices }, nowMs);
-      return { valueByEnd: share.value, valueNow: share.value, districts: [], evidence: [{ kind: "count", what: "answered_on_time", value: share.onTime }, { kind: "count", what: "came_due", value: share.due }] };
+      const share = await onTimeShare(
+        app,
+        w.start,
+        w.end,
+        { eventsOnly: indicator.scope === "events", offices: indicator.offices },
+        nowMs,
+      );
+      return {
+        valueByEnd: share.value,
+        valueNow: share.value,
+        districts: [],
+        evidence: [
+          { kind: "count", what: "answered_on_time", value: share.onTime },
+          { kind: "count", what: "came_due", value: share.due },
+        ],
+      };
     }
     case "commitments_reported": {
       const byEnd = await repo.commitmentsReported(w.byEnd, indicator.offices);
       const now = await repo.commitmentsReported(w.now, indicator.offices);
       if (indicator.measure === "count") return counted("commitments_reported", byEnd, now);
       const existing = await repo.commitmentsExisting(w.byEnd.toMs, indicator.offices);
-      return { valueByEnd: percent(byEnd, existing), valueNow: percent(byEnd, existing), districts: [], evidence: [{ kind: "count", what: "commitments_reported", value: byEnd }, { kind: "count", what: "commitments", value: existing }] };
+      return {
+        valueByEnd: percent(byEnd, existing),
+        valueNow: percent(byEnd, existing),
+        districts: [],
+        evidence: [
+          { kind: "count", what: "commitments_reported", value: byEnd },
+          { kind: "count", what: "commitments", value: existing },
+        ],
+      };
     }
     case "answer_reports": {
       // One per event (its latest version), as the value counts them: a corrected report republished is the same report.
       const latest = new Map((await repo.answerReports(w.now)).map((r) => [r.eventId, r]));
-      const evidence: Evidence[] = [...latest.values()].map((r) => ({ kind: "answer_report", eventId: r.eventId, url: r.url, date: toLocalDate(new Date(r.publishedAtMs), app.profile.timezone) }));
-      return { valueByEnd: await repo.answerReportEvents(w.byEnd), valueNow: await repo.answerReportEvents(w.now), districts: [], evidence };
+      const evidence: Evidence[] = [...latest.values()].map((r) => ({
+        kind: "answer_report",
+        eventId: r.eventId,
+        url: r.url,
+        date: toLocalDate(new Date(r.publishedAtMs), app.profile.timezone),
+      }));
+      return {
+        valueByEnd: await repo.answerReportEvents(w.byEnd),
+        valueNow: await repo.answerReportEvents(w.now),
+        districts: [],
+        evidence,
+      };
     }
   }
 }
 
-async function manualMeasure(app: AppContext, year: number, activity: PlanActivity, byEndMs: number): Promise<ActivityMeasure | undefined> {
+async function manualMeasure(
+  app: AppContext,
+  year: number,
+  activity: PlanActivity,
+  byEndMs: number,
+): Promise<ActivityMeasure | undefined> {
   const history = await app.repos.plan.progressHistory(year, activity.id);
   if (history.length === 0) return undefined;
   const byEnd = history.filter((p) => p.atMs < byEndMs).at(-1);
-  const evidence: Evidence[] = history.map((p) => ({ kind: "progress", value: p.value, url: p.evidenceUrl, note: p.note, actor: p.actor, date: toLocalDate(new Date(p.atMs), app.profile.timezone) }));
+  const evidence: Evidence[] = history.map((p) => ({
+    kind: "progress",
+    value: p.value,
+    url: p.evidenceUrl,
+    note: p.note,
+    actor: p.actor,
+    date: toLocalDate(new Date(p.atMs), app.profile.timezone),
+  }));
   return { valueByEnd: byEnd?.value ?? null, valueNow: history.at(-1)!.value, districts: [], evidence };
 }
 
-async function eventsMeasure(app: AppContext, indicator: Extract<PlanActivity["indicator"], { type: "events" }>, w: { byEnd: Window; now: Window }, nowMs: number): Promise<ActivityMeasure> {
+async function eventsMeasure(
+  app: AppContext,
+  indicator: Extract<PlanActivity["indicator"], { type: "events" }>,
+  w: { byEnd: Window; now: Window },
+  nowMs: number,
+): Promise<ActivityMeasure> {
   const filter = { kinds: indicator.kinds, offices: indicator.offices };
   const held = await app.repos.plan.heldEvents(w.now, nowMs, filter);
   const byEnd = held.filter((e) => e.startsAtMs < w.byEnd.toMs);
-  const evidence: Evidence[] = held.map((e) => ({ kind: "event", eventId: e.id, title: e.title, date: toLocalDate(new Date(e.startsAtMs), app.profile.timezone), eventKind: e.kind, districts: e.districts }));
+  const evidence: Evidence[] = held.map((e) => ({
+    kind: "event",
+    eventId: e.id,
+    title: e.title,
+    date: toLocalDate(new Date(e.startsAtMs), app.profile.timezone),
+    eventKind: e.kind,
+    districts: e.districts,
+  }));
   if (!indicator.distinctDistricts) return { valueByEnd: byEnd.length, valueNow: held.length, districts: [], evidence };
-  const districts = Object.entries(indicator.distinctDistricts).map(([kind, required]) => coverage(app, kind, required, byEnd, held));
+  const districts = Object.entries(indicator.distinctDistricts).map(([kind, required]) =>
+    coverage(app, kind, required, byEnd, held),
+  );
   const sum = (pick: (d: DistrictCoverage) => number) => districts.reduce((n, d) => n + pick(d), 0);
   return { valueByEnd: sum((d) => d.reachedByEnd), valueNow: sum((d) => d.reachedNow), districts, evidence };
 }
 
-function coverage(app: AppContext, kind: string, required: number, byEnd: readonly HeldEvent[], now: readonly HeldEvent[]): DistrictCoverage {
+function coverage(
+  app: AppContext,
+  kind: string,
+  required: number,
+  byEnd: readonly HeldEvent[],
+  now: readonly HeldEvent[],
+): DistrictCoverage {
   const ofKind = app.profile.districts.filter((d) => d.kind === kind).map((d) => d.key);
-  const reached = (events: readonly HeldEvent[]) => new Set(events.flatMap((e) => e.districts).filter((d) => ofKind.includes(d)));
+  const reached = (events: readonly HeldEvent[]) =>
+    new Set(events.flatMap((e) => e.districts).filter((d) => ofKind.includes(d)));
   const reachedNow = reached(now);
-  return { kind, required, reachedByEnd: reached(byEnd).size, reachedNow: reachedNow.size, missing: ofKind.filter((d) => !reachedNow.has(d)) };
+  return {
+    kind,
+    required,
+    reachedByEnd: reached(byEnd).size,
+    reachedNow: reachedNow.size,
+    missing: ofKind.filter((d) => !reachedNow.has(d)),
+  };
 }
 
 /** Whether the district minimums are met, by the end date and now. */
 export function districtsMet(measure: ActivityMeasure): { byEnd: boolean; now: boolean } {
-  return { byEnd: measure.districts.every((d) => d.reachedByEnd >= d.required), now: measure.districts.every((d) => d.reachedNow >= d.required) };
+  return {
+    byEnd: measure.districts.every((d) => d.reachedByEnd >= d.required),
+    now: measure.districts.every((d) => d.reachedNow >= d.required),
+  };
 }
 
 /**
  * Of the questions due between `start` and `end` that came due by today or were answered, the
  * share answered on or before their due date (civil dates in the profile's zone), in percent.
  */
-export async function onTimeShare(app: AppContext, start: LocalDate, end: LocalDate, scope: QuestionScope, nowMs: number): Promise<{ value: number | null; onTime: number; due: number }> {
+export async function onTimeShare(
+  app: AppContext,
+  start: LocalDate,
+  end: LocalDate,
+  scope: QuestionScope,
+  nowMs: number,
+): Promise<{ value: number | null; onTime: number; due: number }> {
   const today = toLocalDate(new Date(nowMs), app.profile.timezone);
   let due = 0;
   let onTime = 0;
   for (const q of await app.repos.plan.questionsDueBetween(start, end, scope)) {
-    const answeredOn = q.status === "answered" && q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone) : undefined;
+    const answeredOn =
+      q.status === "answered" && q.answeredAtMs !== null
+        ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone)
+        : undefined;
     if (!answeredOn && q.dueDate >= today) continue; // still within its term: not yet judged
     due++;
     if (answeredOn && answeredOn <= q.dueDate) onTime++;

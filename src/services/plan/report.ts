@@ -43,7 +43,13 @@ export interface PlanReport {
     rsvpYes: number;
   };
   groups: { key: string; name: string; events: number; rsvpYes: number }[];
-  questions: { received: number; answered: number; onTimeShare: number | null; cameDue: number; answeredOnTime: number };
+  questions: {
+    received: number;
+    answered: number;
+    onTimeShare: number | null;
+    cameDue: number;
+    answeredOnTime: number;
+  };
   commitments: ReportFigures & { withProgress: number };
   satisfaction: SurveyHeadline[];
 }
@@ -51,7 +57,10 @@ export interface PlanReport {
 export type PlanReportOutcome = { ok: true; report: PlanReport } | { ok: false; error: "plan_not_found" };
 
 function yearWindow(app: AppContext, year: number, nowMs: number): Window {
-  return { fromMs: dayStartMs(app, `${year}-01-01`), toMs: Math.min(nowMs + 1, dayStartMs(app, addCalendarDays(`${year}-12-31`, 1))) };
+  return {
+    fromMs: dayStartMs(app, `${year}-01-01`),
+    toMs: Math.min(nowMs + 1, dayStartMs(app, addCalendarDays(`${year}-12-31`, 1))),
+  };
 }
 
 async function spacesOf(app: AppContext, window: Window, nowMs: number) {
@@ -61,20 +70,37 @@ async function spacesOf(app: AppContext, window: Window, nowMs: number) {
   const spaces: PlanReport["spaces"] = {
     held: held.length,
     byKind: kinds.map((kind) => ({ kind, held: held.filter((e) => e.kind === kind).length })),
-    byDistrict: app.profile.districts.map((d) => ({ key: d.key, name: d.name, kind: d.kind, held: held.filter((e) => e.districts.includes(d.key)).length })),
+    byDistrict: app.profile.districts.map((d) => ({
+      key: d.key,
+      name: d.name,
+      kind: d.kind,
+      held: held.filter((e) => e.districts.includes(d.key)).length,
+    })),
     municipalityWide: held.filter((e) => e.districts.length === 0).length,
     rsvpYes: held.reduce((n, e) => n + (rsvps.get(e.id) ?? 0), 0),
   };
   const groups = topicsOf(app).map((t) => {
     const events = held.filter((e) => e.topics.includes(t.key));
-    return { key: t.key, name: t.name, events: events.length, rsvpYes: events.reduce((n, e) => n + (rsvps.get(e.id) ?? 0), 0) };
+    return {
+      key: t.key,
+      name: t.name,
+      events: events.length,
+      rsvpYes: events.reduce((n, e) => n + (rsvps.get(e.id) ?? 0), 0),
+    };
   });
   return { spaces, groups };
 }
 
 async function commitmentsOf(app: AppContext, window: Window, today: LocalDate): Promise<PlanReport["commitments"]> {
   const created = await app.repos.plan.commitmentsCreated(window);
-  const items = created.map((c) => ({ number: c.number, officeKey: c.officeKey, status: c.status, dueDate: c.dueDate, progress: c.progress, doneOn: c.doneAtMs === null ? null : toLocalDate(new Date(c.doneAtMs), app.profile.timezone) }));
+  const items = created.map((c) => ({
+    number: c.number,
+    officeKey: c.officeKey,
+    status: c.status,
+    dueDate: c.dueDate,
+    progress: c.progress,
+    doneOn: c.doneAtMs === null ? null : toLocalDate(new Date(c.doneAtMs), app.profile.timezone),
+  }));
   const { byOffice: _offices, overdue: _overdue, today: _today, ...figures } = buildReport(items, today);
   const history = await app.repos.commitments.allHistory();
   const withProgress = created.filter((c) => (history.get(c.id) ?? []).some((u) => u.kind === "progress")).length;
@@ -87,13 +113,15 @@ async function satisfactionOf(app: AppContext, window: Window): Promise<SurveyHe
   const runs = (await repo.listRuns()).filter((r) => runIds.has(r.id));
   const bySurvey = new Map<string, typeof runs>();
   for (const run of runs) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
-  return (await mapInOrder([...bySurvey.entries()]
-        .sort(([a], [b]) => a.localeCompare(b)), async ([surveyId, group]) => {
-          const definition = definitionOf(group[0]!);
-          const ids = group.map((r) => r.id);
-          const results = aggregateResponses(definition.questions, await repo.tally(ids), await repo.responses(ids));
-          return headline({ surveyId, definition, runIds: ids, results });
-        }));
+  return await mapInOrder(
+    [...bySurvey.entries()].sort(([a], [b]) => a.localeCompare(b)),
+    async ([surveyId, group]) => {
+      const definition = definitionOf(group[0]!);
+      const ids = group.map((r) => r.id);
+      const results = aggregateResponses(definition.questions, await repo.tally(ids), await repo.responses(ids));
+      return headline({ surveyId, definition, runIds: ids, results });
+    },
+  );
 }
 
 /** The evaluation of `year`'s plan as of now. */
@@ -118,24 +146,40 @@ export async function planReport(app: AppContext, year: number, nowMs = app.cloc
       title: status.title,
       ...(status.source ? { source: status.source } : {}),
       today: status.today,
-      totals: { activities: status.activities.length, byState: status.byState, doneOnTime: done.filter((a) => a.onTime).length, doneLate: done.filter((a) => a.onTime === false).length },
+      totals: {
+        activities: status.activities.length,
+        byState: status.byState,
+        doneOnTime: done.filter((a) => a.onTime).length,
+        doneLate: done.filter((a) => a.onTime === false).length,
+      },
       components,
       spaces,
       groups,
-      questions: { received: await app.repos.plan.questionsFiled(window, scope), answered: await app.repos.plan.questionsAnswered(window, scope), onTimeShare: share.value, cameDue: share.due, answeredOnTime: share.onTime },
+      questions: {
+        received: await app.repos.plan.questionsFiled(window, scope),
+        answered: await app.repos.plan.questionsAnswered(window, scope),
+        onTimeShare: share.value,
+        cameDue: share.due,
+        answeredOnTime: share.onTime,
+      },
       commitments: await commitmentsOf(app, window, status.today),
       satisfaction: await satisfactionOf(app, window),
     },
   };
 }
 
-
-
 /**
  * The report as a public page may show it: the same figures and links, without who recorded each
  * manual progress entry or their notes (staff identifiers and internal remarks).
  */
 export function publicPlanReport(report: PlanReport): PlanReport {
-  const clean = (e: Evidence): Evidence => (e.kind === "progress" ? { kind: "progress", value: e.value, url: e.url, date: e.date } : e);
-  return { ...report, components: report.components.map((c) => ({ ...c, activities: c.activities.map((a) => ({ ...a, evidence: a.evidence.map(clean) })) })) };
+  const clean = (e: Evidence): Evidence =>
+    e.kind === "progress" ? { kind: "progress", value: e.value, url: e.url, date: e.date } : e;
+  return {
+    ...report,
+    components: report.components.map((c) => ({
+      ...c,
+      activities: c.activities.map((a) => ({ ...a, evidence: a.evidence.map(clean) })),
+    })),
+  };
 }

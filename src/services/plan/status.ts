@@ -68,38 +68,48 @@ export type PlanStatusOutcome = { ok: true; status: PlanStatus } | { ok: false; 
 
 export async function assessAll(app: AppContext, plan: PlanDefinition, nowMs: number): Promise<ActivityStatus[]> {
   const today = toLocalDate(new Date(nowMs), app.profile.timezone);
-  return (await mapInOrder(activitiesOf(plan), async ({ component, activity }) => {
-        const { start, end } = spanOf(activity);
-        const measure = await measureActivity(app, plan, activity, nowMs);
-        const met = districtsMet(measure);
-        const level = isLevelIndicator(activity.indicator);
-        const assessment = assessActivity({ today, start, end, goal: activity.goal.value, level, valueByEnd: measure.valueByEnd, valueNow: measure.valueNow, districtsByEnd: met.byEnd, districtsNow: met.now });
-        return {
-          id: activity.id,
-          componentKey: component.key,
-          componentKind: component.kind,
-          activity: activity.activity,
-          product: activity.product,
-          goal: activity.goal,
-          offices: activity.offices,
-          ...(activity.responsibleText ? { responsibleText: activity.responsibleText } : {}),
-          periods: activity.periods,
-          start,
-          end,
-          indicator: activity.indicator.type,
-          measured: activity.indicator.type !== "manual",
-          value: measure.valueNow,
-          valueByEnd: measure.valueByEnd,
-          achieved: Math.min(1, Math.max(0, (measure.valueNow ?? 0) / activity.goal.value)),
-          expected: Math.round(assessment.expected * 10) / 10,
-          state: assessment.state,
-          started: assessment.started,
-          onTime: assessment.onTime,
-          daysLeft: assessment.daysLeft,
-          districts: measure.districts,
-          evidence: measure.evidence,
-        };
-      }));
+  return await mapInOrder(activitiesOf(plan), async ({ component, activity }) => {
+    const { start, end } = spanOf(activity);
+    const measure = await measureActivity(app, plan, activity, nowMs);
+    const met = districtsMet(measure);
+    const level = isLevelIndicator(activity.indicator);
+    const assessment = assessActivity({
+      today,
+      start,
+      end,
+      goal: activity.goal.value,
+      level,
+      valueByEnd: measure.valueByEnd,
+      valueNow: measure.valueNow,
+      districtsByEnd: met.byEnd,
+      districtsNow: met.now,
+    });
+    return {
+      id: activity.id,
+      componentKey: component.key,
+      componentKind: component.kind,
+      activity: activity.activity,
+      product: activity.product,
+      goal: activity.goal,
+      offices: activity.offices,
+      ...(activity.responsibleText ? { responsibleText: activity.responsibleText } : {}),
+      periods: activity.periods,
+      start,
+      end,
+      indicator: activity.indicator.type,
+      measured: activity.indicator.type !== "manual",
+      value: measure.valueNow,
+      valueByEnd: measure.valueByEnd,
+      achieved: Math.min(1, Math.max(0, (measure.valueNow ?? 0) / activity.goal.value)),
+      expected: Math.round(assessment.expected * 10) / 10,
+      state: assessment.state,
+      started: assessment.started,
+      onTime: assessment.onTime,
+      daysLeft: assessment.daysLeft,
+      districts: measure.districts,
+      evidence: measure.evidence,
+    };
+  });
 }
 
 export function countByState(activities: readonly { state: ActivityState }[]): Record<ActivityState, number> {
@@ -109,7 +119,11 @@ export function countByState(activities: readonly { state: ActivityState }[]): R
 }
 
 /** The plan of `year` (default: the current year) with every activity's state now. */
-export async function planStatus(app: AppContext, year?: number, nowMs = app.clock.nowMs()): Promise<PlanStatusOutcome> {
+export async function planStatus(
+  app: AppContext,
+  year?: number,
+  nowMs = app.clock.nowMs(),
+): Promise<PlanStatusOutcome> {
   const wanted = year ?? Number(toLocalDate(new Date(nowMs), app.profile.timezone).slice(0, 4));
   const row = await app.repos.plan.get(wanted);
   if (!row) return { ok: false, error: "plan_not_found" };

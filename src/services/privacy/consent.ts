@@ -14,14 +14,19 @@ import { noticePayloads } from "../questions/office-notices.ts";
 import { eraseSurveyData } from "../surveys/conversation.ts";
 import { forgetEventData } from "../events/subscriptions.ts";
 
-export async function recordConsent(app: AppContext, citizen: CitizenContext, decision: "granted" | "refused" | "revoked", channel: string): Promise<void> {
+export async function recordConsent(
+  app: AppContext,
+  citizen: CitizenContext,
+  decision: "granted" | "refused" | "revoked",
+  channel: string,
+): Promise<void> {
   await app.repos.citizens.recordConsent({
-        citizenId: citizen.citizenId,
-        decision,
-        noticeVersion: app.profile.dataNotice.version,
-        channel,
-        nowMs: app.clock.nowMs(),
-      });
+    citizenId: citizen.citizenId,
+    decision,
+    noticeVersion: app.profile.dataNotice.version,
+    channel,
+    nowMs: app.clock.nowMs(),
+  });
   citizen.consent = decision;
   // No more announcements, reminders or event answers once consent is withdrawn (issue 6).
   if (decision === "revoked") await forgetEventData(app, citizen.citizenId);
@@ -41,13 +46,22 @@ export async function eraseCitizen(app: AppContext, citizenId: number): Promise<
   await forgetEventData(app, citizenId);
   const placeholder = app.translator.t(DEFAULT_LOCALE, "privacy.erased_placeholder");
   // Read before the erasure deletes them: where the citizen was reached and what they wrote.
-  const addresses = (await app.repos.citizens.identities(citizenId)).map((i) => ({ channel: i.channel, address: i.address }));
+  const addresses = (await app.repos.citizens.identities(citizenId)).map((i) => ({
+    channel: i.channel,
+    address: i.address,
+  }));
   const own = await app.repos.questions.list({ citizenId });
   const writtenTexts: string[] = [];
   for (const q of own) {
-    for (const text of [q.text, ...(await app.repos.questions.history(q.id)).map((e) => eventText(e.data))]) if (text?.trim()) writtenTexts.push(text);
+    for (const text of [q.text, ...(await app.repos.questions.history(q.id)).map((e) => eventText(e.data))])
+      if (text?.trim()) writtenTexts.push(text);
   }
-  await redactAnswers(app, own, [...addresses.map((a) => a.address), ...addresses.map((a) => a.address.replace(/@.*$/, "")), ...writtenTexts], placeholder);
+  await redactAnswers(
+    app,
+    own,
+    [...addresses.map((a) => a.address), ...addresses.map((a) => a.address.replace(/@.*$/, "")), ...writtenTexts],
+    placeholder,
+  );
   await app.repos.citizens.erasePersonalData(citizenId, placeholder, app.clock.nowMs());
   // Inbound log: rows beyond the deduplication window go; newer ones lose the tie to the citizen.
   await app.repos.inbound.forgetCitizen(citizenId, app.clock.nowMs() - DEDUP_WINDOW_MS);
@@ -63,12 +77,20 @@ export async function eraseCitizen(app: AppContext, citizenId: number): Promise<
 }
 
 /** The official's answers keep their text, without the citizen's identifiers or words (see eraseCitizen). */
-async function redactAnswers(app: AppContext, questions: readonly { id: number; answerText: string | null }[], traces: readonly string[], placeholder: string): Promise<void> {
-  const needles = [...new Set(traces.map((t) => t.trim()).filter((t) => t.length >= 6))].sort((a, b) => b.length - a.length);
+async function redactAnswers(
+  app: AppContext,
+  questions: readonly { id: number; answerText: string | null }[],
+  traces: readonly string[],
+  placeholder: string,
+): Promise<void> {
+  const needles = [...new Set(traces.map((t) => t.trim()).filter((t) => t.length >= 6))].sort(
+    (a, b) => b.length - a.length,
+  );
   for (const question of questions) {
     if (!question.answerText) continue;
     const redacted = needles.reduce((text, needle) => text.split(needle).join(placeholder), question.answerText);
-    if (redacted !== question.answerText) await app.repos.questions.update(question.id, { answerText: redacted, updatedAtMs: app.clock.nowMs() });
+    if (redacted !== question.answerText)
+      await app.repos.questions.update(question.id, { answerText: redacted, updatedAtMs: app.clock.nowMs() });
   }
 }
 
@@ -89,8 +111,15 @@ function eventText(data: string | null): string | undefined {
  * and address, and are never sent if still pending; notices about their questions in office chats
  * keep their chat but show the placeholder instead of the citizen's words, and lose their files.
  */
-async function scrubOutbox(app: AppContext, target: { citizenId: number; addresses: { channel: string; address: string }[]; questionIds: number[] }, writtenTexts: string[], placeholder: string): Promise<void> {
-  const isCitizens = (row: OutboxRow) => row.citizenId === target.citizenId || target.addresses.some((a) => a.channel === row.channel && a.address === row.address);
+async function scrubOutbox(
+  app: AppContext,
+  target: { citizenId: number; addresses: { channel: string; address: string }[]; questionIds: number[] },
+  writtenTexts: string[],
+  placeholder: string,
+): Promise<void> {
+  const isCitizens = (row: OutboxRow) =>
+    row.citizenId === target.citizenId ||
+    target.addresses.some((a) => a.channel === row.channel && a.address === row.address);
   const mentions = (text: string) => writtenTexts.some((t) => text.includes(t) || text.includes(inertUserText(t)));
   for (const row of await app.repos.outbox.forErasure(target)) {
     const payload = JSON.parse(row.payload) as OutboxPayload;
@@ -111,11 +140,22 @@ async function scrubOutbox(app: AppContext, target: { citizenId: number; address
       text = placeholder;
     }
     // A file message without its file says nothing: it is not sent.
-    await app.repos.outbox.scrub(row.id, { payload: { ...rest, text }, withdraw: media !== undefined || document !== undefined });
+    await app.repos.outbox.scrub(row.id, {
+      payload: { ...rest, text },
+      withdraw: media !== undefined || document !== undefined,
+    });
     // Already delivered to an office chat: the chat still shows the citizen's words; rewrite it there.
-    if (row.status === "sent" && row.channelMessageId && text !== payload.text && CHANNELS_EDITING_MESSAGES.has(row.channel)) {
+    if (
+      row.status === "sent" &&
+      row.channelMessageId &&
+      text !== payload.text &&
+      CHANNELS_EDITING_MESSAGES.has(row.channel)
+    ) {
       const target = payload.editChannelMessageId ?? row.channelMessageId;
-      const open = question !== undefined && (question.status === "open" || question.status === "info_requested") && !payload.editChannelMessageId;
+      const open =
+        question !== undefined &&
+        (question.status === "open" || question.status === "info_requested") &&
+        !payload.editChannelMessageId;
       await enqueueAbout(
         app,
         {

@@ -13,7 +13,10 @@ import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import { officeTargets, sendToTargets } from "../staff/office-targets.ts";
 
 /** Whether the question's citizen erased their data: nothing can be delivered to them any more. */
-export async function citizenErased(app: Pick<AppContext, "repos">, question: Pick<QuestionRow, "citizenId">): Promise<boolean> {
+export async function citizenErased(
+  app: Pick<AppContext, "repos">,
+  question: Pick<QuestionRow, "citizenId">,
+): Promise<boolean> {
   const citizen = await app.repos.citizens.get(question.citizenId);
   return citizen !== undefined && citizen.deletedAtMs !== null;
 }
@@ -23,11 +26,24 @@ export async function citizenErased(app: Pick<AppContext, "repos">, question: Pi
  * that the term still runs but the answer cannot be delivered by chat. Call in the erasure's
  * transaction, after the data is erased (the notice carries no personal data).
  */
-export async function noticeErasureToOffices(app: Pick<AppContext, "repos" | "emailNotices"> & TextContext, openQuestions: readonly QuestionRow[], nowMs: number): Promise<void> {
+export async function noticeErasureToOffices(
+  app: Pick<AppContext, "repos" | "emailNotices"> & TextContext,
+  openQuestions: readonly QuestionRow[],
+  nowMs: number,
+): Promise<void> {
   for (const question of openQuestions) {
     await app.repos.questions.addEvent(question.id, "contact_erased", "system", nowMs, {});
-    const text = staffText(app, "erased_citizen.office_notice", { reference: question.reference, dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE) });
-    await sendToTargets(app, await officeTargets(app, question.officeKey), `q:${question.id}:contact_erased`, text, nowMs);
+    const text = staffText(app, "erased_citizen.office_notice", {
+      reference: question.reference,
+      dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE),
+    });
+    await sendToTargets(
+      app,
+      await officeTargets(app, question.officeKey),
+      `q:${question.id}:contact_erased`,
+      text,
+      nowMs,
+    );
   }
 }
 

@@ -35,11 +35,24 @@ export const infoReplyActions: Record<string, ActionDefinition> = {
     run: async ({ app, citizen, data }) => {
       const pending = await pendingOf(app, citizen.citizenId);
       if (pending.length === 0) return { result: "none" };
-      if (pending.length === 1) return { result: "one", data: { infoReference: pending[0]!.reference, infoText: str(data.questionText) } };
-      const t = (key: string, vars: Record<string, unknown>) => render(app, citizen.locale, `citizen_flow.info_reply.${key}`, vars);
-      const requests = (await mapInOrder(pending, async (q) => t("request_line", { reference: q.reference, officeName: officeName(app, q.officeKey), request: await infoRequestText(app, q.id) }))).join("\n");
+      if (pending.length === 1)
+        return { result: "one", data: { infoReference: pending[0]!.reference, infoText: str(data.questionText) } };
+      const t = (key: string, vars: Record<string, unknown>) =>
+        render(app, citizen.locale, `citizen_flow.info_reply.${key}`, vars);
+      const requests = (
+        await mapInOrder(pending, async (q) =>
+          t("request_line", {
+            reference: q.reference,
+            officeName: officeName(app, q.officeKey),
+            request: await infoRequestText(app, q.id),
+          }),
+        )
+      ).join("\n");
       const options: MenuOption[] = [
-        ...pending.map((q) => ({ value: q.reference, label: t("option_send_to", { reference: q.reference, officeName: officeName(app, q.officeKey) }) })),
+        ...pending.map((q) => ({
+          value: q.reference,
+          label: t("option_send_to", { reference: q.reference, officeName: officeName(app, q.officeKey) }),
+        })),
         { value: NEW_QUESTION, label: t("option_new_question", {}) },
         { value: CANCEL, label: t("option_cancel", {}) },
       ];
@@ -55,7 +68,11 @@ export const infoReplyActions: Record<string, ActionDefinition> = {
       if (choice === CANCEL) return { result: "cancelled", clearData: true };
       const outcome = await provideInfo(app, citizen.citizenId, choice, str(data.questionText));
       if (!outcome.ok) return { result: "not_found", clearData: true };
-      return { result: "provided", clearData: true, data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
+      return {
+        result: "provided",
+        clearData: true,
+        data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) },
+      };
     },
   },
   "info_reply.provide": {
@@ -63,7 +80,11 @@ export const infoReplyActions: Record<string, ActionDefinition> = {
     run: async ({ app, citizen, data }) => {
       const outcome = await provideInfo(app, citizen.citizenId, str(data.infoReference), str(data.infoText));
       if (!outcome.ok) return { result: "not_found", clearData: true };
-      return { result: "provided", clearData: true, data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) } };
+      return {
+        result: "provided",
+        clearData: true,
+        data: { reference: outcome.question.reference, dueDateText: dueDateText(outcome.due.dueDate, citizen.locale) },
+      };
     },
   },
 };

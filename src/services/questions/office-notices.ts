@@ -23,7 +23,10 @@ const t = staffText;
 export function noticeButtons(app: AppContext, questionId: number): NonNullable<OutboxPayload["buttons"]> {
   return [
     { label: t(app, "staff_buttons.answer"), action: formatStaffButtonAction({ kind: "answer", questionId }) },
-    { label: t(app, "staff_buttons.request_info"), action: formatStaffButtonAction({ kind: "request_info", questionId }) },
+    {
+      label: t(app, "staff_buttons.request_info"),
+      action: formatStaffButtonAction({ kind: "request_info", questionId }),
+    },
     { label: t(app, "staff_buttons.reassign"), action: formatStaffButtonAction({ kind: "reassign", questionId }) },
     { label: t(app, "staff_buttons.extend"), action: formatStaffButtonAction({ kind: "extend", questionId }) },
   ];
@@ -33,7 +36,11 @@ export function noticeButtons(app: AppContext, questionId: number): NonNullable<
  * The messages announcing `question` to one office chat on `channel`: the notice (with buttons),
  * then each file the citizen attached on that same channel (file references only work there).
  */
-export async function noticePayloads(app: AppContext, question: QuestionRow, channel: string): Promise<OutboxPayload[]> {
+export async function noticePayloads(
+  app: AppContext,
+  question: QuestionRow,
+  channel: string,
+): Promise<OutboxPayload[]> {
   const attachments = await app.repos.attachments.forQuestion(question.id);
   let text = t(app, "notify.official_new_question", {
     reference: question.reference,
@@ -48,14 +55,22 @@ export async function noticePayloads(app: AppContext, question: QuestionRow, cha
   return [
     { text, buttons: noticeButtons(app, question.id) },
     ...files.map((file, i) => ({
-      text: t(app, "staff_buttons.attachment_caption", { reference: question.reference, index: i + 1, count: files.length }),
+      text: t(app, "staff_buttons.attachment_caption", {
+        reference: question.reference,
+        index: i + 1,
+        count: files.length,
+      }),
       media: { kind: file.kind, fileRef: file.fileRef, ...(file.fileName ? { fileName: file.fileName } : {}) },
     })),
   ];
 }
 
 /** The status line that closes a notice: answered or moved, by whom and when. */
-export async function closingLine(app: AppContext, input: { kind: "answered" } | { kind: "reassigned"; toOfficeKey: string }, officialId: number | null): Promise<string> {
+export async function closingLine(
+  app: AppContext,
+  input: { kind: "answered" } | { kind: "reassigned"; toOfficeKey: string },
+  officialId: number | null,
+): Promise<string> {
   const official = officialId === null ? undefined : await app.repos.officials.get(officialId);
   const name = official?.name ?? t(app, "staff_buttons.operator");
   const dateText = dueDateText(toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone), DEFAULT_LOCALE);
@@ -79,7 +94,13 @@ export async function closeNotices(app: AppContext, questionId: number, line: st
     const text = `${(await noticePayloads(app, question, row.channel))[0]!.text}\n\n${line}`;
     await enqueueAbout(
       app,
-      { idempotencyKey: `q:${questionId}:notice-closed:${row.outboxId}`, channel: row.channel, address: row.address, payload: { text, editChannelMessageId: row.channelMessageId }, questionId },
+      {
+        idempotencyKey: `q:${questionId}:notice-closed:${row.outboxId}`,
+        channel: row.channel,
+        address: row.address,
+        payload: { text, editChannelMessageId: row.channelMessageId },
+        questionId,
+      },
       { kind: "notice_edit", questionId },
       nowMs,
     );

@@ -8,14 +8,26 @@ import { isLongerThan } from "../../core/text-length.ts";
 import { citizenErased } from "../privacy/erased-questions.ts";
 import { inertUserText } from "../../channels/channel.ts";
 import type { RequestType } from "../../config/profile.ts";
-import { actorLabel, answerNeedsApproval, canActOnQuestion, type Actor, type QuestionAction } from "../../core/authorization.ts";
+import {
+  actorLabel,
+  answerNeedsApproval,
+  canActOnQuestion,
+  type Actor,
+  type QuestionAction,
+} from "../../core/authorization.ts";
 import { computeDueDate, toLocalDate, type DueDateExplanation } from "../../core/calendar/index.ts";
 import { formatReference, parseReference } from "../../core/reference.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import { dueDateText, render, type AppContext } from "../context.ts";
 import { enqueueAbout } from "../sent-messages.ts";
-import { cancelDeadlineJobs, DEADLINE_JOB_KINDS, planNextAlert, planWithdrawal, replanAlerts } from "../deadlines/jobs.ts";
+import {
+  cancelDeadlineJobs,
+  DEADLINE_JOB_KINDS,
+  planNextAlert,
+  planWithdrawal,
+  replanAlerts,
+} from "../deadlines/jobs.ts";
 import { notifyCitizen } from "./notify-citizen.ts";
 import { planAnswerSurveys } from "../surveys/jobs.ts";
 import { closeNotices, closingLine, noticePayloads } from "./office-notices.ts";
@@ -71,12 +83,19 @@ export function attachmentsFromData(value: unknown): QuestionAttachmentInput[] {
   if (!Array.isArray(value)) return [];
   return value.filter(
     (a): a is QuestionAttachmentInput =>
-      typeof a === "object" && a !== null && (a.kind === "photo" || a.kind === "document") && typeof a.fileRef === "string" && a.fileRef.length > 0,
+      typeof a === "object" &&
+      a !== null &&
+      (a.kind === "photo" || a.kind === "document") &&
+      typeof a.fileRef === "string" &&
+      a.fileRef.length > 0,
   );
 }
 
 /** Files a question. Call inside the caller's transaction (the inbound handler's). */
-export async function fileQuestion(app: AppContext, input: FileInput): Promise<Outcome<{ question: QuestionRow; due: DueDateExplanation }>> {
+export async function fileQuestion(
+  app: AppContext,
+  input: FileInput,
+): Promise<Outcome<{ question: QuestionRow; due: DueDateExplanation }>> {
   const { repos, clock, profile } = app;
   const citizen = await repos.citizens.get(input.citizenId);
   if (citizen?.consent !== "granted") return { ok: false, error: "missing_consent" };
@@ -88,23 +107,31 @@ export async function fileQuestion(app: AppContext, input: FileInput): Promise<O
   const due = dueDateFrom(app, termFromMs, termBusinessDays);
   const year = Number(toLocalDate(new Date(nowMs), profile.timezone).slice(0, 4));
   const question = await repos.questions.insert({
-      reference: formatReference(year, await repos.questions.nextSequence(year)),
-      citizenId: input.citizenId,
-      officeKey: office.key,
-      requestType: input.requestType,
-      status: "open",
-      text: input.text,
-      channel: input.channel,
-      filedAtMs: nowMs,
-      termBusinessDays,
-      dueDate: due.dueDate,
-      termStartedAtMs: termFromMs,
-      updatedAtMs: nowMs,
-      eventId: input.eventId ?? null,
-    });
-  await repos.questions.addEvent(question.id, "filed", "citizen", nowMs, { officeKey: office.key, requestType: input.requestType, dueDate: due.dueDate });
+    reference: formatReference(year, await repos.questions.nextSequence(year)),
+    citizenId: input.citizenId,
+    officeKey: office.key,
+    requestType: input.requestType,
+    status: "open",
+    text: input.text,
+    channel: input.channel,
+    filedAtMs: nowMs,
+    termBusinessDays,
+    dueDate: due.dueDate,
+    termStartedAtMs: termFromMs,
+    updatedAtMs: nowMs,
+    eventId: input.eventId ?? null,
+  });
+  await repos.questions.addEvent(question.id, "filed", "citizen", nowMs, {
+    officeKey: office.key,
+    requestType: input.requestType,
+    dueDate: due.dueDate,
+  });
   await planNextAlert(app, question, nowMs);
-  await repos.attachments.add(question.id, (input.attachments ?? []).map((a) => ({ ...a, channel: input.channel })), nowMs);
+  await repos.attachments.add(
+    question.id,
+    (input.attachments ?? []).map((a) => ({ ...a, channel: input.channel })),
+    nowMs,
+  );
   await notifyOffice(app, question, "filed");
   return { ok: true, question, due };
 }
@@ -130,18 +157,29 @@ async function notifyOffice(app: AppContext, question: QuestionRow, occasion: st
     for (const [i, payload] of (await noticePayloads(app, question, target.channel)).entries()) {
       const idempotencyKey = i === 0 ? `${key}:${target.id}` : `${key}:${target.id}:file-${i}`;
       const about = { kind: i === 0 ? "question_notice" : "question_file", questionId: question.id } as const;
-      await enqueueAbout(app, { idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id }, about, clock.nowMs());
+      await enqueueAbout(
+        app,
+        { idempotencyKey, channel: target.channel, address: target.address, payload, questionId: question.id },
+        about,
+        clock.nowMs(),
+      );
     }
   }
 }
 
 /** Loads a question an actor wants to act on, checking the radicado and the actor's rights. */
-async function loadForAction(app: AppContext, actor: Actor, reference: string, action: QuestionAction): Promise<Outcome<{ question: QuestionRow }>> {
+async function loadForAction(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  action: QuestionAction,
+): Promise<Outcome<{ question: QuestionRow }>> {
   const canonical = parseReference(reference);
   const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
   if (!question) return { ok: false, error: "question_not_found" };
   if (!canActOnQuestion(actor, action, question.officeKey)) return { ok: false, error: "not_allowed" };
-  if (action !== "view" && (question.status === "answered" || question.status === "withdrawn")) return { ok: false, error: "already_closed" };
+  if (action !== "view" && (question.status === "answered" || question.status === "withdrawn"))
+    return { ok: false, error: "already_closed" };
   return { ok: true, question };
 }
 
@@ -152,86 +190,156 @@ function checkText(text: string, max: number): QuestionError | undefined {
 }
 
 /** An official (or the CLI operator) answers; the citizen receives the answer with its radicado. */
-export async function answerQuestion(app: AppContext, actor: Actor, reference: string, answer: string): Promise<Outcome<{ question: QuestionRow }>> {
+export async function answerQuestion(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  answer: string,
+): Promise<Outcome<{ question: QuestionRow }>> {
   const textError = checkText(answer, MAX_ANSWER_LENGTH);
   if (textError) return { ok: false, error: textError };
   return await app.store.withTransaction(async () => {
-      const loaded = await loadForAction(app, actor, reference, "answer");
-      if (!loaded.ok) return loaded;
-      if (answerNeedsApproval(actor, app.profile.answerApproval)) return { ok: false, error: "approval_required" };
-      const { question } = loaded;
-      const nowMs = app.clock.nowMs();
-      const answeredBy = actor.kind === "official" ? actor.officialId : null;
-      await app.repos.questions.update(question.id, { status: "answered", answerText: answer.trim(), answeredAtMs: nowMs, answeredBy, updatedAtMs: nowMs });
-      await app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, { onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate });
-      await notifyCitizen(app, question, `q:${question.id}:answer`, "notify.answer", { answer: answer.trim() }, { legal: true });
-      await cancelDeadlineJobs(app, question.id, nowMs);
-      await planAnswerSurveys(app, question.id, nowMs);
-      await closeNotices(app, question.id, await closingLine(app, { kind: "answered" }, answeredBy));
-      return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+    const loaded = await loadForAction(app, actor, reference, "answer");
+    if (!loaded.ok) return loaded;
+    if (answerNeedsApproval(actor, app.profile.answerApproval)) return { ok: false, error: "approval_required" };
+    const { question } = loaded;
+    const nowMs = app.clock.nowMs();
+    const answeredBy = actor.kind === "official" ? actor.officialId : null;
+    await app.repos.questions.update(question.id, {
+      status: "answered",
+      answerText: answer.trim(),
+      answeredAtMs: nowMs,
+      answeredBy,
+      updatedAtMs: nowMs,
     });
+    await app.repos.questions.addEvent(question.id, "answered", actorLabel(actor), nowMs, {
+      onTime: toLocalDate(new Date(nowMs), app.profile.timezone) <= question.dueDate,
+    });
+    await notifyCitizen(
+      app,
+      question,
+      `q:${question.id}:answer`,
+      "notify.answer",
+      { answer: answer.trim() },
+      { legal: true },
+    );
+    await cancelDeadlineJobs(app, question.id, nowMs);
+    await planAnswerSurveys(app, question.id, nowMs);
+    await closeNotices(app, question.id, await closingLine(app, { kind: "answered" }, answeredBy));
+    return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+  });
 }
 
 /** Moves a question to another office with a reason. The legal term does not restart. */
-export async function reassignQuestion(app: AppContext, actor: Actor, reference: string, toOfficeKey: string, reason: string): Promise<Outcome<{ question: QuestionRow }>> {
+export async function reassignQuestion(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  toOfficeKey: string,
+  reason: string,
+): Promise<Outcome<{ question: QuestionRow }>> {
   if (!reason.trim()) return { ok: false, error: "reason_required" };
   return await app.store.withTransaction(async () => {
-      const loaded = await loadForAction(app, actor, reference, "reassign");
-      if (!loaded.ok) return loaded;
-      const { question } = loaded;
-      const target = await app.repos.offices.get(toOfficeKey);
-      if (!target?.active) return { ok: false, error: "unknown_office" };
-      if (target.key === question.officeKey) return { ok: false, error: "same_office" };
-      const nowMs = app.clock.nowMs();
-      await app.repos.questions.update(question.id, { officeKey: target.key, updatedAtMs: nowMs });
-      await app.repos.questions.addEvent(question.id, "reassigned", actorLabel(actor), nowMs, { from: question.officeKey, to: target.key, reason: reason.trim() });
-      const updated = (await app.repos.questions.byId(question.id))!;
-      const occasion = `reassigned-${(await app.repos.questions.history(question.id)).length}`;
-      // The old office's notices close before the new office's are queued (those are not sent yet).
-      await closeNotices(app, question.id, await closingLine(app, { kind: "reassigned", toOfficeKey: target.key }, actor.kind === "official" ? actor.officialId : null));
-      await notifyOffice(app, updated, occasion);
-      await notifyCitizen(app, updated, `q:${question.id}:${occasion}`, "notify.reassigned", {});
-      await app.learnNewCorrections();
-      return { ok: true, question: updated };
+    const loaded = await loadForAction(app, actor, reference, "reassign");
+    if (!loaded.ok) return loaded;
+    const { question } = loaded;
+    const target = await app.repos.offices.get(toOfficeKey);
+    if (!target?.active) return { ok: false, error: "unknown_office" };
+    if (target.key === question.officeKey) return { ok: false, error: "same_office" };
+    const nowMs = app.clock.nowMs();
+    await app.repos.questions.update(question.id, { officeKey: target.key, updatedAtMs: nowMs });
+    await app.repos.questions.addEvent(question.id, "reassigned", actorLabel(actor), nowMs, {
+      from: question.officeKey,
+      to: target.key,
+      reason: reason.trim(),
     });
+    const updated = (await app.repos.questions.byId(question.id))!;
+    const occasion = `reassigned-${(await app.repos.questions.history(question.id)).length}`;
+    // The old office's notices close before the new office's are queued (those are not sent yet).
+    await closeNotices(
+      app,
+      question.id,
+      await closingLine(
+        app,
+        { kind: "reassigned", toOfficeKey: target.key },
+        actor.kind === "official" ? actor.officialId : null,
+      ),
+    );
+    await notifyOffice(app, updated, occasion);
+    await notifyCitizen(app, updated, `q:${question.id}:${occasion}`, "notify.reassigned", {});
+    await app.learnNewCorrections();
+    return { ok: true, question: updated };
+  });
 }
 
 /** Asks the citizen to complete the petition; the term stops until they answer. */
-export async function requestInfo(app: AppContext, actor: Actor, reference: string, request: string): Promise<Outcome<{ question: QuestionRow }>> {
+export async function requestInfo(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  request: string,
+): Promise<Outcome<{ question: QuestionRow }>> {
   const textError = checkText(request, 2000);
   if (textError) return { ok: false, error: textError };
   return await app.store.withTransaction(async () => {
-      const loaded = await loadForAction(app, actor, reference, "request_info");
-      if (!loaded.ok) return loaded;
-      const { question } = loaded;
-      const nowMs = app.clock.nowMs();
-      const today = toLocalDate(new Date(nowMs), app.profile.timezone);
-      const filedOn = toLocalDate(new Date(question.filedAtMs), app.profile.timezone);
-      if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS) return { ok: false, error: "info_request_too_late" };
-      // No one could answer the request: the citizen erased their data (issue 18, point 10).
-      if (await citizenErased(app, question)) return { ok: false, error: "citizen_erased" };
-      await app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
-      await app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, { request: request.trim() });
-      // The term stops: no reminders while paused; a month without an answer withdraws the petition.
-      await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
-      await planWithdrawal(app, question.id, (await app.repos.questions.lastEvent(question.id, "info_requested"))!.id, nowMs);
-      const count = (await app.repos.questions.history(question.id)).length;
-      await notifyCitizen(app, question, `q:${question.id}:info-request-${count}`, "notify.info_request", { request: request.trim() }, { legal: true, kind: "info_request" });
-      return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+    const loaded = await loadForAction(app, actor, reference, "request_info");
+    if (!loaded.ok) return loaded;
+    const { question } = loaded;
+    const nowMs = app.clock.nowMs();
+    const today = toLocalDate(new Date(nowMs), app.profile.timezone);
+    const filedOn = toLocalDate(new Date(question.filedAtMs), app.profile.timezone);
+    if (app.calendar.businessDaysBetween(filedOn, today) > INFO_REQUEST_WINDOW_BUSINESS_DAYS)
+      return { ok: false, error: "info_request_too_late" };
+    // No one could answer the request: the citizen erased their data (issue 18, point 10).
+    if (await citizenErased(app, question)) return { ok: false, error: "citizen_erased" };
+    await app.repos.questions.update(question.id, { status: "info_requested", updatedAtMs: nowMs });
+    await app.repos.questions.addEvent(question.id, "info_requested", actorLabel(actor), nowMs, {
+      request: request.trim(),
     });
+    // The term stops: no reminders while paused; a month without an answer withdraws the petition.
+    await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.alert]);
+    await planWithdrawal(
+      app,
+      question.id,
+      (await app.repos.questions.lastEvent(question.id, "info_requested"))!.id,
+      nowMs,
+    );
+    const count = (await app.repos.questions.history(question.id)).length;
+    await notifyCitizen(
+      app,
+      question,
+      `q:${question.id}:info-request-${count}`,
+      "notify.info_request",
+      { request: request.trim() },
+      { legal: true, kind: "info_request" },
+    );
+    return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+  });
 }
 
 /**
  * The citizen sends the requested information: the question reopens and the term restarts in
  * full from today (Ley 1755 de 2015, art. 17). Call inside the caller's transaction.
  */
-export async function provideInfo(app: AppContext, citizenId: number, reference: string, text: string): Promise<Outcome<{ question: QuestionRow; due: DueDateExplanation }>> {
+export async function provideInfo(
+  app: AppContext,
+  citizenId: number,
+  reference: string,
+  text: string,
+): Promise<Outcome<{ question: QuestionRow; due: DueDateExplanation }>> {
   const question = await app.repos.questions.byReference(reference);
-  if (!question || question.citizenId !== citizenId || question.status !== "info_requested") return { ok: false, error: "question_not_found" };
+  if (!question || question.citizenId !== citizenId || question.status !== "info_requested")
+    return { ok: false, error: "question_not_found" };
   const nowMs = app.clock.nowMs();
   const due = dueDateFrom(app, nowMs, question.termBusinessDays);
   // A new full term: any extension of the old one no longer applies.
-  await app.repos.questions.update(question.id, { status: "open", dueDate: due.dueDate, termStartedAtMs: nowMs, extendedTo: null, updatedAtMs: nowMs });
+  await app.repos.questions.update(question.id, {
+    status: "open",
+    dueDate: due.dueDate,
+    termStartedAtMs: nowMs,
+    extendedTo: null,
+    updatedAtMs: nowMs,
+  });
   await app.repos.questions.addEvent(question.id, "info_provided", "citizen", nowMs, { text, dueDate: due.dueDate });
   await cancelDeadlineJobs(app, question.id, nowMs, [DEADLINE_JOB_KINDS.withdrawal]);
   await replanAlerts(app, { id: question.id, dueDate: due.dueDate }, nowMs);
@@ -246,7 +354,13 @@ export async function provideInfo(app: AppContext, citizenId: number, reference:
   for (const target of await officeTargets(app, question.officeKey)) {
     await enqueueAbout(
       app,
-      { idempotencyKey: `q:${question.id}:info-provided-${count}:${target.id}`, channel: target.channel, address: target.address, payload: { text: noticeText }, questionId: question.id },
+      {
+        idempotencyKey: `q:${question.id}:info-provided-${count}:${target.id}`,
+        channel: target.channel,
+        address: target.address,
+        payload: { text: noticeText },
+        questionId: question.id,
+      },
       { kind: "question_update", questionId: question.id },
       nowMs,
     );
@@ -255,7 +369,13 @@ export async function provideInfo(app: AppContext, citizenId: number, reference:
 }
 
 /** A citizen's own question by radicado as typed. Other citizens' radicados are "not found". */
-export async function findOwnQuestion(app: AppContext, citizenId: number, input: string): Promise<{ kind: "malformed" } | { kind: "not_found"; reference: string } | { kind: "found"; question: QuestionRow }> {
+export async function findOwnQuestion(
+  app: AppContext,
+  citizenId: number,
+  input: string,
+): Promise<
+  { kind: "malformed" } | { kind: "not_found"; reference: string } | { kind: "found"; question: QuestionRow }
+> {
   const reference = parseReference(input);
   if (!reference) return { kind: "malformed" };
   const question = await app.repos.questions.byReference(reference);
@@ -270,5 +390,10 @@ export async function showQuestion(app: AppContext, actor: Actor, reference: str
   // Messages with legal weight the citizen never got (their chat is unreachable): staff see "no
   // entregado" until the citizen writes again and they are delivered (issue 19).
   const undeliveredToCitizen = (await app.repos.outbox.undeliveredLegalForQuestion(loaded.question.id)).length;
-  return { ok: true as const, question: loaded.question, history: await app.repos.questions.history(loaded.question.id), undeliveredToCitizen };
+  return {
+    ok: true as const,
+    question: loaded.question,
+    history: await app.repos.questions.history(loaded.question.id),
+    undeliveredToCitizen,
+  };
 }

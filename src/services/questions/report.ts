@@ -33,13 +33,17 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: ReportError };
 const DAY_MS = 86_400_000;
 
 /** Today and the period's dates, checked. */
-async function resolvePeriod(app: AppContext, period: ReportPeriod): Promise<Outcome<{ from: LocalDate; to: LocalDate; asOf: LocalDate }>> {
+async function resolvePeriod(
+  app: AppContext,
+  period: ReportPeriod,
+): Promise<Outcome<{ from: LocalDate; to: LocalDate; asOf: LocalDate }>> {
   const asOf = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
   const from = period.from ?? `${asOf.slice(0, 8)}01`;
   const to = period.to ?? asOf;
   if (!isLocalDate(from) || !isLocalDate(to)) return { ok: false, error: "invalid_date" };
   if (from > to) return { ok: false, error: "from_after_to" };
-  if (period.officeKey && !await app.repos.offices.get(period.officeKey)) return { ok: false, error: "unknown_office" };
+  if (period.officeKey && !(await app.repos.offices.get(period.officeKey)))
+    return { ok: false, error: "unknown_office" };
   return { ok: true, value: { from, to, asOf } };
 }
 
@@ -56,16 +60,24 @@ function headlineAnswers(raw: readonly RawSurveyAnswer[]): ReportSurveyAnswer[] 
   };
   return raw.flatMap((a) => {
     const headline = headlineOf(a.definition);
-    return headline && headline.key === a.questionKey ? [{ questionId: a.questionId, surveyId: a.surveyId, type: headline.type, value: a.value }] : [];
+    return headline && headline.key === a.questionKey
+      ? [{ questionId: a.questionId, surveyId: a.surveyId, type: headline.type, value: a.value }]
+      : [];
   });
 }
 
-async function reportInput(app: AppContext, dates: { from: LocalDate; to: LocalDate; asOf: LocalDate }, officeKey?: string): Promise<ReportInput> {
+async function reportInput(
+  app: AppContext,
+  dates: { from: LocalDate; to: LocalDate; asOf: LocalDate },
+  officeKey?: string,
+): Promise<ReportInput> {
   // Instants a day wider than the local dates on each side (any time zone); core keeps the exact dates.
   const fromMs = Date.parse(`${dates.from}T00:00:00Z`) - DAY_MS;
   const toMs = Date.parse(`${addCalendarDays(dates.to, 1)}T00:00:00Z`) + DAY_MS;
   const repo = app.repos.questionsReport;
-  const offices = app.profile.offices.filter((o) => !officeKey || o.key === officeKey).map((o) => ({ key: o.key, name: officeName(app, o.key) }));
+  const offices = app.profile.offices
+    .filter((o) => !officeKey || o.key === officeKey)
+    .map((o) => ({ key: o.key, name: officeName(app, o.key) }));
   return {
     ...dates,
     timeZone: app.profile.timezone,
@@ -84,11 +96,19 @@ export async function questionsReport(app: AppContext, period: ReportPeriod = {}
   if (!dates.ok) return dates;
   const report = buildQuestionsReport(await reportInput(app, dates.value, period.officeKey));
   // One office asked for: its row is the total.
-  return { ok: true, value: period.officeKey ? { ...report, total: { ...report.offices[0]!, officeKey: "*", officeName: "*" } } : report };
+  return {
+    ok: true,
+    value: period.officeKey ? { ...report, total: { ...report.offices[0]!, officeKey: "*", officeName: "*" } } : report,
+  };
 }
 
 /** The questions behind one figure of the report (`officeKey` "*" for the total): the drill-down. */
-export async function questionsReportFigure(app: AppContext, period: ReportPeriod, officeKey: string, figure: CountFigure): Promise<Outcome<ReportQuestion[]>> {
+export async function questionsReportFigure(
+  app: AppContext,
+  period: ReportPeriod,
+  officeKey: string,
+  figure: CountFigure,
+): Promise<Outcome<ReportQuestion[]>> {
   const dates = await resolvePeriod(app, officeKey === "*" ? period : { ...period, officeKey });
   if (!dates.ok) return dates;
   return { ok: true, value: figureOf(await reportInput(app, dates.value))(officeKey, figure) };

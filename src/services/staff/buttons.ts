@@ -32,28 +32,55 @@ export interface StaffReply {
 const t = staffText;
 
 // An extension is decided by whoever may answer (src/services/deadlines/extension.ts).
-const PERMISSION: Record<string, QuestionAction> = { answer: "answer", request_info: "request_info", reassign: "reassign", reassign_to: "reassign", extend: "answer" };
+const PERMISSION: Record<string, QuestionAction> = {
+  answer: "answer",
+  request_info: "request_info",
+  reassign: "reassign",
+  reassign_to: "reassign",
+  extend: "answer",
+};
 
 /** A button pressed under a notice (or under the office chooser). Changes nothing by itself. */
-export async function handleStaffButton(app: AppContext, message: InboundMessage, official: OfficialRow | undefined): Promise<StaffReply[]> {
+export async function handleStaffButton(
+  app: AppContext,
+  message: InboundMessage,
+  official: OfficialRow | undefined,
+): Promise<StaffReply[]> {
   const action = parseStaffButtonAction(message.button?.action ?? "");
   if (!action) return [{ text: t(app, "staff_buttons.stale") }];
   if (!official) return [{ text: t(app, "staff.not_official") }];
   const question = await app.repos.questions.byId(action.questionId);
   if (!question) return [{ text: t(app, "staff.errors.question_not_found") }];
-  if (!canActOnQuestion(officialActor(official), PERMISSION[action.kind]!, question.officeKey)) return [{ text: t(app, "staff.errors.not_allowed") }];
-  if (question.status === "answered" || question.status === "withdrawn") return [{ text: t(app, "staff.errors.already_closed") }];
+  if (!canActOnQuestion(officialActor(official), PERMISSION[action.kind]!, question.officeKey))
+    return [{ text: t(app, "staff.errors.not_allowed") }];
+  if (question.status === "answered" || question.status === "withdrawn")
+    return [{ text: t(app, "staff.errors.already_closed") }];
   const quote = message.button?.onChannelMessageId;
   const vars = { reference: question.reference, name: official.name };
   switch (action.kind) {
     case "answer":
-      return [prompt(question, t(app, await citizenErased(app, question) ? "erased_citizen.answer_prompt" : "staff_buttons.answer_prompt", vars), { kind: "answer" }, quote)];
+      return [
+        prompt(
+          question,
+          t(
+            app,
+            (await citizenErased(app, question)) ? "erased_citizen.answer_prompt" : "staff_buttons.answer_prompt",
+            vars,
+          ),
+          { kind: "answer" },
+          quote,
+        ),
+      ];
     case "request_info":
       return [prompt(question, t(app, "staff_buttons.request_info_prompt", vars), { kind: "request_info" }, quote)];
     case "reassign":
       return [await officeChooser(app, question, quote)];
     case "extend": {
-      const text = t(app, "staff_buttons.extend_prompt", { ...vars, dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE), limitDate: await extensionLimitOf(app, question) });
+      const text = t(app, "staff_buttons.extend_prompt", {
+        ...vars,
+        dueDateText: dueDateText(question.dueDate, DEFAULT_LOCALE),
+        limitDate: await extensionLimitOf(app, question),
+      });
       return [prompt(question, text, { kind: "extend" }, quote)];
     }
     case "reassign_to": {
@@ -66,18 +93,36 @@ export async function handleStaffButton(app: AppContext, message: InboundMessage
   }
 }
 
-function prompt(question: QuestionRow, text: string, staffPrompt: NonNullable<StaffReply["staffPrompt"]>, quote: string | undefined): StaffReply {
-  return { text, forceReply: true, questionId: question.id, staffPrompt, ...(quote ? { replyToChannelMessageId: quote } : {}) };
+function prompt(
+  question: QuestionRow,
+  text: string,
+  staffPrompt: NonNullable<StaffReply["staffPrompt"]>,
+  quote: string | undefined,
+): StaffReply {
+  return {
+    text,
+    forceReply: true,
+    questionId: question.id,
+    staffPrompt,
+    ...(quote ? { replyToChannelMessageId: quote } : {}),
+  };
 }
 
 async function officeChooser(app: AppContext, question: QuestionRow, quote: string | undefined): Promise<StaffReply> {
   const active = new Set((await app.repos.offices.list()).filter((o) => o.active).map((o) => o.key));
   const buttons = app.profile.offices
     .filter((o) => o.key !== question.officeKey && active.has(o.key))
-    .map((o) => ({ label: o.name, action: formatStaffButtonAction({ kind: "reassign_to", questionId: question.id, officeKey: o.key }) }))
+    .map((o) => ({
+      label: o.name,
+      action: formatStaffButtonAction({ kind: "reassign_to", questionId: question.id, officeKey: o.key }),
+    }))
     .filter((b) => fitsButton(b.action))
     .sort((a, b) => a.label.localeCompare(b.label, "es"));
-  return { text: t(app, "staff_buttons.choose_office", { reference: question.reference }), buttons, ...(quote ? { replyToChannelMessageId: quote } : {}) };
+  return {
+    text: t(app, "staff_buttons.choose_office", { reference: question.reference }),
+    buttons,
+    ...(quote ? { replyToChannelMessageId: quote } : {}),
+  };
 }
 
 /** The command an official's reply to a prompt (or to a notice, which means "answer") stands for. */

@@ -15,19 +15,26 @@ export interface NoticeTarget {
 /** `targets` without repeats of the same chat (first one kept). */
 export function uniqueTargets(targets: readonly NoticeTarget[]): NoticeTarget[] {
   const seen = new Set<string>();
-  return targets.filter((t) => !seen.has(`${t.channel}\u0000${t.address}`) && seen.add(`${t.channel}\u0000${t.address}`));
+  return targets.filter(
+    (t) => !seen.has(`${t.channel}\u0000${t.address}`) && seen.add(`${t.channel}\u0000${t.address}`),
+  );
 }
 
 /** The office's bound group chats and its reachable officials (every role), each chat once. */
-export async function officeTargets(app: Pick<AppContext, "repos" | "emailNotices">, officeKey: string): Promise<NoticeTarget[]> {
+export async function officeTargets(
+  app: Pick<AppContext, "repos" | "emailNotices">,
+  officeKey: string,
+): Promise<NoticeTarget[]> {
   const office = await app.repos.offices.get(officeKey);
   const targets: NoticeTarget[] = [];
   if (office?.telegramChatId) targets.push({ channel: "telegram", address: office.telegramChatId, id: "group-tg" });
   if (office?.whatsappJid) targets.push({ channel: "whatsapp", address: office.whatsappJid, id: "group-wa" });
-  for (const o of await app.repos.officials.reachable(officeKey)) targets.push({ channel: o.channel!, address: o.address!, id: `official-${o.id}` });
+  for (const o of await app.repos.officials.reachable(officeKey))
+    targets.push({ channel: o.channel!, address: o.address!, id: `official-${o.id}` });
   // Officials without a group chat are no longer blind: their e-mail too, when SMTP is configured.
   if (app.emailNotices) {
-    for (const o of await app.repos.officials.list({ officeKey })) if (o.email) targets.push({ channel: "email", address: o.email, id: `official-${o.id}-email` });
+    for (const o of await app.repos.officials.list({ officeKey }))
+      if (o.email) targets.push({ channel: "email", address: o.email, id: `official-${o.id}-email` });
   }
   return uniqueTargets(targets);
 }
@@ -37,10 +44,24 @@ export async function officeTargets(app: Pick<AppContext, "repos" | "emailNotice
  * The rows carry no question id on purpose: a reply to a reminder must not be taken as an answer.
  * Returns how many rows were queued (keys already used count as not queued).
  */
-export async function sendToTargets(app: Pick<AppContext, "repos">, targets: readonly NoticeTarget[], keyPrefix: string, text: string, nowMs: number): Promise<number> {
+export async function sendToTargets(
+  app: Pick<AppContext, "repos">,
+  targets: readonly NoticeTarget[],
+  keyPrefix: string,
+  text: string,
+  nowMs: number,
+): Promise<number> {
   let queued = 0;
   for (const target of targets) {
-    const id = await app.repos.outbox.enqueue({ idempotencyKey: `${keyPrefix}:${target.id}`, channel: target.channel, address: target.address, payload: { text } }, nowMs);
+    const id = await app.repos.outbox.enqueue(
+      {
+        idempotencyKey: `${keyPrefix}:${target.id}`,
+        channel: target.channel,
+        address: target.address,
+        payload: { text },
+      },
+      nowMs,
+    );
     if (id !== undefined) queued++;
   }
   return queued;

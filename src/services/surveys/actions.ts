@@ -9,7 +9,14 @@ import type { MenuOption } from "../../engine/engine.ts";
 import type { ActionContext, ActionDefinition } from "../conversation/action-definition.ts";
 import { render } from "../context.ts";
 import { answerWords, optionLabelKeys, optionLabelsAllLocales } from "./definitions.ts";
-import { activeSurvey, completeSurvey, introVars, optOutOfSurveys, recordAnswer, type ActiveSurvey } from "./conversation.ts";
+import {
+  activeSurvey,
+  completeSurvey,
+  introVars,
+  optOutOfSurveys,
+  recordAnswer,
+  type ActiveSurvey,
+} from "./conversation.ts";
 
 const indexOf = (data: ActionContext["data"]): number => (typeof data.surveyIndex === "number" ? data.surveyIndex : 0);
 
@@ -20,12 +27,25 @@ async function prompt(ctx: ActionContext, active: ActiveSurvey, index: number): 
   const question = definition.questions[index]!;
   const parts: string[] = [];
   if (data.surveyIntroShown !== true) {
-    parts.push(t(definition.intro, { ...await introVars(app, active.run), count: definition.questions.length, title: t(definition.title) }));
+    parts.push(
+      t(definition.intro, {
+        ...(await introVars(app, active.run)),
+        count: definition.questions.length,
+        title: t(definition.title),
+      }),
+    );
     parts.push(t("surveys.flow.how_to_leave"));
   }
   const text = t(question.text);
-  parts.push(definition.questions.length > 1 ? t("surveys.flow.numbered", { n: index + 1, total: definition.questions.length, text }) : text);
-  if (question.type === "text") parts.push(t(question.optional ? "surveys.flow.text_hint_optional" : "surveys.flow.text_hint", { max: question.maxLength }));
+  parts.push(
+    definition.questions.length > 1
+      ? t("surveys.flow.numbered", { n: index + 1, total: definition.questions.length, text })
+      : text,
+  );
+  if (question.type === "text")
+    parts.push(
+      t(question.optional ? "surveys.flow.text_hint_optional" : "surveys.flow.text_hint", { max: question.maxLength }),
+    );
   return parts.join("\n\n");
 }
 
@@ -49,8 +69,14 @@ export const surveyActions: Record<string, ActionDefinition> = {
         await completeSurvey(ctx.app, active, nowMs);
         return { result: "done", clearData: true };
       }
-      const data = { surveyPrompt: await prompt(ctx, active, index), surveyIntroShown: true, surveyIndex: index, surveyAnswer: null };
-      if (question.type === "text") return { result: "text", data: { ...data, surveyOptions: null, surveyMax: question.maxLength } };
+      const data = {
+        surveyPrompt: await prompt(ctx, active, index),
+        surveyIntroShown: true,
+        surveyIndex: index,
+        surveyAnswer: null,
+      };
+      if (question.type === "text")
+        return { result: "text", data: { ...data, surveyOptions: null, surveyMax: question.maxLength } };
       return { result: "choice", data: { ...data, surveyOptions: options(ctx, question), surveyMax: null } };
     },
   },
@@ -71,7 +97,11 @@ export const surveyActions: Record<string, ActionDefinition> = {
         return { result: "opted_out", clearData: true };
       }
       const answer = interpretAnswer(question, raw, words, optionLabelsAllLocales(app.translator, question));
-      if (answer.kind === "invalid") return { result: answer.problem === "not_an_option" ? "invalid" : answer.problem, data: { surveyAnswer: null } };
+      if (answer.kind === "invalid")
+        return {
+          result: answer.problem === "not_an_option" ? "invalid" : answer.problem,
+          data: { surveyAnswer: null },
+        };
       await recordAnswer(app, active, question.id, answer.kind === "skip" ? null : answer.value, nowMs);
       return { result: "recorded", data: { surveyIndex: index + 1, surveyAnswer: null } };
     },

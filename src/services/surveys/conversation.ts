@@ -20,7 +20,12 @@ export interface ActiveSurvey {
 }
 
 /** The survey a citizen is answering, if it is still theirs, delivered, and open at `nowMs`. */
-export async function activeSurvey(app: AppContext, citizenId: number, invitationId: unknown, nowMs: number): Promise<ActiveSurvey | undefined> {
+export async function activeSurvey(
+  app: AppContext,
+  citizenId: number,
+  invitationId: unknown,
+  nowMs: number,
+): Promise<ActiveSurvey | undefined> {
   if (typeof invitationId !== "number") return undefined;
   const repo = app.repos.surveys;
   const invitation = await repo.invitationById(invitationId);
@@ -32,11 +37,20 @@ export async function activeSurvey(app: AppContext, citizenId: number, invitatio
 
 async function responseId(app: AppContext, active: ActiveSurvey, nowMs: number): Promise<number> {
   const repo = app.repos.surveys;
-  return (await repo.responseOfInvitation(active.invitation.id))?.id ?? await repo.createResponse({ runId: active.run.id, invitationId: active.invitation.id, source: "chat" }, nowMs);
+  return (
+    (await repo.responseOfInvitation(active.invitation.id))?.id ??
+    (await repo.createResponse({ runId: active.run.id, invitationId: active.invitation.id, source: "chat" }, nowMs))
+  );
 }
 
 /** Records one answer (`null` = skipped). A question answered before keeps its first answer. */
-export async function recordAnswer(app: AppContext, active: ActiveSurvey, questionId: string, value: string | null, nowMs: number): Promise<void> {
+export async function recordAnswer(
+  app: AppContext,
+  active: ActiveSurvey,
+  questionId: string,
+  value: string | null,
+  nowMs: number,
+): Promise<void> {
   await app.repos.surveys.addAnswer(await responseId(app, active, nowMs), questionId, value, nowMs);
 }
 
@@ -52,12 +66,19 @@ export async function optOutOfSurveys(app: AppContext, citizenId: number, nowMs:
   const repo = app.repos.surveys;
   await repo.optOut(citizenId, nowMs);
   for (const invitation of await repo.invitationsOfCitizen(citizenId)) {
-    await repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "opted_out", finishedAtMs: nowMs });
+    await repo.setInvitationStatus(invitation.id, ["pending", "delivered"], {
+      status: "cancelled",
+      cancelReason: "opted_out",
+      finishedAtMs: nowMs,
+    });
   }
 }
 
 /** Variables the survey's intro may use: what it is about. */
-export async function introVars(app: AppContext, run: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): Promise<Record<string, unknown>> {
+export async function introVars(
+  app: AppContext,
+  run: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">,
+): Promise<Record<string, unknown>> {
   const vars: Record<string, unknown> = {};
   if (run.questionId !== null) vars.reference = (await app.repos.questions.byId(run.questionId))?.reference ?? "";
   if (run.officeKey !== null) vars.officeName = officeName(app, run.officeKey);
@@ -75,8 +96,12 @@ export function surveyTextKeys(definition: SurveyDefinition): string[] {
  * answer survey sent to a segment has no {{reference}} (issue 18, point 9). Empty when every text
  * renders whole. Uses the same variables as the survey conversation (introVars, count, title).
  */
-export async function unfilledSurveyVariables(app: AppContext, definition: SurveyDefinition, subject: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">): Promise<string[]> {
-  const vars = { ...await introVars(app, subject), count: definition.questions.length, title: definition.title };
+export async function unfilledSurveyVariables(
+  app: AppContext,
+  definition: SurveyDefinition,
+  subject: Pick<SurveyRunRow, "questionId" | "officeKey" | "eventId">,
+): Promise<string[]> {
+  const vars = { ...(await introVars(app, subject)), count: definition.questions.length, title: definition.title };
   const missing = new Set<string>();
   for (const locale of app.translator.locales) {
     for (const key of surveyTextKeys(definition)) {
@@ -96,10 +121,19 @@ export async function eraseSurveyData(app: Pick<AppContext, "repos">, citizenId:
   const repo = app.repos.surveys;
   const textKeys = new Map<number, string[]>();
   for (const invitation of await repo.invitationsOfCitizen(citizenId)) {
-    await repo.setInvitationStatus(invitation.id, ["pending", "delivered"], { status: "cancelled", cancelReason: "deleted", finishedAtMs: nowMs });
+    await repo.setInvitationStatus(invitation.id, ["pending", "delivered"], {
+      status: "cancelled",
+      cancelReason: "deleted",
+      finishedAtMs: nowMs,
+    });
     if (textKeys.has(invitation.runId)) continue;
     const run = (await repo.runById(invitation.runId))!;
-    textKeys.set(run.id, definitionOf(run).questions.filter((q) => q.type === "text").map((q) => q.id));
+    textKeys.set(
+      run.id,
+      definitionOf(run)
+        .questions.filter((q) => q.type === "text")
+        .map((q) => q.id),
+    );
   }
   await repo.deleteAnswersOfCitizen(citizenId, textKeys);
 }

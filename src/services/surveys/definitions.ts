@@ -7,14 +7,24 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseYamlCached } from "../../config/yaml.ts";
 import { ConfigError } from "../../config/errors.ts";
-import { SCALE_VALUES, validateSurveySet, type AnswerWords, type SurveyQuestion, type SurveySet, type SurveySource, type SurveyValidationContext } from "../../core/surveys/index.ts";
+import {
+  SCALE_VALUES,
+  validateSurveySet,
+  type AnswerWords,
+  type SurveyQuestion,
+  type SurveySet,
+  type SurveySource,
+  type SurveyValidationContext,
+} from "../../core/surveys/index.ts";
 import type { Translator } from "../../i18n/index.ts";
 
 export function loadSurveySet(dir: string, ctx: SurveyValidationContext): SurveySet {
   if (!existsSync(dir)) return new Map();
   const problems: string[] = [];
   const sources: SurveySource[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
     try {
       sources.push({ file, doc: parseYamlCached(readFileSync(join(dir, file), "utf8")) });
     } catch (error) {
@@ -24,7 +34,10 @@ export function loadSurveySet(dir: string, ctx: SurveyValidationContext): Survey
   const result = validateSurveySet(sources, ctx);
   if (result.ok && problems.length === 0) return result.surveys;
   if (!result.ok) problems.push(...result.problems);
-  throw new ConfigError("surveys_invalid", `Invalid survey definitions in ${dir}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  throw new ConfigError(
+    "surveys_invalid",
+    `Invalid survey definitions in ${dir}:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+  );
 }
 
 /** The words answers are read with, in every language (`surveys.words.*`). */

@@ -20,6 +20,18 @@ export const SURVEY_JOB_KINDS = {
  * Plans the answer surveys of a question just answered ("was the answer clear", and days later
  * "was the matter resolved"). Call inside the answering transaction. Idempotent.
  */
-export async function planAnswerSurveys(app: Pick<AppContext, "repos">, questionId: number, nowMs: number): Promise<void> {
-  await app.repos.jobs.plan({ key: `survey:answered:q${questionId}`, kind: SURVEY_JOB_KINDS.questionAnswered, runAtMs: nowMs, payload: { questionId } }, nowMs);
+export async function planAnswerSurveys(
+  app: Pick<AppContext, "repos">,
+  questionId: number,
+  nowMs: number,
+): Promise<void> {
+  await app.repos.jobs.plan(
+    {
+      key: `survey:answered:q${questionId}`,
+      kind: SURVEY_JOB_KINDS.questionAnswered,
+      runAtMs: nowMs,
+      payload: { questionId },
+    },
+    nowMs,
+  );
 }

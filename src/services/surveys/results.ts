@@ -4,7 +4,12 @@
  * `rinde questions report` is computed in src/core/questions-report.ts). Runs of one survey are added up question by
  * question, with the questions of its most recent run.
  */
-import { aggregateResponses, definitionOf, type SurveyDefinition, type SurveyResults } from "../../core/surveys/index.ts";
+import {
+  aggregateResponses,
+  definitionOf,
+  type SurveyDefinition,
+  type SurveyResults,
+} from "../../core/surveys/index.ts";
 import type { RunFilter, SurveyRunRow } from "../../db/repositories/surveys.ts";
 import type { AppContext } from "../context.ts";
 import { mapInOrder } from "../../core/in-order.ts";
@@ -26,17 +31,26 @@ export interface SurveyResultBlock {
 
 export async function surveyResults(app: AppContext, filter: ResultsFilter): Promise<SurveyResultBlock[]> {
   const repo = app.repos.surveys;
-  const runFilter: RunFilter = { surveyId: filter.surveyId, officeKey: filter.officeKey, eventId: filter.eventId, trigger: filter.trigger, ...(filter.runId !== undefined ? { runIds: [filter.runId] } : {}) };
+  const runFilter: RunFilter = {
+    surveyId: filter.surveyId,
+    officeKey: filter.officeKey,
+    eventId: filter.eventId,
+    trigger: filter.trigger,
+    ...(filter.runId !== undefined ? { runIds: [filter.runId] } : {}),
+  };
   const bySurvey = new Map<string, SurveyRunRow[]>();
-  for (const run of await repo.listRuns(runFilter)) bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
-  return (await mapInOrder([...bySurvey.entries()]
-        .sort(([a], [b]) => a.localeCompare(b)), async ([surveyId, runs]) => {
-          // listRuns is newest first: the newest run's questions label the block.
-          const definition = definitionOf(runs[0]!);
-          const runIds = runs.map((r) => r.id);
-          const results = aggregateResponses(definition.questions, await repo.tally(runIds), await repo.responses(runIds));
-          return { surveyId, definition, runIds, results };
-        }));
+  for (const run of await repo.listRuns(runFilter))
+    bySurvey.set(run.surveyId, [...(bySurvey.get(run.surveyId) ?? []), run]);
+  return await mapInOrder(
+    [...bySurvey.entries()].sort(([a], [b]) => a.localeCompare(b)),
+    async ([surveyId, runs]) => {
+      // listRuns is newest first: the newest run's questions label the block.
+      const definition = definitionOf(runs[0]!);
+      const runIds = runs.map((r) => r.id);
+      const results = aggregateResponses(definition.questions, await repo.tally(runIds), await repo.responses(runIds));
+      return { surveyId, definition, runIds, results };
+    },
+  );
 }
 
 export interface SurveyHeadline {

@@ -45,7 +45,14 @@ export const EVENT_SWEEP_INTERVAL_MS = 15 * 60_000;
 
 const DONE: JobOutcome = { kind: "done" };
 
-export type SurveyError = "unknown_survey" | "bad_segment" | "unknown_office" | "unknown_event" | "unknown_district" | "not_allowed" | "cannot_render";
+export type SurveyError =
+  | "unknown_survey"
+  | "bad_segment"
+  | "unknown_office"
+  | "unknown_event"
+  | "unknown_district"
+  | "not_allowed"
+  | "cannot_render";
 
 export interface RunInput {
   trigger: SurveyRunRow["trigger"];
@@ -68,28 +75,41 @@ export function surveysWithTrigger(surveys: SurveySet, kind: TriggerKind): Surve
  * Makes a run (a triggered run already made for the same occurrence is returned as is) and plans
  * its expiry. Call inside a transaction.
  */
-export async function createRun(app: AppContext, definition: SurveyDefinition, input: RunInput, nowMs: number): Promise<SurveyRunRow> {
+export async function createRun(
+  app: AppContext,
+  definition: SurveyDefinition,
+  input: RunInput,
+  nowMs: number,
+): Promise<SurveyRunRow> {
   const repo = app.repos.surveys;
   const existing = input.triggerKey ? await repo.runByTriggerKey(input.triggerKey) : undefined;
   if (existing) return existing;
   const run = await repo.insertRun({
-      surveyId: definition.id,
-      surveyVersion: definition.version,
-      definition: JSON.stringify(definition),
-      trigger: input.trigger,
-      triggerKey: input.triggerKey ?? null,
-      questionId: input.questionId ?? null,
-      eventId: input.eventId ?? null,
-      officeKey: input.officeKey ?? null,
-      segment: input.segment ?? null,
-      label: input.label ?? null,
-      deliverAfterMs: input.deliverAfterMs,
-      expiresAtMs: input.deliverAfterMs + durationMs(definition.expiresAfter),
-      createdBy: input.createdBy,
-      createdAtMs: nowMs,
-    });
+    surveyId: definition.id,
+    surveyVersion: definition.version,
+    definition: JSON.stringify(definition),
+    trigger: input.trigger,
+    triggerKey: input.triggerKey ?? null,
+    questionId: input.questionId ?? null,
+    eventId: input.eventId ?? null,
+    officeKey: input.officeKey ?? null,
+    segment: input.segment ?? null,
+    label: input.label ?? null,
+    deliverAfterMs: input.deliverAfterMs,
+    expiresAtMs: input.deliverAfterMs + durationMs(definition.expiresAfter),
+    createdBy: input.createdBy,
+    createdAtMs: nowMs,
+  });
   if (input.trigger !== "paper") {
-    await app.repos.jobs.plan({ key: `survey:expire:r${run.id}`, kind: SURVEY_JOB_KINDS.expire, runAtMs: run.expiresAtMs, payload: { runId: run.id } }, nowMs);
+    await app.repos.jobs.plan(
+      {
+        key: `survey:expire:r${run.id}`,
+        kind: SURVEY_JOB_KINDS.expire,
+        runAtMs: run.expiresAtMs,
+        payload: { runId: run.id },
+      },
+      nowMs,
+    );
   }
   return run;
 }
@@ -98,13 +118,26 @@ export async function createRun(app: AppContext, definition: SurveyDefinition, i
  * Invites the citizens who may be asked now (consent, not deleted, not opted out, reachable) and
  * plans each delivery. A citizen already invited to the run is skipped. Returns how many were invited.
  */
-export async function inviteCitizens(app: AppContext, run: SurveyRunRow, citizenIds: readonly number[], nowMs: number): Promise<number> {
+export async function inviteCitizens(
+  app: AppContext,
+  run: SurveyRunRow,
+  citizenIds: readonly number[],
+  nowMs: number,
+): Promise<number> {
   const repo = app.repos.surveys;
   const askable: number[] = [];
   for (const id of citizenIds) if ((await repo.eligibility(id)).ok) askable.push(id);
   const created = await repo.invite(run.id, askable, nowMs);
   for (const invitation of created) {
-    await app.repos.jobs.plan({ key: `survey:deliver:i${invitation.id}`, kind: SURVEY_JOB_KINDS.deliver, runAtMs: Math.max(run.deliverAfterMs, nowMs), payload: { invitationId: invitation.id } }, nowMs);
+    await app.repos.jobs.plan(
+      {
+        key: `survey:deliver:i${invitation.id}`,
+        kind: SURVEY_JOB_KINDS.deliver,
+        runAtMs: Math.max(run.deliverAfterMs, nowMs),
+        payload: { invitationId: invitation.id },
+      },
+      nowMs,
+    );
   }
   return created.length;
 }
@@ -118,36 +151,48 @@ export async function startAnswerSurveys(deps: SurveyDeps, questionId: number, n
   for (const definition of surveysWithTrigger(deps.surveys, "question_answered")) {
     if (definition.trigger.kind !== "question_answered") continue;
     const run = await createRun(
-          app,
-          definition,
-          {
-            trigger: "question_answered",
-            triggerKey: `${definition.id}:q${question.id}`,
-            questionId: question.id,
-            officeKey: question.officeKey,
-            deliverAfterMs: question.answeredAtMs + durationMs(definition.trigger.after),
-            createdBy: "system",
-          },
-          nowMs,
-        );
+      app,
+      definition,
+      {
+        trigger: "question_answered",
+        triggerKey: `${definition.id}:q${question.id}`,
+        questionId: question.id,
+        officeKey: question.officeKey,
+        deliverAfterMs: question.answeredAtMs + durationMs(definition.trigger.after),
+        createdBy: "system",
+      },
+      nowMs,
+    );
     invited += await inviteCitizens(app, run, [question.citizenId], nowMs);
   }
   return invited;
 }
 
 /** After an event: its survey to those who said they would come. Once per event and survey. */
-export async function startEventSurvey(app: AppContext, definition: SurveyDefinition, eventId: number, nowMs: number): Promise<SurveyRunRow | undefined> {
+export async function startEventSurvey(
+  app: AppContext,
+  definition: SurveyDefinition,
+  eventId: number,
+  nowMs: number,
+): Promise<SurveyRunRow | undefined> {
   const repo = app.repos.surveys;
   const event = await repo.eventById(eventId);
   if (!event || event.status === "cancelled" || definition.trigger.kind !== "event_ended") return undefined;
   const triggerKey = `${definition.id}:e${event.id}`;
   if (await repo.runByTriggerKey(triggerKey)) return undefined;
   const run = await createRun(
-      app,
-      definition,
-      { trigger: "event_ended", triggerKey, eventId: event.id, officeKey: event.officeKey, deliverAfterMs: event.endsAtMs + durationMs(definition.trigger.after), createdBy: "system" },
-      nowMs,
-    );
+    app,
+    definition,
+    {
+      trigger: "event_ended",
+      triggerKey,
+      eventId: event.id,
+      officeKey: event.officeKey,
+      deliverAfterMs: event.endsAtMs + durationMs(definition.trigger.after),
+      createdBy: "system",
+    },
+    nowMs,
+  );
   await inviteCitizens(app, run, await repo.segmentCitizens({ kind: "event", eventId: event.id }), nowMs);
   return run;
 }
@@ -158,19 +203,27 @@ export async function sweepEndedEvents(deps: SurveyDeps, nowMs: number): Promise
   for (const definition of surveysWithTrigger(deps.surveys, "event_ended")) {
     if (definition.trigger.kind !== "event_ended") continue;
     const afterMs = durationMs(definition.trigger.after);
-    const events = await deps.app.repos.surveys.eventsEndedBetween(nowMs - afterMs - durationMs(definition.expiresAfter), nowMs - afterMs);
+    const events = await deps.app.repos.surveys.eventsEndedBetween(
+      nowMs - afterMs - durationMs(definition.expiresAfter),
+      nowMs - afterMs,
+    );
     for (const event of events) if (await startEventSurvey(deps.app, definition, event.id, nowMs)) started++;
   }
   return started;
 }
 
 /** Checks a segment against the profile and the database. */
-export async function checkSegment(app: AppContext, spec: string): Promise<{ ok: true; segment: Segment } | { ok: false; error: SurveyError; detail: string }> {
+export async function checkSegment(
+  app: AppContext,
+  spec: string,
+): Promise<{ ok: true; segment: Segment } | { ok: false; error: SurveyError; detail: string }> {
   const parsed = parseSegment(spec);
   if (!parsed.ok) return { ok: false, error: "bad_segment", detail: parsed.error };
   const { segment } = parsed;
-  if (segment.kind === "office" && !await app.repos.offices.get(segment.officeKey)) return { ok: false, error: "unknown_office", detail: segment.officeKey };
-  if (segment.kind === "event" && !await app.repos.surveys.eventById(segment.eventId)) return { ok: false, error: "unknown_event", detail: String(segment.eventId) };
+  if (segment.kind === "office" && !(await app.repos.offices.get(segment.officeKey)))
+    return { ok: false, error: "unknown_office", detail: segment.officeKey };
+  if (segment.kind === "event" && !(await app.repos.surveys.eventById(segment.eventId)))
+    return { ok: false, error: "unknown_event", detail: String(segment.eventId) };
   if (segment.kind === "districts") {
     const unknown = segment.keys.find((k) => !app.profile.districts.some((d) => d.key === k));
     if (unknown) return { ok: false, error: "unknown_district", detail: unknown };
@@ -188,21 +241,51 @@ export async function sendSurvey(
   if (!definition) return { ok: false, error: "unknown_survey", detail: input.surveyId };
   const checked = await checkSegment(app, input.segment);
   if (!checked.ok) return checked;
-  if (input.officeKey && !await app.repos.offices.get(input.officeKey)) return { ok: false, error: "unknown_office", detail: input.officeKey };
+  if (input.officeKey && !(await app.repos.offices.get(input.officeKey)))
+    return { ok: false, error: "unknown_office", detail: input.officeKey };
   const { segment } = checked;
   const eventId = segment.kind === "event" ? segment.eventId : undefined;
-  const officeKey = input.officeKey ?? (segment.kind === "office" ? segment.officeKey : eventId !== undefined ? (await app.repos.surveys.eventById(eventId))?.officeKey : undefined);
-  if (!canSendSurveys(input.actor, officeKey)) return { ok: false, error: "not_allowed", detail: actorLabel(input.actor) };
+  const officeKey =
+    input.officeKey ??
+    (segment.kind === "office"
+      ? segment.officeKey
+      : eventId !== undefined
+        ? (await app.repos.surveys.eventById(eventId))?.officeKey
+        : undefined);
+  if (!canSendSurveys(input.actor, officeKey))
+    return { ok: false, error: "not_allowed", detail: actorLabel(input.actor) };
   // A survey about one answered question (its radicado, its office) means nothing to a segment:
   // refuse whatever its texts cannot say whole, instead of sending raw {{placeholders}}.
-  const unfilled = await unfilledSurveyVariables(app, definition, { questionId: null, officeKey: officeKey ?? null, eventId: eventId ?? null });
-  if (unfilled.length > 0) return { ok: false, error: "cannot_render", detail: `${definition.id} (trigger ${definition.trigger.kind}) needs ${unfilled.join(", ")}` };
+  const unfilled = await unfilledSurveyVariables(app, definition, {
+    questionId: null,
+    officeKey: officeKey ?? null,
+    eventId: eventId ?? null,
+  });
+  if (unfilled.length > 0)
+    return {
+      ok: false,
+      error: "cannot_render",
+      detail: `${definition.id} (trigger ${definition.trigger.kind}) needs ${unfilled.join(", ")}`,
+    };
   return await app.store.withTransaction(async () => {
-      const nowMs = app.clock.nowMs();
-      const run = await createRun(app, definition, { trigger: "segment", segment: formatSegment(segment), eventId, officeKey, label: input.label, deliverAfterMs: nowMs, createdBy: actorLabel(input.actor) }, nowMs);
-      const invited = await inviteCitizens(app, run, await app.repos.surveys.segmentCitizens(segment), nowMs);
-      return { ok: true as const, run, invited };
-    });
+    const nowMs = app.clock.nowMs();
+    const run = await createRun(
+      app,
+      definition,
+      {
+        trigger: "segment",
+        segment: formatSegment(segment),
+        eventId,
+        officeKey,
+        label: input.label,
+        deliverAfterMs: nowMs,
+        createdBy: actorLabel(input.actor),
+      },
+      nowMs,
+    );
+    const invited = await inviteCitizens(app, run, await app.repos.surveys.segmentCitizens(segment), nowMs);
+    return { ok: true as const, run, invited };
+  });
 }
 
 /**
@@ -218,7 +301,11 @@ export async function deliverInvitation(deps: SurveyDeps, invitationId: number, 
   const run = (await repo.runById(invitation.runId))!;
   const eligibility = await repo.eligibility(invitation.citizenId);
   if (!eligibility.ok) {
-    await repo.setInvitationStatus(invitation.id, ["pending"], { status: "cancelled", cancelReason: eligibility.reason, finishedAtMs: nowMs });
+    await repo.setInvitationStatus(invitation.id, ["pending"], {
+      status: "cancelled",
+      cancelReason: eligibility.reason,
+      finishedAtMs: nowMs,
+    });
     return DONE;
   }
   const conversation = await repo.conversationOf(invitation.citizenId);
@@ -226,7 +313,11 @@ export async function deliverInvitation(deps: SurveyDeps, invitationId: number, 
     nowMs,
     expiresAtMs: run.closedAtMs ?? run.expiresAtMs,
     quietUntilMs: quietUntilMs(nowMs, app.profile.quietHours, app.profile.timezone),
-    idleFromMs: idleFromMs(conversation, { idleSteps: [IDLE, engine.idle], settleMs: SETTLE_MS, idleAfterMs: durationMs(definitionOf(run).idleAfter) }),
+    idleFromMs: idleFromMs(conversation, {
+      idleSteps: [IDLE, engine.idle],
+      settleMs: SETTLE_MS,
+      idleAfterMs: durationMs(definitionOf(run).idleAfter),
+    }),
     recheckMs: RECHECK_MS,
   });
   if (decision.kind === "expire") {
@@ -240,16 +331,22 @@ export async function deliverInvitation(deps: SurveyDeps, invitationId: number, 
   const startKey = surveyStartKey(invitation.id);
   const withdrawn = await app.repos.sentRefs.latestSurveyStart(invitation.id);
   const started = await startFlowFor(app, engine, invitation.citizenId, {
-      ref: SURVEY_START,
-      data: { surveyInvitationId: invitation.id },
-      idempotencyKey: withdrawn ? `${startKey}:o${withdrawn.outboxId}` : startKey,
-      surveyInvitationId: invitation.id,
-      priority: run.trigger === "segment" ? 1 : 0,
-      // A survey is never repeated when its send's outcome is unknown (issue 19).
-      guarantee: "at_most_once",
-      ...(preferred ? { channel: preferred } : {}),
+    ref: SURVEY_START,
+    data: { surveyInvitationId: invitation.id },
+    idempotencyKey: withdrawn ? `${startKey}:o${withdrawn.outboxId}` : startKey,
+    surveyInvitationId: invitation.id,
+    priority: run.trigger === "segment" ? 1 : 0,
+    // A survey is never repeated when its send's outcome is unknown (issue 19).
+    guarantee: "at_most_once",
+    ...(preferred ? { channel: preferred } : {}),
+  });
+  if (!started.ok)
+    await repo.setInvitationStatus(invitation.id, ["delivered"], {
+      status: "cancelled",
+      cancelReason: "unreachable",
+      deliveredAtMs: null,
+      finishedAtMs: nowMs,
     });
-  if (!started.ok) await repo.setInvitationStatus(invitation.id, ["delivered"], { status: "cancelled", cancelReason: "unreachable", deliveredAtMs: null, finishedAtMs: nowMs });
   else await repo.setInvitationStatus(invitation.id, ["delivered"], { channel: started.channel });
   return DONE;
 }
@@ -267,7 +364,12 @@ const surveyStartKey = (invitationId: number) => `survey:i${invitationId}:start`
  * Returns the position to handle the message from (`state` itself when nothing changes). A first
  * message being sent right now counts as seen. Call inside the inbound message's transaction.
  */
-export async function reclaimUnseenSurvey(app: AppContext, citizenId: number, state: ConversationState | undefined, nowMs: number): Promise<ConversationState | undefined> {
+export async function reclaimUnseenSurvey(
+  app: AppContext,
+  citizenId: number,
+  state: ConversationState | undefined,
+  nowMs: number,
+): Promise<ConversationState | undefined> {
   if (state?.flowId !== SURVEY_FLOW || state.stepId === IDLE) return state;
   const invitationId = state.data.surveyInvitationId;
   if (typeof invitationId !== "number") return state;
@@ -276,9 +378,21 @@ export async function reclaimUnseenSurvey(app: AppContext, citizenId: number, st
   if (!invitation || invitation.citizenId !== citizenId || invitation.status !== "delivered") return state;
   const first = await app.repos.sentRefs.latestSurveyStart(invitation.id);
   if (!first || first.status === "sent") return state;
-  if (first.status === "pending" && !await app.repos.outbox.withdrawPending(first.outboxId, "survey_superseded", nowMs)) return state;
+  if (
+    first.status === "pending" &&
+    !(await app.repos.outbox.withdrawPending(first.outboxId, "survey_superseded", nowMs))
+  )
+    return state;
   await repo.setInvitationStatus(invitation.id, ["delivered"], { status: "pending", deliveredAtMs: null });
-  await app.repos.jobs.plan({ key: `survey:deliver:i${invitation.id}:o${first.outboxId}`, kind: SURVEY_JOB_KINDS.deliver, runAtMs: nowMs, payload: { invitationId: invitation.id } }, nowMs);
+  await app.repos.jobs.plan(
+    {
+      key: `survey:deliver:i${invitation.id}:o${first.outboxId}`,
+      kind: SURVEY_JOB_KINDS.deliver,
+      runAtMs: nowMs,
+      payload: { invitationId: invitation.id },
+    },
+    nowMs,
+  );
   return { flowId: SURVEY_FLOW, stepId: IDLE, flowVersion: 1, data: {} };
 }
 
@@ -298,7 +412,11 @@ export async function expireRun(app: AppContext, runId: number, nowMs: number): 
     if (conversation?.flowId !== SURVEY_FLOW || conversation.stepId === IDLE) continue;
     const data = JSON.parse(conversation.data) as { surveyInvitationId?: unknown };
     if (data.surveyInvitationId !== invitation.id) continue;
-    await app.repos.citizens.saveConversation(invitation.citizenId, { flowId: SURVEY_FLOW, stepId: IDLE, flowVersion: 1, data: "{}" }, nowMs);
+    await app.repos.citizens.saveConversation(
+      invitation.citizenId,
+      { flowId: SURVEY_FLOW, stepId: IDLE, flowVersion: 1, data: "{}" },
+      nowMs,
+    );
   }
   await repo.closeRun(runId, nowMs);
 }
@@ -306,7 +424,10 @@ export async function expireRun(app: AppContext, runId: number, nowMs: number): 
 /** Plans the look for ended events at `atMs` (one job per interval slot; planning twice is a no-op). */
 async function planEventSweep(app: AppContext, atMs: number, nowMs: number): Promise<void> {
   const slot = Math.floor(atMs / EVENT_SWEEP_INTERVAL_MS);
-  await app.repos.jobs.plan({ key: `survey:event-sweep:${slot}`, kind: SURVEY_JOB_KINDS.eventSweep, runAtMs: atMs }, nowMs);
+  await app.repos.jobs.plan(
+    { key: `survey:event-sweep:${slot}`, kind: SURVEY_JOB_KINDS.eventSweep, runAtMs: atMs },
+    nowMs,
+  );
 }
 
 /** At start-up: the look for ended events is planned (it then plans itself). */
@@ -325,7 +446,8 @@ export function surveyJobHandlers(deps: SurveyDeps): Record<string, JobHandler> 
       await startAnswerSurveys(deps, payloadOf<{ questionId: number }>(job).questionId, nowMs);
       return DONE;
     },
-    [SURVEY_JOB_KINDS.deliver]: async (job, nowMs) => await deliverInvitation(deps, payloadOf<{ invitationId: number }>(job).invitationId, nowMs),
+    [SURVEY_JOB_KINDS.deliver]: async (job, nowMs) =>
+      await deliverInvitation(deps, payloadOf<{ invitationId: number }>(job).invitationId, nowMs),
     [SURVEY_JOB_KINDS.expire]: async (job, nowMs) => {
       await expireRun(deps.app, payloadOf<{ runId: number }>(job).runId, nowMs);
       return DONE;

@@ -14,7 +14,9 @@ function attributes(app: AppContext, event: EventRecord): EventAttributes {
   return {
     uid: `event-${event.id}@${app.profile.id}.rinde`,
     title: event.title,
-    description: [event.description, event.virtualUrl, event.minutesUrl, event.recordingUrl].filter(Boolean).join("\n\n"),
+    description: [event.description, event.virtualUrl, event.minutesUrl, event.recordingUrl]
+      .filter(Boolean)
+      .join("\n\n"),
     start: event.startsAtMs,
     startInputType: "utc",
     startOutputType: "utc",
@@ -41,7 +43,21 @@ export async function eventsIcs(app: AppContext, data: PublicData, districtKey?:
   const events = [...upcoming, ...past]
     .filter((e) => !districtKey || e.districts.length === 0 || e.districts.includes(districtKey))
     .sort((a, b) => a.startsAtMs - b.startsAtMs || a.id - b.id);
-  const key = JSON.stringify(events.map((e) => [e.id, e.updatedAtMs, e.status, e.startsAtMs, e.endsAtMs, e.title, e.description, e.place, e.virtualUrl, e.minutesUrl, e.recordingUrl]));
+  const key = JSON.stringify(
+    events.map((e) => [
+      e.id,
+      e.updatedAtMs,
+      e.status,
+      e.startsAtMs,
+      e.endsAtMs,
+      e.title,
+      e.description,
+      e.place,
+      e.virtualUrl,
+      e.minutesUrl,
+      e.recordingUrl,
+    ]),
+  );
   const memo = built.get(data) ?? built.set(data, new Map()).get(data)!;
   const last = memo.get(districtKey ?? "");
   if (last?.key === key) return last.text;
@@ -51,7 +67,13 @@ export async function eventsIcs(app: AppContext, data: PublicData, districtKey?:
 }
 
 function buildIcs(app: AppContext, events: readonly EventRecord[]): string {
-  const { error, value } = createEvents(events.map((e) => attributes(app, e)), { productId: "rinde/events", method: "PUBLISH", calName: app.profile.name });
+  const { error, value } = createEvents(
+    events.map((e) => attributes(app, e)),
+    { productId: "rinde/events", method: "PUBLISH", calName: app.profile.name },
+  );
   if (error) throw new Error(`ics rejected the feed: ${error.message}`);
-  return value || ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:rinde/events", "METHOD:PUBLISH", "END:VCALENDAR", ""].join("\r\n");
+  return (
+    value ||
+    ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:rinde/events", "METHOD:PUBLISH", "END:VCALENDAR", ""].join("\r\n")
+  );
 }

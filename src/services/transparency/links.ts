@@ -11,7 +11,12 @@ export function publicPageUrl(app: Pick<AppContext, "publicUrl">, path: string, 
 }
 
 /** A line "More on the public page: <url>" (locale key `publico.chat.<kind>`), with a leading newline; empty without a public address. */
-export function publicLinkLine(app: Pick<AppContext, "publicUrl"> & TextContext, locale: string, kind: "site" | "commitment" | "event", path: string): string {
+export function publicLinkLine(
+  app: Pick<AppContext, "publicUrl"> & TextContext,
+  locale: string,
+  kind: "site" | "commitment" | "event",
+  path: string,
+): string {
   const url = publicPageUrl(app, path, locale);
   return url ? `\n${render(app, locale, `publico.chat.${kind}`, { url })}` : "";
 }

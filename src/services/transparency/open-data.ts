@@ -13,7 +13,13 @@ import type { PublicData } from "./public-data.ts";
 import { OTHER_SEGMENT, publicSurveys } from "./surveys.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 
-export const DATASET_NAMES = ["pqrsd_oportunidad_por_dependencia", "preguntas_espacios_dialogo", "compromisos_rendicion_cuentas", "eventos_rendicion_cuentas", "encuestas_resultados"] as const;
+export const DATASET_NAMES = [
+  "pqrsd_oportunidad_por_dependencia",
+  "preguntas_espacios_dialogo",
+  "compromisos_rendicion_cuentas",
+  "eventos_rendicion_cuentas",
+  "encuestas_resultados",
+] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export type Cell = string | number | boolean | null;
@@ -125,7 +131,16 @@ export const DATASET_COLUMNS: Record<DatasetName, readonly ColumnSpec[]> = {
 /** ISO 8601 with the profile zone's offset, e.g. 2026-03-10T09:00:00-05:00. */
 export function isoLocal(ms: number, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    })
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );
@@ -143,30 +158,33 @@ const builders: Record<DatasetName, Builder> = {
     const stats = await data.answerStats();
     const months = [...stats.byMonth.keys()].sort();
     return months.flatMap((month) =>
-      [...stats.byMonth.get(month)!].filter(([k]) => k !== ALL_OFFICES).sort(([a], [b]) => (a < b ? -1 : 1)).map(([officeKey, figures]) => {
-        const row = data.officeRow(officeKey, figures);
-        const f = row.figures;
-        const share = row.onTime.kind === "share" ? row.onTime : null;
-        return {
-          periodo: month,
-          codigo_dependencia: officeKey,
-          dependencia: row.officeName,
-          recibidas: f.received,
-          respondidas: f.answered,
-          respondidas_a_tiempo: f.answeredOnTime,
-          respondidas_fuera_de_termino: f.answeredLate,
-          vencidas_sin_respuesta: f.overdue,
-          en_tramite: f.inProgress,
-          desistidas: f.withdrawn,
-          con_prorroga: f.extended,
-          trasladadas: f.transferred,
-          mediana_dias_habiles_respuesta: row.medianDays,
-          porcentaje_a_tiempo: share?.percent ?? null,
-          porcentaje_a_tiempo_ic95_inferior: share?.low ?? null,
-          porcentaje_a_tiempo_ic95_superior: share?.high ?? null,
-          fecha_corte: stats.today,
-        };
-      }),
+      [...stats.byMonth.get(month)!]
+        .filter(([k]) => k !== ALL_OFFICES)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([officeKey, figures]) => {
+          const row = data.officeRow(officeKey, figures);
+          const f = row.figures;
+          const share = row.onTime.kind === "share" ? row.onTime : null;
+          return {
+            periodo: month,
+            codigo_dependencia: officeKey,
+            dependencia: row.officeName,
+            recibidas: f.received,
+            respondidas: f.answered,
+            respondidas_a_tiempo: f.answeredOnTime,
+            respondidas_fuera_de_termino: f.answeredLate,
+            vencidas_sin_respuesta: f.overdue,
+            en_tramite: f.inProgress,
+            desistidas: f.withdrawn,
+            con_prorroga: f.extended,
+            trasladadas: f.transferred,
+            mediana_dias_habiles_respuesta: row.medianDays,
+            porcentaje_a_tiempo: share?.percent ?? null,
+            porcentaje_a_tiempo_ic95_inferior: share?.low ?? null,
+            porcentaje_a_tiempo_ic95_superior: share?.high ?? null,
+            fecha_corte: stats.today,
+          };
+        }),
     );
   },
   async preguntas_espacios_dialogo(app, data) {
@@ -195,29 +213,29 @@ const builders: Record<DatasetName, Builder> = {
   },
   async compromisos_rendicion_cuentas(app, data) {
     const zone = app.profile.timezone;
-    return (await mapInOrder((await data.commitments({})), async (c) => {
-              const history = await data.commitmentHistory(c.id);
-              const last = history.filter((h) => h.kind === "progress").at(-1);
-              const evidence = history.filter((h) => h.evidenceUrl).at(-1)?.evidenceUrl ?? null;
-              const event = c.eventId !== null ? await app.repos.events.get(c.eventId) : undefined;
-              return {
-                numero_compromiso: c.number,
-                compromiso: c.text,
-                codigo_dependencia: c.officeKey,
-                dependencia: officeName(app, c.officeKey),
-                id_evento: c.eventId,
-                evento: event?.title ?? null,
-                codigo_comuna: c.districtKey,
-                comuna: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? null,
-                fecha_limite: c.dueDate,
-                estado: c.status,
-                vencido: data.isOverdue(c),
-                porcentaje_avance: c.progress,
-                fecha_ultimo_avance: last ? toLocalDate(new Date(last.atMs), zone) : null,
-                ultima_evidencia: evidence,
-                motivo_cancelacion: c.status === "cancelled" ? c.statusReason : null,
-              };
-            }));
+    return await mapInOrder(await data.commitments({}), async (c) => {
+      const history = await data.commitmentHistory(c.id);
+      const last = history.filter((h) => h.kind === "progress").at(-1);
+      const evidence = history.filter((h) => h.evidenceUrl).at(-1)?.evidenceUrl ?? null;
+      const event = c.eventId !== null ? await app.repos.events.get(c.eventId) : undefined;
+      return {
+        numero_compromiso: c.number,
+        compromiso: c.text,
+        codigo_dependencia: c.officeKey,
+        dependencia: officeName(app, c.officeKey),
+        id_evento: c.eventId,
+        evento: event?.title ?? null,
+        codigo_comuna: c.districtKey,
+        comuna: app.profile.districts.find((d) => d.key === c.districtKey)?.name ?? null,
+        fecha_limite: c.dueDate,
+        estado: c.status,
+        vencido: data.isOverdue(c),
+        porcentaje_avance: c.progress,
+        fecha_ultimo_avance: last ? toLocalDate(new Date(last.atMs), zone) : null,
+        ultima_evidencia: evidence,
+        motivo_cancelacion: c.status === "cancelled" ? c.statusReason : null,
+      };
+    });
   },
   async eventos_rendicion_cuentas(app, data) {
     const { upcoming, past } = await data.events();
@@ -250,7 +268,12 @@ const builders: Record<DatasetName, Builder> = {
           const o = q.options[i]!;
           return o.labelKey ? t(o.labelKey) : t(`publico.surveys.option.${q.type}.${o.value}`);
         };
-        const base = { encuesta: survey.surveyId, titulo_encuesta: t(survey.definition.title), pregunta: q.id, texto_pregunta: t(q.textKey) };
+        const base = {
+          encuesta: survey.surveyId,
+          titulo_encuesta: t(survey.definition.title),
+          pregunta: q.id,
+          texto_pregunta: t(q.textKey),
+        };
         const overall = q.options.map((_, i) => ({
           ...base,
           segmento_tipo: "total",
@@ -280,13 +303,22 @@ const builders: Record<DatasetName, Builder> = {
 };
 
 /** A dataset's rows, each starting with the DIVIPOLA code and the municipality. */
-export async function buildDataset(app: AppContext, data: PublicData, name: DatasetName, t: (key: string) => string): Promise<Dataset> {
+export async function buildDataset(
+  app: AppContext,
+  data: PublicData,
+  name: DatasetName,
+  t: (key: string) => string,
+): Promise<Dataset> {
   const place = { codigo_divipola: app.profile.divipola, municipio: app.profile.municipality };
   // The answer figures change only when the stored totals are reloaded: built once per load.
   const stats = name === "pqrsd_oportunidad_por_dependencia" ? await data.answerStats() : undefined;
   const memo = stats && answerDatasets.get(stats);
   if (memo) return memo;
-  const dataset = { name, columns: DATASET_COLUMNS[name], rows: (await builders[name](app, data, t)).map((row) => ({ ...place, ...row })) };
+  const dataset = {
+    name,
+    columns: DATASET_COLUMNS[name],
+    rows: (await builders[name](app, data, t)).map((row) => ({ ...place, ...row })),
+  };
   if (stats) answerDatasets.set(stats, dataset);
   return dataset;
 }
@@ -304,7 +336,11 @@ export function datasetCsv(dataset: Pick<Dataset, "columns" | "rows">): string {
     header: true,
     columns: dataset.columns.map((c) => c.name),
     record_delimiter: "\r\n",
-    cast: { string: (value) => escapeFormulaCell(value), boolean: (value) => (value ? "true" : "false"), number: (value) => String(value) },
+    cast: {
+      string: (value) => escapeFormulaCell(value),
+      boolean: (value) => (value ? "true" : "false"),
+      number: (value) => String(value),
+    },
   });
   csvTexts.set(dataset.rows, text);
   return text;
@@ -314,16 +350,27 @@ export function datasetCsv(dataset: Pick<Dataset, "columns" | "rows">): string {
 export function datasetJson(dataset: Pick<Dataset, "columns" | "rows">): string {
   const known = jsonTexts.get(dataset.rows);
   if (known !== undefined) return known;
-  const text = `${JSON.stringify(dataset.rows.map((row) => Object.fromEntries(dataset.columns.map((c) => [c.name, row[c.name] ?? null]))), null, 1)}\n`;
+  const text = `${JSON.stringify(
+    dataset.rows.map((row) => Object.fromEntries(dataset.columns.map((c) => [c.name, row[c.name] ?? null]))),
+    null,
+    1,
+  )}\n`;
   jsonTexts.set(dataset.rows, text);
   return text;
 }
 
 /** The data dictionary: one row per column with its type and its description in `t`'s language. */
-export function dictionaryOf(name: DatasetName, t: (key: string) => string): Dataset & { rows: { columna: string; tipo: ColumnType; descripcion: string }[] } {
+export function dictionaryOf(
+  name: DatasetName,
+  t: (key: string) => string,
+): Dataset & { rows: { columna: string; tipo: ColumnType; descripcion: string }[] } {
   return {
     name,
     columns: [col("columna", "texto"), col("tipo", "texto"), col("descripcion", "texto")],
-    rows: DATASET_COLUMNS[name].map((c) => ({ columna: c.name, tipo: c.type, descripcion: t(`publico.columns.${c.name}`) })),
+    rows: DATASET_COLUMNS[name].map((c) => ({
+      columna: c.name,
+      tipo: c.type,
+      descripcion: t(`publico.columns.${c.name}`),
+    })),
   };
 }

@@ -16,7 +16,13 @@ export interface PublicPlan {
   rsvpYes: number | null;
   groups: { key: string; name: string; events: number; rsvpYes: number | null }[];
   /** `titleKey`: the survey's title (a locale key), from the definition its runs carry. */
-  satisfaction: { surveyId: string; titleKey: string | null; responses: number | null; mean: number | null; yesShare: number | null }[];
+  satisfaction: {
+    surveyId: string;
+    titleKey: string | null;
+    responses: number | null;
+    mean: number | null;
+    yesShare: number | null;
+  }[];
   minCount: number;
 }
 

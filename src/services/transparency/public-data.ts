@@ -10,11 +10,26 @@
 import { toLocalDate } from "../../core/calendar/index.ts";
 import { OPEN_COMMITMENT_STATUSES, type CommitmentStatus } from "../../core/commitments.ts";
 import { publicShare, type PublicShare } from "../../core/transparency/stats.ts";
-import { addTotals, ALL_OFFICES, answeredOf, emptyTotals, judgedOf, medianOfHistogram, type AnswerTotals } from "../../core/answer-tally.ts";
+import {
+  addTotals,
+  ALL_OFFICES,
+  answeredOf,
+  emptyTotals,
+  judgedOf,
+  medianOfHistogram,
+  type AnswerTotals,
+} from "../../core/answer-tally.ts";
 import type { CommitmentFilter, CommitmentRow, CommitmentUpdateRow } from "../../db/repositories/commitments.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import type { PublicDialogueQuestion } from "../../db/repositories/transparency.ts";
-import { ANSWER_TOTALS_STATE_KEY, figuresByOffice, monthlySeries, refreshAnswerTotals, storedAnswerStats, type AnswerStats } from "./answers.ts";
+import {
+  ANSWER_TOTALS_STATE_KEY,
+  figuresByOffice,
+  monthlySeries,
+  refreshAnswerTotals,
+  storedAnswerStats,
+  type AnswerStats,
+} from "./answers.ts";
 import { officeName, type AppContext } from "../context.ts";
 
 export interface OfficeRow {
@@ -95,7 +110,11 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
     const state = await app.repos.appState.get(ANSWER_TOTALS_STATE_KEY);
     if (!cached || months.length || state !== cached.state) {
       const stored = await storedAnswerStats(app);
-      cached = { atMs: nowMs, state: stored.state, stats: { today: stored.today, byMonth: stored.byMonth, computedAtMs: nowMs } };
+      cached = {
+        atMs: nowMs,
+        state: stored.state,
+        stats: { today: stored.today, byMonth: stored.byMonth, computedAtMs: nowMs },
+      };
     } else cached.atMs = nowMs;
     return cached.stats;
   };
@@ -115,8 +134,12 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
     officeRow,
     async officeRows(period) {
       const byOffice = figuresByOffice(await answerStats(), period);
-      const keys = [...new Set([...app.profile.offices.map((o) => o.key), ...byOffice.keys()])].filter((k) => k !== ALL_OFFICES && byOffice.has(k));
-      const rows = keys.map((k) => officeRow(k, byOffice.get(k)!)).sort((a, b) => b.figures.received - a.figures.received || a.officeName.localeCompare(b.officeName));
+      const keys = [...new Set([...app.profile.offices.map((o) => o.key), ...byOffice.keys()])].filter(
+        (k) => k !== ALL_OFFICES && byOffice.has(k),
+      );
+      const rows = keys
+        .map((k) => officeRow(k, byOffice.get(k)!))
+        .sort((a, b) => b.figures.received - a.figures.received || a.officeName.localeCompare(b.officeName));
       return { rows, total: officeRow("", addTotals(emptyTotals(), byOffice.get(ALL_OFFICES) ?? emptyTotals())) };
     },
     lastMonths(count = 12) {
@@ -135,12 +158,16 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
     async events() {
       const nowMs = app.clock.nowMs();
       const all = await app.repos.events.list({ limit: 500 });
-      const upcoming = all.filter((e) => e.endsAtMs > nowMs && e.status !== "cancelled" && e.status !== "held").sort((a, b) => a.startsAtMs - b.startsAtMs);
+      const upcoming = all
+        .filter((e) => e.endsAtMs > nowMs && e.status !== "cancelled" && e.status !== "held")
+        .sort((a, b) => a.startsAtMs - b.startsAtMs);
       const past = all.filter((e) => !upcoming.includes(e)).sort((a, b) => b.startsAtMs - a.startsAtMs);
       return { upcoming, past };
     },
     commitments: async (filter) => await app.repos.commitments.list(filter),
-    isOverdue: (c) => c.status === "overdue" || (OPEN_COMMITMENT_STATUSES.includes(c.status as CommitmentStatus) && c.dueDate < today()),
+    isOverdue: (c) =>
+      c.status === "overdue" ||
+      (OPEN_COMMITMENT_STATUSES.includes(c.status as CommitmentStatus) && c.dueDate < today()),
     commitmentHistory: async (id) => await app.repos.commitments.history(id),
     today,
   };

@@ -21,7 +21,14 @@ export const MAX_LINK_LENGTH = 500;
 /** The history entry a publication change writes on a question. */
 export const PUBLICATION_EVENT = "publication_changed";
 
-export type PublicationError = "question_not_found" | "event_not_found" | "survey_not_found" | "not_allowed" | "summary_too_long" | "invalid_url" | "nothing_to_change";
+export type PublicationError =
+  | "question_not_found"
+  | "event_not_found"
+  | "survey_not_found"
+  | "not_allowed"
+  | "summary_too_long"
+  | "invalid_url"
+  | "nothing_to_change";
 export type PublicationOutcome<T> = ({ ok: true } & T) | { ok: false; error: PublicationError };
 
 /** Whether the question's answer is published, given the office's choice (null = default by type). */
@@ -37,23 +44,36 @@ export interface QuestionPublicationChange {
 }
 
 /** The office (or an admin, or the CLI operator) sets what of a question is published. */
-export async function setQuestionPublication(app: AppContext, actor: Actor, reference: string, change: QuestionPublicationChange): Promise<PublicationOutcome<{ question: QuestionRow }>> {
+export async function setQuestionPublication(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  change: QuestionPublicationChange,
+): Promise<PublicationOutcome<{ question: QuestionRow }>> {
   const summary = change.summary === undefined ? undefined : change.summary.trim() || null;
   if (summary && summary.length > MAX_SUMMARY_LENGTH) return { ok: false, error: "summary_too_long" };
   return await app.store.withTransaction(async () => {
-      const canonical = parseReference(reference);
-      const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
-      if (!question) return { ok: false, error: "question_not_found" };
-      if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-      const before = { publishAnswer: question.publishAnswer, summary: question.publishedSummary };
-      const after = { publishAnswer: change.publishAnswer === undefined ? before.publishAnswer : change.publishAnswer, summary: summary === undefined ? before.summary : summary };
-      if (after.publishAnswer === before.publishAnswer && after.summary === before.summary) return { ok: false, error: "nothing_to_change" };
-      const nowMs = app.clock.nowMs();
-      await app.repos.questions.update(question.id, { publishAnswer: after.publishAnswer, publishedSummary: after.summary, updatedAtMs: nowMs });
-      // The summary is the office's own text, written for publication: it may go in the history.
-      await app.repos.questions.addEvent(question.id, PUBLICATION_EVENT, actorLabel(actor), nowMs, { before, after });
-      return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+    const canonical = parseReference(reference);
+    const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
+    const before = { publishAnswer: question.publishAnswer, summary: question.publishedSummary };
+    const after = {
+      publishAnswer: change.publishAnswer === undefined ? before.publishAnswer : change.publishAnswer,
+      summary: summary === undefined ? before.summary : summary,
+    };
+    if (after.publishAnswer === before.publishAnswer && after.summary === before.summary)
+      return { ok: false, error: "nothing_to_change" };
+    const nowMs = app.clock.nowMs();
+    await app.repos.questions.update(question.id, {
+      publishAnswer: after.publishAnswer,
+      publishedSummary: after.summary,
+      updatedAtMs: nowMs,
     });
+    // The summary is the office's own text, written for publication: it may go in the history.
+    await app.repos.questions.addEvent(question.id, PUBLICATION_EVENT, actorLabel(actor), nowMs, { before, after });
+    return { ok: true, question: (await app.repos.questions.byId(question.id))! };
+  });
 }
 
 export interface EventLinksChange {
@@ -63,35 +83,65 @@ export interface EventLinksChange {
 }
 
 /** Event managers and the event's office record the minutes (acta) and recording links after an event. */
-export async function setEventLinks(app: AppContext, actor: Actor, eventId: number, change: EventLinksChange): Promise<PublicationOutcome<{ event: EventRecord }>> {
+export async function setEventLinks(
+  app: AppContext,
+  actor: Actor,
+  eventId: number,
+  change: EventLinksChange,
+): Promise<PublicationOutcome<{ event: EventRecord }>> {
   const clean = (url: string | undefined) => (url === undefined ? undefined : url.trim() || null);
   const minutesUrl = clean(change.minutesUrl);
   const recordingUrl = clean(change.recordingUrl);
-  for (const url of [minutesUrl, recordingUrl]) if (url && (url.length > MAX_LINK_LENGTH || !isHttpUrl(url))) return { ok: false, error: "invalid_url" };
+  for (const url of [minutesUrl, recordingUrl])
+    if (url && (url.length > MAX_LINK_LENGTH || !isHttpUrl(url))) return { ok: false, error: "invalid_url" };
   return await app.store.withTransaction(async () => {
-      const event = await app.repos.events.get(eventId);
-      if (!event) return { ok: false, error: "event_not_found" };
-      if (!canReviewEventQuestions(actor, event.officeKey) && !canManageEvents(actor)) return { ok: false, error: "not_allowed" };
-      const before = { minutesUrl: event.minutesUrl, recordingUrl: event.recordingUrl };
-      const after = { minutesUrl: minutesUrl === undefined ? before.minutesUrl : minutesUrl, recordingUrl: recordingUrl === undefined ? before.recordingUrl : recordingUrl };
-      if (after.minutesUrl === before.minutesUrl && after.recordingUrl === before.recordingUrl) return { ok: false, error: "nothing_to_change" };
-      const nowMs = app.clock.nowMs();
-      await app.repos.events.update(eventId, { ...after, updatedAtMs: nowMs });
-      await app.repos.transparency.logChange({ subjectKind: "event", subjectId: String(eventId), before, after, actor: actorLabel(actor), atMs: nowMs });
-      return { ok: true, event: (await app.repos.events.get(eventId))! };
+    const event = await app.repos.events.get(eventId);
+    if (!event) return { ok: false, error: "event_not_found" };
+    if (!canReviewEventQuestions(actor, event.officeKey) && !canManageEvents(actor))
+      return { ok: false, error: "not_allowed" };
+    const before = { minutesUrl: event.minutesUrl, recordingUrl: event.recordingUrl };
+    const after = {
+      minutesUrl: minutesUrl === undefined ? before.minutesUrl : minutesUrl,
+      recordingUrl: recordingUrl === undefined ? before.recordingUrl : recordingUrl,
+    };
+    if (after.minutesUrl === before.minutesUrl && after.recordingUrl === before.recordingUrl)
+      return { ok: false, error: "nothing_to_change" };
+    const nowMs = app.clock.nowMs();
+    await app.repos.events.update(eventId, { ...after, updatedAtMs: nowMs });
+    await app.repos.transparency.logChange({
+      subjectKind: "event",
+      subjectId: String(eventId),
+      before,
+      after,
+      actor: actorLabel(actor),
+      atMs: nowMs,
     });
+    return { ok: true, event: (await app.repos.events.get(eventId))! };
+  });
 }
 
 /** Publishes (or withdraws) a survey's aggregated results. Staff who manage surveys decide. */
-export async function setSurveyPublished(app: AppContext, actor: Actor, surveyId: string, published: boolean): Promise<PublicationOutcome<{ surveyId: string; published: boolean }>> {
+export async function setSurveyPublished(
+  app: AppContext,
+  actor: Actor,
+  surveyId: string,
+  published: boolean,
+): Promise<PublicationOutcome<{ surveyId: string; published: boolean }>> {
   if (!canSendSurveys(actor)) return { ok: false, error: "not_allowed" };
   return await app.store.withTransaction(async () => {
-      if ((await app.repos.surveys.listRuns({ surveyId })).length === 0) return { ok: false, error: "survey_not_found" };
-      const before = (await app.repos.transparency.publishedSurveys()).some((s) => s.surveyId === surveyId);
-      if (before === published) return { ok: false, error: "nothing_to_change" };
-      const nowMs = app.clock.nowMs();
-      await app.repos.transparency.setSurveyPublished(surveyId, published, actorLabel(actor), nowMs);
-      await app.repos.transparency.logChange({ subjectKind: "survey", subjectId: surveyId, before: { published: before }, after: { published }, actor: actorLabel(actor), atMs: nowMs });
-      return { ok: true, surveyId, published };
+    if ((await app.repos.surveys.listRuns({ surveyId })).length === 0) return { ok: false, error: "survey_not_found" };
+    const before = (await app.repos.transparency.publishedSurveys()).some((s) => s.surveyId === surveyId);
+    if (before === published) return { ok: false, error: "nothing_to_change" };
+    const nowMs = app.clock.nowMs();
+    await app.repos.transparency.setSurveyPublished(surveyId, published, actorLabel(actor), nowMs);
+    await app.repos.transparency.logChange({
+      subjectKind: "survey",
+      subjectId: surveyId,
+      before: { published: before },
+      after: { published },
+      actor: actorLabel(actor),
+      atMs: nowMs,
     });
+    return { ok: true, surveyId, published };
+  });
 }

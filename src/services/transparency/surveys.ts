@@ -53,7 +53,8 @@ async function runDistrict(app: AppContext, run: SurveyRunRow): Promise<string |
 
 function optionLabels(question: SurveyQuestion): { value: string; labelKey: string | null }[] {
   if (question.type === "choice") return question.options.map((o) => ({ value: o.id, labelKey: o.label }));
-  if (question.type === "scale" && question.labels) return optionValues(question).map((v, i) => ({ value: v, labelKey: question.labels![i]! }));
+  if (question.type === "scale" && question.labels)
+    return optionValues(question).map((v, i) => ({ value: v, labelKey: question.labels![i]! }));
   return optionValues(question).map((v) => ({ value: v, labelKey: null }));
 }
 
@@ -72,13 +73,18 @@ export async function publicSurveys(app: AppContext): Promise<PublicSurvey[]> {
       const d = districtOfRun.get(r.runId) ?? OTHER_SEGMENT;
       perDistrict.set(d, (perDistrict.get(d) ?? 0) + 1);
     }
-    const shown = app.profile.districts.map((d) => d.key).filter((k) => (perDistrict.get(k) ?? 0) >= MIN_SEGMENT_RESPONSES);
+    const shown = app.profile.districts
+      .map((d) => d.key)
+      .filter((k) => (perDistrict.get(k) ?? 0) >= MIN_SEGMENT_RESPONSES);
     const segmentOf = (runId: number) => {
       const d = districtOfRun.get(runId);
       return d && shown.includes(d) ? d : OTHER_SEGMENT;
     };
     const segments = shown.length ? [...shown, OTHER_SEGMENT] : [];
-    const segmentResponses = segments.map((key) => ({ key, responses: responses.filter((r) => segmentOf(r.runId) === key).length }));
+    const segmentResponses = segments.map((key) => ({
+      key,
+      responses: responses.filter((r) => segmentOf(r.runId) === key).length,
+    }));
     const questions = definition.questions
       .filter((q) => q.type !== "text")
       .map((q): PublicSurveyQuestion => {
@@ -102,7 +108,9 @@ export async function publicSurveys(app: AppContext): Promise<PublicSurvey[]> {
           options,
           overall: { cells: table.cells[last]!, total: table.rowTotals[last]! },
           segments,
-          bySegment: segments.length ? { cells: table.cells.slice(0, last), rowTotals: table.rowTotals.slice(0, last) } : null,
+          bySegment: segments.length
+            ? { cells: table.cells.slice(0, last), rowTotals: table.rowTotals.slice(0, last) }
+            : null,
         };
       });
     surveys.push({ surveyId, definition, publishedAtMs, responses: responses.length, segmentResponses, questions });

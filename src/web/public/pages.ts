@@ -50,9 +50,11 @@ function positiveInt(value: string | undefined): number | undefined {
 export function createPages(app: AppContext, data: PublicData, eta: Eta) {
   const zone = app.profile.timezone;
   const helpers = (lang: Lang) => {
-    const t = (key: string, vars: Record<string, unknown> = {}) => app.translator.t(lang, key, vars, { entity: app.profile.name, municipality: app.profile.municipality });
+    const t = (key: string, vars: Record<string, unknown> = {}) =>
+      app.translator.t(lang, key, vars, { entity: app.profile.name, municipality: app.profile.municipality });
     const num = (n: number) => n.toLocaleString(lang === "en" ? "en-US" : "es-CO");
-    const pct = (n: number) => `${n.toLocaleString(lang === "en" ? "en-US" : "es-CO", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+    const pct = (n: number) =>
+      `${n.toLocaleString(lang === "en" ? "en-US" : "es-CO", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
     return {
       lang,
       t,
@@ -60,7 +62,8 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       pct,
       href: (path: string, params?: Record<string, string | number | undefined>) => href(path, lang, params),
       share: (s: PublicShare) => (s.kind === "few" ? t("publico.few_cases") : pct(s.percent)),
-      interval: (s: PublicShare) => (s.kind === "few" ? "" : t("publico.interval", { low: pct(s.low), high: pct(s.high) })),
+      interval: (s: PublicShare) =>
+        s.kind === "few" ? "" : t("publico.interval", { low: pct(s.low), high: pct(s.high) }),
       date: (localDate: string) => formatLongDate(localDate, lang),
       dateOfMs: (ms: number) => formatLongDate(toLocalDate(new Date(ms), zone), lang),
       when: (e: EventRecord) => {
@@ -69,11 +72,23 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       },
       officeName: (key: string) => officeName(app, key),
       districtName: (key: string) => app.profile.districts.find((d) => d.key === key)?.name ?? key,
-      monthName: (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === "en" ? "en-US" : "es-CO", { month: "long", year: "numeric", timeZone: "UTC" }),
+      monthName: (month: string) =>
+        new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === "en" ? "en-US" : "es-CO", {
+          month: "long",
+          year: "numeric",
+          timeZone: "UTC",
+        }),
     };
   };
 
-  function render(view: string, lang: Lang, path: string, title: string, model: Record<string, unknown>, status = 200): PageResult {
+  function render(
+    view: string,
+    lang: Lang,
+    path: string,
+    title: string,
+    model: Record<string, unknown>,
+    status = 200,
+  ): PageResult {
     const h = helpers(lang);
     const query = new URLSearchParams(path.split("?")[1] ?? "");
     query.delete("lang");
@@ -86,7 +101,11 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       title,
       site: app.profile.name,
       divipola: app.profile.divipola,
-      nav: NAV.map((n) => ({ href: h.href(n.path), label: h.t(n.key), current: bare === n.path || bare.startsWith(`${n.path}/`) })),
+      nav: NAV.map((n) => ({
+        href: h.href(n.path),
+        label: h.t(n.key),
+        current: bare === n.path || bare.startsWith(`${n.path}/`),
+      })),
       switchHref,
       switchLabel: h.t("publico.switch_language"),
       switchLang: other,
@@ -104,7 +123,15 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       const share = data.officeRow(officeKey ?? "", figures).onTime;
       return { month, received: figures.received, onTimePercent: share.kind === "share" ? share.percent : null };
     });
-    return trendChartSvg(points, { title: h.t("publico.answers.trend_title"), description: h.t("publico.answers.trend_description"), monthLabel: (m) => h.monthName(m).slice(0, 3) }, id);
+    return trendChartSvg(
+      points,
+      {
+        title: h.t("publico.answers.trend_title"),
+        description: h.t("publico.answers.trend_description"),
+        monthLabel: (m) => h.monthName(m).slice(0, 3),
+      },
+      id,
+    );
   }
 
   return {
@@ -149,14 +176,23 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       const h = helpers(lang);
       if (!app.profile.offices.some((o) => o.key === officeKey)) return notFound(lang);
       const months = data.lastMonths();
-      const series = monthlySeries(await data.answerStats(), months, officeKey).map(({ month, figures }) => ({ month, row: data.officeRow(officeKey, figures) }));
-      return render("office-answers", lang, `/respuestas/${officeKey}`, h.t("publico.answers.office_title", { office: h.officeName(officeKey) }), {
-        officeKey,
-        series: series.reverse(),
-        minCount: app.profile.transparency.minCount,
-        trend: await trendSvg(lang, months, officeKey, "trend-office"),
-        stats: await data.answerStats(),
-      });
+      const series = monthlySeries(await data.answerStats(), months, officeKey).map(({ month, figures }) => ({
+        month,
+        row: data.officeRow(officeKey, figures),
+      }));
+      return render(
+        "office-answers",
+        lang,
+        `/respuestas/${officeKey}`,
+        h.t("publico.answers.office_title", { office: h.officeName(officeKey) }),
+        {
+          officeKey,
+          series: series.reverse(),
+          minCount: app.profile.transparency.minCount,
+          trend: await trendSvg(lang, months, officeKey, "trend-office"),
+          stats: await data.answerStats(),
+        },
+      );
     },
 
     async dialogue(lang: Lang, query: { evento?: string; pagina?: string }): Promise<PageResult> {
@@ -172,7 +208,13 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
         const questions = await data.dialogueQuestions([eventId]);
         const pages = Math.max(1, Math.ceil(questions.length / PAGE_SIZE.dialogueQuestions));
         const shown = questions.slice((page - 1) * PAGE_SIZE.dialogueQuestions, page * PAGE_SIZE.dialogueQuestions);
-        return render("dialogue-event", lang, path, h.t("publico.dialogue.event_title", { title: event.title }), { event, questions: shown, total: questions.length, page, pages });
+        return render("dialogue-event", lang, path, h.t("publico.dialogue.event_title", { title: event.title }), {
+          event,
+          questions: shown,
+          total: questions.length,
+          page,
+          pages,
+        });
       }
       const counts = await app.repos.transparency.questionCountsByEvent();
       const withQuestions = all.filter((e) => counts.has(e.id));
@@ -184,7 +226,11 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
     async events(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
       const { upcoming, past } = await data.events();
-      return render("events", lang, "/eventos", h.t("publico.events.title"), { upcoming, past: past.slice(0, 30), districts: app.profile.districts });
+      return render("events", lang, "/eventos", h.t("publico.events.title"), {
+        upcoming,
+        past: past.slice(0, 30),
+        districts: app.profile.districts,
+      });
     },
 
     async event(lang: Lang, id: string): Promise<PageResult> {
@@ -209,30 +255,44 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
     async commitments(lang: Lang, query: Record<string, string | undefined>): Promise<PageResult> {
       const h = helpers(lang);
       const filter: CommitmentFilter = {};
-      if (query.dependencia && app.profile.offices.some((o) => o.key === query.dependencia)) filter.officeKey = query.dependencia;
+      if (query.dependencia && app.profile.offices.some((o) => o.key === query.dependencia))
+        filter.officeKey = query.dependencia;
       if (query.comuna && app.profile.districts.some((d) => d.key === query.comuna)) filter.districtKey = query.comuna;
       const eventId = positiveInt(query.evento);
       if (eventId !== undefined) filter.eventId = eventId;
-      const status = COMMITMENT_STATUSES.includes(query.estado as CommitmentStatus) ? (query.estado as CommitmentStatus) : undefined;
+      const status = COMMITMENT_STATUSES.includes(query.estado as CommitmentStatus)
+        ? (query.estado as CommitmentStatus)
+        : undefined;
       if (status && status !== "overdue") filter.statuses = [status];
       let items = await data.commitments(filter);
       // "Vencido" includes open commitments past their date that the daily job has not marked yet.
       if (status === "overdue") items = items.filter((c) => data.isOverdue(c));
       const page = Math.max(1, positiveInt(query.pagina) ?? 1);
       const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE.commitments));
-      const params = { dependencia: filter.officeKey, comuna: filter.districtKey, evento: filter.eventId, estado: status };
-      return render("commitments", lang, href("/compromisos", lang, { ...params, pagina: query.pagina }), h.t("publico.commitments.title"), {
-        items: items.slice((page - 1) * PAGE_SIZE.commitments, page * PAGE_SIZE.commitments),
-        total: items.length,
-        page,
-        pages,
-        params,
-        offices: app.profile.offices,
-        districts: app.profile.districts,
-        events: await app.repos.commitments.countsByEvent(),
-        statuses: COMMITMENT_STATUSES,
-        isOverdue: data.isOverdue,
-      });
+      const params = {
+        dependencia: filter.officeKey,
+        comuna: filter.districtKey,
+        evento: filter.eventId,
+        estado: status,
+      };
+      return render(
+        "commitments",
+        lang,
+        href("/compromisos", lang, { ...params, pagina: query.pagina }),
+        h.t("publico.commitments.title"),
+        {
+          items: items.slice((page - 1) * PAGE_SIZE.commitments, page * PAGE_SIZE.commitments),
+          total: items.length,
+          page,
+          pages,
+          params,
+          offices: app.profile.offices,
+          districts: app.profile.districts,
+          events: await app.repos.commitments.countsByEvent(),
+          statuses: COMMITMENT_STATUSES,
+          isOverdue: data.isOverdue,
+        },
+      );
     },
 
     async commitment(lang: Lang, number: string): Promise<PageResult> {
@@ -241,17 +301,26 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       if (!c) return notFound(lang);
       const h = helpers(lang);
       const event = c.eventId !== null ? await app.repos.events.get(c.eventId) : undefined;
-      return render("commitment", lang, `/compromisos/${c.number}`, h.t("publico.commitments.item_title", { number: c.number }), {
-        c,
-        event,
-        overdue: data.isOverdue(c),
-        history: await data.commitmentHistory(c.id),
-      });
+      return render(
+        "commitment",
+        lang,
+        `/compromisos/${c.number}`,
+        h.t("publico.commitments.item_title", { number: c.number }),
+        {
+          c,
+          event,
+          overdue: data.isOverdue(c),
+          history: await data.commitmentHistory(c.id),
+        },
+      );
     },
 
     async surveys(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
-      return render("surveys", lang, "/encuestas", h.t("publico.surveys.title"), { surveys: await publicSurveys(app), other: OTHER_SEGMENT });
+      return render("surveys", lang, "/encuestas", h.t("publico.surveys.title"), {
+        surveys: await publicSurveys(app),
+        other: OTHER_SEGMENT,
+      });
     },
 
     async plan(lang: Lang, year: string | undefined): Promise<PageResult> {
@@ -259,12 +328,18 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       const page = await publicPlanPage(app, year && /^\d{4}$/.test(year) ? Number(year) : undefined);
       const path = href("/plan-rendicion-cuentas", lang, { anio: year });
       if (!page) return render("plan", lang, path, h.t("publico.plan.title"), { page: null });
-      return render("plan", lang, path, h.t("publico.plan.title_year", { year: page.report.year }), { page, evidenceMax: PAGE_SIZE.planEvidence });
+      return render("plan", lang, path, h.t("publico.plan.title_year", { year: page.report.year }), {
+        page,
+        evidenceMax: PAGE_SIZE.planEvidence,
+      });
     },
 
     async openData(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);
-      return render("open-data", lang, "/datos", h.t("publico.open_data.title"), { datasets: DATASET_NAMES, districts: app.profile.districts });
+      return render("open-data", lang, "/datos", h.t("publico.open_data.title"), {
+        datasets: DATASET_NAMES,
+        districts: app.profile.districts,
+      });
     },
   };
 }

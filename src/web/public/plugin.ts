@@ -17,7 +17,14 @@ import { Eta } from "eta";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../services/context.ts";
 import { createPublicData, type PublicData } from "../../services/transparency/public-data.ts";
-import { buildDataset, datasetCsv, datasetJson, dictionaryOf, DATASET_NAMES, type DatasetName } from "../../services/transparency/open-data.ts";
+import {
+  buildDataset,
+  datasetCsv,
+  datasetJson,
+  dictionaryOf,
+  DATASET_NAMES,
+  type DatasetName,
+} from "../../services/transparency/open-data.ts";
 import { eventsIcs } from "../../services/transparency/events-feed.ts";
 import { createPages, type PageResult } from "./pages.ts";
 
@@ -57,7 +64,11 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
   const cache = new Map<string, Cached>();
 
   /** Serves from the cache when the data has not changed, else renders and caches. */
-  async function serve(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Omit<Cached, "version" | "etag">>) {
+  async function serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    render: () => Promise<Omit<Cached, "version" | "etag">>,
+  ) {
     const version = `${await data.version()}:${Math.floor(app.clock.nowMs() / 60_000)}`;
     let entry = cache.get(request.url);
     if (!entry || entry.version !== version) {
@@ -73,9 +84,12 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
   }
 
   const html = (page: PageResult) => ({ body: page.html, type: "text/html; charset=utf-8", status: page.status });
-  const page = (build: (lang: Lang, request: FastifyRequest) => Promise<PageResult>) => async (request: FastifyRequest, reply: FastifyReply) =>
-    await serve(request, reply, async () => html(await build(langOf(request.query), request)));
-  const notFound = async (request: FastifyRequest, reply: FastifyReply) => await serve(request, reply, async () => html(pages.notFound(langOf(request.query))));
+  const page =
+    (build: (lang: Lang, request: FastifyRequest) => Promise<PageResult>) =>
+    async (request: FastifyRequest, reply: FastifyReply) =>
+      await serve(request, reply, async () => html(await build(langOf(request.query), request)));
+  const notFound = async (request: FastifyRequest, reply: FastifyReply) =>
+    await serve(request, reply, async () => html(pages.notFound(langOf(request.query))));
 
   await fastify.register(async (site) => {
     // The stored answer figures are brought up to date (rebuilt only on a first run or a calendar
@@ -83,27 +97,76 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
     site.addHook("onReady", async () => {
       await data.answerStats();
     });
-    site.get("/", page(async (lang) => await pages.home(lang)));
-    site.get("/respuestas", page(async (lang, r) => await pages.answers(lang, (r.query as { periodo?: string }).periodo)));
-    site.get("/respuestas/:office", page(async (lang, r) => await pages.officeAnswers(lang, (r.params as { office: string }).office)));
-    site.get("/preguntas", page(async (lang, r) => await pages.dialogue(lang, (r.query as { evento?: string; pagina?: string }))));
-    site.get("/eventos", page(async (lang) => await pages.events(lang)));
-    site.get("/eventos/:id", page(async (lang, r) => await pages.event(lang, (r.params as { id: string }).id)));
-    site.get("/compromisos", page(async (lang, r) => await pages.commitments(lang, r.query as Record<string, string | undefined>)));
-    site.get("/compromisos/:number", page(async (lang, r) => await pages.commitment(lang, (r.params as { number: string }).number)));
-    site.get("/encuestas", page(async (lang) => await pages.surveys(lang)));
-    site.get("/datos", page(async (lang) => await pages.openData(lang)));
-    site.get("/plan-rendicion-cuentas", page(async (lang, r) => await pages.plan(lang, (r.query as { anio?: string }).anio)));
+    site.get(
+      "/",
+      page(async (lang) => await pages.home(lang)),
+    );
+    site.get(
+      "/respuestas",
+      page(async (lang, r) => await pages.answers(lang, (r.query as { periodo?: string }).periodo)),
+    );
+    site.get(
+      "/respuestas/:office",
+      page(async (lang, r) => await pages.officeAnswers(lang, (r.params as { office: string }).office)),
+    );
+    site.get(
+      "/preguntas",
+      page(async (lang, r) => await pages.dialogue(lang, r.query as { evento?: string; pagina?: string })),
+    );
+    site.get(
+      "/eventos",
+      page(async (lang) => await pages.events(lang)),
+    );
+    site.get(
+      "/eventos/:id",
+      page(async (lang, r) => await pages.event(lang, (r.params as { id: string }).id)),
+    );
+    site.get(
+      "/compromisos",
+      page(async (lang, r) => await pages.commitments(lang, r.query as Record<string, string | undefined>)),
+    );
+    site.get(
+      "/compromisos/:number",
+      page(async (lang, r) => await pages.commitment(lang, (r.params as { number: string }).number)),
+    );
+    site.get(
+      "/encuestas",
+      page(async (lang) => await pages.surveys(lang)),
+    );
+    site.get(
+      "/datos",
+      page(async (lang) => await pages.openData(lang)),
+    );
+    site.get(
+      "/plan-rendicion-cuentas",
+      page(async (lang, r) => await pages.plan(lang, (r.query as { anio?: string }).anio)),
+    );
 
-    site.get("/static/publico.css", async (request, reply) => await serve(request, reply, async () => ({ body: PUBLIC_CSS, type: "text/css; charset=utf-8", status: 200 })));
+    site.get(
+      "/static/publico.css",
+      async (request, reply) =>
+        await serve(request, reply, async () => ({ body: PUBLIC_CSS, type: "text/css; charset=utf-8", status: 200 })),
+    );
 
-    site.get("/calendario/eventos.ics", async (request, reply) =>
-      await serve(request, reply, async () => ({ body: await eventsIcs(app, data), type: "text/calendar; charset=utf-8", status: 200, disposition: 'inline; filename="eventos.ics"' })),
+    site.get(
+      "/calendario/eventos.ics",
+      async (request, reply) =>
+        await serve(request, reply, async () => ({
+          body: await eventsIcs(app, data),
+          type: "text/calendar; charset=utf-8",
+          status: 200,
+          disposition: 'inline; filename="eventos.ics"',
+        })),
     );
     site.get("/calendario/comuna/:district", async (request, reply) => {
       const key = (request.params as { district: string }).district.replace(/\.ics$/, "");
       if (!app.profile.districts.some((d) => d.key === key)) return await notFound(request, reply);
-      return await serve(request, reply, async () => ({ body: await eventsIcs(app, data, key), type: "text/calendar; charset=utf-8", status: 200, disposition: `inline; filename="eventos-${key}.ics"` }));
+      return await serve(request, reply, async () => ({
+        body: await eventsIcs(app, data, key),
+        type: "text/calendar; charset=utf-8",
+        status: 200,
+        disposition: `inline; filename="eventos-${key}.ics"`,
+      }));
     });
 
     site.get("/datos/:file", async (request, reply) => {

@@ -20,7 +20,10 @@ export const VIEW_SLUGS: Record<string, InboxView> = {
   respondidas: "answered",
   todas: "all",
 };
-export const SLUG_OF = Object.fromEntries(Object.entries(VIEW_SLUGS).map(([slug, view]) => [view, slug])) as Record<InboxView, string>;
+export const SLUG_OF = Object.fromEntries(Object.entries(VIEW_SLUGS).map(([slug, view]) => [view, slug])) as Record<
+  InboxView,
+  string
+>;
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 const date = z.string().refine(isLocalDate);
@@ -39,13 +42,22 @@ const bulkForm = z.object({
   _idem: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
   oficina: z.string().max(64),
   funcionario: z.string().regex(/^(\d{1,9})?$/),
-  preguntas: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(32)).max(MAX_BULK_QUESTIONS)),
+  preguntas: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.string().max(32)).max(MAX_BULK_QUESTIONS),
+  ),
   volver: z.string().max(2000).default(""),
 });
 const BULK_FLASHES = new Set(["asignadas", "duplicado"]);
 
 export function registerInboxRoutes(admin: FastifyInstance, deps: WebDeps): void {
-  const inboxPage = async (request: FastifyRequest, reply: FastifyReply, rawQuery: unknown, extra: { bulkError?: string; flash?: string } = {}, status = 200) => {
+  const inboxPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    rawQuery: unknown,
+    extra: { bulkError?: string; flash?: string } = {},
+    status = 200,
+  ) => {
     const staff = staffOf(request);
     const parsed = query.safeParse(rawQuery);
     // A hand-edited address with a bad filter shows the inbox without it and says so.
@@ -63,23 +75,46 @@ export function registerInboxRoutes(admin: FastifyInstance, deps: WebDeps): void
     });
     // Communications works on events and announcements, not on an office's questions.
     if (!result.ok && staff.official.role === "communications") return reply.redirect("/admin/anuncios", 303);
-    if (!result.ok) return sendPage(request, reply, deps, "error", { title: "errors.title", message: `errors.${result.error}` }, result.error === "not_allowed" ? 403 : 404);
+    if (!result.ok)
+      return sendPage(
+        request,
+        reply,
+        deps,
+        "error",
+        { title: "errors.title", message: `errors.${result.error}` },
+        result.error === "not_allowed" ? 403 : 404,
+      );
     if (result.kind === "question") return reply.redirect(`/admin/preguntas/${result.reference}`, 303);
-    const filters = { oficina: result.officeKey, q: q.q ?? "", tipo: q.tipo ?? "", canal: q.canal ?? "", desde: q.desde ?? "", hasta: q.hasta ?? "" };
-    const link = (changes: Record<string, string | undefined>) => inboxLink({ ...filters, vista: SLUG_OF[view], ...changes });
-    return sendPage(request, reply, deps, "inbox", {
-      assignable: view === "answered" ? [] : await assignableOfficials(deps.app, staff.actor, result.officeKey),
-      bulkError: extra.bulkError,
-      flash: extra.flash,
-      here: link({}),
-      title: "inbox.title",
-      inbox: result,
-      view,
-      slugOf: SLUG_OF,
-      filters,
-      badFilter: !parsed.success,
-      link,
-    }, status);
+    const filters = {
+      oficina: result.officeKey,
+      q: q.q ?? "",
+      tipo: q.tipo ?? "",
+      canal: q.canal ?? "",
+      desde: q.desde ?? "",
+      hasta: q.hasta ?? "",
+    };
+    const link = (changes: Record<string, string | undefined>) =>
+      inboxLink({ ...filters, vista: SLUG_OF[view], ...changes });
+    return sendPage(
+      request,
+      reply,
+      deps,
+      "inbox",
+      {
+        assignable: view === "answered" ? [] : await assignableOfficials(deps.app, staff.actor, result.officeKey),
+        bulkError: extra.bulkError,
+        flash: extra.flash,
+        here: link({}),
+        title: "inbox.title",
+        inbox: result,
+        view,
+        slugOf: SLUG_OF,
+        filters,
+        badFilter: !parsed.success,
+        link,
+      },
+      status,
+    );
   };
 
   admin.get<{ Querystring: { hecho?: string } }>("/bandeja", async (request, reply) => {
@@ -94,8 +129,24 @@ export function registerInboxRoutes(admin: FastifyInstance, deps: WebDeps): void
     const backQuery = Object.fromEntries(new URLSearchParams(back.slice(back.indexOf("?") + 1)));
     if (!form.success) return inboxPage(request, reply, backQuery, { bulkError: "invalid_form" }, 422);
     const { data } = form;
-    const outcome = await bulkAssign(deps.app, staffOf(request).actor, { officeKey: data.oficina, references: data.preguntas, officialId: data.funcionario ? Number(data.funcionario) : null }, { key: data._idem, redirectTo: back });
-    if (!outcome.ok) return inboxPage(request, reply, backQuery, { bulkError: outcome.error }, outcome.error === "not_allowed" ? 403 : 422);
+    const outcome = await bulkAssign(
+      deps.app,
+      staffOf(request).actor,
+      {
+        officeKey: data.oficina,
+        references: data.preguntas,
+        officialId: data.funcionario ? Number(data.funcionario) : null,
+      },
+      { key: data._idem, redirectTo: back },
+    );
+    if (!outcome.ok)
+      return inboxPage(
+        request,
+        reply,
+        backQuery,
+        { bulkError: outcome.error },
+        outcome.error === "not_allowed" ? 403 : 422,
+      );
     return reply.redirect(`${outcome.redirectTo}&hecho=${outcome.duplicate ? "duplicado" : "asignadas"}`, 303);
   });
 }

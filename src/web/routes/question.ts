@@ -34,50 +34,147 @@ const forms = {
 type FormName = keyof typeof forms;
 
 /** History kinds with a text in locales (web.timeline); others are shown by their code. */
-const TIMELINE_KINDS = ["answer_proposed", "answer_approved", "answer_returned", "filed", "reassigned", "info_requested", "info_provided", "extended", "answered", "note", "assigned", "escalated", "withdrawn", "due_date_recomputed", "term_moved", "answered_at_event"];
-const FLASHES = new Set(["responder", "reasignar", "pedir-informacion", "prorrogar", "nota", "asignar", "duplicado", "propuesta", "aprobar", "devolver"]);
+const TIMELINE_KINDS = [
+  "answer_proposed",
+  "answer_approved",
+  "answer_returned",
+  "filed",
+  "reassigned",
+  "info_requested",
+  "info_provided",
+  "extended",
+  "answered",
+  "note",
+  "assigned",
+  "escalated",
+  "withdrawn",
+  "due_date_recomputed",
+  "term_moved",
+  "answered_at_event",
+];
+const FLASHES = new Set([
+  "responder",
+  "reasignar",
+  "pedir-informacion",
+  "prorrogar",
+  "nota",
+  "asignar",
+  "duplicado",
+  "propuesta",
+  "aprobar",
+  "devolver",
+]);
 
 export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): void {
   const { app } = deps;
   const csrf = { preHandler: admin.csrfProtection };
 
-  const page = async (request: FastifyRequest, reply: FastifyReply, reference: string, extra: { form?: FormName; error?: string; values?: Record<string, string>; limitDate?: string; flash?: string; templateId?: number } = {}, status = 200) => {
+  const page = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    reference: string,
+    extra: {
+      form?: FormName;
+      error?: string;
+      values?: Record<string, string>;
+      limitDate?: string;
+      flash?: string;
+      templateId?: number;
+    } = {},
+    status = 200,
+  ) => {
     const staff = staffOf(request);
     const result = await questionDetail(app, staff.actor, reference);
-    if (!result.ok) return sendPage(request, reply, deps, "error", { title: "errors.title", message: `errors.${result.error}` }, result.error === "not_allowed" ? 403 : 404);
+    if (!result.ok)
+      return sendPage(
+        request,
+        reply,
+        deps,
+        "error",
+        { title: "errors.title", message: `errors.${result.error}` },
+        result.error === "not_allowed" ? 403 : 404,
+      );
     const templates = await answerTemplatesFor(app, staff.actor, result.detail);
-    const templateText = extra.templateId ? await filledTemplate(app, staff.actor, result.detail.question, extra.templateId, result.detail.citizenLocale) : undefined;
-    return sendPage(request, reply, deps, "question", { title: "question.title", timelineKinds: TIMELINE_KINDS, d: result.detail, form: extra.form, error: extra.error, values: extra.values ?? {}, limitDate: extra.limitDate, flash: extra.flash, templates, templateText, chosenTemplate: extra.templateId }, status);
+    const templateText = extra.templateId
+      ? await filledTemplate(app, staff.actor, result.detail.question, extra.templateId, result.detail.citizenLocale)
+      : undefined;
+    return sendPage(
+      request,
+      reply,
+      deps,
+      "question",
+      {
+        title: "question.title",
+        timelineKinds: TIMELINE_KINDS,
+        d: result.detail,
+        form: extra.form,
+        error: extra.error,
+        values: extra.values ?? {},
+        limitDate: extra.limitDate,
+        flash: extra.flash,
+        templates,
+        templateText,
+        chosenTemplate: extra.templateId,
+      },
+      status,
+    );
   };
 
-  admin.get<{ Params: { ref: string }; Querystring: { hecho?: string; plantilla?: string } }>("/preguntas/:ref", async (request, reply) => {
-    const flash = request.query.hecho && FLASHES.has(request.query.hecho) ? request.query.hecho : undefined;
-    const templateId = /^\d{1,9}$/.test(request.query.plantilla ?? "") ? Number(request.query.plantilla) : undefined;
-    return page(request, reply, request.params.ref, { flash, templateId });
-  });
+  admin.get<{ Params: { ref: string }; Querystring: { hecho?: string; plantilla?: string } }>(
+    "/preguntas/:ref",
+    async (request, reply) => {
+      const flash = request.query.hecho && FLASHES.has(request.query.hecho) ? request.query.hecho : undefined;
+      const templateId = /^\d{1,9}$/.test(request.query.plantilla ?? "") ? Number(request.query.plantilla) : undefined;
+      return page(request, reply, request.params.ref, { flash, templateId });
+    },
+  );
 
   admin.post<{ Params: { ref: string } }>("/preguntas/:ref/vista-previa", csrf, async (request, reply) => {
     const staff = staffOf(request);
     const body = z.object({ texto: text(20_000) }).safeParse(request.body);
-    const result = body.success ? await answerPreview(app, staff.actor, request.params.ref, body.data.texto) : ({ ok: false, error: "text_too_long" } as const);
+    const result = body.success
+      ? await answerPreview(app, staff.actor, request.params.ref, body.data.texto)
+      : ({ ok: false, error: "text_too_long" } as const);
     const html = renderView(request, reply, deps, "partials/preview", { result });
     return reply.type("text/html; charset=utf-8").send(html);
   });
 
-  const action = <F extends FormName>(name: F, run: (request: FastifyRequest, reference: string, form: z.infer<(typeof forms)[F]>, ctx: { key: string; redirectTo: string }) => ActionOutcome | Promise<ActionOutcome>) => {
+  const action = <F extends FormName>(
+    name: F,
+    run: (
+      request: FastifyRequest,
+      reference: string,
+      form: z.infer<(typeof forms)[F]>,
+      ctx: { key: string; redirectTo: string },
+    ) => ActionOutcome | Promise<ActionOutcome>,
+  ) => {
     admin.post<{ Params: { ref: string } }>(`/preguntas/:ref/${name}`, csrf, async (request, reply) => {
       const reference = request.params.ref;
-      const values = Object.fromEntries(Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+      const values = Object.fromEntries(
+        Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === "string"),
+      ) as Record<string, string>;
       const parsed = forms[name].safeParse(request.body);
       if (!parsed.success) return page(request, reply, reference, { form: name, error: "invalid_form", values }, 422);
       const redirectTo = `/admin/preguntas/${encodeURIComponent(reference)}`;
-      const outcome = await run(request, reference, parsed.data as z.infer<(typeof forms)[F]>, { key: parsed.data._idem, redirectTo });
+      const outcome = await run(request, reference, parsed.data as z.infer<(typeof forms)[F]>, {
+        key: parsed.data._idem,
+        redirectTo,
+      });
       if (outcome.ok) {
         if (!outcome.duplicate) deps.onEffects();
-        return reply.redirect(`${outcome.redirectTo}?hecho=${outcome.duplicate ? "duplicado" : outcome.proposed ? "propuesta" : name}`, 303);
+        return reply.redirect(
+          `${outcome.redirectTo}?hecho=${outcome.duplicate ? "duplicado" : outcome.proposed ? "propuesta" : name}`,
+          303,
+        );
       }
       const status = outcome.error === "not_allowed" ? 403 : outcome.error === "question_not_found" ? 404 : 422;
-      return page(request, reply, reference, { form: name, error: outcome.error, values, limitDate: outcome.limitDate }, status);
+      return page(
+        request,
+        reply,
+        reference,
+        { form: name, error: outcome.error, values, limitDate: outcome.limitDate },
+        status,
+      );
     });
   };
 
@@ -89,10 +186,17 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
   action("nota", async (r, ref, f, ctx) => await webNote(app, actor(r), ref, f.texto, ctx));
   action("aprobar", async (r, ref, _f, ctx) => await webApproveAnswer(app, actor(r), ref, ctx));
   action("devolver", async (r, ref, f, ctx) => await webReturnAnswer(app, actor(r), ref, f.motivo, ctx));
-  action("asignar", async (r, ref, f, ctx) => await webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx));
+  action(
+    "asignar",
+    async (r, ref, f, ctx) => await webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx),
+  );
 }
 
 /** The office's answer templates, only where the viewer may answer. */
-async function answerTemplatesFor(app: WebDeps["app"], actor: Parameters<typeof templatesFor>[1], detail: { may: { act: boolean }; question: { officeKey: string } }) {
+async function answerTemplatesFor(
+  app: WebDeps["app"],
+  actor: Parameters<typeof templatesFor>[1],
+  detail: { may: { act: boolean }; question: { officeKey: string } },
+) {
   return detail.may.act ? await templatesFor(app, actor, detail.question.officeKey) : [];
 }

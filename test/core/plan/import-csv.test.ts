@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { detectDelimiter, importPlanCsv, matchOffice, parseDates, parseGoal } from "../../../src/core/plan/import-csv.ts";
+import {
+  detectDelimiter,
+  importPlanCsv,
+  matchOffice,
+  parseDates,
+  parseGoal,
+} from "../../../src/core/plan/import-csv.ts";
 
 const OFFICES = [
   { key: "opgi", name: "Oficina de Planeación de Gestión Institucional (OPGI)" },
@@ -64,7 +70,10 @@ Subcomponente 2. Diálogo de doble vía con la ciudadanía;2.7 Realizar una audi
       product: "Ejemplares distribuidos",
       goal: { text: "15.000 ejemplares", value: 15000, unit: "count" },
       offices: ["comunicaciones"],
-      periods: [{ start: "2022-07-01", end: "2022-08-01" }, { start: "2022-11-01", end: "2022-12-01" }],
+      periods: [
+        { start: "2022-07-01", end: "2022-08-01" },
+        { start: "2022-11-01", end: "2022-12-01" },
+      ],
       indicator: { type: "manual" },
     });
     expect(result.plan.components[1]!.activities[0]!.offices).toEqual(["juventud", "mosig"]);
@@ -85,12 +94,27 @@ Subcomponente 3. Responsabilidad,3.1 Encuestas,Encuestas,muchas,Equipo líder,01
         { line: 3, key: "plan.problems.csv_end_date", vars: { value: "Permanente" } },
       ],
     });
-    const fixed = importPlanCsv(csv.replace("Otra cosa", "Información").replace("muchas", "50").replace("Permanente", "20/12/2022"), { profileId: "pasto", offices: OFFICES, defaultOffice: "opgi" });
-    expect(fixed.ok && fixed.plan.components[1]!.activities[0]).toMatchObject({ offices: ["opgi"], responsibleText: "Equipo líder" });
+    const fixed = importPlanCsv(
+      csv.replace("Otra cosa", "Información").replace("muchas", "50").replace("Permanente", "20/12/2022"),
+      { profileId: "pasto", offices: OFFICES, defaultOffice: "opgi" },
+    );
+    expect(fixed.ok && fixed.plan.components[1]!.activities[0]).toMatchObject({
+      offices: ["opgi"],
+      responsibleText: "Equipo líder",
+    });
   });
 
   it("names the separator when the header does not match", () => {
     const result = importPlanCsv("subcomponente;actividad;producto\n", { profileId: "pasto", offices: OFFICES });
-    expect(result).toEqual({ ok: false, problems: [{ line: 1, key: "plan.problems.csv_missing_columns", vars: { columns: "meta, responsable, fecha final", delimiter: ";", other: "," } }] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        {
+          line: 1,
+          key: "plan.problems.csv_missing_columns",
+          vars: { columns: "meta, responsable, fecha final", delimiter: ";", other: "," },
+        },
+      ],
+    });
   });
 });

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { assessActivity, elapsedShare, type AssessInput } from "../../../src/core/plan/status.ts";
 
-const base: AssessInput = { today: "2022-07-15", start: "2022-04-04", end: "2022-12-20", goal: 20, level: false, valueByEnd: 0, valueNow: 0, districtsByEnd: true, districtsNow: true };
+const base: AssessInput = {
+  today: "2022-07-15",
+  start: "2022-04-04",
+  end: "2022-12-20",
+  goal: 20,
+  level: false,
+  valueByEnd: 0,
+  valueNow: 0,
+  districtsByEnd: true,
+  districtsNow: true,
+};
 const assess = (over: Partial<AssessInput>) => assessActivity({ ...base, ...over });
 
 describe("plan activity states", () => {
@@ -26,17 +36,46 @@ describe("plan activity states", () => {
 
   it("before the start an activity is on track and not started; after the end it is late unless met", () => {
     expect(assess({ today: "2022-03-01" })).toMatchObject({ state: "on_track", started: false });
-    expect(assess({ today: "2022-12-21", valueNow: 19, valueByEnd: 19 })).toMatchObject({ state: "late", onTime: null });
+    expect(assess({ today: "2022-12-21", valueNow: 19, valueByEnd: 19 })).toMatchObject({
+      state: "late",
+      onTime: null,
+    });
   });
 
   it("done on time when met by the end date, done late when met only after it", () => {
-    expect(assess({ today: "2022-09-01", valueNow: 20, valueByEnd: 20 })).toMatchObject({ state: "done", onTime: true });
-    expect(assess({ today: "2022-12-28", valueNow: 20, valueByEnd: 18 })).toMatchObject({ state: "done", onTime: false });
+    expect(assess({ today: "2022-09-01", valueNow: 20, valueByEnd: 20 })).toMatchObject({
+      state: "done",
+      onTime: true,
+    });
+    expect(assess({ today: "2022-12-28", valueNow: 20, valueByEnd: 18 })).toMatchObject({
+      state: "done",
+      onTime: false,
+    });
   });
 
   it("district minimums must be met too", () => {
-    expect(assess({ goal: 29, today: "2022-12-01", end: "2022-11-30", valueNow: 29, valueByEnd: 29, districtsByEnd: false, districtsNow: false }).state).toBe("late");
-    expect(assess({ goal: 29, today: "2022-12-01", end: "2022-11-30", valueNow: 29, valueByEnd: 29, districtsByEnd: false, districtsNow: true })).toMatchObject({ state: "done", onTime: false });
+    expect(
+      assess({
+        goal: 29,
+        today: "2022-12-01",
+        end: "2022-11-30",
+        valueNow: 29,
+        valueByEnd: 29,
+        districtsByEnd: false,
+        districtsNow: false,
+      }).state,
+    ).toBe("late");
+    expect(
+      assess({
+        goal: 29,
+        today: "2022-12-01",
+        end: "2022-11-30",
+        valueNow: 29,
+        valueByEnd: 29,
+        districtsByEnd: false,
+        districtsNow: true,
+      }),
+    ).toMatchObject({ state: "done", onTime: false });
   });
 
   it("a share is judged against its goal with a 10-point slack while running, and only met at the end", () => {
@@ -45,7 +84,10 @@ describe("plan activity states", () => {
     expect(assess({ ...share, valueNow: 80, valueByEnd: 80 }).state).toBe("on_track");
     expect(assess({ ...share, valueNow: 79.9, valueByEnd: 79.9 }).state).toBe("at_risk");
     expect(assess({ ...share, valueNow: null, valueByEnd: null }).state).toBe("on_track"); // nothing came due yet
-    expect(assess({ ...share, today: "2022-12-21", valueNow: 90, valueByEnd: 90 })).toMatchObject({ state: "done", onTime: true });
+    expect(assess({ ...share, today: "2022-12-21", valueNow: 90, valueByEnd: 90 })).toMatchObject({
+      state: "done",
+      onTime: true,
+    });
     expect(assess({ ...share, today: "2022-12-21", valueNow: 89, valueByEnd: 89 }).state).toBe("late");
   });
 });

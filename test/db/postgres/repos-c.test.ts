@@ -822,8 +822,25 @@ async function scenario({ repos: r, seed, outbox }: Engine): Promise<Log> {
   await rec("transparency.statRows", r.transparency.statRows(Date.UTC(2025, 0, 1), T0 + DAY));
   await rec("transparency.statRows 2026", r.transparency.statRows(YEAR_2026.fromMs, YEAR_2026.toMs));
   await rec("transparency.firstFiledAtMs", r.transparency.firstFiledAtMs());
-  const totalsRow = (month: string, officeKey: string, received: number) => ({ month, officeKey, received, answeredOnTime: 1, answeredLate: 0, openWithinTerm: received - 1, overdue: 0, waitingForCitizen: 0, withdrawn: 0, extended: 0, transferred: 0, answerDays: [[0, 1]] as [number, number][] });
-  await r.transparency.replaceAnswerTotals(null, [totalsRow("2026-02", "salud", 3), totalsRow("2026-02", "*", 4), totalsRow("2026-01", "obras", 2)]);
+  const totalsRow = (month: string, officeKey: string, received: number) => ({
+    month,
+    officeKey,
+    received,
+    answeredOnTime: 1,
+    answeredLate: 0,
+    openWithinTerm: received - 1,
+    overdue: 0,
+    waitingForCitizen: 0,
+    withdrawn: 0,
+    extended: 0,
+    transferred: 0,
+    answerDays: [[0, 1]] as [number, number][],
+  });
+  await r.transparency.replaceAnswerTotals(null, [
+    totalsRow("2026-02", "salud", 3),
+    totalsRow("2026-02", "*", 4),
+    totalsRow("2026-01", "obras", 2),
+  ]);
   await rec("transparency.answerTotals", r.transparency.answerTotals());
   await r.transparency.replaceAnswerTotals(["2026-02"], [totalsRow("2026-02", "obras", 5)]);
   await rec("transparency.answerTotals replaced month", r.transparency.answerTotals());

@@ -74,15 +74,13 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
 
     async recordConsent(input) {
       const db = q();
-      await db
-        .insert(consents)
-        .values({
-          citizenId: input.citizenId,
-          decision: input.decision,
-          noticeVersion: input.noticeVersion,
-          channel: input.channel,
-          decidedAtMs: input.nowMs,
-        });
+      await db.insert(consents).values({
+        citizenId: input.citizenId,
+        decision: input.decision,
+        noticeVersion: input.noticeVersion,
+        channel: input.channel,
+        decidedAtMs: input.nowMs,
+      });
       await db.update(citizens).set({ consent: input.decision }).where(eq(citizens.id, input.citizenId));
     },
 

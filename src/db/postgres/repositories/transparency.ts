@@ -75,12 +75,21 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
       return row?.at ?? null;
     },
     async answerTotals() {
-      return q().select().from(answerTotals).orderBy(asc(answerTotals.month), sql`${answerTotals.officeKey} collate "C"`);
+      return q()
+        .select()
+        .from(answerTotals)
+        .orderBy(asc(answerTotals.month), sql`${answerTotals.officeKey} collate "C"`);
     },
     async replaceAnswerTotals(months, rows) {
       if (months === null) await q().delete(answerTotals);
-      else if (months.length) await q().delete(answerTotals).where(inArray(answerTotals.month, [...months]));
-      for (let i = 0; i < rows.length; i += 500) await q().insert(answerTotals).values(rows.slice(i, i + 500));
+      else if (months.length)
+        await q()
+          .delete(answerTotals)
+          .where(inArray(answerTotals.month, [...months]));
+      for (let i = 0; i < rows.length; i += 500)
+        await q()
+          .insert(answerTotals)
+          .values(rows.slice(i, i + 500));
     },
     async dialogueQuestions(eventIds) {
       if (eventIds.length === 0) return [];
