@@ -27,6 +27,11 @@ export default tseslint.config(
     },
   },
   {
+    // Served to browsers (the back-office's own script, no inline scripts).
+    files: ["src/web/assets/**/*.js"],
+    languageOptions: { globals: { document: "readonly", window: "readonly", HTMLElement: "readonly" } },
+  },
+  {
     files: ["**/*.mjs", "**/*.js"],
     languageOptions: {
       globals: {

@@ -53,7 +53,8 @@ const STORAGE_TESTS = [
 
 const args = process.argv.slice(2);
 const postgresUrl = process.env.RINDE_TEST_DATABASE_URL || undefined;
-const { RINDE_TEST_DATABASE_URL: _unset, ...sqliteEnv } = process.env;
+const sqliteEnv = { ...process.env };
+delete sqliteEnv.RINDE_TEST_DATABASE_URL;
 const sqlite = await run("Tests on SQLite (vitest)", bin("vitest"), ["run", ...args], { env: sqliteEnv });
 if (postgresUrl === undefined) process.exit(sqlite);
 const where = new URL(postgresUrl);

@@ -18,7 +18,7 @@ import { infoReplyActions } from "../questions/info-reply-actions.ts";
 import { eventWizardActions } from "../events/wizard-actions.ts";
 import { publicSiteActions } from "./public-site-actions.ts";
 import { newcomerActions } from "./newcomer-actions.ts";
-import type { ActionContext, ActionDefinition } from "./action-definition.ts";
+import type { ActionDefinition } from "./action-definition.ts";
 
 const ALL_TOPICS = "_all";
 /** Shortest free text taken as a question (shorter is a greeting). */

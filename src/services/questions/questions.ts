@@ -151,7 +151,7 @@ export function dueDateFrom(app: AppContext, fromMs: number, termBusinessDays: n
  * bound group chats and reachable officials.
  */
 async function notifyOffice(app: AppContext, question: QuestionRow, occasion: string): Promise<void> {
-  const { repos, clock } = app;
+  const { clock } = app;
   const key = `q:${question.id}:${occasion}:${question.officeKey}`;
   for (const target of await officeTargets(app, question.officeKey)) {
     for (const [i, payload] of (await noticePayloads(app, question, target.channel)).entries()) {
