@@ -17,7 +17,7 @@ import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../services/context.ts";
@@ -84,7 +84,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     trustProxy: options.publicUrl !== undefined,
     bodyLimit: 256 * 1024,
     // Request logs would carry one-time link tokens and search words (personal data): off.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   await server.register(helmet, {
     contentSecurityPolicy: {
