@@ -10,7 +10,7 @@
  * when they are due (the scheduler enqueues reminders at their time); a row dated in the future
  * would hold back every later row of its chat and priority.
  */
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { outbox } from "../schema.ts";
 
@@ -382,11 +382,6 @@ export function createOutboxRepo(db: Db) {
       return db.select().from(outbox).where(eq(outbox.id, id)).get();
     },
 
-    /** The newest row whose key starts with `prefix` (a survey's first message, maybe re-sent). */
-    latestByKeyPrefix(prefix: string): OutboxRow | undefined {
-      return db.select().from(outbox).where(keyPrefixRange(prefix)).orderBy(desc(outbox.id)).limit(1).get();
-    },
-
     /**
      * Withdraws one pending row no dispatcher holds (it becomes `failed` with `reason`). Returns
      * false when it is no longer pending or is being sent right now.
@@ -406,22 +401,6 @@ export function createOutboxRepo(db: Db) {
           )
           .run().changes > 0
       );
-    },
-
-    /** Sent rows about a question that carry a channel message id (notices to edit later), oldest first. */
-    sentForQuestion(questionId: number): OutboxRow[] {
-      return db
-        .select()
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.questionId, questionId),
-            eq(outbox.status, "sent"),
-            sql`${outbox.channelMessageId} is not null`,
-          ),
-        )
-        .orderBy(asc(outbox.id))
-        .all();
     },
 
     /**

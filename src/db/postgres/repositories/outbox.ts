@@ -8,7 +8,7 @@
  * transactions queue rows for one chat at once, the one committed first may be sent first even if
  * its id is higher (on SQLite, one writer at a time, id order is commit order).
  */
-import { and, asc, desc, eq, inArray, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Port } from "../../port.ts";
 import type { DeliveryStatus, NewOutboxRow, OutboxRow, QuestionDelivery } from "../../repositories/outbox.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
@@ -247,10 +247,6 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
       return (await q().select().from(outbox).where(eq(outbox.id, id)))[0];
     },
 
-    async latestByKeyPrefix(prefix) {
-      return (await q().select().from(outbox).where(keyPrefixRange(prefix)).orderBy(desc(outbox.id)).limit(1))[0];
-    },
-
     async withdrawPending(id, reason, nowMs) {
       const result = await q()
         .update(outbox)
@@ -264,20 +260,6 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
           ),
         );
       return (result.rowCount ?? 0) > 0;
-    },
-
-    async sentForQuestion(questionId) {
-      return q()
-        .select()
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.questionId, questionId),
-            eq(outbox.status, "sent"),
-            sql`${outbox.channelMessageId} is not null`,
-          ),
-        )
-        .orderBy(asc(outbox.id));
     },
 
     async countByKeyPrefix(prefix) {
