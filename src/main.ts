@@ -442,12 +442,13 @@ export async function createWhatsApp(
 
 /** The process entry (`npm start`, `npm run chat`): runs the bot and turns a failure into an exit code. */
 export function runMain(argv: string[]): Promise<void> {
-  return main(argv).catch((error: unknown) => {
+  return main(argv).catch(async (error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`Rinde stopped on an unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    const { startFailureLines } = await import("./start-failure.ts");
+    for (const line of startFailureLines(error, process.env)) process.stderr.write(`${line}\n`);
     process.exit(1);
   });
 }

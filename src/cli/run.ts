@@ -96,7 +96,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
 }
 
 /** `CODE: first line of the message` of an unexpected error (never the stack). */
-function unexpectedDetail(error: unknown): string {
+export function unexpectedDetail(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as NodeJS.ErrnoException).code ?? error.name;
   const message = error.message.split("\n")[0]!;
