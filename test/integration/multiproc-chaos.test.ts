@@ -37,6 +37,8 @@ interface Child {
   jobsOut: string;
   /** Lines printed so far, and a wait for the next one matching. */
   lines: string[];
+  /** The end of what it wrote on stderr (its warnings and errors). */
+  stderrTail(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   send(command: string): void;
   exited: Promise<number | null>;
@@ -44,10 +46,13 @@ interface Child {
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
 
+/** What the processes were doing, for a timeout's message: a wait that fails says why. */
+let diagnose: () => Promise<string> = async () => "";
+
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
   while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}\n${await diagnose()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -71,7 +76,9 @@ describe.skipIf(!postgresAvailable)("three Rinde processes on one PostgreSQL dat
       DATABASE_URL: databaseUrl,
       RINDE_DB: join(dir, "rinde.db"),
       RINDE_PROFILE: "default",
-      RINDE_LOG_LEVEL: "silent",
+      RINDE_LOG_LEVEL: "warn",
+      // Three processes beside other test files on one server (max_connections 100 by default).
+      RINDE_DB_POOL_SIZE: "4",
       CHAOS_OUT: out,
       CHAOS_JOBS_OUT: jobsOut,
       CHAOS_WORKER: name,
@@ -106,6 +113,7 @@ describe.skipIf(!postgresAvailable)("three Rinde processes on one PostgreSQL dat
       out,
       jobsOut,
       lines: seen,
+      stderrTail: () => stderr.slice(-1500),
       waitFor(pattern, timeoutMs = 60_000) {
         const found = seen.find((line) => pattern.test(line));
         if (found) return Promise.resolve(found);
@@ -150,6 +158,20 @@ describe.skipIf(!postgresAvailable)("three Rinde processes on one PostgreSQL dat
        insert into subscriptions (citizen_id, kind, key, created_at_ms) select id, 'all', '', $1 from c`,
       [clock.nowMs(), RECIPIENTS],
     );
+    diagnose = async () => {
+      const outbox = await admin.query<{ status: string; n: string }>(
+        "select status, count(*) as n from outbox group by status order by status",
+      );
+      const connections = await admin.query<{ n: string }>("select count(*) as n from pg_stat_activity");
+      return [
+        `outbox: ${outbox.rows.map((r) => `${r.status} ${r.n}`).join(", ")}; server connections: ${connections.rows[0]!.n}`,
+        ...children.map(
+          (child) =>
+            `${child.name}: delivered ${lines(child.out).length}, exit ${child.process.exitCode ?? child.process.signalCode ?? "running"}, ` +
+            `stdout ${JSON.stringify(child.lines.slice(-3))}, stderr ${JSON.stringify(child.stderrTail())}`,
+        ),
+      ].join("\n");
+    };
     for (const name of ["p1", "p2", "p3"]) spawnChild(name);
     await Promise.all(children.map((child) => child.waitFor(/^READY$/, 90_000)));
   }, 120_000);

@@ -23,7 +23,7 @@ import { loadEnv } from "../../src/config/env.ts";
 import type { Clock } from "../../src/core/clock.ts";
 import { withIngressLock } from "../../src/delivery/ingress-channel.ts";
 import { createScheduler } from "../../src/delivery/scheduler.ts";
-import { silentLogger } from "../../src/logger.ts";
+import { createLogger } from "../../src/logger.ts";
 import { createBot } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { recordCommitment } from "../../src/services/commitments/commitments.ts";
@@ -69,14 +69,16 @@ const ingress: Channel = {
   send: async () => ({ ok: false, kind: "permanent", reason: "not a sending channel", unreachable: false }),
 };
 
-const runtime = await createRuntime({ env: loadEnv(), clock });
+// Warnings and errors on stderr, which the test shows when something times out.
+const logger = createLogger(process.env.RINDE_LOG_LEVEL ?? "warn");
+const runtime = await createRuntime({ env: loadEnv(), clock, logger });
 const { app } = runtime;
 const bot = createBot(runtime, [memory], { workerId, warmRouting: false });
 const probes = createScheduler({
   store: app.store,
   repos: app.repos,
   clock,
-  logger: silentLogger,
+  logger,
   workerId: `${workerId}:probes`,
   claimMs: 10_000,
   batchSize: 5,
@@ -89,7 +91,7 @@ const probes = createScheduler({
 });
 const lockedIngress = withIngressLock(ingress, {
   lock: app.store.ingressLock("telegram"),
-  logger: silentLogger,
+  logger,
   sendsNeedIngress: false,
 });
 
