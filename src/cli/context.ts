@@ -18,6 +18,9 @@ export interface CliIo {
 
 export type CliLang = "es" | "en";
 
+/** One `rinde <command> <subcommand>`: runs with the remaining arguments. */
+export type Subcommand = (cli: Cli, args: string[]) => Promise<void> | void;
+
 export interface Cli {
   readonly runtime: Runtime;
   readonly lang: CliLang;

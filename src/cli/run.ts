@@ -33,10 +33,8 @@ import { openDataCommands } from "./commands/publication.ts";
 import { questionCommands } from "./commands/questions.ts";
 import { runStatus } from "./commands/status.ts";
 import { surveyCommands } from "./commands/surveys.ts";
-import { createCli, type Cli, type CliIo, type CliLang } from "./context.ts";
+import { createCli, type Cli, type CliIo, type CliLang, type Subcommand } from "./context.ts";
 import { CliError } from "./output.ts";
-
-export type Subcommand = (cli: Cli, args: string[]) => Promise<void> | void;
 
 /** Commands with subcommands; `status` and `db` are handled apart. */
 export const COMMANDS: Record<string, Record<string, Subcommand>> = {

@@ -8,6 +8,7 @@
  * nothing inline), a CSRF token on every form, cookies HttpOnly + SameSite=Lax (+ Secure behind
  * TLS), sign-in rate limited, sessions in the database (see services/backoffice/auth.ts).
  */
+import type { WebDeps } from "./deps.ts";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +22,7 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../services/context.ts";
-import { createViews, type PageContext } from "./render.ts";
+import { createViews } from "./render.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerInboxRoutes } from "./routes/inbox.ts";
 import { registerQuestionRoutes } from "./routes/question.ts";
@@ -51,13 +52,6 @@ export interface WebServerOptions {
   cacheViews?: boolean;
   /** The survey ids a plan may name (flows/surveys), for loading a plan from the page. */
   surveyIds?: () => Iterable<string>;
-}
-
-export interface WebDeps extends PageContext {
-  app: AppContext;
-  baseUrl: string;
-  secureCookies: boolean;
-  onEffects: () => void;
 }
 
 // From the repository root, so the same path works from src/ (tsx) and from the dist/ bundle.

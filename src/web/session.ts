@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Actor } from "../core/authorization.ts";
 import type { OfficialRow } from "../db/repositories/officials.ts";
 import { resolveSession, SESSION_ABSOLUTE_MS } from "../services/backoffice/auth.ts";
-import type { WebDeps } from "./server.ts";
+import type { WebDeps } from "./deps.ts";
 
 export const SESSION_COOKIE = "rinde_sid";
 

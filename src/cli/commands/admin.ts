@@ -1,8 +1,7 @@
 /** `rinde admin create`: a one-time link to create a back-office administrator (issue 14). */
 import { createSetupLink } from "../../services/backoffice/auth.ts";
 import { parse } from "../args.ts";
-import type { Cli } from "../context.ts";
-import type { Subcommand } from "../run.ts";
+import type { Cli, Subcommand } from "../context.ts";
 
 async function create(cli: Cli, args: string[]): Promise<void> {
   parse(args, {}, 0);

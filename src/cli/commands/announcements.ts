@@ -22,10 +22,9 @@ import {
 import { auditedCreateAnnouncement } from "../../services/staff/audited-actions.ts";
 import { districtsOf, topicsOf } from "../../services/events/subscriptions.ts";
 import { idArg, parse } from "../args.ts";
-import type { Cli } from "../context.ts";
+import type { Cli, Subcommand } from "../context.ts";
 import { actorFrom, districtList, topicList } from "../domain-args.ts";
 import { CliError } from "../output.ts";
-import type { Subcommand } from "../run.ts";
 import { eventId } from "./events.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 

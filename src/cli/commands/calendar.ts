@@ -8,7 +8,7 @@
 import { CalendarError, SUPPORTED_YEARS } from "../../core/calendar/index.ts";
 import { dateArg, parse, wholeNumberArg } from "../args.ts";
 import { CliError } from "../output.ts";
-import type { Subcommand } from "../run.ts";
+import type { Subcommand } from "../context.ts";
 
 /** The longest count that makes sense for a legal term (twice the 30-day consultation term, with margin). */
 const MAX_BUSINESS_DAYS = 365;

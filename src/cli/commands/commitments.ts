@@ -30,11 +30,10 @@ import {
 } from "../../services/staff/audited-actions.ts";
 import { officeName } from "../../services/context.ts";
 import { dateArg, keyArg, optionalId, parse, readInputFile, required, wholeNumberArg } from "../args.ts";
-import type { Cli } from "../context.ts";
+import type { Cli, Subcommand } from "../context.ts";
 import { csvDecimal, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
 import { actorFrom, actorText, officeArg, optionalDistrict, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
-import type { Subcommand } from "../run.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 
 function fail(cli: Cli, error: CommitmentError): never {

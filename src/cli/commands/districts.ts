@@ -1,7 +1,7 @@
 /** `rinde districts list` and `rinde topics list`: the comunas, corregimientos and veredas of the profile, with the keys to type. */
 import { districtsOf, topicsOf } from "../../services/events/subscriptions.ts";
 import { parse } from "../args.ts";
-import type { Subcommand } from "../run.ts";
+import type { Subcommand } from "../context.ts";
 
 export const districtCommands: Record<string, Subcommand> = {
   list(cli, args) {

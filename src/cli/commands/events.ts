@@ -18,11 +18,10 @@ import { eventCard } from "../../services/events/texts.ts";
 import type { EventChanges, EventServiceError } from "../../services/events/events.ts";
 import { auditedCancelEvent, auditedCreateEvent, auditedUpdateEvent } from "../../services/staff/audited-actions.ts";
 import { idArg, keyArg, parse, required } from "../args.ts";
-import type { Cli } from "../context.ts";
+import type { Cli, Subcommand } from "../context.ts";
 import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
 import { actorFrom, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
-import type { Subcommand } from "../run.ts";
 import { runEventMinutes } from "./publication.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 

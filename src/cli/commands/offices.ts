@@ -3,7 +3,7 @@
  * its notices. Binding checks what it can offline: a Telegram group's id is negative (a positive id
  * is a person or a bot), a WhatsApp group's JID ends in `@g.us`.
  */
-import type { Subcommand } from "../run.ts";
+import type { Subcommand } from "../context.ts";
 import { parse } from "../args.ts";
 import { officeArg } from "../domain-args.ts";
 import { CliError } from "../output.ts";

@@ -3,10 +3,9 @@ import type { OfficialRole } from "../../db/repositories/officials.ts";
 import { officeName } from "../../services/context.ts";
 import { createInvite } from "../../services/staff/staff.ts";
 import { idArg, keyArg, parse, required, wholeNumberArg } from "../args.ts";
-import type { Cli } from "../context.ts";
+import type { Cli, Subcommand } from "../context.ts";
 import { optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
-import type { Subcommand } from "../run.ts";
 
 const ROLES: readonly OfficialRole[] = ["official", "head", "communications", "internal_control", "admin"];
 /** Roles a code may carry: admins and internal control are added by the operator, not invited. */

@@ -26,11 +26,10 @@ import {
 } from "../../services/plan/index.ts";
 import { evidenceText, planReportCsv, type PlanTexts } from "../../services/plan/report-csv.ts";
 import { parse, readInputFile, required } from "../args.ts";
-import type { Cli } from "../context.ts";
+import type { Cli, Subcommand } from "../context.ts";
 import { separatorArg, writeExport } from "../csv.ts";
 import { actorFrom } from "../domain-args.ts";
 import { CliError, table } from "../output.ts";
-import type { Subcommand } from "../run.ts";
 
 /** Plan texts (`plan.*`) in the CLI's language, with its number and date formats. */
 type T = PlanTexts["t"] & PlanTexts & { date(value: string): string };

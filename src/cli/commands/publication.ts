@@ -20,11 +20,10 @@ import {
 } from "../../services/transparency/publication.ts";
 import { createPublicData } from "../../services/transparency/public-data.ts";
 import { idArg, parse, required } from "../args.ts";
-import type { Cli } from "../context.ts";
+import type { Cli, Subcommand } from "../context.ts";
 import { writeExport } from "../csv.ts";
 import { actorFrom } from "../domain-args.ts";
 import { CliError } from "../output.ts";
-import type { Subcommand } from "../run.ts";
 
 const refused = (error: PublicationError) => new CliError(`publication.errors.${error}`);
 

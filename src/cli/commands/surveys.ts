@@ -9,11 +9,10 @@ import { importPaperResponses, type ImportTarget } from "../../services/surveys/
 import { surveyResults, type ResultsFilter, type SurveyResultBlock } from "../../services/surveys/results.ts";
 import { sendSurvey, type SurveyError } from "../../services/surveys/surveys.ts";
 import { idArg, keyArg, optionalId, parse, readInputFile, required } from "../args.ts";
-import type { Cli } from "../context.ts";
+import type { Cli, Subcommand } from "../context.ts";
 import { csvDecimal, writeCsvExport } from "../csv.ts";
 import { actorFrom, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
-import type { Subcommand } from "../run.ts";
 import { runSurveyPublish } from "./publication.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 

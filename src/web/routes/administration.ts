@@ -9,7 +9,7 @@ import {
   type StaffAdminError,
 } from "../../services/backoffice/staff-admin.ts";
 import { sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 const key = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);

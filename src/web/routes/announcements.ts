@@ -10,7 +10,7 @@ import {
   type Segment,
 } from "../../services/backoffice/announcements.ts";
 import { renderView, sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 const list = z.preprocess(

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { auditLog } from "../../services/backoffice/audit.ts";
 import { sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 const query = z.object({

@@ -15,7 +15,7 @@ import {
 } from "../../services/backoffice/auth.ts";
 import { MIN_PASSWORD_LENGTH } from "../../services/backoffice/passwords.ts";
 import { sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { SESSION_COOKIE, setSessionCookie, staffOf } from "../session.ts";
 
 const emailForm = z.object({ email: z.string().trim().min(3).max(254) });

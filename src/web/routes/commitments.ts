@@ -4,7 +4,7 @@ import { z } from "zod";
 import { COMMITMENT_STATUSES } from "../../core/commitments.ts";
 import { commitmentDetail, commitmentsList, webCommitmentProgress } from "../../services/backoffice/commitments.ts";
 import { sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());

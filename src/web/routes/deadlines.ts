@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { deadlinesOverview } from "../../services/backoffice/deadlines-overview.ts";
 import { sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 export function registerDeadlineRoutes(admin: FastifyInstance, deps: WebDeps): void {

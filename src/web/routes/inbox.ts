@@ -6,7 +6,7 @@ import type { InboxView } from "../../db/repositories/inbox.ts";
 import { assignableOfficials, bulkAssign, MAX_BULK_QUESTIONS } from "../../services/backoffice/bulk-assign.ts";
 import { officeInbox } from "../../services/backoffice/inbox.ts";
 import { sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 /** URL slugs (Spanish, what staff see in the address bar) → views. */

@@ -10,7 +10,7 @@ import {
 } from "../../services/backoffice/plan.ts";
 import { planReportCsv } from "../../services/plan/report-csv.ts";
 import { localeOf, sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 const yearQuery = z.object({

@@ -16,7 +16,7 @@ import {
 } from "../../services/backoffice/question.ts";
 import { filledTemplate, templatesFor } from "../../services/backoffice/answer-templates.ts";
 import { renderView, sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 const key = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);

@@ -15,7 +15,7 @@ import type { SurveyResultBlock } from "../../services/surveys/results.ts";
 import { optionLabelKeys } from "../../services/surveys/definitions.ts";
 import { sendCsv } from "../csv.ts";
 import { localeOf, sendPage } from "../render.ts";
-import type { WebDeps } from "../server.ts";
+import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
