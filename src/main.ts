@@ -27,6 +27,7 @@ import { createWorkerLease } from "./delivery/worker-lease.ts";
 import { createLogger } from "./logger.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { isQuietTime } from "./core/events.ts";
+import { createChannelStatusRecorder } from "./services/channel-status.ts";
 import { commitmentJobHandlers, ensureCommitmentJobs } from "./services/commitments/jobs.ts";
 import { deadlineJobHandlers, prepareDeadlines } from "./services/deadlines/deadlines.ts";
 import { eventJobHandlers } from "./services/events/jobs.ts";
@@ -345,13 +346,7 @@ export async function createWhatsAppCloud(
     );
   }
   const nowMs = () => app.clock.nowMs();
-  const recordState = (state: string, detail: string | null) => {
-    app.repos.channelState
-      .set("whatsapp", state, detail, nowMs())
-      .catch((error: unknown) =>
-        logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"),
-      );
-  };
+  const status = createChannelStatusRecorder(app, "whatsapp", logger);
   const cloud = createWhatsAppCloudChannel({
     graphUrl: env.WHATSAPP_GRAPH_URL,
     apiVersion: env.WHATSAPP_API_VERSION,
@@ -361,7 +356,7 @@ export async function createWhatsAppCloud(
     logger,
     nowMs,
     labels: { listButton: app.translator.t(DEFAULT_LOCALE, "whatsapp_cloud.list_button") },
-    onState: (state, detail) => recordState(state, detail),
+    onState: (state, detail) => status.state(state, detail, state === "token_expired" && detail ? { error: detail } : {}),
     onStatus: async (update) => {
       const { channelMessageId, status, atMs, errorCode } = update;
       await app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, {
@@ -396,13 +391,18 @@ export async function createTelegram(
       "telegram_token_missing",
       "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and set the token it gives you.",
     );
-  return createTelegramChannel({ ...base, ...overrides });
+  const status = createChannelStatusRecorder(app, "telegram", logger);
+  return createTelegramChannel({
+    ...base,
+    onState: (state, detail, info) => status.state(state, detail, info),
+    ...overrides,
+  });
 }
 
 /**
  * The WhatsApp channel over this runtime's database (SQLite or PostgreSQL): auth state in
- * `whatsapp_auth`, connection state in `channel_state` (for `rinde status`), pairing shown on
- * stdout. Baileys is loaded only when WhatsApp is enabled. Tests pass a fake `socketFactory` (and timers).
+ * `whatsapp_auth`, connection state in `channel_state` (for `rinde status` and the back-office,
+ * with the pairing QR or code while not linked), pairing also shown on stdout. Baileys is loaded only when WhatsApp is enabled. Tests pass a fake `socketFactory` (and timers).
  */
 export async function createWhatsApp(
   runtime: Runtime,
@@ -416,13 +416,14 @@ export async function createWhatsApp(
     ]);
   const { env, app, logger } = runtime;
   const nowMs = () => app.clock.nowMs();
-  const recordState = (state: string, detail: string | null) => {
-    app.repos.channelState
-      .set("whatsapp", state, detail, nowMs())
-      .catch((error: unknown) =>
-        logger.warn({ err: { message: (error as Error).message } }, "whatsapp.state_not_recorded"),
-      );
-  };
+  const status = createChannelStatusRecorder(app, "whatsapp", logger);
+  const { onPairing, onState, ...rest } = overrides;
+  const showPairing =
+    onPairing ??
+    createTerminalPairingPrinter({
+      output: process.stdout,
+      t: (key, vars) => app.translator.t(DEFAULT_LOCALE, key, vars),
+    });
   return createWhatsAppChannel({
     socketFactory: overrides.socketFactory ?? createBaileysSocketFactory({ logger }),
     auth: await whatsappAuthStore(runtime, nowMs),
@@ -431,12 +432,17 @@ export async function createWhatsApp(
     ratePerMinute: env.WHATSAPP_RATE_PER_MINUTE,
     sendJitterMs: env.WHATSAPP_SEND_JITTER_MS,
     pairingPhone: env.WHATSAPP_PHONE,
-    onPairing: createTerminalPairingPrinter({
-      output: process.stdout,
-      t: (key, vars) => app.translator.t(DEFAULT_LOCALE, key, vars),
-    }),
-    onState: (state, detail) => recordState(state, detail),
-    ...overrides,
+    // The QR or code goes to the database (the back-office shows it to admins) and to the terminal.
+    onPairing: (event) => {
+      if (event.kind === "qr") status.pairing({ qr: event.qr, validForMs: event.validForMs });
+      if (event.kind === "code") status.pairing({ code: event.code });
+      showPairing(event);
+    },
+    onState: (state, detail, info) => {
+      status.state(state, detail, info);
+      onState?.(state, detail, info);
+    },
+    ...rest,
   });
 }
 

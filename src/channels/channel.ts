@@ -171,6 +171,17 @@ export interface ChannelCapabilities {
   sendJitterMs?: number;
 }
 
+/**
+ * What an adapter may add to a connection state it reports (`onState`), for `rinde status` and the
+ * back-office's channel status. Never a citizen's personal data.
+ */
+export interface ConnectionInfo {
+  /** The bot's own account: its WhatsApp number (`+57…`) or Telegram `@username`. */
+  account?: string;
+  /** The error that caused this state (a close code and the library's words, no message text). */
+  error?: string;
+}
+
 export interface Channel {
   readonly id: ChannelId;
   readonly capabilities: ChannelCapabilities;

@@ -397,7 +397,10 @@ export const whatsappAuth = sqliteTable(
   (t) => [primaryKey({ columns: [t.session, t.category, t.id] })],
 );
 
-/** Each chat channel's connection state as its adapter last reported it, for `rinde status` (another process). */
+/**
+ * Each chat channel's connection state as the process running it last reported it, for `rinde
+ * status` and the back-office's Administración page (other processes, issue 14).
+ */
 export const channelState = sqliteTable("channel_state", {
   channel: text("channel").primaryKey(),
   /** e.g. connecting, pairing, open, reconnecting, logged_out, stopped. */
@@ -405,6 +408,21 @@ export const channelState = sqliteTable("channel_state", {
   /** A short operator-facing detail (close code, next retry); never personal data. */
   detail: text("detail"),
   updatedAtMs: integer("updated_at_ms").notNull(),
+  /** Since when the channel is in `state` (a report of the same state keeps it). */
+  sinceMs: integer("since_ms"),
+  /** The bot's own account when known: its WhatsApp number (+57…) or Telegram @username. */
+  account: text("account"),
+  /** The last connection error the adapter reported, and when; kept after the channel recovers. */
+  lastError: text("last_error"),
+  lastErrorAtMs: integer("last_error_at_ms"),
+  /**
+   * While WhatsApp (Baileys) waits to be linked: the QR string to show (WhatsApp replaces it about
+   * every 20 s) or the pairing code, and when it stops being valid. Whoever scans it controls the
+   * entity's WhatsApp: only admins see it, and every view is audited. Cleared once paired.
+   */
+  pairingQr: text("pairing_qr"),
+  pairingCode: text("pairing_code"),
+  pairingExpiresAtMs: integer("pairing_expires_at_ms"),
 });
 
 /**

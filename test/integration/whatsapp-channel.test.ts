@@ -466,7 +466,7 @@ describe.skipIf(onPostgres)(
       const w = await start();
       const auth = createWhatsAppAuthRepo(w.runtime.db!, { nowMs: () => w.clock.nowMs() });
       w.fake.current.showQr("2@first-qr");
-      expect(w.pairing).toEqual([{ kind: "qr", qr: "2@first-qr" }]);
+      expect(w.pairing).toEqual([{ kind: "qr", qr: "2@first-qr", validForMs: 60_000 }]);
       expect((await stateOf(w))?.state).toBe("pairing");
       // The phone scanned the QR: Baileys reports the new credentials, then asks for a restart.
       w.fake.current.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" }, platform: "android" });
@@ -491,7 +491,7 @@ describe.skipIf(onPostgres)(
       expect(fresh.auth.creds.me).toBeUndefined();
       expect(Buffer.from(fresh.auth.creds.noiseKey.public)).not.toEqual(pairedNoiseKey);
       fresh.showQr("2@second-qr");
-      expect(w.pairing.at(-1)).toEqual({ kind: "qr", qr: "2@second-qr" });
+      expect(w.pairing.at(-1)).toEqual({ kind: "qr", qr: "2@second-qr", validForMs: 60_000 });
       expect((await stateOf(w))?.state).toBe("pairing");
     });
 
@@ -502,6 +502,57 @@ describe.skipIf(onPostgres)(
       await Promise.resolve();
       expect(w.fake.current.pairingCodeRequests).toEqual(["573000000000"]);
       expect(w.pairing).toEqual([{ kind: "code", code: "ABCD1234" }]);
+    });
+
+    it("stores each pairing QR with its expiry for the back-office, the number once linked, and clears the QR", async () => {
+      const w = await start();
+      const t0 = w.clock.nowMs();
+      w.fake.current.showQr("2@qr-one,key,key");
+      expect(await stateOf(w)).toMatchObject({
+        state: "pairing",
+        sinceMs: t0,
+        pairingQr: "2@qr-one,key,key",
+        pairingCode: null,
+        pairingExpiresAtMs: t0 + 60_000,
+      });
+      // Baileys replaces the QR every 20 s after the first minute: the row follows, `since` stays.
+      w.clock.advanceMs(60_000);
+      w.fake.current.showQr("2@qr-two,key,key");
+      expect(await stateOf(w)).toMatchObject({
+        state: "pairing",
+        sinceMs: t0,
+        pairingQr: "2@qr-two,key,key",
+        pairingExpiresAtMs: t0 + 80_000,
+      });
+      // Scanned: the credentials name the bot's number; WhatsApp restarts the connection, which opens.
+      w.fake.current.ev.emit("creds.update", { me: { id: "573000000000:3@s.whatsapp.net" }, platform: "android" });
+      w.fake.current.close(DisconnectReason.restartRequired);
+      expect(await stateOf(w)).toMatchObject({ state: "reconnecting", pairingQr: null, lastError: null });
+      w.timers.fire();
+      await w.channel.idle();
+      w.clock.advanceMs(5_000);
+      w.fake.current.open();
+      expect(await stateOf(w)).toMatchObject({
+        state: "open",
+        sinceMs: t0 + 65_000,
+        account: "+573000000000",
+        pairingQr: null,
+        pairingExpiresAtMs: null,
+      });
+      // A dropped connection keeps the number and records the error.
+      w.fake.current.close(DisconnectReason.connectionLost, "Connection Lost");
+      expect(await stateOf(w)).toMatchObject({
+        state: "reconnecting",
+        account: "+573000000000",
+        lastError: "408: Connection Lost",
+        lastErrorAtMs: t0 + 65_000,
+      });
+    });
+
+    it("stores the pairing code instead of a QR when WHATSAPP_PHONE is set", async () => {
+      const w = await start({ WHATSAPP_PHONE: "573000000000" });
+      w.fake.current.showQr();
+      expect(await stateOf(w)).toMatchObject({ state: "pairing", pairingQr: null, pairingCode: "ABCD1234" });
     });
 
     it("shows the connection state in `rinde status`", async () => {

@@ -156,7 +156,7 @@ describe("WhatsApp text and pairing output", () => {
     const output = new PassThrough();
     const translator = createTranslator();
     const print = createTerminalPairingPrinter({ output, t: (key, vars) => translator.t("es", key, vars) });
-    print({ kind: "qr", qr: "2@abc,def,ghi" });
+    print({ kind: "qr", qr: "2@abc,def,ghi", validForMs: 60_000 });
     print({ kind: "code", code: "ABCD1234" });
     print({ kind: "logged_out" });
     const written = String(output.read());

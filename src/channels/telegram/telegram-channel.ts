@@ -18,7 +18,7 @@ import type { Update } from "telegraf/types";
 import { ConfigError } from "../../config/errors.ts";
 import type { Env } from "../../config/env.ts";
 import type { Translator } from "../../i18n/index.ts";
-import type { Channel, ChannelCapabilities, InboundMessage } from "../channel.ts";
+import type { Channel, ChannelCapabilities, ConnectionInfo, InboundMessage } from "../channel.ts";
 import { commandSets, type CommandSet } from "./commands.ts";
 import { MAX_TEXT_LENGTH } from "./render.ts";
 import { createSender } from "./send.ts";
@@ -46,7 +46,14 @@ export interface TelegramChannelOptions {
   retry?: { initialDelayMs: number; maxDelayMs: number };
   /** Longest one update may be handled before telegraf stops waiting for it. */
   handlerTimeoutMs?: number;
+  /**
+   * Connection state changes, for `rinde status` and the back-office: `open` with the bot's
+   * @username once polling runs (or the webhook is registered), `reconnecting` with the error.
+   */
+  onState?: (state: TelegramConnectionState, detail: string | null, info?: ConnectionInfo) => void;
 }
+
+export type TelegramConnectionState = "connecting" | "open" | "reconnecting" | "stopped";
 
 export interface TelegramChannel extends Channel {
   /** Handles one update as if Telegram had delivered it; resolves when it was handled. */
@@ -91,6 +98,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
 
+  const report: NonNullable<TelegramChannelOptions["onState"]> = (state, detail, info) =>
+    options.onState?.(state, detail, info);
+  const account = (): ConnectionInfo => (bot.botInfo?.username ? { account: `@${bot.botInfo.username}` } : {});
+
   const delayFor = (attempt: number) =>
     Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** Math.max(0, attempt - 1));
 
@@ -127,7 +138,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const startedAtMs = Date.now();
     pollingSettled = false;
     polling = bot
-      .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
+      .launch({ allowedUpdates: [...ALLOWED_UPDATES] }, () => report("open", "polling", account()))
       .then(
         () => restartPolling(attempt, startedAtMs, new Error("polling ended")),
         (error: unknown) => restartPolling(attempt, startedAtMs, error),
@@ -162,6 +173,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const delayMs = delayFor(next);
     const level = error instanceof TelegramError && (error.code === 401 || error.code === 409) ? "error" : "warn";
     logger[level]({ err: describeError(error), delayMs }, "telegram.polling_restart");
+    report("reconnecting", `polling stopped; retry in ${delayMs} ms`, { error: errorText(error) });
     later(delayMs, () => runPolling(next));
   }
 
@@ -189,10 +201,14 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   function registerWebhook(attempt: number): void {
     const { url, secretToken } = options.webhook!;
     bot.telegram.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }).then(
-      () => logger.info("telegram.webhook_registered"),
+      () => {
+        logger.info("telegram.webhook_registered");
+        report("open", "webhook", account());
+      },
       (error: unknown) => {
         const delayMs = delayFor(attempt + 1);
         logger.warn({ err: describeError(error), delayMs }, "telegram.webhook_failed");
+        report("reconnecting", `webhook not registered; retry in ${delayMs} ms`, { error: errorText(error) });
         later(delayMs, () => registerWebhook(attempt + 1));
       },
     );
@@ -229,6 +245,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         );
       }
       logger.warn({ err: describeError(error) }, "telegram.connect_failed");
+      report("reconnecting", "getMe failed", { error: errorText(error) });
       return false;
     }
   }
@@ -253,6 +270,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       if (!stopped) throw new Error("The Telegram channel is already started; call stop() first.");
       onInbound = handler;
       stopped = false;
+      report("connecting", null);
       // Only a rejected token is fatal; an unreachable Bot API is retried by the loops below.
       await identify().catch((error: unknown) => {
         stopped = true;
@@ -281,6 +299,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       webhookServer = undefined;
       onInbound = undefined;
       logger.info("telegram.stopped");
+      report("stopped", null);
     },
   };
 }
@@ -320,6 +339,16 @@ export function telegramOptionsFromEnv(
  */
 export function webhookSecretFromToken(token: string): string {
   return createHmac("sha256", token).update("rinde.telegram.webhook").digest("hex");
+}
+
+/**
+ * One line for the channel status: the error's code and words. A network error's message carries
+ * the request URL, and with it the bot token (`/bot<id>:<secret>/getMe`): the token is cut out.
+ */
+function errorText(error: unknown): string {
+  const { code, message } = describeError(error);
+  const text = code === undefined ? message : `${code}: ${message}`;
+  return text.replace(/\d+:[A-Za-z0-9_-]{20,}/g, "<token>");
 }
 
 /** Error details for logs: code and description, never a message's text or a token. */

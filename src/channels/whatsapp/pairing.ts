@@ -7,8 +7,11 @@ import type { Writable } from "node:stream";
 import qrcodeTerminal from "qrcode-terminal";
 
 export type PairingEvent =
-  /** A new QR to scan (WhatsApp replaces it about every 20 seconds). */
-  | { kind: "qr"; qr: string }
+  /**
+   * A new QR to scan, valid for `validForMs` (Baileys' defaults: 60 s for a connection's first QR,
+   * 20 s for each one replacing it).
+   */
+  | { kind: "qr"; qr: string; validForMs: number }
   /** The code to type on the phone: WhatsApp → Linked devices → Link with phone number. */
   | { kind: "code"; code: string }
   /** The phone unlinked the bot: the stored session was deleted and a new pairing starts. */

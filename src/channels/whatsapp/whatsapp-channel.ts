@@ -5,12 +5,19 @@
  * numbered options, and the bot's own files (an event's .ics) as documents. Pacing is the
  * dispatcher's: `capabilities` carry a slow global rate with jitter.
  */
-import { DisconnectReason, isPnUser, type AuthenticationState, type WAMessage } from "@whiskeysockets/baileys";
+import {
+  DisconnectReason,
+  isPnUser,
+  jidDecode,
+  type AuthenticationState,
+  type WAMessage,
+} from "@whiskeysockets/baileys";
 import type { Logger } from "pino";
 import {
   renderNumberedOptions,
   type Channel,
   type ChannelCapabilities,
+  type ConnectionInfo,
   type InboundMessage,
   type OutboundMessage,
   type SendResult,
@@ -60,8 +67,11 @@ export interface WhatsAppChannelOptions {
   /** The bot's number, digits with country code: pair with a code instead of a QR. */
   pairingPhone?: string;
   onPairing?: (event: PairingEvent) => void;
-  /** Connection state changes, for `rinde status`. `detail` never holds personal data. */
-  onState?: (state: WhatsAppConnectionState, detail: string | null) => void;
+  /**
+   * Connection state changes, for `rinde status` and the back-office. `detail` never holds personal
+   * data; `info` carries the bot's own number once linked, and the error behind a close.
+   */
+  onState?: (state: WhatsAppConnectionState, detail: string | null, info?: ConnectionInfo) => void;
   timers?: ReconnectTimers;
   /** First reconnect delay and cap, doubled per consecutive failure. */
   reconnectInitialDelayMs?: number;
@@ -85,6 +95,9 @@ const MAX_TEXT_LENGTH = 65_000;
 export const MAX_CAPTION_LENGTH = 1_024;
 /** Recent inbound group messages and sent messages kept to quote (after a restart, sends go unquoted). */
 const QUOTE_CACHE_SIZE = 500;
+/** How long Baileys keeps a QR (its `qrTimeout` defaults, src/Socket/socket.ts): the first, then each next one. */
+export const FIRST_QR_VALID_MS = 60_000;
+export const NEXT_QR_VALID_MS = 20_000;
 const defaultTimers: ReconnectTimers = {
   set: (callback, delayMs) => setTimeout(callback, delayMs),
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
@@ -127,9 +140,9 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   /** Addresses known to be on WhatsApp (they wrote, or were checked), so sends skip the check. */
   const knownOnWhatsApp = new Set<string>();
 
-  function report(next: WhatsAppConnectionState, detail: string | null = null): void {
+  function report(next: WhatsAppConnectionState, detail: string | null = null, info?: ConnectionInfo): void {
     state = next;
-    options.onState?.(next, detail);
+    options.onState?.(next, detail, info);
   }
 
   /**
@@ -179,7 +192,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
         if (update.qr) showPairing(update.qr);
         if (update.connection === "open") {
           failures = 0;
-          report("open");
+          const number = auth.state.creds.me?.id ? jidDecode(auth.state.creds.me.id)?.user : undefined;
+          report("open", null, number ? { account: `+${number}` } : undefined);
           logger.info("whatsapp.open");
         }
         if (update.connection === "close") onClose(current, update.lastDisconnect?.error);
@@ -221,10 +235,11 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   /** Shows each new QR, or (with a phone number configured and not yet paired) asks once for a pairing code. */
   function pairingPrompter(current: WhatsAppSocket, auth: AuthenticationState): (qr: string) => void {
     let codeRequested = false;
+    let shown = 0;
     return (qr) => {
       if (state !== "pairing") report("pairing");
       if (options.pairingPhone === undefined || auth.creds.me) {
-        options.onPairing?.({ kind: "qr", qr });
+        options.onPairing?.({ kind: "qr", qr, validForMs: shown++ === 0 ? FIRST_QR_VALID_MS : NEXT_QR_VALID_MS });
         return;
       }
       if (codeRequested) return;
@@ -243,6 +258,11 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     socket = undefined;
     if (stopped) return;
     const code = (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+    // WhatsApp asks for a restart right after pairing: not an error to show.
+    const cause =
+      code === DisconnectReason.restartRequired
+        ? undefined
+        : { error: `${code ?? "no code"}: ${(error?.message ?? "closed").slice(0, 200)}` };
     if (code === DisconnectReason.loggedOut) {
       // Unlinked from the phone (or the session was rejected): the stored keys are useless now. The
       // next connection loads after the delete; if it fails, that connection is refused as logged
@@ -250,14 +270,14 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       void queueAuth("whatsapp.session_clear_failed", () => store.clear());
       quotable.clear();
       sentMessages.clear();
-      report("logged_out", "logged out: pair again");
+      report("logged_out", "logged out: pair again", cause);
       logger.warn("whatsapp.logged_out");
       options.onPairing?.({ kind: "logged_out" });
     }
     // WhatsApp asks for a restart right after pairing: reconnect at once, it is not a failure.
     const delayMs = code === DisconnectReason.restartRequired ? 0 : backoffDelayMs(failures++);
     if (code !== DisconnectReason.loggedOut)
-      report("reconnecting", `closed (${code ?? "no code"}); retry in ${delayMs} ms`);
+      report("reconnecting", `closed (${code ?? "no code"}); retry in ${delayMs} ms`, cause);
     logger.info({ code, delayMs }, "whatsapp.closed");
     scheduleConnect(delayMs);
   }

@@ -56,7 +56,16 @@ export async function runStatus(cli: Cli, args: string[]): Promise<void> {
       outbox,
       outboxPending: pending.map(({ oldestDueMs, ...row }) => ({ ...row, oldestDue: cli.isoOrNull(oldestDueMs) })),
       jobs: jobs.map(({ nextRunMs, ...row }) => ({ ...row, nextRun: cli.isoOrNull(nextRunMs) })),
-      connections: connections.map(({ updatedAtMs, ...c }) => ({ ...c, updatedAt: cli.iso(updatedAtMs) })),
+      // The pairing QR and code stay out: whoever scans them controls the bot's WhatsApp (the back-office shows them to admins).
+      connections: connections.map((c) => ({
+        channel: c.channel,
+        state: c.state,
+        detail: c.detail,
+        account: c.account,
+        lastError: c.lastError,
+        since: cli.isoOrNull(c.sinceMs),
+        updatedAt: cli.iso(c.updatedAtMs),
+      })),
     });
   }
   const status = (s: string) => cli.t(`delivery_status.${s}`);

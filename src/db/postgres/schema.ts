@@ -312,6 +312,13 @@ export const channelState = pgTable("channel_state", {
   state: text("state").notNull(),
   detail: text("detail"),
   updatedAtMs: bigint("updated_at_ms", { mode: "number" }).notNull(),
+  sinceMs: bigint("since_ms", { mode: "number" }),
+  account: text("account"),
+  lastError: text("last_error"),
+  lastErrorAtMs: bigint("last_error_at_ms", { mode: "number" }),
+  pairingQr: text("pairing_qr"),
+  pairingCode: text("pairing_code"),
+  pairingExpiresAtMs: bigint("pairing_expires_at_ms", { mode: "number" }),
 });
 
 export const channelPauses = pgTable("channel_pauses", {

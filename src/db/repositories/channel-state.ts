@@ -1,20 +1,44 @@
 /**
- * Each chat channel's connection state as its adapter last reported it. The bot writes it; `rinde
- * status` (another process) reads it.
+ * Each chat channel's connection state as the process running it last reported it. The bot writes
+ * it; `rinde status` and the back-office (other processes, maybe on other machines sharing
+ * PostgreSQL) read it.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { channelState } from "../schema.ts";
 
 export type ChannelStateRow = typeof channelState.$inferSelect;
 
+/**
+ * One report. `state` and `detail` are always written; every other field is written when present
+ * (null clears it) and kept when left out.
+ */
+export type ChannelStateReport = Pick<ChannelStateRow, "state" | "detail"> &
+  Partial<
+    Pick<
+      ChannelStateRow,
+      "account" | "lastError" | "lastErrorAtMs" | "pairingQr" | "pairingCode" | "pairingExpiresAtMs"
+    >
+  >;
+
+/**
+ * The upsert's `set`: `since_ms` moves only when the state changes. `excluded` is the row the
+ * insert proposed (SQLite and PostgreSQL both name it so).
+ */
+export function channelStateUpdate(report: ChannelStateReport, nowMs: number) {
+  return {
+    ...report,
+    updatedAtMs: nowMs,
+    sinceMs: sql`case when ${channelState.state} = excluded.state then coalesce(${channelState.sinceMs}, excluded.since_ms) else excluded.since_ms end`,
+  };
+}
+
 export function createChannelStateRepo(db: Db) {
   return {
-    set(channel: string, state: string, detail: string | null, nowMs: number): void {
-      const values = { state, detail, updatedAtMs: nowMs };
+    set(channel: string, report: ChannelStateReport, nowMs: number): void {
       db.insert(channelState)
-        .values({ channel, ...values })
-        .onConflictDoUpdate({ target: channelState.channel, set: values })
+        .values({ channel, ...report, updatedAtMs: nowMs, sinceMs: nowMs })
+        .onConflictDoUpdate({ target: channelState.channel, set: channelStateUpdate(report, nowMs) })
         .run();
     },
     get(channel: string): ChannelStateRow | undefined {

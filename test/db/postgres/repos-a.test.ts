@@ -765,11 +765,24 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
       app.push(await appState.get("calendar"));
       await appState.set("calendar", "def", T + 1);
       app.push(await appState.get("calendar"));
-      await channelState.set("whatsapp", "pairing", null, T);
-      await channelState.set("telegram", "open", "long polling", T);
-      await channelState.set("whatsapp", "open", "ok", T + 1);
-      await channelState.set("Whatsapp_cloud", "open", null, T + 1);
+      await channelState.set("whatsapp", { state: "pairing", detail: null }, T);
+      await channelState.set(
+        "whatsapp",
+        { state: "pairing", detail: null, pairingQr: "2@qr", pairingCode: null, pairingExpiresAtMs: T + 60_000 },
+        T + 1,
+      );
+      const pairing = await channelState.get("whatsapp");
+      await channelState.set("telegram", { state: "open", detail: "long polling", account: "@rinde_bot" }, T);
+      await channelState.set("telegram", { state: "reconnecting", detail: null, lastError: "502", lastErrorAtMs: T }, T + 1);
+      await channelState.set(
+        "whatsapp",
+        { state: "open", detail: "ok", account: "+573001234567", pairingQr: null, pairingExpiresAtMs: null },
+        T + 2,
+      );
+      await channelState.set("Whatsapp_cloud", { state: "open", detail: null }, T + 1);
       const channels = {
+        pairing,
+        telegram: await channelState.get("telegram"),
         one: await channelState.get("whatsapp"),
         none: await channelState.get("console"),
         list: await channelState.list(),
@@ -787,7 +800,37 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
       return { app, channels, windows };
     });
     expect(trace.app).toEqual([undefined, "abc", "def"]);
-    expect(trace.channels.one).toEqual({ channel: "whatsapp", state: "open", detail: "ok", updatedAtMs: T + 1 });
+    const empty = { account: null, lastError: null, lastErrorAtMs: null, pairingCode: null };
+    // A second report of the same state keeps its start.
+    expect(trace.channels.pairing).toEqual({
+      ...empty,
+      channel: "whatsapp",
+      state: "pairing",
+      detail: null,
+      updatedAtMs: T + 1,
+      sinceMs: T,
+      pairingQr: "2@qr",
+      pairingExpiresAtMs: T + 60_000,
+    });
+    // Fields left out are kept (the account); a new state starts its own `since`.
+    expect(trace.channels.telegram).toMatchObject({
+      state: "reconnecting",
+      account: "@rinde_bot",
+      lastError: "502",
+      lastErrorAtMs: T,
+      sinceMs: T + 1,
+    });
+    expect(trace.channels.one).toEqual({
+      ...empty,
+      channel: "whatsapp",
+      state: "open",
+      detail: "ok",
+      updatedAtMs: T + 2,
+      sinceMs: T + 2,
+      account: "+573001234567",
+      pairingQr: null,
+      pairingExpiresAtMs: null,
+    });
     expect(trace.channels.none).toBeUndefined();
     expect(trace.channels.list.map((row) => row.channel)).toEqual(["Whatsapp_cloud", "telegram", "whatsapp"]);
     expect(trace.windows).toEqual([T, undefined, T + 5, undefined]);

@@ -1,10 +1,11 @@
 /**
  * Each chat channel's connection state on PostgreSQL: the port of
- * src/db/repositories/channel-state.ts (the specification). The bot writes it; `rinde status`
- * (another process) reads it.
+ * src/db/repositories/channel-state.ts (the specification). The bot writes it; `rinde status` and
+ * the back-office (other processes) read it.
  */
 import { eq, sql } from "drizzle-orm";
 import type { Port } from "../../port.ts";
+import { channelStateUpdate } from "../../repositories/channel-state.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
 import { channelState } from "../schema.ts";
@@ -12,12 +13,11 @@ import { channelState } from "../schema.ts";
 /** `q` returns the executor of the current transaction, or the pool (src/db/postgres/store.ts). */
 export function createPgChannelStateRepo(q: () => PgDb): Port<SyncRepos["channelState"]> {
   return {
-    async set(channel, state, detail, nowMs) {
-      const values = { state, detail, updatedAtMs: nowMs };
+    async set(channel, report, nowMs) {
       await q()
         .insert(channelState)
-        .values({ channel, ...values })
-        .onConflictDoUpdate({ target: channelState.channel, set: values });
+        .values({ channel, ...report, updatedAtMs: nowMs, sinceMs: nowMs })
+        .onConflictDoUpdate({ target: channelState.channel, set: channelStateUpdate(report, nowMs) });
     },
 
     async get(channel) {
