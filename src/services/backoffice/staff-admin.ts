@@ -6,6 +6,7 @@
 import { canManageStaff, type Actor, type Role } from "../../core/authorization.ts";
 import type { AppContext } from "../context.ts";
 import { createInvite } from "../staff/staff.ts";
+import { channelStatus, type ChannelStatusView } from "./channel-status.ts";
 import { normalizeEmail } from "./auth.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 
@@ -41,8 +42,13 @@ export async function administration(app: AppContext, actor: Actor) {
       })),
     officials,
     invites: await app.repos.staffAuth.pendingInvites(nowMs),
-    channels: await app.repos.channelState.list(),
+    channels: await channelViews(app, actor),
   };
+}
+
+async function channelViews(app: AppContext, actor: Actor): Promise<ChannelStatusView[]> {
+  const status = await channelStatus(app, actor);
+  return status.ok ? status.channels : [];
 }
 
 async function checkPlacement(

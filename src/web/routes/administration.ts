@@ -10,6 +10,7 @@ import {
 } from "../../services/backoffice/staff-admin.ts";
 import { sendPage } from "../render.ts";
 import type { WebDeps } from "../deps.ts";
+import { registerChannelStatusRoutes } from "./channel-status.ts";
 import { staffOf } from "../session.ts";
 
 const key = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
@@ -32,6 +33,7 @@ const PAGE = "/admin/administracion";
 export function registerAdministrationRoutes(admin: FastifyInstance, deps: WebDeps): void {
   const { app } = deps;
   const csrf = { preHandler: admin.csrfProtection };
+  registerChannelStatusRoutes(admin, deps);
 
   const page = async (
     request: FastifyRequest,
