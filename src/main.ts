@@ -424,7 +424,7 @@ export async function createWhatsApp(
       output: process.stdout,
       t: (key, vars) => app.translator.t(DEFAULT_LOCALE, key, vars),
     });
-  return createWhatsAppChannel({
+  const channel = createWhatsAppChannel({
     socketFactory: overrides.socketFactory ?? createBaileysSocketFactory({ logger }),
     auth: await whatsappAuthStore(runtime, nowMs),
     nowMs,
@@ -443,6 +443,14 @@ export async function createWhatsApp(
       onState?.(state, detail, info);
     },
     ...rest,
+  });
+  // idle() also waits for the state reports written so far (another process reads them).
+  const channelIdle = channel.idle.bind(channel);
+  return Object.assign(channel, {
+    async idle() {
+      await channelIdle();
+      await status.idle();
+    },
   });
 }
 

@@ -2,15 +2,26 @@
  * Channel status on Administración (issue 14): the real WhatsApp adapter over a fake Baileys socket
  * writes its state and pairing QR to the database; the back-office shows the QR to admins as an
  * SVG drawn on the server, audits each admin's first view of each QR, refuses everyone else, and
- * never serves an expired QR. SQLite, or PostgreSQL with RINDE_TEST_DATABASE_URL.
+ * never serves an expired QR. SQLite, or PostgreSQL with RINDE_TEST_DATABASE_URL; on PostgreSQL
+ * also across two runtimes: the bot's process writes, the back-office's process shows.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import QRCode from "qrcode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ReconnectTimers, WhatsAppChannel } from "../../src/channels/whatsapp/whatsapp-channel.ts";
+import { loadEnv } from "../../src/config/env.ts";
+import { createManualClock } from "../../src/core/clock.ts";
 import { createWhatsApp } from "../../src/main.ts";
+import { createRuntime, type Runtime } from "../../src/runtime.ts";
+import { setupLinkIfNoAdmin } from "../../src/services/backoffice/auth.ts";
+import { createWebServer } from "../../src/web/server.ts";
 import { createFakeSocketFactory, type FakeSocketFactory } from "../fakes/baileys-socket.ts";
+import { freshSchema, postgresAvailable, url } from "../helpers/postgres.ts";
+import { sharedRouterFactory } from "../helpers/shared-router.ts";
 import { sqlRows } from "../helpers/storage.ts";
-import type { WebClient } from "./web-client.ts";
+import { createWebClient, type WebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
 
 const QR = "2@Vx3f0kq9b1Zr,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd=,QrStUvWxYz0123456789=,EfGhIjKl=";
@@ -27,7 +38,7 @@ describe("back-office channel status and the WhatsApp pairing QR", () => {
   let whatsapp: WhatsAppChannel;
 
   /** Waits for the adapter's state writes (they run after the socket event, in order). */
-  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  const settle = () => whatsapp.idle();
   const pairingViews = async () =>
     await sqlRows<{ officialId: number | null; subject: string; outcome: string }>(
       h.runtime,
@@ -147,7 +158,8 @@ describe("back-office channel status and the WhatsApp pairing QR", () => {
     });
     await whatsapp.start(async () => {});
     fake.current.showQr(QR);
-    await settle();
+    // The code arrives from requestPairingCode a turn later, then is written.
+    await new Promise((resolve) => setImmediate(resolve));
     await settle();
     const page = await admin.get("/admin/administracion");
     expect(page.body).toContain("ABCD-1234");
@@ -157,5 +169,71 @@ describe("back-office channel status and the WhatsApp pairing QR", () => {
     expect(await pairingViews()).toEqual([
       { officialId: expect.any(Number), subject: expect.stringMatching(/^whatsapp:code:/), outcome: "ok" },
     ]);
+  });
+});
+
+describe.skipIf(!postgresAvailable)("channel status across processes on one PostgreSQL schema", () => {
+  const runtimes: Runtime[] = [];
+  let drop: (() => Promise<void>) | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    for (const runtime of runtimes.splice(0)) await runtime.close();
+    await drop?.();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows in the back-office's process the QR and then the link made in the bot's process", async () => {
+    const schema = await freshSchema();
+    drop = schema.drop;
+    dir = mkdtempSync(join(tmpdir(), "rinde-wa-status-"));
+    const address = new URL(url!);
+    address.searchParams.set("schema", schema.schema);
+    const env = loadEnv({
+      DATABASE_URL: address.toString(),
+      RINDE_DB: join(dir, "rinde.db"),
+      RINDE_PROFILE: "default",
+      WHATSAPP_ENABLED: "1",
+    });
+    const clock = createManualClock(Date.UTC(2026, 2, 2, 15));
+    const open = async () => {
+      const runtime = await createRuntime({ env, clock, routerFactory: sharedRouterFactory });
+      runtimes.push(runtime);
+      return runtime;
+    };
+    const botProcess = await open();
+    const webProcess = await open();
+    const fake = createFakeSocketFactory({ nowMs: () => clock.nowMs() });
+    const channel = await createWhatsApp(botProcess, { socketFactory: fake.factory, timers: noTimers, onPairing: () => {} });
+    await channel.start(async () => {});
+    const server = await createWebServer({ app: webProcess.app, listenUrl: "http://127.0.0.1:3000" });
+    try {
+      const setup = (await setupLinkIfNoAdmin(webProcess.app))!;
+      const admin = createWebClient(server);
+      await admin.get(`/admin/configurar/${setup.token}`);
+      const created = await admin.post("/admin/configurar", {
+        token: setup.token,
+        name: "Laura Admin",
+        email: "laura@x.co",
+        password: "una frase larga y segura",
+      });
+      expect(created.statusCode).toBe(303);
+
+      fake.current.showQr(QR);
+      await channel.idle();
+      const svg = await admin.get(QR_PATH);
+      expect(svg.statusCode).toBe(200);
+      expect(svg.body).toBe(await QRCode.toString(QR, { type: "svg" }));
+
+      fake.current.ev.emit("creds.update", { me: { id: "573001234567:4@s.whatsapp.net" } });
+      fake.current.open();
+      await channel.idle();
+      const page = await admin.get("/admin/administracion");
+      expect(page.body).toContain("Vinculado al número +573001234567");
+      expect(page.body).not.toContain('<img class="qr"');
+      expect((await admin.get(QR_PATH)).statusCode).toBe(404);
+    } finally {
+      await server.close();
+      await channel.stop();
+    }
   });
 });
