@@ -140,6 +140,38 @@ describe("Telegram updates and polling", () => {
     expect(h.fake.calls("deleteWebhook").length).toBeGreaterThanOrEqual(2);
   });
 
+  it("reports its state for the back-office: open with the bot's @username, the error of a restart", async () => {
+    h = await createTelegramHarness();
+    await h.fake.waitForCall("getUpdates");
+    const harness = h;
+    const state = async () =>
+      await sqlRow<{ state: string; detail: string | null; account: string | null; lastError: string | null }>(
+        harness.runtime,
+        "select state, detail, account, last_error \"lastError\" from channel_state where channel = 'telegram'",
+      );
+    const until = async (check: (row: Awaited<ReturnType<typeof state>>) => boolean) => {
+      for (let i = 0; i < 500; i++) {
+        const row = await state();
+        if (check(row)) return row;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return await state();
+    };
+    expect(await until((row) => row?.state === "open")).toEqual({
+      state: "open",
+      detail: "polling",
+      account: "@rinde_test_bot",
+      lastError: null,
+    });
+    h.fake.failNext("getUpdates", { errorCode: 409, description: "Conflict: terminated by other getUpdates request" });
+    await h.say(ANA, "/start"); // ends the pending long poll: the next one meets the 409
+    // The restart is recorded with Telegram's words; polling opens again and the error stays visible.
+    expect((await until((row) => row?.lastError !== null))?.lastError).toBe(
+      "409: Conflict: terminated by other getUpdates request",
+    );
+    expect(await until((row) => row?.state === "open")).toMatchObject({ state: "open", account: "@rinde_test_bot" });
+  });
+
   it("polling survives a Bot API outage and resumes where it was", async () => {
     h = await createTelegramHarness();
     await h.say(ANA, "/start");
