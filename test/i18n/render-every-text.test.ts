@@ -166,6 +166,7 @@ const SAMPLES: Record<string, unknown> = {
   value: 3,
   withProgress: 3,
   year: 2026,
+  account: "+573001234567",
   accountabilityLines: "• Una audiencia pública cada año.",
   answer: "Programamos la reparación para el 10 de marzo.",
   bar: "██████░░░░ 60%",
