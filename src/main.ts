@@ -356,7 +356,8 @@ export async function createWhatsAppCloud(
     logger,
     nowMs,
     labels: { listButton: app.translator.t(DEFAULT_LOCALE, "whatsapp_cloud.list_button") },
-    onState: (state, detail) => status.state(state, detail, state === "token_expired" && detail ? { error: detail } : {}),
+    onState: (state, detail) =>
+      status.state(state, detail, state === "token_expired" && detail ? { error: detail } : {}),
     onStatus: async (update) => {
       const { channelMessageId, status, atMs, errorCode } = update;
       await app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, {

@@ -20,7 +20,8 @@ const QR = "2@Vx3f0kq9b1Zr,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd=,QrStUvWxYz0
 const NEXT_QR = "2@Pq7s2mn4c8Yt,ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxw=,AbCdEfGhIj0123456789=,MnOpQrSt=";
 
 /** The QR image loaded (a broken image has no natural size). Polled from the test: the page's CSP forbids eval. */
-const LOADED = "(() => { const img = document.querySelector('img.qr'); return !!img && img.complete && img.naturalWidth > 0; })()";
+const LOADED =
+  "(() => { const img = document.querySelector('img.qr'); return !!img && img.complete && img.naturalWidth > 0; })()";
 
 describe("WhatsApp pairing on Administración in Chromium", () => {
   let h: Harness;

@@ -110,7 +110,9 @@ describe("back-office channel status and the WhatsApp pairing QR", () => {
     expect(svg.body).not.toContain("<svg");
     expect((await ana.get("/admin/administracion")).statusCode).toBe(403);
     expect((await ana.get("/admin/administracion/canales")).statusCode).toBe(403);
-    expect(await pairingViews()).toEqual([{ officialId: expect.any(Number), subject: "whatsapp:qr", outcome: "refused" }]);
+    expect(await pairingViews()).toEqual([
+      { officialId: expect.any(Number), subject: "whatsapp:qr", outcome: "refused" },
+    ]);
     // Signed out: the sign-in page, never the QR.
     const anonymous = await h.server.inject({ method: "GET", url: QR_PATH });
     expect(anonymous.statusCode).toBe(303);
@@ -203,7 +205,11 @@ describe.skipIf(!postgresAvailable)("channel status across processes on one Post
     const botProcess = await open();
     const webProcess = await open();
     const fake = createFakeSocketFactory({ nowMs: () => clock.nowMs() });
-    const channel = await createWhatsApp(botProcess, { socketFactory: fake.factory, timers: noTimers, onPairing: () => {} });
+    const channel = await createWhatsApp(botProcess, {
+      socketFactory: fake.factory,
+      timers: noTimers,
+      onPairing: () => {},
+    });
     await channel.start(async () => {});
     const server = await createWebServer({ app: webProcess.app, listenUrl: "http://127.0.0.1:3000" });
     try {

@@ -32,8 +32,7 @@ export interface ChannelStatusView {
 }
 
 export type PairingQrOutcome =
-  | { ok: true; qr: string; expiresAtMs: number }
-  | { ok: false; error: "not_allowed" | "no_qr" };
+  { ok: true; qr: string; expiresAtMs: number } | { ok: false; error: "not_allowed" | "no_qr" };
 
 const PAIRING_VIEW = "whatsapp.pairing_view";
 
@@ -86,8 +85,7 @@ export async function channelStatus(
     lastErrorAtMs: row.lastErrorAtMs,
     pairing: pairingOf(row, nowMs),
   }));
-  for (const c of channels)
-    if (c.pairing?.kind === "code") await auditFirstView(app, actor, "code", c.pairing.code);
+  for (const c of channels) if (c.pairing?.kind === "code") await auditFirstView(app, actor, "code", c.pairing.code);
   return { ok: true, channels };
 }
 

@@ -773,7 +773,11 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
       );
       const pairing = await channelState.get("whatsapp");
       await channelState.set("telegram", { state: "open", detail: "long polling", account: "@rinde_bot" }, T);
-      await channelState.set("telegram", { state: "reconnecting", detail: null, lastError: "502", lastErrorAtMs: T }, T + 1);
+      await channelState.set(
+        "telegram",
+        { state: "reconnecting", detail: null, lastError: "502", lastErrorAtMs: T },
+        T + 1,
+      );
       await channelState.set(
         "whatsapp",
         { state: "open", detail: "ok", account: "+573001234567", pairingQr: null, pairingExpiresAtMs: null },
