@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Message } from "telegraf/types";
-import { telegramOptionsFromEnv } from "../../src/channels/telegram/telegram-channel.ts";
+import { errorText, telegramOptionsFromEnv } from "../../src/channels/telegram/telegram-channel.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { ConfigError } from "../../src/config/errors.ts";
 import { createTelegram } from "../../src/main.ts";
@@ -231,6 +231,17 @@ describe("Telegram start-up", () => {
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps the bot token out of the error shown as the channel's status", () => {
+    const token = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno";
+    const network = Object.assign(
+      new Error(`request to https://api.telegram.org/bot${token}/getMe failed, reason: connect ECONNREFUSED`),
+      { code: "ECONNREFUSED" },
+    );
+    expect(errorText(network)).toBe(
+      "ECONNREFUSED: request to https://api.telegram.org/bot<token>/getMe failed, reason: connect ECONNREFUSED",
+    );
   });
 
   it("refuses a webhook URL that is not https, before connecting", () => {

@@ -345,7 +345,7 @@ export function webhookSecretFromToken(token: string): string {
  * One line for the channel status: the error's code and words. A network error's message carries
  * the request URL, and with it the bot token (`/bot<id>:<secret>/getMe`): the token is cut out.
  */
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   const { code, message } = describeError(error);
   const text = code === undefined ? message : `${code}: ${message}`;
   return text.replace(/\d+:[A-Za-z0-9_-]{20,}/g, "<token>");
