@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Message } from "telegraf/types";
-import { errorText, telegramOptionsFromEnv } from "../../src/channels/telegram/telegram-channel.ts";
+import { describeError, errorText, telegramOptionsFromEnv } from "../../src/channels/telegram/telegram-channel.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { ConfigError } from "../../src/config/errors.ts";
 import { createTelegram } from "../../src/main.ts";
@@ -242,6 +242,20 @@ describe("Telegram start-up", () => {
     expect(errorText(network)).toBe(
       "ECONNREFUSED: request to https://api.telegram.org/bot<token>/getMe failed, reason: connect ECONNREFUSED",
     );
+  });
+
+  it("keeps the bot token out of the error details written to the log", () => {
+    const token = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno";
+    const network = Object.assign(new Error(`request to https://api.telegram.org/bot${token}/getUpdates failed`), {
+      code: "ETIMEDOUT",
+      name: "FetchError",
+    });
+    expect(JSON.stringify(describeError(network))).not.toContain("AAFakeTokenForTestsOnly");
+    expect(describeError(network)).toEqual({
+      name: "FetchError",
+      code: "ETIMEDOUT",
+      message: "request to https://api.telegram.org/bot<token>/getUpdates failed",
+    });
   });
 
   it("refuses a webhook URL that is not https, before connecting", () => {

@@ -347,17 +347,25 @@ export function webhookSecretFromToken(token: string): string {
  */
 export function errorText(error: unknown): string {
   const { code, message } = describeError(error);
-  const text = code === undefined ? message : `${code}: ${message}`;
-  return text.replace(/\d+:[A-Za-z0-9_-]{20,}/g, "<token>");
+  return code === undefined ? message : `${code}: ${message}`;
 }
 
-/** Error details for logs: code and description, never a message's text or a token. */
-function describeError(error: unknown): { name?: string; code?: number | string; message: string } {
-  if (error instanceof TelegramError) return { name: "TelegramError", code: error.code, message: error.description };
+/** A bot token (`<bot id>:<secret>`) anywhere in a text, as network errors' URLs carry it. */
+const BOT_TOKEN = /\d+:[A-Za-z0-9_-]{20,}/g;
+
+/**
+ * Error details for logs and the channel status: code and description, never a message's text or
+ * the token (cut out of a network error's URL).
+ */
+export function describeError(error: unknown): { name?: string; code?: number | string; message: string } {
+  if (error instanceof TelegramError)
+    return { name: "TelegramError", code: error.code, message: error.description.replace(BOT_TOKEN, "<token>") };
   const e = error as { name?: string; code?: string; message?: string } | null;
   return {
     ...(e?.name ? { name: e.name } : {}),
     ...(e?.code ? { code: e.code } : {}),
-    message: String(e?.message ?? error).slice(0, 300),
+    message: String(e?.message ?? error)
+      .replace(BOT_TOKEN, "<token>")
+      .slice(0, 300),
   };
 }
