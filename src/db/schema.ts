@@ -222,6 +222,9 @@ export const questions = sqliteTable(
     index("questions_citizen").on(t.citizenId),
     // Office + status + due date: the per-office digest and `/pendientes` read due dates in order.
     index("questions_office_status_due").on(t.officeKey, t.status, t.dueDate),
+    // Office + due date (+ id): the back-office inbox's "todas" view pages an office's questions of every
+    // status by due date without sorting them all (issue 14: p95 ≤ 30 ms among 100,000 questions).
+    index("questions_office_due").on(t.officeKey, t.dueDate, t.id),
     index("questions_status_due").on(t.status, t.dueDate),
   ],
 );
@@ -321,6 +324,10 @@ export const outbox = sqliteTable(
     index("outbox_claimed")
       .on(t.claimedBy)
       .where(sql`claimed_by is not null`),
+    // The messages about a question, for its back-office page (issue 14): only rows that name one.
+    index("outbox_question")
+      .on(t.questionId)
+      .where(sql`question_id is not null`),
   ],
 );
 

@@ -192,6 +192,9 @@ export const questions = pgTable(
     index("questions_event").on(t.eventId, t.status),
     index("questions_citizen").on(t.citizenId),
     index("questions_office_status_due").on(t.officeKey, t.status, t.dueDate),
+    // Office + due date (+ id): the back-office inbox's "todas" view pages an office's questions of every
+    // status by due date without sorting them all (issue 14: p95 ≤ 30 ms among 100,000 questions).
+    index("questions_office_due").on(t.officeKey, t.dueDate, t.id),
     index("questions_status_due").on(t.status, t.dueDate),
   ],
 );
@@ -252,6 +255,10 @@ export const outbox = pgTable(
     index("outbox_claimed")
       .on(t.claimedBy)
       .where(sql`claimed_by is not null`),
+    // The messages about a question, for its back-office page (issue 14): only rows that name one.
+    index("outbox_question")
+      .on(t.questionId)
+      .where(sql`question_id is not null`),
   ],
 );
 

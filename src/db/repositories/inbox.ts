@@ -123,10 +123,12 @@ export function createInboxRepo(db: Db) {
           overdue: sql<number>`coalesce(sum(case when ${open} and ${questions.dueDate} < ${today} then 1 else 0 end), 0)`,
           extended: sql<number>`coalesce(sum(case when ${open} and ${questions.extendedTo} is not null then 1 else 0 end), 0)`,
           waiting: sql<number>`coalesce(sum(case when ${questions.status} = 'info_requested' then 1 else 0 end), 0)`,
-          answered: sql<number>`coalesce(sum(case when ${questions.status} = 'answered' then 1 else 0 end), 0)`,
+          // Counted from the (office, status, due date) index alone; the other counts read only the
+          // office's open and waiting rows, not the many answered ones (issue 14: inbox p95 ≤ 30 ms).
+          answered: sql<number>`(select count(*) from "questions" a where a."office_key" = ${officeKey} and a."status" = 'answered')`,
         })
         .from(questions)
-        .where(eq(questions.officeKey, officeKey))
+        .where(and(eq(questions.officeKey, officeKey), inArray(questions.status, ["open", "info_requested"])))
         .get();
       return row ?? { new: 0, mine: 0, due_soon: 0, overdue: 0, extended: 0, waiting: 0, answered: 0 };
     },
