@@ -6,7 +6,8 @@
  *   npm run bench -- --citizens=500,2000  # other sizes
  *   npm run bench -- --no-dispatch        # skip the outbox drain
  *   npm run bench -- --no-routing         # skip the router's figures
- *   npm run bench -- --no-deadlines       # skip one of the other benches (startup, deadlines, broadcast, telegram)
+ *   npm run bench -- --no-deadlines       # skip one of the other benches (startup, deadlines, broadcast, telegram, public, backoffice)
+ *   npm run bench -- backoffice public    # only the named sections (`inbound` names the SQLite inbound bench and its targets)
  *   npm run bench -- --no-postgres        # skip PostgreSQL (skipped anyway without RINDE_BENCH_DATABASE_URL / RINDE_TEST_DATABASE_URL)
  *   npm run bench -- --pg-processes=1,2,4 --pg-citizens=200   # PostgreSQL: process counts, citizens per process
  *   npm run bench -- --before=/tmp/bench-before   # also run the SQLite inbound bench of another checkout
@@ -49,6 +50,9 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
+/** Sections named on the command line (`npm run bench -- backoffice`); none: all of them. */
+const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const cpu = cpus();
@@ -68,6 +72,10 @@ async function main(): Promise<void> {
     `  conversation per citizen: "hola" → consent "1" → question → "1" confirm office → "1" request type → radicado`,
   );
   console.log("");
+  if (only.length > 0 && !only.includes("inbound")) {
+    await extraBenches();
+    return;
+  }
 
   const warmStart = process.hrtime.bigint();
   const shape = await warmUp(300);
@@ -370,6 +378,7 @@ const EXTRA_BENCHES = [
   { name: "broadcast", file: "./broadcast.ts", fn: "benchBroadcast", byDefault: true },
   { name: "telegram", file: "./telegram.ts", fn: "benchTelegram", byDefault: true },
   { name: "public", file: "./public.ts", fn: "benchPublic", byDefault: true },
+  { name: "backoffice", file: "./backoffice.ts", fn: "benchBackOffice", byDefault: true },
 ] as const;
 
 async function extraBenches(): Promise<void> {
@@ -379,9 +388,18 @@ async function extraBenches(): Promise<void> {
       .map((w) => w.trim())
       .filter(Boolean),
   );
+  const unknown = only.filter((name) => name !== "inbound" && !EXTRA_BENCHES.some((extra) => extra.name === name));
+  if (unknown.length > 0)
+    console.log(
+      `unknown section ${unknown.join(", ")}: the sections are inbound, ${EXTRA_BENCHES.map((e) => e.name).join(", ")}\n`,
+    );
   for (const extra of EXTRA_BENCHES) {
     const selected =
-      wanted.has("all") || wanted.has(extra.name) || (extra.byDefault && !process.argv.includes(`--no-${extra.name}`));
+      only.length > 0
+        ? only.includes(extra.name)
+        : wanted.has("all") ||
+          wanted.has(extra.name) ||
+          (extra.byDefault && !process.argv.includes(`--no-${extra.name}`));
     if (!selected) continue;
     const label = `test/bench/${extra.file.slice(2)}`;
     let mod: Record<string, unknown>;
