@@ -82,11 +82,19 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
     return null;
   };
 
+  // Weekdays already looked up: counting business days walks every day of the range, and the
+  // back-office inbox counts from today back to due dates years old, for every row (issue 14).
+  const weekdayIsBusiness = new Map<number, boolean>();
   const isBusinessEpochDay = (epochDay: number): boolean => {
     const weekday = weekdayOfEpochDay(epochDay);
     if (weekday === 0 || weekday === 6) return false;
-    const date = fromEpochDay(epochDay);
-    return !localDays.has(date) && !nationalHolidaysOf(yearOf(date)).has(date);
+    let business = weekdayIsBusiness.get(epochDay);
+    if (business === undefined) {
+      const date = fromEpochDay(epochDay);
+      business = !localDays.has(date) && !nationalHolidaysOf(yearOf(date)).has(date);
+      weekdayIsBusiness.set(epochDay, business);
+    }
+    return business;
   };
 
   const nextBusinessEpochDay = (epochDay: number): number => {
