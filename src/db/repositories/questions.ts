@@ -55,6 +55,27 @@ export function createQuestionsRepo(db: Db) {
     })
     .returning()
     .prepare();
+  /**
+   * `list` prepared once per filter shape (which fields are set; at most 32 shapes): the citizen's
+   * pending questions are listed on many inbound messages, and building the query cost more than
+   * running it (issue 13 bench profile).
+   */
+  const listQuery = (filter: Record<keyof QuestionFilter, unknown>) => {
+    const conditions: SQL[] = [];
+    if (filter.officeKey !== undefined) conditions.push(eq(questions.officeKey, sql.placeholder("officeKey")));
+    if (filter.status !== undefined) conditions.push(eq(questions.status, sql.placeholder("status")));
+    if (filter.citizenId !== undefined) conditions.push(eq(questions.citizenId, sql.placeholder("citizenId")));
+    if (filter.overdueBefore !== undefined) {
+      conditions.push(inArray(questions.status, ["open"]), lt(questions.dueDate, sql.placeholder("overdueBefore")));
+    }
+    const query = db
+      .select()
+      .from(questions)
+      .where(and(...conditions))
+      .orderBy(desc(questions.id));
+    return (filter.limit !== undefined ? query.limit(sql.placeholder("limit")) : query).prepare();
+  };
+  const listQueries = new Map<string, ReturnType<typeof listQuery>>();
   const reassignments = db
     .select({
       eventId: questionEvents.id,
@@ -112,19 +133,20 @@ export function createQuestionsRepo(db: Db) {
       return db.select().from(questions).where(eq(questions.id, id)).get();
     },
     list(filter: QuestionFilter = {}): QuestionRow[] {
-      const conditions: SQL[] = [];
-      if (filter.officeKey) conditions.push(eq(questions.officeKey, filter.officeKey));
-      if (filter.status) conditions.push(eq(questions.status, filter.status));
-      if (filter.citizenId !== undefined) conditions.push(eq(questions.citizenId, filter.citizenId));
-      if (filter.overdueBefore) {
-        conditions.push(inArray(questions.status, ["open"]), lt(questions.dueDate, filter.overdueBefore));
-      }
-      const query = db
-        .select()
-        .from(questions)
-        .where(and(...conditions))
-        .orderBy(desc(questions.id));
-      return filter.limit ? query.limit(filter.limit).all() : query.all();
+      const params = {
+        officeKey: filter.officeKey || undefined,
+        status: filter.status || undefined,
+        citizenId: filter.citizenId,
+        overdueBefore: filter.overdueBefore || undefined,
+        limit: filter.limit || undefined,
+      };
+      const shape = Object.entries(params)
+        .filter(([, value]) => value !== undefined)
+        .map(([key]) => key)
+        .join(",");
+      let query = listQueries.get(shape);
+      if (!query) listQueries.set(shape, (query = listQuery(params)));
+      return query.all(params);
     },
     /** Open questions of an office due on or before `throughDate`, earliest first (index questions_office_status_due). */
     dueThrough(officeKey: string, throughDate: string, limit: number): QuestionRow[] {
