@@ -7,28 +7,62 @@ import type { Port } from "../../port.ts";
 import type { CitizenContext } from "../../repositories/citizens.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
+import { preparedStatement } from "../prepared.ts";
 import { channelIdentities, citizens, consents, conversations, questionEvents, questions } from "../schema.ts";
 
 export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]> {
+  // Named prepared statements (src/db/postgres/prepared.ts): both run on every inbound message.
+  const context = preparedStatement(q, "citizens_context", (db, name) =>
+    db
+      .select({
+        citizenId: citizens.id,
+        identityId: channelIdentities.id,
+        locale: citizens.locale,
+        consent: citizens.consent,
+        deletedAtMs: citizens.deletedAtMs,
+        unreachableAtMs: channelIdentities.unreachableAtMs,
+        flowId: conversations.flowId,
+        stepId: conversations.stepId,
+        flowVersion: conversations.flowVersion,
+        data: conversations.data,
+      })
+      .from(channelIdentities)
+      .innerJoin(citizens, eq(citizens.id, channelIdentities.citizenId))
+      .leftJoin(conversations, eq(conversations.citizenId, citizens.id))
+      .where(
+        and(
+          eq(channelIdentities.channel, sql.placeholder("channel")),
+          eq(channelIdentities.address, sql.placeholder("address")),
+        ),
+      )
+      .prepare(name),
+  );
+  const conversationValues = {
+    flowId: sql.placeholder("flowId"),
+    stepId: sql.placeholder("stepId"),
+    flowVersion: sql.placeholder("flowVersion"),
+    data: sql.placeholder("data"),
+    updatedAtMs: sql.placeholder("now"),
+  };
+  const upsertConversation = preparedStatement(q, "citizens_save_conversation", (db, name) =>
+    db
+      .insert(conversations)
+      .values({ citizenId: sql.placeholder("citizenId"), ...conversationValues })
+      .onConflictDoUpdate({
+        target: conversations.citizenId,
+        set: {
+          flowId: sql`excluded.flow_id`,
+          stepId: sql`excluded.step_id`,
+          flowVersion: sql`excluded.flow_version`,
+          data: sql`excluded.data`,
+          updatedAtMs: sql`excluded.updated_at_ms`,
+        },
+      })
+      .prepare(name),
+  );
   return {
     async findContext(channel, address) {
-      const [row] = await q()
-        .select({
-          citizenId: citizens.id,
-          identityId: channelIdentities.id,
-          locale: citizens.locale,
-          consent: citizens.consent,
-          deletedAtMs: citizens.deletedAtMs,
-          unreachableAtMs: channelIdentities.unreachableAtMs,
-          flowId: conversations.flowId,
-          stepId: conversations.stepId,
-          flowVersion: conversations.flowVersion,
-          data: conversations.data,
-        })
-        .from(channelIdentities)
-        .innerJoin(citizens, eq(citizens.id, channelIdentities.citizenId))
-        .leftJoin(conversations, eq(conversations.citizenId, citizens.id))
-        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.address, address)));
+      const [row] = await context({ channel, address });
       return row as CitizenContext | undefined;
     },
 
@@ -55,17 +89,14 @@ export function createPgCitizensRepo(q: () => PgDb): Port<SyncRepos["citizens"]>
     },
 
     async saveConversation(citizenId, state, nowMs) {
-      const values = {
+      await upsertConversation({
+        citizenId,
         flowId: state.flowId,
         stepId: state.stepId,
         flowVersion: state.flowVersion,
         data: state.data,
-        updatedAtMs: nowMs,
-      };
-      await q()
-        .insert(conversations)
-        .values({ citizenId, ...values })
-        .onConflictDoUpdate({ target: conversations.citizenId, set: values });
+        now: nowMs,
+      });
     },
 
     async setLocale(citizenId, locale) {

@@ -1,11 +1,29 @@
 /** Officials on PostgreSQL: the port of src/db/repositories/officials.ts (the specification). */
-import { and, eq, isNotNull, type SQL } from "drizzle-orm";
+import { and, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Port } from "../../port.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
+import { preparedStatement } from "../prepared.ts";
 import { officials } from "../schema.ts";
 
 export function createPgOfficialsRepo(q: () => PgDb): Port<SyncRepos["officials"]> {
+  // A named prepared statement (src/db/postgres/prepared.ts): every inbound message asks whether
+  // the sender is staff.
+  const byAddress = preparedStatement(q, "officials_by_address", (db, name) =>
+    db
+      .select()
+      .from(officials)
+      .where(
+        and(
+          eq(officials.channel, sql.placeholder("channel")),
+          eq(officials.address, sql.placeholder("address")),
+          eq(officials.active, true),
+        ),
+      )
+      .orderBy(officials.id)
+      .limit(1)
+      .prepare(name),
+  );
   return {
     async add(input, nowMs) {
       const [row] = await q()
@@ -37,12 +55,7 @@ export function createPgOfficialsRepo(q: () => PgDb): Port<SyncRepos["officials"
     },
     async findByAddress(channel, address) {
       // SQLite reads the (channel, address) index: the first match in id order.
-      const [row] = await q()
-        .select()
-        .from(officials)
-        .where(and(eq(officials.channel, channel), eq(officials.address, address), eq(officials.active, true)))
-        .orderBy(officials.id)
-        .limit(1);
+      const [row] = await byAddress({ channel, address });
       return row;
     },
     async reachable(officeKey) {

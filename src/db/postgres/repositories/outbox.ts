@@ -13,6 +13,7 @@ import type { Port } from "../../port.ts";
 import type { DeliveryStatus, NewOutboxRow, OutboxRow, QuestionDelivery } from "../../repositories/outbox.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
+import { preparedStatement } from "../prepared.ts";
 import { outbox } from "../schema.ts";
 
 /**
@@ -38,27 +39,45 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
   const releaseClaim = { claimedBy: null, claimedUntilMs: null, attemptStartedAtMs: null };
   const heldBy = (id: number, workerId: string) => and(eq(outbox.id, id), eq(outbox.claimedBy, workerId));
   const attemptsPlusOne = sql`${outbox.attempts} + 1`;
+  // A named prepared statement (src/db/postgres/prepared.ts): every inbound message queues a reply.
+  const insert = preparedStatement(q, "outbox_enqueue", (db, name) =>
+    db
+      .insert(outbox)
+      .values({
+        idempotencyKey: sql.placeholder("idempotencyKey"),
+        channel: sql.placeholder("channel"),
+        address: sql.placeholder("address"),
+        citizenId: sql.placeholder("citizenId"),
+        priority: sql.placeholder("priority"),
+        payload: sql.placeholder("payload"),
+        notBeforeMs: sql.placeholder("notBeforeMs"),
+        questionId: sql.placeholder("questionId"),
+        guarantee: sql.placeholder("guarantee"),
+        legal: sql.placeholder("legal"),
+        forgetAddressWhenSent: sql.placeholder("forgetAddressWhenSent"),
+        createdAtMs: sql.placeholder("createdAtMs"),
+      })
+      .onConflictDoNothing()
+      .returning({ id: outbox.id })
+      .prepare(name),
+  );
 
   return {
     async enqueue(row: NewOutboxRow, nowMs: number) {
-      const inserted = await q()
-        .insert(outbox)
-        .values({
-          idempotencyKey: row.idempotencyKey,
-          channel: row.channel,
-          address: row.address,
-          citizenId: row.citizenId ?? null,
-          priority: row.priority ?? 0,
-          payload: JSON.stringify(row.payload),
-          notBeforeMs: row.notBeforeMs ?? nowMs,
-          questionId: row.questionId ?? null,
-          guarantee: row.guarantee ?? (row.priority === 1 ? "at_most_once" : "at_least_once"),
-          legal: row.legal === true,
-          forgetAddressWhenSent: row.forgetAddressWhenSent === true,
-          createdAtMs: nowMs,
-        })
-        .onConflictDoNothing()
-        .returning({ id: outbox.id });
+      const inserted = await insert({
+        idempotencyKey: row.idempotencyKey,
+        channel: row.channel,
+        address: row.address,
+        citizenId: row.citizenId ?? null,
+        priority: row.priority ?? 0,
+        payload: JSON.stringify(row.payload),
+        notBeforeMs: row.notBeforeMs ?? nowMs,
+        questionId: row.questionId ?? null,
+        guarantee: row.guarantee ?? (row.priority === 1 ? "at_most_once" : "at_least_once"),
+        legal: row.legal === true,
+        forgetAddressWhenSent: row.forgetAddressWhenSent === true,
+        createdAtMs: nowMs,
+      });
       return inserted[0]?.id;
     },
 

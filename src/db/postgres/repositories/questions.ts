@@ -5,11 +5,34 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Port } from "../../port.ts";
+import type { QuestionFilter } from "../../repositories/questions.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
+import { preparedStatement } from "../prepared.ts";
 import { citizens, questionEvents, questions, referenceCounters } from "../schema.ts";
 
 export function createPgQuestionsRepo(q: () => PgDb): Port<SyncRepos["questions"]> {
+  /**
+   * `list` as a named prepared statement per filter shape (which fields are set; at most 32, as on
+   * SQLite): a citizen's pending questions are listed on many inbound messages.
+   */
+  const listQuery = (shape: string, filter: Record<keyof QuestionFilter, unknown>) =>
+    preparedStatement(q, `questions_list_${shape.replaceAll(",", "_") || "all"}`, (db, name) => {
+      const conditions: SQL[] = [];
+      if (filter.officeKey !== undefined) conditions.push(eq(questions.officeKey, sql.placeholder("officeKey")));
+      if (filter.status !== undefined) conditions.push(eq(questions.status, sql.placeholder("status")));
+      if (filter.citizenId !== undefined) conditions.push(eq(questions.citizenId, sql.placeholder("citizenId")));
+      if (filter.overdueBefore !== undefined) {
+        conditions.push(inArray(questions.status, ["open"]), lt(questions.dueDate, sql.placeholder("overdueBefore")));
+      }
+      const query = db
+        .select()
+        .from(questions)
+        .where(and(...conditions))
+        .orderBy(desc(questions.id));
+      return (filter.limit !== undefined ? query.limit(sql.placeholder("limit")) : query).prepare(name);
+    });
+  const listQueries = new Map<string, ReturnType<typeof listQuery>>();
   return {
     async nextSequence(year) {
       const [row] = await q()
@@ -58,19 +81,20 @@ export function createPgQuestionsRepo(q: () => PgDb): Port<SyncRepos["questions"
       return row;
     },
     async list(filter = {}) {
-      const conditions: SQL[] = [];
-      if (filter.officeKey) conditions.push(eq(questions.officeKey, filter.officeKey));
-      if (filter.status) conditions.push(eq(questions.status, filter.status));
-      if (filter.citizenId !== undefined) conditions.push(eq(questions.citizenId, filter.citizenId));
-      if (filter.overdueBefore) {
-        conditions.push(inArray(questions.status, ["open"]), lt(questions.dueDate, filter.overdueBefore));
-      }
-      const query = q()
-        .select()
-        .from(questions)
-        .where(and(...conditions))
-        .orderBy(desc(questions.id));
-      return filter.limit ? await query.limit(filter.limit) : await query;
+      const params = {
+        officeKey: filter.officeKey || undefined,
+        status: filter.status || undefined,
+        citizenId: filter.citizenId,
+        overdueBefore: filter.overdueBefore || undefined,
+        limit: filter.limit || undefined,
+      };
+      const shape = Object.entries(params)
+        .filter(([, value]) => value !== undefined)
+        .map(([key]) => key)
+        .join(",");
+      let query = listQueries.get(shape);
+      if (!query) listQueries.set(shape, (query = listQuery(shape, params)));
+      return await query(params);
     },
     async dueThrough(officeKey, throughDate, limit) {
       return q()

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Port } from "../../port.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
+import { preparedStatement } from "../prepared.ts";
 import { outbox, sentRefs } from "../schema.ts";
 
 const refColumns = {
@@ -15,20 +16,34 @@ const refColumns = {
 };
 
 export function createPgSentRefsRepo(q: () => PgDb): Port<SyncRepos["sentRefs"]> {
+  // A named prepared statement (src/db/postgres/prepared.ts): most inbound messages record a menu.
+  const insert = preparedStatement(q, "sent_refs_record", (db, name) =>
+    db
+      .insert(sentRefs)
+      .values({
+        outboxId: sql.placeholder("outboxId"),
+        kind: sql.placeholder("kind"),
+        questionId: sql.placeholder("questionId"),
+        citizenId: sql.placeholder("citizenId"),
+        surveyInvitationId: sql.placeholder("surveyInvitationId"),
+        // Raw, not through the jsonb column's encoder, which would store a null as the JSON value null.
+        staffPrompt: sql`${sql.placeholder("staffPrompt")}`,
+        createdAtMs: sql.placeholder("createdAtMs"),
+      })
+      .onConflictDoNothing()
+      .prepare(name),
+  );
   return {
     async record(outboxId, about, nowMs) {
-      await q()
-        .insert(sentRefs)
-        .values({
-          outboxId,
-          kind: about.kind,
-          questionId: about.questionId ?? null,
-          citizenId: about.citizenId ?? null,
-          surveyInvitationId: about.surveyInvitationId ?? null,
-          staffPrompt: about.staffPrompt ?? null,
-          createdAtMs: nowMs,
-        })
-        .onConflictDoNothing();
+      await insert({
+        outboxId,
+        kind: about.kind,
+        questionId: about.questionId ?? null,
+        citizenId: about.citizenId ?? null,
+        surveyInvitationId: about.surveyInvitationId ?? null,
+        staffPrompt: about.staffPrompt ? JSON.stringify(about.staffPrompt) : null,
+        createdAtMs: nowMs,
+      });
     },
 
     async byChannelMessage(channel, channelMessageId) {
