@@ -13,7 +13,10 @@ let segmenter: Intl.Segmenter | undefined;
 /** Characters as a person sees them (grapheme clusters, `Intl.Segmenter`). */
 export function textLength(text: string): number {
   // A grapheme has at least one UTF-16 unit, and most texts are plain: skip segmenting those.
-  if (/^[\x20-\x7e\n]*$/.test(text)) return text.length;
+  // Printable ASCII, line feeds and U+00A0–U+02FF (Latin-1 and Latin Extended letters: á, ñ, ¿, ü…
+  // precomposed, as NFC leaves Spanish) are one grapheme each: none of them is a combining mark,
+  // a joiner or half of a pair, which all lie above U+02FF (combining marks start at U+0300).
+  if (/^[\x20-\x7e\n\u00a0-\u02ff]*$/.test(text)) return text.length;
   segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   let count = 0;
   for (const _ of segmenter.segment(text)) count++;

@@ -27,6 +27,17 @@ describe("textLength", () => {
     expect(isLongerThan("a".repeat(3000), 3000)).toBe(false);
   });
 
+  it("counts Latin-1 and Latin Extended letters (the unsegmented fast path) as Intl.Segmenter does", () => {
+    const graphemes = (text: string) =>
+      [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].length;
+    const latin = Array.from({ length: 0x300 - 0xa0 }, (_, i) => String.fromCharCode(0xa0 + i)).join("");
+    expect(textLength(latin)).toBe(graphemes(latin));
+    const spanish = "¿Cuándo arreglan el andén de la señora Núñez? Pingüino, año, ¡ya!\nGracias";
+    expect(textLength(spanish)).toBe(graphemes(spanish));
+    // Just past the range: a combining accent joins the letter before it.
+    expect(textLength("n\u0303a\u0301")).toBe(2);
+  });
+
   it("truncates without splitting an emoji", () => {
     expect(truncateText("🇨🇴🇨🇴🇨🇴🇨🇴", 3)).toBe("🇨🇴🇨🇴…");
     expect(truncateText("corto", 10)).toBe("corto");
