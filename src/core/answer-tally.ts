@@ -13,7 +13,7 @@ import {
   STATE_FIGURE,
   type CountFigure,
   type ReportQuestion,
-  type ReportTransfer,
+  type ReportReassignment,
 } from "./questions-report.ts";
 
 /** A question as the tally needs it (no text, no citizen, no radicado). */
@@ -39,6 +39,7 @@ export function emptyTotals(): AnswerTotals {
     withdrawn: 0,
     extended: 0,
     transferred: 0,
+    reassigned: 0,
     daysHistogram: new Map(),
   };
 }
@@ -147,15 +148,16 @@ export interface TallyInput {
   timeZone: string;
   calendar: BusinessCalendar;
   questions: readonly TallyQuestion[];
-  transfers: readonly ReportTransfer[];
+  reassignments: readonly ReportReassignment[];
   /** The group a question counts in, from its local filing date; null leaves it out. */
   groupOf: (filedOn: LocalDate) => string | null;
 }
 
 /**
  * group → office key (and {@link ALL_OFFICES}) → totals. A question counts for the office now
- * responsible for it; `transferred` counts it for each office that gave it away (once in the
- * total). Offices with no question in a group are absent.
+ * responsible for it (a transferred one, art. 21, for the office that sent it); `reassigned` counts
+ * it for each office that gave it away to another office (once in the total). Offices with no
+ * question in a group are absent.
  */
 export function tallyAnswers(input: TallyInput): Map<string, Map<string, AnswerTotals>> {
   const localDate = localDateOf(input.timeZone);
@@ -190,14 +192,14 @@ export function tallyAnswers(input: TallyInput): Map<string, Map<string, AnswerT
     }
   }
   const counted = new Set<string>();
-  for (const tr of input.transfers) {
+  for (const tr of input.reassignments) {
     const group = groupById.get(tr.questionId);
     if (group === undefined || tr.fromOfficeKey === tr.toOfficeKey) continue;
     for (const office of [tr.fromOfficeKey, ALL_OFFICES]) {
       const key = `${tr.questionId}|${office}`;
       if (counted.has(key)) continue;
       counted.add(key);
-      totalsOf(group, office).transferred++;
+      totalsOf(group, office).reassigned++;
     }
   }
   return out;

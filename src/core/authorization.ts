@@ -21,8 +21,11 @@ export function officialActor(official: { id: number; officeKey: string | null; 
   };
 }
 
-/** `note`: an internal note (never sent to the citizen); `assign`: to an official of the office. */
-export type QuestionAction = "answer" | "reassign" | "request_info" | "view" | "note" | "assign";
+/**
+ * `note`: an internal note (never sent to the citizen); `assign`: to an official of the office;
+ * `transfer`: to another entity (traslado, Ley 1755 de 2015 art. 21), as answering or reassigning.
+ */
+export type QuestionAction = "answer" | "reassign" | "request_info" | "view" | "note" | "assign" | "transfer";
 
 /** Whether `actor` may take `action` on a question assigned to `officeKey`. */
 export function canActOnQuestion(actor: Actor, action: QuestionAction, officeKey: string): boolean {

@@ -12,10 +12,15 @@
  *   answer's local date is on or before the due date, which already counts an extension, a term
  *   restarted by the citizen's information and calendar corrections), answered late, open within
  *   term (due date today or later), overdue (open, due date passed), waiting for the citizen (term
- *   paused, Ley 1755 de 2015 art. 17) or withdrawn (desistida). These six add up to `received`.
- * - Per office: the office now responsible for the question. `transferred` counts, for the office
- *   that gave it away, the questions reassigned from it to another office (Rinde has no traslado
- *   to another entity, art. 21: a reassignment between offices is the transfer it records).
+ *   paused, Ley 1755 de 2015 art. 17), withdrawn (desistida) or transferred (trasladada: sent to the
+ *   competent entity, art. 21, which answers it within its own term; the alcaldía's term ends
+ *   there). These seven add up to `received`; a transferred question is neither answered nor
+ *   overdue here, whether it was sent within the 5 business days or late (the question's history
+ *   and page say which).
+ * - Per office: the office now responsible for the question (for a transferred one, the office that
+ *   sent it). `reassigned` counts, for the office that gave it away, the questions reassigned from
+ *   it to another office of the alcaldía (an internal move: the term goes on); a question moved
+ *   twice counts once in the total.
  * - `extended`: questions given an extension (prórroga, art. 14 parágrafo).
  * - Business days to answer: business days after the start of the legal term in force up to the
  *   answer's date (an answer the same day is 0), over the answered questions; median (mean of the
@@ -48,7 +53,7 @@ export interface ReportQuestion {
   id: number;
   reference: string;
   officeKey: string;
-  status: "open" | "info_requested" | "answered" | "withdrawn";
+  status: "open" | "info_requested" | "answered" | "withdrawn" | "transferred";
   filedAtMs: number;
   dueDate: LocalDate;
   answeredAtMs: number | null;
@@ -57,8 +62,8 @@ export interface ReportQuestion {
   extendedTo: LocalDate | null;
 }
 
-/** A reassignment of a question from one office to another. */
-export interface ReportTransfer {
+/** A reassignment of a question from one office of the alcaldía to another (not a traslado, art. 21). */
+export interface ReportReassignment {
   questionId: number;
   fromOfficeKey: string;
   toOfficeKey: string;
@@ -73,7 +78,13 @@ export interface ReportSurveyAnswer {
 }
 
 export type QuestionState =
-  "answered_on_time" | "answered_late" | "open_within_term" | "overdue" | "waiting_for_citizen" | "withdrawn";
+  | "answered_on_time"
+  | "answered_late"
+  | "open_within_term"
+  | "overdue"
+  | "waiting_for_citizen"
+  | "withdrawn"
+  | "transferred";
 
 /** Every figure of an office's row that counts questions (each one can be drilled down). */
 export const COUNT_FIGURES = [
@@ -86,6 +97,7 @@ export const COUNT_FIGURES = [
   "withdrawn",
   "extended",
   "transferred",
+  "reassigned",
 ] as const;
 export type CountFigure = (typeof COUNT_FIGURES)[number];
 
@@ -96,6 +108,7 @@ export const STATE_FIGURE: Record<QuestionState, CountFigure> = {
   overdue: "overdue",
   waiting_for_citizen: "waitingForCitizen",
   withdrawn: "withdrawn",
+  transferred: "transferred",
 };
 
 export interface SurveyFigure {
@@ -123,7 +136,7 @@ export interface QuestionsReport {
   to: LocalDate;
   asOf: LocalDate;
   offices: OfficeFigures[];
-  /** All offices together; `transferred` counts each question once. */
+  /** All offices together; `reassigned` counts each question once. */
   total: OfficeFigures;
 }
 
@@ -137,7 +150,7 @@ export interface ReportInput {
   offices: readonly { key: string; name: string }[];
   /** Candidate questions; those filed outside [from, to] (local dates) are left out here. */
   questions: readonly ReportQuestion[];
-  transfers: readonly ReportTransfer[];
+  reassignments: readonly ReportReassignment[];
   surveyAnswers: readonly ReportSurveyAnswer[];
 }
 
@@ -155,6 +168,8 @@ export function questionState(
     }
     case "withdrawn":
       return "withdrawn";
+    case "transferred":
+      return "transferred";
     case "info_requested":
       return "waiting_for_citizen";
     case "open":
@@ -194,19 +209,19 @@ function inPeriod(input: ReportInput): ReportQuestion[] {
 export function figureOf(input: ReportInput): (officeKey: string, figure: CountFigure) => ReportQuestion[] {
   const questions = inPeriod(input).sort((a, b) => a.filedAtMs - b.filedAtMs || a.id - b.id);
   const byId = new Map(questions.map((q) => [q.id, q]));
-  const transferredFrom = new Map<string, Set<number>>();
-  for (const t of input.transfers) {
+  const reassignedFrom = new Map<string, Set<number>>();
+  for (const t of input.reassignments) {
     if (!byId.has(t.questionId) || t.fromOfficeKey === t.toOfficeKey) continue;
-    const set = transferredFrom.get(t.fromOfficeKey) ?? new Set<number>();
+    const set = reassignedFrom.get(t.fromOfficeKey) ?? new Set<number>();
     set.add(t.questionId);
-    transferredFrom.set(t.fromOfficeKey, set);
+    reassignedFrom.set(t.fromOfficeKey, set);
   }
   return (officeKey, figure) => {
-    if (figure === "transferred") {
+    if (figure === "reassigned") {
       const ids =
         officeKey === "*"
-          ? new Set([...transferredFrom.values()].flatMap((s) => [...s]))
-          : (transferredFrom.get(officeKey) ?? new Set());
+          ? new Set([...reassignedFrom.values()].flatMap((s) => [...s]))
+          : (reassignedFrom.get(officeKey) ?? new Set());
       return questions.filter((q) => ids.has(q.id));
     }
     const mine = officeKey === "*" ? questions : questions.filter((q) => q.officeKey === officeKey);

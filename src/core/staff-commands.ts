@@ -15,6 +15,11 @@ export type StaffCommand =
   | { kind: "request_info"; reference: string; text: string }
   /** Extension (prórroga): a new due date `YYYY-MM-DD` and the reason told to the citizen. */
   | { kind: "extend"; reference: string; date: string; reason: string }
+  /**
+   * Traslado to another entity (Ley 1755 de 2015, art. 21):
+   * `/trasladar RC-2026-000123 Entidad | motivo`, with an optional `| correo@entidad.gov.co` part.
+   */
+  | { kind: "transfer"; reference: string; entityName: string; entityEmail?: string; reason: string }
   | { kind: "pending" }
   | { kind: "help" }
   | { kind: "link"; code: string }
@@ -31,6 +36,7 @@ const WORDS: Record<StaffCommand["kind"], readonly string[]> = {
   reassign: ["reasignar", "reassign"],
   request_info: ["info", "pedirinfo", "pedir_info", "masinfo", "requestinfo", "request_info"],
   extend: ["prorroga", "prórroga", "prorrogar", "extend", "extension"],
+  transfer: ["trasladar", "traslado", "transfer"],
   pending: ["pendientes", "pending"],
   help: ["ayuda", "help", "start"],
   link: ["vincular", "link"],
@@ -78,6 +84,12 @@ export function parseStaffCommand(text: string): StaffParse {
         ? { ok: true, command: { kind, reference: first.toUpperCase(), date: second, reason } }
         : usage;
     }
+    case "transfer": {
+      // Only with the slash: "traslado" is an ordinary word in an office's group chat.
+      if (!trimmed.startsWith("/")) return { ok: false, error: "not_a_command" };
+      const command = REFERENCE.test(first) ? transferArgs(first.toUpperCase(), rest.slice(first.length)) : undefined;
+      return command ? { ok: true, command } : usage;
+    }
     case "commitment_add":
     case "commitment_progress":
     case "commitment_cancel":
@@ -98,6 +110,24 @@ export function parseStaffCommand(text: string): StaffParse {
     case "help":
       return { ok: true, command: { kind } };
   }
+}
+
+/** `Entidad | motivo [| correo]`: the part that is an e-mail address is the entity's e-mail. */
+function transferArgs(reference: string, rest: string): StaffCommand | undefined {
+  const parts = rest
+    .split("|")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const email = parts.find((p) => /^\S+@\S+\.\S+$/.test(p));
+  const [entityName, ...reason] = parts.filter((p) => p !== email);
+  if (!entityName || reason.length === 0) return undefined;
+  return {
+    kind: "transfer",
+    reference,
+    entityName,
+    ...(email ? { entityEmail: email } : {}),
+    reason: reason.join(" | "),
+  };
 }
 
 /**

@@ -174,7 +174,8 @@ export const questions = sqliteTable(
       .notNull()
       .references(() => offices.key),
     requestType: text("request_type", { enum: ["general", "information", "consultation", "dialogue"] }).notNull(),
-    status: text("status", { enum: ["open", "info_requested", "answered", "withdrawn"] }).notNull(),
+    /** `transferred`: sent to the competent entity (traslado, Ley 1755 de 2015 art. 21); the alcaldía's term ends. */
+    status: text("status", { enum: ["open", "info_requested", "answered", "withdrawn", "transferred"] }).notNull(),
     /** The citizen's text; replaced by a placeholder if the citizen deletes their data. */
     text: text("text").notNull(),
     channel: text("channel").notNull(),
@@ -953,7 +954,10 @@ export const answerTotals = sqliteTable(
     waitingForCitizen: integer("waiting_for_citizen").notNull(),
     withdrawn: integer("withdrawn").notNull(),
     extended: integer("extended").notNull(),
+    /** Transferred to another entity (traslado, Ley 1755 de 2015 art. 21). */
     transferred: integer("transferred").notNull(),
+    /** Moved from this office to another office of the alcaldía (internal reassignment). */
+    reassigned: integer("reassigned").notNull().default(0),
     /** Business days to answer → answered questions, as `[[days, count], …]` sorted by days. */
     answerDays: text("answer_days", { mode: "json" }).$type<[number, number][]>().notNull(),
   },

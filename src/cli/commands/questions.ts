@@ -9,7 +9,13 @@ import type { QuestionRow, QuestionStatus } from "../../db/repositories/question
 import { officeName } from "../../services/context.ts";
 import { citizenErased } from "../../services/privacy/erased-questions.ts";
 import { showQuestion, type QuestionError } from "../../services/questions/questions.ts";
-import { auditedAnswer, auditedReassign, auditedRequestInfo } from "../../services/staff/audited-actions.ts";
+import type { TransferError } from "../../services/questions/transfer.ts";
+import {
+  auditedAnswer,
+  auditedReassign,
+  auditedRequestInfo,
+  auditedTransfer,
+} from "../../services/staff/audited-actions.ts";
 import { keyArg, parse, required } from "../args.ts";
 import type { Cli, Subcommand } from "../context.ts";
 import { csvDateTime, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
@@ -20,9 +26,9 @@ import { runQuestionPublish } from "./publication.ts";
 import { runQuestionsReport } from "./questions-report.ts";
 import { mapInOrder } from "../../core/in-order.ts";
 
-const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn"];
+const STATUSES: readonly QuestionStatus[] = ["open", "info_requested", "answered", "withdrawn", "transferred"];
 
-function fail(cli: Cli, error: QuestionError): never {
+function fail(cli: Cli, error: QuestionError | TransferError): never {
   throw new CliError("errors.text", { text: cli.tr(`staff.errors.${error}`) });
 }
 
@@ -240,6 +246,43 @@ export const questionCommands: Record<string, Subcommand> = {
     );
     if (!result.ok) fail(cli, result.error);
     cli.out(cli.t("questions.info_requested", { reference: result.question.reference }));
+  },
+  /** Traslado to another entity (Ley 1755 de 2015, art. 21): the citizen is told; with --email and SMTP, the remission is e-mailed. */
+  async transfer(cli, args) {
+    const { values, positionals } = parse(
+      args,
+      {
+        entity: { type: "string" },
+        email: { type: "string" },
+        "entity-reference": { type: "string" },
+        reason: { type: "string" },
+        as: { type: "string" },
+      },
+      1,
+    );
+    const result = await auditedTransfer(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      "cli",
+      required(positionals[0], "<radicado>"),
+      {
+        entityName: required(values.entity, "--entity"),
+        entityEmail: values.email,
+        entityReference: values["entity-reference"],
+        reason: required(values.reason, "--reason"),
+      },
+    );
+    if (!result.ok) fail(cli, result.error);
+    const { transfer } = result;
+    const vars = {
+      reference: result.question.reference,
+      entity: transfer.entityName,
+      limit: cli.day(transfer.limit),
+      email: transfer.entityEmail ?? "",
+    };
+    cli.out(cli.t(transfer.late ? "questions.transferred_late" : "questions.transferred", vars));
+    if (transfer.remitted) cli.out(cli.t("questions.transfer_remitted", vars));
+    else if (transfer.entityEmail) cli.out(cli.t("questions.transfer_no_smtp", vars));
   },
   extend: runExtend,
   report: runQuestionsReport,

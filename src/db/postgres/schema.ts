@@ -159,7 +159,8 @@ export const questions = pgTable(
       .notNull()
       .references(() => offices.key),
     requestType: text("request_type", { enum: ["general", "information", "consultation", "dialogue"] }).notNull(),
-    status: text("status", { enum: ["open", "info_requested", "answered", "withdrawn"] }).notNull(),
+    /** `transferred`: sent to the competent entity (traslado, Ley 1755 de 2015 art. 21); the alcaldía's term ends. */
+    status: text("status", { enum: ["open", "info_requested", "answered", "withdrawn", "transferred"] }).notNull(),
     text: text("text").notNull(),
     channel: text("channel").notNull(),
     filedAtMs: bigint("filed_at_ms", { mode: "number" }).notNull(),
@@ -740,7 +741,10 @@ export const answerTotals = pgTable(
     waitingForCitizen: integer("waiting_for_citizen").notNull(),
     withdrawn: integer("withdrawn").notNull(),
     extended: integer("extended").notNull(),
+    /** Transferred to another entity (traslado, Ley 1755 de 2015 art. 21). */
     transferred: integer("transferred").notNull(),
+    /** Moved from this office to another office of the alcaldía (internal reassignment). */
+    reassigned: integer("reassigned").notNull().default(0),
     /** Business days to answer → answered questions, as `[[days, count], …]` sorted by days. */
     answerDays: jsonb("answer_days").$type<[number, number][]>().notNull(),
   },

@@ -8,7 +8,18 @@ import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, s
 import type { Db } from "../client.ts";
 import { questions } from "../schema.ts";
 
-export const INBOX_VIEWS = ["new", "mine", "due_soon", "overdue", "extended", "waiting", "answered", "all"] as const;
+/** `transferred`: sent to another entity (art. 21), out of the work views but findable. */
+export const INBOX_VIEWS = [
+  "new",
+  "mine",
+  "due_soon",
+  "overdue",
+  "extended",
+  "waiting",
+  "answered",
+  "transferred",
+  "all",
+] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
 
 export interface InboxQuery {
@@ -72,6 +83,8 @@ function viewCondition(q: InboxQuery): SQL | undefined {
       return and(office, eq(questions.status, "info_requested"));
     case "answered":
       return and(office, eq(questions.status, "answered"));
+    case "transferred":
+      return and(office, eq(questions.status, "transferred"));
     case "all":
       return office;
   }
@@ -87,7 +100,7 @@ export function createInboxRepo(db: Db) {
   return {
     page(q: InboxQuery): InboxRow[] {
       // Answered questions newest first; the work views by the nearest due date.
-      const descending = q.view === "answered" || q.view === "all";
+      const descending = q.view === "answered" || q.view === "transferred" || q.view === "all";
       const conditions: SQL[] = [viewCondition(q)!];
       if (q.requestType) conditions.push(eq(questions.requestType, q.requestType as "general"));
       if (q.channel) conditions.push(eq(questions.channel, q.channel));
@@ -126,11 +139,12 @@ export function createInboxRepo(db: Db) {
           // Counted from the (office, status, due date) index alone; the other counts read only the
           // office's open and waiting rows, not the many answered ones (issue 14: inbox p95 ≤ 30 ms).
           answered: sql<number>`(select count(*) from "questions" a where a."office_key" = ${officeKey} and a."status" = 'answered')`,
+          transferred: sql<number>`(select count(*) from "questions" a where a."office_key" = ${officeKey} and a."status" = 'transferred')`,
         })
         .from(questions)
         .where(and(eq(questions.officeKey, officeKey), inArray(questions.status, ["open", "info_requested"])))
         .get();
-      return row ?? { new: 0, mine: 0, due_soon: 0, overdue: 0, extended: 0, waiting: 0, answered: 0 };
+      return row ?? { new: 0, mine: 0, due_soon: 0, overdue: 0, extended: 0, waiting: 0, answered: 0, transferred: 0 };
     },
     /**
      * Per office: open questions overdue (and how many of those were escalated to the head), due

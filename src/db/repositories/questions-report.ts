@@ -5,7 +5,7 @@
  * period, not the size of the database or the number of offices.
  */
 import { and, eq, gte, isNotNull, lt } from "drizzle-orm";
-import type { ReportQuestion, ReportTransfer } from "../../core/questions-report.ts";
+import type { ReportQuestion, ReportReassignment } from "../../core/questions-report.ts";
 import type { Db } from "../client.ts";
 import { questionEvents, questions, surveyAnswers, surveyResponses, surveyRuns } from "../schema.ts";
 
@@ -41,7 +41,7 @@ export function createQuestionsReportRepo(db: Db) {
         .all();
     },
     /** Reassignments of the questions filed in [fromMs, toMs): from which office to which. */
-    transfersOfQuestionsFiled(fromMs: number, toMs: number): ReportTransfer[] {
+    reassignmentsOfQuestionsFiled(fromMs: number, toMs: number): ReportReassignment[] {
       const rows = db
         .select({ questionId: questionEvents.questionId, data: questionEvents.data })
         .from(questions)

@@ -25,7 +25,7 @@ import {
 export interface QuestionStatRow {
   id: number;
   officeKey: string;
-  status: "open" | "info_requested" | "answered" | "withdrawn";
+  status: "open" | "info_requested" | "answered" | "withdrawn" | "transferred";
   filedAtMs: number;
   dueDate: string;
   answeredAtMs: number | null;

@@ -3,6 +3,7 @@
  * form action — all or nothing, audited once with every question's assignee before → after, and
  * each question's history noting the assignment.
  */
+import { isClosedStatus } from "../../core/deadlines.ts";
 import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorization.ts";
 import { parseReference } from "../../core/reference.ts";
 import type { OfficialRow } from "../../db/repositories/officials.ts";
@@ -33,7 +34,7 @@ async function selectedQuestions(
     const question = reference ? await app.repos.questions.byReference(reference) : undefined;
     if (!question || question.officeKey !== officeKey) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (question.status === "answered" || question.status === "withdrawn")
+    if (isClosedStatus(question.status))
       return { ok: false, error: "already_closed" };
     questions.push(question);
   }

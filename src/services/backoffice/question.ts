@@ -20,7 +20,7 @@ import {
   type PendingAnswer,
 } from "../questions/answer-approval.ts";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
-import { deadlineState, type DeadlineState } from "../../core/deadlines.ts";
+import { deadlineState, type DeadlineState, isClosedStatus } from "../../core/deadlines.ts";
 import { parseReference } from "../../core/reference.ts";
 import type { AttachmentRow } from "../../db/repositories/attachments.ts";
 import type { QuestionDelivery } from "../../db/repositories/outbox.ts";
@@ -38,6 +38,14 @@ import {
   requestInfo,
   type QuestionError,
 } from "../questions/questions.ts";
+import { checkTransferInput, type TransferInput } from "../../core/transfer.ts";
+import {
+  citizenTransferText,
+  transferLimitOf,
+  transferOf,
+  transferQuestion,
+  type TransferError,
+} from "../questions/transfer.ts";
 import { runFormAction, type FormContext, type FormOutcome, type WorkResult } from "./form-action.ts";
 import { businessDaysLeft } from "./inbox.ts";
 import { mapInOrder } from "../../core/in-order.ts";
@@ -78,6 +86,7 @@ const MESSAGE_KINDS = [
   "recomputed",
   "term_moved",
   "reassigned",
+  "transferred",
 ] as const;
 
 /** The kind of a citizen message from its idempotency key (`q:7:answer`, `q:7:info-request-2`, `q:7:extended:2026-05-04`). */
@@ -121,6 +130,12 @@ export interface QuestionDetail {
   /** A proposed answer waiting for the head's approval, with its author's name. */
   pendingAnswer: (PendingAnswer & { byName: string }) | undefined;
   citizenLocale: string;
+  /** Last day of art. 21's 5 business days for a transfer to another entity. */
+  transferLimit: LocalDate;
+  /** The transfer to another entity, when the question was transferred (with when it was made). */
+  transfer: Awaited<ReturnType<typeof transferOf>>;
+  /** SMTP is configured: a transfer with the entity's e-mail sends the remission. */
+  canEmail: boolean;
 }
 
 export type DetailOutcome =
@@ -157,7 +172,7 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
   if (!canActOnQuestion(actor, "view", question.officeKey)) return { ok: false, error: "not_allowed" };
   const history = await app.repos.questions.history(question.id);
   const today = toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone);
-  const closed = question.status === "answered" || question.status === "withdrawn";
+  const closed = isClosedStatus(question.status);
   return {
     ok: true,
     detail: {
@@ -191,6 +206,9 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
       answerNeedsApproval: answerNeedsApproval(actor, app.profile.answerApproval),
       pendingAnswer: await pendingWithName(app, question),
       citizenLocale: (await app.repos.citizens.get(question.citizenId))?.locale ?? "es",
+      transferLimit: transferLimitOf(app, question),
+      transfer: await transferOf(app, question),
+      canEmail: app.emailNotices === true,
     },
   };
 }
@@ -218,7 +236,7 @@ export async function answerPreview(
   };
 }
 
-export type ActionError = QuestionError | ExtendError | ApprovalError | "unknown_official";
+export type ActionError = QuestionError | ExtendError | ApprovalError | TransferError | "unknown_official";
 export type ActionOutcome = FormOutcome<ActionError> & { proposed?: boolean };
 export type { FormContext };
 
@@ -311,6 +329,47 @@ export async function webExtend(
   });
 }
 
+/** Traslado to another entity (Ley 1755 de 2015, art. 21): the citizen is told, the term ends here. */
+export async function webTransfer(
+  app: AppContext,
+  actor: Actor,
+  reference: string,
+  input: TransferInput,
+  form: FormContext,
+): Promise<ActionOutcome> {
+  return await runAction(app, actor, "question.transfer", reference, form, async () => {
+    const before = await current(app, reference);
+    const result = await transferQuestion(app, actor, reference, input);
+    return result.ok
+      ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), ...result.transfer } }
+      : result;
+  });
+}
+
+/**
+ * Exactly what the citizen will receive if the question is transferred now (their language), or
+ * the first problem with the form. The e-mail line appears when the remission would be e-mailed.
+ */
+export async function transferPreview(
+  app: AppContext,
+  actor: Actor,
+  referenceInput: string,
+  input: TransferInput,
+): Promise<{ ok: true; text: string; late: boolean; limit: LocalDate } | { ok: false; error: ActionError }> {
+  const detail = await questionDetail(app, actor, referenceInput);
+  if (!detail.ok) return detail;
+  const checked = checkTransferInput(input);
+  if (!checked.ok) return checked;
+  const { question, citizenLocale, transferLimit, today } = detail.detail;
+  const remitted = checked.value.entityEmail !== null && app.emailNotices === true;
+  return {
+    ok: true,
+    text: citizenTransferText(app, citizenLocale, question, { ...checked.value, remitted }, app.clock.nowMs()),
+    late: today > transferLimit,
+    limit: transferLimit,
+  };
+}
+
 /** An internal note: kept in the question's history, never sent to the citizen. */
 export async function webNote(
   app: AppContext,
@@ -344,8 +403,7 @@ export async function webAssign(
     const question = await current(app, reference);
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (question.status === "answered" || question.status === "withdrawn")
-      return { ok: false, error: "already_closed" };
+    if (isClosedStatus(question.status)) return { ok: false, error: "already_closed" };
     if (officialId !== null) {
       const assignee = await app.repos.officials.get(officialId);
       if (!assignee?.active || assignee.officeKey !== question.officeKey)

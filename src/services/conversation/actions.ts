@@ -10,6 +10,8 @@ import { dueDateText, officeName, officeSubject, render, type AppContext } from 
 import { recordConsent, eraseCitizen } from "../privacy/consent.ts";
 import { noticeErasureToOffices, stillOpen } from "../privacy/erased-questions.ts";
 import { attachmentsFromData, fileQuestion, findOwnQuestion, provideInfo } from "../questions/questions.ts";
+import { transferOf } from "../questions/transfer.ts";
+import { toLocalDate } from "../../core/calendar/index.ts";
 import { surveyActions } from "../surveys/actions.ts";
 import { commitmentActions } from "../commitments/actions.ts";
 import { eventActions } from "../events/actions.ts";
@@ -218,13 +220,25 @@ const askActions: Record<string, ActionDefinition> = {
 
 const followActions: Record<string, ActionDefinition> = {
   "question.status": {
-    results: ["found", "not_found", "malformed"],
+    results: ["found", "transferred", "not_found", "malformed"],
     run: async ({ app, citizen, data }) => {
       const found = await findOwnQuestion(app, citizen.citizenId, str(data.referenceInput));
       if (found.kind === "malformed") return { result: "malformed", data: { referenceInput: null } };
       if (found.kind === "not_found")
         return { result: "not_found", data: { reference: found.reference, referenceInput: null } };
       const q = found.question;
+      // Sent to the competent entity (art. 21): who answers now and since when, not the old due date.
+      const transfer = await transferOf(app, q);
+      if (transfer)
+        return {
+          result: "transferred",
+          data: {
+            referenceInput: null,
+            reference: q.reference,
+            toEntity: transfer.entityName,
+            dateText: dueDateText(toLocalDate(new Date(transfer.atMs), app.profile.timezone), citizen.locale),
+          },
+        };
       return {
         result: "found",
         data: {

@@ -3,6 +3,7 @@
  * official of the office, before the term ends, sets a new date no later than twice the initial
  * term and gives the reason; the citizen is told both, in their language, through the outbox.
  */
+import { isClosedStatus } from "../../core/deadlines.ts";
 import { isLongerThan } from "../../core/text-length.ts";
 import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorization.ts";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
@@ -51,7 +52,7 @@ export async function extendQuestion(
     const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (question.status === "answered" || question.status === "withdrawn")
+    if (isClosedStatus(question.status))
       return { ok: false, error: "already_closed" };
     // While the citizen completes the petition the term is stopped; it restarts in full (art. 17).
     if (question.status === "info_requested") return { ok: false, error: "paused" };

@@ -4,6 +4,7 @@
  * are told, and a head (or admin) approves it — then it goes out as any answer — or returns it with
  * a comment. Nothing reaches the citizen before the approval.
  */
+import { isClosedStatus } from "../../core/deadlines.ts";
 import { actorLabel, canActOnQuestion, canApproveAnswer, type Actor } from "../../core/authorization.ts";
 import { parseReference } from "../../core/reference.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
@@ -25,7 +26,7 @@ export interface PendingAnswer {
 
 /** The proposal waiting for approval: the latest one not yet approved, returned or overtaken by an answer. */
 export async function pendingAnswer(app: AppContext, question: QuestionRow): Promise<PendingAnswer | undefined> {
-  if (question.status === "answered" || question.status === "withdrawn") return undefined;
+  if (isClosedStatus(question.status)) return undefined;
   const history = await app.repos.questions.history(question.id);
   const proposal = history.filter((e) => e.kind === "answer_proposed").at(-1);
   if (!proposal) return undefined;
@@ -62,7 +63,7 @@ export async function proposeAnswer(
     const question = await load(app, reference);
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (question.status === "answered" || question.status === "withdrawn")
+    if (isClosedStatus(question.status))
       return { ok: false, error: "already_closed" };
     const nowMs = app.clock.nowMs();
     await app.repos.questions.addEvent(question.id, "answer_proposed", actorLabel(actor), nowMs, { text: text.trim() });

@@ -20,13 +20,14 @@ import { enqueueAbout } from "../sent-messages.ts";
  * marks what a citizen must get (an answer, an information request, an extension, a withdrawal,
  * Ley 1755 de 2015): if their chat is unreachable, it is delivered again when they write. `kind`
  * records what the message is (an information request the citizen may answer by replying to it).
+ * `vars` may depend on the citizen's language (dates, optional lines rendered from other keys).
  */
 export async function notifyCitizen(
   app: NotifyContext,
   question: QuestionRow,
   idempotencyKey: string,
   textKey: string,
-  vars: Record<string, unknown>,
+  vars: Record<string, unknown> | ((locale: string) => Record<string, unknown>),
   options: { legal?: boolean; kind?: "citizen_notice" | "info_request" } = {},
 ): Promise<boolean> {
   const citizen = await app.repos.citizens.get(question.citizenId);
@@ -40,7 +41,7 @@ export async function notifyCitizen(
     reference: question.reference,
     officeName: officeName(app, question.officeKey),
     dueDateText: dueDateText(question.dueDate, citizen.locale),
-    ...vars,
+    ...(typeof vars === "function" ? vars(citizen.locale) : vars),
   });
   await enqueueAbout(
     app,

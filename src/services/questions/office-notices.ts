@@ -68,15 +68,25 @@ export async function noticePayloads(
 /** The status line that closes a notice: answered or moved, by whom and when. */
 export async function closingLine(
   app: AppContext,
-  input: { kind: "answered" } | { kind: "reassigned"; toOfficeKey: string },
+  input:
+    { kind: "answered" } | { kind: "reassigned"; toOfficeKey: string } | { kind: "transferred"; entityName: string },
   officialId: number | null,
 ): Promise<string> {
   const official = officialId === null ? undefined : await app.repos.officials.get(officialId);
   const name = official?.name ?? t(app, "staff_buttons.operator");
   const dateText = dueDateText(toLocalDate(new Date(app.clock.nowMs()), app.profile.timezone), DEFAULT_LOCALE);
-  return input.kind === "answered"
-    ? t(app, "staff_buttons.closed_answered", { name, dateText })
-    : t(app, "staff_buttons.closed_reassigned", { name, dateText, officeName: officeName(app, input.toOfficeKey) });
+  switch (input.kind) {
+    case "answered":
+      return t(app, "staff_buttons.closed_answered", { name, dateText });
+    case "reassigned":
+      return t(app, "staff_buttons.closed_reassigned", {
+        name,
+        dateText,
+        officeName: officeName(app, input.toOfficeKey),
+      });
+    case "transferred":
+      return t(app, "staff_buttons.closed_transferred", { name, dateText, toEntity: input.entityName });
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  * notifications in the outbox, so nothing is announced that is not stored.
  */
 import { isLongerThan } from "../../core/text-length.ts";
+import { isClosedStatus } from "../../core/deadlines.ts";
 import { citizenErased } from "../privacy/erased-questions.ts";
 import { inertUserText } from "../../channels/channel.ts";
 import type { RequestType } from "../../config/profile.ts";
@@ -41,6 +42,8 @@ export type QuestionError =
   | "question_not_found"
   | "not_allowed"
   | "already_closed"
+  /** Sent to another entity (art. 21): the alcaldía no longer acts on it. */
+  | "already_transferred"
   | "empty_text"
   | "text_too_long"
   | "unknown_office"
@@ -168,7 +171,7 @@ async function notifyOffice(app: AppContext, question: QuestionRow, occasion: st
 }
 
 /** Loads a question an actor wants to act on, checking the radicado and the actor's rights. */
-async function loadForAction(
+export async function loadForAction(
   app: AppContext,
   actor: Actor,
   reference: string,
@@ -178,8 +181,8 @@ async function loadForAction(
   const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
   if (!question) return { ok: false, error: "question_not_found" };
   if (!canActOnQuestion(actor, action, question.officeKey)) return { ok: false, error: "not_allowed" };
-  if (action !== "view" && (question.status === "answered" || question.status === "withdrawn"))
-    return { ok: false, error: "already_closed" };
+  if (action !== "view" && question.status === "transferred") return { ok: false, error: "already_transferred" };
+  if (action !== "view" && isClosedStatus(question.status)) return { ok: false, error: "already_closed" };
   return { ok: true, question };
 }
 

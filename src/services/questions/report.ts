@@ -83,9 +83,9 @@ async function reportInput(
     timeZone: app.profile.timezone,
     calendar: app.calendar,
     offices,
-    // Every office's questions: a transfer counts for the office that gave the question away.
+    // Every office's questions: a reassignment counts for the office that gave the question away.
     questions: await repo.questionsFiled(fromMs, toMs),
-    transfers: await repo.transfersOfQuestionsFiled(fromMs, toMs),
+    reassignments: await repo.reassignmentsOfQuestionsFiled(fromMs, toMs),
     surveyAnswers: headlineAnswers(await repo.surveyAnswersOfQuestionsFiled(fromMs, toMs)),
   };
 }

@@ -11,6 +11,8 @@ import type { AppContext } from "../context.ts";
 import { extendQuestion } from "../deadlines/extension.ts";
 import { answerQuestion, reassignQuestion, requestInfo } from "../questions/questions.ts";
 import { proposeAnswer } from "../questions/answer-approval.ts";
+import { transferQuestion } from "../questions/transfer.ts";
+import type { TransferInput } from "../../core/transfer.ts";
 import type { CommitmentRow } from "../../db/repositories/commitments.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import { createAnnouncement, type AnnouncementInput } from "../events/announcements.ts";
@@ -77,6 +79,24 @@ export async function auditedReassign(
       after: (r) => ({ ...questionState(r.question), reason: reason.trim() }),
     },
     () => reassignQuestion(app, actor, reference, toOfficeKey, reason),
+  );
+}
+
+/** Traslado to another entity (Ley 1755 de 2015, art. 21): the log keeps the entity, the reason and lateness. */
+export async function auditedTransfer(
+  app: AppContext,
+  actor: Actor,
+  via: AuditVia,
+  reference: string,
+  input: TransferInput,
+) {
+  return await audited(
+    app,
+    {
+      ...change(app, actor, via, "question.transfer", reference),
+      after: (r) => ({ ...questionState(r.question), ...r.transfer }),
+    },
+    () => transferQuestion(app, actor, reference, input),
   );
 }
 

@@ -4,6 +4,7 @@
  * "reassign" offers the offices as buttons, then prompts for the reason. Only officials allowed to act on the
  * question get a prompt (the same rule the question services apply when the reply arrives).
  */
+import { isClosedStatus } from "../../core/deadlines.ts";
 import type { InboundMessage } from "../../channels/channel.ts";
 import { citizenErased } from "../privacy/erased-questions.ts";
 import { canActOnQuestion, officialActor, type QuestionAction } from "../../core/authorization.ts";
@@ -53,7 +54,7 @@ export async function handleStaffButton(
   if (!question) return [{ text: t(app, "staff.errors.question_not_found") }];
   if (!canActOnQuestion(officialActor(official), PERMISSION[action.kind]!, question.officeKey))
     return [{ text: t(app, "staff.errors.not_allowed") }];
-  if (question.status === "answered" || question.status === "withdrawn")
+  if (isClosedStatus(question.status))
     return [{ text: t(app, "staff.errors.already_closed") }];
   const quote = message.button?.onChannelMessageId;
   const vars = { reference: question.reference, name: official.name };

@@ -20,12 +20,14 @@ import {
   auditedProposeAnswer,
   auditedExtend,
   auditedReassign,
+  auditedTransfer,
   auditedRequestInfo,
 } from "./audited-actions.ts";
 import { audit } from "../backoffice/audit.ts";
 import { LOGIN_LINK_TTL_MS, requestLoginLinkFromChat } from "../backoffice/auth.ts";
 import { commitmentStaffReply } from "../commitments/staff-commands.ts";
 import type { answerQuestion, QuestionError } from "../questions/questions.ts";
+import type { TransferError } from "../questions/transfer.ts";
 import { commandForReply, handleStaffButton, type StaffReply } from "./buttons.ts";
 
 export type Sender =
@@ -166,6 +168,16 @@ async function runCommand(
         await auditedExtend(app, actor, "chat", command.reference, command.date, command.reason),
         command.reference,
       );
+    case "transfer": {
+      const { reference, entityName, entityEmail, reason } = command;
+      const result = await auditedTransfer(app, actor, "chat", reference, { entityName, entityEmail, reason });
+      if (!result.ok) return errorText(app, result.error);
+      return t(app, result.transfer.late ? "staff.transferred_late" : "staff.transferred", {
+        reference: result.question.reference,
+        toEntity: result.transfer.entityName,
+        limitText: dueDateText(result.transfer.limit, DEFAULT_LOCALE),
+      });
+    }
     case "pending":
       return await pendingList(app, groupOfficeKey ?? official.officeKey);
     case "bind_group":
@@ -195,7 +207,7 @@ async function answerReply(
   });
 }
 
-function errorText(app: AppContext, error: QuestionError): string {
+function errorText(app: AppContext, error: QuestionError | TransferError): string {
   return t(app, `staff.errors.${error}`);
 }
 

@@ -33,7 +33,7 @@ export interface AnswerStats {
 }
 
 /** Bump when a definition in src/core/answer-tally.ts changes: the stored figures are rebuilt. */
-const DEFINITIONS_VERSION = 2;
+const DEFINITIONS_VERSION = 3; // 3: `transferred` = traslado art. 21, `reassigned` = between offices
 export const ANSWER_TOTALS_STATE_KEY = "answer_totals.state";
 const DAY_MS = 86_400_000;
 
@@ -88,8 +88,15 @@ async function tallyWindow(
   groupOf: (filedOn: LocalDate) => string | null,
 ) {
   const questions = await app.repos.transparency.statRows(fromMs, toMs);
-  const transfers = await app.repos.questionsReport.transfersOfQuestionsFiled(fromMs, toMs);
-  return tallyAnswers({ asOf, timeZone: app.profile.timezone, calendar: app.calendar, questions, transfers, groupOf });
+  const reassignments = await app.repos.questionsReport.reassignmentsOfQuestionsFiled(fromMs, toMs);
+  return tallyAnswers({
+    asOf,
+    timeZone: app.profile.timezone,
+    calendar: app.calendar,
+    questions,
+    reassignments,
+    groupOf,
+  });
 }
 
 /** Every month's figures in one pass over every question (what the stored figures must equal). */

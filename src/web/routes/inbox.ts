@@ -18,6 +18,7 @@ export const VIEW_SLUGS: Record<string, InboxView> = {
   prorrogadas: "extended",
   esperando: "waiting",
   respondidas: "answered",
+  trasladadas: "transferred",
   todas: "all",
 };
 export const SLUG_OF = Object.fromEntries(Object.entries(VIEW_SLUGS).map(([slug, view]) => [view, slug])) as Record<
@@ -101,7 +102,10 @@ export function registerInboxRoutes(admin: FastifyInstance, deps: WebDeps): void
       deps,
       "inbox",
       {
-        assignable: view === "answered" ? [] : await assignableOfficials(deps.app, staff.actor, result.officeKey),
+        assignable:
+          view === "answered" || view === "transferred"
+            ? []
+            : await assignableOfficials(deps.app, staff.actor, result.officeKey),
         bulkError: extra.bulkError,
         flash: extra.flash,
         here: link({}),

@@ -12,8 +12,19 @@ import {
   webNote,
   webReassign,
   webRequestInfo,
+  webTransfer,
+  transferPreview,
   type ActionOutcome,
 } from "../../services/backoffice/question.ts";
+import {
+  isEmailAddress,
+  MAX_ENTITY_EMAIL_LENGTH,
+  MAX_ENTITY_NAME_LENGTH,
+  MAX_ENTITY_REFERENCE_LENGTH,
+  MAX_TRANSFER_REASON_LENGTH,
+  TRANSFER_ERROR_FIELD,
+  type TransferInput,
+} from "../../core/transfer.ts";
 import { filledTemplate, templatesFor } from "../../services/backoffice/answer-templates.ts";
 import { renderView, sendPage } from "../render.ts";
 import type { WebDeps } from "../deps.ts";
@@ -21,6 +32,55 @@ import { staffOf } from "../session.ts";
 
 const key = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const text = (max: number) => z.string().max(max * 2);
+/**
+ * The transfer form (art. 21) is checked field by field: each message is a locale key
+ * (`web.errors.<key>`) shown beside its field. The service checks the same rules again.
+ */
+const transferFields = {
+  entidad: z.string().trim().min(1, "entity_required").max(MAX_ENTITY_NAME_LENGTH, "entity_too_long"),
+  correo: z
+    .string()
+    .trim()
+    .max(MAX_ENTITY_EMAIL_LENGTH, "invalid_email")
+    .refine((v) => v === "" || isEmailAddress(v), "invalid_email")
+    .default(""),
+  referencia: z.string().trim().max(MAX_ENTITY_REFERENCE_LENGTH, "entity_reference_too_long").default(""),
+  motivo: z.string().trim().min(1, "transfer_reason_required").max(MAX_TRANSFER_REASON_LENGTH, "text_too_long"),
+};
+/** The form field of each transfer input (for the service's refusals). */
+const TRANSFER_FIELD_NAMES: Record<keyof TransferInput, string> = {
+  entityName: "entidad",
+  entityEmail: "correo",
+  entityReference: "referencia",
+  reason: "motivo",
+};
+const transferInputOf = (f: {
+  entidad: string;
+  correo: string;
+  referencia: string;
+  motivo: string;
+}): TransferInput => ({
+  entityName: f.entidad,
+  entityEmail: f.correo,
+  entityReference: f.referencia,
+  reason: f.motivo,
+});
+
+/** Field → locale error key, from a zod failure whose messages are locale keys (others are left out). */
+function fieldErrorsOf(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if (typeof field === "string" && /^[a-z_]+$/.test(issue.message) && !out[field]) out[field] = issue.message;
+  }
+  return out;
+}
+
+/** The field a service refusal belongs to, when it is one of the transfer form's. */
+function fieldOfError(error: string): string | undefined {
+  const field = (TRANSFER_ERROR_FIELD as Record<string, keyof TransferInput | undefined>)[error];
+  return field && TRANSFER_FIELD_NAMES[field];
+}
 const forms = {
   responder: z.object({ _idem: key, texto: text(20_000) }),
   reasignar: z.object({ _idem: key, oficina: z.string().max(64), motivo: text(2000) }),
@@ -30,6 +90,7 @@ const forms = {
   asignar: z.object({ _idem: key, funcionario: z.string().regex(/^(\d{1,9})?$/) }),
   aprobar: z.object({ _idem: key }),
   devolver: z.object({ _idem: key, motivo: text(2000) }),
+  trasladar: z.object({ _idem: key, ...transferFields }),
 } as const;
 type FormName = keyof typeof forms;
 
@@ -51,6 +112,7 @@ const TIMELINE_KINDS = [
   "due_date_recomputed",
   "term_moved",
   "answered_at_event",
+  "transferred",
 ];
 const FLASHES = new Set([
   "responder",
@@ -63,6 +125,7 @@ const FLASHES = new Set([
   "propuesta",
   "aprobar",
   "devolver",
+  "trasladar",
 ]);
 
 export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): void {
@@ -80,6 +143,7 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
       limitDate?: string;
       flash?: string;
       templateId?: number;
+      fieldErrors?: Record<string, string>;
     } = {},
     status = 200,
   ) => {
@@ -115,6 +179,7 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
         templates,
         templateText,
         chosenTemplate: extra.templateId,
+        fieldErrors: extra.fieldErrors ?? {},
       },
       status,
     );
@@ -139,6 +204,17 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
     return reply.type("text/html; charset=utf-8").send(html);
   });
 
+  // What the citizen would be sent if the question were transferred now (htmx, nothing is saved).
+  admin.post<{ Params: { ref: string } }>("/preguntas/:ref/vista-previa-traslado", csrf, async (request, reply) => {
+    const staff = staffOf(request);
+    const body = z.object(transferFields).safeParse(request.body);
+    const result = body.success
+      ? await transferPreview(app, staff.actor, request.params.ref, transferInputOf(body.data))
+      : ({ ok: false, error: Object.values(fieldErrorsOf(body.error))[0] ?? "invalid_form" } as const);
+    const html = renderView(request, reply, deps, "partials/transfer-preview", { result });
+    return reply.type("text/html; charset=utf-8").send(html);
+  });
+
   const action = <F extends FormName>(
     name: F,
     run: (
@@ -154,7 +230,11 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
         Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === "string"),
       ) as Record<string, string>;
       const parsed = forms[name].safeParse(request.body);
-      if (!parsed.success) return page(request, reply, reference, { form: name, error: "invalid_form", values }, 422);
+      if (!parsed.success) {
+        const fieldErrors = fieldErrorsOf(parsed.error);
+        const error = Object.keys(fieldErrors).length ? undefined : "invalid_form";
+        return page(request, reply, reference, { form: name, error, values, fieldErrors }, 422);
+      }
       const redirectTo = `/admin/preguntas/${encodeURIComponent(reference)}`;
       const outcome = await run(request, reference, parsed.data as z.infer<(typeof forms)[F]>, {
         key: parsed.data._idem,
@@ -168,11 +248,14 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
         );
       }
       const status = outcome.error === "not_allowed" ? 403 : outcome.error === "question_not_found" ? 404 : 422;
+      const field = fieldOfError(outcome.error);
       return page(
         request,
         reply,
         reference,
-        { form: name, error: outcome.error, values, limitDate: outcome.limitDate },
+        field
+          ? { form: name, values, fieldErrors: { [field]: outcome.error } }
+          : { form: name, error: outcome.error, values, limitDate: outcome.limitDate },
         status,
       );
     });
@@ -186,6 +269,7 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
   action("nota", async (r, ref, f, ctx) => await webNote(app, actor(r), ref, f.texto, ctx));
   action("aprobar", async (r, ref, _f, ctx) => await webApproveAnswer(app, actor(r), ref, ctx));
   action("devolver", async (r, ref, f, ctx) => await webReturnAnswer(app, actor(r), ref, f.motivo, ctx));
+  action("trasladar", async (r, ref, f, ctx) => await webTransfer(app, actor(r), ref, transferInputOf(f), ctx));
   action(
     "asignar",
     async (r, ref, f, ctx) => await webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx),

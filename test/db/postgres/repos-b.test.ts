@@ -528,7 +528,7 @@ async function scenario(
   await surveys.answer({ responseId: segmentResponse, questionKey: "clarity", value: "1", createdAtMs: T0 });
   const [from, to] = [T0 - 19 * 86_400_000, T0 - 11 * 86_400_000];
   await rec("report.questionsFiled", r.questionsReport.questionsFiled(from, to).then(canonical));
-  await rec("report.transfersOfQuestionsFiled", r.questionsReport.transfersOfQuestionsFiled(from, to).then(canonical));
+  await rec("report.reassignmentsOfQuestionsFiled", r.questionsReport.reassignmentsOfQuestionsFiled(from, to).then(canonical));
   await rec(
     "report.surveyAnswersOfQuestionsFiled",
     r.questionsReport.surveyAnswersOfQuestionsFiled(from, to).then(canonical),

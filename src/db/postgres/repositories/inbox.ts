@@ -38,6 +38,8 @@ function viewCondition(q: InboxQuery): SQL | undefined {
       return and(office, eq(questions.status, "info_requested"));
     case "answered":
       return and(office, eq(questions.status, "answered"));
+    case "transferred":
+      return and(office, eq(questions.status, "transferred"));
     case "all":
       return office;
   }
@@ -59,8 +61,9 @@ function total(expression: SQL) {
  * other counts read only the office's open and waiting rows: most of an office's questions are
  * answered, and reading all their rows for the view counts cost the inbox most of its time.
  */
-function answeredCount(officeKey: string) {
-  return sql<number>`(select count(*) from "questions" a where a."office_key" = ${officeKey} and a."status" = 'answered')`.mapWith(
+/** An office's questions in one closed status, counted from the (office, status, due date) index alone. */
+function countWithStatus(officeKey: string, status: "answered" | "transferred") {
+  return sql<number>`(select count(*) from "questions" a where a."office_key" = ${officeKey} and a."status" = ${status})`.mapWith(
     Number,
   );
 }
@@ -73,7 +76,7 @@ export function createPgInboxRepo(q: () => PgDb): Port<SyncRepos["inbox"]> {
   return {
     async page(query) {
       // Answered questions newest first; the work views by the nearest due date.
-      const descending = query.view === "answered" || query.view === "all";
+      const descending = query.view === "answered" || query.view === "transferred" || query.view === "all";
       const conditions: SQL[] = [viewCondition(query)!];
       if (query.requestType) conditions.push(eq(questions.requestType, query.requestType as "general"));
       if (query.channel) conditions.push(eq(questions.channel, query.channel));
@@ -112,11 +115,12 @@ export function createPgInboxRepo(q: () => PgDb): Port<SyncRepos["inbox"]> {
           overdue: zeroIfNone(sql`case when ${open} and ${questions.dueDate} < ${today} then 1 else 0 end`),
           extended: zeroIfNone(sql`case when ${open} and ${questions.extendedTo} is not null then 1 else 0 end`),
           waiting: zeroIfNone(sql`case when ${questions.status} = 'info_requested' then 1 else 0 end`),
-          answered: answeredCount(officeKey),
+          answered: countWithStatus(officeKey, "answered"),
+          transferred: countWithStatus(officeKey, "transferred"),
         })
         .from(questions)
         .where(and(eq(questions.officeKey, officeKey), inArray(questions.status, ["open", "info_requested"])));
-      return row ?? { new: 0, mine: 0, due_soon: 0, overdue: 0, extended: 0, waiting: 0, answered: 0 };
+      return row ?? { new: 0, mine: 0, due_soon: 0, overdue: 0, extended: 0, waiting: 0, answered: 0, transferred: 0 };
     },
     async deadlineSummary(today, dueSoonThrough) {
       const escalated = wasEscalated();

@@ -32,7 +32,7 @@ export function createPgQuestionsReportRepo(q: () => PgDb): Port<SyncRepos["ques
         .where(filedIn(fromMs, toMs))
         .orderBy(asc(questions.filedAtMs), asc(questions.id));
     },
-    async transfersOfQuestionsFiled(fromMs, toMs) {
+    async reassignmentsOfQuestionsFiled(fromMs, toMs) {
       const rows = await q()
         .select({ questionId: questionEvents.questionId, data: questionEvents.data })
         .from(questions)
