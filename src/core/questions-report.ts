@@ -95,8 +95,8 @@ export const COUNT_FIGURES = [
   "overdue",
   "waitingForCitizen",
   "withdrawn",
-  "extended",
   "transferred",
+  "extended",
   "reassigned",
 ] as const;
 export type CountFigure = (typeof COUNT_FIGURES)[number];

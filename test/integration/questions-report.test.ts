@@ -1,6 +1,7 @@
 /**
  * `rinde questions report` on a seeded database: questions filed, answered on time and late,
- * extended, overdue, reassigned, waiting for the citizen, before and after the period, with answer
+ * extended, overdue, reassigned, transferred to another entity (late), waiting for the citizen, before
+ * and after the period, with answer
  * surveys; every figure checked against values computed by hand below, then the drill-down, the
  * CSV and the JSON. Through the real services and the CLI entry (in-process), on a real SQLite file.
  *
@@ -25,6 +26,7 @@ import { createBusinessCalendar } from "../../src/core/calendar/index.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { extendQuestion } from "../../src/services/deadlines/extension.ts";
 import { answerQuestion, fileQuestion, reassignQuestion, requestInfo } from "../../src/services/questions/questions.ts";
+import { transferQuestion } from "../../src/services/questions/transfer.ts";
 import { bindCli, type CliResult } from "../helpers/cli.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
@@ -65,7 +67,7 @@ async function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   };
   const cliActor = { kind: "cli" } as const;
   await file("before", "2026-02-27", "salud");
-  for (const name of ["onTime", "late", "extended", "overdue", "moved", "waiting"])
+  for (const name of ["onTime", "late", "extended", "overdue", "moved", "waiting", "outside"])
     await file(name, "2026-03-02", "salud");
   await on(
     "2026-03-03",
@@ -73,6 +75,15 @@ async function seed(rt: Runtime, clock: ReturnType<typeof createManualClock>) {
   );
   await on("2026-03-03", async () => await requestInfo(app, cliActor, ref.waiting!, "¿En qué barrio?"));
   await on("2026-03-04", async () => await answerQuestion(app, cliActor, ref.onTime!, "Respuesta"));
+  // Art. 21: 5 business days from Monday 2 March end on Monday 9 March; Thursday 12 is late.
+  await on(
+    "2026-03-12",
+    async () =>
+      await transferQuestion(app, cliActor, ref.outside!, {
+        entityName: "Superservicios",
+        reason: "Es de la empresa de energía",
+      }),
+  );
   await on("2026-03-05", async () => await answerQuestion(app, cliActor, ref.moved!, "Respuesta"));
   await file("withinTerm", "2026-03-20", "infraestructura");
   await on(
@@ -145,9 +156,10 @@ describe("rinde questions report", () => {
     expect([report.from, report.to, report.asOf]).toEqual(["2026-03-01", "2026-03-31", "2026-04-06"]);
     const salud = report.offices.find((o) => o.officeKey === "salud");
     // salud keeps onTime (answered 03-04, 2 business days), late (03-25 > 03-24, 16 days),
-    // extended (due 04-10 after the extension, answered 03-30, 19 days), overdue, waiting; moved left.
+    // extended (due 04-10 after the extension, answered 03-30, 19 days), overdue, waiting, the one
+    // transferred to another entity (out of the on-time rate); moved left for another office.
     expect(salud).toMatchObject({
-      received: 5,
+      received: 6,
       answeredOnTime: 2,
       answeredLate: 1,
       openWithinTerm: 0,
@@ -156,6 +168,7 @@ describe("rinde questions report", () => {
       withdrawn: 0,
       extended: 1,
       transferred: 1,
+      reassigned: 1,
       onTimeRate: 0.5, // 2 ÷ (3 answered + 1 overdue)
       medianBusinessDaysToAnswer: 16, // 2, 16, 19
       p90BusinessDaysToAnswer: 19, // rank ⌈0.9 × 3⌉ = 3
@@ -171,6 +184,7 @@ describe("rinde questions report", () => {
       openWithinTerm: 1,
       overdue: 0,
       transferred: 0,
+      reassigned: 0,
       onTimeRate: 1,
       medianBusinessDaysToAnswer: 3,
       p90BusinessDaysToAnswer: 3,
@@ -182,7 +196,7 @@ describe("rinde questions report", () => {
       medianBusinessDaysToAnswer: null,
     });
     expect(report.total).toMatchObject({
-      received: 7,
+      received: 8,
       answeredOnTime: 3,
       answeredLate: 1,
       openWithinTerm: 1,
@@ -191,6 +205,7 @@ describe("rinde questions report", () => {
       withdrawn: 0,
       extended: 1,
       transferred: 1,
+      reassigned: 1,
       onTimeRate: 0.6, // 3 ÷ (4 + 1)
       medianBusinessDaysToAnswer: 9.5, // 2, 3, 16, 19
       p90BusinessDaysToAnswer: 19,
@@ -205,10 +220,12 @@ describe("rinde questions report", () => {
         ) as { reference: string }[]
       ).map((r) => r.reference);
     expect(await refs("salud", "overdue")).toEqual([ref.overdue]);
-    expect(await refs("salud", "transferred")).toEqual([ref.moved]);
+    expect(await refs("salud", "transferred")).toEqual([ref.outside]);
+    expect(await refs("salud", "reassigned")).toEqual([ref.moved]);
+    expect(await refs("infraestructura", "reassigned")).toEqual([]);
     expect(await refs("salud", "answeredOnTime")).toEqual([ref.onTime, ref.extended]);
     expect(await refs("infraestructura", "received")).toEqual([ref.moved, ref.withinTerm]);
-    expect(await refs("*", "received")).toHaveLength(7);
+    expect(await refs("*", "received")).toHaveLength(8);
     const text = await cli("questions", "report", ...MARCH, "--office", "salud", "--figure", "waitingForCitizen");
     expect(text.stdout).toContain("Esperando al ciudadano · Secretaría de Salud");
     expect(text.stdout).toContain(ref.waiting);
@@ -220,7 +237,7 @@ describe("rinde questions report", () => {
       "Informe de peticiones: radicadas del 2026-03-01 al 2026-03-31, estado al 2026-04-06",
     );
     expect(result.stdout).toMatch(
-      /\nTotal\s+7\s+3\s+1\s+1\s+1\s+1\s+0\s+1\s+1\s+60\s+9\.5\s+19\s+answer_clarity: 3\.0\/5 \(n=2\); answer_resolved: 100 % sí \(n=1\)/,
+      /\nTotal\s+8\s+3\s+1\s+1\s+1\s+1\s+0\s+1\s+1\s+1\s+60\s+9\.5\s+19\s+answer_clarity: 3\.0\/5 \(n=2\); answer_resolved: 100 % sí \(n=1\)/,
     );
     expect(result.stdout).toContain("rinde questions report --help");
     const help = await cli("questions", "report", "--help");
@@ -242,11 +259,11 @@ describe("rinde questions report", () => {
     expect(text.startsWith("\uFEFFDependencia;")).toBe(true);
     const lines = text.trim().split(/\r?\n/);
     expect(lines).toHaveLength(1 + runtime.app.profile.offices.length + 1);
-    expect(lines.at(-1)).toMatch(/^Total;7;3;1;1;1;1;0;1;1;60;9,5;19;/);
+    expect(lines.at(-1)).toMatch(/^Total;8;3;1;1;1;1;0;1;1;1;60;9,5;19;/);
     // `--separator ,`: commas, decimal point, still the BOM.
     const comma = await cli("questions", "report", ...MARCH, "--csv", "--separator", ",");
     expect(comma.stdout.startsWith("\uFEFFDependencia,")).toBe(true);
-    expect(comma.stdout).toMatch(/\nTotal,7,3,1,1,1,1,0,1,1,60,9\.5,19,/);
+    expect(comma.stdout).toMatch(/\nTotal,8,3,1,1,1,1,0,1,1,1,60,9\.5,19,/);
     expect((await cli("questions", "report", ...MARCH, "--csv", "--separator", "|")).status).toBe(1);
     expect(await cli("questions", "report", "--from", "2026-04-01", "--to", "2026-03-01")).toMatchObject({
       status: 1,
@@ -313,7 +330,7 @@ describe("report rules", () => {
       timeZone: "America/Bogota",
       calendar,
       offices: [{ key: "salud", name: "Salud" }],
-      transfers: [],
+      reassignments: [],
       surveyAnswers: [],
     };
     expect(buildQuestionsReport({ ...input, questions: [lateEvening] }).total.received).toBe(1);

@@ -73,7 +73,7 @@ describe("public pages and open data", () => {
     expect(page).toMatch(/<svg class="trend"[^>]*role="img"/);
     const csv = (await get("/datos/pqrsd_oportunidad_por_dependencia.csv")).body.split("\r\n");
     expect(csv[0]).toBe(
-      "codigo_divipola,municipio,periodo,codigo_dependencia,dependencia,recibidas,respondidas,respondidas_a_tiempo,respondidas_fuera_de_termino,vencidas_sin_respuesta,en_tramite,desistidas,con_prorroga,trasladadas,mediana_dias_habiles_respuesta,porcentaje_a_tiempo,porcentaje_a_tiempo_ic95_inferior,porcentaje_a_tiempo_ic95_superior,fecha_corte",
+      "codigo_divipola,municipio,periodo,codigo_dependencia,dependencia,recibidas,respondidas,respondidas_a_tiempo,respondidas_fuera_de_termino,vencidas_sin_respuesta,en_tramite,desistidas,con_prorroga,trasladadas,reasignadas,mediana_dias_habiles_respuesta,porcentaje_a_tiempo,porcentaje_a_tiempo_ic95_inferior,porcentaje_a_tiempo_ic95_superior,fecha_corte",
     );
     const rows = Object.fromEntries(
       csv
@@ -81,17 +81,20 @@ describe("public pages and open data", () => {
         .filter(Boolean)
         .map((line) => [line.split(",")[3], line.split(",")]),
     );
-    // office → [received, answered, on time, late, overdue, in progress, withdrawn, extended, transferred]
-    const figures = (office: string) => rows[office]!.slice(5, 14).map(Number);
-    expect(figures("infraestructura")).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0]);
-    expect(figures("hacienda")).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0]);
-    expect(figures("desarrollo_social")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0]);
-    expect(figures("ambiente")).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0]);
-    expect(figures("educacion")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0]);
-    // A transfer counts for the office that gave the question away (as `rinde questions report`).
-    expect(figures("salud")).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    // office → [received, answered, on time, late, overdue, in progress, withdrawn, extended,
+    // transferred to another entity, reassigned to another office]
+    const figures = (office: string) => rows[office]!.slice(5, 15).map(Number);
+    expect(figures("infraestructura")).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(figures("hacienda")).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(figures("desarrollo_social")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(figures("ambiente")).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
+    expect(figures("educacion")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    // A reassignment counts for the office that gave the question away (as `rinde questions report`).
+    expect(figures("salud")).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    // Art. 21: transferred to another entity, neither answered, overdue nor in progress.
+    expect(figures("movilidad")).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
     expect(rows.infraestructura![0]).toBe("00000");
-    expect(rows.infraestructura![15]).toBe(""); // one case: no percentage
+    expect(rows.infraestructura![16]).toBe(""); // one case: no percentage
   });
 
   it("suppresses small survey cells and publishes no comments", async () => {

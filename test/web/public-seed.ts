@@ -1,12 +1,13 @@
 /**
  * A database with everything the public pages show (issue 15): citizens who wrote from chat
  * (addresses that look like phone numbers and chat ids), questions answered on time and late,
- * overdue, extended, transferred, dialogue-space questions with and without a published summary,
+ * overdue, extended, reassigned, transferred to another entity (art. 21), dialogue-space questions with and without a published summary,
  * events (upcoming and past with minutes), commitments with progress and evidence, and survey
  * responses in one district (enough for a segment) and a few in another.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { answerQuestion, fileQuestion, reassignQuestion } from "../../src/services/questions/questions.ts";
+import { transferQuestion } from "../../src/services/questions/transfer.ts";
 import { extendQuestion } from "../../src/services/deadlines/extension.ts";
 import { recordCommitment, postProgress } from "../../src/services/commitments/commitments.ts";
 import { createEvent } from "../../src/services/events/events.ts";
@@ -121,12 +122,19 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
     late: await file(1, "hacienda", "information"),
     overdue: await file(2, "desarrollo_social"),
     extended: await file(3, "ambiente"),
-    transferred: await file(4, "salud"),
+    reassigned: await file(4, "salud"),
+    transferred: await file(4, "movilidad"),
     dialoguePublished: await file(0, "planeacion", "dialogue", held.id),
     dialogueBare: await file(1, "planeacion", "dialogue", held.id),
   };
   ok(await answerQuestion(app, CLI, references.onTime!, "Programamos el arreglo de la vía para la próxima semana."));
-  ok(await reassignQuestion(app, CLI, references.transferred!, "educacion", "Le corresponde a Educación"));
+  ok(await reassignQuestion(app, CLI, references.reassigned!, "educacion", "Le corresponde a Educación"));
+  ok(
+    await transferQuestion(app, CLI, references.transferred!, {
+      entityName: "Superintendencia de Servicios Públicos",
+      reason: "La queja es sobre la empresa de energía",
+    }),
+  );
   ok(await extendQuestion(app, CLI, references.extended!, "2026-04-15", "Necesitamos una visita técnica"));
   ok(await setQuestionPublication(app, CLI, references.dialoguePublished!, { summary: PUBLISHED_SUMMARY }));
 

@@ -16,6 +16,7 @@ import { createTranslator } from "../../../src/i18n/index.ts";
 import { createAppContext, type AppContext } from "../../../src/services/context.ts";
 import { extendQuestion } from "../../../src/services/deadlines/extension.ts";
 import { answerQuestion, fileQuestion, reassignQuestion } from "../../../src/services/questions/questions.ts";
+import { transferQuestion } from "../../../src/services/questions/transfer.ts";
 import { questionsReport } from "../../../src/services/questions/report.ts";
 import {
   computeAnswerStats,
@@ -84,6 +85,11 @@ describe.skipIf(!postgresAvailable)("stored answer figures on PostgreSQL", () =>
         refs.push(filed.question.reference);
       }
       if (day % 5 === 0 && refs.length > 2) await answerQuestion(app, CLI, refs[refs.length - 3]!, "Respuesta");
+      if (day % 13 === 2 && refs.length)
+        await transferQuestion(app, CLI, refs.at(-1)!, {
+          entityName: "Superservicios",
+          reason: "No es de la Alcaldía",
+        });
       if (day % 11 === 0 && refs.length)
         await reassignQuestion(app, CLI, refs.at(-1)!, offices[(day + 1) % 3]!, "Le corresponde a otra dependencia");
       // Day 70: the early questions still open are answered after their due date.
@@ -97,7 +103,15 @@ describe.skipIf(!postgresAvailable)("stored answer figures on PostgreSQL", () =>
     const stored = await storedAnswerStats(app);
     expect(plain(stored.byMonth)).toEqual(plain((await computeAnswerStats(app)).byMonth));
     const all = [...stored.byMonth.values()].map((o) => o.get(ALL_OFFICES)!);
-    for (const figure of ["received", "answeredOnTime", "answeredLate", "overdue", "transferred", "extended"] as const)
+    for (const figure of [
+      "received",
+      "answeredOnTime",
+      "answeredLate",
+      "overdue",
+      "transferred",
+      "reassigned",
+      "extended",
+    ] as const)
       expect(
         all.reduce((n, t) => n + t[figure], 0),
         figure,
@@ -111,7 +125,8 @@ describe.skipIf(!postgresAvailable)("stored answer figures on PostgreSQL", () =>
       january.value.total.answeredOnTime,
       january.value.total.overdue,
       january.value.total.transferred,
-    ]).toEqual([jan.received, jan.answeredOnTime, jan.overdue, jan.transferred]);
+      january.value.total.reassigned,
+    ]).toEqual([jan.received, jan.answeredOnTime, jan.overdue, jan.transferred, jan.reassigned]);
 
     // Another process on the same database finds the figures current.
     const other = await contextOn(await pg.reopen());

@@ -834,6 +834,7 @@ async function scenario({ repos: r, seed, outbox }: Engine): Promise<Log> {
     withdrawn: 0,
     extended: 0,
     transferred: 0,
+    reassigned: 0,
     answerDays: [[0, 1]] as [number, number][],
   });
   await r.transparency.replaceAnswerTotals(null, [
