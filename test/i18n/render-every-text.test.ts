@@ -83,6 +83,17 @@ const SAMPLES: Record<string, unknown> = {
   tables: "muestra de tables",
   target: "muestra de target",
   // Texts of other features (the plan, the public pages); plain samples of the right kind.
+  // Traslado to another entity (Ley 1755 de 2015, art. 21).
+  toEntity: "Superintendencia de Servicios Públicos Domiciliarios",
+  entityEmail: "radicacion@superservicios.gov.co",
+  entityReference: "OF-2026-77",
+  sentLine: "\nLe enviamos su petición a la Superintendencia por correo electrónico.",
+  referenceLine: "\nNúmero del traslado: OF-2026-77.",
+  filedText: "lunes 2 de marzo de 2026",
+  files: 2,
+  petition: "Me cobraron dos veces la energía del mes de febrero.",
+  requestType: "petición general",
+  limitText: "lunes 9 de marzo de 2026",
   asOf: "muestra de asOf",
   templateName: "rinde_respuesta",
   // Plan file problems (locales/*/plan.json plan.problems).

@@ -276,9 +276,9 @@ export const questionCommands: Record<string, Subcommand> = {
     const { transfer } = result;
     const vars = {
       reference: result.question.reference,
-      entity: transfer.entityName,
+      toEntity: transfer.entityName,
       limit: cli.day(transfer.limit),
-      email: transfer.entityEmail ?? "",
+      entityEmail: transfer.entityEmail ?? "",
     };
     cli.out(cli.t(transfer.late ? "questions.transferred_late" : "questions.transferred", vars));
     if (transfer.remitted) cli.out(cli.t("questions.transfer_remitted", vars));

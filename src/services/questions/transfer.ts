@@ -112,7 +112,7 @@ function citizenVars(
 ): Record<string, unknown> {
   const vars = {
     toEntity: transfer.entityName,
-    email: transfer.entityEmail,
+    entityEmail: transfer.entityEmail,
     entityReference: transfer.entityReference,
   };
   return {
