@@ -19,6 +19,7 @@ import {
   reassignQuestion,
   requestInfo,
 } from "../../src/services/questions/questions.ts";
+import { transferQuestion } from "../../src/services/questions/transfer.ts";
 import { questionsReport } from "../../src/services/questions/report.ts";
 import {
   computeAnswerStats,
@@ -76,6 +77,10 @@ async function seedYear(): Promise<void> {
         } else if (roll < 0.081 && (await requestInfo(app, CLI, q.reference, "¿En qué barrio?")).ok) {
           done();
           waiting.push({ ...q, sinceMs: h.clock.nowMs() });
+        } else if (roll >= 0.081 && roll < 0.083) {
+          // Not the alcaldía's: sent to the competent entity (art. 21), on time or late.
+          const input = { entityName: "Superservicios", reason: "Es de la empresa de energía" };
+          if ((await transferQuestion(app, CLI, q.reference, input)).ok) done();
         }
       }
       // Every few weeks, and near the end of the year, the newest question is paused for information
