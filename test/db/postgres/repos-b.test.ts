@@ -328,6 +328,8 @@ async function scenario(
     { office: "obras", citizen: c1.citizenId, due: "2026-03-06", text: "Basuras en la quebrada, la calle huele mal" },
     { office: "obras", citizen: c2.citizenId, due: "2026-02-26", text: "Me llamo Ana Pérez y vivo en la calle 3 #4-5" },
     { office: "obras", citizen: c1.citizenId, due: "2026-03-04", text: "Otra calle sin andén" },
+    // Transferred to another entity below (art. 21): out of the open views, in "transferred".
+    { office: "salud", citizen: c2.citizenId, due: "2026-03-09", text: "Me cobraron dos veces la energía" },
   ];
   const ids: number[] = [];
   for (const [i, spec] of specs.entries()) {
@@ -384,6 +386,11 @@ async function scenario(
     updatedAtMs: T0,
   });
   await r.questions.update(q7, { officeKey: "salud", updatedAtMs: T0 });
+  await r.questions.update(ids.at(-1)!, { status: "transferred", updatedAtMs: T0 });
+  await r.questions.addEvent(ids.at(-1)!, "transferred", "official:1", T0, {
+    entityName: "Superservicios",
+    late: false,
+  });
   await r.questions.addEvent(q7, "reassigned", "official:1", T0, { from: "obras", to: "salud", reason: "Es de salud" });
   const firstReassignment = await rec("questions.reassignmentsSince all", r.questions.reassignmentsSince(0));
   await r.questions.addEvent(q8, "reassigned", "official:1", T0 + 2, { from: "obras", to: "obras", text: "Ana Pérez" });
@@ -424,12 +431,15 @@ async function scenario(
     "extended",
     "waiting",
     "answered",
+    "transferred",
     "all",
   ] satisfies InboxView[]) {
     await rec(`inbox.page ${view}`, r.inbox.page({ ...base, view }));
   }
   await rec("inbox.page mine anonymous", r.inbox.page({ ...base, view: "mine", officialId: null }));
   await rec("inbox.page salud", r.inbox.page({ ...base, officeKey: "salud" }));
+  await rec("inbox.page salud transferred", r.inbox.page({ ...base, officeKey: "salud", view: "transferred" }));
+  await rec("inbox.counts salud", r.inbox.counts("salud", null, TODAY, DUE_SOON_THROUGH));
   for (const words of [
     ["calle"],
     ["CALLE"],
@@ -528,7 +538,10 @@ async function scenario(
   await surveys.answer({ responseId: segmentResponse, questionKey: "clarity", value: "1", createdAtMs: T0 });
   const [from, to] = [T0 - 19 * 86_400_000, T0 - 11 * 86_400_000];
   await rec("report.questionsFiled", r.questionsReport.questionsFiled(from, to).then(canonical));
-  await rec("report.reassignmentsOfQuestionsFiled", r.questionsReport.reassignmentsOfQuestionsFiled(from, to).then(canonical));
+  await rec(
+    "report.reassignmentsOfQuestionsFiled",
+    r.questionsReport.reassignmentsOfQuestionsFiled(from, to).then(canonical),
+  );
   await rec(
     "report.surveyAnswersOfQuestionsFiled",
     r.questionsReport.surveyAnswersOfQuestionsFiled(from, to).then(canonical),
@@ -752,7 +765,10 @@ describe.skipIf(!postgresAvailable)(
         extended: 1,
         waiting: 1,
         answered: 1,
+        transferred: 0,
       });
+      expect(value("inbox.counts salud")).toMatchObject({ transferred: 1, new: 3 });
+      expect(value("inbox.page salud transferred")).toMatchObject([{ status: "transferred" }]);
       expect((value("erased history") as { data: string }[]).some((e) => e.data.includes("Ana"))).toBe(false);
       expect(value("staffAuth.revokeAllSessions")).toBe(2);
       expect(value("attachments.deleteForCitizen")).toBe(2);
