@@ -169,13 +169,13 @@ describe("transfer to another entity (art. 21)", () => {
     );
     // Refusals through the audited entry are in the log too, with the reason.
     await auditedTransfer(app, salud, "cli", answered, input);
-    const rows = await sqlRows<{ outcome: string; after: string }>(
+    const rows = await sqlRows<{ outcome: string; after: unknown }>(
       h.runtime,
       "select outcome, after from staff_audit where action = 'question.transfer'",
     );
-    expect(rows.map((r) => [r.outcome, JSON.parse(r.after) as unknown])).toEqual([
-      ["refused", { error: "not_allowed" }],
-    ]);
+    // A JSON column: text on SQLite, jsonb on PostgreSQL.
+    const json = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as unknown) : v);
+    expect(rows.map((r) => [r.outcome, json(r.after)])).toEqual([["refused", { error: "not_allowed" }]]);
   });
 
   it("may transfer a question waiting for the citizen's information; its withdrawal is cancelled", async () => {

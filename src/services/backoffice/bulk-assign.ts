@@ -34,8 +34,7 @@ async function selectedQuestions(
     const question = reference ? await app.repos.questions.byReference(reference) : undefined;
     if (!question || question.officeKey !== officeKey) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "assign", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (isClosedStatus(question.status))
-      return { ok: false, error: "already_closed" };
+    if (isClosedStatus(question.status)) return { ok: false, error: "already_closed" };
     questions.push(question);
   }
   return { ok: true, questions };

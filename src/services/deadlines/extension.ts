@@ -52,8 +52,7 @@ export async function extendQuestion(
     const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (isClosedStatus(question.status))
-      return { ok: false, error: "already_closed" };
+    if (isClosedStatus(question.status)) return { ok: false, error: "already_closed" };
     // While the citizen completes the petition the term is stopped; it restarts in full (art. 17).
     if (question.status === "info_requested") return { ok: false, error: "paused" };
     const nowMs = app.clock.nowMs();

@@ -63,8 +63,7 @@ export async function proposeAnswer(
     const question = await load(app, reference);
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (isClosedStatus(question.status))
-      return { ok: false, error: "already_closed" };
+    if (isClosedStatus(question.status)) return { ok: false, error: "already_closed" };
     const nowMs = app.clock.nowMs();
     await app.repos.questions.addEvent(question.id, "answer_proposed", actorLabel(actor), nowMs, { text: text.trim() });
     const heads = (await app.repos.officials.list({ officeKey: question.officeKey })).filter((o) => o.role === "head");

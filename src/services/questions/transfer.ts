@@ -51,6 +51,11 @@ export async function transferOf(
   return record ? { ...record, atMs: event.atMs } : undefined;
 }
 
+function closedError(question: QuestionRow): "already_transferred" | "already_closed" | undefined {
+  if (question.status === "transferred") return "already_transferred";
+  return isClosedStatus(question.status) ? "already_closed" : undefined;
+}
+
 /**
  * Transfers the question `reference` to another entity. Whoever may answer or reassign the
  * question may transfer it (its office's officials and head, an admin, the CLI operator).
@@ -67,12 +72,19 @@ export async function transferQuestion(
   if (!checked.ok) return checked;
   return await app.store.withTransaction(async (): Promise<TransferOutcome> => {
     const canonical = parseReference(reference);
-    const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
-    if (!question) return { ok: false, error: "question_not_found" };
-    if (!canActOnQuestion(actor, "transfer", question.officeKey)) return { ok: false, error: "not_allowed" };
-    if (question.status === "transferred") return { ok: false, error: "already_transferred" };
-    if (isClosedStatus(question.status)) return { ok: false, error: "already_closed" };
+    const found = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+    if (!found) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "transfer", found.officeKey)) return { ok: false, error: "not_allowed" };
+    const closed = closedError(found);
+    if (closed) return { ok: false, error: closed };
     const nowMs = app.clock.nowMs();
+    // Write first, then read: on PostgreSQL the write waits for a concurrent change of the same
+    // question (a double submit) to commit, and the read then sees it, so a question is
+    // transferred, announced and recorded once. SQLite runs one transaction at a time anyway.
+    await app.repos.questions.update(found.id, { updatedAtMs: nowMs });
+    const question = (await app.repos.questions.byId(found.id))!;
+    const closedMeanwhile = closedError(question);
+    if (closedMeanwhile) return { ok: false, error: closedMeanwhile };
     const limit = transferLimitOf(app, question);
     const late = toLocalDate(new Date(nowMs), app.profile.timezone) > limit;
     const remitted = checked.value.entityEmail !== null && app.emailNotices === true;

@@ -54,8 +54,7 @@ export async function handleStaffButton(
   if (!question) return [{ text: t(app, "staff.errors.question_not_found") }];
   if (!canActOnQuestion(officialActor(official), PERMISSION[action.kind]!, question.officeKey))
     return [{ text: t(app, "staff.errors.not_allowed") }];
-  if (isClosedStatus(question.status))
-    return [{ text: t(app, "staff.errors.already_closed") }];
+  if (isClosedStatus(question.status)) return [{ text: t(app, "staff.errors.already_closed") }];
   const quote = message.button?.onChannelMessageId;
   const vars = { reference: question.reference, name: official.name };
   switch (action.kind) {
