@@ -122,15 +122,18 @@ describe("back-office: transfer to another entity", () => {
     await ana.get(`/admin/preguntas/${reference}`);
     const fields = { _idem: ana.field(url(), "_idem"), entidad: ENTITY, correo: "", motivo: REASON };
     const [first, second] = await Promise.all([ana.post(url(), fields), ana.post(url(), fields)]);
-    expect([first.headers.location, second.headers.location].sort()).toEqual([
-      `/admin/preguntas/${reference}?hecho=duplicado`,
-      `/admin/preguntas/${reference}?hecho=trasladar`,
-    ]);
+    const done = [first, second].filter((r) => r.headers.location === `/admin/preguntas/${reference}?hecho=trasladar`);
+    expect(done).toHaveLength(1);
+    const other = first === done[0] ? second : first;
+    // The other submit lands on the result (SQLite runs the two one after the other), or, when both
+    // run at once on PostgreSQL, waits for the first and is refused: already transferred.
+    if (other.statusCode === 303) expect(other.headers.location).toBe(`/admin/preguntas/${reference}?hecho=duplicado`);
+    else expect([other.statusCode, other.body.includes("ya fue trasladada")]).toEqual([422, true]);
     await h.bot.dispatcher.tick();
     expect(h.channel.to(CITIZEN).filter((m) => m.text.includes(ENTITY))).toHaveLength(1);
     expect(
       (await h.runtime.app.repos.questions.history((await question()).id)).filter((e) => e.kind === "transferred"),
     ).toHaveLength(1);
-    expect(await transferAudit()).toEqual([{ outcome: "ok", via: "web" }]);
+    expect((await transferAudit()).filter((r) => r.outcome === "ok")).toHaveLength(1);
   });
 });
