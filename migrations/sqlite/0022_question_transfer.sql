@@ -1,0 +1,1 @@
+ALTER TABLE `answer_totals` ADD `reassigned` integer DEFAULT 0 NOT NULL;
