@@ -19,38 +19,31 @@ import { createTranslator, type Translator } from "../i18n/index.ts";
 import { createRuntime, type RuntimeOptions } from "../runtime.ts";
 import { HelpRequested } from "./args.ts";
 import { withCliAudit } from "./audit.ts";
-import { adminCommands } from "./commands/admin.ts";
-import { announcementCommands } from "./commands/announcements.ts";
-import { calendarCommands } from "./commands/calendar.ts";
-import { commitmentCommands } from "./commands/commitments.ts";
 import { cliErrorOfOpen, runDb } from "./commands/db.ts";
-import { districtCommands, topicCommands } from "./commands/districts.ts";
-import { eventCommands } from "./commands/events.ts";
-import { officeCommands } from "./commands/offices.ts";
-import { officialCommands } from "./commands/officials.ts";
-import { planCommands } from "./commands/plan.ts";
-import { openDataCommands } from "./commands/publication.ts";
-import { questionCommands } from "./commands/questions.ts";
-import { runStatus } from "./commands/status.ts";
-import { surveyCommands } from "./commands/surveys.ts";
 import { createCli, type Cli, type CliIo, type CliLang, type Subcommand } from "./context.ts";
 import { CliError } from "./output.ts";
 
-/** Commands with subcommands; `status` and `db` are handled apart. */
-export const COMMANDS: Record<string, Record<string, Subcommand>> = {
-  offices: officeCommands,
-  districts: districtCommands,
-  topics: topicCommands,
-  officials: officialCommands,
-  questions: questionCommands,
-  commitments: commitmentCommands,
-  calendar: calendarCommands,
-  events: eventCommands,
-  announcements: announcementCommands,
-  surveys: surveyCommands,
-  admin: adminCommands,
-  opendata: openDataCommands,
-  plan: planCommands,
+type Subcommands = Record<string, Subcommand>;
+
+/**
+ * Commands with subcommands, each loaded when run (`status` and `db` are handled apart): a command
+ * then parses and evaluates only its own module and libraries (ics, csv-parse, the plan importer…),
+ * a good part of a command's start-up when every module was loaded (issue 12, point 7).
+ */
+export const COMMANDS: Record<string, () => Promise<Subcommands>> = {
+  offices: async () => (await import("./commands/offices.ts")).officeCommands,
+  districts: async () => (await import("./commands/districts.ts")).districtCommands,
+  topics: async () => (await import("./commands/districts.ts")).topicCommands,
+  officials: async () => (await import("./commands/officials.ts")).officialCommands,
+  questions: async () => (await import("./commands/questions.ts")).questionCommands,
+  commitments: async () => (await import("./commands/commitments.ts")).commitmentCommands,
+  calendar: async () => (await import("./commands/calendar.ts")).calendarCommands,
+  events: async () => (await import("./commands/events.ts")).eventCommands,
+  announcements: async () => (await import("./commands/announcements.ts")).announcementCommands,
+  surveys: async () => (await import("./commands/surveys.ts")).surveyCommands,
+  admin: async () => (await import("./commands/admin.ts")).adminCommands,
+  opendata: async () => (await import("./commands/publication.ts")).openDataCommands,
+  plan: async () => (await import("./commands/plan.ts")).planCommands,
 };
 /** Subcommands that print their own `--help` (the management report explains each figure). */
 const OWN_HELP = new Set(["questions report"]);
@@ -156,20 +149,21 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
     return print(t(`help.${topic}`));
   }
   if (!COMMAND_NAMES.includes(name)) throw unknownCommand(name);
-  const subcommands = COMMANDS[name];
+  const loadSubcommands = COMMANDS[name];
   const [sub, ...subArgs] = rest;
   if (name === "db" && sub === "copy")
     return (await import("./commands/db-copy.ts")).runDbCopy(subArgs, { env: ctx.env, print, t });
   const ownHelp = OWN_HELP.has(`${name} ${sub}`);
   if (
     !ownHelp &&
-    (rest.includes("--help") || rest.includes("-h") || (subcommands && (sub === undefined || sub === "help")))
+    (rest.includes("--help") || rest.includes("-h") || (loadSubcommands && (sub === undefined || sub === "help")))
   )
     return print(t(`help.${name}`));
   const env = loadEnv(ctx.env);
   const dbPath = env.RINDE_DB === ":memory:" ? env.RINDE_DB : resolve(env.RINDE_DB);
   if (name === "db") return await runDb({ ...env, RINDE_DB: dbPath }, rest, print, t);
   let run: (cli: Cli) => Promise<void> | void;
+  const subcommands = await loadSubcommands?.();
   if (subcommands) {
     const command = subcommands[sub!];
     if (!command)
@@ -180,11 +174,12 @@ async function dispatch(args: string[], ctx: DispatchContext): Promise<void> {
         list: Object.keys(subcommands).join(", "),
       });
     run = (cli) => command(cli, subArgs);
-  } else run = async (cli) => await runStatus(cli, rest);
+  } else run = async (cli) => await (await import("./commands/status.ts")).runStatus(cli, rest);
   const runtimeEnv = { ...env, RINDE_DB: dbPath };
   const runtime = await createRuntime({
     env: runtimeEnv,
     existingOnly: true,
+    conversation: false,
     translator: ctx.translator,
     ...(ctx.clock ? { clock: ctx.clock } : {}),
     ...(ctx.routerFactory ? { routerFactory: ctx.routerFactory } : {}),

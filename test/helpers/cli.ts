@@ -116,7 +116,7 @@ export async function runOn(
         cli,
         [sub, ...rest].filter((a): a is string => a !== undefined),
       );
-    else await COMMANDS[name!]![sub!]!(cli, rest);
+    else await (await COMMANDS[name!]!())[sub!]!(cli, rest);
     return { status: 0, stdout, stderr };
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
