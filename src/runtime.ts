@@ -4,25 +4,22 @@
  */
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { loadEnv, PROJECT_ROOT, resolveProfilePath, type Env } from "./config/env.ts";
+import { FLOWS_DIR, loadEnv, resolveProfilePath, type Env } from "./config/env.ts";
 import { loadProfile } from "./config/profile.ts";
 import { systemClock } from "./config/system-clock.ts";
 import type { Clock } from "./core/clock.ts";
+import type { SurveySet } from "./core/surveys/validate.ts";
 import type { Db } from "./db/client.ts";
 import { openStore } from "./db/open-store.ts";
 import type { Store } from "./db/port.ts";
-import { createEngine, type Engine } from "./engine/engine.ts";
-import { loadFlowSet } from "./engine/flow-load.ts";
-import type { FlowSet } from "./engine/flow-validate.ts";
+import type { Engine } from "./engine/engine.ts";
 import { createTranslator, type Translator } from "./i18n/index.ts";
-import { silentLogger } from "./logger.ts";
-import { ACTION_RESULTS } from "./services/conversation/actions.ts";
+import { createSilentLogger } from "./logger.ts";
+import type { InboundHandler } from "./runtime-conversation.ts";
 import { createAppContext, type AppContext, type RouterFactory } from "./services/context.ts";
-import { createInboundHandler, type InboundHandler } from "./services/conversation/inbound.ts";
-import type { SurveySet } from "./core/surveys/index.ts";
 import { loadSurveySet } from "./services/surveys/definitions.ts";
 
-export const FLOWS_DIR = join(PROJECT_ROOT, "flows");
+export { FLOWS_DIR };
 
 export interface Runtime {
   env: Env;
@@ -36,7 +33,7 @@ export interface Runtime {
   /** Survey definitions (flows/surveys/*.yaml), loaded and validated on first use. */
   readonly surveys: SurveySet;
   readonly handler: InboundHandler;
-  logger: Logger;
+  readonly logger: Logger;
   close(): Promise<void>;
 }
 
@@ -50,15 +47,11 @@ export interface RuntimeOptions {
   routerFactory?: RouterFactory;
   /** Refuse a database that does not exist yet instead of creating it (ordinary `rinde` commands; see openStore). */
   existingOnly?: boolean;
-}
-
-/** Loads and validates the flows against the actions and every locale. */
-export function loadFlows(translator: Translator, dir = FLOWS_DIR): FlowSet {
-  return loadFlowSet(dir, {
-    actions: ACTION_RESULTS,
-    locales: translator.locales,
-    hasKey: (locale, key) => translator.hasKey(locale, key),
-  });
+  /**
+   * Load the conversation modules (src/runtime-conversation.ts) so that `engine` and `handler` can
+   * be used; true by default. The CLI passes false: its commands never use them.
+   */
+  conversation?: boolean;
 }
 
 /**
@@ -82,16 +75,22 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     routerFactory: options.routerFactory,
   });
   const flowsDir = options.flowsDir ?? FLOWS_DIR;
+  const conversation = options.conversation === false ? undefined : await import("./runtime-conversation.ts");
+  const needConversation = () => {
+    if (!conversation) throw new Error("This runtime was created with `conversation: false`: no engine or handler.");
+    return conversation;
+  };
   let engine: Engine | undefined;
   let surveys: SurveySet | undefined;
   let handler: InboundHandler | undefined;
+  let logger = options.logger;
   const runtime: Runtime = {
     env,
     db,
     store,
     app,
     get engine() {
-      return (engine ??= createEngine(loadFlows(translator, flowsDir)));
+      return (engine ??= needConversation().createFlowEngine(translator, flowsDir));
     },
     get surveys() {
       return (surveys ??= loadSurveySet(join(flowsDir, "surveys"), {
@@ -100,9 +99,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       }));
     },
     get handler() {
-      return (handler ??= createInboundHandler(app, this.engine));
+      return (handler ??= needConversation().createInboundHandler(app, this.engine));
     },
-    logger: options.logger ?? silentLogger,
+    // Built when first asked for: the CLI never logs, and never loads pino.
+    get logger() {
+      return (logger ??= createSilentLogger());
+    },
     close: async () => await store.close(),
   };
   return runtime;

@@ -1,7 +1,8 @@
 /** `npm run flows:check`: validates every flow against the actions and every locale, then exits. */
 import { ConfigError } from "../config/errors.ts";
 import { createTranslator } from "../i18n/index.ts";
-import { FLOWS_DIR, loadFlows } from "../runtime.ts";
+import { FLOWS_DIR } from "../config/env.ts";
+import { loadFlows } from "../runtime-conversation.ts";
 
 try {
   const flowSet = loadFlows(createTranslator());

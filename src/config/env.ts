@@ -24,6 +24,8 @@ function findProjectRoot(start: string): string {
   }
 }
 export const PROFILES_DIR = join(PROJECT_ROOT, "src/config/profiles");
+/** The conversation flows (`*.yaml`) and survey definitions (`surveys/*.yaml`). */
+export const FLOWS_DIR = join(PROJECT_ROOT, "flows");
 
 const flag = z
   .enum(["0", "1", "true", "false", "yes", "no", ""])
@@ -127,7 +129,8 @@ const hints: Record<string, string> = {
 /** Parses `source` (normally process.env). Empty strings count as unset. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = envSchema.safeParse(cleaned);
+  // Parsed once per process: zod's compiled fast path would cost more to build than it saves.
+  const result = envSchema.safeParse(cleaned, { jitless: true });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "environment");

@@ -3,8 +3,7 @@ import { MAX_CITIZEN_TEXT_LENGTH } from "../core/text-length.ts";
 import type { Profile, RequestType } from "../config/profile.ts";
 import type { Clock } from "../core/clock.ts";
 import { createBusinessCalendar, formatLongDate, type BusinessCalendar } from "../core/calendar/index.ts";
-import type { Router } from "../core/routing/index.ts";
-import { createRouter } from "../core/routing/index.ts";
+import type { createRouter, Router } from "../core/routing/index.ts";
 import type { Db } from "../db/client.ts";
 import type { Repos, Store } from "../db/port.ts";
 import { DEFAULT_LOCALE, type Translator } from "../i18n/index.ts";
@@ -72,12 +71,12 @@ export async function createAppContext(input: {
   routerFactory?: RouterFactory;
 }): Promise<AppContext> {
   const { store, clock, profile, translator } = input;
-  const buildRouter = input.routerFactory ?? createRouter;
   const repos = store.repos;
   await repos.offices.syncFromProfile(profile.offices, clock.nowMs());
   const officeNames = new Map((await repos.offices.list()).map((o) => [o.key, o.name] as const));
   const officeKeys = new Set(profile.offices.map((o) => o.key));
-  // Built on first use (about half a second): the CLI rarely routes, the bot does at its first question.
+  // Built on first use (about half a second), its code loaded then too (the vocabularies are a
+  // tenth of the code a CLI command would load): the CLI rarely routes, the bot does at its first question.
   let router: Router | undefined;
   let lastEventId = 0;
   const learnNewCorrections = async () => {
@@ -97,6 +96,7 @@ export async function createAppContext(input: {
     calendar: createBusinessCalendar({ localNonWorkingDays: profile.nonWorkingDays }),
     async router(): Promise<Router> {
       if (!router) {
+        const buildRouter = input.routerFactory ?? (await import("../core/routing/router.ts")).createRouter;
         const corrections = await repos.questions.reassignmentsSince(0);
         lastEventId = corrections.at(-1)?.eventId ?? 0;
         router ??= buildRouter({

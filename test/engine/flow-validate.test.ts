@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors.ts";
 import { createTranslator } from "../../src/i18n/index.ts";
-import { FLOWS_DIR, loadFlows } from "../../src/runtime.ts";
+import { FLOWS_DIR } from "../../src/config/env.ts";
+import { loadFlows } from "../../src/runtime-conversation.ts";
 
 const translator = createTranslator();
 

@@ -8,7 +8,7 @@ import { stopWordOf } from "../../src/core/events.ts";
 import { createEngine } from "../../src/engine/engine.ts";
 import type { MenuStep } from "../../src/engine/flow-schema.ts";
 import { createTranslator } from "../../src/i18n/index.ts";
-import { loadFlows } from "../../src/runtime.ts";
+import { loadFlows } from "../../src/runtime-conversation.ts";
 import { MENU_TYPOS, ORDINARY_QUESTIONS } from "../fixtures/menu-typos.ts";
 
 const translator = createTranslator();

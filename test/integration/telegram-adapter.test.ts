@@ -26,7 +26,7 @@ import { formatStaffButtonAction, parseStaffButtonAction } from "../../src/core/
 import { createRateLimiter } from "../../src/delivery/rate-limit.ts";
 import { createEngine } from "../../src/engine/engine.ts";
 import { createTranslator } from "../../src/i18n/index.ts";
-import { loadFlows } from "../../src/runtime.ts";
+import { loadFlows } from "../../src/runtime-conversation.ts";
 
 const NOW = Date.UTC(2026, 2, 2, 15, 0, 0);
 const ctx = { botUsername: "rinde_test_bot", nowMs: NOW };

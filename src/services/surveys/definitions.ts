@@ -7,15 +7,16 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseYamlCached } from "../../config/yaml.ts";
 import { ConfigError } from "../../config/errors.ts";
+// Named modules, not the index: the index also brings the paper-answers importer (csv-parse), which
+// the CLI's survey and plan commands, reading these definitions, never use (issue 12, point 7).
+import type { AnswerWords } from "../../core/surveys/answers.ts";
+import { SCALE_VALUES, type SurveyQuestion } from "../../core/surveys/definition.ts";
 import {
-  SCALE_VALUES,
   validateSurveySet,
-  type AnswerWords,
-  type SurveyQuestion,
   type SurveySet,
   type SurveySource,
   type SurveyValidationContext,
-} from "../../core/surveys/index.ts";
+} from "../../core/surveys/validate.ts";
 import type { Translator } from "../../i18n/index.ts";
 
 export function loadSurveySet(dir: string, ctx: SurveyValidationContext): SurveySet {
