@@ -40,9 +40,14 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   // commit crosses the threshold, with two fsyncs) is only a safety net for processes without it.
   sqlite.pragma(`wal_autocheckpoint = ${options.walAutoCheckpointPages ?? 10_000}`);
   const db = drizzle(sqlite, { schema }) as Db;
+  const journal = migrationJournal(SQLITE_MIGRATIONS_FOLDER);
   const beforeMs = newestMigrationMs(sqlite);
-  migrate(db, { migrationsFolder: SQLITE_MIGRATIONS_FOLDER });
-  reports.set(sqlite, migrationReport(migrationJournal(SQLITE_MIGRATIONS_FOLDER), beforeMs, newestMigrationMs(sqlite)));
+  // drizzle's migrator reads and hashes every migration file even when none is due, then applies
+  // those stamped after the newest recorded: with that one already the journal's newest, it would
+  // do nothing, and every CLI command paid for the reading (issue 12, point 7).
+  if (beforeMs === null || journal.some((m) => m.createdAtMs > beforeMs))
+    migrate(db, { migrationsFolder: SQLITE_MIGRATIONS_FOLDER });
+  reports.set(sqlite, migrationReport(journal, beforeMs, newestMigrationMs(sqlite)));
   secrets.set(sqlite, path === ":memory:" ? randomBytes(32) : loadSecret(`${path}.key`));
   return db;
 }

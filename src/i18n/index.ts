@@ -75,17 +75,24 @@ export function createTranslator(resources = loadLocaleResources()): Translator 
     }
     return t;
   };
-  const compiled = new Map<Locale, Map<string, Template | null>>(
-    Object.keys(resources).map((l) => [l, compileLocale(resources[l]!)]),
-  );
+  // Each locale's texts compiled on first use: a CLI command shows a few dozen of ~6,000 texts.
+  const compiled = new Map<Locale, CompiledLocale>();
+  const compiledFor = (locale: Locale): CompiledLocale => {
+    let table = compiled.get(locale);
+    if (!table) {
+      table = compileLocale(resources[locale]!);
+      compiled.set(locale, table);
+    }
+    return table;
+  };
   const render = (
     locale: Locale,
     key: string,
     vars: Record<string, unknown> | undefined,
     defaults: Record<string, unknown> | undefined,
   ): string => {
-    const table = compiled.get(locale) ?? compiled.get(DEFAULT_LOCALE)!;
-    const template = table.has(key) ? table.get(key) : compiled.get(DEFAULT_LOCALE)!.get(key);
+    const table = compiledFor(Object.hasOwn(resources, locale) ? locale : DEFAULT_LOCALE);
+    const template = table.has(key) ? table.get(key) : compiledFor(DEFAULT_LOCALE).get(key);
     if (template === undefined) return key;
     if (template === null) return tFor(locale)(key, defaults ? { ...defaults, ...vars } : (vars ?? {})) as string;
     return fillTemplate(template, vars, defaults);
@@ -124,12 +131,19 @@ const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 const SIMPLE_NAME = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 const NESTING = /\$t\(([^(),]+)\)/g;
 
+/** A locale's texts by key, each compiled when first asked for (then kept). */
+interface CompiledLocale {
+  has(key: string): boolean;
+  /** The text's template; null: "let i18next render it"; undefined: no such text. */
+  get(key: string): Template | null | undefined;
+}
+
 /**
- * Compiles every string of a locale. `$t(key)` without options is inlined; a text whose
+ * A locale's texts, compiled on demand. `$t(key)` without options is inlined; a text whose
  * placeholders are not plain names (formats, unescaped `-`, nesting with options) maps to null,
  * meaning "let i18next render it".
  */
-function compileLocale(resources: Record<string, unknown>): Map<string, Template | null> {
+function compileLocale(resources: Record<string, unknown>): CompiledLocale {
   const flat = new Map<string, string>();
   const walk = (node: unknown, prefix: string) => {
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
@@ -150,11 +164,20 @@ function compileLocale(resources: Record<string, unknown>): Map<string, Template
     return failed || out.includes("$t(") ? null : out;
   };
   const result = new Map<string, Template | null>();
-  for (const [key, raw] of flat) {
-    const text = inline(raw, 0);
-    result.set(key, text === null ? null : compileText(text));
-  }
-  return result;
+  return {
+    has: (key) => flat.has(key),
+    get(key) {
+      let template = result.get(key);
+      if (template === undefined) {
+        const raw = flat.get(key);
+        if (raw === undefined) return undefined;
+        const text = inline(raw, 0);
+        template = text === null ? null : compileText(text);
+        result.set(key, template);
+      }
+      return template;
+    },
+  };
 }
 
 function compileText(text: string): Template | null {
