@@ -1,5 +1,5 @@
 /** Offices (dependencias), kept in step with the municipality profile at start-up. */
-import { asc, eq, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, notInArray, sql } from "drizzle-orm";
 import type { Office } from "../../config/profile.ts";
 import type { Db } from "../client.ts";
 import { officeEvents, offices } from "../schema.ts";
@@ -15,10 +15,21 @@ export function createOfficesRepo(db: Db) {
   return {
     /**
      * Inserts or updates the profile's offices and deactivates offices the profile no longer has
-     * (they stay, because questions reference them). Channel bindings are kept.
+     * (they stay, because questions reference them). Channel bindings are kept. Writes only the
+     * offices that differ (`updatedAtMs` is the time of the last change): every start — each CLI
+     * command — ran one write per office, and a checkpoint at close, for a profile that had not
+     * changed (issue 12, point 7).
      */
     syncFromProfile(profileOffices: readonly Office[], nowMs: number): void {
+      const current = new Map(
+        db
+          .select()
+          .from(offices)
+          .all()
+          .map((row) => [row.key, row] as const),
+      );
       for (const o of profileOffices) {
+        if (isInStep(current.get(o.key), o)) continue;
         const values = {
           category: o.category,
           name: o.name,
@@ -32,14 +43,11 @@ export function createOfficesRepo(db: Db) {
           .onConflictDoUpdate({ target: offices.key, set: values })
           .run();
       }
+      const keys = new Set(profileOffices.map((o) => o.key));
+      if (![...current.values()].some((row) => row.active && !keys.has(row.key))) return;
       db.update(offices)
         .set({ active: false, updatedAtMs: nowMs })
-        .where(
-          notInArray(
-            offices.key,
-            profileOffices.map((o) => o.key),
-          ),
-        )
+        .where(and(eq(offices.active, true), notInArray(offices.key, [...keys])))
         .run();
     },
     list(): OfficeRow[] {
@@ -77,3 +85,15 @@ export function createOfficesRepo(db: Db) {
 }
 
 export type OfficesRepo = ReturnType<typeof createOfficesRepo>;
+
+/** Whether an office's row already holds what the profile says (and is active). */
+export function isInStep(row: OfficeRow | undefined, office: Office): boolean {
+  return (
+    row !== undefined &&
+    row.active &&
+    row.category === office.category &&
+    row.name === office.name &&
+    row.head === office.head &&
+    row.description === office.description
+  );
+}

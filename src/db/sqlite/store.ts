@@ -12,7 +12,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../client.ts";
 import { createLocalIngressLock } from "../ingress-lock.ts";
 import type { Port, Repos, Store } from "../port.ts";
-import { createSyncRepos, type SyncRepos } from "../repositories/index.ts";
+import { createSyncRepos, lazyRecord, type SyncRepos } from "../repositories/index.ts";
 
 interface Frame {
   store: SqliteStore;
@@ -168,11 +168,15 @@ export function createSqliteStore(db: Db): SqliteStore {
   return store;
 }
 
-/** Wraps each synchronous repository method as an async port method through `call`. */
+/**
+ * Wraps each synchronous repository method as an async port method through `call`; each port (and
+ * its repository) built on first use, like the repositories themselves.
+ */
 function portsOf(sync: SyncRepos, call: <R>(fn: () => R) => Promise<R>): Repos {
-  const ports: Record<string, unknown> = {};
-  for (const [name, repo] of Object.entries(sync)) ports[name] = portOf(repo as Record<string, unknown>, call);
-  return ports as unknown as Repos;
+  const factories: Record<string, () => unknown> = {};
+  for (const name of Object.keys(sync) as (keyof SyncRepos)[])
+    factories[name] = () => portOf(sync[name] as Record<string, unknown>, call);
+  return lazyRecord(factories) as unknown as Repos;
 }
 
 function portOf<T extends Record<string, unknown>>(repo: T, call: <R>(fn: () => R) => Promise<R>): Port<T> {

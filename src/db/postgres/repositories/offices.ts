@@ -2,8 +2,9 @@
  * Offices on PostgreSQL: the port of src/db/repositories/offices.ts (the specification). Text
  * orderings use the "C" collation: SQLite compares text byte by byte, whatever the database locale.
  */
-import { asc, eq, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, notInArray, sql } from "drizzle-orm";
 import type { Port } from "../../port.ts";
+import { isInStep } from "../../repositories/offices.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
 import { officeEvents, offices } from "../schema.ts";
@@ -12,7 +13,9 @@ export function createPgOfficesRepo(q: () => PgDb): Port<SyncRepos["offices"]> {
   return {
     async syncFromProfile(profileOffices, nowMs) {
       const db = q();
+      const current = new Map((await db.select().from(offices)).map((row) => [row.key, row] as const));
       for (const o of profileOffices) {
+        if (isInStep(current.get(o.key), o)) continue;
         const values = {
           category: o.category,
           name: o.name,
@@ -26,15 +29,12 @@ export function createPgOfficesRepo(q: () => PgDb): Port<SyncRepos["offices"]> {
           .values({ key: o.key, ...values })
           .onConflictDoUpdate({ target: offices.key, set: values });
       }
+      const keys = new Set(profileOffices.map((o) => o.key));
+      if (![...current.values()].some((row) => row.active && !keys.has(row.key))) return;
       await db
         .update(offices)
         .set({ active: false, updatedAtMs: nowMs })
-        .where(
-          notInArray(
-            offices.key,
-            profileOffices.map((o) => o.key),
-          ),
-        );
+        .where(and(eq(offices.active, true), notInArray(offices.key, [...keys])));
     },
     async list() {
       return q()
