@@ -10,7 +10,6 @@ import { createEngine, type Engine } from "./engine/engine.ts";
 import { loadFlowSet } from "./engine/flow-load.ts";
 import type { FlowSet } from "./engine/flow-validate.ts";
 import type { Translator } from "./i18n/index.ts";
-import type { AppContext } from "./services/context.ts";
 import { ACTION_RESULTS } from "./services/conversation/actions.ts";
 import { createInboundHandler, type InboundHandler } from "./services/conversation/inbound.ts";
 
