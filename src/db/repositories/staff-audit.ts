@@ -49,6 +49,10 @@ export function createStaffAuditRepo(db: Db) {
     claimForm(row: typeof staffFormSubmissions.$inferInsert): boolean {
       return db.insert(staffFormSubmissions).values(row).onConflictDoNothing().run().changes > 0;
     },
+    /** Where a claimed form's duplicate submits go, once the action knows (e.g. the record it created). */
+    setFormRedirect(key: string, redirectTo: string): void {
+      db.update(staffFormSubmissions).set({ redirectTo }).where(eq(staffFormSubmissions.key, key)).run();
+    },
     form(key: string): typeof staffFormSubmissions.$inferSelect | undefined {
       return db.select().from(staffFormSubmissions).where(eq(staffFormSubmissions.key, key)).get();
     },

@@ -39,6 +39,9 @@ export function createPgStaffAuditRepo(q: () => PgDb): Port<SyncRepos["staffAudi
       const result = await q().insert(staffFormSubmissions).values(row).onConflictDoNothing();
       return (result.rowCount ?? 0) > 0;
     },
+    async setFormRedirect(key, redirectTo) {
+      await q().update(staffFormSubmissions).set({ redirectTo }).where(eq(staffFormSubmissions.key, key));
+    },
     async form(key) {
       const [row] = await q().select().from(staffFormSubmissions).where(eq(staffFormSubmissions.key, key));
       return row;
