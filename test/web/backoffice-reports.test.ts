@@ -76,10 +76,10 @@ describe("Informes and Encuestas", () => {
     expect(csv.body.startsWith("\uFEFF")).toBe(true);
     const lines = csv.body.slice(1).trim().split("\n");
     expect(lines[0]).toBe(
-      "Dependencia;Recibidas;Respondidas a tiempo;Respondidas tarde;Abiertas en término;Vencidas;Esperando al ciudadano;Desistidas;Con prórroga;Trasladadas;% a tiempo;Mediana días hábiles;P90 días hábiles;Satisfacción",
+      "Dependencia;Recibidas;Respondidas a tiempo;Respondidas tarde;Abiertas en término;Vencidas;Esperando al ciudadano;Desistidas;Trasladadas;Con prórroga;Reasignadas a otra dependencia;% a tiempo;Mediana días hábiles;P90 días hábiles;Satisfacción",
     );
     expect(lines[1]).toMatch(
-      /^Secretaría de Infraestructura;2;1;0;1;0;0;0;0;0;100;0;0;answer_clarity: 4\.0\/5 \(n=1\)$/,
+      /^Secretaría de Infraestructura;2;1;0;1;0;0;0;0;0;0;100;0;0;answer_clarity: 4\.0\/5 \(n=1\)$/,
     );
     const drill = await control.get("/admin/informes/preguntas.csv?oficina=*&cifra=received");
     expect(drill.body.slice(1).trim().split("\n")).toEqual([
