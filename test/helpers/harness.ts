@@ -1,8 +1,9 @@
 /**
- * Test harness: a real database (a SQLite file in a temp dir, or a PostgreSQL schema named after
- * it: test/helpers/storage.ts) with the real migrations, the real flows and locales, an injected
- * clock and an in-memory channel. `reopen()` simulates a restart. `RINDE_TEST_LOG=debug` shows the
- * bot's log while a test runs (silent by default).
+ * Test harness: a real database (a SQLite file in a temp dir, copied from the migrated template of
+ * test/helpers/sqlite-template.ts, or a PostgreSQL schema named after it: test/helpers/storage.ts)
+ * with the real migrations, the real flows and locales, an injected clock and an in-memory channel.
+ * `reopen()` simulates a restart. `RINDE_TEST_LOG=debug` shows the bot's log while a test runs
+ * (silent by default).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +16,8 @@ import { createBot, type Bot } from "../../src/main.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createMemoryChannel, type MemoryChannel } from "../fakes/memory-channel.ts";
 import { sharedRouterFactory } from "./shared-router.ts";
-import { storageEnv } from "./storage.ts";
+import { startFromTemplate } from "./sqlite-template.ts";
+import { onPostgres, storageEnv } from "./storage.ts";
 
 /** 2026-03-02 10:00 Bogotá (15:00 UTC), a Monday and a business day. */
 export const MONDAY_10AM_BOGOTA_MS = Date.UTC(2026, 2, 2, 15, 0, 0);
@@ -54,6 +56,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     RINDE_PROFILE: options.profile ?? "default",
     ...options.env,
   });
+  if (options.storage === "sqlite" || !onPostgres) startFromTemplate(dbPath);
   let counter = 0;
 
   const build = async () => {
