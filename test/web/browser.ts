@@ -1,7 +1,10 @@
 /**
  * Headless Chromium for back-office end-to-end tests: Debian's `chromium` driven by playwright-core
  * (no download), axe-core evaluated in the page (through the DevTools protocol, so the page's CSP
- * stays on), screenshots under docs/screenshots/.
+ * stays on). The screenshots linked from the README (docs/screenshots/) are written only when
+ * RINDE_SCREENSHOTS=1: encoding full-page PNGs cost seconds of every run and left the working tree
+ * modified after each `npm test`; the checks made at each size run either way.
+ *   RINDE_SCREENSHOTS=1 npx vitest run test/web/backoffice-browser.test.ts test/web/plan-pages.test.ts test/web/public-browser.test.ts
  */
 import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
@@ -13,6 +16,13 @@ import { PROJECT_ROOT } from "../../src/config/env.ts";
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 export const SCREENSHOTS = join(PROJECT_ROOT, "docs/screenshots");
+/** Whether this run saves the README's screenshots (RINDE_SCREENSHOTS=1). */
+export const SAVE_SCREENSHOTS = process.env.RINDE_SCREENSHOTS === "1";
+
+/** Saves a full-page screenshot of the page as docs/screenshots/<file> when SAVE_SCREENSHOTS. */
+export async function saveScreenshot(page: Page, file: string): Promise<void> {
+  if (SAVE_SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, file), fullPage: true });
+}
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -47,12 +57,12 @@ export async function seriousViolations(page: Page): Promise<{ id: string; help:
     .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
 }
 
-/** Saves the page at desktop width and at 360 px (a small phone), full length. */
+/** Lays the page out at desktop width and at 360 px (a small phone), saving each screenshot (see SAVE_SCREENSHOTS). */
 export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await saveScreenshot(page, `${name}-desktop.png`);
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-360.png`), fullPage: true });
+  await saveScreenshot(page, `${name}-360.png`);
   // Nothing may overflow sideways on a phone.
   const overflow = (await page.evaluate(
     "document.documentElement.scrollWidth - document.documentElement.clientWidth",

@@ -2,13 +2,15 @@
  * Issue 15 in a real browser: each public page at phone width (360 px) in headless Chromium,
  * behind the strict CSP the real server sets. Checks the page weight (≤ 100 KB, everything it
  * loads), that nothing comes from another origin, that the CSP blocks nothing, and runs axe-core
- * (no serious or critical violation). Saves the screenshots linked from the README.
+ * (no serious or critical violation). Saves the screenshots linked from the README with
+ * RINDE_SCREENSHOTS=1 (test/web/browser.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
+import { saveScreenshot } from "./browser.ts";
 import { seedPublicData, type Seeded } from "./public-seed.ts";
 
 const PAGES: [name: string, path: string][] = [
@@ -107,7 +109,7 @@ describe("public pages in Chromium at 360 px", () => {
         violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
         `${path}: axe`,
       ).toEqual([]);
-      await page.screenshot({ path: join(PROJECT_ROOT, `docs/screenshots/publico-${name}.png`), fullPage: true });
+      await saveScreenshot(page, `publico-${name}.png`);
       report.push(`${path}: ${bytes} B, axe minor/moderate ${violations.length}`);
     }
     await context.close();
