@@ -10,11 +10,11 @@ import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createConsoleChannel } from "../../src/channels/console/console-channel.ts";
 import { PROJECT_ROOT } from "../../src/config/env.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 import { storageEnv } from "../helpers/storage.ts";
 
-const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-const MAIN = join(PROJECT_ROOT, "src/main.ts");
-const CLI = join(PROJECT_ROOT, "src/cli/entry.ts");
+/** What `npm run chat` runs (the compiled bot); the staff commands before it run in-process (test/helpers/cli.ts). */
+const START = join(PROJECT_ROOT, "bin/start.mjs");
 const ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
 
 describe("files on the console", () => {
@@ -74,7 +74,7 @@ describe("files on the console", () => {
     expect(printed()).toContain("📎 evento-1.ics\nBEGIN:VCALENDAR");
   });
 
-  it("npm run chat writes the .ics of an event the citizen will attend beside the database", () => {
+  it("npm run chat writes the .ics of an event the citizen will attend beside the database", async () => {
     const env = {
       ...process.env,
       ...storageEnv(join(dir, "rinde.db")),
@@ -83,30 +83,27 @@ describe("files on the console", () => {
     };
     const nextYear = new Date().getUTCFullYear() + 1;
     // The CLI never creates a database by itself (a typo in RINDE_DB must not start an empty one).
-    expect(spawnSync(TSX, [CLI, "db", "init"], { env, encoding: "utf8", timeout: 60_000 }).status).toBe(0);
-    const created = spawnSync(
-      TSX,
-      [
-        CLI,
-        "events",
-        "create",
-        "--kind",
-        "public_hearing",
-        "--title",
-        "Audiencia pública 2027",
-        "--date",
-        `${nextYear}-02-10`,
-        "--start",
-        "09:00",
-        "--end",
-        "11:00",
-        "--place",
-        "Teatro Municipal",
-      ],
-      { env, encoding: "utf8", timeout: 60_000 },
+    const cli = (...args: string[]) =>
+      runCliInProcess(args, { env: { ...storageEnv(env.RINDE_DB), RINDE_PROFILE: "default" } });
+    expect((await cli("db", "init")).status).toBe(0);
+    const created = await cli(
+      "events",
+      "create",
+      "--kind",
+      "public_hearing",
+      "--title",
+      "Audiencia pública 2027",
+      "--date",
+      `${nextYear}-02-10`,
+      "--start",
+      "09:00",
+      "--end",
+      "11:00",
+      "--place",
+      "Teatro Municipal",
     );
     expect(created.status, created.stderr).toBe(0);
-    const run = spawnSync(TSX, [MAIN, "--console"], {
+    const run = spawnSync(process.execPath, [START, "--console"], {
       env,
       input: "hola\n1\nevento 1\n1\n",
       encoding: "utf8",
