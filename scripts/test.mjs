@@ -58,8 +58,13 @@ delete sqliteEnv.RINDE_TEST_DATABASE_URL;
 const sqlite = await run("Tests on SQLite (vitest)", bin("vitest"), ["run", ...args], { env: sqliteEnv });
 if (postgresUrl === undefined) process.exit(sqlite);
 const where = new URL(postgresUrl);
+// Each file in a process of its own on PostgreSQL (vitest.config.ts shares worker processes between
+// files): test/db/postgres-store.test.ts's concurrent-transactions test failed twice when it ran
+// after other PostgreSQL files in the same process, and never alone; until that is understood, this
+// pass keeps the isolation it always had.
 const postgres = await run(`Tests on PostgreSQL at ${where.host}${where.pathname} (vitest)`, bin("vitest"), [
   "run",
+  "--isolate",
   ...(args.length > 0 ? args : STORAGE_TESTS),
 ]);
 process.exit(sqlite !== 0 ? sqlite : postgres);
