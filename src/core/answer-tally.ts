@@ -1,6 +1,6 @@
 /**
  * The one computation of the answer figures (issue 15 item 2, issue 12 item 5): questions are
- * classified by {@link questionState} and {@link businessDaysToAnswer} (definitions in
+ * classified by {@link questionState} (src/core/question-state.ts) and {@link businessDaysToAnswer} (definitions in
  * src/core/questions-report.ts) and added up per group (a report period, or a filing month) and
  * per office. The management report (`rinde questions report`), the stored monthly totals behind
  * the public pages and the open data all come from {@link tallyAnswers}, so they cannot disagree.
@@ -14,7 +14,7 @@ import {
   type CountFigure,
   type ReportQuestion,
   type ReportReassignment,
-} from "./questions-report.ts";
+} from "./question-state.ts";
 
 /** A question as the tally needs it (no text, no citizen, no radicado). */
 export type TallyQuestion = Omit<ReportQuestion, "reference">;
