@@ -78,7 +78,7 @@ describe("transfer to another entity (art. 21)", () => {
     const notice = h.last(ANA);
     expect(notice).toContain(`Su pregunta ${ref}`);
     expect(notice).toContain(`le corresponde a ${ENTITY}`);
-    expect(notice).toContain("el miércoles 4 de marzo de 2026 le trasladamos");
+    expect(notice).toContain("el miércoles 4 de marzo de 2026 le enviamos su petición a esa entidad");
     expect(notice).toContain("empieza a contar desde el día en que recibe la petición");
     expect(notice).toContain("Número del traslado: OF-2026-77.");
     expect(notice).not.toContain("correo electrónico");
@@ -226,7 +226,7 @@ describe("transfer to another entity (art. 21)", () => {
     await transferQuestion(h.runtime.app, func, ref, { entityName: ENTITY, reason: REASON });
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain(`Your question ${ref} is about something the mayor's office cannot resolve`);
-    expect(h.last(ANA)).toContain("on Thursday, March 5, 2026 we transferred your petition");
+    expect(h.last(ANA)).toContain("on Thursday, March 5, 2026 we sent your petition to that entity");
   });
 
   it("shows «trasladada a <entidad> el <fecha>» in the citizen's status check", async () => {
