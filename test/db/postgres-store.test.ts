@@ -118,12 +118,15 @@ describe.skipIf(!postgresAvailable)("PostgreSQL store", () => {
     const firstWrote = deferred();
     const secondWrote = deferred();
     const firstChecked = deferred();
+    // Neither commits before the test has looked from outside: a commit would show its row.
+    const outsideChecked = deferred();
     const first = store.withTransaction(async (tx) => {
       await tx.appState.set("concurrent-1", "one", 1);
       firstWrote.resolve();
       await secondWrote.promise;
       const seen = await tx.appState.get("concurrent-2");
       firstChecked.resolve();
+      await outsideChecked.promise;
       return seen;
     });
     const second = store.withTransaction(async (tx) => {
@@ -132,12 +135,14 @@ describe.skipIf(!postgresAvailable)("PostgreSQL store", () => {
       await tx.appState.set("concurrent-2", "two", 1);
       secondWrote.resolve();
       await firstChecked.promise;
+      await outsideChecked.promise;
       return seen;
     });
     // While both are open, autocommit reads through another pool see neither.
     await secondWrote.promise;
     expect(await seenByOther("concurrent-1")).toBeUndefined();
     expect(await seenByOther("concurrent-2")).toBeUndefined();
+    outsideChecked.resolve();
     const [seenByFirst, seenBySecond] = await Promise.all([first, second]);
     expect(seenByFirst).toBeUndefined();
     expect(seenBySecond).toBeUndefined();
