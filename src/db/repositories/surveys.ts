@@ -143,6 +143,10 @@ export function createSurveysRepo(db: Db) {
     insertRun(row: NewSurveyRun): SurveyRunRow {
       return db.insert(surveyRuns).values(row).returning().get();
     },
+    /** Inserts a triggered run unless its trigger key is taken (by a concurrent trigger); undefined then. */
+    insertRunOnce(row: NewSurveyRun & { triggerKey: string }): SurveyRunRow | undefined {
+      return db.insert(surveyRuns).values(row).onConflictDoNothing({ target: surveyRuns.triggerKey }).returning().get();
+    },
     runById(id: number): SurveyRunRow | undefined {
       return db.select().from(surveyRuns).where(eq(surveyRuns.id, id)).get();
     },

@@ -84,7 +84,7 @@ export async function createRun(
   const repo = app.repos.surveys;
   const existing = input.triggerKey ? await repo.runByTriggerKey(input.triggerKey) : undefined;
   if (existing) return existing;
-  const run = await repo.insertRun({
+  const row = {
     surveyId: definition.id,
     surveyVersion: definition.version,
     definition: JSON.stringify(definition),
@@ -99,7 +99,17 @@ export async function createRun(
     expiresAtMs: input.deliverAfterMs + durationMs(definition.expiresAfter),
     createdBy: input.createdBy,
     createdAtMs: nowMs,
-  });
+  };
+  let run: SurveyRunRow;
+  if (input.triggerKey) {
+    // Another process (or the scheduler beside a staff action) may trigger the same occurrence at
+    // once: the key decides, and the loser returns the winner's run (PostgreSQL waits for its commit).
+    const inserted = await repo.insertRunOnce({ ...row, triggerKey: input.triggerKey });
+    if (!inserted) return (await repo.runByTriggerKey(input.triggerKey))!;
+    run = inserted;
+  } else {
+    run = await repo.insertRun(row);
+  }
   if (input.trigger !== "paper") {
     await app.repos.jobs.plan(
       {

@@ -118,6 +118,14 @@ export function createPgSurveysRepo(q: () => PgDb): Port<SyncRepos["surveys"]> {
       const [inserted] = await q().insert(surveyRuns).values(row).returning();
       return inserted!;
     },
+    async insertRunOnce(row) {
+      const [inserted] = await q()
+        .insert(surveyRuns)
+        .values(row)
+        .onConflictDoNothing({ target: surveyRuns.triggerKey })
+        .returning();
+      return inserted;
+    },
     async runById(id) {
       const [row] = await q().select().from(surveyRuns).where(eq(surveyRuns.id, id));
       return row;
