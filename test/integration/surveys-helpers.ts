@@ -79,9 +79,7 @@ export async function invitations(h: Harness): Promise<InvitationView[]> {
   );
 }
 
-export async function runs(
-  h: Harness,
-): Promise<
+export async function runs(h: Harness): Promise<
   {
     id: number;
     surveyId: string;

@@ -16,20 +16,16 @@ afterAll(async () => {
 
 const plain = (byMonth: Map<string, Map<string, unknown>>) =>
   JSON.stringify(
-    [...byMonth]
-      .sort()
-      .map(([m, offices]) => [
-        m,
-        [...offices]
-          .sort()
-          .map(([k, f]) => [
-            k,
-            {
-              ...(f as object),
-              daysHistogram: [...(f as { daysHistogram: Map<number, number> }).daysHistogram].sort(),
-            },
-          ]),
+    [...byMonth].sort().map(([m, offices]) => [
+      m,
+      [...offices].sort().map(([k, f]) => [
+        k,
+        {
+          ...(f as object),
+          daysHistogram: [...(f as { daysHistogram: Map<number, number> }).daysHistogram].sort(),
+        },
       ]),
+    ]),
   );
 
 describe("maintained answer figures", () => {
