@@ -468,8 +468,12 @@ export function runMain(argv: string[]): Promise<void> {
   });
 }
 
-// `tsx src/main.ts` during development; the built entry is src/start.ts.
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+// `tsx src/main.ts` during development; the built entry is src/start.ts. The file name is checked
+// too: bundled into another script (a test's child process), this module's URL is that script's.
+const isEntryPoint =
+  process.argv[1] !== undefined &&
+  /[\\/]main\.ts$/.test(process.argv[1]) &&
+  import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntryPoint) void runMain(process.argv.slice(2));
 
 /**

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime } from "../../src/runtime.ts";
@@ -17,8 +17,14 @@ import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
 import { sharedRouterFactory } from "../helpers/shared-router.ts";
 import { sqlRow, sqlRows, storageEnv } from "../helpers/storage.ts";
+import { childScript } from "../helpers/child-script.ts";
 
 const CHILD = join(PROJECT_ROOT, "test/integration/broadcast-child.ts");
+/** CHILD bundled into JavaScript (test/helpers/child-script.ts): node starts it without tsx. */
+let childJs: string;
+beforeAll(async () => {
+  childJs = await childScript(CHILD);
+}, 60_000);
 const BASE_MS = bogota("2026-03-03", "10:00");
 
 let dir: string;
@@ -77,8 +83,8 @@ function startChild(
     BROADCAST_CLAIM_MS: "1500",
     ...extra,
   };
-  // node with tsx's loader, not the tsx wrapper: SIGKILL must reach the bot's own process.
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD], {
+  // node itself, not a wrapper: SIGKILL must reach the bot's own process.
+  const child = spawn(process.execPath, [childJs], {
     env,
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "ignore", "pipe"],

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadEnv, PROJECT_ROOT } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
@@ -21,8 +21,11 @@ import { announcementProgress, createAnnouncement } from "../../src/services/eve
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { bogota } from "./events-helpers.ts";
 import { onPostgres, sqliteOnly, storageEnv } from "../helpers/storage.ts";
+import { childScript } from "../helpers/child-script.ts";
 
 const CHILD = join(PROJECT_ROOT, "test/integration/kill9-child.ts");
+/** CHILD bundled into JavaScript (test/helpers/child-script.ts): node starts it without tsx. */
+let childJs: string;
 const BASE_MS = bogota("2026-03-03", "10:00");
 const RECIPIENTS = 5_000;
 /** At least 20 (issue 19); KILL9_KILLS lowers it for a quick local look. */
@@ -88,8 +91,8 @@ function spawnChild(worker: string, selfKill: string | undefined, ratePerSecond:
     KILL9_RATE: String(ratePerSecond),
     ...(selfKill ? { KILL9_SELF_KILL: selfKill } : {}),
   };
-  // node itself with tsx's loader, not the tsx wrapper: a SIGKILL must reach the bot's own process.
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD], {
+  // node itself, not a wrapper: a SIGKILL must reach the bot's own process.
+  const child = spawn(process.execPath, [childJs], {
     env,
     cwd: PROJECT_ROOT,
     stdio: ["pipe", "pipe", "pipe"],
@@ -169,6 +172,9 @@ describe.skipIf(onPostgres)(
     "SIGKILL of processes on one SQLite file; PostgreSQL's chaos tests are their own",
   ),
   () => {
+    beforeAll(async () => {
+      childJs = await childScript(CHILD);
+    }, 60_000);
     it(
       "21 kills: no bulk duplicate, uncertain sends counted, no reply lost, no chat stalled 5 s after a restart",
       { timeout: 170_000 },

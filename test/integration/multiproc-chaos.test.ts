@@ -22,8 +22,11 @@ import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { announcementProgress, createAnnouncement } from "../../src/services/events/announcements.ts";
 import { freshSchema, postgresAvailable, url } from "../helpers/postgres.ts";
 import { bogota } from "./events-helpers.ts";
+import { childScript } from "../helpers/child-script.ts";
 
 const CHILD = join(PROJECT_ROOT, "test/integration/multiproc-child.ts");
+/** CHILD bundled into JavaScript (test/helpers/child-script.ts): node starts it without tsx. */
+let childJs: string;
 const RECIPIENTS = 5_000;
 const PROBE_JOBS = 600;
 const NUMBERS_EACH = 15;
@@ -58,6 +61,9 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 }
 
 describe.skipIf(!postgresAvailable)("three Rinde processes on one PostgreSQL database (chaos)", () => {
+  beforeAll(async () => {
+    childJs = await childScript(CHILD);
+  }, 60_000);
   let dir: string;
   let schema: { schema: string; drop(): Promise<void> };
   let databaseUrl: string;
@@ -85,8 +91,8 @@ describe.skipIf(!postgresAvailable)("three Rinde processes on one PostgreSQL dat
       CHAOS_CLOCK_OFFSET_MS: String(offsetMs),
       CHAOS_RATE: "1000",
     };
-    // node with tsx's loader, not the tsx wrapper: SIGKILL must reach the bot's own process.
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD], {
+    // node itself, not a wrapper: SIGKILL must reach the bot's own process.
+    const child = spawn(process.execPath, [childJs], {
       env,
       cwd: PROJECT_ROOT,
       stdio: ["pipe", "pipe", "pipe"],
