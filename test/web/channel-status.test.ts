@@ -71,7 +71,7 @@ describe("back-office channel status and the WhatsApp pairing QR", () => {
     const src = /<img class="qr" src="([^"]+)"/.exec(page.body)?.[1];
     expect(src).toMatch(/^\/admin\/administracion\/whatsapp\/qr\.svg\?v=[A-Za-z0-9_-]+$/);
     // The fragment htmx polls, and a link that reloads the page without JavaScript.
-    expect(page.body).toMatch(/hx-get="\/admin\/administracion\/canales" hx-trigger="every 5s"/);
+    expect(page.body).toMatch(/hx-get="\/admin\/administracion\/canales" hx-trigger="every 2s"/);
     expect(page.body).toContain('href="/admin/administracion#channels"');
 
     const svg = await admin.get(src!);
