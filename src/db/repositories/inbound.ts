@@ -8,7 +8,13 @@
 import { createHmac } from "node:crypto";
 import { and, eq, lt, sql } from "drizzle-orm";
 import { installationSecret, type Db } from "../client.ts";
-import { inboundMessages } from "../schema.ts";
+import { channelIdentities, inboundMessages } from "../schema.ts";
+
+/** A new row of the inbound log: its id and the citizen it was tied to when recorded (if known then). */
+export interface RecordedInbound {
+  id: number;
+  citizenId: number | null;
+}
 
 export function createInboundRepo(db: Db) {
   const insert = db
@@ -17,9 +23,10 @@ export function createInboundRepo(db: Db) {
       channel: sql.placeholder("channel"),
       channelMessageId: sql.placeholder("id"),
       receivedAtMs: sql.placeholder("now"),
+      citizenId: citizenOfSender,
     })
     .onConflictDoNothing()
-    .returning({ id: inboundMessages.id })
+    .returning({ id: inboundMessages.id, citizenId: inboundMessages.citizenId })
     .prepare();
   const secret = installationSecret(db);
   const attach = db
@@ -28,9 +35,13 @@ export function createInboundRepo(db: Db) {
     .where(eq(inboundMessages.id, sql.placeholder("id")))
     .prepare();
   return {
-    /** The new log id, or undefined when this channel message id was already recorded. */
-    record(channel: string, channelMessageId: string, nowMs: number): number | undefined {
-      return insert.get({ channel, id: inboundKey(channelMessageId, secret), now: nowMs })?.id;
+    /**
+     * Logs a channel message; undefined when this channel message id was already recorded. The row
+     * is tied at once to the citizen the sender's address belongs to, if any (in the same statement:
+     * no second write per message); a first message from a new citizen is tied with `attach`.
+     */
+    record(channel: string, channelMessageId: string, nowMs: number, address?: string): RecordedInbound | undefined {
+      return insert.get({ channel, id: inboundKey(channelMessageId, secret), now: nowMs, address: address ?? null });
     },
     /** Records which citizen wrote a logged message (so an erasure can drop their rows). */
     attach(id: number, citizenId: number): void {
@@ -48,6 +59,9 @@ export function createInboundRepo(db: Db) {
     },
   };
 }
+
+/** The citizen whose chat (channel + address) a message comes from, as a column value of the insert. */
+const citizenOfSender = sql`(select ${channelIdentities.citizenId} from ${channelIdentities} where ${channelIdentities.channel} = ${sql.placeholder("channel")} and ${channelIdentities.address} = ${sql.placeholder("address")})`;
 
 /**
  * How long a channel may deliver a message again: Telegram keeps an unconfirmed update for 24 hours;

@@ -63,6 +63,13 @@ export function createSentRefsRepo(db: Db) {
     })
     .onConflictDoNothing()
     .prepare();
+  const firstRowSentAs = (channel: string, channelMessageId: string) =>
+    db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId)))
+      .orderBy(asc(outbox.id))
+      .limit(1);
   return {
     /** Records what the message queued as outbox row `outboxId` is about; a second record is ignored. */
     record(outboxId: number, about: SentAbout, nowMs: number): void {
@@ -83,17 +90,20 @@ export function createSentRefsRepo(db: Db) {
      * reference (or one whose address was forgotten after an erasure).
      */
     byChannelMessage(channel: string, channelMessageId: string): SentRef | undefined {
-      const first = db
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId)))
-        .orderBy(asc(outbox.id))
-        .limit(1);
       return db
         .select(refColumns)
         .from(sentRefs)
-        .where(eq(sentRefs.outboxId, sql`(${first})`))
+        .where(eq(sentRefs.outboxId, sql`(${firstRowSentAs(channel, channelMessageId)})`))
         .get();
+    },
+
+    /**
+     * The outbox row first sent as channel message `channelMessageId` (what a button pressed on that
+     * message answers), referenced or not: a menu needs no reference, the conversation waiting on it
+     * records its row.
+     */
+    firstOutboxId(channel: string, channelMessageId: string): number | undefined {
+      return firstRowSentAs(channel, channelMessageId).get()?.id;
     },
 
     /** The question's notices already sent to office chats (they carry a channel id to edit), oldest first. */

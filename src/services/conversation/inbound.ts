@@ -138,8 +138,8 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
   async function isCurrentMenu(message: InboundMessage, state: ConversationState): Promise<boolean> {
     const button = message.button!;
     if (button.optionIndex === undefined) return false;
-    const sent = await repos.sentRefs.byChannelMessage(message.channel, button.onChannelMessageId);
-    return sent !== undefined && sent.outboxId === state.data[MENU_OUTBOX_KEY];
+    const outboxId = await repos.sentRefs.firstOutboxId(message.channel, button.onChannelMessageId);
+    return outboxId !== undefined && outboxId === state.data[MENU_OUTBOX_KEY];
   }
 
   /**
@@ -185,8 +185,9 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
   async function handle(message: InboundMessage): Promise<HandleResult> {
     return await store.withTransaction(async () => {
       const nowMs = clock.nowMs();
-      const inboundId = await repos.inbound.record(message.channel, message.channelMessageId, nowMs);
-      if (inboundId === undefined) return { status: "duplicate" };
+      const recorded = await repos.inbound.record(message.channel, message.channelMessageId, nowMs, message.address);
+      if (recorded === undefined) return { status: "duplicate" };
+      const inboundId = recorded.id;
       const sender = await classifySender(app, message);
       if (sender.kind === "ignore") return { status: "ignored" };
       if (sender.kind === "staff") {
@@ -236,7 +237,10 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
         { idempotencyKey: `in:${inboundId}`, ...where },
         nowMs,
       );
-      if (!turn.erased) await repos.inbound.attach(inboundId, citizen.citizenId);
+      // Already tied when recorded, unless this is the citizen's first message. After an erasure the
+      // row stays untied (the erasure untied the citizen's rows, this one included).
+      if (!turn.erased && recorded.citizenId !== citizen.citizenId)
+        await repos.inbound.attach(inboundId, citizen.citizenId);
       return { status: "handled", citizenId: citizen.citizenId, outboxIds: outboxId === undefined ? [] : [outboxId] };
     });
   }

@@ -118,14 +118,12 @@ export async function commitCitizenTurn(
   // After an erasure the confirmation still reaches the citizen, then forgets where it went.
   const { surveyInvitationId, ...where } = delivery;
   const row = { ...where, citizenId: turn.erased ? null : citizenId, payload, forgetAddressWhenSent: turn.erased };
-  // A survey's first message, or a menu (whose buttons count while the conversation waits on it).
-  const about = turn.erased
-    ? undefined
-    : surveyInvitationId !== undefined
+  // A survey's first message. A menu needs no reference: the conversation records its outbox row,
+  // and a button counts only on that row (inbound.ts, isCurrentMenu).
+  const about =
+    !turn.erased && surveyInvitationId !== undefined
       ? { kind: "survey_start" as const, citizenId, surveyInvitationId }
-      : payload?.options !== undefined
-        ? { kind: "menu" as const, citizenId }
-        : undefined;
+      : undefined;
   const outboxId = payload ? await enqueueAbout(app, { ...row, payload }, about, nowMs) : undefined;
   if (!turn.erased) {
     const data = conversationData(

@@ -130,6 +130,7 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
     "inbound_messages",
     "questions",
     "offices",
+    "channel_identities",
     "citizens",
     "delivery_workers",
     "channel_state",
@@ -712,11 +713,7 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
       const first = await inbound.record("telegram", "123:456", T);
       const again = await inbound.record("telegram", "123:456", T + 1);
       const otherChannel = await inbound.record("whatsapp", "123:456", T);
-      return {
-        first: first === undefined ? undefined : { id: first },
-        again,
-        otherChannel: otherChannel === undefined ? undefined : { id: otherChannel },
-      };
+      return { first, again, otherChannel };
     });
     expect(trace.first).toBeDefined();
     expect(trace.again).toBeUndefined();
@@ -737,13 +734,27 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
     expect(await copied.record("whatsapp_cloud", "123:457", T)).toBeDefined();
   });
 
+  it("ties an inbound row to the citizen of the sender's chat as it records it, and leaves a stranger's untied", async () => {
+    const { citizenId } = await seedQuestion();
+    const identity = { citizenId, channel: "telegram", address: "555", createdAtMs: T };
+    sqlite.insert(sqliteSchema.channelIdentities).values(identity).run();
+    await pgA.db.insert(pgSchema.channelIdentities).values(identity);
+    const trace = await both(async ({ inbound }) => ({
+      known: (await inbound.record("telegram", "10", T, "555"))?.citizenId,
+      stranger: (await inbound.record("telegram", "11", T, "556"))?.citizenId,
+      otherChannel: (await inbound.record("whatsapp", "12", T, "555"))?.citizenId,
+      noAddress: (await inbound.record("telegram", "13", T))?.citizenId,
+    }));
+    expect(trace).toEqual({ known: citizenId, stranger: null, otherChannel: null, noAddress: null });
+  });
+
   it("forgets a citizen's inbound rows beyond the window, keeping newer ones unattached", async () => {
     const { citizenId } = await seedQuestion();
     const trace = await both(async ({ inbound }) => {
       const old = (await inbound.record("telegram", "1", T - 10 * MINUTE_MS))!;
       const recent = (await inbound.record("telegram", "2", T))!;
-      await inbound.attach(old, citizenId);
-      await inbound.attach(recent, citizenId);
+      await inbound.attach(old.id, citizenId);
+      await inbound.attach(recent.id, citizenId);
       await inbound.forgetCitizen(citizenId, T - MINUTE_MS);
       return {
         again: [await inbound.record("telegram", "1", T), await inbound.record("telegram", "2", T)].map(

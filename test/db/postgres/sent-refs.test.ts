@@ -118,6 +118,10 @@ async function scenario(r: Repos): Promise<unknown[]> {
     await r.sentRefs.byChannelMessage("telegram", `-100:${notice}`),
     await r.sentRefs.byChannelMessage("telegram", `-100:${prompt}`),
     await r.sentRefs.byChannelMessage("telegram", `-100:${plain}`),
+    // A message with no reference still leads to its row (a menu's buttons); the edit's id leads to the notice.
+    (await r.sentRefs.firstOutboxId("telegram", `-100:${plain}`)) === plain,
+    (await r.sentRefs.firstOutboxId("telegram", `-100:${notice}`)) === notice,
+    await r.sentRefs.firstOutboxId("telegram", "-100:0"),
     await r.sentRefs.byChannelMessage("telegram", `55:${request}`),
     await r.sentRefs.byChannelMessage("whatsapp", `55:${request}`),
     (await r.sentRefs.sentNotices(question.id)).map((n) => ({ ...n, outboxId: n.outboxId === notice })),
@@ -154,6 +158,7 @@ describe.skipIf(!postgresAvailable)("sent-message references on PostgreSQL, agai
     expect(expected[2]).toMatchObject({ kind: "question_notice" });
     expect(expected[3]).toMatchObject({ kind: "staff_reply", staffPrompt: { kind: "reassign", officeKey: "obras" } });
     expect(expected[4]).toBeUndefined();
+    expect(expected.slice(5, 8)).toEqual([true, true, undefined]);
     expect(await post.withTransaction(scenario)).toEqual(expected);
   });
 });

@@ -10,7 +10,7 @@ import { inboundKey } from "../../repositories/inbound.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
 import type { PgDb } from "../client.ts";
 import { preparedStatement } from "../prepared.ts";
-import { inboundMessages } from "../schema.ts";
+import { channelIdentities, inboundMessages } from "../schema.ts";
 
 /** `q` returns the executor of the current transaction, or the pool (src/db/postgres/store.ts). */
 export function createPgInboundRepo(q: () => PgDb, options: { secret: Buffer }): Port<SyncRepos["inbound"]> {
@@ -23,9 +23,10 @@ export function createPgInboundRepo(q: () => PgDb, options: { secret: Buffer }):
         channel: sql.placeholder("channel"),
         channelMessageId: sql.placeholder("id"),
         receivedAtMs: sql.placeholder("now"),
+        citizenId: sql`(select ${channelIdentities.citizenId} from ${channelIdentities} where ${channelIdentities.channel} = ${sql.placeholder("channel")} and ${channelIdentities.address} = ${sql.placeholder("address")})`,
       })
       .onConflictDoNothing()
-      .returning({ id: inboundMessages.id })
+      .returning({ id: inboundMessages.id, citizenId: inboundMessages.citizenId })
       .prepare(name),
   );
   const attach = preparedStatement(q, "inbound_attach", (db, name) =>
@@ -36,10 +37,15 @@ export function createPgInboundRepo(q: () => PgDb, options: { secret: Buffer }):
       .prepare(name),
   );
   return {
-    async record(channel, channelMessageId, nowMs) {
+    async record(channel, channelMessageId, nowMs, address) {
       // Two processes receiving the same redelivery at once: the unique index lets one insert win.
-      const inserted = await insert({ channel, id: inboundKey(channelMessageId, secret), now: nowMs });
-      return inserted[0]?.id;
+      const inserted = await insert({
+        channel,
+        id: inboundKey(channelMessageId, secret),
+        now: nowMs,
+        address: address ?? null,
+      });
+      return inserted[0];
     },
 
     async attach(id, citizenId) {

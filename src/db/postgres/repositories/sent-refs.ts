@@ -33,6 +33,13 @@ export function createPgSentRefsRepo(q: () => PgDb): Port<SyncRepos["sentRefs"]>
       .onConflictDoNothing()
       .prepare(name),
   );
+  const firstRowSentAs = (channel: string, channelMessageId: string) =>
+    q()
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId)))
+      .orderBy(asc(outbox.id))
+      .limit(1);
   return {
     async record(outboxId, about, nowMs) {
       await insert({
@@ -47,18 +54,16 @@ export function createPgSentRefsRepo(q: () => PgDb): Port<SyncRepos["sentRefs"]>
     },
 
     async byChannelMessage(channel, channelMessageId) {
-      const first = q()
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(and(eq(outbox.channel, channel), eq(outbox.channelMessageId, channelMessageId)))
-        .orderBy(asc(outbox.id))
-        .limit(1);
       return (
         await q()
           .select(refColumns)
           .from(sentRefs)
-          .where(eq(sentRefs.outboxId, sql`(${first})`))
+          .where(eq(sentRefs.outboxId, sql`(${firstRowSentAs(channel, channelMessageId)})`))
       )[0];
+    },
+
+    async firstOutboxId(channel, channelMessageId) {
+      return (await firstRowSentAs(channel, channelMessageId))[0]?.id;
     },
 
     async sentNotices(questionId) {
