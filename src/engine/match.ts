@@ -173,7 +173,7 @@ function bestByWords(
  * AYUDA but "ayuda para damnificados" is not. Stricter than options: commands act from anywhere.
  */
 export function saysPhrase(text: string, phrases: readonly string[]): boolean {
-  const typed = contentWords(normalizeForMatch(text));
+  const typed = typedWords(text);
   if (typed.length === 0 || typed.length > 4) return false;
   return phrases.some((phrase) => {
     const words = normalizedPhrase(phrase).words;
@@ -183,6 +183,14 @@ export function saysPhrase(text: string, phrases: readonly string[]): boolean {
       words.every((w) => typed.some((t) => wordSimilarity(t, w) > 0))
     );
   });
+}
+
+/** The last text `saysPhrase` read, normalized: a message is checked against every command in turn. */
+let lastTyped: { text: string; words: string[] } | undefined;
+
+function typedWords(text: string): string[] {
+  if (lastTyped?.text !== text) lastTyped = { text, words: contentWords(normalizeForMatch(text)) };
+  return lastTyped.words;
 }
 
 interface NormalizedPhrase {
