@@ -370,4 +370,21 @@ ${item("A", "{ text: 90 %, value: 90, unit: percent }", ["2022-01-01", "2022-12-
       { kind: "progress", value: 15000, url: "https://www.pasto.gov.co/periodico/noviembre.pdf", date: "2022-11-30" },
     ]);
   });
+
+  it("leaves a question transferred to another entity out of the on-time share (its term ended with the transfer)", async () => {
+    const { repos } = world.runtime.app;
+    // One of the 10 event questions never answered, transferred (art. 21) instead.
+    const [unanswered] = (await repos.questions.list({})).filter(
+      (q) => q.status === "open" && q.dueDate >= "2022-01-01" && q.dueDate <= "2022-12-31",
+    );
+    await repos.questions.update(unanswered!.id, { status: "transferred" });
+    try {
+      // 70 on time of 89 judged (was 70 of 90).
+      const outcome = await planReport(world.runtime.app, 2022);
+      if (!outcome.ok) throw new Error(outcome.error);
+      expect(outcome.report.questions).toMatchObject({ onTimeShare: 78.7, cameDue: 89, answeredOnTime: 70 });
+    } finally {
+      await repos.questions.update(unanswered!.id, { status: "open" });
+    }
+  });
 });

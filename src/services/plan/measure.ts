@@ -236,7 +236,9 @@ export function districtsMet(measure: ActivityMeasure): { byEnd: boolean; now: b
 
 /**
  * Of the questions due between `start` and `end` that came due by today or were answered, the
- * share answered on or before their due date (civil dates in the profile's zone), in percent.
+ * share answered on or before their due date (civil dates in the profile's zone), in percent. A
+ * question transferred to another entity (Ley 1755 art. 21) is neither: its term ended with the
+ * transfer, as in the management report's on-time rate (src/core/questions-report.ts).
  */
 export async function onTimeShare(
   app: AppContext,
@@ -249,6 +251,7 @@ export async function onTimeShare(
   let due = 0;
   let onTime = 0;
   for (const q of await app.repos.plan.questionsDueBetween(start, end, scope)) {
+    if (q.status === "transferred") continue;
     const answeredOn =
       q.status === "answered" && q.answeredAtMs !== null
         ? toLocalDate(new Date(q.answeredAtMs), app.profile.timezone)
