@@ -66,4 +66,25 @@ describe("a back-office form action", () => {
     expect(accepted).toEqual({ ok: true, duplicate: false, redirectTo: "/admin" });
     expect(await audits()).toEqual([{ outcome: "refused" }, { outcome: "ok" }]);
   });
+
+  it("sends a second submit where the work decided the browser goes (the record it created)", async () => {
+    const { app } = h.runtime;
+    const submit = () => {
+      const form = { key: "form-created", redirectTo: "/admin/anuncios" };
+      return runFormAction(app, actor(), "test.form", "x", form, () => {
+        form.redirectTo = "/admin/anuncios/7";
+        return { ok: true };
+      });
+    };
+    expect(await submit()).toEqual({ ok: true, duplicate: false, redirectTo: "/admin/anuncios/7" });
+    expect(await submit()).toEqual({ ok: true, duplicate: true, redirectTo: "/admin/anuncios/7" });
+    // A form whose work keeps the address: the claim holds it.
+    const plain = { key: "form-plain", redirectTo: "/admin/preguntas" };
+    await runFormAction(app, actor(), "test.form", "y", plain, () => ({ ok: true }));
+    expect(await runFormAction(app, actor(), "test.form", "y", plain, () => ({ ok: true }))).toEqual({
+      ok: true,
+      duplicate: true,
+      redirectTo: "/admin/preguntas",
+    });
+  });
 });

@@ -52,14 +52,17 @@ export async function runFormAction<E extends string>(
               redirectTo: form.redirectTo,
               atMs: app.clock.nowMs(),
             });
+      const claimedRedirect = form.redirectTo;
       if (!claimed) {
         const seen = await app.repos.staffAudit.form(form.key);
         return { ok: true, duplicate: true, redirectTo: seen?.redirectTo ?? form.redirectTo };
       }
       const result = await work();
       if (!result.ok) throw new Refusal(result);
-      // The work may have decided where the browser goes (the record it created): duplicates go there too.
-      if (officialId !== null) await app.repos.staffAudit.setFormRedirect(form.key, form.redirectTo);
+      // The work may have decided where the browser goes (the record it created, as a new announcement
+      // does): duplicates go there too. Otherwise the claim already holds it.
+      if (officialId !== null && form.redirectTo !== claimedRedirect)
+        await app.repos.staffAudit.setFormRedirect(form.key, form.redirectTo);
       await audit(app, {
         officialId,
         action,
