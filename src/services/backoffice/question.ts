@@ -254,6 +254,32 @@ async function runAction(
 const stateOf = questionState;
 const current = questionByReference;
 
+/** What a question use case returns: the question changed, or why not. */
+type ChangeResult =
+  { ok: true; question: QuestionRow } | { ok: false; error: ActionError; limitDate?: string; dueDate?: string };
+
+/**
+ * A question use case run as a back-office form (once per form key, audited): the audit records the
+ * question's state before and after, with the details `extra` picks from the result.
+ */
+async function questionChange<R extends ChangeResult>(
+  app: AppContext,
+  actor: Actor,
+  action: string,
+  reference: string,
+  form: FormContext,
+  change: () => Promise<R>,
+  extra: (result: Extract<R, { ok: true }>) => Record<string, unknown> = () => ({}),
+): Promise<ActionOutcome> {
+  return await runAction(app, actor, action, reference, form, async () => {
+    const before = await current(app, reference);
+    const result = await change();
+    if (!result.ok) return result as Extract<ChangeResult, { ok: false }>;
+    const changed = result as Extract<R, { ok: true }>;
+    return { ok: true, before: before && stateOf(before), after: { ...stateOf(changed.question), ...extra(changed) } };
+  });
+}
+
 export async function webAnswer(
   app: AppContext,
   actor: Actor,
@@ -263,17 +289,15 @@ export async function webAnswer(
 ): Promise<ActionOutcome> {
   if (answerNeedsApproval(actor, app.profile.answerApproval))
     return { ...(await webProposeAnswer(app, actor, reference, text, form)), proposed: true };
-  return await runAction(app, actor, "question.answer", reference, form, async () => {
-    const before = await current(app, reference);
-    const result = await answerQuestion(app, actor, reference, text);
-    return result.ok
-      ? {
-          ok: true,
-          before: before && stateOf(before),
-          after: { ...stateOf(result.question), answerLength: text.trim().length },
-        }
-      : result;
-  });
+  return await questionChange(
+    app,
+    actor,
+    "question.answer",
+    reference,
+    form,
+    () => answerQuestion(app, actor, reference, text),
+    () => ({ answerLength: text.trim().length }),
+  );
 }
 
 export async function webReassign(
@@ -284,14 +308,20 @@ export async function webReassign(
   reason: string,
   form: FormContext,
 ): Promise<ActionOutcome> {
-  return await runAction(app, actor, "question.reassign", reference, form, async () => {
-    const before = await current(app, reference);
-    const result = await reassignQuestion(app, actor, reference, toOfficeKey, reason);
-    if (result.ok) await app.repos.inbox.assign(result.question.id, null, app.clock.nowMs());
-    return result.ok
-      ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), reason: reason.trim() } }
-      : result;
-  });
+  return await questionChange(
+    app,
+    actor,
+    "question.reassign",
+    reference,
+    form,
+    async () => {
+      const result = await reassignQuestion(app, actor, reference, toOfficeKey, reason);
+      // The new office decides who handles it.
+      if (result.ok) await app.repos.inbox.assign(result.question.id, null, app.clock.nowMs());
+      return result;
+    },
+    () => ({ reason: reason.trim() }),
+  );
 }
 
 export async function webRequestInfo(
@@ -301,11 +331,9 @@ export async function webRequestInfo(
   text: string,
   form: FormContext,
 ): Promise<ActionOutcome> {
-  return await runAction(app, actor, "question.request_info", reference, form, async () => {
-    const before = await current(app, reference);
-    const result = await requestInfo(app, actor, reference, text);
-    return result.ok ? { ok: true, before: before && stateOf(before), after: stateOf(result.question) } : result;
-  });
+  return await questionChange(app, actor, "question.request_info", reference, form, () =>
+    requestInfo(app, actor, reference, text),
+  );
 }
 
 export async function webExtend(
@@ -316,17 +344,15 @@ export async function webExtend(
   reason: string,
   form: FormContext,
 ): Promise<ActionOutcome> {
-  return await runAction(app, actor, "question.extend", reference, form, async () => {
-    const before = await current(app, reference);
-    const result = await extendQuestion(app, actor, reference, date, reason);
-    return result.ok
-      ? {
-          ok: true,
-          before: before && stateOf(before),
-          after: { ...stateOf(result.question), reason: reason.trim(), limit: result.limitDate },
-        }
-      : result;
-  });
+  return await questionChange(
+    app,
+    actor,
+    "question.extend",
+    reference,
+    form,
+    () => extendQuestion(app, actor, reference, date, reason),
+    (result) => ({ reason: reason.trim(), limit: result.limitDate }),
+  );
 }
 
 /** Traslado to another entity (Ley 1755 de 2015, art. 21): the citizen is told, the term ends here. */
@@ -337,13 +363,15 @@ export async function webTransfer(
   input: TransferInput,
   form: FormContext,
 ): Promise<ActionOutcome> {
-  return await runAction(app, actor, "question.transfer", reference, form, async () => {
-    const before = await current(app, reference);
-    const result = await transferQuestion(app, actor, reference, input);
-    return result.ok
-      ? { ok: true, before: before && stateOf(before), after: { ...stateOf(result.question), ...result.transfer } }
-      : result;
-  });
+  return await questionChange(
+    app,
+    actor,
+    "question.transfer",
+    reference,
+    form,
+    () => transferQuestion(app, actor, reference, input),
+    (result) => ({ ...result.transfer }),
+  );
 }
 
 /**
