@@ -132,6 +132,18 @@ export function createQuestionsRepo(db: Db) {
     byId(id: number): QuestionRow | undefined {
       return db.select().from(questions).where(eq(questions.id, id)).get();
     },
+    /**
+     * The question, read to be changed: call it inside `withTransaction` before checking the state a
+     * change depends on (open, its office, its pending proposal), and check the row it returns.
+     * PostgreSQL locks the row (`FOR UPDATE`) until the transaction ends, waiting for a concurrent
+     * change of it to commit and returning the row as that change left it; here the transaction
+     * already holds the database's write lock (BEGIN IMMEDIATE), so a plain read is enough. It
+     * returns the row rather than only locking it so that a caller cannot check the row it read
+     * before the lock.
+     */
+    byIdForUpdate(id: number): QuestionRow | undefined {
+      return db.select().from(questions).where(eq(questions.id, id)).get();
+    },
     list(filter: QuestionFilter = {}): QuestionRow[] {
       const params = {
         officeKey: filter.officeKey || undefined,

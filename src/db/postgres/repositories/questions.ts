@@ -80,6 +80,12 @@ export function createPgQuestionsRepo(q: () => PgDb): Port<SyncRepos["questions"
       const [row] = await q().select().from(questions).where(eq(questions.id, id));
       return row;
     },
+    async byIdForUpdate(id) {
+      // READ COMMITTED: a row changed by a transaction still open is waited for, then read again as
+      // committed, so the caller's checks see the concurrent answer, reassignment or closing.
+      const [row] = await q().select().from(questions).where(eq(questions.id, id)).for("update");
+      return row;
+    },
     async list(filter = {}) {
       const params = {
         officeKey: filter.officeKey || undefined,
