@@ -28,7 +28,7 @@ import { describeDelivery, type DeliveryLine } from "../../delivery/delivery-sta
 import type { OfficialRow } from "../../db/repositories/officials.ts";
 import type { QuestionEventRow, QuestionRow } from "../../db/repositories/questions.ts";
 import { dueDateText, officeName, render, type AppContext } from "../context.ts";
-import { questionByReference, questionState } from "../staff/audited-actions.ts";
+import { questionState, questionToChange } from "../staff/audited-actions.ts";
 import { dueDateStory, type DueDateStory } from "../deadlines/due-date-story.ts";
 import { extendQuestion, type ExtendError } from "../deadlines/extension.ts";
 import {
@@ -252,7 +252,7 @@ async function runAction(
 }
 
 const stateOf = questionState;
-const current = questionByReference;
+const current = questionToChange;
 
 /** What a question use case returns: the question changed, or why not. */
 type ChangeResult =

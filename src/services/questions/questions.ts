@@ -170,7 +170,25 @@ async function notifyOffice(app: AppContext, question: QuestionRow, occasion: st
   }
 }
 
-/** Loads a question an actor wants to act on, checking the radicado and the actor's rights. */
+/**
+ * The question with the radicado `reference` (canonical), read to be changed: found by radicado,
+ * then read again with its row locked until the transaction ends (`byIdForUpdate`). Call inside
+ * `withTransaction` and check the state a change depends on on the row it returns: on PostgreSQL
+ * two use cases on one question (an answer from the chat while the back-office reassigns, a double
+ * submit) would otherwise both see it open and both write, and the citizen would get both notices.
+ */
+export async function questionForUpdate(
+  app: Pick<AppContext, "repos">,
+  reference: string,
+): Promise<QuestionRow | undefined> {
+  const found = await app.repos.questions.byReference(reference);
+  return found && (await app.repos.questions.byIdForUpdate(found.id));
+}
+
+/**
+ * Loads a question an actor wants to act on, checking the radicado and the actor's rights. Any
+ * action but `view` changes the question: its row is locked first (`questionForUpdate`).
+ */
 export async function loadForAction(
   app: AppContext,
   actor: Actor,
@@ -178,7 +196,11 @@ export async function loadForAction(
   action: QuestionAction,
 ): Promise<Outcome<{ question: QuestionRow }>> {
   const canonical = parseReference(reference);
-  const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+  const question = !canonical
+    ? undefined
+    : action === "view"
+      ? await app.repos.questions.byReference(canonical)
+      : await questionForUpdate(app, canonical);
   if (!question) return { ok: false, error: "question_not_found" };
   if (!canActOnQuestion(actor, action, question.officeKey)) return { ok: false, error: "not_allowed" };
   if (action !== "view" && question.status === "transferred") return { ok: false, error: "already_transferred" };
@@ -330,7 +352,8 @@ export async function provideInfo(
   reference: string,
   text: string,
 ): Promise<Outcome<{ question: QuestionRow; due: DueDateExplanation }>> {
-  const question = await app.repos.questions.byReference(reference);
+  // Locked: the month's withdrawal job may be closing the same question at this moment.
+  const question = await questionForUpdate(app, reference);
   if (!question || question.citizenId !== citizenId || question.status !== "info_requested")
     return { ok: false, error: "question_not_found" };
   const nowMs = app.clock.nowMs();

@@ -9,7 +9,7 @@ import type { QuestionRow } from "../../db/repositories/questions.ts";
 import { audited, type AuditVia } from "../backoffice/audit.ts";
 import type { AppContext } from "../context.ts";
 import { extendQuestion } from "../deadlines/extension.ts";
-import { answerQuestion, reassignQuestion, requestInfo } from "../questions/questions.ts";
+import { answerQuestion, questionForUpdate, reassignQuestion, requestInfo } from "../questions/questions.ts";
 import { proposeAnswer } from "../questions/answer-approval.ts";
 import { transferQuestion } from "../questions/transfer.ts";
 import type { TransferInput } from "../../core/transfer.ts";
@@ -33,9 +33,14 @@ export const questionState = (q: QuestionRow) => ({
   assignedTo: q.assignedTo,
 });
 
-export async function questionByReference(app: AppContext, reference: string): Promise<QuestionRow | undefined> {
+/**
+ * The question an audited action is about to change, its row locked (`questionForUpdate`): the
+ * `before` the log records is the state the change starts from, not one a concurrent change of
+ * the same question overwrote while this one waited for it. Call inside the action's transaction.
+ */
+export async function questionToChange(app: AppContext, reference: string): Promise<QuestionRow | undefined> {
   const canonical = parseReference(reference);
-  return canonical ? await app.repos.questions.byReference(canonical) : undefined;
+  return canonical ? await questionForUpdate(app, canonical) : undefined;
 }
 
 const subjectOf = (reference: string) => parseReference(reference) ?? reference.slice(0, 40);
@@ -47,7 +52,7 @@ function change(app: AppContext, actor: Actor, via: AuditVia, action: string, re
     action,
     subject: subjectOf(reference),
     before: async () => {
-      const question = await questionByReference(app, reference);
+      const question = await questionToChange(app, reference);
       return question && questionState(question);
     },
   };
