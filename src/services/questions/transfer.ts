@@ -26,7 +26,7 @@ import { dueDateText, officeName, render, requestTypeText, type AppContext } fro
 import { cancelDeadlineJobs } from "../deadlines/jobs.ts";
 import { notifyCitizen } from "./notify-citizen.ts";
 import { closeNotices, closingLine } from "./office-notices.ts";
-import { dueDateFrom, type QuestionError } from "./questions.ts";
+import { dueDateFrom, questionForUpdate, type QuestionError } from "./questions.ts";
 
 export type TransferError =
   | Extract<QuestionError, "question_not_found" | "not_allowed" | "already_closed" | "already_transferred">
@@ -72,19 +72,14 @@ export async function transferQuestion(
   if (!checked.ok) return checked;
   return await app.store.withTransaction(async (): Promise<TransferOutcome> => {
     const canonical = parseReference(reference);
-    const found = canonical ? await app.repos.questions.byReference(canonical) : undefined;
-    if (!found) return { ok: false, error: "question_not_found" };
-    if (!canActOnQuestion(actor, "transfer", found.officeKey)) return { ok: false, error: "not_allowed" };
-    const closed = closedError(found);
+    // Locked: a double submit, or an answer at the same moment, is checked after this one commits,
+    // so a question is transferred, announced and recorded once.
+    const question = canonical ? await questionForUpdate(app, canonical) : undefined;
+    if (!question) return { ok: false, error: "question_not_found" };
+    if (!canActOnQuestion(actor, "transfer", question.officeKey)) return { ok: false, error: "not_allowed" };
+    const closed = closedError(question);
     if (closed) return { ok: false, error: closed };
     const nowMs = app.clock.nowMs();
-    // Write first, then read: on PostgreSQL the write waits for a concurrent change of the same
-    // question (a double submit) to commit, and the read then sees it, so a question is
-    // transferred, announced and recorded once. SQLite runs one transaction at a time anyway.
-    await app.repos.questions.update(found.id, { updatedAtMs: nowMs });
-    const question = (await app.repos.questions.byId(found.id))!;
-    const closedMeanwhile = closedError(question);
-    if (closedMeanwhile) return { ok: false, error: closedMeanwhile };
     const limit = transferLimitOf(app, question);
     const late = toLocalDate(new Date(nowMs), app.profile.timezone) > limit;
     const remitted = checked.value.entityEmail !== null && app.emailNotices === true;
