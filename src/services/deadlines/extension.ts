@@ -15,7 +15,7 @@ import { dueDateText, render, type AppContext } from "../context.ts";
 import { replanAlerts } from "./jobs.ts";
 import { termStartMs } from "./deadlines.ts";
 import { notifyCitizen } from "../questions/notify-citizen.ts";
-import { dueDateFrom, type QuestionError } from "../questions/questions.ts";
+import { dueDateFrom, questionForUpdate, type QuestionError } from "../questions/questions.ts";
 
 export const MAX_EXTENSION_REASON_LENGTH = 2000;
 
@@ -49,7 +49,8 @@ export async function extendQuestion(
   if (isLongerThan(reason, MAX_EXTENSION_REASON_LENGTH)) return { ok: false, error: "text_too_long" };
   return await app.store.withTransaction(async (): Promise<ExtendOutcome> => {
     const canonical = parseReference(reference);
-    const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+    // Locked: an answer or a second extension at the same moment is checked after this one commits.
+    const question = canonical ? await questionForUpdate(app, canonical) : undefined;
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
     if (isClosedStatus(question.status)) return { ok: false, error: "already_closed" };

@@ -11,7 +11,7 @@ import type { QuestionRow } from "../../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import { render, type AppContext } from "../context.ts";
 import { sendToTargets, uniqueTargets } from "../staff/office-targets.ts";
-import { answerQuestion, MAX_ANSWER_LENGTH, type Outcome, type QuestionError } from "./questions.ts";
+import { answerQuestion, MAX_ANSWER_LENGTH, questionForUpdate, type Outcome, type QuestionError } from "./questions.ts";
 
 export type ApprovalError = QuestionError | "no_pending_answer" | "comment_required";
 
@@ -45,9 +45,13 @@ export async function pendingAnswer(app: AppContext, question: QuestionRow): Pro
   };
 }
 
+/**
+ * The question to propose, approve or return an answer for, its row locked (`questionForUpdate`):
+ * a head approving while another returns, or an answer arriving meanwhile, is checked after it.
+ */
 async function load(app: AppContext, reference: string): Promise<QuestionRow | undefined> {
   const canonical = parseReference(reference);
-  return canonical ? await app.repos.questions.byReference(canonical) : undefined;
+  return canonical ? await questionForUpdate(app, canonical) : undefined;
 }
 
 /** Records an official's answer as a proposal (a newer one replaces the pending one) and tells the office's heads. */

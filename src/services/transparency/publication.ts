@@ -15,6 +15,7 @@ import { parseReference } from "../../core/reference.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import type { AppContext } from "../context.ts";
+import { questionForUpdate } from "../questions/questions.ts";
 
 export const MAX_SUMMARY_LENGTH = 1000;
 export const MAX_LINK_LENGTH = 500;
@@ -54,7 +55,8 @@ export async function setQuestionPublication(
   if (summary && summary.length > MAX_SUMMARY_LENGTH) return { ok: false, error: "summary_too_long" };
   return await app.store.withTransaction(async () => {
     const canonical = parseReference(reference);
-    const question = canonical ? await app.repos.questions.byReference(canonical) : undefined;
+    // Locked: two changes at once each record the other's result as their `before`, not a lost one.
+    const question = canonical ? await questionForUpdate(app, canonical) : undefined;
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
     const before = { publishAnswer: question.publishAnswer, summary: question.publishedSummary };
