@@ -204,7 +204,8 @@ const runDigest: (app: AppContext) => JobHandler = (app) => async (job, nowMs) =
 /** `question.withdrawal`: a month passed without the requested information (Ley 1755, art. 17). */
 const runWithdrawal: (app: AppContext) => JobHandler = (app) => async (job: JobRow, nowMs) => {
   const payload = JSON.parse(job.payload) as WithdrawalPayload;
-  const question = await app.repos.questions.byId(payload.questionId);
+  // Locked: the citizen's information may be arriving at this moment (provideInfo locks it too).
+  const question = await app.repos.questions.byIdForUpdate(payload.questionId);
   if (question?.status !== "info_requested") return DONE;
   // Only the request this job was planned for: a later request has its own month.
   if ((await app.repos.questions.lastEvent(question.id, "info_requested"))?.id !== payload.requestEventId) return DONE;

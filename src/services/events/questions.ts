@@ -62,8 +62,10 @@ export async function fileEventQuestion(
 export async function restartEventQuestionTerms(app: AppContext, event: EventRecord, fromMs: number): Promise<number> {
   const nowMs = app.clock.nowMs();
   let moved = 0;
-  for (const q of await app.repos.events.questions(event.id)) {
-    if (q.status !== "open" || q.extendedTo !== null || q.requestType !== "dialogue") continue;
+  for (const listed of await app.repos.events.questions(event.id)) {
+    // Locked and read again: a question answered at this moment keeps its answer and is not re-dated.
+    const q = await app.repos.questions.byIdForUpdate(listed.id);
+    if (q?.status !== "open" || q.extendedTo !== null || q.requestType !== "dialogue") continue;
     const startMs = Math.max(nowMs, fromMs);
     const due = dueDateFrom(app, startMs, q.termBusinessDays);
     if (due.dueDate === q.dueDate) continue;
