@@ -431,6 +431,13 @@ export const channelState = sqliteTable("channel_state", {
   pairingQr: text("pairing_qr"),
   pairingCode: text("pairing_code"),
   pairingExpiresAtMs: integer("pairing_expires_at_ms"),
+  /**
+   * WhatsApp (Baileys): when an administrator asked from the back-office to unlink the number (the
+   * phone was lost, the number changes). The process holding the socket, maybe another one, takes it
+   * once and logs out; reporting `pairing` or `logged_out` clears it, so a request never reaches a
+   * session paired after it.
+   */
+  unlinkRequestedAtMs: integer("unlink_requested_at_ms"),
 });
 
 /**

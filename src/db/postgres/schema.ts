@@ -327,6 +327,7 @@ export const channelState = pgTable("channel_state", {
   pairingQr: text("pairing_qr"),
   pairingCode: text("pairing_code"),
   pairingExpiresAtMs: bigint("pairing_expires_at_ms", { mode: "number" }),
+  unlinkRequestedAtMs: bigint("unlink_requested_at_ms", { mode: "number" }),
 });
 
 export const channelPauses = pgTable("channel_pauses", {

@@ -3,7 +3,7 @@
  * it; `rinde status` and the back-office (other processes, maybe on other machines sharing
  * PostgreSQL) read it.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { channelState } from "../schema.ts";
 
@@ -17,7 +17,13 @@ export type ChannelStateReport = Pick<ChannelStateRow, "state" | "detail"> &
   Partial<
     Pick<
       ChannelStateRow,
-      "account" | "lastError" | "lastErrorAtMs" | "pairingQr" | "pairingCode" | "pairingExpiresAtMs"
+      | "account"
+      | "lastError"
+      | "lastErrorAtMs"
+      | "pairingQr"
+      | "pairingCode"
+      | "pairingExpiresAtMs"
+      | "unlinkRequestedAtMs"
     >
   >;
 
@@ -46,6 +52,29 @@ export function createChannelStateRepo(db: Db) {
     },
     list(): ChannelStateRow[] {
       return db.select().from(channelState).orderBy(channelState.channel).all();
+    },
+    /**
+     * Records an administrator's request to unlink the channel's account, only while the channel
+     * reports `open` (a request already pending keeps its time). False when it is not open.
+     */
+    requestUnlink(channel: string, nowMs: number): boolean {
+      const row = db
+        .update(channelState)
+        .set({ unlinkRequestedAtMs: sql`coalesce(${channelState.unlinkRequestedAtMs}, ${nowMs})` })
+        .where(and(eq(channelState.channel, channel), eq(channelState.state, "open")))
+        .returning({ channel: channelState.channel })
+        .get();
+      return row !== undefined;
+    },
+    /** Takes a pending unlink request: true for exactly one caller per request, across processes. */
+    takeUnlinkRequest(channel: string): boolean {
+      const row = db
+        .update(channelState)
+        .set({ unlinkRequestedAtMs: null })
+        .where(and(eq(channelState.channel, channel), isNotNull(channelState.unlinkRequestedAtMs)))
+        .returning({ channel: channelState.channel })
+        .get();
+      return row !== undefined;
     },
   };
 }

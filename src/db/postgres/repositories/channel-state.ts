@@ -3,7 +3,7 @@
  * src/db/repositories/channel-state.ts (the specification). The bot writes it; `rinde status` and
  * the back-office (other processes) read it.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Port } from "../../port.ts";
 import { channelStateUpdate } from "../../repositories/channel-state.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
@@ -30,6 +30,25 @@ export function createPgChannelStateRepo(q: () => PgDb): Port<SyncRepos["channel
         .select()
         .from(channelState)
         .orderBy(sql`${channelState.channel} collate "C"`);
+    },
+
+    async requestUnlink(channel, nowMs) {
+      const rows = await q()
+        .update(channelState)
+        .set({ unlinkRequestedAtMs: sql`coalesce(${channelState.unlinkRequestedAtMs}, ${nowMs}::bigint)` })
+        .where(and(eq(channelState.channel, channel), eq(channelState.state, "open")))
+        .returning({ channel: channelState.channel });
+      return rows.length > 0;
+    },
+
+    async takeUnlinkRequest(channel) {
+      // One statement: of two processes racing, the row lock lets one clear it and the other match nothing.
+      const rows = await q()
+        .update(channelState)
+        .set({ unlinkRequestedAtMs: null })
+        .where(and(eq(channelState.channel, channel), isNotNull(channelState.unlinkRequestedAtMs)))
+        .returning({ channel: channelState.channel });
+      return rows.length > 0;
     },
   };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "channel_state" ADD COLUMN "unlink_requested_at_ms" bigint;

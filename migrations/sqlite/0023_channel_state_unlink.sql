@@ -1,0 +1,1 @@
+ALTER TABLE `channel_state` ADD `unlink_requested_at_ms` integer;
