@@ -443,6 +443,8 @@ export async function createWhatsApp(
       status.state(state, detail, info);
       onState?.(state, detail, info);
     },
+    // An administrator's "Desvincular" in the back-office, maybe made in another process.
+    takeUnlinkRequest: () => app.repos.channelState.takeUnlinkRequest("whatsapp"),
     ...rest,
   });
   // idle() also waits for the state reports written so far (another process reads them).

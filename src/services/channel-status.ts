@@ -27,6 +27,11 @@ export interface ChannelStatusRecorder {
 }
 
 const NO_PAIRING = { pairingQr: null, pairingCode: null, pairingExpiresAtMs: null } as const;
+/**
+ * A channel pairing or logged out has no session left to unlink: an administrator's pending unlink
+ * request (back-office) is dropped, so it never logs out the session paired next.
+ */
+const NO_UNLINK = { unlinkRequestedAtMs: null } as const;
 
 /**
  * Reports are written one after another in the order made (on PostgreSQL two writes could
@@ -52,6 +57,7 @@ export function createChannelStatusRecorder(app: AppContext, channel: string, lo
         ...(note.account ? { account: note.account } : {}),
         ...(note.error ? { lastError: note.error.slice(0, 300), lastErrorAtMs: app.clock.nowMs() } : {}),
         ...(state === "pairing" ? {} : NO_PAIRING),
+        ...(state === "pairing" || state === "logged_out" ? NO_UNLINK : {}),
       });
     },
     pairing(prompt) {
@@ -63,9 +69,17 @@ export function createChannelStatusRecorder(app: AppContext, channel: string, lo
               pairingQr: prompt.qr,
               pairingCode: null,
               pairingExpiresAtMs: app.clock.nowMs() + prompt.validForMs,
+              ...NO_UNLINK,
             }
           : // WhatsApp keeps a code valid while the connection that asked for it stays up.
-            { state: "pairing", detail: null, pairingQr: null, pairingCode: prompt.code, pairingExpiresAtMs: null },
+            {
+              state: "pairing",
+              detail: null,
+              pairingQr: null,
+              pairingCode: prompt.code,
+              pairingExpiresAtMs: null,
+              ...NO_UNLINK,
+            },
       );
     },
     idle: () => chain,

@@ -77,6 +77,15 @@ export interface WhatsAppChannelOptions {
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   random?: () => number;
+  /**
+   * Asked every `unlinkCheckMs` while the connection is open (on `timers`): resolves true when an
+   * administrator asked to unlink this number (from the back-office, maybe in another process) and
+   * this call took the request, which is then gone for every other caller. The adapter logs out
+   * (Baileys `logout()`); the loggedOut close clears the session and starts a new pairing.
+   */
+  takeUnlinkRequest?: () => Promise<boolean>;
+  /** Default 3 s: the back-office page shows the new QR a few seconds after the request. */
+  unlinkCheckMs?: number;
 }
 
 export interface WhatsAppChannel extends Channel {
@@ -123,6 +132,10 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   let stopped = true;
   let failures = 0;
   let reconnectTimer: unknown;
+  let unlinkTimer: unknown;
+  /** A request taken but not yet carried out (the socket closed meanwhile): done at the next open. */
+  let unlinkTaken = false;
+  const unlinkCheckMs = options.unlinkCheckMs ?? 3_000;
   let inboundChain: Promise<void> = Promise.resolve();
   /** Auth store writes, one after another in the order asked: a save never lands after the clear that follows it. */
   let authChain: Promise<void> = Promise.resolve();
@@ -195,6 +208,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
           const number = auth.state.creds.me?.id ? jidDecode(auth.state.creds.me.id)?.user : undefined;
           report("open", null, number ? { account: `+${number}` } : undefined);
           logger.info("whatsapp.open");
+          if (unlinkTaken) void checkUnlink(current);
+          else armUnlinkCheck(current);
         }
         if (update.connection === "close") onClose(current, update.lastDisconnect?.error);
       },
@@ -252,8 +267,47 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     };
   }
 
+  /** Looks for an unlink request after `unlinkCheckMs`, while `current` is the open socket. */
+  function armUnlinkCheck(current: WhatsAppSocket): void {
+    if (!options.takeUnlinkRequest || unlinkTimer !== undefined) return;
+    unlinkTimer = timers.set(() => {
+      unlinkTimer = undefined;
+      void checkUnlink(current);
+    }, unlinkCheckMs);
+  }
+
+  function disarmUnlinkCheck(): void {
+    if (unlinkTimer !== undefined) timers.clear(unlinkTimer);
+    unlinkTimer = undefined;
+  }
+
+  /**
+   * Takes a pending unlink request and logs out. The loggedOut close that follows clears the
+   * session. A request taken while the socket closes stays taken here and is carried out at the next
+   * open of the same session (a logout from the phone meanwhile drops it: nothing is left to unlink).
+   */
+  async function checkUnlink(current: WhatsAppSocket): Promise<void> {
+    if (stopped || socket !== current || state !== "open") return;
+    try {
+      unlinkTaken ||= await options.takeUnlinkRequest!();
+    } catch (error) {
+      logger.warn({ err: { message: (error as Error).message } }, "whatsapp.unlink_check_failed");
+    }
+    if (stopped || socket !== current || state !== "open") return;
+    if (!unlinkTaken) return armUnlinkCheck(current);
+    logger.warn("whatsapp.unlink_requested");
+    try {
+      await current.logout();
+    } catch (error) {
+      // Still open (WhatsApp did not answer): try again at the next check; closed: at the next open.
+      logger.error({ err: { message: (error as Error).message } }, "whatsapp.unlink_failed");
+      armUnlinkCheck(current);
+    }
+  }
+
   function onClose(closed: WhatsAppSocket, error: Error | undefined): void {
     if (closed !== socket) return;
+    disarmUnlinkCheck();
     detach?.();
     socket = undefined;
     if (stopped) return;
@@ -268,6 +322,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       // next connection loads after the delete; if it fails, that connection is refused as logged
       // out again and deletes again.
       void queueAuth("whatsapp.session_clear_failed", () => store.clear());
+      unlinkTaken = false;
       quotable.clear();
       sentMessages.clear();
       report("logged_out", "logged out: pair again", cause);
@@ -440,6 +495,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       generation++;
       if (reconnectTimer !== undefined) timers.clear(reconnectTimer);
       reconnectTimer = undefined;
+      disarmUnlinkCheck();
       const current = socket;
       detach?.();
       socket = undefined;
