@@ -3,13 +3,15 @@
  * reported it (src/services/channel-status.ts), and while WhatsApp waits to be linked, its pairing
  * QR or code. Whoever scans that QR controls the entity's WhatsApp: admins only
  * (core/authorization `canManageStaff`), and each admin's first view of each QR or code is audited
- * (`whatsapp.pairing_view`), a refused one every time.
+ * (`whatsapp.pairing_view`), a refused one every time. An admin may also unlink the number
+ * (`whatsapp.unlink`): the request goes to the database, and the process holding the socket logs out.
  */
 import { createHash } from "node:crypto";
 import { canManageStaff, type Actor } from "../../core/authorization.ts";
 import type { ChannelStateRow } from "../../db/repositories/channel-state.ts";
 import type { AppContext } from "../context.ts";
 import { audit, auditOfficialId } from "./audit.ts";
+import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 
 export type ChannelPairing =
   /** A QR to show: `version` changes with the QR (the image's address), never the QR itself. */
@@ -29,6 +31,10 @@ export interface ChannelStatusView {
   lastErrorAtMs: number | null;
   /** Only while the state is `pairing`. */
   pairing: ChannelPairing | null;
+  /** WhatsApp linked to a number through Baileys: an admin may unlink it. */
+  canUnlink: boolean;
+  /** When an admin asked to unlink it, while the process holding the socket has not yet done so. */
+  unlinkRequestedAtMs: number | null;
 }
 
 export type PairingQrOutcome =
@@ -84,6 +90,8 @@ export async function channelStatus(
     lastError: row.lastError,
     lastErrorAtMs: row.lastErrorAtMs,
     pairing: pairingOf(row, nowMs),
+    canUnlink: isLinkedWhatsApp(row) && row.unlinkRequestedAtMs === null,
+    unlinkRequestedAtMs: row.channel === "whatsapp" ? row.unlinkRequestedAtMs : null,
   }));
   for (const c of channels) if (c.pairing?.kind === "code") await auditFirstView(app, actor, "code", c.pairing.code);
   return { ok: true, channels };
@@ -106,4 +114,45 @@ export async function whatsappPairingQr(app: AppContext, actor: Actor): Promise<
   if (!row?.pairingQr || pairing?.kind !== "qr") return { ok: false, error: "no_qr" };
   await auditFirstView(app, actor, "qr", row.pairingQr);
   return { ok: true, qr: row.pairingQr, expiresAtMs: pairing.expiresAtMs };
+}
+
+export type UnlinkError = "not_allowed" | "not_linked";
+
+/**
+ * Linked through Baileys: open with the bot's number known. The Cloud API reports `open` too, but
+ * never a number, and has no session to unlink from here.
+ */
+const isLinkedWhatsApp = (row: ChannelStateRow) =>
+  row.channel === "whatsapp" && row.state === "open" && row.account !== null;
+
+/** The linked WhatsApp number to show on the confirmation page, for admins. */
+export async function whatsappLink(
+  app: AppContext,
+  actor: Actor,
+): Promise<{ ok: true; account: string } | { ok: false; error: UnlinkError }> {
+  if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
+  const row = await app.repos.channelState.get("whatsapp");
+  if (!row || !isLinkedWhatsApp(row)) return { ok: false, error: "not_linked" };
+  return { ok: true, account: row.account! };
+}
+
+/**
+ * An admin unlinks the alcaldía's WhatsApp number (the phone was lost, the number changes): the
+ * request is recorded in `channel_state`, and the process holding the socket (maybe another one on
+ * PostgreSQL) takes it within seconds and logs out; the session is then deleted and a new QR shown.
+ * Once per form, audited whether done or refused; refused when WhatsApp is not linked.
+ */
+export async function requestWhatsAppUnlink(
+  app: AppContext,
+  actor: Actor,
+  form: FormContext,
+): Promise<FormOutcome<UnlinkError>> {
+  return await runFormAction(app, actor, "whatsapp.unlink", "whatsapp", form, async () => {
+    if (!canManageStaff(actor)) return { ok: false, error: "not_allowed" };
+    const row = await app.repos.channelState.get("whatsapp");
+    // Recorded only if still open (one conditional update): a link lost meanwhile is refused.
+    if (!row || !isLinkedWhatsApp(row) || !(await app.repos.channelState.requestUnlink("whatsapp", app.clock.nowMs())))
+      return { ok: false, error: "not_linked" };
+    return { ok: true, before: { state: row.state, account: row.account }, after: { unlinkRequested: true } };
+  });
 }

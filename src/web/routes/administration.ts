@@ -1,4 +1,4 @@
-/** Administración: offices and bindings, officials (invite, role, deactivate), channel status. */
+/** Administración: offices and bindings, officials (invite, role, deactivate), channel status, unlinking WhatsApp. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import {
@@ -8,6 +8,7 @@ import {
   updateOfficial,
   type StaffAdminError,
 } from "../../services/backoffice/staff-admin.ts";
+import { requestWhatsAppUnlink, whatsappLink, type UnlinkError } from "../../services/backoffice/channel-status.ts";
 import { sendPage } from "../render.ts";
 import type { WebDeps } from "../deps.ts";
 import { registerChannelStatusRoutes } from "./channel-status.ts";
@@ -29,6 +30,7 @@ const updateForm = z.object({
 });
 const idemForm = z.object({ _idem: key });
 const PAGE = "/admin/administracion";
+type PageError = StaffAdminError | UnlinkError | "invalid_form";
 
 export function registerAdministrationRoutes(admin: FastifyInstance, deps: WebDeps): void {
   const { app } = deps;
@@ -38,7 +40,7 @@ export function registerAdministrationRoutes(admin: FastifyInstance, deps: WebDe
   const page = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { error?: StaffAdminError | "invalid_form"; target?: string; flash?: string } = {},
+    extra: { error?: PageError; target?: string; flash?: string } = {},
     status = 200,
   ) => {
     const result = await administration(app, staffOf(request).actor);
@@ -57,16 +59,12 @@ export function registerAdministrationRoutes(admin: FastifyInstance, deps: WebDe
     if (!outcome.duplicate) deps.onEffects();
     return reply.redirect(`${outcome.redirectTo}?hecho=${outcome.duplicate ? "duplicado" : name}`, 303);
   };
-  const refused = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    error: StaffAdminError | "invalid_form",
-    target: string,
-  ) => page(request, reply, { error, target }, error === "not_allowed" ? 403 : 422);
+  const refused = (request: FastifyRequest, reply: FastifyReply, error: PageError, target: string) =>
+    page(request, reply, { error, target }, error === "not_allowed" ? 403 : 422);
 
   admin.get<{ Querystring: { hecho?: string } }>("/administracion", async (request, reply) =>
     page(request, reply, {
-      flash: ["invitar", "actualizar", "desactivar", "duplicado"].includes(request.query.hecho ?? "")
+      flash: ["invitar", "actualizar", "desactivar", "desvincular", "duplicado"].includes(request.query.hecho ?? "")
         ? request.query.hecho
         : undefined,
     }),
@@ -119,4 +117,26 @@ export function registerAdministrationRoutes(admin: FastifyInstance, deps: WebDe
       return outcome.ok ? done(reply, outcome, "desactivar") : refused(request, reply, outcome.error, `official-${id}`);
     },
   );
+
+  // Unlinking WhatsApp: a page that says what happens, then the form that asks for it.
+  admin.get("/administracion/whatsapp/desvincular", async (request, reply) => {
+    const link = await whatsappLink(app, staffOf(request).actor);
+    if (!link.ok) return refused(request, reply, link.error, "channel-whatsapp");
+    return sendPage(request, reply, deps, "whatsapp-unlink", {
+      title: "administration.unlink.title",
+      account: link.account,
+    });
+  });
+
+  admin.post("/administracion/whatsapp/desvincular", csrf, async (request, reply) => {
+    const form = idemForm.safeParse(request.body);
+    if (!form.success) return refused(request, reply, "invalid_form", "channel-whatsapp");
+    const outcome = await requestWhatsAppUnlink(app, staffOf(request).actor, {
+      key: form.data._idem,
+      redirectTo: PAGE,
+    });
+    return outcome.ok
+      ? done(reply, outcome, "desvincular")
+      : refused(request, reply, outcome.error, "channel-whatsapp");
+  });
 }
