@@ -91,8 +91,8 @@ export interface WhatsAppChannelOptions {
 export interface WhatsAppChannel extends Channel {
   /**
    * Resolves when every inbound message received so far has been handled, the auth state writes
-   * asked for so far (saved credentials, a cleared session) are done, and a connection being set up
-   * (the session loaded, the socket built) is in place.
+   * asked for so far (saved credentials, a cleared session) are done, a connection being set up
+   * (the session loaded, the socket built) is in place, and an unlink check under way is done.
    */
   idle(): Promise<void>;
   readonly state: WhatsAppConnectionState;
@@ -136,6 +136,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   /** A request taken but not yet carried out (the socket closed meanwhile): done at the next open. */
   let unlinkTaken = false;
   const unlinkCheckMs = options.unlinkCheckMs ?? 3_000;
+  /** The unlink check under way, for idle(). */
+  let unlinkChecking: Promise<void> | undefined;
   let inboundChain: Promise<void> = Promise.resolve();
   /** Auth store writes, one after another in the order asked: a save never lands after the clear that follows it. */
   let authChain: Promise<void> = Promise.resolve();
@@ -272,7 +274,10 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     if (!options.takeUnlinkRequest || unlinkTimer !== undefined) return;
     unlinkTimer = timers.set(() => {
       unlinkTimer = undefined;
-      void checkUnlink(current);
+      const checking = checkUnlink(current).finally(() => {
+        if (unlinkChecking === checking) unlinkChecking = undefined;
+      });
+      unlinkChecking = checking;
     }, unlinkCheckMs);
   }
 
@@ -483,8 +488,9 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     },
     send,
     idle() {
-      if (authSettled && connectSettled) return inboundChain;
+      if (authSettled && connectSettled && !unlinkChecking) return inboundChain;
       return (async () => {
+        await unlinkChecking;
         await connecting;
         await inboundChain;
         await authChain;
