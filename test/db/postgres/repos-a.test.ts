@@ -795,6 +795,15 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
         T + 2,
       );
       await channelState.set("Whatsapp_cloud", { state: "open", detail: null }, T + 1);
+      // An admin's unlink request: only while open, the first time kept, taken once.
+      const unlink = [
+        await channelState.requestUnlink("telegram", T + 3),
+        await channelState.requestUnlink("whatsapp", T + 3),
+        await channelState.requestUnlink("whatsapp", T + 4),
+        (await channelState.get("whatsapp"))?.unlinkRequestedAtMs,
+        await channelState.takeUnlinkRequest("whatsapp"),
+        await channelState.takeUnlinkRequest("whatsapp"),
+      ];
       const channels = {
         pairing,
         telegram: await channelState.get("telegram"),
@@ -812,10 +821,11 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
       windows.push(await channelWindows.lastInboundMs("whatsapp_cloud", "573001112233"));
       await channelWindows.forget("whatsapp_cloud", "573001112233");
       windows.push(await channelWindows.lastInboundMs("whatsapp_cloud", "573001112233"));
-      return { app, channels, windows };
+      return { app, channels, windows, unlink };
     });
+    expect(trace.unlink).toEqual([false, true, true, T + 3, true, false]);
     expect(trace.app).toEqual([undefined, "abc", "def"]);
-    const empty = { account: null, lastError: null, lastErrorAtMs: null, pairingCode: null };
+    const empty = { account: null, lastError: null, lastErrorAtMs: null, pairingCode: null, unlinkRequestedAtMs: null };
     // A second report of the same state keeps its start.
     expect(trace.channels.pairing).toEqual({
       ...empty,
