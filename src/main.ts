@@ -356,8 +356,13 @@ export async function createWhatsAppCloud(
     logger,
     nowMs,
     labels: { listButton: app.translator.t(DEFAULT_LOCALE, "whatsapp_cloud.list_button") },
+    // The Cloud API has no linked number of its own to show or unlink: a number an earlier Baileys
+    // set-up left in channel_state is forgotten (Administración would offer to unlink it).
     onState: (state, detail) =>
-      status.state(state, detail, state === "token_expired" && detail ? { error: detail } : {}),
+      status.state(state, detail, {
+        account: null,
+        ...(state === "token_expired" && detail ? { error: detail } : {}),
+      }),
     onStatus: async (update) => {
       const { channelMessageId, status, atMs, errorCode } = update;
       await app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, {

@@ -10,7 +10,8 @@ import type { AppContext } from "./context.ts";
 
 /** What the adapter says about its connection (mirrors channels/channel.ts `ConnectionInfo`). */
 export interface ConnectionNote {
-  account?: string;
+  /** The bot's own account (a WhatsApp number through Baileys); null: none, forget the one recorded. */
+  account?: string | null;
   error?: string;
 }
 
@@ -54,7 +55,7 @@ export function createChannelStatusRecorder(app: AppContext, channel: string, lo
       write({
         state,
         detail,
-        ...(note.account ? { account: note.account } : {}),
+        ...(note.account !== undefined ? { account: note.account } : {}),
         ...(note.error ? { lastError: note.error.slice(0, 300), lastErrorAtMs: app.clock.nowMs() } : {}),
         ...(state === "pairing" ? {} : NO_PAIRING),
         ...(state === "pairing" || state === "logged_out" ? NO_UNLINK : {}),

@@ -13,6 +13,7 @@ import { createManualClock } from "../../src/core/clock.ts";
 import { createBot, startWeb } from "../../src/main.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { startSession } from "../../src/services/backoffice/auth.ts";
+import { whatsappLink } from "../../src/services/backoffice/channel-status.ts";
 import { answerQuestion, reassignQuestion } from "../../src/services/questions/questions.ts";
 import { MONDAY_10AM_BOGOTA_MS } from "../helpers/harness.ts";
 import { freePort } from "../web/browser.ts";
@@ -156,6 +157,26 @@ describe("startWeb with WHATSAPP_MODE=cloud", () => {
     ).text();
     expect(english).toContain("Answer sent to the citizen");
     expect(english).toContain(">Read");
+  });
+});
+
+describe("WhatsApp Cloud on Administración", () => {
+  it("forgets a number an earlier Baileys set-up recorded, so no unlink of it is offered", async () => {
+    h = await createCloudHarness();
+    const { app } = h.runtime;
+    await h.bot.stop();
+    // What the unofficial client left behind: linked to a phone number.
+    await app.repos.channelState.set(
+      "whatsapp",
+      { state: "open", detail: null, account: "+573001234567" },
+      h.clock.nowMs(),
+    );
+    await h.bot.start();
+    await expect
+      .poll(async () => await app.repos.channelState.get("whatsapp"))
+      .toMatchObject({ state: "open", account: null });
+    const admin = { kind: "official" as const, officialId: 1, officeKey: null, role: "admin" as const, active: true };
+    expect(await whatsappLink(app, admin)).toEqual({ ok: false, error: "not_linked" });
   });
 });
 
