@@ -7,9 +7,6 @@
  * another process sharing the database, and deleted on logout. PostgreSQL runs with
  * RINDE_TEST_DATABASE_URL.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DisconnectReason, initAuthCreds, type AuthenticationCreds } from "@whiskeysockets/baileys";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -19,15 +16,12 @@ import {
   type WhatsAppAuthStore,
   type WhatsAppChannel,
 } from "../../src/channels/whatsapp/whatsapp-channel.ts";
-import { loadEnv } from "../../src/config/env.ts";
-import { createManualClock } from "../../src/core/clock.ts";
 import { createPgWhatsAppAuthRepo } from "../../src/db/postgres/repositories/whatsapp-auth.ts";
 import type { PostgresStore } from "../../src/db/postgres/store.ts";
 import { createWhatsApp } from "../../src/main.ts";
-import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createFakeSocketFactory, type FakeSocketFactory } from "../fakes/baileys-socket.ts";
-import { freshSchema, postgresAvailable, url } from "../helpers/postgres.ts";
-import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { postgresAvailable } from "../helpers/postgres.ts";
+import { processesOnOneSchema } from "../helpers/processes-on-postgres.ts";
 
 const ME = "573000000000:3@s.whatsapp.net";
 
@@ -179,33 +173,10 @@ describe("WhatsApp session store, asynchronous", () => {
 });
 
 describe.skipIf(!postgresAvailable)("WhatsApp (Baileys) on PostgreSQL", () => {
-  const runtimes: Runtime[] = [];
-  let drop: (() => Promise<void>) | undefined;
-  let dir: string | undefined;
-  afterEach(async () => {
-    for (const runtime of runtimes.splice(0)) await runtime.close();
-    await drop?.();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const processes = processesOnOneSchema("rinde-wa-pg-");
 
   it("stores the pairing in the database, reloads it on reconnect, shares it with another process and deletes it on logout", async () => {
-    const schema = await freshSchema();
-    drop = schema.drop;
-    dir = mkdtempSync(join(tmpdir(), "rinde-wa-pg-"));
-    const address = new URL(url!);
-    address.searchParams.set("schema", schema.schema);
-    const env = loadEnv({
-      DATABASE_URL: address.toString(),
-      RINDE_DB: join(dir, "rinde.db"),
-      RINDE_PROFILE: "default",
-      WHATSAPP_ENABLED: "1",
-    });
-    const clock = createManualClock(Date.UTC(2026, 2, 2, 15));
-    const open = async () => {
-      const runtime = await createRuntime({ env, clock, routerFactory: sharedRouterFactory });
-      runtimes.push(runtime);
-      return runtime;
-    };
+    const { clock, open } = await processes();
     const runtime = await open();
     expect(runtime.db).toBeNull();
     const fake: FakeSocketFactory = createFakeSocketFactory({ nowMs: () => clock.nowMs() });

@@ -6,24 +6,18 @@
  * request never reaches a session paired after it. SQLite, or PostgreSQL with
  * RINDE_TEST_DATABASE_URL; on PostgreSQL also across two processes (the web's and the bot's).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DisconnectReason } from "@whiskeysockets/baileys";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ReconnectTimers, WhatsAppChannel } from "../../src/channels/whatsapp/whatsapp-channel.ts";
-import { loadEnv } from "../../src/config/env.ts";
-import { createManualClock } from "../../src/core/clock.ts";
 import { createWhatsApp } from "../../src/main.ts";
-import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { setupLinkIfNoAdmin } from "../../src/services/backoffice/auth.ts";
 import { createWebServer } from "../../src/web/server.ts";
 import { createFakeSocketFactory, type FakeSocketFactory } from "../fakes/baileys-socket.ts";
-import { freshSchema, postgresAvailable, url } from "../helpers/postgres.ts";
-import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { postgresAvailable } from "../helpers/postgres.ts";
 import { sqlRow, sqlRows } from "../helpers/storage.ts";
 import { createWebClient, type WebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
+import { processesOnOneSchema } from "../helpers/processes-on-postgres.ts";
 
 const PAGE = "/admin/administracion";
 const CONFIRM = "/admin/administracion/whatsapp/desvincular";
@@ -251,33 +245,10 @@ describe("unlinking the WhatsApp number from Administración", () => {
 });
 
 describe.skipIf(!postgresAvailable)("unlinking WhatsApp across processes on one PostgreSQL schema", () => {
-  const runtimes: Runtime[] = [];
-  let drop: (() => Promise<void>) | undefined;
-  let dir: string | undefined;
-  afterEach(async () => {
-    for (const runtime of runtimes.splice(0)) await runtime.close();
-    await drop?.();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const processes = processesOnOneSchema("rinde-wa-unlink-");
 
   it("the back-office's process records the request, the bot's process logs out; a third process takes nothing", async () => {
-    const schema = await freshSchema();
-    drop = schema.drop;
-    dir = mkdtempSync(join(tmpdir(), "rinde-wa-unlink-"));
-    const address = new URL(url!);
-    address.searchParams.set("schema", schema.schema);
-    const env = loadEnv({
-      DATABASE_URL: address.toString(),
-      RINDE_DB: join(dir, "rinde.db"),
-      RINDE_PROFILE: "default",
-      WHATSAPP_ENABLED: "1",
-    });
-    const clock = createManualClock(Date.UTC(2026, 2, 2, 15));
-    const open = async () => {
-      const runtime = await createRuntime({ env, clock, routerFactory: sharedRouterFactory });
-      runtimes.push(runtime);
-      return runtime;
-    };
+    const { clock, open } = await processes();
     const botProcess = await open();
     const webProcess = await open();
     const otherProcess = await open();

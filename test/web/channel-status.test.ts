@@ -5,24 +5,18 @@
  * never serves an expired QR. SQLite, or PostgreSQL with RINDE_TEST_DATABASE_URL; on PostgreSQL
  * also across two runtimes: the bot's process writes, the back-office's process shows.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import QRCode from "qrcode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ReconnectTimers, WhatsAppChannel } from "../../src/channels/whatsapp/whatsapp-channel.ts";
-import { loadEnv } from "../../src/config/env.ts";
-import { createManualClock } from "../../src/core/clock.ts";
 import { createWhatsApp } from "../../src/main.ts";
-import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { setupLinkIfNoAdmin } from "../../src/services/backoffice/auth.ts";
 import { createWebServer } from "../../src/web/server.ts";
 import { createFakeSocketFactory, type FakeSocketFactory } from "../fakes/baileys-socket.ts";
-import { freshSchema, postgresAvailable, url } from "../helpers/postgres.ts";
-import { sharedRouterFactory } from "../helpers/shared-router.ts";
+import { postgresAvailable } from "../helpers/postgres.ts";
 import { sqlRows } from "../helpers/storage.ts";
 import { createWebClient, type WebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
+import { processesOnOneSchema } from "../helpers/processes-on-postgres.ts";
 
 const QR = "2@Vx3f0kq9b1Zr,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd=,QrStUvWxYz0123456789=,EfGhIjKl=";
 const NEXT_QR = "2@Pq7s2mn4c8Yt,ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxw=,AbCdEfGhIj0123456789=,MnOpQrSt=";
@@ -175,33 +169,10 @@ describe("back-office channel status and the WhatsApp pairing QR", () => {
 });
 
 describe.skipIf(!postgresAvailable)("channel status across processes on one PostgreSQL schema", () => {
-  const runtimes: Runtime[] = [];
-  let drop: (() => Promise<void>) | undefined;
-  let dir: string | undefined;
-  afterEach(async () => {
-    for (const runtime of runtimes.splice(0)) await runtime.close();
-    await drop?.();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const processes = processesOnOneSchema("rinde-wa-status-");
 
   it("shows in the back-office's process the QR and then the link made in the bot's process", async () => {
-    const schema = await freshSchema();
-    drop = schema.drop;
-    dir = mkdtempSync(join(tmpdir(), "rinde-wa-status-"));
-    const address = new URL(url!);
-    address.searchParams.set("schema", schema.schema);
-    const env = loadEnv({
-      DATABASE_URL: address.toString(),
-      RINDE_DB: join(dir, "rinde.db"),
-      RINDE_PROFILE: "default",
-      WHATSAPP_ENABLED: "1",
-    });
-    const clock = createManualClock(Date.UTC(2026, 2, 2, 15));
-    const open = async () => {
-      const runtime = await createRuntime({ env, clock, routerFactory: sharedRouterFactory });
-      runtimes.push(runtime);
-      return runtime;
-    };
+    const { clock, open } = await processes();
     const botProcess = await open();
     const webProcess = await open();
     const fake = createFakeSocketFactory({ nowMs: () => clock.nowMs() });
