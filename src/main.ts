@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Channel, InboundMessage } from "./channels/channel.ts";
+import type { Channel, InboundHandler, InboundMessage } from "./channels/channel.ts";
 import { createConsoleChannel } from "./channels/console/console-channel.ts";
 import type { TelegramChannel, TelegramChannelOptions } from "./channels/telegram/telegram-channel.ts";
 import type {
@@ -41,7 +41,7 @@ export interface Bot {
   /** Runs the durable jobs (reminders, escalations, digests, withdrawals) when they fall due. */
   scheduler: Scheduler;
   /** Handles one inbound message end to end; resolves once its replies were handed to the dispatcher. */
-  onInbound(message: InboundMessage): Promise<void>;
+  onInbound: InboundHandler;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -97,14 +97,17 @@ export function createBot(
     onEffects: () => dispatcher.wake(),
   });
 
-  async function onInbound(message: InboundMessage): Promise<void> {
+  async function onInbound(message: InboundMessage, stored?: (ok: boolean) => void): Promise<void> {
     try {
       const result = await handler.handle(message);
+      stored?.(true);
       // Only the channel: a channel message id names the chat (a Telegram id embeds the user id), and
       // no identifier of a citizen goes to the logs at any level (issue 19).
       if (result.status === "duplicate") logger.debug({ channel: message.channel }, "inbound.duplicate");
     } catch (error) {
-      // The message's transaction rolled back: nothing was stored. Tell the citizen, once.
+      // The message's transaction rolled back: nothing was stored. A webhook answers so that the
+      // platform delivers it again (deduplicated then by its id); the citizen is told, once.
+      stored?.(false);
       logger.error(
         {
           err: { message: (error as Error).message, code: (error as { code?: string }).code },

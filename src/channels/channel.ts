@@ -182,11 +182,20 @@ export interface ConnectionInfo {
   error?: string;
 }
 
+/**
+ * The bot's side of the channel port. The promise resolves once the message is handled and its
+ * replies have had a delivery round. `stored`, when given, is called earlier, as soon as the
+ * message's transaction has ended: `true` when the message and everything it changed are committed
+ * (or it was a duplicate), `false` when nothing was stored. A webhook acknowledges on it, so a
+ * message is never acknowledged before it is persisted, nor held up by the sending of its replies.
+ */
+export type InboundHandler = (message: InboundMessage, stored?: (ok: boolean) => void) => Promise<void>;
+
 export interface Channel {
   readonly id: ChannelId;
   readonly capabilities: ChannelCapabilities;
   /** Connects and starts delivering inbound messages to `onInbound`, awaiting each. */
-  start(onInbound: (message: InboundMessage) => Promise<void>): Promise<void>;
+  start(onInbound: InboundHandler): Promise<void>;
   /** Sends one message. Never throws for channel errors: it classifies them. `origin` is the outbox row it comes from. */
   send(message: OutboundMessage, origin?: MessageOrigin): Promise<SendResult>;
   /**

@@ -2,7 +2,7 @@
  * WhatsApp Cloud API end to end (issue 17): the real adapter against the fake Graph API, signed
  * webhooks posted to the real plugin, the real runtime on a temp SQLite with an injected clock.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { describeDelivery } from "../../src/delivery/delivery-status.ts";
 import { eraseCitizen } from "../../src/services/privacy/consent.ts";
 import { createInvite } from "../../src/services/staff/staff.ts";
@@ -101,6 +101,55 @@ describe("WhatsApp Cloud webhook", () => {
       await count("channel_windows"),
       h.fake.requests.length,
     ]).toEqual([0, 0, 0, 0]);
+  });
+
+  it("acknowledges a message only once it is stored: 500 when it could not be, and Meta's redelivery is handled once", async () => {
+    h = await createCloudHarness();
+    const hello = (id: string) =>
+      envelope({
+        messages: [
+          {
+            from: ANA,
+            id,
+            timestamp: String(Math.floor(h.clock.nowMs() / 1000)),
+            type: "text",
+            text: { body: "hola" },
+          },
+        ],
+      });
+    const inbound = h.runtime.app.repos.inbound;
+    const record = inbound.record.bind(inbound);
+    // A slow store: the 200 waits for it, so a crash before the answer leaves Meta to deliver again.
+    const slow = vi.spyOn(inbound, "record").mockImplementationOnce(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return await record(...args);
+    });
+    const raw = JSON.stringify(hello("wamid.SLOW"));
+    const response = await fetch(`${h.url}/webhooks/whatsapp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) },
+      body: raw,
+    });
+    expect(response.status).toBe(200);
+    expect(await count("inbound_messages")).toBe(1);
+    slow.mockRestore();
+    await h.advance(0);
+
+    // The store fails (a full disk, the database gone): 500, nothing of the message kept.
+    vi.spyOn(inbound, "record").mockRejectedValueOnce(new Error("SQLITE_FULL: database or disk is full"));
+    expect((await h.post(hello("wamid.FAIL"))).status).toBe(500);
+    expect(await count("inbound_messages")).toBe(1);
+    expect(h.logs.some((l) => l.msg === "whatsapp_cloud.webhook_failed")).toBe(true);
+    // Meta delivers it again: stored and answered once; a third delivery changes nothing.
+    const sentBefore = h.fake.to(ANA).length;
+    expect((await h.post(hello("wamid.FAIL"))).status).toBe(200);
+    await h.advance(0);
+    expect(await count("inbound_messages")).toBe(2);
+    const sentAfter = h.fake.to(ANA).length;
+    expect(sentAfter).toBeGreaterThan(sentBefore);
+    expect((await h.post(hello("wamid.FAIL"))).status).toBe(200);
+    await h.advance(0);
+    expect([await count("inbound_messages"), h.fake.to(ANA).length]).toEqual([2, sentAfter]);
   });
 
   it("a citizen consents and asks with buttons and lists; a duplicate wamid is handled once", async () => {

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type {
   Channel,
   ChannelCapabilities,
+  InboundHandler,
   InboundMessage,
   MessageOrigin,
   OutboundMessage,
@@ -46,9 +47,13 @@ export interface WhatsAppCloudOptions {
 }
 
 export interface WhatsAppCloudChannel extends Channel {
-  /** Handles one verified webhook body: statuses recorded, messages handed to the bot in order. */
+  /**
+   * Handles one verified webhook body: statuses recorded, messages handed to the bot in order.
+   * Resolves once all of it is stored (before the replies are sent); rejects when some of it was
+   * not, so the webhook can ask Meta to deliver it again.
+   */
   receive(body: unknown): Promise<void>;
-  /** Resolves when every webhook body received so far has been handled. */
+  /** Resolves when every webhook body received so far has been handled and its replies had their round. */
   idle(): Promise<void>;
   readonly state: WhatsAppCloudState;
 }
@@ -69,7 +74,9 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     ratePerChatPerSecond: 1000 / PAIR_INTERVAL_MS,
     ratePerChatBurst: options.pairBurst ?? 6,
   };
-  let onInbound: ((message: InboundMessage) => Promise<void>) | undefined;
+  let onInbound: InboundHandler | undefined;
+  /** Messages stored whose replies are still being sent (see `handOver`). */
+  const replying = new Set<Promise<void>>();
   let state: WhatsAppCloudState = "stopped";
   let chain: Promise<void> = Promise.resolve();
   /** Texts sent ahead of a file that then failed (outbox id → the text's id): a retry sends only the file. */
@@ -312,13 +319,32 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     return sendParts(to, renderMessage(message, options.labels));
   }
 
+  /**
+   * Hands one message to the bot; resolves to whether it was stored, as soon as its transaction
+   * ends. The sending of its replies goes on in the background (awaited by `idle`).
+   */
+  function handOver(handler: InboundHandler, message: InboundMessage): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const handling = handler(message, resolve).then(
+        () => resolve(true),
+        () => resolve(false),
+      );
+      replying.add(handling);
+      void handling.finally(() => replying.delete(handling));
+    });
+  }
+
+  /** Statuses recorded and messages stored, in order; throws when any of them was not stored. */
   async function handle(body: unknown): Promise<void> {
     const content = parseWebhook(body, options.phoneNumberId, options.nowMs());
     for (const status of content.statuses) await options.onStatus?.(status);
+    let notStored = 0;
     for (const message of content.messages) {
       await options.onInboundSeen?.(message.address, message.receivedAtMs);
-      await onInbound?.(message);
+      if (!onInbound) throw new Error("whatsapp cloud channel not started");
+      if (!(await handOver(onInbound, message))) notStored++;
     }
+    if (notStored > 0) throw new Error(`${notStored} message(s) not stored`);
   }
 
   return {
@@ -334,18 +360,23 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     send,
     receive(body) {
       const run = chain.then(() => handle(body));
-      // The webhook already answered 200: a failure here is logged (no personal data) and the next body goes on.
+      // The webhook answers 500 to a body not wholly stored, so Meta delivers it again (messages are
+      // deduplicated by wamid, statuses never go backwards); the next body goes on meanwhile.
       chain = run.catch((error: unknown) =>
         logger.error(
           { err: { message: (error as Error).message, code: (error as { code?: string }).code } },
           "whatsapp_cloud.webhook_failed",
         ),
       );
-      return chain;
+      return run;
     },
-    idle: () => chain,
+    async idle() {
+      await chain;
+      await Promise.all(replying);
+    },
     async stop() {
       await chain;
+      await Promise.all(replying);
       onInbound = undefined;
       report("stopped", null);
     },

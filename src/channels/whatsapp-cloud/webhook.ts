@@ -2,8 +2,10 @@
  * The WhatsApp Cloud webhook as a Fastify plugin (`/webhooks/whatsapp`, issue 17). GET answers
  * Meta's verification (hub.mode=subscribe, hub.verify_token, echo hub.challenge). POST is accepted
  * only with a valid `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the app secret,
- * compared in constant time), answered 200 at once, then handed to the channel, which records
- * statuses and passes each message to the bot's inbox (deduplicated there by wamid). The raw body
+ * compared in constant time), handed to the channel, which records statuses and stores each message
+ * through the bot's inbox (deduplicated there by wamid), and answered 200 once all of it is stored —
+ * before the replies are sent, so within milliseconds — or 500 when it could not be, so that Meta
+ * delivers it again (nothing is acknowledged and then lost in a crash). The raw body
  * is kept by a content-type parser registered in this plugin's own scope, so the rest of the
  * server keeps its parsers.
  */
@@ -12,7 +14,7 @@ import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { Logger } from "pino";
 
 export interface WhatsAppCloudWebhookDeps {
-  /** The channel's `receive` (cloud-channel.ts). */
+  /** The channel's `receive` (cloud-channel.ts): resolves once the body is stored, rejects if it was not. */
   receive: (body: unknown) => Promise<void>;
   appSecret: string;
   verifyToken: string;
@@ -72,10 +74,15 @@ export function whatsAppCloudWebhookPlugin(deps: WhatsAppCloudWebhookDeps): Fast
       } catch {
         return reply.code(400).type("text/plain").send("invalid JSON");
       }
-      // Meta retries a webhook not answered 200 within seconds: answer first, handle after.
-      void reply.code(200).type("text/plain").send("ok");
-      void deps.receive(body);
-      return reply;
+      // Acknowledged only once stored (one short transaction per message; the replies are sent
+      // after): a crash before the 200 makes Meta deliver the body again, deduplicated by wamid.
+      try {
+        await deps.receive(body);
+      } catch {
+        // Logged by the channel, without personal data.
+        return reply.code(500).type("text/plain").send("not stored; deliver again");
+      }
+      return reply.code(200).type("text/plain").send("ok");
     });
   };
 }
