@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { closestKey, parseDate, parseId, parseKey, parseWholeNumber, type Parsed } from "../core/strict-parse.ts";
+import { decodeSpreadsheetText } from "../core/text-decoding.ts";
 import { CliError } from "./output.ts";
 
 export type OptionSpec = Record<string, { type: "string" | "boolean" }>;
@@ -126,10 +127,13 @@ export function keyListArg(value: string, keys: readonly string[], what: string)
     .map((v) => keyArg(v, keys, what));
 }
 
-/** The text of a file named on the command line (UTF-8, a BOM removed); a one-line error when it cannot be read. */
+/**
+ * The text of a file named on the command line: UTF-8 (a BOM removed), or Windows-1252 when it is
+ * not valid UTF-8 (a CSV saved by Excel in Spanish); a one-line error when it cannot be read.
+ */
 export function readInputFile(path: string): string {
   try {
-    return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+    return decodeSpreadsheetText(readFileSync(path));
   } catch (error) {
     throw new CliError("errors.cannot_read", { path, code: (error as NodeJS.ErrnoException).code ?? "" });
   }

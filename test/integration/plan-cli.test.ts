@@ -6,6 +6,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PlanDefinition } from "../../src/core/plan/index.ts";
+import { planContextOf, readPlanFile } from "../../src/services/plan/index.ts";
 import { runOn } from "../helpers/cli.ts";
 import { addEvent, createPlanWorld, loadPlanFile, PASTO_PLAN, type PlanWorld } from "./plan-helpers.ts";
 
@@ -45,6 +47,31 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     expect(readFileSync(out, "utf8")).toContain("indicator:\n          type: manual");
     expect(await run("load", out)).toBe(`Plan 2022 cargado desde ${out}: 2 actividades.\n`);
     await expect(run("import", csv, "--out", out)).rejects.toThrow(/ya existe/);
+  });
+
+  it("imports Pasto 2022 as Excel saves it (Windows-1252, `;`, CRLF, merged cells) into the shipped plan, activity by activity", async () => {
+    // The seed's table (../shared/seeds/001_80eb097e2926a968.txt) as «CSV (delimitado por comas)»:
+    // 1.6 and 2.7 list their offices one per row, 1.7 and 1.9 their second period in a row of its own.
+    const csv = join(import.meta.dirname, "../fixtures/plans/pasto-2022-excel.csv");
+    expect(readFileSync(csv).includes(Buffer.from("Informaci\xf3n", "latin1"))).toBe(true);
+    const out = join(world.dir, "importado.yaml");
+    expect(await run("import", csv, "--out", out, "--default-office", "opgi")).toContain("23 actividades leídas");
+    const context = planContextOf(world.runtime.app, world.runtime.surveys.keys());
+    const imported = readPlanFile(out, context);
+    const shipped = readPlanFile(PASTO_PLAN, context);
+    if (!imported.ok || !shipped.ok) throw new Error("a plan did not read");
+    // Everything the seed says; what Rinde measures (indicator) and the component keys are added by hand.
+    const transcription = (plan: PlanDefinition) =>
+      plan.components.flatMap((c) =>
+        c.activities.map(({ indicator: _measured, ...a }) => ({ kind: c.kind, subcomponent: c.name, ...a })),
+      );
+    expect(transcription(imported.plan)).toEqual(transcription(shipped.plan));
+    expect(transcription(imported.plan).find((a) => a.id === "1.6")!.offices).toEqual([
+      "bienestar_social",
+      "juventud",
+      "mosig",
+      "gobierno",
+    ]);
   });
 
   it("loads a plan only as admin, the plan leader's head (profile planLeader: opgi) or the server operator", async () => {

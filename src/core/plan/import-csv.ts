@@ -2,13 +2,15 @@
  * The seeds' spreadsheet layout → a plan: one row per activity with the columns subcomponente,
  * actividad, producto, meta, responsable, fecha inicio, fecha final (headers matched without case
  * or accents), `,` or `;` separated, UTF-8 with or without BOM — what a planning office exports
- * from Excel. Blank subcomponent cells continue the previous one (merged cells). Every activity
- * gets `indicator: manual`; staff then declare what Rinde measures in the YAML. Pure: the
- * profile's offices are a parameter. All problems are reported, by line, and nothing is returned
- * when there is one.
+ * from Excel. Merged cells come out of Excel as blank cells: a blank subcomponent continues the
+ * previous one, and a row with no activity, product or goal continues the previous activity —
+ * another responsible office (1.6 of Pasto 2022 lists four, one per row) or another period (1.7,
+ * July and November). Every activity gets `indicator: manual`; staff then declare what Rinde
+ * measures in the YAML. Pure: the profile's offices are a parameter. All problems are reported,
+ * by line, and nothing is returned when there is one.
  */
 import { parse } from "csv-parse/sync";
-import { isLocalDate, type LocalDate } from "../calendar/index.ts";
+import { addCalendarDays, isLocalDate, type LocalDate } from "../calendar/index.ts";
 import type { PlanActivity, PlanComponent, PlanComponentKind, PlanDefinition } from "./definition.ts";
 import { planProblem, type PlanProblem } from "./problems.ts";
 
@@ -119,6 +121,69 @@ function headerIndex(header: readonly string[]): { index: Partial<Record<Column,
   return { index, missing };
 }
 
+/**
+ * The offices a responsible cell names (split on `/`, `;` and line breaks), and the parts that
+ * name none; with a default office, that office stands for the unmatched parts.
+ */
+function responsibleOf(text: string, options: ImportOptions): { offices: string[]; unmatched: string[] } {
+  const offices: string[] = [];
+  const unmatched: string[] = [];
+  for (const part of text
+    .split(/[/\n;]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const key = matchOffice(part, options.offices);
+    if (!key) unmatched.push(part);
+    else if (!offices.includes(key)) offices.push(key);
+  }
+  if (unmatched.length && options.defaultOffice && !offices.includes(options.defaultOffice))
+    offices.push(options.defaultOffice);
+  return { offices, unmatched };
+}
+
+/** A row Excel wrote for merged cells: no activity, product nor goal, but a responsible or dates. */
+function isContinuation(cell: (c: Column) => string): boolean {
+  return (
+    !cell("activity") &&
+    !cell("product") &&
+    !cell("goal") &&
+    (cell("responsible") !== "" || cell("start") !== "" || cell("end") !== "")
+  );
+}
+
+/**
+ * Adds a continuation row to the activity above it: its responsible offices and its periods (a
+ * period's start is the row's start date, else the day after the previous period ends).
+ */
+function continueRow(
+  draft: RowDraft,
+  cell: (c: Column) => string,
+  line: number,
+  options: ImportOptions,
+  problems: CsvProblem[],
+): void {
+  const before = problems.length;
+  const problem = (code: string, vars: Record<string, string | number> = {}) =>
+    problems.push(csvProblem(line, code, vars));
+  const { offices, unmatched } = responsibleOf(cell("responsible"), options);
+  if (unmatched.length && !options.defaultOffice) problem("responsible_unknown", { names: unmatched.join("», «") });
+  const starts = parseDates(cell("start"));
+  const ends = parseDates(cell("end"));
+  if (!starts) problem("start_date", { value: cell("start") });
+  if (!ends || (ends.length === 0 && starts && starts.length > 0)) problem("end_date", { value: cell("end") });
+  if (problems.length > before) return;
+  const activity = draft.activity;
+  for (const office of offices) if (!activity.offices.includes(office)) activity.offices.push(office);
+  if (unmatched.length) {
+    const text = cell("responsible").replace(/\s+/g, " ");
+    activity.responsibleText = activity.responsibleText ? `${activity.responsibleText} / ${text}` : text;
+  }
+  ends!.forEach((end, i) => {
+    const previousEnd = activity.periods.at(-1)!.end;
+    activity.periods.push({ start: starts![i] ?? starts![0] ?? addCalendarDays(previousEnd, 1), end });
+  });
+}
+
 interface RowDraft {
   line: number;
   component: string;
@@ -140,19 +205,8 @@ function readRow(
   const idMatch = /^(\d+(?:\.\d+)*)\.?\s+(.*)$/s.exec(activityText);
   const goal = parseGoal(cell("goal"));
   if (!goal) problem("goal_no_number", { value: cell("goal") });
-  const offices: string[] = [];
-  const unmatched: string[] = [];
-  for (const part of cell("responsible")
-    .split(/[/\n;]+/)
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const key = matchOffice(part, options.offices);
-    if (!key) unmatched.push(part);
-    else if (!offices.includes(key)) offices.push(key);
-  }
+  const { offices, unmatched } = responsibleOf(cell("responsible"), options);
   if (unmatched.length && !options.defaultOffice) problem("responsible_unknown", { names: unmatched.join("», «") });
-  if (unmatched.length && options.defaultOffice && !offices.includes(options.defaultOffice))
-    offices.push(options.defaultOffice);
   if (offices.length === 0 && !unmatched.length) problem("responsible_empty");
   const starts = parseDates(cell("start"));
   const ends = parseDates(cell("end"));
@@ -210,14 +264,23 @@ export function importPlanCsv(
   const problems: CsvProblem[] = [];
   const rows: RowDraft[] = [];
   let component = "";
+  // The activity a continuation row belongs to; "refused" when that row had problems (already reported).
+  let last: RowDraft | "refused" | undefined;
   records.slice(1).forEach((cells, i) => {
     const line = i + 2;
     if (cells.every((c) => !c.trim())) return;
-    component = (cells[index.subcomponent!] ?? "").trim() || component;
+    const cell = (c: Column) => (index[c] === undefined ? "" : (cells[index[c]!] ?? "").trim());
+    if (isContinuation(cell)) {
+      if (last === undefined) problems.push(csvProblem(line, "continuation_first"));
+      else if (last !== "refused") continueRow(last, cell, line, options, problems);
+      return;
+    }
+    component = cell("subcomponent") || component;
     if (!component) problems.push(csvProblem(line, "subcomponent_empty"));
     else if (!componentKind(component)) problems.push(csvProblem(line, "subcomponent_unknown", { name: component }));
     const row = readRow(cells, index, line, options, problems);
-    if (row) rows.push({ ...row, component });
+    last = row ? { ...row, component } : "refused";
+    if (row) rows.push(last as RowDraft);
   });
   if (rows.length === 0 && problems.length === 0) problems.push(csvProblem(2, "no_activities"));
   if (problems.length) return { ok: false, problems };

@@ -104,6 +104,54 @@ Subcomponente 3. Responsabilidad,3.1 Encuestas,Encuestas,muchas,Equipo líder,01
     });
   });
 
+  it("reads Excel's merged cells: a row with only a responsible or dates continues the activity above", () => {
+    const csv = `${HEADER}\r
+Subcomponente 1. Información de calidad y en lenguaje comprensible;1.6 Publicar el informe de grupos poblacionales;Informe publicado;1 informe publicado.;Secretaría MOSIG;01/09/2022;20/12/2022\r
+;;;;Dirección de Juventud;;\r
+;;;;Equipo líder del proceso;;\r
+;1.7 Elaborar el periódico;Ejemplares distribuidos;15.000 ejemplares;Oficina de Comunicación Social;01/07/2022;01/08/2022\r
+;;;;;01/11/2022;01/12/2022\r
+;;;;;;15/12/2022\r
+;;;;;;;\r
+`;
+    const result = importPlanCsv(csv, { profileId: "pasto", offices: OFFICES, defaultOffice: "opgi" });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const [informe, periodico] = result.plan.components[0]!.activities;
+    expect(informe).toMatchObject({
+      id: "1.6",
+      offices: ["mosig", "juventud", "opgi"],
+      responsibleText: "Equipo líder del proceso",
+      periods: [{ start: "2022-09-01", end: "2022-12-20" }],
+    });
+    // A continuation with only an end date starts the day after the period before it ends.
+    expect(periodico!.periods).toEqual([
+      { start: "2022-07-01", end: "2022-08-01" },
+      { start: "2022-11-01", end: "2022-12-01" },
+      { start: "2022-12-02", end: "2022-12-15" },
+    ]);
+    expect(periodico!.offices).toEqual(["comunicaciones"]);
+  });
+
+  it("reports a continuation row with nothing above it, and not again under a row that was refused", () => {
+    const csv = `${HEADER}
+;;;;OPGI;;
+Información;1.1 Algo;Producto;ninguna;OPGI;01/02/2022;04/03/2022
+;;;;Secretaría MOSIG;;
+Información;1.2 Otra;Producto;1 cosa;OPGI;01/02/2022;04/03/2022
+;;;;Equipo líder;01/05/2022;
+`;
+    expect(importPlanCsv(csv, { profileId: "pasto", offices: OFFICES })).toEqual({
+      ok: false,
+      problems: [
+        { line: 2, key: "plan.problems.csv_continuation_first", vars: {} },
+        { line: 3, key: "plan.problems.csv_goal_no_number", vars: { value: "ninguna" } },
+        { line: 6, key: "plan.problems.csv_responsible_unknown", vars: { names: "Equipo líder" } },
+        { line: 6, key: "plan.problems.csv_end_date", vars: { value: "" } },
+      ],
+    });
+  });
+
   it("names the separator when the header does not match", () => {
     const result = importPlanCsv("subcomponente;actividad;producto\n", { profileId: "pasto", offices: OFFICES });
     expect(result).toEqual({
