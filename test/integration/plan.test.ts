@@ -175,6 +175,22 @@ ${extra}`;
     ]);
   });
 
+  it("says when the file is empty, and refuses a file too big before reading it", async () => {
+    expect(problemsOf("")).toEqual(
+      [
+        "el archivo está vacío: escriba el plan (profile, year, title y components) o cópielo de plans/pasto-2022.yaml.",
+      ].map((text) => `${join(world.dir, "bad.yaml")}: ${text}`),
+    );
+    expect(problemsOf("# solo comentarios\n\n", "en")).toEqual([
+      `${join(world.dir, "bad.yaml")}: the file is empty: write the plan (profile, year, title and components) or copy it from plans/pasto-2022.yaml.`,
+    ]);
+    // 2,000,000 bytes (1953.1 KB, shown rounded up): a hundred times the seeds' plans.
+    const big = "# relleno\n".repeat(200_000);
+    expect(problemsOf(big)).toEqual([
+      `${join(world.dir, "bad.yaml")}: el archivo pesa 1954 KB y un plan puede pesar hasta 1024 KB: revise que sea el plan y no otro archivo.`,
+    ]);
+  });
+
   it("says when the file is not YAML", async () => {
     const file = join(world.dir, "broken.yaml");
     writeFileSync(file, "profile: pasto\n  year: [2022\n");

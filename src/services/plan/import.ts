@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { importPlanCsv } from "../../core/plan/import-csv.ts";
 import { planProblem, type PlanDefinition, type PlanProblem } from "../../core/plan/index.ts";
 import type { AppContext } from "../context.ts";
-import { parsePlan, planContextOf } from "./load.ts";
+import { MAX_PLAN_FILE_BYTES, parsePlan, planContextOf } from "./load.ts";
 
 // `yaml` is loaded only by this command, not by every start of the bot and the CLI.
 function stringify(value: unknown, options: { lineWidth: number }): string {
@@ -21,6 +21,12 @@ export function importPlanFromCsv(
   text: string,
   options: { source: string; surveyIds: Iterable<string>; year?: number; title?: string; defaultOffice?: string },
 ): CsvImportOutcome {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_PLAN_FILE_BYTES)
+    return {
+      ok: false,
+      problems: [planProblem("file_too_big", { sizeKb: Math.ceil(bytes / 1024), maxKb: MAX_PLAN_FILE_BYTES / 1024 })],
+    };
   if (options.defaultOffice && !app.profile.offices.some((o) => o.key === options.defaultOffice))
     return { ok: false, problems: [planProblem("default_office_unknown", { office: options.defaultOffice })] };
   const read = importPlanCsv(text, {

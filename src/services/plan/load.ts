@@ -6,8 +6,8 @@
  * reminders of every activity (src/services/plan/jobs.ts).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { parseYamlCached } from "../../config/yaml.ts";
+import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { actorLabel, type Actor } from "../../core/authorization.ts";
 import {
   canActOnPlan,
@@ -19,6 +19,7 @@ import {
   type PlanDefinition,
   type PlanProblem,
 } from "../../core/plan/index.ts";
+import { decodeSpreadsheetText } from "../../core/text-decoding.ts";
 import type { AppContext } from "../context.ts";
 import { planReminders } from "./jobs.ts";
 import { leaderOfficeOf } from "./leader.ts";
@@ -49,11 +50,28 @@ export function parsePlan(
   return problems.length ? { ok: false, problems } : { ok: true, plan: result.data };
 }
 
+/**
+ * The largest plan file read, in bytes. The seeds' plans are 10–20 KB; a file a hundred times that
+ * is another file chosen by mistake, and is refused before it is parsed.
+ */
+export const MAX_PLAN_FILE_BYTES = 1024 * 1024;
+
+const tooBig = (bytes: number): PlanProblem =>
+  planProblem("file_too_big", { sizeKb: Math.ceil(bytes / 1024), maxKb: MAX_PLAN_FILE_BYTES / 1024 });
+
+// `yaml` is loaded when a plan is read, not at every start. Plans are not parsed through the
+// start-up cache (src/config/yaml.ts): every file loaded or pasted would stay in it for good.
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse(text);
+}
+
 /** Parses and validates the text of a plan YAML (from a file or pasted in the back-office). */
 export function readPlanText(text: string, context: PlanContext): PlanReadOutcome {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_PLAN_FILE_BYTES) return { ok: false, problems: [tooBig(bytes)] };
   let doc: unknown;
   try {
-    doc = parseYamlCached(text);
+    doc = parseYaml(text);
   } catch (error) {
     // The parser's own message is English: the position is what the reader needs.
     const at = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
@@ -62,15 +80,19 @@ export function readPlanText(text: string, context: PlanContext): PlanReadOutcom
       problems: [at ? planProblem("yaml_syntax", { line: at.line, column: at.col }) : planProblem("yaml_invalid")],
     };
   }
+  // Nothing but blanks and comments: say so rather than "must be a group of fields".
+  if (doc === null || doc === undefined) return { ok: false, problems: [planProblem("file_empty")] };
   const parsed = parsePlan(doc, context);
   return parsed.ok ? { ...parsed, sha256: createHash("sha256").update(text).digest("hex") } : parsed;
 }
 
-/** Reads and validates a plan file; the text's SHA-256 comes along. */
+/** Reads and validates a plan file (UTF-8, or Windows-1252 as some editors save it); the text's SHA-256 comes along. */
 export function readPlanFile(path: string, context: PlanContext): PlanReadOutcome {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    const bytes = statSync(path).size;
+    if (bytes > MAX_PLAN_FILE_BYTES) return { ok: false, problems: [tooBig(bytes)] };
+    text = decodeSpreadsheetText(readFileSync(path));
   } catch {
     return { ok: false, problems: [planProblem("file_missing", { path })] };
   }
