@@ -103,6 +103,21 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     );
   });
 
+  it("says how to save an Excel workbook as CSV instead of reading its bytes as text", async () => {
+    // The first bytes of every .xlsx (a zip archive) and .xls (an OLE compound file).
+    for (const [name, magic] of [
+      ["estrategia.xlsx", [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]],
+      ["estrategia.xls", [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]],
+    ] as const) {
+      const file = join(world.dir, name);
+      writeFileSync(file, Buffer.concat([Buffer.from(magic), Buffer.alloc(2048, 0x8f)]));
+      const result = await runOn(world.runtime, ["plan", "import", file]);
+      expect(result.stderr).toBe(
+        `${file}: es un libro de Excel, no un CSV: ábralo en Excel y use Archivo › Guardar como › «CSV UTF-8 (delimitado por comas)» (o «CSV (delimitado por comas)»), y luego importe ese archivo.\nrinde: 1 problema(s) en ${file}; no se escribió nada.\n`,
+      );
+    }
+  });
+
   it("refuses a plan YAML with mistakes, printing every problem in the CLI's language, and loads nothing", async () => {
     const file = join(world.dir, "mala.yaml");
     writeFileSync(

@@ -236,6 +236,9 @@ export function importPlanCsv(
   text: string,
   options: ImportOptions,
 ): { ok: true; plan: PlanDefinition } | { ok: false; problems: CsvProblem[] } {
+  // A workbook is a zip (.xlsx) or an OLE file (.xls), not text: say how to get the CSV.
+  if (text.startsWith("PK\u0003\u0004") || text.startsWith("\u00d0\u00cf\u0011\u00e0"))
+    return { ok: false, problems: [csvProblem(0, "workbook")] };
   const delimiter = detectDelimiter(text);
   let records: string[][];
   try {
