@@ -68,12 +68,29 @@ describe("the plan in the back-office", () => {
     // The counts by state match planStatus.
     const cli = await runOn(h.runtime, ["plan", "status", "--json"]);
     const status = JSON.parse(cli.stdout) as { byState: Record<string, number> };
-    expect(body).toContain(`${status.byState.late} vencida`);
+    // On 15 Jul 2022 with nothing recorded: late 1.1, 1.2, 1.9 (ended); at risk 1.8 (53 % expected
+    // of 100 %), 1.11 (14 days left), 2.1 (7.9 of 20 expected), 2.2 (15.8 of 29 expected).
+    expect(status.byState).toEqual({ on_track: 16, at_risk: 4, done: 0, late: 3 });
+    const totals = text(
+      page.body.slice(
+        page.body.indexOf('<ul class="totals"'),
+        page.body.indexOf("</ul>", page.body.indexOf('<ul class="totals"')),
+      ),
+    );
+    expect(totals.trim()).toBe("23 actividades 0 cumplidas 16 al día 4 en riesgo 3 vencidas");
     const english = await salud.get("/admin/plan", {
       cookie: `${[...salud.cookies].map(([k, v]) => `${k}=${v}`).join("; ")}; rinde_lang=en`,
     });
     expect(text(english.body)).toContain("Accountability plan");
     expect(text(english.body)).toContain("✗ late");
+  });
+
+  it("opens an activity from a link without the year, on the plan the plan page shows", async () => {
+    const page = await salud.get("/admin/plan/actividades/2.2");
+    expect(page.statusCode).toBe(200);
+    expect(text(page.body)).toContain("Realizar espacios territoriales de diálogo (12 comunas y 17 corregimientos).");
+    expect(page.body).toContain('href="/admin/plan?anio=2022"');
+    expect((await salud.get("/admin/plan/actividades/9.9")).statusCode).toBe(404);
   });
 
   it("takes manual progress from the responsible office only, once per form, audited before → after", async () => {

@@ -92,10 +92,13 @@ async function whoOf(app: AppContext, actor: string): Promise<string> {
 export async function planActivityDetail(
   app: AppContext,
   actor: Actor,
-  year: number,
+  wantedYear: number | undefined,
   activityId: string,
 ): Promise<{ ok: true; detail: ActivityDetail } | Refused> {
   if (inactive(actor)) return { ok: false, error: "not_allowed" };
+  // Without a year (a link typed or shared without ?anio=), the year the plan page shows.
+  const year = wantedYear ?? (await yearsOf(app, undefined)).year;
+  if (year === undefined) return { ok: false, error: "plan_not_found" };
   const outcome = await planStatus(app, year);
   if (!outcome.ok) return outcome;
   const activity = outcome.status.activities.find((a) => a.id === activityId);

@@ -79,7 +79,7 @@ export function registerPlanRoutes(
     extra: { error?: string; values?: Record<string, string>; flash?: string } = {},
     status = 200,
   ) => {
-    const year = yearOf(request.query).anio ?? Number((request.body as { anio?: string } | undefined)?.anio);
+    const year = yearOf(request.query).anio;
     const result = await planActivityDetail(app, staffOf(request).actor, year, request.params.id);
     if (!result.ok) return refused(request, reply, result.error);
     return sendPage(
