@@ -79,9 +79,11 @@ export async function withCliAudit(
     await run();
   } catch (error) {
     if (error instanceof HelpRequested) throw error;
-    if (error instanceof CliError)
-      await audit(app, { ...entry, outcome: "refused", after: { options, error: error.key } });
-    else await audit(app, { ...entry, outcome: "failed", after: { options } });
+    if (error instanceof CliError) {
+      // A command whose message is free text (`errors.text`) names its reason in `reason`.
+      const reason = typeof error.vars.reason === "string" ? error.vars.reason : error.key;
+      await audit(app, { ...entry, outcome: "refused", after: { options, error: reason } });
+    } else await audit(app, { ...entry, outcome: "failed", after: { options } });
     throw error;
   }
   await audit(app, { ...entry, outcome: "ok", after: { options } });

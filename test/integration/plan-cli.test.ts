@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlanDefinition } from "../../src/core/plan/index.ts";
 import { planContextOf, readPlanFile } from "../../src/services/plan/index.ts";
-import { runOn } from "../helpers/cli.ts";
+import { runCliInProcess, runOn } from "../helpers/cli.ts";
+import { sqlRows, storageEnv } from "../helpers/storage.ts";
 import { addEvent, createPlanWorld, loadPlanFile, PASTO_PLAN, type PlanWorld } from "./plan-helpers.ts";
 
 describe("rinde plan", () => {
@@ -157,9 +158,24 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     const comunicaciones = await official("official", "comunicaciones");
     const admin = await official("admin", null);
     const url = "https://www.pasto.gov.co/periodico.pdf";
-    await expect(run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", salud)).rejects.toThrow(
-      "No tiene permiso: solo la dependencia responsable (o un administrador) puede hacerlo.",
+    // Through the whole CLI (`rinde plan progress …` as typed), which keeps the audit log.
+    const typed = await runCliInProcess(
+      ["plan", "progress", "1.7", "--year", "2022", "--value", "7.500", "--evidence", url, "--as", salud],
+      { env: { ...storageEnv(join(world.dir, "rinde.db")), RINDE_PROFILE: "pasto" }, clock: world.clock },
     );
+    expect(typed).toMatchObject({
+      status: 1,
+      stderr: "rinde: No tiene permiso: solo la dependencia responsable (o un administrador) puede hacerlo.\n",
+    });
+    // Refused politely, nothing recorded, and the audit log says who tried and why.
+    expect(await world.runtime.app.repos.plan.progressHistory(2022, "1.7")).toEqual([]);
+    const refused = await sqlRows<{ official_id: number; subject: string; outcome: string; after: string }>(
+      world.runtime,
+      "select official_id, subject, outcome, cast(after as text) as after from staff_audit where action = 'cli.plan.progress' order by id",
+    );
+    expect(refused.map((r) => [r.official_id, r.subject, r.outcome, JSON.parse(r.after).error])).toEqual([
+      [Number(salud), "1.7", "refused", "plan.errors.not_allowed"],
+    ]);
     expect(await run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", comunicaciones)).toBe(
       `Actividad 1.7: 7.500 de 15.000 (antes —), registrado por official:${comunicaciones} con evidencia ${url}.\n`,
     );

@@ -44,8 +44,9 @@ function textsOf(cli: Cli): T {
   });
 }
 
+/** Refuses with the plan error's text; `reason` tells the audit log why (`plan.errors.not_allowed`). */
 function fail(t: T, error: PlanError): never {
-  throw new CliError("errors.text", { text: t(`errors.${error}`) });
+  throw new CliError("errors.text", { text: t(`errors.${error}`), reason: `plan.errors.${error}` });
 }
 
 /** Refuses a plan file with every problem, one per line in the CLI's language, and a summary. */
