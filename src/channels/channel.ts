@@ -14,6 +14,11 @@ export interface InboundMedia {
   fileRef?: string;
   mimeType?: string;
   fileName?: string;
+  /**
+   * The channel keeps the files it receives, so `fileRef` can be sent on later (the WhatsApp Cloud
+   * API's media ids), where the channel id alone does not say so: Baileys, also `whatsapp`, cannot.
+   */
+  keptByChannel?: true;
 }
 
 export interface InboundMessage {

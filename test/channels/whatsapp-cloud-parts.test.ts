@@ -131,7 +131,7 @@ describe("webhook parsing", () => {
     entry: [{ changes: [{ field: "messages", value: { metadata: { phone_number_id: phoneNumberId }, ...v } }] }],
   });
 
-  it("reads texts, button and list replies, media, locations and statuses; ignores other numbers and reactions", () => {
+  it("reads texts, button and list replies, media, locations, reactions and statuses; ignores other numbers", () => {
     const content = parseWebhook(
       value({
         messages: [
@@ -197,7 +197,7 @@ describe("webhook parsing", () => {
         address: "573001112233@s.whatsapp.net",
         chatKind: "private",
         text: "el hueco",
-        media: { kind: "photo", fileRef: "m1", mimeType: "image/jpeg" },
+        media: { kind: "photo", fileRef: "m1", mimeType: "image/jpeg", keptByChannel: true },
         receivedAtMs: 1_700_000_002_000,
       },
       {
@@ -205,8 +205,17 @@ describe("webhook parsing", () => {
         channelMessageId: "w4",
         address: "573001112233@s.whatsapp.net",
         chatKind: "private",
-        media: { kind: "location", fileRef: "geo:4.6,-74.08" },
+        media: { kind: "location", fileRef: "geo:4.6,-74.08", keptByChannel: true },
         receivedAtMs: 1_700_000_003_000,
+      },
+      // A reaction gets the polite "what I can read" answer (see whatsapp-cloud-media.test.ts).
+      {
+        channel: "whatsapp",
+        channelMessageId: "w5",
+        address: "573001112233@s.whatsapp.net",
+        chatKind: "private",
+        media: { kind: "other", keptByChannel: true },
+        receivedAtMs: 1_700_000_004_000,
       },
     ]);
     expect(content.statuses).toEqual([

@@ -64,6 +64,8 @@ function toInboundMessage(m: Json | undefined, receivedAtMs: number): InboundMes
     address: `${from}${PERSON_SUFFIX}`,
     chatKind: "private",
     ...body,
+    // Media ids can be downloaded again later, so files are kept as references (issue 17).
+    ...(body.media ? { media: { ...body.media, keptByChannel: true as const } } : {}),
     ...(replyTo && !body.button ? { replyToChannelMessageId: replyTo } : {}),
     ...(body.button && replyTo ? { button: { ...body.button, onChannelMessageId: replyTo } } : {}),
     receivedAtMs: Number.isFinite(timestampSeconds) && timestampSeconds > 0 ? timestampSeconds * 1000 : receivedAtMs,
@@ -106,9 +108,18 @@ function contentOf(m: Json): Content | undefined {
     }
     case "contacts":
       return { media: { kind: "contact" } };
-    default:
-      // reactions, system notices, "unsupported": nothing a conversation reads.
+    case "reaction":
+      // An emoji on one of our messages gets the polite "what I can read" answer; taking one back
+      // (no emoji) is nothing to answer.
+      return str(obj(m.reaction)?.emoji) ? { media: { kind: "other" } } : undefined;
+    case "system":
+    case "request_welcome":
+      // The person changed number, or opened the chat for the first time: nothing they wrote.
       return undefined;
+    default:
+      // "unsupported" (Meta's error 131051: polls, view-once media…), orders and types Meta adds
+      // later: a polite answer that the bot reads text, photos and documents; nothing else changes.
+      return { media: { kind: "other" } };
   }
 }
 

@@ -50,7 +50,7 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     if (message.button && !(await isCurrentMenu(message, state))) return stay(state, r("chat.stale_button", {}));
     let current = state;
     const text = sanitizeText(message.text ?? "");
-    if (message.media && UNKEPT_FILE_NOTICES[message.channel])
+    if (message.media && !keepsFiles(message.channel, message.media) && UNKEPT_FILE_NOTICES[message.channel])
       return await unkeptFileTurn(citizen, state, message, text, r);
     if (message.media) {
       const attached = attach(message.channel, citizen, state, message.media, r);
@@ -154,7 +154,7 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     media: InboundMedia,
     r: Render,
   ): { ok: true; state: ConversationState; turn: Turn } | { ok: false; text: string } {
-    if (!CHANNELS_KEEPING_FILES.has(channel)) return { ok: false, text: r("engine.media_unsupported", {}) };
+    if (!keepsFiles(channel, media)) return { ok: false, text: r("engine.media_unsupported", {}) };
     if (!isAttachable(media)) return { ok: false, text: r("attachments.unsupported", {}) };
     const atMenu = state.stepId === IDLE || `${state.flowId}.${state.stepId}` === engine.idle;
     if (citizen.consent !== "granted" || !(atMenu || state.flowId === ASK_FLOW))
@@ -273,9 +273,13 @@ const ASK_PROMPT_STEP = "prompt";
  * file_id). Elsewhere files are not kept, and the reply says that only text is read.
  */
 const CHANNELS_KEEPING_FILES: ReadonlySet<string> = new Set(["telegram"]);
+/** Whether `media` can be kept: its channel keeps files, or its adapter says so (WhatsApp Cloud API, issue 17). */
+const keepsFiles = (channel: string, media: InboundMedia) =>
+  CHANNELS_KEEPING_FILES.has(channel) || media.keptByChannel === true;
 /**
- * Channels that deliver files but give no reference another chat could reuse (WhatsApp media are
- * encrypted per message and expire), and what the citizen is told: with a caption, that the file was
+ * Channels that deliver files but give no reference another chat could reuse (WhatsApp media through
+ * Baileys are encrypted per message and expire; the Cloud API's are kept, see `keptByChannel`), and
+ * what the citizen is told: with a caption, that the file was
  * not kept but the text was read; without, to describe it in words. Other channels without files
  * answer `engine.media_unsupported`.
  */
