@@ -333,9 +333,10 @@ export async function createWhatsAppCloud(
   runtime: Runtime,
   overrides: Partial<WhatsAppCloudOptions> = {},
 ): Promise<{ channel: Channel; cloud: WhatsAppCloudChannel }> {
-  const [{ createWhatsAppCloudChannel }, { withWhatsAppWindow }] = await Promise.all([
+  const [{ createWhatsAppCloudChannel }, { withWhatsAppWindow }, { recordWhatsAppStatus }] = await Promise.all([
     import("./channels/whatsapp-cloud/cloud-channel.ts"),
     import("./delivery/whatsapp-window-channel.ts"),
+    import("./delivery/whatsapp-status.ts"),
   ]);
   const { env, app, logger } = runtime;
   const { WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_ACCESS_TOKEN: accessToken } = env;
@@ -366,14 +367,8 @@ export async function createWhatsAppCloud(
         account: null,
         ...(state === "token_expired" && detail ? { error: detail } : {}),
       }),
-    onStatus: async (update) => {
-      const { channelMessageId, status, atMs, errorCode } = update;
-      await app.repos.outbox.recordDeliveryStatus("whatsapp", channelMessageId, {
-        status,
-        atMs: atMs || nowMs(),
-        ...(errorCode ? { errorCode } : {}),
-      });
-    },
+    // A late failure does what the same refusal at send time does (131047 → template, 131026 → unreachable).
+    onStatus: async (update) => void (await recordWhatsAppStatus(app.store, "whatsapp", update, nowMs())),
     onInboundSeen: async (address, atMs) => await app.repos.channelWindows.touch("whatsapp", address, atMs),
     ...overrides,
   });

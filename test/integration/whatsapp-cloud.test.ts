@@ -277,6 +277,60 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(row).toEqual({ status: "sent", template: "rinde_mensaje", attempts: 1 });
   });
 
+  it("131047 reported later in a status webhook sends the same row again as its template, and what follows too", async () => {
+    h = await createCloudHarness();
+    await h.text(ANA, "hola");
+    const { outbox } = h.runtime.app.repos;
+    const enqueue = async (key: string, text: string) =>
+      await outbox.enqueue(
+        { idempotencyKey: key, channel: "whatsapp", address: ANA_JID, payload: { text } },
+        h.clock.nowMs(),
+      );
+    await enqueue("test:late", "Su trámite avanza");
+    await h.advance(0);
+    const accepted = h.fake.to(ANA).at(-1)!;
+    expect([accepted.type, textOf(accepted)]).toEqual(["text", "Su trámite avanza"]);
+    // Meta took it (200 and a wamid), then reports it failed: the window had closed on its clock.
+    const before = h.fake.sent.length;
+    await h.status(accepted.wamid, "failed", 131047);
+    await h.advance(0);
+    expect(h.fake.sent.slice(before)).toEqual([
+      expect.objectContaining({
+        to: ANA,
+        type: "template",
+        template: expect.objectContaining({ name: "rinde_mensaje" }),
+      }),
+    ]);
+    expect(textOf(h.fake.sent.at(-1))).toContain("Su trámite avanza");
+    expect(await sqlRow(h.runtime, "select status, template from outbox where idempotency_key = 'test:late'")).toEqual({
+      status: "sent",
+      template: "rinde_mensaje",
+    });
+    // The next message goes as a template too; Meta repeating the webhook changes nothing.
+    await h.status(accepted.wamid, "failed", 131047);
+    await enqueue("test:next", "Otra novedad");
+    await h.advance(0);
+    expect(h.fake.sent.slice(before).map((m) => m.type)).toEqual(["template", "template"]);
+    // When she writes again, free-form again.
+    expect((await h.text(ANA, "gracias")).map((m) => m.type)).not.toContain("template");
+  });
+
+  it("131026 reported later in a status webhook marks the chat unreachable", async () => {
+    h = await createCloudHarness();
+    await h.text(ANA, "hola");
+    const { outbox, citizens } = h.runtime.app.repos;
+    await outbox.enqueue(
+      { idempotencyKey: "test:gone", channel: "whatsapp", address: ANA_JID, payload: { text: "x" } },
+      h.clock.nowMs(),
+    );
+    await h.advance(0);
+    await h.status(h.fake.to(ANA).at(-1)!.wamid, "failed", 131026);
+    expect(await sqlRow(h.runtime, "select status from outbox where idempotency_key = 'test:gone'")).toEqual({
+      status: "unreachable",
+    });
+    expect((await citizens.identities(1))[0]?.unreachableAtMs).not.toBeNull();
+  });
+
   it("130429 and 5xx are retried with backoff and the chat's messages keep their order", async () => {
     h = await createCloudHarness();
     await h.text(ANA, "hola");

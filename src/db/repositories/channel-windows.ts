@@ -3,7 +3,7 @@
  * Addresses are stored as the inbound log stores message ids: keyed hashes under the installation
  * secret, since only equality is needed.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import { installationSecret, type Db } from "../client.ts";
 import { channelWindows } from "../schema.ts";
 import { inboundKey } from "./inbound.ts";
@@ -32,6 +32,21 @@ export function createChannelWindowsRepo(db: Db) {
         .from(channelWindows)
         .where(and(eq(channelWindows.channel, channel), eq(channelWindows.addressKey, keyOf(address))))
         .get()?.at;
+    },
+    /**
+     * The channel said the window was closed at `atMs` (WhatsApp Cloud's 131047): a last message
+     * recorded at or before then is forgotten, so what follows goes as a template until they write again.
+     */
+    closeAt(channel: string, address: string, atMs: number): void {
+      db.delete(channelWindows)
+        .where(
+          and(
+            eq(channelWindows.channel, channel),
+            eq(channelWindows.addressKey, keyOf(address)),
+            lte(channelWindows.lastInboundAtMs, atMs),
+          ),
+        )
+        .run();
     },
     /** Forgets an address (data deletion). */
     forget(channel: string, address: string): void {

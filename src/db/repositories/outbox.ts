@@ -502,6 +502,44 @@ export function createOutboxRepo(db: Db) {
         .run();
     },
 
+    /**
+     * A free-form row the channel accepted and later reported failed because the 24-hour window had
+     * closed (WhatsApp Cloud's 131047 in a status webhook): queued again, to go out as its template.
+     * Only a `sent` row without a template moves, so a repeated webhook changes nothing. Returns whether it moved.
+     */
+    requeueSent(id: number, reason: string, nowMs: number): boolean {
+      return (
+        db
+          .update(outbox)
+          .set({
+            status: "pending",
+            notBeforeMs: nowMs,
+            lastError: reason,
+            channelMessageId: null,
+            sentAtMs: null,
+            deliveryStatus: null,
+            deliveryStatusAtMs: null,
+            deliveryError: null,
+          })
+          .where(and(eq(outbox.id, id), eq(outbox.status, "sent"), sql`${outbox.template} is null`))
+          .run().changes > 0
+      );
+    },
+
+    /**
+     * A row the channel accepted and later reported undeliverable to that chat (WhatsApp Cloud's
+     * 131026 in a status webhook): `unreachable`, like a refusal at send time. Returns whether it moved.
+     */
+    markSentUnreachable(id: number, reason: string): boolean {
+      return (
+        db
+          .update(outbox)
+          .set({ status: "unreachable", lastError: reason })
+          .where(and(eq(outbox.id, id), eq(outbox.status, "sent")))
+          .run().changes > 0
+      );
+    },
+
     /** Records the approved template a sent row went out as (WhatsApp Cloud outside the 24-hour window). */
     recordTemplate(id: number, template: string): void {
       db.update(outbox).set({ template }).where(eq(outbox.id, id)).run();

@@ -861,6 +861,44 @@ describe.skipIf(!postgresAvailable)("PostgreSQL repositories for delivery and st
     expect(trace.windows).toEqual([T, undefined, T + 5, undefined]);
   });
 
+  it("handles late WhatsApp Cloud failures as SQLite does: a closed window forgotten, a row queued again or unreachable", async () => {
+    const trace = await both(async ({ outbox, channelWindows }) => {
+      await channelWindows.touch("whatsapp", "573001112233", T);
+      await channelWindows.closeAt("whatsapp", "573001112233", T - 1); // wrote after then: kept
+      const windows = [await channelWindows.lastInboundMs("whatsapp", "573001112233")];
+      await channelWindows.closeAt("whatsapp", "573001112233", T + 1);
+      windows.push(await channelWindows.lastInboundMs("whatsapp", "573001112233"));
+      const ids: number[] = [];
+      // One chat each: a chat's rows are claimed one at a time.
+      for (const key of ["late", "templated", "gone"])
+        ids.push((await outbox.enqueue({ ...message(key, `${key}@s.whatsapp.net`), channel: "whatsapp" }, T))!);
+      await outbox.claim({ channels: ["whatsapp"], workerId: "w1", nowMs: T, claimMs: MINUTE_MS, limit: 10 });
+      for (const [i, id] of ids.entries()) await outbox.markSent(id, "w1", `wamid.${i}`, T);
+      await outbox.recordTemplate(ids[1]!, "rinde_mensaje");
+      await outbox.recordDeliveryStatus("whatsapp", "wamid.0", { status: "failed", atMs: T + 1, errorCode: "131047" });
+      const moves = [
+        await outbox.requeueSent(ids[0]!, "131047 later", T + 2),
+        await outbox.requeueSent(ids[0]!, "131047 later", T + 2), // repeated webhook
+        await outbox.requeueSent(ids[1]!, "131047 later", T + 2), // already a template
+        await outbox.markSentUnreachable(ids[2]!, "131026 later"),
+        await outbox.markSentUnreachable(ids[0]!, "131026 later"), // pending again, not sent
+      ];
+      const rows = [];
+      for (const id of ids) {
+        const row = (await outbox.findById(id))!;
+        rows.push([row.status, row.channelMessageId, row.sentAtMs, row.deliveryStatus, row.lastError, row.notBeforeMs]);
+      }
+      return { windows, moves, rows };
+    });
+    expect(trace.windows).toEqual([T, undefined]);
+    expect(trace.moves).toEqual([true, false, false, true, false]);
+    expect(trace.rows).toEqual([
+      ["pending", null, null, null, "131047 later", T + 2],
+      ["sent", "wamid.1", T, null, null, T],
+      ["unreachable", "wamid.2", T, null, "131026 later", T],
+    ]);
+  });
+
   it("stores the WhatsApp auth state as SQLite does, so a copied session loads without a new pairing", async () => {
     const nowMs = () => T;
     const onSqlite = createWhatsAppAuthRepo(sqlite, { nowMs });

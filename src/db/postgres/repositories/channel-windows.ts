@@ -3,7 +3,7 @@
  * (the specification). Addresses are stored as the same keyed hashes as on SQLite (`inboundKey`
  * under the installation secret, which the caller passes), so a copied table keeps its windows.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import type { Port } from "../../port.ts";
 import { inboundKey } from "../../repositories/inbound.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
@@ -37,6 +37,12 @@ export function createPgChannelWindowsRepo(
         .where(ofAddress(channel, address))
         .limit(1);
       return rows[0]?.at;
+    },
+
+    async closeAt(channel, address, atMs) {
+      await q()
+        .delete(channelWindows)
+        .where(and(ofAddress(channel, address), lte(channelWindows.lastInboundAtMs, atMs)));
     },
 
     async forget(channel, address) {

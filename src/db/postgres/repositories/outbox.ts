@@ -346,6 +346,33 @@ export function createPgOutboxRepo(q: () => PgDb): Port<SyncRepos["outbox"]> {
         .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
     },
 
+    async requeueSent(id, reason, nowMs) {
+      const moved = await q()
+        .update(outbox)
+        .set({
+          status: "pending",
+          notBeforeMs: nowMs,
+          lastError: reason,
+          channelMessageId: null,
+          sentAtMs: null,
+          deliveryStatus: null,
+          deliveryStatusAtMs: null,
+          deliveryError: null,
+        })
+        .where(and(eq(outbox.id, id), eq(outbox.status, "sent"), sql`${outbox.template} is null`))
+        .returning({ id: outbox.id });
+      return moved.length > 0;
+    },
+
+    async markSentUnreachable(id, reason) {
+      const moved = await q()
+        .update(outbox)
+        .set({ status: "unreachable", lastError: reason })
+        .where(and(eq(outbox.id, id), eq(outbox.status, "sent")))
+        .returning({ id: outbox.id });
+      return moved.length > 0;
+    },
+
     async recordTemplate(id, template) {
       await q().update(outbox).set({ template }).where(eq(outbox.id, id));
     },
