@@ -365,7 +365,7 @@ export async function createWhatsAppCloud(
     onState: (state, detail) =>
       status.state(state, detail, {
         account: null,
-        ...(state === "token_expired" && detail ? { error: detail } : {}),
+        ...((state === "token_expired" || state === "account_blocked") && detail ? { error: detail } : {}),
       }),
     // A late failure does what the same refusal at send time does (131047 → template, 131026 → unreachable).
     onStatus: async (update) => void (await recordWhatsAppStatus(app.store, "whatsapp", update, nowMs())),

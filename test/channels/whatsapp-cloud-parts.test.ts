@@ -5,7 +5,7 @@ import pino from "pino";
 import { createWhatsAppCloudChannel } from "../../src/channels/whatsapp-cloud/cloud-channel.ts";
 import { parseWebhook } from "../../src/channels/whatsapp-cloud/normalize.ts";
 import { renderMessage } from "../../src/channels/whatsapp-cloud/render.ts";
-import { classifyGraphError, isTokenError } from "../../src/channels/whatsapp-cloud/send-errors.ts";
+import { classifyGraphError, isAccountFault, isTokenError } from "../../src/channels/whatsapp-cloud/send-errors.ts";
 import { isValidSignature } from "../../src/channels/whatsapp-cloud/webhook.ts";
 import { DEFAULT_WHATSAPP_TEMPLATES } from "../../src/config/whatsapp-templates.ts";
 import { bodyOf } from "../fakes/whatsapp-graph-api.ts";
@@ -253,6 +253,12 @@ describe("send errors", () => {
       kind: "permanent",
       unreachable: false,
     });
+    // Faults of the whole account pause the channel (cloud-channel.ts), 100 and template errors fail the message.
+    expect(
+      [368, 131031, 131042, 131037, 133010, 10, 200, 100, 131009, 132001, 130497].map((code) =>
+        isAccountFault({ httpStatus: 400, code }),
+      ),
+    ).toEqual([true, true, true, true, true, true, true, false, false, false, false]);
     expect([
       isTokenError({ httpStatus: 401 }),
       isTokenError({ httpStatus: 400, code: 190 }),

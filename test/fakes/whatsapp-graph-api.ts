@@ -50,6 +50,8 @@ export const ERRORS = {
   pairRate: { httpStatus: 400, code: 131056, title: "(Business Account, Consumer Account) pair rate limit hit" },
   undeliverable: { httpStatus: 400, code: 131026, title: "Message Undeliverable" },
   tokenExpired: { httpStatus: 401, code: 190, title: "Error validating access token: Session has expired" },
+  accountLocked: { httpStatus: 403, code: 131031, title: "Business Account locked" },
+  policyBlock: { httpStatus: 403, code: 368, title: "Temporarily blocked for policies violations" },
   serverError: { httpStatus: 500, code: 131000, title: "Something went wrong" },
 } satisfies Record<string, InjectedError>;
 

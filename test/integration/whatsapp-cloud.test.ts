@@ -384,6 +384,26 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     });
   });
 
+  it("a blocked or locked WhatsApp account pauses sending, reported once; nothing is failed or lost", async () => {
+    h = await createCloudHarness();
+    h.fake.failNext(ERRORS.accountLocked, () => true, 1);
+    h.fake.failNext(ERRORS.policyBlock, () => true, 1);
+    await h.text(ANA, "hola");
+    expect(await sqlRow(h.runtime, "select status, attempts from outbox")).toEqual({ status: "pending", attempts: 0 });
+    expect(await sqlRow(h.runtime, "select state, last_error from channel_state where channel = 'whatsapp'")).toEqual({
+      state: "account_blocked",
+      last_error: expect.stringContaining("131031"),
+    });
+    await h.advance(11 * 60_000); // tried once more: still blocked (368), not logged again
+    expect(h.fake.refused.map((r) => r.error.code)).toEqual([131031, 368]);
+    expect(h.logs.filter((l) => l.msg.startsWith("whatsapp_cloud.account_blocked"))).toHaveLength(1);
+    await h.advance(11 * 60_000); // fixed at Meta: the waiting message goes
+    expect(textOf(h.fake.to(ANA).at(-1))).toContain("Hola, soy el asistente");
+    expect(await sqlRow(h.runtime, "select state from channel_state where channel = 'whatsapp'")).toEqual({
+      state: "open",
+    });
+  });
+
   it("announcements go only to citizens who opted in, as the template once the window has closed", async () => {
     h = await createCloudHarness();
     const notice = (await h.text(ANA, "hola")).at(-1)!;

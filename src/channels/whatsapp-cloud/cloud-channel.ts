@@ -17,9 +17,9 @@ import type {
 } from "../channel.ts";
 import { parseWebhook, PERSON_SUFFIX, type DeliveryStatusUpdate } from "./normalize.ts";
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, renderMessage, type GraphMessage } from "./render.ts";
-import { classifyGraphError, graphErrorOf, isTokenError } from "./send-errors.ts";
+import { classifyGraphError, graphErrorOf, isAccountFault, isTokenError, type GraphError } from "./send-errors.ts";
 
-export type WhatsAppCloudState = "open" | "token_expired" | "stopped";
+export type WhatsAppCloudState = "open" | "token_expired" | "account_blocked" | "stopped";
 
 export interface WhatsAppCloudOptions {
   /** https://graph.facebook.com, or a fake in tests (WHATSAPP_GRAPH_URL). */
@@ -58,8 +58,20 @@ export interface WhatsAppCloudChannel extends Channel {
   readonly state: WhatsAppCloudState;
 }
 
-/** After a token error, sends wait this long before trying the API again (one call, not a loop). */
+/** After a token or account fault, sends wait this long before trying the API again (one call, not a loop). */
 export const TOKEN_PAUSE_MS = 10 * 60_000;
+
+/** What the log (once) and the channel state say about each fault that pauses sending. */
+const FAULTS = {
+  token_expired: [
+    "whatsapp_cloud.token_invalid: the access token expired or was revoked. Create a permanent system-user token (README, WhatsApp Cloud API) and restart; sending is paused until then",
+    "token expired or revoked",
+  ],
+  account_blocked: [
+    "whatsapp_cloud.account_blocked: Meta refuses every message of this WhatsApp account (blocked for policy, locked, payment, display name or registration; see the code in Meta's error codes). Fix it in WhatsApp Manager; sending is paused and tried again every 10 minutes",
+    "WhatsApp account blocked, locked or without payment at Meta",
+  ],
+} as const;
 /** Meta's pair rate: one message every 6 seconds to the same person, after a short burst. */
 export const PAIR_INTERVAL_MS = 6_000;
 
@@ -124,25 +136,32 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
       if (state !== "open") report("open", null);
       return { ok: true, body };
     }
-    const error = graphErrorOf(response.status, body);
-    if (isTokenError(error)) return { ok: false, result: tokenFailure(error.code) };
-    return { ok: false, result: classifyGraphError(error) };
+    return { ok: false, result: failureOf(graphErrorOf(response.status, body)) };
   }
 
-  function tokenFailure(code: number | undefined): Exclude<SendResult, { ok: true }> {
-    if (state !== "token_expired") {
+  /** A refused call's SendResult; a fault of the token or the whole account pauses the channel. */
+  function failureOf(error: GraphError): Exclude<SendResult, { ok: true }> {
+    if (isTokenError(error)) return channelFault("token_expired", error);
+    if (isAccountFault(error)) return channelFault("account_blocked", error);
+    return classifyGraphError(error);
+  }
+
+  function channelFault(
+    fault: "token_expired" | "account_blocked",
+    error: GraphError,
+  ): Exclude<SendResult, { ok: true }> {
+    const code = error.code ?? error.httpStatus;
+    if (state !== fault) {
       // Once: every later failure while paused is the same fault.
-      logger.error(
-        { code, phoneNumberId: options.phoneNumberId },
-        "whatsapp_cloud.token_invalid: the access token expired or was revoked. Create a permanent system-user token (README, WhatsApp Cloud API) and restart; sending is paused until then",
-      );
-      report("token_expired", `token expired or revoked (${code ?? 401}); sending paused`);
+      const [event, detail] = FAULTS[fault];
+      logger.error({ code, phoneNumberId: options.phoneNumberId }, event);
+      report(fault, `${detail} (${code}); sending paused`);
     }
     return {
       ok: false,
       kind: "retry",
       retryAfterMs: TOKEN_PAUSE_MS,
-      reason: "whatsapp token expired or revoked",
+      reason: fault === "token_expired" ? "whatsapp token expired or revoked" : `whatsapp ${code} account blocked`,
       scope: "channel",
     };
   }
@@ -240,8 +259,7 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
       };
     }
     if (response.ok) return { ok: true, response };
-    const error = graphErrorOf(response.status, await response.json().catch(() => ({})));
-    return { ok: false, result: isTokenError(error) ? tokenFailure(error.code) : classifyGraphError(error) };
+    return { ok: false, result: failureOf(graphErrorOf(response.status, await response.json().catch(() => ({})))) };
   }
 
   /**

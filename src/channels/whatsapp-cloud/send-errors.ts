@@ -3,8 +3,8 @@
  * throughput (130429) pauses the whole number, pair rate (131056) the one chat, neither counts as
  * a failed attempt; 5xx and temporary errors retry with backoff; 131047 (more than 24 hours since
  * the person wrote) is permanent with code `window_closed`, so the delivery policy sends the
- * template; undeliverable numbers are unreachable; an expired or revoked token (190, HTTP 401) is
- * reported by the channel, which pauses sending. Reasons carry Meta's code and title, never text.
+ * template; undeliverable numbers are unreachable; an expired or revoked token (190, HTTP 401) and
+ * faults of the whole account (isAccountFault) are reported by the channel, which pauses sending. Reasons carry Meta's code and title, never text.
  */
 import type { SendResult } from "../channel.ts";
 
@@ -28,6 +28,19 @@ export const ACCOUNT_LIMIT_RETRY_MS = 5 * 60_000;
 export function isTokenError(error: GraphError): boolean {
   return error.httpStatus === 401 || error.code === 190;
 }
+
+/**
+ * Faults of the whole WhatsApp account, not of one message: blocked for policy violations (368),
+ * locked (131031), a payment problem (131042), a display name not yet approved (131037), the
+ * number not registered on the Cloud API (133010), permissions missing (10, 200–299). Every send
+ * would fail the same way until someone fixes it at Meta, so the channel pauses (like an expired
+ * token) instead of failing each message (Meta, "Error codes").
+ */
+export function isAccountFault(error: GraphError): boolean {
+  const { code } = error;
+  return code !== undefined && (ACCOUNT_FAULT_CODES.has(code) || (code >= 200 && code <= 299));
+}
+const ACCOUNT_FAULT_CODES = new Set([368, 131031, 131042, 131037, 133010, 10]);
 
 export function classifyGraphError(error: GraphError): Exclude<SendResult, { ok: true }> {
   const { code } = error;
