@@ -14,6 +14,7 @@ import {
   templateKindOf,
   templateParameter,
   WHATSAPP_WINDOW_MS,
+  WINDOW_SAFETY_MARGIN_MS,
 } from "../../src/delivery/whatsapp-window.ts";
 
 const labels = { listButton: "Ver opciones" };
@@ -46,6 +47,10 @@ describe("rendering", () => {
     );
     expect(eleven).toEqual([
       { type: "text", text: { body: expect.stringContaining("11. Opción 11"), preview_url: false } },
+    ]);
+    // Two options with the same title: Meta would refuse the buttons; numbered text says which is which.
+    expect(renderMessage({ address: "a", text: "Elija", options: ["Sí", "No", "Sí"] }, labels)).toEqual([
+      { type: "text", text: { body: "Elija\n\n1. Sí\n2. No\n3. Sí", preview_url: false } },
     ]);
   });
 
@@ -321,6 +326,11 @@ describe("the 24-hour window", () => {
       mode: "template",
       template: { name: "rinde_respuesta" },
     });
+    // The boundary: free-form stops 5 minutes early, so the message reaches Meta inside the 24 hours.
+    const edge = base.nowMs - (WHATSAPP_WINDOW_MS - WINDOW_SAFETY_MARGIN_MS);
+    expect(WINDOW_SAFETY_MARGIN_MS).toBe(5 * 60_000);
+    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: edge + 1 }).mode).toBe("free_form");
+    expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: edge }).mode).toBe("template");
     expect(decideWhatsAppSend({ ...base, origin, lastInboundMs: undefined })).toMatchObject({
       mode: "template",
       kind: "answer",

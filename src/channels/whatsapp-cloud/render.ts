@@ -1,6 +1,6 @@
 /**
  * OutboundMessage → Graph API message bodies (without `messaging_product` and `to`): reply buttons
- * when the options fit (≤ 3, titles ≤ 20 characters), a list when they fit one (≤ 10 rows, titles
+ * when the options fit (≤ 3, titles ≤ 20 characters and all different), a list when they fit one (≤ 10 rows, titles
  * ≤ 24, longer labels cut there and whole in the row's description, ≤ 72), numbered text
  * otherwise; officials' action buttons the same way (dropped when they fit neither); a template
  * when one is given; long texts split at 4096 characters. Limits from Meta's Cloud API reference
@@ -49,6 +49,8 @@ function interactiveFor(message: OutboundMessage, labels: { listButton: string }
     ? message.options.map((label, i) => ({ id: optionId(i), label }))
     : (message.buttons ?? []).map((b) => ({ id: actionId(b.action), label: b.label }));
   if (choices.length === 0 || choices.some((c) => c.id.length > MAX_BUTTON_ID_LENGTH)) return undefined;
+  // Meta refuses reply buttons whose titles repeat (error 131009): then they go as numbered text.
+  if (new Set(choices.map((c) => c.label.trim())).size < choices.length) return undefined;
   const body = { text: message.text };
   if (choices.length <= MAX_BUTTONS && choices.every((c) => fits(c.label, MAX_BUTTON_TITLE_LENGTH))) {
     return {
