@@ -152,6 +152,29 @@ describe("WhatsApp Cloud webhook", () => {
     expect([await count("inbound_messages"), h.fake.to(ANA).length]).toEqual([2, sentAfter]);
   });
 
+  it("refuses malformed and oversized bodies with nothing stored; ignores another number's webhooks", async () => {
+    h = await createCloudHarness();
+    const post = async (raw: string) =>
+      await fetch(`${h.url}/webhooks/whatsapp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) },
+        body: raw,
+      });
+    expect((await post('{"object":"whatsapp_business_account","entry":[')).status).toBe(400);
+    // Meta's batches can reach 3 MB: a 2 MB one is read; beyond 3 MiB, refused before parsing.
+    expect((await post(`{"object":"whatsapp_business_account","pad":"${"x".repeat(2_000_000)}"}`)).status).toBe(200);
+    expect((await post(`{"pad":"${"x".repeat(3 * 1024 * 1024)}"}`)).status).toBe(413);
+    // Signed and well formed, but for another phone number of the same Meta app: acknowledged, ignored.
+    const other = envelope({
+      messages: [{ from: ANA, id: "wamid.OTHER", timestamp: "1700000000", type: "text", text: { body: "hola" } }],
+    });
+    (
+      other.entry as { changes: { value: { metadata: { phone_number_id: string } } }[] }[]
+    )[0]!.changes[0]!.value.metadata.phone_number_id = "999999999999";
+    expect((await h.post(other)).status).toBe(200);
+    expect([await count("inbound_messages"), await count("citizens"), h.fake.requests.length]).toEqual([0, 0, 0]);
+  });
+
   it("a citizen consents and asks with buttons and lists; a duplicate wamid is handled once", async () => {
     h = await createCloudHarness();
     const reference = await fileQuestion();
@@ -351,6 +374,32 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(await sqlRow(h.runtime, "select attempts from outbox where idempotency_key = 'test:1'")).toEqual({
       attempts: 2,
     });
+  });
+
+  it("paces a burst to one citizen: a few at once, then one every 6 seconds (Meta's pair rate), in order", async () => {
+    h = await createCloudHarness();
+    await h.text(ANA, "hola");
+    h.clock.advanceMs(60_000);
+    const start = h.fake.sent.length;
+    for (let n = 1; n <= 9; n++)
+      await h.runtime.app.repos.outbox.enqueue(
+        { idempotencyKey: `test:burst:${n}`, channel: "whatsapp", address: ANA_JID, payload: { text: `aviso ${n}` } },
+        h.clock.nowMs(),
+      );
+    for (let i = 0; i < 5; i++) await h.bot.dispatcher.tick();
+    expect(h.fake.sent.length - start).toBe(6);
+    h.clock.advanceMs(5_999);
+    await h.bot.dispatcher.tick();
+    expect(h.fake.sent.length - start).toBe(6);
+    h.clock.advanceMs(1);
+    await h.bot.dispatcher.tick();
+    expect(h.fake.sent.length - start).toBe(7);
+    for (let i = 0; i < 2; i++) {
+      h.clock.advanceMs(6_000);
+      await h.bot.dispatcher.tick();
+    }
+    expect(h.fake.sent.slice(start).map(textOf)).toEqual(Array.from({ length: 9 }, (_, i) => `aviso ${i + 1}`));
+    expect(h.fake.refused).toEqual([]);
   });
 
   it("an invalid number becomes unreachable; an expired token pauses sending, reported once", async () => {

@@ -21,7 +21,7 @@ export interface WhatsAppCloudWebhookDeps {
   logger: Logger;
   /** Default /webhooks/whatsapp. */
   path?: string;
-  /** Largest body accepted, in bytes. Default 1 MiB (Meta batches up to 1,000 updates). */
+  /** Largest body accepted, in bytes. Default 3 MiB: Meta's webhook payloads can reach 3 MB (it batches updates). */
   bodyLimitBytes?: number;
 }
 
@@ -46,7 +46,7 @@ export function whatsAppCloudWebhookPlugin(deps: WhatsAppCloudWebhookDeps): Fast
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       "*",
-      { parseAs: "buffer", bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024 },
+      { parseAs: "buffer", bodyLimit: deps.bodyLimitBytes ?? 3 * 1024 * 1024 },
       (_request, body, done) => done(null, body),
     );
 
