@@ -5,7 +5,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import writeExcelFile from "write-excel-file/node";
+import { decodeSpreadsheetText } from "../../src/core/text-decoding.ts";
 import type { PlanDefinition } from "../../src/core/plan/index.ts";
 import { planContextOf, readPlanFile } from "../../src/services/plan/index.ts";
 import { runCliInProcess, runOn } from "../helpers/cli.ts";
@@ -104,19 +107,87 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     );
   });
 
-  it("says how to save an Excel workbook as CSV instead of reading its bytes as text", async () => {
-    // The first bytes of every .xlsx (a zip archive) and .xls (an OLE compound file).
-    for (const [name, magic] of [
-      ["estrategia.xlsx", [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]],
-      ["estrategia.xls", [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]],
-    ] as const) {
-      const file = join(world.dir, name);
-      writeFileSync(file, Buffer.concat([Buffer.from(magic), Buffer.alloc(2048, 0x8f)]));
-      const result = await runOn(world.runtime, ["plan", "import", file]);
-      expect(result.stderr).toBe(
-        `${file}: es un libro de Excel, no un CSV: ábralo en Excel y use Archivo › Guardar como › «CSV UTF-8 (delimitado por comas)» (o «CSV (delimitado por comas)»), y luego importe ese archivo.\nrinde: 1 problema(s) en ${file}; no se escribió nada.\n`,
+  it("imports Pasto 2022 from an Excel workbook (.xlsx): the sheet with the table, title rows above it, dates as dates, merged cells", async () => {
+    // The same table as the CSV above, as a planning office keeps it: a cover sheet first, then the
+    // plan's sheet with two title rows, real date cells and empty cells where Excel merged them.
+    const csvRows = (
+      parse(decodeSpreadsheetText(readFileSync(join(import.meta.dirname, "../fixtures/plans/pasto-2022-excel.csv"))), {
+        delimiter: ";",
+        relax_column_count: true,
+      }) as string[][]
+    ).filter((row) => row.some((cell) => cell.trim()));
+    const asDate = (text: string) => {
+      const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text.trim());
+      return match ? new Date(Date.UTC(Number(match[3]), Number(match[2]) - 1, Number(match[1]))) : undefined;
+    };
+    const cell = (text: string, column: number) => {
+      if (!text.trim()) return null;
+      const date = column >= 5 ? asDate(text) : undefined;
+      return date ? { value: date, type: Date, format: "dd/mm/yyyy" } : { value: text };
+    };
+    const workbook = join(world.dir, "estrategia.xlsx");
+    await writeExcelFile([
+      {
+        sheet: "Portada",
+        data: [[{ value: "Alcaldía de Pasto" }], [{ value: "Estrategia de rendición de cuentas 2022" }]],
+      },
+      {
+        sheet: "Plan",
+        data: [
+          [{ value: "ESTRATEGIA DE RENDICIÓN DE CUENTAS 2022" }],
+          [null],
+          ...csvRows.map((row) => row.map((text, column) => cell(text, column))),
+        ],
+      },
+    ]).toFile(workbook);
+    expect(readFileSync(workbook).subarray(0, 2).toString()).toBe("PK");
+    const out = join(world.dir, "desde-excel.yaml");
+    expect(await run("import", workbook, "--out", out, "--default-office", "opgi")).toContain("23 actividades leídas");
+    const context = planContextOf(world.runtime.app, world.runtime.surveys.keys());
+    const imported = readPlanFile(out, context);
+    const shipped = readPlanFile(PASTO_PLAN, context);
+    if (!imported.ok || !shipped.ok) throw new Error("a plan did not read");
+    const transcription = (plan: PlanDefinition) =>
+      plan.components.flatMap((c) =>
+        c.activities.map(({ indicator: _measured, ...a }) => ({ kind: c.kind, subcomponent: c.name, ...a })),
       );
-    }
+    expect(transcription(imported.plan)).toEqual(transcription(shipped.plan));
+
+    // A problem names the sheet's row, as Excel numbers it (two title rows, the header on row 3).
+    const bad = join(world.dir, "mala.xlsx");
+    await writeExcelFile([
+      [{ value: "Plan 2022" }],
+      ["Subcomponente", "Actividad", "Producto", "Meta", "Responsable", "Fecha inicio", "Fecha final"].map((value) => ({
+        value,
+      })),
+      ["Diálogo", "2.1 Jornadas", "Jornadas", "veinte", "OPGI", "04/04/2022", "20/12/2022"].map((value) => ({ value })),
+    ]).toFile(bad);
+    const refused = await runOn(world.runtime, ["plan", "import", bad]);
+    expect(refused.stderr).toBe(
+      `${bad}:3: la meta «veinte» no tiene un número.\nrinde: 1 problema(s) en ${bad}; no se escribió nada.\n`,
+    );
+  });
+
+  it("refuses a workbook without the plan's table, an Excel 97-2003 file and a damaged one, saying what to do", async () => {
+    const noTable = join(world.dir, "otra.xlsx");
+    await writeExcelFile([[{ value: "Nombre" }, { value: "Teléfono" }]]).toFile(noTable);
+    expect((await runOn(world.runtime, ["plan", "import", noTable])).stderr).toContain(
+      "faltan columnas en la hoja «Sheet1»: subcomponente, actividad, producto, meta, responsable, fecha final.",
+    );
+    // The first bytes of an .xls (an OLE compound file), and of a zip that is no workbook.
+    const xls = join(world.dir, "estrategia.xls");
+    writeFileSync(
+      xls,
+      Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(2048)]),
+    );
+    expect((await runOn(world.runtime, ["plan", "import", xls])).stderr).toBe(
+      `${xls}: es un libro de Excel 97-2003 (.xls), que Rinde no lee: ábralo en Excel y use Archivo › Guardar como › «Libro de Excel (.xlsx)» o «CSV UTF-8 (delimitado por comas)», y luego importe ese archivo.\nrinde: 1 problema(s) en ${xls}; no se escribió nada.\n`,
+    );
+    const damaged = join(world.dir, "danado.xlsx");
+    writeFileSync(damaged, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2048, 0x8f)]));
+    const result = await runOn(world.runtime, ["plan", "import", damaged]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^.*: no se pudo leer el libro de Excel \(.+\): ábralo en Excel, guárdelo de nuevo/);
   });
 
   it("refuses a plan YAML with mistakes, printing every problem in the CLI's language, and loads nothing", async () => {

@@ -228,6 +228,13 @@ describe("the plan in the back-office", () => {
     });
     expect(text(converted.body)).toContain("Se convirtió 1 actividad a YAML.");
     expect(converted.body).toContain("type: manual");
+    // The same table copied in Excel and pasted: tab separated, a title row above the header.
+    const pasted = await admin.post("/admin/plan/cargar", {
+      _idem: admin.field("/admin/plan/cargar", "_idem"),
+      formato: "csv",
+      contenido: `Estrategia 2022\r\n${csv.replace("veinte", "20").replaceAll(";", "\t").replaceAll("\n", "\r\n")}`,
+    });
+    expect(text(pasted.body)).toContain("Se convirtió 1 actividad a YAML.");
     expect((await h.runtime.app.repos.plan.get(2022))!.definition.components).toHaveLength(3);
 
     const loaded = await admin.post("/admin/plan/cargar", {

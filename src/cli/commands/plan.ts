@@ -12,7 +12,7 @@ import { formatLongDate } from "../../core/calendar/index.ts";
 import { ACTIVITY_STATES, formatPlanProblem, type ActivityState, type PlanProblem } from "../../core/plan/index.ts";
 import { officeName } from "../../services/context.ts";
 import {
-  importPlanFromCsv,
+  importPlanFromFile,
   planContextOf,
   planReport,
   planStatus,
@@ -25,7 +25,7 @@ import {
   type PlanReport,
 } from "../../services/plan/index.ts";
 import { evidenceText, planReportCsv, type PlanTexts } from "../../services/plan/report-csv.ts";
-import { parse, readInputFile, required } from "../args.ts";
+import { parse, readInputBytes, required } from "../args.ts";
 import type { Cli, Subcommand } from "../context.ts";
 import { separatorArg, writeExport } from "../csv.ts";
 import { actorFrom } from "../domain-args.ts";
@@ -121,7 +121,7 @@ export const planCommands: Record<string, Subcommand> = {
     if (outcome.replaced) lines.push(t("cli.replaced", { year: plan.year }));
     cli.out(lines.join("\n"));
   },
-  import(cli, args) {
+  async import(cli, args) {
     const { values, positionals } = parse(args, {
       year: { type: "string" },
       title: { type: "string" },
@@ -130,8 +130,8 @@ export const planCommands: Record<string, Subcommand> = {
       "default-office": { type: "string" },
     });
     const t = textsOf(cli);
-    const file = required(positionals[0], "<file.csv>");
-    const outcome = importPlanFromCsv(cli.runtime.app, readInputFile(file), {
+    const file = required(positionals[0], "<file.xlsx|file.csv>");
+    const outcome = await importPlanFromFile(cli.runtime.app, readInputBytes(file), {
       source: file,
       surveyIds: cli.runtime.surveys.keys(),
       year: yearArg(t, values.year),

@@ -47,11 +47,18 @@ export function normalizeText(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-/** `;` when the header line has more `;` than `,` (Excel in Spanish), else `,`. */
-export function detectDelimiter(text: string): ";" | "," {
+/**
+ * The separator the header line uses most: a tab (cells copied from Excel and pasted), `;` (Excel in
+ * Spanish saves so) or `,`.
+ */
+export function detectDelimiter(text: string): Delimiter {
   const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
-  return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ";" : ",";
+  const count = (d: string) => header.split(d).length - 1;
+  if (count("\t") > 0 && count("\t") >= count(";") && count("\t") >= count(",")) return "\t";
+  return count(";") > count(",") ? ";" : ",";
 }
+
+type Delimiter = "\t" | ";" | ",";
 
 function componentKind(name: string): PlanComponentKind | undefined {
   const n = normalizeText(name);
@@ -231,46 +238,90 @@ function readRow(
   };
 }
 
+export type TableImport = { ok: true; plan: PlanDefinition } | { ok: false; problems: CsvProblem[] };
+
 /** Reads the CSV; `{ plan }` when every row is good, else every problem by line. */
-export function importPlanCsv(
-  text: string,
-  options: ImportOptions,
-): { ok: true; plan: PlanDefinition } | { ok: false; problems: CsvProblem[] } {
-  // A workbook is a zip (.xlsx) or an OLE file (.xls), not text: say how to get the CSV.
+export function importPlanCsv(text: string, options: ImportOptions): TableImport {
+  // A workbook is a zip (.xlsx) or an OLE file (.xls), not text: `rinde plan import` reads the
+  // file itself (src/services/plan/import.ts); pasted, it can only be refused.
   if (text.startsWith("PK\u0003\u0004") || text.startsWith("\u00d0\u00cf\u0011\u00e0"))
     return { ok: false, problems: [csvProblem(0, "workbook")] };
-  const delimiter = detectDelimiter(text);
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ""), {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: false,
-      bom: true,
-    });
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [csvProblem((error as { lines?: number }).lines ?? 1, "invalid", { detail: (error as Error).message })],
-    };
+  // The header line's separator first; when title lines sit above the header, the others too.
+  const first = detectDelimiter(text);
+  const candidates = [first, ...(["\t", ";", ","] as const).filter((d) => d !== first)];
+  let chosen: { delimiter: Delimiter; records: string[][] } | undefined;
+  for (const delimiter of candidates) {
+    let records: string[][];
+    try {
+      records = parse(text.replace(/^\uFEFF/, ""), {
+        delimiter,
+        relax_column_count: true,
+        skip_empty_lines: false,
+        bom: true,
+      });
+    } catch (error) {
+      if (delimiter !== first) continue;
+      return {
+        ok: false,
+        problems: [
+          csvProblem((error as { lines?: number }).lines ?? 1, "invalid", { detail: (error as Error).message }),
+        ],
+      };
+    }
+    chosen ??= { delimiter, records };
+    if (findHeader(records).missing.length === 0) {
+      chosen = { delimiter, records };
+      break;
+    }
   }
-  const { index, missing } = headerIndex(records[0] ?? []);
-  if (missing.length) {
+  const { delimiter, records } = chosen!;
+  return importPlanTable(records, options, (line, columns) => {
     const other = delimiter === ";" ? "," : ";";
-    return {
-      ok: false,
-      problems: [
-        csvProblem(1, "missing_columns", { columns: missing.map((c) => COLUMNS[c][0]).join(", "), delimiter, other }),
-      ],
-    };
+    return csvProblem(line, "missing_columns", { columns, delimiter: delimiter === "\t" ? "tab" : delimiter, other });
+  });
+}
+
+/** How many rows above the header a table may have (a title, the entity, the year). */
+export const MAX_ROWS_ABOVE_HEADER = 10;
+
+/** Where the header is: the first of the top rows naming every needed column, else the closest one. */
+export function findHeader(records: readonly (readonly string[])[]): {
+  row: number;
+  index: Partial<Record<Column, number>>;
+  missing: Column[];
+} {
+  let best: { row: number; index: Partial<Record<Column, number>>; missing: Column[] } | undefined;
+  for (let row = 0; row < Math.min(records.length, MAX_ROWS_ABOVE_HEADER + 1); row++) {
+    const found = { row, ...headerIndex(records[row] ?? []) };
+    if (found.missing.length === 0) return found;
+    if (!best || found.missing.length < best.missing.length) best = found;
   }
+  return best ?? { row: 0, ...headerIndex([]) };
+}
+
+/** The names of missing columns as the header should spell them. */
+export const missingColumnNames = (missing: readonly Column[]) => missing.map((c) => COLUMNS[c][0]).join(", ");
+
+/**
+ * A table of cells (a CSV's records or a worksheet's rows, as text) → a plan. `missingColumns` words
+ * the problem of a table without the needed header (it depends on where the table came from).
+ */
+export function importPlanTable(
+  records: readonly (readonly string[])[],
+  options: ImportOptions,
+  missingColumns: (line: number, columns: string) => CsvProblem,
+): TableImport {
+  const header = findHeader(records);
+  if (header.missing.length)
+    return { ok: false, problems: [missingColumns(header.row + 1, missingColumnNames(header.missing))] };
+  const { index } = header;
   const problems: CsvProblem[] = [];
   const rows: RowDraft[] = [];
   let component = "";
   // The activity a continuation row belongs to; "refused" when that row had problems (already reported).
   let last: RowDraft | "refused" | undefined;
-  records.slice(1).forEach((cells, i) => {
-    const line = i + 2;
+  records.slice(header.row + 1).forEach((cells, i) => {
+    const line = header.row + i + 2;
     if (cells.every((c) => !c.trim())) return;
     const cell = (c: Column) => (index[c] === undefined ? "" : (cells[index[c]!] ?? "").trim());
     if (isContinuation(cell)) {
@@ -285,7 +336,7 @@ export function importPlanCsv(
     last = row ? { ...row, component } : "refused";
     if (row) rows.push(last as RowDraft);
   });
-  if (rows.length === 0 && problems.length === 0) problems.push(csvProblem(2, "no_activities"));
+  if (rows.length === 0 && problems.length === 0) problems.push(csvProblem(header.row + 2, "no_activities"));
   if (problems.length) return { ok: false, problems };
   return { ok: true, plan: assemble(rows, options) };
 }

@@ -46,6 +46,35 @@ describe("reading the seeds' table", () => {
   it("detects the separator from the header", () => {
     expect(detectDelimiter("\uFEFFsubcomponente;actividad;producto;meta\n")).toBe(";");
     expect(detectDelimiter("subcomponente,actividad,producto,meta\n")).toBe(",");
+    // Cells copied in Excel and pasted into the back-office come separated by tabs.
+    expect(detectDelimiter("subcomponente\tactividad\tproducto, meta\tmeta\n")).toBe("\t");
+  });
+
+  it("reads cells pasted from Excel (tabs) with title rows above the header, numbering lines as the sheet does", () => {
+    const pasted = [
+      "ESTRATEGIA DE RENDICIÓN DE CUENTAS 2022, ALCALDÍA DE PASTO",
+      "",
+      HEADER.replaceAll(";", "\t"),
+      "Subcomponente 1. Información de calidad y en lenguaje comprensible\t1.9 Publicar el cronograma, con fechas y lugares\tCronograma publicado\t1 cronograma publicado.\tOPGI\t01/02/2022\t28/02/2022",
+      "\t1.10 Publicar el informe\tInforme publicado\tun informe\tOPGI\t01/03/2022\t30/03/2022",
+    ].join("\r\n");
+    const result = importPlanCsv(pasted, { profileId: "pasto", offices: OFFICES });
+    // Line 5 of what was pasted: the title rows count.
+    expect(result).toEqual({
+      ok: false,
+      problems: [{ line: 5, key: "plan.problems.csv_goal_no_number", vars: { value: "un informe" } }],
+    });
+    const good = importPlanCsv(pasted.replace("un informe", "1 informe"), { profileId: "pasto", offices: OFFICES });
+    expect(good.ok && good.plan.components[0]!.activities.map((a) => [a.id, a.activity, a.offices])).toEqual([
+      ["1.9", "Publicar el cronograma, con fechas y lugares", ["opgi"]],
+      ["1.10", "Publicar el informe", ["opgi"]],
+    ]);
+  });
+
+  it("finds a `;` header under a title line written with commas", () => {
+    const csv = `Estrategia 2022, Pasto\n${HEADER}\nSubcomponente 3. Responsabilidad;3.4 Publicar un informe de las respuestas;Informe;3 informes;OPGI;01/07/2022;30/12/2022\n`;
+    const result = importPlanCsv(csv, { profileId: "pasto", offices: OFFICES });
+    expect(result.ok && result.plan.components[0]!.activities[0]!.id).toBe("3.4");
   });
 
   const HEADER = "Subcomponente / Proceso;Actividades;Producto;Meta;Responsable;Fecha Inicio;Fecha Final";
