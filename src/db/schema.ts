@@ -202,6 +202,12 @@ export const questions = sqliteTable(
     publishAnswer: integer("publish_answer", { mode: "boolean" }),
     /** The office's edited summary of the question, the only question text ever published. */
     publishedSummary: text("published_summary"),
+    /**
+     * The answer as the office wrote or confirmed it for the public pages (issue 15). Null: the
+     * recorded answer is published only if no personal data is found in it
+     * (src/core/transparency/personal-data.ts); until then the pages say it is under review.
+     */
+    publishedAnswer: text("published_answer"),
     /** The official of the office working on it (back-office "asignadas a mí"); null: not assigned. */
     assignedTo: integer("assigned_to").references((): AnySQLiteColumn => officials.id),
   },

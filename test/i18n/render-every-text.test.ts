@@ -89,6 +89,7 @@ const SAMPLES: Record<string, unknown> = {
   // Traslado to another entity (Ley 1755 de 2015, art. 21).
   toEntity: "Superintendencia de Servicios Públicos Domiciliarios",
   entityEmail: "radicacion@superservicios.gov.co",
+  kinds: "número de teléfono, nombre de una persona",
   entityReference: "OF-2026-77",
   sentLine: "\nLe enviamos su petición a la Superintendencia por correo electrónico.",
   referenceLine: "\nNúmero del traslado: OF-2026-77.",

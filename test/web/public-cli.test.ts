@@ -24,8 +24,8 @@ describe("rinde publication commands", () => {
     const q = (await s.h.runtime.app.repos.questions.byReference(ref))!;
     const entry = (await s.h.runtime.app.repos.questions.lastEvent(q.id, PUBLICATION_EVENT))!;
     expect(JSON.parse(entry.data)).toEqual({
-      before: { publishAnswer: null, summary: null },
-      after: { publishAnswer: true, summary: "Arreglo de una vía" },
+      before: { publishAnswer: null, summary: null, answer: null },
+      after: { publishAnswer: true, summary: "Arreglo de una vía", answer: null },
     });
     expect(entry.actor).toBe("cli");
     expect((await runOn(s.h.runtime, ["questions", "publish", ref, "--answer"])).error).toBe(

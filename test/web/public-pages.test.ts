@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATASET_NAMES } from "../../src/services/transparency/open-data.ts";
-import { PUBLISHED_SUMMARY, seedPublicData, type Seeded } from "./public-seed.ts";
+import { setQuestionPublication } from "../../src/services/transparency/publication.ts";
+import { CLI, PERSONAL_ANSWER, PUBLISHED_SUMMARY, seedPublicData, type Seeded } from "./public-seed.ts";
 
 let s: Seeded;
 beforeAll(async () => {
@@ -19,19 +20,25 @@ afterAll(async () => {
 const PAGES = [
   "/",
   "/respuestas",
-  "/respuestas/infraestructura",
+  "/respuestas?periodo=2026",
   "/preguntas",
   "/preguntas?evento=1",
+  "/preguntas?evento=1&pagina=1",
   "/eventos",
   "/eventos/1",
   "/eventos/2",
   "/compromisos",
   "/compromisos/1",
+  "/compromisos/2",
   "/compromisos?estado=overdue",
+  "/compromisos?dependencia=infraestructura&comuna=comuna-1&evento=1&estado=in_progress",
   "/encuestas",
+  "/plan-rendicion-cuentas",
+  "/plan-rendicion-cuentas?anio=2026",
   "/datos",
 ];
 const FILES = [
+  "/static/publico.css",
   ...DATASET_NAMES.flatMap((n) => [
     `/datos/${n}.csv`,
     `/datos/${n}.json`,
@@ -39,8 +46,28 @@ const FILES = [
     `/datos/${n}_diccionario.json`,
   ]),
   "/calendario/eventos.ics",
-  "/calendario/comuna/comuna-1.ics",
 ];
+/** Every office's page and every district's calendar of the profile. */
+const perProfile = (s: Seeded) => [
+  ...s.h.runtime.app.profile.offices.map((o) => `/respuestas/${o.key}`),
+  ...s.h.runtime.app.profile.districts.map((d) => `/calendario/comuna/${d.key}.ics`),
+];
+
+/** Every page and file, in Spanish and English, as one text (each checked for status and weight). */
+async function everything(): Promise<string> {
+  let all = "";
+  for (const url of [...PAGES, ...FILES, ...perProfile(s)]) {
+    for (const lang of ["", "en"]) {
+      const full = lang ? `${url}${url.includes("?") ? "&" : "?"}lang=en` : url;
+      const res = await get(full);
+      expect(res.body.length, full).toBeLessThan(100_000);
+      all += `\n${res.body}`;
+    }
+  }
+  // Not-found pages too (they echo nothing of the request).
+  all += (await s.server.inject({ method: "GET", url: "/eventos/999" })).body;
+  return all;
+}
 
 async function get(url: string) {
   const res = await s.server.inject({ method: "GET", url });
@@ -50,21 +77,40 @@ async function get(url: string) {
 
 describe("public pages and open data", () => {
   it("render every page and file, in Spanish and English, with no personal data", async () => {
-    let all = "";
-    for (const url of [...PAGES, ...FILES]) {
-      for (const lang of ["", "en"]) {
-        const full = lang ? `${url}${url.includes("?") ? "&" : "?"}lang=en` : url;
-        const res = await get(full);
-        expect(res.body.length, full).toBeLessThan(100_000);
-        all += `\n${res.body}`;
-      }
-    }
+    const all = await everything();
     for (const secret of s.secrets) expect(all.includes(secret), `leaked: ${secret}`).toBe(false);
     expect(all).toContain(PUBLISHED_SUMMARY);
     expect(all).toContain(s.references.dialoguePublished);
     // A published dialogue answer shows; an ordinary petition's answer does not (default off).
     expect(all).toContain("Las obras del parque terminan en junio de 2026.");
     expect(all).not.toContain("Programamos el arreglo de la vía");
+    // The answer written to the person with their name, number and cédula is held back, and says so.
+    expect(all).not.toContain(PERSONAL_ANSWER.slice(30, 70));
+    expect(all).toContain("Respuesta en revisión de datos personales");
+    expect(all).toContain("Answer under review for personal data");
+    const rows = JSON.parse((await get("/datos/preguntas_espacios_dialogo.json")).body) as Record<string, unknown>[];
+    expect(rows.find((r) => r.radicado === s.references.dialoguePersonal)).toMatchObject({
+      respuesta: null,
+      respuesta_en_revision: true,
+    });
+    expect(rows.find((r) => r.radicado === s.references.dialoguePublished)).toMatchObject({
+      respuesta_en_revision: false,
+    });
+  });
+
+  it("publish what an office publishes, and still nothing personal", async () => {
+    const app = s.h.runtime.app;
+    // An ordinary petition the office decides to publish, and its version of the held-back answer.
+    const version = "El subsidio de adulto mayor se paga el 5 de mayo.";
+    expect((await setQuestionPublication(app, CLI, s.references.onTime!, { publishAnswer: true })).ok).toBe(true);
+    expect(
+      (await setQuestionPublication(app, CLI, s.references.dialoguePersonal!, { answer: PERSONAL_ANSWER })).ok,
+    ).toBe(false);
+    expect((await setQuestionPublication(app, CLI, s.references.dialoguePersonal!, { answer: version })).ok).toBe(true);
+    const all = await everything();
+    for (const secret of s.secrets) expect(all.includes(secret), `leaked: ${secret}`).toBe(false);
+    expect(all).toContain(version);
+    expect(all).not.toContain("Respuesta en revisión de datos personales");
   });
 
   it("shows the answer figures with few cases and the legal categories", async () => {
@@ -86,7 +132,8 @@ describe("public pages and open data", () => {
     const figures = (office: string) => rows[office]!.slice(5, 15).map(Number);
     expect(figures("infraestructura")).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
     expect(figures("hacienda")).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
-    expect(figures("desarrollo_social")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    // One general petition overdue, one dialogue question answered on time.
+    expect(figures("desarrollo_social")).toEqual([2, 1, 1, 0, 1, 0, 0, 0, 0, 0]);
     expect(figures("ambiente")).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
     expect(figures("educacion")).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
     // A reassignment counts for the office that gave the question away (as `rinde questions report`).

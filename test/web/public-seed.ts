@@ -1,7 +1,8 @@
 /**
  * A database with everything the public pages show (issue 15): citizens who wrote from chat
  * (addresses that look like phone numbers and chat ids), questions answered on time and late,
- * overdue, extended, reassigned, transferred to another entity (art. 21), dialogue-space questions with and without a published summary,
+ * overdue, extended, reassigned, transferred to another entity (art. 21), dialogue-space questions with and without a
+ * published summary and one answered with the citizen's name, phone and cédula (held back),
  * events (upcoming and past with minutes), commitments with progress and evidence, and survey
  * responses in one district (enough for a segment) and a few in another.
  */
@@ -20,9 +21,60 @@ import { registerPublicSite } from "../../src/web/public/plugin.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { bogota } from "../helpers/scenario.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
+import { loadPlanFile } from "../integration/plan-helpers.ts";
+import { recordPlanProgress } from "../../src/services/plan/index.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 export const CLI = { kind: "cli" } as const;
 export const PUBLISHED_SUMMARY = "¿Cuándo terminan las obras del parque central?";
+/** An official's answer written to the citizen: their name (from their text), chat number and cédula. */
+export const PERSONAL_ANSWER =
+  "Señora Rosa Elvira Cárdenas: el subsidio se paga el 5 de mayo. Si no llega, llámenos y le atendemos al 91827364 o escriba a rosa.cardenas@example.com con su cédula 52.123.456.";
+const PLAN_2026 = `profile: villa-esperanza
+year: 2026
+title: Estrategia de rendición de cuentas 2026
+source: Prueba
+components:
+  - key: informacion
+    kind: information
+    name: Información
+    activities:
+      - id: "1.1"
+        activity: Publicar el informe de gestión.
+        product: Informe publicado.
+        goal: { text: "1 informe.", value: 1 }
+        offices: [planeacion]
+        periods: [{ start: 2026-01-15, end: 2026-06-30 }]
+        indicator: { type: manual }
+  - key: dialogo
+    kind: dialogue
+    name: Diálogo
+    activities:
+      - id: "2.1"
+        activity: Realizar la audiencia pública.
+        product: Audiencia realizada.
+        goal: { text: "1 audiencia.", value: 1 }
+        offices: [planeacion]
+        periods: [{ start: 2026-01-15, end: 2026-12-15 }]
+        indicator: { type: events, kinds: [public_hearing] }
+      - id: "2.2"
+        activity: Responder las preguntas de los espacios.
+        product: Preguntas respondidas.
+        goal: { text: "2 preguntas respondidas.", value: 2 }
+        offices: [planeacion]
+        periods: [{ start: 2026-01-15, end: 2026-12-15 }]
+        indicator: { type: questions_answered, scope: events }
+`;
+
+/** The names the citizens wrote in their questions. */
+export const NAMES = [
+  "Marta Liliana Rojas",
+  "Jorge Enrique Pabón",
+  "Rosa Elvira Cárdenas",
+  "Pedro Antonio Gómez",
+  "Samuel Arango",
+];
 
 export interface Seeded {
   h: Harness;
@@ -126,6 +178,8 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
     transferred: await file(4, "movilidad"),
     dialoguePublished: await file(0, "planeacion", "dialogue", held.id),
     dialogueBare: await file(1, "planeacion", "dialogue", held.id),
+    // Answered in writing to the person, with their name, phone and cédula: held back from the public pages.
+    dialoguePersonal: await file(2, "desarrollo_social", "dialogue", held.id),
   };
   ok(await answerQuestion(app, CLI, references.onTime!, "Programamos el arreglo de la vía para la próxima semana."));
   ok(await reassignQuestion(app, CLI, references.reassigned!, "educacion", "Le corresponde a Educación"));
@@ -146,6 +200,7 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
     }),
   );
   ok(await answerQuestion(app, CLI, references.dialoguePublished!, "Las obras del parque terminan en junio de 2026."));
+  ok(await answerQuestion(app, CLI, references.dialoguePersonal!, PERSONAL_ANSWER));
   const commitment = ok(
     await recordCommitment(app, CLI, {
       officeKey: "infraestructura",
@@ -202,12 +257,30 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   }
   ok(await setSurveyPublished(app, CLI, "answer_clarity", true));
 
+  // The year's accountability plan (issue 16's public page): measured and manual activities.
+  const planFile = join(h.dir, "plan-2026.yaml");
+  writeFileSync(planFile, PLAN_2026);
+  await loadPlanFile(h.runtime, planFile);
+  ok(
+    await recordPlanProgress(app, CLI, {
+      year: 2026,
+      activityId: "1.1",
+      value: 1,
+      evidenceUrl: "https://example.org/informe-2026.pdf",
+      note: "Informe publicado en el portal",
+    }),
+  );
+
   const server = Fastify();
   setup?.(server);
   await registerPublicSite(server, { app });
   await server.ready();
   const secrets = [
     ...people.flatMap((p) => [p.address, p.text]),
+    ...NAMES.flatMap((n) => [n, ...n.split(" ").filter((w) => w.length > 4)]),
+    "1098765432",
+    "52.123.456",
+    "rosa.cardenas@example.com",
     ...Array.from({ length: 27 }, (_, i) => `3104445${i}`).filter((a) => a.length >= 8),
     ...people.map((p) => p.text.split(" ").slice(0, 5).join(" ")),
     "Comentario privado",

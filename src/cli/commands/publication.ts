@@ -19,15 +19,26 @@ import {
   type PublicationError,
 } from "../../services/transparency/publication.ts";
 import { createPublicData } from "../../services/transparency/public-data.ts";
+import { answerFindings } from "../../services/transparency/answer-screening.ts";
+import type { PersonalDataKind } from "../../core/transparency/personal-data.ts";
 import { idArg, parse, required } from "../args.ts";
 import type { Cli, Subcommand } from "../context.ts";
 import { writeExport } from "../csv.ts";
 import { actorFrom } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 
-const refused = (error: PublicationError) => new CliError(`publication.errors.${error}`);
+const refused = (cli: Cli, error: PublicationError, personalData: readonly PersonalDataKind[] = []) =>
+  new CliError(`publication.errors.${error}`, { kinds: kindList(cli, personalData) });
 
-/** `rinde questions publish <radicado> [--summary <text>] [--answer | --no-answer | --default-answer]`. */
+/** "teléfono, nombre" in the operator's language. */
+const kindList = (cli: Cli, kinds: readonly PersonalDataKind[]) =>
+  kinds.map((k) => cli.tr(`publico.personal_data.${k}`)).join(", ");
+
+/**
+ * `rinde questions publish <radicado> [--summary <text>] [--answer | --no-answer | --default-answer]
+ * [--public-answer <text> [--confirm]]`: `--public-answer` is the answer as the public pages show it
+ * (the office's version without personal data, or the recorded answer confirmed; "" removes it).
+ */
 export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void> {
   const { values, positionals } = parse(
     args,
@@ -36,6 +47,8 @@ export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void
       answer: { type: "boolean" },
       "no-answer": { type: "boolean" },
       "default-answer": { type: "boolean" },
+      "public-answer": { type: "string" },
+      confirm: { type: "boolean" },
       as: { type: "string" },
     },
     1,
@@ -49,14 +62,16 @@ export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void
       : values["default-answer"]
         ? null
         : undefined;
-  if (publishAnswer === undefined && values.summary === undefined) throw new CliError("publication.what_to_publish");
+  const publicAnswer = values["public-answer"];
+  if (publishAnswer === undefined && values.summary === undefined && publicAnswer === undefined)
+    throw new CliError("publication.what_to_publish");
   const result = await setQuestionPublication(
     cli.runtime.app,
     await actorFrom(cli, values.as),
     required(positionals[0], "<radicado>"),
-    { publishAnswer, summary: values.summary },
+    { publishAnswer, summary: values.summary, answer: publicAnswer, confirmed: values.confirm === true },
   );
-  if (!result.ok) throw refused(result.error);
+  if (!result.ok) throw refused(cli, result.error, result.personalData);
   const q = result.question;
   const published = q.publishAnswer ?? q.requestType === "dialogue";
   const answer = `${cli.t(published ? "publication.answer_published" : "publication.answer_not_published")}${q.publishAnswer === null ? ` ${cli.t("publication.by_default")}` : ""}`;
@@ -67,6 +82,12 @@ export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void
       summary: cli.t(q.publishedSummary ? "publication.summary_published" : "publication.summary_none"),
     }),
   );
+  if (!published || q.answerText === null) return;
+  if (q.publishedAnswer !== null) cli.out(cli.t("publication.public_answer_by_office"));
+  else {
+    const found = await answerFindings(cli.runtime.app, q);
+    if (found.length) cli.out(cli.t("publication.answer_under_review", { kinds: kindList(cli, found) }));
+  }
 }
 
 /** `rinde events minutes <id> [--url <minutes link>] [--recording <link>]` (an empty value removes the link). */
@@ -82,7 +103,7 @@ export async function runEventMinutes(cli: Cli, args: string[]): Promise<void> {
     minutesUrl: values.url,
     recordingUrl: values.recording,
   });
-  if (!result.ok) throw refused(result.error);
+  if (!result.ok) throw refused(cli, result.error);
   const none = cli.t("publication.link_none");
   cli.out(
     cli.t("publication.event", {
@@ -98,7 +119,7 @@ export async function runSurveyPublish(cli: Cli, args: string[]): Promise<void> 
   const { values, positionals } = parse(args, { withdraw: { type: "boolean" }, as: { type: "string" } }, 1);
   const surveyId = required(positionals[0], "<encuesta>");
   const result = await setSurveyPublished(cli.runtime.app, await actorFrom(cli, values.as), surveyId, !values.withdraw);
-  if (!result.ok) throw refused(result.error);
+  if (!result.ok) throw refused(cli, result.error);
   cli.out(
     cli.t(result.published ? "publication.survey_published" : "publication.survey_withdrawn", { survey: surveyId }),
   );

@@ -175,6 +175,7 @@ export const questions = pgTable(
     eventId: integer("event_id").references((): AnyPgColumn => events.id),
     publishAnswer: boolean("publish_answer"),
     publishedSummary: text("published_summary"),
+    publishedAnswer: text("published_answer"),
     assignedTo: integer("assigned_to").references((): AnyPgColumn => officials.id),
   },
   (t) => [

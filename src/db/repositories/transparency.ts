@@ -1,14 +1,16 @@
 /**
  * Reads and writes behind the public pages and open data (issue 15). The figures read only
- * indexed columns (the covering index `questions_public_stats`); nothing here selects a
+ * indexed columns (the covering index `questions_public_stats`); nothing published is a
  * citizen's text or identity: published text is the office's summary and answer, and only when
- * the question is publishable.
+ * the question is publishable. One read, `askerIdentifiers`, selects the asking citizen's text
+ * and addresses, solely to hold back an answer that repeats them.
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import {
   answerReports,
   answerTotals,
+  channelIdentities,
   commitments,
   commitmentUpdates,
   events,
@@ -53,9 +55,24 @@ export interface PublicDialogueQuestion {
   answeredAtMs: number | null;
   /** The office's summary of the question, or null (the citizen's own text is never read here). */
   summary: string | null;
-  /** The answer, only when the office marked it publishable (dialogue questions: unless unmarked). */
+  /**
+   * The answer, only when the office marked it publishable (dialogue questions: unless unmarked):
+   * the office's version for publication when there is one, else the recorded answer.
+   */
   answer: string | null;
+  /** `answer` is the office's version for publication (written or confirmed), not the recorded answer. */
+  answerByOffice: boolean;
   answeredAtEvent: boolean;
+}
+
+/**
+ * What the asking citizen wrote and their chat addresses, read only to check an answer for their
+ * personal data before it is published (src/services/transparency/answer-screening.ts). Never rendered.
+ */
+export interface AskerIdentifiers {
+  questionId: number;
+  text: string;
+  addresses: string[];
 }
 
 /** Whether a question's answer is published: the office's choice, else on for dialogue questions only. */
@@ -146,14 +163,33 @@ export function createTransparencyRepo(db: Db) {
           dueDate: questions.dueDate,
           answeredAtMs: questions.answeredAtMs,
           summary: questions.publishedSummary,
-          answer: sql<string | null>`case when ${publishedAnswerSql} then ${questions.answerText} end`,
+          answer: sql<
+            string | null
+          >`case when ${publishedAnswerSql} then coalesce(${questions.publishedAnswer}, ${questions.answerText}) end`,
+          answerByOffice: sql<number>`${questions.publishedAnswer} is not null`,
           answeredAtEvent: sql<number>`exists (select 1 from ${questionEvents} qe where qe.question_id = ${questions.id} and qe.kind = 'answered_at_event')`,
         })
         .from(questions)
         .where(and(inArray(questions.eventId, [...eventIds]), isNotNull(questions.eventId)))
         .orderBy(asc(questions.eventId), asc(questions.id))
         .all();
-      return rows.map((r) => ({ ...r, answeredAtEvent: Boolean(r.answeredAtEvent) }));
+      return rows.map((r) => ({
+        ...r,
+        answerByOffice: Boolean(r.answerByOffice),
+        answeredAtEvent: Boolean(r.answeredAtEvent),
+      }));
+    },
+    /** The asking citizens' texts and chat addresses of `questionIds` (indexed by primary key and citizen). */
+    askerIdentifiers(questionIds: readonly number[]): AskerIdentifiers[] {
+      if (questionIds.length === 0) return [];
+      const rows = db
+        .select({ questionId: questions.id, text: questions.text, address: channelIdentities.address })
+        .from(questions)
+        .leftJoin(channelIdentities, eq(channelIdentities.citizenId, questions.citizenId))
+        .where(inArray(questions.id, [...questionIds]))
+        .orderBy(asc(questions.id), asc(channelIdentities.id))
+        .all();
+      return groupAskers(rows);
     },
     /** Per event: questions received and answered (index questions_event). */
     questionCountsByEvent(): Map<number, { received: number; answered: number }> {
@@ -234,6 +270,17 @@ export function createTransparencyRepo(db: Db) {
         .map((r) => r.at);
     },
   };
+}
+
+/** One entry per question from (question, address) rows ordered by question. */
+export function groupAskers(rows: readonly { questionId: number; text: string; address: string | null }[]) {
+  const byQuestion = new Map<number, AskerIdentifiers>();
+  for (const r of rows) {
+    let entry = byQuestion.get(r.questionId);
+    if (!entry) byQuestion.set(r.questionId, (entry = { questionId: r.questionId, text: r.text, addresses: [] }));
+    if (r.address !== null) entry.addresses.push(r.address);
+  }
+  return [...byQuestion.values()];
 }
 
 export type TransparencyRepo = ReturnType<typeof createTransparencyRepo>;

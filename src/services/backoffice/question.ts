@@ -49,6 +49,8 @@ import {
 import { runFormAction, type FormContext, type FormOutcome, type WorkResult } from "./form-action.ts";
 import { businessDaysLeft } from "./inbox.ts";
 import { mapInOrder } from "../../core/in-order.ts";
+import { publicationOf, type QuestionPublication } from "./publication.ts";
+import type { PublicationError } from "../transparency/publication.ts";
 
 export const MAX_NOTE_LENGTH = 4000;
 
@@ -136,6 +138,8 @@ export interface QuestionDetail {
   transfer: Awaited<ReturnType<typeof transferOf>>;
   /** SMTP is configured: a transfer with the entity's e-mail sends the remission. */
   canEmail: boolean;
+  /** What the public pages show of it (issue 15), and whether its answer is held back for personal data. */
+  publication: QuestionPublication;
 }
 
 export type DetailOutcome =
@@ -209,6 +213,7 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
       transferLimit: transferLimitOf(app, question),
       transfer: await transferOf(app, question),
       canEmail: app.emailNotices === true,
+      publication: await publicationOf(app, actor, question),
     },
   };
 }
@@ -236,7 +241,8 @@ export async function answerPreview(
   };
 }
 
-export type ActionError = QuestionError | ExtendError | ApprovalError | TransferError | "unknown_official";
+export type ActionError =
+  QuestionError | ExtendError | ApprovalError | TransferError | PublicationError | "unknown_official";
 export type ActionOutcome = FormOutcome<ActionError> & { proposed?: boolean };
 export type { FormContext };
 

@@ -74,6 +74,7 @@ export const DATASET_COLUMNS: Record<DatasetName, readonly ColumnSpec[]> = {
     col("estado", "texto"),
     col("respondida_en", "texto"),
     col("respuesta", "texto"),
+    col("respuesta_en_revision", "booleano"),
     col("fecha_respuesta", "fecha"),
     col("fecha_limite", "fecha"),
     col("a_tiempo", "booleano"),
@@ -193,7 +194,7 @@ const builders: Record<DatasetName, Builder> = {
     const { upcoming, past } = await data.events();
     const events = new Map([...upcoming, ...past].map((e) => [e.id, e]));
     const zone = app.profile.timezone;
-    return (await data.dialogueQuestions([...events.keys()])).map((q) => {
+    return (await data.dialogueQuestions([...events.keys()])).questions.map((q) => {
       const event = events.get(q.eventId)!;
       const answeredOn = q.answeredAtMs !== null ? toLocalDate(new Date(q.answeredAtMs), zone) : null;
       return {
@@ -207,6 +208,7 @@ const builders: Record<DatasetName, Builder> = {
         estado: q.status,
         respondida_en: q.status === "answered" ? (q.answeredAtEvent ? "evento" : "escrito") : null,
         respuesta: q.answer,
+        respuesta_en_revision: q.answerUnderReview,
         fecha_respuesta: answeredOn,
         fecha_limite: q.dueDate,
         a_tiempo: answeredOn === null ? null : q.answeredAtEvent || answeredOn <= q.dueDate,

@@ -1,7 +1,7 @@
 /**
  * What the public pages and the open data show (issue 15), shared: the answer figures, dialogue
  * questions with their published parts, events, commitments and published surveys. Nothing here
- * reads a citizen's identity or text.
+ * publishes a citizen's identity or text: an answer is checked against them before it is shown.
  *
  * The answer figures are the stored monthly totals (src/services/transparency/answers.ts): read
  * once (a few rows per office and month) and brought up to date at most once per `refreshMs`, by
@@ -21,7 +21,7 @@ import {
 } from "../../core/answer-tally.ts";
 import type { CommitmentFilter, CommitmentRow, CommitmentUpdateRow } from "../../db/repositories/commitments.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
-import type { PublicDialogueQuestion } from "../../db/repositories/transparency.ts";
+import { screenAnswers, type ScreenedQuestion } from "./answer-screening.ts";
 import {
   ANSWER_TOTALS_STATE_KEY,
   figuresByOffice,
@@ -59,7 +59,14 @@ export interface PublicData {
   lastMonths(count?: number): string[];
   officeRow(officeKey: string, figures: AnswerTotals): OfficeRow;
   years(): Promise<string[]>;
-  dialogueQuestions(eventIds: readonly number[]): Promise<PublicDialogueQuestion[]>;
+  /**
+   * The events' questions as published, all or the slice `range`, with how many there are in all:
+   * answers with personal data are held back (answer-screening.ts), checking only the slice.
+   */
+  dialogueQuestions(
+    eventIds: readonly number[],
+    range?: { offset: number; limit: number },
+  ): Promise<{ total: number; questions: ScreenedQuestion[] }>;
   events(): Promise<{ upcoming: EventRecord[]; past: EventRecord[] }>;
   commitments(filter: CommitmentFilter): Promise<CommitmentRow[]>;
   isOverdue(c: Pick<CommitmentRow, "status" | "dueDate">): boolean;
@@ -154,7 +161,11 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
       years.add(today().slice(0, 4));
       return [...years].sort().reverse();
     },
-    dialogueQuestions: async (eventIds) => await app.repos.transparency.dialogueQuestions(eventIds),
+    async dialogueQuestions(eventIds, range) {
+      const all = await app.repos.transparency.dialogueQuestions(eventIds);
+      const shown = range ? all.slice(range.offset, range.offset + range.limit) : all;
+      return { total: all.length, questions: await screenAnswers(app, shown) };
+    },
     async events() {
       const nowMs = app.clock.nowMs();
       const all = await app.repos.events.list({ limit: 500 });

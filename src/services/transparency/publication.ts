@@ -6,7 +6,9 @@
  *
  * Ley 1757 de 2015: answers to dialogue-space questions are published (default on); ordinary
  * petitions are the citizen's, so their answer is published only when the office decides to
- * (default off). The citizen's own text is never published: only the office's summary.
+ * (default off). The citizen's own text is never published: only the office's summary. A recorded
+ * answer is published only when no personal data is found in it (answer-screening.ts), or in the
+ * version the office writes or confirms for publication.
  */
 import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorization.ts";
 import { canManageEvents, canReviewEventQuestions, isHttpUrl } from "../../core/events.ts";
@@ -15,7 +17,9 @@ import { parseReference } from "../../core/reference.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import type { AppContext } from "../context.ts";
-import { questionForUpdate } from "../questions/questions.ts";
+import { MAX_ANSWER_LENGTH, questionForUpdate } from "../questions/questions.ts";
+import { personalDataIn, type PersonalDataKind } from "../../core/transparency/personal-data.ts";
+import { knownIdentifiers } from "./answer-screening.ts";
 
 export const MAX_SUMMARY_LENGTH = 1000;
 export const MAX_LINK_LENGTH = 500;
@@ -28,9 +32,13 @@ export type PublicationError =
   | "survey_not_found"
   | "not_allowed"
   | "summary_too_long"
+  | "answer_too_long"
+  | "not_answered"
+  | "answer_has_personal_data"
   | "invalid_url"
   | "nothing_to_change";
-export type PublicationOutcome<T> = ({ ok: true } & T) | { ok: false; error: PublicationError };
+export type PublicationOutcome<T> =
+  ({ ok: true } & T) | { ok: false; error: PublicationError; personalData?: PersonalDataKind[] };
 
 /** Whether the question's answer is published, given the office's choice (null = default by type). */
 export function isAnswerPublished(question: Pick<QuestionRow, "publishAnswer" | "requestType">): boolean {
@@ -42,6 +50,17 @@ export interface QuestionPublicationChange {
   publishAnswer?: boolean | null;
   /** The edited summary (empty string removes it); undefined leaves it. */
   summary?: string;
+  /**
+   * The answer as it goes on the public pages: the office's version without personal data, or the
+   * recorded answer confirmed as it is (empty string removes it: the recorded answer is then shown
+   * only if no personal data is found in it); undefined leaves it. Needs a recorded answer.
+   */
+  answer?: string;
+  /**
+   * The office checked `answer` and it has no one's personal data: it is saved even if the check
+   * finds something (a contract number taken for a cédula, the office's own phone line).
+   */
+  confirmed?: boolean;
 }
 
 /** The office (or an admin, or the CLI operator) sets what of a question is published. */
@@ -53,26 +72,44 @@ export async function setQuestionPublication(
 ): Promise<PublicationOutcome<{ question: QuestionRow }>> {
   const summary = change.summary === undefined ? undefined : change.summary.trim() || null;
   if (summary && summary.length > MAX_SUMMARY_LENGTH) return { ok: false, error: "summary_too_long" };
+  const answer = change.answer === undefined ? undefined : change.answer.trim() || null;
+  if (answer && answer.length > MAX_ANSWER_LENGTH) return { ok: false, error: "answer_too_long" };
   return await app.store.withTransaction(async () => {
     const canonical = parseReference(reference);
     // Locked: two changes at once each record the other's result as their `before`, not a lost one.
     const question = canonical ? await questionForUpdate(app, canonical) : undefined;
     if (!question) return { ok: false, error: "question_not_found" };
     if (!canActOnQuestion(actor, "answer", question.officeKey)) return { ok: false, error: "not_allowed" };
-    const before = { publishAnswer: question.publishAnswer, summary: question.publishedSummary };
+    if (answer && question.answerText === null) return { ok: false, error: "not_answered" };
+    if (answer && !change.confirmed) {
+      const found = personalDataIn(answer, (await knownIdentifiers(app, [question.id])).get(question.id));
+      if (found.length) return { ok: false, error: "answer_has_personal_data", personalData: found };
+    }
+    const before = {
+      publishAnswer: question.publishAnswer,
+      summary: question.publishedSummary,
+      answer: question.publishedAnswer,
+    };
     const after = {
       publishAnswer: change.publishAnswer === undefined ? before.publishAnswer : change.publishAnswer,
       summary: summary === undefined ? before.summary : summary,
+      answer: answer === undefined ? before.answer : answer,
     };
-    if (after.publishAnswer === before.publishAnswer && after.summary === before.summary)
+    if (
+      after.publishAnswer === before.publishAnswer &&
+      after.summary === before.summary &&
+      after.answer === before.answer
+    )
       return { ok: false, error: "nothing_to_change" };
     const nowMs = app.clock.nowMs();
     await app.repos.questions.update(question.id, {
       publishAnswer: after.publishAnswer,
       publishedSummary: after.summary,
+      publishedAnswer: after.answer,
       updatedAtMs: nowMs,
     });
-    // The summary is the office's own text, written for publication: it may go in the history.
+    // The summary and the answer's public version are the office's own texts, written or confirmed
+    // for publication: they may go in the history.
     await app.repos.questions.addEvent(question.id, PUBLICATION_EVENT, actorLabel(actor), nowMs, { before, after });
     return { ok: true, question: (await app.repos.questions.byId(question.id))! };
   });

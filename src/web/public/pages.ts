@@ -205,13 +205,16 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       if (eventId !== undefined) {
         const event = all.find((e) => e.id === eventId);
         if (!event) return notFound(lang);
-        const questions = await data.dialogueQuestions([eventId]);
-        const pages = Math.max(1, Math.ceil(questions.length / PAGE_SIZE.dialogueQuestions));
-        const shown = questions.slice((page - 1) * PAGE_SIZE.dialogueQuestions, page * PAGE_SIZE.dialogueQuestions);
+        const size = PAGE_SIZE.dialogueQuestions;
+        const { total, questions } = await data.dialogueQuestions([eventId], {
+          offset: (page - 1) * size,
+          limit: size,
+        });
+        const pages = Math.max(1, Math.ceil(total / size));
         return render("dialogue-event", lang, path, h.t("publico.dialogue.event_title", { title: event.title }), {
           event,
-          questions: shown,
-          total: questions.length,
+          questions,
+          total,
           page,
           pages,
         });
@@ -238,15 +241,15 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       const event = eventId !== undefined ? await app.repos.events.get(eventId) : undefined;
       if (!event) return notFound(lang);
       const nowMs = app.clock.nowMs();
-      const questions = await data.dialogueQuestions([event.id]);
+      const questions = await data.dialogueQuestions([event.id], { offset: 0, limit: PAGE_SIZE.dialogueQuestions });
       const commitments = await data.commitments({ eventId: event.id });
       const report = (await app.repos.transparency.changes("answer_report", String(event.id))).at(-1);
       return render("event", lang, `/eventos/${event.id}`, event.title, {
         event,
         answerReport: report ? { url: (JSON.parse(report.after) as { url: string }).url, atMs: report.atMs } : null,
         ended: event.endsAtMs <= nowMs || event.status === "held",
-        questions: questions.slice(0, PAGE_SIZE.dialogueQuestions),
-        questionTotal: questions.length,
+        questions: questions.questions,
+        questionTotal: questions.total,
         commitments,
         isOverdue: data.isOverdue,
       });

@@ -26,6 +26,7 @@ import {
   type TransferInput,
 } from "../../core/transfer.ts";
 import { filledTemplate, templatesFor } from "../../services/backoffice/answer-templates.ts";
+import { webPublication } from "../../services/backoffice/publication.ts";
 import { renderView, sendPage } from "../render.ts";
 import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
@@ -91,6 +92,8 @@ const forms = {
   aprobar: z.object({ _idem: key }),
   devolver: z.object({ _idem: key, motivo: text(2000) }),
   trasladar: z.object({ _idem: key, ...transferFields }),
+  publicar: z.object({ _idem: key, publicar: z.enum(["predeterminado", "si", "no"]), resumen: text(1000).default("") }),
+  "version-publica": z.object({ _idem: key, respuesta: text(20_000), confirmo: z.literal("si") }),
 } as const;
 type FormName = keyof typeof forms;
 
@@ -113,6 +116,7 @@ const TIMELINE_KINDS = [
   "term_moved",
   "answered_at_event",
   "transferred",
+  "publication_changed",
 ];
 const FLASHES = new Set([
   "responder",
@@ -126,6 +130,8 @@ const FLASHES = new Set([
   "aprobar",
   "devolver",
   "trasladar",
+  "publicar",
+  "version-publica",
 ]);
 
 export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): void {
@@ -270,6 +276,21 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
   action("aprobar", async (r, ref, _f, ctx) => await webApproveAnswer(app, actor(r), ref, ctx));
   action("devolver", async (r, ref, f, ctx) => await webReturnAnswer(app, actor(r), ref, f.motivo, ctx));
   action("trasladar", async (r, ref, f, ctx) => await webTransfer(app, actor(r), ref, transferInputOf(f), ctx));
+  action(
+    "publicar",
+    async (r, ref, f, ctx) =>
+      await webPublication(
+        app,
+        actor(r),
+        ref,
+        { publishAnswer: { predeterminado: null, si: true, no: false }[f.publicar], summary: f.resumen },
+        ctx,
+      ),
+  );
+  action(
+    "version-publica",
+    async (r, ref, f, ctx) => await webPublication(app, actor(r), ref, { answer: f.respuesta, confirmed: true }, ctx),
+  );
   action(
     "asignar",
     async (r, ref, f, ctx) => await webAssign(app, actor(r), ref, f.funcionario ? Number(f.funcionario) : null, ctx),

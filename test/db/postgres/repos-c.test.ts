@@ -334,6 +334,7 @@ async function scenario({ repos: r, seed, outbox }: Engine): Promise<Log> {
       answerText: "Respuesta publicada",
       answeredAtMs: T0 - 25 * DAY,
       publishedSummary: "Pregunta sobre salud",
+      publishedAnswer: "Versión para publicar",
     }, // 2
     {
       ...question(1, "obras", "dialogue", "open", T0 - 11 * DAY, "2026-03-12"),
@@ -847,6 +848,8 @@ async function scenario({ repos: r, seed, outbox }: Engine): Promise<Log> {
   await rec("transparency.answerTotals replaced month", r.transparency.answerTotals());
   await rec("transparency.dialogueQuestions", r.transparency.dialogueQuestions([e2, e1]));
   await rec("transparency.dialogueQuestions none", r.transparency.dialogueQuestions([]));
+  await rec("transparency.askerIdentifiers", r.transparency.askerIdentifiers([6, 2, 1, 99]));
+  await rec("transparency.askerIdentifiers none", r.transparency.askerIdentifiers([]));
   await rec("transparency.questionCountsByEvent", r.transparency.questionCountsByEvent());
   await r.transparency.setSurveyPublished("satisfaccion", true, "cli", T0 - DAY);
   await r.transparency.setSurveyPublished("satisfaccion", true, "official:2", T0);

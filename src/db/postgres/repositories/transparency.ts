@@ -1,16 +1,18 @@
 /**
  * Reads and writes behind the public pages and open data (issue 15) on PostgreSQL: the port of
- * src/db/repositories/transparency.ts (the specification). As there, nothing here selects a
- * citizen's text or identity.
+ * src/db/repositories/transparency.ts (the specification). As there, only `askerIdentifiers`
+ * selects a citizen's text or addresses, to hold back an answer that repeats them.
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, lte, max, sql } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Port } from "../../port.ts";
 import type { SyncRepos } from "../../repositories/index.ts";
+import { groupAskers } from "../../repositories/transparency.ts";
 import type { PgDb } from "../client.ts";
 import {
   answerReports,
   answerTotals,
+  channelIdentities,
   commitments,
   commitmentUpdates,
   events,
@@ -104,13 +106,30 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
           dueDate: questions.dueDate,
           answeredAtMs: questions.answeredAtMs,
           summary: questions.publishedSummary,
-          answer: sql<string | null>`case when ${publishedAnswerSql} then ${questions.answerText} end`,
+          answer: sql<
+            string | null
+          >`case when ${publishedAnswerSql} then coalesce(${questions.publishedAnswer}, ${questions.answerText}) end`,
+          answerByOffice: sql<boolean>`${questions.publishedAnswer} is not null`,
           answeredAtEvent: sql<boolean>`exists (select 1 from ${questionEvents} qe where qe.question_id = ${questions.id} and qe.kind = 'answered_at_event')`,
         })
         .from(questions)
         .where(and(inArray(questions.eventId, [...eventIds]), isNotNull(questions.eventId)))
         .orderBy(asc(questions.eventId), asc(questions.id));
-      return rows.map((r) => ({ ...r, answeredAtEvent: Boolean(r.answeredAtEvent) }));
+      return rows.map((r) => ({
+        ...r,
+        answerByOffice: Boolean(r.answerByOffice),
+        answeredAtEvent: Boolean(r.answeredAtEvent),
+      }));
+    },
+    async askerIdentifiers(questionIds) {
+      if (questionIds.length === 0) return [];
+      const rows = await q()
+        .select({ questionId: questions.id, text: questions.text, address: channelIdentities.address })
+        .from(questions)
+        .leftJoin(channelIdentities, eq(channelIdentities.citizenId, questions.citizenId))
+        .where(inArray(questions.id, [...questionIds]))
+        .orderBy(asc(questions.id), asc(channelIdentities.id));
+      return groupAskers(rows);
     },
     async questionCountsByEvent() {
       const rows = await q()

@@ -1,0 +1,1 @@
+ALTER TABLE `questions` ADD `published_answer` text;
