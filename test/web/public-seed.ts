@@ -85,7 +85,15 @@ export interface Seeded {
 }
 
 /** `setup` runs on the bare Fastify instance before the plugin (e.g. the real server's CSP header). */
-export async function seedPublicData(setup?: (server: FastifyInstance) => void): Promise<Seeded> {
+export interface SeedOptions {
+  /** Survey respondents with no known district, pooled with comuna-3's 3 (default 17: a pool of 20). */
+  unknownDistrictRespondents?: number;
+}
+
+export async function seedPublicData(
+  setup?: (server: FastifyInstance) => void,
+  options: SeedOptions = {},
+): Promise<Seeded> {
   const h = await createHarness();
   const app = h.runtime.app;
   const day = 86_400_000;
@@ -228,10 +236,18 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
   h.clock.advanceMs(40 * day); // 2026-04-21: the information request is late, the general ones overdue
   ok(await answerQuestion(app, CLI, references.late!, "Adjuntamos copia del contrato de alumbrado público."));
 
-  // Survey responses: 24 in comuna-1 (shown as a segment), 3 in comuna-3 (pooled).
+  // Survey responses: 24 in comuna-1 (shown as a segment), 3 in comuna-3 and the rest with no known
+  // district (pooled: 20 by default, enough to show the districts apart).
   const definition = h.runtime.surveys.get("answer_clarity")!;
+  const unknown = options.unknownDistrictRespondents ?? 17;
+  const respondentCount = 27 + unknown;
   const nowMs = h.clock.nowMs();
-  const respondents = await seedCitizens(h.runtime, { count: 27, channel: "memory", prefix: "3104445", nowMs });
+  const respondents = await seedCitizens(h.runtime, {
+    count: respondentCount,
+    channel: "memory",
+    prefix: "3104445",
+    nowMs,
+  });
   const runFor = async (segment: string) =>
     await app.repos.surveys.insertRun({
       surveyId: "answer_clarity",
@@ -244,15 +260,16 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
       createdBy: "cli",
       createdAtMs: nowMs,
     });
-  const runs = [await runFor("district:comuna-1"), await runFor("district:comuna-3")];
+  const runs = [await runFor("district:comuna-1"), await runFor("district:comuna-3"), await runFor("everyone")];
   for (const [i, citizenId] of respondents.entries()) {
-    const run = i < 24 ? runs[0]! : runs[1]!;
+    const run = i < 24 ? runs[0]! : i < 27 ? runs[1]! : runs[2]!;
     const [invitation] = await app.repos.surveys.invite(run.id, [citizenId], nowMs);
     const response = await app.repos.surveys.createResponse(
       { runId: run.id, invitationId: invitation!.id, source: "chat", completedAtMs: nowMs },
       nowMs,
     );
-    await app.repos.surveys.addAnswer(response, "clear", i < 24 ? (i < 14 ? "5" : i < 20 ? "4" : "2") : "1", nowMs);
+    const answer = i < 24 ? (i < 14 ? "5" : i < 20 ? "4" : "2") : i < 27 ? "1" : "3";
+    await app.repos.surveys.addAnswer(response, "clear", answer, nowMs);
     await app.repos.surveys.addAnswer(response, "comment", `Comentario privado de la persona ${i}`, nowMs);
   }
   ok(await setSurveyPublished(app, CLI, "answer_clarity", true));
@@ -281,7 +298,7 @@ export async function seedPublicData(setup?: (server: FastifyInstance) => void):
     "1098765432",
     "52.123.456",
     "rosa.cardenas@example.com",
-    ...Array.from({ length: 27 }, (_, i) => `3104445${i}`).filter((a) => a.length >= 8),
+    ...Array.from({ length: respondentCount }, (_, i) => `3104445${i}`).filter((a) => a.length >= 8),
     ...people.map((p) => p.text.split(" ").slice(0, 5).join(" ")),
     "Comentario privado",
     ...citizenIds.map((id) => `citizen:${id}`),

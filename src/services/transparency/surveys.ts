@@ -3,12 +3,13 @@
  * disclosure control. A cell counting people (an answer option within a district, or overall)
  * under 5 is suppressed, with complementary suppression so the visible totals do not reveal it
  * (src/core/transparency/suppression.ts). Districts with fewer than 20 responses are not shown on
- * their own: they are pooled into "other districts or unknown". Free-text answers are never
- * published (they may identify the person).
+ * their own: they are pooled into "other districts or unknown", itself shown only with 20 responses
+ * or none (otherwise no district is shown apart). A question fewer than 5 people answered shows no
+ * count at all. Free-text answers are never published (they may identify the person).
  */
 import { optionValues } from "../../core/surveys/answers.ts";
 import { definitionOf, type SurveyDefinition, type SurveyQuestion } from "../../core/surveys/index.ts";
-import { suppressTable, type SuppressedTable } from "../../core/transparency/suppression.ts";
+import { MIN_CELL, suppressTable, type SuppressedTable } from "../../core/transparency/suppression.ts";
 import type { SurveyRunRow } from "../../db/repositories/surveys.ts";
 import type { AppContext } from "../context.ts";
 
@@ -73,9 +74,14 @@ export async function publicSurveys(app: AppContext): Promise<PublicSurvey[]> {
       const d = districtOfRun.get(r.runId) ?? OTHER_SEGMENT;
       perDistrict.set(d, (perDistrict.get(d) ?? 0) + 1);
     }
-    const shown = app.profile.districts
+    const candidates = app.profile.districts
       .map((d) => d.key)
       .filter((k) => (perDistrict.get(k) ?? 0) >= MIN_SEGMENT_RESPONSES);
+    const pooled = responses.length - candidates.reduce((sum, k) => sum + perDistrict.get(k)!, 0);
+    // The pool is a segment too: shown only with 20 responses (or none). A smaller pool, say 3
+    // people, could be read off as total minus the districts, with its zeros showing how they all
+    // answered; then no district is shown apart.
+    const shown = pooled === 0 || pooled >= MIN_SEGMENT_RESPONSES ? candidates : [];
     const segmentOf = (runId: number) => {
       const d = districtOfRun.get(runId);
       return d && shown.includes(d) ? d : OTHER_SEGMENT;
@@ -101,6 +107,8 @@ export async function publicSurveys(app: AppContext): Promise<PublicSurvey[]> {
         // one can never be worked out from the other.
         const table: SuppressedTable = suppressTable(segments.length ? [...matrix, overall[0]!] : overall);
         const last = table.cells.length - 1;
+        // Fewer than 5 people in all: no cell can hide among others (the zeros would tell), so none is shown.
+        if (table.rowTotals[last]! < MIN_CELL) table.cells[last] = table.cells[last]!.map(() => null);
         return {
           id: q.id,
           type: q.type,
