@@ -233,6 +233,11 @@ export const questions = sqliteTable(
     // status by due date without sorting them all (issue 14: p95 ≤ 30 ms among 100,000 questions).
     index("questions_office_due").on(t.officeKey, t.dueDate, t.id),
     index("questions_status_due").on(t.status, t.dueDate),
+    // Answers an office chose to publish (issue 15, /preguntas/peticiones): ordinary petitions among
+    // them are counted and paged newest first from this small partial index.
+    index("questions_published_petitions")
+      .on(t.answeredAtMs, t.id)
+      .where(sql`publish_answer = 1`),
   ],
 );
 

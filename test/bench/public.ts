@@ -275,6 +275,7 @@ export async function benchPublicPages(options: { questions?: number } = {}): Pr
       "/respuestas?periodo=2025",
       `/respuestas/${offices[0]}`,
       "/preguntas",
+      "/preguntas/peticiones",
       `/preguntas?evento=${eventIds[10]}`,
       "/eventos",
       `/eventos/${eventIds[10]}`,

@@ -299,6 +299,8 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "publico.dialogue.event_title": ["title"],
   "publico.dialogue.pending": ["date"],
   "publico.dialogue.total": ["total"],
+  "publico.petitions.link": ["total"],
+  "publico.petitions.total": ["total"],
   "publico.events.calendar_district": ["district"],
   "publico.events.commitments_heading": ["total"],
   "publico.events.districts": ["districts"],

@@ -57,6 +57,9 @@ describe("publication from the back-office question page", () => {
     expect(chosen.headers.location).toBe(`/admin/preguntas/${reference}?hecho=publicar`);
     expect((await submit(ana, "responder", { texto: ANSWER })).statusCode).toBe(303);
 
+    const petitions = async () => (await h.server.inject({ method: "GET", url: "/preguntas/peticiones" })).body;
+    expect(await petitions()).toContain("Respuesta en revisión de datos personales");
+    expect(await petitions()).not.toContain("444 5566");
     const page = await ana.get(`/admin/preguntas/${reference}`);
     expect(page.body).toContain("La respuesta no se muestra en la página pública porque puede tener datos personales");
     expect(page.body).toContain("número de teléfono");
@@ -72,6 +75,7 @@ describe("publication from the back-office question page", () => {
     const q = (await h.runtime.app.repos.questions.byReference(reference))!;
     expect(q.publishedAnswer).toBe(VERSION);
     expect(q.answerText).toBe(ANSWER);
+    expect(await petitions()).toContain(VERSION);
     const after = await ana.get(`/admin/preguntas/${reference}`);
     expect(after.body).toContain("La página pública muestra esta versión de la respuesta");
     expect(after.body).toContain("Cambió lo que se publica en la página pública");

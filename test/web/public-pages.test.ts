@@ -24,6 +24,7 @@ const PAGES = [
   "/preguntas",
   "/preguntas?evento=1",
   "/preguntas?evento=1&pagina=1",
+  "/preguntas/peticiones",
   "/eventos",
   "/eventos/1",
   "/eventos/2",
@@ -111,6 +112,11 @@ describe("public pages and open data", () => {
     for (const secret of s.secrets) expect(all.includes(secret), `leaked: ${secret}`).toBe(false);
     expect(all).toContain(version);
     expect(all).not.toContain("Respuesta en revisión de datos personales");
+    // The ordinary petition's answer is on its own page, linked from /preguntas.
+    const petitions = (await get("/preguntas/peticiones")).body;
+    expect(petitions).toContain("Programamos el arreglo de la vía para la próxima semana.");
+    expect(petitions).toContain(s.references.onTime);
+    expect((await get("/preguntas")).body).toContain('href="/preguntas/peticiones"');
   });
 
   it("shows the answer figures with few cases and the legal categories", async () => {

@@ -198,6 +198,9 @@ export const questions = pgTable(
     // status by due date without sorting them all (issue 14: p95 ≤ 30 ms among 100,000 questions).
     index("questions_office_due").on(t.officeKey, t.dueDate, t.id),
     index("questions_status_due").on(t.status, t.dueDate),
+    index("questions_published_petitions")
+      .on(t.answeredAtMs, t.id)
+      .where(sql`publish_answer`),
   ],
 );
 

@@ -65,6 +65,20 @@ export interface PublicDialogueQuestion {
   answeredAtEvent: boolean;
 }
 
+/** An ordinary petition whose answer the office published (issue 15): only its publishable parts. */
+export interface PublicPetition {
+  id: number;
+  reference: string;
+  officeKey: string;
+  requestType: string;
+  answeredAtMs: number;
+  /** The office's summary of the question, or null. */
+  summary: string | null;
+  /** The office's version for publication, else the recorded answer. */
+  answer: string;
+  answerByOffice: boolean;
+}
+
 /**
  * What the asking citizen wrote and their chat addresses, read only to check an answer for their
  * personal data before it is published (src/services/transparency/answer-screening.ts). Never rendered.
@@ -190,6 +204,39 @@ export function createTransparencyRepo(db: Db) {
         .orderBy(asc(questions.id), asc(channelIdentities.id))
         .all();
       return groupAskers(rows);
+    },
+    /**
+     * Ordinary petitions whose office published the answer, newest answer first, the slice
+     * [offset, offset + limit), with how many there are (partial index questions_published_petitions).
+     */
+    publishedPetitions(offset: number, limit: number): { total: number; rows: PublicPetition[] } {
+      // Literal, not bound: SQLite uses a partial index only when the query's terms match its WHERE;
+      // the unary + keeps it from taking questions_event (event_id is null for most questions).
+      const where = sql`${questions.publishAnswer} = 1 and +${questions.eventId} is null and +${questions.status} = 'answered'`;
+      const total =
+        db
+          .select({ n: sql<number>`count(*)` })
+          .from(questions)
+          .where(where)
+          .get()?.n ?? 0;
+      const rows = db
+        .select({
+          id: questions.id,
+          reference: questions.reference,
+          officeKey: questions.officeKey,
+          requestType: questions.requestType,
+          answeredAtMs: sql<number>`${questions.answeredAtMs}`,
+          summary: questions.publishedSummary,
+          answer: sql<string>`coalesce(${questions.publishedAnswer}, ${questions.answerText}, '')`,
+          answerByOffice: sql<number>`${questions.publishedAnswer} is not null`,
+        })
+        .from(questions)
+        .where(where)
+        .orderBy(desc(questions.answeredAtMs), desc(questions.id))
+        .limit(limit)
+        .offset(offset)
+        .all();
+      return { total, rows: rows.map((r) => ({ ...r, answerByOffice: Boolean(r.answerByOffice) })) };
     },
     /** Per event: questions received and answered (index questions_event). */
     questionCountsByEvent(): Map<number, { received: number; answered: number }> {

@@ -12,8 +12,16 @@ import { personalDataIn, type KnownIdentifiers, type PersonalDataKind } from "..
 import type { PublicDialogueQuestion } from "../../db/repositories/transparency.ts";
 import type { AppContext } from "../context.ts";
 
-/** A dialogue question as published, with `answerUnderReview` when its answer is held back. */
-export type ScreenedQuestion = PublicDialogueQuestion & { answerUnderReview: boolean };
+/** A question as published, with `answerUnderReview` when its answer is held back. */
+export type Screened<Q> = Omit<Q, "answer"> & { answer: string | null; answerUnderReview: boolean };
+export type ScreenedQuestion = Screened<PublicDialogueQuestion>;
+
+/** What screening needs of a published question. */
+interface Publishable {
+  id: number;
+  answer: string | null;
+  answerByOffice: boolean;
+}
 
 /** Names that are public anyway, never taken for a citizen's name: municipality, entity, offices, districts. */
 export function publicWordsOf(app: Pick<AppContext, "profile">): string[] {
@@ -49,10 +57,10 @@ export async function answerFindings(
  * Holds back every published answer that is not the office's own version for publication and in
  * which personal data is found: `answer` becomes null and `answerUnderReview` true.
  */
-export async function screenAnswers(
+export async function screenAnswers<Q extends Publishable>(
   app: Pick<AppContext, "repos" | "profile">,
-  questions: readonly PublicDialogueQuestion[],
-): Promise<ScreenedQuestion[]> {
+  questions: readonly Q[],
+): Promise<Screened<Q>[]> {
   const toCheck = questions.filter((q) => q.answer !== null && !q.answerByOffice).map((q) => q.id);
   const known = await knownIdentifiers(app, toCheck);
   return questions.map((q) => {

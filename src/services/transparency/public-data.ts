@@ -21,7 +21,8 @@ import {
 } from "../../core/answer-tally.ts";
 import type { CommitmentFilter, CommitmentRow, CommitmentUpdateRow } from "../../db/repositories/commitments.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
-import { screenAnswers, type ScreenedQuestion } from "./answer-screening.ts";
+import { screenAnswers, type Screened, type ScreenedQuestion } from "./answer-screening.ts";
+import type { PublicPetition } from "../../db/repositories/transparency.ts";
 import {
   ANSWER_TOTALS_STATE_KEY,
   figuresByOffice,
@@ -67,6 +68,11 @@ export interface PublicData {
     eventIds: readonly number[],
     range?: { offset: number; limit: number },
   ): Promise<{ total: number; questions: ScreenedQuestion[] }>;
+  /** Ordinary petitions whose office published the answer, newest first (screened like the above). */
+  publishedPetitions(range: {
+    offset: number;
+    limit: number;
+  }): Promise<{ total: number; questions: Screened<PublicPetition>[] }>;
   events(): Promise<{ upcoming: EventRecord[]; past: EventRecord[] }>;
   commitments(filter: CommitmentFilter): Promise<CommitmentRow[]>;
   isOverdue(c: Pick<CommitmentRow, "status" | "dueDate">): boolean;
@@ -165,6 +171,10 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
       const all = await app.repos.transparency.dialogueQuestions(eventIds);
       const shown = range ? all.slice(range.offset, range.offset + range.limit) : all;
       return { total: all.length, questions: await screenAnswers(app, shown) };
+    },
+    async publishedPetitions(range) {
+      const { total, rows } = await app.repos.transparency.publishedPetitions(range.offset, range.limit);
+      return { total, questions: await screenAnswers(app, rows) };
     },
     async events() {
       const nowMs = app.clock.nowMs();

@@ -223,7 +223,25 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
       const withQuestions = all.filter((e) => counts.has(e.id));
       const pages = Math.max(1, Math.ceil(withQuestions.length / PAGE_SIZE.dialogueEvents));
       const shown = withQuestions.slice((page - 1) * PAGE_SIZE.dialogueEvents, page * PAGE_SIZE.dialogueEvents);
-      return render("dialogue", lang, path, h.t("publico.dialogue.title"), { events: shown, counts, page, pages });
+      const petitions = (await data.publishedPetitions({ offset: 0, limit: 0 })).total;
+      return render("dialogue", lang, path, h.t("publico.dialogue.title"), {
+        events: shown,
+        counts,
+        page,
+        pages,
+        petitions,
+      });
+    },
+
+    /** Ordinary petitions whose office published the answer (issue 15: "publicación de las respuestas"). */
+    async petitions(lang: Lang, pagina: string | undefined): Promise<PageResult> {
+      const h = helpers(lang);
+      const size = PAGE_SIZE.dialogueQuestions;
+      const page = Math.max(1, positiveInt(pagina) ?? 1);
+      const { total, questions } = await data.publishedPetitions({ offset: (page - 1) * size, limit: size });
+      const pages = Math.max(1, Math.ceil(total / size));
+      const path = href("/preguntas/peticiones", lang, { pagina });
+      return render("petitions", lang, path, h.t("publico.petitions.title"), { questions, total, page, pages });
     },
 
     async events(lang: Lang): Promise<PageResult> {

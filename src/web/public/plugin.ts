@@ -114,6 +114,10 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
       page(async (lang, r) => await pages.dialogue(lang, r.query as { evento?: string; pagina?: string })),
     );
     site.get(
+      "/preguntas/peticiones",
+      page(async (lang, r) => await pages.petitions(lang, (r.query as { pagina?: string }).pagina)),
+    );
+    site.get(
       "/eventos",
       page(async (lang) => await pages.events(lang)),
     );

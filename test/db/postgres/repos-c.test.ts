@@ -850,6 +850,8 @@ async function scenario({ repos: r, seed, outbox }: Engine): Promise<Log> {
   await rec("transparency.dialogueQuestions none", r.transparency.dialogueQuestions([]));
   await rec("transparency.askerIdentifiers", r.transparency.askerIdentifiers([6, 2, 1, 99]));
   await rec("transparency.askerIdentifiers none", r.transparency.askerIdentifiers([]));
+  await rec("transparency.publishedPetitions", r.transparency.publishedPetitions(0, 10));
+  await rec("transparency.publishedPetitions past the end", r.transparency.publishedPetitions(5, 10));
   await rec("transparency.questionCountsByEvent", r.transparency.questionCountsByEvent());
   await r.transparency.setSurveyPublished("satisfaccion", true, "cli", T0 - DAY);
   await r.transparency.setSurveyPublished("satisfaccion", true, "official:2", T0);

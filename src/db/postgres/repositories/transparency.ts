@@ -131,6 +131,27 @@ export function createPgTransparencyRepo(q: () => PgDb): Port<SyncRepos["transpa
         .orderBy(asc(questions.id), asc(channelIdentities.id));
       return groupAskers(rows);
     },
+    async publishedPetitions(offset, limit) {
+      const where = sql`${questions.publishAnswer} and ${questions.eventId} is null and ${questions.status} = 'answered'`;
+      const [counted] = await q().select({ n: count() }).from(questions).where(where);
+      const rows = await q()
+        .select({
+          id: questions.id,
+          reference: questions.reference,
+          officeKey: questions.officeKey,
+          requestType: questions.requestType,
+          answeredAtMs: sql<number>`${questions.answeredAtMs}`.mapWith(Number),
+          summary: questions.publishedSummary,
+          answer: sql<string>`coalesce(${questions.publishedAnswer}, ${questions.answerText}, '')`,
+          answerByOffice: sql<boolean>`${questions.publishedAnswer} is not null`,
+        })
+        .from(questions)
+        .where(where)
+        .orderBy(desc(questions.answeredAtMs), desc(questions.id))
+        .limit(limit)
+        .offset(offset);
+      return { total: counted?.n ?? 0, rows: rows.map((r) => ({ ...r, answerByOffice: Boolean(r.answerByOffice) })) };
+    },
     async questionCountsByEvent() {
       const rows = await q()
         .select({

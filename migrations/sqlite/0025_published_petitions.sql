@@ -1,0 +1,1 @@
+CREATE INDEX `questions_published_petitions` ON `questions` (`answered_at_ms`,`id`) WHERE publish_answer = 1;
