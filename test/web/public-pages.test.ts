@@ -119,6 +119,13 @@ describe("public pages and open data", () => {
     expect((await get("/preguntas")).body).toContain('href="/preguntas/peticiones"');
   });
 
+  it("says an event whose date passed is past, not scheduled, even before staff mark it held", async () => {
+    const page = (await get("/eventos/1")).body;
+    expect(page).toMatch(/<dd>Ya pasó<\/dd>/);
+    expect(page).not.toMatch(/<dd>Programado<\/dd>/);
+    expect((await get("/eventos/2")).body).toMatch(/<dd>Programado<\/dd>/);
+  });
+
   it("shows the answer figures with few cases and the legal categories", async () => {
     const page = (await get("/respuestas?periodo=2026")).body;
     expect(page).toContain("pocos casos");
