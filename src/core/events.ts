@@ -10,6 +10,7 @@ import { isLocalDate, toWallClock, type LocalDate } from "./calendar/index.ts";
 import type { Actor } from "./authorization.ts";
 import { localTimeToMs } from "./deadline-schedule.ts";
 import { quietUntilMs, type QuietHours } from "./quiet-hours.ts";
+import { foldIcsLines } from "./ics-fold.ts";
 
 /** The dialogue spaces the municipalities' plans run (../shared/seeds). */
 export const EVENT_KINDS = [
@@ -283,7 +284,7 @@ export function renderIcs(input: IcsInput): string {
   };
   const { error, value } = createEvent(attributes);
   if (error || !value) throw new Error(`ics rejected the event: ${error?.message ?? "no output"}`);
-  return value;
+  return foldIcsLines(value);
 }
 
 /** Who may create, edit, cancel and announce events: communications staff, admins, the server operator. */

@@ -62,6 +62,15 @@ async function everything(): Promise<string> {
       const full = lang ? `${url}${url.includes("?") ? "&" : "?"}lang=en` : url;
       const res = await get(full);
       expect(res.body.length, full).toBeLessThan(100_000);
+      // Calendar feeds: CRLF lines of at most 75 octets (RFC 5545, 3.1), balanced BEGIN/END.
+      if (url.endsWith(".ics")) {
+        const lines = res.body.split("\r\n");
+        for (const line of lines) expect(Buffer.byteLength(line), `${full}: ${line}`).toBeLessThanOrEqual(75);
+        expect(lines.filter((l) => l.startsWith("BEGIN:")).length).toBe(
+          lines.filter((l) => l.startsWith("END:")).length,
+        );
+        expect(res.body.endsWith("\r\n") && !/[^\r]\n/.test(res.body)).toBe(true);
+      }
       all += `\n${res.body}`;
     }
   }

@@ -5,6 +5,7 @@
  * chat and from the feed is one entry.
  */
 import { createEvents, type EventAttributes } from "ics";
+import { foldIcsLines } from "../../core/ics-fold.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import type { AppContext } from "../context.ts";
 import type { PublicData } from "./public-data.ts";
@@ -72,8 +73,7 @@ function buildIcs(app: AppContext, events: readonly EventRecord[]): string {
     { productId: "rinde/events", method: "PUBLISH", calName: app.profile.name },
   );
   if (error) throw new Error(`ics rejected the feed: ${error.message}`);
-  return (
-    value ||
-    ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:rinde/events", "METHOD:PUBLISH", "END:VCALENDAR", ""].join("\r\n")
-  );
+  return value
+    ? foldIcsLines(value)
+    : ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:rinde/events", "METHOD:PUBLISH", "END:VCALENDAR", ""].join("\r\n");
 }
