@@ -179,6 +179,48 @@ describe("public pages and open data", () => {
     expect(json.every((r) => r.codigo_divipola === "00000")).toBe(true);
   });
 
+  it("follow the datos.gov.co conventions in every dataset and dictionary", async () => {
+    const { parse } = await import("csv-parse/sync");
+    for (const name of DATASET_NAMES) {
+      const csvText = (await get(`/datos/${name}.csv`)).body;
+      const json = JSON.parse((await get(`/datos/${name}.json`)).body) as Record<string, unknown>[];
+      const dictionary = JSON.parse((await get(`/datos/${name}_diccionario.json`)).body) as {
+        columna: string;
+        tipo: string;
+        descripcion: string;
+      }[];
+      const dictionaryCsv = parse((await get(`/datos/${name}_diccionario.csv`)).body, { columns: true }) as object[];
+      const rows = parse(csvText, { columns: false }) as string[][];
+      const header = rows[0]!;
+      // One header row of lowercase snake_case names, described in the dictionary (CSV and JSON alike).
+      for (const column of header) expect(column, name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+      expect(
+        dictionary.map((d) => d.columna),
+        name,
+      ).toEqual(header);
+      expect(dictionaryCsv, name).toEqual(dictionary);
+      for (const d of dictionary) expect(d.descripcion.length, `${name}.${d.columna}`).toBeGreaterThan(4);
+      // Same rows and keys in CSV and JSON; every row carries the DIVIPOLA code.
+      expect(json.length, name).toBe(rows.length - 1);
+      expect(json.length, `${name} has rows`).toBeGreaterThan(0);
+      json.forEach((row, i) => {
+        expect(Object.keys(row), name).toEqual(header);
+        expect(row.codigo_divipola, name).toBe("00000");
+        rows[i + 1]!.forEach((cell, c) => {
+          const value = row[header[c]!];
+          const type = dictionary[c]!.tipo;
+          expect(cell, `${name}.${header[c]}`).toBe(value === null ? "" : String(value));
+          if (value === null) return;
+          if (type === "numero") expect(typeof value, `${name}.${header[c]}`).toBe("number");
+          if (type === "booleano") expect(typeof value, `${name}.${header[c]}`).toBe("boolean");
+          if (type === "fecha") expect(value, `${name}.${header[c]}`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+          if (type === "fecha_hora")
+            expect(value, `${name}.${header[c]}`).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$/);
+        });
+      });
+    }
+  });
+
   it("serves ETag and Cache-Control, and 304 on a matching If-None-Match", async () => {
     const first = await get("/compromisos");
     expect(first.headers["cache-control"]).toBe("public, max-age=60");
