@@ -10,7 +10,10 @@ export type MediaKind =
 
 export interface InboundMedia {
   kind: MediaKind;
-  /** The channel's reference to the file (e.g. a Telegram file_id); never the bytes. */
+  /**
+   * The channel's reference to the file (e.g. a Telegram file_id); never the bytes. For a location,
+   * its coordinates as `geo:lat,lon` (src/core/geo.ts), absent when they are unusable (a live location).
+   */
   fileRef?: string;
   mimeType?: string;
   fileName?: string;
@@ -19,6 +22,9 @@ export interface InboundMedia {
    * API's media ids), where the channel id alone does not say so: Baileys, also `whatsapp`, cannot.
    */
   keptByChannel?: true;
+  /** A location's place name and address as the channel gives them (a WhatsApp pin on a place, a Telegram venue). */
+  placeName?: string;
+  placeAddress?: string;
 }
 
 export interface InboundMessage {

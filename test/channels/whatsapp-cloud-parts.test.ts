@@ -234,6 +234,34 @@ describe("webhook parsing", () => {
       ).messages,
     ).toEqual([]);
   });
+
+  it("reads a location's coordinates with the place's name and address; impossible coordinates give none", () => {
+    const locations = [
+      { latitude: 4.6097, longitude: -74.0817, name: "Parque Santander", address: "Cra. 7 #16" },
+      { latitude: 4.6097, longitude: -74.0817 },
+      { latitude: -95, longitude: -74.0817, name: "Ninguna parte" },
+      { latitude: "x", longitude: -74.0817 },
+    ];
+    const content = parseWebhook(
+      value({
+        messages: locations.map((location, i) => ({ from: "573001112233", id: `l${i}`, type: "location", location })),
+      }),
+      "111",
+      0,
+    );
+    expect(content.messages.map((m) => m.media)).toEqual([
+      {
+        kind: "location",
+        fileRef: "geo:4.6097,-74.0817",
+        placeName: "Parque Santander",
+        placeAddress: "Cra. 7 #16",
+        keptByChannel: true,
+      },
+      { kind: "location", fileRef: "geo:4.6097,-74.0817", keptByChannel: true },
+      { kind: "location", placeName: "Ninguna parte", keptByChannel: true },
+      { kind: "location", keptByChannel: true },
+    ]);
+  });
 });
 
 describe("send errors", () => {

@@ -99,10 +99,29 @@ describe("telegram updates → InboundMessage", () => {
     expect(document).not.toHaveProperty("text");
     expect(toInbound(messageUpdate({ sticker: { file_id: "s" } }), ctx)?.media).toEqual({ kind: "sticker" });
     expect(toInbound(messageUpdate({ voice: { file_id: "v" } }), ctx)?.media).toEqual({ kind: "voice" });
-    expect(toInbound(messageUpdate({ location: { latitude: 1, longitude: 2 } }), ctx)?.media).toEqual({
-      kind: "location",
-    });
     expect(toInbound(messageUpdate({ contact: { phone_number: "1" } }), ctx)?.media).toEqual({ kind: "contact" });
+  });
+
+  it("reads a shared point or a venue as a location with its coordinates; a live or impossible one has none", () => {
+    const pin = toInbound(messageUpdate({ location: { latitude: 4.8133, longitude: -75.6961 } }), ctx);
+    expect(pin?.media).toEqual({ kind: "location", fileRef: "geo:4.8133,-75.6961" });
+    const venue = toInbound(
+      messageUpdate({
+        location: { latitude: 4.81, longitude: -75.69 },
+        venue: { location: { latitude: 4.81, longitude: -75.69 }, title: "Parque El Lago", address: "Cra. 7 #22" },
+      }),
+      ctx,
+    );
+    expect(venue?.media).toEqual({
+      kind: "location",
+      fileRef: "geo:4.81,-75.69",
+      placeName: "Parque El Lago",
+      placeAddress: "Cra. 7 #22",
+    });
+    const live = { latitude: 4.81, longitude: -75.69, live_period: 900 };
+    expect(toInbound(messageUpdate({ location: live }), ctx)?.media).toEqual({ kind: "location" });
+    const impossible = { latitude: 95, longitude: -75.69 };
+    expect(toInbound(messageUpdate({ location: impossible }), ctx)?.media).toEqual({ kind: "location" });
   });
 
   it("ignores channels, other bots and updates Rinde does not use", () => {

@@ -79,6 +79,33 @@ describe("WhatsApp message normalization", () => {
     expect(toInboundMessage(location, "notify", 1)?.media).toEqual({ kind: "location" });
   });
 
+  it("reads a pin's coordinates, name and address; a live location or impossible coordinates have none", () => {
+    const pin = (locationMessage: Record<string, unknown>, live = false) =>
+      toInboundMessage(
+        {
+          key: { remoteJid: PN, id: "L2", fromMe: false },
+          message: live ? { liveLocationMessage: locationMessage } : { locationMessage },
+        },
+        "notify",
+        1,
+      )?.media;
+    expect(
+      pin({ degreesLatitude: 6.2442, degreesLongitude: -75.5812, name: "Parque Berrío", address: "Cl. 50 #50" }),
+    ).toEqual({
+      kind: "location",
+      fileRef: "geo:6.2442,-75.5812",
+      placeName: "Parque Berrío",
+      placeAddress: "Cl. 50 #50",
+    });
+    expect(pin({ degreesLatitude: 6.2442, degreesLongitude: -75.5812 })).toEqual({
+      kind: "location",
+      fileRef: "geo:6.2442,-75.5812",
+    });
+    expect(pin({ degreesLatitude: 6.2442, degreesLongitude: -75.5812 }, true)).toEqual({ kind: "location" });
+    expect(pin({ degreesLatitude: 6.2442, degreesLongitude: -75.5812, isLive: true })).toEqual({ kind: "location" });
+    expect(pin({ degreesLatitude: 6.2442, degreesLongitude: 200 })).toEqual({ kind: "location" });
+  });
+
   it("ignores what is not a new message from a person or a group member", () => {
     const none = [
       toInboundMessage(incoming({ chat: PN, text: "propio", fromMe: true }), "notify", 1),

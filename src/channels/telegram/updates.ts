@@ -4,6 +4,7 @@
  * Returns undefined for what Rinde does not handle (channel posts, edits, other bots, bot status).
  */
 import type { CallbackQuery, Message, Update, User } from "telegraf/types";
+import { geoRef } from "../../core/geo.ts";
 import type { InboundMedia, InboundMessage } from "../channel.ts";
 import { channelMessageId, parseCallbackData } from "./render.ts";
 
@@ -124,8 +125,26 @@ function mediaOf(message: AnyMessage): InboundMedia | undefined {
   if ("voice" in message) return { kind: "voice" };
   if ("audio" in message) return { kind: "audio" };
   if ("video" in message || "video_note" in message || "animation" in message) return { kind: "video" };
-  if ("location" in message || "venue" in message) return { kind: "location" };
+  if ("location" in message || "venue" in message) return locationOf(message);
   if ("contact" in message) return { kind: "contact" };
   if (!("text" in message)) return { kind: "other" };
   return undefined;
+}
+
+/**
+ * A shared point, or a venue (a point with its name and address). A live location has no fixed
+ * point to keep (its updates arrive as edits, which are not read): no reference, so it is not kept.
+ */
+function locationOf(message: AnyMessage): InboundMedia {
+  const venue = "venue" in message ? (message as Message.VenueMessage).venue : undefined;
+  const location =
+    venue?.location ?? ("location" in message ? (message as Message.LocationMessage).location : undefined);
+  const live = location !== undefined && "live_period" in location;
+  const fileRef = location && !live ? geoRef(location.latitude, location.longitude) : undefined;
+  return {
+    kind: "location",
+    ...optional("fileRef", fileRef),
+    ...optional("placeName", venue?.title || undefined),
+    ...optional("placeAddress", venue?.address || undefined),
+  };
 }

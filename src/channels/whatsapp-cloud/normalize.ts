@@ -4,6 +4,7 @@
  * moves from Baileys to the Cloud API keeps its citizens, conversations and linked officials.
  * Unknown shapes are skipped, never thrown: Meta adds fields and message types over time.
  */
+import { geoRef } from "../../core/geo.ts";
 import type { InboundMedia, InboundMessage, MediaKind } from "../channel.ts";
 
 export const PERSON_SUFFIX = "@s.whatsapp.net";
@@ -96,13 +97,17 @@ function contentOf(m: Json): Content | undefined {
     case "sticker":
       return mediaContent(obj(m.sticker), "sticker");
     case "location": {
+      // A pin (on a named place, with its name and address): the coordinates are the content.
       const location = obj(m.location);
-      const lat = Number(location?.latitude);
-      const lon = Number(location?.longitude);
+      const fileRef = geoRef(location?.latitude, location?.longitude);
+      const placeName = str(location?.name);
+      const placeAddress = str(location?.address);
       return {
         media: {
           kind: "location",
-          ...(Number.isFinite(lat) && Number.isFinite(lon) ? { fileRef: `geo:${lat},${lon}` } : {}),
+          ...(fileRef ? { fileRef } : {}),
+          ...(placeName ? { placeName } : {}),
+          ...(placeAddress ? { placeAddress } : {}),
         },
       };
     }
@@ -118,7 +123,7 @@ function contentOf(m: Json): Content | undefined {
       return undefined;
     default:
       // "unsupported" (Meta's error 131051: polls, view-once media…), orders and types Meta adds
-      // later: a polite answer that the bot reads text, photos and documents; nothing else changes.
+      // later: a polite answer saying what the bot reads; nothing else changes.
       return { media: { kind: "other" } };
   }
 }

@@ -18,6 +18,7 @@ import {
   type WAMessage,
   type WAMessageContent,
 } from "@whiskeysockets/baileys";
+import { geoRef } from "../../core/geo.ts";
 import type { InboundMedia, InboundMessage } from "../channel.ts";
 
 interface Content {
@@ -54,9 +55,22 @@ export function readContent(message: WAMessageContent): Content | undefined {
   if (message.documentMessage) return captioned("document", message.documentMessage);
   if (message.audioMessage) return captioned(message.audioMessage.ptt ? "voice" : "audio", message.audioMessage);
   if (message.stickerMessage) return captioned("sticker", message.stickerMessage);
-  if (message.locationMessage || message.liveLocationMessage) return { media: { kind: "location" } };
+  if (message.locationMessage) return { media: locationOf(message.locationMessage) };
+  // A live location moves and its updates are not read: nothing fixed to keep.
+  if (message.liveLocationMessage) return { media: { kind: "location" } };
   if (message.contactMessage || message.contactsArrayMessage) return { media: { kind: "contact" } };
   return undefined;
+}
+
+/** A pin (on a named place, with its name and address); no reference when it is live or unusable. */
+function locationOf(location: NonNullable<WAMessageContent["locationMessage"]>): InboundMedia {
+  const fileRef = location.isLive ? undefined : geoRef(location.degreesLatitude, location.degreesLongitude);
+  return {
+    kind: "location",
+    ...(fileRef ? { fileRef } : {}),
+    ...(location.name ? { placeName: location.name } : {}),
+    ...(location.address ? { placeAddress: location.address } : {}),
+  };
 }
 
 /**
