@@ -525,7 +525,8 @@ export const appState = sqliteTable("app_state", {
 
 /**
  * Files a citizen attached to a question: the channel's own file reference (a Telegram file_id),
- * never the bytes. Shown to the office with the question; deleted when the citizen erases their data.
+ * never the bytes; and places they shared (coordinates). Shown to the office with the question;
+ * deleted when the citizen erases their data.
  */
 export const questionAttachments = sqliteTable(
   "question_attachments",
@@ -535,10 +536,14 @@ export const questionAttachments = sqliteTable(
       .notNull()
       .references(() => questions.id),
     channel: text("channel").notNull(),
-    kind: text("kind", { enum: ["photo", "document"] }).notNull(),
+    kind: text("kind", { enum: ["photo", "document", "location"] }).notNull(),
+    /** A file's channel reference; a location's coordinates as `geo:lat,lon` (src/core/geo.ts), valid on every channel. */
     fileRef: text("file_ref").notNull(),
     mimeType: text("mime_type"),
     fileName: text("file_name"),
+    /** A location's place name and address, when the channel gave them (one line each, bounded). */
+    placeName: text("place_name"),
+    placeAddress: text("place_address"),
     createdAtMs: integer("created_at_ms").notNull(),
   },
   (t) => [index("question_attachments_question").on(t.questionId)],

@@ -394,10 +394,14 @@ export const questionAttachments = pgTable(
       .notNull()
       .references(() => questions.id),
     channel: text("channel").notNull(),
-    kind: text("kind", { enum: ["photo", "document"] }).notNull(),
+    kind: text("kind", { enum: ["photo", "document", "location"] }).notNull(),
+    /** A file's channel reference; a location's coordinates as `geo:lat,lon` (src/core/geo.ts), valid on every channel. */
     fileRef: text("file_ref").notNull(),
     mimeType: text("mime_type"),
     fileName: text("file_name"),
+    /** A location's place name and address, when the channel gave them (one line each, bounded). */
+    placeName: text("place_name"),
+    placeAddress: text("place_address"),
     createdAtMs: bigint("created_at_ms", { mode: "number" }).notNull(),
   },
   (t) => [index("question_attachments_question").on(t.questionId)],

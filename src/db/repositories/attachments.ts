@@ -1,4 +1,4 @@
-/** Files attached to questions: channel file references only, never the bytes. */
+/** Files attached to questions (channel file references only, never the bytes) and shared locations. */
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { questionAttachments, questions } from "../schema.ts";
@@ -11,6 +11,9 @@ export interface NewAttachment {
   fileRef: string;
   mimeType?: string | null;
   fileName?: string | null;
+  /** A location's place name and address (kind "location"). */
+  placeName?: string | null;
+  placeAddress?: string | null;
 }
 
 export function createAttachmentsRepo(db: Db) {
@@ -26,6 +29,8 @@ export function createAttachmentsRepo(db: Db) {
             fileRef: a.fileRef,
             mimeType: a.mimeType ?? null,
             fileName: a.fileName ?? null,
+            placeName: a.placeName ?? null,
+            placeAddress: a.placeAddress ?? null,
             createdAtMs: nowMs,
           })),
         )

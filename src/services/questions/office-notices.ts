@@ -51,7 +51,9 @@ export async function noticePayloads(
   });
   if (attachments.length > 0) text += `\n\n${t(app, "staff_buttons.attachments_line", { count: attachments.length })}`;
   if (await citizenErased(app, question)) text += `\n\n${t(app, "erased_citizen.notice_line")}`;
-  const files = attachments.filter((a) => a.channel === channel);
+  const files = attachments.flatMap((a) =>
+    a.channel === channel && a.kind !== "location" ? [{ ...a, kind: a.kind }] : [],
+  );
   return [
     { text, buttons: noticeButtons(app, question.id) },
     ...files.map((file, i) => ({

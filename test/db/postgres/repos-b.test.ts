@@ -499,6 +499,13 @@ async function scenario(
     [
       { channel: "whatsapp", kind: "photo", fileRef: "media-1", mimeType: "image/jpeg" },
       { channel: "whatsapp", kind: "document", fileRef: "media-2", fileName: "carta.pdf" },
+      {
+        channel: "whatsapp",
+        kind: "location",
+        fileRef: "geo:4.6097,-74.0817",
+        placeName: "Parque Santander",
+        placeAddress: "Cra. 7 #16",
+      },
     ],
     T0,
   );
@@ -771,7 +778,13 @@ describe.skipIf(!postgresAvailable)(
       expect(value("inbox.page salud transferred")).toMatchObject([{ status: "transferred" }]);
       expect((value("erased history") as { data: string }[]).some((e) => e.data.includes("Ana"))).toBe(false);
       expect(value("staffAuth.revokeAllSessions")).toBe(2);
-      expect(value("attachments.deleteForCitizen")).toBe(2);
+      expect(value("attachments.deleteForCitizen")).toBe(3);
+      expect((value("attachments.forQuestion") as { kind: string }[]).at(-1)).toMatchObject({
+        kind: "location",
+        fileRef: "geo:4.6097,-74.0817",
+        placeName: "Parque Santander",
+        placeAddress: "Cra. 7 #16",
+      });
       expect((value("offices.list") as { key: string }[]).map((o) => o.key)).toEqual(["obras", "salud", "agua"]);
       expect(value("report.surveyAnswersOfQuestionsFiled")).toHaveLength(1);
     });

@@ -19,6 +19,8 @@ export function createPgAttachmentsRepo(q: () => PgDb): Port<SyncRepos["attachme
             fileRef: a.fileRef,
             mimeType: a.mimeType ?? null,
             fileName: a.fileName ?? null,
+            placeName: a.placeName ?? null,
+            placeAddress: a.placeAddress ?? null,
             createdAtMs: nowMs,
           })),
         );

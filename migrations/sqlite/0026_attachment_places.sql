@@ -1,0 +1,2 @@
+ALTER TABLE `question_attachments` ADD `place_name` text;--> statement-breakpoint
+ALTER TABLE `question_attachments` ADD `place_address` text;
