@@ -17,6 +17,8 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "ask.confirm_office": ["officeName", "subject"],
   "ask.receipt": ["dueDateText", "officeName", "reference"],
   "attachments.added": ["count"],
+  "attachments.location_added": ["count"],
+  "attachments.location_received": ["count"],
   "attachments.received": ["count"],
   "attachments.too_many": ["max"],
   "commitments.detail": [

@@ -216,7 +216,9 @@ describe("Telegram: citizens and office groups", () => {
     await h.press(ANA, ANA, "o:0"); // consent → menu
 
     const sticker = await h.push(h.fake.privateSticker(ANA), { chatId: ANA });
-    expect(sticker?.params.text).toContain("Puedo recibir mensajes de texto, fotos y documentos");
+    expect(sticker?.params.text).toContain(
+      "Puedo recibir mensajes de texto, fotos, documentos (PDF, Word, Excel…) y ubicaciones",
+    );
     const voice = await h.push(h.fake.privateVoice(ANA), { chatId: ANA });
     expect(voice?.params.text).toContain("No puedo escuchar notas de voz");
 
@@ -252,6 +254,36 @@ describe("Telegram: citizens and office groups", () => {
     const { eraseCitizen } = await import("../../src/services/privacy/consent.ts");
     await eraseCitizen(h.runtime.app, question.citizenId);
     expect(await h.runtime.app.repos.attachments.forQuestion(question.id)).toEqual([]);
+  });
+
+  it("a shared point or venue joins the question while asking; a live location is not kept", async () => {
+    h = await createTelegramHarness();
+    await officeWithGroup();
+    await h.say(ANA, "/start");
+    await h.press(ANA, ANA, "o:0"); // consent → menu
+    await h.press(ANA, ANA, "o:0"); // ask → prompt
+    const point = await h.push(h.fake.privateLocation(ANA, 4.8133, -75.6961), { chatId: ANA });
+    expect(point?.params.text).toMatch(
+      /^Recibimos la ubicación \(adjuntos en total: 1\)\. Se enviará con su pregunta\./,
+    );
+    const venue = h.fake.privateLocation(ANA, 4.8087, -75.6906);
+    const place = { location: venue.message.location, title: "Parque El Lago", address: "Cra. 7 con Cl. 24" };
+    const second = await h.push({ message: { ...venue.message, venue: place } }, { chatId: ANA });
+    expect(second?.params.text).toContain("Recibimos la ubicación (adjuntos en total: 2)");
+    const live = h.fake.privateLocation(ANA, 4.81, -75.69);
+    const moving = { message: { ...live.message, location: { ...live.message.location, live_period: 900 } } };
+    expect((await h.push(moving, { chatId: ANA }))?.params.text).toContain("No pudimos guardar esa ubicación");
+
+    await h.say(ANA, QUESTION_TEXT);
+    await h.press(ANA, ANA, "o:0");
+    const receipt = await h.press(ANA, ANA, "o:0");
+    const reference = /RC-\d{4}-\d{6}/.exec(String(receipt.params.text))![0];
+    const question = (await h.runtime.app.repos.questions.byReference(reference))!;
+    const places = await h.runtime.app.repos.attachments.forQuestion(question.id);
+    expect(places.map((p) => [p.kind, p.fileRef, p.placeName, p.placeAddress])).toEqual([
+      ["location", "geo:4.8133,-75.6961", null, null],
+      ["location", "geo:4.8087,-75.6906", "Parque El Lago", "Cra. 7 con Cl. 24"],
+    ]);
   });
 
   it("stale buttons change nothing; deep links open commands or get a polite note; long answers are split", async () => {

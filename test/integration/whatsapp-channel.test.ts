@@ -278,12 +278,50 @@ describe("WhatsApp channel: citizens", () => {
         .slice(before)
         .map((m) => m.text),
     ).toEqual([
-      "Por WhatsApp todavía no podemos recibir fotos, documentos, audios, ubicaciones ni otros archivos. Describa su pregunta con palabras, por favor.",
+      "Por WhatsApp todavía no podemos recibir fotos, documentos, audios ni otros archivos (las ubicaciones sí). Describa su pregunta con palabras, por favor.",
     ]);
     expect(await position()).toEqual(waiting);
     // No reply ever promised to receive files (those texts are Telegram's).
     for (const message of w.fake.sent())
       expect(message.text).not.toMatch(/Puedo recibir|Recibí su archivo|Puede enviar fotos/);
+  });
+});
+
+describe("WhatsApp channel: shared locations", () => {
+  it("keeps a pin with the question although files are not kept, and tells the citizen so", async () => {
+    const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
+    w.fake.current.open();
+    await text(w, CITIZEN, "hola");
+    await text(w, CITIZEN, "1");
+    const pin = async (locationMessage: Record<string, unknown>) => {
+      const before = w.fake.sent().length;
+      w.fake.current.receive({
+        key: { remoteJid: CITIZEN, fromMe: false, id: `LOC${before}` },
+        message: { locationMessage },
+        messageTimestamp: 1_772_463_600,
+      });
+      await drain(w);
+      return w.fake
+        .sent()
+        .slice(before)
+        .map((m) => m.text)
+        .join("\n---\n");
+    };
+    // A live location has no fixed point: nothing kept, the citizen is told what to send.
+    expect(await pin({ degreesLatitude: 10.3997, degreesLongitude: -75.5144, isLive: true })).toContain(
+      "No pudimos guardar esa ubicación",
+    );
+    const received = await pin({ degreesLatitude: 10.3997, degreesLongitude: -75.5144, name: "Torre del Reloj" });
+    expect(received).toMatch(/^Recibimos la ubicación \(adjuntos en total: 1\)\. Se enviará con su pregunta\./);
+    expect(received).toContain("Escriba su pregunta");
+    let menu = await text(w, CITIZEN, QUESTION);
+    if (!menu.includes("Ver todos los temas")) menu = await text(w, CITIZEN, optionNumber(menu, "elegir otro"));
+    menu = await text(w, CITIZEN, optionNumber(menu, "Ver todos los temas"));
+    await text(w, CITIZEN, optionNumber(menu, "vías y obras"));
+    expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
+    expect(await sqlRows(w.runtime, "select channel, kind, file_ref, place_name from question_attachments")).toEqual([
+      { channel: "whatsapp", kind: "location", file_ref: "geo:10.3997,-75.5144", place_name: "Torre del Reloj" },
+    ]);
   });
 });
 

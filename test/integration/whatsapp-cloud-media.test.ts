@@ -1,7 +1,8 @@
 /**
  * WhatsApp Cloud API, what citizens send besides text (issue 17): photos and documents kept as
- * media references on the question and passed on to the office's officials; stickers, reactions,
- * locations and Meta's "unsupported" messages answered politely without changing the conversation.
+ * media references on the question and passed on to the office's officials, shared locations kept
+ * with their coordinates; stickers, reactions, contacts and Meta's "unsupported" messages answered
+ * politely without changing the conversation.
  * The real adapter, webhook plugin and runtime against the fake Graph API.
  */
 import { afterEach, describe, expect, it } from "vitest";
@@ -101,15 +102,79 @@ describe("WhatsApp Cloud: files citizens send", () => {
     expect(textOf(replies.at(-1))).toContain("La atiende: Secretaría de Infraestructura.");
   });
 
-  it("answers stickers, reactions, locations, contacts and unsupported messages politely and changes nothing", async () => {
+  it("keeps a shared location with its place on the question, at the menu as a photo would be", async () => {
+    h = await createCloudHarness();
+    const pin = {
+      type: "location",
+      location: { latitude: 4.6097102, longitude: -74.0817534, name: "Parque Santander", address: "Cra. 7 #16-20" },
+    };
+    // Before consent a location is not kept, as a photo would not be.
+    const notice = (await h.text(ANA, "hola")).at(-1)!;
+    expect((await send(ANA, pin)).map(textOf)).toEqual([
+      expect.stringContaining("Puede enviar una ubicación como parte de una pregunta"),
+    ]);
+    await h.press(ANA, notice.wamid, "o:0");
+    // At the menu the question starts with it.
+    const replies = await send(ANA, pin);
+    expect(textOf(replies[0])).toMatch(
+      /^Recibimos la ubicación \(adjuntos en total: 1\)\. Se enviará con su pregunta\./,
+    );
+    expect(textOf(replies.at(-1))).toContain("Escriba su pregunta");
+    expect(JSON.parse((await conversation())!.data).attachments).toEqual([
+      {
+        kind: "location",
+        fileRef: "geo:4.6097102,-74.0817534",
+        placeName: "Parque Santander",
+        placeAddress: "Cra. 7 #16-20",
+      },
+    ]);
+    // Impossible coordinates are not kept; the citizen is told what to send instead.
+    const before = await conversation();
+    expect((await send(ANA, { type: "location", location: { latitude: 91, longitude: -74.08 } })).map(textOf)).toEqual([
+      expect.stringContaining("No pudimos guardar esa ubicación. Envíe un punto fijo"),
+    ]);
+    expect(await conversation()).toEqual(before);
+
+    const confirm = (await h.text(ANA, QUESTION)).at(-1)!;
+    const kind = (await h.press(ANA, confirm.wamid, "o:0")).at(-1)!;
+    await h.press(ANA, kind.wamid, "o:0", bodyOf(kind).interactive?.type === "list");
+    expect(textOf(h.fake.to(ANA).at(-1))).toMatch(/RC-\d{4}-\d{6}/);
+    expect(
+      await sqlRows(h.runtime, "select channel, kind, file_ref, place_name, place_address from question_attachments"),
+    ).toEqual([
+      {
+        channel: "whatsapp",
+        kind: "location",
+        file_ref: "geo:4.6097102,-74.0817534",
+        place_name: "Parque Santander",
+        place_address: "Cra. 7 #16-20",
+      },
+    ]);
+  });
+
+  it("counts locations with files toward the most attachments a question may carry", async () => {
+    h = await createCloudHarness();
+    await openAsk();
+    await send(ANA, { type: "image", image: { id: "55501", mime_type: "image/jpeg" } });
+    for (let i = 2; i <= 10; i++) {
+      const [reply] = await send(ANA, { type: "location", location: { latitude: 4.6 + i / 1000, longitude: -74.08 } });
+      expect(textOf(reply)).toContain(`Recibimos la ubicación (adjuntos en total: ${i})`);
+    }
+    const before = await conversation();
+    expect((await send(ANA, { type: "location", location: { latitude: 4.7, longitude: -74.08 } })).map(textOf)).toEqual(
+      ["Una pregunta puede llevar máximo 10 archivos o ubicaciones. Ya tiene 10: siga con su pregunta."],
+    );
+    expect(await conversation()).toEqual(before);
+  });
+
+  it("answers stickers, reactions, contacts and unsupported messages politely and changes nothing", async () => {
     h = await createCloudHarness();
     await openAsk();
     const before = await conversation();
-    const polite = "Puedo recibir mensajes de texto, fotos y documentos";
+    const polite = "Puedo recibir mensajes de texto, fotos, documentos (PDF, Word, Excel…) y ubicaciones";
     const kinds: Record<string, unknown>[] = [
       { type: "sticker", sticker: { id: "st1", mime_type: "image/webp", animated: false } },
       { type: "reaction", reaction: { message_id: h.fake.sent.at(-1)!.wamid, emoji: "👍" } },
-      { type: "location", location: { latitude: 4.6097, longitude: -74.0817, name: "Parque", address: "Calle 10" } },
       { type: "contacts", contacts: [{ name: { formatted_name: "Juan" }, phones: [{ phone: "+57 300" }] }] },
       { type: "audio", audio: { id: "au1", mime_type: "audio/ogg; codecs=opus", voice: true } },
       {

@@ -4,6 +4,7 @@
  * Nothing is acknowledged that is not on disk: replies are outbox rows of the same transaction.
  */
 import type { InboundMedia, InboundMessage } from "../../channels/channel.ts";
+import { parseGeoRef, placeText } from "../../core/geo.ts";
 import { isLongerThan, MAX_CITIZEN_TEXT_LENGTH, textLength } from "../../core/text-length.ts";
 import type { CitizenContext } from "../../db/repositories/citizens.ts";
 import type { OutboxPayload } from "../../db/repositories/outbox.ts";
@@ -13,7 +14,7 @@ import { ACTIONS, MAX_QUESTION_LENGTH, MIN_QUESTION_LENGTH, PRE_CONSENT_TEXT } f
 import type { ActionContext } from "./action-definition.ts";
 import { render, type AppContext } from "../context.ts";
 import { enqueueAbout } from "../sent-messages.ts";
-import { attachmentsFromData } from "../questions/questions.ts";
+import { attachmentsFromData, type QuestionAttachmentInput } from "../questions/questions.ts";
 import type { StaffReply } from "../staff/buttons.ts";
 import { eventShortcutTurn } from "../events/inbound.ts";
 import { infoReplyTurn } from "../questions/info-reply.ts";
@@ -50,6 +51,9 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     if (message.button && !(await isCurrentMenu(message, state))) return stay(state, r("chat.stale_button", {}));
     let current = state;
     const text = sanitizeText(message.text ?? "");
+    // A location without a fixed point (a live location, impossible coordinates): nothing to keep.
+    if (message.media?.kind === "location" && !isSharedLocation(message.media))
+      return stay(state, r("attachments.location_unusable", {}));
     if (message.media && !keepsFiles(message.channel, message.media) && UNKEPT_FILE_NOTICES[message.channel])
       return await unkeptFileTurn(citizen, state, message, text, r);
     if (message.media) {
@@ -143,9 +147,9 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
   }
 
   /**
-   * A photo or document while asking (or at the menu, which starts asking) joins the question's
-   * `attachments`; without a caption the citizen is asked to write the question. Other media, or
-   * files outside a question, get a reply saying what the bot accepts.
+   * A photo, document or shared location while asking (or at the menu, which starts asking) joins
+   * the question's `attachments`; without a caption the citizen is asked to write the question.
+   * Other media, or attachments outside a question, get a reply saying what the bot accepts.
    */
   function attach(
     channel: string,
@@ -157,27 +161,22 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
     if (!keepsFiles(channel, media)) return { ok: false, text: r("engine.media_unsupported", {}) };
     if (!isAttachable(media)) return { ok: false, text: r("attachments.unsupported", {}) };
     const atMenu = state.stepId === IDLE || `${state.flowId}.${state.stepId}` === engine.idle;
+    const keys = media.kind === "location" ? LOCATION_TEXTS : FILE_TEXTS;
     if (citizen.consent !== "granted" || !(atMenu || state.flowId === ASK_FLOW))
-      return { ok: false, text: r("attachments.not_now", {}) };
+      return { ok: false, text: r(keys.notNow, {}) };
     const attachments = attachmentsFromData(state.data.attachments);
     if (attachments.length >= MAX_ATTACHMENTS)
       return { ok: false, text: r("attachments.too_many", { max: MAX_ATTACHMENTS }) };
-    const file = {
-      kind: media.kind,
-      fileRef: media.fileRef,
-      ...(media.mimeType ? { mimeType: media.mimeType } : {}),
-      ...(media.fileName ? { fileName: media.fileName.slice(0, 200) } : {}),
-    };
-    const next = { ...state, data: { ...state.data, attachments: [...attachments, file] } };
+    const next = { ...state, data: { ...state.data, attachments: [...attachments, attachmentOf(media)] } };
     const count = attachments.length + 1;
     if (!atMenu && state.stepId !== ASK_PROMPT_STEP)
-      return { ok: true, state: next, turn: stay(next, r("attachments.added", { count })) };
+      return { ok: true, state: next, turn: stay(next, r(keys.added, { count })) };
     // At the menu the question starts now; at the prompt the prompt is shown again.
     const turn = engine.start(atMenu ? `${ASK_FLOW}.start` : `${ASK_FLOW}.${ASK_PROMPT_STEP}`, next.data, r);
     return {
       ok: true,
       state: next,
-      turn: { ...turn, outputs: [{ text: r("attachments.received", { count }) }, ...turn.outputs] },
+      turn: { ...turn, outputs: [{ text: r(keys.received, { count }) }, ...turn.outputs] },
     };
   }
 
@@ -273,9 +272,12 @@ const ASK_PROMPT_STEP = "prompt";
  * file_id). Elsewhere files are not kept, and the reply says that only text is read.
  */
 const CHANNELS_KEEPING_FILES: ReadonlySet<string> = new Set(["telegram"]);
-/** Whether `media` can be kept: its channel keeps files, or its adapter says so (WhatsApp Cloud API, issue 17). */
+/**
+ * Whether `media` can be kept: a shared location always (its coordinates are the content, valid on
+ * every channel), a file where its channel keeps files or its adapter says so (WhatsApp Cloud API, issue 17).
+ */
 const keepsFiles = (channel: string, media: InboundMedia) =>
-  CHANNELS_KEEPING_FILES.has(channel) || media.keptByChannel === true;
+  isSharedLocation(media) || CHANNELS_KEEPING_FILES.has(channel) || media.keptByChannel === true;
 /**
  * Channels that deliver files but give no reference another chat could reuse (WhatsApp media through
  * Baileys are encrypted per message and expire; the Cloud API's are kept, see `keptByChannel`), and
@@ -355,13 +357,51 @@ function stay(state: ConversationState, text: string): Turn {
   return { state, outputs: [{ text }] };
 }
 
-function isAttachable(media: InboundMedia): media is InboundMedia & { kind: "photo" | "document"; fileRef: string } {
+function isAttachable(
+  media: InboundMedia,
+): media is InboundMedia & { kind: "photo" | "document" | "location"; fileRef: string } {
   return (
-    (media.kind === "photo" || media.kind === "document") &&
-    typeof media.fileRef === "string" &&
-    media.fileRef.length > 0
+    ((media.kind === "photo" || media.kind === "document") &&
+      typeof media.fileRef === "string" &&
+      media.fileRef.length > 0) ||
+    isSharedLocation(media)
   );
 }
+
+/** A location with a fixed point the adapter could read (`geo:lat,lon`, src/core/geo.ts). */
+function isSharedLocation(media: InboundMedia): boolean {
+  return media.kind === "location" && media.fileRef !== undefined && parseGeoRef(media.fileRef) !== undefined;
+}
+
+/** What the conversation keeps of an attachment until the question is filed (QuestionAttachmentInput). */
+function attachmentOf(
+  media: InboundMedia & { kind: "photo" | "document" | "location"; fileRef: string },
+): QuestionAttachmentInput {
+  if (media.kind === "location") {
+    const placeName = placeText(media.placeName);
+    const placeAddress = placeText(media.placeAddress);
+    return {
+      kind: "location",
+      fileRef: media.fileRef,
+      ...(placeName ? { placeName } : {}),
+      ...(placeAddress ? { placeAddress } : {}),
+    };
+  }
+  return {
+    kind: media.kind,
+    fileRef: media.fileRef,
+    ...(media.mimeType ? { mimeType: media.mimeType } : {}),
+    ...(media.fileName ? { fileName: media.fileName.slice(0, 200) } : {}),
+  };
+}
+
+/** What the citizen is told about a file or a location: accepted outside a question, kept. */
+const FILE_TEXTS = { notNow: "attachments.not_now", added: "attachments.added", received: "attachments.received" };
+const LOCATION_TEXTS = {
+  notNow: "attachments.location_not_now",
+  added: "attachments.location_added",
+  received: "attachments.location_received",
+};
 
 function staffPayload(reply: StaffReply, message: InboundMessage): OutboxPayload {
   const replyTo = reply.replyToChannelMessageId ?? message.channelMessageIdForReply;

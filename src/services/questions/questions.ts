@@ -5,6 +5,7 @@
  * notifications in the outbox, so nothing is announced that is not stored.
  */
 import { isLongerThan } from "../../core/text-length.ts";
+import { parseGeoRef } from "../../core/geo.ts";
 import { isClosedStatus } from "../../core/deadlines.ts";
 import { citizenErased } from "../privacy/erased-questions.ts";
 import { inertUserText } from "../../channels/channel.ts";
@@ -63,7 +64,7 @@ export interface FileInput {
   text: string;
   officeKey: string;
   requestType: RequestType;
-  /** Photos and documents the citizen attached (channel file references), kept on the question. */
+  /** Photos and documents (channel file references) and locations the citizen attached, kept on the question. */
   attachments?: readonly QuestionAttachmentInput[];
   /** The dialogue event the question is for (issue 6). */
   eventId?: number;
@@ -75,10 +76,14 @@ export interface FileInput {
 }
 
 export interface QuestionAttachmentInput {
-  kind: "photo" | "document";
+  kind: "photo" | "document" | "location";
+  /** A file's channel reference, or a location's `geo:lat,lon` (src/core/geo.ts). */
   fileRef: string;
   mimeType?: string;
   fileName?: string;
+  /** A location's place name and address, one bounded line each. */
+  placeName?: string;
+  placeAddress?: string;
 }
 
 /** The attachments a conversation collected (its `attachments` variable), validated. */
@@ -88,9 +93,9 @@ export function attachmentsFromData(value: unknown): QuestionAttachmentInput[] {
     (a): a is QuestionAttachmentInput =>
       typeof a === "object" &&
       a !== null &&
-      (a.kind === "photo" || a.kind === "document") &&
       typeof a.fileRef === "string" &&
-      a.fileRef.length > 0,
+      a.fileRef.length > 0 &&
+      (a.kind === "photo" || a.kind === "document" || (a.kind === "location" && parseGeoRef(a.fileRef) !== undefined)),
   );
 }
 
