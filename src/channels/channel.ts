@@ -81,6 +81,12 @@ export interface OutboundMessage {
   /** One file to send, with `text` as its caption. `fileRef` is the channel's own reference (a Telegram file_id). */
   media?: OutboundMedia;
   /**
+   * A place to show as the channel's own location message (a map pin), sent right after `text`
+   * (pins carry no caption), and the text's id is returned. Channels without location messages send
+   * `text` alone: the text must itself carry the coordinates and a map link.
+   */
+  location?: OutboundLocation;
+  /**
    * A small file made by the bot (an event's calendar .ics), sent with `text` as its caption, or
    * right after `text` when the text is too long for a caption (the returned id is then the text's);
    * channels without files send `text` alone.
@@ -116,6 +122,15 @@ export interface OutboundDocument {
   mimeType: string;
   /** The file's content as UTF-8 text (calendar files are text). */
   content: string;
+}
+
+export interface OutboundLocation {
+  /** Degrees, latitude in [-90, 90] and longitude in [-180, 180]. */
+  latitude: number;
+  longitude: number;
+  /** The place's name and address, shown on the pin where the channel can. */
+  name?: string;
+  address?: string;
 }
 
 export interface OutboundButton {

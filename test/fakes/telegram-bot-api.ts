@@ -979,6 +979,12 @@ function sendMethods(world: TelegramWorld, flood: FloodControl | undefined): Rec
       });
     },
     sendlocation: (p) => send(p, { location: { latitude: Number(p.latitude), longitude: Number(p.longitude) } }),
+    sendvenue: (p) => {
+      const location = { latitude: Number(p.latitude), longitude: Number(p.longitude) };
+      if (typeof p.title !== "string" || !p.title || typeof p.address !== "string" || !p.address)
+        throw badRequest("venue title and address must be non-empty");
+      return send(p, { location, venue: { location, title: p.title, address: p.address } });
+    },
   };
 }
 

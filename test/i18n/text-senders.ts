@@ -166,6 +166,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "staff_buttons.answer_prompt": ["name", "reference"],
   "staff_buttons.attachment_caption": ["count", "index", "reference"],
   "staff_buttons.attachments_line": ["count"],
+  "staff_buttons.location_caption": ["coordinates", "count", "index", "mapUrl", "placeNote", "reference"],
   "staff_buttons.choose_office": ["reference"],
   "staff_buttons.closed_answered": ["dateText", "name"],
   "staff_buttons.closed_reassigned": ["dateText", "name", "officeName"],

@@ -135,6 +135,49 @@ describe("erasure of a citizen's data", () => {
     }
   });
 
+  it("erases a shared location: the attachment, and the office's pin and its line with the coordinates", async () => {
+    const app = h.runtime.app;
+    await app.repos.offices.bind("infraestructura", { telegramChatId: GROUP }, h.clock.nowMs());
+    await h.say(ADDRESS, "hola");
+    await h.say(ADDRESS, "1");
+    const place = { fileRef: "geo:4.6097102,-74.0817534", placeName: "Parque Santander", placeAddress: "Cra. 7 #16" };
+    const received = await h.say(ADDRESS, "", { media: { kind: "location", ...place } });
+    expect(received[0]?.text).toContain("Recibimos la ubicación");
+    await h.say(ADDRESS, "Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses");
+    await h.say(ADDRESS, "1");
+    await h.say(ADDRESS, "1");
+    const pins = (await sqlRows(h.runtime, "select id, payload from outbox where address = ? and payload like ?", [
+      GROUP,
+      "%location%",
+    ])) as { id: number; payload: string }[];
+    expect(pins).toHaveLength(1);
+    expect(JSON.parse(pins[0]!.payload)).toMatchObject({
+      // The citizen's phone named the place: inert in the officials' chat (#16 is no hashtag there).
+      text: expect.stringContaining("ubicación 4.6097102, -74.0817534 (Parque Santander, Cra. 7 #\u206016)"),
+      location: { latitude: 4.6097102, longitude: -74.0817534, name: "Parque Santander", address: "Cra. 7 #16" },
+    });
+    // The line with the coordinates was delivered to the group; the pin after it may not have been.
+    await sqlRows(h.runtime, "update outbox set status = 'sent', channel_message_id = ? where id = ?", [
+      `${GROUP}:56`,
+      pins[0]!.id,
+    ]);
+
+    await h.say(ADDRESS, "privacidad");
+    await h.say(ADDRESS, "3");
+    expect((await h.say(ADDRESS, "1")).at(-1)?.text).toContain("Borramos sus datos");
+    for (const needle of ["4.6097102", "74.0817534", "Parque Santander", "Cra. 7 #"])
+      expect(await rowsContaining(h.runtime, needle), needle).toEqual([]);
+    expect(await sqlRow(h.runtime, "select count(*) n from question_attachments")).toEqual({ n: 0 });
+    // The delivered line is rewritten in the group with the placeholder.
+    const edit = (await sqlRow(h.runtime, "select payload from outbox where idempotency_key = ?", [
+      `erased:${pins[0]!.id}`,
+    ])) as { payload: string };
+    expect(JSON.parse(edit.payload)).toEqual({
+      text: "[Texto eliminado a solicitud del ciudadano]",
+      editChannelMessageId: `${GROUP}:56`,
+    });
+  });
+
   it("the official's answer stays as the entity's record, without the citizen's number or words", async () => {
     const app = h.runtime.app;
     const reference = await fileQuestion(h, ADDRESS, WORDS);

@@ -297,6 +297,39 @@ describe("telegram sending", () => {
     expect(await send({ address: "42", text, options: ["Sí"] })).toEqual({ ok: true, channelMessageId: "42:104" });
     expect(sent.map((p) => p[0])).toEqual(["a", "b", "c"]);
   });
+
+  it("a location goes as its text line, then the pin (a venue with name and address); a retry sends only the pin", async () => {
+    const calls: unknown[][] = [];
+    let pinFails = true;
+    const pin = (method: string) =>
+      async function (...args: unknown[]) {
+        calls.push([method, ...args]);
+        if (method !== "sendMessage" && pinFails) {
+          pinFails = false;
+          throw new TelegramError({ error_code: 502, description: "Bad Gateway" });
+        }
+        return { message_id: 200 + calls.length };
+      };
+    const telegram = {
+      sendMessage: pin("sendMessage"),
+      sendLocation: pin("sendLocation"),
+      sendVenue: pin("sendVenue"),
+    } as unknown as Telegram;
+    const send = createSender(telegram);
+    const line = { address: "-100500", text: "RC-2026-000001 — adjunto 1 de 1: ubicación 4.81, -75.69" };
+    const venue = { ...line, location: { latitude: 4.81, longitude: -75.69, name: "Parque", address: "Cra. 7" } };
+    expect(await send(venue)).toMatchObject({ ok: false, kind: "retry" });
+    expect(await send(venue)).toEqual({ ok: true, channelMessageId: "-100500:201" });
+    expect(calls.map((c) => c[0])).toEqual(["sendMessage", "sendVenue", "sendVenue"]);
+    expect(calls[2]).toEqual(["sendVenue", -100500, 4.81, -75.69, "Parque", "Cra. 7"]);
+    calls.length = 0;
+    expect(await send({ ...line, location: { latitude: 4.81, longitude: -75.69, name: "Parque" } })).toEqual({
+      ok: true,
+      channelMessageId: "-100500:201",
+    });
+    expect(calls.map((c) => c[0])).toEqual(["sendMessage", "sendLocation"]);
+    expect(calls[1]).toEqual(["sendLocation", -100500, 4.81, -75.69]);
+  });
 });
 
 describe("telegram configuration", () => {

@@ -284,6 +284,31 @@ describe("Telegram: citizens and office groups", () => {
       ["location", "geo:4.8133,-75.6961", null, null],
       ["location", "geo:4.8087,-75.6906", "Parque El Lago", "Cra. 7 con Cl. 24"],
     ]);
+
+    // The group gets each place as a line with the coordinates and a map link, then the pin (or the venue).
+    const notice = await h.sent(GROUP, reference);
+    expect(notice.params.text).toContain("Adjuntos del ciudadano: 2");
+    const firstLine = await h.sent(GROUP, `${reference} — adjunto 1 de 2: ubicación 4.8133, -75.6961`);
+    expect(firstLine.params.text).toContain(
+      "Ver en el mapa: https://www.openstreetmap.org/?mlat=4.8133&mlon=-75.6961#map=18/4.8133/-75.6961",
+    );
+    const pin = await h.fake.waitForCall("sendLocation", (c) => c.params.chat_id === GROUP);
+    expect(pin.params).toMatchObject({ latitude: 4.8133, longitude: -75.6961 });
+    expect(pin.seq).toBeGreaterThan(firstLine.seq);
+    const secondLine = await h.sent(GROUP, `${reference} — adjunto 2 de 2: ubicación 4.8087, -75.6906`);
+    expect(secondLine.params.text).toContain("(Parque El Lago, Cra. 7 con Cl. 24)");
+    const venuePin = await h.fake.waitForCall("sendVenue", (c) => c.params.chat_id === GROUP);
+    expect(venuePin.params).toMatchObject({
+      latitude: 4.8087,
+      longitude: -75.6906,
+      title: "Parque El Lago",
+      address: "Cra. 7 con Cl. 24",
+    });
+
+    // Erasing the citizen's data erases the places too.
+    const { eraseCitizen } = await import("../../src/services/privacy/consent.ts");
+    await eraseCitizen(h.runtime.app, question.citizenId);
+    expect(await h.runtime.app.repos.attachments.forQuestion(question.id)).toEqual([]);
   });
 
   it("stale buttons change nothing; deep links open commands or get a polite note; long answers are split", async () => {

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createInvite } from "../../src/services/staff/staff.ts";
-import type { SentMessage } from "../fakes/whatsapp-graph-api.ts";
+import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
 import { bodyOf, createCloudHarness, envelope, textOf, type CloudHarness } from "./whatsapp-cloud-harness.ts";
 import { sqlRow, sqlRows } from "../helpers/storage.ts";
 
@@ -102,8 +102,15 @@ describe("WhatsApp Cloud: files citizens send", () => {
     expect(textOf(replies.at(-1))).toContain("La atiende: Secretaría de Infraestructura.");
   });
 
-  it("keeps a shared location with its place on the question, at the menu as a photo would be", async () => {
+  it("keeps a shared location with its place on the question and passes it on to the official as a pin", async () => {
     h = await createCloudHarness();
+    const { code } = await createInvite(h.runtime.app, {
+      name: "Jefa Infra",
+      officeKey: "infraestructura",
+      role: "head",
+      ttlMs: 3_600_000,
+    });
+    await h.text(JEFA, `/vincular ${code}`);
     const pin = {
       type: "location",
       location: { latitude: 4.6097102, longitude: -74.0817534, name: "Parque Santander", address: "Cra. 7 #16-20" },
@@ -137,7 +144,11 @@ describe("WhatsApp Cloud: files citizens send", () => {
 
     const confirm = (await h.text(ANA, QUESTION)).at(-1)!;
     const kind = (await h.press(ANA, confirm.wamid, "o:0")).at(-1)!;
+    // The pin fails once after its line went out: the retry sends only the pin.
+    h.fake.failNext(ERRORS.serverError, (body) => body.type === "location");
     await h.press(ANA, kind.wamid, "o:0", bodyOf(kind).interactive?.type === "list");
+    for (let i = 0; i < 5 && !h.fake.to(JEFA).some((m) => m.type === "location"); i++) await h.advance(10_000);
+    expect(h.fake.refused.map((r) => bodyOf(r.body).type)).toEqual(["location"]);
     expect(textOf(h.fake.to(ANA).at(-1))).toMatch(/RC-\d{4}-\d{6}/);
     expect(
       await sqlRows(h.runtime, "select channel, kind, file_ref, place_name, place_address from question_attachments"),
@@ -150,6 +161,20 @@ describe("WhatsApp Cloud: files citizens send", () => {
         place_address: "Cra. 7 #16-20",
       },
     ]);
+    // The official gets the notice, a line with the coordinates and a map link, then Meta's location message.
+    const reference = /RC-\d{4}-\d{6}/.exec(textOf(h.fake.to(ANA).at(-1)))![0];
+    const toJefa = h.fake.to(JEFA);
+    const noticeAt = toJefa.findIndex((m) => textOf(m).includes(`Nueva pregunta ${reference}`));
+    expect(textOf(toJefa[noticeAt])).toContain("Adjuntos del ciudadano: 1");
+    expect(textOf(toJefa[noticeAt + 1])).toBe(
+      `${reference} — adjunto 1 de 1: ubicación 4.6097102, -74.0817534 (Parque Santander, Cra. 7 #\u206016-20)\n` +
+        "Ver en el mapa: https://www.openstreetmap.org/?mlat=4.6097102&mlon=-74.0817534#map=18/4.6097102/-74.0817534",
+    );
+    expect(toJefa[noticeAt + 2]).toMatchObject({
+      type: "location",
+      location: { latitude: 4.6097102, longitude: -74.0817534, name: "Parque Santander", address: "Cra. 7 #16-20" },
+    });
+    expect(toJefa).toHaveLength(noticeAt + 3);
   });
 
   it("counts locations with files toward the most attachments a question may carry", async () => {

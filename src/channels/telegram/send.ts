@@ -1,7 +1,8 @@
 /**
  * OutboundMessage → Bot API calls: text (split at 4096 characters, keyboard or forced reply on the
  * last part), one photo or document by file reference with the text as caption, a file made by the
- * bot (an event's .ics) uploaded as a document, or an edit of an earlier message. Failures are
+ * bot (an event's .ics) uploaded as a document, a location (the text, then the pin or venue), or an
+ * edit of an earlier message. Failures are
  * classified, never thrown (send-errors.ts).
  */
 import type { Telegram } from "telegraf";
@@ -101,6 +102,31 @@ export function createSender(telegram: Telegram): (message: OutboundMessage) => 
     return { ok: true, channelMessageId: textId };
   }
 
+  /**
+   * The text, then the place as Telegram's own location message (a venue when it has a name and an
+   * address, which sendVenue requires both of); the text's id is returned. As for a document, a
+   * retry after the text went out sends only the pin.
+   */
+  async function sendLocation(message: OutboundMessage, chatId: number | string): Promise<SendResult> {
+    const { latitude, longitude, name, address } = message.location!;
+    const key = `${message.address}\u0000geo:${latitude},${longitude}\u0000${message.text}`;
+    let textId = sentBeforeFile.get(key);
+    if (textId === undefined && message.text.trim()) {
+      const text = await sendText(message, chatId);
+      textId = text.ok ? text.channelMessageId : undefined;
+      if (textId !== undefined) {
+        if (sentBeforeFile.size > 1_000) sentBeforeFile.clear();
+        sentBeforeFile.set(key, textId);
+      }
+    }
+    const pin =
+      name && address
+        ? await telegram.sendVenue(chatId, latitude, longitude, name, address)
+        : await telegram.sendLocation(chatId, latitude, longitude);
+    sentBeforeFile.delete(key);
+    return { ok: true, channelMessageId: textId ?? channelMessageId(message.address, pin.message_id) };
+  }
+
   async function edit(message: OutboundMessage, chatId: number | string): Promise<SendResult> {
     const messageId = messageIdIn(message.address, message.editChannelMessageId);
     if (messageId === undefined)
@@ -123,6 +149,7 @@ export function createSender(telegram: Telegram): (message: OutboundMessage) => 
       if (message.editChannelMessageId) return await edit(message, chatId);
       if (message.media) return await sendMedia(message, chatId);
       if (message.document) return await sendDocument(message, chatId);
+      if (message.location) return await sendLocation(message, chatId);
       return await sendText(message, chatId);
     } catch (error) {
       return classifySendError(error);

@@ -242,6 +242,34 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     return { ok: true, ...(id ? { channelMessageId: id } : {}) };
   }
 
+  /**
+   * The text, then the place as a location message (a pin with its name and address, Meta's
+   * "Location messages"); the text's id is returned. A retry after the text went out sends only the pin.
+   */
+  async function sendLocation(
+    to: string,
+    message: OutboundMessage,
+    origin: MessageOrigin | undefined,
+  ): Promise<SendResult> {
+    const { latitude, longitude, name, address } = message.location!;
+    let textId: string | undefined;
+    if (origin && sentBeforeFile.has(origin.outboxId)) textId = sentBeforeFile.get(origin.outboxId);
+    else if (message.text.trim()) {
+      const text = await sendParts(to, renderMessage(message, options.labels));
+      if (!text.ok) return text;
+      textId = text.channelMessageId;
+      if (origin) sentBeforeFile.set(origin.outboxId, textId);
+    }
+    const pin = await sendOne(to, {
+      type: "location",
+      location: { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) },
+    });
+    if (!pin.ok) return pin.result;
+    if (origin) sentBeforeFile.delete(origin.outboxId);
+    const id = textId ?? pin.id;
+    return { ok: true, ...(id ? { channelMessageId: id } : {}) };
+  }
+
   /** GET on the Graph API (or a media URL it gave) with the token; Meta's error classes on failure. */
   async function download(
     url: string,
@@ -334,6 +362,7 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     if (message.template) return sendParts(to, renderMessage(message, options.labels));
     if (message.document) return sendDocument(to, message, origin);
     if (message.media) return sendMedia(to, message);
+    if (message.location) return sendLocation(to, message, origin);
     return sendParts(to, renderMessage(message, options.labels));
   }
 

@@ -23,6 +23,8 @@ export interface OutboxPayload {
   forceReply?: boolean;
   editChannelMessageId?: string;
   media?: { kind: "photo" | "document"; fileRef: string; fileName?: string };
+  /** A place sent as the channel's location message after `text`, see OutboundMessage.location. */
+  location?: { latitude: number; longitude: number; name?: string; address?: string };
   /** A file made by the bot (an event's .ics), see OutboundMessage.document. */
   document?: { fileName: string; mimeType: string; content: string };
   /** What an official's reply to this message does (a prompt sent after a notice's button). */

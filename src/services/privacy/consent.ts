@@ -66,7 +66,7 @@ export async function eraseCitizen(app: AppContext, citizenId: number): Promise<
   // Inbound log: rows beyond the deduplication window go; newer ones lose the tie to the citizen.
   await app.repos.inbound.forgetCitizen(citizenId, app.clock.nowMs() - DEDUP_WINDOW_MS);
   for (const a of addresses) await app.repos.channelWindows.forget(a.channel, a.address);
-  // Photos and documents they attached are personal data too (Ley 1581 de 2012).
+  // Photos, documents and places they attached are personal data too (Ley 1581 de 2012).
   await app.repos.attachments.deleteForCitizen(citizenId);
   await app.repos.commitments.deleteFollowersOf(citizenId);
   await scrubOutbox(app, { citizenId, addresses, questionIds: own.map((q) => q.id) }, writtenTexts, placeholder);
@@ -109,7 +109,8 @@ function eventText(data: string | null): string | undefined {
 /**
  * The outbox is a delivery record, not an archive: messages to the citizen lose their text, files
  * and address, and are never sent if still pending; notices about their questions in office chats
- * keep their chat but show the placeholder instead of the citizen's words, and lose their files.
+ * keep their chat but show the placeholder instead of the citizen's words, and lose their files and
+ * shared locations (whose text is the place itself).
  */
 async function scrubOutbox(
   app: AppContext,
@@ -127,7 +128,7 @@ async function scrubOutbox(
       await app.repos.outbox.scrub(row.id, { payload: { text: placeholder }, address: "", withdraw: true });
       continue;
     }
-    const { media, document, ...rest } = payload;
+    const { media, document, location, ...rest } = payload;
     const question = row.questionId === null ? undefined : await app.repos.questions.byId(row.questionId);
     let text = payload.text;
     if (question && payload.buttons?.length && !payload.editChannelMessageId) {
@@ -136,13 +137,13 @@ async function scrubOutbox(
       // A closed notice: the rebuilt notice, then its closing line (the last paragraph).
       const line = payload.text.slice(payload.text.lastIndexOf("\n\n") + 2);
       text = `${(await noticePayloads(app, question, row.channel))[0]!.text}\n\n${line}`;
-    } else if (mentions(payload.text)) {
+    } else if (location !== undefined || mentions(payload.text)) {
       text = placeholder;
     }
-    // A file message without its file says nothing: it is not sent.
+    // A file or location message without its file or place says nothing: it is not sent.
     await app.repos.outbox.scrub(row.id, {
       payload: { ...rest, text },
-      withdraw: media !== undefined || document !== undefined,
+      withdraw: media !== undefined || document !== undefined || location !== undefined,
     });
     // Already delivered to an office chat: the chat still shows the citizen's words; rewrite it there.
     if (

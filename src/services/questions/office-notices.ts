@@ -1,13 +1,15 @@
 /**
  * Question notices in office chats (a bound group, or an official's private chat): the notice text
  * with the citizen's words made inert, the action buttons (answer, ask for information, reassign),
- * one message per attached file, and the edit that closes a notice once the question is answered
- * or moved. Everything goes through the outbox; adapters without buttons or edits degrade.
+ * one message per attached file or shared location, and the edit that closes a notice once the
+ * question is answered or moved. Everything goes through the outbox; adapters without buttons or edits degrade.
  */
 import { citizenErased } from "../privacy/erased-questions.ts";
 import { inertUserText } from "../../channels/channel.ts";
 import { formatStaffButtonAction, MAX_BUTTON_ACTION_BYTES } from "../../core/staff-commands.ts";
 import { toLocalDate } from "../../core/calendar/index.ts";
+import { coordinatesText, mapUrl, parseGeoRef } from "../../core/geo.ts";
+import type { AttachmentRow } from "../../db/repositories/attachments.ts";
 import type { OutboxPayload } from "../../db/repositories/outbox.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
@@ -34,7 +36,8 @@ export function noticeButtons(app: AppContext, questionId: number): NonNullable<
 
 /**
  * The messages announcing `question` to one office chat on `channel`: the notice (with buttons),
- * then each file the citizen attached on that same channel (file references only work there).
+ * then, in the order the citizen sent them, each file attached on that same channel (file
+ * references only work there) and each shared location (coordinates work everywhere).
  */
 export async function noticePayloads(
   app: AppContext,
@@ -51,20 +54,46 @@ export async function noticePayloads(
   });
   if (attachments.length > 0) text += `\n\n${t(app, "staff_buttons.attachments_line", { count: attachments.length })}`;
   if (await citizenErased(app, question)) text += `\n\n${t(app, "erased_citizen.notice_line")}`;
-  const files = attachments.flatMap((a) =>
-    a.channel === channel && a.kind !== "location" ? [{ ...a, kind: a.kind }] : [],
-  );
+  const sendable = attachments.filter((a) => (a.kind === "location" ? parseGeoRef(a.fileRef) : a.channel === channel));
+  const position = (i: number) => ({ reference: question.reference, index: i + 1, count: sendable.length });
   return [
     { text, buttons: noticeButtons(app, question.id) },
-    ...files.map((file, i) => ({
-      text: t(app, "staff_buttons.attachment_caption", {
-        reference: question.reference,
-        index: i + 1,
-        count: files.length,
-      }),
-      media: { kind: file.kind, fileRef: file.fileRef, ...(file.fileName ? { fileName: file.fileName } : {}) },
-    })),
+    ...sendable.map((a, i): OutboxPayload =>
+      a.kind === "location"
+        ? locationPayload(app, a, position(i))
+        : {
+            text: t(app, "staff_buttons.attachment_caption", position(i)),
+            media: { kind: a.kind, fileRef: a.fileRef, ...(a.fileName ? { fileName: a.fileName } : {}) },
+          },
+    ),
   ];
+}
+
+/**
+ * A shared location for officials: a text line with the coordinates, the place and an OpenStreetMap
+ * link (what channels without location messages show), and the pin itself where the channel has one.
+ */
+function locationPayload(
+  app: AppContext,
+  attachment: AttachmentRow,
+  position: { reference: string; index: number; count: number },
+): OutboxPayload {
+  const at = parseGeoRef(attachment.fileRef)!;
+  const place = [attachment.placeName, attachment.placeAddress].filter(Boolean).join(", ");
+  return {
+    text: t(app, "staff_buttons.location_caption", {
+      ...position,
+      coordinates: coordinatesText(at),
+      // The place's name comes from the citizen's phone: inert, like their words.
+      placeNote: place ? ` (${inertUserText(place)})` : "",
+      mapUrl: mapUrl(at),
+    }),
+    location: {
+      ...at,
+      ...(attachment.placeName ? { name: attachment.placeName } : {}),
+      ...(attachment.placeAddress ? { address: attachment.placeAddress } : {}),
+    },
+  };
 }
 
 /** The status line that closes a notice: answered or moved, by whom and when. */
