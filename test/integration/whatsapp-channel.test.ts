@@ -288,9 +288,12 @@ describe("WhatsApp channel: citizens", () => {
 });
 
 describe("WhatsApp channel: shared locations", () => {
-  it("keeps a pin with the question although files are not kept, and tells the citizen so", async () => {
+  it("keeps a pin with the question although files are not kept; the office group gets it as a map link", async () => {
     const w = await start({ WHATSAPP_RATE_PER_MINUTE: "120", WHATSAPP_SEND_JITTER_MS: "0" });
     w.fake.current.open();
+    expect(
+      (await runOn(w.runtime, ["offices", "bind", "infraestructura", "--whatsapp-group", GROUP])).error,
+    ).toBeUndefined();
     await text(w, CITIZEN, "hola");
     await text(w, CITIZEN, "1");
     const pin = async (locationMessage: Record<string, unknown>) => {
@@ -321,6 +324,16 @@ describe("WhatsApp channel: shared locations", () => {
     expect(await text(w, CITIZEN, "1")).toContain("Número de radicado: RC-2026-000001");
     expect(await sqlRows(w.runtime, "select channel, kind, file_ref, place_name from question_attachments")).toEqual([
       { channel: "whatsapp", kind: "location", file_ref: "geo:10.3997,-75.5144", place_name: "Torre del Reloj" },
+    ]);
+    // Baileys sends no pins: the group reads the coordinates and a link WhatsApp makes clickable.
+    expect(
+      w.fake
+        .sent()
+        .filter((m) => m.jid === GROUP && m.text.includes("ubicación"))
+        .map((m) => m.text),
+    ).toEqual([
+      "RC-2026-000001 — adjunto 1 de 1: ubicación 10.3997, -75.5144 (Torre del Reloj)\n" +
+        "Ver en el mapa: https://www.openstreetmap.org/?mlat=10.3997&mlon=-75.5144#map=18/10.3997/-75.5144",
     ]);
   });
 });
