@@ -35,7 +35,10 @@ describe("back-office in Chromium", () => {
       CITIZEN,
       "Solicito que reparen el alumbrado público del parque del barrio La Esperanza",
     );
-    const officeKey = (await tg.runtime.app.repos.questions.byReference(first))!.officeKey;
+    const firstQuestion = (await tg.runtime.app.repos.questions.byReference(first))!;
+    const place = { kind: "location" as const, fileRef: "geo:4.6097,-74.0817", placeName: "Parque Santander" };
+    await tg.runtime.app.repos.attachments.add(firstQuestion.id, [{ channel: "telegram", ...place }], tg.clock.nowMs());
+    const officeKey = firstQuestion.officeKey;
     await tg.linkOfficial(OFFICIAL, officeKey, "head", "Beatriz Jefe");
     const official = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL)))!;
     await tg.runtime.app.repos.staffAuth.setAccount(official.id, { email: "beatriz@alcaldia.gov.co" });
@@ -81,6 +84,12 @@ describe("back-office in Chromium", () => {
   it("answers a question and the citizen receives the answer on Telegram", async () => {
     await page.getByRole("link", { name: first }).click();
     await page.getByRole("heading", { level: 1, name: first }).waitFor();
+    // A shared location: a link to the map, opened in another tab; the page itself loads nothing from there.
+    const map = page.getByRole("link", { name: "Ver en el mapa (se abre en otra pestaña)" });
+    expect(await map.getAttribute("target")).toBe("_blank");
+    expect(await map.getAttribute("href")).toBe(
+      "https://www.openstreetmap.org/?mlat=4.6097&mlon=-74.0817#map=18/4.6097/-74.0817",
+    );
     await expectAccessible("pregunta");
     await page.getByLabel("Respuesta para el ciudadano").fill("La cuadrilla reparará el hueco el 10 de marzo.");
     await page.getByRole("button", { name: "Vista previa" }).click();

@@ -49,6 +49,35 @@ describe("back-office inbox and question page", () => {
     expect((await ana.get("/admin/bandeja?q=semáforo")).body).not.toContain(reference);
   });
 
+  it("lists a shared location with its coordinates and a map link that opens in another tab", async () => {
+    await h.runtime.app.repos.attachments.add(
+      (await question()).id,
+      [
+        { channel: "memory", kind: "photo", fileRef: "ph-1", mimeType: "image/jpeg" },
+        {
+          channel: "memory",
+          kind: "location",
+          fileRef: "geo:4.6097102,-74.0817534",
+          placeName: "Parque <b>Santander</b>",
+          placeAddress: "Cra. 7 #16",
+        },
+      ],
+      h.clock.nowMs(),
+    );
+    const page = await ana.get(`/admin/preguntas/${reference}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("<h3>Adjuntos</h3>");
+    expect(page.body).toContain("<li>Foto <span");
+    expect(page.body).toContain(
+      '<li class="place">Ubicación: 4.6097102, -74.0817534 (Parque &lt;b&gt;Santander&lt;/b&gt;, Cra. 7 #16) · ' +
+        '<a href="https://www.openstreetmap.org/?mlat=4.6097102&amp;mlon=-74.0817534#map=18/4.6097102/-74.0817534" ' +
+        'target="_blank" rel="noopener noreferrer">Ver en el mapa (se abre en otra pestaña)</a></li>',
+    );
+    // The page loads nothing from the map's site: the link is only followed when clicked.
+    expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(page.body).not.toMatch(/<(img|script|iframe|link)[^>]+openstreetmap/);
+  });
+
   it("answers with a preview of exactly what the citizen receives, and the citizen receives it", async () => {
     await ana.get(`/admin/preguntas/${reference}`);
     expect(ana.lastHtml).toContain("Hay un hueco muy grande");

@@ -21,6 +21,7 @@ import {
 } from "../questions/answer-approval.ts";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { deadlineState, type DeadlineState, isClosedStatus } from "../../core/deadlines.ts";
+import { coordinatesText, mapUrl, parseGeoRef } from "../../core/geo.ts";
 import { parseReference } from "../../core/reference.ts";
 import type { AttachmentRow } from "../../db/repositories/attachments.ts";
 import type { QuestionDelivery } from "../../db/repositories/outbox.ts";
@@ -110,10 +111,22 @@ function citizenMessagesOf(deliveries: readonly QuestionDelivery[]): CitizenMess
     }));
 }
 
+/**
+ * A file the citizen attached, or a place they shared: then `map` has its coordinates and an
+ * OpenStreetMap link, which the page shows as a link opened in another tab (the page itself loads
+ * nothing from another site).
+ */
+export type AttachmentView = AttachmentRow & { map?: { coordinates: string; url: string } };
+
+function attachmentView(row: AttachmentRow): AttachmentView {
+  const at = row.kind === "location" ? parseGeoRef(row.fileRef) : undefined;
+  return at ? { ...row, map: { coordinates: coordinatesText(at), url: mapUrl(at) } } : row;
+}
+
 export interface QuestionDetail {
   question: QuestionRow;
   officeName: string;
-  attachments: AttachmentRow[];
+  attachments: AttachmentView[];
   timeline: TimelineEntry[];
   /** Messages sent to the citizen about this question, oldest first, with their delivery state. */
   messages: CitizenMessage[];
@@ -182,7 +195,7 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
     detail: {
       question,
       officeName: officeName(app, question.officeKey),
-      attachments: await app.repos.attachments.forQuestion(question.id),
+      attachments: (await app.repos.attachments.forQuestion(question.id)).map(attachmentView),
       timeline: await timelineOf(app, history),
       messages: citizenMessagesOf(await app.repos.outbox.deliveriesForQuestion(question.id)),
       story: await dueDateStory(app, question, history),
