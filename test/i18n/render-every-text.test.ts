@@ -93,6 +93,8 @@ const SAMPLES: Record<string, unknown> = {
   entityReference: "OF-2026-77",
   sentLine: "\nLe enviamos su petición a la Superintendencia por correo electrónico.",
   referenceLine: "\nNúmero del traslado: OF-2026-77.",
+  placeLines:
+    "\nUbicación que envió el ciudadano: 4.6097, -74.0817 — https://www.openstreetmap.org/?mlat=4.6097&mlon=-74.0817#map=18/4.6097/-74.0817",
   filedText: "lunes 2 de marzo de 2026",
   files: 2,
   petition: "Me cobraron dos veces la energía del mes de febrero.",

@@ -189,6 +189,12 @@ describe("transfer to another entity (art. 21)", () => {
 
   it("e-mails the remission to the entity when SMTP is configured, and tells the citizen it was sent", async () => {
     const ref = await fileQuestion(h, ANA);
+    const place = { fileRef: "geo:4.6097,-74.0817", placeName: "Parque Santander" };
+    const files = [
+      { channel: "memory", kind: "photo" as const, fileRef: "ph-1" },
+      { channel: "memory", kind: "location" as const, ...place },
+    ];
+    await h.runtime.app.repos.attachments.add((await question(ref)).id, files, h.clock.nowMs());
     h.runtime.app.emailNotices = true;
     h.clock.setMs(bogota("2026-03-03", "10:00"));
     const outcome = await transferQuestion(h.runtime.app, func, ref, {
@@ -209,6 +215,11 @@ describe("transfer to another entity (art. 21)", () => {
     expect(text).toContain("artículo 21 de la Ley 1755 de 2015");
     expect(text).toContain(q.text);
     expect(text).toContain(`Motivo del traslado: ${REASON}`);
+    // Chat files stay in our record; where the problem is goes with the petition.
+    expect(text).toContain(
+      "Archivos adjuntos en nuestro expediente: 1\nUbicación que envió el ciudadano: 4.6097, -74.0817 (Parque Santander) — " +
+        "https://www.openstreetmap.org/?mlat=4.6097&mlon=-74.0817#map=18/4.6097/-74.0817\n",
+    );
     expect(text).not.toContain(ANA); // no chat address of the citizen
     await h.bot.dispatcher.tick();
     expect(h.last(ANA)).toContain(

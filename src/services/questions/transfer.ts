@@ -10,6 +10,7 @@
 import { actorLabel, canActOnQuestion, type Actor } from "../../core/authorization.ts";
 import { toLocalDate, type LocalDate } from "../../core/calendar/index.ts";
 import { isClosedStatus } from "../../core/deadlines.ts";
+import { coordinatesText, mapUrl, parseGeoRef } from "../../core/geo.ts";
 import { parseReference } from "../../core/reference.ts";
 import {
   checkTransferInput,
@@ -20,6 +21,7 @@ import {
   type TransferInputError,
   type TransferRecord,
 } from "../../core/transfer.ts";
+import type { AttachmentRow } from "../../db/repositories/attachments.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import { dueDateText, officeName, render, requestTypeText, type AppContext } from "../context.ts";
@@ -148,6 +150,26 @@ export function citizenTransferText(
 }
 
 /**
+ * The places the citizen shared, one line each, for the remission: where the problem is belongs to
+ * the petition the entity must answer, and coordinates travel by e-mail, unlike chat files.
+ */
+function placeLines(app: AppContext, attachments: readonly AttachmentRow[]): string {
+  return attachments
+    .map((a) => (a.kind === "location" ? parseGeoRef(a.fileRef) : undefined))
+    .flatMap((at, i) => {
+      if (!at) return [];
+      const place = [attachments[i]!.placeName, attachments[i]!.placeAddress].filter(Boolean).join(", ");
+      const line = render(app, DEFAULT_LOCALE, "staff.transfer.remission_place", {
+        coordinates: coordinatesText(at),
+        placeNote: place ? ` (${place})` : "",
+        mapUrl: mapUrl(at),
+      });
+      return [`\n${line}`];
+    })
+    .join("");
+}
+
+/**
  * The remission (oficio remisorio) by e-mail to the competent entity, in Spanish: the radicado,
  * when and how the petition came in, why it is sent, and the petition's text. The citizen's chat
  * address is not sent (Ley 1581 de 2012: only what the remission needs); the entity answers the
@@ -170,7 +192,8 @@ async function queueRemission(
     requestType: requestTypeText(app, question.requestType),
     reason: transfer.reason,
     petition: question.text,
-    files: attachments.length,
+    files: attachments.filter((a) => a.kind !== "location").length,
+    placeLines: placeLines(app, attachments),
   });
   await app.repos.outbox.enqueue(
     {
