@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import type { InboundMedia } from "../../src/channels/channel.ts";
 import { loadEnv } from "../../src/config/env.ts";
 import { createManualClock } from "../../src/core/clock.ts";
 import { createBot } from "../../src/main.ts";
@@ -49,5 +50,54 @@ describe("logs carry no citizen identifier", () => {
     }
     expect(lines.filter((l) => l.includes("inbound.duplicate"))).toHaveLength(2);
     expect(lines.filter((l) => l.includes(USER_ID))).toEqual([]);
+  });
+
+  it("a shared location, kept and passed on to the office (retried once), leaves no coordinates or place in logs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rinde-logs-"));
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const logger = pino({ level: "trace", base: undefined }, sink);
+    const clock = createManualClock(MONDAY_10AM_BOGOTA_MS);
+    const runtime = await createRuntime({
+      env: loadEnv({ ...storageEnv(join(dir, "rinde.db")), RINDE_PROFILE: "default" }),
+      clock,
+      logger,
+    });
+    const channel = createMemoryChannel({ id: "telegram" });
+    const bot = createBot(runtime, [channel], { workerId: "logs", pollIntervalMs: 5 });
+    await bot.start();
+    try {
+      for (const office of await runtime.app.repos.offices.list())
+        await runtime.app.repos.offices.bind(office.key, { telegramChatId: "-100777" }, MONDAY_10AM_BOGOTA_MS);
+      let n = 0;
+      const say = async (text: string, media?: InboundMedia) =>
+        await bot.onInbound({
+          channel: "telegram",
+          channelMessageId: `${USER_ID}:${++n}`,
+          address: USER_ID,
+          chatKind: "private",
+          ...(text ? { text } : {}),
+          ...(media ? { media } : {}),
+          receivedAtMs: MONDAY_10AM_BOGOTA_MS,
+        });
+      await say("hola");
+      await say("1");
+      await say("", { kind: "location", fileRef: "geo:4.6097102,-74.0817534", placeName: "Parque Santander" });
+      await say("Hay un hueco muy grande en la vía principal del barrio El Prado desde hace meses");
+      await say("1");
+      channel.failNext({ ok: false, kind: "retry", retryAfterMs: 0, reason: "network error (TypeError)" });
+      await say("1");
+      for (let i = 0; i < 10; i++) {
+        clock.advanceMs(60_000);
+        await bot.dispatcher.tick();
+      }
+      expect(channel.sent.some((m) => m.location?.latitude === 4.6097102)).toBe(true);
+    } finally {
+      await bot.stop();
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(lines.filter((l) => l.includes("outbox.retry"))).not.toEqual([]);
+    expect(lines.filter((l) => /4\.6097|74\.0817|Parque Santander/.test(l))).toEqual([]);
   });
 });
