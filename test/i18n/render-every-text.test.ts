@@ -78,6 +78,7 @@ const SAMPLES: Record<string, unknown> = {
   timezone: "muestra de timezone",
   until: "muestra de until",
   what: "muestra de what",
+  where: "muestra de where",
   zone: "muestra de zone",
   dest: "muestra de dest",
   rows: "muestra de rows",

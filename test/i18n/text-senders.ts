@@ -141,6 +141,8 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "notify.transferred_reference": ["entityEmail", "entityReference", "toEntity"],
   "notify.transferred_sent": ["entityEmail", "entityReference", "toEntity"],
   "staff.answered": ["reference"],
+  "staff.answer_held_back": ["found", "where"],
+  "staff.answer_held_back_cli": ["reference"],
   "staff.answer_proposed": ["reference"],
   "staff.approval.requested": ["reference"],
   "staff.bound": ["officeName"],

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileQuestion } from "../helpers/harness.ts";
+import { runOn } from "../helpers/cli.ts";
 import { sqlRows } from "../helpers/storage.ts";
 import type { WebClient } from "./web-client.ts";
 import { createWebHarness, type WebHarness } from "./web-harness.ts";
@@ -87,6 +88,34 @@ describe("publication from the back-office question page", () => {
       { action: "question.publication", outcome: "ok" },
       { action: "question.publication", outcome: "ok" },
     ]);
+  });
+
+  it("tells the official who answers, in the chat or the CLI, that the answer is held back and where to fix it", async () => {
+    expect((await submit(ana, "publicar", { publicar: "si" })).statusCode).toBe(303);
+    const replies = await h.say("ana", `/responder ${reference} ${ANSWER}`);
+    const reply = replies.map((r) => r.text).join("\n");
+    expect(reply).toContain(`la respuesta a ${reference} quedó registrada`);
+    expect(reply).toContain(
+      "Ojo: esta respuesta se publica en la página de rendición de cuentas, pero tiene datos personales (número de teléfono, nombre de una persona, número o identificador del chat de quien preguntó).",
+    );
+    expect(reply).toContain(`/admin/preguntas/${reference}`);
+
+    // Another published question answered from the CLI without personal data: nothing more said.
+    const second = await fileQuestion(h, "573007778899", "Cuándo abren la biblioteca del barrio Centro los domingos");
+    expect((await runOn(h.runtime, ["questions", "publish", second, "--answer"])).status).toBe(0);
+    const clean = await runOn(h.runtime, ["questions", "answer", second, "--text", "Abre los domingos de 9 a 13."]);
+    expect(clean.stdout).toBe(`${second} respondida; la respuesta le llegará al ciudadano.\n`);
+    const third = await fileQuestion(h, "573001112299", "Cuándo abren el parque del barrio Centro los domingos");
+    expect((await runOn(h.runtime, ["questions", "publish", third, "--answer"])).status).toBe(0);
+    const held = await runOn(h.runtime, [
+      "questions",
+      "answer",
+      third,
+      "--text",
+      "Abre los domingos. Escríbanos a parques@correo.co si necesita algo.",
+    ]);
+    expect(held.stdout).toContain("tiene datos personales (correo electrónico)");
+    expect(held.stdout).toContain(`con la CLI: rinde questions publish ${third} --public-answer "…"`);
   });
 
   it("refuses a version without the confirmation box", async () => {

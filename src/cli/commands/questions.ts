@@ -10,6 +10,7 @@ import { officeName } from "../../services/context.ts";
 import { citizenErased } from "../../services/privacy/erased-questions.ts";
 import { showQuestion, type QuestionError } from "../../services/questions/questions.ts";
 import type { TransferError } from "../../services/questions/transfer.ts";
+import { heldBackAnswer } from "../../services/transparency/publication.ts";
 import {
   auditedAnswer,
   auditedReassign,
@@ -209,6 +210,14 @@ export const questionCommands: Record<string, Subcommand> = {
         { reference: result.question.reference },
       ),
     );
+    const held = await heldBackAnswer(cli.runtime.app, result.question);
+    if (held.findings.length > 0)
+      cli.out(
+        cli.tr("staff.answer_held_back", {
+          found: held.findings.map((kind) => cli.tr(`publico.personal_data.${kind}`)).join(", "),
+          where: cli.tr("staff.answer_held_back_cli", { reference: result.question.reference }),
+        }),
+      );
   },
   async reassign(cli, args) {
     const { values, positionals } = parse(

@@ -26,6 +26,7 @@ import {
 import { audit } from "../backoffice/audit.ts";
 import { LOGIN_LINK_TTL_MS, requestLoginLinkFromChat } from "../backoffice/auth.ts";
 import { commitmentStaffReply } from "../commitments/staff-commands.ts";
+import { heldBackAnswer } from "../transparency/publication.ts";
 import type { answerQuestion, QuestionError } from "../questions/questions.ts";
 import type { TransferError } from "../questions/transfer.ts";
 import { commandForReply, handleStaffButton, type StaffReply } from "./buttons.ts";
@@ -202,9 +203,14 @@ async function answerReply(
 ): Promise<string> {
   if (!result.ok) return errorText(app, result.error);
   // An erased citizen gets nothing: say the answer is on record, not that it will reach them.
-  return t(app, (await citizenErased(app, result.question)) ? "erased_citizen.answered" : "staff.answered", {
+  const done = t(app, (await citizenErased(app, result.question)) ? "erased_citizen.answered" : "staff.answered", {
     reference,
   });
+  const held = await heldBackAnswer(app, result.question);
+  if (held.findings.length === 0) return done;
+  const found = held.findings.map((kind) => t(app, `publico.personal_data.${kind}`)).join(", ");
+  const where = held.link ?? t(app, "staff.answer_held_back_cli", { reference: result.question.reference });
+  return `${done}\n${t(app, "staff.answer_held_back", { found, where })}`;
 }
 
 function errorText(app: AppContext, error: QuestionError | TransferError): string {

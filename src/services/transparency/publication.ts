@@ -19,7 +19,7 @@ import type { EventRecord } from "../../db/repositories/events.ts";
 import type { AppContext } from "../context.ts";
 import { MAX_ANSWER_LENGTH, questionForUpdate } from "../questions/questions.ts";
 import { personalDataIn, type PersonalDataKind } from "../../core/transparency/personal-data.ts";
-import { knownIdentifiers } from "./answer-screening.ts";
+import { answerFindings, knownIdentifiers } from "./answer-screening.ts";
 
 export const MAX_SUMMARY_LENGTH = 1000;
 export const MAX_LINK_LENGTH = 500;
@@ -183,4 +183,23 @@ export async function setSurveyPublished(
     });
     return { ok: true, surveyId, published };
   });
+}
+
+/**
+ * What keeps a just-recorded answer off the public pages although it is to be published there
+ * (empty: not published, the office's own version stands, or nothing found), and the address of
+ * its back-office page (null when the back-office is off): told at once to the official who wrote it, so the office writes the
+ * version for publication instead of finding out later that the answer never appeared.
+ */
+export async function heldBackAnswer(
+  app: Pick<AppContext, "repos" | "profile" | "backOfficeUrl">,
+  question: QuestionRow,
+): Promise<{ findings: PersonalDataKind[]; link: string | null }> {
+  const link =
+    app.backOfficeUrl === null
+      ? null
+      : `${app.backOfficeUrl}/admin/preguntas/${encodeURIComponent(question.reference)}`;
+  if (question.status !== "answered" || !isAnswerPublished(question) || question.publishedAnswer !== null)
+    return { findings: [], link };
+  return { findings: await answerFindings(app, question), link };
 }
