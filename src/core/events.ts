@@ -35,6 +35,11 @@ export const MAX_PLACE_LENGTH = 200;
 export const MAX_EVENT_DURATION_MS = 24 * 3_600_000;
 /** How far ahead an event may be planned. */
 export const MAX_EVENT_LEAD_MS = 400 * 86_400_000;
+/**
+ * How long ago an event that already took place may be recorded (Rinde installed mid-year: the
+ * plan counts the spaces held since January; issue 16). Older ones belong to an earlier plan.
+ */
+export const MAX_HELD_AGE_MS = 400 * 86_400_000;
 
 export interface EventDraft {
   kind: string;
@@ -57,6 +62,8 @@ export type EventErrorCode =
   | "place_too_long"
   | "starts_in_past"
   | "too_far_ahead"
+  | "not_ended"
+  | "held_too_long_ago"
   | "ends_before_start"
   | "too_long"
   | "place_or_link_required"
@@ -81,8 +88,14 @@ export interface EventRules {
 /**
  * Every reason `draft` cannot be published, in a stable order (empty when valid). A start in the
  * past is refused; an edit of an event that already started is refused by the service instead.
+ * With `held`, the draft records an event that already took place: it must have ended by
+ * `rules.nowMs` and started at most MAX_HELD_AGE_MS before it.
  */
-export function validateEventDraft(draft: EventDraft, rules: EventRules): EventError[] {
+export function validateEventDraft(
+  draft: EventDraft,
+  rules: EventRules,
+  options: { held?: boolean } = {},
+): EventError[] {
   const errors: EventError[] = [];
   if (!(EVENT_KINDS as readonly string[]).includes(draft.kind)) errors.push({ code: "unknown_kind", key: draft.kind });
   const title = draft.title.trim();
@@ -90,7 +103,11 @@ export function validateEventDraft(draft: EventDraft, rules: EventRules): EventE
   else if (isLongerThan(title, MAX_TITLE_LENGTH)) errors.push({ code: "title_too_long" });
   if (isLongerThan(draft.description, MAX_DESCRIPTION_LENGTH)) errors.push({ code: "description_too_long" });
   if (draft.place && isLongerThan(draft.place, MAX_PLACE_LENGTH)) errors.push({ code: "place_too_long" });
-  errors.push(...timeErrors(draft.startsAtMs, draft.endsAtMs, rules.nowMs));
+  errors.push(
+    ...(options.held
+      ? heldTimeErrors(draft.startsAtMs, draft.endsAtMs, rules.nowMs)
+      : timeErrors(draft.startsAtMs, draft.endsAtMs, rules.nowMs)),
+  );
   if (!draft.place?.trim() && !draft.virtualUrl?.trim()) errors.push({ code: "place_or_link_required" });
   if (draft.virtualUrl?.trim() && !isHttpUrl(draft.virtualUrl.trim())) errors.push({ code: "invalid_url" });
   for (const key of draft.districts)
@@ -108,6 +125,16 @@ export function timeErrors(startsAtMs: number, endsAtMs: number, nowMs: number):
   else if (startsAtMs - nowMs > MAX_EVENT_LEAD_MS) errors.push({ code: "too_far_ahead" });
   if (endsAtMs <= startsAtMs) errors.push({ code: "ends_before_start" });
   else if (endsAtMs - startsAtMs > MAX_EVENT_DURATION_MS) errors.push({ code: "too_long" });
+  return errors;
+}
+
+/** The time checks of an event that already took place: ended by `nowMs`, not older than MAX_HELD_AGE_MS. */
+export function heldTimeErrors(startsAtMs: number, endsAtMs: number, nowMs: number): EventError[] {
+  const errors: EventError[] = [];
+  if (nowMs - startsAtMs > MAX_HELD_AGE_MS) errors.push({ code: "held_too_long_ago" });
+  if (endsAtMs <= startsAtMs) errors.push({ code: "ends_before_start" });
+  else if (endsAtMs - startsAtMs > MAX_EVENT_DURATION_MS) errors.push({ code: "too_long" });
+  else if (endsAtMs > nowMs) errors.push({ code: "not_ended" });
   return errors;
 }
 
@@ -347,4 +374,25 @@ export function draftOf(event: EventDraft): EventDraft {
 /** Whether citizens can still answer, ask or get the calendar file for an event. */
 export function isUpcoming(event: { status: EventStatus; endsAtMs: number }, nowMs: number): boolean {
   return (event.status === "scheduled" || event.status === "changed") && event.endsAtMs > nowMs;
+}
+
+/**
+ * How staff read an event's state at `nowMs`: `held` (it took place), `cancelled`, `ended` (its
+ * end passed and nobody marked it held; the plan counts it as held all the same), or still
+ * `scheduled` / `changed`.
+ */
+export type EventPhase = EventStatus | "ended";
+
+export function eventPhase(event: { status: EventStatus; endsAtMs: number }, nowMs: number): EventPhase {
+  if (event.status === "held" || event.status === "cancelled") return event.status;
+  return event.endsAtMs <= nowMs ? "ended" : event.status;
+}
+
+/** The back-office's lists of events: still to come, already past (held or ended), cancelled. */
+export const EVENT_LISTS = ["upcoming", "past", "cancelled"] as const;
+export type EventList = (typeof EVENT_LISTS)[number];
+
+export function eventListOf(phase: EventPhase): EventList {
+  if (phase === "cancelled") return "cancelled";
+  return phase === "held" || phase === "ended" ? "past" : "upcoming";
 }

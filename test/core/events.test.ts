@@ -69,6 +69,27 @@ describe("validateEventDraft", () => {
   });
 });
 
+describe("validateEventDraft for an event that already took place (held)", () => {
+  const held = (d: Partial<EventDraft>) =>
+    validateEventDraft({ ...draft, ...d }, rules, { held: true }).map((e) => e.code);
+  const hours = (date: string, start: string, end: string) => ({
+    startsAtMs: bogota(date, start),
+    endsAtMs: bogota(date, end),
+  });
+  it("accepts one that ended, up to 400 days ago", () => {
+    expect(held(hours("2026-02-10", "09:00", "11:00"))).toEqual([]);
+    expect(held({ startsAtMs: NOW - 2 * 3_600_000, endsAtMs: NOW })).toEqual([]);
+    expect(held({ startsAtMs: NOW - 400 * 86_400_000, endsAtMs: NOW - 400 * 86_400_000 + 3_600_000 })).toEqual([]);
+  });
+  it("refuses one not ended yet, one older than 400 days, and the usual time mistakes", () => {
+    expect(held({})).toEqual(["not_ended"]);
+    expect(held({ startsAtMs: NOW - 3_600_000, endsAtMs: NOW + 3_600_000 })).toEqual(["not_ended"]);
+    expect(held(hours("2025-01-20", "09:00", "11:00"))).toEqual(["held_too_long_ago"]);
+    expect(held(hours("2026-02-10", "11:00", "09:00"))).toEqual(["ends_before_start"]);
+    expect(held({ startsAtMs: NOW - 30 * 3_600_000, endsAtMs: NOW - 1 })).toEqual(["too_long"]);
+  });
+});
+
 describe("typed dates and times", () => {
   it.each([
     ["2026-03-10", "2026-03-10"],

@@ -520,6 +520,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "cli.events.bad_time": ["value"],
   "cli.events.cancelled": ["count", "id"],
   "cli.events.created": ["id"],
+  "cli.events.recorded_held": ["id"],
   "cli.events.held": ["id"],
   "cli.events.marked": ["reference"],
   "cli.events.report_written": ["count", "path"],

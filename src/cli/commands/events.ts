@@ -144,7 +144,7 @@ export const eventCommands: Record<string, Subcommand> = {
     await printEvent(cli, event, values.json, "events.shown");
   },
   async create(cli, args) {
-    const { values } = parse(args, EVENT_OPTIONS, 0);
+    const { values } = parse(args, { ...EVENT_OPTIONS, held: { type: "boolean" } }, 0);
     const kind = kindArg(values.kind);
     const times = timesFrom(cli, {
       ...values,
@@ -152,19 +152,25 @@ export const eventCommands: Record<string, Subcommand> = {
       start: required(values.start, "--start"),
       end: required(values.end, "--end"),
     })!;
-    const outcome = await auditedCreateEvent(cli.runtime.app, await actorFrom(cli, values.as), "cli", {
-      kind,
-      title: required(values.title, "--title"),
-      description: values.description ?? "",
-      ...times,
-      place: values.place ?? null,
-      virtualUrl: values.link ?? null,
-      officeKey: (await optionalOffice(cli, values.office)) ?? null,
-      districts: list(values.districts) ?? [],
-      topics: list(values.topics) ?? [],
-    });
+    const outcome = await auditedCreateEvent(
+      cli.runtime.app,
+      await actorFrom(cli, values.as),
+      "cli",
+      {
+        kind,
+        title: required(values.title, "--title"),
+        description: values.description ?? "",
+        ...times,
+        place: values.place ?? null,
+        virtualUrl: values.link ?? null,
+        officeKey: (await optionalOffice(cli, values.office)) ?? null,
+        districts: list(values.districts) ?? [],
+        topics: list(values.topics) ?? [],
+      },
+      { held: values.held === true },
+    );
     if (!outcome.ok) throw serviceError(cli, outcome.error);
-    await printEvent(cli, outcome.event, values.json, "events.created");
+    await printEvent(cli, outcome.event, values.json, values.held ? "events.recorded_held" : "events.created");
   },
   async edit(cli, args) {
     const { values, positionals } = parse(args, EVENT_OPTIONS, 1);

@@ -76,22 +76,33 @@ function columnsOf(draft: EventDraft) {
   };
 }
 
-/** Creates an event and plans its reminders. */
+export interface CreateOptions {
+  /**
+   * The event already took place (Rinde installed mid-year; the plan counts spaces held since
+   * January, issue 16): it must have ended, at most 400 days ago. It is stored as `held`, with no
+   * reminders and no message to anyone.
+   */
+  held?: boolean;
+}
+
+/** Creates an event and plans its reminders; with `held`, records one that already took place. */
 export async function createEvent(
   app: AppContext,
   actor: Actor,
   input: EventInput,
+  options: CreateOptions = {},
 ): Promise<EventOutcome<{ event: EventRecord }>> {
   if (!canManageEvents(actor)) return { ok: false, error: { code: "not_allowed" } };
   const nowMs = app.clock.nowMs();
+  const held = options.held === true;
   const draft = normalized(input);
-  const errors = validateEventDraft(draft, rulesOf(app, nowMs));
+  const errors = validateEventDraft(draft, rulesOf(app, nowMs), { held });
   if (errors.length) return { ok: false, error: { code: "invalid", errors } };
   return await app.store.withTransaction(async () => {
     const event = await app.repos.events.insert(
       {
         ...columnsOf(draft),
-        status: "scheduled",
+        status: held ? "held" : "scheduled",
         createdBy: actorLabel(actor),
         createdAtMs: nowMs,
         updatedAtMs: nowMs,
@@ -99,7 +110,7 @@ export async function createEvent(
       draft.districts,
       draft.topics,
     );
-    await planEventReminders(app, event, nowMs);
+    if (!held) await planEventReminders(app, event, nowMs);
     return { ok: true, event };
   });
 }

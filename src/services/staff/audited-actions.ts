@@ -23,7 +23,14 @@ import {
   type ProgressInput,
   type RecordInput,
 } from "../commitments/commitments.ts";
-import { cancelEvent, createEvent, updateEvent, type EventChanges, type EventInput } from "../events/events.ts";
+import {
+  cancelEvent,
+  createEvent,
+  updateEvent,
+  type CreateOptions,
+  type EventChanges,
+  type EventInput,
+} from "../events/events.ts";
 
 /** What the log keeps of a question: its state, never the citizen's text. */
 export const questionState = (q: QuestionRow) => ({
@@ -137,8 +144,8 @@ export async function auditedExtend(
   );
 }
 
-/** What the log keeps of an event (its public card, no RSVPs). */
-const eventState = (e: EventRecord) => ({
+/** What the log keeps of an event (its public card, no RSVPs); the back-office's forms record the same. */
+export const eventState = (e: EventRecord) => ({
   status: e.status,
   title: e.title,
   startsAtMs: e.startsAtMs,
@@ -148,16 +155,23 @@ const eventState = (e: EventRecord) => ({
   officeKey: e.officeKey,
 });
 
-async function eventBefore(app: AppContext, eventId: number) {
+export async function eventBefore(app: AppContext, eventId: number) {
   const event = await app.repos.events.get(eventId);
   return event && eventState(event);
 }
 
-export async function auditedCreateEvent(app: AppContext, actor: Actor, via: AuditVia, input: EventInput) {
+/** Creates an event, or with `held` records one that already took place (the log's `after` says `held`). */
+export async function auditedCreateEvent(
+  app: AppContext,
+  actor: Actor,
+  via: AuditVia,
+  input: EventInput,
+  options: CreateOptions = {},
+) {
   return await audited(
     app,
     { actor, via, action: "event.create", subject: null, after: (r) => ({ id: r.event.id, ...eventState(r.event) }) },
-    () => createEvent(app, actor, input),
+    () => createEvent(app, actor, input, options),
   );
 }
 
