@@ -30,6 +30,7 @@ import { registerAdministrationRoutes } from "./routes/administration.ts";
 import { registerAnnouncementRoutes } from "./routes/announcements.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerCommitmentRoutes } from "./routes/commitments.ts";
+import { registerEventRoutes } from "./routes/events.ts";
 import { registerDeadlineRoutes } from "./routes/deadlines.ts";
 import { registerPlanRoutes } from "./routes/plan.ts";
 import { registerReportRoutes } from "./routes/reports.ts";
@@ -131,6 +132,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerAdministrationRoutes(admin, deps);
       registerAnnouncementRoutes(admin, deps);
       registerCommitmentRoutes(admin, deps);
+      registerEventRoutes(admin, deps);
       registerPlanRoutes(admin, { ...deps, surveyIds: options.surveyIds ?? (() => []) });
     },
     { prefix: "/admin" },

@@ -117,6 +117,7 @@ const SAMPLES: Record<string, unknown> = {
   wide: 3,
   events: 3,
   yes: "muestra de yes",
+  no: 2,
   attendingEvents: "muestra de attendingEvents",
   figure: "muestra de figure",
   figures: "muestra de figures",

@@ -68,7 +68,11 @@ export function registerAnnouncementRoutes(admin: FastifyInstance, deps: WebDeps
     );
   };
 
-  admin.get("/anuncios", async (request, reply) => composer(request, reply));
+  // "Anunciar este evento" on an event's page opens the composer with the event chosen.
+  admin.get<{ Querystring: { evento?: string } }>("/anuncios", async (request, reply) => {
+    const evento = request.query.evento ?? "";
+    return composer(request, reply, { values: /^\d{1,9}$/.test(evento) ? { evento } : {} });
+  });
 
   admin.post("/anuncios/confirmar", csrf, async (request, reply) => {
     const form = composeForm.safeParse(request.body);
