@@ -119,7 +119,9 @@ export async function eventDetail(app: AppContext, actor: Actor, eventId: number
       announce: upcoming && canManageEvents(actor),
       review,
       markHeld: review && phase !== "held",
-      links: canManageEvents(actor) || canReviewEventQuestions(actor, event.officeKey),
+      // The minutes and the recording exist once the event has started.
+      links:
+        started && phase !== "cancelled" && (canManageEvents(actor) || canReviewEventQuestions(actor, event.officeKey)),
     },
   };
 }
