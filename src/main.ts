@@ -266,6 +266,7 @@ export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: Whats
     listenUrl,
     onEffects: () => bot.dispatcher.wake(),
     surveyIds: () => runtime.surveys.keys(),
+    surveys: () => runtime.surveys,
   });
   if (whatsappCloud) {
     // WHATSAPP_MODE=cloud: Meta posts messages and statuses here (issue 17; createWhatsAppCloud checked the secrets).

@@ -35,6 +35,8 @@ import { registerDeadlineRoutes } from "./routes/deadlines.ts";
 import { registerPlanRoutes } from "./routes/plan.ts";
 import { registerReportRoutes } from "./routes/reports.ts";
 import { registerAnswerTemplateRoutes } from "./routes/answer-templates.ts";
+import { registerSurveyImportRoutes } from "./routes/survey-import.ts";
+import type { SurveySet } from "../core/surveys/index.ts";
 import { registerSessionHook } from "./session.ts";
 import { registerPublicSite } from "./public/plugin.ts";
 
@@ -53,6 +55,8 @@ export interface WebServerOptions {
   cacheViews?: boolean;
   /** The survey ids a plan may name (flows/surveys), for loading a plan from the page. */
   surveyIds?: () => Iterable<string>;
+  /** The survey definitions (flows/surveys), for importing paper forms; none when not given. */
+  surveys?: () => SurveySet;
 }
 
 // From the repository root, so the same path works from src/ (tsx) and from the dist/ bundle.
@@ -134,6 +138,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerCommitmentRoutes(admin, deps);
       registerEventRoutes(admin, deps);
       registerPlanRoutes(admin, { ...deps, surveyIds: options.surveyIds ?? (() => []) });
+      await registerSurveyImportRoutes(admin, { ...deps, surveys: options.surveys ?? (() => new Map()) });
     },
     { prefix: "/admin" },
   );

@@ -32,6 +32,7 @@ export async function createWebHarness(
     loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 1000,
     listenUrl: "http://127.0.0.1:3000",
     surveyIds: () => h.runtime.surveys.keys(),
+    surveys: () => h.runtime.surveys,
   });
   const close = h.close.bind(h);
   return Object.assign(h, {

@@ -12,6 +12,7 @@ import {
   type ReportPageError,
 } from "../../services/backoffice/reports.ts";
 import type { SurveyResultBlock } from "../../services/surveys/results.ts";
+import { mayImportPaperForms } from "../../services/backoffice/survey-import.ts";
 import { optionLabelKeys } from "../../services/surveys/definitions.ts";
 import { sendCsv } from "../csv.ts";
 import { localeOf, sendPage } from "../render.ts";
@@ -203,6 +204,7 @@ export function registerReportRoutes(admin: FastifyInstance, deps: WebDeps): voi
       blocks,
       surveyId: filter.encuesta ?? "",
       smallSample: SMALL_SAMPLE,
+      mayImportPaper: mayImportPaperForms(staffOf(request).actor),
     });
   });
 }
