@@ -7,16 +7,15 @@
  * is never replaced unless the operator says `--force`.
  */
 import { chmodSync, writeFileSync } from "node:fs";
-import { stringify } from "csv-stringify/sync";
 import { toWallClock } from "../core/calendar/index.ts";
-import { escapeFormulaCell } from "../core/csv-cells.ts";
 import type { CsvSeparator } from "../core/csv-separator.ts";
+import { decimalFor, staffCsvText } from "../core/staff-csv.ts";
 import { formatClockTime } from "../core/local-time.ts";
 import { keyArg } from "./args.ts";
 import type { Cli } from "./context.ts";
 import { CliError } from "./output.ts";
 
-const BOM = "\uFEFF";
+export { toCsv } from "../core/staff-csv.ts";
 
 /** Options every export takes. */
 export const EXPORT_OPTIONS = {
@@ -27,31 +26,12 @@ export const EXPORT_OPTIONS = {
 
 /** A decimal number as the chosen separator's spreadsheets read it: `0,75` with `;`, `0.75` with `,`. */
 export function csvDecimal(value: number, digits: number, values: { separator?: string }): string {
-  const text = value.toFixed(digits);
-  return separatorArg(values.separator) === ";" ? text.replace(".", ",") : text;
+  return decimalFor(value, digits, separatorArg(values.separator));
 }
 
 /** `--separator`: `;` by default, `,` for open data. */
 export function separatorArg(value: string | undefined): CsvSeparator {
   return value === undefined ? ";" : (keyArg(value, [";", ","], "--separator") as CsvSeparator);
-}
-
-/**
- * Rows as CSV text with a header line of `headers` (in `columns` order), without the BOM. String
- * cells that a spreadsheet would run as a formula get a leading `'`; numbers are written as numbers.
- */
-export function toCsv(
-  rows: readonly Record<string, unknown>[],
-  columns: readonly string[],
-  options: { separator?: CsvSeparator; headers?: readonly string[] } = {},
-): string {
-  const headers = options.headers ?? columns;
-  return stringify(rows as Record<string, unknown>[], {
-    header: true,
-    delimiter: options.separator ?? ",",
-    columns: columns.map((key, i) => ({ key, header: headers[i]! })),
-    cast: { string: (value) => escapeFormulaCell(value) },
-  });
 }
 
 /**
@@ -65,16 +45,7 @@ export function staffCsv(
   values: { separator?: string },
   headers?: readonly string[],
 ): string {
-  const separator = separatorArg(values.separator);
-  const cells = rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([k, v]) => [
-        k,
-        typeof v === "number" && !Number.isInteger(v) ? csvDecimal(v, 2, values).replace(/[.,]?0+$/, "") : v,
-      ]),
-    ),
-  );
-  return BOM + toCsv(cells, columns, { separator, headers });
+  return staffCsvText(rows, columns, separatorArg(values.separator), headers);
 }
 
 /** A local date-time cell: `2026-12-10 14:00` in the profile's zone (Excel reads it as a date-time). */
@@ -103,9 +74,20 @@ export function writeCsvExport(
     values,
     columns.map((c) => cli.t(`csv.${file}.${c}`)),
   );
+  writeCsvText(cli, values, text, rows.length, what);
+}
+
+/** Writes an export's text (from {@link staffCsv} or a service): to `--out` as {@link writeCsvExport} does, or to stdout. */
+export function writeCsvText(
+  cli: Cli,
+  values: { out?: string; force?: boolean },
+  text: string,
+  count: number,
+  what: string,
+): void {
   if (!values.out) return void cli.io.stdout.write(text);
   writeExport(values.out, text, values.force);
-  cli.out(cli.t(what, { count: rows.length, path: values.out }));
+  cli.out(cli.t(what, { count, path: values.out }));
 }
 
 /**

@@ -36,6 +36,7 @@ import { registerPlanRoutes } from "./routes/plan.ts";
 import { registerReportRoutes } from "./routes/reports.ts";
 import { registerAnswerTemplateRoutes } from "./routes/answer-templates.ts";
 import { registerSurveyImportRoutes } from "./routes/survey-import.ts";
+import { registerCommitmentCsvRoutes } from "./routes/commitment-csv.ts";
 import type { SurveySet } from "../core/surveys/index.ts";
 import { registerSessionHook } from "./session.ts";
 import { registerPublicSite } from "./public/plugin.ts";
@@ -139,6 +140,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerEventRoutes(admin, deps);
       registerPlanRoutes(admin, { ...deps, surveyIds: options.surveyIds ?? (() => []) });
       await registerSurveyImportRoutes(admin, { ...deps, surveys: options.surveys ?? (() => new Map()) });
+      await registerCommitmentCsvRoutes(admin, deps);
     },
     { prefix: "/admin" },
   );

@@ -13,10 +13,6 @@ import {
 import { parseCommitmentNumber } from "../../core/commitment-commands.ts";
 import type { CommitmentFilter, CommitmentRow } from "../../db/repositories/commitments.ts";
 import {
-  CSV_COLUMNS,
-  exportHistory,
-  exportRecords,
-  HISTORY_COLUMNS,
   importCommitments,
   readCommitmentsCsv,
   readHistoryCsv,
@@ -31,7 +27,8 @@ import {
 import { officeName } from "../../services/context.ts";
 import { dateArg, keyArg, optionalId, parse, readInputFile, required, wholeNumberArg } from "../args.ts";
 import type { Cli, Subcommand } from "../context.ts";
-import { csvDecimal, EXPORT_OPTIONS, writeCsvExport } from "../csv.ts";
+import { csvDecimal, EXPORT_OPTIONS, separatorArg, writeCsvExport, writeCsvText } from "../csv.ts";
+import { commitmentsCsv } from "../../services/commitments/csv-export.ts";
 import { actorFrom, actorText, officeArg, optionalDistrict, optionalOffice } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 import { mapInOrder } from "../../core/in-order.ts";
@@ -271,19 +268,12 @@ export const commitmentCommands: Record<string, Subcommand> = {
   async export(cli, args) {
     const { values } = parse(args, { ...FILTER_OPTIONS, ...EXPORT_OPTIONS, history: { type: "boolean" } }, 0);
     const filter = await filterFrom(cli, values);
-    if (values.history) {
-      const rows = (await exportHistory(cli.runtime.app, filter)).map((r) => ({
-        ...r,
-        kind: cli.t(`update_kinds.${r.kind}`),
-        status: statusText(cli, r.status),
-      }));
-      return writeCsvExport(cli, values, rows, HISTORY_COLUMNS, "commitment_history", "commitments.history_exported");
-    }
-    const rows = (await exportRecords(cli.runtime.app, filter)).map((r) => ({
-      ...r,
-      status: statusText(cli, r.status),
-    }));
-    writeCsvExport(cli, values, rows, CSV_COLUMNS, "commitments", "commitments.exported");
+    // The same bytes as the back-office's "Descargar CSV" (src/services/commitments/csv-export.ts).
+    const { text, count } = await commitmentsCsv(cli.runtime.app, cli.lang, filter, {
+      history: values.history === true,
+      separator: separatorArg(values.separator),
+    });
+    writeCsvText(cli, values, text, count, values.history ? "commitments.history_exported" : "commitments.exported");
   },
   async report(cli, args) {
     const { values } = parse(
