@@ -45,7 +45,12 @@ describe("back-office in Chromium", () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // The links the bot sends point at this server.
-    server = await createWebServer({ app: tg.runtime.app, onEffects: () => tg.bot.dispatcher.wake(), listenUrl: base });
+    server = await createWebServer({
+      app: tg.runtime.app,
+      onEffects: () => tg.bot.dispatcher.wake(),
+      listenUrl: base,
+      surveys: () => tg.runtime.surveys,
+    });
     await server.listen({ host: "127.0.0.1", port });
     browser = await launchBrowser();
     page = await browser.newPage({ locale: "es-CO" });
@@ -167,6 +172,45 @@ describe("back-office in Chromium", () => {
     await page.getByRole("button", { name: "Insertar plantilla" }).click();
     await page.waitForURL(/plantilla=/);
     expect(await page.locator("#answer-text").inputValue()).toBe(`Su petición ${third} tendrá visita técnica.`);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it("imports paper survey forms and commitments from CSV files, every line's problem shown, accessible at 360 px", async () => {
+    const csv = (name: string, text: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
+    await page.goto(`${base}/admin/encuestas`);
+    await page.getByRole("link", { name: "Importar formularios en papel" }).click();
+    await page.getByRole("heading", { level: 1, name: "Importar formularios en papel" }).waitFor();
+    await page.locator("details summary").first().click();
+    await expectAccessible("encuestas-importar");
+    await page.getByLabel("¿De qué encuesta son los formularios?").selectOption("encuesta:event_satisfaction");
+    await page
+      .getByLabel("Archivo CSV")
+      .setInputFiles(csv("formularios.csv", "overall;information;answered\n9;4;sí\n3;;quizás\n"));
+    await page.getByRole("button", { name: "Revisar e importar" }).click();
+    await page.getByText("3 problemas en el archivo").waitFor();
+    await expectAccessible("encuestas-importar-problemas");
+    await page
+      .getByLabel("Archivo CSV")
+      .setInputFiles(csv("formularios.csv", "overall;information;answered\n5;4;sí\n3;3;no\n"));
+    await page.getByRole("button", { name: "Revisar e importar" }).click();
+    await page.getByText("Se importaron 2 formularios").waitFor();
+    await page.getByRole("link", { name: "Ver los resultados de la encuesta" }).waitFor();
+
+    await page.goto(`${base}/admin/compromisos`);
+    await page.getByRole("link", { name: "Importar compromisos desde un CSV" }).click();
+    await page.getByRole("heading", { level: 1, name: "Importar compromisos" }).waitFor();
+    await expectAccessible("compromisos-importar");
+    await page
+      .getByLabel("Archivo de compromisos (CSV)")
+      .setInputFiles(
+        csv(
+          "acta.csv",
+          "compromiso;dependencia;fecha_limite\nArreglar el parque;infraestructur;2026-06-30\n;salud;31/02/2026\n",
+        ),
+      );
+    await page.getByRole("button", { name: "Revisar e importar" }).click();
+    await page.getByText("No se importó nada").first().waitFor();
+    await expectAccessible("compromisos-importar-problemas");
     expect(cspErrors).toEqual([]);
   });
 

@@ -51,6 +51,8 @@ export async function paperImportForm(app: AppContext, actor: Actor, surveys: Su
   const officeKey = actor.kind === "official" && actor.role === "head" ? actor.officeKey : undefined;
   return {
     ok: true as const,
+    /** A head's own office, chosen by default: a head may import only for it. */
+    officeKey,
     surveys: [...surveys.values()].map((s) => ({ id: s.id, title: s.title, columns: paperColumns(s.questions) })),
     runs: runs.map((r) => ({ id: r.id, surveyId: r.surveyId, label: r.label, eventId: r.eventId, trigger: r.trigger })),
     events,
