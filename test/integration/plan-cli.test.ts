@@ -4,7 +4,7 @@
  * Excel (BOM, `;`) and JSON.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import writeExcelFile from "write-excel-file/node";
@@ -32,6 +32,25 @@ describe("rinde plan", () => {
         )
       ).id,
     );
+  /**
+   * Imports `file` (the Pasto 2022 table) with `rinde plan import` and checks it against the shipped
+   * plan activity by activity: everything the seed says (what Rinde measures, the indicator, and the
+   * component keys are added by hand). Returns the imported activities.
+   */
+  const importedPasto = async (file: string) => {
+    const out = join(world.dir, `importado-${basename(file)}.yaml`);
+    expect(await run("import", file, "--out", out, "--default-office", "opgi")).toContain("23 actividades leídas");
+    const context = planContextOf(world.runtime.app, world.runtime.surveys.keys());
+    const imported = readPlanFile(out, context);
+    const shipped = readPlanFile(PASTO_PLAN, context);
+    if (!imported.ok || !shipped.ok) throw new Error("a plan did not read");
+    const transcription = (plan: PlanDefinition) =>
+      plan.components.flatMap((c) =>
+        c.activities.map(({ indicator: _measured, ...a }) => ({ kind: c.kind, subcomponent: c.name, ...a })),
+      );
+    expect(transcription(imported.plan)).toEqual(transcription(shipped.plan));
+    return transcription(imported.plan);
+  };
   beforeEach(async () => {
     world = await createPlanWorld("pasto", "2022-07-15");
   });
@@ -58,19 +77,8 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     // 1.6 and 2.7 list their offices one per row, 1.7 and 1.9 their second period in a row of its own.
     const csv = join(import.meta.dirname, "../fixtures/plans/pasto-2022-excel.csv");
     expect(readFileSync(csv).includes(Buffer.from("Informaci\xf3n", "latin1"))).toBe(true);
-    const out = join(world.dir, "importado.yaml");
-    expect(await run("import", csv, "--out", out, "--default-office", "opgi")).toContain("23 actividades leídas");
-    const context = planContextOf(world.runtime.app, world.runtime.surveys.keys());
-    const imported = readPlanFile(out, context);
-    const shipped = readPlanFile(PASTO_PLAN, context);
-    if (!imported.ok || !shipped.ok) throw new Error("a plan did not read");
-    // Everything the seed says; what Rinde measures (indicator) and the component keys are added by hand.
-    const transcription = (plan: PlanDefinition) =>
-      plan.components.flatMap((c) =>
-        c.activities.map(({ indicator: _measured, ...a }) => ({ kind: c.kind, subcomponent: c.name, ...a })),
-      );
-    expect(transcription(imported.plan)).toEqual(transcription(shipped.plan));
-    expect(transcription(imported.plan).find((a) => a.id === "1.6")!.offices).toEqual([
+    const imported = await importedPasto(csv);
+    expect(imported.find((a) => a.id === "1.6")!.offices).toEqual([
       "bienestar_social",
       "juventud",
       "mosig",
@@ -141,17 +149,7 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
       },
     ]).toFile(workbook);
     expect(readFileSync(workbook).subarray(0, 2).toString()).toBe("PK");
-    const out = join(world.dir, "desde-excel.yaml");
-    expect(await run("import", workbook, "--out", out, "--default-office", "opgi")).toContain("23 actividades leídas");
-    const context = planContextOf(world.runtime.app, world.runtime.surveys.keys());
-    const imported = readPlanFile(out, context);
-    const shipped = readPlanFile(PASTO_PLAN, context);
-    if (!imported.ok || !shipped.ok) throw new Error("a plan did not read");
-    const transcription = (plan: PlanDefinition) =>
-      plan.components.flatMap((c) =>
-        c.activities.map(({ indicator: _measured, ...a }) => ({ kind: c.kind, subcomponent: c.name, ...a })),
-      );
-    expect(transcription(imported.plan)).toEqual(transcription(shipped.plan));
+    await importedPasto(workbook);
 
     // A problem names the sheet's row, as Excel numbers it (two title rows, the header on row 3).
     const bad = join(world.dir, "mala.xlsx");
