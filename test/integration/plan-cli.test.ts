@@ -319,15 +319,21 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     await loadPlanFile(world.runtime, PASTO_PLAN);
     await run("progress", "1.7", "--value", "7500,5", "--evidence", "https://www.pasto.gov.co/p.pdf");
     const csv = await run("report", "--year", "2022", "--csv");
-    expect(csv.startsWith("\uFEFFcomponent;subcomponent;id;activity;")).toBe(true);
+    expect(
+      csv.startsWith(
+        "\uFEFFComponente;Subcomponente;Número;Actividad;Producto;Meta (como la escribe el plan);Meta;Unidad;Logrado;",
+      ),
+    ).toBe(true);
     expect(csv).toContain(
       ';1.7;"Elaborar y distribuir el periódico institucional ""Pasto así avanzamos en la Gran Capital"" con',
     );
     expect(csv).toContain(
-      ";15000;count;7500,5;7500,5;al día;;2022-07-01;2022-12-01;Oficina de Comunicación Social;reporte de la dependencia;2022-07-15 7.500,5 https://www.pasto.gov.co/p.pdf",
+      ";15000;cantidad;7500,5;7500,5;al día;;2022-07-01;2022-12-01;Oficina de Comunicación Social;reporte de la dependencia;2022-07-15 7.500,5 https://www.pasto.gov.co/p.pdf",
     );
     const comma = await run("report", "--year", "2022", "--csv", "--separator", ",");
-    expect(comma).toContain(",15000,count,7500.5,7500.5,");
+    expect(comma).toContain(",15000,cantidad,7500.5,7500.5,");
+    const english = await runOn(world.runtime, ["plan", "report", "--year", "2022", "--csv"], "en");
+    expect(english.stdout.startsWith("\uFEFFComponent;Subcomponent;Number;Activity;")).toBe(true);
     const json = JSON.parse(await run("report", "--year", "2022", "--json")) as { totals: { activities: number } };
     expect(json.totals.activities).toBe(23);
     expect(await run("report", "--year", "2022")).toContain("Evaluación de la estrategia de rendición de cuentas 2022");

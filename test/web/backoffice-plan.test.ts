@@ -177,7 +177,7 @@ describe("the plan in the back-office", () => {
     expect(csv.headers["content-disposition"]).toBe('attachment; filename="plan-pasto-2022.csv"');
     const fromCli = (await runOn(h.runtime, ["plan", "report", "--year", "2022", "--csv"])).stdout;
     expect(csv.body).toBe(fromCli);
-    expect(csv.body.startsWith("\uFEFFcomponent;subcomponent;id;")).toBe(true);
+    expect(csv.body.startsWith("\uFEFFComponente;Subcomponente;Número;")).toBe(true);
     expect(csv.body).toContain(";7500;");
     const comma = await salud.get("/admin/plan/informe.csv?anio=2022&separador=coma");
     expect(comma.body).toBe(

@@ -62,7 +62,7 @@ export function planReportCsv(app: AppContext, texts: PlanTexts, report: PlanRep
       product: a.product,
       goal_text: a.goal.text,
       goal: a.goal.value,
-      unit: a.goal.unit,
+      unit: t(`csv.unit.${a.goal.unit}`),
       achieved: a.value ?? "",
       achieved_by_end: a.valueByEnd ?? "",
       state: t(`state.${a.state}`),
@@ -76,7 +76,8 @@ export function planReportCsv(app: AppContext, texts: PlanTexts, report: PlanRep
   );
   const csv = stringify(rows, {
     header: true,
-    columns: [...REPORT_CSV_COLUMNS],
+    // Headers in the reader's language, like every other staff export (the keys stay for the code).
+    columns: REPORT_CSV_COLUMNS.map((key) => ({ key, header: t(`csv.columns.${key}`) })),
     delimiter,
     cast: {
       string: (v) => escapeFormulaCell(v),
