@@ -254,3 +254,43 @@ export function inertUserText(text: string): string {
     .replace(/:\/\//g, `:${WORD_JOINER}//`)
     .replace(/([\p{L}\p{N}])\.(?=[\p{L}]{2,})/gu, `$1${WORD_JOINER}.`);
 }
+
+/**
+ * Why a kept file could not be read back: the channel no longer has it (a WhatsApp Cloud media id
+ * past Meta's retention, an unknown Telegram file_id), it is larger than `limitBytes` (the
+ * channel's own limit, Telegram's 20 MB for bots, or the caller's), or the channel did not answer
+ * (network, 5xx, a refused token).
+ */
+export type FileFetchError = "file_gone" | "file_too_big" | "channel_unavailable";
+
+export type FileFetchResult =
+  | {
+      ok: true;
+      /** The bytes, streamed; at most the `maxBytes` asked for (the stream errors past it). */
+      body: ReadableStream<Uint8Array>;
+      /** The type the channel reports, when it reports a meaningful one (not application/octet-stream). */
+      contentType?: string;
+      /** The size the channel declared, when it did. */
+      sizeBytes?: number;
+    }
+  | {
+      ok: false;
+      error: FileFetchError;
+      /** For `file_too_big`: the limit that was exceeded. */
+      limitBytes?: number;
+      /** For the log: the channel's code and words, never the token, the file reference or personal data. */
+      reason: string;
+    };
+
+/**
+ * Reads back a file a person sent through a channel that keeps files (a Telegram file_id, a
+ * WhatsApp Cloud media id), for the back-office. Implementations are built from configuration (a
+ * token, an API root), not from the live connection: the web server may run in a process that does
+ * not hold the chat's connection. Never throws for channel failures; never puts the token in a
+ * result, an error or a log.
+ */
+export interface ChannelFiles {
+  readonly channel: ChannelId;
+  /** Opens the file; `maxBytes` bounds what is read (a larger declared size answers `file_too_big`). */
+  fetchFile(fileRef: string, options: { maxBytes: number }): Promise<FileFetchResult>;
+}

@@ -1078,6 +1078,8 @@ function botMethods(world: TelegramWorld, queue: UpdateQueue): Record<string, Me
     getfile: (p) => {
       const stored = world.files.get(String(p.file_id));
       if (!stored) throw badRequest("invalid file_id");
+      // Bots may download files up to 20 MB; Telegram refuses getFile beyond that.
+      if ((stored.file.file_size ?? 0) > 20 * 1024 * 1024) throw badRequest("file is too big");
       return stored.file;
     },
   };

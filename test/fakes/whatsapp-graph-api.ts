@@ -2,7 +2,8 @@
  * A fake Meta Graph API for the WhatsApp Cloud adapter, on 127.0.0.1: `POST /{version}/{phone-id}/messages`
  * (text, interactive, template, document) answers a new wamid, `POST …/media` (multipart) a media
  * id. Every request is recorded; errors in Meta's shape can be queued, for all sends or only those
- * a predicate picks.
+ * a predicate picks. `GET /{version}/{media-id}` and its download URL serve the files of `media`
+ * (a removed id answers as Meta does for expired media: 400, code 100, subcode 33).
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,8 +12,9 @@ export interface GraphRequest {
   path: string;
   authorization: string | undefined;
   contentType: string | undefined;
-  /** Parsed JSON for /messages; the raw multipart text for /media. */
+  /** Parsed JSON for /messages; the raw multipart text for /media; empty for a GET. */
   body: Record<string, unknown> | string;
+  method?: "GET";
 }
 
 export interface SentMessage extends Record<string, unknown> {
@@ -78,11 +80,19 @@ export async function createFakeGraphApi(): Promise<FakeGraphApi> {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(body));
       };
-      if (request.method === "GET")
+      if (request.method === "GET") {
+        fake.requests.push({
+          path,
+          method: "GET",
+          authorization: request.headers.authorization,
+          contentType: undefined,
+          body: "",
+        });
         return serveMedia(path, reply, (status, type, bytes) => {
           response.writeHead(status, { "content-type": type });
           response.end(bytes);
         });
+      }
       if (request.method !== "POST") return reply(405, { error: { code: 100, message: "Unsupported method" } });
       if (/^\/v\d+\.\d+\/\d+\/media$/.test(path)) {
         fake.requests.push({
@@ -136,7 +146,16 @@ export async function createFakeGraphApi(): Promise<FakeGraphApi> {
     const info = /^\/v\d+\.\d+\/([^/]+)$/.exec(path);
     const file = /^\/download\/([^/]+)$/.exec(path);
     const media = fake.media.get(decodeURIComponent((info ?? file)?.[1] ?? ""));
-    if (!media) return reply(404, { error: { code: 100, message: "Unsupported get request" } });
+    if (!media)
+      return reply(400, {
+        error: {
+          message: `Unsupported get request. Object with ID '${(info ?? file)?.[1] ?? ""}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          type: "GraphMethodException",
+          code: 100,
+          error_subcode: 33,
+          fbtrace_id: "fake",
+        },
+      });
     if (info)
       return reply(200, {
         messaging_product: "whatsapp",

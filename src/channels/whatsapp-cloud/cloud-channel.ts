@@ -17,6 +17,7 @@ import type {
 } from "../channel.ts";
 import { parseWebhook, PERSON_SUFFIX, type DeliveryStatusUpdate } from "./normalize.ts";
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, renderMessage, type GraphMessage } from "./render.ts";
+import { createCloudMedia, type MediaFailure } from "./media.ts";
 import { classifyGraphError, graphErrorOf, isAccountFault, isTokenError, type GraphError } from "./send-errors.ts";
 
 export type WhatsAppCloudState = "open" | "token_expired" | "account_blocked" | "stopped";
@@ -78,6 +79,7 @@ export const PAIR_INTERVAL_MS = 6_000;
 export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): WhatsAppCloudChannel {
   const { logger } = options;
   const doFetch = options.fetch ?? fetch;
+  const cloudMedia = createCloudMedia(options);
   const base = `${options.graphUrl.replace(/\/+$/, "")}/${options.apiVersion}/${options.phoneNumberId}`;
   const capabilities: ChannelCapabilities = {
     nativeOptions: true,
@@ -270,56 +272,17 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
     return { ok: true, ...(id ? { channelMessageId: id } : {}) };
   }
 
-  /** GET on the Graph API (or a media URL it gave) with the token; Meta's error classes on failure. */
-  async function download(
-    url: string,
-  ): Promise<{ ok: true; response: Response } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        headers: { authorization: `Bearer ${options.accessToken}` },
-        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000),
-      });
-    } catch (error) {
-      return {
-        ok: false,
-        result: { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${(error as Error).name})` },
-      };
-    }
-    if (response.ok) return { ok: true, response };
-    return { ok: false, result: failureOf(graphErrorOf(response.status, await response.json().catch(() => ({})))) };
-  }
-
   /**
    * A file a person sent us (its media id, kept as the attachment's reference), uploaded again so
-   * it can be sent on: received media ids are for downloading (GET /{media-id} gives a short-lived
-   * URL), not for sending, and expire after 30 days (Meta, "Media" reference).
+   * it can be sent on: received media ids are for downloading (media.ts), not for sending.
    */
   async function rehost(
     mediaId: string,
     fileName: string | undefined,
   ): Promise<{ ok: true; id: string } | { ok: false; result: Exclude<SendResult, { ok: true }> }> {
-    const info = await download(
-      `${options.graphUrl.replace(/\/+$/, "")}/${options.apiVersion}/${encodeURIComponent(mediaId)}`,
-    );
-    if (!info.ok) return info;
-    const { url, mime_type: mimeType } = (await info.response.json().catch(() => ({}))) as {
-      url?: string;
-      mime_type?: string;
-    };
-    if (!url)
-      return {
-        ok: false,
-        result: {
-          ok: false,
-          kind: "permanent",
-          reason: "whatsapp media has no download url (expired?)",
-          unreachable: false,
-        },
-      };
-    const file = await download(url);
-    if (!file.ok) return file;
-    const type = mimeType ?? file.response.headers.get("content-type") ?? "application/octet-stream";
+    const file = await cloudMedia.open(mediaId);
+    if (!file.ok) return { ok: false, result: mediaFailureResult(file.failure) };
+    const type = file.mimeType ?? file.response.headers.get("content-type") ?? "application/octet-stream";
     const form = new FormData();
     form.set("messaging_product", "whatsapp");
     form.set("type", type);
@@ -332,6 +295,18 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Whats
           ok: false,
           result: { ok: false, kind: "retry", retryAfterMs: 0, reason: "whatsapp media upload returned no id" },
         };
+  }
+
+  function mediaFailureResult(failure: MediaFailure): Exclude<SendResult, { ok: true }> {
+    if (failure.kind === "graph") return failureOf(failure.error);
+    if (failure.kind === "network")
+      return { ok: false, kind: "retry", retryAfterMs: 0, reason: `network error (${failure.code})` };
+    return {
+      ok: false,
+      kind: "permanent",
+      reason: "whatsapp media has no download url (expired?)",
+      unreachable: false,
+    };
   }
 
   async function sendMedia(to: string, message: OutboundMessage): Promise<SendResult> {
