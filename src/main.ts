@@ -252,9 +252,10 @@ type WebServer = Awaited<ReturnType<typeof import("./web/server.ts").createWebSe
  * administrator, prints a one-time setup link for the first one.
  */
 export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: WhatsAppCloudChannel): Promise<WebServer> {
-  const [{ createWebServer }, { setupLinkIfNoAdmin }] = await Promise.all([
+  const [{ createWebServer }, { setupLinkIfNoAdmin }, { channelFilesFromEnv }] = await Promise.all([
     import("./web/server.ts"),
     import("./services/backoffice/auth.ts"),
+    import("./channels/file-readers.ts"),
   ]);
   const { env, app, logger } = runtime;
   const listenUrl = `http://${env.RINDE_WEB_HOST.includes(":") ? `[${env.RINDE_WEB_HOST}]` : env.RINDE_WEB_HOST}:${env.RINDE_WEB_PORT}`;
@@ -267,6 +268,8 @@ export async function startWeb(runtime: Runtime, bot: Bot, whatsappCloud?: Whats
     onEffects: () => bot.dispatcher.wake(),
     surveyIds: () => runtime.surveys.keys(),
     surveys: () => runtime.surveys,
+    // From the tokens, not the running adapters: this process may not hold Telegram's polling.
+    fileReaders: channelFilesFromEnv(env),
   });
   if (whatsappCloud) {
     // WHATSAPP_MODE=cloud: Meta posts messages and statuses here (issue 17; createWhatsAppCloud checked the secrets).

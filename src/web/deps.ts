@@ -1,4 +1,5 @@
 /** What every route module gets from the server: the services, the page context and the server's settings. */
+import type { FileReaders } from "../services/backoffice/attachment-file.ts";
 import type { AppContext } from "../services/context.ts";
 import type { PageContext } from "./render.ts";
 
@@ -7,4 +8,6 @@ export interface WebDeps extends PageContext {
   baseUrl: string;
   secureCookies: boolean;
   onEffects: () => void;
+  /** The channels whose kept files (citizens' photos and documents) this server can read back. */
+  fileReaders: FileReaders;
 }

@@ -26,6 +26,7 @@ import { createViews } from "./render.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerInboxRoutes } from "./routes/inbox.ts";
 import { registerQuestionRoutes } from "./routes/question.ts";
+import { registerAttachmentFileRoutes } from "./routes/attachment-file.ts";
 import { registerAdministrationRoutes } from "./routes/administration.ts";
 import { registerAnnouncementRoutes } from "./routes/announcements.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
@@ -38,6 +39,8 @@ import { registerAnswerTemplateRoutes } from "./routes/answer-templates.ts";
 import { registerSurveyImportRoutes } from "./routes/survey-import.ts";
 import { registerCommitmentCsvRoutes } from "./routes/commitment-csv.ts";
 import type { SurveySet } from "../core/surveys/index.ts";
+import type { ChannelFiles } from "../channels/channel.ts";
+import { fileReadersOf } from "../services/backoffice/attachment-file.ts";
 import { registerSessionHook } from "./session.ts";
 import { registerPublicSite } from "./public/plugin.ts";
 
@@ -58,6 +61,11 @@ export interface WebServerOptions {
   surveyIds?: () => Iterable<string>;
   /** The survey definitions (flows/surveys), for importing paper forms; none when not given. */
   surveys?: () => SurveySet;
+  /**
+   * Readers of the files citizens attached, per channel (src/channels/file-readers.ts, from the
+   * configuration): the question page links to the files of these channels only. None by default.
+   */
+  fileReaders?: readonly ChannelFiles[];
 }
 
 // From the repository root, so the same path works from src/ (tsx) and from the dist/ bundle.
@@ -117,6 +125,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     baseUrl,
     secureCookies,
     onEffects: options.onEffects ?? (() => {}),
+    fileReaders: fileReadersOf(options.fileReaders ?? []),
     translator: app.translator,
     timeZone: app.profile.timezone,
     entityName: app.profile.name,
@@ -130,6 +139,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerAuthRoutes(admin, deps, { attemptsPerMinute: options.loginAttemptsPerMinute ?? 10 });
       registerInboxRoutes(admin, deps);
       registerQuestionRoutes(admin, deps);
+      registerAttachmentFileRoutes(admin, deps);
       registerAuditRoutes(admin, deps);
       registerDeadlineRoutes(admin, deps);
       registerReportRoutes(admin, deps);

@@ -289,6 +289,7 @@ const SAMPLES: Record<string, unknown> = {
   first: "martes 3 de marzo de 2026",
   holidays: "lunes 23 de marzo (San José)",
   limit: "martes 14 de abril de 2026",
+  limitMb: 20,
   minutes: 10,
   previousOfficeName: "Secretaría de Gobierno",
   today: "martes 10 de marzo de 2026",

@@ -1,7 +1,7 @@
 /** The bot harness plus the back-office server on the same runtime, and officials to sign in with. */
 import type { FastifyInstance } from "fastify";
 import type { Role } from "../../src/core/authorization.ts";
-import { createWebServer } from "../../src/web/server.ts";
+import { createWebServer, type WebServerOptions } from "../../src/web/server.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
 import { createWebClient, type WebClient } from "./web-client.ts";
 
@@ -20,7 +20,13 @@ export interface WebHarness extends Harness {
 }
 
 export async function createWebHarness(
-  options: { loginAttemptsPerMinute?: number; profile?: string; startMs?: number } = {},
+  options: {
+    loginAttemptsPerMinute?: number;
+    profile?: string;
+    startMs?: number;
+    /** More server options (file readers, a logger). */
+    web?: Partial<WebServerOptions>;
+  } = {},
 ): Promise<WebHarness> {
   const h = await createHarness({
     ...(options.profile ? { profile: options.profile } : {}),
@@ -33,6 +39,7 @@ export async function createWebHarness(
     listenUrl: "http://127.0.0.1:3000",
     surveyIds: () => h.runtime.surveys.keys(),
     surveys: () => h.runtime.surveys,
+    ...options.web,
   });
   const close = h.close.bind(h);
   return Object.assign(h, {

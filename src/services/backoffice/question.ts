@@ -24,6 +24,7 @@ import { deadlineState, type DeadlineState, isClosedStatus } from "../../core/de
 import { coordinatesText, mapUrl, parseGeoRef } from "../../core/geo.ts";
 import { parseReference } from "../../core/reference.ts";
 import type { AttachmentRow } from "../../db/repositories/attachments.ts";
+import { canOpenFile, showsAsImage, type FileReaders } from "./attachment-file.ts";
 import type { QuestionDelivery } from "../../db/repositories/outbox.ts";
 import { describeDelivery, type DeliveryLine } from "../../delivery/delivery-status.ts";
 import type { OfficialRow } from "../../db/repositories/officials.ts";
@@ -114,13 +115,19 @@ function citizenMessagesOf(deliveries: readonly QuestionDelivery[]): CitizenMess
 /**
  * A file the citizen attached, or a place they shared: then `map` has its coordinates and an
  * OpenStreetMap link, which the page shows as a link opened in another tab (the page itself loads
- * nothing from another site).
+ * nothing from another site). `file`: where this server serves the file, when its channel's files
+ * can be read here, and whether the page shows it as an image.
  */
-export type AttachmentView = AttachmentRow & { map?: { coordinates: string; url: string } };
+export type AttachmentView = AttachmentRow & {
+  map?: { coordinates: string; url: string };
+  file?: { href: string; image: boolean };
+};
 
-function attachmentView(row: AttachmentRow): AttachmentView {
+function attachmentView(row: AttachmentRow, reference: string, readers: FileReaders): AttachmentView {
   const at = row.kind === "location" ? parseGeoRef(row.fileRef) : undefined;
-  return at ? { ...row, map: { coordinates: coordinatesText(at), url: mapUrl(at) } } : row;
+  if (at) return { ...row, map: { coordinates: coordinatesText(at), url: mapUrl(at) } };
+  if (!canOpenFile(readers, row)) return row;
+  return { ...row, file: { href: `/admin/preguntas/${reference}/adjuntos/${row.id}`, image: showsAsImage(row) } };
 }
 
 export interface QuestionDetail {
@@ -182,7 +189,13 @@ async function timelineOf(app: AppContext, history: readonly QuestionEventRow[])
   });
 }
 
-export async function questionDetail(app: AppContext, actor: Actor, referenceInput: string): Promise<DetailOutcome> {
+/** One question for the page; `readers` are the channels whose files this server can serve (links to them). */
+export async function questionDetail(
+  app: AppContext,
+  actor: Actor,
+  referenceInput: string,
+  readers: FileReaders = new Map(),
+): Promise<DetailOutcome> {
   const reference = parseReference(referenceInput);
   const question = reference ? await app.repos.questions.byReference(reference) : undefined;
   if (!question) return { ok: false, error: "question_not_found" };
@@ -195,7 +208,9 @@ export async function questionDetail(app: AppContext, actor: Actor, referenceInp
     detail: {
       question,
       officeName: officeName(app, question.officeKey),
-      attachments: (await app.repos.attachments.forQuestion(question.id)).map(attachmentView),
+      attachments: (await app.repos.attachments.forQuestion(question.id)).map((row) =>
+        attachmentView(row, question.reference, readers),
+      ),
       timeline: await timelineOf(app, history),
       messages: citizenMessagesOf(await app.repos.outbox.deliveriesForQuestion(question.id)),
       story: await dueDateStory(app, question, history),

@@ -154,7 +154,7 @@ export function registerQuestionRoutes(admin: FastifyInstance, deps: WebDeps): v
     status = 200,
   ) => {
     const staff = staffOf(request);
-    const result = await questionDetail(app, staff.actor, reference);
+    const result = await questionDetail(app, staff.actor, reference, deps.fileReaders);
     if (!result.ok)
       return sendPage(
         request,
