@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followCommitment, recordCommitment } from "../../src/services/commitments/commitments.ts";
+import { channelFilesFromEnv } from "../../src/channels/file-readers.ts";
 import { createWebServer } from "../../src/web/server.ts";
 import { seedCitizens } from "../helpers/seed-citizens.ts";
 import { createTelegramHarness, type TelegramHarness } from "../integration/telegram-harness.ts";
@@ -15,6 +16,8 @@ import { freePort, launchBrowser, screenshots, seriousViolations } from "./brows
 import { sqlValue } from "../helpers/storage.ts";
 
 const CITIZEN = 4242;
+/** A 1×1 PNG, the photo a citizen sent. */
+const PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 const OFFICIAL = 777;
 const COMMUNICATIONS = 888;
 
@@ -37,7 +40,16 @@ describe("back-office in Chromium", () => {
     );
     const firstQuestion = (await tg.runtime.app.repos.questions.byReference(first))!;
     const place = { kind: "location" as const, fileRef: "geo:4.6097,-74.0817", placeName: "Parque Santander" };
-    await tg.runtime.app.repos.attachments.add(firstQuestion.id, [{ channel: "telegram", ...place }], tg.clock.nowMs());
+    // A photo the citizen sent: kept by Telegram, shown as a thumbnail streamed through our server.
+    const photo = tg.fake.registerFile(Buffer.from(PNG_1X1, "base64"), "file_0.png");
+    await tg.runtime.app.repos.attachments.add(
+      firstQuestion.id,
+      [
+        { channel: "telegram", ...place },
+        { channel: "telegram", kind: "photo", fileRef: photo.file_id },
+      ],
+      tg.clock.nowMs(),
+    );
     const officeKey = firstQuestion.officeKey;
     await tg.linkOfficial(OFFICIAL, officeKey, "head", "Beatriz Jefe");
     const official = (await tg.runtime.app.repos.officials.findByAddress("telegram", String(OFFICIAL)))!;
@@ -50,6 +62,7 @@ describe("back-office in Chromium", () => {
       onEffects: () => tg.bot.dispatcher.wake(),
       listenUrl: base,
       surveys: () => tg.runtime.surveys,
+      fileReaders: channelFilesFromEnv(tg.runtime.env),
     });
     await server.listen({ host: "127.0.0.1", port });
     browser = await launchBrowser();
@@ -95,7 +108,19 @@ describe("back-office in Chromium", () => {
     expect(await map.getAttribute("href")).toBe(
       "https://www.openstreetmap.org/?mlat=4.6097&mlon=-74.0817#map=18/4.6097/-74.0817",
     );
+    // The photo's thumbnail loads from our origin (CSP img-src 'self'), never from the Bot API.
+    const thumbnail = page.locator(".files .thumb img");
+    await thumbnail.waitFor();
+    await page.waitForFunction("document.querySelector('.files .thumb img').complete");
+    expect(await page.evaluate("document.querySelector('.files .thumb img').naturalWidth")).toBe(1);
+    expect(await thumbnail.getAttribute("src")).toMatch(new RegExp(`^/admin/preguntas/${first}/adjuntos/\\d+$`));
+    expect(await page.getByRole("link", { name: "Ver archivo" }).count()).toBe(1);
     await expectAccessible("pregunta");
+    // Opened on its own (sandboxed, loads nothing else), the photo shows without a CSP complaint.
+    const response = await page.goto(`${base}${await thumbnail.getAttribute("src")}`);
+    expect(response?.headers()["content-type"]).toBe("image/png");
+    expect(cspErrors).toEqual([]);
+    await page.goto(`${base}/admin/preguntas/${first}`);
     await page.getByLabel("Respuesta para el ciudadano").fill("La cuadrilla reparará el hueco el 10 de marzo.");
     await page.getByRole("button", { name: "Vista previa" }).click();
     await page.getByText("Así la recibirá el ciudadano").waitFor();

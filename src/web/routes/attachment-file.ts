@@ -56,6 +56,7 @@ export function registerAttachmentFileRoutes(admin: FastifyInstance, deps: WebDe
       .header("cache-control", "private, no-store")
       .header("x-content-type-options", "nosniff")
       // Opened on its own, the file is a document of this origin: it may run nothing and load nothing.
+      // The browser's own image viewer styles itself inline (Chromium logs a CSP error without it).
       .header("content-security-policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
     if (file.sizeBytes !== undefined) reply.header("content-length", file.sizeBytes);
     const body = Readable.fromWeb(file.body as NodeReadableStream<Uint8Array>);
