@@ -58,7 +58,7 @@ export function registerAttachmentFileRoutes(admin: FastifyInstance, deps: WebDe
       // Opened on its own, the file is a document of this origin: it may run nothing and load nothing.
       // The browser's own image viewer styles itself inline (Chromium logs a CSP error without it).
       .header("content-security-policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
-    if (file.sizeBytes !== undefined) reply.header("content-length", file.sizeBytes);
+    // No Content-Length from the channel's: fetch decompresses a gzip download, whose declared length is the compressed one.
     const body = Readable.fromWeb(file.body as NodeReadableStream<Uint8Array>);
     body.on("error", (error) => request.log.warn({ err: { message: error.message } }, "backoffice.file_stream_failed"));
     return reply.send(body);
