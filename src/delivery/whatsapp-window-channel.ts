@@ -42,9 +42,9 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
     );
   }
 
-  async function referenceOf(origin: MessageOrigin): Promise<string> {
+  async function questionOf(origin: MessageOrigin) {
     const questionId = origin.questionId ?? Number(/^q:(\d+):/.exec(origin.idempotencyKey)?.[1] ?? NaN);
-    return (Number.isFinite(questionId) ? (await repos.questions.byId(questionId))?.reference : undefined) ?? "-";
+    return Number.isFinite(questionId) ? await repos.questions.byId(questionId) : undefined;
   }
 
   async function sendTemplate(
@@ -52,10 +52,17 @@ export function withWhatsAppWindow(inner: Channel, deps: WhatsAppWindowDeps): Ch
     origin: MessageOrigin,
     decision: TemplateDecision,
   ): Promise<SendResult> {
-    const text = renderNumberedOptions(message.text, message.options);
+    const question = await questionOf(origin);
+    // The answer template already says "Su petición con radicado X tiene respuesta: …" and how to
+    // reply: its text is the answer itself, not the chat message that repeats the radicado and ends
+    // with "Escriba MENÚ…" (the whole message stays in the outbox row).
+    const text =
+      decision.kind === "answer" && question?.answerText
+        ? question.answerText
+        : renderNumberedOptions(message.text, message.options);
     const template = fillTemplate(decision.template, {
       text,
-      reference: await referenceOf(origin),
+      reference: question?.reference ?? "-",
       entity: profile.name,
     });
     const result = await inner.send({ address: message.address, text: message.text, template }, origin);

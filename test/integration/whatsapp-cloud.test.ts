@@ -241,10 +241,8 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
             type: "body",
             parameters: [
               { type: "text", text: reference },
-              {
-                type: "text",
-                text: expect.stringContaining("La cuadrilla repara el hueco el jueves. · Gracias por avisar."),
-              },
+              // The answer itself: the template already names the radicado and says how to reply.
+              { type: "text", text: "La cuadrilla repara el hueco el jueves. · Gracias por avisar." },
             ],
           },
         ],
