@@ -30,7 +30,7 @@ describe("rendering", () => {
     const list = renderMessage({ address: "a", text: "Elija", options: ["Uno", "Dos", "Tres", "Cuatro"] }, labels);
     expect(at(list[0]).interactive).toMatchObject({
       type: "list",
-      action: { button: "Ver opciones", sections: [{ rows: [{ id: "o:0", title: "Uno" }, {}, {}, { id: "o:3" }] }] },
+      action: { button: "Ver opciones", sections: [{ rows: [{ id: "o:0", title: "1. Uno" }, {}, {}, { id: "o:3" }] }] },
     });
     const long = renderMessage(
       { address: "a", text: "Elija", options: ["Hacer una pregunta o petición", "Ver"] },
@@ -38,9 +38,14 @@ describe("rendering", () => {
     );
     expect(at(long[0]).interactive?.action.sections?.[0]?.rows[0]).toEqual({
       id: "o:0",
-      title: "Hacer una pregunta o…",
-      description: "Hacer una pregunta o petición",
+      title: "1. Hacer una pregunta…",
+      description: "1. Hacer una pregunta o petición",
     });
+    // Reply buttons keep their words whole; list rows are numbered (typing the number works).
+    expect(at(buttons[0]).interactive?.action.buttons?.map((b) => b.reply.title)).toEqual([
+      "Sí, autorizo",
+      "No autorizo",
+    ]);
     const eleven = renderMessage(
       { address: "a", text: "Elija", options: Array.from({ length: 11 }, (_, i) => `Opción ${i + 1}`) },
       labels,

@@ -1,6 +1,7 @@
 /**
  * OutboundMessage → Graph API message bodies (without `messaging_product` and `to`): reply buttons
- * when the options fit (≤ 3, titles ≤ 20 characters and all different), a list when they fit one (≤ 10 rows, titles
+ * when the options fit (≤ 3, titles ≤ 20 characters and all different), a list when they fit one (≤ 10
+ * rows, menu options numbered as typing their number works, titles
  * ≤ 24, longer labels cut there and whole in the row's description, ≤ 72), numbered text
  * otherwise; officials' action buttons the same way (dropped when they fit neither); a template
  * when one is given; long texts split at 4096 characters. Limits from Meta's Cloud API reference
@@ -59,9 +60,15 @@ function interactiveFor(message: OutboundMessage, labels: { listButton: string }
       action: { buttons: choices.map((c) => ({ type: "reply", reply: { id: c.id, title: c.label } })) },
     };
   }
-  if (choices.length <= MAX_LIST_ROWS && choices.every((c) => fits(c.label, MAX_ROW_DESCRIPTION_LENGTH))) {
+  // A list's rows are hidden behind its button: menu options there carry their number ("1. Hacer una
+  // pregunta…"), as the text asking for them says ("Escriba el número de una opción") and as typing
+  // it works. Reply buttons show at once and keep their words whole.
+  const rowChoices = message.options?.length
+    ? choices.map((c, i) => ({ ...c, label: `${i + 1}. ${c.label}` }))
+    : choices;
+  if (rowChoices.length <= MAX_LIST_ROWS && rowChoices.every((c) => fits(c.label, MAX_ROW_DESCRIPTION_LENGTH))) {
     // A label too long for a row title shows cut in the title and whole in the description.
-    const rows = choices.map((c) =>
+    const rows = rowChoices.map((c) =>
       length(c.label) <= MAX_ROW_TITLE_LENGTH
         ? { id: c.id, title: c.label }
         : { id: c.id, title: shorten(c.label, MAX_ROW_TITLE_LENGTH), description: c.label },
