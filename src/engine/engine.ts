@@ -6,6 +6,7 @@
 import type { ActionStep, InputStep, MenuStep, Step } from "./flow-schema.ts";
 import { parseRef, type CompiledFlow, type FlowSet } from "./flow-validate.ts";
 import { matchOption, normalizeForMatch, saysPhrase } from "./match.ts";
+import { findReference, referenceRequest } from "../core/reference.ts";
 import { textLength } from "../core/text-length.ts";
 
 /** A citizen's position. `stepId === IDLE` means no step is waiting for an answer. */
@@ -128,6 +129,14 @@ export function createEngine(flowSet: FlowSet) {
   }
 
   function onMenu(step: MenuStep, state: ConversationState, text: string, render: Render): Turn {
+    const reference = step.reference ? referenceRequest(text) : undefined;
+    if (step.reference && reference)
+      return enter(
+        step.reference.next,
+        { ...state, data: { ...state.data, [step.reference.save]: reference } },
+        render,
+        [],
+      );
     const options = menuOptions(step, state, render);
     const index = chooseOption(step, state, text, render);
     const outputs: EngineOutput[] = [];
@@ -231,17 +240,21 @@ export function createEngine(flowSet: FlowSet) {
       return enter(next, { ...state, data: { ...state.data, ...data } }, render, []);
     },
 
-    /** Whether `text` chooses an option of the menu the state waits on (idle: the idle menu). */
-    choosesOption(state: ConversationState, text: string, render: Render): boolean {
+    /**
+     * Whether the step the state waits on (idle: the idle menu) understands `text` itself, so a
+     * near-command must not take it: an option of its menu, a radicado the menu takes (`reference`),
+     * or a radicado at an input step with the `reference` pattern ("estado RC-2026-000001").
+     */
+    understands(state: ConversationState, text: string, render: Render): boolean {
       const at =
         state.stepId === IDLE || !flowSet.flows.get(state.flowId)?.steps.has(state.stepId)
           ? parseRef(flowSet.commands.idle, "")
           : state;
       const step = flowSet.flows.get(at.flowId)?.steps.get(at.stepId);
-      return (
-        step?.type === "menu" &&
-        chooseOption(step, { ...state, flowId: at.flowId, stepId: at.stepId }, text, render) !== undefined
-      );
+      if (step?.type === "input") return step.validate.pattern === "reference" && findReference(text) !== undefined;
+      if (step?.type !== "menu") return false;
+      if (step.reference && referenceRequest(text)) return true;
+      return chooseOption(step, { ...state, flowId: at.flowId, stepId: at.stepId }, text, render) !== undefined;
     },
 
     /** The option index `text` chooses at the menu step `ref` (`flow.step`), or undefined (free text or no match). */
@@ -261,14 +274,12 @@ export function createEngine(flowSet: FlowSet) {
 
 export type Engine = ReturnType<typeof createEngine>;
 
-const REFERENCE_PATTERN = /^RC-\d{4}-\d{6}$/i;
-
 function isValidInput(step: InputStep, text: string): boolean {
   const { minLength, maxLength, pattern } = step.validate;
   const length = textLength(text);
   if (minLength !== undefined && length < minLength) return false;
   if (maxLength !== undefined && length > maxLength) return false;
-  if (pattern === "reference" && !REFERENCE_PATTERN.test(text.trim())) return false;
+  if (pattern === "reference" && findReference(text) === undefined) return false;
   if (pattern === "digits" && !/^\d+$/.test(text.trim())) return false;
   return true;
 }

@@ -47,6 +47,11 @@ const menuStep = z
     next: stepRefSchema.optional(),
     /** Free text that matches no option goes here (saved in `save`), instead of a "not understood" reply. */
     fallback: z.object({ save: variable, next: stepRefSchema }).strict().optional(),
+    /**
+     * A message asking about one radicado (core/reference.ts `referenceRequest`) goes here, the
+     * radicado saved in `save` in canonical form. Checked before the options and the fallback.
+     */
+    reference: z.object({ save: variable, next: stepRefSchema }).strict().optional(),
     /** Reply when the input matches no option. */
     invalid: textKey.optional(),
   })
@@ -62,7 +67,7 @@ const inputStep = z
       .object({
         minLength: z.number().int().min(1).optional(),
         maxLength: z.number().int().min(1).optional(),
-        /** Named pattern checked by the engine. */
+        /** Named pattern checked by the engine; `reference` takes a radicado written inside the text. */
         pattern: z.enum(["reference", "digits"]).optional(),
       })
       .strict()

@@ -55,6 +55,7 @@ function stepRefs(step: Step): { field: string; ref: string }[] {
       const refs = (step.options ?? []).map((o, i) => ({ field: `options.${i}.next`, ref: o.next }));
       if (step.next) refs.push({ field: "next", ref: step.next });
       if (step.fallback) refs.push({ field: "fallback.next", ref: step.fallback.next });
+      if (step.reference) refs.push({ field: "reference.next", ref: step.reference.next });
       return refs;
     }
   }

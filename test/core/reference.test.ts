@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createBusinessCalendar } from "../../src/core/calendar/index.ts";
 import { deadlineState } from "../../src/core/deadlines.ts";
-import { formatReference, parseReference } from "../../src/core/reference.ts";
+import { findReference, formatReference, parseReference, referenceRequest } from "../../src/core/reference.ts";
 
 describe("radicado", () => {
   it("formats with six digits", () => {
@@ -22,6 +22,40 @@ describe("radicado", () => {
       expect(parseReference(input)).toBeUndefined();
     },
   );
+});
+
+describe("radicado in a text", () => {
+  it.each([
+    ["estado RC-2026-000001", "RC-2026-000001"],
+    ["¿cómo va el rc-2026-1?", "RC-2026-000001"],
+    ["mi radicado es RC 2026 000123, gracias", "RC-2026-000123"],
+    ["2026-000123", "RC-2026-000123"],
+  ])("finds it in '%s'", (input, expected) => {
+    expect(findReference(input)).toBe(expected);
+  });
+  it.each(["el 2026-03-24 pasó algo", "RC-2026-1 y RC-2026-2", "ARC-2026-1", "RC-2026-0000001", "hola"])(
+    "finds none in '%s'",
+    (input) => {
+      expect(findReference(input)).toBeUndefined();
+    },
+  );
+  it.each([
+    ["RC-2026-000001", "RC-2026-000001"],
+    ["estado RC-2026-000001", "RC-2026-000001"],
+    ["¿cómo va el RC-2026-000001?", "RC-2026-000001"],
+    ["estado de mi radicado rc-2026-1", "RC-2026-000001"],
+    ["status of RC-2026-7", "RC-2026-000007"],
+  ])("takes '%s' as a status request", (input, expected) => {
+    expect(referenceRequest(input)).toBe(expected);
+  });
+  it.each([
+    "quiero agregar información a mi pregunta RC-2026-000001 porque el hueco creció",
+    "consultar el estado del radicado RC-2026-000001 por favor",
+    "RC-2026-000001 y RC-2026-000002",
+    "el 2026-03-24 hubo un corte de luz",
+  ])("leaves '%s' as free text", (input) => {
+    expect(referenceRequest(input)).toBeUndefined();
+  });
 });
 
 describe("deadline state", () => {

@@ -111,9 +111,10 @@ export function createInboundHandler(app: AppContext, engine: Engine) {
       const restarted = engine.start(engine.idle, {}, r);
       return { ...restarted, outputs: [{ text: r("engine.restarted", {}) }, ...restarted.outputs] };
     }
-    // A typo of a global word ("ayda", "idiona"), unless the menu waiting for an answer understands the text.
+    // A typo of a global word ("ayda", "idiona"), unless the step waiting for an answer understands the text
+    // (a menu option, or a radicado: "estado RC-2026-000001").
     const nearCommand = engine.commandFor(text, commandWords, { fuzzy: true });
-    if (nearCommand && !engine.choosesOption(state, text, r)) return engine.start(nearCommand, state.data, r);
+    if (nearCommand && !engine.understands(state, text, r)) return engine.start(nearCommand, state.data, r);
     return engine.input(state, text, r);
   }
 

@@ -18,7 +18,7 @@ import {
   type QuestionAction,
 } from "../../core/authorization.ts";
 import { computeDueDate, toLocalDate, type DueDateExplanation } from "../../core/calendar/index.ts";
-import { formatReference, parseReference } from "../../core/reference.ts";
+import { findReference, formatReference, parseReference } from "../../core/reference.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import { DEFAULT_LOCALE } from "../../i18n/index.ts";
 import { dueDateText, render, type AppContext } from "../context.ts";
@@ -399,7 +399,10 @@ export async function provideInfo(
   return { ok: true, question: updated, due };
 }
 
-/** A citizen's own question by radicado as typed. Other citizens' radicados are "not found". */
+/**
+ * A citizen's own question by the radicado written in `input` (alone or inside the text, see
+ * core/reference.ts `findReference`). Other citizens' radicados are "not found", like unknown ones.
+ */
 export async function findOwnQuestion(
   app: AppContext,
   citizenId: number,
@@ -407,7 +410,7 @@ export async function findOwnQuestion(
 ): Promise<
   { kind: "malformed" } | { kind: "not_found"; reference: string } | { kind: "found"; question: QuestionRow }
 > {
-  const reference = parseReference(input);
+  const reference = findReference(input);
   if (!reference) return { kind: "malformed" };
   const question = await app.repos.questions.byReference(reference);
   if (!question || question.citizenId !== citizenId) return { kind: "not_found", reference };
