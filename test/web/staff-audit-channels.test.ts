@@ -171,6 +171,9 @@ describe("staff audit from chats and the CLI", () => {
     expect(page.body).toMatch(
       /Operador del servidor<\/td>\s*<td>Línea de comandos<\/td>\s*<td><code>cli.officials.invite<\/code>/,
     );
+    // The change reads as fields, not as raw JSON: no epoch milliseconds, no braces.
+    expect(page.body).not.toMatch(/<td class="change">[^<]*\{/);
+    expect(page.body).toMatch(/<ul class="changes"><li><code>[a-zA-Z]+<\/code>: /);
     const chatOnly = await carla.get("/admin/registro?desde=chat");
     expect(chatOnly.body).toContain("question.request_info");
     expect(chatOnly.body).not.toContain("cli.officials.invite");

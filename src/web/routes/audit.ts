@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { auditLog } from "../../services/backoffice/audit.ts";
+import { auditChanges } from "../audit-changes.ts";
 import { sendPage } from "../render.ts";
 import type { WebDeps } from "../deps.ts";
 import { staffOf } from "../session.ts";
@@ -30,6 +31,8 @@ export function registerAuditRoutes(admin: FastifyInstance, deps: WebDeps): void
     return sendPage(request, reply, deps, "audit", {
       title: "audit.title",
       entries: result.entries,
+      changes: (e: (typeof result.entries)[number], dateTime: (ms: number) => string) =>
+        auditChanges(e.before, e.after, dateTime),
       nextBeforeId: result.nextBeforeId,
       action: filter.accion ?? "",
       via: filter.desde ?? "",
