@@ -142,7 +142,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       registerAttachmentFileRoutes(admin, deps);
       registerAuditRoutes(admin, deps);
       registerDeadlineRoutes(admin, deps);
-      registerReportRoutes(admin, deps);
+      registerReportRoutes(admin, { ...deps, surveys: options.surveys ?? (() => new Map()) });
       registerAnswerTemplateRoutes(admin, deps);
       registerAdministrationRoutes(admin, deps);
       registerAnnouncementRoutes(admin, deps);

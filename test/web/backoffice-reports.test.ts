@@ -133,6 +133,8 @@ describe("Informes and Encuestas", () => {
     const page = await control.get("/admin/encuestas");
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("answer_clarity");
+    // The survey filter names each survey by its title, not its id.
+    expect(page.body).toMatch(/<option value="answer_clarity"[^>]*>Claridad de la respuesta<\/option>/);
     expect(page.body).toContain("1 respuesta (0 en papel)");
     expect(page.body).toMatch(/<svg class="bars" role="img"/);
     expect(page.body).toMatch(/<text x="226" y="\d+" class="bar-value">0 \(0 %\)<\/text>/);

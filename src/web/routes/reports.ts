@@ -12,6 +12,7 @@ import {
   type ReportPageError,
 } from "../../services/backoffice/reports.ts";
 import type { SurveyResultBlock } from "../../services/surveys/results.ts";
+import type { SurveySet } from "../../core/surveys/index.ts";
 import { mayImportPaperForms } from "../../services/backoffice/survey-import.ts";
 import { optionLabelKeys } from "../../services/surveys/definitions.ts";
 import { sendCsv } from "../csv.ts";
@@ -46,7 +47,7 @@ const VALUE_COLUMNS = [
 /** Below this many responses a figure says little: the page says so beside it. */
 export const SMALL_SAMPLE = 10;
 
-export function registerReportRoutes(admin: FastifyInstance, deps: WebDeps): void {
+export function registerReportRoutes(admin: FastifyInstance, deps: WebDeps & { surveys: () => SurveySet }): void {
   const { app } = deps;
   const tr = (request: FastifyRequest, key: string, vars?: Record<string, unknown>) =>
     app.translator.t(localeOf(request), key, vars);
@@ -198,8 +199,14 @@ export function registerReportRoutes(admin: FastifyInstance, deps: WebDeps): voi
     });
     if (!result.ok) return refuse(request, reply, result.error);
     const blocks = result.blocks.map((block) => surveyView(request, block));
+    const definitions = deps.surveys();
     return sendPage(request, reply, deps, "surveys", {
       title: "surveys.title",
+      // The filter names each survey by its title (its id when the definition is not at hand).
+      surveyTitle: (id: string) => {
+        const definition = definitions.get(id);
+        return definition ? tr(request, definition.title) : id;
+      },
       result,
       blocks,
       surveyId: filter.encuesta ?? "",
