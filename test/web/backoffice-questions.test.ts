@@ -35,6 +35,26 @@ describe("back-office inbox and question page", () => {
       "select action, outcome, subject from staff_audit where action like 'question.%' order by id",
     );
 
+  it("counts the days left from the day a weekend question counts as filed, never that day itself", async () => {
+    // Saturday 7 March 2026: filed, it counts as filed on Monday 9 and its 15 days start on Tuesday 10.
+    h.clock.advanceMs(5 * 86_400_000);
+    const saturday = await fileQuestion(h, "sabatina", "Necesito saber cuándo arreglan el alumbrado del parque");
+    const filed = (await h.runtime.app.repos.questions.byReference(saturday))!;
+    expect(filed.dueDate).toBe("2026-03-31"); // 23 March is a holiday (San José)
+    await h.runtime.app.repos.questions.update(filed.id, { officeKey, updatedAtMs: h.clock.nowMs() });
+    // Sessions end after 30 idle minutes: sign in again on each day looked at.
+    const daysLeftShown = async () =>
+      /Quedan (\d+) días hábiles/.exec(
+        (await (await h.signIn("ana@x.co", "ana-chat")).get(`/admin/preguntas/${saturday}`)).body,
+      )?.[1];
+    expect(await daysLeftShown()).toBe("15");
+    // On Monday, the day it counts as filed, still 15; on Tuesday, the first day of the term, 14.
+    h.clock.advanceMs(2 * 86_400_000);
+    expect(await daysLeftShown()).toBe("15");
+    h.clock.advanceMs(86_400_000);
+    expect(await daysLeftShown()).toBe("14");
+  });
+
   it("lists the office's new questions with counts and the business days left in words", async () => {
     const page = await ana.get("/admin/bandeja");
     expect(page.statusCode).toBe(200);

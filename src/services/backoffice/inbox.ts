@@ -64,10 +64,20 @@ export function decodeCursor(cursor: string | undefined): { dueDate: string; id:
     : undefined;
 }
 
-/** Business days left until `dueDate` (0 on the day itself), negative once it has passed. */
-export function businessDaysLeft(app: AppContext, today: LocalDate, dueDate: LocalDate): number {
-  return dueDate >= today
-    ? app.calendar.businessDaysBetween(today, dueDate)
+/**
+ * Business days left until `dueDate` (0 on the day itself), negative once it has passed. With
+ * `filedAtMs`, the day the question counts as filed is never among them: a question filed on a
+ * Saturday counts as filed on the next business day and its term starts the day after (Ley 1755
+ * de 2015, art. 14), so on the Saturday a 15-day term has 15 days left, not 16.
+ */
+export function businessDaysLeft(app: AppContext, today: LocalDate, dueDate: LocalDate, filedAtMs?: number): number {
+  const filedOn =
+    filedAtMs === undefined
+      ? undefined
+      : app.calendar.addBusinessDays(toLocalDate(new Date(filedAtMs), app.profile.timezone), 0);
+  const from = filedOn !== undefined && filedOn > today ? filedOn : today;
+  return dueDate >= from
+    ? app.calendar.businessDaysBetween(from, dueDate)
     : -app.calendar.businessDaysBetween(dueDate, today);
 }
 
@@ -121,7 +131,7 @@ export async function officeInbox(app: AppContext, actor: Actor, input: InboxInp
       dueSoonBusinessDays: app.profile.dueSoonBusinessDays,
       calendar: app.calendar,
     }),
-    businessDaysLeft: businessDaysLeft(app, today, row.dueDate),
+    businessDaysLeft: businessDaysLeft(app, today, row.dueDate, row.filedAtMs),
   }));
   return {
     ok: true,

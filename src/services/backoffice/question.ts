@@ -221,7 +221,7 @@ export async function questionDetail(
         dueSoonBusinessDays: app.profile.dueSoonBusinessDays,
         calendar: app.calendar,
       }),
-      businessDaysLeft: businessDaysLeft(app, today, question.dueDate),
+      businessDaysLeft: businessDaysLeft(app, today, question.dueDate, question.filedAtMs),
       today,
       assignee: question.assignedTo ? await app.repos.officials.get(question.assignedTo) : undefined,
       colleagues: (await app.repos.officials.list({ officeKey: question.officeKey })).filter(
