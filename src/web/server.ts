@@ -43,6 +43,7 @@ import type { ChannelFiles } from "../channels/channel.ts";
 import { fileReadersOf } from "../services/backoffice/attachment-file.ts";
 import { registerSessionHook } from "./session.ts";
 import { registerPublicSite } from "./public/plugin.ts";
+import { registerAdminErrorPages, registerRootErrorHandler } from "./error-pages.ts";
 
 export interface WebServerOptions {
   app: AppContext;
@@ -132,10 +133,12 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     views: createViews({ cache: options.cacheViews ?? true }),
   };
 
+  registerRootErrorHandler(server);
   registerAssets(server);
   await server.register(
     async (admin) => {
       registerSessionHook(admin, deps);
+      registerAdminErrorPages(admin, deps);
       registerAuthRoutes(admin, deps, { attemptsPerMinute: options.loginAttemptsPerMinute ?? 10 });
       registerInboxRoutes(admin, deps);
       registerQuestionRoutes(admin, deps);
@@ -174,4 +177,8 @@ function registerAssets(server: FastifyInstance): void {
     if (!file) return reply.code(404).send();
     return reply.type(file.type).header("cache-control", "public, max-age=3600").send(file.body);
   });
+  // Browsers ask for it on every page: answered without a body (no icon yet) instead of a 404.
+  server.get("/favicon.ico", async (_request, reply) =>
+    reply.code(204).header("cache-control", "public, max-age=86400").send(),
+  );
 }

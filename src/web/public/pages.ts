@@ -113,7 +113,18 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
     return { html, status };
   }
 
-  const notFound = (lang: Lang) => render("not-found", lang, "/", helpers(lang).t("publico.not_found.title"), {}, 404);
+  const notFound = (lang: Lang) =>
+    render("not-found", lang, "/", helpers(lang).t("publico.not_found.title"), { text: "publico.not_found.text" }, 404);
+  /** A failed request: the status kept, a plain text, nothing of the error itself. */
+  const failed = (lang: Lang, status: number) =>
+    render(
+      "not-found",
+      lang,
+      "/",
+      helpers(lang).t("publico.error.title"),
+      { text: status >= 500 ? "publico.error.server" : "publico.error.request" },
+      status,
+    );
 
   async function trendSvg(lang: Lang, months: string[], officeKey: string | undefined, id: string): Promise<string> {
     const h = helpers(lang);
@@ -136,6 +147,7 @@ export function createPages(app: AppContext, data: PublicData, eta: Eta) {
 
   return {
     notFound,
+    failed,
 
     async home(lang: Lang): Promise<PageResult> {
       const h = helpers(lang);

@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../config/env.ts";
 import { Eta } from "eta";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../services/context.ts";
 import { createPublicData, type PublicData } from "../../services/transparency/public-data.ts";
 import {
@@ -27,6 +27,7 @@ import {
 } from "../../services/transparency/open-data.ts";
 import { eventsIcs } from "../../services/transparency/events-feed.ts";
 import { createPages, type PageResult } from "./pages.ts";
+import { errorStatus, isMachinePath, sendMachineError } from "../error-pages.ts";
 
 // From the repository root, so the same path works from src/ (tsx) and from the dist/ bundle.
 const HERE = join(PROJECT_ROOT, "src/web/public");
@@ -90,6 +91,28 @@ export async function registerPublicSite(fastify: FastifyInstance, deps: PublicS
       await serve(request, reply, async () => html(await build(langOf(request.query), request)));
   const notFound = async (request: FastifyRequest, reply: FastifyReply) =>
     await serve(request, reply, async () => html(pages.notFound(langOf(request.query))));
+
+  /** An error or not-found page: not cached (any URL can reach it), same CSP, no script. */
+  const sendUncached = (reply: FastifyReply, result: PageResult) =>
+    reply
+      .code(result.status)
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .header("x-content-type-options", "nosniff")
+      .send(result.html);
+  // Every other path outside /admin: the public 404 page, not Fastify's English JSON; the
+  // webhooks' paths keep JSON for the machines that call them.
+  fastify.setNotFoundHandler(async (request, reply) =>
+    isMachinePath(request.url)
+      ? sendMachineError(request, reply, { statusCode: 404, code: "not_found" })
+      : sendUncached(reply, pages.notFound(langOf(request.query))),
+  );
+  fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isMachinePath(request.url)) return sendMachineError(request, reply, error);
+    const status = errorStatus(error);
+    if (status >= 500) request.log.error({ err: error }, "publico.page_failed");
+    return sendUncached(reply, pages.failed(langOf(request.query), status));
+  });
 
   await fastify.register(async (site) => {
     // The stored answer figures are brought up to date (rebuilt only on a first run or a calendar
