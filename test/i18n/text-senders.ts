@@ -473,6 +473,8 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "cli.announcements.bad_at": ["value", "zone"],
   "cli.announcements.cancelled": ["count"],
   "cli.announcements.no_recipients": ["segment"],
+  "cli.connection_details.account_blocked": ["code"],
+  "cli.connection_details.token_expired": ["code"],
   "cli.announcements.preview_event": ["id", "title", "when"],
   "cli.announcements.preview_recipients": ["count"],
   "cli.announcements.preview_segment": ["segment"],

@@ -98,3 +98,16 @@ describe("error pages", () => {
     expect(response.statusCode).toBe(204);
   });
 });
+
+describe("texts, not their keys", () => {
+  it("says no plan is loaded on the plan report instead of showing the text's key", async () => {
+    await h.addOfficial({ name: "Ana", role: "admin", officeKey: null, email: "ana@x.co", address: "ana-chat" });
+    const ana = await h.signIn("ana@x.co", "ana-chat");
+    for (const url of ["/admin/plan/informe", "/admin/plan/informe?anio=2019"]) {
+      const response = await ana.get(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body, url).not.toContain("plan.errors");
+      expect(response.body, url).toContain("No hay un plan cargado para ese año");
+    }
+  });
+});

@@ -109,13 +109,35 @@ export async function runStatus(cli: Cli, args: string[]): Promise<void> {
       `${cli.t("status.connections")}\n${cli.table(
         connections.map((c) => ({
           ...c,
-          state: cli.t(`connection_states.${c.state}`),
+          state: KNOWN_CONNECTION_STATES.has(c.state) ? cli.t(`connection_states.${c.state}`) : c.state,
           updatedAt: cli.when(c.updatedAtMs),
+          detail: connectionDetail(cli, c.state, c.detail),
         })),
         ["channel", "state", "updatedAt", "detail"],
       )}`,
     ].join("\n\n"),
   );
+}
+
+/** Every state a channel adapter reports (Telegram, WhatsApp with Baileys, WhatsApp Cloud API). */
+const KNOWN_CONNECTION_STATES = new Set([
+  "connecting",
+  "pairing",
+  "open",
+  "reconnecting",
+  "logged_out",
+  "stopped",
+  "token_expired",
+  "account_blocked",
+]);
+/** Faults whose stored detail (the adapter's English) is shown in the operator's language, with Meta's code. */
+const FAULT_DETAILS = new Set(["token_expired", "account_blocked"]);
+
+function connectionDetail(cli: Cli, state: string, detail: string | null): string | null {
+  if (!FAULT_DETAILS.has(state)) return detail;
+  // The cloud adapter writes "<what> (<Meta's code>); sending paused" (channels/whatsapp-cloud/cloud-channel.ts).
+  const code = /\((\w+)\)/.exec(detail ?? "")?.[1] ?? "?";
+  return cli.t(`connection_details.${state}`, { code });
 }
 
 /** A worker's machine id is `hostname/boot-id` (src/delivery/worker-lease.ts machineId); the table shows the host name. */

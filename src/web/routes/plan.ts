@@ -52,7 +52,10 @@ export function registerPlanRoutes(
       reply,
       deps,
       "error",
-      { title: "errors.title", message: error === "not_allowed" ? "errors.not_allowed" : `plan.errors.${error}` },
+      // The plan's errors are shared with the CLI (locales/*/plan.json: `plan.errors.*`, outside `web.`).
+      error === "not_allowed"
+        ? { title: "errors.title", message: "errors.not_allowed" }
+        : { title: "errors.title", message: `plan.errors.${error}`, outsideWeb: true },
       error === "not_allowed" ? 403 : 404,
     );
   const flashOf = (hecho: string | undefined) => (hecho && FLASHES.has(hecho) ? hecho : undefined);
