@@ -246,7 +246,7 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
       [Number(salud), "1.7", "refused", "plan.errors.not_allowed"],
     ]);
     expect(await run("progress", "1.7", "--value", "7.500", "--evidence", url, "--as", comunicaciones)).toBe(
-      `Actividad 1.7: 7.500 de 15.000 (antes —), registrado por official:${comunicaciones} con evidencia ${url}.\n`,
+      `Actividad 1.7: 7.500 de 15.000 (antes —), registrado por F official comunicaciones (funcionario ${comunicaciones}) con evidencia ${url}.\n`,
     );
     world.at("2022-07-20");
     expect(
@@ -298,7 +298,33 @@ Subcomponente 3. Responsabilidad;3.4 Elaborar y publicar un informe de las respu
     const json = JSON.parse(await run("status", "--state", "late", "--json")) as { activities: { id: string }[] };
     // Ended by 15 Jul with nothing reported: 1.1 (4 Mar), 1.2 (22 Apr), 1.9 (its last period ends 30 Jun).
     expect(json.activities.map((a) => a.id)).toEqual(["1.1", "1.2", "1.9"]);
-    await expect(run("status", "--year", "2031")).rejects.toThrow("No hay un plan cargado para ese año");
+    await expect(run("status", "--year", "2031")).rejects.toThrow(
+      "No hay un plan cargado para 2031. Planes cargados: 2022. Use --year 2022.",
+    );
+  });
+
+  it("works on the most recent loaded plan when the current year has none, and says so (README's example)", async () => {
+    await loadPlanFile(world.runtime, PASTO_PLAN);
+    world.at("2026-03-02");
+    const comunicaciones = await official("official", "comunicaciones");
+    const url = "https://www.pasto.gov.co/periodico.pdf";
+    // As README shows it: no --year.
+    const progress = await runOn(world.runtime, [
+      ...["plan", "progress", "1.7", "--value", "7.500", "--evidence", url, "--as", comunicaciones],
+    ]);
+    expect(progress.status, progress.stderr).toBe(0);
+    expect(progress.stderr).toBe(
+      "Se usa el plan de 2022: no hay un plan cargado para 2026. Para otro año, use --year.\n",
+    );
+    expect(progress.stdout).toContain(`registrado por F official comunicaciones (funcionario ${comunicaciones})`);
+    expect((await world.runtime.app.repos.plan.progressHistory(2022, "1.7")).map((e) => e.value)).toEqual([7500]);
+    for (const command of [["status"], ["show", "1.7"], ["report"]]) {
+      const result = await runOn(world.runtime, ["plan", ...command, "--json"]);
+      expect(result.status, `${command.join(" ")}: ${result.stderr}`).toBe(0);
+      expect((JSON.parse(result.stdout) as { year?: number }).year ?? 2022).toBe(2022);
+    }
+    const en = await runOn(world.runtime, ["plan", "status", "--year", "2026"], "en");
+    expect(en.stderr).toContain("No plan is loaded for 2026. Loaded plans: 2022. Use --year 2022.");
   });
 
   it("records a published answer report for an event with questions", async () => {

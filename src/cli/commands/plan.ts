@@ -28,7 +28,7 @@ import { evidenceText, planReportCsv, type PlanTexts } from "../../services/plan
 import { parse, readInputBytes, required } from "../args.ts";
 import type { Cli, Subcommand } from "../context.ts";
 import { separatorArg, writeExport } from "../csv.ts";
-import { actorFrom } from "../domain-args.ts";
+import { actorFrom, actorText } from "../domain-args.ts";
 import { CliError, table } from "../output.ts";
 
 /** Plan texts (`plan.*`) in the CLI's language, with its number and date formats. */
@@ -156,7 +156,7 @@ export const planCommands: Record<string, Subcommand> = {
     const t = textsOf(cli);
     if (values.state && !(ACTIVITY_STATES as readonly string[]).includes(values.state))
       throw new CliError("errors.text", { text: t("cli.errors.state", { states: ACTIVITY_STATES.join(", ") }) });
-    const outcome = await planStatus(cli.runtime.app, yearArg(t, values.year));
+    const outcome = await planStatus(cli.runtime.app, await planYear(cli, t, values.year));
     if (!outcome.ok) fail(t, outcome.error);
     const status = outcome.status;
     const activities = status.activities.filter(
@@ -179,7 +179,7 @@ export const planCommands: Record<string, Subcommand> = {
   async show(cli, args) {
     const { values, positionals } = parse(args, { year: { type: "string" }, json: { type: "boolean" } });
     const t = textsOf(cli);
-    const outcome = await planStatus(cli.runtime.app, yearArg(t, values.year));
+    const outcome = await planStatus(cli.runtime.app, await planYear(cli, t, values.year));
     if (!outcome.ok) fail(t, outcome.error);
     const activity = outcome.status.activities.find((a) => a.id === required(positionals[0], "<activity>"));
     if (!activity) fail(t, "activity_not_found");
@@ -210,7 +210,7 @@ export const planCommands: Record<string, Subcommand> = {
       as: { type: "string" },
     });
     const t = textsOf(cli);
-    const year = yearArg(t, values.year) ?? planYearNow(cli);
+    const year = await planYear(cli, t, values.year);
     const activityId = required(positionals[0], "<activity>");
     const value = parseNumber(t, required(values.value, "--value"), "--value");
     const outcome = await recordPlanProgress(cli.runtime.app, await actorFrom(cli, values.as), {
@@ -230,7 +230,7 @@ export const planCommands: Record<string, Subcommand> = {
         value: percentText(t, value, goal.unit),
         goal: percentText(t, goal.value, goal.unit),
         previous: percentText(t, outcome.previous, goal.unit),
-        actor: outcome.entry.actor,
+        actor: await actorText(cli, outcome.entry.actor),
         url: outcome.entry.evidenceUrl,
       }),
     );
@@ -261,7 +261,7 @@ export const planCommands: Record<string, Subcommand> = {
       separator: { type: "string" },
     });
     const t = textsOf(cli);
-    const outcome = await planReport(cli.runtime.app, yearArg(t, values.year) ?? planYearNow(cli));
+    const outcome = await planReport(cli.runtime.app, await planYear(cli, t, values.year));
     if (!outcome.ok) fail(t, outcome.error);
     const report = outcome.report;
     if (values.json) return write(cli, values.out, values.force, `${JSON.stringify(report, null, 2)}\n`);
@@ -275,6 +275,27 @@ export const planCommands: Record<string, Subcommand> = {
     write(cli, values.out, values.force, `${reportText(cli, t, report)}\n`);
   },
 };
+
+/**
+ * The plan a command works on: `--year` when given, else the current year's plan when it is
+ * loaded, else the most recent loaded plan (said on stderr, so `--json` output stays clean). A
+ * year without a plan is refused naming the loaded years.
+ */
+async function planYear(cli: Cli, t: T, value: string | undefined): Promise<number> {
+  const asked = yearArg(t, value);
+  const loaded = (await cli.runtime.app.repos.plan.list()).map((row) => row.year).sort((a, b) => b - a);
+  const wanted = asked ?? planYearNow(cli);
+  if (loaded.includes(wanted)) return wanted;
+  if (loaded.length === 0) fail(t, "plan_not_found");
+  const years = loaded.join(", ");
+  if (asked !== undefined)
+    throw new CliError("errors.text", {
+      text: t("cli.errors.no_plan_for_year", { year: asked, years, latestYear: loaded[0] }),
+      reason: "plan.errors.plan_not_found",
+    });
+  cli.err(t("cli.year_used", { year: loaded[0], thisYear: wanted }));
+  return loaded[0]!;
+}
 
 function planYearNow(cli: Cli): number {
   const { app } = cli.runtime;
