@@ -73,6 +73,7 @@ export interface PublicData {
     offset: number;
     limit: number;
   }): Promise<{ total: number; questions: Screened<PublicPetition>[] }>;
+  /** Upcoming (not ended, not held; a cancelled one too, shown marked) soonest first; past newest first. */
   events(): Promise<{ upcoming: EventRecord[]; past: EventRecord[] }>;
   commitments(filter: CommitmentFilter): Promise<CommitmentRow[]>;
   isOverdue(c: Pick<CommitmentRow, "status" | "dueDate">): boolean;
@@ -179,8 +180,10 @@ export function createPublicData(app: AppContext, options: PublicDataOptions = {
     async events() {
       const nowMs = app.clock.nowMs();
       const all = await app.repos.events.list({ limit: 500 });
+      // A cancelled event that has not happened yet stays among the upcoming ones, marked
+      // cancelled: that is where the people who planned to go look for it (QA: it showed as past).
       const upcoming = all
-        .filter((e) => e.endsAtMs > nowMs && e.status !== "cancelled" && e.status !== "held")
+        .filter((e) => e.endsAtMs > nowMs && e.status !== "held")
         .sort((a, b) => a.startsAtMs - b.startsAtMs);
       const past = all.filter((e) => !upcoming.includes(e)).sort((a, b) => b.startsAtMs - a.startsAtMs);
       return { upcoming, past };
