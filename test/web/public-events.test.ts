@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cancelEvent, createEvent } from "../../src/services/events/events.ts";
+import { cancelEvent, createEvent, updateEvent } from "../../src/services/events/events.ts";
+import { icsDocument } from "../../src/services/events/texts.ts";
 import { createPublicData } from "../../src/services/transparency/public-data.ts";
 import { createWebServer } from "../../src/web/server.ts";
 import { createHarness, type Harness } from "../helpers/harness.ts";
@@ -68,5 +69,45 @@ describe("public events", () => {
     h.clock.advanceMs(30 * 24 * 3600_000);
     const later = await createPublicData(h.runtime.app, { refreshMs: 0 }).events();
     expect(later.past.map((e) => e.id)).toContain(id);
+  });
+
+  it("gives an event the same UID and SEQUENCE in the chat's file and the public feed; an edit and a cancel raise it in both", async () => {
+    const id = await addEvent("Audiencia pública de rendición de cuentas", "2026-03-20");
+    await addEvent("Diálogo con la comuna 1", "2026-03-25");
+    const app = h.runtime.app;
+    /** The event's block of the public feed, unfolded. */
+    const feedBlock = async () => {
+      const feed = await server.inject({ method: "GET", url: "/calendario/eventos.ics" });
+      expect(feed.statusCode).toBe(200);
+      const blocks = feed.body
+        .replace(/\r\n[ \t]/g, "")
+        .split("BEGIN:VEVENT")
+        .slice(1);
+      return blocks.find((b) => b.includes(`UID:event-${id}@`))!;
+    };
+    const chatFile = async () =>
+      (await icsDocument(app, (await app.repos.events.get(id))!)).content.replace(/\r\n[ \t]/g, "");
+    const field = (text: string, name: string) => new RegExp(`^${name}:(.*)$`, "m").exec(text)?.[1]?.trim();
+    const both = async () => {
+      const [feed, chat] = [await feedBlock(), await chatFile()];
+      expect(field(feed, "UID")).toBe(field(chat, "UID"));
+      return { feed, chat, sequences: [field(feed, "SEQUENCE"), field(chat, "SEQUENCE")] };
+    };
+
+    expect((await both()).sequences).toEqual(["0", "0"]);
+
+    h.clock.advanceMs(60_000);
+    const edited = await updateEvent(app, { kind: "cli" }, id, { place: "Coliseo Municipal" });
+    expect(edited.ok && edited.notified).toBe(true);
+    const afterEdit = await both();
+    expect(afterEdit.sequences).toEqual(["1", "1"]);
+    expect(afterEdit.feed).toContain("Coliseo Municipal");
+
+    h.clock.advanceMs(60_000);
+    expect((await cancelEvent(app, { kind: "cli" }, id)).ok).toBe(true);
+    const afterCancel = await both();
+    expect(afterCancel.sequences).toEqual(["2", "2"]);
+    expect(field(afterCancel.feed, "STATUS")).toBe("CANCELLED");
+    expect(field(afterCancel.chat, "STATUS")).toBe("CANCELLED");
   });
 });

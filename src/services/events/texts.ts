@@ -9,6 +9,7 @@ import type { OutboxPayload } from "../../db/repositories/outbox.ts";
 import { officeName, render, type AppContext, type OfficeNameContext, type TextContext } from "../context.ts";
 import { districtsOf } from "./subscriptions.ts";
 import { publicPageUrl } from "../transparency/links.ts";
+import { eventSequence, eventUid } from "./calendar-identity.ts";
 
 /** What event texts read: texts, office names, the profile (time zone, districts), the public site. */
 export type EventTextContext = Pick<AppContext, "publicUrl"> & TextContext & OfficeNameContext;
@@ -18,12 +19,11 @@ export async function icsDocument(
   app: Pick<AppContext, "repos" | "clock" | "profile">,
   event: EventRecord,
 ): Promise<NonNullable<OutboxPayload["document"]>> {
-  const sequence = await app.repos.announcements.countForEvent(event.id, ["event_changed", "event_cancelled"]);
   const content = renderIcs({
     ...draftOf(event),
-    uid: `event-${event.id}@${app.profile.id}.rinde`,
+    uid: eventUid(app, event),
     organizer: { name: app.profile.name, email: app.profile.dataNotice.email },
-    sequence,
+    sequence: await eventSequence(app, event),
     cancelled: event.status === "cancelled",
     nowMs: app.clock.nowMs(),
   });

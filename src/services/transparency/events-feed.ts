@@ -1,19 +1,23 @@
 /**
  * The public calendar feeds (issue 15): every dialogue event, or those of one district (events
  * for the whole municipality are in every district's feed), as one iCalendar file (RFC 5545) that
- * calendar apps can subscribe to. UIDs match the .ics the bot sends, so an event added from the
- * chat and from the feed is one entry.
+ * calendar apps can subscribe to. UIDs and SEQUENCEs match the .ics the bot sends
+ * (services/events/calendar-identity.ts), so an event added from the chat and from the feed is one
+ * entry, and an edit or a cancellation replaces it in both.
  */
 import { createEvents, type EventAttributes } from "ics";
 import { foldIcsLines } from "../../core/ics-fold.ts";
 import type { EventRecord } from "../../db/repositories/events.ts";
 import type { AppContext } from "../context.ts";
+import { mapInOrder } from "../../core/in-order.ts";
+import { eventSequence, eventUid } from "../events/calendar-identity.ts";
 import type { PublicData } from "./public-data.ts";
 
-function attributes(app: AppContext, event: EventRecord): EventAttributes {
+function attributes(app: AppContext, event: EventRecord, sequence: number): EventAttributes {
   const location = [event.place, event.virtualUrl].filter(Boolean).join(" — ");
   return {
-    uid: `event-${event.id}@${app.profile.id}.rinde`,
+    uid: eventUid(app, event),
+    sequence,
     title: event.title,
     description: [event.description, event.virtualUrl, event.minutesUrl, event.recordingUrl]
       .filter(Boolean)
@@ -62,14 +66,17 @@ export async function eventsIcs(app: AppContext, data: PublicData, districtKey?:
   const memo = built.get(data) ?? built.set(data, new Map()).get(data)!;
   const last = memo.get(districtKey ?? "");
   if (last?.key === key) return last.text;
-  const text = buildIcs(app, events);
+  // The key holds updatedAtMs, which every change that raises a SEQUENCE also moves: the
+  // sequences are read only when the feed is rebuilt.
+  const sequences = await mapInOrder(events, async (e) => await eventSequence(app, e));
+  const text = buildIcs(app, events, sequences);
   memo.set(districtKey ?? "", { key, text });
   return text;
 }
 
-function buildIcs(app: AppContext, events: readonly EventRecord[]): string {
+function buildIcs(app: AppContext, events: readonly EventRecord[], sequences: readonly number[]): string {
   const { error, value } = createEvents(
-    events.map((e) => attributes(app, e)),
+    events.map((e, i) => attributes(app, e, sequences[i]!)),
     { productId: "rinde/events", method: "PUBLISH", calName: app.profile.name },
   );
   if (error) throw new Error(`ics rejected the feed: ${error.message}`);
