@@ -360,6 +360,7 @@ export const TEXT_SENDERS: Readonly<Record<string, readonly string[]>> = {
   "staff.sign_in_link.sent_private": ["minutes", "name"],
   "web.account.password_hint": ["min"],
   "web.administration.chat_linked": ["channel"],
+  "web.administration.fault_detail": ["code"],
   "web.administration.expires": ["when"],
   "web.administration.since": ["when"],
   "web.administration.paired_with": ["account"],

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { describeDelivery } from "../../src/delivery/delivery-status.ts";
+import { channelStatus } from "../../src/services/backoffice/channel-status.ts";
 import { eraseCitizen } from "../../src/services/privacy/consent.ts";
 import { createInvite } from "../../src/services/staff/staff.ts";
 import { ERRORS, type SentMessage } from "../fakes/whatsapp-graph-api.ts";
@@ -440,6 +441,12 @@ describe("WhatsApp Cloud: officials, the 24-hour window and statuses", () => {
     expect(await sqlRow(h.runtime, "select state, last_error from channel_state where channel = 'whatsapp'")).toEqual({
       state: "account_blocked",
       last_error: expect.stringContaining("131031"),
+    });
+    // Administración says it in words with Meta's code, not the adapter's English detail.
+    const status = await channelStatus(h.runtime.app, { kind: "cli" });
+    expect(status.ok && status.channels.find((c) => c.channel === "whatsapp")).toMatchObject({
+      state: "account_blocked",
+      faultCode: "131031",
     });
     await h.advance(11 * 60_000); // tried once more: still blocked (368), not logged again
     expect(h.fake.refused.map((r) => r.error.code)).toEqual([131031, 368]);

@@ -73,3 +73,14 @@ export function graphErrorOf(httpStatus: number, body: unknown): GraphError {
         : {}),
   };
 }
+
+/** The account faults whose channel status detail is "<what> (<Meta's code>); sending paused". */
+export const ACCOUNT_FAULT_STATES: readonly string[] = ["token_expired", "account_blocked"];
+
+/**
+ * Meta's code in a fault's stored status detail (written by cloud-channel.ts), so staff screens can
+ * say it in their own language instead of showing the adapter's English; "?" when there is none.
+ */
+export function faultCodeOf(detail: string | null | undefined): string {
+  return /\((\w+)\); sending paused/.exec(detail ?? "")?.[1] ?? "?";
+}

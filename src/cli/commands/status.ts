@@ -6,6 +6,7 @@
  * priority (replies before bulk) with the oldest due time, the scheduler's jobs with the next run of
  * the pending ones, and the channels' connection states as the running bot last reported them.
  */
+import { ACCOUNT_FAULT_STATES, faultCodeOf } from "../../channels/whatsapp-cloud/send-errors.ts";
 import { resolveProfilePath } from "../../config/env.ts";
 import { databaseLocation } from "../../db/location.ts";
 import { parse } from "../args.ts";
@@ -131,13 +132,9 @@ const KNOWN_CONNECTION_STATES = new Set([
   "account_blocked",
 ]);
 /** Faults whose stored detail (the adapter's English) is shown in the operator's language, with Meta's code. */
-const FAULT_DETAILS = new Set(["token_expired", "account_blocked"]);
-
 function connectionDetail(cli: Cli, state: string, detail: string | null): string | null {
-  if (!FAULT_DETAILS.has(state)) return detail;
-  // The cloud adapter writes "<what> (<Meta's code>); sending paused" (channels/whatsapp-cloud/cloud-channel.ts).
-  const code = /\((\w+)\)/.exec(detail ?? "")?.[1] ?? "?";
-  return cli.t(`connection_details.${state}`, { code });
+  if (!ACCOUNT_FAULT_STATES.includes(state)) return detail;
+  return cli.t(`connection_details.${state}`, { code: faultCodeOf(detail) });
 }
 
 /** A worker's machine id is `hostname/boot-id` (src/delivery/worker-lease.ts machineId); the table shows the host name. */

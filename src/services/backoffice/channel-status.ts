@@ -6,6 +6,7 @@
  * (`whatsapp.pairing_view`), a refused one every time. An admin may also unlink the number
  * (`whatsapp.unlink`): the request goes to the database, and the process holding the socket logs out.
  */
+import { ACCOUNT_FAULT_STATES, faultCodeOf } from "../../channels/whatsapp-cloud/send-errors.ts";
 import { createHash } from "node:crypto";
 import { canManageStaff, type Actor } from "../../core/authorization.ts";
 import type { ChannelStateRow } from "../../db/repositories/channel-state.ts";
@@ -24,6 +25,8 @@ export interface ChannelStatusView {
   channel: string;
   state: string;
   detail: string | null;
+  /** Meta's code of a whole-account fault (token, blocked account), said in words by the page instead of `detail`. */
+  faultCode: string | null;
   sinceMs: number;
   updatedAtMs: number;
   account: string | null;
@@ -84,6 +87,7 @@ export async function channelStatus(
     channel: row.channel,
     state: row.state,
     detail: row.detail,
+    faultCode: ACCOUNT_FAULT_STATES.includes(row.state) ? faultCodeOf(row.detail) : null,
     sinceMs: row.sinceMs ?? row.updatedAtMs,
     updatedAtMs: row.updatedAtMs,
     account: row.account,
