@@ -108,6 +108,9 @@ describe("texts, not their keys", () => {
       expect(response.statusCode, url).toBe(404);
       expect(response.body, url).not.toContain("plan.errors");
       expect(response.body, url).toContain("No hay un plan cargado para ese año");
+      // On the web, where to load one is the load page, not a CLI command.
+      expect(response.body, url).toContain("/admin/plan/cargar");
+      expect(response.body, url).not.toContain("rinde plan load");
     }
   });
 });

@@ -55,7 +55,10 @@ export function registerPlanRoutes(
       // The plan's errors are shared with the CLI (locales/*/plan.json: `plan.errors.*`, outside `web.`).
       error === "not_allowed"
         ? { title: "errors.title", message: "errors.not_allowed" }
-        : { title: "errors.title", message: `plan.errors.${error}`, outsideWeb: true },
+        : error === "plan_not_found"
+          ? // On the web, where to load one is a page, not a CLI command.
+            { title: "errors.title", message: "plan.not_loaded" }
+          : { title: "errors.title", message: `plan.errors.${error}`, outsideWeb: true },
       error === "not_allowed" ? 403 : 404,
     );
   const flashOf = (hecho: string | undefined) => (hecho && FLASHES.has(hecho) ? hecho : undefined);
