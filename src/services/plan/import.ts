@@ -25,10 +25,21 @@ export interface ImportFileOptions {
   defaultOffice?: string;
 }
 
-const tooBig = (bytes: number): CsvImportOutcome => ({
-  ok: false,
-  problems: [planProblem("file_too_big", { sizeKb: Math.ceil(bytes / 1024), maxKb: MAX_PLAN_FILE_BYTES / 1024 })],
-});
+/** A file too big, or a default office the profile does not have: refused before anything is read. */
+function refusedBeforeReading(
+  app: AppContext,
+  bytes: number,
+  options: ImportFileOptions,
+): CsvImportOutcome | undefined {
+  if (bytes > MAX_PLAN_FILE_BYTES)
+    return {
+      ok: false,
+      problems: [planProblem("file_too_big", { sizeKb: Math.ceil(bytes / 1024), maxKb: MAX_PLAN_FILE_BYTES / 1024 })],
+    };
+  if (options.defaultOffice && !app.profile.offices.some((o) => o.key === options.defaultOffice))
+    return { ok: false, problems: [planProblem("default_office_unknown", { office: options.defaultOffice })] };
+  return undefined;
+}
 
 /** Whether `bytes` are an Excel workbook of today (.xlsx: a zip) or of Excel 97–2003 (.xls: an OLE file). */
 function workbookKind(bytes: Uint8Array): "xlsx" | "xls" | undefined {
@@ -54,9 +65,8 @@ export async function importPlanFromFile(
   bytes: Uint8Array,
   options: ImportFileOptions,
 ): Promise<CsvImportOutcome> {
-  if (bytes.length > MAX_PLAN_FILE_BYTES) return tooBig(bytes.length);
-  if (options.defaultOffice && !app.profile.offices.some((o) => o.key === options.defaultOffice))
-    return { ok: false, problems: [planProblem("default_office_unknown", { office: options.defaultOffice })] };
+  const refused = refusedBeforeReading(app, bytes.length, options);
+  if (refused) return refused;
   const kind = workbookKind(bytes);
   if (kind === "xls") return { ok: false, problems: [planProblem("csv_workbook_xls")] };
   if (kind === undefined) return importPlanFromCsv(app, decodeSpreadsheetText(Buffer.from(bytes)), options);
@@ -99,15 +109,10 @@ function checked(app: AppContext, plan: PlanDefinition, options: ImportFileOptio
 }
 
 export function importPlanFromCsv(app: AppContext, text: string, options: ImportFileOptions): CsvImportOutcome {
-  const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > MAX_PLAN_FILE_BYTES) return tooBig(bytes);
-  if (options.defaultOffice && !app.profile.offices.some((o) => o.key === options.defaultOffice))
-    return { ok: false, problems: [planProblem("default_office_unknown", { office: options.defaultOffice })] };
+  const refused = refusedBeforeReading(app, Buffer.byteLength(text, "utf8"), options);
+  if (refused) return refused;
   const read = importPlanCsv(text, importOptions(app, options));
-  if (!read.ok) return read;
-  const parsed = parsePlan(read.plan, planContextOf(app, options.surveyIds));
-  if (!parsed.ok) return parsed;
-  return { ok: true, plan: parsed.plan, yaml: yamlOfImport(parsed.plan, options.source) };
+  return read.ok ? checked(app, read.plan, options) : read;
 }
 
 /** The YAML of an imported plan, with a header saying what to review. */
