@@ -11,9 +11,9 @@ import { parseReference } from "../../core/reference.ts";
 import type { PersonalDataKind } from "../../core/transparency/personal-data.ts";
 import type { QuestionRow } from "../../db/repositories/questions.ts";
 import type { AppContext } from "../context.ts";
-import { answerFindings } from "../transparency/answer-screening.ts";
 import {
   isAnswerPublished,
+  publishedAnswerFindings,
   setQuestionPublication,
   type PublicationError,
   type QuestionPublicationChange,
@@ -42,7 +42,7 @@ export async function publicationOf(
   question: QuestionRow,
 ): Promise<QuestionPublication> {
   const answerPublished = isAnswerPublished(question);
-  const findings = answerPublished && question.publishedAnswer === null ? await answerFindings(app, question) : [];
+  const findings = await publishedAnswerFindings(app, question);
   return {
     answerPublished,
     byDefault: question.publishAnswer === null,

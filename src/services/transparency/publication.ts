@@ -199,7 +199,16 @@ export async function heldBackAnswer(
     app.backOfficeUrl === null
       ? null
       : `${app.backOfficeUrl}/admin/preguntas/${encodeURIComponent(question.reference)}`;
-  if (question.status !== "answered" || !isAnswerPublished(question) || question.publishedAnswer !== null)
-    return { findings: [], link };
-  return { findings: await answerFindings(app, question), link };
+  return { findings: question.status === "answered" ? await publishedAnswerFindings(app, question) : [], link };
+}
+
+/**
+ * The personal data that holds back a question's recorded answer from the public pages: none when
+ * the answer is not published or the office's own version stands in for it.
+ */
+export async function publishedAnswerFindings(
+  app: Pick<AppContext, "repos" | "profile">,
+  question: QuestionRow,
+): Promise<PersonalDataKind[]> {
+  return isAnswerPublished(question) && question.publishedAnswer === null ? await answerFindings(app, question) : [];
 }
