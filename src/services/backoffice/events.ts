@@ -23,23 +23,15 @@ import { officeName, type AppContext } from "../context.ts";
 import { cancelEvent, createEvent, updateEvent, type EventInput } from "../events/events.ts";
 import { eventQuestionReport, markAnsweredAtEvent, markEventHeld } from "../events/questions.ts";
 import { districtsOf, topicsOf } from "../events/subscriptions.ts";
-import { eventState } from "../staff/audited-actions.ts";
+import { eventBefore, eventState } from "../staff/audited-actions.ts";
 import { setEventLinks, type EventLinksChange } from "../transparency/publication.ts";
 import { runFormAction, type FormContext, type FormOutcome } from "./form-action.ts";
 
-export const EVENTS_PAGE_SIZE = 20;
+const EVENTS_PAGE_SIZE = 20;
 /** How many events the list reads at most (a municipality holds a few dozen a year). */
 const EVENTS_READ_LIMIT = 5000;
 
 const mayView = (actor: Actor) => actor.kind !== "official" || actor.active;
-
-async function figuresOf(app: AppContext, event: EventRecord) {
-  const questions = await app.repos.events.questions(event.id);
-  return {
-    rsvp: await app.repos.events.rsvpCounts(event.id),
-    questions: { received: questions.length, answered: questions.filter((q) => q.status === "answered").length },
-  };
-}
 
 /** One list of events (upcoming soonest first; past and cancelled newest first), a page at a time. */
 export async function eventsList(app: AppContext, actor: Actor, filter: { list: EventList; page: number }) {
@@ -51,6 +43,8 @@ export async function eventsList(app: AppContext, actor: Actor, filter: { list: 
   const pages = Math.max(1, Math.ceil(chosen.length / EVENTS_PAGE_SIZE));
   const page = Math.min(Math.max(1, filter.page), pages);
   const shown = chosen.slice((page - 1) * EVENTS_PAGE_SIZE, page * EVENTS_PAGE_SIZE);
+  // Every event's question counts in one grouped query (the public pages' own), not one per event.
+  const counts = await app.repos.transparency.questionCountsByEvent();
   return {
     ok: true as const,
     list: filter.list,
@@ -62,7 +56,8 @@ export async function eventsList(app: AppContext, actor: Actor, filter: { list: 
     events: await mapInOrder(shown, async (event) => ({
       event,
       phase: eventPhase(event, nowMs),
-      ...(await figuresOf(app, event)),
+      rsvp: await app.repos.events.rsvpCounts(event.id),
+      questions: counts.get(event.id) ?? { received: 0, answered: 0 },
     })),
   };
 }
@@ -109,7 +104,7 @@ export async function eventDetail(app: AppContext, actor: Actor, eventId: number
     ok: true as const,
     event,
     phase,
-    ...(await figuresOf(app, event)),
+    rsvp: await app.repos.events.rsvpCounts(event.id),
     questions,
     officeName: event.officeKey ? officeName(app, event.officeKey) : null,
     districtNames: event.districts.map((k) => districtsOf(app).find((d) => d.key === k)?.name ?? k),
@@ -178,7 +173,7 @@ export async function webUpdateEvent(
     `event:${eventId}`,
     { ...form, redirectTo },
     async () => {
-      const before = await app.repos.events.get(eventId);
+      const before = (await eventBefore(app, eventId)) ?? null;
       const updated = await updateEvent(app, actor, eventId, input);
       if (!updated.ok) {
         if (updated.error.code === "invalid") errors = updated.error.errors;
@@ -187,7 +182,7 @@ export async function webUpdateEvent(
       notified = updated.notified;
       return {
         ok: true,
-        before: before ? eventState(before) : null,
+        before,
         after: { ...eventState(updated.event), notified },
       };
     },
@@ -211,10 +206,10 @@ async function eventChange(
     `event:${eventId}`,
     { ...form, redirectTo: `/admin/eventos/${eventId}` },
     async () => {
-      const before = await app.repos.events.get(eventId);
+      const before = (await eventBefore(app, eventId)) ?? null;
       const result = await change();
       if (!result.ok) return { ok: false, error: typeof result.error === "string" ? result.error : result.error.code };
-      return { ok: true, before: before ? eventState(before) : null, after: eventState(result.event) };
+      return { ok: true, before, after: eventState(result.event) };
     },
   );
 }
