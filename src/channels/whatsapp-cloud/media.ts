@@ -94,7 +94,8 @@ export function createCloudMediaFiles(options: CloudMediaOptions): ChannelFiles 
           ? `whatsapp media network error (${failure.code})`
           : failure.kind === "no_url"
             ? "whatsapp media without a download url"
-            : `whatsapp media ${failure.error.code ?? `http ${failure.error.httpStatus}`}${failure.error.title ? ` ${failure.error.title.slice(0, 120)}` : ""}`;
+            : // Codes only: Meta's message may quote the media id, which must not reach the logs.
+              `whatsapp media ${failure.error.code ?? "-"}/${failure.error.subcode ?? "-"} http ${failure.error.httpStatus}`;
       return { ok: false, error: isMediaGone(failure) ? "file_gone" : "channel_unavailable", reason };
     },
   };
