@@ -24,14 +24,15 @@ export async function recordWhatsAppStatus(
 ): Promise<StatusOutcome> {
   return await store.withTransaction(async (repos) => {
     const { channelMessageId, status, errorCode } = update;
-    const row = await repos.outbox.findByChannelMessage(channel, channelMessageId);
-    if (!row) return "unknown_message";
-    await repos.outbox.recordDeliveryStatus(channel, channelMessageId, {
+    const found = await repos.outbox.recordDeliveryStatus(channel, channelMessageId, {
       status,
       atMs: update.atMs || nowMs,
       ...(errorCode ? { errorCode } : {}),
     });
+    if (!found) return "unknown_message";
     if (status !== "failed") return "recorded";
+    // Only a failure needs the whole row (sent, delivered and read, the bulk of the traffic, do not).
+    const row = (await repos.outbox.findByChannelMessage(channel, channelMessageId))!;
     if (errorCode === WINDOW_CLOSED && row.template === null) {
       // Meta's clock says the window had closed when it went: so our record of their last message is
       // stale; forget it, so this row and the ones after it go as templates until they write again.
