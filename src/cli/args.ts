@@ -127,10 +127,6 @@ export function keyListArg(value: string, keys: readonly string[], what: string)
     .map((v) => keyArg(v, keys, what));
 }
 
-/**
- * The text of a file named on the command line: UTF-8 (a BOM removed), or Windows-1252 when it is
- * not valid UTF-8 (a CSV saved by Excel in Spanish); a one-line error when it cannot be read.
- */
 /** The bytes of a file the command reads (a workbook), or the CLI's error naming it. */
 export function readInputBytes(path: string): Buffer {
   try {
@@ -140,10 +136,10 @@ export function readInputBytes(path: string): Buffer {
   }
 }
 
+/**
+ * The text of a file named on the command line: UTF-8 (a BOM removed), or Windows-1252 when it is
+ * not valid UTF-8 (a CSV saved by Excel in Spanish); a one-line error when it cannot be read.
+ */
 export function readInputFile(path: string): string {
-  try {
-    return decodeSpreadsheetText(readFileSync(path));
-  } catch (error) {
-    throw new CliError("errors.cannot_read", { path, code: (error as NodeJS.ErrnoException).code ?? "" });
-  }
+  return decodeSpreadsheetText(readInputBytes(path));
 }
