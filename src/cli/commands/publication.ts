@@ -13,13 +13,15 @@ import {
   DATASET_NAMES,
 } from "../../services/transparency/open-data.ts";
 import {
+  isAnswerPublished,
+  personalDataText,
+  publishedAnswerFindings,
   setEventLinks,
   setQuestionPublication,
   setSurveyPublished,
   type PublicationError,
 } from "../../services/transparency/publication.ts";
 import { createPublicData } from "../../services/transparency/public-data.ts";
-import { answerFindings } from "../../services/transparency/answer-screening.ts";
 import type { PersonalDataKind } from "../../core/transparency/personal-data.ts";
 import { idArg, parse, required } from "../args.ts";
 import type { Cli, Subcommand } from "../context.ts";
@@ -28,11 +30,7 @@ import { actorFrom } from "../domain-args.ts";
 import { CliError } from "../output.ts";
 
 const refused = (cli: Cli, error: PublicationError, personalData: readonly PersonalDataKind[] = []) =>
-  new CliError(`publication.errors.${error}`, { kinds: kindList(cli, personalData) });
-
-/** "teléfono, nombre" in the operator's language. */
-const kindList = (cli: Cli, kinds: readonly PersonalDataKind[]) =>
-  kinds.map((k) => cli.tr(`publico.personal_data.${k}`)).join(", ");
+  new CliError(`publication.errors.${error}`, { kinds: personalDataText(cli.tr, personalData) });
 
 /**
  * `rinde questions publish <radicado> [--summary <text>] [--answer | --no-answer | --default-answer]
@@ -73,7 +71,7 @@ export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void
   );
   if (!result.ok) throw refused(cli, result.error, result.personalData);
   const q = result.question;
-  const published = q.publishAnswer ?? q.requestType === "dialogue";
+  const published = isAnswerPublished(q);
   const answer = `${cli.t(published ? "publication.answer_published" : "publication.answer_not_published")}${q.publishAnswer === null ? ` ${cli.t("publication.by_default")}` : ""}`;
   cli.out(
     cli.t("publication.question", {
@@ -85,8 +83,8 @@ export async function runQuestionPublish(cli: Cli, args: string[]): Promise<void
   if (!published || q.answerText === null) return;
   if (q.publishedAnswer !== null) cli.out(cli.t("publication.public_answer_by_office"));
   else {
-    const found = await answerFindings(cli.runtime.app, q);
-    if (found.length) cli.out(cli.t("publication.answer_under_review", { kinds: kindList(cli, found) }));
+    const found = await publishedAnswerFindings(cli.runtime.app, q);
+    if (found.length) cli.out(cli.t("publication.answer_under_review", { kinds: personalDataText(cli.tr, found) }));
   }
 }
 

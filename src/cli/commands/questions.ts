@@ -10,7 +10,7 @@ import { officeName } from "../../services/context.ts";
 import { citizenErased } from "../../services/privacy/erased-questions.ts";
 import { showQuestion, type QuestionError } from "../../services/questions/questions.ts";
 import type { TransferError } from "../../services/questions/transfer.ts";
-import { heldBackAnswer } from "../../services/transparency/publication.ts";
+import { heldBackAnswer, personalDataText } from "../../services/transparency/publication.ts";
 import {
   auditedAnswer,
   auditedReassign,
@@ -214,7 +214,7 @@ export const questionCommands: Record<string, Subcommand> = {
     if (held.findings.length > 0)
       cli.out(
         cli.tr("staff.answer_held_back", {
-          found: held.findings.map((kind) => cli.tr(`publico.personal_data.${kind}`)).join(", "),
+          found: personalDataText(cli.tr, held.findings),
           where: cli.tr("staff.answer_held_back_cli", { reference: result.question.reference }),
         }),
       );

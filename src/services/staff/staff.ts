@@ -26,7 +26,7 @@ import {
 import { audit } from "../backoffice/audit.ts";
 import { LOGIN_LINK_TTL_MS, requestLoginLinkFromChat } from "../backoffice/auth.ts";
 import { commitmentStaffReply } from "../commitments/staff-commands.ts";
-import { heldBackAnswer } from "../transparency/publication.ts";
+import { heldBackAnswer, personalDataText } from "../transparency/publication.ts";
 import type { answerQuestion, QuestionError } from "../questions/questions.ts";
 import type { TransferError } from "../questions/transfer.ts";
 import { commandForReply, handleStaffButton, type StaffReply } from "./buttons.ts";
@@ -208,7 +208,7 @@ async function answerReply(
   });
   const held = await heldBackAnswer(app, result.question);
   if (held.findings.length === 0) return done;
-  const found = held.findings.map((kind) => t(app, `publico.personal_data.${kind}`)).join(", ");
+  const found = personalDataText((key) => t(app, key), held.findings);
   const where = held.link ?? t(app, "staff.answer_held_back_cli", { reference: result.question.reference });
   return `${done}\n${t(app, "staff.answer_held_back", { found, where })}`;
 }

@@ -212,3 +212,11 @@ export async function publishedAnswerFindings(
 ): Promise<PersonalDataKind[]> {
   return isAnswerPublished(question) && question.publishedAnswer === null ? await answerFindings(app, question) : [];
 }
+
+/** The kinds of personal data found, in the reader's language ("número de teléfono, nombre de una persona"). */
+export function personalDataText(
+  tr: (key: string, vars?: Record<string, unknown>) => string,
+  kinds: readonly PersonalDataKind[],
+): string {
+  return kinds.map((kind) => tr(`publico.personal_data.${kind}`)).join(", ");
+}
