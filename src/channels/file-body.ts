@@ -49,7 +49,7 @@ export function networkCode(error: unknown): string {
 }
 
 /** Longest a whole download may take once its headers came (a slow link, a large file). */
-export const DOWNLOAD_MAX_MS = 10 * 60_000;
+const DOWNLOAD_MAX_MS = 10 * 60_000;
 
 /**
  * A GET whose headers must come within `headersTimeoutMs` and whose whole body within

@@ -39,7 +39,7 @@ export const MAX_EVENT_LEAD_MS = 400 * 86_400_000;
  * How long ago an event that already took place may be recorded (Rinde installed mid-year: the
  * plan counts the spaces held since January; issue 16). Older ones belong to an earlier plan.
  */
-export const MAX_HELD_AGE_MS = 400 * 86_400_000;
+const MAX_HELD_AGE_MS = 400 * 86_400_000;
 
 export interface EventDraft {
   kind: string;
@@ -129,7 +129,7 @@ export function timeErrors(startsAtMs: number, endsAtMs: number, nowMs: number):
 }
 
 /** The time checks of an event that already took place: ended by `nowMs`, not older than MAX_HELD_AGE_MS. */
-export function heldTimeErrors(startsAtMs: number, endsAtMs: number, nowMs: number): EventError[] {
+function heldTimeErrors(startsAtMs: number, endsAtMs: number, nowMs: number): EventError[] {
   const errors: EventError[] = [];
   if (nowMs - startsAtMs > MAX_HELD_AGE_MS) errors.push({ code: "held_too_long_ago" });
   if (endsAtMs <= startsAtMs) errors.push({ code: "ends_before_start" });

@@ -23,7 +23,7 @@ export function parseReference(input: string): string | undefined {
 const REFERENCE_IN_TEXT = /(?<![\p{L}\p{N}])rc[\s\-_.:#]*(\d{4})[\s\-_.:/]+(\d{1,6})(?!\p{N})/giu;
 
 /** Words around a radicado that still make a message a question about that radicado (see `referenceRequest`). */
-export const MAX_WORDS_AROUND_REFERENCE = 4;
+const MAX_WORDS_AROUND_REFERENCE = 4;
 
 /**
  * The radicado a text holds, canonical: the whole text as `parseReference` reads it, or else the one

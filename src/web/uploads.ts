@@ -11,7 +11,7 @@ import { sendPage } from "./render.ts";
 import type { WebDeps } from "./deps.ts";
 
 /** Largest file accepted: 20,000 paper forms or a registry of thousands of commitments fit. */
-export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
 
 /** Errors of @fastify/multipart that a person can cause (a big file, a form cut short). */
 const UPLOAD_ERRORS = new Set([

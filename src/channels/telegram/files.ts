@@ -9,8 +9,8 @@ import type { ChannelFiles, FileFetchResult } from "../channel.ts";
 import { boundedBody, download, networkCode } from "../file-body.ts";
 
 /** Bots may download files up to 20 MB (Bot API, getFile). */
-export const TELEGRAM_DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
-export const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
+const TELEGRAM_DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
+const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
 
 export interface TelegramFilesOptions {
   token: string;

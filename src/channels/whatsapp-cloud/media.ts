@@ -23,10 +23,10 @@ export interface CloudMediaOptions {
 export type MediaFailure =
   { kind: "network"; code: string } | { kind: "graph"; error: GraphError } | { kind: "no_url" };
 
-export type OpenedMedia =
+type OpenedMedia =
   { ok: true; response: Response; mimeType: string | undefined } | { ok: false; failure: MediaFailure };
 
-export interface CloudMedia {
+interface CloudMedia {
   /** The file's download, its headers received (the body not yet read), with the type Meta reports. */
   open(mediaId: string): Promise<OpenedMedia>;
 }
@@ -70,7 +70,7 @@ export function createCloudMedia(options: CloudMediaOptions): CloudMedia {
  * Meta no longer has the file: the id is unknown or expired (Graph error 100 "Object … does not
  * exist", subcode 33; HTTP 404 on the id or on its expired URL), or it answered without a URL.
  */
-export function isMediaGone(failure: MediaFailure): boolean {
+function isMediaGone(failure: MediaFailure): boolean {
   if (failure.kind === "no_url") return true;
   if (failure.kind !== "graph") return false;
   const { error } = failure;

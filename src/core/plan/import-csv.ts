@@ -282,10 +282,10 @@ export function importPlanCsv(text: string, options: ImportOptions): TableImport
 }
 
 /** How many rows above the header a table may have (a title, the entity, the year). */
-export const MAX_ROWS_ABOVE_HEADER = 10;
+const MAX_ROWS_ABOVE_HEADER = 10;
 
 /** Where the header is: the first of the top rows naming every needed column, else the closest one. */
-export function findHeader(records: readonly (readonly string[])[]): {
+function findHeader(records: readonly (readonly string[])[]): {
   row: number;
   index: Partial<Record<Column, number>>;
   missing: Column[];
@@ -300,7 +300,7 @@ export function findHeader(records: readonly (readonly string[])[]): {
 }
 
 /** The names of missing columns as the header should spell them. */
-export const missingColumnNames = (missing: readonly Column[]) => missing.map((c) => COLUMNS[c][0]).join(", ");
+const missingColumnNames = (missing: readonly Column[]) => missing.map((c) => COLUMNS[c][0]).join(", ");
 
 /**
  * A table of cells (a CSV's records or a worksheet's rows, as text) → a plan. `missingColumns` words

@@ -24,7 +24,7 @@ export function mayImportPaperForms(actor: Actor): boolean {
 }
 
 /** One column of a survey's paper template: the question, whether it may be left blank, what a cell may hold. */
-export interface PaperColumn {
+interface PaperColumn {
   id: string;
   type: SurveyQuestion["type"];
   /** Locale key of the question's text. */
@@ -62,7 +62,7 @@ export async function paperImportForm(app: AppContext, actor: Actor, surveys: Su
   };
 }
 
-export function paperColumns(questions: readonly SurveyQuestion[]): PaperColumn[] {
+function paperColumns(questions: readonly SurveyQuestion[]): PaperColumn[] {
   return questions.map((q) => ({
     id: q.id,
     type: q.type,

@@ -24,7 +24,7 @@ interface Publishable {
 }
 
 /** Names that are public anyway, never taken for a citizen's name: municipality, entity, offices, districts. */
-export function publicWordsOf(app: Pick<AppContext, "profile">): string[] {
+function publicWordsOf(app: Pick<AppContext, "profile">): string[] {
   const p = app.profile;
   return [p.name, p.municipality, ...p.offices.map((o) => o.name), ...p.districts.map((d) => d.name)];
 }

@@ -66,7 +66,7 @@ export function registerAttachmentFileRoutes(admin: FastifyInstance, deps: WebDe
 }
 
 /** `attachment` or `inline` with the name twice: plain ASCII for old clients, and UTF-8 (RFC 6266, RFC 5987). */
-export function contentDisposition(disposition: "inline" | "attachment", fileName: string): string {
+function contentDisposition(disposition: "inline" | "attachment", fileName: string): string {
   const clean = fileName.replace(/[\u0000-\u001f\u007f"\\/]/g, "_").slice(0, 150) || "archivo";
   const ascii = clean
     .normalize("NFD")

@@ -91,7 +91,7 @@ const FIELD_OF: Record<EventError["code"] | "bad_date" | "bad_time", keyof Event
   unknown_office: "dependencia",
 };
 
-export type FieldErrors = Partial<Record<keyof EventForm, { code: string; key?: string }[]>>;
+type FieldErrors = Partial<Record<keyof EventForm, { code: string; key?: string }[]>>;
 
 function fieldErrorsOf(errors: readonly (EventError | { code: "bad_date" | "bad_time"; field?: keyof EventForm })[]) {
   const byField: FieldErrors = {};
